@@ -1,0 +1,42 @@
+// The C ABI of the Rust bridge (crate rust/bridge, static library librcim_bridge.a).
+//
+// This is the only surface C++ uses to reach the engine. It never grows with the API:
+// every IM method goes through rcim_engine_call with a method name and a JSON argument
+// object; every result and event comes back as JSON through the two callbacks.
+// See docs/bridge.md for the JSON shapes.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Called with the JSON reply of call `call_id` (from any thread, exactly once per call).
+// The bytes are valid only during the callback.
+typedef void (*rcim_reply_fn)(void *ctx, uint64_t call_id, const char *json, size_t len);
+
+// Called with one JSON event (from any thread). The bytes are valid only during the callback.
+typedef void (*rcim_event_fn)(void *ctx, const char *json, size_t len);
+
+// Creates an engine. `config_json` is {"appKey": string, "options": RCIMIWEngineOptions,
+// "dataDir": string}. Returns a non-zero handle, or 0 when the config is invalid.
+// Callbacks may fire from any thread until rcim_engine_destroy(handle) has returned.
+uint64_t rcim_engine_create(const char *config_json, size_t config_len, rcim_reply_fn on_reply,
+                            rcim_event_fn on_event, void *ctx);
+
+// Starts `method` with JSON `args`. Returns 0 when the call was taken: its reply then arrives
+// exactly once through on_reply(ctx, call_id, ...), possibly before this function returns (on
+// the calling thread). Returns 2 (ENGINE_DESTROYED) when `handle` is unknown (never created or
+// destroyed): no reply will come. Callbacks must not call back into rcim_* synchronously.
+int32_t rcim_engine_call(uint64_t handle, uint64_t call_id, const char *method, size_t method_len,
+                         const char *args_json, size_t args_len);
+
+// Destroys the engine. When it returns no callback for this handle is running or will run.
+// Idempotent. Pending calls are answered {"code":2} before it returns.
+void rcim_engine_destroy(uint64_t handle);
+
+#ifdef __cplusplus
+}
+#endif

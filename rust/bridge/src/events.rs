@@ -1,0 +1,165 @@
+//! Engine events as the JSON the TypeScript layer routes to listener slots:
+//! `{"name": "<IRCIMIWListener member>", "eventId"?: string, "args": {<listener params>}}`.
+//! Parameter names and order follow `ref/api_reference.md` §3.
+
+use rcim_core::Event;
+use serde_json::{json, Value};
+
+/// Serialises one event.
+pub fn to_json(event: &Event) -> String {
+    let (name, event_id, args) = describe(event);
+    let mut out = json!({ "name": name, "args": args });
+    if let Some(id) = event_id {
+        out["eventId"] = Value::String(id.clone());
+    }
+    out.to_string()
+}
+
+fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
+    match event {
+        Event::DatabaseOpened { code, event_id } => {
+            ("onDatabaseOpened", event_id.as_ref(), json!({ "code": code }))
+        }
+        Event::Connected {
+            code,
+            user_id,
+            event_id,
+        } => (
+            "onConnected",
+            event_id.as_ref(),
+            json!({ "code": code, "userId": user_id }),
+        ),
+        Event::ConnectionStatusChanged { status } => (
+            "onConnectionStatusChanged",
+            None,
+            json!({ "status": status }),
+        ),
+        Event::MessageAttached { message, event_id } => (
+            "onMessageAttached",
+            event_id.as_ref(),
+            json!({ "message": message }),
+        ),
+        Event::MessageSent {
+            code,
+            message,
+            event_id,
+        } => (
+            "onMessageSent",
+            event_id.as_ref(),
+            json!({ "code": code, "message": message }),
+        ),
+        Event::MessageReceived {
+            message,
+            left,
+            offline,
+            has_package,
+        } => (
+            "onMessageReceived",
+            None,
+            json!({ "message": message, "left": left, "offline": offline, "hasPackage": has_package }),
+        ),
+        Event::MessagesLoaded {
+            code,
+            conversation_type,
+            target_id,
+            channel_id,
+            sent_time,
+            order,
+            messages,
+            event_id,
+        } => (
+            "onMessagesLoaded",
+            event_id.as_ref(),
+            json!({
+                "code": code, "type": conversation_type, "targetId": target_id,
+                "channelId": channel_id, "sentTime": sent_time, "order": order,
+                "messages": messages,
+            }),
+        ),
+        Event::ConversationsLoaded {
+            code,
+            conversation_types,
+            channel_id,
+            start_time,
+            count,
+            conversations,
+            event_id,
+        } => (
+            "onConversationsLoaded",
+            event_id.as_ref(),
+            json!({
+                "code": code, "conversationTypes": conversation_types, "channelId": channel_id,
+                "startTime": start_time, "count": count, "conversations": conversations,
+            }),
+        ),
+        Event::ConversationLoaded {
+            code,
+            conversation_type,
+            target_id,
+            channel_id,
+            conversation,
+            event_id,
+        } => (
+            "onConversationLoaded",
+            event_id.as_ref(),
+            json!({
+                "code": code, "type": conversation_type, "targetId": target_id,
+                "channelId": channel_id, "conversation": conversation,
+            }),
+        ),
+        Event::UnreadCountLoaded {
+            code,
+            conversation_type,
+            target_id,
+            channel_id,
+            count,
+            event_id,
+        } => (
+            "onUnreadCountLoaded",
+            event_id.as_ref(),
+            json!({
+                "code": code, "type": conversation_type, "targetId": target_id,
+                "channelId": channel_id, "count": count,
+            }),
+        ),
+        Event::TotalUnreadCountLoaded {
+            code,
+            channel_id,
+            count,
+            event_id,
+        } => (
+            "onTotalUnreadCountLoaded",
+            event_id.as_ref(),
+            json!({ "code": code, "channelId": channel_id, "count": count }),
+        ),
+        Event::UnreadCountCleared {
+            code,
+            conversation_type,
+            target_id,
+            channel_id,
+            timestamp,
+            event_id,
+        } => (
+            "onUnreadCountCleared",
+            event_id.as_ref(),
+            json!({
+                "code": code, "type": conversation_type, "targetId": target_id,
+                "channelId": channel_id, "timestamp": timestamp,
+            }),
+        ),
+        Event::ConversationRemoved {
+            code,
+            conversation_type,
+            target_id,
+            channel_id,
+            event_id,
+        } => (
+            "onConversationRemoved",
+            event_id.as_ref(),
+            json!({
+                "code": code, "type": conversation_type, "targetId": target_id,
+                "channelId": channel_id,
+            }),
+        ),
+    }
+}

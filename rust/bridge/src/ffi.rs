@@ -1,0 +1,130 @@
+//! The C ABI (`cpp/rcim_bridge.h`). No panic crosses it: every entry point catches unwinds.
+
+use crate::registry::{BridgeEngine, Sink};
+use std::collections::HashMap;
+use std::ffi::{c_char, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+
+/// Reply callback: `(ctx, call_id, json, len)`.
+pub type ReplyFn = extern "C" fn(*mut c_void, u64, *const c_char, usize);
+/// Event callback: `(ctx, json, len)`.
+pub type EventFn = extern "C" fn(*mut c_void, *const c_char, usize);
+
+struct CSink {
+    on_reply: ReplyFn,
+    on_event: EventFn,
+    ctx: *mut c_void,
+}
+
+// SAFETY: the host guarantees that `ctx` and the callbacks may be used from any thread until
+// `rcim_engine_destroy` returns; the bridge never uses them afterwards (the gate is closed).
+unsafe impl Send for CSink {}
+// SAFETY: see above; calls are serialised by the engine's gate.
+unsafe impl Sync for CSink {}
+
+impl Sink for CSink {
+    fn reply(&self, call_id: u64, json: &str) {
+        (self.on_reply)(self.ctx, call_id, json.as_ptr().cast(), json.len());
+    }
+
+    fn event(&self, json: &str) {
+        (self.on_event)(self.ctx, json.as_ptr().cast(), json.len());
+    }
+}
+
+static ENGINES: LazyLock<Mutex<HashMap<u64, Arc<BridgeEngine>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
+
+fn engines() -> std::sync::MutexGuard<'static, HashMap<u64, Arc<BridgeEngine>>> {
+    ENGINES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// # Safety
+/// `ptr` must point to `len` readable bytes (or be null with `len` 0).
+unsafe fn text<'a>(ptr: *const c_char, len: usize) -> Option<&'a str> {
+    if ptr.is_null() {
+        return (len == 0).then_some("");
+    }
+    // SAFETY: guaranteed by the caller.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    std::str::from_utf8(bytes).ok()
+}
+
+/// Creates an engine; returns its handle or 0 for an invalid configuration.
+///
+/// # Safety
+/// `config_json` must point to `config_len` bytes; the callbacks and `ctx` must stay valid until
+/// `rcim_engine_destroy` returns for the handle.
+#[no_mangle]
+pub unsafe extern "C" fn rcim_engine_create(
+    config_json: *const c_char,
+    config_len: usize,
+    on_reply: ReplyFn,
+    on_event: EventFn,
+    ctx: *mut c_void,
+) -> u64 {
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: forwarded from the caller's contract.
+        let Some(config) = (unsafe { text(config_json, config_len) }) else {
+            return 0;
+        };
+        let sink = Arc::new(CSink {
+            on_reply,
+            on_event,
+            ctx,
+        });
+        match BridgeEngine::create(config, sink) {
+            Ok(engine) => {
+                let handle = NEXT_HANDLE.fetch_add(1, Ordering::Relaxed);
+                engines().insert(handle, Arc::new(engine));
+                handle
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "rcim_engine_create refused");
+                0
+            }
+        }
+    }))
+    .unwrap_or(0)
+}
+
+/// Starts a call; 0 = taken (reply follows), 2 = unknown handle (no reply).
+///
+/// # Safety
+/// `method` and `args_json` must point to `method_len` / `args_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rcim_engine_call(
+    handle: u64,
+    call_id: u64,
+    method: *const c_char,
+    method_len: usize,
+    args_json: *const c_char,
+    args_len: usize,
+) -> i32 {
+    catch_unwind(AssertUnwindSafe(|| {
+        let Some(engine) = engines().get(&handle).cloned() else {
+            return rcim_core::codes::ENGINE_DESTROYED;
+        };
+        // SAFETY: forwarded from the caller's contract.
+        let method = unsafe { text(method, method_len) }.unwrap_or("");
+        // SAFETY: forwarded from the caller's contract.
+        let args = unsafe { text(args_json, args_len) }.unwrap_or("");
+        engine.call(call_id, method, args);
+        0
+    }))
+    .unwrap_or(rcim_core::codes::ENGINE_DESTROYED)
+}
+
+/// Destroys an engine; afterwards no callback for it runs. Idempotent.
+#[no_mangle]
+pub extern "C" fn rcim_engine_destroy(handle: u64) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let engine = engines().remove(&handle);
+        if let Some(engine) = engine {
+            engine.destroy();
+        }
+    }));
+}

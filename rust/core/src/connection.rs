@@ -1,0 +1,814 @@
+//! The connection task: navigation, connect, reconnect on the seed's schedule, heartbeat, the
+//! send queue and inbox sync. One task per `connect()` call; it ends on disconnect, kick,
+//! fatal refusal, timeout or engine shutdown.
+
+use crate::codec;
+use crate::codes;
+use crate::config::reconnect_delay;
+use crate::db::Db;
+use crate::engine::Shared;
+use crate::event::{Event, EventId};
+use crate::model::{connection_status as status, Message};
+use crate::navi::{self, NaviError};
+use futures::{SinkExt, StreamExt};
+use rcim_proto::v1::{
+    client_frame, inbox_entry, server_frame, ClientFrame, Connect, Disconnect, InboxEntry, Ping,
+    Platform, SendMessage, ServerFrame, SyncRequest,
+};
+use rcim_proto::{FrameCodec, MAX_SYNC_PACKAGE, PROTOCOL_VERSION};
+use rcim_store::{sent_status, MessageRow, NewMessage};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+use tokio_util::codec::Framed;
+
+type Transport = Framed<TcpStream, FrameCodec<ServerFrame, ClientFrame>>;
+
+/// At most this many sends per rolling second (IMLib's client limit, enforced by the server too).
+const SENDS_PER_SECOND: usize = 5;
+
+/// The rolling window of the user's send calls.
+const USER_WINDOW: Duration = Duration::from_secs(1);
+
+/// The rolling window of sends on the wire; a little longer than the server's second so network
+/// jitter never makes paced resends look too fast.
+const WIRE_WINDOW: Duration = Duration::from_millis(1050);
+
+/// Requests to the connection task.
+pub(crate) enum Command {
+    /// Store, announce and send a message.
+    Send {
+        message: Box<Message>,
+        event_id: EventId,
+        /// When the app called `sendMessage`.
+        requested: Instant,
+    },
+}
+
+/// Why the engine asks the task to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StopReason {
+    /// Keep running.
+    Run,
+    /// `disconnect()`; push after logout is wanted or not.
+    SignOut { receive_push: bool },
+    /// The engine is being destroyed.
+    Shutdown,
+}
+
+/// How a connected session ended.
+enum SessionEnd {
+    /// Transport lost: reconnect.
+    Lost,
+    /// Another device took over.
+    Kicked,
+    /// Stopped by the engine.
+    Stopped(StopReason),
+}
+
+/// Why opening a session failed.
+enum OpenError {
+    /// Retry on the schedule.
+    Transient(String),
+    /// Do not retry; report this code.
+    Fatal(u32),
+    /// Stopped by the engine while connecting.
+    Stopped(StopReason),
+}
+
+/// A message waiting for the wire or for its ack.
+struct Outgoing {
+    row: MessageRow,
+    event_id: EventId,
+    enqueued: Instant,
+}
+
+/// Everything the task owns.
+pub(crate) struct ConnectionTask {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) db: Db,
+    pub(crate) user_id: String,
+    pub(crate) token: String,
+    pub(crate) connect_event_id: EventId,
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) commands: mpsc::Receiver<Command>,
+    pub(crate) stop: watch::Receiver<StopReason>,
+    pending: VecDeque<Outgoing>,
+    inflight: HashMap<u64, Outgoing>,
+    recent_sends: VecDeque<Instant>,
+    user_sends: VecDeque<Instant>,
+    gateways: Vec<String>,
+    status: Option<u32>,
+    reported: bool,
+    ever_connected: bool,
+    cursor: u64,
+    max_seen: u64,
+    syncing: bool,
+    initial_sync: bool,
+    next_seq: u64,
+    heartbeat: Duration,
+}
+
+impl ConnectionTask {
+    /// A task for `user_id`; call [`ConnectionTask::run`] to start it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        db: Db,
+        user_id: String,
+        token: String,
+        connect_event_id: EventId,
+        deadline: Option<Instant>,
+        commands: mpsc::Receiver<Command>,
+        stop: watch::Receiver<StopReason>,
+    ) -> Self {
+        Self {
+            shared,
+            db,
+            user_id,
+            token,
+            connect_event_id,
+            deadline,
+            commands,
+            stop,
+            pending: VecDeque::new(),
+            inflight: HashMap::new(),
+            recent_sends: VecDeque::new(),
+            user_sends: VecDeque::new(),
+            gateways: Vec::new(),
+            status: None,
+            reported: false,
+            ever_connected: false,
+            cursor: 0,
+            max_seen: 0,
+            syncing: false,
+            initial_sync: false,
+            next_seq: 1,
+            heartbeat: Duration::from_secs(30),
+        }
+    }
+
+    /// Runs until the connection is given up or stopped.
+    pub(crate) async fn run(mut self) {
+        match self.load_state().await {
+            Ok(()) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read local state");
+                self.give_up(codes::DATABASE_ERROR as u32, status::UNCONNECTED)
+                    .await;
+                return;
+            }
+        }
+        let mut attempt = 0usize;
+        loop {
+            if attempt > 0 {
+                if let Some(reason) = self.wait(reconnect_delay(attempt - 1)).await {
+                    self.stopped(reason).await;
+                    return;
+                }
+            }
+            if !self.reported && self.deadline.is_some_and(|d| Instant::now() >= d) {
+                self.timed_out().await;
+                return;
+            }
+            self.set_status(status::CONNECTING).await;
+            let opened = match self.deadline.filter(|_| !self.reported) {
+                Some(deadline) => {
+                    match tokio::time::timeout_at(deadline.into(), self.open_session()).await {
+                        Ok(result) => result,
+                        Err(_) => Err(OpenError::Transient("connect timed out".into())),
+                    }
+                }
+                None => self.open_session().await,
+            };
+            match opened {
+                Ok(transport) => {
+                    match self.session(transport).await {
+                        SessionEnd::Lost => {
+                            self.set_status(status::SUSPEND).await;
+                            self.requeue_inflight();
+                            attempt = 1;
+                        }
+                        SessionEnd::Kicked => {
+                            self.give_up(
+                                codes::DISCONN_KICK,
+                                status::KICKED_OFFLINE_BY_OTHER_CLIENT,
+                            )
+                            .await;
+                            return;
+                        }
+                        SessionEnd::Stopped(reason) => {
+                            self.stopped(reason).await;
+                            return;
+                        }
+                    }
+                }
+                Err(OpenError::Fatal(code)) => {
+                    let new_status = match code {
+                        codes::CONN_TOKEN_INCORRECT => status::TOKEN_INCORRECT,
+                        codes::CONN_USER_BLOCKED => status::CONN_USER_BLOCKED,
+                        codes::CONN_OTHER_DEVICE_LOGIN => status::KICKED_OFFLINE_BY_OTHER_CLIENT,
+                        _ => status::UNCONNECTED,
+                    };
+                    self.give_up(code, new_status).await;
+                    return;
+                }
+                Err(OpenError::Stopped(reason)) => {
+                    self.stopped(reason).await;
+                    return;
+                }
+                Err(OpenError::Transient(why)) => {
+                    tracing::info!(user = %self.user_id, attempt, %why, "connect attempt failed");
+                    self.gateways.clear();
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    async fn load_state(&mut self) -> Result<(), crate::db::DbError> {
+        let (cursor, pending) = self
+            .db
+            .call(|s| Ok((s.inbox_cursor()?, s.pending_outgoing()?)))
+            .await?;
+        self.cursor = cursor;
+        self.max_seen = cursor;
+        // Messages a previous run stored but never saw acknowledged: resend them (the server
+        // dedupes on their client id), so they are sent exactly once or fail visibly.
+        let now = Instant::now();
+        self.pending.extend(pending.into_iter().map(|row| Outgoing {
+            row,
+            event_id: None,
+            enqueued: now,
+        }));
+        Ok(())
+    }
+
+    async fn emit(&self, event: Event) {
+        self.shared.emit(event).await;
+    }
+
+    async fn set_status(&mut self, new_status: u32) {
+        if self.status != Some(new_status) {
+            self.status = Some(new_status);
+            self.emit(Event::ConnectionStatusChanged { status: new_status })
+                .await;
+        }
+    }
+
+    /// Waits `delay` while still accepting sends; returns a stop reason if stopped meanwhile.
+    async fn wait(&mut self, delay: Duration) -> Option<StopReason> {
+        let until = tokio::time::Instant::now() + delay;
+        loop {
+            let tick = tokio::time::Instant::now() + Duration::from_millis(500);
+            tokio::select! {
+                _ = tokio::time::sleep_until(until.min(tick)) => {
+                    self.expire_pending().await;
+                    if tokio::time::Instant::now() >= until {
+                        return None;
+                    }
+                    if !self.reported && self.deadline.is_some_and(|d| Instant::now() >= d) {
+                        return None;
+                    }
+                }
+                command = self.commands.recv() => match command {
+                    Some(command) => self.accept(command).await,
+                    None => return Some(StopReason::Shutdown),
+                },
+                reason = stop_signal(&mut self.stop) => return Some(reason),
+            }
+        }
+    }
+
+    /// Fails messages that waited longer than the send timeout for a connection.
+    async fn expire_pending(&mut self) {
+        let timeout = self.shared.config.send_timeout;
+        while self
+            .pending
+            .front()
+            .is_some_and(|o| o.enqueued.elapsed() > timeout)
+        {
+            if let Some(item) = self.pending.pop_front() {
+                self.finish_send(item, codes::NETWORK_UNAVAILABLE, None, None)
+                    .await;
+            }
+        }
+    }
+
+    async fn open_session(&mut self) -> Result<Transport, OpenError> {
+        let mut stop = self.stop.clone();
+        tokio::select! {
+            result = self.handshake() => result,
+            reason = stop_signal(&mut stop) => Err(OpenError::Stopped(reason)),
+        }
+    }
+
+    async fn handshake(&mut self) -> Result<Transport, OpenError> {
+        let config = &self.shared.config;
+        if self.gateways.is_empty() {
+            self.gateways =
+                navi::fetch_gateways(&self.shared.http, &config.navi_server, &config.app_key)
+                    .await
+                    .map_err(|e| match e {
+                        NaviError::Refused(_) => OpenError::Fatal(codes::CONN_ID_REJECT),
+                        NaviError::Transient(why) => OpenError::Transient(why),
+                    })?;
+        }
+        let step = config.connect_step_timeout;
+        let mut last_error = String::from("no gateway");
+        for gateway in self.gateways.clone() {
+            let stream = match tokio::time::timeout(step, TcpStream::connect(&gateway)).await {
+                Ok(Ok(stream)) => stream,
+                Ok(Err(e)) => {
+                    last_error = format!("{gateway}: {e}");
+                    continue;
+                }
+                Err(_) => {
+                    last_error = format!("{gateway}: connect timed out");
+                    continue;
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            let mut transport = Framed::new(stream, FrameCodec::new());
+            let connect = Connect {
+                protocol_version: PROTOCOL_VERSION,
+                app_key: config.app_key.clone(),
+                token: self.token.clone(),
+                device_id: self.shared.device_id.clone(),
+                platform: Platform::Mobile as i32,
+                is_reconnect: self.ever_connected,
+                kick_reconnect_device: config.kick_reconnect_device,
+                client_version: env!("CARGO_PKG_VERSION").to_string(),
+            };
+            let frame = ClientFrame {
+                seq: 0,
+                body: Some(client_frame::Body::Connect(connect)),
+            };
+            if let Err(e) = transport.send(frame).await {
+                last_error = e.to_string();
+                continue;
+            }
+            let ack = match tokio::time::timeout(step, transport.next()).await {
+                Ok(Some(Ok(ServerFrame {
+                    body: Some(server_frame::Body::ConnectAck(ack)),
+                    ..
+                }))) => ack,
+                Ok(other) => {
+                    last_error = format!("unexpected reply to connect: {other:?}");
+                    continue;
+                }
+                Err(_) => {
+                    last_error = "connect ack timed out".into();
+                    continue;
+                }
+            };
+            if ack.code != codes::OK {
+                return Err(OpenError::Fatal(ack.code));
+            }
+            self.heartbeat = self
+                .shared
+                .config
+                .heartbeat
+                .unwrap_or(Duration::from_secs(ack.heartbeat_secs.clamp(1, 300) as u64));
+            return Ok(transport);
+        }
+        Err(OpenError::Transient(last_error))
+    }
+
+    /// The connected state: sync, send, receive, heartbeat.
+    async fn session(&mut self, mut transport: Transport) -> SessionEnd {
+        self.ever_connected = true;
+        self.set_status(status::CONNECTED).await;
+        if !self.reported {
+            self.reported = true;
+            let event_id = self.connect_event_id.take();
+            self.emit(Event::Connected {
+                code: 0,
+                user_id: self.user_id.clone(),
+                event_id,
+            })
+            .await;
+        }
+        self.recent_sends.clear();
+        self.initial_sync = true;
+        if self.request_sync(&mut transport).await.is_err() {
+            return SessionEnd::Lost;
+        }
+        let heartbeat = self.heartbeat;
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+        let mut last_rx = Instant::now();
+        loop {
+            if self.flush(&mut transport).await.is_err() {
+                return SessionEnd::Lost;
+            }
+            let pace = self.next_send_slot();
+            tokio::select! {
+                frame = transport.next() => {
+                    last_rx = Instant::now();
+                    match frame {
+                        Some(Ok(frame)) => {
+                            if let Some(end) = self.on_frame(frame, &mut transport).await {
+                                return end;
+                            }
+                        }
+                        Some(Err(e)) => {
+                            tracing::warn!(error = %e, "bad frame from server");
+                            return SessionEnd::Lost;
+                        }
+                        None => return SessionEnd::Lost,
+                    }
+                }
+                command = self.commands.recv() => match command {
+                    Some(command) => self.accept(command).await,
+                    None => return SessionEnd::Stopped(StopReason::Shutdown),
+                },
+                reason = stop_signal(&mut self.stop) => {
+                    if let StopReason::SignOut { receive_push } = reason {
+                        let frame = ClientFrame {
+                            seq: 0,
+                            body: Some(client_frame::Body::Disconnect(Disconnect { receive_push })),
+                        };
+                        let _ = tokio::time::timeout(Duration::from_secs(1), transport.send(frame)).await;
+                    }
+                    return SessionEnd::Stopped(reason);
+                }
+                _ = ticker.tick() => {
+                    if last_rx.elapsed() > heartbeat * 3 {
+                        tracing::info!("heartbeat timeout");
+                        return SessionEnd::Lost;
+                    }
+                    let ping = ClientFrame { seq: 0, body: Some(client_frame::Body::Ping(Ping {})) };
+                    if transport.send(ping).await.is_err() {
+                        return SessionEnd::Lost;
+                    }
+                }
+                _ = sleep_until_opt(pace) => {}
+            }
+        }
+    }
+
+    async fn on_frame(&mut self, frame: ServerFrame, transport: &mut Transport) -> Option<SessionEnd> {
+        match frame.body? {
+            server_frame::Body::SendAck(ack) => {
+                if let Some(item) = self.inflight.remove(&frame.seq) {
+                    let uid = (!ack.uid.is_empty()).then_some(ack.uid);
+                    self.finish_send(item, ack.code, uid, Some(ack.sent_time))
+                        .await;
+                }
+            }
+            server_frame::Body::SyncPackage(package) => {
+                self.apply_package(package.entries, package.has_more).await;
+                let more = package.has_more || self.max_seen > self.cursor;
+                if more {
+                    self.initial_sync &= package.has_more;
+                    if self.request_sync(transport).await.is_err() {
+                        return Some(SessionEnd::Lost);
+                    }
+                } else {
+                    self.syncing = false;
+                    self.initial_sync = false;
+                }
+            }
+            server_frame::Body::Push(push) => {
+                let entry = push.entry?;
+                self.max_seen = self.max_seen.max(entry.seq);
+                if self.syncing {
+                    // The running sync (or the one after it) delivers this entry.
+                } else if entry.seq == self.cursor + 1 {
+                    self.apply_package(vec![entry], false).await;
+                } else if entry.seq > self.cursor + 1 {
+                    tracing::debug!(cursor = self.cursor, seq = entry.seq, "inbox gap, syncing");
+                    if self.request_sync(transport).await.is_err() {
+                        return Some(SessionEnd::Lost);
+                    }
+                }
+            }
+            server_frame::Body::Kicked(kicked) => {
+                tracing::info!(code = kicked.code, reason = %kicked.reason, "kicked by server");
+                return Some(SessionEnd::Kicked);
+            }
+            server_frame::Body::Error(error) => {
+                tracing::warn!(code = error.code, message = %error.message, "server error");
+            }
+            server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
+        }
+        None
+    }
+
+    async fn request_sync(&mut self, transport: &mut Transport) -> Result<(), ()> {
+        self.syncing = true;
+        let frame = ClientFrame {
+            seq: self.take_seq(),
+            body: Some(client_frame::Body::Sync(SyncRequest {
+                after: self.cursor,
+                limit: MAX_SYNC_PACKAGE,
+            })),
+        };
+        transport.send(frame).await.map_err(|_| ())
+    }
+
+    /// Stores a package of inbox entries with the new cursor, then announces the new messages.
+    async fn apply_package(&mut self, entries: Vec<InboxEntry>, has_more: bool) {
+        let Some(last_seq) = entries.last().map(|e| e.seq) else {
+            return;
+        };
+        let now = now_ms();
+        let rows: Vec<NewMessage> = entries
+            .iter()
+            .filter_map(|e| match &e.body {
+                Some(inbox_entry::Body::Message(m)) => {
+                    Some(codec::row_from_wire(m, &self.user_id, now))
+                }
+                None => None,
+            })
+            .collect();
+        let cursor = last_seq.max(self.cursor);
+        let inserted = match self.db.call(move |s| s.apply_inbox(&rows, cursor)).await {
+            Ok(inserted) => inserted,
+            Err(e) => {
+                // Not applied: the cursor stays, so the entries come again on the next sync.
+                tracing::error!(error = %e, "cannot store received messages");
+                return;
+            }
+        };
+        self.cursor = cursor;
+        let offline = self.initial_sync;
+        let total = inserted.len();
+        for (i, row) in inserted.iter().enumerate() {
+            let mut message = codec::message_from_row(row);
+            message.offline = Some(offline);
+            self.emit(Event::MessageReceived {
+                message,
+                left: (total - 1 - i) as u32,
+                offline,
+                has_package: has_more,
+            })
+            .await;
+        }
+    }
+
+    /// Takes a command. A send beyond 5 per rolling second of the app's calls is stored and
+    /// failed at once with 20604 (the client-side limit of IMLib).
+    async fn accept(&mut self, command: Command) {
+        match command {
+            Command::Send {
+                message,
+                event_id,
+                requested,
+            } => {
+                while self
+                    .user_sends
+                    .front()
+                    .is_some_and(|t| requested.saturating_duration_since(*t) >= USER_WINDOW)
+                {
+                    self.user_sends.pop_front();
+                }
+                let over_limit = self.user_sends.len() >= SENDS_PER_SECOND;
+                let Some(row) = self.persist(&message, event_id.clone()).await else {
+                    return;
+                };
+                let item = Outgoing {
+                    row,
+                    event_id,
+                    enqueued: Instant::now(),
+                };
+                if over_limit {
+                    self.finish_send(item, codes::SEND_MSG_FREQUENCY_OVERRUN, None, None)
+                        .await;
+                } else {
+                    self.user_sends.push_back(requested);
+                    self.pending.push_back(item);
+                }
+            }
+        }
+    }
+
+    /// Stores the message (or reuses the row of a failed one being resent) and announces it.
+    async fn persist(&mut self, message: &Message, event_id: EventId) -> Option<MessageRow> {
+        let (object_name, content) = codec::encode_content(message)?;
+        let new = NewMessage {
+            conversation_type: message.conversation_type,
+            target_id: message.target_id.clone(),
+            channel_id: message.channel_id.clone().unwrap_or_default(),
+            message_type: message.message_type,
+            object_name,
+            content,
+            uid: None,
+            client_msg_id: Some(uuid::Uuid::new_v4().simple().to_string()),
+            sender_id: self.user_id.clone(),
+            direction: rcim_store::direction::SEND,
+            sent_status: sent_status::SENDING,
+            received_status: rcim_store::received_status::READ,
+            sent_time: now_ms(),
+            received_time: now_ms(),
+            counted: false,
+            extra_json: codec::extra_json(message),
+        };
+        let resend_id = message.message_id;
+        let stored = self
+            .db
+            .call(move |s| {
+                if let Some(id) = resend_id {
+                    if let Some(old) = s.message(id)? {
+                        if old.direction == rcim_store::direction::SEND
+                            && old.sent_status != sent_status::SENT
+                        {
+                            return s.update_sent(id, sent_status::SENDING, None, None);
+                        }
+                    }
+                }
+                s.insert_outgoing(&new).map(Some)
+            })
+            .await;
+        match stored {
+            Ok(Some(row)) => {
+                self.emit(Event::MessageAttached {
+                    message: codec::message_from_row(&row),
+                    event_id,
+                })
+                .await;
+                Some(row)
+            }
+            Ok(None) | Err(_) => {
+                tracing::error!("cannot store outgoing message");
+                let mut failed = message.clone();
+                failed.sent_status = Some(sent_status::FAILED);
+                self.emit(Event::MessageSent {
+                    code: codes::DATABASE_ERROR,
+                    message: failed,
+                    event_id,
+                })
+                .await;
+                None
+            }
+        }
+    }
+
+    /// When the next send may go out, if the wire window is full and a message waits.
+    fn next_send_slot(&mut self) -> Option<Instant> {
+        let now = Instant::now();
+        while self
+            .recent_sends
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WIRE_WINDOW)
+        {
+            self.recent_sends.pop_front();
+        }
+        (!self.pending.is_empty() && self.recent_sends.len() >= SENDS_PER_SECOND)
+            .then(|| self.recent_sends[0] + WIRE_WINDOW)
+    }
+
+    /// Puts queued messages on the wire, never more than the server's rate limit.
+    async fn flush(&mut self, transport: &mut Transport) -> Result<(), ()> {
+        while !self.pending.is_empty() && self.next_send_slot().is_none() {
+            let Some(item) = self.pending.pop_front() else {
+                break;
+            };
+            let seq = self.take_seq();
+            let row = &item.row;
+            let frame = ClientFrame {
+                seq,
+                body: Some(client_frame::Body::Send(SendMessage {
+                    client_msg_id: row.client_msg_id.clone().unwrap_or_default(),
+                    conversation_type: row.conversation_type,
+                    target_id: row.target_id.clone(),
+                    channel_id: row.channel_id.clone(),
+                    object_name: row.object_name.clone(),
+                    content: row.content.clone(),
+                    persisted: true,
+                    counted: true,
+                    push_content: String::new(),
+                    push_data: String::new(),
+                })),
+            };
+            self.recent_sends.push_back(Instant::now());
+            self.inflight.insert(seq, item);
+            transport.send(frame).await.map_err(|_| ())?;
+        }
+        Ok(())
+    }
+
+    /// After a lost connection, unacknowledged messages go back to the front of the queue, in
+    /// their original order; the server dedupes them if they had arrived.
+    fn requeue_inflight(&mut self) {
+        let mut inflight: Vec<Outgoing> = self.inflight.drain().map(|(_, o)| o).collect();
+        inflight.sort_by_key(|o| o.row.id);
+        for mut item in inflight.into_iter().rev() {
+            item.enqueued = Instant::now();
+            self.pending.push_front(item);
+        }
+    }
+
+    /// Records a send result and announces it.
+    async fn finish_send(
+        &mut self,
+        item: Outgoing,
+        code: u32,
+        uid: Option<String>,
+        sent_time: Option<i64>,
+    ) {
+        let id = item.row.id;
+        let new_status = if code == codes::OK {
+            sent_status::SENT
+        } else {
+            sent_status::FAILED
+        };
+        let updated = self
+            .db
+            .call(move |s| s.update_sent(id, new_status, uid.as_deref(), sent_time))
+            .await;
+        let row = match updated {
+            Ok(Some(row)) => row,
+            _ => {
+                let mut row = item.row.clone();
+                row.sent_status = new_status;
+                row
+            }
+        };
+        self.emit(Event::MessageSent {
+            code: code as i32,
+            message: codec::message_from_row(&row),
+            event_id: item.event_id,
+        })
+        .await;
+    }
+
+    /// Fails every queued and unacknowledged message with `code`.
+    async fn fail_all(&mut self, code: u32) {
+        let mut items: Vec<Outgoing> = self.inflight.drain().map(|(_, o)| o).collect();
+        items.extend(self.pending.drain(..));
+        items.sort_by_key(|o| o.row.id);
+        for item in items {
+            self.finish_send(item, code, None, None).await;
+        }
+    }
+
+    /// Ends the task after a refusal, kick or timeout: reports it and fails queued messages.
+    async fn give_up(&mut self, code: u32, new_status: u32) {
+        self.set_status(new_status).await;
+        if !self.reported {
+            self.reported = true;
+            let event_id = self.connect_event_id.take();
+            self.emit(Event::Connected {
+                code: code as i32,
+                user_id: String::new(),
+                event_id,
+            })
+            .await;
+        }
+        // Messages handed over before the end are stored and then failed visibly.
+        self.commands.close();
+        while let Ok(command) = self.commands.try_recv() {
+            self.accept(command).await;
+        }
+        self.fail_all(code).await;
+    }
+
+    async fn timed_out(&mut self) {
+        self.give_up(codes::CONNECT_TIMEOUT, status::TIMEOUT).await;
+    }
+
+    /// Ends the task on the engine's request. Queued messages stay stored as SENDING and are
+    /// resent by the next connect, so nothing is lost.
+    async fn stopped(&mut self, reason: StopReason) {
+        if let StopReason::SignOut { .. } = reason {
+            self.set_status(status::SIGN_OUT).await;
+        }
+    }
+
+    fn take_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+}
+
+/// Resolves when the engine asks to stop.
+async fn stop_signal(stop: &mut watch::Receiver<StopReason>) -> StopReason {
+    loop {
+        let reason = *stop.borrow_and_update();
+        if reason != StopReason::Run {
+            return reason;
+        }
+        if stop.changed().await.is_err() {
+            return StopReason::Shutdown;
+        }
+    }
+}
+
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,68 @@
+//! The engine's database thread: one thread owns the [`Store`] (one writer); async code sends
+//! it closures and awaits their results.
+
+use rcim_store::{Store, StoreError};
+use std::path::PathBuf;
+use tokio::sync::{mpsc, oneshot};
+
+type Job = Box<dyn FnOnce(&mut Store) + Send>;
+
+/// How many database jobs may wait before callers are slowed down.
+const QUEUE_LEN: usize = 1024;
+
+/// Handle to a database thread. Dropping every handle stops the thread.
+#[derive(Clone)]
+pub(crate) struct Db {
+    jobs: mpsc::Sender<Job>,
+}
+
+/// A database job failed or the thread is gone.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum DbError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("database thread stopped")]
+    Stopped,
+}
+
+impl Db {
+    /// Opens the database at `path` on a new thread.
+    pub(crate) async fn open(path: PathBuf) -> Result<Db, DbError> {
+        let (jobs, mut rx) = mpsc::channel::<Job>(QUEUE_LEN);
+        let (opened_tx, opened_rx) = oneshot::channel();
+        std::thread::Builder::new()
+            .name("rcim-db".into())
+            .spawn(move || {
+                let mut store = match Store::open(&path) {
+                    Ok(store) => {
+                        let _ = opened_tx.send(Ok(()));
+                        store
+                    }
+                    Err(e) => {
+                        let _ = opened_tx.send(Err(e));
+                        return;
+                    }
+                };
+                while let Some(job) = rx.blocking_recv() {
+                    job(&mut store);
+                }
+            })
+            .map_err(|e| DbError::Store(StoreError::Io(e)))?;
+        opened_rx.await.map_err(|_| DbError::Stopped)??;
+        Ok(Db { jobs })
+    }
+
+    /// Runs `f` on the database thread.
+    pub(crate) async fn call<R, F>(&self, f: F) -> Result<R, DbError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |store| {
+            let _ = tx.send(f(store));
+        });
+        self.jobs.send(job).await.map_err(|_| DbError::Stopped)?;
+        Ok(rx.await.map_err(|_| DbError::Stopped)??)
+    }
+}

@@ -1,0 +1,518 @@
+//! [`Engine`]: the typed API of one IM client. Each method returns the immediate status code of
+//! the seed (0 = accepted, non-zero = rejected and nothing else happens); results arrive later as
+//! [`Event`]s on the stream returned by [`Engine::new`].
+
+use crate::codec;
+use crate::codes;
+use crate::config::{sanitize, EngineConfig};
+use crate::connection::{Command, ConnectionTask, StopReason};
+use crate::db::Db;
+use crate::event::{Event, EventId};
+use crate::model::{connection_status, Message};
+use crate::token;
+use rcim_store::{ConversationKey, Store, StoreError, TimeOrder};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::runtime::Handle;
+use tokio::sync::{mpsc, watch};
+
+/// How many events may wait for the embedder before the engine slows down.
+pub const EVENT_QUEUE_LEN: usize = 10_000;
+
+/// How many sends may wait for the connection task.
+const COMMAND_QUEUE_LEN: usize = 1_000;
+
+/// Largest page of `loadMessages` (seed: 0 < count <= 20).
+pub const MAX_MESSAGE_PAGE: u32 = 20;
+
+/// Largest page of `loadConversations` (seed: count <= 50).
+pub const MAX_CONVERSATION_PAGE: u32 = 50;
+
+/// State shared by the engine and its tasks.
+pub(crate) struct Shared {
+    pub(crate) config: EngineConfig,
+    pub(crate) http: reqwest::Client,
+    pub(crate) device_id: String,
+    events: mpsc::Sender<Event>,
+}
+
+impl Shared {
+    pub(crate) async fn emit(&self, event: Event) {
+        if self.events.send(event).await.is_err() {
+            tracing::debug!("event dropped: nobody listens");
+        }
+    }
+}
+
+/// The running connection of one `connect()` call.
+struct Session {
+    user_id: String,
+    db: Option<Db>,
+    commands: mpsc::Sender<Command>,
+    stop: watch::Sender<StopReason>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// One IM client: connection, local store and events. Cheap to share behind an `Arc`.
+pub struct Engine {
+    shared: Arc<Shared>,
+    runtime: Handle,
+    session: Arc<Mutex<Option<Session>>>,
+}
+
+/// The stream of events of an [`Engine`].
+pub type EventStream = mpsc::Receiver<Event>;
+
+impl Engine {
+    /// Creates an engine; call from within a Tokio runtime (its handle is kept for the tasks).
+    pub fn new(config: EngineConfig) -> (Engine, EventStream) {
+        let (events, stream) = mpsc::channel(EVENT_QUEUE_LEN);
+        let device_id = load_device_id(&config);
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .unwrap_or_default();
+        let shared = Arc::new(Shared {
+            config,
+            http,
+            device_id,
+            events,
+        });
+        let engine = Engine {
+            shared,
+            runtime: Handle::current(),
+            session: Arc::new(Mutex::new(None)),
+        };
+        (engine, stream)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &EngineConfig {
+        &self.shared.config
+    }
+
+    /// This installation's device id.
+    pub fn device_id(&self) -> &str {
+        &self.shared.device_id
+    }
+
+    /// `connect(token, timeout)`: opens the user's database (`DatabaseOpened`), connects and keeps
+    /// reconnecting on the seed's schedule. `timeout_secs` > 0 gives up after that long if no
+    /// connection was made (`Connected` with 34006, status TIMEOUT). A previous connection of this
+    /// engine is stopped first.
+    pub fn connect(&self, token: &str, timeout_secs: i64, event_id: EventId) -> i32 {
+        self.stop_session(StopReason::Shutdown);
+        let shared = self.shared.clone();
+        let claims = token::claims(token).filter(|(app, _)| *app == shared.config.app_key);
+        let Some((_, user_id)) = claims else {
+            self.runtime.spawn(async move {
+                shared
+                    .emit(Event::ConnectionStatusChanged {
+                        status: connection_status::TOKEN_INCORRECT,
+                    })
+                    .await;
+                shared
+                    .emit(Event::Connected {
+                        code: codes::CONN_TOKEN_INCORRECT as i32,
+                        user_id: String::new(),
+                        event_id,
+                    })
+                    .await;
+            });
+            return codes::OK as i32;
+        };
+        let deadline = (timeout_secs > 0)
+            .then(|| Instant::now() + Duration::from_secs(timeout_secs as u64));
+        let (commands_tx, commands_rx) = mpsc::channel(COMMAND_QUEUE_LEN);
+        let (stop_tx, stop_rx) = watch::channel(StopReason::Run);
+        let path = shared.config.database_path(&sanitize(&user_id));
+        let sessions = self.session.clone();
+        let token = token.to_string();
+        let task_user = user_id.clone();
+        let task = self.runtime.spawn(async move {
+            let db = match Db::open(path).await {
+                Ok(db) => db,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot open the local database");
+                    shared
+                        .emit(Event::DatabaseOpened {
+                            code: codes::DATABASE_ERROR,
+                            event_id: event_id.clone(),
+                        })
+                        .await;
+                    shared
+                        .emit(Event::Connected {
+                            code: codes::DATABASE_ERROR,
+                            user_id: String::new(),
+                            event_id,
+                        })
+                        .await;
+                    return;
+                }
+            };
+            if let Some(session) = sessions.lock().expect("session lock").as_mut() {
+                if session.user_id == task_user {
+                    session.db = Some(db.clone());
+                }
+            }
+            shared
+                .emit(Event::DatabaseOpened {
+                    code: 0,
+                    event_id: event_id.clone(),
+                })
+                .await;
+            ConnectionTask::new(
+                shared, db, task_user, token, event_id, deadline, commands_rx, stop_rx,
+            )
+            .run()
+            .await;
+        });
+        *self.session.lock().expect("session lock") = Some(Session {
+            user_id,
+            db: None,
+            commands: commands_tx,
+            stop: stop_tx,
+            task: Some(task),
+        });
+        0
+    }
+
+    /// `disconnect(receivePush)`: leaves the connection (status SIGN_OUT) and stops reconnecting.
+    /// The local database stays readable.
+    pub fn disconnect(&self, receive_push: bool) -> i32 {
+        let guard = self.session.lock().expect("session lock");
+        match guard.as_ref() {
+            Some(session) => {
+                let _ = session.stop.send(StopReason::SignOut { receive_push });
+                0
+            }
+            None => codes::CLIENT_NOT_INIT,
+        }
+    }
+
+    /// Stops everything (engine destroyed). Stored but unsent messages stay queued on disk.
+    pub fn shutdown(&self) {
+        if let Some(mut session) = self.session.lock().expect("session lock").take() {
+            let _ = session.stop.send(StopReason::Shutdown);
+            if let Some(task) = session.task.take() {
+                task.abort();
+            }
+        }
+    }
+
+    fn stop_session(&self, reason: StopReason) {
+        if let Some(mut session) = self.session.lock().expect("session lock").take() {
+            let _ = session.stop.send(reason);
+            if let Some(task) = session.task.take() {
+                // Let the task end on its own (it answers the stop signal at once).
+                drop(task);
+            }
+        }
+    }
+
+    fn db(&self) -> Option<Db> {
+        self.session
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .and_then(|s| s.db.clone())
+    }
+
+    /// `sendMessage`: stores the message (`MessageAttached`), sends it, and reports the server's
+    /// answer (`MessageSent`). Resending a failed message object reuses its stored row.
+    pub fn send_message(&self, message: Message, event_id: EventId) -> i32 {
+        if !valid_conversation(message.conversation_type, &message.target_id) {
+            return codes::PARAM_ERROR;
+        }
+        let Some((_, content)) = codec::encode_content(&message) else {
+            return codes::PARAM_ERROR;
+        };
+        if content.len() > rcim_proto::MAX_CONTENT_LEN {
+            return codes::MSG_SIZE_OUT_OF_LIMIT as i32;
+        }
+        let guard = self.session.lock().expect("session lock");
+        let Some(session) = guard.as_ref() else {
+            return codes::CLIENT_NOT_INIT;
+        };
+        let command = Command::Send {
+            message: Box::new(message),
+            event_id,
+            requested: Instant::now(),
+        };
+        match session.commands.try_send(command) {
+            Ok(()) => 0,
+            Err(mpsc::error::TrySendError::Full(_)) => codes::SEND_MSG_FREQUENCY_OVERRUN as i32,
+            Err(mpsc::error::TrySendError::Closed(_)) => codes::CLIENT_NOT_INIT,
+        }
+    }
+
+    /// Runs `query` on the database and emits `make(code, result)`.
+    fn query<T, Q, M>(&self, query: Q, make: M) -> i32
+    where
+        T: Send + 'static,
+        Q: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+        M: FnOnce(i32, Option<T>) -> Event + Send + 'static,
+    {
+        let Some(db) = self.db() else {
+            return codes::CLIENT_NOT_INIT;
+        };
+        let shared = self.shared.clone();
+        self.runtime.spawn(async move {
+            let event = match db.call(query).await {
+                Ok(value) => make(0, Some(value)),
+                Err(e) => {
+                    tracing::error!(error = %e, "local query failed");
+                    make(codes::DATABASE_ERROR, None)
+                }
+            };
+            shared.emit(event).await;
+        });
+        0
+    }
+
+    /// `loadMessages` / `getMessages` (local store; `count` 1..=20).
+    #[allow(clippy::too_many_arguments)]
+    pub fn load_messages(
+        &self,
+        conversation_type: u32,
+        target_id: &str,
+        channel_id: &str,
+        sent_time: i64,
+        order: u32,
+        count: u32,
+        event_id: EventId,
+    ) -> i32 {
+        if !valid_conversation(conversation_type, target_id)
+            || !(1..=MAX_MESSAGE_PAGE).contains(&count)
+            || order > 1
+        {
+            return codes::PARAM_ERROR;
+        }
+        let key = conversation_key(conversation_type, target_id, channel_id);
+        let time_order = if order == 0 {
+            TimeOrder::Before
+        } else {
+            TimeOrder::After
+        };
+        let (target, channel) = (target_id.to_string(), channel_id.to_string());
+        self.query(
+            move |s| s.messages(&key, sent_time, time_order, count),
+            move |code, rows| Event::MessagesLoaded {
+                code,
+                conversation_type,
+                target_id: target,
+                channel_id: channel,
+                sent_time,
+                order,
+                messages: rows
+                    .unwrap_or_default()
+                    .iter()
+                    .map(codec::message_from_row)
+                    .collect(),
+                event_id,
+            },
+        )
+    }
+
+    /// `getMessageById`: the stored message with local id `message_id`.
+    pub async fn get_message_by_id(&self, message_id: i64) -> Result<Message, i32> {
+        let db = self.db().ok_or(codes::CLIENT_NOT_INIT)?;
+        match db.call(move |s| s.message(message_id)).await {
+            Ok(Some(row)) => Ok(codec::message_from_row(&row)),
+            Ok(None) => Err(codes::INVALID_MESSAGE_ID),
+            Err(_) => Err(codes::DATABASE_ERROR),
+        }
+    }
+
+    /// `loadConversations` / `getConversations` (`count` 1..=50; `start_time` 0 = newest).
+    pub fn load_conversations(
+        &self,
+        conversation_types: Vec<u32>,
+        channel_id: &str,
+        start_time: i64,
+        count: u32,
+        event_id: EventId,
+    ) -> i32 {
+        if conversation_types.is_empty()
+            || !conversation_types.iter().all(|t| (1..=5).contains(t))
+            || !(1..=MAX_CONVERSATION_PAGE).contains(&count)
+        {
+            return codes::PARAM_ERROR;
+        }
+        let channel = channel_id.to_string();
+        let types = conversation_types.clone();
+        self.query(
+            move |s| s.conversations(&types, &channel, start_time, count),
+            {
+                let channel_id = channel_id.to_string();
+                move |code, rows: Option<Vec<rcim_store::ConversationRow>>| Event::ConversationsLoaded {
+                    code,
+                    conversation_types,
+                    channel_id,
+                    start_time,
+                    count,
+                    conversations: rows
+                        .unwrap_or_default()
+                        .iter()
+                        .map(codec::conversation_from_row)
+                        .collect(),
+                    event_id,
+                }
+            },
+        )
+    }
+
+    /// `loadConversation` / `getConversation`.
+    pub fn load_conversation(
+        &self,
+        conversation_type: u32,
+        target_id: &str,
+        channel_id: &str,
+        event_id: EventId,
+    ) -> i32 {
+        if !valid_conversation(conversation_type, target_id) {
+            return codes::PARAM_ERROR;
+        }
+        let key = conversation_key(conversation_type, target_id, channel_id);
+        let (target, channel) = (target_id.to_string(), channel_id.to_string());
+        self.query(
+            move |s| s.conversation(&key),
+            move |code, row| Event::ConversationLoaded {
+                code,
+                conversation_type,
+                target_id: target,
+                channel_id: channel,
+                conversation: row.flatten().as_ref().map(codec::conversation_from_row),
+                event_id,
+            },
+        )
+    }
+
+    /// `loadUnreadCount` / `getUnreadCount`.
+    pub fn load_unread_count(
+        &self,
+        conversation_type: u32,
+        target_id: &str,
+        channel_id: &str,
+        event_id: EventId,
+    ) -> i32 {
+        if !valid_conversation(conversation_type, target_id) {
+            return codes::PARAM_ERROR;
+        }
+        let key = conversation_key(conversation_type, target_id, channel_id);
+        let (target, channel) = (target_id.to_string(), channel_id.to_string());
+        self.query(
+            move |s| s.unread_count(&key),
+            move |code, count| Event::UnreadCountLoaded {
+                code,
+                conversation_type,
+                target_id: target,
+                channel_id: channel,
+                count: count.unwrap_or(0),
+                event_id,
+            },
+        )
+    }
+
+    /// `loadTotalUnreadCount` / `getTotalUnreadCount`.
+    pub fn load_total_unread_count(&self, channel_id: &str, event_id: EventId) -> i32 {
+        let channel = channel_id.to_string();
+        let channel_arg = channel.clone();
+        self.query(
+            move |s| s.total_unread_count(&channel),
+            move |code, count| Event::TotalUnreadCountLoaded {
+                code,
+                channel_id: channel_arg,
+                count: count.unwrap_or(0),
+                event_id,
+            },
+        )
+    }
+
+    /// `clearUnreadCount`: marks messages up to `timestamp` read (0 = all).
+    pub fn clear_unread_count(
+        &self,
+        conversation_type: u32,
+        target_id: &str,
+        channel_id: &str,
+        timestamp: i64,
+        event_id: EventId,
+    ) -> i32 {
+        if !valid_conversation(conversation_type, target_id) {
+            return codes::PARAM_ERROR;
+        }
+        let key = conversation_key(conversation_type, target_id, channel_id);
+        let (target, channel) = (target_id.to_string(), channel_id.to_string());
+        self.query(
+            move |s| s.clear_unread(&key, timestamp),
+            move |code, _| Event::UnreadCountCleared {
+                code,
+                conversation_type,
+                target_id: target,
+                channel_id: channel,
+                timestamp,
+                event_id,
+            },
+        )
+    }
+
+    /// `removeConversation`: removes it from the list (messages stay).
+    pub fn remove_conversation(
+        &self,
+        conversation_type: u32,
+        target_id: &str,
+        channel_id: &str,
+        event_id: EventId,
+    ) -> i32 {
+        if !valid_conversation(conversation_type, target_id) {
+            return codes::PARAM_ERROR;
+        }
+        let key = conversation_key(conversation_type, target_id, channel_id);
+        let (target, channel) = (target_id.to_string(), channel_id.to_string());
+        self.query(
+            move |s| s.remove_conversation(&key),
+            move |code, _| Event::ConversationRemoved {
+                code,
+                conversation_type,
+                target_id: target,
+                channel_id: channel,
+                event_id,
+            },
+        )
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn valid_conversation(conversation_type: u32, target_id: &str) -> bool {
+    (1..=5).contains(&conversation_type) && !target_id.is_empty() && target_id.len() <= 64
+}
+
+fn conversation_key(conversation_type: u32, target_id: &str, channel_id: &str) -> ConversationKey {
+    ConversationKey {
+        conversation_type,
+        target_id: target_id.to_string(),
+        channel_id: channel_id.to_string(),
+    }
+}
+
+/// The installation's device id, created on first use and kept in the app's data directory.
+fn load_device_id(config: &EngineConfig) -> String {
+    let path = config.app_dir().join("device_id");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if !existing.is_empty() {
+            return existing.to_string();
+        }
+    }
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let written = std::fs::create_dir_all(config.app_dir()).and_then(|_| std::fs::write(&path, &id));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "cannot persist the device id");
+    }
+    id
+}

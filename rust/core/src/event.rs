@@ -1,0 +1,165 @@
+//! Events the engine emits. Each variant is one `IRCIMIWListener` callback; `event_id` ties a
+//! result to the call that asked for it (the 5.2.5 per-call callback objects).
+
+use crate::model::{Conversation, Message};
+
+/// Correlates a result with the call that started it.
+pub type EventId = Option<String>;
+
+/// One engine event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The local database was opened during connect (`onDatabaseOpened`).
+    DatabaseOpened {
+        /// 0 on success.
+        code: i32,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of connect (`onConnected`).
+    Connected {
+        /// 0 on success, otherwise an IMLib code (31004, 34006, ...).
+        code: i32,
+        /// The user id ("" on failure).
+        user_id: String,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// `onConnectionStatusChanged` (`RCIMIWConnectionStatus`).
+    ConnectionStatusChanged {
+        /// New status.
+        status: u32,
+    },
+    /// The message was stored locally (`onMessageAttached`).
+    MessageAttached {
+        /// The stored message.
+        message: Message,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Final send result (`onMessageSent`).
+    MessageSent {
+        /// 0 on success.
+        code: i32,
+        /// The message with its new status.
+        message: Message,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// An incoming message (`onMessageReceived`).
+    MessageReceived {
+        /// The stored message.
+        message: Message,
+        /// Messages still to come from the current package.
+        left: u32,
+        /// Delivered by the offline sync after connecting.
+        offline: bool,
+        /// More packages remain on the server.
+        has_package: bool,
+    },
+    /// Result of loadMessages/getMessages (`onMessagesLoaded`).
+    MessagesLoaded {
+        /// 0 on success.
+        code: i32,
+        /// Conversation type argument.
+        conversation_type: u32,
+        /// Target id argument.
+        target_id: String,
+        /// Channel id argument.
+        channel_id: String,
+        /// Sent time argument.
+        sent_time: i64,
+        /// Order argument (`RCIMIWTimeOrder`).
+        order: u32,
+        /// The page.
+        messages: Vec<Message>,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadConversations/getConversations (`onConversationsLoaded`).
+    ConversationsLoaded {
+        /// 0 on success.
+        code: i32,
+        /// Types argument.
+        conversation_types: Vec<u32>,
+        /// Channel id argument.
+        channel_id: String,
+        /// Start time argument.
+        start_time: i64,
+        /// Count argument.
+        count: u32,
+        /// The page.
+        conversations: Vec<Conversation>,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadConversation/getConversation (`onConversationLoaded`).
+    ConversationLoaded {
+        /// 0 on success.
+        code: i32,
+        /// Conversation type argument.
+        conversation_type: u32,
+        /// Target id argument.
+        target_id: String,
+        /// Channel id argument.
+        channel_id: String,
+        /// The conversation, if it exists.
+        conversation: Option<Conversation>,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadUnreadCount/getUnreadCount (`onUnreadCountLoaded`).
+    UnreadCountLoaded {
+        /// 0 on success.
+        code: i32,
+        /// Conversation type argument.
+        conversation_type: u32,
+        /// Target id argument.
+        target_id: String,
+        /// Channel id argument.
+        channel_id: String,
+        /// Unread count.
+        count: u64,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadTotalUnreadCount/getTotalUnreadCount (`onTotalUnreadCountLoaded`).
+    TotalUnreadCountLoaded {
+        /// 0 on success.
+        code: i32,
+        /// Channel id argument.
+        channel_id: String,
+        /// Total unread count.
+        count: u64,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of clearUnreadCount (`onUnreadCountCleared`).
+    UnreadCountCleared {
+        /// 0 on success.
+        code: i32,
+        /// Conversation type argument.
+        conversation_type: u32,
+        /// Target id argument.
+        target_id: String,
+        /// Channel id argument.
+        channel_id: String,
+        /// Timestamp argument.
+        timestamp: i64,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of removeConversation (`onConversationRemoved`).
+    ConversationRemoved {
+        /// 0 on success.
+        code: i32,
+        /// Conversation type argument.
+        conversation_type: u32,
+        /// Target id argument.
+        target_id: String,
+        /// Channel id argument.
+        channel_id: String,
+        /// Call correlation.
+        event_id: EventId,
+    },
+}

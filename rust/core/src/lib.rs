@@ -1,0 +1,27 @@
+//! RCIM client engine.
+//!
+//! [`Engine`] is one IM client: it connects to an RCIM server (navigation, then the TCP
+//! gateway), keeps reconnecting on the seed's schedule, stores every message in a per-user SQLite
+//! database before announcing or sending it, syncs the user's inbox after each connect, and
+//! reports everything as [`Event`]s. It knows nothing about JavaScript: `rcim-bridge` adapts it
+//! to the JSON method table used by the C++ host object.
+//!
+//! Layout: [`engine`] (the API), [`connection`] (state machine, send queue, sync), `db` (the
+//! database thread), [`codec`] (API ⇄ stored ⇄ wire messages), [`model`] (API types),
+//! [`event`] (events), [`config`] (options), [`codes`] (status codes).
+
+pub mod codec;
+pub mod codes;
+pub mod config;
+pub mod connection;
+mod db;
+pub mod engine;
+pub mod event;
+pub mod model;
+mod navi;
+pub mod token;
+
+pub use config::{EngineConfig, EngineOptions};
+pub use engine::{Engine, EventStream};
+pub use event::{Event, EventId};
+pub use model::{Conversation, Message};

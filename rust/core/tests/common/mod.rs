@@ -1,0 +1,223 @@
+//! Shared harness of the end-to-end tests: a real `rcim-server` on loopback, engines with their
+//! own data directories, an event recorder, and a TCP proxy that can cut connections.
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use rcim_core::model::{connection_status, message_type};
+use rcim_core::{codec, Engine, EngineConfig, EngineOptions, Event, EventStream, Message};
+use rcim_server::{RunningServer, ServerConfig};
+use sha1::{Digest, Sha1};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+pub const APP_KEY: &str = "e2e-app";
+pub const APP_SECRET: &str = "e2e-secret";
+
+/// Logs to the test output when RUST_LOG is set.
+pub fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+}
+
+/// A server and its data directory.
+pub struct TestServer {
+    pub server: Option<RunningServer>,
+    pub dir: TempDir,
+    pub config: ServerConfig,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        init_logging();
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = ServerConfig::new(dir.path().join("server"), APP_KEY, APP_SECRET);
+        tweak(&mut config);
+        let server = rcim_server::start(config.clone()).await.unwrap();
+        // Restarts reuse the same ports.
+        config.listen = server.gateway_addr();
+        config.http = server.http_addr();
+        TestServer {
+            server: Some(server),
+            dir,
+            config,
+        }
+    }
+
+    pub fn running(&self) -> &RunningServer {
+        self.server.as_ref().expect("server running")
+    }
+
+    pub fn navi_url(&self) -> String {
+        format!("http://{}", self.config.http)
+    }
+
+    pub fn gateway(&self) -> SocketAddr {
+        self.config.listen
+    }
+
+    /// Simulates a crash: everything dropped at once.
+    pub fn kill(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+
+    /// Starts again on the same data directory and ports.
+    pub async fn restart(&mut self) {
+        assert!(self.server.is_none());
+        let mut tries = 0;
+        loop {
+            match rcim_server::start(self.config.clone()).await {
+                Ok(server) => {
+                    self.server = Some(server);
+                    return;
+                }
+                Err(e) if tries < 50 => {
+                    tries += 1;
+                    tracing::info!(error = %e, "restart failed, retrying");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot restart the server: {e}"),
+            }
+        }
+    }
+
+    /// Registers `user` through the Server API and returns its token.
+    pub async fn token(&self, user: &str) -> String {
+        let reply = server_api(&self.navi_url(), "/user/getToken.json", &[("userId", user)]).await;
+        assert_eq!(reply["code"], 200, "getToken: {reply}");
+        reply["token"].as_str().unwrap().to_string()
+    }
+}
+
+/// Calls the Server API with a correct signature.
+pub async fn server_api(base: &str, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
+    let nonce = rand_nonce();
+    let timestamp = (rcim_core::connection::now_ms() / 1000).to_string();
+    let signature = hex::encode(Sha1::digest(
+        format!("{APP_SECRET}{nonce}{timestamp}").as_bytes(),
+    ));
+    reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .header("App-Key", APP_KEY)
+        .header("Nonce", nonce)
+        .header("Timestamp", timestamp)
+        .header("Signature", signature)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn rand_nonce() -> String {
+    format!("{}", rcim_core::connection::now_ms() % 1_000_000_007)
+}
+
+/// One engine with its own data directory (one device) and its recorded events.
+pub struct TestClient {
+    pub engine: Engine,
+    pub events: EventStream,
+    pub seen: Vec<Event>,
+    pub dir: TempDir,
+    pub user: String,
+}
+
+impl TestClient {
+    pub fn new(navi: &str, user: &str) -> TestClient {
+        Self::with_options(navi, user, EngineOptions::default())
+    }
+
+    pub fn with_options(navi: &str, user: &str, mut options: EngineOptions) -> TestClient {
+        let dir = tempfile::tempdir().unwrap();
+        options.navi_server = Some(navi.to_string());
+        let config = EngineConfig::new(APP_KEY, &options, dir.path().to_path_buf());
+        let (engine, events) = Engine::new(config);
+        TestClient {
+            engine,
+            events,
+            seen: Vec::new(),
+            dir,
+            user: user.to_string(),
+        }
+    }
+
+    /// Connects with `token` and waits for a successful `Connected`.
+    pub async fn connect(&mut self, token: &str) {
+        assert_eq!(self.engine.connect(token, 10, Some("c".into())), 0);
+        let event = self
+            .wait_for("Connected", |e| matches!(e, Event::Connected { .. }))
+            .await;
+        assert!(
+            matches!(&event, Event::Connected { code: 0, user_id, .. } if *user_id == self.user),
+            "connect failed: {event:?}"
+        );
+    }
+
+    /// Next event (recorded), or None after `timeout`.
+    pub async fn next(&mut self, timeout: Duration) -> Option<Event> {
+        let event = tokio::time::timeout(timeout, self.events.recv()).await.ok()??;
+        self.seen.push(event.clone());
+        Some(event)
+    }
+
+    /// Waits (10 s at most) for the first event matching `pred`, recording all events.
+    pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.next(left).await {
+                Some(event) if pred(&event) => return event,
+                Some(_) => {}
+                None => panic!("{}: timed out waiting for {what}; saw {:#?}", self.user, self.seen),
+            }
+        }
+    }
+
+    /// Events received within `window`.
+    pub async fn drain(&mut self, window: Duration) -> Vec<Event> {
+        let deadline = Instant::now() + window;
+        let mut out = Vec::new();
+        while let Some(event) = self
+            .next(deadline.saturating_duration_since(Instant::now()))
+            .await
+        {
+            out.push(event);
+        }
+        out
+    }
+
+    /// Sends a text message to `to` (private); returns the immediate status.
+    pub fn send_text(&self, to: &str, text: &str) -> i32 {
+        let message = codec::new_text_message(1, to, None, text);
+        self.engine.send_message(message, None)
+    }
+
+    /// Statuses seen so far.
+    pub fn statuses(&self) -> Vec<u32> {
+        self.seen
+            .iter()
+            .filter_map(|e| match e {
+                Event::ConnectionStatusChanged { status } => Some(*status),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+pub fn text_of(message: &Message) -> String {
+    assert_eq!(message.message_type, message_type::TEXT);
+    message.text().unwrap_or_default().to_string()
+}
+
+pub const CONNECTED: u32 = connection_status::CONNECTED;

@@ -1,0 +1,300 @@
+//! End to end: real engines talking to a real `rcim-server` on loopback.
+
+mod common;
+
+use common::proxy::Proxy;
+use common::*;
+use rcim_core::model::connection_status as status;
+use rcim_core::Event;
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// A sends B text while both are online.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_text_reaches_the_peer_and_both_stores() {
+    let server = TestServer::start().await;
+    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
+    let mut alice = TestClient::new(&server.navi_url(), "alice");
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    alice.connect(&ta).await;
+    bob.connect(&tb).await;
+    assert!(alice.statuses().ends_with(&[status::CONNECTING, status::CONNECTED]));
+
+    assert_eq!(alice.send_text("bob", "hello bob"), 0);
+    let sent = alice
+        .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
+        .await;
+    // Attached first, then sent, for the same stored message.
+    let attached_at = alice
+        .seen
+        .iter()
+        .position(|e| matches!(e, Event::MessageAttached { .. }))
+        .expect("attached fired");
+    let sent_at = alice.seen.len() - 1;
+    assert!(attached_at < sent_at);
+    let Event::MessageAttached { message: attached, .. } = &alice.seen[attached_at] else {
+        unreachable!()
+    };
+    let Event::MessageSent { code, message: sent, .. } = sent else {
+        unreachable!()
+    };
+    assert_eq!(code, 0);
+    assert_eq!(attached.sent_status, Some(0));
+    assert_eq!(sent.sent_status, Some(2));
+    assert_eq!(attached.message_id, sent.message_id);
+    let uid = sent.message_uid.clone().expect("uid after ack");
+
+    let received = bob
+        .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
+        .await;
+    let Event::MessageReceived { message, left, offline, has_package } = received else {
+        unreachable!()
+    };
+    assert_eq!(text_of(&message), "hello bob");
+    assert_eq!(message.sender_user_id.as_deref(), Some("alice"));
+    assert_eq!(message.target_id, "alice");
+    assert_eq!(message.message_uid.as_deref(), Some(uid.as_str()));
+    assert_eq!((left, offline, has_package), (0, false, false));
+
+    // Both local databases hold it.
+    let mine = alice
+        .engine
+        .get_message_by_id(sent.message_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(text_of(&mine), "hello bob");
+    let theirs = bob
+        .engine
+        .get_message_by_id(message.message_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(theirs.message_uid.as_deref(), Some(uid.as_str()));
+
+    // Conversations: unread 0 for the sender, 1 for the receiver.
+    assert_eq!(alice.engine.load_conversations(vec![1], "", 0, 50, None), 0);
+    let Event::ConversationsLoaded { conversations, .. } = alice
+        .wait_for("conversations", |e| matches!(e, Event::ConversationsLoaded { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(conversations.len(), 1);
+    assert_eq!(conversations[0].target_id, "bob");
+    assert_eq!(conversations[0].unread_count, 0);
+    assert_eq!(
+        text_of(conversations[0].last_message.as_ref().unwrap()),
+        "hello bob"
+    );
+    assert_eq!(bob.engine.load_conversations(vec![1], "", 0, 50, None), 0);
+    let Event::ConversationsLoaded { conversations, .. } = bob
+        .wait_for("conversations", |e| matches!(e, Event::ConversationsLoaded { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(conversations[0].target_id, "alice");
+    assert_eq!(conversations[0].unread_count, 1);
+
+    // History.
+    assert_eq!(bob.engine.load_messages(1, "alice", "", 0, 0, 20, None), 0);
+    let Event::MessagesLoaded { messages, .. } = bob
+        .wait_for("messages", |e| matches!(e, Event::MessagesLoaded { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(messages.len(), 1);
+    assert_eq!(text_of(&messages[0]), "hello bob");
+}
+
+/// 450 messages while B is offline arrive once, in order, in packages of 200.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_messages_arrive_in_packages_exactly_once() {
+    let server = TestServer::start().await;
+    let tb = server.token("bob").await;
+    server.token("alice").await;
+    // Server-side sends (the client's own limit is 5/s): stored for bob like any message.
+    for i in 0..450 {
+        let content = format!(r#"{{"content":"m{i}"}}"#);
+        let reply = server_api(
+            &server.navi_url(),
+            "/message/private/publish.json",
+            &[
+                ("fromUserId", "alice"),
+                ("toUserId", "bob"),
+                ("objectName", "RC:TxtMsg"),
+                ("content", &content),
+            ],
+        )
+        .await;
+        assert_eq!(reply["code"], 200, "{reply}");
+    }
+
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(&tb).await;
+    let mut received = Vec::new();
+    loop {
+        let Event::MessageReceived { message, left, offline, has_package } = bob
+            .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
+            .await
+        else {
+            unreachable!()
+        };
+        assert!(offline);
+        received.push((text_of(&message), left, has_package));
+        if !has_package && left == 0 {
+            break;
+        }
+    }
+    let texts: Vec<_> = received.iter().map(|r| r.0.clone()).collect();
+    let expected: Vec<_> = (0..450).map(|i| format!("m{i}")).collect();
+    assert_eq!(texts, expected, "all 450, in order, once");
+    // Packages: 200 (more to come), 200 (more to come), 50 (last).
+    let package = |i: usize| (received[i].1, received[i].2);
+    assert_eq!(package(0), (199, true));
+    assert_eq!(package(199), (0, true));
+    assert_eq!(package(200), (199, true));
+    assert_eq!(package(399), (0, true));
+    assert_eq!(package(400), (49, false));
+    assert_eq!(package(449), (0, false));
+    // Nothing more arrives.
+    let late = bob.drain(Duration::from_millis(500)).await;
+    assert!(!late.iter().any(|e| matches!(e, Event::MessageReceived { .. })));
+    // And nothing again after a reconnect.
+    bob.engine.disconnect(true);
+    bob.connect(&tb).await;
+    let again = bob.drain(Duration::from_millis(800)).await;
+    assert!(!again.iter().any(|e| matches!(e, Event::MessageReceived { .. })));
+    assert_eq!(bob.engine.load_unread_count(1, "alice", "", None), 0);
+    let Event::UnreadCountLoaded { count, .. } = bob
+        .wait_for("unread", |e| matches!(e, Event::UnreadCountLoaded { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(count, 450);
+}
+
+/// The connection drops after the send reached the server but before the ack reached A.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_ack_is_resent_and_delivered_once() {
+    let server = TestServer::start().await;
+    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
+    let proxy = Proxy::start(server.gateway()).await;
+    let mut alice = TestClient::new(&proxy.navi_url, "alice");
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    alice.connect(&ta).await;
+    bob.connect(&tb).await;
+
+    proxy
+        .drop_after_next_client_data
+        .store(true, Ordering::SeqCst);
+    assert_eq!(alice.send_text("bob", "exactly once"), 0);
+    let Event::MessageSent { code, message, .. } = alice
+        .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(code, 0, "resent after reconnect and acknowledged");
+    assert!(alice.statuses().contains(&status::SUSPEND), "the connection did drop");
+    assert_eq!(*alice.statuses().last().unwrap(), status::CONNECTED);
+
+    let got = bob
+        .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
+        .await;
+    let Event::MessageReceived { message: theirs, .. } = got else {
+        unreachable!()
+    };
+    assert_eq!(theirs.message_uid, message.message_uid);
+    let later = bob.drain(Duration::from_secs(1)).await;
+    assert!(
+        !later.iter().any(|e| matches!(e, Event::MessageReceived { .. })),
+        "delivered once"
+    );
+    let sent_events = alice
+        .seen
+        .iter()
+        .filter(|e| matches!(e, Event::MessageSent { .. }))
+        .count();
+    assert_eq!(sent_events, 1);
+    assert_eq!(alice.engine.load_messages(1, "bob", "", 0, 0, 20, None), 0);
+    let Event::MessagesLoaded { messages, .. } = alice
+        .wait_for("messages", |e| matches!(e, Event::MessagesLoaded { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(messages.len(), 1, "stored once on the sender");
+}
+
+/// The server is killed and restarted while A keeps sending: every message ends up delivered
+/// exactly once or visibly failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_restart_loses_and_duplicates_nothing() {
+    let mut server = TestServer::start().await;
+    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
+    let mut alice = TestClient::new(&server.navi_url(), "alice");
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    alice.connect(&ta).await;
+    bob.connect(&tb).await;
+
+    let total = 24;
+    for i in 0..total {
+        if i == 8 {
+            server.kill();
+        }
+        if i == 14 {
+            server.restart().await;
+        }
+        assert_eq!(alice.send_text("bob", &format!("r{i}")), 0);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    // Every attached message gets a final result.
+    let mut results: HashMap<String, i32> = HashMap::new();
+    while results.len() < total {
+        if let Event::MessageSent { code, message, .. } = alice
+            .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
+            .await
+        {
+            assert!(results.insert(text_of(&message), code).is_none(), "one result each");
+        }
+    }
+    let delivered: Vec<String> = results
+        .iter()
+        .filter(|(_, code)| **code == 0)
+        .map(|(t, _)| t.clone())
+        .collect();
+    let failed: Vec<_> = results.iter().filter(|(_, c)| **c != 0).collect();
+    assert!(failed.is_empty(), "nothing should fail here: {failed:?}");
+    assert!(
+        alice.statuses().contains(&status::SUSPEND),
+        "alice saw the outage"
+    );
+
+    // B got each delivered message exactly once.
+    let mut got: Vec<String> = Vec::new();
+    while got.len() < delivered.len() {
+        if let Event::MessageReceived { message, .. } = bob
+            .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
+            .await
+        {
+            got.push(text_of(&message));
+        }
+    }
+    let extra = bob.drain(Duration::from_secs(1)).await;
+    assert!(!extra.iter().any(|e| matches!(e, Event::MessageReceived { .. })));
+    let mut sorted = got.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), got.len(), "no duplicates: {got:?}");
+    let mut expected = delivered.clone();
+    expected.sort();
+    assert_eq!(sorted, expected);
+    // In send order.
+    let order: Vec<usize> = got.iter().map(|t| t[1..].parse().unwrap()).collect();
+    let mut in_order = order.clone();
+    in_order.sort();
+    assert_eq!(order, in_order, "delivered in send order");
+}

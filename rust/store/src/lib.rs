@@ -1,0 +1,388 @@
+//! RCIM client local store: one SQLite database per (app key, user id).
+//!
+//! * Numbered migrations in `migrations/NNN_name.sql`, embedded in the binary; each runs in its
+//!   own transaction together with the `user_version` bump.
+//! * WAL journal, one writer (the engine owns the [`Store`] on its database thread).
+//! * Derived data (conversation list, unread counts, inbox cursor) is updated in the same
+//!   transaction as the messages it derives from, so a crash never leaves them out of step and
+//!   listing a page of conversations or messages is O(page).
+//!
+//! The engine talks to the database only through this crate: no SQL lives elsewhere.
+
+mod migrations;
+mod rows;
+
+pub use rows::{ConversationKey, ConversationRow, MessageRow, NewMessage, TimeOrder};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file could not be created.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    /// The database was written by a newer version of RCIM.
+    #[error("database schema version {found} is newer than this build supports ({supported})")]
+    TooNew {
+        /// Version found in the file.
+        found: u32,
+        /// Highest version this build knows.
+        supported: u32,
+    },
+}
+
+/// Result alias for store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Sent status values (`RCIMIWSentStatus`).
+pub mod sent_status {
+    /// Waiting for the server's ack.
+    pub const SENDING: u8 = 0;
+    /// Failed; may be resent.
+    pub const FAILED: u8 = 1;
+    /// Acknowledged by the server.
+    pub const SENT: u8 = 2;
+}
+
+/// Received status values (`RCIMIWReceivedStatus`).
+pub mod received_status {
+    /// Not read yet.
+    pub const UNREAD: u8 = 0;
+    /// Read.
+    pub const READ: u8 = 1;
+}
+
+/// Message direction values (`RCIMIWMessageDirection`).
+pub mod direction {
+    /// Sent by this user.
+    pub const SEND: u8 = 0;
+    /// Received from someone else.
+    pub const RECEIVE: u8 = 1;
+}
+
+const CURSOR_KEY: &str = "inbox_cursor";
+
+/// The local database of one user.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::init(conn)
+    }
+
+    /// An in-memory database (tests).
+    pub fn open_in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::run(&mut conn)?;
+        Ok(Self { conn })
+    }
+
+    /// The schema version after migrations.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Stores an outgoing message (status SENDING) and makes it its conversation's last message.
+    pub fn insert_outgoing(&mut self, message: &NewMessage) -> Result<MessageRow> {
+        let tx = self.conn.transaction()?;
+        let id = rows::insert_message(&tx, message)?;
+        rows::touch_conversation(&tx, &message.key(), id, message.sent_time, false)?;
+        let row = rows::message_by_id(&tx, id)?.expect("row just inserted");
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// Updates the send result of message `id`. Returns the updated row.
+    pub fn update_sent(
+        &mut self,
+        id: i64,
+        status: u8,
+        uid: Option<&str>,
+        sent_time: Option<i64>,
+    ) -> Result<Option<MessageRow>> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE messages SET sent_status = ?2, uid = COALESCE(?3, uid),
+                 sent_time = COALESCE(?4, sent_time) WHERE id = ?1",
+            params![id, status, uid, sent_time],
+        )?;
+        let row = rows::message_by_id(&tx, id)?;
+        if let Some(row) = &row {
+            // The server's time orders the conversation list.
+            tx.execute(
+                "UPDATE conversations SET sort_time = MAX(sort_time, ?4)
+                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+                   AND last_message_id = ?5",
+                params![
+                    row.conversation_type,
+                    row.target_id,
+                    row.channel_id,
+                    row.sent_time,
+                    row.id
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// Marks every message still SENDING as FAILED (used when the engine gives up on them).
+    pub fn fail_pending(&mut self) -> Result<Vec<MessageRow>> {
+        let pending = self.pending_outgoing()?;
+        self.conn.execute(
+            "UPDATE messages SET sent_status = ?1 WHERE sent_status = ?2",
+            params![sent_status::FAILED, sent_status::SENDING],
+        )?;
+        Ok(pending)
+    }
+
+    /// Outgoing messages still waiting for an ack, oldest first (to resend after a restart).
+    pub fn pending_outgoing(&self) -> Result<Vec<MessageRow>> {
+        rows::query_messages(
+            &self.conn,
+            "SELECT * FROM messages WHERE sent_status = 0 AND direction = 0 ORDER BY id",
+            [],
+        )
+    }
+
+    /// Stores a batch of messages from the server's inbox and moves the inbox cursor to `cursor`,
+    /// in one transaction. Messages whose uid is already stored are skipped (a redelivery, or a
+    /// message this device sent itself); a message carrying the client id of a local row
+    /// completes that row (this device sent it but missed the ack). Returns the rows actually
+    /// inserted, in order.
+    pub fn apply_inbox(&mut self, messages: &[NewMessage], cursor: u64) -> Result<Vec<MessageRow>> {
+        let tx = self.conn.transaction()?;
+        let mut inserted = Vec::with_capacity(messages.len());
+        for message in messages {
+            // Our own message whose ack we missed: complete the local row instead.
+            if let Some(client_msg_id) = &message.client_msg_id {
+                let updated = tx
+                    .prepare_cached(
+                        "UPDATE messages SET uid = COALESCE(uid, ?2), sent_time = ?3,
+                             sent_status = ?4
+                         WHERE client_msg_id = ?1",
+                    )?
+                    .execute(params![
+                        client_msg_id,
+                        message.uid,
+                        message.sent_time,
+                        sent_status::SENT
+                    ])?;
+                if updated > 0 {
+                    continue;
+                }
+            }
+            if let Some(uid) = &message.uid {
+                let exists: bool = tx
+                    .prepare_cached("SELECT 1 FROM messages WHERE uid = ?1")?
+                    .exists([uid])?;
+                if exists {
+                    continue;
+                }
+            }
+            let id = rows::insert_message(&tx, message)?;
+            let unread = message.direction == direction::RECEIVE
+                && message.counted
+                && message.received_status == received_status::UNREAD;
+            rows::touch_conversation(&tx, &message.key(), id, message.sent_time, unread)?;
+            inserted.push(rows::message_by_id(&tx, id)?.expect("row just inserted"));
+        }
+        rows::kv_set(&tx, CURSOR_KEY, &cursor.to_string())?;
+        tx.commit()?;
+        Ok(inserted)
+    }
+
+    /// The highest inbox sequence applied locally (0 for a new database).
+    pub fn inbox_cursor(&self) -> Result<u64> {
+        Ok(self
+            .kv_get(CURSOR_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Reads a small state value.
+    pub fn kv_get(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM kv WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Writes a small state value.
+    pub fn kv_set(&mut self, key: &str, value: &str) -> Result<()> {
+        rows::kv_set(&self.conn, key, value)
+    }
+
+    /// The message with local id `id`.
+    pub fn message(&self, id: i64) -> Result<Option<MessageRow>> {
+        rows::message_by_id(&self.conn, id)
+    }
+
+    /// The message with server uid `uid`.
+    pub fn message_by_uid(&self, uid: &str) -> Result<Option<MessageRow>> {
+        Ok(rows::query_messages(&self.conn, "SELECT * FROM messages WHERE uid = ?1", [uid])?
+            .into_iter()
+            .next())
+    }
+
+    /// A page of a conversation's messages around `sent_time` (0 = from the newest for
+    /// [`TimeOrder::Before`], from the oldest for [`TimeOrder::After`]).
+    /// `Before` returns newest first; `After` returns oldest first.
+    pub fn messages(
+        &self,
+        key: &ConversationKey,
+        sent_time: i64,
+        order: TimeOrder,
+        count: u32,
+    ) -> Result<Vec<MessageRow>> {
+        let sql = match order {
+            TimeOrder::Before => {
+                "SELECT * FROM messages WHERE conversation_type = ?1 AND target_id = ?2
+                   AND channel_id = ?3 AND (?4 <= 0 OR sent_time < ?4)
+                 ORDER BY sent_time DESC, id DESC LIMIT ?5"
+            }
+            TimeOrder::After => {
+                "SELECT * FROM messages WHERE conversation_type = ?1 AND target_id = ?2
+                   AND channel_id = ?3 AND sent_time > ?4
+                 ORDER BY sent_time ASC, id ASC LIMIT ?5"
+            }
+        };
+        rows::query_messages(
+            &self.conn,
+            sql,
+            params![
+                key.conversation_type,
+                key.target_id,
+                key.channel_id,
+                sent_time,
+                count
+            ],
+        )
+    }
+
+    /// Number of messages stored for a conversation.
+    pub fn message_count(&self, key: &ConversationKey) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM messages WHERE conversation_type = ?1 AND target_id = ?2
+               AND channel_id = ?3",
+            params![key.conversation_type, key.target_id, key.channel_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// A page of the conversation list: pinned first, then newest first; `start_time` > 0 returns
+    /// only conversations whose last activity is older than it (paging).
+    pub fn conversations(
+        &self,
+        types: &[u32],
+        channel_id: &str,
+        start_time: i64,
+        count: u32,
+    ) -> Result<Vec<ConversationRow>> {
+        let placeholders = vec!["?"; types.len()].join(",");
+        let sql = format!(
+            "SELECT * FROM conversations WHERE conversation_type IN ({placeholders})
+               AND channel_id = ? AND (? <= 0 OR sort_time < ?)
+             ORDER BY top DESC, sort_time DESC LIMIT ?"
+        );
+        let mut values: Vec<rusqlite::types::Value> =
+            types.iter().map(|t| (*t as i64).into()).collect();
+        values.push(channel_id.to_string().into());
+        values.push(start_time.into());
+        values.push(start_time.into());
+        values.push((count as i64).into());
+        rows::query_conversations(&self.conn, &sql, rusqlite::params_from_iter(values))
+    }
+
+    /// One conversation.
+    pub fn conversation(&self, key: &ConversationKey) -> Result<Option<ConversationRow>> {
+        Ok(rows::query_conversations(
+            &self.conn,
+            "SELECT * FROM conversations WHERE conversation_type = ?1 AND target_id = ?2
+               AND channel_id = ?3",
+            params![key.conversation_type, key.target_id, key.channel_id],
+        )?
+        .into_iter()
+        .next())
+    }
+
+    /// Unread count of one conversation (0 when it does not exist).
+    pub fn unread_count(&self, key: &ConversationKey) -> Result<u64> {
+        Ok(self.conversation(key)?.map_or(0, |c| c.unread_count))
+    }
+
+    /// Sum of unread counts of all conversations with `channel_id`.
+    pub fn total_unread_count(&self, channel_id: &str) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations WHERE channel_id = ?1",
+            [channel_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Marks messages sent at or before `timestamp` as read (`timestamp` <= 0: all) and
+    /// recomputes the conversation's unread count. Returns false when there is no such
+    /// conversation.
+    pub fn clear_unread(&mut self, key: &ConversationKey, timestamp: i64) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let exists = rows::conversation_exists(&tx, key)?;
+        if exists {
+            tx.execute(
+                "UPDATE messages SET received_status = ?5
+                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+                   AND direction = 1 AND received_status = 0 AND (?4 <= 0 OR sent_time <= ?4)",
+                params![
+                    key.conversation_type,
+                    key.target_id,
+                    key.channel_id,
+                    timestamp,
+                    received_status::READ
+                ],
+            )?;
+            tx.execute(
+                "UPDATE conversations SET mentioned_count = 0, unread_count = (
+                     SELECT COUNT(*) FROM messages m
+                     WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
+                       AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1)
+                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+                params![key.conversation_type, key.target_id, key.channel_id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(exists)
+    }
+
+    /// Removes a conversation from the list (its messages stay, as in IMLib).
+    pub fn remove_conversation(&mut self, key: &ConversationKey) -> Result<bool> {
+        let changed = self.conn.execute(
+            "DELETE FROM conversations WHERE conversation_type = ?1 AND target_id = ?2
+               AND channel_id = ?3",
+            params![key.conversation_type, key.target_id, key.channel_id],
+        )?;
+        Ok(changed > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,292 @@
+//! Row types and the SQL helpers shared by [`crate::Store`]'s methods.
+
+use crate::Result;
+use rusqlite::{params, Connection, OptionalExtension, Params, Row};
+
+/// Identifies a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ConversationKey {
+    /// `RCIMIWConversationType` number.
+    pub conversation_type: u32,
+    /// Peer user, group, chatroom or ultra group id.
+    pub target_id: String,
+    /// Ultra-group channel ("" for none).
+    pub channel_id: String,
+}
+
+/// Direction of paging in [`crate::Store::messages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeOrder {
+    /// Older than the reference time, newest first.
+    Before,
+    /// Newer than the reference time, oldest first.
+    After,
+}
+
+/// A message to insert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMessage {
+    /// `RCIMIWConversationType` number.
+    pub conversation_type: u32,
+    /// Conversation id from this user's point of view.
+    pub target_id: String,
+    /// Ultra-group channel ("" for none).
+    pub channel_id: String,
+    /// `RCIMIWMessageType` number.
+    pub message_type: u32,
+    /// RongCloud object name, e.g. `RC:TxtMsg`.
+    pub object_name: String,
+    /// JSON content of the object.
+    pub content: String,
+    /// Server uid, when known.
+    pub uid: Option<String>,
+    /// Client-generated id used by the server to dedupe resends.
+    pub client_msg_id: Option<String>,
+    /// Sender user id.
+    pub sender_id: String,
+    /// `RCIMIWMessageDirection` number.
+    pub direction: u8,
+    /// `RCIMIWSentStatus` number.
+    pub sent_status: u8,
+    /// `RCIMIWReceivedStatus` number.
+    pub received_status: u8,
+    /// Send time (ms): local clock until the server's ack replaces it.
+    pub sent_time: i64,
+    /// Receive time (ms).
+    pub received_time: i64,
+    /// Counts towards the unread count.
+    pub counted: bool,
+    /// Message fields not carried in `content` (JSON object), e.g. push options.
+    pub extra_json: Option<String>,
+}
+
+impl NewMessage {
+    /// The conversation this message belongs to.
+    pub fn key(&self) -> ConversationKey {
+        ConversationKey {
+            conversation_type: self.conversation_type,
+            target_id: self.target_id.clone(),
+            channel_id: self.channel_id.clone(),
+        }
+    }
+}
+
+/// A stored message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRow {
+    /// Local id (`messageId`).
+    pub id: i64,
+    /// `RCIMIWConversationType` number.
+    pub conversation_type: u32,
+    /// Conversation id.
+    pub target_id: String,
+    /// Ultra-group channel ("" for none).
+    pub channel_id: String,
+    /// `RCIMIWMessageType` number.
+    pub message_type: u32,
+    /// RongCloud object name.
+    pub object_name: String,
+    /// JSON content.
+    pub content: String,
+    /// Server uid once sent.
+    pub uid: Option<String>,
+    /// Client-generated id.
+    pub client_msg_id: Option<String>,
+    /// Sender user id.
+    pub sender_id: String,
+    /// `RCIMIWMessageDirection` number.
+    pub direction: u8,
+    /// `RCIMIWSentStatus` number.
+    pub sent_status: u8,
+    /// `RCIMIWReceivedStatus` number.
+    pub received_status: u8,
+    /// Send time (ms).
+    pub sent_time: i64,
+    /// Receive time (ms).
+    pub received_time: i64,
+    /// Counts towards unread.
+    pub counted: bool,
+    /// Extra fields (JSON object).
+    pub extra_json: Option<String>,
+}
+
+/// A conversation list entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRow {
+    /// Which conversation.
+    pub key: ConversationKey,
+    /// Its newest message.
+    pub last_message: Option<MessageRow>,
+    /// Ordering time (ms) of the newest activity.
+    pub sort_time: i64,
+    /// Unread messages.
+    pub unread_count: u64,
+    /// Unread messages mentioning this user.
+    pub mentioned_count: u64,
+    /// Pinned.
+    pub top: bool,
+    /// Draft text.
+    pub draft: String,
+    /// `RCIMIWPushNotificationLevel` number.
+    pub notification_level: u32,
+}
+
+fn message_from_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        id: r.get("id")?,
+        conversation_type: r.get("conversation_type")?,
+        target_id: r.get("target_id")?,
+        channel_id: r.get("channel_id")?,
+        message_type: r.get("message_type")?,
+        object_name: r.get("object_name")?,
+        content: r.get("content")?,
+        uid: r.get("uid")?,
+        client_msg_id: r.get("client_msg_id")?,
+        sender_id: r.get("sender_id")?,
+        direction: r.get("direction")?,
+        sent_status: r.get("sent_status")?,
+        received_status: r.get("received_status")?,
+        sent_time: r.get("sent_time")?,
+        received_time: r.get("received_time")?,
+        counted: r.get("counted")?,
+        extra_json: r.get("extra_json")?,
+    })
+}
+
+pub(crate) fn query_messages<P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+) -> Result<Vec<MessageRow>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, message_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn message_by_id(conn: &Connection, id: i64) -> Result<Option<MessageRow>> {
+    Ok(conn
+        .prepare_cached("SELECT * FROM messages WHERE id = ?1")?
+        .query_row([id], message_from_row)
+        .optional()?)
+}
+
+pub(crate) fn query_conversations<P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+) -> Result<Vec<ConversationRow>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map(params, |r| {
+            Ok((
+                ConversationKey {
+                    conversation_type: r.get("conversation_type")?,
+                    target_id: r.get("target_id")?,
+                    channel_id: r.get("channel_id")?,
+                },
+                r.get::<_, Option<i64>>("last_message_id")?,
+                r.get("sort_time")?,
+                r.get("unread_count")?,
+                r.get("mentioned_count")?,
+                r.get("top")?,
+                r.get("draft")?,
+                r.get("notification_level")?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(
+            |(key, last, sort_time, unread_count, mentioned_count, top, draft, level)| {
+                Ok(ConversationRow {
+                    key,
+                    last_message: match last {
+                        Some(id) => message_by_id(conn, id)?,
+                        None => None,
+                    },
+                    sort_time,
+                    unread_count,
+                    mentioned_count,
+                    top,
+                    draft,
+                    notification_level: level,
+                })
+            },
+        )
+        .collect()
+}
+
+pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO messages (conversation_type, target_id, channel_id, message_type,
+             object_name, content, uid, client_msg_id, sender_id, direction, sent_status,
+             received_status, sent_time, received_time, counted, extra_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        m.conversation_type,
+        m.target_id,
+        m.channel_id,
+        m.message_type,
+        m.object_name,
+        m.content,
+        m.uid,
+        m.client_msg_id,
+        m.sender_id,
+        m.direction,
+        m.sent_status,
+        m.received_status,
+        m.sent_time,
+        m.received_time,
+        m.counted,
+        m.extra_json,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Makes `message_id` the conversation's newest message (creating the conversation), and
+/// counts it as unread when asked.
+pub(crate) fn touch_conversation(
+    conn: &Connection,
+    key: &ConversationKey,
+    message_id: i64,
+    sent_time: i64,
+    unread: bool,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO conversations (conversation_type, target_id, channel_id, last_message_id,
+             sort_time, unread_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (conversation_type, target_id, channel_id) DO UPDATE SET
+             last_message_id = CASE WHEN excluded.sort_time >= sort_time
+                 THEN excluded.last_message_id ELSE last_message_id END,
+             sort_time = MAX(sort_time, excluded.sort_time),
+             unread_count = unread_count + excluded.unread_count",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id,
+        message_id,
+        sent_time,
+        unread as i64
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn conversation_exists(conn: &Connection, key: &ConversationKey) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM conversations WHERE conversation_type = ?1 AND target_id = ?2
+               AND channel_id = ?3",
+        )?
+        .exists(params![key.conversation_type, key.target_id, key.channel_id])?)
+}
+
+pub(crate) fn kv_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO kv (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, value])?;
+    Ok(())
+}
