@@ -17,9 +17,11 @@ pub fn to_json(event: &Event) -> String {
 
 fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
     match event {
-        Event::DatabaseOpened { code, event_id } => {
-            ("onDatabaseOpened", event_id.as_ref(), json!({ "code": code }))
-        }
+        Event::DatabaseOpened { code, event_id } => (
+            "onDatabaseOpened",
+            event_id.as_ref(),
+            json!({ "code": code }),
+        ),
         Event::Connected {
             code,
             user_id,

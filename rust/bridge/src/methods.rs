@@ -111,7 +111,9 @@ fn bench_events(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError>
     let gate = context.gate.clone();
     tokio::spawn(async move {
         for i in 0..args.count {
-            gate.event(&json!({ "name": "onBench", "args": { "i": i } }).to_string());
+            if !gate.event(&json!({ "name": "onBench", "args": { "i": i } }).to_string()) {
+                break;
+            }
         }
     });
     code(0)
@@ -141,7 +143,11 @@ struct ConnectArgs {
 
 fn connect(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let args: ConnectArgs = parse(args)?;
-    code(context.engine.connect(&args.token, args.timeout, args.event_id))
+    code(
+        context
+            .engine
+            .connect(&args.token, args.timeout, args.event_id),
+    )
 }
 
 #[derive(Deserialize)]

@@ -59,11 +59,15 @@ impl Gate {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Delivers an event unless the engine was destroyed.
-    pub(crate) fn event(&self, json: &str) {
+    /// Delivers an event unless the engine was destroyed; returns false once it was.
+    pub(crate) fn event(&self, json: &str) -> bool {
         let state = self.lock();
-        if let Some(sink) = &state.sink {
-            sink.event(json);
+        match &state.sink {
+            Some(sink) => {
+                sink.event(json);
+                true
+            }
+            None => false,
         }
     }
 
@@ -133,7 +137,9 @@ impl BridgeEngine {
         let forward = gate.clone();
         runtime().spawn(async move {
             while let Some(event) = stream.recv().await {
-                forward.event(&events::to_json(&event));
+                if !forward.event(&events::to_json(&event)) {
+                    break;
+                }
             }
         });
         Ok(BridgeEngine {

@@ -19,7 +19,10 @@ pub fn encode_content(message: &Message) -> Option<(String, String)> {
             let mut content = Map::new();
             content.insert("content".into(), Value::String(message.text()?.to_string()));
             insert_common(&mut content, message);
-            Some((TEXT_OBJECT_NAME.to_string(), Value::Object(content).to_string()))
+            Some((
+                TEXT_OBJECT_NAME.to_string(),
+                Value::Object(content).to_string(),
+            ))
         }
         _ => None,
     }
@@ -43,7 +46,9 @@ fn decode_content(message: &mut Message, object_name: &str, content: &str) {
     match (object_name, parsed) {
         (TEXT_OBJECT_NAME, Some(mut body)) => {
             message.message_type = message_type::TEXT;
-            let text = body.remove("content").unwrap_or(Value::String(String::new()));
+            let text = body
+                .remove("content")
+                .unwrap_or(Value::String(String::new()));
             message.fields.insert("text".into(), text);
             message.extra = body
                 .remove("extra")
@@ -86,10 +91,7 @@ pub fn message_from_row(row: &MessageRow) -> Message {
         .and_then(|s| serde_json::from_str::<Map<String, Value>>(s).ok())
     {
         message.push_options = extra.get("pushOptions").cloned();
-        message.expansion = extra
-            .get("expansion")
-            .and_then(Value::as_object)
-            .cloned();
+        message.expansion = extra.get("expansion").and_then(Value::as_object).cloned();
     }
     message
 }

@@ -184,27 +184,22 @@ impl ConnectionTask {
                 None => self.open_session().await,
             };
             match opened {
-                Ok(transport) => {
-                    match self.session(transport).await {
-                        SessionEnd::Lost => {
-                            self.set_status(status::SUSPEND).await;
-                            self.requeue_inflight();
-                            attempt = 1;
-                        }
-                        SessionEnd::Kicked => {
-                            self.give_up(
-                                codes::DISCONN_KICK,
-                                status::KICKED_OFFLINE_BY_OTHER_CLIENT,
-                            )
-                            .await;
-                            return;
-                        }
-                        SessionEnd::Stopped(reason) => {
-                            self.stopped(reason).await;
-                            return;
-                        }
+                Ok(transport) => match self.session(transport).await {
+                    SessionEnd::Lost => {
+                        self.set_status(status::SUSPEND).await;
+                        self.requeue_inflight();
+                        attempt = 1;
                     }
-                }
+                    SessionEnd::Kicked => {
+                        self.give_up(codes::DISCONN_KICK, status::KICKED_OFFLINE_BY_OTHER_CLIENT)
+                            .await;
+                        return;
+                    }
+                    SessionEnd::Stopped(reason) => {
+                        self.stopped(reason).await;
+                        return;
+                    }
+                },
                 Err(OpenError::Fatal(code)) => {
                     let new_status = match code {
                         codes::CONN_TOKEN_INCORRECT => status::TOKEN_INCORRECT,
@@ -397,7 +392,8 @@ impl ConnectionTask {
             return SessionEnd::Lost;
         }
         let heartbeat = self.heartbeat;
-        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+        let mut ticker =
+            tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
         let mut last_rx = Instant::now();
         loop {
             if self.flush(&mut transport).await.is_err() {
@@ -449,7 +445,11 @@ impl ConnectionTask {
         }
     }
 
-    async fn on_frame(&mut self, frame: ServerFrame, transport: &mut Transport) -> Option<SessionEnd> {
+    async fn on_frame(
+        &mut self,
+        frame: ServerFrame,
+        transport: &mut Transport,
+    ) -> Option<SessionEnd> {
         match frame.body? {
             server_frame::Body::SendAck(ack) => {
                 if let Some(item) = self.inflight.remove(&frame.seq) {

@@ -121,8 +121,8 @@ impl Engine {
             });
             return codes::OK as i32;
         };
-        let deadline = (timeout_secs > 0)
-            .then(|| Instant::now() + Duration::from_secs(timeout_secs as u64));
+        let deadline =
+            (timeout_secs > 0).then(|| Instant::now() + Duration::from_secs(timeout_secs as u64));
         let (commands_tx, commands_rx) = mpsc::channel(COMMAND_QUEUE_LEN);
         let (stop_tx, stop_rx) = watch::channel(StopReason::Run);
         let path = shared.config.database_path(&sanitize(&user_id));
@@ -162,7 +162,14 @@ impl Engine {
                 })
                 .await;
             ConnectionTask::new(
-                shared, db, task_user, token, event_id, deadline, commands_rx, stop_rx,
+                shared,
+                db,
+                task_user,
+                token,
+                event_id,
+                deadline,
+                commands_rx,
+                stop_rx,
             )
             .run()
             .await;
@@ -345,18 +352,20 @@ impl Engine {
             move |s| s.conversations(&types, &channel, start_time, count),
             {
                 let channel_id = channel_id.to_string();
-                move |code, rows: Option<Vec<rcim_store::ConversationRow>>| Event::ConversationsLoaded {
-                    code,
-                    conversation_types,
-                    channel_id,
-                    start_time,
-                    count,
-                    conversations: rows
-                        .unwrap_or_default()
-                        .iter()
-                        .map(codec::conversation_from_row)
-                        .collect(),
-                    event_id,
+                move |code, rows: Option<Vec<rcim_store::ConversationRow>>| {
+                    Event::ConversationsLoaded {
+                        code,
+                        conversation_types,
+                        channel_id,
+                        start_time,
+                        count,
+                        conversations: rows
+                            .unwrap_or_default()
+                            .iter()
+                            .map(codec::conversation_from_row)
+                            .collect(),
+                        event_id,
+                    }
                 }
             },
         )
@@ -510,7 +519,8 @@ fn load_device_id(config: &EngineConfig) -> String {
         }
     }
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let written = std::fs::create_dir_all(config.app_dir()).and_then(|_| std::fs::write(&path, &id));
+    let written =
+        std::fs::create_dir_all(config.app_dir()).and_then(|_| std::fs::write(&path, &id));
     if let Err(e) = written {
         tracing::warn!(error = %e, "cannot persist the device id");
     }

@@ -60,7 +60,9 @@ pub(crate) async fn fetch_gateways(
         servers.push(reply.server);
     }
     if servers.is_empty() {
-        return Err(NaviError::Transient("no gateway in navigation reply".into()));
+        return Err(NaviError::Transient(
+            "no gateway in navigation reply".into(),
+        ));
     }
     Ok(servers)
 }

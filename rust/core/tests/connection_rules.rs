@@ -42,9 +42,18 @@ async fn bad_expired_and_foreign_tokens_get_31004_without_retrying() {
     let forged = rcim_server::issue_token(APP_KEY, "wrong-secret", "carol", now_ms(), 0);
     let mut forger = TestClient::new(&navi, "carol");
     expect_token_refused(&mut forger, &forged).await;
-    assert!(forger.statuses().contains(&status::CONNECTING), "went to the server");
+    assert!(
+        forger.statuses().contains(&status::CONNECTING),
+        "went to the server"
+    );
 
-    let expired = rcim_server::issue_token(APP_KEY, APP_SECRET, "carol", now_ms() - 10_000, now_ms() - 1);
+    let expired = rcim_server::issue_token(
+        APP_KEY,
+        APP_SECRET,
+        "carol",
+        now_ms() - 10_000,
+        now_ms() - 1,
+    );
     let mut late = TestClient::new(&navi, "carol");
     expect_token_refused(&mut late, &expired).await;
 
@@ -88,7 +97,11 @@ async fn sending_faster_than_five_per_second_fails_the_excess_with_20604() {
         }
     }
     assert_eq!(codes.iter().filter(|c| **c == 0).count(), 5, "{codes:?}");
-    assert_eq!(codes.iter().filter(|c| **c == 20604).count(), 5, "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| **c == 20604).count(),
+        5,
+        "{codes:?}"
+    );
     // After a second, sending works again.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(alice.send_text("bob", "after the burst"), 0);
@@ -147,7 +160,12 @@ async fn reconnect_after_other_login(
     proxy.kill_all();
     phone
         .wait_for("suspended", |e| {
-            matches!(e, Event::ConnectionStatusChanged { status: status::SUSPEND })
+            matches!(
+                e,
+                Event::ConnectionStatusChanged {
+                    status: status::SUSPEND
+                }
+            )
         })
         .await;
     // ...the user logs in on another device...
@@ -163,7 +181,12 @@ async fn reconnecting_device_kicks_the_other_by_default() {
     let (_server, _proxy, mut phone, mut tablet) = reconnect_after_other_login(false).await;
     phone
         .wait_for("reconnected", |e| {
-            matches!(e, Event::ConnectionStatusChanged { status: status::CONNECTED })
+            matches!(
+                e,
+                Event::ConnectionStatusChanged {
+                    status: status::CONNECTED
+                }
+            )
         })
         .await;
     tablet
@@ -192,7 +215,10 @@ async fn with_kick_reconnect_device_the_reconnecting_device_gives_up() {
         })
         .await;
     let phone_later = phone.drain(Duration::from_millis(1500)).await;
-    assert!(phone_later.is_empty(), "phone stops reconnecting: {phone_later:?}");
+    assert!(
+        phone_later.is_empty(),
+        "phone stops reconnecting: {phone_later:?}"
+    );
     let tablet_later = tablet.drain(Duration::from_millis(100)).await;
     assert!(
         !tablet_later

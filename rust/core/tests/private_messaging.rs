@@ -19,7 +19,9 @@ async fn online_text_reaches_the_peer_and_both_stores() {
     let mut bob = TestClient::new(&server.navi_url(), "bob");
     alice.connect(&ta).await;
     bob.connect(&tb).await;
-    assert!(alice.statuses().ends_with(&[status::CONNECTING, status::CONNECTED]));
+    assert!(alice
+        .statuses()
+        .ends_with(&[status::CONNECTING, status::CONNECTED]));
 
     assert_eq!(alice.send_text("bob", "hello bob"), 0);
     let sent = alice
@@ -33,10 +35,18 @@ async fn online_text_reaches_the_peer_and_both_stores() {
         .expect("attached fired");
     let sent_at = alice.seen.len() - 1;
     assert!(attached_at < sent_at);
-    let Event::MessageAttached { message: attached, .. } = &alice.seen[attached_at] else {
+    let Event::MessageAttached {
+        message: attached, ..
+    } = &alice.seen[attached_at]
+    else {
         unreachable!()
     };
-    let Event::MessageSent { code, message: sent, .. } = sent else {
+    let Event::MessageSent {
+        code,
+        message: sent,
+        ..
+    } = sent
+    else {
         unreachable!()
     };
     assert_eq!(code, 0);
@@ -48,7 +58,13 @@ async fn online_text_reaches_the_peer_and_both_stores() {
     let received = bob
         .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
         .await;
-    let Event::MessageReceived { message, left, offline, has_package } = received else {
+    let Event::MessageReceived {
+        message,
+        left,
+        offline,
+        has_package,
+    } = received
+    else {
         unreachable!()
     };
     assert_eq!(text_of(&message), "hello bob");
@@ -74,7 +90,9 @@ async fn online_text_reaches_the_peer_and_both_stores() {
     // Conversations: unread 0 for the sender, 1 for the receiver.
     assert_eq!(alice.engine.load_conversations(vec![1], "", 0, 50, None), 0);
     let Event::ConversationsLoaded { conversations, .. } = alice
-        .wait_for("conversations", |e| matches!(e, Event::ConversationsLoaded { .. }))
+        .wait_for("conversations", |e| {
+            matches!(e, Event::ConversationsLoaded { .. })
+        })
         .await
     else {
         unreachable!()
@@ -88,7 +106,9 @@ async fn online_text_reaches_the_peer_and_both_stores() {
     );
     assert_eq!(bob.engine.load_conversations(vec![1], "", 0, 50, None), 0);
     let Event::ConversationsLoaded { conversations, .. } = bob
-        .wait_for("conversations", |e| matches!(e, Event::ConversationsLoaded { .. }))
+        .wait_for("conversations", |e| {
+            matches!(e, Event::ConversationsLoaded { .. })
+        })
         .await
     else {
         unreachable!()
@@ -135,7 +155,12 @@ async fn offline_messages_arrive_in_packages_exactly_once() {
     bob.connect(&tb).await;
     let mut received = Vec::new();
     loop {
-        let Event::MessageReceived { message, left, offline, has_package } = bob
+        let Event::MessageReceived {
+            message,
+            left,
+            offline,
+            has_package,
+        } = bob
             .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
             .await
         else {
@@ -160,12 +185,16 @@ async fn offline_messages_arrive_in_packages_exactly_once() {
     assert_eq!(package(449), (0, false));
     // Nothing more arrives.
     let late = bob.drain(Duration::from_millis(500)).await;
-    assert!(!late.iter().any(|e| matches!(e, Event::MessageReceived { .. })));
+    assert!(!late
+        .iter()
+        .any(|e| matches!(e, Event::MessageReceived { .. })));
     // And nothing again after a reconnect.
     bob.engine.disconnect(true);
     bob.connect(&tb).await;
     let again = bob.drain(Duration::from_millis(800)).await;
-    assert!(!again.iter().any(|e| matches!(e, Event::MessageReceived { .. })));
+    assert!(!again
+        .iter()
+        .any(|e| matches!(e, Event::MessageReceived { .. })));
     assert_eq!(bob.engine.load_unread_count(1, "alice", "", None), 0);
     let Event::UnreadCountLoaded { count, .. } = bob
         .wait_for("unread", |e| matches!(e, Event::UnreadCountLoaded { .. }))
@@ -198,19 +227,27 @@ async fn a_lost_ack_is_resent_and_delivered_once() {
         unreachable!()
     };
     assert_eq!(code, 0, "resent after reconnect and acknowledged");
-    assert!(alice.statuses().contains(&status::SUSPEND), "the connection did drop");
+    assert!(
+        alice.statuses().contains(&status::SUSPEND),
+        "the connection did drop"
+    );
     assert_eq!(*alice.statuses().last().unwrap(), status::CONNECTED);
 
     let got = bob
         .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
         .await;
-    let Event::MessageReceived { message: theirs, .. } = got else {
+    let Event::MessageReceived {
+        message: theirs, ..
+    } = got
+    else {
         unreachable!()
     };
     assert_eq!(theirs.message_uid, message.message_uid);
     let later = bob.drain(Duration::from_secs(1)).await;
     assert!(
-        !later.iter().any(|e| matches!(e, Event::MessageReceived { .. })),
+        !later
+            .iter()
+            .any(|e| matches!(e, Event::MessageReceived { .. })),
         "delivered once"
     );
     let sent_events = alice
@@ -258,7 +295,10 @@ async fn server_restart_loses_and_duplicates_nothing() {
             .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
             .await
         {
-            assert!(results.insert(text_of(&message), code).is_none(), "one result each");
+            assert!(
+                results.insert(text_of(&message), code).is_none(),
+                "one result each"
+            );
         }
     }
     let delivered: Vec<String> = results
@@ -284,7 +324,9 @@ async fn server_restart_loses_and_duplicates_nothing() {
         }
     }
     let extra = bob.drain(Duration::from_secs(1)).await;
-    assert!(!extra.iter().any(|e| matches!(e, Event::MessageReceived { .. })));
+    assert!(!extra
+        .iter()
+        .any(|e| matches!(e, Event::MessageReceived { .. })));
     let mut sorted = got.clone();
     sorted.sort();
     sorted.dedup();

@@ -241,9 +241,11 @@ impl Store {
 
     /// The message with server uid `uid`.
     pub fn message_by_uid(&self, uid: &str) -> Result<Option<MessageRow>> {
-        Ok(rows::query_messages(&self.conn, "SELECT * FROM messages WHERE uid = ?1", [uid])?
-            .into_iter()
-            .next())
+        Ok(
+            rows::query_messages(&self.conn, "SELECT * FROM messages WHERE uid = ?1", [uid])?
+                .into_iter()
+                .next(),
+        )
     }
 
     /// A page of a conversation's messages around `sent_time` (0 = from the newest for

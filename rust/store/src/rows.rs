@@ -279,7 +279,11 @@ pub(crate) fn conversation_exists(conn: &Connection, key: &ConversationKey) -> R
             "SELECT 1 FROM conversations WHERE conversation_type = ?1 AND target_id = ?2
                AND channel_id = ?3",
         )?
-        .exists(params![key.conversation_type, key.target_id, key.channel_id])?)
+        .exists(params![
+            key.conversation_type,
+            key.target_id,
+            key.channel_id
+        ])?)
 }
 
 pub(crate) fn kv_set(conn: &Connection, key: &str, value: &str) -> Result<()> {

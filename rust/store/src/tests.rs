@@ -36,7 +36,9 @@ fn key(target: &str) -> ConversationKey {
 #[test]
 fn outgoing_message_becomes_last_message_and_pending() {
     let mut s = Store::open_in_memory().unwrap();
-    let row = s.insert_outgoing(&msg("bob", None, direction::SEND, 10)).unwrap();
+    let row = s
+        .insert_outgoing(&msg("bob", None, direction::SEND, 10))
+        .unwrap();
     assert_eq!(s.pending_outgoing().unwrap(), vec![row.clone()]);
     let conv = s.conversation(&key("bob")).unwrap().unwrap();
     assert_eq!(conv.last_message.unwrap().id, row.id);
@@ -91,7 +93,9 @@ fn message_pages_follow_the_time_order() {
     assert_eq!(newest.len(), 20);
     assert_eq!(newest[0].sent_time, 30);
     assert_eq!(newest[19].sent_time, 11);
-    let older = s.messages(&key("alice"), 11, TimeOrder::Before, 20).unwrap();
+    let older = s
+        .messages(&key("alice"), 11, TimeOrder::Before, 20)
+        .unwrap();
     assert_eq!(older.len(), 10);
     assert_eq!(older[0].sent_time, 10);
     let after = s.messages(&key("alice"), 25, TimeOrder::After, 20).unwrap();
@@ -106,8 +110,11 @@ fn conversations_are_listed_newest_first_with_paging() {
     let mut s = Store::open_in_memory().unwrap();
     for (i, peer) in ["a", "b", "c"].iter().enumerate() {
         let uid = format!("x{i}");
-        s.apply_inbox(&[msg(peer, Some(&uid), direction::RECEIVE, i as i64 + 1)], i as u64 + 1)
-            .unwrap();
+        s.apply_inbox(
+            &[msg(peer, Some(&uid), direction::RECEIVE, i as i64 + 1)],
+            i as u64 + 1,
+        )
+        .unwrap();
     }
     let all = s.conversations(&[1, 2], "", 0, 50).unwrap();
     let ids: Vec<_> = all.iter().map(|c| c.key.target_id.as_str()).collect();
@@ -125,7 +132,8 @@ fn reopening_a_file_keeps_data_and_schema() {
     let path = dir.path().join("u").join("im.db");
     {
         let mut s = Store::open(&path).unwrap();
-        s.insert_outgoing(&msg("bob", None, direction::SEND, 1)).unwrap();
+        s.insert_outgoing(&msg("bob", None, direction::SEND, 1))
+            .unwrap();
         s.kv_set("device_id", "d1").unwrap();
     }
     let s = Store::open(&path).unwrap();
@@ -137,7 +145,31 @@ fn reopening_a_file_keeps_data_and_schema() {
 #[test]
 fn failing_pending_marks_them_failed() {
     let mut s = Store::open_in_memory().unwrap();
-    let row = s.insert_outgoing(&msg("bob", None, direction::SEND, 1)).unwrap();
+    let row = s
+        .insert_outgoing(&msg("bob", None, direction::SEND, 1))
+        .unwrap();
     assert_eq!(s.fail_pending().unwrap().len(), 1);
-    assert_eq!(s.message(row.id).unwrap().unwrap().sent_status, sent_status::FAILED);
+    assert_eq!(
+        s.message(row.id).unwrap().unwrap().sent_status,
+        sent_status::FAILED
+    );
+}
+
+#[test]
+fn an_inbox_copy_of_our_own_unacked_message_completes_it() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut outgoing = msg("bob", None, direction::SEND, 1);
+    outgoing.client_msg_id = Some("c1".into());
+    let row = s.insert_outgoing(&outgoing).unwrap();
+    // The server stored it, the ack was lost, and our own inbox copy arrives first.
+    let mut copy = msg("bob", Some("U9"), direction::SEND, 7);
+    copy.client_msg_id = Some("c1".into());
+    assert!(s.apply_inbox(&[copy], 1).unwrap().is_empty());
+    let completed = s.message(row.id).unwrap().unwrap();
+    assert_eq!(completed.uid.as_deref(), Some("U9"));
+    assert_eq!(completed.sent_status, sent_status::SENT);
+    assert_eq!(s.message_count(&key("bob")).unwrap(), 1);
+    // The late ack changes nothing.
+    s.update_sent(row.id, sent_status::SENT, Some("U9"), Some(7)).unwrap();
+    assert_eq!(s.message_count(&key("bob")).unwrap(), 1);
 }

@@ -166,7 +166,9 @@ impl TestClient {
 
     /// Next event (recorded), or None after `timeout`.
     pub async fn next(&mut self, timeout: Duration) -> Option<Event> {
-        let event = tokio::time::timeout(timeout, self.events.recv()).await.ok()??;
+        let event = tokio::time::timeout(timeout, self.events.recv())
+            .await
+            .ok()??;
         self.seen.push(event.clone());
         Some(event)
     }
@@ -179,7 +181,10 @@ impl TestClient {
             match self.next(left).await {
                 Some(event) if pred(&event) => return event,
                 Some(_) => {}
-                None => panic!("{}: timed out waiting for {what}; saw {:#?}", self.user, self.seen),
+                None => panic!(
+                    "{}: timed out waiting for {what}; saw {:#?}",
+                    self.user, self.seen
+                ),
             }
         }
     }

@@ -1,0 +1,182 @@
+//! The bridge's contract, without C++: replies, argument errors, destroy.
+
+use rcim_bridge::{BridgeEngine, Sink};
+use serde_json::Value;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct Recorder {
+    replies: Mutex<Vec<(u64, Value)>>,
+    events: Mutex<Vec<Value>>,
+    event_count: AtomicUsize,
+    closed: AtomicBool,
+    after_close: AtomicUsize,
+}
+
+impl Sink for Recorder {
+    fn reply(&self, call_id: u64, json: &str) {
+        self.replies
+            .lock()
+            .unwrap()
+            .push((call_id, serde_json::from_str(json).unwrap()));
+    }
+
+    fn event(&self, json: &str) {
+        if self.closed.load(Ordering::SeqCst) {
+            self.after_close.fetch_add(1, Ordering::SeqCst);
+        }
+        self.event_count.fetch_add(1, Ordering::SeqCst);
+        if self.event_count.load(Ordering::SeqCst) < 100 {
+            self.events
+                .lock()
+                .unwrap()
+                .push(serde_json::from_str(json).unwrap());
+        }
+    }
+}
+
+impl Recorder {
+    fn reply(&self, call_id: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some((_, v)) = self
+                .replies
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(id, _)| *id == call_id)
+            {
+                return v.clone();
+            }
+            assert!(Instant::now() < deadline, "no reply to call {call_id}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+fn engine() -> (BridgeEngine, Arc<Recorder>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let recorder = Arc::new(Recorder::default());
+    let config = serde_json::json!({
+        "appKey": "k",
+        "options": { "naviServer": "http://127.0.0.1:9" },
+        "dataDir": dir.path(),
+    });
+    let engine = BridgeEngine::create(&config.to_string(), recorder.clone()).unwrap();
+    (engine, recorder, dir)
+}
+
+#[test]
+fn invalid_configs_are_refused() {
+    let sink = Arc::new(Recorder::default());
+    assert!(BridgeEngine::create("{", sink.clone()).is_err());
+    assert!(BridgeEngine::create(r#"{"appKey":"","dataDir":"/tmp"}"#, sink.clone()).is_err());
+    assert!(BridgeEngine::create(r#"{"appKey":5,"dataDir":"/tmp"}"#, sink).is_err());
+}
+
+#[test]
+fn argument_errors_answer_param_error_and_fire_nothing() {
+    let (engine, rec, _dir) = engine();
+    engine.call(1, "ping", "{}");
+    assert_eq!(rec.reply(1)["code"], 0);
+    engine.call(2, "sendMessage", r#"{"message": 42}"#);
+    assert_eq!(rec.reply(2)["code"], 1);
+    engine.call(
+        3,
+        "getMessages",
+        r#"{"type":1,"targetId":"b","sentTime":0,"order":0,"policy":0,"count":"20"}"#,
+    );
+    assert_eq!(rec.reply(3)["code"], 1);
+    engine.call(
+        4,
+        "getMessages",
+        r#"{"type":1,"targetId":"b","sentTime":0,"order":0,"policy":0,"count":21}"#,
+    );
+    assert_eq!(rec.reply(4)["code"], 1);
+    engine.call(5, "noSuchMethod", "{}");
+    assert_eq!(rec.reply(5)["code"], 1);
+    engine.call(6, "connect", "not json");
+    assert_eq!(rec.reply(6)["code"], 1);
+    engine.call(7, "connect", r#"{"token": 1, "timeout": 0}"#);
+    assert_eq!(rec.reply(7)["code"], 1);
+    engine.call(8, "changeLogLevel", r#"{"level": 9}"#);
+    assert_eq!(rec.reply(8)["code"], 1);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        rec.events.lock().unwrap().is_empty(),
+        "no events after rejected calls"
+    );
+}
+
+#[test]
+fn create_text_message_resolves_the_object() {
+    let (engine, rec, _dir) = engine();
+    engine.call(
+        1,
+        "createTextMessage",
+        r#"{"type":1,"targetId":"bob","channelId":null,"text":"hi"}"#,
+    );
+    let reply = rec.reply(1);
+    assert_eq!(reply["code"], 0);
+    assert_eq!(reply["value"]["text"], "hi");
+    assert_eq!(reply["value"]["messageType"], 2);
+    assert_eq!(reply["value"]["conversationType"], 1);
+    assert_eq!(reply["value"]["targetId"], "bob");
+}
+
+#[test]
+fn calls_needing_the_database_before_connect_answer_33001() {
+    let (engine, rec, _dir) = engine();
+    engine.call(1, "getMessageById", r#"{"messageId": 1}"#);
+    assert_eq!(rec.reply(1)["code"], 33001);
+    engine.call(
+        2,
+        "getConversations",
+        r#"{"conversationTypes":[1],"channelId":null,"startTime":0,"count":10}"#,
+    );
+    assert_eq!(rec.reply(2)["code"], 33001);
+}
+
+#[test]
+fn a_bad_token_surfaces_31004_with_the_event_id() {
+    let (engine, rec, _dir) = engine();
+    engine.call(
+        1,
+        "connect",
+        r#"{"token":"garbage","timeout":5,"eventId":"e1"}"#,
+    );
+    assert_eq!(rec.reply(1)["code"], 0);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let events = rec.events.lock().unwrap().clone();
+        if let Some(e) = events.iter().find(|e| e["name"] == "onConnected") {
+            assert_eq!(e["args"]["code"], 31004);
+            assert_eq!(e["args"]["userId"], "");
+            assert_eq!(e["eventId"], "e1");
+            assert!(events
+                .iter()
+                .any(|e| e["name"] == "onConnectionStatusChanged" && e["args"]["status"] == 5));
+            break;
+        }
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn no_callback_runs_after_destroy_returns() {
+    let (engine, rec, _dir) = engine();
+    engine.call(1, "benchEvents", r#"{"count": 200000}"#);
+    assert_eq!(rec.reply(1)["code"], 0);
+    while rec.event_count.load(Ordering::SeqCst) < 10 {
+        std::thread::yield_now();
+    }
+    engine.destroy();
+    rec.closed.store(true, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(rec.after_close.load(Ordering::SeqCst), 0);
+    // Calls after destroy get no reply; destroy is idempotent.
+    engine.destroy();
+}

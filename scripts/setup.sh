@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything RCIM needs on a fresh Debian machine (as root) and builds the Rust
+# binaries. Safe to run again: each step is skipped when already done.
+#
+# Build outputs go to $CARGO_TARGET_DIR (default ~/.cache/rcim/target), outside the checkout,
+# so the ~17 minute Hermes build (crate hermes-engine) is reused by later runs and CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rcim/target}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# --- System packages: cmake + ninja + libclang build Hermes; ICU links it; clang-format lints C++.
+need_pkgs=()
+command -v cmake >/dev/null || need_pkgs+=(cmake)
+command -v ninja >/dev/null || need_pkgs+=(ninja-build)
+command -v clang-format >/dev/null || need_pkgs+=(clang-format)
+command -v g++ >/dev/null || need_pkgs+=(g++)
+ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
+[ -e /usr/include/unicode/ucol.h ] || need_pkgs+=(libicu-dev)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  step "apt-get install ${need_pkgs[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# --- npm packages (TypeScript, Jest, ESLint, esbuild used by rcim-jshost to bundle scripts).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# --- Rust binaries: the reference server and the Hermes host (first build: ~20 minutes).
+step "cargo build (rcim-server, rcim-jshost) into $CARGO_TARGET_DIR"
+cargo build --locked -p rcim-server -p rcim-jshost
