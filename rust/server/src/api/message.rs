@@ -1,0 +1,94 @@
+//! `/message/*` endpoints.
+
+use super::{check_len, check_user_id};
+use crate::http::{ApiError, ApiResult, Form};
+use crate::store::NewMessage;
+use crate::Shared;
+use rcim_proto::conversation_type;
+use serde_json::{json, Map};
+use std::sync::Arc;
+
+/// Most recipients of one private publish.
+const MAX_PRIVATE_RECIPIENTS: usize = 1000;
+/// Longest object name.
+const MAX_OBJECT_NAME_LEN: usize = 32;
+/// Longest push content / push data (bytes).
+const MAX_PUSH_LEN: usize = 4096;
+
+/// `/message/private/publish.json`: `fromUserId` R, `toUserId` R (repeatable, ≤ 1000),
+/// `objectName` R (≤ 32), `content` R (≤ 128 KB), `pushContent`, `pushData`, `isPersisted`
+/// (default 1), `isCounted` (default 1), `isIncludeSender` (default 0).
+///
+/// Each recipient gets its own message (own UID), delivered exactly like a client send: stored,
+/// appended to the recipient's inbox (and the sender's with `isIncludeSender`), pushed to online
+/// devices. Response: `{messageUIDs: [{userId, messageUID}]}`, plus `messageUID` when there is
+/// one recipient.
+pub(crate) async fn private_publish(shared: Arc<Shared>, form: Form) -> ApiResult {
+    let from = form.required("fromUserId")?;
+    check_user_id("fromUserId", from)?;
+    let to = form.list("toUserId");
+    if to.is_empty() {
+        return Err(ApiError::param("toUserId is required"));
+    }
+    if to.len() > MAX_PRIVATE_RECIPIENTS {
+        return Err(ApiError::param(format!(
+            "at most {MAX_PRIVATE_RECIPIENTS} toUserId per call"
+        )));
+    }
+    for u in &to {
+        check_user_id("toUserId", u)?;
+    }
+    let object_name = form.required("objectName")?;
+    if object_name.chars().count() > MAX_OBJECT_NAME_LEN {
+        return Err(ApiError::too_long("objectName", MAX_OBJECT_NAME_LEN));
+    }
+    let content = form.required("content")?;
+    if content.len() > rcim_proto::MAX_CONTENT_LEN {
+        return Err(ApiError::too_long("content", rcim_proto::MAX_CONTENT_LEN));
+    }
+    let push_content = form.get("pushContent").unwrap_or("");
+    let push_data = form.get("pushData").unwrap_or("");
+    check_len("pushContent", Some(push_content), MAX_PUSH_LEN)?;
+    check_len("pushData", Some(push_data), MAX_PUSH_LEN)?;
+    let persisted = form.bool("isPersisted", true)?;
+    let counted = form.bool("isCounted", true)?;
+    let include_sender = form.bool("isIncludeSender", false)?;
+
+    let mut pending = Vec::with_capacity(to.len());
+    for recipient in &to {
+        let msg = NewMessage {
+            sender_id: from.to_owned(),
+            client_msg_id: String::new(),
+            conversation_type: conversation_type::PRIVATE,
+            to_id: recipient.clone(),
+            channel_id: String::new(),
+            object_name: object_name.to_owned(),
+            content: content.to_owned(),
+            persisted,
+            counted,
+            push_content: push_content.to_owned(),
+            push_data: push_data.to_owned(),
+            include_sender,
+            exclude_conn: None,
+        };
+        pending.push(
+            shared
+                .db
+                .submit(msg)
+                .await
+                .map_err(|e| ApiError::internal(&e))?,
+        );
+    }
+    let outcomes = futures::future::join_all(pending).await;
+    let mut uids = Vec::with_capacity(outcomes.len());
+    for (recipient, outcome) in to.iter().zip(outcomes) {
+        let outcome = outcome.map_err(|e| ApiError::internal(&e))?;
+        uids.push(json!({"userId": recipient, "messageUID": outcome.uid}));
+    }
+    let mut out = Map::new();
+    if uids.len() == 1 {
+        out.insert("messageUID".into(), uids[0]["messageUID"].clone());
+    }
+    out.insert("messageUIDs".into(), json!(uids));
+    Ok(out)
+}

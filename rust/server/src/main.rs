@@ -1,0 +1,89 @@
+//! `rcim-server`: the RCIM reference server as one process.
+//!
+//! ```text
+//! rcim-server --data-dir DIR --listen HOST:PORT --http HOST:PORT --app-key KEY --app-secret SECRET
+//! ```
+//! Every option also reads an environment variable (`RCIM_DATA_DIR`, `RCIM_LISTEN`, ...).
+//! Logging follows `RUST_LOG` (or `--log`), default `info`.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tracing_subscriber::EnvFilter;
+
+/// Command-line options.
+#[derive(Debug, Parser)]
+#[command(name = "rcim-server", version, about = "RCIM reference IM server")]
+struct Args {
+    /// Directory of the embedded database.
+    #[arg(long, env = "RCIM_DATA_DIR", default_value = "./rcim-data")]
+    data_dir: PathBuf,
+    /// Client gateway address.
+    #[arg(long, env = "RCIM_LISTEN", default_value = "0.0.0.0:8100")]
+    listen: SocketAddr,
+    /// HTTP address: navigation and the Server API.
+    #[arg(long, env = "RCIM_HTTP", default_value = "0.0.0.0:8101")]
+    http: SocketAddr,
+    /// The app key this server hosts.
+    #[arg(long, env = "RCIM_APP_KEY")]
+    app_key: String,
+    /// The app secret (signs tokens and Server API requests).
+    #[arg(long, env = "RCIM_APP_SECRET", hide_env_values = true)]
+    app_secret: String,
+    /// Expected seconds between client heartbeats.
+    #[arg(long, env = "RCIM_HEARTBEAT_SECS", default_value_t = 30)]
+    heartbeat_secs: u32,
+    /// Days offline messages are kept (0 = forever).
+    #[arg(long, env = "RCIM_OFFLINE_RETENTION_DAYS", default_value_t = 7)]
+    offline_retention_days: u32,
+    /// Sends per connection per second (0 = unlimited).
+    #[arg(long, env = "RCIM_SEND_RATE", default_value_t = 5)]
+    send_rate_per_sec: u32,
+    /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
+    #[arg(long, env = "RUST_LOG", default_value = "info")]
+    log: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_env_filter(EnvFilter::try_new(&args.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let mut config = rcim_server::ServerConfig::new(args.data_dir, args.app_key, args.app_secret);
+    config.listen = args.listen;
+    config.http = args.http;
+    config.heartbeat_secs = args.heartbeat_secs;
+    config.offline_retention_days = args.offline_retention_days;
+    config.send_rate_per_sec = args.send_rate_per_sec;
+    let server = rcim_server::start(config).await?;
+    tracing::info!(gateway = %server.gateway_addr(), navi = %server.navi_url(), "ready");
+    wait_for_signal().await;
+    tracing::info!("signal received; shutting down");
+    server.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

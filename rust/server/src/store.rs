@@ -1,0 +1,782 @@
+//! SQLite storage: one writer thread with group commit, plus a small pool of read connections.
+//!
+//! Every mutation goes through [`Db::write`] as a [`WriteCmd`] on a bounded channel. The writer
+//! thread takes a batch of commands (up to [`MAX_BATCH`]), applies them in one transaction,
+//! commits, then hands inbox entries to the [`Hub`] for live delivery and answers the callers.
+//! An ack therefore always follows a durable commit, and pushes to one user leave in inbox
+//! sequence order.
+//!
+//! Schema (migration 1):
+//! * `users(user_id, name, portrait, created_at, tokens_valid_after)`
+//! * `messages(id, uid, ...)`: one row per message, shared by all inboxes that hold it
+//! * `inbox(user_id, seq, msg_id, created_at)`: the dense per-user sequence
+//! * `inbox_heads(user_id, head)`: highest sequence ever assigned (survives pruning)
+//! * `dedupe(sender_id, client_msg_id, uid, sent_time, created_at)`: original acks for resends
+
+use crate::hub::{ConnId, Hub, Push};
+use crate::util::now_ms;
+use anyhow::{anyhow, Context as _};
+use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+/// Largest number of commands applied in one transaction.
+pub(crate) const MAX_BATCH: usize = 512;
+/// Capacity of the writer's command queue.
+const WRITE_QUEUE: usize = 8192;
+/// Read connections kept open for reuse, and the most reads running at once.
+const MAX_IDLE_READERS: usize = 8;
+/// Byte budget of one sync package's entries (the frame cap minus room for the envelope).
+const SYNC_BYTES: usize = rcim_proto::MAX_FRAME_LEN - 1024;
+/// Database file name under the data directory.
+const DB_FILE: &str = "rcim.sqlite3";
+
+/// A message to store and route, as produced by a client send or the Server API.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NewMessage {
+    pub sender_id: String,
+    /// Client message id; empty = no dedupe (Server API publishes).
+    pub client_msg_id: String,
+    pub conversation_type: u32,
+    /// Recipient user (private).
+    pub to_id: String,
+    pub channel_id: String,
+    pub object_name: String,
+    pub content: String,
+    pub persisted: bool,
+    pub counted: bool,
+    pub push_content: String,
+    pub push_data: String,
+    /// Append to the sender's own inbox too (always for client sends, so the sender's other
+    /// devices converge; `isIncludeSender` for the Server API).
+    pub include_sender: bool,
+    /// The connection the message came from: it gets the ack, not a push.
+    pub exclude_conn: Option<ConnId>,
+}
+
+/// The server's answer to a send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SendOutcome {
+    pub uid: String,
+    pub sent_time: i64,
+    /// True when this was a resend of an already stored message (nothing was delivered).
+    pub duplicate: bool,
+}
+
+/// A mutation applied by the writer thread.
+pub(crate) enum WriteCmd {
+    /// Store and route a message.
+    Send {
+        msg: NewMessage,
+        reply: oneshot::Sender<anyhow::Result<SendOutcome>>,
+    },
+    /// Register a user or refresh their profile fields (`None` = leave unchanged).
+    UpsertUser {
+        user_id: String,
+        name: Option<String>,
+        portrait: Option<String>,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
+    /// Invalidate tokens of these users issued before `time_ms`.
+    ExpireTokens {
+        user_ids: Vec<String>,
+        time_ms: i64,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
+    /// Delete inbox entries, messages and dedupe rows older than `before_ms`.
+    Prune { before_ms: i64 },
+}
+
+/// One page of a user's inbox.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SyncPage {
+    pub entries: Vec<InboxEntry>,
+    pub has_more: bool,
+    pub head: u64,
+}
+
+/// Handle to the database: the writer queue and the read pool.
+pub(crate) struct Db {
+    path: PathBuf,
+    writer: mpsc::Sender<WriteCmd>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    /// Bounds concurrent reads (each holds a blocking thread and a connection).
+    read_slots: Arc<tokio::sync::Semaphore>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    stop: CancellationToken,
+    aborted: Arc<AtomicBool>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database under `data_dir`, migrates it and starts the
+    /// writer thread.
+    pub(crate) fn open(data_dir: &Path, hub: Arc<Hub>) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating data dir {}", data_dir.display()))?;
+        let path = data_dir.join(DB_FILE);
+        let mut conn = open_conn(&path)?;
+        migrate(&mut conn)?;
+        let (tx, rx) = mpsc::channel(WRITE_QUEUE);
+        let stop = CancellationToken::new();
+        let aborted = Arc::new(AtomicBool::new(false));
+        let writer = Writer {
+            conn,
+            hub,
+            heads: HashMap::new(),
+            last_sent: HashMap::new(),
+        };
+        let thread = {
+            let stop = stop.clone();
+            let aborted = aborted.clone();
+            std::thread::Builder::new()
+                .name("rcim-db-writer".into())
+                .spawn(move || writer.run(rx, stop, aborted))
+                .context("spawning the writer thread")?
+        };
+        Ok(Self {
+            path,
+            writer: tx,
+            readers: Arc::new(Mutex::new(Vec::new())),
+            read_slots: Arc::new(tokio::sync::Semaphore::new(MAX_IDLE_READERS)),
+            thread: Mutex::new(Some(thread)),
+            stop,
+            aborted,
+        })
+    }
+
+    /// Queues a mutation (waits while the queue is full).
+    pub(crate) async fn write(&self, cmd: WriteCmd) -> anyhow::Result<()> {
+        self.writer
+            .send(cmd)
+            .await
+            .map_err(|_| anyhow!("database writer stopped"))
+    }
+
+    /// Queues a message for storage and routing, in call order; the returned future resolves
+    /// after the commit. Callers that need per-sender order submit sequentially and await the
+    /// outcomes elsewhere.
+    pub(crate) async fn submit(
+        &self,
+        msg: NewMessage,
+    ) -> anyhow::Result<impl std::future::Future<Output = anyhow::Result<SendOutcome>>> {
+        let (reply, rx) = oneshot::channel();
+        self.write(WriteCmd::Send { msg, reply }).await?;
+        Ok(async move { rx.await.map_err(|_| anyhow!("database writer stopped"))? })
+    }
+
+    /// Runs `f` on a read connection on the blocking pool.
+    pub(crate) async fn read<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let path = self.path.clone();
+        let slot = self
+            .read_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| anyhow!("database closed"))?;
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            let pooled = readers.lock().map(|mut v| v.pop()).unwrap_or(None);
+            let conn = match pooled {
+                Some(c) => c,
+                None => open_conn(&path)?,
+            };
+            let out = f(&conn);
+            if let Ok(mut v) = readers.lock() {
+                if v.len() < MAX_IDLE_READERS {
+                    v.push(conn);
+                }
+            }
+            out
+        })
+        .await
+        .context("read task")?
+    }
+
+    /// Highest inbox sequence of `user_id` (0 if none).
+    pub(crate) async fn inbox_head(&self, user_id: String) -> anyhow::Result<u64> {
+        self.read(move |c| read_head(c, &user_id)).await
+    }
+
+    /// The `tokens_valid_after` time of `user_id` (0 if unknown).
+    pub(crate) async fn tokens_valid_after(&self, user_id: String) -> anyhow::Result<i64> {
+        self.read(move |c| {
+            let t = c
+                .query_row(
+                    "SELECT tokens_valid_after FROM users WHERE user_id = ?1",
+                    [&user_id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?;
+            Ok(t.unwrap_or(0))
+        })
+        .await
+    }
+
+    /// Inbox entries of `user_id` with `seq > after`, at most `limit`.
+    pub(crate) async fn sync(
+        &self,
+        user_id: String,
+        after: u64,
+        limit: u32,
+    ) -> anyhow::Result<SyncPage> {
+        self.read(move |c| read_sync(c, &user_id, after, limit))
+            .await
+    }
+
+    /// Stops the writer after it has applied every queued command, and waits for it.
+    pub(crate) async fn close(&self) {
+        self.stop.cancel();
+        let handle = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(h) = handle {
+            let _ = tokio::task::spawn_blocking(move || h.join()).await;
+        }
+        if let Ok(mut v) = self.readers.lock() {
+            v.clear();
+        }
+    }
+
+    /// Stops the writer at once (queued commands are dropped, as in a crash) and waits for the
+    /// batch in progress to end.
+    pub(crate) fn abort(&self) {
+        self.aborted.store(true, Ordering::SeqCst);
+        self.stop.cancel();
+        let handle = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+        if let Ok(mut v) = self.readers.lock() {
+            v.clear();
+        }
+    }
+}
+
+fn open_conn(path: &Path) -> anyhow::Result<Connection> {
+    let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    Ok(conn)
+}
+
+/// Numbered migrations; `PRAGMA user_version` records the last one applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: users, messages, inboxes, dedupe.
+    "CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        portrait TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        tokens_valid_after INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        conversation_type INTEGER NOT NULL,
+        to_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        object_name TEXT NOT NULL,
+        content TEXT NOT NULL,
+        sent_time INTEGER NOT NULL,
+        client_msg_id TEXT NOT NULL,
+        persisted INTEGER NOT NULL,
+        counted INTEGER NOT NULL,
+        push_content TEXT NOT NULL,
+        push_data TEXT NOT NULL
+    );
+    CREATE INDEX messages_sent_time ON messages(sent_time);
+    CREATE TABLE inbox (
+        user_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        msg_id INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX inbox_created_at ON inbox(created_at);
+    CREATE TABLE inbox_heads (
+        user_id TEXT PRIMARY KEY,
+        head INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE dedupe (
+        sender_id TEXT NOT NULL,
+        client_msg_id TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        sent_time INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (sender_id, client_msg_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX dedupe_created_at ON dedupe(created_at);",
+];
+
+fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let n = i as i64 + 1;
+        if n <= version {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)
+            .with_context(|| format!("migration {n}"))?;
+        tx.pragma_update(None, "user_version", n)?;
+        tx.commit()?;
+        tracing::info!(migration = n, "database migrated");
+    }
+    Ok(())
+}
+
+fn read_head(c: &Connection, user_id: &str) -> anyhow::Result<u64> {
+    let head = c
+        .prepare_cached("SELECT head FROM inbox_heads WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get::<_, i64>(0))
+        .optional()?;
+    Ok(head.unwrap_or(0).max(0) as u64)
+}
+
+const MESSAGE_COLUMNS: &str = "m.uid, m.conversation_type, m.to_id, m.channel_id, m.sender_id, \
+     m.object_name, m.content, m.sent_time, m.client_msg_id, m.persisted, m.counted, \
+     m.push_content, m.push_data";
+
+fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<Message> {
+    Ok(Message {
+        uid: r.get(base)?,
+        conversation_type: r.get(base + 1)?,
+        to_id: r.get(base + 2)?,
+        channel_id: r.get(base + 3)?,
+        sender_id: r.get(base + 4)?,
+        object_name: r.get(base + 5)?,
+        content: r.get(base + 6)?,
+        sent_time: r.get(base + 7)?,
+        client_msg_id: r.get(base + 8)?,
+        persisted: r.get(base + 9)?,
+        counted: r.get(base + 10)?,
+        push_content: r.get(base + 11)?,
+        push_data: r.get(base + 12)?,
+    })
+}
+
+fn read_sync(c: &Connection, user_id: &str, after: u64, limit: u32) -> anyhow::Result<SyncPage> {
+    let max = rcim_proto::MAX_SYNC_PACKAGE;
+    let limit = if limit == 0 { max } else { limit.min(max) };
+    let head = read_head(c, user_id)?;
+    let sql = format!(
+        "SELECT i.seq, {MESSAGE_COLUMNS} FROM inbox i JOIN messages m ON m.id = i.msg_id \
+         WHERE i.user_id = ?1 AND i.seq > ?2 ORDER BY i.seq LIMIT ?3"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![user_id, after_i, i64::from(limit) + 1], |r| {
+        Ok(InboxEntry {
+            seq: r.get::<_, i64>(0)?.max(0) as u64,
+            body: Some(inbox_entry::Body::Message(message_from_row(r, 1)?)),
+        })
+    })?;
+    // A package must also fit in one frame: stop early (has_more) when the next entry would
+    // overflow it. One entry always fits (content is capped well below the frame cap).
+    let mut entries = Vec::new();
+    let mut bytes = 0usize;
+    let mut has_more = false;
+    for row in rows {
+        let entry = row?;
+        let size = prost::Message::encoded_len(&entry) + 8;
+        if entries.len() == limit as usize || (!entries.is_empty() && bytes + size > SYNC_BYTES) {
+            has_more = true;
+            break;
+        }
+        bytes += size;
+        entries.push(entry);
+    }
+    Ok(SyncPage {
+        entries,
+        has_more,
+        head,
+    })
+}
+
+/// A reply to send once the batch is committed.
+enum Reply {
+    Send(
+        oneshot::Sender<anyhow::Result<SendOutcome>>,
+        anyhow::Result<SendOutcome>,
+    ),
+    Unit(oneshot::Sender<anyhow::Result<()>>, anyhow::Result<()>),
+}
+
+impl Reply {
+    fn fail(self, err: &anyhow::Error) {
+        match self {
+            Reply::Send(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
+            Reply::Unit(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
+        }
+    }
+
+    fn deliver(self) {
+        match self {
+            Reply::Send(tx, r) => {
+                let _ = tx.send(r);
+            }
+            Reply::Unit(tx, r) => {
+                let _ = tx.send(r);
+            }
+        }
+    }
+}
+
+struct Writer {
+    conn: Connection,
+    hub: Arc<Hub>,
+    /// Inbox heads of users touched since start (authoritative once loaded).
+    heads: HashMap<String, u64>,
+    /// Last sent time per conversation, so times are strictly increasing per conversation.
+    last_sent: HashMap<String, i64>,
+}
+
+impl Writer {
+    fn run(
+        mut self,
+        mut rx: mpsc::Receiver<WriteCmd>,
+        stop: CancellationToken,
+        aborted: Arc<AtomicBool>,
+    ) {
+        tracing::debug!("database writer started");
+        loop {
+            let first = futures::executor::block_on(async {
+                tokio::select! {
+                    biased;
+                    cmd = rx.recv() => cmd,
+                    _ = stop.cancelled() => None,
+                }
+            });
+            let Some(first) = first else { break };
+            if aborted.load(Ordering::SeqCst) {
+                break;
+            }
+            let mut batch = Vec::with_capacity(16);
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(c) => batch.push(c),
+                    Err(_) => break,
+                }
+            }
+            tracing::trace!(commands = batch.len(), "applying a batch");
+            self.apply(batch);
+        }
+        if !aborted.load(Ordering::SeqCst) {
+            // Graceful stop: apply what is still queued, then checkpoint the WAL.
+            rx.close();
+            let mut rest = Vec::new();
+            while let Ok(c) = rx.try_recv() {
+                rest.push(c);
+                if rest.len() == MAX_BATCH {
+                    self.apply(std::mem::take(&mut rest));
+                }
+            }
+            if !rest.is_empty() {
+                self.apply(rest);
+            }
+            if let Err(e) = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            {
+                tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
+            }
+        }
+        tracing::debug!("database writer stopped");
+    }
+
+    /// Applies one batch in one transaction, then delivers pushes and replies.
+    fn apply(&mut self, batch: Vec<WriteCmd>) {
+        let mut replies = Vec::with_capacity(batch.len());
+        let mut pushes: Vec<Push> = Vec::new();
+        let mut tx = match self.conn.transaction() {
+            Ok(tx) => tx,
+            Err(e) => {
+                let err = anyhow::Error::from(e);
+                tracing::error!(error = %err, "cannot begin a transaction");
+                for cmd in batch {
+                    reply_of(cmd).into_iter().for_each(|r| r.fail(&err));
+                }
+                return;
+            }
+        };
+        // Each command runs in its own savepoint, so a failing one leaves no partial writes
+        // and the others still commit.
+        let mut heads_touched: Vec<(String, u64)> = Vec::new();
+        for cmd in batch {
+            match cmd {
+                WriteCmd::Send { msg, reply } => {
+                    let heads = &self.heads;
+                    let last_sent = &mut self.last_sent;
+                    let r = in_savepoint(&mut tx, |c| apply_send(c, heads, last_sent, msg));
+                    let r = r.map(|(outcome, new_pushes)| {
+                        for p in &new_pushes {
+                            heads_touched.push((p.user_id.clone(), p.entry.seq));
+                            self.heads.insert(p.user_id.clone(), p.entry.seq);
+                        }
+                        pushes.extend(new_pushes);
+                        outcome
+                    });
+                    replies.push(Reply::Send(reply, r));
+                }
+                WriteCmd::UpsertUser {
+                    user_id,
+                    name,
+                    portrait,
+                    reply,
+                } => {
+                    let r =
+                        in_savepoint(&mut tx, |c| apply_upsert_user(c, &user_id, name, portrait));
+                    replies.push(Reply::Unit(reply, r));
+                }
+                WriteCmd::ExpireTokens {
+                    user_ids,
+                    time_ms,
+                    reply,
+                } => {
+                    let r = in_savepoint(&mut tx, |c| apply_expire(c, &user_ids, time_ms));
+                    replies.push(Reply::Unit(reply, r));
+                }
+                WriteCmd::Prune { before_ms } => {
+                    if let Err(e) = in_savepoint(&mut tx, |c| apply_prune(c, before_ms)) {
+                        tracing::warn!(error = %e, "pruning failed");
+                    }
+                }
+            }
+        }
+        if let Err(e) = tx.commit() {
+            let err = anyhow::Error::from(e);
+            tracing::error!(error = %err, "commit failed");
+            // Cached heads may be ahead of what is stored: reload them lazily.
+            for (user, _) in heads_touched {
+                self.heads.remove(&user);
+            }
+            for r in replies {
+                r.fail(&err);
+            }
+            return;
+        }
+        if self.last_sent.len() > 100_000 {
+            let now = now_ms();
+            self.last_sent.retain(|_, t| *t >= now);
+        }
+        self.hub.deliver(pushes);
+        for r in replies {
+            r.deliver();
+        }
+    }
+}
+
+/// Runs `f` inside a savepoint of `tx`: its writes are kept only if it succeeds.
+fn in_savepoint<T>(
+    tx: &mut Transaction<'_>,
+    f: impl FnOnce(&Connection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let sp = tx.savepoint()?;
+    let out = f(&sp)?; // dropping `sp` on error rolls it back
+    sp.commit()?;
+    Ok(out)
+}
+
+fn reply_of(cmd: WriteCmd) -> Option<Reply> {
+    match cmd {
+        WriteCmd::Send { reply, .. } => Some(Reply::Send(reply, Err(anyhow!("unused")))),
+        WriteCmd::UpsertUser { reply, .. } | WriteCmd::ExpireTokens { reply, .. } => {
+            Some(Reply::Unit(reply, Ok(())))
+        }
+        WriteCmd::Prune { .. } => None,
+    }
+}
+
+/// Key under which sent times are kept strictly increasing.
+fn conversation_key(msg: &NewMessage) -> String {
+    let (a, b) = if msg.sender_id <= msg.to_id {
+        (&msg.sender_id, &msg.to_id)
+    } else {
+        (&msg.to_id, &msg.sender_id)
+    };
+    format!(
+        "{}\u{1f}{a}\u{1f}{b}\u{1f}{}",
+        msg.conversation_type, msg.channel_id
+    )
+}
+
+/// Stores one message and its inbox entries; returns the outcome and the entries to push
+/// (nothing for a duplicate). `heads` is only read: the caller applies the new heads once the
+/// savepoint is released.
+fn apply_send(
+    tx: &Connection,
+    heads: &HashMap<String, u64>,
+    last_sent: &mut HashMap<String, i64>,
+    msg: NewMessage,
+) -> anyhow::Result<(SendOutcome, Vec<Push>)> {
+    if !msg.client_msg_id.is_empty() {
+        let original = tx
+            .prepare_cached(
+                "SELECT uid, sent_time FROM dedupe WHERE sender_id = ?1 AND client_msg_id = ?2",
+            )?
+            .query_row(params![msg.sender_id, msg.client_msg_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .optional()?;
+        if let Some((uid, sent_time)) = original {
+            let outcome = SendOutcome {
+                uid,
+                sent_time,
+                duplicate: true,
+            };
+            return Ok((outcome, Vec::new()));
+        }
+    }
+    let now = now_ms();
+    let key = conversation_key(&msg);
+    let sent_time = match last_sent.get(&key) {
+        Some(&last) if last >= now => last + 1,
+        _ => now,
+    };
+    last_sent.insert(key, sent_time);
+    let uid = crate::util::new_uid(sent_time);
+    tx.prepare_cached(
+        "INSERT INTO messages (uid, conversation_type, to_id, channel_id, sender_id, object_name, \
+         content, sent_time, client_msg_id, persisted, counted, push_content, push_data) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        uid,
+        msg.conversation_type,
+        msg.to_id,
+        msg.channel_id,
+        msg.sender_id,
+        msg.object_name,
+        msg.content,
+        sent_time,
+        msg.client_msg_id,
+        msg.persisted,
+        msg.counted,
+        msg.push_content,
+        msg.push_data,
+    ])?;
+    let msg_id = tx.last_insert_rowid();
+    if !msg.client_msg_id.is_empty() {
+        tx.prepare_cached(
+            "INSERT INTO dedupe (sender_id, client_msg_id, uid, sent_time, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            msg.sender_id,
+            msg.client_msg_id,
+            uid,
+            sent_time,
+            now
+        ])?;
+    }
+    let proto = Message {
+        uid: uid.clone(),
+        conversation_type: msg.conversation_type,
+        to_id: msg.to_id.clone(),
+        channel_id: msg.channel_id.clone(),
+        sender_id: msg.sender_id.clone(),
+        object_name: msg.object_name,
+        content: msg.content,
+        sent_time,
+        client_msg_id: msg.client_msg_id,
+        persisted: msg.persisted,
+        counted: msg.counted,
+        push_content: msg.push_content,
+        push_data: msg.push_data,
+    };
+    let mut pushes = Vec::with_capacity(2);
+    let mut owners = vec![msg.to_id.clone()];
+    if msg.include_sender && msg.sender_id != msg.to_id {
+        owners.push(msg.sender_id.clone());
+    }
+    for owner in owners {
+        let head = match heads.get(&owner) {
+            Some(h) => *h,
+            None => read_head(tx, &owner)?,
+        };
+        let seq = head + 1;
+        tx.prepare_cached(
+            "INSERT INTO inbox (user_id, seq, msg_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![owner, seq as i64, msg_id, sent_time])?;
+        tx.prepare_cached(
+            "INSERT INTO inbox_heads (user_id, head) VALUES (?1, ?2) \
+             ON CONFLICT(user_id) DO UPDATE SET head = excluded.head",
+        )?
+        .execute(params![owner, seq as i64])?;
+        // The sender's sending connection gets the ack instead of a push.
+        let exclude = if owner == msg.sender_id {
+            msg.exclude_conn
+        } else {
+            None
+        };
+        pushes.push(Push {
+            user_id: owner,
+            exclude,
+            entry: InboxEntry {
+                seq,
+                body: Some(inbox_entry::Body::Message(proto.clone())),
+            },
+        });
+    }
+    let outcome = SendOutcome {
+        uid,
+        sent_time,
+        duplicate: false,
+    };
+    Ok((outcome, pushes))
+}
+
+fn apply_upsert_user(
+    tx: &Connection,
+    user_id: &str,
+    name: Option<String>,
+    portrait: Option<String>,
+) -> anyhow::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO users (user_id, name, portrait, created_at) \
+         VALUES (?1, COALESCE(?2, ''), COALESCE(?3, ''), ?4) \
+         ON CONFLICT(user_id) DO UPDATE SET name = COALESCE(?2, name), \
+         portrait = COALESCE(?3, portrait)",
+    )?
+    .execute(params![user_id, name, portrait, now_ms()])?;
+    Ok(())
+}
+
+fn apply_expire(tx: &Connection, user_ids: &[String], time_ms: i64) -> anyhow::Result<()> {
+    let now = now_ms();
+    for u in user_ids {
+        tx.prepare_cached(
+            "INSERT INTO users (user_id, created_at, tokens_valid_after) VALUES (?1, ?2, ?3) \
+             ON CONFLICT(user_id) DO UPDATE SET tokens_valid_after = ?3",
+        )?
+        .execute(params![u, now, time_ms])?;
+    }
+    Ok(())
+}
+
+fn apply_prune(tx: &Connection, before_ms: i64) -> anyhow::Result<()> {
+    let inbox = tx.execute("DELETE FROM inbox WHERE created_at < ?1", [before_ms])?;
+    let messages = tx.execute("DELETE FROM messages WHERE sent_time < ?1", [before_ms])?;
+    let dedupe = tx.execute("DELETE FROM dedupe WHERE created_at < ?1", [before_ms])?;
+    if inbox + messages + dedupe > 0 {
+        tracing::info!(inbox, messages, dedupe, "pruned expired offline messages");
+    }
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! Helpers shared by the integration tests: a server on a temp dir, a raw protocol client and
+//! a signed Server API caller.
+#![allow(dead_code)]
+
+use futures::{SinkExt as _, StreamExt as _};
+use rcim_proto::v1::{
+    client_frame, server_frame, ClientFrame, Connect, ConnectAck, InboxEntry, Message, Platform,
+    SendAck, SendMessage, ServerFrame, SyncPackage, SyncRequest,
+};
+use rcim_proto::FrameCodec;
+use rcim_server::{RunningServer, ServerConfig};
+use serde_json::Value;
+use sha1::{Digest as _, Sha1};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_util::codec::Framed;
+
+pub const APP_KEY: &str = "test-app-key";
+pub const APP_SECRET: &str = "test-app-secret";
+pub const WAIT: Duration = Duration::from_secs(5);
+
+pub fn config(dir: &Path) -> ServerConfig {
+    ServerConfig::new(dir.to_path_buf(), APP_KEY, APP_SECRET)
+}
+
+pub async fn start(dir: &Path) -> RunningServer {
+    rcim_server::start(config(dir))
+        .await
+        .expect("server starts")
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A valid, never-expiring token for `user`.
+pub fn token(user: &str) -> String {
+    rcim_server::issue_token(APP_KEY, APP_SECRET, user, now_ms(), 0)
+}
+
+pub fn init_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+/// A client speaking the raw protocol.
+pub struct RawClient {
+    pub framed: Framed<TcpStream, FrameCodec<ServerFrame, ClientFrame>>,
+    next_seq: u64,
+}
+
+/// Options of a Connect frame.
+#[derive(Clone)]
+pub struct Login {
+    pub token: String,
+    pub device_id: String,
+    pub platform: Platform,
+    pub is_reconnect: bool,
+    pub kick_reconnect_device: bool,
+    pub app_key: String,
+    pub protocol_version: u32,
+}
+
+impl Login {
+    pub fn new(user: &str, device: &str) -> Self {
+        Self {
+            token: token(user),
+            device_id: device.into(),
+            platform: Platform::Mobile,
+            is_reconnect: false,
+            kick_reconnect_device: false,
+            app_key: APP_KEY.into(),
+            protocol_version: rcim_proto::PROTOCOL_VERSION,
+        }
+    }
+}
+
+impl RawClient {
+    pub async fn open(addr: SocketAddr) -> Self {
+        let stream = TcpStream::connect(addr).await.expect("tcp connect");
+        Self {
+            framed: Framed::new(stream, FrameCodec::new()),
+            next_seq: 1,
+        }
+    }
+
+    /// Opens a connection and logs in; returns the client and the ack (any code).
+    pub async fn login(addr: SocketAddr, login: Login) -> (Self, ConnectAck) {
+        let mut c = Self::open(addr).await;
+        let seq = c
+            .send(client_frame::Body::Connect(Connect {
+                protocol_version: login.protocol_version,
+                app_key: login.app_key,
+                token: login.token,
+                device_id: login.device_id,
+                platform: login.platform as i32,
+                is_reconnect: login.is_reconnect,
+                kick_reconnect_device: login.kick_reconnect_device,
+                client_version: "test".into(),
+            }))
+            .await;
+        let f = c.recv().await.expect("a ConnectAck");
+        assert_eq!(f.seq, seq);
+        match f.body {
+            Some(server_frame::Body::ConnectAck(a)) => (c, a),
+            other => panic!("expected ConnectAck, got {other:?}"),
+        }
+    }
+
+    /// Logs in and asserts success.
+    pub async fn connect(addr: SocketAddr, user: &str, device: &str) -> Self {
+        let (c, ack) = Self::login(addr, Login::new(user, device)).await;
+        assert_eq!(ack.code, 0, "login of {user} failed");
+        assert_eq!(ack.user_id, user);
+        c
+    }
+
+    pub async fn send(&mut self, body: client_frame::Body) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.framed
+            .send(ClientFrame {
+                seq,
+                body: Some(body),
+            })
+            .await
+            .expect("write frame");
+        seq
+    }
+
+    /// Next frame, `None` when the server closed the connection (or on a read error).
+    pub async fn recv(&mut self) -> Option<ServerFrame> {
+        match tokio::time::timeout(WAIT, self.framed.next()).await {
+            Ok(Some(Ok(f))) => Some(f),
+            Ok(_) => None,
+            Err(_) => panic!("no frame within {WAIT:?}"),
+        }
+    }
+
+    /// Next frame within `d`, if any.
+    pub async fn try_recv(&mut self, d: Duration) -> Option<ServerFrame> {
+        match tokio::time::timeout(d, self.framed.next()).await {
+            Ok(Some(Ok(f))) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Asserts that the server closes the connection (possibly after some frames).
+    pub async fn expect_closed(&mut self) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, self.framed.next()).await {
+                Ok(None) | Ok(Some(Err(_))) => return,
+                Ok(Some(Ok(_))) => continue,
+                Err(_) => panic!("connection was not closed"),
+            }
+        }
+    }
+
+    pub fn text(client_msg_id: &str, to: &str, text: &str) -> SendMessage {
+        SendMessage {
+            client_msg_id: client_msg_id.into(),
+            conversation_type: rcim_proto::conversation_type::PRIVATE,
+            target_id: to.into(),
+            channel_id: String::new(),
+            object_name: "RC:TxtMsg".into(),
+            content: serde_json::json!({ "content": text }).to_string(),
+            persisted: true,
+            counted: true,
+            ..Default::default()
+        }
+    }
+
+    /// Sends a message and waits for its ack (pushes received meanwhile are discarded).
+    pub async fn send_text(&mut self, client_msg_id: &str, to: &str, text: &str) -> SendAck {
+        let seq = self
+            .send(client_frame::Body::Send(Self::text(
+                client_msg_id,
+                to,
+                text,
+            )))
+            .await;
+        self.wait_ack(seq).await
+    }
+
+    pub async fn wait_ack(&mut self, seq: u64) -> SendAck {
+        loop {
+            let f = self.recv().await.expect("connection open");
+            if let (s, Some(server_frame::Body::SendAck(a))) = (f.seq, f.body) {
+                if s == seq {
+                    return a;
+                }
+            }
+        }
+    }
+
+    /// Next pushed inbox entry (skipping other frames).
+    pub async fn next_push(&mut self) -> InboxEntry {
+        loop {
+            let f = self.recv().await.expect("connection open");
+            if let Some(server_frame::Body::Push(p)) = f.body {
+                return p.entry.expect("entry");
+            }
+        }
+    }
+
+    pub async fn sync(&mut self, after: u64, limit: u32) -> SyncPackage {
+        let seq = self
+            .send(client_frame::Body::Sync(SyncRequest { after, limit }))
+            .await;
+        loop {
+            let f = self.recv().await.expect("connection open");
+            if f.seq == seq {
+                if let Some(server_frame::Body::SyncPackage(p)) = f.body {
+                    return p;
+                }
+                panic!("expected SyncPackage, got {:?}", f.body);
+            }
+        }
+    }
+}
+
+pub fn message(e: &InboxEntry) -> &Message {
+    match &e.body {
+        Some(rcim_proto::v1::inbox_entry::Body::Message(m)) => m,
+        None => panic!("entry without message"),
+    }
+}
+
+/// Signed Server API calls.
+pub struct Api {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+pub fn sign(secret: &str, nonce: &str, ts: &str) -> String {
+    let mut h = Sha1::new();
+    h.update(secret.as_bytes());
+    h.update(nonce.as_bytes());
+    h.update(ts.as_bytes());
+    hex::encode(h.finalize())
+}
+
+impl Api {
+    pub fn new(server: &RunningServer) -> Self {
+        Self {
+            base: server.navi_url(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// POST with `App-Key` etc. headers, `prefix` = "" or "RC-".
+    pub async fn call_with(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+        app_key: &str,
+        secret: &str,
+        prefix: &str,
+    ) -> (u16, Value) {
+        let nonce = rand::random::<u32>().to_string();
+        let ts = (now_ms() / 1000).to_string();
+        let sig = sign(secret, &nonce, &ts);
+        let resp = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .header(format!("{prefix}App-Key"), app_key)
+            .header(format!("{prefix}Nonce"), &nonce)
+            .header(format!("{prefix}Timestamp"), &ts)
+            .header(format!("{prefix}Signature"), sig)
+            .form(params)
+            .send()
+            .await
+            .expect("http request");
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.expect("json body");
+        (status, body)
+    }
+
+    pub async fn call(&self, path: &str, params: &[(&str, &str)]) -> Value {
+        let (status, body) = self.call_with(path, params, APP_KEY, APP_SECRET, "").await;
+        assert_eq!(status, 200, "{path}: {body}");
+        assert_eq!(body["code"], 200, "{path}: {body}");
+        body
+    }
+
+    pub async fn get_token(&self, user: &str) -> String {
+        let body = self.call("/user/getToken.json", &[("userId", user)]).await;
+        body["token"].as_str().expect("token").to_owned()
+    }
+}
