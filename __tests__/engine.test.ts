@@ -1,0 +1,528 @@
+import type * as LibModule from '../src';
+import type { RCIMIWConversationType } from '../src';
+import { makeTestBridge, tick } from './helpers';
+
+type Lib = typeof LibModule;
+
+let tb: ReturnType<typeof makeTestBridge>;
+let lib: Lib;
+
+beforeEach(() => {
+  jest.resetModules();
+  delete (globalThis as { __rcimDefaultEngine?: unknown }).__rcimDefaultEngine;
+  tb = makeTestBridge();
+  globalThis.__rcimBridge = tb.bridge;
+  lib = require('../src') as Lib;
+});
+
+afterEach(() => {
+  delete globalThis.__rcimBridge;
+});
+
+describe('create / destroy', () => {
+  test('create is a singleton that ignores later arguments', () => {
+    const a = lib.RCIMIWEngine.create('key-1', { naviServer: 'http://navi' });
+    const b = lib.RCIMIWEngine.create('key-2', { naviServer: 'http://other' });
+    expect(b).toBe(a);
+    expect(tb.bridge.createEngine).toHaveBeenCalledTimes(1);
+    expect(tb.configs[0]).toEqual({ appKey: 'key-1', options: { naviServer: 'http://navi' } });
+  });
+
+  test('options default to {}', () => {
+    lib.RCIMIWEngine.create('key');
+    expect(tb.configs[0]).toEqual({ appKey: 'key', options: {} });
+  });
+
+  test("the platform's data dir goes into the config", () => {
+    (tb.bridge as { dataDir?: string }).dataDir = '/data/rcim';
+    lib.RCIMIWEngine.createStandalone('key', { kickReconnectDevice: true });
+    expect(tb.configs[0]).toEqual({
+      appKey: 'key',
+      options: { kickReconnectDevice: true },
+      dataDir: '/data/rcim',
+    });
+  });
+
+  test('destroy clears the singleton at once; old object then resolves ENGINE_DESTROYED', async () => {
+    const a = lib.RCIMIWEngine.create('key');
+    const p = a.destroy();
+    const b = lib.RCIMIWEngine.create('key');
+    expect(b).not.toBe(a);
+    await expect(p).resolves.toBe(0);
+    expect(tb.bridge.destroyEngine).toHaveBeenCalledWith(1);
+    expect(tb.hasListener(1)).toBe(false);
+    await expect(a.connect('t', 0)).resolves.toBe(lib.RCIMIWErrorCode.ENGINE_DESTROYED);
+    await expect(a.loadTotalUnreadCount(null)).resolves.toBe(2);
+    await expect(a.destroy()).resolves.toBe(2);
+    await expect(b.connect('t', 0)).resolves.toBe(0);
+  });
+
+  test('createStandalone makes independent engines and leaves the singleton alone', async () => {
+    const s1 = lib.RCIMIWEngine.createStandalone('key');
+    const s2 = lib.RCIMIWEngine.createStandalone('key');
+    const main = lib.RCIMIWEngine.create('key');
+    expect(new Set([s1, s2, main]).size).toBe(3);
+    expect(lib.RCIMIWEngine.create('key')).toBe(main);
+
+    const got: string[] = [];
+    s1.setOnConnectedListener((_code, userId) => got.push(`s1:${userId}`));
+    s2.setOnConnectedListener((_code, userId) => got.push(`s2:${userId}`));
+    main.setOnConnectedListener((_code, userId) => got.push(`main:${userId}`));
+    tb.emit(1, 'onConnected', { code: 0, userId: 'a' });
+    tb.emit(2, 'onConnected', { code: 0, userId: 'b' });
+    tb.emit(3, 'onConnected', { code: 0, userId: 'c' });
+    expect(got).toEqual(['s1:a', 's2:b', 'main:c']);
+
+    await s1.destroy();
+    expect(lib.RCIMIWEngine.create('key')).toBe(main);
+    await expect(s2.connect('t', 0)).resolves.toBe(0);
+  });
+});
+
+describe('calls', () => {
+  test('arguments are sent by name; eventId only with a callback object', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    await e.connect('tok', 5);
+    expect(tb.lastCall()).toEqual({
+      handle: 1,
+      method: 'connect',
+      args: { token: 'tok', timeout: 5 },
+    });
+    await e.connect('tok', 5, {});
+    expect(tb.lastCall().args).toEqual({ token: 'tok', timeout: 5, eventId: expect.any(String) });
+    await e.getMessages(1, 'u', null, 0, lib.RCIMIWTimeOrder.BEFORE, 0, 20);
+    expect(tb.lastCall()).toEqual({
+      handle: 1,
+      method: 'getMessages',
+      args: {
+        type: 1,
+        targetId: 'u',
+        channelId: null,
+        sentTime: 0,
+        order: 0,
+        policy: 0,
+        count: 20,
+      },
+    });
+  });
+
+  test('null entries are filtered from arrays; undefined becomes null', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const types = [1, null, 2, undefined] as unknown as lib_ConversationTypes;
+    await e.loadConversations(types, undefined as unknown as string, 0, 10);
+    expect(tb.lastCall().args).toEqual({
+      conversationTypes: [1, 2],
+      channelId: null,
+      startTime: 0,
+      count: 10,
+    });
+  });
+
+  test('wrong argument types are passed through for the engine to reject', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    tb.setReply(() => ({ code: 1 }));
+    await expect(e.sendMessage(42 as unknown as object)).resolves.toBe(1);
+    expect(tb.lastCall().args).toEqual({ message: 42 });
+  });
+
+  test('create*Message resolves with the message object', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const msg = { conversationType: 1, messageType: 2, targetId: 'u', text: 'hi' };
+    tb.setReply(() => ({ code: 0, value: msg }));
+    await expect(e.createTextMessage(1, 'u', null, 'hi')).resolves.toEqual(msg);
+    expect(tb.lastCall().args).toEqual({ type: 1, targetId: 'u', channelId: null, text: 'hi' });
+    tb.setReply(() => ({ code: 1 }));
+    await expect(e.createTextMessage(1, 'u', null, 5 as unknown as string)).resolves.toBe(1);
+  });
+
+  test('getMessageById resolves with the message and honours a callback object', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const msg = { messageId: 7, text: 'x' };
+    tb.setReply(() => ({ code: 0, value: msg }));
+    const onSuccess = jest.fn();
+    await expect(e.getMessageById(7, { onSuccess })).resolves.toEqual(msg);
+    expect(onSuccess).toHaveBeenCalledWith(msg);
+    await expect(e.getMessageById(7)).resolves.toEqual(msg);
+  });
+
+  test('an unreadable reply resolves RESULT_UNKNOWN', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    (tb.bridge.call as jest.Mock).mockImplementationOnce(() => Promise.resolve('not json'));
+    await expect(e.disconnect(true)).resolves.toBe(lib.RCIMIWErrorCode.RESULT_UNKNOWN);
+  });
+
+  test('arguments that cannot be serialized resolve PARAM_ERROR without calling native', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const loop: { [k: string]: unknown } = {};
+    loop.self = loop;
+    const n = tb.calls.length;
+    await expect(e.sendMessage(loop)).resolves.toBe(1);
+    expect(tb.calls.length).toBe(n);
+  });
+});
+
+describe('listener slots', () => {
+  test('one listener per slot: last set wins, undefined clears', () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const first = jest.fn();
+    const second = jest.fn();
+    e.setOnMessageReceivedListener(first);
+    e.setOnMessageReceivedListener(second);
+    tb.emit(1, 'onMessageReceived', {
+      message: { text: 'a' },
+      left: 0,
+      offline: false,
+      hasPackage: false,
+    });
+    expect(first).not.toHaveBeenCalled();
+    expect(second).toHaveBeenCalledWith({ text: 'a' }, 0, false, false);
+    e.setOnMessageReceivedListener(undefined);
+    tb.emit(1, 'onMessageReceived', {
+      message: { text: 'b' },
+      left: 0,
+      offline: false,
+      hasPackage: false,
+    });
+    e.setOnMessageReceivedListener();
+    tb.emit(1, 'onMessageReceived', {
+      message: { text: 'c' },
+      left: 0,
+      offline: false,
+      hasPackage: false,
+    });
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  test('args are passed in declaration order whatever the JSON key order', () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const fn = jest.fn();
+    e.setOnMessagesLoadedListener(fn);
+    tb.emit(1, 'onMessagesLoaded', {
+      messages: [{ messageId: 1 }],
+      order: 0,
+      sentTime: 5,
+      channelId: null,
+      targetId: 'u',
+      type: 1,
+      code: 0,
+    });
+    expect(fn).toHaveBeenCalledWith(0, 1, 'u', null, 5, 0, [{ messageId: 1 }]);
+  });
+
+  test('seed-only aliases share the 5.2.5 slot', () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const viaAlias = jest.fn();
+    const viaOfficial = jest.fn();
+    e.setOnConnectionStatusChangeListener(viaAlias);
+    tb.emit(1, 'onConnectionStatusChanged', { status: 1 });
+    expect(viaAlias).toHaveBeenCalledWith(lib.RCIMIWConnectionStatus.CONNECTED);
+    e.setOnConnectionStatusChangedListener(viaOfficial);
+    tb.emit(1, 'onConnectionStatusChanged', { status: 7 });
+    expect(viaAlias).toHaveBeenCalledTimes(1);
+    expect(viaOfficial).toHaveBeenCalledWith(7);
+    e.setOnConnectionStatusChangeListener(undefined);
+    tb.emit(1, 'onConnectionStatusChanged', { status: 2 });
+    expect(viaOfficial).toHaveBeenCalledTimes(1);
+
+    const typing = jest.fn();
+    e.setOnTypingStatusChangeListener(typing);
+    tb.emit(1, 'onTypingStatusChanged', {
+      type: 1,
+      targetId: 'u',
+      channelId: '',
+      userTypingStatus: [],
+    });
+    expect(typing).toHaveBeenCalledWith(1, 'u', '', []);
+
+    const cleared = jest.fn();
+    e.setOnMessageClearedListener(cleared);
+    tb.emit(1, 'onMessagesCleared', {
+      code: 0,
+      type: 1,
+      targetId: 'u',
+      channelId: '',
+      timestamp: 9,
+    });
+    expect(cleared).toHaveBeenCalledWith(0, 1, 'u', '', 9);
+
+    const removed = jest.fn();
+    e.setOnUltraGroupMessageExpansionRemovedListener(removed);
+    tb.emit(1, 'onUltraGroupMessageExpansionForKeysRemoved', {
+      code: 0,
+      messageUId: 'X',
+      keys: ['k'],
+    });
+    expect(removed).toHaveBeenCalledWith(0, 'X', ['k']);
+
+    const attached = jest.fn();
+    e.setMessageAttachedListener(attached);
+    tb.emit(1, 'onMessageAttached', { message: { messageId: 3 } });
+    expect(attached).toHaveBeenCalledWith({ messageId: 3 });
+  });
+
+  test('Map-typed listener parameters are rebuilt as Maps', () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const fn = jest.fn();
+    e.setOnRemoteMessageExpansionUpdatedListener(fn);
+    tb.emit(1, 'onRemoteMessageExpansionUpdated', {
+      expansion: { a: '1', b: '2' },
+      message: { messageId: 1 },
+    });
+    const [expansion, message] = fn.mock.calls[0];
+    expect(expansion).toBeInstanceOf(Map);
+    expect([...expansion.entries()]).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
+    expect(message).toEqual({ messageId: 1 });
+
+    const added = jest.fn();
+    e.setOnChatRoomEntriesAddedListener(added);
+    tb.emit(1, 'onChatRoomEntriesAdded', {
+      code: 0,
+      targetId: 'r',
+      entries: { k: 'v' },
+      errorEntries: {},
+    });
+    expect(added.mock.calls[0][2]).toEqual(new Map([['k', 'v']]));
+    expect(added.mock.calls[0][3]).toEqual(new Map());
+
+    const resp = jest.fn();
+    e.setOnGroupMessageReadReceiptResponseReceivedListener(resp);
+    tb.emit(1, 'onGroupMessageReadReceiptResponseReceived', {
+      targetId: 'g',
+      messageUId: 'U',
+      respondUserIds: { u1: 100 },
+    });
+    expect(resp.mock.calls[0][2]).toEqual(new Map([['u1', 100]]));
+  });
+
+  test('Map arguments are sent as plain objects', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    // a method added later would pass its Map the same way; exercise the packing via invoke
+    const invoke = (
+      e as unknown as { invoke: (m: string, a: object) => Promise<number> }
+    ).invoke.bind(e);
+    await invoke('updateMessageExpansion', { messageUId: 'U', expansion: new Map([['k', 'v']]) });
+    expect(tb.lastCall().args).toEqual({ messageUId: 'U', expansion: { k: 'v' } });
+  });
+
+  test('default engine slots survive destroy/create; standalone slots are separate', async () => {
+    const a = lib.RCIMIWEngine.create('key');
+    const fn = jest.fn();
+    a.setOnConnectedListener(fn);
+    await a.destroy();
+    const b = lib.RCIMIWEngine.create('key');
+    tb.emit(2, 'onConnected', { code: 0, userId: 'u' });
+    expect(fn).toHaveBeenCalledWith(0, 'u');
+
+    const s = lib.RCIMIWEngine.createStandalone('key');
+    tb.emit(3, 'onConnected', { code: 0, userId: 'x' });
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(b).not.toBe(s);
+  });
+
+  test('a throwing listener does not stop the callback object', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => {});
+    e.setOnConnectedListener(() => {
+      throw new Error('app bug');
+    });
+    const onConnected = jest.fn();
+    await e.connect('t', 0, { onConnected });
+    tb.emit(1, 'onConnected', { code: 0, userId: 'u' }, tb.lastCall().args.eventId as string);
+    expect(onConnected).toHaveBeenCalledWith(0, 'u');
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  test('unreadable or unknown events are ignored', () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const fn = jest.fn();
+    e.setOnConnectedListener(fn);
+    const listener = (tb.bridge.setEventListener as jest.Mock).mock.calls[0][1] as (
+      j: string
+    ) => void;
+    expect(() => listener('{bad json')).not.toThrow();
+    expect(() => listener(JSON.stringify({ name: 'onSomethingNew', args: {} }))).not.toThrow();
+    expect(() => listener(JSON.stringify({ args: {} }))).not.toThrow();
+    expect(fn).not.toHaveBeenCalled();
+  });
+});
+
+describe('callback objects', () => {
+  test('multi-stage callbacks: each function fires once, in order, then the call is done', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const order: string[] = [];
+    const listenerSeen: string[] = [];
+    e.setOnMessageAttachedListener(() => listenerSeen.push('attached'));
+    e.setOnMessageSentListener(() => listenerSeen.push('sent'));
+    const cb = {
+      onMessageSaved: jest.fn(() => order.push('saved')),
+      onMessageSent: jest.fn(() => order.push('sent')),
+    };
+    await expect(e.sendMessage({ messageType: 2 }, cb)).resolves.toBe(0);
+    const id = tb.lastCall().args.eventId as string;
+    const message = { messageId: 1, sentStatus: 2 };
+    tb.emit(1, 'onMessageAttached', { message }, id);
+    tb.emit(1, 'onMessageAttached', { message }, id);
+    tb.emit(1, 'onMessageSent', { code: 0, message }, id);
+    tb.emit(1, 'onMessageSent', { code: 0, message }, id);
+    expect(order).toEqual(['saved', 'sent']);
+    expect(cb.onMessageSaved).toHaveBeenCalledWith(message);
+    expect(cb.onMessageSent).toHaveBeenCalledWith(0, message);
+    expect(listenerSeen).toEqual(['attached', 'attached', 'sent', 'sent']);
+  });
+
+  test('object callbacks: onSuccess(t) on code 0, onError(code) otherwise', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const ok = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getConversations([1], null, 0, 10, ok);
+    const conversations = [{ targetId: 'u', unreadCount: 2 }];
+    tb.emit(
+      1,
+      'onConversationsLoaded',
+      { code: 0, conversationTypes: [1], channelId: null, startTime: 0, count: 10, conversations },
+      tb.lastCall().args.eventId as string
+    );
+    expect(ok.onSuccess).toHaveBeenCalledWith(conversations);
+    expect(ok.onError).not.toHaveBeenCalled();
+
+    const bad = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getTotalUnreadCount(null, bad);
+    tb.emit(
+      1,
+      'onTotalUnreadCountLoaded',
+      { code: 33002, channelId: null, count: 0 },
+      tb.lastCall().args.eventId as string
+    );
+    expect(bad.onError).toHaveBeenCalledWith(33002);
+    expect(bad.onSuccess).not.toHaveBeenCalled();
+  });
+
+  test('events of other calls do not reach a callback object', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const a = { onSuccess: jest.fn() };
+    const b = { onSuccess: jest.fn() };
+    await e.getUnreadCount(1, 'a', null, a);
+    const idA = tb.lastCall().args.eventId as string;
+    await e.getUnreadCount(1, 'b', null, b);
+    const idB = tb.lastCall().args.eventId as string;
+    expect(idA).not.toBe(idB);
+    tb.emit(
+      1,
+      'onUnreadCountLoaded',
+      { code: 0, type: 1, targetId: 'b', channelId: null, count: 4 },
+      idB
+    );
+    tb.emit(1, 'onUnreadCountLoaded', {
+      code: 0,
+      type: 1,
+      targetId: 'x',
+      channelId: null,
+      count: 9,
+    });
+    expect(a.onSuccess).not.toHaveBeenCalled();
+    expect(b.onSuccess).toHaveBeenCalledWith(4);
+  });
+
+  test('connect callback: onDatabaseOpened then onConnected', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const cb = { onDatabaseOpened: jest.fn(), onConnected: jest.fn() };
+    const dbListener = jest.fn();
+    e.setOnDatabaseOpenedListener(dbListener);
+    await e.connect('t', 0, cb);
+    const id = tb.lastCall().args.eventId as string;
+    tb.emit(1, 'onDatabaseOpened', { code: 0 }, id);
+    tb.emit(1, 'onConnected', { code: 31004, userId: '' }, id);
+    expect(cb.onDatabaseOpened).toHaveBeenCalledWith(0);
+    expect(cb.onConnected).toHaveBeenCalledWith(31004, '');
+    expect(dbListener).toHaveBeenCalledWith(0);
+  });
+
+  test('progress callbacks repeat; action callbacks get code only', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const invoke = (
+      e as unknown as { invoke: (m: string, a: object, c?: object) => Promise<number> }
+    ).invoke.bind(e);
+    const media = { onMediaMessageSending: jest.fn(), onMediaMessageSent: jest.fn() };
+    await invoke('sendMediaMessage', { message: {} }, media);
+    const id = tb.lastCall().args.eventId as string;
+    tb.emit(1, 'onMediaMessageSending', { message: {}, progress: 10 }, id);
+    tb.emit(1, 'onMediaMessageSending', { message: {}, progress: 90 }, id);
+    tb.emit(1, 'onMediaMessageSent', { code: 0, message: {} }, id);
+    expect(media.onMediaMessageSending).toHaveBeenCalledTimes(2);
+    expect(media.onMediaMessageSent).toHaveBeenCalledWith(0, {});
+
+    const removed = { onConversationRemoved: jest.fn() };
+    await e.removeConversation(1, 'u', null, removed);
+    tb.emit(
+      1,
+      'onConversationRemoved',
+      { code: 0, type: 1, targetId: 'u', channelId: null },
+      tb.lastCall().args.eventId as string
+    );
+    expect(removed.onConversationRemoved).toHaveBeenCalledWith(0);
+
+    const cleared = { onUnreadCountCleared: jest.fn() };
+    await e.clearUnreadCount(1, 'u', null, 0, cleared);
+    tb.emit(
+      1,
+      'onUnreadCountCleared',
+      { code: 0, type: 1, targetId: 'u', channelId: null, timestamp: 0 },
+      tb.lastCall().args.eventId as string
+    );
+    expect(cleared.onUnreadCountCleared).toHaveBeenCalledWith(0);
+  });
+
+  test('a non-zero reply (PARAM_ERROR) fires nothing, even if events arrive later', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    tb.setReply(() => ({ code: 1 }));
+    const listener = jest.fn();
+    e.setOnMessagesLoadedListener(listener);
+    const cb = { onSuccess: jest.fn(), onError: jest.fn() };
+    await expect(e.getMessages(1, 'u', null, 0, 0, 0, 'x' as unknown as number, cb)).resolves.toBe(
+      lib.RCIMIWErrorCode.PARAM_ERROR
+    );
+    const id = tb.lastCall().args.eventId as string;
+    await tick();
+    expect(listener).not.toHaveBeenCalled();
+    // a stray event with the rejected call's eventId must not reach the callback
+    e.setOnMessagesLoadedListener(undefined);
+    tb.emit(1, 'onMessagesLoaded', { code: 0, messages: [] }, id);
+    expect(cb.onSuccess).not.toHaveBeenCalled();
+    expect(cb.onError).not.toHaveBeenCalled();
+  });
+
+  test('destroy drops pending callbacks', async () => {
+    const e = lib.RCIMIWEngine.createStandalone('key');
+    const cb = { onConnected: jest.fn() };
+    await e.connect('t', 0, cb);
+    const id = tb.lastCall().args.eventId as string;
+    await e.destroy();
+    tb.emit(1, 'onConnected', { code: 0, userId: 'u' }, id);
+    expect(cb.onConnected).not.toHaveBeenCalled();
+  });
+});
+
+type lib_ConversationTypes = Array<RCIMIWConversationType>;
+
+test('two copies of the module share one default engine and its slots', () => {
+  const first = lib.RCIMIWEngine.create('key');
+  const fn = jest.fn();
+  first.setOnConnectedListener(fn);
+  jest.resetModules();
+  const copy = require('../src') as Lib;
+  expect(copy.RCIMIWEngine).not.toBe(lib.RCIMIWEngine);
+  expect(copy.RCIMIWEngine.create('key')).toBe(first);
+  expect(tb.bridge.createEngine).toHaveBeenCalledTimes(1);
+});
+
+test('a host-object error rejects the call instead of throwing', async () => {
+  const e = lib.RCIMIWEngine.create('key');
+  (tb.bridge.call as jest.Mock).mockImplementationOnce(() => {
+    throw new Error('the RCIM bridge was torn down');
+  });
+  const p = e.connect('t', 0, { onConnected: jest.fn() });
+  await expect(p).rejects.toThrow('torn down');
+});

@@ -1,0 +1,62 @@
+import type { RCIMBridge } from '../src/NativeRCIM';
+
+export interface RecordedCall {
+  handle: number;
+  method: string;
+  args: { [name: string]: unknown };
+}
+
+type Reply = { code: number; value?: unknown };
+
+/**
+ * A scripted stand-in for the JSI host object: records calls, answers {"code":0} unless told
+ * otherwise, answers {"code":2} for destroyed/unknown handles, and lets a test push events.
+ */
+export function makeTestBridge() {
+  let nextHandle = 0;
+  const alive = new Set<number>();
+  const listeners = new Map<number, (json: string) => void>();
+  const calls: RecordedCall[] = [];
+  const configs: unknown[] = [];
+  let replyFor: (method: string, args: { [name: string]: unknown }) => Reply = () => ({ code: 0 });
+
+  const bridge: RCIMBridge = {
+    createEngine: jest.fn((configJson: string) => {
+      configs.push(JSON.parse(configJson));
+      const handle = ++nextHandle;
+      alive.add(handle);
+      return handle;
+    }),
+    call: jest.fn((handle: number, method: string, argsJson: string) => {
+      const args = JSON.parse(argsJson) as { [name: string]: unknown };
+      calls.push({ handle, method, args });
+      const reply = alive.has(handle) ? replyFor(method, args) : { code: 2 };
+      return Promise.resolve(JSON.stringify(reply));
+    }),
+    setEventListener: jest.fn((handle: number, fn?: (json: string) => void) => {
+      if (fn) listeners.set(handle, fn);
+      else listeners.delete(handle);
+    }),
+    destroyEngine: jest.fn((handle: number) => {
+      alive.delete(handle);
+    }),
+  };
+
+  return {
+    bridge,
+    calls,
+    configs,
+    lastCall: () => calls[calls.length - 1],
+    setReply(fn: (method: string, args: { [name: string]: unknown }) => Reply) {
+      replyFor = fn;
+    },
+    hasListener: (handle: number) => listeners.has(handle),
+    /** Delivers an event to the engine with this handle, as the host object would. */
+    emit(handle: number, name: string, args: object, eventId?: string) {
+      const fn = listeners.get(handle);
+      if (fn) fn(JSON.stringify(eventId === undefined ? { name, args } : { name, eventId, args }));
+    },
+  };
+}
+
+export const tick = () => new Promise((resolve) => setTimeout(resolve, 0));

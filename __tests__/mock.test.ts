@@ -1,0 +1,133 @@
+/**
+ * Uses the shipped Jest mock exactly as an app would: one jest.mock line, then the public API.
+ */
+import {
+  RCIMIWConnectionStatus,
+  RCIMIWConversationType,
+  RCIMIWEngine,
+  RCIMIWMessageOperationPolicy,
+  RCIMIWSentStatus,
+  RCIMIWTimeOrder,
+  type RCIMIWMessage,
+  type RCIMIWTextMessage,
+} from 'react-native-rcim';
+import { RCIMMock } from 'react-native-rcim/jest';
+
+jest.mock('react-native-rcim', () => require('react-native-rcim/jest'));
+
+const PRIVATE = RCIMIWConversationType.PRIVATE;
+
+afterEach(() => RCIMMock.reset());
+
+test('connect, send, receive and read back from memory', async () => {
+  const engine = RCIMIWEngine.create('app-key', { naviServer: 'http://127.0.0.1:1' });
+  const statuses: number[] = [];
+  engine.setOnConnectionStatusChangedListener((s) => statuses.push(s));
+  const connected = jest.fn();
+  engine.setOnConnectedListener(connected);
+
+  RCIMMock.registerToken('token-alice', 'alice');
+  await expect(engine.connect('token-alice', 0)).resolves.toBe(0);
+  await RCIMMock.flush();
+  expect(connected).toHaveBeenCalledWith(0, 'alice');
+  expect(statuses).toEqual([RCIMIWConnectionStatus.CONNECTING, RCIMIWConnectionStatus.CONNECTED]);
+
+  const seen: string[] = [];
+  engine.setOnMessageAttachedListener((m) => seen.push(`attached:${m.sentStatus}`));
+  engine.setOnMessageSentListener((code, m) =>
+    seen.push(`sent:${code}:${m.sentStatus}:${!!m.messageUId}`)
+  );
+  const text = await engine.createTextMessage(PRIVATE, 'bob', null, 'hello bob');
+  expect(text.text).toBe('hello bob');
+  await expect(engine.sendMessage(text)).resolves.toBe(0);
+  await RCIMMock.flush();
+  expect(seen).toEqual(['attached:0', `sent:0:${RCIMIWSentStatus.SENT}:true`]);
+
+  const received: RCIMIWMessage[] = [];
+  engine.setOnMessageReceivedListener((m) => received.push(m));
+  RCIMMock.receiveMessage('alice', {
+    conversationType: PRIVATE,
+    targetId: 'bob',
+    text: 'hi alice',
+  });
+  await RCIMMock.flush();
+  expect((received[0] as RCIMIWTextMessage).text).toBe('hi alice');
+
+  const conversations = await new Promise<unknown[]>((resolve, reject) => {
+    engine.getConversations([PRIVATE], null, 0, 20, { onSuccess: resolve, onError: reject });
+  });
+  expect(conversations).toEqual([expect.objectContaining({ targetId: 'bob', unreadCount: 1 })]);
+
+  const history = await new Promise<RCIMIWMessage[]>((resolve, reject) => {
+    engine.getMessages(
+      PRIVATE,
+      'bob',
+      null,
+      0,
+      RCIMIWTimeOrder.BEFORE,
+      RCIMIWMessageOperationPolicy.LOCAL,
+      20,
+      { onSuccess: resolve, onError: reject }
+    );
+  });
+  expect(history.map((m) => (m as RCIMIWTextMessage).text)).toEqual(['hi alice', 'hello bob']);
+
+  const unread = jest.fn();
+  await engine.clearUnreadCount(PRIVATE, 'bob', null, 0);
+  await engine.getTotalUnreadCount(null, { onSuccess: unread });
+  await RCIMMock.flush();
+  expect(unread).toHaveBeenCalledWith(0);
+
+  await engine.destroy();
+});
+
+test('two engines chat through the mock', async () => {
+  const a = RCIMIWEngine.createStandalone('app-key');
+  const b = RCIMIWEngine.createStandalone('app-key');
+  await a.connect('alice', 0);
+  await b.connect('bob', 0);
+  const got = jest.fn();
+  b.setOnMessageReceivedListener((m, left, offline, hasPackage) =>
+    got((m as RCIMIWTextMessage).text, m.targetId, m.senderUserId, left, offline, hasPackage)
+  );
+  const msg = await a.createTextMessage(PRIVATE, 'bob', null, 'ping');
+  const sent = jest.fn();
+  await a.sendMessage(msg, { onMessageSent: sent });
+  await RCIMMock.flush();
+  expect(sent).toHaveBeenCalledWith(
+    0,
+    expect.objectContaining({ sentStatus: RCIMIWSentStatus.SENT })
+  );
+  expect(got).toHaveBeenCalledWith('ping', 'alice', 'alice', 0, false, false);
+  await a.destroy();
+  await b.destroy();
+});
+
+test('a bad token reports 31004 and TOKEN_INCORRECT; wrong types resolve 1', async () => {
+  const e = RCIMIWEngine.createStandalone('app-key');
+  const status = jest.fn();
+  const onConnected = jest.fn();
+  e.setOnConnectionStatusChangedListener(status);
+  await e.connect('invalid-token', 0, { onConnected });
+  await RCIMMock.flush();
+  expect(onConnected).toHaveBeenCalledWith(31004, '');
+  expect(status).toHaveBeenLastCalledWith(RCIMIWConnectionStatus.TOKEN_INCORRECT);
+
+  const attached = jest.fn();
+  e.setOnMessageAttachedListener(attached);
+  await expect(e.sendMessage(5 as unknown as RCIMIWMessage)).resolves.toBe(1);
+  await RCIMMock.flush();
+  expect(attached).not.toHaveBeenCalled();
+  await e.destroy();
+});
+
+test('scripted replies and recorded calls', async () => {
+  const e = RCIMIWEngine.createStandalone('app-key');
+  RCIMMock.setReply('connect', 3);
+  await expect(e.connect('x', 0)).resolves.toBe(3);
+  expect(RCIMMock.calls.at(-1)).toEqual(
+    expect.objectContaining({ method: 'connect', args: { token: 'x', timeout: 0 } })
+  );
+  await e.destroy();
+  await expect(e.connect('x', 0)).resolves.toBe(2);
+});

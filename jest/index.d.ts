@@ -1,0 +1,42 @@
+import type { RCIMBridge, RCIMIWMessage } from 'react-native-rcim';
+
+export * from 'react-native-rcim';
+
+/** Controls of the in-memory fake bridge installed by the mock. */
+export interface RCIMMockControl {
+  /** The fake host object (also `globalThis.__rcimBridge`). */
+  bridge: RCIMBridge;
+  /** Every call made: method name and the JSON args as sent (with `eventId` if any). */
+  calls: Array<{ handle: number; method: string; args: { [name: string]: unknown } | null }>;
+  /** Forgets all messages, conversations, tokens, scripted replies and recorded calls. */
+  reset(): void;
+  /** Makes `connect(token)` log in as `userId` (unregistered tokens log in as the token itself). */
+  registerToken(token: string, userId: string): void;
+  /** Makes `connect(token)` fail with 31004 (so do '' and tokens starting with "invalid"). */
+  invalidateToken(token: string): void;
+  /** The next call(s) of `method` resolve with these codes instead of running. */
+  setReply(method: string, ...codes: number[]): void;
+  /** Delivers an incoming message to a connected user; returns the stored message. */
+  receiveMessage<M extends RCIMIWMessage>(
+    userId: string,
+    message: M,
+    options?: { left?: number; offline?: boolean; hasPackage?: boolean; appKey?: string }
+  ): M;
+  /** Pushes a connection status to a user's engines. */
+  setConnectionStatus(userId: string, status: number): void;
+  /** Local messages of a user. */
+  messagesOf(userId: string): Array<RCIMIWMessage>;
+  /** Live engines. */
+  engines(): Array<{
+    handle: number;
+    appKey: string;
+    options: object;
+    userId: string | null;
+    connected: boolean;
+  }>;
+  /** Resolves once pending replies and events have been delivered. */
+  flush(): Promise<void>;
+}
+
+export declare const RCIMMock: RCIMMockControl;
+export declare function createFakeBridge(): RCIMBridge;

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Hermes integration suite: runs every tests/hermes/*.test.ts inside rcim-jshost (our
+// TypeScript + the real JSI host object + the real engine) against a real rcim-server.
+// Each file runs twice, each time in a fresh Hermes runtime with fresh users and a fresh
+// data dir. Usage: node scripts/hermes-tests.mjs [name-filter ...] [--runs N] [--verbose]
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  hostEnv,
+  repoRoot,
+  requireBinaries,
+  runJsHost,
+  startServer,
+  tempDir,
+} from './lib/rcim.mjs';
+
+const argv = process.argv.slice(2);
+let runs = 2;
+let verbose = !!process.env.RCIM_VERBOSE;
+const filters = [];
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--runs') runs = Number(argv[++i]);
+  else if (argv[i] === '--verbose' || argv[i] === '-v') verbose = true;
+  else filters.push(argv[i]);
+}
+const timeoutSecs = Number(process.env.RCIM_TEST_TIMEOUT || 60);
+const USERS_PER_RUN = 4;
+
+const dir = join(repoRoot, 'tests', 'hermes');
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.test.ts'))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+
+let passed = 0;
+let failed = 0;
+
+function indent(text) {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+async function main() {
+  if (files.length === 0) {
+    console.log('no tests/hermes/*.test.ts matched');
+    return;
+  }
+  let server;
+  try {
+    requireBinaries('server', 'jshost');
+    server = await startServer();
+  } catch (err) {
+    console.log(`FAIL setup: ${err.message}`);
+    failed += files.length * runs;
+    return;
+  }
+  const stamp = Date.now().toString(36);
+  try {
+    for (const [fi, file] of files.entries()) {
+      for (let run = 1; run <= runs; run++) {
+        const name = `${file} [runtime ${run}]`;
+        const dataDir = tempDir('rcim-client-');
+        let result;
+        try {
+          const ids = Array.from(
+            { length: USERS_PER_RUN },
+            (_, u) => `t${stamp}f${fi}r${run}u${u}`
+          );
+          const tokens = await server.registerUsers(ids);
+          result = await runJsHost(join('tests', 'hermes', file), {
+            env: hostEnv(server, tokens, dataDir),
+            timeoutSecs,
+          });
+        } catch (err) {
+          result = { code: null, output: String(err.stack || err), ms: 0 };
+        }
+        const ok = result.code === 0 && !result.timedOut;
+        const secs = (result.ms / 1000).toFixed(1);
+        if (ok) {
+          passed++;
+          console.log(`PASS ${name} (${secs}s)`);
+          if (verbose && result.output.trim()) console.log(indent(result.output));
+          rmSync(dataDir, { recursive: true, force: true });
+        } else {
+          failed++;
+          const why = result.timedOut
+            ? 'timed out'
+            : `exit ${result.code ?? result.signal ?? 'error'}`;
+          console.log(`FAIL ${name} (${secs}s, ${why}; client data kept in ${dataDir})`);
+          if (result.output.trim()) console.log(indent(result.output));
+        }
+      }
+    }
+  } finally {
+    const keep = failed > 0;
+    if (keep) console.log(`server log: ${server.logFile}`);
+    await server.stop({ keepData: keep });
+  }
+}
+
+await main();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

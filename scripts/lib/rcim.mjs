@@ -1,0 +1,212 @@
+// Shared by scripts/hermes-tests.mjs and scripts/demo.mjs: locate the binaries, start a
+// throw-away rcim-server, register users through its Server API, run scripts in rcim-jshost.
+import { spawn } from 'node:child_process';
+import { createHash, randomInt } from 'node:crypto';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Paths of the two binaries (env RCIM_SERVER_BIN / RCIM_JSHOST_BIN win). */
+export function binaries() {
+  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'rcim', 'target');
+  return {
+    server: process.env.RCIM_SERVER_BIN || join(target, 'debug', 'rcim-server'),
+    jshost: process.env.RCIM_JSHOST_BIN || join(target, 'debug', 'rcim-jshost'),
+  };
+}
+
+/** Throws a readable error when a binary is missing. */
+export function requireBinaries(...names) {
+  const bins = binaries();
+  const missing = names.filter((n) => !existsSync(bins[n]));
+  if (missing.length) {
+    throw new Error(
+      `missing ${missing.map((n) => `${n} binary (${bins[n]})`).join(' and ')}; ` +
+        'build it with cargo or set RCIM_SERVER_BIN / RCIM_JSHOST_BIN'
+    );
+  }
+  return bins;
+}
+
+/** A free TCP port on 127.0.0.1 (bind port 0, read it, close). */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function tempDir(prefix) {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function tail(file, lines = 40) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Starts rcim-server on free ports with a fresh data dir and waits for its navigation
+ * endpoint. Returns { navi, appKey, appSecret, dataDir, logFile, registerUser, stop }.
+ */
+export async function startServer({
+  appKey = 'rcim-test-key',
+  appSecret = 'rcim-test-secret',
+  startTimeoutMs = 30000,
+} = {}) {
+  const { server } = requireBinaries('server');
+  const dataDir = tempDir('rcim-server-');
+  const logFile = join(dataDir, 'server.log');
+  const gatewayPort = await freePort();
+  const httpPort = await freePort();
+  const args = [
+    '--data-dir',
+    dataDir,
+    '--listen',
+    `127.0.0.1:${gatewayPort}`,
+    '--http',
+    `127.0.0.1:${httpPort}`,
+    '--app-key',
+    appKey,
+    '--app-secret',
+    appSecret,
+  ];
+  const log = createWriteStream(logFile);
+  const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = null;
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
+
+  const navi = `http://127.0.0.1:${httpPort}`;
+  const naviUrl = `${navi}/navi.json?appKey=${encodeURIComponent(appKey)}`;
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (exited) {
+      throw new Error(
+        `rcim-server exited (${exited.code ?? exited.signal}) before answering navigation:\n` +
+          tail(logFile)
+      );
+    }
+    try {
+      const res = await fetch(naviUrl, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`rcim-server did not answer ${naviUrl} within ${startTimeoutMs} ms:\n${tail(logFile)}`);
+    }
+    await sleep(100);
+  }
+
+  async function registerUser(userId, name = userId) {
+    const nonce = String(randomInt(0, 1e9));
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = createHash('sha1').update(appSecret + nonce + timestamp).digest('hex');
+    const res = await fetch(`${navi}/user/getToken.json`, {
+      method: 'POST',
+      headers: {
+        'App-Key': appKey,
+        Nonce: nonce,
+        Timestamp: timestamp,
+        Signature: signature,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ userId, name }).toString(),
+      signal: AbortSignal.timeout(10000),
+    });
+    const text = await res.text();
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`getToken(${userId}): HTTP ${res.status} ${text.slice(0, 200)}`);
+    }
+    if (body.code !== 200 || typeof body.token !== 'string') {
+      throw new Error(`getToken(${userId}): HTTP ${res.status} ${text.slice(0, 200)}`);
+    }
+    return body.token;
+  }
+
+  /** Registers users; resolves { userId: token } in the given order. */
+  async function registerUsers(userIds) {
+    const tokens = {};
+    for (const id of userIds) tokens[id] = await registerUser(id);
+    return tokens;
+  }
+
+  async function stop({ keepData = false } = {}) {
+    if (!exited) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+      if (!exited) child.kill('SIGKILL');
+    }
+    log.end();
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  return { navi, appKey, appSecret, dataDir, logFile, registerUser, registerUsers, stop };
+}
+
+/**
+ * Runs one script in rcim-jshost (cwd = repo root, so node_modules/.bin/esbuild is found).
+ * `env` is added to the process environment. Resolves { code, signal, output, ms, timedOut }.
+ * With `inherit`, output goes straight to this process's stdout/stderr.
+ */
+export function runJsHost(script, { env = {}, timeoutSecs = 60, inherit = false } = {}) {
+  const { jshost } = requireBinaries('jshost');
+  const started = Date.now();
+  return new Promise((resolveRun) => {
+    const child = spawn(jshost, ['--timeout', String(timeoutSecs), script], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    if (!inherit) {
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+    }
+    let timedOut = false;
+    // The host enforces --timeout itself; this is the backstop if it hangs.
+    const guard = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, (timeoutSecs + 30) * 1000);
+    child.on('error', (err) => {
+      output += `\n${err.stack || err}`;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      resolveRun({ code, signal, output, ms: Date.now() - started, timedOut });
+    });
+  });
+}
+
+/** Environment handed to a script: RCIM_NAVI, RCIM_APP_KEY, RCIM_TOKENS, RCIM_DATA_DIR. */
+export function hostEnv(server, tokens, dataDir) {
+  return {
+    RCIM_NAVI: server.navi,
+    RCIM_APP_KEY: server.appKey,
+    RCIM_TOKENS: JSON.stringify(tokens),
+    RCIM_DATA_DIR: dataDir,
+  };
+}

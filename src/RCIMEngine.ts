@@ -1,0 +1,1628 @@
+/**
+ * RCIMIWEngine: the public API, as in `@rongcloud/react-native-im-wrapper` 5.2.5, over the
+ * RCIM native bridge (docs/bridge.md).
+ *
+ * This layer holds no IM logic. A method packs its named arguments (dropping null entries
+ * of arrays and turning Maps into plain objects, as the official wrapper does), hands them
+ * to the engine and resolves with the engine's immediate status code. Results come back as
+ * events, which are delivered to the listener slots and to the per-call callback objects.
+ *
+ * Adding a method = one Rust handler + one small method here calling `this.invoke(...)`
+ * (plus a line in `callbacks.ts` if its result event is new).
+ */
+import { CALLBACK_ROUTES, VALUE_CALLBACKS } from './callbacks';
+import { LISTENER_PARAMS, MAP_PARAMS, type ListenerName } from './listeners';
+import { getBridge, type RCIMBridge } from './NativeRCIM';
+import { logger } from './logger';
+import {
+  RCIMIWErrorCode,
+  type IRCIMIWClearUnreadCountCallback,
+  type IRCIMIWGetConversationCallback,
+  type IRCIMIWGetConversationsCallback,
+  type IRCIMIWGetMessageCallback,
+  type IRCIMIWGetMessagesCallback,
+  type IRCIMIWGetTotalUnreadCountCallback,
+  type IRCIMIWGetUnreadCountCallback,
+  type IRCIMIWRemoveConversationCallback,
+  type RCIMIWBlacklistStatus,
+  type RCIMIWBlockedMessageInfo,
+  type RCIMIWChatRoomEntriesOperationType,
+  type RCIMIWChatRoomMemberAction,
+  type RCIMIWChatRoomStatus,
+  type RCIMIWConnectCallback,
+  type RCIMIWConnectionStatus,
+  type RCIMIWConversation,
+  type RCIMIWConversationType,
+  type RCIMIWEngineOptions,
+  type RCIMIWLogLevel,
+  type RCIMIWMediaMessage,
+  type RCIMIWMessage,
+  type RCIMIWMessageOperationPolicy,
+  type RCIMIWMessageType,
+  type RCIMIWPushNotificationLevel,
+  type RCIMIWPushNotificationQuietHoursLevel,
+  type RCIMIWSearchConversationResult,
+  type RCIMIWSendMessageCallback,
+  type RCIMIWTextMessage,
+  type RCIMIWTimeOrder,
+  type RCIMIWTypingStatus,
+  type RCIMIWUltraGroupTypingStatus,
+  type RCIMIWUltraGroupTypingStatusInfo,
+} from './RCIMDefines';
+
+type AnyFunction = (...args: never[]) => unknown;
+type EventArgs = { [name: string]: unknown };
+
+interface NativeEvent {
+  name?: unknown;
+  eventId?: unknown;
+  args?: unknown;
+}
+
+interface NativeReply {
+  code: number;
+  value?: unknown;
+}
+
+interface PendingCall {
+  callback: { [fn: string]: unknown };
+  fired: Set<string>;
+}
+
+/** One listener per slot; the last one set wins; `undefined` clears the slot. */
+class ListenerSlots {
+  private readonly fns = new Map<ListenerName, AnyFunction>();
+
+  set(name: ListenerName, fn: AnyFunction | undefined): void {
+    if (typeof fn === 'function') this.fns.set(name, fn);
+    else this.fns.delete(name);
+  }
+
+  get(name: string): AnyFunction | undefined {
+    return this.fns.get(name as ListenerName);
+  }
+}
+
+/**
+ * State of the default (singleton) engine: the cached instance and its listener slots, which
+ * survive destroy() and a later create() as in the official wrapper. Kept on globalThis so
+ * that two copies of this module (e.g. its ESM and CommonJS builds loaded side by side) still
+ * share one singleton, hence one native engine.
+ */
+interface DefaultEngineState {
+  instance: RCIMIWEngine | null;
+  slots: ListenerSlots;
+}
+
+const DEFAULT_STATE_KEY = '__rcimDefaultEngine';
+
+function defaultState(): DefaultEngineState {
+  const g = globalThis as { [DEFAULT_STATE_KEY]?: DefaultEngineState };
+  let state = g[DEFAULT_STATE_KEY];
+  if (!state) {
+    state = { instance: null, slots: new ListenerSlots() };
+    g[DEFAULT_STATE_KEY] = state;
+  }
+  return state;
+}
+
+function toNativeValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Map) return Object.fromEntries(value);
+  if (Array.isArray(value)) return value.filter((item) => item !== null && item !== undefined);
+  return value;
+}
+
+function packArgs(args: EventArgs): EventArgs {
+  const packed: EventArgs = {};
+  for (const key of Object.keys(args)) packed[key] = toNativeValue(args[key]);
+  return packed;
+}
+
+function toMap(value: unknown): Map<string, unknown> {
+  if (value instanceof Map) return value as Map<string, unknown>;
+  if (value !== null && typeof value === 'object') return new Map(Object.entries(value));
+  return new Map();
+}
+
+function parseReply(text: unknown): NativeReply {
+  try {
+    const reply = (typeof text === 'string' ? JSON.parse(text) : text) as NativeReply | null;
+    if (reply && typeof reply.code === 'number') return reply;
+  } catch {
+    // fall through
+  }
+  logger.warn('unreadable reply from the native engine:', text);
+  return { code: RCIMIWErrorCode.RESULT_UNKNOWN };
+}
+
+function safeCall(what: string, fn: AnyFunction, args: unknown[]): void {
+  try {
+    (fn as (...a: unknown[]) => unknown)(...args);
+  } catch (e) {
+    logger.error(`${what} threw:`, e);
+  }
+}
+
+export class RCIMIWEngine {
+  private readonly bridge: RCIMBridge;
+  private readonly handle: number;
+  private readonly slots: ListenerSlots;
+  private readonly pending = new Map<string, PendingCall>();
+  private nextEventId = 0;
+  private destroyed = false;
+
+  private constructor(appKey: string, options: RCIMIWEngineOptions, slots: ListenerSlots) {
+    this.bridge = getBridge();
+    this.slots = slots;
+    const config: EventArgs = { appKey, options: options ?? {} };
+    const dataDir = this.bridge.dataDir;
+    if (typeof dataDir === 'string' && dataDir !== '') config.dataDir = dataDir;
+    this.handle = this.bridge.createEngine(JSON.stringify(config));
+    this.bridge.setEventListener(this.handle, (json: string) => this.onNativeEvent(json));
+  }
+
+  /**
+   * Creates the engine. Singleton: the first call creates and caches it; later calls return
+   * the cached engine and ignore their arguments, until `destroy()`. All configuration
+   * (navi/file servers, push, compression…) can only be passed here.
+   */
+  static create(appKey: string, options: RCIMIWEngineOptions = {}): RCIMIWEngine {
+    const state = defaultState();
+    if (!state.instance) state.instance = new RCIMIWEngine(appKey, options, state.slots);
+    return state.instance;
+  }
+
+  /**
+   * RCIM extension: creates an independent engine (its own native engine and its own
+   * listener slots) without touching the `create()` singleton. For multi-account apps and
+   * tests that need several engines at once. Each standalone engine must be destroyed by
+   * its owner.
+   */
+  static createStandalone(appKey: string, options: RCIMIWEngineOptions = {}): RCIMIWEngine {
+    return new RCIMIWEngine(appKey, options, new ListenerSlots());
+  }
+
+  /**
+   * Destroys the engine: clears the singleton at once (a later `create()` builds a new
+   * engine) and releases the native engine. Afterwards every call on this object resolves
+   * 2 (ENGINE_DESTROYED). Listener slots of the default engine survive.
+   */
+  destroy(): Promise<number> {
+    const state = defaultState();
+    if (state.instance === this) state.instance = null;
+    if (this.destroyed) return Promise.resolve(RCIMIWErrorCode.ENGINE_DESTROYED);
+    this.destroyed = true;
+    this.pending.clear();
+    try {
+      this.bridge.setEventListener(this.handle, undefined);
+      this.bridge.destroyEngine(this.handle);
+    } catch (e) {
+      logger.warn('destroy:', e);
+    }
+    return Promise.resolve(RCIMIWErrorCode.SUCCESS);
+  }
+
+  // ───────────────────────────── plumbing ─────────────────────────────
+
+  /**
+   * Calls `method` with named `args`. Resolves with the engine's status code, or with the
+   * reply's `value` when `resolveValue` is set and the code is 0. A callback object is
+   * registered under a fresh eventId and called when the engine's events answer the call.
+   */
+  protected invoke(
+    method: string,
+    args: EventArgs,
+    callback?: object,
+    resolveValue = false
+  ): Promise<number> {
+    let argsJson: string;
+    const packed = packArgs(args);
+    let eventId: string | undefined;
+    if (callback !== null && typeof callback === 'object') {
+      eventId = String(++this.nextEventId);
+      packed.eventId = eventId;
+    }
+    try {
+      argsJson = JSON.stringify(packed);
+    } catch (e) {
+      logger.warn(`${method}: arguments cannot be serialized:`, e);
+      return Promise.resolve(RCIMIWErrorCode.PARAM_ERROR);
+    }
+    if (eventId !== undefined) {
+      this.pending.set(eventId, {
+        callback: callback as { [fn: string]: unknown },
+        fired: new Set(),
+      });
+    }
+    let pendingReply: Promise<string>;
+    try {
+      pendingReply = this.bridge.call(this.handle, method, argsJson);
+    } catch (e) {
+      // A host-object error (e.g. the runtime's bridge was torn down): reject, never throw.
+      if (eventId !== undefined) this.pending.delete(eventId);
+      return Promise.reject(e);
+    }
+    return pendingReply.then((text) => {
+      const reply = parseReply(text);
+      if (reply.code !== RCIMIWErrorCode.SUCCESS) {
+        // Rejected immediately: no listener and no callback will fire for this call.
+        if (eventId !== undefined) this.pending.delete(eventId);
+        return reply.code;
+      }
+      const valueFn = VALUE_CALLBACKS[method];
+      if (eventId !== undefined && valueFn) {
+        // The reply is the whole answer: no event will follow for this call.
+        if (reply.value !== undefined && reply.value !== null) {
+          this.callCallback(eventId, valueFn, [reply.value], true);
+        }
+        this.pending.delete(eventId);
+      }
+      if (resolveValue || valueFn) {
+        return reply.value === undefined ? reply.code : (reply.value as number);
+      }
+      return reply.code;
+    });
+  }
+
+  private callCallback(eventId: string, fn: string, args: unknown[], final: boolean): void {
+    const pending = this.pending.get(eventId);
+    if (!pending) return;
+    const f = pending.callback[fn];
+    if (final) this.pending.delete(eventId);
+    if (typeof f !== 'function' || pending.fired.has(fn)) return;
+    pending.fired.add(fn);
+    safeCall(`callback ${fn}`, f.bind(pending.callback) as AnyFunction, args);
+  }
+
+  private onNativeEvent(json: string): void {
+    let event: NativeEvent;
+    try {
+      event = JSON.parse(json) as NativeEvent;
+    } catch {
+      logger.warn('unreadable event from the native engine:', json);
+      return;
+    }
+    if (!event || typeof event.name !== 'string') return;
+    const name = event.name;
+    const args: EventArgs =
+      event.args !== null && typeof event.args === 'object' ? (event.args as EventArgs) : {};
+
+    const listener = this.slots.get(name);
+    const params = (LISTENER_PARAMS as { [name: string]: readonly string[] | undefined })[name];
+    if (listener && params) {
+      const values = params.map((p) => (MAP_PARAMS.has(`${name}.${p}`) ? toMap(args[p]) : args[p]));
+      safeCall(`listener ${name}`, listener, values);
+    }
+
+    if (event.eventId !== undefined && event.eventId !== null) {
+      this.routeToCallback(String(event.eventId), name, args);
+    }
+  }
+
+  private routeToCallback(eventId: string, name: string, args: EventArgs): void {
+    const pending = this.pending.get(eventId);
+    const route = CALLBACK_ROUTES[name];
+    if (!pending || !route) return;
+    const ok = args.code === undefined || args.code === RCIMIWErrorCode.SUCCESS;
+    if (!route.progress) this.pending.delete(eventId);
+    for (const h of route.handlers) {
+      if (h.when === 'ok' && !ok) continue;
+      if (h.when === 'error' && ok) continue;
+      const f = pending.callback[h.fn];
+      if (typeof f !== 'function') continue;
+      if (!h.repeat) {
+        if (pending.fired.has(h.fn)) continue;
+        pending.fired.add(h.fn);
+      }
+      safeCall(
+        `callback ${h.fn}`,
+        f.bind(pending.callback) as AnyFunction,
+        h.args.map((a) => args[a])
+      );
+    }
+  }
+
+  private setListener(name: ListenerName, listener: AnyFunction | undefined): void {
+    this.slots.set(name, listener);
+  }
+
+  // ───────────────────────────── engine & connection ─────────────────────────────
+
+  /**
+   * Connects with a token. `timeout` in seconds (<= 0: keep trying). Resolves with the status
+   * of this call only; the result arrives through setOnDatabaseOpenedListener /
+   * setOnConnectedListener and `callback`.
+   */
+  connect(token: string, timeout: number, callback?: RCIMIWConnectCallback): Promise<number> {
+    return this.invoke('connect', { token, timeout }, callback);
+  }
+
+  /** Disconnects; `receivePush` = keep receiving remote push afterwards. */
+  disconnect(receivePush: boolean): Promise<number> {
+    return this.invoke('disconnect', { receivePush });
+  }
+
+  /** Native log verbosity. */
+  changeLogLevel(level: RCIMIWLogLevel): Promise<number> {
+    return this.invoke('changeLogLevel', { level });
+  }
+
+  // ───────────────────────────── messages ─────────────────────────────
+
+  /**
+   * Builds a text message. Resolves with the message object (a non-zero status code if the
+   * engine rejects the arguments). `channelId`: ultra groups only, otherwise null.
+   */
+  createTextMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    text: string
+  ): Promise<RCIMIWTextMessage> {
+    return this.invoke(
+      'createTextMessage',
+      { type, targetId, channelId, text },
+      undefined,
+      true
+    ) as Promise<unknown> as Promise<RCIMIWTextMessage>;
+  }
+
+  /**
+   * Sends a (non-media) message. Results: setOnMessageAttachedListener (stored locally) then
+   * setOnMessageSentListener, and `callback.onMessageSaved` / `callback.onMessageSent`.
+   */
+  sendMessage(message: RCIMIWMessage, callback?: RCIMIWSendMessageCallback): Promise<number> {
+    return this.invoke('sendMessage', { message }, callback);
+  }
+
+  /**
+   * Loads history (0 < count <= 20). Result: setOnMessagesLoadedListener.
+   * @deprecated in 5.2.5: use getMessages.
+   */
+  loadMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    sentTime: number,
+    order: RCIMIWTimeOrder,
+    policy: RCIMIWMessageOperationPolicy,
+    count: number
+  ): Promise<number> {
+    return this.invoke('loadMessages', {
+      type,
+      targetId,
+      channelId,
+      sentTime,
+      order,
+      policy,
+      count,
+    });
+  }
+
+  /** Loads history (0 < count <= 20). Results: setOnMessagesLoadedListener and `callback`. */
+  getMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    sentTime: number,
+    order: RCIMIWTimeOrder,
+    policy: RCIMIWMessageOperationPolicy,
+    count: number,
+    callback?: IRCIMIWGetMessagesCallback
+  ): Promise<number> {
+    return this.invoke(
+      'getMessages',
+      { type, targetId, channelId, sentTime, order, policy, count },
+      callback
+    );
+  }
+
+  /**
+   * Gets a message by its local id. As documented by the seed, resolves with the message
+   * itself (or with a non-zero status code); a 5.2.5 callback object gets it through
+   * `onSuccess` too.
+   */
+  getMessageById(messageId: number, callback?: IRCIMIWGetMessageCallback): Promise<RCIMIWMessage> {
+    return this.invoke(
+      'getMessageById',
+      { messageId },
+      callback,
+      true
+    ) as Promise<unknown> as Promise<RCIMIWMessage>;
+  }
+
+  // ───────────────────────────── conversations ─────────────────────────────
+
+  /**
+   * Pages the local conversation list (0 < count <= 50; startTime 0 = first page).
+   * Result: setOnConversationsLoadedListener.
+   * @deprecated in 5.2.5: use getConversations.
+   */
+  loadConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    startTime: number,
+    count: number
+  ): Promise<number> {
+    return this.invoke('loadConversations', { conversationTypes, channelId, startTime, count });
+  }
+
+  /** Pages the local conversation list. Results: setOnConversationsLoadedListener and `callback`. */
+  getConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    startTime: number,
+    count: number,
+    callback?: IRCIMIWGetConversationsCallback
+  ): Promise<number> {
+    return this.invoke(
+      'getConversations',
+      { conversationTypes, channelId, startTime, count },
+      callback
+    );
+  }
+
+  /**
+   * Loads one conversation. Result: setOnConversationLoadedListener.
+   * @deprecated in 5.2.5: use getConversation.
+   */
+  loadConversation(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadConversation', { type, targetId, channelId });
+  }
+
+  /** Gets one conversation. Results: setOnConversationLoadedListener and `callback`. */
+  getConversation(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetConversationCallback
+  ): Promise<number> {
+    return this.invoke('getConversation', { type, targetId, channelId }, callback);
+  }
+
+  /**
+   * Removes a conversation from the list (its messages are kept).
+   * Results: setOnConversationRemovedListener and `callback`.
+   */
+  removeConversation(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWRemoveConversationCallback
+  ): Promise<number> {
+    return this.invoke('removeConversation', { type, targetId, channelId }, callback);
+  }
+
+  // ───────────────────────────── unread counts ─────────────────────────────
+
+  /**
+   * Unread count of one conversation. Result: setOnUnreadCountLoadedListener.
+   * @deprecated in 5.2.5: use getUnreadCount.
+   */
+  loadUnreadCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadUnreadCount', { type, targetId, channelId });
+  }
+
+  /** Unread count of one conversation. Results: setOnUnreadCountLoadedListener and `callback`. */
+  getUnreadCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetUnreadCountCallback
+  ): Promise<number> {
+    return this.invoke('getUnreadCount', { type, targetId, channelId }, callback);
+  }
+
+  /**
+   * Total unread count (all types but chatroom). Result: setOnTotalUnreadCountLoadedListener.
+   * @deprecated in 5.2.5: use getTotalUnreadCount.
+   */
+  loadTotalUnreadCount(channelId: string | null): Promise<number> {
+    return this.invoke('loadTotalUnreadCount', { channelId });
+  }
+
+  /** Total unread count. Results: setOnTotalUnreadCountLoadedListener and `callback`. */
+  getTotalUnreadCount(
+    channelId: string | null,
+    callback?: IRCIMIWGetTotalUnreadCountCallback
+  ): Promise<number> {
+    return this.invoke('getTotalUnreadCount', { channelId }, callback);
+  }
+
+  /**
+   * Clears the unread state up to `timestamp` (0 = all).
+   * Results: setOnUnreadCountClearedListener and `callback`.
+   */
+  clearUnreadCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    timestamp: number,
+    callback?: IRCIMIWClearUnreadCountCallback
+  ): Promise<number> {
+    return this.invoke('clearUnreadCount', { type, targetId, channelId, timestamp }, callback);
+  }
+
+  // ───────────────────────────── listener slots ─────────────────────────────
+
+  /** Listener slot 'onMessageReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnMessageReceivedListener(
+    listener?: (message: RCIMIWMessage, left: number, offline: boolean, hasPackage: boolean) => void
+  ): void {
+    this.setListener('onMessageReceived', listener);
+  }
+
+  /** Listener slot 'onConnectionStatusChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnConnectionStatusChangedListener(listener?: (status: RCIMIWConnectionStatus) => void): void {
+    this.setListener('onConnectionStatusChanged', listener);
+  }
+
+  /** Listener slot 'onConversationTopStatusSynced' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnConversationTopStatusSyncedListener(
+    listener?: (
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      top: boolean
+    ) => void
+  ): void {
+    this.setListener('onConversationTopStatusSynced', listener);
+  }
+
+  /** Listener slot 'onRemoteMessageRecalled' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnRemoteMessageRecalledListener(listener?: (message: RCIMIWMessage) => void): void {
+    this.setListener('onRemoteMessageRecalled', listener);
+  }
+
+  /** Listener slot 'onPrivateReadReceiptReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnPrivateReadReceiptReceivedListener(
+    listener?: (targetId: string, channelId: string, timestamp: number) => void
+  ): void {
+    this.setListener('onPrivateReadReceiptReceived', listener);
+  }
+
+  /** Listener slot 'onRemoteMessageExpansionUpdated' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnRemoteMessageExpansionUpdatedListener(
+    listener?: (expansion: Map<string, string>, message: RCIMIWMessage) => void
+  ): void {
+    this.setListener('onRemoteMessageExpansionUpdated', listener);
+  }
+
+  /** Listener slot 'onRemoteMessageExpansionForKeyRemoved' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnRemoteMessageExpansionForKeyRemovedListener(
+    listener?: (message: RCIMIWMessage, keys: Array<string>) => void
+  ): void {
+    this.setListener('onRemoteMessageExpansionForKeyRemoved', listener);
+  }
+
+  /** Listener slot 'onChatRoomMemberChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnChatRoomMemberChangedListener(
+    listener?: (targetId: string, actions: Array<RCIMIWChatRoomMemberAction>) => void
+  ): void {
+    this.setListener('onChatRoomMemberChanged', listener);
+  }
+
+  /** Listener slot 'onTypingStatusChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnTypingStatusChangedListener(
+    listener?: (
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      userTypingStatus: Array<RCIMIWTypingStatus>
+    ) => void
+  ): void {
+    this.setListener('onTypingStatusChanged', listener);
+  }
+
+  /** Listener slot 'onConversationReadStatusSyncMessageReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnConversationReadStatusSyncMessageReceivedListener(
+    listener?: (type: RCIMIWConversationType, targetId: string, timestamp: number) => void
+  ): void {
+    this.setListener('onConversationReadStatusSyncMessageReceived', listener);
+  }
+
+  /** Listener slot 'onChatRoomEntriesSynced' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnChatRoomEntriesSyncedListener(listener?: (roomId: string) => void): void {
+    this.setListener('onChatRoomEntriesSynced', listener);
+  }
+
+  /** Listener slot 'onChatRoomEntriesChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnChatRoomEntriesChangedListener(
+    listener?: (
+      operationType: RCIMIWChatRoomEntriesOperationType,
+      roomId: string,
+      entries: Map<string, string>
+    ) => void
+  ): void {
+    this.setListener('onChatRoomEntriesChanged', listener);
+  }
+
+  /** Listener slot 'onRemoteUltraGroupMessageExpansionUpdated' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnRemoteUltraGroupMessageExpansionUpdatedListener(
+    listener?: (messages: Array<RCIMIWMessage>) => void
+  ): void {
+    this.setListener('onRemoteUltraGroupMessageExpansionUpdated', listener);
+  }
+
+  /** Listener slot 'onRemoteUltraGroupMessageModified' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnRemoteUltraGroupMessageModifiedListener(
+    listener?: (messages: Array<RCIMIWMessage>) => void
+  ): void {
+    this.setListener('onRemoteUltraGroupMessageModified', listener);
+  }
+
+  /** Listener slot 'onRemoteUltraGroupMessageRecalled' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnRemoteUltraGroupMessageRecalledListener(
+    listener?: (messages: Array<RCIMIWMessage>) => void
+  ): void {
+    this.setListener('onRemoteUltraGroupMessageRecalled', listener);
+  }
+
+  /** Listener slot 'onUltraGroupReadTimeReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnUltraGroupReadTimeReceivedListener(
+    listener?: (targetId: string, channelId: string, timestamp: number) => void
+  ): void {
+    this.setListener('onUltraGroupReadTimeReceived', listener);
+  }
+
+  /** Listener slot 'onUltraGroupTypingStatusChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnUltraGroupTypingStatusChangedListener(
+    listener?: (info: Array<RCIMIWUltraGroupTypingStatusInfo>) => void
+  ): void {
+    this.setListener('onUltraGroupTypingStatusChanged', listener);
+  }
+
+  /** Listener slot 'onMessageBlocked' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnMessageBlockedListener(listener?: (info: RCIMIWBlockedMessageInfo) => void): void {
+    this.setListener('onMessageBlocked', listener);
+  }
+
+  /** Listener slot 'onChatRoomStatusChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnChatRoomStatusChangedListener(
+    listener?: (targetId: string, status: RCIMIWChatRoomStatus) => void
+  ): void {
+    this.setListener('onChatRoomStatusChanged', listener);
+  }
+
+  /** Listener slot 'onGroupMessageReadReceiptRequestReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnGroupMessageReadReceiptRequestReceivedListener(
+    listener?: (targetId: string, messageUId: string) => void
+  ): void {
+    this.setListener('onGroupMessageReadReceiptRequestReceived', listener);
+  }
+
+  /** Listener slot 'onGroupMessageReadReceiptResponseReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
+  setOnGroupMessageReadReceiptResponseReceivedListener(
+    listener?: (targetId: string, messageUId: string, respondUserIds: Map<string, number>) => void
+  ): void {
+    this.setListener('onGroupMessageReadReceiptResponseReceived', listener);
+  }
+
+  /** Listener slot 'onConnected' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConnectedListener(listener?: (code: number, userId: string) => void): void {
+    this.setListener('onConnected', listener);
+  }
+
+  /** Listener slot 'onDatabaseOpened' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnDatabaseOpenedListener(listener?: (code: number) => void): void {
+    this.setListener('onDatabaseOpened', listener);
+  }
+
+  /** Listener slot 'onConversationLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      conversation: RCIMIWConversation
+    ) => void
+  ): void {
+    this.setListener('onConversationLoaded', listener);
+  }
+
+  /** Listener slot 'onConversationsLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationsLoadedListener(
+    listener?: (
+      code: number,
+      conversationTypes: Array<RCIMIWConversationType>,
+      channelId: string,
+      startTime: number,
+      count: number,
+      conversations: Array<RCIMIWConversation>
+    ) => void
+  ): void {
+    this.setListener('onConversationsLoaded', listener);
+  }
+
+  /** Listener slot 'onConversationRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationRemovedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string
+    ) => void
+  ): void {
+    this.setListener('onConversationRemoved', listener);
+  }
+
+  /** Listener slot 'onConversationsRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationsRemovedListener(
+    listener?: (
+      code: number,
+      conversationTypes: Array<RCIMIWConversationType>,
+      channelId: string
+    ) => void
+  ): void {
+    this.setListener('onConversationsRemoved', listener);
+  }
+
+  /** Listener slot 'onTotalUnreadCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnTotalUnreadCountLoadedListener(
+    listener?: (code: number, channelId: string, count: number) => void
+  ): void {
+    this.setListener('onTotalUnreadCountLoaded', listener);
+  }
+
+  /** Listener slot 'onUnreadCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUnreadCountLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      count: number
+    ) => void
+  ): void {
+    this.setListener('onUnreadCountLoaded', listener);
+  }
+
+  /** Listener slot 'onUnreadCountByConversationTypesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUnreadCountByConversationTypesLoadedListener(
+    listener?: (
+      code: number,
+      conversationTypes: Array<RCIMIWConversationType>,
+      channelId: string,
+      contain: boolean,
+      count: number
+    ) => void
+  ): void {
+    this.setListener('onUnreadCountByConversationTypesLoaded', listener);
+  }
+
+  /** Listener slot 'onUnreadMentionedCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUnreadMentionedCountLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      count: number
+    ) => void
+  ): void {
+    this.setListener('onUnreadMentionedCountLoaded', listener);
+  }
+
+  /** Listener slot 'onUltraGroupAllUnreadCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupAllUnreadCountLoadedListener(
+    listener?: (code: number, count: number) => void
+  ): void {
+    this.setListener('onUltraGroupAllUnreadCountLoaded', listener);
+  }
+
+  /** Listener slot 'onUltraGroupAllUnreadMentionedCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupAllUnreadMentionedCountLoadedListener(
+    listener?: (code: number, count: number) => void
+  ): void {
+    this.setListener('onUltraGroupAllUnreadMentionedCountLoaded', listener);
+  }
+
+  /** Listener slot 'onUnreadCountCleared' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUnreadCountClearedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      timestamp: number
+    ) => void
+  ): void {
+    this.setListener('onUnreadCountCleared', listener);
+  }
+
+  /** Listener slot 'onDraftMessageSaved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnDraftMessageSavedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      draft: string
+    ) => void
+  ): void {
+    this.setListener('onDraftMessageSaved', listener);
+  }
+
+  /** Listener slot 'onDraftMessageCleared' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnDraftMessageClearedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string
+    ) => void
+  ): void {
+    this.setListener('onDraftMessageCleared', listener);
+  }
+
+  /** Listener slot 'onDraftMessageLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnDraftMessageLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      draft: string
+    ) => void
+  ): void {
+    this.setListener('onDraftMessageLoaded', listener);
+  }
+
+  /** Listener slot 'onBlockedConversationsLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnBlockedConversationsLoadedListener(
+    listener?: (
+      code: number,
+      conversationTypes: Array<RCIMIWConversationType>,
+      channelId: string,
+      conversations: Array<RCIMIWConversation>
+    ) => void
+  ): void {
+    this.setListener('onBlockedConversationsLoaded', listener);
+  }
+
+  /** Listener slot 'onConversationTopStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationTopStatusChangedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      top: boolean
+    ) => void
+  ): void {
+    this.setListener('onConversationTopStatusChanged', listener);
+  }
+
+  /** Listener slot 'onConversationTopStatusLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationTopStatusLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      top: boolean
+    ) => void
+  ): void {
+    this.setListener('onConversationTopStatusLoaded', listener);
+  }
+
+  /** Listener slot 'onConversationReadStatusSynced' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationReadStatusSyncedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      timestamp: number
+    ) => void
+  ): void {
+    this.setListener('onConversationReadStatusSynced', listener);
+  }
+
+  /** Listener slot 'onMessageAttached' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageAttachedListener(listener?: (message: RCIMIWMessage) => void): void {
+    this.setListener('onMessageAttached', listener);
+  }
+
+  /** Listener slot 'onMessageSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageSentListener(listener?: (code: number, message: RCIMIWMessage) => void): void {
+    this.setListener('onMessageSent', listener);
+  }
+
+  /** Listener slot 'onMediaMessageAttached' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMediaMessageAttachedListener(listener?: (message: RCIMIWMediaMessage) => void): void {
+    this.setListener('onMediaMessageAttached', listener);
+  }
+
+  /** Listener slot 'onMediaMessageSending' (progress); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMediaMessageSendingListener(
+    listener?: (message: RCIMIWMediaMessage, progress: number) => void
+  ): void {
+    this.setListener('onMediaMessageSending', listener);
+  }
+
+  /** Listener slot 'onSendingMediaMessageCanceled' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnSendingMediaMessageCanceledListener(
+    listener?: (code: number, message: RCIMIWMediaMessage) => void
+  ): void {
+    this.setListener('onSendingMediaMessageCanceled', listener);
+  }
+
+  /** Listener slot 'onMediaMessageSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMediaMessageSentListener(
+    listener?: (code: number, message: RCIMIWMediaMessage) => void
+  ): void {
+    this.setListener('onMediaMessageSent', listener);
+  }
+
+  /** Listener slot 'onMediaMessageDownloading' (progress); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMediaMessageDownloadingListener(
+    listener?: (message: RCIMIWMediaMessage, progress: number) => void
+  ): void {
+    this.setListener('onMediaMessageDownloading', listener);
+  }
+
+  /** Listener slot 'onMediaMessageDownloaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMediaMessageDownloadedListener(
+    listener?: (code: number, message: RCIMIWMediaMessage) => void
+  ): void {
+    this.setListener('onMediaMessageDownloaded', listener);
+  }
+
+  /** Listener slot 'onDownloadingMediaMessageCanceled' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnDownloadingMediaMessageCanceledListener(
+    listener?: (code: number, message: RCIMIWMediaMessage) => void
+  ): void {
+    this.setListener('onDownloadingMediaMessageCanceled', listener);
+  }
+
+  /** Listener slot 'onMessagesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessagesLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      sentTime: number,
+      order: RCIMIWTimeOrder,
+      messages: Array<RCIMIWMessage>
+    ) => void
+  ): void {
+    this.setListener('onMessagesLoaded', listener);
+  }
+
+  /** Listener slot 'onUnreadMentionedMessagesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUnreadMentionedMessagesLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      messages: Array<RCIMIWMessage>
+    ) => void
+  ): void {
+    this.setListener('onUnreadMentionedMessagesLoaded', listener);
+  }
+
+  /** Listener slot 'onFirstUnreadMessageLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnFirstUnreadMessageLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      message: RCIMIWMessage
+    ) => void
+  ): void {
+    this.setListener('onFirstUnreadMessageLoaded', listener);
+  }
+
+  /** Listener slot 'onMessageInserted' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageInsertedListener(listener?: (code: number, message: RCIMIWMessage) => void): void {
+    this.setListener('onMessageInserted', listener);
+  }
+
+  /** Listener slot 'onMessagesInserted' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessagesInsertedListener(
+    listener?: (code: number, messages: Array<RCIMIWMessage>) => void
+  ): void {
+    this.setListener('onMessagesInserted', listener);
+  }
+
+  /** Listener slot 'onMessagesCleared' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessagesClearedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      timestamp: number
+    ) => void
+  ): void {
+    this.setListener('onMessagesCleared', listener);
+  }
+
+  /** Listener slot 'onLocalMessagesDeleted' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnLocalMessagesDeletedListener(
+    listener?: (code: number, messages: Array<RCIMIWMessage>) => void
+  ): void {
+    this.setListener('onLocalMessagesDeleted', listener);
+  }
+
+  /** Listener slot 'onMessagesDeleted' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessagesDeletedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      messages: Array<RCIMIWMessage>
+    ) => void
+  ): void {
+    this.setListener('onMessagesDeleted', listener);
+  }
+
+  /** Listener slot 'onMessageRecalled' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageRecalledListener(listener?: (code: number, message: RCIMIWMessage) => void): void {
+    this.setListener('onMessageRecalled', listener);
+  }
+
+  /** Listener slot 'onPrivateReadReceiptMessageSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnPrivateReadReceiptMessageSentListener(
+    listener?: (code: number, targetId: string, channelId: string, timestamp: number) => void
+  ): void {
+    this.setListener('onPrivateReadReceiptMessageSent', listener);
+  }
+
+  /** Listener slot 'onMessageExpansionUpdated' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageExpansionUpdatedListener(
+    listener?: (code: number, messageUId: string, expansion: Map<string, string>) => void
+  ): void {
+    this.setListener('onMessageExpansionUpdated', listener);
+  }
+
+  /** Listener slot 'onMessageExpansionForKeysRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageExpansionForKeysRemovedListener(
+    listener?: (code: number, messageUId: string, keys: Array<string>) => void
+  ): void {
+    this.setListener('onMessageExpansionForKeysRemoved', listener);
+  }
+
+  /** Listener slot 'onMessageReceiveStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageReceiveStatusChangedListener(
+    listener?: (code: number, messageId: number) => void
+  ): void {
+    this.setListener('onMessageReceiveStatusChanged', listener);
+  }
+
+  /** Listener slot 'onMessageSentStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageSentStatusChangedListener(
+    listener?: (code: number, messageId: number) => void
+  ): void {
+    this.setListener('onMessageSentStatusChanged', listener);
+  }
+
+  /** Listener slot 'onChatRoomJoined' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomJoinedListener(listener?: (code: number, targetId: string) => void): void {
+    this.setListener('onChatRoomJoined', listener);
+  }
+
+  /** Listener slot 'onChatRoomJoining' (progress); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomJoiningListener(listener?: (targetId: string) => void): void {
+    this.setListener('onChatRoomJoining', listener);
+  }
+
+  /** Listener slot 'onChatRoomLeft' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomLeftListener(listener?: (code: number, targetId: string) => void): void {
+    this.setListener('onChatRoomLeft', listener);
+  }
+
+  /** Listener slot 'onChatRoomMessagesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomMessagesLoadedListener(
+    listener?: (
+      code: number,
+      targetId: string,
+      messages: Array<RCIMIWMessage>,
+      syncTime: number
+    ) => void
+  ): void {
+    this.setListener('onChatRoomMessagesLoaded', listener);
+  }
+
+  /** Listener slot 'onChatRoomEntryAdded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomEntryAddedListener(
+    listener?: (code: number, targetId: string, key: string) => void
+  ): void {
+    this.setListener('onChatRoomEntryAdded', listener);
+  }
+
+  /** Listener slot 'onChatRoomEntriesAdded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomEntriesAddedListener(
+    listener?: (
+      code: number,
+      targetId: string,
+      entries: Map<string, string>,
+      errorEntries: Map<string, number>
+    ) => void
+  ): void {
+    this.setListener('onChatRoomEntriesAdded', listener);
+  }
+
+  /** Listener slot 'onChatRoomEntryLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomEntryLoadedListener(
+    listener?: (code: number, targetId: string, entry: Map<string, string>) => void
+  ): void {
+    this.setListener('onChatRoomEntryLoaded', listener);
+  }
+
+  /** Listener slot 'onChatRoomAllEntriesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomAllEntriesLoadedListener(
+    listener?: (code: number, targetId: string, entries: Map<string, string>) => void
+  ): void {
+    this.setListener('onChatRoomAllEntriesLoaded', listener);
+  }
+
+  /** Listener slot 'onChatRoomEntryRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomEntryRemovedListener(
+    listener?: (code: number, targetId: string, key: string) => void
+  ): void {
+    this.setListener('onChatRoomEntryRemoved', listener);
+  }
+
+  /** Listener slot 'onChatRoomEntriesRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnChatRoomEntriesRemovedListener(
+    listener?: (code: number, targetId: string, keys: Array<string>) => void
+  ): void {
+    this.setListener('onChatRoomEntriesRemoved', listener);
+  }
+
+  /** Listener slot 'onBlacklistAdded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnBlacklistAddedListener(listener?: (code: number, userId: string) => void): void {
+    this.setListener('onBlacklistAdded', listener);
+  }
+
+  /** Listener slot 'onBlacklistRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnBlacklistRemovedListener(listener?: (code: number, userId: string) => void): void {
+    this.setListener('onBlacklistRemoved', listener);
+  }
+
+  /** Listener slot 'onBlacklistStatusLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnBlacklistStatusLoadedListener(
+    listener?: (code: number, userId: string, status: RCIMIWBlacklistStatus) => void
+  ): void {
+    this.setListener('onBlacklistStatusLoaded', listener);
+  }
+
+  /** Listener slot 'onBlacklistLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnBlacklistLoadedListener(listener?: (code: number, userIds: Array<string>) => void): void {
+    this.setListener('onBlacklistLoaded', listener);
+  }
+
+  /** Listener slot 'onMessagesSearched' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessagesSearchedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      keyword: string,
+      startTime: number,
+      count: number,
+      messages: Array<RCIMIWMessage>
+    ) => void
+  ): void {
+    this.setListener('onMessagesSearched', listener);
+  }
+
+  /** Listener slot 'onMessagesSearchedByTimeRange' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessagesSearchedByTimeRangeListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      keyword: string,
+      startTime: number,
+      endTime: number,
+      offset: number,
+      count: number,
+      messages: Array<RCIMIWMessage>
+    ) => void
+  ): void {
+    this.setListener('onMessagesSearchedByTimeRange', listener);
+  }
+
+  /** Listener slot 'onMessagesSearchedByUserId' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessagesSearchedByUserIdListener(
+    listener?: (
+      code: number,
+      userId: string,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      startTime: number,
+      count: number,
+      messages: Array<RCIMIWMessage>
+    ) => void
+  ): void {
+    this.setListener('onMessagesSearchedByUserId', listener);
+  }
+
+  /** Listener slot 'onConversationsSearched' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationsSearchedListener(
+    listener?: (
+      code: number,
+      conversationTypes: Array<RCIMIWConversationType>,
+      channelId: string,
+      messageTypes: Array<RCIMIWMessageType>,
+      keyword: string,
+      conversations: Array<RCIMIWSearchConversationResult>
+    ) => void
+  ): void {
+    this.setListener('onConversationsSearched', listener);
+  }
+
+  /** Listener slot 'onGroupReadReceiptRequestSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnGroupReadReceiptRequestSentListener(
+    listener?: (code: number, message: RCIMIWMessage) => void
+  ): void {
+    this.setListener('onGroupReadReceiptRequestSent', listener);
+  }
+
+  /** Listener slot 'onGroupReadReceiptResponseSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnGroupReadReceiptResponseSentListener(
+    listener?: (
+      code: number,
+      targetId: string,
+      channelId: string,
+      messages: Array<RCIMIWMessage>
+    ) => void
+  ): void {
+    this.setListener('onGroupReadReceiptResponseSent', listener);
+  }
+
+  /** Listener slot 'onNotificationQuietHoursChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnNotificationQuietHoursChangedListener(
+    listener?: (
+      code: number,
+      startTime: string,
+      spanMinutes: number,
+      level: RCIMIWPushNotificationQuietHoursLevel
+    ) => void
+  ): void {
+    this.setListener('onNotificationQuietHoursChanged', listener);
+  }
+
+  /** Listener slot 'onNotificationQuietHoursRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnNotificationQuietHoursRemovedListener(listener?: (code: number) => void): void {
+    this.setListener('onNotificationQuietHoursRemoved', listener);
+  }
+
+  /** Listener slot 'onNotificationQuietHoursLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnNotificationQuietHoursLoadedListener(
+    listener?: (
+      code: number,
+      startTime: string,
+      spanMinutes: number,
+      level: RCIMIWPushNotificationQuietHoursLevel
+    ) => void
+  ): void {
+    this.setListener('onNotificationQuietHoursLoaded', listener);
+  }
+
+  /** Listener slot 'onConversationNotificationLevelChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationNotificationLevelChangedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      level: RCIMIWPushNotificationLevel
+    ) => void
+  ): void {
+    this.setListener('onConversationNotificationLevelChanged', listener);
+  }
+
+  /** Listener slot 'onConversationNotificationLevelLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationNotificationLevelLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      level: RCIMIWPushNotificationLevel
+    ) => void
+  ): void {
+    this.setListener('onConversationNotificationLevelLoaded', listener);
+  }
+
+  /** Listener slot 'onConversationTypeNotificationLevelChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationTypeNotificationLevelChangedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      level: RCIMIWPushNotificationLevel
+    ) => void
+  ): void {
+    this.setListener('onConversationTypeNotificationLevelChanged', listener);
+  }
+
+  /** Listener slot 'onConversationTypeNotificationLevelLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationTypeNotificationLevelLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      level: RCIMIWPushNotificationLevel
+    ) => void
+  ): void {
+    this.setListener('onConversationTypeNotificationLevelLoaded', listener);
+  }
+
+  /** Listener slot 'onUltraGroupDefaultNotificationLevelChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupDefaultNotificationLevelChangedListener(
+    listener?: (code: number, targetId: string, level: RCIMIWPushNotificationLevel) => void
+  ): void {
+    this.setListener('onUltraGroupDefaultNotificationLevelChanged', listener);
+  }
+
+  /** Listener slot 'onUltraGroupDefaultNotificationLevelLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupDefaultNotificationLevelLoadedListener(
+    listener?: (code: number, targetId: string, level: RCIMIWPushNotificationLevel) => void
+  ): void {
+    this.setListener('onUltraGroupDefaultNotificationLevelLoaded', listener);
+  }
+
+  /** Listener slot 'onUltraGroupChannelDefaultNotificationLevelChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupChannelDefaultNotificationLevelChangedListener(
+    listener?: (
+      code: number,
+      targetId: string,
+      channelId: string,
+      level: RCIMIWPushNotificationLevel
+    ) => void
+  ): void {
+    this.setListener('onUltraGroupChannelDefaultNotificationLevelChanged', listener);
+  }
+
+  /** Listener slot 'onUltraGroupChannelDefaultNotificationLevelLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupChannelDefaultNotificationLevelLoadedListener(
+    listener?: (
+      code: number,
+      targetId: string,
+      channelId: string,
+      level: RCIMIWPushNotificationLevel
+    ) => void
+  ): void {
+    this.setListener('onUltraGroupChannelDefaultNotificationLevelLoaded', listener);
+  }
+
+  /** Listener slot 'onPushContentShowStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnPushContentShowStatusChangedListener(
+    listener?: (code: number, showContent: boolean) => void
+  ): void {
+    this.setListener('onPushContentShowStatusChanged', listener);
+  }
+
+  /** Listener slot 'onPushLanguageChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnPushLanguageChangedListener(listener?: (code: number, language: string) => void): void {
+    this.setListener('onPushLanguageChanged', listener);
+  }
+
+  /** Listener slot 'onPushReceiveStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnPushReceiveStatusChangedListener(listener?: (code: number, receive: boolean) => void): void {
+    this.setListener('onPushReceiveStatusChanged', listener);
+  }
+
+  /** Listener slot 'onMessageCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnMessageCountLoadedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      count: number
+    ) => void
+  ): void {
+    this.setListener('onMessageCountLoaded', listener);
+  }
+
+  /** Listener slot 'onTopConversationsLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnTopConversationsLoadedListener(
+    listener?: (
+      code: number,
+      conversationTypes: Array<RCIMIWConversationType>,
+      channelId: string,
+      conversations: Array<RCIMIWConversation>
+    ) => void
+  ): void {
+    this.setListener('onTopConversationsLoaded', listener);
+  }
+
+  /** Listener slot 'onGroupMessageToDesignatedUsersAttached' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnGroupMessageToDesignatedUsersAttachedListener(
+    listener?: (message: RCIMIWMessage) => void
+  ): void {
+    this.setListener('onGroupMessageToDesignatedUsersAttached', listener);
+  }
+
+  /** Listener slot 'onGroupMessageToDesignatedUsersSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnGroupMessageToDesignatedUsersSentListener(
+    listener?: (code: number, message: RCIMIWMessage) => void
+  ): void {
+    this.setListener('onGroupMessageToDesignatedUsersSent', listener);
+  }
+
+  /** Listener slot 'onUltraGroupReadStatusSynced' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupReadStatusSyncedListener(
+    listener?: (code: number, targetId: string, channelId: string, timestamp: number) => void
+  ): void {
+    this.setListener('onUltraGroupReadStatusSynced', listener);
+  }
+
+  /** Listener slot 'onConversationsLoadedForAllChannel' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnConversationsLoadedForAllChannelListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      conversations: Array<RCIMIWConversation>
+    ) => void
+  ): void {
+    this.setListener('onConversationsLoadedForAllChannel', listener);
+  }
+
+  /** Listener slot 'onUltraGroupUnreadMentionedCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupUnreadMentionedCountLoadedListener(
+    listener?: (code: number, targetId: string, count: number) => void
+  ): void {
+    this.setListener('onUltraGroupUnreadMentionedCountLoaded', listener);
+  }
+
+  /** Listener slot 'onUltraGroupUnreadCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. */
+  setOnUltraGroupUnreadCountLoadedListener(
+    listener?: (code: number, targetId: string, count: number) => void
+  ): void {
+    this.setListener('onUltraGroupUnreadCountLoaded', listener);
+  }
+
+  /** Listener slot 'onUltraGroupMessageModified' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupMessageModifiedListener(
+    listener?: (code: number, messageUId: string) => void
+  ): void {
+    this.setListener('onUltraGroupMessageModified', listener);
+  }
+
+  /** Listener slot 'onUltraGroupMessageRecalled' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupMessageRecalledListener(
+    listener?: (code: number, message: RCIMIWMessage, deleteRemote: boolean) => void
+  ): void {
+    this.setListener('onUltraGroupMessageRecalled', listener);
+  }
+
+  /** Listener slot 'onUltraGroupMessagesCleared' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupMessagesClearedListener(
+    listener?: (
+      code: number,
+      targetId: string,
+      channelId: string,
+      timestamp: number,
+      policy: RCIMIWMessageOperationPolicy
+    ) => void
+  ): void {
+    this.setListener('onUltraGroupMessagesCleared', listener);
+  }
+
+  /** Listener slot 'onUltraGroupMessagesClearedForAllChannel' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupMessagesClearedForAllChannelListener(
+    listener?: (code: number, targetId: string, timestamp: number) => void
+  ): void {
+    this.setListener('onUltraGroupMessagesClearedForAllChannel', listener);
+  }
+
+  /** Listener slot 'onUltraGroupTypingStatusSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupTypingStatusSentListener(
+    listener?: (
+      code: number,
+      targetId: string,
+      channelId: string,
+      typingStatus: RCIMIWUltraGroupTypingStatus
+    ) => void
+  ): void {
+    this.setListener('onUltraGroupTypingStatusSent', listener);
+  }
+
+  /** Listener slot 'onBatchRemoteUltraGroupMessagesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnBatchRemoteUltraGroupMessagesLoadedListener(
+    listener?: (
+      code: number,
+      matchedMessages: Array<RCIMIWMessage>,
+      notMatchedMessages: Array<RCIMIWMessage>
+    ) => void
+  ): void {
+    this.setListener('onBatchRemoteUltraGroupMessagesLoaded', listener);
+  }
+
+  /** Listener slot 'onUltraGroupMessageExpansionUpdated' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupMessageExpansionUpdatedListener(
+    listener?: (code: number, expansion: Map<string, string>, messageUId: string) => void
+  ): void {
+    this.setListener('onUltraGroupMessageExpansionUpdated', listener);
+  }
+
+  /** Listener slot 'onUltraGroupMessageExpansionForKeysRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
+  setOnUltraGroupMessageExpansionForKeysRemovedListener(
+    listener?: (code: number, messageUId: string, keys: Array<string>) => void
+  ): void {
+    this.setListener('onUltraGroupMessageExpansionForKeysRemoved', listener);
+  }
+
+  /** Seed (5.2.4 guide) spelling; shares the 'onConnectionStatusChanged' slot. */
+  setOnConnectionStatusChangeListener(listener?: (status: RCIMIWConnectionStatus) => void): void {
+    this.setListener('onConnectionStatusChanged', listener);
+  }
+
+  /** Seed (5.2.4 guide) spelling; shares the 'onTypingStatusChanged' slot. */
+  setOnTypingStatusChangeListener(
+    listener?: (
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      userTypingStatus: Array<RCIMIWTypingStatus>
+    ) => void
+  ): void {
+    this.setListener('onTypingStatusChanged', listener);
+  }
+
+  /** Seed (5.2.4 guide) spelling; shares the 'onMessagesCleared' slot. */
+  setOnMessageClearedListener(
+    listener?: (
+      code: number,
+      type: RCIMIWConversationType,
+      targetId: string,
+      channelId: string,
+      timestamp: number
+    ) => void
+  ): void {
+    this.setListener('onMessagesCleared', listener);
+  }
+
+  /** Seed (5.2.4 guide) spelling; shares the 'onChatRoomAllEntriesLoaded' slot. */
+  setOnAllChatRoomEntriesLoadedListener(
+    listener?: (code: number, targetId: string, entries: Map<string, string>) => void
+  ): void {
+    this.setListener('onChatRoomAllEntriesLoaded', listener);
+  }
+
+  /** Seed (5.2.4 guide) spelling; shares the 'onUltraGroupMessageExpansionForKeysRemoved' slot. */
+  setOnUltraGroupMessageExpansionRemovedListener(
+    listener?: (code: number, messageId: string, keys: Array<string>) => void
+  ): void {
+    this.setListener('onUltraGroupMessageExpansionForKeysRemoved', listener);
+  }
+
+  /** Seed (5.2.4 guide) spelling; shares the 'onRemoteUltraGroupMessagesCleared' slot. */
+  setOnRemoteUltraGroupMessagesClearedListener(
+    listener?: (code: number, targetId: string, channelId: string, timestamp: number) => void
+  ): void {
+    this.setListener('onRemoteUltraGroupMessagesCleared', listener);
+  }
+  /** Seed prose spelling of setOnMessageAttachedListener; shares the 'onMessageAttached' slot. */
+  setMessageAttachedListener(listener?: (message: RCIMIWMessage) => void): void {
+    this.setListener('onMessageAttached', listener);
+  }
+
+  /** Seed prose spelling of setOnMessageSentListener; shares the 'onMessageSent' slot. */
+  setMessageSentListener(listener?: (code: number, message: RCIMIWMessage) => void): void {
+    this.setListener('onMessageSent', listener);
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Helpers for the Hermes integration tests (run by scripts/hermes-tests.mjs inside
+ * rcim-jshost). Each test file default-exports an async function that throws on failure.
+ */
+import {
+  RCIMIWConversationType,
+  RCIMIWEngine,
+  type RCIMIWEngineOptions,
+  type RCIMIWMessage,
+} from 'react-native-rcim';
+
+export interface HostEnv {
+  navi: string;
+  appKey: string;
+  /** { userId: token }, in registration order. */
+  tokens: { [userId: string]: string };
+  users: string[];
+  dataDir: string;
+}
+
+/** The RCIM_* environment the runner gives the host (`globalThis.__rcimHostEnv`). */
+export function hostEnv(): HostEnv {
+  const raw = (globalThis as { __rcimHostEnv?: { [name: string]: string } }).__rcimHostEnv;
+  if (!raw) throw new Error('globalThis.__rcimHostEnv is missing (run this inside rcim-jshost)');
+  const need = (name: string): string => {
+    const v = raw[name];
+    if (!v) throw new Error(`${name} is not set`);
+    return v;
+  };
+  const tokens = JSON.parse(need('RCIM_TOKENS')) as { [userId: string]: string };
+  return {
+    navi: need('RCIM_NAVI'),
+    appKey: need('RCIM_APP_KEY'),
+    tokens,
+    users: Object.keys(tokens),
+    dataDir: raw.RCIM_DATA_DIR ?? '',
+  };
+}
+
+export function engineOptions(env: HostEnv): RCIMIWEngineOptions {
+  return { naviServer: env.navi };
+}
+
+export const PRIVATE = RCIMIWConversationType.PRIVATE;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function fail(message: string): never {
+  throw new Error(message);
+}
+
+export function assert(cond: unknown, message: string): asserts cond {
+  if (!cond) fail(message);
+}
+
+function show(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+export function assertEqual<T>(actual: T, expected: T, what: string): void {
+  if (show(actual) !== show(expected)) {
+    fail(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+  }
+}
+
+/** Polls until `check()` returns a truthy value; returns it. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | null | false,
+  timeoutMs = 15000
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v as T;
+    if (Date.now() > deadline) fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/**
+ * Turns a 5.2.5 callback-object call into a Promise of what it delivers. `start` receives
+ * resolve/reject helpers and must return the method's status Promise; a non-zero status
+ * rejects at once.
+ */
+export async function viaCallback<T>(
+  what: string,
+  start: (resolve: (v: T) => void, reject: (code: number) => void) => Promise<unknown>,
+  timeoutMs = 15000
+): Promise<T> {
+  let result: { ok: true; value: T } | { ok: false; code: number } | undefined;
+  const status = await start(
+    (value) => {
+      if (!result) result = { ok: true, value };
+    },
+    (code) => {
+      if (!result) result = { ok: false, code };
+    }
+  );
+  if (typeof status === 'number' && status !== 0) fail(`${what}: call resolved ${status}`);
+  const r = await waitFor(`${what} callback`, () => result, timeoutMs);
+  if (!r.ok) fail(`${what}: onError(${r.code})`);
+  return r.value;
+}
+
+/** Connects and waits for onConnected (code 0) through the callback object; returns userId. */
+export async function connect(engine: RCIMIWEngine, token: string): Promise<string> {
+  let db: number | undefined;
+  let done: { code: number; userId: string } | undefined;
+  const status = await engine.connect(token, 0, {
+    onDatabaseOpened: (code) => (db = code),
+    onConnected: (code, userId) => (done = { code, userId }),
+  });
+  assertEqual(status, 0, 'connect status');
+  const r = await waitFor('onConnected', () => done);
+  assertEqual(r.code, 0, 'onConnected code');
+  assertEqual(db, 0, 'onDatabaseOpened code (before onConnected)');
+  return r.userId;
+}
+
+/** Creates two connected engines: the default singleton for users[0], a standalone one for users[1]. */
+export async function twoEngines(env: HostEnv) {
+  assert(env.users.length >= 2, 'need two users in RCIM_TOKENS');
+  const [userA, userB] = env.users;
+  const a = RCIMIWEngine.create(env.appKey, engineOptions(env));
+  const b = RCIMIWEngine.createStandalone(env.appKey, engineOptions(env));
+  assertEqual(await connect(a, env.tokens[userA]), userA, 'engine A userId');
+  assertEqual(await connect(b, env.tokens[userB]), userB, 'engine B userId');
+  return { a, b, userA, userB };
+}
+
+/** Sends a text from `engine` to `targetId` and waits for onMessageSent (code 0). */
+export async function sendText(
+  engine: RCIMIWEngine,
+  targetId: string,
+  text: string
+): Promise<RCIMIWMessage> {
+  const msg = await engine.createTextMessage(PRIVATE, targetId, null, text);
+  assert(msg !== null && typeof msg === 'object', `createTextMessage resolved ${show(msg)}`);
+  let sent: { code: number; message: RCIMIWMessage } | undefined;
+  const status = await engine.sendMessage(msg, {
+    onMessageSent: (code, message) => (sent = { code, message }),
+  });
+  assertEqual(status, 0, 'sendMessage status');
+  const r = await waitFor(`onMessageSent for "${text}"`, () => sent);
+  assertEqual(r.code, 0, `onMessageSent code for "${text}"`);
+  return r.message;
+}
+
+/** Destroys engines, ignoring errors (for finally blocks). */
+export async function destroyAll(...engines: Array<RCIMIWEngine | undefined>): Promise<void> {
+  for (const e of engines) {
+    try {
+      if (e) await e.destroy();
+    } catch {
+      // ignore
+    }
+  }
+}
