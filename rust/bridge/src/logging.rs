@@ -26,7 +26,11 @@ pub(crate) fn init() {
         let (filter, handle) = reload::Layer::new(initial_level());
         let installed = tracing_subscriber::registry()
             .with(filter)
-            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+            )
             .try_init()
             .is_ok();
         installed.then_some(handle)

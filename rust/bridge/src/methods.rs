@@ -28,6 +28,7 @@ type Handler = fn(&Context<'_>, Value) -> Result<Outcome, ArgError>;
 /// goes to the same listener, and to the callback object when the call passed an `eventId`.
 pub(crate) const METHODS: &[(&str, Handler)] = &[
     ("ping", ping),
+    ("pingAsync", ping_async),
     ("benchEvents", bench_events),
     ("changeLogLevel", change_log_level),
     ("connect", connect),
@@ -95,6 +96,11 @@ impl ConversationArgs {
 
 fn ping(_: &Context<'_>, _: Value) -> Result<Outcome, ArgError> {
     code(0)
+}
+
+/// Replies from a runtime thread: the cross-thread round trip (bridge benchmark).
+fn ping_async(_: &Context<'_>, _: Value) -> Result<Outcome, ArgError> {
+    Ok(Outcome::Later(Box::pin(async { json!({ "code": 0 }) })))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,121 @@
+//! Runs the fixtures in tests/fixtures through the rcim-jshost binary and checks exit codes and
+//! output: host globals, main/rejection/timeout handling, and the host object over the bridge.
+
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn jshost(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rcim-jshost"))
+        .args(args)
+        .env("RCIM_TEST_VALUE", "hello")
+        .output()
+        .expect("running rcim-jshost")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn runtime_globals_and_syntax() {
+    let out = jshost(&[&fixture("runtime.ts")]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        text(&out.stdout),
+        "log str 42 {\"a\":[1,\"two\"]} Map(1) { 1 => { b: null } }\n"
+    );
+    assert!(text(&out.stderr).contains("to stderr shown with stack"));
+}
+
+#[test]
+fn rejected_main_exits_1() {
+    let out = jshost(&[&fixture("main-rejects.ts")]);
+    assert_exit(&out, 1);
+    assert!(
+        text(&out.stderr).contains("main says no"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn unhandled_rejection_exits_1() {
+    let out = jshost(&[&fixture("unhandled.ts")]);
+    assert_exit(&out, 1);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("Uncaught (in promise)") && err.contains("nobody handles me"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rejection_handled_in_the_same_task_is_fine() {
+    assert_exit(&jshost(&[&fixture("handled-late-ok.ts")]), 0);
+}
+
+#[test]
+fn uncaught_error_in_timer_exits_1() {
+    let out = jshost(&[&fixture("throws-in-timer.ts")]);
+    assert_exit(&out, 1);
+    assert!(
+        text(&out.stderr).contains("thrown in a timer"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn timeout_exits_124() {
+    let out = jshost(&["--timeout", "0.5", &fixture("hangs.ts")]);
+    assert_exit(&out, 124);
+    assert!(text(&out.stderr).contains("timed out"));
+}
+
+#[test]
+fn plain_script_runs_until_idle() {
+    let out = jshost(&[&fixture("plain-script.ts")]);
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout), "plain script timer ran\n");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_exit(&jshost(&[]), 2);
+    assert_exit(&jshost(&["--timeout"]), 2);
+    assert_exit(&jshost(&["/nonexistent/script.ts"]), 2);
+}
+
+#[test]
+fn bridge_contract_on_fresh_runtimes() {
+    // Three runs in one process, each on a fresh runtime torn down with work in flight.
+    let out = jshost(&["--timeout", "60", "--repeat", "3", &fixture("bridge.ts")]);
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout), "bridge ok\n".repeat(3));
+}
+
+#[test]
+fn uncaught_error_in_event_listener_exits_1() {
+    let out = jshost(&["--timeout", "30", &fixture("listener-throws.ts")]);
+    assert_exit(&out, 1);
+    assert!(
+        text(&out.stderr).contains("listener blew up"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stdout).contains("not reached"));
+}
