@@ -170,6 +170,7 @@ fn an_inbox_copy_of_our_own_unacked_message_completes_it() {
     assert_eq!(completed.sent_status, sent_status::SENT);
     assert_eq!(s.message_count(&key("bob")).unwrap(), 1);
     // The late ack changes nothing.
-    s.update_sent(row.id, sent_status::SENT, Some("U9"), Some(7)).unwrap();
+    s.update_sent(row.id, sent_status::SENT, Some("U9"), Some(7))
+        .unwrap();
     assert_eq!(s.message_count(&key("bob")).unwrap(), 1);
 }
