@@ -112,8 +112,11 @@ pub unsafe extern "C" fn rcim_engine_call(
         let method = unsafe { text(method, method_len) }.unwrap_or("");
         // SAFETY: forwarded from the caller's contract.
         let args = unsafe { text(args_json, args_len) }.unwrap_or("");
-        engine.call(call_id, method, args);
-        0
+        if engine.call(call_id, method, args) {
+            0
+        } else {
+            rcim_core::codes::ENGINE_DESTROYED
+        }
     }))
     .unwrap_or(rcim_core::codes::ENGINE_DESTROYED)
 }

@@ -242,9 +242,9 @@ struct GetMessageByIdArgs {
 
 fn get_message_by_id(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let args: GetMessageByIdArgs = parse(args)?;
-    let engine = context.engine.clone();
+    let lookup = context.engine.get_message_by_id(args.message_id);
     Ok(Outcome::Later(Box::pin(async move {
-        match engine.get_message_by_id(args.message_id).await {
+        match lookup.await {
             Ok(message) => json!({ "code": 0, "value": message }),
             Err(code) => json!({ "code": code }),
         }

@@ -71,11 +71,22 @@ impl Gate {
         }
     }
 
-    fn reply_now(&self, call_id: u64, json: &str) {
+    /// Replies at once; false when the engine was destroyed (nothing was delivered).
+    fn reply_now(&self, call_id: u64, json: &str) -> bool {
         let state = self.lock();
-        if let Some(sink) = &state.sink {
-            sink.reply(call_id, json);
+        match &state.sink {
+            Some(sink) => {
+                sink.reply(call_id, json);
+                true
+            }
+            None => false,
         }
+    }
+
+    /// Registers a reply to come; false when the engine was destroyed.
+    fn expect_reply(&self, call_id: u64) -> bool {
+        let mut state = self.lock();
+        state.sink.is_some() && state.pending.insert(call_id)
     }
 
     fn reply_later(&self, call_id: u64, json: &str) {
@@ -149,13 +160,13 @@ impl BridgeEngine {
     }
 
     /// Runs `method` with JSON `args`; the reply goes to the sink (possibly before this returns).
-    pub fn call(&self, call_id: u64, method: &str, args_json: &str) {
+    /// Returns false, with no reply to come, when the engine was already destroyed.
+    pub fn call(&self, call_id: u64, method: &str, args_json: &str) -> bool {
         let args: Value = match serde_json::from_str(args_json) {
             Ok(value @ Value::Object(_)) => value,
             _ => {
                 let reply = json!({ "code": rcim_core::codes::PARAM_ERROR, "message": "arguments must be a JSON object" });
-                self.gate.reply_now(call_id, &reply.to_string());
-                return;
+                return self.gate.reply_now(call_id, &reply.to_string());
             }
         };
         let context = methods::Context {
@@ -168,17 +179,20 @@ impl BridgeEngine {
         }))
         .unwrap_or_else(|_| {
             tracing::error!(method, "method handler panicked");
-            Outcome::Now(json!({ "code": 4 }))
+            Outcome::Now(json!({ "code": rcim_core::codes::RESULT_UNKNOWN }))
         });
         match outcome {
             Outcome::Now(reply) => self.gate.reply_now(call_id, &reply.to_string()),
             Outcome::Later(future) => {
-                self.gate.lock().pending.insert(call_id);
+                if !self.gate.expect_reply(call_id) {
+                    return false;
+                }
                 let gate = self.gate.clone();
                 runtime().spawn(async move {
                     let reply = future.await;
                     gate.reply_later(call_id, &reply.to_string());
                 });
+                true
             }
         }
     }

@@ -177,6 +177,7 @@ fn no_callback_runs_after_destroy_returns() {
     rec.closed.store(true, Ordering::SeqCst);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(rec.after_close.load(Ordering::SeqCst), 0);
-    // Calls after destroy get no reply; destroy is idempotent.
+    // Calls after destroy are refused (no reply will come); destroy is idempotent.
+    assert!(!engine.call(9, "ping", "{}"));
     engine.destroy();
 }

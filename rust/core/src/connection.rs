@@ -29,6 +29,13 @@ type Transport = Framed<TcpStream, FrameCodec<ServerFrame, ClientFrame>>;
 /// At most this many sends per rolling second (IMLib's client limit, enforced by the server too).
 const SENDS_PER_SECOND: usize = 5;
 
+/// A message on the wire without an ack for this long fails with 30003 (it keeps its client id,
+/// so resending it later is still deduplicated by the server).
+const ACK_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How often the session checks heartbeats and ack deadlines.
+const SESSION_TICK: Duration = Duration::from_secs(5);
+
 /// The rolling window of the user's send calls.
 const USER_WINDOW: Duration = Duration::from_secs(1);
 
@@ -82,7 +89,8 @@ enum OpenError {
 struct Outgoing {
     row: MessageRow,
     event_id: EventId,
-    enqueued: Instant,
+    /// When it was queued, or put on the wire once in flight.
+    since: Instant,
 }
 
 /// Everything the task owns.
@@ -105,7 +113,8 @@ pub(crate) struct ConnectionTask {
     ever_connected: bool,
     cursor: u64,
     max_seen: u64,
-    syncing: bool,
+    /// The seq of the outstanding SyncRequest, if any.
+    syncing: Option<u64>,
     initial_sync: bool,
     next_seq: u64,
     heartbeat: Duration,
@@ -143,7 +152,7 @@ impl ConnectionTask {
             ever_connected: false,
             cursor: 0,
             max_seen: 0,
-            syncing: false,
+            syncing: None,
             initial_sync: false,
             next_seq: 1,
             heartbeat: Duration::from_secs(30),
@@ -236,7 +245,7 @@ impl ConnectionTask {
         self.pending.extend(pending.into_iter().map(|row| Outgoing {
             row,
             event_id: None,
-            enqueued: now,
+            since: now,
         }));
         Ok(())
     }
@@ -280,15 +289,14 @@ impl ConnectionTask {
     /// Fails messages that waited longer than the send timeout for a connection.
     async fn expire_pending(&mut self) {
         let timeout = self.shared.config.send_timeout;
-        while self
+        let (expired, waiting): (Vec<Outgoing>, Vec<Outgoing>) = self
             .pending
-            .front()
-            .is_some_and(|o| o.enqueued.elapsed() > timeout)
-        {
-            if let Some(item) = self.pending.pop_front() {
-                self.finish_send(item, codes::NETWORK_UNAVAILABLE, None, None)
-                    .await;
-            }
+            .drain(..)
+            .partition(|o| o.since.elapsed() > timeout);
+        self.pending = waiting.into();
+        for item in expired {
+            self.finish_send(item, codes::NETWORK_UNAVAILABLE, None, None)
+                .await;
         }
     }
 
@@ -360,7 +368,27 @@ impl ConnectionTask {
                 }
             };
             if ack.code != codes::OK {
-                return Err(OpenError::Fatal(ack.code));
+                return Err(if is_fatal_connect_code(ack.code) {
+                    OpenError::Fatal(ack.code)
+                } else {
+                    OpenError::Transient(format!("server answered {}", ack.code))
+                });
+            }
+            // The server's inbox was reset (reinstalled, user recreated): follow it, or every
+            // new entry would look like one we already have.
+            if ack.inbox_head < self.cursor {
+                tracing::warn!(
+                    cursor = self.cursor,
+                    head = ack.inbox_head,
+                    "server inbox reset"
+                );
+                self.cursor = ack.inbox_head;
+                self.max_seen = ack.inbox_head;
+                let head = ack.inbox_head;
+                self.db
+                    .call(move |s| s.set_inbox_cursor(head))
+                    .await
+                    .map_err(|e| OpenError::Transient(e.to_string()))?;
             }
             self.heartbeat = self
                 .shared
@@ -392,9 +420,10 @@ impl ConnectionTask {
             return SessionEnd::Lost;
         }
         let heartbeat = self.heartbeat;
-        let mut ticker =
-            tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+        let tick = heartbeat.min(SESSION_TICK);
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + tick, tick);
         let mut last_rx = Instant::now();
+        let mut last_ping = Instant::now();
         loop {
             if self.flush(&mut transport).await.is_err() {
                 return SessionEnd::Lost;
@@ -422,6 +451,7 @@ impl ConnectionTask {
                 },
                 reason = stop_signal(&mut self.stop) => {
                     if let StopReason::SignOut { receive_push } = reason {
+                        self.settle_inflight(&mut transport).await;
                         let frame = ClientFrame {
                             seq: 0,
                             body: Some(client_frame::Body::Disconnect(Disconnect { receive_push })),
@@ -435,9 +465,13 @@ impl ConnectionTask {
                         tracing::info!("heartbeat timeout");
                         return SessionEnd::Lost;
                     }
-                    let ping = ClientFrame { seq: 0, body: Some(client_frame::Body::Ping(Ping {})) };
-                    if transport.send(ping).await.is_err() {
-                        return SessionEnd::Lost;
+                    self.expire_inflight().await;
+                    if last_ping.elapsed() >= heartbeat {
+                        last_ping = Instant::now();
+                        let ping = ClientFrame { seq: 0, body: Some(client_frame::Body::Ping(Ping {})) };
+                        if transport.send(ping).await.is_err() {
+                            return SessionEnd::Lost;
+                        }
                     }
                 }
                 _ = sleep_until_opt(pace) => {}
@@ -459,7 +493,9 @@ impl ConnectionTask {
                 }
             }
             server_frame::Body::SyncPackage(package) => {
-                self.apply_package(package.entries, package.has_more).await;
+                if !self.apply_package(package.entries, package.has_more).await {
+                    return Some(SessionEnd::Lost);
+                }
                 let more = package.has_more || self.max_seen > self.cursor;
                 if more {
                     self.initial_sync &= package.has_more;
@@ -467,17 +503,19 @@ impl ConnectionTask {
                         return Some(SessionEnd::Lost);
                     }
                 } else {
-                    self.syncing = false;
+                    self.syncing = None;
                     self.initial_sync = false;
                 }
             }
             server_frame::Body::Push(push) => {
                 let entry = push.entry?;
                 self.max_seen = self.max_seen.max(entry.seq);
-                if self.syncing {
+                if self.syncing.is_some() {
                     // The running sync (or the one after it) delivers this entry.
                 } else if entry.seq == self.cursor + 1 {
-                    self.apply_package(vec![entry], false).await;
+                    if !self.apply_package(vec![entry], false).await {
+                        return Some(SessionEnd::Lost);
+                    }
                 } else if entry.seq > self.cursor + 1 {
                     tracing::debug!(cursor = self.cursor, seq = entry.seq, "inbox gap, syncing");
                     if self.request_sync(transport).await.is_err() {
@@ -491,6 +529,10 @@ impl ConnectionTask {
             }
             server_frame::Body::Error(error) => {
                 tracing::warn!(code = error.code, message = %error.message, "server error");
+                if self.syncing == Some(frame.seq) {
+                    // Without the sync, live pushes would be held back: start over.
+                    return Some(SessionEnd::Lost);
+                }
             }
             server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
         }
@@ -498,9 +540,10 @@ impl ConnectionTask {
     }
 
     async fn request_sync(&mut self, transport: &mut Transport) -> Result<(), ()> {
-        self.syncing = true;
+        let seq = self.take_seq();
+        self.syncing = Some(seq);
         let frame = ClientFrame {
-            seq: self.take_seq(),
+            seq,
             body: Some(client_frame::Body::Sync(SyncRequest {
                 after: self.cursor,
                 limit: MAX_SYNC_PACKAGE,
@@ -510,9 +553,11 @@ impl ConnectionTask {
     }
 
     /// Stores a package of inbox entries with the new cursor, then announces the new messages.
-    async fn apply_package(&mut self, entries: Vec<InboxEntry>, has_more: bool) {
+    /// Returns false when the entries could not be stored (the session then restarts, and the
+    /// entries come again since the cursor did not move).
+    async fn apply_package(&mut self, entries: Vec<InboxEntry>, has_more: bool) -> bool {
         let Some(last_seq) = entries.last().map(|e| e.seq) else {
-            return;
+            return true;
         };
         let now = now_ms();
         let rows: Vec<NewMessage> = entries
@@ -528,9 +573,8 @@ impl ConnectionTask {
         let inserted = match self.db.call(move |s| s.apply_inbox(&rows, cursor)).await {
             Ok(inserted) => inserted,
             Err(e) => {
-                // Not applied: the cursor stays, so the entries come again on the next sync.
                 tracing::error!(error = %e, "cannot store received messages");
-                return;
+                return false;
             }
         };
         self.cursor = cursor;
@@ -547,6 +591,7 @@ impl ConnectionTask {
             })
             .await;
         }
+        true
     }
 
     /// Takes a command. A send beyond 5 per rolling second of the app's calls is stored and
@@ -572,7 +617,7 @@ impl ConnectionTask {
                 let item = Outgoing {
                     row,
                     event_id,
-                    enqueued: Instant::now(),
+                    since: Instant::now(),
                 };
                 if over_limit {
                     self.finish_send(item, codes::SEND_MSG_FREQUENCY_OVERRUN, None, None)
@@ -585,7 +630,10 @@ impl ConnectionTask {
         }
     }
 
-    /// Stores the message (or reuses the row of a failed one being resent) and announces it.
+    /// Stores the message and announces it (`MessageAttached`). Returns the row to send, or
+    /// `None` when there is nothing to send: resending a message object that is already sent
+    /// or still on its way does not create a second copy (the same object may be resent
+    /// after a failure, as the seed recommends).
     async fn persist(&mut self, message: &Message, event_id: EventId) -> Option<MessageRow> {
         let (object_name, content) = codec::encode_content(message)?;
         let new = NewMessage {
@@ -610,26 +658,38 @@ impl ConnectionTask {
         let stored = self
             .db
             .call(move |s| {
-                if let Some(id) = resend_id {
-                    if let Some(old) = s.message(id)? {
-                        if old.direction == rcim_store::direction::SEND
-                            && old.sent_status != sent_status::SENT
-                        {
-                            return s.update_sent(id, sent_status::SENDING, None, None);
-                        }
-                    }
+                let previous = match resend_id {
+                    Some(id) => s
+                        .message(id)?
+                        .filter(|old| old.direction == rcim_store::direction::SEND),
+                    None => None,
+                };
+                match previous {
+                    Some(old) if old.sent_status == sent_status::FAILED => Ok(s
+                        .update_sent(old.id, sent_status::SENDING, None, None)?
+                        .map(|row| (row, true))),
+                    Some(old) => Ok(Some((old, false))),
+                    None => s.insert_outgoing(&new).map(|row| Some((row, true))),
                 }
-                s.insert_outgoing(&new).map(Some)
             })
             .await;
         match stored {
-            Ok(Some(row)) => {
+            Ok(Some((row, to_send))) => {
+                let announced = codec::message_from_row(&row);
                 self.emit(Event::MessageAttached {
-                    message: codec::message_from_row(&row),
-                    event_id,
+                    message: announced.clone(),
+                    event_id: event_id.clone(),
                 })
                 .await;
-                Some(row)
+                if !to_send && row.sent_status == sent_status::SENT {
+                    self.emit(Event::MessageSent {
+                        code: 0,
+                        message: announced,
+                        event_id,
+                    })
+                    .await;
+                }
+                to_send.then_some(row)
             }
             Ok(None) | Err(_) => {
                 tracing::error!("cannot store outgoing message");
@@ -684,10 +744,44 @@ impl ConnectionTask {
                 })),
             };
             self.recent_sends.push_back(Instant::now());
+            let mut item = item;
+            item.since = Instant::now();
             self.inflight.insert(seq, item);
             transport.send(frame).await.map_err(|_| ())?;
         }
         Ok(())
+    }
+
+    /// On a graceful sign-out, waits briefly for the acks of messages already on the wire so
+    /// their results are reported now; anything not settled is resent by the next connect.
+    async fn settle_inflight(&mut self, transport: &mut Transport) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        while !self.inflight.is_empty() {
+            match tokio::time::timeout_at(deadline, transport.next()).await {
+                Ok(Some(Ok(frame))) => {
+                    if let Some(server_frame::Body::SendAck(_)) = &frame.body {
+                        let _ = self.on_frame(frame, transport).await;
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Fails messages whose ack is overdue although the connection looks alive.
+    async fn expire_inflight(&mut self) {
+        let overdue: Vec<u64> = self
+            .inflight
+            .iter()
+            .filter(|(_, o)| o.since.elapsed() > ACK_TIMEOUT)
+            .map(|(seq, _)| *seq)
+            .collect();
+        for seq in overdue {
+            if let Some(item) = self.inflight.remove(&seq) {
+                self.finish_send(item, codes::MSG_RESPONSE_TIMEOUT, None, None)
+                    .await;
+            }
+        }
     }
 
     /// After a lost connection, unacknowledged messages go back to the front of the queue, in
@@ -696,7 +790,7 @@ impl ConnectionTask {
         let mut inflight: Vec<Outgoing> = self.inflight.drain().map(|(_, o)| o).collect();
         inflight.sort_by_key(|o| o.row.id);
         for mut item in inflight.into_iter().rev() {
-            item.enqueued = Instant::now();
+            item.since = Instant::now();
             self.pending.push_front(item);
         }
     }
@@ -759,10 +853,7 @@ impl ConnectionTask {
             .await;
         }
         // Messages handed over before the end are stored and then failed visibly.
-        self.commands.close();
-        while let Ok(command) = self.commands.try_recv() {
-            self.accept(command).await;
-        }
+        self.take_remaining_commands().await;
         self.fail_all(code).await;
     }
 
@@ -773,8 +864,17 @@ impl ConnectionTask {
     /// Ends the task on the engine's request. Queued messages stay stored as SENDING and are
     /// resent by the next connect, so nothing is lost.
     async fn stopped(&mut self, reason: StopReason) {
+        self.take_remaining_commands().await;
         if let StopReason::SignOut { .. } = reason {
             self.set_status(status::SIGN_OUT).await;
+        }
+    }
+
+    /// Stores (and announces) sends handed over before the end, so none is silently dropped.
+    async fn take_remaining_commands(&mut self) {
+        self.commands.close();
+        while let Ok(command) = self.commands.try_recv() {
+            self.accept(command).await;
         }
     }
 
@@ -783,6 +883,19 @@ impl ConnectionTask {
         self.next_seq += 1;
         seq
     }
+}
+
+/// ConnectAck codes after which reconnecting cannot help; anything else is retried on the
+/// schedule (the server uses other codes for transient trouble).
+fn is_fatal_connect_code(code: u32) -> bool {
+    matches!(
+        code,
+        codes::PROTOCOL_VERSION_ERROR
+            | codes::CONN_ID_REJECT
+            | codes::CONN_TOKEN_INCORRECT
+            | codes::CONN_USER_BLOCKED
+            | codes::CONN_OTHER_DEVICE_LOGIN
+    )
 }
 
 /// Resolves when the engine asks to stop.

@@ -23,6 +23,8 @@ pub(crate) enum DbError {
     Store(#[from] StoreError),
     #[error("database thread stopped")]
     Stopped,
+    #[error("database queue full")]
+    Busy,
 }
 
 impl Db {
@@ -52,7 +54,32 @@ impl Db {
         Ok(Db { jobs })
     }
 
-    /// Runs `f` on the database thread.
+    /// Queues `f` now (so jobs run in the order they were submitted) and returns a future of
+    /// its result. Fails at once when the queue is full or the thread is gone.
+    pub(crate) fn submit<R, F>(
+        &self,
+        f: F,
+    ) -> Result<impl std::future::Future<Output = Result<R, DbError>> + Send + 'static, DbError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |store| {
+            let _ = tx.send(f(store));
+        });
+        self.jobs.try_send(job).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => DbError::Busy,
+            mpsc::error::TrySendError::Closed(_) => DbError::Stopped,
+        })?;
+        Ok(async move {
+            rx.await
+                .map_err(|_| DbError::Stopped)?
+                .map_err(DbError::from)
+        })
+    }
+
+    /// Runs `f` on the database thread, waiting for room in the queue.
     pub(crate) async fn call<R, F>(&self, f: F) -> Result<R, DbError>
     where
         R: Send + 'static,

@@ -11,7 +11,7 @@ use crate::event::{Event, EventId};
 use crate::model::{connection_status, Message};
 use crate::token;
 use rcim_store::{ConversationKey, Store, StoreError, TimeOrder};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, watch};
@@ -46,11 +46,10 @@ impl Shared {
 
 /// The running connection of one `connect()` call.
 struct Session {
-    user_id: String,
-    db: Option<Db>,
+    /// Set by the session's task once the user's database is open.
+    db: Arc<OnceLock<Db>>,
     commands: mpsc::Sender<Command>,
     stop: watch::Sender<StopReason>,
-    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// One IM client: connection, local store and events. Cheap to share behind an `Arc`.
@@ -101,6 +100,11 @@ impl Engine {
     /// connection was made (`Connected` with 34006, status TIMEOUT). A previous connection of this
     /// engine is stopped first.
     pub fn connect(&self, token: &str, timeout_secs: i64, event_id: EventId) -> i32 {
+        // A timeout too large to represent means "no deadline".
+        let deadline = u64::try_from(timeout_secs)
+            .ok()
+            .filter(|secs| *secs > 0)
+            .and_then(|secs| Instant::now().checked_add(Duration::from_secs(secs)));
         self.stop_session(StopReason::Shutdown);
         let shared = self.shared.clone();
         let claims = token::claims(token).filter(|(app, _)| *app == shared.config.app_key);
@@ -121,15 +125,17 @@ impl Engine {
             });
             return codes::OK as i32;
         };
-        let deadline =
-            (timeout_secs > 0).then(|| Instant::now() + Duration::from_secs(timeout_secs as u64));
         let (commands_tx, commands_rx) = mpsc::channel(COMMAND_QUEUE_LEN);
         let (stop_tx, stop_rx) = watch::channel(StopReason::Run);
+        let db_slot = Arc::new(OnceLock::new());
+        *self.lock_session() = Some(Session {
+            db: db_slot.clone(),
+            commands: commands_tx,
+            stop: stop_tx,
+        });
         let path = shared.config.database_path(&sanitize(&user_id));
-        let sessions = self.session.clone();
         let token = token.to_string();
-        let task_user = user_id.clone();
-        let task = self.runtime.spawn(async move {
+        self.runtime.spawn(async move {
             let db = match Db::open(path).await {
                 Ok(db) => db,
                 Err(e) => {
@@ -150,11 +156,7 @@ impl Engine {
                     return;
                 }
             };
-            if let Some(session) = sessions.lock().expect("session lock").as_mut() {
-                if session.user_id == task_user {
-                    session.db = Some(db.clone());
-                }
-            }
+            let _ = db_slot.set(db.clone());
             shared
                 .emit(Event::DatabaseOpened {
                     code: 0,
@@ -164,7 +166,7 @@ impl Engine {
             ConnectionTask::new(
                 shared,
                 db,
-                task_user,
+                user_id,
                 token,
                 event_id,
                 deadline,
@@ -174,21 +176,17 @@ impl Engine {
             .run()
             .await;
         });
-        *self.session.lock().expect("session lock") = Some(Session {
-            user_id,
-            db: None,
-            commands: commands_tx,
-            stop: stop_tx,
-            task: Some(task),
-        });
         0
+    }
+
+    fn lock_session(&self) -> MutexGuard<'_, Option<Session>> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// `disconnect(receivePush)`: leaves the connection (status SIGN_OUT) and stops reconnecting.
     /// The local database stays readable.
     pub fn disconnect(&self, receive_push: bool) -> i32 {
-        let guard = self.session.lock().expect("session lock");
-        match guard.as_ref() {
+        match self.lock_session().as_ref() {
             Some(session) => {
                 let _ = session.stop.send(StopReason::SignOut { receive_push });
                 0
@@ -197,32 +195,22 @@ impl Engine {
         }
     }
 
-    /// Stops everything (engine destroyed). Stored but unsent messages stay queued on disk.
+    /// Stops everything (engine destroyed). The connection task stores the sends it was handed
+    /// and ends; stored but unsent messages stay queued on disk for the next connect.
     pub fn shutdown(&self) {
-        if let Some(mut session) = self.session.lock().expect("session lock").take() {
-            let _ = session.stop.send(StopReason::Shutdown);
-            if let Some(task) = session.task.take() {
-                task.abort();
-            }
-        }
+        self.stop_session(StopReason::Shutdown);
     }
 
     fn stop_session(&self, reason: StopReason) {
-        if let Some(mut session) = self.session.lock().expect("session lock").take() {
+        if let Some(session) = self.lock_session().take() {
             let _ = session.stop.send(reason);
-            if let Some(task) = session.task.take() {
-                // Let the task end on its own (it answers the stop signal at once).
-                drop(task);
-            }
         }
     }
 
     fn db(&self) -> Option<Db> {
-        self.session
-            .lock()
-            .expect("session lock")
+        self.lock_session()
             .as_ref()
-            .and_then(|s| s.db.clone())
+            .and_then(|s| s.db.get().cloned())
     }
 
     /// `sendMessage`: stores the message (`MessageAttached`), sends it, and reports the server's
@@ -237,7 +225,7 @@ impl Engine {
         if content.len() > rcim_proto::MAX_CONTENT_LEN {
             return codes::MSG_SIZE_OUT_OF_LIMIT as i32;
         }
-        let guard = self.session.lock().expect("session lock");
+        let guard = self.lock_session();
         let Some(session) = guard.as_ref() else {
             return codes::CLIENT_NOT_INIT;
         };
@@ -253,7 +241,8 @@ impl Engine {
         }
     }
 
-    /// Runs `query` on the database and emits `make(code, result)`.
+    /// Queues `query` on the database now (results come in call order) and emits
+    /// `make(code, result)` when it is done.
     fn query<T, Q, M>(&self, query: Q, make: M) -> i32
     where
         T: Send + 'static,
@@ -263,9 +252,12 @@ impl Engine {
         let Some(db) = self.db() else {
             return codes::CLIENT_NOT_INIT;
         };
+        let Ok(result) = db.submit(query) else {
+            return codes::DATABASE_ERROR;
+        };
         let shared = self.shared.clone();
         self.runtime.spawn(async move {
-            let event = match db.call(query).await {
+            let event = match result.await {
                 Ok(value) => make(0, Some(value)),
                 Err(e) => {
                     tracing::error!(error = %e, "local query failed");
@@ -321,13 +313,22 @@ impl Engine {
         )
     }
 
-    /// `getMessageById`: the stored message with local id `message_id`.
-    pub async fn get_message_by_id(&self, message_id: i64) -> Result<Message, i32> {
-        let db = self.db().ok_or(codes::CLIENT_NOT_INIT)?;
-        match db.call(move |s| s.message(message_id)).await {
-            Ok(Some(row)) => Ok(codec::message_from_row(&row)),
-            Ok(None) => Err(codes::INVALID_MESSAGE_ID),
-            Err(_) => Err(codes::DATABASE_ERROR),
+    /// `getMessageById`: the stored message with local id `message_id`. The lookup is queued
+    /// at once (in call order); the returned future resolves with the message or a code.
+    pub fn get_message_by_id(
+        &self,
+        message_id: i64,
+    ) -> impl std::future::Future<Output = Result<Message, i32>> + Send + 'static {
+        let submitted = self.db().ok_or(codes::CLIENT_NOT_INIT).and_then(|db| {
+            db.submit(move |s| s.message(message_id))
+                .map_err(|_| codes::DATABASE_ERROR)
+        });
+        async move {
+            match submitted?.await {
+                Ok(Some(row)) => Ok(codec::message_from_row(&row)),
+                Ok(None) => Err(codes::INVALID_MESSAGE_ID),
+                Err(_) => Err(codes::DATABASE_ERROR),
+            }
         }
     }
 

@@ -340,3 +340,139 @@ async fn server_restart_loses_and_duplicates_nothing() {
     in_order.sort();
     assert_eq!(order, in_order, "delivered in send order");
 }
+
+/// Resending a message object that was already sent does not create a second copy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resending_a_sent_message_object_does_not_duplicate_it() {
+    let server = TestServer::start().await;
+    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
+    let mut alice = TestClient::new(&server.navi_url(), "alice");
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    alice.connect(&ta).await;
+    bob.connect(&tb).await;
+    assert_eq!(alice.send_text("bob", "only once"), 0);
+    let Event::MessageSent { message, .. } = alice
+        .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    bob.wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
+        .await;
+    assert_eq!(alice.engine.send_message(message.clone(), None), 0);
+    let Event::MessageSent {
+        code,
+        message: again,
+        ..
+    } = alice
+        .wait_for("sent again", |e| matches!(e, Event::MessageSent { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(code, 0);
+    assert_eq!(again.message_id, message.message_id);
+    assert_eq!(again.message_uid, message.message_uid);
+    let later = bob.drain(Duration::from_millis(800)).await;
+    assert!(!later
+        .iter()
+        .any(|e| matches!(e, Event::MessageReceived { .. })));
+}
+
+/// A message handed over right before `disconnect` is neither lost nor duplicated: it is either
+/// settled before the sign-out completes or sent by the next connect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_racing_disconnect_is_neither_lost_nor_duplicated() {
+    let server = TestServer::start().await;
+    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
+    let mut alice = TestClient::new(&server.navi_url(), "alice");
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    alice.connect(&ta).await;
+    bob.connect(&tb).await;
+    assert_eq!(alice.send_text("bob", "racing"), 0);
+    assert_eq!(alice.engine.disconnect(false), 0);
+    alice
+        .wait_for("signed out", |e| {
+            matches!(
+                e,
+                Event::ConnectionStatusChanged {
+                    status: status::SIGN_OUT
+                }
+            )
+        })
+        .await;
+    alice.connect(&ta).await;
+    let settled = |e: &Event| matches!(e, Event::MessageSent { .. });
+    if !alice.seen.iter().any(settled) {
+        alice.wait_for("sent", settled).await;
+    }
+    alice.drain(Duration::from_millis(500)).await;
+    let results: Vec<i32> = alice
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageSent { code, .. } => Some(*code),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(results, vec![0], "one final result for the one message");
+    bob.wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
+        .await;
+    let late = bob.drain(Duration::from_millis(500)).await;
+    assert!(!late
+        .iter()
+        .any(|e| matches!(e, Event::MessageReceived { .. })));
+}
+
+/// The server lost its data (reinstalled): the client follows the new inbox instead of waiting
+/// for sequence numbers it already passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_server_inbox_is_followed() {
+    let mut server = TestServer::start().await;
+    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
+    let mut alice = TestClient::new(&server.navi_url(), "alice");
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    alice.connect(&ta).await;
+    bob.connect(&tb).await;
+    for i in 0..3 {
+        assert_eq!(alice.send_text("bob", &format!("before {i}")), 0);
+        bob.wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
+            .await;
+    }
+    server.kill();
+    let fresh = tempfile::tempdir().unwrap();
+    server.config.data_dir = fresh.path().join("server");
+    server.restart().await;
+    // Same secret, so the tokens stay valid; both reconnect to the empty server.
+    server.token("alice").await;
+    server.token("bob").await;
+    bob.wait_for("reconnected", |e| {
+        matches!(
+            e,
+            Event::ConnectionStatusChanged {
+                status: status::CONNECTED
+            }
+        )
+    })
+    .await;
+    alice
+        .wait_for("reconnected", |e| {
+            matches!(
+                e,
+                Event::ConnectionStatusChanged {
+                    status: status::CONNECTED
+                }
+            )
+        })
+        .await;
+    assert_eq!(alice.send_text("bob", "after reset"), 0);
+    let Event::MessageReceived { message, .. } = bob
+        .wait_for("received after reset", |e| {
+            matches!(e, Event::MessageReceived { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(text_of(&message), "after reset");
+}

@@ -221,6 +221,11 @@ impl Store {
             .unwrap_or(0))
     }
 
+    /// Moves the inbox cursor (e.g. back, when the server's inbox was reset).
+    pub fn set_inbox_cursor(&mut self, cursor: u64) -> Result<()> {
+        rows::kv_set(&self.conn, CURSOR_KEY, &cursor.to_string())
+    }
+
     /// Reads a small state value.
     pub fn kv_get(&self, key: &str) -> Result<Option<String>> {
         Ok(self
