@@ -227,3 +227,49 @@ async fn with_kick_reconnect_device_the_reconnecting_device_gives_up() {
         "tablet stays online: {tablet_later:?}"
     );
 }
+
+/// Attempts follow the seed's schedule (0, 0.25, 0.5, 1, 2 s, ...) while the server is
+/// unreachable; `timeout > 0` gives up with 34006 and status TIMEOUT, then stops trying.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_schedule_and_connect_timeout() {
+    let server = TestServer::start().await;
+    let token = server.token("gina").await;
+    let proxy = Proxy::start(server.gateway()).await;
+    proxy.refuse.store(true, Ordering::SeqCst);
+    let mut client = TestClient::new(&proxy.navi_url, "gina");
+    let started = std::time::Instant::now();
+    assert_eq!(client.engine.connect(&token, 4, Some("t".into())), 0);
+    let Event::Connected { code, event_id, .. } = client
+        .wait_for("timeout", |e| matches!(e, Event::Connected { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(code, 34006);
+    assert_eq!(event_id.as_deref(), Some("t"));
+    let waited = started.elapsed().as_secs_f64();
+    assert!((3.9..6.0).contains(&waited), "gave up after {waited:.2}s");
+    assert_eq!(*client.statuses().last().unwrap(), status::TIMEOUT);
+    // The first attempt fails, then retries follow at once (0 s), then 0.25, 0.5, 1, 2 s later.
+    let accepts = proxy.accepts.lock().unwrap().clone();
+    let gaps: Vec<f64> = accepts
+        .windows(2)
+        .map(|w| (w[1] - w[0]).as_secs_f64())
+        .collect();
+    assert!(gaps.len() >= 5, "attempts: {gaps:?}");
+    for (gap, expected) in gaps.iter().zip([0.0, 0.25, 0.5, 1.0, 2.0]) {
+        assert!(
+            (expected - 0.05..expected + 0.3).contains(gap),
+            "gaps {gaps:?} do not follow the schedule"
+        );
+    }
+    // Nothing more after giving up.
+    let count = accepts.len();
+    let later = client.drain(Duration::from_millis(2500)).await;
+    assert!(later.is_empty(), "{later:?}");
+    assert_eq!(
+        proxy.accepts.lock().unwrap().len(),
+        count,
+        "no attempts after the timeout"
+    );
+}

@@ -6,7 +6,7 @@
 //! malformed or oversize frame) closes that connection only.
 
 use crate::hub::{Admission, Outbound, Session};
-use crate::store::NewMessage;
+use crate::store::{NewMessage, MAX_ID_LEN};
 use crate::util::now_ms;
 use crate::Shared;
 use futures::{SinkExt as _, StreamExt as _};
@@ -36,10 +36,17 @@ const SLOW_CLIENT_GRACE: Duration = Duration::from_secs(10);
 const MAX_IN_FLIGHT_SENDS: usize = 256;
 /// Frames written before one flush.
 const WRITE_BATCH: usize = 64;
-/// Longest accepted target id (RongCloud: ids ≤ 64 bytes).
-const MAX_ID_LEN: usize = 64;
-/// Longest accepted object name.
+/// Longest accepted object name (bytes).
 const MAX_OBJECT_NAME_LEN: usize = 32;
+/// ConnectAck code for trouble on the server's side during a login (a database read failed,
+/// the new session's queue is full).
+///
+/// The client gives up for good on the *fatal* ConnectAck codes: 31001 (protocol version),
+/// 31002 (app key), 31004 (token), 31009 (user blocked) and 31023 (another mobile device is
+/// online, `kickReconnectDevice`). Every other code is *transient*: the client retries on its
+/// reconnect schedule. A failure that retrying can cure must therefore never use a fatal code;
+/// every such path answers with this one (30002, NETWORK_UNAVAILABLE).
+pub(crate) const TRANSIENT_CONNECT_ERROR: u32 = codes::NETWORK_UNAVAILABLE;
 /// Code for an internal failure while storing a message (RC_SERVER_UNKNOWN_ERROR).
 const SERVER_UNKNOWN_ERROR: u32 = 25104;
 
@@ -139,11 +146,14 @@ async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shar
             return;
         }
     };
+    // Heads published from here on are recorded by the hub until the admission is decided.
+    let login = shared.hub.begin_login(&user_id);
     let db_head = match shared.db.inbox_head(user_id.clone()).await {
         Ok(h) => h,
         Err(e) => {
             tracing::error!(error = %e, "reading the inbox head failed");
-            refuse(writer, seq, codes::NETWORK_UNAVAILABLE).await;
+            drop(login);
+            refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
             return;
         }
     };
@@ -162,6 +172,7 @@ async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shar
     let heartbeat_secs = shared.config.heartbeat_secs;
     let ack_user = user_id.clone();
     let admission = shared.hub.admit(
+        &login,
         session,
         connect.is_reconnect,
         connect.kick_reconnect_device,
@@ -179,6 +190,7 @@ async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shar
             )
         },
     );
+    drop(login);
     match admission {
         Admission::Refused(code) => {
             tracing::info!(%peer, conn = conn_id, user = %user_id, code, "login refused by device rules");
@@ -235,7 +247,10 @@ async fn authenticate(shared: &Shared, c: &Connect) -> Result<String, u32> {
     }
     let claims = crate::token::verify_signature(&c.token, &shared.config.app_secret)
         .ok_or(codes::CONN_TOKEN_INCORRECT)?;
-    if claims.app_key != shared.config.app_key || claims.user_id.is_empty() {
+    if claims.app_key != shared.config.app_key
+        || claims.user_id.is_empty()
+        || claims.user_id.len() > MAX_ID_LEN
+    {
         return Err(codes::CONN_TOKEN_INCORRECT);
     }
     if claims.expiry_ms != 0 && claims.expiry_ms <= now_ms() {
@@ -247,7 +262,7 @@ async fn authenticate(shared: &Shared, c: &Connect) -> Result<String, u32> {
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "reading tokens_valid_after failed");
-            codes::NETWORK_UNAVAILABLE
+            TRANSIENT_CONNECT_ERROR
         })?;
     if claims.issued_at_ms < valid_after {
         return Err(codes::CONN_TOKEN_INCORRECT);
@@ -394,27 +409,6 @@ impl Conn {
     }
 
     async fn on_send(&mut self, seq: u64, m: SendMessage) {
-        if m.content.len() > rcim_proto::MAX_CONTENT_LEN {
-            return self.send_ack(seq, codes::MSG_SIZE_OUT_OF_LIMIT);
-        }
-        if m.target_id.is_empty()
-            || m.target_id.len() > MAX_ID_LEN
-            || m.object_name.is_empty()
-            || m.object_name.len() > MAX_OBJECT_NAME_LEN
-            || m.conversation_type != conversation_type::PRIVATE
-        {
-            return self.send_ack(seq, codes::PARAMETER_INVALID);
-        }
-        if !self.limiter.try_acquire() {
-            return self.send_ack(seq, codes::SEND_MSG_FREQUENCY_OVERRUN);
-        }
-        let permit = tokio::select! {
-            _ = self.cancel.cancelled() => return,
-            p = self.in_flight.clone().acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => return,
-            },
-        };
         let msg = NewMessage {
             sender_id: self.user_id.clone(),
             client_msg_id: m.client_msg_id,
@@ -428,7 +422,33 @@ impl Conn {
             push_content: m.push_content,
             push_data: m.push_data,
             include_sender: true,
-            exclude_conn: Some(self.conn_id),
+        };
+        // Every field is capped, so the stored message always fits in a push or sync frame:
+        // 30016 for the size-type fields (content, push content, push data), 33003 otherwise.
+        if let Err(e) = msg.check_limits() {
+            let code = if e.size {
+                codes::MSG_SIZE_OUT_OF_LIMIT
+            } else {
+                codes::PARAMETER_INVALID
+            };
+            return self.send_ack(seq, code);
+        }
+        if msg.to_id.is_empty()
+            || msg.object_name.is_empty()
+            || msg.object_name.len() > MAX_OBJECT_NAME_LEN
+            || msg.conversation_type != conversation_type::PRIVATE
+        {
+            return self.send_ack(seq, codes::PARAMETER_INVALID);
+        }
+        if !self.limiter.try_acquire() {
+            return self.send_ack(seq, codes::SEND_MSG_FREQUENCY_OVERRUN);
+        }
+        let permit = tokio::select! {
+            _ = self.cancel.cancelled() => return,
+            p = self.in_flight.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => return,
+            },
         };
         tracing::trace!(conn = self.conn_id, seq, "send accepted");
         // Queue in arrival order (so one connection's messages keep their order), then wait

@@ -5,8 +5,10 @@
 //! entries right after each commit. Delivery never waits: a session whose bounded outbound queue
 //! is full is disconnected (it resyncs from its inbox cursor when it comes back).
 //!
-//! The hub also caches each user's inbox head as published by the writer, under the same lock as
-//! delivery, so a login either sees an entry in its `inbox_head` or receives it as a push.
+//! The hub also records each user's inbox head as published by the writer, under the same lock
+//! as delivery, so a login either sees an entry in its `inbox_head` or receives it as a push.
+//! It keeps state only for users online or in the middle of a login: the entry goes away with
+//! the user's last connection.
 
 use rcim_proto::codes;
 use rcim_proto::v1::{server_frame, InboxEntry, InboxPush, Kicked, Platform, ServerFrame};
@@ -41,12 +43,10 @@ pub(crate) struct Session {
     pub cancel: CancellationToken,
 }
 
-/// An inbox entry to push to a user's online devices.
+/// An inbox entry to push to every online device of a user.
 #[derive(Debug)]
 pub(crate) struct Push {
     pub user_id: String,
-    /// A connection not to push to (the sending connection, which gets the ack).
-    pub exclude: Option<ConnId>,
     pub entry: InboxEntry,
 }
 
@@ -59,10 +59,34 @@ pub(crate) enum Admission {
     Refused(u32),
 }
 
+/// What the hub knows about one user. It exists only while the user has a session or a login
+/// in progress, so the registry is bounded by the users actually connected.
+#[derive(Default)]
+struct UserState {
+    sessions: Vec<Session>,
+    /// Logins between [`Hub::begin_login`] and the end of their admission.
+    logins: usize,
+    /// Highest inbox sequence published while this state existed.
+    head: u64,
+}
+
+impl UserState {
+    fn is_unused(&self) -> bool {
+        self.sessions.is_empty() && self.logins == 0
+    }
+}
+
 #[derive(Default)]
 struct Inner {
-    users: HashMap<String, Vec<Session>>,
-    heads: HashMap<String, u64>,
+    users: HashMap<String, UserState>,
+}
+
+impl Inner {
+    fn drop_if_unused(&mut self, user_id: &str) {
+        if self.users.get(user_id).is_some_and(UserState::is_unused) {
+            self.users.remove(user_id);
+        }
+    }
 }
 
 /// The online-session registry.
@@ -71,19 +95,53 @@ pub(crate) struct Hub {
     inner: Mutex<Inner>,
 }
 
+/// A login in progress (see [`Hub::begin_login`]); dropping it ends the login.
+pub(crate) struct LoginGuard<'a> {
+    hub: &'a Hub,
+    user_id: String,
+}
+
+impl Drop for LoginGuard<'_> {
+    fn drop(&mut self) {
+        let mut inner = self.hub.lock();
+        if let Some(state) = inner.users.get_mut(&self.user_id) {
+            state.logins = state.logins.saturating_sub(1);
+        }
+        inner.drop_if_unused(&self.user_id);
+    }
+}
+
 impl Hub {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave the maps inconsistent in a harmful way.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Starts a login of `user_id`: call it before reading the user's inbox head from the
+    /// database and keep the guard until [`Hub::admit`] returned. While it lives, every head
+    /// the writer publishes for the user is recorded, so the admission sees either the
+    /// database's head or a newer one (an entry committed after the read but delivered before
+    /// the session was visible would otherwise be neither pushed nor counted in `inbox_head`).
+    pub(crate) fn begin_login(&self, user_id: &str) -> LoginGuard<'_> {
+        self.lock()
+            .users
+            .entry(user_id.to_owned())
+            .or_default()
+            .logins += 1;
+        LoginGuard {
+            hub: self,
+            user_id: user_id.to_owned(),
+        }
+    }
+
     /// Applies the device rules and registers `session`.
     ///
-    /// `db_head` is the inbox head read from the database before this call; `make_ack` builds
-    /// the ConnectAck frame from the final head and is queued on the session's channel before
-    /// the session becomes visible to delivery.
+    /// `db_head` is the inbox head read from the database after `_login` began; `make_ack`
+    /// builds the ConnectAck frame from the final head and is queued on the session's channel
+    /// before the session becomes visible to delivery.
     pub(crate) fn admit(
         &self,
+        _login: &LoginGuard<'_>,
         session: Session,
         is_reconnect: bool,
         kick_reconnect_device: bool,
@@ -91,24 +149,22 @@ impl Hub {
         make_ack: impl FnOnce(u64) -> ServerFrame,
     ) -> Admission {
         let mut inner = self.lock();
-        let head = inner
-            .heads
-            .get(&session.user_id)
-            .copied()
-            .unwrap_or(0)
-            .max(db_head);
-        let existing = inner.users.entry(session.user_id.clone()).or_default();
+        let user_id = session.user_id.clone();
+        // The entry normally exists (the login guard holds it); after `close_all` it may not.
+        let state = inner.users.entry(user_id.clone()).or_default();
+        let head = state.head.max(db_head);
         let newcomer_mobile = is_mobile(session.platform);
         if newcomer_mobile && is_reconnect && kick_reconnect_device {
-            let other_mobile_online = existing
+            let other_mobile_online = state
+                .sessions
                 .iter()
                 .any(|s| is_mobile(s.platform) && s.device_id != session.device_id);
             if other_mobile_online {
                 return Admission::Refused(codes::CONN_OTHER_DEVICE_LOGIN);
             }
         }
-        let mut kept = Vec::with_capacity(existing.len() + 1);
-        for old in existing.drain(..) {
+        let mut kept = Vec::with_capacity(state.sessions.len() + 1);
+        for old in state.sessions.drain(..) {
             if old.device_id == session.device_id {
                 tracing::debug!(user = %old.user_id, conn = old.conn_id, "same device reconnected; replacing its session");
                 old.cancel.cancel();
@@ -119,28 +175,25 @@ impl Hub {
                 kept.push(old);
             }
         }
-        if session
-            .tx
-            .try_send(Outbound::Frame(make_ack(head)))
-            .is_err()
-        {
-            *existing = kept;
-            return Admission::Refused(codes::NETWORK_UNAVAILABLE);
+        let queued = session.tx.try_send(Outbound::Frame(make_ack(head))).is_ok();
+        if queued {
+            kept.push(session);
         }
-        kept.push(session);
-        *existing = kept;
+        state.sessions = kept;
+        if !queued {
+            inner.drop_if_unused(&user_id);
+            return Admission::Refused(crate::gateway::TRANSIENT_CONNECT_ERROR);
+        }
         Admission::Accepted { inbox_head: head }
     }
 
     /// Removes the session `conn_id` of `user_id` if it is still registered.
     pub(crate) fn remove(&self, user_id: &str, conn_id: ConnId) {
         let mut inner = self.lock();
-        if let Some(list) = inner.users.get_mut(user_id) {
-            list.retain(|s| s.conn_id != conn_id);
-            if list.is_empty() {
-                inner.users.remove(user_id);
-            }
+        if let Some(state) = inner.users.get_mut(user_id) {
+            state.sessions.retain(|s| s.conn_id != conn_id);
         }
+        inner.drop_if_unused(user_id);
     }
 
     /// True when at least one connection of `user_id` is online.
@@ -148,30 +201,40 @@ impl Hub {
         self.lock()
             .users
             .get(user_id)
-            .is_some_and(|l| !l.is_empty())
+            .is_some_and(|u| !u.sessions.is_empty())
     }
 
     /// Number of online connections.
     pub(crate) fn connection_count(&self) -> usize {
-        self.lock().users.values().map(Vec::len).sum()
+        self.lock().users.values().map(|u| u.sessions.len()).sum()
     }
 
-    /// Publishes committed inbox entries: updates the cached heads and pushes each entry to the
-    /// online devices of its owner. Slow sessions (full queue) are disconnected.
+    /// Number of users the registry holds state for (online or logging in).
+    pub(crate) fn user_count(&self) -> usize {
+        self.lock().users.len()
+    }
+
+    /// Publishes committed inbox entries: records the heads of users online or logging in and
+    /// pushes each entry to every online device of its owner (the sending connection included).
+    /// Slow sessions (full queue) are disconnected.
     pub(crate) fn deliver(&self, pushes: Vec<Push>) {
         if pushes.is_empty() {
             return;
         }
         let mut inner = self.lock();
         let mut slow: Vec<(String, ConnId)> = Vec::new();
-        for push in pushes {
-            let head = inner.heads.entry(push.user_id.clone()).or_insert(0);
-            *head = (*head).max(push.entry.seq);
-            let Some(sessions) = inner.users.get(&push.user_id) else {
+        for mut push in pushes {
+            // Users without state are offline: their head is in the database, read at login.
+            let Some(state) = inner.users.get_mut(&push.user_id) else {
                 continue;
             };
-            for s in sessions {
-                if Some(s.conn_id) == push.exclude || s.cancel.is_cancelled() {
+            state.head = state.head.max(push.entry.seq);
+            if state.sessions.is_empty() {
+                continue;
+            }
+            crate::store::fit_entry(&push.user_id, &mut push.entry);
+            for s in &state.sessions {
+                if s.cancel.is_cancelled() {
                     continue;
                 }
                 let frame = ServerFrame {
@@ -190,20 +253,18 @@ impl Hub {
             }
         }
         for (user, conn) in slow {
-            if let Some(list) = inner.users.get_mut(&user) {
-                list.retain(|s| s.conn_id != conn);
-                if list.is_empty() {
-                    inner.users.remove(&user);
-                }
+            if let Some(state) = inner.users.get_mut(&user) {
+                state.sessions.retain(|s| s.conn_id != conn);
             }
+            inner.drop_if_unused(&user);
         }
     }
 
     /// Asks every session to close (graceful shutdown).
     pub(crate) fn close_all(&self) {
         let mut inner = self.lock();
-        for (_, list) in inner.users.drain() {
-            for s in list {
+        for (_, state) in inner.users.drain() {
+            for s in state.sessions {
                 if s.tx.try_send(Outbound::Close).is_err() {
                     s.cancel.cancel();
                 }

@@ -123,6 +123,17 @@ impl Shared {
     }
 }
 
+/// Sizes of the server's per-user in-memory tables; each is bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MemoryStats {
+    /// Users the session registry holds state for: online, or in the middle of a login.
+    pub hub_users: usize,
+    /// Inbox heads cached by the database writer (cleared beyond 65,536 users).
+    pub cached_heads: usize,
+    /// Conversations whose last sent time the writer remembers (trimmed beyond 100,000).
+    pub conversation_clocks: usize,
+}
+
 /// A started server. Drop it only through [`RunningServer::shutdown`] or
 /// [`RunningServer::abort`].
 pub struct RunningServer {
@@ -150,6 +161,16 @@ impl RunningServer {
     /// Number of authenticated client connections online now.
     pub fn connection_count(&self) -> usize {
         self.shared.hub.connection_count()
+    }
+
+    /// Sizes of the server's per-user in-memory tables (monitoring, tests).
+    pub fn memory_stats(&self) -> MemoryStats {
+        let (cached_heads, conversation_clocks) = self.shared.db.cache_sizes();
+        MemoryStats {
+            hub_users: self.shared.hub.user_count(),
+            cached_heads,
+            conversation_clocks,
+        }
     }
 
     /// Graceful stop: stop accepting, close every connection (queued frames are flushed first),

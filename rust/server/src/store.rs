@@ -13,14 +13,14 @@
 //! * `inbox_heads(user_id, head)`: highest sequence ever assigned (survives pruning)
 //! * `dedupe(sender_id, client_msg_id, uid, sent_time, created_at)`: original acks for resends
 
-use crate::hub::{ConnId, Hub, Push};
+use crate::hub::{Hub, Push};
 use crate::util::now_ms;
 use anyhow::{anyhow, Context as _};
 use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -32,7 +32,41 @@ const WRITE_QUEUE: usize = 8192;
 /// Read connections kept open for reuse, and the most reads running at once.
 const MAX_IDLE_READERS: usize = 8;
 /// Byte budget of one sync package's entries (the frame cap minus room for the envelope).
+/// An entry counts its encoded length plus [`ENTRY_OVERHEAD`].
 const SYNC_BYTES: usize = rcim_proto::MAX_FRAME_LEN - 1024;
+/// Bytes an inbox entry adds to a frame beyond its own encoding (field tag and length, at
+/// most 1 + 3 bytes for anything below the frame cap, rounded up).
+const ENTRY_OVERHEAD: usize = 8;
+/// Inbox heads the writer caches before it forgets them all (they reload from the database).
+const MAX_CACHED_HEADS: usize = 65_536;
+/// Conversations whose last sent time the writer keeps before dropping the ones that no
+/// longer matter (see [`Writer::trim_caches`]).
+const MAX_CONVERSATION_CLOCKS: usize = 100_000;
+
+/// Longest push content / push data (bytes, as RongCloud).
+pub(crate) const MAX_PUSH_LEN: usize = 4096;
+/// Longest channel id, in characters (RongCloud ultra-group channel ids: 20).
+pub(crate) const MAX_CHANNEL_ID_CHARS: usize = 20;
+/// Longest client message id (bytes).
+pub(crate) const MAX_CLIENT_MSG_ID_LEN: usize = 64;
+/// Longest user or target id (bytes, as RongCloud).
+pub(crate) const MAX_ID_LEN: usize = 64;
+/// Longest object name, in characters.
+pub(crate) const MAX_OBJECT_NAME_CHARS: usize = 32;
+
+/// Upper bound of the encoded size of any message that passes [`NewMessage::check_limits`]:
+/// the capped fields (4 bytes per character where characters are counted), a 19-character
+/// UID, and generous room for field tags, lengths and the numeric fields.
+const MAX_MESSAGE_LEN: usize = rcim_proto::MAX_CONTENT_LEN
+    + 2 * MAX_PUSH_LEN
+    + 4 * MAX_CHANNEL_ID_CHARS
+    + MAX_CLIENT_MSG_ID_LEN
+    + 2 * MAX_ID_LEN
+    + 4 * MAX_OBJECT_NAME_CHARS
+    + 19
+    + 256;
+// Any accepted message fits in a push and in a sync package, whatever the field sizes.
+const _: () = assert!(MAX_MESSAGE_LEN + 64 + ENTRY_OVERHEAD <= SYNC_BYTES);
 /// Database file name under the data directory.
 const DB_FILE: &str = "rcim.sqlite3";
 
@@ -52,13 +86,73 @@ pub(crate) struct NewMessage {
     pub counted: bool,
     pub push_content: String,
     pub push_data: String,
-    /// Append to the sender's own inbox too (always for client sends, so the sender's other
-    /// devices converge; `isIncludeSender` for the Server API).
+    /// Append to the sender's own inbox too (always for client sends, so the sender's devices
+    /// converge; `isIncludeSender` for the Server API). The entry is pushed to every online
+    /// device of the sender, the sending connection included: the client dedupes it by
+    /// client message id / UID and just advances its inbox cursor.
     pub include_sender: bool,
-    /// The connection the message came from: it gets the ack, not a push.
-    pub exclude_conn: Option<ConnId>,
 }
 
+/// A field of a [`NewMessage`] beyond its cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LimitError {
+    /// Field name as the Server API spells it.
+    pub field: &'static str,
+    /// The cap (bytes, or characters for `channelId` / `objectName`).
+    pub max: usize,
+    /// True for the size-type fields (content, push content, push data): the gateway answers
+    /// 30016 for those and 33003 for the others.
+    pub size: bool,
+}
+
+impl NewMessage {
+    /// Checks every caller-supplied field against its cap, so that the stored message always
+    /// fits in one frame when it is pushed or synced. Emptiness and character-set rules stay
+    /// with the callers (they differ between the gateway and the Server API).
+    pub(crate) fn check_limits(&self) -> Result<(), LimitError> {
+        let err = |field, max, size| Err(LimitError { field, max, size });
+        if self.content.len() > rcim_proto::MAX_CONTENT_LEN {
+            return err("content", rcim_proto::MAX_CONTENT_LEN, true);
+        }
+        if self.push_content.len() > MAX_PUSH_LEN {
+            return err("pushContent", MAX_PUSH_LEN, true);
+        }
+        if self.push_data.len() > MAX_PUSH_LEN {
+            return err("pushData", MAX_PUSH_LEN, true);
+        }
+        if self.channel_id.chars().count() > MAX_CHANNEL_ID_CHARS {
+            return err("channelId", MAX_CHANNEL_ID_CHARS, false);
+        }
+        if self.client_msg_id.len() > MAX_CLIENT_MSG_ID_LEN {
+            return err("clientMsgId", MAX_CLIENT_MSG_ID_LEN, false);
+        }
+        if self.to_id.len() > MAX_ID_LEN {
+            return err("toUserId", MAX_ID_LEN, false);
+        }
+        if self.sender_id.len() > MAX_ID_LEN {
+            return err("fromUserId", MAX_ID_LEN, false);
+        }
+        if self.object_name.chars().count() > MAX_OBJECT_NAME_CHARS {
+            return err("objectName", MAX_OBJECT_NAME_CHARS, false);
+        }
+        Ok(())
+    }
+}
+
+/// Makes `entry` safe to send: if it cannot fit in a frame (a row stored before the caps of
+/// [`NewMessage::check_limits`] existed, or written by hand), its message is dropped and only
+/// the sequence number is sent, so the client's cursor moves past it instead of the connection
+/// failing on every push and sync. Returns the entry's size as counted against a frame.
+pub(crate) fn fit_entry(user_id: &str, entry: &mut InboxEntry) -> usize {
+    let size = prost::Message::encoded_len(entry) + ENTRY_OVERHEAD;
+    if size <= SYNC_BYTES {
+        return size;
+    }
+    tracing::warn!(user = %user_id, seq = entry.seq, size,
+        "inbox entry too large for a frame; sending it without its message");
+    entry.body = None;
+    prost::Message::encoded_len(entry) + ENTRY_OVERHEAD
+}
 /// The server's answer to a send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SendOutcome {
@@ -110,6 +204,7 @@ pub(crate) struct Db {
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     stop: CancellationToken,
     aborted: Arc<AtomicBool>,
+    stats: Arc<WriterStats>,
 }
 
 impl Db {
@@ -124,11 +219,15 @@ impl Db {
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
         let stop = CancellationToken::new();
         let aborted = Arc::new(AtomicBool::new(false));
+        let stats = Arc::new(WriterStats::default());
         let writer = Writer {
             conn,
             hub,
             heads: HashMap::new(),
             last_sent: HashMap::new(),
+            max_heads: MAX_CACHED_HEADS,
+            max_clocks: MAX_CONVERSATION_CLOCKS,
+            stats: stats.clone(),
         };
         let thread = {
             let stop = stop.clone();
@@ -146,7 +245,16 @@ impl Db {
             thread: Mutex::new(Some(thread)),
             stop,
             aborted,
+            stats,
         })
+    }
+
+    /// Sizes of the writer's caches after its last batch: (inbox heads, conversation clocks).
+    pub(crate) fn cache_sizes(&self) -> (usize, usize) {
+        (
+            self.stats.heads.load(Ordering::Relaxed),
+            self.stats.conversation_clocks.load(Ordering::Relaxed),
+        )
     }
 
     /// Queues a mutation (waits while the queue is full).
@@ -383,14 +491,18 @@ fn read_sync(c: &Connection, user_id: &str, after: u64, limit: u32) -> anyhow::R
         })
     })?;
     // A package must also fit in one frame: stop early (has_more) when the next entry would
-    // overflow it. One entry always fits (content is capped well below the frame cap).
+    // overflow it. One entry always fits: `fit_entry` strips one that would not.
     let mut entries = Vec::new();
     let mut bytes = 0usize;
     let mut has_more = false;
     for row in rows {
-        let entry = row?;
-        let size = prost::Message::encoded_len(&entry) + 8;
-        if entries.len() == limit as usize || (!entries.is_empty() && bytes + size > SYNC_BYTES) {
+        if entries.len() == limit as usize {
+            has_more = true;
+            break;
+        }
+        let mut entry = row?;
+        let size = fit_entry(user_id, &mut entry);
+        if !entries.is_empty() && bytes + size > SYNC_BYTES {
             has_more = true;
             break;
         }
@@ -440,10 +552,22 @@ impl Reply {
 struct Writer {
     conn: Connection,
     hub: Arc<Hub>,
-    /// Inbox heads of users touched since start (authoritative once loaded).
+    /// Inbox heads of recently touched users (authoritative while present; a miss reads the
+    /// database). Cleared when it holds more than `max_heads` users.
     heads: HashMap<String, u64>,
     /// Last sent time per conversation, so times are strictly increasing per conversation.
     last_sent: HashMap<String, i64>,
+    max_heads: usize,
+    max_clocks: usize,
+    /// Sizes of the two maps after the last batch, for [`Db::memory_stats`].
+    stats: Arc<WriterStats>,
+}
+
+/// Sizes of the writer's caches, published after each batch.
+#[derive(Default)]
+pub(crate) struct WriterStats {
+    pub heads: AtomicUsize,
+    pub conversation_clocks: AtomicUsize,
 }
 
 impl Writer {
@@ -571,14 +695,36 @@ impl Writer {
             }
             return;
         }
-        if self.last_sent.len() > 100_000 {
-            let now = now_ms();
-            self.last_sent.retain(|_, t| *t >= now);
-        }
+        self.trim_caches(now_ms());
         self.hub.deliver(pushes);
         for r in replies {
             r.deliver();
         }
+    }
+}
+
+impl Writer {
+    /// Keeps the caches bounded; called after a commit, so the database has every head.
+    ///
+    /// * `heads` is a read-through cache: dropping it all costs one indexed read per user on
+    ///   their next message.
+    /// * `last_sent`: a new message gets `max(now, last + 1)`, so an entry only matters while
+    ///   `last >= now`; once the clock has passed it, any new time is already greater. Entries
+    ///   with `last < now` are dropped, which keeps sent times strictly increasing per
+    ///   conversation (as long as the wall clock does not step back, which nothing here can
+    ///   guard against across restarts anyway).
+    fn trim_caches(&mut self, now: i64) {
+        if self.heads.len() > self.max_heads {
+            tracing::debug!(users = self.heads.len(), "clearing the inbox head cache");
+            self.heads.clear();
+        }
+        if self.last_sent.len() > self.max_clocks {
+            self.last_sent.retain(|_, t| *t >= now);
+        }
+        self.stats.heads.store(self.heads.len(), Ordering::Relaxed);
+        self.stats
+            .conversation_clocks
+            .store(self.last_sent.len(), Ordering::Relaxed);
     }
 }
 
@@ -625,6 +771,11 @@ fn apply_send(
     last_sent: &mut HashMap<String, i64>,
     msg: NewMessage,
 ) -> anyhow::Result<(SendOutcome, Vec<Push>)> {
+    // Callers check first and answer with their own codes; this keeps any other path from
+    // storing a message that cannot be delivered.
+    if let Err(e) = msg.check_limits() {
+        return Err(anyhow!("{} is longer than {}", e.field, e.max));
+    }
     if !msg.client_msg_id.is_empty() {
         let original = tx
             .prepare_cached(
@@ -720,15 +871,8 @@ fn apply_send(
              ON CONFLICT(user_id) DO UPDATE SET head = excluded.head",
         )?
         .execute(params![owner, seq as i64])?;
-        // The sender's sending connection gets the ack instead of a push.
-        let exclude = if owner == msg.sender_id {
-            msg.exclude_conn
-        } else {
-            None
-        };
         pushes.push(Push {
             user_id: owner,
-            exclude,
             entry: InboxEntry {
                 seq,
                 body: Some(inbox_entry::Body::Message(proto.clone())),
@@ -779,4 +923,81 @@ fn apply_prune(tx: &Connection, before_ms: i64) -> anyhow::Result<()> {
         tracing::info!(inbox, messages, dedupe, "pruned expired offline messages");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writer(dir: &Path, max_heads: usize, max_clocks: usize) -> Writer {
+        let mut conn = open_conn(&dir.join(DB_FILE)).unwrap();
+        migrate(&mut conn).unwrap();
+        Writer {
+            conn,
+            hub: Arc::new(Hub::default()),
+            heads: HashMap::new(),
+            last_sent: HashMap::new(),
+            max_heads,
+            max_clocks,
+            stats: Arc::default(),
+        }
+    }
+
+    fn send(w: &mut Writer, from: &str, to: &str) -> SendOutcome {
+        let (reply, mut rx) = oneshot::channel();
+        let msg = NewMessage {
+            sender_id: from.into(),
+            conversation_type: rcim_proto::conversation_type::PRIVATE,
+            to_id: to.into(),
+            object_name: "RC:TxtMsg".into(),
+            content: "{}".into(),
+            ..Default::default()
+        };
+        w.apply(vec![WriteCmd::Send { msg, reply }]);
+        rx.try_recv().unwrap().unwrap()
+    }
+
+    fn inbox_seqs(w: &Writer, user: &str) -> Vec<i64> {
+        let mut stmt = w
+            .conn
+            .prepare("SELECT seq FROM inbox WHERE user_id = ?1 ORDER BY seq")
+            .unwrap();
+        stmt.query_map([user], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn head_cache_is_bounded_and_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = writer(dir.path(), 4, 1000);
+        for round in 0..2 {
+            for i in 0..10 {
+                send(&mut w, "s", &format!("u{i}"));
+                assert!(w.heads.len() <= 4, "round {round}: {} heads", w.heads.len());
+                assert_eq!(w.stats.heads.load(Ordering::Relaxed), w.heads.len());
+            }
+        }
+        for i in 0..10 {
+            assert_eq!(inbox_seqs(&w, &format!("u{i}")), vec![1, 2]);
+            assert_eq!(read_head(&w.conn, &format!("u{i}")).unwrap(), 2);
+        }
+    }
+
+    #[test]
+    fn sent_times_stay_strictly_increasing_when_clocks_are_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = writer(dir.path(), 1000, 2);
+        let mut last: HashMap<String, i64> = HashMap::new();
+        for n in 0..600 {
+            let to = format!("peer{}", n % 3);
+            let t = send(&mut w, "me", &to).sent_time;
+            if let Some(prev) = last.insert(to.clone(), t) {
+                assert!(t > prev, "message {n} to {to}: {t} after {prev}");
+            }
+            // Only entries that can still collide (time >= now) survive a trim.
+            assert!(w.last_sent.len() <= 3);
+        }
+    }
 }

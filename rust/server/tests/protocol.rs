@@ -308,8 +308,8 @@ async fn sender_other_devices_converge() {
     assert_eq!(message(&e).sent_time, ack.sent_time);
     let e = bob.next_push().await;
     assert_eq!((e.seq, message(&e).uid.as_str()), (1, ack.uid.as_str()));
-    // The sending connection gets the ack only.
-    assert!(phone.try_recv(Duration::from_millis(300)).await.is_none());
+    // (The sending connection gets the same push too, see
+    // `sending_connection_gets_its_own_inbox_entry`; `send_text` skipped it if it came first.)
     // Alice's inbox holds her own message for her other devices.
     let pkg = phone.sync(0, 0).await;
     assert_eq!(pkg.inbox_head, 1);
@@ -445,5 +445,228 @@ async fn slow_client_is_disconnected_and_loses_nothing() {
         }
     }
     assert_eq!(after, 2000);
+    server.shutdown().await;
+}
+
+/// Review finding 1: a SendMessage just under the frame cap used to be accepted although the
+/// stored message, re-encoded as a push or in a sync package, no longer fit in a frame: the
+/// recipient's connection died on every push and every sync. Every field is capped now.
+#[tokio::test]
+async fn send_fields_are_capped_so_stored_messages_fit_in_a_frame() {
+    use prost::Message as _;
+    use rcim_proto::v1::{ClientFrame, SendMessage};
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let addr = server.gateway_addr();
+    let mut alice = RawClient::connect(addr, "alice", "a1").await;
+    let mut bob = RawClient::connect(addr, "bob", "b1").await;
+
+    // Content at its cap, push data filling the frame up to the last few bytes.
+    let frame_len = |m: &SendMessage| {
+        ClientFrame {
+            seq: 1_000,
+            body: Some(client_frame::Body::Send(m.clone())),
+        }
+        .encoded_len()
+    };
+    let mut huge = RawClient::text("huge", "bob", "");
+    huge.content = "x".repeat(rcim_proto::MAX_CONTENT_LEN);
+    huge.push_data = "p".repeat(rcim_proto::MAX_FRAME_LEN - frame_len(&huge));
+    while frame_len(&huge) > rcim_proto::MAX_FRAME_LEN - 4 {
+        huge.push_data.pop();
+    }
+    let seq = alice.send(client_frame::Body::Send(huge)).await;
+    assert_eq!(alice.wait_ack(seq).await.code, codes::MSG_SIZE_OUT_OF_LIMIT);
+
+    let over = |f: fn(&mut SendMessage)| {
+        let mut m = RawClient::text("over", "bob", "x");
+        f(&mut m);
+        m
+    };
+    let refused = [
+        (
+            over(|m| m.push_content = "c".repeat(4097)),
+            codes::MSG_SIZE_OUT_OF_LIMIT,
+        ),
+        (
+            over(|m| m.push_data = "d".repeat(4097)),
+            codes::MSG_SIZE_OUT_OF_LIMIT,
+        ),
+        (
+            over(|m| m.channel_id = "c".repeat(21)),
+            codes::PARAMETER_INVALID,
+        ),
+        (
+            over(|m| m.client_msg_id = "i".repeat(65)),
+            codes::PARAMETER_INVALID,
+        ),
+    ];
+    for (m, code) in refused {
+        let seq = alice.send(client_frame::Body::Send(m)).await;
+        assert_eq!(alice.wait_ack(seq).await.code, code);
+    }
+    // Exactly at the caps is fine (a channel id counts characters, not bytes).
+    let mut at_cap = RawClient::text(&"i".repeat(64), "bob", "at the caps");
+    at_cap.push_content = "c".repeat(4096);
+    at_cap.push_data = "d".repeat(4096);
+    at_cap.channel_id = "é".repeat(20);
+    let seq = alice.send(client_frame::Body::Send(at_cap)).await;
+    let ack = alice.wait_ack(seq).await;
+    assert_eq!(ack.code, 0);
+
+    // bob was never disconnected and only got the accepted message.
+    let e = bob.next_push().await;
+    assert_eq!((e.seq, message(&e).uid.as_str()), (1, ack.uid.as_str()));
+    assert_eq!(message(&e).channel_id, "é".repeat(20));
+    let pkg = bob.sync(0, 0).await;
+    assert_eq!((pkg.entries.len(), pkg.inbox_head), (1, 1));
+    server.shutdown().await;
+}
+
+/// Review finding 1 (defence): a stored entry too large for any frame (written before the caps
+/// existed, or by hand) is sent without its message, so the user's cursor moves past it instead
+/// of the connection dying on every sync.
+#[tokio::test]
+async fn sync_sends_oversized_entries_without_their_message() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let (gw, http) = (server.gateway_addr(), server.http_addr());
+    server.shutdown().await;
+    {
+        let db = rusqlite::Connection::open(dir.path().join("rcim.sqlite3")).unwrap();
+        let now = now_ms();
+        let huge = "z".repeat(rcim_proto::MAX_FRAME_LEN);
+        for (seq, content) in [(1, "{}"), (2, huge.as_str()), (3, "{}")] {
+            db.execute(
+                "INSERT INTO messages (uid, conversation_type, to_id, channel_id, sender_id, \
+                 object_name, content, sent_time, client_msg_id, persisted, counted, \
+                 push_content, push_data) \
+                 VALUES (?1, 1, 'bob', '', 'alice', 'RC:TxtMsg', ?2, ?3, '', 1, 1, '', '')",
+                rusqlite::params![format!("UID-{seq}"), content, now + seq],
+            )
+            .unwrap();
+            let id = db.last_insert_rowid();
+            db.execute(
+                "INSERT INTO inbox (user_id, seq, msg_id, created_at) VALUES ('bob', ?1, ?2, ?3)",
+                rusqlite::params![seq, id, now],
+            )
+            .unwrap();
+        }
+        db.execute(
+            "INSERT INTO inbox_heads (user_id, head) VALUES ('bob', 3)",
+            [],
+        )
+        .unwrap();
+    }
+    let mut cfg = config(dir.path());
+    cfg.listen = gw;
+    cfg.http = http;
+    let server = rcim_server::start(cfg).await.unwrap();
+    let (mut bob, ack) = RawClient::login(gw, Login::new("bob", "b")).await;
+    assert_eq!((ack.code, ack.inbox_head), (0, 3));
+    let pkg = bob.sync(0, 0).await;
+    let seqs: Vec<u64> = pkg.entries.iter().map(|e| e.seq).collect();
+    assert_eq!(
+        seqs,
+        vec![1, 2, 3],
+        "dense sequence, the cursor can move past seq 2"
+    );
+    assert!(!pkg.has_more);
+    assert_eq!(message(&pkg.entries[0]).uid, "UID-1");
+    assert!(pkg.entries[1].body.is_none(), "oversized message left out");
+    assert_eq!(message(&pkg.entries[2]).uid, "UID-3");
+    // A sync starting at the bad entry works too.
+    let pkg = bob.sync(1, 1).await;
+    assert_eq!(pkg.entries.len(), 1);
+    assert!(pkg.entries[0].body.is_none());
+    assert!(pkg.has_more);
+    server.shutdown().await;
+}
+
+/// Review finding 2: the sending connection also gets the push of the sender's own inbox entry
+/// (before or after its SendAck), so its inbox cursor has no gap.
+#[tokio::test]
+async fn sending_connection_gets_its_own_inbox_entry() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let addr = server.gateway_addr();
+    let mut phone = RawClient::connect(addr, "alice", "phone").await;
+    let mut bob = RawClient::connect(addr, "bob", "b").await;
+    for (i, expected_seq) in [(0, 1u64), (1, 2)] {
+        let seq = phone
+            .send(client_frame::Body::Send(RawClient::text(
+                &format!("own-{i}"),
+                "bob",
+                "hello",
+            )))
+            .await;
+        let mut ack = None;
+        let mut push = None;
+        while ack.is_none() || push.is_none() {
+            let f = phone.recv().await.expect("connection open");
+            match f.body {
+                Some(server_frame::Body::SendAck(a)) if f.seq == seq => ack = Some(a),
+                Some(server_frame::Body::Push(p)) => {
+                    assert!(push.is_none(), "one push per message");
+                    push = p.entry;
+                }
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+        let (ack, push) = (ack.unwrap(), push.unwrap());
+        assert_eq!(ack.code, 0);
+        assert_eq!(push.seq, expected_seq, "next seq of alice's inbox");
+        let m = message(&push);
+        assert_eq!(
+            (m.uid.as_str(), m.sent_time),
+            (ack.uid.as_str(), ack.sent_time)
+        );
+        assert_eq!(m.client_msg_id, format!("own-{i}"));
+        assert_eq!(bob.next_push().await.seq, expected_seq);
+    }
+    // A resend is not delivered again (only the original ack comes back).
+    let again = phone.send_text("own-0", "bob", "hello").await;
+    assert_eq!(again.code, 0);
+    assert!(phone.try_recv(Duration::from_millis(300)).await.is_none());
+    server.shutdown().await;
+}
+
+/// Review finding 4: trouble on the server's side during login (here: the database cannot be
+/// read) is answered with a code the client retries, never with a fatal one.
+#[tokio::test]
+async fn transient_login_failures_use_a_retryable_code() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let addr = server.gateway_addr();
+    let db = dir.path().join("rcim.sqlite3");
+    let moved = dir.path().join("rcim.sqlite3.moved");
+    // The writer keeps its open file; new read connections cannot open a directory.
+    std::fs::rename(&db, &moved).unwrap();
+    std::fs::create_dir(&db).unwrap();
+    let (mut c, ack) = RawClient::login(addr, Login::new("alice", "a")).await;
+    let fatal = [
+        codes::PROTOCOL_VERSION_ERROR,
+        codes::CONN_ID_REJECT,
+        codes::CONN_TOKEN_INCORRECT,
+        codes::CONN_USER_BLOCKED,
+        codes::CONN_OTHER_DEVICE_LOGIN,
+    ];
+    assert_ne!(ack.code, 0);
+    assert!(
+        !fatal.contains(&ack.code),
+        "transient failure got fatal code {}",
+        ack.code
+    );
+    assert_eq!(ack.code, codes::NETWORK_UNAVAILABLE);
+    c.expect_closed().await;
+    // Once the database is back the same login succeeds.
+    std::fs::remove_dir(&db).unwrap();
+    std::fs::rename(&moved, &db).unwrap();
+    let (_c, ack) = RawClient::login(addr, Login::new("alice", "a")).await;
+    assert_eq!(ack.code, 0);
     server.shutdown().await;
 }

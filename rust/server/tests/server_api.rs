@@ -251,3 +251,62 @@ async fn publish_reaches_online_and_offline_users() {
     );
     server.shutdown().await;
 }
+
+/// Review finding 1: the Server API applies the same caps as the gateway, so no published
+/// message can be too large for a frame.
+#[tokio::test]
+async fn publish_caps_push_fields() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server);
+    let long = "p".repeat(4097);
+    for field in ["pushContent", "pushData"] {
+        let (status, body) = api
+            .call_with(
+                "/message/private/publish.json",
+                &[
+                    ("fromUserId", "a"),
+                    ("toUserId", "b"),
+                    ("objectName", "RC:TxtMsg"),
+                    ("content", "{}"),
+                    (field, long.as_str()),
+                ],
+                APP_KEY,
+                APP_SECRET,
+                "",
+            )
+            .await;
+        assert_eq!((status, body["code"].as_u64()), (400, Some(1005)), "{body}");
+    }
+    let big = "x".repeat(rcim_proto::MAX_CONTENT_LEN + 1);
+    let (status, body) = api
+        .call_with(
+            "/message/private/publish.json",
+            &[
+                ("fromUserId", "a"),
+                ("toUserId", "b"),
+                ("objectName", "RC:TxtMsg"),
+                ("content", big.as_str()),
+            ],
+            APP_KEY,
+            APP_SECRET,
+            "",
+        )
+        .await;
+    assert_eq!((status, body["code"].as_u64()), (400, Some(1005)), "{body}");
+    let at_cap = "p".repeat(4096);
+    api.call(
+        "/message/private/publish.json",
+        &[
+            ("fromUserId", "a"),
+            ("toUserId", "b"),
+            ("objectName", "RC:TxtMsg"),
+            ("content", "{}"),
+            ("pushContent", at_cap.as_str()),
+            ("pushData", at_cap.as_str()),
+        ],
+    )
+    .await;
+    server.shutdown().await;
+}

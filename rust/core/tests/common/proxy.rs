@@ -3,8 +3,8 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -16,8 +16,10 @@ pub struct Proxy {
     /// After the next chunk a client sends, forward it, then drop the connection without
     /// passing on the server's answer.
     pub drop_after_next_client_data: Arc<AtomicBool>,
-    /// Refuse new connections.
+    /// Refuse new connections (accept, then close at once).
     pub refuse: Arc<AtomicBool>,
+    /// When each connection was accepted.
+    pub accepts: Arc<Mutex<Vec<Instant>>>,
     kill: watch::Sender<u64>,
 }
 
@@ -29,11 +31,14 @@ impl Proxy {
         let drop_flag = Arc::new(AtomicBool::new(false));
         let refuse = Arc::new(AtomicBool::new(false));
         let (kill, kill_rx) = watch::channel(0u64);
+        let accepts = Arc::new(Mutex::new(Vec::new()));
         {
             let drop_flag = drop_flag.clone();
             let refuse = refuse.clone();
+            let accepts = accepts.clone();
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
+                    accepts.lock().unwrap().push(Instant::now());
                     if refuse.load(Ordering::SeqCst) {
                         drop(client);
                         continue;
@@ -50,6 +55,7 @@ impl Proxy {
             navi_url,
             drop_after_next_client_data: drop_flag,
             refuse,
+            accepts,
             kill,
         }
     }

@@ -1,8 +1,8 @@
 //! `/message/*` endpoints.
 
-use super::{check_len, check_user_id};
+use super::check_user_id;
 use crate::http::{ApiError, ApiResult, Form};
-use crate::store::NewMessage;
+use crate::store::{NewMessage, MAX_OBJECT_NAME_CHARS};
 use crate::Shared;
 use rcim_proto::conversation_type;
 use serde_json::{json, Map};
@@ -10,10 +10,6 @@ use std::sync::Arc;
 
 /// Most recipients of one private publish.
 const MAX_PRIVATE_RECIPIENTS: usize = 1000;
-/// Longest object name.
-const MAX_OBJECT_NAME_LEN: usize = 32;
-/// Longest push content / push data (bytes).
-const MAX_PUSH_LEN: usize = 4096;
 
 /// `/message/private/publish.json`: `fromUserId` R, `toUserId` R (repeatable, ≤ 1000),
 /// `objectName` R (≤ 32), `content` R (≤ 128 KB), `pushContent`, `pushData`, `isPersisted`
@@ -39,37 +35,38 @@ pub(crate) async fn private_publish(shared: Arc<Shared>, form: Form) -> ApiResul
         check_user_id("toUserId", u)?;
     }
     let object_name = form.required("objectName")?;
-    if object_name.chars().count() > MAX_OBJECT_NAME_LEN {
-        return Err(ApiError::too_long("objectName", MAX_OBJECT_NAME_LEN));
+    if object_name.chars().count() > MAX_OBJECT_NAME_CHARS {
+        return Err(ApiError::too_long("objectName", MAX_OBJECT_NAME_CHARS));
     }
     let content = form.required("content")?;
-    if content.len() > rcim_proto::MAX_CONTENT_LEN {
-        return Err(ApiError::too_long("content", rcim_proto::MAX_CONTENT_LEN));
-    }
     let push_content = form.get("pushContent").unwrap_or("");
     let push_data = form.get("pushData").unwrap_or("");
-    check_len("pushContent", Some(push_content), MAX_PUSH_LEN)?;
-    check_len("pushData", Some(push_data), MAX_PUSH_LEN)?;
     let persisted = form.bool("isPersisted", true)?;
     let counted = form.bool("isCounted", true)?;
     let include_sender = form.bool("isIncludeSender", false)?;
+    let template = NewMessage {
+        sender_id: from.to_owned(),
+        conversation_type: conversation_type::PRIVATE,
+        object_name: object_name.to_owned(),
+        content: content.to_owned(),
+        persisted,
+        counted,
+        push_content: push_content.to_owned(),
+        push_data: push_data.to_owned(),
+        include_sender,
+        ..Default::default()
+    };
+    // The same caps as client sends (content 128 KB, push content / data 4 KB, ids 64 bytes):
+    // any stored message fits in one frame.
+    if let Err(e) = template.check_limits() {
+        return Err(ApiError::too_long(e.field, e.max));
+    }
 
     let mut pending = Vec::with_capacity(to.len());
     for recipient in &to {
         let msg = NewMessage {
-            sender_id: from.to_owned(),
-            client_msg_id: String::new(),
-            conversation_type: conversation_type::PRIVATE,
             to_id: recipient.clone(),
-            channel_id: String::new(),
-            object_name: object_name.to_owned(),
-            content: content.to_owned(),
-            persisted,
-            counted,
-            push_content: push_content.to_owned(),
-            push_data: push_data.to_owned(),
-            include_sender,
-            exclude_conn: None,
+            ..template.clone()
         };
         pending.push(
             shared

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints figures (see BENCHMARKS.md). Not part of `npm test`.
+#   bash scripts/bench.sh            full run
+#   bash scripts/bench.sh --quick    short run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rcim/target}"
+quick=()
+[ "${1:-}" = "--quick" ] && quick=(-- --quick)
+
+printf '\n==> messaging: latency, throughput, offline sync (release build)\n'
+cargo bench --locked -p rcim-core --bench messaging "${quick[@]}"
+
+# The Hermes host is built with the dev profile (the release profile would rebuild Hermes, ~17
+# minutes); our own crates are optimised for this run through --config.
+printf '\n==> bridge: JS -> Rust round trip and event rate in rcim-jshost (Hermes)\n'
+opt=()
+for crate in rcim-bridge rcim-core rcim-store rcim-proto rcim-jshost; do
+  opt+=(--config "profile.dev.package.$crate.opt-level=3")
+done
+cargo build --locked -p rcim-jshost "${opt[@]}"
+bin="$CARGO_TARGET_DIR/debug/rcim-jshost"
+if [ ${#quick[@]} -gt 0 ]; then
+  RCIM_BENCH_N=20000 "$bin" --timeout 300 bench/bridge-bench.ts
+else
+  "$bin" --timeout 600 bench/bridge-bench.ts
+fi
+# Leave the usual dev build in place for the tests.
+cargo build --locked -p rcim-jshost >/dev/null 2>&1 || true
