@@ -2,7 +2,7 @@
 //! `{"name": "<IRCIMIWListener member>", "eventId"?: string, "args": {<listener params>}}`.
 //! Parameter names and order follow `ref/api_reference.md` §3.
 
-use rcim_core::Event;
+use rcim_core::{ConversationKey, Event};
 use serde_json::{json, Value};
 
 /// Serialises one event.
@@ -62,9 +62,7 @@ fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
         ),
         Event::MessagesLoaded {
             code,
-            conversation_type,
-            target_id,
-            channel_id,
+            key,
             sent_time,
             order,
             messages,
@@ -72,11 +70,10 @@ fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
         } => (
             "onMessagesLoaded",
             event_id.as_ref(),
-            json!({
-                "code": code, "type": conversation_type, "targetId": target_id,
-                "channelId": channel_id, "sentTime": sent_time, "order": order,
-                "messages": messages,
-            }),
+            with_key(
+                key,
+                json!({ "code": code, "sentTime": sent_time, "order": order, "messages": messages }),
+            ),
         ),
         Event::ConversationsLoaded {
             code,
@@ -96,33 +93,23 @@ fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
         ),
         Event::ConversationLoaded {
             code,
-            conversation_type,
-            target_id,
-            channel_id,
+            key,
             conversation,
             event_id,
         } => (
             "onConversationLoaded",
             event_id.as_ref(),
-            json!({
-                "code": code, "type": conversation_type, "targetId": target_id,
-                "channelId": channel_id, "conversation": conversation,
-            }),
+            with_key(key, json!({ "code": code, "conversation": conversation })),
         ),
         Event::UnreadCountLoaded {
             code,
-            conversation_type,
-            target_id,
-            channel_id,
+            key,
             count,
             event_id,
         } => (
             "onUnreadCountLoaded",
             event_id.as_ref(),
-            json!({
-                "code": code, "type": conversation_type, "targetId": target_id,
-                "channelId": channel_id, "count": count,
-            }),
+            with_key(key, json!({ "code": code, "count": count })),
         ),
         Event::TotalUnreadCountLoaded {
             code,
@@ -136,32 +123,30 @@ fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
         ),
         Event::UnreadCountCleared {
             code,
-            conversation_type,
-            target_id,
-            channel_id,
+            key,
             timestamp,
             event_id,
         } => (
             "onUnreadCountCleared",
             event_id.as_ref(),
-            json!({
-                "code": code, "type": conversation_type, "targetId": target_id,
-                "channelId": channel_id, "timestamp": timestamp,
-            }),
+            with_key(key, json!({ "code": code, "timestamp": timestamp })),
         ),
         Event::ConversationRemoved {
             code,
-            conversation_type,
-            target_id,
-            channel_id,
+            key,
             event_id,
         } => (
             "onConversationRemoved",
             event_id.as_ref(),
-            json!({
-                "code": code, "type": conversation_type, "targetId": target_id,
-                "channelId": channel_id,
-            }),
+            with_key(key, json!({ "code": code })),
         ),
     }
+}
+
+/// Adds a conversation argument as the listeners name it: `type`, `targetId`, `channelId`.
+fn with_key(key: &ConversationKey, mut args: Value) -> Value {
+    args["type"] = json!(key.conversation_type);
+    args["targetId"] = json!(key.target_id);
+    args["channelId"] = json!(key.channel_id);
+    args
 }

@@ -7,7 +7,7 @@
 
 use crate::registry::{Gate, Outcome};
 use rcim_core::codes;
-use rcim_core::{codec, Engine, EventId, Message};
+use rcim_core::{codec, ConversationKey, Engine, EventId, Message};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -89,8 +89,12 @@ struct ConversationArgs {
 }
 
 impl ConversationArgs {
-    fn channel(&self) -> &str {
-        self.channel_id.as_deref().unwrap_or("")
+    fn key(&self) -> ConversationKey {
+        ConversationKey::new(
+            self.conversation_type,
+            &self.target_id,
+            self.channel_id.as_deref().unwrap_or(""),
+        )
     }
 }
 
@@ -224,9 +228,7 @@ fn get_messages(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError>
     }
     let c = &args.conversation;
     code(context.engine.load_messages(
-        c.conversation_type,
-        &c.target_id,
-        c.channel(),
+        c.key(),
         args.sent_time,
         args.order,
         args.count,
@@ -276,22 +278,12 @@ fn get_conversations(context: &Context<'_>, args: Value) -> Result<Outcome, ArgE
 
 fn get_conversation(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let c: ConversationArgs = parse(args)?;
-    code(context.engine.load_conversation(
-        c.conversation_type,
-        &c.target_id,
-        c.channel(),
-        c.event_id.clone(),
-    ))
+    code(context.engine.load_conversation(c.key(), c.event_id))
 }
 
 fn get_unread_count(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let c: ConversationArgs = parse(args)?;
-    code(context.engine.load_unread_count(
-        c.conversation_type,
-        &c.target_id,
-        c.channel(),
-        c.event_id.clone(),
-    ))
+    code(context.engine.load_unread_count(c.key(), c.event_id))
 }
 
 #[derive(Deserialize)]
@@ -322,22 +314,15 @@ struct ClearUnreadArgs {
 
 fn clear_unread_count(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let args: ClearUnreadArgs = parse(args)?;
-    let c = &args.conversation;
-    code(context.engine.clear_unread_count(
-        c.conversation_type,
-        &c.target_id,
-        c.channel(),
-        args.timestamp,
-        c.event_id.clone(),
-    ))
+    let c = args.conversation;
+    code(
+        context
+            .engine
+            .clear_unread_count(c.key(), args.timestamp, c.event_id),
+    )
 }
 
 fn remove_conversation(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let c: ConversationArgs = parse(args)?;
-    code(context.engine.remove_conversation(
-        c.conversation_type,
-        &c.target_id,
-        c.channel(),
-        c.event_id.clone(),
-    ))
+    code(context.engine.remove_conversation(c.key(), c.event_id))
 }

@@ -115,7 +115,9 @@ pub(crate) struct ConnectionTask {
     max_seen: u64,
     /// The seq of the outstanding SyncRequest, if any.
     syncing: Option<u64>,
-    initial_sync: bool,
+    /// The inbox head when the session was accepted: entries up to it were stored while this
+    /// device was offline (the `offline` flag of received messages).
+    offline_head: u64,
     next_seq: u64,
     heartbeat: Duration,
 }
@@ -153,7 +155,7 @@ impl ConnectionTask {
             cursor: 0,
             max_seen: 0,
             syncing: None,
-            initial_sync: false,
+            offline_head: 0,
             next_seq: 1,
             heartbeat: Duration::from_secs(30),
         }
@@ -376,6 +378,7 @@ impl ConnectionTask {
             }
             // The server's inbox was reset (reinstalled, user recreated): follow it, or every
             // new entry would look like one we already have.
+            self.offline_head = ack.inbox_head;
             if ack.inbox_head < self.cursor {
                 tracing::warn!(
                     cursor = self.cursor,
@@ -415,7 +418,6 @@ impl ConnectionTask {
             .await;
         }
         self.recent_sends.clear();
-        self.initial_sync = true;
         if self.request_sync(&mut transport).await.is_err() {
             return SessionEnd::Lost;
         }
@@ -498,13 +500,11 @@ impl ConnectionTask {
                 }
                 let more = package.has_more || self.max_seen > self.cursor;
                 if more {
-                    self.initial_sync &= package.has_more;
                     if self.request_sync(transport).await.is_err() {
                         return Some(SessionEnd::Lost);
                     }
                 } else {
                     self.syncing = None;
-                    self.initial_sync = false;
                 }
             }
             server_frame::Body::Push(push) => {
@@ -560,10 +560,12 @@ impl ConnectionTask {
             return true;
         };
         let now = now_ms();
+        let mut seq_of_uid = HashMap::with_capacity(entries.len());
         let rows: Vec<NewMessage> = entries
             .iter()
             .filter_map(|e| match &e.body {
                 Some(inbox_entry::Body::Message(m)) => {
+                    seq_of_uid.insert(m.uid.clone(), e.seq);
                     Some(codec::row_from_wire(m, &self.user_id, now))
                 }
                 None => None,
@@ -578,9 +580,10 @@ impl ConnectionTask {
             }
         };
         self.cursor = cursor;
-        let offline = self.initial_sync;
         let total = inserted.len();
         for (i, row) in inserted.iter().enumerate() {
+            let seq = row.uid.as_ref().and_then(|uid| seq_of_uid.get(uid));
+            let offline = seq.is_some_and(|seq| *seq <= self.offline_head);
             let mut message = codec::message_from_row(row);
             message.offline = Some(offline);
             self.emit(Event::MessageReceived {

@@ -269,38 +269,48 @@ impl Engine {
         0
     }
 
-    /// `loadMessages` / `getMessages` (local store; `count` 1..=20).
-    #[allow(clippy::too_many_arguments)]
+    /// Runs `query` for one conversation (after checking the key) and emits
+    /// `make(code, key, result)`.
+    fn conversation_query<T, Q, M>(&self, key: ConversationKey, query: Q, make: M) -> i32
+    where
+        T: Send + 'static,
+        Q: FnOnce(&mut Store, &ConversationKey) -> Result<T, StoreError> + Send + 'static,
+        M: FnOnce(i32, ConversationKey, Option<T>) -> Event + Send + 'static,
+    {
+        if !valid_conversation(key.conversation_type, &key.target_id) {
+            return codes::PARAM_ERROR;
+        }
+        let lookup = key.clone();
+        self.query(
+            move |s| query(s, &lookup),
+            move |code, v| make(code, key, v),
+        )
+    }
+
+    /// `loadMessages` / `getMessages` (local store; `count` 1..=20; `order` 0 = BEFORE,
+    /// 1 = AFTER `sent_time`).
     pub fn load_messages(
         &self,
-        conversation_type: u32,
-        target_id: &str,
-        channel_id: &str,
+        key: ConversationKey,
         sent_time: i64,
         order: u32,
         count: u32,
         event_id: EventId,
     ) -> i32 {
-        if !valid_conversation(conversation_type, target_id)
-            || !(1..=MAX_MESSAGE_PAGE).contains(&count)
-            || order > 1
-        {
+        if !(1..=MAX_MESSAGE_PAGE).contains(&count) || order > 1 {
             return codes::PARAM_ERROR;
         }
-        let key = conversation_key(conversation_type, target_id, channel_id);
         let time_order = if order == 0 {
             TimeOrder::Before
         } else {
             TimeOrder::After
         };
-        let (target, channel) = (target_id.to_string(), channel_id.to_string());
-        self.query(
-            move |s| s.messages(&key, sent_time, time_order, count),
-            move |code, rows| Event::MessagesLoaded {
+        self.conversation_query(
+            key,
+            move |s, key| s.messages(key, sent_time, time_order, count),
+            move |code, key, rows| Event::MessagesLoaded {
                 code,
-                conversation_type,
-                target_id: target,
-                channel_id: channel,
+                key,
                 sent_time,
                 order,
                 messages: rows
@@ -373,25 +383,13 @@ impl Engine {
     }
 
     /// `loadConversation` / `getConversation`.
-    pub fn load_conversation(
-        &self,
-        conversation_type: u32,
-        target_id: &str,
-        channel_id: &str,
-        event_id: EventId,
-    ) -> i32 {
-        if !valid_conversation(conversation_type, target_id) {
-            return codes::PARAM_ERROR;
-        }
-        let key = conversation_key(conversation_type, target_id, channel_id);
-        let (target, channel) = (target_id.to_string(), channel_id.to_string());
-        self.query(
-            move |s| s.conversation(&key),
-            move |code, row| Event::ConversationLoaded {
+    pub fn load_conversation(&self, key: ConversationKey, event_id: EventId) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.conversation(key),
+            move |code, key, row| Event::ConversationLoaded {
                 code,
-                conversation_type,
-                target_id: target,
-                channel_id: channel,
+                key,
                 conversation: row.flatten().as_ref().map(codec::conversation_from_row),
                 event_id,
             },
@@ -399,25 +397,13 @@ impl Engine {
     }
 
     /// `loadUnreadCount` / `getUnreadCount`.
-    pub fn load_unread_count(
-        &self,
-        conversation_type: u32,
-        target_id: &str,
-        channel_id: &str,
-        event_id: EventId,
-    ) -> i32 {
-        if !valid_conversation(conversation_type, target_id) {
-            return codes::PARAM_ERROR;
-        }
-        let key = conversation_key(conversation_type, target_id, channel_id);
-        let (target, channel) = (target_id.to_string(), channel_id.to_string());
-        self.query(
-            move |s| s.unread_count(&key),
-            move |code, count| Event::UnreadCountLoaded {
+    pub fn load_unread_count(&self, key: ConversationKey, event_id: EventId) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.unread_count(key),
+            move |code, key, count| Event::UnreadCountLoaded {
                 code,
-                conversation_type,
-                target_id: target,
-                channel_id: channel,
+                key,
                 count: count.unwrap_or(0),
                 event_id,
             },
@@ -442,24 +428,16 @@ impl Engine {
     /// `clearUnreadCount`: marks messages up to `timestamp` read (0 = all).
     pub fn clear_unread_count(
         &self,
-        conversation_type: u32,
-        target_id: &str,
-        channel_id: &str,
+        key: ConversationKey,
         timestamp: i64,
         event_id: EventId,
     ) -> i32 {
-        if !valid_conversation(conversation_type, target_id) {
-            return codes::PARAM_ERROR;
-        }
-        let key = conversation_key(conversation_type, target_id, channel_id);
-        let (target, channel) = (target_id.to_string(), channel_id.to_string());
-        self.query(
-            move |s| s.clear_unread(&key, timestamp),
-            move |code, _| Event::UnreadCountCleared {
+        self.conversation_query(
+            key,
+            move |s, key| s.clear_unread(key, timestamp),
+            move |code, key, _| Event::UnreadCountCleared {
                 code,
-                conversation_type,
-                target_id: target,
-                channel_id: channel,
+                key,
                 timestamp,
                 event_id,
             },
@@ -467,25 +445,13 @@ impl Engine {
     }
 
     /// `removeConversation`: removes it from the list (messages stay).
-    pub fn remove_conversation(
-        &self,
-        conversation_type: u32,
-        target_id: &str,
-        channel_id: &str,
-        event_id: EventId,
-    ) -> i32 {
-        if !valid_conversation(conversation_type, target_id) {
-            return codes::PARAM_ERROR;
-        }
-        let key = conversation_key(conversation_type, target_id, channel_id);
-        let (target, channel) = (target_id.to_string(), channel_id.to_string());
-        self.query(
-            move |s| s.remove_conversation(&key),
-            move |code, _| Event::ConversationRemoved {
+    pub fn remove_conversation(&self, key: ConversationKey, event_id: EventId) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.remove_conversation(key),
+            move |code, key, _| Event::ConversationRemoved {
                 code,
-                conversation_type,
-                target_id: target,
-                channel_id: channel,
+                key,
                 event_id,
             },
         )
@@ -500,14 +466,6 @@ impl Drop for Engine {
 
 fn valid_conversation(conversation_type: u32, target_id: &str) -> bool {
     (1..=5).contains(&conversation_type) && !target_id.is_empty() && target_id.len() <= 64
-}
-
-fn conversation_key(conversation_type: u32, target_id: &str, channel_id: &str) -> ConversationKey {
-    ConversationKey {
-        conversation_type,
-        target_id: target_id.to_string(),
-        channel_id: channel_id.to_string(),
-    }
 }
 
 /// The installation's device id, created on first use and kept in the app's data directory.

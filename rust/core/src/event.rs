@@ -2,6 +2,7 @@
 //! result to the call that asked for it (the 5.2.5 per-call callback objects).
 
 use crate::model::{Conversation, Message};
+use rcim_store::ConversationKey;
 
 /// Correlates a result with the call that started it.
 pub type EventId = Option<String>;
@@ -61,12 +62,8 @@ pub enum Event {
     MessagesLoaded {
         /// 0 on success.
         code: i32,
-        /// Conversation type argument.
-        conversation_type: u32,
-        /// Target id argument.
-        target_id: String,
-        /// Channel id argument.
-        channel_id: String,
+        /// The conversation argument.
+        key: ConversationKey,
         /// Sent time argument.
         sent_time: i64,
         /// Order argument (`RCIMIWTimeOrder`).
@@ -97,12 +94,8 @@ pub enum Event {
     ConversationLoaded {
         /// 0 on success.
         code: i32,
-        /// Conversation type argument.
-        conversation_type: u32,
-        /// Target id argument.
-        target_id: String,
-        /// Channel id argument.
-        channel_id: String,
+        /// The conversation argument.
+        key: ConversationKey,
         /// The conversation, if it exists.
         conversation: Option<Conversation>,
         /// Call correlation.
@@ -112,12 +105,8 @@ pub enum Event {
     UnreadCountLoaded {
         /// 0 on success.
         code: i32,
-        /// Conversation type argument.
-        conversation_type: u32,
-        /// Target id argument.
-        target_id: String,
-        /// Channel id argument.
-        channel_id: String,
+        /// The conversation argument.
+        key: ConversationKey,
         /// Unread count.
         count: u64,
         /// Call correlation.
@@ -138,12 +127,8 @@ pub enum Event {
     UnreadCountCleared {
         /// 0 on success.
         code: i32,
-        /// Conversation type argument.
-        conversation_type: u32,
-        /// Target id argument.
-        target_id: String,
-        /// Channel id argument.
-        channel_id: String,
+        /// The conversation argument.
+        key: ConversationKey,
         /// Timestamp argument.
         timestamp: i64,
         /// Call correlation.
@@ -153,12 +138,8 @@ pub enum Event {
     ConversationRemoved {
         /// 0 on success.
         code: i32,
-        /// Conversation type argument.
-        conversation_type: u32,
-        /// Target id argument.
-        target_id: String,
-        /// Channel id argument.
-        channel_id: String,
+        /// The conversation argument.
+        key: ConversationKey,
         /// Call correlation.
         event_id: EventId,
     },

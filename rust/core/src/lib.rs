@@ -25,3 +25,4 @@ pub use config::{EngineConfig, EngineOptions};
 pub use engine::{Engine, EventStream};
 pub use event::{Event, EventId};
 pub use model::{Conversation, Message};
+pub use rcim_store::ConversationKey;

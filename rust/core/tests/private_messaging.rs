@@ -5,7 +5,7 @@ mod common;
 use common::proxy::Proxy;
 use common::*;
 use rcim_core::model::connection_status as status;
-use rcim_core::Event;
+use rcim_core::{ConversationKey, Event};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -117,7 +117,11 @@ async fn online_text_reaches_the_peer_and_both_stores() {
     assert_eq!(conversations[0].unread_count, 1);
 
     // History.
-    assert_eq!(bob.engine.load_messages(1, "alice", "", 0, 0, 20, None), 0);
+    assert_eq!(
+        bob.engine
+            .load_messages(ConversationKey::new(1, "alice", ""), 0, 0, 20, None),
+        0
+    );
     let Event::MessagesLoaded { messages, .. } = bob
         .wait_for("messages", |e| matches!(e, Event::MessagesLoaded { .. }))
         .await
@@ -195,7 +199,11 @@ async fn offline_messages_arrive_in_packages_exactly_once() {
     assert!(!again
         .iter()
         .any(|e| matches!(e, Event::MessageReceived { .. })));
-    assert_eq!(bob.engine.load_unread_count(1, "alice", "", None), 0);
+    assert_eq!(
+        bob.engine
+            .load_unread_count(ConversationKey::new(1, "alice", ""), None),
+        0
+    );
     let Event::UnreadCountLoaded { count, .. } = bob
         .wait_for("unread", |e| matches!(e, Event::UnreadCountLoaded { .. }))
         .await
@@ -256,7 +264,12 @@ async fn a_lost_ack_is_resent_and_delivered_once() {
         .filter(|e| matches!(e, Event::MessageSent { .. }))
         .count();
     assert_eq!(sent_events, 1);
-    assert_eq!(alice.engine.load_messages(1, "bob", "", 0, 0, 20, None), 0);
+    assert_eq!(
+        alice
+            .engine
+            .load_messages(ConversationKey::new(1, "bob", ""), 0, 0, 20, None),
+        0
+    );
     let Event::MessagesLoaded { messages, .. } = alice
         .wait_for("messages", |e| matches!(e, Event::MessagesLoaded { .. }))
         .await
@@ -436,6 +449,9 @@ async fn a_reset_server_inbox_is_followed() {
     bob.connect(&tb).await;
     for i in 0..3 {
         assert_eq!(alice.send_text("bob", &format!("before {i}")), 0);
+        alice
+            .wait_for("acked", |e| matches!(e, Event::MessageSent { code: 0, .. }))
+            .await;
         bob.wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
             .await;
     }

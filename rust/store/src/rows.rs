@@ -14,6 +14,17 @@ pub struct ConversationKey {
     pub channel_id: String,
 }
 
+impl ConversationKey {
+    /// A key from its parts (`channel_id` "" for none).
+    pub fn new(conversation_type: u32, target_id: &str, channel_id: &str) -> Self {
+        Self {
+            conversation_type,
+            target_id: target_id.to_string(),
+            channel_id: channel_id.to_string(),
+        }
+    }
+}
+
 /// Direction of paging in [`crate::Store::messages`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeOrder {
