@@ -87,24 +87,21 @@ impl EngineConfig {
     }
 }
 
-/// Keeps path components to `[A-Za-z0-9+=_-]` (the allowed user id characters); anything else
-/// becomes `_` so an id can never escape the data directory.
+/// A directory name for an id that is safe everywhere: `[a-z0-9-]` are kept, every other
+/// byte becomes `_XX` (hex). Distinct ids give distinct names even on case-insensitive file
+/// systems ("Alice" ≠ "alice"), and no id can escape the data directory.
 pub fn sanitize(component: &str) -> String {
-    let cleaned: String = component
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "+=_-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if cleaned.is_empty() {
-        "_".into()
-    } else {
-        cleaned
+    let mut out = String::with_capacity(component.len());
+    for byte in component.bytes() {
+        match byte {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => out.push(byte as char),
+            _ => out.push_str(&format!("_{byte:02x}")),
+        }
     }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -121,9 +118,11 @@ mod tests {
     }
 
     #[test]
-    fn user_ids_cannot_escape_the_data_dir() {
-        assert_eq!(sanitize("../etc"), "___etc");
-        assert_eq!(sanitize("a+b=c_d-e"), "a+b=c_d-e");
+    fn user_ids_map_to_distinct_safe_directory_names() {
+        assert_eq!(sanitize("../etc"), "_2e_2e_2fetc");
+        assert_eq!(sanitize("a+b=c_d-e"), "a_2bb_3dc_5fd-e");
+        assert_ne!(sanitize("Alice"), sanitize("alice"));
+        assert_ne!(sanitize("Alice").to_lowercase(), sanitize("alice"));
         assert_eq!(sanitize(""), "_");
     }
 }

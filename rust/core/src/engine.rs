@@ -186,13 +186,27 @@ impl Engine {
     /// `disconnect(receivePush)`: leaves the connection (status SIGN_OUT) and stops reconnecting.
     /// The local database stays readable.
     pub fn disconnect(&self, receive_push: bool) -> i32 {
-        match self.lock_session().as_ref() {
-            Some(session) => {
-                let _ = session.stop.send(StopReason::SignOut { receive_push });
-                0
-            }
-            None => codes::CLIENT_NOT_INIT,
+        let guard = self.lock_session();
+        let Some(session) = guard.as_ref() else {
+            return codes::CLIENT_NOT_INIT;
+        };
+        if session
+            .stop
+            .send(StopReason::SignOut { receive_push })
+            .is_err()
+        {
+            // The connection had already ended (kicked, refused, timed out): report the
+            // sign-out here.
+            let shared = self.shared.clone();
+            self.runtime.spawn(async move {
+                shared
+                    .emit(Event::ConnectionStatusChanged {
+                        status: connection_status::SIGN_OUT,
+                    })
+                    .await;
+            });
         }
+        0
     }
 
     /// Stops everything (engine destroyed). The connection task stores the sends it was handed

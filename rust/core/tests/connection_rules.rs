@@ -139,6 +139,24 @@ async fn a_second_mobile_device_kicks_the_first() {
     assert!(!tablet_later
         .iter()
         .any(|e| matches!(e, Event::ConnectionStatusChanged { .. })));
+    // Logging out of the kicked device still reports the sign-out, and its store stays readable.
+    assert_eq!(phone.engine.disconnect(false), 0);
+    phone
+        .wait_for("signed out", |e| {
+            matches!(
+                e,
+                Event::ConnectionStatusChanged {
+                    status: status::SIGN_OUT
+                }
+            )
+        })
+        .await;
+    assert_eq!(phone.engine.load_conversations(vec![1], "", 0, 10, None), 0);
+    phone
+        .wait_for("conversations", |e| {
+            matches!(e, Event::ConversationsLoaded { code: 0, .. })
+        })
+        .await;
 }
 
 /// A device whose connection dropped reconnects while another device has logged in meanwhile.

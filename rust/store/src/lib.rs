@@ -129,9 +129,9 @@ impl Store {
         )?;
         let row = rows::message_by_id(&tx, id)?;
         if let Some(row) = &row {
-            // The server's time orders the conversation list.
+            // The server's time orders the conversation list (the device clock may be off).
             tx.execute(
-                "UPDATE conversations SET sort_time = MAX(sort_time, ?4)
+                "UPDATE conversations SET sort_time = ?4
                  WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
                    AND last_message_id = ?5",
                 params![
