@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -27,7 +28,12 @@ constexpr const char *kCreateEngine = "createEngine";
 constexpr const char *kCall = "call";
 constexpr const char *kSetEventListener = "setEventListener";
 constexpr const char *kDestroyEngine = "destroyEngine";
+constexpr const char *kDebugStats = "debugStats";
 constexpr const char *kDataDir = "dataDir";
+
+// rcim_event_fn's return values (cpp/rcim_bridge.h).
+constexpr int32_t kEventTaken = 0;
+constexpr int32_t kEventFull = 1;
 
 struct PendingCall {
   jsi::Function resolve;
@@ -66,11 +72,55 @@ struct RuntimeState {
 };
 
 // The `ctx` handed to Rust for one engine. Rust may use it until rcim_engine_destroy() returns;
-// jobs keep it alive with a shared_ptr and only read `handle` and `listener`.
+// jobs keep it alive with a shared_ptr and only read `handle`, `listener` and the counters.
 struct EngineContext : std::enable_shared_from_this<EngineContext> {
   std::weak_ptr<RuntimeState> state;
   std::atomic<uint64_t> handle{0};          // set right after rcim_engine_create returns
   std::shared_ptr<jsi::Function> listener;  // guarded by state->mutex
+
+  // Events posted to the JS thread and not yet run or dropped (at most kMaxQueuedEvents), the
+  // highest value it reached, and how many offers were answered "full".
+  std::atomic<uint32_t> queuedEvents{0};
+  std::atomic<uint32_t> maxQueuedEvents{0};
+  std::atomic<uint64_t> fullOffers{0};
+
+  // Takes a queue slot for one event; false (and nothing taken) when the queue is full.
+  bool reserveEventSlot() {
+    uint32_t queued = queuedEvents.load(std::memory_order_relaxed);
+    do {
+      if (queued >= kMaxQueuedEvents) {
+        fullOffers.fetch_add(1, std::memory_order_relaxed);
+        return false;
+      }
+    } while (!queuedEvents.compare_exchange_weak(queued, queued + 1, std::memory_order_acq_rel,
+                                                 std::memory_order_relaxed));
+    uint32_t max = maxQueuedEvents.load(std::memory_order_relaxed);
+    while (queued + 1 > max &&
+           !maxQueuedEvents.compare_exchange_weak(max, queued + 1, std::memory_order_relaxed)) {
+    }
+    return true;
+  }
+
+  void releaseEventSlot() { queuedEvents.fetch_sub(1, std::memory_order_acq_rel); }
+};
+
+// One event on its way to the JS thread. It holds one of its engine's queue slots until the job
+// runs or, whichever comes first, the scheduler drops the job (runtime gone, loop ended): the
+// scheduler may copy the job, so the slot is released once, by settle() or the destructor.
+struct QueuedEvent {
+  QueuedEvent(std::shared_ptr<EngineContext> e, std::string j)
+      : engine(std::move(e)), json(std::move(j)) {}
+  QueuedEvent(const QueuedEvent &) = delete;
+  QueuedEvent &operator=(const QueuedEvent &) = delete;
+  ~QueuedEvent() { settle(); }
+
+  void settle() {
+    if (!settled.exchange(true)) engine->releaseEventSlot();
+  }
+
+  const std::shared_ptr<EngineContext> engine;
+  const std::string json;
+  std::atomic<bool> settled{false};
 };
 
 void RuntimeState::teardown() {
@@ -144,15 +194,30 @@ extern "C" void rcimOnReply(void *ctx, uint64_t callId, const char *json, size_t
   }
 }
 
-extern "C" void rcimOnEvent(void *ctx, const char *json, size_t len) {
+// Called by Rust from any thread, one call at a time per engine. Never blocks: when the engine
+// already has kMaxQueuedEvents events waiting for the JS thread it answers "full" and Rust offers
+// the same event again later, so a slow JS thread slows the engine down instead of growing a queue.
+extern "C" int32_t rcimOnEvent(void *ctx, const char *json, size_t len) {
   try {
     auto engine = static_cast<EngineContext *>(ctx)->shared_from_this();
     auto state = engine->state.lock();
-    if (!state || !state->alive.load()) return;
-    std::string event(json, len);
-    state->scheduler->post([engine = std::move(engine), event = std::move(event)](
-                               jsi::Runtime &rt) { emitEvent(rt, engine, event); });
+    if (!state || !state->alive.load()) return kEventTaken;  // torn down: dropped
+    if (!engine->reserveEventSlot()) return kEventFull;
+    std::shared_ptr<QueuedEvent> event;
+    try {
+      event = std::make_shared<QueuedEvent>(engine, std::string(json, len));
+    } catch (...) {
+      engine->releaseEventSlot();
+      throw;
+    }
+    // If post throws, the job and `event` are destroyed, which releases the slot.
+    state->scheduler->post([event = std::move(event)](jsi::Runtime &rt) {
+      event->settle();
+      emitEvent(rt, event->engine, event->json);
+    });
+    return kEventTaken;
   } catch (...) {
+    return kEventFull;  // nothing was taken (e.g. out of memory): offered again later
   }
 }
 
@@ -319,6 +384,30 @@ jsi::Value destroyEngine(jsi::Runtime &rt, const std::weak_ptr<RuntimeState> &we
   return jsi::Value::undefined();
 }
 
+// {"eventQueueLimit": N, "engines": {"<handle>": {"queued", "maxQueued", "full"}}} for the engines
+// this runtime owns: events waiting for the JS thread now, the most there ever were, and how many
+// offers were answered "full". Read-only, for tests and diagnostics.
+jsi::Value debugStats(jsi::Runtime &rt, const std::weak_ptr<RuntimeState> &weak, const jsi::Value *,
+                      size_t) {
+  auto state = lockAlive(rt, weak);
+  std::string json = "{\"eventQueueLimit\":" + std::to_string(kMaxQueuedEvents) + ",\"engines\":{";
+  {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    bool first = true;
+    for (const auto &entry : state->engines) {
+      const EngineContext &engine = *entry.second;
+      if (!first) json += ',';
+      first = false;
+      json += "\"" + std::to_string(entry.first) +
+              "\":{\"queued\":" + std::to_string(engine.queuedEvents.load()) +
+              ",\"maxQueued\":" + std::to_string(engine.maxQueuedEvents.load()) +
+              ",\"full\":" + std::to_string(engine.fullOffers.load()) + "}";
+    }
+  }
+  json += "}}";
+  return utf8(rt, json);
+}
+
 using Member = jsi::Value (*)(jsi::Runtime &, const std::weak_ptr<RuntimeState> &,
                               const jsi::Value *, size_t);
 
@@ -333,6 +422,7 @@ constexpr MemberInfo kMembers[] = {
     {kCall, 3, &call},
     {kSetEventListener, 2, &setEventListener},
     {kDestroyEngine, 1, &destroyEngine},
+    {kDebugStats, 0, &debugStats},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 //   call(handle: number, method: string, argsJson: string) => Promise<string>
 //   setEventListener(handle: number, fn?: (eventJson: string) => void) => void
 //   destroyEngine(handle: number) => void
+//   debugStats() => string                               // event queue counters (JSON)
 //   dataDir: string | undefined                          // the platform's default data directory
 //
 // It forwards strings to the C ABI of cpp/rcim_bridge.h and knows nothing of IM.
@@ -17,10 +18,17 @@
 //   dead, destroys the engines this runtime created (so no callback runs afterwards) and releases
 //   every jsi value. Jobs that run after that find the state dead and do nothing.
 // - Every host function converts C++ exceptions into jsi::JSError.
+//
+// Bounded (DESIGN.md contract 5): each engine has at most kMaxQueuedEvents events posted to the
+// JS thread and not yet run (or dropped). At the limit the event callback answers "full" without
+// posting or blocking, and the Rust bridge offers the same event again about 1 ms later; the
+// engine's own bounded event queue then fills and the engine slows down. Replies are not limited:
+// there is one per call, so they are bounded by the calls JS has in flight.
 #pragma once
 
 #include <jsi/jsi.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +36,9 @@
 #include "RCIMJSScheduler.h"
 
 namespace rcim {
+
+// Most events of one engine that may wait for the JS thread at a time.
+inline constexpr uint32_t kMaxQueuedEvents = 4096;
 
 struct RuntimeState;
 

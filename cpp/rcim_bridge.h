@@ -14,11 +14,20 @@ extern "C" {
 #endif
 
 // Called with the JSON reply of call `call_id` (from any thread, exactly once per call).
-// The bytes are valid only during the callback.
+// The bytes are valid only during the callback. Replies are unconditional (no "full" answer):
+// there is one per call, so the replies in flight are bounded by the calls in flight.
 typedef void (*rcim_reply_fn)(void *ctx, uint64_t call_id, const char *json, size_t len);
 
-// Called with one JSON event (from any thread). The bytes are valid only during the callback.
-typedef void (*rcim_event_fn)(void *ctx, const char *json, size_t len);
+// Offers one JSON event (from any thread; never concurrently for one engine). The bytes are valid
+// only during the callback, which must not block. Returns:
+//   0  the event was taken (queued for the listener, or dropped because the runtime is gone);
+//   1  full (or another transient failure, e.g. out of memory): nothing was taken. The bridge
+//      offers the SAME event again later (after about 1 ms) and offers no later event of this
+//      engine before it. While the host keeps answering 1, the engine's own bounded event
+//      queue fills and the engine slows down (backpressure).
+// Other values are reserved and treated as 0. After rcim_engine_destroy(handle) has returned
+// nothing is offered again, taken or not.
+typedef int32_t (*rcim_event_fn)(void *ctx, const char *json, size_t len);
 
 // Creates an engine. `config_json` is {"appKey": string, "options": RCIMIWEngineOptions,
 // "dataDir": string}. Returns a non-zero handle, or 0 when the config is invalid.

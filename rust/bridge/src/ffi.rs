@@ -1,6 +1,6 @@
 //! The C ABI (`cpp/rcim_bridge.h`). No panic crosses it: every entry point catches unwinds.
 
-use crate::registry::{BridgeEngine, Sink};
+use crate::registry::{BridgeEngine, Offer, Sink};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -9,8 +9,11 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 /// Reply callback: `(ctx, call_id, json, len)`.
 pub type ReplyFn = extern "C" fn(*mut c_void, u64, *const c_char, usize);
-/// Event callback: `(ctx, json, len)`.
-pub type EventFn = extern "C" fn(*mut c_void, *const c_char, usize);
+/// Event callback: `(ctx, json, len) -> 0 taken | 1 full (offer the same event again later)`.
+pub type EventFn = extern "C" fn(*mut c_void, *const c_char, usize) -> i32;
+
+/// `rcim_event_fn`'s "full" return value; 0 (and any other value) means taken.
+const EVENT_FULL: i32 = 1;
 
 struct CSink {
     on_reply: ReplyFn,
@@ -29,8 +32,11 @@ impl Sink for CSink {
         (self.on_reply)(self.ctx, call_id, json.as_ptr().cast(), json.len());
     }
 
-    fn event(&self, json: &str) {
-        (self.on_event)(self.ctx, json.as_ptr().cast(), json.len());
+    fn event(&self, json: &str) -> Offer {
+        match (self.on_event)(self.ctx, json.as_ptr().cast(), json.len()) {
+            EVENT_FULL => Offer::Full,
+            _ => Offer::Taken,
+        }
     }
 }
 

@@ -16,4 +16,4 @@ mod logging;
 pub mod methods;
 mod registry;
 
-pub use registry::{BridgeEngine, Sink};
+pub use registry::{BridgeEngine, Offer, Sink};

@@ -112,7 +112,8 @@ struct BenchEventsArgs {
     count: u32,
 }
 
-/// Emits `count` small events straight through the event gate (bridge benchmark).
+/// Emits `count` small events straight through the event gate (bridge benchmark), with the same
+/// backpressure as engine events: each waits while the host's event queue is full.
 fn bench_events(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let args: BenchEventsArgs = parse(args)?;
     if args.count > 10_000_000 {
@@ -121,7 +122,8 @@ fn bench_events(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError>
     let gate = context.gate.clone();
     tokio::spawn(async move {
         for i in 0..args.count {
-            if !gate.event(&json!({ "name": "onBench", "args": { "i": i } }).to_string()) {
+            let event = json!({ "name": "onBench", "args": { "i": i } }).to_string();
+            if !gate.deliver_event(&event).await {
                 break;
             }
         }

@@ -10,15 +10,32 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
 use tokio::runtime::Runtime;
+
+/// What a [`Sink`] did with an offered event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// The sink took the event (queued it, or dropped it for good).
+    Taken,
+    /// The sink is full and took nothing: the bridge offers the same event again later, and no
+    /// later event before it.
+    Full,
+}
 
 /// Where replies and events go (the C++ host object, or a test).
 pub trait Sink: Send + Sync + 'static {
-    /// The reply to call `call_id`, exactly once per accepted call.
+    /// The reply to call `call_id`, exactly once per accepted call. Unconditional: replies are
+    /// bounded by the calls in flight.
     fn reply(&self, call_id: u64, json: &str);
-    /// One event.
-    fn event(&self, json: &str);
+    /// Offers one event. Must not block; [`Offer::Full`] makes the bridge wait (asynchronously,
+    /// without holding any lock) and offer it again, so the engine's bounded event queue fills
+    /// and the engine slows down instead of the host's queue growing.
+    fn event(&self, json: &str) -> Offer;
 }
+
+/// How long the bridge waits before offering an event again to a full sink.
+const FULL_RETRY: Duration = Duration::from_millis(1);
 
 /// The process-wide runtime shared by all engines (two worker threads).
 pub(crate) fn runtime() -> &'static Runtime {
@@ -59,15 +76,23 @@ impl Gate {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Delivers an event unless the engine was destroyed; returns false once it was.
-    pub(crate) fn event(&self, json: &str) -> bool {
+    /// Offers an event once: `Some(offer)`, or None when the engine was destroyed. The lock is
+    /// held only for the offer itself.
+    fn offer_event(&self, json: &str) -> Option<Offer> {
         let state = self.lock();
-        match &state.sink {
-            Some(sink) => {
-                sink.event(json);
-                true
+        state.sink.as_ref().map(|sink| sink.event(json))
+    }
+
+    /// Delivers an event, waiting (asynchronously, unlocked) while the sink is full; returns
+    /// false, with the event not delivered, once the engine was destroyed. Callers deliver their
+    /// events one at a time, awaiting each, so their order is kept.
+    pub(crate) async fn deliver_event(&self, json: &str) -> bool {
+        loop {
+            match self.offer_event(json) {
+                Some(Offer::Taken) => return true,
+                Some(Offer::Full) => tokio::time::sleep(FULL_RETRY).await,
+                None => return false,
             }
-            None => false,
         }
     }
 
@@ -148,7 +173,7 @@ impl BridgeEngine {
         let forward = gate.clone();
         runtime().spawn(async move {
             while let Some(event) = stream.recv().await {
-                if !forward.event(&events::to_json(&event)) {
+                if !forward.deliver_event(&events::to_json(&event)).await {
                     break;
                 }
             }

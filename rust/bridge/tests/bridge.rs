@@ -1,6 +1,6 @@
-//! The bridge's contract, without C++: replies, argument errors, destroy.
+//! The bridge's contract, without C++: replies, argument errors, destroy, event backpressure.
 
-use rcim_bridge::{BridgeEngine, Sink};
+use rcim_bridge::{BridgeEngine, Offer, Sink};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,7 +23,7 @@ impl Sink for Recorder {
             .push((call_id, serde_json::from_str(json).unwrap()));
     }
 
-    fn event(&self, json: &str) {
+    fn event(&self, json: &str) -> Offer {
         if self.closed.load(Ordering::SeqCst) {
             self.after_close.fetch_add(1, Ordering::SeqCst);
         }
@@ -34,6 +34,7 @@ impl Sink for Recorder {
                 .unwrap()
                 .push(serde_json::from_str(json).unwrap());
         }
+        Offer::Taken
     }
 }
 
@@ -57,15 +58,93 @@ impl Recorder {
 }
 
 fn engine() -> (BridgeEngine, Arc<Recorder>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
     let recorder = Arc::new(Recorder::default());
+    let (engine, dir) = engine_with(recorder.clone());
+    (engine, recorder, dir)
+}
+
+fn engine_with(sink: Arc<dyn Sink>) -> (BridgeEngine, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
     let config = serde_json::json!({
         "appKey": "k",
         "options": { "naviServer": "http://127.0.0.1:9" },
         "dataDir": dir.path(),
     });
-    let engine = BridgeEngine::create(&config.to_string(), recorder.clone()).unwrap();
-    (engine, recorder, dir)
+    let engine = BridgeEngine::create(&config.to_string(), sink).unwrap();
+    (engine, dir)
+}
+
+/// A sink whose event queue is "full" for its first `full_first` offers and then for every
+/// `full_every`-th offer; it records what it took (bench indexes) and counts every offer.
+struct Backpressure {
+    full_first: usize,
+    full_every: usize,
+    offers: AtomicUsize,
+    full_offers: AtomicUsize,
+    taken: Mutex<Vec<u64>>,
+    replies: Mutex<Vec<(u64, Value)>>,
+    closed: AtomicBool,
+    after_close: AtomicUsize,
+}
+
+impl Backpressure {
+    fn new(full_first: usize, full_every: usize) -> Arc<Backpressure> {
+        Arc::new(Backpressure {
+            full_first,
+            full_every,
+            offers: AtomicUsize::new(0),
+            full_offers: AtomicUsize::new(0),
+            taken: Mutex::new(Vec::new()),
+            replies: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
+            after_close: AtomicUsize::new(0),
+        })
+    }
+
+    fn wait_reply(&self, call_id: u64, within: Duration) -> Value {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some((_, v)) = self
+                .replies
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(id, _)| *id == call_id)
+            {
+                return v.clone();
+            }
+            assert!(Instant::now() < deadline, "no reply to call {call_id}");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+impl Sink for Backpressure {
+    fn reply(&self, call_id: u64, json: &str) {
+        self.replies
+            .lock()
+            .unwrap()
+            .push((call_id, serde_json::from_str(json).unwrap()));
+    }
+
+    fn event(&self, json: &str) -> Offer {
+        if self.closed.load(Ordering::SeqCst) {
+            self.after_close.fetch_add(1, Ordering::SeqCst);
+        }
+        let n = self.offers.fetch_add(1, Ordering::SeqCst) + 1;
+        if n <= self.full_first || (self.full_every > 0 && n % self.full_every == 0) {
+            self.full_offers.fetch_add(1, Ordering::SeqCst);
+            return Offer::Full;
+        }
+        let event: Value = serde_json::from_str(json).unwrap();
+        if event["name"] == "onBench" {
+            self.taken
+                .lock()
+                .unwrap()
+                .push(event["args"]["i"].as_u64().unwrap());
+        }
+        Offer::Taken
+    }
 }
 
 #[test]
@@ -180,4 +259,56 @@ fn no_callback_runs_after_destroy_returns() {
     // Calls after destroy are refused (no reply will come); destroy is idempotent.
     assert!(!engine.call(9, "ping", "{}"));
     engine.destroy();
+}
+
+#[test]
+fn a_full_sink_gets_every_event_once_and_in_order() {
+    // Full for the first 50 offers, then for every 97th: each "full" event is offered again.
+    let sink = Backpressure::new(50, 97);
+    let (engine, _dir) = engine_with(sink.clone());
+    const COUNT: u64 = 3000;
+    assert!(engine.call(1, "benchEvents", &format!(r#"{{"count": {COUNT}}}"#)));
+    assert_eq!(sink.wait_reply(1, Duration::from_secs(5))["code"], 0);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while (sink.taken.lock().unwrap().len() as u64) < COUNT {
+        assert!(Instant::now() < deadline, "events did not all arrive");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let taken = sink.taken.lock().unwrap().clone();
+    assert_eq!(
+        taken,
+        (0..COUNT).collect::<Vec<_>>(),
+        "each event once, in order"
+    );
+    let full = sink.full_offers.load(Ordering::SeqCst);
+    assert!(full >= 50 + 30, "{full} full offers");
+    assert_eq!(sink.offers.load(Ordering::SeqCst), COUNT as usize + full);
+}
+
+#[test]
+fn a_sink_that_stays_full_blocks_neither_replies_nor_destroy() {
+    let sink = Backpressure::new(usize::MAX, 0);
+    let (engine, _dir) = engine_with(sink.clone());
+    assert!(engine.call(1, "benchEvents", r#"{"count": 10}"#));
+    assert_eq!(sink.wait_reply(1, Duration::from_secs(5))["code"], 0);
+    while sink.offers.load(Ordering::SeqCst) < 5 {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // The gate is not held while the event waits: calls are answered at once.
+    assert!(engine.call(2, "ping", "{}"));
+    assert_eq!(sink.wait_reply(2, Duration::from_millis(100))["code"], 0);
+    assert!(engine.call(3, "pingAsync", "{}"));
+    assert_eq!(sink.wait_reply(3, Duration::from_secs(1))["code"], 0);
+    let started = Instant::now();
+    engine.destroy();
+    assert!(started.elapsed() < Duration::from_secs(1), "destroy waited");
+    sink.closed.store(true, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(
+        sink.after_close.load(Ordering::SeqCst),
+        0,
+        "offered after destroy"
+    );
+    assert!(sink.taken.lock().unwrap().is_empty());
 }

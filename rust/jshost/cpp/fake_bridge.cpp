@@ -5,7 +5,9 @@
 //   echo {..}            -> {"code":0,"value":{..}}
 //   sleep {"ms":N}       -> {"code":0} after N ms
 //   benchEvents {"count":N} -> N events {"name":"onBench","args":{"i":k}}, then {"code":0}
+//                              (an event the host answers "full" is offered again 1 ms later)
 //   anything else        -> {"code":1}
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -50,6 +52,7 @@ class FakeEngine {
 
   // Stops the worker and answers what is still queued with {"code":2}.
   void stop() {
+    stopping_ = true;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
@@ -86,9 +89,11 @@ class FakeEngine {
       reply(call.id, "{\"code\":0}");
     } else if (call.method == "benchEvents") {
       long count = numberField(call.args, "count");
-      for (long i = 0; i < count; ++i) {
+      for (long i = 0; i < count && !stopping_; ++i) {
         std::string event = "{\"name\":\"onBench\",\"args\":{\"i\":" + std::to_string(i) + "}}";
-        event_(ctx_, event.data(), event.size());
+        while (event_(ctx_, event.data(), event.size()) == 1 && !stopping_) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
       }
       reply(call.id, "{\"code\":0}");
     } else {
@@ -103,6 +108,7 @@ class FakeEngine {
   std::condition_variable cv_;
   std::deque<Call> calls_;
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};
   std::thread worker_;
 };
 

@@ -119,3 +119,15 @@ fn uncaught_error_in_event_listener_exits_1() {
     );
     assert!(!text(&out.stdout).contains("not reached"));
 }
+
+#[test]
+fn slow_listener_gets_every_event_with_a_bounded_queue() {
+    // 200k bench events into a listener that busy-waits per event: all arrive in order, and the
+    // events waiting for the JS thread never exceed the host object's limit (backpressure).
+    let out = jshost(&["--timeout", "180", &fixture("slow-listener.ts")]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        text(&out.stdout),
+        "slow listener ok: 200000 events in order, max queued 4096/4096\n"
+    );
+}
