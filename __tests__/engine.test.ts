@@ -526,3 +526,139 @@ test('a host-object error rejects the call instead of throwing', async () => {
   const p = e.connect('t', 0, { onConnected: jest.fn() });
   await expect(p).rejects.toThrow('torn down');
 });
+
+describe('drafts, counts and local search', () => {
+  const conv = { type: 1, targetId: 'u', channelId: null };
+
+  test('arguments are sent by name, load* twins included', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const cases: Array<[() => Promise<number>, string, object]> = [
+      [() => e.saveDraftMessage(1, 'u', null, 'd'), 'saveDraftMessage', { ...conv, draft: 'd' }],
+      [() => e.loadDraftMessage(1, 'u', null), 'loadDraftMessage', conv],
+      [() => e.getDraftMessage(1, 'u', null), 'getDraftMessage', conv],
+      [() => e.clearDraftMessage(1, 'u', null), 'clearDraftMessage', conv],
+      [() => e.loadMessageCount(1, 'u', null), 'loadMessageCount', conv],
+      [() => e.getMessageCount(1, 'u', null), 'getMessageCount', conv],
+      [() => e.loadFirstUnreadMessage(1, 'u', null), 'loadFirstUnreadMessage', conv],
+      [() => e.getFirstUnreadMessage(1, 'u', null), 'getFirstUnreadMessage', conv],
+      [
+        () => e.loadUnreadCountByConversationTypes([1, null, 2] as never, null, true),
+        'loadUnreadCountByConversationTypes',
+        { conversationTypes: [1, 2], channelId: null, contain: true },
+      ],
+      [
+        () => e.getUnreadCountByConversationTypes([1], 'c', false),
+        'getUnreadCountByConversationTypes',
+        { conversationTypes: [1], channelId: 'c', contain: false },
+      ],
+      [
+        () => e.searchMessages(1, 'u', null, '世界', 0, 50),
+        'searchMessages',
+        { ...conv, keyword: '世界', startTime: 0, count: 50 },
+      ],
+    ];
+    for (const [call, method, args] of cases) {
+      await expect(call()).resolves.toBe(0);
+      expect(tb.lastCall()).toEqual({ handle: 1, method, args });
+    }
+    tb.setReply(() => ({ code: 1 }));
+    await expect(e.searchMessages(1, 'u', null, 'x', 0, 51)).resolves.toBe(1);
+  });
+
+  test('results reach the listener slots with the §3 parameters', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const got: unknown[][] = [];
+    e.setOnDraftMessageSavedListener((...a) => got.push(['saved', ...a]));
+    e.setOnDraftMessageClearedListener((...a) => got.push(['cleared', ...a]));
+    e.setOnDraftMessageLoadedListener((...a) => got.push(['loaded', ...a]));
+    e.setOnMessageCountLoadedListener((...a) => got.push(['count', ...a]));
+    e.setOnFirstUnreadMessageLoadedListener((...a) => got.push(['first', ...a]));
+    e.setOnUnreadCountByConversationTypesLoadedListener((...a) => got.push(['byTypes', ...a]));
+    e.setOnMessagesSearchedListener((...a) => got.push(['searched', ...a]));
+    const key = { type: 1, targetId: 'u', channelId: '' };
+    const m = { messageId: 3, text: '你好世界' };
+    tb.emit(1, 'onDraftMessageSaved', { code: 0, ...key, draft: 'd' });
+    tb.emit(1, 'onDraftMessageCleared', { code: 0, ...key });
+    tb.emit(1, 'onDraftMessageLoaded', { code: 0, ...key, draft: 'd' });
+    tb.emit(1, 'onMessageCountLoaded', { code: 0, ...key, count: 4 });
+    tb.emit(1, 'onFirstUnreadMessageLoaded', { code: 0, ...key, message: null });
+    tb.emit(1, 'onUnreadCountByConversationTypesLoaded', {
+      code: 0,
+      conversationTypes: [1, 2],
+      channelId: '',
+      contain: true,
+      count: 7,
+    });
+    tb.emit(1, 'onMessagesSearched', {
+      code: 0,
+      ...key,
+      keyword: '世',
+      startTime: 0,
+      count: 10,
+      messages: [m],
+    });
+    expect(got).toEqual([
+      ['saved', 0, 1, 'u', '', 'd'],
+      ['cleared', 0, 1, 'u', ''],
+      ['loaded', 0, 1, 'u', '', 'd'],
+      ['count', 0, 1, 'u', '', 4],
+      ['first', 0, 1, 'u', '', null],
+      ['byTypes', 0, [1, 2], '', true, 7],
+      ['searched', 0, 1, 'u', '', '世', 0, 10, [m]],
+    ]);
+  });
+
+  test('results reach the 5.2.5 callback objects', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const key = { type: 1, targetId: 'u', channelId: '' };
+    const lastId = () => tb.lastCall().args.eventId as string;
+
+    const saved = { onDraftMessageSaved: jest.fn() };
+    await e.saveDraftMessage(1, 'u', null, 'd', saved);
+    tb.emit(1, 'onDraftMessageSaved', { code: 0, ...key, draft: 'd' }, lastId());
+    expect(saved.onDraftMessageSaved).toHaveBeenCalledWith(0);
+
+    const cleared = { onDraftMessageCleared: jest.fn() };
+    await e.clearDraftMessage(1, 'u', null, cleared);
+    tb.emit(1, 'onDraftMessageCleared', { code: 33002, ...key }, lastId());
+    expect(cleared.onDraftMessageCleared).toHaveBeenCalledWith(33002);
+
+    const draft = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getDraftMessage(1, 'u', null, draft);
+    tb.emit(1, 'onDraftMessageLoaded', { code: 0, ...key, draft: '草稿' }, lastId());
+    expect(draft.onSuccess).toHaveBeenCalledWith('草稿');
+
+    const count = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getMessageCount(1, 'u', null, count);
+    tb.emit(1, 'onMessageCountLoaded', { code: 0, ...key, count: 12 }, lastId());
+    expect(count.onSuccess).toHaveBeenCalledWith(12);
+
+    const first = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getFirstUnreadMessage(1, 'u', null, first);
+    const m = { messageId: 9 };
+    tb.emit(1, 'onFirstUnreadMessageLoaded', { code: 0, ...key, message: m }, lastId());
+    expect(first.onSuccess).toHaveBeenCalledWith(m);
+
+    const byTypes = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getUnreadCountByConversationTypes([1], null, true, byTypes);
+    tb.emit(
+      1,
+      'onUnreadCountByConversationTypesLoaded',
+      { code: 0, conversationTypes: [1], channelId: '', contain: true, count: 5 },
+      lastId()
+    );
+    expect(byTypes.onSuccess).toHaveBeenCalledWith(5);
+
+    const found = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.searchMessages(1, 'u', null, 'hi', 0, 10, found);
+    tb.emit(
+      1,
+      'onMessagesSearched',
+      { code: 33001, ...key, keyword: 'hi', startTime: 0, count: 10, messages: [] },
+      lastId()
+    );
+    expect(found.onError).toHaveBeenCalledWith(33001);
+    expect(found.onSuccess).not.toHaveBeenCalled();
+    for (const cb of [draft, count, first, byTypes]) expect(cb.onError).not.toHaveBeenCalled();
+  });
+});

@@ -131,3 +131,61 @@ test('scripted replies and recorded calls', async () => {
   await e.destroy();
   await expect(e.connect('x', 0)).resolves.toBe(2);
 });
+
+test('the mock keeps drafts, counts and searches messages', async () => {
+  const e = RCIMIWEngine.createStandalone('app-key');
+  await e.connect('alice', 0);
+  for (const text of ['你好世界', 'Hello World']) {
+    RCIMMock.receiveMessage('alice', { conversationType: PRIVATE, targetId: 'bob', text });
+  }
+  await RCIMMock.flush();
+  const result = <T>(start: (cb: { onSuccess: (t: T) => void }) => unknown) =>
+    new Promise<T>((resolve) => {
+      start({ onSuccess: resolve });
+    });
+
+  await expect(result<number>((cb) => e.getMessageCount(PRIVATE, 'bob', null, cb))).resolves.toBe(
+    2
+  );
+  const first = await result<RCIMIWMessage | null>((cb) =>
+    e.getFirstUnreadMessage(PRIVATE, 'bob', null, cb)
+  );
+  expect((first as RCIMIWTextMessage).text).toBe('你好世界');
+  await expect(
+    result<number>((cb) => e.getUnreadCountByConversationTypes([PRIVATE], null, false, cb))
+  ).resolves.toBe(2);
+
+  const search = (keyword: string) =>
+    result<RCIMIWMessage[]>((cb) => e.searchMessages(PRIVATE, 'bob', null, keyword, 0, 50, cb));
+  for (const keyword of ['世', '世界', '好世界']) {
+    expect((await search(keyword)).map((m) => (m as RCIMIWTextMessage).text)).toEqual(['你好世界']);
+  }
+  expect(await search('WORLD')).toHaveLength(1);
+  await expect(e.searchMessages(PRIVATE, 'bob', null, 'x', 0, 51)).resolves.toBe(1);
+  await expect(e.searchMessages(PRIVATE, 'bob', null, '', 0, 10)).resolves.toBe(1);
+
+  // A draft puts a conversation without messages on top of the list; clearing removes it.
+  const saved = jest.fn();
+  await e.saveDraftMessage(PRIVATE, 'carol', null, '草稿', { onDraftMessageSaved: saved });
+  await RCIMMock.flush();
+  expect(saved).toHaveBeenCalledWith(0);
+  await expect(result<string>((cb) => e.getDraftMessage(PRIVATE, 'carol', null, cb))).resolves.toBe(
+    '草稿'
+  );
+  const list = await result<Array<{ targetId: string; draft: string }>>((cb) =>
+    e.getConversations([PRIVATE], null, 0, 20, cb as never)
+  );
+  expect(list.map((c) => [c.targetId, c.draft])).toEqual([
+    ['carol', '草稿'],
+    ['bob', ''],
+  ]);
+  await e.clearDraftMessage(PRIVATE, 'carol', null);
+  await expect(result<string>((cb) => e.getDraftMessage(PRIVATE, 'carol', null, cb))).resolves.toBe(
+    ''
+  );
+  const after = await result<unknown[]>((cb) =>
+    e.getConversations([PRIVATE], null, 0, 20, cb as never)
+  );
+  expect(after).toHaveLength(1);
+  await e.destroy();
+});

@@ -8,8 +8,10 @@
  * It implements the methods of the current engine round: connect, disconnect,
  * changeLogLevel, createTextMessage, sendMessage, load/getMessages, getMessageById,
  * load/getConversations, load/getConversation, removeConversation, load/getUnreadCount,
- * load/getTotalUnreadCount, clearUnreadCount. Other methods resolve 3
- * (NATIVE_OPERATION_ERROR) unless scripted with `RCIMMock.setReply`.
+ * load/getTotalUnreadCount, load/getUnreadCountByConversationTypes, clearUnreadCount,
+ * load/getMessageCount, load/getFirstUnreadMessage, saveDraftMessage, load/getDraftMessage,
+ * clearDraftMessage, searchMessages (case-insensitive substring of text messages). Other
+ * methods resolve 3 (NATIVE_OPERATION_ERROR) unless scripted with `RCIMMock.setReply`.
  */
 
 // Official numeric values (RCIMDefines.ts of the 5.2.5 wrapper).
@@ -21,6 +23,9 @@ const ReceivedStatus = { UNREAD: 0, READ: 1 };
 const Direction = { SEND: 0, RECEIVE: 1 };
 const TimeOrder = { BEFORE: 0, AFTER: 1 };
 const PushNotificationLevel = { NONE: 1 };
+// Do-not-disturb levels (MENTION, MENTION_USERS, MENTION_ALL, BLOCKED): left out of
+// getUnreadCountByConversationTypes unless `contain`.
+const isMuted = (level) => level >= 2 && level <= 5;
 const Code = {
   SUCCESS: 0,
   PARAM_ERROR: 1,
@@ -51,6 +56,7 @@ const list = {
   startTime: 'number',
   count: 'count50',
 };
+const byTypes = { conversationTypes: 'array', channelId: 'string?', contain: 'boolean' };
 const SPECS = {
   connect: { token: 'string', timeout: 'number' },
   disconnect: { receivePush: 'boolean' },
@@ -70,6 +76,17 @@ const SPECS = {
   loadTotalUnreadCount: { channelId: 'string?' },
   getTotalUnreadCount: { channelId: 'string?' },
   clearUnreadCount: { ...conv, timestamp: 'number' },
+  loadUnreadCountByConversationTypes: byTypes,
+  getUnreadCountByConversationTypes: byTypes,
+  loadMessageCount: conv,
+  getMessageCount: conv,
+  loadFirstUnreadMessage: conv,
+  getFirstUnreadMessage: conv,
+  saveDraftMessage: { ...conv, draft: 'string' },
+  loadDraftMessage: conv,
+  getDraftMessage: conv,
+  clearDraftMessage: conv,
+  searchMessages: { ...conv, keyword: 'string', startTime: 'number', count: 'count50' },
 };
 
 function typeOk(kind, v) {
@@ -121,7 +138,8 @@ function createFakeBridge() {
     const key = `${appKey}|${userId}`;
     let st = s.stores.get(key);
     if (!st) {
-      st = { messages: [], conversations: new Map() };
+      // draftTimes: conversation key -> when its draft was saved (orders the list).
+      st = { messages: [], conversations: new Map(), draftTimes: new Map() };
       s.stores.set(key, st);
     }
     return st;
@@ -161,18 +179,19 @@ function createFakeBridge() {
     return c;
   }
 
+  function messagesOf(st, type, targetId, channelId) {
+    const key = convKey(type, targetId, channelId);
+    return st.messages.filter((m) => convKey(m.conversationType, m.targetId, m.channelId) === key);
+  }
+
+  const isUnread = (m) =>
+    m.direction === Direction.RECEIVE &&
+    m.receivedStatus === ReceivedStatus.UNREAD &&
+    !NOT_COUNTED.has(m.messageType);
+
   function refreshConversation(st, c) {
-    const msgs = st.messages.filter(
-      (m) =>
-        convKey(m.conversationType, m.targetId, m.channelId) ===
-        convKey(c.conversationType, c.targetId, c.channelId)
-    );
-    const unread = msgs.filter(
-      (m) =>
-        m.direction === Direction.RECEIVE &&
-        m.receivedStatus === ReceivedStatus.UNREAD &&
-        !NOT_COUNTED.has(m.messageType)
-    );
+    const msgs = messagesOf(st, c.conversationType, c.targetId, c.channelId);
+    const unread = msgs.filter(isUnread);
     c.unreadCount = unread.length;
     c.firstUnreadMsgSendTime = unread.length ? unread[0].sentTime : 0;
     c.lastMessage = msgs.length ? clone(msgs[msgs.length - 1]) : undefined;
@@ -338,9 +357,13 @@ function createFakeBridge() {
       const st = engineStore(e);
       const types = new Set(a.conversationTypes);
       let list = [...st.conversations.values()].filter(
-        (c) => types.has(c.conversationType) && c.lastMessage
+        (c) => types.has(c.conversationType) && (c.lastMessage || c.draft)
       );
-      const time = (c) => (c.lastMessage ? c.lastMessage.sentTime : 0);
+      const time = (c) =>
+        Math.max(
+          c.lastMessage ? c.lastMessage.sentTime : 0,
+          st.draftTimes.get(convKey(c.conversationType, c.targetId, c.channelId)) || 0
+        );
       if (a.startTime > 0) list = list.filter((c) => time(c) < a.startTime);
       list.sort((x, y) => Number(y.top) - Number(x.top) || time(y) - time(x));
       emit(
@@ -405,12 +428,120 @@ function createFakeBridge() {
       );
       return 0;
     },
+    loadUnreadCountByConversationTypes(e, a, id) {
+      const types = a.conversationTypes;
+      if (!types.length || !types.every((t) => Number.isInteger(t) && t >= 1 && t <= 5)) {
+        return Code.PARAM_ERROR;
+      }
+      let count = 0;
+      for (const c of engineStore(e).conversations.values()) {
+        if (!types.includes(c.conversationType) || c.conversationType === ConversationType.CHATROOM)
+          continue;
+        if (c.channelId !== (a.channelId || '')) continue;
+        if (!a.contain && isMuted(c.notificationLevel)) continue;
+        count += c.unreadCount;
+      }
+      emit(
+        e,
+        'onUnreadCountByConversationTypesLoaded',
+        { code: 0, ...pick(a, 'conversationTypes channelId contain'), count },
+        id
+      );
+      return 0;
+    },
+    loadMessageCount(e, a, id) {
+      const count = messagesOf(engineStore(e), a.type, a.targetId, a.channelId).length;
+      emit(
+        e,
+        'onMessageCountLoaded',
+        { code: 0, ...pick(a, 'type targetId channelId'), count },
+        id
+      );
+      return 0;
+    },
+    loadFirstUnreadMessage(e, a, id) {
+      const first = messagesOf(engineStore(e), a.type, a.targetId, a.channelId)
+        .filter(isUnread)
+        .sort((x, y) => x.sentTime - y.sentTime)[0];
+      emit(
+        e,
+        'onFirstUnreadMessageLoaded',
+        { code: 0, ...pick(a, 'type targetId channelId'), message: first || null },
+        id
+      );
+      return 0;
+    },
+    saveDraftMessage(e, a, id) {
+      const st = engineStore(e);
+      const key = convKey(a.type, a.targetId, a.channelId);
+      if (a.draft === '') {
+        clearDraft(st, key);
+      } else {
+        const c = conversationOf(st, {
+          conversationType: a.type,
+          targetId: a.targetId,
+          channelId: a.channelId,
+        });
+        c.draft = a.draft;
+        st.draftTimes.set(key, now());
+      }
+      emit(e, 'onDraftMessageSaved', { code: 0, ...pick(a, 'type targetId channelId draft') }, id);
+      return 0;
+    },
+    loadDraftMessage(e, a, id) {
+      const c = engineStore(e).conversations.get(convKey(a.type, a.targetId, a.channelId));
+      emit(
+        e,
+        'onDraftMessageLoaded',
+        { code: 0, ...pick(a, 'type targetId channelId'), draft: c ? c.draft : '' },
+        id
+      );
+      return 0;
+    },
+    clearDraftMessage(e, a, id) {
+      clearDraft(engineStore(e), convKey(a.type, a.targetId, a.channelId));
+      emit(e, 'onDraftMessageCleared', { code: 0, ...pick(a, 'type targetId channelId') }, id);
+      return 0;
+    },
+    searchMessages(e, a, id) {
+      if (a.keyword === '' || a.type === ConversationType.CHATROOM) return Code.PARAM_ERROR;
+      const needle = a.keyword.toLowerCase();
+      const messages = messagesOf(engineStore(e), a.type, a.targetId, a.channelId)
+        .filter(
+          (m) =>
+            typeof m.text === 'string' &&
+            m.text.toLowerCase().includes(needle) &&
+            (a.startTime <= 0 || m.sentTime < a.startTime)
+        )
+        .sort((x, y) => y.sentTime - x.sentTime)
+        .slice(0, a.count);
+      emit(
+        e,
+        'onMessagesSearched',
+        { code: 0, ...pick(a, 'type targetId channelId keyword startTime count'), messages },
+        id
+      );
+      return 0;
+    },
   };
+  handlers.getUnreadCountByConversationTypes = handlers.loadUnreadCountByConversationTypes;
+  handlers.getMessageCount = handlers.loadMessageCount;
+  handlers.getFirstUnreadMessage = handlers.loadFirstUnreadMessage;
+  handlers.getDraftMessage = handlers.loadDraftMessage;
   handlers.getMessages = handlers.loadMessages;
   handlers.getConversations = handlers.loadConversations;
   handlers.getConversation = handlers.loadConversation;
   handlers.getUnreadCount = handlers.loadUnreadCount;
   handlers.getTotalUnreadCount = handlers.loadTotalUnreadCount;
+
+  /** Clears a draft; a conversation that only existed for its draft leaves the list. */
+  function clearDraft(st, key) {
+    const c = st.conversations.get(key);
+    st.draftTimes.delete(key);
+    if (!c) return;
+    c.draft = '';
+    if (!c.lastMessage && !c.top && c.unreadCount === 0) st.conversations.delete(key);
+  }
 
   function pick(a, names) {
     const o = {};

@@ -16,14 +16,21 @@ import { getBridge, type RCIMBridge } from './NativeRCIM';
 import { logger } from './logger';
 import {
   RCIMIWErrorCode,
+  type IRCIMIWClearDraftMessageCallback,
   type IRCIMIWClearUnreadCountCallback,
   type IRCIMIWGetConversationCallback,
   type IRCIMIWGetConversationsCallback,
+  type IRCIMIWGetDraftMessageCallback,
+  type IRCIMIWGetFirstUnreadMessageCallback,
   type IRCIMIWGetMessageCallback,
+  type IRCIMIWGetMessageCountCallback,
   type IRCIMIWGetMessagesCallback,
   type IRCIMIWGetTotalUnreadCountCallback,
+  type IRCIMIWGetUnreadCountByConversationTypesCallback,
   type IRCIMIWGetUnreadCountCallback,
   type IRCIMIWRemoveConversationCallback,
+  type IRCIMIWSaveDraftMessageCallback,
+  type IRCIMIWSearchMessagesCallback,
   type RCIMIWBlacklistStatus,
   type RCIMIWBlockedMessageInfo,
   type RCIMIWChatRoomEntriesOperationType,
@@ -550,6 +557,160 @@ export class RCIMIWEngine {
     callback?: IRCIMIWClearUnreadCountCallback
   ): Promise<number> {
     return this.invoke('clearUnreadCount', { type, targetId, channelId, timestamp }, callback);
+  }
+
+  /**
+   * Unread count of the given conversation types (chatrooms never count); `contain` = also
+   * count do-not-disturb conversations. Result: setOnUnreadCountByConversationTypesLoadedListener.
+   * @deprecated in 5.2.5: use getUnreadCountByConversationTypes.
+   */
+  loadUnreadCountByConversationTypes(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    contain: boolean
+  ): Promise<number> {
+    return this.invoke('loadUnreadCountByConversationTypes', {
+      conversationTypes,
+      channelId,
+      contain,
+    });
+  }
+
+  /**
+   * Unread count of the given conversation types.
+   * Results: setOnUnreadCountByConversationTypesLoadedListener and `callback`.
+   */
+  getUnreadCountByConversationTypes(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    contain: boolean,
+    callback?: IRCIMIWGetUnreadCountByConversationTypesCallback
+  ): Promise<number> {
+    return this.invoke(
+      'getUnreadCountByConversationTypes',
+      { conversationTypes, channelId, contain },
+      callback
+    );
+  }
+
+  /**
+   * Oldest unread message of a conversation (null when none).
+   * Result: setOnFirstUnreadMessageLoadedListener.
+   * @deprecated in 5.2.5: use getFirstUnreadMessage.
+   */
+  loadFirstUnreadMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadFirstUnreadMessage', { type, targetId, channelId });
+  }
+
+  /**
+   * Oldest unread message of a conversation (null when none).
+   * Results: setOnFirstUnreadMessageLoadedListener and `callback`.
+   */
+  getFirstUnreadMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetFirstUnreadMessageCallback
+  ): Promise<number> {
+    return this.invoke('getFirstUnreadMessage', { type, targetId, channelId }, callback);
+  }
+
+  // ───────────────────────────── local messages ─────────────────────────────
+
+  /**
+   * Number of locally stored messages of a conversation.
+   * Result: setOnMessageCountLoadedListener.
+   * @deprecated in 5.2.5: use getMessageCount.
+   */
+  loadMessageCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadMessageCount', { type, targetId, channelId });
+  }
+
+  /** Number of locally stored messages. Results: setOnMessageCountLoadedListener and `callback`. */
+  getMessageCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetMessageCountCallback
+  ): Promise<number> {
+    return this.invoke('getMessageCount', { type, targetId, channelId }, callback);
+  }
+
+  /**
+   * Local keyword search in one conversation (not chatrooms): newest first, before `startTime`
+   * (0 = from the newest), 0 < count <= 50. Results: setOnMessagesSearchedListener and
+   * `callback`.
+   */
+  searchMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    keyword: string,
+    startTime: number,
+    count: number,
+    callback?: IRCIMIWSearchMessagesCallback
+  ): Promise<number> {
+    return this.invoke(
+      'searchMessages',
+      { type, targetId, channelId, keyword, startTime, count },
+      callback
+    );
+  }
+
+  // ───────────────────────────── drafts ─────────────────────────────
+
+  /**
+   * Saves the conversation's draft text and moves the conversation up the list (creating it).
+   * Results: setOnDraftMessageSavedListener and `callback`.
+   */
+  saveDraftMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    draft: string,
+    callback?: IRCIMIWSaveDraftMessageCallback
+  ): Promise<number> {
+    return this.invoke('saveDraftMessage', { type, targetId, channelId, draft }, callback);
+  }
+
+  /**
+   * Loads the conversation's draft ("" when none). Result: setOnDraftMessageLoadedListener.
+   * @deprecated in 5.2.5: use getDraftMessage.
+   */
+  loadDraftMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadDraftMessage', { type, targetId, channelId });
+  }
+
+  /** Gets the conversation's draft. Results: setOnDraftMessageLoadedListener and `callback`. */
+  getDraftMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetDraftMessageCallback
+  ): Promise<number> {
+    return this.invoke('getDraftMessage', { type, targetId, channelId }, callback);
+  }
+
+  /** Removes the conversation's draft. Results: setOnDraftMessageClearedListener and `callback`. */
+  clearDraftMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWClearDraftMessageCallback
+  ): Promise<number> {
+    return this.invoke('clearDraftMessage', { type, targetId, channelId }, callback);
   }
 
   // ───────────────────────────── listener slots ─────────────────────────────

@@ -19,6 +19,9 @@ export default async function () {
     a.setOnConversationsLoadedListener(() => fired.push('conversationsLoaded'));
     a.setOnUnreadCountLoadedListener(() => fired.push('unreadLoaded'));
     a.setOnUnreadCountClearedListener(() => fired.push('unreadCleared'));
+    a.setOnDraftMessageSavedListener(() => fired.push('draftSaved'));
+    a.setOnMessagesSearchedListener(() => fired.push('searched'));
+    a.setOnUnreadCountByConversationTypesLoadedListener(() => fired.push('unreadByTypes'));
     b.setOnMessageReceivedListener(() => fired.push('B received'));
     const cb = (name: string) => ({
       onSuccess: () => fired.push(`${name}.onSuccess`),
@@ -84,6 +87,28 @@ export default async function () {
       'createTextMessage(text as number)'
     );
     assertEqual(await a.connect(bad<string>(1), 0), PARAM, 'connect(token as number)');
+    assertEqual(
+      await a.saveDraftMessage(PRIVATE, userB, null, bad<string>(3), {
+        onDraftMessageSaved: () => fired.push('cb draftSaved'),
+      }),
+      PARAM,
+      'saveDraftMessage(draft as number)'
+    );
+    assertEqual(
+      await a.searchMessages(PRIVATE, userB, null, 'x', 0, 51, cb('searchMessages')),
+      PARAM,
+      'searchMessages(count 51)'
+    );
+    assertEqual(
+      await a.getUnreadCountByConversationTypes(
+        [PRIVATE],
+        null,
+        bad<boolean>('yes'),
+        cb('byTypes')
+      ),
+      PARAM,
+      'getUnreadCountByConversationTypes(contain as string)'
+    );
 
     await sleep(300);
     assertEqual(fired, [], 'nothing fired for rejected calls');

@@ -140,6 +140,89 @@ fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
             event_id.as_ref(),
             with_key(key, json!({ "code": code })),
         ),
+        Event::MessageCountLoaded {
+            code,
+            key,
+            count,
+            event_id,
+        } => (
+            "onMessageCountLoaded",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code, "count": count })),
+        ),
+        Event::FirstUnreadMessageLoaded {
+            code,
+            key,
+            message,
+            event_id,
+        } => (
+            "onFirstUnreadMessageLoaded",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code, "message": message })),
+        ),
+        Event::UnreadCountByConversationTypesLoaded {
+            code,
+            conversation_types,
+            channel_id,
+            contain,
+            count,
+            event_id,
+        } => (
+            "onUnreadCountByConversationTypesLoaded",
+            event_id.as_ref(),
+            json!({
+                "code": code, "conversationTypes": conversation_types, "channelId": channel_id,
+                "contain": contain, "count": count,
+            }),
+        ),
+        Event::DraftMessageSaved {
+            code,
+            key,
+            draft,
+            event_id,
+        } => (
+            "onDraftMessageSaved",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code, "draft": draft })),
+        ),
+        Event::DraftMessageCleared {
+            code,
+            key,
+            event_id,
+        } => (
+            "onDraftMessageCleared",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code })),
+        ),
+        Event::DraftMessageLoaded {
+            code,
+            key,
+            draft,
+            event_id,
+        } => (
+            "onDraftMessageLoaded",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code, "draft": draft })),
+        ),
+        Event::MessagesSearched {
+            code,
+            key,
+            keyword,
+            start_time,
+            count,
+            messages,
+            event_id,
+        } => (
+            "onMessagesSearched",
+            event_id.as_ref(),
+            with_key(
+                key,
+                json!({
+                    "code": code, "keyword": keyword, "startTime": start_time, "count": count,
+                    "messages": messages,
+                }),
+            ),
+        ),
     }
 }
 

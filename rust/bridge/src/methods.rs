@@ -48,6 +48,23 @@ pub(crate) const METHODS: &[(&str, Handler)] = &[
     ("getTotalUnreadCount", get_total_unread_count),
     ("clearUnreadCount", clear_unread_count),
     ("removeConversation", remove_conversation),
+    ("loadMessageCount", get_message_count),
+    ("getMessageCount", get_message_count),
+    ("loadFirstUnreadMessage", get_first_unread_message),
+    ("getFirstUnreadMessage", get_first_unread_message),
+    (
+        "loadUnreadCountByConversationTypes",
+        get_unread_count_by_conversation_types,
+    ),
+    (
+        "getUnreadCountByConversationTypes",
+        get_unread_count_by_conversation_types,
+    ),
+    ("saveDraftMessage", save_draft_message),
+    ("clearDraftMessage", clear_draft_message),
+    ("loadDraftMessage", get_draft_message),
+    ("getDraftMessage", get_draft_message),
+    ("searchMessages", search_messages),
 ];
 
 /// Runs `method`.
@@ -327,4 +344,92 @@ fn clear_unread_count(context: &Context<'_>, args: Value) -> Result<Outcome, Arg
 fn remove_conversation(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let c: ConversationArgs = parse(args)?;
     code(context.engine.remove_conversation(c.key(), c.event_id))
+}
+
+fn get_message_count(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let c: ConversationArgs = parse(args)?;
+    code(context.engine.load_message_count(c.key(), c.event_id))
+}
+
+fn get_first_unread_message(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let c: ConversationArgs = parse(args)?;
+    code(
+        context
+            .engine
+            .load_first_unread_message(c.key(), c.event_id),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UnreadByTypesArgs {
+    conversation_types: Vec<u32>,
+    #[serde(default)]
+    channel_id: Option<String>,
+    contain: bool,
+    #[serde(default)]
+    event_id: EventId,
+}
+
+fn get_unread_count_by_conversation_types(
+    context: &Context<'_>,
+    args: Value,
+) -> Result<Outcome, ArgError> {
+    let args: UnreadByTypesArgs = parse(args)?;
+    code(context.engine.load_unread_count_by_conversation_types(
+        args.conversation_types,
+        args.channel_id.as_deref().unwrap_or(""),
+        args.contain,
+        args.event_id,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SaveDraftArgs {
+    #[serde(flatten)]
+    conversation: ConversationArgs,
+    draft: String,
+}
+
+fn save_draft_message(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let args: SaveDraftArgs = parse(args)?;
+    let c = args.conversation;
+    code(
+        context
+            .engine
+            .save_draft_message(c.key(), &args.draft, c.event_id),
+    )
+}
+
+fn clear_draft_message(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let c: ConversationArgs = parse(args)?;
+    code(context.engine.clear_draft_message(c.key(), c.event_id))
+}
+
+fn get_draft_message(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let c: ConversationArgs = parse(args)?;
+    code(context.engine.load_draft_message(c.key(), c.event_id))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchMessagesArgs {
+    #[serde(flatten)]
+    conversation: ConversationArgs,
+    keyword: String,
+    start_time: i64,
+    count: u32,
+}
+
+fn search_messages(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let args: SearchMessagesArgs = parse(args)?;
+    let c = args.conversation;
+    code(context.engine.search_messages(
+        c.key(),
+        &args.keyword,
+        args.start_time,
+        args.count,
+        c.event_id,
+    ))
 }

@@ -312,3 +312,73 @@ fn a_sink_that_stays_full_blocks_neither_replies_nor_destroy() {
     );
     assert!(sink.taken.lock().unwrap().is_empty());
 }
+
+#[test]
+fn local_store_methods_check_their_arguments() {
+    let (engine, rec, _dir) = engine();
+    let refused = [
+        // Wrong types.
+        ("saveDraftMessage", r#"{"type":1,"targetId":"b","draft":5}"#),
+        ("getDraftMessage", r#"{"type":"1","targetId":"b"}"#),
+        ("clearDraftMessage", r#"{"type":1}"#),
+        ("loadMessageCount", r#"{"type":1,"targetId":7}"#),
+        ("getFirstUnreadMessage", r#"{"type":1,"targetId":null}"#),
+        (
+            "getUnreadCountByConversationTypes",
+            r#"{"conversationTypes":[1],"channelId":null,"contain":"yes"}"#,
+        ),
+        (
+            "searchMessages",
+            r#"{"type":1,"targetId":"b","keyword":"x","startTime":"0","count":10}"#,
+        ),
+        // Out of range.
+        (
+            "loadUnreadCountByConversationTypes",
+            r#"{"conversationTypes":[],"channelId":null,"contain":true}"#,
+        ),
+        (
+            "getUnreadCountByConversationTypes",
+            r#"{"conversationTypes":[1,6],"channelId":null,"contain":true}"#,
+        ),
+        (
+            "searchMessages",
+            r#"{"type":1,"targetId":"b","keyword":"x","startTime":0,"count":0}"#,
+        ),
+        (
+            "searchMessages",
+            r#"{"type":1,"targetId":"b","keyword":"x","startTime":0,"count":51}"#,
+        ),
+        (
+            "searchMessages",
+            r#"{"type":1,"targetId":"b","keyword":"","startTime":0,"count":10}"#,
+        ),
+        (
+            "searchMessages",
+            r#"{"type":3,"targetId":"room","keyword":"x","startTime":0,"count":10}"#,
+        ),
+        ("getMessageCount", r#"{"type":0,"targetId":"b"}"#),
+        ("loadDraftMessage", r#"{"type":1,"targetId":""}"#),
+    ];
+    for (i, (method, args)) in refused.iter().enumerate() {
+        engine.call(i as u64 + 1, method, args);
+        assert_eq!(rec.reply(i as u64 + 1)["code"], 1, "{method} {args}");
+    }
+    // Valid arguments before connect: the database is not open yet.
+    engine.call(
+        100,
+        "searchMessages",
+        r#"{"type":1,"targetId":"b","channelId":null,"keyword":"x","startTime":0,"count":50}"#,
+    );
+    assert_eq!(rec.reply(100)["code"], 33001);
+    engine.call(
+        101,
+        "saveDraftMessage",
+        r#"{"type":1,"targetId":"b","channelId":null,"draft":"d","eventId":"1"}"#,
+    );
+    assert_eq!(rec.reply(101)["code"], 33001);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        rec.events.lock().unwrap().is_empty(),
+        "no events after rejected calls"
+    );
+}

@@ -28,6 +28,9 @@ pub const MAX_MESSAGE_PAGE: u32 = 20;
 /// Largest page of `loadConversations` (seed: count <= 50).
 pub const MAX_CONVERSATION_PAGE: u32 = 50;
 
+/// Largest page of `searchMessages` (seed: 0 < count <= 50).
+pub const MAX_SEARCH_PAGE: u32 = 50;
+
 /// State shared by the engine and its tasks.
 pub(crate) struct Shared {
     pub(crate) config: EngineConfig,
@@ -470,7 +473,159 @@ impl Engine {
             },
         )
     }
+
+    /// `loadMessageCount` / `getMessageCount`: messages stored for the conversation.
+    pub fn load_message_count(&self, key: ConversationKey, event_id: EventId) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.message_count(key),
+            move |code, key, count| Event::MessageCountLoaded {
+                code,
+                key,
+                count: count.unwrap_or(0),
+                event_id,
+            },
+        )
+    }
+
+    /// `loadFirstUnreadMessage` / `getFirstUnreadMessage`: the oldest unread received message
+    /// (none: code 0 and no message).
+    pub fn load_first_unread_message(&self, key: ConversationKey, event_id: EventId) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.first_unread_message(key),
+            move |code, key, row| Event::FirstUnreadMessageLoaded {
+                code,
+                key,
+                message: row.flatten().as_ref().map(codec::message_from_row),
+                event_id,
+            },
+        )
+    }
+
+    /// `loadUnreadCountByConversationTypes` / `getUnreadCountByConversationTypes`: the unread
+    /// count of the given types (chatrooms never count); `contain` = include muted
+    /// conversations.
+    pub fn load_unread_count_by_conversation_types(
+        &self,
+        conversation_types: Vec<u32>,
+        channel_id: &str,
+        contain: bool,
+        event_id: EventId,
+    ) -> i32 {
+        if conversation_types.is_empty() || !conversation_types.iter().all(|t| (1..=5).contains(t))
+        {
+            return codes::PARAM_ERROR;
+        }
+        let channel = channel_id.to_string();
+        let types = conversation_types.clone();
+        let channel_arg = channel.clone();
+        self.query(
+            move |s| s.unread_count_by_types(&types, &channel, contain),
+            move |code, count| Event::UnreadCountByConversationTypesLoaded {
+                code,
+                conversation_types,
+                channel_id: channel_arg,
+                contain,
+                count: count.unwrap_or(0),
+                event_id,
+            },
+        )
+    }
+
+    /// `saveDraftMessage`: stores the draft on the conversation (creating it) and moves the
+    /// conversation up the list. An empty draft clears it.
+    pub fn save_draft_message(&self, key: ConversationKey, draft: &str, event_id: EventId) -> i32 {
+        if draft.len() > MAX_DRAFT_LEN {
+            return codes::PARAM_ERROR;
+        }
+        let text = draft.to_string();
+        let draft = draft.to_string();
+        let now = crate::connection::now_ms();
+        self.conversation_query(
+            key,
+            move |s, key| s.save_draft(key, &text, now),
+            move |code, key, _| Event::DraftMessageSaved {
+                code,
+                key,
+                draft,
+                event_id,
+            },
+        )
+    }
+
+    /// `clearDraftMessage`.
+    pub fn clear_draft_message(&self, key: ConversationKey, event_id: EventId) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.clear_draft(key),
+            move |code, key, _| Event::DraftMessageCleared {
+                code,
+                key,
+                event_id,
+            },
+        )
+    }
+
+    /// `loadDraftMessage` / `getDraftMessage` ("" when there is none).
+    pub fn load_draft_message(&self, key: ConversationKey, event_id: EventId) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.draft(key),
+            move |code, key, draft| Event::DraftMessageLoaded {
+                code,
+                key,
+                draft: draft.unwrap_or_default(),
+                event_id,
+            },
+        )
+    }
+
+    /// `searchMessages`: messages of one conversation whose text contains `keyword`
+    /// (case-insensitive, any CJK substring), newest first, older than `start_time`
+    /// (0 = from the newest); `count` 1..=50. Not for chatrooms; the keyword must not be empty.
+    pub fn search_messages(
+        &self,
+        key: ConversationKey,
+        keyword: &str,
+        start_time: i64,
+        count: u32,
+        event_id: EventId,
+    ) -> i32 {
+        if !(1..=MAX_SEARCH_PAGE).contains(&count)
+            || keyword.is_empty()
+            || keyword.len() > MAX_KEYWORD_LEN
+            || key.conversation_type == crate::model::conversation_type::CHATROOM
+        {
+            return codes::PARAM_ERROR;
+        }
+        let lookup = keyword.to_string();
+        let keyword = keyword.to_string();
+        self.conversation_query(
+            key,
+            move |s, key| s.search_messages(key, &lookup, start_time, count),
+            move |code, key, rows| Event::MessagesSearched {
+                code,
+                key,
+                keyword,
+                start_time,
+                count,
+                messages: rows
+                    .unwrap_or_default()
+                    .iter()
+                    .map(codec::message_from_row)
+                    .collect(),
+                event_id,
+            },
+        )
+    }
 }
+
+/// Longest draft text, in bytes.
+pub const MAX_DRAFT_LEN: usize = 64 * 1024;
+
+/// Longest search keyword, in bytes.
+pub const MAX_KEYWORD_LEN: usize = 1024;
 
 impl Drop for Engine {
     fn drop(&mut self) {

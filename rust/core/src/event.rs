@@ -143,4 +143,90 @@ pub enum Event {
         /// Call correlation.
         event_id: EventId,
     },
+    /// Result of loadMessageCount/getMessageCount (`onMessageCountLoaded`).
+    MessageCountLoaded {
+        /// 0 on success.
+        code: i32,
+        /// The conversation argument.
+        key: ConversationKey,
+        /// Number of stored messages.
+        count: u64,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadFirstUnreadMessage/getFirstUnreadMessage (`onFirstUnreadMessageLoaded`).
+    FirstUnreadMessageLoaded {
+        /// 0 on success.
+        code: i32,
+        /// The conversation argument.
+        key: ConversationKey,
+        /// The oldest unread message; `None` (JSON null) when nothing is unread.
+        message: Option<Message>,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadUnreadCountByConversationTypes/getUnreadCountByConversationTypes
+    /// (`onUnreadCountByConversationTypesLoaded`).
+    UnreadCountByConversationTypesLoaded {
+        /// 0 on success.
+        code: i32,
+        /// Types argument.
+        conversation_types: Vec<u32>,
+        /// Channel id argument.
+        channel_id: String,
+        /// Contain argument (count muted conversations too).
+        contain: bool,
+        /// Unread count.
+        count: u64,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of saveDraftMessage (`onDraftMessageSaved`).
+    DraftMessageSaved {
+        /// 0 on success.
+        code: i32,
+        /// The conversation argument.
+        key: ConversationKey,
+        /// Draft argument.
+        draft: String,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of clearDraftMessage (`onDraftMessageCleared`).
+    DraftMessageCleared {
+        /// 0 on success.
+        code: i32,
+        /// The conversation argument.
+        key: ConversationKey,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadDraftMessage/getDraftMessage (`onDraftMessageLoaded`).
+    DraftMessageLoaded {
+        /// 0 on success.
+        code: i32,
+        /// The conversation argument.
+        key: ConversationKey,
+        /// Draft text ("" when none).
+        draft: String,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of searchMessages (`onMessagesSearched`).
+    MessagesSearched {
+        /// 0 on success.
+        code: i32,
+        /// The conversation argument.
+        key: ConversationKey,
+        /// Keyword argument.
+        keyword: String,
+        /// Start time argument.
+        start_time: i64,
+        /// Count argument.
+        count: u32,
+        /// Matches, newest first.
+        messages: Vec<Message>,
+        /// Call correlation.
+        event_id: EventId,
+    },
 }

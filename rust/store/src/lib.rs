@@ -129,9 +129,11 @@ impl Store {
         )?;
         let row = rows::message_by_id(&tx, id)?;
         if let Some(row) = &row {
-            // The server's time orders the conversation list (the device clock may be off).
+            // The server's time orders the conversation list (the device clock may be off);
+            // a draft saved meanwhile keeps the conversation where the draft put it.
             tx.execute(
-                "UPDATE conversations SET sort_time = ?4
+                "UPDATE conversations
+                 SET sort_time = CASE WHEN draft <> '' THEN MAX(sort_time, ?4) ELSE ?4 END
                  WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
                    AND last_message_id = ?5",
                 params![
@@ -388,6 +390,185 @@ impl Store {
             params![key.conversation_type, key.target_id, key.channel_id],
         )?;
         Ok(changed > 0)
+    }
+
+    /// The oldest received, unread message of a conversation that counts towards its unread
+    /// count (`getFirstUnreadMessage`), or `None`.
+    pub fn first_unread_message(&self, key: &ConversationKey) -> Result<Option<MessageRow>> {
+        Ok(rows::query_messages(
+            &self.conn,
+            "SELECT * FROM messages WHERE conversation_type = ?1 AND target_id = ?2
+               AND channel_id = ?3 AND direction = 1 AND received_status = 0 AND counted = 1
+             ORDER BY sent_time ASC, id ASC LIMIT 1",
+            params![key.conversation_type, key.target_id, key.channel_id],
+        )?
+        .into_iter()
+        .next())
+    }
+
+    /// Sum of the unread counts of the conversations of `types` (chatrooms never count) with
+    /// `channel_id`. `contain` = also count conversations whose notification level mutes them
+    /// (see [`notification_level::is_muted`]).
+    pub fn unread_count_by_types(
+        &self,
+        types: &[u32],
+        channel_id: &str,
+        contain: bool,
+    ) -> Result<u64> {
+        let placeholders = vec!["?"; types.len()].join(",");
+        let sql = format!(
+            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
+             WHERE conversation_type IN ({placeholders}) AND conversation_type <> 3
+               AND channel_id = ? AND (? OR notification_level NOT BETWEEN {} AND {})",
+            notification_level::MUTED.start(),
+            notification_level::MUTED.end(),
+        );
+        let mut values: Vec<rusqlite::types::Value> =
+            types.iter().map(|t| (*t as i64).into()).collect();
+        values.push(channel_id.to_string().into());
+        values.push((contain as i64).into());
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(values), |r| r.get(0))?)
+    }
+
+    /// Saves the conversation's draft text (`saveDraftMessage`) and moves the conversation to
+    /// `now` (ms) in the list, creating it when it has no messages yet, as IMLib does. An empty
+    /// draft clears it ([`Store::clear_draft`]).
+    pub fn save_draft(&mut self, key: &ConversationKey, draft: &str, now: i64) -> Result<()> {
+        if draft.is_empty() {
+            return self.clear_draft(key);
+        }
+        self.conn.execute(
+            "INSERT INTO conversations (conversation_type, target_id, channel_id, sort_time, draft)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (conversation_type, target_id, channel_id) DO UPDATE SET
+                 draft = excluded.draft, sort_time = MAX(sort_time, excluded.sort_time)",
+            params![
+                key.conversation_type,
+                key.target_id,
+                key.channel_id,
+                now,
+                draft
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the conversation's draft (`clearDraftMessage`). A conversation that only existed
+    /// for its draft (no message, not pinned, no notification level, nothing unread) leaves the
+    /// list again.
+    pub fn clear_draft(&mut self, key: &ConversationKey) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE conversations SET draft = ''
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+            params![key.conversation_type, key.target_id, key.channel_id],
+        )?;
+        tx.execute(
+            "DELETE FROM conversations
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+               AND last_message_id IS NULL AND top = 0 AND notification_level = 0
+               AND unread_count = 0 AND mentioned_count = 0",
+            params![key.conversation_type, key.target_id, key.channel_id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The conversation's draft text ("" when none).
+    pub fn draft(&self, key: &ConversationKey) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT draft FROM conversations
+                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+                params![key.conversation_type, key.target_id, key.channel_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// Messages of one conversation whose text contains `keyword` (case-insensitively), newest
+    /// first, sent before `start_time` (<= 0: from the newest), at most `count`.
+    ///
+    /// Keywords of 3 or more characters go through the trigram index (`messages_fts`); shorter
+    /// ones, which a trigram index cannot answer, scan the conversation's messages newest first
+    /// and stop after `count` matches. An empty keyword matches nothing.
+    pub fn search_messages(
+        &self,
+        key: &ConversationKey,
+        keyword: &str,
+        start_time: i64,
+        count: u32,
+    ) -> Result<Vec<MessageRow>> {
+        if keyword.is_empty() {
+            return Ok(Vec::new());
+        }
+        if keyword.chars().count() >= 3 {
+            // One FTS5 phrase: the trigram tokenizer matches it as a substring.
+            let phrase = format!("\"{}\"", keyword.replace('"', "\"\""));
+            rows::query_messages(
+                &self.conn,
+                "SELECT * FROM messages
+                 WHERE id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)
+                   AND conversation_type = ?2 AND target_id = ?3 AND channel_id = ?4
+                   AND (?5 <= 0 OR sent_time < ?5)
+                 ORDER BY sent_time DESC, id DESC LIMIT ?6",
+                params![
+                    phrase,
+                    key.conversation_type,
+                    key.target_id,
+                    key.channel_id,
+                    start_time,
+                    count
+                ],
+            )
+        } else {
+            let pattern = format!(
+                "%{}%",
+                keyword
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            rows::query_messages(
+                &self.conn,
+                "SELECT * FROM messages
+                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+                   AND (?4 <= 0 OR sent_time < ?4)
+                   AND search_text LIKE ?5 ESCAPE '\\'
+                 ORDER BY sent_time DESC, id DESC LIMIT ?6",
+                params![
+                    key.conversation_type,
+                    key.target_id,
+                    key.channel_id,
+                    start_time,
+                    pattern,
+                    count
+                ],
+            )
+        }
+    }
+}
+
+/// `RCIMIWPushNotificationLevel` values as they concern unread counts.
+pub mod notification_level {
+    use std::ops::RangeInclusive;
+
+    /// Notify for every message (the stored default).
+    pub const ALL_MESSAGE: u32 = 0;
+    /// Not set.
+    pub const NONE: u32 = 1;
+    /// Levels that mute a conversation (do-not-disturb: MENTION, MENTION_USERS, MENTION_ALL,
+    /// BLOCKED): `getUnreadCountByConversationTypes` leaves them out unless `contain` is set.
+    pub const MUTED: RangeInclusive<u32> = 2..=5;
+
+    /// Whether `level` mutes the conversation.
+    pub fn is_muted(level: u32) -> bool {
+        MUTED.contains(&level)
     }
 }
 

@@ -4,7 +4,10 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// Migration scripts in order; the database's `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_init.sql"),
+    include_str!("../migrations/002_search.sql"),
+];
 
 /// Applies every migration newer than the database's `user_version`, each in its own
 /// transaction that also bumps the version.

@@ -226,12 +226,28 @@ pub(crate) fn query_conversations<P: Params>(
         .collect()
 }
 
+/// Object name of text messages (their `content` is `{"content": "<text>", ...}`).
+const TEXT_OBJECT_NAME: &str = "RC:TxtMsg";
+
+/// The text `searchMessages` looks in: a text message's text; `None` for messages with nothing
+/// to search (indexed by the `messages_fts` triggers of migration 002).
+pub(crate) fn search_text(object_name: &str, content: &str) -> Option<String> {
+    match object_name {
+        TEXT_OBJECT_NAME => serde_json::from_str::<serde_json::Value>(content)
+            .ok()?
+            .get("content")?
+            .as_str()
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
 pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO messages (conversation_type, target_id, channel_id, message_type,
              object_name, content, uid, client_msg_id, sender_id, direction, sent_status,
-             received_status, sent_time, received_time, counted, extra_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             received_status, sent_time, received_time, counted, extra_json, search_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         m.conversation_type,
@@ -250,12 +266,14 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
         m.received_time,
         m.counted,
         m.extra_json,
+        search_text(&m.object_name, &m.content),
     ])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Makes `message_id` the conversation's newest message (creating the conversation), and
-/// counts it as unread when asked.
+/// counts it as unread when asked. The newest message is decided by the messages' sent times,
+/// not by `sort_time` (a saved draft moves `sort_time` to the time it was saved).
 pub(crate) fn touch_conversation(
     conn: &Connection,
     key: &ConversationKey,
@@ -268,7 +286,9 @@ pub(crate) fn touch_conversation(
              sort_time, unread_count)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (conversation_type, target_id, channel_id) DO UPDATE SET
-             last_message_id = CASE WHEN excluded.sort_time >= sort_time
+             last_message_id = CASE WHEN last_message_id IS NULL
+                   OR excluded.sort_time >= COALESCE((SELECT m.sent_time FROM messages m
+                        WHERE m.id = conversations.last_message_id), 0)
                  THEN excluded.last_message_id ELSE last_message_id END,
              sort_time = MAX(sort_time, excluded.sort_time),
              unread_count = unread_count + excluded.unread_count",

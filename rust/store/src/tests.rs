@@ -137,7 +137,7 @@ fn reopening_a_file_keeps_data_and_schema() {
         s.kv_set("device_id", "d1").unwrap();
     }
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     assert_eq!(s.pending_outgoing().unwrap().len(), 1);
     assert_eq!(s.kv_get("device_id").unwrap().as_deref(), Some("d1"));
 }
@@ -173,4 +173,248 @@ fn an_inbox_copy_of_our_own_unacked_message_completes_it() {
     s.update_sent(row.id, sent_status::SENT, Some("U9"), Some(7))
         .unwrap();
     assert_eq!(s.message_count(&key("bob")).unwrap(), 1);
+}
+
+fn text(target: &str, uid: &str, time: i64, body: &str) -> NewMessage {
+    let mut m = msg(target, Some(uid), direction::RECEIVE, time);
+    m.content = serde_json::json!({ "content": body }).to_string();
+    m
+}
+
+fn found(s: &Store, target: &str, keyword: &str) -> Vec<String> {
+    s.search_messages(&key(target), keyword, 0, 50)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.uid.unwrap())
+        .collect()
+}
+
+#[test]
+fn search_finds_cjk_substrings_of_any_length() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.apply_inbox(
+        &[
+            text("alice", "A", 1, "你好世界"),
+            text("alice", "B", 2, "今天天气很好"),
+            text("bob", "C", 3, "你好世界"),
+        ],
+        3,
+    )
+    .unwrap();
+    // 1 and 2 characters: the fallback scan; 3 and more: the trigram index.
+    assert_eq!(found(&s, "alice", "世"), vec!["A"]);
+    assert_eq!(found(&s, "alice", "世界"), vec!["A"]);
+    assert_eq!(found(&s, "alice", "好世界"), vec!["A"]);
+    assert_eq!(found(&s, "alice", "你好世界"), vec!["A"]);
+    // "好" is in both messages of alice: newest first; bob's message is another conversation.
+    assert_eq!(found(&s, "alice", "好"), vec!["B", "A"]);
+    assert!(found(&s, "alice", "世界和平").is_empty());
+    assert!(found(&s, "alice", "").is_empty());
+    assert!(found(&s, "carol", "世界").is_empty());
+}
+
+#[test]
+fn search_is_case_insensitive_pages_by_time_and_escapes_keywords() {
+    let mut s = Store::open_in_memory().unwrap();
+    let batch: Vec<_> = (1..=10)
+        .map(|i| text("alice", &format!("u{i}"), i, &format!("Hello World {i}")))
+        .chain([
+            text("alice", "pct", 11, "100% sure_thing \"quoted\""),
+            text("alice", "other", 12, "nothing here"),
+        ])
+        .collect();
+    s.apply_inbox(&batch, 12).unwrap();
+    assert_eq!(found(&s, "alice", "hello world").len(), 10);
+    assert_eq!(found(&s, "alice", "WORLD 1"), vec!["u10", "u1"]);
+    assert_eq!(found(&s, "alice", "LO").len(), 10);
+    assert_eq!(found(&s, "alice", "h").len(), 12);
+    // Paging: newest first, older than startTime, at most count.
+    let page: Vec<_> = s
+        .search_messages(&key("alice"), "hello", 8, 3)
+        .unwrap()
+        .iter()
+        .map(|m| m.sent_time)
+        .collect();
+    assert_eq!(page, vec![7, 6, 5]);
+    // LIKE and FTS5 syntax characters are plain text.
+    assert_eq!(found(&s, "alice", "%"), vec!["pct"]);
+    assert_eq!(found(&s, "alice", "_"), vec!["pct"]);
+    assert!(found(&s, "alice", "0_").is_empty());
+    assert_eq!(found(&s, "alice", "\"quoted\""), vec!["pct"]);
+    assert_eq!(found(&s, "alice", "% s"), vec!["pct"]);
+    assert!(found(&s, "alice", "AND").is_empty());
+}
+
+#[test]
+fn search_index_follows_deletes_and_migrated_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("im.db");
+    {
+        // A database written before migration 002: text rows without search_text.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../migrations/001_init.sql"))
+            .unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO messages (conversation_type, target_id, message_type, object_name,
+                   content, sender_id, direction, sent_status, received_status, sent_time,
+                   received_time)
+               VALUES (1, 'alice', 2, 'RC:TxtMsg', '{"content":"旧消息 old text"}', 'alice', 1, 2,
+                       0, 1, 1),
+                      (1, 'alice', 0, 'App:Raw', 'not json', 'alice', 1, 2, 0, 2, 2);
+               PRAGMA user_version = 1;"#,
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(found_ids(&s, "旧消息").len(), 1);
+    assert_eq!(found_ids(&s, "旧").len(), 1);
+    assert!(found_ids(&s, "not json").is_empty());
+    s.apply_inbox(&[text("alice", "N", 3, "new text")], 1)
+        .unwrap();
+    assert_eq!(found_ids(&s, "text").len(), 2);
+    s.conn
+        .execute("DELETE FROM messages WHERE uid = 'N'", [])
+        .unwrap();
+    assert_eq!(found_ids(&s, "text").len(), 1);
+    s.conn
+        .execute(
+            "UPDATE messages SET search_text = 'changed' WHERE search_text IS NOT NULL",
+            [],
+        )
+        .unwrap();
+    assert!(found_ids(&s, "text").is_empty());
+    assert_eq!(found_ids(&s, "changed").len(), 1);
+    s.conn
+        .execute(
+            "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .unwrap();
+}
+
+fn found_ids(s: &Store, keyword: &str) -> Vec<i64> {
+    s.search_messages(&key("alice"), keyword, 0, 50)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect()
+}
+
+#[test]
+fn drafts_are_stored_on_the_conversation_and_move_it_up() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.apply_inbox(&[text("alice", "A", 10, "hi")], 1).unwrap();
+    // A draft on a conversation without messages creates it.
+    s.save_draft(&key("bob"), "草稿", 5).unwrap();
+    assert_eq!(s.draft(&key("bob")).unwrap(), "草稿");
+    let bob = s.conversation(&key("bob")).unwrap().unwrap();
+    assert_eq!(bob.draft, "草稿");
+    assert!(bob.last_message.is_none());
+    let ids = |s: &Store| -> Vec<String> {
+        s.conversations(&[1], "", 0, 50)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.key.target_id)
+            .collect()
+    };
+    assert_eq!(ids(&s), vec!["alice", "bob"]);
+    // Saving a draft moves the conversation to the top.
+    s.save_draft(&key("bob"), "later", 20).unwrap();
+    assert_eq!(ids(&s), vec!["bob", "alice"]);
+    // A message sent before the draft was saved still becomes the last message.
+    s.apply_inbox(&[text("bob", "B", 15, "earlier")], 2)
+        .unwrap();
+    let bob = s.conversation(&key("bob")).unwrap().unwrap();
+    assert_eq!(bob.last_message.unwrap().uid.as_deref(), Some("B"));
+    assert_eq!(bob.draft, "later");
+    // Clearing keeps a conversation with messages, drops one that only had a draft.
+    s.clear_draft(&key("bob")).unwrap();
+    assert_eq!(s.draft(&key("bob")).unwrap(), "");
+    assert!(s.conversation(&key("bob")).unwrap().is_some());
+    s.save_draft(&key("carol"), "x", 30).unwrap();
+    assert_eq!(ids(&s), vec!["carol", "bob", "alice"]);
+    s.save_draft(&key("carol"), "", 31).unwrap();
+    assert!(s.conversation(&key("carol")).unwrap().is_none());
+    assert_eq!(s.draft(&key("nobody")).unwrap(), "");
+}
+
+#[test]
+fn first_unread_message_and_unread_counts_by_type() {
+    let mut s = Store::open_in_memory().unwrap();
+    assert!(s.first_unread_message(&key("alice")).unwrap().is_none());
+    let mut not_counted = text("alice", "N", 1, "recall");
+    not_counted.counted = false;
+    s.apply_inbox(
+        &[
+            not_counted,
+            text("alice", "A", 2, "one"),
+            text("alice", "B", 3, "two"),
+        ],
+        3,
+    )
+    .unwrap();
+    let mut group = text("g1", "G", 4, "group");
+    group.conversation_type = 2;
+    s.apply_inbox(&[group, text("muted", "M", 5, "dnd")], 5)
+        .unwrap();
+    assert_eq!(
+        s.first_unread_message(&key("alice"))
+            .unwrap()
+            .unwrap()
+            .uid
+            .as_deref(),
+        Some("A")
+    );
+    s.clear_unread(&key("alice"), 2).unwrap();
+    assert_eq!(
+        s.first_unread_message(&key("alice"))
+            .unwrap()
+            .unwrap()
+            .uid
+            .as_deref(),
+        Some("B")
+    );
+    s.conn
+        .execute(
+            "UPDATE conversations SET notification_level = 5 WHERE target_id = 'muted'",
+            [],
+        )
+        .unwrap();
+    // alice 1 + muted 1 (private), g1 1 (group).
+    assert_eq!(s.unread_count_by_types(&[1], "", true).unwrap(), 2);
+    assert_eq!(s.unread_count_by_types(&[1], "", false).unwrap(), 1);
+    assert_eq!(s.unread_count_by_types(&[1, 2], "", false).unwrap(), 2);
+    assert_eq!(s.unread_count_by_types(&[2], "", true).unwrap(), 1);
+    assert_eq!(s.unread_count_by_types(&[1, 2], "other", true).unwrap(), 0);
+    assert_eq!(s.unread_count_by_types(&[3], "", true).unwrap(), 0);
+    assert!(notification_level::is_muted(5));
+    assert!(!notification_level::is_muted(notification_level::NONE));
+    assert!(!notification_level::is_muted(
+        notification_level::ALL_MESSAGE
+    ));
+}
+
+#[test]
+fn an_ack_after_a_draft_keeps_the_draft_time() {
+    let mut s = Store::open_in_memory().unwrap();
+    let row = s
+        .insert_outgoing(&msg("bob", None, direction::SEND, 100))
+        .unwrap();
+    s.save_draft(&key("bob"), "typing", 200).unwrap();
+    s.update_sent(row.id, sent_status::SENT, Some("U1"), Some(90))
+        .unwrap();
+    let conv = s.conversation(&key("bob")).unwrap().unwrap();
+    assert_eq!(conv.sort_time, 200);
+    assert_eq!(conv.last_message.unwrap().uid.as_deref(), Some("U1"));
+    // Without a draft the server's time wins, as before.
+    let other = s
+        .insert_outgoing(&msg("carol", None, direction::SEND, 100))
+        .unwrap();
+    s.update_sent(other.id, sent_status::SENT, Some("U2"), Some(90))
+        .unwrap();
+    assert_eq!(
+        s.conversation(&key("carol")).unwrap().unwrap().sort_time,
+        90
+    );
 }
