@@ -70,8 +70,14 @@ async function main() {
             (_, u) => `t${stamp}f${fi}r${run}u${u}`
           );
           const tokens = await server.registerUsers(ids);
+          // One group per run: the first three users (tests that need none ignore it).
+          const group = await server.createGroup(
+            `g${stamp}f${fi}r${run}`,
+            `group ${fi}.${run}`,
+            ids.slice(0, 3)
+          );
           result = await runJsHost(join('tests', 'hermes', file), {
-            env: hostEnv(server, tokens, dataDir),
+            env: hostEnv(server, tokens, dataDir, [group]),
             timeoutSecs,
           });
         } catch (err) {

@@ -117,11 +117,16 @@ export async function startServer({
     await sleep(100);
   }
 
-  async function registerUser(userId, name = userId) {
+  /**
+   * Signed Server API call (App-Key / Nonce / Timestamp / Signature = sha1(secret+nonce+ts)).
+   * `params` is an object or an array of [key, value] pairs (for repeatable keys such as
+   * `userId`). Resolves the parsed body; throws unless its code is 200.
+   */
+  async function serverApi(path, params) {
     const nonce = String(randomInt(0, 1e9));
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = createHash('sha1').update(appSecret + nonce + timestamp).digest('hex');
-    const res = await fetch(`${navi}/user/getToken.json`, {
+    const res = await fetch(`${navi}${path}`, {
       method: 'POST',
       headers: {
         'App-Key': appKey,
@@ -130,7 +135,7 @@ export async function startServer({
         Signature: signature,
         'Content-Type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ userId, name }).toString(),
+      body: new URLSearchParams(params).toString(),
       signal: AbortSignal.timeout(10000),
     });
     const text = await res.text();
@@ -138,12 +143,29 @@ export async function startServer({
     try {
       body = JSON.parse(text);
     } catch {
-      throw new Error(`getToken(${userId}): HTTP ${res.status} ${text.slice(0, 200)}`);
+      throw new Error(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
     }
-    if (body.code !== 200 || typeof body.token !== 'string') {
-      throw new Error(`getToken(${userId}): HTTP ${res.status} ${text.slice(0, 200)}`);
+    if (body.code !== 200) throw new Error(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
+    return body;
+  }
+
+  async function registerUser(userId, name = userId) {
+    const body = await serverApi('/user/getToken.json', { userId, name });
+    if (typeof body.token !== 'string') {
+      throw new Error(`getToken(${userId}): no token in ${JSON.stringify(body).slice(0, 200)}`);
     }
     return body.token;
+  }
+
+  /**
+   * Creates a group through `/group/create.json` with `members` as its initial members.
+   * Resolves { id, name, members }.
+   */
+  async function createGroup(groupId, groupName, members) {
+    const params = members.map((m) => ['userId', m]);
+    params.push(['groupId', groupId], ['groupName', groupName]);
+    await serverApi('/group/create.json', params);
+    return { id: groupId, name: groupName, members: [...members] };
   }
 
   /** Registers users; resolves { userId: token } in the given order. */
@@ -163,7 +185,18 @@ export async function startServer({
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   }
 
-  return { navi, appKey, appSecret, dataDir, logFile, registerUser, registerUsers, stop };
+  return {
+    navi,
+    appKey,
+    appSecret,
+    dataDir,
+    logFile,
+    serverApi,
+    registerUser,
+    registerUsers,
+    createGroup,
+    stop,
+  };
 }
 
 /**
@@ -201,12 +234,16 @@ export function runJsHost(script, { env = {}, timeoutSecs = 60, inherit = false 
   });
 }
 
-/** Environment handed to a script: RCIM_NAVI, RCIM_APP_KEY, RCIM_TOKENS, RCIM_DATA_DIR. */
-export function hostEnv(server, tokens, dataDir) {
+/**
+ * Environment handed to a script: RCIM_NAVI, RCIM_APP_KEY, RCIM_TOKENS, RCIM_DATA_DIR, and
+ * RCIM_GROUPS (JSON array of { id, name, members }) when `groups` is given.
+ */
+export function hostEnv(server, tokens, dataDir, groups = []) {
   return {
     RCIM_NAVI: server.navi,
     RCIM_APP_KEY: server.appKey,
     RCIM_TOKENS: JSON.stringify(tokens),
+    RCIM_GROUPS: JSON.stringify(groups),
     RCIM_DATA_DIR: dataDir,
   };
 }

@@ -15,7 +15,16 @@ export interface HostEnv {
   /** { userId: token }, in registration order. */
   tokens: { [userId: string]: string };
   users: string[];
+  /** Groups created for this run through `/group/create.json` (RCIM_GROUPS). */
+  groups: HostGroup[];
   dataDir: string;
+}
+
+export interface HostGroup {
+  id: string;
+  name: string;
+  /** Member user ids (a prefix of `users`). */
+  members: string[];
 }
 
 /** The RCIM_* environment the runner gives the host (`globalThis.__rcimHostEnv`). */
@@ -33,6 +42,7 @@ export function hostEnv(): HostEnv {
     appKey: need('RCIM_APP_KEY'),
     tokens,
     users: Object.keys(tokens),
+    groups: raw.RCIM_GROUPS ? (JSON.parse(raw.RCIM_GROUPS) as HostGroup[]) : [],
     dataDir: raw.RCIM_DATA_DIR ?? '',
   };
 }
@@ -42,6 +52,7 @@ export function engineOptions(env: HostEnv): RCIMIWEngineOptions {
 }
 
 export const PRIVATE = RCIMIWConversationType.PRIVATE;
+export const GROUP = RCIMIWConversationType.GROUP;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -133,13 +144,17 @@ export async function twoEngines(env: HostEnv) {
   return { a, b, userA, userB };
 }
 
-/** Sends a text from `engine` to `targetId` and waits for onMessageSent (code 0). */
+/**
+ * Sends a text from `engine` to `targetId` (a private chat unless `type` says otherwise) and
+ * waits for onMessageSent (code 0).
+ */
 export async function sendText(
   engine: RCIMIWEngine,
   targetId: string,
-  text: string
+  text: string,
+  type: RCIMIWConversationType = PRIVATE
 ): Promise<RCIMIWMessage> {
-  const msg = await engine.createTextMessage(PRIVATE, targetId, null, text);
+  const msg = await engine.createTextMessage(type, targetId, null, text);
   assert(msg !== null && typeof msg === 'object', `createTextMessage resolved ${show(msg)}`);
   let sent: { code: number; message: RCIMIWMessage } | undefined;
   const status = await engine.sendMessage(msg, {

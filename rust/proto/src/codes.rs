@@ -7,6 +7,8 @@ pub const OK: u32 = 0;
 pub const REJECTED_BY_BLACKLIST: u32 = 405;
 /// More than 5 messages per second from one connection.
 pub const SEND_MSG_FREQUENCY_OVERRUN: u32 = 20604;
+/// The sender is not a member of the group it sends to.
+pub const NOT_IN_GROUP: u32 = 22406;
 /// Request parameters invalid (server side).
 pub const PARAMETER_INVALID: u32 = 33003;
 /// The connection went away before the server answered; the SDK reconnects.

@@ -6,7 +6,7 @@
 //! malformed or oversize frame) closes that connection only.
 
 use crate::hub::{Admission, Outbound, Session};
-use crate::store::{NewMessage, MAX_ID_LEN};
+use crate::store::{NewMessage, Rejected, MAX_ID_LEN};
 use crate::util::now_ms;
 use crate::Shared;
 use futures::{SinkExt as _, StreamExt as _};
@@ -422,6 +422,10 @@ impl Conn {
             push_content: m.push_content,
             push_data: m.push_data,
             include_sender: true,
+            directed: Vec::new(),
+            // Group sends: only members may send (22406 otherwise), checked by the writer in
+            // the same transaction that fans the message out.
+            require_member: true,
         };
         // Every field is capped, so the stored message always fits in a push or sync frame:
         // 30016 for the size-type fields (content, push content, push data), 33003 otherwise.
@@ -436,7 +440,10 @@ impl Conn {
         if msg.to_id.is_empty()
             || msg.object_name.is_empty()
             || msg.object_name.len() > MAX_OBJECT_NAME_LEN
-            || msg.conversation_type != conversation_type::PRIVATE
+            || !matches!(
+                msg.conversation_type,
+                conversation_type::PRIVATE | conversation_type::GROUP
+            )
         {
             return self.send_ack(seq, codes::PARAMETER_INVALID);
         }
@@ -470,13 +477,22 @@ impl Conn {
                     uid: o.uid,
                     sent_time: o.sent_time,
                 },
-                Err(e) => {
-                    tracing::error!(error = %e, "storing a message failed");
-                    SendAck {
-                        code: SERVER_UNKNOWN_ERROR,
-                        ..Default::default()
+                Err(e) => match e.downcast_ref::<Rejected>() {
+                    Some(r) => {
+                        tracing::debug!(reason = %r, "send refused");
+                        SendAck {
+                            code: r.code,
+                            ..Default::default()
+                        }
                     }
-                }
+                    None => {
+                        tracing::error!(error = %e, "storing a message failed");
+                        SendAck {
+                            code: SERVER_UNKNOWN_ERROR,
+                            ..Default::default()
+                        }
+                    }
+                },
             };
             tracing::trace!(seq, code = ack.code, "send committed");
             queue(&tx, &cancel, frame(seq, server_frame::Body::SendAck(ack)));

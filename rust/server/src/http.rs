@@ -70,6 +70,15 @@ impl ApiError {
         }
     }
 
+    /// A business code (e.g. 22406) with HTTP 200, so every SDK parses the body.
+    pub(crate) fn business(code: u32, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            status: StatusCode::OK,
+            message: message.into(),
+        }
+    }
+
     /// 1000: internal error.
     pub(crate) fn internal(e: &anyhow::Error) -> Self {
         tracing::error!(error = %e, "Server API internal error");

@@ -11,9 +11,11 @@
 //! the user's last connection.
 
 use rcim_proto::codes;
-use rcim_proto::v1::{server_frame, InboxEntry, InboxPush, Kicked, Platform, ServerFrame};
+use rcim_proto::v1::{
+    inbox_entry, server_frame, InboxEntry, InboxPush, Kicked, Message, Platform, ServerFrame,
+};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -47,7 +49,10 @@ pub(crate) struct Session {
 #[derive(Debug)]
 pub(crate) struct Push {
     pub user_id: String,
-    pub entry: InboxEntry,
+    pub seq: u64,
+    /// Shared by every inbox that received the message (a group fan-out makes one entry per
+    /// member; only online members get a copy built).
+    pub message: Arc<Message>,
 }
 
 /// How a login attempt was decided.
@@ -223,16 +228,20 @@ impl Hub {
         }
         let mut inner = self.lock();
         let mut slow: Vec<(String, ConnId)> = Vec::new();
-        for mut push in pushes {
+        for push in pushes {
             // Users without state are offline: their head is in the database, read at login.
             let Some(state) = inner.users.get_mut(&push.user_id) else {
                 continue;
             };
-            state.head = state.head.max(push.entry.seq);
+            state.head = state.head.max(push.seq);
             if state.sessions.is_empty() {
                 continue;
             }
-            crate::store::fit_entry(&push.user_id, &mut push.entry);
+            let mut entry = InboxEntry {
+                seq: push.seq,
+                body: Some(inbox_entry::Body::Message(Message::clone(&push.message))),
+            };
+            crate::store::fit_entry(&push.user_id, &mut entry);
             for s in &state.sessions {
                 if s.cancel.is_cancelled() {
                     continue;
@@ -240,7 +249,7 @@ impl Hub {
                 let frame = ServerFrame {
                     seq: 0,
                     body: Some(server_frame::Body::Push(InboxPush {
-                        entry: Some(push.entry.clone()),
+                        entry: Some(entry.clone()),
                     })),
                 };
                 if let Err(e) = s.tx.try_send(Outbound::Frame(frame)) {

@@ -12,6 +12,10 @@
 //! * `inbox(user_id, seq, msg_id, created_at)`: the dense per-user sequence
 //! * `inbox_heads(user_id, head)`: highest sequence ever assigned (survives pruning)
 //! * `dedupe(sender_id, client_msg_id, uid, sent_time, created_at)`: original acks for resends
+//!
+//! Migration 2: `groups(group_id, name, created_at)`, `group_members(group_id, user_id,
+//! joined_at)`. A group message is stored once and appended to every member's inbox in the
+//! same savepoint (up to [`MAX_GROUP_MEMBERS`] inbox rows).
 
 use crate::hub::{Hub, Push};
 use crate::util::now_ms;
@@ -53,6 +57,54 @@ pub(crate) const MAX_CLIENT_MSG_ID_LEN: usize = 64;
 pub(crate) const MAX_ID_LEN: usize = 64;
 /// Longest object name, in characters.
 pub(crate) const MAX_OBJECT_NAME_CHARS: usize = 32;
+/// Most members of one group (RongCloud: 3000).
+pub(crate) const MAX_GROUP_MEMBERS: usize = 3000;
+/// Client/API code: the sender is not a member of the group (NOT_IN_GROUP).
+pub(crate) const NOT_IN_GROUP: u32 = rcim_proto::codes::NOT_IN_GROUP;
+
+/// A send or group operation refused for a business reason (not a storage failure): the
+/// caller answers with `code` instead of an internal error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rejected {
+    pub code: u32,
+    pub message: String,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rejected ({}): {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+impl Rejected {
+    fn err(code: u32, message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(Rejected {
+            code,
+            message: message.into(),
+        })
+    }
+}
+
+/// A change to group membership, applied by the writer.
+#[derive(Debug, Clone)]
+pub(crate) enum GroupOp {
+    /// Create the group (or rename it) and add `members` (`/group/create.json`,
+    /// `/group/join.json`). Refused with 1002 beyond [`MAX_GROUP_MEMBERS`].
+    Add {
+        group_id: String,
+        name: String,
+        members: Vec<String>,
+    },
+    /// Remove `members`; a group left without members is deleted.
+    Quit {
+        group_id: String,
+        members: Vec<String>,
+    },
+    /// Delete the group and its membership.
+    Dismiss { group_id: String },
+}
 
 /// Upper bound of the encoded size of any message that passes [`NewMessage::check_limits`]:
 /// the capped fields (4 bytes per character where characters are counted), a 19-character
@@ -77,7 +129,7 @@ pub(crate) struct NewMessage {
     /// Client message id; empty = no dedupe (Server API publishes).
     pub client_msg_id: String,
     pub conversation_type: u32,
-    /// Recipient user (private).
+    /// Recipient user (private) or group id (group).
     pub to_id: String,
     pub channel_id: String,
     pub object_name: String,
@@ -91,6 +143,11 @@ pub(crate) struct NewMessage {
     /// device of the sender, the sending connection included: the client dedupes it by
     /// client message id / UID and just advances its inbox cursor.
     pub include_sender: bool,
+    /// Group messages: only these members receive it (directed message); empty = everyone.
+    pub directed: Vec<String>,
+    /// Group messages: refuse with [`NOT_IN_GROUP`] unless the sender is a member (client
+    /// sends; the Server API may publish as anyone).
+    pub require_member: bool,
 }
 
 /// A field of a [`NewMessage`] beyond its cap.
@@ -175,6 +232,11 @@ pub(crate) enum WriteCmd {
         name: Option<String>,
         portrait: Option<String>,
         reply: oneshot::Sender<anyhow::Result<()>>,
+    },
+    /// Change group membership; replies with the member count afterwards.
+    Group {
+        op: GroupOp,
+        reply: oneshot::Sender<anyhow::Result<usize>>,
     },
     /// Invalidate tokens of these users issued before `time_ms`.
     ExpireTokens {
@@ -341,6 +403,18 @@ impl Db {
             .await
     }
 
+    /// Member ids of `group_id` in join order (empty when there is no such group).
+    pub(crate) async fn group_members(&self, group_id: String) -> anyhow::Result<Vec<String>> {
+        self.read(move |c| read_members(c, &group_id)).await
+    }
+
+    /// Applies a membership change; resolves with the member count after the commit.
+    pub(crate) async fn group(&self, op: GroupOp) -> anyhow::Result<usize> {
+        let (reply, rx) = oneshot::channel();
+        self.write(WriteCmd::Group { op, reply }).await?;
+        rx.await.map_err(|_| anyhow!("database writer stopped"))?
+    }
+
     /// Stops the writer after it has applied every queued command, and waits for it.
     pub(crate) async fn close(&self) {
         self.stop.cancel();
@@ -425,6 +499,19 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (sender_id, client_msg_id)
     ) WITHOUT ROWID;
     CREATE INDEX dedupe_created_at ON dedupe(created_at);",
+    // 2: groups and their members.
+    "CREATE TABLE groups (
+        group_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE group_members (
+        group_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (group_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX group_members_user ON group_members(user_id);",
 ];
 
 fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
@@ -450,6 +537,21 @@ fn read_head(c: &Connection, user_id: &str) -> anyhow::Result<u64> {
         .query_row([user_id], |r| r.get::<_, i64>(0))
         .optional()?;
     Ok(head.unwrap_or(0).max(0) as u64)
+}
+
+fn read_members(c: &Connection, group_id: &str) -> anyhow::Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT user_id FROM group_members WHERE group_id = ?1 ORDER BY joined_at, user_id",
+    )?;
+    let rows = stmt.query_map([group_id], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn member_count(c: &Connection, group_id: &str) -> anyhow::Result<usize> {
+    let n: i64 = c
+        .prepare_cached("SELECT COUNT(*) FROM group_members WHERE group_id = ?1")?
+        .query_row([group_id], |r| r.get(0))?;
+    Ok(n.max(0) as usize)
 }
 
 const MESSAGE_COLUMNS: &str = "m.uid, m.conversation_type, m.to_id, m.channel_id, m.sender_id, \
@@ -523,6 +625,10 @@ enum Reply {
         anyhow::Result<SendOutcome>,
     ),
     Unit(oneshot::Sender<anyhow::Result<()>>, anyhow::Result<()>),
+    Count(
+        oneshot::Sender<anyhow::Result<usize>>,
+        anyhow::Result<usize>,
+    ),
 }
 
 impl Reply {
@@ -534,6 +640,9 @@ impl Reply {
             Reply::Unit(tx, _) => {
                 let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
             }
+            Reply::Count(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
         }
     }
 
@@ -543,6 +652,9 @@ impl Reply {
                 let _ = tx.send(r);
             }
             Reply::Unit(tx, r) => {
+                let _ = tx.send(r);
+            }
+            Reply::Count(tx, r) => {
                 let _ = tx.send(r);
             }
         }
@@ -650,8 +762,8 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_send(c, heads, last_sent, msg));
                     let r = r.map(|(outcome, new_pushes)| {
                         for p in &new_pushes {
-                            heads_touched.push((p.user_id.clone(), p.entry.seq));
-                            self.heads.insert(p.user_id.clone(), p.entry.seq);
+                            heads_touched.push((p.user_id.clone(), p.seq));
+                            self.heads.insert(p.user_id.clone(), p.seq);
                         }
                         pushes.extend(new_pushes);
                         outcome
@@ -667,6 +779,10 @@ impl Writer {
                     let r =
                         in_savepoint(&mut tx, |c| apply_upsert_user(c, &user_id, name, portrait));
                     replies.push(Reply::Unit(reply, r));
+                }
+                WriteCmd::Group { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_group(c, op));
+                    replies.push(Reply::Count(reply, r));
                 }
                 WriteCmd::ExpireTokens {
                     user_ids,
@@ -745,12 +861,20 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         WriteCmd::UpsertUser { reply, .. } | WriteCmd::ExpireTokens { reply, .. } => {
             Some(Reply::Unit(reply, Ok(())))
         }
+        WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Prune { .. } => None,
     }
 }
 
 /// Key under which sent times are kept strictly increasing.
 fn conversation_key(msg: &NewMessage) -> String {
+    if msg.conversation_type != rcim_proto::conversation_type::PRIVATE {
+        // Group-like conversations: one clock per target, whoever sends.
+        return format!(
+            "{}\u{1f}{}\u{1f}{}",
+            msg.conversation_type, msg.to_id, msg.channel_id
+        );
+    }
     let (a, b) = if msg.sender_id <= msg.to_id {
         (&msg.sender_id, &msg.to_id)
     } else {
@@ -794,6 +918,39 @@ fn apply_send(
             return Ok((outcome, Vec::new()));
         }
     }
+    let is_group = msg.conversation_type == rcim_proto::conversation_type::GROUP;
+    // Inbox owners, read inside the transaction so membership and delivery agree.
+    let owners: Vec<String> = if is_group {
+        let members = read_members(tx, &msg.to_id)?;
+        if msg.require_member && !members.contains(&msg.sender_id) {
+            return Err(Rejected::err(
+                NOT_IN_GROUP,
+                format!("{} is not a member of group {}", msg.sender_id, msg.to_id),
+            ));
+        }
+        let mut owners: Vec<String> = if msg.directed.is_empty() {
+            members
+        } else {
+            let wanted: std::collections::HashSet<&str> =
+                msg.directed.iter().map(String::as_str).collect();
+            members
+                .into_iter()
+                .filter(|m| wanted.contains(m.as_str()) || *m == msg.sender_id)
+                .collect()
+        };
+        if !msg.include_sender {
+            owners.retain(|m| *m != msg.sender_id);
+        } else if !owners.contains(&msg.sender_id) {
+            owners.push(msg.sender_id.clone());
+        }
+        owners
+    } else {
+        let mut owners = vec![msg.to_id.clone()];
+        if msg.include_sender && msg.sender_id != msg.to_id {
+            owners.push(msg.sender_id.clone());
+        }
+        owners
+    };
     let now = now_ms();
     let key = conversation_key(&msg);
     let sent_time = match last_sent.get(&key) {
@@ -836,7 +993,7 @@ fn apply_send(
             now
         ])?;
     }
-    let proto = Message {
+    let proto = Arc::new(Message {
         uid: uid.clone(),
         conversation_type: msg.conversation_type,
         to_id: msg.to_id.clone(),
@@ -850,12 +1007,8 @@ fn apply_send(
         counted: msg.counted,
         push_content: msg.push_content,
         push_data: msg.push_data,
-    };
-    let mut pushes = Vec::with_capacity(2);
-    let mut owners = vec![msg.to_id.clone()];
-    if msg.include_sender && msg.sender_id != msg.to_id {
-        owners.push(msg.sender_id.clone());
-    }
+    });
+    let mut pushes = Vec::with_capacity(owners.len());
     for owner in owners {
         let head = match heads.get(&owner) {
             Some(h) => *h,
@@ -873,10 +1026,8 @@ fn apply_send(
         .execute(params![owner, seq as i64])?;
         pushes.push(Push {
             user_id: owner,
-            entry: InboxEntry {
-                seq,
-                body: Some(inbox_entry::Body::Message(proto.clone())),
-            },
+            seq,
+            message: proto.clone(),
         });
     }
     let outcome = SendOutcome {
@@ -885,6 +1036,61 @@ fn apply_send(
         duplicate: false,
     };
     Ok((outcome, pushes))
+}
+
+fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize> {
+    let now = now_ms();
+    match op {
+        GroupOp::Add {
+            group_id,
+            name,
+            members,
+        } => {
+            tx.prepare_cached(
+                "INSERT INTO groups (group_id, name, created_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(group_id) DO UPDATE SET name = CASE WHEN ?2 = '' THEN name \
+                 ELSE ?2 END",
+            )?
+            .execute(params![group_id, name, now])?;
+            for m in &members {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO group_members (group_id, user_id, joined_at) \
+                     VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![group_id, m, now])?;
+            }
+            let n = member_count(tx, &group_id)?;
+            if n > MAX_GROUP_MEMBERS {
+                // The savepoint rolls the additions back.
+                return Err(Rejected::err(
+                    1002,
+                    format!("a group has at most {MAX_GROUP_MEMBERS} members"),
+                ));
+            }
+            Ok(n)
+        }
+        GroupOp::Quit { group_id, members } => {
+            for m in &members {
+                tx.prepare_cached(
+                    "DELETE FROM group_members WHERE group_id = ?1 AND user_id = ?2",
+                )?
+                .execute(params![group_id, m])?;
+            }
+            let n = member_count(tx, &group_id)?;
+            if n == 0 {
+                tx.prepare_cached("DELETE FROM groups WHERE group_id = ?1")?
+                    .execute([&group_id])?;
+            }
+            Ok(n)
+        }
+        GroupOp::Dismiss { group_id } => {
+            tx.prepare_cached("DELETE FROM group_members WHERE group_id = ?1")?
+                .execute([&group_id])?;
+            tx.prepare_cached("DELETE FROM groups WHERE group_id = ?1")?
+                .execute([&group_id])?;
+            Ok(0)
+        }
+    }
 }
 
 fn apply_upsert_user(

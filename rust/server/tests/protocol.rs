@@ -204,9 +204,15 @@ async fn send_validation() {
         .send(client_frame::Body::Send(RawClient::text("e", "", "x")))
         .await;
     assert_eq!(alice.wait_ack(seq).await.code, codes::PARAMETER_INVALID);
+    // A group alice is not in (here: no such group) => 22406.
     let mut group = RawClient::text("g", "group1", "x");
     group.conversation_type = rcim_proto::conversation_type::GROUP;
     let seq = alice.send(client_frame::Body::Send(group)).await;
+    assert_eq!(alice.wait_ack(seq).await.code, codes::NOT_IN_GROUP);
+    // Types not routed yet (chatroom) => 33003.
+    let mut room = RawClient::text("r", "room1", "x");
+    room.conversation_type = rcim_proto::conversation_type::CHATROOM;
+    let seq = alice.send(client_frame::Body::Send(room)).await;
     assert_eq!(alice.wait_ack(seq).await.code, codes::PARAMETER_INVALID);
     server.shutdown().await;
 }

@@ -89,3 +89,97 @@ pub(crate) async fn private_publish(shared: Arc<Shared>, form: Form) -> ApiResul
     out.insert("messageUIDs".into(), json!(uids));
     Ok(out)
 }
+
+/// Most groups of one group publish (each counts as one message).
+const MAX_PUBLISH_GROUPS: usize = 3;
+/// Most `toUserId` of a directed group publish.
+const MAX_DIRECTED_USERS: usize = 1000;
+
+/// `/message/group/publish.json`: `fromUserId` R, `toGroupId` R (repeatable, ≤ 3), `objectName`
+/// R, `content` R, `pushContent`, `pushData`, `isPersisted` (default 1), `isCounted` (default
+/// 1), `isIncludeSender` (default 0), `toUserId` (repeatable: a directed message that only
+/// these members receive; only with exactly one `toGroupId`).
+///
+/// Each group gets its own message (own UID), stored once and appended to the inbox of every
+/// member (of the directed members only, when `toUserId` is given) in one transaction. The
+/// sender need not be a member. Response: `{messageUIDs: [{groupId, messageUID}]}`, plus
+/// `messageUID` when there is one group.
+pub(crate) async fn group_publish(shared: Arc<Shared>, form: Form) -> ApiResult {
+    let from = form.required("fromUserId")?;
+    check_user_id("fromUserId", from)?;
+    let groups = form.list("toGroupId");
+    if groups.is_empty() {
+        return Err(ApiError::param("toGroupId is required"));
+    }
+    if groups.len() > MAX_PUBLISH_GROUPS {
+        return Err(ApiError::param(format!(
+            "at most {MAX_PUBLISH_GROUPS} toGroupId per call"
+        )));
+    }
+    for g in &groups {
+        super::group::check_group_id("toGroupId", g)?;
+    }
+    let directed = form.list("toUserId");
+    if !directed.is_empty() && groups.len() != 1 {
+        return Err(ApiError::param(
+            "toUserId (directed message) needs exactly one toGroupId",
+        ));
+    }
+    if directed.len() > MAX_DIRECTED_USERS {
+        return Err(ApiError::param(format!(
+            "at most {MAX_DIRECTED_USERS} toUserId per call"
+        )));
+    }
+    for u in &directed {
+        check_user_id("toUserId", u)?;
+    }
+    let object_name = form.required("objectName")?;
+    if object_name.chars().count() > MAX_OBJECT_NAME_CHARS {
+        return Err(ApiError::too_long("objectName", MAX_OBJECT_NAME_CHARS));
+    }
+    let content = form.required("content")?;
+    let template = NewMessage {
+        sender_id: from.to_owned(),
+        conversation_type: conversation_type::GROUP,
+        object_name: object_name.to_owned(),
+        content: content.to_owned(),
+        persisted: form.bool("isPersisted", true)?,
+        counted: form.bool("isCounted", true)?,
+        push_content: form.get("pushContent").unwrap_or("").to_owned(),
+        push_data: form.get("pushData").unwrap_or("").to_owned(),
+        include_sender: form.bool("isIncludeSender", false)?,
+        directed,
+        require_member: false,
+        ..Default::default()
+    };
+    if let Err(e) = template.check_limits() {
+        return Err(ApiError::too_long(e.field, e.max));
+    }
+
+    let mut pending = Vec::with_capacity(groups.len());
+    for group in &groups {
+        let msg = NewMessage {
+            to_id: group.clone(),
+            ..template.clone()
+        };
+        pending.push(
+            shared
+                .db
+                .submit(msg)
+                .await
+                .map_err(|e| ApiError::internal(&e))?,
+        );
+    }
+    let outcomes = futures::future::join_all(pending).await;
+    let mut uids = Vec::with_capacity(outcomes.len());
+    for (group, outcome) in groups.iter().zip(outcomes) {
+        let outcome = outcome.map_err(|e| super::group::store_error(&e))?;
+        uids.push(json!({"groupId": group, "messageUID": outcome.uid}));
+    }
+    let mut out = Map::new();
+    if uids.len() == 1 {
+        out.insert("messageUID".into(), uids[0]["messageUID"].clone());
+    }
+    out.insert("messageUIDs".into(), json!(uids));
+    Ok(out)
+}

@@ -1,6 +1,7 @@
 //! Server API endpoints, one file per RongCloud module. [`ENDPOINTS`] is the routing table:
 //! search it for a path to find its handler.
 
+mod group;
 mod message;
 mod user;
 
@@ -26,6 +27,16 @@ pub(crate) const ENDPOINTS: &[(&str, Handler)] = &[
     }),
     ("/message/private/publish.json", |s, f| {
         Box::pin(message::private_publish(s, f))
+    }),
+    ("/message/group/publish.json", |s, f| {
+        Box::pin(message::group_publish(s, f))
+    }),
+    ("/group/create.json", |s, f| Box::pin(group::create(s, f))),
+    ("/group/join.json", |s, f| Box::pin(group::join(s, f))),
+    ("/group/quit.json", |s, f| Box::pin(group::quit(s, f))),
+    ("/group/dismiss.json", |s, f| Box::pin(group::dismiss(s, f))),
+    ("/group/user/query.json", |s, f| {
+        Box::pin(group::query_users(s, f))
     }),
 ];
 
