@@ -28,8 +28,10 @@ import {
   type IRCIMIWGetTotalUnreadCountCallback,
   type IRCIMIWGetUnreadCountByConversationTypesCallback,
   type IRCIMIWGetUnreadCountCallback,
+  type IRCIMIWRecallMessageCallback,
   type IRCIMIWRemoveConversationCallback,
   type IRCIMIWSaveDraftMessageCallback,
+  type IRCIMIWSendPrivateReadReceiptMessageCallback,
   type IRCIMIWSearchMessagesCallback,
   type RCIMIWBlacklistStatus,
   type RCIMIWBlockedMessageInfo,
@@ -381,6 +383,35 @@ export class RCIMIWEngine {
    */
   sendMessage(message: RCIMIWMessage, callback?: RCIMIWSendMessageCallback): Promise<number> {
     return this.invoke('sendMessage', { message }, callback);
+  }
+
+  /**
+   * Recalls a sent message (it needs its messageUId; only its sender may recall it: 25107).
+   * Results: setOnMessageRecalledListener and `callback.onMessageRecalled` with the stored
+   * recall record (messageType RECALL) on success. The other participants get
+   * setOnRemoteMessageRecalledListener.
+   */
+  recallMessage(message: RCIMIWMessage, callback?: IRCIMIWRecallMessageCallback): Promise<number> {
+    return this.invoke('recallMessage', { message }, callback);
+  }
+
+  /**
+   * Private read receipt: tells `targetId` that their messages up to `timestamp` (sentTime of
+   * the last message read) were read. Results: setOnPrivateReadReceiptMessageSentListener and
+   * `callback.onPrivateReadReceiptMessageSent`. The peer gets
+   * setOnPrivateReadReceiptReceivedListener and its messages become READ (sentStatus 4).
+   */
+  sendPrivateReadReceiptMessage(
+    targetId: string,
+    channelId: string | null,
+    timestamp: number,
+    callback?: IRCIMIWSendPrivateReadReceiptMessageCallback
+  ): Promise<number> {
+    return this.invoke(
+      'sendPrivateReadReceiptMessage',
+      { targetId, channelId, timestamp },
+      callback
+    );
   }
 
   /**

@@ -50,6 +50,40 @@ fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
             event_id.as_ref(),
             json!({ "code": code, "message": message }),
         ),
+        Event::MessageRecalled {
+            code,
+            message,
+            event_id,
+        } => (
+            "onMessageRecalled",
+            event_id.as_ref(),
+            json!({ "code": code, "message": message }),
+        ),
+        Event::PrivateReadReceiptMessageSent {
+            code,
+            target_id,
+            channel_id,
+            timestamp,
+            event_id,
+        } => (
+            "onPrivateReadReceiptMessageSent",
+            event_id.as_ref(),
+            json!({ "code": code, "targetId": target_id, "channelId": channel_id, "timestamp": timestamp }),
+        ),
+        Event::PrivateReadReceiptReceived {
+            target_id,
+            channel_id,
+            timestamp,
+        } => (
+            "onPrivateReadReceiptReceived",
+            None,
+            json!({ "targetId": target_id, "channelId": channel_id, "timestamp": timestamp }),
+        ),
+        Event::RemoteMessageRecalled { message } => (
+            "onRemoteMessageRecalled",
+            None,
+            json!({ "message": message }),
+        ),
         Event::MessageReceived {
             message,
             left,

@@ -35,6 +35,11 @@ pub(crate) const METHODS: &[(&str, Handler)] = &[
     ("disconnect", disconnect),
     ("createTextMessage", create_text_message),
     ("sendMessage", send_message),
+    ("recallMessage", recall_message),
+    (
+        "sendPrivateReadReceiptMessage",
+        send_private_read_receipt_message,
+    ),
     ("loadMessages", get_messages),
     ("getMessages", get_messages),
     ("getMessageById", get_message_by_id),
@@ -226,6 +231,35 @@ struct SendMessageArgs {
 fn send_message(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
     let args: SendMessageArgs = parse(args)?;
     code(context.engine.send_message(args.message, args.event_id))
+}
+
+fn recall_message(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let args: SendMessageArgs = parse(args)?;
+    code(context.engine.recall_message(args.message, args.event_id))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadReceiptArgs {
+    target_id: String,
+    #[serde(default)]
+    channel_id: Option<String>,
+    timestamp: i64,
+    #[serde(default)]
+    event_id: EventId,
+}
+
+fn send_private_read_receipt_message(
+    context: &Context<'_>,
+    args: Value,
+) -> Result<Outcome, ArgError> {
+    let args: ReadReceiptArgs = parse(args)?;
+    code(context.engine.send_private_read_receipt_message(
+        &args.target_id,
+        args.channel_id.as_deref().unwrap_or(""),
+        args.timestamp,
+        args.event_id,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -10,6 +10,34 @@ use serde_json::{json, Map, Value};
 
 /// Object name of text messages.
 pub const TEXT_OBJECT_NAME: &str = "RC:TxtMsg";
+/// Object name of recall notifications (RongCloud's `RecallNotificationMessage`).
+pub const RECALL_OBJECT_NAME: &str = "RC:RcNtf";
+
+/// The stored body of the recall notification that replaces a recalled message, in
+/// RongCloud's `RC:RcNtf` JSON shape: `operatorId`, `recallTime` (the original's sent time),
+/// `recallActionTime` (when it was recalled), `originalObjectName`, `isAdmin`, `isDelete`.
+pub fn recall_update(
+    uid: &str,
+    operator_id: &str,
+    original_object_name: &str,
+    sent_time: i64,
+    recall_time: i64,
+) -> rcim_store::RecallUpdate {
+    let content = json!({
+        "operatorId": operator_id,
+        "recallTime": sent_time,
+        "recallActionTime": recall_time,
+        "originalObjectName": original_object_name,
+        "isAdmin": false,
+        "isDelete": false,
+    });
+    rcim_store::RecallUpdate {
+        uid: uid.to_string(),
+        message_type: message_type::RECALL,
+        object_name: RECALL_OBJECT_NAME.to_string(),
+        content: content.to_string(),
+    }
+}
 
 /// The object name and JSON content of an outgoing message, or `None` when its type cannot be
 /// sent (yet).
@@ -55,6 +83,24 @@ fn decode_content(message: &mut Message, object_name: &str, content: &str) {
                 .and_then(|v| v.as_str().map(str::to_string));
             message.user_info = body.remove("user");
             message.mentioned_info = body.remove("mentionedInfo");
+        }
+        (RECALL_OBJECT_NAME, Some(body)) => {
+            // RCIMIWRecallNotificationMessage: admin, deleted, recallTime, recallActionTime.
+            message.message_type = message_type::RECALL;
+            let flag = |k: &str| body.get(k).and_then(Value::as_bool).unwrap_or(false);
+            let time = |k: &str| body.get(k).and_then(Value::as_i64).unwrap_or(0);
+            message
+                .fields
+                .insert("admin".into(), json!(flag("isAdmin")));
+            message
+                .fields
+                .insert("deleted".into(), json!(flag("isDelete")));
+            message
+                .fields
+                .insert("recallTime".into(), json!(time("recallTime")));
+            message
+                .fields
+                .insert("recallActionTime".into(), json!(time("recallActionTime")));
         }
         _ => {
             message.message_type = message_type::UNKNOWN;
@@ -165,6 +211,7 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
 fn message_type_of(object_name: &str) -> u32 {
     match object_name {
         TEXT_OBJECT_NAME => message_type::TEXT,
+        RECALL_OBJECT_NAME => message_type::RECALL,
         _ => message_type::UNKNOWN,
     }
 }

@@ -13,10 +13,10 @@ use crate::navi::{self, NaviError};
 use futures::{SinkExt, StreamExt};
 use rcim_proto::v1::{
     client_frame, inbox_entry, server_frame, ClientFrame, Connect, Disconnect, InboxEntry, Ping,
-    Platform, SendMessage, ServerFrame, SyncRequest,
+    Platform, PrivateReadReceipt, RecallMessage, SendMessage, ServerFrame, SyncRequest,
 };
 use rcim_proto::{FrameCodec, MAX_SYNC_PACKAGE, PROTOCOL_VERSION};
-use rcim_store::{sent_status, MessageRow, NewMessage};
+use rcim_store::{sent_status, ConversationKey, MessageRow, NewMessage, ReadMark};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -52,6 +52,59 @@ pub(crate) enum Command {
         /// When the app called `sendMessage`.
         requested: Instant,
     },
+    /// Recall a sent message (`recallMessage`).
+    Recall {
+        message: Box<Message>,
+        event_id: EventId,
+    },
+    /// Send a private read receipt (`sendPrivateReadReceiptMessage`).
+    ReadReceipt {
+        target_id: String,
+        channel_id: String,
+        timestamp: i64,
+        event_id: EventId,
+    },
+}
+
+/// A request other than a send, waiting for the wire or for its answer. Not kept across
+/// reconnects: a session that ends fails them with 30002.
+enum Request {
+    Recall {
+        message: Box<Message>,
+        event_id: EventId,
+    },
+    ReadReceipt {
+        target_id: String,
+        channel_id: String,
+        timestamp: i64,
+        event_id: EventId,
+    },
+}
+
+impl Request {
+    /// The failure event for this request.
+    fn failed(self, code: u32) -> Event {
+        let code = code as i32;
+        match self {
+            Request::Recall { message, event_id } => Event::MessageRecalled {
+                code,
+                message: *message,
+                event_id,
+            },
+            Request::ReadReceipt {
+                target_id,
+                channel_id,
+                timestamp,
+                event_id,
+            } => Event::PrivateReadReceiptMessageSent {
+                code,
+                target_id,
+                channel_id,
+                timestamp,
+                event_id,
+            },
+        }
+    }
 }
 
 /// Why the engine asks the task to stop.
@@ -105,6 +158,12 @@ pub(crate) struct ConnectionTask {
     pub(crate) stop: watch::Receiver<StopReason>,
     pending: VecDeque<Outgoing>,
     inflight: HashMap<u64, Outgoing>,
+    /// Requests (recalls, read receipts) to put on the wire, and those waiting for their
+    /// answer (by request seq).
+    requests: VecDeque<Request>,
+    inflight_requests: HashMap<u64, Request>,
+    /// A session is open (requests need one: they are not queued across reconnects).
+    online: bool,
     recent_sends: VecDeque<Instant>,
     user_sends: VecDeque<Instant>,
     gateways: Vec<String>,
@@ -146,6 +205,9 @@ impl ConnectionTask {
             stop,
             pending: VecDeque::new(),
             inflight: HashMap::new(),
+            requests: VecDeque::new(),
+            inflight_requests: HashMap::new(),
+            online: false,
             recent_sends: VecDeque::new(),
             user_sends: VecDeque::new(),
             gateways: Vec::new(),
@@ -195,7 +257,7 @@ impl ConnectionTask {
                 None => self.open_session().await,
             };
             match opened {
-                Ok(transport) => match self.session(transport).await {
+                Ok(transport) => match self.session_then_fail_requests(transport).await {
                     SessionEnd::Lost => {
                         self.set_status(status::SUSPEND).await;
                         self.requeue_inflight();
@@ -403,6 +465,107 @@ impl ConnectionTask {
         Err(OpenError::Transient(last_error))
     }
 
+    /// Runs a session; requests not answered when it ends fail with 30002 (they are not
+    /// retried by themselves: the app may call again).
+    async fn session_then_fail_requests(&mut self, transport: Transport) -> SessionEnd {
+        self.online = true;
+        let end = self.session(transport).await;
+        self.online = false;
+        self.fail_requests(codes::NETWORK_UNAVAILABLE).await;
+        end
+    }
+
+    /// Fails every queued and unanswered request with `code`.
+    async fn fail_requests(&mut self, code: u32) {
+        let mut failed: Vec<(u64, Request)> = self.inflight_requests.drain().collect();
+        failed.sort_by_key(|(seq, _)| *seq);
+        let failed = failed
+            .into_iter()
+            .map(|(_, r)| r)
+            .chain(self.requests.drain(..))
+            .collect::<Vec<_>>();
+        for req in failed {
+            self.emit(req.failed(code)).await;
+        }
+    }
+
+    /// Applies the server's answer to a request.
+    async fn finish_request(&mut self, req: Request, code: u32, recall_time: i64) {
+        match req {
+            Request::Recall { message, event_id } => {
+                self.finish_recall(*message, event_id, code, recall_time)
+                    .await
+            }
+            Request::ReadReceipt {
+                target_id,
+                channel_id,
+                timestamp,
+                event_id,
+            } => {
+                self.emit(Event::PrivateReadReceiptMessageSent {
+                    code: code as i32,
+                    target_id,
+                    channel_id,
+                    timestamp,
+                    event_id,
+                })
+                .await
+            }
+        }
+    }
+
+    /// Applies the server's answer to a recall: on success the local row becomes the recall
+    /// notification (`onMessageRecalled` with it), otherwise the code is reported.
+    async fn finish_recall(
+        &mut self,
+        message: Message,
+        event_id: EventId,
+        code: u32,
+        recall_time: i64,
+    ) {
+        if code != codes::OK {
+            self.emit(Event::MessageRecalled {
+                code: code as i32,
+                message,
+                event_id,
+            })
+            .await;
+            return;
+        }
+        let uid = message.message_uid.clone().unwrap_or_default();
+        let operator = self.user_id.clone();
+        let sent_time = message.sent_time.unwrap_or(0);
+        let converted = self
+            .db
+            .call(move |s| {
+                let Some(row) = s.message_by_uid(&uid)? else {
+                    return Ok(None);
+                };
+                let update =
+                    codec::recall_update(&uid, &operator, &row.object_name, sent_time, recall_time);
+                s.recall_message(&update)
+            })
+            .await;
+        let message = match converted {
+            Ok(Some(row)) => codec::message_from_row(&row),
+            Ok(None) => {
+                let mut message = message;
+                message.message_type = crate::model::message_type::RECALL;
+                message
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot store a recall");
+                message
+            }
+        };
+        self.emit(Event::MessageRecalled {
+            code: 0,
+            message,
+            event_id,
+        })
+        .await;
+    }
+
     /// The connected state: sync, send, receive, heartbeat.
     async fn session(&mut self, mut transport: Transport) -> SessionEnd {
         self.ever_connected = true;
@@ -494,6 +657,16 @@ impl ConnectionTask {
                         .await;
                 }
             }
+            server_frame::Body::RecallAck(ack) => {
+                if let Some(req) = self.inflight_requests.remove(&frame.seq) {
+                    self.finish_request(req, ack.code, ack.recall_time).await;
+                }
+            }
+            server_frame::Body::ReadReceiptAck(ack) => {
+                if let Some(req) = self.inflight_requests.remove(&frame.seq) {
+                    self.finish_request(req, ack.code, 0).await;
+                }
+            }
             server_frame::Body::SyncPackage(package) => {
                 if !self.apply_package(package.entries, package.has_more).await {
                     return Some(SessionEnd::Lost);
@@ -561,19 +734,62 @@ impl ConnectionTask {
         };
         let now = now_ms();
         let mut seq_of_uid = HashMap::with_capacity(entries.len());
-        let rows: Vec<NewMessage> = entries
-            .iter()
-            .filter_map(|e| match &e.body {
+        let mut rows: Vec<NewMessage> = Vec::with_capacity(entries.len());
+        let mut recalls = Vec::new();
+        let mut marks = Vec::new();
+        let mut receipts = Vec::new();
+        // Recalls made by someone else: announced with onRemoteMessageRecalled. (The
+        // operator's own devices just convert their row.)
+        let mut remote_recalls = std::collections::HashSet::new();
+        for e in &entries {
+            match &e.body {
                 Some(inbox_entry::Body::Message(m)) => {
                     seq_of_uid.insert(m.uid.clone(), e.seq);
-                    Some(codec::row_from_wire(m, &self.user_id, now))
+                    rows.push(codec::row_from_wire(m, &self.user_id, now));
                 }
-                None => None,
-            })
-            .collect();
+                Some(inbox_entry::Body::ReadReceipt(r)) => {
+                    let by_peer = r.reader_id != self.user_id;
+                    // The conversation from this user's side: the reader (peer) or the target.
+                    let other = if by_peer { &r.reader_id } else { &r.target_id };
+                    marks.push(ReadMark {
+                        key: ConversationKey::new(
+                            rcim_proto::conversation_type::PRIVATE,
+                            other,
+                            &r.channel_id,
+                        ),
+                        timestamp: r.timestamp,
+                        by_peer,
+                    });
+                    if by_peer {
+                        receipts.push(Event::PrivateReadReceiptReceived {
+                            target_id: r.reader_id.clone(),
+                            channel_id: r.channel_id.clone(),
+                            timestamp: r.timestamp,
+                        });
+                    }
+                }
+                Some(inbox_entry::Body::Recall(r)) => {
+                    if r.operator_id != self.user_id {
+                        remote_recalls.insert(r.uid.clone());
+                    }
+                    recalls.push(codec::recall_update(
+                        &r.uid,
+                        &r.operator_id,
+                        &r.object_name,
+                        r.sent_time,
+                        r.recall_time,
+                    ));
+                }
+                None => {}
+            }
+        }
         let cursor = last_seq.max(self.cursor);
-        let inserted = match self.db.call(move |s| s.apply_inbox(&rows, cursor)).await {
-            Ok(inserted) => inserted,
+        let applied = self
+            .db
+            .call(move |s| s.apply_inbox_entries(&rows, &recalls, &marks, cursor))
+            .await;
+        let (inserted, recalled) = match applied {
+            Ok(applied) => applied,
             Err(e) => {
                 tracing::error!(error = %e, "cannot store received messages");
                 return false;
@@ -594,6 +810,21 @@ impl ConnectionTask {
             })
             .await;
         }
+        for row in recalled {
+            if row
+                .uid
+                .as_ref()
+                .is_some_and(|uid| remote_recalls.contains(uid))
+            {
+                self.emit(Event::RemoteMessageRecalled {
+                    message: codec::message_from_row(&row),
+                })
+                .await;
+            }
+        }
+        for receipt in receipts {
+            self.emit(receipt).await;
+        }
         true
     }
 
@@ -601,6 +832,23 @@ impl ConnectionTask {
     /// failed at once with 20604 (the client-side limit of IMLib).
     async fn accept(&mut self, command: Command) {
         match command {
+            Command::Recall { message, event_id } => {
+                self.request(Request::Recall { message, event_id }).await
+            }
+            Command::ReadReceipt {
+                target_id,
+                channel_id,
+                timestamp,
+                event_id,
+            } => {
+                self.request(Request::ReadReceipt {
+                    target_id,
+                    channel_id,
+                    timestamp,
+                    event_id,
+                })
+                .await
+            }
             Command::Send {
                 message,
                 event_id,
@@ -630,6 +878,15 @@ impl ConnectionTask {
                     self.pending.push_back(item);
                 }
             }
+        }
+    }
+
+    /// Queues a request for the open session, or fails it at once (30002) without one.
+    async fn request(&mut self, req: Request) {
+        if self.online {
+            self.requests.push_back(req);
+        } else {
+            self.emit(req.failed(codes::NETWORK_UNAVAILABLE)).await;
         }
     }
 
@@ -725,6 +982,34 @@ impl ConnectionTask {
 
     /// Puts queued messages on the wire, never more than the server's rate limit.
     async fn flush(&mut self, transport: &mut Transport) -> Result<(), ()> {
+        while let Some(req) = self.requests.pop_front() {
+            let seq = self.take_seq();
+            let body = match &req {
+                Request::Recall { message: m, .. } => client_frame::Body::Recall(RecallMessage {
+                    uid: m.message_uid.clone().unwrap_or_default(),
+                    conversation_type: m.conversation_type,
+                    target_id: m.target_id.clone(),
+                    channel_id: m.channel_id.clone().unwrap_or_default(),
+                    sent_time: m.sent_time.unwrap_or(0),
+                }),
+                Request::ReadReceipt {
+                    target_id,
+                    channel_id,
+                    timestamp,
+                    ..
+                } => client_frame::Body::ReadReceipt(PrivateReadReceipt {
+                    target_id: target_id.clone(),
+                    channel_id: channel_id.clone(),
+                    timestamp: *timestamp,
+                }),
+            };
+            let frame = ClientFrame {
+                seq,
+                body: Some(body),
+            };
+            self.inflight_requests.insert(seq, req);
+            transport.send(frame).await.map_err(|_| ())?;
+        }
         while !self.pending.is_empty() && self.next_send_slot().is_none() {
             let Some(item) = self.pending.pop_front() else {
                 break;

@@ -258,6 +258,62 @@ impl Engine {
         }
     }
 
+    /// `recallMessage`: asks the server to recall a sent message (it needs its uid). The result
+    /// comes as `MessageRecalled`: on success the local row has become the recall notification
+    /// (messageType RECALL); 30002 when not connected.
+    pub fn recall_message(&self, message: Message, event_id: EventId) -> i32 {
+        if !valid_conversation(message.conversation_type, &message.target_id)
+            || message.message_uid.as_deref().unwrap_or("").is_empty()
+        {
+            return codes::PARAM_ERROR;
+        }
+        let guard = self.lock_session();
+        let Some(session) = guard.as_ref() else {
+            return codes::CLIENT_NOT_INIT;
+        };
+        let command = Command::Recall {
+            message: Box::new(message),
+            event_id,
+        };
+        match session.commands.try_send(command) {
+            Ok(()) => 0,
+            Err(mpsc::error::TrySendError::Full(_)) => codes::SEND_MSG_FREQUENCY_OVERRUN as i32,
+            Err(mpsc::error::TrySendError::Closed(_)) => codes::CLIENT_NOT_INIT,
+        }
+    }
+
+    /// `sendPrivateReadReceiptMessage`: tells `target_id` that this user read their private
+    /// messages up to `timestamp` (sent time of the last one read). Result:
+    /// `PrivateReadReceiptMessageSent`; the peer gets `PrivateReadReceiptReceived` and its
+    /// messages become READ. 30002 when not connected.
+    pub fn send_private_read_receipt_message(
+        &self,
+        target_id: &str,
+        channel_id: &str,
+        timestamp: i64,
+        event_id: EventId,
+    ) -> i32 {
+        if !valid_conversation(crate::model::conversation_type::PRIVATE, target_id) || timestamp < 0
+        {
+            return codes::PARAM_ERROR;
+        }
+        let guard = self.lock_session();
+        let Some(session) = guard.as_ref() else {
+            return codes::CLIENT_NOT_INIT;
+        };
+        let command = Command::ReadReceipt {
+            target_id: target_id.to_string(),
+            channel_id: channel_id.to_string(),
+            timestamp,
+            event_id,
+        };
+        match session.commands.try_send(command) {
+            Ok(()) => 0,
+            Err(mpsc::error::TrySendError::Full(_)) => codes::SEND_MSG_FREQUENCY_OVERRUN as i32,
+            Err(mpsc::error::TrySendError::Closed(_)) => codes::CLIENT_NOT_INIT,
+        }
+    }
+
     /// Queues `query` on the database now (results come in call order) and emits
     /// `make(code, result)` when it is done.
     fn query<T, Q, M>(&self, query: Q, make: M) -> i32

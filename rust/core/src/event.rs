@@ -47,6 +47,45 @@ pub enum Event {
         /// Call correlation.
         event_id: EventId,
     },
+    /// Result of recallMessage (`onMessageRecalled`).
+    MessageRecalled {
+        /// 0 on success, otherwise an IMLib code (25101, 25107, 30002...).
+        code: i32,
+        /// On success the stored recall notification (messageType RECALL); otherwise the
+        /// message argument.
+        message: Message,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// A received message was recalled by its sender (`onRemoteMessageRecalled`); the message
+    /// is the stored recall notification that replaced it.
+    RemoteMessageRecalled {
+        /// The converted message.
+        message: Message,
+    },
+    /// Result of sendPrivateReadReceiptMessage (`onPrivateReadReceiptMessageSent`).
+    PrivateReadReceiptMessageSent {
+        /// 0 on success.
+        code: i32,
+        /// Target id argument.
+        target_id: String,
+        /// Channel id argument.
+        channel_id: String,
+        /// Timestamp argument.
+        timestamp: i64,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// The peer read this user's private messages up to `timestamp`
+    /// (`onPrivateReadReceiptReceived`); they are now stored as READ.
+    PrivateReadReceiptReceived {
+        /// The reader (the conversation).
+        target_id: String,
+        /// Channel id.
+        channel_id: String,
+        /// Sent time of the last message read.
+        timestamp: i64,
+    },
     /// An incoming message (`onMessageReceived`).
     MessageReceived {
         /// The stored message.

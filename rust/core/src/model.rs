@@ -28,6 +28,8 @@ pub mod message_type {
     pub const CUSTOM: u32 = 1;
     /// Text.
     pub const TEXT: u32 = 2;
+    /// Recall notification (`RCIMIWRecallNotificationMessage`), replaces a recalled message.
+    pub const RECALL: u32 = 8;
 }
 
 /// `RCIMIWConnectionStatus` values.

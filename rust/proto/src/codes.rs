@@ -35,3 +35,9 @@ pub const CONN_OTHER_DEVICE_LOGIN: u32 = 31023;
 pub const CONNECTION_EXIST: u32 = 34001;
 /// connect() timed out (`timeout > 0`).
 pub const CONNECT_TIMEOUT: u32 = 34006;
+/// Recall: unknown message, or parameters that do not match it.
+pub const RECALL_PARAMETER_INVALID: u32 = 25101;
+/// Recall: only the sender of a message may recall it.
+pub const RECALL_USER_INVALID: u32 = 25107;
+/// The server failed internally (RC_SERVER_UNKNOWN_ERROR).
+pub const SERVER_UNKNOWN_ERROR: u32 = 25104;

@@ -6,13 +6,14 @@
 //! malformed or oversize frame) closes that connection only.
 
 use crate::hub::{Admission, Outbound, Session};
-use crate::store::{NewMessage, Rejected, MAX_ID_LEN};
+use crate::store::{NewMessage, RecallRequest, Rejected, MAX_ID_LEN};
 use crate::util::now_ms;
 use crate::Shared;
 use futures::{SinkExt as _, StreamExt as _};
 use rcim_proto::v1::{
     client_frame, server_frame, ClientFrame, Connect, ConnectAck, ErrorReply, Platform, Pong,
-    SendAck, SendMessage, ServerFrame, SyncPackage, SyncRequest,
+    PrivateReadReceipt, ReadReceiptAck, RecallAck, RecallMessage, SendAck, SendMessage,
+    ServerFrame, SyncPackage, SyncRequest,
 };
 use rcim_proto::{codes, conversation_type, FrameCodec, FrameError};
 use std::collections::VecDeque;
@@ -48,7 +49,7 @@ const MAX_OBJECT_NAME_LEN: usize = 32;
 /// every such path answers with this one (30002, NETWORK_UNAVAILABLE).
 pub(crate) const TRANSIENT_CONNECT_ERROR: u32 = codes::NETWORK_UNAVAILABLE;
 /// Code for an internal failure while storing a message (RC_SERVER_UNKNOWN_ERROR).
-const SERVER_UNKNOWN_ERROR: u32 = 25104;
+const SERVER_UNKNOWN_ERROR: u32 = codes::SERVER_UNKNOWN_ERROR;
 
 type Reader = FramedRead<tokio::net::tcp::OwnedReadHalf, FrameCodec<ClientFrame, ServerFrame>>;
 type Writer = FramedWrite<OwnedWriteHalf, FrameCodec<ClientFrame, ServerFrame>>;
@@ -364,6 +365,8 @@ impl Conn {
                 ),
                 Some(client_frame::Body::Send(m)) => self.on_send(seq, m).await,
                 Some(client_frame::Body::Sync(r)) => self.on_sync(seq, r).await,
+                Some(client_frame::Body::Recall(r)) => self.on_recall(seq, r).await,
+                Some(client_frame::Body::ReadReceipt(r)) => self.on_read_receipt(seq, r).await,
                 Some(client_frame::Body::Disconnect(d)) => {
                     tracing::debug!(conn = self.conn_id, user = %self.user_id,
                         receive_push = d.receive_push, "client disconnected");
@@ -497,6 +500,87 @@ impl Conn {
             tracing::trace!(seq, code = ack.code, "send committed");
             queue(&tx, &cancel, frame(seq, server_frame::Body::SendAck(ack)));
             drop(permit);
+        });
+    }
+
+    /// A private read receipt: appended to the inbox of the peer (whose messages were read)
+    /// and of the reader (their other devices); answered with `ReadReceiptAck` after the
+    /// commit.
+    async fn on_read_receipt(&mut self, seq: u64, r: PrivateReadReceipt) {
+        let ack = |code| server_frame::Body::ReadReceiptAck(ReadReceiptAck { code });
+        if r.target_id.is_empty()
+            || r.target_id.len() > MAX_ID_LEN
+            || r.channel_id.chars().count() > crate::store::MAX_CHANNEL_ID_CHARS
+            || r.timestamp < 0
+        {
+            return self.reply(seq, ack(codes::PARAMETER_INVALID));
+        }
+        let owners = vec![r.target_id.clone(), self.user_id.clone()];
+        let body = rcim_proto::v1::inbox_entry::Body::ReadReceipt(rcim_proto::v1::ReadReceipt {
+            reader_id: self.user_id.clone(),
+            target_id: r.target_id,
+            channel_id: r.channel_id,
+            timestamp: r.timestamp,
+            conversation_type: conversation_type::PRIVATE,
+        });
+        let shared = self.shared.clone();
+        let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
+        self.shared.tracker.spawn(async move {
+            let code = match shared.db.append_event(owners, body).await {
+                Ok(()) => codes::OK,
+                Err(e) => {
+                    tracing::error!(error = %e, "storing a read receipt failed");
+                    SERVER_UNKNOWN_ERROR
+                }
+            };
+            queue(&tx, &cancel, frame(seq, ack(code)));
+        });
+    }
+
+    /// Recalls a message of this user; answered with `RecallAck` after the commit (off the
+    /// read loop).
+    async fn on_recall(&mut self, seq: u64, r: RecallMessage) {
+        let req = RecallRequest {
+            operator_id: self.user_id.clone(),
+            uid: r.uid,
+            conversation_type: r.conversation_type,
+            target_id: r.target_id,
+            channel_id: r.channel_id,
+        };
+        if req.uid.is_empty() || req.uid.len() > MAX_ID_LEN || req.target_id.len() > MAX_ID_LEN {
+            return self.reply(
+                seq,
+                server_frame::Body::RecallAck(RecallAck {
+                    code: codes::RECALL_PARAMETER_INVALID,
+                    recall_time: 0,
+                }),
+            );
+        }
+        let shared = self.shared.clone();
+        let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
+        self.shared.tracker.spawn(async move {
+            let ack = match shared.db.recall(req).await {
+                Ok(recall_time) => RecallAck {
+                    code: codes::OK,
+                    recall_time,
+                },
+                Err(e) => match e.downcast_ref::<Rejected>() {
+                    Some(r) => RecallAck {
+                        code: r.code,
+                        recall_time: 0,
+                    },
+                    None => {
+                        tracing::error!(error = %e, "recalling a message failed");
+                        RecallAck {
+                            code: SERVER_UNKNOWN_ERROR,
+                            recall_time: 0,
+                        }
+                    }
+                },
+            };
+            queue(&tx, &cancel, frame(seq, server_frame::Body::RecallAck(ack)));
         });
     }
 

@@ -12,7 +12,7 @@
 
 use rcim_proto::codes;
 use rcim_proto::v1::{
-    inbox_entry, server_frame, InboxEntry, InboxPush, Kicked, Message, Platform, ServerFrame,
+    inbox_entry, server_frame, InboxEntry, InboxPush, Kicked, Platform, ServerFrame,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -50,9 +50,9 @@ pub(crate) struct Session {
 pub(crate) struct Push {
     pub user_id: String,
     pub seq: u64,
-    /// Shared by every inbox that received the message (a group fan-out makes one entry per
-    /// member; only online members get a copy built).
-    pub message: Arc<Message>,
+    /// The entry's body (a message, a recall...), shared by every inbox that received it (a
+    /// group fan-out makes one entry per member; only online members get a copy built).
+    pub body: Arc<inbox_entry::Body>,
 }
 
 /// How a login attempt was decided.
@@ -239,7 +239,7 @@ impl Hub {
             }
             let mut entry = InboxEntry {
                 seq: push.seq,
-                body: Some(inbox_entry::Body::Message(Message::clone(&push.message))),
+                body: Some(inbox_entry::Body::clone(&push.body)),
             };
             crate::store::fit_entry(&push.user_id, &mut entry);
             for s in &state.sessions {

@@ -16,6 +16,9 @@
 //! Migration 2: `groups(group_id, name, created_at)`, `group_members(group_id, user_id,
 //! joined_at)`. A group message is stored once and appended to every member's inbox in the
 //! same savepoint (up to [`MAX_GROUP_MEMBERS`] inbox rows).
+//!
+//! Migration 3: `messages.recalled_at` (0 = not recalled) and `inbox.event`: an inbox row that
+//! is not a message (`msg_id` 0) carries its encoded `InboxEntry` body there (a recall).
 
 use crate::hub::{Hub, Push};
 use crate::util::now_ms;
@@ -246,6 +249,29 @@ pub(crate) enum WriteCmd {
     },
     /// Delete inbox entries, messages and dedupe rows older than `before_ms`.
     Prune { before_ms: i64 },
+    /// Append a non-message entry (a read receipt) to the inbox of each of `owners`.
+    AppendEvent {
+        owners: Vec<String>,
+        body: inbox_entry::Body,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
+    /// Recall a message; replies with the recall time.
+    Recall {
+        req: RecallRequest,
+        reply: oneshot::Sender<anyhow::Result<i64>>,
+    },
+}
+
+/// A recall, from a client or the Server API.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecallRequest {
+    /// Who recalls: must be the message's sender (25107 otherwise).
+    pub operator_id: String,
+    pub uid: String,
+    pub conversation_type: u32,
+    /// The conversation as the operator sees it: the other user (private) or the group.
+    pub target_id: String,
+    pub channel_id: String,
 }
 
 /// One page of a user's inbox.
@@ -408,6 +434,32 @@ impl Db {
         self.read(move |c| read_members(c, &group_id)).await
     }
 
+    /// Recalls a message; resolves with the recall time after the commit. Refusals are
+    /// [`Rejected`] with 25101 (unknown message or mismatching conversation) or 25107 (not the
+    /// sender).
+    pub(crate) async fn recall(&self, req: RecallRequest) -> anyhow::Result<i64> {
+        let (reply, rx) = oneshot::channel();
+        self.write(WriteCmd::Recall { req, reply }).await?;
+        rx.await.map_err(|_| anyhow!("database writer stopped"))?
+    }
+
+    /// Appends `body` to the inbox of each of `owners` (duplicates ignored); resolves after the
+    /// commit, the entries pushed to online devices.
+    pub(crate) async fn append_event(
+        &self,
+        owners: Vec<String>,
+        body: inbox_entry::Body,
+    ) -> anyhow::Result<()> {
+        let (reply, rx) = oneshot::channel();
+        self.write(WriteCmd::AppendEvent {
+            owners,
+            body,
+            reply,
+        })
+        .await?;
+        rx.await.map_err(|_| anyhow!("database writer stopped"))?
+    }
+
     /// Applies a membership change; resolves with the member count after the commit.
     pub(crate) async fn group(&self, op: GroupOp) -> anyhow::Result<usize> {
         let (reply, rx) = oneshot::channel();
@@ -512,6 +564,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (group_id, user_id)
     ) WITHOUT ROWID;
     CREATE INDEX group_members_user ON group_members(user_id);",
+    // 3: recalls (a recalled message and non-message inbox entries).
+    "ALTER TABLE messages ADD COLUMN recalled_at INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE inbox ADD COLUMN event BLOB;
+    CREATE INDEX inbox_msg ON inbox(msg_id);",
 ];
 
 fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
@@ -581,16 +637,23 @@ fn read_sync(c: &Connection, user_id: &str, after: u64, limit: u32) -> anyhow::R
     let limit = if limit == 0 { max } else { limit.min(max) };
     let head = read_head(c, user_id)?;
     let sql = format!(
-        "SELECT i.seq, {MESSAGE_COLUMNS} FROM inbox i JOIN messages m ON m.id = i.msg_id \
-         WHERE i.user_id = ?1 AND i.seq > ?2 ORDER BY i.seq LIMIT ?3"
+        "SELECT i.seq, i.event, {MESSAGE_COLUMNS} FROM inbox i \
+         LEFT JOIN messages m ON m.id = i.msg_id \
+         WHERE i.user_id = ?1 AND i.seq > ?2 AND (i.event IS NOT NULL OR m.id IS NOT NULL) \
+         ORDER BY i.seq LIMIT ?3"
     );
     let mut stmt = c.prepare_cached(&sql)?;
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
     let rows = stmt.query_map(params![user_id, after_i, i64::from(limit) + 1], |r| {
-        Ok(InboxEntry {
-            seq: r.get::<_, i64>(0)?.max(0) as u64,
-            body: Some(inbox_entry::Body::Message(message_from_row(r, 1)?)),
-        })
+        let seq = r.get::<_, i64>(0)?.max(0) as u64;
+        let body = match r.get::<_, Option<Vec<u8>>>(1)? {
+            // An undecodable event still moves the client's cursor (body None).
+            Some(event) => <InboxEntry as prost::Message>::decode(event.as_slice())
+                .ok()
+                .and_then(|e| e.body),
+            None => Some(inbox_entry::Body::Message(message_from_row(r, 2)?)),
+        };
+        Ok(InboxEntry { seq, body })
     })?;
     // A package must also fit in one frame: stop early (has_more) when the next entry would
     // overflow it. One entry always fits: `fit_entry` strips one that would not.
@@ -629,6 +692,7 @@ enum Reply {
         oneshot::Sender<anyhow::Result<usize>>,
         anyhow::Result<usize>,
     ),
+    Time(oneshot::Sender<anyhow::Result<i64>>, anyhow::Result<i64>),
 }
 
 impl Reply {
@@ -643,6 +707,9 @@ impl Reply {
             Reply::Count(tx, _) => {
                 let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
             }
+            Reply::Time(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
         }
     }
 
@@ -655,6 +722,9 @@ impl Reply {
                 let _ = tx.send(r);
             }
             Reply::Count(tx, r) => {
+                let _ = tx.send(r);
+            }
+            Reply::Time(tx, r) => {
                 let _ = tx.send(r);
             }
         }
@@ -792,6 +862,35 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_expire(c, &user_ids, time_ms));
                     replies.push(Reply::Unit(reply, r));
                 }
+                WriteCmd::AppendEvent {
+                    owners,
+                    body,
+                    reply,
+                } => {
+                    let heads = &self.heads;
+                    let r = in_savepoint(&mut tx, |c| apply_event(c, heads, owners, body));
+                    let r = r.map(|new_pushes| {
+                        for p in &new_pushes {
+                            heads_touched.push((p.user_id.clone(), p.seq));
+                            self.heads.insert(p.user_id.clone(), p.seq);
+                        }
+                        pushes.extend(new_pushes);
+                    });
+                    replies.push(Reply::Unit(reply, r));
+                }
+                WriteCmd::Recall { req, reply } => {
+                    let heads = &self.heads;
+                    let r = in_savepoint(&mut tx, |c| apply_recall(c, heads, req));
+                    let r = r.map(|(time, new_pushes)| {
+                        for p in &new_pushes {
+                            heads_touched.push((p.user_id.clone(), p.seq));
+                            self.heads.insert(p.user_id.clone(), p.seq);
+                        }
+                        pushes.extend(new_pushes);
+                        time
+                    });
+                    replies.push(Reply::Time(reply, r));
+                }
                 WriteCmd::Prune { before_ms } => {
                     if let Err(e) = in_savepoint(&mut tx, |c| apply_prune(c, before_ms)) {
                         tracing::warn!(error = %e, "pruning failed");
@@ -858,10 +957,11 @@ fn in_savepoint<T>(
 fn reply_of(cmd: WriteCmd) -> Option<Reply> {
     match cmd {
         WriteCmd::Send { reply, .. } => Some(Reply::Send(reply, Err(anyhow!("unused")))),
-        WriteCmd::UpsertUser { reply, .. } | WriteCmd::ExpireTokens { reply, .. } => {
-            Some(Reply::Unit(reply, Ok(())))
-        }
+        WriteCmd::UpsertUser { reply, .. }
+        | WriteCmd::ExpireTokens { reply, .. }
+        | WriteCmd::AppendEvent { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
+        WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
         WriteCmd::Prune { .. } => None,
     }
 }
@@ -993,7 +1093,7 @@ fn apply_send(
             now
         ])?;
     }
-    let proto = Arc::new(Message {
+    let proto = Arc::new(inbox_entry::Body::Message(Message {
         uid: uid.clone(),
         conversation_type: msg.conversation_type,
         to_id: msg.to_id.clone(),
@@ -1007,27 +1107,14 @@ fn apply_send(
         counted: msg.counted,
         push_content: msg.push_content,
         push_data: msg.push_data,
-    });
+    }));
     let mut pushes = Vec::with_capacity(owners.len());
     for owner in owners {
-        let head = match heads.get(&owner) {
-            Some(h) => *h,
-            None => read_head(tx, &owner)?,
-        };
-        let seq = head + 1;
-        tx.prepare_cached(
-            "INSERT INTO inbox (user_id, seq, msg_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![owner, seq as i64, msg_id, sent_time])?;
-        tx.prepare_cached(
-            "INSERT INTO inbox_heads (user_id, head) VALUES (?1, ?2) \
-             ON CONFLICT(user_id) DO UPDATE SET head = excluded.head",
-        )?
-        .execute(params![owner, seq as i64])?;
+        let seq = append_inbox(tx, heads, &owner, msg_id, None, sent_time)?;
         pushes.push(Push {
             user_id: owner,
             seq,
-            message: proto.clone(),
+            body: proto.clone(),
         });
     }
     let outcome = SendOutcome {
@@ -1036,6 +1123,157 @@ fn apply_send(
         duplicate: false,
     };
     Ok((outcome, pushes))
+}
+
+/// Appends one entry to `owner`'s inbox (a message row, or an encoded event) and moves the
+/// head; returns the entry's sequence.
+fn append_inbox(
+    tx: &Connection,
+    heads: &HashMap<String, u64>,
+    owner: &str,
+    msg_id: i64,
+    event: Option<&[u8]>,
+    created_at: i64,
+) -> anyhow::Result<u64> {
+    let head = match heads.get(owner) {
+        Some(h) => *h,
+        None => read_head(tx, owner)?,
+    };
+    let seq = head + 1;
+    tx.prepare_cached(
+        "INSERT INTO inbox (user_id, seq, msg_id, created_at, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![owner, seq as i64, msg_id, created_at, event])?;
+    tx.prepare_cached(
+        "INSERT INTO inbox_heads (user_id, head) VALUES (?1, ?2) \
+         ON CONFLICT(user_id) DO UPDATE SET head = excluded.head",
+    )?
+    .execute(params![owner, seq as i64])?;
+    Ok(seq)
+}
+
+/// Appends an event entry to the inbox of each owner (once per distinct owner).
+fn apply_event(
+    tx: &Connection,
+    heads: &HashMap<String, u64>,
+    mut owners: Vec<String>,
+    body: inbox_entry::Body,
+) -> anyhow::Result<Vec<Push>> {
+    let mut seen = std::collections::HashSet::new();
+    owners.retain(|o| seen.insert(o.clone()));
+    let event = prost::Message::encode_to_vec(&InboxEntry {
+        seq: 0,
+        body: Some(body.clone()),
+    });
+    let body = Arc::new(body);
+    let now = now_ms();
+    let mut pushes = Vec::with_capacity(owners.len());
+    for owner in owners {
+        let seq = append_inbox(tx, heads, &owner, 0, Some(&event), now)?;
+        pushes.push(Push {
+            user_id: owner,
+            seq,
+            body: body.clone(),
+        });
+    }
+    Ok(pushes)
+}
+
+/// Marks a message recalled and appends a `Recall` entry to the inbox of everyone who holds
+/// it, and of its sender (so all the sender's devices converge). Recalling a message again
+/// answers with the first recall's time and appends nothing.
+fn apply_recall(
+    tx: &Connection,
+    heads: &HashMap<String, u64>,
+    req: RecallRequest,
+) -> anyhow::Result<(i64, Vec<Push>)> {
+    use rcim_proto::codes::{RECALL_PARAMETER_INVALID, RECALL_USER_INVALID};
+    use rcim_proto::conversation_type::{GROUP, PRIVATE};
+    let found = tx
+        .prepare_cached(
+            "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, \
+             object_name, recalled_at FROM messages WHERE uid = ?1",
+        )?
+        .query_row([&req.uid], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, i64>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((msg_id, ctype, to_id, channel_id, sender_id, sent_time, object_name, recalled_at)) =
+        found
+    else {
+        return Err(Rejected::err(
+            RECALL_PARAMETER_INVALID,
+            format!("no message {}", req.uid),
+        ));
+    };
+    // The conversation must be the message's, as the operator sees it.
+    let target_matches = match ctype {
+        PRIVATE => {
+            req.target_id == to_id || (req.target_id == sender_id && to_id == req.operator_id)
+        }
+        GROUP => req.target_id == to_id,
+        _ => false,
+    };
+    if ctype != req.conversation_type || !target_matches || channel_id != req.channel_id {
+        return Err(Rejected::err(
+            RECALL_PARAMETER_INVALID,
+            "the conversation does not match the message",
+        ));
+    }
+    if sender_id != req.operator_id {
+        return Err(Rejected::err(
+            RECALL_USER_INVALID,
+            "only the sender may recall a message",
+        ));
+    }
+    if recalled_at != 0 {
+        return Ok((recalled_at, Vec::new()));
+    }
+    let now = now_ms();
+    tx.prepare_cached("UPDATE messages SET recalled_at = ?2 WHERE id = ?1")?
+        .execute(params![msg_id, now])?;
+    let mut owners: Vec<String> = tx
+        .prepare_cached("SELECT DISTINCT user_id FROM inbox WHERE msg_id = ?1")?
+        .query_map([msg_id], |r| r.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
+    if !owners.contains(&sender_id) {
+        owners.push(sender_id.clone());
+    }
+    let body = inbox_entry::Body::Recall(rcim_proto::v1::Recall {
+        uid: req.uid,
+        operator_id: req.operator_id,
+        conversation_type: ctype,
+        to_id,
+        channel_id,
+        recall_time: now,
+        sender_id,
+        sent_time,
+        object_name,
+    });
+    let event = prost::Message::encode_to_vec(&InboxEntry {
+        seq: 0,
+        body: Some(body.clone()),
+    });
+    let body = Arc::new(body);
+    let mut pushes = Vec::with_capacity(owners.len());
+    for owner in owners {
+        let seq = append_inbox(tx, heads, &owner, 0, Some(&event), now)?;
+        pushes.push(Push {
+            user_id: owner,
+            seq,
+            body: body.clone(),
+        });
+    }
+    Ok((now, pushes))
 }
 
 fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize> {

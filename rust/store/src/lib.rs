@@ -12,7 +12,9 @@
 mod migrations;
 mod rows;
 
-pub use rows::{ConversationKey, ConversationRow, MessageRow, NewMessage, TimeOrder};
+pub use rows::{
+    ConversationKey, ConversationRow, MessageRow, NewMessage, ReadMark, RecallUpdate, TimeOrder,
+};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
@@ -47,6 +49,10 @@ pub mod sent_status {
     pub const FAILED: u8 = 1;
     /// Acknowledged by the server.
     pub const SENT: u8 = 2;
+    /// The peer received it.
+    pub const RECEIVED: u8 = 3;
+    /// The peer read it (private read receipt).
+    pub const READ: u8 = 4;
 }
 
 /// Received status values (`RCIMIWReceivedStatus`).
@@ -174,6 +180,20 @@ impl Store {
     /// completes that row (this device sent it but missed the ack). Returns the rows actually
     /// inserted, in order.
     pub fn apply_inbox(&mut self, messages: &[NewMessage], cursor: u64) -> Result<Vec<MessageRow>> {
+        Ok(self.apply_inbox_entries(messages, &[], &[], cursor)?.0)
+    }
+
+    /// [`Store::apply_inbox`] plus recalls and read marks, in one transaction: the messages are
+    /// stored first (a recall always follows its message in the inbox), then each recall
+    /// converts its message (see [`Store::recall_message`]), then the read marks apply. Returns the inserted rows (as stored after the
+    /// recalls) and the rows converted by a recall (recalls of unknown messages are skipped).
+    pub fn apply_inbox_entries(
+        &mut self,
+        messages: &[NewMessage],
+        recalls: &[RecallUpdate],
+        marks: &[ReadMark],
+        cursor: u64,
+    ) -> Result<(Vec<MessageRow>, Vec<MessageRow>)> {
         let tx = self.conn.transaction()?;
         let mut inserted = Vec::with_capacity(messages.len());
         for message in messages {
@@ -210,9 +230,32 @@ impl Store {
             rows::touch_conversation(&tx, &message.key(), id, message.sent_time, unread)?;
             inserted.push(rows::message_by_id(&tx, id)?.expect("row just inserted"));
         }
+        let mut recalled = Vec::with_capacity(recalls.len());
+        for recall in recalls {
+            if let Some(row) = rows::recall(&tx, recall)? {
+                if let Some(pos) = inserted.iter().position(|r| r.id == row.id) {
+                    inserted[pos] = row.clone();
+                }
+                recalled.push(row);
+            }
+        }
+        for mark in marks {
+            rows::apply_read_mark(&tx, mark)?;
+        }
         rows::kv_set(&tx, CURSOR_KEY, &cursor.to_string())?;
         tx.commit()?;
-        Ok(inserted)
+        Ok((inserted, recalled))
+    }
+
+    /// Turns the message with server uid `recall.uid` into a recall notification (its type,
+    /// object name and content replaced; no longer searchable nor counted). A received
+    /// message still unread leaves the unread count. Returns the converted row, or `None`
+    /// when no such message is stored. Converting an already converted row changes nothing.
+    pub fn recall_message(&mut self, recall: &RecallUpdate) -> Result<Option<MessageRow>> {
+        let tx = self.conn.transaction()?;
+        let row = rows::recall(&tx, recall)?;
+        tx.commit()?;
+        Ok(row)
     }
 
     /// The highest inbox sequence applied locally (0 for a new database).
@@ -355,29 +398,7 @@ impl Store {
     /// conversation.
     pub fn clear_unread(&mut self, key: &ConversationKey, timestamp: i64) -> Result<bool> {
         let tx = self.conn.transaction()?;
-        let exists = rows::conversation_exists(&tx, key)?;
-        if exists {
-            tx.execute(
-                "UPDATE messages SET received_status = ?5
-                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
-                   AND direction = 1 AND received_status = 0 AND (?4 <= 0 OR sent_time <= ?4)",
-                params![
-                    key.conversation_type,
-                    key.target_id,
-                    key.channel_id,
-                    timestamp,
-                    received_status::READ
-                ],
-            )?;
-            tx.execute(
-                "UPDATE conversations SET mentioned_count = 0, unread_count = (
-                     SELECT COUNT(*) FROM messages m
-                     WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
-                       AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1)
-                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
-                params![key.conversation_type, key.target_id, key.channel_id],
-            )?;
-        }
+        let exists = rows::clear_unread(&tx, key, timestamp)?;
         tx.commit()?;
         Ok(exists)
     }

@@ -325,3 +325,120 @@ pub(crate) fn kv_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     .execute([key, value])?;
     Ok(())
 }
+
+/// A recall to apply to a stored message (see [`crate::Store::recall_message`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecallUpdate {
+    /// Server uid of the recalled message.
+    pub uid: String,
+    /// `RCIMIWMessageType` of the notification (RECALL).
+    pub message_type: u32,
+    /// Object name of the notification (`RC:RcNtf`).
+    pub object_name: String,
+    /// JSON content of the notification.
+    pub content: String,
+}
+
+pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<MessageRow>> {
+    let Some(row) = query_messages(conn, "SELECT * FROM messages WHERE uid = ?1", [&recall.uid])?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    if row.object_name == recall.object_name {
+        return Ok(Some(row));
+    }
+    if row.direction == crate::direction::RECEIVE
+        && row.counted
+        && row.received_status == crate::received_status::UNREAD
+    {
+        conn.prepare_cached(
+            "UPDATE conversations SET unread_count = MAX(unread_count - 1, 0)
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+        )?
+        .execute(params![
+            row.conversation_type,
+            row.target_id,
+            row.channel_id
+        ])?;
+    }
+    conn.prepare_cached(
+        "UPDATE messages SET message_type = ?2, object_name = ?3, content = ?4,
+             search_text = NULL, counted = 0, received_status = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        row.id,
+        recall.message_type,
+        recall.object_name,
+        recall.content,
+        crate::received_status::READ
+    ])?;
+    message_by_id(conn, row.id)
+}
+
+/// Marks received messages of `key` sent at or before `timestamp` as read (`timestamp` <= 0:
+/// all) and recomputes the conversation's unread count. False when there is no such
+/// conversation.
+pub(crate) fn clear_unread(tx: &Connection, key: &ConversationKey, timestamp: i64) -> Result<bool> {
+    let exists = conversation_exists(tx, key)?;
+    if exists {
+        tx.execute(
+            "UPDATE messages SET received_status = ?5
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+               AND direction = 1 AND received_status = 0 AND (?4 <= 0 OR sent_time <= ?4)",
+            params![
+                key.conversation_type,
+                key.target_id,
+                key.channel_id,
+                timestamp,
+                crate::received_status::READ
+            ],
+        )?;
+        tx.execute(
+            "UPDATE conversations SET mentioned_count = 0, unread_count = (
+                 SELECT COUNT(*) FROM messages m
+                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
+                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1)
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+            params![key.conversation_type, key.target_id, key.channel_id],
+        )?;
+    }
+    Ok(exists)
+}
+
+/// A read mark from a private read receipt (see [`crate::Store::apply_inbox_entries`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadMark {
+    /// The private conversation, from this user's point of view.
+    pub key: ConversationKey,
+    /// Sent time of the last message read.
+    pub timestamp: i64,
+    /// True: the peer read this user's messages (they become READ, sent status 4). False: this
+    /// user read the conversation on another device (its unread messages become read).
+    pub by_peer: bool,
+}
+
+pub(crate) fn apply_read_mark(tx: &Connection, mark: &ReadMark) -> Result<()> {
+    let key = &mark.key;
+    if mark.by_peer {
+        tx.prepare_cached(
+            "UPDATE messages SET sent_status = ?5
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+               AND direction = 0 AND sent_status IN (?6, ?7) AND sent_time <= ?4",
+        )?
+        .execute(params![
+            key.conversation_type,
+            key.target_id,
+            key.channel_id,
+            mark.timestamp,
+            crate::sent_status::READ,
+            crate::sent_status::SENT,
+            crate::sent_status::RECEIVED
+        ])?;
+    } else if mark.timestamp > 0 {
+        clear_unread(tx, key, mark.timestamp)?;
+    }
+    Ok(())
+}

@@ -418,3 +418,88 @@ fn an_ack_after_a_draft_keeps_the_draft_time() {
         90
     );
 }
+
+fn recall_of(uid: &str) -> RecallUpdate {
+    RecallUpdate {
+        uid: uid.into(),
+        message_type: 8,
+        object_name: "RC:RcNtf".into(),
+        content: r#"{"operatorId":"bob"}"#.into(),
+    }
+}
+
+#[test]
+fn recalls_convert_rows_once_and_leave_the_unread_count() {
+    let mut s = Store::open_in_memory().unwrap();
+    let recv = |uid, t| msg("bob", Some(uid), direction::RECEIVE, t);
+    // A message and its recall in the same package: stored already converted.
+    let (inserted, recalled) = s
+        .apply_inbox_entries(
+            &[recv("U1", 10), recv("U2", 20)],
+            &[recall_of("U1")],
+            &[],
+            2,
+        )
+        .unwrap();
+    assert_eq!(inserted[0].object_name, "RC:RcNtf");
+    assert_eq!(inserted[0].message_type, 8);
+    assert_eq!(inserted[1].object_name, "RC:TxtMsg");
+    assert_eq!(recalled.len(), 1);
+    assert_eq!(s.unread_count(&key("bob")).unwrap(), 1);
+    // A later recall; again (no double decrement); an unknown uid is skipped.
+    let row = s.recall_message(&recall_of("U2")).unwrap().unwrap();
+    assert_eq!(row.object_name, "RC:RcNtf");
+    assert!(!row.counted);
+    assert_eq!(s.unread_count(&key("bob")).unwrap(), 0);
+    s.recall_message(&recall_of("U2")).unwrap().unwrap();
+    assert_eq!(s.unread_count(&key("bob")).unwrap(), 0);
+    assert!(s.recall_message(&recall_of("U9")).unwrap().is_none());
+    // Recalled content is no longer searchable.
+    assert!(s
+        .search_messages(&key("bob"), "hi", 0, 10)
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn read_marks_mark_sent_messages_read_or_clear_unread() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = s
+        .insert_outgoing(&msg("bob", None, direction::SEND, 10))
+        .unwrap();
+    let b = s
+        .insert_outgoing(&msg("bob", None, direction::SEND, 20))
+        .unwrap();
+    s.update_sent(a.id, sent_status::SENT, Some("A"), Some(10))
+        .unwrap();
+    s.update_sent(b.id, sent_status::SENT, Some("B"), Some(20))
+        .unwrap();
+    let incoming = [
+        msg("bob", Some("R1"), direction::RECEIVE, 15),
+        msg("bob", Some("R2"), direction::RECEIVE, 25),
+    ];
+    let peer = ReadMark {
+        key: key("bob"),
+        timestamp: 10,
+        by_peer: true,
+    };
+    s.apply_inbox_entries(&incoming, &[], &[peer], 3).unwrap();
+    assert_eq!(
+        s.message(a.id).unwrap().unwrap().sent_status,
+        sent_status::READ
+    );
+    assert_eq!(
+        s.message(b.id).unwrap().unwrap().sent_status,
+        sent_status::SENT
+    );
+    assert_eq!(s.unread_count(&key("bob")).unwrap(), 2);
+    // This user read up to 15 on another device.
+    let mine = ReadMark {
+        key: key("bob"),
+        timestamp: 15,
+        by_peer: false,
+    };
+    s.apply_inbox_entries(&[], &[], &[mine], 4).unwrap();
+    assert_eq!(s.unread_count(&key("bob")).unwrap(), 1);
+    assert_eq!(s.inbox_cursor().unwrap(), 4);
+}

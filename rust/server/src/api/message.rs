@@ -2,7 +2,7 @@
 
 use super::check_user_id;
 use crate::http::{ApiError, ApiResult, Form};
-use crate::store::{NewMessage, MAX_OBJECT_NAME_CHARS};
+use crate::store::{NewMessage, RecallRequest, MAX_OBJECT_NAME_CHARS};
 use crate::Shared;
 use rcim_proto::conversation_type;
 use serde_json::{json, Map};
@@ -182,4 +182,48 @@ pub(crate) async fn group_publish(shared: Arc<Shared>, form: Form) -> ApiResult 
     }
     out.insert("messageUIDs".into(), json!(uids));
     Ok(out)
+}
+
+/// `/message/recall.json`: `fromUserId` R (the original sender), `conversationType` R (1
+/// private, 3 group: RongCloud's Server API numbering), `targetId` R (the receiving user or
+/// the group), `messageUID` R, `sentTime` (ms, informational) => `{}`.
+///
+/// Same effect as a client recall: the message is marked recalled and a recall entry is
+/// appended to the inbox of everyone who got it (and of the sender), pushed to online devices.
+/// 25101: no such message, or the conversation does not match; 25107: `fromUserId` is not the
+/// sender.
+pub(crate) async fn recall(shared: Arc<Shared>, form: Form) -> ApiResult {
+    let from = form.required("fromUserId")?;
+    check_user_id("fromUserId", from)?;
+    let conversation_type = match form.required("conversationType")? {
+        "1" => conversation_type::PRIVATE,
+        "3" => conversation_type::GROUP,
+        other => {
+            return Err(ApiError::param(format!(
+                "conversationType {other} is not supported (1 private, 3 group)"
+            )))
+        }
+    };
+    let target = form.required("targetId")?;
+    check_user_id("targetId", target)?;
+    let uid = form.required("messageUID")?;
+    if uid.len() > super::MAX_USER_ID_LEN {
+        return Err(ApiError::too_long("messageUID", super::MAX_USER_ID_LEN));
+    }
+    if let Some(t) = form.get("sentTime") {
+        t.parse::<i64>()
+            .map_err(|_| ApiError::param("sentTime must be a number"))?;
+    }
+    shared
+        .db
+        .recall(RecallRequest {
+            operator_id: from.to_owned(),
+            uid: uid.to_owned(),
+            conversation_type,
+            target_id: target.to_owned(),
+            channel_id: form.get("busChannel").unwrap_or("").to_owned(),
+        })
+        .await
+        .map_err(|e| super::group::store_error(&e))?;
+    Ok(Map::new())
 }

@@ -31,6 +31,9 @@ pub(crate) const ENDPOINTS: &[(&str, Handler)] = &[
     ("/message/group/publish.json", |s, f| {
         Box::pin(message::group_publish(s, f))
     }),
+    ("/message/recall.json", |s, f| {
+        Box::pin(message::recall(s, f))
+    }),
     ("/group/create.json", |s, f| Box::pin(group::create(s, f))),
     ("/group/join.json", |s, f| Box::pin(group::join(s, f))),
     ("/group/quit.json", |s, f| Box::pin(group::quit(s, f))),

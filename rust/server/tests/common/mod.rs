@@ -233,7 +233,7 @@ impl RawClient {
 pub fn message(e: &InboxEntry) -> &Message {
     match &e.body {
         Some(rcim_proto::v1::inbox_entry::Body::Message(m)) => m,
-        None => panic!("entry without message"),
+        other => panic!("entry without message: {other:?}"),
     }
 }
 
