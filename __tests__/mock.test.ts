@@ -189,3 +189,45 @@ test('the mock keeps drafts, counts and searches messages', async () => {
   expect(after).toHaveLength(1);
   await e.destroy();
 });
+
+test('the mock recalls messages and relays private read receipts', async () => {
+  const a = RCIMIWEngine.createStandalone('app-key');
+  const b = RCIMIWEngine.createStandalone('app-key');
+  await a.connect('alice', 0);
+  await b.connect('bob', 0);
+  const text = await a.createTextMessage(PRIVATE, 'bob', null, 'oops');
+  let sent: RCIMIWMessage | undefined;
+  await a.sendMessage(text, { onMessageSent: (_code, m) => (sent = m) });
+  await RCIMMock.flush();
+  expect(sent?.messageUId).toBeTruthy();
+
+  const receipts: Array<[string, number]> = [];
+  a.setOnPrivateReadReceiptReceivedListener((targetId, _channelId, timestamp) =>
+    receipts.push([targetId, timestamp])
+  );
+  const receiptSent = jest.fn();
+  await b.sendPrivateReadReceiptMessage('alice', null, sent!.sentTime!, {
+    onPrivateReadReceiptMessageSent: receiptSent,
+  });
+  await RCIMMock.flush();
+  expect(receiptSent).toHaveBeenCalledWith(0);
+  expect(receipts).toEqual([['bob', sent!.sentTime]]);
+
+  const remote = jest.fn();
+  b.setOnRemoteMessageRecalledListener(remote);
+  const recalled = jest.fn();
+  await a.recallMessage(sent!, { onMessageRecalled: recalled });
+  await RCIMMock.flush();
+  expect(recalled).toHaveBeenCalledWith(0, expect.objectContaining({ messageType: 8 }));
+  expect(remote).toHaveBeenCalledWith(
+    expect.objectContaining({ messageType: 8, messageUId: sent!.messageUId })
+  );
+
+  // Only the sender may recall.
+  const refused = jest.fn();
+  await b.recallMessage(sent!, { onMessageRecalled: refused });
+  await RCIMMock.flush();
+  expect(refused).toHaveBeenCalledWith(25107, expect.anything());
+  await a.destroy();
+  await b.destroy();
+});

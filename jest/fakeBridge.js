@@ -10,7 +10,10 @@
  * load/getConversations, load/getConversation, removeConversation, load/getUnreadCount,
  * load/getTotalUnreadCount, load/getUnreadCountByConversationTypes, clearUnreadCount,
  * load/getMessageCount, load/getFirstUnreadMessage, saveDraftMessage, load/getDraftMessage,
- * clearDraftMessage, searchMessages (case-insensitive substring of text messages). Other
+ * clearDraftMessage, searchMessages (case-insensitive substring of text messages),
+ * recallMessage (sender only; every copy becomes a RECALL record, other users get
+ * onRemoteMessageRecalled), sendPrivateReadReceiptMessage (the peer's sent messages up to the
+ * timestamp become READ and it gets onPrivateReadReceiptReceived). Other
  * methods resolve 3 (NATIVE_OPERATION_ERROR) unless scripted with `RCIMMock.setReply`.
  */
 
@@ -18,7 +21,7 @@
 const ConnectionStatus = { CONNECTED: 1, CONNECTING: 2, TOKEN_INCORRECT: 5, SIGN_OUT: 7 };
 const ConversationType = { PRIVATE: 1, GROUP: 2, CHATROOM: 3, SYSTEM: 4, ULTRA_GROUP: 5 };
 const MessageType = { TEXT: 2, RECALL: 8, COMMAND: 10, COMMAND_NOTIFICATION: 11 };
-const SentStatus = { SENDING: 0, FAILED: 1, SENT: 2 };
+const SentStatus = { SENDING: 0, FAILED: 1, SENT: 2, READ: 4 };
 const ReceivedStatus = { UNREAD: 0, READ: 1 };
 const Direction = { SEND: 0, RECEIVE: 1 };
 const TimeOrder = { BEFORE: 0, AFTER: 1 };
@@ -33,6 +36,8 @@ const Code = {
   NATIVE_OPERATION_ERROR: 3,
   CONNECTION_UNAVAILABLE: 30002,
   TOKEN_INCORRECT: 31004,
+  RECALL_PARAMETER_INVALID: 25101,
+  RECALL_USER_INVALID: 25107,
 };
 
 const NOT_COUNTED = new Set([
@@ -87,6 +92,8 @@ const SPECS = {
   getDraftMessage: conv,
   clearDraftMessage: conv,
   searchMessages: { ...conv, keyword: 'string', startTime: 'number', count: 'count50' },
+  recallMessage: { message: 'object' },
+  sendPrivateReadReceiptMessage: { targetId: 'string', channelId: 'string?', timestamp: 'number' },
 };
 
 function typeOk(kind, v) {
@@ -521,6 +528,82 @@ function createFakeBridge() {
         { code: 0, ...pick(a, 'type targetId channelId keyword startTime count'), messages },
         id
       );
+      return 0;
+    },
+    recallMessage(e, a, id) {
+      const uid = a.message.messageUId;
+      const mine = uid && engineStore(e).messages.find((m) => m.messageUId === uid);
+      let code = 0;
+      if (!e.connected) code = Code.CONNECTION_UNAVAILABLE;
+      else if (!mine) code = Code.RECALL_PARAMETER_INVALID;
+      else if (mine.senderUserId !== e.userId) code = Code.RECALL_USER_INVALID;
+      if (code !== 0) {
+        emit(e, 'onMessageRecalled', { code, message: a.message }, id);
+        return 0;
+      }
+      const recallTime = now();
+      // Every stored copy becomes a recall record; other users' engines are told.
+      for (const [key, st] of s.stores) {
+        const m = st.messages.find((x) => x.messageUId === uid);
+        if (!m) continue;
+        delete m.text;
+        Object.assign(m, {
+          messageType: MessageType.RECALL,
+          operatorId: e.userId,
+          recallTime,
+          recallActionTime: recallTime,
+          admin: false,
+          deleted: false,
+        });
+        refreshConversation(st, conversationOf(st, m));
+        const [appKey, userId] = key.split('|');
+        if (appKey !== e.appKey || userId === e.userId) continue;
+        for (const other of s.engines.values()) {
+          if (
+            other.alive &&
+            other.connected &&
+            other.appKey === appKey &&
+            other.userId === userId
+          ) {
+            emit(other, 'onRemoteMessageRecalled', { message: clone(m) });
+          }
+        }
+      }
+      emit(e, 'onMessageRecalled', { code: 0, message: clone(mine) }, id);
+      return 0;
+    },
+    sendPrivateReadReceiptMessage(e, a, id) {
+      const args = { targetId: a.targetId, channelId: a.channelId || '', timestamp: a.timestamp };
+      if (!e.connected) {
+        emit(
+          e,
+          'onPrivateReadReceiptMessageSent',
+          { code: Code.CONNECTION_UNAVAILABLE, ...args },
+          id
+        );
+        return 0;
+      }
+      const peer = store(e.appKey, a.targetId);
+      for (const m of peer.messages) {
+        const toReader =
+          m.conversationType === ConversationType.PRIVATE &&
+          m.direction === Direction.SEND &&
+          m.targetId === e.userId;
+        if (toReader && m.sentStatus === SentStatus.SENT && m.sentTime <= a.timestamp) {
+          m.sentStatus = SentStatus.READ;
+        }
+      }
+      for (const other of s.engines.values()) {
+        if (
+          other.alive &&
+          other.connected &&
+          other.appKey === e.appKey &&
+          other.userId === a.targetId
+        ) {
+          emit(other, 'onPrivateReadReceiptReceived', { ...args, targetId: e.userId });
+        }
+      }
+      emit(e, 'onPrivateReadReceiptMessageSent', { code: 0, ...args }, id);
       return 0;
     },
   };
