@@ -662,3 +662,103 @@ describe('drafts, counts and local search', () => {
     for (const cb of [draft, count, first, byTypes]) expect(cb.onError).not.toHaveBeenCalled();
   });
 });
+
+describe('top conversations and notification levels', () => {
+  const conv = { type: 1, targetId: 'u', channelId: null };
+  const types = { conversationTypes: [1, 2], channelId: null };
+
+  test('arguments are sent by name, load* twins included', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const cases: Array<[() => Promise<number>, string, object]> = [
+      [
+        () => e.changeConversationTopStatus(1, 'u', null, true),
+        'changeConversationTopStatus',
+        { ...conv, top: true },
+      ],
+      [() => e.loadConversationTopStatus(1, 'u', null), 'loadConversationTopStatus', conv],
+      [() => e.getConversationTopStatus(1, 'u', null), 'getConversationTopStatus', conv],
+      [() => e.loadTopConversations([1, 2], null), 'loadTopConversations', types],
+      [() => e.getTopConversations([1, 2], null), 'getTopConversations', types],
+      [
+        () => e.changeConversationNotificationLevel(1, 'u', null, 5),
+        'changeConversationNotificationLevel',
+        { ...conv, level: 5 },
+      ],
+      [
+        () => e.loadConversationNotificationLevel(1, 'u', null),
+        'loadConversationNotificationLevel',
+        conv,
+      ],
+      [
+        () => e.getConversationNotificationLevel(1, 'u', null),
+        'getConversationNotificationLevel',
+        conv,
+      ],
+      [() => e.loadBlockedConversations([1, 2], null), 'loadBlockedConversations', types],
+      [() => e.getBlockedConversations([1, 2], null), 'getBlockedConversations', types],
+    ];
+    for (const [call, method, args] of cases) {
+      await expect(call()).resolves.toBe(0);
+      expect(tb.lastCall()).toEqual({ handle: 1, method, args });
+    }
+  });
+
+  test('results reach the listener slots and the 5.2.5 callback objects', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const key = { type: 1, targetId: 'u', channelId: '' };
+    const got: unknown[][] = [];
+    e.setOnConversationTopStatusChangedListener((...a) => got.push(['changed', ...a]));
+    e.setOnConversationTopStatusSyncedListener((...a) => got.push(['synced', ...a]));
+    e.setOnTopConversationsLoadedListener((...a) => got.push(['tops', ...a]));
+    e.setOnConversationNotificationLevelLoadedListener((...a) => got.push(['level', ...a]));
+    e.setOnBlockedConversationsLoadedListener((...a) => got.push(['blocked', ...a]));
+    const lastId = () => tb.lastCall().args.eventId as string;
+    const c = { conversationType: 1, targetId: 'u', top: true };
+
+    const changed = { onConversationTopStatusChanged: jest.fn() };
+    await e.changeConversationTopStatus(1, 'u', null, true, changed);
+    tb.emit(1, 'onConversationTopStatusChanged', { code: 0, ...key, top: true }, lastId());
+    expect(changed.onConversationTopStatusChanged).toHaveBeenCalledWith(0);
+    tb.emit(1, 'onConversationTopStatusSynced', { ...key, top: false });
+
+    const top = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getConversationTopStatus(1, 'u', null, top);
+    tb.emit(1, 'onConversationTopStatusLoaded', { code: 0, ...key, top: true }, lastId());
+    expect(top.onSuccess).toHaveBeenCalledWith(true);
+
+    const tops = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getTopConversations([1], null, tops);
+    const listed = { code: 0, conversationTypes: [1], channelId: '', conversations: [c] };
+    tb.emit(1, 'onTopConversationsLoaded', listed, lastId());
+    expect(tops.onSuccess).toHaveBeenCalledWith([c]);
+
+    const levelChanged = { onConversationNotificationLevelChanged: jest.fn() };
+    await e.changeConversationNotificationLevel(1, 'u', null, 5, levelChanged);
+    tb.emit(
+      1,
+      'onConversationNotificationLevelChanged',
+      { code: 30002, ...key, level: 5 },
+      lastId()
+    );
+    expect(levelChanged.onConversationNotificationLevelChanged).toHaveBeenCalledWith(30002);
+
+    const level = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getConversationNotificationLevel(1, 'u', null, level);
+    tb.emit(1, 'onConversationNotificationLevelLoaded', { code: 0, ...key, level: 2 }, lastId());
+    expect(level.onSuccess).toHaveBeenCalledWith(2);
+
+    const blocked = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.getBlockedConversations([1], null, blocked);
+    tb.emit(1, 'onBlockedConversationsLoaded', { ...listed, code: 33002 }, lastId());
+    expect(blocked.onError).toHaveBeenCalledWith(33002);
+    expect(blocked.onSuccess).not.toHaveBeenCalled();
+
+    expect(got).toEqual([
+      ['changed', 0, 1, 'u', '', true],
+      ['synced', 1, 'u', '', false],
+      ['tops', 0, [1], '', [c]],
+      ['level', 0, 1, 'u', '', 2],
+      ['blocked', 33002, [1], '', [c]],
+    ]);
+  });
+});

@@ -231,3 +231,50 @@ test('the mock recalls messages and relays private read receipts', async () => {
   await a.destroy();
   await b.destroy();
 });
+
+test('the mock pins and mutes conversations and syncs pins to the same user', async () => {
+  const phone = RCIMIWEngine.createStandalone('app-key');
+  const tablet = RCIMIWEngine.createStandalone('app-key');
+  await phone.connect('alice', 0);
+  await tablet.connect('alice', 0);
+  const synced = jest.fn();
+  tablet.setOnConversationTopStatusSyncedListener(synced);
+  const ownSynced = jest.fn();
+  phone.setOnConversationTopStatusSyncedListener(ownSynced);
+
+  const changed = jest.fn();
+  await phone.changeConversationTopStatus(PRIVATE, 'bob', null, true, {
+    onConversationTopStatusChanged: changed,
+  });
+  await RCIMMock.flush();
+  expect(changed).toHaveBeenCalledWith(0);
+  expect(synced).toHaveBeenCalledWith(PRIVATE, 'bob', '', true);
+  expect(ownSynced).not.toHaveBeenCalled();
+
+  const top = jest.fn();
+  await phone.getConversationTopStatus(PRIVATE, 'bob', null, { onSuccess: top });
+  const pinned = jest.fn();
+  await phone.getTopConversations([PRIVATE], null, { onSuccess: pinned });
+  await RCIMMock.flush();
+  expect(top).toHaveBeenCalledWith(true);
+  expect(pinned).toHaveBeenCalledWith([expect.objectContaining({ targetId: 'bob', top: true })]);
+
+  const levelChanged = jest.fn();
+  await phone.changeConversationNotificationLevel(PRIVATE, 'bob', null, 5, {
+    onConversationNotificationLevelChanged: levelChanged,
+  });
+  const level = jest.fn();
+  await phone.getConversationNotificationLevel(PRIVATE, 'bob', null, { onSuccess: level });
+  const blocked = jest.fn();
+  await phone.getBlockedConversations([PRIVATE], null, { onSuccess: blocked });
+  await RCIMMock.flush();
+  expect(levelChanged).toHaveBeenCalledWith(0);
+  expect(level).toHaveBeenCalledWith(5);
+  expect(blocked).toHaveBeenCalledWith([expect.objectContaining({ targetId: 'bob' })]);
+
+  // Chatrooms have no settings; levels stop at BLOCKED (5).
+  expect(await phone.changeConversationTopStatus(3, 'room', null, true)).toBe(1);
+  expect(await phone.changeConversationNotificationLevel(PRIVATE, 'bob', null, 6 as never)).toBe(1);
+  await phone.destroy();
+  await tablet.destroy();
+});

@@ -13,7 +13,11 @@
  * clearDraftMessage, searchMessages (case-insensitive substring of text messages),
  * recallMessage (sender only; every copy becomes a RECALL record, other users get
  * onRemoteMessageRecalled), sendPrivateReadReceiptMessage (the peer's sent messages up to the
- * timestamp become READ and it gets onPrivateReadReceiptReceived). Other
+ * timestamp become READ and it gets onPrivateReadReceiptReceived),
+ * changeConversationTopStatus / changeConversationNotificationLevel (creating the
+ * conversation; the user's other connected engines get onConversationTopStatusSynced),
+ * load/getConversationTopStatus, load/getTopConversations,
+ * load/getConversationNotificationLevel, load/getBlockedConversations. Other
  * methods resolve 3 (NATIVE_OPERATION_ERROR) unless scripted with `RCIMMock.setReply`.
  */
 
@@ -25,7 +29,8 @@ const SentStatus = { SENDING: 0, FAILED: 1, SENT: 2, READ: 4 };
 const ReceivedStatus = { UNREAD: 0, READ: 1 };
 const Direction = { SEND: 0, RECEIVE: 1 };
 const TimeOrder = { BEFORE: 0, AFTER: 1 };
-const PushNotificationLevel = { NONE: 1 };
+// ALL_MESSAGE (0) is the default level of a conversation, as in the engine.
+const PushNotificationLevel = { ALL_MESSAGE: 0, NONE: 1 };
 // Do-not-disturb levels (MENTION, MENTION_USERS, MENTION_ALL, BLOCKED): left out of
 // getUnreadCountByConversationTypes unless `contain`.
 const isMuted = (level) => level >= 2 && level <= 5;
@@ -39,6 +44,8 @@ const Code = {
   RECALL_PARAMETER_INVALID: 25101,
   RECALL_USER_INVALID: 25107,
 };
+const typesOk = (types) =>
+  types.length > 0 && types.every((t) => Number.isInteger(t) && t >= 1 && t <= 5);
 
 const NOT_COUNTED = new Set([
   MessageType.RECALL,
@@ -94,6 +101,16 @@ const SPECS = {
   searchMessages: { ...conv, keyword: 'string', startTime: 'number', count: 'count50' },
   recallMessage: { message: 'object' },
   sendPrivateReadReceiptMessage: { targetId: 'string', channelId: 'string?', timestamp: 'number' },
+  changeConversationTopStatus: { ...conv, top: 'boolean' },
+  loadConversationTopStatus: conv,
+  getConversationTopStatus: conv,
+  loadTopConversations: { conversationTypes: 'array', channelId: 'string?' },
+  getTopConversations: { conversationTypes: 'array', channelId: 'string?' },
+  changeConversationNotificationLevel: { ...conv, level: 'number' },
+  loadConversationNotificationLevel: conv,
+  getConversationNotificationLevel: conv,
+  loadBlockedConversations: { conversationTypes: 'array', channelId: 'string?' },
+  getBlockedConversations: { conversationTypes: 'array', channelId: 'string?' },
 };
 
 function typeOk(kind, v) {
@@ -178,7 +195,7 @@ function createFakeBridge() {
         mentionedCount: 0,
         top: false,
         draft: '',
-        notificationLevel: PushNotificationLevel.NONE,
+        notificationLevel: PushNotificationLevel.ALL_MESSAGE,
         firstUnreadMsgSendTime: 0,
       };
       st.conversations.set(key, c);
@@ -364,7 +381,7 @@ function createFakeBridge() {
       const st = engineStore(e);
       const types = new Set(a.conversationTypes);
       let list = [...st.conversations.values()].filter(
-        (c) => types.has(c.conversationType) && (c.lastMessage || c.draft)
+        (c) => types.has(c.conversationType) && (c.lastMessage || c.draft || c.top)
       );
       const time = (c) =>
         Math.max(
@@ -607,6 +624,94 @@ function createFakeBridge() {
       return 0;
     },
   };
+  /** Applies a setting change (top / level) for `e`'s user; other connected engines of the
+   * same user are told about a pin change (onConversationTopStatusSynced). */
+  function changeSetting(e, a, id, field, event) {
+    const args = pick(a, `type targetId channelId ${field}`);
+    args.channelId = args.channelId || '';
+    if (a.type === ConversationType.CHATROOM || !(a.type >= 1 && a.type <= 5) || !a.targetId) {
+      return Code.PARAM_ERROR;
+    }
+    if (field === 'level' && !(Number.isInteger(a.level) && a.level >= 0 && a.level <= 5)) {
+      return Code.PARAM_ERROR;
+    }
+    if (!e.connected) {
+      emit(e, event, { code: Code.CONNECTION_UNAVAILABLE, ...args }, id);
+      return 0;
+    }
+    const c = conversationOf(engineStore(e), {
+      conversationType: a.type,
+      targetId: a.targetId,
+      channelId: a.channelId,
+    });
+    if (field === 'top') c.top = a.top;
+    else c.notificationLevel = a.level;
+    if (field === 'top') {
+      for (const other of s.engines.values()) {
+        if (
+          other !== e &&
+          other.alive &&
+          other.connected &&
+          other.appKey === e.appKey &&
+          other.userId === e.userId
+        ) {
+          emit(other, 'onConversationTopStatusSynced', {
+            type: a.type,
+            targetId: a.targetId,
+            channelId: args.channelId,
+            top: a.top,
+          });
+        }
+      }
+    }
+    emit(e, event, { code: 0, ...args }, id);
+    return 0;
+  }
+
+  function conversationList(e, a, id, keep, event) {
+    if (!typesOk(a.conversationTypes)) return Code.PARAM_ERROR;
+    const types = new Set(a.conversationTypes);
+    const conversations = [...engineStore(e).conversations.values()].filter(
+      (c) => types.has(c.conversationType) && c.channelId === (a.channelId || '') && keep(c)
+    );
+    emit(e, event, { code: 0, ...pick(a, 'conversationTypes channelId'), conversations }, id);
+    return 0;
+  }
+
+  handlers.changeConversationTopStatus = (e, a, id) =>
+    changeSetting(e, a, id, 'top', 'onConversationTopStatusChanged');
+  handlers.changeConversationNotificationLevel = (e, a, id) =>
+    changeSetting(e, a, id, 'level', 'onConversationNotificationLevelChanged');
+  handlers.loadConversationTopStatus = (e, a, id) => {
+    const c = engineStore(e).conversations.get(convKey(a.type, a.targetId, a.channelId));
+    const top = Boolean(c && c.top);
+    emit(
+      e,
+      'onConversationTopStatusLoaded',
+      { code: 0, ...pick(a, 'type targetId channelId'), top },
+      id
+    );
+    return 0;
+  };
+  handlers.loadConversationNotificationLevel = (e, a, id) => {
+    const c = engineStore(e).conversations.get(convKey(a.type, a.targetId, a.channelId));
+    const level = c ? c.notificationLevel : PushNotificationLevel.ALL_MESSAGE;
+    emit(
+      e,
+      'onConversationNotificationLevelLoaded',
+      { code: 0, ...pick(a, 'type targetId channelId'), level },
+      id
+    );
+    return 0;
+  };
+  handlers.loadTopConversations = (e, a, id) =>
+    conversationList(e, a, id, (c) => c.top, 'onTopConversationsLoaded');
+  handlers.loadBlockedConversations = (e, a, id) =>
+    conversationList(e, a, id, (c) => isMuted(c.notificationLevel), 'onBlockedConversationsLoaded');
+  handlers.getConversationTopStatus = handlers.loadConversationTopStatus;
+  handlers.getConversationNotificationLevel = handlers.loadConversationNotificationLevel;
+  handlers.getTopConversations = handlers.loadTopConversations;
+  handlers.getBlockedConversations = handlers.loadBlockedConversations;
   handlers.getUnreadCountByConversationTypes = handlers.loadUnreadCountByConversationTypes;
   handlers.getMessageCount = handlers.loadMessageCount;
   handlers.getFirstUnreadMessage = handlers.loadFirstUnreadMessage;

@@ -16,15 +16,21 @@ import { getBridge, type RCIMBridge } from './NativeRCIM';
 import { logger } from './logger';
 import {
   RCIMIWErrorCode,
+  type IRCIMIWChangeConversationNotificationLevelCallback,
+  type IRCIMIWChangeConversationTopStatusCallback,
   type IRCIMIWClearDraftMessageCallback,
   type IRCIMIWClearUnreadCountCallback,
+  type IRCIMIWGetBlockedConversationsCallback,
   type IRCIMIWGetConversationCallback,
+  type IRCIMIWGetConversationNotificationLevelCallback,
+  type IRCIMIWGetConversationTopStatusCallback,
   type IRCIMIWGetConversationsCallback,
   type IRCIMIWGetDraftMessageCallback,
   type IRCIMIWGetFirstUnreadMessageCallback,
   type IRCIMIWGetMessageCallback,
   type IRCIMIWGetMessageCountCallback,
   type IRCIMIWGetMessagesCallback,
+  type IRCIMIWGetTopConversationsCallback,
   type IRCIMIWGetTotalUnreadCountCallback,
   type IRCIMIWGetUnreadCountByConversationTypesCallback,
   type IRCIMIWGetUnreadCountCallback,
@@ -742,6 +748,142 @@ export class RCIMIWEngine {
     callback?: IRCIMIWClearDraftMessageCallback
   ): Promise<number> {
     return this.invoke('clearDraftMessage', { type, targetId, channelId }, callback);
+  }
+
+  // ──────────────────────── top (pinned) conversations ────────────────────────
+
+  /**
+   * Pins or unpins a conversation (creating it when it has no messages). Stored on the server
+   * and synced to the user's other devices (setOnConversationTopStatusSyncedListener there);
+   * not for chatrooms. Results: setOnConversationTopStatusChangedListener and `callback`.
+   */
+  changeConversationTopStatus(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    top: boolean,
+    callback?: IRCIMIWChangeConversationTopStatusCallback
+  ): Promise<number> {
+    return this.invoke('changeConversationTopStatus', { type, targetId, channelId, top }, callback);
+  }
+
+  /**
+   * Whether a conversation is pinned. Result: setOnConversationTopStatusLoadedListener.
+   * @deprecated in 5.2.5: use getConversationTopStatus.
+   */
+  loadConversationTopStatus(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadConversationTopStatus', { type, targetId, channelId });
+  }
+
+  /**
+   * Whether a conversation is pinned.
+   * Results: setOnConversationTopStatusLoadedListener and `callback.onSuccess(top)`.
+   */
+  getConversationTopStatus(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetConversationTopStatusCallback
+  ): Promise<number> {
+    return this.invoke('getConversationTopStatus', { type, targetId, channelId }, callback);
+  }
+
+  /**
+   * Pinned conversations of the given types. Result: setOnTopConversationsLoadedListener.
+   * @deprecated in 5.2.5: use getTopConversations.
+   */
+  loadTopConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadTopConversations', { conversationTypes, channelId });
+  }
+
+  /**
+   * Pinned conversations of the given types, newest first.
+   * Results: setOnTopConversationsLoadedListener and `callback.onSuccess(conversations)`.
+   */
+  getTopConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    callback?: IRCIMIWGetTopConversationsCallback
+  ): Promise<number> {
+    return this.invoke('getTopConversations', { conversationTypes, channelId }, callback);
+  }
+
+  // ───────────────────────── notification levels ─────────────────────────
+
+  /**
+   * Sets a conversation's do-not-disturb level (RCIMIWPushNotificationLevel); stored on the
+   * server and applied by the user's other devices; not for chatrooms.
+   * Results: setOnConversationNotificationLevelChangedListener and `callback`.
+   */
+  changeConversationNotificationLevel(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    level: RCIMIWPushNotificationLevel,
+    callback?: IRCIMIWChangeConversationNotificationLevelCallback
+  ): Promise<number> {
+    return this.invoke(
+      'changeConversationNotificationLevel',
+      { type, targetId, channelId, level },
+      callback
+    );
+  }
+
+  /**
+   * A conversation's notification level. Result:
+   * setOnConversationNotificationLevelLoadedListener.
+   * @deprecated in 5.2.5: use getConversationNotificationLevel.
+   */
+  loadConversationNotificationLevel(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadConversationNotificationLevel', { type, targetId, channelId });
+  }
+
+  /**
+   * A conversation's notification level.
+   * Results: setOnConversationNotificationLevelLoadedListener and `callback.onSuccess(level)`.
+   */
+  getConversationNotificationLevel(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetConversationNotificationLevelCallback
+  ): Promise<number> {
+    return this.invoke('getConversationNotificationLevel', { type, targetId, channelId }, callback);
+  }
+
+  /**
+   * Conversations of the given types with a do-not-disturb level (MENTION..BLOCKED).
+   * Result: setOnBlockedConversationsLoadedListener.
+   * @deprecated in 5.2.5: use getBlockedConversations.
+   */
+  loadBlockedConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadBlockedConversations', { conversationTypes, channelId });
+  }
+
+  /**
+   * Conversations of the given types with a do-not-disturb level (MENTION..BLOCKED).
+   * Results: setOnBlockedConversationsLoadedListener and `callback.onSuccess(conversations)`.
+   */
+  getBlockedConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    callback?: IRCIMIWGetBlockedConversationsCallback
+  ): Promise<number> {
+    return this.invoke('getBlockedConversations', { conversationTypes, channelId }, callback);
   }
 
   // ───────────────────────────── listener slots ─────────────────────────────

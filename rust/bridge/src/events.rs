@@ -209,6 +209,79 @@ fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
                 "contain": contain, "count": count,
             }),
         ),
+        Event::ConversationTopStatusChanged {
+            code,
+            key,
+            top,
+            event_id,
+        } => (
+            "onConversationTopStatusChanged",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code, "top": top })),
+        ),
+        Event::ConversationTopStatusLoaded {
+            code,
+            key,
+            top,
+            event_id,
+        } => (
+            "onConversationTopStatusLoaded",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code, "top": top })),
+        ),
+        Event::ConversationTopStatusSynced { key, top } => (
+            "onConversationTopStatusSynced",
+            None,
+            with_key(key, json!({ "top": top })),
+        ),
+        Event::TopConversationsLoaded {
+            code,
+            conversation_types,
+            channel_id,
+            conversations,
+            event_id,
+        } => (
+            "onTopConversationsLoaded",
+            event_id.as_ref(),
+            json!({
+                "code": code, "conversationTypes": conversation_types, "channelId": channel_id,
+                "conversations": conversations,
+            }),
+        ),
+        Event::ConversationNotificationLevelChanged {
+            code,
+            key,
+            level,
+            event_id,
+        } => (
+            "onConversationNotificationLevelChanged",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code, "level": level })),
+        ),
+        Event::ConversationNotificationLevelLoaded {
+            code,
+            key,
+            level,
+            event_id,
+        } => (
+            "onConversationNotificationLevelLoaded",
+            event_id.as_ref(),
+            with_key(key, json!({ "code": code, "level": level })),
+        ),
+        Event::BlockedConversationsLoaded {
+            code,
+            conversation_types,
+            channel_id,
+            conversations,
+            event_id,
+        } => (
+            "onBlockedConversationsLoaded",
+            event_id.as_ref(),
+            json!({
+                "code": code, "conversationTypes": conversation_types, "channelId": channel_id,
+                "conversations": conversations,
+            }),
+        ),
         Event::DraftMessageSaved {
             code,
             key,

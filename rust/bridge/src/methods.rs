@@ -70,6 +70,28 @@ pub(crate) const METHODS: &[(&str, Handler)] = &[
     ("loadDraftMessage", get_draft_message),
     ("getDraftMessage", get_draft_message),
     ("searchMessages", search_messages),
+    (
+        "changeConversationTopStatus",
+        change_conversation_top_status,
+    ),
+    ("loadConversationTopStatus", get_conversation_top_status),
+    ("getConversationTopStatus", get_conversation_top_status),
+    ("loadTopConversations", get_top_conversations),
+    ("getTopConversations", get_top_conversations),
+    (
+        "changeConversationNotificationLevel",
+        change_conversation_notification_level,
+    ),
+    (
+        "loadConversationNotificationLevel",
+        get_conversation_notification_level,
+    ),
+    (
+        "getConversationNotificationLevel",
+        get_conversation_notification_level,
+    ),
+    ("loadBlockedConversations", get_blocked_conversations),
+    ("getBlockedConversations", get_blocked_conversations),
 ];
 
 /// Runs `method`.
@@ -465,5 +487,93 @@ fn search_messages(context: &Context<'_>, args: Value) -> Result<Outcome, ArgErr
         args.start_time,
         args.count,
         c.event_id,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TopStatusArgs {
+    #[serde(flatten)]
+    conversation: ConversationArgs,
+    top: bool,
+}
+
+fn change_conversation_top_status(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let args: TopStatusArgs = parse(args)?;
+    let c = args.conversation;
+    code(
+        context
+            .engine
+            .change_conversation_top_status(c.key(), args.top, c.event_id),
+    )
+}
+
+fn get_conversation_top_status(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let c: ConversationArgs = parse(args)?;
+    code(
+        context
+            .engine
+            .load_conversation_top_status(c.key(), c.event_id),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLevelArgs {
+    #[serde(flatten)]
+    conversation: ConversationArgs,
+    level: u32,
+}
+
+fn change_conversation_notification_level(
+    context: &Context<'_>,
+    args: Value,
+) -> Result<Outcome, ArgError> {
+    let args: NotificationLevelArgs = parse(args)?;
+    let c = args.conversation;
+    code(
+        context
+            .engine
+            .change_conversation_notification_level(c.key(), args.level, c.event_id),
+    )
+}
+
+fn get_conversation_notification_level(
+    context: &Context<'_>,
+    args: Value,
+) -> Result<Outcome, ArgError> {
+    let c: ConversationArgs = parse(args)?;
+    code(
+        context
+            .engine
+            .load_conversation_notification_level(c.key(), c.event_id),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TypesArgs {
+    conversation_types: Vec<u32>,
+    #[serde(default)]
+    channel_id: Option<String>,
+    #[serde(default)]
+    event_id: EventId,
+}
+
+fn get_top_conversations(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let args: TypesArgs = parse(args)?;
+    code(context.engine.load_top_conversations(
+        args.conversation_types,
+        args.channel_id.as_deref().unwrap_or(""),
+        args.event_id,
+    ))
+}
+
+fn get_blocked_conversations(context: &Context<'_>, args: Value) -> Result<Outcome, ArgError> {
+    let args: TypesArgs = parse(args)?;
+    code(context.engine.load_blocked_conversations(
+        args.conversation_types,
+        args.channel_id.as_deref().unwrap_or(""),
+        args.event_id,
     ))
 }

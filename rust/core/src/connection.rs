@@ -12,11 +12,14 @@ use crate::model::{connection_status as status, Message};
 use crate::navi::{self, NaviError};
 use futures::{SinkExt, StreamExt};
 use rcim_proto::v1::{
-    client_frame, inbox_entry, server_frame, ClientFrame, Connect, Disconnect, InboxEntry, Ping,
-    Platform, PrivateReadReceipt, RecallMessage, SendMessage, ServerFrame, SyncRequest,
+    client_frame, inbox_entry, server_frame, ChangeConversationSetting, ClientFrame, Connect,
+    Disconnect, InboxEntry, Ping, Platform, PrivateReadReceipt, RecallMessage, SendMessage,
+    ServerFrame, SyncRequest,
 };
 use rcim_proto::{FrameCodec, MAX_SYNC_PACKAGE, PROTOCOL_VERSION};
-use rcim_store::{sent_status, ConversationKey, MessageRow, NewMessage, ReadMark};
+use rcim_store::{
+    sent_status, ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark,
+};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -57,6 +60,9 @@ pub(crate) enum Command {
         message: Box<Message>,
         event_id: EventId,
     },
+    /// Change a conversation setting (`changeConversationTopStatus`,
+    /// `changeConversationNotificationLevel`).
+    Setting(SettingChange),
     /// Send a private read receipt (`sendPrivateReadReceiptMessage`).
     ReadReceipt {
         target_id: String,
@@ -64,6 +70,36 @@ pub(crate) enum Command {
         timestamp: i64,
         event_id: EventId,
     },
+}
+
+/// A conversation setting change (top and/or notification level).
+#[derive(Debug)]
+pub(crate) struct SettingChange {
+    pub(crate) key: ConversationKey,
+    pub(crate) top: Option<bool>,
+    pub(crate) level: Option<u32>,
+    pub(crate) event_id: EventId,
+}
+
+impl SettingChange {
+    /// The result event (`onConversationTopStatusChanged` for a pin change, otherwise
+    /// `onConversationNotificationLevelChanged`).
+    fn result(self, code: i32) -> Event {
+        match self.top {
+            Some(top) => Event::ConversationTopStatusChanged {
+                code,
+                key: self.key,
+                top,
+                event_id: self.event_id,
+            },
+            None => Event::ConversationNotificationLevelChanged {
+                code,
+                key: self.key,
+                level: self.level.unwrap_or(0),
+                event_id: self.event_id,
+            },
+        }
+    }
 }
 
 /// A request other than a send, waiting for the wire or for its answer. Not kept across
@@ -79,6 +115,7 @@ enum Request {
         timestamp: i64,
         event_id: EventId,
     },
+    Setting(SettingChange),
 }
 
 impl Request {
@@ -103,6 +140,7 @@ impl Request {
                 timestamp,
                 event_id,
             },
+            Request::Setting(change) => change.result(code),
         }
     }
 }
@@ -492,6 +530,7 @@ impl ConnectionTask {
     /// Applies the server's answer to a request.
     async fn finish_request(&mut self, req: Request, code: u32, recall_time: i64) {
         match req {
+            Request::Setting(change) => self.finish_setting(change, code).await,
             Request::Recall { message, event_id } => {
                 self.finish_recall(*message, event_id, code, recall_time)
                     .await
@@ -512,6 +551,29 @@ impl ConnectionTask {
                 .await
             }
         }
+    }
+
+    /// Applies the server's answer to a setting change: on success it is stored locally (the
+    /// inbox entry the server appended brings it again, harmlessly).
+    async fn finish_setting(&mut self, change: SettingChange, code: u32) {
+        let mut code = code as i32;
+        if code == 0 {
+            let update = ConversationSettingUpdate {
+                key: change.key.clone(),
+                top: change.top,
+                notification_level: change.level,
+                time: now_ms(),
+            };
+            if let Err(e) = self
+                .db
+                .call(move |s| s.set_conversation_setting(&update))
+                .await
+            {
+                tracing::error!(error = %e, "cannot store a conversation setting");
+                code = codes::DATABASE_ERROR;
+            }
+        }
+        self.emit(change.result(code)).await;
     }
 
     /// Applies the server's answer to a recall: on success the local row becomes the recall
@@ -667,6 +729,11 @@ impl ConnectionTask {
                     self.finish_request(req, ack.code, 0).await;
                 }
             }
+            server_frame::Body::ConversationSettingAck(ack) => {
+                if let Some(req) = self.inflight_requests.remove(&frame.seq) {
+                    self.finish_request(req, ack.code, 0).await;
+                }
+            }
             server_frame::Body::SyncPackage(package) => {
                 if !self.apply_package(package.entries, package.has_more).await {
                     return Some(SessionEnd::Lost);
@@ -738,6 +805,8 @@ impl ConnectionTask {
         let mut recalls = Vec::new();
         let mut marks = Vec::new();
         let mut receipts = Vec::new();
+        let mut settings = Vec::new();
+        let mut synced = Vec::new();
         // Recalls made by someone else: announced with onRemoteMessageRecalled. (The
         // operator's own devices just convert their row.)
         let mut remote_recalls = std::collections::HashSet::new();
@@ -768,6 +837,24 @@ impl ConnectionTask {
                         });
                     }
                 }
+                Some(inbox_entry::Body::ConversationSetting(c)) => {
+                    let key =
+                        ConversationKey::new(c.conversation_type, &c.target_id, &c.channel_id);
+                    // Changes made on this device were stored when acknowledged; only the
+                    // other devices' pin changes are announced.
+                    if let (Some(top), true) = (c.top, c.device_id != self.shared.device_id) {
+                        synced.push(Event::ConversationTopStatusSynced {
+                            key: key.clone(),
+                            top,
+                        });
+                    }
+                    settings.push(ConversationSettingUpdate {
+                        key,
+                        top: c.top,
+                        notification_level: c.notification_level,
+                        time: c.operation_time,
+                    });
+                }
                 Some(inbox_entry::Body::Recall(r)) => {
                     if r.operator_id != self.user_id {
                         remote_recalls.insert(r.uid.clone());
@@ -786,7 +873,7 @@ impl ConnectionTask {
         let cursor = last_seq.max(self.cursor);
         let applied = self
             .db
-            .call(move |s| s.apply_inbox_entries(&rows, &recalls, &marks, cursor))
+            .call(move |s| s.apply_inbox_entries(&rows, &recalls, &marks, &settings, cursor))
             .await;
         let (inserted, recalled) = match applied {
             Ok(applied) => applied,
@@ -825,6 +912,9 @@ impl ConnectionTask {
         for receipt in receipts {
             self.emit(receipt).await;
         }
+        for event in synced {
+            self.emit(event).await;
+        }
         true
     }
 
@@ -835,6 +925,7 @@ impl ConnectionTask {
             Command::Recall { message, event_id } => {
                 self.request(Request::Recall { message, event_id }).await
             }
+            Command::Setting(change) => self.request(Request::Setting(change)).await,
             Command::ReadReceipt {
                 target_id,
                 channel_id,
@@ -1002,6 +1093,15 @@ impl ConnectionTask {
                     channel_id: channel_id.clone(),
                     timestamp: *timestamp,
                 }),
+                Request::Setting(c) => {
+                    client_frame::Body::ConversationSetting(ChangeConversationSetting {
+                        conversation_type: c.key.conversation_type,
+                        target_id: c.key.target_id.clone(),
+                        channel_id: c.key.channel_id.clone(),
+                        top: c.top,
+                        notification_level: c.level,
+                    })
+                }
             };
             let frame = ClientFrame {
                 seq,

@@ -589,6 +589,162 @@ impl Engine {
         )
     }
 
+    /// Sends a setting change to the server (30002 when not connected).
+    fn change_setting(&self, change: crate::connection::SettingChange) -> i32 {
+        if !valid_conversation(change.key.conversation_type, &change.key.target_id)
+            || change.key.conversation_type == crate::model::conversation_type::CHATROOM
+        {
+            return codes::PARAM_ERROR;
+        }
+        let guard = self.lock_session();
+        let Some(session) = guard.as_ref() else {
+            return codes::CLIENT_NOT_INIT;
+        };
+        match session.commands.try_send(Command::Setting(change)) {
+            Ok(()) => 0,
+            Err(mpsc::error::TrySendError::Full(_)) => codes::SEND_MSG_FREQUENCY_OVERRUN as i32,
+            Err(mpsc::error::TrySendError::Closed(_)) => codes::CLIENT_NOT_INIT,
+        }
+    }
+
+    /// `changeConversationTopStatus`: pins or unpins a conversation (creating it) on the
+    /// server, then locally; the user's other devices get `ConversationTopStatusSynced`.
+    /// Result: `ConversationTopStatusChanged`; 30002 when not connected.
+    pub fn change_conversation_top_status(
+        &self,
+        key: ConversationKey,
+        top: bool,
+        event_id: EventId,
+    ) -> i32 {
+        self.change_setting(crate::connection::SettingChange {
+            key,
+            top: Some(top),
+            level: None,
+            event_id,
+        })
+    }
+
+    /// `changeConversationNotificationLevel` (`RCIMIWPushNotificationLevel` 0..=5), synced to
+    /// the user's other devices like the pin. Result: `ConversationNotificationLevelChanged`.
+    pub fn change_conversation_notification_level(
+        &self,
+        key: ConversationKey,
+        level: u32,
+        event_id: EventId,
+    ) -> i32 {
+        if level > MAX_NOTIFICATION_LEVEL {
+            return codes::PARAM_ERROR;
+        }
+        self.change_setting(crate::connection::SettingChange {
+            key,
+            top: None,
+            level: Some(level),
+            event_id,
+        })
+    }
+
+    /// `loadConversationTopStatus` / `getConversationTopStatus` (local store).
+    pub fn load_conversation_top_status(&self, key: ConversationKey, event_id: EventId) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.conversation_top(key),
+            move |code, key, top| Event::ConversationTopStatusLoaded {
+                code,
+                key,
+                top: top.unwrap_or(false),
+                event_id,
+            },
+        )
+    }
+
+    /// `loadConversationNotificationLevel` / `getConversationNotificationLevel`.
+    pub fn load_conversation_notification_level(
+        &self,
+        key: ConversationKey,
+        event_id: EventId,
+    ) -> i32 {
+        self.conversation_query(
+            key,
+            |s, key| s.conversation_notification_level(key),
+            move |code, key, level| Event::ConversationNotificationLevelLoaded {
+                code,
+                key,
+                level: level.unwrap_or(0),
+                event_id,
+            },
+        )
+    }
+
+    /// `loadTopConversations` / `getTopConversations`: pinned conversations, newest first.
+    pub fn load_top_conversations(
+        &self,
+        conversation_types: Vec<u32>,
+        channel_id: &str,
+        event_id: EventId,
+    ) -> i32 {
+        self.conversation_list(conversation_types, channel_id, false, event_id)
+    }
+
+    /// `loadBlockedConversations` / `getBlockedConversations`: conversations whose level is
+    /// do-not-disturb (`rcim_store::notification_level::MUTED`); not for chatrooms.
+    pub fn load_blocked_conversations(
+        &self,
+        conversation_types: Vec<u32>,
+        channel_id: &str,
+        event_id: EventId,
+    ) -> i32 {
+        self.conversation_list(conversation_types, channel_id, true, event_id)
+    }
+
+    fn conversation_list(
+        &self,
+        conversation_types: Vec<u32>,
+        channel_id: &str,
+        blocked: bool,
+        event_id: EventId,
+    ) -> i32 {
+        if conversation_types.is_empty() || !conversation_types.iter().all(|t| (1..=5).contains(t))
+        {
+            return codes::PARAM_ERROR;
+        }
+        let channel = channel_id.to_string();
+        let channel_id = channel_id.to_string();
+        let types = conversation_types.clone();
+        self.query(
+            move |s| {
+                if blocked {
+                    s.blocked_conversations(&types, &channel)
+                } else {
+                    s.top_conversations(&types, &channel)
+                }
+            },
+            move |code, rows: Option<Vec<rcim_store::ConversationRow>>| {
+                let conversations = rows
+                    .unwrap_or_default()
+                    .iter()
+                    .map(codec::conversation_from_row)
+                    .collect();
+                if blocked {
+                    Event::BlockedConversationsLoaded {
+                        code,
+                        conversation_types,
+                        channel_id,
+                        conversations,
+                        event_id,
+                    }
+                } else {
+                    Event::TopConversationsLoaded {
+                        code,
+                        conversation_types,
+                        channel_id,
+                        conversations,
+                        event_id,
+                    }
+                }
+            },
+        )
+    }
+
     /// `saveDraftMessage`: stores the draft on the conversation (creating it) and moves the
     /// conversation up the list. An empty draft clears it.
     pub fn save_draft_message(&self, key: ConversationKey, draft: &str, event_id: EventId) -> i32 {
@@ -676,6 +832,9 @@ impl Engine {
         )
     }
 }
+
+/// Highest `RCIMIWPushNotificationLevel` (BLOCKED).
+pub const MAX_NOTIFICATION_LEVEL: u32 = 5;
 
 /// Longest draft text, in bytes.
 pub const MAX_DRAFT_LEN: usize = 64 * 1024;

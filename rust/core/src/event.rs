@@ -220,6 +220,87 @@ pub enum Event {
         /// Call correlation.
         event_id: EventId,
     },
+    /// Result of changeConversationTopStatus (`onConversationTopStatusChanged`).
+    ConversationTopStatusChanged {
+        /// 0 on success (stored on the server and locally).
+        code: i32,
+        /// The conversation.
+        key: ConversationKey,
+        /// Top argument.
+        top: bool,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadConversationTopStatus/getConversationTopStatus
+    /// (`onConversationTopStatusLoaded`).
+    ConversationTopStatusLoaded {
+        /// 0 on success.
+        code: i32,
+        /// The conversation.
+        key: ConversationKey,
+        /// Pinned (false when the conversation does not exist).
+        top: bool,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadTopConversations/getTopConversations (`onTopConversationsLoaded`).
+    TopConversationsLoaded {
+        /// 0 on success.
+        code: i32,
+        /// Types argument.
+        conversation_types: Vec<u32>,
+        /// Channel id argument.
+        channel_id: String,
+        /// The pinned conversations, newest first.
+        conversations: Vec<Conversation>,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Another device of this user pinned or unpinned a conversation
+    /// (`onConversationTopStatusSynced`); already stored.
+    ConversationTopStatusSynced {
+        /// The conversation.
+        key: ConversationKey,
+        /// New pin state.
+        top: bool,
+    },
+    /// Result of changeConversationNotificationLevel (`onConversationNotificationLevelChanged`).
+    ConversationNotificationLevelChanged {
+        /// 0 on success.
+        code: i32,
+        /// The conversation.
+        key: ConversationKey,
+        /// Level argument.
+        level: u32,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadConversationNotificationLevel/getConversationNotificationLevel
+    /// (`onConversationNotificationLevelLoaded`).
+    ConversationNotificationLevelLoaded {
+        /// 0 on success.
+        code: i32,
+        /// The conversation.
+        key: ConversationKey,
+        /// The level (0 when never set).
+        level: u32,
+        /// Call correlation.
+        event_id: EventId,
+    },
+    /// Result of loadBlockedConversations/getBlockedConversations
+    /// (`onBlockedConversationsLoaded`): conversations whose level is do-not-disturb (2..=5).
+    BlockedConversationsLoaded {
+        /// 0 on success.
+        code: i32,
+        /// Types argument.
+        conversation_types: Vec<u32>,
+        /// Channel id argument.
+        channel_id: String,
+        /// The muted conversations, newest first.
+        conversations: Vec<Conversation>,
+        /// Call correlation.
+        event_id: EventId,
+    },
     /// Result of saveDraftMessage (`onDraftMessageSaved`).
     DraftMessageSaved {
         /// 0 on success.

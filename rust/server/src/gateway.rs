@@ -11,9 +11,9 @@ use crate::util::now_ms;
 use crate::Shared;
 use futures::{SinkExt as _, StreamExt as _};
 use rcim_proto::v1::{
-    client_frame, server_frame, ClientFrame, Connect, ConnectAck, ErrorReply, Platform, Pong,
-    PrivateReadReceipt, ReadReceiptAck, RecallAck, RecallMessage, SendAck, SendMessage,
-    ServerFrame, SyncPackage, SyncRequest,
+    client_frame, server_frame, ChangeConversationSetting, ClientFrame, Connect, ConnectAck,
+    ConversationSettingAck, ErrorReply, Platform, Pong, PrivateReadReceipt, ReadReceiptAck,
+    RecallAck, RecallMessage, SendAck, SendMessage, ServerFrame, SyncPackage, SyncRequest,
 };
 use rcim_proto::{codes, conversation_type, FrameCodec, FrameError};
 use std::collections::VecDeque;
@@ -50,6 +50,8 @@ const MAX_OBJECT_NAME_LEN: usize = 32;
 pub(crate) const TRANSIENT_CONNECT_ERROR: u32 = codes::NETWORK_UNAVAILABLE;
 /// Code for an internal failure while storing a message (RC_SERVER_UNKNOWN_ERROR).
 const SERVER_UNKNOWN_ERROR: u32 = codes::SERVER_UNKNOWN_ERROR;
+/// Highest `RCIMIWPushNotificationLevel` (BLOCKED).
+const MAX_NOTIFICATION_LEVEL: u32 = 5;
 
 type Reader = FramedRead<tokio::net::tcp::OwnedReadHalf, FrameCodec<ClientFrame, ServerFrame>>;
 type Writer = FramedWrite<OwnedWriteHalf, FrameCodec<ClientFrame, ServerFrame>>;
@@ -211,6 +213,7 @@ async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shar
         shared: shared.clone(),
         conn_id,
         user_id: user_id.clone(),
+        device_id: connect.device_id.clone(),
         peer,
         tx,
         cancel: cancel.clone(),
@@ -312,6 +315,8 @@ struct Conn {
     shared: Arc<Shared>,
     conn_id: u64,
     user_id: String,
+    /// The connected device (`Connect.device_id`).
+    device_id: String,
     peer: SocketAddr,
     tx: mpsc::Sender<Outbound>,
     cancel: CancellationToken,
@@ -367,6 +372,9 @@ impl Conn {
                 Some(client_frame::Body::Sync(r)) => self.on_sync(seq, r).await,
                 Some(client_frame::Body::Recall(r)) => self.on_recall(seq, r).await,
                 Some(client_frame::Body::ReadReceipt(r)) => self.on_read_receipt(seq, r).await,
+                Some(client_frame::Body::ConversationSetting(r)) => {
+                    self.on_conversation_setting(seq, r).await
+                }
                 Some(client_frame::Body::Disconnect(d)) => {
                     tracing::debug!(conn = self.conn_id, user = %self.user_id,
                         receive_push = d.receive_push, "client disconnected");
@@ -531,6 +539,51 @@ impl Conn {
                 Ok(()) => codes::OK,
                 Err(e) => {
                     tracing::error!(error = %e, "storing a read receipt failed");
+                    SERVER_UNKNOWN_ERROR
+                }
+            };
+            queue(&tx, &cancel, frame(seq, ack(code)));
+        });
+    }
+
+    /// A conversation setting (top, notification level): appended to this user's own inbox
+    /// (their other devices apply it); answered with `ConversationSettingAck` after the
+    /// commit.
+    async fn on_conversation_setting(&mut self, seq: u64, r: ChangeConversationSetting) {
+        let ack =
+            |code| server_frame::Body::ConversationSettingAck(ConversationSettingAck { code });
+        if !(conversation_type::PRIVATE..=conversation_type::ULTRA_GROUP)
+            .contains(&r.conversation_type)
+            || r.conversation_type == conversation_type::CHATROOM
+            || r.target_id.is_empty()
+            || r.target_id.len() > MAX_ID_LEN
+            || r.channel_id.chars().count() > crate::store::MAX_CHANNEL_ID_CHARS
+            || (r.top.is_none() && r.notification_level.is_none())
+            || r.notification_level
+                .is_some_and(|l| l > MAX_NOTIFICATION_LEVEL)
+        {
+            return self.reply(seq, ack(codes::PARAMETER_INVALID));
+        }
+        let owners = vec![self.user_id.clone()];
+        let body = rcim_proto::v1::inbox_entry::Body::ConversationSetting(
+            rcim_proto::v1::ConversationSetting {
+                conversation_type: r.conversation_type,
+                target_id: r.target_id,
+                channel_id: r.channel_id,
+                top: r.top,
+                notification_level: r.notification_level,
+                device_id: self.device_id.clone(),
+                operation_time: now_ms(),
+            },
+        );
+        let shared = self.shared.clone();
+        let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
+        self.shared.tracker.spawn(async move {
+            let code = match shared.db.append_event(owners, body).await {
+                Ok(()) => codes::OK,
+                Err(e) => {
+                    tracing::error!(error = %e, "storing a conversation setting failed");
                     SERVER_UNKNOWN_ERROR
                 }
             };

@@ -13,7 +13,8 @@ mod migrations;
 mod rows;
 
 pub use rows::{
-    ConversationKey, ConversationRow, MessageRow, NewMessage, ReadMark, RecallUpdate, TimeOrder,
+    ConversationKey, ConversationRow, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark,
+    RecallUpdate, TimeOrder,
 };
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -180,18 +181,20 @@ impl Store {
     /// completes that row (this device sent it but missed the ack). Returns the rows actually
     /// inserted, in order.
     pub fn apply_inbox(&mut self, messages: &[NewMessage], cursor: u64) -> Result<Vec<MessageRow>> {
-        Ok(self.apply_inbox_entries(messages, &[], &[], cursor)?.0)
+        Ok(self.apply_inbox_entries(messages, &[], &[], &[], cursor)?.0)
     }
 
     /// [`Store::apply_inbox`] plus recalls and read marks, in one transaction: the messages are
     /// stored first (a recall always follows its message in the inbox), then each recall
-    /// converts its message (see [`Store::recall_message`]), then the read marks apply. Returns the inserted rows (as stored after the
-    /// recalls) and the rows converted by a recall (recalls of unknown messages are skipped).
+    /// converts its message (see [`Store::recall_message`]), then the read marks and the
+    /// conversation settings apply. Returns the inserted rows (as stored after the recalls) and
+    /// the rows converted by a recall (recalls of unknown messages are skipped).
     pub fn apply_inbox_entries(
         &mut self,
         messages: &[NewMessage],
         recalls: &[RecallUpdate],
         marks: &[ReadMark],
+        settings: &[ConversationSettingUpdate],
         cursor: u64,
     ) -> Result<(Vec<MessageRow>, Vec<MessageRow>)> {
         let tx = self.conn.transaction()?;
@@ -241,6 +244,9 @@ impl Store {
         }
         for mark in marks {
             rows::apply_read_mark(&tx, mark)?;
+        }
+        for setting in settings {
+            rows::apply_setting(&tx, setting)?;
         }
         rows::kv_set(&tx, CURSOR_KEY, &cursor.to_string())?;
         tx.commit()?;
@@ -496,6 +502,71 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Pins or unpins a conversation and/or sets its notification level
+    /// (`changeConversationTopStatus`, `changeConversationNotificationLevel`), creating it when
+    /// it has no messages yet; one that only existed for its settings leaves the list when
+    /// they are reset.
+    pub fn set_conversation_setting(&mut self, update: &ConversationSettingUpdate) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        rows::apply_setting(&tx, update)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether the conversation is pinned (false when it does not exist).
+    pub fn conversation_top(&self, key: &ConversationKey) -> Result<bool> {
+        Ok(self.conversation(key)?.is_some_and(|c| c.top))
+    }
+
+    /// The conversation's notification level (0, ALL_MESSAGE, when it does not exist).
+    pub fn conversation_notification_level(&self, key: &ConversationKey) -> Result<u32> {
+        Ok(self
+            .conversation(key)?
+            .map_or(notification_level::ALL_MESSAGE, |c| c.notification_level))
+    }
+
+    /// The pinned conversations of `types` with `channel_id`, newest first
+    /// (`getTopConversations`).
+    pub fn top_conversations(
+        &self,
+        types: &[u32],
+        channel_id: &str,
+    ) -> Result<Vec<ConversationRow>> {
+        self.conversations_where(types, channel_id, "top = 1")
+    }
+
+    /// The conversations of `types` with `channel_id` whose notification level mutes them
+    /// ([`notification_level::is_muted`]), newest first (`getBlockedConversations`).
+    pub fn blocked_conversations(
+        &self,
+        types: &[u32],
+        channel_id: &str,
+    ) -> Result<Vec<ConversationRow>> {
+        let filter = format!(
+            "notification_level BETWEEN {} AND {}",
+            notification_level::MUTED.start(),
+            notification_level::MUTED.end()
+        );
+        self.conversations_where(types, channel_id, &filter)
+    }
+
+    fn conversations_where(
+        &self,
+        types: &[u32],
+        channel_id: &str,
+        filter: &str,
+    ) -> Result<Vec<ConversationRow>> {
+        let placeholders = vec!["?"; types.len()].join(",");
+        let sql = format!(
+            "SELECT * FROM conversations WHERE conversation_type IN ({placeholders})
+               AND channel_id = ? AND {filter} ORDER BY sort_time DESC"
+        );
+        let mut values: Vec<rusqlite::types::Value> =
+            types.iter().map(|t| (*t as i64).into()).collect();
+        values.push(channel_id.to_string().into());
+        rows::query_conversations(&self.conn, &sql, rusqlite::params_from_iter(values))
     }
 
     /// The conversation's draft text ("" when none).

@@ -442,3 +442,49 @@ pub(crate) fn apply_read_mark(tx: &Connection, mark: &ReadMark) -> Result<()> {
     }
     Ok(())
 }
+
+/// A conversation setting change (top, notification level) made on this or another device of
+/// the user (see [`crate::Store::set_conversation_setting`]). `None` fields stay as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationSettingUpdate {
+    /// The conversation.
+    pub key: ConversationKey,
+    /// Pinned (`top`) or not.
+    pub top: Option<bool>,
+    /// `RCIMIWPushNotificationLevel`.
+    pub notification_level: Option<u32>,
+    /// When it changed (ms): the sort time of a conversation this creates.
+    pub time: i64,
+}
+
+pub(crate) fn apply_setting(tx: &Connection, u: &ConversationSettingUpdate) -> Result<()> {
+    let key = &u.key;
+    tx.prepare_cached(
+        "INSERT INTO conversations
+             (conversation_type, target_id, channel_id, sort_time, top, notification_level)
+         VALUES (?1, ?2, ?3, ?4, COALESCE(?5, 0), COALESCE(?6, 0))
+         ON CONFLICT (conversation_type, target_id, channel_id) DO UPDATE SET
+             top = COALESCE(?5, top), notification_level = COALESCE(?6, notification_level)",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id,
+        u.time,
+        u.top,
+        u.notification_level
+    ])?;
+    // A conversation that only existed for its settings leaves the list once they are reset.
+    tx.prepare_cached(
+        "DELETE FROM conversations
+         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+           AND last_message_id IS NULL AND top = 0 AND notification_level = 0 AND draft = ''
+           AND unread_count = 0 AND mentioned_count = 0",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id
+    ])?;
+    Ok(())
+}

@@ -438,6 +438,7 @@ fn recalls_convert_rows_once_and_leave_the_unread_count() {
             &[recv("U1", 10), recv("U2", 20)],
             &[recall_of("U1")],
             &[],
+            &[],
             2,
         )
         .unwrap();
@@ -483,7 +484,8 @@ fn read_marks_mark_sent_messages_read_or_clear_unread() {
         timestamp: 10,
         by_peer: true,
     };
-    s.apply_inbox_entries(&incoming, &[], &[peer], 3).unwrap();
+    s.apply_inbox_entries(&incoming, &[], &[peer], &[], 3)
+        .unwrap();
     assert_eq!(
         s.message(a.id).unwrap().unwrap().sent_status,
         sent_status::READ
@@ -499,7 +501,43 @@ fn read_marks_mark_sent_messages_read_or_clear_unread() {
         timestamp: 15,
         by_peer: false,
     };
-    s.apply_inbox_entries(&[], &[], &[mine], 4).unwrap();
+    s.apply_inbox_entries(&[], &[], &[mine], &[], 4).unwrap();
     assert_eq!(s.unread_count(&key("bob")).unwrap(), 1);
     assert_eq!(s.inbox_cursor().unwrap(), 4);
+}
+
+#[test]
+fn conversation_settings_create_pin_mute_and_reset() {
+    use crate::ConversationSettingUpdate;
+    let mut s = Store::open_in_memory().unwrap();
+    let key = ConversationKey::new(1, "carol", "");
+    let set = |top: Option<bool>, level: Option<u32>| ConversationSettingUpdate {
+        key: key.clone(),
+        top,
+        notification_level: level,
+        time: 50,
+    };
+    assert!(!s.conversation_top(&key).unwrap());
+    // Pinning a conversation without messages creates it.
+    s.set_conversation_setting(&set(Some(true), None)).unwrap();
+    assert!(s.conversation_top(&key).unwrap());
+    let top = s.top_conversations(&[1, 2], "").unwrap();
+    assert_eq!(top.len(), 1);
+    assert_eq!(top[0].sort_time, 50);
+    // The level changes alone; the pin stays.
+    s.set_conversation_setting(&set(None, Some(5))).unwrap();
+    assert!(s.conversation_top(&key).unwrap());
+    assert_eq!(s.conversation_notification_level(&key).unwrap(), 5);
+    assert_eq!(s.blocked_conversations(&[1], "").unwrap().len(), 1);
+    assert!(s.blocked_conversations(&[2], "").unwrap().is_empty());
+    // Applied from the inbox too; resetting both removes the empty conversation.
+    s.apply_inbox_entries(&[], &[], &[], &[set(Some(false), Some(0))], 7)
+        .unwrap();
+    assert!(s.conversation(&key).unwrap().is_none());
+    assert!(s.top_conversations(&[1], "").unwrap().is_empty());
+    // A conversation with messages stays.
+    s.apply_inbox(&[text("carol", "C1", 60, "hi")], 8).unwrap();
+    s.set_conversation_setting(&set(Some(true), None)).unwrap();
+    s.set_conversation_setting(&set(Some(false), None)).unwrap();
+    assert!(s.conversation(&key).unwrap().is_some());
 }

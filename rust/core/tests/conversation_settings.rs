@@ -1,0 +1,286 @@
+//! End to end: conversation top (pin) status and notification levels, stored on the server
+//! as entries of the user's own inbox so their other (and offline) devices converge.
+
+mod common;
+
+use common::*;
+use rcim_core::{ConversationKey, Event};
+use std::time::Duration;
+
+const PRIVATE: u32 = 1;
+const GROUP: u32 = 2;
+const CHATROOM: u32 = 3;
+
+fn key(ctype: u32, target: &str) -> ConversationKey {
+    ConversationKey::new(ctype, target, "")
+}
+
+async fn top_of(client: &mut TestClient, k: &ConversationKey) -> bool {
+    assert_eq!(
+        client.engine.load_conversation_top_status(k.clone(), None),
+        0
+    );
+    let Event::ConversationTopStatusLoaded { code, key, top, .. } = client
+        .wait_for("top loaded", |e| {
+            matches!(e, Event::ConversationTopStatusLoaded { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!((code, &key), (0, k));
+    top
+}
+
+async fn level_of(client: &mut TestClient, k: &ConversationKey) -> u32 {
+    assert_eq!(
+        client
+            .engine
+            .load_conversation_notification_level(k.clone(), None),
+        0
+    );
+    let Event::ConversationNotificationLevelLoaded { code, level, .. } = client
+        .wait_for("level loaded", |e| {
+            matches!(e, Event::ConversationNotificationLevelLoaded { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(code, 0);
+    level
+}
+
+async fn top_targets(client: &mut TestClient) -> Vec<String> {
+    assert_eq!(
+        client
+            .engine
+            .load_top_conversations(vec![PRIVATE, GROUP], "", Some("tc".into())),
+        0
+    );
+    let Event::TopConversationsLoaded {
+        code,
+        conversations,
+        event_id,
+        ..
+    } = client
+        .wait_for("top conversations", |e| {
+            matches!(e, Event::TopConversationsLoaded { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!((code, event_id), (0, Some("tc".into())));
+    assert!(conversations.iter().all(|c| c.top));
+    conversations.into_iter().map(|c| c.target_id).collect()
+}
+
+async fn blocked_targets(client: &mut TestClient) -> Vec<String> {
+    assert_eq!(
+        client
+            .engine
+            .load_blocked_conversations(vec![PRIVATE, GROUP], "", None),
+        0
+    );
+    let Event::BlockedConversationsLoaded {
+        code,
+        conversations,
+        ..
+    } = client
+        .wait_for("blocked conversations", |e| {
+            matches!(e, Event::BlockedConversationsLoaded { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(code, 0);
+    conversations.into_iter().map(|c| c.target_id).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_and_a_level_reach_the_users_offline_device() {
+    let server = TestServer::start().await;
+    let ta = server.token("alice").await;
+    let mut phone = TestClient::new(&server.navi_url(), "alice");
+    phone.connect(&ta).await;
+
+    // Pinning a conversation without messages creates it.
+    let bob = key(PRIVATE, "bob");
+    assert!(!top_of(&mut phone, &bob).await);
+    assert_eq!(
+        phone
+            .engine
+            .change_conversation_top_status(bob.clone(), true, Some("pin".into())),
+        0
+    );
+    let event = phone
+        .wait_for("pinned", |e| {
+            matches!(e, Event::ConversationTopStatusChanged { .. })
+        })
+        .await;
+    assert_eq!(
+        event,
+        Event::ConversationTopStatusChanged {
+            code: 0,
+            key: bob.clone(),
+            top: true,
+            event_id: Some("pin".into()),
+        }
+    );
+    assert!(top_of(&mut phone, &bob).await);
+    assert_eq!(top_targets(&mut phone).await, vec!["bob".to_string()]);
+
+    // Mute a group.
+    let g1 = key(GROUP, "g1");
+    assert_eq!(
+        phone
+            .engine
+            .change_conversation_notification_level(g1.clone(), 5, Some("lvl".into())),
+        0
+    );
+    let event = phone
+        .wait_for("level", |e| {
+            matches!(e, Event::ConversationNotificationLevelChanged { .. })
+        })
+        .await;
+    assert_eq!(
+        event,
+        Event::ConversationNotificationLevelChanged {
+            code: 0,
+            key: g1.clone(),
+            level: 5,
+            event_id: Some("lvl".into()),
+        }
+    );
+    assert_eq!(level_of(&mut phone, &g1).await, 5);
+    assert_eq!(blocked_targets(&mut phone).await, vec!["g1".to_string()]);
+
+    // The device that made the change is not told it was synced.
+    let events = phone.drain(Duration::from_millis(300)).await;
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ConversationTopStatusSynced { .. })),
+        "{events:?}"
+    );
+
+    // Invalid arguments are refused at once.
+    assert_eq!(
+        phone
+            .engine
+            .change_conversation_top_status(key(CHATROOM, "room"), true, None),
+        1
+    );
+    assert_eq!(
+        phone
+            .engine
+            .change_conversation_notification_level(g1.clone(), 6, None),
+        1
+    );
+    assert_eq!(phone.engine.load_top_conversations(vec![], "", None), 1);
+
+    phone.engine.disconnect(true);
+    phone
+        .wait_for("signed out", |e| {
+            matches!(e, Event::ConnectionStatusChanged { status: 7 })
+        })
+        .await;
+
+    // Another installation of the same user (its own data directory and device id) connects
+    // later: the pin arrives through sync, announced as synced; the level is just stored.
+    let mut tablet = TestClient::new(&server.navi_url(), "alice");
+    assert_ne!(tablet.engine.device_id(), phone.engine.device_id());
+    tablet.connect(&ta).await;
+    let event = tablet
+        .wait_for("synced", |e| {
+            matches!(e, Event::ConversationTopStatusSynced { .. })
+        })
+        .await;
+    assert_eq!(
+        event,
+        Event::ConversationTopStatusSynced {
+            key: bob.clone(),
+            top: true,
+        }
+    );
+    assert!(top_of(&mut tablet, &bob).await);
+    assert_eq!(level_of(&mut tablet, &g1).await, 5);
+    assert_eq!(blocked_targets(&mut tablet).await, vec!["g1".to_string()]);
+
+    // The tablet unpins; the phone converges when it comes back.
+    assert_eq!(
+        tablet
+            .engine
+            .change_conversation_top_status(bob.clone(), false, None),
+        0
+    );
+    tablet
+        .wait_for("unpinned", |e| {
+            matches!(e, Event::ConversationTopStatusChanged { code: 0, .. })
+        })
+        .await;
+    assert!(top_targets(&mut tablet).await.is_empty());
+    tablet.engine.disconnect(true);
+    tablet
+        .wait_for("signed out", |e| {
+            matches!(e, Event::ConnectionStatusChanged { status: 7 })
+        })
+        .await;
+    phone.connect(&ta).await;
+    let event = phone
+        .wait_for("synced", |e| {
+            matches!(e, Event::ConversationTopStatusSynced { .. })
+        })
+        .await;
+    assert_eq!(
+        event,
+        Event::ConversationTopStatusSynced {
+            key: bob.clone(),
+            top: false,
+        }
+    );
+    assert!(!top_of(&mut phone, &bob).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_while_offline_fails_with_30002() {
+    let server = TestServer::start().await;
+    let ta = server.token("alice").await;
+    let mut phone = TestClient::new(&server.navi_url(), "alice");
+    phone.connect(&ta).await;
+    phone.engine.disconnect(true);
+    phone
+        .wait_for("signed out", |e| {
+            matches!(e, Event::ConnectionStatusChanged { status: 7 })
+        })
+        .await;
+    // After disconnect() the change is refused at once (33001, the connection task has
+    // ended) or, while the task is still winding down, accepted and failed with 30002; either
+    // way nothing is stored.
+    let code = phone
+        .engine
+        .change_conversation_top_status(key(PRIVATE, "bob"), true, None);
+    if code == 0 {
+        let event = phone
+            .wait_for("failed", |e| {
+                matches!(e, Event::ConversationTopStatusChanged { .. })
+            })
+            .await;
+        assert!(
+            matches!(
+                event,
+                Event::ConversationTopStatusChanged {
+                    code: 30002,
+                    top: true,
+                    ..
+                }
+            ),
+            "{event:?}"
+        );
+    } else {
+        assert_eq!(code, rcim_core::codes::CLIENT_NOT_INIT);
+    }
+    assert!(!top_of(&mut phone, &key(PRIVATE, "bob")).await);
+}
