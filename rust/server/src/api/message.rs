@@ -34,38 +34,54 @@ pub(crate) async fn private_publish(shared: Arc<Shared>, form: Form) -> ApiResul
     for u in &to {
         check_user_id("toUserId", u)?;
     }
+    let template = publish_template(&form, from, conversation_type::PRIVATE)?;
+    publish_to_each(&shared, template, &to, "userId").await
+}
+
+/// The message fields every publish endpoint shares (`objectName` R, `content` R,
+/// `pushContent`, `pushData`, `isPersisted` (default 1), `isCounted` (default 1),
+/// `isIncludeSender` (default 0)).
+fn publish_template(
+    form: &Form,
+    from: &str,
+    conversation_type: u32,
+) -> Result<NewMessage, ApiError> {
     let object_name = form.required("objectName")?;
     if object_name.chars().count() > MAX_OBJECT_NAME_CHARS {
         return Err(ApiError::too_long("objectName", MAX_OBJECT_NAME_CHARS));
     }
-    let content = form.required("content")?;
-    let push_content = form.get("pushContent").unwrap_or("");
-    let push_data = form.get("pushData").unwrap_or("");
-    let persisted = form.bool("isPersisted", true)?;
-    let counted = form.bool("isCounted", true)?;
-    let include_sender = form.bool("isIncludeSender", false)?;
-    let template = NewMessage {
+    Ok(NewMessage {
         sender_id: from.to_owned(),
-        conversation_type: conversation_type::PRIVATE,
+        conversation_type,
         object_name: object_name.to_owned(),
-        content: content.to_owned(),
-        persisted,
-        counted,
-        push_content: push_content.to_owned(),
-        push_data: push_data.to_owned(),
-        include_sender,
+        content: form.required("content")?.to_owned(),
+        persisted: form.bool("isPersisted", true)?,
+        counted: form.bool("isCounted", true)?,
+        push_content: form.get("pushContent").unwrap_or("").to_owned(),
+        push_data: form.get("pushData").unwrap_or("").to_owned(),
+        include_sender: form.bool("isIncludeSender", false)?,
         ..Default::default()
-    };
+    })
+}
+
+/// Stores one message per target (`template` addressed to it), delivered exactly like a client
+/// send, and answers `{messageUIDs: [{<id_key>: target, messageUID}]}`, plus `messageUID` when
+/// there is one target.
+async fn publish_to_each(
+    shared: &Shared,
+    template: NewMessage,
+    targets: &[String],
+    id_key: &str,
+) -> ApiResult {
     // The same caps as client sends (content 128 KB, push content / data 4 KB, ids 64 bytes):
     // any stored message fits in one frame.
     if let Err(e) = template.check_limits() {
         return Err(ApiError::too_long(e.field, e.max));
     }
-
-    let mut pending = Vec::with_capacity(to.len());
-    for recipient in &to {
+    let mut pending = Vec::with_capacity(targets.len());
+    for target in targets {
         let msg = NewMessage {
-            to_id: recipient.clone(),
+            to_id: target.clone(),
             ..template.clone()
         };
         pending.push(
@@ -78,9 +94,9 @@ pub(crate) async fn private_publish(shared: Arc<Shared>, form: Form) -> ApiResul
     }
     let outcomes = futures::future::join_all(pending).await;
     let mut uids = Vec::with_capacity(outcomes.len());
-    for (recipient, outcome) in to.iter().zip(outcomes) {
-        let outcome = outcome.map_err(|e| ApiError::internal(&e))?;
-        uids.push(json!({"userId": recipient, "messageUID": outcome.uid}));
+    for (target, outcome) in targets.iter().zip(outcomes) {
+        let outcome = outcome.map_err(|e| super::group::store_error(&e))?;
+        uids.push(json!({id_key: target, "messageUID": outcome.uid}));
     }
     let mut out = Map::new();
     if uids.len() == 1 {
@@ -133,55 +149,12 @@ pub(crate) async fn group_publish(shared: Arc<Shared>, form: Form) -> ApiResult 
     for u in &directed {
         check_user_id("toUserId", u)?;
     }
-    let object_name = form.required("objectName")?;
-    if object_name.chars().count() > MAX_OBJECT_NAME_CHARS {
-        return Err(ApiError::too_long("objectName", MAX_OBJECT_NAME_CHARS));
-    }
-    let content = form.required("content")?;
     let template = NewMessage {
-        sender_id: from.to_owned(),
-        conversation_type: conversation_type::GROUP,
-        object_name: object_name.to_owned(),
-        content: content.to_owned(),
-        persisted: form.bool("isPersisted", true)?,
-        counted: form.bool("isCounted", true)?,
-        push_content: form.get("pushContent").unwrap_or("").to_owned(),
-        push_data: form.get("pushData").unwrap_or("").to_owned(),
-        include_sender: form.bool("isIncludeSender", false)?,
         directed,
         require_member: false,
-        ..Default::default()
+        ..publish_template(&form, from, conversation_type::GROUP)?
     };
-    if let Err(e) = template.check_limits() {
-        return Err(ApiError::too_long(e.field, e.max));
-    }
-
-    let mut pending = Vec::with_capacity(groups.len());
-    for group in &groups {
-        let msg = NewMessage {
-            to_id: group.clone(),
-            ..template.clone()
-        };
-        pending.push(
-            shared
-                .db
-                .submit(msg)
-                .await
-                .map_err(|e| ApiError::internal(&e))?,
-        );
-    }
-    let outcomes = futures::future::join_all(pending).await;
-    let mut uids = Vec::with_capacity(outcomes.len());
-    for (group, outcome) in groups.iter().zip(outcomes) {
-        let outcome = outcome.map_err(|e| super::group::store_error(&e))?;
-        uids.push(json!({"groupId": group, "messageUID": outcome.uid}));
-    }
-    let mut out = Map::new();
-    if uids.len() == 1 {
-        out.insert("messageUID".into(), uids[0]["messageUID"].clone());
-    }
-    out.insert("messageUIDs".into(), json!(uids));
-    Ok(out)
+    publish_to_each(&shared, template, &groups, "groupId").await
 }
 
 /// `/message/recall.json`: `fromUserId` R (the original sender), `conversationType` R (1
