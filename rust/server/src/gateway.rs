@@ -531,19 +531,7 @@ impl Conn {
             timestamp: r.timestamp,
             conversation_type: conversation_type::PRIVATE,
         });
-        let shared = self.shared.clone();
-        let tx = self.tx.clone();
-        let cancel = self.cancel.clone();
-        self.shared.tracker.spawn(async move {
-            let code = match shared.db.append_event(owners, body).await {
-                Ok(()) => codes::OK,
-                Err(e) => {
-                    tracing::error!(error = %e, "storing a read receipt failed");
-                    SERVER_UNKNOWN_ERROR
-                }
-            };
-            queue(&tx, &cancel, frame(seq, ack(code)));
-        });
+        self.append_event_then_ack(seq, owners, body, "a read receipt", ack);
     }
 
     /// A conversation setting (top, notification level): appended to this user's own inbox
@@ -576,6 +564,19 @@ impl Conn {
                 operation_time: now_ms(),
             },
         );
+        self.append_event_then_ack(seq, owners, body, "a conversation setting", ack);
+    }
+
+    /// Appends an event entry to the inboxes of `owners` (through the writer, off the read
+    /// loop) and answers `ack(code)` after the commit.
+    fn append_event_then_ack(
+        &self,
+        seq: u64,
+        owners: Vec<String>,
+        body: rcim_proto::v1::inbox_entry::Body,
+        what: &'static str,
+        ack: fn(u32) -> server_frame::Body,
+    ) {
         let shared = self.shared.clone();
         let tx = self.tx.clone();
         let cancel = self.cancel.clone();
@@ -583,7 +584,7 @@ impl Conn {
             let code = match shared.db.append_event(owners, body).await {
                 Ok(()) => codes::OK,
                 Err(e) => {
-                    tracing::error!(error = %e, "storing a conversation setting failed");
+                    tracing::error!(error = %e, "storing {what} failed");
                     SERVER_UNKNOWN_ERROR
                 }
             };
