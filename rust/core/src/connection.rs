@@ -6,10 +6,10 @@ use crate::codec;
 use crate::codes;
 use crate::config::reconnect_delay;
 use crate::db::Db;
-use crate::engine::Shared;
 use crate::event::{Event, EventId};
 use crate::model::{connection_status as status, Message};
 use crate::navi::{self, NaviError};
+use crate::shared::Shared;
 use futures::{SinkExt, StreamExt};
 use rcim_proto::v1::{
     client_frame, inbox_entry, server_frame, ChangeConversationSetting, ClientFrame, Connect,

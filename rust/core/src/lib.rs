@@ -6,7 +6,8 @@
 //! reports everything as [`Event`]s. It knows nothing about JavaScript: `rcim-bridge` adapts it
 //! to the JSON method table used by the C++ host object.
 //!
-//! Layout: [`engine`] (the API), [`connection`] (state machine, send queue, sync), `db` (the
+//! Layout: [`engine`] (the API, one file per area), `shared` (state the engine and its tasks
+//! share), [`connection`] (state machine, send queue, sync), `db` (the
 //! database thread), [`codec`] (API ⇄ stored ⇄ wire messages), [`model`] (API types),
 //! [`event`] (events), [`config`] (options), [`codes`] (status codes).
 
@@ -19,6 +20,7 @@ pub mod engine;
 pub mod event;
 pub mod model;
 mod navi;
+mod shared;
 pub mod token;
 
 pub use config::{EngineConfig, EngineOptions};
