@@ -3,10 +3,12 @@
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension, Params, Row};
 
-/// Identifies a conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Identifies a conversation. Serialises as the API names it: `type`, `targetId`, `channelId`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConversationKey {
     /// `RCIMIWConversationType` number.
+    #[serde(rename = "type")]
     pub conversation_type: u32,
     /// Peer user, group, chatroom or ultra group id.
     pub target_id: String,
