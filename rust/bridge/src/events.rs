@@ -4,7 +4,7 @@
 //!
 //! * Engine events (outcomes of server operations, what the session reports): serde on
 //!   [`Event`] gives `name` and `args`; the event id moves to the top level.
-//! * Results of local calls ([`result_to_json`]): `args` = the call's own arguments (as the
+//! * Results of local calls (`result_to_json`): `args` = the call's own arguments (as the
 //!   argument struct serialises them: the seed's listeners echo them) + the result under its
 //!   parameter name + `code`.
 

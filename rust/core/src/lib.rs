@@ -2,15 +2,16 @@
 //!
 //! [`Engine`] is one IM client: it connects to an RCIM server (navigation, then the TCP
 //! gateway), keeps reconnecting on the seed's schedule, stores every message in a per-user SQLite
-//! database before announcing or sending it, syncs the user's inbox after each connect, and
-//! answers local calls with [`Query`] results and reports the rest as [`Event`]s. It knows nothing about JavaScript: `rcim-bridge` adapts it
-//! to the JSON method table used by the C++ host object.
+//! database before announcing or sending it, and syncs the user's inbox after each connect.
+//! Local calls return their results ([`Query`]); operations through the server and what the
+//! session reports by itself arrive as [`Event`]s. It knows nothing about JavaScript:
+//! `rcim-bridge` adapts it to the JSON method table used by the C++ host object.
 //!
 //! Layout: [`engine`] (the API, one file per area), `shared` (state the engine and its tasks
-//! share), [`connection`] (state machine, send queue, sync), `db` (the
-//! database thread), [`codec`] (API ⇄ stored ⇄ wire messages), [`model`] (API types),
-//! [`event`] (events), [`query`] (results of local calls), [`config`] (options), [`codes`]
-//! (status codes and [`Code`]).
+//! share), [`connection`] (state machine, send queue, sync), `db` (the database thread),
+//! [`codec`] (API ⇄ stored ⇄ wire messages), [`model`] (API types), [`event`] (events),
+//! [`query`] (results of local calls), [`config`] (options), [`codes`] (status codes and
+//! [`Code`]).
 
 pub mod codec;
 pub mod codes;

@@ -36,7 +36,7 @@ mod tests {
 
     #[test]
     fn conversation_settings_create_pin_mute_and_reset() {
-        use crate::ConversationSettingUpdate;
+        use crate::rows::ConversationSettingUpdate;
         let mut s = Store::open_in_memory().unwrap();
         let key = ConversationKey::new(1, "carol", "");
         let set = |top: Option<bool>, level: Option<u32>| ConversationSettingUpdate {
