@@ -1,7 +1,7 @@
 //! Messages: create, send, recall, pages, lookup by id, counts.
 
 use super::args::ConversationArgs;
-use super::rows::{parse_args, Custom, Local, Operation, Row, Value};
+use super::rows::{parse_args, Custom, Local, Operation, Reply, Row};
 use crate::call::{ArgError, Context, Outcome};
 use rcim_core::{codec, Message};
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ pub(super) const ROWS: &[&dyn Row] = &[
             engine.messages(a.conversation.key(), a.sent_time, a.order, a.count)
         },
     },
-    &Value {
+    &Reply {
         names: &["getMessageById"],
         run: |engine, a: &MessageIdArgs| engine.message_by_id(a.message_id),
     },

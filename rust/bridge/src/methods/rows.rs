@@ -5,7 +5,7 @@
 //! * [`Local`]: a local call answered by the engine with a [`rcim_core::Query`]; the reply is
 //!   the immediate code and the result goes to `listener` (and to the call's callback object)
 //!   through [`crate::events::result_to_json`], in call order.
-//! * [`Value`]: a local call whose reply carries the result (`{code, value}`); no listener.
+//! * [`Reply`]: a local call whose reply carries the result (`{code, value}`); no listener.
 //! * [`Operation`]: a call whose outcome the engine reports itself as an event; the reply is the
 //!   immediate code.
 //! * [`Custom`]: anything else (diagnostics, object factories).
@@ -87,14 +87,14 @@ where
 }
 
 /// A local call whose reply is its result.
-pub(crate) struct Value<A, T> {
+pub(crate) struct Reply<A, T> {
     /// Method names.
     pub(crate) names: &'static [&'static str],
     /// Starts the call on the engine.
     pub(crate) run: fn(&Engine, &A) -> Result<Query<T>, Code>,
 }
 
-impl<A, T> Row for Value<A, T>
+impl<A, T> Row for Reply<A, T>
 where
     A: DeserializeOwned + Send + 'static,
     T: Serialize + Send + 'static,
