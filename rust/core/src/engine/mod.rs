@@ -5,7 +5,8 @@
 //! * Operations that go through the server (send, recall, read receipt, conversation settings)
 //!   return `Result<(), Code>` at once; their outcome arrives later as an [`Event`] on the stream
 //!   returned by [`Engine::new`], as do the session's own events (connection status, received
-//!   messages, changes synced from the user's other devices).
+//!   messages, changes synced from the user's other devices). `connect` and `disconnect` still
+//!   return the seed's status number (0 = accepted).
 //!
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
 //! [`messages`], [`conversations`], [`unread`], [`receipts`], [`settings`] (pin, notification
