@@ -30,6 +30,7 @@ pub(crate) const METHODS: &[(&str, Handler)] = &[
     ("ping", ping),
     ("pingAsync", ping_async),
     ("benchEvents", bench_events),
+    ("__methods", list_methods),
     ("changeLogLevel", change_log_level),
     ("connect", connect),
     ("disconnect", disconnect),
@@ -144,6 +145,13 @@ impl ConversationArgs {
 
 fn ping(_: &Context<'_>, _: Value) -> Result<Outcome, ArgError> {
     code(0)
+}
+
+/// Replies `{"code":0,"value":[names...]}`: the whole table, so tests can compare it with the
+/// TypeScript API.
+fn list_methods(_: &Context<'_>, _: Value) -> Result<Outcome, ArgError> {
+    let names: Vec<&str> = METHODS.iter().map(|(name, _)| *name).collect();
+    Ok(Outcome::Now(json!({ "code": 0, "value": names })))
 }
 
 /// Replies from a runtime thread: the cross-thread round trip (bridge benchmark).
