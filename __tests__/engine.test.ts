@@ -1,5 +1,5 @@
 import type * as LibModule from '../src';
-import type { RCIMIWConversationType, RCIMIWMessage } from '../src';
+import type { IRCIMIWGetMessageCallback, RCIMIWConversationType, RCIMIWMessage } from '../src';
 import { makeTestBridge, tick } from './helpers';
 
 type Lib = typeof LibModule;
@@ -162,6 +162,11 @@ describe('calls', () => {
     expect(onSuccess).toHaveBeenCalledTimes(1);
     expect(onSuccess).toHaveBeenCalledWith(msg);
     expect(onError).not.toHaveBeenCalled();
+    // A callback that may be undefined picks the form at run time.
+    const maybe = { onSuccess } as IRCIMIWGetMessageCallback | undefined;
+    const either: number | RCIMIWMessage = await e.getMessageById(7, maybe);
+    expect(either).toBe(0);
+    expect(onSuccess).toHaveBeenCalledTimes(2);
   });
 
   test('getMessageById with a callback: an unknown id resolves 0 and calls onError(code)', async () => {

@@ -502,6 +502,10 @@ export class RCIMIWEngine {
   getMessageById(
     messageId: number,
     callback?: IRCIMIWGetMessageCallback
+  ): Promise<RCIMIWMessage | number>;
+  getMessageById(
+    messageId: number,
+    callback?: IRCIMIWGetMessageCallback
   ): Promise<RCIMIWMessage | number> {
     return this.invokeLookup<RCIMIWMessage>('getMessageById', { messageId }, callback);
   }
