@@ -1,5 +1,5 @@
 import type * as LibModule from '../src';
-import type { RCIMIWConversationType } from '../src';
+import type { IRCIMIWGetMessageCallback, RCIMIWConversationType, RCIMIWMessage } from '../src';
 import { makeTestBridge, tick } from './helpers';
 
 type Lib = typeof LibModule;
@@ -135,14 +135,78 @@ describe('calls', () => {
     await expect(e.createTextMessage(1, 'u', null, 5 as unknown as string)).resolves.toBe(1);
   });
 
-  test('getMessageById resolves with the message and honours a callback object', async () => {
+  test('getMessageById without a callback resolves the message (seed form)', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const msg = { messageId: 7, text: 'x' };
+    tb.setReply(() => ({ code: 0, value: msg }));
+    const got: RCIMIWMessage = await e.getMessageById(7);
+    expect(got).toEqual(msg);
+    expect(tb.lastCall()).toEqual(
+      expect.objectContaining({ method: 'getMessageById', args: { messageId: 7 } })
+    );
+    // A failed lookup resolves its code instead of a message.
+    tb.setReply(() => ({ code: 34204 }));
+    await expect(e.getMessageById(8)).resolves.toBe(34204);
+    tb.setReply(() => ({ code: 1 }));
+    await expect(e.getMessageById('7' as unknown as number)).resolves.toBe(1);
+  });
+
+  test('getMessageById with a callback resolves the status and calls onSuccess (5.2.5)', async () => {
     const e = lib.RCIMIWEngine.create('key');
     const msg = { messageId: 7, text: 'x' };
     tb.setReply(() => ({ code: 0, value: msg }));
     const onSuccess = jest.fn();
-    await expect(e.getMessageById(7, { onSuccess })).resolves.toEqual(msg);
+    const onError = jest.fn();
+    const status: number = await e.getMessageById(7, { onSuccess, onError });
+    expect(status).toBe(0);
+    expect(onSuccess).toHaveBeenCalledTimes(1);
     expect(onSuccess).toHaveBeenCalledWith(msg);
-    await expect(e.getMessageById(7)).resolves.toEqual(msg);
+    expect(onError).not.toHaveBeenCalled();
+    // A callback that may be undefined picks the form at run time.
+    const maybe = { onSuccess } as IRCIMIWGetMessageCallback | undefined;
+    const either: number | RCIMIWMessage = await e.getMessageById(7, maybe);
+    expect(either).toBe(0);
+    expect(onSuccess).toHaveBeenCalledTimes(2);
+  });
+
+  test('getMessageById with a callback: an unknown id resolves 0 and calls onError(code)', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    tb.setReply(() => ({ code: 34204 }));
+    const onSuccess = jest.fn();
+    const onError = jest.fn();
+    await expect(e.getMessageById(99, { onSuccess, onError })).resolves.toBe(0);
+    expect(onError).toHaveBeenCalledWith(34204);
+    expect(onSuccess).not.toHaveBeenCalled();
+    // A callback object without onError is fine.
+    await expect(e.getMessageById(99, { onSuccess })).resolves.toBe(0);
+  });
+
+  test('getMessageById with a callback: a rejected call resolves its code, no callback fires', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    tb.setReply(() => ({ code: 1 }));
+    const onSuccess = jest.fn();
+    const onError = jest.fn();
+    await expect(e.getMessageById(-1, { onSuccess, onError })).resolves.toBe(1);
+    await e.destroy();
+    await expect(e.getMessageById(7, { onSuccess, onError })).resolves.toBe(2);
+    await tick();
+    expect(onSuccess).not.toHaveBeenCalled();
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  test('getMessageById: an error thrown by onSuccess is reported, not thrown', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    tb.setReply(() => ({ code: 0, value: { messageId: 7 } }));
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const onSuccess = () => {
+        throw new Error('app bug');
+      };
+      await expect(e.getMessageById(7, { onSuccess })).resolves.toBe(0);
+      expect(error).toHaveBeenCalled();
+    } finally {
+      error.mockRestore();
+    }
   });
 
   test('an unreadable reply resolves RESULT_UNKNOWN', async () => {

@@ -278,3 +278,37 @@ test('the mock pins and mutes conversations and syncs pins to the same user', as
   await phone.destroy();
   await tablet.destroy();
 });
+
+test('the mock answers getMessageById in both forms', async () => {
+  const e = RCIMIWEngine.createStandalone('app-key');
+  // Before the first connect there is no local store (CLIENT_NOT_INIT), as in the engine.
+  await expect(e.getMessageById(1)).resolves.toBe(33001);
+  await e.connect('alice', 0);
+  const stored = RCIMMock.receiveMessage<RCIMIWTextMessage>('alice', {
+    conversationType: PRIVATE,
+    targetId: 'bob',
+    text: 'by id',
+  });
+  const id = stored.messageId as number;
+
+  // The seed's form: the message itself, or the lookup's code.
+  const message: RCIMIWMessage = await e.getMessageById(id);
+  expect(message).toEqual(expect.objectContaining({ messageId: id, text: 'by id' }));
+  await expect(e.getMessageById(id + 1000)).resolves.toBe(34204);
+
+  // 5.2.5's form: the status, then onSuccess(message) or onError(code).
+  const onSuccess = jest.fn();
+  const onError = jest.fn();
+  await expect(e.getMessageById(id, { onSuccess, onError })).resolves.toBe(0);
+  expect(onSuccess).toHaveBeenCalledWith(expect.objectContaining({ messageId: id }));
+  await expect(e.getMessageById(id + 1000, { onSuccess, onError })).resolves.toBe(0);
+  expect(onError).toHaveBeenCalledWith(34204);
+  expect(onSuccess).toHaveBeenCalledTimes(1);
+
+  // Bad arguments: PARAM_ERROR and no callback.
+  await expect(e.getMessageById('1' as unknown as number, { onSuccess, onError })).resolves.toBe(1);
+  await RCIMMock.flush();
+  expect(onSuccess).toHaveBeenCalledTimes(1);
+  expect(onError).toHaveBeenCalledTimes(1);
+  await e.destroy();
+});

@@ -9,7 +9,7 @@
  * works without a device, and `require('react-native-rcim/jest').RCIMMock` drives the fake:
  * inject received messages, register tokens, script replies, inspect calls.
  */
-const { createFakeBridge } = require('./fakeBridge');
+const { createFakeBridge } = require('./mock');
 
 let bridge = globalThis.__rcimBridge;
 if (!bridge || !bridge.__rcimMock) {

@@ -10,7 +10,7 @@
  * Adding a method = one Rust handler + one small method here calling `this.invoke(...)`
  * (plus a line in `callbacks.ts` if its result event is new).
  */
-import { CALLBACK_ROUTES, VALUE_CALLBACKS } from './callbacks';
+import { CALLBACK_ROUTES } from './callbacks';
 import { LISTENER_PARAMS, MAP_PARAMS, type ListenerName } from './listeners';
 import { getBridge, type RCIMBridge } from './NativeRCIM';
 import { logger } from './logger';
@@ -30,6 +30,7 @@ import {
   type IRCIMIWGetMessageCallback,
   type IRCIMIWGetMessageCountCallback,
   type IRCIMIWGetMessagesCallback,
+  type IRCIMIWObjectCallback,
   type IRCIMIWGetTopConversationsCallback,
   type IRCIMIWGetTotalUnreadCountCallback,
   type IRCIMIWGetUnreadCountByConversationTypesCallback,
@@ -231,6 +232,54 @@ export class RCIMIWEngine {
     callback?: object,
     resolveValue = false
   ): Promise<number> {
+    return this.send(method, args, callback).then((reply) =>
+      resolveValue && reply.code === RCIMIWErrorCode.SUCCESS && reply.value !== undefined
+        ? (reply.value as number)
+        : reply.code
+    );
+  }
+
+  /**
+   * Calls a method whose reply is the whole answer (no event follows), e.g. `getMessageById`.
+   * Without a callback object it resolves the reply's value, or a non-zero code (the seed's
+   * form). With one (5.2.5) it resolves the status of the call: a code that rejects the call
+   * itself (1..4: bad arguments, engine destroyed, ...) is resolved and nothing else happens;
+   * otherwise it resolves 0 and hands the value to `onSuccess`, or the lookup's error code
+   * (e.g. 34204, unknown id) to `onError`.
+   */
+  protected invokeLookup<T>(
+    method: string,
+    args: EventArgs,
+    callback?: IRCIMIWObjectCallback<T>
+  ): Promise<T | number> {
+    if (callback === null || typeof callback !== 'object') {
+      return this.invoke(method, args, undefined, true) as Promise<unknown> as Promise<T | number>;
+    }
+    return this.send(method, args).then((reply) => {
+      if (
+        reply.code >= RCIMIWErrorCode.PARAM_ERROR &&
+        reply.code <= RCIMIWErrorCode.RESULT_UNKNOWN
+      ) {
+        return reply.code;
+      }
+      const [fn, value] =
+        reply.code === RCIMIWErrorCode.SUCCESS
+          ? (['onSuccess', reply.value] as const)
+          : (['onError', reply.code] as const);
+      const f = (callback as { [fn: string]: unknown })[fn];
+      if (typeof f === 'function') {
+        safeCall(`callback ${fn}`, f.bind(callback) as AnyFunction, [value]);
+      }
+      return RCIMIWErrorCode.SUCCESS;
+    });
+  }
+
+  /**
+   * Sends one call to the bridge and resolves its parsed reply. A callback object is
+   * registered under a fresh eventId (sent with the arguments) and forgotten again when the
+   * engine rejects the call.
+   */
+  private send(method: string, args: EventArgs, callback?: object): Promise<NativeReply> {
     let argsJson: string;
     const packed = packArgs(args);
     let eventId: string | undefined;
@@ -242,7 +291,7 @@ export class RCIMIWEngine {
       argsJson = JSON.stringify(packed);
     } catch (e) {
       logger.warn(`${method}: arguments cannot be serialized:`, e);
-      return Promise.resolve(RCIMIWErrorCode.PARAM_ERROR);
+      return Promise.resolve({ code: RCIMIWErrorCode.PARAM_ERROR });
     }
     if (eventId !== undefined) {
       this.pending.set(eventId, {
@@ -260,34 +309,12 @@ export class RCIMIWEngine {
     }
     return pendingReply.then((text) => {
       const reply = parseReply(text);
-      if (reply.code !== RCIMIWErrorCode.SUCCESS) {
+      if (reply.code !== RCIMIWErrorCode.SUCCESS && eventId !== undefined) {
         // Rejected immediately: no listener and no callback will fire for this call.
-        if (eventId !== undefined) this.pending.delete(eventId);
-        return reply.code;
-      }
-      const valueFn = VALUE_CALLBACKS[method];
-      if (eventId !== undefined && valueFn) {
-        // The reply is the whole answer: no event will follow for this call.
-        if (reply.value !== undefined && reply.value !== null) {
-          this.callCallback(eventId, valueFn, [reply.value], true);
-        }
         this.pending.delete(eventId);
       }
-      if (resolveValue || valueFn) {
-        return reply.value === undefined ? reply.code : (reply.value as number);
-      }
-      return reply.code;
+      return reply;
     });
-  }
-
-  private callCallback(eventId: string, fn: string, args: unknown[], final: boolean): void {
-    const pending = this.pending.get(eventId);
-    if (!pending) return;
-    const f = pending.callback[fn];
-    if (final) this.pending.delete(eventId);
-    if (typeof f !== 'function' || pending.fired.has(fn)) return;
-    pending.fired.add(fn);
-    safeCall(`callback ${fn}`, f.bind(pending.callback) as AnyFunction, args);
   }
 
   private onNativeEvent(json: string): void {
@@ -463,17 +490,24 @@ export class RCIMIWEngine {
   }
 
   /**
-   * Gets a message by its local id. As documented by the seed, resolves with the message
-   * itself (or with a non-zero status code); a 5.2.5 callback object gets it through
-   * `onSuccess` too.
+   * Gets a message by its local id, in either audience's form:
+   * - without a callback (the seed): resolves with the message itself, or with a non-zero
+   *   code (1 bad arguments, 34204 unknown id, ...);
+   * - with a callback object (5.2.5): resolves the status of the call (0 accepted, non-zero
+   *   rejected: nothing else happens), then `callback.onSuccess(message)` or
+   *   `callback.onError(code)` (e.g. 34204 for an unknown id). No listener is involved.
    */
-  getMessageById(messageId: number, callback?: IRCIMIWGetMessageCallback): Promise<RCIMIWMessage> {
-    return this.invoke(
-      'getMessageById',
-      { messageId },
-      callback,
-      true
-    ) as Promise<unknown> as Promise<RCIMIWMessage>;
+  getMessageById(messageId: number, callback?: undefined): Promise<RCIMIWMessage>;
+  getMessageById(messageId: number, callback: IRCIMIWGetMessageCallback): Promise<number>;
+  getMessageById(
+    messageId: number,
+    callback?: IRCIMIWGetMessageCallback
+  ): Promise<RCIMIWMessage | number>;
+  getMessageById(
+    messageId: number,
+    callback?: IRCIMIWGetMessageCallback
+  ): Promise<RCIMIWMessage | number> {
+    return this.invokeLookup<RCIMIWMessage>('getMessageById', { messageId }, callback);
   }
 
   // ───────────────────────────── conversations ─────────────────────────────

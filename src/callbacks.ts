@@ -184,13 +184,3 @@ export const CALLBACK_ROUTES: { readonly [eventName: string]: CallbackRoute } = 
     'code'
   ),
 };
-
-/**
- * Methods whose reply carries a `value` (docs/bridge.md) and the callback function that
- * receives it: `getMessageById` resolves with the message (seed) and also honours a 5.2.5
- * `IRCIMIWGetMessageCallback`.
- */
-export const VALUE_CALLBACKS: { readonly [method: string]: string } = {
-  getMessageById: 'onSuccess',
-  getMessageByUId: 'onSuccess',
-};

@@ -131,16 +131,6 @@ export default async function () {
       assertEqual(m.sentStatus, RCIMIWSentStatus.SENT, 'A history sentStatus');
     }
 
-    // ── getMessageById: resolves with the message (seed) and honours the callback (5.2.5)
-    assert(firstSent && typeof firstSent.messageId === 'number', 'first sent messageId');
-    let byCallback: RCIMIWMessage | undefined;
-    const byId = await a.getMessageById(firstSent.messageId as number, {
-      onSuccess: (m) => (byCallback = m),
-    });
-    assertEqual((byId as RCIMIWTextMessage).text, 'one', 'getMessageById resolves the message');
-    await waitFor('getMessageById onSuccess', () => byCallback);
-    assertEqual((byCallback as RCIMIWTextMessage).text, 'one', 'getMessageById onSuccess');
-
     // ── unread counts
     const unread = await viaCallback<number>('getUnreadCount', (ok, err) =>
       b.getUnreadCount(PRIVATE, userA, null, { onSuccess: ok, onError: err })

@@ -1,0 +1,123 @@
+'use strict';
+/**
+ * Conversation settings: pin (top status) and notification level, with the pinned and
+ * do-not-disturb lists. A pin change reaches the user's other connected engines
+ * (onConversationTopStatusSynced).
+ */
+const {
+  Args,
+  Code,
+  ConversationType,
+  PushNotificationLevel,
+  isMuted,
+  typesOk,
+} = require('../constants');
+const { convKey, loadAndGet, pick } = require('../core');
+
+module.exports = function settingMethods(core) {
+  const { emit, engineStore, conversationOf } = core;
+
+  /** Applies a setting change (`top` or `level`) for `e`'s user. */
+  function changeSetting(e, a, id, field, event) {
+    const args = pick(a, `type targetId channelId ${field}`);
+    args.channelId = args.channelId || '';
+    if (a.type === ConversationType.CHATROOM || !(a.type >= 1 && a.type <= 5) || !a.targetId) {
+      return Code.PARAM_ERROR;
+    }
+    if (field === 'level' && !(Number.isInteger(a.level) && a.level >= 0 && a.level <= 5)) {
+      return Code.PARAM_ERROR;
+    }
+    if (!e.connected) {
+      emit(e, event, { code: Code.CONNECTION_UNAVAILABLE, ...args }, id);
+      return 0;
+    }
+    const c = conversationOf(engineStore(e), {
+      conversationType: a.type,
+      targetId: a.targetId,
+      channelId: a.channelId,
+    });
+    if (field === 'top') {
+      c.top = a.top;
+      for (const other of core.connectedEngines(e.appKey, e.userId)) {
+        if (other === e) continue;
+        emit(other, 'onConversationTopStatusSynced', {
+          type: a.type,
+          targetId: a.targetId,
+          channelId: args.channelId,
+          top: a.top,
+        });
+      }
+    } else {
+      c.notificationLevel = a.level;
+    }
+    emit(e, event, { code: 0, ...args }, id);
+    return 0;
+  }
+
+  /** The conversations of the given types (and channel) that `keep` selects. */
+  function conversationList(e, a, id, keep, event) {
+    if (!typesOk(a.conversationTypes)) return Code.PARAM_ERROR;
+    const types = new Set(a.conversationTypes);
+    const conversations = [...engineStore(e).conversations.values()].filter(
+      (c) => types.has(c.conversationType) && c.channelId === (a.channelId || '') && keep(c)
+    );
+    emit(e, event, { code: 0, ...pick(a, 'conversationTypes channelId'), conversations }, id);
+    return 0;
+  }
+
+  const find = (e, a) => engineStore(e).conversations.get(convKey(a.type, a.targetId, a.channelId));
+
+  return {
+    changeConversationTopStatus: {
+      args: { ...Args.conversation, top: 'boolean' },
+      run: (e, a, id) => changeSetting(e, a, id, 'top', 'onConversationTopStatusChanged'),
+    },
+    ...loadAndGet('ConversationTopStatus', {
+      args: Args.conversation,
+      run(e, a, id) {
+        const c = find(e, a);
+        const top = Boolean(c && c.top);
+        emit(
+          e,
+          'onConversationTopStatusLoaded',
+          { code: 0, ...pick(a, 'type targetId channelId'), top },
+          id
+        );
+        return 0;
+      },
+    }),
+    ...loadAndGet('TopConversations', {
+      args: Args.types,
+      run: (e, a, id) => conversationList(e, a, id, (c) => c.top, 'onTopConversationsLoaded'),
+    }),
+    changeConversationNotificationLevel: {
+      args: { ...Args.conversation, level: 'number' },
+      run: (e, a, id) => changeSetting(e, a, id, 'level', 'onConversationNotificationLevelChanged'),
+    },
+    ...loadAndGet('ConversationNotificationLevel', {
+      args: Args.conversation,
+      run(e, a, id) {
+        const c = find(e, a);
+        const level = c ? c.notificationLevel : PushNotificationLevel.ALL_MESSAGE;
+        emit(
+          e,
+          'onConversationNotificationLevelLoaded',
+          { code: 0, ...pick(a, 'type targetId channelId'), level },
+          id
+        );
+        return 0;
+      },
+    }),
+    ...loadAndGet('BlockedConversations', {
+      args: Args.types,
+      run: (e, a, id) =>
+        conversationList(
+          e,
+          a,
+          id,
+          (c) => isMuted(c.notificationLevel),
+          'onBlockedConversationsLoaded'
+        ),
+    }),
+  };
+};

@@ -1,0 +1,91 @@
+'use strict';
+/**
+ * Numbers the mock shares with the real engine: the official enum values (RCIMDefines.ts of
+ * the 5.2.5 wrapper), the status and error codes it answers with, and the argument checks
+ * that make a wrong type resolve 1 (PARAM_ERROR) as the engine does.
+ */
+
+const ConnectionStatus = { CONNECTED: 1, CONNECTING: 2, TOKEN_INCORRECT: 5, SIGN_OUT: 7 };
+const ConversationType = { PRIVATE: 1, GROUP: 2, CHATROOM: 3, SYSTEM: 4, ULTRA_GROUP: 5 };
+const MessageType = { TEXT: 2, RECALL: 8, COMMAND: 10, COMMAND_NOTIFICATION: 11 };
+const SentStatus = { SENDING: 0, FAILED: 1, SENT: 2, READ: 4 };
+const ReceivedStatus = { UNREAD: 0, READ: 1 };
+const Direction = { SEND: 0, RECEIVE: 1 };
+const TimeOrder = { BEFORE: 0, AFTER: 1 };
+// ALL_MESSAGE (0) is the default level of a conversation, as in the engine.
+const PushNotificationLevel = { ALL_MESSAGE: 0, NONE: 1 };
+
+const Code = {
+  SUCCESS: 0,
+  PARAM_ERROR: 1,
+  ENGINE_DESTROYED: 2,
+  NATIVE_OPERATION_ERROR: 3,
+  CONNECTION_UNAVAILABLE: 30002,
+  TOKEN_INCORRECT: 31004,
+  CLIENT_NOT_INIT: 33001,
+  INVALID_MESSAGE_ID: 34204,
+  RECALL_PARAMETER_INVALID: 25101,
+  RECALL_USER_INVALID: 25107,
+};
+
+/** Do-not-disturb levels (MENTION, MENTION_USERS, MENTION_ALL, BLOCKED): left out of
+ * getUnreadCountByConversationTypes unless `contain`. */
+const isMuted = (level) => level >= 2 && level <= 5;
+
+/** A non-empty list of known conversation types. */
+const typesOk = (types) =>
+  types.length > 0 && types.every((t) => Number.isInteger(t) && t >= 1 && t <= 5);
+
+/** Message types that never count as unread. */
+const NOT_COUNTED = new Set([
+  MessageType.RECALL,
+  MessageType.COMMAND,
+  MessageType.COMMAND_NOTIFICATION,
+]);
+
+/** Whether `v` fits a parameter kind of a method's `args` spec. */
+function typeOk(kind, v) {
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string';
+    case 'string?':
+      return v === null || v === undefined || typeof v === 'string';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'object':
+      return v !== null && typeof v === 'object' && !Array.isArray(v);
+    case 'array':
+      return Array.isArray(v);
+    case 'count20':
+      return typeof v === 'number' && v > 0 && v <= 20;
+    case 'count50':
+      return typeof v === 'number' && v > 0 && v <= 50;
+    default:
+      return true;
+  }
+}
+
+/** Parameter specs shared by several methods. */
+const Args = {
+  conversation: { type: 'number', targetId: 'string', channelId: 'string?' },
+  types: { conversationTypes: 'array', channelId: 'string?' },
+};
+
+module.exports = {
+  Args,
+  Code,
+  ConnectionStatus,
+  ConversationType,
+  Direction,
+  MessageType,
+  NOT_COUNTED,
+  PushNotificationLevel,
+  ReceivedStatus,
+  SentStatus,
+  TimeOrder,
+  isMuted,
+  typeOk,
+  typesOk,
+};

@@ -1,0 +1,198 @@
+'use strict';
+/**
+ * The mock's core: the shared in-memory state (engines, one local store per appKey|userId,
+ * tokens, scripted replies, recorded calls) and the helpers every area uses: event emission,
+ * the local store (messages, derived conversations and unread counts) and delivery of a
+ * message to another user's engines.
+ */
+const {
+  ConversationType,
+  Direction,
+  MessageType,
+  NOT_COUNTED,
+  PushNotificationLevel,
+  ReceivedStatus,
+  SentStatus,
+} = require('./constants');
+
+const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+const convKey = (type, targetId, channelId) => `${type}|${targetId}|${channelId || ''}`;
+
+/** The named arguments `names` ("a b c") of `a`, missing ones as null (event args echo them). */
+function pick(a, names) {
+  const o = {};
+  for (const n of names.split(' ')) o[n] = a[n] === undefined ? null : a[n];
+  return o;
+}
+
+/** The same method entry under its deprecated `load…` name and its 5.2.5 `get…` name. */
+const loadAndGet = (name, entry) => ({ [`load${name}`]: entry, [`get${name}`]: entry });
+
+/** Creates a fresh state and the helpers bound to it. */
+function createCore() {
+  const s = {
+    nextHandle: 1,
+    engines: new Map(), // handle -> engine
+    stores: new Map(), // appKey|userId -> { messages: [], conversations: Map, draftTimes: Map }
+    tokens: new Map(), // token -> userId
+    invalidTokens: new Set(),
+    replies: new Map(), // method -> [code, ...] scripted replies
+    nextMessageId: 1,
+    nextUId: 1,
+    lastTime: 0,
+    calls: [],
+  };
+
+  /** A strictly increasing clock (ms). */
+  const now = () => {
+    s.lastTime = Math.max(Date.now(), s.lastTime + 1);
+    return s.lastTime;
+  };
+
+  function store(appKey, userId) {
+    const key = `${appKey}|${userId}`;
+    let st = s.stores.get(key);
+    if (!st) {
+      // draftTimes: conversation key -> when its draft was saved (orders the list).
+      st = { messages: [], conversations: new Map(), draftTimes: new Map() };
+      s.stores.set(key, st);
+    }
+    return st;
+  }
+
+  const engineStore = (engine) => store(engine.appKey, engine.userId);
+
+  /** Live, connected engines logged in as `userId` of `appKey`. */
+  function* connectedEngines(appKey, userId) {
+    for (const e of s.engines.values()) {
+      if (e.alive && e.connected && e.appKey === appKey && e.userId === userId) yield e;
+    }
+  }
+
+  /** Queues an event for `engine`'s listener (a microtask later, like the host object). */
+  function emit(engine, name, args, eventId) {
+    // Serialized now: the event shows the state at the time it happened.
+    const event = { name, args };
+    if (eventId !== undefined && eventId !== null) event.eventId = eventId;
+    const json = JSON.stringify(event);
+    Promise.resolve().then(() => {
+      if (engine.alive && engine.listener) engine.listener(json);
+    });
+  }
+
+  /** The conversation `m` belongs to, created on first use. */
+  function conversationOf(st, m) {
+    const key = convKey(m.conversationType, m.targetId, m.channelId);
+    let c = st.conversations.get(key);
+    if (!c) {
+      c = {
+        conversationType: m.conversationType,
+        targetId: m.targetId,
+        channelId: m.channelId || '',
+        unreadCount: 0,
+        mentionedCount: 0,
+        top: false,
+        draft: '',
+        notificationLevel: PushNotificationLevel.ALL_MESSAGE,
+        firstUnreadMsgSendTime: 0,
+      };
+      st.conversations.set(key, c);
+    }
+    return c;
+  }
+
+  function messagesOf(st, type, targetId, channelId) {
+    const key = convKey(type, targetId, channelId);
+    return st.messages.filter((m) => convKey(m.conversationType, m.targetId, m.channelId) === key);
+  }
+
+  const isUnread = (m) =>
+    m.direction === Direction.RECEIVE &&
+    m.receivedStatus === ReceivedStatus.UNREAD &&
+    !NOT_COUNTED.has(m.messageType);
+
+  /** Recomputes a conversation's unread count, first unread time and last message. */
+  function refreshConversation(st, c) {
+    const msgs = messagesOf(st, c.conversationType, c.targetId, c.channelId);
+    const unread = msgs.filter(isUnread);
+    c.unreadCount = unread.length;
+    c.firstUnreadMsgSendTime = unread.length ? unread[0].sentTime : 0;
+    c.lastMessage = msgs.length ? clone(msgs[msgs.length - 1]) : undefined;
+  }
+
+  function storeMessage(st, m) {
+    st.messages.push(m);
+    const c = conversationOf(st, m);
+    refreshConversation(st, c);
+    return m;
+  }
+
+  /** Stores an incoming message for `userId` and tells that user's connected engines. */
+  function receive(appKey, userId, message, extra = {}) {
+    const st = store(appKey, userId);
+    const m = {
+      ...clone(message),
+      messageId: s.nextMessageId++,
+      messageUId: message.messageUId || `MOCK-${s.nextUId++}`,
+      direction: Direction.RECEIVE,
+      sentStatus: SentStatus.SENT,
+      receivedStatus: ReceivedStatus.UNREAD,
+      sentTime: message.sentTime || now(),
+      receivedTime: now(),
+      offLine: !!extra.offline,
+    };
+    if (m.messageType === undefined) m.messageType = MessageType.TEXT;
+    if (m.channelId === undefined) m.channelId = '';
+    if (m.senderUserId === undefined) m.senderUserId = m.targetId;
+    if (m.messageType !== MessageType.COMMAND) storeMessage(st, m);
+    for (const e of connectedEngines(appKey, userId)) {
+      emit(e, 'onMessageReceived', {
+        message: m,
+        left: extra.left || 0,
+        offline: !!extra.offline,
+        hasPackage: !!extra.hasPackage,
+      });
+    }
+    return clone(m);
+  }
+
+  /** Delivers a sent message: to the peer (private), or to every other live user (group). */
+  function deliver(sender, message) {
+    const recipients = [];
+    if (message.conversationType === ConversationType.PRIVATE) {
+      recipients.push(message.targetId);
+    } else {
+      for (const e of s.engines.values()) {
+        if (e.alive && e.userId && e.userId !== sender.userId && e.appKey === sender.appKey) {
+          recipients.push(e.userId);
+        }
+      }
+    }
+    for (const userId of new Set(recipients)) {
+      receive(sender.appKey, userId, {
+        ...clone(message),
+        targetId:
+          message.conversationType === ConversationType.PRIVATE ? sender.userId : message.targetId,
+        senderUserId: sender.userId,
+      });
+    }
+  }
+
+  return {
+    s,
+    now,
+    store,
+    engineStore,
+    connectedEngines,
+    emit,
+    conversationOf,
+    messagesOf,
+    isUnread,
+    refreshConversation,
+    storeMessage,
+    receive,
+    deliver,
+  };
+}
+
+module.exports = { clone, convKey, createCore, loadAndGet, pick };

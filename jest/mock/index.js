@@ -1,0 +1,185 @@
+'use strict';
+/**
+ * In-memory stand-in for the RCIM native bridge (`global.__rcimBridge`, docs/bridge.md), for
+ * Jest tests of apps and of this package. It speaks the same JSON protocol as the real host
+ * object and keeps one local store per (appKey, userId); engines of different users in the
+ * same test process can chat with each other (private and group messages).
+ *
+ * Its methods live by area in `areas/` (one module each, its entries keyed by bridge method
+ * name: `{ args: {name: kind}, run(engine, args, eventId) }`), over the shared state and
+ * helpers of `core.js`. The method table is the union of the areas; a test checks that it
+ * matches the methods `RCIMIWEngine` sends and the Rust bridge's table. A method outside the
+ * table resolves 3 (NATIVE_OPERATION_ERROR) unless scripted with `RCIMMock.setReply`.
+ */
+const { Code, typeOk } = require('./constants');
+const { clone, createCore } = require('./core');
+
+const AREAS = [
+  require('./areas/connection'),
+  require('./areas/messages'),
+  require('./areas/conversations'),
+  require('./areas/unread'),
+  require('./areas/drafts'),
+  require('./areas/search'),
+  require('./areas/recall'),
+  require('./areas/receipts'),
+  require('./areas/settings'),
+];
+
+/** The method table: every area's entries over `core`; a name defined twice is a bug. */
+function methodTable(core) {
+  const table = {};
+  for (const area of AREAS) {
+    for (const [name, entry] of Object.entries(area(core))) {
+      if (table[name]) throw new Error(`mock method ${name} is defined twice`);
+      table[name] = entry;
+    }
+  }
+  return table;
+}
+
+/** Names of the bridge methods the mock implements. */
+function methodNames() {
+  return Object.keys(methodTable(createCore())).sort();
+}
+
+function createFakeBridge() {
+  const core = createCore();
+  const { s, emit, receive } = core;
+  const methods = methodTable(core);
+
+  function dispatch(handle, method, argsJson) {
+    const e = s.engines.get(handle);
+    let args;
+    try {
+      args = JSON.parse(argsJson);
+    } catch {
+      args = null;
+    }
+    s.calls.push({ handle, method, args: clone(args) });
+    if (!e || !e.alive) return { code: Code.ENGINE_DESTROYED };
+    if (!args || typeof args !== 'object') return { code: Code.PARAM_ERROR };
+    const scripted = s.replies.get(method);
+    if (scripted && scripted.length) return { code: scripted.shift() };
+    const entry = Object.prototype.hasOwnProperty.call(methods, method) ? methods[method] : null;
+    if (!entry) return { code: Code.NATIVE_OPERATION_ERROR };
+    for (const name of Object.keys(entry.args)) {
+      if (!typeOk(entry.args[name], args[name])) return { code: Code.PARAM_ERROR };
+    }
+    const r = entry.run(e, args, args.eventId);
+    return typeof r === 'number' ? { code: r } : r;
+  }
+
+  const bridge = {
+    createEngine(configJson) {
+      let cfg;
+      try {
+        cfg = JSON.parse(configJson);
+      } catch {
+        return 0;
+      }
+      if (!cfg || typeof cfg.appKey !== 'string' || cfg.appKey === '') return 0;
+      const handle = s.nextHandle++;
+      s.engines.set(handle, {
+        handle,
+        appKey: cfg.appKey,
+        options: cfg.options || {},
+        userId: null,
+        connected: false,
+        alive: true,
+        listener: undefined,
+      });
+      return handle;
+    },
+    call(handle, method, argsJson) {
+      return Promise.resolve().then(() => JSON.stringify(dispatch(handle, method, argsJson)));
+    },
+    setEventListener(handle, fn) {
+      const e = s.engines.get(handle);
+      if (e && e.alive) e.listener = typeof fn === 'function' ? fn : undefined;
+    },
+    destroyEngine(handle) {
+      const e = s.engines.get(handle);
+      if (e) {
+        e.alive = false;
+        e.connected = false;
+        e.listener = undefined;
+      }
+    },
+  };
+
+  /** Test controls (exported as `RCIMMock`). */
+  const control = {
+    bridge,
+    /** Every call made: `{ handle, method, args }` (args as sent, with eventId). */
+    calls: s.calls,
+    /** Forgets all messages, conversations, tokens, scripted replies and recorded calls. */
+    reset() {
+      s.stores.clear();
+      s.tokens.clear();
+      s.invalidTokens.clear();
+      s.replies.clear();
+      s.calls.length = 0;
+      for (const e of s.engines.values()) {
+        e.userId = null;
+        e.connected = false;
+      }
+    },
+    /** Makes `connect(token)` log in as `userId` (unregistered tokens log in as the token itself). */
+    registerToken(token, userId) {
+      s.tokens.set(token, userId);
+    },
+    /** Makes `connect(token)` fail with 31004 (so do '' and tokens starting with "invalid"). */
+    invalidateToken(token) {
+      s.invalidTokens.add(token);
+    },
+    /** The next call(s) of `method` resolve with these codes instead of running. */
+    setReply(method, ...codes) {
+      s.replies.set(method, codes);
+    },
+    /**
+     * Delivers an incoming message to `userId` (stored, counted unread, onMessageReceived on
+     * that user's connected engines). Returns the stored message.
+     */
+    receiveMessage(userId, message, options = {}) {
+      const appKey =
+        options.appKey || [...s.engines.values()].find((e) => e.userId === userId)?.appKey;
+      if (!appKey)
+        throw new Error(`RCIMMock.receiveMessage: no engine has connected as "${userId}"`);
+      return receive(appKey, userId, message, options);
+    },
+    /** Pushes a connection status (e.g. 4 = KICKED_OFFLINE_BY_OTHER_CLIENT) to `userId`'s engines. */
+    setConnectionStatus(userId, status) {
+      for (const e of s.engines.values()) {
+        if (e.alive && e.userId === userId) emit(e, 'onConnectionStatusChanged', { status });
+      }
+    },
+    /** Local messages of a user (copies). */
+    messagesOf(userId) {
+      const out = [];
+      for (const [key, st] of s.stores)
+        if (key.endsWith(`|${userId}`)) out.push(...clone(st.messages));
+      return out;
+    },
+    /** Live engines: `{ handle, appKey, options, userId, connected }`. */
+    engines() {
+      return [...s.engines.values()]
+        .filter((e) => e.alive)
+        .map((e) => ({
+          handle: e.handle,
+          appKey: e.appKey,
+          options: e.options,
+          userId: e.userId,
+          connected: e.connected,
+        }));
+    },
+    /** Resolves once pending replies and events have been delivered. */
+    async flush() {
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+    },
+  };
+  Object.defineProperty(bridge, '__rcimMock', { value: control, enumerable: false });
+  return bridge;
+}
+
+module.exports = { createFakeBridge, methodNames };
