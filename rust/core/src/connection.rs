@@ -12,9 +12,9 @@ use crate::model::{connection_status as status, Message};
 use crate::navi::{self, NaviError};
 use futures::{SinkExt, StreamExt};
 use rcim_proto::v1::{
-    client_frame, inbox_entry, server_frame, ChangeConversationSetting, ClientFrame, Connect,
-    Disconnect, InboxEntry, Ping, Platform, PrivateReadReceipt, RecallMessage, SendMessage,
-    ServerFrame, SyncRequest,
+    client_frame, inbox_entry, request, response, server_frame, ChangeConversationSetting,
+    ClientFrame, Connect, Disconnect, InboxEntry, Ping, Platform, PrivateReadReceipt,
+    RecallMessage, Request as WireRequest, SendMessage, ServerFrame, SyncRequest,
 };
 use rcim_proto::{FrameCodec, MAX_SYNC_PACKAGE, PROTOCOL_VERSION};
 use rcim_store::{
@@ -712,39 +712,39 @@ impl ConnectionTask {
         transport: &mut Transport,
     ) -> Option<SessionEnd> {
         match frame.body? {
-            server_frame::Body::SendAck(ack) => {
+            server_frame::Body::Response(resp) => {
+                let code = resp.code;
                 if let Some(item) = self.inflight.remove(&frame.seq) {
-                    let uid = (!ack.uid.is_empty()).then_some(ack.uid);
-                    self.finish_send(item, ack.code, uid, Some(ack.sent_time))
-                        .await;
-                }
-            }
-            server_frame::Body::RecallAck(ack) => {
-                if let Some(req) = self.inflight_requests.remove(&frame.seq) {
-                    self.finish_request(req, ack.code, ack.recall_time).await;
-                }
-            }
-            server_frame::Body::ReadReceiptAck(ack) => {
-                if let Some(req) = self.inflight_requests.remove(&frame.seq) {
-                    self.finish_request(req, ack.code, 0).await;
-                }
-            }
-            server_frame::Body::ConversationSettingAck(ack) => {
-                if let Some(req) = self.inflight_requests.remove(&frame.seq) {
-                    self.finish_request(req, ack.code, 0).await;
-                }
-            }
-            server_frame::Body::SyncPackage(package) => {
-                if !self.apply_package(package.entries, package.has_more).await {
-                    return Some(SessionEnd::Lost);
-                }
-                let more = package.has_more || self.max_seen > self.cursor;
-                if more {
-                    if self.request_sync(transport).await.is_err() {
+                    let (uid, sent_time) = match resp.body {
+                        Some(response::Body::SendMessage(r)) => {
+                            ((!r.uid.is_empty()).then_some(r.uid), Some(r.sent_time))
+                        }
+                        _ => (None, None),
+                    };
+                    self.finish_send(item, code, uid, sent_time).await;
+                } else if let Some(req) = self.inflight_requests.remove(&frame.seq) {
+                    let recall_time = match resp.body {
+                        Some(response::Body::RecallMessage(r)) => r.recall_time,
+                        _ => 0,
+                    };
+                    self.finish_request(req, code, recall_time).await;
+                } else if self.syncing == Some(frame.seq) {
+                    let Some(response::Body::Sync(package)) = resp.body else {
+                        tracing::warn!(code, "sync refused");
+                        // Without the sync, live pushes would be held back: start over.
+                        return Some(SessionEnd::Lost);
+                    };
+                    if !self.apply_package(package.entries, package.has_more).await {
                         return Some(SessionEnd::Lost);
                     }
-                } else {
-                    self.syncing = None;
+                    let more = package.has_more || self.max_seen > self.cursor;
+                    if more {
+                        if self.request_sync(transport).await.is_err() {
+                            return Some(SessionEnd::Lost);
+                        }
+                    } else {
+                        self.syncing = None;
+                    }
                 }
             }
             server_frame::Body::Push(push) => {
@@ -782,13 +782,14 @@ impl ConnectionTask {
     async fn request_sync(&mut self, transport: &mut Transport) -> Result<(), ()> {
         let seq = self.take_seq();
         self.syncing = Some(seq);
-        let frame = ClientFrame {
+        let frame = request_frame(
             seq,
-            body: Some(client_frame::Body::Sync(SyncRequest {
+            String::new(),
+            request::Body::Sync(SyncRequest {
                 after: self.cursor,
                 limit: MAX_SYNC_PACKAGE,
-            })),
-        };
+            }),
+        );
         transport.send(frame).await.map_err(|_| ())
     }
 
@@ -1076,7 +1077,7 @@ impl ConnectionTask {
         while let Some(req) = self.requests.pop_front() {
             let seq = self.take_seq();
             let body = match &req {
-                Request::Recall { message: m, .. } => client_frame::Body::Recall(RecallMessage {
+                Request::Recall { message: m, .. } => request::Body::RecallMessage(RecallMessage {
                     uid: m.message_uid.clone().unwrap_or_default(),
                     conversation_type: m.conversation_type,
                     target_id: m.target_id.clone(),
@@ -1088,13 +1089,13 @@ impl ConnectionTask {
                     channel_id,
                     timestamp,
                     ..
-                } => client_frame::Body::ReadReceipt(PrivateReadReceipt {
+                } => request::Body::PrivateReadReceipt(PrivateReadReceipt {
                     target_id: target_id.clone(),
                     channel_id: channel_id.clone(),
                     timestamp: *timestamp,
                 }),
                 Request::Setting(c) => {
-                    client_frame::Body::ConversationSetting(ChangeConversationSetting {
+                    request::Body::ConversationSetting(ChangeConversationSetting {
                         conversation_type: c.key.conversation_type,
                         target_id: c.key.target_id.clone(),
                         channel_id: c.key.channel_id.clone(),
@@ -1103,10 +1104,7 @@ impl ConnectionTask {
                     })
                 }
             };
-            let frame = ClientFrame {
-                seq,
-                body: Some(body),
-            };
+            let frame = request_frame(seq, uuid::Uuid::new_v4().simple().to_string(), body);
             self.inflight_requests.insert(seq, req);
             transport.send(frame).await.map_err(|_| ())?;
         }
@@ -1116,10 +1114,10 @@ impl ConnectionTask {
             };
             let seq = self.take_seq();
             let row = &item.row;
-            let frame = ClientFrame {
+            let frame = request_frame(
                 seq,
-                body: Some(client_frame::Body::Send(SendMessage {
-                    client_msg_id: row.client_msg_id.clone().unwrap_or_default(),
+                row.client_msg_id.clone().unwrap_or_default(),
+                request::Body::SendMessage(SendMessage {
                     conversation_type: row.conversation_type,
                     target_id: row.target_id.clone(),
                     channel_id: row.channel_id.clone(),
@@ -1129,8 +1127,8 @@ impl ConnectionTask {
                     counted: true,
                     push_content: String::new(),
                     push_data: String::new(),
-                })),
-            };
+                }),
+            );
             self.recent_sends.push_back(Instant::now());
             let mut item = item;
             item.since = Instant::now();
@@ -1147,8 +1145,10 @@ impl ConnectionTask {
         while !self.inflight.is_empty() {
             match tokio::time::timeout_at(deadline, transport.next()).await {
                 Ok(Some(Ok(frame))) => {
-                    if let Some(server_frame::Body::SendAck(_)) = &frame.body {
-                        let _ = self.on_frame(frame, transport).await;
+                    if let Some(server_frame::Body::Response(_)) = &frame.body {
+                        if self.inflight.contains_key(&frame.seq) {
+                            let _ = self.on_frame(frame, transport).await;
+                        }
                     }
                 }
                 _ => return,
@@ -1284,6 +1284,17 @@ fn is_fatal_connect_code(code: u32) -> bool {
             | codes::CONN_USER_BLOCKED
             | codes::CONN_OTHER_DEVICE_LOGIN
     )
+}
+
+/// A frame carrying one request.
+fn request_frame(seq: u64, request_id: String, body: request::Body) -> ClientFrame {
+    ClientFrame {
+        seq,
+        body: Some(client_frame::Body::Request(WireRequest {
+            request_id,
+            body: Some(body),
+        })),
+    }
 }
 
 /// Resolves when the engine asks to stop.
