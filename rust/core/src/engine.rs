@@ -5,10 +5,10 @@
 use crate::codec;
 use crate::codes;
 use crate::config::{sanitize, EngineConfig};
-use crate::connection::{Command, ConnectionTask, StopReason};
 use crate::db::Db;
 use crate::event::{Event, EventId};
 use crate::model::{connection_status, Message};
+use crate::session::{Command, ConnectionTask, SessionContext, StopReason};
 use crate::token;
 use rcim_store::{ConversationKey, Store, StoreError, TimeOrder};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, watch};
 
-/// How many events may wait for the embedder before the engine slows down.
-pub const EVENT_QUEUE_LEN: usize = 10_000;
+/// How many events may wait for the embedder before the engine slows down (the default of
+/// [`EngineConfig::event_queue_len`]).
+pub const EVENT_QUEUE_LEN: usize = crate::config::DEFAULT_EVENT_QUEUE_LEN;
 
 /// How many sends may wait for the connection task.
 const COMMAND_QUEUE_LEN: usize = 1_000;
@@ -68,7 +69,7 @@ pub type EventStream = mpsc::Receiver<Event>;
 impl Engine {
     /// Creates an engine; call from within a Tokio runtime (its handle is kept for the tasks).
     pub fn new(config: EngineConfig) -> (Engine, EventStream) {
-        let (events, stream) = mpsc::channel(EVENT_QUEUE_LEN);
+        let (events, stream) = mpsc::channel(config.event_queue_len.max(1));
         let device_id = load_device_id(&config);
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
@@ -166,8 +167,14 @@ impl Engine {
                     event_id: event_id.clone(),
                 })
                 .await;
+            let ctx = SessionContext {
+                config: shared.config.clone(),
+                http: shared.http.clone(),
+                device_id: shared.device_id.clone(),
+                events: shared.events.clone(),
+            };
             ConnectionTask::new(
-                shared,
+                ctx,
                 db,
                 user_id,
                 token,
@@ -260,7 +267,8 @@ impl Engine {
 
     /// `recallMessage`: asks the server to recall a sent message (it needs its uid). The result
     /// comes as `MessageRecalled`: on success the local row has become the recall notification
-    /// (messageType RECALL); 30002 when not connected.
+    /// (messageType RECALL). Stored in the outbox first: made offline, it goes when the
+    /// connection is back, even after an app restart.
     pub fn recall_message(&self, message: Message, event_id: EventId) -> i32 {
         if !valid_conversation(message.conversation_type, &message.target_id)
             || message.message_uid.as_deref().unwrap_or("").is_empty()
@@ -285,7 +293,7 @@ impl Engine {
     /// `sendPrivateReadReceiptMessage`: tells `target_id` that this user read their private
     /// messages up to `timestamp` (sent time of the last one read). Result:
     /// `PrivateReadReceiptMessageSent`; the peer gets `PrivateReadReceiptReceived` and its
-    /// messages become READ. 30002 when not connected.
+    /// messages become READ. Queued like a recall while offline.
     pub fn send_private_read_receipt_message(
         &self,
         target_id: &str,
@@ -589,8 +597,8 @@ impl Engine {
         )
     }
 
-    /// Sends a setting change to the server (30002 when not connected).
-    fn change_setting(&self, change: crate::connection::SettingChange) -> i32 {
+    /// Sends a setting change to the server (queued in the outbox while offline).
+    fn change_setting(&self, change: crate::session::SettingChange) -> i32 {
         if !valid_conversation(change.key.conversation_type, &change.key.target_id)
             || change.key.conversation_type == crate::model::conversation_type::CHATROOM
         {
@@ -609,14 +617,14 @@ impl Engine {
 
     /// `changeConversationTopStatus`: pins or unpins a conversation (creating it) on the
     /// server, then locally; the user's other devices get `ConversationTopStatusSynced`.
-    /// Result: `ConversationTopStatusChanged`; 30002 when not connected.
+    /// Result: `ConversationTopStatusChanged`; queued while offline.
     pub fn change_conversation_top_status(
         &self,
         key: ConversationKey,
         top: bool,
         event_id: EventId,
     ) -> i32 {
-        self.change_setting(crate::connection::SettingChange {
+        self.change_setting(crate::session::SettingChange {
             key,
             top: Some(top),
             level: None,
@@ -635,7 +643,7 @@ impl Engine {
         if level > MAX_NOTIFICATION_LEVEL {
             return codes::PARAM_ERROR;
         }
-        self.change_setting(crate::connection::SettingChange {
+        self.change_setting(crate::session::SettingChange {
             key,
             top: None,
             level: Some(level),
@@ -753,7 +761,7 @@ impl Engine {
         }
         let text = draft.to_string();
         let draft = draft.to_string();
-        let now = crate::connection::now_ms();
+        let now = crate::session::now_ms();
         self.conversation_query(
             key,
             move |s, key| s.save_draft(key, &text, now),

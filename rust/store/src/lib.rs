@@ -10,6 +10,7 @@
 //! The engine talks to the database only through this crate: no SQL lives elsewhere.
 
 mod migrations;
+pub mod outbox;
 mod rows;
 
 pub use rows::{

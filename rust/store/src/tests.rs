@@ -137,7 +137,7 @@ fn reopening_a_file_keeps_data_and_schema() {
         s.kv_set("device_id", "d1").unwrap();
     }
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     assert_eq!(s.pending_outgoing().unwrap().len(), 1);
     assert_eq!(s.kv_get("device_id").unwrap().as_deref(), Some("d1"));
 }
@@ -266,7 +266,7 @@ fn search_index_follows_deletes_and_migrated_rows() {
         .unwrap();
     }
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     assert_eq!(found_ids(&s, "旧消息").len(), 1);
     assert_eq!(found_ids(&s, "旧").len(), 1);
     assert!(found_ids(&s, "not json").is_empty());
