@@ -6,14 +6,16 @@
 //! malformed or oversize frame) closes that connection only.
 
 use crate::hub::{Admission, Outbound, Session};
-use crate::store::{NewMessage, RecallRequest, Rejected, MAX_ID_LEN};
+use crate::store::{
+    NewMessage, RecallRequest, Rejected, RequestKey, MAX_CLIENT_MSG_ID_LEN, MAX_ID_LEN,
+};
 use crate::util::now_ms;
 use crate::Shared;
 use futures::{SinkExt as _, StreamExt as _};
 use rcim_proto::v1::{
-    client_frame, server_frame, ChangeConversationSetting, ClientFrame, Connect, ConnectAck,
-    ConversationSettingAck, ErrorReply, Platform, Pong, PrivateReadReceipt, ReadReceiptAck,
-    RecallAck, RecallMessage, SendAck, SendMessage, ServerFrame, SyncPackage, SyncRequest,
+    client_frame, request, response, server_frame, ChangeConversationSetting, ClientFrame, Connect,
+    ConnectAck, ErrorReply, Platform, Pong, PrivateReadReceipt, RecallMessage, RecallMessageResult,
+    Request, Response, SendMessage, SendMessageResult, ServerFrame, SyncPackage, SyncRequest,
 };
 use rcim_proto::{codes, conversation_type, FrameCodec, FrameError};
 use std::collections::VecDeque;
@@ -23,7 +25,7 @@ use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_util::codec::{FramedRead, FramedWrite};
 use tokio_util::sync::CancellationToken;
 
@@ -33,8 +35,8 @@ pub(crate) const OUTBOUND_QUEUE: usize = 1024;
 const SYNC_BACKLOG: usize = 64;
 /// How long a client may leave its queue above [`SYNC_BACKLOG`] before it counts as slow.
 const SLOW_CLIENT_GRACE: Duration = Duration::from_secs(10);
-/// Sends of one connection waiting for their commit at the same time.
-const MAX_IN_FLIGHT_SENDS: usize = 256;
+/// State-changing requests of one connection waiting for their commit at the same time.
+const MAX_IN_FLIGHT_REQUESTS: usize = 256;
 /// Frames written before one flush.
 const WRITE_BATCH: usize = 64;
 /// Longest accepted object name (bytes).
@@ -50,6 +52,11 @@ const MAX_OBJECT_NAME_LEN: usize = 32;
 pub(crate) const TRANSIENT_CONNECT_ERROR: u32 = codes::NETWORK_UNAVAILABLE;
 /// Code for an internal failure while storing a message (RC_SERVER_UNKNOWN_ERROR).
 const SERVER_UNKNOWN_ERROR: u32 = codes::SERVER_UNKNOWN_ERROR;
+/// Longest request id (bytes): it doubles as a message's client id.
+const MAX_REQUEST_ID_LEN: usize = MAX_CLIENT_MSG_ID_LEN;
+/// Accepted state-changing requests other than sends (recalls, read receipts, conversation
+/// settings) per connection in any sliding second; beyond it they are answered 20604.
+const REQUEST_RATE_PER_SEC: u32 = 50;
 /// Highest `RCIMIWPushNotificationLevel` (BLOCKED).
 const MAX_NOTIFICATION_LEVEL: u32 = 5;
 
@@ -218,7 +225,8 @@ async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shar
         tx,
         cancel: cancel.clone(),
         limiter: RateLimiter::new(shared.config.send_rate_per_sec),
-        in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT_SENDS)),
+        request_limiter: RateLimiter::new(REQUEST_RATE_PER_SEC),
+        in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT_REQUESTS)),
         idle,
     };
     tokio::join!(
@@ -320,7 +328,11 @@ struct Conn {
     peer: SocketAddr,
     tx: mpsc::Sender<Outbound>,
     cancel: CancellationToken,
+    /// Sends per second.
     limiter: RateLimiter,
+    /// Other state-changing requests per second.
+    request_limiter: RateLimiter,
+    /// Requests waiting for their commit.
     in_flight: Arc<Semaphore>,
     idle: Duration,
 }
@@ -368,13 +380,7 @@ impl Conn {
                         server_time: now_ms(),
                     }),
                 ),
-                Some(client_frame::Body::Send(m)) => self.on_send(seq, m).await,
-                Some(client_frame::Body::Sync(r)) => self.on_sync(seq, r).await,
-                Some(client_frame::Body::Recall(r)) => self.on_recall(seq, r).await,
-                Some(client_frame::Body::ReadReceipt(r)) => self.on_read_receipt(seq, r).await,
-                Some(client_frame::Body::ConversationSetting(r)) => {
-                    self.on_conversation_setting(seq, r).await
-                }
+                Some(client_frame::Body::Request(r)) => self.on_request(seq, r).await,
                 Some(client_frame::Body::Disconnect(d)) => {
                     tracing::debug!(conn = self.conn_id, user = %self.user_id,
                         receive_push = d.receive_push, "client disconnected");
@@ -409,20 +415,64 @@ impl Conn {
         queue(&self.tx, &self.cancel, frame(seq, body));
     }
 
-    fn send_ack(&self, seq: u64, code: u32) {
-        self.reply(
-            seq,
-            server_frame::Body::SendAck(SendAck {
-                code,
-                ..Default::default()
-            }),
-        );
+    /// Answers the request of frame `seq`.
+    fn respond(&self, seq: u64, response: Response) {
+        self.reply(seq, server_frame::Body::Response(response));
     }
 
-    async fn on_send(&mut self, seq: u64, m: SendMessage) {
+    /// Dispatches one request by its body; every request gets exactly one `Response`.
+    async fn on_request(&mut self, seq: u64, r: Request) {
+        let Some(body) = r.body else {
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        };
+        if let request::Body::Sync(s) = body {
+            // A read: no request id, no rate limit (its backlog is bounded by `wait_for_room`).
+            return self.on_sync(seq, s).await;
+        }
+        // State-changing requests: the request id makes a resend idempotent.
+        if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        }
+        let request_id = r.request_id;
+        match body {
+            request::Body::SendMessage(m) => self.on_send(seq, request_id, m).await,
+            other => {
+                if !self.request_limiter.try_acquire() {
+                    return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+                }
+                let key = RequestKey {
+                    user_id: self.user_id.clone(),
+                    request_id,
+                };
+                match other {
+                    request::Body::RecallMessage(r) => self.on_recall(seq, key, r).await,
+                    request::Body::PrivateReadReceipt(r) => self.on_read_receipt(seq, key, r).await,
+                    request::Body::ConversationSetting(r) => {
+                        self.on_conversation_setting(seq, key, r).await
+                    }
+                    request::Body::Sync(_) | request::Body::SendMessage(_) => {
+                        unreachable!("handled above")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits for a slot among the connection's in-flight requests; `None` when the connection
+    /// is closing.
+    async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
+        tokio::select! {
+            _ = self.cancel.cancelled() => None,
+            p = self.in_flight.clone().acquire_owned() => p.ok(),
+        }
+    }
+
+    async fn on_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
         let msg = NewMessage {
             sender_id: self.user_id.clone(),
-            client_msg_id: m.client_msg_id,
+            // The request id is the message's client id: the dedupe on (sender, client id)
+            // answers a resend with the original uid and sent time.
+            client_msg_id: request_id,
             conversation_type: m.conversation_type,
             to_id: m.target_id,
             channel_id: m.channel_id,
@@ -446,7 +496,7 @@ impl Conn {
             } else {
                 codes::PARAMETER_INVALID
             };
-            return self.send_ack(seq, code);
+            return self.respond(seq, code_only(code));
         }
         if msg.to_id.is_empty()
             || msg.object_name.is_empty()
@@ -456,17 +506,13 @@ impl Conn {
                 conversation_type::PRIVATE | conversation_type::GROUP
             )
         {
-            return self.send_ack(seq, codes::PARAMETER_INVALID);
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
         if !self.limiter.try_acquire() {
-            return self.send_ack(seq, codes::SEND_MSG_FREQUENCY_OVERRUN);
+            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
         }
-        let permit = tokio::select! {
-            _ = self.cancel.cancelled() => return,
-            p = self.in_flight.clone().acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => return,
-            },
+        let Some(permit) = self.in_flight_slot().await else {
+            return;
         };
         tracing::trace!(conn = self.conn_id, seq, "send accepted");
         // Queue in arrival order (so one connection's messages keep their order), then wait
@@ -482,46 +528,35 @@ impl Conn {
                 Ok(pending) => pending.await,
                 Err(e) => Err(e),
             };
-            let ack = match outcome {
-                Ok(o) => SendAck {
+            let response = match outcome {
+                Ok(o) => Response {
                     code: codes::OK,
-                    uid: o.uid,
-                    sent_time: o.sent_time,
+                    body: Some(response::Body::SendMessage(SendMessageResult {
+                        uid: o.uid,
+                        sent_time: o.sent_time,
+                    })),
                 },
-                Err(e) => match e.downcast_ref::<Rejected>() {
-                    Some(r) => {
-                        tracing::debug!(reason = %r, "send refused");
-                        SendAck {
-                            code: r.code,
-                            ..Default::default()
-                        }
-                    }
-                    None => {
-                        tracing::error!(error = %e, "storing a message failed");
-                        SendAck {
-                            code: SERVER_UNKNOWN_ERROR,
-                            ..Default::default()
-                        }
-                    }
-                },
+                Err(e) => code_only(failure_code(&e, "storing a message")),
             };
-            tracing::trace!(seq, code = ack.code, "send committed");
-            queue(&tx, &cancel, frame(seq, server_frame::Body::SendAck(ack)));
+            tracing::trace!(seq, code = response.code, "send committed");
+            queue(
+                &tx,
+                &cancel,
+                frame(seq, server_frame::Body::Response(response)),
+            );
             drop(permit);
         });
     }
 
     /// A private read receipt: appended to the inbox of the peer (whose messages were read)
-    /// and of the reader (their other devices); answered with `ReadReceiptAck` after the
-    /// commit.
-    async fn on_read_receipt(&mut self, seq: u64, r: PrivateReadReceipt) {
-        let ack = |code| server_frame::Body::ReadReceiptAck(ReadReceiptAck { code });
+    /// and of the reader (their other devices); answered after the commit.
+    async fn on_read_receipt(&mut self, seq: u64, key: RequestKey, r: PrivateReadReceipt) {
         if r.target_id.is_empty()
             || r.target_id.len() > MAX_ID_LEN
             || r.channel_id.chars().count() > crate::store::MAX_CHANNEL_ID_CHARS
             || r.timestamp < 0
         {
-            return self.reply(seq, ack(codes::PARAMETER_INVALID));
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
         let owners = vec![r.target_id.clone(), self.user_id.clone()];
         let body = rcim_proto::v1::inbox_entry::Body::ReadReceipt(rcim_proto::v1::ReadReceipt {
@@ -531,15 +566,18 @@ impl Conn {
             timestamp: r.timestamp,
             conversation_type: conversation_type::PRIVATE,
         });
-        self.append_event_then_ack(seq, owners, body, "a read receipt", ack);
+        self.append_event_then_respond(seq, key, owners, body, "a read receipt")
+            .await;
     }
 
     /// A conversation setting (top, notification level): appended to this user's own inbox
-    /// (their other devices apply it); answered with `ConversationSettingAck` after the
-    /// commit.
-    async fn on_conversation_setting(&mut self, seq: u64, r: ChangeConversationSetting) {
-        let ack =
-            |code| server_frame::Body::ConversationSettingAck(ConversationSettingAck { code });
+    /// (their other devices apply it); answered after the commit.
+    async fn on_conversation_setting(
+        &mut self,
+        seq: u64,
+        key: RequestKey,
+        r: ChangeConversationSetting,
+    ) {
         if !(conversation_type::PRIVATE..=conversation_type::ULTRA_GROUP)
             .contains(&r.conversation_type)
             || r.conversation_type == conversation_type::CHATROOM
@@ -550,7 +588,7 @@ impl Conn {
             || r.notification_level
                 .is_some_and(|l| l > MAX_NOTIFICATION_LEVEL)
         {
-            return self.reply(seq, ack(codes::PARAMETER_INVALID));
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
         let owners = vec![self.user_id.clone()];
         let body = rcim_proto::v1::inbox_entry::Body::ConversationSetting(
@@ -564,37 +602,42 @@ impl Conn {
                 operation_time: now_ms(),
             },
         );
-        self.append_event_then_ack(seq, owners, body, "a conversation setting", ack);
+        self.append_event_then_respond(seq, key, owners, body, "a conversation setting")
+            .await;
     }
 
     /// Appends an event entry to the inboxes of `owners` (through the writer, off the read
-    /// loop) and answers `ack(code)` after the commit.
-    fn append_event_then_ack(
+    /// loop) and answers after the commit. A repeat of `key` appends nothing.
+    async fn append_event_then_respond(
         &self,
         seq: u64,
+        key: RequestKey,
         owners: Vec<String>,
         body: rcim_proto::v1::inbox_entry::Body,
         what: &'static str,
-        ack: fn(u32) -> server_frame::Body,
     ) {
+        let Some(permit) = self.in_flight_slot().await else {
+            return;
+        };
         let shared = self.shared.clone();
         let tx = self.tx.clone();
         let cancel = self.cancel.clone();
         self.shared.tracker.spawn(async move {
-            let code = match shared.db.append_event(owners, body).await {
+            let code = match shared.db.append_event(owners, body, Some(key)).await {
                 Ok(()) => codes::OK,
-                Err(e) => {
-                    tracing::error!(error = %e, "storing {what} failed");
-                    SERVER_UNKNOWN_ERROR
-                }
+                Err(e) => failure_code(&e, what),
             };
-            queue(&tx, &cancel, frame(seq, ack(code)));
+            queue(
+                &tx,
+                &cancel,
+                frame(seq, server_frame::Body::Response(code_only(code))),
+            );
+            drop(permit);
         });
     }
 
-    /// Recalls a message of this user; answered with `RecallAck` after the commit (off the
-    /// read loop).
-    async fn on_recall(&mut self, seq: u64, r: RecallMessage) {
+    /// Recalls a message of this user; answered after the commit (off the read loop).
+    async fn on_recall(&mut self, seq: u64, key: RequestKey, r: RecallMessage) {
         let req = RecallRequest {
             operator_id: self.user_id.clone(),
             uid: r.uid,
@@ -603,38 +646,30 @@ impl Conn {
             channel_id: r.channel_id,
         };
         if req.uid.is_empty() || req.uid.len() > MAX_ID_LEN || req.target_id.len() > MAX_ID_LEN {
-            return self.reply(
-                seq,
-                server_frame::Body::RecallAck(RecallAck {
-                    code: codes::RECALL_PARAMETER_INVALID,
-                    recall_time: 0,
-                }),
-            );
+            return self.respond(seq, code_only(codes::RECALL_PARAMETER_INVALID));
         }
+        let Some(permit) = self.in_flight_slot().await else {
+            return;
+        };
         let shared = self.shared.clone();
         let tx = self.tx.clone();
         let cancel = self.cancel.clone();
         self.shared.tracker.spawn(async move {
-            let ack = match shared.db.recall(req).await {
-                Ok(recall_time) => RecallAck {
+            let response = match shared.db.recall(req, Some(key)).await {
+                Ok(recall_time) => Response {
                     code: codes::OK,
-                    recall_time,
+                    body: Some(response::Body::RecallMessage(RecallMessageResult {
+                        recall_time,
+                    })),
                 },
-                Err(e) => match e.downcast_ref::<Rejected>() {
-                    Some(r) => RecallAck {
-                        code: r.code,
-                        recall_time: 0,
-                    },
-                    None => {
-                        tracing::error!(error = %e, "recalling a message failed");
-                        RecallAck {
-                            code: SERVER_UNKNOWN_ERROR,
-                            recall_time: 0,
-                        }
-                    }
-                },
+                Err(e) => code_only(failure_code(&e, "recalling a message")),
             };
-            queue(&tx, &cancel, frame(seq, server_frame::Body::RecallAck(ack)));
+            queue(
+                &tx,
+                &cancel,
+                frame(seq, server_frame::Body::Response(response)),
+            );
+            drop(permit);
         });
     }
 
@@ -662,24 +697,41 @@ impl Conn {
             p = self.shared.db.sync(self.user_id.clone(), r.after, r.limit) => p,
         };
         match page {
-            Ok(p) => self.reply(
+            Ok(p) => self.respond(
                 seq,
-                server_frame::Body::SyncPackage(SyncPackage {
-                    entries: p.entries,
-                    has_more: p.has_more,
-                    inbox_head: p.head,
-                }),
+                Response {
+                    code: codes::OK,
+                    body: Some(response::Body::Sync(SyncPackage {
+                        entries: p.entries,
+                        has_more: p.has_more,
+                        inbox_head: p.head,
+                    })),
+                },
             ),
             Err(e) => {
                 tracing::error!(error = %e, "reading the inbox failed");
-                self.reply(
-                    seq,
-                    server_frame::Body::Error(ErrorReply {
-                        code: SERVER_UNKNOWN_ERROR,
-                        message: "inbox read failed".into(),
-                    }),
-                );
+                self.respond(seq, code_only(SERVER_UNKNOWN_ERROR));
             }
+        }
+    }
+}
+
+/// A response without a body.
+fn code_only(code: u32) -> Response {
+    Response { code, body: None }
+}
+
+/// The code of a failed store operation: a business refusal keeps its code, anything else is
+/// an internal error (logged).
+fn failure_code(e: &anyhow::Error, what: &str) -> u32 {
+    match e.downcast_ref::<Rejected>() {
+        Some(r) => {
+            tracing::debug!(reason = %r, "{what} refused");
+            r.code
+        }
+        None => {
+            tracing::error!(error = %e, "{what} failed");
+            SERVER_UNKNOWN_ERROR
         }
     }
 }

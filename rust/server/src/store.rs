@@ -19,6 +19,10 @@
 //!
 //! Migration 3: `messages.recalled_at` (0 = not recalled) and `inbox.event`: an inbox row that
 //! is not a message (`msg_id` 0) carries its encoded `InboxEntry` body there (a recall).
+//!
+//! Migration 4: `request_log(user_id, request_id, kind, result, created_at)`: the state-changing
+//! client requests already executed (other than sends, which `dedupe` covers), so a resend is
+//! answered with the original result and changes nothing. Pruned with the offline retention.
 
 use crate::hub::{Hub, Push};
 use crate::util::now_ms;
@@ -249,17 +253,36 @@ pub(crate) enum WriteCmd {
     },
     /// Delete inbox entries, messages and dedupe rows older than `before_ms`.
     Prune { before_ms: i64 },
-    /// Append a non-message entry (a read receipt) to the inbox of each of `owners`.
+    /// Append a non-message entry (a read receipt) to the inbox of each of `owners`, once per
+    /// `request`.
     AppendEvent {
         owners: Vec<String>,
         body: inbox_entry::Body,
+        request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
-    /// Recall a message; replies with the recall time.
+    /// Recall a message; replies with the recall time (the original one for a repeated
+    /// `request`).
     Recall {
         req: RecallRequest,
+        request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<i64>>,
     },
+}
+
+/// Identifies a client's state-changing request for idempotency: executed at most once per
+/// (user, request id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RequestKey {
+    pub user_id: String,
+    pub request_id: String,
+}
+
+/// What a logged request was; a request id reused for another kind of request is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RequestKind {
+    Recall = 1,
+    Event = 2,
 }
 
 /// A recall, from a client or the Server API.
@@ -437,23 +460,34 @@ impl Db {
     /// Recalls a message; resolves with the recall time after the commit. Refusals are
     /// [`Rejected`] with 25101 (unknown message or mismatching conversation) or 25107 (not the
     /// sender).
-    pub(crate) async fn recall(&self, req: RecallRequest) -> anyhow::Result<i64> {
+    pub(crate) async fn recall(
+        &self,
+        req: RecallRequest,
+        request: Option<RequestKey>,
+    ) -> anyhow::Result<i64> {
         let (reply, rx) = oneshot::channel();
-        self.write(WriteCmd::Recall { req, reply }).await?;
+        self.write(WriteCmd::Recall {
+            req,
+            request,
+            reply,
+        })
+        .await?;
         rx.await.map_err(|_| anyhow!("database writer stopped"))?
     }
 
     /// Appends `body` to the inbox of each of `owners` (duplicates ignored); resolves after the
-    /// commit, the entries pushed to online devices.
+    /// commit, the entries pushed to online devices. A repeated `request` appends nothing.
     pub(crate) async fn append_event(
         &self,
         owners: Vec<String>,
         body: inbox_entry::Body,
+        request: Option<RequestKey>,
     ) -> anyhow::Result<()> {
         let (reply, rx) = oneshot::channel();
         self.write(WriteCmd::AppendEvent {
             owners,
             body,
+            request,
             reply,
         })
         .await?;
@@ -568,6 +602,16 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE messages ADD COLUMN recalled_at INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE inbox ADD COLUMN event BLOB;
     CREATE INDEX inbox_msg ON inbox(msg_id);",
+    // 4: executed client requests (idempotency by request id).
+    "CREATE TABLE request_log (
+        user_id TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        result INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, request_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX request_log_created_at ON request_log(created_at);",
 ];
 
 fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
@@ -865,10 +909,16 @@ impl Writer {
                 WriteCmd::AppendEvent {
                     owners,
                     body,
+                    request,
                     reply,
                 } => {
                     let heads = &self.heads;
-                    let r = in_savepoint(&mut tx, |c| apply_event(c, heads, owners, body));
+                    let r = in_savepoint(&mut tx, |c| {
+                        once_per_request(c, request.as_ref(), RequestKind::Event, |c| {
+                            apply_event(c, heads, owners, body).map(|p| (0, p))
+                        })
+                    });
+                    let r = r.map(|(_, p)| p);
                     let r = r.map(|new_pushes| {
                         for p in &new_pushes {
                             heads_touched.push((p.user_id.clone(), p.seq));
@@ -878,9 +928,17 @@ impl Writer {
                     });
                     replies.push(Reply::Unit(reply, r));
                 }
-                WriteCmd::Recall { req, reply } => {
+                WriteCmd::Recall {
+                    req,
+                    request,
+                    reply,
+                } => {
                     let heads = &self.heads;
-                    let r = in_savepoint(&mut tx, |c| apply_recall(c, heads, req));
+                    let r = in_savepoint(&mut tx, |c| {
+                        once_per_request(c, request.as_ref(), RequestKind::Recall, |c| {
+                            apply_recall(c, heads, req)
+                        })
+                    });
                     let r = r.map(|(time, new_pushes)| {
                         for p in &new_pushes {
                             heads_touched.push((p.user_id.clone(), p.seq));
@@ -964,6 +1022,50 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
         WriteCmd::Prune { .. } => None,
     }
+}
+
+/// Runs `apply` unless `request` was executed before: then answers its logged result and
+/// changes nothing. A successful execution is logged with its result (refusals are not: a
+/// resend is checked again).
+fn once_per_request(
+    tx: &Connection,
+    request: Option<&RequestKey>,
+    kind: RequestKind,
+    apply: impl FnOnce(&Connection) -> anyhow::Result<(i64, Vec<Push>)>,
+) -> anyhow::Result<(i64, Vec<Push>)> {
+    let Some(key) = request else {
+        return apply(tx);
+    };
+    let logged = tx
+        .prepare_cached(
+            "SELECT kind, result FROM request_log WHERE user_id = ?1 AND request_id = ?2",
+        )?
+        .query_row(params![key.user_id, key.request_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })
+        .optional()?;
+    if let Some((logged_kind, result)) = logged {
+        if logged_kind != kind as i64 {
+            return Err(Rejected::err(
+                rcim_proto::codes::PARAMETER_INVALID,
+                format!("request id {} was used for another request", key.request_id),
+            ));
+        }
+        return Ok((result, Vec::new()));
+    }
+    let (result, pushes) = apply(tx)?;
+    tx.prepare_cached(
+        "INSERT INTO request_log (user_id, request_id, kind, result, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        key.user_id,
+        key.request_id,
+        kind as i64,
+        result,
+        now_ms()
+    ])?;
+    Ok((result, pushes))
 }
 
 /// Key under which sent times are kept strictly increasing.
@@ -1363,8 +1465,15 @@ fn apply_prune(tx: &Connection, before_ms: i64) -> anyhow::Result<()> {
     let inbox = tx.execute("DELETE FROM inbox WHERE created_at < ?1", [before_ms])?;
     let messages = tx.execute("DELETE FROM messages WHERE sent_time < ?1", [before_ms])?;
     let dedupe = tx.execute("DELETE FROM dedupe WHERE created_at < ?1", [before_ms])?;
-    if inbox + messages + dedupe > 0 {
-        tracing::info!(inbox, messages, dedupe, "pruned expired offline messages");
+    let requests = tx.execute("DELETE FROM request_log WHERE created_at < ?1", [before_ms])?;
+    if inbox + messages + dedupe + requests > 0 {
+        tracing::info!(
+            inbox,
+            messages,
+            dedupe,
+            requests,
+            "pruned expired offline entries"
+        );
     }
     Ok(())
 }

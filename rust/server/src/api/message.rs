@@ -189,13 +189,16 @@ pub(crate) async fn recall(shared: Arc<Shared>, form: Form) -> ApiResult {
     }
     shared
         .db
-        .recall(RecallRequest {
-            operator_id: from.to_owned(),
-            uid: uid.to_owned(),
-            conversation_type,
-            target_id: target.to_owned(),
-            channel_id: form.get("busChannel").unwrap_or("").to_owned(),
-        })
+        .recall(
+            RecallRequest {
+                operator_id: from.to_owned(),
+                uid: uid.to_owned(),
+                conversation_type,
+                target_id: target.to_owned(),
+                channel_id: form.get("busChannel").unwrap_or("").to_owned(),
+            },
+            None,
+        )
         .await
         .map_err(|e| super::group::store_error(&e))?;
     Ok(Map::new())
