@@ -9,7 +9,7 @@ quick=()
 [ "${1:-}" = "--quick" ] && quick=(-- --quick)
 
 printf '\n==> messaging: latency, throughput, offline sync (release build)\n'
-cargo bench --locked -p rcim-core --bench messaging "${quick[@]}"
+cargo bench --locked -p rcim-testing --bench messaging "${quick[@]}"
 
 # The Hermes host is built with the dev profile (the release profile would rebuild Hermes, ~17
 # minutes); our own crates are optimised for this run through --config.

@@ -6,8 +6,10 @@
 //! reports everything as [`Event`]s. It knows nothing about JavaScript: `rcim-bridge` adapts it
 //! to the JSON method table used by the C++ host object.
 //!
-//! Layout: [`engine`] (the API), `session` (the connection: a session core without I/O and the
-//! task that drives it; send queue, persisted operations, sync), `db` (the database thread), [`codec`] (API ⇄ stored ⇄ wire messages), [`model`] (API types),
+//! Layout: [`engine`] (the API, one file per area), `shared` (state the engine and its tasks
+//! share), `session` (the connection: a session core without I/O and the task that drives it;
+//! send queue, persisted operations, sync), `db` (the database thread), [`codec`] (API ⇄
+//! stored ⇄ wire messages), [`model`] (API types),
 //! [`event`] (events), [`config`] (options), [`codes`] (status codes).
 
 pub mod codec;
@@ -20,6 +22,7 @@ pub mod event;
 pub mod model;
 mod navi;
 mod session;
+mod shared;
 pub mod token;
 
 pub use config::{EngineConfig, EngineOptions};

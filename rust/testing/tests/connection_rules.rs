@@ -1,11 +1,9 @@
 //! Tokens, rate limit and the one-mobile-device rule, end to end.
 
-mod common;
-
-use common::proxy::Proxy;
-use common::*;
 use rcim_core::model::connection_status as status;
 use rcim_core::{EngineOptions, Event};
+use rcim_testing::proxy::Proxy;
+use rcim_testing::*;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 

@@ -1,9 +1,7 @@
 //! End to end: group messaging between real engines and a real `rcim-server`.
 
-mod common;
-
-use common::*;
 use rcim_core::{codec, ConversationKey, Event, Message};
+use rcim_testing::*;
 use std::time::Duration;
 
 const GROUP: u32 = rcim_core::model::conversation_type::GROUP;

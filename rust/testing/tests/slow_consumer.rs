@@ -2,10 +2,8 @@
 //! keep going, the server keeps the connection, and every message arrives exactly once when
 //! the embedder reads again.
 
-mod common;
-
-use common::*;
 use rcim_core::Event;
+use rcim_testing::*;
 use std::collections::BTreeSet;
 use std::time::Duration;
 

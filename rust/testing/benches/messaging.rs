@@ -1,6 +1,6 @@
 //! Messaging benchmarks on loopback (a benchmark, not a test: it prints figures).
 //!
-//! Run: `cargo bench -p rcim-core --bench messaging` (add `-- --quick` for a short run).
+//! Run: `cargo bench -p rcim-testing --bench messaging` (add `-- --quick` for a short run).
 //!
 //! 1. send → receive latency of private messages between engines (p50/p99);
 //! 2. sustained private messages/s through one server with many client pairs (raw protocol

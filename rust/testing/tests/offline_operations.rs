@@ -1,11 +1,9 @@
 //! End to end: operations made while the server is down are stored first, survive an app
 //! restart, and reach the server once when it is back; the user's other device sees each once.
 
-mod common;
-
-use common::*;
 use rcim_core::model::message_type;
 use rcim_core::{ConversationKey, Event, Message};
+use rcim_testing::*;
 use std::time::Duration;
 
 const PRIVATE: u32 = 1;

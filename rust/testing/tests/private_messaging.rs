@@ -1,11 +1,9 @@
 //! End to end: real engines talking to a real `rcim-server` on loopback.
 
-mod common;
-
-use common::proxy::Proxy;
-use common::*;
 use rcim_core::model::connection_status as status;
 use rcim_core::{ConversationKey, Event};
+use rcim_testing::proxy::Proxy;
+use rcim_testing::*;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::Duration;

@@ -1,10 +1,8 @@
 //! End to end: recalling messages between real engines and a real `rcim-server`.
 
-mod common;
-
-use common::*;
 use rcim_core::model::message_type;
 use rcim_core::{codec, ConversationKey, Event, Message};
+use rcim_testing::*;
 use std::time::Duration;
 
 const PRIVATE: u32 = 1;

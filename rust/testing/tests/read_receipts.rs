@@ -1,9 +1,7 @@
 //! End to end: private read receipts between real engines and a real `rcim-server`.
 
-mod common;
-
-use common::*;
 use rcim_core::{Event, Message};
+use rcim_testing::*;
 
 const READ: u8 = 4;
 const SENT: u8 = 2;

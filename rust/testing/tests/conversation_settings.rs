@@ -1,10 +1,8 @@
 //! End to end: conversation top (pin) status and notification levels, stored on the server
 //! as entries of the user's own inbox so their other (and offline) devices converge.
 
-mod common;
-
-use common::*;
 use rcim_core::{ConversationKey, Event};
+use rcim_testing::*;
 use std::time::Duration;
 
 const PRIVATE: u32 = 1;

@@ -1,11 +1,9 @@
 //! End to end through the Engine API: drafts, message count, first unread message, unread count
 //! by conversation types and local search, on messages that came from a real server.
 
-mod common;
-
-use common::*;
 use rcim_core::codes;
 use rcim_core::{ConversationKey, Event};
+use rcim_testing::*;
 
 fn key(target: &str) -> ConversationKey {
     ConversationKey::new(1, target, "")

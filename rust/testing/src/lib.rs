@@ -1,6 +1,10 @@
-//! Shared harness of the end-to-end tests: a real `rcim-server` on loopback, engines with their
-//! own data directories, an event recorder, and a TCP proxy that can cut connections.
-#![allow(dead_code)]
+//! Test helpers for running engines against a real server: a `rcim-server` on loopback
+//! ([`TestServer`]), engines with their own data directories and an event recorder
+//! ([`TestClient`]), the Server API with a correct signature ([`server_api`]), and a TCP proxy
+//! that can cut connections ([`proxy`]).
+//!
+//! The engine-against-server tests live in this crate's `tests/`, the messaging benchmark in
+//! `benches/`; `rcim-core` itself does not depend on the server.
 
 pub mod proxy;
 

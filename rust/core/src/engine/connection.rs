@@ -1,0 +1,146 @@
+//! Connection lifecycle: `connect`, `disconnect`, `shutdown`.
+
+use super::{Engine, Session};
+use crate::codes;
+use crate::config::sanitize;
+use crate::db::Db;
+use crate::event::{Event, EventId};
+use crate::model::connection_status;
+use crate::session::{ConnectionTask, SessionContext, StopReason};
+use crate::token;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, watch};
+
+/// How many sends may wait for the connection task.
+const COMMAND_QUEUE_LEN: usize = 1_000;
+
+impl Engine {
+    /// `connect(token, timeout)`: opens the user's database (`DatabaseOpened`), connects and keeps
+    /// reconnecting on the seed's schedule. `timeout_secs` > 0 gives up after that long if no
+    /// connection was made (`Connected` with 34006, status TIMEOUT). A previous connection of this
+    /// engine is stopped first.
+    pub fn connect(&self, token: &str, timeout_secs: i64, event_id: EventId) -> i32 {
+        // A timeout too large to represent means "no deadline".
+        let deadline = u64::try_from(timeout_secs)
+            .ok()
+            .filter(|secs| *secs > 0)
+            .and_then(|secs| Instant::now().checked_add(Duration::from_secs(secs)));
+        self.stop_session(StopReason::Shutdown);
+        let shared = self.shared.clone();
+        let claims = token::claims(token).filter(|(app, _)| *app == shared.config.app_key);
+        let Some((_, user_id)) = claims else {
+            self.runtime.spawn(async move {
+                shared
+                    .emit(Event::ConnectionStatusChanged {
+                        status: connection_status::TOKEN_INCORRECT,
+                    })
+                    .await;
+                shared
+                    .emit(Event::Connected {
+                        code: codes::CONN_TOKEN_INCORRECT as i32,
+                        user_id: String::new(),
+                        event_id,
+                    })
+                    .await;
+            });
+            return codes::OK as i32;
+        };
+        let (commands_tx, commands_rx) = mpsc::channel(COMMAND_QUEUE_LEN);
+        let (stop_tx, stop_rx) = watch::channel(StopReason::Run);
+        let db_slot = Arc::new(OnceLock::new());
+        *self.lock_session() = Some(Session {
+            db: db_slot.clone(),
+            commands: commands_tx,
+            stop: stop_tx,
+        });
+        let path = shared.config.database_path(&sanitize(&user_id));
+        let token = token.to_string();
+        self.runtime.spawn(async move {
+            let db = match Db::open(path).await {
+                Ok(db) => db,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot open the local database");
+                    shared
+                        .emit(Event::DatabaseOpened {
+                            code: codes::DATABASE_ERROR,
+                            event_id: event_id.clone(),
+                        })
+                        .await;
+                    shared
+                        .emit(Event::Connected {
+                            code: codes::DATABASE_ERROR,
+                            user_id: String::new(),
+                            event_id,
+                        })
+                        .await;
+                    return;
+                }
+            };
+            let _ = db_slot.set(db.clone());
+            shared
+                .emit(Event::DatabaseOpened {
+                    code: 0,
+                    event_id: event_id.clone(),
+                })
+                .await;
+            let ctx = SessionContext {
+                config: shared.config.clone(),
+                http: shared.http.clone(),
+                device_id: shared.device_id.clone(),
+                events: shared.events.clone(),
+            };
+            ConnectionTask::new(
+                ctx,
+                db,
+                user_id,
+                token,
+                event_id,
+                deadline,
+                commands_rx,
+                stop_rx,
+            )
+            .run()
+            .await;
+        });
+        0
+    }
+
+    /// `disconnect(receivePush)`: leaves the connection (status SIGN_OUT) and stops reconnecting.
+    /// The local database stays readable.
+    pub fn disconnect(&self, receive_push: bool) -> i32 {
+        let guard = self.lock_session();
+        let Some(session) = guard.as_ref() else {
+            return codes::CLIENT_NOT_INIT;
+        };
+        if session
+            .stop
+            .send(StopReason::SignOut { receive_push })
+            .is_err()
+        {
+            // The connection had already ended (kicked, refused, timed out): report the
+            // sign-out here.
+            let shared = self.shared.clone();
+            self.runtime.spawn(async move {
+                shared
+                    .emit(Event::ConnectionStatusChanged {
+                        status: connection_status::SIGN_OUT,
+                    })
+                    .await;
+            });
+        }
+        0
+    }
+
+    /// Stops everything (engine destroyed). The connection task stores the sends it was handed
+    /// and ends; stored but unsent messages stay queued on disk for the next connect.
+    pub fn shutdown(&self) {
+        self.stop_session(StopReason::Shutdown);
+    }
+
+    fn stop_session(&self, reason: StopReason) {
+        if let Some(session) = self.lock_session().take() {
+            let _ = session.stop.send(reason);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Read receipts.
+
+use super::{valid_conversation, Engine};
+use crate::codes;
+use crate::event::EventId;
+use crate::session::Command;
+use tokio::sync::mpsc;
+
+impl Engine {
+    /// `sendPrivateReadReceiptMessage`: tells `target_id` that this user read their private
+    /// messages up to `timestamp` (sent time of the last one read). Result:
+    /// `PrivateReadReceiptMessageSent`; the peer gets `PrivateReadReceiptReceived` and its
+    /// messages become READ. Queued like a recall while offline.
+    pub fn send_private_read_receipt_message(
+        &self,
+        target_id: &str,
+        channel_id: &str,
+        timestamp: i64,
+        event_id: EventId,
+    ) -> i32 {
+        if !valid_conversation(crate::model::conversation_type::PRIVATE, target_id) || timestamp < 0
+        {
+            return codes::PARAM_ERROR;
+        }
+        let guard = self.lock_session();
+        let Some(session) = guard.as_ref() else {
+            return codes::CLIENT_NOT_INIT;
+        };
+        let command = Command::ReadReceipt {
+            target_id: target_id.to_string(),
+            channel_id: channel_id.to_string(),
+            timestamp,
+            event_id,
+        };
+        match session.commands.try_send(command) {
+            Ok(()) => 0,
+            Err(mpsc::error::TrySendError::Full(_)) => codes::SEND_MSG_FREQUENCY_OVERRUN as i32,
+            Err(mpsc::error::TrySendError::Closed(_)) => codes::CLIENT_NOT_INIT,
+        }
+    }
+}

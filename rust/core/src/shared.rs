@@ -1,0 +1,23 @@
+//! [`Shared`]: the state the engine and its connection task both hold (configuration, HTTP
+//! client, device id, event sender).
+
+use crate::config::EngineConfig;
+use crate::event::Event;
+use tokio::sync::mpsc;
+
+/// State shared by the engine and its tasks.
+pub(crate) struct Shared {
+    pub(crate) config: EngineConfig,
+    pub(crate) http: reqwest::Client,
+    pub(crate) device_id: String,
+    pub(crate) events: mpsc::Sender<Event>,
+}
+
+impl Shared {
+    /// Hands `event` to the embedder (waits while its queue is full).
+    pub(crate) async fn emit(&self, event: Event) {
+        if self.events.send(event).await.is_err() {
+            tracing::debug!("event dropped: nobody listens");
+        }
+    }
+}
