@@ -160,7 +160,7 @@ impl SessionCore {
     }
 
     fn emit(&mut self, event: Event) {
-        self.out.push(Action::Emit(event));
+        self.out.push(Action::Emit(Box::new(event)));
     }
 
     fn set_status(&mut self, new_status: u32) {
@@ -298,7 +298,7 @@ impl SessionCore {
 
     fn tick(&mut self, now: Instant) {
         match self.phase {
-            Phase::Loading | Phase::Ended => return,
+            Phase::Loading | Phase::Ended => {}
             Phase::Waiting { until } => {
                 self.expire_waiting(now);
                 if !self.reported && self.deadline.is_some_and(|d| now >= d) {

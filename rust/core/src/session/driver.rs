@@ -131,7 +131,7 @@ impl ConnectionTask {
                         }
                     }
                     Action::Emit(event) => {
-                        outlet.push_back(event);
+                        outlet.push_back(*event);
                         None
                     }
                     Action::Open {

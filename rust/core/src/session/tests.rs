@@ -174,7 +174,7 @@ fn events(actions: &[Action]) -> Vec<Event> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::Emit(e) => Some(e.clone()),
+            Action::Emit(e) => Some((**e).clone()),
             _ => None,
         })
         .collect()

@@ -45,7 +45,7 @@ pub(crate) enum Action {
     /// Run a store job and feed its [`StoreDone`] back before anything else.
     Store(StoreJob),
     /// Hand an event to the embedder (never blocking the session).
-    Emit(Event),
+    Emit(Box<Event>),
     /// After `after`, open a connection: navigation, TCP, then `connect` (a `Connect` frame);
     /// give up the attempt at `deadline`. Answered by `Opened`, `OpenFailed` or `NaviRefused`.
     Open {
