@@ -18,7 +18,8 @@ use std::time::Instant;
 /// One queued operation.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
-    /// Its row in the store's outbox.
+    /// Its row in the store's outbox; 0 for a send that fails before it is queued (over the
+    /// app's rate limit, or handed over after the session gave up).
     pub(crate) outbox_id: i64,
     /// What goes on the wire.
     pub(crate) request: WireRequest,

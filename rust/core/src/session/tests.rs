@@ -587,3 +587,46 @@ fn the_store_job_of_a_send_is_one_persist_action() {
         [Action::Store(StoreJob::PersistSend { queue: true, .. })]
     ));
 }
+
+#[test]
+fn a_send_that_waits_offline_longer_than_the_send_timeout_fails_with_30002_but_a_pin_waits() {
+    let mut h = Harness::new();
+    h.send_text("bob", "late");
+    h.feed(Input::Command(pin("bob", "p1")));
+    let out = h.advance(Duration::from_secs(31));
+    let codes: Vec<i32> = events(&out)
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageSent { code, .. } => Some(*code),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(codes, vec![30002]);
+    let queued = h.store.outbox().unwrap();
+    assert_eq!(queued.len(), 1, "the pin is still queued");
+    assert!(queued[0].1.is_none());
+}
+
+#[test]
+fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
+    let mut h = Harness::online();
+    let out = h.send_text("bob", "x");
+    let (seq, _) = ops(&out)[0].clone();
+    let out = h.feed(Input::Stop(StopReason::SignOut {
+        receive_push: false,
+    }));
+    assert!(statuses(&out).is_empty(), "still settling: {out:?}");
+    let out = h.respond(
+        seq,
+        0,
+        Some(response::Body::SendMessage(SendMessageResult {
+            uid: "u".into(),
+            sent_time: 1,
+        })),
+    );
+    assert!(events(&out)
+        .iter()
+        .any(|e| matches!(e, Event::MessageSent { code: 0, .. })));
+    assert_eq!(statuses(&out), vec![status::SIGN_OUT]);
+    assert!(h.core.is_ended());
+}
