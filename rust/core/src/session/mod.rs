@@ -4,7 +4,8 @@
 //! Layout, lowest first (no file uses one above it): `clock`, `command` (what the engine asks),
 //! `operations` (the generic request path: one queued `Request` per state-changing call, what
 //! its `Response` changes and reports), `types` (inputs, actions, store jobs), `jobs` (store
-//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `core`, `driver`.
+//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `core` (with `core/stored.rs`: what follows a
+//! store job), `driver`.
 //!
 //! Adding a server request type on the client: its message in `rust/proto/proto/rcim.proto`;
 //! in `operations.rs` a request builder plus its arms in [`operations::effect`] and
