@@ -484,7 +484,8 @@ impl SessionCore {
                     };
                     self.signed_out();
                 }
-                Phase::Ended => {}
+                // Already signing out or over.
+                Phase::Closing { .. } | Phase::Ended => {}
                 _ => {
                     self.out.push(Action::Close { fresh_navi: false });
                     self.phase = Phase::Ended;

@@ -104,6 +104,8 @@ impl ConnectionTask {
         let mut paused = false;
         let mut finishing = false;
         let mut commands_drained = false;
+        // The stop signal stays set once given: take it once (a sign-out may take a moment).
+        let mut stop_taken = false;
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -248,7 +250,10 @@ impl ConnectionTask {
                     Some(command) => Input::Command(command),
                     None => Input::Stop(StopReason::Shutdown),
                 }),
-                reason = stop_signal(&mut self.stop) => Some(Input::Stop(reason)),
+                reason = stop_signal(&mut self.stop), if !stop_taken => {
+                    stop_taken = true;
+                    Some(Input::Stop(reason))
+                }
                 _ = ticker.tick() => Some(Input::Tick),
                 _ = sleep_until_opt(wake) => Some(Input::Tick),
             };

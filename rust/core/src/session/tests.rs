@@ -616,6 +616,13 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
         receive_push: false,
     }));
     assert!(statuses(&out).is_empty(), "still settling: {out:?}");
+    let again = h.feed(Input::Stop(StopReason::SignOut {
+        receive_push: false,
+    }));
+    assert!(
+        statuses(&again).is_empty(),
+        "a repeated sign-out changes nothing"
+    );
     let out = h.respond(
         seq,
         0,
