@@ -130,7 +130,7 @@ impl Hub {
 
     /// Starts a login of `user_id`: call it before reading the user's inbox head from the
     /// database and keep the guard until [`Hub::admit`] returned. While it lives, every head
-    /// the writer publishes for the user is recorded, so the admission sees either the
+    /// delivered for the user is recorded, so the admission sees either the
     /// database's head or a newer one (an entry committed after the read but delivered before
     /// the session was visible would otherwise be neither pushed nor counted in `inbox_head`).
     pub(crate) fn begin_login(&self, user_id: &str) -> LoginGuard<'_> {

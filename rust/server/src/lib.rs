@@ -15,7 +15,7 @@
 //!   request) and `http.rs` + `api/` (navigation; the Server API on axum routes, signature
 //!   middleware, form extractor);
 //! * `service/`: the business rules and their codes, shared by both front ends;
-//! * `store/`: the [`ServerStore`](store) trait, its SQLite implementation and conformance
+//! * `store/`: the `ServerStore` trait, its SQLite implementation and conformance
 //!   suite; `fanout.rs` + `hub.rs`: live delivery behind the `Fanout` trait (the hub also
 //!   keeps the online sessions and device rules);
 //! * `model.rs` (domain types and caps), `token.rs`, `util.rs`.

@@ -124,17 +124,14 @@ impl SqliteStore {
         .context("read task")?
     }
 
-    fn stop_writer(&self, wait: bool) -> Option<std::thread::JoinHandle<()>> {
+    /// Tells the writer to stop, drops the idle read connections, and returns the writer
+    /// thread to join (`None` once taken).
+    fn stop_writer(&self) -> Option<std::thread::JoinHandle<()>> {
         self.stop.cancel();
-        let handle = self.thread.lock().ok().and_then(|mut t| t.take());
         if let Ok(mut v) = self.readers.lock() {
             v.clear();
         }
-        if wait {
-            handle
-        } else {
-            None
-        }
+        self.thread.lock().ok().and_then(|mut t| t.take())
     }
 }
 
@@ -254,7 +251,7 @@ impl ServerStore for SqliteStore {
 
     fn close(&self) -> BoxFuture<'_, ()> {
         async move {
-            if let Some(h) = self.stop_writer(true) {
+            if let Some(h) = self.stop_writer() {
                 let _ = tokio::task::spawn_blocking(move || h.join()).await;
             }
         }
@@ -264,7 +261,7 @@ impl ServerStore for SqliteStore {
     fn abort(&self) {
         self.aborted.store(true, Ordering::SeqCst);
         // Wait for the batch in progress to end (queued commands are dropped, as in a crash).
-        if let Some(h) = self.stop_writer(true) {
+        if let Some(h) = self.stop_writer() {
             let _ = h.join();
         }
     }
