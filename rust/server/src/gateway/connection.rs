@@ -62,7 +62,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
             return;
         }
     };
-    // Heads published from here on are recorded by the hub until the admission is decided.
+    // Heads delivered from here on are recorded by the hub until the admission is decided.
     let login = shared.hub.begin_login(&user_id);
     let db_head = match inbox::head(shared.store.as_ref(), &user_id).await {
         Ok(h) => h,
