@@ -249,3 +249,41 @@ async fn non_send_requests_are_rate_limited() {
     assert_eq!(a.send_text("m", "b", "x").await.code, 0);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn back_to_back_duplicates_are_executed_once() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let mut a = RawClient::connect(server.gateway_addr(), "a", "da").await;
+    let sent = a.send_text("m", "b", "x").await;
+    // Each request twice without waiting for the first answer (a client resending on a
+    // timeout while the first is still in flight).
+    let bodies = [
+        ("r", recall_body(&sent.uid, "b")),
+        ("rr", receipt_body("b", 1)),
+        ("s", setting_body("b", true)),
+    ];
+    let mut seqs = Vec::new();
+    for (id, body) in bodies {
+        seqs.push(a.request(id, body.clone()).await);
+        seqs.push(a.request(id, body).await);
+    }
+    let mut answers = std::collections::HashMap::new();
+    while answers.len() < seqs.len() {
+        let f = a.recv().await.expect("connection open");
+        let seq = f.seq;
+        if let Some(r) = response_of(f) {
+            answers.insert(seq, r);
+        }
+    }
+    for pair in seqs.chunks(2) {
+        assert_eq!(answers[&pair[0]], answers[&pair[1]], "same answer twice");
+        assert_eq!(answers[&pair[0]].code, 0);
+    }
+    assert_eq!(
+        inbox_kinds(&mut a).await,
+        vec!["message", "recall", "receipt", "setting"]
+    );
+    server.shutdown().await;
+}
