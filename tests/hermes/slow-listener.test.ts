@@ -4,12 +4,16 @@
 // is silent for 3 heartbeats of 1 s) while far more events are pending than the queues hold
 // (20 000 offline messages; the host object queues 4096 events, the engine 10 000): the
 // connection is never dropped, and every message arrives exactly once.
+import { RCIMIWConnectionStatus, RCIMIWEngine, type RCIMIWTextMessage } from 'react-native-rcim';
 import {
-  RCIMIWConnectionStatus,
-  RCIMIWEngine,
-  type RCIMIWTextMessage,
-} from 'react-native-rcim';
-import { assert, assertEqual, connect, destroyAll, engineOptions, hostEnv, waitFor } from './support';
+  assert,
+  assertEqual,
+  connect,
+  destroyAll,
+  engineOptions,
+  hostEnv,
+  waitFor,
+} from './support';
 
 const OFFLINE = 20000;
 const BLOCK_MS = 5000;
