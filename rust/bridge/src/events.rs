@@ -1,342 +1,135 @@
-//! Engine events as the JSON the TypeScript layer routes to listener slots:
-//! `{"name": "<IRCIMIWListener member>", "eventId"?: string, "args": {<listener params>}}`.
-//! Parameter names and order follow `ref/api_reference.md` §3.
+//! The one place where results become the JSON the TypeScript layer routes to listener slots
+//! and callback objects: `{"name": "<IRCIMIWListener member>", "eventId"?: string,
+//! "args": {<listener params>}}`. Parameter names follow `ref/api_reference.md` §3.
+//!
+//! * Engine events (outcomes of server operations, what the session reports): serde on
+//!   [`Event`] gives `name` and `args`; the event id moves to the top level.
+//! * Results of local calls (`result_to_json`): `args` = the call's own arguments (as the
+//!   argument struct serialises them: the seed's listeners echo them) + the result under its
+//!   parameter name + `code`.
 
-use rcim_core::{ConversationKey, Event};
-use serde_json::{json, Value};
+use rcim_core::{Code, Event};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
 
-/// Serialises one event.
+/// Serialises one engine event.
 pub fn to_json(event: &Event) -> String {
-    let (name, event_id, args) = describe(event);
-    let mut out = json!({ "name": name, "args": args });
-    if let Some(id) = event_id {
-        out["eventId"] = Value::String(id.clone());
+    let mut out = serde_json::to_value(event).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "cannot serialise an event");
+        json!({ "name": "", "args": {} })
+    });
+    if let Some(id) = event.event_id() {
+        out["eventId"] = Value::String(id.to_string());
     }
     out.to_string()
 }
 
-fn describe(event: &Event) -> (&'static str, Option<&String>, Value) {
-    match event {
-        Event::DatabaseOpened { code, event_id } => (
-            "onDatabaseOpened",
-            event_id.as_ref(),
-            json!({ "code": code }),
-        ),
-        Event::Connected {
-            code,
-            user_id,
-            event_id,
-        } => (
-            "onConnected",
-            event_id.as_ref(),
-            json!({ "code": code, "userId": user_id }),
-        ),
-        Event::ConnectionStatusChanged { status } => (
-            "onConnectionStatusChanged",
-            None,
-            json!({ "status": status }),
-        ),
-        Event::MessageAttached { message, event_id } => (
-            "onMessageAttached",
-            event_id.as_ref(),
-            json!({ "message": message }),
-        ),
-        Event::MessageSent {
-            code,
-            message,
-            event_id,
-        } => (
-            "onMessageSent",
-            event_id.as_ref(),
-            json!({ "code": code, "message": message }),
-        ),
-        Event::MessageRecalled {
-            code,
-            message,
-            event_id,
-        } => (
-            "onMessageRecalled",
-            event_id.as_ref(),
-            json!({ "code": code, "message": message }),
-        ),
-        Event::PrivateReadReceiptMessageSent {
-            code,
-            target_id,
-            channel_id,
-            timestamp,
-            event_id,
-        } => (
-            "onPrivateReadReceiptMessageSent",
-            event_id.as_ref(),
-            json!({ "code": code, "targetId": target_id, "channelId": channel_id, "timestamp": timestamp }),
-        ),
-        Event::PrivateReadReceiptReceived {
-            target_id,
-            channel_id,
-            timestamp,
-        } => (
-            "onPrivateReadReceiptReceived",
-            None,
-            json!({ "targetId": target_id, "channelId": channel_id, "timestamp": timestamp }),
-        ),
-        Event::RemoteMessageRecalled { message } => (
-            "onRemoteMessageRecalled",
-            None,
-            json!({ "message": message }),
-        ),
-        Event::MessageReceived {
-            message,
-            left,
-            offline,
-            has_package,
-        } => (
-            "onMessageReceived",
-            None,
-            json!({ "message": message, "left": left, "offline": offline, "hasPackage": has_package }),
-        ),
-        Event::MessagesLoaded {
-            code,
-            key,
-            sent_time,
-            order,
-            messages,
-            event_id,
-        } => (
-            "onMessagesLoaded",
-            event_id.as_ref(),
-            with_key(
-                key,
-                json!({ "code": code, "sentTime": sent_time, "order": order, "messages": messages }),
-            ),
-        ),
-        Event::ConversationsLoaded {
-            code,
-            conversation_types,
-            channel_id,
-            start_time,
-            count,
-            conversations,
-            event_id,
-        } => (
-            "onConversationsLoaded",
-            event_id.as_ref(),
-            json!({
-                "code": code, "conversationTypes": conversation_types, "channelId": channel_id,
-                "startTime": start_time, "count": count, "conversations": conversations,
-            }),
-        ),
-        Event::ConversationLoaded {
-            code,
-            key,
-            conversation,
-            event_id,
-        } => (
-            "onConversationLoaded",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "conversation": conversation })),
-        ),
-        Event::UnreadCountLoaded {
-            code,
-            key,
-            count,
-            event_id,
-        } => (
-            "onUnreadCountLoaded",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "count": count })),
-        ),
-        Event::TotalUnreadCountLoaded {
-            code,
-            channel_id,
-            count,
-            event_id,
-        } => (
-            "onTotalUnreadCountLoaded",
-            event_id.as_ref(),
-            json!({ "code": code, "channelId": channel_id, "count": count }),
-        ),
-        Event::UnreadCountCleared {
-            code,
-            key,
-            timestamp,
-            event_id,
-        } => (
-            "onUnreadCountCleared",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "timestamp": timestamp })),
-        ),
-        Event::ConversationRemoved {
-            code,
-            key,
-            event_id,
-        } => (
-            "onConversationRemoved",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code })),
-        ),
-        Event::MessageCountLoaded {
-            code,
-            key,
-            count,
-            event_id,
-        } => (
-            "onMessageCountLoaded",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "count": count })),
-        ),
-        Event::FirstUnreadMessageLoaded {
-            code,
-            key,
-            message,
-            event_id,
-        } => (
-            "onFirstUnreadMessageLoaded",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "message": message })),
-        ),
-        Event::UnreadCountByConversationTypesLoaded {
-            code,
-            conversation_types,
-            channel_id,
-            contain,
-            count,
-            event_id,
-        } => (
-            "onUnreadCountByConversationTypesLoaded",
-            event_id.as_ref(),
-            json!({
-                "code": code, "conversationTypes": conversation_types, "channelId": channel_id,
-                "contain": contain, "count": count,
-            }),
-        ),
-        Event::ConversationTopStatusChanged {
-            code,
-            key,
-            top,
-            event_id,
-        } => (
-            "onConversationTopStatusChanged",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "top": top })),
-        ),
-        Event::ConversationTopStatusLoaded {
-            code,
-            key,
-            top,
-            event_id,
-        } => (
-            "onConversationTopStatusLoaded",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "top": top })),
-        ),
-        Event::ConversationTopStatusSynced { key, top } => (
-            "onConversationTopStatusSynced",
-            None,
-            with_key(key, json!({ "top": top })),
-        ),
-        Event::TopConversationsLoaded {
-            code,
-            conversation_types,
-            channel_id,
-            conversations,
-            event_id,
-        } => (
-            "onTopConversationsLoaded",
-            event_id.as_ref(),
-            json!({
-                "code": code, "conversationTypes": conversation_types, "channelId": channel_id,
-                "conversations": conversations,
-            }),
-        ),
-        Event::ConversationNotificationLevelChanged {
-            code,
-            key,
-            level,
-            event_id,
-        } => (
-            "onConversationNotificationLevelChanged",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "level": level })),
-        ),
-        Event::ConversationNotificationLevelLoaded {
-            code,
-            key,
-            level,
-            event_id,
-        } => (
-            "onConversationNotificationLevelLoaded",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "level": level })),
-        ),
-        Event::BlockedConversationsLoaded {
-            code,
-            conversation_types,
-            channel_id,
-            conversations,
-            event_id,
-        } => (
-            "onBlockedConversationsLoaded",
-            event_id.as_ref(),
-            json!({
-                "code": code, "conversationTypes": conversation_types, "channelId": channel_id,
-                "conversations": conversations,
-            }),
-        ),
-        Event::DraftMessageSaved {
-            code,
-            key,
-            draft,
-            event_id,
-        } => (
-            "onDraftMessageSaved",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "draft": draft })),
-        ),
-        Event::DraftMessageCleared {
-            code,
-            key,
-            event_id,
-        } => (
-            "onDraftMessageCleared",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code })),
-        ),
-        Event::DraftMessageLoaded {
-            code,
-            key,
-            draft,
-            event_id,
-        } => (
-            "onDraftMessageLoaded",
-            event_id.as_ref(),
-            with_key(key, json!({ "code": code, "draft": draft })),
-        ),
-        Event::MessagesSearched {
-            code,
-            key,
-            keyword,
-            start_time,
-            count,
-            messages,
-            event_id,
-        } => (
-            "onMessagesSearched",
-            event_id.as_ref(),
-            with_key(
-                key,
-                json!({
-                    "code": code, "keyword": keyword, "startTime": start_time, "count": count,
-                    "messages": messages,
-                }),
-            ),
-        ),
+/// The listener event of a local call: `listener` with the call's arguments `echo` (a JSON
+/// object), the result under `field` (`None` when the listener has no result parameter; its
+/// default when the call failed) and `code`.
+pub(crate) fn result_to_json<T: Serialize + Default>(
+    listener: &str,
+    event_id: Option<&str>,
+    echo: Value,
+    field: Option<&str>,
+    result: Result<T, Code>,
+) -> String {
+    let mut args = match echo {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let (code, value) = match result {
+        Ok(value) => (0, value),
+        Err(code) => (code.value(), T::default()),
+    };
+    if let Some(field) = field {
+        args.insert(
+            field.to_string(),
+            serde_json::to_value(value).unwrap_or(Value::Null),
+        );
     }
+    args.insert("code".into(), json!(code));
+    let mut out = json!({ "name": listener, "args": args });
+    if let Some(id) = event_id {
+        out["eventId"] = Value::String(id.to_string());
+    }
+    out.to_string()
 }
 
-/// Adds a conversation argument as the listeners name it: `type`, `targetId`, `channelId`.
-fn with_key(key: &ConversationKey, mut args: Value) -> Value {
-    args["type"] = json!(key.conversation_type);
-    args["targetId"] = json!(key.target_id);
-    args["channelId"] = json!(key.channel_id);
-    args
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcim_core::ConversationKey;
+
+    fn parsed(event: &Event) -> Value {
+        serde_json::from_str(&to_json(event)).unwrap()
+    }
+
+    #[test]
+    fn engine_events_keep_the_listener_shape() {
+        let key = ConversationKey::new(2, "g1", "");
+        assert_eq!(
+            parsed(&Event::ConversationTopStatusChanged {
+                code: 0,
+                key: key.clone(),
+                top: true,
+                event_id: Some("7".into()),
+            }),
+            json!({ "name": "onConversationTopStatusChanged", "eventId": "7", "args": {
+                "code": 0, "type": 2, "targetId": "g1", "channelId": "", "top": true } })
+        );
+        assert_eq!(
+            parsed(&Event::ConversationTopStatusSynced { key, top: false }),
+            json!({ "name": "onConversationTopStatusSynced", "args": {
+                "type": 2, "targetId": "g1", "channelId": "", "top": false } })
+        );
+        assert_eq!(
+            parsed(&Event::Connected {
+                code: 31004,
+                user_id: String::new(),
+                event_id: None,
+            }),
+            json!({ "name": "onConnected", "args": { "code": 31004, "userId": "" } })
+        );
+        assert_eq!(
+            parsed(&Event::PrivateReadReceiptMessageSent {
+                code: 0,
+                target_id: "bob".into(),
+                channel_id: String::new(),
+                timestamp: 5,
+                event_id: Some("r".into()),
+            }),
+            json!({ "name": "onPrivateReadReceiptMessageSent", "eventId": "r", "args": {
+                "code": 0, "targetId": "bob", "channelId": "", "timestamp": 5 } })
+        );
+        let message = rcim_core::codec::new_text_message(1, "bob", None, "hi");
+        let received = parsed(&Event::MessageReceived {
+            message: message.clone(),
+            left: 0,
+            offline: true,
+            has_package: false,
+        });
+        assert_eq!(
+            received,
+            json!({ "name": "onMessageReceived", "args": {
+                "message": message, "left": 0, "offline": true, "hasPackage": false } })
+        );
+    }
+
+    #[test]
+    fn a_failed_local_call_reports_its_code_and_an_empty_result() {
+        let json = result_to_json::<Vec<u8>>(
+            "onMessagesLoaded",
+            Some("e"),
+            json!({ "type": 1, "targetId": "bob", "channelId": "" }),
+            Some("messages"),
+            Err(Code::DATABASE_ERROR),
+        );
+        let value: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            value,
+            json!({ "name": "onMessagesLoaded", "eventId": "e", "args": {
+                "code": 33002, "type": 1, "targetId": "bob", "channelId": "", "messages": [] } })
+        );
+    }
 }

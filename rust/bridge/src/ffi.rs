@@ -1,6 +1,7 @@
 //! The C ABI (`cpp/rcim_bridge.h`). No panic crosses it: every entry point catches unwinds.
 
-use crate::registry::{BridgeEngine, Offer, Sink};
+use crate::gate::{Offer, Sink};
+use crate::registry::BridgeEngine;
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -2,18 +2,23 @@
 //!
 //! * [`ffi`]: the C ABI declared in `cpp/rcim_bridge.h` (create, call, destroy), panic-proof.
 //! * [`BridgeEngine`]: the safe Rust API behind it (also used by tests).
-//! * [`methods`]: THE method table — one entry per `RCIMIWEngine` method: name → argument struct
-//!   → engine call. Adding an API method means adding a row there (and the TypeScript wrapper);
-//!   C++ never changes.
-//! * [`events`]: engine events → `{"name": "onXxx", "eventId"?, "args": {...}}` JSON.
+//! * `methods`: THE method table, one row per `RCIMIWEngine` method and one file per area:
+//!   name → argument struct → engine call (→ listener, for local calls). Adding an API method
+//!   means adding a row there (and the TypeScript wrapper); C++ never changes.
+//! * [`events`]: the one generic mapping of results and engine events to
+//!   `{"name": "onXxx", "eventId"?, "args": {...}}` JSON.
+//! * `gate` (the way out to the [`Sink`]), `call` (what handlers receive and produce).
 //!
 //! Argument errors answer PARAM_ERROR (1) and nothing is sent; a destroyed engine answers
 //! ENGINE_DESTROYED (2).
 
+mod call;
 pub mod events;
 pub mod ffi;
+mod gate;
 mod logging;
-pub mod methods;
+mod methods;
 mod registry;
 
-pub use registry::{BridgeEngine, Offer, Sink};
+pub use gate::{Offer, Sink};
+pub use registry::BridgeEngine;

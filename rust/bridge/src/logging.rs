@@ -57,3 +57,14 @@ pub(crate) fn set_level(filter: LevelFilter) {
         let _ = handle.modify(|f| *f = filter);
     }
 }
+
+/// Applies `changeLogLevel` (`RCIMIWLogLevel`); false for an unknown level.
+pub(crate) fn change_level(level: u32) -> bool {
+    match level_filter(level) {
+        Some(filter) => {
+            set_level(filter);
+            true
+        }
+        None => false,
+    }
+}

@@ -1,41 +1,17 @@
 //! [`BridgeEngine`]: an engine plus the gate through which its replies and events leave Rust.
 
+use crate::call::{Context, Outcome, PendingEvent};
+use crate::gate::{Gate, Sink};
 use crate::{events, logging, methods};
-use rcim_core::{Engine, EngineConfig, EngineOptions};
+use futures::stream::{FuturesOrdered, StreamExt};
+use rcim_core::{Engine, EngineConfig, EngineOptions, EventStream};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashSet;
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::pin::Pin;
-use std::sync::{Arc, LazyLock, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, LazyLock};
 use tokio::runtime::Runtime;
-
-/// What a [`Sink`] did with an offered event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Offer {
-    /// The sink took the event (queued it, or dropped it for good).
-    Taken,
-    /// The sink is full and took nothing: the bridge offers the same event again later, and no
-    /// later event before it.
-    Full,
-}
-
-/// Where replies and events go (the C++ host object, or a test).
-pub trait Sink: Send + Sync + 'static {
-    /// The reply to call `call_id`, exactly once per accepted call. Unconditional: replies are
-    /// bounded by the calls in flight.
-    fn reply(&self, call_id: u64, json: &str);
-    /// Offers one event. Must not block; [`Offer::Full`] makes the bridge wait (asynchronously,
-    /// without holding any lock) and offer it again, so the engine's bounded event queue fills
-    /// and the engine slows down instead of the host's queue growing.
-    fn event(&self, json: &str) -> Offer;
-}
-
-/// How long the bridge waits before offering an event again to a full sink.
-const FULL_RETRY: Duration = Duration::from_millis(1);
+use tokio::sync::mpsc;
 
 /// The process-wide runtime shared by all engines (two worker threads).
 pub(crate) fn runtime() -> &'static Runtime {
@@ -48,91 +24,6 @@ pub(crate) fn runtime() -> &'static Runtime {
             .expect("cannot start the RCIM runtime")
     });
     &RUNTIME
-}
-
-/// A reply that is not known yet.
-pub(crate) type Deferred = Pin<Box<dyn Future<Output = Value> + Send>>;
-
-/// What a method handler produced.
-pub(crate) enum Outcome {
-    /// Reply now.
-    Now(Value),
-    /// Reply when the future completes.
-    Later(Deferred),
-}
-
-/// Serialises callbacks of one engine and stops them for good at destroy.
-pub(crate) struct Gate {
-    state: Mutex<GateState>,
-}
-
-struct GateState {
-    sink: Option<Arc<dyn Sink>>,
-    pending: HashSet<u64>,
-}
-
-impl Gate {
-    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Offers an event once: `Some(offer)`, or None when the engine was destroyed. The lock is
-    /// held only for the offer itself.
-    fn offer_event(&self, json: &str) -> Option<Offer> {
-        let state = self.lock();
-        state.sink.as_ref().map(|sink| sink.event(json))
-    }
-
-    /// Delivers an event, waiting (asynchronously, unlocked) while the sink is full; returns
-    /// false, with the event not delivered, once the engine was destroyed. Callers deliver their
-    /// events one at a time, awaiting each, so their order is kept.
-    pub(crate) async fn deliver_event(&self, json: &str) -> bool {
-        loop {
-            match self.offer_event(json) {
-                Some(Offer::Taken) => return true,
-                Some(Offer::Full) => tokio::time::sleep(FULL_RETRY).await,
-                None => return false,
-            }
-        }
-    }
-
-    /// Replies at once; false when the engine was destroyed (nothing was delivered).
-    fn reply_now(&self, call_id: u64, json: &str) -> bool {
-        let state = self.lock();
-        match &state.sink {
-            Some(sink) => {
-                sink.reply(call_id, json);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Registers a reply to come; false when the engine was destroyed.
-    fn expect_reply(&self, call_id: u64) -> bool {
-        let mut state = self.lock();
-        state.sink.is_some() && state.pending.insert(call_id)
-    }
-
-    fn reply_later(&self, call_id: u64, json: &str) {
-        let mut state = self.lock();
-        if state.pending.remove(&call_id) {
-            if let Some(sink) = &state.sink {
-                sink.reply(call_id, json);
-            }
-        }
-    }
-
-    /// Answers pending calls with ENGINE_DESTROYED and closes the gate.
-    fn close(&self) {
-        let mut state = self.lock();
-        if let Some(sink) = state.sink.take() {
-            let destroyed = json!({ "code": rcim_core::codes::ENGINE_DESTROYED }).to_string();
-            for call_id in state.pending.drain() {
-                sink.reply(call_id, &destroyed);
-            }
-        }
-    }
 }
 
 /// `createEngine`'s configuration.
@@ -149,6 +40,7 @@ struct CreateConfig {
 pub struct BridgeEngine {
     engine: Arc<Engine>,
     gate: Arc<Gate>,
+    results: mpsc::UnboundedSender<PendingEvent>,
 }
 
 impl BridgeEngine {
@@ -163,24 +55,14 @@ impl BridgeEngine {
         let options = config.options.unwrap_or_default();
         let engine_config = EngineConfig::new(&config.app_key, &options, config.data_dir);
         let _entered = runtime().enter();
-        let (engine, mut stream) = Engine::new(engine_config);
-        let gate = Arc::new(Gate {
-            state: Mutex::new(GateState {
-                sink: Some(sink),
-                pending: HashSet::new(),
-            }),
-        });
-        let forward = gate.clone();
-        runtime().spawn(async move {
-            while let Some(event) = stream.recv().await {
-                if !forward.deliver_event(&events::to_json(&event)).await {
-                    break;
-                }
-            }
-        });
+        let (engine, stream) = Engine::new(engine_config);
+        let gate = Arc::new(Gate::new(sink));
+        let (results, pending_results) = mpsc::unbounded_channel();
+        runtime().spawn(forward(stream, pending_results, gate.clone()));
         Ok(BridgeEngine {
             engine: Arc::new(engine),
             gate,
+            results,
         })
     }
 
@@ -194,9 +76,10 @@ impl BridgeEngine {
                 return self.gate.reply_now(call_id, &reply.to_string());
             }
         };
-        let context = methods::Context {
+        let context = Context {
             engine: &self.engine,
             gate: &self.gate,
+            results: &self.results,
         };
         let _entered = runtime().enter();
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -231,18 +114,38 @@ impl BridgeEngine {
 
     /// Applies `changeLogLevel` (exposed for hosts).
     pub fn set_log_level(level: u32) -> bool {
-        match logging::level_filter(level) {
-            Some(filter) => {
-                logging::set_level(filter);
-                true
-            }
-            None => false,
-        }
+        logging::change_level(level)
     }
 }
 
 impl Drop for BridgeEngine {
     fn drop(&mut self) {
         self.destroy();
+    }
+}
+
+/// Delivers one engine's events to its gate, one at a time: the engine's own events as they
+/// come, and the results of local calls in the order the calls were made.
+async fn forward(
+    mut stream: EventStream,
+    mut calls: mpsc::UnboundedReceiver<PendingEvent>,
+    gate: Arc<Gate>,
+) {
+    let mut results = FuturesOrdered::new();
+    loop {
+        let json = tokio::select! {
+            event = stream.recv() => match event {
+                Some(event) => events::to_json(&event),
+                None => break,
+            },
+            Some(call) = calls.recv() => {
+                results.push_back(call);
+                continue;
+            }
+            Some(json) = results.next(), if !results.is_empty() => json,
+        };
+        if !gate.deliver_event(&json).await {
+            break;
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The bridge's contract, without C++: replies, argument errors, destroy, event backpressure.
 
 use rcim_bridge::{BridgeEngine, Offer, Sink};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -381,4 +381,173 @@ fn local_store_methods_check_their_arguments() {
         rec.events.lock().unwrap().is_empty(),
         "no events after rejected calls"
     );
+}
+
+impl Recorder {
+    /// Waits for the `n`-th recorded event named `name` (0-based).
+    fn event_named(&self, name: &str, n: usize) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let found = self
+                .events
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|e| e["name"] == name)
+                .nth(n)
+                .cloned();
+            if let Some(event) = found {
+                return event;
+            }
+            assert!(Instant::now() < deadline, "no event {name} #{n}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        let events = self.events.lock().unwrap();
+        events
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+/// A token the engine accepts for app "k", user "alice" (only the server checks signatures).
+const ALICE_TOKEN: &str = "eyJhIjoiayIsInUiOiJhbGljZSJ9.sig";
+
+#[test]
+fn local_results_reach_their_listener_with_the_call_arguments_in_call_order() {
+    let (engine, rec, _dir) = engine();
+    engine.call(
+        1,
+        "connect",
+        &format!(r#"{{"token":"{ALICE_TOKEN}","timeout":0,"eventId":"c"}}"#),
+    );
+    assert_eq!(rec.reply(1)["code"], 0);
+    // The session's own events: serde on the engine's Event, eventId at the top.
+    assert_eq!(
+        rec.event_named("onDatabaseOpened", 0),
+        json!({ "name": "onDatabaseOpened", "eventId": "c", "args": { "code": 0 } })
+    );
+
+    let calls = [
+        (
+            "saveDraftMessage",
+            r#"{"type":1,"targetId":"bob","channelId":null,"draft":"草稿","eventId":"d"}"#,
+        ),
+        (
+            "getDraftMessage",
+            r#"{"type":1,"targetId":"bob","channelId":null}"#,
+        ),
+        (
+            "loadMessages",
+            r#"{"type":1,"targetId":"bob","channelId":"","sentTime":0,"order":0,"policy":0,"count":20,"eventId":"m"}"#,
+        ),
+        (
+            "getConversations",
+            r#"{"conversationTypes":[1,2],"channelId":null,"startTime":0,"count":10}"#,
+        ),
+        (
+            "getUnreadCountByConversationTypes",
+            r#"{"conversationTypes":[1],"contain":true}"#,
+        ),
+        ("getConversation", r#"{"type":1,"targetId":"nobody"}"#),
+    ];
+    for (i, (method, args)) in calls.iter().enumerate() {
+        engine.call(10 + i as u64, method, args);
+        assert_eq!(rec.reply(10 + i as u64)["code"], 0, "{method}");
+    }
+    assert_eq!(
+        rec.event_named("onDraftMessageSaved", 0),
+        json!({ "name": "onDraftMessageSaved", "eventId": "d", "args": {
+            "code": 0, "type": 1, "targetId": "bob", "channelId": "", "draft": "草稿" } })
+    );
+    assert_eq!(
+        rec.event_named("onDraftMessageLoaded", 0),
+        json!({ "name": "onDraftMessageLoaded", "args": {
+            "code": 0, "type": 1, "targetId": "bob", "channelId": "", "draft": "草稿" } })
+    );
+    assert_eq!(
+        rec.event_named("onMessagesLoaded", 0),
+        json!({ "name": "onMessagesLoaded", "eventId": "m", "args": {
+            "code": 0, "type": 1, "targetId": "bob", "channelId": "", "sentTime": 0, "order": 0,
+            "messages": [] } })
+    );
+    let conversations = rec.event_named("onConversationsLoaded", 0);
+    let args = conversations["args"].as_object().unwrap();
+    let mut keys: Vec<_> = args.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "channelId",
+            "code",
+            "conversationTypes",
+            "conversations",
+            "count",
+            "startTime"
+        ]
+    );
+    assert_eq!(args["conversations"][0]["targetId"], "bob");
+    assert_eq!(args["conversations"][0]["draft"], "草稿");
+    assert_eq!(
+        rec.event_named("onUnreadCountByConversationTypesLoaded", 0),
+        json!({ "name": "onUnreadCountByConversationTypesLoaded", "args": {
+            "code": 0, "conversationTypes": [1], "channelId": "", "contain": true, "count": 0 } })
+    );
+    assert_eq!(
+        rec.event_named("onConversationLoaded", 0),
+        json!({ "name": "onConversationLoaded", "args": {
+            "code": 0, "type": 1, "targetId": "nobody", "channelId": "", "conversation": null } })
+    );
+    // Results come in the order of the calls.
+    let order: Vec<String> = rec
+        .names()
+        .into_iter()
+        .filter(|n| n.ends_with("Loaded") || n.ends_with("Saved"))
+        .filter(|n| n != "onDatabaseOpened")
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "onDraftMessageSaved",
+            "onDraftMessageLoaded",
+            "onMessagesLoaded",
+            "onConversationsLoaded",
+            "onUnreadCountByConversationTypesLoaded",
+            "onConversationLoaded",
+        ]
+    );
+    engine.destroy();
+}
+
+#[test]
+fn the_method_table_lists_its_names() {
+    let (engine, rec, _dir) = engine();
+    engine.call(1, "__methods", "{}");
+    let reply = rec.reply(1);
+    assert_eq!(reply["code"], 0);
+    let names: Vec<&str> = reply["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for name in [
+        "__methods",
+        "connect",
+        "sendMessage",
+        "getMessages",
+        "loadMessages",
+        "getMessageById",
+        "changeConversationTopStatus",
+        "searchMessages",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "a name appears twice");
 }

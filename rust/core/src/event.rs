@@ -1,53 +1,72 @@
-//! Events the engine emits. Each variant is one `IRCIMIWListener` callback; `event_id` ties a
-//! result to the call that asked for it (the 5.2.5 per-call callback objects).
+//! Events the engine emits: the outcomes of operations that go through the server, and what the
+//! session reports by itself (connection status, received messages, changes from the user's
+//! other devices). Each variant is one `IRCIMIWListener` callback; `event_id` ties an outcome to
+//! the call that asked for it (the 5.2.5 per-call callback objects). Results of local calls are
+//! not events: they are returned by the engine's methods (see [`crate::Query`]).
+//!
+//! Serialised with serde as the listener call: `{"name": "<listener>", "args": {...}}` with the
+//! listener's parameter names (camelCase; a conversation key as `type`, `targetId`,
+//! `channelId`); `event_id` is not part of `args` (see [`Event::event_id`]).
 
-use crate::model::{Conversation, Message};
+use crate::model::Message;
 use rcim_store::ConversationKey;
+use serde::Serialize;
 
 /// Correlates a result with the call that started it.
 pub type EventId = Option<String>;
 
 /// One engine event.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "name", content = "args", rename_all_fields = "camelCase")]
 pub enum Event {
     /// The local database was opened during connect (`onDatabaseOpened`).
+    #[serde(rename = "onDatabaseOpened")]
     DatabaseOpened {
         /// 0 on success.
         code: i32,
         /// Call correlation.
+        #[serde(skip)]
         event_id: EventId,
     },
     /// Result of connect (`onConnected`).
+    #[serde(rename = "onConnected")]
     Connected {
         /// 0 on success, otherwise an IMLib code (31004, 34006, ...).
         code: i32,
         /// The user id ("" on failure).
         user_id: String,
         /// Call correlation.
+        #[serde(skip)]
         event_id: EventId,
     },
     /// `onConnectionStatusChanged` (`RCIMIWConnectionStatus`).
+    #[serde(rename = "onConnectionStatusChanged")]
     ConnectionStatusChanged {
         /// New status.
         status: u32,
     },
     /// The message was stored locally (`onMessageAttached`).
+    #[serde(rename = "onMessageAttached")]
     MessageAttached {
         /// The stored message.
         message: Message,
         /// Call correlation.
+        #[serde(skip)]
         event_id: EventId,
     },
     /// Final send result (`onMessageSent`).
+    #[serde(rename = "onMessageSent")]
     MessageSent {
         /// 0 on success.
         code: i32,
         /// The message with its new status.
         message: Message,
         /// Call correlation.
+        #[serde(skip)]
         event_id: EventId,
     },
     /// Result of recallMessage (`onMessageRecalled`).
+    #[serde(rename = "onMessageRecalled")]
     MessageRecalled {
         /// 0 on success, otherwise an IMLib code (25101, 25107, 30002...).
         code: i32,
@@ -55,15 +74,18 @@ pub enum Event {
         /// message argument.
         message: Message,
         /// Call correlation.
+        #[serde(skip)]
         event_id: EventId,
     },
     /// A received message was recalled by its sender (`onRemoteMessageRecalled`); the message
     /// is the stored recall notification that replaced it.
+    #[serde(rename = "onRemoteMessageRecalled")]
     RemoteMessageRecalled {
         /// The converted message.
         message: Message,
     },
     /// Result of sendPrivateReadReceiptMessage (`onPrivateReadReceiptMessageSent`).
+    #[serde(rename = "onPrivateReadReceiptMessageSent")]
     PrivateReadReceiptMessageSent {
         /// 0 on success.
         code: i32,
@@ -74,10 +96,12 @@ pub enum Event {
         /// Timestamp argument.
         timestamp: i64,
         /// Call correlation.
+        #[serde(skip)]
         event_id: EventId,
     },
     /// The peer read this user's private messages up to `timestamp`
     /// (`onPrivateReadReceiptReceived`); they are now stored as READ.
+    #[serde(rename = "onPrivateReadReceiptReceived")]
     PrivateReadReceiptReceived {
         /// The reader (the conversation).
         target_id: String,
@@ -87,6 +111,7 @@ pub enum Event {
         timestamp: i64,
     },
     /// An incoming message (`onMessageReceived`).
+    #[serde(rename = "onMessageReceived")]
     MessageReceived {
         /// The stored message.
         message: Message,
@@ -97,256 +122,63 @@ pub enum Event {
         /// More packages remain on the server.
         has_package: bool,
     },
-    /// Result of loadMessages/getMessages (`onMessagesLoaded`).
-    MessagesLoaded {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Sent time argument.
-        sent_time: i64,
-        /// Order argument (`RCIMIWTimeOrder`).
-        order: u32,
-        /// The page.
-        messages: Vec<Message>,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadConversations/getConversations (`onConversationsLoaded`).
-    ConversationsLoaded {
-        /// 0 on success.
-        code: i32,
-        /// Types argument.
-        conversation_types: Vec<u32>,
-        /// Channel id argument.
-        channel_id: String,
-        /// Start time argument.
-        start_time: i64,
-        /// Count argument.
-        count: u32,
-        /// The page.
-        conversations: Vec<Conversation>,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadConversation/getConversation (`onConversationLoaded`).
-    ConversationLoaded {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// The conversation, if it exists.
-        conversation: Option<Conversation>,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadUnreadCount/getUnreadCount (`onUnreadCountLoaded`).
-    UnreadCountLoaded {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Unread count.
-        count: u64,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadTotalUnreadCount/getTotalUnreadCount (`onTotalUnreadCountLoaded`).
-    TotalUnreadCountLoaded {
-        /// 0 on success.
-        code: i32,
-        /// Channel id argument.
-        channel_id: String,
-        /// Total unread count.
-        count: u64,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of clearUnreadCount (`onUnreadCountCleared`).
-    UnreadCountCleared {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Timestamp argument.
-        timestamp: i64,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of removeConversation (`onConversationRemoved`).
-    ConversationRemoved {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadMessageCount/getMessageCount (`onMessageCountLoaded`).
-    MessageCountLoaded {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Number of stored messages.
-        count: u64,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadFirstUnreadMessage/getFirstUnreadMessage (`onFirstUnreadMessageLoaded`).
-    FirstUnreadMessageLoaded {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// The oldest unread message; `None` (JSON null) when nothing is unread.
-        message: Option<Message>,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadUnreadCountByConversationTypes/getUnreadCountByConversationTypes
-    /// (`onUnreadCountByConversationTypesLoaded`).
-    UnreadCountByConversationTypesLoaded {
-        /// 0 on success.
-        code: i32,
-        /// Types argument.
-        conversation_types: Vec<u32>,
-        /// Channel id argument.
-        channel_id: String,
-        /// Contain argument (count muted conversations too).
-        contain: bool,
-        /// Unread count.
-        count: u64,
-        /// Call correlation.
-        event_id: EventId,
-    },
     /// Result of changeConversationTopStatus (`onConversationTopStatusChanged`).
+    #[serde(rename = "onConversationTopStatusChanged")]
     ConversationTopStatusChanged {
         /// 0 on success (stored on the server and locally).
         code: i32,
         /// The conversation.
+        #[serde(flatten)]
         key: ConversationKey,
         /// Top argument.
         top: bool,
         /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadConversationTopStatus/getConversationTopStatus
-    /// (`onConversationTopStatusLoaded`).
-    ConversationTopStatusLoaded {
-        /// 0 on success.
-        code: i32,
-        /// The conversation.
-        key: ConversationKey,
-        /// Pinned (false when the conversation does not exist).
-        top: bool,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadTopConversations/getTopConversations (`onTopConversationsLoaded`).
-    TopConversationsLoaded {
-        /// 0 on success.
-        code: i32,
-        /// Types argument.
-        conversation_types: Vec<u32>,
-        /// Channel id argument.
-        channel_id: String,
-        /// The pinned conversations, newest first.
-        conversations: Vec<Conversation>,
-        /// Call correlation.
+        #[serde(skip)]
         event_id: EventId,
     },
     /// Another device of this user pinned or unpinned a conversation
     /// (`onConversationTopStatusSynced`); already stored.
+    #[serde(rename = "onConversationTopStatusSynced")]
     ConversationTopStatusSynced {
         /// The conversation.
+        #[serde(flatten)]
         key: ConversationKey,
         /// New pin state.
         top: bool,
     },
     /// Result of changeConversationNotificationLevel (`onConversationNotificationLevelChanged`).
+    #[serde(rename = "onConversationNotificationLevelChanged")]
     ConversationNotificationLevelChanged {
         /// 0 on success.
         code: i32,
         /// The conversation.
+        #[serde(flatten)]
         key: ConversationKey,
         /// Level argument.
         level: u32,
         /// Call correlation.
+        #[serde(skip)]
         event_id: EventId,
     },
-    /// Result of loadConversationNotificationLevel/getConversationNotificationLevel
-    /// (`onConversationNotificationLevelLoaded`).
-    ConversationNotificationLevelLoaded {
-        /// 0 on success.
-        code: i32,
-        /// The conversation.
-        key: ConversationKey,
-        /// The level (0 when never set).
-        level: u32,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadBlockedConversations/getBlockedConversations
-    /// (`onBlockedConversationsLoaded`): conversations whose level is do-not-disturb (2..=5).
-    BlockedConversationsLoaded {
-        /// 0 on success.
-        code: i32,
-        /// Types argument.
-        conversation_types: Vec<u32>,
-        /// Channel id argument.
-        channel_id: String,
-        /// The muted conversations, newest first.
-        conversations: Vec<Conversation>,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of saveDraftMessage (`onDraftMessageSaved`).
-    DraftMessageSaved {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Draft argument.
-        draft: String,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of clearDraftMessage (`onDraftMessageCleared`).
-    DraftMessageCleared {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of loadDraftMessage/getDraftMessage (`onDraftMessageLoaded`).
-    DraftMessageLoaded {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Draft text ("" when none).
-        draft: String,
-        /// Call correlation.
-        event_id: EventId,
-    },
-    /// Result of searchMessages (`onMessagesSearched`).
-    MessagesSearched {
-        /// 0 on success.
-        code: i32,
-        /// The conversation argument.
-        key: ConversationKey,
-        /// Keyword argument.
-        keyword: String,
-        /// Start time argument.
-        start_time: i64,
-        /// Count argument.
-        count: u32,
-        /// Matches, newest first.
-        messages: Vec<Message>,
-        /// Call correlation.
-        event_id: EventId,
-    },
+}
+
+impl Event {
+    /// The correlation of the call this event answers, if any.
+    pub fn event_id(&self) -> Option<&str> {
+        match self {
+            Event::DatabaseOpened { event_id, .. }
+            | Event::Connected { event_id, .. }
+            | Event::MessageAttached { event_id, .. }
+            | Event::MessageSent { event_id, .. }
+            | Event::MessageRecalled { event_id, .. }
+            | Event::PrivateReadReceiptMessageSent { event_id, .. }
+            | Event::ConversationTopStatusChanged { event_id, .. }
+            | Event::ConversationNotificationLevelChanged { event_id, .. } => event_id.as_deref(),
+            Event::ConnectionStatusChanged { .. }
+            | Event::RemoteMessageRecalled { .. }
+            | Event::PrivateReadReceiptReceived { .. }
+            | Event::MessageReceived { .. }
+            | Event::ConversationTopStatusSynced { .. } => None,
+        }
+    }
 }

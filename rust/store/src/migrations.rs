@@ -1,6 +1,6 @@
 //! Numbered schema migrations, embedded at compile time.
 
-use crate::{Result, StoreError};
+use crate::error::{Result, StoreError};
 use rusqlite::Connection;
 
 /// Migration scripts in order; the database's `user_version` is the number applied.

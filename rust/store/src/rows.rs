@@ -1,12 +1,14 @@
 //! Row types and the SQL helpers shared by [`crate::Store`]'s methods.
 
-use crate::Result;
+use crate::error::Result;
 use rusqlite::{params, Connection, OptionalExtension, Params, Row};
 
-/// Identifies a conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Identifies a conversation. Serialises as the API names it: `type`, `targetId`, `channelId`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConversationKey {
     /// `RCIMIWConversationType` number.
+    #[serde(rename = "type")]
     pub conversation_type: u32,
     /// Peer user, group, chatroom or ultra group id.
     pub target_id: String,
@@ -349,9 +351,9 @@ pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<
     if row.object_name == recall.object_name {
         return Ok(Some(row));
     }
-    if row.direction == crate::direction::RECEIVE
+    if row.direction == crate::values::direction::RECEIVE
         && row.counted
-        && row.received_status == crate::received_status::UNREAD
+        && row.received_status == crate::values::received_status::UNREAD
     {
         conn.prepare_cached(
             "UPDATE conversations SET unread_count = MAX(unread_count - 1, 0)
@@ -373,7 +375,7 @@ pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<
         recall.message_type,
         recall.object_name,
         recall.content,
-        crate::received_status::READ
+        crate::values::received_status::READ
     ])?;
     message_by_id(conn, row.id)
 }
@@ -393,7 +395,7 @@ pub(crate) fn clear_unread(tx: &Connection, key: &ConversationKey, timestamp: i6
                 key.target_id,
                 key.channel_id,
                 timestamp,
-                crate::received_status::READ
+                crate::values::received_status::READ
             ],
         )?;
         tx.execute(
@@ -433,9 +435,9 @@ pub(crate) fn apply_read_mark(tx: &Connection, mark: &ReadMark) -> Result<()> {
             key.target_id,
             key.channel_id,
             mark.timestamp,
-            crate::sent_status::READ,
-            crate::sent_status::SENT,
-            crate::sent_status::RECEIVED
+            crate::values::sent_status::READ,
+            crate::values::sent_status::SENT,
+            crate::values::sent_status::RECEIVED
         ])?;
     } else if mark.timestamp > 0 {
         clear_unread(tx, key, mark.timestamp)?;

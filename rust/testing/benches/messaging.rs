@@ -143,7 +143,7 @@ async fn latency(navi: &str, pairs: usize, per_pair: usize) {
                 let text = format!("{p}-{i}");
                 sent_at.lock().unwrap().insert(text.clone(), Instant::now());
                 let message = codec::new_text_message(1, &b_user, None, &text);
-                assert_eq!(a.send_message(message, None), 0);
+                assert_eq!(a.send_message(message, None), Ok(()));
                 tokio::time::sleep(Duration::from_millis(222)).await;
             }
             let samples = receiver.await.unwrap();

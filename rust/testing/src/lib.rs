@@ -9,7 +9,9 @@
 pub mod proxy;
 
 use rcim_core::model::{connection_status, message_type};
-use rcim_core::{codec, Engine, EngineConfig, EngineOptions, Event, EventStream, Message};
+use rcim_core::{
+    codec, Code, Engine, EngineConfig, EngineOptions, Event, EventStream, Message, Query,
+};
 use rcim_server::{RunningServer, ServerConfig};
 use sha1::{Digest, Sha1};
 use std::net::SocketAddr;
@@ -231,7 +233,7 @@ impl TestClient {
     }
 
     /// Sends a text message to `to` (private); returns the immediate status.
-    pub fn send_text(&self, to: &str, text: &str) -> i32 {
+    pub fn send_text(&self, to: &str, text: &str) -> Result<(), Code> {
         let message = codec::new_text_message(1, to, None, text);
         self.engine.send_message(message, None)
     }
@@ -245,6 +247,14 @@ impl TestClient {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// The result of a local call the engine must accept and complete (panics otherwise).
+pub async fn answer<T: Send + 'static>(call: Result<Query<T>, Code>) -> T {
+    match call {
+        Ok(query) => query.await.expect("local call failed"),
+        Err(code) => panic!("local call rejected: {code}"),
     }
 }
 

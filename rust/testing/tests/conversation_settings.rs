@@ -1,7 +1,7 @@
 //! End to end: conversation top (pin) status and notification levels, stored on the server
 //! as entries of the user's own inbox so their other (and offline) devices converge.
 
-use rcim_core::{ConversationKey, Event};
+use rcim_core::{Code, ConversationKey, Event};
 use rcim_testing::*;
 use std::time::Duration;
 
@@ -14,86 +14,26 @@ fn key(ctype: u32, target: &str) -> ConversationKey {
 }
 
 async fn top_of(client: &mut TestClient, k: &ConversationKey) -> bool {
-    assert_eq!(
-        client.engine.load_conversation_top_status(k.clone(), None),
-        0
-    );
-    let Event::ConversationTopStatusLoaded { code, key, top, .. } = client
-        .wait_for("top loaded", |e| {
-            matches!(e, Event::ConversationTopStatusLoaded { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!((code, &key), (0, k));
-    top
+    answer(client.engine.conversation_top_status(k.clone())).await
 }
 
 async fn level_of(client: &mut TestClient, k: &ConversationKey) -> u32 {
-    assert_eq!(
-        client
-            .engine
-            .load_conversation_notification_level(k.clone(), None),
-        0
-    );
-    let Event::ConversationNotificationLevelLoaded { code, level, .. } = client
-        .wait_for("level loaded", |e| {
-            matches!(e, Event::ConversationNotificationLevelLoaded { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!(code, 0);
-    level
+    answer(client.engine.conversation_notification_level(k.clone())).await
 }
 
 async fn top_targets(client: &mut TestClient) -> Vec<String> {
-    assert_eq!(
-        client
-            .engine
-            .load_top_conversations(vec![PRIVATE, GROUP], "", Some("tc".into())),
-        0
-    );
-    let Event::TopConversationsLoaded {
-        code,
-        conversations,
-        event_id,
-        ..
-    } = client
-        .wait_for("top conversations", |e| {
-            matches!(e, Event::TopConversationsLoaded { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!((code, event_id), (0, Some("tc".into())));
+    let conversations = answer(client.engine.top_conversations(vec![PRIVATE, GROUP], "")).await;
     assert!(conversations.iter().all(|c| c.top));
     conversations.into_iter().map(|c| c.target_id).collect()
 }
 
 async fn blocked_targets(client: &mut TestClient) -> Vec<String> {
-    assert_eq!(
+    let conversations = answer(
         client
             .engine
-            .load_blocked_conversations(vec![PRIVATE, GROUP], "", None),
-        0
-    );
-    let Event::BlockedConversationsLoaded {
-        code,
-        conversations,
-        ..
-    } = client
-        .wait_for("blocked conversations", |e| {
-            matches!(e, Event::BlockedConversationsLoaded { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!(code, 0);
+            .blocked_conversations(vec![PRIVATE, GROUP], ""),
+    )
+    .await;
     conversations.into_iter().map(|c| c.target_id).collect()
 }
 
@@ -111,7 +51,7 @@ async fn a_pin_and_a_level_reach_the_users_offline_device() {
         phone
             .engine
             .change_conversation_top_status(bob.clone(), true, Some("pin".into())),
-        0
+        Ok(())
     );
     let event = phone
         .wait_for("pinned", |e| {
@@ -136,7 +76,7 @@ async fn a_pin_and_a_level_reach_the_users_offline_device() {
         phone
             .engine
             .change_conversation_notification_level(g1.clone(), 5, Some("lvl".into())),
-        0
+        Ok(())
     );
     let event = phone
         .wait_for("level", |e| {
@@ -169,15 +109,18 @@ async fn a_pin_and_a_level_reach_the_users_offline_device() {
         phone
             .engine
             .change_conversation_top_status(key(CHATROOM, "room"), true, None),
-        1
+        Err(Code::PARAM_ERROR)
     );
     assert_eq!(
         phone
             .engine
             .change_conversation_notification_level(g1.clone(), 6, None),
-        1
+        Err(Code::PARAM_ERROR)
     );
-    assert_eq!(phone.engine.load_top_conversations(vec![], "", None), 1);
+    assert_eq!(
+        phone.engine.top_conversations(vec![], "").err(),
+        Some(Code::PARAM_ERROR)
+    );
 
     phone.engine.disconnect(true);
     phone
@@ -212,7 +155,7 @@ async fn a_pin_and_a_level_reach_the_users_offline_device() {
         tablet
             .engine
             .change_conversation_top_status(bob.clone(), false, None),
-        0
+        Ok(())
     );
     tablet
         .wait_for("unpinned", |e| {
@@ -257,9 +200,9 @@ async fn a_change_after_sign_out_is_refused() {
             matches!(e, Event::ConnectionStatusChanged { status: 7 })
         })
         .await;
-    let code = phone
+    let refused = phone
         .engine
         .change_conversation_top_status(key(PRIVATE, "bob"), true, None);
-    assert_eq!(code, rcim_core::codes::CLIENT_NOT_INIT);
+    assert_eq!(refused, Err(Code::CLIENT_NOT_INIT));
     assert!(!top_of(&mut phone, &key(PRIVATE, "bob")).await);
 }

@@ -1,6 +1,6 @@
 //! End to end: group messaging between real engines and a real `rcim-server`.
 
-use rcim_core::{codec, ConversationKey, Event, Message};
+use rcim_core::{codec, Code, ConversationKey, Event, Message};
 use rcim_testing::*;
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ async fn create_group(server: &TestServer, group: &str, members: &[&str]) {
     assert_eq!(reply["code"], 200, "create: {reply}");
 }
 
-fn send_group_text(client: &TestClient, group: &str, text: &str) -> i32 {
+fn send_group_text(client: &TestClient, group: &str, text: &str) -> Result<(), Code> {
     let message = codec::new_text_message(GROUP, group, None, text);
     client.engine.send_message(message, None)
 }
@@ -33,21 +33,7 @@ async fn received(client: &mut TestClient) -> (Message, bool) {
 
 /// The conversation list of `client` (group conversations only).
 async fn group_conversations(client: &mut TestClient) -> Vec<rcim_core::Conversation> {
-    assert_eq!(
-        client
-            .engine
-            .load_conversations(vec![GROUP], "", 0, 50, None),
-        0
-    );
-    let Event::ConversationsLoaded { conversations, .. } = client
-        .wait_for("conversations", |e| {
-            matches!(e, Event::ConversationsLoaded { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
-    conversations
+    answer(client.engine.conversations(vec![GROUP], "", 0, 50)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,7 +52,7 @@ async fn group_text_reaches_every_member() {
     carol.connect(&tc).await;
     // bob stays offline for now.
 
-    assert_eq!(send_group_text(&alice, "team", "hello team"), 0);
+    assert_eq!(send_group_text(&alice, "team", "hello team"), Ok(()));
     let Event::MessageSent { code, message, .. } = alice
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
         .await
@@ -113,18 +99,12 @@ async fn group_text_reaches_every_member() {
         (convs[0].target_id.as_str(), convs[0].unread_count),
         ("team", 0)
     );
-    assert_eq!(
+    let messages = answer(
         alice
             .engine
-            .load_messages(ConversationKey::new(GROUP, "team", ""), 0, 0, 20, None),
-        0
-    );
-    let Event::MessagesLoaded { messages, .. } = alice
-        .wait_for("messages", |e| matches!(e, Event::MessagesLoaded { .. }))
-        .await
-    else {
-        unreachable!()
-    };
+            .messages(ConversationKey::new(GROUP, "team", ""), 0, 0, 20),
+    )
+    .await;
     assert_eq!(messages.len(), 1, "one local row for the sender");
     for member in [&mut bob, &mut carol] {
         let convs = group_conversations(member).await;
@@ -140,7 +120,7 @@ async fn group_text_reaches_every_member() {
     // dave is not a member: his send fails with 22406.
     let mut dave = TestClient::new(&server.navi_url(), "dave");
     dave.connect(&td).await;
-    assert_eq!(send_group_text(&dave, "team", "let me in"), 0);
+    assert_eq!(send_group_text(&dave, "team", "let me in"), Ok(()));
     let Event::MessageSent { code, message, .. } = dave
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
         .await

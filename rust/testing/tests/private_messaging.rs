@@ -21,7 +21,7 @@ async fn online_text_reaches_the_peer_and_both_stores() {
         .statuses()
         .ends_with(&[status::CONNECTING, status::CONNECTED]));
 
-    assert_eq!(alice.send_text("bob", "hello bob"), 0);
+    assert_eq!(alice.send_text("bob", "hello bob"), Ok(()));
     let sent = alice
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
         .await;
@@ -72,29 +72,13 @@ async fn online_text_reaches_the_peer_and_both_stores() {
     assert_eq!((left, offline, has_package), (0, false, false));
 
     // Both local databases hold it.
-    let mine = alice
-        .engine
-        .get_message_by_id(sent.message_id.unwrap())
-        .await
-        .unwrap();
+    let mine = answer(alice.engine.message_by_id(sent.message_id.unwrap())).await;
     assert_eq!(text_of(&mine), "hello bob");
-    let theirs = bob
-        .engine
-        .get_message_by_id(message.message_id.unwrap())
-        .await
-        .unwrap();
+    let theirs = answer(bob.engine.message_by_id(message.message_id.unwrap())).await;
     assert_eq!(theirs.message_uid.as_deref(), Some(uid.as_str()));
 
     // Conversations: unread 0 for the sender, 1 for the receiver.
-    assert_eq!(alice.engine.load_conversations(vec![1], "", 0, 50, None), 0);
-    let Event::ConversationsLoaded { conversations, .. } = alice
-        .wait_for("conversations", |e| {
-            matches!(e, Event::ConversationsLoaded { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
+    let conversations = answer(alice.engine.conversations(vec![1], "", 0, 50)).await;
     assert_eq!(conversations.len(), 1);
     assert_eq!(conversations[0].target_id, "bob");
     assert_eq!(conversations[0].unread_count, 0);
@@ -102,30 +86,16 @@ async fn online_text_reaches_the_peer_and_both_stores() {
         text_of(conversations[0].last_message.as_ref().unwrap()),
         "hello bob"
     );
-    assert_eq!(bob.engine.load_conversations(vec![1], "", 0, 50, None), 0);
-    let Event::ConversationsLoaded { conversations, .. } = bob
-        .wait_for("conversations", |e| {
-            matches!(e, Event::ConversationsLoaded { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
+    let conversations = answer(bob.engine.conversations(vec![1], "", 0, 50)).await;
     assert_eq!(conversations[0].target_id, "alice");
     assert_eq!(conversations[0].unread_count, 1);
 
     // History.
-    assert_eq!(
+    let messages = answer(
         bob.engine
-            .load_messages(ConversationKey::new(1, "alice", ""), 0, 0, 20, None),
-        0
-    );
-    let Event::MessagesLoaded { messages, .. } = bob
-        .wait_for("messages", |e| matches!(e, Event::MessagesLoaded { .. }))
-        .await
-    else {
-        unreachable!()
-    };
+            .messages(ConversationKey::new(1, "alice", ""), 0, 0, 20),
+    )
+    .await;
     assert_eq!(messages.len(), 1);
     assert_eq!(text_of(&messages[0]), "hello bob");
 }
@@ -197,17 +167,11 @@ async fn offline_messages_arrive_in_packages_exactly_once() {
     assert!(!again
         .iter()
         .any(|e| matches!(e, Event::MessageReceived { .. })));
-    assert_eq!(
+    let count = answer(
         bob.engine
-            .load_unread_count(ConversationKey::new(1, "alice", ""), None),
-        0
-    );
-    let Event::UnreadCountLoaded { count, .. } = bob
-        .wait_for("unread", |e| matches!(e, Event::UnreadCountLoaded { .. }))
-        .await
-    else {
-        unreachable!()
-    };
+            .unread_count(ConversationKey::new(1, "alice", "")),
+    )
+    .await;
     assert_eq!(count, 450);
 }
 
@@ -225,7 +189,7 @@ async fn a_lost_ack_is_resent_and_delivered_once() {
     proxy
         .drop_after_next_client_data
         .store(true, Ordering::SeqCst);
-    assert_eq!(alice.send_text("bob", "exactly once"), 0);
+    assert_eq!(alice.send_text("bob", "exactly once"), Ok(()));
     let Event::MessageSent { code, message, .. } = alice
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
         .await
@@ -262,18 +226,12 @@ async fn a_lost_ack_is_resent_and_delivered_once() {
         .filter(|e| matches!(e, Event::MessageSent { .. }))
         .count();
     assert_eq!(sent_events, 1);
-    assert_eq!(
+    let messages = answer(
         alice
             .engine
-            .load_messages(ConversationKey::new(1, "bob", ""), 0, 0, 20, None),
-        0
-    );
-    let Event::MessagesLoaded { messages, .. } = alice
-        .wait_for("messages", |e| matches!(e, Event::MessagesLoaded { .. }))
-        .await
-    else {
-        unreachable!()
-    };
+            .messages(ConversationKey::new(1, "bob", ""), 0, 0, 20),
+    )
+    .await;
     assert_eq!(messages.len(), 1, "stored once on the sender");
 }
 
@@ -296,7 +254,7 @@ async fn server_restart_loses_and_duplicates_nothing() {
         if i == 14 {
             server.restart().await;
         }
-        assert_eq!(alice.send_text("bob", &format!("r{i}")), 0);
+        assert_eq!(alice.send_text("bob", &format!("r{i}")), Ok(()));
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     // Every attached message gets a final result.
@@ -361,7 +319,7 @@ async fn resending_a_sent_message_object_does_not_duplicate_it() {
     let mut bob = TestClient::new(&server.navi_url(), "bob");
     alice.connect(&ta).await;
     bob.connect(&tb).await;
-    assert_eq!(alice.send_text("bob", "only once"), 0);
+    assert_eq!(alice.send_text("bob", "only once"), Ok(()));
     let Event::MessageSent { message, .. } = alice
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
         .await
@@ -370,7 +328,7 @@ async fn resending_a_sent_message_object_does_not_duplicate_it() {
     };
     bob.wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
         .await;
-    assert_eq!(alice.engine.send_message(message.clone(), None), 0);
+    assert_eq!(alice.engine.send_message(message.clone(), None), Ok(()));
     let Event::MessageSent {
         code,
         message: again,
@@ -400,7 +358,7 @@ async fn a_send_racing_disconnect_is_neither_lost_nor_duplicated() {
     let mut bob = TestClient::new(&server.navi_url(), "bob");
     alice.connect(&ta).await;
     bob.connect(&tb).await;
-    assert_eq!(alice.send_text("bob", "racing"), 0);
+    assert_eq!(alice.send_text("bob", "racing"), Ok(()));
     assert_eq!(alice.engine.disconnect(false), 0);
     alice
         .wait_for("signed out", |e| {
@@ -446,7 +404,7 @@ async fn a_reset_server_inbox_is_followed() {
     alice.connect(&ta).await;
     bob.connect(&tb).await;
     for i in 0..3 {
-        assert_eq!(alice.send_text("bob", &format!("before {i}")), 0);
+        assert_eq!(alice.send_text("bob", &format!("before {i}")), Ok(()));
         alice
             .wait_for("acked", |e| matches!(e, Event::MessageSent { code: 0, .. }))
             .await;
@@ -479,7 +437,7 @@ async fn a_reset_server_inbox_is_followed() {
             )
         })
         .await;
-    assert_eq!(alice.send_text("bob", "after reset"), 0);
+    assert_eq!(alice.send_text("bob", "after reset"), Ok(()));
     let Event::MessageReceived { message, .. } = bob
         .wait_for("received after reset", |e| {
             matches!(e, Event::MessageReceived { .. })

@@ -1,13 +1,13 @@
 //! End to end: private read receipts between real engines and a real `rcim-server`.
 
-use rcim_core::{Event, Message};
+use rcim_core::{Code, Event, Message};
 use rcim_testing::*;
 
 const READ: u8 = 4;
 const SENT: u8 = 2;
 
 async fn send(client: &mut TestClient, to: &str, text: &str) -> Message {
-    assert_eq!(client.send_text(to, text), 0);
+    assert_eq!(client.send_text(to, text), Ok(()));
     let Event::MessageSent { code, message, .. } = client
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
         .await
@@ -23,7 +23,7 @@ async fn receipt_sent(client: &mut TestClient, target: &str, timestamp: i64) {
         client
             .engine
             .send_private_read_receipt_message(target, "", timestamp, Some("rr".into())),
-        0
+        Ok(())
     );
     let event = client
         .wait_for("receipt sent", |e| {
@@ -59,11 +59,7 @@ async fn receipt_received(client: &mut TestClient) -> (String, i64) {
 }
 
 async fn status_of(client: &TestClient, message: &Message) -> u8 {
-    let stored = client
-        .engine
-        .get_message_by_id(message.message_id.unwrap())
-        .await
-        .expect("stored");
+    let stored = answer(client.engine.message_by_id(message.message_id.unwrap())).await;
     stored.sent_status.unwrap()
 }
 
@@ -109,12 +105,12 @@ async fn the_sender_learns_which_messages_were_read() {
     assert_eq!(
         bob.engine
             .send_private_read_receipt_message("", "", 1, None),
-        1
+        Err(Code::PARAM_ERROR)
     );
     assert_eq!(
         bob.engine
             .send_private_read_receipt_message("alice", "", -1, None),
-        1
+        Err(Code::PARAM_ERROR)
     );
 }
 

@@ -1,7 +1,7 @@
 //! End to end: recalling messages between real engines and a real `rcim-server`.
 
 use rcim_core::model::message_type;
-use rcim_core::{codec, ConversationKey, Event, Message};
+use rcim_core::{codec, Code, ConversationKey, Event, Message};
 use rcim_testing::*;
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ const GROUP: u32 = rcim_core::model::conversation_type::GROUP;
 
 /// Sends a private text and returns the acknowledged message.
 async fn send(client: &mut TestClient, to: &str, text: &str) -> Message {
-    assert_eq!(client.send_text(to, text), 0);
+    assert_eq!(client.send_text(to, text), Ok(()));
     let Event::MessageSent { code, message, .. } = client
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
         .await
@@ -32,7 +32,10 @@ async fn received(client: &mut TestClient) -> Message {
 }
 
 async fn recall(client: &mut TestClient, message: Message) -> (i32, Message) {
-    assert_eq!(client.engine.recall_message(message, Some("r".into())), 0);
+    assert_eq!(
+        client.engine.recall_message(message, Some("r".into())),
+        Ok(())
+    );
     let Event::MessageRecalled {
         code,
         message,
@@ -60,22 +63,11 @@ async fn remote_recalled(client: &mut TestClient) -> Message {
 }
 
 async fn unread(client: &mut TestClient, key: ConversationKey) -> u64 {
-    assert_eq!(client.engine.load_unread_count(key, None), 0);
-    let Event::UnreadCountLoaded { count, .. } = client
-        .wait_for("unread", |e| matches!(e, Event::UnreadCountLoaded { .. }))
-        .await
-    else {
-        unreachable!()
-    };
-    count
+    answer(client.engine.unread_count(key)).await
 }
 
 async fn stored(client: &mut TestClient, id: i64) -> Message {
-    client
-        .engine
-        .get_message_by_id(id)
-        .await
-        .expect("message stored")
+    answer(client.engine.message_by_id(id)).await
 }
 
 fn assert_recall_of(message: &Message, original: &Message) {
@@ -154,7 +146,10 @@ async fn only_the_sender_may_recall() {
     assert_eq!(code, 25101);
     let mut no_uid = got;
     no_uid.message_uid = None;
-    assert_eq!(bob.engine.recall_message(no_uid, None), 1);
+    assert_eq!(
+        bob.engine.recall_message(no_uid, None),
+        Err(Code::PARAM_ERROR)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,7 +237,7 @@ async fn recalling_a_group_message_reaches_every_member() {
     carol.connect(&tc).await;
 
     let message = codec::new_text_message(GROUP, "team", None, "to all");
-    assert_eq!(alice.engine.send_message(message, None), 0);
+    assert_eq!(alice.engine.send_message(message, None), Ok(()));
     let Event::MessageSent { code, message, .. } = alice
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
         .await

@@ -1,6 +1,12 @@
-//! [`Engine`]: the typed API of one IM client. Each method returns the immediate status code of
-//! the seed (0 = accepted, non-zero = rejected and nothing else happens); results arrive later as
-//! [`Event`]s on the stream returned by [`Engine::new`].
+//! [`Engine`]: the typed API of one IM client.
+//!
+//! * Local calls (queries, drafts, unread marks) return `Result<Query<T>, Code>`: `Err` = rejected
+//!   at once (nothing happens), `Ok` = queued on the database; await the [`Query`] for the value.
+//! * Operations that go through the server (send, recall, read receipt, conversation settings)
+//!   return `Result<(), Code>` at once; their outcome arrives later as an [`Event`] on the stream
+//!   returned by [`Engine::new`], as do the session's own events (connection status, received
+//!   messages, changes synced from the user's other devices). `connect` and `disconnect` still
+//!   return the seed's status number (0 = accepted).
 //!
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
 //! [`messages`], [`conversations`], [`unread`], [`receipts`], [`settings`] (pin, notification
@@ -15,10 +21,11 @@ pub mod search;
 pub mod settings;
 pub mod unread;
 
-use crate::codes;
+use crate::codes::Code;
 use crate::config::EngineConfig;
 use crate::db::Db;
 use crate::event::Event;
+use crate::query::Query;
 use crate::session::{Command, StopReason};
 use crate::shared::Shared;
 use rcim_store::{ConversationKey, Store, StoreError};
@@ -91,50 +98,31 @@ impl Engine {
             .and_then(|s| s.db.get().cloned())
     }
 
-    /// Queues `query` on the database now (results come in call order) and emits
-    /// `make(code, result)` when it is done.
-    fn query<T, Q, M>(&self, query: Q, make: M) -> i32
+    /// Queues `query` on the database now (so calls run in call order) and returns its result
+    /// to come. 33001 when no database is open yet (before `connect`).
+    fn query<T, Q>(&self, query: Q) -> Result<Query<T>, Code>
     where
         T: Send + 'static,
         Q: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-        M: FnOnce(i32, Option<T>) -> Event + Send + 'static,
     {
-        let Some(db) = self.db() else {
-            return codes::CLIENT_NOT_INIT;
-        };
-        let Ok(result) = db.submit(query) else {
-            return codes::DATABASE_ERROR;
-        };
-        let shared = self.shared.clone();
-        self.runtime.spawn(async move {
-            let event = match result.await {
-                Ok(value) => make(0, Some(value)),
-                Err(e) => {
-                    tracing::error!(error = %e, "local query failed");
-                    make(codes::DATABASE_ERROR, None)
-                }
-            };
-            shared.emit(event).await;
-        });
-        0
+        let db = self.db().ok_or(Code::CLIENT_NOT_INIT)?;
+        let pending = db.submit(query).map_err(|_| Code::DATABASE_ERROR)?;
+        Ok(Query::new(async move {
+            pending.await.map_err(|e| {
+                tracing::error!(error = %e, "local query failed");
+                Code::DATABASE_ERROR
+            })
+        }))
     }
 
-    /// Runs `query` for one conversation (after checking the key) and emits
-    /// `make(code, key, result)`.
-    fn conversation_query<T, Q, M>(&self, key: ConversationKey, query: Q, make: M) -> i32
+    /// [`Engine::query`] for one conversation, after checking its key.
+    fn conversation_query<T, Q>(&self, key: ConversationKey, query: Q) -> Result<Query<T>, Code>
     where
         T: Send + 'static,
         Q: FnOnce(&mut Store, &ConversationKey) -> Result<T, StoreError> + Send + 'static,
-        M: FnOnce(i32, ConversationKey, Option<T>) -> Event + Send + 'static,
     {
-        if !valid_conversation(key.conversation_type, &key.target_id) {
-            return codes::PARAM_ERROR;
-        }
-        let lookup = key.clone();
-        self.query(
-            move |s| query(s, &lookup),
-            move |code, v| make(code, key, v),
-        )
+        check_conversation(&key)?;
+        self.query(move |s| query(s, &key))
     }
 }
 
@@ -146,6 +134,24 @@ impl Drop for Engine {
 
 fn valid_conversation(conversation_type: u32, target_id: &str) -> bool {
     (1..=5).contains(&conversation_type) && !target_id.is_empty() && target_id.len() <= 64
+}
+
+/// PARAM_ERROR unless `key` names a conversation (type 1..=5, target id of 1..=64 bytes).
+fn check_conversation(key: &ConversationKey) -> Result<(), Code> {
+    if valid_conversation(key.conversation_type, &key.target_id) {
+        Ok(())
+    } else {
+        Err(Code::PARAM_ERROR)
+    }
+}
+
+/// PARAM_ERROR unless `types` is a non-empty list of conversation types (1..=5).
+fn check_types(types: &[u32]) -> Result<(), Code> {
+    if !types.is_empty() && types.iter().all(|t| (1..=5).contains(t)) {
+        Ok(())
+    } else {
+        Err(Code::PARAM_ERROR)
+    }
 }
 
 /// The installation's device id, created on first use and kept in the app's data directory.

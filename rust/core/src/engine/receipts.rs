@@ -1,7 +1,7 @@
 //! Read receipts.
 
 use super::{valid_conversation, Engine};
-use crate::codes;
+use crate::codes::Code;
 use crate::event::EventId;
 use crate::session::Command;
 use tokio::sync::mpsc;
@@ -17,14 +17,14 @@ impl Engine {
         channel_id: &str,
         timestamp: i64,
         event_id: EventId,
-    ) -> i32 {
+    ) -> Result<(), Code> {
         if !valid_conversation(crate::model::conversation_type::PRIVATE, target_id) || timestamp < 0
         {
-            return codes::PARAM_ERROR;
+            return Err(Code::PARAM_ERROR);
         }
         let guard = self.lock_session();
         let Some(session) = guard.as_ref() else {
-            return codes::CLIENT_NOT_INIT;
+            return Err(Code::CLIENT_NOT_INIT);
         };
         let command = Command::ReadReceipt {
             target_id: target_id.to_string(),
@@ -33,9 +33,9 @@ impl Engine {
             event_id,
         };
         match session.commands.try_send(command) {
-            Ok(()) => 0,
-            Err(mpsc::error::TrySendError::Full(_)) => codes::SEND_MSG_FREQUENCY_OVERRUN as i32,
-            Err(mpsc::error::TrySendError::Closed(_)) => codes::CLIENT_NOT_INIT,
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(Code::CLIENT_NOT_INIT),
         }
     }
 }

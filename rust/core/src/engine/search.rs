@@ -2,12 +2,14 @@
 
 use super::Engine;
 use crate::codec;
-use crate::codes;
-use crate::event::{Event, EventId};
+use crate::codes::Code;
+use crate::model::Message;
+use crate::query::Query;
 use rcim_store::ConversationKey;
 
 /// Largest page of `searchMessages` (seed: 0 < count <= 50).
 pub const MAX_SEARCH_PAGE: u32 = 50;
+
 /// Longest search keyword, in bytes.
 pub const MAX_KEYWORD_LEN: usize = 1024;
 
@@ -21,33 +23,18 @@ impl Engine {
         keyword: &str,
         start_time: i64,
         count: u32,
-        event_id: EventId,
-    ) -> i32 {
+    ) -> Result<Query<Vec<Message>>, Code> {
         if !(1..=MAX_SEARCH_PAGE).contains(&count)
             || keyword.is_empty()
             || keyword.len() > MAX_KEYWORD_LEN
             || key.conversation_type == crate::model::conversation_type::CHATROOM
         {
-            return codes::PARAM_ERROR;
+            return Err(Code::PARAM_ERROR);
         }
-        let lookup = keyword.to_string();
         let keyword = keyword.to_string();
-        self.conversation_query(
-            key,
-            move |s, key| s.search_messages(key, &lookup, start_time, count),
-            move |code, key, rows| Event::MessagesSearched {
-                code,
-                key,
-                keyword,
-                start_time,
-                count,
-                messages: rows
-                    .unwrap_or_default()
-                    .iter()
-                    .map(codec::message_from_row)
-                    .collect(),
-                event_id,
-            },
-        )
+        let rows = self.conversation_query(key, move |s, key| {
+            s.search_messages(key, &keyword, start_time, count)
+        })?;
+        Ok(rows.map(|rows| rows.iter().map(codec::message_from_row).collect()))
     }
 }

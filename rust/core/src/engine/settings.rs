@@ -1,8 +1,9 @@
 //! Conversation settings synced with the server: pin (top status) and notification level.
 
 use super::{valid_conversation, Engine};
-use crate::codes;
-use crate::event::{Event, EventId};
+use crate::codes::Code;
+use crate::event::EventId;
+use crate::query::Query;
 use crate::session::{Command, SettingChange};
 use rcim_store::ConversationKey;
 use tokio::sync::mpsc;
@@ -12,20 +13,20 @@ pub const MAX_NOTIFICATION_LEVEL: u32 = 5;
 
 impl Engine {
     /// Sends a setting change to the server (queued in the outbox while offline).
-    fn change_setting(&self, change: SettingChange) -> i32 {
+    fn change_setting(&self, change: SettingChange) -> Result<(), Code> {
         if !valid_conversation(change.key.conversation_type, &change.key.target_id)
             || change.key.conversation_type == crate::model::conversation_type::CHATROOM
         {
-            return codes::PARAM_ERROR;
+            return Err(Code::PARAM_ERROR);
         }
         let guard = self.lock_session();
         let Some(session) = guard.as_ref() else {
-            return codes::CLIENT_NOT_INIT;
+            return Err(Code::CLIENT_NOT_INIT);
         };
         match session.commands.try_send(Command::Setting(change)) {
-            Ok(()) => 0,
-            Err(mpsc::error::TrySendError::Full(_)) => codes::SEND_MSG_FREQUENCY_OVERRUN as i32,
-            Err(mpsc::error::TrySendError::Closed(_)) => codes::CLIENT_NOT_INIT,
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(Code::CLIENT_NOT_INIT),
         }
     }
 
@@ -37,7 +38,7 @@ impl Engine {
         key: ConversationKey,
         top: bool,
         event_id: EventId,
-    ) -> i32 {
+    ) -> Result<(), Code> {
         self.change_setting(SettingChange {
             key,
             top: Some(top),
@@ -53,9 +54,9 @@ impl Engine {
         key: ConversationKey,
         level: u32,
         event_id: EventId,
-    ) -> i32 {
+    ) -> Result<(), Code> {
         if level > MAX_NOTIFICATION_LEVEL {
-            return codes::PARAM_ERROR;
+            return Err(Code::PARAM_ERROR);
         }
         self.change_setting(SettingChange {
             key,
@@ -65,35 +66,16 @@ impl Engine {
         })
     }
 
-    /// `loadConversationTopStatus` / `getConversationTopStatus` (local store).
-    pub fn load_conversation_top_status(&self, key: ConversationKey, event_id: EventId) -> i32 {
-        self.conversation_query(
-            key,
-            |s, key| s.conversation_top(key),
-            move |code, key, top| Event::ConversationTopStatusLoaded {
-                code,
-                key,
-                top: top.unwrap_or(false),
-                event_id,
-            },
-        )
+    /// `getConversationTopStatus` (local store): whether the conversation is pinned.
+    pub fn conversation_top_status(&self, key: ConversationKey) -> Result<Query<bool>, Code> {
+        self.conversation_query(key, |s, key| s.conversation_top(key))
     }
 
-    /// `loadConversationNotificationLevel` / `getConversationNotificationLevel`.
-    pub fn load_conversation_notification_level(
+    /// `getConversationNotificationLevel` (local store; 0 when never set).
+    pub fn conversation_notification_level(
         &self,
         key: ConversationKey,
-        event_id: EventId,
-    ) -> i32 {
-        self.conversation_query(
-            key,
-            |s, key| s.conversation_notification_level(key),
-            move |code, key, level| Event::ConversationNotificationLevelLoaded {
-                code,
-                key,
-                level: level.unwrap_or(0),
-                event_id,
-            },
-        )
+    ) -> Result<Query<u32>, Code> {
+        self.conversation_query(key, |s, key| s.conversation_notification_level(key))
     }
 }

@@ -1,0 +1,100 @@
+//! Messages: create, send, recall, pages, lookup by id, counts.
+
+use super::args::ConversationArgs;
+use super::rows::{parse_args, Custom, Local, Operation, Reply, Row};
+use crate::call::{ArgError, Context, Outcome};
+use rcim_core::{codec, Message};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+pub(super) const ROWS: &[&dyn Row] = &[
+    &Custom {
+        names: &["createTextMessage"],
+        run: create_text_message,
+    },
+    &Operation {
+        names: &["sendMessage"],
+        run: |engine, a: MessageArgs, event_id| engine.send_message(a.message, event_id),
+    },
+    &Operation {
+        names: &["recallMessage"],
+        run: |engine, a: MessageArgs, event_id| engine.recall_message(a.message, event_id),
+    },
+    &Local {
+        names: &["getMessages", "loadMessages"],
+        listener: "onMessagesLoaded",
+        field: Some("messages"),
+        run: |engine, a: &GetMessagesArgs| {
+            if a.policy.is_some_and(|p| p > 2) {
+                return Err(rcim_core::Code::PARAM_ERROR);
+            }
+            engine.messages(a.conversation.key(), a.sent_time, a.order, a.count)
+        },
+    },
+    &Reply {
+        names: &["getMessageById"],
+        run: |engine, a: &MessageIdArgs| engine.message_by_id(a.message_id),
+    },
+    &Local {
+        names: &["getMessageCount", "loadMessageCount"],
+        listener: "onMessageCountLoaded",
+        field: Some("count"),
+        run: |engine, a: &ConversationArgs| engine.message_count(a.key()),
+    },
+    &Local {
+        names: &["getFirstUnreadMessage", "loadFirstUnreadMessage"],
+        listener: "onFirstUnreadMessageLoaded",
+        field: Some("message"),
+        run: |engine, a: &ConversationArgs| engine.first_unread_message(a.key()),
+    },
+];
+
+#[derive(Deserialize)]
+pub(super) struct MessageArgs {
+    message: Message,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct GetMessagesArgs {
+    #[serde(flatten)]
+    conversation: ConversationArgs,
+    sent_time: i64,
+    order: u32,
+    #[serde(default, skip_serializing)]
+    policy: Option<u32>,
+    #[serde(skip_serializing)]
+    count: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MessageIdArgs {
+    message_id: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateTextArgs {
+    #[serde(rename = "type")]
+    conversation_type: u32,
+    target_id: String,
+    #[serde(default)]
+    channel_id: Option<String>,
+    text: String,
+}
+
+/// `createTextMessage`: the message object, built here (nothing is stored).
+fn create_text_message(_: &Context<'_>, args: serde_json::Value) -> Result<Outcome, ArgError> {
+    let args: CreateTextArgs = parse_args(args)?;
+    if !(1..=5).contains(&args.conversation_type) || args.target_id.is_empty() {
+        return Err(ArgError("invalid conversation".into()));
+    }
+    let message = codec::new_text_message(
+        args.conversation_type,
+        &args.target_id,
+        args.channel_id.as_deref(),
+        &args.text,
+    );
+    Ok(Outcome::Now(json!({ "code": 0, "value": message })))
+}

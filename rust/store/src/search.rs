@@ -1,0 +1,195 @@
+//! Local message search.
+
+use crate::error::Result;
+use crate::rows::{self, ConversationKey, MessageRow};
+use crate::store::Store;
+use rusqlite::params;
+
+impl Store {
+    /// Messages of one conversation whose text contains `keyword` (case-insensitively), newest
+    /// first, sent before `start_time` (<= 0: from the newest), at most `count`.
+    ///
+    /// Keywords of 3 or more characters go through the trigram index (`messages_fts`); shorter
+    /// ones, which a trigram index cannot answer, scan the conversation's messages newest first
+    /// and stop after `count` matches. An empty keyword matches nothing.
+    pub fn search_messages(
+        &self,
+        key: &ConversationKey,
+        keyword: &str,
+        start_time: i64,
+        count: u32,
+    ) -> Result<Vec<MessageRow>> {
+        if keyword.is_empty() {
+            return Ok(Vec::new());
+        }
+        if keyword.chars().count() >= 3 {
+            // One FTS5 phrase: the trigram tokenizer matches it as a substring.
+            let phrase = format!("\"{}\"", keyword.replace('"', "\"\""));
+            rows::query_messages(
+                &self.conn,
+                "SELECT * FROM messages
+                 WHERE id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)
+                   AND conversation_type = ?2 AND target_id = ?3 AND channel_id = ?4
+                   AND (?5 <= 0 OR sent_time < ?5)
+                 ORDER BY sent_time DESC, id DESC LIMIT ?6",
+                params![
+                    phrase,
+                    key.conversation_type,
+                    key.target_id,
+                    key.channel_id,
+                    start_time,
+                    count
+                ],
+            )
+        } else {
+            let pattern = format!(
+                "%{}%",
+                keyword
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            rows::query_messages(
+                &self.conn,
+                "SELECT * FROM messages
+                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+                   AND (?4 <= 0 OR sent_time < ?4)
+                   AND search_text LIKE ?5 ESCAPE '\\'
+                 ORDER BY sent_time DESC, id DESC LIMIT ?6",
+                params![
+                    key.conversation_type,
+                    key.target_id,
+                    key.channel_id,
+                    start_time,
+                    pattern,
+                    count
+                ],
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::*;
+
+    fn found(s: &Store, target: &str, keyword: &str) -> Vec<String> {
+        s.search_messages(&key(target), keyword, 0, 50)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.uid.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn search_finds_cjk_substrings_of_any_length() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.apply_inbox(
+            &[
+                text("alice", "A", 1, "你好世界"),
+                text("alice", "B", 2, "今天天气很好"),
+                text("bob", "C", 3, "你好世界"),
+            ],
+            3,
+        )
+        .unwrap();
+        // 1 and 2 characters: the fallback scan; 3 and more: the trigram index.
+        assert_eq!(found(&s, "alice", "世"), vec!["A"]);
+        assert_eq!(found(&s, "alice", "世界"), vec!["A"]);
+        assert_eq!(found(&s, "alice", "好世界"), vec!["A"]);
+        assert_eq!(found(&s, "alice", "你好世界"), vec!["A"]);
+        // "好" is in both messages of alice: newest first; bob's message is another conversation.
+        assert_eq!(found(&s, "alice", "好"), vec!["B", "A"]);
+        assert!(found(&s, "alice", "世界和平").is_empty());
+        assert!(found(&s, "alice", "").is_empty());
+        assert!(found(&s, "carol", "世界").is_empty());
+    }
+
+    #[test]
+    fn search_is_case_insensitive_pages_by_time_and_escapes_keywords() {
+        let mut s = Store::open_in_memory().unwrap();
+        let batch: Vec<_> = (1..=10)
+            .map(|i| text("alice", &format!("u{i}"), i, &format!("Hello World {i}")))
+            .chain([
+                text("alice", "pct", 11, "100% sure_thing \"quoted\""),
+                text("alice", "other", 12, "nothing here"),
+            ])
+            .collect();
+        s.apply_inbox(&batch, 12).unwrap();
+        assert_eq!(found(&s, "alice", "hello world").len(), 10);
+        assert_eq!(found(&s, "alice", "WORLD 1"), vec!["u10", "u1"]);
+        assert_eq!(found(&s, "alice", "LO").len(), 10);
+        assert_eq!(found(&s, "alice", "h").len(), 12);
+        // Paging: newest first, older than startTime, at most count.
+        let page: Vec<_> = s
+            .search_messages(&key("alice"), "hello", 8, 3)
+            .unwrap()
+            .iter()
+            .map(|m| m.sent_time)
+            .collect();
+        assert_eq!(page, vec![7, 6, 5]);
+        // LIKE and FTS5 syntax characters are plain text.
+        assert_eq!(found(&s, "alice", "%"), vec!["pct"]);
+        assert_eq!(found(&s, "alice", "_"), vec!["pct"]);
+        assert!(found(&s, "alice", "0_").is_empty());
+        assert_eq!(found(&s, "alice", "\"quoted\""), vec!["pct"]);
+        assert_eq!(found(&s, "alice", "% s"), vec!["pct"]);
+        assert!(found(&s, "alice", "AND").is_empty());
+    }
+
+    #[test]
+    fn search_index_follows_deletes_and_migrated_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("im.db");
+        {
+            // A database written before migration 002: text rows without search_text.
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(include_str!("../migrations/001_init.sql"))
+                .unwrap();
+            conn.execute_batch(
+                r#"INSERT INTO messages (conversation_type, target_id, message_type, object_name,
+                       content, sender_id, direction, sent_status, received_status, sent_time,
+                       received_time)
+                   VALUES (1, 'alice', 2, 'RC:TxtMsg', '{"content":"旧消息 old text"}', 'alice', 1, 2,
+                           0, 1, 1),
+                          (1, 'alice', 0, 'App:Raw', 'not json', 'alice', 1, 2, 0, 2, 2);
+                   PRAGMA user_version = 1;"#,
+            )
+            .unwrap();
+        }
+        let mut s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 3);
+        assert_eq!(found_ids(&s, "旧消息").len(), 1);
+        assert_eq!(found_ids(&s, "旧").len(), 1);
+        assert!(found_ids(&s, "not json").is_empty());
+        s.apply_inbox(&[text("alice", "N", 3, "new text")], 1)
+            .unwrap();
+        assert_eq!(found_ids(&s, "text").len(), 2);
+        s.conn
+            .execute("DELETE FROM messages WHERE uid = 'N'", [])
+            .unwrap();
+        assert_eq!(found_ids(&s, "text").len(), 1);
+        s.conn
+            .execute(
+                "UPDATE messages SET search_text = 'changed' WHERE search_text IS NOT NULL",
+                [],
+            )
+            .unwrap();
+        assert!(found_ids(&s, "text").is_empty());
+        assert_eq!(found_ids(&s, "changed").len(), 1);
+        s.conn
+            .execute(
+                "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            )
+            .unwrap();
+    }
+
+    fn found_ids(s: &Store, keyword: &str) -> Vec<i64> {
+        s.search_messages(&key("alice"), keyword, 0, 50)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.id)
+            .collect()
+    }
+}

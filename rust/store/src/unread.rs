@@ -1,0 +1,179 @@
+//! Unread counts and marking messages read.
+
+use crate::error::Result;
+use crate::rows::{self, ConversationKey, MessageRow};
+use crate::store::Store;
+use crate::values::notification_level;
+use rusqlite::params;
+
+impl Store {
+    /// Unread count of one conversation (0 when it does not exist).
+    pub fn unread_count(&self, key: &ConversationKey) -> Result<u64> {
+        Ok(self.conversation(key)?.map_or(0, |c| c.unread_count))
+    }
+
+    /// Sum of unread counts of all conversations with `channel_id`.
+    pub fn total_unread_count(&self, channel_id: &str) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations WHERE channel_id = ?1",
+            [channel_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Marks messages sent at or before `timestamp` as read (`timestamp` <= 0: all) and
+    /// recomputes the conversation's unread count. Returns false when there is no such
+    /// conversation.
+    pub fn clear_unread(&mut self, key: &ConversationKey, timestamp: i64) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let exists = rows::clear_unread(&tx, key, timestamp)?;
+        tx.commit()?;
+        Ok(exists)
+    }
+
+    /// The oldest received, unread message of a conversation that counts towards its unread
+    /// count (`getFirstUnreadMessage`), or `None`.
+    pub fn first_unread_message(&self, key: &ConversationKey) -> Result<Option<MessageRow>> {
+        Ok(rows::query_messages(
+            &self.conn,
+            "SELECT * FROM messages WHERE conversation_type = ?1 AND target_id = ?2
+               AND channel_id = ?3 AND direction = 1 AND received_status = 0 AND counted = 1
+             ORDER BY sent_time ASC, id ASC LIMIT 1",
+            params![key.conversation_type, key.target_id, key.channel_id],
+        )?
+        .into_iter()
+        .next())
+    }
+
+    /// Sum of the unread counts of the conversations of `types` (chatrooms never count) with
+    /// `channel_id`. `contain` = also count conversations whose notification level mutes them
+    /// (see [`notification_level::is_muted`]).
+    pub fn unread_count_by_types(
+        &self,
+        types: &[u32],
+        channel_id: &str,
+        contain: bool,
+    ) -> Result<u64> {
+        let placeholders = vec!["?"; types.len()].join(",");
+        let sql = format!(
+            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
+             WHERE conversation_type IN ({placeholders}) AND conversation_type <> 3
+               AND channel_id = ? AND (? OR notification_level NOT BETWEEN {} AND {})",
+            notification_level::MUTED.start(),
+            notification_level::MUTED.end(),
+        );
+        let mut values: Vec<rusqlite::types::Value> =
+            types.iter().map(|t| (*t as i64).into()).collect();
+        values.push(channel_id.to_string().into());
+        values.push((contain as i64).into());
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(values), |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::*;
+
+    #[test]
+    fn first_unread_message_and_unread_counts_by_type() {
+        let mut s = Store::open_in_memory().unwrap();
+        assert!(s.first_unread_message(&key("alice")).unwrap().is_none());
+        let mut not_counted = text("alice", "N", 1, "recall");
+        not_counted.counted = false;
+        s.apply_inbox(
+            &[
+                not_counted,
+                text("alice", "A", 2, "one"),
+                text("alice", "B", 3, "two"),
+            ],
+            3,
+        )
+        .unwrap();
+        let mut group = text("g1", "G", 4, "group");
+        group.conversation_type = 2;
+        s.apply_inbox(&[group, text("muted", "M", 5, "dnd")], 5)
+            .unwrap();
+        assert_eq!(
+            s.first_unread_message(&key("alice"))
+                .unwrap()
+                .unwrap()
+                .uid
+                .as_deref(),
+            Some("A")
+        );
+        s.clear_unread(&key("alice"), 2).unwrap();
+        assert_eq!(
+            s.first_unread_message(&key("alice"))
+                .unwrap()
+                .unwrap()
+                .uid
+                .as_deref(),
+            Some("B")
+        );
+        s.conn
+            .execute(
+                "UPDATE conversations SET notification_level = 5 WHERE target_id = 'muted'",
+                [],
+            )
+            .unwrap();
+        // alice 1 + muted 1 (private), g1 1 (group).
+        assert_eq!(s.unread_count_by_types(&[1], "", true).unwrap(), 2);
+        assert_eq!(s.unread_count_by_types(&[1], "", false).unwrap(), 1);
+        assert_eq!(s.unread_count_by_types(&[1, 2], "", false).unwrap(), 2);
+        assert_eq!(s.unread_count_by_types(&[2], "", true).unwrap(), 1);
+        assert_eq!(s.unread_count_by_types(&[1, 2], "other", true).unwrap(), 0);
+        assert_eq!(s.unread_count_by_types(&[3], "", true).unwrap(), 0);
+        assert!(notification_level::is_muted(5));
+        assert!(!notification_level::is_muted(notification_level::NONE));
+        assert!(!notification_level::is_muted(
+            notification_level::ALL_MESSAGE
+        ));
+    }
+
+    #[test]
+    fn read_marks_mark_sent_messages_read_or_clear_unread() {
+        let mut s = Store::open_in_memory().unwrap();
+        let a = s
+            .insert_outgoing(&msg("bob", None, direction::SEND, 10))
+            .unwrap();
+        let b = s
+            .insert_outgoing(&msg("bob", None, direction::SEND, 20))
+            .unwrap();
+        s.update_sent(a.id, sent_status::SENT, Some("A"), Some(10))
+            .unwrap();
+        s.update_sent(b.id, sent_status::SENT, Some("B"), Some(20))
+            .unwrap();
+        let incoming = [
+            msg("bob", Some("R1"), direction::RECEIVE, 15),
+            msg("bob", Some("R2"), direction::RECEIVE, 25),
+        ];
+        let peer = ReadMark {
+            key: key("bob"),
+            timestamp: 10,
+            by_peer: true,
+        };
+        s.apply_inbox_entries(&incoming, &[], &[peer], &[], 3)
+            .unwrap();
+        assert_eq!(
+            s.message(a.id).unwrap().unwrap().sent_status,
+            sent_status::READ
+        );
+        assert_eq!(
+            s.message(b.id).unwrap().unwrap().sent_status,
+            sent_status::SENT
+        );
+        assert_eq!(s.unread_count(&key("bob")).unwrap(), 2);
+        // This user read up to 15 on another device.
+        let mine = ReadMark {
+            key: key("bob"),
+            timestamp: 15,
+            by_peer: false,
+        };
+        s.apply_inbox_entries(&[], &[], &[mine], &[], 4).unwrap();
+        assert_eq!(s.unread_count(&key("bob")).unwrap(), 1);
+        assert_eq!(s.inbox_cursor().unwrap(), 4);
+    }
+}

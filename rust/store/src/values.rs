@@ -1,0 +1,49 @@
+//! Stored values of the API's enums (sent and received status, direction, notification level).
+
+/// Sent status values (`RCIMIWSentStatus`).
+pub mod sent_status {
+    /// Waiting for the server's ack.
+    pub const SENDING: u8 = 0;
+    /// Failed; may be resent.
+    pub const FAILED: u8 = 1;
+    /// Acknowledged by the server.
+    pub const SENT: u8 = 2;
+    /// The peer received it.
+    pub const RECEIVED: u8 = 3;
+    /// The peer read it (private read receipt).
+    pub const READ: u8 = 4;
+}
+
+/// Received status values (`RCIMIWReceivedStatus`).
+pub mod received_status {
+    /// Not read yet.
+    pub const UNREAD: u8 = 0;
+    /// Read.
+    pub const READ: u8 = 1;
+}
+
+/// Message direction values (`RCIMIWMessageDirection`).
+pub mod direction {
+    /// Sent by this user.
+    pub const SEND: u8 = 0;
+    /// Received from someone else.
+    pub const RECEIVE: u8 = 1;
+}
+
+/// `RCIMIWPushNotificationLevel` values as they concern unread counts.
+pub mod notification_level {
+    use std::ops::RangeInclusive;
+
+    /// Notify for every message (the stored default).
+    pub const ALL_MESSAGE: u32 = 0;
+    /// Not set.
+    pub const NONE: u32 = 1;
+    /// Levels that mute a conversation (do-not-disturb: MENTION, MENTION_USERS, MENTION_ALL,
+    /// BLOCKED): `getUnreadCountByConversationTypes` leaves them out unless `contain` is set.
+    pub const MUTED: RangeInclusive<u32> = 2..=5;
+
+    /// Whether `level` mutes the conversation.
+    pub fn is_muted(level: u32) -> bool {
+        MUTED.contains(&level)
+    }
+}
