@@ -6,7 +6,7 @@ use crate::codes::Code;
 use crate::event::EventId;
 use crate::model::Message;
 use crate::query::Query;
-use crate::session::Command;
+use crate::session::{Command, Operation};
 use rcim_store::{ConversationKey, TimeOrder};
 use std::time::Instant;
 use tokio::sync::mpsc;
@@ -57,10 +57,7 @@ impl Engine {
         let Some(session) = guard.as_ref() else {
             return Err(Code::CLIENT_NOT_INIT);
         };
-        let command = Command::Recall {
-            message: Box::new(message),
-            event_id,
-        };
+        let command = Command::Operation(Operation::recall(message, event_id));
         match session.commands.try_send(command) {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),

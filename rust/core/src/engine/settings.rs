@@ -4,7 +4,7 @@ use super::{valid_conversation, Engine};
 use crate::codes::Code;
 use crate::event::EventId;
 use crate::query::Query;
-use crate::session::{Command, SettingChange};
+use crate::session::{Command, Operation, SettingChange};
 use rcim_store::ConversationKey;
 use tokio::sync::mpsc;
 
@@ -23,7 +23,10 @@ impl Engine {
         let Some(session) = guard.as_ref() else {
             return Err(Code::CLIENT_NOT_INIT);
         };
-        match session.commands.try_send(Command::Setting(change)) {
+        match session
+            .commands
+            .try_send(Command::Operation(Operation::conversation_setting(change)))
+        {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),
             Err(mpsc::error::TrySendError::Closed(_)) => Err(Code::CLIENT_NOT_INIT),

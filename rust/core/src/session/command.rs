@@ -1,8 +1,8 @@
 //! What the engine asks of the session: the commands of its API calls and why it stops.
 
+use super::operations::Operation;
 use crate::event::EventId;
 use crate::model::Message;
-use rcim_store::ConversationKey;
 use std::time::Instant;
 
 /// Requests of the engine to the session.
@@ -14,30 +14,9 @@ pub(crate) enum Command {
         /// When the app called `sendMessage`.
         requested: Instant,
     },
-    /// Recall a sent message (`recallMessage`).
-    Recall {
-        message: Box<Message>,
-        event_id: EventId,
-    },
-    /// Change a conversation setting (`changeConversationTopStatus`,
-    /// `changeConversationNotificationLevel`).
-    Setting(SettingChange),
-    /// Send a private read receipt (`sendPrivateReadReceiptMessage`).
-    ReadReceipt {
-        target_id: String,
-        channel_id: String,
-        timestamp: i64,
-        event_id: EventId,
-    },
-}
-
-/// A conversation setting change (top and/or notification level).
-#[derive(Debug)]
-pub(crate) struct SettingChange {
-    pub(crate) key: ConversationKey,
-    pub(crate) top: Option<bool>,
-    pub(crate) level: Option<u32>,
-    pub(crate) event_id: EventId,
+    /// Any other call that changes server state (recall, read receipt, conversation
+    /// setting, ...): stored in the outbox, sent, and reported once answered.
+    Operation(Operation),
 }
 
 /// Why the engine asks the session to stop.

@@ -543,23 +543,7 @@ impl SessionCore {
                 event_id,
                 requested,
             } => self.send(now, message, event_id, requested),
-            Command::Recall { message, event_id } => {
-                let request = operations::recall_request(&message);
-                self.enqueue(request, event_id, Some(message));
-            }
-            Command::ReadReceipt {
-                target_id,
-                channel_id,
-                timestamp,
-                event_id,
-            } => {
-                let request = operations::read_receipt_request(&target_id, &channel_id, timestamp);
-                self.enqueue(request, event_id, None);
-            }
-            Command::Setting(change) => {
-                let request = operations::setting_request(&change);
-                self.enqueue(request, change.event_id, None);
-            }
+            Command::Operation(op) => self.enqueue(op.request, op.event_id, op.arg),
         }
     }
 

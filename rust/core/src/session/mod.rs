@@ -7,10 +7,12 @@
 //! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `core` (with `core/stored.rs`: what follows a
 //! store job), `driver`.
 //!
-//! Adding a server request type on the client: its message in `rust/proto/proto/rcim.proto`;
-//! in `operations.rs` a request builder plus its arms in [`operations::effect`] and
-//! [`operations::outcome`]; a `Command` variant (`command.rs`) with its arm in
-//! `SessionCore::command`; and the engine method that sends the command.
+//! Adding a server request type on the client: its messages in `rust/proto/proto/rcim.proto`;
+//! in `operations.rs` an `Operation` constructor (the call → its `Request`), an arm in `effect`
+//! if its answer changes the local store (and in `jobs.rs` if that is a new kind of change),
+//! and an arm in `outcome` (the event that reports it); and the engine method that hands
+//! `Command::Operation(Operation::...)` to the session. Queueing, persistence, retries,
+//! correlation and exactly-once reporting are generic.
 
 mod clock;
 mod command;
@@ -26,5 +28,6 @@ mod types;
 mod tests;
 
 pub use clock::now_ms;
-pub(crate) use command::{Command, SettingChange, StopReason};
+pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
+pub(crate) use operations::{Operation, SettingChange};

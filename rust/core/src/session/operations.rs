@@ -1,9 +1,10 @@
 //! The client's state-changing requests, one generic shape: an [`Entry`] is a queued `Request`
 //! (its protobuf body and request id) plus what is needed to report its outcome. Each request
-//! type is three small functions here: how a call becomes a `Request`, what its `Response`
-//! changes in the local store ([`effect`]), and which event reports it ([`outcome`]).
+//! type is three small pieces here: an [`Operation`] constructor (how a call becomes a
+//! `Request`), what its `Response` changes in the local store ([`effect`]), and which event
+//! reports it ([`outcome`]). Sends share the path; their request is built from their stored
+//! message ([`send_request`]).
 
-use super::command::SettingChange;
 use crate::codec;
 use crate::codes;
 use crate::event::{Event, EventId};
@@ -53,6 +54,59 @@ fn wire(request_id: String, body: request::Body) -> WireRequest {
     }
 }
 
+/// A conversation setting change (top and/or notification level).
+#[derive(Debug)]
+pub(crate) struct SettingChange {
+    pub(crate) key: ConversationKey,
+    pub(crate) top: Option<bool>,
+    pub(crate) level: Option<u32>,
+    pub(crate) event_id: EventId,
+}
+
+/// A state-changing call handed to the session: the request to queue and whom to report its
+/// outcome to.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    pub(crate) request: WireRequest,
+    pub(crate) event_id: EventId,
+    /// Recalls: the message argument (reported back on failure).
+    pub(crate) arg: Option<Box<Message>>,
+}
+
+impl Operation {
+    /// `recallMessage`.
+    pub(crate) fn recall(message: Message, event_id: EventId) -> Self {
+        Self {
+            request: recall_request(&message),
+            event_id,
+            arg: Some(Box::new(message)),
+        }
+    }
+
+    /// `sendPrivateReadReceiptMessage`.
+    pub(crate) fn private_read_receipt(
+        target_id: &str,
+        channel_id: &str,
+        timestamp: i64,
+        event_id: EventId,
+    ) -> Self {
+        Self {
+            request: read_receipt_request(target_id, channel_id, timestamp),
+            event_id,
+            arg: None,
+        }
+    }
+
+    /// `changeConversationTopStatus` / `changeConversationNotificationLevel`.
+    pub(crate) fn conversation_setting(change: SettingChange) -> Self {
+        Self {
+            request: setting_request(&change),
+            event_id: change.event_id,
+            arg: None,
+        }
+    }
+}
+
 /// The request of a stored outgoing message; its client id is the request id.
 pub(crate) fn send_request(row: &MessageRow) -> WireRequest {
     wire(
@@ -71,8 +125,7 @@ pub(crate) fn send_request(row: &MessageRow) -> WireRequest {
     )
 }
 
-/// `recallMessage`.
-pub(crate) fn recall_request(m: &Message) -> WireRequest {
+fn recall_request(m: &Message) -> WireRequest {
     wire(
         new_request_id(),
         request::Body::RecallMessage(RecallMessage {
@@ -85,12 +138,7 @@ pub(crate) fn recall_request(m: &Message) -> WireRequest {
     )
 }
 
-/// `sendPrivateReadReceiptMessage`.
-pub(crate) fn read_receipt_request(
-    target_id: &str,
-    channel_id: &str,
-    timestamp: i64,
-) -> WireRequest {
+fn read_receipt_request(target_id: &str, channel_id: &str, timestamp: i64) -> WireRequest {
     wire(
         new_request_id(),
         request::Body::PrivateReadReceipt(PrivateReadReceipt {
@@ -101,8 +149,7 @@ pub(crate) fn read_receipt_request(
     )
 }
 
-/// `changeConversationTopStatus` / `changeConversationNotificationLevel`.
-pub(crate) fn setting_request(c: &SettingChange) -> WireRequest {
+fn setting_request(c: &SettingChange) -> WireRequest {
     wire(
         new_request_id(),
         request::Body::ConversationSetting(ChangeConversationSetting {

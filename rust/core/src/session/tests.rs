@@ -2,9 +2,10 @@
 //! store as the driver would run them, so what the core asks the store to do is checked by
 //! what the store then holds.
 
-use super::command::{Command, SettingChange, StopReason};
+use super::command::{Command, StopReason};
 use super::core::{SessionCore, SessionParams};
 use super::jobs;
+use super::operations::{Operation, SettingChange};
 use super::types::{Action, Input, StoreJob};
 use crate::codec;
 use crate::event::Event;
@@ -214,12 +215,12 @@ fn text(to: &str, body: &str, requested: Instant) -> Command {
 }
 
 fn pin(target: &str, event_id: &str) -> Command {
-    Command::Setting(SettingChange {
+    Command::Operation(Operation::conversation_setting(SettingChange {
         key: ConversationKey::new(1, target, ""),
         top: Some(true),
         level: None,
         event_id: Some(event_id.into()),
-    })
+    }))
 }
 
 fn wire_message(seq: u64, uid: &str, text: &str) -> InboxEntry {
