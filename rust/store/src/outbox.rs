@@ -4,7 +4,10 @@
 //! The store only keeps the rows; the engine decides what a request means. A send's row points
 //! at its message (`message_id`) and carries no encoded request: it is rebuilt from the message.
 
-use crate::{rows, sent_status, MessageRow, NewMessage, Result, Store};
+use crate::error::Result;
+use crate::rows::{self, MessageRow, NewMessage};
+use crate::store::Store;
+use crate::values::sent_status;
 use rusqlite::{params, OptionalExtension};
 
 /// One queued operation, as stored.
@@ -138,7 +141,9 @@ fn queue_send(tx: &rusqlite::Connection, row: &MessageRow) -> Result<i64> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{direction, received_status, sent_status, NewMessage, Store};
+    use crate::rows::NewMessage;
+    use crate::store::Store;
+    use crate::values::{direction, received_status, sent_status};
 
     fn outgoing(client_id: &str) -> NewMessage {
         NewMessage {
