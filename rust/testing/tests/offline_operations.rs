@@ -231,3 +231,41 @@ async fn recall_pin_and_read_receipt_made_while_the_server_is_down_survive_a_res
     // The receipt cleared the conversation's unread count on the other device too.
     assert_eq!(answer(tablet.engine.unread_count(bob_key)).await, 0);
 }
+
+/// Without a restart the call's own callback gets the outcome, once, when the server is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recall_made_while_the_server_is_down_reports_to_its_call_when_it_is_back() {
+    let mut server = TestServer::start().await;
+    let ta = server.token("alice").await;
+    server.token("bob").await;
+    let mut phone = TestClient::new(&server.navi_url(), "alice");
+    phone.connect(&ta).await;
+    assert_eq!(phone.send_text("bob", "oops"), Ok(()));
+    let oops = sent(&mut phone).await;
+
+    server.kill();
+    phone
+        .wait_for("suspended", |e| {
+            matches!(e, Event::ConnectionStatusChanged { status: SUSPEND })
+        })
+        .await;
+    assert_eq!(
+        phone.engine.recall_message(oops.clone(), Some("r".into())),
+        Ok(())
+    );
+    server.restart().await;
+    let recalled = phone
+        .wait_for("recalled", |e| matches!(e, Event::MessageRecalled { .. }))
+        .await;
+    assert!(
+        matches!(&recalled, Event::MessageRecalled { code: 0, event_id: Some(id), message }
+            if id == "r" && message.message_type == message_type::RECALL),
+        "{recalled:?}"
+    );
+    let later = phone.drain(Duration::from_millis(1000)).await;
+    assert_eq!(
+        count(&later, |e| matches!(e, Event::MessageRecalled { .. })),
+        0,
+        "{later:?}"
+    );
+}
