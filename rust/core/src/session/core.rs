@@ -132,7 +132,7 @@ impl SessionCore {
     /// Takes one input and returns the actions it causes, in order.
     pub(crate) fn handle(&mut self, now: Instant, input: Input) -> Vec<Action> {
         match input {
-            Input::Command(command) => self.command(now, command),
+            Input::Command(command) => self.command(command),
             Input::Stored(done) => self.stored(now, done),
             Input::Opened(ack) => self.opened(now, ack),
             Input::OpenFailed(why) => {
@@ -142,7 +142,7 @@ impl SessionCore {
             }
             Input::NaviRefused => {
                 if self.phase == Phase::Connecting {
-                    self.give_up(now, codes::CONN_ID_REJECT, status::UNCONNECTED);
+                    self.give_up(codes::CONN_ID_REJECT, status::UNCONNECTED);
                 }
             }
             Input::Frame(frame) => self.frame(now, frame),
@@ -175,7 +175,7 @@ impl SessionCore {
     /// Waits for the next attempt on the reconnect schedule (or gives up at the deadline).
     fn wait(&mut self, now: Instant) {
         if !self.reported && self.deadline.is_some_and(|d| now >= d) {
-            self.give_up(now, codes::CONNECT_TIMEOUT, status::TIMEOUT);
+            self.give_up(codes::CONNECT_TIMEOUT, status::TIMEOUT);
             return;
         }
         let until = if self.attempt == 0 {
@@ -185,11 +185,11 @@ impl SessionCore {
         };
         self.phase = Phase::Waiting { until };
         if until <= now {
-            self.open(now);
+            self.open();
         }
     }
 
-    fn open(&mut self, _now: Instant) {
+    fn open(&mut self) {
         self.set_status(status::CONNECTING);
         self.phase = Phase::Connecting;
         let connect = Connect {
@@ -225,7 +225,7 @@ impl SessionCore {
                     _ => status::UNCONNECTED,
                 };
                 self.out.push(Action::Close { fresh_navi: false });
-                self.give_up(now, ack.code, new_status);
+                self.give_up(ack.code, new_status);
             } else {
                 self.handle_open_failure(now, format!("server answered {}", ack.code));
             }
@@ -304,9 +304,9 @@ impl SessionCore {
             Phase::Waiting { until } => {
                 self.expire_waiting(now);
                 if !self.reported && self.deadline.is_some_and(|d| now >= d) {
-                    self.give_up(now, codes::CONNECT_TIMEOUT, status::TIMEOUT);
+                    self.give_up(codes::CONNECT_TIMEOUT, status::TIMEOUT);
                 } else if now >= until {
-                    self.open(now);
+                    self.open();
                 }
             }
             Phase::Connecting => self.expire_waiting(now),
@@ -439,11 +439,7 @@ impl SessionCore {
             server_frame::Body::Kicked(kicked) => {
                 tracing::info!(code = kicked.code, reason = %kicked.reason, "kicked by server");
                 self.out.push(Action::Close { fresh_navi: false });
-                self.give_up(
-                    now,
-                    codes::DISCONN_KICK,
-                    status::KICKED_OFFLINE_BY_OTHER_CLIENT,
-                );
+                self.give_up(codes::DISCONN_KICK, status::KICKED_OFFLINE_BY_OTHER_CLIENT);
                 return;
             }
             server_frame::Body::Error(error) => {
@@ -513,7 +509,7 @@ impl SessionCore {
 
     /// Ends the session after a refusal, kick or timeout: reports it and fails queued sends.
     /// Other operations stay in the outbox for the next connect.
-    fn give_up(&mut self, _now: Instant, code: u32, new_status: u32) {
+    fn give_up(&mut self, code: u32, new_status: u32) {
         self.set_status(new_status);
         if !self.reported {
             self.reported = true;
@@ -532,7 +528,7 @@ impl SessionCore {
         self.out.push(Action::Finish);
     }
 
-    fn command(&mut self, now: Instant, command: Command) {
+    fn command(&mut self, command: Command) {
         if self.phase == Phase::Loading {
             self.early.push(command);
             return;
@@ -542,7 +538,7 @@ impl SessionCore {
                 message,
                 event_id,
                 requested,
-            } => self.send(now, message, event_id, requested),
+            } => self.send(message, event_id, requested),
             Command::Operation(op) => self.enqueue(op.request, op.event_id, op.arg),
         }
     }
@@ -560,7 +556,7 @@ impl SessionCore {
 
     /// Stores (and then announces) a message. A send beyond 5 per rolling second of the app's
     /// calls is stored and failed at once with 20604 (the client-side limit of IMLib).
-    fn send(&mut self, now: Instant, message: Box<Message>, event_id: EventId, requested: Instant) {
+    fn send(&mut self, message: Box<Message>, event_id: EventId, requested: Instant) {
         let Some((object_name, content)) = codec::encode_content(&message) else {
             return;
         };
@@ -584,7 +580,6 @@ impl SessionCore {
             counted: false,
             extra_json: codec::extra_json(&message),
         };
-        let _ = now;
         self.out.push(Action::Store(StoreJob::PersistSend {
             resend_id: message.message_id,
             new: Box::new(new),

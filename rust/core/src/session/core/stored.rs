@@ -157,7 +157,7 @@ impl SessionCore {
             Ok(loaded) => loaded,
             Err(e) => {
                 tracing::error!(error = %e, "cannot read local state");
-                self.give_up(now, codes::DATABASE_ERROR as u32, status::UNCONNECTED);
+                self.give_up(codes::DATABASE_ERROR as u32, status::UNCONNECTED);
                 return;
             }
         };
@@ -186,7 +186,7 @@ impl SessionCore {
         }
         self.phase = Phase::Waiting { until: now };
         for command in std::mem::take(&mut self.early) {
-            self.command(now, command);
+            self.command(command);
         }
         self.wait(now);
     }
