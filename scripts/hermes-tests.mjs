@@ -3,7 +3,12 @@
 // TypeScript + the real JSI host object + the real engine) against a real rcim-server.
 // Each file runs twice, each time in a fresh Hermes runtime with fresh users and a fresh
 // data dir. Usage: node scripts/hermes-tests.mjs [name-filter ...] [--runs N] [--verbose]
-import { readdirSync, rmSync } from 'node:fs';
+//
+// A test file may start with directives for the runner:
+//   // @server-args: --heartbeat-secs 1   its own server, started with these extra arguments
+//   // @offline-messages: 20000            texts m0..m19999 from the run's second user to its
+//                                          first, published before the script starts
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   hostEnv,
@@ -35,6 +40,17 @@ const files = readdirSync(dir)
 let passed = 0;
 let failed = 0;
 
+/** The runner directives at the top of a test file. */
+function directives(file) {
+  const text = readFileSync(join(dir, file), 'utf8');
+  const value = (name) => text.match(new RegExp(`^// @${name}: *(.*)$`, 'm'))?.[1].trim();
+  const args = value('server-args');
+  return {
+    serverArgs: args ? args.split(/\s+/) : null,
+    offlineMessages: Number(value('offline-messages') ?? 0),
+  };
+}
+
 function indent(text) {
   return text
     .trimEnd()
@@ -60,6 +76,18 @@ async function main() {
   const stamp = Date.now().toString(36);
   try {
     for (const [fi, file] of files.entries()) {
+      const wanted = directives(file);
+      let own = null;
+      if (wanted.serverArgs) {
+        try {
+          own = await startServer({ extraArgs: wanted.serverArgs });
+        } catch (err) {
+          console.log(`FAIL ${file}: cannot start its server: ${err.message}`);
+          failed += runs;
+          continue;
+        }
+      }
+      const fileServer = own ?? server;
       for (let run = 1; run <= runs; run++) {
         const name = `${file} [runtime ${run}]`;
         const dataDir = tempDir('rcim-client-');
@@ -69,15 +97,18 @@ async function main() {
             { length: USERS_PER_RUN },
             (_, u) => `t${stamp}f${fi}r${run}u${u}`
           );
-          const tokens = await server.registerUsers(ids);
+          const tokens = await fileServer.registerUsers(ids);
+          if (wanted.offlineMessages > 0) {
+            await fileServer.publishTexts(ids[1], ids[0], wanted.offlineMessages);
+          }
           // One group per run: the first three users (tests that need none ignore it).
-          const group = await server.createGroup(
+          const group = await fileServer.createGroup(
             `g${stamp}f${fi}r${run}`,
             `group ${fi}.${run}`,
             ids.slice(0, 3)
           );
           result = await runJsHost(join('tests', 'hermes', file), {
-            env: hostEnv(server, tokens, dataDir, [group]),
+            env: hostEnv(fileServer, tokens, dataDir, [group]),
             timeoutSecs,
           });
         } catch (err) {
@@ -98,6 +129,10 @@ async function main() {
           console.log(`FAIL ${name} (${secs}s, ${why}; client data kept in ${dataDir})`);
           if (result.output.trim()) console.log(indent(result.output));
         }
+      }
+      if (own) {
+        if (failed > 0) console.log(`server log (${file}): ${own.logFile}`);
+        await own.stop({ keepData: failed > 0 });
       }
     }
   } finally {

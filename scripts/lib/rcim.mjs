@@ -67,6 +67,7 @@ export async function startServer({
   appKey = 'rcim-test-key',
   appSecret = 'rcim-test-secret',
   startTimeoutMs = 30000,
+  extraArgs = [],
 } = {}) {
   const { server } = requireBinaries('server');
   const dataDir = tempDir('rcim-server-');
@@ -84,6 +85,7 @@ export async function startServer({
     appKey,
     '--app-secret',
     appSecret,
+    ...extraArgs,
   ];
   const log = createWriteStream(logFile);
   const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
@@ -168,6 +170,26 @@ export async function startServer({
     return { id: groupId, name: groupName, members: [...members] };
   }
 
+  /**
+   * Publishes `count` private text messages `m0`, `m1`, ... from `fromUserId` to `toUserId`
+   * through `/message/private/publish.json`, a few requests at a time.
+   */
+  async function publishTexts(fromUserId, toUserId, count, concurrency = 16) {
+    let next = 0;
+    async function worker() {
+      while (next < count) {
+        const i = next++;
+        await serverApi('/message/private/publish.json', {
+          fromUserId,
+          toUserId,
+          objectName: 'RC:TxtMsg',
+          content: JSON.stringify({ content: `m${i}` }),
+        });
+      }
+    }
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
   /** Registers users; resolves { userId: token } in the given order. */
   async function registerUsers(userIds) {
     const tokens = {};
@@ -195,6 +217,7 @@ export async function startServer({
     registerUser,
     registerUsers,
     createGroup,
+    publishTexts,
     stop,
   };
 }

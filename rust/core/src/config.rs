@@ -53,7 +53,12 @@ pub struct EngineConfig {
     pub connect_step_timeout: Duration,
     /// Heartbeat interval override (the server's value is used when `None`).
     pub heartbeat: Option<Duration>,
+    /// How many events may wait for the embedder in the engine's channel.
+    pub event_queue_len: usize,
 }
+
+/// Default [`EngineConfig::event_queue_len`].
+pub const DEFAULT_EVENT_QUEUE_LEN: usize = 10_000;
 
 /// Default navigation server when the options name none.
 pub const DEFAULT_NAVI_SERVER: &str = "http://127.0.0.1:8080";
@@ -73,6 +78,7 @@ impl EngineConfig {
             send_timeout: Duration::from_secs(30),
             connect_step_timeout: Duration::from_secs(10),
             heartbeat: None,
+            event_queue_len: DEFAULT_EVENT_QUEUE_LEN,
         }
     }
 

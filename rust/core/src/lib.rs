@@ -8,7 +8,8 @@
 //! `rcim-bridge` adapts it to the JSON method table used by the C++ host object.
 //!
 //! Layout: [`engine`] (the API, one file per area), `shared` (state the engine and its tasks
-//! share), [`connection`] (state machine, send queue, sync), `db` (the database thread),
+//! share), `session` (the connection: a session core without I/O and the task that drives it;
+//! send queue, persisted operations, sync), `db` (the database thread),
 //! [`codec`] (API ⇄ stored ⇄ wire messages), [`model`] (API types), [`event`] (events),
 //! [`query`] (results of local calls), [`config`] (options), [`codes`] (status codes and
 //! [`Code`]).
@@ -23,6 +24,7 @@ pub mod event;
 pub mod model;
 mod navi;
 pub mod query;
+mod session;
 mod shared;
 pub mod token;
 

@@ -1,23 +1,39 @@
 //! Registry of online sessions and live delivery.
 //!
 //! The hub knows every authenticated connection by user. It enforces the device rules at login
-//! (one mobile device per user, `kickReconnectDevice`), and the database writer hands it inbox
-//! entries right after each commit. Delivery never waits: a session whose bounded outbound queue
-//! is full is disconnected (it resyncs from its inbox cursor when it comes back).
+//! (one mobile device per user, `kickReconnectDevice`), and it is the in-process [`Fanout`]:
+//! the store's committed entries reach it in commit order (see [`crate::fanout`]). Delivery
+//! never waits: a session whose bounded outbound queue is full is disconnected (it resyncs
+//! from its inbox cursor when it comes back).
 //!
-//! The hub also records each user's inbox head as published by the writer, under the same lock
-//! as delivery, so a login either sees an entry in its `inbox_head` or receives it as a push.
+//! The hub also records each user's inbox head as delivered, under the same lock as delivery,
+//! so a login either sees an entry in its `inbox_head` or receives it as a push: a login
+//! registers itself ([`Hub::begin_login`]) before it reads the head from the store, so an
+//! entry committed after that read is either delivered before the admission (and counted in
+//! the head) or after it (and pushed).
 //! It keeps state only for users online or in the middle of a login: the entry goes away with
 //! the user's last connection.
 
+use crate::fanout::Fanout;
+use crate::model::{fit_entry, Push};
 use rcim_proto::codes;
 use rcim_proto::v1::{
     inbox_entry, server_frame, InboxEntry, InboxPush, Kicked, Platform, ServerFrame,
 };
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+
+/// ConnectAck code for trouble on the server's side during a login (a database read failed,
+/// the new session's queue is full).
+///
+/// The client gives up for good on the *fatal* ConnectAck codes: 31001 (protocol version),
+/// 31002 (app key), 31004 (token), 31009 (user blocked) and 31023 (another mobile device is
+/// online, `kickReconnectDevice`). Every other code is *transient*: the client retries on its
+/// reconnect schedule. A failure that retrying can cure must therefore never use a fatal code;
+/// every such path answers with this one (30002, NETWORK_UNAVAILABLE).
+pub(crate) const TRANSIENT_CONNECT_ERROR: u32 = codes::NETWORK_UNAVAILABLE;
 
 /// Identifies one client connection for the lifetime of the process.
 pub(crate) type ConnId = u64;
@@ -43,16 +59,6 @@ pub(crate) struct Session {
     pub tx: mpsc::Sender<Outbound>,
     /// Cancelled to drop the connection without a goodbye.
     pub cancel: CancellationToken,
-}
-
-/// An inbox entry to push to every online device of a user.
-#[derive(Debug)]
-pub(crate) struct Push {
-    pub user_id: String,
-    pub seq: u64,
-    /// The entry's body (a message, a recall...), shared by every inbox that received it (a
-    /// group fan-out makes one entry per member; only online members get a copy built).
-    pub body: Arc<inbox_entry::Body>,
 }
 
 /// How a login attempt was decided.
@@ -124,7 +130,7 @@ impl Hub {
 
     /// Starts a login of `user_id`: call it before reading the user's inbox head from the
     /// database and keep the guard until [`Hub::admit`] returned. While it lives, every head
-    /// the writer publishes for the user is recorded, so the admission sees either the
+    /// delivered for the user is recorded, so the admission sees either the
     /// database's head or a newer one (an entry committed after the read but delivered before
     /// the session was visible would otherwise be neither pushed nor counted in `inbox_head`).
     pub(crate) fn begin_login(&self, user_id: &str) -> LoginGuard<'_> {
@@ -187,7 +193,7 @@ impl Hub {
         state.sessions = kept;
         if !queued {
             inner.drop_if_unused(&user_id);
-            return Admission::Refused(crate::gateway::TRANSIENT_CONNECT_ERROR);
+            return Admission::Refused(TRANSIENT_CONNECT_ERROR);
         }
         Admission::Accepted { inbox_head: head }
     }
@@ -219,10 +225,24 @@ impl Hub {
         self.lock().users.len()
     }
 
-    /// Publishes committed inbox entries: records the heads of users online or logging in and
-    /// pushes each entry to every online device of its owner (the sending connection included).
-    /// Slow sessions (full queue) are disconnected.
-    pub(crate) fn deliver(&self, pushes: Vec<Push>) {
+    /// Asks every session to close (graceful shutdown).
+    pub(crate) fn close_all(&self) {
+        let mut inner = self.lock();
+        for (_, state) in inner.users.drain() {
+            for s in state.sessions {
+                if s.tx.try_send(Outbound::Close).is_err() {
+                    s.cancel.cancel();
+                }
+            }
+        }
+    }
+}
+
+impl Fanout for Hub {
+    /// Records the heads of users online or logging in and pushes each entry to every online
+    /// device of its owner (the sending connection included). Slow sessions (full queue) are
+    /// disconnected.
+    fn deliver(&self, pushes: Vec<Push>) {
         if pushes.is_empty() {
             return;
         }
@@ -241,7 +261,7 @@ impl Hub {
                 seq: push.seq,
                 body: Some(inbox_entry::Body::clone(&push.body)),
             };
-            crate::store::fit_entry(&push.user_id, &mut entry);
+            fit_entry(&push.user_id, &mut entry);
             for s in &state.sessions {
                 if s.cancel.is_cancelled() {
                     continue;
@@ -266,18 +286,6 @@ impl Hub {
                 state.sessions.retain(|s| s.conn_id != conn);
             }
             inner.drop_if_unused(&user);
-        }
-    }
-
-    /// Asks every session to close (graceful shutdown).
-    pub(crate) fn close_all(&self) {
-        let mut inner = self.lock();
-        for (_, state) in inner.users.drain() {
-            for s in state.sessions {
-                if s.tx.try_send(Outbound::Close).is_err() {
-                    s.cancel.cancel();
-                }
-            }
         }
     }
 }

@@ -10,118 +10,49 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Source layout: `gateway.rs` (client connections), `hub.rs` (online sessions, delivery,
-//! device rules), `store.rs` (SQLite, one writer thread with group commit), `http.rs` (router,
-//! Server API authentication, lenient forms, navigation), `api/*.rs` (one file per Server API
-//! module; `api/mod.rs` holds the endpoint table) and `token.rs` (connection tokens).
+//! Layers, top to bottom (each file only uses files below it):
+//! * front ends: `gateway/` (client connections: framing, login, limits, one handler per
+//!   request) and `http.rs` + `api/` (navigation; the Server API on axum routes, signature
+//!   middleware, form extractor);
+//! * `service/`: the business rules and their codes, shared by both front ends;
+//! * `store/`: the `ServerStore` trait, its SQLite implementation and conformance
+//!   suite; `fanout.rs` + `hub.rs`: live delivery behind the `Fanout` trait (the hub also
+//!   keeps the online sessions and device rules);
+//! * `model.rs` (domain types and caps), `token.rs`, `util.rs`.
+//!
+//! This file wires them: the store publishes committed entries on a feed that is connected to
+//! the hub ([`fanout::deliver_commits`]); the store never calls delivery itself.
 
 #![warn(missing_docs)]
 
 mod api;
+mod config;
+mod fanout;
 mod gateway;
 mod http;
 mod hub;
+mod model;
+mod service;
+mod state;
 mod store;
 mod token;
 mod util;
 
+pub use config::ServerConfig;
 pub use token::{issue_token, verify_signature, TokenClaims};
 
 use anyhow::Context as _;
 use hub::Hub;
+use state::Shared;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
-use store::{Db, WriteCmd};
+use store::{commit_feed, ServerStore, SqliteStore};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-
-/// Everything the server needs to start. No config file: build it in code or from the CLI.
-#[derive(Clone)]
-pub struct ServerConfig {
-    /// Directory of the SQLite database (created if missing).
-    pub data_dir: PathBuf,
-    /// Client gateway address (port 0 = any free port).
-    pub listen: SocketAddr,
-    /// HTTP address: navigation and the Server API (port 0 = any free port).
-    pub http: SocketAddr,
-    /// The one app this server hosts.
-    pub app_key: String,
-    /// Secret of that app: signs tokens and Server API requests. Never sent to clients.
-    pub app_secret: String,
-    /// Expected seconds between client heartbeats; a connection silent for 3× this is closed.
-    pub heartbeat_secs: u32,
-    /// Days offline inbox entries are kept (0 = never pruned).
-    pub offline_retention_days: u32,
-    /// Accepted sends per connection in any sliding second (RongCloud: 5); 0 = unlimited.
-    pub send_rate_per_sec: u32,
-}
-
-impl std::fmt::Debug for ServerConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerConfig")
-            .field("data_dir", &self.data_dir)
-            .field("listen", &self.listen)
-            .field("http", &self.http)
-            .field("app_key", &self.app_key)
-            .field("app_secret", &"<redacted>")
-            .field("heartbeat_secs", &self.heartbeat_secs)
-            .field("offline_retention_days", &self.offline_retention_days)
-            .field("send_rate_per_sec", &self.send_rate_per_sec)
-            .finish()
-    }
-}
-
-impl ServerConfig {
-    /// A config with defaults: gateway and HTTP on `127.0.0.1:0`, 30 s heartbeat, 7 days of
-    /// offline storage, 5 sends per second.
-    pub fn new(
-        data_dir: impl Into<PathBuf>,
-        app_key: impl Into<String>,
-        app_secret: impl Into<String>,
-    ) -> Self {
-        let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
-        Self {
-            data_dir: data_dir.into(),
-            listen: any_port,
-            http: any_port,
-            app_key: app_key.into(),
-            app_secret: app_secret.into(),
-            heartbeat_secs: 30,
-            offline_retention_days: 7,
-            send_rate_per_sec: 5,
-        }
-    }
-}
-
-/// State shared by the gateway, the HTTP handlers and the database writer.
-pub(crate) struct Shared {
-    pub(crate) config: ServerConfig,
-    pub(crate) gateway_addr: SocketAddr,
-    pub(crate) db: Db,
-    pub(crate) hub: Arc<Hub>,
-    /// Graceful stop: stop accepting, close connections.
-    pub(crate) stop: CancellationToken,
-    /// Crash simulation: drop everything at once.
-    pub(crate) kill: CancellationToken,
-    pub(crate) tracker: TaskTracker,
-    next_conn: AtomicU64,
-}
-
-impl Shared {
-    pub(crate) fn next_conn_id(&self) -> u64 {
-        self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
-    }
-
-    /// Silence after which a connection is closed: three heartbeats.
-    pub(crate) fn idle_timeout(&self) -> Duration {
-        Duration::from_secs(u64::from(self.config.heartbeat_secs.max(1)) * 3)
-    }
-}
 
 /// Sizes of the server's per-user in-memory tables; each is bounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -140,6 +71,8 @@ pub struct RunningServer {
     shared: Arc<Shared>,
     http_addr: SocketAddr,
     tasks: Vec<JoinHandle<()>>,
+    /// Connects the store's commit feed to the hub; ends after the store stops.
+    delivery: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -165,7 +98,7 @@ impl RunningServer {
 
     /// Sizes of the server's per-user in-memory tables (monitoring, tests).
     pub fn memory_stats(&self) -> MemoryStats {
-        let (cached_heads, conversation_clocks) = self.shared.db.cache_sizes();
+        let (cached_heads, conversation_clocks) = self.shared.store.cache_sizes();
         MemoryStats {
             hub_users: self.shared.hub.user_count(),
             cached_heads,
@@ -191,7 +124,9 @@ impl RunningServer {
         for t in self.tasks {
             let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
         }
-        s.db.close().await;
+        s.store.close().await;
+        // The feed ends with the store's writer: every committed entry has been delivered.
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.delivery).await;
         tracing::info!("server stopped");
     }
 
@@ -203,7 +138,8 @@ impl RunningServer {
         for t in &self.tasks {
             t.abort();
         }
-        s.db.abort();
+        s.store.abort();
+        self.delivery.abort();
         tracing::info!("server aborted");
     }
 }
@@ -227,13 +163,16 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 /// Opens the database and starts the gateway and the HTTP server.
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let hub = Arc::new(Hub::default());
-    let db = {
+    let (sink, feed) = commit_feed();
+    let store: Arc<dyn ServerStore> = {
         let dir = config.data_dir.clone();
-        let hub = hub.clone();
-        tokio::task::spawn_blocking(move || Db::open(&dir, hub))
-            .await
-            .context("opening the database")??
+        Arc::new(
+            tokio::task::spawn_blocking(move || SqliteStore::open(&dir, sink))
+                .await
+                .context("opening the database")??,
+        )
     };
+    let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone()));
     let gateway = bind(config.listen).await?;
     let http = bind(config.http).await?;
     let gateway_addr = gateway.local_addr()?;
@@ -241,7 +180,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let shared = Arc::new(Shared {
         config,
         gateway_addr,
-        db,
+        store,
         hub,
         stop: CancellationToken::new(),
         kill: CancellationToken::new(),
@@ -260,6 +199,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         shared,
         http_addr,
         tasks,
+        delivery,
     })
 }
 
@@ -277,13 +217,8 @@ async fn prune_loop(shared: Arc<Shared>) {
             _ = tick.tick() => {}
         }
         let before_ms = util::now_ms() - retention_ms;
-        if shared
-            .db
-            .write(WriteCmd::Prune { before_ms })
-            .await
-            .is_err()
-        {
-            break;
+        if let Err(e) = shared.store.prune(before_ms).await {
+            tracing::warn!(error = %e, "pruning failed");
         }
     }
 }

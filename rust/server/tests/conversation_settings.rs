@@ -6,20 +6,23 @@ mod common;
 
 use common::*;
 use rcim_proto::v1::{
-    client_frame, inbox_entry, server_frame, ChangeConversationSetting, ConversationSetting,
-    InboxEntry, Platform,
+    client_frame, inbox_entry, request, server_frame, ChangeConversationSetting,
+    ConversationSetting, InboxEntry, Platform,
 };
 use rcim_proto::{codes, conversation_type};
 use std::time::Duration;
 
 fn change(ctype: u32, target: &str, top: Option<bool>, level: Option<u32>) -> client_frame::Body {
-    client_frame::Body::ConversationSetting(ChangeConversationSetting {
-        conversation_type: ctype,
-        target_id: target.into(),
-        channel_id: String::new(),
-        top,
-        notification_level: level,
-    })
+    request_body(
+        &fresh_request_id(),
+        request::Body::ConversationSetting(ChangeConversationSetting {
+            conversation_type: ctype,
+            target_id: target.into(),
+            channel_id: String::new(),
+            top,
+            notification_level: level,
+        }),
+    )
 }
 
 /// Sends a request; returns the ack's code and the entries pushed meanwhile.
@@ -29,9 +32,7 @@ async fn request_pushes(c: &mut RawClient, body: client_frame::Body) -> (u32, Ve
     loop {
         let f = c.recv().await.expect("connection open");
         match (f.seq, f.body) {
-            (s, Some(server_frame::Body::ConversationSettingAck(a))) if s == seq => {
-                return (a.code, pushes)
-            }
+            (s, Some(server_frame::Body::Response(r))) if s == seq => return (r.code, pushes),
             (_, Some(server_frame::Body::Push(p))) => pushes.extend(p.entry),
             _ => {}
         }

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use rcim_proto::conversation_type;
-use rcim_proto::v1::client_frame;
 use std::time::{Duration, Instant};
 
 fn members(body: &serde_json::Value) -> Vec<String> {
@@ -17,7 +16,7 @@ fn members(body: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-fn group_text(client_msg_id: &str, group: &str, text: &str) -> rcim_proto::v1::SendMessage {
+fn group_text(client_msg_id: &str, group: &str, text: &str) -> Outgoing {
     let mut m = RawClient::text(client_msg_id, group, text);
     m.conversation_type = conversation_type::GROUP;
     m
@@ -25,11 +24,7 @@ fn group_text(client_msg_id: &str, group: &str, text: &str) -> rcim_proto::v1::S
 
 async fn send_group(c: &mut RawClient, client_msg_id: &str, group: &str, text: &str) -> u32 {
     let seq = c
-        .send(client_frame::Body::Send(group_text(
-            client_msg_id,
-            group,
-            text,
-        )))
+        .send(send_body(group_text(client_msg_id, group, text)))
         .await;
     c.wait_ack(seq).await.code
 }
@@ -249,11 +244,7 @@ async fn members_send_and_non_members_get_22406() {
     assert_eq!(send_group(&mut a, "a1", "g", "hello group").await, 0);
     // A resend is deduped: the same ack, no second delivery.
     let seq = a
-        .send(client_frame::Body::Send(group_text(
-            "a1",
-            "g",
-            "hello group",
-        )))
+        .send(send_body(group_text("a1", "g", "hello group")))
         .await;
     assert_eq!(a.wait_ack(seq).await.code, 0);
 

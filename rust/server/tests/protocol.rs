@@ -160,15 +160,16 @@ async fn rate_limit_is_five_per_second() {
     let mut seqs = Vec::new();
     for i in 0..10 {
         let m = RawClient::text(&format!("r{i}"), "bob", "x");
-        seqs.push(alice.send(client_frame::Body::Send(m)).await);
+        seqs.push(alice.send(send_body(m)).await);
     }
     // Acks may arrive in any order (refusals are immediate, accepted sends wait for a commit).
     let mut codes_by_seq = std::collections::HashMap::new();
     while codes_by_seq.len() < seqs.len() {
         let f = alice.recv().await.expect("connection open");
-        if let Some(server_frame::Body::SendAck(a)) = f.body {
-            assert!(seqs.contains(&f.seq));
-            codes_by_seq.insert(f.seq, a.code);
+        let seq = f.seq;
+        if let Some(r) = response_of(f) {
+            assert!(seqs.contains(&seq));
+            codes_by_seq.insert(seq, r.code);
         }
     }
     let mut ok = 0;
@@ -198,21 +199,19 @@ async fn send_validation() {
     let mut alice = RawClient::connect(server.gateway_addr(), "alice", "a1").await;
     let mut big = RawClient::text("big", "bob", "");
     big.content = "x".repeat(rcim_proto::MAX_CONTENT_LEN + 1);
-    let seq = alice.send(client_frame::Body::Send(big)).await;
+    let seq = alice.send(send_body(big)).await;
     assert_eq!(alice.wait_ack(seq).await.code, codes::MSG_SIZE_OUT_OF_LIMIT);
-    let seq = alice
-        .send(client_frame::Body::Send(RawClient::text("e", "", "x")))
-        .await;
+    let seq = alice.send(send_body(RawClient::text("e", "", "x"))).await;
     assert_eq!(alice.wait_ack(seq).await.code, codes::PARAMETER_INVALID);
     // A group alice is not in (here: no such group) => 22406.
     let mut group = RawClient::text("g", "group1", "x");
     group.conversation_type = rcim_proto::conversation_type::GROUP;
-    let seq = alice.send(client_frame::Body::Send(group)).await;
+    let seq = alice.send(send_body(group)).await;
     assert_eq!(alice.wait_ack(seq).await.code, codes::NOT_IN_GROUP);
     // Types not routed yet (chatroom) => 33003.
     let mut room = RawClient::text("r", "room1", "x");
     room.conversation_type = rcim_proto::conversation_type::CHATROOM;
-    let seq = alice.send(client_frame::Body::Send(room)).await;
+    let seq = alice.send(send_body(room)).await;
     assert_eq!(alice.wait_ack(seq).await.code, codes::PARAMETER_INVALID);
     server.shutdown().await;
 }
@@ -460,7 +459,7 @@ async fn slow_client_is_disconnected_and_loses_nothing() {
 #[tokio::test]
 async fn send_fields_are_capped_so_stored_messages_fit_in_a_frame() {
     use prost::Message as _;
-    use rcim_proto::v1::{ClientFrame, SendMessage};
+    use rcim_proto::v1::ClientFrame;
     init_tracing();
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
@@ -469,10 +468,10 @@ async fn send_fields_are_capped_so_stored_messages_fit_in_a_frame() {
     let mut bob = RawClient::connect(addr, "bob", "b1").await;
 
     // Content at its cap, push data filling the frame up to the last few bytes.
-    let frame_len = |m: &SendMessage| {
+    let frame_len = |m: &Outgoing| {
         ClientFrame {
             seq: 1_000,
-            body: Some(client_frame::Body::Send(m.clone())),
+            body: Some(send_body(m.clone())),
         }
         .encoded_len()
     };
@@ -482,10 +481,10 @@ async fn send_fields_are_capped_so_stored_messages_fit_in_a_frame() {
     while frame_len(&huge) > rcim_proto::MAX_FRAME_LEN - 4 {
         huge.push_data.pop();
     }
-    let seq = alice.send(client_frame::Body::Send(huge)).await;
+    let seq = alice.send(send_body(huge)).await;
     assert_eq!(alice.wait_ack(seq).await.code, codes::MSG_SIZE_OUT_OF_LIMIT);
 
-    let over = |f: fn(&mut SendMessage)| {
+    let over = |f: fn(&mut Outgoing)| {
         let mut m = RawClient::text("over", "bob", "x");
         f(&mut m);
         m
@@ -509,7 +508,7 @@ async fn send_fields_are_capped_so_stored_messages_fit_in_a_frame() {
         ),
     ];
     for (m, code) in refused {
-        let seq = alice.send(client_frame::Body::Send(m)).await;
+        let seq = alice.send(send_body(m)).await;
         assert_eq!(alice.wait_ack(seq).await.code, code);
     }
     // Exactly at the caps is fine (a channel id counts characters, not bytes).
@@ -517,7 +516,7 @@ async fn send_fields_are_capped_so_stored_messages_fit_in_a_frame() {
     at_cap.push_content = "c".repeat(4096);
     at_cap.push_data = "d".repeat(4096);
     at_cap.channel_id = "é".repeat(20);
-    let seq = alice.send(client_frame::Body::Send(at_cap)).await;
+    let seq = alice.send(send_body(at_cap)).await;
     let ack = alice.wait_ack(seq).await;
     assert_eq!(ack.code, 0);
 
@@ -592,7 +591,7 @@ async fn sync_sends_oversized_entries_without_their_message() {
 }
 
 /// Review finding 2: the sending connection also gets the push of the sender's own inbox entry
-/// (before or after its SendAck), so its inbox cursor has no gap.
+/// (before or after the answer to its send), so its inbox cursor has no gap.
 #[tokio::test]
 async fn sending_connection_gets_its_own_inbox_entry() {
     init_tracing();
@@ -603,7 +602,7 @@ async fn sending_connection_gets_its_own_inbox_entry() {
     let mut bob = RawClient::connect(addr, "bob", "b").await;
     for (i, expected_seq) in [(0, 1u64), (1, 2)] {
         let seq = phone
-            .send(client_frame::Body::Send(RawClient::text(
+            .send(send_body(RawClient::text(
                 &format!("own-{i}"),
                 "bob",
                 "hello",
@@ -614,7 +613,7 @@ async fn sending_connection_gets_its_own_inbox_entry() {
         while ack.is_none() || push.is_none() {
             let f = phone.recv().await.expect("connection open");
             match f.body {
-                Some(server_frame::Body::SendAck(a)) if f.seq == seq => ack = Some(a),
+                Some(server_frame::Body::Response(r)) if f.seq == seq => ack = Some(SendAck::of(r)),
                 Some(server_frame::Body::Push(p)) => {
                     assert!(push.is_none(), "one push per message");
                     push = p.entry;

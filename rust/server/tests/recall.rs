@@ -6,41 +6,51 @@
 mod common;
 
 use common::*;
-use rcim_proto::v1::{client_frame, inbox_entry, server_frame, InboxEntry, Recall, RecallAck};
+use rcim_proto::v1::{client_frame, inbox_entry, request, response, InboxEntry, Recall, Response};
 use rcim_proto::{codes, conversation_type};
 use std::time::Duration;
 
 fn recall_req(uid: &str, ctype: u32, target: &str) -> client_frame::Body {
-    client_frame::Body::Recall(rcim_proto::v1::RecallMessage {
-        uid: uid.into(),
-        conversation_type: ctype,
-        target_id: target.into(),
-        channel_id: String::new(),
-        sent_time: 0,
-    })
+    request_body(
+        &fresh_request_id(),
+        request::Body::RecallMessage(rcim_proto::v1::RecallMessage {
+            uid: uid.into(),
+            conversation_type: ctype,
+            target_id: target.into(),
+            channel_id: String::new(),
+            sent_time: 0,
+        }),
+    )
+}
+
+/// The answer to a recall, flattened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RecallAck {
+    code: u32,
+    recall_time: i64,
+}
+
+impl RecallAck {
+    fn of(r: Response) -> Self {
+        let recall_time = match r.body {
+            Some(response::Body::RecallMessage(m)) => m.recall_time,
+            None => 0,
+            other => panic!("expected a recall result, got {other:?}"),
+        };
+        Self {
+            code: r.code,
+            recall_time,
+        }
+    }
 }
 
 async fn recall(c: &mut RawClient, uid: &str, ctype: u32, target: &str) -> RecallAck {
     let seq = c.send(recall_req(uid, ctype, target)).await;
-    loop {
-        let f = c.recv().await.expect("connection open");
-        if let (s, Some(server_frame::Body::RecallAck(a))) = (f.seq, f.body) {
-            if s == seq {
-                return a;
-            }
-        }
-    }
+    RecallAck::of(c.wait_response(seq).await)
 }
 
 async fn wait_receipt_ack(c: &mut RawClient, seq: u64) -> u32 {
-    loop {
-        let f = c.recv().await.expect("connection open");
-        if let (s, Some(server_frame::Body::ReadReceiptAck(a))) = (f.seq, f.body) {
-            if s == seq {
-                return a.code;
-            }
-        }
-    }
+    c.wait_response(seq).await.code
 }
 
 fn as_recall(e: &InboxEntry) -> &Recall {
@@ -141,7 +151,7 @@ async fn group_recall_reaches_every_member_and_survives_a_restart() {
     let mut b = RawClient::connect(addr, "b", "db").await;
     let mut m = RawClient::text("g1", "g", "to all");
     m.conversation_type = conversation_type::GROUP;
-    let seq = a.send(client_frame::Body::Send(m)).await;
+    let seq = a.send(send_body(m)).await;
     let ack = a.wait_ack(seq).await;
     assert_eq!(ack.code, 0);
     b.next_push().await;
@@ -248,11 +258,14 @@ async fn private_read_receipt_reaches_the_peer_and_the_reader() {
     b.next_push().await;
 
     let receipt = |target: &str, timestamp: i64| {
-        client_frame::Body::ReadReceipt(rcim_proto::v1::PrivateReadReceipt {
-            target_id: target.into(),
-            channel_id: String::new(),
-            timestamp,
-        })
+        request_body(
+            &fresh_request_id(),
+            request::Body::PrivateReadReceipt(rcim_proto::v1::PrivateReadReceipt {
+                target_id: target.into(),
+                channel_id: String::new(),
+                timestamp,
+            }),
+        )
     };
     let seq = b.send(receipt("", 1)).await;
     assert_eq!(

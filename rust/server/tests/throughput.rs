@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use rcim_proto::v1::{client_frame, server_frame};
+use rcim_proto::v1::server_frame;
 use std::time::Instant;
 
 /// `pairs` senders each pipeline `per_sender` messages to their own recipient.
@@ -28,12 +28,13 @@ async fn run(pairs: usize, per_sender: usize) -> f64 {
             let to = format!("r{i}");
             for n in 0..per_sender {
                 let m = RawClient::text(&format!("{i}-{n}"), &to, "throughput");
-                s.send(client_frame::Body::Send(m)).await;
+                s.send(send_body(m)).await;
             }
             let mut acked = 0;
             while acked < per_sender {
                 let f = s.recv().await.expect("sender connection open");
-                if let Some(server_frame::Body::SendAck(a)) = f.body {
+                if let Some(server_frame::Body::Response(r)) = f.body {
+                    let a = SendAck::of(r);
                     assert_eq!(a.code, 0);
                     acked += 1;
                 }

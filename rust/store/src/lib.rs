@@ -8,11 +8,11 @@
 //!   listing a page of conversations or messages is O(page).
 //!
 //! The engine talks to the database only through this crate: no SQL lives elsewhere.
-
 //!
 //! One [`Store`] type; its methods are spread over one file per area, each with its tests:
 //! `messages`, `inbox` (what the server delivers, and the inbox cursor), `conversations`,
-//! `unread`, `drafts`, `settings` (pin, notification level), `search`. Row types and the SQL
+//! `unread`, `drafts`, `settings` (pin, notification level), `search`, `outbox` (operations
+//! waiting for the server's answer). Row types and the SQL
 //! helpers the areas share are in `rows`; the schema is in `migrations/`.
 
 mod conversations;
@@ -21,6 +21,7 @@ mod error;
 mod inbox;
 mod messages;
 mod migrations;
+pub mod outbox;
 mod rows;
 mod search;
 mod settings;

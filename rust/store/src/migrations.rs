@@ -7,6 +7,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_init.sql"),
     include_str!("../migrations/002_search.sql"),
+    include_str!("../migrations/003_outbox.sql"),
 ];
 
 /// Applies every migration newer than the database's `user_version`, each in its own

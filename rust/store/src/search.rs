@@ -158,7 +158,7 @@ mod tests {
             .unwrap();
         }
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), 3);
         assert_eq!(found_ids(&s, "旧消息").len(), 1);
         assert_eq!(found_ids(&s, "旧").len(), 1);
         assert!(found_ids(&s, "not json").is_empty());

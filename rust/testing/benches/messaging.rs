@@ -10,7 +10,8 @@
 use futures::{SinkExt, StreamExt};
 use rcim_core::{codec, Engine, EngineConfig, EngineOptions, Event};
 use rcim_proto::v1::{
-    client_frame, server_frame, ClientFrame, Connect, Platform, SendMessage, ServerFrame,
+    client_frame, request, server_frame, ClientFrame, Connect, Platform, Request, SendMessage,
+    ServerFrame,
 };
 use rcim_proto::FrameCodec;
 use rcim_server::{issue_token, ServerConfig};
@@ -65,15 +66,17 @@ async fn raw_client(gateway: SocketAddr, user: &str) -> Raw {
 fn send_frame(seq: u64, to: &str, text: &str) -> ClientFrame {
     ClientFrame {
         seq,
-        body: Some(client_frame::Body::Send(SendMessage {
-            client_msg_id: format!("{}-{seq}", uuid::Uuid::new_v4().simple()),
-            conversation_type: 1,
-            target_id: to.into(),
-            object_name: codec::TEXT_OBJECT_NAME.into(),
-            content: format!(r#"{{"content":"{text}"}}"#),
-            persisted: true,
-            counted: true,
-            ..Default::default()
+        body: Some(client_frame::Body::Request(Request {
+            request_id: format!("{}-{seq}", uuid::Uuid::new_v4().simple()),
+            body: Some(request::Body::SendMessage(SendMessage {
+                conversation_type: 1,
+                target_id: to.into(),
+                object_name: codec::TEXT_OBJECT_NAME.into(),
+                content: format!(r#"{{"content":"{text}"}}"#),
+                persisted: true,
+                counted: true,
+                ..Default::default()
+            })),
         })),
     }
 }
@@ -199,7 +202,7 @@ async fn throughput(gateway: SocketAddr, pairs: usize, secs: u64) {
                 let window = window.clone();
                 tokio::spawn(async move {
                     while let Some(Ok(frame)) = stream.next().await {
-                        if let Some(server_frame::Body::SendAck(ack)) = frame.body {
+                        if let Some(server_frame::Body::Response(ack)) = frame.body {
                             assert_eq!(ack.code, 0, "send failed");
                             acked.fetch_add(1, Ordering::Relaxed);
                             window.add_permits(1);
@@ -248,7 +251,7 @@ async fn offline(navi: &str, gateway: SocketAddr, count: usize) {
             in_flight += 1;
         }
         if let Some(Ok(frame)) = tx.next().await {
-            if let Some(server_frame::Body::SendAck(ack)) = frame.body {
+            if let Some(server_frame::Body::Response(ack)) = frame.body {
                 assert_eq!(ack.code, 0);
                 acked += 1;
                 in_flight -= 1;

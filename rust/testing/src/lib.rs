@@ -144,10 +144,21 @@ impl TestClient {
         Self::with_options(navi, user, EngineOptions::default())
     }
 
-    pub fn with_options(navi: &str, user: &str, mut options: EngineOptions) -> TestClient {
+    pub fn with_options(navi: &str, user: &str, options: EngineOptions) -> TestClient {
+        Self::with_config(navi, user, options, |_| {})
+    }
+
+    /// A client whose engine configuration is adjusted by `tweak`.
+    pub fn with_config(
+        navi: &str,
+        user: &str,
+        mut options: EngineOptions,
+        tweak: impl FnOnce(&mut EngineConfig),
+    ) -> TestClient {
         let dir = tempfile::tempdir().unwrap();
         options.navi_server = Some(navi.to_string());
-        let config = EngineConfig::new(APP_KEY, &options, dir.path().to_path_buf());
+        let mut config = EngineConfig::new(APP_KEY, &options, dir.path().to_path_buf());
+        tweak(&mut config);
         let (engine, events) = Engine::new(config);
         TestClient {
             engine,
@@ -156,6 +167,19 @@ impl TestClient {
             dir,
             user: user.to_string(),
         }
+    }
+
+    /// Destroys the engine and creates a new one on the same data directory (an app
+    /// restart). Events not read yet are dropped with the old engine.
+    pub async fn restart_engine(&mut self) {
+        let config = self.engine.config().clone();
+        self.engine.shutdown();
+        // Let the old session store what it was handed and end.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (engine, events) = Engine::new(config);
+        self.engine = engine;
+        self.events = events;
+        self.seen.clear();
     }
 
     /// Connects with `token` and waits for a successful `Connected`.

@@ -3,10 +3,10 @@
 use super::{Engine, Session};
 use crate::codes;
 use crate::config::sanitize;
-use crate::connection::{ConnectionTask, StopReason};
 use crate::db::Db;
 use crate::event::{Event, EventId};
 use crate::model::connection_status;
+use crate::session::{ConnectionTask, SessionContext, StopReason};
 use crate::token;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -84,8 +84,14 @@ impl Engine {
                     event_id: event_id.clone(),
                 })
                 .await;
+            let ctx = SessionContext {
+                config: shared.config.clone(),
+                http: shared.http.clone(),
+                device_id: shared.device_id.clone(),
+                events: shared.events.clone(),
+            };
             ConnectionTask::new(
-                shared,
+                ctx,
                 db,
                 user_id,
                 token,

@@ -16,7 +16,7 @@ impl Engine {
             return Err(Code::PARAM_ERROR);
         }
         let text = draft.to_string();
-        let now = crate::connection::now_ms();
+        let now = crate::session::now_ms();
         self.conversation_query(key, move |s, key| s.save_draft(key, &text, now))
     }
 

@@ -3,10 +3,10 @@
 use super::{valid_conversation, Engine};
 use crate::codec;
 use crate::codes::Code;
-use crate::connection::Command;
 use crate::event::EventId;
 use crate::model::Message;
 use crate::query::Query;
+use crate::session::{Command, Operation};
 use rcim_store::{ConversationKey, TimeOrder};
 use std::time::Instant;
 use tokio::sync::mpsc;
@@ -45,7 +45,8 @@ impl Engine {
 
     /// `recallMessage`: asks the server to recall a sent message (it needs its uid). The result
     /// comes as `MessageRecalled`: on success the local row has become the recall notification
-    /// (messageType RECALL); 30002 when not connected.
+    /// (messageType RECALL). Stored in the outbox first: made offline, it goes when the
+    /// connection is back, even after an app restart.
     pub fn recall_message(&self, message: Message, event_id: EventId) -> Result<(), Code> {
         if !valid_conversation(message.conversation_type, &message.target_id)
             || message.message_uid.as_deref().unwrap_or("").is_empty()
@@ -56,10 +57,7 @@ impl Engine {
         let Some(session) = guard.as_ref() else {
             return Err(Code::CLIENT_NOT_INIT);
         };
-        let command = Command::Recall {
-            message: Box::new(message),
-            event_id,
-        };
+        let command = Command::Operation(Operation::recall(message, event_id));
         match session.commands.try_send(command) {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),

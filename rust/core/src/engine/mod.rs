@@ -23,10 +23,10 @@ pub mod unread;
 
 use crate::codes::Code;
 use crate::config::EngineConfig;
-use crate::connection::{Command, StopReason};
 use crate::db::Db;
 use crate::event::Event;
 use crate::query::Query;
+use crate::session::{Command, StopReason};
 use crate::shared::Shared;
 use rcim_store::{ConversationKey, Store, StoreError};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -35,7 +35,7 @@ use tokio::runtime::Handle;
 use tokio::sync::{mpsc, watch};
 
 /// How many events may wait for the embedder before the engine slows down.
-pub const EVENT_QUEUE_LEN: usize = 10_000;
+pub const EVENT_QUEUE_LEN: usize = crate::config::DEFAULT_EVENT_QUEUE_LEN;
 
 /// The running connection of one `connect()` call.
 struct Session {
@@ -58,7 +58,7 @@ pub type EventStream = mpsc::Receiver<Event>;
 impl Engine {
     /// Creates an engine; call from within a Tokio runtime (its handle is kept for the tasks).
     pub fn new(config: EngineConfig) -> (Engine, EventStream) {
-        let (events, stream) = mpsc::channel(EVENT_QUEUE_LEN);
+        let (events, stream) = mpsc::channel(config.event_queue_len.max(1));
         let device_id = load_device_id(&config);
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))

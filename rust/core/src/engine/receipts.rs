@@ -2,15 +2,15 @@
 
 use super::{valid_conversation, Engine};
 use crate::codes::Code;
-use crate::connection::Command;
 use crate::event::EventId;
+use crate::session::{Command, Operation};
 use tokio::sync::mpsc;
 
 impl Engine {
     /// `sendPrivateReadReceiptMessage`: tells `target_id` that this user read their private
     /// messages up to `timestamp` (sent time of the last one read). Result:
     /// `PrivateReadReceiptMessageSent`; the peer gets `PrivateReadReceiptReceived` and its
-    /// messages become READ. 30002 when not connected.
+    /// messages become READ. Queued like a recall while offline.
     pub fn send_private_read_receipt_message(
         &self,
         target_id: &str,
@@ -26,12 +26,9 @@ impl Engine {
         let Some(session) = guard.as_ref() else {
             return Err(Code::CLIENT_NOT_INIT);
         };
-        let command = Command::ReadReceipt {
-            target_id: target_id.to_string(),
-            channel_id: channel_id.to_string(),
-            timestamp,
-            event_id,
-        };
+        let command = Command::Operation(Operation::private_read_receipt(
+            target_id, channel_id, timestamp, event_id,
+        ));
         match session.commands.try_send(command) {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),

@@ -2,9 +2,9 @@
 
 use super::{valid_conversation, Engine};
 use crate::codes::Code;
-use crate::connection::{Command, SettingChange};
 use crate::event::EventId;
 use crate::query::Query;
+use crate::session::{Command, Operation, SettingChange};
 use rcim_store::ConversationKey;
 use tokio::sync::mpsc;
 
@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 pub const MAX_NOTIFICATION_LEVEL: u32 = 5;
 
 impl Engine {
-    /// Sends a setting change to the server (30002 when not connected).
+    /// Sends a setting change to the server (queued in the outbox while offline).
     fn change_setting(&self, change: SettingChange) -> Result<(), Code> {
         if !valid_conversation(change.key.conversation_type, &change.key.target_id)
             || change.key.conversation_type == crate::model::conversation_type::CHATROOM
@@ -23,7 +23,10 @@ impl Engine {
         let Some(session) = guard.as_ref() else {
             return Err(Code::CLIENT_NOT_INIT);
         };
-        match session.commands.try_send(Command::Setting(change)) {
+        match session
+            .commands
+            .try_send(Command::Operation(Operation::conversation_setting(change)))
+        {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),
             Err(mpsc::error::TrySendError::Closed(_)) => Err(Code::CLIENT_NOT_INIT),
@@ -32,7 +35,7 @@ impl Engine {
 
     /// `changeConversationTopStatus`: pins or unpins a conversation (creating it) on the
     /// server, then locally; the user's other devices get `ConversationTopStatusSynced`.
-    /// Result: `ConversationTopStatusChanged`; 30002 when not connected.
+    /// Result: `ConversationTopStatusChanged`; queued while offline.
     pub fn change_conversation_top_status(
         &self,
         key: ConversationKey,

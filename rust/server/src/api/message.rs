@@ -1,9 +1,11 @@
 //! `/message/*` endpoints.
 
-use super::check_user_id;
-use crate::http::{ApiError, ApiResult, Form};
-use crate::store::{NewMessage, RecallRequest, MAX_OBJECT_NAME_CHARS};
-use crate::Shared;
+use super::checks::{check_group_id, check_user_id, MAX_USER_ID_LEN};
+use super::params::Params;
+use super::reply::{ApiError, ApiResult};
+use crate::model::{NewMessage, RecallRequest, MAX_OBJECT_NAME_CHARS};
+use crate::service;
+use crate::state::Shared;
 use rcim_proto::conversation_type;
 use serde_json::{json, Map};
 use std::sync::Arc;
@@ -19,7 +21,7 @@ const MAX_PRIVATE_RECIPIENTS: usize = 1000;
 /// appended to the recipient's inbox (and the sender's with `isIncludeSender`), pushed to online
 /// devices. Response: `{messageUIDs: [{userId, messageUID}]}`, plus `messageUID` when there is
 /// one recipient.
-pub(crate) async fn private_publish(shared: Arc<Shared>, form: Form) -> ApiResult {
+pub(crate) async fn private_publish(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
     let to = form.list("toUserId");
@@ -42,7 +44,7 @@ pub(crate) async fn private_publish(shared: Arc<Shared>, form: Form) -> ApiResul
 /// `pushContent`, `pushData`, `isPersisted` (default 1), `isCounted` (default 1),
 /// `isIncludeSender` (default 0)).
 fn publish_template(
-    form: &Form,
+    form: &Params,
     from: &str,
     conversation_type: u32,
 ) -> Result<NewMessage, ApiError> {
@@ -84,18 +86,12 @@ async fn publish_to_each(
             to_id: target.clone(),
             ..template.clone()
         };
-        pending.push(
-            shared
-                .db
-                .submit(msg)
-                .await
-                .map_err(|e| ApiError::internal(&e))?,
-        );
+        pending.push(service::messages::submit(shared.store.as_ref(), msg).await?);
     }
     let outcomes = futures::future::join_all(pending).await;
     let mut uids = Vec::with_capacity(outcomes.len());
     for (target, outcome) in targets.iter().zip(outcomes) {
-        let outcome = outcome.map_err(|e| super::group::store_error(&e))?;
+        let outcome = outcome.map_err(service::ServiceError::from)?;
         uids.push(json!({id_key: target, "messageUID": outcome.uid}));
     }
     let mut out = Map::new();
@@ -120,7 +116,7 @@ const MAX_DIRECTED_USERS: usize = 1000;
 /// member (of the directed members only, when `toUserId` is given) in one transaction. The
 /// sender need not be a member. Response: `{messageUIDs: [{groupId, messageUID}]}`, plus
 /// `messageUID` when there is one group.
-pub(crate) async fn group_publish(shared: Arc<Shared>, form: Form) -> ApiResult {
+pub(crate) async fn group_publish(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
     let groups = form.list("toGroupId");
@@ -133,7 +129,7 @@ pub(crate) async fn group_publish(shared: Arc<Shared>, form: Form) -> ApiResult 
         )));
     }
     for g in &groups {
-        super::group::check_group_id("toGroupId", g)?;
+        check_group_id("toGroupId", g)?;
     }
     let directed = form.list("toUserId");
     if !directed.is_empty() && groups.len() != 1 {
@@ -165,7 +161,7 @@ pub(crate) async fn group_publish(shared: Arc<Shared>, form: Form) -> ApiResult 
 /// appended to the inbox of everyone who got it (and of the sender), pushed to online devices.
 /// 25101: no such message, or the conversation does not match; 25107: `fromUserId` is not the
 /// sender.
-pub(crate) async fn recall(shared: Arc<Shared>, form: Form) -> ApiResult {
+pub(crate) async fn recall(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
     let conversation_type = match form.required("conversationType")? {
@@ -180,23 +176,20 @@ pub(crate) async fn recall(shared: Arc<Shared>, form: Form) -> ApiResult {
     let target = form.required("targetId")?;
     check_user_id("targetId", target)?;
     let uid = form.required("messageUID")?;
-    if uid.len() > super::MAX_USER_ID_LEN {
-        return Err(ApiError::too_long("messageUID", super::MAX_USER_ID_LEN));
+    if uid.len() > MAX_USER_ID_LEN {
+        return Err(ApiError::too_long("messageUID", MAX_USER_ID_LEN));
     }
     if let Some(t) = form.get("sentTime") {
         t.parse::<i64>()
             .map_err(|_| ApiError::param("sentTime must be a number"))?;
     }
-    shared
-        .db
-        .recall(RecallRequest {
-            operator_id: from.to_owned(),
-            uid: uid.to_owned(),
-            conversation_type,
-            target_id: target.to_owned(),
-            channel_id: form.get("busChannel").unwrap_or("").to_owned(),
-        })
-        .await
-        .map_err(|e| super::group::store_error(&e))?;
+    let req = RecallRequest {
+        operator_id: from.to_owned(),
+        uid: uid.to_owned(),
+        conversation_type,
+        target_id: target.to_owned(),
+        channel_id: form.get("busChannel").unwrap_or("").to_owned(),
+    };
+    service::messages::recall(shared.store.as_ref(), req, None).await?;
     Ok(Map::new())
 }

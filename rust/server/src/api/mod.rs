@@ -1,81 +1,70 @@
-//! Server API endpoints, one file per RongCloud module. [`ENDPOINTS`] is the routing table:
-//! search it for a path to find its handler.
+//! The RongCloud-compatible Server API: one axum route per endpoint (the table below: search
+//! it for a path to find its handler), the signature middleware ([`auth`]) on all of them,
+//! parameters through the [`params::Params`] extractor, JSON answers ([`reply`]). Handlers
+//! check the syntax of their parameters and call `crate::service` for the rest.
 
+mod auth;
+mod checks;
 mod group;
 mod message;
+mod params;
+mod reply;
 mod user;
 
-use crate::http::{ApiError, ApiResult, Form};
-use crate::Shared;
-use futures::future::BoxFuture;
+use crate::state::Shared;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, MethodRouter};
+use axum::{middleware, Router};
+use params::Params;
+use reply::{ApiResult, Fields};
+use std::future::Future;
 use std::sync::Arc;
 
-/// A Server API handler: parsed, authenticated parameters in, response fields out.
-pub(crate) type Handler = fn(Arc<Shared>, Form) -> BoxFuture<'static, ApiResult>;
+pub(crate) use auth::header_value;
+pub(crate) use params::Params as ApiParams;
+pub(crate) use reply::{ApiError, Fields as ApiFields};
 
-/// Path => handler, for every implemented endpoint.
-pub(crate) const ENDPOINTS: &[(&str, Handler)] = &[
-    ("/user/getToken.json", |s, f| {
-        Box::pin(user::get_token(s, f))
-    }),
-    ("/user/refresh.json", |s, f| Box::pin(user::refresh(s, f))),
-    ("/user/token/expire.json", |s, f| {
-        Box::pin(user::expire_token(s, f))
-    }),
-    ("/user/checkOnline.json", |s, f| {
-        Box::pin(user::check_online(s, f))
-    }),
-    ("/message/private/publish.json", |s, f| {
-        Box::pin(message::private_publish(s, f))
-    }),
-    ("/message/group/publish.json", |s, f| {
-        Box::pin(message::group_publish(s, f))
-    }),
-    ("/message/recall.json", |s, f| {
-        Box::pin(message::recall(s, f))
-    }),
-    ("/group/create.json", |s, f| Box::pin(group::create(s, f))),
-    ("/group/join.json", |s, f| Box::pin(group::join(s, f))),
-    ("/group/quit.json", |s, f| Box::pin(group::quit(s, f))),
-    ("/group/dismiss.json", |s, f| Box::pin(group::dismiss(s, f))),
-    ("/group/user/query.json", |s, f| {
-        Box::pin(group::query_users(s, f))
-    }),
-];
-
-/// The handler of `path`, if the endpoint exists.
-pub(crate) fn find(path: &str) -> Option<Handler> {
-    ENDPOINTS.iter().find(|(p, _)| *p == path).map(|(_, h)| *h)
+/// Every implemented endpoint, behind the signature check.
+pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/user/getToken.json", endpoint(user::get_token))
+        .route("/user/refresh.json", endpoint(user::refresh))
+        .route("/user/token/expire.json", endpoint(user::expire_token))
+        .route("/user/checkOnline.json", endpoint(user::check_online))
+        .route(
+            "/message/private/publish.json",
+            endpoint(message::private_publish),
+        )
+        .route(
+            "/message/group/publish.json",
+            endpoint(message::group_publish),
+        )
+        .route("/message/recall.json", endpoint(message::recall))
+        .route("/group/create.json", endpoint(group::create))
+        .route("/group/join.json", endpoint(group::join))
+        .route("/group/quit.json", endpoint(group::quit))
+        .route("/group/dismiss.json", endpoint(group::dismiss))
+        .route("/group/user/query.json", endpoint(group::query_users))
+        .route_layer(middleware::from_fn_with_state(
+            shared,
+            auth::require_signature,
+        ))
 }
 
-/// Longest user id (bytes).
-pub(crate) const MAX_USER_ID_LEN: usize = 64;
-
-/// Checks a user id: 1..=64 bytes of `[A-Za-z0-9+=_-]` (1002 otherwise).
-pub(crate) fn check_user_id(name: &str, id: &str) -> Result<(), ApiError> {
-    if id.is_empty() {
-        return Err(ApiError::param(format!("{name} is required")));
-    }
-    if id.len() > MAX_USER_ID_LEN {
-        return Err(ApiError::param(format!(
-            "{name} is longer than {MAX_USER_ID_LEN} bytes"
-        )));
-    }
-    if !id
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b'_' | b'-'))
-    {
-        return Err(ApiError::param(format!(
-            "{name} may only contain A-Z a-z 0-9 + = - _"
-        )));
-    }
-    Ok(())
-}
-
-/// Checks an optional text parameter's length (1005 when too long).
-pub(crate) fn check_len(name: &str, value: Option<&str>, max: usize) -> Result<(), ApiError> {
-    match value {
-        Some(v) if v.len() > max => Err(ApiError::too_long(name, max)),
-        _ => Ok(()),
-    }
+/// A `POST` route for `handler`: authenticated parameters in, response fields out.
+fn endpoint<F, Fut>(handler: F) -> MethodRouter<Arc<Shared>>
+where
+    F: Fn(Arc<Shared>, Params) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = ApiResult> + Send + 'static,
+{
+    post(
+        move |State(shared): State<Arc<Shared>>, params: Params| async move {
+            let answer: Response = match handler(shared, params).await {
+                Ok(fields) => Fields(fields).into_response(),
+                Err(e) => e.into_response(),
+            };
+            answer
+        },
+    )
 }

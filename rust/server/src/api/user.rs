@@ -1,13 +1,13 @@
 //! `/user/*` endpoints: tokens, registration, online status.
 
-use super::{check_len, check_user_id};
-use crate::http::{ApiError, ApiResult, Form};
-use crate::store::WriteCmd;
+use super::checks::{check_len, check_user_id};
+use super::params::Params;
+use super::reply::{ApiError, ApiResult};
+use crate::service;
+use crate::state::Shared;
 use crate::util::now_ms;
-use crate::Shared;
 use serde_json::{json, Map};
 use std::sync::Arc;
-use tokio::sync::oneshot;
 
 /// Longest user name (bytes).
 const MAX_NAME_LEN: usize = 128;
@@ -22,26 +22,12 @@ async fn upsert_user(
     name: Option<String>,
     portrait: Option<String>,
 ) -> Result<(), ApiError> {
-    let (reply, rx) = oneshot::channel();
-    let cmd = WriteCmd::UpsertUser {
-        user_id: user_id.to_owned(),
-        name,
-        portrait,
-        reply,
-    };
-    shared
-        .db
-        .write(cmd)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    rx.await
-        .map_err(|_| ApiError::internal(&anyhow::anyhow!("writer stopped")))?
-        .map_err(|e| ApiError::internal(&e))
+    Ok(service::users::register(shared.store.as_ref(), user_id, name, portrait).await?)
 }
 
 /// `/user/getToken.json`: `userId` R, `name`, `portraitUri` => `{userId, token}`; registers
 /// the user (or refreshes the given profile fields).
-pub(crate) async fn get_token(shared: Arc<Shared>, form: Form) -> ApiResult {
+pub(crate) async fn get_token(shared: Arc<Shared>, form: Params) -> ApiResult {
     let user_id = form.required("userId")?;
     check_user_id("userId", user_id)?;
     let name = form.get("name");
@@ -64,7 +50,7 @@ pub(crate) async fn get_token(shared: Arc<Shared>, form: Form) -> ApiResult {
 }
 
 /// `/user/refresh.json`: `userId` R, `name`, `portraitUri` (only given fields change).
-pub(crate) async fn refresh(shared: Arc<Shared>, form: Form) -> ApiResult {
+pub(crate) async fn refresh(shared: Arc<Shared>, form: Params) -> ApiResult {
     let user_id = form.required("userId")?;
     check_user_id("userId", user_id)?;
     let name = form.get("name");
@@ -83,7 +69,7 @@ pub(crate) async fn refresh(shared: Arc<Shared>, form: Form) -> ApiResult {
 
 /// `/user/token/expire.json`: `userId` R (repeatable, ≤ 20), `time` R (ms): tokens of these
 /// users issued before `time` are refused from now on (live connections stay up).
-pub(crate) async fn expire_token(shared: Arc<Shared>, form: Form) -> ApiResult {
+pub(crate) async fn expire_token(shared: Arc<Shared>, form: Params) -> ApiResult {
     let user_ids = form.list("userId");
     if user_ids.is_empty() {
         return Err(ApiError::param("userId is required"));
@@ -99,24 +85,12 @@ pub(crate) async fn expire_token(shared: Arc<Shared>, form: Form) -> ApiResult {
     let time_ms = form
         .int("time")?
         .ok_or_else(|| ApiError::param("time is required"))?;
-    let (reply, rx) = oneshot::channel();
-    shared
-        .db
-        .write(WriteCmd::ExpireTokens {
-            user_ids,
-            time_ms,
-            reply,
-        })
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    rx.await
-        .map_err(|_| ApiError::internal(&anyhow::anyhow!("writer stopped")))?
-        .map_err(|e| ApiError::internal(&e))?;
+    service::users::expire_tokens(shared.store.as_ref(), user_ids, time_ms).await?;
     Ok(Map::new())
 }
 
 /// `/user/checkOnline.json`: `userId` R => `{status: "1" | "0"}` (a string, as RongCloud).
-pub(crate) async fn check_online(shared: Arc<Shared>, form: Form) -> ApiResult {
+pub(crate) async fn check_online(shared: Arc<Shared>, form: Params) -> ApiResult {
     let user_id = form.required("userId")?;
     check_user_id("userId", user_id)?;
     let online = shared.hub.is_online(user_id);

@@ -4,15 +4,17 @@
 
 use futures::{SinkExt as _, StreamExt as _};
 use rcim_proto::v1::{
-    client_frame, server_frame, ClientFrame, Connect, ConnectAck, InboxEntry, Message, Platform,
-    SendAck, SendMessage, ServerFrame, SyncPackage, SyncRequest,
+    client_frame, request, response, server_frame, ClientFrame, Connect, ConnectAck, InboxEntry,
+    Message, Platform, Request, Response, SendMessage, ServerFrame, SyncPackage, SyncRequest,
 };
 use rcim_proto::FrameCodec;
 use rcim_server::{RunningServer, ServerConfig};
 use serde_json::Value;
 use sha1::{Digest as _, Sha1};
 use std::net::SocketAddr;
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
@@ -51,6 +53,82 @@ pub fn init_tracing() {
         )
         .with_test_writer()
         .try_init();
+}
+
+/// A request id never used before in this test process.
+pub fn fresh_request_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!(
+        "req-{}-{}",
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    )
+}
+
+/// A `Request` frame body.
+pub fn request_body(request_id: &str, body: request::Body) -> client_frame::Body {
+    client_frame::Body::Request(Request {
+        request_id: request_id.into(),
+        body: Some(body),
+    })
+}
+
+/// A message to send and its request id (which is the message's client id).
+#[derive(Debug, Clone, Default)]
+pub struct Outgoing {
+    pub client_msg_id: String,
+    pub msg: SendMessage,
+}
+
+impl Deref for Outgoing {
+    type Target = SendMessage;
+    fn deref(&self) -> &SendMessage {
+        &self.msg
+    }
+}
+
+impl DerefMut for Outgoing {
+    fn deref_mut(&mut self) -> &mut SendMessage {
+        &mut self.msg
+    }
+}
+
+/// The frame body that sends `o`.
+pub fn send_body(o: Outgoing) -> client_frame::Body {
+    request_body(&o.client_msg_id, request::Body::SendMessage(o.msg))
+}
+
+/// The answer to a send, flattened: the code and the result's uid and sent time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendAck {
+    pub code: u32,
+    pub uid: String,
+    pub sent_time: i64,
+}
+
+impl SendAck {
+    pub fn of(r: Response) -> Self {
+        match r.body {
+            Some(response::Body::SendMessage(m)) => Self {
+                code: r.code,
+                uid: m.uid,
+                sent_time: m.sent_time,
+            },
+            None => Self {
+                code: r.code,
+                ..Default::default()
+            },
+            other => panic!("expected a send result, got {other:?}"),
+        }
+    }
+}
+
+/// The `Response` carried by `f`, if any.
+pub fn response_of(f: ServerFrame) -> Option<Response> {
+    match f.body {
+        Some(server_frame::Body::Response(r)) => Some(r),
+        _ => None,
+    }
 }
 
 /// A client speaking the raw protocol.
@@ -167,9 +245,8 @@ impl RawClient {
         }
     }
 
-    pub fn text(client_msg_id: &str, to: &str, text: &str) -> SendMessage {
-        SendMessage {
-            client_msg_id: client_msg_id.into(),
+    pub fn text(client_msg_id: &str, to: &str, text: &str) -> Outgoing {
+        let msg = SendMessage {
             conversation_type: rcim_proto::conversation_type::PRIVATE,
             target_id: to.into(),
             channel_id: String::new(),
@@ -178,30 +255,40 @@ impl RawClient {
             persisted: true,
             counted: true,
             ..Default::default()
+        };
+        Outgoing {
+            client_msg_id: client_msg_id.into(),
+            msg,
+        }
+    }
+
+    /// Sends a request; returns the frame's seq.
+    pub async fn request(&mut self, request_id: &str, body: request::Body) -> u64 {
+        self.send(request_body(request_id, body)).await
+    }
+
+    /// Waits for the `Response` of frame `seq` (other frames are discarded).
+    pub async fn wait_response(&mut self, seq: u64) -> Response {
+        loop {
+            let f = self.recv().await.expect("connection open");
+            if f.seq == seq {
+                if let Some(r) = response_of(f) {
+                    return r;
+                }
+            }
         }
     }
 
     /// Sends a message and waits for its ack (pushes received meanwhile are discarded).
     pub async fn send_text(&mut self, client_msg_id: &str, to: &str, text: &str) -> SendAck {
         let seq = self
-            .send(client_frame::Body::Send(Self::text(
-                client_msg_id,
-                to,
-                text,
-            )))
+            .send(send_body(Self::text(client_msg_id, to, text)))
             .await;
         self.wait_ack(seq).await
     }
 
     pub async fn wait_ack(&mut self, seq: u64) -> SendAck {
-        loop {
-            let f = self.recv().await.expect("connection open");
-            if let (s, Some(server_frame::Body::SendAck(a))) = (f.seq, f.body) {
-                if s == seq {
-                    return a;
-                }
-            }
-        }
+        SendAck::of(self.wait_response(seq).await)
     }
 
     /// Next pushed inbox entry (skipping other frames).
@@ -216,15 +303,18 @@ impl RawClient {
 
     pub async fn sync(&mut self, after: u64, limit: u32) -> SyncPackage {
         let seq = self
-            .send(client_frame::Body::Sync(SyncRequest { after, limit }))
+            .request("", request::Body::Sync(SyncRequest { after, limit }))
             .await;
         loop {
             let f = self.recv().await.expect("connection open");
             if f.seq == seq {
-                if let Some(server_frame::Body::SyncPackage(p)) = f.body {
-                    return p;
+                match f.body {
+                    Some(server_frame::Body::Response(Response {
+                        code: 0,
+                        body: Some(response::Body::Sync(p)),
+                    })) => return p,
+                    other => panic!("expected a sync package, got {other:?}"),
                 }
-                panic!("expected SyncPackage, got {:?}", f.body);
             }
         }
     }

@@ -1,0 +1,31 @@
+//! What the engine asks of the session: the commands of its API calls and why it stops.
+
+use super::operations::Operation;
+use crate::event::EventId;
+use crate::model::Message;
+use std::time::Instant;
+
+/// Requests of the engine to the session.
+pub(crate) enum Command {
+    /// Store, announce and send a message.
+    Send {
+        message: Box<Message>,
+        event_id: EventId,
+        /// When the app called `sendMessage`.
+        requested: Instant,
+    },
+    /// Any other call that changes server state (recall, read receipt, conversation
+    /// setting, ...): stored in the outbox, sent, and reported once answered.
+    Operation(Operation),
+}
+
+/// Why the engine asks the session to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StopReason {
+    /// Keep running.
+    Run,
+    /// `disconnect()`; push after logout is wanted or not.
+    SignOut { receive_push: bool },
+    /// The engine is being destroyed.
+    Shutdown,
+}

@@ -1,0 +1,604 @@
+//! [`SessionCore`]: the client session without I/O. It holds the state (connection phase and
+//! reconnect schedule, heartbeat timing, the operation queue, request correlation by seq, inbox
+//! sync) and turns each [`Input`] into [`Action`]s for the driver. Time comes in with every
+//! input, so the core is tested by feeding frames and ticks and reading the actions.
+
+use super::command::{Command, StopReason};
+use super::inbox::{Inbox, PushOutcome};
+use super::operations::{self, Entry};
+use super::queue::Queue;
+use super::types::{Action, Input, StoreJob};
+
+mod stored;
+use crate::codec;
+use crate::codes;
+use crate::config::reconnect_delay;
+use crate::event::{Event, EventId};
+use crate::model::{connection_status as status, Message};
+use prost::Message as _;
+use rcim_proto::v1::{
+    client_frame, response, server_frame, ClientFrame, Connect, ConnectAck, Disconnect, Ping,
+    Platform, Request as WireRequest, ServerFrame,
+};
+use rcim_proto::PROTOCOL_VERSION;
+use rcim_store::{sent_status, NewMessage};
+use std::time::{Duration, Instant};
+
+/// How long a sign-out waits for the answers of sends already on the wire.
+const SIGN_OUT_SETTLE: Duration = Duration::from_secs(2);
+
+/// What the session needs to know about its user and engine.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionParams {
+    pub(crate) user_id: String,
+    pub(crate) token: String,
+    pub(crate) app_key: String,
+    pub(crate) device_id: String,
+    pub(crate) kick_reconnect_device: bool,
+    /// Overrides the server's heartbeat interval.
+    pub(crate) heartbeat: Option<Duration>,
+    /// How long a send may wait for a connection.
+    pub(crate) send_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// Reading the cursor and the outbox.
+    Loading,
+    /// Waiting to open a connection at `until`.
+    Waiting { until: Instant },
+    /// A connection attempt runs.
+    Connecting,
+    /// Connected.
+    Online {
+        heartbeat: Duration,
+        last_rx: Instant,
+        last_ping: Instant,
+    },
+    /// Signing out: waiting until `until` for the answers of sends on the wire.
+    Closing { until: Instant, receive_push: bool },
+    /// Over.
+    Ended,
+}
+
+/// The session core of one `connect()` call.
+pub(crate) struct SessionCore {
+    params: SessionParams,
+    connect_event_id: EventId,
+    deadline: Option<Instant>,
+    phase: Phase,
+    /// Failed attempts since the last connection (the reconnect schedule's position).
+    attempt: usize,
+    status: Option<u32>,
+    /// `Connected` was reported.
+    reported: bool,
+    ever_connected: bool,
+    /// Why the session gave up (sends handed over afterwards fail with it).
+    ended_code: Option<u32>,
+    next_seq: u64,
+    queue: Queue,
+    inbox: Inbox,
+    /// Commands that came before the state was loaded.
+    early: Vec<Command>,
+    out: Vec<Action>,
+}
+
+impl SessionCore {
+    /// A session for `params`; `deadline` ends connecting with 34006 if nothing connected by
+    /// then.
+    pub(crate) fn new(
+        params: SessionParams,
+        connect_event_id: EventId,
+        deadline: Option<Instant>,
+    ) -> Self {
+        Self {
+            params,
+            connect_event_id,
+            deadline,
+            phase: Phase::Loading,
+            attempt: 0,
+            status: None,
+            reported: false,
+            ever_connected: false,
+            ended_code: None,
+            next_seq: 1,
+            queue: Queue::default(),
+            inbox: Inbox::default(),
+            early: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// The first actions: load the state.
+    pub(crate) fn start(&mut self) -> Vec<Action> {
+        vec![Action::Store(StoreJob::Load)]
+    }
+
+    /// Whether the session is over.
+    #[cfg(test)]
+    pub(crate) fn is_ended(&self) -> bool {
+        self.phase == Phase::Ended
+    }
+
+    /// When the core wants a [`Input::Tick`] at the latest (besides the driver's regular tick).
+    pub(crate) fn wake_at(&mut self, now: Instant) -> Option<Instant> {
+        match self.phase {
+            Phase::Waiting { until } => Some(until),
+            Phase::Online { .. } => self.queue.next_send_slot(now),
+            _ => None,
+        }
+    }
+
+    /// Takes one input and returns the actions it causes, in order.
+    pub(crate) fn handle(&mut self, now: Instant, input: Input) -> Vec<Action> {
+        match input {
+            Input::Command(command) => self.command(command),
+            Input::Stored(done) => self.stored(now, done),
+            Input::Opened(ack) => self.opened(now, ack),
+            Input::OpenFailed(why) => {
+                if self.phase == Phase::Connecting {
+                    self.handle_open_failure(now, why);
+                }
+            }
+            Input::NaviRefused => {
+                if self.phase == Phase::Connecting {
+                    self.give_up(codes::CONN_ID_REJECT, status::UNCONNECTED);
+                }
+            }
+            Input::Frame(frame) => self.frame(now, frame),
+            Input::Closed => match self.phase {
+                Phase::Online { .. } => self.lost(now),
+                Phase::Closing { .. } => self.signed_out(),
+                _ => {}
+            },
+            Input::Tick => self.tick(now),
+            Input::Backpressure(paused) => {
+                self.inbox.set_paused(paused);
+                self.flush(now);
+            }
+            Input::Stop(reason) => self.stop(now, reason),
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    fn emit(&mut self, event: Event) {
+        self.out.push(Action::Emit(Box::new(event)));
+    }
+
+    fn set_status(&mut self, new_status: u32) {
+        if self.status != Some(new_status) {
+            self.status = Some(new_status);
+            self.emit(Event::ConnectionStatusChanged { status: new_status });
+        }
+    }
+
+    /// Waits for the next attempt on the reconnect schedule (or gives up at the deadline).
+    fn wait(&mut self, now: Instant) {
+        if !self.reported && self.deadline.is_some_and(|d| now >= d) {
+            self.give_up(codes::CONNECT_TIMEOUT, status::TIMEOUT);
+            return;
+        }
+        let until = if self.attempt == 0 {
+            now
+        } else {
+            now + reconnect_delay(self.attempt - 1)
+        };
+        self.phase = Phase::Waiting { until };
+        if until <= now {
+            self.open();
+        }
+    }
+
+    fn open(&mut self) {
+        self.set_status(status::CONNECTING);
+        self.phase = Phase::Connecting;
+        let connect = Connect {
+            protocol_version: PROTOCOL_VERSION,
+            app_key: self.params.app_key.clone(),
+            token: self.params.token.clone(),
+            device_id: self.params.device_id.clone(),
+            platform: Platform::Mobile as i32,
+            is_reconnect: self.ever_connected,
+            kick_reconnect_device: self.params.kick_reconnect_device,
+            client_version: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        self.out.push(Action::Open {
+            after: Duration::ZERO,
+            connect: ClientFrame {
+                seq: 0,
+                body: Some(client_frame::Body::Connect(connect)),
+            },
+            deadline: self.deadline.filter(|_| !self.reported),
+        });
+    }
+
+    fn opened(&mut self, now: Instant, ack: ConnectAck) {
+        if self.phase != Phase::Connecting {
+            return;
+        }
+        if ack.code != codes::OK {
+            if is_fatal_connect_code(ack.code) {
+                let new_status = match ack.code {
+                    codes::CONN_TOKEN_INCORRECT => status::TOKEN_INCORRECT,
+                    codes::CONN_USER_BLOCKED => status::CONN_USER_BLOCKED,
+                    codes::CONN_OTHER_DEVICE_LOGIN => status::KICKED_OFFLINE_BY_OTHER_CLIENT,
+                    _ => status::UNCONNECTED,
+                };
+                self.out.push(Action::Close { fresh_navi: false });
+                self.give_up(ack.code, new_status);
+            } else {
+                self.handle_open_failure(now, format!("server answered {}", ack.code));
+            }
+            return;
+        }
+        if let Some(cursor) = self.inbox.opened(ack.inbox_head) {
+            self.out.push(Action::Store(StoreJob::SetCursor(cursor)));
+        }
+        let heartbeat = self
+            .params
+            .heartbeat
+            .unwrap_or(Duration::from_secs(ack.heartbeat_secs.clamp(1, 300) as u64));
+        self.phase = Phase::Online {
+            heartbeat,
+            last_rx: now,
+            last_ping: now,
+        };
+        self.attempt = 0;
+        self.ever_connected = true;
+        self.set_status(status::CONNECTED);
+        if !self.reported {
+            self.reported = true;
+            let event_id = self.connect_event_id.take();
+            let user_id = self.params.user_id.clone();
+            self.emit(Event::Connected {
+                code: 0,
+                user_id,
+                event_id,
+            });
+        }
+        self.flush(now);
+    }
+
+    fn handle_open_failure(&mut self, now: Instant, why: String) {
+        tracing::info!(user = %self.params.user_id, attempt = self.attempt, %why, "connect attempt failed");
+        self.out.push(Action::Close { fresh_navi: true });
+        self.attempt += 1;
+        self.wait(now);
+    }
+
+    /// The connection was lost: unanswered operations are queued again; reconnect at once.
+    fn lost(&mut self, now: Instant) {
+        self.out.push(Action::Close { fresh_navi: false });
+        self.set_status(status::SUSPEND);
+        self.queue.requeue_inflight(now);
+        self.inbox.closed();
+        self.attempt = 1;
+        self.wait(now);
+    }
+
+    /// Puts on the wire what may go now: a due sync, then queued operations.
+    fn flush(&mut self, now: Instant) {
+        if !matches!(self.phase, Phase::Online { .. } | Phase::Closing { .. }) {
+            return;
+        }
+        let mut next = self.next_seq;
+        if let Some(frame) = self.inbox.sync_frame(|| {
+            next += 1;
+            next - 1
+        }) {
+            self.out.push(Action::Send(frame));
+        }
+        if matches!(self.phase, Phase::Online { .. }) {
+            let frames = self.queue.take_ready(now, || {
+                next += 1;
+                next - 1
+            });
+            self.out.extend(frames.into_iter().map(Action::Send));
+        }
+        self.next_seq = next;
+    }
+
+    fn tick(&mut self, now: Instant) {
+        match self.phase {
+            Phase::Loading | Phase::Ended => {}
+            Phase::Waiting { until } => {
+                self.expire_waiting(now);
+                if !self.reported && self.deadline.is_some_and(|d| now >= d) {
+                    self.give_up(codes::CONNECT_TIMEOUT, status::TIMEOUT);
+                } else if now >= until {
+                    self.open();
+                }
+            }
+            Phase::Connecting => self.expire_waiting(now),
+            Phase::Online {
+                heartbeat,
+                last_rx,
+                last_ping,
+            } => {
+                if now.saturating_duration_since(last_rx) > heartbeat * 3 {
+                    tracing::info!("heartbeat timeout");
+                    self.lost(now);
+                    return;
+                }
+                for entry in self.queue.take_overdue(now) {
+                    self.complete(entry, codes::MSG_RESPONSE_TIMEOUT, None);
+                }
+                if now.saturating_duration_since(last_ping) >= heartbeat {
+                    self.phase = Phase::Online {
+                        heartbeat,
+                        last_rx,
+                        last_ping: now,
+                    };
+                    self.out.push(Action::Send(ClientFrame {
+                        seq: 0,
+                        body: Some(client_frame::Body::Ping(Ping {})),
+                    }));
+                }
+                self.flush(now);
+            }
+            Phase::Closing { until, .. } => {
+                if now >= until {
+                    self.signed_out();
+                }
+            }
+        }
+    }
+
+    /// Fails sends that waited longer than the send timeout for a connection.
+    fn expire_waiting(&mut self, now: Instant) {
+        for entry in self.queue.take_expired(now, self.params.send_timeout) {
+            self.complete(entry, codes::NETWORK_UNAVAILABLE, None);
+        }
+    }
+
+    /// Applies an answer: the store job that records it and reports it afterwards.
+    fn complete(&mut self, entry: Entry, code: u32, result: Option<&response::Body>) {
+        let effect = operations::effect(
+            &entry,
+            code,
+            result,
+            &self.params.user_id,
+            super::clock::now_ms(),
+        );
+        self.out.push(Action::Store(StoreJob::Complete {
+            entry: Box::new(entry),
+            code,
+            effect,
+        }));
+    }
+
+    fn frame(&mut self, now: Instant, frame: ServerFrame) {
+        let Phase::Online {
+            heartbeat,
+            last_ping,
+            ..
+        } = self.phase
+        else {
+            if let Phase::Closing { .. } = self.phase {
+                // Only the answers of sends on the wire matter now.
+                if let Some(server_frame::Body::Response(resp)) = frame.body {
+                    if let Some(entry) = self.queue.answered(frame.seq) {
+                        self.complete(entry, resp.code, resp.body.as_ref());
+                    }
+                }
+                if !self.queue.has_inflight_sends() {
+                    self.signed_out();
+                }
+            }
+            return;
+        };
+        self.phase = Phase::Online {
+            heartbeat,
+            last_rx: now,
+            last_ping,
+        };
+        let Some(body) = frame.body else {
+            return;
+        };
+        match body {
+            server_frame::Body::Response(resp) => {
+                if self.inbox.is_sync(frame.seq) {
+                    match resp.body {
+                        Some(response::Body::Sync(package)) if resp.code == codes::OK => {
+                            let batch = self.inbox.package(
+                                package.entries,
+                                package.has_more,
+                                &self.params.user_id,
+                                &self.params.device_id,
+                                super::clock::now_ms(),
+                            );
+                            self.out.push(Action::Store(StoreJob::ApplyInbox(batch)));
+                        }
+                        _ => {
+                            tracing::warn!(code = resp.code, "sync refused");
+                            // Without the sync, live pushes would be held back: start over.
+                            self.lost(now);
+                            return;
+                        }
+                    }
+                } else if let Some(entry) = self.queue.answered(frame.seq) {
+                    self.complete(entry, resp.code, resp.body.as_ref());
+                }
+            }
+            server_frame::Body::Push(push) => {
+                let Some(entry) = push.entry else {
+                    return;
+                };
+                match self.inbox.push(
+                    entry,
+                    &self.params.user_id,
+                    &self.params.device_id,
+                    super::clock::now_ms(),
+                ) {
+                    PushOutcome::Apply(batch) => {
+                        self.out.push(Action::Store(StoreJob::ApplyInbox(batch)))
+                    }
+                    PushOutcome::Sync | PushOutcome::Skip => {}
+                }
+            }
+            server_frame::Body::Kicked(kicked) => {
+                tracing::info!(code = kicked.code, reason = %kicked.reason, "kicked by server");
+                self.out.push(Action::Close { fresh_navi: false });
+                self.give_up(codes::DISCONN_KICK, status::KICKED_OFFLINE_BY_OTHER_CLIENT);
+                return;
+            }
+            server_frame::Body::Error(error) => {
+                tracing::warn!(code = error.code, message = %error.message, "server error");
+                if self.inbox.is_sync(frame.seq) {
+                    self.lost(now);
+                    return;
+                }
+                if let Some(entry) = self.queue.answered(frame.seq) {
+                    self.complete(entry, error.code, None);
+                }
+            }
+            server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
+        }
+        self.flush(now);
+    }
+
+    fn stop(&mut self, now: Instant, reason: StopReason) {
+        match reason {
+            StopReason::Run => {}
+            StopReason::Shutdown => {
+                // Queued operations stay in the outbox for the next connect: nothing is lost.
+                self.out.push(Action::Close { fresh_navi: false });
+                self.phase = Phase::Ended;
+                self.out.push(Action::Finish);
+            }
+            StopReason::SignOut { receive_push } => match self.phase {
+                Phase::Online { .. } if self.queue.has_inflight_sends() => {
+                    self.phase = Phase::Closing {
+                        until: now + SIGN_OUT_SETTLE,
+                        receive_push,
+                    };
+                }
+                Phase::Online { .. } => {
+                    self.phase = Phase::Closing {
+                        until: now,
+                        receive_push,
+                    };
+                    self.signed_out();
+                }
+                // Already signing out or over.
+                Phase::Closing { .. } | Phase::Ended => {}
+                _ => {
+                    self.out.push(Action::Close { fresh_navi: false });
+                    self.phase = Phase::Ended;
+                    self.set_status(status::SIGN_OUT);
+                    self.out.push(Action::Finish);
+                }
+            },
+        }
+    }
+
+    /// Ends a sign-out: says goodbye to the server; what is still queued waits on disk for the
+    /// next connect.
+    fn signed_out(&mut self) {
+        if let Phase::Closing { receive_push, .. } = self.phase {
+            self.out.push(Action::Send(ClientFrame {
+                seq: 0,
+                body: Some(client_frame::Body::Disconnect(Disconnect { receive_push })),
+            }));
+        }
+        self.out.push(Action::Close { fresh_navi: false });
+        self.phase = Phase::Ended;
+        self.set_status(status::SIGN_OUT);
+        self.out.push(Action::Finish);
+    }
+
+    /// Ends the session after a refusal, kick or timeout: reports it and fails queued sends.
+    /// Other operations stay in the outbox for the next connect.
+    fn give_up(&mut self, code: u32, new_status: u32) {
+        self.set_status(new_status);
+        if !self.reported {
+            self.reported = true;
+            let event_id = self.connect_event_id.take();
+            self.emit(Event::Connected {
+                code: code as i32,
+                user_id: String::new(),
+                event_id,
+            });
+        }
+        for entry in self.queue.take_all_sends() {
+            self.complete(entry, code, None);
+        }
+        self.phase = Phase::Ended;
+        self.ended_code = Some(code);
+        self.out.push(Action::Finish);
+    }
+
+    fn command(&mut self, command: Command) {
+        if self.phase == Phase::Loading {
+            self.early.push(command);
+            return;
+        }
+        match command {
+            Command::Send {
+                message,
+                event_id,
+                requested,
+            } => self.send(message, event_id, requested),
+            Command::Operation(op) => self.enqueue(op.request, op.event_id, op.arg),
+        }
+    }
+
+    /// Persists an operation first; it is queued once stored.
+    fn enqueue(&mut self, request: WireRequest, event_id: EventId, arg: Option<Box<Message>>) {
+        let payload = request.encode_to_vec();
+        self.out.push(Action::Store(StoreJob::Enqueue {
+            request,
+            payload,
+            event_id,
+            arg,
+        }));
+    }
+
+    /// Stores (and then announces) a message. A send beyond 5 per rolling second of the app's
+    /// calls is stored and failed at once with 20604 (the client-side limit of IMLib).
+    fn send(&mut self, message: Box<Message>, event_id: EventId, requested: Instant) {
+        let Some((object_name, content)) = codec::encode_content(&message) else {
+            return;
+        };
+        let queue = self.ended_code.is_none() && self.queue.admit_user_send(requested);
+        let sent_time = super::clock::now_ms();
+        let new = NewMessage {
+            conversation_type: message.conversation_type,
+            target_id: message.target_id.clone(),
+            channel_id: message.channel_id.clone().unwrap_or_default(),
+            message_type: message.message_type,
+            object_name,
+            content,
+            uid: None,
+            client_msg_id: Some(operations::new_request_id()),
+            sender_id: self.params.user_id.clone(),
+            direction: rcim_store::direction::SEND,
+            sent_status: sent_status::SENDING,
+            received_status: rcim_store::received_status::READ,
+            sent_time,
+            received_time: sent_time,
+            counted: false,
+            extra_json: codec::extra_json(&message),
+        };
+        self.out.push(Action::Store(StoreJob::PersistSend {
+            resend_id: message.message_id,
+            new: Box::new(new),
+            queue,
+            message,
+            event_id,
+        }));
+    }
+}
+
+/// ConnectAck codes after which reconnecting cannot help; anything else is retried on the
+/// schedule (the server uses other codes for transient trouble).
+fn is_fatal_connect_code(code: u32) -> bool {
+    matches!(
+        code,
+        codes::PROTOCOL_VERSION_ERROR
+            | codes::CONN_ID_REJECT
+            | codes::CONN_TOKEN_INCORRECT
+            | codes::CONN_USER_BLOCKED
+            | codes::CONN_OTHER_DEVICE_LOGIN
+    )
+}

@@ -1,0 +1,193 @@
+//! How the session core continues once the store has done its work: announcing stored sends,
+//! queueing stored operations, reporting answered ones, announcing inbox entries, and starting
+//! from the loaded state.
+
+use super::{Phase, SessionCore};
+use crate::codec;
+use crate::codes;
+use crate::event::Event;
+use crate::model::connection_status as status;
+use crate::session::inbox::Inbox;
+use crate::session::operations::{self, Entry};
+use crate::session::types::StoreDone;
+use prost::Message as _;
+use rcim_proto::v1::Request as WireRequest;
+use rcim_store::sent_status;
+use std::time::Instant;
+
+impl SessionCore {
+    pub(super) fn stored(&mut self, now: Instant, done: StoreDone) {
+        match done {
+            StoreDone::Loaded(result) => self.loaded(now, result),
+            StoreDone::SendPersisted {
+                result,
+                queue,
+                message,
+                event_id,
+            } => match result {
+                Ok(Some((row, to_send, outbox_id))) => {
+                    let announced = codec::message_from_row(&row);
+                    self.emit(Event::MessageAttached {
+                        message: announced.clone(),
+                        event_id: event_id.clone(),
+                    });
+                    if !to_send {
+                        if row.sent_status == sent_status::SENT {
+                            self.emit(Event::MessageSent {
+                                code: 0,
+                                message: announced,
+                                event_id,
+                            });
+                        }
+                        return;
+                    }
+                    let entry = Entry {
+                        outbox_id: outbox_id.unwrap_or(0),
+                        request: operations::send_request(&row),
+                        event_id,
+                        row: Some(row),
+                        arg: None,
+                        since: now,
+                    };
+                    if queue {
+                        self.queue.push(entry);
+                        self.flush(now);
+                    } else {
+                        let code = self.ended_code.unwrap_or(codes::SEND_MSG_FREQUENCY_OVERRUN);
+                        self.complete(entry, code, None);
+                    }
+                }
+                Ok(None) | Err(_) => {
+                    if let Err(e) = result {
+                        tracing::error!(error = %e, "cannot store outgoing message");
+                    }
+                    let mut failed = *message;
+                    failed.sent_status = Some(sent_status::FAILED);
+                    self.emit(Event::MessageSent {
+                        code: codes::DATABASE_ERROR,
+                        message: failed,
+                        event_id,
+                    });
+                }
+            },
+            StoreDone::Enqueued {
+                result,
+                request,
+                event_id,
+                arg,
+            } => {
+                let mut entry = Entry {
+                    outbox_id: 0,
+                    request,
+                    event_id,
+                    row: None,
+                    arg,
+                    since: now,
+                };
+                match result {
+                    Ok(id) => {
+                        entry.outbox_id = id;
+                        if self.phase != Phase::Ended {
+                            self.queue.push(entry);
+                            self.flush(now);
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot queue an operation");
+                        if let Some(event) =
+                            operations::outcome(entry, codes::DATABASE_ERROR as u32, None)
+                        {
+                            self.emit(event);
+                        }
+                    }
+                }
+            }
+            StoreDone::Completed {
+                entry,
+                code,
+                stored,
+            } => {
+                let mut code = code;
+                let row = match stored {
+                    Ok(row) => row,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot store the answer of an operation");
+                        if code == codes::OK && !entry.is_send() {
+                            code = codes::DATABASE_ERROR as u32;
+                        }
+                        None
+                    }
+                };
+                if let Some(event) = operations::outcome(*entry, code, row) {
+                    self.emit(event);
+                }
+            }
+            StoreDone::InboxApplied { result, batch } => match result {
+                Ok((inserted, recalled)) => {
+                    for event in self.inbox.applied(&batch, inserted, recalled) {
+                        self.emit(event);
+                    }
+                    self.flush(now);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot store received messages");
+                    self.inbox.apply_failed();
+                    if matches!(self.phase, Phase::Online { .. }) {
+                        self.lost(now);
+                    }
+                }
+            },
+            StoreDone::CursorSet(result) => {
+                if let Err(e) = result {
+                    tracing::error!(error = %e, "cannot store the inbox cursor");
+                    if matches!(self.phase, Phase::Online { .. }) {
+                        self.lost(now);
+                    }
+                }
+            }
+        }
+    }
+
+    fn loaded(
+        &mut self,
+        now: Instant,
+        result: Result<(u64, Vec<rcim_store::outbox::QueuedOperation>), rcim_store::StoreError>,
+    ) {
+        let (cursor, queued) = match result {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read local state");
+                self.give_up(codes::DATABASE_ERROR as u32, status::UNCONNECTED);
+                return;
+            }
+        };
+        self.inbox = Inbox::new(cursor);
+        // Operations a previous run stored but never saw answered: they go again (the server
+        // answers a repeated request id with its original answer), reporting to the listener.
+        for (row, message) in queued {
+            let request = match &message {
+                Some(message) => operations::send_request(message),
+                None => match WireRequest::decode(row.request.as_slice()) {
+                    Ok(request) => request,
+                    Err(e) => {
+                        tracing::warn!(error = %e, id = row.id, "unreadable queued operation");
+                        continue;
+                    }
+                },
+            };
+            self.queue.push(Entry {
+                outbox_id: row.id,
+                request,
+                event_id: None,
+                row: message,
+                arg: None,
+                since: now,
+            });
+        }
+        self.phase = Phase::Waiting { until: now };
+        for command in std::mem::take(&mut self.early) {
+            self.command(command);
+        }
+        self.wait(now);
+    }
+}

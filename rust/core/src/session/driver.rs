@@ -1,0 +1,366 @@
+//! The thin I/O task that drives a [`SessionCore`]: navigation and TCP, frame codec, tokio
+//! timers, the store thread, and the event outlet towards the embedder. It feeds the core what
+//! happens and carries out the actions it returns; all decisions are the core's.
+//!
+//! Events never block the session: they wait in the outlet (a local queue) until the engine's
+//! event channel has room, while frames, heartbeats and commands keep being served. When the
+//! outlet holds more than [`PAUSE_AT`] events the core stops taking inbox entries (they stay on
+//! the server) until it drains to [`RESUME_AT`], so memory stays bounded.
+
+use super::command::{Command, StopReason};
+use super::core::{SessionCore, SessionParams};
+use super::jobs;
+use super::types::{Action, Input};
+use crate::config::EngineConfig;
+use crate::db::Db;
+use crate::event::{Event, EventId};
+use crate::navi::{self, NaviError};
+use futures::{SinkExt, StreamExt};
+use rcim_proto::v1::{server_frame, ClientFrame, ConnectAck, ServerFrame};
+use rcim_proto::{FrameCodec, FrameError};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+use tokio_util::codec::Framed;
+
+type Transport = Framed<TcpStream, FrameCodec<ServerFrame, ClientFrame>>;
+
+/// The outlet size at which the session stops taking inbox entries.
+pub(crate) const PAUSE_AT: usize = 256;
+
+/// The outlet size at which it takes them again.
+pub(crate) const RESUME_AT: usize = 64;
+
+/// How often the core gets a tick (heartbeats, timeouts, the reconnect schedule).
+const TICK: Duration = Duration::from_millis(250);
+
+/// What the session needs from its engine.
+pub(crate) struct SessionContext {
+    pub(crate) config: EngineConfig,
+    pub(crate) http: reqwest::Client,
+    pub(crate) device_id: String,
+    pub(crate) events: mpsc::Sender<Event>,
+}
+
+/// The session task of one `connect()` call: ends on disconnect, kick, fatal refusal, timeout
+/// or engine shutdown.
+pub(crate) struct ConnectionTask {
+    ctx: SessionContext,
+    db: Db,
+    core: SessionCore,
+    commands: mpsc::Receiver<Command>,
+    stop: watch::Receiver<StopReason>,
+}
+
+enum OpenOutcome {
+    Opened(Box<Transport>, ConnectAck),
+    Failed(String),
+    NaviRefused,
+}
+
+type Opening = Pin<Box<dyn Future<Output = (OpenOutcome, Vec<String>)> + Send>>;
+
+impl ConnectionTask {
+    /// A task for `user_id`; call [`ConnectionTask::run`] to start it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        ctx: SessionContext,
+        db: Db,
+        user_id: String,
+        token: String,
+        connect_event_id: EventId,
+        deadline: Option<Instant>,
+        commands: mpsc::Receiver<Command>,
+        stop: watch::Receiver<StopReason>,
+    ) -> Self {
+        let params = SessionParams {
+            user_id,
+            token,
+            app_key: ctx.config.app_key.clone(),
+            device_id: ctx.device_id.clone(),
+            kick_reconnect_device: ctx.config.kick_reconnect_device,
+            heartbeat: ctx.config.heartbeat,
+            send_timeout: ctx.config.send_timeout,
+        };
+        Self {
+            core: SessionCore::new(params, connect_event_id, deadline),
+            ctx,
+            db,
+            commands,
+            stop,
+        }
+    }
+
+    /// Runs until the session ends.
+    pub(crate) async fn run(mut self) {
+        let mut actions: VecDeque<Action> = self.core.start().into();
+        let mut transport: Option<Transport> = None;
+        let mut opening: Option<Opening> = None;
+        let mut gateways: Vec<String> = Vec::new();
+        let mut outlet: VecDeque<Event> = VecDeque::new();
+        let mut paused = false;
+        let mut finishing = false;
+        let mut commands_drained = false;
+        // The stop signal stays set once given: take it once (a sign-out may take a moment).
+        let mut stop_taken = false;
+        let mut ticker = tokio::time::interval(TICK);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            while let Some(action) = actions.pop_front() {
+                let input = match action {
+                    Action::Send(frame) => match transport.as_mut() {
+                        Some(t) => match t.send(frame).await {
+                            Ok(()) => None,
+                            Err(e) => {
+                                tracing::debug!(error = %e, "send failed");
+                                transport = None;
+                                Some(Input::Closed)
+                            }
+                        },
+                        None => None,
+                    },
+                    Action::Store(job) => {
+                        match self.db.call(move |s| Ok(jobs::run(s, job))).await {
+                            Ok(done) => Some(Input::Stored(done)),
+                            Err(e) => {
+                                // The database thread is gone: the engine is going away.
+                                tracing::error!(error = %e, "store unavailable; ending the session");
+                                return;
+                            }
+                        }
+                    }
+                    Action::Emit(event) => {
+                        outlet.push_back(*event);
+                        None
+                    }
+                    Action::Open {
+                        after,
+                        connect,
+                        deadline,
+                    } => {
+                        opening = Some(Box::pin(open(
+                            self.ctx.config.clone(),
+                            self.ctx.http.clone(),
+                            std::mem::take(&mut gateways),
+                            after,
+                            connect,
+                            deadline,
+                        )));
+                        None
+                    }
+                    Action::Close { fresh_navi } => {
+                        transport = None;
+                        if fresh_navi {
+                            gateways.clear();
+                        }
+                        None
+                    }
+                    Action::Finish => {
+                        finishing = true;
+                        opening = None;
+                        None
+                    }
+                };
+                if let Some(input) = input {
+                    // What the input causes runs before the rest, in order.
+                    let caused = self.core.handle(Instant::now(), input);
+                    for action in caused.into_iter().rev() {
+                        actions.push_front(action);
+                    }
+                }
+            }
+            if finishing {
+                if !commands_drained {
+                    // Calls handed over before the end are stored (and failed visibly, or left
+                    // queued on disk), so none is silently dropped.
+                    commands_drained = true;
+                    self.commands.close();
+                    while let Ok(command) = self.commands.try_recv() {
+                        actions.extend(self.core.handle(Instant::now(), Input::Command(command)));
+                    }
+                    continue;
+                }
+                for event in outlet.drain(..) {
+                    if self.ctx.events.send(event).await.is_err() {
+                        break;
+                    }
+                }
+                return;
+            }
+            if !paused && outlet.len() >= PAUSE_AT {
+                paused = true;
+                actions.extend(self.core.handle(Instant::now(), Input::Backpressure(true)));
+                continue;
+            }
+            if paused && outlet.len() <= RESUME_AT {
+                paused = false;
+                actions.extend(self.core.handle(Instant::now(), Input::Backpressure(false)));
+                continue;
+            }
+            let wake = self.core.wake_at(Instant::now());
+            let input = tokio::select! {
+                permit = self.ctx.events.reserve(), if !outlet.is_empty() => {
+                    match permit {
+                        Ok(permit) => {
+                            if let Some(event) = outlet.pop_front() {
+                                permit.send(event);
+                            }
+                            while !outlet.is_empty() {
+                                let Ok(permit) = self.ctx.events.try_reserve() else { break };
+                                if let Some(event) = outlet.pop_front() {
+                                    permit.send(event);
+                                }
+                            }
+                        }
+                        Err(_) => {
+                            tracing::debug!(dropped = outlet.len(), "events dropped: nobody listens");
+                            outlet.clear();
+                        }
+                    }
+                    None
+                }
+                frame = next_frame(&mut transport) => match frame {
+                    Some(Ok(frame)) => Some(Input::Frame(frame)),
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e, "bad frame from server");
+                        transport = None;
+                        Some(Input::Closed)
+                    }
+                    None => {
+                        transport = None;
+                        Some(Input::Closed)
+                    }
+                },
+                (outcome, cached) = poll_opening(&mut opening) => {
+                    opening = None;
+                    gateways = cached;
+                    Some(match outcome {
+                        OpenOutcome::Opened(t, ack) => {
+                            transport = Some(*t);
+                            Input::Opened(ack)
+                        }
+                        OpenOutcome::Failed(why) => Input::OpenFailed(why),
+                        OpenOutcome::NaviRefused => Input::NaviRefused,
+                    })
+                }
+                command = self.commands.recv() => Some(match command {
+                    Some(command) => Input::Command(command),
+                    None => Input::Stop(StopReason::Shutdown),
+                }),
+                reason = stop_signal(&mut self.stop), if !stop_taken => {
+                    stop_taken = true;
+                    Some(Input::Stop(reason))
+                }
+                _ = ticker.tick() => Some(Input::Tick),
+                _ = sleep_until_opt(wake) => Some(Input::Tick),
+            };
+            if let Some(input) = input {
+                actions.extend(self.core.handle(Instant::now(), input));
+            }
+        }
+    }
+}
+
+/// The next frame of the open transport; never resolves without one.
+async fn next_frame(transport: &mut Option<Transport>) -> Option<Result<ServerFrame, FrameError>> {
+    match transport {
+        Some(t) => t.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn poll_opening(opening: &mut Option<Opening>) -> (OpenOutcome, Vec<String>) {
+    match opening {
+        Some(future) => future.await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Opens a connection: navigation (unless gateways are cached), TCP to each gateway in turn,
+/// `Connect`, then the server's `ConnectAck`. Returns the outcome and the gateways to cache.
+async fn open(
+    config: EngineConfig,
+    http: reqwest::Client,
+    gateways: Vec<String>,
+    after: Duration,
+    connect: ClientFrame,
+    deadline: Option<Instant>,
+) -> (OpenOutcome, Vec<String>) {
+    tokio::time::sleep(after).await;
+    let attempt = attempt(&config, &http, gateways, connect);
+    match deadline {
+        Some(deadline) => match tokio::time::timeout_at(deadline.into(), attempt).await {
+            Ok(result) => result,
+            Err(_) => (OpenOutcome::Failed("connect timed out".into()), Vec::new()),
+        },
+        None => attempt.await,
+    }
+}
+
+async fn attempt(
+    config: &EngineConfig,
+    http: &reqwest::Client,
+    mut gateways: Vec<String>,
+    connect: ClientFrame,
+) -> (OpenOutcome, Vec<String>) {
+    if gateways.is_empty() {
+        gateways = match navi::fetch_gateways(http, &config.navi_server, &config.app_key).await {
+            Ok(gateways) => gateways,
+            Err(NaviError::Refused(_)) => return (OpenOutcome::NaviRefused, Vec::new()),
+            Err(NaviError::Transient(why)) => return (OpenOutcome::Failed(why), Vec::new()),
+        };
+    }
+    let step = config.connect_step_timeout;
+    let mut last_error = String::from("no gateway");
+    for gateway in &gateways {
+        let stream = match tokio::time::timeout(step, TcpStream::connect(gateway)).await {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(e)) => {
+                last_error = format!("{gateway}: {e}");
+                continue;
+            }
+            Err(_) => {
+                last_error = format!("{gateway}: connect timed out");
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let mut transport = Framed::new(stream, FrameCodec::new());
+        if let Err(e) = transport.send(connect.clone()).await {
+            last_error = e.to_string();
+            continue;
+        }
+        match tokio::time::timeout(step, transport.next()).await {
+            Ok(Some(Ok(ServerFrame {
+                body: Some(server_frame::Body::ConnectAck(ack)),
+                ..
+            }))) => return (OpenOutcome::Opened(Box::new(transport), ack), gateways),
+            Ok(other) => last_error = format!("unexpected reply to connect: {other:?}"),
+            Err(_) => last_error = "connect ack timed out".into(),
+        }
+    }
+    (OpenOutcome::Failed(last_error), gateways)
+}
+
+/// Resolves when the engine asks to stop.
+async fn stop_signal(stop: &mut watch::Receiver<StopReason>) -> StopReason {
+    loop {
+        let reason = *stop.borrow_and_update();
+        if reason != StopReason::Run {
+            return reason;
+        }
+        if stop.changed().await.is_err() {
+            return StopReason::Shutdown;
+        }
+    }
+}
+
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
+}

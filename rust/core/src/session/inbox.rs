@@ -1,0 +1,289 @@
+//! Inbox sync state: the cursor (last inbox seq stored), the running sync, live pushes, and the
+//! pause while the embedder is behind on events (entries then stay on the server).
+
+use super::types::InboxBatch;
+use crate::codec;
+use crate::event::Event;
+use rcim_proto::v1::{client_frame, inbox_entry, request, ClientFrame, InboxEntry, SyncRequest};
+use rcim_proto::MAX_SYNC_PACKAGE;
+use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, ReadMark};
+
+/// What to do with a live push.
+#[derive(Debug)]
+pub(crate) enum PushOutcome {
+    /// Nothing now (a running or later sync brings it, or it is old).
+    Skip,
+    /// Store it.
+    Apply(Box<InboxBatch>),
+    /// Entries are missing before it: sync.
+    Sync,
+}
+
+/// The inbox side of a session.
+#[derive(Debug, Default)]
+pub(crate) struct Inbox {
+    /// Highest inbox seq stored locally.
+    pub(crate) cursor: u64,
+    /// Highest inbox seq the server announced.
+    max_seen: u64,
+    /// The seq of the running sync request, kept until its last package is stored.
+    syncing: Option<u64>,
+    /// A batch is being stored.
+    applying: bool,
+    /// A sync is due once nothing else runs and the embedder keeps up.
+    want_sync: bool,
+    /// The embedder is behind on events: take no more entries.
+    paused: bool,
+    /// The inbox head when the session was accepted: entries up to it were stored while this
+    /// device was offline (the `offline` flag of received messages).
+    offline_head: u64,
+}
+
+impl Inbox {
+    /// Starts from the stored cursor.
+    pub(crate) fn new(cursor: u64) -> Self {
+        Self {
+            cursor,
+            max_seen: cursor,
+            ..Self::default()
+        }
+    }
+
+    /// A session was accepted with the server's inbox at `head`. Returns the cursor to store
+    /// when the server's inbox was reset (reinstalled, user recreated): following it, or every
+    /// new entry would look like one already stored.
+    pub(crate) fn opened(&mut self, head: u64) -> Option<u64> {
+        self.offline_head = head;
+        self.syncing = None;
+        self.applying = false;
+        self.want_sync = true;
+        if head < self.cursor {
+            tracing::warn!(cursor = self.cursor, head, "server inbox reset");
+            self.cursor = head;
+            self.max_seen = head;
+            return Some(head);
+        }
+        None
+    }
+
+    /// The session ended: whatever ran is abandoned (the cursor did not move for it).
+    pub(crate) fn closed(&mut self) {
+        self.syncing = None;
+        self.applying = false;
+        self.want_sync = false;
+    }
+
+    /// A sync request numbered `seq` if one is due and may run now.
+    pub(crate) fn sync_frame(&mut self, seq: impl FnOnce() -> u64) -> Option<ClientFrame> {
+        if !self.want_sync || self.paused || self.applying || self.syncing.is_some() {
+            return None;
+        }
+        self.want_sync = false;
+        let seq = seq();
+        self.syncing = Some(seq);
+        Some(ClientFrame {
+            seq,
+            body: Some(client_frame::Body::Request(rcim_proto::v1::Request {
+                request_id: String::new(),
+                body: Some(request::Body::Sync(SyncRequest {
+                    after: self.cursor,
+                    limit: MAX_SYNC_PACKAGE,
+                })),
+            })),
+        })
+    }
+
+    /// Whether `seq` is the running sync request.
+    pub(crate) fn is_sync(&self, seq: u64) -> bool {
+        self.syncing == Some(seq)
+    }
+
+    /// Pauses or resumes taking entries.
+    pub(crate) fn set_paused(&mut self, paused: bool) {
+        self.paused = paused;
+    }
+
+    /// A package answering the running sync: the batch to store.
+    pub(crate) fn package(
+        &mut self,
+        entries: Vec<InboxEntry>,
+        has_more: bool,
+        me: &str,
+        device_id: &str,
+        now: i64,
+    ) -> Box<InboxBatch> {
+        self.applying = true;
+        for e in &entries {
+            self.max_seen = self.max_seen.max(e.seq);
+        }
+        Box::new(self.batch(entries, has_more, true, me, device_id, now))
+    }
+
+    /// A live push.
+    pub(crate) fn push(
+        &mut self,
+        entry: InboxEntry,
+        me: &str,
+        device_id: &str,
+        now: i64,
+    ) -> PushOutcome {
+        self.max_seen = self.max_seen.max(entry.seq);
+        if self.syncing.is_some() || self.applying || self.paused {
+            // The running sync (or the one after it) delivers this entry.
+            self.want_sync |= entry.seq > self.cursor;
+            return PushOutcome::Skip;
+        }
+        if entry.seq == self.cursor + 1 {
+            self.applying = true;
+            return PushOutcome::Apply(Box::new(self.batch(
+                vec![entry],
+                false,
+                false,
+                me,
+                device_id,
+                now,
+            )));
+        }
+        if entry.seq > self.cursor + 1 {
+            tracing::debug!(cursor = self.cursor, seq = entry.seq, "inbox gap, syncing");
+            self.want_sync = true;
+            return PushOutcome::Sync;
+        }
+        PushOutcome::Skip
+    }
+
+    /// A batch was stored: the events announcing it, in order. Whether more must be fetched
+    /// is then asked through [`Inbox::sync_frame`].
+    pub(crate) fn applied(
+        &mut self,
+        batch: &InboxBatch,
+        inserted: Vec<MessageRow>,
+        recalled: Vec<MessageRow>,
+    ) -> Vec<Event> {
+        self.applying = false;
+        self.cursor = self.cursor.max(batch.cursor);
+        if batch.from_sync {
+            self.syncing = None;
+        }
+        if batch.has_more || self.max_seen > self.cursor {
+            self.want_sync = true;
+        }
+        let mut events = Vec::with_capacity(inserted.len() + batch.after.len());
+        let total = inserted.len();
+        for (i, row) in inserted.iter().enumerate() {
+            let seq = row.uid.as_ref().and_then(|uid| batch.seq_of_uid.get(uid));
+            let offline = seq.is_some_and(|seq| *seq <= self.offline_head);
+            let mut message = codec::message_from_row(row);
+            message.offline = Some(offline);
+            events.push(Event::MessageReceived {
+                message,
+                left: (total - 1 - i) as u32,
+                offline,
+                has_package: batch.has_more,
+            });
+        }
+        for row in recalled {
+            if row
+                .uid
+                .as_ref()
+                .is_some_and(|uid| batch.remote_recalls.contains(uid))
+            {
+                events.push(Event::RemoteMessageRecalled {
+                    message: codec::message_from_row(&row),
+                });
+            }
+        }
+        events.extend(batch.after.iter().cloned());
+        events
+    }
+
+    /// Storing a batch failed: nothing moved; the session restarts and the entries come again.
+    pub(crate) fn apply_failed(&mut self) {
+        self.applying = false;
+    }
+
+    fn batch(
+        &self,
+        entries: Vec<InboxEntry>,
+        has_more: bool,
+        from_sync: bool,
+        me: &str,
+        device_id: &str,
+        now: i64,
+    ) -> InboxBatch {
+        let mut batch = InboxBatch {
+            cursor: entries
+                .last()
+                .map_or(self.cursor, |e| e.seq)
+                .max(self.cursor),
+            has_more,
+            from_sync,
+            ..InboxBatch::default()
+        };
+        let mut receipts = Vec::new();
+        let mut synced = Vec::new();
+        for e in entries {
+            match e.body {
+                Some(inbox_entry::Body::Message(m)) => {
+                    batch.seq_of_uid.insert(m.uid.clone(), e.seq);
+                    batch.rows.push(codec::row_from_wire(&m, me, now));
+                }
+                Some(inbox_entry::Body::ReadReceipt(r)) => {
+                    let by_peer = r.reader_id != me;
+                    // The conversation from this user's side: the reader (peer) or the target.
+                    let other = if by_peer { &r.reader_id } else { &r.target_id };
+                    batch.marks.push(ReadMark {
+                        key: ConversationKey::new(
+                            rcim_proto::conversation_type::PRIVATE,
+                            other,
+                            &r.channel_id,
+                        ),
+                        timestamp: r.timestamp,
+                        by_peer,
+                    });
+                    if by_peer {
+                        receipts.push(Event::PrivateReadReceiptReceived {
+                            target_id: r.reader_id.clone(),
+                            channel_id: r.channel_id.clone(),
+                            timestamp: r.timestamp,
+                        });
+                    }
+                }
+                Some(inbox_entry::Body::ConversationSetting(c)) => {
+                    let key =
+                        ConversationKey::new(c.conversation_type, &c.target_id, &c.channel_id);
+                    // Changes made on this device were stored when answered; only the other
+                    // devices' pin changes are announced.
+                    if let (Some(top), true) = (c.top, c.device_id != device_id) {
+                        synced.push(Event::ConversationTopStatusSynced {
+                            key: key.clone(),
+                            top,
+                        });
+                    }
+                    batch.settings.push(ConversationSettingUpdate {
+                        key,
+                        top: c.top,
+                        notification_level: c.notification_level,
+                        time: c.operation_time,
+                    });
+                }
+                Some(inbox_entry::Body::Recall(r)) => {
+                    if r.operator_id != me {
+                        batch.remote_recalls.insert(r.uid.clone());
+                    }
+                    batch.recalls.push(codec::recall_update(
+                        &r.uid,
+                        &r.operator_id,
+                        &r.object_name,
+                        r.sent_time,
+                        r.recall_time,
+                    ));
+                }
+                None => {}
+            }
+        }
+        batch.after = receipts;
+        batch.after.extend(synced);
+        batch
+    }
+}

@@ -1,0 +1,130 @@
+//! Runs the session core's [`StoreJob`]s on the store (on the database thread).
+
+use super::operations::Effect;
+use super::types::{StoreDone, StoreJob};
+use crate::codec;
+use rcim_store::{direction, sent_status, Store};
+
+/// Runs `job` and returns what the core needs to continue.
+pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
+    match job {
+        StoreJob::Load => StoreDone::Loaded((|| Ok((store.inbox_cursor()?, store.outbox()?)))()),
+        StoreJob::PersistSend {
+            new,
+            resend_id,
+            queue,
+            message,
+            event_id,
+        } => StoreDone::SendPersisted {
+            result: persist_send(store, &new, resend_id, queue),
+            queue,
+            message,
+            event_id,
+        },
+        StoreJob::Enqueue {
+            request,
+            payload,
+            event_id,
+            arg,
+        } => StoreDone::Enqueued {
+            result: store.outbox_push(&request.request_id, &payload, super::clock::now_ms()),
+            request,
+            event_id,
+            arg,
+        },
+        StoreJob::Complete {
+            entry,
+            code,
+            effect,
+        } => {
+            let stored = apply_effect(store, effect);
+            // Applied (or impossible to apply): the operation leaves the queue either way, so
+            // its outcome is reported once.
+            if let Err(e) = store.outbox_remove(entry.outbox_id) {
+                tracing::error!(error = %e, "cannot remove an answered operation");
+            }
+            StoreDone::Completed {
+                entry,
+                code,
+                stored,
+            }
+        }
+        StoreJob::ApplyInbox(batch) => StoreDone::InboxApplied {
+            result: store.apply_inbox_entries(
+                &batch.rows,
+                &batch.recalls,
+                &batch.marks,
+                &batch.settings,
+                batch.cursor,
+            ),
+            batch,
+        },
+        StoreJob::SetCursor(cursor) => StoreDone::CursorSet(store.set_inbox_cursor(cursor)),
+    }
+}
+
+/// Stores a send: a new row, or a resent message object (a failed one is queued again; one that
+/// is sent or still on its way is not sent twice). Returns the row, whether it goes on the wire
+/// and its outbox id.
+fn persist_send(
+    store: &mut Store,
+    new: &rcim_store::NewMessage,
+    resend_id: Option<i64>,
+    queue: bool,
+) -> rcim_store::Result<Option<(rcim_store::MessageRow, bool, Option<i64>)>> {
+    let previous = match resend_id {
+        Some(id) => store
+            .message(id)?
+            .filter(|old| old.direction == direction::SEND),
+        None => None,
+    };
+    match previous {
+        Some(old) if old.sent_status == sent_status::FAILED => {
+            if queue {
+                Ok(store
+                    .requeue_failed(old.id)?
+                    .map(|(row, id)| (row, true, Some(id))))
+            } else {
+                Ok(store
+                    .update_sent(old.id, sent_status::SENDING, None, None)?
+                    .map(|row| (row, true, None)))
+            }
+        }
+        Some(old) => Ok(Some((old, false, None))),
+        None if queue => {
+            let (row, id) = store.insert_queued_outgoing(new)?;
+            Ok(Some((row, true, Some(id))))
+        }
+        None => Ok(Some((store.insert_outgoing(new)?, true, None))),
+    }
+}
+
+fn apply_effect(
+    store: &mut Store,
+    effect: Effect,
+) -> rcim_store::Result<Option<rcim_store::MessageRow>> {
+    match effect {
+        Effect::None => Ok(None),
+        Effect::Sent {
+            message_id,
+            status,
+            uid,
+            sent_time,
+        } => store.update_sent(message_id, status, uid.as_deref(), sent_time),
+        Effect::Recall {
+            uid,
+            operator_id,
+            sent_time,
+            recall_time,
+        } => {
+            let Some(row) = store.message_by_uid(&uid)? else {
+                return Ok(None);
+            };
+            let update =
+                codec::recall_update(&uid, &operator_id, &row.object_name, sent_time, recall_time);
+            store.recall_message(&update)
+        }
+        Effect::Lookup { uid } => store.message_by_uid(&uid),
+        Effect::Setting(update) => store.set_conversation_setting(&update).map(|_| None),
+    }
+}

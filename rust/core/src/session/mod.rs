@@ -1,0 +1,33 @@
+//! The client session: one connection's state machine without I/O ([`core`]) and the thin task
+//! that drives it ([`driver`]).
+//!
+//! Layout, lowest first (no file uses one above it): `clock`, `command` (what the engine asks),
+//! `operations` (the generic request path: one queued `Request` per state-changing call, what
+//! its `Response` changes and reports), `types` (inputs, actions, store jobs), `jobs` (store
+//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `core` (with `core/stored.rs`: what follows a
+//! store job), `driver`.
+//!
+//! Adding a server request type on the client: its messages in `rust/proto/proto/rcim.proto`;
+//! in `operations.rs` an `Operation` constructor (the call → its `Request`), an arm in `effect`
+//! if its answer changes the local store (and in `jobs.rs` if that is a new kind of change),
+//! and an arm in `outcome` (the event that reports it); and the engine method that hands
+//! `Command::Operation(Operation::...)` to the session. Queueing, persistence, retries,
+//! correlation and exactly-once reporting are generic.
+
+mod clock;
+mod command;
+mod core;
+mod driver;
+mod inbox;
+mod jobs;
+mod operations;
+mod queue;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use clock::now_ms;
+pub(crate) use command::{Command, StopReason};
+pub(crate) use driver::{ConnectionTask, SessionContext};
+pub(crate) use operations::{Operation, SettingChange};

@@ -1,0 +1,326 @@
+//! The client's state-changing requests, one generic shape: an [`Entry`] is a queued `Request`
+//! (its protobuf body and request id) plus what is needed to report its outcome. Each request
+//! type is three small pieces here: an [`Operation`] constructor (how a call becomes a
+//! `Request`), what its `Response` changes in the local store ([`effect`]), and which event
+//! reports it ([`outcome`]). Sends share the path; their request is built from their stored
+//! message ([`send_request`]).
+
+use crate::codec;
+use crate::codes;
+use crate::event::{Event, EventId};
+use crate::model::{message_type, Message};
+use rcim_proto::v1::{
+    request, response, ChangeConversationSetting, PrivateReadReceipt, RecallMessage,
+    Request as WireRequest, SendMessage,
+};
+use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow};
+use std::time::Instant;
+
+/// One queued operation.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// Its row in the store's outbox; 0 for a send that fails before it is queued (over the
+    /// app's rate limit, or handed over after the session gave up).
+    pub(crate) outbox_id: i64,
+    /// What goes on the wire.
+    pub(crate) request: WireRequest,
+    /// The call that asked for it; `None` for operations loaded from disk after a restart
+    /// (they report to the listener only).
+    pub(crate) event_id: EventId,
+    /// Sends: the stored message.
+    pub(crate) row: Option<MessageRow>,
+    /// Recalls: the message argument of the call (reported back on failure).
+    pub(crate) arg: Option<Box<Message>>,
+    /// When it was queued, or put on the wire once in flight.
+    pub(crate) since: Instant,
+}
+
+impl Entry {
+    /// A send (paced and timed out by the send rules).
+    pub(crate) fn is_send(&self) -> bool {
+        self.row.is_some()
+    }
+}
+
+/// A new request id (unique per user).
+pub(crate) fn new_request_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn wire(request_id: String, body: request::Body) -> WireRequest {
+    WireRequest {
+        request_id,
+        body: Some(body),
+    }
+}
+
+/// A conversation setting change (top and/or notification level).
+#[derive(Debug)]
+pub(crate) struct SettingChange {
+    pub(crate) key: ConversationKey,
+    pub(crate) top: Option<bool>,
+    pub(crate) level: Option<u32>,
+    pub(crate) event_id: EventId,
+}
+
+/// A state-changing call handed to the session: the request to queue and whom to report its
+/// outcome to.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    pub(crate) request: WireRequest,
+    pub(crate) event_id: EventId,
+    /// Recalls: the message argument (reported back on failure).
+    pub(crate) arg: Option<Box<Message>>,
+}
+
+impl Operation {
+    /// `recallMessage`.
+    pub(crate) fn recall(message: Message, event_id: EventId) -> Self {
+        Self {
+            request: recall_request(&message),
+            event_id,
+            arg: Some(Box::new(message)),
+        }
+    }
+
+    /// `sendPrivateReadReceiptMessage`.
+    pub(crate) fn private_read_receipt(
+        target_id: &str,
+        channel_id: &str,
+        timestamp: i64,
+        event_id: EventId,
+    ) -> Self {
+        Self {
+            request: read_receipt_request(target_id, channel_id, timestamp),
+            event_id,
+            arg: None,
+        }
+    }
+
+    /// `changeConversationTopStatus` / `changeConversationNotificationLevel`.
+    pub(crate) fn conversation_setting(change: SettingChange) -> Self {
+        Self {
+            request: setting_request(&change),
+            event_id: change.event_id,
+            arg: None,
+        }
+    }
+}
+
+/// The request of a stored outgoing message; its client id is the request id.
+pub(crate) fn send_request(row: &MessageRow) -> WireRequest {
+    wire(
+        row.client_msg_id.clone().unwrap_or_default(),
+        request::Body::SendMessage(SendMessage {
+            conversation_type: row.conversation_type,
+            target_id: row.target_id.clone(),
+            channel_id: row.channel_id.clone(),
+            object_name: row.object_name.clone(),
+            content: row.content.clone(),
+            persisted: true,
+            counted: true,
+            push_content: String::new(),
+            push_data: String::new(),
+        }),
+    )
+}
+
+fn recall_request(m: &Message) -> WireRequest {
+    wire(
+        new_request_id(),
+        request::Body::RecallMessage(RecallMessage {
+            uid: m.message_uid.clone().unwrap_or_default(),
+            conversation_type: m.conversation_type,
+            target_id: m.target_id.clone(),
+            channel_id: m.channel_id.clone().unwrap_or_default(),
+            sent_time: m.sent_time.unwrap_or(0),
+        }),
+    )
+}
+
+fn read_receipt_request(target_id: &str, channel_id: &str, timestamp: i64) -> WireRequest {
+    wire(
+        new_request_id(),
+        request::Body::PrivateReadReceipt(PrivateReadReceipt {
+            target_id: target_id.to_string(),
+            channel_id: channel_id.to_string(),
+            timestamp,
+        }),
+    )
+}
+
+fn setting_request(c: &SettingChange) -> WireRequest {
+    wire(
+        new_request_id(),
+        request::Body::ConversationSetting(ChangeConversationSetting {
+            conversation_type: c.key.conversation_type,
+            target_id: c.key.target_id.clone(),
+            channel_id: c.key.channel_id.clone(),
+            top: c.top,
+            notification_level: c.level,
+        }),
+    )
+}
+
+/// What a request's answer changes in the local store (run on the store thread, then the
+/// operation leaves the outbox).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Effect {
+    /// Nothing.
+    None,
+    /// A send's result: the message's status, and on success its uid and server time.
+    Sent {
+        message_id: i64,
+        status: u8,
+        uid: Option<String>,
+        sent_time: Option<i64>,
+    },
+    /// A recall went through: the stored message becomes the recall notification.
+    Recall {
+        uid: String,
+        operator_id: String,
+        sent_time: i64,
+        recall_time: i64,
+    },
+    /// A recall failed and the call's message is gone (restart): look the message up.
+    Lookup { uid: String },
+    /// A setting change went through: store it.
+    Setting(ConversationSettingUpdate),
+}
+
+/// What answer `code` (with its result body) to `entry` changes locally.
+pub(crate) fn effect(
+    entry: &Entry,
+    code: u32,
+    result: Option<&response::Body>,
+    user_id: &str,
+    now: i64,
+) -> Effect {
+    let ok = code == codes::OK;
+    match (&entry.request.body, &entry.row) {
+        (_, Some(row)) => {
+            let (uid, sent_time) = match result {
+                Some(response::Body::SendMessage(r)) if ok => (
+                    (!r.uid.is_empty()).then(|| r.uid.clone()),
+                    Some(r.sent_time),
+                ),
+                _ => (None, None),
+            };
+            Effect::Sent {
+                message_id: row.id,
+                status: if ok {
+                    rcim_store::sent_status::SENT
+                } else {
+                    rcim_store::sent_status::FAILED
+                },
+                uid,
+                sent_time,
+            }
+        }
+        (Some(request::Body::RecallMessage(r)), None) if ok => Effect::Recall {
+            uid: r.uid.clone(),
+            operator_id: user_id.to_string(),
+            sent_time: r.sent_time,
+            recall_time: match result {
+                Some(response::Body::RecallMessage(res)) => res.recall_time,
+                _ => now,
+            },
+        },
+        (Some(request::Body::RecallMessage(r)), None) if entry.arg.is_none() => {
+            Effect::Lookup { uid: r.uid.clone() }
+        }
+        (Some(request::Body::ConversationSetting(c)), None) if ok => {
+            Effect::Setting(ConversationSettingUpdate {
+                key: ConversationKey::new(c.conversation_type, &c.target_id, &c.channel_id),
+                top: c.top,
+                notification_level: c.notification_level,
+                time: now,
+            })
+        }
+        _ => Effect::None,
+    }
+}
+
+/// The event that reports `entry`'s outcome (`code`) to the listener and to the call's
+/// callback; `stored` is the message row the effect returned (sends, recalls). `None` for a
+/// request this build cannot read (an outbox row written by a newer version).
+pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Option<Event> {
+    let code = code as i32;
+    let event_id = entry.event_id;
+    if let Some(row) = entry.row {
+        let row = stored.unwrap_or_else(|| {
+            let mut row = row;
+            row.sent_status = if code == 0 {
+                rcim_store::sent_status::SENT
+            } else {
+                rcim_store::sent_status::FAILED
+            };
+            row
+        });
+        return Some(Event::MessageSent {
+            code,
+            message: codec::message_from_row(&row),
+            event_id,
+        });
+    }
+    let event = match entry.request.body {
+        Some(request::Body::RecallMessage(r)) => {
+            let message = match (stored, entry.arg) {
+                (Some(row), _) => codec::message_from_row(&row),
+                (None, Some(arg)) => {
+                    let mut message = *arg;
+                    if code == 0 {
+                        message.message_type = message_type::RECALL;
+                    }
+                    message
+                }
+                (None, None) => {
+                    let mut message = codec::new_text_message(
+                        r.conversation_type,
+                        &r.target_id,
+                        (!r.channel_id.is_empty()).then_some(r.channel_id.as_str()),
+                        "",
+                    );
+                    message.message_uid = Some(r.uid);
+                    message.sent_time = Some(r.sent_time);
+                    message
+                }
+            };
+            Event::MessageRecalled {
+                code,
+                message,
+                event_id,
+            }
+        }
+        Some(request::Body::PrivateReadReceipt(r)) => Event::PrivateReadReceiptMessageSent {
+            code,
+            target_id: r.target_id,
+            channel_id: r.channel_id,
+            timestamp: r.timestamp,
+            event_id,
+        },
+        Some(request::Body::ConversationSetting(c)) => {
+            let key = ConversationKey::new(c.conversation_type, &c.target_id, &c.channel_id);
+            match c.top {
+                Some(top) => Event::ConversationTopStatusChanged {
+                    code,
+                    key,
+                    top,
+                    event_id,
+                },
+                None => Event::ConversationNotificationLevelChanged {
+                    code,
+                    key,
+                    level: c.notification_level.unwrap_or(0),
+                    event_id,
+                },
+            }
+        }
+        // Sends carry a row; syncs are reads and never queued.
+        Some(request::Body::SendMessage(_)) | Some(request::Body::Sync(_)) | None => {
+            tracing::warn!(code, "answer to a queued request of unknown type");
+            return None;
+        }
+    };
+    Some(event)
+}

@@ -1,0 +1,99 @@
+//! Server API authentication, as an axum middleware on every endpoint: `App-Key` (1001 when
+//! unknown) and `Signature = sha1(secret + Nonce + Timestamp)` in lowercase or uppercase hex
+//! (1004 otherwise), each header also accepted with the `RC-` prefix. The signature is compared
+//! in constant time. No freshness window and no nonce-replay check: the Node SDK reuses its
+//! headers.
+
+use super::reply::ApiError;
+use crate::state::Shared;
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha1::{Digest as _, Sha1};
+use std::sync::Arc;
+use subtle::ConstantTimeEq as _;
+
+/// First present header among `names`, trimmed.
+pub(crate) fn header_value<'a>(headers: &'a HeaderMap, names: &[&str]) -> Option<&'a str> {
+    names
+        .iter()
+        .find_map(|n| headers.get(*n))
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}
+
+/// Lowercase hex SHA1 of `secret + nonce + timestamp`: the Server API request signature.
+pub(crate) fn signature_of(secret: &str, nonce: &str, timestamp: &str) -> String {
+    let mut h = Sha1::new();
+    h.update(secret.as_bytes());
+    h.update(nonce.as_bytes());
+    h.update(timestamp.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Checks the app key (1001) and the signature (1004).
+fn authenticate(app_key: &str, secret: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    let given_key = header_value(headers, &["app-key", "rc-app-key"]).unwrap_or("");
+    if given_key != app_key {
+        return Err(ApiError::unauthorized(1001, "App-Key is unknown"));
+    }
+    let nonce = header_value(headers, &["nonce", "rc-nonce"]).unwrap_or("");
+    let timestamp = header_value(headers, &["timestamp", "rc-timestamp"]).unwrap_or("");
+    let signature = header_value(headers, &["signature", "rc-signature"])
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let expected = signature_of(secret, nonce, timestamp);
+    let matches: bool = signature.as_bytes().ct_eq(expected.as_bytes()).into();
+    if signature.is_empty() || !matches {
+        return Err(ApiError::unauthorized(
+            1004,
+            "signature verification failed",
+        ));
+    }
+    Ok(())
+}
+
+/// The middleware: refuses unauthenticated requests before any parameter is read.
+pub(crate) async fn require_signature(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let cfg = &shared.config;
+    if let Err(e) = authenticate(&cfg.app_key, &cfg.app_secret, req.headers()) {
+        tracing::debug!(path = %req.uri().path(), code = e.code, "Server API request refused");
+        return e.into_response();
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn signature_is_sha1_hex() {
+        // sha1("secret" + "1" + "2"), computed independently (Python hashlib).
+        assert_eq!(
+            signature_of("secret", "1", "2"),
+            "e9424e7e2a8860a0d3198a794e94222d7a1083d2"
+        );
+    }
+
+    #[test]
+    fn headers_and_codes() {
+        let mut h = HeaderMap::new();
+        assert_eq!(authenticate("k", "s", &h).unwrap_err().code, 1001);
+        h.insert("rc-app-key", HeaderValue::from_static("k"));
+        assert_eq!(authenticate("k", "s", &h).unwrap_err().code, 1004);
+        h.insert("rc-nonce", HeaderValue::from_static("1"));
+        h.insert("rc-timestamp", HeaderValue::from_static("2"));
+        let upper = signature_of("s", "1", "2").to_ascii_uppercase();
+        h.insert("rc-signature", HeaderValue::from_str(&upper).unwrap());
+        assert!(authenticate("k", "s", &h).is_ok());
+        h.insert("signature", HeaderValue::from_static("00"));
+        assert_eq!(authenticate("k", "s", &h).unwrap_err().code, 1004);
+    }
+}

@@ -1,0 +1,24 @@
+//! Live delivery behind the [`Fanout`] trait: the in-process [`crate::hub::Hub`] today, a
+//! message bus later. The store never calls it: the wiring reads the store's commit feed and
+//! hands each committed batch to the fan-out ([`deliver_commits`]).
+
+use crate::model::Push;
+use crate::store::CommitFeed;
+use std::sync::Arc;
+
+/// Pushes committed inbox entries to online devices.
+pub(crate) trait Fanout: Send + Sync + 'static {
+    /// Pushes each entry to every online device of its owner, in the order given (per user:
+    /// inbox sequence order). Never waits: a device that cannot keep up is disconnected and
+    /// resyncs from its cursor when it comes back.
+    fn deliver(&self, entries: Vec<Push>);
+}
+
+/// Delivers every batch of `feed` through `fanout`, then answers the batch's writers (so a
+/// request's own pushes precede its answer). Ends when the store stops.
+pub(crate) async fn deliver_commits(mut feed: CommitFeed, fanout: Arc<dyn Fanout>) {
+    while let Some(batch) = feed.recv().await {
+        fanout.deliver(batch.entries);
+        batch.release.run();
+    }
+}

@@ -1,0 +1,140 @@
+//! One client connection: the `Connect` handshake and admission, then the request loop
+//! ([`super::requests`]) and the writer ([`super::writer`]) side by side until either ends.
+
+use super::frames::{log_frame_error, Reader, Writer};
+use super::login::{ack_frame, authenticate, refuse};
+use super::requests::Conn;
+use super::writer::write_loop;
+use crate::hub::{Admission, Outbound, Session, TRANSIENT_CONNECT_ERROR};
+use crate::service::inbox;
+use crate::state::Shared;
+use crate::util::now_ms;
+use futures::StreamExt as _;
+use rcim_proto::v1::{client_frame, ClientFrame, ConnectAck, Platform};
+use rcim_proto::{codes, FrameCodec};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_util::codec::{FramedRead, FramedWrite};
+use tokio_util::sync::CancellationToken;
+
+/// Frames a connection may have queued for writing before it counts as a slow client.
+pub(crate) const OUTBOUND_QUEUE: usize = 1024;
+
+/// Runs one connection to its end.
+pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
+    let conn_id = shared.next_conn_id();
+    let (rd, wr) = stream.into_split();
+    let mut reader: Reader = FramedRead::new(rd, FrameCodec::new());
+    let writer: Writer = FramedWrite::new(wr, FrameCodec::new());
+    let idle = shared.idle_timeout();
+
+    let first = tokio::select! {
+        _ = shared.stop.cancelled() => return,
+        r = tokio::time::timeout(idle, reader.next()) => r,
+    };
+    let (seq, connect) = match first {
+        Ok(Some(Ok(ClientFrame {
+            seq,
+            body: Some(client_frame::Body::Connect(c)),
+        }))) => (seq, c),
+        Ok(Some(Ok(_))) => {
+            tracing::warn!(%peer, conn = conn_id, "first frame is not Connect; closing");
+            return;
+        }
+        Ok(Some(Err(e))) => {
+            log_frame_error(peer, conn_id, &e);
+            return;
+        }
+        Ok(None) => return,
+        Err(_) => {
+            tracing::debug!(%peer, conn = conn_id, "no Connect frame in time; closing");
+            return;
+        }
+    };
+
+    let user_id = match authenticate(&shared, &connect).await {
+        Ok(u) => u,
+        Err(code) => {
+            tracing::info!(%peer, conn = conn_id, code, "login refused");
+            refuse(writer, seq, code).await;
+            return;
+        }
+    };
+    // Heads delivered from here on are recorded by the hub until the admission is decided.
+    let login = shared.hub.begin_login(&user_id);
+    let db_head = match inbox::head(shared.store.as_ref(), &user_id).await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the inbox head failed");
+            drop(login);
+            refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
+            return;
+        }
+    };
+
+    let (tx, rx) = mpsc::channel(OUTBOUND_QUEUE);
+    let cancel = CancellationToken::new();
+    let platform = Platform::try_from(connect.platform).unwrap_or(Platform::Unspecified);
+    let session = Session {
+        conn_id,
+        user_id: user_id.clone(),
+        device_id: connect.device_id.clone(),
+        platform,
+        tx: tx.clone(),
+        cancel: cancel.clone(),
+    };
+    let heartbeat_secs = shared.config.heartbeat_secs;
+    let ack_user = user_id.clone();
+    let admission = shared.hub.admit(
+        &login,
+        session,
+        connect.is_reconnect,
+        connect.kick_reconnect_device,
+        db_head,
+        |inbox_head| {
+            ack_frame(
+                seq,
+                ConnectAck {
+                    code: codes::OK,
+                    user_id: ack_user,
+                    server_time: now_ms(),
+                    inbox_head,
+                    heartbeat_secs,
+                },
+            )
+        },
+    );
+    drop(login);
+    match admission {
+        Admission::Refused(code) => {
+            tracing::info!(%peer, conn = conn_id, user = %user_id, code, "login refused by device rules");
+            refuse(writer, seq, code).await;
+            return;
+        }
+        Admission::Accepted { inbox_head } => {
+            tracing::debug!(%peer, conn = conn_id, user = %user_id, device = %connect.device_id,
+                ?platform, inbox_head, "connected");
+        }
+    }
+    if shared.stop.is_cancelled() {
+        let _ = tx.try_send(Outbound::Close);
+    }
+
+    let conn = Conn::new(
+        shared.clone(),
+        conn_id,
+        user_id.clone(),
+        connect.device_id.clone(),
+        peer,
+        tx,
+        cancel.clone(),
+    );
+    tokio::join!(
+        conn.read_loop(reader),
+        write_loop(writer, rx, cancel.clone())
+    );
+    shared.hub.remove(&user_id, conn_id);
+    tracing::debug!(%peer, conn = conn_id, user = %user_id, "disconnected");
+}

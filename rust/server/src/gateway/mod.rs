@@ -1,0 +1,51 @@
+//! The client gateway: TCP, length-prefixed protobuf frames (`rcim_proto::FrameCodec`).
+//!
+//! One task per connection ([`connection`]) runs the request loop ([`requests`]: one handler
+//! per `Request` body, calling `crate::service`) and the writer ([`writer`]) side by side. The
+//! writer owns the socket's write half and drains a bounded queue
+//! ([`connection::OUTBOUND_QUEUE`] frames); whoever finds that queue full disconnects the
+//! client. Any protocol violation (first frame not `Connect`, malformed or oversize frame)
+//! closes that connection only. Limits: [`rate`] (sends and other requests per second),
+//! in-flight requests per connection, sync backlog.
+
+mod connection;
+mod frames;
+mod login;
+mod rate;
+mod requests;
+mod writer;
+
+use crate::state::Shared;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Accepts client connections until the server stops.
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            _ = shared.stop.cancelled() => break,
+            _ = shared.kill.cancelled() => break,
+            r = listener.accept() => r,
+        };
+        match accepted {
+            Ok((stream, peer)) => {
+                let _ = stream.set_nodelay(true);
+                let s = shared.clone();
+                let kill = shared.kill.clone();
+                shared.tracker.spawn(async move {
+                    tokio::select! {
+                        _ = kill.cancelled() => {}
+                        _ = connection::handle_connection(stream, peer, s) => {}
+                    }
+                });
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+    tracing::debug!("gateway stopped accepting");
+}

@@ -1,0 +1,385 @@
+//! The reading side of an authenticated connection: every `Request` is dispatched by its body
+//! to one handler, which calls `crate::service` and answers exactly one `Response` with the
+//! request frame's `seq`. State-changing requests need a `request_id` (33003 without one):
+//! the service executes a (user, request id) at most once and a resend gets the original
+//! answer. Writes are answered after their commit, off the read loop, so one slow commit does
+//! not hold up the connection's other requests (their order of execution is still the order
+//! of arrival: each is queued to the store before the next frame is read).
+
+use super::frames::{frame, log_frame_error, queue, Reader};
+use super::rate::RateLimiter;
+use crate::hub::Outbound;
+use crate::model::{NewMessage, RecallRequest, RequestKey, MAX_CLIENT_MSG_ID_LEN};
+use crate::service::{events, inbox, messages, ServiceError};
+use crate::state::Shared;
+use crate::util::now_ms;
+use futures::StreamExt as _;
+use rcim_proto::codes;
+use rcim_proto::v1::{
+    client_frame, request, response, server_frame, ErrorReply, Pong, RecallMessage,
+    RecallMessageResult, Request, Response, SendMessage, SendMessageResult, SyncPackage,
+    SyncRequest,
+};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::CancellationToken;
+
+/// Frames that may be queued before a sync request is served (sync packages are large).
+const SYNC_BACKLOG: usize = 64;
+/// How long a client may leave its queue above [`SYNC_BACKLOG`] before it counts as slow.
+const SLOW_CLIENT_GRACE: Duration = Duration::from_secs(10);
+/// State-changing requests of one connection waiting for their commit at the same time.
+const MAX_IN_FLIGHT_REQUESTS: usize = 256;
+/// Longest object name of a client send (bytes).
+const MAX_OBJECT_NAME_LEN: usize = 32;
+/// Longest request id (bytes): it doubles as a message's client id.
+const MAX_REQUEST_ID_LEN: usize = MAX_CLIENT_MSG_ID_LEN;
+/// Accepted state-changing requests other than sends (recalls, read receipts, conversation
+/// settings) per connection in any sliding second; beyond it they are answered 20604.
+const REQUEST_RATE_PER_SEC: u32 = 50;
+
+/// The reading side of an authenticated connection.
+pub(crate) struct Conn {
+    shared: Arc<Shared>,
+    conn_id: u64,
+    user_id: String,
+    /// The connected device (`Connect.device_id`).
+    device_id: String,
+    peer: SocketAddr,
+    tx: mpsc::Sender<Outbound>,
+    cancel: CancellationToken,
+    /// Sends per second.
+    send_limiter: RateLimiter,
+    /// Other state-changing requests per second.
+    request_limiter: RateLimiter,
+    /// Requests waiting for their commit.
+    in_flight: Arc<Semaphore>,
+    idle: Duration,
+}
+
+/// A response without a body.
+fn code_only(code: u32) -> Response {
+    Response { code, body: None }
+}
+
+/// The response to a failed request (internal failures are logged).
+fn failure(e: &ServiceError, what: &str) -> Response {
+    match e {
+        ServiceError::Internal(_) => tracing::error!(error = %e, "{what} failed"),
+        _ => tracing::debug!(reason = %e, "{what} refused"),
+    }
+    code_only(e.client_code())
+}
+
+impl Conn {
+    /// The request side of a connection admitted for `user_id`.
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        conn_id: u64,
+        user_id: String,
+        device_id: String,
+        peer: SocketAddr,
+        tx: mpsc::Sender<Outbound>,
+        cancel: CancellationToken,
+    ) -> Self {
+        let idle = shared.idle_timeout();
+        let send_limiter = RateLimiter::new(shared.config.send_rate_per_sec);
+        Self {
+            shared,
+            conn_id,
+            user_id,
+            device_id,
+            peer,
+            tx,
+            cancel,
+            send_limiter,
+            request_limiter: RateLimiter::new(REQUEST_RATE_PER_SEC),
+            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT_REQUESTS)),
+            idle,
+        }
+    }
+
+    /// Reads frames until the client leaves, goes silent for three heartbeats, sends a bad
+    /// frame, or the connection is cancelled.
+    pub(crate) async fn read_loop(mut self, mut reader: Reader) {
+        let mut graceful = false;
+        loop {
+            let next = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => break,
+                r = tokio::time::timeout(self.idle, reader.next()) => r,
+            };
+            let frame = match next {
+                Err(_) => {
+                    tracing::debug!(peer = %self.peer, conn = self.conn_id, "heartbeat timeout; closing");
+                    break;
+                }
+                Ok(None) => break,
+                Ok(Some(Err(e))) => {
+                    log_frame_error(self.peer, self.conn_id, &e);
+                    break;
+                }
+                Ok(Some(Ok(f))) => f,
+            };
+            let seq = frame.seq;
+            tracing::trace!(conn = self.conn_id, seq, "frame received");
+            match frame.body {
+                Some(client_frame::Body::Ping(_)) => self.reply(
+                    seq,
+                    server_frame::Body::Pong(Pong {
+                        server_time: now_ms(),
+                    }),
+                ),
+                Some(client_frame::Body::Request(r)) => self.on_request(seq, r).await,
+                Some(client_frame::Body::Disconnect(d)) => {
+                    tracing::debug!(conn = self.conn_id, user = %self.user_id,
+                        receive_push = d.receive_push, "client disconnected");
+                    let _ = self.tx.try_send(Outbound::Close);
+                    graceful = true;
+                    break;
+                }
+                Some(client_frame::Body::Connect(_)) => self.reply(
+                    seq,
+                    server_frame::Body::Error(ErrorReply {
+                        code: codes::CONNECTION_EXIST,
+                        message: "already connected".into(),
+                    }),
+                ),
+                None => self.reply(
+                    seq,
+                    server_frame::Body::Error(ErrorReply {
+                        code: codes::PARAMETER_INVALID,
+                        message: "unknown request".into(),
+                    }),
+                ),
+            }
+        }
+        if graceful {
+            // Let the writer flush what is queued and close; it cancels the token when done.
+            let _ = tokio::time::timeout(Duration::from_secs(5), self.cancel.cancelled()).await;
+        }
+        self.cancel.cancel();
+    }
+
+    fn reply(&self, seq: u64, body: server_frame::Body) {
+        queue(&self.tx, &self.cancel, frame(seq, body));
+    }
+
+    /// Answers the request of frame `seq`.
+    fn respond(&self, seq: u64, response: Response) {
+        self.reply(seq, server_frame::Body::Response(response));
+    }
+
+    /// Dispatches one request by its body.
+    async fn on_request(&mut self, seq: u64, r: Request) {
+        let Some(body) = r.body else {
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        };
+        if let request::Body::Sync(s) = body {
+            // A read: no request id, no rate limit (its backlog is bounded by `wait_for_room`).
+            return self.on_sync(seq, s).await;
+        }
+        if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        }
+        let key = RequestKey {
+            user_id: self.user_id.clone(),
+            request_id: r.request_id,
+        };
+        if let request::Body::SendMessage(m) = body {
+            return self.on_send(seq, key.request_id, m).await;
+        }
+        if !self.request_limiter.try_acquire() {
+            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+        }
+        let store = self.shared.store.clone();
+        match body {
+            request::Body::RecallMessage(r) => {
+                let req = recall_request(&self.user_id, r);
+                self.answer_after(seq, "a recall", async move {
+                    let recall_time = messages::recall(store.as_ref(), req, Some(key)).await?;
+                    Ok(Some(response::Body::RecallMessage(RecallMessageResult {
+                        recall_time,
+                    })))
+                })
+                .await
+            }
+            request::Body::PrivateReadReceipt(r) => {
+                let reader = self.user_id.clone();
+                self.answer_after(seq, "a read receipt", async move {
+                    events::private_read_receipt(store.as_ref(), &reader, key, r).await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::ConversationSetting(r) => {
+                let (user, device) = (self.user_id.clone(), self.device_id.clone());
+                self.answer_after(seq, "a conversation setting", async move {
+                    events::conversation_setting(store.as_ref(), &user, &device, key, r).await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::Sync(_) | request::Body::SendMessage(_) => {
+                unreachable!("dispatched above")
+            }
+        }
+    }
+
+    /// Waits for a slot among the connection's in-flight requests; `None` when the connection
+    /// is closing.
+    async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
+        tokio::select! {
+            _ = self.cancel.cancelled() => None,
+            p = self.in_flight.clone().acquire_owned() => p.ok(),
+        }
+    }
+
+    /// Runs `work` off the read loop (holding an in-flight slot) and answers with its result.
+    async fn answer_after(
+        &self,
+        seq: u64,
+        what: &'static str,
+        work: impl Future<Output = Result<Option<response::Body>, ServiceError>> + Send + 'static,
+    ) {
+        let Some(permit) = self.in_flight_slot().await else {
+            return;
+        };
+        let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
+        self.shared.tracker.spawn(async move {
+            let response = match work.await {
+                Ok(body) => Response {
+                    code: codes::OK,
+                    body,
+                },
+                Err(e) => failure(&e, what),
+            };
+            queue(
+                &tx,
+                &cancel,
+                frame(seq, server_frame::Body::Response(response)),
+            );
+            drop(permit);
+        });
+    }
+
+    /// A send: the request id is the message's client id, so the store's dedupe on (sender,
+    /// client id) answers a resend with the original uid and sent time.
+    async fn on_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
+        if m.object_name.len() > MAX_OBJECT_NAME_LEN {
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        }
+        let msg = NewMessage {
+            sender_id: self.user_id.clone(),
+            client_msg_id: request_id,
+            conversation_type: m.conversation_type,
+            to_id: m.target_id,
+            channel_id: m.channel_id,
+            object_name: m.object_name,
+            content: m.content,
+            persisted: m.persisted,
+            counted: m.counted,
+            push_content: m.push_content,
+            push_data: m.push_data,
+            include_sender: true,
+            directed: Vec::new(),
+            // Group sends: only members may send (22406 otherwise), checked by the store in
+            // the same transaction that fans the message out.
+            require_member: true,
+        };
+        // Checked first, so an invalid send does not use up the rate.
+        if let Err(e) = messages::check(&msg) {
+            return self.respond(seq, failure(&e, "a send"));
+        }
+        if !self.send_limiter.try_acquire() {
+            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+        }
+        let Some(permit) = self.in_flight_slot().await else {
+            return;
+        };
+        tracing::trace!(conn = self.conn_id, seq, "send accepted");
+        // Queue in arrival order (so one connection's messages keep their order), then wait
+        // for the commit off the read loop.
+        let submitted = tokio::select! {
+            _ = self.cancel.cancelled() => return,
+            r = messages::submit(self.shared.store.as_ref(), msg) => r,
+        };
+        let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
+        self.shared.tracker.spawn(async move {
+            let outcome = match submitted {
+                Ok(pending) => pending.await.map_err(ServiceError::from),
+                Err(e) => Err(e),
+            };
+            let response = match outcome {
+                Ok(o) => Response {
+                    code: codes::OK,
+                    body: Some(response::Body::SendMessage(SendMessageResult {
+                        uid: o.uid,
+                        sent_time: o.sent_time,
+                    })),
+                },
+                Err(e) => failure(&e, "a send"),
+            };
+            tracing::trace!(seq, code = response.code, "send committed");
+            queue(
+                &tx,
+                &cancel,
+                frame(seq, server_frame::Body::Response(response)),
+            );
+            drop(permit);
+        });
+    }
+
+    /// Waits until at most [`SYNC_BACKLOG`] frames are queued, so a client that asks for sync
+    /// packages without reading them cannot pile up large frames. False: give up (slow client).
+    async fn wait_for_room(&self) -> bool {
+        let deadline = Instant::now() + SLOW_CLIENT_GRACE;
+        while self.tx.max_capacity() - self.tx.capacity() > SYNC_BACKLOG {
+            if Instant::now() > deadline || self.cancel.is_cancelled() {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        true
+    }
+
+    async fn on_sync(&mut self, seq: u64, r: SyncRequest) {
+        if !self.wait_for_room().await {
+            tracing::warn!(conn = self.conn_id, user = %self.user_id, "client does not read its sync packages; disconnecting");
+            self.cancel.cancel();
+            return;
+        }
+        let page = tokio::select! {
+            _ = self.cancel.cancelled() => return,
+            p = inbox::sync(self.shared.store.as_ref(), &self.user_id, r.after, r.limit) => p,
+        };
+        let response = match page {
+            Ok(p) => Response {
+                code: codes::OK,
+                body: Some(response::Body::Sync(SyncPackage {
+                    entries: p.entries,
+                    has_more: p.has_more,
+                    inbox_head: p.head,
+                })),
+            },
+            Err(e) => failure(&e, "reading the inbox"),
+        };
+        self.respond(seq, response);
+    }
+}
+
+/// A client's recall of its own message.
+fn recall_request(operator: &str, r: RecallMessage) -> RecallRequest {
+    RecallRequest {
+        operator_id: operator.to_owned(),
+        uid: r.uid,
+        conversation_type: r.conversation_type,
+        target_id: r.target_id,
+        channel_id: r.channel_id,
+    }
+}

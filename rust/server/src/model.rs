@@ -1,0 +1,220 @@
+//! The server's domain types, shared by every layer: what a send, a recall or a membership
+//! change carries, the caps every stored field obeys, and the committed inbox entries that
+//! live delivery pushes. Nothing here does I/O.
+
+use rcim_proto::v1::{inbox_entry, InboxEntry};
+use std::sync::Arc;
+
+/// Byte budget of one sync package's entries (the frame cap minus room for the envelope).
+/// An entry counts its encoded length plus [`ENTRY_OVERHEAD`].
+pub(crate) const SYNC_BYTES: usize = rcim_proto::MAX_FRAME_LEN - 1024;
+/// Bytes an inbox entry adds to a frame beyond its own encoding (field tag and length, at
+/// most 1 + 3 bytes for anything below the frame cap, rounded up).
+pub(crate) const ENTRY_OVERHEAD: usize = 8;
+/// Longest push content / push data (bytes, as RongCloud).
+pub(crate) const MAX_PUSH_LEN: usize = 4096;
+/// Longest channel id, in characters (RongCloud ultra-group channel ids: 20).
+pub(crate) const MAX_CHANNEL_ID_CHARS: usize = 20;
+/// Longest client message id (bytes).
+pub(crate) const MAX_CLIENT_MSG_ID_LEN: usize = 64;
+/// Longest user or target id (bytes, as RongCloud).
+pub(crate) const MAX_ID_LEN: usize = 64;
+/// Longest object name, in characters.
+pub(crate) const MAX_OBJECT_NAME_CHARS: usize = 32;
+/// Most members of one group (RongCloud: 3000).
+pub(crate) const MAX_GROUP_MEMBERS: usize = 3000;
+/// Client/API code: the sender is not a member of the group (NOT_IN_GROUP).
+pub(crate) const NOT_IN_GROUP: u32 = rcim_proto::codes::NOT_IN_GROUP;
+
+/// A send or group operation refused for a business reason (not a storage failure): the
+/// caller answers with `code` instead of an internal error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rejected {
+    pub code: u32,
+    pub message: String,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rejected ({}): {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+impl Rejected {
+    pub(crate) fn err(code: u32, message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(Rejected {
+            code,
+            message: message.into(),
+        })
+    }
+}
+
+/// A change to group membership, applied by the writer.
+#[derive(Debug, Clone)]
+pub(crate) enum GroupOp {
+    /// Create the group (or rename it) and add `members` (`/group/create.json`,
+    /// `/group/join.json`). Refused with 1002 beyond [`MAX_GROUP_MEMBERS`].
+    Add {
+        group_id: String,
+        name: String,
+        members: Vec<String>,
+    },
+    /// Remove `members`; a group left without members is deleted.
+    Quit {
+        group_id: String,
+        members: Vec<String>,
+    },
+    /// Delete the group and its membership.
+    Dismiss { group_id: String },
+}
+
+/// Upper bound of the encoded size of any message that passes [`NewMessage::check_limits`]:
+/// the capped fields (4 bytes per character where characters are counted), a 19-character
+/// UID, and generous room for field tags, lengths and the numeric fields.
+const MAX_MESSAGE_LEN: usize = rcim_proto::MAX_CONTENT_LEN
+    + 2 * MAX_PUSH_LEN
+    + 4 * MAX_CHANNEL_ID_CHARS
+    + MAX_CLIENT_MSG_ID_LEN
+    + 2 * MAX_ID_LEN
+    + 4 * MAX_OBJECT_NAME_CHARS
+    + 19
+    + 256;
+// Any accepted message fits in a push and in a sync package, whatever the field sizes.
+const _: () = assert!(MAX_MESSAGE_LEN + 64 + ENTRY_OVERHEAD <= SYNC_BYTES);
+
+/// A message to store and route, as produced by a client send or the Server API.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NewMessage {
+    pub sender_id: String,
+    /// Client message id; empty = no dedupe (Server API publishes).
+    pub client_msg_id: String,
+    pub conversation_type: u32,
+    /// Recipient user (private) or group id (group).
+    pub to_id: String,
+    pub channel_id: String,
+    pub object_name: String,
+    pub content: String,
+    pub persisted: bool,
+    pub counted: bool,
+    pub push_content: String,
+    pub push_data: String,
+    /// Append to the sender's own inbox too (always for client sends, so the sender's devices
+    /// converge; `isIncludeSender` for the Server API). The entry is pushed to every online
+    /// device of the sender, the sending connection included: the client dedupes it by
+    /// client message id / UID and just advances its inbox cursor.
+    pub include_sender: bool,
+    /// Group messages: only these members receive it (directed message); empty = everyone.
+    pub directed: Vec<String>,
+    /// Group messages: refuse with [`NOT_IN_GROUP`] unless the sender is a member (client
+    /// sends; the Server API may publish as anyone).
+    pub require_member: bool,
+}
+
+/// A field of a [`NewMessage`] beyond its cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LimitError {
+    /// Field name as the Server API spells it.
+    pub field: &'static str,
+    /// The cap (bytes, or characters for `channelId` / `objectName`).
+    pub max: usize,
+    /// True for the size-type fields (content, push content, push data): the gateway answers
+    /// 30016 for those and 33003 for the others.
+    pub size: bool,
+}
+
+impl NewMessage {
+    /// Checks every caller-supplied field against its cap, so that the stored message always
+    /// fits in one frame when it is pushed or synced. Emptiness and character-set rules stay
+    /// with the callers (they differ between the gateway and the Server API).
+    pub(crate) fn check_limits(&self) -> Result<(), LimitError> {
+        let err = |field, max, size| Err(LimitError { field, max, size });
+        if self.content.len() > rcim_proto::MAX_CONTENT_LEN {
+            return err("content", rcim_proto::MAX_CONTENT_LEN, true);
+        }
+        if self.push_content.len() > MAX_PUSH_LEN {
+            return err("pushContent", MAX_PUSH_LEN, true);
+        }
+        if self.push_data.len() > MAX_PUSH_LEN {
+            return err("pushData", MAX_PUSH_LEN, true);
+        }
+        if self.channel_id.chars().count() > MAX_CHANNEL_ID_CHARS {
+            return err("channelId", MAX_CHANNEL_ID_CHARS, false);
+        }
+        if self.client_msg_id.len() > MAX_CLIENT_MSG_ID_LEN {
+            return err("clientMsgId", MAX_CLIENT_MSG_ID_LEN, false);
+        }
+        if self.to_id.len() > MAX_ID_LEN {
+            return err("toUserId", MAX_ID_LEN, false);
+        }
+        if self.sender_id.len() > MAX_ID_LEN {
+            return err("fromUserId", MAX_ID_LEN, false);
+        }
+        if self.object_name.chars().count() > MAX_OBJECT_NAME_CHARS {
+            return err("objectName", MAX_OBJECT_NAME_CHARS, false);
+        }
+        Ok(())
+    }
+}
+
+/// Makes `entry` safe to send: if it cannot fit in a frame (a row stored before the caps of
+/// [`NewMessage::check_limits`] existed, or written by hand), its message is dropped and only
+/// the sequence number is sent, so the client's cursor moves past it instead of the connection
+/// failing on every push and sync. Returns the entry's size as counted against a frame.
+pub(crate) fn fit_entry(user_id: &str, entry: &mut InboxEntry) -> usize {
+    let size = prost::Message::encoded_len(entry) + ENTRY_OVERHEAD;
+    if size <= SYNC_BYTES {
+        return size;
+    }
+    tracing::warn!(user = %user_id, seq = entry.seq, size,
+        "inbox entry too large for a frame; sending it without its message");
+    entry.body = None;
+    prost::Message::encoded_len(entry) + ENTRY_OVERHEAD
+}
+/// The server's answer to a send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SendOutcome {
+    pub uid: String,
+    pub sent_time: i64,
+    /// True when this was a resend of an already stored message (nothing was delivered).
+    pub duplicate: bool,
+}
+
+/// Identifies a client's state-changing request for idempotency: executed at most once per
+/// (user, request id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RequestKey {
+    pub user_id: String,
+    pub request_id: String,
+}
+
+/// A recall, from a client or the Server API.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecallRequest {
+    /// Who recalls: must be the message's sender (25107 otherwise).
+    pub operator_id: String,
+    pub uid: String,
+    pub conversation_type: u32,
+    /// The conversation as the operator sees it: the other user (private) or the group.
+    pub target_id: String,
+    pub channel_id: String,
+}
+
+/// One page of a user's inbox.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SyncPage {
+    pub entries: Vec<InboxEntry>,
+    pub has_more: bool,
+    pub head: u64,
+}
+
+/// An entry committed to one user's inbox, to push to their online devices.
+#[derive(Debug)]
+pub(crate) struct Push {
+    pub user_id: String,
+    pub seq: u64,
+    /// The entry's body (a message, a recall...), shared by every inbox that received it (a
+    /// group fan-out makes one entry per member; only online members get a copy built).
+    pub body: Arc<inbox_entry::Body>,
+}

@@ -1,0 +1,13 @@
+//! Business rules and their codes, shared by the client gateway and the Server API: both
+//! call the same function for the same operation (a send, a recall, a membership change...),
+//! which checks what the business requires and then calls the [`crate::store::ServerStore`].
+//! Each front end keeps only its own syntax checks and maps [`ServiceError`] to its codes.
+
+pub(crate) mod error;
+pub(crate) mod events;
+pub(crate) mod groups;
+pub(crate) mod inbox;
+pub(crate) mod messages;
+pub(crate) mod users;
+
+pub(crate) use error::ServiceError;

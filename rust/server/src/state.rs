@@ -1,0 +1,37 @@
+//! What the gateway and the HTTP side share: configuration, storage, the session hub and the
+//! stop signals.
+
+use crate::config::ServerConfig;
+use crate::hub::Hub;
+use crate::store::ServerStore;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// State shared by the gateway and the HTTP handlers.
+pub(crate) struct Shared {
+    pub(crate) config: ServerConfig,
+    pub(crate) gateway_addr: SocketAddr,
+    pub(crate) store: Arc<dyn ServerStore>,
+    pub(crate) hub: Arc<Hub>,
+    /// Graceful stop: stop accepting, close connections.
+    pub(crate) stop: CancellationToken,
+    /// Crash simulation: drop everything at once.
+    pub(crate) kill: CancellationToken,
+    pub(crate) tracker: TaskTracker,
+    pub(crate) next_conn: AtomicU64,
+}
+
+impl Shared {
+    pub(crate) fn next_conn_id(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Silence after which a connection is closed: three heartbeats.
+    pub(crate) fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(u64::from(self.config.heartbeat_secs.max(1)) * 3)
+    }
+}

@@ -1,0 +1,11 @@
+//! Storage behind the [`ServerStore`] trait ([`contract`]): the embedded SQLite
+//! implementation ([`sqlite`]) and the conformance suite every implementation passes
+//! ([`conformance`], tests only).
+
+#[cfg(test)]
+pub(crate) mod conformance;
+mod contract;
+mod sqlite;
+
+pub(crate) use contract::{commit_feed, CommitFeed, PendingSend, ServerStore};
+pub(crate) use sqlite::SqliteStore;

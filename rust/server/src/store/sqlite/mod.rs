@@ -1,0 +1,281 @@
+//! The embedded SQLite implementation of [`ServerStore`]: one writer thread with group
+//! commit ([`writer`]), a small pool of read connections, the schema in [`schema`].
+
+mod apply;
+mod reads;
+mod schema;
+mod writer;
+
+use crate::model::{GroupOp, NewMessage, RecallRequest, RequestKey, SyncPage};
+use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
+use anyhow::{anyhow, Context as _};
+use futures::future::BoxFuture;
+use futures::FutureExt as _;
+use rcim_proto::v1::inbox_entry;
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use writer::{WriteCmd, Writer, WriterStats};
+
+/// Capacity of the writer's command queue.
+const WRITE_QUEUE: usize = 8192;
+/// Read connections kept open for reuse, and the most reads running at once.
+const MAX_IDLE_READERS: usize = 8;
+
+/// Handle to the database: the writer queue and the read pool.
+pub(crate) struct SqliteStore {
+    path: PathBuf,
+    writer: mpsc::Sender<WriteCmd>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    /// Bounds concurrent reads (each holds a blocking thread and a connection).
+    read_slots: Arc<tokio::sync::Semaphore>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    stop: CancellationToken,
+    aborted: Arc<AtomicBool>,
+    stats: Arc<WriterStats>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database under `data_dir`, migrates it and starts the
+    /// writer thread, which publishes its commits on `sink`. Blocking: call it from
+    /// `spawn_blocking` in async code.
+    pub(crate) fn open(data_dir: &Path, sink: CommitSink) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating data dir {}", data_dir.display()))?;
+        let path = data_dir.join(schema::DB_FILE);
+        let mut conn = schema::open_conn(&path)?;
+        schema::migrate(&mut conn)?;
+        let (tx, rx) = mpsc::channel(WRITE_QUEUE);
+        let stop = CancellationToken::new();
+        let aborted = Arc::new(AtomicBool::new(false));
+        let stats = Arc::new(WriterStats::default());
+        let writer = Writer::new(conn, sink, stats.clone());
+        let thread = {
+            let stop = stop.clone();
+            let aborted = aborted.clone();
+            std::thread::Builder::new()
+                .name("rcim-db-writer".into())
+                .spawn(move || writer.run(rx, stop, aborted))
+                .context("spawning the writer thread")?
+        };
+        Ok(Self {
+            path,
+            writer: tx,
+            readers: Arc::new(Mutex::new(Vec::new())),
+            read_slots: Arc::new(tokio::sync::Semaphore::new(MAX_IDLE_READERS)),
+            thread: Mutex::new(Some(thread)),
+            stop,
+            aborted,
+            stats,
+        })
+    }
+
+    /// Queues a mutation (waits while the queue is full).
+    async fn write(&self, cmd: WriteCmd) -> anyhow::Result<()> {
+        self.writer
+            .send(cmd)
+            .await
+            .map_err(|_| anyhow!("database writer stopped"))
+    }
+
+    /// Queues the command `make(reply)` and waits for its reply (after the commit).
+    async fn write_and_wait<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<anyhow::Result<T>>) -> WriteCmd,
+    ) -> anyhow::Result<T> {
+        let (reply, rx) = oneshot::channel();
+        self.write(make(reply)).await?;
+        rx.await.map_err(|_| anyhow!("database writer stopped"))?
+    }
+
+    /// Runs `f` on a read connection on the blocking pool.
+    async fn read<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let path = self.path.clone();
+        let slot = self
+            .read_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| anyhow!("database closed"))?;
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            let pooled = readers.lock().map(|mut v| v.pop()).unwrap_or(None);
+            let conn = match pooled {
+                Some(c) => c,
+                None => schema::open_conn(&path)?,
+            };
+            let out = f(&conn);
+            if let Ok(mut v) = readers.lock() {
+                if v.len() < MAX_IDLE_READERS {
+                    v.push(conn);
+                }
+            }
+            out
+        })
+        .await
+        .context("read task")?
+    }
+
+    /// Tells the writer to stop, drops the idle read connections, and returns the writer
+    /// thread to join (`None` once taken).
+    fn stop_writer(&self) -> Option<std::thread::JoinHandle<()>> {
+        self.stop.cancel();
+        if let Ok(mut v) = self.readers.lock() {
+            v.clear();
+        }
+        self.thread.lock().ok().and_then(|mut t| t.take())
+    }
+}
+
+impl ServerStore for SqliteStore {
+    fn submit_message(&self, msg: NewMessage) -> BoxFuture<'_, StoreResult<PendingSend>> {
+        async move {
+            let (reply, rx) = oneshot::channel();
+            self.write(WriteCmd::Send { msg, reply }).await?;
+            let pending: PendingSend =
+                async move { rx.await.map_err(|_| anyhow!("database writer stopped"))? }.boxed();
+            Ok(pending)
+        }
+        .boxed()
+    }
+
+    fn recall(
+        &self,
+        req: RecallRequest,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<i64>> {
+        self.write_and_wait(move |reply| WriteCmd::Recall {
+            req,
+            request,
+            reply,
+        })
+        .boxed()
+    }
+
+    fn append_event(
+        &self,
+        owners: Vec<String>,
+        body: inbox_entry::Body,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::AppendEvent {
+            owners,
+            body,
+            request,
+            reply,
+        })
+        .boxed()
+    }
+
+    fn upsert_user(
+        &self,
+        user_id: String,
+        name: Option<String>,
+        portrait: Option<String>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::UpsertUser {
+            user_id,
+            name,
+            portrait,
+            reply,
+        })
+        .boxed()
+    }
+
+    fn expire_tokens(&self, user_ids: Vec<String>, time_ms: i64) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::ExpireTokens {
+            user_ids,
+            time_ms,
+            reply,
+        })
+        .boxed()
+    }
+
+    fn tokens_valid_after(&self, user_id: String) -> BoxFuture<'_, StoreResult<i64>> {
+        self.read(move |c| {
+            let t = c
+                .query_row(
+                    "SELECT tokens_valid_after FROM users WHERE user_id = ?1",
+                    [&user_id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?;
+            Ok(t.unwrap_or(0))
+        })
+        .boxed()
+    }
+
+    fn change_group(&self, op: GroupOp) -> BoxFuture<'_, StoreResult<usize>> {
+        self.write_and_wait(move |reply| WriteCmd::Group { op, reply })
+            .boxed()
+    }
+
+    fn group_members(&self, group_id: String) -> BoxFuture<'_, StoreResult<Vec<String>>> {
+        self.read(move |c| reads::read_members(c, &group_id))
+            .boxed()
+    }
+
+    fn inbox_head(&self, user_id: String) -> BoxFuture<'_, StoreResult<u64>> {
+        self.read(move |c| reads::read_head(c, &user_id)).boxed()
+    }
+
+    fn sync(
+        &self,
+        user_id: String,
+        after: u64,
+        limit: u32,
+    ) -> BoxFuture<'_, StoreResult<SyncPage>> {
+        self.read(move |c| reads::read_sync(c, &user_id, after, limit))
+            .boxed()
+    }
+
+    fn prune(&self, before_ms: i64) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::Prune { before_ms, reply })
+            .boxed()
+    }
+
+    fn cache_sizes(&self) -> (usize, usize) {
+        (
+            self.stats.heads.load(Ordering::Relaxed),
+            self.stats.conversation_clocks.load(Ordering::Relaxed),
+        )
+    }
+
+    fn close(&self) -> BoxFuture<'_, ()> {
+        async move {
+            if let Some(h) = self.stop_writer() {
+                let _ = tokio::task::spawn_blocking(move || h.join()).await;
+            }
+        }
+        .boxed()
+    }
+
+    fn abort(&self) {
+        self.aborted.store(true, Ordering::SeqCst);
+        // Wait for the batch in progress to end (queued commands are dropped, as in a crash).
+        if let Some(h) = self.stop_writer() {
+            let _ = h.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod conformance_tests {
+    //! The [`ServerStore`] conformance suite, run against this implementation.
+    use super::SqliteStore;
+    use crate::store::contract::CommitSink;
+
+    fn open(dir: &std::path::Path, sink: CommitSink) -> SqliteStore {
+        SqliteStore::open(dir, sink).expect("open the store")
+    }
+
+    crate::store::conformance::conformance_tests!(open);
+}

@@ -1,0 +1,105 @@
+//! Reads shared by the writer (inside its transaction) and the read pool.
+
+use crate::model::{fit_entry, SyncPage, SYNC_BYTES};
+use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub(crate) fn read_head(c: &Connection, user_id: &str) -> anyhow::Result<u64> {
+    let head = c
+        .prepare_cached("SELECT head FROM inbox_heads WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get::<_, i64>(0))
+        .optional()?;
+    Ok(head.unwrap_or(0).max(0) as u64)
+}
+
+pub(crate) fn read_members(c: &Connection, group_id: &str) -> anyhow::Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT user_id FROM group_members WHERE group_id = ?1 ORDER BY joined_at, user_id",
+    )?;
+    let rows = stmt.query_map([group_id], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn member_count(c: &Connection, group_id: &str) -> anyhow::Result<usize> {
+    let n: i64 = c
+        .prepare_cached("SELECT COUNT(*) FROM group_members WHERE group_id = ?1")?
+        .query_row([group_id], |r| r.get(0))?;
+    Ok(n.max(0) as usize)
+}
+
+const MESSAGE_COLUMNS: &str = "m.uid, m.conversation_type, m.to_id, m.channel_id, m.sender_id, \
+     m.object_name, m.content, m.sent_time, m.client_msg_id, m.persisted, m.counted, \
+     m.push_content, m.push_data";
+
+pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<Message> {
+    Ok(Message {
+        uid: r.get(base)?,
+        conversation_type: r.get(base + 1)?,
+        to_id: r.get(base + 2)?,
+        channel_id: r.get(base + 3)?,
+        sender_id: r.get(base + 4)?,
+        object_name: r.get(base + 5)?,
+        content: r.get(base + 6)?,
+        sent_time: r.get(base + 7)?,
+        client_msg_id: r.get(base + 8)?,
+        persisted: r.get(base + 9)?,
+        counted: r.get(base + 10)?,
+        push_content: r.get(base + 11)?,
+        push_data: r.get(base + 12)?,
+    })
+}
+
+/// Inbox entries of `user_id` after `after` (see [`super::super::contract::ServerStore::sync`]).
+pub(crate) fn read_sync(
+    c: &Connection,
+    user_id: &str,
+    after: u64,
+    limit: u32,
+) -> anyhow::Result<SyncPage> {
+    let max = rcim_proto::MAX_SYNC_PACKAGE;
+    let limit = if limit == 0 { max } else { limit.min(max) };
+    let head = read_head(c, user_id)?;
+    let sql = format!(
+        "SELECT i.seq, i.event, {MESSAGE_COLUMNS} FROM inbox i \
+         LEFT JOIN messages m ON m.id = i.msg_id \
+         WHERE i.user_id = ?1 AND i.seq > ?2 AND (i.event IS NOT NULL OR m.id IS NOT NULL) \
+         ORDER BY i.seq LIMIT ?3"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![user_id, after_i, i64::from(limit) + 1], |r| {
+        let seq = r.get::<_, i64>(0)?.max(0) as u64;
+        let body = match r.get::<_, Option<Vec<u8>>>(1)? {
+            // An undecodable event still moves the client's cursor (body None).
+            Some(event) => <InboxEntry as prost::Message>::decode(event.as_slice())
+                .ok()
+                .and_then(|e| e.body),
+            None => Some(inbox_entry::Body::Message(message_from_row(r, 2)?)),
+        };
+        Ok(InboxEntry { seq, body })
+    })?;
+    // A package must also fit in one frame: stop early (has_more) when the next entry would
+    // overflow it. One entry always fits: `fit_entry` strips one that would not.
+    let mut entries = Vec::new();
+    let mut bytes = 0usize;
+    let mut has_more = false;
+    for row in rows {
+        if entries.len() == limit as usize {
+            has_more = true;
+            break;
+        }
+        let mut entry = row?;
+        let size = fit_entry(user_id, &mut entry);
+        if !entries.is_empty() && bytes + size > SYNC_BYTES {
+            has_more = true;
+            break;
+        }
+        bytes += size;
+        entries.push(entry);
+    }
+    Ok(SyncPage {
+        entries,
+        has_more,
+        head,
+    })
+}

@@ -1,0 +1,129 @@
+//! The SQLite schema: connection settings and numbered migrations.
+//!
+//! Migration 1:
+//! * `users(user_id, name, portrait, created_at, tokens_valid_after)`
+//! * `messages(id, uid, ...)`: one row per message, shared by all inboxes that hold it
+//! * `inbox(user_id, seq, msg_id, created_at)`: the dense per-user sequence
+//! * `inbox_heads(user_id, head)`: highest sequence ever assigned (survives pruning)
+//! * `dedupe(sender_id, client_msg_id, uid, sent_time, created_at)`: original acks for resends
+//!
+//! Migration 2: `groups(group_id, name, created_at)`, `group_members(group_id, user_id,
+//! joined_at)`. A group message is stored once and appended to every member's inbox in the
+//! same savepoint.
+//!
+//! Migration 3: `messages.recalled_at` (0 = not recalled) and `inbox.event`: an inbox row that
+//! is not a message (`msg_id` 0) carries its encoded `InboxEntry` body there (a recall).
+//!
+//! Migration 4: `request_log(user_id, request_id, kind, result, created_at)`: the state-changing
+//! client requests already executed (other than sends, which `dedupe` covers), so a resend is
+//! answered with the original result and changes nothing. Pruned with the offline retention.
+
+use anyhow::Context as _;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Database file name under the data directory.
+pub(crate) const DB_FILE: &str = "rcim.sqlite3";
+
+pub(crate) fn open_conn(path: &Path) -> anyhow::Result<Connection> {
+    let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    Ok(conn)
+}
+
+/// Numbered migrations; `PRAGMA user_version` records the last one applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: users, messages, inboxes, dedupe.
+    "CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        portrait TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        tokens_valid_after INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        conversation_type INTEGER NOT NULL,
+        to_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        object_name TEXT NOT NULL,
+        content TEXT NOT NULL,
+        sent_time INTEGER NOT NULL,
+        client_msg_id TEXT NOT NULL,
+        persisted INTEGER NOT NULL,
+        counted INTEGER NOT NULL,
+        push_content TEXT NOT NULL,
+        push_data TEXT NOT NULL
+    );
+    CREATE INDEX messages_sent_time ON messages(sent_time);
+    CREATE TABLE inbox (
+        user_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        msg_id INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX inbox_created_at ON inbox(created_at);
+    CREATE TABLE inbox_heads (
+        user_id TEXT PRIMARY KEY,
+        head INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE dedupe (
+        sender_id TEXT NOT NULL,
+        client_msg_id TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        sent_time INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (sender_id, client_msg_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX dedupe_created_at ON dedupe(created_at);",
+    // 2: groups and their members.
+    "CREATE TABLE groups (
+        group_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE group_members (
+        group_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (group_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX group_members_user ON group_members(user_id);",
+    // 3: recalls (a recalled message and non-message inbox entries).
+    "ALTER TABLE messages ADD COLUMN recalled_at INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE inbox ADD COLUMN event BLOB;
+    CREATE INDEX inbox_msg ON inbox(msg_id);",
+    // 4: executed client requests (idempotency by request id).
+    "CREATE TABLE request_log (
+        user_id TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        result INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, request_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX request_log_created_at ON request_log(created_at);",
+];
+
+pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let n = i as i64 + 1;
+        if n <= version {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)
+            .with_context(|| format!("migration {n}"))?;
+        tx.pragma_update(None, "user_version", n)?;
+        tx.commit()?;
+        tracing::info!(migration = n, "database migrated");
+    }
+    Ok(())
+}
