@@ -17,7 +17,7 @@
 pub mod codec;
 pub mod codes;
 pub mod config;
-pub mod connection;
+
 mod db;
 pub mod engine;
 pub mod event;
@@ -35,3 +35,4 @@ pub use event::{Event, EventId};
 pub use model::{Conversation, Message};
 pub use query::Query;
 pub use rcim_store::ConversationKey;
+pub use session::now_ms;

@@ -33,7 +33,7 @@ impl Store {
     /// for its draft (no message, not pinned, no notification level, nothing unread) leaves the
     /// list again.
     pub fn clear_draft(&mut self, key: &ConversationKey) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         tx.execute(
             "UPDATE conversations SET draft = ''
              WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",

@@ -34,7 +34,7 @@ impl Store {
         settings: &[ConversationSettingUpdate],
         cursor: u64,
     ) -> Result<(Vec<MessageRow>, Vec<MessageRow>)> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let mut inserted = Vec::with_capacity(messages.len());
         for message in messages {
             // Our own message whose ack we missed: complete the local row instead.

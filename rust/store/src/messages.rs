@@ -3,13 +3,12 @@
 use crate::error::Result;
 use crate::rows::{self, ConversationKey, MessageRow, NewMessage, RecallUpdate, TimeOrder};
 use crate::store::Store;
-use crate::values::sent_status;
 use rusqlite::params;
 
 impl Store {
     /// Stores an outgoing message (status SENDING) and makes it its conversation's last message.
     pub fn insert_outgoing(&mut self, message: &NewMessage) -> Result<MessageRow> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let id = rows::insert_message(&tx, message)?;
         rows::touch_conversation(&tx, &message.key(), id, message.sent_time, false)?;
         let row = rows::message_by_id(&tx, id)?.expect("row just inserted");
@@ -25,7 +24,7 @@ impl Store {
         uid: Option<&str>,
         sent_time: Option<i64>,
     ) -> Result<Option<MessageRow>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         tx.execute(
             "UPDATE messages SET sent_status = ?2, uid = COALESCE(?3, uid),
                  sent_time = COALESCE(?4, sent_time) WHERE id = ?1",
@@ -53,16 +52,6 @@ impl Store {
         Ok(row)
     }
 
-    /// Marks every message still SENDING as FAILED (used when the engine gives up on them).
-    pub fn fail_pending(&mut self) -> Result<Vec<MessageRow>> {
-        let pending = self.pending_outgoing()?;
-        self.conn.execute(
-            "UPDATE messages SET sent_status = ?1 WHERE sent_status = ?2",
-            params![sent_status::FAILED, sent_status::SENDING],
-        )?;
-        Ok(pending)
-    }
-
     /// Outgoing messages still waiting for an ack, oldest first (to resend after a restart).
     pub fn pending_outgoing(&self) -> Result<Vec<MessageRow>> {
         rows::query_messages(
@@ -77,7 +66,7 @@ impl Store {
     /// message still unread leaves the unread count. Returns the converted row, or `None`
     /// when no such message is stored. Converting an already converted row changes nothing.
     pub fn recall_message(&mut self, recall: &RecallUpdate) -> Result<Option<MessageRow>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let row = rows::recall(&tx, recall)?;
         tx.commit()?;
         Ok(row)
@@ -189,19 +178,6 @@ mod tests {
         assert_eq!(times, vec![26, 27, 28, 29, 30]);
         assert_eq!(s.message_count(&key("alice")).unwrap(), 30);
         assert_eq!(s.message_by_uid("u7").unwrap().unwrap().sent_time, 7);
-    }
-
-    #[test]
-    fn failing_pending_marks_them_failed() {
-        let mut s = Store::open_in_memory().unwrap();
-        let row = s
-            .insert_outgoing(&msg("bob", None, direction::SEND, 1))
-            .unwrap();
-        assert_eq!(s.fail_pending().unwrap().len(), 1);
-        assert_eq!(
-            s.message(row.id).unwrap().unwrap().sent_status,
-            sent_status::FAILED
-        );
     }
 
     #[test]

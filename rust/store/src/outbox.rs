@@ -46,7 +46,7 @@ impl Store {
     /// Stores an outgoing message (status SENDING, see [`Store::insert_outgoing`]) and queues
     /// its send under its client id, in one transaction. Returns the row and the queue id.
     pub fn insert_queued_outgoing(&mut self, message: &NewMessage) -> Result<(MessageRow, i64)> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let id = rows::insert_message(&tx, message)?;
         rows::touch_conversation(&tx, &message.key(), id, message.sent_time, false)?;
         let row = rows::message_by_id(&tx, id)?.expect("row just inserted");
@@ -58,7 +58,7 @@ impl Store {
     /// Sends a FAILED outgoing message again: back to SENDING and queued, in one transaction.
     /// Returns `None` when `message_id` is not a failed outgoing message.
     pub fn requeue_failed(&mut self, message_id: i64) -> Result<Option<(MessageRow, i64)>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let changed = tx.execute(
             "UPDATE messages SET sent_status = ?2 WHERE id = ?1 AND sent_status = ?3
                AND direction = 0",

@@ -11,7 +11,7 @@ impl Store {
     /// it has no messages yet; one that only existed for its settings leaves the list when
     /// they are reset.
     pub fn set_conversation_setting(&mut self, update: &ConversationSettingUpdate) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         rows::apply_setting(&tx, update)?;
         tx.commit()?;
         Ok(())

@@ -55,6 +55,27 @@ impl Store {
     pub fn kv_set(&mut self, key: &str, value: &str) -> Result<()> {
         rows::kv_set(&self.conn, key, value)
     }
+
+    /// Runs `f` as one transaction: everything it writes is committed together, or nothing is
+    /// when it fails. The store's own multi-statement writes are savepoints, so they nest.
+    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("SAVEPOINT atomically")?;
+        match f(self) {
+            Ok(value) => {
+                self.conn.execute_batch("RELEASE atomically")?;
+                Ok(value)
+            }
+            Err(e) => {
+                if let Err(rollback) = self
+                    .conn
+                    .execute_batch("ROLLBACK TO atomically; RELEASE atomically")
+                {
+                    tracing::error!(error = %rollback, "cannot roll back");
+                }
+                Err(e)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -75,5 +96,28 @@ mod tests {
         assert_eq!(s.schema_version().unwrap(), 3);
         assert_eq!(s.pending_outgoing().unwrap().len(), 1);
         assert_eq!(s.kv_get("device_id").unwrap().as_deref(), Some("d1"));
+    }
+
+    #[test]
+    fn atomically_commits_all_or_nothing_around_nested_writes() {
+        let mut s = Store::open_in_memory().unwrap();
+        // A failure after a nested multi-statement write leaves nothing behind.
+        let failed: crate::error::Result<()> = s.atomically(|s| {
+            s.insert_outgoing(&msg("bob", None, direction::SEND, 1))?;
+            s.kv_set("k", "v")?;
+            Err(crate::error::StoreError::Io(std::io::Error::other("stop")))
+        });
+        assert!(failed.is_err());
+        assert!(s.pending_outgoing().unwrap().is_empty());
+        assert_eq!(s.kv_get("k").unwrap(), None);
+        assert!(s.conversation(&key("bob")).unwrap().is_none());
+        // Success commits every write.
+        s.atomically(|s| {
+            s.insert_outgoing(&msg("bob", None, direction::SEND, 2))?;
+            s.kv_set("k", "v")
+        })
+        .unwrap();
+        assert_eq!(s.pending_outgoing().unwrap().len(), 1);
+        assert_eq!(s.kv_get("k").unwrap().as_deref(), Some("v"));
     }
 }

@@ -25,7 +25,7 @@ impl Store {
     /// recomputes the conversation's unread count. Returns false when there is no such
     /// conversation.
     pub fn clear_unread(&mut self, key: &ConversationKey, timestamp: i64) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let exists = rows::clear_unread(&tx, key, timestamp)?;
         tx.commit()?;
         Ok(exists)

@@ -29,7 +29,7 @@ const SECRET: &str = "bench-secret";
 type Raw = Framed<TcpStream, FrameCodec<ServerFrame, ClientFrame>>;
 
 fn now_ms() -> i64 {
-    rcim_core::connection::now_ms()
+    rcim_core::now_ms()
 }
 
 fn token(user: &str) -> String {
@@ -90,7 +90,7 @@ fn engine(navi: &str, dir: &std::path::Path) -> (Engine, rcim_core::EventStream)
 }
 
 async fn connected(engine: &Engine, events: &mut rcim_core::EventStream, user: &str) {
-    assert_eq!(engine.connect(&token(user), 10, None), 0);
+    assert_eq!(engine.connect(&token(user), 10, None), Ok(()));
     loop {
         match events.recv().await {
             Some(Event::Connected { code: 0, .. }) => return,
@@ -262,7 +262,7 @@ async fn offline(navi: &str, gateway: SocketAddr, count: usize) {
     let dir = tempfile::tempdir().unwrap();
     let (b, mut events) = engine(navi, dir.path());
     let started = Instant::now();
-    assert_eq!(b.connect(&token(target), 10, None), 0);
+    assert_eq!(b.connect(&token(target), 10, None), Ok(()));
     let mut received = 0usize;
     loop {
         match events.recv().await {

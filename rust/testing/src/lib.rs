@@ -107,7 +107,7 @@ impl TestServer {
 /// Calls the Server API with a correct signature.
 pub async fn server_api(base: &str, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
     let nonce = rand_nonce();
-    let timestamp = (rcim_core::connection::now_ms() / 1000).to_string();
+    let timestamp = (rcim_core::now_ms() / 1000).to_string();
     let signature = hex::encode(Sha1::digest(
         format!("{APP_SECRET}{nonce}{timestamp}").as_bytes(),
     ));
@@ -127,7 +127,7 @@ pub async fn server_api(base: &str, path: &str, form: &[(&str, &str)]) -> serde_
 }
 
 fn rand_nonce() -> String {
-    format!("{}", rcim_core::connection::now_ms() % 1_000_000_007)
+    format!("{}", rcim_core::now_ms() % 1_000_000_007)
 }
 
 /// One engine with its own data directory (one device) and its recorded events.
@@ -184,7 +184,7 @@ impl TestClient {
 
     /// Connects with `token` and waits for a successful `Connected`.
     pub async fn connect(&mut self, token: &str) {
-        assert_eq!(self.engine.connect(token, 10, Some("c".into())), 0);
+        assert_eq!(self.engine.connect(token, 10, Some("c".into())), Ok(()));
         let event = self
             .wait_for("Connected", |e| matches!(e, Event::Connected { .. }))
             .await;

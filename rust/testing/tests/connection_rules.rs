@@ -8,12 +8,12 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 fn now_ms() -> i64 {
-    rcim_core::connection::now_ms()
+    rcim_core::now_ms()
 }
 
 /// Connects with `token`, expects `Connected(31004)` and no further connection attempts.
 async fn expect_token_refused(client: &mut TestClient, token: &str) {
-    assert_eq!(client.engine.connect(token, 0, None), 0);
+    assert_eq!(client.engine.connect(token, 0, None), Ok(()));
     let Event::Connected { code, user_id, .. } = client
         .wait_for("connected", |e| matches!(e, Event::Connected { .. }))
         .await
@@ -138,7 +138,7 @@ async fn a_second_mobile_device_kicks_the_first() {
         .iter()
         .any(|e| matches!(e, Event::ConnectionStatusChanged { .. })));
     // Logging out of the kicked device still reports the sign-out, and its store stays readable.
-    assert_eq!(phone.engine.disconnect(false), 0);
+    assert_eq!(phone.engine.disconnect(false), Ok(()));
     phone
         .wait_for("signed out", |e| {
             matches!(
@@ -249,7 +249,7 @@ async fn reconnect_schedule_and_connect_timeout() {
     proxy.refuse.store(true, Ordering::SeqCst);
     let mut client = TestClient::new(&proxy.navi_url, "gina");
     let started = std::time::Instant::now();
-    assert_eq!(client.engine.connect(&token, 4, Some("t".into())), 0);
+    assert_eq!(client.engine.connect(&token, 4, Some("t".into())), Ok(()));
     let Event::Connected { code, event_id, .. } = client
         .wait_for("timeout", |e| matches!(e, Event::Connected { .. }))
         .await

@@ -122,7 +122,7 @@ async fn a_pin_and_a_level_reach_the_users_offline_device() {
         Some(Code::PARAM_ERROR)
     );
 
-    phone.engine.disconnect(true);
+    phone.engine.disconnect(true).unwrap();
     phone
         .wait_for("signed out", |e| {
             matches!(e, Event::ConnectionStatusChanged { status: 7 })
@@ -163,7 +163,7 @@ async fn a_pin_and_a_level_reach_the_users_offline_device() {
         })
         .await;
     assert!(top_targets(&mut tablet).await.is_empty());
-    tablet.engine.disconnect(true);
+    tablet.engine.disconnect(true).unwrap();
     tablet
         .wait_for("signed out", |e| {
             matches!(e, Event::ConnectionStatusChanged { status: 7 })
@@ -194,7 +194,7 @@ async fn a_change_after_sign_out_is_refused() {
     let ta = server.token("alice").await;
     let mut phone = TestClient::new(&server.navi_url(), "alice");
     phone.connect(&ta).await;
-    phone.engine.disconnect(true);
+    phone.engine.disconnect(true).unwrap();
     phone
         .wait_for("signed out", |e| {
             matches!(e, Event::ConnectionStatusChanged { status: 7 })

@@ -192,7 +192,7 @@ async fn recall_pin_and_read_receipt_made_while_the_server_is_down_survive_a_res
     );
 
     // The user's other device syncs the pin once, and the message as recalled.
-    phone.engine.disconnect(true);
+    phone.engine.disconnect(true).unwrap();
     phone
         .wait_for("signed out", |e| {
             matches!(e, Event::ConnectionStatusChanged { status: 7 })

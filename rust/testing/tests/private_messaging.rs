@@ -161,7 +161,7 @@ async fn offline_messages_arrive_in_packages_exactly_once() {
         .iter()
         .any(|e| matches!(e, Event::MessageReceived { .. })));
     // And nothing again after a reconnect.
-    bob.engine.disconnect(true);
+    bob.engine.disconnect(true).unwrap();
     bob.connect(&tb).await;
     let again = bob.drain(Duration::from_millis(800)).await;
     assert!(!again
@@ -359,7 +359,7 @@ async fn a_send_racing_disconnect_is_neither_lost_nor_duplicated() {
     alice.connect(&ta).await;
     bob.connect(&tb).await;
     assert_eq!(alice.send_text("bob", "racing"), Ok(()));
-    assert_eq!(alice.engine.disconnect(false), 0);
+    assert_eq!(alice.engine.disconnect(false), Ok(()));
     alice
         .wait_for("signed out", |e| {
             matches!(

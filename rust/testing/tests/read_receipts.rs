@@ -126,7 +126,7 @@ async fn an_offline_sender_gets_the_receipt_after_connecting() {
     let sent = send(&mut alice, "bob", "read me later").await;
     bob.wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
         .await;
-    alice.engine.disconnect(true);
+    alice.engine.disconnect(true).unwrap();
     alice
         .wait_for("signed out", |e| {
             matches!(e, Event::ConnectionStatusChanged { status: 7 })

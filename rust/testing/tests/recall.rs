@@ -164,7 +164,7 @@ async fn an_offline_receiver_converges_after_connecting() {
 
     let first = send(&mut alice, "bob", "first").await;
     let got_first = received(&mut bob).await;
-    bob.engine.disconnect(true);
+    bob.engine.disconnect(true).unwrap();
     bob.wait_for("signed out", |e| {
         matches!(e, Event::ConnectionStatusChanged { status: 7 })
     })

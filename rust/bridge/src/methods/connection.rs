@@ -1,18 +1,16 @@
 //! Connection: connect, disconnect.
 
-use super::rows::{status, Operation, Row};
+use super::rows::{Operation, Row};
 use serde::Deserialize;
 
 pub(super) const ROWS: &[&dyn Row] = &[
     &Operation {
         names: &["connect"],
-        run: |engine, a: ConnectArgs, event_id| {
-            status(engine.connect(&a.token, a.timeout, event_id))
-        },
+        run: |engine, a: ConnectArgs, event_id| engine.connect(&a.token, a.timeout, event_id),
     },
     &Operation {
         names: &["disconnect"],
-        run: |engine, a: DisconnectArgs, _| status(engine.disconnect(a.receive_push)),
+        run: |engine, a: DisconnectArgs, _| engine.disconnect(a.receive_push),
     },
 ];
 

@@ -164,12 +164,3 @@ impl Row for Custom {
 pub(crate) fn parse_args<A: DeserializeOwned>(args: serde_json::Value) -> Result<A, ArgError> {
     serde_json::from_value(args).map_err(|e| ArgError(e.to_string()))
 }
-
-/// An engine status (0 = accepted) as an operation's result.
-pub(crate) fn status(code: i32) -> Result<(), Code> {
-    if code == 0 {
-        Ok(())
-    } else {
-        Err(Code(code))
-    }
-}

@@ -1,7 +1,7 @@
 //! Connection lifecycle: `connect`, `disconnect`, `shutdown`.
 
 use super::{Engine, Session};
-use crate::codes;
+use crate::codes::{self, Code};
 use crate::config::sanitize;
 use crate::db::Db;
 use crate::event::{Event, EventId};
@@ -20,7 +20,7 @@ impl Engine {
     /// reconnecting on the seed's schedule. `timeout_secs` > 0 gives up after that long if no
     /// connection was made (`Connected` with 34006, status TIMEOUT). A previous connection of this
     /// engine is stopped first.
-    pub fn connect(&self, token: &str, timeout_secs: i64, event_id: EventId) -> i32 {
+    pub fn connect(&self, token: &str, timeout_secs: i64, event_id: EventId) -> Result<(), Code> {
         // A timeout too large to represent means "no deadline".
         let deadline = u64::try_from(timeout_secs)
             .ok()
@@ -44,7 +44,7 @@ impl Engine {
                     })
                     .await;
             });
-            return codes::OK as i32;
+            return Ok(());
         };
         let (commands_tx, commands_rx) = mpsc::channel(COMMAND_QUEUE_LEN);
         let (stop_tx, stop_rx) = watch::channel(StopReason::Run);
@@ -103,15 +103,15 @@ impl Engine {
             .run()
             .await;
         });
-        0
+        Ok(())
     }
 
     /// `disconnect(receivePush)`: leaves the connection (status SIGN_OUT) and stops reconnecting.
     /// The local database stays readable.
-    pub fn disconnect(&self, receive_push: bool) -> i32 {
+    pub fn disconnect(&self, receive_push: bool) -> Result<(), Code> {
         let guard = self.lock_session();
         let Some(session) = guard.as_ref() else {
-            return codes::CLIENT_NOT_INIT;
+            return Err(Code(codes::CLIENT_NOT_INIT));
         };
         if session
             .stop
@@ -129,7 +129,7 @@ impl Engine {
                     .await;
             });
         }
-        0
+        Ok(())
     }
 
     /// Stops everything (engine destroyed). The connection task stores the sends it was handed

@@ -37,11 +37,20 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
             code,
             effect,
         } => {
-            let stored = apply_effect(store, effect);
-            // Applied (or impossible to apply): the operation leaves the queue either way, so
-            // its outcome is reported once.
-            if let Err(e) = store.outbox_remove(entry.outbox_id) {
-                tracing::error!(error = %e, "cannot remove an answered operation");
+            // The answer's effect and the operation's removal from the queue commit together:
+            // a crash between them would run the operation again and report it twice.
+            let id = entry.outbox_id;
+            let stored = store.atomically(|s| {
+                let row = apply_effect(s, effect)?;
+                s.outbox_remove(id)?;
+                Ok(row)
+            });
+            if stored.is_err() {
+                // Impossible to apply: the operation still leaves the queue, so its outcome
+                // is reported once.
+                if let Err(e) = store.outbox_remove(id) {
+                    tracing::error!(error = %e, "cannot remove an answered operation");
+                }
             }
             StoreDone::Completed {
                 entry,
