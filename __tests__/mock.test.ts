@@ -279,6 +279,157 @@ test('the mock pins and mutes conversations and syncs pins to the same user', as
   await tablet.destroy();
 });
 
+test('the mock queues changes made while the connection is down and runs them when it is back', async () => {
+  const phone = RCIMIWEngine.createStandalone('app-key');
+  const bob = RCIMIWEngine.createStandalone('app-key');
+  await phone.connect('alice', 0);
+  await bob.connect('bob', 0);
+  let sent: RCIMIWMessage | undefined;
+  await phone.sendMessage(await phone.createTextMessage(PRIVATE, 'bob', null, 'oops'), {
+    onMessageSent: (_code, m) => (sent = m),
+  });
+  await RCIMMock.flush();
+  expect(sent?.messageUId).toBeTruthy();
+
+  const order: string[] = [];
+  phone.setOnMessageRecalledListener((code) => order.push(`recall-listener:${code}`));
+  phone.setOnConversationTopStatusChangedListener((code) => order.push(`pin-listener:${code}`));
+  phone.setOnMessageSentListener((code) => order.push(`sent-listener:${code}`));
+  const remote = jest.fn();
+  bob.setOnRemoteMessageRecalledListener(remote);
+
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.SUSPEND);
+  await RCIMMock.flush();
+  expect(RCIMMock.engines().find((e) => e.userId === 'alice')).toEqual(
+    expect.objectContaining({ connected: true, online: false })
+  );
+  await expect(
+    phone.recallMessage(sent!, {
+      onMessageRecalled: (code, m) => order.push(`recall-callback:${code}:${m.messageType}`),
+    })
+  ).resolves.toBe(0);
+  await expect(
+    phone.changeConversationTopStatus(PRIVATE, 'bob', null, true, {
+      onConversationTopStatusChanged: (code) => order.push(`pin-callback:${code}`),
+    })
+  ).resolves.toBe(0);
+  const attached = jest.fn();
+  await expect(
+    phone.sendMessage(await phone.createTextMessage(PRIVATE, 'bob', null, 'later'), {
+      onMessageSaved: attached,
+    })
+  ).resolves.toBe(0);
+  await RCIMMock.flush();
+  // Nothing is reported while offline (no 30002): only the send is attached at once.
+  expect(order).toEqual([]);
+  expect(attached).toHaveBeenCalledTimes(1);
+  expect(remote).not.toHaveBeenCalled();
+  const top = jest.fn();
+  await phone.getConversationTopStatus(PRIVATE, 'bob', null, { onSuccess: top });
+  await RCIMMock.flush();
+  expect(top).toHaveBeenCalledWith(false);
+
+  // Still waiting while reconnecting.
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.CONNECTING);
+  await RCIMMock.flush();
+  expect(order).toEqual([]);
+
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.CONNECTED);
+  await RCIMMock.flush();
+  // Each once, listener and callback, in call order.
+  expect(order).toEqual([
+    'recall-listener:0',
+    'recall-callback:0:8',
+    'pin-listener:0',
+    'pin-callback:0',
+    'sent-listener:0',
+  ]);
+  expect(remote).toHaveBeenCalledTimes(1);
+  await phone.getConversationTopStatus(PRIVATE, 'bob', null, { onSuccess: top });
+  await RCIMMock.flush();
+  expect(top).toHaveBeenLastCalledWith(true);
+
+  // Another CONNECTED does not run them again.
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.CONNECTED);
+  await RCIMMock.flush();
+  expect(order).toHaveLength(5);
+  expect(remote).toHaveBeenCalledTimes(1);
+  await phone.destroy();
+  await bob.destroy();
+});
+
+test('after disconnect the mock refuses changes with 33001; what was queued waits for the next connect', async () => {
+  const phone = RCIMIWEngine.createStandalone('app-key');
+  await phone.connect('alice', 0);
+  let sent: RCIMIWMessage | undefined;
+  await phone.sendMessage(await phone.createTextMessage(PRIVATE, 'bob', null, 'oops'), {
+    onMessageSent: (_code, m) => (sent = m),
+  });
+  await RCIMMock.flush();
+
+  // A level change queued while suspended, then a sign-out.
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.SUSPEND);
+  const levelListener = jest.fn();
+  phone.setOnConversationNotificationLevelChangedListener(levelListener);
+  const levelCallback = jest.fn();
+  await phone.changeConversationNotificationLevel(PRIVATE, 'bob', null, 5, {
+    onConversationNotificationLevelChanged: levelCallback,
+  });
+  await expect(phone.disconnect(false)).resolves.toBe(0);
+  await RCIMMock.flush();
+  expect(levelListener).not.toHaveBeenCalled();
+
+  const recalled = jest.fn();
+  phone.setOnMessageRecalledListener(recalled);
+  const pinned = jest.fn();
+  phone.setOnConversationTopStatusChangedListener(pinned);
+  const receipt = jest.fn();
+  phone.setOnPrivateReadReceiptMessageSentListener(receipt);
+  const attached = jest.fn();
+  phone.setOnMessageAttachedListener(attached);
+  await expect(phone.recallMessage(sent!)).resolves.toBe(33001);
+  await expect(phone.changeConversationTopStatus(PRIVATE, 'bob', null, true)).resolves.toBe(33001);
+  await expect(phone.sendPrivateReadReceiptMessage('bob', null, 1)).resolves.toBe(33001);
+  await expect(
+    phone.sendMessage(await phone.createTextMessage(PRIVATE, 'bob', null, 'no'))
+  ).resolves.toBe(33001);
+  // Argument errors still come first.
+  expect(await phone.changeConversationTopStatus(3, 'room', null, true)).toBe(1);
+  // Setting a status does not bring a signed-out session back.
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.CONNECTED);
+  await RCIMMock.flush();
+  expect(recalled).not.toHaveBeenCalled();
+  expect(pinned).not.toHaveBeenCalled();
+  expect(receipt).not.toHaveBeenCalled();
+  expect(attached).not.toHaveBeenCalled();
+  expect(levelListener).not.toHaveBeenCalled();
+
+  // The next connect runs the queued change; it reports to the listener only, as the engine
+  // does with operations reloaded from its outbox.
+  await phone.connect('alice', 0);
+  await RCIMMock.flush();
+  expect(levelListener).toHaveBeenCalledTimes(1);
+  expect(levelListener).toHaveBeenCalledWith(0, PRIVATE, 'bob', '', 5);
+  expect(levelCallback).not.toHaveBeenCalled();
+  await phone.destroy();
+});
+
+test('a kick ends the mock session: queued sends fail with 31010', async () => {
+  const phone = RCIMIWEngine.createStandalone('app-key');
+  await phone.connect('alice', 0);
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.SUSPEND);
+  const sentResult = jest.fn();
+  await phone.sendMessage(await phone.createTextMessage(PRIVATE, 'bob', null, 'lost'), {
+    onMessageSent: (code, m) => sentResult(code, m.sentStatus),
+  });
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.KICKED_OFFLINE_BY_OTHER_CLIENT);
+  await RCIMMock.flush();
+  expect(sentResult).toHaveBeenCalledTimes(1);
+  expect(sentResult).toHaveBeenCalledWith(31010, RCIMIWSentStatus.FAILED);
+  await expect(phone.changeConversationTopStatus(PRIVATE, 'bob', null, true)).resolves.toBe(33001);
+  await phone.destroy();
+});
+
 test('the mock answers getMessageById in both forms', async () => {
   const e = RCIMIWEngine.createStandalone('app-key');
   // Before the first connect there is no local store (CLIENT_NOT_INIT), as in the engine.

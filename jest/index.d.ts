@@ -22,7 +22,12 @@ export interface RCIMMockControl {
     message: M,
     options?: { left?: number; offline?: boolean; hasPackage?: boolean; appKey?: string }
   ): M;
-  /** Pushes a connection status to a user's engines. */
+  /**
+   * Pushes a connection status to a user's engines. While it is NETWORK_UNAVAILABLE,
+   * CONNECTING or SUSPEND, sends, recalls, read receipts and setting changes wait; CONNECTED
+   * runs them in call order. UNCONNECTED, KICKED, TOKEN_INCORRECT, CONN_USER_BLOCKED, SIGN_OUT
+   * and TIMEOUT end the session (queued sends fail, except on SIGN_OUT).
+   */
   setConnectionStatus(userId: string, status: number): void;
   /** Local messages of a user. */
   messagesOf(userId: string): Array<RCIMIWMessage>;
@@ -32,7 +37,10 @@ export interface RCIMMockControl {
     appKey: string;
     options: object;
     userId: string | null;
+    /** A live session: connected once, not signed out, kicked or ended. */
     connected: boolean;
+    /** Status CONNECTED: state-changing operations run at once. */
+    online: boolean;
   }>;
   /** Resolves once pending replies and events have been delivered. */
   flush(): Promise<void>;

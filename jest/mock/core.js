@@ -2,10 +2,12 @@
 /**
  * The mock's core: the shared in-memory state (engines, one local store per appKey|userId,
  * tokens, scripted replies, recorded calls) and the helpers every area uses: event emission,
- * the local store (messages, derived conversations and unread counts) and delivery of a
- * message to another user's engines.
+ * the local store (messages, derived conversations and unread counts), delivery of a message
+ * to another user's engines, and the outbox of state-changing operations (run at once while
+ * online, queued while the connection is down, refused without a live session).
  */
 const {
+  Code,
   ConversationType,
   Direction,
   MessageType,
@@ -33,7 +35,8 @@ function createCore() {
   const s = {
     nextHandle: 1,
     engines: new Map(), // handle -> engine
-    stores: new Map(), // appKey|userId -> { messages: [], conversations: Map, draftTimes: Map }
+    // appKey|userId -> { messages: [], conversations: Map, draftTimes: Map, outbox: [] }
+    stores: new Map(),
     tokens: new Map(), // token -> userId
     invalidTokens: new Set(),
     replies: new Map(), // method -> [code, ...] scripted replies
@@ -54,7 +57,8 @@ function createCore() {
     let st = s.stores.get(key);
     if (!st) {
       // draftTimes: conversation key -> when its draft was saved (orders the list).
-      st = { messages: [], conversations: new Map(), draftTimes: new Map() };
+      // outbox: queued operations, in call order (the engine's persisted outbox).
+      st = { messages: [], conversations: new Map(), draftTimes: new Map(), outbox: [] };
       s.stores.set(key, st);
     }
     return st;
@@ -178,9 +182,63 @@ function createCore() {
     }
   }
 
+  /**
+   * Runs a state-changing operation (an area entry marked `queued`), as the engine does:
+   * argument errors first (`entry.check`), then 33001 without a live session (never connected,
+   * signed out, kicked...). `entry.prepare` runs at once (a send is stored and attached);
+   * `entry.run` runs now when online, else when the status is CONNECTED again.
+   */
+  function operate(e, entry, a, id) {
+    const bad = entry.check ? entry.check(e, a) : 0;
+    if (bad) return bad;
+    if (!e.connected) return Code.CLIENT_NOT_INIT;
+    const prepared = entry.prepare ? entry.prepare(e, a, id) : undefined;
+    const job = { handle: e.handle, entry, args: a, eventId: id, prepared };
+    if (e.online) entry.run(e, a, id, prepared);
+    else engineStore(e).outbox.push(job);
+    return 0;
+  }
+
+  /**
+   * `e` is online: runs its queued operations in call order; with `orphans`, also those left
+   * by an ended session of its user (they report to the listener only).
+   */
+  function flushOutbox(e, orphans) {
+    const st = engineStore(e);
+    const due = st.outbox.filter((j) => j.handle === e.handle || (orphans && j.handle === null));
+    st.outbox = st.outbox.filter((j) => !due.includes(j));
+    for (const j of due) j.entry.run(e, j.args, j.eventId, j.prepared);
+  }
+
+  /**
+   * Ends `e`'s session. With a `code` (refused, kicked, timed out) its queued sends fail with
+   * it; everything else it queued stays for the next connect of the user and then reports to
+   * the listener only (the engine reloads it from disk without the calls' callbacks).
+   */
+  function endSession(e, code) {
+    const live = e.connected;
+    e.connected = false;
+    e.online = false;
+    if (!live || !e.userId) return;
+    const st = engineStore(e);
+    for (const j of [...st.outbox]) {
+      if (j.handle !== e.handle) continue;
+      if (code && j.entry.fail) {
+        st.outbox.splice(st.outbox.indexOf(j), 1);
+        j.entry.fail(e, j.args, j.eventId, j.prepared, code);
+      } else {
+        j.handle = null;
+        j.eventId = null;
+      }
+    }
+  }
+
   return {
     s,
     now,
+    operate,
+    flushOutbox,
+    endSession,
     store,
     engineStore,
     connectedEngines,

@@ -9,9 +9,10 @@
  * name: `{ args: {name: kind}, run(engine, args, eventId) }`), over the shared state and
  * helpers of `core.js`. The method table is the union of the areas; a test checks that it
  * matches the methods `RCIMIWEngine` sends and the Rust bridge's table. A method outside the
- * table resolves 3 (NATIVE_OPERATION_ERROR) unless scripted with `RCIMMock.setReply`.
+ * table resolves 3 (NATIVE_OPERATION_ERROR) unless scripted with `RCIMMock.setReply`. Entries
+ * marked `queued` change server state and go through the core's outbox (`operate`).
  */
-const { Code, typeOk } = require('./constants');
+const { Code, ConnectionStatus, typeOk } = require('./constants');
 const { clone, createCore } = require('./core');
 
 const AREAS = [
@@ -43,6 +44,16 @@ function methodNames() {
   return Object.keys(methodTable(createCore())).sort();
 }
 
+/** Statuses that end a session, with the code its queued sends fail with (none: sign-out). */
+const ENDING = new Map([
+  [ConnectionStatus.UNCONNECTED, Code.CONN_ID_REJECT],
+  [ConnectionStatus.KICKED_OFFLINE_BY_OTHER_CLIENT, Code.DISCONN_KICK],
+  [ConnectionStatus.TOKEN_INCORRECT, Code.TOKEN_INCORRECT],
+  [ConnectionStatus.CONN_USER_BLOCKED, Code.CONN_USER_BLOCKED],
+  [ConnectionStatus.SIGN_OUT, 0],
+  [ConnectionStatus.TIMEOUT, Code.CONNECT_TIMEOUT],
+]);
+
 function createFakeBridge() {
   const core = createCore();
   const { s, emit, receive } = core;
@@ -66,7 +77,9 @@ function createFakeBridge() {
     for (const name of Object.keys(entry.args)) {
       if (!typeOk(entry.args[name], args[name])) return { code: Code.PARAM_ERROR };
     }
-    const r = entry.run(e, args, args.eventId);
+    const r = entry.queued
+      ? core.operate(e, entry, args, args.eventId)
+      : entry.run(e, args, args.eventId);
     return typeof r === 'number' ? { code: r } : r;
   }
 
@@ -85,7 +98,8 @@ function createFakeBridge() {
         appKey: cfg.appKey,
         options: cfg.options || {},
         userId: null,
-        connected: false,
+        connected: false, // a live session (connected once, not signed out or ended)
+        online: false, // status CONNECTED: operations run now, else they wait in the outbox
         alive: true,
         listener: undefined,
       });
@@ -101,8 +115,8 @@ function createFakeBridge() {
     destroyEngine(handle) {
       const e = s.engines.get(handle);
       if (e) {
+        core.endSession(e);
         e.alive = false;
-        e.connected = false;
         e.listener = undefined;
       }
     },
@@ -123,6 +137,7 @@ function createFakeBridge() {
       for (const e of s.engines.values()) {
         e.userId = null;
         e.connected = false;
+        e.online = false;
       }
     },
     /** Makes `connect(token)` log in as `userId` (unregistered tokens log in as the token itself). */
@@ -148,10 +163,26 @@ function createFakeBridge() {
         throw new Error(`RCIMMock.receiveMessage: no engine has connected as "${userId}"`);
       return receive(appKey, userId, message, options);
     },
-    /** Pushes a connection status (e.g. 4 = KICKED_OFFLINE_BY_OTHER_CLIENT) to `userId`'s engines. */
+    /**
+     * Pushes a connection status to `userId`'s engines and acts on it like the engine: while
+     * NETWORK_UNAVAILABLE, CONNECTING or SUSPEND, sends, recalls, read receipts and setting
+     * changes wait; CONNECTED runs them (in call order); UNCONNECTED, KICKED, TOKEN_INCORRECT,
+     * CONN_USER_BLOCKED, SIGN_OUT and TIMEOUT end the session (queued sends fail, except on
+     * SIGN_OUT; new operations resolve 33001).
+     */
     setConnectionStatus(userId, status) {
       for (const e of s.engines.values()) {
-        if (e.alive && e.userId === userId) emit(e, 'onConnectionStatusChanged', { status });
+        if (!e.alive || e.userId !== userId) continue;
+        emit(e, 'onConnectionStatusChanged', { status });
+        if (!e.connected) continue;
+        if (status === ConnectionStatus.CONNECTED) {
+          e.online = true;
+          core.flushOutbox(e, false);
+        } else if (ENDING.has(status)) {
+          core.endSession(e, ENDING.get(status));
+        } else {
+          e.online = false;
+        }
       }
     },
     /** Local messages of a user (copies). */
@@ -161,7 +192,7 @@ function createFakeBridge() {
         if (key.endsWith(`|${userId}`)) out.push(...clone(st.messages));
       return out;
     },
-    /** Live engines: `{ handle, appKey, options, userId, connected }`. */
+    /** Live engines: `{ handle, appKey, options, userId, connected, online }`. */
     engines() {
       return [...s.engines.values()]
         .filter((e) => e.alive)
@@ -171,6 +202,7 @@ function createFakeBridge() {
           options: e.options,
           userId: e.userId,
           connected: e.connected,
+          online: e.online,
         }));
     },
     /** Resolves once pending replies and events have been delivered. */

@@ -1,14 +1,19 @@
 'use strict';
-/** Connection: connect (tokens map to user ids; bad tokens fail with 31004), disconnect. */
+/**
+ * Connection: connect (tokens map to user ids; bad tokens fail with 31004), disconnect. A
+ * connect first ends the engine's previous session; once connected it runs what an ended
+ * session of the user left queued.
+ */
 const { Code, ConnectionStatus } = require('../constants');
 
-module.exports = function connectionMethods({ s, store, emit }) {
+module.exports = function connectionMethods({ s, store, emit, endSession, flushOutbox }) {
   return {
     connect: {
       args: { token: 'string', timeout: 'number' },
       run(e, a, id) {
         const invalid =
           s.invalidTokens.has(a.token) || a.token === '' || a.token.startsWith('invalid');
+        endSession(e);
         emit(e, 'onConnectionStatusChanged', { status: ConnectionStatus.CONNECTING });
         if (invalid) {
           emit(e, 'onConnectionStatusChanged', { status: ConnectionStatus.TOKEN_INCORRECT });
@@ -17,17 +22,20 @@ module.exports = function connectionMethods({ s, store, emit }) {
         }
         e.userId = s.tokens.get(a.token) || a.token;
         e.connected = true;
+        e.online = true;
         store(e.appKey, e.userId);
         emit(e, 'onDatabaseOpened', { code: 0 }, id);
         emit(e, 'onConnected', { code: 0, userId: e.userId }, id);
         emit(e, 'onConnectionStatusChanged', { status: ConnectionStatus.CONNECTED });
+        flushOutbox(e, true);
         return 0;
       },
     },
     disconnect: {
       args: { receivePush: 'boolean' },
       run(e) {
-        e.connected = false;
+        // Signed out: what is queued stays for the next connect; new operations get 33001.
+        endSession(e);
         emit(e, 'onConnectionStatusChanged', { status: ConnectionStatus.SIGN_OUT });
         return 0;
       },

@@ -1,7 +1,7 @@
 'use strict';
 /**
- * Messages: create, send (attached → sent, then delivered to the other users), local history,
- * lookup by id and the message count of a conversation.
+ * Messages: create, send (attached → sent, then delivered to the other users; queued while
+ * offline), local history, lookup by id and the message count of a conversation.
  */
 const {
   Args,
@@ -37,7 +37,9 @@ module.exports = function messageMethods(core) {
     },
     sendMessage: {
       args: { message: 'object' },
-      run(e, a, id) {
+      queued: true,
+      // Stored and attached at once; sent when online (queued while the connection is down).
+      prepare(e, a, id) {
         const st = engineStore(e);
         let m = a.message.messageId
           ? st.messages.find((x) => x.messageId === a.message.messageId)
@@ -55,17 +57,20 @@ module.exports = function messageMethods(core) {
           core.storeMessage(st, m);
         }
         emit(e, 'onMessageAttached', { message: m }, id);
-        if (!e.connected) {
-          m.sentStatus = SentStatus.FAILED;
-          emit(e, 'onMessageSent', { code: Code.CONNECTION_UNAVAILABLE, message: m }, id);
-          return 0;
-        }
+        return m;
+      },
+      run(e, a, id, m) {
+        const st = engineStore(e);
         m.sentStatus = SentStatus.SENT;
         m.messageUId = m.messageUId || `MOCK-${s.nextUId++}`;
         refreshConversation(st, conversationOf(st, m));
         emit(e, 'onMessageSent', { code: 0, message: m }, id);
         core.deliver(e, m);
-        return 0;
+      },
+      // The session ended (kicked, refused, timed out) before it went out.
+      fail(e, a, id, m, code) {
+        m.sentStatus = SentStatus.FAILED;
+        emit(e, 'onMessageSent', { code, message: m }, id);
       },
     },
     ...loadAndGet('Messages', {

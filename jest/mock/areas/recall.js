@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Recall: only the sender may recall (25107); every stored copy becomes a RECALL record and the
- * other users' connected engines get onRemoteMessageRecalled.
+ * other users' connected engines get onRemoteMessageRecalled. Queued while offline.
  */
 const { Code, MessageType } = require('../constants');
 const { clone } = require('../core');
@@ -11,12 +11,12 @@ module.exports = function recallMethods(core) {
   return {
     recallMessage: {
       args: { message: 'object' },
+      queued: true,
       run(e, a, id) {
         const uid = a.message.messageUId;
         const mine = uid && engineStore(e).messages.find((m) => m.messageUId === uid);
         let code = 0;
-        if (!e.connected) code = Code.CONNECTION_UNAVAILABLE;
-        else if (!mine) code = Code.RECALL_PARAMETER_INVALID;
+        if (!mine) code = Code.RECALL_PARAMETER_INVALID;
         else if (mine.senderUserId !== e.userId) code = Code.RECALL_USER_INVALID;
         if (code !== 0) {
           emit(e, 'onMessageRecalled', { code, message: a.message }, id);

@@ -1,25 +1,17 @@
 'use strict';
 /**
  * Private read receipts: the peer's sent messages up to the timestamp become READ and its
- * connected engines get onPrivateReadReceiptReceived.
+ * connected engines get onPrivateReadReceiptReceived. Queued while offline.
  */
-const { Code, ConversationType, Direction, SentStatus } = require('../constants');
+const { ConversationType, Direction, SentStatus } = require('../constants');
 
 module.exports = function receiptMethods({ store, emit, connectedEngines }) {
   return {
     sendPrivateReadReceiptMessage: {
       args: { targetId: 'string', channelId: 'string?', timestamp: 'number' },
+      queued: true,
       run(e, a, id) {
         const args = { targetId: a.targetId, channelId: a.channelId || '', timestamp: a.timestamp };
-        if (!e.connected) {
-          emit(
-            e,
-            'onPrivateReadReceiptMessageSent',
-            { code: Code.CONNECTION_UNAVAILABLE, ...args },
-            id
-          );
-          return 0;
-        }
         const peer = store(e.appKey, a.targetId);
         for (const m of peer.messages) {
           const toReader =

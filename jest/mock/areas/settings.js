@@ -2,7 +2,7 @@
 /**
  * Conversation settings: pin (top status) and notification level, with the pinned and
  * do-not-disturb lists. A pin change reaches the user's other connected engines
- * (onConversationTopStatusSynced).
+ * (onConversationTopStatusSynced). Changes are queued while offline.
  */
 const {
   Args,
@@ -17,20 +17,21 @@ const { convKey, loadAndGet, pick } = require('../core');
 module.exports = function settingMethods(core) {
   const { emit, engineStore, conversationOf } = core;
 
-  /** Applies a setting change (`top` or `level`) for `e`'s user. */
-  function changeSetting(e, a, id, field, event) {
-    const args = pick(a, `type targetId channelId ${field}`);
-    args.channelId = args.channelId || '';
+  /** Argument errors of a setting change (`top` or `level`), found before it is queued. */
+  function checkSetting(a, field) {
     if (a.type === ConversationType.CHATROOM || !(a.type >= 1 && a.type <= 5) || !a.targetId) {
       return Code.PARAM_ERROR;
     }
     if (field === 'level' && !(Number.isInteger(a.level) && a.level >= 0 && a.level <= 5)) {
       return Code.PARAM_ERROR;
     }
-    if (!e.connected) {
-      emit(e, event, { code: Code.CONNECTION_UNAVAILABLE, ...args }, id);
-      return 0;
-    }
+    return 0;
+  }
+
+  /** Applies a setting change (`top` or `level`) for `e`'s user. */
+  function changeSetting(e, a, id, field, event) {
+    const args = pick(a, `type targetId channelId ${field}`);
+    args.channelId = args.channelId || '';
     const c = conversationOf(engineStore(e), {
       conversationType: a.type,
       targetId: a.targetId,
@@ -51,7 +52,6 @@ module.exports = function settingMethods(core) {
       c.notificationLevel = a.level;
     }
     emit(e, event, { code: 0, ...args }, id);
-    return 0;
   }
 
   /** The conversations of the given types (and channel) that `keep` selects. */
@@ -70,6 +70,8 @@ module.exports = function settingMethods(core) {
   return {
     changeConversationTopStatus: {
       args: { ...Args.conversation, top: 'boolean' },
+      queued: true,
+      check: (e, a) => checkSetting(a, 'top'),
       run: (e, a, id) => changeSetting(e, a, id, 'top', 'onConversationTopStatusChanged'),
     },
     ...loadAndGet('ConversationTopStatus', {
@@ -92,6 +94,8 @@ module.exports = function settingMethods(core) {
     }),
     changeConversationNotificationLevel: {
       args: { ...Args.conversation, level: 'number' },
+      queued: true,
+      check: (e, a) => checkSetting(a, 'level'),
       run: (e, a, id) => changeSetting(e, a, id, 'level', 'onConversationNotificationLevelChanged'),
     },
     ...loadAndGet('ConversationNotificationLevel', {
