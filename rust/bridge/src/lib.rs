@@ -10,7 +10,8 @@
 //! * `gate` (the way out to the [`Sink`]), `call` (what handlers receive and produce).
 //!
 //! Argument errors answer PARAM_ERROR (1) and nothing is sent; a destroyed engine answers
-//! ENGINE_DESTROYED (2).
+//! ENGINE_DESTROYED (2); a local call beyond [`MAX_LOCAL_CALLS_IN_FLIGHT`] answers
+//! SEND_MSG_FREQUENCY_OVERRUN (20604) and does not run.
 
 mod call;
 pub mod events;
@@ -21,4 +22,4 @@ mod methods;
 mod registry;
 
 pub use gate::{Offer, Sink};
-pub use registry::BridgeEngine;
+pub use registry::{BridgeEngine, MAX_LOCAL_CALLS_IN_FLIGHT};

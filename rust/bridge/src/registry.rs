@@ -11,7 +11,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 use tokio::runtime::Runtime;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 
 /// The process-wide runtime shared by all engines (two worker threads).
 pub(crate) fn runtime() -> &'static Runtime {
@@ -36,16 +36,34 @@ struct CreateConfig {
     data_dir: PathBuf,
 }
 
+/// How many local calls (`Local` and `Reply` rows of the method table) may be in flight per
+/// engine: accepted, with their result not yet handed to the sink. Beyond it a call is refused
+/// with SEND_MSG_FREQUENCY_OVERRUN (20604). No app that awaits its results comes near it; it
+/// bounds what waits in the bridge while a slow JS listener keeps the sink full (the same order
+/// as the engine's event queue).
+pub const MAX_LOCAL_CALLS_IN_FLIGHT: usize = 10_000;
+
 /// One engine behind the bridge.
 pub struct BridgeEngine {
     engine: Arc<Engine>,
     gate: Arc<Gate>,
     results: mpsc::UnboundedSender<PendingEvent>,
+    in_flight: Arc<Semaphore>,
 }
 
 impl BridgeEngine {
     /// Creates an engine from `{"appKey", "options", "dataDir"}`.
     pub fn create(config_json: &str, sink: Arc<dyn Sink>) -> Result<BridgeEngine, String> {
+        Self::create_with_local_call_limit(config_json, sink, MAX_LOCAL_CALLS_IN_FLIGHT)
+    }
+
+    /// [`BridgeEngine::create`] with another cap than [`MAX_LOCAL_CALLS_IN_FLIGHT`] on the local
+    /// calls in flight (tests use a small one).
+    pub fn create_with_local_call_limit(
+        config_json: &str,
+        sink: Arc<dyn Sink>,
+        max_local_calls: usize,
+    ) -> Result<BridgeEngine, String> {
         logging::init();
         let config: CreateConfig =
             serde_json::from_str(config_json).map_err(|e| format!("invalid config: {e}"))?;
@@ -63,6 +81,7 @@ impl BridgeEngine {
             engine: Arc::new(engine),
             gate,
             results,
+            in_flight: Arc::new(Semaphore::new(max_local_calls.min(Semaphore::MAX_PERMITS))),
         })
     }
 
@@ -80,6 +99,7 @@ impl BridgeEngine {
             engine: &self.engine,
             gate: &self.gate,
             results: &self.results,
+            in_flight: &self.in_flight,
         };
         let _entered = runtime().enter();
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -125,7 +145,9 @@ impl Drop for BridgeEngine {
 }
 
 /// Delivers one engine's events to its gate, one at a time: the engine's own events as they
-/// come, and the results of local calls in the order the calls were made.
+/// come, and the results of local calls in the order the calls were made. `calls` has no bound
+/// of its own: each result in it holds a place among the local calls in flight, freed here once
+/// the sink took the result.
 async fn forward(
     mut stream: EventStream,
     mut calls: mpsc::UnboundedReceiver<PendingEvent>,
@@ -133,19 +155,23 @@ async fn forward(
 ) {
     let mut results = FuturesOrdered::new();
     loop {
-        let json = tokio::select! {
+        let (json, in_flight) = tokio::select! {
             event = stream.recv() => match event {
-                Some(event) => events::to_json(&event),
+                Some(event) => (events::to_json(&event), None),
                 None => break,
             },
             Some(call) = calls.recv() => {
                 results.push_back(call);
                 continue;
             }
-            Some(json) = results.next(), if !results.is_empty() => json,
+            Some((json, in_flight)) = results.next(), if !results.is_empty() => {
+                (json, Some(in_flight))
+            }
         };
         if !gate.deliver_event(&json).await {
             break;
         }
+        // Only now, with the result in the sink, may another local call take its place.
+        drop(in_flight);
     }
 }

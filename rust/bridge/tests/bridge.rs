@@ -1,6 +1,6 @@
 //! The bridge's contract, without C++: replies, argument errors, destroy, event backpressure.
 
-use rcim_bridge::{BridgeEngine, Offer, Sink};
+use rcim_bridge::{BridgeEngine, Offer, Sink, MAX_LOCAL_CALLS_IN_FLIGHT};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -64,13 +64,22 @@ fn engine() -> (BridgeEngine, Arc<Recorder>, tempfile::TempDir) {
 }
 
 fn engine_with(sink: Arc<dyn Sink>) -> (BridgeEngine, tempfile::TempDir) {
+    engine_limited(sink, MAX_LOCAL_CALLS_IN_FLIGHT)
+}
+
+fn engine_limited(
+    sink: Arc<dyn Sink>,
+    max_local_calls: usize,
+) -> (BridgeEngine, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let config = serde_json::json!({
         "appKey": "k",
         "options": { "naviServer": "http://127.0.0.1:9" },
         "dataDir": dir.path(),
     });
-    let engine = BridgeEngine::create(&config.to_string(), sink).unwrap();
+    let engine =
+        BridgeEngine::create_with_local_call_limit(&config.to_string(), sink, max_local_calls)
+            .unwrap();
     (engine, dir)
 }
 
@@ -550,4 +559,140 @@ fn the_method_table_lists_its_names() {
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(unique.len(), names.len(), "a name appears twice");
+}
+
+/// A sink that answers "full" to every offer while `full` is set; it records what it took.
+#[derive(Default)]
+struct Valve {
+    full: AtomicBool,
+    taken: Mutex<Vec<Value>>,
+    replies: Mutex<Vec<(u64, Value)>>,
+}
+
+impl Sink for Valve {
+    fn reply(&self, call_id: u64, json: &str) {
+        self.replies
+            .lock()
+            .unwrap()
+            .push((call_id, serde_json::from_str(json).unwrap()));
+    }
+
+    fn event(&self, json: &str) -> Offer {
+        if self.full.load(Ordering::SeqCst) {
+            return Offer::Full;
+        }
+        self.taken
+            .lock()
+            .unwrap()
+            .push(serde_json::from_str(json).unwrap());
+        Offer::Taken
+    }
+}
+
+impl Valve {
+    fn reply(&self, call_id: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some((_, v)) = self
+                .replies
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(id, _)| *id == call_id)
+            {
+                return v.clone();
+            }
+            assert!(Instant::now() < deadline, "no reply to call {call_id}");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// The events named `name` taken so far.
+    fn named(&self, name: &str) -> Vec<Value> {
+        let taken = self.taken.lock().unwrap();
+        taken
+            .iter()
+            .filter(|e| e["name"] == name)
+            .cloned()
+            .collect()
+    }
+
+    fn wait_named(&self, name: &str, count: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let events = self.named(name);
+            if events.len() >= count {
+                return events;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} of {count} {name}",
+                events.len()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+#[test]
+fn local_calls_beyond_the_cap_are_refused_while_the_sink_is_full() {
+    const CAP: usize = 8;
+    const EXCESS: usize = 3;
+    let sink = Arc::new(Valve::default());
+    let (engine, _dir) = engine_limited(sink.clone(), CAP);
+    engine.call(
+        1,
+        "connect",
+        &format!(r#"{{"token":"{ALICE_TOKEN}","timeout":0}}"#),
+    );
+    assert_eq!(sink.reply(1)["code"], 0);
+    sink.wait_named("onDatabaseOpened", 1);
+
+    // A slow JS listener: the sink takes nothing, so no local result can leave the bridge.
+    sink.full.store(true, Ordering::SeqCst);
+    let draft_call =
+        |i: usize| format!(r#"{{"type":1,"targetId":"u{i}","channelId":null,"eventId":"{i}"}}"#);
+    for i in 0..CAP + EXCESS {
+        assert!(engine.call(100 + i as u64, "getDraftMessage", &draft_call(i)));
+    }
+    let codes: Vec<i64> = (0..CAP + EXCESS)
+        .map(|i| sink.reply(100 + i as u64)["code"].as_i64().unwrap())
+        .collect();
+    let mut expected = vec![0; CAP];
+    expected.extend([20604; EXCESS]);
+    assert_eq!(
+        codes, expected,
+        "the calls beyond the cap are refused at once"
+    );
+    // A local call whose reply carries the result counts too.
+    assert!(engine.call(200, "getMessageById", r#"{"messageId": 1}"#));
+    assert_eq!(sink.reply(200), json!({ "code": 20604 }));
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(sink.named("onDraftMessageLoaded").is_empty());
+
+    // The listener catches up: every accepted call's result, once and in call order; nothing
+    // for the refused ones.
+    sink.full.store(false, Ordering::SeqCst);
+    sink.wait_named("onDraftMessageLoaded", CAP);
+    std::thread::sleep(Duration::from_millis(100));
+    let loaded = sink.named("onDraftMessageLoaded");
+    let ids: Vec<&str> = loaded
+        .iter()
+        .map(|e| e["eventId"].as_str().unwrap())
+        .collect();
+    let expected_ids: Vec<String> = (0..CAP).map(|i| i.to_string()).collect();
+    assert_eq!(ids, expected_ids);
+    for (i, event) in loaded.iter().enumerate() {
+        assert_eq!(event["args"]["targetId"], format!("u{i}"));
+        assert_eq!(event["args"]["code"], 0);
+    }
+
+    // Their places are free again.
+    assert!(engine.call(300, "getDraftMessage", &draft_call(300)));
+    assert_eq!(sink.reply(300)["code"], 0);
+    let loaded = sink.wait_named("onDraftMessageLoaded", CAP + 1);
+    assert_eq!(loaded[CAP]["eventId"], "300");
+    assert!(engine.call(301, "getMessageById", r#"{"messageId": 1}"#));
+    assert_eq!(sink.reply(301), json!({ "code": 34204 }));
+    engine.destroy();
 }

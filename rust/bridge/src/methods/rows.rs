@@ -11,6 +11,9 @@
 //! * [`Custom`]: anything else (diagnostics, object factories).
 //!
 //! A type or range error in the arguments answers PARAM_ERROR (1) and nothing else happens.
+//! `Local` and `Reply` calls take a place among the local calls in flight first
+//! ([`Context::start_local_call`]); without one they answer SEND_MSG_FREQUENCY_OVERRUN (20604)
+//! and do not run.
 
 use crate::call::{ArgError, Context, Outcome};
 use crate::events;
@@ -69,6 +72,11 @@ where
 
     fn call(&self, context: &Context<'_>, args: serde_json::Value) -> Result<Outcome, ArgError> {
         let call: Call<A> = parse(args)?;
+        // The place is taken before the call runs: a refused call has no effect.
+        let in_flight = match context.start_local_call() {
+            Ok(in_flight) => in_flight,
+            Err(refused) => return Ok(code(refused.value())),
+        };
         let query = match (self.run)(context.engine, &call.args) {
             Ok(query) => query,
             Err(rejected) => return Ok(code(rejected.value())),
@@ -77,7 +85,9 @@ where
         let (listener, field) = (self.listener, self.field);
         let result = Box::pin(async move {
             let result = query.await;
-            events::result_to_json(listener, call.event_id.as_deref(), echo, field, result)
+            let json =
+                events::result_to_json(listener, call.event_id.as_deref(), echo, field, result);
+            (json, in_flight)
         });
         if context.results.send(result).is_err() {
             tracing::debug!(listener, "result dropped: the engine is gone");
@@ -105,15 +115,21 @@ where
 
     fn call(&self, context: &Context<'_>, args: serde_json::Value) -> Result<Outcome, ArgError> {
         let call: Call<A> = parse(args)?;
+        let in_flight = match context.start_local_call() {
+            Ok(in_flight) => in_flight,
+            Err(refused) => return Ok(code(refused.value())),
+        };
         let query = match (self.run)(context.engine, &call.args) {
             Ok(query) => query,
             Err(rejected) => return Ok(code(rejected.value())),
         };
         Ok(Outcome::Later(Box::pin(async move {
-            match query.await {
+            let reply = match query.await {
                 Ok(value) => json!({ "code": 0, "value": value }),
                 Err(failed) => json!({ "code": failed.value() }),
-            }
+            };
+            drop(in_flight);
+            reply
         })))
     }
 }
