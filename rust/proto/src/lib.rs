@@ -4,7 +4,10 @@
 //! * [`FrameCodec`]: length-prefixed framing with a hard frame-size cap.
 //! * [`codes`]: the RongCloud-compatible status codes used on the wire.
 
-/// Generated protobuf types of protocol version 1.
+/// Generated protobuf types of the wire protocol, version [`PROTOCOL_VERSION`]. The module is
+/// named after the protobuf package `rcim.v1`, which stays `v1` across protocol versions: the
+/// version a connection speaks is negotiated in `Connect.protocol_version`, not by the package
+/// name.
 #[allow(missing_docs, clippy::all)]
 pub mod v1 {
     include!(concat!(env!("OUT_DIR"), "/rcim.v1.rs"));

@@ -20,8 +20,14 @@ pub struct ServerConfig {
     pub heartbeat_secs: u32,
     /// Days offline inbox entries are kept (0 = never pruned).
     pub offline_retention_days: u32,
-    /// Accepted sends per connection in any sliding second (RongCloud: 5); 0 = unlimited.
+    /// Accepted sends per connection in any sliding second (RongCloud: 5); beyond it a send
+    /// is answered 20604. 0 = unlimited.
     pub send_rate_per_sec: u32,
+    /// Accepted recalls, read receipts and conversation settings together per connection in
+    /// any sliding second (default 50); beyond it they are answered 20604. 0 = unlimited.
+    /// Under either limit, a resend of a request already executed still gets its original
+    /// answer and does not count.
+    pub request_rate_per_sec: u32,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -35,13 +41,14 @@ impl std::fmt::Debug for ServerConfig {
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("offline_retention_days", &self.offline_retention_days)
             .field("send_rate_per_sec", &self.send_rate_per_sec)
+            .field("request_rate_per_sec", &self.request_rate_per_sec)
             .finish()
     }
 }
 
 impl ServerConfig {
     /// A config with defaults: gateway and HTTP on `127.0.0.1:0`, 30 s heartbeat, 7 days of
-    /// offline storage, 5 sends per second.
+    /// offline storage, 5 sends and 50 other state-changing requests per second.
     pub fn new(
         data_dir: impl Into<PathBuf>,
         app_key: impl Into<String>,
@@ -57,6 +64,7 @@ impl ServerConfig {
             heartbeat_secs: 30,
             offline_retention_days: 7,
             send_rate_per_sec: 5,
+            request_rate_per_sec: 50,
         }
     }
 }

@@ -39,6 +39,10 @@ struct Args {
     /// Sends per connection per second (0 = unlimited).
     #[arg(long, env = "RCIM_SEND_RATE", default_value_t = 5)]
     send_rate_per_sec: u32,
+    /// Recalls, read receipts and conversation settings per connection per second
+    /// (0 = unlimited).
+    #[arg(long, env = "RCIM_REQUEST_RATE", default_value_t = 50)]
+    request_rate_per_sec: u32,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -57,6 +61,7 @@ async fn main() -> anyhow::Result<()> {
     config.heartbeat_secs = args.heartbeat_secs;
     config.offline_retention_days = args.offline_retention_days;
     config.send_rate_per_sec = args.send_rate_per_sec;
+    config.request_rate_per_sec = args.request_rate_per_sec;
     let server = rcim_server::start(config).await?;
     tracing::info!(gateway = %server.gateway_addr(), navi = %server.navi_url(), "ready");
     wait_for_signal().await;

@@ -189,6 +189,16 @@ pub(crate) struct RequestKey {
     pub request_id: String,
 }
 
+/// A state-changing request other than a send that the store executed and logged: what a
+/// resend of it is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoggedRequest {
+    /// A recall, answered with its recall time.
+    Recall { recall_time: i64 },
+    /// An inbox event (read receipt, conversation setting), answered with success alone.
+    Event,
+}
+
 /// A recall, from a client or the Server API.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RecallRequest {

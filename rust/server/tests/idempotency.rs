@@ -1,7 +1,8 @@
 //! Protocol v2 idempotency: a state-changing request is executed at most once per (user,
 //! request id); a resend (after a lost answer, a reconnect or a server restart) gets the
 //! original answer and appends nothing. Also: request ids are required, and the non-send
-//! requests have their own rate limit.
+//! requests have their own rate limit, which a resend of an executed request is exempt from
+//! (as from the send rate).
 
 mod common;
 
@@ -44,6 +45,20 @@ fn setting_body(target: &str, top: bool) -> request::Body {
 async fn call(c: &mut RawClient, request_id: &str, body: request::Body) -> Response {
     let seq = c.request(request_id, body).await;
     c.wait_response(seq).await
+}
+
+/// The responses to the frames `seqs`, which may arrive in any order (refusals are immediate,
+/// the others follow a commit).
+async fn answers(c: &mut RawClient, seqs: &[u64]) -> std::collections::HashMap<u64, Response> {
+    let mut by_seq = std::collections::HashMap::new();
+    while by_seq.len() < seqs.len() {
+        let f = c.recv().await.expect("connection open");
+        let seq = f.seq;
+        if let Some(r) = response_of(f) {
+            by_seq.insert(seq, r);
+        }
+    }
+    by_seq
 }
 
 fn recall_time(r: &Response) -> i64 {
@@ -285,5 +300,103 @@ async fn back_to_back_duplicates_are_executed_once() {
         inbox_kinds(&mut a).await,
         vec!["message", "recall", "receipt", "setting"]
     );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_resend_over_the_request_rate_gets_its_original_answer() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let mut a = RawClient::connect(server.gateway_addr(), "a", "da").await;
+    let sent = a.send_text("m", "b", "x").await;
+    let recalled = call(&mut a, "r", recall_body(&sent.uid, "b")).await;
+    assert_eq!(recalled.code, 0);
+    let receipt = call(&mut a, "rr", receipt_body("b", 1)).await;
+    let setting = call(&mut a, "s", setting_body("b", true)).await;
+    assert_eq!((receipt.code, setting.code), (0, 0));
+    // A request refused earlier is not logged: its resend is refused again.
+    let refused = call(&mut a, "bad", recall_body("NO-SUCH", "b")).await;
+    assert_eq!(refused.code, codes::RECALL_PARAMETER_INVALID);
+    // Let the window of those requests pass, then use up the 50 requests of a second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let mut fresh = Vec::new();
+    for i in 0..50 {
+        fresh.push(
+            a.request(&format!("f{i}"), setting_body("c", i % 2 == 0))
+                .await,
+        );
+    }
+    // The answers to these were "lost": resent over the limit.
+    let resent = [
+        a.request("r", recall_body(&sent.uid, "b")).await,
+        a.request("rr", receipt_body("b", 1)).await,
+        a.request("s", setting_body("b", true)).await,
+    ];
+    let not_executed = [
+        // Never executed, or refused before: over the limit like any new request.
+        a.request("bad", recall_body("NO-SUCH", "b")).await,
+        a.request("new", setting_body("c", true)).await,
+        // Logged as another kind of request: not its original answer.
+        a.request("s", recall_body(&sent.uid, "b")).await,
+    ];
+    let all: Vec<u64> = fresh
+        .iter()
+        .chain(&resent)
+        .chain(&not_executed)
+        .copied()
+        .collect();
+    let by_seq = answers(&mut a, &all).await;
+    for seq in &fresh {
+        assert_eq!(by_seq[seq].code, 0, "within the limit");
+    }
+    assert_eq!(by_seq[&resent[0]], recalled, "the original recall time");
+    assert_eq!(by_seq[&resent[1]], receipt);
+    assert_eq!(by_seq[&resent[2]], setting);
+    for seq in &not_executed {
+        assert_eq!(by_seq[seq].code, codes::SEND_MSG_FREQUENCY_OVERRUN);
+    }
+    // The resends executed nothing: one recall, receipt and setting, then the 50 settings.
+    let kinds = inbox_kinds(&mut a).await;
+    assert_eq!(kinds[..4], ["message", "recall", "receipt", "setting"]);
+    assert_eq!(kinds.len(), 4 + 50);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_resend_over_the_send_rate_gets_its_original_ack() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let mut a = RawClient::connect(server.gateway_addr(), "a", "da").await;
+    let mut b = RawClient::connect(server.gateway_addr(), "b", "db").await;
+    let first = a.send_text("m", "b", "x").await;
+    assert_eq!(first.code, 0);
+    assert_eq!(message(&b.next_push().await).uid, first.uid);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Use up the 5 sends of a second, then resend the first message and send a new one.
+    let mut seqs = Vec::new();
+    for i in 0..5 {
+        seqs.push(
+            a.send(send_body(RawClient::text(&format!("n{i}"), "b", "y")))
+                .await,
+        );
+    }
+    let resent = a.send(send_body(RawClient::text("m", "b", "x"))).await;
+    let new = a.send(send_body(RawClient::text("n5", "b", "y"))).await;
+    seqs.extend([resent, new]);
+    let by_seq = answers(&mut a, &seqs).await;
+    assert!(seqs[..5].iter().all(|s| by_seq[s].code == 0));
+    assert_eq!(
+        SendAck::of(by_seq[&resent].clone()),
+        first,
+        "the original ack"
+    );
+    assert_eq!(by_seq[&new].code, codes::SEND_MSG_FREQUENCY_OVERRUN);
+    // b got the five new messages only: the resend is not delivered again.
+    for _ in 0..5 {
+        assert_ne!(message(&b.next_push().await).uid, first.uid);
+    }
+    assert!(b.try_recv(Duration::from_millis(300)).await.is_none());
     server.shutdown().await;
 }

@@ -16,8 +16,10 @@ pub(crate) struct Params {
     pairs: Vec<(String, String)>,
 }
 
-/// Form pairs of `raw` (`application/x-www-form-urlencoded` or a query string). Invalid
-/// escapes are kept as text and invalid UTF-8 replaced, so nothing is ever refused here.
+/// Form pairs of `raw` (`application/x-www-form-urlencoded` or a query string). Lenient:
+/// invalid escapes are kept as text and invalid UTF-8 is replaced, so any bytes decode and no
+/// request is refused here. Should the decoder fail all the same, `raw` counts as holding no
+/// parameters: the handler then answers its usual missing-parameter error (1002).
 fn decode_form(raw: &[u8]) -> Vec<(String, String)> {
     serde_html_form::from_bytes::<Vec<(String, String)>>(raw).unwrap_or_else(|e| {
         tracing::debug!(error = %e, "undecodable form");
@@ -159,6 +161,11 @@ mod tests {
         assert_eq!(f.int("n"), Ok(Some(12)));
         assert_eq!(f.int("none"), Ok(None));
         assert!(f.int("m").is_err());
+        // Bytes that are not UTF-8, raw or escaped, still decode (replaced).
+        let f = Params::from_form(b"a=\xff%FE&b=2&\xc3=3");
+        assert_eq!(f.get("a"), Some("\u{FFFD}\u{FFFD}"));
+        assert_eq!(f.get("b"), Some("2"));
+        assert_eq!(f.get("\u{FFFD}"), Some("3"));
     }
 
     #[test]

@@ -5,12 +5,21 @@
 //! answer. Writes are answered after their commit, off the read loop, so one slow commit does
 //! not hold up the connection's other requests (their order of execution is still the order
 //! of arrival: each is queued to the store before the next frame is read).
+//!
+//! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts and settings
+//! together: `ServerConfig::request_rate_per_sec`) refuse with 20604, except a resend of a
+//! request already executed: it gets its original answer and does not count. The store is
+//! asked only when the limiter would refuse, so requests within the rate cost nothing extra;
+//! the lookup is awaited on the read loop, so a flood over the rate costs one read at a time.
+//! A resend whose original is not committed yet is not found and is refused like a new one.
 
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
 use crate::hub::Outbound;
-use crate::model::{NewMessage, RecallRequest, RequestKey, MAX_CLIENT_MSG_ID_LEN};
-use crate::service::{events, inbox, messages, ServiceError};
+use crate::model::{
+    LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome, MAX_CLIENT_MSG_ID_LEN,
+};
+use crate::service::{events, inbox, messages, replay, ServiceError};
 use crate::state::Shared;
 use crate::util::now_ms;
 use futures::StreamExt as _;
@@ -37,9 +46,6 @@ const MAX_IN_FLIGHT_REQUESTS: usize = 256;
 const MAX_OBJECT_NAME_LEN: usize = 32;
 /// Longest request id (bytes): it doubles as a message's client id.
 const MAX_REQUEST_ID_LEN: usize = MAX_CLIENT_MSG_ID_LEN;
-/// Accepted state-changing requests other than sends (recalls, read receipts, conversation
-/// settings) per connection in any sliding second; beyond it they are answered 20604.
-const REQUEST_RATE_PER_SEC: u32 = 50;
 
 /// The reading side of an authenticated connection.
 pub(crate) struct Conn {
@@ -51,9 +57,9 @@ pub(crate) struct Conn {
     peer: SocketAddr,
     tx: mpsc::Sender<Outbound>,
     cancel: CancellationToken,
-    /// Sends per second.
+    /// Sends per second (`ServerConfig::send_rate_per_sec`).
     send_limiter: RateLimiter,
-    /// Other state-changing requests per second.
+    /// Other state-changing requests per second (`ServerConfig::request_rate_per_sec`).
     request_limiter: RateLimiter,
     /// Requests waiting for their commit.
     in_flight: Arc<Semaphore>,
@@ -74,6 +80,38 @@ fn failure(e: &ServiceError, what: &str) -> Response {
     code_only(e.client_code())
 }
 
+/// The answer to a send that stored (or found) the message `o`.
+fn send_result(o: SendOutcome) -> Response {
+    Response {
+        code: codes::OK,
+        body: Some(response::Body::SendMessage(SendMessageResult {
+            uid: o.uid,
+            sent_time: o.sent_time,
+        })),
+    }
+}
+
+/// The original answer to `body` if `logged` is what executing it recorded; `None` when the
+/// request id was used for another kind of request.
+fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response> {
+    let result = match (body, logged) {
+        (request::Body::RecallMessage(_), LoggedRequest::Recall { recall_time }) => {
+            Some(response::Body::RecallMessage(RecallMessageResult {
+                recall_time,
+            }))
+        }
+        (
+            request::Body::PrivateReadReceipt(_) | request::Body::ConversationSetting(_),
+            LoggedRequest::Event,
+        ) => None,
+        _ => return None,
+    };
+    Some(Response {
+        code: codes::OK,
+        body: result,
+    })
+}
+
 impl Conn {
     /// The request side of a connection admitted for `user_id`.
     pub(crate) fn new(
@@ -87,6 +125,7 @@ impl Conn {
     ) -> Self {
         let idle = shared.idle_timeout();
         let send_limiter = RateLimiter::new(shared.config.send_rate_per_sec);
+        let request_limiter = RateLimiter::new(shared.config.request_rate_per_sec);
         Self {
             shared,
             conn_id,
@@ -96,7 +135,7 @@ impl Conn {
             tx,
             cancel,
             send_limiter,
-            request_limiter: RateLimiter::new(REQUEST_RATE_PER_SEC),
+            request_limiter,
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT_REQUESTS)),
             idle,
         }
@@ -193,7 +232,11 @@ impl Conn {
             return self.on_send(seq, key.request_id, m).await;
         }
         if !self.request_limiter.try_acquire() {
-            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+            let response = self.logged_original(key, &body).await;
+            return self.respond(
+                seq,
+                response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
+            );
         }
         let store = self.shared.store.clone();
         match body {
@@ -225,6 +268,38 @@ impl Conn {
             }
             request::Body::Sync(_) | request::Body::SendMessage(_) => {
                 unreachable!("dispatched above")
+            }
+        }
+    }
+
+    /// Over the rate: the original answer if `key` was already executed as this kind of
+    /// request (a resend after a lost answer), else `None` (refused).
+    async fn logged_original(&self, key: RequestKey, body: &request::Body) -> Option<Response> {
+        let logged = tokio::select! {
+            _ = self.cancel.cancelled() => return None,
+            r = replay::original_result(self.shared.store.as_ref(), key) => r,
+        };
+        match logged {
+            Ok(logged) => logged.and_then(|l| logged_answer(body, l)),
+            Err(e) => {
+                tracing::warn!(conn = self.conn_id, error = %e, "looking up a resent request failed");
+                None
+            }
+        }
+    }
+
+    /// Over the send rate: the original answer if the message `key` is already stored (a
+    /// resend after a lost answer), else `None` (refused).
+    async fn sent_original(&self, key: RequestKey) -> Option<Response> {
+        let sent = tokio::select! {
+            _ = self.cancel.cancelled() => return None,
+            r = replay::original_send(self.shared.store.as_ref(), key) => r,
+        };
+        match sent {
+            Ok(sent) => sent.map(send_result),
+            Err(e) => {
+                tracing::warn!(conn = self.conn_id, error = %e, "looking up a resent message failed");
+                None
             }
         }
     }
@@ -296,7 +371,15 @@ impl Conn {
             return self.respond(seq, failure(&e, "a send"));
         }
         if !self.send_limiter.try_acquire() {
-            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+            let key = RequestKey {
+                user_id: msg.sender_id.clone(),
+                request_id: msg.client_msg_id.clone(),
+            };
+            let response = self.sent_original(key).await;
+            return self.respond(
+                seq,
+                response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
+            );
         }
         let Some(permit) = self.in_flight_slot().await else {
             return;
@@ -316,13 +399,7 @@ impl Conn {
                 Err(e) => Err(e),
             };
             let response = match outcome {
-                Ok(o) => Response {
-                    code: codes::OK,
-                    body: Some(response::Body::SendMessage(SendMessageResult {
-                        uid: o.uid,
-                        sent_time: o.sent_time,
-                    })),
-                },
+                Ok(o) => send_result(o),
                 Err(e) => failure(&e, "a send"),
             };
             tracing::trace!(seq, code = response.code, "send committed");

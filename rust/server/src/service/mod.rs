@@ -8,6 +8,7 @@ pub(crate) mod events;
 pub(crate) mod groups;
 pub(crate) mod inbox;
 pub(crate) mod messages;
+pub(crate) mod replay;
 pub(crate) mod users;
 
 pub(crate) use error::ServiceError;

@@ -4,7 +4,9 @@
 //! store with its data under `dir` publishing its commits on `sink`; the macro generates one
 //! `#[tokio::test]` per check.
 
-use crate::model::{GroupOp, NewMessage, RecallRequest, Rejected, RequestKey, SyncPage};
+use crate::model::{
+    GroupOp, LoggedRequest, NewMessage, RecallRequest, Rejected, RequestKey, SyncPage,
+};
 use crate::store::contract::{commit_feed, CommitSink, ServerStore};
 use rcim_proto::codes;
 use rcim_proto::conversation_type::{GROUP, PRIVATE};
@@ -26,6 +28,7 @@ macro_rules! conformance_tests {
             group_messages_reach_members,
             recall_rules,
             events_are_appended_once_per_request,
+            executed_requests_can_be_looked_up,
             token_expiry_bookkeeping,
             pruning_keeps_heads_and_forgets_the_rest,
             data_survives_a_reopen
@@ -477,6 +480,54 @@ pub(crate) async fn events_are_appended_once_per_request<S: ServerStore>(
     h.close().await;
 }
 
+/// `sent_message` finds a stored message by (sender, client id) with its original outcome;
+/// `logged_request` finds executed recalls (with their time) and events, per user, but no
+/// refused request.
+pub(crate) async fn executed_requests_can_be_looked_up<S: ServerStore>(
+    open: impl FnOnce(CommitSink) -> S,
+) {
+    let h = Harness::start(open);
+    let k = |user: &str, id: &str| key(user, id).unwrap();
+    assert_eq!(h.store.sent_message(k("a", "m")).await.unwrap(), None);
+    let sent = h.send(text("a", "b", "m")).await.unwrap();
+    let found = h.store.sent_message(k("a", "m")).await.unwrap().unwrap();
+    assert_eq!(
+        (found.uid.as_str(), found.sent_time),
+        (sent.uid.as_str(), sent.sent_time)
+    );
+    assert!(found.duplicate);
+    assert_eq!(h.store.sent_message(k("b", "m")).await.unwrap(), None);
+
+    h.store
+        .append_event(vec!["a".into()], setting("b"), key("a", "e"))
+        .await
+        .unwrap();
+    let recall = |operator: &str| RecallRequest {
+        operator_id: operator.into(),
+        uid: sent.uid.clone(),
+        conversation_type: PRIVATE,
+        target_id: if operator == "a" { "b" } else { "a" }.into(),
+        channel_id: String::new(),
+    };
+    // A refused recall (not the sender) is not logged.
+    h.store
+        .recall(recall("b"), key("b", "r"))
+        .await
+        .unwrap_err();
+    let recall_time = h.store.recall(recall("a"), key("a", "r")).await.unwrap();
+    let logged = |user: &str, id: &str| h.store.logged_request(k(user, id));
+    assert_eq!(logged("a", "e").await.unwrap(), Some(LoggedRequest::Event));
+    assert_eq!(
+        logged("a", "r").await.unwrap(),
+        Some(LoggedRequest::Recall { recall_time })
+    );
+    assert_eq!(logged("b", "r").await.unwrap(), None);
+    assert_eq!(logged("b", "e").await.unwrap(), None);
+    // A send's client id is not a logged request.
+    assert_eq!(logged("a", "m").await.unwrap(), None);
+    h.close().await;
+}
+
 /// `tokens_valid_after` starts at 0 and follows `expire_tokens`; profile updates keep it.
 pub(crate) async fn token_expiry_bookkeeping<S: ServerStore>(open: impl FnOnce(CommitSink) -> S) {
     let h = Harness::start(open);
@@ -522,6 +573,9 @@ pub(crate) async fn pruning_keeps_heads_and_forgets_the_rest<S: ServerStore>(
     assert!(h.inbox("b").await.is_empty());
     assert_eq!(h.store.inbox_head("a".into()).await.unwrap(), 2);
     // The dedupe record and the logged request are gone with them.
+    let k = |id: &str| key("a", id).unwrap();
+    assert_eq!(h.store.sent_message(k("m")).await.unwrap(), None);
+    assert_eq!(h.store.logged_request(k("e")).await.unwrap(), None);
     let again = h.send(text("a", "b", "m")).await.unwrap();
     assert!(!again.duplicate);
     assert_ne!(again.uid, first.uid);

@@ -12,7 +12,9 @@
 //! * Refusals for a business reason are [`crate::model::Rejected`] errors (downcast from
 //!   `anyhow::Error`) carrying the code to answer; any other error is a storage failure.
 
-use crate::model::{GroupOp, NewMessage, Push, RecallRequest, RequestKey, SendOutcome, SyncPage};
+use crate::model::{
+    GroupOp, LoggedRequest, NewMessage, Push, RecallRequest, RequestKey, SendOutcome, SyncPage,
+};
 use futures::future::BoxFuture;
 use rcim_proto::v1::inbox_entry;
 use tokio::sync::mpsc;
@@ -94,6 +96,14 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         body: inbox_entry::Body,
         request: Option<RequestKey>,
     ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// The outcome of the message `key.user_id` stored under the client message id
+    /// `key.request_id` (`duplicate` set), if it is stored: what a resend is answered.
+    fn sent_message(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<SendOutcome>>>;
+
+    /// The request `key` executed by [`Self::recall`] or [`Self::append_event`] and its
+    /// result, if it was (refusals are not logged).
+    fn logged_request(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<LoggedRequest>>>;
 
     /// Registers a user or refreshes their profile (`None` leaves a field unchanged).
     fn upsert_user(

@@ -1,6 +1,6 @@
 //! The writer's mutations, each applied inside its own savepoint of the batch transaction.
 
-use super::reads::{member_count, read_head, read_members};
+use super::reads::{member_count, read_head, read_logged, read_members, read_sent, RequestKind};
 use crate::model::{
     GroupOp, NewMessage, Push, RecallRequest, Rejected, RequestKey, SendOutcome, MAX_GROUP_MEMBERS,
     NOT_IN_GROUP,
@@ -11,13 +11,6 @@ use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// What a logged request was; a request id reused for another kind of request is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RequestKind {
-    Recall = 1,
-    Event = 2,
-}
 
 /// Runs `apply` unless `request` was executed before: then answers its logged result and
 /// changes nothing. A successful execution is logged with its result (refusals are not: a
@@ -31,15 +24,7 @@ pub(crate) fn once_per_request(
     let Some(key) = request else {
         return apply(tx);
     };
-    let logged = tx
-        .prepare_cached(
-            "SELECT kind, result FROM request_log WHERE user_id = ?1 AND request_id = ?2",
-        )?
-        .query_row(params![key.user_id, key.request_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-        })
-        .optional()?;
-    if let Some((logged_kind, result)) = logged {
+    if let Some((logged_kind, result)) = read_logged(tx, key)? {
         if logged_kind != kind as i64 {
             return Err(Rejected::err(
                 rcim_proto::codes::PARAMETER_INVALID,
@@ -98,21 +83,8 @@ pub(crate) fn apply_send(
         return Err(anyhow!("{} is longer than {}", e.field, e.max));
     }
     if !msg.client_msg_id.is_empty() {
-        let original = tx
-            .prepare_cached(
-                "SELECT uid, sent_time FROM dedupe WHERE sender_id = ?1 AND client_msg_id = ?2",
-            )?
-            .query_row(params![msg.sender_id, msg.client_msg_id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-            })
-            .optional()?;
-        if let Some((uid, sent_time)) = original {
-            let outcome = SendOutcome {
-                uid,
-                sent_time,
-                duplicate: true,
-            };
-            return Ok((outcome, Vec::new()));
+        if let Some(original) = read_sent(tx, &msg.sender_id, &msg.client_msg_id)? {
+            return Ok((original, Vec::new()));
         }
     }
     let is_group = msg.conversation_type == rcim_proto::conversation_type::GROUP;

@@ -6,7 +6,9 @@ mod reads;
 mod schema;
 mod writer;
 
-use crate::model::{GroupOp, NewMessage, RecallRequest, RequestKey, SyncPage};
+use crate::model::{
+    GroupOp, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome, SyncPage,
+};
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
@@ -173,6 +175,16 @@ impl ServerStore for SqliteStore {
             reply,
         })
         .boxed()
+    }
+
+    fn sent_message(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<SendOutcome>>> {
+        self.read(move |c| reads::read_sent(c, &key.user_id, &key.request_id))
+            .boxed()
+    }
+
+    fn logged_request(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<LoggedRequest>>> {
+        self.read(move |c| reads::read_logged_request(c, &key))
+            .boxed()
     }
 
     fn upsert_user(

@@ -1,8 +1,60 @@
 //! Reads shared by the writer (inside its transaction) and the read pool.
 
-use crate::model::{fit_entry, SyncPage, SYNC_BYTES};
+use crate::model::{fit_entry, LoggedRequest, RequestKey, SendOutcome, SyncPage, SYNC_BYTES};
 use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
 use rusqlite::{params, Connection, OptionalExtension};
+
+/// What a logged request was (`request_log.kind`); a request id reused for another kind of
+/// request is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestKind {
+    Recall = 1,
+    Event = 2,
+}
+
+/// The logged request `key`, if any: (kind as stored, result).
+pub(crate) fn read_logged(c: &Connection, key: &RequestKey) -> anyhow::Result<Option<(i64, i64)>> {
+    Ok(c.prepare_cached(
+        "SELECT kind, result FROM request_log WHERE user_id = ?1 AND request_id = ?2",
+    )?
+    .query_row(params![key.user_id, key.request_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })
+    .optional()?)
+}
+
+/// [`read_logged`] as a [`LoggedRequest`] (`None` also for a kind this version does not know).
+pub(crate) fn read_logged_request(
+    c: &Connection,
+    key: &RequestKey,
+) -> anyhow::Result<Option<LoggedRequest>> {
+    Ok(read_logged(c, key)?.and_then(|(kind, result)| match kind {
+        k if k == RequestKind::Recall as i64 => Some(LoggedRequest::Recall {
+            recall_time: result,
+        }),
+        k if k == RequestKind::Event as i64 => Some(LoggedRequest::Event),
+        _ => None,
+    }))
+}
+
+/// The outcome of the message `sender` stored under `client_msg_id`, if any (`duplicate` set).
+pub(crate) fn read_sent(
+    c: &Connection,
+    sender: &str,
+    client_msg_id: &str,
+) -> anyhow::Result<Option<SendOutcome>> {
+    Ok(c.prepare_cached(
+        "SELECT uid, sent_time FROM dedupe WHERE sender_id = ?1 AND client_msg_id = ?2",
+    )?
+    .query_row(params![sender, client_msg_id], |r| {
+        Ok(SendOutcome {
+            uid: r.get(0)?,
+            sent_time: r.get(1)?,
+            duplicate: true,
+        })
+    })
+    .optional()?)
+}
 
 pub(crate) fn read_head(c: &Connection, user_id: &str) -> anyhow::Result<u64> {
     let head = c

@@ -7,8 +7,9 @@
 
 use super::apply::{
     apply_event, apply_expire, apply_group, apply_prune, apply_recall, apply_send,
-    apply_upsert_user, once_per_request, RequestKind,
+    apply_upsert_user, once_per_request,
 };
+use super::reads::RequestKind;
 use crate::model::{GroupOp, NewMessage, Push, RecallRequest, RequestKey, SendOutcome};
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
 use crate::util::now_ms;
