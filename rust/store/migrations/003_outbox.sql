@@ -20,3 +20,8 @@ INSERT INTO outbox (request_id, message_id, created_at)
 SELECT client_msg_id, id, sent_time FROM messages
 WHERE sent_status = 0 AND direction = 0 AND client_msg_id IS NOT NULL
 ORDER BY id;
+
+-- Without a client id such a message cannot be sent idempotently (nor queued): it failed, and
+-- the app may send it again.
+UPDATE messages SET sent_status = 1
+WHERE sent_status = 0 AND direction = 0 AND client_msg_id IS NULL;

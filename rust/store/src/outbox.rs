@@ -234,7 +234,8 @@ mod tests {
                    content, client_msg_id, sender_id, direction, sent_status, received_status,
                    sent_time, received_time)
                  VALUES (1, 'bob', 2, 'RC:TxtMsg', '{}', 'old', 'me', 0, 0, 1, 5, 5),
-                        (1, 'bob', 2, 'RC:TxtMsg', '{}', 'done', 'me', 0, 2, 1, 6, 6)",
+                        (1, 'bob', 2, 'RC:TxtMsg', '{}', 'done', 'me', 0, 2, 1, 6, 6),
+                        (1, 'bob', 2, 'RC:TxtMsg', '{}', NULL, 'me', 0, 0, 1, 7, 7)",
                 [],
             )
             .unwrap();
@@ -246,6 +247,17 @@ mod tests {
         assert_eq!(
             queued[0].1.as_ref().unwrap().client_msg_id.as_deref(),
             Some("old")
+        );
+        // Without a client id it cannot be queued: it failed (instead of SENDING forever).
+        let no_id = store
+            .message(3)
+            .unwrap()
+            .expect("the message without a client id");
+        assert_eq!(no_id.client_msg_id, None);
+        assert_eq!(no_id.sent_status, sent_status::FAILED);
+        assert_eq!(
+            store.message(1).unwrap().unwrap().sent_status,
+            sent_status::SENDING
         );
     }
 }

@@ -284,3 +284,74 @@ async fn reconnect_schedule_and_connect_timeout() {
         "no attempts after the timeout"
     );
 }
+
+/// The call an event answers, for the events of `connect` and `sendMessage`.
+fn event_id(event: &Event) -> Option<&str> {
+    match event {
+        Event::DatabaseOpened { event_id, .. }
+        | Event::Connected { event_id, .. }
+        | Event::MessageAttached { event_id, .. }
+        | Event::MessageSent { event_id, .. } => event_id.as_deref(),
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_connect_opens_the_database_only_once_the_previous_session_has_ended() {
+    let server = TestServer::start().await;
+    let token = server.token("alice").await;
+    server.token("bob").await;
+    // An event channel of one: the first session's events wait in its outlet (it cannot end
+    // before they are delivered) while nobody reads.
+    let mut alice = TestClient::with_config(&server.navi_url(), "alice", Default::default(), |c| {
+        c.event_queue_len = 1
+    });
+    assert_eq!(
+        alice.engine.connect(&token, 0, Some("first".into())),
+        Ok(())
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for i in 0..8 {
+        let message = rcim_core::codec::new_text_message(1, "bob", None, &format!("m{i}"));
+        let sent = alice
+            .engine
+            .send_message(message, Some(format!("first-{i}")));
+        assert_eq!(sent, Ok(()));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        alice.engine.connect(&token, 0, Some("second".into())),
+        Ok(())
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    alice
+        .wait_for(
+            "second Connected",
+            |e| matches!(e, Event::Connected { event_id: Some(id), .. } if id == "second"),
+        )
+        .await;
+    let seen = &alice.seen;
+    let reopened = seen
+        .iter()
+        .position(|e| matches!(e, Event::DatabaseOpened { .. }) && event_id(e) == Some("second"))
+        .expect("the second connect opened the database");
+    let first_session: Vec<usize> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| event_id(e).is_some_and(|id| id.starts_with("first")))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        first_session.iter().all(|i| *i < reopened),
+        "the first session was still running when the second opened the database: {seen:#?}"
+    );
+    let attached = seen
+        .iter()
+        .filter(|e| matches!(e, Event::MessageAttached { .. }))
+        .count();
+    assert_eq!(
+        attached, 8,
+        "every send of the first session announced once"
+    );
+}

@@ -11,6 +11,7 @@ use crate::token;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 
 /// How many sends may wait for the connection task.
 const COMMAND_QUEUE_LEN: usize = 1_000;
@@ -19,14 +20,15 @@ impl Engine {
     /// `connect(token, timeout)`: opens the user's database (`DatabaseOpened`), connects and keeps
     /// reconnecting on the seed's schedule. `timeout_secs` > 0 gives up after that long if no
     /// connection was made (`Connected` with 34006, status TIMEOUT). A previous connection of this
-    /// engine is stopped first.
+    /// engine is stopped first, and the new one opens the database only once the previous one
+    /// has ended (it may still be settling a sign-out): one session at a time owns the outbox.
     pub fn connect(&self, token: &str, timeout_secs: i64, event_id: EventId) -> Result<(), Code> {
         // A timeout too large to represent means "no deadline".
         let deadline = u64::try_from(timeout_secs)
             .ok()
             .filter(|secs| *secs > 0)
             .and_then(|secs| Instant::now().checked_add(Duration::from_secs(secs)));
-        self.stop_session(StopReason::Shutdown);
+        let previous = self.stop_session(StopReason::Shutdown);
         let shared = self.shared.clone();
         let claims = token::claims(token).filter(|(app, _)| *app == shared.config.app_key);
         let Some((_, user_id)) = claims else {
@@ -49,14 +51,16 @@ impl Engine {
         let (commands_tx, commands_rx) = mpsc::channel(COMMAND_QUEUE_LEN);
         let (stop_tx, stop_rx) = watch::channel(StopReason::Run);
         let db_slot = Arc::new(OnceLock::new());
-        *self.lock_session() = Some(Session {
-            db: db_slot.clone(),
-            commands: commands_tx,
-            stop: stop_tx,
-        });
         let path = shared.config.database_path(&sanitize(&user_id));
         let token = token.to_string();
-        self.runtime.spawn(async move {
+        let slot = db_slot.clone();
+        let task = self.runtime.spawn(async move {
+            if let Some(previous) = previous {
+                if let Err(e) = previous.await {
+                    tracing::warn!(error = %e, "the previous session ended abnormally");
+                }
+            }
+            let db_slot = slot;
             let db = match Db::open(path).await {
                 Ok(db) => db,
                 Err(e) => {
@@ -103,11 +107,18 @@ impl Engine {
             .run()
             .await;
         });
+        *self.lock_session() = Some(Session {
+            db: db_slot,
+            commands: commands_tx,
+            stop: stop_tx,
+            task,
+        });
         Ok(())
     }
 
     /// `disconnect(receivePush)`: leaves the connection (status SIGN_OUT) and stops reconnecting.
-    /// The local database stays readable.
+    /// Operations already on the wire get up to 2 s for their answer, reported to their call;
+    /// the rest stays queued on disk for the next connect. The local database stays readable.
     pub fn disconnect(&self, receive_push: bool) -> Result<(), Code> {
         let guard = self.lock_session();
         let Some(session) = guard.as_ref() else {
@@ -135,12 +146,14 @@ impl Engine {
     /// Stops everything (engine destroyed). The connection task stores the sends it was handed
     /// and ends; stored but unsent messages stay queued on disk for the next connect.
     pub fn shutdown(&self) {
-        self.stop_session(StopReason::Shutdown);
+        // The task ends on its own; nothing waits for it.
+        let _ = self.stop_session(StopReason::Shutdown);
     }
 
-    fn stop_session(&self, reason: StopReason) {
-        if let Some(session) = self.lock_session().take() {
-            let _ = session.stop.send(reason);
-        }
+    /// Stops the running session, if any; returns its task, which ends soon after.
+    fn stop_session(&self, reason: StopReason) -> Option<JoinHandle<()>> {
+        let session = self.lock_session().take()?;
+        let _ = session.stop.send(reason);
+        Some(session.task)
     }
 }

@@ -9,7 +9,6 @@ use crate::query::Query;
 use crate::session::{Command, Operation};
 use rcim_store::{ConversationKey, TimeOrder};
 use std::time::Instant;
-use tokio::sync::mpsc;
 
 /// Largest page of `getMessages` (seed: 0 < count <= 20).
 pub const MAX_MESSAGE_PAGE: u32 = 20;
@@ -27,20 +26,11 @@ impl Engine {
         if content.len() > rcim_proto::MAX_CONTENT_LEN {
             return Err(Code::MSG_SIZE_OUT_OF_LIMIT);
         }
-        let guard = self.lock_session();
-        let Some(session) = guard.as_ref() else {
-            return Err(Code::CLIENT_NOT_INIT);
-        };
-        let command = Command::Send {
+        self.hand_over(Command::Send {
             message: Box::new(message),
             event_id,
             requested: Instant::now(),
-        };
-        match session.commands.try_send(command) {
-            Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(Code::CLIENT_NOT_INIT),
-        }
+        })
     }
 
     /// `recallMessage`: asks the server to recall a sent message (it needs its uid). The result
@@ -53,16 +43,7 @@ impl Engine {
         {
             return Err(Code::PARAM_ERROR);
         }
-        let guard = self.lock_session();
-        let Some(session) = guard.as_ref() else {
-            return Err(Code::CLIENT_NOT_INIT);
-        };
-        let command = Command::Operation(Operation::recall(message, event_id));
-        match session.commands.try_send(command) {
-            Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(Code::CLIENT_NOT_INIT),
-        }
+        self.hand_over(Command::Operation(Operation::recall(message, event_id)))
     }
 
     /// `getMessages` (local store): a page of `count` (1..=20) messages sent before

@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 
 /// How many events may wait for the embedder before the engine slows down.
 pub const EVENT_QUEUE_LEN: usize = crate::config::DEFAULT_EVENT_QUEUE_LEN;
@@ -43,6 +44,8 @@ struct Session {
     db: Arc<OnceLock<Db>>,
     commands: mpsc::Sender<Command>,
     stop: watch::Sender<StopReason>,
+    /// The session's task (it owns the outbox until it ends: the next session waits for it).
+    task: JoinHandle<()>,
 }
 
 /// One IM client: connection, local store and events. Cheap to share behind an `Arc`.
@@ -90,6 +93,17 @@ impl Engine {
 
     fn lock_session(&self) -> MutexGuard<'_, Option<Session>> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands `command` to the running session: 33001 without one (before `connect`, or after
+    /// it ended), 20604 when too many calls already wait for it.
+    fn hand_over(&self, command: Command) -> Result<(), Code> {
+        let guard = self.lock_session();
+        let session = guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?;
+        session.commands.try_send(command).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
+            mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,
+        })
     }
 
     fn db(&self) -> Option<Db> {

@@ -4,7 +4,6 @@ use super::{valid_conversation, Engine};
 use crate::codes::Code;
 use crate::event::EventId;
 use crate::session::{Command, Operation};
-use tokio::sync::mpsc;
 
 impl Engine {
     /// `sendPrivateReadReceiptMessage`: tells `target_id` that this user read their private
@@ -22,17 +21,8 @@ impl Engine {
         {
             return Err(Code::PARAM_ERROR);
         }
-        let guard = self.lock_session();
-        let Some(session) = guard.as_ref() else {
-            return Err(Code::CLIENT_NOT_INIT);
-        };
-        let command = Command::Operation(Operation::private_read_receipt(
+        self.hand_over(Command::Operation(Operation::private_read_receipt(
             target_id, channel_id, timestamp, event_id,
-        ));
-        match session.commands.try_send(command) {
-            Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(Code::CLIENT_NOT_INIT),
-        }
+        )))
     }
 }

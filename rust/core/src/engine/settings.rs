@@ -6,7 +6,6 @@ use crate::event::EventId;
 use crate::query::Query;
 use crate::session::{Command, Operation, SettingChange};
 use rcim_store::ConversationKey;
-use tokio::sync::mpsc;
 
 /// Highest `RCIMIWPushNotificationLevel` (BLOCKED).
 pub const MAX_NOTIFICATION_LEVEL: u32 = 5;
@@ -19,18 +18,7 @@ impl Engine {
         {
             return Err(Code::PARAM_ERROR);
         }
-        let guard = self.lock_session();
-        let Some(session) = guard.as_ref() else {
-            return Err(Code::CLIENT_NOT_INIT);
-        };
-        match session
-            .commands
-            .try_send(Command::Operation(Operation::conversation_setting(change)))
-        {
-            Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Full(_)) => Err(Code::SEND_MSG_FREQUENCY_OVERRUN),
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(Code::CLIENT_NOT_INIT),
-        }
+        self.hand_over(Command::Operation(Operation::conversation_setting(change)))
     }
 
     /// `changeConversationTopStatus`: pins or unpins a conversation (creating it) on the

@@ -24,7 +24,7 @@ use rcim_proto::PROTOCOL_VERSION;
 use rcim_store::{sent_status, NewMessage};
 use std::time::{Duration, Instant};
 
-/// How long a sign-out waits for the answers of sends already on the wire.
+/// How long a sign-out waits for the answers of operations already on the wire.
 const SIGN_OUT_SETTLE: Duration = Duration::from_secs(2);
 
 /// What the session needs to know about its user and engine.
@@ -55,7 +55,7 @@ enum Phase {
         last_rx: Instant,
         last_ping: Instant,
     },
-    /// Signing out: waiting until `until` for the answers of sends on the wire.
+    /// Signing out: waiting until `until` for the answers of operations on the wire.
     Closing { until: Instant, receive_push: bool },
     /// Over.
     Ended,
@@ -124,7 +124,7 @@ impl SessionCore {
     pub(crate) fn wake_at(&mut self, now: Instant) -> Option<Instant> {
         match self.phase {
             Phase::Waiting { until } => Some(until),
-            Phase::Online { .. } => self.queue.next_send_slot(now),
+            Phase::Online { .. } => self.queue.next_slot(now),
             _ => None,
         }
     }
@@ -351,6 +351,24 @@ impl SessionCore {
         }
     }
 
+    /// Takes the server's answer `code` to `entry`. 20604 means the connection went over the
+    /// server's request rate: the operation stays queued and goes again after the window
+    /// (while signing out it simply stays in the outbox for the next connect). Any other
+    /// answer completes it.
+    fn answer(&mut self, now: Instant, entry: Entry, code: u32, result: Option<&response::Body>) {
+        if code == codes::SEND_MSG_FREQUENCY_OVERRUN {
+            tracing::debug!(
+                outbox_id = entry.outbox_id,
+                "rate limited by the server; retrying later"
+            );
+            if matches!(self.phase, Phase::Online { .. }) {
+                self.queue.retry_later(entry, now);
+            }
+            return;
+        }
+        self.complete(entry, code, result);
+    }
+
     /// Applies an answer: the store job that records it and reports it afterwards.
     fn complete(&mut self, entry: Entry, code: u32, result: Option<&response::Body>) {
         let effect = operations::effect(
@@ -375,13 +393,18 @@ impl SessionCore {
         } = self.phase
         else {
             if let Phase::Closing { .. } = self.phase {
-                // Only the answers of sends on the wire matter now.
-                if let Some(server_frame::Body::Response(resp)) = frame.body {
+                // Only the answers of operations on the wire matter now.
+                let answer = match frame.body {
+                    Some(server_frame::Body::Response(resp)) => Some((resp.code, resp.body)),
+                    Some(server_frame::Body::Error(error)) => Some((error.code, None)),
+                    _ => None,
+                };
+                if let Some((code, body)) = answer {
                     if let Some(entry) = self.queue.answered(frame.seq) {
-                        self.complete(entry, resp.code, resp.body.as_ref());
+                        self.answer(now, entry, code, body.as_ref());
                     }
                 }
-                if !self.queue.has_inflight_sends() {
+                if !self.queue.has_inflight() {
                     self.signed_out();
                 }
             }
@@ -417,7 +440,7 @@ impl SessionCore {
                         }
                     }
                 } else if let Some(entry) = self.queue.answered(frame.seq) {
-                    self.complete(entry, resp.code, resp.body.as_ref());
+                    self.answer(now, entry, resp.code, resp.body.as_ref());
                 }
             }
             server_frame::Body::Push(push) => {
@@ -449,7 +472,7 @@ impl SessionCore {
                     return;
                 }
                 if let Some(entry) = self.queue.answered(frame.seq) {
-                    self.complete(entry, error.code, None);
+                    self.answer(now, entry, error.code, None);
                 }
             }
             server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
@@ -460,14 +483,16 @@ impl SessionCore {
     fn stop(&mut self, now: Instant, reason: StopReason) {
         match reason {
             StopReason::Run => {}
+            // Over already (a shutdown also ends a sign-out that is still settling).
+            StopReason::Shutdown if self.phase == Phase::Ended => {}
             StopReason::Shutdown => {
                 // Queued operations stay in the outbox for the next connect: nothing is lost.
                 self.out.push(Action::Close { fresh_navi: false });
-                self.phase = Phase::Ended;
+                self.end_session();
                 self.out.push(Action::Finish);
             }
             StopReason::SignOut { receive_push } => match self.phase {
-                Phase::Online { .. } if self.queue.has_inflight_sends() => {
+                Phase::Online { .. } if self.queue.has_inflight() => {
                     self.phase = Phase::Closing {
                         until: now + SIGN_OUT_SETTLE,
                         receive_push,
@@ -484,11 +509,21 @@ impl SessionCore {
                 Phase::Closing { .. } | Phase::Ended => {}
                 _ => {
                     self.out.push(Action::Close { fresh_navi: false });
-                    self.phase = Phase::Ended;
+                    self.end_session();
                     self.set_status(status::SIGN_OUT);
                     self.out.push(Action::Finish);
                 }
             },
+        }
+    }
+
+    /// Ends the session; commands that came while the state was loading are stored now, as
+    /// the driver's final drain stores the ones still handed over (queued on disk, or failed
+    /// visibly), so none is silently dropped.
+    fn end_session(&mut self) {
+        self.phase = Phase::Ended;
+        for command in std::mem::take(&mut self.early) {
+            self.command(command);
         }
     }
 
@@ -523,8 +558,8 @@ impl SessionCore {
         for entry in self.queue.take_all_sends() {
             self.complete(entry, code, None);
         }
-        self.phase = Phase::Ended;
         self.ended_code = Some(code);
+        self.end_session();
         self.out.push(Action::Finish);
     }
 

@@ -104,8 +104,9 @@ impl ConnectionTask {
         let mut paused = false;
         let mut finishing = false;
         let mut commands_drained = false;
-        // The stop signal stays set once given: take it once (a sign-out may take a moment).
-        let mut stop_taken = false;
+        // The stop signal stays set once given: take each new reason once (a sign-out may take
+        // a moment, and a shutdown during it ends it at once).
+        let mut last_stop = StopReason::Run;
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -250,8 +251,8 @@ impl ConnectionTask {
                     Some(command) => Input::Command(command),
                     None => Input::Stop(StopReason::Shutdown),
                 }),
-                reason = stop_signal(&mut self.stop), if !stop_taken => {
-                    stop_taken = true;
+                reason = stop_signal(&mut self.stop, last_stop), if last_stop != StopReason::Shutdown => {
+                    last_stop = reason;
                     Some(Input::Stop(reason))
                 }
                 _ = ticker.tick() => Some(Input::Tick),
@@ -345,11 +346,12 @@ async fn attempt(
     (OpenOutcome::Failed(last_error), gateways)
 }
 
-/// Resolves when the engine asks to stop.
-async fn stop_signal(stop: &mut watch::Receiver<StopReason>) -> StopReason {
+/// Resolves when the engine asks to stop for another reason than `last` (the one already
+/// taken); a dropped sender means shutdown.
+async fn stop_signal(stop: &mut watch::Receiver<StopReason>, last: StopReason) -> StopReason {
     loop {
         let reason = *stop.borrow_and_update();
-        if reason != StopReason::Run {
+        if reason != StopReason::Run && reason != last {
             return reason;
         }
         if stop.changed().await.is_err() {

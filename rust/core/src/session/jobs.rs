@@ -69,6 +69,12 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
             batch,
         },
         StoreJob::SetCursor(cursor) => StoreDone::CursorSet(store.set_inbox_cursor(cursor)),
+        StoreJob::Discard(ids) => StoreDone::Discarded(store.atomically(|s| {
+            for id in ids {
+                s.outbox_remove(id)?;
+            }
+            Ok(())
+        })),
     }
 }
 

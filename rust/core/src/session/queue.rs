@@ -1,6 +1,7 @@
 //! The queue of operations waiting for the wire or for their answer, with the send rules:
 //! at most 5 sends per rolling second of the app's calls (20604), wire pacing under the
-//! server's limit, a send timeout while offline (30002) and an ack timeout (30003). Other
+//! server's limits (5 sends and 20 other operations per rolling second; a 20604 answer puts the
+//! request back and holds its kind for a window), a send timeout while offline (30002) and an ack timeout (30003). Other
 //! operations have no deadline: they wait for a connection as long as it takes.
 
 use super::operations::Entry;
@@ -15,24 +16,100 @@ pub(crate) const SENDS_PER_SECOND: usize = 5;
 /// id, so resending it later is still deduplicated by the server).
 pub(crate) const ACK_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// At most this many other operations (recalls, receipts, settings) per rolling second on the
+/// wire: well under the server's limit of 50 per connection, so a burst of operations queued
+/// offline never trips it.
+pub(crate) const OPERATIONS_PER_SECOND: usize = 20;
+
 /// The rolling window of the user's send calls.
 const USER_WINDOW: Duration = Duration::from_secs(1);
 
-/// The rolling window of sends on the wire; a little longer than the server's second so network
-/// jitter never makes paced resends look too fast.
+/// The rolling window of requests on the wire; a little longer than the server's second so
+/// network jitter never makes paced resends look too fast.
 const WIRE_WINDOW: Duration = Duration::from_millis(1050);
 
+/// One kind of queued operation (sends, or the others), paced on the wire on its own.
+struct Lane {
+    /// Waiting for the wire, in queue order.
+    waiting: VecDeque<Entry>,
+    /// When each request of the rolling wire window went out.
+    recent: VecDeque<Instant>,
+    /// Nothing goes out before this (the server answered 20604: too fast).
+    held_until: Option<Instant>,
+    limit: usize,
+}
+
+impl Lane {
+    fn new(limit: usize) -> Self {
+        Self {
+            waiting: VecDeque::new(),
+            recent: VecDeque::new(),
+            held_until: None,
+            limit,
+        }
+    }
+
+    /// Queues `entry` in outbox order.
+    fn insert(&mut self, entry: Entry) {
+        let at = self
+            .waiting
+            .partition_point(|e| e.outbox_id < entry.outbox_id);
+        self.waiting.insert(at, entry);
+    }
+
+    /// When the next request may go out, if one waits and the lane is held or its window full.
+    fn next_slot(&mut self, now: Instant) -> Option<Instant> {
+        while self
+            .recent
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= WIRE_WINDOW)
+        {
+            self.recent.pop_front();
+        }
+        if self.held_until.is_some_and(|t| t <= now) {
+            self.held_until = None;
+        }
+        if self.waiting.is_empty() {
+            return None;
+        }
+        let window = (self.recent.len() >= self.limit).then(|| self.recent[0] + WIRE_WINDOW);
+        match (window, self.held_until) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The next entry that may go on the wire now, counted in the window.
+    fn take(&mut self, now: Instant) -> Option<Entry> {
+        if self.next_slot(now).is_some() {
+            return None;
+        }
+        let entry = self.waiting.pop_front()?;
+        self.recent.push_back(now);
+        Some(entry)
+    }
+}
+
 /// Queued and in-flight operations.
-#[derive(Default)]
 pub(crate) struct Queue {
-    /// Operations other than sends, in queue order.
-    ops: VecDeque<Entry>,
-    /// Sends, in queue order.
-    sends: VecDeque<Entry>,
+    /// Operations other than sends.
+    ops: Lane,
+    /// Sends.
+    sends: Lane,
     /// On the wire, by request seq.
     inflight: HashMap<u64, Entry>,
-    recent_sends: VecDeque<Instant>,
     user_sends: VecDeque<Instant>,
+}
+
+impl Default for Queue {
+    fn default() -> Self {
+        Self {
+            ops: Lane::new(OPERATIONS_PER_SECOND),
+            sends: Lane::new(SENDS_PER_SECOND),
+            inflight: HashMap::new(),
+            user_sends: VecDeque::new(),
+        }
+    }
 }
 
 impl Queue {
@@ -53,46 +130,39 @@ impl Queue {
         true
     }
 
-    /// Queues an operation, in outbox order.
-    pub(crate) fn push(&mut self, entry: Entry) {
-        let list = if entry.is_send() {
+    fn lane(&mut self, entry: &Entry) -> &mut Lane {
+        if entry.is_send() {
             &mut self.sends
         } else {
             &mut self.ops
-        };
-        let at = list.partition_point(|e| e.outbox_id < entry.outbox_id);
-        list.insert(at, entry);
-    }
-
-    /// When the next send may go out, if the wire window is full and a send waits.
-    pub(crate) fn next_send_slot(&mut self, now: Instant) -> Option<Instant> {
-        while self
-            .recent_sends
-            .front()
-            .is_some_and(|t| now.saturating_duration_since(*t) >= WIRE_WINDOW)
-        {
-            self.recent_sends.pop_front();
         }
-        (!self.sends.is_empty() && self.recent_sends.len() >= SENDS_PER_SECOND)
-            .then(|| self.recent_sends[0] + WIRE_WINDOW)
     }
 
-    /// Takes what may go on the wire now (operations, then sends within the wire window), as
-    /// frames numbered by `seq`.
+    /// Queues an operation, in outbox order.
+    pub(crate) fn push(&mut self, entry: Entry) {
+        self.lane(&entry).insert(entry);
+    }
+
+    /// When the next request may go out, if one waits but its lane's window is full (or held).
+    pub(crate) fn next_slot(&mut self, now: Instant) -> Option<Instant> {
+        match (self.ops.next_slot(now), self.sends.next_slot(now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Takes what may go on the wire now (operations, then sends, each within its wire
+    /// window), as frames numbered by `seq`.
     pub(crate) fn take_ready(
         &mut self,
         now: Instant,
         mut seq: impl FnMut() -> u64,
     ) -> Vec<ClientFrame> {
         let mut frames = Vec::new();
-        while let Some(entry) = self.ops.pop_front() {
+        while let Some(entry) = self.ops.take(now) {
             frames.push(self.put_in_flight(entry, seq(), now));
         }
-        while !self.sends.is_empty() && self.next_send_slot(now).is_none() {
-            let Some(entry) = self.sends.pop_front() else {
-                break;
-            };
-            self.recent_sends.push_back(now);
+        while let Some(entry) = self.sends.take(now) {
             frames.push(self.put_in_flight(entry, seq(), now));
         }
         frames
@@ -108,40 +178,48 @@ impl Queue {
         frame
     }
 
+    /// The server answered `entry` with 20604 (too many requests): it goes back to the queue
+    /// and its lane waits a full window before sending again.
+    pub(crate) fn retry_later(&mut self, mut entry: Entry, now: Instant) {
+        entry.since = now;
+        let lane = self.lane(&entry);
+        lane.held_until = Some(now + WIRE_WINDOW);
+        lane.insert(entry);
+    }
+
     /// The operation answered by the response with `seq`.
     pub(crate) fn answered(&mut self, seq: u64) -> Option<Entry> {
         self.inflight.remove(&seq)
     }
 
-    /// Whether sends are on the wire without an answer yet.
-    pub(crate) fn has_inflight_sends(&self) -> bool {
-        self.inflight.values().any(Entry::is_send)
+    /// Whether operations are on the wire without an answer yet.
+    pub(crate) fn has_inflight(&self) -> bool {
+        !self.inflight.is_empty()
     }
 
     /// After a lost connection, unanswered operations go back to the front of the queue in
     /// their original order (the server answers a repeated request id with the original
     /// answer). The wire window starts afresh with the next connection.
     pub(crate) fn requeue_inflight(&mut self, now: Instant) {
-        for (_, mut entry) in self.inflight.drain() {
+        let inflight: Vec<Entry> = self.inflight.drain().map(|(_, e)| e).collect();
+        for mut entry in inflight {
             entry.since = now;
-            let list = if entry.is_send() {
-                &mut self.sends
-            } else {
-                &mut self.ops
-            };
-            let at = list.partition_point(|e| e.outbox_id < entry.outbox_id);
-            list.insert(at, entry);
+            self.push(entry);
         }
-        self.recent_sends.clear();
+        for lane in [&mut self.ops, &mut self.sends] {
+            lane.recent.clear();
+            lane.held_until = None;
+        }
     }
 
     /// Sends that waited longer than `timeout` for a connection.
     pub(crate) fn take_expired(&mut self, now: Instant, timeout: Duration) -> Vec<Entry> {
         let (expired, waiting): (Vec<Entry>, Vec<Entry>) = self
             .sends
+            .waiting
             .drain(..)
             .partition(|e| now.saturating_duration_since(e.since) > timeout);
-        self.sends = waiting.into();
+        self.sends.waiting = waiting.into();
         expired
     }
 
@@ -172,7 +250,7 @@ impl Queue {
         let mut entries: Vec<Entry> = inflight
             .into_iter()
             .filter_map(|seq| self.inflight.remove(&seq))
-            .chain(self.sends.drain(..))
+            .chain(self.sends.waiting.drain(..))
             .collect();
         entries.sort_by_key(|e| e.outbox_id);
         entries

@@ -638,3 +638,5 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
     assert_eq!(statuses(&out), vec![status::SIGN_OUT]);
     assert!(h.core.is_ended());
 }
+
+mod queueing;

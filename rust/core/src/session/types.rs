@@ -90,6 +90,8 @@ pub(crate) enum StoreJob {
     ApplyInbox(Box<InboxBatch>),
     /// Move the inbox cursor (the server's inbox was reset).
     SetCursor(u64),
+    /// Delete outbox rows this build cannot read.
+    Discard(Vec<i64>),
 }
 
 /// Inbox entries to store, with what is needed to announce them afterwards.
@@ -140,4 +142,5 @@ pub(crate) enum StoreDone {
         batch: Box<InboxBatch>,
     },
     CursorSet(Result<(), StoreError>),
+    Discarded(Result<(), StoreError>),
 }

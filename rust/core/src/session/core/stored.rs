@@ -9,7 +9,7 @@ use crate::event::Event;
 use crate::model::connection_status as status;
 use crate::session::inbox::Inbox;
 use crate::session::operations::{self, Entry};
-use crate::session::types::StoreDone;
+use crate::session::types::{Action, StoreDone, StoreJob};
 use prost::Message as _;
 use rcim_proto::v1::Request as WireRequest;
 use rcim_store::sent_status;
@@ -137,6 +137,11 @@ impl SessionCore {
                     }
                 }
             },
+            StoreDone::Discarded(result) => {
+                if let Err(e) = result {
+                    tracing::error!(error = %e, "cannot delete unreadable queued operations");
+                }
+            }
             StoreDone::CursorSet(result) => {
                 if let Err(e) = result {
                     tracing::error!(error = %e, "cannot store the inbox cursor");
@@ -153,6 +158,10 @@ impl SessionCore {
         now: Instant,
         result: Result<(u64, Vec<rcim_store::outbox::QueuedOperation>), rcim_store::StoreError>,
     ) {
+        if self.phase != Phase::Loading {
+            // Stopped while loading: the early commands were stored then.
+            return;
+        }
         let (cursor, queued) = match result {
             Ok(loaded) => loaded,
             Err(e) => {
@@ -164,13 +173,16 @@ impl SessionCore {
         self.inbox = Inbox::new(cursor);
         // Operations a previous run stored but never saw answered: they go again (the server
         // answers a repeated request id with its original answer), reporting to the listener.
+        let mut unreadable = Vec::new();
         for (row, message) in queued {
             let request = match &message {
                 Some(message) => operations::send_request(message),
                 None => match WireRequest::decode(row.request.as_slice()) {
                     Ok(request) => request,
                     Err(e) => {
-                        tracing::warn!(error = %e, id = row.id, "unreadable queued operation");
+                        // Nothing can send or report it: it would stay forever.
+                        tracing::warn!(error = %e, id = row.id, "deleting an unreadable queued operation");
+                        unreadable.push(row.id);
                         continue;
                     }
                 },
@@ -183,6 +195,9 @@ impl SessionCore {
                 arg: None,
                 since: now,
             });
+        }
+        if !unreadable.is_empty() {
+            self.out.push(Action::Store(StoreJob::Discard(unreadable)));
         }
         self.phase = Phase::Waiting { until: now };
         for command in std::mem::take(&mut self.early) {
