@@ -620,6 +620,11 @@ describe('drafts, counts and local search', () => {
         'searchMessages',
         { ...conv, keyword: '世界', startTime: 0, count: 50 },
       ],
+      [
+        () => e.searchMessagesByUserId('bob', 2, 'g', null, 1700, 20),
+        'searchMessagesByUserId',
+        { userId: 'bob', type: 2, targetId: 'g', channelId: null, startTime: 1700, count: 20 },
+      ],
     ];
     for (const [call, method, args] of cases) {
       await expect(call()).resolves.toBe(0);
@@ -639,6 +644,7 @@ describe('drafts, counts and local search', () => {
     e.setOnFirstUnreadMessageLoadedListener((...a) => got.push(['first', ...a]));
     e.setOnUnreadCountByConversationTypesLoadedListener((...a) => got.push(['byTypes', ...a]));
     e.setOnMessagesSearchedListener((...a) => got.push(['searched', ...a]));
+    e.setOnMessagesSearchedByUserIdListener((...a) => got.push(['byUser', ...a]));
     const key = { type: 1, targetId: 'u', channelId: '' };
     const m = { messageId: 3, text: '你好世界' };
     tb.emit(1, 'onDraftMessageSaved', { code: 0, ...key, draft: 'd' });
@@ -661,6 +667,14 @@ describe('drafts, counts and local search', () => {
       count: 10,
       messages: [m],
     });
+    tb.emit(1, 'onMessagesSearchedByUserId', {
+      code: 0,
+      userId: 'bob',
+      ...key,
+      startTime: 0,
+      count: 10,
+      messages: [m],
+    });
     expect(got).toEqual([
       ['saved', 0, 1, 'u', '', 'd'],
       ['cleared', 0, 1, 'u', ''],
@@ -669,6 +683,7 @@ describe('drafts, counts and local search', () => {
       ['first', 0, 1, 'u', '', null],
       ['byTypes', 0, [1, 2], '', true, 7],
       ['searched', 0, 1, 'u', '', '世', 0, 10, [m]],
+      ['byUser', 0, 'bob', 1, 'u', '', 0, 10, [m]],
     ]);
   });
 
@@ -723,7 +738,20 @@ describe('drafts, counts and local search', () => {
     );
     expect(found.onError).toHaveBeenCalledWith(33001);
     expect(found.onSuccess).not.toHaveBeenCalled();
-    for (const cb of [draft, count, first, byTypes]) expect(cb.onError).not.toHaveBeenCalled();
+
+    const byUser = { onSuccess: jest.fn(), onError: jest.fn() };
+    await e.searchMessagesByUserId('bob', 1, 'u', null, 0, 10, byUser);
+    const sentByBob = [{ messageId: 4, senderUserId: 'bob' }];
+    tb.emit(
+      1,
+      'onMessagesSearchedByUserId',
+      { code: 0, userId: 'bob', ...key, startTime: 0, count: 10, messages: sentByBob },
+      lastId()
+    );
+    expect(byUser.onSuccess).toHaveBeenCalledWith(sentByBob);
+    for (const cb of [draft, count, first, byTypes, byUser]) {
+      expect(cb.onError).not.toHaveBeenCalled();
+    }
   });
 });
 

@@ -132,6 +132,74 @@ test('scripted replies and recorded calls', async () => {
   await expect(e.connect('x', 0)).resolves.toBe(2);
 });
 
+test('the mock searches the messages one user sent in a group', async () => {
+  const GROUP = RCIMIWConversationType.GROUP;
+  const e = RCIMIWEngine.createStandalone('app-key');
+  await e.connect('alice', 0);
+  const lines: Array<[string, string, number]> = [
+    ['bob', 'b1', 1000],
+    ['carol', 'c1', 2000],
+    ['bob', 'b2', 3000],
+    ['carol', 'c2', 4000],
+    ['bob', 'b3', 5000],
+  ];
+  for (const [senderUserId, text, sentTime] of lines) {
+    RCIMMock.receiveMessage('alice', {
+      conversationType: GROUP,
+      targetId: 'g1',
+      senderUserId,
+      text,
+      sentTime,
+    });
+  }
+  // bob in another conversation: not part of g1's results.
+  RCIMMock.receiveMessage('alice', { conversationType: PRIVATE, targetId: 'bob', text: 'dm' });
+  await RCIMMock.flush();
+  const texts = (ms: RCIMIWMessage[]) => ms.map((m) => (m as RCIMIWTextMessage).text);
+  const byUser = (userId: string, startTime: number, count: number) =>
+    new Promise<RCIMIWMessage[]>((resolve, reject) => {
+      void e.searchMessagesByUserId(userId, GROUP, 'g1', null, startTime, count, {
+        onSuccess: resolve,
+        onError: reject,
+      });
+    });
+
+  expect(texts(await byUser('bob', 0, 50))).toEqual(['b3', 'b2', 'b1']);
+  expect(texts(await byUser('carol', 0, 50))).toEqual(['c2', 'c1']);
+  const page = await byUser('bob', 0, 2);
+  expect(texts(page)).toEqual(['b3', 'b2']);
+  expect(texts(await byUser('bob', page[1].sentTime as number, 2))).toEqual(['b1']);
+
+  const searched = jest.fn();
+  e.setOnMessagesSearchedByUserIdListener(searched);
+  await expect(e.searchMessagesByUserId('carol', GROUP, 'g1', null, 4000, 10)).resolves.toBe(0);
+  await RCIMMock.flush();
+  expect(searched).toHaveBeenCalledTimes(1);
+  // (code, userId, type, targetId, channelId, startTime, count, messages)
+  const [code, userId, type, targetId, , startTime, count, messages] = searched.mock.calls[0];
+  expect([code, userId, type, targetId, startTime, count]).toEqual([
+    0,
+    'carol',
+    GROUP,
+    'g1',
+    4000,
+    10,
+  ]);
+  expect(texts(messages)).toEqual(['c1']);
+
+  const callback = { onSuccess: jest.fn(), onError: jest.fn() };
+  for (const n of [0, 51]) {
+    await expect(e.searchMessagesByUserId('bob', GROUP, 'g1', null, 0, n, callback)).resolves.toBe(
+      1
+    );
+  }
+  await expect(e.searchMessagesByUserId('', GROUP, 'g1', null, 0, 10, callback)).resolves.toBe(1);
+  await RCIMMock.flush();
+  expect(searched).toHaveBeenCalledTimes(1);
+  expect(callback.onSuccess).not.toHaveBeenCalled();
+  expect(callback.onError).not.toHaveBeenCalled();
+});
+
 test('the mock keeps drafts, counts and searches messages', async () => {
   const e = RCIMIWEngine.createStandalone('app-key');
   await e.connect('alice', 0);

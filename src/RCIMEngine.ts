@@ -40,6 +40,7 @@ import {
   type IRCIMIWSaveDraftMessageCallback,
   type IRCIMIWSendPrivateReadReceiptMessageCallback,
   type IRCIMIWSearchMessagesCallback,
+  type IRCIMIWSearchMessagesByUserIdCallback,
   type RCIMIWBlacklistStatus,
   type RCIMIWBlockedMessageInfo,
   type RCIMIWChatRoomEntriesOperationType,
@@ -732,6 +733,27 @@ export class RCIMIWEngine {
     return this.invoke(
       'searchMessages',
       { type, targetId, channelId, keyword, startTime, count },
+      callback
+    );
+  }
+
+  /**
+   * Local search of the messages `userId` sent in one conversation (note: `userId` comes
+   * first): newest first, before `startTime` (0 = from the newest), 0 < count <= 50. Results:
+   * setOnMessagesSearchedByUserIdListener and `callback`.
+   */
+  searchMessagesByUserId(
+    userId: string,
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    startTime: number,
+    count: number,
+    callback?: IRCIMIWSearchMessagesByUserIdCallback
+  ): Promise<number> {
+    return this.invoke(
+      'searchMessagesByUserId',
+      { userId, type, targetId, channelId, startTime, count },
       callback
     );
   }

@@ -367,6 +367,27 @@ fn local_store_methods_check_their_arguments() {
         ),
         ("getMessageCount", r#"{"type":0,"targetId":"b"}"#),
         ("loadDraftMessage", r#"{"type":1,"targetId":""}"#),
+        // searchMessagesByUserId: a wrong type, count out of 1..=50, no user, no conversation.
+        (
+            "searchMessagesByUserId",
+            r#"{"userId":7,"type":2,"targetId":"g","startTime":0,"count":10}"#,
+        ),
+        (
+            "searchMessagesByUserId",
+            r#"{"userId":"u","type":2,"targetId":"g","startTime":0,"count":0}"#,
+        ),
+        (
+            "searchMessagesByUserId",
+            r#"{"userId":"u","type":2,"targetId":"g","startTime":0,"count":51}"#,
+        ),
+        (
+            "searchMessagesByUserId",
+            r#"{"userId":"","type":2,"targetId":"g","startTime":0,"count":10}"#,
+        ),
+        (
+            "searchMessagesByUserId",
+            r#"{"userId":"u","type":2,"targetId":"","startTime":0,"count":10}"#,
+        ),
     ];
     for (i, (method, args)) in refused.iter().enumerate() {
         engine.call(i as u64 + 1, method, args);
@@ -385,6 +406,12 @@ fn local_store_methods_check_their_arguments() {
         r#"{"type":1,"targetId":"b","channelId":null,"draft":"d","eventId":"1"}"#,
     );
     assert_eq!(rec.reply(101)["code"], 33001);
+    engine.call(
+        102,
+        "searchMessagesByUserId",
+        r#"{"userId":"u","type":2,"targetId":"g","channelId":null,"startTime":0,"count":50}"#,
+    );
+    assert_eq!(rec.reply(102)["code"], 33001);
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         rec.events.lock().unwrap().is_empty(),
@@ -552,6 +579,7 @@ fn the_method_table_lists_its_names() {
         "getMessageById",
         "changeConversationTopStatus",
         "searchMessages",
+        "searchMessagesByUserId",
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }

@@ -5,6 +5,12 @@ use crate::rows::{self, ConversationKey, MessageRow};
 use crate::store::Store;
 use rusqlite::params;
 
+/// The page of `search_messages_by_user` (one sender in one conversation, before a time).
+const MESSAGES_BY_USER: &str = "SELECT * FROM messages
+     WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+       AND sender_id = ?4 AND sent_time < ?5
+     ORDER BY sent_time DESC, id DESC LIMIT ?6";
+
 impl Store {
     /// Messages of one conversation whose text contains `keyword` (case-insensitively), newest
     /// first, sent before `start_time` (<= 0: from the newest), at most `count`.
@@ -66,6 +72,36 @@ impl Store {
                 ],
             )
         }
+    }
+
+    /// Messages of one conversation sent by `user_id`, newest first, sent before `start_time`
+    /// (<= 0: from the newest), at most `count`. Read off the index
+    /// `messages_by_conversation_sender_time`: O(count), whatever the others sent.
+    pub fn search_messages_by_user(
+        &self,
+        key: &ConversationKey,
+        user_id: &str,
+        start_time: i64,
+        count: u32,
+    ) -> Result<Vec<MessageRow>> {
+        // A plain upper bound (no `?5 <= 0 OR ...`), so SQLite seeks to it in the index.
+        let before = if start_time <= 0 {
+            i64::MAX
+        } else {
+            start_time
+        };
+        rows::query_messages(
+            &self.conn,
+            MESSAGES_BY_USER,
+            params![
+                key.conversation_type,
+                key.target_id,
+                key.channel_id,
+                user_id,
+                before,
+                count
+            ],
+        )
     }
 }
 
@@ -158,7 +194,7 @@ mod tests {
             .unwrap();
         }
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 3);
+        assert_eq!(s.schema_version().unwrap(), 4);
         assert_eq!(found_ids(&s, "旧消息").len(), 1);
         assert_eq!(found_ids(&s, "旧").len(), 1);
         assert!(found_ids(&s, "not json").is_empty());
@@ -183,6 +219,76 @@ mod tests {
                 [],
             )
             .unwrap();
+    }
+
+    #[test]
+    fn search_by_user_pages_one_senders_messages_newest_first() {
+        let mut s = Store::open_in_memory().unwrap();
+        let group = |uid: &str, sender: &str, time: i64| {
+            let mut m = text("g1", uid, time, uid);
+            m.conversation_type = 2;
+            m.sender_id = sender.into();
+            m
+        };
+        s.apply_inbox(
+            &[
+                group("a1", "alice", 1),
+                group("b1", "bob", 2),
+                group("a2", "alice", 3),
+                group("b2", "bob", 4),
+                group("a3", "alice", 5),
+                // Same sender, other conversations.
+                text("alice", "p1", 6, "private"),
+                {
+                    let mut m = group("x1", "alice", 7);
+                    m.target_id = "g2".into();
+                    m
+                },
+            ],
+            7,
+        )
+        .unwrap();
+        let g1 = ConversationKey {
+            conversation_type: 2,
+            target_id: "g1".into(),
+            channel_id: String::new(),
+        };
+        let uids = |user: &str, start_time: i64, count: u32| -> Vec<String> {
+            s.search_messages_by_user(&g1, user, start_time, count)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.uid.unwrap())
+                .collect()
+        };
+        assert_eq!(uids("alice", 0, 50), vec!["a3", "a2", "a1"]);
+        assert_eq!(uids("bob", 0, 50), vec!["b2", "b1"]);
+        // Paging: at most count, then older than the last one's sentTime.
+        assert_eq!(uids("alice", 0, 2), vec!["a3", "a2"]);
+        assert_eq!(uids("alice", 3, 2), vec!["a1"]);
+        assert!(uids("alice", 1, 2).is_empty());
+        assert!(uids("carol", 0, 50).is_empty());
+    }
+
+    #[test]
+    fn search_by_user_reads_a_page_off_its_index() {
+        let s = Store::open_in_memory().unwrap();
+        let plan: Vec<String> = s
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", super::MESSAGES_BY_USER))
+            .unwrap()
+            .query_map(rusqlite::params![2, "g", "", "u", 100, 20], |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            plan,
+            vec![
+                "SEARCH messages USING INDEX messages_by_conversation_sender_time \
+                 (conversation_type=? AND target_id=? AND channel_id=? AND sender_id=? AND sent_time<?)"
+            ]
+        );
     }
 
     fn found_ids(s: &Store, keyword: &str) -> Vec<i64> {
