@@ -27,6 +27,21 @@ pub(crate) enum DbError {
     Busy,
 }
 
+/// The next job; when none waits, the WAL is checkpointed first if due, so checkpoints run
+/// between jobs instead of inside the commit of one (often a send on its way to the wire).
+fn next_job(rx: &mut mpsc::Receiver<Job>, store: &mut Store) -> Option<Job> {
+    match rx.try_recv() {
+        Ok(job) => Some(job),
+        Err(mpsc::error::TryRecvError::Disconnected) => None,
+        Err(mpsc::error::TryRecvError::Empty) => {
+            if let Err(e) = store.checkpoint_if_due() {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+            }
+            rx.blocking_recv()
+        }
+    }
+}
+
 impl Db {
     /// Opens the database at `path` on a new thread.
     pub(crate) async fn open(path: PathBuf) -> Result<Db, DbError> {
@@ -45,7 +60,7 @@ impl Db {
                         return;
                     }
                 };
-                while let Some(job) = rx.blocking_recv() {
+                while let Some(job) = next_job(&mut rx, &mut store) {
                     job(&mut store);
                 }
             })
