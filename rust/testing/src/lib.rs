@@ -238,6 +238,35 @@ impl TestClient {
         self.engine.send_message(message, None)
     }
 
+    /// Waits for the next `MessageSent`, asserts it succeeded and returns its message.
+    pub async fn sent(&mut self) -> Message {
+        let Event::MessageSent { code, message, .. } = self
+            .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
+            .await
+        else {
+            unreachable!()
+        };
+        assert_eq!(code, 0, "send failed");
+        message
+    }
+
+    /// Sends a private text and returns the acknowledged message.
+    pub async fn send_and_wait(&mut self, to: &str, text: &str) -> Message {
+        assert_eq!(self.send_text(to, text), Ok(()));
+        self.sent().await
+    }
+
+    /// Waits for the next `MessageReceived` and returns its message.
+    pub async fn received(&mut self) -> Message {
+        let Event::MessageReceived { message, .. } = self
+            .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
+            .await
+        else {
+            unreachable!()
+        };
+        message
+    }
+
     /// Statuses seen so far.
     pub fn statuses(&self) -> Vec<u32> {
         self.seen

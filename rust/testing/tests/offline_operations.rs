@@ -2,33 +2,12 @@
 //! restart, and reach the server once when it is back; the user's other device sees each once.
 
 use rcim_core::model::message_type;
-use rcim_core::{ConversationKey, Event, Message};
+use rcim_core::{ConversationKey, Event};
 use rcim_testing::*;
 use std::time::Duration;
 
 const PRIVATE: u32 = 1;
 const SUSPEND: u32 = rcim_core::model::connection_status::SUSPEND;
-
-async fn sent(client: &mut TestClient) -> Message {
-    let Event::MessageSent { code, message, .. } = client
-        .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!(code, 0);
-    message
-}
-
-async fn received(client: &mut TestClient) -> Message {
-    let Event::MessageReceived { message, .. } = client
-        .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
-        .await
-    else {
-        unreachable!()
-    };
-    message
-}
 
 fn count(events: &[Event], pred: impl Fn(&Event) -> bool) -> usize {
     events.iter().filter(|e| pred(e)).count()
@@ -45,11 +24,11 @@ async fn recall_pin_and_read_receipt_made_while_the_server_is_down_survive_a_res
     bob.connect(&tb).await;
 
     assert_eq!(phone.send_text("bob", "oops"), Ok(()));
-    let oops = sent(&mut phone).await;
-    let oops_at_bob = received(&mut bob).await;
+    let oops = phone.sent().await;
+    let oops_at_bob = bob.received().await;
     assert_eq!(bob.send_text("alice", "read me"), Ok(()));
-    let read_me = received(&mut phone).await;
-    sent(&mut bob).await;
+    let read_me = phone.received().await;
+    bob.sent().await;
 
     server.kill();
     phone
@@ -241,7 +220,7 @@ async fn a_recall_made_while_the_server_is_down_reports_to_its_call_when_it_is_b
     let mut phone = TestClient::new(&server.navi_url(), "alice");
     phone.connect(&ta).await;
     assert_eq!(phone.send_text("bob", "oops"), Ok(()));
-    let oops = sent(&mut phone).await;
+    let oops = phone.sent().await;
 
     server.kill();
     phone

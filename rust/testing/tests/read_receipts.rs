@@ -6,18 +6,6 @@ use rcim_testing::*;
 const READ: u8 = 4;
 const SENT: u8 = 2;
 
-async fn send(client: &mut TestClient, to: &str, text: &str) -> Message {
-    assert_eq!(client.send_text(to, text), Ok(()));
-    let Event::MessageSent { code, message, .. } = client
-        .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!(code, 0);
-    message
-}
-
 async fn receipt_sent(client: &mut TestClient, target: &str, timestamp: i64) {
     assert_eq!(
         client
@@ -73,8 +61,8 @@ async fn the_sender_learns_which_messages_were_read() {
     alice.connect(&ta).await;
     bob.connect(&tb).await;
 
-    let first = send(&mut alice, "bob", "one").await;
-    let second = send(&mut alice, "bob", "two").await;
+    let first = alice.send_and_wait("bob", "one").await;
+    let second = alice.send_and_wait("bob", "two").await;
     for _ in 0..2 {
         bob.wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
             .await;
@@ -123,7 +111,7 @@ async fn an_offline_sender_gets_the_receipt_after_connecting() {
     let mut bob = TestClient::new(&server.navi_url(), "bob");
     alice.connect(&ta).await;
     bob.connect(&tb).await;
-    let sent = send(&mut alice, "bob", "read me later").await;
+    let sent = alice.send_and_wait("bob", "read me later").await;
     bob.wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
         .await;
     alice.engine.disconnect(true).unwrap();

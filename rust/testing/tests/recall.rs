@@ -8,29 +8,6 @@ use std::time::Duration;
 const PRIVATE: u32 = 1;
 const GROUP: u32 = rcim_core::model::conversation_type::GROUP;
 
-/// Sends a private text and returns the acknowledged message.
-async fn send(client: &mut TestClient, to: &str, text: &str) -> Message {
-    assert_eq!(client.send_text(to, text), Ok(()));
-    let Event::MessageSent { code, message, .. } = client
-        .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!(code, 0);
-    message
-}
-
-async fn received(client: &mut TestClient) -> Message {
-    let Event::MessageReceived { message, .. } = client
-        .wait_for("received", |e| matches!(e, Event::MessageReceived { .. }))
-        .await
-    else {
-        unreachable!()
-    };
-    message
-}
-
 async fn recall(client: &mut TestClient, message: Message) -> (i32, Message) {
     assert_eq!(
         client.engine.recall_message(message, Some("r".into())),
@@ -90,8 +67,8 @@ async fn sender_recalls_a_private_message_online() {
     alice.connect(&ta).await;
     bob.connect(&tb).await;
 
-    let sent = send(&mut alice, "bob", "oops").await;
-    let got = received(&mut bob).await;
+    let sent = alice.send_and_wait("bob", "oops").await;
+    let got = bob.received().await;
     assert_eq!(text_of(&got), "oops");
     let key = ConversationKey::new(PRIVATE, "alice", "");
     assert_eq!(unread(&mut bob, key.clone()).await, 1);
@@ -131,8 +108,8 @@ async fn only_the_sender_may_recall() {
     alice.connect(&ta).await;
     bob.connect(&tb).await;
 
-    send(&mut alice, "bob", "mine").await;
-    let got = received(&mut bob).await;
+    alice.send_and_wait("bob", "mine").await;
+    let got = bob.received().await;
     let (code, back) = recall(&mut bob, got.clone()).await;
     assert_eq!(code, 25107);
     assert_eq!(back.message_type, message_type::TEXT);
@@ -162,8 +139,8 @@ async fn an_offline_receiver_converges_after_connecting() {
     alice.connect(&ta).await;
     bob.connect(&tb).await;
 
-    let first = send(&mut alice, "bob", "first").await;
-    let got_first = received(&mut bob).await;
+    let first = alice.send_and_wait("bob", "first").await;
+    let got_first = bob.received().await;
     bob.engine.disconnect(true).unwrap();
     bob.wait_for("signed out", |e| {
         matches!(e, Event::ConnectionStatusChanged { status: 7 })
@@ -173,10 +150,10 @@ async fn an_offline_receiver_converges_after_connecting() {
     // While bob is offline: recall the message he has, and send + recall one he has not.
     let (code, _) = recall(&mut alice, first.clone()).await;
     assert_eq!(code, 0);
-    let second = send(&mut alice, "bob", "second").await;
+    let second = alice.send_and_wait("bob", "second").await;
     let (code, _) = recall(&mut alice, second.clone()).await;
     assert_eq!(code, 0);
-    let third = send(&mut alice, "bob", "third").await;
+    let third = alice.send_and_wait("bob", "third").await;
 
     bob.connect(&tb).await;
     let mut remote = Vec::new();
@@ -245,8 +222,8 @@ async fn recalling_a_group_message_reaches_every_member() {
         unreachable!()
     };
     assert_eq!(code, 0);
-    received(&mut bob).await;
-    let at_carol = received(&mut carol).await;
+    bob.received().await;
+    let at_carol = carol.received().await;
 
     // A member who is not the sender may not recall it.
     let (code, _) = recall(&mut carol, at_carol).await;
