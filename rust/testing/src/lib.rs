@@ -102,6 +102,14 @@ impl TestServer {
         assert_eq!(reply["code"], 200, "getToken: {reply}");
         reply["token"].as_str().unwrap().to_string()
     }
+
+    /// Registers `user`, then returns an engine of theirs connected to this server.
+    pub async fn online(&self, user: &str) -> TestClient {
+        let token = self.token(user).await;
+        let mut client = TestClient::new(&self.navi_url(), user);
+        client.connect(&token).await;
+        client
+    }
 }
 
 /// Calls the Server API with a correct signature.

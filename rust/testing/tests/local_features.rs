@@ -11,11 +11,8 @@ fn key(target: &str) -> ConversationKey {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_counts_first_unread_and_search_on_synced_messages() {
     let server = TestServer::start().await;
-    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
-    let mut alice = TestClient::new(&server.navi_url(), "alice");
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    alice.connect(&ta).await;
-    bob.connect(&tb).await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
 
     for text in ["你好世界", "Hello World", "第三条 third"] {
         assert_eq!(bob.send_text("alice", text), Ok(()));

@@ -12,11 +12,8 @@ use std::time::Duration;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn online_text_reaches_the_peer_and_both_stores() {
     let server = TestServer::start().await;
-    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
-    let mut alice = TestClient::new(&server.navi_url(), "alice");
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    alice.connect(&ta).await;
-    bob.connect(&tb).await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
     assert!(alice
         .statuses()
         .ends_with(&[status::CONNECTING, status::CONNECTED]));
@@ -240,11 +237,8 @@ async fn a_lost_ack_is_resent_and_delivered_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_restart_loses_and_duplicates_nothing() {
     let mut server = TestServer::start().await;
-    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
-    let mut alice = TestClient::new(&server.navi_url(), "alice");
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    alice.connect(&ta).await;
-    bob.connect(&tb).await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
 
     let total = 24;
     for i in 0..total {
@@ -314,11 +308,8 @@ async fn server_restart_loses_and_duplicates_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resending_a_sent_message_object_does_not_duplicate_it() {
     let server = TestServer::start().await;
-    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
-    let mut alice = TestClient::new(&server.navi_url(), "alice");
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    alice.connect(&ta).await;
-    bob.connect(&tb).await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
     assert_eq!(alice.send_text("bob", "only once"), Ok(()));
     let Event::MessageSent { message, .. } = alice
         .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
@@ -398,11 +389,8 @@ async fn a_send_racing_disconnect_is_neither_lost_nor_duplicated() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_server_inbox_is_followed() {
     let mut server = TestServer::start().await;
-    let (ta, tb) = (server.token("alice").await, server.token("bob").await);
-    let mut alice = TestClient::new(&server.navi_url(), "alice");
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    alice.connect(&ta).await;
-    bob.connect(&tb).await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
     for i in 0..3 {
         assert_eq!(alice.send_text("bob", &format!("before {i}")), Ok(()));
         alice

@@ -54,12 +54,8 @@ async fn status_of(client: &TestClient, message: &Message) -> u8 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sender_learns_which_messages_were_read() {
     let server = TestServer::start().await;
-    let ta = server.token("alice").await;
-    let tb = server.token("bob").await;
-    let mut alice = TestClient::new(&server.navi_url(), "alice");
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    alice.connect(&ta).await;
-    bob.connect(&tb).await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
 
     let first = alice.send_and_wait("bob", "one").await;
     let second = alice.send_and_wait("bob", "two").await;

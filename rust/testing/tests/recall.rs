@@ -60,12 +60,8 @@ fn assert_recall_of(message: &Message, original: &Message) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sender_recalls_a_private_message_online() {
     let server = TestServer::start().await;
-    let ta = server.token("alice").await;
-    let tb = server.token("bob").await;
-    let mut alice = TestClient::new(&server.navi_url(), "alice");
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    alice.connect(&ta).await;
-    bob.connect(&tb).await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
 
     let sent = alice.send_and_wait("bob", "oops").await;
     let got = bob.received().await;
@@ -101,12 +97,8 @@ async fn sender_recalls_a_private_message_online() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_sender_may_recall() {
     let server = TestServer::start().await;
-    let ta = server.token("alice").await;
-    let tb = server.token("bob").await;
-    let mut alice = TestClient::new(&server.navi_url(), "alice");
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    alice.connect(&ta).await;
-    bob.connect(&tb).await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
 
     alice.send_and_wait("bob", "mine").await;
     let got = bob.received().await;
