@@ -121,6 +121,7 @@ pub(crate) fn send_request(row: &MessageRow) -> WireRequest {
             counted: true,
             push_content: String::new(),
             push_data: String::new(),
+            ..SendMessage::default()
         }),
     )
 }
@@ -317,7 +318,10 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
             }
         }
         // Sends carry a row; syncs are reads and never queued.
-        Some(request::Body::SendMessage(_)) | Some(request::Body::Sync(_)) | None => {
+        Some(request::Body::SendMessage(_))
+        | Some(request::Body::Sync(_))
+        | Some(request::Body::MediaUpload(_))
+        | None => {
             tracing::warn!(code, "answer to a queued request of unknown type");
             return None;
         }

@@ -240,6 +240,10 @@ impl Conn {
         }
         let store = self.shared.store.clone();
         match body {
+            // The file service arrives with issue 7's server work.
+            request::Body::MediaUpload(_) => {
+                self.respond(seq, code_only(codes::PARAMETER_INVALID));
+            }
             request::Body::RecallMessage(r) => {
                 let req = recall_request(&self.user_id, r);
                 self.answer_after(seq, "a recall", async move {

@@ -176,6 +176,7 @@ pub(crate) fn apply_send(
         counted: msg.counted,
         push_content: msg.push_content,
         push_data: msg.push_data,
+        ..Message::default()
     }));
     let mut pushes = Vec::with_capacity(owners.len());
     for owner in owners {

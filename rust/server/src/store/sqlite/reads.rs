@@ -98,6 +98,7 @@ pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::
         counted: r.get(base + 10)?,
         push_content: r.get(base + 11)?,
         push_data: r.get(base + 12)?,
+        ..Message::default()
     })
 }
 
