@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 pub(crate) use auth::header_value;
 pub(crate) use params::Params as ApiParams;
-pub(crate) use reply::{ApiError, Fields as ApiFields};
+pub(crate) use reply::{json_headers, ApiError, Fields as ApiFields};
 
 /// Every implemented endpoint, behind the signature check.
 pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
