@@ -41,6 +41,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             endpoint(message::group_publish),
         )
         .route("/message/recall.json", endpoint(message::recall))
+        .route(
+            "/statusmessage/private/publish.json",
+            endpoint(message::private_status_publish),
+        )
+        .route(
+            "/statusmessage/group/publish.json",
+            endpoint(message::group_status_publish),
+        )
         .route("/group/create.json", endpoint(group::create))
         .route("/group/join.json", endpoint(group::join))
         .route("/group/quit.json", endpoint(group::quit))

@@ -367,11 +367,14 @@ impl Conn {
             counted: m.counted,
             push_content: m.push_content,
             push_data: m.push_data,
-            include_sender: true,
+            // A status message is not synced to the sender's other devices.
+            include_sender: !m.status,
             directed: Vec::new(),
             // Group sends: only members may send (22406 otherwise), checked by the store in
             // the same transaction that fans the message out.
             require_member: true,
+            custom: m.custom,
+            status: m.status,
         };
         // Checked first, so an invalid send does not use up the rate.
         if let Err(e) = messages::check(&msg) {
@@ -387,6 +390,9 @@ impl Conn {
                 seq,
                 response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
             );
+        }
+        if msg.status {
+            return self.on_status_send(seq, msg).await;
         }
         let Some(permit) = self.in_flight_slot().await else {
             return;
@@ -417,6 +423,21 @@ impl Conn {
             );
             drop(permit);
         });
+    }
+
+    /// An online-only send: delivered at once, nothing stored (see
+    /// [`messages::publish_status`]); answered like a send, with the uid and time it was given.
+    async fn on_status_send(&self, seq: u64, msg: NewMessage) {
+        let shared = &self.shared;
+        let published = tokio::select! {
+            _ = self.cancel.cancelled() => return,
+            r = messages::publish_status(shared.store.as_ref(), shared.hub.as_ref(), msg) => r,
+        };
+        let response = match published {
+            Ok(o) => send_result(o),
+            Err(e) => failure(&e, "a status message"),
+        };
+        self.respond(seq, response);
     }
 
     /// A media upload ticket (`MediaUploadTicket`), or the refusal's code (see
