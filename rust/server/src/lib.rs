@@ -1,5 +1,6 @@
-//! RCIM reference server: the client gateway (TCP + protobuf frames), navigation and the
-//! RongCloud-compatible Server API (HTTP), with embedded SQLite storage.
+//! RCIM reference server: the client gateway (TCP + protobuf frames), navigation, the
+//! RongCloud-compatible Server API and the media file service (HTTP), with embedded SQLite
+//! storage and media files on disk.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -13,10 +14,11 @@
 //! Layers, top to bottom (each file only uses files below it):
 //! * front ends: `gateway/` (client connections: framing, login, limits, one handler per
 //!   request) and `http.rs` + `api/` (navigation; the Server API on axum routes, signature
-//!   middleware, form extractor);
+//!   middleware, form extractor) + `fileserver.rs` (media uploads and downloads);
 //! * `service/`: the business rules and their codes, shared by both front ends;
 //! * `store/`: the `ServerStore` trait, its SQLite implementation and conformance
-//!   suite; `fanout.rs` + `hub.rs`: live delivery behind the `Fanout` trait (the hub also
+//!   suite; `blob/`: the `BlobStore` trait of media files and its file-system
+//!   implementation; `fanout.rs` + `hub.rs`: live delivery behind the `Fanout` trait (the hub also
 //!   keeps the online sessions and device rules);
 //! * `model.rs` (domain types and caps), `token.rs`, `util.rs`.
 //!
