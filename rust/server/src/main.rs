@@ -41,8 +41,8 @@ struct Args {
     /// Sends per connection per second (0 = unlimited).
     #[arg(long, env = "RCIM_SEND_RATE", default_value_t = 5)]
     send_rate_per_sec: u32,
-    /// Recalls, read receipts and conversation settings per connection per second
-    /// (0 = unlimited).
+    /// Recalls, read receipts, conversation settings and media upload tickets per connection
+    /// per second (0 = unlimited).
     #[arg(long, env = "RCIM_REQUEST_RATE", default_value_t = 50)]
     request_rate_per_sec: u32,
     /// Largest image upload, bytes (beyond: 26106).
