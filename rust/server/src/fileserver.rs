@@ -76,27 +76,22 @@ fn capped(body: Body, size: u64, idle: Duration) -> ByteStream {
         if ended {
             return None;
         }
-        let fail = |e: BodyError| Some((Err(io::Error::other(e)), (body_placeholder(), 0, true)));
-        match tokio::time::timeout(idle, body.next()).await {
-            Err(_) => fail(BodyError::Stalled),
-            Ok(None) => None,
-            Ok(Some(Err(e))) => fail(BodyError::Read(e.to_string())),
+        let failure = match tokio::time::timeout(idle, body.next()).await {
+            Err(_) => BodyError::Stalled,
+            Ok(None) => return None,
+            Ok(Some(Err(e))) => BodyError::Read(e.to_string()),
             Ok(Some(Ok(chunk))) => {
                 let received = received + chunk.len() as u64;
-                if received > size {
-                    fail(BodyError::TooLong)
-                } else {
-                    Some((Ok(chunk), (body, received, false)))
+                if received <= size {
+                    return Some((Ok(chunk), (body, received, false)));
                 }
+                BodyError::TooLong
             }
-        }
+        };
+        // The error ends the stream: the store drops the upload.
+        Some((Err(io::Error::other(failure)), (body, received, true)))
     })
     .boxed()
-}
-
-/// An empty body stream standing in for one that ended (the stream is not polled again).
-fn body_placeholder() -> axum::body::BodyDataStream {
-    Body::empty().into_data_stream()
 }
 
 /// The token of an `Authorization: Bearer <token>` header.
