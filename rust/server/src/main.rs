@@ -46,28 +46,60 @@ struct Args {
     #[arg(long, env = "RCIM_REQUEST_RATE", default_value_t = 50)]
     request_rate_per_sec: u32,
     /// Largest image upload, bytes (beyond: 26106).
-    #[arg(long, env = "RCIM_MEDIA_IMAGE_MAX_BYTES", default_value_t = MediaConfig::default().image_max_bytes)]
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_IMAGE_MAX_BYTES",
+        default_value_t = MediaConfig::default().image_max_bytes
+    )]
     media_image_max_bytes: u64,
     /// Largest voice upload, bytes (beyond: 26106).
-    #[arg(long, env = "RCIM_MEDIA_VOICE_MAX_BYTES", default_value_t = MediaConfig::default().voice_max_bytes)]
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_VOICE_MAX_BYTES",
+        default_value_t = MediaConfig::default().voice_max_bytes
+    )]
     media_voice_max_bytes: u64,
     /// Largest file upload, bytes (beyond: 26106).
-    #[arg(long, env = "RCIM_MEDIA_FILE_MAX_BYTES", default_value_t = MediaConfig::default().file_max_bytes)]
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_FILE_MAX_BYTES",
+        default_value_t = MediaConfig::default().file_max_bytes
+    )]
     media_file_max_bytes: u64,
     /// Largest short video (sight) upload, bytes (beyond: 26106).
-    #[arg(long, env = "RCIM_MEDIA_SIGHT_MAX_BYTES", default_value_t = MediaConfig::default().sight_max_bytes)]
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_SIGHT_MAX_BYTES",
+        default_value_t = MediaConfig::default().sight_max_bytes
+    )]
     media_sight_max_bytes: u64,
     /// Largest GIF upload, bytes (beyond: 34003).
-    #[arg(long, env = "RCIM_MEDIA_GIF_MAX_BYTES", default_value_t = MediaConfig::default().gif_max_bytes)]
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_GIF_MAX_BYTES",
+        default_value_t = MediaConfig::default().gif_max_bytes
+    )]
     media_gif_max_bytes: u64,
     /// Seconds an upload ticket stays valid.
-    #[arg(long, env = "RCIM_MEDIA_TICKET_TTL_SECS", default_value_t = MediaConfig::default().ticket_ttl.as_secs())]
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_TICKET_TTL_SECS",
+        default_value_t = MediaConfig::default().ticket_ttl.as_secs()
+    )]
     media_ticket_ttl_secs: u64,
     /// Uploads running at the same time, server-wide (one more is answered 503).
-    #[arg(long, env = "RCIM_MEDIA_MAX_UPLOADS", default_value_t = MediaConfig::default().max_concurrent_uploads)]
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_MAX_UPLOADS",
+        default_value_t = MediaConfig::default().max_concurrent_uploads
+    )]
     media_max_uploads: usize,
     /// Seconds an upload may send no bytes before it is dropped (408).
-    #[arg(long, env = "RCIM_MEDIA_READ_TIMEOUT_SECS", default_value_t = MediaConfig::default().read_timeout.as_secs())]
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_READ_TIMEOUT_SECS",
+        default_value_t = MediaConfig::default().read_timeout.as_secs()
+    )]
     media_read_timeout_secs: u64,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]

@@ -7,8 +7,9 @@
 //! of arrival: each is queued to the store before the next frame is read).
 //!
 //! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings
-//! and media upload tickets together: `ServerConfig::request_rate_per_sec`) refuse with 20604, except a resend of a
-//! request already executed: it gets its original answer and does not count. The store is
+//! and media upload tickets together: `ServerConfig::request_rate_per_sec`) refuse with
+//! 20604, except a resend of a request already executed: it gets its original answer and
+//! does not count. The store is
 //! asked only when the limiter would refuse, so requests within the rate cost nothing extra;
 //! the lookup is awaited on the read loop, so a flood over the rate costs one read at a time.
 //! A resend whose original is not committed yet is not found and is refused like a new one.
