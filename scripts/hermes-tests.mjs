@@ -11,8 +11,9 @@
 //   // @publish: RC:ImgMsg {"imageUri":…}   one message (object name, content JSON) from the
 //                                          run's second user to its first through
 //                                          /message/private/publish.json before the script
-//                                          starts (repeatable; `{{jpeg:WxH}}` in the content
-//                                          becomes the base64 of a WxH JPEG)
+//                                          starts (repeatable; in the content `{{jpeg:WxH}}`
+//                                          becomes the base64 of a WxH JPEG, `{{fileServer}}`
+//                                          the server's HTTP base URL)
 //   // @media-fixtures                     media files made for the run (scripts/lib/fixtures.mjs):
 //                                          RCIM_FIXTURES = {name: {path, size, sha256, ...}}
 //   // @file-proxy: 1000000 4000000        a proxy in front of the file service
@@ -72,11 +73,13 @@ function directives(file) {
   };
 }
 
-/** A publish directive's content with `{{jpeg:WxH}}` replaced by a JPEG's base64. */
-function expandContent(content) {
-  return content.replace(/\{\{jpeg:(\d+)x(\d+)\}\}/g, (_, w, h) =>
-    encodeJpeg(Number(w), Number(h), scene(Number(w), Number(h), 9), 70).toString('base64')
-  );
+/** A publish directive's content with its placeholders replaced (see the header). */
+function expandContent(content, server) {
+  return content
+    .replace(/\{\{jpeg:(\d+)x(\d+)\}\}/g, (_, w, h) =>
+      encodeJpeg(Number(w), Number(h), scene(Number(w), Number(h), 9), 70).toString('base64')
+    )
+    .replaceAll('{{fileServer}}', server.navi);
 }
 
 /**
@@ -164,7 +167,7 @@ async function main() {
               fromUserId: ids[1],
               toUserId: ids[0],
               objectName,
-              content: expandContent(content),
+              content: expandContent(content, fileServer),
             });
           }
           extras = await runExtras(wanted, fileServer, dataDir);

@@ -18,6 +18,8 @@ export const Codes = {
   NOT_MEDIA_MESSAGE: 34223,
   INVALID_LOCAL_PATH: 34234,
   NO_MEDIA_URL: 34235,
+  /** Download: the file service answered 404 (OPERATION_MEDIA_NOT_FOUND). */
+  MEDIA_NOT_FOUND: -3,
   FILE_SIZE_LIMIT: 26106,
 } as const;
 
@@ -239,7 +241,25 @@ export function assertProgress(progress: number[], what: string): void {
   assertEqual(progress[progress.length - 1], 100, `${what}: last progress`);
 }
 
-/** Uploads `message` and waits for onMediaMessageSent (code 0, progress checked). */
+/**
+ * Waits until the transfer `t` (started by `call`) ends with `event` code 0 and checks its
+ * progress; returns the final message.
+ */
+async function finished<M extends RCIMIWMediaMessage>(
+  t: Transfer<M>,
+  call: string,
+  event: string,
+  what: string,
+  timeoutMs: number
+): Promise<M> {
+  assertEqual(t.status, 0, `${what}: ${call} status`);
+  const done = await waitFor(`${what}: ${event}`, () => t.done, timeoutMs);
+  assertEqual(done.code, 0, `${what}: ${event} code`);
+  assertProgress(t.progress, `${what}: ${call}`);
+  return done.message;
+}
+
+/** Uploads `message` and waits for onMediaMessageSent (code 0, attached, progress checked). */
 export async function upload<M extends RCIMIWMediaMessage>(
   engine: RCIMIWEngine,
   message: M,
@@ -247,14 +267,10 @@ export async function upload<M extends RCIMIWMediaMessage>(
   timeoutMs = 30000
 ): Promise<M> {
   const t = await startUpload(engine, message);
-  assertEqual(t.status, 0, `${what}: sendMediaMessage status`);
-  const done = await waitFor(`${what}: onMediaMessageSent`, () => t.done, timeoutMs);
-  assertEqual(done.code, 0, `${what}: onMediaMessageSent code`);
-  assert(t.saved, `${what}: onMediaMessageSaved before onMediaMessageSent`);
-  assert(t.saved.messageId, `${what}: attached message has a messageId`);
-  assertProgress(t.progress, `${what} upload`);
-  assert(done.message.remote, `${what}: sent message has a remote URL`);
-  return done.message;
+  const sent = await finished(t, 'sendMediaMessage', 'onMediaMessageSent', what, timeoutMs);
+  assert(t.saved?.messageId, `${what}: onMediaMessageSaved with a messageId before the upload`);
+  assert(sent.remote, `${what}: sent message has a remote URL`);
+  return sent;
 }
 
 /** Downloads `message` and waits for onMediaMessageDownloaded (code 0, progress checked). */
@@ -265,11 +281,7 @@ export async function download<M extends RCIMIWMediaMessage>(
   timeoutMs = 30000
 ): Promise<M> {
   const t = await startDownload(engine, message);
-  assertEqual(t.status, 0, `${what}: downloadMediaMessage status`);
-  const done = await waitFor(`${what}: onMediaMessageDownloaded`, () => t.done, timeoutMs);
-  assertEqual(done.code, 0, `${what}: onMediaMessageDownloaded code`);
-  assertProgress(t.progress, `${what} download`);
-  return done.message;
+  return finished(t, 'downloadMediaMessage', 'onMediaMessageDownloaded', what, timeoutMs);
 }
 
 /**

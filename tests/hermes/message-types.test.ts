@@ -1,13 +1,14 @@
 // @media-fixtures
 // @publish: RC:ImgMsg {"content":"{{jpeg:48x36}}","imageUri":"http://files.example.invalid/media/i1/cat.jpg","full":true}
-// @publish: RC:FileMsg {"name":"report.pdf","size":12345,"type":"pdf","fileUrl":"http://files.example.invalid/media/f1/report.pdf"}
+// @publish: RC:FileMsg {"name":"report.pdf","size":12345,"type":"pdf","fileUrl":"{{fileServer}}/media/nosuchfile/report.pdf"}
 // @publish: RC:LBSMsg {"content":"{{jpeg:40x30}}","latitude":39.9087,"longitude":116.3975,"poi":"Tiananmen"}
 // @publish: App:NoSuchType {"foo":"bar","n":1}
 // @publish: RC:FutureMsg {"what":"a type from a later SDK"}
 // The non-media types and RongCloud's object names (issue 7):
 // - published by the Server API (directives above, B to A, before A connects): RC:ImgMsg,
 //   RC:FileMsg and RC:LBSMsg arrive typed with their fields, unknown object names arrive as
-//   UNKNOWN with objectName and the raw content; all are stored and counted;
+//   UNKNOWN with objectName and the raw content; all are stored and counted; downloading the
+//   file, which the file service does not have (HTTP 404), ends with -3;
 // - custom messages of the four policies, online: NORMAL stored + counted, STORAGE stored, not
 //   counted, COMMAND and STATUS neither (no messageId on the sender either); offline: all but
 //   STATUS are delivered when B comes back;
@@ -33,11 +34,13 @@ import {
   type RCIMIWUnknownMessage,
 } from 'react-native-rcim';
 import {
+  Codes,
   base64Bytes,
   created,
   fixtures,
   imageInfo,
   messageCount,
+  startDownload,
   unreadCount,
 } from './media-support';
 import {
@@ -62,6 +65,14 @@ const POLICIES: Array<[string, RCIMIWCustomMessagePolicy, boolean, boolean]> = [
   ['COMMAND', RCIMIWCustomMessagePolicy.COMMAND, false, false],
   ['STATUS', RCIMIWCustomMessagePolicy.STATUS, false, false],
 ];
+
+/** `o` with its keys sorted (JSON objects from the engine need not keep the sender's order). */
+function sorted(o: unknown): unknown {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return o;
+  const out: { [key: string]: unknown } = {};
+  for (const k of Object.keys(o).sort()) out[k] = sorted((o as { [key: string]: unknown })[k]);
+  return out;
+}
 
 /** Sends with sendMessage; resolves what the callback object saw (onMessageSent code 0). */
 async function send(engine: RCIMIWEngine, value: RCIMIWMessage | number, what: string) {
@@ -113,9 +124,15 @@ export default async function () {
     assert(file, 'RC:FileMsg arrives as FILE');
     assertEqual(
       [file.name, file.size, file.fileType, file.remote],
-      ['report.pdf', 12345, 'pdf', 'http://files.example.invalid/media/f1/report.pdf'],
+      ['report.pdf', 12345, 'pdf', `${env.navi}/media/nosuchfile/report.pdf`],
       'RC:FileMsg fields'
     );
+    const missing = await startDownload(a, file);
+    const missingCode =
+      missing.status !== 0
+        ? missing.status
+        : (await waitFor('onMediaMessageDownloaded (404)', () => missing.done)).code;
+    assertEqual(missingCode, Codes.MEDIA_NOT_FOUND, 'download of a file the server lacks');
     const lbs = byType(RCIMIWMessageType.LOCATION)[0] as RCIMIWLocationMessage;
     assert(lbs, 'RC:LBSMsg arrives as LOCATION');
     assertEqual(
@@ -130,7 +147,7 @@ export default async function () {
       'unknown object names arrive as UNKNOWN'
     );
     const raw = unknown.find((u) => u.objectName === 'App:NoSuchType')!.rawData ?? '';
-    assertEqual(JSON.parse(raw), { foo: 'bar', n: 1 }, 'UNKNOWN rawData keeps the content');
+    assertEqual(sorted(JSON.parse(raw)), { foo: 'bar', n: 1 }, 'UNKNOWN rawData keeps the content');
     for (const m of receivedByA) assertEqual(m.senderUserId, userB, 'published sender');
     assertEqual(await messageCount(a, userB), 5, "A's stored messages (published)");
     assertEqual(await unreadCount(a, userB), 5, "A's unread (published)");
@@ -153,7 +170,7 @@ export default async function () {
         receivedByB.find((x) => (x as RCIMIWCustomMessage).identifier === `app:${name}`)
       )) as RCIMIWCustomMessage;
       assertEqual(
-        [got.messageType, got.policy, got.fields],
+        [got.messageType, got.policy, sorted(got.fields)],
         [RCIMIWMessageType.CUSTOM, policy, { policy: name, when: 'online' }],
         `${name}: received type/policy/fields`
       );
