@@ -506,11 +506,8 @@ describe('callback objects', () => {
 
   test('progress callbacks repeat; action callbacks get code only', async () => {
     const e = lib.RCIMIWEngine.create('key');
-    const invoke = (
-      e as unknown as { invoke: (m: string, a: object, c?: object) => Promise<number> }
-    ).invoke.bind(e);
     const media = { onMediaMessageSending: jest.fn(), onMediaMessageSent: jest.fn() };
-    await invoke('sendMediaMessage', { message: {} }, media);
+    await e.sendMediaMessage({}, media);
     const id = tb.lastCall().args.eventId as string;
     tb.emit(1, 'onMediaMessageSending', { message: {}, progress: 10 }, id);
     tb.emit(1, 'onMediaMessageSending', { message: {}, progress: 90 }, id);
@@ -852,5 +849,138 @@ describe('top conversations and notification levels', () => {
       ['level', 0, 1, 'u', '', 2],
       ['blocked', 33002, [1], '', [c]],
     ]);
+  });
+});
+
+describe('message types and media', () => {
+  const conv = { type: 1, targetId: 'u', channelId: null };
+
+  test('every create*Message sends its arguments by name and resolves the message', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const built = { messageId: 0, messageType: 4 };
+    tb.setReply(() => ({ code: 0, value: built }));
+    const quoted = { messageType: 2, text: 'q' };
+    const calls: Array<[Promise<unknown>, string, object]> = [
+      [e.createImageMessage(1, 'u', null, '/a.png'), 'createImageMessage', { path: '/a.png' }],
+      [e.createFileMessage(1, 'u', null, '/f.bin'), 'createFileMessage', { path: '/f.bin' }],
+      [e.createGIFMessage(1, 'u', null, '/g.gif'), 'createGIFMessage', { path: '/g.gif' }],
+      [
+        e.createSightMessage(1, 'u', null, '/v.mp4', 7),
+        'createSightMessage',
+        { path: '/v.mp4', duration: 7 },
+      ],
+      [
+        e.createVoiceMessage(1, 'u', null, '/s.aac', 3),
+        'createVoiceMessage',
+        { path: '/s.aac', duration: 3 },
+      ],
+      [
+        e.createReferenceMessage(1, 'u', null, quoted, 'reply'),
+        'createReferenceMessage',
+        { referenceMessage: quoted, text: 'reply' },
+      ],
+      [
+        e.createCustomMessage(
+          1,
+          'u',
+          null,
+          lib.RCIMIWCustomMessagePolicy.STORAGE,
+          'app:card',
+          new Map([['k', 'v']])
+        ),
+        'createCustomMessage',
+        { policy: 3, messageIdentifier: 'app:card', fields: { k: 'v' } },
+      ],
+      [
+        e.createLocationMessage(1, 'u', null, 116.4, 39.9, 'Tiananmen', '/map.jpg'),
+        'createLocationMessage',
+        { longitude: 116.4, latitude: 39.9, poiName: 'Tiananmen', thumbnailPath: '/map.jpg' },
+      ],
+    ];
+    for (const [i, [promise, method, args]] of calls.entries()) {
+      await expect(promise).resolves.toEqual(built);
+      expect(tb.calls[i]).toEqual(expect.objectContaining({ method, args: { ...conv, ...args } }));
+    }
+  });
+
+  test('a rejected create*Message resolves its code, as createTextMessage does', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    tb.setReply(() => ({ code: 34234 }));
+    await expect(e.createImageMessage(1, 'u', null, '/missing.png')).resolves.toBe(34234);
+    tb.setReply(() => ({ code: 1 }));
+    await expect(e.createTextMessage(1, 'u', 'c'.repeat(21), 'x')).resolves.toBe(1);
+  });
+
+  test('media calls send { message } (+ eventId with a callback object)', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const m = { messageId: 5, messageType: 4, local: '/a.png' };
+    await e.sendMediaMessage(m);
+    await e.cancelSendingMediaMessage(m, {});
+    await e.downloadMediaMessage(m, {});
+    await e.cancelDownloadingMediaMessage(m);
+    expect(tb.calls.map((c) => [c.method, c.args])).toEqual([
+      ['sendMediaMessage', { message: m }],
+      ['cancelSendingMediaMessage', { message: m, eventId: '1' }],
+      ['downloadMediaMessage', { message: m, eventId: '2' }],
+      ['cancelDownloadingMediaMessage', { message: m }],
+    ]);
+  });
+
+  test('a cancel event answers the cancel call and the cancelled call (eventIds)', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const slot = jest.fn();
+    e.setOnSendingMediaMessageCanceledListener(slot);
+    const send = {
+      onMediaMessageSaved: jest.fn(),
+      onMediaMessageSending: jest.fn(),
+      onSendingMediaMessageCanceled: jest.fn(),
+      onMediaMessageSent: jest.fn(),
+    };
+    const m = { messageId: 5, messageType: 4 };
+    await e.sendMediaMessage(m, send);
+    const sendId = tb.lastCall().args.eventId as string;
+    tb.emit(1, 'onMediaMessageAttached', { message: m }, sendId);
+    tb.emit(1, 'onMediaMessageSending', { message: m, progress: 30 }, sendId);
+    const cancel = { onCancelSendingMediaMessageCalled: jest.fn() };
+    await e.cancelSendingMediaMessage(m, cancel);
+    const cancelId = tb.lastCall().args.eventId as string;
+    const canceled = { ...m, sentStatus: 6 };
+    tb.emit(1, 'onSendingMediaMessageCanceled', { code: 0, message: canceled }, cancelId, [sendId]);
+    expect(slot).toHaveBeenCalledTimes(1);
+    expect(slot).toHaveBeenCalledWith(0, canceled);
+    expect(send.onMediaMessageSaved).toHaveBeenCalledWith(m);
+    expect(send.onMediaMessageSending).toHaveBeenCalledWith(m, 30);
+    expect(send.onSendingMediaMessageCanceled).toHaveBeenCalledWith(canceled);
+    expect(cancel.onCancelSendingMediaMessageCalled).toHaveBeenCalledWith(0, canceled);
+    // Both calls are over: later events of the send reach the slot only.
+    tb.emit(1, 'onMediaMessageSent', { code: 0, message: m }, sendId);
+    expect(send.onMediaMessageSent).not.toHaveBeenCalled();
+  });
+
+  test('the download cancel event reaches both callback objects, whichever id it carries', async () => {
+    const e = lib.RCIMIWEngine.create('key');
+    const m = { messageId: 6, messageType: 5, remote: 'http://f/media/x/a.bin' };
+    const download = {
+      onMediaMessageDownloading: jest.fn(),
+      onDownloadingMediaMessageCanceled: jest.fn(),
+      onMediaMessageDownloaded: jest.fn(),
+    };
+    await e.downloadMediaMessage(m, download);
+    const downloadId = tb.lastCall().args.eventId as string;
+    const cancel = { onCancelDownloadingMediaMessageCalled: jest.fn() };
+    await e.cancelDownloadingMediaMessage(m, cancel);
+    const cancelId = tb.lastCall().args.eventId as string;
+    tb.emit(1, 'onMediaMessageDownloading', { message: m, progress: 40 }, downloadId);
+    // eventIds may repeat eventId: each callback object still fires once.
+    tb.emit(1, 'onDownloadingMediaMessageCanceled', { code: 0, message: m }, cancelId, [
+      downloadId,
+      cancelId,
+    ]);
+    expect(download.onMediaMessageDownloading).toHaveBeenCalledWith(m, 40);
+    expect(download.onDownloadingMediaMessageCanceled).toHaveBeenCalledTimes(1);
+    expect(download.onDownloadingMediaMessageCanceled).toHaveBeenCalledWith(m);
+    expect(cancel.onCancelDownloadingMediaMessageCalled).toHaveBeenCalledTimes(1);
+    expect(cancel.onCancelDownloadingMediaMessageCalled).toHaveBeenCalledWith(0, m);
+    expect(download.onMediaMessageDownloaded).not.toHaveBeenCalled();
   });
 });

@@ -51,10 +51,16 @@ export function makeTestBridge() {
       replyFor = fn;
     },
     hasListener: (handle: number) => listeners.has(handle),
-    /** Delivers an event to the engine with this handle, as the host object would. */
-    emit(handle: number, name: string, args: object, eventId?: string) {
+    /**
+     * Delivers an event to the engine with this handle, as the host object would; `eventIds`:
+     * further calls it answers (a cancel event ends the cancel call and the cancelled one).
+     */
+    emit(handle: number, name: string, args: object, eventId?: string, eventIds?: string[]) {
       const fn = listeners.get(handle);
-      if (fn) fn(JSON.stringify(eventId === undefined ? { name, args } : { name, eventId, args }));
+      const event: { [key: string]: unknown } = { name, args };
+      if (eventId !== undefined) event.eventId = eventId;
+      if (eventIds !== undefined) event.eventIds = eventIds;
+      if (fn) fn(JSON.stringify(event));
     },
   };
 }

@@ -29,6 +29,13 @@ export interface RCIMMockControl {
    * and TIMEOUT end the session (queued sends fail, except on SIGN_OUT).
    */
   setConnectionStatus(userId: string, status: number): void;
+  /**
+   * Pauses media uploads and downloads after their first progress event (25), so that a test
+   * can cancel them midway (transfers otherwise run 25, 50, 75, 100 within one `flush()`).
+   */
+  holdTransfers(): void;
+  /** Lets the transfers paused by `holdTransfers()` go on. */
+  releaseTransfers(): void;
   /** Local messages of a user. */
   messagesOf(userId: string): Array<RCIMIWMessage>;
   /** Live engines. */

@@ -8,8 +8,22 @@
 //   // @server-args: --heartbeat-secs 1   its own server, started with these extra arguments
 //   // @offline-messages: 20000            texts m0..m19999 from the run's second user to its
 //                                          first, published before the script starts
+//   // @publish: RC:ImgMsg {"imageUri":…}   one message (object name, content JSON) from the
+//                                          run's second user to its first through
+//                                          /message/private/publish.json before the script
+//                                          starts (repeatable; in the content `{{jpeg:WxH}}`
+//                                          becomes the base64 of a WxH JPEG, `{{fileServer}}`
+//                                          the server's HTTP base URL)
+//   // @media-fixtures                     media files made for the run (scripts/lib/fixtures.mjs):
+//                                          RCIM_FIXTURES = {name: {path, size, sha256, ...}}
+//   // @file-proxy: 1000000 4000000        a proxy in front of the file service
+//                                          (scripts/lib/file-proxy.mjs: bodies at full speed for
+//                                          1 MB, then 4 MB/s; a JSON line per request):
+//                                          RCIM_FILE_SERVER, RCIM_FILE_PROXY_LOG
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeJpeg, makeMediaFixtures, scene } from './lib/fixtures.mjs';
+import { startFileProxy } from './lib/file-proxy.mjs';
 import {
   hostEnv,
   repoRoot,
@@ -45,9 +59,55 @@ function directives(file) {
   const text = readFileSync(join(dir, file), 'utf8');
   const value = (name) => text.match(new RegExp(`^// @${name}: *(.*)$`, 'm'))?.[1].trim();
   const args = value('server-args');
+  const proxy = value('file-proxy')?.split(/\s+/).map(Number);
+  const publish = [...text.matchAll(/^\/\/ @publish: *(\S+) +(.*)$/gm)].map((m) => ({
+    objectName: m[1],
+    content: m[2].trim(),
+  }));
   return {
     serverArgs: args ? args.split(/\s+/) : null,
     offlineMessages: Number(value('offline-messages') ?? 0),
+    publish,
+    mediaFixtures: /^\/\/ @media-fixtures\b/m.test(text),
+    fileProxy: proxy ? { fast: proxy[0], rate: proxy[1] } : null,
+  };
+}
+
+/** A publish directive's content with its placeholders replaced (see the header). */
+function expandContent(content, server) {
+  return content
+    .replace(/\{\{jpeg:(\d+)x(\d+)\}\}/g, (_, w, h) =>
+      encodeJpeg(Number(w), Number(h), scene(Number(w), Number(h), 9), 70).toString('base64')
+    )
+    .replaceAll('{{fileServer}}', server.navi);
+}
+
+/**
+ * What a run needs besides users and a group: fixtures, the file proxy. Returns { env, stop }
+ * (stop removes the fixtures and ends the proxy).
+ */
+async function runExtras(wanted, server, dataDir) {
+  const env = {};
+  const cleanups = [];
+  if (wanted.mediaFixtures) {
+    const dir = tempDir('rcim-fixtures-');
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    env.RCIM_FIXTURES = JSON.stringify(makeMediaFixtures(dir));
+  }
+  if (wanted.fileProxy) {
+    const proxy = await startFileProxy(server.navi, {
+      ...wanted.fileProxy,
+      logFile: join(dataDir, 'file-proxy.jsonl'),
+    });
+    cleanups.push(() => proxy.stop());
+    env.RCIM_FILE_SERVER = proxy.url;
+    env.RCIM_FILE_PROXY_LOG = proxy.logFile;
+  }
+  return {
+    env,
+    async stop() {
+      for (const c of cleanups) await c();
+    },
   };
 }
 
@@ -92,6 +152,7 @@ async function main() {
         const name = `${file} [runtime ${run}]`;
         const dataDir = tempDir('rcim-client-');
         let result;
+        let extras = null;
         try {
           const ids = Array.from(
             { length: USERS_PER_RUN },
@@ -101,6 +162,15 @@ async function main() {
           if (wanted.offlineMessages > 0) {
             await fileServer.publishTexts(ids[1], ids[0], wanted.offlineMessages);
           }
+          for (const { objectName, content } of wanted.publish) {
+            await fileServer.serverApi('/message/private/publish.json', {
+              fromUserId: ids[1],
+              toUserId: ids[0],
+              objectName,
+              content: expandContent(content, fileServer),
+            });
+          }
+          extras = await runExtras(wanted, fileServer, dataDir);
           // One group per run: the first three users (tests that need none ignore it).
           const group = await fileServer.createGroup(
             `g${stamp}f${fi}r${run}`,
@@ -108,11 +178,13 @@ async function main() {
             ids.slice(0, 3)
           );
           result = await runJsHost(join('tests', 'hermes', file), {
-            env: hostEnv(fileServer, tokens, dataDir, [group]),
+            env: { ...hostEnv(fileServer, tokens, dataDir, [group]), ...extras.env },
             timeoutSecs,
           });
         } catch (err) {
           result = { code: null, output: String(err.stack || err), ms: 0 };
+        } finally {
+          await extras?.stop();
         }
         const ok = result.code === 0 && !result.timedOut;
         const secs = (result.ms / 1000).toFixed(1);

@@ -16,6 +16,8 @@ import { getBridge, type RCIMBridge } from './NativeRCIM';
 import { logger } from './logger';
 import {
   RCIMIWErrorCode,
+  type IRCIMIWCancelDownloadingMediaMessageCallback,
+  type IRCIMIWCancelSendingMediaMessageCallback,
   type IRCIMIWChangeConversationNotificationLevelCallback,
   type IRCIMIWChangeConversationTopStatusCallback,
   type IRCIMIWClearDraftMessageCallback,
@@ -50,7 +52,14 @@ import {
   type RCIMIWConnectionStatus,
   type RCIMIWConversation,
   type RCIMIWConversationType,
+  type RCIMIWCustomMessage,
+  type RCIMIWCustomMessagePolicy,
+  type RCIMIWDownloadMediaMessageListener,
   type RCIMIWEngineOptions,
+  type RCIMIWFileMessage,
+  type RCIMIWGIFMessage,
+  type RCIMIWImageMessage,
+  type RCIMIWLocationMessage,
   type RCIMIWLogLevel,
   type RCIMIWMediaMessage,
   type RCIMIWMessage,
@@ -58,13 +67,17 @@ import {
   type RCIMIWMessageType,
   type RCIMIWPushNotificationLevel,
   type RCIMIWPushNotificationQuietHoursLevel,
+  type RCIMIWReferenceMessage,
   type RCIMIWSearchConversationResult,
+  type RCIMIWSendMediaMessageListener,
   type RCIMIWSendMessageCallback,
+  type RCIMIWSightMessage,
   type RCIMIWTextMessage,
   type RCIMIWTimeOrder,
   type RCIMIWTypingStatus,
   type RCIMIWUltraGroupTypingStatus,
   type RCIMIWUltraGroupTypingStatusInfo,
+  type RCIMIWVoiceMessage,
 } from './RCIMDefines';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -73,7 +86,22 @@ type EventArgs = { [name: string]: unknown };
 interface NativeEvent {
   name?: unknown;
   eventId?: unknown;
+  /** Further calls the event also answers (a cancel ends its call and the cancelled one). */
+  eventIds?: unknown;
   args?: unknown;
+}
+
+/** The eventIds an event answers: its `eventId` and those of `eventIds`, once each. */
+function answeredEventIds(event: NativeEvent): string[] {
+  const ids: unknown[] = [event.eventId];
+  if (Array.isArray(event.eventIds)) ids.push(...(event.eventIds as unknown[]));
+  const out: string[] = [];
+  for (const id of ids) {
+    if (id === undefined || id === null) continue;
+    const s = String(id);
+    if (!out.includes(s)) out.push(s);
+  }
+  return out;
 }
 
 interface NativeReply {
@@ -338,9 +366,7 @@ export class RCIMIWEngine {
       safeCall(`listener ${name}`, listener, values);
     }
 
-    if (event.eventId !== undefined && event.eventId !== null) {
-      this.routeToCallback(String(event.eventId), name, args);
-    }
+    for (const eventId of answeredEventIds(event)) this.routeToCallback(eventId, name, args);
   }
 
   private routeToCallback(eventId: string, name: string, args: EventArgs): void {
@@ -394,6 +420,15 @@ export class RCIMIWEngine {
   // ───────────────────────────── messages ─────────────────────────────
 
   /**
+   * Calls a `create…Message` method: resolves with the message object the engine built, or
+   * with the status code when it rejects the arguments (1 PARAM_ERROR; for a media file the
+   * engine may answer a local-file code such as 34234 invalid path).
+   */
+  protected invokeCreate<T extends RCIMIWMessage>(method: string, args: EventArgs): Promise<T> {
+    return this.invoke(method, args, undefined, true) as Promise<unknown> as Promise<T>;
+  }
+
+  /**
    * Builds a text message. Resolves with the message object (a non-zero status code if the
    * engine rejects the arguments). `channelId`: ultra groups only, otherwise null.
    */
@@ -403,12 +438,139 @@ export class RCIMIWEngine {
     channelId: string | null,
     text: string
   ): Promise<RCIMIWTextMessage> {
-    return this.invoke(
-      'createTextMessage',
-      { type, targetId, channelId, text },
-      undefined,
-      true
-    ) as Promise<unknown> as Promise<RCIMIWTextMessage>;
+    return this.invokeCreate('createTextMessage', { type, targetId, channelId, text });
+  }
+
+  /**
+   * Builds an image message from a local file (`path`); the engine compresses it and makes
+   * its thumbnail following `compressOptions`. Send it with sendMediaMessage. Resolves with
+   * the message, or a non-zero code (1 bad arguments, 34234 missing file or a directory, ...).
+   */
+  createImageMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    path: string
+  ): Promise<RCIMIWImageMessage> {
+    return this.invokeCreate('createImageMessage', { type, targetId, channelId, path });
+  }
+
+  /** Builds a file message from a local file. Send it with sendMediaMessage. */
+  createFileMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    path: string
+  ): Promise<RCIMIWFileMessage> {
+    return this.invokeCreate('createFileMessage', { type, targetId, channelId, path });
+  }
+
+  /**
+   * Builds a short-video (sight) message from a local file; `duration` in seconds (at most
+   * 120). Send it with sendMediaMessage.
+   */
+  createSightMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    path: string,
+    duration: number
+  ): Promise<RCIMIWSightMessage> {
+    return this.invokeCreate('createSightMessage', { type, targetId, channelId, path, duration });
+  }
+
+  /**
+   * Builds a (high-quality) voice message from a local audio file; `duration` in seconds.
+   * Send it with sendMediaMessage.
+   */
+  createVoiceMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    path: string,
+    duration: number
+  ): Promise<RCIMIWVoiceMessage> {
+    return this.invokeCreate('createVoiceMessage', { type, targetId, channelId, path, duration });
+  }
+
+  /**
+   * Builds a message quoting `referenceMessage` (which travels with it) with the reply
+   * `text`. Note the order: referenceMessage, then text. Send it with sendMessage.
+   */
+  createReferenceMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    referenceMessage: RCIMIWMessage,
+    text: string
+  ): Promise<RCIMIWReferenceMessage> {
+    return this.invokeCreate('createReferenceMessage', {
+      type,
+      targetId,
+      channelId,
+      referenceMessage,
+      text,
+    });
+  }
+
+  /**
+   * Builds a GIF message from a local GIF file (size and dimensions read from the file; at
+   * most 2 MiB by default: 34003). Send it with sendMediaMessage.
+   */
+  createGIFMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    path: string
+  ): Promise<RCIMIWGIFMessage> {
+    return this.invokeCreate('createGIFMessage', { type, targetId, channelId, path });
+  }
+
+  /**
+   * Builds a custom message: `messageIdentifier` is its object name (at most 32 characters,
+   * not starting with "RC:"), `policy` decides storage and unread counting, `fields` its
+   * string content (a Map, sent as a plain object). Send it with sendMessage.
+   */
+  createCustomMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    policy: RCIMIWCustomMessagePolicy,
+    messageIdentifier: string,
+    fields: Map<string, string>
+  ): Promise<RCIMIWCustomMessage> {
+    return this.invokeCreate('createCustomMessage', {
+      type,
+      targetId,
+      channelId,
+      policy,
+      messageIdentifier,
+      fields,
+    });
+  }
+
+  /**
+   * Builds a location message; `thumbnailPath` is a local image of the map (sent inline as
+   * a base64 thumbnail). Send it with sendMessage.
+   */
+  createLocationMessage(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    longitude: number,
+    latitude: number,
+    poiName: string,
+    thumbnailPath: string
+  ): Promise<RCIMIWLocationMessage> {
+    return this.invokeCreate('createLocationMessage', {
+      type,
+      targetId,
+      channelId,
+      longitude,
+      latitude,
+      poiName,
+      thumbnailPath,
+    });
   }
 
   /**
@@ -417,6 +579,58 @@ export class RCIMIWEngine {
    */
   sendMessage(message: RCIMIWMessage, callback?: RCIMIWSendMessageCallback): Promise<number> {
     return this.invoke('sendMessage', { message }, callback);
+  }
+
+  /**
+   * Sends a media message (image, voice, sight, file, GIF): stored and attached, its file
+   * uploaded, then sent. Results: setOnMediaMessageAttachedListener,
+   * setOnMediaMessageSendingListener (progress 0..100), setOnMediaMessageSentListener, and
+   * the `listener` object's onMediaMessageSaved / onMediaMessageSending /
+   * onMediaMessageSent (onSendingMediaMessageCanceled when cancelled). A failed upload leaves
+   * the message FAILED with its local path: send the same object again to retry.
+   */
+  sendMediaMessage(
+    message: RCIMIWMediaMessage,
+    listener?: RCIMIWSendMediaMessageListener
+  ): Promise<number> {
+    return this.invoke('sendMediaMessage', { message }, listener);
+  }
+
+  /**
+   * Cancels the upload of a media message being sent. Results:
+   * setOnSendingMediaMessageCanceledListener and `callback.onCancelSendingMediaMessageCalled`;
+   * the cancelled sendMediaMessage call's listener gets onSendingMediaMessageCanceled.
+   */
+  cancelSendingMediaMessage(
+    message: RCIMIWMediaMessage,
+    callback?: IRCIMIWCancelSendingMediaMessageCallback
+  ): Promise<number> {
+    return this.invoke('cancelSendingMediaMessage', { message }, callback);
+  }
+
+  /**
+   * Downloads the file of a received (or sent) media message; a download cancelled earlier
+   * resumes where it stopped. Results: setOnMediaMessageDownloadingListener (progress),
+   * setOnMediaMessageDownloadedListener (the message with `local` set, also kept in the
+   * store), and the `listener` object's functions.
+   */
+  downloadMediaMessage(
+    message: RCIMIWMediaMessage,
+    listener?: RCIMIWDownloadMediaMessageListener
+  ): Promise<number> {
+    return this.invoke('downloadMediaMessage', { message }, listener);
+  }
+
+  /**
+   * Cancels a running download. Results: setOnDownloadingMediaMessageCanceledListener and
+   * `callback.onCancelDownloadingMediaMessageCalled`; the cancelled downloadMediaMessage
+   * call's listener gets onDownloadingMediaMessageCanceled.
+   */
+  cancelDownloadingMediaMessage(
+    message: RCIMIWMediaMessage,
+    callback?: IRCIMIWCancelDownloadingMediaMessageCallback
+  ): Promise<number> {
+    return this.invoke('cancelDownloadingMediaMessage', { message }, callback);
   }
 
   /**

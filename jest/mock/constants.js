@@ -18,8 +18,23 @@ const ConnectionStatus = {
   TIMEOUT: 9,
 };
 const ConversationType = { PRIVATE: 1, GROUP: 2, CHATROOM: 3, SYSTEM: 4, ULTRA_GROUP: 5 };
-const MessageType = { TEXT: 2, RECALL: 8, COMMAND: 10, COMMAND_NOTIFICATION: 11 };
-const SentStatus = { SENDING: 0, FAILED: 1, SENT: 2, READ: 4 };
+const MessageType = {
+  UNKNOWN: 0,
+  CUSTOM: 1,
+  TEXT: 2,
+  VOICE: 3,
+  IMAGE: 4,
+  FILE: 5,
+  SIGHT: 6,
+  GIF: 7,
+  RECALL: 8,
+  REFERENCE: 9,
+  COMMAND: 10,
+  COMMAND_NOTIFICATION: 11,
+  LOCATION: 12,
+};
+const SentStatus = { SENDING: 0, FAILED: 1, SENT: 2, READ: 4, CANCELED: 6 };
+const CustomMessagePolicy = { COMMAND: 0, NORMAL: 1, STATUS: 2, STORAGE: 3 };
 const ReceivedStatus = { UNREAD: 0, READ: 1 };
 const Direction = { SEND: 0, RECEIVE: 1 };
 const TimeOrder = { BEFORE: 0, AFTER: 1 };
@@ -37,7 +52,13 @@ const Code = {
   DISCONN_KICK: 31010,
   CLIENT_NOT_INIT: 33001,
   CONNECT_TIMEOUT: 34006,
+  SIGHT_DURATION_LIMIT: 34002,
+  GIF_SIZE_LIMIT: 34003,
+  FILE_EMPTY: 34018,
+  NOT_MEDIA_MESSAGE: 34223,
   INVALID_MESSAGE_ID: 34204,
+  INVALID_LOCAL_PATH: 34234,
+  INVALID_MEDIA_URL: 34235,
   RECALL_PARAMETER_INVALID: 25101,
   RECALL_USER_INVALID: 25107,
 };
@@ -56,6 +77,34 @@ const NOT_COUNTED = new Set([
   MessageType.COMMAND,
   MessageType.COMMAND_NOTIFICATION,
 ]);
+
+/** Message types sent with sendMediaMessage (a file to upload). */
+const MEDIA_TYPES = new Set([
+  MessageType.VOICE,
+  MessageType.IMAGE,
+  MessageType.FILE,
+  MessageType.SIGHT,
+  MessageType.GIF,
+]);
+
+/** Whether a message is kept in the local store (R071-R075; custom messages: their policy). */
+function isStored(m) {
+  if (m.messageType === MessageType.COMMAND) return false;
+  if (m.messageType === MessageType.CUSTOM) {
+    return m.policy === CustomMessagePolicy.NORMAL || m.policy === CustomMessagePolicy.STORAGE;
+  }
+  return true;
+}
+
+/** Whether a received message counts as unread. */
+function isCounted(m) {
+  if (m.messageType === MessageType.CUSTOM) return m.policy === CustomMessagePolicy.NORMAL;
+  return !NOT_COUNTED.has(m.messageType);
+}
+
+/** channelId: at most 20 characters (R079). */
+const channelIdOk = (channelId) =>
+  channelId === null || channelId === undefined || channelId.length <= 20;
 
 /** Whether `v` fits a parameter kind of a method's `args` spec. */
 function typeOk(kind, v) {
@@ -92,14 +141,19 @@ module.exports = {
   Code,
   ConnectionStatus,
   ConversationType,
+  CustomMessagePolicy,
   Direction,
+  MEDIA_TYPES,
   MessageType,
   NOT_COUNTED,
   PushNotificationLevel,
   ReceivedStatus,
   SentStatus,
   TimeOrder,
+  channelIdOk,
+  isCounted,
   isMuted,
+  isStored,
   typeOk,
   typesOk,
 };

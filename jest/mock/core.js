@@ -11,10 +11,11 @@ const {
   ConversationType,
   Direction,
   MessageType,
-  NOT_COUNTED,
   PushNotificationLevel,
   ReceivedStatus,
   SentStatus,
+  isCounted,
+  isStored,
 } = require('./constants');
 
 const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
@@ -25,6 +26,20 @@ function pick(a, names) {
   const o = {};
   for (const n of names.split(' ')) o[n] = a[n] === undefined ? null : a[n];
   return o;
+}
+
+/** A new (unsent) message of `messageType` for the conversation of create args `a`. */
+function draftMessage(a, messageType, fields) {
+  return {
+    conversationType: a.type,
+    messageType,
+    targetId: a.targetId,
+    channelId: a.channelId || '',
+    direction: Direction.SEND,
+    sentStatus: SentStatus.SENDING,
+    receivedStatus: ReceivedStatus.UNREAD,
+    ...fields,
+  };
 }
 
 /** The same method entry under its deprecated `load…` name and its 5.2.5 `get…` name. */
@@ -44,6 +59,12 @@ function createCore() {
     nextUId: 1,
     lastTime: 0,
     calls: [],
+    // media uploads/downloads in flight: key -> transfer (see startTransfer)
+    transfers: new Map(),
+    // downloads cancelled midway: key -> steps already fetched (a new download resumes there)
+    partialDownloads: new Map(),
+    holdTransfers: false,
+    nextFileId: 1,
   };
 
   /** A strictly increasing clock (ms). */
@@ -73,11 +94,16 @@ function createCore() {
     }
   }
 
-  /** Queues an event for `engine`'s listener (a microtask later, like the host object). */
-  function emit(engine, name, args, eventId) {
+  /**
+   * Queues an event for `engine`'s listener (a microtask later, like the host object).
+   * `eventIds`: further calls it answers (a cancel ends its own call and the cancelled one).
+   */
+  function emit(engine, name, args, eventId, eventIds) {
     // Serialized now: the event shows the state at the time it happened.
     const event = { name, args };
     if (eventId !== undefined && eventId !== null) event.eventId = eventId;
+    const more = (eventIds || []).filter((x) => x !== undefined && x !== null);
+    if (more.length) event.eventIds = more;
     const json = JSON.stringify(event);
     Promise.resolve().then(() => {
       if (engine.alive && engine.listener) engine.listener(json);
@@ -111,9 +137,7 @@ function createCore() {
   }
 
   const isUnread = (m) =>
-    m.direction === Direction.RECEIVE &&
-    m.receivedStatus === ReceivedStatus.UNREAD &&
-    !NOT_COUNTED.has(m.messageType);
+    m.direction === Direction.RECEIVE && m.receivedStatus === ReceivedStatus.UNREAD && isCounted(m);
 
   /** Recomputes a conversation's unread count, first unread time and last message. */
   function refreshConversation(st, c) {
@@ -128,6 +152,30 @@ function createCore() {
     st.messages.push(m);
     const c = conversationOf(st, m);
     refreshConversation(st, c);
+    return m;
+  }
+
+  /**
+   * The local record of an outgoing message: the stored one when `message` was attached
+   * before (a resend of the same object), else a new one, stored unless its type is not
+   * (a COMMAND, a custom COMMAND/STATUS message: no messageId).
+   */
+  function attach(e, message) {
+    const st = engineStore(e);
+    let m = message.messageId ? st.messages.find((x) => x.messageId === message.messageId) : null;
+    if (m) return m;
+    m = {
+      ...clone(message),
+      senderUserId: e.userId,
+      direction: Direction.SEND,
+      sentStatus: SentStatus.SENDING,
+      sentTime: now(),
+    };
+    if (m.channelId === undefined || m.channelId === null) m.channelId = '';
+    if (isStored(m)) {
+      m.messageId = s.nextMessageId++;
+      storeMessage(st, m);
+    }
     return m;
   }
 
@@ -148,7 +196,8 @@ function createCore() {
     if (m.messageType === undefined) m.messageType = MessageType.TEXT;
     if (m.channelId === undefined) m.channelId = '';
     if (m.senderUserId === undefined) m.senderUserId = m.targetId;
-    if (m.messageType !== MessageType.COMMAND) storeMessage(st, m);
+    if (isStored(m)) storeMessage(st, m);
+    else delete m.messageId;
     for (const e of connectedEngines(appKey, userId)) {
       emit(e, 'onMessageReceived', {
         message: m,
@@ -248,9 +297,10 @@ function createCore() {
     isUnread,
     refreshConversation,
     storeMessage,
+    attach,
     receive,
     deliver,
   };
 }
 
-module.exports = { clone, convKey, createCore, loadAndGet, pick };
+module.exports = { clone, convKey, createCore, draftMessage, loadAndGet, pick };

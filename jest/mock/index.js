@@ -18,6 +18,7 @@ const { clone, createCore } = require('./core');
 const AREAS = [
   require('./areas/connection'),
   require('./areas/messages'),
+  require('./areas/media'),
   require('./areas/conversations'),
   require('./areas/unread'),
   require('./areas/drafts'),
@@ -134,6 +135,9 @@ function createFakeBridge() {
       s.invalidTokens.clear();
       s.replies.clear();
       s.calls.length = 0;
+      s.transfers.clear();
+      s.partialDownloads.clear();
+      s.holdTransfers = false;
       for (const e of s.engines.values()) {
         e.userId = null;
         e.connected = false;
@@ -184,6 +188,18 @@ function createFakeBridge() {
           e.online = false;
         }
       }
+    },
+    /**
+     * Pauses media uploads and downloads after their first progress event (25), so that a
+     * test can cancel them midway; `releaseTransfers()` lets them go on.
+     */
+    holdTransfers() {
+      s.holdTransfers = true;
+    },
+    /** Resumes the transfers paused by `holdTransfers()`. */
+    releaseTransfers() {
+      s.holdTransfers = false;
+      for (const t of [...s.transfers.values()]) if (t.resume) t.resume();
     },
     /** Local messages of a user (copies). */
     messagesOf(userId) {

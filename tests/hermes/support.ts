@@ -18,6 +18,8 @@ export interface HostEnv {
   /** Groups created for this run through `/group/create.json` (RCIM_GROUPS). */
   groups: HostGroup[];
   dataDir: string;
+  /** The runner's file proxy (`// @file-proxy`), to use as the engines' `fileServer`. */
+  fileServer?: string;
 }
 
 export interface HostGroup {
@@ -44,11 +46,15 @@ export function hostEnv(): HostEnv {
     users: Object.keys(tokens),
     groups: raw.RCIM_GROUPS ? (JSON.parse(raw.RCIM_GROUPS) as HostGroup[]) : [],
     dataDir: raw.RCIM_DATA_DIR ?? '',
+    fileServer: raw.RCIM_FILE_SERVER || undefined,
   };
 }
 
-export function engineOptions(env: HostEnv): RCIMIWEngineOptions {
-  return { naviServer: env.navi };
+/** The engine options of a test: the run's server (and file proxy), plus `extra`. */
+export function engineOptions(env: HostEnv, extra: RCIMIWEngineOptions = {}): RCIMIWEngineOptions {
+  const options: RCIMIWEngineOptions = { naviServer: env.navi, ...extra };
+  if (env.fileServer && !extra.fileServer) options.fileServer = env.fileServer;
+  return options;
 }
 
 export const PRIVATE = RCIMIWConversationType.PRIVATE;
@@ -133,12 +139,15 @@ export async function connect(engine: RCIMIWEngine, token: string): Promise<stri
   return r.userId;
 }
 
-/** Creates two connected engines: the default singleton for users[0], a standalone one for users[1]. */
-export async function twoEngines(env: HostEnv) {
+/**
+ * Creates two connected engines: the default singleton for users[0], a standalone one for
+ * users[1] (both with `extra` options).
+ */
+export async function twoEngines(env: HostEnv, extra: RCIMIWEngineOptions = {}) {
   assert(env.users.length >= 2, 'need two users in RCIM_TOKENS');
   const [userA, userB] = env.users;
-  const a = RCIMIWEngine.create(env.appKey, engineOptions(env));
-  const b = RCIMIWEngine.createStandalone(env.appKey, engineOptions(env));
+  const a = RCIMIWEngine.create(env.appKey, engineOptions(env, extra));
+  const b = RCIMIWEngine.createStandalone(env.appKey, engineOptions(env, extra));
   assertEqual(await connect(a, env.tokens[userA]), userA, 'engine A userId');
   assertEqual(await connect(b, env.tokens[userB]), userB, 'engine B userId');
   return { a, b, userA, userB };

@@ -1,61 +1,63 @@
 'use strict';
 /**
- * Messages: create, send (attached → sent, then delivered to the other users; queued while
- * offline), local history, lookup by id and the message count of a conversation.
+ * Messages: create (text, reference, custom, location; media ones are in media.js), send
+ * (attached → sent, then delivered to the other users; queued while offline), local history,
+ * lookup by id and the message count of a conversation.
  */
 const {
   Args,
   Code,
-  Direction,
+  MEDIA_TYPES,
   MessageType,
-  ReceivedStatus,
   SentStatus,
   TimeOrder,
+  channelIdOk,
+  isStored,
 } = require('../constants');
-const { clone, convKey, loadAndGet, pick } = require('../core');
+const { clone, convKey, draftMessage, loadAndGet, pick } = require('../core');
+
+/** Types sendMessage refuses with PARAM_ERROR: media (sendMediaMessage) and received-only ones. */
+const notForSendMessage = (type) =>
+  MEDIA_TYPES.has(type) || type === MessageType.RECALL || type === MessageType.UNKNOWN;
+
+/** A create entry: argument spec plus the fields of the message built from them. */
+const creator = (messageType, args, fields) => ({
+  args: { ...Args.conversation, ...args },
+  run(e, a) {
+    if (!channelIdOk(a.channelId)) return Code.PARAM_ERROR;
+    return { code: 0, value: draftMessage(a, messageType, fields(a)) };
+  },
+});
 
 module.exports = function messageMethods(core) {
-  const { s, now, emit, engineStore, conversationOf, messagesOf, refreshConversation } = core;
+  const { s, emit, engineStore, conversationOf, messagesOf, refreshConversation } = core;
   return {
-    createTextMessage: {
-      args: { ...Args.conversation, text: 'string' },
-      run(e, a) {
-        return {
-          code: 0,
-          value: {
-            conversationType: a.type,
-            messageType: MessageType.TEXT,
-            targetId: a.targetId,
-            channelId: a.channelId || '',
-            direction: Direction.SEND,
-            sentStatus: SentStatus.SENDING,
-            receivedStatus: ReceivedStatus.UNREAD,
-            text: a.text,
-          },
-        };
-      },
-    },
+    createTextMessage: creator(MessageType.TEXT, { text: 'string' }, (a) => ({ text: a.text })),
+    createReferenceMessage: creator(
+      MessageType.REFERENCE,
+      { referenceMessage: 'object', text: 'string' },
+      (a) => ({ text: a.text, referenceMessage: clone(a.referenceMessage) })
+    ),
+    createCustomMessage: creator(
+      MessageType.CUSTOM,
+      { policy: 'number', messageIdentifier: 'string', fields: 'object' },
+      (a) => ({ identifier: a.messageIdentifier, policy: a.policy, fields: clone(a.fields) })
+    ),
+    createLocationMessage: creator(
+      MessageType.LOCATION,
+      { longitude: 'number', latitude: 'number', poiName: 'string', thumbnailPath: 'string' },
+      (a) => pick(a, 'longitude latitude poiName thumbnailPath')
+    ),
     sendMessage: {
       args: { message: 'object' },
       queued: true,
+      check: (e, a) =>
+        notForSendMessage(a.message.messageType) || !channelIdOk(a.message.channelId)
+          ? Code.PARAM_ERROR
+          : 0,
       // Stored and attached at once; sent when online (queued while the connection is down).
       prepare(e, a, id) {
-        const st = engineStore(e);
-        let m = a.message.messageId
-          ? st.messages.find((x) => x.messageId === a.message.messageId)
-          : null;
-        if (!m) {
-          m = {
-            ...clone(a.message),
-            messageId: s.nextMessageId++,
-            senderUserId: e.userId,
-            direction: Direction.SEND,
-            sentStatus: SentStatus.SENDING,
-            sentTime: now(),
-          };
-          if (m.channelId === undefined || m.channelId === null) m.channelId = '';
-          core.storeMessage(st, m);
-        }
+        const m = core.attach(e, a.message);
         emit(e, 'onMessageAttached', { message: m }, id);
         return m;
       },
@@ -63,7 +65,7 @@ module.exports = function messageMethods(core) {
         const st = engineStore(e);
         m.sentStatus = SentStatus.SENT;
         m.messageUId = m.messageUId || `MOCK-${s.nextUId++}`;
-        refreshConversation(st, conversationOf(st, m));
+        if (isStored(m)) refreshConversation(st, conversationOf(st, m));
         emit(e, 'onMessageSent', { code: 0, message: m }, id);
         core.deliver(e, m);
       },

@@ -4,7 +4,7 @@
 //   __rcimHostWrite(fd, text)   write text to stdout (1) or stderr (2)
 //   __rcimHostNow()             milliseconds on a monotonic clock (performance.now)
 //   __rcimHostExit(code)        end the event loop after the current task with this exit code
-//   queueMicrotask(fn), __rcimHostEnv, __rcimBridge
+//   queueMicrotask(fn), __rcimHostEnv, __rcimBridge, __rcimHostFs (stat/readFile/sha256)
 // This file defines console, timers, performance, and the hooks the C++ loop calls:
 //   __rcimTimerTick(now)    run one due immediate/timer: -2 ran one, -1 none left, else next deadline
 //   __rcimStart()           run `__rcimMain.default()` (if any); its settlement ends the loop

@@ -131,3 +131,32 @@ fn slow_listener_gets_every_event_with_a_bounded_queue() {
         "slow listener ok: 200000 events in order, max queued 4096/4096\n"
     );
 }
+
+#[test]
+fn host_fs_stats_reads_and_hashes_files() {
+    let dir = std::env::temp_dir().join(format!("rcim-jshost-fs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("abc.txt"), b"abc").expect("write abc");
+    std::fs::write(dir.join("million-a.txt"), vec![b'a'; 1_000_000]).expect("write million");
+    std::fs::write(dir.join("empty"), b"").expect("write empty");
+    let out = Command::new(env!("CARGO_BIN_EXE_rcim-jshost"))
+        .arg(fixture("host-fs.ts"))
+        .env("RCIM_TEST_DIR", &dir)
+        .output()
+        .expect("running rcim-jshost");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_exit(&out, 0);
+    // SHA-256 test vectors of FIPS 180-2 ("abc", one million "a") and of the empty input.
+    assert_eq!(
+        text(&out.stdout),
+        concat!(
+            r#"{"abc":{"size":3,"isDirectory":false},"dir":true,"missing":null,"#,
+            r#""bytes":[97,98,99],"#,
+            r#""sha":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad","#,
+            r#""million":"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0","#,
+            r#""empty":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","#,
+            r#""threw":true}"#,
+            "\n"
+        )
+    );
+}
