@@ -52,7 +52,11 @@ fn decode(message: &mut Message, mut body: Body, _: &Decoding) {
     let thumbnail = take_str(&mut body, "content");
     let thumbnail = media::strip_data_uri(&thumbnail);
     set(message, "latitude", json!(take_f64(&mut body, "latitude")));
-    set(message, "longitude", json!(take_f64(&mut body, "longitude")));
+    set(
+        message,
+        "longitude",
+        json!(take_f64(&mut body, "longitude")),
+    );
     set(message, "poiName", json!(take_str(&mut body, "poi")));
     let path = if thumbnail.is_empty() {
         String::new()

@@ -84,7 +84,11 @@ pub(crate) const IMAGE: Family = Family {
     decode: |m, mut b, _| {
         media_common(m, &mut b, "imageUri");
         let thumbnail = take_str(&mut b, "content");
-        set(m, "thumbnailBase64String", json!(strip_data_uri(&thumbnail)));
+        set(
+            m,
+            "thumbnailBase64String",
+            json!(strip_data_uri(&thumbnail)),
+        );
         set(m, "original", json!(take_bool(&mut b, "full")));
     },
 };
@@ -135,7 +139,11 @@ pub(crate) const SIGHT: Family = Family {
     decode: |m, mut b, _| {
         media_common(m, &mut b, "sightUrl");
         let thumbnail = take_str(&mut b, "content");
-        set(m, "thumbnailBase64String", json!(strip_data_uri(&thumbnail)));
+        set(
+            m,
+            "thumbnailBase64String",
+            json!(strip_data_uri(&thumbnail)),
+        );
         set(m, "duration", json!(take_i64(&mut b, "duration")));
         set(m, "size", json!(take_i64(&mut b, "size")));
         set(m, "name", json!(take_str(&mut b, "name")));

@@ -424,7 +424,11 @@ pub fn new_message(
 
 /// A string field of the message ("" when absent).
 pub(crate) fn field_str<'a>(message: &'a Message, key: &str) -> &'a str {
-    message.fields.get(key).and_then(Value::as_str).unwrap_or("")
+    message
+        .fields
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 /// A number field of the message.

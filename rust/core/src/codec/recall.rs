@@ -49,7 +49,11 @@ pub fn recall_update(
 fn decode(message: &mut Message, mut body: Body, decoding: &Decoding) {
     set(message, "admin", json!(take_bool(&mut body, "isAdmin")));
     set(message, "deleted", json!(take_bool(&mut body, "isDelete")));
-    set(message, "recallTime", json!(take_i64(&mut body, "recallTime")));
+    set(
+        message,
+        "recallTime",
+        json!(take_i64(&mut body, "recallTime")),
+    );
     set(
         message,
         "recallActionTime",

@@ -304,7 +304,10 @@ fn custom_messages_carry_identifier_policy_and_fields() {
         json!({"identifier": "App:X", "policy": 4, "fields": {}}),
         json!({"identifier": "App:X", "policy": 1, "fields": {"n": 1}}),
     ] {
-        assert!(encode_content(&make(message_type::CUSTOM, bad.clone())).is_none(), "{bad}");
+        assert!(
+            encode_content(&make(message_type::CUSTOM, bad.clone())).is_none(),
+            "{bad}"
+        );
     }
 }
 
@@ -363,7 +366,9 @@ fn channel_ids_count_only_in_ultra_groups() {
     assert!(channel_id_ok(Some(&"x".repeat(20))));
     assert!(!channel_id_ok(Some(&"x".repeat(21))));
     assert_eq!(
-        new_text_message(1, "bob", Some("c"), "").channel_id.as_deref(),
+        new_text_message(1, "bob", Some("c"), "")
+            .channel_id
+            .as_deref(),
         Some("")
     );
 }

@@ -9,11 +9,12 @@
 //!   return the seed's status number (0 = accepted).
 //!
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
-//! [`messages`], [`conversations`], [`unread`], [`receipts`], [`settings`] (pin, notification
+//! [`create`] (message objects), [`messages`], [`conversations`], [`unread`], [`receipts`], [`settings`] (pin, notification
 //! level), [`drafts`], [`search`]. This file holds the engine itself and the helpers they share.
 
 pub mod connection;
 pub mod conversations;
+pub mod create;
 pub mod drafts;
 pub mod messages;
 pub mod receipts;
