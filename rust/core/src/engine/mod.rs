@@ -137,6 +137,7 @@ impl Engine {
         Q: FnOnce(&mut Store, &ConversationKey) -> Result<T, StoreError> + Send + 'static,
     {
         check_conversation(&key)?;
+        let key = normalised(key);
         self.query(move |s| query(s, &key))
     }
 }
@@ -158,6 +159,13 @@ fn check_conversation(key: &ConversationKey) -> Result<(), Code> {
     } else {
         Err(Code::PARAM_ERROR)
     }
+}
+
+/// `key` with its channel id dropped unless it is an ultra group (R064): other conversations
+/// have no channels.
+fn normalised(mut key: ConversationKey) -> ConversationKey {
+    key.channel_id = crate::codec::channel_for(key.conversation_type, &key.channel_id);
+    key
 }
 
 /// PARAM_ERROR unless `types` is a non-empty list of conversation types (1..=5).

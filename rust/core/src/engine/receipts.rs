@@ -21,8 +21,10 @@ impl Engine {
         {
             return Err(Code::PARAM_ERROR);
         }
+        // Private conversations have no channels (R064).
+        let _ = channel_id;
         self.hand_over(Command::Operation(Operation::private_read_receipt(
-            target_id, channel_id, timestamp, event_id,
+            target_id, "", timestamp, event_id,
         )))
     }
 }

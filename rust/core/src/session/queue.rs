@@ -49,11 +49,12 @@ impl Lane {
         }
     }
 
-    /// Queues `entry` in outbox order.
+    /// Queues `entry` in outbox order (after the entries of the same id: sends that are not
+    /// stored share one).
     fn insert(&mut self, entry: Entry) {
         let at = self
             .waiting
-            .partition_point(|e| e.outbox_id < entry.outbox_id);
+            .partition_point(|e| e.outbox_id <= entry.outbox_id);
         self.waiting.insert(at, entry);
     }
 
@@ -237,6 +238,24 @@ impl Queue {
             .collect();
         entries.sort_by_key(|e| e.outbox_id);
         entries
+    }
+
+    /// Queued sends of messages that are not stored (nothing keeps them for the next session).
+    pub(crate) fn take_transient(&mut self) -> Vec<Entry> {
+        let (transient, waiting): (Vec<Entry>, Vec<Entry>) =
+            self.sends.waiting.drain(..).partition(Entry::is_transient);
+        self.sends.waiting = waiting.into();
+        let inflight: Vec<u64> = self
+            .inflight
+            .iter()
+            .filter(|(_, e)| e.is_transient())
+            .map(|(seq, _)| *seq)
+            .collect();
+        inflight
+            .into_iter()
+            .filter_map(|seq| self.inflight.remove(&seq))
+            .chain(transient)
+            .collect()
     }
 
     /// Every queued and unanswered send, in queue order (the session gives up on them).
