@@ -365,9 +365,15 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
 
 /// The API view of a received message that is not stored (no `messageId`).
 pub fn message_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> Message {
-    let new = row_from_wire(m, me, now);
-    let row = MessageRow {
-        id: 0,
+    let mut message = message_from_row(&as_row(row_from_wire(m, me, now), 0));
+    message.message_id = None;
+    message
+}
+
+/// `new` as the store would return it with local id `id`.
+pub(crate) fn as_row(new: NewMessage, id: i64) -> MessageRow {
+    MessageRow {
+        id,
         conversation_type: new.conversation_type,
         target_id: new.target_id,
         channel_id: new.channel_id,
@@ -384,10 +390,7 @@ pub fn message_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> Mes
         received_time: new.received_time,
         counted: new.counted,
         extra_json: new.extra_json,
-    };
-    let mut message = message_from_row(&row);
-    message.message_id = None;
-    message
+    }
 }
 
 /// The `RCIMIWMessageType` of an object name (`custom_policy`: it came as a custom message).

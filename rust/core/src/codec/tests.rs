@@ -23,25 +23,7 @@ fn wire(object_name: &str, content: &str, flags: WireFlags) -> WireMessage {
 }
 
 fn stored(new: NewMessage) -> MessageRow {
-    MessageRow {
-        id: 1,
-        conversation_type: new.conversation_type,
-        target_id: new.target_id,
-        channel_id: new.channel_id,
-        message_type: new.message_type,
-        object_name: new.object_name,
-        content: new.content,
-        uid: new.uid,
-        client_msg_id: None,
-        sender_id: new.sender_id,
-        direction: new.direction,
-        sent_status: new.sent_status,
-        received_status: new.received_status,
-        sent_time: new.sent_time,
-        received_time: new.received_time,
-        counted: new.counted,
-        extra_json: new.extra_json,
-    }
+    as_row(new, 1)
 }
 
 /// Encodes `message`, receives it as bob and reads it back from bob's row.
