@@ -465,6 +465,7 @@ impl SessionCore {
                     PushOutcome::Apply(batch) => {
                         self.out.push(Action::Store(StoreJob::ApplyInbox(batch)))
                     }
+                    PushOutcome::Announce(event) => self.emit(*event),
                     PushOutcome::Sync | PushOutcome::Skip => {}
                 }
             }
