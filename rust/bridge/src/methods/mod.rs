@@ -6,6 +6,7 @@
 mod args;
 mod connection;
 mod conversations;
+mod create;
 mod diagnostics;
 mod drafts;
 mod messages;
@@ -25,6 +26,7 @@ const AREAS: &[&[&dyn Row]] = &[
     INTERNAL,
     diagnostics::ROWS,
     connection::ROWS,
+    create::ROWS,
     messages::ROWS,
     receipts::ROWS,
     conversations::ROWS,
