@@ -28,6 +28,16 @@ pub mod message_type {
     pub const CUSTOM: u32 = 1;
     /// Text.
     pub const TEXT: u32 = 2;
+    /// High-quality voice (`RCIMIWVoiceMessage`).
+    pub const VOICE: u32 = 3;
+    /// Image (`RCIMIWImageMessage`).
+    pub const IMAGE: u32 = 4;
+    /// File (`RCIMIWFileMessage`).
+    pub const FILE: u32 = 5;
+    /// Short video (`RCIMIWSightMessage`).
+    pub const SIGHT: u32 = 6;
+    /// GIF (`RCIMIWGIFMessage`).
+    pub const GIF: u32 = 7;
     /// Recall notification (`RCIMIWRecallNotificationMessage`), replaces a recalled message.
     pub const RECALL: u32 = 8;
 }
