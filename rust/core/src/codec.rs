@@ -39,9 +39,72 @@ pub fn recall_update(
     }
 }
 
+/// Media types: object name and (API field, wire key) pairs of their content. Minimal arms of
+/// the media helper (issue 7); the content helper's codec replaces them.
+const MEDIA_WIRE: &[(u32, &str, &[(&str, &str)])] = &[
+    (
+        message_type::IMAGE,
+        "RC:ImgMsg",
+        &[
+            ("thumbnailBase64String", "content"),
+            ("remote", "imageUri"),
+            ("original", "full"),
+        ],
+    ),
+    (
+        message_type::GIF,
+        "RC:GIFMsg",
+        &[
+            ("remote", "remoteUrl"),
+            ("dataSize", "gifDataSize"),
+            ("width", "width"),
+            ("height", "height"),
+        ],
+    ),
+    (
+        message_type::VOICE,
+        "RC:HQVCMsg",
+        &[("remote", "remoteUrl"), ("duration", "duration")],
+    ),
+    (
+        message_type::SIGHT,
+        "RC:SightMsg",
+        &[
+            ("remote", "sightUrl"),
+            ("thumbnailBase64String", "content"),
+            ("duration", "duration"),
+            ("size", "size"),
+            ("name", "name"),
+        ],
+    ),
+    (
+        message_type::FILE,
+        "RC:FileMsg",
+        &[
+            ("name", "name"),
+            ("size", "size"),
+            ("fileType", "type"),
+            ("remote", "fileUrl"),
+        ],
+    ),
+];
+
 /// The object name and JSON content of an outgoing message, or `None` when its type cannot be
 /// sent (yet).
 pub fn encode_content(message: &Message) -> Option<(String, String)> {
+    if let Some((_, object_name, keys)) = MEDIA_WIRE
+        .iter()
+        .find(|(t, _, _)| *t == message.message_type)
+    {
+        let mut content = Map::new();
+        for (field, key) in *keys {
+            if let Some(value) = message.fields.get(*field).filter(|v| !v.is_null()) {
+                content.insert((*key).into(), value.clone());
+            }
+        }
+        insert_common(&mut content, message);
+        return Some((object_name.to_string(), Value::Object(content).to_string()));
+    }
     match message.message_type {
         message_type::TEXT => {
             let mut content = Map::new();
@@ -71,6 +134,24 @@ fn insert_common(content: &mut Map<String, Value>, message: &Message) {
 /// Fills the type-specific fields of `message` from a stored or received body.
 fn decode_content(message: &mut Message, object_name: &str, content: &str) {
     let parsed: Option<Map<String, Value>> = serde_json::from_str(content).ok();
+    if let (Some((message_type, _, keys)), Some(body)) = (
+        MEDIA_WIRE.iter().find(|(_, name, _)| *name == object_name),
+        parsed.as_ref(),
+    ) {
+        message.message_type = *message_type;
+        for (field, key) in *keys {
+            if let Some(value) = body.get(*key) {
+                message.fields.insert((*field).into(), value.clone());
+            }
+        }
+        message.extra = body
+            .get("extra")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        message.user_info = body.get("user").cloned();
+        message.mentioned_info = body.get("mentionedInfo").cloned();
+        return;
+    }
     match (object_name, parsed) {
         (TEXT_OBJECT_NAME, Some(mut body)) => {
             message.message_type = message_type::TEXT;
@@ -137,6 +218,9 @@ pub fn message_from_row(row: &MessageRow) -> Message {
         .and_then(|s| serde_json::from_str::<Map<String, Value>>(s).ok())
     {
         message.push_options = extra.get("pushOptions").cloned();
+        if let Some(local) = extra.get("local").filter(|v| v.is_string()) {
+            message.fields.insert("local".into(), local.clone());
+        }
         message.expansion = extra.get("expansion").and_then(Value::as_object).cloned();
     }
     message
@@ -150,6 +234,10 @@ pub fn extra_json(message: &Message) -> Option<String> {
     }
     if let Some(expansion) = &message.expansion {
         extra.insert("expansion".into(), Value::Object(expansion.clone()));
+    }
+    // A media message's file on this device (not part of the wire content).
+    if let Some(local) = message.fields.get("local").filter(|v| v.is_string()) {
+        extra.insert("local".into(), local.clone());
     }
     (!extra.is_empty()).then(|| Value::Object(extra).to_string())
 }
@@ -212,7 +300,10 @@ fn message_type_of(object_name: &str) -> u32 {
     match object_name {
         TEXT_OBJECT_NAME => message_type::TEXT,
         RECALL_OBJECT_NAME => message_type::RECALL,
-        _ => message_type::UNKNOWN,
+        _ => MEDIA_WIRE
+            .iter()
+            .find(|(_, name, _)| *name == object_name)
+            .map_or(message_type::UNKNOWN, |(t, _, _)| *t),
     }
 }
 

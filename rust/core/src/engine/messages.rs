@@ -17,7 +17,10 @@ impl Engine {
     /// `sendMessage`: stores the message (`MessageAttached`), sends it, and reports the server's
     /// answer (`MessageSent`). Resending a failed message object reuses its stored row.
     pub fn send_message(&self, message: Message, event_id: EventId) -> Result<(), Code> {
-        if !valid_conversation(message.conversation_type, &message.target_id) {
+        // Media messages go with `sendMediaMessage` (R081).
+        if !valid_conversation(message.conversation_type, &message.target_id)
+            || crate::media::limits::is_media(message.message_type)
+        {
             return Err(Code::PARAM_ERROR);
         }
         let Some((_, content)) = codec::encode_content(&message) else {

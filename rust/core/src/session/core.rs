@@ -7,6 +7,7 @@ use super::command::{Command, StopReason};
 use super::inbox::{Inbox, PushOutcome};
 use super::operations::{self, Entry};
 use super::queue::Queue;
+use super::tickets::Tickets;
 use super::types::{Action, Input, StoreJob};
 
 mod stored;
@@ -77,6 +78,8 @@ pub(crate) struct SessionCore {
     ended_code: Option<u32>,
     next_seq: u64,
     queue: Queue,
+    /// Media upload ticket requests.
+    tickets: Tickets,
     inbox: Inbox,
     /// Commands that came before the state was loaded.
     early: Vec<Command>,
@@ -103,6 +106,7 @@ impl SessionCore {
             ended_code: None,
             next_seq: 1,
             queue: Queue::default(),
+            tickets: Tickets::default(),
             inbox: Inbox::default(),
             early: Vec::new(),
             out: Vec::new(),
@@ -132,7 +136,13 @@ impl SessionCore {
     /// Takes one input and returns the actions it causes, in order.
     pub(crate) fn handle(&mut self, now: Instant, input: Input) -> Vec<Action> {
         match input {
-            Input::Command(command) => self.command(command),
+            Input::Command(command) => {
+                let ticket = matches!(command, Command::MediaTicket(_));
+                self.command(command);
+                if ticket {
+                    self.flush(now);
+                }
+            }
             Input::Stored(done) => self.stored(now, done),
             Input::Opened(ack) => self.opened(now, ack),
             Input::OpenFailed(why) => {
@@ -271,6 +281,7 @@ impl SessionCore {
         self.out.push(Action::Close { fresh_navi: false });
         self.set_status(status::SUSPEND);
         self.queue.requeue_inflight(now);
+        self.tickets.requeue_inflight(now);
         self.inbox.closed();
         self.attempt = 1;
         self.wait(now);
@@ -290,6 +301,11 @@ impl SessionCore {
         }
         if matches!(self.phase, Phase::Online { .. }) {
             let frames = self.queue.take_ready(now, || {
+                next += 1;
+                next - 1
+            });
+            self.out.extend(frames.into_iter().map(Action::Send));
+            let frames = self.tickets.take_ready(now, || {
                 next += 1;
                 next - 1
             });
@@ -323,6 +339,7 @@ impl SessionCore {
                 for entry in self.queue.take_overdue(now) {
                     self.complete(entry, codes::MSG_RESPONSE_TIMEOUT, None);
                 }
+                self.tickets.expire(now, self.params.send_timeout);
                 if now.saturating_duration_since(last_ping) >= heartbeat {
                     self.phase = Phase::Online {
                         heartbeat,
@@ -349,6 +366,7 @@ impl SessionCore {
         for entry in self.queue.take_expired(now, self.params.send_timeout) {
             self.complete(entry, codes::NETWORK_UNAVAILABLE, None);
         }
+        self.tickets.expire(now, self.params.send_timeout);
     }
 
     /// Takes the server's answer `code` to `entry`. 20604 means the connection went over the
@@ -439,6 +457,12 @@ impl SessionCore {
                             return;
                         }
                     }
+                } else if let Some(ticket) = self.tickets.answered(frame.seq) {
+                    ticket.answer(match resp.body {
+                        Some(response::Body::MediaUpload(t)) if resp.code == codes::OK => Ok(t),
+                        _ if resp.code == codes::OK => Err(codes::SERVER_UNKNOWN_ERROR),
+                        _ => Err(resp.code),
+                    });
                 } else if let Some(entry) = self.queue.answered(frame.seq) {
                     self.answer(now, entry, resp.code, resp.body.as_ref());
                 }
@@ -470,6 +494,9 @@ impl SessionCore {
                 if self.inbox.is_sync(frame.seq) {
                     self.lost(now);
                     return;
+                }
+                if let Some(ticket) = self.tickets.answered(frame.seq) {
+                    ticket.answer(Err(error.code));
                 }
                 if let Some(entry) = self.queue.answered(frame.seq) {
                     self.answer(now, entry, error.code, None);
@@ -522,6 +549,8 @@ impl SessionCore {
     /// visibly), so none is silently dropped.
     fn end_session(&mut self) {
         self.phase = Phase::Ended;
+        self.tickets
+            .fail_all(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
         for command in std::mem::take(&mut self.early) {
             self.command(command);
         }
@@ -538,6 +567,7 @@ impl SessionCore {
         }
         self.out.push(Action::Close { fresh_navi: false });
         self.phase = Phase::Ended;
+        self.tickets.fail_all(codes::CLIENT_NOT_INIT as u32);
         self.set_status(status::SIGN_OUT);
         self.out.push(Action::Finish);
     }
@@ -575,6 +605,13 @@ impl SessionCore {
                 requested,
             } => self.send(message, event_id, requested),
             Command::Operation(op) => self.enqueue(op.request, op.event_id, op.arg),
+            Command::MediaTicket(ticket) => match self.phase {
+                Phase::Ended | Phase::Closing { .. } => ticket.answer(Err(self
+                    .ended_code
+                    .unwrap_or(codes::CLIENT_NOT_INIT as u32))),
+                // Sent by the next flush (right after this command when online).
+                _ => self.tickets.push(ticket),
+            },
         }
     }
 

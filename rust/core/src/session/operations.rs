@@ -242,6 +242,24 @@ pub(crate) fn effect(
     }
 }
 
+/// The final result of a send: `MediaMessageSent` for a media message (`sendMediaMessage`),
+/// `MessageSent` otherwise.
+pub(crate) fn sent_event(code: i32, message: Message, event_id: EventId) -> Event {
+    if crate::media::limits::is_media(message.message_type) {
+        Event::MediaMessageSent {
+            code,
+            message,
+            event_id,
+        }
+    } else {
+        Event::MessageSent {
+            code,
+            message,
+            event_id,
+        }
+    }
+}
+
 /// The event that reports `entry`'s outcome (`code`) to the listener and to the call's
 /// callback; `stored` is the message row the effect returned (sends, recalls). `None` for a
 /// request this build cannot read (an outbox row written by a newer version).
@@ -258,11 +276,7 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
             };
             row
         });
-        return Some(Event::MessageSent {
-            code,
-            message: codec::message_from_row(&row),
-            event_id,
-        });
+        return Some(sent_event(code, codec::message_from_row(&row), event_id));
     }
     let event = match entry.request.body {
         Some(request::Body::RecallMessage(r)) => {
