@@ -8,6 +8,7 @@ mod connection;
 mod conversations;
 mod diagnostics;
 mod drafts;
+mod media;
 mod messages;
 mod receipts;
 mod rows;
@@ -26,6 +27,7 @@ const AREAS: &[&[&dyn Row]] = &[
     diagnostics::ROWS,
     connection::ROWS,
     messages::ROWS,
+    media::ROWS,
     receipts::ROWS,
     conversations::ROWS,
     unread::ROWS,
