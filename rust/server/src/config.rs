@@ -2,6 +2,49 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// One MiB.
+const MIB: u64 = 1024 * 1024;
+
+/// The file service: upload limits per media type, ticket lifetime, and the bounds that keep
+/// hostile uploaders from exhausting the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaConfig {
+    /// Largest image (IMAGE 4), bytes; beyond it a ticket is refused with 26106.
+    pub image_max_bytes: u64,
+    /// Largest voice message (VOICE 3), bytes (26106).
+    pub voice_max_bytes: u64,
+    /// Largest file (FILE 5), bytes (26106).
+    pub file_max_bytes: u64,
+    /// Largest short video (SIGHT 6), bytes (26106).
+    pub sight_max_bytes: u64,
+    /// Largest GIF (GIF 7), bytes; beyond it a ticket is refused with 34003.
+    pub gif_max_bytes: u64,
+    /// How long an upload ticket stays valid.
+    pub ticket_ttl: Duration,
+    /// Uploads in progress at the same time, server-wide; one more is answered 503 at once.
+    pub max_concurrent_uploads: usize,
+    /// Longest wait for the next bytes of an upload body; a stalled upload is dropped (408).
+    pub read_timeout: Duration,
+}
+
+impl Default for MediaConfig {
+    /// Image 20 MiB, voice 10 MiB, file 100 MiB, sight 100 MiB, GIF 2 MiB; tickets valid one
+    /// hour; 64 concurrent uploads; 30 s without upload bytes ends an upload.
+    fn default() -> Self {
+        Self {
+            image_max_bytes: 20 * MIB,
+            voice_max_bytes: 10 * MIB,
+            file_max_bytes: 100 * MIB,
+            sight_max_bytes: 100 * MIB,
+            gif_max_bytes: 2 * MIB,
+            ticket_ttl: Duration::from_secs(3600),
+            max_concurrent_uploads: 64,
+            read_timeout: Duration::from_secs(30),
+        }
+    }
+}
 
 /// Everything the server needs to start. No config file: build it in code or from the CLI.
 #[derive(Clone)]
@@ -23,11 +66,14 @@ pub struct ServerConfig {
     /// Accepted sends per connection in any sliding second (RongCloud: 5); beyond it a send
     /// is answered 20604. 0 = unlimited.
     pub send_rate_per_sec: u32,
-    /// Accepted recalls, read receipts and conversation settings together per connection in
-    /// any sliding second (default 50); beyond it they are answered 20604. 0 = unlimited.
+    /// Accepted recalls, read receipts, conversation settings and media upload tickets together
+    /// per connection in any sliding second (default 50); beyond it they are answered 20604.
+    /// 0 = unlimited.
     /// Under either limit, a resend of a request already executed still gets its original
     /// answer and does not count.
     pub request_rate_per_sec: u32,
+    /// The file service (`/media/...` on the HTTP listener).
+    pub media: MediaConfig,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -42,13 +88,15 @@ impl std::fmt::Debug for ServerConfig {
             .field("offline_retention_days", &self.offline_retention_days)
             .field("send_rate_per_sec", &self.send_rate_per_sec)
             .field("request_rate_per_sec", &self.request_rate_per_sec)
+            .field("media", &self.media)
             .finish()
     }
 }
 
 impl ServerConfig {
     /// A config with defaults: gateway and HTTP on `127.0.0.1:0`, 30 s heartbeat, 7 days of
-    /// offline storage, 5 sends and 50 other state-changing requests per second.
+    /// offline storage, 5 sends and 50 other state-changing requests per second, the
+    /// [`MediaConfig`] defaults.
     pub fn new(
         data_dir: impl Into<PathBuf>,
         app_key: impl Into<String>,
@@ -65,6 +113,7 @@ impl ServerConfig {
             offline_retention_days: 7,
             send_rate_per_sec: 5,
             request_rate_per_sec: 50,
+            media: MediaConfig::default(),
         }
     }
 }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 pub(crate) trait Fanout: Send + Sync + 'static {
     /// Pushes each entry to every online device of its owner, in the order given (per user:
     /// inbox sequence order). Never waits: a device that cannot keep up is disconnected and
-    /// resyncs from its cursor when it comes back.
+    /// resyncs from its cursor when it comes back. An entry with sequence 0 is online only
+    /// (a status message): it is in no inbox, and a device that misses it never gets it.
     fn deliver(&self, entries: Vec<Push>);
 }
 

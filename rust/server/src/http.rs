@@ -1,5 +1,5 @@
-//! The HTTP side: navigation (`/navi.json`) and the Server API routes ([`crate::api`]);
-//! anything else is a JSON 404.
+//! The HTTP side: navigation (`/navi.json`), the Server API routes ([`crate::api`]) and the
+//! file service ([`crate::fileserver`]); anything else is a JSON 404.
 
 use crate::api::{header_value, ApiError, ApiFields, ApiParams};
 use crate::state::Shared;
@@ -12,7 +12,8 @@ use serde_json::{json, Map};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// Largest accepted request body (a 128 KB message percent-encoded fits easily).
+/// Largest accepted request body of the Server API (a 128 KB message percent-encoded fits
+/// easily). Uploads stream their body and are capped by their ticket instead.
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
 /// Serves HTTP on `listener` until the server stops.
@@ -20,6 +21,7 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let app = Router::new()
         .route("/navi.json", get(navi).post(navi))
         .merge(crate::api::router(shared.clone()))
+        .merge(crate::fileserver::router())
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared.clone());

@@ -1,5 +1,6 @@
-//! RCIM reference server: the client gateway (TCP + protobuf frames), navigation and the
-//! RongCloud-compatible Server API (HTTP), with embedded SQLite storage.
+//! RCIM reference server: the client gateway (TCP + protobuf frames), navigation, the
+//! RongCloud-compatible Server API and the media file service (HTTP), with embedded SQLite
+//! storage and media files on disk.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -13,10 +14,11 @@
 //! Layers, top to bottom (each file only uses files below it):
 //! * front ends: `gateway/` (client connections: framing, login, limits, one handler per
 //!   request) and `http.rs` + `api/` (navigation; the Server API on axum routes, signature
-//!   middleware, form extractor);
+//!   middleware, form extractor) + `fileserver.rs` (media uploads and downloads);
 //! * `service/`: the business rules and their codes, shared by both front ends;
 //! * `store/`: the `ServerStore` trait, its SQLite implementation and conformance
-//!   suite; `fanout.rs` + `hub.rs`: live delivery behind the `Fanout` trait (the hub also
+//!   suite; `blob/`: the `BlobStore` trait of media files and its file-system
+//!   implementation; `fanout.rs` + `hub.rs`: live delivery behind the `Fanout` trait (the hub also
 //!   keeps the online sessions and device rules);
 //! * `model.rs` (domain types and caps), `token.rs`, `util.rs`.
 //!
@@ -26,8 +28,10 @@
 #![warn(missing_docs)]
 
 mod api;
+mod blob;
 mod config;
 mod fanout;
+mod fileserver;
 mod gateway;
 mod http;
 mod hub;
@@ -38,7 +42,7 @@ mod store;
 mod token;
 mod util;
 
-pub use config::ServerConfig;
+pub use config::{MediaConfig, ServerConfig};
 pub use token::{issue_token, verify_signature, TokenClaims};
 
 use anyhow::Context as _;
@@ -53,6 +57,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+
+/// Directory of the uploaded media files under the data directory.
+const MEDIA_DIR: &str = "media";
 
 /// Sizes of the server's per-user in-memory tables; each is bounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -89,6 +96,12 @@ impl RunningServer {
     /// The client's `naviServer` option: `http://HOST:PORT`.
     pub fn navi_url(&self) -> String {
         format!("http://{}", self.http_addr)
+    }
+
+    /// The client's `fileServer` option: the file service shares the HTTP listener, so this is
+    /// [`Self::navi_url`] (the client's default).
+    pub fn file_server_url(&self) -> String {
+        self.navi_url()
     }
 
     /// Number of authenticated client connections online now.
@@ -172,6 +185,16 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
                 .context("opening the database")??,
         )
     };
+    let blobs: Arc<dyn blob::BlobStore> = {
+        let dir = config.data_dir.join(MEDIA_DIR);
+        Arc::new(
+            tokio::task::spawn_blocking(move || blob::FsBlobStore::open(&dir))
+                .await
+                .context("opening the media store")?
+                .context("opening the media store")?,
+        )
+    };
+    let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
     let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone()));
     let gateway = bind(config.listen).await?;
     let http = bind(config.http).await?;
@@ -182,6 +205,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         gateway_addr,
         store,
         hub,
+        media,
         stop: CancellationToken::new(),
         kill: CancellationToken::new(),
         tracker: TaskTracker::new(),

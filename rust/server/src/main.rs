@@ -7,21 +7,23 @@
 //! Logging follows `RUST_LOG` (or `--log`), default `info`.
 
 use clap::Parser;
+use rcim_server::MediaConfig;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 /// Command-line options.
 #[derive(Debug, Parser)]
 #[command(name = "rcim-server", version, about = "RCIM reference IM server")]
 struct Args {
-    /// Directory of the embedded database.
+    /// Directory of the embedded database and of uploaded media (`media/`).
     #[arg(long, env = "RCIM_DATA_DIR", default_value = "./rcim-data")]
     data_dir: PathBuf,
     /// Client gateway address.
     #[arg(long, env = "RCIM_LISTEN", default_value = "0.0.0.0:8100")]
     listen: SocketAddr,
-    /// HTTP address: navigation and the Server API.
+    /// HTTP address: navigation, the Server API and the file service.
     #[arg(long, env = "RCIM_HTTP", default_value = "0.0.0.0:8101")]
     http: SocketAddr,
     /// The app key this server hosts.
@@ -39,10 +41,34 @@ struct Args {
     /// Sends per connection per second (0 = unlimited).
     #[arg(long, env = "RCIM_SEND_RATE", default_value_t = 5)]
     send_rate_per_sec: u32,
-    /// Recalls, read receipts and conversation settings per connection per second
-    /// (0 = unlimited).
+    /// Recalls, read receipts, conversation settings and media upload tickets per connection
+    /// per second (0 = unlimited).
     #[arg(long, env = "RCIM_REQUEST_RATE", default_value_t = 50)]
     request_rate_per_sec: u32,
+    /// Largest image upload, bytes (beyond: 26106).
+    #[arg(long, env = "RCIM_MEDIA_IMAGE_MAX_BYTES", default_value_t = MediaConfig::default().image_max_bytes)]
+    media_image_max_bytes: u64,
+    /// Largest voice upload, bytes (beyond: 26106).
+    #[arg(long, env = "RCIM_MEDIA_VOICE_MAX_BYTES", default_value_t = MediaConfig::default().voice_max_bytes)]
+    media_voice_max_bytes: u64,
+    /// Largest file upload, bytes (beyond: 26106).
+    #[arg(long, env = "RCIM_MEDIA_FILE_MAX_BYTES", default_value_t = MediaConfig::default().file_max_bytes)]
+    media_file_max_bytes: u64,
+    /// Largest short video (sight) upload, bytes (beyond: 26106).
+    #[arg(long, env = "RCIM_MEDIA_SIGHT_MAX_BYTES", default_value_t = MediaConfig::default().sight_max_bytes)]
+    media_sight_max_bytes: u64,
+    /// Largest GIF upload, bytes (beyond: 34003).
+    #[arg(long, env = "RCIM_MEDIA_GIF_MAX_BYTES", default_value_t = MediaConfig::default().gif_max_bytes)]
+    media_gif_max_bytes: u64,
+    /// Seconds an upload ticket stays valid.
+    #[arg(long, env = "RCIM_MEDIA_TICKET_TTL_SECS", default_value_t = MediaConfig::default().ticket_ttl.as_secs())]
+    media_ticket_ttl_secs: u64,
+    /// Uploads running at the same time, server-wide (one more is answered 503).
+    #[arg(long, env = "RCIM_MEDIA_MAX_UPLOADS", default_value_t = MediaConfig::default().max_concurrent_uploads)]
+    media_max_uploads: usize,
+    /// Seconds an upload may send no bytes before it is dropped (408).
+    #[arg(long, env = "RCIM_MEDIA_READ_TIMEOUT_SECS", default_value_t = MediaConfig::default().read_timeout.as_secs())]
+    media_read_timeout_secs: u64,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -62,6 +88,16 @@ async fn main() -> anyhow::Result<()> {
     config.offline_retention_days = args.offline_retention_days;
     config.send_rate_per_sec = args.send_rate_per_sec;
     config.request_rate_per_sec = args.request_rate_per_sec;
+    config.media = MediaConfig {
+        image_max_bytes: args.media_image_max_bytes,
+        voice_max_bytes: args.media_voice_max_bytes,
+        file_max_bytes: args.media_file_max_bytes,
+        sight_max_bytes: args.media_sight_max_bytes,
+        gif_max_bytes: args.media_gif_max_bytes,
+        ticket_ttl: Duration::from_secs(args.media_ticket_ttl_secs),
+        max_concurrent_uploads: args.media_max_uploads,
+        read_timeout: Duration::from_secs(args.media_read_timeout_secs.max(1)),
+    };
     let server = rcim_server::start(config).await?;
     tracing::info!(gateway = %server.gateway_addr(), navi = %server.navi_url(), "ready");
     wait_for_signal().await;

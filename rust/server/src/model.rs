@@ -2,7 +2,7 @@
 //! change carries, the caps every stored field obeys, and the committed inbox entries that
 //! live delivery pushes. Nothing here does I/O.
 
-use rcim_proto::v1::{inbox_entry, InboxEntry};
+use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
 use std::sync::Arc;
 
 /// Byte budget of one sync package's entries (the frame cap minus room for the envelope).
@@ -110,6 +110,34 @@ pub(crate) struct NewMessage {
     /// Group messages: refuse with [`NOT_IN_GROUP`] unless the sender is a member (client
     /// sends; the Server API may publish as anyone).
     pub require_member: bool,
+    /// A custom message type (`Message.custom`): stored with the message and forwarded.
+    pub custom: bool,
+    /// Online only (`Message.status`): pushed to the recipients' devices online now, never
+    /// stored (see `service::messages::publish_status`); the store refuses it.
+    pub status: bool,
+}
+
+impl NewMessage {
+    /// The message as it travels, once the server gave it `uid` and `sent_time`.
+    pub(crate) fn into_wire(self, uid: String, sent_time: i64) -> Message {
+        Message {
+            uid,
+            conversation_type: self.conversation_type,
+            to_id: self.to_id,
+            channel_id: self.channel_id,
+            sender_id: self.sender_id,
+            object_name: self.object_name,
+            content: self.content,
+            sent_time,
+            client_msg_id: self.client_msg_id,
+            persisted: self.persisted,
+            counted: self.counted,
+            push_content: self.push_content,
+            push_data: self.push_data,
+            status: self.status,
+            custom: self.custom,
+        }
+    }
 }
 
 /// A field of a [`NewMessage`] beyond its cap.

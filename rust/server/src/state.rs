@@ -3,6 +3,7 @@
 
 use crate::config::ServerConfig;
 use crate::hub::Hub;
+use crate::service::media::Media;
 use crate::store::ServerStore;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +18,8 @@ pub(crate) struct Shared {
     pub(crate) gateway_addr: SocketAddr,
     pub(crate) store: Arc<dyn ServerStore>,
     pub(crate) hub: Arc<Hub>,
+    /// The file service: upload tickets, blob storage, upload slots.
+    pub(crate) media: Media,
     /// Graceful stop: stop accepting, close connections.
     pub(crate) stop: CancellationToken,
     /// Crash simulation: drop everything at once.

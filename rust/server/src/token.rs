@@ -7,6 +7,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -29,12 +30,42 @@ pub struct TokenClaims {
     pub expiry_ms: i64,
 }
 
-fn sign(app_secret: &str, payload_b64: &str) -> HmacSha256 {
+fn sign(key: &[u8], payload_b64: &str) -> HmacSha256 {
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(app_secret.as_bytes())
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(payload_b64.as_bytes());
     mac
+}
+
+/// `<base64url(json(claims))>.<base64url(HMAC-SHA256(key, first part))>`: the format of
+/// connection tokens, also used for media upload tickets.
+pub(crate) fn seal(key: &[u8], claims: &impl Serialize) -> String {
+    // Serializing a struct of strings and integers cannot fail.
+    let json = serde_json::to_vec(claims).unwrap_or_default();
+    let payload = URL_SAFE_NO_PAD.encode(json);
+    let mac = sign(key, &payload).finalize().into_bytes();
+    format!("{payload}.{}", URL_SAFE_NO_PAD.encode(mac))
+}
+
+/// The claims of a [`seal`]ed `token` if its signature under `key` is valid (compared in
+/// constant time) and it decodes.
+pub(crate) fn unseal<T: DeserializeOwned>(token: &str, key: &[u8]) -> Option<T> {
+    let (payload, signature) = token.split_once('.')?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    sign(key, payload).verify_slice(&signature).ok()?;
+    let json = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice(&json).ok()
+}
+
+/// A 32-byte key for one purpose (`label`), derived from `secret` (HMAC-SHA256 of the label):
+/// every process holding the same secret derives the same key, and keys of different purposes
+/// are unrelated.
+pub(crate) fn derive_key(secret: &str, label: &str) -> [u8; 32] {
+    sign(secret.as_bytes(), label)
+        .finalize()
+        .into_bytes()
+        .into()
 }
 
 /// Mints a token for `user_id` of `app_key`, signed with `app_secret`.
@@ -54,11 +85,7 @@ pub fn issue_token(
         issued_at_ms,
         expiry_ms,
     };
-    // Serializing a struct of strings and integers cannot fail.
-    let json = serde_json::to_vec(&claims).unwrap_or_default();
-    let payload = URL_SAFE_NO_PAD.encode(json);
-    let mac = sign(app_secret, &payload).finalize().into_bytes();
-    format!("{payload}.{}", URL_SAFE_NO_PAD.encode(mac))
+    seal(app_secret.as_bytes(), &claims)
 }
 
 /// Checks the signature of `token` with `app_secret` and returns its claims.
@@ -66,11 +93,7 @@ pub fn issue_token(
 /// Only the signature and the encoding are checked here; the app key, expiry and
 /// `tokens_valid_after` checks are the caller's (they need server state).
 pub fn verify_signature(token: &str, app_secret: &str) -> Option<TokenClaims> {
-    let (payload, signature) = token.split_once('.')?;
-    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
-    sign(app_secret, payload).verify_slice(&signature).ok()?;
-    let json = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    serde_json::from_slice(&json).ok()
+    unseal(token, app_secret.as_bytes())
 }
 
 #[cfg(test)]

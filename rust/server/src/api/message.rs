@@ -6,6 +6,7 @@ use super::reply::{ApiError, ApiResult};
 use crate::model::{NewMessage, RecallRequest, MAX_OBJECT_NAME_CHARS};
 use crate::service;
 use crate::state::Shared;
+use futures::FutureExt as _;
 use rcim_proto::conversation_type;
 use serde_json::{json, Map};
 use std::sync::Arc;
@@ -24,6 +25,13 @@ const MAX_PRIVATE_RECIPIENTS: usize = 1000;
 pub(crate) async fn private_publish(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
+    let to = recipients(&form)?;
+    let template = publish_template(&form, from, conversation_type::PRIVATE)?;
+    publish_to_each(&shared, template, &to, "userId").await
+}
+
+/// The `toUserId` list of a private publish: 1 to [`MAX_PRIVATE_RECIPIENTS`] valid ids.
+fn recipients(form: &Params) -> Result<Vec<String>, ApiError> {
     let to = form.list("toUserId");
     if to.is_empty() {
         return Err(ApiError::param("toUserId is required"));
@@ -36,8 +44,24 @@ pub(crate) async fn private_publish(shared: Arc<Shared>, form: Params) -> ApiRes
     for u in &to {
         check_user_id("toUserId", u)?;
     }
-    let template = publish_template(&form, from, conversation_type::PRIVATE)?;
-    publish_to_each(&shared, template, &to, "userId").await
+    Ok(to)
+}
+
+/// The `toGroupId` list of a group publish: 1 to [`MAX_PUBLISH_GROUPS`] valid ids.
+fn target_groups(form: &Params) -> Result<Vec<String>, ApiError> {
+    let groups = form.list("toGroupId");
+    if groups.is_empty() {
+        return Err(ApiError::param("toGroupId is required"));
+    }
+    if groups.len() > MAX_PUBLISH_GROUPS {
+        return Err(ApiError::param(format!(
+            "at most {MAX_PUBLISH_GROUPS} toGroupId per call"
+        )));
+    }
+    for g in &groups {
+        check_group_id("toGroupId", g)?;
+    }
+    Ok(groups)
 }
 
 /// The message fields every publish endpoint shares (`objectName` R, `content` R,
@@ -86,7 +110,15 @@ async fn publish_to_each(
             to_id: target.clone(),
             ..template.clone()
         };
-        pending.push(service::messages::submit(shared.store.as_ref(), msg).await?);
+        if msg.status {
+            // Delivered already: nothing to wait for.
+            let sent =
+                service::messages::publish_status(shared.store.as_ref(), shared.hub.as_ref(), msg)
+                    .await?;
+            pending.push(futures::future::ready(Ok(sent)).boxed());
+        } else {
+            pending.push(service::messages::submit(shared.store.as_ref(), msg).await?);
+        }
     }
     let outcomes = futures::future::join_all(pending).await;
     let mut uids = Vec::with_capacity(outcomes.len());
@@ -119,18 +151,7 @@ const MAX_DIRECTED_USERS: usize = 1000;
 pub(crate) async fn group_publish(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
-    let groups = form.list("toGroupId");
-    if groups.is_empty() {
-        return Err(ApiError::param("toGroupId is required"));
-    }
-    if groups.len() > MAX_PUBLISH_GROUPS {
-        return Err(ApiError::param(format!(
-            "at most {MAX_PUBLISH_GROUPS} toGroupId per call"
-        )));
-    }
-    for g in &groups {
-        check_group_id("toGroupId", g)?;
-    }
+    let groups = target_groups(&form)?;
     let directed = form.list("toUserId");
     if !directed.is_empty() && groups.len() != 1 {
         return Err(ApiError::param(
@@ -147,6 +168,38 @@ pub(crate) async fn group_publish(shared: Arc<Shared>, form: Params) -> ApiResul
     }
     let template = NewMessage {
         directed,
+        require_member: false,
+        ..publish_template(&form, from, conversation_type::GROUP)?
+    };
+    publish_to_each(&shared, template, &groups, "groupId").await
+}
+
+/// `/statusmessage/private/publish.json`: like [`private_publish`] (`fromUserId` R, `toUserId`
+/// R repeatable ≤ 1000, `objectName` R, `content` R, `isIncludeSender` (default 0)), but
+/// online only: each recipient's devices online now get it as a status message, nothing is
+/// stored or counted, an offline recipient never gets it. `isPersisted`, `isCounted`,
+/// `verifyBlacklist`, `busChannel` and `msgRandom` are accepted and ignored. Response as
+/// `private_publish`.
+pub(crate) async fn private_status_publish(shared: Arc<Shared>, form: Params) -> ApiResult {
+    let from = form.required("fromUserId")?;
+    check_user_id("fromUserId", from)?;
+    let to = recipients(&form)?;
+    let template = NewMessage {
+        status: true,
+        ..publish_template(&form, from, conversation_type::PRIVATE)?
+    };
+    publish_to_each(&shared, template, &to, "userId").await
+}
+
+/// `/statusmessage/group/publish.json`: like [`group_publish`] (`fromUserId` R, `toGroupId` R
+/// repeatable ≤ 3, `objectName` R, `content` R, `isIncludeSender` (default 0)), but online
+/// only (see [`private_status_publish`]): the members online now get it.
+pub(crate) async fn group_status_publish(shared: Arc<Shared>, form: Params) -> ApiResult {
+    let from = form.required("fromUserId")?;
+    check_user_id("fromUserId", from)?;
+    let groups = target_groups(&form)?;
+    let template = NewMessage {
+        status: true,
         require_member: false,
         ..publish_template(&form, from, conversation_type::GROUP)?
     };

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 pub(crate) use auth::header_value;
 pub(crate) use params::Params as ApiParams;
-pub(crate) use reply::{ApiError, Fields as ApiFields};
+pub(crate) use reply::{json_headers, ApiError, Fields as ApiFields};
 
 /// Every implemented endpoint, behind the signature check.
 pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
@@ -41,6 +41,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             endpoint(message::group_publish),
         )
         .route("/message/recall.json", endpoint(message::recall))
+        .route(
+            "/statusmessage/private/publish.json",
+            endpoint(message::private_status_publish),
+        )
+        .route(
+            "/statusmessage/group/publish.json",
+            endpoint(message::group_status_publish),
+        )
         .route("/group/create.json", endpoint(group::create))
         .route("/group/join.json", endpoint(group::join))
         .route("/group/quit.json", endpoint(group::quit))

@@ -6,8 +6,8 @@
 //! not hold up the connection's other requests (their order of execution is still the order
 //! of arrival: each is queued to the store before the next frame is read).
 //!
-//! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts and settings
-//! together: `ServerConfig::request_rate_per_sec`) refuse with 20604, except a resend of a
+//! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings
+//! and media upload tickets together: `ServerConfig::request_rate_per_sec`) refuse with 20604, except a resend of a
 //! request already executed: it gets its original answer and does not count. The store is
 //! asked only when the limiter would refuse, so requests within the rate cost nothing extra;
 //! the lookup is awaited on the read loop, so a flood over the rate costs one read at a time.
@@ -25,9 +25,9 @@ use crate::util::now_ms;
 use futures::StreamExt as _;
 use rcim_proto::codes;
 use rcim_proto::v1::{
-    client_frame, request, response, server_frame, ErrorReply, Pong, RecallMessage,
-    RecallMessageResult, Request, Response, SendMessage, SendMessageResult, SyncPackage,
-    SyncRequest,
+    client_frame, request, response, server_frame, ErrorReply, MediaUploadRequest, Pong,
+    RecallMessage, RecallMessageResult, Request, Response, SendMessage, SendMessageResult,
+    SyncPackage, SyncRequest,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -221,6 +221,11 @@ impl Conn {
             // A read: no request id, no rate limit (its backlog is bounded by `wait_for_room`).
             return self.on_sync(seq, s).await;
         }
+        if let request::Body::MediaUpload(m) = body {
+            // Read-like too (no request id, nothing recorded), but limited like the other
+            // non-send requests.
+            return self.on_media_upload(seq, &m);
+        }
         if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
@@ -240,10 +245,6 @@ impl Conn {
         }
         let store = self.shared.store.clone();
         match body {
-            // The file service arrives with issue 7's server work.
-            request::Body::MediaUpload(_) => {
-                self.respond(seq, code_only(codes::PARAMETER_INVALID));
-            }
             request::Body::RecallMessage(r) => {
                 let req = recall_request(&self.user_id, r);
                 self.answer_after(seq, "a recall", async move {
@@ -270,7 +271,9 @@ impl Conn {
                 })
                 .await
             }
-            request::Body::Sync(_) | request::Body::SendMessage(_) => {
+            request::Body::Sync(_)
+            | request::Body::SendMessage(_)
+            | request::Body::MediaUpload(_) => {
                 unreachable!("dispatched above")
             }
         }
@@ -364,11 +367,14 @@ impl Conn {
             counted: m.counted,
             push_content: m.push_content,
             push_data: m.push_data,
-            include_sender: true,
+            // A status message is not synced to the sender's other devices.
+            include_sender: !m.status,
             directed: Vec::new(),
             // Group sends: only members may send (22406 otherwise), checked by the store in
             // the same transaction that fans the message out.
             require_member: true,
+            custom: m.custom,
+            status: m.status,
         };
         // Checked first, so an invalid send does not use up the rate.
         if let Err(e) = messages::check(&msg) {
@@ -384,6 +390,9 @@ impl Conn {
                 seq,
                 response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
             );
+        }
+        if msg.status {
+            return self.on_status_send(seq, msg).await;
         }
         let Some(permit) = self.in_flight_slot().await else {
             return;
@@ -414,6 +423,37 @@ impl Conn {
             );
             drop(permit);
         });
+    }
+
+    /// An online-only send: delivered at once, nothing stored (see
+    /// [`messages::publish_status`]); answered like a send, with the uid and time it was given.
+    async fn on_status_send(&self, seq: u64, msg: NewMessage) {
+        let shared = &self.shared;
+        let published = tokio::select! {
+            _ = self.cancel.cancelled() => return,
+            r = messages::publish_status(shared.store.as_ref(), shared.hub.as_ref(), msg) => r,
+        };
+        let response = match published {
+            Ok(o) => send_result(o),
+            Err(e) => failure(&e, "a status message"),
+        };
+        self.respond(seq, response);
+    }
+
+    /// A media upload ticket (`MediaUploadTicket`), or the refusal's code (see
+    /// [`crate::service::media::Media::ticket`]); 20604 beyond the request rate.
+    fn on_media_upload(&mut self, seq: u64, r: &MediaUploadRequest) {
+        if !self.request_limiter.try_acquire() {
+            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+        }
+        let response = match self.shared.media.ticket(&self.user_id, r) {
+            Ok(ticket) => Response {
+                code: codes::OK,
+                body: Some(response::Body::MediaUpload(ticket)),
+            },
+            Err(e) => failure(&e, "a media upload ticket"),
+        };
+        self.respond(seq, response);
     }
 
     /// Waits until at most [`SYNC_BACKLOG`] frames are queued, so a client that asks for sync

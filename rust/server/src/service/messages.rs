@@ -1,10 +1,26 @@
 //! Sending and recalling messages: one path for client sends and Server API publishes, one
 //! for client recalls and `/message/recall.json`.
+//!
+//! Status messages (`status` set: online only, e.g. "typing") take a path of their own,
+//! [`publish_status`]: they skip the store entirely and go straight to live delivery as
+//! entries with sequence 0 (`InboxPush{entry{seq: 0, message{status: true}}}`), so they are in
+//! no inbox, no message table and no sync, and a device that is offline at that moment never
+//! sees them. This is the simplest correct design with the store/feed split: an online-only
+//! message has nothing to commit, and sequence 0 tells clients it is outside their inbox
+//! cursor. What it gives up: no dedupe by client message id (a resend is delivered again —
+//! clients do not queue status messages for resending), and no ordering against the sender's
+//! stored messages still being committed.
 
 use super::error::ServiceError;
-use crate::model::{NewMessage, RecallRequest, RequestKey, MAX_ID_LEN};
+use crate::fanout::Fanout;
+use crate::model::{
+    NewMessage, Push, RecallRequest, RequestKey, SendOutcome, MAX_ID_LEN, NOT_IN_GROUP,
+};
 use crate::store::{PendingSend, ServerStore};
+use crate::util::{new_uid, now_ms};
+use rcim_proto::v1::inbox_entry;
 use rcim_proto::{codes, conversation_type};
+use std::sync::Arc;
 
 /// Checks what every stored message must satisfy: every field within its cap
 /// ([`NewMessage::check_limits`]: the stored message always fits in one frame), a target and
@@ -39,6 +55,56 @@ pub(crate) async fn submit(
 ) -> Result<PendingSend, ServiceError> {
     check(&msg)?;
     Ok(store.submit_message(msg).await?)
+}
+
+/// Delivers an online-only message (see the module docs) to the devices online now of its
+/// recipients: the target user (private) or the group's members (22406 for a non-member
+/// when `require_member`), the sender's devices only with `include_sender`. Never stored,
+/// never counted: `persisted` and `counted` are cleared, `status` set.
+pub(crate) async fn publish_status(
+    store: &dyn ServerStore,
+    fanout: &dyn Fanout,
+    mut msg: NewMessage,
+) -> Result<SendOutcome, ServiceError> {
+    check(&msg)?;
+    let mut recipients = if msg.conversation_type == conversation_type::GROUP {
+        let members = store.group_members(msg.to_id.clone()).await?;
+        if msg.require_member && !members.contains(&msg.sender_id) {
+            return Err(ServiceError::rejected(
+                NOT_IN_GROUP,
+                format!("{} is not a member of group {}", msg.sender_id, msg.to_id),
+            ));
+        }
+        members
+    } else {
+        vec![msg.to_id.clone()]
+    };
+    recipients.retain(|r| *r != msg.sender_id);
+    if msg.include_sender {
+        recipients.push(msg.sender_id.clone());
+    }
+    msg.status = true;
+    msg.persisted = false;
+    msg.counted = false;
+    let sent_time = now_ms();
+    let uid = new_uid(sent_time);
+    let body = Arc::new(inbox_entry::Body::Message(
+        msg.into_wire(uid.clone(), sent_time),
+    ));
+    let pushes = recipients
+        .into_iter()
+        .map(|user_id| Push {
+            user_id,
+            seq: 0,
+            body: body.clone(),
+        })
+        .collect();
+    fanout.deliver(pushes);
+    Ok(SendOutcome {
+        uid,
+        sent_time,
+        duplicate: false,
+    })
 }
 
 /// Recalls a message; resolves with the recall time after the commit (the first recall's

@@ -7,6 +7,7 @@ pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod groups;
 pub(crate) mod inbox;
+pub(crate) mod media;
 pub(crate) mod messages;
 pub(crate) mod replay;
 pub(crate) mod users;

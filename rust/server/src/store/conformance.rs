@@ -31,7 +31,9 @@ macro_rules! conformance_tests {
             executed_requests_can_be_looked_up,
             token_expiry_bookkeeping,
             pruning_keeps_heads_and_forgets_the_rest,
-            data_survives_a_reopen
+            data_survives_a_reopen,
+            custom_flag_is_kept,
+            status_messages_are_never_stored
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {
@@ -615,5 +617,51 @@ pub(crate) async fn data_survives_a_reopen<S: ServerStore>(open: impl Fn(CommitS
         .unwrap();
     assert_eq!(h.inbox("a").await.len(), 2);
     assert_eq!(h.store.group_members("g".into()).await.unwrap(), vec!["a"]);
+    h.close().await;
+}
+
+/// The custom-type flag is stored with the message: sync returns it, also after a reopen.
+pub(crate) async fn custom_flag_is_kept<S: ServerStore>(open: impl Fn(CommitSink) -> S) {
+    let flags = |entries: &[InboxEntry]| -> Vec<bool> {
+        entries
+            .iter()
+            .map(|e| match &e.body {
+                Some(inbox_entry::Body::Message(m)) => m.custom,
+                other => panic!("expected a message, got {other:?}"),
+            })
+            .collect()
+    };
+    let h = Harness::start(&open);
+    let custom = NewMessage {
+        object_name: "App:Card".into(),
+        custom: true,
+        ..text("a", "b", "m1")
+    };
+    h.send(custom).await.unwrap();
+    h.send(text("a", "b", "m2")).await.unwrap();
+    assert_eq!(flags(&h.inbox("b").await), vec![true, false]);
+    h.close().await;
+    let h = Harness::start(&open);
+    assert_eq!(flags(&h.inbox("a").await), vec![true, false]);
+    h.close().await;
+}
+
+/// A status (online-only) message never reaches the store: it is refused, nothing appended.
+pub(crate) async fn status_messages_are_never_stored<S: ServerStore>(
+    open: impl FnOnce(CommitSink) -> S,
+) {
+    let h = Harness::start(open);
+    let status = NewMessage {
+        status: true,
+        ..text("a", "b", "s1")
+    };
+    assert!(h.send(status).await.is_err());
+    assert!(h.inbox("b").await.is_empty());
+    assert!(h
+        .store
+        .sent_message(key("a", "s1").unwrap())
+        .await
+        .unwrap()
+        .is_none());
     h.close().await;
 }

@@ -7,7 +7,7 @@ use crate::model::{
 };
 use crate::util::now_ms;
 use anyhow::anyhow;
-use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
+use rcim_proto::v1::{inbox_entry, InboxEntry};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -82,6 +82,9 @@ pub(crate) fn apply_send(
     if let Err(e) = msg.check_limits() {
         return Err(anyhow!("{} is longer than {}", e.field, e.max));
     }
+    if msg.status {
+        return Err(anyhow!("a status message is never stored"));
+    }
     if !msg.client_msg_id.is_empty() {
         if let Some(original) = read_sent(tx, &msg.sender_id, &msg.client_msg_id)? {
             return Ok((original, Vec::new()));
@@ -130,8 +133,8 @@ pub(crate) fn apply_send(
     let uid = crate::util::new_uid(sent_time);
     tx.prepare_cached(
         "INSERT INTO messages (uid, conversation_type, to_id, channel_id, sender_id, object_name, \
-         content, sent_time, client_msg_id, persisted, counted, push_content, push_data) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         content, sent_time, client_msg_id, persisted, counted, push_content, push_data, custom) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         uid,
@@ -147,6 +150,7 @@ pub(crate) fn apply_send(
         msg.counted,
         msg.push_content,
         msg.push_data,
+        msg.custom,
     ])?;
     let msg_id = tx.last_insert_rowid();
     if !msg.client_msg_id.is_empty() {
@@ -162,22 +166,9 @@ pub(crate) fn apply_send(
             now
         ])?;
     }
-    let proto = Arc::new(inbox_entry::Body::Message(Message {
-        uid: uid.clone(),
-        conversation_type: msg.conversation_type,
-        to_id: msg.to_id.clone(),
-        channel_id: msg.channel_id.clone(),
-        sender_id: msg.sender_id.clone(),
-        object_name: msg.object_name,
-        content: msg.content,
-        sent_time,
-        client_msg_id: msg.client_msg_id,
-        persisted: msg.persisted,
-        counted: msg.counted,
-        push_content: msg.push_content,
-        push_data: msg.push_data,
-        ..Message::default()
-    }));
+    let proto = Arc::new(inbox_entry::Body::Message(
+        msg.into_wire(uid.clone(), sent_time),
+    ));
     let mut pushes = Vec::with_capacity(owners.len());
     for owner in owners {
         let seq = append_inbox(tx, heads, &owner, msg_id, None, sent_time)?;

@@ -81,7 +81,7 @@ pub(crate) fn member_count(c: &Connection, group_id: &str) -> anyhow::Result<usi
 
 const MESSAGE_COLUMNS: &str = "m.uid, m.conversation_type, m.to_id, m.channel_id, m.sender_id, \
      m.object_name, m.content, m.sent_time, m.client_msg_id, m.persisted, m.counted, \
-     m.push_content, m.push_data";
+     m.push_content, m.push_data, m.custom";
 
 pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<Message> {
     Ok(Message {
@@ -98,6 +98,7 @@ pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::
         counted: r.get(base + 10)?,
         push_content: r.get(base + 11)?,
         push_data: r.get(base + 12)?,
+        custom: r.get(base + 13)?,
         ..Message::default()
     })
 }

@@ -17,6 +17,9 @@
 //! Migration 4: `request_log(user_id, request_id, kind, result, created_at)`: the state-changing
 //! client requests already executed (other than sends, which `dedupe` covers), so a resend is
 //! answered with the original result and changes nothing. Pruned with the offline retention.
+//!
+//! Migration 5: `messages.custom` (0/1): the message is of a custom type (`Message.custom`),
+//! kept so sync forwards the flag like the live push.
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -109,6 +112,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (user_id, request_id)
     ) WITHOUT ROWID;
     CREATE INDEX request_log_created_at ON request_log(created_at);",
+    // 5: the custom-type flag of a message.
+    "ALTER TABLE messages ADD COLUMN custom INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
