@@ -207,13 +207,19 @@ async fn throughput(rounds: usize) {
 fn images(rounds: usize) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("12mp.jpg");
+    // Gradients, waves and sensor-like noise: a JPEG of a few MB, like a phone photo.
+    let mut state = 0x9e37_79b9u32;
     image::RgbImage::from_fn(4000, 3000, |x, y| {
-        // Smooth gradients with detail, like a photo rather than noise.
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let noise = (state % 48) as i32 - 24;
         let v = ((x as f32 / 37.0).sin() * 60.0 + (y as f32 / 23.0).cos() * 60.0) as i32;
+        let c = |base: i32| (base + noise).clamp(0, 255) as u8;
         image::Rgb([
-            (x * 255 / 4000) as u8,
-            (y * 255 / 3000) as u8,
-            (128 + v).clamp(0, 255) as u8,
+            c((x * 255 / 4000) as i32),
+            c((y * 255 / 3000) as i32),
+            c(128 + v),
         ])
     })
     .save(&path)

@@ -531,3 +531,34 @@ async fn bad_files_and_missing_media_answer_their_codes_and_store_nothing() {
     let (_, code, _) = download(&mut alice, no_remote, "404").await;
     assert_eq!(code, -3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_received_media_message_is_sent_on_without_upload() {
+    init_logging();
+    let server = TestServer::start().await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
+    let mut carol = server.online("carol").await;
+    let files = Files::new();
+    let sent = send_media(
+        &mut alice,
+        media(message_type::GIF, "bob", &files.path("anim.gif")),
+        "s",
+    )
+    .await;
+    assert_eq!(sent.code, 0);
+    let mut received = bob.received().await;
+    assert!(received.fields.get("local").is_none());
+    received.target_id = "carol".into();
+    let forwarded = send_media(&mut bob, received.clone(), "f").await;
+    assert_eq!(forwarded.code, 0, "{:?}", forwarded.message);
+    assert!(forwarded.progress.is_empty(), "nothing uploaded");
+    assert_ne!(
+        forwarded.message.message_id, received.message_id,
+        "a new row"
+    );
+    let at_carol = carol.received().await;
+    assert_eq!(at_carol.message_type, message_type::GIF);
+    assert_eq!(at_carol.fields["remote"], sent.message.fields["remote"]);
+    assert_eq!(at_carol.fields["width"], 33);
+}

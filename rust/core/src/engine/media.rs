@@ -8,6 +8,9 @@
 //! event answers the cancel call and ends the transfer call (it carries both event ids); an
 //! upload cancelled leaves its message CANCELED, a download keeps its part to resume.
 //!
+//! A message with a `remote` URL and no `local` file (a received media message sent on:
+//! forwarding, R086) is stored and sent without upload or progress.
+//!
 //! Codes: see [`crate::codes`]. Invalid local file (34234 missing/directory, 34018 empty,
 //! 26106/34003 over the limit), 34002 sight over 120 s, 34223 not a media message, all at
 //! once; an upload that fails reports 34011 (or the file service's own refusal: 26106, 34003,
@@ -143,7 +146,11 @@ impl Engine {
         if !limits::is_media(message.message_type) {
             return Err(Code::of(codes::NOT_MEDIA_MESSAGE));
         }
-        limits::check_file(message.message_type, local_of(&message))?;
+        // A message whose file is on the server already (a received one sent on: "forward",
+        // R086) goes without upload.
+        if !is_forward(&message) {
+            limits::check_file(message.message_type, local_of(&message))?;
+        }
         if message.message_type == message_type::SIGHT
             && message
                 .fields
@@ -222,6 +229,11 @@ impl Engine {
             user_id: session.user_id.clone(),
         })
     }
+}
+
+/// A media message with a remote URL and no local file: sent on without upload.
+fn is_forward(message: &Message) -> bool {
+    local_of(message).is_empty() && reqwest::Url::parse(remote_of(message)).is_ok()
 }
 
 fn remote_of(message: &Message) -> &str {
@@ -310,18 +322,24 @@ impl MediaTask {
                 event_id: event_id.clone(),
             }
         };
-        let compression = self.shared.config.compression;
-        let work_dir = self.shared.config.media_dir(&self.user_id).join("upload");
-        let to_prepare = message.clone();
-        let prepared =
-            tokio::task::spawn_blocking(move || prepare(&to_prepare, &compression, &work_dir))
-                .await
-                .unwrap_or(Err(Code(codes::RESULT_UNKNOWN)));
-        let prepared = match prepared {
-            Ok(prepared) => prepared,
-            Err(code) => return self.emit(failed(message, code.0 as u32)).await,
+        let prepared = if is_forward(&message) {
+            None
+        } else {
+            let compression = self.shared.config.compression;
+            let work_dir = self.shared.config.media_dir(&self.user_id).join("upload");
+            let to_prepare = message.clone();
+            let prepared =
+                tokio::task::spawn_blocking(move || prepare(&to_prepare, &compression, &work_dir))
+                    .await
+                    .unwrap_or(Err(Code(codes::RESULT_UNKNOWN)));
+            match prepared {
+                Ok(prepared) => Some(prepared),
+                Err(code) => return self.emit(failed(message, code.0 as u32)).await,
+            }
         };
-        message.fields.extend(prepared.fields.clone());
+        if let Some(prepared) = &prepared {
+            message.fields.extend(prepared.fields.clone());
+        }
         let Some(row) = self.attach(&message).await else {
             return self
                 .emit(failed(message, codes::DATABASE_ERROR as u32))
@@ -344,37 +362,40 @@ impl MediaTask {
                 })
                 .await;
         }
-        let key = TransferKey::Upload(id);
-        let Some(cancel) = self.transfers.start(key.clone()) else {
-            tracing::info!(id, "media: this message is uploading already");
-            return self.emit(failed(message, codes::PARAM_ERROR as u32)).await;
-        };
-        let uploaded = self.upload(&message, &prepared, &cancel, &event_id).await;
-        if prepared.temporary {
-            if let Err(e) = tokio::fs::remove_file(&prepared.upload).await {
-                tracing::debug!(error = %e, "media: cannot remove a compressed copy");
-            }
-        }
-        if let Some(cancel_event_id) = self.transfers.finish(&key) {
-            let message = self.set_status(id, sent_status::CANCELED, &message).await;
-            return self
-                .emit(Event::SendingMediaMessageCanceled {
-                    code: 0,
-                    message,
-                    event_id: cancel_event_id,
-                    ended_event_id: event_id,
-                })
-                .await;
-        }
-        let remote = match uploaded {
-            Ok(remote) => remote,
-            Err(code) => {
-                let message = self.set_status(id, sent_status::FAILED, &message).await;
-                return self.emit(failed(message, code)).await;
-            }
-        };
         let mut message = message;
-        message.fields.insert("remote".into(), json!(remote));
+        if let Some(prepared) = prepared {
+            let key = TransferKey::Upload(id);
+            let Some(cancel) = self.transfers.start(key.clone()) else {
+                tracing::info!(id, "media: this message is uploading already");
+                return self.emit(failed(message, codes::PARAM_ERROR as u32)).await;
+            };
+            let uploaded = self.upload(&message, &prepared, &cancel, &event_id).await;
+            if prepared.temporary {
+                if let Err(e) = tokio::fs::remove_file(&prepared.upload).await {
+                    tracing::debug!(error = %e, "media: cannot remove a compressed copy");
+                }
+            }
+            if let Some(cancel_event_id) = self.transfers.finish(&key) {
+                let message = self.set_status(id, sent_status::CANCELED, &message).await;
+                return self
+                    .emit(Event::SendingMediaMessageCanceled {
+                        code: 0,
+                        message,
+                        event_id: cancel_event_id,
+                        ended_event_id: event_id,
+                    })
+                    .await;
+            }
+            match uploaded {
+                Ok(remote) => {
+                    message.fields.insert("remote".into(), json!(remote));
+                }
+                Err(code) => {
+                    let message = self.set_status(id, sent_status::FAILED, &message).await;
+                    return self.emit(failed(message, code)).await;
+                }
+            }
+        }
         let command = Command::Send {
             message: Box::new(message.clone()),
             event_id: event_id.clone(),
@@ -413,7 +434,12 @@ impl MediaTask {
         };
         let resend = message.message_id;
         self.store(move |s| match resend {
+            // Only this user's own message object is resent from its row; a received one is
+            // sent on as a new message.
             Some(id) => match s.message(id)? {
+                Some(old) if old.direction != rcim_store::direction::SEND => {
+                    s.insert_outgoing(&new).map(Some)
+                }
                 Some(old) if old.sent_status == sent_status::SENT => Ok(Some(old)),
                 Some(_) => s.restart_outgoing(id, &new.content, new.extra_json.as_deref()),
                 None => s.insert_outgoing(&new).map(Some),

@@ -18,6 +18,9 @@ use tokio_util::sync::CancellationToken;
 /// Read size of uploads.
 const CHUNK: usize = 256 * 1024;
 
+/// Write buffer of downloads.
+const WRITE_BUFFER: usize = 1024 * 1024;
+
 /// Why a transfer did not complete.
 #[derive(Debug, thiserror::Error)]
 pub enum TransferError {
@@ -144,13 +147,15 @@ pub async fn download(
         StatusCode::OK => (0, response.content_length().unwrap_or(0)),
         _ => return Err(refused(response).await),
     };
-    let mut file = tokio::fs::OpenOptions::new()
+    let file = tokio::fs::OpenOptions::new()
         .create(true)
         .write(true)
         .append(start > 0)
         .truncate(start == 0)
         .open(&part)
         .await?;
+    // Large writes: each write of a tokio file is a trip to the blocking pool.
+    let mut file = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut tracker = Progress::new(size, start);
     let mut fetched = 0u64;
     let mut body = response.bytes_stream();
@@ -178,7 +183,8 @@ pub async fn download(
         }
     }
     file.flush().await?;
-    file.sync_all().await?;
+    // The rename below must not expose a file whose bytes are not on disk yet.
+    file.get_ref().sync_all().await?;
     drop(file);
     let complete = start + fetched;
     if size > 0 && complete != size {
