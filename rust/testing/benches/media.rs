@@ -101,10 +101,11 @@ async fn ticket(server: &TestServer, user: &str, size: u64) -> (String, String) 
     panic!("no ticket");
 }
 
-fn curl(args: &[&str]) -> f64 {
+/// Runs curl with `args`, its body written to `out`; the seconds it took.
+fn curl(out: &str, args: &[&str]) -> f64 {
     let started = Instant::now();
     let status = Command::new("curl")
-        .args(["-sS", "-f", "-o", "/dev/null"])
+        .args(["-sS", "-f", "-o", out])
         .args(args)
         .status()
         .expect("curl");
@@ -186,10 +187,14 @@ async fn throughput(rounds: usize) {
         let (file_id, token) = ticket(&server, "alice", SIZE).await;
         let url = format!("{}/media/{file_id}", server.navi_url());
         let auth = format!("Authorization: Bearer {token}");
-        let secs = tokio::task::block_in_place(|| curl(&["-T", file_str, "-H", &auth, &url]));
+        let secs =
+            tokio::task::block_in_place(|| curl("/dev/null", &["-T", file_str, "-H", &auth, &url]));
         curl_up.push(mb_per_s(SIZE, secs));
-        let secs = tokio::task::block_in_place(|| curl(&[&remote]));
+        // Into a file like the engine (which also syncs it to disk before renaming it).
+        let copy = dir.path().join("curl.bin");
+        let secs = tokio::task::block_in_place(|| curl(copy.to_str().unwrap(), &[&remote]));
         curl_down.push(mb_per_s(SIZE, secs));
+        std::fs::remove_file(copy).unwrap();
     }
     let (up, down, curl_up, curl_down) =
         (median(up), median(down), median(curl_up), median(curl_down));
