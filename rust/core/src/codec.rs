@@ -39,9 +39,12 @@ pub fn recall_update(
     }
 }
 
+/// (API field, wire key) pairs of a content.
+type WireKeys = &'static [(&'static str, &'static str)];
+
 /// Media types: object name and (API field, wire key) pairs of their content. Minimal arms of
 /// the media helper (issue 7); the content helper's codec replaces them.
-const MEDIA_WIRE: &[(u32, &str, &[(&str, &str)])] = &[
+const MEDIA_WIRE: &[(u32, &str, WireKeys)] = &[
     (
         message_type::IMAGE,
         "RC:ImgMsg",
