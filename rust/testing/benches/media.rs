@@ -20,7 +20,7 @@ use rcim_proto::v1::{
     Platform, Request, ServerFrame,
 };
 use rcim_proto::FrameCodec;
-use rcim_testing::{TestClient, TestServer, APP_KEY};
+use rcim_testing::{random_file, TestClient, TestServer, APP_KEY};
 use serde_json::json;
 use std::path::Path;
 use std::process::Command;
@@ -38,19 +38,6 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 fn mb_per_s(bytes: u64, secs: f64) -> f64 {
     bytes as f64 / 1e6 / secs
-}
-
-fn random_file(path: &Path, len: u64) {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let bytes: Vec<u8> = (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
-    std::fs::write(path, bytes).unwrap();
 }
 
 /// An upload ticket for `size` bytes, asked over a raw gateway connection as `user`.

@@ -32,19 +32,6 @@ fn sha(path: &Path) -> String {
     hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
 }
 
-fn random_file(path: &Path, len: usize) {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ len as u64;
-    let bytes: Vec<u8> = (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
-    std::fs::write(path, bytes).unwrap();
-}
-
 fn noisy_image(width: u32, height: u32) -> image::RgbImage {
     image::RgbImage::from_fn(width, height, |x, y| {
         let v = x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503);

@@ -29,11 +29,11 @@ use crate::media::limits;
 use crate::media::prepare::{local_of, prepare, Prepared};
 use crate::media::transfer::{self, TransferError};
 use crate::model::{message_type, Message};
-use crate::session::{now_ms, Command, TicketRequest};
+use crate::session::{Command, TicketRequest};
 use crate::shared::Shared;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rcim_proto::v1::MediaUploadRequest;
-use rcim_store::{sent_status, MessageRow, NewMessage, Store};
+use rcim_store::{sent_status, MessageRow, Store};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::future::Future;
@@ -411,27 +411,7 @@ impl MediaTask {
     /// Stores a media message about to be uploaded: a new row, or the row of a resent message
     /// object (SENDING again, with its new content); a row already sent is returned as it is.
     async fn attach(&self, message: &Message) -> Option<MessageRow> {
-        let (object_name, content) = codec::encode_content(message)?;
-        let extra_json = codec::extra_json(message);
-        let now = now_ms();
-        let new = NewMessage {
-            conversation_type: message.conversation_type,
-            target_id: message.target_id.clone(),
-            channel_id: message.channel_id.clone().unwrap_or_default(),
-            message_type: message.message_type,
-            object_name,
-            content,
-            uid: None,
-            client_msg_id: Some(uuid::Uuid::new_v4().simple().to_string()),
-            sender_id: self.user_id.clone(),
-            direction: rcim_store::direction::SEND,
-            sent_status: sent_status::SENDING,
-            received_status: rcim_store::received_status::READ,
-            sent_time: now,
-            received_time: now,
-            counted: false,
-            extra_json,
-        };
+        let new = crate::session::outgoing_row(message, &self.user_id)?;
         let resend = message.message_id;
         self.store(move |s| match resend {
             // Only this user's own message object is resent from its row; a received one is
@@ -498,13 +478,7 @@ impl MediaTask {
             progress,
         );
         let result = self
-            .with_progress(upload, &mut percents, |progress| {
-                Event::MediaMessageSending {
-                    message: message.clone(),
-                    progress,
-                    event_id: event_id.clone(),
-                }
-            })
+            .with_progress(upload, &mut percents, message, event_id, sending)
             .await;
         if let Err(e) = result {
             tracing::info!(error = %e, "media: upload failed");
@@ -515,27 +489,26 @@ impl MediaTask {
                 _ => codes::FILE_UPLOAD_FAILED,
             });
         }
-        self.emit(Event::MediaMessageSending {
-            message: message.clone(),
-            progress: 100,
-            event_id: event_id.clone(),
-        })
-        .await;
+        self.emit(sending(message.clone(), 100, event_id.clone()))
+            .await;
         let name = utf8_percent_encode(&prepared.file_name, NAME_ESCAPES);
         Ok(format!("{url}/{name}"))
     }
 
-    /// Runs `transfer` while turning the percents it sends into events.
+    /// Runs `transfer` while turning the percents it sends into `event`s of `message`.
     async fn with_progress<T>(
         &self,
         transfer: impl Future<Output = T>,
         percents: &mut mpsc::UnboundedReceiver<u8>,
-        event: impl Fn(u8) -> Event,
+        message: &Message,
+        event_id: &EventId,
+        event: fn(Message, u8, EventId) -> Event,
     ) -> T {
         let forward = async {
             // Ends when the transfer drops its sender.
             while let Some(percent) = percents.recv().await {
-                self.emit(event(percent)).await;
+                self.emit(event(message.clone(), percent, event_id.clone()))
+                    .await;
             }
         };
         let (result, ()) = tokio::join!(transfer, forward);
@@ -565,13 +538,7 @@ impl MediaTask {
         let download =
             transfer::download(&self.shared.media_http, &remote, &dest, &cancel, progress);
         let result = self
-            .with_progress(download, &mut percents, |progress| {
-                Event::MediaMessageDownloading {
-                    message: message.clone(),
-                    progress,
-                    event_id: event_id.clone(),
-                }
-            })
+            .with_progress(download, &mut percents, &message, &event_id, downloading)
             .await;
         if let Some(cancel_event_id) = self.transfers.finish(&key) {
             return self
@@ -628,6 +595,22 @@ impl MediaTask {
             event_id,
         })
         .await;
+    }
+}
+
+fn sending(message: Message, progress: u8, event_id: EventId) -> Event {
+    Event::MediaMessageSending {
+        message,
+        progress,
+        event_id,
+    }
+}
+
+fn downloading(message: Message, progress: u8, event_id: EventId) -> Event {
+    Event::MediaMessageDownloading {
+        message,
+        progress,
+        event_id,
     }
 }
 

@@ -11,7 +11,6 @@ use super::tickets::Tickets;
 use super::types::{Action, Input, StoreJob};
 
 mod stored;
-use crate::codec;
 use crate::codes;
 use crate::config::reconnect_delay;
 use crate::event::{Event, EventId};
@@ -22,7 +21,6 @@ use rcim_proto::v1::{
     Platform, Request as WireRequest, ServerFrame,
 };
 use rcim_proto::PROTOCOL_VERSION;
-use rcim_store::{sent_status, NewMessage};
 use std::time::{Duration, Instant};
 
 /// How long a sign-out waits for the answers of operations already on the wire.
@@ -629,29 +627,10 @@ impl SessionCore {
     /// Stores (and then announces) a message. A send beyond 5 per rolling second of the app's
     /// calls is stored and failed at once with 20604 (the client-side limit of IMLib).
     fn send(&mut self, message: Box<Message>, event_id: EventId, requested: Instant) {
-        let Some((object_name, content)) = codec::encode_content(&message) else {
+        let Some(new) = operations::outgoing_row(&message, &self.params.user_id) else {
             return;
         };
         let queue = self.ended_code.is_none() && self.queue.admit_user_send(requested);
-        let sent_time = super::clock::now_ms();
-        let new = NewMessage {
-            conversation_type: message.conversation_type,
-            target_id: message.target_id.clone(),
-            channel_id: message.channel_id.clone().unwrap_or_default(),
-            message_type: message.message_type,
-            object_name,
-            content,
-            uid: None,
-            client_msg_id: Some(operations::new_request_id()),
-            sender_id: self.params.user_id.clone(),
-            direction: rcim_store::direction::SEND,
-            sent_status: sent_status::SENDING,
-            received_status: rcim_store::received_status::READ,
-            sent_time,
-            received_time: sent_time,
-            counted: false,
-            extra_json: codec::extra_json(&message),
-        };
         self.out.push(Action::Store(StoreJob::PersistSend {
             resend_id: message.message_id,
             new: Box::new(new),

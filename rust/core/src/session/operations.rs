@@ -13,7 +13,7 @@ use rcim_proto::v1::{
     request, response, ChangeConversationSetting, PrivateReadReceipt, RecallMessage,
     Request as WireRequest, SendMessage,
 };
-use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow};
+use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage};
 use std::time::Instant;
 
 /// One queued operation.
@@ -40,6 +40,31 @@ impl Entry {
     pub(crate) fn is_send(&self) -> bool {
         self.row.is_some()
     }
+}
+
+/// The row of an outgoing message sent by `sender_id` now (SENDING, with a new client id), or
+/// `None` when its type cannot be sent.
+pub(crate) fn outgoing_row(message: &Message, sender_id: &str) -> Option<NewMessage> {
+    let (object_name, content) = codec::encode_content(message)?;
+    let now = super::clock::now_ms();
+    Some(NewMessage {
+        conversation_type: message.conversation_type,
+        target_id: message.target_id.clone(),
+        channel_id: message.channel_id.clone().unwrap_or_default(),
+        message_type: message.message_type,
+        object_name,
+        content,
+        uid: None,
+        client_msg_id: Some(new_request_id()),
+        sender_id: sender_id.to_string(),
+        direction: rcim_store::direction::SEND,
+        sent_status: rcim_store::sent_status::SENDING,
+        received_status: rcim_store::received_status::READ,
+        sent_time: now,
+        received_time: now,
+        counted: false,
+        extra_json: codec::extra_json(message),
+    })
 }
 
 /// A new request id (unique per user).
