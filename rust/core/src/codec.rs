@@ -221,13 +221,17 @@ pub fn message_from_row(row: &MessageRow) -> Message {
         .and_then(|s| serde_json::from_str::<Map<String, Value>>(s).ok())
     {
         message.push_options = extra.get("pushOptions").cloned();
-        if let Some(local) = extra.get("local").filter(|v| v.is_string()) {
+        if let Some(local) = extra.get(LOCAL_FIELDS_KEY).and_then(|l| l.get("local")) {
             message.fields.insert("local".into(), local.clone());
         }
         message.expansion = extra.get("expansion").and_then(Value::as_object).cloned();
     }
     message
 }
+
+/// `extra_json` key of the fields only this device knows (`{"local": path}`); the same key
+/// as the content helper's codec, and as `rcim_store`'s `set_local_path`.
+const LOCAL_FIELDS_KEY: &str = "localFields";
 
 /// Fields of an outgoing message that are not part of its content.
 pub fn extra_json(message: &Message) -> Option<String> {
@@ -239,8 +243,12 @@ pub fn extra_json(message: &Message) -> Option<String> {
         extra.insert("expansion".into(), Value::Object(expansion.clone()));
     }
     // A media message's file on this device (not part of the wire content).
-    if let Some(local) = message.fields.get("local").filter(|v| v.is_string()) {
-        extra.insert("local".into(), local.clone());
+    if let Some(local) = message
+        .fields
+        .get("local")
+        .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+    {
+        extra.insert(LOCAL_FIELDS_KEY.into(), json!({ "local": local }));
     }
     (!extra.is_empty()).then(|| Value::Object(extra).to_string())
 }

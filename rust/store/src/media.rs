@@ -1,7 +1,8 @@
 //! Media messages: an outgoing media message is stored (SENDING, with its local path) before
 //! its file is uploaded, updated with the file's remote URL once uploaded and only then queued
 //! for the server; a downloaded file's local path is kept with the message. The local path
-//! lives in the row's `extra_json` under `local` (it is not part of the wire content).
+//! lives in the row's `extra_json` under `localFields.local` (it is not part of the wire
+//! content; the engine's codec reads it back).
 
 use crate::error::Result;
 use crate::outbox::queue_send;
@@ -74,7 +75,8 @@ impl Store {
     /// Keeps `local` (a downloaded file) as the local path of message `id`. Returns the row.
     pub fn set_local_path(&mut self, id: i64, local: &str) -> Result<Option<MessageRow>> {
         self.conn.execute(
-            "UPDATE messages SET extra_json = json_set(COALESCE(extra_json, '{}'), '$.local', ?2)
+            "UPDATE messages SET extra_json = json_set(COALESCE(extra_json, '{}'), '$.localFields',
+                 json_set(COALESCE(json_extract(extra_json, '$.localFields'), '{}'), '$.local', ?2))
              WHERE id = ?1",
             params![id, local],
         )?;
@@ -109,7 +111,7 @@ mod tests {
         m.object_name = "RC:ImgMsg".into();
         m.content = r#"{"content":"thumb"}"#.into();
         m.client_msg_id = Some(format!("c{time}"));
-        m.extra_json = Some(r#"{"local":"/a.png"}"#.into());
+        m.extra_json = Some(r#"{"localFields":{"local":"/a.png"}}"#.into());
         m
     }
 
@@ -124,7 +126,10 @@ mod tests {
             .unwrap();
         assert!(outbox_id.is_some());
         assert_eq!(queued.content, r#"{"imageUri":"http://f/x"}"#);
-        assert_eq!(queued.extra_json.as_deref(), Some(r#"{"local":"/a.png"}"#));
+        assert_eq!(
+            queued.extra_json.as_deref(),
+            Some(r#"{"localFields":{"local":"/a.png"}}"#)
+        );
         assert_eq!(s.outbox().unwrap().len(), 1);
         assert!(s.queue_outgoing(999, "{}", true).unwrap().is_none());
     }
@@ -165,7 +170,19 @@ mod tests {
         let row = s.set_local_path(id, "/d/x.png").unwrap().unwrap();
         let extra: serde_json::Value =
             serde_json::from_str(row.extra_json.as_deref().unwrap()).unwrap();
-        assert_eq!(extra["local"], "/d/x.png");
+        assert_eq!(extra["localFields"]["local"], "/d/x.png");
         assert_eq!(extra["pushOptions"]["a"], 1);
+        // Again (a new download): replaced, other local fields kept.
+        s.conn
+            .execute(
+                "UPDATE messages SET extra_json = json_set(extra_json, '$.localFields.thumbnailPath', 't')",
+                [],
+            )
+            .unwrap();
+        let row = s.set_local_path(id, "/d/y.png").unwrap().unwrap();
+        let extra: serde_json::Value =
+            serde_json::from_str(row.extra_json.as_deref().unwrap()).unwrap();
+        assert_eq!(extra["localFields"]["local"], "/d/y.png");
+        assert_eq!(extra["localFields"]["thumbnailPath"], "t");
     }
 }
