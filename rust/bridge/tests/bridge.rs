@@ -215,6 +215,80 @@ fn create_text_message_resolves_the_object() {
 }
 
 #[test]
+fn every_create_method_resolves_its_type_or_answers_param_error() {
+    let (engine, rec, _dir) = engine();
+    let to = r#""type":1,"targetId":"bob","channelId":null"#;
+    let quoted =
+        r#"{"conversationType":1,"messageType":2,"targetId":"bob","messageUId":"U1","text":"q"}"#;
+    let cases = [
+        ("createImageMessage", r#""path":"/a.jpg""#.to_string(), 4),
+        ("createFileMessage", r#""path":"/a.pdf""#.into(), 5),
+        ("createGIFMessage", r#""path":"/a.gif""#.into(), 7),
+        (
+            "createVoiceMessage",
+            r#""path":"/a.aac","duration":3"#.into(),
+            3,
+        ),
+        (
+            "createSightMessage",
+            r#""path":"/a.mp4","duration":3"#.into(),
+            6,
+        ),
+        (
+            "createReferenceMessage",
+            format!(r#""referenceMessage":{quoted},"text":"r""#),
+            9,
+        ),
+        (
+            "createCustomMessage",
+            r#""policy":1,"messageIdentifier":"App:Card","fields":{"a":"b"}"#.into(),
+            1,
+        ),
+        (
+            "createLocationMessage",
+            r#""longitude":116.3,"latitude":39.9,"poiName":"P","thumbnailPath":"/t.jpg""#.into(),
+            12,
+        ),
+    ];
+    for (i, (method, args, message_type)) in cases.iter().enumerate() {
+        let id = i as u64 + 1;
+        engine.call(id, method, &format!("{{{to},{args}}}"));
+        let reply = rec.reply(id);
+        assert_eq!(reply["code"], 0, "{method}: {reply}");
+        assert_eq!(reply["value"]["messageType"], *message_type, "{method}");
+        assert_eq!(reply["value"]["channelId"], "", "{method}");
+    }
+    assert_eq!(rec.reply(7)["value"]["fields"]["a"], "b");
+    let bad = [
+        (
+            "createTextMessage",
+            r#""type":1,"targetId":"bob","channelId":"123456789012345678901","text":"x""#,
+        ),
+        (
+            "createCustomMessage",
+            r#""type":1,"targetId":"bob","policy":1,"messageIdentifier":"RC:X","fields":{}"#,
+        ),
+        (
+            "createCustomMessage",
+            r#""type":1,"targetId":"bob","policy":5,"messageIdentifier":"A","fields":{}"#,
+        ),
+        (
+            "createLocationMessage",
+            r#""type":1,"targetId":"bob","longitude":200,"latitude":0,"poiName":"","thumbnailPath":"""#,
+        ),
+        (
+            "createTextMessage",
+            r#""type":0,"targetId":"bob","text":"x""#,
+        ),
+    ];
+    for (i, (method, args)) in bad.iter().enumerate() {
+        let id = 100 + i as u64;
+        engine.call(id, method, &format!("{{{args}}}"));
+        assert_eq!(rec.reply(id)["code"], 1, "{method} {args}");
+    }
+}
+
+#[test]
 fn calls_needing_the_database_before_connect_answer_33001() {
     let (engine, rec, _dir) = engine();
     engine.call(1, "getMessageById", r#"{"messageId": 1}"#);

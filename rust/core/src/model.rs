@@ -22,24 +22,44 @@ pub mod conversation_type {
 
 /// `RCIMIWMessageType` values.
 pub mod message_type {
-    /// Unrecognised object name.
+    /// Unrecognised object name (`objectName`, `rawData`).
     pub const UNKNOWN: u32 = 0;
-    /// Custom message.
+    /// Custom message (`identifier`, `policy`, `fields`).
     pub const CUSTOM: u32 = 1;
     /// Text.
     pub const TEXT: u32 = 2;
-    /// High-quality voice (`RCIMIWVoiceMessage`).
+    /// High-quality voice (`RC:HQVCMsg`).
     pub const VOICE: u32 = 3;
-    /// Image (`RCIMIWImageMessage`).
+    /// Image.
     pub const IMAGE: u32 = 4;
-    /// File (`RCIMIWFileMessage`).
+    /// File.
     pub const FILE: u32 = 5;
-    /// Short video (`RCIMIWSightMessage`).
+    /// Sight (short video).
     pub const SIGHT: u32 = 6;
-    /// GIF (`RCIMIWGIFMessage`).
+    /// GIF.
     pub const GIF: u32 = 7;
     /// Recall notification (`RCIMIWRecallNotificationMessage`), replaces a recalled message.
     pub const RECALL: u32 = 8;
+    /// Reply quoting another message.
+    pub const REFERENCE: u32 = 9;
+    /// Command: neither stored nor counted.
+    pub const COMMAND: u32 = 10;
+    /// Command notification: stored, not counted.
+    pub const COMMAND_NOTIFICATION: u32 = 11;
+    /// Location.
+    pub const LOCATION: u32 = 12;
+}
+
+/// `RCIMIWCustomMessagePolicy` values.
+pub mod custom_policy {
+    /// Neither stored nor counted; delivered offline.
+    pub const COMMAND: u32 = 0;
+    /// Stored and counted.
+    pub const NORMAL: u32 = 1;
+    /// Online only: neither stored nor counted, never delivered offline.
+    pub const STATUS: u32 = 2;
+    /// Stored, not counted.
+    pub const STORAGE: u32 = 3;
 }
 
 /// `RCIMIWConnectionStatus` values.

@@ -8,7 +8,8 @@ use rusqlite::params;
 
 impl Store {
     /// A page of the conversation list: pinned first, then newest first; `start_time` > 0 returns
-    /// only conversations whose last activity is older than it (paging).
+    /// only conversations whose last activity is older than it (paging). `channel_id` selects
+    /// among ultra groups only (other conversations have no channels).
     pub fn conversations(
         &self,
         types: &[u32],
@@ -19,7 +20,8 @@ impl Store {
         let placeholders = vec!["?"; types.len()].join(",");
         let sql = format!(
             "SELECT * FROM conversations WHERE conversation_type IN ({placeholders})
-               AND channel_id = ? AND (? <= 0 OR sort_time < ?)
+               AND (channel_id = ? OR conversation_type <> 5)
+               AND (? <= 0 OR sort_time < ?)
              ORDER BY top DESC, sort_time DESC LIMIT ?"
         );
         let mut values: Vec<rusqlite::types::Value> =
@@ -87,7 +89,8 @@ impl Store {
         let placeholders = vec!["?"; types.len()].join(",");
         let sql = format!(
             "SELECT * FROM conversations WHERE conversation_type IN ({placeholders})
-               AND channel_id = ? AND {filter} ORDER BY sort_time DESC"
+               AND (channel_id = ? OR conversation_type <> 5) AND {filter}
+             ORDER BY sort_time DESC"
         );
         let mut values: Vec<rusqlite::types::Value> =
             types.iter().map(|t| (*t as i64).into()).collect();

@@ -62,7 +62,8 @@ impl Store {
     }
 
     /// Turns the message with server uid `recall.uid` into a recall notification (its type,
-    /// object name and content replaced; no longer searchable nor counted). A received
+    /// object name and content replaced, the old content kept in the notification's
+    /// `originalMessageContent`; no longer searchable nor counted). A received
     /// message still unread leaves the unread count. Returns the converted row, or `None`
     /// when no such message is stored. Converting an already converted row changes nothing.
     pub fn recall_message(&mut self, recall: &RecallUpdate) -> Result<Option<MessageRow>> {
@@ -203,6 +204,11 @@ mod tests {
         let row = s.recall_message(&recall_of("U2")).unwrap().unwrap();
         assert_eq!(row.object_name, "RC:RcNtf");
         assert!(!row.counted);
+        // The notification keeps what was recalled.
+        assert_eq!(
+            row.content,
+            r#"{"operatorId":"bob","originalMessageContent":{"content":"hi"}}"#
+        );
         assert_eq!(s.unread_count(&key("bob")).unwrap(), 0);
         s.recall_message(&recall_of("U2")).unwrap().unwrap();
         assert_eq!(s.unread_count(&key("bob")).unwrap(), 0);

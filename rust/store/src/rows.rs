@@ -341,6 +341,26 @@ pub struct RecallUpdate {
     pub content: String,
 }
 
+/// Key of a recall notification's content that keeps the recalled message's content
+/// (RongCloud's `RC:RcNtf`), so the recalled message can still be shown.
+const RECALL_ORIGINAL_CONTENT_KEY: &str = "originalMessageContent";
+
+/// `notification` (a JSON object) with the recalled message's `original` content added under
+/// [`RECALL_ORIGINAL_CONTENT_KEY`], unless it has one.
+fn with_original(notification: &str, original: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(notification) {
+        Ok(serde_json::Value::Object(mut body))
+            if !body.contains_key(RECALL_ORIGINAL_CONTENT_KEY) =>
+        {
+            let original = serde_json::from_str(original)
+                .unwrap_or_else(|_| serde_json::Value::String(original.to_string()));
+            body.insert(RECALL_ORIGINAL_CONTENT_KEY.into(), original);
+            serde_json::Value::Object(body).to_string()
+        }
+        _ => notification.to_string(),
+    }
+}
+
 pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<MessageRow>> {
     let Some(row) = query_messages(conn, "SELECT * FROM messages WHERE uid = ?1", [&recall.uid])?
         .into_iter()
@@ -374,7 +394,7 @@ pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<
         row.id,
         recall.message_type,
         recall.object_name,
-        recall.content,
+        with_original(&recall.content, &row.content),
         crate::values::received_status::READ
     ])?;
     message_by_id(conn, row.id)

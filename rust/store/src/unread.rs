@@ -12,10 +12,12 @@ impl Store {
         Ok(self.conversation(key)?.map_or(0, |c| c.unread_count))
     }
 
-    /// Sum of unread counts of all conversations with `channel_id`.
+    /// Sum of unread counts of all conversations (ultra groups: of `channel_id` only; other
+    /// conversations have no channels).
     pub fn total_unread_count(&self, channel_id: &str) -> Result<u64> {
         Ok(self.conn.query_row(
-            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations WHERE channel_id = ?1",
+            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
+             WHERE channel_id = ?1 OR conversation_type <> 5",
             [channel_id],
             |r| r.get(0),
         )?)
@@ -45,8 +47,8 @@ impl Store {
         .next())
     }
 
-    /// Sum of the unread counts of the conversations of `types` (chatrooms never count) with
-    /// `channel_id`. `contain` = also count conversations whose notification level mutes them
+    /// Sum of the unread counts of the conversations of `types` (chatrooms never count; ultra
+    /// groups of `channel_id` only). `contain` = also count conversations whose notification level mutes them
     /// (see [`notification_level::is_muted`]).
     pub fn unread_count_by_types(
         &self,
@@ -58,7 +60,8 @@ impl Store {
         let sql = format!(
             "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
              WHERE conversation_type IN ({placeholders}) AND conversation_type <> 3
-               AND channel_id = ? AND (? OR notification_level NOT BETWEEN {} AND {})",
+               AND (channel_id = ? OR conversation_type <> 5)
+               AND (? OR notification_level NOT BETWEEN {} AND {})",
             notification_level::MUTED.start(),
             notification_level::MUTED.end(),
         );
@@ -124,7 +127,8 @@ mod tests {
         assert_eq!(s.unread_count_by_types(&[1], "", false).unwrap(), 1);
         assert_eq!(s.unread_count_by_types(&[1, 2], "", false).unwrap(), 2);
         assert_eq!(s.unread_count_by_types(&[2], "", true).unwrap(), 1);
-        assert_eq!(s.unread_count_by_types(&[1, 2], "other", true).unwrap(), 0);
+        // Only ultra groups have channels.
+        assert_eq!(s.unread_count_by_types(&[1, 2], "other", true).unwrap(), 3);
         assert_eq!(s.unread_count_by_types(&[3], "", true).unwrap(), 0);
         assert!(notification_level::is_muted(5));
         assert!(!notification_level::is_muted(notification_level::NONE));
@@ -175,5 +179,21 @@ mod tests {
         s.apply_inbox_entries(&[], &[], &[mine], &[], 4).unwrap();
         assert_eq!(s.unread_count(&key("bob")).unwrap(), 1);
         assert_eq!(s.inbox_cursor().unwrap(), 4);
+    }
+
+    #[test]
+    fn a_channel_selects_among_ultra_groups_only() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut ultra = msg("u1", Some("U"), direction::RECEIVE, 1);
+        ultra.conversation_type = 5;
+        ultra.target_id = "ug".into();
+        ultra.channel_id = "c1".into();
+        s.apply_inbox(&[msg("alice", Some("A"), direction::RECEIVE, 2), ultra], 2)
+            .unwrap();
+        assert_eq!(s.total_unread_count("c1").unwrap(), 2);
+        assert_eq!(s.total_unread_count("").unwrap(), 1);
+        assert_eq!(s.conversations(&[1, 5], "c1", 0, 10).unwrap().len(), 2);
+        assert_eq!(s.conversations(&[1, 5], "c2", 0, 10).unwrap().len(), 1);
+        assert_eq!(s.unread_count_by_types(&[1, 5], "c2", true).unwrap(), 1);
     }
 }

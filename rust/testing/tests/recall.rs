@@ -55,6 +55,12 @@ fn assert_recall_of(message: &Message, original: &Message) {
     assert_eq!(message.fields["admin"], false);
     assert_eq!(message.fields["deleted"], false);
     assert!(message.text().is_none());
+    // The recalled message is kept in the notification.
+    let inner: Message =
+        serde_json::from_value(message.fields["originalMessage"].clone()).expect("originalMessage");
+    assert_eq!(inner.message_type, original.message_type);
+    assert_eq!(inner.fields, original.fields);
+    assert_eq!(inner.message_uid, original.message_uid);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,17 +1,11 @@
-//! Messages: create, send, recall, pages, lookup by id, counts.
+//! Messages: send, recall, pages, lookup by id, counts.
 
 use super::args::ConversationArgs;
-use super::rows::{parse_args, Custom, Local, Operation, Reply, Row};
-use crate::call::{ArgError, Context, Outcome};
-use rcim_core::{codec, Message};
+use super::rows::{Local, Operation, Reply, Row};
+use rcim_core::Message;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 pub(super) const ROWS: &[&dyn Row] = &[
-    &Custom {
-        names: &["createTextMessage"],
-        run: create_text_message,
-    },
     &Operation {
         names: &["sendMessage"],
         run: |engine, a: MessageArgs, event_id| engine.send_message(a.message, event_id),
@@ -71,30 +65,4 @@ pub(super) struct GetMessagesArgs {
 #[serde(rename_all = "camelCase")]
 pub(super) struct MessageIdArgs {
     message_id: i64,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateTextArgs {
-    #[serde(rename = "type")]
-    conversation_type: u32,
-    target_id: String,
-    #[serde(default)]
-    channel_id: Option<String>,
-    text: String,
-}
-
-/// `createTextMessage`: the message object, built here (nothing is stored).
-fn create_text_message(_: &Context<'_>, args: serde_json::Value) -> Result<Outcome, ArgError> {
-    let args: CreateTextArgs = parse_args(args)?;
-    if !(1..=5).contains(&args.conversation_type) || args.target_id.is_empty() {
-        return Err(ArgError("invalid conversation".into()));
-    }
-    let message = codec::new_text_message(
-        args.conversation_type,
-        &args.target_id,
-        args.channel_id.as_deref(),
-        &args.text,
-    );
-    Ok(Outcome::Now(json!({ "code": 0, "value": message })))
 }

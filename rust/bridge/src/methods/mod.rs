@@ -6,6 +6,7 @@
 mod args;
 mod connection;
 mod conversations;
+mod create;
 mod diagnostics;
 mod drafts;
 mod media;
@@ -26,6 +27,7 @@ const AREAS: &[&[&dyn Row]] = &[
     INTERNAL,
     diagnostics::ROWS,
     connection::ROWS,
+    create::ROWS,
     messages::ROWS,
     media::ROWS,
     receipts::ROWS,

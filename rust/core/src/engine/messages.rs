@@ -1,28 +1,51 @@
 //! Messages: send, recall, pages, lookup by id, counts.
 
+use super::create::{check_target, Target};
 use super::{valid_conversation, Engine};
 use crate::codec;
 use crate::codes::Code;
 use crate::event::EventId;
-use crate::model::Message;
+use crate::model::{message_type, Message};
 use crate::query::Query;
 use crate::session::{Command, Operation};
 use rcim_store::{ConversationKey, TimeOrder};
 use std::time::Instant;
 
+/// The types `sendMessage` takes (R081); media types need `sendMediaMessage`, RECALL and
+/// UNKNOWN cannot be sent (R076, R077).
+pub const SEND_MESSAGE_TYPES: &[u32] = &[
+    message_type::TEXT,
+    message_type::REFERENCE,
+    message_type::LOCATION,
+    message_type::CUSTOM,
+    message_type::COMMAND,
+    message_type::COMMAND_NOTIFICATION,
+];
+
 /// Largest page of `getMessages` (seed: 0 < count <= 20).
 pub const MAX_MESSAGE_PAGE: u32 = 20;
 
 impl Engine {
-    /// `sendMessage`: stores the message (`MessageAttached`), sends it, and reports the server's
-    /// answer (`MessageSent`). Resending a failed message object reuses its stored row.
-    pub fn send_message(&self, message: Message, event_id: EventId) -> Result<(), Code> {
-        // Media messages go with `sendMediaMessage` (R081).
-        if !valid_conversation(message.conversation_type, &message.target_id)
-            || crate::media::limits::is_media(message.message_type)
-        {
+    /// `sendMessage` (text, reference, location, custom, command and command notification
+    /// messages; media types go through `sendMediaMessage`, R081): stores the message
+    /// (`MessageAttached`), sends it, and reports the server's answer (`MessageSent`).
+    /// Resending a failed message object reuses its stored row. A type that is not stored
+    /// (COMMAND, custom COMMAND/STATUS) is announced without a `messageId`, never stored and
+    /// not kept for later: offline it fails (R085). PARAM_ERROR for a bad conversation, a
+    /// channelId over 20 characters, another type or invalid fields.
+    pub fn send_message(&self, mut message: Message, event_id: EventId) -> Result<(), Code> {
+        check_target(Target {
+            conversation_type: message.conversation_type,
+            target_id: &message.target_id,
+            channel_id: message.channel_id.as_deref(),
+        })?;
+        if !SEND_MESSAGE_TYPES.contains(&message.message_type) {
             return Err(Code::PARAM_ERROR);
         }
+        message.channel_id = Some(codec::channel_for(
+            message.conversation_type,
+            message.channel_id.as_deref().unwrap_or(""),
+        ));
         let Some((_, content)) = codec::encode_content(&message) else {
             return Err(Code::PARAM_ERROR);
         };
@@ -46,6 +69,11 @@ impl Engine {
         {
             return Err(Code::PARAM_ERROR);
         }
+        let mut message = message;
+        message.channel_id = Some(codec::channel_for(
+            message.conversation_type,
+            message.channel_id.as_deref().unwrap_or(""),
+        ));
         self.hand_over(Command::Operation(Operation::recall(message, event_id)))
     }
 

@@ -9,11 +9,13 @@
 //!   return the seed's status number (0 = accepted).
 //!
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
-//! [`messages`], [`conversations`], [`unread`], [`receipts`], [`settings`] (pin, notification
-//! level), [`drafts`], [`search`], [`media`] (media messages: send with upload, download). This file holds the engine itself and the helpers they share.
+//! [`create`] (message objects), [`messages`], [`conversations`], [`unread`], [`receipts`],
+//! [`settings`] (pin, notification level), [`drafts`], [`search`], [`media`] (media messages:
+//! send with upload, download). This file holds the engine itself and the helpers they share.
 
 pub mod connection;
 pub mod conversations;
+pub mod create;
 pub mod drafts;
 pub mod media;
 pub mod messages;
@@ -143,6 +145,7 @@ impl Engine {
         Q: FnOnce(&mut Store, &ConversationKey) -> Result<T, StoreError> + Send + 'static,
     {
         check_conversation(&key)?;
+        let key = normalised(key);
         self.query(move |s| query(s, &key))
     }
 }
@@ -179,6 +182,13 @@ fn check_conversation(key: &ConversationKey) -> Result<(), Code> {
     } else {
         Err(Code::PARAM_ERROR)
     }
+}
+
+/// `key` with its channel id dropped unless it is an ultra group (R064): other conversations
+/// have no channels.
+fn normalised(mut key: ConversationKey) -> ConversationKey {
+    key.channel_id = crate::codec::channel_for(key.conversation_type, &key.channel_id);
+    key
 }
 
 /// PARAM_ERROR unless `types` is a non-empty list of conversation types (1..=5).

@@ -9,11 +9,12 @@ impl Engine {
     /// `sendPrivateReadReceiptMessage`: tells `target_id` that this user read their private
     /// messages up to `timestamp` (sent time of the last one read). Result:
     /// `PrivateReadReceiptMessageSent`; the peer gets `PrivateReadReceiptReceived` and its
-    /// messages become READ. Queued like a recall while offline.
+    /// messages become READ. Queued like a recall while offline. `_channel_id` is ignored:
+    /// private conversations have no channels (R064).
     pub fn send_private_read_receipt_message(
         &self,
         target_id: &str,
-        channel_id: &str,
+        _channel_id: &str,
         timestamp: i64,
         event_id: EventId,
     ) -> Result<(), Code> {
@@ -22,7 +23,7 @@ impl Engine {
             return Err(Code::PARAM_ERROR);
         }
         self.hand_over(Command::Operation(Operation::private_read_receipt(
-            target_id, channel_id, timestamp, event_id,
+            target_id, "", timestamp, event_id,
         )))
     }
 }

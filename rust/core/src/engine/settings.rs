@@ -12,7 +12,8 @@ pub const MAX_NOTIFICATION_LEVEL: u32 = 5;
 
 impl Engine {
     /// Sends a setting change to the server (queued in the outbox while offline).
-    fn change_setting(&self, change: SettingChange) -> Result<(), Code> {
+    fn change_setting(&self, mut change: SettingChange) -> Result<(), Code> {
+        change.key = super::normalised(change.key);
         if !valid_conversation(change.key.conversation_type, &change.key.target_id)
             || change.key.conversation_type == crate::model::conversation_type::CHATROOM
         {

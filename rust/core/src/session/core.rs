@@ -11,7 +11,9 @@ use super::tickets::Tickets;
 use super::types::{Action, Input, StoreJob};
 
 mod stored;
+use crate::codec;
 use crate::codes;
+use rcim_store::sent_status;
 use crate::config::reconnect_delay;
 use crate::event::{Event, EventId};
 use crate::model::{connection_status as status, Message};
@@ -81,6 +83,8 @@ pub(crate) struct SessionCore {
     inbox: Inbox,
     /// Commands that came before the state was loaded.
     early: Vec<Command>,
+    /// The time of the input being handled.
+    now: Instant,
     out: Vec<Action>,
 }
 
@@ -107,6 +111,7 @@ impl SessionCore {
             tickets: Tickets::default(),
             inbox: Inbox::default(),
             early: Vec::new(),
+            now: Instant::now(),
             out: Vec::new(),
         }
     }
@@ -133,6 +138,7 @@ impl SessionCore {
 
     /// Takes one input and returns the actions it causes, in order.
     pub(crate) fn handle(&mut self, now: Instant, input: Input) -> Vec<Action> {
+        self.now = now;
         match input {
             Input::Command(command) => {
                 let ticket = matches!(command, Command::MediaTicket(_));
@@ -385,8 +391,13 @@ impl SessionCore {
         self.complete(entry, code, result);
     }
 
-    /// Applies an answer: the store job that records it and reports it afterwards.
+    /// Applies an answer: the store job that records it and reports it afterwards (a send
+    /// that is not stored is reported at once).
     fn complete(&mut self, entry: Entry, code: u32, result: Option<&response::Body>) {
+        if entry.is_transient() {
+            self.emit(operations::transient_outcome(entry, code, result));
+            return;
+        }
         let effect = operations::effect(
             &entry,
             code,
@@ -549,6 +560,7 @@ impl SessionCore {
         self.phase = Phase::Ended;
         self.tickets
             .fail_all(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
+        self.fail_transient();
         for command in std::mem::take(&mut self.early) {
             self.command(command);
         }
@@ -566,8 +578,17 @@ impl SessionCore {
         self.out.push(Action::Close { fresh_navi: false });
         self.phase = Phase::Ended;
         self.tickets.fail_all(codes::CLIENT_NOT_INIT as u32);
+        self.fail_transient();
         self.set_status(status::SIGN_OUT);
         self.out.push(Action::Finish);
+    }
+
+    /// Sends that are not stored cannot wait for the next session (R085): they fail.
+    fn fail_transient(&mut self) {
+        let code = self.ended_code.unwrap_or(codes::NETWORK_UNAVAILABLE);
+        for entry in self.queue.take_transient() {
+            self.complete(entry, code, None);
+        }
     }
 
     /// Ends the session after a refusal, kick or timeout: reports it and fails queued sends.
@@ -630,6 +651,10 @@ impl SessionCore {
         let Some(new) = operations::outgoing_row(&message, &self.params.user_id) else {
             return;
         };
+        if !codec::message_flags(&message).persisted {
+            let (object_name, content) = (new.object_name, new.content);
+            return self.send_transient(*message, object_name, content, event_id, requested);
+        }
         let queue = self.ended_code.is_none() && self.queue.admit_user_send(requested);
         self.out.push(Action::Store(StoreJob::PersistSend {
             resend_id: message.message_id,
@@ -638,6 +663,43 @@ impl SessionCore {
             message,
             event_id,
         }));
+    }
+}
+
+impl SessionCore {
+    /// Sends a message that is not stored (COMMAND, custom COMMAND/STATUS): announced at once
+    /// without a `messageId`, then queued in memory only, under the same pacing and send
+    /// timeout as stored sends; it fails with the session (R085: the app sends it again).
+    fn send_transient(
+        &mut self,
+        mut message: Message,
+        object_name: String,
+        content: String,
+        event_id: EventId,
+        requested: Instant,
+    ) {
+        let sent_time = super::clock::now_ms();
+        message.message_id = None;
+        message.message_uid = None;
+        message.sender_user_id = Some(self.params.user_id.clone());
+        message.direction = Some(rcim_store::direction::SEND);
+        message.sent_status = Some(sent_status::SENDING);
+        message.sent_time = Some(sent_time);
+        message.received_time = Some(sent_time);
+        self.emit(Event::MessageAttached {
+            message: message.clone(),
+            event_id: event_id.clone(),
+        });
+        let entry = Entry::transient(message, object_name, content, event_id, requested);
+        self.inbox.sent_here(&entry.request.request_id);
+        let open = self.ended_code.is_none() && self.phase != Phase::Ended;
+        if open && self.queue.admit_user_send(requested) {
+            self.queue.push(entry);
+            self.flush(self.now);
+        } else {
+            let code = self.ended_code.unwrap_or(codes::SEND_MSG_FREQUENCY_OVERRUN);
+            self.complete(entry, code, None);
+        }
     }
 }
 

@@ -4,9 +4,11 @@
 use super::types::InboxBatch;
 use crate::codec;
 use crate::event::Event;
+use crate::model::Message;
 use rcim_proto::v1::{client_frame, inbox_entry, request, ClientFrame, InboxEntry, SyncRequest};
 use rcim_proto::MAX_SYNC_PACKAGE;
 use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, ReadMark};
+use std::collections::VecDeque;
 
 /// What to do with a live push.
 #[derive(Debug)]
@@ -37,7 +39,14 @@ pub(crate) struct Inbox {
     /// The inbox head when the session was accepted: entries up to it were stored while this
     /// device was offline (the `offline` flag of received messages).
     offline_head: u64,
+    /// Client ids of the latest sends of this device that are not stored: the server's copy
+    /// in this user's inbox is not announced as received (a stored one is deduplicated by the
+    /// store instead).
+    sent_here: VecDeque<String>,
 }
+
+/// How many recent unstored sends [`Inbox::sent_here`] remembers.
+const SENT_HERE_LEN: usize = 256;
 
 impl Inbox {
     /// Starts from the stored cursor.
@@ -64,6 +73,14 @@ impl Inbox {
             return Some(head);
         }
         None
+    }
+
+    /// Remembers the client id of a send of this device that is not stored.
+    pub(crate) fn sent_here(&mut self, client_id: &str) {
+        if self.sent_here.len() >= SENT_HERE_LEN {
+            self.sent_here.pop_front();
+        }
+        self.sent_here.push_back(client_id.to_string());
     }
 
     /// The session ended: whatever ran is abandoned (the cursor did not move for it).
@@ -169,11 +186,22 @@ impl Inbox {
             self.want_sync = true;
         }
         let mut events = Vec::with_capacity(inserted.len() + batch.after.len());
-        let total = inserted.len();
-        for (i, row) in inserted.iter().enumerate() {
-            let seq = row.uid.as_ref().and_then(|uid| batch.seq_of_uid.get(uid));
-            let offline = seq.is_some_and(|seq| *seq <= self.offline_head);
-            let mut message = codec::message_from_row(row);
+        // Stored and unstored messages, in inbox order.
+        let seq_of = |m: &Message| {
+            m.message_uid
+                .as_ref()
+                .and_then(|uid| batch.seq_of_uid.get(uid))
+                .copied()
+        };
+        let mut received: Vec<Message> = inserted
+            .iter()
+            .map(codec::message_from_row)
+            .chain(batch.unstored.iter().cloned())
+            .collect();
+        received.sort_by_key(|m| seq_of(m).unwrap_or(0));
+        let total = received.len();
+        for (i, mut message) in received.into_iter().enumerate() {
+            let offline = seq_of(&message).is_some_and(|seq| seq <= self.offline_head);
             message.offline = Some(offline);
             events.push(Event::MessageReceived {
                 message,
@@ -226,17 +254,23 @@ impl Inbox {
             match e.body {
                 Some(inbox_entry::Body::Message(m)) => {
                     batch.seq_of_uid.insert(m.uid.clone(), e.seq);
-                    batch.rows.push(codec::row_from_wire(&m, me, now));
+                    if codec::received_is_stored(&m) {
+                        batch.rows.push(codec::row_from_wire(&m, me, now));
+                    } else if m.sender_id != me || !self.sent_here.contains(&m.client_msg_id) {
+                        // Not stored (COMMAND, custom COMMAND/STATUS): announced only.
+                        batch.unstored.push(codec::message_from_wire(&m, me, now));
+                    }
                 }
                 Some(inbox_entry::Body::ReadReceipt(r)) => {
                     let by_peer = r.reader_id != me;
                     // The conversation from this user's side: the reader (peer) or the target.
                     let other = if by_peer { &r.reader_id } else { &r.target_id };
                     batch.marks.push(ReadMark {
+                        // Private conversations have no channels (R064).
                         key: ConversationKey::new(
                             rcim_proto::conversation_type::PRIVATE,
                             other,
-                            &r.channel_id,
+                            "",
                         ),
                         timestamp: r.timestamp,
                         by_peer,
@@ -250,8 +284,8 @@ impl Inbox {
                     }
                 }
                 Some(inbox_entry::Body::ConversationSetting(c)) => {
-                    let key =
-                        ConversationKey::new(c.conversation_type, &c.target_id, &c.channel_id);
+                    let channel = codec::channel_for(c.conversation_type, &c.channel_id);
+                    let key = ConversationKey::new(c.conversation_type, &c.target_id, &channel);
                     // Changes made on this device were stored when answered; only the other
                     // devices' pin changes are announced.
                     if let (Some(top), true) = (c.top, c.device_id != device_id) {

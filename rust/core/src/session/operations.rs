@@ -35,10 +35,70 @@ pub(crate) struct Entry {
     pub(crate) since: Instant,
 }
 
+/// The queue position of sends that are not stored (after every stored operation, in arrival
+/// order among themselves): they have no outbox row.
+pub(crate) const TRANSIENT_OUTBOX_ID: i64 = i64::MAX;
+
 impl Entry {
     /// A send (paced and timed out by the send rules).
     pub(crate) fn is_send(&self) -> bool {
-        self.row.is_some()
+        self.row.is_some() || self.is_transient()
+    }
+
+    /// A send of a message that is not stored (COMMAND, custom COMMAND/STATUS): no row, no
+    /// outbox; `arg` is the message, reported directly when answered.
+    pub(crate) fn is_transient(&self) -> bool {
+        self.row.is_none() && matches!(self.request.body, Some(request::Body::SendMessage(_)))
+    }
+
+    /// The entry of a send that is not stored.
+    pub(crate) fn transient(
+        message: Message,
+        object_name: String,
+        content: String,
+        event_id: EventId,
+        since: Instant,
+    ) -> Self {
+        let flags = codec::message_flags(&message);
+        let request = wire(
+            new_request_id(),
+            request::Body::SendMessage(send_body(
+                message.conversation_type,
+                &message.target_id,
+                message.channel_id.as_deref().unwrap_or(""),
+                object_name,
+                content,
+                flags,
+            )),
+        );
+        Self {
+            outbox_id: TRANSIENT_OUTBOX_ID,
+            request,
+            event_id,
+            row: None,
+            arg: Some(Box::new(message)),
+            since,
+        }
+    }
+}
+
+/// The event answering a send that is not stored: `MessageSent` with the server's uid and time
+/// on success, FAILED otherwise.
+pub(crate) fn transient_outcome(entry: Entry, code: u32, result: Option<&response::Body>) -> Event {
+    let mut message = entry.arg.map(|m| *m).unwrap_or_default();
+    if code == codes::OK {
+        message.sent_status = Some(rcim_store::sent_status::SENT);
+        if let Some(response::Body::SendMessage(r)) = result {
+            message.message_uid = (!r.uid.is_empty()).then(|| r.uid.clone());
+            message.sent_time = Some(r.sent_time);
+        }
+    } else {
+        message.sent_status = Some(rcim_store::sent_status::FAILED);
+    }
+    Event::MessageSent {
+        code: code as i32,
+        message,
+        event_id: entry.event_id,
     }
 }
 
@@ -50,7 +110,10 @@ pub(crate) fn outgoing_row(message: &Message, sender_id: &str) -> Option<NewMess
     Some(NewMessage {
         conversation_type: message.conversation_type,
         target_id: message.target_id.clone(),
-        channel_id: message.channel_id.clone().unwrap_or_default(),
+        channel_id: codec::channel_for(
+            message.conversation_type,
+            message.channel_id.as_deref().unwrap_or(""),
+        ),
         message_type: message.message_type,
         object_name,
         content,
@@ -136,19 +199,39 @@ impl Operation {
 pub(crate) fn send_request(row: &MessageRow) -> WireRequest {
     wire(
         row.client_msg_id.clone().unwrap_or_default(),
-        request::Body::SendMessage(SendMessage {
-            conversation_type: row.conversation_type,
-            target_id: row.target_id.clone(),
-            channel_id: row.channel_id.clone(),
-            object_name: row.object_name.clone(),
-            content: row.content.clone(),
-            persisted: true,
-            counted: true,
-            push_content: String::new(),
-            push_data: String::new(),
-            ..SendMessage::default()
-        }),
+        request::Body::SendMessage(send_body(
+            row.conversation_type,
+            &row.target_id,
+            &row.channel_id,
+            row.object_name.clone(),
+            row.content.clone(),
+            codec::row_flags(row),
+        )),
     )
+}
+
+/// A `SendMessage` with the wire flags of its type (storage, unread, status, custom).
+fn send_body(
+    conversation_type: u32,
+    target_id: &str,
+    channel_id: &str,
+    object_name: String,
+    content: String,
+    flags: codec::WireFlags,
+) -> SendMessage {
+    SendMessage {
+        conversation_type,
+        target_id: target_id.to_string(),
+        channel_id: channel_id.to_string(),
+        object_name,
+        content,
+        persisted: flags.persisted,
+        counted: flags.counted,
+        status: flags.status,
+        custom: flags.custom,
+        push_content: String::new(),
+        push_data: String::new(),
+    }
 }
 
 fn recall_request(m: &Message) -> WireRequest {

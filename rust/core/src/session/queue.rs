@@ -49,11 +49,12 @@ impl Lane {
         }
     }
 
-    /// Queues `entry` in outbox order.
+    /// Queues `entry` in outbox order (after the entries of the same id: sends that are not
+    /// stored share one).
     fn insert(&mut self, entry: Entry) {
         let at = self
             .waiting
-            .partition_point(|e| e.outbox_id < entry.outbox_id);
+            .partition_point(|e| e.outbox_id <= entry.outbox_id);
         self.waiting.insert(at, entry);
     }
 
@@ -239,18 +240,32 @@ impl Queue {
         entries
     }
 
+    /// Queued and unanswered sends of messages that are not stored (nothing keeps them for
+    /// the next session).
+    pub(crate) fn take_transient(&mut self) -> Vec<Entry> {
+        self.take_sends(Entry::is_transient)
+    }
+
     /// Every queued and unanswered send, in queue order (the session gives up on them).
     pub(crate) fn take_all_sends(&mut self) -> Vec<Entry> {
+        self.take_sends(|_| true)
+    }
+
+    /// The queued and unanswered sends matching `pick`, in queue order.
+    fn take_sends(&mut self, pick: impl Fn(&Entry) -> bool) -> Vec<Entry> {
         let inflight: Vec<u64> = self
             .inflight
             .iter()
-            .filter(|(_, e)| e.is_send())
+            .filter(|(_, e)| e.is_send() && pick(e))
             .map(|(seq, _)| *seq)
             .collect();
+        let (picked, waiting): (Vec<Entry>, Vec<Entry>) =
+            self.sends.waiting.drain(..).partition(|e| pick(e));
+        self.sends.waiting = waiting.into();
         let mut entries: Vec<Entry> = inflight
             .into_iter()
             .filter_map(|seq| self.inflight.remove(&seq))
-            .chain(self.sends.waiting.drain(..))
+            .chain(picked)
             .collect();
         entries.sort_by_key(|e| e.outbox_id);
         entries

@@ -641,3 +641,4 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
 
 mod media;
 mod queueing;
+mod rules;

@@ -98,6 +98,8 @@ pub(crate) enum StoreJob {
 #[derive(Debug, Default)]
 pub(crate) struct InboxBatch {
     pub(crate) rows: Vec<NewMessage>,
+    /// Received messages that are not stored (announced once the batch is applied).
+    pub(crate) unstored: Vec<Message>,
     pub(crate) recalls: Vec<RecallUpdate>,
     pub(crate) marks: Vec<ReadMark>,
     pub(crate) settings: Vec<ConversationSettingUpdate>,

@@ -1,0 +1,217 @@
+//! Media messages: `RC:ImgMsg` (IMAGE), `RC:HQVCMsg` (VOICE), `RC:FileMsg` (FILE),
+//! `RC:SightMsg` (SIGHT), `RC:GIFMsg` (GIF), and the client's limits for them.
+//!
+//! Every media message has `local` (the sender's file, kept in the row's `extra_json`, never
+//! on the wire) and `remote` (the uploaded file's URL). Thumbnails travel as base64 without a
+//! `data:` prefix, as RongCloud does.
+
+use super::{field_i64, field_str, set, take_bool, take_i64, take_str, Body, Decoding, Family};
+use crate::model::{message_type, Message};
+use serde_json::{json, Map, Value};
+
+/// Object name of image messages.
+pub const IMAGE_OBJECT_NAME: &str = "RC:ImgMsg";
+/// Object name of (high-quality) voice messages.
+pub const VOICE_OBJECT_NAME: &str = "RC:HQVCMsg";
+/// Object name of file messages.
+pub const FILE_OBJECT_NAME: &str = "RC:FileMsg";
+/// Object name of sight (short video) messages.
+pub const SIGHT_OBJECT_NAME: &str = "RC:SightMsg";
+/// Object name of GIF messages.
+pub const GIF_OBJECT_NAME: &str = "RC:GIFMsg";
+
+/// Whether `message_type` is a media type (sent with `sendMediaMessage`, R081).
+pub fn is_media(message_type: u32) -> bool {
+    media_limits(message_type).is_some()
+}
+
+/// What the client accepts for one media type before uploading (the server's defaults, so a
+/// file that would be refused fails early). The media code checks them at `sendMediaMessage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaLimits {
+    /// Largest file, in bytes.
+    pub max_bytes: u64,
+    /// Code of a larger file (26106, or 34003 for GIF).
+    pub too_large_code: i32,
+    /// Longest duration in seconds (sight: 120), if limited.
+    pub max_duration_secs: Option<i64>,
+    /// Code of a longer one (34002).
+    pub too_long_code: i32,
+}
+
+const MIB: u64 = 1024 * 1024;
+/// A file over its type's size limit.
+pub const FILE_TOO_LARGE: i32 = 26106;
+/// A GIF over its size limit.
+pub const GIF_TOO_LARGE: i32 = 34003;
+/// A sight longer than its duration limit.
+pub const SIGHT_TOO_LONG: i32 = 34002;
+
+/// The limits of a media type; `None` for types that are not media.
+pub fn media_limits(message_type: u32) -> Option<MediaLimits> {
+    let size = |max_bytes, too_large_code| MediaLimits {
+        max_bytes,
+        too_large_code,
+        max_duration_secs: None,
+        too_long_code: SIGHT_TOO_LONG,
+    };
+    match message_type {
+        message_type::IMAGE => Some(size(20 * MIB, FILE_TOO_LARGE)),
+        message_type::VOICE => Some(size(10 * MIB, FILE_TOO_LARGE)),
+        message_type::FILE => Some(size(100 * MIB, FILE_TOO_LARGE)),
+        message_type::SIGHT => Some(MediaLimits {
+            max_duration_secs: Some(120),
+            ..size(100 * MIB, FILE_TOO_LARGE)
+        }),
+        message_type::GIF => Some(size(2 * MIB, GIF_TOO_LARGE)),
+        _ => None,
+    }
+}
+
+pub(crate) const IMAGE: Family = Family {
+    message_type: message_type::IMAGE,
+    object_name: IMAGE_OBJECT_NAME,
+    encode: |m| {
+        Some(body([
+            ("content", json!(field_str(m, "thumbnailBase64String"))),
+            ("imageUri", json!(field_str(m, "remote"))),
+            (
+                "full",
+                json!(m.fields.get("original").and_then(Value::as_bool) == Some(true)),
+            ),
+        ]))
+    },
+    decode: |m, mut b, _| {
+        media_common(m, &mut b, "imageUri");
+        let thumbnail = take_str(&mut b, "content");
+        set(
+            m,
+            "thumbnailBase64String",
+            json!(strip_data_uri(&thumbnail)),
+        );
+        set(m, "original", json!(take_bool(&mut b, "full")));
+    },
+};
+
+pub(crate) const VOICE: Family = Family {
+    message_type: message_type::VOICE,
+    object_name: VOICE_OBJECT_NAME,
+    encode: |m| {
+        let mut b = body([
+            ("remoteUrl", json!(field_str(m, "remote"))),
+            ("duration", json!(field_i64(m, "duration"))),
+        ]);
+        insert_name(&mut b, m);
+        Some(b)
+    },
+    decode: |m, mut b, _| {
+        media_common(m, &mut b, "remoteUrl");
+        set(m, "duration", json!(take_i64(&mut b, "duration")));
+    },
+};
+
+pub(crate) const FILE: Family = Family {
+    message_type: message_type::FILE,
+    object_name: FILE_OBJECT_NAME,
+    encode: |m| {
+        Some(body([
+            ("name", json!(field_str(m, "name"))),
+            ("size", json!(field_i64(m, "size"))),
+            ("type", json!(field_str(m, "fileType"))),
+            ("fileUrl", json!(field_str(m, "remote"))),
+        ]))
+    },
+    decode: decode_file,
+};
+
+pub(crate) const SIGHT: Family = Family {
+    message_type: message_type::SIGHT,
+    object_name: SIGHT_OBJECT_NAME,
+    encode: |m| {
+        Some(body([
+            ("sightUrl", json!(field_str(m, "remote"))),
+            ("content", json!(field_str(m, "thumbnailBase64String"))),
+            ("duration", json!(field_i64(m, "duration"))),
+            ("size", json!(field_i64(m, "size"))),
+            ("name", json!(field_str(m, "name"))),
+        ]))
+    },
+    decode: |m, mut b, _| {
+        media_common(m, &mut b, "sightUrl");
+        let thumbnail = take_str(&mut b, "content");
+        set(
+            m,
+            "thumbnailBase64String",
+            json!(strip_data_uri(&thumbnail)),
+        );
+        set(m, "duration", json!(take_i64(&mut b, "duration")));
+        set(m, "size", json!(take_i64(&mut b, "size")));
+        set(m, "name", json!(take_str(&mut b, "name")));
+    },
+};
+
+pub(crate) const GIF: Family = Family {
+    message_type: message_type::GIF,
+    object_name: GIF_OBJECT_NAME,
+    encode: |m| {
+        let mut b = body([
+            ("remoteUrl", json!(field_str(m, "remote"))),
+            ("gifDataSize", json!(field_i64(m, "dataSize"))),
+            ("width", json!(field_i64(m, "width"))),
+            ("height", json!(field_i64(m, "height"))),
+        ]);
+        insert_name(&mut b, m);
+        Some(b)
+    },
+    decode: |m, mut b, _| {
+        media_common(m, &mut b, "remoteUrl");
+        set(m, "dataSize", json!(take_i64(&mut b, "gifDataSize")));
+        set(m, "width", json!(take_i64(&mut b, "width")));
+        set(m, "height", json!(take_i64(&mut b, "height")));
+    },
+};
+
+fn decode_file(m: &mut Message, mut b: Body, _: &Decoding) {
+    media_common(m, &mut b, "fileUrl");
+    set(m, "name", json!(take_str(&mut b, "name")));
+    set(m, "size", json!(take_i64(&mut b, "size")));
+    set(m, "fileType", json!(take_str(&mut b, "type")));
+}
+
+fn body<const N: usize>(entries: [(&str, Value); N]) -> Body {
+    entries
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect::<Map<String, Value>>()
+}
+
+/// `local` (unknown until the row's local fields or a download set it) and `remote`.
+fn media_common(m: &mut Message, b: &mut Body, remote_key: &str) {
+    set(m, "local", json!(""));
+    set(m, "remote", json!(take_str(b, remote_key)));
+}
+
+/// Voice and GIF carry the file name when known (RongCloud's optional `name`).
+fn insert_name(b: &mut Body, m: &Message) {
+    let name = match field_str(m, "name") {
+        "" => file_name(field_str(m, "local")),
+        name => name,
+    };
+    if !name.is_empty() {
+        b.insert("name".into(), json!(name));
+    }
+}
+
+/// The last component of a path or URL.
+pub(crate) fn file_name(path: &str) -> &str {
+    let path = path.strip_prefix("file://").unwrap_or(path);
+    path.rsplit(['/', '\\']).next().unwrap_or("")
+}
+
+/// A base64 thumbnail without a `data:...;base64,` prefix (some publishers add one).
+pub(crate) fn strip_data_uri(s: &str) -> &str {
+    match s.split_once(";base64,") {
+        Some((prefix, data)) if prefix.starts_with("data:") => data,
+        _ => s,
+    }
+}

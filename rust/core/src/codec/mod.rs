@@ -1,0 +1,494 @@
+//! Conversions between API messages, stored rows and wire messages.
+//!
+//! Message bodies use RongCloud's object names and JSON content (`RC:TxtMsg` with
+//! `{"content": "..."}`, `RC:ImgMsg` with `{"content", "imageUri", "full"}`, ...), so messages
+//! published through the Server API by RongCloud-style server code are understood unchanged,
+//! and the other way round. Each message type is a [`Family`] in its own file ([`text`],
+//! [`media`], [`location`], [`reference`], [`command`], [`recall`]); custom messages
+//! ([`custom`]) are named by their identifier and recognised by the wire `custom` flag;
+//! anything else is UNKNOWN ([`unknown`]). This file holds the table, the common keys, the
+//! storage and unread rules ([`WireFlags`]) and the row ⇄ API ⇄ wire conversions.
+//!
+//! What the wire does not carry but the sender's device must keep (a media message's `local`
+//! path, a location's `thumbnailPath`, a custom message's policy) goes in the row's
+//! `extra_json`, beside the push options and expansion.
+
+pub mod command;
+pub mod custom;
+pub mod location;
+pub mod media;
+pub mod recall;
+pub mod reference;
+pub mod text;
+pub mod unknown;
+
+pub use media::{media_limits, MediaLimits};
+pub use recall::{recall_update, RECALL_OBJECT_NAME};
+pub use text::{new_text_message, TEXT_OBJECT_NAME};
+
+use crate::model::{conversation_type, message_type, Conversation, Message};
+use rcim_store::{ConversationRow, MessageRow, NewMessage};
+use serde_json::{json, Map, Value};
+
+/// A content JSON object.
+pub(crate) type Body = Map<String, Value>;
+
+/// How one message type travels: its object name, and its type-specific content keys.
+pub(crate) struct Family {
+    pub(crate) message_type: u32,
+    pub(crate) object_name: &'static str,
+    /// The type's content keys from the message's fields (`None`: it cannot be sent).
+    pub(crate) encode: fn(&Message) -> Option<Body>,
+    /// The message's fields from the content (the common keys are already taken out).
+    pub(crate) decode: fn(&mut Message, Body, &Decoding),
+}
+
+/// What decoding needs besides the content.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Decoding {
+    /// The message is a custom one of this policy (wire `custom` flag, or the stored policy).
+    pub(crate) custom_policy: Option<u32>,
+}
+
+/// Every type with a fixed object name.
+const FAMILIES: &[&Family] = &[
+    &text::TEXT,
+    &media::IMAGE,
+    &media::VOICE,
+    &media::FILE,
+    &media::SIGHT,
+    &media::GIF,
+    &location::LOCATION,
+    &reference::REFERENCE,
+    &command::COMMAND,
+    &command::COMMAND_NOTIFICATION,
+    &recall::RECALL,
+];
+
+fn family_of_type(message_type: u32) -> Option<&'static Family> {
+    FAMILIES
+        .iter()
+        .copied()
+        .find(|f| f.message_type == message_type)
+}
+
+fn family_of_name(object_name: &str) -> Option<&'static Family> {
+    FAMILIES
+        .iter()
+        .copied()
+        .find(|f| f.object_name == object_name)
+}
+
+/// Whether `object_name` is one of RongCloud's names this engine knows (custom identifiers
+/// may not take them).
+pub fn is_known_object_name(object_name: &str) -> bool {
+    family_of_name(object_name).is_some()
+}
+
+/// The wire flags of a message: stored by the receivers (`persisted`), counted as unread
+/// (`counted`), online only (`status`), custom (`custom`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WireFlags {
+    /// Stored (locally and in the server's history).
+    pub persisted: bool,
+    /// Counted as unread by the receiver.
+    pub counted: bool,
+    /// Online only: never stored, never delivered offline.
+    pub status: bool,
+    /// A custom message (its object name is its identifier).
+    pub custom: bool,
+}
+
+/// The storage and unread rules of a type (R071–R075): COMMAND neither, COMMAND_NOTIFICATION
+/// and RECALL stored but not counted, CUSTOM by `custom_policy`, everything else both.
+pub fn wire_flags(message_type: u32, custom_policy: Option<u32>) -> WireFlags {
+    let both = WireFlags {
+        persisted: true,
+        counted: true,
+        ..WireFlags::default()
+    };
+    match message_type {
+        message_type::COMMAND => WireFlags::default(),
+        message_type::COMMAND_NOTIFICATION | message_type::RECALL => WireFlags {
+            counted: false,
+            ..both
+        },
+        message_type::CUSTOM => custom::flags(custom_policy.unwrap_or(u32::MAX)),
+        _ => both,
+    }
+}
+
+/// The wire flags of an outgoing message.
+pub fn message_flags(message: &Message) -> WireFlags {
+    wire_flags(message.message_type, custom::policy_of(message))
+}
+
+/// The wire flags of a stored outgoing message.
+pub fn row_flags(row: &MessageRow) -> WireFlags {
+    wire_flags(row.message_type, stored_policy(row.extra_json.as_deref()))
+}
+
+/// `channelId` as the engine keeps it: only ultra groups have channels (R064); every other
+/// conversation type uses "" so a private conversation is never split in two.
+pub fn channel_for(conversation_type: u32, channel_id: &str) -> String {
+    if conversation_type == conversation_type::ULTRA_GROUP {
+        channel_id.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Longest `channelId` (characters, R064).
+pub const MAX_CHANNEL_ID_CHARS: usize = 20;
+
+/// Whether `channel_id` is short enough (R064); checked for every conversation type.
+pub fn channel_id_ok(channel_id: Option<&str>) -> bool {
+    channel_id.map_or(0, |c| c.chars().count()) <= MAX_CHANNEL_ID_CHARS
+}
+
+/// The object name and JSON content of an outgoing message, or `None` when its type cannot be
+/// sent (RECALL, UNKNOWN) or its type-specific fields are missing.
+pub fn encode_content(message: &Message) -> Option<(String, String)> {
+    let (object_name, mut body) = match message.message_type {
+        message_type::CUSTOM => custom::encode(message)?,
+        t => {
+            let family = family_of_type(t)?;
+            (family.object_name.to_string(), (family.encode)(message)?)
+        }
+    };
+    insert_common(&mut body, message);
+    Some((object_name, Value::Object(body).to_string()))
+}
+
+fn insert_common(content: &mut Body, message: &Message) {
+    if let Some(extra) = &message.extra {
+        content.insert("extra".into(), Value::String(extra.clone()));
+    }
+    if let Some(user) = &message.user_info {
+        content.insert("user".into(), user.clone());
+    }
+    if let Some(mentioned) = &message.mentioned_info {
+        content.insert("mentionedInfo".into(), mentioned.clone());
+    }
+}
+
+fn take_common(content: &mut Body, message: &mut Message) {
+    message.extra = content
+        .remove("extra")
+        .and_then(|v| v.as_str().map(str::to_string));
+    message.user_info = content.remove("user").filter(|v| !v.is_null());
+    message.mentioned_info = content.remove("mentionedInfo").filter(|v| !v.is_null());
+}
+
+/// Fills the type and type-specific fields of `message` from a stored or received body.
+pub(crate) fn decode_content(
+    message: &mut Message,
+    object_name: &str,
+    content: &str,
+    decoding: &Decoding,
+) {
+    let family = family_of_name(object_name);
+    let body = match serde_json::from_str::<Value>(content) {
+        Ok(Value::Object(body)) if family.is_some() || decoding.custom_policy.is_some() => body,
+        _ => return unknown::decode(message, object_name, content),
+    };
+    let mut body = body;
+    take_common(&mut body, message);
+    match (family, decoding.custom_policy) {
+        (Some(family), _) => {
+            message.message_type = family.message_type;
+            (family.decode)(message, body, decoding);
+        }
+        (None, Some(policy)) => custom::decode(message, object_name, body, policy),
+        (None, None) => unknown::decode(message, object_name, content),
+    }
+}
+
+/// The API view of a stored message.
+pub fn message_from_row(row: &MessageRow) -> Message {
+    let mut message = Message {
+        conversation_type: row.conversation_type,
+        target_id: row.target_id.clone(),
+        channel_id: Some(row.channel_id.clone()),
+        message_id: Some(row.id),
+        message_uid: row.uid.clone(),
+        received_time: Some(row.received_time),
+        sent_time: Some(row.sent_time),
+        received_status: Some(row.received_status),
+        sent_status: Some(row.sent_status),
+        sender_user_id: Some(row.sender_id.clone()),
+        direction: Some(row.direction),
+        ..Message::default()
+    };
+    let extra = row
+        .extra_json
+        .as_deref()
+        .and_then(|s| serde_json::from_str::<Map<String, Value>>(s).ok())
+        .unwrap_or_default();
+    let decoding = Decoding {
+        custom_policy: extra
+            .get(CUSTOM_POLICY_KEY)
+            .and_then(Value::as_u64)
+            .map(|p| p as u32),
+    };
+    decode_content(&mut message, &row.object_name, &row.content, &decoding);
+    message.push_options = extra.get("pushOptions").cloned();
+    message.expansion = extra.get("expansion").and_then(Value::as_object).cloned();
+    let local = extra
+        .get(LOCAL_FIELDS_KEY)
+        .and_then(Value::as_object)
+        .filter(|_| message.message_type != message_type::RECALL);
+    if let Some(local) = local {
+        for (k, v) in local {
+            message.fields.insert(k.clone(), v.clone());
+        }
+    }
+    message
+}
+
+/// `extra_json` key of a custom message's policy.
+const CUSTOM_POLICY_KEY: &str = "customPolicy";
+/// `extra_json` key of the fields only the sender's device knows.
+const LOCAL_FIELDS_KEY: &str = "localFields";
+/// Fields that never travel: the sender's local file paths.
+const LOCAL_FIELDS: &[&str] = &["local", "thumbnailPath"];
+
+fn stored_policy(extra_json: Option<&str>) -> Option<u32> {
+    serde_json::from_str::<Map<String, Value>>(extra_json?)
+        .ok()?
+        .get(CUSTOM_POLICY_KEY)?
+        .as_u64()
+        .map(|p| p as u32)
+}
+
+/// What an outgoing message keeps in its row besides its content: push options, expansion,
+/// a custom message's policy and local file paths.
+pub fn extra_json(message: &Message) -> Option<String> {
+    let mut extra = Map::new();
+    if let Some(push) = &message.push_options {
+        extra.insert("pushOptions".into(), push.clone());
+    }
+    if let Some(expansion) = &message.expansion {
+        extra.insert("expansion".into(), Value::Object(expansion.clone()));
+    }
+    if let Some(policy) = custom::policy_of(message) {
+        extra.insert(CUSTOM_POLICY_KEY.into(), json!(policy));
+    }
+    let local: Map<String, Value> = LOCAL_FIELDS
+        .iter()
+        .filter_map(|k| {
+            let v = message.fields.get(*k)?.as_str()?;
+            (!v.is_empty() && !v.starts_with("data:")).then(|| (k.to_string(), json!(v)))
+        })
+        .collect();
+    if !local.is_empty() {
+        extra.insert(LOCAL_FIELDS_KEY.into(), Value::Object(local));
+    }
+    (!extra.is_empty()).then(|| Value::Object(extra).to_string())
+}
+
+/// The API view of a stored conversation.
+pub fn conversation_from_row(row: &ConversationRow) -> Conversation {
+    Conversation {
+        conversation_type: row.key.conversation_type,
+        target_id: row.key.target_id.clone(),
+        channel_id: Some(row.key.channel_id.clone()),
+        unread_count: row.unread_count,
+        mentioned_count: row.mentioned_count,
+        top: row.top,
+        draft: row.draft.clone(),
+        last_message: row.last_message.as_ref().map(message_from_row),
+        notification_level: row.notification_level,
+    }
+}
+
+/// The custom policy a received message's flags stand for, when it is a custom one.
+fn wire_policy(m: &rcim_proto::v1::Message) -> Option<u32> {
+    m.custom
+        .then(|| custom::policy_from_flags(m.persisted, m.counted, m.status))
+}
+
+/// Whether a received message is stored (R071–R075): its type's rule and the wire flags
+/// (`persisted`, not `status`) must both allow it.
+pub fn received_is_stored(m: &rcim_proto::v1::Message) -> bool {
+    let rules = wire_flags(
+        message_type_of(&m.object_name, wire_policy(m)),
+        wire_policy(m),
+    );
+    rules.persisted && m.persisted && !m.status
+}
+
+/// A message received from the server, as a row to store for user `me` (see
+/// [`received_is_stored`] for whether it should be); counted as unread when its type's rule and
+/// the wire flag allow it. A non-ultra-group channel id is dropped.
+pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMessage {
+    let outgoing = m.sender_id == me;
+    // In a private conversation the conversation id is the other party.
+    let target_id = if m.conversation_type == rcim_proto::conversation_type::PRIVATE && outgoing {
+        m.to_id.clone()
+    } else if m.conversation_type == rcim_proto::conversation_type::PRIVATE {
+        m.sender_id.clone()
+    } else {
+        m.to_id.clone()
+    };
+    let policy = wire_policy(m);
+    let message_type = message_type_of(&m.object_name, policy);
+    let rules = wire_flags(message_type, policy);
+    let extra_json = policy.map(|p| json!({ CUSTOM_POLICY_KEY: p }).to_string());
+    NewMessage {
+        conversation_type: m.conversation_type,
+        target_id,
+        channel_id: channel_for(m.conversation_type, &m.channel_id),
+        message_type,
+        object_name: m.object_name.clone(),
+        content: m.content.clone(),
+        uid: Some(m.uid.clone()),
+        client_msg_id: (outgoing && !m.client_msg_id.is_empty()).then(|| m.client_msg_id.clone()),
+        sender_id: m.sender_id.clone(),
+        direction: if outgoing {
+            rcim_store::direction::SEND
+        } else {
+            rcim_store::direction::RECEIVE
+        },
+        sent_status: rcim_store::sent_status::SENT,
+        received_status: if outgoing {
+            rcim_store::received_status::READ
+        } else {
+            rcim_store::received_status::UNREAD
+        },
+        sent_time: m.sent_time,
+        received_time: now,
+        counted: m.counted && rules.counted && !m.status && !outgoing,
+        extra_json,
+    }
+}
+
+/// The API view of a received message that is not stored (no `messageId`).
+pub fn message_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> Message {
+    let mut message = message_from_row(&as_row(row_from_wire(m, me, now), 0));
+    message.message_id = None;
+    message
+}
+
+/// `new` as the store would return it with local id `id`.
+pub(crate) fn as_row(new: NewMessage, id: i64) -> MessageRow {
+    MessageRow {
+        id,
+        conversation_type: new.conversation_type,
+        target_id: new.target_id,
+        channel_id: new.channel_id,
+        message_type: new.message_type,
+        object_name: new.object_name,
+        content: new.content,
+        uid: new.uid,
+        client_msg_id: new.client_msg_id,
+        sender_id: new.sender_id,
+        direction: new.direction,
+        sent_status: new.sent_status,
+        received_status: new.received_status,
+        sent_time: new.sent_time,
+        received_time: new.received_time,
+        counted: new.counted,
+        extra_json: new.extra_json,
+    }
+}
+
+/// The `RCIMIWMessageType` of an object name (`custom_policy`: it came as a custom message).
+pub fn message_type_of(object_name: &str, custom_policy: Option<u32>) -> u32 {
+    match (family_of_name(object_name), custom_policy) {
+        (Some(family), _) => family.message_type,
+        (None, Some(_)) => message_type::CUSTOM,
+        (None, None) => message_type::UNKNOWN,
+    }
+}
+
+/// A fresh outgoing message of `message_type` with `fields` (not stored, not validated: the
+/// engine's `create*` functions check their arguments). The channel id is normalised.
+pub fn new_message(
+    conversation_type: u32,
+    target_id: &str,
+    channel_id: Option<&str>,
+    message_type: u32,
+    fields: Map<String, Value>,
+) -> Message {
+    Message {
+        conversation_type,
+        message_type,
+        target_id: target_id.to_string(),
+        channel_id: Some(channel_for(conversation_type, channel_id.unwrap_or(""))),
+        direction: Some(rcim_store::direction::SEND),
+        fields,
+        ..Message::default()
+    }
+}
+
+// Field access shared by the families: lenient about numbers given as strings (Server API
+// publishers do that), never failing.
+
+/// A string field of the message ("" when absent).
+pub(crate) fn field_str<'a>(message: &'a Message, key: &str) -> &'a str {
+    message
+        .fields
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// A number field of the message.
+pub(crate) fn field_f64(message: &Message, key: &str) -> Option<f64> {
+    as_f64(message.fields.get(key)?)
+}
+
+/// An integer field of the message (0 when absent).
+pub(crate) fn field_i64(message: &Message, key: &str) -> i64 {
+    message
+        .fields
+        .get(key)
+        .and_then(as_f64)
+        .map_or(0, |v| v as i64)
+}
+
+fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A string key of a body ("" when absent; numbers and booleans as text).
+pub(crate) fn take_str(body: &mut Body, key: &str) -> String {
+    match body.remove(key) {
+        Some(Value::String(s)) => s,
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A number key of a body (0 when absent or not a number).
+pub(crate) fn take_f64(body: &mut Body, key: &str) -> f64 {
+    body.remove(key).as_ref().and_then(as_f64).unwrap_or(0.0)
+}
+
+/// An integer key of a body (0 when absent or not a number).
+pub(crate) fn take_i64(body: &mut Body, key: &str) -> i64 {
+    take_f64(body, key) as i64
+}
+
+/// A boolean key of a body (`true`, `1` or `"true"`).
+pub(crate) fn take_bool(body: &mut Body, key: &str) -> bool {
+    match body.remove(key) {
+        Some(Value::Bool(b)) => b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|v| v != 0.0),
+        Some(Value::String(s)) => s == "true" || s == "1",
+        _ => false,
+    }
+}
+
+/// Sets a field of the message.
+pub(crate) fn set(message: &mut Message, key: &str, value: Value) {
+    message.fields.insert(key.to_string(), value);
+}
+
+#[cfg(test)]
+mod tests;
