@@ -1,5 +1,6 @@
 //! Media messages: `RC:ImgMsg` (IMAGE), `RC:HQVCMsg` (VOICE), `RC:FileMsg` (FILE),
-//! `RC:SightMsg` (SIGHT), `RC:GIFMsg` (GIF), and the client's limits for them.
+//! `RC:SightMsg` (SIGHT), `RC:GIFMsg` (GIF). Their size and duration limits and the checks of
+//! local files belong to the media code (`crate::media`).
 //!
 //! Every media message has `local` (the sender's file, kept in the row's `extra_json`, never
 //! on the wire) and `remote` (the uploaded file's URL). Thumbnails travel as base64 without a
@@ -19,54 +20,6 @@ pub const FILE_OBJECT_NAME: &str = "RC:FileMsg";
 pub const SIGHT_OBJECT_NAME: &str = "RC:SightMsg";
 /// Object name of GIF messages.
 pub const GIF_OBJECT_NAME: &str = "RC:GIFMsg";
-
-/// Whether `message_type` is a media type (sent with `sendMediaMessage`, R081).
-pub fn is_media(message_type: u32) -> bool {
-    media_limits(message_type).is_some()
-}
-
-/// What the client accepts for one media type before uploading (the server's defaults, so a
-/// file that would be refused fails early). The media code checks them at `sendMediaMessage`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MediaLimits {
-    /// Largest file, in bytes.
-    pub max_bytes: u64,
-    /// Code of a larger file (26106, or 34003 for GIF).
-    pub too_large_code: i32,
-    /// Longest duration in seconds (sight: 120), if limited.
-    pub max_duration_secs: Option<i64>,
-    /// Code of a longer one (34002).
-    pub too_long_code: i32,
-}
-
-const MIB: u64 = 1024 * 1024;
-/// A file over its type's size limit.
-pub const FILE_TOO_LARGE: i32 = 26106;
-/// A GIF over its size limit.
-pub const GIF_TOO_LARGE: i32 = 34003;
-/// A sight longer than its duration limit.
-pub const SIGHT_TOO_LONG: i32 = 34002;
-
-/// The limits of a media type; `None` for types that are not media.
-pub fn media_limits(message_type: u32) -> Option<MediaLimits> {
-    let size = |max_bytes, too_large_code| MediaLimits {
-        max_bytes,
-        too_large_code,
-        max_duration_secs: None,
-        too_long_code: SIGHT_TOO_LONG,
-    };
-    match message_type {
-        message_type::IMAGE => Some(size(20 * MIB, FILE_TOO_LARGE)),
-        message_type::VOICE => Some(size(10 * MIB, FILE_TOO_LARGE)),
-        message_type::FILE => Some(size(100 * MIB, FILE_TOO_LARGE)),
-        message_type::SIGHT => Some(MediaLimits {
-            max_duration_secs: Some(120),
-            ..size(100 * MIB, FILE_TOO_LARGE)
-        }),
-        message_type::GIF => Some(size(2 * MIB, GIF_TOO_LARGE)),
-        _ => None,
-    }
-}
 
 pub(crate) const IMAGE: Family = Family {
     message_type: message_type::IMAGE,

@@ -22,7 +22,6 @@ pub mod reference;
 pub mod text;
 pub mod unknown;
 
-pub use media::{media_limits, MediaLimits};
 pub use recall::{recall_update, RECALL_OBJECT_NAME};
 pub use text::{new_text_message, TEXT_OBJECT_NAME};
 

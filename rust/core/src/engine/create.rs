@@ -94,8 +94,8 @@ impl Engine {
         )
     }
 
-    /// `createSightMessage`: `duration` in seconds (not negative; over the limit fails when
-    /// sent, see [`codec::media_limits`]).
+    /// `createSightMessage`: `duration` in seconds (not negative; over 120 s fails when sent,
+    /// with the media code's checks).
     pub fn create_sight_message(
         &self,
         to: Target<'_>,

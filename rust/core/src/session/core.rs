@@ -489,6 +489,7 @@ impl SessionCore {
                     PushOutcome::Apply(batch) => {
                         self.out.push(Action::Store(StoreJob::ApplyInbox(batch)))
                     }
+                    PushOutcome::Announce(event) => self.emit(*event),
                     PushOutcome::Sync | PushOutcome::Skip => {}
                 }
             }

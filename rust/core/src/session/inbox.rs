@@ -19,6 +19,9 @@ pub(crate) enum PushOutcome {
     Apply(Box<InboxBatch>),
     /// Entries are missing before it: sync.
     Sync,
+    /// An entry outside the inbox (sequence 0: a status message, online only): announce it
+    /// now, store nothing, leave the cursor.
+    Announce(Box<Event>),
 }
 
 /// The inbox side of a session.
@@ -83,6 +86,11 @@ impl Inbox {
         self.sent_here.push_back(client_id.to_string());
     }
 
+    /// Whether `m` is this device's own unstored send coming back.
+    fn is_echo(&self, m: &rcim_proto::v1::Message, me: &str) -> bool {
+        m.sender_id == me && self.sent_here.contains(&m.client_msg_id)
+    }
+
     /// The session ended: whatever ran is abandoned (the cursor did not move for it).
     pub(crate) fn closed(&mut self) {
         self.syncing = None;
@@ -144,6 +152,21 @@ impl Inbox {
         device_id: &str,
         now: i64,
     ) -> PushOutcome {
+        if entry.seq == 0 {
+            return match entry.body {
+                Some(inbox_entry::Body::Message(m)) if !self.is_echo(&m, me) => {
+                    let mut message = codec::message_from_wire(&m, me, now);
+                    message.offline = Some(false);
+                    PushOutcome::Announce(Box::new(Event::MessageReceived {
+                        message,
+                        left: 0,
+                        offline: false,
+                        has_package: false,
+                    }))
+                }
+                _ => PushOutcome::Skip,
+            };
+        }
         self.max_seen = self.max_seen.max(entry.seq);
         if self.syncing.is_some() || self.applying || self.paused {
             // The running sync (or the one after it) delivers this entry.
@@ -256,7 +279,7 @@ impl Inbox {
                     batch.seq_of_uid.insert(m.uid.clone(), e.seq);
                     if codec::received_is_stored(&m) {
                         batch.rows.push(codec::row_from_wire(&m, me, now));
-                    } else if m.sender_id != me || !self.sent_here.contains(&m.client_msg_id) {
+                    } else if !self.is_echo(&m, me) {
                         // Not stored (COMMAND, custom COMMAND/STATUS): announced only.
                         batch.unstored.push(codec::message_from_wire(&m, me, now));
                     }

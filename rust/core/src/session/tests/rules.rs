@@ -3,7 +3,7 @@
 //! ones are announced but not stored; unread counts follow the type and the wire flags.
 
 use super::*;
-use crate::model::{custom_policy, message_type};
+use crate::model::{custom_policy, message_type, Message};
 use serde_json::json;
 
 fn command(name: &str, requested: Instant) -> Command {
@@ -281,4 +281,48 @@ fn this_devices_own_unstored_send_is_not_received_back() {
     assert!(!events(&out)
         .iter()
         .any(|e| matches!(e, Event::MessageReceived { .. })));
+}
+
+#[test]
+fn a_status_message_pushed_outside_the_inbox_is_announced_at_once() {
+    let mut h = Harness::online();
+    let status = entry(
+        0,
+        "S1",
+        "App:Typing",
+        r#"{"who":"bob"}"#,
+        codec::wire_flags(message_type::CUSTOM, Some(custom_policy::STATUS)),
+    );
+    let out = h.frame(
+        0,
+        server_frame::Body::Push(InboxPush {
+            entry: Some(status),
+        }),
+    );
+    let received: Vec<Message> = events(&out)
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::MessageReceived { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].message_type, message_type::CUSTOM);
+    assert_eq!(received[0].fields["policy"], custom_policy::STATUS);
+    assert_eq!(received[0].message_id, None);
+    // Nothing stored, no sync asked for, the cursor unmoved: the next entry is seq 1.
+    assert!(sync_seqs(&out).is_empty());
+    assert_eq!(
+        h.store
+            .message_count(&ConversationKey::new(1, "bob", ""))
+            .unwrap(),
+        0
+    );
+    let out = h.frame(
+        0,
+        server_frame::Body::Push(InboxPush {
+            entry: Some(wire_message(1, "T1", "hi")),
+        }),
+    );
+    assert_eq!(received_texts(&out), ["hi"]);
 }
