@@ -13,7 +13,6 @@ use super::types::{Action, Input, StoreJob};
 mod stored;
 use crate::codec;
 use crate::codes;
-use rcim_store::sent_status;
 use crate::config::reconnect_delay;
 use crate::event::{Event, EventId};
 use crate::model::{connection_status as status, Message};
@@ -23,6 +22,7 @@ use rcim_proto::v1::{
     Platform, Request as WireRequest, ServerFrame,
 };
 use rcim_proto::PROTOCOL_VERSION;
+use rcim_store::sent_status;
 use std::time::{Duration, Instant};
 
 /// How long a sign-out waits for the answers of operations already on the wire.
