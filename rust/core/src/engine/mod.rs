@@ -74,9 +74,12 @@ impl Engine {
             .timeout(Duration::from_secs(15))
             .build()
             .unwrap_or_default();
+        // No overall or read timeout: a large upload may take long with nothing to read
+        // meanwhile. Downloads time out on their own when the body stalls
+        // (`media::transfer::STALL_TIMEOUT`); keepalive notices dead peers.
         let media_http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
-            .read_timeout(Duration::from_secs(60))
+            .tcp_keepalive(Duration::from_secs(30))
             .build()
             .unwrap_or_default();
         let shared = Arc::new(Shared {

@@ -10,6 +10,7 @@ use futures::StreamExt;
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::io::ReaderStream;
@@ -17,6 +18,9 @@ use tokio_util::sync::CancellationToken;
 
 /// Read size of uploads.
 const CHUNK: usize = 256 * 1024;
+
+/// A download whose body brings nothing for this long fails (the server or network stalled).
+pub const STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Write buffer of downloads.
 const WRITE_BUFFER: usize = 1024 * 1024;
@@ -166,14 +170,18 @@ pub async fn download(
                 file.flush().await?;
                 return Err(TransferError::Cancelled);
             }
-            chunk = body.next() => chunk,
+            chunk = tokio::time::timeout(STALL_TIMEOUT, body.next()) => chunk,
         };
-        let Some(chunk) = chunk else { break };
         let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(e) => {
+            Ok(None) => break,
+            Ok(Some(Ok(chunk))) => chunk,
+            Ok(Some(Err(e))) => {
                 file.flush().await?;
                 return Err(TransferError::Network(e.to_string()));
+            }
+            Err(_) => {
+                file.flush().await?;
+                return Err(TransferError::Network("download stalled".into()));
             }
         };
         file.write_all(&chunk).await?;
