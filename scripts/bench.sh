@@ -11,6 +11,9 @@ quick=()
 printf '\n==> messaging: latency, throughput, offline sync (release build)\n'
 cargo bench --locked -p rcim-testing --bench messaging "${quick[@]}"
 
+printf '\n==> media: upload/download throughput against curl, 12 MP thumbnail (release build)\n'
+cargo bench --locked -p rcim-testing --bench media "${quick[@]}"
+
 # The Hermes host is built with the dev profile (the release profile would rebuild Hermes, ~17
 # minutes); our own crates are optimised for this run through --config.
 printf '\n==> bridge: JS -> Rust round trip and event rate in rcim-jshost (Hermes)\n'

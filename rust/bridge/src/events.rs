@@ -21,6 +21,10 @@ pub fn to_json(event: &Event) -> String {
     if let Some(id) = event.event_id() {
         out["eventId"] = Value::String(id.to_string());
     }
+    // A cancel event also ends the call it cancelled: its callback object gets it too.
+    if let Some(id) = event.ended_event_id() {
+        out["eventIds"] = json!([id]);
+    }
     out.to_string()
 }
 
@@ -113,6 +117,30 @@ mod tests {
             received,
             json!({ "name": "onMessageReceived", "args": {
                 "message": message, "left": 0, "offline": true, "hasPackage": false } })
+        );
+    }
+
+    #[test]
+    fn cancel_events_carry_the_event_id_of_the_call_they_end() {
+        let message = rcim_core::codec::new_text_message(1, "bob", None, "hi");
+        assert_eq!(
+            parsed(&Event::SendingMediaMessageCanceled {
+                code: 0,
+                message: message.clone(),
+                event_id: Some("cancel".into()),
+                ended_event_id: Some("send".into()),
+            }),
+            json!({ "name": "onSendingMediaMessageCanceled", "eventId": "cancel",
+                "eventIds": ["send"], "args": { "code": 0, "message": message } })
+        );
+        assert_eq!(
+            parsed(&Event::MediaMessageSending {
+                message: message.clone(),
+                progress: 42,
+                event_id: Some("send".into()),
+            }),
+            json!({ "name": "onMediaMessageSending", "eventId": "send",
+                "args": { "message": message, "progress": 42 } })
         );
     }
 

@@ -633,6 +633,38 @@ fn local_results_reach_their_listener_with_the_call_arguments_in_call_order() {
 }
 
 #[test]
+fn media_calls_check_their_message_and_file_at_once() {
+    let (engine, rec, dir) = engine();
+    let image = |local: &str| {
+        json!({ "message": { "conversationType": 1, "targetId": "bob", "messageType": 4,
+            "local": local } })
+        .to_string()
+    };
+    let text = r#"{"message":{"conversationType":1,"targetId":"bob","messageType":2,"text":"x"}}"#;
+    engine.call(1, "sendMediaMessage", text);
+    assert_eq!(rec.reply(1)["code"], 34223);
+    let missing = dir.path().join("missing.png");
+    engine.call(2, "sendMediaMessage", &image(missing.to_str().unwrap()));
+    assert_eq!(rec.reply(2)["code"], 34234);
+    engine.call(3, "sendMediaMessage", &image(dir.path().to_str().unwrap()));
+    assert_eq!(rec.reply(3)["code"], 34234);
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    engine.call(4, "sendMediaMessage", &image(empty.to_str().unwrap()));
+    assert_eq!(rec.reply(4)["code"], 34018);
+    engine.call(5, "downloadMediaMessage", &image(""));
+    assert_eq!(rec.reply(5)["code"], 34235);
+    engine.call(6, "cancelSendingMediaMessage", &image(""));
+    assert_eq!(rec.reply(6)["code"], 34204);
+    engine.call(7, "cancelDownloadingMediaMessage", &image(""));
+    assert_eq!(rec.reply(7)["code"], 34204);
+    // A media message given to sendMessage (R081).
+    engine.call(8, "sendMessage", &image(empty.to_str().unwrap()));
+    assert_eq!(rec.reply(8)["code"], 1);
+    engine.destroy();
+}
+
+#[test]
 fn the_method_table_lists_its_names() {
     let (engine, rec, _dir) = engine();
     engine.call(1, "__methods", "{}");
@@ -654,6 +686,10 @@ fn the_method_table_lists_its_names() {
         "changeConversationTopStatus",
         "searchMessages",
         "searchMessagesByUserId",
+        "sendMediaMessage",
+        "cancelSendingMediaMessage",
+        "downloadMediaMessage",
+        "cancelDownloadingMediaMessage",
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }

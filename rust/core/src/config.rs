@@ -27,13 +27,90 @@ pub struct EngineOptions {
     /// Navigation server base URL (`http://host:port`); the server answers with the gateway.
     #[serde(default)]
     pub navi_server: Option<String>,
-    /// Media server base URL.
+    /// Media server base URL (the file service); the navigation server's when absent.
     #[serde(default)]
     pub file_server: Option<String>,
+    /// Image and thumbnail compression (`RCIMIWCompressOptions`).
+    #[serde(default)]
+    pub compress_options: Option<CompressOptions>,
     /// Seed semantics: when reconnecting finds another mobile device online, give up (true) or
     /// kick it (false).
     #[serde(default)]
     pub kick_reconnect_device: Option<bool>,
+}
+
+/// `RCIMIWCompressOptions` as the app gives them (every field optional). Meanings follow the
+/// 5.2.5 code's JSDoc (the seed's table swaps the two size fields): `originalImageSize` is the
+/// longest edge of a compressed image in pixels, `originalImageMaxSize` the file size in KiB
+/// up to which an image is sent untouched. Sight and location fields are accepted and unused
+/// here (video compression and map thumbnails belong to the platform glue).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompressOptions {
+    /// JPEG quality (1..=100) of a compressed image.
+    pub original_image_quality: Option<u32>,
+    /// Longest edge (px) of a compressed image.
+    pub original_image_size: Option<u32>,
+    /// Size (KiB) up to which an image is sent as it is.
+    pub original_image_max_size: Option<u32>,
+    /// JPEG quality (1..=100) of thumbnails.
+    pub thumbnail_quality: Option<u32>,
+    /// Longest edge (px) of thumbnails.
+    pub thumbnail_max_size: Option<u32>,
+    /// Shortest edge (px) a thumbnail keeps when the image is very long and thin.
+    pub thumbnail_min_size: Option<u32>,
+    /// Unused on this host (platform video compression).
+    pub sight_compress_width: Option<u32>,
+    /// Unused on this host (platform video compression).
+    pub sight_compress_height: Option<u32>,
+    /// Unused on this host (location thumbnails come from the app).
+    pub location_thumbnail_quality: Option<u32>,
+    /// Unused on this host.
+    pub location_thumbnail_width: Option<u32>,
+    /// Unused on this host.
+    pub location_thumbnail_height: Option<u32>,
+}
+
+/// [`CompressOptions`] with RongCloud's defaults filled in and values clamped to sane ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compression {
+    /// JPEG quality of a compressed image (default 85).
+    pub image_quality: u8,
+    /// Longest edge of a compressed image (default 1080 px).
+    pub image_max_edge: u32,
+    /// Images up to this many bytes are sent untouched (default 200 KiB).
+    pub original_max_bytes: u64,
+    /// JPEG quality of thumbnails (default 30).
+    pub thumbnail_quality: u8,
+    /// Longest edge of thumbnails (default 240 px).
+    pub thumbnail_max_edge: u32,
+    /// Shortest edge kept by thumbnails of long images (default 100 px).
+    pub thumbnail_min_edge: u32,
+}
+
+impl Default for Compression {
+    fn default() -> Self {
+        CompressOptions::default().resolve()
+    }
+}
+
+impl CompressOptions {
+    /// The effective settings.
+    pub fn resolve(&self) -> Compression {
+        let quality = |q: Option<u32>, default: u8| {
+            q.filter(|q| (1..=100).contains(q))
+                .map_or(default, |q| q as u8)
+        };
+        let edge = |e: Option<u32>, default: u32| e.filter(|e| *e > 0).unwrap_or(default);
+        Compression {
+            image_quality: quality(self.original_image_quality, 85),
+            image_max_edge: edge(self.original_image_size, 1080),
+            original_max_bytes: u64::from(self.original_image_max_size.unwrap_or(200)) * 1024,
+            thumbnail_quality: quality(self.thumbnail_quality, 30),
+            thumbnail_max_edge: edge(self.thumbnail_max_size, 240),
+            thumbnail_min_edge: edge(self.thumbnail_min_size, 100),
+        }
+    }
 }
 
 /// Everything needed to create an engine.
@@ -43,6 +120,10 @@ pub struct EngineConfig {
     pub app_key: String,
     /// Navigation server base URL.
     pub navi_server: String,
+    /// File service base URL (`http://host:port`, no trailing slash).
+    pub file_server: String,
+    /// Image compression settings.
+    pub compression: Compression,
     /// Directory under which the engine keeps one database per user.
     pub data_dir: PathBuf,
     /// See [`EngineOptions::kick_reconnect_device`].
@@ -66,13 +147,25 @@ pub const DEFAULT_NAVI_SERVER: &str = "http://127.0.0.1:8080";
 impl EngineConfig {
     /// A configuration from `create(appKey, options)` and the platform's data directory.
     pub fn new(app_key: &str, options: &EngineOptions, data_dir: PathBuf) -> Self {
+        let navi_server = options
+            .navi_server
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_NAVI_SERVER.to_string());
+        let file_server = options
+            .file_server
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or(&navi_server);
         Self {
             app_key: app_key.to_string(),
-            navi_server: options
-                .navi_server
-                .clone()
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| DEFAULT_NAVI_SERVER.to_string()),
+            file_server: crate::navi::base_url(file_server),
+            navi_server,
+            compression: options
+                .compress_options
+                .as_ref()
+                .map(CompressOptions::resolve)
+                .unwrap_or_default(),
             data_dir,
             kick_reconnect_device: options.kick_reconnect_device.unwrap_or(false),
             send_timeout: Duration::from_secs(30),
@@ -85,6 +178,11 @@ impl EngineConfig {
     /// The database file of `user_id`.
     pub fn database_path(&self, user_id: &str) -> PathBuf {
         self.app_dir().join(user_id).join("im.db")
+    }
+
+    /// Where the media files of `user_id` go (downloads, compressed uploads).
+    pub fn media_dir(&self, user_id: &str) -> PathBuf {
+        self.app_dir().join(sanitize(user_id)).join("media")
     }
 
     /// The directory of this app key.
@@ -121,6 +219,28 @@ mod tests {
             secs,
             vec![0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 64.0]
         );
+    }
+
+    #[test]
+    fn file_server_defaults_to_navigation_and_compression_to_rongcloud() {
+        let options: EngineOptions =
+            serde_json::from_str(r#"{"naviServer":"127.0.0.1:9"}"#).unwrap();
+        let config = EngineConfig::new("k", &options, PathBuf::from("/d"));
+        assert_eq!(config.file_server, "http://127.0.0.1:9");
+        assert_eq!(config.compression.image_quality, 85);
+        assert_eq!(config.compression.image_max_edge, 1080);
+        assert_eq!(config.compression.thumbnail_max_edge, 240);
+        assert_eq!(config.compression.thumbnail_quality, 30);
+        let options: EngineOptions = serde_json::from_str(
+            r#"{"fileServer":"http://f/","compressOptions":{"thumbnailMaxSize":120,
+                "originalImageQuality":500,"originalImageMaxSize":1}}"#,
+        )
+        .unwrap();
+        let config = EngineConfig::new("k", &options, PathBuf::from("/d"));
+        assert_eq!(config.file_server, "http://f");
+        assert_eq!(config.compression.thumbnail_max_edge, 120);
+        assert_eq!(config.compression.image_quality, 85);
+        assert_eq!(config.compression.original_max_bytes, 1024);
     }
 
     #[test]

@@ -65,6 +65,91 @@ pub enum Event {
         #[serde(skip)]
         event_id: EventId,
     },
+    /// A media message was stored and its upload starts (`onMediaMessageAttached`).
+    #[serde(rename = "onMediaMessageAttached")]
+    MediaMessageAttached {
+        /// The stored message (SENDING, `local` set).
+        message: Message,
+        /// Call correlation (`sendMediaMessage`).
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Upload progress of a media message (`onMediaMessageSending`): rising integer percents,
+    /// 100 once the file service accepted the file.
+    #[serde(rename = "onMediaMessageSending")]
+    MediaMessageSending {
+        /// The message being sent.
+        message: Message,
+        /// 0..=100.
+        progress: u8,
+        /// Call correlation (`sendMediaMessage`).
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Final result of sendMediaMessage (`onMediaMessageSent`).
+    #[serde(rename = "onMediaMessageSent")]
+    MediaMessageSent {
+        /// 0 on success; 34011 when the upload failed (the message is FAILED, `local` kept).
+        code: i32,
+        /// The message with its new status (and `remote` once uploaded).
+        message: Message,
+        /// Call correlation (`sendMediaMessage`).
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// An upload was cancelled by cancelSendingMediaMessage (`onSendingMediaMessageCanceled`):
+    /// answers the cancel call and ends the send call (its message is CANCELED).
+    #[serde(rename = "onSendingMediaMessageCanceled")]
+    SendingMediaMessageCanceled {
+        /// 0: cancelled.
+        code: i32,
+        /// The message, CANCELED.
+        message: Message,
+        /// Call correlation (`cancelSendingMediaMessage`).
+        #[serde(skip)]
+        event_id: EventId,
+        /// The `sendMediaMessage` call this ends.
+        #[serde(skip)]
+        ended_event_id: EventId,
+    },
+    /// Download progress (`onMediaMessageDownloading`): rising integer percents, 100 last.
+    #[serde(rename = "onMediaMessageDownloading")]
+    MediaMessageDownloading {
+        /// The message being downloaded.
+        message: Message,
+        /// 0..=100.
+        progress: u8,
+        /// Call correlation (`downloadMediaMessage`).
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Result of downloadMediaMessage (`onMediaMessageDownloaded`).
+    #[serde(rename = "onMediaMessageDownloaded")]
+    MediaMessageDownloaded {
+        /// 0 on success; -3 when the file service has no such file, 34011 on another failure.
+        code: i32,
+        /// The message, with `local` set to the downloaded file on success.
+        message: Message,
+        /// Call correlation (`downloadMediaMessage`).
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// A download was cancelled by cancelDownloadingMediaMessage
+    /// (`onDownloadingMediaMessageCanceled`): answers the cancel call and ends the download
+    /// call; the part downloaded so far is kept to resume.
+    #[serde(rename = "onDownloadingMediaMessageCanceled")]
+    DownloadingMediaMessageCanceled {
+        /// 0: cancelled.
+        code: i32,
+        /// The message.
+        message: Message,
+        /// Call correlation (`cancelDownloadingMediaMessage`).
+        #[serde(skip)]
+        event_id: EventId,
+        /// The `downloadMediaMessage` call this ends.
+        #[serde(skip)]
+        ended_event_id: EventId,
+    },
     /// Result of recallMessage (`onMessageRecalled`).
     #[serde(rename = "onMessageRecalled")]
     MessageRecalled {
@@ -170,6 +255,13 @@ impl Event {
             | Event::Connected { event_id, .. }
             | Event::MessageAttached { event_id, .. }
             | Event::MessageSent { event_id, .. }
+            | Event::MediaMessageAttached { event_id, .. }
+            | Event::MediaMessageSending { event_id, .. }
+            | Event::MediaMessageSent { event_id, .. }
+            | Event::SendingMediaMessageCanceled { event_id, .. }
+            | Event::MediaMessageDownloading { event_id, .. }
+            | Event::MediaMessageDownloaded { event_id, .. }
+            | Event::DownloadingMediaMessageCanceled { event_id, .. }
             | Event::MessageRecalled { event_id, .. }
             | Event::PrivateReadReceiptMessageSent { event_id, .. }
             | Event::ConversationTopStatusChanged { event_id, .. }
@@ -179,6 +271,18 @@ impl Event {
             | Event::PrivateReadReceiptReceived { .. }
             | Event::MessageReceived { .. }
             | Event::ConversationTopStatusSynced { .. } => None,
+        }
+    }
+
+    /// The correlation of another call this event ends: the cancel events answer the cancel
+    /// call ([`Event::event_id`]) and also end the transfer call they cancelled.
+    pub fn ended_event_id(&self) -> Option<&str> {
+        match self {
+            Event::SendingMediaMessageCanceled { ended_event_id, .. }
+            | Event::DownloadingMediaMessageCanceled { ended_event_id, .. } => {
+                ended_event_id.as_deref()
+            }
+            _ => None,
         }
     }
 }

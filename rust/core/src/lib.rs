@@ -10,7 +10,7 @@
 //! Layout: [`engine`] (the API, one file per area), `shared` (state the engine and its tasks
 //! share), `session` (the connection: a session core without I/O and the task that drives it;
 //! send queue, persisted operations, sync), `db` (the database thread),
-//! [`codec`] (API ⇄ stored ⇄ wire messages), [`model`] (API types), [`event`] (events),
+//! [`codec`] (API ⇄ stored ⇄ wire messages), [`media`] (image preparation, file transfers), [`model`] (API types), [`event`] (events),
 //! [`query`] (results of local calls), [`config`] (options), [`codes`] (status codes and
 //! [`Code`]).
 
@@ -21,6 +21,7 @@ pub mod config;
 mod db;
 pub mod engine;
 pub mod event;
+pub mod media;
 pub mod model;
 mod navi;
 pub mod query;

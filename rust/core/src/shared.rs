@@ -9,6 +9,8 @@ use tokio::sync::mpsc;
 pub(crate) struct Shared {
     pub(crate) config: EngineConfig,
     pub(crate) http: reqwest::Client,
+    /// For media transfers: no overall timeout (a large file may take long).
+    pub(crate) media_http: reqwest::Client,
     pub(crate) device_id: String,
     pub(crate) events: mpsc::Sender<Event>,
 }

@@ -125,7 +125,7 @@ impl Store {
 }
 
 /// Queues the send of `row` under its client id.
-fn queue_send(tx: &rusqlite::Connection, row: &MessageRow) -> Result<i64> {
+pub(crate) fn queue_send(tx: &rusqlite::Connection, row: &MessageRow) -> Result<i64> {
     let request_id = row.client_msg_id.clone().unwrap_or_default();
     tx.execute(
         "INSERT INTO outbox (request_id, message_id, created_at) VALUES (?1, ?2, ?3)

@@ -12,6 +12,10 @@ pub mod sent_status {
     pub const RECEIVED: u8 = 3;
     /// The peer read it (private read receipt).
     pub const READ: u8 = 4;
+    /// The peer destroyed it.
+    pub const DESTROYED: u8 = 5;
+    /// Cancelled by the app (a media upload stopped by `cancelSendingMediaMessage`).
+    pub const CANCELED: u8 = 6;
 }
 
 /// Received status values (`RCIMIWReceivedStatus`).

@@ -295,6 +295,20 @@ pub async fn answer<T: Send + 'static>(call: Result<Query<T>, Code>) -> T {
     }
 }
 
+/// Writes `len` pseudo-random bytes (incompressible, reproducible) to `path`.
+pub fn random_file(path: &std::path::Path, len: u64) {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ len;
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    std::fs::write(path, bytes).unwrap();
+}
+
 pub fn text_of(message: &Message) -> String {
     assert_eq!(message.message_type, message_type::TEXT);
     message.text().unwrap_or_default().to_string()

@@ -9,6 +9,7 @@ mod conversations;
 mod create;
 mod diagnostics;
 mod drafts;
+mod media;
 mod messages;
 mod receipts;
 mod rows;
@@ -28,6 +29,7 @@ const AREAS: &[&[&dyn Row]] = &[
     connection::ROWS,
     create::ROWS,
     messages::ROWS,
+    media::ROWS,
     receipts::ROWS,
     conversations::ROWS,
     unread::ROWS,

@@ -52,6 +52,7 @@ impl Engine {
         let (stop_tx, stop_rx) = watch::channel(StopReason::Run);
         let db_slot = Arc::new(OnceLock::new());
         let path = shared.config.database_path(&sanitize(&user_id));
+        let session_user = user_id.clone();
         let token = token.to_string();
         let slot = db_slot.clone();
         let task = self.runtime.spawn(async move {
@@ -108,6 +109,7 @@ impl Engine {
             .await;
         });
         *self.lock_session() = Some(Session {
+            user_id: session_user,
             db: db_slot,
             commands: commands_tx,
             stop: stop_tx,
@@ -148,6 +150,7 @@ impl Engine {
     pub fn shutdown(&self) {
         // The task ends on its own; nothing waits for it.
         let _ = self.stop_session(StopReason::Shutdown);
+        self.transfers.abort_all();
     }
 
     /// Stops the running session, if any; returns its task, which ends soon after.

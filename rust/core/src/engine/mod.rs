@@ -9,13 +9,15 @@
 //!   return the seed's status number (0 = accepted).
 //!
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
-//! [`create`] (message objects), [`messages`], [`conversations`], [`unread`], [`receipts`], [`settings`] (pin, notification
-//! level), [`drafts`], [`search`]. This file holds the engine itself and the helpers they share.
+//! [`create`] (message objects), [`messages`], [`conversations`], [`unread`], [`receipts`],
+//! [`settings`] (pin, notification level), [`drafts`], [`search`], [`media`] (media messages:
+//! send with upload, download). This file holds the engine itself and the helpers they share.
 
 pub mod connection;
 pub mod conversations;
 pub mod create;
 pub mod drafts;
+pub mod media;
 pub mod messages;
 pub mod receipts;
 pub mod search;
@@ -41,6 +43,8 @@ pub const EVENT_QUEUE_LEN: usize = crate::config::DEFAULT_EVENT_QUEUE_LEN;
 
 /// The running connection of one `connect()` call.
 struct Session {
+    /// The user it connects.
+    user_id: String,
     /// Set by the session's task once the user's database is open.
     db: Arc<OnceLock<Db>>,
     commands: mpsc::Sender<Command>,
@@ -54,6 +58,8 @@ pub struct Engine {
     shared: Arc<Shared>,
     runtime: Handle,
     session: Arc<Mutex<Option<Session>>>,
+    /// Media uploads and downloads in progress (to cancel them).
+    transfers: Arc<media::Transfers>,
 }
 
 /// The stream of events of an [`Engine`].
@@ -68,9 +74,18 @@ impl Engine {
             .timeout(Duration::from_secs(15))
             .build()
             .unwrap_or_default();
+        // No overall or read timeout: a large upload may take long with nothing to read
+        // meanwhile. Downloads time out on their own when the body stalls
+        // (`media::transfer::STALL_TIMEOUT`); keepalive notices dead peers.
+        let media_http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .tcp_keepalive(Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
         let shared = Arc::new(Shared {
             config,
             http,
+            media_http,
             device_id,
             events,
         });
@@ -78,6 +93,7 @@ impl Engine {
             shared,
             runtime: Handle::current(),
             session: Arc::new(Mutex::new(None)),
+            transfers: Arc::default(),
         };
         (engine, stream)
     }
@@ -93,18 +109,13 @@ impl Engine {
     }
 
     fn lock_session(&self) -> MutexGuard<'_, Option<Session>> {
-        self.session.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.session)
     }
 
     /// Hands `command` to the running session: 33001 without one (before `connect`, or after
     /// it ended), 20604 when too many calls already wait for it.
     fn hand_over(&self, command: Command) -> Result<(), Code> {
-        let guard = self.lock_session();
-        let session = guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?;
-        session.commands.try_send(command).map_err(|e| match e {
-            mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
-            mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,
-        })
+        hand_over(&self.session, command)
     }
 
     fn db(&self) -> Option<Db> {
@@ -140,6 +151,21 @@ impl Engine {
         let key = normalised(key);
         self.query(move |s| query(s, &key))
     }
+}
+
+fn lock(session: &Mutex<Option<Session>>) -> MutexGuard<'_, Option<Session>> {
+    session.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// [`Engine::hand_over`] for tasks that outlive the call (they hold the session slot, so a
+/// reconnect in the meantime is followed).
+fn hand_over(session: &Mutex<Option<Session>>, command: Command) -> Result<(), Code> {
+    let guard = lock(session);
+    let session = guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?;
+    session.commands.try_send(command).map_err(|e| match e {
+        mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
+        mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,
+    })
 }
 
 impl Drop for Engine {

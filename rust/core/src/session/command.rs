@@ -1,6 +1,7 @@
 //! What the engine asks of the session: the commands of its API calls and why it stops.
 
 use super::operations::Operation;
+use super::tickets::TicketRequest;
 use crate::event::EventId;
 use crate::model::Message;
 use std::time::Instant;
@@ -17,6 +18,8 @@ pub(crate) enum Command {
     /// Any other call that changes server state (recall, read receipt, conversation
     /// setting, ...): stored in the outbox, sent, and reported once answered.
     Operation(Operation),
+    /// Ask the server for a media upload ticket (not persisted: a read-like request).
+    MediaTicket(TicketRequest),
 }
 
 /// Why the engine asks the session to stop.

@@ -7,6 +7,7 @@ use super::command::{Command, StopReason};
 use super::inbox::{Inbox, PushOutcome};
 use super::operations::{self, Entry};
 use super::queue::Queue;
+use super::tickets::Tickets;
 use super::types::{Action, Input, StoreJob};
 
 mod stored;
@@ -21,7 +22,7 @@ use rcim_proto::v1::{
     Platform, Request as WireRequest, ServerFrame,
 };
 use rcim_proto::PROTOCOL_VERSION;
-use rcim_store::{sent_status, NewMessage};
+use rcim_store::sent_status;
 use std::time::{Duration, Instant};
 
 /// How long a sign-out waits for the answers of operations already on the wire.
@@ -77,6 +78,8 @@ pub(crate) struct SessionCore {
     ended_code: Option<u32>,
     next_seq: u64,
     queue: Queue,
+    /// Media upload ticket requests.
+    tickets: Tickets,
     inbox: Inbox,
     /// Commands that came before the state was loaded.
     early: Vec<Command>,
@@ -105,6 +108,7 @@ impl SessionCore {
             ended_code: None,
             next_seq: 1,
             queue: Queue::default(),
+            tickets: Tickets::default(),
             inbox: Inbox::default(),
             early: Vec::new(),
             now: Instant::now(),
@@ -136,7 +140,13 @@ impl SessionCore {
     pub(crate) fn handle(&mut self, now: Instant, input: Input) -> Vec<Action> {
         self.now = now;
         match input {
-            Input::Command(command) => self.command(command),
+            Input::Command(command) => {
+                let ticket = matches!(command, Command::MediaTicket(_));
+                self.command(command);
+                if ticket {
+                    self.flush(now);
+                }
+            }
             Input::Stored(done) => self.stored(now, done),
             Input::Opened(ack) => self.opened(now, ack),
             Input::OpenFailed(why) => {
@@ -275,6 +285,7 @@ impl SessionCore {
         self.out.push(Action::Close { fresh_navi: false });
         self.set_status(status::SUSPEND);
         self.queue.requeue_inflight(now);
+        self.tickets.requeue_inflight(now);
         self.inbox.closed();
         self.attempt = 1;
         self.wait(now);
@@ -294,6 +305,11 @@ impl SessionCore {
         }
         if matches!(self.phase, Phase::Online { .. }) {
             let frames = self.queue.take_ready(now, || {
+                next += 1;
+                next - 1
+            });
+            self.out.extend(frames.into_iter().map(Action::Send));
+            let frames = self.tickets.take_ready(now, || {
                 next += 1;
                 next - 1
             });
@@ -327,6 +343,7 @@ impl SessionCore {
                 for entry in self.queue.take_overdue(now) {
                     self.complete(entry, codes::MSG_RESPONSE_TIMEOUT, None);
                 }
+                self.tickets.expire(now, self.params.send_timeout);
                 if now.saturating_duration_since(last_ping) >= heartbeat {
                     self.phase = Phase::Online {
                         heartbeat,
@@ -353,6 +370,7 @@ impl SessionCore {
         for entry in self.queue.take_expired(now, self.params.send_timeout) {
             self.complete(entry, codes::NETWORK_UNAVAILABLE, None);
         }
+        self.tickets.expire(now, self.params.send_timeout);
     }
 
     /// Takes the server's answer `code` to `entry`. 20604 means the connection went over the
@@ -448,6 +466,12 @@ impl SessionCore {
                             return;
                         }
                     }
+                } else if let Some(ticket) = self.tickets.answered(frame.seq) {
+                    ticket.answer(match resp.body {
+                        Some(response::Body::MediaUpload(t)) if resp.code == codes::OK => Ok(t),
+                        _ if resp.code == codes::OK => Err(codes::SERVER_UNKNOWN_ERROR),
+                        _ => Err(resp.code),
+                    });
                 } else if let Some(entry) = self.queue.answered(frame.seq) {
                     self.answer(now, entry, resp.code, resp.body.as_ref());
                 }
@@ -480,6 +504,9 @@ impl SessionCore {
                 if self.inbox.is_sync(frame.seq) {
                     self.lost(now);
                     return;
+                }
+                if let Some(ticket) = self.tickets.answered(frame.seq) {
+                    ticket.answer(Err(error.code));
                 }
                 if let Some(entry) = self.queue.answered(frame.seq) {
                     self.answer(now, entry, error.code, None);
@@ -532,6 +559,8 @@ impl SessionCore {
     /// visibly), so none is silently dropped.
     fn end_session(&mut self) {
         self.phase = Phase::Ended;
+        self.tickets
+            .fail_all(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
         self.fail_transient();
         for command in std::mem::take(&mut self.early) {
             self.command(command);
@@ -549,6 +578,7 @@ impl SessionCore {
         }
         self.out.push(Action::Close { fresh_navi: false });
         self.phase = Phase::Ended;
+        self.tickets.fail_all(codes::CLIENT_NOT_INIT as u32);
         self.fail_transient();
         self.set_status(status::SIGN_OUT);
         self.out.push(Action::Finish);
@@ -595,6 +625,13 @@ impl SessionCore {
                 requested,
             } => self.send(message, event_id, requested),
             Command::Operation(op) => self.enqueue(op.request, op.event_id, op.arg),
+            Command::MediaTicket(ticket) => match self.phase {
+                Phase::Ended | Phase::Closing { .. } => ticket.answer(Err(self
+                    .ended_code
+                    .unwrap_or(codes::CLIENT_NOT_INIT as u32))),
+                // Sent by the next flush (right after this command when online).
+                _ => self.tickets.push(ticket),
+            },
         }
     }
 
@@ -612,35 +649,14 @@ impl SessionCore {
     /// Stores (and then announces) a message. A send beyond 5 per rolling second of the app's
     /// calls is stored and failed at once with 20604 (the client-side limit of IMLib).
     fn send(&mut self, message: Box<Message>, event_id: EventId, requested: Instant) {
-        let Some((object_name, content)) = codec::encode_content(&message) else {
+        let Some(new) = operations::outgoing_row(&message, &self.params.user_id) else {
             return;
         };
         if !codec::message_flags(&message).persisted {
+            let (object_name, content) = (new.object_name, new.content);
             return self.send_transient(*message, object_name, content, event_id, requested);
         }
         let queue = self.ended_code.is_none() && self.queue.admit_user_send(requested);
-        let sent_time = super::clock::now_ms();
-        let new = NewMessage {
-            conversation_type: message.conversation_type,
-            target_id: message.target_id.clone(),
-            channel_id: codec::channel_for(
-                message.conversation_type,
-                message.channel_id.as_deref().unwrap_or(""),
-            ),
-            message_type: message.message_type,
-            object_name,
-            content,
-            uid: None,
-            client_msg_id: Some(operations::new_request_id()),
-            sender_id: self.params.user_id.clone(),
-            direction: rcim_store::direction::SEND,
-            sent_status: sent_status::SENDING,
-            received_status: rcim_store::received_status::READ,
-            sent_time,
-            received_time: sent_time,
-            counted: false,
-            extra_json: codec::extra_json(&message),
-        };
         self.out.push(Action::Store(StoreJob::PersistSend {
             resend_id: message.message_id,
             new: Box::new(new),

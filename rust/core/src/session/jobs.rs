@@ -8,7 +8,16 @@ use rcim_store::{direction, sent_status, Store};
 /// Runs `job` and returns what the core needs to continue.
 pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
     match job {
-        StoreJob::Load => StoreDone::Loaded((|| Ok((store.inbox_cursor()?, store.outbox()?)))()),
+        StoreJob::Load => StoreDone::Loaded((|| {
+            let failed = store.fail_interrupted_uploads()?;
+            if failed > 0 {
+                tracing::info!(
+                    failed,
+                    "media uploads cut short by the last stop are FAILED"
+                );
+            }
+            Ok((store.inbox_cursor()?, store.outbox()?))
+        })()),
         StoreJob::PersistSend {
             new,
             resend_id,
@@ -87,6 +96,20 @@ fn persist_send(
     resend_id: Option<i64>,
     queue: bool,
 ) -> rcim_store::Result<Option<(rcim_store::MessageRow, bool, Option<i64>)>> {
+    if crate::media::limits::is_media(new.message_type) {
+        // A media message was stored when its upload started (`engine::media`); now it
+        // carries its remote URL and goes to the server, unless it was sent already.
+        let Some(id) = resend_id else {
+            return Ok(None);
+        };
+        return match store.message(id)? {
+            Some(old) if old.sent_status == sent_status::SENT => Ok(Some((old, false, None))),
+            Some(_) => Ok(store
+                .queue_outgoing(id, &new.content, queue)?
+                .map(|(row, outbox_id)| (row, true, outbox_id))),
+            None => Ok(None),
+        };
+    }
     let previous = match resend_id {
         Some(id) => store
             .message(id)?

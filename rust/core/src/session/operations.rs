@@ -13,7 +13,7 @@ use rcim_proto::v1::{
     request, response, ChangeConversationSetting, PrivateReadReceipt, RecallMessage,
     Request as WireRequest, SendMessage,
 };
-use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow};
+use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage};
 use std::time::Instant;
 
 /// One queued operation.
@@ -100,6 +100,34 @@ pub(crate) fn transient_outcome(entry: Entry, code: u32, result: Option<&respons
         message,
         event_id: entry.event_id,
     }
+}
+
+/// The row of an outgoing message sent by `sender_id` now (SENDING, with a new client id), or
+/// `None` when its type cannot be sent.
+pub(crate) fn outgoing_row(message: &Message, sender_id: &str) -> Option<NewMessage> {
+    let (object_name, content) = codec::encode_content(message)?;
+    let now = super::clock::now_ms();
+    Some(NewMessage {
+        conversation_type: message.conversation_type,
+        target_id: message.target_id.clone(),
+        channel_id: codec::channel_for(
+            message.conversation_type,
+            message.channel_id.as_deref().unwrap_or(""),
+        ),
+        message_type: message.message_type,
+        object_name,
+        content,
+        uid: None,
+        client_msg_id: Some(new_request_id()),
+        sender_id: sender_id.to_string(),
+        direction: rcim_store::direction::SEND,
+        sent_status: rcim_store::sent_status::SENDING,
+        received_status: rcim_store::received_status::READ,
+        sent_time: now,
+        received_time: now,
+        counted: false,
+        extra_json: codec::extra_json(message),
+    })
 }
 
 /// A new request id (unique per user).
@@ -322,6 +350,24 @@ pub(crate) fn effect(
     }
 }
 
+/// The final result of a send: `MediaMessageSent` for a media message (`sendMediaMessage`),
+/// `MessageSent` otherwise.
+pub(crate) fn sent_event(code: i32, message: Message, event_id: EventId) -> Event {
+    if crate::media::limits::is_media(message.message_type) {
+        Event::MediaMessageSent {
+            code,
+            message,
+            event_id,
+        }
+    } else {
+        Event::MessageSent {
+            code,
+            message,
+            event_id,
+        }
+    }
+}
+
 /// The event that reports `entry`'s outcome (`code`) to the listener and to the call's
 /// callback; `stored` is the message row the effect returned (sends, recalls). `None` for a
 /// request this build cannot read (an outbox row written by a newer version).
@@ -338,11 +384,7 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
             };
             row
         });
-        return Some(Event::MessageSent {
-            code,
-            message: codec::message_from_row(&row),
-            event_id,
-        });
+        return Some(sent_event(code, codec::message_from_row(&row), event_id));
     }
     let event = match entry.request.body {
         Some(request::Body::RecallMessage(r)) => {

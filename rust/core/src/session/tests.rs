@@ -639,5 +639,6 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
     assert!(h.core.is_ended());
 }
 
+mod media;
 mod queueing;
 mod rules;

@@ -6,6 +6,7 @@ use super::{Phase, SessionCore};
 use crate::codec;
 use crate::codes;
 use crate::event::Event;
+use crate::media::limits::is_media;
 use crate::model::connection_status as status;
 use crate::session::inbox::Inbox;
 use crate::session::operations::{self, Entry};
@@ -27,17 +28,17 @@ impl SessionCore {
             } => match result {
                 Ok(Some((row, to_send, outbox_id))) => {
                     let announced = codec::message_from_row(&row);
-                    self.emit(Event::MessageAttached {
-                        message: announced.clone(),
-                        event_id: event_id.clone(),
-                    });
+                    let media = is_media(row.message_type);
+                    // A media message was announced when its upload started.
+                    if !media {
+                        self.emit(Event::MessageAttached {
+                            message: announced.clone(),
+                            event_id: event_id.clone(),
+                        });
+                    }
                     if !to_send {
                         if row.sent_status == sent_status::SENT {
-                            self.emit(Event::MessageSent {
-                                code: 0,
-                                message: announced,
-                                event_id,
-                            });
+                            self.emit(operations::sent_event(0, announced, event_id));
                         }
                         return;
                     }
@@ -63,11 +64,11 @@ impl SessionCore {
                     }
                     let mut failed = *message;
                     failed.sent_status = Some(sent_status::FAILED);
-                    self.emit(Event::MessageSent {
-                        code: codes::DATABASE_ERROR,
-                        message: failed,
+                    self.emit(operations::sent_event(
+                        codes::DATABASE_ERROR,
+                        failed,
                         event_id,
-                    });
+                    ));
                 }
             },
             StoreDone::Enqueued {

@@ -1,0 +1,115 @@
+//! The size limits of the file service (server defaults; the server's flags may lower or raise
+//! them, the client only knows the defaults to fail early) and the checks of a local file.
+
+use crate::codes::{self, Code};
+use crate::model::message_type;
+use std::path::Path;
+
+/// Bytes in a MiB.
+const MIB: u64 = 1024 * 1024;
+
+/// Largest image.
+pub const IMAGE_MAX_BYTES: u64 = 20 * MIB;
+/// Largest voice message.
+pub const VOICE_MAX_BYTES: u64 = 10 * MIB;
+/// Largest file.
+pub const FILE_MAX_BYTES: u64 = 100 * MIB;
+/// Largest short video.
+pub const SIGHT_MAX_BYTES: u64 = 100 * MIB;
+/// Largest GIF.
+pub const GIF_MAX_BYTES: u64 = 2 * MIB;
+/// Longest short video (seconds).
+pub const SIGHT_MAX_SECONDS: i64 = 120;
+
+/// Whether `message_type` is sent with `sendMediaMessage` (VOICE, IMAGE, FILE, SIGHT, GIF).
+pub fn is_media(message_type: u32) -> bool {
+    matches!(
+        message_type,
+        message_type::VOICE
+            | message_type::IMAGE
+            | message_type::FILE
+            | message_type::SIGHT
+            | message_type::GIF
+    )
+}
+
+/// The largest file of `message_type` and the code of a file over it.
+pub fn limit(message_type: u32) -> (u64, Code) {
+    match message_type {
+        message_type::IMAGE => (IMAGE_MAX_BYTES, Code::of(codes::FILE_SIZE_OUT_OF_LIMIT)),
+        message_type::VOICE => (VOICE_MAX_BYTES, Code::of(codes::FILE_SIZE_OUT_OF_LIMIT)),
+        message_type::GIF => (GIF_MAX_BYTES, Code::of(codes::GIF_SIZE_OUT_OF_LIMIT)),
+        message_type::SIGHT => (SIGHT_MAX_BYTES, Code::of(codes::FILE_SIZE_OUT_OF_LIMIT)),
+        _ => (FILE_MAX_BYTES, Code::of(codes::FILE_SIZE_OUT_OF_LIMIT)),
+    }
+}
+
+/// Checks the local file of a media message of `message_type` and returns its size: 34234
+/// when `path` is empty, missing or not a regular file; 34018 when it is empty; 26106 (34003
+/// for a GIF) when it is over the type's limit.
+pub fn check_file(message_type: u32, path: &str) -> Result<u64, Code> {
+    if path.is_empty() {
+        return Err(Code::of(codes::INVALID_LOCAL_PATH));
+    }
+    let meta =
+        std::fs::metadata(local_path(path)).map_err(|_| Code::of(codes::INVALID_LOCAL_PATH))?;
+    if !meta.is_file() {
+        return Err(Code::of(codes::INVALID_LOCAL_PATH));
+    }
+    let size = meta.len();
+    if size == 0 {
+        return Err(Code::of(codes::MEDIA_EMPTY));
+    }
+    let (max, code) = limit(message_type);
+    if size > max {
+        return Err(code);
+    }
+    Ok(size)
+}
+
+/// A `local` value as a file system path: apps may pass `file://` URIs (as RongCloud's
+/// examples do); both forms are accepted.
+pub fn local_path(local: &str) -> &Path {
+    Path::new(local.strip_prefix("file://").unwrap_or(local))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_checked_with_the_documented_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty");
+        std::fs::write(&empty, b"").unwrap();
+        let small = dir.path().join("small.gif");
+        std::fs::write(&small, b"GIF89a").unwrap();
+        let p = |p: &Path| p.to_str().unwrap().to_string();
+        assert_eq!(check_file(message_type::FILE, ""), Err(Code(34234)));
+        assert_eq!(
+            check_file(message_type::FILE, &p(&dir.path().join("none"))),
+            Err(Code(34234))
+        );
+        assert_eq!(
+            check_file(message_type::FILE, &p(dir.path())),
+            Err(Code(34234))
+        );
+        assert_eq!(check_file(message_type::FILE, &p(&empty)), Err(Code(34018)));
+        assert_eq!(check_file(message_type::GIF, &p(&small)), Ok(6));
+        assert_eq!(
+            check_file(message_type::GIF, &format!("file://{}", p(&small))),
+            Ok(6)
+        );
+        let big = dir.path().join("big.gif");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(GIF_MAX_BYTES + 1).unwrap();
+        assert_eq!(check_file(message_type::GIF, &p(&big)), Err(Code(34003)));
+        assert_eq!(
+            check_file(message_type::IMAGE, &p(&big)),
+            Ok(GIF_MAX_BYTES + 1)
+        );
+        f.set_len(IMAGE_MAX_BYTES + 1).unwrap();
+        assert_eq!(check_file(message_type::IMAGE, &p(&big)), Err(Code(26106)));
+        assert!(is_media(message_type::SIGHT) && !is_media(message_type::TEXT));
+    }
+}

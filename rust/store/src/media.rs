@@ -1,0 +1,188 @@
+//! Media messages: an outgoing media message is stored (SENDING, with its local path) before
+//! its file is uploaded, updated with the file's remote URL once uploaded and only then queued
+//! for the server; a downloaded file's local path is kept with the message. The local path
+//! lives in the row's `extra_json` under `localFields.local` (it is not part of the wire
+//! content; the engine's codec reads it back).
+
+use crate::error::Result;
+use crate::outbox::queue_send;
+use crate::rows::{self, MessageRow};
+use crate::store::Store;
+use crate::values::{direction, sent_status};
+use rusqlite::params;
+
+/// `RCIMIWMessageType` values of media messages (VOICE 3 ..= GIF 7).
+const MEDIA_TYPES: std::ops::RangeInclusive<u32> = 3..=7;
+
+impl Store {
+    /// Starts sending an outgoing message already stored (a resent media message): its content
+    /// and extra fields are replaced and it is SENDING again (not queued: its upload comes
+    /// first). `None` when there is no such outgoing message.
+    pub fn restart_outgoing(
+        &mut self,
+        id: i64,
+        content: &str,
+        extra_json: Option<&str>,
+    ) -> Result<Option<MessageRow>> {
+        let tx = self.conn.savepoint()?;
+        let changed = tx.execute(
+            "UPDATE messages SET content = ?2, extra_json = ?3, sent_status = ?4
+             WHERE id = ?1 AND direction = ?5",
+            params![
+                id,
+                content,
+                extra_json,
+                sent_status::SENDING,
+                direction::SEND
+            ],
+        )?;
+        let row = if changed == 0 {
+            None
+        } else {
+            rows::message_by_id(&tx, id)?
+        };
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// Sets the content of outgoing message `id` (now carrying its remote URL), makes it
+    /// SENDING and, when `queue`, puts it in the outbox in the same transaction. Returns the
+    /// row and its outbox id; `None` when there is no such outgoing message.
+    pub fn queue_outgoing(
+        &mut self,
+        id: i64,
+        content: &str,
+        queue: bool,
+    ) -> Result<Option<(MessageRow, Option<i64>)>> {
+        let tx = self.conn.savepoint()?;
+        let changed = tx.execute(
+            "UPDATE messages SET content = ?2, sent_status = ?3 WHERE id = ?1 AND direction = ?4",
+            params![id, content, sent_status::SENDING, direction::SEND],
+        )?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let row = rows::message_by_id(&tx, id)?.expect("row just updated");
+        let queued = if queue {
+            Some(queue_send(&tx, &row)?)
+        } else {
+            None
+        };
+        tx.commit()?;
+        Ok(Some((row, queued)))
+    }
+
+    /// Keeps `local` (a downloaded file) as the local path of message `id`. Returns the row.
+    pub fn set_local_path(&mut self, id: i64, local: &str) -> Result<Option<MessageRow>> {
+        self.conn.execute(
+            "UPDATE messages SET extra_json = json_set(COALESCE(extra_json, '{}'), '$.localFields',
+                 json_set(COALESCE(json_extract(extra_json, '$.localFields'), '{}'), '$.local', ?2))
+             WHERE id = ?1",
+            params![id, local],
+        )?;
+        rows::message_by_id(&self.conn, id)
+    }
+
+    /// Media messages left SENDING without being queued: their upload was cut short (the app
+    /// stopped). They become FAILED, to be resent by the app; returns how many.
+    pub fn fail_interrupted_uploads(&mut self) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE messages SET sent_status = ?1
+             WHERE sent_status = ?2 AND direction = ?3 AND message_type BETWEEN ?4 AND ?5
+               AND id NOT IN (SELECT message_id FROM outbox WHERE message_id IS NOT NULL)",
+            params![
+                sent_status::FAILED,
+                sent_status::SENDING,
+                direction::SEND,
+                MEDIA_TYPES.start(),
+                MEDIA_TYPES.end()
+            ],
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::*;
+
+    fn image(time: i64) -> NewMessage {
+        let mut m = msg("bob", None, direction::SEND, time);
+        m.message_type = 4;
+        m.object_name = "RC:ImgMsg".into();
+        m.content = r#"{"content":"thumb"}"#.into();
+        m.client_msg_id = Some(format!("c{time}"));
+        m.extra_json = Some(r#"{"localFields":{"local":"/a.png"}}"#.into());
+        m
+    }
+
+    #[test]
+    fn a_media_message_is_stored_then_queued_once_uploaded() {
+        let mut s = Store::open_in_memory().unwrap();
+        let row = s.insert_outgoing(&image(10)).unwrap();
+        assert!(s.outbox().unwrap().is_empty());
+        let (queued, outbox_id) = s
+            .queue_outgoing(row.id, r#"{"imageUri":"http://f/x"}"#, true)
+            .unwrap()
+            .unwrap();
+        assert!(outbox_id.is_some());
+        assert_eq!(queued.content, r#"{"imageUri":"http://f/x"}"#);
+        assert_eq!(
+            queued.extra_json.as_deref(),
+            Some(r#"{"localFields":{"local":"/a.png"}}"#)
+        );
+        assert_eq!(s.outbox().unwrap().len(), 1);
+        assert!(s.queue_outgoing(999, "{}", true).unwrap().is_none());
+    }
+
+    #[test]
+    fn resends_restart_and_interrupted_uploads_fail() {
+        let mut s = Store::open_in_memory().unwrap();
+        let row = s.insert_outgoing(&image(10)).unwrap();
+        s.update_sent(row.id, sent_status::FAILED, None, None)
+            .unwrap();
+        let restarted = s
+            .restart_outgoing(row.id, r#"{"content":"t2"}"#, Some(r#"{"local":"/b.png"}"#))
+            .unwrap()
+            .unwrap();
+        assert_eq!(restarted.sent_status, sent_status::SENDING);
+        assert_eq!(restarted.content, r#"{"content":"t2"}"#);
+        // A restart finds it SENDING and not queued: its upload was cut short.
+        let queued = s.insert_outgoing(&image(20)).unwrap();
+        s.queue_outgoing(queued.id, "{}", true).unwrap();
+        assert_eq!(s.fail_interrupted_uploads().unwrap(), 1);
+        assert_eq!(
+            s.message(row.id).unwrap().unwrap().sent_status,
+            sent_status::FAILED
+        );
+        assert_eq!(
+            s.message(queued.id).unwrap().unwrap().sent_status,
+            sent_status::SENDING
+        );
+    }
+
+    #[test]
+    fn downloaded_paths_are_kept() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut received = msg("bob", Some("U1"), direction::RECEIVE, 10);
+        received.extra_json = Some(r#"{"pushOptions":{"a":1}}"#.into());
+        s.apply_inbox(&[received], 1).unwrap();
+        let id = s.message_by_uid("U1").unwrap().unwrap().id;
+        let row = s.set_local_path(id, "/d/x.png").unwrap().unwrap();
+        let extra: serde_json::Value =
+            serde_json::from_str(row.extra_json.as_deref().unwrap()).unwrap();
+        assert_eq!(extra["localFields"]["local"], "/d/x.png");
+        assert_eq!(extra["pushOptions"]["a"], 1);
+        // Again (a new download): replaced, other local fields kept.
+        s.conn
+            .execute(
+                "UPDATE messages SET extra_json = json_set(extra_json, '$.localFields.thumbnailPath', 't')",
+                [],
+            )
+            .unwrap();
+        let row = s.set_local_path(id, "/d/y.png").unwrap().unwrap();
+        let extra: serde_json::Value =
+            serde_json::from_str(row.extra_json.as_deref().unwrap()).unwrap();
+        assert_eq!(extra["localFields"]["local"], "/d/y.png");
+        assert_eq!(extra["localFields"]["thumbnailPath"], "t");
+    }
+}
