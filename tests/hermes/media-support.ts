@@ -4,7 +4,7 @@
  * runner's file-proxy log (`// @file-proxy`), and media calls turned into recorded outcomes.
  */
 import { type RCIMIWEngine, type RCIMIWMediaMessage, type RCIMIWMessage } from 'react-native-rcim';
-import { PRIVATE, assert, assertEqual, fail, viaCallback, waitFor } from './support';
+import { PRIVATE, assert, assertEqual, fail, paceSend, viaCallback, waitFor } from './support';
 
 // ---- codes of the issue 7 contract (ISSUE7.md "Codes") ----------------------------------------
 
@@ -208,6 +208,7 @@ export async function startUpload<M extends RCIMIWMediaMessage>(
   message: M
 ): Promise<Transfer<M>> {
   const t: Transfer<M> = { status: -1, progress: [] };
+  await paceSend();
   t.status = await engine.sendMediaMessage(message, {
     onMediaMessageSaved: (m) => (t.saved = m as M),
     onMediaMessageSending: (_m, p) => t.progress.push(p),

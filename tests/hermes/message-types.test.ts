@@ -52,6 +52,7 @@ import {
   engineOptions,
   hostEnv,
   sendText,
+  paceSend,
   sleep,
   twoEngines,
   viaCallback,
@@ -79,6 +80,7 @@ async function send(engine: RCIMIWEngine, value: RCIMIWMessage | number, what: s
   const message = created(value, what);
   let saved: RCIMIWMessage | undefined;
   let sent: { code: number; message: RCIMIWMessage } | undefined;
+  await paceSend();
   const status = await engine.sendMessage(message, {
     onMessageSaved: (m) => (saved = m),
     onMessageSent: (code, m) => (sent = { code, message: m }),

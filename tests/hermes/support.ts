@@ -62,6 +62,17 @@ export const GROUP = RCIMIWConversationType.GROUP;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+let lastSendCall = 0;
+/**
+ * Keeps the test's send calls under the SDK's 5 messages per second (R080): a sixth call
+ * inside one second fails with 20604 by design, which is not what these tests are about.
+ */
+export async function paceSend(): Promise<void> {
+  const wait = lastSendCall + 210 - Date.now();
+  if (wait > 0) await sleep(wait);
+  lastSendCall = Date.now();
+}
+
 export function fail(message: string): never {
   throw new Error(message);
 }
@@ -166,6 +177,7 @@ export async function sendText(
   const msg = await engine.createTextMessage(type, targetId, null, text);
   assert(msg !== null && typeof msg === 'object', `createTextMessage resolved ${show(msg)}`);
   let sent: { code: number; message: RCIMIWMessage } | undefined;
+  await paceSend();
   const status = await engine.sendMessage(msg, {
     onMessageSent: (code, message) => (sent = { code, message }),
   });
