@@ -63,11 +63,11 @@ pub struct CompressOptions {
     pub sight_compress_width: Option<u32>,
     /// Unused on this host (platform video compression).
     pub sight_compress_height: Option<u32>,
-    /// Unused on this host (location thumbnails come from the app).
+    /// JPEG quality of a location message's thumbnail (default 70).
     pub location_thumbnail_quality: Option<u32>,
-    /// Unused on this host.
+    /// Largest width of a location message's thumbnail (default 408 px).
     pub location_thumbnail_width: Option<u32>,
-    /// Unused on this host.
+    /// Largest height of a location message's thumbnail (default 240 px).
     pub location_thumbnail_height: Option<u32>,
 }
 
@@ -86,6 +86,12 @@ pub struct Compression {
     pub thumbnail_max_edge: u32,
     /// Shortest edge kept by thumbnails of long images (default 100 px).
     pub thumbnail_min_edge: u32,
+    /// JPEG quality of location thumbnails (default 70).
+    pub location_quality: u8,
+    /// Box a location thumbnail fits in (default 408 × 240 px).
+    pub location_width: u32,
+    /// See `location_width`.
+    pub location_height: u32,
 }
 
 impl Default for Compression {
@@ -109,6 +115,9 @@ impl CompressOptions {
             thumbnail_quality: quality(self.thumbnail_quality, 30),
             thumbnail_max_edge: edge(self.thumbnail_max_size, 240),
             thumbnail_min_edge: edge(self.thumbnail_min_size, 100),
+            location_quality: quality(self.location_thumbnail_quality, 70),
+            location_width: edge(self.location_thumbnail_width, 408),
+            location_height: edge(self.location_thumbnail_height, 240),
         }
     }
 }

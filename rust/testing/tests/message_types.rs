@@ -153,18 +153,21 @@ async fn location_and_reference_arrive_typed_with_their_fields() {
     let server = TestServer::start().await;
     let mut alice = server.online("alice").await;
     let mut bob = server.online("bob").await;
-    let thumbnail = alice.dir.path().join("map.jpg");
-    std::fs::write(&thumbnail, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F']).unwrap();
-    let location = alice
-        .engine
-        .create_location_message(
-            to("bob"),
-            116.39,
-            39.9,
-            "Tiananmen",
-            thumbnail.to_str().unwrap(),
-        )
-        .unwrap();
+    // A map picture larger than the default 408 × 240 thumbnail box.
+    let thumbnail = alice.dir.path().join("map.png");
+    image::RgbImage::from_fn(816, 300, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    })
+    .save(&thumbnail)
+    .unwrap();
+    let location = answer(alice.engine.create_location_message(
+        to("bob"),
+        116.39,
+        39.9,
+        "Tiananmen",
+        thumbnail.to_str().unwrap(),
+    ))
+    .await;
     let (attached, _) = send(&mut alice, location).await;
     assert_eq!(
         attached.fields["thumbnailPath"],
@@ -175,10 +178,13 @@ async fn location_and_reference_arrive_typed_with_their_fields() {
     assert_eq!(got.fields["longitude"], 116.39);
     assert_eq!(got.fields["latitude"], 39.9);
     assert_eq!(got.fields["poiName"], "Tiananmen");
-    assert_eq!(
-        got.fields["thumbnailPath"],
-        "data:image/jpeg;base64,/9j/4AAQSkY="
-    );
+    // The receiver has no file: its thumbnailPath is the JPEG thumbnail as a data URI,
+    // scaled into the box with its aspect kept.
+    let path = got.fields["thumbnailPath"].as_str().unwrap();
+    let b64 = path.strip_prefix("data:image/jpeg;base64,").unwrap();
+    let jpeg = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64).unwrap();
+    let decoded = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (408, 150));
 
     let quoted = bob.send_and_wait("alice", "the original").await;
     let reference = alice.received().await;

@@ -2,7 +2,7 @@
 //! the message (`{"code": 0, "value": message}`); bad arguments answer PARAM_ERROR (1).
 
 use super::args::null_as_empty;
-use super::rows::{parse_args, Custom, Row};
+use super::rows::{parse_args, Custom, Reply, Row};
 use crate::call::{ArgError, Context, Outcome};
 use rcim_core::engine::create::Target;
 use rcim_core::{Code, Engine, Message};
@@ -71,18 +71,17 @@ pub(super) const ROWS: &[&dyn Row] = &[
             })
         },
     },
-    &Custom {
+    // The thumbnail is made off the JS thread: the reply comes when it is ready.
+    &Reply {
         names: &["createLocationMessage"],
-        run: |c, a| {
-            create(c, a, |e, to, a: LocationArgs| {
-                e.create_location_message(
-                    to,
-                    a.longitude,
-                    a.latitude,
-                    &a.poi_name,
-                    &a.thumbnail_path,
-                )
-            })
+        run: |e, a: &LocationArgs| {
+            e.create_location_message(
+                a.target.target(),
+                a.longitude,
+                a.latitude,
+                &a.poi_name,
+                &a.thumbnail_path,
+            )
         },
     },
 ];
@@ -96,6 +95,16 @@ struct TargetArgs {
     target_id: String,
     #[serde(default, deserialize_with = "null_as_empty")]
     channel_id: String,
+}
+
+impl TargetArgs {
+    fn target(&self) -> Target<'_> {
+        Target {
+            conversation_type: self.conversation_type,
+            target_id: &self.target_id,
+            channel_id: Some(&self.channel_id),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -133,6 +142,8 @@ struct CustomArgs {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct LocationArgs {
+    #[serde(flatten)]
+    target: TargetArgs,
     longitude: f64,
     latitude: f64,
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -149,13 +160,10 @@ fn create<A: DeserializeOwned>(
 ) -> Result<Outcome, ArgError> {
     let target: TargetArgs = parse_args(args.clone())?;
     let own: A = parse_args(args)?;
-    let to = Target {
-        conversation_type: target.conversation_type,
-        target_id: &target.target_id,
-        channel_id: Some(&target.channel_id),
-    };
-    Ok(Outcome::Now(match build(context.engine, to, own) {
-        Ok(message) => json!({ "code": 0, "value": message }),
-        Err(rejected) => json!({ "code": rejected.value() }),
-    }))
+    Ok(Outcome::Now(
+        match build(context.engine, target.target(), own) {
+            Ok(message) => json!({ "code": 0, "value": message }),
+            Err(rejected) => json!({ "code": rejected.value() }),
+        },
+    ))
 }

@@ -8,15 +8,10 @@
 
 use super::{field_f64, field_str, media, set, take_f64, take_str, Body, Decoding, Family};
 use crate::model::{message_type, Message};
-use base64::Engine as _;
 use serde_json::{json, Map};
 
 /// Object name of location messages.
 pub const LOCATION_OBJECT_NAME: &str = "RC:LBSMsg";
-
-/// Largest thumbnail file carried as it is (larger ones are left out until thumbnails are made
-/// by the media code).
-pub const MAX_RAW_THUMBNAIL_BYTES: u64 = 64 * 1024;
 
 const DATA_URI_PREFIX: &str = "data:image/jpeg;base64,";
 
@@ -71,33 +66,4 @@ fn decode(message: &mut Message, mut body: Body, _: &Decoding) {
 /// Whether `longitude` / `latitude` are coordinates.
 pub fn coordinates_ok(longitude: f64, latitude: f64) -> bool {
     (-180.0..=180.0).contains(&longitude) && (-90.0..=90.0).contains(&latitude)
-}
-
-/// The wire thumbnail of the local image at `path`: the file as base64 when it is a small
-/// image, else "". The integrator switches this to the media code's JPEG thumbnail function.
-pub fn thumbnail_base64(path: &str) -> String {
-    let path = path.strip_prefix("file://").unwrap_or(path);
-    let small = std::fs::metadata(path)
-        .is_ok_and(|m| m.is_file() && m.len() > 0 && m.len() < MAX_RAW_THUMBNAIL_BYTES);
-    if !small {
-        return String::new();
-    }
-    match std::fs::read(path) {
-        Ok(bytes) if looks_like_image(&bytes) => {
-            base64::engine::general_purpose::STANDARD.encode(bytes)
-        }
-        Ok(_) => String::new(),
-        Err(e) => {
-            tracing::debug!(error = %e, "cannot read a location thumbnail");
-            String::new()
-        }
-    }
-}
-
-/// JPEG, PNG, GIF or WebP by its magic bytes.
-fn looks_like_image(bytes: &[u8]) -> bool {
-    bytes.starts_with(&[0xFF, 0xD8, 0xFF])
-        || bytes.starts_with(b"\x89PNG")
-        || bytes.starts_with(b"GIF8")
-        || (bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP")
 }

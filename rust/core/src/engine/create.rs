@@ -8,8 +8,11 @@
 use super::{valid_conversation, Engine};
 use crate::codec::{self, custom, location, media};
 use crate::codes::Code;
+use crate::media::picture;
 use crate::model::{message_type, Message};
+use crate::query::Query;
 use serde_json::{json, Map, Value};
+use std::path::Path;
 
 /// Where a message goes: conversation type, target id, channel id.
 #[derive(Debug, Clone, Copy)]
@@ -163,8 +166,10 @@ impl Engine {
         )
     }
 
-    /// `createLocationMessage`: coordinates in range; the thumbnail is read from
-    /// `thumbnail_path` (see [`location::thumbnail_base64`]).
+    /// `createLocationMessage`: coordinates in range. The wire thumbnail is made from the
+    /// image at `thumbnail_path` off the caller's thread (see
+    /// [`picture::location_thumbnail_base64`]); a path that is not a readable image leaves it
+    /// empty (the message still carries its coordinates).
     pub fn create_location_message(
         &self,
         to: Target<'_>,
@@ -172,9 +177,9 @@ impl Engine {
         latitude: f64,
         poi_name: &str,
         thumbnail_path: &str,
-    ) -> Result<Message, Code> {
+    ) -> Result<Query<Message>, Code> {
         check(location::coordinates_ok(longitude, latitude))?;
-        build(
+        let mut message = build(
             to,
             message_type::LOCATION,
             [
@@ -182,12 +187,27 @@ impl Engine {
                 ("latitude", json!(latitude)),
                 ("poiName", json!(poi_name)),
                 ("thumbnailPath", json!(thumbnail_path)),
-                (
-                    "thumbnailBase64String",
-                    json!(location::thumbnail_base64(thumbnail_path)),
-                ),
             ],
-        )
+        )?;
+        let compression = self.shared.config.compression;
+        let path = thumbnail_path.to_string();
+        let thumbnail = self.runtime.spawn_blocking(move || {
+            let file = path.strip_prefix("file://").unwrap_or(&path);
+            if file.is_empty() {
+                return String::new();
+            }
+            picture::location_thumbnail_base64(Path::new(file), &compression).unwrap_or_else(|e| {
+                tracing::debug!(error = %e, "no thumbnail for a location message");
+                String::new()
+            })
+        });
+        Ok(Query::new(async move {
+            let thumbnail = thumbnail.await.unwrap_or_default();
+            message
+                .fields
+                .insert("thumbnailBase64String".into(), json!(thumbnail));
+            Ok(message)
+        }))
     }
 }
 
@@ -231,6 +251,7 @@ fn file_size(path: &str) -> u64 {
 mod tests {
     use super::*;
     use crate::config::{EngineConfig, EngineOptions};
+    use base64::Engine as _;
 
     fn to(channel_id: Option<&str>) -> Target<'_> {
         Target {
@@ -293,15 +314,31 @@ mod tests {
         assert_eq!(file.fields["local"], path);
         let sight = e.create_sight_message(to(None), path, 12).unwrap();
         assert_eq!(sight.fields["duration"], 12);
-        // A small image becomes the location's wire thumbnail as it is.
-        let jpeg = dir.join("map.jpg");
-        std::fs::write(&jpeg, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2]).unwrap();
-        let loc = e
-            .create_location_message(to(None), 116.3, 39.9, "P", jpeg.to_str().unwrap())
+        // The location's wire thumbnail is a JPEG of the map picture within 408 × 240.
+        let png = dir.join("map.png");
+        image::RgbImage::from_pixel(300, 600, image::Rgb([10, 200, 30]))
+            .save(&png)
             .unwrap();
-        assert_eq!(loc.fields["thumbnailBase64String"], "/9j/4AEC");
+        let loc = e
+            .create_location_message(to(None), 116.3, 39.9, "P", png.to_str().unwrap())
+            .unwrap()
+            .await
+            .unwrap();
+        let b64 = loc.fields["thumbnailBase64String"].as_str().unwrap();
+        let jpeg = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let thumb = image::load_from_memory(&jpeg).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (120, 240));
         let (_, content) = codec::encode_content(&loc).unwrap();
-        assert!(content.contains("/9j/4AEC"));
+        assert!(content.contains(b64));
+        // Not an image: no thumbnail, still a location.
+        let none = e
+            .create_location_message(to(None), 1.0, 2.0, "", path)
+            .unwrap()
+            .await
+            .unwrap();
+        assert_eq!(none.fields["thumbnailBase64String"], "");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -85,6 +85,24 @@ pub fn thumbnail_base64(
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
+/// The thumbnail of a location message (RongCloud's `RC:LBSMsg.content`): the map image at
+/// `path` scaled down to fit `location_width` × `location_height` (aspect kept), a JPEG of
+/// `location_quality`, base64.
+pub fn location_thumbnail_base64(
+    path: &Path,
+    compression: &Compression,
+) -> Result<String, PictureError> {
+    let image = decode(path)?;
+    let (w, h) = (compression.location_width, compression.location_height);
+    let image = if image.width() > w || image.height() > h {
+        image.thumbnail(w, h)
+    } else {
+        image
+    };
+    let bytes = jpeg(&image, compression.location_quality)?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
 /// `image` scaled down so its longest edge is at most `compression.image_max_edge`, as a JPEG
 /// of `compression.image_quality`.
 pub fn compressed(
