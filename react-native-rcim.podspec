@@ -19,7 +19,9 @@ Pod::Spec.new do |s|
   # The Rust bridge (static library librcim_bridge.a per platform), built by scripts/build-ios.sh.
   s.vendored_frameworks = "ios/RCIMBridge.xcframework"
   # System frameworks the Rust engine's dependencies may link against (networking, TLS, proxies).
-  s.frameworks = "Security", "SystemConfiguration", "CoreFoundation"
+  s.frameworks = "Security", "SystemConfiguration", "CoreFoundation",
+                 # The video thumbnailer lent to the engine (ios/RCIM.mm).
+                 "AVFoundation", "CoreMedia", "UIKit"
 
   s.pod_target_xcconfig = {
     "HEADER_SEARCH_PATHS" => "\"$(PODS_TARGET_SRCROOT)/cpp\"",

@@ -2,7 +2,9 @@
 //
 // This is the only surface C++ uses to reach the engine. It never grows with the API:
 // every IM method goes through rcim_engine_call with a method name and a JSON argument
-// object; every result and event comes back as JSON through the two callbacks.
+// object; every result and event comes back as JSON through the two callbacks. The one other
+// entry, rcim_set_video_thumbnailer, lets the platform glue lend the engine what only the
+// platform has (a video decoder).
 // See docs/bridge.md for the JSON shapes.
 #pragma once
 
@@ -45,6 +47,18 @@ int32_t rcim_engine_call(uint64_t handle, uint64_t call_id, const char *method, 
 // Destroys the engine. When it returns no callback for this handle is running or will run.
 // Idempotent. Pending calls are answered {"code":2} before it returns.
 void rcim_engine_destroy(uint64_t handle);
+
+// Makes a JPEG of the first frame of the video at `path` (UTF-8, `path_len` bytes, not
+// NUL-terminated) whose longest edge is at most `max_edge` px, of JPEG quality `quality`
+// (1..100), into `out` (room for `out_cap` bytes). Returns the JPEG's length, or 0 when there is
+// none or it does not fit. Called on an engine worker thread, never the JS thread; may block.
+typedef size_t (*rcim_video_thumbnail_fn)(const char *path, size_t path_len, uint32_t max_edge,
+                                          uint32_t quality, uint8_t *out, size_t out_cap);
+
+// Registers the platform's video thumbnailer for every engine of the process (NULL removes it):
+// short-video messages sent without a thumbnail get one from it. The platform glue calls it once
+// at start-up; without it (the Linux test host) such messages go without a thumbnail.
+void rcim_set_video_thumbnailer(rcim_video_thumbnail_fn make);
 
 #ifdef __cplusplus
 }

@@ -2,9 +2,11 @@
 
 use crate::gate::{Offer, Sink};
 use crate::registry::BridgeEngine;
+use rcim_core::media::video::{self, Thumbnailer};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -137,4 +139,70 @@ pub extern "C" fn rcim_engine_destroy(handle: u64) {
             engine.destroy();
         }
     }));
+}
+
+/// `rcim_video_thumbnail_fn`: `(path, path_len, max_edge, quality, out, out_cap) -> JPEG length`
+/// (0 = none).
+pub type VideoThumbnailFn = extern "C" fn(*const c_char, usize, u32, u32, *mut u8, usize) -> usize;
+
+/// Registers the platform's video thumbnailer (`None` removes it); see
+/// `rcim_core::media::video`.
+#[no_mangle]
+pub extern "C" fn rcim_set_video_thumbnailer(make: Option<VideoThumbnailFn>) {
+    let _ = catch_unwind(|| {
+        let thumbnailer = make.map(|make| -> Thumbnailer {
+            Arc::new(move |path: &Path, max_edge: u32, quality: u8| {
+                let path = path.to_str()?;
+                let mut out = vec![0u8; video::MAX_THUMBNAIL_BYTES];
+                let len = make(
+                    path.as_ptr().cast(),
+                    path.len(),
+                    max_edge,
+                    u32::from(quality),
+                    out.as_mut_ptr(),
+                    out.len(),
+                );
+                (len > 0 && len <= out.len()).then(|| {
+                    out.truncate(len);
+                    out
+                })
+            })
+        });
+        video::set_thumbnailer(thumbnailer);
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    extern "C" fn fake_thumbnailer(
+        path: *const c_char,
+        path_len: usize,
+        max_edge: u32,
+        quality: u32,
+        out: *mut u8,
+        out_cap: usize,
+    ) -> usize {
+        // SAFETY: the bridge passes `path_len` readable bytes and `out_cap` writable ones.
+        let path = unsafe { std::slice::from_raw_parts(path.cast::<u8>(), path_len) };
+        let jpeg = [0xFF, 0xD8, 0xFF, max_edge as u8, quality as u8];
+        if path != b"/clip.mp4" || out_cap < jpeg.len() {
+            return 0;
+        }
+        // SAFETY: see above; `jpeg.len() <= out_cap`.
+        unsafe { std::ptr::copy_nonoverlapping(jpeg.as_ptr(), out, jpeg.len()) };
+        jpeg.len()
+    }
+
+    #[test]
+    fn the_platform_thumbnailer_is_reached_through_the_c_abi() {
+        rcim_set_video_thumbnailer(Some(fake_thumbnailer));
+        let made = video::thumbnail_base64(Path::new("/clip.mp4"), 200, 40);
+        let none = video::thumbnail_base64(Path::new("/other.mp4"), 200, 40);
+        rcim_set_video_thumbnailer(None);
+        assert_eq!(made, "/9j/yCg=");
+        assert_eq!(none, "");
+        assert_eq!(video::thumbnail_base64(Path::new("/clip.mp4"), 200, 40), "");
+    }
 }

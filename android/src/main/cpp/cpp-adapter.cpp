@@ -1,12 +1,15 @@
-// JNI entry of librcim.so: RCIMModule.nativeInstall(runtime, callInvokerHolder, dataDir).
+// JNI entry of librcim.so: RCIMModule.nativeInstall(runtime, callInvokerHolder, dataDir), and
+// the video thumbnailer the engine borrows from the platform (RCIMModule.videoThumbnail).
 #include <ReactCommon/CallInvokerHolder.h>
 #include <fbjni/fbjni.h>
 #include <jni.h>
 #include <jsi/jsi.h>
 
+#include <cstdint>
 #include <string>
 
 #include "RCIMInstallCallInvoker.h"
+#include "rcim_bridge.h"
 
 namespace {
 
@@ -31,10 +34,34 @@ struct RCIMModuleJni : jni::JavaClass<RCIMModuleJni> {
   static void registerNatives() {
     javaClassStatic()->registerNatives({makeNativeMethod("nativeInstall", nativeInstall)});
   }
+
+  // rcim_video_thumbnail_fn: runs on an engine worker thread, attached to the JVM for the call.
+  // No exception may reach the Rust caller: any failure is "no thumbnail".
+  static size_t videoThumbnail(const char *path, size_t pathLen, uint32_t maxEdge, uint32_t quality,
+                               uint8_t *out, size_t outCap) noexcept {
+    try {
+      jni::ThreadScope attached;
+      static const auto cls = javaClassStatic();
+      static const auto make =
+          cls->getStaticMethod<jni::JArrayByte(std::string, jint, jint)>("videoThumbnail");
+      auto jpeg = make(cls, std::string(path, pathLen), static_cast<jint>(maxEdge),
+                       static_cast<jint>(quality));
+      if (!jpeg) return 0;
+      size_t len = jpeg->size();
+      if (len == 0 || len > outCap) return 0;
+      jpeg->getRegion(0, len, reinterpret_cast<jbyte *>(out));
+      return len;
+    } catch (...) {
+      return 0;
+    }
+  }
 };
 
 }  // namespace
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *) {
-  return facebook::jni::initialize(vm, [] { RCIMModuleJni::registerNatives(); });
+  return facebook::jni::initialize(vm, [] {
+    RCIMModuleJni::registerNatives();
+    rcim_set_video_thumbnailer(&RCIMModuleJni::videoThumbnail);
+  });
 }

@@ -10,11 +10,10 @@
 //! * [`progress`]: percent arithmetic for progress events (integers 0..=100, rising).
 //! * [`transfer`]: streaming upload (`PUT`) and download (`GET`, resumed with `Range`), both
 //!   cancellable, reporting progress.
-//!
-//! Short video thumbnails: there is no video decoder on the Linux host, so a SIGHT message
-//! sent from it carries an empty `thumbnailBase64String` unless the app set one. The Android
-//! and iOS glue are expected to fill it before the message reaches the engine (Android:
-//! `MediaMetadataRetriever.getFrameAtTime`, iOS: `AVAssetImageGenerator`), as JPEG base64.
+//! * [`video`]: short-video thumbnails, lent by the platform glue (Android
+//!   `MediaMetadataRetriever`, iOS `AVAssetImageGenerator`) through the bridge's
+//!   `rcim_set_video_thumbnailer`. The Linux host has no video decoder: a SIGHT message sent
+//!   from it carries an empty `thumbnailBase64String` unless the app set one.
 
 pub mod gif;
 pub mod limits;
@@ -22,3 +21,4 @@ pub mod picture;
 pub mod prepare;
 pub mod progress;
 pub mod transfer;
+pub mod video;
