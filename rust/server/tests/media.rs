@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use rcim_proto::media_type::{FILE, GIF, IMAGE, SIGHT, VOICE};
 use rcim_proto::v1::{request, response, MediaUploadRequest, MediaUploadTicket, Response};
 use rcim_server::{MediaConfig, RunningServer};
 use reqwest::StatusCode;
@@ -11,11 +12,6 @@ use serde_json::Value;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-const VOICE: u32 = 3;
-const IMAGE: u32 = 4;
-const FILE: u32 = 5;
-const SIGHT: u32 = 6;
-const GIF: u32 = 7;
 const MIB: u64 = 1024 * 1024;
 
 async fn start_with(dir: &std::path::Path, media: MediaConfig) -> RunningServer {

@@ -16,46 +16,19 @@ use crate::token::{derive_key, seal, unseal};
 use crate::util::now_ms;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use rcim_proto::codes::{FILE_UPLOAD_FAILED, MEDIA_EMPTY, MEDIA_TYPE_INVALID};
+use rcim_proto::media_type::{self, too_large_code};
 use rcim_proto::v1::{MediaUploadRequest, MediaUploadTicket};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// `RCIMIWMessageType` values of media messages.
-pub(crate) mod media_type {
-    pub(crate) const VOICE: u32 = 3;
-    pub(crate) const IMAGE: u32 = 4;
-    pub(crate) const FILE: u32 = 5;
-    pub(crate) const SIGHT: u32 = 6;
-    pub(crate) const GIF: u32 = 7;
-}
-
-/// Media upload failed (RC_FILE_UPLOAD_FAILED): a bad, forged or expired ticket, a short or
-/// broken upload body.
-pub(crate) const FILE_UPLOAD_FAILED: u32 = 34011;
-/// Media missing or 0 bytes.
-pub(crate) const MEDIA_EMPTY: u32 = 34018;
-/// The type is not a media type.
-pub(crate) const MEDIA_TYPE_INVALID: u32 = 34019;
-/// A GIF over its limit (RC_GIF_MSG_SIZE_LIMIT_EXCEED).
-pub(crate) const GIF_TOO_LARGE: u32 = 34003;
-/// Any other media file over its limit.
-pub(crate) const FILE_TOO_LARGE: u32 = 26106;
 /// Longest file name of a ticket request (bytes).
 pub(crate) const MAX_FILE_NAME_LEN: usize = 256;
 /// Label of the ticket key derived from the app secret.
 pub(crate) const TICKET_KEY_LABEL: &str = "rcim media upload ticket v1";
 /// Random bytes of a file id (base64url: 22 characters).
 const FILE_ID_BYTES: usize = 16;
-
-/// The code for a file of `media_type` over its limit: 34003 for a GIF, 26106 otherwise.
-pub(crate) fn too_large_code(media_type: u32) -> u32 {
-    if media_type == media_type::GIF {
-        GIF_TOO_LARGE
-    } else {
-        FILE_TOO_LARGE
-    }
-}
 
 /// What a ticket grants, sealed in its token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
