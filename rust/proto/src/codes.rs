@@ -5,7 +5,8 @@
 pub const OK: u32 = 0;
 /// The sender is in the receiver's blacklist.
 pub const REJECTED_BY_BLACKLIST: u32 = 405;
-/// More than 5 messages per second from one connection.
+/// More than 5 messages per second from one connection; also the server's other request
+/// rate and a user's media upload quota (`MediaUploadRequest`).
 pub const SEND_MSG_FREQUENCY_OVERRUN: u32 = 20604;
 /// The sender is not a member of the group it sends to.
 pub const NOT_IN_GROUP: u32 = 22406;

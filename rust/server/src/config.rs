@@ -25,12 +25,20 @@ pub struct MediaConfig {
     pub max_concurrent_uploads: usize,
     /// Longest wait for the next bytes of an upload body; a stalled upload is dropped (408).
     pub read_timeout: Duration,
+    /// Bytes each user may be granted upload tickets for within [`Self::upload_quota_window`]
+    /// (a token bucket: this much at once, refilled at this much per window), charged when a
+    /// ticket is issued; beyond it a ticket is refused with 20604. 0 = unlimited. Keep it at
+    /// least the largest per-type limit, or files of that size can never be uploaded.
+    pub upload_quota_bytes: u64,
+    /// The window of [`Self::upload_quota_bytes`] (zero = unlimited).
+    pub upload_quota_window: Duration,
 }
 
 impl Default for MediaConfig {
     /// The limits of [`rcim_proto::media_type`] (image 20 MiB, voice 10 MiB, file 100 MiB,
     /// sight 100 MiB, GIF 2 MiB), which the client also knows; tickets valid one hour; 64
-    /// concurrent uploads; 30 s without upload bytes ends an upload.
+    /// concurrent uploads; 30 s without upload bytes ends an upload; 2 GiB of uploads per user
+    /// per hour.
     fn default() -> Self {
         Self {
             image_max_bytes: media_type::IMAGE_MAX_BYTES,
@@ -41,6 +49,8 @@ impl Default for MediaConfig {
             ticket_ttl: Duration::from_secs(3600),
             max_concurrent_uploads: 64,
             read_timeout: Duration::from_secs(30),
+            upload_quota_bytes: 2 * 1024 * 1024 * 1024,
+            upload_quota_window: Duration::from_secs(3600),
         }
     }
 }

@@ -127,6 +127,41 @@ async fn limits_are_configurable() {
 }
 
 #[tokio::test]
+async fn each_user_has_an_upload_quota() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    // Refills 1 byte per 2 ms: the refusals below hold for hundreds of milliseconds.
+    let window = Duration::from_secs(2);
+    let media = MediaConfig {
+        upload_quota_bytes: 1000,
+        upload_quota_window: window,
+        ..MediaConfig::default()
+    };
+    let server = start_with(dir.path(), media).await;
+    let mut u = RawClient::connect(server.gateway_addr(), "u", "d").await;
+    assert_eq!(ask(&mut u, FILE, 600, "a").await.code, 0);
+    // Charged at issue, used or not: the second ticket does not fit.
+    assert_eq!(ask(&mut u, FILE, 600, "a").await.code, 20604);
+    assert_eq!(ask(&mut u, FILE, 1001, "a").await.code, 20604);
+    // Refused for its own reason first, and not charged.
+    assert_eq!(ask(&mut u, GIF, 3 * MIB, "a.gif").await.code, 34003);
+    let t = ticket(&mut u, IMAGE, 400, "b.png").await;
+    // The ticket of the last bytes uploads like any other.
+    let (status, code) = put(&server, &t.file_id, &t.token, random_bytes(400)).await;
+    assert_eq!((status, code), (StatusCode::OK, 0));
+    // Per user, not per connection: a new connection of `u` has no fresh budget.
+    drop(u);
+    let mut u = RawClient::connect(server.gateway_addr(), "u", "d").await;
+    assert_eq!(ask(&mut u, FILE, 500, "a").await.code, 20604);
+    let mut v = RawClient::connect(server.gateway_addr(), "v", "d").await;
+    assert_eq!(ask(&mut v, FILE, 1000, "a").await.code, 0);
+    // A window after the last charge, the whole budget is back.
+    tokio::time::sleep(window + Duration::from_millis(100)).await;
+    assert_eq!(ask(&mut u, FILE, 1000, "a").await.code, 0);
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn upload_then_download_whole_and_ranges() {
     init_tracing();
     let dir = tempfile::tempdir().unwrap();
