@@ -1,4 +1,5 @@
-//! Status codes the engine reports (IMLib-compatible numbers).
+//! Status codes the engine reports (IMLib-compatible numbers): the wire's and the media
+//! codes shared with the server ([`rcim_proto::codes`], re-exported here) and the engine's own.
 
 pub use rcim_proto::codes::*;
 
@@ -14,33 +15,6 @@ pub const CLIENT_NOT_INIT: i32 = 33001;
 pub const DATABASE_ERROR: i32 = 33002;
 /// The message with that id does not exist (IMLib invalid messageId).
 pub const INVALID_MESSAGE_ID: i32 = 34204;
-
-/// File over its type's size limit (`sendMediaMessage`, the file service).
-pub const FILE_SIZE_OUT_OF_LIMIT: u32 = 26106;
-/// Short video longer than 120 s.
-pub const SIGHT_DURATION_LIMIT_EXCEED: u32 = 34002;
-/// GIF over its size limit.
-pub const GIF_SIZE_OUT_OF_LIMIT: u32 = 34003;
-/// A media transfer with the file service failed (upload, and downloads that fail on the
-/// network or with an HTTP error other than 404 and 403).
-pub const FILE_UPLOAD_FAILED: u32 = 34011;
-/// The media file is empty.
-pub const MEDIA_EMPTY: u32 = 34018;
-/// The file is not of the message's media type (an IMAGE that does not decode, a GIF without
-/// a GIF header).
-pub const MEDIA_TYPE_INVALID: u32 = 34019;
-/// The file service refused a download (HTTP 403).
-pub const MEDIA_DOWNLOAD_FORBIDDEN: u32 = 34030;
-/// `sendMediaMessage` was given a message that is not media.
-pub const NOT_MEDIA_MESSAGE: u32 = 34223;
-/// The media message's local path is empty, missing or not a regular file.
-pub const INVALID_LOCAL_PATH: u32 = 34234;
-/// The media message has no remote URL to download.
-pub const INVALID_MEDIA_URL: u32 = 34235;
-/// A media file could not be written locally.
-pub const FILE_SAVE_FAILED: u32 = 34251;
-/// The file service has no such file (HTTP 404; IMLib OPERATION_MEDIA_NOT_FOUND).
-pub const MEDIA_NOT_FOUND: i32 = -3;
 
 /// An IMLib status code as a Rust error: why a call was rejected at once, or why it failed
 /// later. Serialises as the bare number.

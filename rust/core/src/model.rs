@@ -28,16 +28,8 @@ pub mod message_type {
     pub const CUSTOM: u32 = 1;
     /// Text.
     pub const TEXT: u32 = 2;
-    /// High-quality voice (`RC:HQVCMsg`).
-    pub const VOICE: u32 = 3;
-    /// Image.
-    pub const IMAGE: u32 = 4;
-    /// File.
-    pub const FILE: u32 = 5;
-    /// Sight (short video).
-    pub const SIGHT: u32 = 6;
-    /// GIF.
-    pub const GIF: u32 = 7;
+    // The media types are shared with the server (upload tickets name them).
+    pub use rcim_proto::media_type::{FILE, GIF, IMAGE, SIGHT, VOICE};
     /// Recall notification (`RCIMIWRecallNotificationMessage`), replaces a recalled message.
     pub const RECALL: u32 = 8;
     /// Reply quoting another message.

@@ -5,7 +5,8 @@
 pub const OK: u32 = 0;
 /// The sender is in the receiver's blacklist.
 pub const REJECTED_BY_BLACKLIST: u32 = 405;
-/// More than 5 messages per second from one connection.
+/// More than 5 messages per second from one connection; also the server's other request
+/// rate and a user's media upload quota (`MediaUploadRequest`).
 pub const SEND_MSG_FREQUENCY_OVERRUN: u32 = 20604;
 /// The sender is not a member of the group it sends to.
 pub const NOT_IN_GROUP: u32 = 22406;
@@ -41,3 +42,35 @@ pub const RECALL_PARAMETER_INVALID: u32 = 25101;
 pub const RECALL_USER_INVALID: u32 = 25107;
 /// The server failed internally (RC_SERVER_UNKNOWN_ERROR).
 pub const SERVER_UNKNOWN_ERROR: u32 = 25104;
+
+// Media messages and the file service. The server answers the first six (ticket refusals,
+// upload failures, unknown files); the client engine reports all of them.
+
+/// A file over its type's size limit (`sendMediaMessage`, the file service).
+pub const FILE_SIZE_OUT_OF_LIMIT: u32 = 26106;
+/// A GIF over its size limit (RC_GIF_MSG_SIZE_LIMIT_EXCEED).
+pub const GIF_SIZE_OUT_OF_LIMIT: u32 = 34003;
+/// A media transfer with the file service failed (RC_FILE_UPLOAD_FAILED): on the server a
+/// bad, forged or expired ticket, a short or broken upload body, a storage failure; on the
+/// client also downloads that fail on the network or with an HTTP error other than 404 and 403.
+pub const FILE_UPLOAD_FAILED: u32 = 34011;
+/// The media file is missing or empty.
+pub const MEDIA_EMPTY: u32 = 34018;
+/// The type is not a media type, or the file is not of the message's media type (an IMAGE
+/// that does not decode, a GIF without a GIF header).
+pub const MEDIA_TYPE_INVALID: u32 = 34019;
+/// The file service has no such file (HTTP 404; IMLib OPERATION_MEDIA_NOT_FOUND). Negative,
+/// unlike the other codes.
+pub const MEDIA_NOT_FOUND: i32 = -3;
+/// A short video longer than [`crate::media_type::SIGHT_MAX_SECONDS`].
+pub const SIGHT_DURATION_LIMIT_EXCEED: u32 = 34002;
+/// The file service refused a download (HTTP 403).
+pub const MEDIA_DOWNLOAD_FORBIDDEN: u32 = 34030;
+/// `sendMediaMessage` was given a message that is not media.
+pub const NOT_MEDIA_MESSAGE: u32 = 34223;
+/// The media message's local path is empty, missing or not a regular file.
+pub const INVALID_LOCAL_PATH: u32 = 34234;
+/// The media message has no remote URL to download.
+pub const INVALID_MEDIA_URL: u32 = 34235;
+/// A media file could not be written locally.
+pub const FILE_SAVE_FAILED: u32 = 34251;

@@ -1,11 +1,9 @@
 //! The server's configuration: built in code (tests) or from the command line.
 
+use rcim_proto::media_type;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// One MiB.
-const MIB: u64 = 1024 * 1024;
 
 /// The file service: upload limits per media type, ticket lifetime, and the bounds that keep
 /// hostile uploaders from exhausting the server.
@@ -27,21 +25,32 @@ pub struct MediaConfig {
     pub max_concurrent_uploads: usize,
     /// Longest wait for the next bytes of an upload body; a stalled upload is dropped (408).
     pub read_timeout: Duration,
+    /// Bytes each user may be granted upload tickets for within [`Self::upload_quota_window`]
+    /// (a token bucket: this much at once, refilled at this much per window), charged when a
+    /// ticket is issued; beyond it a ticket is refused with 20604. 0 = unlimited. Keep it at
+    /// least the largest per-type limit, or files of that size can never be uploaded.
+    pub upload_quota_bytes: u64,
+    /// The window of [`Self::upload_quota_bytes`] (zero = unlimited).
+    pub upload_quota_window: Duration,
 }
 
 impl Default for MediaConfig {
-    /// Image 20 MiB, voice 10 MiB, file 100 MiB, sight 100 MiB, GIF 2 MiB; tickets valid one
-    /// hour; 64 concurrent uploads; 30 s without upload bytes ends an upload.
+    /// The limits of [`rcim_proto::media_type`] (image 20 MiB, voice 10 MiB, file 100 MiB,
+    /// sight 100 MiB, GIF 2 MiB), which the client also knows; tickets valid one hour; 64
+    /// concurrent uploads; 30 s without upload bytes ends an upload; 2 GiB of uploads per user
+    /// per hour.
     fn default() -> Self {
         Self {
-            image_max_bytes: 20 * MIB,
-            voice_max_bytes: 10 * MIB,
-            file_max_bytes: 100 * MIB,
-            sight_max_bytes: 100 * MIB,
-            gif_max_bytes: 2 * MIB,
+            image_max_bytes: media_type::IMAGE_MAX_BYTES,
+            voice_max_bytes: media_type::VOICE_MAX_BYTES,
+            file_max_bytes: media_type::FILE_MAX_BYTES,
+            sight_max_bytes: media_type::SIGHT_MAX_BYTES,
+            gif_max_bytes: media_type::GIF_MAX_BYTES,
             ticket_ttl: Duration::from_secs(3600),
             max_concurrent_uploads: 64,
             read_timeout: Duration::from_secs(30),
+            upload_quota_bytes: 2 * 1024 * 1024 * 1024,
+            upload_quota_window: Duration::from_secs(3600),
         }
     }
 }

@@ -19,7 +19,6 @@
 //!   with `Content-Range: bytes */<size>`. Unknown id: 404 `{"code":-3}`.
 
 use crate::blob::{valid_blob_id, ByteStream, Stored};
-use crate::service::media::{too_large_code, FILE_UPLOAD_FAILED};
 use crate::service::ServiceError;
 use crate::state::Shared;
 use axum::body::Body;
@@ -29,12 +28,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::Router;
 use futures::StreamExt as _;
+use rcim_proto::codes::{self, FILE_UPLOAD_FAILED};
+use rcim_proto::media_type::too_large_code;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// `code` of the JSON answer for an unknown file (OPERATION_MEDIA_NOT_FOUND).
-const MEDIA_NOT_FOUND: i64 = -3;
+const MEDIA_NOT_FOUND: i64 = codes::MEDIA_NOT_FOUND as i64;
 
 /// The file service routes.
 pub(crate) fn router() -> Router<Arc<Shared>> {

@@ -101,6 +101,21 @@ struct Args {
         default_value_t = MediaConfig::default().read_timeout.as_secs()
     )]
     media_read_timeout_secs: u64,
+    /// Bytes of uploads each user may be granted per quota window, charged when a ticket is
+    /// issued (beyond: 20604); 0 = unlimited.
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_UPLOAD_QUOTA_BYTES",
+        default_value_t = MediaConfig::default().upload_quota_bytes
+    )]
+    media_upload_quota_bytes: u64,
+    /// Seconds of the per-user upload quota window (0 = unlimited).
+    #[arg(
+        long,
+        env = "RCIM_MEDIA_UPLOAD_QUOTA_WINDOW_SECS",
+        default_value_t = MediaConfig::default().upload_quota_window.as_secs()
+    )]
+    media_upload_quota_window_secs: u64,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -129,6 +144,8 @@ async fn main() -> anyhow::Result<()> {
         ticket_ttl: Duration::from_secs(args.media_ticket_ttl_secs),
         max_concurrent_uploads: args.media_max_uploads,
         read_timeout: Duration::from_secs(args.media_read_timeout_secs.max(1)),
+        upload_quota_bytes: args.media_upload_quota_bytes,
+        upload_quota_window: Duration::from_secs(args.media_upload_quota_window_secs),
     };
     let server = rcim_server::start(config).await?;
     tracing::info!(gateway = %server.gateway_addr(), navi = %server.navi_url(), "ready");

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use rcim_proto::media_type::{FILE, GIF, IMAGE, SIGHT, VOICE};
 use rcim_proto::v1::{request, response, MediaUploadRequest, MediaUploadTicket, Response};
 use rcim_server::{MediaConfig, RunningServer};
 use reqwest::StatusCode;
@@ -11,11 +12,6 @@ use serde_json::Value;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-const VOICE: u32 = 3;
-const IMAGE: u32 = 4;
-const FILE: u32 = 5;
-const SIGHT: u32 = 6;
-const GIF: u32 = 7;
 const MIB: u64 = 1024 * 1024;
 
 async fn start_with(dir: &std::path::Path, media: MediaConfig) -> RunningServer {
@@ -127,6 +123,41 @@ async fn limits_are_configurable() {
     assert_eq!(ask(&mut c, GIF, 101, "a.gif").await.code, 34003);
     assert_eq!(ask(&mut c, GIF, 100, "a.gif").await.code, 0);
     assert_eq!(ask(&mut c, FILE, 1001, "a").await.code, 26106);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn each_user_has_an_upload_quota() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    // Refills 1 byte per 2 ms: the refusals below hold for hundreds of milliseconds.
+    let window = Duration::from_secs(2);
+    let media = MediaConfig {
+        upload_quota_bytes: 1000,
+        upload_quota_window: window,
+        ..MediaConfig::default()
+    };
+    let server = start_with(dir.path(), media).await;
+    let mut u = RawClient::connect(server.gateway_addr(), "u", "d").await;
+    assert_eq!(ask(&mut u, FILE, 600, "a").await.code, 0);
+    // Charged at issue, used or not: the second ticket does not fit.
+    assert_eq!(ask(&mut u, FILE, 600, "a").await.code, 20604);
+    assert_eq!(ask(&mut u, FILE, 1001, "a").await.code, 20604);
+    // Refused for its own reason first, and not charged.
+    assert_eq!(ask(&mut u, GIF, 3 * MIB, "a.gif").await.code, 34003);
+    let t = ticket(&mut u, IMAGE, 400, "b.png").await;
+    // The ticket of the last bytes uploads like any other.
+    let (status, code) = put(&server, &t.file_id, &t.token, random_bytes(400)).await;
+    assert_eq!((status, code), (StatusCode::OK, 0));
+    // Per user, not per connection: a new connection of `u` has no fresh budget.
+    drop(u);
+    let mut u = RawClient::connect(server.gateway_addr(), "u", "d").await;
+    assert_eq!(ask(&mut u, FILE, 500, "a").await.code, 20604);
+    let mut v = RawClient::connect(server.gateway_addr(), "v", "d").await;
+    assert_eq!(ask(&mut v, FILE, 1000, "a").await.code, 0);
+    // A window after the last charge, the whole budget is back.
+    tokio::time::sleep(window + Duration::from_millis(100)).await;
+    assert_eq!(ask(&mut u, FILE, 1000, "a").await.code, 0);
     server.shutdown().await;
 }
 

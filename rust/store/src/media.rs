@@ -9,10 +9,8 @@ use crate::outbox::queue_send;
 use crate::rows::{self, MessageRow};
 use crate::store::Store;
 use crate::values::{direction, sent_status};
+use rcim_proto::media_type;
 use rusqlite::params;
-
-/// `RCIMIWMessageType` values of media messages (VOICE 3 ..= GIF 7).
-const MEDIA_TYPES: std::ops::RangeInclusive<u32> = 3..=7;
 
 impl Store {
     /// Starts sending an outgoing message already stored (a resent media message): its content
@@ -94,8 +92,8 @@ impl Store {
                 sent_status::FAILED,
                 sent_status::SENDING,
                 direction::SEND,
-                MEDIA_TYPES.start(),
-                MEDIA_TYPES.end()
+                media_type::RANGE.start(),
+                media_type::RANGE.end()
             ],
         )?)
     }
@@ -107,7 +105,7 @@ mod tests {
 
     fn image(time: i64) -> NewMessage {
         let mut m = msg("bob", None, direction::SEND, time);
-        m.message_type = 4;
+        m.message_type = rcim_proto::media_type::IMAGE;
         m.object_name = "RC:ImgMsg".into();
         m.content = r#"{"content":"thumb"}"#.into();
         m.client_msg_id = Some(format!("c{time}"));

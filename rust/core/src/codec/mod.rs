@@ -6,8 +6,10 @@
 //! and the other way round. Each message type is a [`Family`] in its own file ([`text`],
 //! [`media`], [`location`], [`reference`], [`command`], [`recall`]); custom messages
 //! ([`custom`]) are named by their identifier and recognised by the wire `custom` flag;
-//! anything else is UNKNOWN ([`unknown`]). This file holds the table, the common keys, the
-//! storage and unread rules ([`WireFlags`]) and the row ⇄ API ⇄ wire conversions.
+//! anything else is UNKNOWN ([`unknown`]). This file holds the table, the common keys and the
+//! row ⇄ API ⇄ wire conversions; the storage, unread and channel rules ([`WireFlags`],
+//! [`received_is_stored`], [`channel_for`]) are in `rules.rs`, the lenient field helpers the
+//! families share in `fields.rs`.
 //!
 //! What the wire does not carry but the sender's device must keep (a media message's `local`
 //! path, a location's `thumbnailPath`, a custom message's policy) goes in the row's
@@ -15,17 +17,26 @@
 
 pub mod command;
 pub mod custom;
+mod fields;
 pub mod location;
 pub mod media;
 pub mod recall;
 pub mod reference;
+mod rules;
 pub mod text;
 pub mod unknown;
 
+pub(crate) use fields::{
+    field_f64, field_i64, field_str, set, take_bool, take_f64, take_i64, take_str,
+};
 pub use recall::{recall_update, RECALL_OBJECT_NAME};
+pub use rules::{
+    channel_for, channel_id_ok, message_flags, received_is_stored, row_flags, wire_flags,
+    WireFlags, MAX_CHANNEL_ID_CHARS,
+};
 pub use text::{new_text_message, TEXT_OBJECT_NAME};
 
-use crate::model::{conversation_type, message_type, Conversation, Message};
+use crate::model::{message_type, Conversation, Message};
 use rcim_store::{ConversationRow, MessageRow, NewMessage};
 use serde_json::{json, Map, Value};
 
@@ -82,67 +93,6 @@ fn family_of_name(object_name: &str) -> Option<&'static Family> {
 /// may not take them).
 pub fn is_known_object_name(object_name: &str) -> bool {
     family_of_name(object_name).is_some()
-}
-
-/// The wire flags of a message: stored by the receivers (`persisted`), counted as unread
-/// (`counted`), online only (`status`), custom (`custom`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct WireFlags {
-    /// Stored (locally and in the server's history).
-    pub persisted: bool,
-    /// Counted as unread by the receiver.
-    pub counted: bool,
-    /// Online only: never stored, never delivered offline.
-    pub status: bool,
-    /// A custom message (its object name is its identifier).
-    pub custom: bool,
-}
-
-/// The storage and unread rules of a type (R071–R075): COMMAND neither, COMMAND_NOTIFICATION
-/// and RECALL stored but not counted, CUSTOM by `custom_policy`, everything else both.
-pub fn wire_flags(message_type: u32, custom_policy: Option<u32>) -> WireFlags {
-    let both = WireFlags {
-        persisted: true,
-        counted: true,
-        ..WireFlags::default()
-    };
-    match message_type {
-        message_type::COMMAND => WireFlags::default(),
-        message_type::COMMAND_NOTIFICATION | message_type::RECALL => WireFlags {
-            counted: false,
-            ..both
-        },
-        message_type::CUSTOM => custom::flags(custom_policy.unwrap_or(u32::MAX)),
-        _ => both,
-    }
-}
-
-/// The wire flags of an outgoing message.
-pub fn message_flags(message: &Message) -> WireFlags {
-    wire_flags(message.message_type, custom::policy_of(message))
-}
-
-/// The wire flags of a stored outgoing message.
-pub fn row_flags(row: &MessageRow) -> WireFlags {
-    wire_flags(row.message_type, stored_policy(row.extra_json.as_deref()))
-}
-
-/// `channelId` as the engine keeps it: only ultra groups have channels (R064); every other
-/// conversation type uses "" so a private conversation is never split in two.
-pub fn channel_for(conversation_type: u32, channel_id: &str) -> String {
-    if conversation_type == conversation_type::ULTRA_GROUP {
-        channel_id.to_string()
-    } else {
-        String::new()
-    }
-}
-
-/// Longest `channelId` (characters, R064).
-pub const MAX_CHANNEL_ID_CHARS: usize = 20;
-
-/// Whether `channel_id` is short enough (R064); checked for every conversation type.
-pub fn channel_id_ok(channel_id: Option<&str>) -> bool {
-    channel_id.map_or(0, |c| c.chars().count()) <= MAX_CHANNEL_ID_CHARS
 }
 
 /// The object name and JSON content of an outgoing message, or `None` when its type cannot be
@@ -252,7 +202,7 @@ const LOCAL_FIELDS_KEY: &str = "localFields";
 /// Fields that never travel: the sender's local file paths.
 const LOCAL_FIELDS: &[&str] = &["local", "thumbnailPath"];
 
-fn stored_policy(extra_json: Option<&str>) -> Option<u32> {
+pub(crate) fn stored_policy(extra_json: Option<&str>) -> Option<u32> {
     serde_json::from_str::<Map<String, Value>>(extra_json?)
         .ok()?
         .get(CUSTOM_POLICY_KEY)?
@@ -301,25 +251,9 @@ pub fn conversation_from_row(row: &ConversationRow) -> Conversation {
     }
 }
 
-/// The custom policy a received message's flags stand for, when it is a custom one.
-fn wire_policy(m: &rcim_proto::v1::Message) -> Option<u32> {
-    m.custom
-        .then(|| custom::policy_from_flags(m.persisted, m.counted, m.status))
-}
-
-/// Whether a received message is stored (R071–R075): its type's rule and the wire flags
-/// (`persisted`, not `status`) must both allow it.
-pub fn received_is_stored(m: &rcim_proto::v1::Message) -> bool {
-    let rules = wire_flags(
-        message_type_of(&m.object_name, wire_policy(m)),
-        wire_policy(m),
-    );
-    rules.persisted && m.persisted && !m.status
-}
-
 /// A message received from the server, as a row to store for user `me` (see
-/// [`received_is_stored`] for whether it should be); counted as unread when its type's rule and
-/// the wire flag allow it. A non-ultra-group channel id is dropped.
+/// [`received_is_stored`] for whether it should be); counted as unread by
+/// `rules::received_is_counted`. A non-ultra-group channel id is dropped.
 pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMessage {
     let outgoing = m.sender_id == me;
     // In a private conversation the conversation id is the other party.
@@ -330,9 +264,8 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
     } else {
         m.to_id.clone()
     };
-    let policy = wire_policy(m);
+    let policy = rules::wire_policy(m);
     let message_type = message_type_of(&m.object_name, policy);
-    let rules = wire_flags(message_type, policy);
     let extra_json = policy.map(|p| json!({ CUSTOM_POLICY_KEY: p }).to_string());
     NewMessage {
         conversation_type: m.conversation_type,
@@ -357,7 +290,7 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
         },
         sent_time: m.sent_time,
         received_time: now,
-        counted: m.counted && rules.counted && !m.status && !outgoing,
+        counted: rules::received_is_counted(m, me),
         extra_json,
     }
 }
@@ -419,74 +352,6 @@ pub fn new_message(
         fields,
         ..Message::default()
     }
-}
-
-// Field access shared by the families: lenient about numbers given as strings (Server API
-// publishers do that), never failing.
-
-/// A string field of the message ("" when absent).
-pub(crate) fn field_str<'a>(message: &'a Message, key: &str) -> &'a str {
-    message
-        .fields
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or("")
-}
-
-/// A number field of the message.
-pub(crate) fn field_f64(message: &Message, key: &str) -> Option<f64> {
-    as_f64(message.fields.get(key)?)
-}
-
-/// An integer field of the message (0 when absent).
-pub(crate) fn field_i64(message: &Message, key: &str) -> i64 {
-    message
-        .fields
-        .get(key)
-        .and_then(as_f64)
-        .map_or(0, |v| v as i64)
-}
-
-fn as_f64(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A string key of a body ("" when absent; numbers and booleans as text).
-pub(crate) fn take_str(body: &mut Body, key: &str) -> String {
-    match body.remove(key) {
-        Some(Value::String(s)) => s,
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// A number key of a body (0 when absent or not a number).
-pub(crate) fn take_f64(body: &mut Body, key: &str) -> f64 {
-    body.remove(key).as_ref().and_then(as_f64).unwrap_or(0.0)
-}
-
-/// An integer key of a body (0 when absent or not a number).
-pub(crate) fn take_i64(body: &mut Body, key: &str) -> i64 {
-    take_f64(body, key) as i64
-}
-
-/// A boolean key of a body (`true`, `1` or `"true"`).
-pub(crate) fn take_bool(body: &mut Body, key: &str) -> bool {
-    match body.remove(key) {
-        Some(Value::Bool(b)) => b,
-        Some(Value::Number(n)) => n.as_f64().is_some_and(|v| v != 0.0),
-        Some(Value::String(s)) => s == "true" || s == "1",
-        _ => false,
-    }
-}
-
-/// Sets a field of the message.
-pub(crate) fn set(message: &mut Message, key: &str, value: Value) {
-    message.fields.insert(key.to_string(), value);
 }
 
 #[cfg(test)]

@@ -261,14 +261,17 @@ mod tests {
         }
     }
 
-    fn engine() -> Engine {
-        let dir = std::env::temp_dir().join(format!("rcim-create-{}", std::process::id()));
-        Engine::new(EngineConfig::new("app", &EngineOptions::default(), dir)).0
+    /// An engine whose data dir is a fresh temporary directory, removed when the returned
+    /// guard drops (after the engine: bind the pair as `(_data, e)`).
+    fn engine() -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = EngineConfig::new("app", &EngineOptions::default(), dir.path().into());
+        (dir, Engine::new(config).0)
     }
 
     #[tokio::test]
     async fn creation_checks_its_arguments() {
-        let e = engine();
+        let (_data, e) = engine();
         let long = "c".repeat(21);
         assert_eq!(
             e.create_text_message(to(Some(&long)), "x").unwrap_err(),
@@ -300,9 +303,9 @@ mod tests {
 
     #[tokio::test]
     async fn media_messages_record_what_the_path_tells() {
-        let e = engine();
-        let dir = std::env::temp_dir().join(format!("rcim-create-f-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let (_data, e) = engine();
+        let files = tempfile::tempdir().unwrap();
+        let dir = files.path();
         let path = dir.join("report.pdf");
         std::fs::write(&path, b"12345").unwrap();
         let path = path.to_str().unwrap();
@@ -339,6 +342,5 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(none.fields["thumbnailBase64String"], "");
-        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -5,21 +5,11 @@ use crate::codes::{self, Code};
 use crate::model::message_type;
 use std::path::Path;
 
-/// Bytes in a MiB.
-const MIB: u64 = 1024 * 1024;
-
-/// Largest image.
-pub const IMAGE_MAX_BYTES: u64 = 20 * MIB;
-/// Largest voice message.
-pub const VOICE_MAX_BYTES: u64 = 10 * MIB;
-/// Largest file.
-pub const FILE_MAX_BYTES: u64 = 100 * MIB;
-/// Largest short video.
-pub const SIGHT_MAX_BYTES: u64 = 100 * MIB;
-/// Largest GIF.
-pub const GIF_MAX_BYTES: u64 = 2 * MIB;
-/// Longest short video (seconds).
-pub const SIGHT_MAX_SECONDS: i64 = 120;
+// The default limits are shared with the server (its defaults).
+pub use rcim_proto::media_type::{
+    FILE_MAX_BYTES, GIF_MAX_BYTES, IMAGE_MAX_BYTES, SIGHT_MAX_BYTES, SIGHT_MAX_SECONDS,
+    VOICE_MAX_BYTES,
+};
 
 /// Whether `message_type` is sent with `sendMediaMessage` (VOICE, IMAGE, FILE, SIGHT, GIF).
 pub fn is_media(message_type: u32) -> bool {

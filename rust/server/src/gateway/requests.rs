@@ -442,7 +442,8 @@ impl Conn {
     }
 
     /// A media upload ticket (`MediaUploadTicket`), or the refusal's code (see
-    /// [`crate::service::media::Media::ticket`]); 20604 beyond the request rate.
+    /// [`crate::service::media::Media::ticket`], 20604 also for the user's upload quota);
+    /// 20604 beyond the request rate.
     fn on_media_upload(&mut self, seq: u64, r: &MediaUploadRequest) {
         if !self.request_limiter.try_acquire() {
             return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));

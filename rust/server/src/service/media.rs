@@ -10,52 +10,29 @@
 //! app secret invalidates the tickets outstanding (they live one hour by default anyway).
 
 use super::error::ServiceError;
+use super::quota::UploadQuota;
 use crate::blob::BlobStore;
 use crate::config::MediaConfig;
 use crate::token::{derive_key, seal, unseal};
 use crate::util::now_ms;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use rcim_proto::codes::{
+    FILE_UPLOAD_FAILED, MEDIA_EMPTY, MEDIA_TYPE_INVALID, SEND_MSG_FREQUENCY_OVERRUN,
+};
+use rcim_proto::media_type::{self, too_large_code};
 use rcim_proto::v1::{MediaUploadRequest, MediaUploadTicket};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// `RCIMIWMessageType` values of media messages.
-pub(crate) mod media_type {
-    pub(crate) const VOICE: u32 = 3;
-    pub(crate) const IMAGE: u32 = 4;
-    pub(crate) const FILE: u32 = 5;
-    pub(crate) const SIGHT: u32 = 6;
-    pub(crate) const GIF: u32 = 7;
-}
-
-/// Media upload failed (RC_FILE_UPLOAD_FAILED): a bad, forged or expired ticket, a short or
-/// broken upload body.
-pub(crate) const FILE_UPLOAD_FAILED: u32 = 34011;
-/// Media missing or 0 bytes.
-pub(crate) const MEDIA_EMPTY: u32 = 34018;
-/// The type is not a media type.
-pub(crate) const MEDIA_TYPE_INVALID: u32 = 34019;
-/// A GIF over its limit (RC_GIF_MSG_SIZE_LIMIT_EXCEED).
-pub(crate) const GIF_TOO_LARGE: u32 = 34003;
-/// Any other media file over its limit.
-pub(crate) const FILE_TOO_LARGE: u32 = 26106;
 /// Longest file name of a ticket request (bytes).
 pub(crate) const MAX_FILE_NAME_LEN: usize = 256;
 /// Label of the ticket key derived from the app secret.
 pub(crate) const TICKET_KEY_LABEL: &str = "rcim media upload ticket v1";
 /// Random bytes of a file id (base64url: 22 characters).
 const FILE_ID_BYTES: usize = 16;
-
-/// The code for a file of `media_type` over its limit: 34003 for a GIF, 26106 otherwise.
-pub(crate) fn too_large_code(media_type: u32) -> u32 {
-    if media_type == media_type::GIF {
-        GIF_TOO_LARGE
-    } else {
-        FILE_TOO_LARGE
-    }
-}
 
 /// What a ticket grants, sealed in its token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,29 +54,43 @@ pub(crate) struct Grant {
     pub expires_at: i64,
 }
 
-/// The file service: ticket key, limits, blob storage and the upload slots.
+/// The file service: ticket key, limits, per-user quota, blob storage and the upload slots.
 pub(crate) struct Media {
     pub(crate) config: MediaConfig,
     key: [u8; 32],
     pub(crate) blobs: Arc<dyn BlobStore>,
     uploads: Arc<Semaphore>,
+    quota: UploadQuota,
 }
 
 impl Media {
     /// The file service of the app whose secret is `app_secret`, storing in `blobs`.
     pub(crate) fn new(config: MediaConfig, app_secret: &str, blobs: Arc<dyn BlobStore>) -> Self {
         let uploads = Arc::new(Semaphore::new(config.max_concurrent_uploads.max(1)));
+        let quota = UploadQuota::new(config.upload_quota_bytes, config.upload_quota_window);
+        let largest = media_type::RANGE
+            .filter_map(|t| Self::limit_in(&config, t))
+            .max()
+            .unwrap_or(0);
+        if quota.is_limited() && config.upload_quota_bytes < largest {
+            tracing::warn!(
+                quota = config.upload_quota_bytes,
+                largest,
+                "the per-user upload quota is below the largest file limit: such files can \
+                 never be uploaded"
+            );
+        }
         Self {
             config,
             key: derive_key(app_secret, TICKET_KEY_LABEL),
             blobs,
             uploads,
+            quota,
         }
     }
 
-    /// The largest file of `media_type`, `None` when it is not a media type.
-    fn limit(&self, media_type: u32) -> Option<u64> {
-        let c = &self.config;
+    /// The largest file of `media_type` under `c`, `None` when it is not a media type.
+    fn limit_in(c: &MediaConfig, media_type: u32) -> Option<u64> {
         match media_type {
             media_type::VOICE => Some(c.voice_max_bytes),
             media_type::IMAGE => Some(c.image_max_bytes),
@@ -110,15 +101,16 @@ impl Media {
         }
     }
 
-    /// A ticket for `user_id` to upload the file `r` describes. Refusals: 34019 not a media
-    /// type, 34018 empty, 34003 GIF over its limit, 26106 other type over its limit, 33003
-    /// file name over [`MAX_FILE_NAME_LEN`] bytes.
+    /// A ticket for `user_id` to upload the file `r` describes, its size charged to the user's
+    /// upload quota. Refusals (nothing charged): 34019 not a media type, 34018 empty, 34003 GIF
+    /// over its limit, 26106 other type over its limit, 33003 file name over
+    /// [`MAX_FILE_NAME_LEN`] bytes, 20604 the user's upload quota is used up for now.
     pub(crate) fn ticket(
         &self,
         user_id: &str,
         r: &MediaUploadRequest,
     ) -> Result<MediaUploadTicket, ServiceError> {
-        let Some(limit) = self.limit(r.media_type) else {
+        let Some(limit) = Self::limit_in(&self.config, r.media_type) else {
             return Err(ServiceError::rejected(
                 MEDIA_TYPE_INVALID,
                 format!("{} is not a media type", r.media_type),
@@ -135,6 +127,14 @@ impl Media {
         }
         if r.file_name.len() > MAX_FILE_NAME_LEN {
             return Err(ServiceError::Invalid("file name too long".into()));
+        }
+        // Charged last, so that a refused request costs nothing; charged at issue rather than
+        // on upload, so that no number of tickets can add up to more than the quota.
+        if !self.quota.try_charge(user_id, r.size, Instant::now()) {
+            return Err(ServiceError::rejected(
+                SEND_MSG_FREQUENCY_OVERRUN,
+                format!("upload quota of {user_id} used up"),
+            ));
         }
         let ttl_ms = i64::try_from(self.config.ticket_ttl.as_millis()).unwrap_or(i64::MAX);
         let grant = Grant {
@@ -216,6 +216,23 @@ mod tests {
         let mut long = request(media_type::FILE, 10);
         long.file_name = "x".repeat(MAX_FILE_NAME_LEN + 1);
         assert_eq!(code(m.ticket("u", &long)), 33003);
+    }
+
+    #[test]
+    fn tickets_are_charged_to_the_user_quota() {
+        let (_dir, m) = media(MediaConfig {
+            upload_quota_bytes: 100,
+            ..MediaConfig::default()
+        });
+        assert_eq!(code(m.ticket("u", &request(media_type::FILE, 60))), 0);
+        assert_eq!(
+            code(m.ticket("u", &request(media_type::FILE, 60))),
+            SEND_MSG_FREQUENCY_OVERRUN
+        );
+        // Refused for another reason first: not charged.
+        assert_eq!(code(m.ticket("u", &request(2, 40))), MEDIA_TYPE_INVALID);
+        assert_eq!(code(m.ticket("u", &request(media_type::FILE, 40))), 0);
+        assert_eq!(code(m.ticket("v", &request(media_type::FILE, 100))), 0);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub(crate) mod groups;
 pub(crate) mod inbox;
 pub(crate) mod media;
 pub(crate) mod messages;
+pub(crate) mod quota;
 pub(crate) mod replay;
 pub(crate) mod users;
 
