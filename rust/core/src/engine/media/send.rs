@@ -127,6 +127,8 @@ impl MediaTask {
             message.fields.extend(prepared.fields.clone());
         }
         let Some(row) = self.attach(&message).await else {
+            // Every end of the send removes the compressed copy before it is reported.
+            drop(prepared);
             message.sent_status = Some(sent_status::FAILED);
             return self
                 .emit(failed(message, Code::DATABASE_ERROR, event_id))
@@ -136,6 +138,7 @@ impl MediaTask {
         let message = codec::message_from_row(&row);
         if row.sent_status == sent_status::SENT {
             // Resending a message already sent: nothing to upload.
+            drop(prepared);
             self.emit(Event::MediaMessageAttached {
                 message: message.clone(),
                 event_id: event_id.clone(),
@@ -168,7 +171,10 @@ impl MediaTask {
         .await;
         let registration = match registration {
             Ok(r) => r,
-            Err(code) => return self.fail(id, &message, code, event_id).await,
+            Err(code) => {
+                drop(prepared);
+                return self.fail(id, &message, code, event_id).await;
+            }
         };
         let mut message = message;
         if let (Some(prepared), Some(registration)) = (prepared, registration) {
