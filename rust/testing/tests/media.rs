@@ -141,28 +141,7 @@ async fn a_cancelled_upload_is_canceled_and_the_same_instance_uploads_again() {
             matches!(e, Event::MediaMessageSending { .. })
         })
         .await;
-    assert_eq!(
-        alice
-            .engine
-            .cancel_sending_media_message(message.clone(), Some("cancel".into())),
-        Ok(())
-    );
-    let Event::SendingMediaMessageCanceled {
-        code,
-        message: canceled,
-        event_id,
-        ended_event_id,
-    } = alice
-        .wait_for("canceled", |e| {
-            matches!(e, Event::SendingMediaMessageCanceled { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!(code, 0);
-    assert_eq!(event_id.as_deref(), Some("cancel"));
-    assert_eq!(ended_event_id.as_deref(), Some("send"));
+    let canceled = cancel_upload(&mut alice, &message, "send").await;
     assert_eq!(canceled.sent_status, Some(6), "CANCELED");
     let id = message.message_id.unwrap();
     let stored = answer(alice.engine.message_by_id(id)).await;
@@ -204,13 +183,7 @@ async fn a_failed_upload_leaves_the_message_failed_with_its_local_path() {
     init_logging();
     let server = TestServer::start().await;
     // A file server nobody listens on.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
-    let options: EngineOptions =
-        serde_json::from_value(json!({ "fileServer": format!("http://127.0.0.1:{port}") }))
-            .unwrap();
-    let mut alice = TestClient::with_options(&server.navi_url(), "alice", options);
+    let mut alice = TestClient::with_options(&server.navi_url(), "alice", closed_file_server());
     alice.connect(&server.token("alice").await).await;
     let files = Files::new();
     let path = files.path("voice.aac");

@@ -135,29 +135,7 @@ async fn a_cancel_from_the_attached_event_stops_the_upload() {
     random_file(&path, 90 * 1024 * 1024);
     let message = attached(&mut alice, media(message_type::FILE, "bob", &path), "send").await;
     // Right away, as a listener of onMediaMessageAttached would.
-    assert_eq!(
-        alice
-            .engine
-            .cancel_sending_media_message(message.clone(), Some("cancel".into())),
-        Ok(())
-    );
-    let Event::SendingMediaMessageCanceled {
-        code,
-        message: canceled,
-        event_id,
-        ended_event_id,
-    } = alice
-        .wait_for("canceled", |e| {
-            matches!(e, Event::SendingMediaMessageCanceled { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!(
-        (code, event_id.as_deref(), ended_event_id.as_deref()),
-        (0, Some("cancel"), Some("send"))
-    );
+    let canceled = cancel_upload(&mut alice, &message, "send").await;
     assert_eq!(canceled.sent_status, Some(6), "CANCELED");
     let stored = answer(alice.engine.message_by_id(message.message_id.unwrap())).await;
     assert_eq!(stored.sent_status, Some(6));
@@ -196,13 +174,7 @@ async fn compressed_copies_do_not_outlive_their_send() {
     assert_eq!(files_in(&upload), Vec::<PathBuf>::new(), "after a resend");
 
     // An upload that fails: a file server nobody listens on.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
-    let options: EngineOptions =
-        serde_json::from_value(json!({ "fileServer": format!("http://127.0.0.1:{port}") }))
-            .unwrap();
-    let mut carol = TestClient::with_options(&server.navi_url(), "carol", options);
+    let mut carol = TestClient::with_options(&server.navi_url(), "carol", closed_file_server());
     carol.connect(&server.token("carol").await).await;
     let failed = send_media(&mut carol, media(message_type::IMAGE, "bob", &big), "f").await;
     assert_eq!(failed.code, 34011);

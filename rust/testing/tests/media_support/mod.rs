@@ -166,3 +166,41 @@ pub fn str_field<'a>(message: &'a Message, field: &str) -> &'a str {
         .and_then(|v| v.as_str())
         .unwrap_or("")
 }
+
+/// Cancels the upload of `message` (its send call `send_call`) with the cancel call
+/// "cancel": asserts the call is accepted and its event answers it with 0 and ends the send
+/// call; returns the event's message.
+pub async fn cancel_upload(client: &mut TestClient, message: &Message, send_call: &str) -> Message {
+    assert_eq!(
+        client
+            .engine
+            .cancel_sending_media_message(message.clone(), Some("cancel".into())),
+        Ok(())
+    );
+    let Event::SendingMediaMessageCanceled {
+        code,
+        message: canceled,
+        event_id,
+        ended_event_id,
+    } = client
+        .wait_for("canceled", |e| {
+            matches!(e, Event::SendingMediaMessageCanceled { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (code, event_id.as_deref(), ended_event_id.as_deref()),
+        (0, Some("cancel"), Some(send_call))
+    );
+    canceled
+}
+
+/// Engine options whose file server is a port nobody listens on (uploads fail).
+pub fn closed_file_server() -> rcim_core::EngineOptions {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    serde_json::from_value(json!({ "fileServer": format!("http://127.0.0.1:{port}") })).unwrap()
+}
