@@ -75,8 +75,9 @@ impl Engine {
             .build()
             .unwrap_or_default();
         // No overall or read timeout: a large upload may take long with nothing to read
-        // meanwhile. Downloads time out on their own when the body stalls
-        // (`media::transfer::STALL_TIMEOUT`); keepalive notices dead peers.
+        // meanwhile. Transfers fail on their own when nothing moves for the stall time
+        // (`media::transfer::STALL_TIMEOUT`: body chunks, response headers); keepalive
+        // notices dead peers.
         let media_http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .tcp_keepalive(Duration::from_secs(30))
