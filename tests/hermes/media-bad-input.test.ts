@@ -89,6 +89,11 @@ export default async function () {
       'image'
     );
     assertEqual(await a.sendMessage(image), Codes.PARAM_ERROR, 'media message to sendMessage');
+    assertEqual(
+      await a.sendMediaMessage({ ...image, channelId: 'c'.repeat(21) }),
+      Codes.PARAM_ERROR,
+      'over-long channelId (image): sendMediaMessage status'
+    );
     const text = await a.createTextMessage(PRIVATE, userB, null, 'not media');
     assertEqual(
       await a.sendMediaMessage(text),

@@ -9,7 +9,10 @@
 //   and B gets it once;
 // - a download: the same three, no onMediaMessageDownloaded, nothing local in B's store; a
 //   second downloadMediaMessage resumes: the proxy sees `Range: bytes=N-` (N > 0) and serves
-//   only the rest, and the file equals the original (SHA-256).
+//   only the rest, and the file equals the original (SHA-256);
+// - an upload cancelled from its own onMediaMessageSaved (the attached event): the cancel is
+//   accepted (0), the send ends with onSendingMediaMessageCanceled and no
+//   onMediaMessageSent, the stored message is CANCELED and B receives nothing.
 import {
   RCIMIWSentStatus,
   type RCIMIWFileMessage,
@@ -152,6 +155,36 @@ export default async function () {
     assert(from > 0 && from < big.size, `resumed GET asks for the rest: ${JSON.stringify(last)}`);
     assertEqual(last.status, 206, 'resumed GET status');
     assertEqual(last.responseBytes, big.size - from, 'resumed GET body = only the rest');
+
+    // ---- upload cancelled from its attached event ----
+    const receivedBefore = received.length;
+    const early = created(await a.createFileMessage(PRIVATE, userB, null, big.path), 'file');
+    let earlyStatus: Promise<number> | undefined;
+    let earlyCalled: [number, RCIMIWMediaMessage] | undefined;
+    const atAttached = await startUpload(a, early, (saved) => {
+      earlyStatus = a.cancelSendingMediaMessage(saved, {
+        onCancelSendingMediaMessageCalled: (code, m) => (earlyCalled = [code, m]),
+      });
+    });
+    assertEqual(atAttached.status, 0, 'sendMediaMessage status (cancel at attached)');
+    const cancelAtAttached = await waitFor('cancel called at attached', () => earlyStatus);
+    assertEqual(await cancelAtAttached, 0, 'cancelSendingMediaMessage at attached: status');
+    const [earlyCode] = await waitFor('onCancelSendingMediaMessageCalled (at attached)', () => {
+      return earlyCalled;
+    });
+    assertEqual(earlyCode, 0, 'onCancelSendingMediaMessageCalled code (at attached)');
+    await waitFor('send listener onSendingMediaMessageCanceled (at attached)', () => {
+      return atAttached.canceled;
+    });
+    await sleep(1500); // nothing else may follow
+    assertEqual(atAttached.done, undefined, 'no onMediaMessageSent after a cancel at attached');
+    const earlyStored = (await messageById(a, atAttached.saved!.messageId!)) as RCIMIWFileMessage;
+    assertEqual(
+      earlyStored.sentStatus,
+      RCIMIWSentStatus.CANCELED,
+      'stored sentStatus after a cancel at attached'
+    );
+    assertEqual(received.length, receivedBefore, 'B received nothing after a cancel at attached');
   } finally {
     await destroyAll(a, b);
   }

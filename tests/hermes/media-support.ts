@@ -202,15 +202,22 @@ export interface Transfer<M extends RCIMIWMediaMessage = RCIMIWMediaMessage> {
   done?: { code: number; message: M };
 }
 
-/** Starts sendMediaMessage with a listener object recording what it reports. */
+/**
+ * Starts sendMediaMessage with a listener object recording what it reports; `onSaved` runs
+ * inside onMediaMessageSaved (the call's attached event).
+ */
 export async function startUpload<M extends RCIMIWMediaMessage>(
   engine: RCIMIWEngine,
-  message: M
+  message: M,
+  onSaved?: (saved: M) => void
 ): Promise<Transfer<M>> {
   const t: Transfer<M> = { status: -1, progress: [] };
   await paceSend();
   t.status = await engine.sendMediaMessage(message, {
-    onMediaMessageSaved: (m) => (t.saved = m as M),
+    onMediaMessageSaved: (m) => {
+      t.saved = m as M;
+      onSaved?.(m as M);
+    },
     onMediaMessageSending: (_m, p) => t.progress.push(p),
     onSendingMediaMessageCanceled: (m) => (t.canceled = m as M),
     onMediaMessageSent: (code, m) => (t.done = { code, message: m as M }),
@@ -232,12 +239,17 @@ export async function startDownload<M extends RCIMIWMediaMessage>(
   return t;
 }
 
-/** Progress values are integers in 0..100, never fall, and the last one is 100. */
+/**
+ * Progress values are integers in 0..100, strictly rising (the engine never reports a value
+ * twice: rust/core/src/media/progress.rs), and the last one is 100.
+ */
 export function assertProgress(progress: number[], what: string): void {
   assert(progress.length > 0, `${what}: no progress event`);
   for (const [i, p] of progress.entries()) {
     assert(Number.isInteger(p) && p >= 0 && p <= 100, `${what}: progress ${p} not in 0..100`);
-    if (i > 0) assert(p >= progress[i - 1], `${what}: progress fell ${progress[i - 1]} -> ${p}`);
+    if (i > 0) {
+      assert(p > progress[i - 1], `${what}: progress did not rise ${progress[i - 1]} -> ${p}`);
+    }
   }
   assertEqual(progress[progress.length - 1], 100, `${what}: last progress`);
 }

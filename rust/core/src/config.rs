@@ -145,6 +145,9 @@ pub struct EngineConfig {
     pub heartbeat: Option<Duration>,
     /// How many events may wait for the embedder in the engine's channel.
     pub event_queue_len: usize,
+    /// A media upload or download during which nothing moves for this long fails (34011);
+    /// [`crate::media::transfer::STALL_TIMEOUT`] unless a test shortens it.
+    pub media_stall_timeout: Duration,
 }
 
 /// Default [`EngineConfig::event_queue_len`].
@@ -181,6 +184,7 @@ impl EngineConfig {
             connect_step_timeout: Duration::from_secs(10),
             heartbeat: None,
             event_queue_len: DEFAULT_EVENT_QUEUE_LEN,
+            media_stall_timeout: crate::media::transfer::STALL_TIMEOUT,
         }
     }
 

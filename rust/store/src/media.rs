@@ -60,7 +60,8 @@ impl Store {
         if changed == 0 {
             return Ok(None);
         }
-        let row = rows::message_by_id(&tx, id)?.expect("row just updated");
+        // Updated just above in this transaction: missing now would be a broken database.
+        let row = rows::message_by_id(&tx, id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let queued = if queue {
             Some(queue_send(&tx, &row)?)
         } else {

@@ -6,153 +6,12 @@ use rcim_core::media::transfer;
 use rcim_core::model::message_type;
 use rcim_core::{Code, ConversationKey, EngineOptions, Event, Message};
 use rcim_testing::*;
+
+mod media_support;
+use media_support::*;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// A media message from `local` to `to` (private), as the create* methods make it.
-fn media(kind: u32, to: &str, local: &Path) -> Message {
-    let mut message = Message {
-        conversation_type: 1,
-        message_type: kind,
-        target_id: to.into(),
-        ..Message::default()
-    };
-    message
-        .fields
-        .insert("local".into(), json!(local.to_str().unwrap()));
-    if kind == message_type::VOICE || kind == message_type::SIGHT {
-        message.fields.insert("duration".into(), json!(7));
-    }
-    message
-}
-
-fn sha(path: &Path) -> String {
-    hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
-}
-
-fn noisy_image(width: u32, height: u32) -> image::RgbImage {
-    image::RgbImage::from_fn(width, height, |x, y| {
-        let v = x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503);
-        image::Rgb([v as u8, (v >> 8) as u8, (x / 3 + y / 5) as u8])
-    })
-}
-
-/// The files of the test, made here: a small PNG, a large JPEG, a GIF, a 2 MB random file,
-/// an audio file and a video-named file.
-struct Files {
-    dir: tempfile::TempDir,
-}
-
-impl Files {
-    fn new() -> Files {
-        let dir = tempfile::tempdir().unwrap();
-        let files = Files { dir };
-        image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 99]))
-            .save(files.path("small.png"))
-            .unwrap();
-        noisy_image(2400, 1600).save(files.path("big.jpg")).unwrap();
-        let frame = image::RgbaImage::from_pixel(33, 21, image::Rgba([200, 10, 10, 255]));
-        let mut gif = std::fs::File::create(files.path("anim.gif")).unwrap();
-        image::codecs::gif::GifEncoder::new(&mut gif)
-            .encode_frame(image::Frame::new(frame))
-            .unwrap();
-        random_file(&files.path("data.bin"), 2 * 1024 * 1024);
-        random_file(&files.path("voice.aac"), 40_000);
-        random_file(&files.path("clip.mp4"), 300_000);
-        files
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-/// What a `sendMediaMessage` call reported.
-struct Sent {
-    attached: Message,
-    progress: Vec<u8>,
-    code: i32,
-    message: Message,
-}
-
-async fn send_media(client: &mut TestClient, message: Message, call: &str) -> Sent {
-    assert_eq!(
-        client
-            .engine
-            .send_media_message(message, Some(call.to_string())),
-        Ok(())
-    );
-    let mut attached = None;
-    let mut progress = Vec::new();
-    loop {
-        let event = client
-            .wait_for("media send events", |e| e.event_id() == Some(call))
-            .await;
-        match event {
-            Event::MediaMessageAttached { message, .. } => attached = Some(message),
-            Event::MediaMessageSending {
-                progress: percent, ..
-            } => progress.push(percent),
-            Event::MediaMessageSent { code, message, .. } => {
-                return Sent {
-                    attached: attached.unwrap_or_default(),
-                    progress,
-                    code,
-                    message,
-                }
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-}
-
-/// Downloads `message`; the progress and the `MediaMessageDownloaded` code and message.
-async fn download(
-    client: &mut TestClient,
-    message: Message,
-    call: &str,
-) -> (Vec<u8>, i32, Message) {
-    assert_eq!(
-        client
-            .engine
-            .download_media_message(message, Some(call.to_string())),
-        Ok(())
-    );
-    let mut progress = Vec::new();
-    loop {
-        match client
-            .wait_for("download events", |e| e.event_id() == Some(call))
-            .await
-        {
-            Event::MediaMessageDownloading {
-                progress: percent, ..
-            } => progress.push(percent),
-            Event::MediaMessageDownloaded { code, message, .. } => {
-                return (progress, code, message)
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-}
-
-fn assert_rising_to_100(progress: &[u8]) {
-    assert!(!progress.is_empty());
-    assert!(
-        progress.windows(2).all(|w| w[0] < w[1]),
-        "not rising: {progress:?}"
-    );
-    assert_eq!(progress.last(), Some(&100), "{progress:?}");
-}
-
-fn str_field<'a>(message: &'a Message, field: &str) -> &'a str {
-    message
-        .fields
-        .get(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or("")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_media_type_is_sent_received_and_downloaded_byte_for_byte() {
@@ -282,28 +141,7 @@ async fn a_cancelled_upload_is_canceled_and_the_same_instance_uploads_again() {
             matches!(e, Event::MediaMessageSending { .. })
         })
         .await;
-    assert_eq!(
-        alice
-            .engine
-            .cancel_sending_media_message(message.clone(), Some("cancel".into())),
-        Ok(())
-    );
-    let Event::SendingMediaMessageCanceled {
-        code,
-        message: canceled,
-        event_id,
-        ended_event_id,
-    } = alice
-        .wait_for("canceled", |e| {
-            matches!(e, Event::SendingMediaMessageCanceled { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
-    assert_eq!(code, 0);
-    assert_eq!(event_id.as_deref(), Some("cancel"));
-    assert_eq!(ended_event_id.as_deref(), Some("send"));
+    let canceled = cancel_upload(&mut alice, &message, "send").await;
     assert_eq!(canceled.sent_status, Some(6), "CANCELED");
     let id = message.message_id.unwrap();
     let stored = answer(alice.engine.message_by_id(id)).await;
@@ -345,13 +183,7 @@ async fn a_failed_upload_leaves_the_message_failed_with_its_local_path() {
     init_logging();
     let server = TestServer::start().await;
     // A file server nobody listens on.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
-    let options: EngineOptions =
-        serde_json::from_value(json!({ "fileServer": format!("http://127.0.0.1:{port}") }))
-            .unwrap();
-    let mut alice = TestClient::with_options(&server.navi_url(), "alice", options);
+    let mut alice = TestClient::with_options(&server.navi_url(), "alice", closed_file_server());
     alice.connect(&server.token("alice").await).await;
     let files = Files::new();
     let path = files.path("voice.aac");
@@ -434,9 +266,11 @@ async fn a_download_resumes_from_its_part_and_fetches_only_the_rest() {
     // An earlier attempt left the first 1.5 MB.
     let have = 1_500_000;
     std::fs::write(transfer::part_path(&dest), &original[..have]).unwrap();
-    let (progress, mut percents) = tokio::sync::mpsc::unbounded_channel();
+    let client = reqwest::Client::new();
     let cancel = tokio_util::sync::CancellationToken::new();
-    let done = transfer::download(&reqwest::Client::new(), &remote, &dest, &cancel, progress)
+    let (progress, mut percents) = tokio::sync::mpsc::unbounded_channel();
+    let done = transfer(&client, &cancel, progress)
+        .download(&remote, &dest, || true)
         .await
         .unwrap();
     assert!(done.resumed);
@@ -449,7 +283,8 @@ async fn a_download_resumes_from_its_part_and_fetches_only_the_rest() {
     // A part that is not a prefix any more (longer than the file): starts over.
     std::fs::write(transfer::part_path(&dest), vec![0u8; original.len() + 10]).unwrap();
     let (progress, _percents) = tokio::sync::mpsc::unbounded_channel();
-    let done = transfer::download(&reqwest::Client::new(), &remote, &dest, &cancel, progress)
+    let done = transfer(&client, &cancel, progress)
+        .download(&remote, &dest, || true)
         .await
         .unwrap();
     assert!(!done.resumed);

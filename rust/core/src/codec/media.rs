@@ -147,18 +147,12 @@ fn media_common(m: &mut Message, b: &mut Body, remote_key: &str) {
 /// Voice and GIF carry the file name when known (RongCloud's optional `name`).
 fn insert_name(b: &mut Body, m: &Message) {
     let name = match field_str(m, "name") {
-        "" => file_name(field_str(m, "local")),
+        "" => crate::media::file_name(field_str(m, "local")),
         name => name,
     };
     if !name.is_empty() {
         b.insert("name".into(), json!(name));
     }
-}
-
-/// The last component of a path or URL.
-pub(crate) fn file_name(path: &str) -> &str {
-    let path = path.strip_prefix("file://").unwrap_or(path);
-    path.rsplit(['/', '\\']).next().unwrap_or("")
 }
 
 /// A base64 thumbnail without a `data:...;base64,` prefix (some publishers add one).

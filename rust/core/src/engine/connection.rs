@@ -82,6 +82,15 @@ impl Engine {
                     return;
                 }
             };
+            // Before any media call of this session can start (they need the database).
+            let sweep_config = shared.config.clone();
+            let sweep_user = user_id.clone();
+            let swept = tokio::task::spawn_blocking(move || {
+                super::media::sweep(&sweep_config, &sweep_user);
+            });
+            if let Err(e) = swept.await {
+                tracing::warn!(error = %e, "media: sweeping the media directory failed");
+            }
             let _ = db_slot.set(db.clone());
             shared
                 .emit(Event::DatabaseOpened {
@@ -121,11 +130,14 @@ impl Engine {
     /// `disconnect(receivePush)`: leaves the connection (status SIGN_OUT) and stops reconnecting.
     /// Operations already on the wire get up to 2 s for their answer, reported to their call;
     /// the rest stays queued on disk for the next connect. The local database stays readable.
+    /// The user's media uploads and downloads in progress are aborted (they fail, 34011).
     pub fn disconnect(&self, receive_push: bool) -> Result<(), Code> {
         let guard = self.lock_session();
         let Some(session) = guard.as_ref() else {
             return Err(Code(codes::CLIENT_NOT_INIT));
         };
+        // The user's media transfers end with the session (as failures).
+        self.transfers.abort_session(&session.db);
         if session
             .stop
             .send(StopReason::SignOut { receive_push })
@@ -157,6 +169,8 @@ impl Engine {
     fn stop_session(&self, reason: StopReason) -> Option<JoinHandle<()>> {
         let session = self.lock_session().take()?;
         let _ = session.stop.send(reason);
+        // Its media transfers end with it (as failures), never handed to the next one.
+        self.transfers.abort_session(&session.db);
         Some(session.task)
     }
 }

@@ -6,13 +6,12 @@
 //! beyond what the message records (name, size): the media code checks them when sending.
 
 use super::{valid_conversation, Engine};
-use crate::codec::{self, custom, location, media};
+use crate::codec::{self, custom, location};
 use crate::codes::Code;
-use crate::media::picture;
+use crate::media::{self, limits, picture};
 use crate::model::{message_type, Message};
 use crate::query::Query;
 use serde_json::{json, Map, Value};
-use std::path::Path;
 
 /// Where a message goes: conversation type, target id, channel id.
 #[derive(Debug, Clone, Copy)]
@@ -192,14 +191,14 @@ impl Engine {
         let compression = self.shared.config.compression;
         let path = thumbnail_path.to_string();
         let thumbnail = self.runtime.spawn_blocking(move || {
-            let file = path.strip_prefix("file://").unwrap_or(&path);
-            if file.is_empty() {
+            if path.is_empty() {
                 return String::new();
             }
-            picture::location_thumbnail_base64(Path::new(file), &compression).unwrap_or_else(|e| {
-                tracing::debug!(error = %e, "no thumbnail for a location message");
-                String::new()
-            })
+            picture::location_thumbnail_base64(limits::local_path(&path), &compression)
+                .unwrap_or_else(|e| {
+                    tracing::debug!(error = %e, "no thumbnail for a location message");
+                    String::new()
+                })
         });
         Ok(Query::new(async move {
             let thumbnail = thumbnail.await.unwrap_or_default();
@@ -243,8 +242,7 @@ fn build<const N: usize>(
 /// The size of the file at `path`, 0 when it cannot be read (the media code reports that
 /// when sending).
 fn file_size(path: &str) -> u64 {
-    let path = path.strip_prefix("file://").unwrap_or(path);
-    std::fs::metadata(path).map_or(0, |m| if m.is_file() { m.len() } else { 0 })
+    std::fs::metadata(limits::local_path(path)).map_or(0, |m| if m.is_file() { m.len() } else { 0 })
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ pub struct Engine {
     runtime: Handle,
     session: Arc<Mutex<Option<Session>>>,
     /// Media uploads and downloads in progress (to cancel them).
-    transfers: Arc<media::Transfers>,
+    transfers: Arc<media::transfers::Transfers>,
 }
 
 /// The stream of events of an [`Engine`].
@@ -75,8 +75,9 @@ impl Engine {
             .build()
             .unwrap_or_default();
         // No overall or read timeout: a large upload may take long with nothing to read
-        // meanwhile. Downloads time out on their own when the body stalls
-        // (`media::transfer::STALL_TIMEOUT`); keepalive notices dead peers.
+        // meanwhile. Transfers fail on their own when nothing moves for the stall time
+        // (`media::transfer::STALL_TIMEOUT`: body chunks, response headers); keepalive
+        // notices dead peers.
         let media_http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .tcp_keepalive(Duration::from_secs(30))
@@ -115,7 +116,8 @@ impl Engine {
     /// Hands `command` to the running session: 33001 without one (before `connect`, or after
     /// it ended), 20604 when too many calls already wait for it.
     fn hand_over(&self, command: Command) -> Result<(), Code> {
-        hand_over(&self.session, command)
+        let guard = self.lock_session();
+        guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?.take(command)
     }
 
     fn db(&self) -> Option<Db> {
@@ -157,15 +159,15 @@ fn lock(session: &Mutex<Option<Session>>) -> MutexGuard<'_, Option<Session>> {
     session.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// [`Engine::hand_over`] for tasks that outlive the call (they hold the session slot, so a
-/// reconnect in the meantime is followed).
-fn hand_over(session: &Mutex<Option<Session>>, command: Command) -> Result<(), Code> {
-    let guard = lock(session);
-    let session = guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?;
-    session.commands.try_send(command).map_err(|e| match e {
-        mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
-        mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,
-    })
+impl Session {
+    /// Hands `command` to this session: 33001 when it ended, 20604 when too many calls
+    /// already wait for it.
+    fn take(&self, command: Command) -> Result<(), Code> {
+        self.commands.try_send(command).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
+            mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,
+        })
+    }
 }
 
 impl Drop for Engine {

@@ -7,7 +7,8 @@
 //!   base64 thumbnail RongCloud carries in the message.
 //! * [`gif`]: GIF size and dimensions read from the header (no decode).
 //! * [`prepare`]: per message type, the fields computed from the file and the file to upload.
-//! * [`progress`]: percent arithmetic for progress events (integers 0..=100, rising).
+//! * [`progress`]: percent arithmetic for progress events (integers 0..=100, strictly rising:
+//!   a value is never reported twice).
 //! * [`transfer`]: streaming upload (`PUT`) and download (`GET`, resumed with `Range`), both
 //!   cancellable, reporting progress.
 //! * [`video`]: short-video thumbnails, lent by the platform glue (Android
@@ -22,3 +23,28 @@ pub mod prepare;
 pub mod progress;
 pub mod transfer;
 pub mod video;
+
+/// The last component of a local path, `file://` URI or URL (what follows the last `/` or
+/// `\`); "" when there is none. The one file-name rule of the media code: the wire `name`
+/// of voice and GIF messages, the name of an uploaded file, the name of a downloaded one.
+pub fn file_name(path: &str) -> &str {
+    limits::local_path(path)
+        .to_str()
+        .unwrap_or(path)
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_the_last_component() {
+        assert_eq!(super::file_name("/a/b/c.png"), "c.png");
+        assert_eq!(super::file_name("file:///a/b.gif"), "b.gif");
+        assert_eq!(super::file_name("C:\\x\\y.aac"), "y.aac");
+        assert_eq!(super::file_name("http://h/media/id/a%20b.png"), "a%20b.png");
+        assert_eq!(super::file_name("/a/"), "");
+        assert_eq!(super::file_name(""), "");
+    }
+}

@@ -18,14 +18,15 @@ use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
 /// The result of preparing a media message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Prepared {
     /// Fields to set on the message.
     pub fields: Map<String, Value>,
     /// The file to upload.
     pub upload: PathBuf,
-    /// Whether `upload` is a file made here (deleted once uploaded).
-    pub temporary: bool,
+    /// The file made here to be uploaded (a compressed image), if any: deleted when the
+    /// `Prepared` is dropped, whatever becomes of the send.
+    pub temporary: Option<TempFile>,
     /// The name the file gets on the server (and in its download URL).
     pub file_name: String,
     /// Its size in bytes.
@@ -41,13 +42,32 @@ pub fn local_of(message: &Message) -> &str {
         .unwrap_or("")
 }
 
-/// The last path component of `path`, or "file".
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .filter(|n| !n.is_empty())
-        .unwrap_or("file")
-        .to_string()
+/// A file that is deleted when this value is dropped.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TempFile(PathBuf);
+
+impl TempFile {
+    /// Takes charge of the file at `path`.
+    pub fn new(path: PathBuf) -> Self {
+        Self(path)
+    }
+
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        match std::fs::remove_file(&self.0) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(error = %e, path = %self.0.display(), "cannot remove a temporary file");
+            }
+        }
+    }
 }
 
 /// Prepares `message` (already checked with [`limits::check_file`]); compressed images go to
@@ -60,11 +80,15 @@ pub fn prepare(
 ) -> Result<Prepared, Code> {
     let path = limits::local_path(local_of(message)).to_path_buf();
     let size = limits::check_file(message.message_type, local_of(message))?;
+    let file_name = match super::file_name(local_of(message)) {
+        "" => "file",
+        name => name,
+    };
     let mut prepared = Prepared {
         fields: Map::new(),
-        file_name: file_name(&path),
+        file_name: file_name.to_string(),
         upload: path.clone(),
-        temporary: false,
+        temporary: None,
         size,
     };
     let invalid = |e: &dyn std::fmt::Display| {
@@ -90,11 +114,13 @@ pub fn prepare(
                     std::fs::create_dir_all(work_dir).map_err(|e| local_error(&e))?;
                     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("image");
                     let upload = work_dir.join(format!("{}.jpg", uuid::Uuid::new_v4().simple()));
+                    // In charge from before the write: a failed write leaves nothing either.
+                    let temporary = TempFile::new(upload.clone());
                     std::fs::write(&upload, &jpeg).map_err(|e| local_error(&e))?;
                     prepared.file_name = format!("{stem}.jpg");
                     prepared.size = jpeg.len() as u64;
                     prepared.upload = upload;
-                    prepared.temporary = true;
+                    prepared.temporary = Some(temporary);
                 }
             }
         }
@@ -164,19 +190,25 @@ mod tests {
         let work = dir.path().join("work");
         let compression = Compression::default();
         let prepared = prepare(&media(message_type::IMAGE, &big), &compression, &work).unwrap();
-        assert!(prepared.temporary);
+        assert_eq!(
+            prepared.temporary.as_ref().map(TempFile::path),
+            Some(prepared.upload.as_path())
+        );
         assert_eq!(prepared.file_name, "big.jpg");
         let sent = image::open(&prepared.upload).unwrap();
         assert_eq!((sent.width(), sent.height()), (1080, 810));
         assert!(prepared.fields["thumbnailBase64String"]
             .as_str()
             .is_some_and(|s| !s.is_empty() && !s.starts_with("data:")));
+        // The compressed copy goes with the `Prepared`.
+        drop(prepared);
+        assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0);
 
         let mut original = media(message_type::IMAGE, &big);
         original.fields.insert("original".into(), json!(true));
         let prepared = prepare(&original, &compression, &work).unwrap();
         assert_eq!(
-            (prepared.upload.as_path(), prepared.temporary),
+            (prepared.upload.as_path(), prepared.temporary.is_some()),
             (big.as_path(), false)
         );
 
@@ -185,7 +217,7 @@ mod tests {
             ..compression
         };
         let prepared = prepare(&media(message_type::IMAGE, &big), &generous, &work).unwrap();
-        assert!(!prepared.temporary);
+        assert!(prepared.temporary.is_none());
     }
 
     #[test]
