@@ -2,7 +2,7 @@
 //! them, the client only knows the defaults to fail early) and the checks of a local file.
 
 use crate::codes::{self, Code};
-use crate::model::message_type;
+use rcim_proto::media_type;
 use std::path::Path;
 
 // The default limits are shared with the server (its defaults).
@@ -13,25 +13,13 @@ pub use rcim_proto::media_type::{
 
 /// Whether `message_type` is sent with `sendMediaMessage` (VOICE, IMAGE, FILE, SIGHT, GIF).
 pub fn is_media(message_type: u32) -> bool {
-    matches!(
-        message_type,
-        message_type::VOICE
-            | message_type::IMAGE
-            | message_type::FILE
-            | message_type::SIGHT
-            | message_type::GIF
-    )
+    media_type::is_media(message_type)
 }
 
-/// The largest file of `message_type` and the code of a file over it.
+/// The largest file of `message_type` and the code of a file over it (the server's defaults).
 pub fn limit(message_type: u32) -> (u64, Code) {
-    match message_type {
-        message_type::IMAGE => (IMAGE_MAX_BYTES, Code::of(codes::FILE_SIZE_OUT_OF_LIMIT)),
-        message_type::VOICE => (VOICE_MAX_BYTES, Code::of(codes::FILE_SIZE_OUT_OF_LIMIT)),
-        message_type::GIF => (GIF_MAX_BYTES, Code::of(codes::GIF_SIZE_OUT_OF_LIMIT)),
-        message_type::SIGHT => (SIGHT_MAX_BYTES, Code::of(codes::FILE_SIZE_OUT_OF_LIMIT)),
-        _ => (FILE_MAX_BYTES, Code::of(codes::FILE_SIZE_OUT_OF_LIMIT)),
-    }
+    let max = media_type::default_max_bytes(message_type).unwrap_or(FILE_MAX_BYTES);
+    (max, Code::of(media_type::too_large_code(message_type)))
 }
 
 /// Checks the local file of a media message of `message_type` and returns its size: 34234
@@ -66,6 +54,7 @@ pub fn local_path(local: &str) -> &Path {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::message_type;
 
     #[test]
     fn files_are_checked_with_the_documented_codes() {

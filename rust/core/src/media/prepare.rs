@@ -7,10 +7,10 @@
 //!   uploaded instead (the original is kept if compressing does not make it smaller). `local`
 //!   stays the app's path either way.
 //! * GIF: `dataSize`, `width`, `height` from the header. FILE: `name`, `size`, `fileType` (the
-//!   extension, lower case). SIGHT: `size`, `name` (the thumbnail is the platform's, see
-//!   [`crate::media`]). VOICE: nothing.
+//!   extension, lower case). SIGHT: `size`, `name`, and the platform's thumbnail when the app
+//!   gave none (see [`video`]). VOICE: nothing.
 
-use super::{gif, limits, picture};
+use super::{gif, limits, picture, video};
 use crate::codes::{self, Code};
 use crate::config::Compression;
 use crate::model::{message_type, Message};
@@ -152,6 +152,24 @@ pub fn prepare(
             prepared
                 .fields
                 .insert("name".into(), json!(prepared.file_name.clone()));
+            // The app's own thumbnail wins; otherwise the platform's, if it lends one.
+            let given = message
+                .fields
+                .get("thumbnailBase64String")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.is_empty());
+            if !given {
+                let thumbnail = video::thumbnail_base64(
+                    &path,
+                    compression.thumbnail_max_edge,
+                    compression.thumbnail_quality,
+                );
+                if !thumbnail.is_empty() {
+                    prepared
+                        .fields
+                        .insert("thumbnailBase64String".into(), json!(thumbnail));
+                }
+            }
         }
         _ => {}
     }
@@ -218,6 +236,33 @@ mod tests {
         };
         let prepared = prepare(&media(message_type::IMAGE, &big), &generous, &work).unwrap();
         assert!(prepared.temporary.is_none());
+    }
+
+    #[test]
+    fn sights_get_the_platform_thumbnail_unless_the_app_gave_one() {
+        let _one = video::TEST_SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = tempfile::tempdir().unwrap();
+        let clip = dir.path().join("clip.mp4");
+        std::fs::write(&clip, b"not really a video").unwrap();
+        let compression = Compression::default();
+        let sight = media(message_type::SIGHT, &clip);
+        video::set_thumbnailer(None);
+        let prepared = prepare(&sight, &compression, dir.path()).unwrap();
+        assert!(!prepared.fields.contains_key("thumbnailBase64String"));
+
+        video::set_thumbnailer(Some(std::sync::Arc::new(|path: &Path, edge, quality| {
+            (path.ends_with("clip.mp4") && (edge, quality) == (240, 30))
+                .then(|| vec![0xFF, 0xD8, 0xFF, 0xDB])
+        })));
+        let prepared = prepare(&sight, &compression, dir.path()).unwrap();
+        assert_eq!(prepared.fields["thumbnailBase64String"], "/9j/2w==");
+        let mut own = sight.clone();
+        own.fields
+            .insert("thumbnailBase64String".into(), json!("AAAA"));
+        let prepared = prepare(&own, &compression, dir.path()).unwrap();
+        assert!(!prepared.fields.contains_key("thumbnailBase64String"));
+        video::set_thumbnailer(None);
+        assert_eq!(prepared.fields["name"], "clip.mp4");
     }
 
     #[test]

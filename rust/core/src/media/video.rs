@@ -55,24 +55,24 @@ fn is_jpeg(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xD8, 0xFF])
 }
 
+/// The thumbnailer is process-wide: tests that set it take this lock, one at a time.
+#[cfg(test)]
+pub(crate) static TEST_SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
-
-    // The thumbnailer is process-wide: tests that set it run one at a time.
-    static SERIAL: Mutex<()> = Mutex::new(());
 
     #[test]
     fn without_a_thumbnailer_there_is_no_thumbnail() {
-        let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = TEST_SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         set_thumbnailer(None);
         assert_eq!(thumbnail_base64(Path::new("/v.mp4"), 240, 30), "");
     }
 
     #[test]
     fn the_platform_jpeg_becomes_base64_and_anything_else_is_dropped() {
-        let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = TEST_SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         set_thumbnailer(Some(Arc::new(|path: &Path, max_edge, quality| {
             assert_eq!((max_edge, quality), (160, 40));
             match path.to_str() {

@@ -266,11 +266,13 @@ impl MediaTask {
             answer = answer => answer.unwrap_or(Err(codes::FILE_UPLOAD_FAILED)),
         };
         let ticket = ticket.map_err(|code| match code {
-            // The file service's own refusals keep their code.
+            // The file service's own refusals keep their code (20604: the user's upload
+            // quota or the request rate is used up; retrying later can succeed).
             codes::FILE_SIZE_OUT_OF_LIMIT
             | codes::GIF_SIZE_OUT_OF_LIMIT
             | codes::MEDIA_EMPTY
-            | codes::MEDIA_TYPE_INVALID => code,
+            | codes::MEDIA_TYPE_INVALID
+            | codes::SEND_MSG_FREQUENCY_OVERRUN => code,
             other => {
                 tracing::info!(code = other, "media: no upload ticket");
                 codes::FILE_UPLOAD_FAILED
