@@ -43,25 +43,30 @@ static std::string RCIMDefaultDataDir(void) {
 // Runs on an engine worker thread; any failure is "no thumbnail".
 static size_t RCIMVideoThumbnail(const char *path, size_t pathLen, uint32_t maxEdge,
                                  uint32_t quality, uint8_t *out, size_t outCap) {
-  @autoreleasepool {
-    NSString *text = [[NSString alloc] initWithBytes:path
-                                              length:pathLen
-                                            encoding:NSUTF8StringEncoding];
-    if (text == nil) return 0;
-    NSURL *url =
-        [text hasPrefix:@"file://"] ? [NSURL URLWithString:text] : [NSURL fileURLWithPath:text];
-    if (url == nil) return 0;
-    AVAssetImageGenerator *generator = [AVAssetImageGenerator
-        assetImageGeneratorWithAsset:[AVURLAsset URLAssetWithURL:url options:nil]];
-    generator.appliesPreferredTrackTransform = YES;
-    generator.maximumSize = CGSizeMake(maxEdge, maxEdge);
-    CGImageRef frame = [generator copyCGImageAtTime:kCMTimeZero actualTime:NULL error:NULL];
-    if (frame == NULL) return 0;
-    NSData *jpeg = UIImageJPEGRepresentation([UIImage imageWithCGImage:frame], quality / 100.0);
-    CGImageRelease(frame);
-    if (jpeg == nil || jpeg.length == 0 || jpeg.length > outCap) return 0;
-    memcpy(out, jpeg.bytes, jpeg.length);
-    return jpeg.length;
+  // No Objective-C exception may unwind into the Rust caller.
+  @try {
+    @autoreleasepool {
+      NSString *text = [[NSString alloc] initWithBytes:path
+                                                length:pathLen
+                                              encoding:NSUTF8StringEncoding];
+      if (text == nil) return 0;
+      NSURL *url =
+          [text hasPrefix:@"file://"] ? [NSURL URLWithString:text] : [NSURL fileURLWithPath:text];
+      if (url == nil) return 0;
+      AVAssetImageGenerator *generator = [AVAssetImageGenerator
+          assetImageGeneratorWithAsset:[AVURLAsset URLAssetWithURL:url options:nil]];
+      generator.appliesPreferredTrackTransform = YES;
+      generator.maximumSize = CGSizeMake(maxEdge, maxEdge);
+      CGImageRef frame = [generator copyCGImageAtTime:kCMTimeZero actualTime:NULL error:NULL];
+      if (frame == NULL) return 0;
+      NSData *jpeg = UIImageJPEGRepresentation([UIImage imageWithCGImage:frame], quality / 100.0);
+      CGImageRelease(frame);
+      if (jpeg == nil || jpeg.length == 0 || jpeg.length > outCap) return 0;
+      memcpy(out, jpeg.bytes, jpeg.length);
+      return jpeg.length;
+    }
+  } @catch (NSException *) {
+    return 0;
   }
 }
 

@@ -143,7 +143,8 @@ pub extern "C" fn rcim_engine_destroy(handle: u64) {
 
 /// `rcim_video_thumbnail_fn`: `(path, path_len, max_edge, quality, out, out_cap) -> JPEG length`
 /// (0 = none).
-pub type VideoThumbnailFn = extern "C" fn(*const c_char, usize, u32, u32, *mut u8, usize) -> usize;
+pub type VideoThumbnailFn =
+    unsafe extern "C" fn(*const c_char, usize, u32, u32, *mut u8, usize) -> usize;
 
 /// Registers the platform's video thumbnailer (`None` removes it); see
 /// `rcim_core::media::video`.
@@ -154,14 +155,18 @@ pub extern "C" fn rcim_set_video_thumbnailer(make: Option<VideoThumbnailFn>) {
             Arc::new(move |path: &Path, max_edge: u32, quality: u8| {
                 let path = path.to_str()?;
                 let mut out = vec![0u8; video::MAX_THUMBNAIL_BYTES];
-                let len = make(
-                    path.as_ptr().cast(),
-                    path.len(),
-                    max_edge,
-                    u32::from(quality),
-                    out.as_mut_ptr(),
-                    out.len(),
-                );
+                // SAFETY: the path is `path.len()` readable bytes and `out` has room for
+                // `out.len()`, as `rcim_video_thumbnail_fn` requires; both outlive the call.
+                let len = unsafe {
+                    make(
+                        path.as_ptr().cast(),
+                        path.len(),
+                        max_edge,
+                        u32::from(quality),
+                        out.as_mut_ptr(),
+                        out.len(),
+                    )
+                };
                 (len > 0 && len <= out.len()).then(|| {
                     out.truncate(len);
                     out
@@ -176,7 +181,7 @@ pub extern "C" fn rcim_set_video_thumbnailer(make: Option<VideoThumbnailFn>) {
 mod tests {
     use super::*;
 
-    extern "C" fn fake_thumbnailer(
+    unsafe extern "C" fn fake_thumbnailer(
         path: *const c_char,
         path_len: usize,
         max_edge: u32,

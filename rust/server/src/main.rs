@@ -109,7 +109,7 @@ struct Args {
         default_value_t = MediaConfig::default().upload_quota_bytes
     )]
     media_upload_quota_bytes: u64,
-    /// Seconds of the per-user upload quota window (0 = unlimited).
+    /// Seconds of the per-user upload quota window (0 = unlimited; at most a year).
     #[arg(
         long,
         env = "RCIM_MEDIA_UPLOAD_QUOTA_WINDOW_SECS",

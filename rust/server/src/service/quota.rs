@@ -32,13 +32,18 @@ struct Buckets {
     prune_at: usize,
 }
 
+/// The longest window taken (longer configured ones are cut to it).
+pub(crate) const MAX_WINDOW: Duration = Duration::from_secs(365 * 24 * 3600);
+
 impl UploadQuota {
     /// At most `bytes` per user at once, refilled at `bytes` per `window`; 0 bytes or a zero
     /// window = unlimited.
     pub(crate) fn new(bytes: u64, window: Duration) -> Self {
         Self {
             bytes,
-            window,
+            // Longer windows would only overflow the arithmetic below; a year is already no
+            // refill in practice.
+            window: window.min(MAX_WINDOW),
             state: Mutex::new(Buckets {
                 full_at: HashMap::new(),
                 prune_at: MIN_PRUNE_AT,
@@ -69,7 +74,9 @@ impl UploadQuota {
         // A poisoned lock only means another charge panicked mid-way; the map stays usable.
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let full_at = state.full_at.get(user_id).copied().unwrap_or(now).max(now);
-        let new_full_at = full_at + cost;
+        let Some(new_full_at) = full_at.checked_add(cost) else {
+            return false;
+        };
         if new_full_at.duration_since(now) > self.window {
             return false;
         }
@@ -136,6 +143,15 @@ mod tests {
         // Refills do not lose fractions however often the user asks.
         let step = HOUR / 1000;
         assert!((1..=1000).all(|i| q.try_charge("u", 1, t0 + step * i)));
+    }
+
+    #[test]
+    fn an_absurd_window_is_a_year_and_still_adds_up() {
+        let q = UploadQuota::new(10, Duration::MAX);
+        let t0 = Instant::now();
+        assert!((0..10).all(|_| q.try_charge("u", 1, t0)));
+        assert!(!q.try_charge("u", 1, t0));
+        assert!(q.try_charge("u", 10, t0 + MAX_WINDOW));
     }
 
     #[test]

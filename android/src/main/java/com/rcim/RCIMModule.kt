@@ -2,6 +2,7 @@ package com.rcim
 
 import android.graphics.Bitmap
 import android.media.MediaMetadataRetriever
+import android.os.Build
 import com.facebook.react.bridge.ReactApplicationContext
 import com.facebook.react.bridge.ReactContextBaseJavaModule
 import com.facebook.react.bridge.ReactMethod
@@ -51,36 +52,45 @@ class RCIMModule(reactContext: ReactApplicationContext) :
     @JvmStatic
     fun videoThumbnail(path: String, maxEdge: Int, quality: Int): ByteArray? {
       val retriever = MediaMetadataRetriever()
+      var frame: Bitmap? = null
       return try {
         retriever.setDataSource(path.removePrefix("file://"))
-        val frame =
-          retriever.getFrameAtTime(0, MediaMetadataRetriever.OPTION_CLOSEST_SYNC) ?: return null
-        val longest = maxOf(frame.width, frame.height)
-        val scaled =
-          if (longest > maxEdge && maxEdge > 0) {
-            val scale = maxEdge.toFloat() / longest
-            Bitmap.createScaledBitmap(
-              frame,
-              (frame.width * scale).toInt().coerceAtLeast(1),
-              (frame.height * scale).toInt().coerceAtLeast(1),
-              true,
-            )
-          } else {
-            frame
-          }
+        val first = firstFrame(retriever, maxEdge) ?: return null
+        frame = first
         ByteArrayOutputStream().use { out ->
-          scaled.compress(Bitmap.CompressFormat.JPEG, quality.coerceIn(1, 100), out)
+          first.compress(Bitmap.CompressFormat.JPEG, quality.coerceIn(1, 100), out)
           out.toByteArray()
         }
-      } catch (e: Exception) {
+      } catch (e: Throwable) {
+        // Including OutOfMemoryError: a missing thumbnail is better than a crash.
         null
       } finally {
+        frame?.recycle()
         retriever.release()
       }
     }
 
-    init {
-      System.loadLibrary("rcim")
+    /** The first frame, decoded at most [maxEdge] px on its longest edge. */
+    private fun firstFrame(retriever: MediaMetadataRetriever, maxEdge: Int): Bitmap? {
+      val time = 0L
+      val option = MediaMetadataRetriever.OPTION_CLOSEST_SYNC
+      if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.O_MR1 && maxEdge > 0) {
+        // Decoded small: no full-resolution frame in memory.
+        return retriever.getScaledFrameAtTime(time, option, maxEdge, maxEdge)
+      }
+      val full = retriever.getFrameAtTime(time, option) ?: return null
+      val longest = maxOf(full.width, full.height)
+      if (maxEdge <= 0 || longest <= maxEdge) return full
+      val scale = maxEdge.toFloat() / longest
+      val scaled =
+        Bitmap.createScaledBitmap(
+          full,
+          (full.width * scale).toInt().coerceAtLeast(1),
+          (full.height * scale).toInt().coerceAtLeast(1),
+          true,
+        )
+      if (scaled !== full) full.recycle()
+      return scaled
     }
   }
 }
