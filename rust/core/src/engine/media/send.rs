@@ -216,21 +216,27 @@ impl MediaTask {
 
     /// Stores a media message about to be uploaded: a new row, or the row of a resent message
     /// object (SENDING again, with its new content); a row already sent is returned as it is.
+    /// A `messageId` is trusted only when its row is this message (an outgoing one of the same
+    /// type, conversation and channel, and the same UID when the object has one): a stale id
+    /// (another user's row, or a row reused by another message) gets a new row instead.
     async fn attach(&self, message: &Message) -> Option<MessageRow> {
         let new = crate::session::outgoing_row(message, &self.user_id)?;
         let resend = message.message_id;
-        self.store(move |s| match resend {
-            // Only this user's own message object is resent from its row; a received one is
-            // sent on as a new message.
-            Some(id) => match s.message(id)? {
-                Some(old) if old.direction != rcim_store::direction::SEND => {
-                    s.insert_outgoing(&new).map(Some)
-                }
+        let uid = message.message_uid.clone().filter(|u| !u.is_empty());
+        self.store(move |s| {
+            let uid = uid.as_deref();
+            let Some(id) = resend else {
+                return s.insert_outgoing(&new).map(Some);
+            };
+            match s.own_outgoing(id, &new, uid)? {
                 Some(old) if old.sent_status == sent_status::SENT => Ok(Some(old)),
-                Some(_) => s.restart_outgoing(id, &new.content, new.extra_json.as_deref()),
+                Some(_) => match s.restart_outgoing(id, &new, uid)? {
+                    Some(row) => Ok(Some(row)),
+                    None => s.insert_outgoing(&new).map(Some),
+                },
+                // Not this message (a received one sent on included): a new message.
                 None => s.insert_outgoing(&new).map(Some),
-            },
-            None => s.insert_outgoing(&new).map(Some),
+            }
         })
         .await
         .flatten()
@@ -247,6 +253,11 @@ impl MediaTask {
         event_id: &EventId,
     ) -> Result<String, u32> {
         let cancel = registration.token();
+        if cancel.is_cancelled() {
+            // Cancelled (or aborted) while it was prepared: no ticket, which would count
+            // against the user's upload quota for nothing.
+            return Err(codes::FILE_UPLOAD_FAILED);
+        }
         let (reply, answer) = oneshot::channel();
         let ticket = TicketRequest {
             request: MediaUploadRequest {
