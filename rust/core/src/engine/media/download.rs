@@ -207,8 +207,11 @@ impl MediaTask {
             .with_progress(download, &mut percents, &message, &event_id, downloading)
             .await;
         if let Some(cancel_event_id) = registration.settle() {
+            // Let go of the key before the app hears: it may download again at once.
+            let key = registration.key().clone();
+            drop(registration);
             return self
-                .report_canceled(registration.key(), message, cancel_event_id, event_id)
+                .report_canceled(&key, message, cancel_event_id, event_id)
                 .await;
         }
         let code = match result {

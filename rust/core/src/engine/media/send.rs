@@ -118,6 +118,7 @@ impl MediaTask {
             match prepared {
                 Ok(prepared) => Some(prepared),
                 Err(code) => {
+                    drop(registration);
                     message.sent_status = Some(sent_status::FAILED);
                     return self.emit(failed(message, code, event_id)).await;
                 }
@@ -128,7 +129,7 @@ impl MediaTask {
         }
         let Some(row) = self.attach(&message).await else {
             // Every end of the send removes the compressed copy before it is reported.
-            drop(prepared);
+            drop((prepared, registration));
             message.sent_status = Some(sent_status::FAILED);
             return self
                 .emit(failed(message, Code::DATABASE_ERROR, event_id))
@@ -138,7 +139,7 @@ impl MediaTask {
         let message = codec::message_from_row(&row);
         if row.sent_status == sent_status::SENT {
             // Resending a message already sent: nothing to upload.
-            drop(prepared);
+            drop((prepared, registration));
             self.emit(Event::MediaMessageAttached {
                 message: message.clone(),
                 event_id: event_id.clone(),
@@ -183,10 +184,15 @@ impl MediaTask {
                 .await;
             // The compressed copy (if any) is not needed any more.
             drop(prepared);
-            if let Some(cancel_event_id) = registration.settle() {
+            // Settled: the key is let go of before the app hears of the end (it may send the
+            // same message again at once).
+            let canceled = registration.settle();
+            let key = registration.key().clone();
+            drop(registration);
+            if let Some(cancel_event_id) = canceled {
                 let message = self.set_status(id, sent_status::CANCELED, &message).await;
                 return self
-                    .report_canceled(registration.key(), message, cancel_event_id, event_id)
+                    .report_canceled(&key, message, cancel_event_id, event_id)
                     .await;
             }
             match uploaded {
