@@ -146,7 +146,9 @@ pub struct EngineConfig {
     /// How many events may wait for the embedder in the engine's channel.
     pub event_queue_len: usize,
     /// A media upload or download during which nothing moves for this long fails (34011);
-    /// [`crate::media::transfer::STALL_TIMEOUT`] unless a test shortens it.
+    /// [`crate::media::transfer::STALL_TIMEOUT`] unless a test shortens it. An upload's
+    /// response, once its whole body is taken, gets
+    /// [`crate::media::transfer::RESPONSE_STALLS`] times this.
     pub media_stall_timeout: Duration,
 }
 

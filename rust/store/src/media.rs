@@ -6,39 +6,53 @@
 
 use crate::error::Result;
 use crate::outbox::queue_send;
-use crate::rows::{self, MessageRow};
+use crate::rows::{self, MessageRow, NewMessage};
 use crate::store::Store;
 use crate::values::{direction, sent_status};
 use rcim_proto::media_type;
 use rusqlite::params;
 
 impl Store {
+    /// The row of outgoing message `id` when it is the message `new` describes: same type,
+    /// conversation and channel, and the same `uid` when `uid` is given. A `messageId` carried
+    /// by a stale message object (from another user's database, or reused by another message)
+    /// finds `None`: that object is a new message, never a rewrite of an unrelated row.
+    pub fn own_outgoing(
+        &self,
+        id: i64,
+        new: &NewMessage,
+        uid: Option<&str>,
+    ) -> Result<Option<MessageRow>> {
+        Ok(rows::message_by_id(&self.conn, id)?.filter(|row| is_same_outgoing(row, new, uid)))
+    }
+
     /// Starts sending an outgoing message already stored (a resent media message): its content
-    /// and extra fields are replaced and it is SENDING again (not queued: its upload comes
-    /// first). `None` when there is no such outgoing message.
+    /// and extra fields are replaced by `new`'s and it is SENDING again (not queued: its upload
+    /// comes first). `None` when there is no such outgoing message or it is not the message
+    /// `new` describes (see [`Store::own_outgoing`]); nothing is changed then.
     pub fn restart_outgoing(
         &mut self,
         id: i64,
-        content: &str,
-        extra_json: Option<&str>,
+        new: &NewMessage,
+        uid: Option<&str>,
     ) -> Result<Option<MessageRow>> {
         let tx = self.conn.savepoint()?;
-        let changed = tx.execute(
-            "UPDATE messages SET content = ?2, extra_json = ?3, sent_status = ?4
-             WHERE id = ?1 AND direction = ?5",
+        let Some(row) = rows::message_by_id(&tx, id)?.filter(|row| is_same_outgoing(row, new, uid))
+        else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE messages SET content = ?2, extra_json = ?3, sent_status = ?4, object_name = ?5
+             WHERE id = ?1",
             params![
-                id,
-                content,
-                extra_json,
+                row.id,
+                new.content,
+                new.extra_json,
                 sent_status::SENDING,
-                direction::SEND
+                new.object_name
             ],
         )?;
-        let row = if changed == 0 {
-            None
-        } else {
-            rows::message_by_id(&tx, id)?
-        };
+        let row = rows::message_by_id(&tx, id)?;
         tx.commit()?;
         Ok(row)
     }
@@ -100,6 +114,16 @@ impl Store {
     }
 }
 
+/// Whether stored `row` is the outgoing message `new` describes (see [`Store::own_outgoing`]).
+fn is_same_outgoing(row: &MessageRow, new: &NewMessage, uid: Option<&str>) -> bool {
+    row.direction == direction::SEND
+        && row.message_type == new.message_type
+        && row.conversation_type == new.conversation_type
+        && row.target_id == new.target_id
+        && row.channel_id == new.channel_id
+        && uid.is_none_or(|uid| row.uid.as_deref() == Some(uid))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::test_support::*;
@@ -139,10 +163,10 @@ mod tests {
         let row = s.insert_outgoing(&image(10)).unwrap();
         s.update_sent(row.id, sent_status::FAILED, None, None)
             .unwrap();
-        let restarted = s
-            .restart_outgoing(row.id, r#"{"content":"t2"}"#, Some(r#"{"local":"/b.png"}"#))
-            .unwrap()
-            .unwrap();
+        let mut again = image(10);
+        again.content = r#"{"content":"t2"}"#.into();
+        again.extra_json = Some(r#"{"local":"/b.png"}"#.into());
+        let restarted = s.restart_outgoing(row.id, &again, None).unwrap().unwrap();
         assert_eq!(restarted.sent_status, sent_status::SENDING);
         assert_eq!(restarted.content, r#"{"content":"t2"}"#);
         // A restart finds it SENDING and not queued: its upload was cut short.
@@ -157,6 +181,54 @@ mod tests {
             s.message(queued.id).unwrap().unwrap().sent_status,
             sent_status::SENDING
         );
+    }
+
+    #[test]
+    fn a_stale_message_id_never_rewrites_another_message() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut text = msg("bob", None, direction::SEND, 10);
+        text.content = r#"{"content":"hello"}"#.into();
+        let text = s.insert_outgoing(&text).unwrap();
+        s.update_sent(text.id, sent_status::FAILED, None, None)
+            .unwrap();
+        let received = msg("bob", Some("U1"), direction::RECEIVE, 11);
+        s.apply_inbox(&[received], 1).unwrap();
+        let received = s.message_by_uid("U1").unwrap().unwrap();
+        let image_row = s.insert_outgoing(&image(12)).unwrap();
+        s.update_sent(image_row.id, sent_status::SENT, Some("U2"), None)
+            .unwrap();
+        let mut elsewhere = image(20);
+        elsewhere.target_id = "carol".into();
+        let mut in_channel = image(20);
+        in_channel.channel_id = "c1".into();
+        let mut grouped = image(20);
+        grouped.conversation_type = 3;
+        let cases = [
+            (text.id, image(20), None),
+            (received.id, image(20), None),
+            (image_row.id, elsewhere, None),
+            (image_row.id, in_channel, None),
+            (image_row.id, grouped, None),
+            (image_row.id, image(20), Some("U9")),
+        ];
+        for (id, new, uid) in cases {
+            let before = s.message(id).unwrap().unwrap();
+            assert!(s.own_outgoing(id, &new, uid).unwrap().is_none(), "{id}");
+            assert!(s.restart_outgoing(id, &new, uid).unwrap().is_none(), "{id}");
+            let after = s.message(id).unwrap().unwrap();
+            assert_eq!(
+                (after.content, after.object_name, after.sent_status),
+                (before.content, before.object_name, before.sent_status),
+                "row {id} untouched"
+            );
+        }
+        // The same message (its uid given or not) is its own row.
+        for uid in [None, Some("U2")] {
+            assert!(s
+                .own_outgoing(image_row.id, &image(20), uid)
+                .unwrap()
+                .is_some());
+        }
     }
 
     #[test]

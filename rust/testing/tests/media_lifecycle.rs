@@ -1,6 +1,7 @@
 //! End to end: the life of media transfers around the session: a transfer stays with the
 //! user that started it, a cancel from `onMediaMessageAttached` stops the upload, temporary
-//! files do not outlive their send, and a stalled file service fails the transfer.
+//! files do not outlive their send, a stalled file service fails the transfer, and a stale
+//! `messageId` never rewrites another message.
 
 use rcim_core::model::message_type;
 use rcim_core::{ConversationKey, EngineOptions, Event, Message};
@@ -152,6 +153,97 @@ async fn a_cancel_from_the_attached_event_stops_the_upload() {
         .any(|e| matches!(e, Event::MessageReceived { .. })));
 }
 
+/// Deterministic form of the test above: the app's event queue (one event long) is full
+/// when `MediaMessageAttached` is emitted, so the send task waits in that emit until the test
+/// reads events. The upload must be registered by then: a cancel call made while the event
+/// has not even been delivered reaches it. An engine that registered after emitting would
+/// answer 34204 for as long as nobody reads the events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_upload_is_registered_before_its_attached_event_is_delivered() {
+    let server = TestServer::start().await;
+    let mut alice = TestClient::with_config(
+        &server.navi_url(),
+        "alice",
+        EngineOptions::default(),
+        |config| config.event_queue_len = 1,
+    );
+    alice.connect(&server.token("alice").await).await;
+    alice.drain(Duration::from_millis(300)).await;
+    let files = Files::new();
+    // Fills the queue: its MessageAttached stays unread.
+    alice.send_text("bob", "first").unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while alice.events.is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the queue never filled"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let path = files.path("data.bin");
+    assert_eq!(
+        alice.engine.send_media_message(
+            media(message_type::FILE, "carol", &path),
+            Some("send".into())
+        ),
+        Ok(())
+    );
+    let to_carol = ConversationKey::new(1, "carol", "");
+    let stored = loop {
+        let stored = answer(alice.engine.messages(to_carol.clone(), 0, 1, 1)).await;
+        if let Some(stored) = stored.into_iter().next() {
+            break stored;
+        }
+        assert!(std::time::Instant::now() < deadline, "never stored");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    // No event read yet: the cancel must reach the upload all the same.
+    let accepted = loop {
+        let answer = alice
+            .engine
+            .cancel_sending_media_message(stored.clone(), Some("cancel".into()));
+        if answer.is_ok() || std::time::Instant::now() > deadline {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(
+        accepted,
+        Ok(()),
+        "the upload was not registered before its event"
+    );
+    let Event::SendingMediaMessageCanceled {
+        code,
+        message,
+        ended_event_id,
+        ..
+    } = alice
+        .wait_for("canceled", |e| {
+            matches!(e, Event::SendingMediaMessageCanceled { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!((code, ended_event_id.as_deref()), (0, Some("send")));
+    assert_eq!(message.sent_status, Some(6), "CANCELED");
+    assert!(
+        alice.seen.iter().any(|e| matches!(
+            e,
+            Event::MediaMessageAttached { event_id, .. } if event_id.as_deref() == Some("send")
+        )),
+        "attached first"
+    );
+    assert!(
+        !alice
+            .seen
+            .iter()
+            .any(|e| matches!(e, Event::MediaMessageSending { .. })),
+        "{:#?}",
+        alice.seen
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn compressed_copies_do_not_outlive_their_send() {
     let server = TestServer::start().await;
@@ -168,6 +260,14 @@ async fn compressed_copies_do_not_outlive_their_send() {
     let sent = send_media(&mut alice, media(message_type::IMAGE, "bob", &big), "s").await;
     assert_eq!(sent.code, 0);
     assert_eq!(files_in(&upload), Vec::<PathBuf>::new(), "after an upload");
+    // A compressed copy was made and uploaded: the file on the server is smaller.
+    let (_, code, downloaded) = download(&mut alice, sent.message.clone(), "d").await;
+    assert_eq!(code, 0);
+    let uploaded = std::fs::metadata(str_field(&downloaded, "local"))
+        .unwrap()
+        .len();
+    let original = std::fs::metadata(&big).unwrap().len();
+    assert!(uploaded < original, "{uploaded} of {original} bytes");
     // Sent again although it was SENT: prepared (compressed) again, nothing uploaded.
     let again = send_media(&mut alice, sent.message, "again").await;
     assert_eq!((again.code, again.progress.len()), (0, 0));
@@ -217,4 +317,49 @@ async fn a_silent_file_service_fails_uploads_and_downloads() {
     let (_, code, _) = download(&mut alice, message, "d").await;
     assert_eq!(code, 34011);
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stale_message_id_is_a_new_message_and_stamps_nothing() {
+    let server = TestServer::start().await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
+    let files = Files::new();
+    let text = alice.send_and_wait("bob", "hello").await;
+    let text_id = text.message_id.unwrap();
+    // A media message object carrying the id of that text row (a stale object, or one from
+    // another user's database): a new message, the text row untouched.
+    let path = files.path("data.bin");
+    let mut stale = media(message_type::FILE, "bob", &path);
+    stale.message_id = Some(text_id);
+    let sent = send_media(&mut alice, stale, "stale").await;
+    assert_eq!(sent.code, 0, "{:?}", sent.message);
+    assert_ne!(sent.message.message_id, Some(text_id));
+    assert_eq!(sent.message.message_type, message_type::FILE);
+    let row = answer(alice.engine.message_by_id(text_id)).await;
+    assert_eq!(row.message_type, message_type::TEXT);
+    assert_eq!(text_of(&row), "hello");
+    assert_eq!(row.sent_status, Some(2), "SENT");
+
+    // Bob downloads the file with the id of his text row: the file arrives, the text row
+    // gets no local path.
+    let received_text = bob.received().await;
+    let received_file = bob.received().await;
+    assert_eq!(received_file.message_type, message_type::FILE);
+    let mut stale = received_file.clone();
+    stale.message_id = received_text.message_id;
+    let (_, code, downloaded) = download(&mut bob, stale, "down").await;
+    assert_eq!(code, 0);
+    assert_eq!(
+        sha(std::path::Path::new(str_field(&downloaded, "local"))),
+        sha(&path)
+    );
+    let text_row = answer(bob.engine.message_by_id(received_text.message_id.unwrap())).await;
+    assert_eq!(text_row.message_type, message_type::TEXT);
+    assert_eq!(str_field(&text_row, "local"), "");
+    // Its own id stamps its own row.
+    let (_, code, _) = download(&mut bob, received_file.clone(), "own").await;
+    assert_eq!(code, 0);
+    let file_row = answer(bob.engine.message_by_id(received_file.message_id.unwrap())).await;
+    assert_ne!(str_field(&file_row, "local"), "");
 }

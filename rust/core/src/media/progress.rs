@@ -75,4 +75,40 @@ mod tests {
         assert_eq!(resumed.advance(1), Some(61));
         assert_eq!(resumed.advance(0), None);
     }
+
+    #[test]
+    fn repeats_and_overshoot_never_report_a_percent_twice() {
+        let mut p = Progress::new(200, 0);
+        let mut seen = Vec::new();
+        // 0 first, repeated byte counts (no new percent), a jump, an overshoot past the total, more
+        // bytes after it, then the end reported twice.
+        for bytes in [1, 1, 0, 0, 2, 2, 100, 0, 150, 10, 0] {
+            seen.push(p.advance(bytes));
+        }
+        seen.push(p.finish());
+        seen.push(p.finish());
+        assert_eq!(
+            seen,
+            [
+                Some(0),
+                Some(1),
+                None,
+                None,
+                Some(2),
+                Some(3),
+                Some(53),
+                None,
+                Some(99),
+                None,
+                None,
+                Some(100),
+                None
+            ]
+        );
+        // A resumed transfer with more already there than its total is at 99, once.
+        let mut over = Progress::new(10, 50);
+        assert_eq!(over.advance(0), Some(99));
+        assert_eq!(over.advance(5), None);
+        assert_eq!(over.finish(), Some(100));
+    }
 }

@@ -7,7 +7,8 @@
 //!
 //! Neither hangs: a transfer during which nothing moves for its `stall` time fails with
 //! [`TransferError::Stalled`]: no chunk of an upload's body taken by the connection, no
-//! response headers (after the last body chunk of an upload), no chunk of a download's body.
+//! response headers, no chunk of a download's body. Once an upload's whole body is taken, its
+//! response has [`RESPONSE_STALLS`] stall times to arrive instead of one.
 
 use super::progress::Progress;
 use futures::StreamExt;
@@ -27,6 +28,12 @@ const CHUNK: usize = 256 * 1024;
 /// Default stall time: a transfer during which nothing moves for this long fails (the server
 /// or the network stalled). See [`crate::config::EngineConfig::media_stall_timeout`].
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Once an upload's whole body is taken by the connection, its response has this many stall
+/// times to arrive (2 minutes by default). The body taken is not the body delivered: on a slow
+/// uplink the last megabytes may still drain from the socket's buffers, moving nothing the
+/// client can watch, and the server answers only once it has them all.
+pub const RESPONSE_STALLS: u32 = 4;
 
 /// Write buffer of downloads.
 const WRITE_BUFFER: usize = 1024 * 1024;
@@ -103,11 +110,14 @@ impl Transfer<'_> {
         let file = tokio::fs::File::open(path).await?;
         let mut tracker = Progress::new(size, 0);
         let progress = self.progress;
-        // Ticks each time the connection takes a chunk: the stall watchdog's heartbeat.
-        let (moved, mut activity) = watch::channel(());
+        // Ticks each time the connection takes a chunk (the stall watchdog's heartbeat),
+        // with whether the whole body is taken.
+        let (moved, mut activity) = watch::channel(false);
+        let mut taken = 0u64;
         let body = ReaderStream::with_capacity(file, CHUNK).inspect(move |chunk| {
             if let Ok(bytes) = chunk {
-                moved.send_replace(());
+                taken += bytes.len() as u64;
+                moved.send_replace(taken >= size);
                 if let Some(percent) = tracker.advance(bytes.len() as u64) {
                     let _ = progress.send(percent);
                 }
@@ -131,9 +141,14 @@ impl Transfer<'_> {
                     break response.map_err(|e| TransferError::Network(e.to_string()))?;
                 }
                 // Once the body is gone (sender dropped) this branch is off: the response
-                // headers then have the rest of the stall time since the last chunk.
+                // then has the allowance set at the last chunk.
                 Ok(()) = activity.changed() => {
-                    idle.as_mut().reset(tokio::time::Instant::now() + self.stall);
+                    let allowance = if *activity.borrow_and_update() {
+                        self.stall * RESPONSE_STALLS
+                    } else {
+                        self.stall
+                    };
+                    idle.as_mut().reset(tokio::time::Instant::now() + allowance);
                 }
                 _ = &mut idle => return Err(TransferError::Stalled),
             }
@@ -385,6 +400,42 @@ mod tests {
         let down = t.download(&url, &dest, || true).await;
         assert!(matches!(down, Err(TransferError::Stalled)), "{down:?}");
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_slow_answer_after_the_whole_body_is_not_a_stall() {
+        // Reads the whole body, then takes two stall times to answer.
+        let stall = Duration::from_millis(300);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/media/f", listener.local_addr().unwrap());
+        let len = 3 * CHUNK;
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut seen = Vec::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let head = seen.windows(4).position(|w| w == b"\r\n\r\n");
+                if head.is_some_and(|h| seen.len() >= h + 4 + len) {
+                    break;
+                }
+                match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            tokio::time::sleep(stall * 2).await;
+            let reply = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            let _ = socket.write_all(reply.as_bytes()).await;
+            let _ = socket.flush().await;
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("up.bin");
+        std::fs::write(&file, vec![7u8; len]).unwrap();
+        let client = reqwest::Client::new();
+        let cancel = CancellationToken::new();
+        let (t, _p) = transfer(&client, &cancel, stall);
+        let up = t.upload(&url, "token", &file, len as u64).await;
+        assert!(up.is_ok(), "{up:?}");
     }
 
     #[tokio::test]

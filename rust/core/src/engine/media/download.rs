@@ -1,13 +1,14 @@
 //! `downloadMediaMessage` in the background: download into the user's media directory with
 //! progress, resuming a part; the local path kept with a stored message.
 
-use super::transfers::{Registration, TransferKey};
+use super::transfers::{Registration, SessionSlot, TransferKey, Transfers};
 use super::MediaTask;
 use crate::codec;
 use crate::codes;
 use crate::event::{Event, EventId};
 use crate::media::transfer::{Transfer, TransferError};
 use crate::model::Message;
+use rcim_store::MessageRow;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,12 +29,20 @@ pub(super) fn remote_of(message: &Message) -> &str {
         .unwrap_or("")
 }
 
-/// The transfer key of a download of `message`.
+/// The transfer key of a download of `message`: the name of the file it writes, so two
+/// downloads never write the same part (and a download's cleanup can tell which parts are
+/// being written).
 pub(super) fn key(message: &Message) -> TransferKey {
-    match message.message_id {
-        Some(id) => TransferKey::Download(format!("#{id}")),
-        None => TransferKey::Download(remote_of(message).to_string()),
-    }
+    TransferKey::Download(dest_name(message))
+}
+
+/// The name of the file a download of `message` writes (its part is `<name>.part`).
+fn dest_name(message: &Message) -> String {
+    format!(
+        "{}-{}",
+        prefixes(message)[0],
+        download_name(remote_of(message))
+    )
 }
 
 /// The file name at the end of a download URL (percent-decoded), safe as a path component.
@@ -79,15 +88,48 @@ fn url_hash(url: &str) -> u64 {
     })
 }
 
+/// The parts in `dir` of a message whose download names start with one of `prefixes`, with
+/// the name of the file each one becomes. Blocking.
+fn parts_of(dir: &Path, prefixes: &[String]) -> Vec<(PathBuf, String)> {
+    parts(dir)
+        .into_iter()
+        .filter_map(|path| {
+            let name = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".part")?
+                .to_string();
+            prefixes
+                .iter()
+                .any(|p| name.starts_with(&format!("{p}-")))
+                .then_some((path, name))
+        })
+        .collect()
+}
+
 /// Deletes the parts in `dir` of a message whose download names start with one of
-/// `prefixes` (its download completed, or its file is gone). Blocking.
-fn remove_parts(dir: &Path, prefixes: &[String]) {
-    for path in parts(dir) {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if prefixes.iter().any(|p| name.starts_with(&format!("{p}-"))) {
+/// `prefixes` (its download completed, or its file is gone), except those a registered
+/// download of `session` writes, unless it is `own` (the caller's, still registered: its part
+/// goes too). Blocking.
+fn remove_stale_parts(
+    transfers: &Transfers,
+    session: &SessionSlot,
+    dir: &Path,
+    prefixes: &[String],
+    own: Option<&str>,
+) {
+    for (path, name) in parts_of(dir, prefixes) {
+        let remove = || {
             if let Err(e) = std::fs::remove_file(&path) {
                 tracing::debug!(error = %e, "media: cannot remove a part");
             }
+        };
+        if own == Some(name.as_str()) {
+            remove();
+        } else {
+            // Checked and removed under the registry's lock: no download of it starts
+            // meanwhile.
+            transfers.unless_registered(session, TransferKey::Download(name), remove);
         }
     }
 }
@@ -146,23 +188,30 @@ impl MediaTask {
             .config
             .media_dir(&self.user_id)
             .join(DOWNLOAD_DIR);
-        let dest = dir.join(format!("{}-{}", prefixes[0], download_name(&remote)));
+        let name = dest_name(&message);
+        let dest = dir.join(&name);
         let (progress, mut percents) = mpsc::unbounded_channel();
         // The cancel call and the completion are decided once, before the part becomes the
-        // file: cancelled with the part kept, or complete (a later cancel finds nothing).
+        // file: cancelled with the part kept, or complete (a later cancel finds nothing). A
+        // download aborted with its session does not complete either: it reports a failure.
         let download = Transfer {
             client: &self.shared.media_http,
             cancel: registration.token(),
             stall: self.shared.config.media_stall_timeout,
             progress,
         }
-        .download(&remote, &dest, || registration.settle().is_none());
+        .download(&remote, &dest, || {
+            registration.settle().is_none() && !registration.token().is_cancelled()
+        });
         let result = self
             .with_progress(download, &mut percents, &message, &event_id, downloading)
             .await;
         if let Some(cancel_event_id) = registration.settle() {
+            // Let go of the key before the app hears: it may download again at once.
+            let key = registration.key().clone();
+            drop(registration);
             return self
-                .report_canceled(registration.key(), message, cancel_event_id, event_id)
+                .report_canceled(&key, message, cancel_event_id, event_id)
                 .await;
         }
         let code = match result {
@@ -173,18 +222,17 @@ impl MediaTask {
                     resumed = done.resumed,
                     "media: downloaded"
                 );
-                // Parts left by attempts under another name of this message are stale now.
-                tokio::task::spawn_blocking(move || remove_parts(&dir, &prefixes));
+                // Parts left by attempts under another name of this message are stale now
+                // (this one's became the file), unless another download writes them. Done
+                // while this download still holds its key.
+                self.remove_stale_parts(dir, prefixes, None).await;
                 let local = dest.to_string_lossy().into_owned();
                 let mut message = message;
-                if let Some(id) = message.message_id {
-                    let path = local.clone();
-                    if let Some(Some(row)) = self.store(move |s| s.set_local_path(id, &path)).await
-                    {
-                        message = codec::message_from_row(&row);
-                    }
+                if let Some(row) = self.keep_local_path(&message, &local).await {
+                    message = codec::message_from_row(&row);
                 }
                 message.fields.insert("local".into(), json!(local));
+                drop(registration);
                 return self
                     .emit(Event::MediaMessageDownloaded {
                         code: 0,
@@ -194,8 +242,9 @@ impl MediaTask {
                     .await;
             }
             Err(TransferError::NotFound) => {
-                // The file is gone for good: nothing to resume.
-                tokio::task::spawn_blocking(move || remove_parts(&dir, &prefixes));
+                // The file is gone for good: nothing to resume. This download's part goes
+                // while it still holds its key, so no new download of it can be writing it.
+                self.remove_stale_parts(dir, prefixes, Some(name)).await;
                 codes::MEDIA_NOT_FOUND
             }
             Err(TransferError::Refused { status: 403, .. }) => {
@@ -210,6 +259,7 @@ impl MediaTask {
                 codes::FILE_UPLOAD_FAILED as i32
             }
         };
+        drop(registration);
         self.emit(Event::MediaMessageDownloaded {
             code,
             message,
@@ -217,11 +267,115 @@ impl MediaTask {
         })
         .await;
     }
+
+    /// See [`remove_stale_parts`].
+    async fn remove_stale_parts(&self, dir: PathBuf, prefixes: Vec<String>, own: Option<String>) {
+        let (transfers, slot) = (self.transfers.clone(), self.slot.clone());
+        let removed = tokio::task::spawn_blocking(move || {
+            remove_stale_parts(&transfers, &slot, &dir, &prefixes, own.as_deref())
+        })
+        .await;
+        if let Err(e) = removed {
+            tracing::warn!(error = %e, "media: part cleanup failed");
+        }
+    }
+
+    /// Keeps `local` as the local path of stored `message`, when its `messageId` is the row
+    /// of this message: the same type, and the same UID when both have one, otherwise the
+    /// same remote URL. A stale `messageId` (another user's row, another message's) stamps
+    /// nothing. The row as stored then.
+    async fn keep_local_path(&self, message: &Message, local: &str) -> Option<MessageRow> {
+        let id = message.message_id?;
+        let kind = message.message_type;
+        let uid = message.message_uid.clone().filter(|u| !u.is_empty());
+        let remote = remote_of(message).to_string();
+        let local = local.to_string();
+        self.store(move |s| {
+            let Some(row) = s.message(id)? else {
+                return Ok(None);
+            };
+            let stored = codec::message_from_row(&row);
+            let same = row.message_type == kind
+                && match (uid.as_deref(), row.uid.as_deref()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => remote_of(&stored) == remote,
+                };
+            if !same {
+                tracing::info!(id, "media: a stale messageId, no local path stored");
+                return Ok(None);
+            }
+            s.set_local_path(id, &local)
+        })
+        .await
+        .flatten()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    /// A message stored as `id` with `uid`, its file at `remote`.
+    fn image(id: Option<i64>, uid: Option<&str>, remote: &str) -> Message {
+        let mut message = Message {
+            message_type: crate::model::message_type::IMAGE,
+            message_id: id,
+            message_uid: uid.map(Into::into),
+            ..Message::default()
+        };
+        message.fields.insert("remote".into(), json!(remote));
+        message
+    }
+
+    #[test]
+    fn one_key_per_file_and_parts_being_written_are_kept() {
+        let remote = "http://h/media/f/a.png";
+        // Downloads of one message by row id and by UID, and of its URL alone: three files.
+        let by_id = image(Some(7), Some("U1"), remote);
+        let by_uid = image(None, Some("U1"), remote);
+        let by_url = image(None, None, remote);
+        assert_eq!(key(&by_id), TransferKey::Download("m7-a.png".into()));
+        let uid_name = format!("{}-a.png", crate::config::sanitize("U1"));
+        assert_eq!(key(&by_uid), TransferKey::Download(uid_name));
+        assert_ne!(key(&by_url), key(&by_uid));
+        let dir = tempfile::tempdir().unwrap();
+        let part_of = |m: &Message| {
+            let path = dir.path().join(format!("{}.part", dest_name(m)));
+            std::fs::write(&path, b"x").unwrap();
+            path
+        };
+        let (id_part, uid_part) = (part_of(&by_id), part_of(&by_uid));
+        let transfers = Arc::new(Transfers::default());
+        let session = SessionSlot::default();
+        // The download by UID runs while the one by id completes: its part stays.
+        let running = transfers.start(&session, key(&by_uid)).unwrap();
+        let mine = transfers.start(&session, key(&by_id)).unwrap();
+        std::fs::remove_file(&id_part).unwrap(); // renamed into the file
+        assert!(mine.settle().is_none());
+        // A new download of the same file must wait until the completed one let go of it.
+        assert!(transfers.start(&session, key(&by_id)).is_none());
+        remove_stale_parts(&transfers, &session, dir.path(), &prefixes(&by_id), None);
+        assert!(uid_part.exists(), "a part being written is never deleted");
+        drop(mine);
+        // The file is gone (404) for a newer download by id: its own part goes, while it
+        // holds its key; the one by UID still writes its part.
+        let again = part_of(&by_id);
+        let newer = transfers.start(&session, key(&by_id)).unwrap();
+        let own = dest_name(&by_id);
+        remove_stale_parts(
+            &transfers,
+            &session,
+            dir.path(),
+            &prefixes(&by_id),
+            Some(&own),
+        );
+        assert!(!again.exists(), "its own part goes");
+        assert!(uid_part.exists(), "a part being written stays");
+        drop((running, newer));
+        remove_stale_parts(&transfers, &session, dir.path(), &prefixes(&by_id), None);
+        assert!(!uid_part.exists(), "stale once nobody writes it");
+    }
 
     #[test]
     fn download_names_are_safe_path_components() {
@@ -244,7 +398,15 @@ mod tests {
         let by_uid = write("uid_2d1-a.png.part");
         let other = write("m70-a.png.part");
         let done = write("m7-a.png");
-        remove_parts(dir.path(), &["m7".into(), "uid_2d1".into()]);
+        let transfers = Arc::new(Transfers::default());
+        let session = SessionSlot::default();
+        remove_stale_parts(
+            &transfers,
+            &session,
+            dir.path(),
+            &["m7".into(), "uid_2d1".into()],
+            None,
+        );
         assert!(!mine.exists() && !by_uid.exists());
         assert!(
             other.exists() && done.exists(),

@@ -9,8 +9,9 @@
 //! replaced (`connect`), stopped (`disconnect`) or the engine destroyed, its transfers are
 //! aborted and end as failures (uploads: 34011, message FAILED in its own database;
 //! downloads: 34011), never handed to another user's session. Running transfers are in
-//! [`transfers::Transfers`] (by message id for uploads, by message id or remote URL for
-//! downloads), within their session, so a cancel call can stop them.
+//! [`transfers::Transfers`] (by message id for uploads, by the file they write for
+//! downloads: one key per destination file), within their session, so a cancel call can stop
+//! them. A download aborted before its file is in place reports 34011, never a success.
 //!
 //! **Cancel rules.** An upload is registered before `MediaMessageAttached`, so a cancel
 //! from that event's listener stops it. A cancel call that finds its transfer running is
@@ -31,19 +32,23 @@
 //! 34223 not a media message, 34234 missing file or directory, 34018 empty file,
 //! 26106/34003 over the limit, 34002 sight over 120 s. In `MediaMessageSent`: 34011 when the
 //! upload fails (no ticket, no session to hand it to, transfer failed or stalled for
-//! [`crate::media::transfer::STALL_TIMEOUT`]) or the file service's own refusal (26106,
-//! 34003, 34018, 34019), with the message FAILED and its `local` kept; once handed to the
-//! session, the send's own codes. Downloads: no remote URL is refused at once with 34235;
-//! a failed one reports -3 (HTTP 404), 34030 (403), 34251 (cannot write the file) or 34011
-//! (any other failure, a stall included).
+//! [`crate::media::transfer::STALL_TIMEOUT`], or no answer within
+//! [`crate::media::transfer::RESPONSE_STALLS`] stall times once the whole file is sent);
+//! 20604 when the ticket is refused for the user's upload quota or the request rate
+//! (retrying later can succeed); the file service's own refusal (26106, 34003, 34018,
+//! 34019); the message is then FAILED with its `local` kept. Once handed to the session, the
+//! send's own codes. Downloads: no remote URL is refused at once with 34235; a failed one
+//! reports -3 (HTTP 404), 34030 (403), 34251 (cannot write the file) or 34011 (any other
+//! failure, a stall or an abort included).
 //!
 //! **Files kept.** A downloaded file stays where it was written (`<media>/download`, its
 //! path stored with the message; the engine never deletes it). The `.part` of a cancelled,
 //! failed or aborted download stays to be resumed until that message's download completes
-//! (or the server says the file is gone); parts untouched for 7 days are deleted when a
-//! session of that user opens its database. A compressed image made for an upload
-//! (`<media>/upload`) is deleted when its send ends, however it ends; whatever a crash left
-//! there is deleted when a session of that user opens its database.
+//! (or the server says the file is gone), except a part another download of it is writing;
+//! parts untouched for 7 days are deleted when a session of that user opens its database. A
+//! compressed image made for an upload (`<media>/upload`) is deleted when its send ends,
+//! however it ends; whatever a crash left there is deleted when a session of that user opens
+//! its database.
 
 mod download;
 mod send;

@@ -118,6 +118,7 @@ impl MediaTask {
             match prepared {
                 Ok(prepared) => Some(prepared),
                 Err(code) => {
+                    drop(registration);
                     message.sent_status = Some(sent_status::FAILED);
                     return self.emit(failed(message, code, event_id)).await;
                 }
@@ -128,7 +129,7 @@ impl MediaTask {
         }
         let Some(row) = self.attach(&message).await else {
             // Every end of the send removes the compressed copy before it is reported.
-            drop(prepared);
+            drop((prepared, registration));
             message.sent_status = Some(sent_status::FAILED);
             return self
                 .emit(failed(message, Code::DATABASE_ERROR, event_id))
@@ -138,7 +139,7 @@ impl MediaTask {
         let message = codec::message_from_row(&row);
         if row.sent_status == sent_status::SENT {
             // Resending a message already sent: nothing to upload.
-            drop(prepared);
+            drop((prepared, registration));
             self.emit(Event::MediaMessageAttached {
                 message: message.clone(),
                 event_id: event_id.clone(),
@@ -183,10 +184,15 @@ impl MediaTask {
                 .await;
             // The compressed copy (if any) is not needed any more.
             drop(prepared);
-            if let Some(cancel_event_id) = registration.settle() {
+            // Settled: the key is let go of before the app hears of the end (it may send the
+            // same message again at once).
+            let canceled = registration.settle();
+            let key = registration.key().clone();
+            drop(registration);
+            if let Some(cancel_event_id) = canceled {
                 let message = self.set_status(id, sent_status::CANCELED, &message).await;
                 return self
-                    .report_canceled(registration.key(), message, cancel_event_id, event_id)
+                    .report_canceled(&key, message, cancel_event_id, event_id)
                     .await;
             }
             match uploaded {
@@ -216,21 +222,27 @@ impl MediaTask {
 
     /// Stores a media message about to be uploaded: a new row, or the row of a resent message
     /// object (SENDING again, with its new content); a row already sent is returned as it is.
+    /// A `messageId` is trusted only when its row is this message (an outgoing one of the same
+    /// type, conversation and channel, and the same UID when the object has one): a stale id
+    /// (another user's row, or a row reused by another message) gets a new row instead.
     async fn attach(&self, message: &Message) -> Option<MessageRow> {
         let new = crate::session::outgoing_row(message, &self.user_id)?;
         let resend = message.message_id;
-        self.store(move |s| match resend {
-            // Only this user's own message object is resent from its row; a received one is
-            // sent on as a new message.
-            Some(id) => match s.message(id)? {
-                Some(old) if old.direction != rcim_store::direction::SEND => {
-                    s.insert_outgoing(&new).map(Some)
-                }
+        let uid = message.message_uid.clone().filter(|u| !u.is_empty());
+        self.store(move |s| {
+            let uid = uid.as_deref();
+            let Some(id) = resend else {
+                return s.insert_outgoing(&new).map(Some);
+            };
+            match s.own_outgoing(id, &new, uid)? {
                 Some(old) if old.sent_status == sent_status::SENT => Ok(Some(old)),
-                Some(_) => s.restart_outgoing(id, &new.content, new.extra_json.as_deref()),
+                Some(_) => match s.restart_outgoing(id, &new, uid)? {
+                    Some(row) => Ok(Some(row)),
+                    None => s.insert_outgoing(&new).map(Some),
+                },
+                // Not this message (a received one sent on included): a new message.
                 None => s.insert_outgoing(&new).map(Some),
-            },
-            None => s.insert_outgoing(&new).map(Some),
+            }
         })
         .await
         .flatten()
@@ -247,6 +259,11 @@ impl MediaTask {
         event_id: &EventId,
     ) -> Result<String, u32> {
         let cancel = registration.token();
+        if cancel.is_cancelled() {
+            // Cancelled (or aborted) while it was prepared: no ticket, which would count
+            // against the user's upload quota for nothing.
+            return Err(codes::FILE_UPLOAD_FAILED);
+        }
         let (reply, answer) = oneshot::channel();
         let ticket = TicketRequest {
             request: MediaUploadRequest {

@@ -4,7 +4,9 @@
 //! [`TransferKey`]; another session never sees it. It ends through its [`Registration`]:
 //! [`Registration::settle`] decides, under the registry's lock, whether a cancel call came
 //! first (the transfer then reports the cancel) or not (later cancel calls find nothing: 34204
-//! at once). A transfer aborted with its session ([`Transfers::abort_session`]) is stopped
+//! at once). A settled transfer keeps its key until its registration is dropped, so a new
+//! transfer of the same key cannot start while the settled one still finishes its work (a
+//! download's rename, its cleanup of parts). A transfer aborted with its session ([`Transfers::abort_session`]) is stopped
 //! like a cancelled one but has no cancel call: it reports a failure.
 
 use crate::db::Db;
@@ -37,6 +39,8 @@ struct Running {
     cancel: CancellationToken,
     /// Set by the cancel call (with its event id).
     canceled_by: Option<EventId>,
+    /// Its cancellable life ended ([`Registration::settle`]): cancel calls find nothing.
+    settled: bool,
     /// Its session (to abort it with the session).
     session: SessionSlot,
 }
@@ -69,6 +73,7 @@ impl Transfers {
             Running {
                 cancel: cancel.clone(),
                 canceled_by: None,
+                settled: false,
                 session: session.clone(),
             },
         );
@@ -92,6 +97,9 @@ impl Transfers {
         let Some(entry) = running.get_mut(&id(session, key)) else {
             return false;
         };
+        if entry.settled {
+            return false;
+        }
         if entry.canceled_by.is_some() {
             // Cancelled already: that call gets the event.
             return false;
@@ -101,16 +109,33 @@ impl Transfers {
         true
     }
 
-    /// Unregisters a transfer: `Some(cancel call)` when the app cancelled it first.
+    /// Settles a transfer: `Some(cancel call)` when the app cancelled it first.
     fn settle(&self, id: &Id) -> Option<EventId> {
-        self.lock().remove(id).and_then(|r| r.canceled_by)
+        let mut running = self.lock();
+        let entry = running.get_mut(id)?;
+        entry.settled = true;
+        entry.canceled_by.clone()
+    }
+
+    /// Runs `job` unless a transfer of `session` with `key` is registered (settled or not),
+    /// under the registry's lock: no transfer of that key can start meanwhile.
+    pub(super) fn unless_registered(
+        &self,
+        session: &SessionSlot,
+        key: TransferKey,
+        job: impl FnOnce(),
+    ) {
+        let running = self.lock();
+        if !running.contains_key(&id(session, key)) {
+            job();
+        }
     }
 
     /// Stops the transfers of `session` (disconnect, another connect): they end as failed,
     /// not as cancelled.
     pub(crate) fn abort_session(&self, session: &SessionSlot) {
         for running in self.lock().values() {
-            if Arc::ptr_eq(&running.session, session) {
+            if !running.settled && Arc::ptr_eq(&running.session, session) {
                 running.cancel.cancel();
             }
         }
@@ -118,7 +143,7 @@ impl Transfers {
 
     /// Stops every transfer (engine destroyed); they end as failed, not as cancelled.
     pub(crate) fn abort_all(&self) {
-        for running in self.lock().values() {
+        for running in self.lock().values().filter(|r| !r.settled) {
             running.cancel.cancel();
         }
     }
@@ -156,6 +181,7 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         self.settle();
+        self.transfers.lock().remove(&self.id);
     }
 }
 
@@ -189,9 +215,20 @@ mod tests {
         let running = transfers.start(&session, key.clone()).unwrap();
         // Completed (e.g. the download's rename) before the cancel call: it finds nothing.
         assert_eq!(running.settle(), None);
-        assert!(!transfers.cancel(&session, key, Some("late".into())));
+        assert!(!transfers.cancel(&session, key.clone(), Some("late".into())));
         assert!(!running.token().is_cancelled());
         assert_eq!(running.settle(), None);
+        // Settled, it still holds its key until dropped: no second transfer of it meanwhile.
+        assert!(transfers.start(&session, key.clone()).is_none());
+        let mut ran = false;
+        transfers.unless_registered(&session, key.clone(), || ran = true);
+        assert!(!ran, "a settled transfer's files are still its own");
+        transfers.abort_all();
+        assert!(!running.token().is_cancelled(), "settled: nothing to abort");
+        drop(running);
+        transfers.unless_registered(&session, key.clone(), || ran = true);
+        assert!(ran);
+        assert!(transfers.start(&session, key).is_some());
     }
 
     #[test]
