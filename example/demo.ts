@@ -1,18 +1,23 @@
 /**
- * RCIM demo (run with `npm run demo`): two users chat through a local rcim-server, then the
- * conversation lists and the history are printed as a transcript.
+ * RCIM demo (run with `npm run demo`): two users chat through a local rcim-server and share a
+ * photo (compressed, thumbnailed, uploaded to the server's file service, downloaded by the
+ * other), then the conversation lists and the history are printed as a transcript.
  *
  * Runs inside rcim-jshost, which provides `globalThis.__rcimHostEnv` (RCIM_NAVI,
- * RCIM_APP_KEY, RCIM_TOKENS = {userId: token}). In an app the same calls work unchanged:
- * `RCIMIWEngine.create(appKey, { naviServer })`, `connect(token, 0)`, `sendMessage(...)`.
+ * RCIM_APP_KEY, RCIM_TOKENS = {userId: token}, RCIM_DEMO_PHOTO = a JPEG on disk). In an app
+ * the same calls work unchanged: `RCIMIWEngine.create(appKey, { naviServer })`,
+ * `connect(token, 0)`, `sendMessage(...)`, `sendMediaMessage(...)`.
  */
 import {
   RCIMIWConversationType,
   RCIMIWEngine,
+  RCIMIWMessageType,
   RCIMIWMessageOperationPolicy,
   RCIMIWSentStatus,
   RCIMIWTimeOrder,
   type RCIMIWConversation,
+  type RCIMIWImageMessage,
+  type RCIMIWMediaMessage,
   type RCIMIWMessage,
   type RCIMIWTextMessage,
 } from 'react-native-rcim';
@@ -66,13 +71,59 @@ function getHistory(engine: RCIMIWEngine, targetId: string): Promise<RCIMIWMessa
 }
 
 const time = (ms?: number) => (ms ? new Date(ms).toISOString().slice(11, 19) : '--:--:--');
-const text = (m?: RCIMIWMessage) => (m as RCIMIWTextMessage | undefined)?.text ?? '';
+const text = (m?: RCIMIWMessage) =>
+  m?.messageType === RCIMIWMessageType.IMAGE
+    ? '[photo]'
+    : ((m as RCIMIWTextMessage | undefined)?.text ?? '');
 const status = (m: RCIMIWMessage) =>
   m.direction === 1
     ? 'received'
     : m.sentStatus === RCIMIWSentStatus.SENT
       ? 'sent'
       : `status ${m.sentStatus}`;
+
+/** Alice sends the photo with sendMediaMessage; bob receives it and downloads the original. */
+async function sharePhoto(
+  from: RCIMIWEngine,
+  to: RCIMIWEngine,
+  alice: string,
+  bob: string,
+  path: string
+) {
+  console.log(`\n-- photo --`);
+  let arrived: RCIMIWImageMessage | undefined;
+  to.setOnMessageReceivedListener((m) => {
+    if (m.messageType === RCIMIWMessageType.IMAGE) arrived = m as RCIMIWImageMessage;
+  });
+  const photo = await from.createImageMessage(PRIVATE, bob, null, path);
+  let sent: { code: number; message: RCIMIWMediaMessage } | undefined;
+  let shown = -1;
+  const status = await from.sendMediaMessage(photo, {
+    onMediaMessageSending: (_m, progress) => {
+      if (progress >= shown + 25 || progress === 100) {
+        shown = progress;
+        console.log(`  ${alice} uploading… ${progress}%`);
+      }
+    },
+    onMediaMessageSent: (code, message) => (sent = { code, message }),
+  });
+  if (status !== 0) throw new Error(`sendMediaMessage status ${status}`);
+  const result = await until('onMediaMessageSent', () => sent);
+  if (result.code !== 0) throw new Error(`onMediaMessageSent code ${result.code}`);
+  console.log(`  ${alice} -> ${bob}: a photo, now at ${result.message.remote}`);
+  const got = await until(`${bob} receiving the photo`, () => arrived);
+  const thumb = got.thumbnailBase64String ?? '';
+  console.log(
+    `      (${bob} received it with a ${Math.round((thumb.length * 3) / 4)}-byte thumbnail)`
+  );
+  let downloaded: { code: number; message: RCIMIWMediaMessage } | undefined;
+  await to.downloadMediaMessage(got, {
+    onMediaMessageDownloaded: (code, message) => (downloaded = { code, message }),
+  });
+  const d = await until('onMediaMessageDownloaded', () => downloaded);
+  if (d.code !== 0) throw new Error(`onMediaMessageDownloaded code ${d.code}`);
+  console.log(`      (${bob} downloaded it to ${d.message.local})`);
+}
 
 export default async function demo() {
   const env = (globalThis as { __rcimHostEnv?: { [k: string]: string } }).__rcimHostEnv ?? {};
@@ -117,6 +168,10 @@ export default async function demo() {
       const result = await until('onMessageSent', () => sent);
       if (result !== 0) throw new Error(`onMessageSent code ${result}`);
       await until(`${to} receiving`, () => (received > before ? true : undefined));
+    }
+
+    if (env.RCIM_DEMO_PHOTO) {
+      await sharePhoto(engines[alice], engines[bob], alice, bob, env.RCIM_DEMO_PHOTO);
     }
 
     for (const user of [alice, bob]) {
