@@ -183,7 +183,8 @@ async fn a_failed_upload_leaves_the_message_failed_with_its_local_path() {
     init_logging();
     let server = TestServer::start().await;
     // A file server nobody listens on.
-    let mut alice = TestClient::with_options(&server.navi_url(), "alice", closed_file_server());
+    let (options, _refusing) = closed_file_server();
+    let mut alice = TestClient::with_options(&server.navi_url(), "alice", options);
     alice.connect(&server.token("alice").await).await;
     let files = Files::new();
     let path = files.path("voice.aac");

@@ -274,7 +274,8 @@ async fn compressed_copies_do_not_outlive_their_send() {
     assert_eq!(files_in(&upload), Vec::<PathBuf>::new(), "after a resend");
 
     // An upload that fails: a file server nobody listens on.
-    let mut carol = TestClient::with_options(&server.navi_url(), "carol", closed_file_server());
+    let (options, _refusing) = closed_file_server();
+    let mut carol = TestClient::with_options(&server.navi_url(), "carol", options);
     carol.connect(&server.token("carol").await).await;
     let failed = send_media(&mut carol, media(message_type::IMAGE, "bob", &big), "f").await;
     assert_eq!(failed.code, 34011);

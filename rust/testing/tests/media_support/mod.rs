@@ -198,9 +198,14 @@ pub async fn cancel_upload(client: &mut TestClient, message: &Message, send_call
 }
 
 /// Engine options whose file server is a port nobody listens on (uploads fail).
-pub fn closed_file_server() -> rcim_core::EngineOptions {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+pub fn closed_file_server() -> (rcim_core::EngineOptions, tokio::net::TcpSocket) {
+    // Bound but never listening: connections are refused, and the port stays taken for as
+    // long as the caller keeps the socket (a freed port could go to another test's server).
+    let closed = tokio::net::TcpSocket::new_v4().unwrap();
+    closed.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let port = closed.local_addr().unwrap().port();
-    drop(closed);
-    serde_json::from_value(json!({ "fileServer": format!("http://127.0.0.1:{port}") })).unwrap()
+    let options =
+        serde_json::from_value(json!({ "fileServer": format!("http://127.0.0.1:{port}") }))
+            .unwrap();
+    (options, closed)
 }
