@@ -38,22 +38,26 @@ impl Sink for Recorder {
     }
 }
 
+/// The reply to `call_id` among `replies`, waiting up to `within` for it.
+fn wait_for_reply(replies: &Mutex<Vec<(u64, Value)>>, call_id: u64, within: Duration) -> Value {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some((_, v)) = replies
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(id, _)| *id == call_id)
+        {
+            return v.clone();
+        }
+        assert!(Instant::now() < deadline, "no reply to call {call_id}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 impl Recorder {
     fn reply(&self, call_id: u64) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some((_, v)) = self
-                .replies
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|(id, _)| *id == call_id)
-            {
-                return v.clone();
-            }
-            assert!(Instant::now() < deadline, "no reply to call {call_id}");
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        wait_for_reply(&self.replies, call_id, Duration::from_secs(5))
     }
 }
 
@@ -111,20 +115,7 @@ impl Backpressure {
     }
 
     fn wait_reply(&self, call_id: u64, within: Duration) -> Value {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some((_, v)) = self
-                .replies
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|(id, _)| *id == call_id)
-            {
-                return v.clone();
-            }
-            assert!(Instant::now() < deadline, "no reply to call {call_id}");
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        wait_for_reply(&self.replies, call_id, within)
     }
 }
 
@@ -729,20 +720,7 @@ impl Sink for Valve {
 
 impl Valve {
     fn reply(&self, call_id: u64) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some((_, v)) = self
-                .replies
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|(id, _)| *id == call_id)
-            {
-                return v.clone();
-            }
-            assert!(Instant::now() < deadline, "no reply to call {call_id}");
-            std::thread::sleep(Duration::from_millis(2));
-        }
+        wait_for_reply(&self.replies, call_id, Duration::from_secs(5))
     }
 
     /// The events named `name` taken so far.

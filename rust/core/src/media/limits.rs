@@ -12,9 +12,7 @@ pub use rcim_proto::media_type::{
 };
 
 /// Whether `message_type` is sent with `sendMediaMessage` (VOICE, IMAGE, FILE, SIGHT, GIF).
-pub fn is_media(message_type: u32) -> bool {
-    media_type::is_media(message_type)
-}
+pub use rcim_proto::media_type::is_media;
 
 /// The largest file of `message_type` and the code of a file over it (the server's defaults).
 pub fn limit(message_type: u32) -> (u64, Code) {
