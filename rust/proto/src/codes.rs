@@ -74,3 +74,10 @@ pub const INVALID_LOCAL_PATH: u32 = 34234;
 pub const INVALID_MEDIA_URL: u32 = 34235;
 /// A media file could not be written locally.
 pub const FILE_SAVE_FAILED: u32 = 34251;
+/// No such message uid (or it belongs to another conversation): expansion updates.
+pub const INVALID_MESSAGE_UID: u32 = 34203;
+/// The message cannot be expanded: sent without expansion, or not private/group (R065).
+pub const MESSAGE_CANT_EXPAND: u32 = 34008;
+/// An expansion key over 32 characters or outside `[A-Za-z0-9+=_-]`, a value over 4096
+/// characters, more than 20 pairs in one update or more than 300 on a message (R066, R127).
+pub const EXPANSION_SIZE_LIMIT_EXCEED: u32 = 34010;

@@ -136,6 +136,7 @@ impl NewMessage {
             push_data: self.push_data,
             status: self.status,
             custom: self.custom,
+            ..Message::default()
         }
     }
 }

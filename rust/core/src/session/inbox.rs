@@ -336,7 +336,11 @@ impl Inbox {
                         r.recall_time,
                     ));
                 }
-                None => {}
+                // Applied from issue 8 on (in progress).
+                Some(inbox_entry::Body::ExpansionChange(_))
+                | Some(inbox_entry::Body::MessagesDeleted(_))
+                | Some(inbox_entry::Body::HistoryCleared(_))
+                | None => {}
             }
         }
         batch.after = receipts;

@@ -231,6 +231,7 @@ fn send_body(
         custom: flags.custom,
         push_content: String::new(),
         push_data: String::new(),
+        ..SendMessage::default()
     }
 }
 
@@ -443,6 +444,10 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
         Some(request::Body::SendMessage(_))
         | Some(request::Body::Sync(_))
         | Some(request::Body::MediaUpload(_))
+        | Some(request::Body::History(_))
+        | Some(request::Body::UpdateExpansion(_))
+        | Some(request::Body::DeleteMessages(_))
+        | Some(request::Body::ClearHistory(_))
         | None => {
             tracing::warn!(code, "answer to a queued request of unknown type");
             return None;

@@ -93,6 +93,7 @@ impl Harness {
             server_time: 0,
             inbox_head: head,
             heartbeat_secs: 1,
+            compensation_after: 0,
         }));
         let seq = sync_seqs(&out)[0];
         (seq, out)
@@ -399,6 +400,7 @@ fn sends_are_stored_announced_paced_and_acknowledged() {
         *seq,
         0,
         Some(response::Body::SendMessage(SendMessageResult {
+            conv_seq: 0,
             uid: "uid-0".into(),
             sent_time: 77,
         })),
@@ -628,6 +630,7 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
         seq,
         0,
         Some(response::Body::SendMessage(SendMessageResult {
+            conv_seq: 0,
             uid: "u".into(),
             sent_time: 1,
         })),

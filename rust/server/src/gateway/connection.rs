@@ -102,6 +102,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
                     server_time: now_ms(),
                     inbox_head,
                     heartbeat_secs,
+                    compensation_after: 0,
                 },
             )
         },

@@ -88,6 +88,7 @@ fn send_result(o: SendOutcome) -> Response {
         body: Some(response::Body::SendMessage(SendMessageResult {
             uid: o.uid,
             sent_time: o.sent_time,
+            conv_seq: 0,
         })),
     }
 }
@@ -271,6 +272,13 @@ impl Conn {
                     Ok(None)
                 })
                 .await
+            }
+            // Not served yet (issue 8 in progress).
+            request::Body::History(_)
+            | request::Body::UpdateExpansion(_)
+            | request::Body::DeleteMessages(_)
+            | request::Body::ClearHistory(_) => {
+                self.respond(seq, code_only(codes::PARAMETER_INVALID))
             }
             request::Body::Sync(_)
             | request::Body::SendMessage(_)

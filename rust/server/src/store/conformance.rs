@@ -157,6 +157,9 @@ fn kinds(entries: &[InboxEntry]) -> Vec<&'static str> {
             Some(inbox_entry::Body::Recall(_)) => "recall",
             Some(inbox_entry::Body::ReadReceipt(_)) => "receipt",
             Some(inbox_entry::Body::ConversationSetting(_)) => "setting",
+            Some(inbox_entry::Body::ExpansionChange(_)) => "expansion",
+            Some(inbox_entry::Body::MessagesDeleted(_)) => "deleted",
+            Some(inbox_entry::Body::HistoryCleared(_)) => "cleared",
             None => "none",
         })
         .collect()

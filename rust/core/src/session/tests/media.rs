@@ -183,6 +183,7 @@ fn a_stored_media_message_is_queued_with_its_remote_url_and_reported_as_media() 
         sent[0].0,
         0,
         Some(response::Body::SendMessage(SendMessageResult {
+            conv_seq: 0,
             uid: "U1".into(),
             sent_time: 9,
         })),

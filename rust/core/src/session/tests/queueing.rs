@@ -125,6 +125,7 @@ fn a_send_the_server_refuses_as_too_fast_is_resent_not_failed() {
         second[0].0,
         0,
         Some(response::Body::SendMessage(SendMessageResult {
+            conv_seq: 0,
             uid: "u".into(),
             sent_time: 1,
         })),

@@ -71,6 +71,7 @@ fn a_command_is_sent_without_a_row_or_the_outbox_and_reported_with_its_uid() {
         sent[0].0,
         0,
         Some(response::Body::SendMessage(SendMessageResult {
+            conv_seq: 0,
             uid: "C1".into(),
             sent_time: 9,
         })),
