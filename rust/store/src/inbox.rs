@@ -11,6 +11,45 @@ use rusqlite::params;
 
 const CURSOR_KEY: &str = "inbox_cursor";
 
+/// Stores a message the server delivered (inbox or history page) unless it is stored
+/// already: a message carrying the client id of a local row completes that row (this device
+/// sent it but missed the ack), one whose uid is stored is skipped. Either way its history
+/// sequence joins the conversation's ranges. Returns the id of a newly inserted row.
+pub(crate) fn insert_delivered(
+    tx: &rusqlite::Connection,
+    message: &NewMessage,
+) -> Result<Option<i64>> {
+    crate::history::note_message(tx, &message.key(), message.conv_seq, message.sent_time)?;
+    // Our own message whose ack we missed: complete the local row instead.
+    if let Some(client_msg_id) = &message.client_msg_id {
+        let updated = tx
+            .prepare_cached(
+                "UPDATE messages SET uid = COALESCE(uid, ?2), sent_time = ?3,
+                     sent_status = ?4, conv_seq = MAX(conv_seq, ?5)
+                 WHERE client_msg_id = ?1",
+            )?
+            .execute(params![
+                client_msg_id,
+                message.uid,
+                message.sent_time,
+                sent_status::SENT,
+                rows::seq_value(message.conv_seq)
+            ])?;
+        if updated > 0 {
+            return Ok(None);
+        }
+    }
+    if let Some(uid) = &message.uid {
+        let exists: bool = tx
+            .prepare_cached("SELECT 1 FROM messages WHERE uid = ?1")?
+            .exists([uid])?;
+        if exists {
+            return Ok(None);
+        }
+    }
+    Ok(Some(rows::insert_message(tx, message)?))
+}
+
 impl Store {
     /// Stores a batch of messages from the server's inbox and moves the inbox cursor to `cursor`,
     /// in one transaction. Messages whose uid is already stored are skipped (a redelivery, or a
@@ -37,33 +76,9 @@ impl Store {
         let tx = self.conn.savepoint()?;
         let mut inserted = Vec::with_capacity(messages.len());
         for message in messages {
-            // Our own message whose ack we missed: complete the local row instead.
-            if let Some(client_msg_id) = &message.client_msg_id {
-                let updated = tx
-                    .prepare_cached(
-                        "UPDATE messages SET uid = COALESCE(uid, ?2), sent_time = ?3,
-                             sent_status = ?4
-                         WHERE client_msg_id = ?1",
-                    )?
-                    .execute(params![
-                        client_msg_id,
-                        message.uid,
-                        message.sent_time,
-                        sent_status::SENT
-                    ])?;
-                if updated > 0 {
-                    continue;
-                }
-            }
-            if let Some(uid) = &message.uid {
-                let exists: bool = tx
-                    .prepare_cached("SELECT 1 FROM messages WHERE uid = ?1")?
-                    .exists([uid])?;
-                if exists {
-                    continue;
-                }
-            }
-            let id = rows::insert_message(&tx, message)?;
+            let Some(id) = insert_delivered(&tx, message)? else {
+                continue;
+            };
             let unread = message.direction == direction::RECEIVE
                 && message.counted
                 && message.received_status == received_status::UNREAD;
@@ -96,6 +111,12 @@ impl Store {
             .kv_get(CURSOR_KEY)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0))
+    }
+
+    /// Whether an inbox cursor was ever stored (false for a new installation, which starts
+    /// syncing at the server's offline compensation point instead of at 0).
+    pub fn inbox_synced(&self) -> Result<bool> {
+        Ok(self.kv_get(CURSOR_KEY)?.is_some())
     }
 
     /// Moves the inbox cursor (e.g. back, when the server's inbox was reset).

@@ -12,12 +12,15 @@
 //! One [`Store`] type; its methods are spread over one file per area, each with its tests:
 //! `messages`, `inbox` (what the server delivers, and the inbox cursor), `conversations`,
 //! `unread`, `drafts`, `settings` (pin, notification level), `search`, `outbox` (operations
-//! waiting for the server's answer), `media` (media messages' upload stages, local paths). Row types and the SQL
+//! waiting for the server's answer), `media` (media messages' upload stages, local paths), `history` (cloud history sequences and
+//! the ranges held), `deletion` (deleting and clearing messages). Row types and the SQL
 //! helpers the areas share are in `rows`; the schema is in `migrations/`.
 
 mod conversations;
+mod deletion;
 mod drafts;
 mod error;
+mod history;
 mod inbox;
 mod media;
 mod messages;
@@ -33,6 +36,7 @@ mod unread;
 mod values;
 
 pub use error::{Result, StoreError};
+pub use history::{HistoryPageRows, HistoryRange};
 pub use rows::{
     ConversationKey, ConversationRow, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark,
     RecallUpdate, TimeOrder,

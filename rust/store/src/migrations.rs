@@ -9,7 +9,15 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/002_search.sql"),
     include_str!("../migrations/003_outbox.sql"),
     include_str!("../migrations/004_search_by_user.sql"),
+    // 005 (mentions) is added by the local-features branch; at the merge it goes before this.
+    include_str!("../migrations/006_history.sql"),
 ];
+
+/// The schema version of a fully migrated database.
+#[cfg(test)]
+pub(crate) fn latest() -> u32 {
+    MIGRATIONS.len() as u32
+}
 
 /// Applies every migration newer than the database's `user_version`, each in its own
 /// transaction that also bumps the version.

@@ -71,6 +71,9 @@ pub struct NewMessage {
     pub counted: bool,
     /// Message fields not carried in `content` (JSON object), e.g. push options.
     pub extra_json: Option<String>,
+    /// Position in the conversation's cloud history (`Message.conv_seq`); 0 = unknown or
+    /// local only.
+    pub conv_seq: u64,
 }
 
 impl NewMessage {
@@ -121,6 +124,8 @@ pub struct MessageRow {
     pub counted: bool,
     /// Extra fields (JSON object).
     pub extra_json: Option<String>,
+    /// Position in the conversation's cloud history; 0 = unknown or local only.
+    pub conv_seq: u64,
 }
 
 /// A conversation list entry.
@@ -163,6 +168,7 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
         received_time: r.get("received_time")?,
         counted: r.get("counted")?,
         extra_json: r.get("extra_json")?,
+        conv_seq: r.get::<_, i64>("conv_seq")?.max(0) as u64,
     })
 }
 
@@ -248,8 +254,10 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO messages (conversation_type, target_id, channel_id, message_type,
              object_name, content, uid, client_msg_id, sender_id, direction, sent_status,
-             received_status, sent_time, received_time, counted, extra_json, search_text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             received_status, sent_time, received_time, counted, extra_json, search_text,
+             conv_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18)",
     )?
     .execute(params![
         m.conversation_type,
@@ -269,6 +277,7 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
         m.counted,
         m.extra_json,
         search_text(&m.object_name, &m.content),
+        seq_value(m.conv_seq),
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -304,6 +313,43 @@ pub(crate) fn touch_conversation(
         unread as i64
     ])?;
     Ok(())
+}
+
+/// Recomputes what a conversation derives from its messages after some of them left it
+/// (deleted, cleared): its unread count, its mentioned count (never above the unread count)
+/// and its last message (the newest remaining one, or none). Its place in the list
+/// (`sort_time`) stays.
+pub(crate) fn recount_conversation(tx: &Connection, key: &ConversationKey) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE conversations SET
+             unread_count = (SELECT COUNT(*) FROM messages m
+                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
+                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1),
+             last_message_id = (SELECT m.id FROM messages m
+                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
+                 ORDER BY m.sent_time DESC, m.id DESC LIMIT 1)
+         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id
+    ])?;
+    tx.prepare_cached(
+        "UPDATE conversations SET mentioned_count = MIN(mentioned_count, unread_count)
+         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id
+    ])?;
+    Ok(())
+}
+
+/// A history sequence as SQLite stores it (sequences beyond `i64::MAX` are clamped).
+pub(crate) fn seq_value(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
 }
 
 pub(crate) fn conversation_exists(conn: &Connection, key: &ConversationKey) -> Result<bool> {

@@ -194,7 +194,7 @@ mod tests {
             .unwrap();
         }
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 4);
+        assert_eq!(s.schema_version().unwrap(), crate::migrations::latest());
         assert_eq!(found_ids(&s, "旧消息").len(), 1);
         assert_eq!(found_ids(&s, "旧").len(), 1);
         assert!(found_ids(&s, "not json").is_empty());

@@ -292,6 +292,7 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
         received_time: now,
         counted: rules::received_is_counted(m, me),
         extra_json,
+        conv_seq: m.conv_seq,
     }
 }
 
@@ -322,6 +323,7 @@ pub(crate) fn as_row(new: NewMessage, id: i64) -> MessageRow {
         received_time: new.received_time,
         counted: new.counted,
         extra_json: new.extra_json,
+        conv_seq: new.conv_seq,
     }
 }
 

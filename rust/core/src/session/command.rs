@@ -1,7 +1,7 @@
 //! What the engine asks of the session: the commands of its API calls and why it stops.
 
 use super::operations::Operation;
-use super::tickets::TicketRequest;
+use super::reads::{ReadRequest, TicketRequest};
 use crate::event::EventId;
 use crate::model::Message;
 use std::time::Instant;
@@ -20,6 +20,9 @@ pub(crate) enum Command {
     Operation(Operation),
     /// Ask the server for a media upload ticket (not persisted: a read-like request).
     MediaTicket(TicketRequest),
+    /// Ask the server something answered by a `Response` (a history page): not persisted,
+    /// correlated by seq, asked again after a reconnect (see `reads`).
+    Read(ReadRequest),
 }
 
 /// Why the engine asks the session to stop.

@@ -7,7 +7,7 @@ use super::command::{Command, StopReason};
 use super::inbox::{Inbox, PushOutcome};
 use super::operations::{self, Entry};
 use super::queue::Queue;
-use super::tickets::Tickets;
+use super::reads::Reads;
 use super::types::{Action, Input, StoreJob};
 
 mod stored;
@@ -78,8 +78,8 @@ pub(crate) struct SessionCore {
     ended_code: Option<u32>,
     next_seq: u64,
     queue: Queue,
-    /// Media upload ticket requests.
-    tickets: Tickets,
+    /// Server reads (history pages, media upload tickets).
+    reads: Reads,
     inbox: Inbox,
     /// Commands that came before the state was loaded.
     early: Vec<Command>,
@@ -108,7 +108,7 @@ impl SessionCore {
             ended_code: None,
             next_seq: 1,
             queue: Queue::default(),
-            tickets: Tickets::default(),
+            reads: Reads::default(),
             inbox: Inbox::default(),
             early: Vec::new(),
             now: Instant::now(),
@@ -141,9 +141,9 @@ impl SessionCore {
         self.now = now;
         match input {
             Input::Command(command) => {
-                let ticket = matches!(command, Command::MediaTicket(_));
+                let read = matches!(command, Command::MediaTicket(_) | Command::Read(_));
                 self.command(command);
-                if ticket {
+                if read {
                     self.flush(now);
                 }
             }
@@ -285,7 +285,7 @@ impl SessionCore {
         self.out.push(Action::Close { fresh_navi: false });
         self.set_status(status::SUSPEND);
         self.queue.requeue_inflight(now);
-        self.tickets.requeue_inflight(now);
+        self.reads.requeue_inflight(now);
         self.inbox.closed();
         self.attempt = 1;
         self.wait(now);
@@ -309,7 +309,7 @@ impl SessionCore {
                 next - 1
             });
             self.out.extend(frames.into_iter().map(Action::Send));
-            let frames = self.tickets.take_ready(now, || {
+            let frames = self.reads.take_ready(now, || {
                 next += 1;
                 next - 1
             });
@@ -343,7 +343,7 @@ impl SessionCore {
                 for entry in self.queue.take_overdue(now) {
                     self.complete(entry, codes::MSG_RESPONSE_TIMEOUT, None);
                 }
-                self.tickets.expire(now, self.params.send_timeout);
+                self.reads.expire(now, self.params.send_timeout);
                 if now.saturating_duration_since(last_ping) >= heartbeat {
                     self.phase = Phase::Online {
                         heartbeat,
@@ -370,7 +370,7 @@ impl SessionCore {
         for entry in self.queue.take_expired(now, self.params.send_timeout) {
             self.complete(entry, codes::NETWORK_UNAVAILABLE, None);
         }
-        self.tickets.expire(now, self.params.send_timeout);
+        self.reads.expire(now, self.params.send_timeout);
     }
 
     /// Takes the server's answer `code` to `entry`. 20604 means the connection went over the
@@ -466,11 +466,11 @@ impl SessionCore {
                             return;
                         }
                     }
-                } else if let Some(ticket) = self.tickets.answered(frame.seq) {
-                    ticket.answer(match resp.body {
-                        Some(response::Body::MediaUpload(t)) if resp.code == codes::OK => Ok(t),
-                        _ if resp.code == codes::OK => Err(codes::SERVER_UNKNOWN_ERROR),
-                        _ => Err(resp.code),
+                } else if let Some(read) = self.reads.answered(frame.seq) {
+                    read.answer(if resp.code == codes::OK {
+                        Ok(resp.body)
+                    } else {
+                        Err(resp.code)
                     });
                 } else if let Some(entry) = self.queue.answered(frame.seq) {
                     self.answer(now, entry, resp.code, resp.body.as_ref());
@@ -505,8 +505,8 @@ impl SessionCore {
                     self.lost(now);
                     return;
                 }
-                if let Some(ticket) = self.tickets.answered(frame.seq) {
-                    ticket.answer(Err(error.code));
+                if let Some(read) = self.reads.answered(frame.seq) {
+                    read.answer(Err(error.code));
                 }
                 if let Some(entry) = self.queue.answered(frame.seq) {
                     self.answer(now, entry, error.code, None);
@@ -559,7 +559,7 @@ impl SessionCore {
     /// visibly), so none is silently dropped.
     fn end_session(&mut self) {
         self.phase = Phase::Ended;
-        self.tickets
+        self.reads
             .fail_all(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
         self.fail_transient();
         for command in std::mem::take(&mut self.early) {
@@ -578,7 +578,7 @@ impl SessionCore {
         }
         self.out.push(Action::Close { fresh_navi: false });
         self.phase = Phase::Ended;
-        self.tickets.fail_all(codes::CLIENT_NOT_INIT as u32);
+        self.reads.fail_all(codes::CLIENT_NOT_INIT as u32);
         self.fail_transient();
         self.set_status(status::SIGN_OUT);
         self.out.push(Action::Finish);
@@ -625,13 +625,18 @@ impl SessionCore {
                 requested,
             } => self.send(message, event_id, requested),
             Command::Operation(op) => self.enqueue(op.request, op.event_id, op.arg),
-            Command::MediaTicket(ticket) => match self.phase {
-                Phase::Ended | Phase::Closing { .. } => ticket.answer(Err(self
-                    .ended_code
-                    .unwrap_or(codes::CLIENT_NOT_INIT as u32))),
-                // Sent by the next flush (right after this command when online).
-                _ => self.tickets.push(ticket),
-            },
+            Command::MediaTicket(ticket) => self.read(ticket.into()),
+            Command::Read(read) => self.read(read),
+        }
+    }
+
+    /// Queues a server read; sent by the next flush (right after its command when online).
+    fn read(&mut self, read: super::reads::ReadRequest) {
+        match self.phase {
+            Phase::Ended | Phase::Closing { .. } => read.answer(Err(self
+                .ended_code
+                .unwrap_or(codes::CLIENT_NOT_INIT as u32))),
+            _ => self.reads.push(read),
         }
     }
 

@@ -4,7 +4,7 @@
 //! Layout, lowest first (no file uses one above it): `clock`, `command` (what the engine asks),
 //! `operations` (the generic request path: one queued `Request` per state-changing call, what
 //! its `Response` changes and reports), `types` (inputs, actions, store jobs), `jobs` (store
-//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `tickets` (media upload tickets), `core` (with `core/stored.rs`: what follows a
+//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `reads` (server reads: history pages, media upload tickets), `core` (with `core/stored.rs`: what follows a
 //! store job), `driver`.
 //!
 //! Adding a server request type on the client: its messages in `rust/proto/proto/rcim.proto`;
@@ -22,7 +22,7 @@ mod inbox;
 mod jobs;
 mod operations;
 mod queue;
-mod tickets;
+mod reads;
 mod types;
 
 #[cfg(test)]
@@ -32,4 +32,4 @@ pub use clock::now_ms;
 pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
 pub(crate) use operations::{outgoing_row, Operation, SettingChange};
-pub(crate) use tickets::TicketRequest;
+pub(crate) use reads::{ReadRequest, ReadResult, TicketRequest};

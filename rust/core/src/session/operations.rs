@@ -127,6 +127,7 @@ pub(crate) fn outgoing_row(message: &Message, sender_id: &str) -> Option<NewMess
         received_time: now,
         counted: false,
         extra_json: codec::extra_json(message),
+        conv_seq: 0,
     })
 }
 

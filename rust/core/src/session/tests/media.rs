@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::codes;
-use crate::session::tickets::{TicketRequest, TicketResult};
+use crate::session::reads::{TicketRequest, TicketResult};
 use rcim_proto::v1::{ErrorReply, MediaUploadRequest, MediaUploadTicket};
 use serde_json::json;
 use tokio::sync::oneshot;
@@ -155,6 +155,7 @@ fn a_stored_media_message_is_queued_with_its_remote_url_and_reported_as_media() 
             received_time: 1,
             counted: false,
             extra_json: codec::extra_json(&image),
+            conv_seq: 0,
         })
         .unwrap();
     let mut uploaded = codec::message_from_row(&row);

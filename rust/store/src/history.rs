@@ -1,0 +1,432 @@
+//! Cloud history on the client: the history sequence of stored messages (`conv_seq`), the
+//! ranges of sequences the store holds completely (`history_ranges`), storing a page fetched
+//! from the server, and deciding whether a local page is complete.
+//!
+//! A message with sequence `s` adds `[s, s]`; a fetched page adds `[from_seq, to_seq]`;
+//! overlapping or adjacent ranges merge, so a conversation read back from the newest message
+//! ends up as one range. Deleting messages leaves the ranges: what was deleted on purpose
+//! stays "held" (deleted messages are not fetched again).
+
+use crate::error::Result;
+use crate::rows::{self, seq_value, ConversationKey, MessageRow, NewMessage, TimeOrder};
+use crate::store::Store;
+use crate::values::received_status;
+use rusqlite::{params, Connection};
+
+/// An interval of history sequences held completely, with the sent times of its ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryRange {
+    /// Lowest sequence (1 = the start of the conversation).
+    pub lo_seq: u64,
+    /// Highest sequence.
+    pub hi_seq: u64,
+    /// Sent time at `lo_seq` (or the oldest message known there).
+    pub lo_time: i64,
+    /// Sent time at `hi_seq` (or the newest message known there).
+    pub hi_time: i64,
+}
+
+/// A page of cloud history to store (see [`Store::store_history_page`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HistoryPageRows {
+    /// The page's messages (any order).
+    pub messages: Vec<NewMessage>,
+    /// The sequence interval the page covers (both 0: nothing on that side).
+    pub from_seq: u64,
+    /// See `from_seq`.
+    pub to_seq: u64,
+    /// Sent time at `from_seq` when no message of the page is there (the reference time of
+    /// the request is a safe bound).
+    pub from_time: i64,
+    /// Sent time at `to_seq` when no message of the page is there.
+    pub to_time: i64,
+}
+
+/// Most ranges one conversation keeps; beyond it the oldest ones are forgotten (their
+/// messages are then simply fetched again, duplicates ignored).
+const MAX_RANGES: usize = 1000;
+
+/// Records that message `seq` (sent at `time`) of `key` is stored (0 = not in the history).
+pub(crate) fn note_message(
+    conn: &Connection,
+    key: &ConversationKey,
+    seq: u64,
+    time: i64,
+) -> Result<()> {
+    if seq == 0 {
+        return Ok(());
+    }
+    add_range(
+        conn,
+        key,
+        HistoryRange {
+            lo_seq: seq,
+            hi_seq: seq,
+            lo_time: time,
+            hi_time: time,
+        },
+    )
+}
+
+/// Adds `range`, merging it with the ranges it overlaps or touches.
+pub(crate) fn add_range(
+    conn: &Connection,
+    key: &ConversationKey,
+    range: HistoryRange,
+) -> Result<()> {
+    if range.lo_seq == 0 || range.hi_seq < range.lo_seq {
+        return Ok(());
+    }
+    let (lo, hi) = (seq_value(range.lo_seq), seq_value(range.hi_seq));
+    let touching: Vec<HistoryRange> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT lo_seq, hi_seq, lo_time, hi_time FROM history_ranges
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+               AND lo_seq <= ?5 + 1 AND hi_seq + 1 >= ?4",
+        )?;
+        let found = stmt.query_map(
+            params![key.conversation_type, key.target_id, key.channel_id, lo, hi],
+            range_from_row,
+        )?;
+        found.collect::<rusqlite::Result<_>>()?
+    };
+    let mut merged = range;
+    for r in &touching {
+        if r.lo_seq < merged.lo_seq {
+            merged.lo_seq = r.lo_seq;
+            merged.lo_time = r.lo_time;
+        }
+        if r.hi_seq > merged.hi_seq {
+            merged.hi_seq = r.hi_seq;
+            merged.hi_time = r.hi_time;
+        }
+    }
+    if touching.len() == 1 && touching[0] == merged {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "DELETE FROM history_ranges
+         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+           AND lo_seq <= ?5 + 1 AND hi_seq + 1 >= ?4",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id,
+        lo,
+        hi
+    ])?;
+    conn.prepare_cached(
+        "INSERT INTO history_ranges (conversation_type, target_id, channel_id, lo_seq, hi_seq,
+             lo_time, hi_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id,
+        seq_value(merged.lo_seq),
+        seq_value(merged.hi_seq),
+        merged.lo_time,
+        merged.hi_time
+    ])?;
+    conn.prepare_cached(
+        "DELETE FROM history_ranges
+         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+           AND lo_seq NOT IN (SELECT lo_seq FROM history_ranges
+               WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+               ORDER BY lo_seq DESC LIMIT ?4)",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id,
+        MAX_RANGES as i64
+    ])?;
+    Ok(())
+}
+
+fn range_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRange> {
+    Ok(HistoryRange {
+        lo_seq: r.get::<_, i64>(0)?.max(0) as u64,
+        hi_seq: r.get::<_, i64>(1)?.max(0) as u64,
+        lo_time: r.get(2)?,
+        hi_time: r.get(3)?,
+    })
+}
+
+impl Store {
+    /// The history ranges held for `key`, lowest first.
+    pub fn history_ranges(&self, key: &ConversationKey) -> Result<Vec<HistoryRange>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT lo_seq, hi_seq, lo_time, hi_time FROM history_ranges
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+             ORDER BY lo_seq",
+        )?;
+        let found = stmt.query_map(
+            params![key.conversation_type, key.target_id, key.channel_id],
+            range_from_row,
+        )?;
+        Ok(found.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records the history sequence the server gave this device's own message `id` (its send
+    /// result): the row keeps it and the conversation's ranges take it.
+    pub fn set_conv_seq(&mut self, id: i64, conv_seq: u64) -> Result<Option<MessageRow>> {
+        if conv_seq == 0 {
+            return rows::message_by_id(&self.conn, id);
+        }
+        let tx = self.conn.savepoint()?;
+        tx.execute(
+            "UPDATE messages SET conv_seq = ?2 WHERE id = ?1",
+            params![id, seq_value(conv_seq)],
+        )?;
+        let row = rows::message_by_id(&tx, id)?;
+        if let Some(row) = &row {
+            let key = ConversationKey::new(row.conversation_type, &row.target_id, &row.channel_id);
+            note_message(&tx, &key, conv_seq, row.sent_time)?;
+        }
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// Stores a page of `key`'s cloud history in one transaction: messages not stored yet are
+    /// inserted as read and without counting them as unread (no receive events follow);
+    /// duplicates by uid are skipped (a local row with the same client id is completed
+    /// instead); then the page's interval joins the ranges. Returns how many rows were added.
+    pub fn store_history_page(
+        &mut self,
+        key: &ConversationKey,
+        page: &HistoryPageRows,
+    ) -> Result<usize> {
+        let tx = self.conn.savepoint()?;
+        let mut added = 0;
+        for message in &page.messages {
+            if message.key() != *key {
+                // Not of this conversation: the server's answer is wrong; never store it.
+                tracing::warn!(uid = ?message.uid, "history page message of another conversation skipped");
+                continue;
+            }
+            let mut message = message.clone();
+            message.received_status = received_status::READ;
+            if let Some(id) = crate::inbox::insert_delivered(&tx, &message)? {
+                rows::touch_conversation(&tx, key, id, message.sent_time, false)?;
+                added += 1;
+            }
+        }
+        if page.from_seq > 0 && page.to_seq >= page.from_seq {
+            let at = |seq: u64| {
+                page.messages
+                    .iter()
+                    .find(|m| m.conv_seq == seq)
+                    .map(|m| m.sent_time)
+            };
+            let oldest = page.messages.iter().map(|m| m.sent_time).min();
+            let newest = page.messages.iter().map(|m| m.sent_time).max();
+            add_range(
+                &tx,
+                key,
+                HistoryRange {
+                    lo_seq: page.from_seq,
+                    hi_seq: page.to_seq,
+                    lo_time: at(page.from_seq).or(oldest).unwrap_or(page.from_time),
+                    hi_time: at(page.to_seq)
+                        .unwrap_or(page.to_time.max(newest.unwrap_or(i64::MIN))),
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Whether the local page `page` of `key` (as [`Store::messages`] returned it for
+    /// `sent_time`, `order`, `count`) is the complete answer, so the server need not be asked
+    /// (LOCAL_REMOTE). It is when one history range covers it:
+    ///
+    /// * BEFORE `sent_time`: the range reaches the page's oldest message (or the start of the
+    ///   conversation when the page is short) and reaches `sent_time` (or is the highest range:
+    ///   newer messages all arrive through the inbox; `sent_time` 0 = the newest needs it).
+    /// * AFTER `sent_time`: the range reaches back to `sent_time` (or the start of the
+    ///   conversation; `sent_time` 0 = the oldest needs the start) and reaches the page's
+    ///   newest message (or is the highest range when the page is short).
+    pub fn history_page_complete(
+        &self,
+        key: &ConversationKey,
+        sent_time: i64,
+        order: TimeOrder,
+        count: u32,
+        page: &[MessageRow],
+    ) -> Result<bool> {
+        let ranges = self.history_ranges(key)?;
+        let Some(highest) = ranges.iter().map(|r| r.hi_seq).max() else {
+            return Ok(false);
+        };
+        let short = page.len() < count as usize;
+        let oldest = page.iter().map(|m| m.sent_time).min();
+        let newest = page.iter().map(|m| m.sent_time).max();
+        let covers = |r: &HistoryRange| match order {
+            TimeOrder::Before => {
+                let low_ok = if short {
+                    r.lo_seq <= 1
+                } else {
+                    oldest.is_some_and(|t| r.lo_time <= t)
+                };
+                let high_ok = r.hi_seq == highest || (sent_time > 0 && r.hi_time >= sent_time);
+                low_ok && high_ok
+            }
+            TimeOrder::After => {
+                let low_ok = r.lo_seq <= 1 || (sent_time > 0 && r.lo_time <= sent_time);
+                let high_ok = if short {
+                    r.hi_seq == highest
+                } else {
+                    newest.is_some_and(|t| r.hi_time >= t)
+                };
+                low_ok && high_ok
+            }
+        };
+        Ok(ranges.iter().any(covers))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::*;
+
+    fn seq_msg(seq: u64) -> NewMessage {
+        let mut m = msg(
+            "bob",
+            Some(&format!("u{seq}")),
+            direction::RECEIVE,
+            seq as i64 * 10,
+        );
+        m.conv_seq = seq;
+        m
+    }
+
+    fn page(from: u64, to: u64) -> HistoryPageRows {
+        HistoryPageRows {
+            messages: (from..=to).map(seq_msg).collect(),
+            from_seq: from,
+            to_seq: to,
+            from_time: 0,
+            to_time: 0,
+        }
+    }
+
+    #[test]
+    fn ranges_start_extend_and_merge() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.apply_inbox(&[seq_msg(10), seq_msg(11), seq_msg(20)], 3)
+            .unwrap();
+        let r = s.history_ranges(&key("bob")).unwrap();
+        assert_eq!(
+            r.iter().map(|r| (r.lo_seq, r.hi_seq)).collect::<Vec<_>>(),
+            vec![(10, 11), (20, 20)]
+        );
+        assert_eq!((r[0].lo_time, r[0].hi_time), (100, 110));
+        // A page bridging the gap merges everything.
+        assert_eq!(s.store_history_page(&key("bob"), &page(5, 19)).unwrap(), 13);
+        let r = s.history_ranges(&key("bob")).unwrap();
+        assert_eq!(
+            r,
+            vec![HistoryRange {
+                lo_seq: 5,
+                hi_seq: 20,
+                lo_time: 50,
+                hi_time: 200
+            }]
+        );
+        // A page inside changes nothing; a duplicate is not stored twice.
+        assert_eq!(s.store_history_page(&key("bob"), &page(6, 8)).unwrap(), 0);
+        assert_eq!(s.history_ranges(&key("bob")).unwrap().len(), 1);
+        assert_eq!(s.message_count(&key("bob")).unwrap(), 16);
+    }
+
+    #[test]
+    fn history_pages_are_stored_read_and_not_counted() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.apply_inbox(&[seq_msg(30)], 1).unwrap();
+        assert_eq!(s.unread_count(&key("bob")).unwrap(), 1);
+        s.store_history_page(&key("bob"), &page(1, 29)).unwrap();
+        assert_eq!(s.unread_count(&key("bob")).unwrap(), 1);
+        let conv = s.conversation(&key("bob")).unwrap().unwrap();
+        assert_eq!(conv.last_message.unwrap().conv_seq, 30);
+        let old = s.message_by_uid("u3").unwrap().unwrap();
+        assert_eq!(
+            (old.conv_seq, old.received_status),
+            (3, received_status::READ)
+        );
+        // A message of another conversation in the page is not stored.
+        let mut stray = page(31, 31);
+        stray.messages[0].target_id = "eve".into();
+        s.store_history_page(&key("bob"), &stray).unwrap();
+        assert!(s.message_by_uid("u31").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_page_is_complete_only_when_one_range_covers_it() {
+        let mut s = Store::open_in_memory().unwrap();
+        let k = key("bob");
+        let before = |s: &Store, t: i64, n: u32| {
+            let p = s.messages(&k, t, TimeOrder::Before, n).unwrap();
+            s.history_page_complete(&k, t, TimeOrder::Before, n, &p)
+                .unwrap()
+        };
+        let after = |s: &Store, t: i64, n: u32| {
+            let p = s.messages(&k, t, TimeOrder::After, n).unwrap();
+            s.history_page_complete(&k, t, TimeOrder::After, n, &p)
+                .unwrap()
+        };
+        // Nothing known: fetch.
+        assert!(!before(&s, 0, 5));
+        // Live messages 41..=50 (times 410..=500): the newest 5 are covered, 20 are not.
+        let live: Vec<_> = (41..=50).map(seq_msg).collect();
+        s.apply_inbox(&live, 10).unwrap();
+        assert!(before(&s, 0, 5));
+        assert!(!before(&s, 0, 20));
+        assert!(before(&s, 460, 5));
+        assert!(!before(&s, 450, 5));
+        // A page of 21..=40 joins them; older than 210 is unknown.
+        s.store_history_page(&k, &page(21, 40)).unwrap();
+        assert!(before(&s, 0, 20));
+        assert!(before(&s, 300, 9));
+        assert!(!before(&s, 300, 10));
+        // An isolated older range, not reaching the higher one: not complete beyond it.
+        s.store_history_page(&k, &page(1, 10)).unwrap();
+        assert!(
+            before(&s, 100, 20),
+            "start of conversation reached: short page complete"
+        );
+        assert!(!before(&s, 150, 20));
+        // AFTER: from the start needs lo_seq 1; short pages need the highest range.
+        assert!(after(&s, 0, 5));
+        assert!(!after(&s, 0, 20));
+        assert!(after(&s, 300, 20));
+        assert!(!after(&s, 150, 5));
+        s.store_history_page(&k, &page(11, 20)).unwrap();
+        assert_eq!(s.history_ranges(&k).unwrap().len(), 1);
+        assert!(after(&s, 0, 20) && before(&s, 150, 20));
+    }
+
+    #[test]
+    fn an_own_send_result_records_its_sequence() {
+        let mut s = Store::open_in_memory().unwrap();
+        let row = s
+            .insert_outgoing(&msg("bob", None, direction::SEND, 10))
+            .unwrap();
+        s.update_sent(row.id, sent_status::SENT, Some("U1"), Some(20))
+            .unwrap();
+        let row = s.set_conv_seq(row.id, 7).unwrap().unwrap();
+        assert_eq!(row.conv_seq, 7);
+        let r = s.history_ranges(&key("bob")).unwrap();
+        assert_eq!(
+            r,
+            vec![HistoryRange {
+                lo_seq: 7,
+                hi_seq: 7,
+                lo_time: 20,
+                hi_time: 20
+            }]
+        );
+    }
+}
