@@ -245,6 +245,35 @@ pub enum Event {
         #[serde(skip)]
         event_id: EventId,
     },
+    /// Result of deleteMessages (`onMessagesDeleted`): the messages were deleted locally at
+    /// the call; `code` is the server's answer to deleting them from the cloud history.
+    #[serde(rename = "onMessagesDeleted")]
+    MessagesDeleted {
+        /// 0 on success.
+        code: i32,
+        /// The conversation.
+        #[serde(flatten)]
+        key: ConversationKey,
+        /// The messages argument (after an app restart: named by `messageUId` only).
+        messages: Vec<Message>,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Result of clearMessages (`onMessagesCleared`).
+    #[serde(rename = "onMessagesCleared")]
+    MessagesCleared {
+        /// 0 on success; 1 when the timestamp is out of range (R111).
+        code: i32,
+        /// The conversation.
+        #[serde(flatten)]
+        key: ConversationKey,
+        /// Timestamp argument.
+        timestamp: i64,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
 }
 
 impl Event {
@@ -265,7 +294,9 @@ impl Event {
             | Event::MessageRecalled { event_id, .. }
             | Event::PrivateReadReceiptMessageSent { event_id, .. }
             | Event::ConversationTopStatusChanged { event_id, .. }
-            | Event::ConversationNotificationLevelChanged { event_id, .. } => event_id.as_deref(),
+            | Event::ConversationNotificationLevelChanged { event_id, .. }
+            | Event::MessagesDeleted { event_id, .. }
+            | Event::MessagesCleared { event_id, .. } => event_id.as_deref(),
             Event::ConnectionStatusChanged { .. }
             | Event::RemoteMessageRecalled { .. }
             | Event::PrivateReadReceiptReceived { .. }

@@ -23,6 +23,7 @@ use rcim_proto::v1::{
 };
 use rcim_proto::PROTOCOL_VERSION;
 use rcim_store::sent_status;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// How long a sign-out waits for the answers of operations already on the wire.
@@ -81,6 +82,9 @@ pub(crate) struct SessionCore {
     /// Server reads (history pages, media upload tickets).
     reads: Reads,
     inbox: Inbox,
+    /// The messages arguments of queued remote deletions, by request id (reported back with
+    /// their outcome; bounded by the operations queued in this session).
+    call_messages: HashMap<String, Vec<Message>>,
     /// Commands that came before the state was loaded.
     early: Vec<Command>,
     /// The time of the input being handled.
@@ -110,6 +114,7 @@ impl SessionCore {
             queue: Queue::default(),
             reads: Reads::default(),
             inbox: Inbox::default(),
+            call_messages: HashMap::new(),
             early: Vec::new(),
             now: Instant::now(),
             out: Vec::new(),
@@ -245,7 +250,7 @@ impl SessionCore {
             }
             return;
         }
-        if let Some(cursor) = self.inbox.opened(ack.inbox_head) {
+        if let Some(cursor) = self.inbox.opened(ack.inbox_head, ack.compensation_after) {
             self.out.push(Action::Store(StoreJob::SetCursor(cursor)));
         }
         let heartbeat = self
@@ -624,7 +629,13 @@ impl SessionCore {
                 event_id,
                 requested,
             } => self.send(message, event_id, requested),
-            Command::Operation(op) => self.enqueue(op.request, op.event_id, op.arg),
+            Command::Operation(op) => {
+                if !op.messages.is_empty() {
+                    self.call_messages
+                        .insert(op.request.request_id.clone(), op.messages);
+                }
+                self.enqueue(op.request, op.event_id, op.arg)
+            }
             Command::MediaTicket(ticket) => self.read(ticket.into()),
             Command::Read(read) => self.read(read),
         }

@@ -29,6 +29,9 @@ pub(crate) enum PushOutcome {
 pub(crate) struct Inbox {
     /// Highest inbox seq stored locally.
     pub(crate) cursor: u64,
+    /// A cursor was stored before (false for a new installation: it starts at the server's
+    /// offline compensation point, R053/R144).
+    synced: bool,
     /// Highest inbox seq the server announced.
     max_seen: u64,
     /// The seq of the running sync request, kept until its last package is stored.
@@ -52,23 +55,36 @@ pub(crate) struct Inbox {
 const SENT_HERE_LEN: usize = 256;
 
 impl Inbox {
-    /// Starts from the stored cursor.
-    pub(crate) fn new(cursor: u64) -> Self {
+    /// Starts from the stored cursor (`None`: this store never synced).
+    pub(crate) fn new(cursor: Option<u64>) -> Self {
+        let synced = cursor.is_some();
+        let cursor = cursor.unwrap_or(0);
         Self {
             cursor,
             max_seen: cursor,
+            synced,
             ..Self::default()
         }
     }
 
-    /// A session was accepted with the server's inbox at `head`. Returns the cursor to store
-    /// when the server's inbox was reset (reinstalled, user recreated): following it, or every
-    /// new entry would look like one already stored.
-    pub(crate) fn opened(&mut self, head: u64) -> Option<u64> {
+    /// A session was accepted with the server's inbox at `head` and offline compensation
+    /// starting after `compensation_after`. Returns the cursor to store: for a store that never
+    /// synced, the compensation point (it receives the last days only, R053/R144); when the
+    /// server's inbox was reset (reinstalled, user recreated), the head: following it, or
+    /// every new entry would look like one already stored.
+    pub(crate) fn opened(&mut self, head: u64, compensation_after: u64) -> Option<u64> {
         self.offline_head = head;
         self.syncing = None;
         self.applying = false;
         self.want_sync = true;
+        if !self.synced {
+            self.synced = true;
+            let start = compensation_after.min(head);
+            tracing::debug!(start, head, "first sync of this store: offline compensation");
+            self.cursor = start;
+            self.max_seen = self.max_seen.max(start);
+            return Some(start);
+        }
         if head < self.cursor {
             tracing::warn!(cursor = self.cursor, head, "server inbox reset");
             self.cursor = head;
@@ -336,7 +352,21 @@ impl Inbox {
                         r.recall_time,
                     ));
                 }
-                // Applied from issue 8 on (in progress).
+                // This device applied its own deletions and clears at the call.
+                Some(inbox_entry::Body::MessagesDeleted(d)) if d.device_id != device_id => {
+                    let channel = codec::channel_for(d.conversation_type, &d.channel_id);
+                    let key = ConversationKey::new(d.conversation_type, &d.target_id, &channel);
+                    batch.deletions.push((key, d.uids));
+                }
+                Some(inbox_entry::Body::HistoryCleared(c)) if c.device_id != device_id => {
+                    let channel = codec::channel_for(c.conversation_type, &c.channel_id);
+                    let key = ConversationKey::new(c.conversation_type, &c.target_id, &channel);
+                    // 0 never comes from the server (it sends its time); clear nothing then.
+                    if c.before_time > 0 {
+                        batch.clears.push((key, c.before_time));
+                    }
+                }
+                // Expansion changes: the local-features branch applies them.
                 Some(inbox_entry::Body::ExpansionChange(_))
                 | Some(inbox_entry::Body::MessagesDeleted(_))
                 | Some(inbox_entry::Body::HistoryCleared(_))

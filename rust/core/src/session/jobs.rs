@@ -16,7 +16,8 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
                     "media uploads cut short by the last stop are FAILED"
                 );
             }
-            Ok((store.inbox_cursor()?, store.outbox()?))
+            let cursor = store.inbox_synced()?.then(|| store.inbox_cursor()).transpose()?;
+            Ok((cursor, store.outbox()?))
         })()),
         StoreJob::PersistSend {
             new,
@@ -68,13 +69,7 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
             }
         }
         StoreJob::ApplyInbox(batch) => StoreDone::InboxApplied {
-            result: store.apply_inbox_entries(
-                &batch.rows,
-                &batch.recalls,
-                &batch.marks,
-                &batch.settings,
-                batch.cursor,
-            ),
+            result: apply_inbox(store, &batch),
             batch,
         },
         StoreJob::SetCursor(cursor) => StoreDone::CursorSet(store.set_inbox_cursor(cursor)),
@@ -137,6 +132,40 @@ fn persist_send(
     }
 }
 
+/// Stores an inbox batch in one transaction: messages, recalls, read marks and settings, then
+/// the deletions and clears made on the user's other devices (messages they remove are not
+/// announced).
+fn apply_inbox(
+    store: &mut Store,
+    batch: &super::types::InboxBatch,
+) -> rcim_store::Result<(Vec<rcim_store::MessageRow>, Vec<rcim_store::MessageRow>)> {
+    store.atomically(|s| {
+        let (mut inserted, recalled) = s.apply_inbox_entries(
+            &batch.rows,
+            &batch.recalls,
+            &batch.marks,
+            &batch.settings,
+            batch.cursor,
+        )?;
+        if batch.deletions.is_empty() && batch.clears.is_empty() {
+            return Ok((inserted, recalled));
+        }
+        for (key, uids) in &batch.deletions {
+            s.delete_messages_by_uid(key, uids)?;
+        }
+        for (key, before_time) in &batch.clears {
+            s.clear_messages(key, *before_time)?;
+        }
+        let mut kept = Vec::with_capacity(inserted.len());
+        for row in inserted.drain(..) {
+            if s.message(row.id)?.is_some() {
+                kept.push(row);
+            }
+        }
+        Ok((kept, recalled))
+    })
+}
+
 fn apply_effect(
     store: &mut Store,
     effect: Effect,
@@ -148,7 +177,14 @@ fn apply_effect(
             status,
             uid,
             sent_time,
-        } => store.update_sent(message_id, status, uid.as_deref(), sent_time),
+            conv_seq,
+        } => {
+            let row = store.update_sent(message_id, status, uid.as_deref(), sent_time)?;
+            match row {
+                Some(_) if conv_seq > 0 => store.set_conv_seq(message_id, conv_seq),
+                row => Ok(row),
+            }
+        }
         Effect::Recall {
             uid,
             operator_id,

@@ -10,8 +10,8 @@ use crate::codes;
 use crate::event::{Event, EventId};
 use crate::model::{message_type, Message};
 use rcim_proto::v1::{
-    request, response, ChangeConversationSetting, PrivateReadReceipt, RecallMessage,
-    Request as WireRequest, SendMessage,
+    request, response, ChangeConversationSetting, ClearHistory, DeleteMessages,
+    PrivateReadReceipt, RecallMessage, Request as WireRequest, SendMessage,
 };
 use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage};
 use std::time::Instant;
@@ -160,15 +160,62 @@ pub(crate) struct Operation {
     pub(crate) event_id: EventId,
     /// Recalls: the message argument (reported back on failure).
     pub(crate) arg: Option<Box<Message>>,
+    /// Remote deletions: the messages argument, reported back with the outcome (kept in
+    /// memory only: after a restart the outcome names the messages by uid).
+    pub(crate) messages: Vec<Message>,
 }
 
 impl Operation {
+    /// `deleteMessages` (the remote part: the local rows are deleted by the engine first):
+    /// `uids` of `key`'s messages, 1..=100.
+    pub(crate) fn delete_messages(
+        key: &ConversationKey,
+        uids: Vec<String>,
+        messages: Vec<Message>,
+        event_id: EventId,
+    ) -> Self {
+        Self {
+            request: wire(
+                new_request_id(),
+                request::Body::DeleteMessages(DeleteMessages {
+                    conversation_type: key.conversation_type,
+                    target_id: key.target_id.clone(),
+                    channel_id: key.channel_id.clone(),
+                    uids,
+                }),
+            ),
+            event_id,
+            arg: None,
+            messages,
+        }
+    }
+
+    /// `clearMessages` with a remote part: hide `key`'s history up to `before_time` (0 = all)
+    /// on the server.
+    pub(crate) fn clear_history(key: &ConversationKey, before_time: i64, event_id: EventId) -> Self {
+        Self {
+            request: wire(
+                new_request_id(),
+                request::Body::ClearHistory(ClearHistory {
+                    conversation_type: key.conversation_type,
+                    target_id: key.target_id.clone(),
+                    channel_id: key.channel_id.clone(),
+                    before_time,
+                }),
+            ),
+            event_id,
+            arg: None,
+            messages: Vec::new(),
+        }
+    }
+
     /// `recallMessage`.
     pub(crate) fn recall(message: Message, event_id: EventId) -> Self {
         Self {
             request: recall_request(&message),
             event_id,
             arg: Some(Box::new(message)),
+            messages: Vec::new(),
         }
     }
 
@@ -183,6 +230,7 @@ impl Operation {
             request: read_receipt_request(target_id, channel_id, timestamp),
             event_id,
             arg: None,
+            messages: Vec::new(),
         }
     }
 
@@ -192,6 +240,7 @@ impl Operation {
             request: setting_request(&change),
             event_id: change.event_id,
             arg: None,
+            messages: Vec::new(),
         }
     }
 }
@@ -285,6 +334,8 @@ pub(crate) enum Effect {
         status: u8,
         uid: Option<String>,
         sent_time: Option<i64>,
+        /// The message's history sequence (0 = none).
+        conv_seq: u64,
     },
     /// A recall went through: the stored message becomes the recall notification.
     Recall {
@@ -310,12 +361,13 @@ pub(crate) fn effect(
     let ok = code == codes::OK;
     match (&entry.request.body, &entry.row) {
         (_, Some(row)) => {
-            let (uid, sent_time) = match result {
+            let (uid, sent_time, conv_seq) = match result {
                 Some(response::Body::SendMessage(r)) if ok => (
                     (!r.uid.is_empty()).then(|| r.uid.clone()),
                     Some(r.sent_time),
+                    r.conv_seq,
                 ),
-                _ => (None, None),
+                _ => (None, None, 0),
             };
             Effect::Sent {
                 message_id: row.id,
@@ -326,6 +378,7 @@ pub(crate) fn effect(
                 },
                 uid,
                 sent_time,
+                conv_seq,
             }
         }
         (Some(request::Body::RecallMessage(r)), None) if ok => Effect::Recall {
@@ -441,14 +494,42 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
                 },
             }
         }
-        // Sends carry a row; syncs are reads and never queued.
+        Some(request::Body::DeleteMessages(d)) => {
+            let key = ConversationKey::new(d.conversation_type, &d.target_id, &d.channel_id);
+            // After a restart the call's messages are gone: they are named by uid.
+            let messages = d
+                .uids
+                .into_iter()
+                .map(|uid| {
+                    let mut m = codec::new_text_message(
+                        key.conversation_type,
+                        &key.target_id,
+                        (!key.channel_id.is_empty()).then_some(key.channel_id.as_str()),
+                        "",
+                    );
+                    m.message_uid = Some(uid);
+                    m
+                })
+                .collect();
+            Event::MessagesDeleted {
+                code,
+                key,
+                messages,
+                event_id,
+            }
+        }
+        Some(request::Body::ClearHistory(c)) => Event::MessagesCleared {
+            code,
+            key: ConversationKey::new(c.conversation_type, &c.target_id, &c.channel_id),
+            timestamp: c.before_time,
+            event_id,
+        },
+        // Sends carry a row; syncs, history pages and tickets are reads, never queued.
         Some(request::Body::SendMessage(_))
         | Some(request::Body::Sync(_))
         | Some(request::Body::MediaUpload(_))
         | Some(request::Body::History(_))
         | Some(request::Body::UpdateExpansion(_))
-        | Some(request::Body::DeleteMessages(_))
-        | Some(request::Body::ClearHistory(_))
         | None => {
             tracing::warn!(code, "answer to a queued request of unknown type");
             return None;

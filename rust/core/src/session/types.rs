@@ -8,7 +8,7 @@ use crate::model::Message;
 use rcim_proto::v1::{ClientFrame, ConnectAck, Request as WireRequest, ServerFrame};
 use rcim_store::outbox::QueuedOperation;
 use rcim_store::{
-    ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate, StoreError,
+    ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate, StoreError,
 };
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -103,6 +103,10 @@ pub(crate) struct InboxBatch {
     pub(crate) recalls: Vec<RecallUpdate>,
     pub(crate) marks: Vec<ReadMark>,
     pub(crate) settings: Vec<ConversationSettingUpdate>,
+    /// Messages this user deleted on another device (by uid), applied after the messages.
+    pub(crate) deletions: Vec<(ConversationKey, Vec<String>)>,
+    /// Conversations this user cleared on another device, up to a sent time (0 = all).
+    pub(crate) clears: Vec<(ConversationKey, i64)>,
     pub(crate) cursor: u64,
     /// Inbox seq of each message uid (the `offline` flag).
     pub(crate) seq_of_uid: HashMap<String, u64>,
@@ -119,7 +123,8 @@ pub(crate) struct InboxBatch {
 /// The result of a [`StoreJob`].
 #[derive(Debug)]
 pub(crate) enum StoreDone {
-    Loaded(Result<(u64, Vec<QueuedOperation>), StoreError>),
+    /// The inbox cursor (`None`: never synced) and the outbox.
+    Loaded(Result<(Option<u64>, Vec<QueuedOperation>), StoreError>),
     SendPersisted {
         /// The row, whether it must be sent, and its outbox id when it was queued.
         result: Result<Option<(MessageRow, bool, Option<i64>)>, StoreError>,

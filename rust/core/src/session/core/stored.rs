@@ -17,6 +17,20 @@ use rcim_store::sent_status;
 use std::time::Instant;
 
 impl SessionCore {
+    /// Reports an operation's outcome, with the messages argument of its call when this
+    /// session still holds it (remote deletions).
+    fn report(&mut self, entry: Entry, code: u32, row: Option<rcim_store::MessageRow>) {
+        let call_messages = self.call_messages.remove(&entry.request.request_id);
+        if let Some(mut event) = operations::outcome(entry, code, row) {
+            if let (Some(list), Event::MessagesDeleted { messages, .. }) =
+                (call_messages, &mut event)
+            {
+                *messages = list;
+            }
+            self.emit(event);
+        }
+    }
+
     pub(super) fn stored(&mut self, now: Instant, done: StoreDone) {
         match done {
             StoreDone::Loaded(result) => self.loaded(now, result),
@@ -95,11 +109,7 @@ impl SessionCore {
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "cannot queue an operation");
-                        if let Some(event) =
-                            operations::outcome(entry, codes::DATABASE_ERROR as u32, None)
-                        {
-                            self.emit(event);
-                        }
+                        self.report(entry, codes::DATABASE_ERROR as u32, None);
                     }
                 }
             }
@@ -119,9 +129,7 @@ impl SessionCore {
                         None
                     }
                 };
-                if let Some(event) = operations::outcome(*entry, code, row) {
-                    self.emit(event);
-                }
+                self.report(*entry, code, row);
             }
             StoreDone::InboxApplied { result, batch } => match result {
                 Ok((inserted, recalled)) => {
@@ -157,7 +165,10 @@ impl SessionCore {
     fn loaded(
         &mut self,
         now: Instant,
-        result: Result<(u64, Vec<rcim_store::outbox::QueuedOperation>), rcim_store::StoreError>,
+        result: Result<
+            (Option<u64>, Vec<rcim_store::outbox::QueuedOperation>),
+            rcim_store::StoreError,
+        >,
     ) {
         if self.phase != Phase::Loading {
             // Stopped while loading: the early commands were stored then.
