@@ -99,12 +99,13 @@ async fn group_text_reaches_every_member() {
         (convs[0].target_id.as_str(), convs[0].unread_count),
         ("team", 0)
     );
-    let messages = answer(
-        alice
-            .engine
-            .messages(ConversationKey::new(GROUP, "team", ""), 0, 0, 20),
-    )
-    .await;
+    let messages =
+        answer(
+            alice
+                .engine
+                .messages(ConversationKey::new(GROUP, "team", ""), 0, 0, 0, 20),
+        )
+        .await;
     assert_eq!(messages.len(), 1, "one local row for the sender");
     for member in [&mut bob, &mut carol] {
         let convs = group_conversations(member).await;

@@ -190,7 +190,7 @@ async fn the_upload_is_registered_before_its_attached_event_is_delivered() {
     );
     let to_carol = ConversationKey::new(1, "carol", "");
     let stored = loop {
-        let stored = answer(alice.engine.messages(to_carol.clone(), 0, 1, 1)).await;
+        let stored = answer(alice.engine.messages(to_carol.clone(), 0, 1, 0, 1)).await;
         if let Some(stored) = stored.into_iter().next() {
             break stored;
         }

@@ -201,7 +201,7 @@ async fn recall_pin_and_read_receipt_made_while_the_server_is_down_survive_a_res
         )),
         1
     );
-    let messages = answer(tablet.engine.messages(bob_key.clone(), 0, 0, 20)).await;
+    let messages = answer(tablet.engine.messages(bob_key.clone(), 0, 0, 0, 20)).await;
     let mine = messages
         .iter()
         .find(|m| m.message_uid == oops.message_uid)

@@ -90,7 +90,7 @@ async fn online_text_reaches_the_peer_and_both_stores() {
     // History.
     let messages = answer(
         bob.engine
-            .messages(ConversationKey::new(1, "alice", ""), 0, 0, 20),
+            .messages(ConversationKey::new(1, "alice", ""), 0, 0, 0, 20),
     )
     .await;
     assert_eq!(messages.len(), 1);
@@ -226,7 +226,7 @@ async fn a_lost_ack_is_resent_and_delivered_once() {
     let messages = answer(
         alice
             .engine
-            .messages(ConversationKey::new(1, "bob", ""), 0, 0, 20),
+            .messages(ConversationKey::new(1, "bob", ""), 0, 0, 0, 20),
     )
     .await;
     assert_eq!(messages.len(), 1, "stored once on the sender");

@@ -19,10 +19,13 @@ pub(super) const ROWS: &[&dyn Row] = &[
         listener: "onMessagesLoaded",
         field: Some("messages"),
         run: |engine, a: &GetMessagesArgs| {
-            if a.policy.is_some_and(|p| p > 2) {
-                return Err(rcim_core::Code::PARAM_ERROR);
-            }
-            engine.messages(a.conversation.key(), a.sent_time, a.order, a.count)
+            engine.messages(
+                a.conversation.key(),
+                a.sent_time,
+                a.order,
+                a.policy.unwrap_or(0),
+                a.count,
+            )
         },
     },
     &Reply {
@@ -55,6 +58,7 @@ pub(super) struct GetMessagesArgs {
     conversation: ConversationArgs,
     sent_time: i64,
     order: u32,
+    /// LOCAL 0 (when absent), REMOTE 1, LOCAL_REMOTE 2.
     #[serde(default, skip_serializing)]
     policy: Option<u32>,
     #[serde(skip_serializing)]

@@ -7,6 +7,7 @@ mod args;
 mod connection;
 mod conversations;
 mod create;
+mod deletion;
 mod diagnostics;
 mod drafts;
 mod media;
@@ -29,6 +30,7 @@ const AREAS: &[&[&dyn Row]] = &[
     connection::ROWS,
     create::ROWS,
     messages::ROWS,
+    deletion::ROWS,
     media::ROWS,
     receipts::ROWS,
     conversations::ROWS,

@@ -8,7 +8,7 @@ use crate::event::EventId;
 use crate::model::{message_type, Message};
 use crate::query::Query;
 use crate::session::{Command, Operation};
-use rcim_store::{ConversationKey, TimeOrder};
+use rcim_store::ConversationKey;
 use std::time::Instant;
 
 /// The types `sendMessage` takes (R081); media types need `sendMediaMessage`, RECALL and
@@ -75,29 +75,6 @@ impl Engine {
             message.channel_id.as_deref().unwrap_or(""),
         ));
         self.hand_over(Command::Operation(Operation::recall(message, event_id)))
-    }
-
-    /// `getMessages` (local store): a page of `count` (1..=20) messages sent before
-    /// (`order` 0) or after (1) `sent_time`, oldest first.
-    pub fn messages(
-        &self,
-        key: ConversationKey,
-        sent_time: i64,
-        order: u32,
-        count: u32,
-    ) -> Result<Query<Vec<Message>>, Code> {
-        if !(1..=MAX_MESSAGE_PAGE).contains(&count) || order > 1 {
-            return Err(Code::PARAM_ERROR);
-        }
-        let time_order = if order == 0 {
-            TimeOrder::Before
-        } else {
-            TimeOrder::After
-        };
-        let rows = self.conversation_query(key, move |s, key| {
-            s.messages(key, sent_time, time_order, count)
-        })?;
-        Ok(rows.map(|rows| rows.iter().map(codec::message_from_row).collect()))
     }
 
     /// `getMessageById`: the stored message with local id `message_id` (34204 when there is

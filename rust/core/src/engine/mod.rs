@@ -9,14 +9,17 @@
 //!   return the seed's status number (0 = accepted).
 //!
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
-//! [`create`] (message objects), [`messages`], [`conversations`], [`unread`], [`receipts`],
+//! [`create`] (message objects), [`messages`], [`history`] (pages with a load policy),
+//! [`deletion`] (deleting and clearing messages), [`conversations`], [`unread`], [`receipts`],
 //! [`settings`] (pin, notification level), [`drafts`], [`search`], [`media`] (media messages:
 //! send with upload, download). This file holds the engine itself and the helpers they share.
 
 pub mod connection;
 pub mod conversations;
 pub mod create;
+pub mod deletion;
 pub mod drafts;
+pub mod history;
 pub mod media;
 pub mod messages;
 pub mod receipts;
@@ -60,6 +63,8 @@ pub struct Engine {
     session: Arc<Mutex<Option<Session>>>,
     /// Media uploads and downloads in progress (to cancel them).
     transfers: Arc<media::transfers::Transfers>,
+    /// History pages asked of the server (see [`Engine::history_requests`]).
+    history_requests: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The stream of events of an [`Engine`].
@@ -95,6 +100,7 @@ impl Engine {
             runtime: Handle::current(),
             session: Arc::new(Mutex::new(None)),
             transfers: Arc::default(),
+            history_requests: Arc::default(),
         };
         (engine, stream)
     }

@@ -80,7 +80,11 @@ impl Inbox {
         if !self.synced {
             self.synced = true;
             let start = compensation_after.min(head);
-            tracing::debug!(start, head, "first sync of this store: offline compensation");
+            tracing::debug!(
+                start,
+                head,
+                "first sync of this store: offline compensation"
+            );
             self.cursor = start;
             self.max_seen = self.max_seen.max(start);
             return Some(start);

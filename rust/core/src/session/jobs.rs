@@ -16,7 +16,10 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
                     "media uploads cut short by the last stop are FAILED"
                 );
             }
-            let cursor = store.inbox_synced()?.then(|| store.inbox_cursor()).transpose()?;
+            let cursor = store
+                .inbox_synced()?
+                .then(|| store.inbox_cursor())
+                .transpose()?;
             Ok((cursor, store.outbox()?))
         })()),
         StoreJob::PersistSend {

@@ -32,4 +32,4 @@ pub use clock::now_ms;
 pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
 pub(crate) use operations::{outgoing_row, Operation, SettingChange};
-pub(crate) use reads::{ReadRequest, ReadResult, TicketRequest};
+pub(crate) use reads::{ReadRequest, TicketRequest};

@@ -10,8 +10,8 @@ use crate::codes;
 use crate::event::{Event, EventId};
 use crate::model::{message_type, Message};
 use rcim_proto::v1::{
-    request, response, ChangeConversationSetting, ClearHistory, DeleteMessages,
-    PrivateReadReceipt, RecallMessage, Request as WireRequest, SendMessage,
+    request, response, ChangeConversationSetting, ClearHistory, DeleteMessages, PrivateReadReceipt,
+    RecallMessage, Request as WireRequest, SendMessage,
 };
 use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage};
 use std::time::Instant;
@@ -192,7 +192,11 @@ impl Operation {
 
     /// `clearMessages` with a remote part: hide `key`'s history up to `before_time` (0 = all)
     /// on the server.
-    pub(crate) fn clear_history(key: &ConversationKey, before_time: i64, event_id: EventId) -> Self {
+    pub(crate) fn clear_history(
+        key: &ConversationKey,
+        before_time: i64,
+        event_id: EventId,
+    ) -> Self {
         Self {
             request: wire(
                 new_request_id(),

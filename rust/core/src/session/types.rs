@@ -8,7 +8,8 @@ use crate::model::Message;
 use rcim_proto::v1::{ClientFrame, ConnectAck, Request as WireRequest, ServerFrame};
 use rcim_store::outbox::QueuedOperation;
 use rcim_store::{
-    ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate, StoreError,
+    ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate,
+    StoreError,
 };
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};

@@ -1,0 +1,194 @@
+//! Deleting messages (R104–R111): `deleteLocalMessages` (this device only), `deleteMessages`
+//! (this device and the user's cloud history, through the outbox), `clearMessages` (up to a
+//! time, locally and/or in the cloud history). The local part runs at the call, in call order
+//! with the other local calls; the remote part is an outbox operation like a recall: made
+//! offline it goes when the connection is back (even after a restart), and its outcome is
+//! reported once answered. The user's other devices apply the deletion from their inbox.
+//!
+//! Decisions:
+//! * Chatroom messages cannot be deleted through `deleteMessages` / `clearMessages` (R108):
+//!   PARAM_ERROR. SYSTEM and ULTRA_GROUP conversations have no cloud history here: their
+//!   deletions and clears are local and reported at once.
+//! * `clearMessages` REMOTE clears the cloud history only (the local messages stay); its
+//!   timestamp is not checked against the local store, which may not hold the conversation's
+//!   newest message (a new device). LOCAL and LOCAL_REMOTE check R111 against the local store.
+
+use super::history::{has_cloud_history, policy};
+use super::{check_conversation, lock, normalised, Engine, Session};
+use crate::codec;
+use crate::codes::Code;
+use crate::event::{Event, EventId};
+use crate::model::Message;
+use crate::query::Query;
+use crate::session::{Command, Operation};
+use rcim_proto::conversation_type::CHATROOM;
+use rcim_store::ConversationKey;
+use std::sync::{Arc, Mutex};
+
+/// Most messages one deletion call takes (the server's limit for one `DeleteMessages`).
+pub const MAX_DELETE_MESSAGES: usize = 100;
+
+impl Engine {
+    /// `deleteLocalMessages`: deletes the messages (by `messageId`, any conversation types)
+    /// from the local store only (R104, R109); the conversations' unread counts and last
+    /// messages follow. PARAM_ERROR for an empty list, more than 100 messages or a message
+    /// without `messageId`. Messages already gone are skipped.
+    pub fn delete_local_messages(&self, messages: Vec<Message>) -> Result<Query<()>, Code> {
+        if messages.is_empty() || messages.len() > MAX_DELETE_MESSAGES {
+            return Err(Code::PARAM_ERROR);
+        }
+        let ids = messages
+            .iter()
+            .map(|m| m.message_id.filter(|id| *id > 0).ok_or(Code::PARAM_ERROR))
+            .collect::<Result<Vec<i64>, Code>>()?;
+        self.query(move |s| s.delete_messages(&ids).map(|_| ()))
+    }
+
+    /// `deleteMessages`: deletes messages of one conversation locally (at once) and from this
+    /// user's cloud history (R110); the outcome comes as `MessagesDeleted` (the server's
+    /// answer; at once for conversations without cloud history or messages without uid).
+    /// PARAM_ERROR for a bad conversation or a chatroom, an empty list, more than 100
+    /// messages, or a message of another conversation.
+    pub fn delete_messages(
+        &self,
+        key: ConversationKey,
+        messages: Vec<Message>,
+        event_id: EventId,
+    ) -> Result<(), Code> {
+        check_conversation(&key)?;
+        let key = normalised(key);
+        if key.conversation_type == CHATROOM
+            || messages.is_empty()
+            || messages.len() > MAX_DELETE_MESSAGES
+            || !messages.iter().all(|m| in_conversation(m, &key))
+        {
+            return Err(Code::PARAM_ERROR);
+        }
+        let ids: Vec<i64> = messages.iter().filter_map(|m| m.message_id).collect();
+        let uids: Vec<String> = messages
+            .iter()
+            .filter_map(|m| m.message_uid.clone())
+            .filter(|uid| !uid.is_empty())
+            .collect();
+        let local = {
+            let (key, uids) = (key.clone(), uids.clone());
+            self.query(move |s| {
+                s.atomically(|s| {
+                    s.delete_messages(&ids)?;
+                    s.delete_messages_by_uid(&key, &uids)
+                })
+            })?
+        };
+        if has_cloud_history(key.conversation_type) && !uids.is_empty() {
+            self.hand_over(Command::Operation(Operation::delete_messages(
+                &key, uids, messages, event_id,
+            )))?;
+            self.runtime.spawn(async move {
+                if let Err(code) = local.await {
+                    tracing::warn!(code = code.0, "local part of deleteMessages failed");
+                }
+            });
+            return Ok(());
+        }
+        let shared = self.shared.clone();
+        self.runtime.spawn(async move {
+            let code = match local.await {
+                Ok(_) => 0,
+                Err(code) => code.0,
+            };
+            shared
+                .emit(Event::MessagesDeleted {
+                    code,
+                    key,
+                    messages,
+                    event_id,
+                })
+                .await;
+        });
+        Ok(())
+    }
+
+    /// `clearMessages`: deletes `key`'s messages sent at or before `timestamp` (0: all of
+    /// them) by `policy`: LOCAL (this device), REMOTE (the cloud history only) or LOCAL_REMOTE
+    /// (both; the remote part through the outbox). The outcome comes as `MessagesCleared`:
+    /// code 1 when `timestamp` is after the conversation's newest stored message (R111, LOCAL
+    /// and LOCAL_REMOTE), otherwise the local result (LOCAL) or the server's answer.
+    /// PARAM_ERROR at once for a bad conversation or a chatroom, a negative timestamp, a bad
+    /// policy, or REMOTE for a conversation without cloud history.
+    pub fn clear_messages(
+        &self,
+        key: ConversationKey,
+        timestamp: i64,
+        clear_policy: u32,
+        event_id: EventId,
+    ) -> Result<(), Code> {
+        check_conversation(&key)?;
+        let key = normalised(key);
+        let remote = has_cloud_history(key.conversation_type);
+        if key.conversation_type == CHATROOM
+            || timestamp < 0
+            || clear_policy > policy::LOCAL_REMOTE
+            || (clear_policy == policy::REMOTE && !remote)
+        {
+            return Err(Code::PARAM_ERROR);
+        }
+        if clear_policy == policy::REMOTE {
+            return self.hand_over(Command::Operation(Operation::clear_history(
+                &key, timestamp, event_id,
+            )));
+        }
+        let local = {
+            let key = key.clone();
+            self.query(move |s| {
+                s.atomically(|s| {
+                    let latest = s.latest_sent_time(&key)?;
+                    if timestamp > 0 && latest.is_none_or(|latest| timestamp > latest) {
+                        return Ok(false);
+                    }
+                    s.clear_messages(&key, timestamp)?;
+                    Ok(true)
+                })
+            })?
+        };
+        let (shared, session) = (self.shared.clone(), self.session.clone());
+        let then_remote = clear_policy == policy::LOCAL_REMOTE && remote;
+        self.runtime.spawn(async move {
+            let code = match local.await {
+                Ok(true) if then_remote => {
+                    let op = Operation::clear_history(&key, timestamp, event_id.clone());
+                    match hand_over_to(&session, Command::Operation(op)) {
+                        // The server's answer reports it.
+                        Ok(()) => return,
+                        Err(code) => code.0,
+                    }
+                }
+                Ok(true) => 0,
+                Ok(false) => Code::PARAM_ERROR.0,
+                Err(code) => code.0,
+            };
+            shared
+                .emit(Event::MessagesCleared {
+                    code,
+                    key,
+                    timestamp,
+                    event_id,
+                })
+                .await;
+        });
+        Ok(())
+    }
+}
+
+/// Whether `m` belongs to conversation `key` (already normalised).
+fn in_conversation(m: &Message, key: &ConversationKey) -> bool {
+    m.conversation_type == key.conversation_type
+        && m.target_id == key.target_id
+        && codec::channel_for(m.conversation_type, m.channel_id.as_deref().unwrap_or(""))
+            == key.channel_id
+}
+
+/// Hands `command` to the running session from a task (see [`Engine::hand_over`]).
+fn hand_over_to(session: &Arc<Mutex<Option<Session>>>, command: Command) -> Result<(), Code> {
+    let guard = lock(session);
+    guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?.take(command)
+}

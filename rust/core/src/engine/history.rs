@@ -1,0 +1,257 @@
+//! Message pages with a load policy (`getMessages` / `loadMessages`, R094–R098): from the
+//! local store (LOCAL), from the server's cloud history (REMOTE), or from the store when it
+//! holds the page completely and from the server otherwise (LOCAL_REMOTE).
+//!
+//! Completeness is decided by history sequence, not by time (see `rcim_store`'s `history`
+//! module): the store knows which sequence ranges it holds. A page fetched from the server is
+//! stored (read, not counted as unread, no receive events, duplicates by uid skipped) and its
+//! interval recorded, so reading the same part again is served locally.
+//!
+//! Decisions:
+//! * Remote history exists for PRIVATE and GROUP conversations only: REMOTE on another type is
+//!   PARAM_ERROR; LOCAL_REMOTE on another type is the local page.
+//! * LOCAL_REMOTE that needs the server while it cannot be reached fails with the network code
+//!   (30002 after the send timeout without a connection, 30003 without an answer, or the
+//!   server's refusal) rather than answering an incomplete local page as if it were complete;
+//!   the app can ask with LOCAL for what is stored.
+
+use super::messages::MAX_MESSAGE_PAGE;
+use super::{check_conversation, normalised, Engine};
+use crate::codec;
+use crate::codes::Code;
+use crate::model::Message;
+use crate::query::Query;
+use crate::session::{Command, ReadRequest};
+use rcim_proto::conversation_type::{GROUP, PRIVATE};
+use rcim_proto::v1::{request, response, HistoryPage, HistoryRequest};
+use rcim_store::{ConversationKey, HistoryPageRows, Store, TimeOrder};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// `RCIMIWMessageOperationPolicy` numbers.
+pub mod policy {
+    /// Local store only.
+    pub const LOCAL: u32 = 0;
+    /// The server's cloud history only (the page is stored too).
+    pub const REMOTE: u32 = 1;
+    /// The local store when it holds the page completely, the server otherwise.
+    pub const LOCAL_REMOTE: u32 = 2;
+}
+
+/// Most messages taken from one history page (the server's own limit; more is hostile).
+const MAX_SERVER_PAGE: usize = 100;
+
+/// Whether the server keeps a cloud history for conversations of this type.
+pub(crate) fn has_cloud_history(conversation_type: u32) -> bool {
+    matches!(conversation_type, PRIVATE | GROUP)
+}
+
+impl Engine {
+    /// `getMessages` / `loadMessages`: a page of `count` (1..=20) messages of `key` sent
+    /// before (`order` 0, newest first) or after (1, oldest first) `sent_time` (0 = from the
+    /// newest / the oldest), by `policy` (LOCAL 0, REMOTE 1, LOCAL_REMOTE 2; see the module
+    /// documentation). PARAM_ERROR for a bad conversation, count, order or policy, and for
+    /// REMOTE on a conversation without cloud history.
+    pub fn messages(
+        &self,
+        key: ConversationKey,
+        sent_time: i64,
+        order: u32,
+        policy: u32,
+        count: u32,
+    ) -> Result<Query<Vec<Message>>, Code> {
+        if !(1..=MAX_MESSAGE_PAGE).contains(&count) || order > 1 || policy > policy::LOCAL_REMOTE {
+            return Err(Code::PARAM_ERROR);
+        }
+        check_conversation(&key)?;
+        let key = normalised(key);
+        let time_order = if order == 0 {
+            TimeOrder::Before
+        } else {
+            TimeOrder::After
+        };
+        let remote = has_cloud_history(key.conversation_type);
+        if policy == policy::REMOTE && !remote {
+            return Err(Code::PARAM_ERROR);
+        }
+        if policy == policy::LOCAL || !remote {
+            let rows = self.query(move |s| s.messages(&key, sent_time, time_order, count))?;
+            return Ok(rows.map(|rows| rows.iter().map(codec::message_from_row).collect()));
+        }
+        let fetcher = self.history_fetcher()?;
+        let request = HistoryRequest {
+            conversation_type: key.conversation_type,
+            target_id: key.target_id.clone(),
+            channel_id: key.channel_id.clone(),
+            sent_time,
+            order,
+            count,
+        };
+        if policy == policy::REMOTE {
+            return Ok(Query::new(async move {
+                let page = fetcher.fetch(request).await?;
+                fetcher
+                    .db(move |s| {
+                        let uids = store_page(s, &key, &page, sent_time, time_order)?;
+                        let mut rows = Vec::with_capacity(uids.len());
+                        for uid in uids {
+                            rows.extend(s.message_by_uid(&uid)?);
+                        }
+                        rows.sort_by_key(|r| (r.sent_time, r.id));
+                        if time_order == TimeOrder::Before {
+                            rows.reverse();
+                        }
+                        Ok(rows)
+                    })
+                    .await
+                    .map(|rows| rows.iter().map(codec::message_from_row).collect())
+            }));
+        }
+        // LOCAL_REMOTE: the local page now (in call order), the server only when needed.
+        let local = self.query({
+            let key = key.clone();
+            move |s| {
+                let rows = s.messages(&key, sent_time, time_order, count)?;
+                let complete =
+                    s.history_page_complete(&key, sent_time, time_order, count, &rows)?;
+                Ok((rows, complete))
+            }
+        })?;
+        Ok(Query::new(async move {
+            let (rows, complete) = local.await?;
+            if complete {
+                return Ok(rows.iter().map(codec::message_from_row).collect());
+            }
+            let page = fetcher.fetch(request).await?;
+            fetcher
+                .db(move |s| {
+                    store_page(s, &key, &page, sent_time, time_order)?;
+                    s.messages(&key, sent_time, time_order, count)
+                })
+                .await
+                .map(|rows| rows.iter().map(codec::message_from_row).collect())
+        }))
+    }
+
+    /// How many history pages this engine asked the server for (a diagnostic: a page read
+    /// again is served locally).
+    pub fn history_requests(&self) -> u64 {
+        self.history_requests.load(Ordering::Relaxed)
+    }
+
+    /// What a history future needs after the call returned: the session to ask, the
+    /// database, the user.
+    fn history_fetcher(&self) -> Result<HistoryFetcher, Code> {
+        let guard = self.lock_session();
+        let session = guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?;
+        let db = session.db.get().cloned().ok_or(Code::CLIENT_NOT_INIT)?;
+        Ok(HistoryFetcher {
+            commands: session.commands.clone(),
+            db,
+            me: session.user_id.clone(),
+            counter: self.history_requests.clone(),
+        })
+    }
+}
+
+/// A history page as the server answered it, with the user it was asked for.
+struct FetchedPage {
+    page: HistoryPage,
+    me: String,
+}
+
+/// Asks the session for history pages and runs store work, from a query's future.
+struct HistoryFetcher {
+    commands: tokio::sync::mpsc::Sender<Command>,
+    db: crate::db::Db,
+    me: String,
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl HistoryFetcher {
+    /// One page from the server, or the code it failed with.
+    async fn fetch(&self, request: HistoryRequest) -> Result<FetchedPage, Code> {
+        let (read, answer) = ReadRequest::channel(request::Body::History(request), Instant::now());
+        self.commands
+            .try_send(Command::Read(read))
+            .map_err(|e| match e {
+                tokio::sync::mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
+                tokio::sync::mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,
+            })?;
+        self.counter.fetch_add(1, Ordering::Relaxed);
+        match answer.await {
+            Ok(Ok(Some(response::Body::History(page)))) => Ok(FetchedPage {
+                page,
+                me: self.me.clone(),
+            }),
+            Ok(Ok(_)) => Err(Code::of(rcim_proto::codes::SERVER_UNKNOWN_ERROR)),
+            Ok(Err(code)) => Err(Code::of(code)),
+            Err(_) => Err(Code::CLIENT_NOT_INIT),
+        }
+    }
+
+    /// Runs `f` on the database.
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, rcim_store::StoreError> + Send + 'static,
+    ) -> Result<T, Code> {
+        self.db.call(f).await.map_err(|e| {
+            tracing::error!(error = %e, "storing a history page failed");
+            Code::DATABASE_ERROR
+        })
+    }
+}
+
+/// Stores a fetched page of `key` (asked around `sent_time` in `order`). Returns the uids of
+/// its messages (at most [`MAX_SERVER_PAGE`]).
+fn store_page(
+    store: &mut Store,
+    key: &ConversationKey,
+    fetched: &FetchedPage,
+    sent_time: i64,
+    order: TimeOrder,
+) -> Result<Vec<String>, rcim_store::StoreError> {
+    let (page, me) = (&fetched.page, fetched.me.as_str());
+    let now = crate::session::now_ms();
+    let messages: Vec<_> = page
+        .messages
+        .iter()
+        .take(MAX_SERVER_PAGE)
+        .filter(|m| !m.uid.is_empty())
+        .map(|m| codec::row_from_wire(m, me, now))
+        .collect();
+    let newest = messages.iter().map(|m| m.sent_time).max();
+    let oldest = messages.iter().map(|m| m.sent_time).min();
+    // Times of the interval's ends when their messages are not in the page (hidden from
+    // this user): bounds that never claim more than the server said.
+    let (from_time, to_time) = match order {
+        TimeOrder::Before => {
+            let to = if sent_time > 0 {
+                sent_time.saturating_sub(1)
+            } else {
+                newest.unwrap_or(0)
+            };
+            (oldest.unwrap_or(to), to)
+        }
+        TimeOrder::After => {
+            let from = sent_time.saturating_add(1);
+            (from, newest.unwrap_or(from))
+        }
+    };
+    let uids = messages.iter().filter_map(|m| m.uid.clone()).collect();
+    let rows = HistoryPageRows {
+        messages,
+        from_seq: page.from_seq,
+        to_seq: page.to_seq,
+        from_time,
+        to_time,
+    };
+    let added = store.store_history_page(key, &rows)?;
+    tracing::debug!(
+        added,
+        from = page.from_seq,
+        to = page.to_seq,
+        "history page stored"
+    );
+    Ok(uids)
+}
