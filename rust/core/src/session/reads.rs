@@ -123,12 +123,6 @@ impl Reads {
         self.waiting.push_back(read);
     }
 
-    /// How many reads wait or are on the wire.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.waiting.len() + self.inflight.len()
-    }
-
     /// Frames for every waiting read, numbered by `seq`.
     pub(crate) fn take_ready(
         &mut self,
