@@ -681,6 +681,9 @@ fn the_method_table_lists_its_names() {
         "cancelSendingMediaMessage",
         "downloadMediaMessage",
         "cancelDownloadingMediaMessage",
+        "deleteLocalMessages",
+        "deleteMessages",
+        "clearMessages",
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
@@ -810,5 +813,145 @@ fn local_calls_beyond_the_cap_are_refused_while_the_sink_is_full() {
     assert_eq!(loaded[CAP]["eventId"], "300");
     assert!(engine.call(301, "getMessageById", r#"{"messageId": 1}"#));
     assert_eq!(sink.reply(301), json!({ "code": 34204 }));
+    engine.destroy();
+}
+
+#[test]
+fn history_and_deletion_rows_check_their_arguments() {
+    let (engine, rec, _dir) = engine();
+    let msg = |id: i64| {
+        json!({ "conversationType": 1, "targetId": "bob", "messageType": 1,
+        "messageId": id, "messageUId": format!("U{id}") })
+    };
+    let too_many: Vec<Value> = (1..=101).map(msg).collect();
+    let refused = [
+        // getMessages: bad policy, REMOTE on a chatroom.
+        (
+            "getMessages",
+            json!({"type":1,"targetId":"b","sentTime":0,"order":0,"policy":3,"count":20}),
+        ),
+        (
+            "loadMessages",
+            json!({"type":3,"targetId":"room","sentTime":0,"order":0,"policy":1,"count":20}),
+        ),
+        // deleteLocalMessages: none, too many, no messageId, not a list.
+        ("deleteLocalMessages", json!({ "messages": [] })),
+        ("deleteLocalMessages", json!({ "messages": too_many })),
+        (
+            "deleteLocalMessages",
+            json!({ "messages": [{ "conversationType": 1, "targetId": "bob", "messageType": 1 }] }),
+        ),
+        ("deleteLocalMessages", json!({ "messages": 5 })),
+        // deleteMessages: a message of another conversation, a chatroom, none.
+        (
+            "deleteMessages",
+            json!({ "type": 1, "targetId": "eve", "channelId": null, "messages": [msg(1)] }),
+        ),
+        (
+            "deleteMessages",
+            json!({ "type": 3, "targetId": "room", "channelId": null, "messages": [] }),
+        ),
+        (
+            "deleteMessages",
+            json!({ "type": 1, "targetId": "bob", "channelId": null, "messages": [] }),
+        ),
+        // clearMessages: negative time, bad policy, chatroom, missing policy, REMOTE on SYSTEM.
+        (
+            "clearMessages",
+            json!({ "type": 1, "targetId": "bob", "timestamp": -1, "policy": 0 }),
+        ),
+        (
+            "clearMessages",
+            json!({ "type": 1, "targetId": "bob", "timestamp": 0, "policy": 3 }),
+        ),
+        (
+            "clearMessages",
+            json!({ "type": 3, "targetId": "room", "timestamp": 0, "policy": 0 }),
+        ),
+        (
+            "clearMessages",
+            json!({ "type": 1, "targetId": "bob", "timestamp": 0 }),
+        ),
+        (
+            "clearMessages",
+            json!({ "type": 4, "targetId": "sys", "timestamp": 0, "policy": 1 }),
+        ),
+    ];
+    for (i, (method, args)) in refused.iter().enumerate() {
+        engine.call(i as u64 + 1, method, &args.to_string());
+        assert_eq!(rec.reply(i as u64 + 1)["code"], 1, "{method} {args}");
+    }
+    // Valid before connect: no session, no database.
+    engine.call(
+        50,
+        "deleteMessages",
+        &json!({ "type": 1, "targetId": "bob", "messages": [msg(1)] }).to_string(),
+    );
+    assert_eq!(rec.reply(50)["code"], 33001);
+    engine.call(
+        51,
+        "getMessages",
+        r#"{"type":1,"targetId":"b","sentTime":0,"order":0,"policy":2,"count":20}"#,
+    );
+    assert_eq!(rec.reply(51)["code"], 33001);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        rec.events.lock().unwrap().is_empty(),
+        "no events after rejected calls"
+    );
+
+    // Connected (no server needed for the local parts).
+    engine.call(
+        60,
+        "connect",
+        &format!(r#"{{"token":"{ALICE_TOKEN}","timeout":0,"eventId":"c"}}"#),
+    );
+    assert_eq!(rec.reply(60)["code"], 0);
+    rec.event_named("onDatabaseOpened", 0);
+    engine.call(
+        61,
+        "deleteLocalMessages",
+        &json!({ "messages": [msg(404)], "eventId": "dl" }).to_string(),
+    );
+    assert_eq!(rec.reply(61)["code"], 0);
+    let deleted = rec.event_named("onLocalMessagesDeleted", 0);
+    assert_eq!(deleted["eventId"], "dl");
+    assert_eq!(deleted["args"]["code"], 0);
+    assert_eq!(deleted["args"]["messages"][0]["messageId"], 404);
+    // R111: a timestamp after the newest message (none here) is refused in the result.
+    engine.call(
+        62,
+        "clearMessages",
+        r#"{"type":1,"targetId":"bob","channelId":null,"timestamp":5,"policy":0,"eventId":"c1"}"#,
+    );
+    assert_eq!(rec.reply(62)["code"], 0);
+    assert_eq!(
+        rec.event_named("onMessagesCleared", 0),
+        json!({ "name": "onMessagesCleared", "eventId": "c1", "args": {
+            "code": 1, "type": 1, "targetId": "bob", "channelId": "", "timestamp": 5 } })
+    );
+    engine.call(
+        63,
+        "clearMessages",
+        r#"{"type":1,"targetId":"bob","channelId":null,"timestamp":0,"policy":0,"eventId":"c2"}"#,
+    );
+    assert_eq!(rec.reply(63)["code"], 0);
+    assert_eq!(rec.event_named("onMessagesCleared", 1)["args"]["code"], 0);
+    // A SYSTEM conversation has no cloud history: deleted locally, reported at once.
+    engine.call(
+        64,
+        "deleteMessages",
+        &json!({ "type": 4, "targetId": "sys", "channelId": null, "eventId": "d4",
+            "messages": [{ "conversationType": 4, "targetId": "sys", "messageType": 1,
+                "messageId": 9 }] })
+        .to_string(),
+    );
+    assert_eq!(rec.reply(64)["code"], 0);
+    let deleted = rec.event_named("onMessagesDeleted", 0);
+    assert_eq!(deleted["eventId"], "d4");
+    assert_eq!(deleted["args"]["code"], 0);
+    assert_eq!(deleted["args"]["type"], 4);
+    assert_eq!(deleted["args"]["targetId"], "sys");
+    assert_eq!(deleted["args"]["messages"][0]["messageId"], 9);
     engine.destroy();
 }
