@@ -38,6 +38,10 @@ pub mod policy {
     pub const LOCAL_REMOTE: u32 = 2;
 }
 
+/// How often a page refused for the request rate is asked again, and after how long.
+const RATE_RETRIES: u32 = 5;
+const RATE_WINDOW: std::time::Duration = std::time::Duration::from_millis(1100);
+
 /// Most messages taken from one history page (the server's own limit; more is hostile).
 const MAX_SERVER_PAGE: usize = 100;
 
@@ -169,8 +173,25 @@ struct HistoryFetcher {
 }
 
 impl HistoryFetcher {
-    /// One page from the server, or the code it failed with.
+    /// One page from the server, or the code it failed with. A refusal for the request rate
+    /// (20604) is asked again after the server's one-second window, a few times at most.
     async fn fetch(&self, request: HistoryRequest) -> Result<FetchedPage, Code> {
+        let mut attempt = 0;
+        loop {
+            match self.fetch_once(request.clone()).await {
+                Err(code)
+                    if code == Code::SEND_MSG_FREQUENCY_OVERRUN && attempt < RATE_RETRIES =>
+                {
+                    attempt += 1;
+                    tracing::debug!(attempt, "history page over the request rate; retrying");
+                    tokio::time::sleep(RATE_WINDOW).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn fetch_once(&self, request: HistoryRequest) -> Result<FetchedPage, Code> {
         let (read, answer) = ReadRequest::channel(request::Body::History(request), Instant::now());
         self.commands
             .try_send(Command::Read(read))

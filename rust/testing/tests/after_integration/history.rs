@@ -1,0 +1,171 @@
+//! End to end: cloud history between real engines and a real `rcim-server` (issue 8).
+//!
+//! Needs the server side of issue 8 (`i8-server`: history pages, `offline_compensation_days`);
+//! move this file to `rust/testing/tests/history.rs` once both sides are merged.
+
+use rcim_core::engine::history::policy::{LOCAL, LOCAL_REMOTE, REMOTE};
+use rcim_core::{ConversationKey, Event, Message};
+use rcim_testing::*;
+use std::time::Duration;
+
+const PRIVATE: u32 = 1;
+const BEFORE: u32 = 0;
+const AFTER: u32 = 1;
+
+async fn publish(server: &TestServer, from: &str, to: &str, text: &str) {
+    let content = format!(r#"{{"content":"{text}"}}"#);
+    let reply = server_api(
+        &server.navi_url(),
+        "/message/private/publish.json",
+        &[
+            ("fromUserId", from),
+            ("toUserId", to),
+            ("objectName", "RC:TxtMsg"),
+            ("content", &content),
+        ],
+    )
+    .await;
+    assert_eq!(reply["code"], 200, "{reply}");
+}
+
+/// A server whose new devices get no offline compensation: their history comes from paging.
+async fn server_without_compensation() -> TestServer {
+    TestServer::start_with(|c| c.offline_compensation_days = 0).await
+}
+
+async fn page(
+    client: &TestClient,
+    key: &ConversationKey,
+    sent_time: i64,
+    order: u32,
+    policy: u32,
+) -> Vec<Message> {
+    answer(client.engine.messages(key.clone(), sent_time, order, policy, 20)).await
+}
+
+/// Pages back from the newest message with LOCAL_REMOTE until a page is empty; the texts in
+/// the order read (newest first).
+async fn read_back(client: &TestClient, key: &ConversationKey) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut before = 0;
+    loop {
+        let got = page(client, key, before, BEFORE, LOCAL_REMOTE).await;
+        if got.is_empty() {
+            return texts;
+        }
+        assert!(got.len() <= 20);
+        for pair in got.windows(2) {
+            assert!(pair[0].sent_time > pair[1].sent_time, "BEFORE pages go back in time");
+        }
+        before = got.last().unwrap().sent_time.unwrap();
+        texts.extend(got.iter().map(text_of));
+        assert!(texts.len() <= 10_000, "paging does not end");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_new_device_pages_back_5000_messages_once_in_order_and_reads_them_again_locally() {
+    const TOTAL: usize = 5000;
+    let server = server_without_compensation().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    for i in 0..TOTAL {
+        publish(&server, "alice", "bob", &format!("m{i}")).await;
+    }
+    // Bob's new device: nothing comes through the inbox (no compensation).
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(&bob_token).await;
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+    assert!(page(&bob, &key, 0, BEFORE, LOCAL).await.is_empty());
+
+    let texts = read_back(&bob, &key).await;
+    let expected: Vec<String> = (0..TOTAL).rev().map(|i| format!("m{i}")).collect();
+    assert_eq!(texts.len(), TOTAL);
+    assert!(texts == expected, "every message once, in order, no gap");
+    let fetched = bob.engine.history_requests();
+    assert_eq!(fetched as usize, TOTAL / 20, "one server page per page read");
+
+    // The second pass is served by the store.
+    assert!(read_back(&bob, &key).await == expected);
+    assert_eq!(bob.engine.history_requests(), fetched, "no server request");
+    // Stored history is neither unread nor announced.
+    assert_eq!(answer(bob.engine.unread_count(key.clone())).await, 0);
+    let received = bob
+        .drain(Duration::from_millis(300))
+        .await
+        .into_iter()
+        .filter(|e| matches!(e, Event::MessageReceived { .. }))
+        .count();
+    assert_eq!(received, 0);
+    assert_eq!(answer(bob.engine.message_count(key)).await, TOTAL as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_and_after_pages_and_live_messages_join_the_history() {
+    let server = server_without_compensation().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    for i in 0..30 {
+        publish(&server, "alice", "bob", &format!("m{i}")).await;
+    }
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(&bob_token).await;
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+
+    // REMOTE: the server's page, stored too (with message ids).
+    let remote = page(&bob, &key, 0, BEFORE, REMOTE).await;
+    let texts: Vec<_> = remote.iter().map(text_of).collect();
+    let expected: Vec<_> = (10..30).rev().map(|i| format!("m{i}")).collect();
+    assert_eq!(texts, expected);
+    assert!(remote.iter().all(|m| m.message_id.is_some()));
+    assert_eq!(bob.engine.history_requests(), 1);
+    // The same page with LOCAL_REMOTE: from the store.
+    let again = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
+    assert_eq!(again.iter().map(text_of).collect::<Vec<_>>(), expected);
+    assert_eq!(bob.engine.history_requests(), 1);
+
+    // AFTER from the oldest: not held yet (the start is unknown), fetched once.
+    let first = page(&bob, &key, 0, AFTER, LOCAL_REMOTE).await;
+    let texts: Vec<_> = first.iter().map(text_of).collect();
+    assert_eq!(texts, (0..20).map(|i| format!("m{i}")).collect::<Vec<_>>());
+    assert_eq!(bob.engine.history_requests(), 2);
+    let all = page(&bob, &key, 0, AFTER, LOCAL_REMOTE).await;
+    assert_eq!(all.len(), 20);
+    assert_eq!(bob.engine.history_requests(), 2, "everything held now");
+
+    // A live message extends the newest range: the newest page stays local.
+    publish(&server, "alice", "bob", "live").await;
+    let got = bob.received().await;
+    assert_eq!(text_of(&got), "live");
+    let newest = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
+    assert_eq!(text_of(&newest[0]), "live");
+    assert_eq!(bob.engine.history_requests(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_remote_offline_answers_the_network_code() {
+    let mut server = server_without_compensation().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    publish(&server, "alice", "bob", "m0").await;
+    let mut bob = TestClient::with_config(
+        &server.navi_url(),
+        "bob",
+        Default::default(),
+        |c| c.send_timeout = Duration::from_secs(1),
+    );
+    bob.connect(&bob_token).await;
+    server.kill();
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+    let got = bob
+        .engine
+        .messages(key.clone(), 0, BEFORE, LOCAL_REMOTE, 20)
+        .unwrap()
+        .await;
+    assert!(
+        matches!(got, Err(code) if code.0 == 30002 || code.0 == 30003),
+        "{got:?}"
+    );
+    // LOCAL still answers what is stored.
+    assert!(page(&bob, &key, 0, BEFORE, LOCAL).await.is_empty());
+}
