@@ -137,8 +137,8 @@ impl Engine {
         }))
     }
 
-    /// How many history pages this engine asked the server for (a diagnostic: a page read
-    /// again is served locally).
+    /// How many history pages the server served this engine (a diagnostic: a page read again
+    /// is served locally; requests refused, e.g. for the request rate, are not counted).
     pub fn history_requests(&self) -> u64 {
         self.history_requests.load(Ordering::Relaxed)
     }
@@ -179,9 +179,7 @@ impl HistoryFetcher {
         let mut attempt = 0;
         loop {
             match self.fetch_once(request.clone()).await {
-                Err(code)
-                    if code == Code::SEND_MSG_FREQUENCY_OVERRUN && attempt < RATE_RETRIES =>
-                {
+                Err(code) if code == Code::SEND_MSG_FREQUENCY_OVERRUN && attempt < RATE_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, "history page over the request rate; retrying");
                     tokio::time::sleep(RATE_WINDOW).await;
@@ -199,12 +197,14 @@ impl HistoryFetcher {
                 tokio::sync::mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
                 tokio::sync::mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,
             })?;
-        self.counter.fetch_add(1, Ordering::Relaxed);
         match answer.await {
-            Ok(Ok(Some(response::Body::History(page)))) => Ok(FetchedPage {
-                page,
-                me: self.me.clone(),
-            }),
+            Ok(Ok(Some(response::Body::History(page)))) => {
+                self.counter.fetch_add(1, Ordering::Relaxed);
+                Ok(FetchedPage {
+                    page,
+                    me: self.me.clone(),
+                })
+            }
             Ok(Ok(_)) => Err(Code::of(rcim_proto::codes::SERVER_UNKNOWN_ERROR)),
             Ok(Err(code)) => Err(Code::of(code)),
             Err(_) => Err(Code::CLIENT_NOT_INIT),

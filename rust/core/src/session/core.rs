@@ -413,7 +413,7 @@ impl SessionCore {
         self.out.push(Action::Store(StoreJob::Complete {
             entry: Box::new(entry),
             code,
-            effect,
+            effect: Box::new(effect),
         }));
     }
 
@@ -655,7 +655,7 @@ impl SessionCore {
     fn enqueue(&mut self, request: WireRequest, event_id: EventId, arg: Option<Box<Message>>) {
         let payload = request.encode_to_vec();
         self.out.push(Action::Store(StoreJob::Enqueue {
-            request,
+            request: Box::new(request),
             payload,
             event_id,
             arg,

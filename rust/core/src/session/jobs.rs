@@ -54,7 +54,7 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
             // a crash between them would run the operation again and report it twice.
             let id = entry.outbox_id;
             let stored = store.atomically(|s| {
-                let row = apply_effect(s, effect)?;
+                let row = apply_effect(s, *effect)?;
                 s.outbox_remove(id)?;
                 Ok(row)
             });

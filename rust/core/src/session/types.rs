@@ -76,7 +76,7 @@ pub(crate) enum StoreJob {
     },
     /// Queue an operation that has no message row.
     Enqueue {
-        request: WireRequest,
+        request: Box<WireRequest>,
         payload: Vec<u8>,
         event_id: EventId,
         arg: Option<Box<Message>>,
@@ -85,7 +85,7 @@ pub(crate) enum StoreJob {
     Complete {
         entry: Box<Entry>,
         code: u32,
-        effect: Effect,
+        effect: Box<Effect>,
     },
     /// Store a package of inbox entries and move the cursor.
     ApplyInbox(Box<InboxBatch>),
@@ -135,7 +135,7 @@ pub(crate) enum StoreDone {
     },
     Enqueued {
         result: Result<i64, StoreError>,
-        request: WireRequest,
+        request: Box<WireRequest>,
         event_id: EventId,
         arg: Option<Box<Message>>,
     },

@@ -55,6 +55,16 @@ async fn cleared(client: &mut TestClient) -> (i32, i64) {
     (code, timestamp)
 }
 
+/// Signs `client` out (one mobile device of a user is online at a time).
+async fn sign_out(client: &mut TestClient) {
+    client.engine.disconnect(true).unwrap();
+    client
+        .wait_for("signed out", |e| {
+            matches!(e, Event::ConnectionStatusChanged { status: 7 })
+        })
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_on_one_device_deletes_on_the_others_and_in_the_cloud_history() {
     let server = TestServer::start().await;
@@ -62,19 +72,23 @@ async fn deleting_on_one_device_deletes_on_the_others_and_in_the_cloud_history()
     let token = server.token("alice").await;
     let mut phone = TestClient::new(&server.navi_url(), "alice");
     phone.connect(&token).await;
-    let mut tablet = TestClient::new(&server.navi_url(), "alice");
-    tablet.connect(&token).await;
     let key = ConversationKey::new(PRIVATE, "bob", "");
 
     let mut sent = Vec::new();
     for text in ["a", "b", "c"] {
         sent.push(bob.send_and_wait("alice", text).await);
         phone.received().await;
-        tablet.received().await;
     }
+    sign_out(&mut phone).await;
+    // The tablet gets them too (offline compensation), then goes offline.
+    let mut tablet = TestClient::new(&server.navi_url(), "alice");
+    tablet.connect(&token).await;
+    wait_local(&tablet, &key, &["c", "b", "a"]).await;
+    sign_out(&mut tablet).await;
+
+    phone.connect(&token).await;
     let on_phone = answer(phone.engine.messages(key.clone(), 0, BEFORE, LOCAL, 20)).await;
     let b = on_phone.iter().find(|m| text_of(m) == "b").unwrap().clone();
-
     phone
         .engine
         .delete_messages(key.clone(), vec![b.clone()], Some("d".into()))
@@ -84,8 +98,7 @@ async fn deleting_on_one_device_deletes_on_the_others_and_in_the_cloud_history()
     let (code, messages) = deleted(&mut phone).await;
     assert_eq!(code, 0);
     assert_eq!(messages[0].message_uid, b.message_uid);
-    // The tablet follows; bob keeps his copy (R107: recall removes for everyone).
-    wait_local(&tablet, &key, &["c", "a"]).await;
+    // Bob keeps his copy (R107: a recall removes it for everyone).
     let bob_key = ConversationKey::new(PRIVATE, "alice", "");
     assert_eq!(texts(&bob, &bob_key, LOCAL).await, ["c", "b", "a"]);
     // The cloud history no longer serves it to alice.
@@ -99,10 +112,15 @@ async fn deleting_on_one_device_deletes_on_the_others_and_in_the_cloud_history()
         .unwrap();
     assert_eq!(cleared(&mut phone).await, (0, a_time));
     assert_eq!(texts(&phone, &key, LOCAL).await, ["c"]);
-    wait_local(&tablet, &key, &["c"]).await;
     assert_eq!(texts(&phone, &key, REMOTE).await, ["c"]);
+    sign_out(&mut phone).await;
+
+    // The tablet follows both from its inbox.
+    tablet.connect(&token).await;
+    wait_local(&tablet, &key, &["c"]).await;
     let conversation = answer(tablet.engine.conversation(key.clone())).await.unwrap();
     assert_eq!(text_of(conversation.last_message.as_ref().unwrap()), "c");
+    assert_eq!(conversation.unread_count, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

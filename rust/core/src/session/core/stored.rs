@@ -93,7 +93,7 @@ impl SessionCore {
             } => {
                 let mut entry = Entry {
                     outbox_id: 0,
-                    request,
+                    request: *request,
                     event_id,
                     row: None,
                     arg,
