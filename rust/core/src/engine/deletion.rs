@@ -74,7 +74,18 @@ impl Engine {
             let (key, uids) = (key.clone(), uids.clone());
             self.query(move |s| {
                 s.atomically(|s| {
-                    s.delete_messages(&ids)?;
+                    // A stale or foreign messageId never deletes another conversation's row.
+                    let mut own = Vec::with_capacity(ids.len());
+                    for id in ids {
+                        if s.message(id)?.is_some_and(|r| {
+                            r.conversation_type == key.conversation_type
+                                && r.target_id == key.target_id
+                                && r.channel_id == key.channel_id
+                        }) {
+                            own.push(id);
+                        }
+                    }
+                    s.delete_messages(&own)?;
                     s.delete_messages_by_uid(&key, &uids)
                 })
             })?

@@ -13,6 +13,12 @@
 //! and an arm in `outcome` (the event that reports it); and the engine method that hands
 //! `Command::Operation(Operation::...)` to the session. Queueing, persistence, retries,
 //! correlation and exactly-once reporting are generic.
+//!
+//! Adding a server read (a request without request id, answered by a `Response`, nothing
+//! persisted): the engine builds a `ReadRequest` (`ReadRequest::channel`) with the request
+//! body, hands `Command::Read` to the session and awaits the answer (`reads.rs`: sent once
+//! online, asked again after a reconnect, 30002/30003 timeouts, failed when the session ends).
+//! History pages (`engine/history.rs`) and media upload tickets use it.
 
 mod clock;
 mod command;
