@@ -21,7 +21,12 @@ import {
   type IRCIMIWChangeConversationNotificationLevelCallback,
   type IRCIMIWChangeConversationTopStatusCallback,
   type IRCIMIWClearDraftMessageCallback,
+  type IRCIMIWChangeMessageReceivedStatusCallback,
+  type IRCIMIWChangeMessageSentStatusCallback,
+  type IRCIMIWClearMessagesCallback,
   type IRCIMIWClearUnreadCountCallback,
+  type IRCIMIWDeleteLocalMessagesCallback,
+  type IRCIMIWDeleteMessagesCallback,
   type IRCIMIWGetBlockedConversationsCallback,
   type IRCIMIWGetConversationCallback,
   type IRCIMIWGetConversationNotificationLevelCallback,
@@ -37,12 +42,20 @@ import {
   type IRCIMIWGetTotalUnreadCountCallback,
   type IRCIMIWGetUnreadCountByConversationTypesCallback,
   type IRCIMIWGetUnreadCountCallback,
+  type IRCIMIWGetUnreadMentionedCountCallback,
+  type IRCIMIWGetUnreadMentionedMessagesCallback,
+  type IRCIMIWInsertMessageCallback,
+  type IRCIMIWInsertMessagesCallback,
   type IRCIMIWRecallMessageCallback,
   type IRCIMIWRemoveConversationCallback,
+  type IRCIMIWRemoveMessageExpansionForKeysCallback,
   type IRCIMIWSaveDraftMessageCallback,
   type IRCIMIWSendPrivateReadReceiptMessageCallback,
   type IRCIMIWSearchMessagesCallback,
   type IRCIMIWSearchMessagesByUserIdCallback,
+  type IRCIMIWSearchMessagesByTimeRangeCallback,
+  type IRCIMIWSearchConversationsCallback,
+  type IRCIMIWUpdateMessageExpansionCallback,
   type RCIMIWBlacklistStatus,
   type RCIMIWBlockedMessageInfo,
   type RCIMIWChatRoomEntriesOperationType,
@@ -67,10 +80,12 @@ import {
   type RCIMIWMessageType,
   type RCIMIWPushNotificationLevel,
   type RCIMIWPushNotificationQuietHoursLevel,
+  type RCIMIWReceivedStatus,
   type RCIMIWReferenceMessage,
   type RCIMIWSearchConversationResult,
   type RCIMIWSendMediaMessageListener,
   type RCIMIWSendMessageCallback,
+  type RCIMIWSentStatus,
   type RCIMIWSightMessage,
   type RCIMIWTextMessage,
   type RCIMIWTimeOrder,
@@ -634,9 +649,10 @@ export class RCIMIWEngine {
   }
 
   /**
-   * Recalls a sent message (it needs its messageUId; only its sender may recall it: 25107).
-   * Results: setOnMessageRecalledListener and `callback.onMessageRecalled` with the stored
-   * recall record (messageType RECALL) on success. The other participants get
+   * Recalls a sent message (it needs its messageUId). Any participant may recall by default;
+   * a server set to "only the sender may recall" refuses the others with 25107. Results:
+   * setOnMessageRecalledListener and `callback.onMessageRecalled` with the stored recall
+   * record (messageType RECALL) on success. The other participants get
    * setOnRemoteMessageRecalledListener.
    */
   recallMessage(message: RCIMIWMessage, callback?: IRCIMIWRecallMessageCallback): Promise<number> {
@@ -723,6 +739,25 @@ export class RCIMIWEngine {
     callback?: IRCIMIWGetMessageCallback
   ): Promise<RCIMIWMessage | number> {
     return this.invokeLookup<RCIMIWMessage>('getMessageById', { messageId }, callback);
+  }
+
+  /**
+   * Gets a message by its server id (messageUId; only sent or received messages have one), in
+   * the same two forms as getMessageById: without a callback it resolves the message itself or
+   * a non-zero code; with a callback object it resolves the status of the call and hands the
+   * message to `callback.onSuccess` or the lookup's error code to `callback.onError`.
+   */
+  getMessageByUId(messageUId: string, callback?: undefined): Promise<RCIMIWMessage>;
+  getMessageByUId(messageUId: string, callback: IRCIMIWGetMessageCallback): Promise<number>;
+  getMessageByUId(
+    messageUId: string,
+    callback?: IRCIMIWGetMessageCallback
+  ): Promise<RCIMIWMessage | number>;
+  getMessageByUId(
+    messageUId: string,
+    callback?: IRCIMIWGetMessageCallback
+  ): Promise<RCIMIWMessage | number> {
+    return this.invokeLookup<RCIMIWMessage>('getMessageByUId', { messageUId }, callback);
   }
 
   // ───────────────────────────── conversations ─────────────────────────────
@@ -905,6 +940,58 @@ export class RCIMIWEngine {
     return this.invoke('getFirstUnreadMessage', { type, targetId, channelId }, callback);
   }
 
+  /**
+   * Unread messages of a conversation that @-mention the current user (or everyone), oldest
+   * first. Result: setOnUnreadMentionedMessagesLoadedListener.
+   * @deprecated in 5.2.5: use getUnreadMentionedMessages.
+   */
+  loadUnreadMentionedMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadUnreadMentionedMessages', { type, targetId, channelId });
+  }
+
+  /**
+   * Unread messages of a conversation that @-mention the current user (or everyone).
+   * Results: setOnUnreadMentionedMessagesLoadedListener and `callback.onSuccess(messages)`.
+   */
+  getUnreadMentionedMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetUnreadMentionedMessagesCallback
+  ): Promise<number> {
+    return this.invoke('getUnreadMentionedMessages', { type, targetId, channelId }, callback);
+  }
+
+  /**
+   * Number of unread @-mentions of the current user in a conversation (not chatrooms).
+   * Result: setOnUnreadMentionedCountLoadedListener.
+   * @deprecated in 5.2.5: use getUnreadMentionedCount.
+   */
+  loadUnreadMentionedCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadUnreadMentionedCount', { type, targetId, channelId });
+  }
+
+  /**
+   * Number of unread @-mentions of the current user in a conversation (not chatrooms).
+   * Results: setOnUnreadMentionedCountLoadedListener and `callback.onSuccess(count)`.
+   */
+  getUnreadMentionedCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetUnreadMentionedCountCallback
+  ): Promise<number> {
+    return this.invoke('getUnreadMentionedCount', { type, targetId, channelId }, callback);
+  }
+
   // ───────────────────────────── local messages ─────────────────────────────
 
   /**
@@ -970,6 +1057,168 @@ export class RCIMIWEngine {
       { userId, type, targetId, channelId, startTime, count },
       callback
     );
+  }
+
+  /**
+   * Local keyword search in one conversation within [startTime, endTime], newest first,
+   * skipping `offset` matches (paging), 0 < count <= 50. Results:
+   * setOnMessagesSearchedByTimeRangeListener and `callback`.
+   */
+  searchMessagesByTimeRange(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    keyword: string,
+    startTime: number,
+    endTime: number,
+    offset: number,
+    count: number,
+    callback?: IRCIMIWSearchMessagesByTimeRangeCallback
+  ): Promise<number> {
+    return this.invoke(
+      'searchMessagesByTimeRange',
+      { type, targetId, channelId, keyword, startTime, endTime, offset, count },
+      callback
+    );
+  }
+
+  /**
+   * Local keyword search across the conversations of the given types, over messages of the
+   * given types: each result is a conversation and its number of matches (null entries of
+   * both arrays are dropped). Results: setOnConversationsSearchedListener and `callback`.
+   */
+  searchConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    messageTypes: Array<RCIMIWMessageType>,
+    keyword: string,
+    callback?: IRCIMIWSearchConversationsCallback
+  ): Promise<number> {
+    return this.invoke(
+      'searchConversations',
+      { conversationTypes, channelId, messageTypes, keyword },
+      callback
+    );
+  }
+
+  // ──────────────────────── insert, delete, clear, status ────────────────────────
+
+  /**
+   * Stores a message locally only (never sent; storable types only). Only the conversation,
+   * direction, sentTime, statuses and the type's content fields are taken. Results:
+   * setOnMessageInsertedListener and `callback.onMessageInserted(code, message)` with the
+   * stored message (its messageId).
+   */
+  insertMessage(message: RCIMIWMessage, callback?: IRCIMIWInsertMessageCallback): Promise<number> {
+    return this.invoke('insertMessage', { message }, callback);
+  }
+
+  /**
+   * Stores several messages locally, all or nothing (null entries are dropped; not for ultra
+   * groups). Results: setOnMessagesInsertedListener and `callback.onMessagesInserted`.
+   */
+  insertMessages(
+    messages: Array<RCIMIWMessage>,
+    callback?: IRCIMIWInsertMessagesCallback
+  ): Promise<number> {
+    return this.invoke('insertMessages', { messages }, callback);
+  }
+
+  /**
+   * Deletes messages from the local store only (the server's copies stay). Results:
+   * setOnLocalMessagesDeletedListener and `callback.onLocalMessagesDeleted`.
+   */
+  deleteLocalMessages(
+    messages: Array<RCIMIWMessage>,
+    callback?: IRCIMIWDeleteLocalMessagesCallback
+  ): Promise<number> {
+    return this.invoke('deleteLocalMessages', { messages }, callback);
+  }
+
+  /**
+   * Deletes messages of one conversation locally and on the server; the user's other devices
+   * delete them too. Results: setOnMessagesDeletedListener and `callback.onMessagesDeleted`.
+   */
+  deleteMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    messages: Array<RCIMIWMessage>,
+    callback?: IRCIMIWDeleteMessagesCallback
+  ): Promise<number> {
+    return this.invoke('deleteMessages', { type, targetId, channelId, messages }, callback);
+  }
+
+  /**
+   * Clears the conversation's messages sent at or before `timestamp` (0 = all; at most the
+   * sentTime of its last message), locally (LOCAL) or also on the server (REMOTE /
+   * LOCAL_REMOTE). Results: setOnMessagesClearedListener and `callback.onMessagesCleared`.
+   */
+  clearMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    timestamp: number,
+    policy: RCIMIWMessageOperationPolicy,
+    callback?: IRCIMIWClearMessagesCallback
+  ): Promise<number> {
+    return this.invoke('clearMessages', { type, targetId, channelId, timestamp, policy }, callback);
+  }
+
+  /**
+   * Sets the sent status of a stored message (by its messageId). Results:
+   * setOnMessageSentStatusChangedListener and `callback.onMessageSentStatusChanged`.
+   */
+  changeMessageSentStatus(
+    messageId: number,
+    sentStatus: RCIMIWSentStatus,
+    callback?: IRCIMIWChangeMessageSentStatusCallback
+  ): Promise<number> {
+    return this.invoke('changeMessageSentStatus', { messageId, sentStatus }, callback);
+  }
+
+  /**
+   * Sets the received status of a stored message (by its messageId). Results:
+   * setOnMessageReceiveStatusChangedListener and `callback.onMessageReceiveStatusChanged`.
+   */
+  changeMessageReceiveStatus(
+    messageId: number,
+    receivedStatus: RCIMIWReceivedStatus,
+    callback?: IRCIMIWChangeMessageReceivedStatusCallback
+  ): Promise<number> {
+    return this.invoke('changeMessageReceiveStatus', { messageId, receivedStatus }, callback);
+  }
+
+  // ───────────────────────────── message expansion ─────────────────────────────
+
+  /**
+   * Sets expansion pairs of a sent message whose `expansion` was set before sending (private
+   * and group only): <= 20 pairs per call, <= 300 per message, key <= 32 characters of
+   * [A-Za-z0-9+=_-], value <= 4096 characters (34010 beyond; 34008 when the message cannot
+   * be expanded). The Map goes to the engine as a plain object. Results:
+   * setOnMessageExpansionUpdatedListener and `callback.onMessageExpansionUpdated`; the other
+   * participants and the user's other devices get setOnRemoteMessageExpansionUpdatedListener.
+   */
+  updateMessageExpansion(
+    messageUId: string,
+    expansion: Map<string, string>,
+    callback?: IRCIMIWUpdateMessageExpansionCallback
+  ): Promise<number> {
+    return this.invoke('updateMessageExpansion', { messageUId, expansion }, callback);
+  }
+
+  /**
+   * Removes keys from a sent message's expansion (null keys are dropped). Results:
+   * setOnMessageExpansionForKeysRemovedListener and
+   * `callback.onMessageExpansionForKeysRemoved`; the other participants and the user's other
+   * devices get setOnRemoteMessageExpansionForKeyRemovedListener.
+   */
+  removeMessageExpansionForKeys(
+    messageUId: string,
+    keys: Array<string>,
+    callback?: IRCIMIWRemoveMessageExpansionForKeysCallback
+  ): Promise<number> {
+    return this.invoke('removeMessageExpansionForKeys', { messageUId, keys }, callback);
   }
 
   // ───────────────────────────── drafts ─────────────────────────────
