@@ -115,6 +115,21 @@ export async function waitFor<T>(
   }
 }
 
+/** `waitFor` for an asynchronous check (e.g. a lookup through the API). */
+export async function waitForAsync<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15000
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as T;
+    if (Date.now() > deadline) fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 /**
  * Turns a 5.2.5 callback-object call into a Promise of what it delivers. `start` receives
  * resolve/reject helpers and must return the method's status Promise; a non-zero status
