@@ -290,7 +290,7 @@ test('mentions raise mentionedCount and the unread-mentioned count; reading clea
   ).toBe(0);
 });
 
-test('expansion: update and remove reach every copy; limits answer 34010, 34008, 34203', async () => {
+test('expansion: update and remove reach every copy; limits answer 34010, 34008, 1', async () => {
   const a = await login('alice');
   const a2 = await login('alice');
   const b = await login('bob');
@@ -352,7 +352,11 @@ test('expansion: update and remove reach every copy; limits answer 34010, 34008,
   // 2 + 14 * 20 = 282 keys; 19 more is over 300.
   expect(await codeOf(many(19, 'c'))).toBe(34010);
   expect(await codeOf(many(18, 'c'))).toBe(0);
-  expect(await codeOf(new Map([['k', 'v']]), 'no-such-uid')).toBe(34203);
+  expect(await codeOf(new Map([['k', 'v']]), 'no-such-uid')).toBe(1);
+  // Per-call limits are refused at once (the status), the others in the callback.
+  await expect(a.updateMessageExpansion(uid, many(21, 'z'))).resolves.toBe(34010);
+  await expect(a.removeMessageExpansionForKeys(uid, ['bad key'])).resolves.toBe(34010);
+  await expect(a.removeMessageExpansionForKeys(uid, [])).resolves.toBe(1);
   const plain = await send(a, await a.createTextMessage(PRIVATE, 'bob', null, 'no expansion'));
   expect(await codeOf(new Map([['k', 'v']]), plain.messageUId)).toBe(34008);
   expect(await codeOf(new Map())).toBe(1);

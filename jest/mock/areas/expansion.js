@@ -7,9 +7,11 @@
  * participants, and the caller's user on another engine) gets the remote event with only the
  * changed pairs / the removed keys. Queued while offline.
  *
- * Codes, in the event: 34203 unknown messageUId, 34008 a message sent without expansion (or
- * not private/group), 34010 a key over 32 characters or outside [A-Za-z0-9+=_-], a value over
- * 4096 characters, more than 20 pairs in one update, more than 300 on the message afterwards.
+ * Codes, as the engine answers them. At once (the call's status): 1 for an empty uid, map or
+ * key list or a value that is not a string; 34010 for more than 20 pairs or keys in one call,
+ * a key that is not 1..32 characters of [A-Za-z0-9+=_-], a value over 4096 characters. In the
+ * event: 1 when no stored message has that uid, 34008 for a message sent without expansion
+ * (or not private/group), 34010 when the message would hold more than 300 pairs.
  */
 const { Code, ConversationType } = require('../constants');
 const { clone } = require('../core');
@@ -36,7 +38,7 @@ module.exports = function expansionMethods(core) {
   /** The caller's copy and the code of the change (0 = allowed). */
   function target(e, uid) {
     const m = engineStore(e).messages.find((x) => x.messageUId === uid);
-    if (!m) return { code: Code.INVALID_MESSAGE_UID };
+    if (!m) return { code: Code.PARAM_ERROR };
     const expandable =
       m.expansion !== null &&
       typeof m.expansion === 'object' &&
@@ -59,24 +61,24 @@ module.exports = function expansionMethods(core) {
     updateMessageExpansion: {
       args: { messageUId: 'string', expansion: 'object' },
       queued: true,
-      check: (e, a) =>
-        a.messageUId === '' ||
-        Object.keys(a.expansion).length === 0 ||
-        Object.values(a.expansion).some((v) => typeof v !== 'string')
-          ? Code.PARAM_ERROR
-          : 0,
+      check(e, a) {
+        const keys = Object.keys(a.expansion);
+        const values = Object.values(a.expansion);
+        if (a.messageUId === '' || keys.length === 0) return Code.PARAM_ERROR;
+        if (values.some((v) => typeof v !== 'string')) return Code.PARAM_ERROR;
+        const bad =
+          keys.length > MAX_PER_UPDATE ||
+          keys.some((k) => !KEY.test(k)) ||
+          values.some((v) => [...v].length > MAX_VALUE);
+        return bad ? Code.EXPANSION_SIZE_LIMIT_EXCEED : 0;
+      },
       run(e, a, id) {
         const pairs = a.expansion;
-        const keys = Object.keys(pairs);
         const { m, code: found } = target(e, a.messageUId);
         let code = found;
         if (code === 0) {
-          const after = new Set([...Object.keys(m.expansion), ...keys]);
-          const bad =
-            keys.length > MAX_PER_UPDATE ||
-            after.size > MAX_PER_MESSAGE ||
-            keys.some((k) => !KEY.test(k) || pairs[k].length > MAX_VALUE);
-          if (bad) code = Code.EXPANSION_SIZE_LIMIT_EXCEED;
+          const after = new Set([...Object.keys(m.expansion), ...Object.keys(pairs)]);
+          if (after.size > MAX_PER_MESSAGE) code = Code.EXPANSION_SIZE_LIMIT_EXCEED;
         }
         if (code === 0) {
           spread(
@@ -98,13 +100,15 @@ module.exports = function expansionMethods(core) {
     removeMessageExpansionForKeys: {
       args: { messageUId: 'string', keys: 'array' },
       queued: true,
-      check: (e, a) =>
-        a.messageUId === '' || a.keys.length === 0 || a.keys.some((k) => typeof k !== 'string')
-          ? Code.PARAM_ERROR
-          : 0,
+      check(e, a) {
+        if (a.messageUId === '' || a.keys.length === 0) return Code.PARAM_ERROR;
+        if (a.keys.some((k) => typeof k !== 'string')) return Code.PARAM_ERROR;
+        return a.keys.length > MAX_PER_UPDATE || a.keys.some((k) => !KEY.test(k))
+          ? Code.EXPANSION_SIZE_LIMIT_EXCEED
+          : 0;
+      },
       run(e, a, id) {
-        let code = target(e, a.messageUId).code;
-        if (code === 0 && a.keys.length > MAX_PER_UPDATE) code = Code.EXPANSION_SIZE_LIMIT_EXCEED;
+        const code = target(e, a.messageUId).code;
         if (code === 0) {
           spread(
             e,

@@ -1,6 +1,8 @@
 'use strict';
 /**
- * Editing the local store: insert (one, or a batch all or nothing), delete (locally, or also
+ * Editing the local store: insert (one, or a batch of up to 500 all or nothing; private,
+ * group and system chats; outgoing ones are SENT, incoming ones keep their receivedStatus,
+ * UNREAD by default), delete (locally, or also
  * "on the server": every engine of the user shares the store, as the user's devices follow a
  * remote deletion), clear a conversation up to a time (R111 bounds), and the sent / received
  * status edits.
@@ -24,11 +26,13 @@ const { clone, convKey, pick } = require('../core');
 /** insertMessages takes at most this many messages (the engine's bound; 10 is recommended). */
 const MAX_INSERT = 500;
 
-/** Whether `m` can be inserted: a storable message of a known conversation (R099). */
+/** Conversation types messages can be inserted into. */
+const INSERT_TYPES = [ConversationType.PRIVATE, ConversationType.GROUP, ConversationType.SYSTEM];
+
+/** Whether `m` can be inserted: a storable message of a private/group/system chat (R099). */
 function insertable(m) {
   if (!m || typeof m !== 'object' || Array.isArray(m)) return false;
-  if (!Number.isInteger(m.conversationType) || m.conversationType < 1) return false;
-  if (m.conversationType > ConversationType.ULTRA_GROUP) return false;
+  if (!INSERT_TYPES.includes(m.conversationType)) return false;
   if (typeof m.targetId !== 'string' || m.targetId === '' || !channelIdOk(m.channelId)) {
     return false;
   }
@@ -55,7 +59,7 @@ module.exports = function storageMethods(core) {
       m.receivedStatus = message.receivedStatus ?? ReceivedStatus.UNREAD;
       if (!m.senderUserId) m.senderUserId = m.targetId;
     } else {
-      m.sentStatus = message.sentStatus ?? SentStatus.SENT;
+      m.sentStatus = SentStatus.SENT;
       m.receivedStatus = ReceivedStatus.READ;
       m.senderUserId = e.userId;
     }
@@ -118,9 +122,6 @@ module.exports = function storageMethods(core) {
       run(e, a, id) {
         const list = a.messages;
         if (list.length === 0 || list.length > MAX_INSERT || !list.every(insertable)) {
-          return Code.PARAM_ERROR;
-        }
-        if (list.some((m) => m.conversationType === ConversationType.ULTRA_GROUP)) {
           return Code.PARAM_ERROR;
         }
         if (!e.userId) return Code.CLIENT_NOT_INIT;
