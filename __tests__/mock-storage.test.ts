@@ -138,6 +138,8 @@ test("deleteLocalMessages and deleteMessages; the user's other engine follows, t
   expect(local).toHaveBeenCalledWith(0, [expect.objectContaining({ messageId: m1.messageId })]);
   await expect(a.deleteLocalMessages([{ targetId: 'bob' }])).resolves.toBe(1);
 
+  // A message of another conversation is refused.
+  await expect(a.deleteMessages(PRIVATE, 'carol', null, [m2])).resolves.toBe(1);
   const listener = jest.fn();
   a.setOnMessagesDeletedListener(listener);
   const cb = jest.fn();

@@ -25,6 +25,8 @@ const { clone, convKey, pick } = require('../core');
 
 /** insertMessages takes at most this many messages (the engine's bound; 10 is recommended). */
 const MAX_INSERT = 500;
+/** deleteLocalMessages / deleteMessages take at most this many (the server's bound). */
+const MAX_DELETE = 100;
 
 /** Conversation types messages can be inserted into. */
 const INSERT_TYPES = [ConversationType.PRIVATE, ConversationType.GROUP, ConversationType.SYSTEM];
@@ -78,8 +80,9 @@ module.exports = function storageMethods(core) {
     return gone;
   }
 
-  /** The messageIds of a list of messages (null when one has none). */
+  /** The messageIds of a list of 1..100 messages (null when one has none). */
   function idsOf(messages) {
+    if (messages.length === 0 || messages.length > MAX_DELETE) return null;
     const ids = new Set();
     for (const m of messages) {
       if (!m || !Number.isInteger(m.messageId) || m.messageId <= 0) return null;
@@ -134,7 +137,7 @@ module.exports = function storageMethods(core) {
       args: { messages: 'array' },
       run(e, a, id) {
         const ids = idsOf(a.messages);
-        if (!ids || ids.size === 0) return Code.PARAM_ERROR;
+        if (!ids) return Code.PARAM_ERROR;
         if (!e.userId) return Code.CLIENT_NOT_INIT;
         remove(engineStore(e), ids);
         emit(e, 'onLocalMessagesDeleted', { code: 0, messages: a.messages }, id);
@@ -145,9 +148,13 @@ module.exports = function storageMethods(core) {
     deleteMessages: {
       args: { ...Args.conversation, messages: 'array' },
       queued: true,
+      // Every message must belong to the conversation named by the call.
       check(e, a) {
-        const ids = idsOf(a.messages);
-        return !ids || ids.size === 0 || !channelIdOk(a.channelId) ? Code.PARAM_ERROR : 0;
+        const key = convKey(a.type, a.targetId, a.channelId);
+        const elsewhere = a.messages.some(
+          (m) => convKey(m.conversationType, m.targetId, m.channelId) !== key
+        );
+        return !idsOf(a.messages) || elsewhere || !channelIdOk(a.channelId) ? Code.PARAM_ERROR : 0;
       },
       run(e, a, id) {
         remove(engineStore(e), idsOf(a.messages), convKey(a.type, a.targetId, a.channelId));
