@@ -64,8 +64,11 @@ module.exports = function searchMethods({ emit, engineStore, messagesOf }) {
           ).length;
           if (count > 0) conversations.push({ conversation: c, count });
         }
+        // Pinned first, then newest first.
         const last = (r) => (r.conversation.lastMessage ? r.conversation.lastMessage.sentTime : 0);
-        conversations.sort((x, y) => last(y) - last(x));
+        conversations.sort(
+          (x, y) => Number(y.conversation.top) - Number(x.conversation.top) || last(y) - last(x)
+        );
         emit(
           e,
           'onConversationsSearched',
