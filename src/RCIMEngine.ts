@@ -8,7 +8,8 @@
  * events, which are delivered to the listener slots and to the per-call callback objects.
  *
  * Adding a method = one Rust handler + one small method here calling `this.invoke(...)`
- * (plus a line in `callbacks.ts` if its result event is new).
+ * (plus a line in `callbacks.ts` if its result event is new). The plumbing under these
+ * methods (packing, replies, event delivery) is the base class in `EngineCore.ts`.
  */
 import { RCIMEngineCore, defaultState, ListenerSlots } from './EngineCore';
 import type {
