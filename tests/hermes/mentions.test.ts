@@ -66,8 +66,10 @@ export default async function () {
     const all = await mention('@all', RCIMIWMentionedType.ALL, []);
     await sendText(a, group.id, 'plain', GROUP);
     await mention('@C', RCIMIWMentionedType.PART, [userC]);
-    await waitFor('B received 4', () => receivedByB.length >= 4);
-    await waitFor('C received 4', () => receivedByC.length >= 4);
+    const gotAll = (ms: RCIMIWMessage[]) => () =>
+      ms.some((m) => (m as RCIMIWTextMessage).text === '@C');
+    await waitFor('B received the 4', gotAll(receivedByB));
+    await waitFor('C received the 4', gotAll(receivedByC));
 
     const atB = receivedByB[0] as RCIMIWTextMessage;
     assertEqual(atB.text, '@B', 'first message at B');
@@ -167,7 +169,9 @@ export default async function () {
     await viaCallback<RCIMIWMessage>('send private @', (ok, err) =>
       a!.sendMessage(p, { onMessageSent: (code, sent) => (code === 0 ? ok(sent) : err(code)) })
     );
-    await waitFor('B received the private one', () => receivedByB.length >= 5);
+    await waitFor('B received the private one', () =>
+      receivedByB.find((m) => (m as RCIMIWTextMessage).text === 'private @')
+    );
     const privateConv = await viaCallback<RCIMIWConversation>('B private', (ok, err) =>
       b!.getConversation(PRIVATE, userA, null, { onSuccess: ok, onError: err })
     );
