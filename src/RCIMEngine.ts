@@ -812,18 +812,20 @@ export class RCIMIWEngine extends RCIMEngineCore {
   // ──────────────────────── insert, delete, clear, status ────────────────────────
 
   /**
-   * Stores a message locally only (never sent; storable types only). Only the conversation,
-   * direction, sentTime, statuses and the type's content fields are taken. Results:
-   * setOnMessageInsertedListener and `callback.onMessageInserted(code, message)` with the
-   * stored message (its messageId).
+   * Stores a message locally only (never sent; storable types of private, group and system
+   * chats). Only the conversation, direction, sentTime (0 = now) and the type's content
+   * fields are taken, plus senderUserId and receivedStatus of an incoming message; an
+   * outgoing one is SENT. Results: setOnMessageInsertedListener and
+   * `callback.onMessageInserted(code, message)` with the stored message (its messageId).
    */
   insertMessage(message: RCIMIWMessage, callback?: IRCIMIWInsertMessageCallback): Promise<number> {
     return this.invoke('insertMessage', { message }, callback);
   }
 
   /**
-   * Stores several messages locally, all or nothing (null entries are dropped; not for ultra
-   * groups). Results: setOnMessagesInsertedListener and `callback.onMessagesInserted`.
+   * Stores several messages locally as insertMessage does, all or nothing (null entries are
+   * dropped; 10 per call recommended). Results: setOnMessagesInsertedListener and
+   * `callback.onMessagesInserted`.
    */
   insertMessages(
     messages: Array<RCIMIWMessage>,
@@ -833,8 +835,9 @@ export class RCIMIWEngine extends RCIMEngineCore {
   }
 
   /**
-   * Deletes messages from the local store only (the server's copies stay). Results:
-   * setOnLocalMessagesDeletedListener and `callback.onLocalMessagesDeleted`.
+   * Deletes messages (by messageId, up to 100) from the local store only; the server's
+   * copies stay. Results: setOnLocalMessagesDeletedListener and
+   * `callback.onLocalMessagesDeleted`.
    */
   deleteLocalMessages(
     messages: Array<RCIMIWMessage>,
@@ -844,8 +847,9 @@ export class RCIMIWEngine extends RCIMEngineCore {
   }
 
   /**
-   * Deletes messages of one conversation locally and on the server; the user's other devices
-   * delete them too. Results: setOnMessagesDeletedListener and `callback.onMessagesDeleted`.
+   * Deletes messages (up to 100) of one conversation locally and from this user's cloud
+   * history; the user's other devices delete them too, the other participants keep theirs.
+   * Results: setOnMessagesDeletedListener and `callback.onMessagesDeleted`.
    */
   deleteMessages(
     type: RCIMIWConversationType,
@@ -903,7 +907,8 @@ export class RCIMIWEngine extends RCIMEngineCore {
    * Sets expansion pairs of a sent message whose `expansion` was set before sending (private
    * and group only): <= 20 pairs per call, <= 300 per message, key <= 32 characters of
    * [A-Za-z0-9+=_-], value <= 4096 characters (34010 beyond; 34008 when the message cannot
-   * be expanded). The Map goes to the engine as a plain object. Results:
+   * be expanded). The Map goes to the engine as a plain object (null keys and values are not
+   * filtered: the engine refuses them). Results:
    * setOnMessageExpansionUpdatedListener and `callback.onMessageExpansionUpdated`; the other
    * participants and the user's other devices get setOnRemoteMessageExpansionUpdatedListener.
    */
