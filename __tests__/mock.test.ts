@@ -291,11 +291,29 @@ test('the mock recalls messages and relays private read receipts', async () => {
     expect.objectContaining({ messageType: 8, messageUId: sent!.messageUId })
   );
 
-  // Only the sender may recall.
+  // Anyone may recall by default; the server setting restricts it to the sender (25107).
+  const second = await a.createTextMessage(PRIVATE, 'bob', null, 'second');
+  let sent2: RCIMIWMessage | undefined;
+  await a.sendMessage(second, { onMessageSent: (_code, m) => (sent2 = m) });
+  await RCIMMock.flush();
+  RCIMMock.setRecallOnlySender(true);
   const refused = jest.fn();
-  await b.recallMessage(sent!, { onMessageRecalled: refused });
+  await b.recallMessage(sent2!, { onMessageRecalled: refused });
   await RCIMMock.flush();
   expect(refused).toHaveBeenCalledWith(25107, expect.anything());
+  RCIMMock.setRecallOnlySender(false);
+  const remoteA = jest.fn();
+  a.setOnRemoteMessageRecalledListener(remoteA);
+  const byB = jest.fn();
+  await b.recallMessage(sent2!, { onMessageRecalled: byB });
+  await RCIMMock.flush();
+  expect(byB).toHaveBeenCalledWith(0, expect.objectContaining({ messageType: 8 }));
+  expect(remoteA).toHaveBeenCalledWith(
+    expect.objectContaining({ messageType: 8, messageUId: sent2!.messageUId, operatorId: 'bob' })
+  );
+  expect(
+    RCIMMock.messagesOf('alice').find((m) => m.messageUId === sent2!.messageUId)
+  ).not.toHaveProperty('text');
   await a.destroy();
   await b.destroy();
 });

@@ -16,6 +16,11 @@ export interface RCIMMockControl {
   invalidateToken(token: string): void;
   /** The next call(s) of `method` resolve with these codes instead of running. */
   setReply(method: string, ...codes: number[]): void;
+  /**
+   * The server setting "only the sender may recall": others then get 25107. Off by default
+   * (anyone may recall); `reset()` turns it off.
+   */
+  setRecallOnlySender(on: boolean): void;
   /** Delivers an incoming message to a connected user; returns the stored message. */
   receiveMessage<M extends RCIMIWMessage>(
     userId: string,

@@ -8,203 +8,92 @@
  * events, which are delivered to the listener slots and to the per-call callback objects.
  *
  * Adding a method = one Rust handler + one small method here calling `this.invoke(...)`
- * (plus a line in `callbacks.ts` if its result event is new).
+ * (plus a line in `callbacks.ts` if its result event is new). The plumbing under these
+ * methods (packing, replies, event delivery) is the base class in `EngineCore.ts`.
  */
-import { CALLBACK_ROUTES } from './callbacks';
-import { LISTENER_PARAMS, MAP_PARAMS, type ListenerName } from './listeners';
-import { getBridge, type RCIMBridge } from './NativeRCIM';
-import { logger } from './logger';
-import {
-  RCIMIWErrorCode,
-  type IRCIMIWCancelDownloadingMediaMessageCallback,
-  type IRCIMIWCancelSendingMediaMessageCallback,
-  type IRCIMIWChangeConversationNotificationLevelCallback,
-  type IRCIMIWChangeConversationTopStatusCallback,
-  type IRCIMIWClearDraftMessageCallback,
-  type IRCIMIWClearUnreadCountCallback,
-  type IRCIMIWGetBlockedConversationsCallback,
-  type IRCIMIWGetConversationCallback,
-  type IRCIMIWGetConversationNotificationLevelCallback,
-  type IRCIMIWGetConversationTopStatusCallback,
-  type IRCIMIWGetConversationsCallback,
-  type IRCIMIWGetDraftMessageCallback,
-  type IRCIMIWGetFirstUnreadMessageCallback,
-  type IRCIMIWGetMessageCallback,
-  type IRCIMIWGetMessageCountCallback,
-  type IRCIMIWGetMessagesCallback,
-  type IRCIMIWObjectCallback,
-  type IRCIMIWGetTopConversationsCallback,
-  type IRCIMIWGetTotalUnreadCountCallback,
-  type IRCIMIWGetUnreadCountByConversationTypesCallback,
-  type IRCIMIWGetUnreadCountCallback,
-  type IRCIMIWRecallMessageCallback,
-  type IRCIMIWRemoveConversationCallback,
-  type IRCIMIWSaveDraftMessageCallback,
-  type IRCIMIWSendPrivateReadReceiptMessageCallback,
-  type IRCIMIWSearchMessagesCallback,
-  type IRCIMIWSearchMessagesByUserIdCallback,
-  type RCIMIWBlacklistStatus,
-  type RCIMIWBlockedMessageInfo,
-  type RCIMIWChatRoomEntriesOperationType,
-  type RCIMIWChatRoomMemberAction,
-  type RCIMIWChatRoomStatus,
-  type RCIMIWConnectCallback,
-  type RCIMIWConnectionStatus,
-  type RCIMIWConversation,
-  type RCIMIWConversationType,
-  type RCIMIWCustomMessage,
-  type RCIMIWCustomMessagePolicy,
-  type RCIMIWDownloadMediaMessageListener,
-  type RCIMIWEngineOptions,
-  type RCIMIWFileMessage,
-  type RCIMIWGIFMessage,
-  type RCIMIWImageMessage,
-  type RCIMIWLocationMessage,
-  type RCIMIWLogLevel,
-  type RCIMIWMediaMessage,
-  type RCIMIWMessage,
-  type RCIMIWMessageOperationPolicy,
-  type RCIMIWMessageType,
-  type RCIMIWPushNotificationLevel,
-  type RCIMIWPushNotificationQuietHoursLevel,
-  type RCIMIWReferenceMessage,
-  type RCIMIWSearchConversationResult,
-  type RCIMIWSendMediaMessageListener,
-  type RCIMIWSendMessageCallback,
-  type RCIMIWSightMessage,
-  type RCIMIWTextMessage,
-  type RCIMIWTimeOrder,
-  type RCIMIWTypingStatus,
-  type RCIMIWUltraGroupTypingStatus,
-  type RCIMIWUltraGroupTypingStatusInfo,
-  type RCIMIWVoiceMessage,
+import { RCIMEngineCore, defaultState, ListenerSlots } from './EngineCore';
+import type {
+  IRCIMIWCancelDownloadingMediaMessageCallback,
+  IRCIMIWCancelSendingMediaMessageCallback,
+  IRCIMIWChangeConversationNotificationLevelCallback,
+  IRCIMIWChangeConversationTopStatusCallback,
+  IRCIMIWChangeMessageReceivedStatusCallback,
+  IRCIMIWChangeMessageSentStatusCallback,
+  IRCIMIWClearDraftMessageCallback,
+  IRCIMIWClearMessagesCallback,
+  IRCIMIWClearUnreadCountCallback,
+  IRCIMIWDeleteLocalMessagesCallback,
+  IRCIMIWDeleteMessagesCallback,
+  IRCIMIWGetBlockedConversationsCallback,
+  IRCIMIWGetConversationCallback,
+  IRCIMIWGetConversationNotificationLevelCallback,
+  IRCIMIWGetConversationsCallback,
+  IRCIMIWGetConversationTopStatusCallback,
+  IRCIMIWGetDraftMessageCallback,
+  IRCIMIWGetFirstUnreadMessageCallback,
+  IRCIMIWGetMessageCallback,
+  IRCIMIWGetMessageCountCallback,
+  IRCIMIWGetMessagesCallback,
+  IRCIMIWGetTopConversationsCallback,
+  IRCIMIWGetTotalUnreadCountCallback,
+  IRCIMIWGetUnreadCountByConversationTypesCallback,
+  IRCIMIWGetUnreadCountCallback,
+  IRCIMIWGetUnreadMentionedCountCallback,
+  IRCIMIWGetUnreadMentionedMessagesCallback,
+  IRCIMIWInsertMessageCallback,
+  IRCIMIWInsertMessagesCallback,
+  IRCIMIWRecallMessageCallback,
+  IRCIMIWRemoveConversationCallback,
+  IRCIMIWRemoveMessageExpansionForKeysCallback,
+  IRCIMIWSaveDraftMessageCallback,
+  IRCIMIWSearchConversationsCallback,
+  IRCIMIWSearchMessagesByTimeRangeCallback,
+  IRCIMIWSearchMessagesByUserIdCallback,
+  IRCIMIWSearchMessagesCallback,
+  IRCIMIWSendPrivateReadReceiptMessageCallback,
+  IRCIMIWUpdateMessageExpansionCallback,
+  RCIMIWBlacklistStatus,
+  RCIMIWBlockedMessageInfo,
+  RCIMIWChatRoomEntriesOperationType,
+  RCIMIWChatRoomMemberAction,
+  RCIMIWChatRoomStatus,
+  RCIMIWConnectCallback,
+  RCIMIWConnectionStatus,
+  RCIMIWConversation,
+  RCIMIWConversationType,
+  RCIMIWCustomMessage,
+  RCIMIWCustomMessagePolicy,
+  RCIMIWDownloadMediaMessageListener,
+  RCIMIWEngineOptions,
+  RCIMIWFileMessage,
+  RCIMIWGIFMessage,
+  RCIMIWImageMessage,
+  RCIMIWLocationMessage,
+  RCIMIWLogLevel,
+  RCIMIWMediaMessage,
+  RCIMIWMessage,
+  RCIMIWMessageOperationPolicy,
+  RCIMIWMessageType,
+  RCIMIWPushNotificationLevel,
+  RCIMIWPushNotificationQuietHoursLevel,
+  RCIMIWReceivedStatus,
+  RCIMIWReferenceMessage,
+  RCIMIWSearchConversationResult,
+  RCIMIWSendMediaMessageListener,
+  RCIMIWSendMessageCallback,
+  RCIMIWSentStatus,
+  RCIMIWSightMessage,
+  RCIMIWTextMessage,
+  RCIMIWTimeOrder,
+  RCIMIWTypingStatus,
+  RCIMIWUltraGroupTypingStatus,
+  RCIMIWUltraGroupTypingStatusInfo,
+  RCIMIWVoiceMessage,
 } from './RCIMDefines';
 
-type AnyFunction = (...args: never[]) => unknown;
-type EventArgs = { [name: string]: unknown };
-
-interface NativeEvent {
-  name?: unknown;
-  eventId?: unknown;
-  /** Further calls the event also answers (a cancel ends its call and the cancelled one). */
-  eventIds?: unknown;
-  args?: unknown;
-}
-
-/** The eventIds an event answers: its `eventId` and those of `eventIds`, once each. */
-function answeredEventIds(event: NativeEvent): string[] {
-  const ids: unknown[] = [event.eventId];
-  if (Array.isArray(event.eventIds)) ids.push(...(event.eventIds as unknown[]));
-  const out: string[] = [];
-  for (const id of ids) {
-    if (id === undefined || id === null) continue;
-    const s = String(id);
-    if (!out.includes(s)) out.push(s);
-  }
-  return out;
-}
-
-interface NativeReply {
-  code: number;
-  value?: unknown;
-}
-
-interface PendingCall {
-  callback: { [fn: string]: unknown };
-  fired: Set<string>;
-}
-
-/** One listener per slot; the last one set wins; `undefined` clears the slot. */
-class ListenerSlots {
-  private readonly fns = new Map<ListenerName, AnyFunction>();
-
-  set(name: ListenerName, fn: AnyFunction | undefined): void {
-    if (typeof fn === 'function') this.fns.set(name, fn);
-    else this.fns.delete(name);
-  }
-
-  get(name: string): AnyFunction | undefined {
-    return this.fns.get(name as ListenerName);
-  }
-}
-
-/**
- * State of the default (singleton) engine: the cached instance and its listener slots, which
- * survive destroy() and a later create() as in the official wrapper. Kept on globalThis so
- * that two copies of this module (e.g. its ESM and CommonJS builds loaded side by side) still
- * share one singleton, hence one native engine.
- */
-interface DefaultEngineState {
-  instance: RCIMIWEngine | null;
-  slots: ListenerSlots;
-}
-
-const DEFAULT_STATE_KEY = '__rcimDefaultEngine';
-
-function defaultState(): DefaultEngineState {
-  const g = globalThis as { [DEFAULT_STATE_KEY]?: DefaultEngineState };
-  let state = g[DEFAULT_STATE_KEY];
-  if (!state) {
-    state = { instance: null, slots: new ListenerSlots() };
-    g[DEFAULT_STATE_KEY] = state;
-  }
-  return state;
-}
-
-function toNativeValue(value: unknown): unknown {
-  if (value === undefined) return null;
-  if (value instanceof Map) return Object.fromEntries(value);
-  if (Array.isArray(value)) return value.filter((item) => item !== null && item !== undefined);
-  return value;
-}
-
-function packArgs(args: EventArgs): EventArgs {
-  const packed: EventArgs = {};
-  for (const key of Object.keys(args)) packed[key] = toNativeValue(args[key]);
-  return packed;
-}
-
-function toMap(value: unknown): Map<string, unknown> {
-  if (value instanceof Map) return value as Map<string, unknown>;
-  if (value !== null && typeof value === 'object') return new Map(Object.entries(value));
-  return new Map();
-}
-
-function parseReply(text: unknown): NativeReply {
-  try {
-    const reply = (typeof text === 'string' ? JSON.parse(text) : text) as NativeReply | null;
-    if (reply && typeof reply.code === 'number') return reply;
-  } catch {
-    // fall through
-  }
-  logger.warn('unreadable reply from the native engine:', text);
-  return { code: RCIMIWErrorCode.RESULT_UNKNOWN };
-}
-
-function safeCall(what: string, fn: AnyFunction, args: unknown[]): void {
-  try {
-    (fn as (...a: unknown[]) => unknown)(...args);
-  } catch (e) {
-    logger.error(`${what} threw:`, e);
-  }
-}
-
-export class RCIMIWEngine {
-  private readonly bridge: RCIMBridge;
-  private readonly handle: number;
-  private readonly slots: ListenerSlots;
-  private readonly pending = new Map<string, PendingCall>();
-  private nextEventId = 0;
-  private destroyed = false;
-
+export class RCIMIWEngine extends RCIMEngineCore {
   private constructor(appKey: string, options: RCIMIWEngineOptions, slots: ListenerSlots) {
-    this.bridge = getBridge();
-    this.slots = slots;
-    const config: EventArgs = { appKey, options: options ?? {} };
-    const dataDir = this.bridge.dataDir;
-    if (typeof dataDir === 'string' && dataDir !== '') config.dataDir = dataDir;
-    this.handle = this.bridge.createEngine(JSON.stringify(config));
-    this.bridge.setEventListener(this.handle, (json: string) => this.onNativeEvent(json));
+    super(appKey, options, slots);
   }
 
   /**
@@ -236,164 +125,7 @@ export class RCIMIWEngine {
   destroy(): Promise<number> {
     const state = defaultState();
     if (state.instance === this) state.instance = null;
-    if (this.destroyed) return Promise.resolve(RCIMIWErrorCode.ENGINE_DESTROYED);
-    this.destroyed = true;
-    this.pending.clear();
-    try {
-      this.bridge.setEventListener(this.handle, undefined);
-      this.bridge.destroyEngine(this.handle);
-    } catch (e) {
-      logger.warn('destroy:', e);
-    }
-    return Promise.resolve(RCIMIWErrorCode.SUCCESS);
-  }
-
-  // ───────────────────────────── plumbing ─────────────────────────────
-
-  /**
-   * Calls `method` with named `args`. Resolves with the engine's status code, or with the
-   * reply's `value` when `resolveValue` is set and the code is 0. A callback object is
-   * registered under a fresh eventId and called when the engine's events answer the call.
-   */
-  protected invoke(
-    method: string,
-    args: EventArgs,
-    callback?: object,
-    resolveValue = false
-  ): Promise<number> {
-    return this.send(method, args, callback).then((reply) =>
-      resolveValue && reply.code === RCIMIWErrorCode.SUCCESS && reply.value !== undefined
-        ? (reply.value as number)
-        : reply.code
-    );
-  }
-
-  /**
-   * Calls a method whose reply is the whole answer (no event follows), e.g. `getMessageById`.
-   * Without a callback object it resolves the reply's value, or a non-zero code (the seed's
-   * form). With one (5.2.5) it resolves the status of the call: a code that rejects the call
-   * itself (1..4: bad arguments, engine destroyed, ...) is resolved and nothing else happens;
-   * otherwise it resolves 0 and hands the value to `onSuccess`, or the lookup's error code
-   * (e.g. 34204, unknown id) to `onError`.
-   */
-  protected invokeLookup<T>(
-    method: string,
-    args: EventArgs,
-    callback?: IRCIMIWObjectCallback<T>
-  ): Promise<T | number> {
-    if (callback === null || typeof callback !== 'object') {
-      return this.invoke(method, args, undefined, true) as Promise<unknown> as Promise<T | number>;
-    }
-    return this.send(method, args).then((reply) => {
-      if (
-        reply.code >= RCIMIWErrorCode.PARAM_ERROR &&
-        reply.code <= RCIMIWErrorCode.RESULT_UNKNOWN
-      ) {
-        return reply.code;
-      }
-      const [fn, value] =
-        reply.code === RCIMIWErrorCode.SUCCESS
-          ? (['onSuccess', reply.value] as const)
-          : (['onError', reply.code] as const);
-      const f = (callback as { [fn: string]: unknown })[fn];
-      if (typeof f === 'function') {
-        safeCall(`callback ${fn}`, f.bind(callback) as AnyFunction, [value]);
-      }
-      return RCIMIWErrorCode.SUCCESS;
-    });
-  }
-
-  /**
-   * Sends one call to the bridge and resolves its parsed reply. A callback object is
-   * registered under a fresh eventId (sent with the arguments) and forgotten again when the
-   * engine rejects the call.
-   */
-  private send(method: string, args: EventArgs, callback?: object): Promise<NativeReply> {
-    let argsJson: string;
-    const packed = packArgs(args);
-    let eventId: string | undefined;
-    if (callback !== null && typeof callback === 'object') {
-      eventId = String(++this.nextEventId);
-      packed.eventId = eventId;
-    }
-    try {
-      argsJson = JSON.stringify(packed);
-    } catch (e) {
-      logger.warn(`${method}: arguments cannot be serialized:`, e);
-      return Promise.resolve({ code: RCIMIWErrorCode.PARAM_ERROR });
-    }
-    if (eventId !== undefined) {
-      this.pending.set(eventId, {
-        callback: callback as { [fn: string]: unknown },
-        fired: new Set(),
-      });
-    }
-    let pendingReply: Promise<string>;
-    try {
-      pendingReply = this.bridge.call(this.handle, method, argsJson);
-    } catch (e) {
-      // A host-object error (e.g. the runtime's bridge was torn down): reject, never throw.
-      if (eventId !== undefined) this.pending.delete(eventId);
-      return Promise.reject(e);
-    }
-    return pendingReply.then((text) => {
-      const reply = parseReply(text);
-      if (reply.code !== RCIMIWErrorCode.SUCCESS && eventId !== undefined) {
-        // Rejected immediately: no listener and no callback will fire for this call.
-        this.pending.delete(eventId);
-      }
-      return reply;
-    });
-  }
-
-  private onNativeEvent(json: string): void {
-    let event: NativeEvent;
-    try {
-      event = JSON.parse(json) as NativeEvent;
-    } catch {
-      logger.warn('unreadable event from the native engine:', json);
-      return;
-    }
-    if (!event || typeof event.name !== 'string') return;
-    const name = event.name;
-    const args: EventArgs =
-      event.args !== null && typeof event.args === 'object' ? (event.args as EventArgs) : {};
-
-    const listener = this.slots.get(name);
-    const params = (LISTENER_PARAMS as { [name: string]: readonly string[] | undefined })[name];
-    if (listener && params) {
-      const values = params.map((p) => (MAP_PARAMS.has(`${name}.${p}`) ? toMap(args[p]) : args[p]));
-      safeCall(`listener ${name}`, listener, values);
-    }
-
-    for (const eventId of answeredEventIds(event)) this.routeToCallback(eventId, name, args);
-  }
-
-  private routeToCallback(eventId: string, name: string, args: EventArgs): void {
-    const pending = this.pending.get(eventId);
-    const route = CALLBACK_ROUTES[name];
-    if (!pending || !route) return;
-    const ok = args.code === undefined || args.code === RCIMIWErrorCode.SUCCESS;
-    if (!route.progress) this.pending.delete(eventId);
-    for (const h of route.handlers) {
-      if (h.when === 'ok' && !ok) continue;
-      if (h.when === 'error' && ok) continue;
-      const f = pending.callback[h.fn];
-      if (typeof f !== 'function') continue;
-      if (!h.repeat) {
-        if (pending.fired.has(h.fn)) continue;
-        pending.fired.add(h.fn);
-      }
-      safeCall(
-        `callback ${h.fn}`,
-        f.bind(pending.callback) as AnyFunction,
-        h.args.map((a) => args[a])
-      );
-    }
-  }
-
-  private setListener(name: ListenerName, listener: AnyFunction | undefined): void {
-    this.slots.set(name, listener);
+    return this.release();
   }
 
   // ───────────────────────────── engine & connection ─────────────────────────────
@@ -418,15 +150,6 @@ export class RCIMIWEngine {
   }
 
   // ───────────────────────────── messages ─────────────────────────────
-
-  /**
-   * Calls a `create…Message` method: resolves with the message object the engine built, or
-   * with the status code when it rejects the arguments (1 PARAM_ERROR; for a media file the
-   * engine may answer a local-file code such as 34234 invalid path).
-   */
-  protected invokeCreate<T extends RCIMIWMessage>(method: string, args: EventArgs): Promise<T> {
-    return this.invoke(method, args, undefined, true) as Promise<unknown> as Promise<T>;
-  }
 
   /**
    * Builds a text message. Resolves with the message object (a non-zero status code if the
@@ -634,9 +357,10 @@ export class RCIMIWEngine {
   }
 
   /**
-   * Recalls a sent message (it needs its messageUId; only its sender may recall it: 25107).
-   * Results: setOnMessageRecalledListener and `callback.onMessageRecalled` with the stored
-   * recall record (messageType RECALL) on success. The other participants get
+   * Recalls a sent message (it needs its messageUId). Any participant may recall by default;
+   * a server set to "only the sender may recall" refuses the others with 25107. Results:
+   * setOnMessageRecalledListener and `callback.onMessageRecalled` with the stored recall
+   * record (messageType RECALL) on success. The other participants get
    * setOnRemoteMessageRecalledListener.
    */
   recallMessage(message: RCIMIWMessage, callback?: IRCIMIWRecallMessageCallback): Promise<number> {
@@ -723,6 +447,25 @@ export class RCIMIWEngine {
     callback?: IRCIMIWGetMessageCallback
   ): Promise<RCIMIWMessage | number> {
     return this.invokeLookup<RCIMIWMessage>('getMessageById', { messageId }, callback);
+  }
+
+  /**
+   * Gets a message by its server id (messageUId; only sent or received messages have one), in
+   * the same two forms as getMessageById: without a callback it resolves the message itself or
+   * a non-zero code; with a callback object it resolves the status of the call and hands the
+   * message to `callback.onSuccess` or the lookup's error code to `callback.onError`.
+   */
+  getMessageByUId(messageUId: string, callback?: undefined): Promise<RCIMIWMessage>;
+  getMessageByUId(messageUId: string, callback: IRCIMIWGetMessageCallback): Promise<number>;
+  getMessageByUId(
+    messageUId: string,
+    callback?: IRCIMIWGetMessageCallback
+  ): Promise<RCIMIWMessage | number>;
+  getMessageByUId(
+    messageUId: string,
+    callback?: IRCIMIWGetMessageCallback
+  ): Promise<RCIMIWMessage | number> {
+    return this.invokeLookup<RCIMIWMessage>('getMessageByUId', { messageUId }, callback);
   }
 
   // ───────────────────────────── conversations ─────────────────────────────
@@ -905,6 +648,58 @@ export class RCIMIWEngine {
     return this.invoke('getFirstUnreadMessage', { type, targetId, channelId }, callback);
   }
 
+  /**
+   * Unread messages of a conversation that @-mention the current user (or everyone), oldest
+   * first. Result: setOnUnreadMentionedMessagesLoadedListener.
+   * @deprecated in 5.2.5: use getUnreadMentionedMessages.
+   */
+  loadUnreadMentionedMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadUnreadMentionedMessages', { type, targetId, channelId });
+  }
+
+  /**
+   * Unread messages of a conversation that @-mention the current user (or everyone).
+   * Results: setOnUnreadMentionedMessagesLoadedListener and `callback.onSuccess(messages)`.
+   */
+  getUnreadMentionedMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetUnreadMentionedMessagesCallback
+  ): Promise<number> {
+    return this.invoke('getUnreadMentionedMessages', { type, targetId, channelId }, callback);
+  }
+
+  /**
+   * Number of unread @-mentions of the current user in a conversation (not chatrooms).
+   * Result: setOnUnreadMentionedCountLoadedListener.
+   * @deprecated in 5.2.5: use getUnreadMentionedCount.
+   */
+  loadUnreadMentionedCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null
+  ): Promise<number> {
+    return this.invoke('loadUnreadMentionedCount', { type, targetId, channelId });
+  }
+
+  /**
+   * Number of unread @-mentions of the current user in a conversation (not chatrooms).
+   * Results: setOnUnreadMentionedCountLoadedListener and `callback.onSuccess(count)`.
+   */
+  getUnreadMentionedCount(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    callback?: IRCIMIWGetUnreadMentionedCountCallback
+  ): Promise<number> {
+    return this.invoke('getUnreadMentionedCount', { type, targetId, channelId }, callback);
+  }
+
   // ───────────────────────────── local messages ─────────────────────────────
 
   /**
@@ -970,6 +765,173 @@ export class RCIMIWEngine {
       { userId, type, targetId, channelId, startTime, count },
       callback
     );
+  }
+
+  /**
+   * Local keyword search in one conversation within [startTime, endTime], newest first,
+   * skipping `offset` matches (paging), 0 < count <= 50. Results:
+   * setOnMessagesSearchedByTimeRangeListener and `callback`.
+   */
+  searchMessagesByTimeRange(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    keyword: string,
+    startTime: number,
+    endTime: number,
+    offset: number,
+    count: number,
+    callback?: IRCIMIWSearchMessagesByTimeRangeCallback
+  ): Promise<number> {
+    return this.invoke(
+      'searchMessagesByTimeRange',
+      { type, targetId, channelId, keyword, startTime, endTime, offset, count },
+      callback
+    );
+  }
+
+  /**
+   * Local keyword search across the conversations of the given types, over messages of the
+   * given types: each result is a conversation and its number of matches (null entries of
+   * both arrays are dropped). Results: setOnConversationsSearchedListener and `callback`.
+   */
+  searchConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    messageTypes: Array<RCIMIWMessageType>,
+    keyword: string,
+    callback?: IRCIMIWSearchConversationsCallback
+  ): Promise<number> {
+    return this.invoke(
+      'searchConversations',
+      { conversationTypes, channelId, messageTypes, keyword },
+      callback
+    );
+  }
+
+  // ──────────────────────── insert, delete, clear, status ────────────────────────
+
+  /**
+   * Stores a message locally only (never sent; storable types of private, group and system
+   * chats). Only the conversation, direction, sentTime (0 = now) and the type's content
+   * fields are taken, plus senderUserId and receivedStatus of an incoming message; an
+   * outgoing one is SENT. Results: setOnMessageInsertedListener and
+   * `callback.onMessageInserted(code, message)` with the stored message (its messageId).
+   */
+  insertMessage(message: RCIMIWMessage, callback?: IRCIMIWInsertMessageCallback): Promise<number> {
+    return this.invoke('insertMessage', { message }, callback);
+  }
+
+  /**
+   * Stores several messages locally as insertMessage does, all or nothing (null entries are
+   * dropped; 10 per call recommended). Results: setOnMessagesInsertedListener and
+   * `callback.onMessagesInserted`.
+   */
+  insertMessages(
+    messages: Array<RCIMIWMessage>,
+    callback?: IRCIMIWInsertMessagesCallback
+  ): Promise<number> {
+    return this.invoke('insertMessages', { messages }, callback);
+  }
+
+  /**
+   * Deletes messages (by messageId, up to 100) from the local store only; the server's
+   * copies stay. Results: setOnLocalMessagesDeletedListener and
+   * `callback.onLocalMessagesDeleted`.
+   */
+  deleteLocalMessages(
+    messages: Array<RCIMIWMessage>,
+    callback?: IRCIMIWDeleteLocalMessagesCallback
+  ): Promise<number> {
+    return this.invoke('deleteLocalMessages', { messages }, callback);
+  }
+
+  /**
+   * Deletes messages (up to 100) of one conversation locally and from this user's cloud
+   * history; the user's other devices delete them too, the other participants keep theirs.
+   * Results: setOnMessagesDeletedListener and `callback.onMessagesDeleted`.
+   */
+  deleteMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    messages: Array<RCIMIWMessage>,
+    callback?: IRCIMIWDeleteMessagesCallback
+  ): Promise<number> {
+    return this.invoke('deleteMessages', { type, targetId, channelId, messages }, callback);
+  }
+
+  /**
+   * Clears the conversation's messages sent at or before `timestamp` (0 = all; at most the
+   * sentTime of its last message), locally (LOCAL) or also on the server (REMOTE /
+   * LOCAL_REMOTE). Results: setOnMessagesClearedListener and `callback.onMessagesCleared`.
+   */
+  clearMessages(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    timestamp: number,
+    policy: RCIMIWMessageOperationPolicy,
+    callback?: IRCIMIWClearMessagesCallback
+  ): Promise<number> {
+    return this.invoke('clearMessages', { type, targetId, channelId, timestamp, policy }, callback);
+  }
+
+  /**
+   * Sets the sent status of a stored message (by its messageId). Results:
+   * setOnMessageSentStatusChangedListener and `callback.onMessageSentStatusChanged`.
+   */
+  changeMessageSentStatus(
+    messageId: number,
+    sentStatus: RCIMIWSentStatus,
+    callback?: IRCIMIWChangeMessageSentStatusCallback
+  ): Promise<number> {
+    return this.invoke('changeMessageSentStatus', { messageId, sentStatus }, callback);
+  }
+
+  /**
+   * Sets the received status of a stored message (by its messageId). Results:
+   * setOnMessageReceiveStatusChangedListener and `callback.onMessageReceiveStatusChanged`.
+   */
+  changeMessageReceiveStatus(
+    messageId: number,
+    receivedStatus: RCIMIWReceivedStatus,
+    callback?: IRCIMIWChangeMessageReceivedStatusCallback
+  ): Promise<number> {
+    return this.invoke('changeMessageReceiveStatus', { messageId, receivedStatus }, callback);
+  }
+
+  // ───────────────────────────── message expansion ─────────────────────────────
+
+  /**
+   * Sets expansion pairs of a sent message whose `expansion` was set before sending (private
+   * and group only): <= 20 pairs per call, <= 300 per message, key <= 32 characters of
+   * [A-Za-z0-9+=_-], value <= 4096 characters (34010 beyond; 34008 when the message cannot
+   * be expanded). The Map goes to the engine as a plain object (null keys and values are not
+   * filtered: the engine refuses them). Results:
+   * setOnMessageExpansionUpdatedListener and `callback.onMessageExpansionUpdated`; the other
+   * participants and the user's other devices get setOnRemoteMessageExpansionUpdatedListener.
+   */
+  updateMessageExpansion(
+    messageUId: string,
+    expansion: Map<string, string>,
+    callback?: IRCIMIWUpdateMessageExpansionCallback
+  ): Promise<number> {
+    return this.invoke('updateMessageExpansion', { messageUId, expansion }, callback);
+  }
+
+  /**
+   * Removes keys from a sent message's expansion (null keys are dropped). Results:
+   * setOnMessageExpansionForKeysRemovedListener and
+   * `callback.onMessageExpansionForKeysRemoved`; the other participants and the user's other
+   * devices get setOnRemoteMessageExpansionForKeyRemovedListener.
+   */
+  removeMessageExpansionForKeys(
+    messageUId: string,
+    keys: Array<string>,
+    callback?: IRCIMIWRemoveMessageExpansionForKeysCallback
+  ): Promise<number> {
+    return this.invoke('removeMessageExpansionForKeys', { messageUId, keys }, callback);
   }
 
   // ───────────────────────────── drafts ─────────────────────────────

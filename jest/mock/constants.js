@@ -34,6 +34,11 @@ const MessageType = {
   LOCATION: 12,
 };
 const SentStatus = { SENDING: 0, FAILED: 1, SENT: 2, READ: 4, CANCELED: 6 };
+/** Highest RCIMIWSentStatus (CANCELED) and RCIMIWReceivedStatus (MULTIPLE_RECEIVE) values. */
+const MAX_SENT_STATUS = 6;
+const MAX_RECEIVED_STATUS = 5;
+const MentionedType = { ALL: 0, PART: 1 };
+const MessageOperationPolicy = { LOCAL: 0, REMOTE: 1, LOCAL_REMOTE: 2 };
 const CustomMessagePolicy = { COMMAND: 0, NORMAL: 1, STATUS: 2, STORAGE: 3 };
 const ReceivedStatus = { UNREAD: 0, READ: 1 };
 const Direction = { SEND: 0, RECEIVE: 1 };
@@ -57,6 +62,8 @@ const Code = {
   FILE_EMPTY: 34018,
   NOT_MEDIA_MESSAGE: 34223,
   INVALID_MESSAGE_ID: 34204,
+  MESSAGE_CANT_EXPAND: 34008,
+  EXPANSION_SIZE_LIMIT_EXCEED: 34010,
   INVALID_LOCAL_PATH: 34234,
   INVALID_MEDIA_URL: 34235,
   RECALL_PARAMETER_INVALID: 25101,
@@ -143,7 +150,11 @@ module.exports = {
   ConversationType,
   CustomMessagePolicy,
   Direction,
+  MAX_RECEIVED_STATUS,
+  MAX_SENT_STATUS,
   MEDIA_TYPES,
+  MentionedType,
+  MessageOperationPolicy,
   MessageType,
   NOT_COUNTED,
   PushNotificationLevel,

@@ -10,6 +10,7 @@ const {
   Code,
   ConversationType,
   Direction,
+  MentionedType,
   MessageType,
   PushNotificationLevel,
   ReceivedStatus,
@@ -65,6 +66,8 @@ function createCore() {
     partialDownloads: new Map(),
     holdTransfers: false,
     nextFileId: 1,
+    // the server setting "only the sender may recall" (RCIMMock.setRecallOnlySender)
+    recallOnlySender: false,
   };
 
   /** A strictly increasing clock (ms). */
@@ -79,7 +82,13 @@ function createCore() {
     if (!st) {
       // draftTimes: conversation key -> when its draft was saved (orders the list).
       // outbox: queued operations, in call order (the engine's persisted outbox).
-      st = { messages: [], conversations: new Map(), draftTimes: new Map(), outbox: [] };
+      st = {
+        userId,
+        messages: [],
+        conversations: new Map(),
+        draftTimes: new Map(),
+        outbox: [],
+      };
       s.stores.set(key, st);
     }
     return st;
@@ -139,11 +148,31 @@ function createCore() {
   const isUnread = (m) =>
     m.direction === Direction.RECEIVE && m.receivedStatus === ReceivedStatus.UNREAD && isCounted(m);
 
-  /** Recomputes a conversation's unread count, first unread time and last message. */
+  /**
+   * Whether a received group message @-mentions `userId`: everyone (type ALL) or a list
+   * (type PART) that holds them. Only group messages count.
+   */
+  function mentions(m, userId) {
+    const info = m.mentionedInfo;
+    if (!info || m.conversationType !== ConversationType.GROUP) return false;
+    if (m.direction !== Direction.RECEIVE) return false;
+    if (info.type === MentionedType.ALL) return true;
+    return (
+      info.type === MentionedType.PART &&
+      Array.isArray(info.userIdList) &&
+      info.userIdList.includes(userId)
+    );
+  }
+
+  /** Unread messages of the store's user that @-mention them. */
+  const isUnreadMention = (st, m) => isUnread(m) && mentions(m, st.userId);
+
+  /** Recomputes a conversation's unread and mention counts, first unread time, last message. */
   function refreshConversation(st, c) {
     const msgs = messagesOf(st, c.conversationType, c.targetId, c.channelId);
     const unread = msgs.filter(isUnread);
     c.unreadCount = unread.length;
+    c.mentionedCount = unread.filter((m) => mentions(m, st.userId)).length;
     c.firstUnreadMsgSendTime = unread.length ? unread[0].sentTime : 0;
     c.lastMessage = msgs.length ? clone(msgs[msgs.length - 1]) : undefined;
   }
@@ -295,6 +324,7 @@ function createCore() {
     conversationOf,
     messagesOf,
     isUnread,
+    isUnreadMention,
     refreshConversation,
     storeMessage,
     attach,

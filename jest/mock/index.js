@@ -24,6 +24,8 @@ const AREAS = [
   require('./areas/drafts'),
   require('./areas/search'),
   require('./areas/recall'),
+  require('./areas/storage'),
+  require('./areas/expansion'),
   require('./areas/receipts'),
   require('./areas/settings'),
 ];
@@ -138,6 +140,7 @@ function createFakeBridge() {
       s.transfers.clear();
       s.partialDownloads.clear();
       s.holdTransfers = false;
+      s.recallOnlySender = false;
       for (const e of s.engines.values()) {
         e.userId = null;
         e.connected = false;
@@ -155,6 +158,13 @@ function createFakeBridge() {
     /** The next call(s) of `method` resolve with these codes instead of running. */
     setReply(method, ...codes) {
       s.replies.set(method, codes);
+    },
+    /**
+     * The server setting "only the sender may recall": others then get 25107. Off by default
+     * (anyone may recall, R113); `reset()` turns it off.
+     */
+    setRecallOnlySender(on) {
+      s.recallOnlySender = !!on;
     },
     /**
      * Delivers an incoming message to `userId` (stored, counted unread, onMessageReceived on

@@ -1,4 +1,7 @@
-// Recall through the TS API: A sends to B, B recalling A's message fails with 25107, A recalls
+// @server-args: --recall-only-sender
+// Recall through the TS API, on a server set to "only the sender may recall" (RongCloud's
+// ticket option; by default anyone may, see recall-by-others.test.ts): A sends to B, B
+// recalling A's message fails with 25107, A recalls
 // it (callback object and listener: a RECALL record), B gets onRemoteMessageRecalled, B's
 // stored message is the recall record and its unread count goes back to 0.
 import {
@@ -43,7 +46,7 @@ export default async function () {
       );
     assertEqual(await unread(), 1, 'B unread before the recall');
 
-    // Only the sender may recall.
+    // Only the sender may recall (the server's setting).
     let refused: { code: number; message: RCIMIWMessage } | undefined;
     const status = await b.recallMessage(got, {
       onMessageRecalled: (code, message) => (refused = { code, message }),

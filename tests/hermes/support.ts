@@ -3,10 +3,15 @@
  * rcim-jshost). Each test file default-exports an async function that throws on failure.
  */
 import {
+  RCIMIWConnectionStatus,
   RCIMIWConversationType,
   RCIMIWEngine,
+  RCIMIWMessageOperationPolicy,
+  RCIMIWTimeOrder,
+  type RCIMBridge,
   type RCIMIWEngineOptions,
   type RCIMIWMessage,
+  type RCIMIWTextMessage,
 } from 'react-native-rcim';
 
 export interface HostEnv {
@@ -110,6 +115,21 @@ export async function waitFor<T>(
   }
 }
 
+/** `waitFor` for an asynchronous check (e.g. a lookup through the API). */
+export async function waitForAsync<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15000
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as T;
+    if (Date.now() > deadline) fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 /**
  * Turns a 5.2.5 callback-object call into a Promise of what it delivers. `start` receives
  * resolve/reject helpers and must return the method's status Promise; a non-zero status
@@ -195,5 +215,149 @@ export async function destroyAll(...engines: Array<RCIMIWEngine | undefined>): P
     } catch {
       // ignore
     }
+  }
+}
+
+/**
+ * Another device: a standalone engine whose data directory is `<RCIM_DATA_DIR>/<name>`, so it
+ * has its own store and its own device id (a second phone of a user, or a reinstall). The
+ * engine keeps the bridge it was created with; this one hands the host object's functions a
+ * different `dataDir`. The server lets one mobile device of a user be online at a time: the
+ * device that connects last kicks the other one (31010).
+ */
+export function deviceEngine(
+  env: HostEnv,
+  name: string,
+  extra: RCIMIWEngineOptions = {}
+): RCIMIWEngine {
+  const g = globalThis as { __rcimBridge?: RCIMBridge };
+  const real = g.__rcimBridge;
+  assert(real, 'global.__rcimBridge is missing');
+  const base = env.dataDir || real.dataDir || '';
+  assert(base !== '', 'no data directory to put a device under');
+  const device: RCIMBridge = {
+    createEngine: (config) => real.createEngine(config),
+    call: (handle, method, args) => real.call(handle, method, args),
+    setEventListener: (handle, fn) => real.setEventListener(handle, fn),
+    destroyEngine: (handle) => real.destroyEngine(handle),
+    dataDir: `${base}/${name}`,
+  };
+  g.__rcimBridge = device;
+  try {
+    return RCIMIWEngine.createStandalone(env.appKey, engineOptions(env, extra));
+  } finally {
+    g.__rcimBridge = real;
+  }
+}
+
+/**
+ * Disconnects `engine` (no push) and waits until its status is SIGN_OUT, so that another
+ * device of the same user can connect without kicking it.
+ */
+export async function signOut(engine: RCIMIWEngine): Promise<void> {
+  let out = false;
+  engine.setOnConnectionStatusChangedListener((status) => {
+    if (status === RCIMIWConnectionStatus.SIGN_OUT) out = true;
+  });
+  assertEqual(await engine.disconnect(false), 0, 'disconnect status');
+  await waitFor('SIGN_OUT', () => out);
+  engine.setOnConnectionStatusChangedListener(undefined);
+}
+
+/**
+ * The code of an action whose result comes in one callback-object function: the status of the
+ * call when it is non-zero (rejected at once), else the code the callback gets. `start` gets
+ * the function to hand the callback object (`onXxx: done`).
+ */
+export async function actionCode(
+  what: string,
+  start: (done: (code: number) => void) => Promise<number>,
+  timeoutMs = 15000
+): Promise<number> {
+  let code: number | undefined;
+  const status = await start((c) => {
+    if (code === undefined) code = c;
+  });
+  if (status !== 0) return status;
+  return waitFor(`${what} callback`, () => code !== undefined && { code }, timeoutMs).then(
+    (r) => r.code
+  );
+}
+
+/** The code an object-callback call ends with: its non-zero status, or onError's code, or 0. */
+export async function objectCode(
+  what: string,
+  start: (cb: { onSuccess: () => void; onError: (code: number) => void }) => Promise<number>,
+  timeoutMs = 15000
+): Promise<number> {
+  return actionCode(
+    what,
+    (done) => start({ onSuccess: () => done(0), onError: (c) => done(c) }),
+    timeoutMs
+  );
+}
+
+/** One page of `getMessages` through its callback object. */
+export function page(
+  engine: RCIMIWEngine,
+  type: RCIMIWConversationType,
+  targetId: string,
+  sentTime: number,
+  order: RCIMIWTimeOrder,
+  policy: RCIMIWMessageOperationPolicy,
+  count: number,
+  what = 'getMessages'
+): Promise<RCIMIWMessage[]> {
+  return viaCallback<RCIMIWMessage[]>(what, (ok, err) =>
+    engine.getMessages(type, targetId, null, sentTime, order, policy, count, {
+      onSuccess: ok,
+      onError: err,
+    })
+  );
+}
+
+/** The texts of messages (undefined for other types). */
+export const texts = (ms: RCIMIWMessage[]) => ms.map((m) => (m as RCIMIWTextMessage).text);
+
+export const LOCAL = RCIMIWMessageOperationPolicy.LOCAL;
+export const REMOTE = RCIMIWMessageOperationPolicy.REMOTE;
+export const LOCAL_REMOTE = RCIMIWMessageOperationPolicy.LOCAL_REMOTE;
+export const BEFORE = RCIMIWTimeOrder.BEFORE;
+export const AFTER = RCIMIWTimeOrder.AFTER;
+
+/** A device of `userId` (see `deviceEngine`), connected; destroy it to take it offline. */
+export async function onlineDevice(
+  env: HostEnv,
+  userId: string,
+  name: string,
+  extra: RCIMIWEngineOptions = {}
+): Promise<RCIMIWEngine> {
+  const engine = deviceEngine(env, name, extra);
+  try {
+    assertEqual(await connect(engine, env.tokens[userId]), userId, `${name} userId`);
+  } catch (e) {
+    await destroyAll(engine);
+    throw e;
+  }
+  return engine;
+}
+
+/** Polls `getMessages` (LOCAL, newest first, up to 20) until `check(texts)` holds; returns them. */
+export async function waitForLocalHistory(
+  engine: RCIMIWEngine,
+  type: RCIMIWConversationType,
+  targetId: string,
+  what: string,
+  check: (t: Array<string | undefined>) => boolean,
+  timeoutMs = 15000
+): Promise<RCIMIWMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await page(engine, type, targetId, 0, BEFORE, LOCAL, 20, what);
+    if (check(texts(got))) return got;
+    if (Date.now() > deadline) {
+      fail(`timed out after ${timeoutMs} ms waiting for ${what}; local: ${show(texts(got))}`);
+    }
+    await sleep(100);
   }
 }

@@ -2,7 +2,7 @@
 /**
  * Messages: create (text, reference, custom, location; media ones are in media.js), send
  * (attached → sent, then delivered to the other users; queued while offline), local history,
- * lookup by id and the message count of a conversation.
+ * lookup by id and by uid, and the message count of a conversation.
  */
 const {
   Args,
@@ -114,6 +114,16 @@ module.exports = function messageMethods(core) {
       run(e, a) {
         if (!e.userId) return Code.CLIENT_NOT_INIT;
         const m = engineStore(e).messages.find((x) => x.messageId === a.messageId);
+        return m ? { code: 0, value: clone(m) } : Code.INVALID_MESSAGE_ID;
+      },
+    },
+    // As getMessageById, by server id: 34204 for an unknown uid, 1 for an empty one.
+    getMessageByUId: {
+      args: { messageUId: 'string' },
+      run(e, a) {
+        if (a.messageUId === '') return Code.PARAM_ERROR;
+        if (!e.userId) return Code.CLIENT_NOT_INIT;
+        const m = engineStore(e).messages.find((x) => x.messageUId === a.messageUId);
         return m ? { code: 0, value: clone(m) } : Code.INVALID_MESSAGE_ID;
       },
     },

@@ -1,7 +1,9 @@
 'use strict';
 /**
- * Recall: only the sender may recall (25107); every stored copy becomes a RECALL record and the
- * other users' connected engines get onRemoteMessageRecalled. Queued while offline.
+ * Recall: any participant may recall by default (R113); with `RCIMMock.setRecallOnlySender(true)`
+ * only the sender may (25107 for the others). Every stored copy becomes a RECALL record without
+ * its content, expansion or mentions (R115) and the other users' connected engines get
+ * onRemoteMessageRecalled. Queued while offline.
  */
 const { Code, MessageType } = require('../constants');
 const { clone } = require('../core');
@@ -17,7 +19,9 @@ module.exports = function recallMethods(core) {
         const mine = uid && engineStore(e).messages.find((m) => m.messageUId === uid);
         let code = 0;
         if (!mine) code = Code.RECALL_PARAMETER_INVALID;
-        else if (mine.senderUserId !== e.userId) code = Code.RECALL_USER_INVALID;
+        else if (s.recallOnlySender && mine.senderUserId !== e.userId) {
+          code = Code.RECALL_USER_INVALID;
+        }
         if (code !== 0) {
           emit(e, 'onMessageRecalled', { code, message: a.message }, id);
           return 0;
@@ -26,7 +30,9 @@ module.exports = function recallMethods(core) {
         for (const [key, st] of s.stores) {
           const m = st.messages.find((x) => x.messageUId === uid);
           if (!m) continue;
-          delete m.text;
+          for (const field of ['text', 'expansion', 'mentionedInfo', 'referenceMessage']) {
+            delete m[field];
+          }
           Object.assign(m, {
             messageType: MessageType.RECALL,
             operatorId: e.userId,

@@ -1,10 +1,20 @@
 'use strict';
-/** Unread state: per conversation, in total, by conversation types, clearing, first unread. */
+/**
+ * Unread state: per conversation, in total, by conversation types, clearing, first unread,
+ * and the unread @-mentions of the user (group messages whose mentionedInfo names them or
+ * everyone).
+ */
 const { Args, Code, ConversationType, ReceivedStatus, isMuted, typesOk } = require('../constants');
 const { convKey, loadAndGet, pick } = require('../core');
 
 module.exports = function unreadMethods(core) {
-  const { emit, engineStore, messagesOf, isUnread, refreshConversation } = core;
+  const { emit, engineStore, messagesOf, isUnread, isUnreadMention, refreshConversation } = core;
+  const unreadMentions = (e, a) => {
+    const st = engineStore(e);
+    return messagesOf(st, a.type, a.targetId, a.channelId)
+      .filter((m) => isUnreadMention(st, m))
+      .sort((x, y) => x.sentTime - y.sentTime);
+  };
   return {
     ...loadAndGet('UnreadCount', {
       args: Args.conversation,
@@ -73,6 +83,31 @@ module.exports = function unreadMethods(core) {
           e,
           'onUnreadCountByConversationTypesLoaded',
           { code: 0, ...pick(a, 'conversationTypes channelId contain'), count },
+          id
+        );
+        return 0;
+      },
+    }),
+    ...loadAndGet('UnreadMentionedCount', {
+      args: Args.conversation,
+      run(e, a, id) {
+        if (a.type === ConversationType.CHATROOM) return Code.PARAM_ERROR;
+        emit(
+          e,
+          'onUnreadMentionedCountLoaded',
+          { code: 0, ...pick(a, 'type targetId channelId'), count: unreadMentions(e, a).length },
+          id
+        );
+        return 0;
+      },
+    }),
+    ...loadAndGet('UnreadMentionedMessages', {
+      args: Args.conversation,
+      run(e, a, id) {
+        emit(
+          e,
+          'onUnreadMentionedMessagesLoaded',
+          { code: 0, ...pick(a, 'type targetId channelId'), messages: unreadMentions(e, a) },
           id
         );
         return 0;
