@@ -238,6 +238,7 @@ pub(crate) async fn recall(shared: Arc<Shared>, form: Params) -> ApiResult {
     }
     let req = RecallRequest {
         operator_id: from.to_owned(),
+        only_sender: shared.config.recall_only_sender,
         uid: uid.to_owned(),
         conversation_type,
         target_id: target.to_owned(),

@@ -20,6 +20,19 @@
 //!
 //! Migration 5: `messages.custom` (0/1): the message is of a custom type (`Message.custom`),
 //! kept so sync forwards the flag like the live push.
+//!
+//! Migration 6 (cloud history, expansion, per-user visibility):
+//! * `messages.conv_key` (the conversation, `model::conversation_key`) and `messages.conv_seq`
+//!   (1, 2, 3, ... per conversation for history messages: persisted, not directed; 0 = not in
+//!   the history, and for every row stored before this migration), indexed per conversation by
+//!   sequence and by sent time; `conv_heads(conv_key, head)`: the highest sequence assigned
+//!   (survives pruning).
+//! * `messages.can_expand`, `messages.expansion` (JSON `{key: {v, ts}}`, see
+//!   `crate::expansion`), `messages.push_options` (JSON text).
+//! * `hidden_messages(user_id, msg_id, created_at)`: messages a user deleted from their view;
+//!   `history_cleared(user_id, conv_key, before_time)`: a user's clear time per conversation.
+//! * A user's inbox copy of a message they deleted becomes a tombstone (`msg_id` 0, no event):
+//!   its sequence stays (inboxes stay dense) and sync skips it.
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -114,6 +127,31 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX request_log_created_at ON request_log(created_at);",
     // 5: the custom-type flag of a message.
     "ALTER TABLE messages ADD COLUMN custom INTEGER NOT NULL DEFAULT 0;",
+    // 6: cloud history, expansion, push options, per-user deletion and clearing.
+    "ALTER TABLE messages ADD COLUMN conv_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN conv_seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN can_expand INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN expansion TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN push_options TEXT NOT NULL DEFAULT '';
+    CREATE INDEX messages_history_seq ON messages(conv_key, conv_seq) WHERE conv_seq > 0;
+    CREATE INDEX messages_history_time ON messages(conv_key, sent_time) WHERE conv_seq > 0;
+    CREATE TABLE conv_heads (
+        conv_key TEXT PRIMARY KEY,
+        head INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE hidden_messages (
+        user_id TEXT NOT NULL,
+        msg_id INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, msg_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX hidden_messages_created_at ON hidden_messages(created_at);
+    CREATE TABLE history_cleared (
+        user_id TEXT NOT NULL,
+        conv_key TEXT NOT NULL,
+        before_time INTEGER NOT NULL,
+        PRIMARY KEY (user_id, conv_key)
+    ) WITHOUT ROWID;",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
