@@ -54,7 +54,9 @@ pub(crate) fn check_change(
     max_keys: usize,
 ) -> Result<(), LimitExceeded> {
     if set.len() + remove.len() > max_keys {
-        return Err(LimitExceeded(format!("more than {max_keys} keys in one change")));
+        return Err(LimitExceeded(format!(
+            "more than {max_keys} keys in one change"
+        )));
     }
     if let Some(k) = set.keys().chain(remove.iter()).find(|k| !valid_key(k)) {
         let shown: String = k.chars().take(40).collect();
@@ -215,11 +217,15 @@ mod tests {
         s.apply(&map(&[("a", "x")]), &["b".into(), "zz".into()], 9)
             .unwrap();
         assert_eq!(s.to_wire(), map(&[("a", "x")]));
-        assert_eq!(s.entries().collect::<Vec<_>>(), vec![(&"a".into(), &"x".into(), 9)]);
+        assert_eq!(
+            s.entries().collect::<Vec<_>>(),
+            vec![(&"a".into(), &"x".into(), 9)]
+        );
         for round in 0..15 {
             let n = if round == 14 { 19 } else { 20 };
-            let set: HashMap<String, String> =
-                (0..n).map(|i| (format!("r{round}k{i}"), "v".into())).collect();
+            let set: HashMap<String, String> = (0..n)
+                .map(|i| (format!("r{round}k{i}"), "v".into()))
+                .collect();
             s.apply(&set, &[], 10).unwrap();
         }
         assert_eq!(s.to_wire().len(), MAX_KEYS_PER_MESSAGE);

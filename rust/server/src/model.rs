@@ -282,7 +282,12 @@ pub(crate) struct Push {
 /// group-like = the target and the channel. `from` is the sender (or the requester) and `to`
 /// the message's addressee (or the requester's target). Sent times are strictly increasing per
 /// key, and the cloud history is numbered per key.
-pub(crate) fn conversation_key(conversation_type: u32, from: &str, to: &str, channel: &str) -> String {
+pub(crate) fn conversation_key(
+    conversation_type: u32,
+    from: &str,
+    to: &str,
+    channel: &str,
+) -> String {
     if conversation_type != rcim_proto::conversation_type::PRIVATE {
         return format!("{conversation_type}\u{1f}{to}\u{1f}{channel}");
     }

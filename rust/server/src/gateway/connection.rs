@@ -77,15 +77,16 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
     // Offline compensation: a device without a cursor starts after the entries older than
     // the configured days (at the head when that is 0).
     let since = shared.config.compensation_since(now_ms());
-    let compensation = match history::compensation_after(shared.store.as_ref(), &user_id, since, db_head).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "reading the compensation start failed");
-            drop(login);
-            refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
-            return;
-        }
-    };
+    let compensation =
+        match history::compensation_after(shared.store.as_ref(), &user_id, since, db_head).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "reading the compensation start failed");
+                drop(login);
+                refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
+                return;
+            }
+        };
     let (tx, rx) = mpsc::channel(OUTBOUND_QUEUE);
     let cancel = CancellationToken::new();
     let platform = Platform::try_from(connect.platform).unwrap_or(Platform::Unspecified);

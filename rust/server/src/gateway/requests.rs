@@ -295,8 +295,7 @@ impl Conn {
             request::Body::DeleteMessages(r) => {
                 let (user, device) = (self.user_id.clone(), self.device_id.clone());
                 self.answer_after(seq, "a deletion", async move {
-                    deletion::delete_messages(store.as_ref(), &user, &device, Some(key), r)
-                        .await?;
+                    deletion::delete_messages(store.as_ref(), &user, &device, Some(key), r).await?;
                     Ok(None)
                 })
                 .await

@@ -2,7 +2,9 @@
 //! a new device (R053, R144).
 
 use super::error::ServiceError;
-use crate::model::{HistoryQuery, HistorySlice, UserConversation, MAX_CHANNEL_ID_CHARS, MAX_ID_LEN};
+use crate::model::{
+    HistoryQuery, HistorySlice, UserConversation, MAX_CHANNEL_ID_CHARS, MAX_ID_LEN,
+};
 use crate::store::ServerStore;
 use rcim_proto::conversation_type::{GROUP, PRIVATE};
 use rcim_proto::v1::HistoryRequest;

@@ -28,7 +28,10 @@ use std::sync::Arc;
 pub(crate) fn check(msg: &NewMessage) -> Result<(), ServiceError> {
     msg.check_limits().map_err(ServiceError::TooLong)?;
     if let Err(e) = crate::expansion::check_initial(&msg.expansion) {
-        return Err(ServiceError::rejected(codes::EXPANSION_SIZE_LIMIT_EXCEED, e.0));
+        return Err(ServiceError::rejected(
+            codes::EXPANSION_SIZE_LIMIT_EXCEED,
+            e.0,
+        ));
     }
     if msg.to_id.is_empty() {
         return Err(ServiceError::Invalid("the target is required".into()));
@@ -91,9 +94,11 @@ pub(crate) async fn publish_status(
     msg.counted = false;
     let sent_time = now_ms();
     let uid = new_uid(sent_time);
-    let body = Arc::new(inbox_entry::Body::Message(
-        msg.into_wire(uid.clone(), sent_time, 0),
-    ));
+    let body = Arc::new(inbox_entry::Body::Message(msg.into_wire(
+        uid.clone(),
+        sent_time,
+        0,
+    )));
     let pushes = recipients
         .into_iter()
         .map(|user_id| Push {

@@ -14,8 +14,8 @@
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage,
-    PruneCutoffs, Push, RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
+    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage, PruneCutoffs,
+    Push, RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
 };
 use futures::future::BoxFuture;
 use rcim_proto::v1::inbox_entry;

@@ -168,9 +168,11 @@ pub(crate) fn apply_send(
             now
         ])?;
     }
-    let proto = Arc::new(inbox_entry::Body::Message(
-        msg.into_wire(uid.clone(), sent_time, conv_seq),
-    ));
+    let proto = Arc::new(inbox_entry::Body::Message(msg.into_wire(
+        uid.clone(),
+        sent_time,
+        conv_seq,
+    )));
     let mut pushes = Vec::with_capacity(owners.len());
     for owner in owners {
         let seq = append_inbox(tx, heads, &owner, msg_id, None, sent_time)?;
@@ -367,8 +369,14 @@ pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Res
             [before],
         )?;
         // A message hidden before the cutoff was sent before it too: it is gone.
-        hidden = tx.execute("DELETE FROM hidden_messages WHERE created_at < ?1", [before])?;
-        cleared = tx.execute("DELETE FROM history_cleared WHERE before_time < ?1", [before])?;
+        hidden = tx.execute(
+            "DELETE FROM hidden_messages WHERE created_at < ?1",
+            [before],
+        )?;
+        cleared = tx.execute(
+            "DELETE FROM history_cleared WHERE before_time < ?1",
+            [before],
+        )?;
     }
     if inbox + messages + dedupe + requests + history + hidden + cleared > 0 {
         tracing::info!(

@@ -23,8 +23,14 @@ pub(crate) fn apply_expansion(
     heads: &HashMap<String, u64>,
     u: ExpansionUpdate,
 ) -> anyhow::Result<Vec<Push>> {
-    let found = find_message(tx, &u.uid)?
-        .filter(|m| m.is_in(&u.operator_id, u.conversation_type, &u.target_id, &u.channel_id));
+    let found = find_message(tx, &u.uid)?.filter(|m| {
+        m.is_in(
+            &u.operator_id,
+            u.conversation_type,
+            &u.target_id,
+            &u.channel_id,
+        )
+    });
     let Some(m) = found else {
         return Err(Rejected::err(
             INVALID_MESSAGE_UID,

@@ -35,7 +35,10 @@ pub(crate) fn read_history(c: &Connection, q: &HistoryQuery) -> anyhow::Result<H
         let Some(joined) = joined_at(&tx, &conv.target_id, &conv.user_id)? else {
             return Err(Rejected::err(
                 rcim_proto::codes::NOT_IN_GROUP,
-                format!("{} is not a member of group {}", conv.user_id, conv.target_id),
+                format!(
+                    "{} is not a member of group {}",
+                    conv.user_id, conv.target_id
+                ),
             ));
         };
         visible_after = visible_after.max(joined.saturating_sub(1));
@@ -53,7 +56,15 @@ pub(crate) fn read_history(c: &Connection, q: &HistoryQuery) -> anyhow::Result<H
         let Some(from) = first_seq_after(&tx, &key, q.sent_time)? else {
             return Ok(HistorySlice::default());
         };
-        let (messages, has_more) = scan(&tx, &key, &conv.user_id, from.max(min_visible), head, true, count)?;
+        let (messages, has_more) = scan(
+            &tx,
+            &key,
+            &conv.user_id,
+            from.max(min_visible),
+            head,
+            true,
+            count,
+        )?;
         let to_seq = match messages.last() {
             Some(m) if has_more => m.conv_seq,
             _ => head,
@@ -73,7 +84,8 @@ pub(crate) fn read_history(c: &Connection, q: &HistoryQuery) -> anyhow::Result<H
         if to == 0 {
             return Ok(HistorySlice::default());
         }
-        let (mut messages, has_more) = scan(&tx, &key, &conv.user_id, min_visible, to, false, count)?;
+        let (mut messages, has_more) =
+            scan(&tx, &key, &conv.user_id, min_visible, to, false, count)?;
         messages.reverse();
         let from_seq = match messages.first() {
             Some(m) if has_more => m.conv_seq,
@@ -93,26 +105,24 @@ pub(crate) fn read_history(c: &Connection, q: &HistoryQuery) -> anyhow::Result<H
 
 /// The lowest history sequence of `key` sent after `time`.
 fn first_seq_after(c: &Connection, key: &str, time: i64) -> anyhow::Result<Option<u64>> {
-    Ok(c
-        .prepare_cached(
-            "SELECT conv_seq FROM messages WHERE conv_key = ?1 AND conv_seq > 0 \
+    Ok(c.prepare_cached(
+        "SELECT conv_seq FROM messages WHERE conv_key = ?1 AND conv_seq > 0 \
              AND sent_time > ?2 ORDER BY sent_time ASC LIMIT 1",
-        )?
-        .query_row(params![key, time], |r| r.get::<_, i64>(0))
-        .optional()?
-        .map(|s| s.max(0) as u64))
+    )?
+    .query_row(params![key, time], |r| r.get::<_, i64>(0))
+    .optional()?
+    .map(|s| s.max(0) as u64))
 }
 
 /// The highest history sequence of `key` sent before `time`.
 fn last_seq_before(c: &Connection, key: &str, time: i64) -> anyhow::Result<Option<u64>> {
-    Ok(c
-        .prepare_cached(
-            "SELECT conv_seq FROM messages WHERE conv_key = ?1 AND conv_seq > 0 \
+    Ok(c.prepare_cached(
+        "SELECT conv_seq FROM messages WHERE conv_key = ?1 AND conv_seq > 0 \
              AND sent_time < ?2 ORDER BY sent_time DESC LIMIT 1",
-        )?
-        .query_row(params![key, time], |r| r.get::<_, i64>(0))
-        .optional()?
-        .map(|s| s.max(0) as u64))
+    )?
+    .query_row(params![key, time], |r| r.get::<_, i64>(0))
+    .optional()?
+    .map(|s| s.max(0) as u64))
 }
 
 /// Up to `count` messages of `key` with sequences in `lo..=hi` that `user` has not deleted,
@@ -160,13 +170,12 @@ fn scan(
 /// The highest inbox sequence of `user_id` created before `time_ms` (0 if none): where a
 /// device without a cursor starts syncing (offline compensation).
 pub(crate) fn read_seq_before(c: &Connection, user_id: &str, time_ms: i64) -> anyhow::Result<u64> {
-    Ok(c
-        .prepare_cached(
-            "SELECT seq FROM inbox WHERE user_id = ?1 AND created_at < ?2 \
+    Ok(c.prepare_cached(
+        "SELECT seq FROM inbox WHERE user_id = ?1 AND created_at < ?2 \
              ORDER BY seq DESC LIMIT 1",
-        )?
-        .query_row(params![user_id, time_ms], |r| r.get::<_, i64>(0))
-        .optional()?
-        .unwrap_or(0)
-        .max(0) as u64)
+    )?
+    .query_row(params![user_id, time_ms], |r| r.get::<_, i64>(0))
+    .optional()?
+    .unwrap_or(0)
+    .max(0) as u64)
 }

@@ -46,24 +46,23 @@ impl StoredMessage {
 
 /// The message `uid`, if stored.
 pub(crate) fn find_message(c: &Connection, uid: &str) -> anyhow::Result<Option<StoredMessage>> {
-    Ok(c
-        .prepare_cached(
-            "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, object_name, \
+    Ok(c.prepare_cached(
+        "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, object_name, \
              recalled_at, can_expand, expansion FROM messages WHERE uid = ?1",
-        )?
-        .query_row([uid], |r| {
-            Ok(StoredMessage {
-                id: r.get(0)?,
-                conversation_type: r.get(1)?,
-                to_id: r.get(2)?,
-                channel_id: r.get(3)?,
-                sender_id: r.get(4)?,
-                sent_time: r.get(5)?,
-                object_name: r.get(6)?,
-                recalled_at: r.get(7)?,
-                can_expand: r.get(8)?,
-                expansion: r.get(9)?,
-            })
+    )?
+    .query_row([uid], |r| {
+        Ok(StoredMessage {
+            id: r.get(0)?,
+            conversation_type: r.get(1)?,
+            to_id: r.get(2)?,
+            channel_id: r.get(3)?,
+            sender_id: r.get(4)?,
+            sent_time: r.get(5)?,
+            object_name: r.get(6)?,
+            recalled_at: r.get(7)?,
+            can_expand: r.get(8)?,
+            expansion: r.get(9)?,
         })
-        .optional()?)
+    })
+    .optional()?)
 }

@@ -13,8 +13,8 @@ mod writer;
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage,
-    PruneCutoffs, RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
+    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage, PruneCutoffs,
+    RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
 };
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
 use anyhow::{anyhow, Context as _};

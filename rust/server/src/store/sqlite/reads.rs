@@ -86,10 +86,11 @@ pub(crate) fn joined_at(
     group_id: &str,
     user_id: &str,
 ) -> anyhow::Result<Option<i64>> {
-    Ok(c
-        .prepare_cached("SELECT joined_at FROM group_members WHERE group_id = ?1 AND user_id = ?2")?
-        .query_row([group_id, user_id], |r| r.get::<_, i64>(0))
-        .optional()?)
+    Ok(c.prepare_cached(
+        "SELECT joined_at FROM group_members WHERE group_id = ?1 AND user_id = ?2",
+    )?
+    .query_row([group_id, user_id], |r| r.get::<_, i64>(0))
+    .optional()?)
 }
 
 pub(crate) fn member_count(c: &Connection, group_id: &str) -> anyhow::Result<usize> {
