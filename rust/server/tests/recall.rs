@@ -270,7 +270,12 @@ async fn others_recall_unless_only_the_sender_may() {
         let api = Api::new(&server);
         api.call(
             "/group/create.json",
-            &[("userId", "a"), ("userId", "b"), ("groupId", "g"), ("groupName", "G")],
+            &[
+                ("userId", "a"),
+                ("userId", "b"),
+                ("groupId", "g"),
+                ("groupName", "G"),
+            ],
         )
         .await;
         let addr = server.gateway_addr();
@@ -297,7 +302,11 @@ async fn others_recall_unless_only_the_sender_may() {
             .await;
         if only_sender {
             assert_eq!(r.code, codes::RECALL_USER_INVALID);
-            assert_eq!((status, body["code"].as_u64()), (200, Some(25107)), "{body}");
+            assert_eq!(
+                (status, body["code"].as_u64()),
+                (200, Some(25107)),
+                "{body}"
+            );
             let r = recall(&mut a, &ack.uid, conversation_type::GROUP, "g").await;
             assert_eq!(r.code, 0);
         } else {
