@@ -85,7 +85,7 @@ pub struct ServerConfig {
     pub media: MediaConfig,
     /// Days the cloud history of private and group conversations is kept (default 180; 0 =
     /// forever). A history message also stays at least as long as the offline retention
-    /// (inbox entries point at it).
+    /// (inbox entries point at it; forever when that is 0).
     pub history_retention_days: u32,
     /// Offline compensation (R053, R144): a device without an inbox cursor starts syncing at
     /// the entries of the last N days (`ConnectAck.compensation_after`); 0..=7, default 1,
@@ -162,9 +162,10 @@ impl ServerConfig {
     /// What a prune at `now_ms` deletes (see [`crate::model::PruneCutoffs`]).
     pub(crate) fn prune_cutoffs(&self, now_ms: i64) -> crate::model::PruneCutoffs {
         let days = |d: u32| (d > 0).then(|| now_ms - i64::from(d) * DAY_MS);
-        let history_days = match self.history_retention_days {
-            0 => 0,
-            d => d.max(self.offline_retention_days),
+        // Inbox entries point at history messages: keep those at least as long.
+        let history_days = match (self.history_retention_days, self.offline_retention_days) {
+            (0, _) | (_, 0) => 0,
+            (h, o) => h.max(o),
         };
         crate::model::PruneCutoffs {
             offline_before: days(self.offline_retention_days),
@@ -194,8 +195,9 @@ mod tests {
         assert_eq!(cut.history_before, Some(now - 180 * DAY_MS));
         c.history_retention_days = 2;
         assert_eq!(c.prune_cutoffs(now).history_before, Some(now - 7 * DAY_MS));
-        c.history_retention_days = 0;
         c.offline_retention_days = 0;
+        assert_eq!(c.prune_cutoffs(now).history_before, None);
+        c.history_retention_days = 0;
         assert_eq!(c.prune_cutoffs(now), crate::model::PruneCutoffs::default());
         assert_eq!(c.compensation_since(now), Some(now - DAY_MS));
         c.offline_compensation_days = 0;

@@ -40,8 +40,11 @@ pub struct TestServer {
 /// `TestServer::builder().recall_only_sender(true).start().await`.
 #[derive(Default)]
 pub struct TestServerBuilder {
-    tweaks: Vec<Box<dyn FnOnce(&mut ServerConfig) + Send>>,
+    tweaks: Vec<ConfigTweak>,
 }
+
+/// One change a [`TestServerBuilder`] makes to the server's configuration.
+type ConfigTweak = Box<dyn FnOnce(&mut ServerConfig) + Send>;
 
 impl TestServerBuilder {
     /// Days the cloud history is kept (`--history-retention-days`; 0 = forever).

@@ -179,8 +179,14 @@ async fn an_offline_receiver_converges_after_connecting() {
     assert_eq!(remote[1].message_type, message_type::RECALL);
     assert_eq!(remote[1].message_uid, second.message_uid);
     assert_eq!(remote[1].fields["recallTime"], second.sent_time.unwrap());
-    assert!(remote[1].fields["originalMessage"].is_null(), "{:?}", remote[1]);
-    assert!(!serde_json::to_string(&remote[1]).unwrap().contains("second"));
+    assert!(
+        remote[1].fields["originalMessage"].is_null(),
+        "{:?}",
+        remote[1]
+    );
+    assert!(!serde_json::to_string(&remote[1])
+        .unwrap()
+        .contains("second"));
     // The recalled second message arrives already converted; the third is a plain text.
     assert_eq!(texts[0].message_type, message_type::RECALL);
     assert_eq!(texts[1].message_uid, third.message_uid);

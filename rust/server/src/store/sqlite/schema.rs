@@ -170,3 +170,41 @@ pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcim_proto::v1::inbox_entry;
+
+    /// A database of version 5 with a message migrates; the message syncs with no history
+    /// sequence, no expansion and no push options.
+    #[test]
+    fn migration_6_keeps_existing_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_conn(&dir.path().join(DB_FILE)).unwrap();
+        for (i, sql) in MIGRATIONS[..5].iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO messages (uid, conversation_type, to_id, channel_id, sender_id, \
+             object_name, content, sent_time, client_msg_id, persisted, counted, push_content, \
+             push_data) VALUES ('u1', 1, 'b', '', 'a', 'RC:TxtMsg', '{}', 5, 'c', 1, 1, '', '');
+             INSERT INTO inbox (user_id, seq, msg_id, created_at) VALUES ('b', 1, 1, 5);
+             INSERT INTO inbox_heads (user_id, head) VALUES ('b', 1);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let page = super::super::reads::read_sync(&conn, "b", 0, 0).unwrap();
+        let Some(inbox_entry::Body::Message(m)) = &page.entries[0].body else {
+            panic!("{page:?}")
+        };
+        assert_eq!((m.uid.as_str(), m.conv_seq), ("u1", 0));
+        assert!(m.expansion.is_empty() && !m.can_expand && m.push_options.is_empty());
+    }
+}
