@@ -46,6 +46,8 @@ macro_rules! conformance_tests {
             group_history_follows_membership,
             history_outlives_the_offline_retention,
             compensation_start_is_found_by_time,
+            paging_covers_every_message_once,
+            pages_fit_in_a_frame,
             recall_replaces_the_message_everywhere,
             expansion_rules
         );

@@ -384,3 +384,83 @@ pub(crate) async fn compensation_start_is_found_by_time<S: ServerStore>(
     assert_eq!(before(i64::MAX).await.unwrap(), 2);
     h.close().await;
 }
+
+/// Paging back through a long conversation 20 at a time, each page starting before the
+/// previous page's oldest message, returns every message once, in order, and the pages'
+/// intervals tile the sequence range with no gap; paging forward does the same.
+pub(crate) async fn paging_covers_every_message_once<S: ServerStore>(
+    open: impl FnOnce(CommitSink) -> S,
+) {
+    let h = Harness::start(open);
+    const N: u64 = 1000;
+    let mut pending = Vec::with_capacity(N as usize);
+    for i in 0..N {
+        let (from, to) = if i % 3 == 0 { ("b", "a") } else { ("a", "b") };
+        pending.push(
+            h.store
+                .submit_message(text(from, to, &format!("m{i}")))
+                .await
+                .unwrap(),
+        );
+    }
+    for p in pending {
+        p.await.unwrap();
+    }
+    let mut seen = Vec::new();
+    let (mut before, mut expected_to) = (0, N);
+    loop {
+        let p = page(&h, "a", PRIVATE, "b", before, false, 20)
+            .await
+            .unwrap();
+        assert_eq!(p.to_seq, expected_to, "no gap between pages");
+        assert_eq!(p.from_seq, p.messages[0].conv_seq);
+        let mut seqs = page_seqs(&p);
+        assert!(
+            seqs.windows(2).all(|w| w[0] + 1 == w[1]),
+            "ascending and dense"
+        );
+        seqs.extend(seen);
+        seen = seqs;
+        before = p.messages[0].sent_time;
+        expected_to = p.from_seq - 1;
+        if !p.has_more {
+            assert_eq!(p.from_seq, 1);
+            break;
+        }
+    }
+    assert_eq!(seen, (1..=N).collect::<Vec<_>>());
+    let mut forward = Vec::new();
+    let mut after = 0;
+    loop {
+        let p = page(&h, "b", PRIVATE, "a", after, true, 20).await.unwrap();
+        assert_eq!(p.from_seq, forward.len() as u64 + 1);
+        forward.extend(page_seqs(&p));
+        after = p.messages.last().unwrap().sent_time;
+        if !p.has_more {
+            assert_eq!(p.to_seq, N);
+            break;
+        }
+    }
+    assert_eq!(forward, (1..=N).collect::<Vec<_>>());
+    h.close().await;
+}
+
+/// A page stops before it would not fit in a frame (`has_more` set, the interval ending at
+/// what it returned), whatever `count` says.
+pub(crate) async fn pages_fit_in_a_frame<S: ServerStore>(open: impl FnOnce(CommitSink) -> S) {
+    let h = Harness::start(open);
+    for i in 0..5 {
+        let big = NewMessage {
+            content: format!(r#"{{"content":"{}"}}"#, "x".repeat(100 * 1024)),
+            ..text("a", "b", &format!("m{i}"))
+        };
+        h.send(big).await.unwrap();
+    }
+    let p = page(&h, "a", PRIVATE, "b", 0, false, 100).await.unwrap();
+    assert_eq!(shape(&p), (vec![4, 5], 4, 5, true));
+    let bytes: usize = p.messages.iter().map(prost::Message::encoded_len).sum();
+    assert!(bytes < rcim_proto::MAX_FRAME_LEN - 1024);
+    let p = page(&h, "a", PRIVATE, "b", 0, true, 100).await.unwrap();
+    assert_eq!(shape(&p), (vec![1, 2], 1, 2, true));
+    h.close().await;
+}
