@@ -83,7 +83,23 @@ pub struct ServerConfig {
     pub request_rate_per_sec: u32,
     /// The file service (`/media/...` on the HTTP listener).
     pub media: MediaConfig,
+    /// Days the cloud history of private and group conversations is kept (default 180; 0 =
+    /// forever). A history message also stays at least as long as the offline retention
+    /// (inbox entries point at it; forever when that is 0).
+    pub history_retention_days: u32,
+    /// Offline compensation (R053, R144): a device without an inbox cursor starts syncing at
+    /// the entries of the last N days (`ConnectAck.compensation_after`); 0..=7, default 1,
+    /// 0 = none (it starts at the head). [`crate::start`] refuses other values.
+    pub offline_compensation_days: u32,
+    /// Only a message's sender may recall it (RongCloud's ticket option); others get 25107.
+    /// Default false: any participant may recall (R113).
+    pub recall_only_sender: bool,
 }
+
+/// The longest offline compensation, in days.
+pub const MAX_OFFLINE_COMPENSATION_DAYS: u32 = 7;
+
+const DAY_MS: i64 = 86_400_000;
 
 impl std::fmt::Debug for ServerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,6 +114,9 @@ impl std::fmt::Debug for ServerConfig {
             .field("send_rate_per_sec", &self.send_rate_per_sec)
             .field("request_rate_per_sec", &self.request_rate_per_sec)
             .field("media", &self.media)
+            .field("history_retention_days", &self.history_retention_days)
+            .field("offline_compensation_days", &self.offline_compensation_days)
+            .field("recall_only_sender", &self.recall_only_sender)
             .finish()
     }
 }
@@ -123,6 +142,67 @@ impl ServerConfig {
             send_rate_per_sec: 5,
             request_rate_per_sec: 50,
             media: MediaConfig::default(),
+            history_retention_days: 180,
+            offline_compensation_days: 1,
+            recall_only_sender: false,
         }
+    }
+
+    /// Checks the values that have a valid range (the offline compensation: 0..=7 days).
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if self.offline_compensation_days > MAX_OFFLINE_COMPENSATION_DAYS {
+            anyhow::bail!(
+                "offline compensation of {} days: at most {MAX_OFFLINE_COMPENSATION_DAYS}",
+                self.offline_compensation_days
+            );
+        }
+        Ok(())
+    }
+
+    /// What a prune at `now_ms` deletes (see [`crate::model::PruneCutoffs`]).
+    pub(crate) fn prune_cutoffs(&self, now_ms: i64) -> crate::model::PruneCutoffs {
+        let days = |d: u32| (d > 0).then(|| now_ms - i64::from(d) * DAY_MS);
+        // Inbox entries point at history messages: keep those at least as long.
+        let history_days = match (self.history_retention_days, self.offline_retention_days) {
+            (0, _) | (_, 0) => 0,
+            (h, o) => h.max(o),
+        };
+        crate::model::PruneCutoffs {
+            offline_before: days(self.offline_retention_days),
+            history_before: days(history_days),
+        }
+    }
+
+    /// Where a device without an inbox cursor starts syncing, as a time: entries created
+    /// before it are not sent (`None`: start at the head).
+    pub(crate) fn compensation_since(&self, now_ms: i64) -> Option<i64> {
+        (self.offline_compensation_days > 0)
+            .then(|| now_ms - i64::from(self.offline_compensation_days) * DAY_MS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retentions_and_compensation() {
+        let mut c = ServerConfig::new("/tmp/x", "k", "s");
+        assert!(c.validate().is_ok());
+        let now = 1_000 * DAY_MS;
+        let cut = c.prune_cutoffs(now);
+        assert_eq!(cut.offline_before, Some(now - 7 * DAY_MS));
+        assert_eq!(cut.history_before, Some(now - 180 * DAY_MS));
+        c.history_retention_days = 2;
+        assert_eq!(c.prune_cutoffs(now).history_before, Some(now - 7 * DAY_MS));
+        c.offline_retention_days = 0;
+        assert_eq!(c.prune_cutoffs(now).history_before, None);
+        c.history_retention_days = 0;
+        assert_eq!(c.prune_cutoffs(now), crate::model::PruneCutoffs::default());
+        assert_eq!(c.compensation_since(now), Some(now - DAY_MS));
+        c.offline_compensation_days = 0;
+        assert_eq!(c.compensation_since(now), None);
+        c.offline_compensation_days = 8;
+        assert!(c.validate().is_err());
     }
 }

@@ -30,6 +30,7 @@
 mod api;
 mod blob;
 mod config;
+mod expansion;
 mod fanout;
 mod fileserver;
 mod gateway;
@@ -173,8 +174,10 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
     }
 }
 
-/// Opens the database and starts the gateway and the HTTP server.
+/// Opens the database and starts the gateway and the HTTP server. Refuses a config out of
+/// range ([`ServerConfig::validate`]).
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
+    config.validate()?;
     let hub = Arc::new(Hub::default());
     let (sink, feed) = commit_feed();
     let store: Arc<dyn ServerStore> = {
@@ -227,12 +230,13 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     })
 }
 
-/// Deletes offline entries older than the retention period, at start and then hourly.
+/// Deletes what the retentions no longer keep, at start and then hourly (nothing when both
+/// are forever).
 async fn prune_loop(shared: Arc<Shared>) {
-    if shared.config.offline_retention_days == 0 {
+    let config = &shared.config;
+    if config.offline_retention_days == 0 && config.history_retention_days == 0 {
         return;
     }
-    let retention_ms = i64::from(shared.config.offline_retention_days) * 86_400_000;
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tokio::select! {
@@ -240,8 +244,8 @@ async fn prune_loop(shared: Arc<Shared>) {
             _ = shared.kill.cancelled() => break,
             _ = tick.tick() => {}
         }
-        let before_ms = util::now_ms() - retention_ms;
-        if let Err(e) = shared.store.prune(before_ms).await {
+        let cutoffs = config.prune_cutoffs(util::now_ms());
+        if let Err(e) = shared.store.prune(cutoffs).await {
             tracing::warn!(error = %e, "pruning failed");
         }
     }

@@ -116,6 +116,15 @@ struct Args {
         default_value_t = MediaConfig::default().upload_quota_window.as_secs()
     )]
     media_upload_quota_window_secs: u64,
+    /// Days the cloud history is kept (0 = forever).
+    #[arg(long, env = "RCIM_HISTORY_RETENTION_DAYS", default_value_t = 180)]
+    history_retention_days: u32,
+    /// Days of inbox entries a new device or a reinstall receives (0..=7; 0 = none).
+    #[arg(long, env = "RCIM_OFFLINE_COMPENSATION_DAYS", default_value_t = 1)]
+    offline_compensation_days: u32,
+    /// Only a message's sender may recall it (others get 25107).
+    #[arg(long, env = "RCIM_RECALL_ONLY_SENDER")]
+    recall_only_sender: bool,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -147,6 +156,9 @@ async fn main() -> anyhow::Result<()> {
         upload_quota_bytes: args.media_upload_quota_bytes,
         upload_quota_window: Duration::from_secs(args.media_upload_quota_window_secs),
     };
+    config.history_retention_days = args.history_retention_days;
+    config.offline_compensation_days = args.offline_compensation_days;
+    config.recall_only_sender = args.recall_only_sender;
     let server = rcim_server::start(config).await?;
     tracing::info!(gateway = %server.gateway_addr(), navi = %server.navi_url(), "ready");
     wait_for_signal().await;

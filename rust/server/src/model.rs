@@ -3,6 +3,7 @@
 //! live delivery pushes. Nothing here does I/O.
 
 use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Byte budget of one sync package's entries (the frame cap minus room for the envelope).
@@ -74,7 +75,8 @@ pub(crate) enum GroupOp {
 /// the capped fields (4 bytes per character where characters are counted), a 19-character
 /// UID, and generous room for field tags, lengths and the numeric fields.
 const MAX_MESSAGE_LEN: usize = rcim_proto::MAX_CONTENT_LEN
-    + 2 * MAX_PUSH_LEN
+    + 3 * MAX_PUSH_LEN
+    + crate::expansion::MAX_BYTES
     + 4 * MAX_CHANNEL_ID_CHARS
     + MAX_CLIENT_MSG_ID_LEN
     + 2 * MAX_ID_LEN
@@ -115,11 +117,18 @@ pub(crate) struct NewMessage {
     /// Online only (`Message.status`): pushed to the recipients' devices online now, never
     /// stored (see `service::messages::publish_status`); the store refuses it.
     pub status: bool,
+    /// The sender enabled expansion (`Message.can_expand`).
+    pub can_expand: bool,
+    /// The expansion it is sent with (caps: [`crate::expansion::check_initial`]).
+    pub expansion: HashMap<String, String>,
+    /// The sender's push options, JSON (`Message.push_options`), at most [`MAX_PUSH_LEN`].
+    pub push_options: String,
 }
 
 impl NewMessage {
-    /// The message as it travels, once the server gave it `uid` and `sent_time`.
-    pub(crate) fn into_wire(self, uid: String, sent_time: i64) -> Message {
+    /// The message as it travels, once the server gave it `uid`, `sent_time` and its place
+    /// in the conversation's history (`conv_seq`, 0 = none).
+    pub(crate) fn into_wire(self, uid: String, sent_time: i64, conv_seq: u64) -> Message {
         Message {
             uid,
             conversation_type: self.conversation_type,
@@ -136,7 +145,10 @@ impl NewMessage {
             push_data: self.push_data,
             status: self.status,
             custom: self.custom,
-            ..Message::default()
+            conv_seq,
+            can_expand: self.can_expand,
+            expansion: self.expansion,
+            push_options: self.push_options,
         }
     }
 }
@@ -167,6 +179,9 @@ impl NewMessage {
         }
         if self.push_data.len() > MAX_PUSH_LEN {
             return err("pushData", MAX_PUSH_LEN, true);
+        }
+        if self.push_options.len() > MAX_PUSH_LEN {
+            return err("pushOptions", MAX_PUSH_LEN, true);
         }
         if self.channel_id.chars().count() > MAX_CHANNEL_ID_CHARS {
             return err("channelId", MAX_CHANNEL_ID_CHARS, false);
@@ -206,6 +221,8 @@ pub(crate) fn fit_entry(user_id: &str, entry: &mut InboxEntry) -> usize {
 pub(crate) struct SendOutcome {
     pub uid: String,
     pub sent_time: i64,
+    /// Place in the conversation's cloud history (0 = not in it).
+    pub conv_seq: u64,
     /// True when this was a resend of an already stored message (nothing was delivered).
     pub duplicate: bool,
 }
@@ -231,8 +248,11 @@ pub(crate) enum LoggedRequest {
 /// A recall, from a client or the Server API.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RecallRequest {
-    /// Who recalls: must be the message's sender (25107 otherwise).
+    /// Who recalls: a participant of the message's conversation (see
+    /// [`crate::store::ServerStore::recall`]).
     pub operator_id: String,
+    /// Only the sender may recall (`ServerConfig::recall_only_sender`): 25107 for others.
+    pub only_sender: bool,
     pub uid: String,
     pub conversation_type: u32,
     /// The conversation as the operator sees it: the other user (private) or the group.
@@ -256,4 +276,96 @@ pub(crate) struct Push {
     /// The entry's body (a message, a recall...), shared by every inbox that received it (a
     /// group fan-out makes one entry per member; only online members get a copy built).
     pub body: Arc<inbox_entry::Body>,
+}
+
+/// Key of a conversation in the store: private = the sorted pair of users and the channel,
+/// group-like = the target and the channel. `from` is the sender (or the requester) and `to`
+/// the message's addressee (or the requester's target). Sent times are strictly increasing per
+/// key, and the cloud history is numbered per key.
+pub(crate) fn conversation_key(
+    conversation_type: u32,
+    from: &str,
+    to: &str,
+    channel: &str,
+) -> String {
+    if conversation_type != rcim_proto::conversation_type::PRIVATE {
+        return format!("{conversation_type}\u{1f}{to}\u{1f}{channel}");
+    }
+    let (a, b) = if from <= to { (from, to) } else { (to, from) };
+    format!("{conversation_type}\u{1f}{a}\u{1f}{b}\u{1f}{channel}")
+}
+
+/// A change of a message's expansion, from a client or the Server API.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ExpansionUpdate {
+    /// Who changes it: a participant of the message's conversation.
+    pub operator_id: String,
+    /// The operator's device (`Connect.device_id`; empty from the Server API).
+    pub operator_device_id: String,
+    pub uid: String,
+    pub conversation_type: u32,
+    /// The conversation as the operator sees it.
+    pub target_id: String,
+    pub channel_id: String,
+    pub set: HashMap<String, String>,
+    pub remove: Vec<String>,
+    /// Append the change to the operator's own inbox too (clients: always; Server API:
+    /// `isSyncSender`).
+    pub sync_operator: bool,
+}
+
+/// A conversation as one user sees it: (type, target, channel).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct UserConversation {
+    pub user_id: String,
+    pub conversation_type: u32,
+    /// The other user (private) or the group.
+    pub target_id: String,
+    pub channel_id: String,
+}
+
+impl UserConversation {
+    /// The store key of this conversation ([`conversation_key`]).
+    pub(crate) fn key(&self) -> String {
+        conversation_key(
+            self.conversation_type,
+            &self.user_id,
+            &self.target_id,
+            &self.channel_id,
+        )
+    }
+}
+
+/// A page of cloud history to read (see `HistoryRequest`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HistoryQuery {
+    pub conversation: UserConversation,
+    /// Bound of the page (0 = from the newest for BEFORE).
+    pub sent_time: i64,
+    /// True: messages after `sent_time` (AFTER); false: before it.
+    pub after: bool,
+    /// 1..=100.
+    pub count: u32,
+}
+
+/// A page of cloud history (see `HistoryPage`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HistorySlice {
+    /// Ascending sequence order.
+    pub messages: Vec<Message>,
+    pub from_seq: u64,
+    pub to_seq: u64,
+    pub has_more: bool,
+}
+
+/// What a prune deletes: entries older than each cutoff (`None` = that retention is
+/// forever).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PruneCutoffs {
+    /// Inbox entries, messages outside the cloud history, dedupe records and logged requests
+    /// created before this time (ms).
+    pub offline_before: Option<i64>,
+    /// Cloud history messages sent before this time, with the deletion and clear records
+    /// that only concerned them.
+    pub history_before: Option<i64>,
 }

@@ -71,7 +71,7 @@ async fn next_recall(c: &mut RawClient) -> InboxEntry {
 }
 
 #[tokio::test]
-async fn only_the_sender_recalls_and_both_inboxes_get_the_entry() {
+async fn a_recall_reaches_both_inboxes_and_replaces_the_content() {
     init_tracing();
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
@@ -84,9 +84,12 @@ async fn only_the_sender_recalls_and_both_inboxes_get_the_entry() {
     let pushed = b.next_push().await;
     assert_eq!(message(&pushed).uid, ack.uid);
 
-    // Not the sender: 25107; unknown uid: 25101; wrong conversation: 25101.
-    let r = recall(&mut b, &ack.uid, conversation_type::PRIVATE, "a").await;
-    assert_eq!(r.code, codes::RECALL_USER_INVALID);
+    // Not in the conversation, unknown uid, wrong conversation: 25101.
+    let mut c = RawClient::connect(addr, "c", "dc").await;
+    let r = recall(&mut c, &ack.uid, conversation_type::PRIVATE, "b").await;
+    assert_eq!(r.code, codes::RECALL_PARAMETER_INVALID);
+    let r = recall(&mut c, &ack.uid, conversation_type::PRIVATE, "a").await;
+    assert_eq!(r.code, codes::RECALL_PARAMETER_INVALID);
     let r = recall(&mut a, "nope", conversation_type::PRIVATE, "b").await;
     assert_eq!(r.code, codes::RECALL_PARAMETER_INVALID);
     let r = recall(&mut a, &ack.uid, conversation_type::GROUP, "b").await;
@@ -116,10 +119,13 @@ async fn only_the_sender_recalls_and_both_inboxes_get_the_entry() {
     assert_eq!(again.recall_time, r.recall_time);
     assert!(b.try_recv(Duration::from_millis(300)).await.is_none());
 
-    // Sync: the message, then its recall, in sequence order.
+    // Sync: the message (now its recall notification: the original content is gone), then
+    // its recall, in sequence order.
     let page = b.sync(0, 0).await;
     assert_eq!(page.entries.len(), 2);
     assert_eq!(message(&page.entries[0]).uid, ack.uid);
+    assert_eq!(message(&page.entries[0]).object_name, "RC:RcNtf");
+    assert!(!message(&page.entries[0]).content.contains("hello"));
     assert_eq!(as_recall(&page.entries[1]).uid, ack.uid);
     assert_eq!(page.entries[1].seq, at_b.seq);
     assert_eq!(page.inbox_head, at_b.seq);
@@ -156,8 +162,9 @@ async fn group_recall_reaches_every_member_and_survives_a_restart() {
     assert_eq!(ack.code, 0);
     b.next_push().await;
 
-    let r = recall(&mut b, &ack.uid, conversation_type::GROUP, "g").await;
-    assert_eq!(r.code, codes::RECALL_USER_INVALID);
+    let mut d = RawClient::connect(addr, "d", "dd").await;
+    let r = recall(&mut d, &ack.uid, conversation_type::GROUP, "g").await;
+    assert_eq!(r.code, codes::NOT_IN_GROUP);
     let r = recall(&mut a, &ack.uid, conversation_type::GROUP, "g").await;
     assert_eq!(r.code, 0);
     assert_eq!(as_recall(&next_recall(&mut b).await).uid, ack.uid);
@@ -169,6 +176,8 @@ async fn group_recall_reaches_every_member_and_survives_a_restart() {
     let page = c.sync(0, 0).await;
     assert_eq!(page.entries.len(), 2);
     assert_eq!(message(&page.entries[0]).uid, ack.uid);
+    assert_eq!(message(&page.entries[0]).object_name, "RC:RcNtf");
+    assert!(!message(&page.entries[0]).content.contains("to all"));
     let rc = as_recall(&page.entries[1]);
     assert_eq!(rc.uid, ack.uid);
     assert_eq!(rc.conversation_type, conversation_type::GROUP);
@@ -217,10 +226,11 @@ async fn server_api_recall() {
             .await
         }
     };
-    let (status, body) = call("b", "1", "a", uid.clone()).await;
+    // Someone outside the conversation.
+    let (status, body) = call("c", "1", "a", uid.clone()).await;
     assert_eq!(
         (status, body["code"].as_u64()),
-        (200, Some(25107)),
+        (200, Some(25101)),
         "{body}"
     );
     let (status, body) = call("a", "1", "b", "UNKNOWN".into()).await;
@@ -244,6 +254,76 @@ async fn server_api_recall() {
     assert_eq!(as_recall(&r).operator_id, "a");
     assert_eq!(as_recall(&r).uid, uid);
     server.shutdown().await;
+}
+
+/// R113: a group member who is not the sender recalls by default; with the server's "only
+/// the sender may recall" setting the same recall gets 25107 (client and Server API), and the
+/// sender still may.
+#[tokio::test]
+async fn others_recall_unless_only_the_sender_may() {
+    init_tracing();
+    for only_sender in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(dir.path());
+        config.recall_only_sender = only_sender;
+        let server = rcim_server::start(config).await.unwrap();
+        let api = Api::new(&server);
+        api.call(
+            "/group/create.json",
+            &[
+                ("userId", "a"),
+                ("userId", "b"),
+                ("groupId", "g"),
+                ("groupName", "G"),
+            ],
+        )
+        .await;
+        let addr = server.gateway_addr();
+        let mut a = RawClient::connect(addr, "a", "da").await;
+        let mut b = RawClient::connect(addr, "b", "db").await;
+        let mut m = RawClient::text("g1", "g", "secret");
+        m.conversation_type = conversation_type::GROUP;
+        let seq = a.send(send_body(m)).await;
+        let ack = a.wait_ack(seq).await;
+        let r = recall(&mut b, &ack.uid, conversation_type::GROUP, "g").await;
+        let (status, body) = api
+            .call_with(
+                "/message/recall.json",
+                &[
+                    ("fromUserId", "b"),
+                    ("conversationType", "3"),
+                    ("targetId", "g"),
+                    ("messageUID", &ack.uid),
+                ],
+                APP_KEY,
+                APP_SECRET,
+                "",
+            )
+            .await;
+        if only_sender {
+            assert_eq!(r.code, codes::RECALL_USER_INVALID);
+            assert_eq!(
+                (status, body["code"].as_u64()),
+                (200, Some(25107)),
+                "{body}"
+            );
+            let r = recall(&mut a, &ack.uid, conversation_type::GROUP, "g").await;
+            assert_eq!(r.code, 0);
+        } else {
+            assert_eq!(r.code, 0);
+            // The API's recall of a recalled message answers success again.
+            assert_eq!((status, body["code"].as_u64()), (200, Some(200)), "{body}");
+            let e = next_recall(&mut a).await;
+            assert_eq!(as_recall(&e).operator_id, "b");
+            assert_eq!(as_recall(&e).sender_id, "a");
+        }
+        // Either way the content is gone from the server.
+        let page = a.sync(0, 0).await;
+        let stored = message(&page.entries[0]);
+        assert_eq!(stored.object_name, "RC:RcNtf");
+        assert!(!stored.content.contains("secret"));
+        server.shutdown().await;
+    }
 }
 
 #[tokio::test]

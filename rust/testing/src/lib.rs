@@ -36,9 +36,69 @@ pub struct TestServer {
     pub config: ServerConfig,
 }
 
+/// Settings of a [`TestServer`] beyond the defaults, by name:
+/// `TestServer::builder().recall_only_sender(true).start().await`.
+#[derive(Default)]
+pub struct TestServerBuilder {
+    tweaks: Vec<ConfigTweak>,
+}
+
+/// One change a [`TestServerBuilder`] makes to the server's configuration.
+type ConfigTweak = Box<dyn FnOnce(&mut ServerConfig) + Send>;
+
+impl TestServerBuilder {
+    /// Days the cloud history is kept (`--history-retention-days`; 0 = forever).
+    pub fn history_retention_days(self, days: u32) -> Self {
+        self.config(move |c| c.history_retention_days = days)
+    }
+
+    /// Days of inbox entries a new device receives (`--offline-compensation-days`, 0..=7;
+    /// the server refuses to start with more).
+    pub fn offline_compensation_days(self, days: u32) -> Self {
+        self.config(move |c| c.offline_compensation_days = days)
+    }
+
+    /// Only a message's sender may recall it (`--recall-only-sender`; others get 25107).
+    pub fn recall_only_sender(self, on: bool) -> Self {
+        self.config(move |c| c.recall_only_sender = on)
+    }
+
+    /// Days offline inbox entries are kept (`--offline-retention-days`; 0 = forever).
+    pub fn offline_retention_days(self, days: u32) -> Self {
+        self.config(move |c| c.offline_retention_days = days)
+    }
+
+    /// Non-send requests per connection and second (history pages, expansion updates, ...;
+    /// 0 = unlimited).
+    pub fn request_rate_per_sec(self, n: u32) -> Self {
+        self.config(move |c| c.request_rate_per_sec = n)
+    }
+
+    /// Any other change to the server's configuration.
+    pub fn config(mut self, tweak: impl FnOnce(&mut ServerConfig) + Send + 'static) -> Self {
+        self.tweaks.push(Box::new(tweak));
+        self
+    }
+
+    /// Starts the server.
+    pub async fn start(self) -> TestServer {
+        TestServer::start_with(move |c| {
+            for tweak in self.tweaks {
+                tweak(c);
+            }
+        })
+        .await
+    }
+}
+
 impl TestServer {
     pub async fn start() -> TestServer {
         Self::start_with(|_| {}).await
+    }
+
+    /// A server with settings by name (see [`TestServerBuilder`]).
+    pub fn builder() -> TestServerBuilder {
+        TestServerBuilder::default()
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {

@@ -102,7 +102,8 @@ async fn sender_recalls_a_private_message_online() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_sender_may_recall() {
-    let server = TestServer::start().await;
+    // The server's "only the sender may recall" setting (by default anyone may).
+    let server = TestServer::builder().recall_only_sender(true).start().await;
     let mut alice = server.online("alice").await;
     let mut bob = server.online("bob").await;
 
@@ -173,7 +174,19 @@ async fn an_offline_receiver_converges_after_connecting() {
     }
     assert_eq!(remote[0].message_id, got_first.message_id);
     assert_recall_of(&remote[0], &first);
-    assert_recall_of(&remote[1], &second);
+    // Bob never had the second message, and the server replaced its content by the recall
+    // notification (R115): nothing of the original reaches him.
+    assert_eq!(remote[1].message_type, message_type::RECALL);
+    assert_eq!(remote[1].message_uid, second.message_uid);
+    assert_eq!(remote[1].fields["recallTime"], second.sent_time.unwrap());
+    assert!(
+        remote[1].fields["originalMessage"].is_null(),
+        "{:?}",
+        remote[1]
+    );
+    assert!(!serde_json::to_string(&remote[1])
+        .unwrap()
+        .contains("second"));
     // The recalled second message arrives already converted; the third is a plain text.
     assert_eq!(texts[0].message_type, message_type::RECALL);
     assert_eq!(texts[1].message_uid, third.message_uid);
@@ -187,7 +200,7 @@ async fn an_offline_receiver_converges_after_connecting() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recalling_a_group_message_reaches_every_member() {
-    let server = TestServer::start().await;
+    let server = TestServer::builder().recall_only_sender(true).start().await;
     let ta = server.token("alice").await;
     let tb = server.token("bob").await;
     let tc = server.token("carol").await;
@@ -223,7 +236,7 @@ async fn recalling_a_group_message_reaches_every_member() {
     bob.received().await;
     let at_carol = carol.received().await;
 
-    // A member who is not the sender may not recall it.
+    // With "only the sender may recall", a member who is not the sender may not.
     let (code, _) = recall(&mut carol, at_carol).await;
     assert_eq!(code, 25107);
 

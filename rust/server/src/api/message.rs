@@ -8,7 +8,8 @@ use crate::service;
 use crate::state::Shared;
 use futures::FutureExt as _;
 use rcim_proto::conversation_type;
-use serde_json::{json, Map};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Most recipients of one private publish.
@@ -66,7 +67,8 @@ fn target_groups(form: &Params) -> Result<Vec<String>, ApiError> {
 
 /// The message fields every publish endpoint shares (`objectName` R, `content` R,
 /// `pushContent`, `pushData`, `isPersisted` (default 1), `isCounted` (default 1),
-/// `isIncludeSender` (default 0)).
+/// `isIncludeSender` (default 0), `expansion` (default 0: the message can be expanded) and
+/// `extraContent` (its initial expansion, a JSON object of strings; only with `expansion`)).
 fn publish_template(
     form: &Params,
     from: &str,
@@ -76,6 +78,7 @@ fn publish_template(
     if object_name.chars().count() > MAX_OBJECT_NAME_CHARS {
         return Err(ApiError::too_long("objectName", MAX_OBJECT_NAME_CHARS));
     }
+    let (can_expand, expansion) = expansion_params(form)?;
     Ok(NewMessage {
         sender_id: from.to_owned(),
         conversation_type,
@@ -86,8 +89,39 @@ fn publish_template(
         push_content: form.get("pushContent").unwrap_or("").to_owned(),
         push_data: form.get("pushData").unwrap_or("").to_owned(),
         include_sender: form.bool("isIncludeSender", false)?,
+        can_expand,
+        expansion,
         ..Default::default()
     })
+}
+
+/// `expansion` and `extraContent` of a publish (see [`publish_template`]); 34010 for an
+/// initial expansion beyond the limits.
+fn expansion_params(form: &Params) -> Result<(bool, HashMap<String, String>), ApiError> {
+    let can_expand = form.bool("expansion", false)?;
+    let Some(raw) = form.get("extraContent").filter(|r| !r.is_empty()) else {
+        return Ok((can_expand, HashMap::new()));
+    };
+    if !can_expand {
+        return Err(ApiError::param("extraContent needs expansion=true"));
+    }
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(raw) else {
+        return Err(ApiError::param("extraContent must be a JSON object"));
+    };
+    let expansion: HashMap<String, String> = map
+        .into_iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect();
+    if let Err(e) = crate::expansion::check_initial(&expansion) {
+        return Err(ApiError::business(
+            rcim_proto::codes::EXPANSION_SIZE_LIMIT_EXCEED,
+            e.0,
+        ));
+    }
+    Ok((can_expand, expansion))
 }
 
 /// Stores one message per target (`template` addressed to it), delivered exactly like a client
@@ -210,10 +244,12 @@ pub(crate) async fn group_status_publish(shared: Arc<Shared>, form: Params) -> A
 /// private, 3 group: RongCloud's Server API numbering), `targetId` R (the receiving user or
 /// the group), `messageUID` R, `sentTime` (ms, informational) => `{}`.
 ///
-/// Same effect as a client recall: the message is marked recalled and a recall entry is
-/// appended to the inbox of everyone who got it (and of the sender), pushed to online devices.
-/// 25101: no such message, or the conversation does not match; 25107: `fromUserId` is not the
-/// sender.
+/// Same effect as a client recall: the stored message is replaced by its recall notification
+/// and a recall entry is appended to the inbox of everyone who got it (and of the sender),
+/// pushed to online devices. `fromUserId` may be any participant (the sender, the other user
+/// of a private conversation, a group member). 25101: no such message, or `fromUserId` is not
+/// in its conversation; 25107: not the sender while only the sender may recall
+/// (`ServerConfig::recall_only_sender`); 22406: a group non-member.
 pub(crate) async fn recall(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
@@ -238,6 +274,7 @@ pub(crate) async fn recall(shared: Arc<Shared>, form: Params) -> ApiResult {
     }
     let req = RecallRequest {
         operator_id: from.to_owned(),
+        only_sender: shared.config.recall_only_sender,
         uid: uid.to_owned(),
         conversation_type,
         target_id: target.to_owned(),

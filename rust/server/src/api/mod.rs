@@ -5,6 +5,8 @@
 
 mod auth;
 mod checks;
+mod conversation;
+mod expansion;
 mod group;
 mod message;
 mod params;
@@ -41,6 +43,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             endpoint(message::group_publish),
         )
         .route("/message/recall.json", endpoint(message::recall))
+        .route("/message/expansion/set.json", endpoint(expansion::set))
+        .route(
+            "/message/expansion/delete.json",
+            endpoint(expansion::delete),
+        )
+        .route("/message/expansion/query.json", endpoint(expansion::query))
+        .route(
+            "/conversation/message/history/clean.json",
+            endpoint(conversation::clean_history),
+        )
         .route(
             "/statusmessage/private/publish.json",
             endpoint(message::private_status_publish),

@@ -6,7 +6,7 @@ use super::login::{ack_frame, authenticate, refuse};
 use super::requests::Conn;
 use super::writer::write_loop;
 use crate::hub::{Admission, Outbound, Session, TRANSIENT_CONNECT_ERROR};
-use crate::service::inbox;
+use crate::service::{history, inbox};
 use crate::state::Shared;
 use crate::util::now_ms;
 use futures::StreamExt as _;
@@ -74,6 +74,19 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
         }
     };
 
+    // Offline compensation: a device without a cursor starts after the entries older than
+    // the configured days (at the head when that is 0).
+    let since = shared.config.compensation_since(now_ms());
+    let compensation =
+        match history::compensation_after(shared.store.as_ref(), &user_id, since, db_head).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "reading the compensation start failed");
+                drop(login);
+                refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
+                return;
+            }
+        };
     let (tx, rx) = mpsc::channel(OUTBOUND_QUEUE);
     let cancel = CancellationToken::new();
     let platform = Platform::try_from(connect.platform).unwrap_or(Platform::Unspecified);
@@ -102,7 +115,11 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
                     server_time: now_ms(),
                     inbox_head,
                     heartbeat_secs,
-                    compensation_after: 0,
+                    compensation_after: if since.is_some() {
+                        compensation
+                    } else {
+                        inbox_head
+                    },
                 },
             )
         },

@@ -6,8 +6,9 @@
 //! not hold up the connection's other requests (their order of execution is still the order
 //! of arrival: each is queued to the store before the next frame is read).
 //!
-//! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings
-//! and media upload tickets together: `ServerConfig::request_rate_per_sec`) refuse with
+//! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings,
+//! expansion updates, deletions, clears, history pages and media upload tickets together:
+//! `ServerConfig::request_rate_per_sec`) refuse with
 //! 20604, except a resend of a request already executed: it gets its original answer and
 //! does not count. The store is
 //! asked only when the limiter would refuse, so requests within the rate cost nothing extra;
@@ -18,17 +19,18 @@ use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
 use crate::hub::Outbound;
 use crate::model::{
-    LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome, MAX_CLIENT_MSG_ID_LEN,
+    ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,
+    MAX_CLIENT_MSG_ID_LEN,
 };
-use crate::service::{events, inbox, messages, replay, ServiceError};
+use crate::service::{deletion, events, expansion, history, inbox, messages, replay, ServiceError};
 use crate::state::Shared;
 use crate::util::now_ms;
 use futures::StreamExt as _;
 use rcim_proto::codes;
 use rcim_proto::v1::{
-    client_frame, request, response, server_frame, ErrorReply, MediaUploadRequest, Pong,
-    RecallMessage, RecallMessageResult, Request, Response, SendMessage, SendMessageResult,
-    SyncPackage, SyncRequest,
+    client_frame, request, response, server_frame, ErrorReply, HistoryPage, HistoryRequest,
+    MediaUploadRequest, Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage,
+    SendMessageResult, SyncPackage, SyncRequest, UpdateExpansion,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -88,7 +90,7 @@ fn send_result(o: SendOutcome) -> Response {
         body: Some(response::Body::SendMessage(SendMessageResult {
             uid: o.uid,
             sent_time: o.sent_time,
-            conv_seq: 0,
+            conv_seq: o.conv_seq,
         })),
     }
 }
@@ -103,7 +105,11 @@ fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response
             }))
         }
         (
-            request::Body::PrivateReadReceipt(_) | request::Body::ConversationSetting(_),
+            request::Body::PrivateReadReceipt(_)
+            | request::Body::ConversationSetting(_)
+            | request::Body::UpdateExpansion(_)
+            | request::Body::DeleteMessages(_)
+            | request::Body::ClearHistory(_),
             LoggedRequest::Event,
         ) => None,
         _ => return None,
@@ -228,6 +234,10 @@ impl Conn {
             // non-send requests.
             return self.on_media_upload(seq, &m);
         }
+        if let request::Body::History(h) = body {
+            // A read, limited like the other non-send requests.
+            return self.on_history(seq, h).await;
+        }
         if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
@@ -248,7 +258,7 @@ impl Conn {
         let store = self.shared.store.clone();
         match body {
             request::Body::RecallMessage(r) => {
-                let req = recall_request(&self.user_id, r);
+                let req = recall_request(&self.user_id, r, self.shared.config.recall_only_sender);
                 self.answer_after(seq, "a recall", async move {
                     let recall_time = messages::recall(store.as_ref(), req, Some(key)).await?;
                     Ok(Some(response::Body::RecallMessage(RecallMessageResult {
@@ -273,16 +283,35 @@ impl Conn {
                 })
                 .await
             }
-            // Not served yet (issue 8 in progress).
-            request::Body::History(_)
-            | request::Body::UpdateExpansion(_)
-            | request::Body::DeleteMessages(_)
-            | request::Body::ClearHistory(_) => {
-                self.respond(seq, code_only(codes::PARAMETER_INVALID))
+            request::Body::UpdateExpansion(r) => {
+                let update = expansion_update(&self.user_id, &self.device_id, r);
+                self.answer_after(seq, "an expansion update", async move {
+                    let max = crate::expansion::MAX_KEYS_PER_UPDATE;
+                    expansion::update(store.as_ref(), update, max, Some(key)).await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::DeleteMessages(r) => {
+                let (user, device) = (self.user_id.clone(), self.device_id.clone());
+                self.answer_after(seq, "a deletion", async move {
+                    deletion::delete_messages(store.as_ref(), &user, &device, Some(key), r).await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::ClearHistory(r) => {
+                let (user, device) = (self.user_id.clone(), self.device_id.clone());
+                self.answer_after(seq, "a history clear", async move {
+                    deletion::clear_history(store.as_ref(), &user, &device, Some(key), r).await?;
+                    Ok(None)
+                })
+                .await
             }
             request::Body::Sync(_)
             | request::Body::SendMessage(_)
-            | request::Body::MediaUpload(_) => {
+            | request::Body::MediaUpload(_)
+            | request::Body::History(_) => {
                 unreachable!("dispatched above")
             }
         }
@@ -384,6 +413,10 @@ impl Conn {
             require_member: true,
             custom: m.custom,
             status: m.status,
+            // Sending with an expansion enables it, even without the flag.
+            can_expand: m.can_expand || !m.expansion.is_empty(),
+            expansion: m.expansion,
+            push_options: m.push_options,
         };
         // Checked first, so an invalid send does not use up the rate.
         if let Err(e) = messages::check(&msg) {
@@ -466,6 +499,35 @@ impl Conn {
         self.respond(seq, response);
     }
 
+    /// A page of cloud history (see [`history::page`]); 20604 beyond the request rate.
+    async fn on_history(&mut self, seq: u64, r: HistoryRequest) {
+        if !self.request_limiter.try_acquire() {
+            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+        }
+        if !self.wait_for_room().await {
+            tracing::warn!(conn = self.conn_id, user = %self.user_id, "client does not read its history pages; disconnecting");
+            self.cancel.cancel();
+            return;
+        }
+        let page = tokio::select! {
+            _ = self.cancel.cancelled() => return,
+            p = history::page(self.shared.store.as_ref(), &self.user_id, r) => p,
+        };
+        let response = match page {
+            Ok(p) => Response {
+                code: codes::OK,
+                body: Some(response::Body::History(HistoryPage {
+                    messages: p.messages,
+                    from_seq: p.from_seq,
+                    to_seq: p.to_seq,
+                    has_more: p.has_more,
+                })),
+            },
+            Err(e) => failure(&e, "a history page"),
+        };
+        self.respond(seq, response);
+    }
+
     /// Waits until at most [`SYNC_BACKLOG`] frames are queued, so a client that asks for sync
     /// packages without reading them cannot pile up large frames. False: give up (slow client).
     async fn wait_for_room(&self) -> bool {
@@ -504,13 +566,29 @@ impl Conn {
     }
 }
 
-/// A client's recall of its own message.
-fn recall_request(operator: &str, r: RecallMessage) -> RecallRequest {
+/// A client's recall of a message of one of its conversations.
+fn recall_request(operator: &str, r: RecallMessage, only_sender: bool) -> RecallRequest {
     RecallRequest {
         operator_id: operator.to_owned(),
+        only_sender,
         uid: r.uid,
         conversation_type: r.conversation_type,
         target_id: r.target_id,
         channel_id: r.channel_id,
+    }
+}
+
+/// A client's expansion update: their other devices follow (the operator's inbox gets it).
+fn expansion_update(operator: &str, device_id: &str, r: UpdateExpansion) -> ExpansionUpdate {
+    ExpansionUpdate {
+        operator_id: operator.to_owned(),
+        operator_device_id: device_id.to_owned(),
+        uid: r.uid,
+        conversation_type: r.conversation_type,
+        target_id: r.target_id,
+        channel_id: r.channel_id,
+        set: r.set,
+        remove: r.remove,
+        sync_operator: true,
     }
 }

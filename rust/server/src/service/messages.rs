@@ -27,6 +27,12 @@ use std::sync::Arc;
 /// an object name, a private or group conversation (others are not routed yet).
 pub(crate) fn check(msg: &NewMessage) -> Result<(), ServiceError> {
     msg.check_limits().map_err(ServiceError::TooLong)?;
+    if let Err(e) = crate::expansion::check_initial(&msg.expansion) {
+        return Err(ServiceError::rejected(
+            codes::EXPANSION_SIZE_LIMIT_EXCEED,
+            e.0,
+        ));
+    }
     if msg.to_id.is_empty() {
         return Err(ServiceError::Invalid("the target is required".into()));
     }
@@ -88,9 +94,11 @@ pub(crate) async fn publish_status(
     msg.counted = false;
     let sent_time = now_ms();
     let uid = new_uid(sent_time);
-    let body = Arc::new(inbox_entry::Body::Message(
-        msg.into_wire(uid.clone(), sent_time),
-    ));
+    let body = Arc::new(inbox_entry::Body::Message(msg.into_wire(
+        uid.clone(),
+        sent_time,
+        0,
+    )));
     let pushes = recipients
         .into_iter()
         .map(|user_id| Push {
@@ -103,13 +111,16 @@ pub(crate) async fn publish_status(
     Ok(SendOutcome {
         uid,
         sent_time,
+        conv_seq: 0,
         duplicate: false,
     })
 }
 
 /// Recalls a message; resolves with the recall time after the commit (the first recall's
-/// time when it was recalled before, or when `request` is a repeat). 25101: unknown message
-/// or a conversation that does not match it; 25107: the operator is not the sender.
+/// time when it was recalled before, or when `request` is a repeat). Any participant may
+/// recall unless `req.only_sender` (see [`ServerStore::recall`]). 25101: unknown message or
+/// a conversation the operator is not in; 25107: not the sender while only the sender may
+/// recall; 22406: a group non-member.
 pub(crate) async fn recall(
     store: &dyn ServerStore,
     req: RecallRequest,

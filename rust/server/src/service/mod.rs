@@ -3,9 +3,12 @@
 //! which checks what the business requires and then calls the [`crate::store::ServerStore`].
 //! Each front end keeps only its own syntax checks and maps [`ServiceError`] to its codes.
 
+pub(crate) mod deletion;
 pub(crate) mod error;
 pub(crate) mod events;
+pub(crate) mod expansion;
 pub(crate) mod groups;
+pub(crate) mod history;
 pub(crate) mod inbox;
 pub(crate) mod media;
 pub(crate) mod messages;

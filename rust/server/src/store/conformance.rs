@@ -15,6 +15,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
 
+mod changes;
+mod history;
+
+pub(crate) use changes::*;
+pub(crate) use history::*;
+
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
 macro_rules! conformance_tests {
     ($open:path) => {
@@ -33,7 +39,17 @@ macro_rules! conformance_tests {
             pruning_keeps_heads_and_forgets_the_rest,
             data_survives_a_reopen,
             custom_flag_is_kept,
-            status_messages_are_never_stored
+            status_messages_are_never_stored,
+            history_is_numbered_per_conversation,
+            history_pages_cover_intervals,
+            deletion_and_clearing_are_per_user,
+            group_history_follows_membership,
+            history_outlives_the_offline_retention,
+            compensation_start_is_found_by_time,
+            paging_covers_every_message_once,
+            pages_fit_in_a_frame,
+            recall_replaces_the_message_everywhere,
+            expansion_rules
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {
@@ -179,6 +195,13 @@ fn key(user: &str, id: &str) -> Option<RequestKey> {
         user_id: user.into(),
         request_id: id.into(),
     })
+}
+
+fn offline_cutoff(before: i64) -> crate::model::PruneCutoffs {
+    crate::model::PruneCutoffs {
+        offline_before: Some(before),
+        history_before: None,
+    }
 }
 
 fn range(n: u64) -> Vec<u64> {
@@ -397,8 +420,8 @@ pub(crate) async fn group_messages_reach_members<S: ServerStore>(
     h.close().await;
 }
 
-/// Only the sender recalls (25107); unknown messages and mismatching conversations are 25101;
-/// a recall appends one entry per holder, once.
+/// With `only_sender`, only the sender recalls (25107); unknown messages and conversations
+/// the operator is not in are 25101; a recall appends one entry per holder, once.
 pub(crate) async fn recall_rules<S: ServerStore>(open: impl FnOnce(CommitSink) -> S) {
     let h = Harness::start(open);
     let sent = h.send(text("a", "b", "1")).await.unwrap();
@@ -408,6 +431,7 @@ pub(crate) async fn recall_rules<S: ServerStore>(open: impl FnOnce(CommitSink) -
         conversation_type: PRIVATE,
         target_id: target.into(),
         channel_id: String::new(),
+        only_sender: true,
     };
     let err = h
         .store
@@ -415,6 +439,13 @@ pub(crate) async fn recall_rules<S: ServerStore>(open: impl FnOnce(CommitSink) -
         .await
         .unwrap_err();
     assert_eq!(code_of(&err), Some(codes::RECALL_USER_INVALID));
+    // A third user naming the receiver as the target is not in the conversation.
+    let err = h
+        .store
+        .recall(recall("c", &sent.uid, "b"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&err), Some(codes::RECALL_PARAMETER_INVALID));
     let err = h
         .store
         .recall(recall("a", "NO-SUCH", "b"), None)
@@ -478,6 +509,7 @@ pub(crate) async fn events_are_appended_once_per_request<S: ServerStore>(
         conversation_type: PRIVATE,
         target_id: "b".into(),
         channel_id: String::new(),
+        only_sender: false,
     };
     let err = h.store.recall(req, key("a", "e1")).await.unwrap_err();
     assert_eq!(code_of(&err), Some(codes::PARAMETER_INVALID));
@@ -513,6 +545,7 @@ pub(crate) async fn executed_requests_can_be_looked_up<S: ServerStore>(
         conversation_type: PRIVATE,
         target_id: if operator == "a" { "b" } else { "a" }.into(),
         channel_id: String::new(),
+        only_sender: true,
     };
     // A refused recall (not the sender) is not logged.
     h.store
@@ -571,9 +604,12 @@ pub(crate) async fn pruning_keeps_heads_and_forgets_the_rest<S: ServerStore>(
         .await
         .unwrap();
     // Nothing is old enough yet.
-    h.store.prune(0).await.unwrap();
+    h.store.prune(offline_cutoff(0)).await.unwrap();
     assert_eq!(h.inbox("b").await.len(), 1);
-    h.store.prune(crate::util::now_ms() + 1_000).await.unwrap();
+    h.store
+        .prune(offline_cutoff(crate::util::now_ms() + 1_000))
+        .await
+        .unwrap();
     assert!(h.inbox("a").await.is_empty());
     assert!(h.inbox("b").await.is_empty());
     assert_eq!(h.store.inbox_head("a".into()).await.unwrap(), 2);

@@ -12,8 +12,10 @@
 //! * Refusals for a business reason are [`crate::model::Rejected`] errors (downcast from
 //!   `anyhow::Error`) carrying the code to answer; any other error is a storage failure.
 
+use crate::expansion::Stored;
 use crate::model::{
-    GroupOp, LoggedRequest, NewMessage, Push, RecallRequest, RequestKey, SendOutcome, SyncPage,
+    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage, PruneCutoffs,
+    Push, RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
 };
 use futures::future::BoxFuture;
 use rcim_proto::v1::inbox_entry;
@@ -78,9 +80,14 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     /// `require_member` refuses non-members with 22406.
     fn submit_message(&self, msg: NewMessage) -> BoxFuture<'_, StoreResult<PendingSend>>;
 
-    /// Recalls a message; resolves with the recall time. Refusals: 25101 (unknown message or
-    /// mismatching conversation), 25107 (not the sender). Recalling a recalled message
-    /// answers the first recall's time and appends nothing; so does a repeated `request`.
+    /// Recalls a message; resolves with the recall time. Any participant may recall (private:
+    /// either user; group: a member, or the sender). The stored message is replaced by its
+    /// recall notification (`RC:RcNtf`, no expansion, no push text): sync and history return
+    /// only that from then on. A `Recall` entry goes to every inbox holding the message and to
+    /// the sender's. Refusals: 25101 (unknown message, or a conversation the operator is not
+    /// in), 25107 (not the sender while `req.only_sender`), 22406 (a group non-member other
+    /// than the sender). Recalling a recalled message answers the first recall's time and
+    /// appends nothing; so does a repeated `request`.
     fn recall(
         &self,
         req: RecallRequest,
@@ -97,11 +104,60 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         request: Option<RequestKey>,
     ) -> BoxFuture<'_, StoreResult<()>>;
 
+    /// Changes a message's expansion (keys and values already checked by the caller) and
+    /// appends an `ExpansionChange` to every participant's inbox (private: both users; group:
+    /// the current members; the operator only with `sync_operator`), once per `request`.
+    /// Refusals: 34203 unknown message or a conversation the operator is not in, 34008 sent
+    /// without expansion, 22406 a group non-member, 34010 more than 300 keys or
+    /// [`crate::expansion::MAX_BYTES`] afterwards (nothing changed); 33003 a request id used
+    /// for another kind of request.
+    fn update_expansion(
+        &self,
+        update: ExpansionUpdate,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// The stored expansion of message `uid` (`None` when unknown).
+    fn expansion(&self, uid: String) -> BoxFuture<'_, StoreResult<Option<Stored>>>;
+
+    /// Hides the messages `uids` of `conv` from its user's history and removes them from
+    /// the user's inbox (their sequences stay; sync skips them); uids unknown or of another
+    /// conversation are ignored. Appends `MessagesDeleted` (from `device_id`) to the user's
+    /// own inbox, once per `request`.
+    fn delete_messages(
+        &self,
+        conv: UserConversation,
+        uids: Vec<String>,
+        device_id: String,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Hides the messages of `conv` sent at or before `before_time` from its user's history
+    /// (inbox copies stay; a lower time than a previous clear changes nothing) and appends
+    /// `HistoryCleared` (from `device_id`) to the user's own inbox, once per `request`.
+    fn clear_history(
+        &self,
+        conv: UserConversation,
+        before_time: i64,
+        device_id: String,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// A page of the cloud history of `q.conversation` as its user may see it (not deleted,
+    /// not cleared, in a group only from their join time), per the protocol's `HistoryPage`:
+    /// ascending sequences, the covered interval, `has_more`. Refusal: 22406 for a group
+    /// the user is not a member of. A page also stops before it would not fit in a frame.
+    fn history(&self, q: HistoryQuery) -> BoxFuture<'_, StoreResult<HistorySlice>>;
+
+    /// The highest inbox sequence of `user_id` created before `time_ms` (0 if none).
+    fn inbox_seq_before(&self, user_id: String, time_ms: i64) -> BoxFuture<'_, StoreResult<u64>>;
+
     /// The outcome of the message `key.user_id` stored under the client message id
     /// `key.request_id` (`duplicate` set), if it is stored: what a resend is answered.
     fn sent_message(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<SendOutcome>>>;
 
-    /// The request `key` executed by [`Self::recall`] or [`Self::append_event`] and its
+    /// The request `key` executed by [`Self::recall`], [`Self::append_event`],
+    /// [`Self::update_expansion`], [`Self::delete_messages`] or [`Self::clear_history`] and its
     /// result, if it was (refusals are not logged).
     fn logged_request(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<LoggedRequest>>>;
 
@@ -134,9 +190,11 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     fn sync(&self, user_id: String, after: u64, limit: u32)
         -> BoxFuture<'_, StoreResult<SyncPage>>;
 
-    /// Deletes inbox entries, messages, dedupe records and logged requests older than
-    /// `before_ms` (inbox heads stay).
-    fn prune(&self, before_ms: i64) -> BoxFuture<'_, StoreResult<()>>;
+    /// Deletes what is older than the retentions (see [`PruneCutoffs`]): inbox entries,
+    /// messages outside the history, dedupe records and logged requests before
+    /// `offline_before`; history messages (and the deletion and clear records about them)
+    /// before `history_before`. Inbox and conversation heads stay, so sequences continue.
+    fn prune(&self, cutoffs: PruneCutoffs) -> BoxFuture<'_, StoreResult<()>>;
 
     /// Sizes of the store's in-memory caches: (inbox heads, conversation clocks).
     fn cache_sizes(&self) -> (usize, usize);

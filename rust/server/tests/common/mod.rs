@@ -389,3 +389,54 @@ impl Api {
         body["token"].as_str().expect("token").to_owned()
     }
 }
+
+/// Sends one request and waits for its response.
+pub async fn call(c: &mut RawClient, request_id: &str, body: request::Body) -> Response {
+    let seq = c.request(request_id, body).await;
+    c.wait_response(seq).await
+}
+
+/// A `HistoryRequest` body.
+pub fn history_body(
+    ctype: u32,
+    target: &str,
+    sent_time: i64,
+    order: u32,
+    count: u32,
+) -> request::Body {
+    request::Body::History(rcim_proto::v1::HistoryRequest {
+        conversation_type: ctype,
+        target_id: target.into(),
+        channel_id: String::new(),
+        sent_time,
+        order,
+        count,
+    })
+}
+
+/// Asks for a page of history; the code and the page (empty on refusal).
+pub async fn history(
+    c: &mut RawClient,
+    ctype: u32,
+    target: &str,
+    sent_time: i64,
+    order: u32,
+    count: u32,
+) -> (u32, rcim_proto::v1::HistoryPage) {
+    let r = call(c, "", history_body(ctype, target, sent_time, order, count)).await;
+    match r.body {
+        Some(response::Body::History(p)) => (r.code, p),
+        None => (r.code, Default::default()),
+        other => panic!("expected a history page, got {other:?}"),
+    }
+}
+
+/// The next pushed entry that is not a message.
+pub async fn next_event(c: &mut RawClient) -> InboxEntry {
+    loop {
+        let e = c.next_push().await;
+        if !matches!(e.body, Some(rcim_proto::v1::inbox_entry::Body::Message(_))) {
+            return e;
+        }
+    }
+}

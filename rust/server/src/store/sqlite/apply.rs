@@ -2,8 +2,8 @@
 
 use super::reads::{member_count, read_head, read_logged, read_members, read_sent, RequestKind};
 use crate::model::{
-    GroupOp, NewMessage, Push, RecallRequest, Rejected, RequestKey, SendOutcome, MAX_GROUP_MEMBERS,
-    NOT_IN_GROUP,
+    conversation_key, GroupOp, NewMessage, PruneCutoffs, Push, Rejected, RequestKey, SendOutcome,
+    MAX_GROUP_MEMBERS, NOT_IN_GROUP,
 };
 use crate::util::now_ms;
 use anyhow::anyhow;
@@ -48,26 +48,6 @@ pub(crate) fn once_per_request(
     Ok((result, pushes))
 }
 
-/// Key under which sent times are kept strictly increasing.
-fn conversation_key(msg: &NewMessage) -> String {
-    if msg.conversation_type != rcim_proto::conversation_type::PRIVATE {
-        // Group-like conversations: one clock per target, whoever sends.
-        return format!(
-            "{}\u{1f}{}\u{1f}{}",
-            msg.conversation_type, msg.to_id, msg.channel_id
-        );
-    }
-    let (a, b) = if msg.sender_id <= msg.to_id {
-        (&msg.sender_id, &msg.to_id)
-    } else {
-        (&msg.to_id, &msg.sender_id)
-    };
-    format!(
-        "{}\u{1f}{a}\u{1f}{b}\u{1f}{}",
-        msg.conversation_type, msg.channel_id
-    )
-}
-
 /// Stores one message and its inbox entries; returns the outcome and the entries to push
 /// (nothing for a duplicate). `heads` is only read: the caller applies the new heads once the
 /// savepoint is released.
@@ -81,6 +61,9 @@ pub(crate) fn apply_send(
     // storing a message that cannot be delivered.
     if let Err(e) = msg.check_limits() {
         return Err(anyhow!("{} is longer than {}", e.field, e.max));
+    }
+    if let Err(e) = crate::expansion::check_initial(&msg.expansion) {
+        return Err(anyhow!("expansion: {}", e.0));
     }
     if msg.status {
         return Err(anyhow!("a status message is never stored"));
@@ -124,17 +107,31 @@ pub(crate) fn apply_send(
         owners
     };
     let now = now_ms();
-    let key = conversation_key(&msg);
+    let key = conversation_key(
+        msg.conversation_type,
+        &msg.sender_id,
+        &msg.to_id,
+        &msg.channel_id,
+    );
     let sent_time = match last_sent.get(&key) {
         Some(&last) if last >= now => last + 1,
         _ => now,
     };
-    last_sent.insert(key, sent_time);
+    last_sent.insert(key.clone(), sent_time);
     let uid = crate::util::new_uid(sent_time);
+    // The cloud history holds persisted messages meant for the whole conversation.
+    let conv_seq = if msg.persisted && msg.directed.is_empty() {
+        next_conv_seq(tx, &key)?
+    } else {
+        0
+    };
+    let expansion = crate::expansion::Stored::initial(&msg.expansion, sent_time).to_json();
     tx.prepare_cached(
         "INSERT INTO messages (uid, conversation_type, to_id, channel_id, sender_id, object_name, \
-         content, sent_time, client_msg_id, persisted, counted, push_content, push_data, custom) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         content, sent_time, client_msg_id, persisted, counted, push_content, push_data, custom, \
+         conv_key, conv_seq, can_expand, expansion, push_options) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+         ?19)",
     )?
     .execute(params![
         uid,
@@ -151,6 +148,11 @@ pub(crate) fn apply_send(
         msg.push_content,
         msg.push_data,
         msg.custom,
+        key,
+        conv_seq as i64,
+        msg.can_expand,
+        expansion,
+        msg.push_options,
     ])?;
     let msg_id = tx.last_insert_rowid();
     if !msg.client_msg_id.is_empty() {
@@ -166,9 +168,11 @@ pub(crate) fn apply_send(
             now
         ])?;
     }
-    let proto = Arc::new(inbox_entry::Body::Message(
-        msg.into_wire(uid.clone(), sent_time),
-    ));
+    let proto = Arc::new(inbox_entry::Body::Message(msg.into_wire(
+        uid.clone(),
+        sent_time,
+        conv_seq,
+    )));
     let mut pushes = Vec::with_capacity(owners.len());
     for owner in owners {
         let seq = append_inbox(tx, heads, &owner, msg_id, None, sent_time)?;
@@ -181,14 +185,32 @@ pub(crate) fn apply_send(
     let outcome = SendOutcome {
         uid,
         sent_time,
+        conv_seq,
         duplicate: false,
     };
     Ok((outcome, pushes))
 }
 
+/// The next history sequence of conversation `key` (and records it as the head).
+fn next_conv_seq(tx: &Connection, key: &str) -> anyhow::Result<u64> {
+    let head = tx
+        .prepare_cached("SELECT head FROM conv_heads WHERE conv_key = ?1")?
+        .query_row([key], |r| r.get::<_, i64>(0))
+        .optional()?
+        .unwrap_or(0)
+        .max(0) as u64;
+    let seq = head + 1;
+    tx.prepare_cached(
+        "INSERT INTO conv_heads (conv_key, head) VALUES (?1, ?2) \
+         ON CONFLICT(conv_key) DO UPDATE SET head = excluded.head",
+    )?
+    .execute(params![key, seq as i64])?;
+    Ok(seq)
+}
+
 /// Appends one entry to `owner`'s inbox (a message row, or an encoded event) and moves the
 /// head; returns the entry's sequence.
-fn append_inbox(
+pub(crate) fn append_inbox(
     tx: &Connection,
     heads: &HashMap<String, u64>,
     owner: &str,
@@ -238,103 +260,6 @@ pub(crate) fn apply_event(
         });
     }
     Ok(pushes)
-}
-
-/// Marks a message recalled and appends a `Recall` entry to the inbox of everyone who holds
-/// it, and of its sender (so all the sender's devices converge). Recalling a message again
-/// answers with the first recall's time and appends nothing.
-pub(crate) fn apply_recall(
-    tx: &Connection,
-    heads: &HashMap<String, u64>,
-    req: RecallRequest,
-) -> anyhow::Result<(i64, Vec<Push>)> {
-    use rcim_proto::codes::{RECALL_PARAMETER_INVALID, RECALL_USER_INVALID};
-    use rcim_proto::conversation_type::{GROUP, PRIVATE};
-    let found = tx
-        .prepare_cached(
-            "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, \
-             object_name, recalled_at FROM messages WHERE uid = ?1",
-        )?
-        .query_row([&req.uid], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, u32>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, i64>(7)?,
-            ))
-        })
-        .optional()?;
-    let Some((msg_id, ctype, to_id, channel_id, sender_id, sent_time, object_name, recalled_at)) =
-        found
-    else {
-        return Err(Rejected::err(
-            RECALL_PARAMETER_INVALID,
-            format!("no message {}", req.uid),
-        ));
-    };
-    // The conversation must be the message's, as the operator sees it.
-    let target_matches = match ctype {
-        PRIVATE => {
-            req.target_id == to_id || (req.target_id == sender_id && to_id == req.operator_id)
-        }
-        GROUP => req.target_id == to_id,
-        _ => false,
-    };
-    if ctype != req.conversation_type || !target_matches || channel_id != req.channel_id {
-        return Err(Rejected::err(
-            RECALL_PARAMETER_INVALID,
-            "the conversation does not match the message",
-        ));
-    }
-    if sender_id != req.operator_id {
-        return Err(Rejected::err(
-            RECALL_USER_INVALID,
-            "only the sender may recall a message",
-        ));
-    }
-    if recalled_at != 0 {
-        return Ok((recalled_at, Vec::new()));
-    }
-    let now = now_ms();
-    tx.prepare_cached("UPDATE messages SET recalled_at = ?2 WHERE id = ?1")?
-        .execute(params![msg_id, now])?;
-    let mut owners: Vec<String> = tx
-        .prepare_cached("SELECT DISTINCT user_id FROM inbox WHERE msg_id = ?1")?
-        .query_map([msg_id], |r| r.get::<_, String>(0))?
-        .collect::<Result<_, _>>()?;
-    if !owners.contains(&sender_id) {
-        owners.push(sender_id.clone());
-    }
-    let body = inbox_entry::Body::Recall(rcim_proto::v1::Recall {
-        uid: req.uid,
-        operator_id: req.operator_id,
-        conversation_type: ctype,
-        to_id,
-        channel_id,
-        recall_time: now,
-        sender_id,
-        sent_time,
-        object_name,
-    });
-    let event = prost::Message::encode_to_vec(&InboxEntry {
-        seq: 0,
-        body: Some(body.clone()),
-    });
-    let body = Arc::new(body);
-    let mut pushes = Vec::with_capacity(owners.len());
-    for owner in owners {
-        let seq = append_inbox(tx, heads, &owner, 0, Some(&event), now)?;
-        pushes.push(Push {
-            user_id: owner,
-            seq,
-            body: body.clone(),
-        });
-    }
-    Ok((now, pushes))
 }
 
 pub(crate) fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize> {
@@ -424,18 +349,45 @@ pub(crate) fn apply_expire(
     Ok(())
 }
 
-pub(crate) fn apply_prune(tx: &Connection, before_ms: i64) -> anyhow::Result<()> {
-    let inbox = tx.execute("DELETE FROM inbox WHERE created_at < ?1", [before_ms])?;
-    let messages = tx.execute("DELETE FROM messages WHERE sent_time < ?1", [before_ms])?;
-    let dedupe = tx.execute("DELETE FROM dedupe WHERE created_at < ?1", [before_ms])?;
-    let requests = tx.execute("DELETE FROM request_log WHERE created_at < ?1", [before_ms])?;
-    if inbox + messages + dedupe + requests > 0 {
+/// Deletes what the retentions no longer keep (see [`PruneCutoffs`]); inbox heads and
+/// conversation heads stay.
+pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Result<()> {
+    let (mut inbox, mut messages, mut dedupe, mut requests) = (0, 0, 0, 0);
+    let (mut history, mut hidden, mut cleared) = (0, 0, 0);
+    if let Some(before) = cutoffs.offline_before {
+        inbox = tx.execute("DELETE FROM inbox WHERE created_at < ?1", [before])?;
+        messages = tx.execute(
+            "DELETE FROM messages WHERE sent_time < ?1 AND conv_seq = 0",
+            [before],
+        )?;
+        dedupe = tx.execute("DELETE FROM dedupe WHERE created_at < ?1", [before])?;
+        requests = tx.execute("DELETE FROM request_log WHERE created_at < ?1", [before])?;
+    }
+    if let Some(before) = cutoffs.history_before {
+        history = tx.execute(
+            "DELETE FROM messages WHERE conv_seq > 0 AND sent_time < ?1",
+            [before],
+        )?;
+        // A message hidden before the cutoff was sent before it too: it is gone.
+        hidden = tx.execute(
+            "DELETE FROM hidden_messages WHERE created_at < ?1",
+            [before],
+        )?;
+        cleared = tx.execute(
+            "DELETE FROM history_cleared WHERE before_time < ?1",
+            [before],
+        )?;
+    }
+    if inbox + messages + dedupe + requests + history + hidden + cleared > 0 {
         tracing::info!(
             inbox,
             messages,
             dedupe,
             requests,
-            "pruned expired offline entries"
+            history,
+            hidden,
+            cleared,
+            "pruned expired entries"
         );
     }
     Ok(())

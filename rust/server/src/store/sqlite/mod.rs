@@ -2,12 +2,19 @@
 //! commit ([`writer`]), a small pool of read connections, the schema in [`schema`].
 
 mod apply;
+mod expansion;
+mod history;
+mod lookup;
 mod reads;
+mod recall;
 mod schema;
+mod visibility;
 mod writer;
 
+use crate::expansion::Stored;
 use crate::model::{
-    GroupOp, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome, SyncPage,
+    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage, PruneCutoffs,
+    RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
 };
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
 use anyhow::{anyhow, Context as _};
@@ -20,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
-use writer::{WriteCmd, Writer, WriterStats};
+use writer::{EventOp, WriteCmd, Writer, WriterStats};
 
 /// Capacity of the writer's command queue.
 const WRITE_QUEUE: usize = 8192;
@@ -126,6 +133,12 @@ impl SqliteStore {
         .context("read task")?
     }
 
+    /// Queues the event operation `op` (once per `request`) and waits for its commit.
+    fn event(&self, op: EventOp, request: Option<RequestKey>) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::Event { op, request, reply })
+            .boxed()
+    }
+
     /// Tells the writer to stop, drops the idle read connections, and returns the writer
     /// thread to join (`None` once taken).
     fn stop_writer(&self) -> Option<std::thread::JoinHandle<()>> {
@@ -168,13 +181,59 @@ impl ServerStore for SqliteStore {
         body: inbox_entry::Body,
         request: Option<RequestKey>,
     ) -> BoxFuture<'_, StoreResult<()>> {
-        self.write_and_wait(move |reply| WriteCmd::AppendEvent {
-            owners,
-            body,
-            request,
-            reply,
-        })
-        .boxed()
+        self.event(EventOp::Append { owners, body }, request)
+    }
+
+    fn update_expansion(
+        &self,
+        update: ExpansionUpdate,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        self.event(EventOp::Expansion(update), request)
+    }
+
+    fn expansion(&self, uid: String) -> BoxFuture<'_, StoreResult<Option<Stored>>> {
+        self.read(move |c| expansion::read_expansion(c, &uid))
+            .boxed()
+    }
+
+    fn delete_messages(
+        &self,
+        conv: UserConversation,
+        uids: Vec<String>,
+        device_id: String,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        let op = EventOp::Delete {
+            conv,
+            uids,
+            device_id,
+        };
+        self.event(op, request)
+    }
+
+    fn clear_history(
+        &self,
+        conv: UserConversation,
+        before_time: i64,
+        device_id: String,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        let op = EventOp::Clear {
+            conv,
+            before_time,
+            device_id,
+        };
+        self.event(op, request)
+    }
+
+    fn history(&self, q: HistoryQuery) -> BoxFuture<'_, StoreResult<HistorySlice>> {
+        self.read(move |c| history::read_history(c, &q)).boxed()
+    }
+
+    fn inbox_seq_before(&self, user_id: String, time_ms: i64) -> BoxFuture<'_, StoreResult<u64>> {
+        self.read(move |c| history::read_seq_before(c, &user_id, time_ms))
+            .boxed()
     }
 
     fn sent_message(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<SendOutcome>>> {
@@ -249,8 +308,8 @@ impl ServerStore for SqliteStore {
             .boxed()
     }
 
-    fn prune(&self, before_ms: i64) -> BoxFuture<'_, StoreResult<()>> {
-        self.write_and_wait(move |reply| WriteCmd::Prune { before_ms, reply })
+    fn prune(&self, cutoffs: PruneCutoffs) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::Prune { cutoffs, reply })
             .boxed()
     }
 

@@ -44,12 +44,15 @@ pub(crate) fn read_sent(
     client_msg_id: &str,
 ) -> anyhow::Result<Option<SendOutcome>> {
     Ok(c.prepare_cached(
-        "SELECT uid, sent_time FROM dedupe WHERE sender_id = ?1 AND client_msg_id = ?2",
+        "SELECT d.uid, d.sent_time, COALESCE(m.conv_seq, 0) FROM dedupe d \
+         LEFT JOIN messages m ON m.uid = d.uid \
+         WHERE d.sender_id = ?1 AND d.client_msg_id = ?2",
     )?
     .query_row(params![sender, client_msg_id], |r| {
         Ok(SendOutcome {
             uid: r.get(0)?,
             sent_time: r.get(1)?,
+            conv_seq: r.get::<_, i64>(2)?.max(0) as u64,
             duplicate: true,
         })
     })
@@ -72,6 +75,24 @@ pub(crate) fn read_members(c: &Connection, group_id: &str) -> anyhow::Result<Vec
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Whether `user_id` is a member of `group_id` now.
+pub(crate) fn is_member(c: &Connection, group_id: &str, user_id: &str) -> anyhow::Result<bool> {
+    Ok(joined_at(c, group_id, user_id)?.is_some())
+}
+
+/// When `user_id` joined `group_id`, if a member.
+pub(crate) fn joined_at(
+    c: &Connection,
+    group_id: &str,
+    user_id: &str,
+) -> anyhow::Result<Option<i64>> {
+    Ok(c.prepare_cached(
+        "SELECT joined_at FROM group_members WHERE group_id = ?1 AND user_id = ?2",
+    )?
+    .query_row([group_id, user_id], |r| r.get::<_, i64>(0))
+    .optional()?)
+}
+
 pub(crate) fn member_count(c: &Connection, group_id: &str) -> anyhow::Result<usize> {
     let n: i64 = c
         .prepare_cached("SELECT COUNT(*) FROM group_members WHERE group_id = ?1")?
@@ -79,9 +100,11 @@ pub(crate) fn member_count(c: &Connection, group_id: &str) -> anyhow::Result<usi
     Ok(n.max(0) as usize)
 }
 
-const MESSAGE_COLUMNS: &str = "m.uid, m.conversation_type, m.to_id, m.channel_id, m.sender_id, \
-     m.object_name, m.content, m.sent_time, m.client_msg_id, m.persisted, m.counted, \
-     m.push_content, m.push_data, m.custom";
+/// The columns [`message_from_row`] reads, for a `messages` table aliased `m`.
+pub(crate) const MESSAGE_COLUMNS: &str = "m.uid, m.conversation_type, m.to_id, m.channel_id, \
+     m.sender_id, m.object_name, m.content, m.sent_time, m.client_msg_id, m.persisted, \
+     m.counted, m.push_content, m.push_data, m.custom, m.conv_seq, m.can_expand, m.expansion, \
+     m.push_options";
 
 pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<Message> {
     Ok(Message {
@@ -99,7 +122,11 @@ pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::
         push_content: r.get(base + 11)?,
         push_data: r.get(base + 12)?,
         custom: r.get(base + 13)?,
-        ..Message::default()
+        conv_seq: r.get::<_, i64>(base + 14)?.max(0) as u64,
+        can_expand: r.get(base + 15)?,
+        expansion: crate::expansion::Stored::parse(&r.get::<_, String>(base + 16)?).to_wire(),
+        push_options: r.get(base + 17)?,
+        status: false,
     })
 }
 

@@ -20,6 +20,19 @@
 //!
 //! Migration 5: `messages.custom` (0/1): the message is of a custom type (`Message.custom`),
 //! kept so sync forwards the flag like the live push.
+//!
+//! Migration 6 (cloud history, expansion, per-user visibility):
+//! * `messages.conv_key` (the conversation, `model::conversation_key`) and `messages.conv_seq`
+//!   (1, 2, 3, ... per conversation for history messages: persisted, not directed; 0 = not in
+//!   the history, and for every row stored before this migration), indexed per conversation by
+//!   sequence and by sent time; `conv_heads(conv_key, head)`: the highest sequence assigned
+//!   (survives pruning).
+//! * `messages.can_expand`, `messages.expansion` (JSON `{key: {v, ts}}`, see
+//!   `crate::expansion`), `messages.push_options` (JSON text).
+//! * `hidden_messages(user_id, msg_id, created_at)`: messages a user deleted from their view;
+//!   `history_cleared(user_id, conv_key, before_time)`: a user's clear time per conversation.
+//! * A user's inbox copy of a message they deleted becomes a tombstone (`msg_id` 0, no event):
+//!   its sequence stays (inboxes stay dense) and sync skips it.
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -114,6 +127,31 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX request_log_created_at ON request_log(created_at);",
     // 5: the custom-type flag of a message.
     "ALTER TABLE messages ADD COLUMN custom INTEGER NOT NULL DEFAULT 0;",
+    // 6: cloud history, expansion, push options, per-user deletion and clearing.
+    "ALTER TABLE messages ADD COLUMN conv_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN conv_seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN can_expand INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN expansion TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN push_options TEXT NOT NULL DEFAULT '';
+    CREATE INDEX messages_history_seq ON messages(conv_key, conv_seq) WHERE conv_seq > 0;
+    CREATE INDEX messages_history_time ON messages(conv_key, sent_time) WHERE conv_seq > 0;
+    CREATE TABLE conv_heads (
+        conv_key TEXT PRIMARY KEY,
+        head INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE hidden_messages (
+        user_id TEXT NOT NULL,
+        msg_id INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, msg_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX hidden_messages_created_at ON hidden_messages(created_at);
+    CREATE TABLE history_cleared (
+        user_id TEXT NOT NULL,
+        conv_key TEXT NOT NULL,
+        before_time INTEGER NOT NULL,
+        PRIMARY KEY (user_id, conv_key)
+    ) WITHOUT ROWID;",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
@@ -131,4 +169,42 @@ pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
         tracing::info!(migration = n, "database migrated");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcim_proto::v1::inbox_entry;
+
+    /// A database of version 5 with a message migrates; the message syncs with no history
+    /// sequence, no expansion and no push options.
+    #[test]
+    fn migration_6_keeps_existing_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_conn(&dir.path().join(DB_FILE)).unwrap();
+        for (i, sql) in MIGRATIONS[..5].iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO messages (uid, conversation_type, to_id, channel_id, sender_id, \
+             object_name, content, sent_time, client_msg_id, persisted, counted, push_content, \
+             push_data) VALUES ('u1', 1, 'b', '', 'a', 'RC:TxtMsg', '{}', 5, 'c', 1, 1, '', '');
+             INSERT INTO inbox (user_id, seq, msg_id, created_at) VALUES ('b', 1, 1, 5);
+             INSERT INTO inbox_heads (user_id, head) VALUES ('b', 1);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let page = super::super::reads::read_sync(&conn, "b", 0, 0).unwrap();
+        let Some(inbox_entry::Body::Message(m)) = &page.entries[0].body else {
+            panic!("{page:?}")
+        };
+        assert_eq!((m.uid.as_str(), m.conv_seq), ("u1", 0));
+        assert!(m.expansion.is_empty() && !m.can_expand && m.push_options.is_empty());
+    }
 }

@@ -6,11 +6,17 @@
 //! leave in inbox sequence order.
 
 use super::apply::{
-    apply_event, apply_expire, apply_group, apply_prune, apply_recall, apply_send,
-    apply_upsert_user, once_per_request,
+    apply_event, apply_expire, apply_group, apply_prune, apply_send, apply_upsert_user,
+    once_per_request,
 };
+use super::expansion::apply_expansion;
 use super::reads::RequestKind;
-use crate::model::{GroupOp, NewMessage, Push, RecallRequest, RequestKey, SendOutcome};
+use super::recall::apply_recall;
+use super::visibility::{apply_clear, apply_delete};
+use crate::model::{
+    ExpansionUpdate, GroupOp, NewMessage, PruneCutoffs, Push, RecallRequest, RequestKey,
+    SendOutcome, UserConversation,
+};
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
 use crate::util::now_ms;
 use anyhow::anyhow;
@@ -55,16 +61,14 @@ pub(crate) enum WriteCmd {
         time_ms: i64,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
-    /// Delete inbox entries, messages, dedupe rows and logged requests older than `before_ms`.
+    /// Delete what the retentions no longer keep.
     Prune {
-        before_ms: i64,
+        cutoffs: PruneCutoffs,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
-    /// Append a non-message entry (a read receipt) to the inbox of each of `owners`, once per
-    /// `request`.
-    AppendEvent {
-        owners: Vec<String>,
-        body: inbox_entry::Body,
+    /// An operation that appends inbox events and has no result, once per `request`.
+    Event {
+        op: EventOp,
         request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
@@ -75,6 +79,48 @@ pub(crate) enum WriteCmd {
         request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<i64>>,
     },
+}
+
+/// The operations of [`WriteCmd::Event`].
+pub(crate) enum EventOp {
+    /// Append `body` to the inbox of each of `owners` (a read receipt, a setting).
+    Append {
+        owners: Vec<String>,
+        body: inbox_entry::Body,
+    },
+    /// Change a message's expansion.
+    Expansion(ExpansionUpdate),
+    /// Delete messages from a user's view.
+    Delete {
+        conv: UserConversation,
+        uids: Vec<String>,
+        device_id: String,
+    },
+    /// Clear a user's view of a conversation up to a time.
+    Clear {
+        conv: UserConversation,
+        before_time: i64,
+        device_id: String,
+    },
+}
+
+impl EventOp {
+    fn apply(self, c: &Connection, heads: &HashMap<String, u64>) -> anyhow::Result<Vec<Push>> {
+        match self {
+            EventOp::Append { owners, body } => apply_event(c, heads, owners, body),
+            EventOp::Expansion(u) => apply_expansion(c, heads, u),
+            EventOp::Delete {
+                conv,
+                uids,
+                device_id,
+            } => apply_delete(c, heads, conv, uids, device_id),
+            EventOp::Clear {
+                conv,
+                before_time,
+                device_id,
+            } => apply_clear(c, heads, conv, before_time, device_id),
+        }
+    }
 }
 
 /// A reply to send once the batch is committed.
@@ -273,16 +319,11 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_expire(c, &user_ids, time_ms));
                     replies.push(Reply::Unit(reply, r));
                 }
-                WriteCmd::AppendEvent {
-                    owners,
-                    body,
-                    request,
-                    reply,
-                } => {
+                WriteCmd::Event { op, request, reply } => {
                     let heads = &self.heads;
                     let r = in_savepoint(&mut tx, |c| {
                         once_per_request(c, request.as_ref(), RequestKind::Event, |c| {
-                            apply_event(c, heads, owners, body).map(|p| (0, p))
+                            op.apply(c, heads).map(|p| (0, p))
                         })
                     });
                     let r = r.map(|(_, p)| p);
@@ -316,8 +357,8 @@ impl Writer {
                     });
                     replies.push(Reply::Time(reply, r));
                 }
-                WriteCmd::Prune { before_ms, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_prune(c, before_ms));
+                WriteCmd::Prune { cutoffs, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_prune(c, cutoffs));
                     if let Err(e) = &r {
                         tracing::warn!(error = %e, "pruning failed");
                     }
@@ -399,7 +440,7 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         WriteCmd::Send { reply, .. } => Some(Reply::Send(reply, Err(anyhow!("unused")))),
         WriteCmd::UpsertUser { reply, .. }
         | WriteCmd::ExpireTokens { reply, .. }
-        | WriteCmd::AppendEvent { reply, .. }
+        | WriteCmd::Event { reply, .. }
         | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),

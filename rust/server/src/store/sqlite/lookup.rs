@@ -1,0 +1,68 @@
+//! Finding a stored message by uid and checking it belongs to the conversation a request
+//! names (recalls, expansion updates, deletions).
+
+use rcim_proto::conversation_type::{GROUP, PRIVATE};
+use rusqlite::{Connection, OptionalExtension};
+
+/// The fields of a stored message the operations on it need.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredMessage {
+    pub id: i64,
+    pub conversation_type: u32,
+    pub to_id: String,
+    pub channel_id: String,
+    pub sender_id: String,
+    pub sent_time: i64,
+    pub object_name: String,
+    pub recalled_at: i64,
+    pub can_expand: bool,
+    pub expansion: String,
+}
+
+impl StoredMessage {
+    /// Whether this message is in the conversation `(conversation_type, target_id,
+    /// channel_id)` as `user` sees it: private, `user` is one of the two users and
+    /// `target_id` the other; group, `target_id` is the group.
+    pub(crate) fn is_in(
+        &self,
+        user: &str,
+        conversation_type: u32,
+        target_id: &str,
+        channel_id: &str,
+    ) -> bool {
+        if self.conversation_type != conversation_type || self.channel_id != channel_id {
+            return false;
+        }
+        match conversation_type {
+            PRIVATE => {
+                (self.sender_id == user && self.to_id == target_id)
+                    || (self.to_id == user && self.sender_id == target_id)
+            }
+            GROUP => self.to_id == target_id,
+            _ => false,
+        }
+    }
+}
+
+/// The message `uid`, if stored.
+pub(crate) fn find_message(c: &Connection, uid: &str) -> anyhow::Result<Option<StoredMessage>> {
+    Ok(c.prepare_cached(
+        "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, object_name, \
+             recalled_at, can_expand, expansion FROM messages WHERE uid = ?1",
+    )?
+    .query_row([uid], |r| {
+        Ok(StoredMessage {
+            id: r.get(0)?,
+            conversation_type: r.get(1)?,
+            to_id: r.get(2)?,
+            channel_id: r.get(3)?,
+            sender_id: r.get(4)?,
+            sent_time: r.get(5)?,
+            object_name: r.get(6)?,
+            recalled_at: r.get(7)?,
+            can_expand: r.get(8)?,
+            expansion: r.get(9)?,
+        })
+    })
+    .optional()?)
+}

@@ -1,0 +1,115 @@
+//! Recalls (R112–R115): the stored message is replaced by its recall notification, so no
+//! history page or inbox sync can return the original content afterwards.
+
+use super::apply::append_inbox;
+use super::lookup::find_message;
+use super::reads::is_member;
+use crate::model::{Push, RecallRequest, Rejected};
+use crate::util::now_ms;
+use rcim_proto::v1::{inbox_entry, InboxEntry};
+use rusqlite::{params, Connection};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Object name of the notification that replaces a recalled message.
+pub(crate) const RECALL_NOTIFICATION: &str = "RC:RcNtf";
+
+/// Recalls a message: replaces it by its recall notification (object name
+/// [`RECALL_NOTIFICATION`], content `{operatorId, recallTime, recallActionTime,
+/// originalObjectName, isAdmin, isDelete}`, no expansion, no push text) and appends a `Recall`
+/// entry to the inbox of everyone who holds it, and of its sender (so all the sender's devices
+/// converge). Recalling a message again answers with the first recall's time and appends
+/// nothing. Refusals: 25101 unknown message or a conversation the operator is not in, 25107 a
+/// non-sender when only the sender may recall, 22406 a group non-member (other than the
+/// sender).
+pub(crate) fn apply_recall(
+    tx: &Connection,
+    heads: &HashMap<String, u64>,
+    req: RecallRequest,
+) -> anyhow::Result<(i64, Vec<Push>)> {
+    use rcim_proto::codes::{NOT_IN_GROUP, RECALL_PARAMETER_INVALID, RECALL_USER_INVALID};
+    let Some(m) = find_message(tx, &req.uid)? else {
+        return Err(Rejected::err(
+            RECALL_PARAMETER_INVALID,
+            format!("no message {}", req.uid),
+        ));
+    };
+    if !m.is_in(
+        &req.operator_id,
+        req.conversation_type,
+        &req.target_id,
+        &req.channel_id,
+    ) {
+        return Err(Rejected::err(
+            RECALL_PARAMETER_INVALID,
+            "the conversation does not match the message",
+        ));
+    }
+    if m.sender_id != req.operator_id {
+        if req.only_sender {
+            return Err(Rejected::err(
+                RECALL_USER_INVALID,
+                "only the sender may recall a message",
+            ));
+        }
+        if m.conversation_type == rcim_proto::conversation_type::GROUP
+            && !is_member(tx, &m.to_id, &req.operator_id)?
+        {
+            return Err(Rejected::err(
+                NOT_IN_GROUP,
+                format!("{} is not a member of group {}", req.operator_id, m.to_id),
+            ));
+        }
+    }
+    if m.recalled_at != 0 {
+        return Ok((m.recalled_at, Vec::new()));
+    }
+    let now = now_ms();
+    let notification = serde_json::json!({
+        "operatorId": req.operator_id,
+        "recallTime": m.sent_time,
+        "recallActionTime": now,
+        "originalObjectName": m.object_name,
+        "isAdmin": false,
+        "isDelete": false,
+    })
+    .to_string();
+    tx.prepare_cached(
+        "UPDATE messages SET recalled_at = ?2, object_name = ?3, content = ?4, expansion = '', \
+         can_expand = 0, push_content = '', push_data = '', push_options = '' WHERE id = ?1",
+    )?
+    .execute(params![m.id, now, RECALL_NOTIFICATION, notification])?;
+    let mut owners: Vec<String> = tx
+        .prepare_cached("SELECT DISTINCT user_id FROM inbox WHERE msg_id = ?1")?
+        .query_map([m.id], |r| r.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
+    if !owners.contains(&m.sender_id) {
+        owners.push(m.sender_id.clone());
+    }
+    let body = inbox_entry::Body::Recall(rcim_proto::v1::Recall {
+        uid: req.uid,
+        operator_id: req.operator_id,
+        conversation_type: m.conversation_type,
+        to_id: m.to_id,
+        channel_id: m.channel_id,
+        recall_time: now,
+        sender_id: m.sender_id,
+        sent_time: m.sent_time,
+        object_name: m.object_name,
+    });
+    let event = prost::Message::encode_to_vec(&InboxEntry {
+        seq: 0,
+        body: Some(body.clone()),
+    });
+    let body = Arc::new(body);
+    let mut pushes = Vec::with_capacity(owners.len());
+    for owner in owners {
+        let seq = append_inbox(tx, heads, &owner, 0, Some(&event), now)?;
+        pushes.push(Push {
+            user_id: owner,
+            seq,
+            body: body.clone(),
+        });
+    }
+    Ok((now, pushes))
+}
