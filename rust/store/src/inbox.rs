@@ -6,7 +6,7 @@ use crate::rows::{
     self, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate,
 };
 use crate::store::Store;
-use crate::values::{direction, received_status, sent_status};
+use crate::values::sent_status;
 use rusqlite::params;
 
 const CURSOR_KEY: &str = "inbox_cursor";
@@ -63,11 +63,7 @@ impl Store {
                     continue;
                 }
             }
-            let id = rows::insert_message(&tx, message)?;
-            let unread = message.direction == direction::RECEIVE
-                && message.counted
-                && message.received_status == received_status::UNREAD;
-            rows::touch_conversation(&tx, &message.key(), id, message.sent_time, unread)?;
+            let id = rows::store_message(&tx, message)?;
             inserted.push(rows::message_by_id(&tx, id)?.expect("row just inserted"));
         }
         let mut recalled = Vec::with_capacity(recalls.len());

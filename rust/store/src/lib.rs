@@ -17,9 +17,11 @@
 
 mod conversations;
 mod drafts;
+mod edits;
 mod error;
 mod inbox;
 mod media;
+mod mentions;
 mod messages;
 mod migrations;
 pub mod outbox;

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/002_search.sql"),
     include_str!("../migrations/003_outbox.sql"),
     include_str!("../migrations/004_search_by_user.sql"),
+    include_str!("../migrations/005_mentions.sql"),
 ];
 
 /// Applies every migration newer than the database's `user_version`, each in its own

@@ -163,6 +163,7 @@ mod tests {
             received_time: 10,
             counted: false,
             extra_json: None,
+            mentioned: false,
         }
     }
 

@@ -37,7 +37,7 @@ pub enum TimeOrder {
 }
 
 /// A message to insert.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMessage {
     /// `RCIMIWConversationType` number.
     pub conversation_type: u32,
@@ -71,6 +71,9 @@ pub struct NewMessage {
     pub counted: bool,
     /// Message fields not carried in `content` (JSON object), e.g. push options.
     pub extra_json: Option<String>,
+    /// A received group message that @-mentions this user (counts towards the conversation's
+    /// `mentioned_count` while unread).
+    pub mentioned: bool,
 }
 
 impl NewMessage {
@@ -121,6 +124,19 @@ pub struct MessageRow {
     pub counted: bool,
     /// Extra fields (JSON object).
     pub extra_json: Option<String>,
+    /// @-mentions this user.
+    pub mentioned: bool,
+}
+
+impl MessageRow {
+    /// The conversation this message belongs to.
+    pub fn key(&self) -> ConversationKey {
+        ConversationKey {
+            conversation_type: self.conversation_type,
+            target_id: self.target_id.clone(),
+            channel_id: self.channel_id.clone(),
+        }
+    }
 }
 
 /// A conversation list entry.
@@ -163,6 +179,7 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
         received_time: r.get("received_time")?,
         counted: r.get("counted")?,
         extra_json: r.get("extra_json")?,
+        mentioned: r.get("mentioned")?,
     })
 }
 
@@ -248,8 +265,10 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO messages (conversation_type, target_id, channel_id, message_type,
              object_name, content, uid, client_msg_id, sender_id, direction, sent_status,
-             received_status, sent_time, received_time, counted, extra_json, search_text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             received_status, sent_time, received_time, counted, extra_json, search_text,
+             mentioned)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18)",
     )?
     .execute(params![
         m.conversation_type,
@@ -269,8 +288,56 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
         m.counted,
         m.extra_json,
         search_text(&m.object_name, &m.content),
+        m.mentioned,
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Whether a message row counts towards its conversation's unread count.
+pub(crate) fn is_unread(m: &NewMessage) -> bool {
+    m.direction == crate::values::direction::RECEIVE
+        && m.counted
+        && m.received_status == crate::values::received_status::UNREAD
+}
+
+/// Stores a received (or locally inserted) message: its row, its conversation's newest message
+/// and, when it is unread, the conversation's unread and mentioned counts. Returns its id.
+pub(crate) fn store_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
+    let id = insert_message(conn, m)?;
+    let unread = is_unread(m);
+    touch_conversation(conn, &m.key(), id, m.sent_time, unread)?;
+    if unread && m.mentioned {
+        conn.prepare_cached(
+            "UPDATE conversations SET mentioned_count = mentioned_count + 1
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+        )?
+        .execute(params![m.conversation_type, m.target_id, m.channel_id])?;
+    }
+    Ok(id)
+}
+
+/// Recomputes a conversation's unread count and mentioned count (`mentioned_count`: unread
+/// messages that @-mention this user) from its messages. Reads only its unread rows (index
+/// `messages_unread` of migration 005). Every change of received statuses, counted flags or
+/// deletions of messages calls it for the conversations it touched.
+pub(crate) fn recount_unread(conn: &Connection, key: &ConversationKey) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE conversations SET
+             unread_count = (SELECT COUNT(*) FROM messages m
+                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
+                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1),
+             mentioned_count = (SELECT COUNT(*) FROM messages m
+                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
+                   AND m.mentioned = 1
+                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1)
+         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id
+    ])?;
+    Ok(())
 }
 
 /// Makes `message_id` the conversation's newest message (creating the conversation), and
@@ -371,20 +438,6 @@ pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<
     if row.object_name == recall.object_name {
         return Ok(Some(row));
     }
-    if row.direction == crate::values::direction::RECEIVE
-        && row.counted
-        && row.received_status == crate::values::received_status::UNREAD
-    {
-        conn.prepare_cached(
-            "UPDATE conversations SET unread_count = MAX(unread_count - 1, 0)
-             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
-        )?
-        .execute(params![
-            row.conversation_type,
-            row.target_id,
-            row.channel_id
-        ])?;
-    }
     conn.prepare_cached(
         "UPDATE messages SET message_type = ?2, object_name = ?3, content = ?4,
              search_text = NULL, counted = 0, received_status = ?5
@@ -397,6 +450,8 @@ pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<
         with_original(&recall.content, &row.content),
         crate::values::received_status::READ
     ])?;
+    // A recalled message that was unread (and perhaps mentioned this user) no longer counts.
+    recount_unread(conn, &row.key())?;
     message_by_id(conn, row.id)
 }
 
@@ -418,14 +473,7 @@ pub(crate) fn clear_unread(tx: &Connection, key: &ConversationKey, timestamp: i6
                 crate::values::received_status::READ
             ],
         )?;
-        tx.execute(
-            "UPDATE conversations SET mentioned_count = 0, unread_count = (
-                 SELECT COUNT(*) FROM messages m
-                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
-                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1)
-             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
-            params![key.conversation_type, key.target_id, key.channel_id],
-        )?;
+        recount_unread(tx, key)?;
     }
     Ok(exists)
 }

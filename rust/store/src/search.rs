@@ -1,9 +1,37 @@
 //! Local message search.
 
 use crate::error::Result;
-use crate::rows::{self, ConversationKey, MessageRow};
+use crate::rows::{self, ConversationKey, ConversationRow, MessageRow};
 use crate::store::Store;
 use rusqlite::params;
+use rusqlite::types::Value;
+
+/// The SQL condition on `messages` matching `keyword` (case-insensitively, as a substring of
+/// the message's `search_text`) and its one parameter; `None` for an empty keyword, which
+/// matches nothing. Keywords of 3 or more characters go through the trigram index
+/// (`messages_fts`, one FTS5 phrase); shorter ones, which a trigram index cannot answer, are a
+/// `LIKE` with the pattern characters escaped.
+fn keyword_condition(keyword: &str) -> Option<(&'static str, String)> {
+    if keyword.is_empty() {
+        return None;
+    }
+    if keyword.chars().count() >= 3 {
+        let phrase = format!("\"{}\"", keyword.replace('"', "\"\""));
+        Some((
+            "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
+            phrase,
+        ))
+    } else {
+        let pattern = format!(
+            "%{}%",
+            keyword
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        Some(("search_text LIKE ? ESCAPE '\\'", pattern))
+    }
+}
 
 /// The page of `search_messages_by_user` (one sender in one conversation, before a time).
 const MESSAGES_BY_USER: &str = "SELECT * FROM messages
@@ -25,53 +53,104 @@ impl Store {
         start_time: i64,
         count: u32,
     ) -> Result<Vec<MessageRow>> {
-        if keyword.is_empty() {
-            return Ok(Vec::new());
-        }
-        if keyword.chars().count() >= 3 {
-            // One FTS5 phrase: the trigram tokenizer matches it as a substring.
-            let phrase = format!("\"{}\"", keyword.replace('"', "\"\""));
-            rows::query_messages(
-                &self.conn,
-                "SELECT * FROM messages
-                 WHERE id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)
-                   AND conversation_type = ?2 AND target_id = ?3 AND channel_id = ?4
-                   AND (?5 <= 0 OR sent_time < ?5)
-                 ORDER BY sent_time DESC, id DESC LIMIT ?6",
-                params![
-                    phrase,
-                    key.conversation_type,
-                    key.target_id,
-                    key.channel_id,
-                    start_time,
-                    count
-                ],
-            )
+        let before = if start_time <= 0 {
+            i64::MAX
         } else {
-            let pattern = format!(
-                "%{}%",
-                keyword
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            rows::query_messages(
-                &self.conn,
-                "SELECT * FROM messages
-                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
-                   AND (?4 <= 0 OR sent_time < ?4)
-                   AND search_text LIKE ?5 ESCAPE '\\'
-                 ORDER BY sent_time DESC, id DESC LIMIT ?6",
-                params![
-                    key.conversation_type,
-                    key.target_id,
-                    key.channel_id,
-                    start_time,
-                    pattern,
-                    count
-                ],
-            )
+            start_time - 1
+        };
+        self.search_messages_in_range(key, keyword, i64::MIN, before, 0, count)
+    }
+
+    /// Messages of one conversation whose text contains `keyword` (as
+    /// [`Store::search_messages`]), sent between `start_time` and `end_time` (both included),
+    /// newest first, skipping the first `offset` matches, at most `count`
+    /// (`searchMessagesByTimeRange`).
+    pub fn search_messages_in_range(
+        &self,
+        key: &ConversationKey,
+        keyword: &str,
+        start_time: i64,
+        end_time: i64,
+        offset: u32,
+        count: u32,
+    ) -> Result<Vec<MessageRow>> {
+        let Some((condition, pattern)) = keyword_condition(keyword) else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT * FROM messages
+             WHERE {condition}
+               AND conversation_type = ? AND target_id = ? AND channel_id = ?
+               AND sent_time >= ? AND sent_time <= ?
+             ORDER BY sent_time DESC, id DESC LIMIT ? OFFSET ?"
+        );
+        rows::query_messages(
+            &self.conn,
+            &sql,
+            params![
+                pattern,
+                key.conversation_type,
+                key.target_id,
+                key.channel_id,
+                start_time,
+                end_time,
+                count,
+                offset
+            ],
+        )
+    }
+
+    /// The conversations of `types` (ultra groups: of `channel_id` only) with messages of
+    /// `message_types` whose text contains `keyword`, with the number of such messages in
+    /// each, pinned first then newest first (`searchConversations`). Conversations removed
+    /// from the list are left out. Keywords of 3 or more characters go through the trigram
+    /// index; shorter ones scan every message with text.
+    pub fn search_conversations(
+        &self,
+        types: &[u32],
+        channel_id: &str,
+        message_types: &[u32],
+        keyword: &str,
+    ) -> Result<Vec<(ConversationRow, u64)>> {
+        let Some((condition, pattern)) = keyword_condition(keyword) else {
+            return Ok(Vec::new());
+        };
+        let list = |n: usize| vec!["?"; n].join(",");
+        let sql = format!(
+            "SELECT conversation_type, target_id, channel_id, COUNT(*) FROM messages
+             WHERE {condition}
+               AND conversation_type IN ({}) AND message_type IN ({})
+               AND (channel_id = ? OR conversation_type <> 5)
+             GROUP BY conversation_type, target_id, channel_id",
+            list(types.len()),
+            list(message_types.len()),
+        );
+        let mut values: Vec<Value> = vec![pattern.into()];
+        values.extend(types.iter().map(|t| Value::from(*t as i64)));
+        values.extend(message_types.iter().map(|t| Value::from(*t as i64)));
+        values.push(channel_id.to_string().into());
+        let matches = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                Ok((
+                    ConversationKey {
+                        conversation_type: r.get(0)?,
+                        target_id: r.get(1)?,
+                        channel_id: r.get(2)?,
+                    },
+                    r.get::<_, u64>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut found = Vec::with_capacity(matches.len());
+        for (key, count) in matches {
+            if let Some(conversation) = self.conversation(&key)? {
+                found.push((conversation, count));
+            }
         }
+        found.sort_by(|(a, _), (b, _)| (b.top, b.sort_time).cmp(&(a.top, a.sort_time)));
+        Ok(found)
     }
 
     /// Messages of one conversation sent by `user_id`, newest first, sent before `start_time`
@@ -194,7 +273,7 @@ mod tests {
             .unwrap();
         }
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 4);
+        assert_eq!(s.schema_version().unwrap(), 5);
         assert_eq!(found_ids(&s, "旧消息").len(), 1);
         assert_eq!(found_ids(&s, "旧").len(), 1);
         assert!(found_ids(&s, "not json").is_empty());

@@ -123,7 +123,7 @@ mod tests {
             s.kv_set("device_id", "d1").unwrap();
         }
         let s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 4);
+        assert_eq!(s.schema_version().unwrap(), 5);
         assert_eq!(s.pending_outgoing().unwrap().len(), 1);
         assert_eq!(s.kv_get("device_id").unwrap().as_deref(), Some("d1"));
     }

@@ -26,6 +26,7 @@ pub(crate) fn msg(target: &str, uid: Option<&str>, dir: u8, time: i64) -> NewMes
         received_time: time,
         counted: true,
         extra_json: None,
+        mentioned: false,
     }
 }
 

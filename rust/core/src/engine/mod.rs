@@ -11,17 +11,22 @@
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
 //! [`create`] (message objects), [`messages`], [`conversations`], [`unread`], [`receipts`],
 //! [`settings`] (pin, notification level), [`drafts`], [`search`], [`media`] (media messages:
-//! send with upload, download). This file holds the engine itself and the helpers they share.
+//! send with upload, download), [`insert`] (messages inserted locally), [`status`] (sent and
+//! received status edits), [`mentions`], [`expansion`]. This file holds the engine itself and the helpers they share.
 
 pub mod connection;
 pub mod conversations;
 pub mod create;
 pub mod drafts;
+pub mod expansion;
+pub mod insert;
 pub mod media;
+pub mod mentions;
 pub mod messages;
 pub mod receipts;
 pub mod search;
 pub mod settings;
+pub mod status;
 pub mod unread;
 
 use crate::codes::Code;
@@ -118,6 +123,11 @@ impl Engine {
     fn hand_over(&self, command: Command) -> Result<(), Code> {
         let guard = self.lock_session();
         guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?.take(command)
+    }
+
+    /// The user of the running session (`None` before `connect`).
+    fn user_id(&self) -> Option<String> {
+        self.lock_session().as_ref().map(|s| s.user_id.clone())
     }
 
     fn db(&self) -> Option<Db> {

@@ -1,6 +1,6 @@
 //! Runs the session core's [`StoreJob`]s on the store (on the database thread).
 
-use super::operations::Effect;
+use super::operations::{Effect, ExpansionUpdate};
 use super::types::{StoreDone, StoreJob};
 use crate::codec;
 use rcim_store::{direction, sent_status, Store};
@@ -67,16 +67,27 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
                 stored,
             }
         }
-        StoreJob::ApplyInbox(batch) => StoreDone::InboxApplied {
-            result: store.apply_inbox_entries(
-                &batch.rows,
-                &batch.recalls,
-                &batch.marks,
-                &batch.settings,
-                batch.cursor,
-            ),
-            batch,
-        },
+        StoreJob::ApplyInbox(mut batch) => {
+            // Expansion changes apply with the rest of the batch (and its cursor), after its
+            // messages; the rows they changed are kept in the batch to announce them.
+            let result = store.atomically(|s| {
+                let applied = s.apply_inbox_entries(
+                    &batch.rows,
+                    &batch.recalls,
+                    &batch.marks,
+                    &batch.settings,
+                    batch.cursor,
+                )?;
+                batch.expanded.clear();
+                for (i, change) in batch.expansions.iter().enumerate() {
+                    if let Some(row) = apply_expansion(s, &change.update)? {
+                        batch.expanded.push((i, row));
+                    }
+                }
+                Ok(applied)
+            });
+            StoreDone::InboxApplied { result, batch }
+        }
         StoreJob::SetCursor(cursor) => StoreDone::CursorSet(store.set_inbox_cursor(cursor)),
         StoreJob::Discard(ids) => StoreDone::Discarded(store.atomically(|s| {
             for id in ids {
@@ -164,5 +175,29 @@ fn apply_effect(
         }
         Effect::Lookup { uid } => store.message_by_uid(&uid),
         Effect::Setting(update) => store.set_conversation_setting(&update).map(|_| None),
+        Effect::Expansion(update) => apply_expansion(store, &update),
     }
+}
+
+/// Applies an expansion change to the stored message (when it is stored and has expansion
+/// enabled): `set` pairs added or replaced, `remove` keys dropped. Returns the updated row.
+pub(crate) fn apply_expansion(
+    store: &mut Store,
+    update: &ExpansionUpdate,
+) -> rcim_store::Result<Option<rcim_store::MessageRow>> {
+    let Some(row) = store.message_by_uid(&update.uid)? else {
+        return Ok(None);
+    };
+    let stored = codec::extras::stored_expansion(row.extra_json.as_deref());
+    let mut expansion = match (stored, update.replace) {
+        (_, true) => Default::default(),
+        (Some(stored), false) => stored,
+        (None, false) => return Ok(None),
+    };
+    for key in &update.remove {
+        expansion.remove(key);
+    }
+    expansion.extend(update.set.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let extra = codec::extras::with_expansion(row.extra_json.as_deref(), &expansion);
+    store.set_extra_json(row.id, Some(&extra))
 }

@@ -11,9 +11,10 @@ use crate::event::{Event, EventId};
 use crate::model::{message_type, Message};
 use rcim_proto::v1::{
     request, response, ChangeConversationSetting, PrivateReadReceipt, RecallMessage,
-    Request as WireRequest, SendMessage,
+    Request as WireRequest, SendMessage, UpdateExpansion,
 };
 use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage};
+use std::collections::HashMap;
 use std::time::Instant;
 
 /// One queued operation.
@@ -60,6 +61,7 @@ impl Entry {
         since: Instant,
     ) -> Self {
         let flags = codec::message_flags(&message);
+        let extras = codec::extras::send_extras(codec::extra_json(&message).as_deref(), &content);
         let request = wire(
             new_request_id(),
             request::Body::SendMessage(send_body(
@@ -69,6 +71,7 @@ impl Entry {
                 object_name,
                 content,
                 flags,
+                extras,
             )),
         );
         Self {
@@ -127,6 +130,7 @@ pub(crate) fn outgoing_row(message: &Message, sender_id: &str) -> Option<NewMess
         received_time: now,
         counted: false,
         extra_json: codec::extra_json(message),
+        mentioned: false,
     })
 }
 
@@ -195,6 +199,54 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// `updateMessageExpansion` (`set` pairs) or `removeMessageExpansionForKeys` (`remove`
+    /// keys) of the message `uid` of conversation `key` (validated by the engine).
+    pub(crate) fn expansion(
+        uid: &str,
+        key: &ConversationKey,
+        set: HashMap<String, String>,
+        remove: Vec<String>,
+        event_id: EventId,
+    ) -> Self {
+        Self {
+            request: wire(
+                new_request_id(),
+                request::Body::UpdateExpansion(UpdateExpansion {
+                    uid: uid.to_string(),
+                    conversation_type: key.conversation_type,
+                    target_id: key.target_id.clone(),
+                    channel_id: key.channel_id.clone(),
+                    set,
+                    remove,
+                }),
+            ),
+            event_id,
+            arg: None,
+        }
+    }
+}
+
+/// The event answering an expansion change with `code`: `MessageExpansionForKeysRemoved`
+/// for a removal, `MessageExpansionUpdated` otherwise.
+pub(crate) fn expansion_outcome(u: UpdateExpansion, code: i32, event_id: EventId) -> Event {
+    if u.set.is_empty() && !u.remove.is_empty() {
+        Event::MessageExpansionForKeysRemoved {
+            code,
+            message_uid: u.uid,
+            keys: u.remove,
+            event_id,
+        }
+    } else {
+        Event::MessageExpansionUpdated {
+            code,
+            message_uid: u.uid,
+            expansion: codec::extras::to_object(&u.set),
+            event_id,
+        }
+    }
+}
+
 /// The request of a stored outgoing message; its client id is the request id.
 pub(crate) fn send_request(row: &MessageRow) -> WireRequest {
     wire(
@@ -206,11 +258,13 @@ pub(crate) fn send_request(row: &MessageRow) -> WireRequest {
             row.object_name.clone(),
             row.content.clone(),
             codec::row_flags(row),
+            codec::extras::send_extras(row.extra_json.as_deref(), &row.content),
         )),
     )
 }
 
-/// A `SendMessage` with the wire flags of its type (storage, unread, status, custom).
+/// A `SendMessage` with the wire flags of its type (storage, unread, status, custom) and its
+/// push options and expansion.
 fn send_body(
     conversation_type: u32,
     target_id: &str,
@@ -218,6 +272,7 @@ fn send_body(
     object_name: String,
     content: String,
     flags: codec::WireFlags,
+    extras: codec::extras::SendExtras,
 ) -> SendMessage {
     SendMessage {
         conversation_type,
@@ -229,9 +284,11 @@ fn send_body(
         counted: flags.counted,
         status: flags.status,
         custom: flags.custom,
-        push_content: String::new(),
-        push_data: String::new(),
-        ..SendMessage::default()
+        push_content: extras.push_content,
+        push_data: extras.push_data,
+        can_expand: extras.can_expand,
+        expansion: extras.expansion,
+        push_options: extras.push_options,
     }
 }
 
@@ -296,6 +353,18 @@ pub(crate) enum Effect {
     Lookup { uid: String },
     /// A setting change went through: store it.
     Setting(ConversationSettingUpdate),
+    /// An expansion change went through: apply it to the stored message.
+    Expansion(ExpansionUpdate),
+}
+
+/// An expansion change to apply to the stored message `uid`: `set` pairs, `remove` keys; with
+/// `replace`, `set` is the whole expansion (the server's, from an inbox entry).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct ExpansionUpdate {
+    pub(crate) uid: String,
+    pub(crate) set: HashMap<String, String>,
+    pub(crate) remove: Vec<String>,
+    pub(crate) replace: bool,
 }
 
 /// What answer `code` (with its result body) to `entry` changes locally.
@@ -345,6 +414,14 @@ pub(crate) fn effect(
                 top: c.top,
                 notification_level: c.notification_level,
                 time: now,
+            })
+        }
+        (Some(request::Body::UpdateExpansion(u)), None) if ok => {
+            Effect::Expansion(ExpansionUpdate {
+                uid: u.uid.clone(),
+                set: u.set.clone(),
+                remove: u.remove.clone(),
+                replace: false,
             })
         }
         _ => Effect::None,
@@ -440,12 +517,12 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
                 },
             }
         }
+        Some(request::Body::UpdateExpansion(u)) => expansion_outcome(u, code, event_id),
         // Sends carry a row; syncs are reads and never queued.
         Some(request::Body::SendMessage(_))
         | Some(request::Body::Sync(_))
         | Some(request::Body::MediaUpload(_))
         | Some(request::Body::History(_))
-        | Some(request::Body::UpdateExpansion(_))
         | Some(request::Body::DeleteMessages(_))
         | Some(request::Body::ClearHistory(_))
         | None => {

@@ -155,6 +155,7 @@ fn a_stored_media_message_is_queued_with_its_remote_url_and_reported_as_media() 
             received_time: 1,
             counted: false,
             extra_json: codec::extra_json(&image),
+            mentioned: false,
         })
         .unwrap();
     let mut uploaded = codec::message_from_row(&row);
