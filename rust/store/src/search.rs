@@ -370,6 +370,77 @@ mod tests {
         );
     }
 
+    #[test]
+    fn search_by_time_range_pages_with_offset_within_both_bounds() {
+        let mut s = Store::open_in_memory().unwrap();
+        let batch: Vec<_> = (1..=10)
+            .map(|i| text("alice", &format!("u{i}"), i * 10, &format!("会议纪要 {i}")))
+            .chain([text("alice", "x", 55, "别的内容")])
+            .collect();
+        s.apply_inbox(&batch, 11).unwrap();
+        let page = |keyword: &str, start: i64, end: i64, offset: u32, count: u32| -> Vec<i64> {
+            s.search_messages_in_range(&key("alice"), keyword, start, end, offset, count)
+                .unwrap()
+                .iter()
+                .map(|m| m.sent_time)
+                .collect()
+        };
+        // Both bounds included, newest first.
+        assert_eq!(page("会议纪要", 20, 50, 0, 50), vec![50, 40, 30, 20]);
+        assert_eq!(page("会议", 20, 50, 0, 50), vec![50, 40, 30, 20]);
+        assert_eq!(page("纪", 20, 50, 0, 50), vec![50, 40, 30, 20]);
+        // Paging: offset skips matches.
+        assert_eq!(page("会议纪要", 0, 1000, 0, 3), vec![100, 90, 80]);
+        assert_eq!(page("会议纪要", 0, 1000, 3, 3), vec![70, 60, 50]);
+        assert_eq!(page("会议纪要", 0, 1000, 9, 3), vec![10]);
+        assert!(page("会议纪要", 0, 1000, 10, 3).is_empty());
+        assert!(page("会议纪要", 51, 59, 0, 50).is_empty());
+        assert!(page("", 0, 1000, 0, 50).is_empty());
+    }
+
+    #[test]
+    fn search_conversations_counts_matches_per_conversation() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut group = text("g1", "g", 5, "今天开会吗");
+        group.conversation_type = 2;
+        let mut ultra_other_channel = text("u1", "uc", 6, "今天开会");
+        ultra_other_channel.conversation_type = 5;
+        ultra_other_channel.channel_id = "c2".into();
+        s.apply_inbox(
+            &[
+                text("alice", "a1", 1, "今天开会"),
+                text("alice", "a2", 2, "明天开会"),
+                text("alice", "a3", 3, "不开"),
+                text("bob", "b1", 4, "开会了"),
+                group,
+                ultra_other_channel,
+            ],
+            6,
+        )
+        .unwrap();
+        let found = |s: &Store, types: &[u32], message_types: &[u32], keyword: &str| {
+            s.search_conversations(types, "c1", message_types, keyword)
+                .unwrap()
+                .into_iter()
+                .map(|(c, n)| (c.key.target_id, n))
+                .collect::<Vec<(String, u64)>>()
+        };
+        // Newest conversation first; counts per conversation; 2 characters go by scan.
+        assert_eq!(
+            found(&s, &[1, 2, 5], &[2], "开会"),
+            vec![("g1".into(), 1), ("bob".into(), 1), ("alice".into(), 2)]
+        );
+        assert_eq!(found(&s, &[1], &[2], "今天开"), vec![("alice".into(), 1)]);
+        // Other types, other message types, other channels: nothing.
+        assert!(found(&s, &[3], &[2], "开会").is_empty());
+        assert!(found(&s, &[1, 2], &[12], "开会").is_empty());
+        assert!(found(&s, &[5], &[2], "开会").is_empty());
+        assert!(found(&s, &[1, 2], &[2], "").is_empty());
+        // A conversation removed from the list is not found.
+        s.remove_conversation(&key("alice")).unwrap();
+        assert_eq!(found(&s, &[1], &[2], "开会"), vec![("bob".into(), 1)]);
+    }
+
     fn found_ids(s: &Store, keyword: &str) -> Vec<i64> {
         s.search_messages(&key("alice"), keyword, 0, 50)
             .unwrap()
