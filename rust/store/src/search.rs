@@ -149,7 +149,7 @@ impl Store {
                 found.push((conversation, count));
             }
         }
-        found.sort_by(|(a, _), (b, _)| (b.top, b.sort_time).cmp(&(a.top, a.sort_time)));
+        found.sort_by_key(|(c, _)| std::cmp::Reverse((c.top, c.sort_time)));
         Ok(found)
     }
 

@@ -624,7 +624,7 @@ impl SessionCore {
                 event_id,
                 requested,
             } => self.send(message, event_id, requested),
-            Command::Operation(op) => self.enqueue(op.request, op.event_id, op.arg),
+            Command::Operation(op) => self.enqueue(*op.request, op.event_id, op.arg),
             Command::MediaTicket(ticket) => match self.phase {
                 Phase::Ended | Phase::Closing { .. } => ticket.answer(Err(self
                     .ended_code

@@ -159,7 +159,7 @@ pub(crate) struct SettingChange {
 /// outcome to.
 #[derive(Debug)]
 pub(crate) struct Operation {
-    pub(crate) request: WireRequest,
+    pub(crate) request: Box<WireRequest>,
     pub(crate) event_id: EventId,
     /// Recalls: the message argument (reported back on failure).
     pub(crate) arg: Option<Box<Message>>,
@@ -169,7 +169,7 @@ impl Operation {
     /// `recallMessage`.
     pub(crate) fn recall(message: Message, event_id: EventId) -> Self {
         Self {
-            request: recall_request(&message),
+            request: Box::new(recall_request(&message)),
             event_id,
             arg: Some(Box::new(message)),
         }
@@ -183,7 +183,7 @@ impl Operation {
         event_id: EventId,
     ) -> Self {
         Self {
-            request: read_receipt_request(target_id, channel_id, timestamp),
+            request: Box::new(read_receipt_request(target_id, channel_id, timestamp)),
             event_id,
             arg: None,
         }
@@ -192,7 +192,7 @@ impl Operation {
     /// `changeConversationTopStatus` / `changeConversationNotificationLevel`.
     pub(crate) fn conversation_setting(change: SettingChange) -> Self {
         Self {
-            request: setting_request(&change),
+            request: Box::new(setting_request(&change)),
             event_id: change.event_id,
             arg: None,
         }
@@ -210,7 +210,7 @@ impl Operation {
         event_id: EventId,
     ) -> Self {
         Self {
-            request: wire(
+            request: Box::new(wire(
                 new_request_id(),
                 request::Body::UpdateExpansion(UpdateExpansion {
                     uid: uid.to_string(),
@@ -220,7 +220,7 @@ impl Operation {
                     set,
                     remove,
                 }),
-            ),
+            )),
             event_id,
             arg: None,
         }
