@@ -3,8 +3,8 @@
 use crate::error::Result;
 use crate::rows::{self, ConversationKey, ConversationRow, MessageRow};
 use crate::store::Store;
-use rusqlite::params;
 use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension};
 
 /// The SQL condition on `messages` matching `keyword` (case-insensitively, as a substring of
 /// the message's `search_text`) and its one parameter; `None` for an empty keyword, which
@@ -22,16 +22,40 @@ fn keyword_condition(keyword: &str) -> Option<(&'static str, String)> {
             phrase,
         ))
     } else {
-        let pattern = format!(
-            "%{}%",
-            keyword
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        Some(("search_text LIKE ? ESCAPE '\\'", pattern))
+        Some((LIKE_CONDITION, like_pattern(keyword)))
     }
 }
+
+/// The scan condition of short keywords.
+const LIKE_CONDITION: &str = "search_text LIKE ? ESCAPE '\\'";
+
+/// A `LIKE` pattern matching `keyword` anywhere, its pattern characters escaped.
+fn like_pattern(keyword: &str) -> String {
+    format!(
+        "%{}%",
+        keyword
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// How many of the newest messages of a time range a keyword search scans before it turns to
+/// the trigram index (see [`Store::search_messages_in_range`]).
+const SCAN_WINDOW: u32 = 2_000;
+
+/// The sent time of the `?6`-th newest message (0-based) of one conversation (`?1`..`?3`)
+/// sent in `[?4, ?5]`, read off the index `messages_by_conversation_time`.
+const WINDOW_FLOOR: &str = "SELECT sent_time FROM messages
+     WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+       AND sent_time >= ?4 AND sent_time <= ?5
+     ORDER BY sent_time DESC, id DESC LIMIT 1 OFFSET ?6";
+
+/// A keyword scan of one conversation's messages sent in `[?4, ?5]`, newest first.
+const SCAN_RANGE: &str = "SELECT * FROM messages
+     WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+       AND sent_time >= ?4 AND sent_time <= ?5 AND search_text LIKE ?6 ESCAPE '\\'
+     ORDER BY sent_time DESC, id DESC LIMIT ?7 OFFSET ?8";
 
 /// The page of `search_messages_by_user` (one sender in one conversation, before a time).
 const MESSAGES_BY_USER: &str = "SELECT * FROM messages
@@ -65,6 +89,11 @@ impl Store {
     /// [`Store::search_messages`]), sent between `start_time` and `end_time` (both included),
     /// newest first, skipping the first `offset` matches, at most `count`
     /// (`searchMessagesByTimeRange`).
+    ///
+    /// Keywords of 3 or more characters first scan the newest messages of the range (at most
+    /// [`SCAN_WINDOW`]): a common keyword is answered there, without reading its long posting
+    /// list from the trigram index; when the window does not hold the answer (a rare keyword,
+    /// a long range) the index answers.
     pub fn search_messages_in_range(
         &self,
         key: &ConversationKey,
@@ -77,6 +106,44 @@ impl Store {
         let Some((condition, pattern)) = keyword_condition(keyword) else {
             return Ok(Vec::new());
         };
+        if condition != LIKE_CONDITION {
+            // The newest messages of the range first: a keyword found often is answered there
+            // without reading its whole posting list from the index. The window is every
+            // message sent at or after the time of the range's SCAN_WINDOW-th newest (a prefix
+            // of the answer's order); without such a message it is the whole range.
+            let floor: Option<i64> = self
+                .conn
+                .prepare_cached(WINDOW_FLOOR)?
+                .query_row(
+                    params![
+                        key.conversation_type,
+                        key.target_id,
+                        key.channel_id,
+                        start_time,
+                        end_time,
+                        SCAN_WINDOW - 1
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let scanned = rows::query_messages(
+                &self.conn,
+                SCAN_RANGE,
+                params![
+                    key.conversation_type,
+                    key.target_id,
+                    key.channel_id,
+                    floor.map_or(start_time, |f| f.max(start_time)),
+                    end_time,
+                    like_pattern(keyword),
+                    count,
+                    offset
+                ],
+            )?;
+            if scanned.len() as u32 >= count || floor.is_none() {
+                return Ok(scanned);
+            }
+        }
         let sql = format!(
             "SELECT * FROM messages
              WHERE {condition}
@@ -396,6 +463,40 @@ mod tests {
         assert!(page("会议纪要", 0, 1000, 10, 3).is_empty());
         assert!(page("会议纪要", 51, 59, 0, 50).is_empty());
         assert!(page("", 0, 1000, 0, 50).is_empty());
+    }
+
+    #[test]
+    fn a_keyword_beyond_the_scanned_window_is_found_through_the_index() {
+        let mut s = Store::open_in_memory().unwrap();
+        let n = super::SCAN_WINDOW as i64 + 100;
+        let batch: Vec<_> = (1..=n)
+            .map(|i| {
+                let body = match i {
+                    1 => "很久以前的暗号".to_string(),
+                    _ if i % 2 == 0 => format!("常见的词 {i}"),
+                    _ => format!("filler {i}"),
+                };
+                text("alice", &format!("u{i}"), i, &body)
+            })
+            .collect();
+        s.apply_inbox(&batch, 1).unwrap();
+        let times = |keyword: &str, offset: u32, count: u32| -> Vec<i64> {
+            s.search_messages_in_range(&key("alice"), keyword, 0, i64::MAX, offset, count)
+                .unwrap()
+                .iter()
+                .map(|m| m.sent_time)
+                .collect()
+        };
+        // Only in the oldest message, outside the newest window: the index finds it.
+        assert_eq!(times("以前的暗号", 0, 10), vec![1]);
+        // A common keyword: answered from the window, newest first, with paging.
+        assert_eq!(times("常见的词", 0, 3), vec![n, n - 2, n - 4]);
+        assert_eq!(times("常见的词", 2, 2), vec![n - 4, n - 6]);
+        // Paging past the window: the index completes the answer.
+        let deep = times("常见的词", 1_000, 20);
+        assert_eq!(deep.len(), 20);
+        assert_eq!(deep[0], n - 2 * 1_000);
+        assert_eq!(times("常见的词", 0, 50).len(), 50);
     }
 
     #[test]
