@@ -502,3 +502,28 @@ fn expansion_of_an_unknown_or_plain_message_is_reported_to_its_listener() {
     );
     engine.destroy();
 }
+
+#[test]
+fn the_method_table_lists_the_new_rows() {
+    let (engine, rec, _dir) = connected();
+    engine.call(2, "__methods", "{}");
+    let names = rec.reply(2)["value"].clone();
+    for name in [
+        "insertMessage",
+        "insertMessages",
+        "getMessageByUId",
+        "changeMessageSentStatus",
+        "changeMessageReceiveStatus",
+        "getUnreadMentionedMessages",
+        "loadUnreadMentionedMessages",
+        "getUnreadMentionedCount",
+        "loadUnreadMentionedCount",
+        "searchMessagesByTimeRange",
+        "searchConversations",
+        "updateMessageExpansion",
+        "removeMessageExpansionForKeys",
+    ] {
+        assert!(names.as_array().unwrap().contains(&json!(name)), "{name}");
+    }
+    engine.destroy();
+}

@@ -12,7 +12,9 @@
 //! One [`Store`] type; its methods are spread over one file per area, each with its tests:
 //! `messages`, `inbox` (what the server delivers, and the inbox cursor), `conversations`,
 //! `unread`, `drafts`, `settings` (pin, notification level), `search`, `outbox` (operations
-//! waiting for the server's answer), `media` (media messages' upload stages, local paths). Row types and the SQL
+//! waiting for the server's answer), `media` (media messages' upload stages, local paths),
+//! `edits` (messages inserted by the app, status changes), `mentions` (unread messages that
+//! @-mention the user). Row types and the SQL
 //! helpers the areas share are in `rows`; the schema is in `migrations/`.
 
 mod conversations;

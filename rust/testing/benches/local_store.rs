@@ -223,8 +223,10 @@ async fn main() {
 
     // The engine opens the store when it connects (no server needed: timeout 0, an unused
     // navigation address; the connection attempts fail in the background).
-    let mut options = EngineOptions::default();
-    options.navi_server = Some("http://127.0.0.1:9".into());
+    let options = EngineOptions {
+        navi_server: Some("http://127.0.0.1:9".into()),
+        ..EngineOptions::default()
+    };
     let config = EngineConfig::new(APP_KEY, &options, dir.path().to_path_buf());
     let (engine, mut events) = Engine::new(config);
     tokio::spawn(async move { while events.recv().await.is_some() {} });
