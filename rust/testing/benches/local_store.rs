@@ -175,7 +175,7 @@ const RAW_MESSAGES: &str = "SELECT * FROM messages WHERE conversation_type = ?1
     AND target_id = ?2 AND channel_id = ?3 ORDER BY sent_time DESC, id DESC LIMIT 20";
 const RAW_CONVERSATIONS: &str = "SELECT * FROM conversations c
     LEFT JOIN messages m ON m.id = c.last_message_id
-    WHERE c.conversation_type IN (1, 2) ORDER BY c.top DESC, c.sort_time DESC LIMIT 50";
+    WHERE +c.conversation_type IN (1, 2) ORDER BY c.top DESC, c.sort_time DESC LIMIT 50";
 const RAW_SEARCH_LONG: &str = "SELECT * FROM messages
     WHERE id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)
       AND conversation_type = ?2 AND target_id = ?3 AND channel_id = ?4
