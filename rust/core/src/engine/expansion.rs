@@ -5,7 +5,7 @@
 //! `MessageExpansionForKeysRemoved`; on success the stored message has the new expansion).
 //! Changes made elsewhere arrive as inbox entries (see `session::inbox`).
 
-use super::{lock, Engine};
+use super::{check_uid, lock, Engine};
 use crate::codec::extras::{self, MAX_EXPANSION_ENTRIES, MAX_EXPANSION_UPDATE};
 use crate::codes::{Code, EXPANSION_SIZE_LIMIT_EXCEED, MESSAGE_CANT_EXPAND};
 use crate::event::EventId;
@@ -13,9 +13,6 @@ use crate::model::{conversation_type, Message};
 use crate::session::{Command, Operation};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-
-/// Longest message uid, in bytes.
-const MAX_UID_LEN: usize = 64;
 
 fn size_limit() -> Code {
     Code::of(EXPANSION_SIZE_LIMIT_EXCEED)
@@ -120,14 +117,6 @@ impl Engine {
                     .await;
             }
         });
-        Ok(())
-    }
-}
-
-fn check_uid(uid: &str) -> Result<(), Code> {
-    if uid.is_empty() || uid.len() > MAX_UID_LEN {
-        Err(Code::PARAM_ERROR)
-    } else {
         Ok(())
     }
 }

@@ -114,11 +114,9 @@ impl Engine {
     }
 
     /// `getMessageByUId`: the stored message with server uid `uid` (PARAM_ERROR for an empty
-    /// or over-long uid, 34204 when none is stored).
+    /// or over-long uid, 34204 when none is stored, as `getMessageById`).
     pub fn message_by_uid(&self, uid: &str) -> Result<Query<Message>, Code> {
-        if uid.is_empty() || uid.len() > 64 {
-            return Err(Code::PARAM_ERROR);
-        }
+        super::check_uid(uid)?;
         let uid = uid.to_string();
         let row = self.query(move |s| s.message_by_uid(&uid))?;
         Ok(Query::new(async move {

@@ -206,6 +206,18 @@ fn normalised(mut key: ConversationKey) -> ConversationKey {
     key
 }
 
+/// Longest message uid, in bytes.
+const MAX_UID_LEN: usize = 64;
+
+/// PARAM_ERROR unless `uid` is a message uid (1..=64 bytes).
+fn check_uid(uid: &str) -> Result<(), Code> {
+    if uid.is_empty() || uid.len() > MAX_UID_LEN {
+        Err(Code::PARAM_ERROR)
+    } else {
+        Ok(())
+    }
+}
+
 /// PARAM_ERROR unless `types` is a non-empty list of conversation types (1..=5).
 fn check_types(types: &[u32]) -> Result<(), Code> {
     if !types.is_empty() && types.iter().all(|t| (1..=5).contains(t)) {
