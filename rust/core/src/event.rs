@@ -11,6 +11,7 @@
 use crate::model::Message;
 use rcim_store::ConversationKey;
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// Correlates a result with the call that started it.
 pub type EventId = Option<String>;
@@ -260,6 +261,21 @@ pub enum Event {
         #[serde(skip)]
         event_id: EventId,
     },
+    /// Result of updateMessageExpansion (`onMessageExpansionUpdated`).
+    #[serde(rename = "onMessageExpansionUpdated")]
+    MessageExpansionUpdated {
+        /// 0 on success; 1 unknown message, 34008 expansion not enabled, 34010 over a limit,
+        /// or the server's code.
+        code: i32,
+        /// The message's uid.
+        #[serde(rename = "messageUId")]
+        message_uid: String,
+        /// The pairs set by the call.
+        expansion: Map<String, Value>,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
     /// Result of clearMessages (`onMessagesCleared`).
     #[serde(rename = "onMessagesCleared")]
     MessagesCleared {
@@ -273,6 +289,38 @@ pub enum Event {
         /// Call correlation.
         #[serde(skip)]
         event_id: EventId,
+    },
+    /// Result of removeMessageExpansionForKeys (`onMessageExpansionForKeysRemoved`).
+    #[serde(rename = "onMessageExpansionForKeysRemoved")]
+    MessageExpansionForKeysRemoved {
+        /// 0 on success (codes as [`Event::MessageExpansionUpdated`]).
+        code: i32,
+        /// The message's uid.
+        #[serde(rename = "messageUId")]
+        message_uid: String,
+        /// The keys removed by the call.
+        keys: Vec<String>,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Someone else, or this user on another device, set expansion pairs of a message
+    /// (`onRemoteMessageExpansionUpdated`); already stored.
+    #[serde(rename = "onRemoteMessageExpansionUpdated")]
+    RemoteMessageExpansionUpdated {
+        /// Only the changed pairs (R128); the whole expansion is `message.expansion`.
+        expansion: Map<String, Value>,
+        /// The stored message.
+        message: Message,
+    },
+    /// Someone else, or this user on another device, removed expansion keys of a message
+    /// (`onRemoteMessageExpansionForKeyRemoved`); already stored.
+    #[serde(rename = "onRemoteMessageExpansionForKeyRemoved")]
+    RemoteMessageExpansionForKeyRemoved {
+        /// The stored message.
+        message: Message,
+        /// The removed keys.
+        keys: Vec<String>,
     },
 }
 
@@ -296,12 +344,16 @@ impl Event {
             | Event::ConversationTopStatusChanged { event_id, .. }
             | Event::ConversationNotificationLevelChanged { event_id, .. }
             | Event::MessagesDeleted { event_id, .. }
-            | Event::MessagesCleared { event_id, .. } => event_id.as_deref(),
+            | Event::MessagesCleared { event_id, .. }
+            | Event::MessageExpansionUpdated { event_id, .. }
+            | Event::MessageExpansionForKeysRemoved { event_id, .. } => event_id.as_deref(),
             Event::ConnectionStatusChanged { .. }
             | Event::RemoteMessageRecalled { .. }
             | Event::PrivateReadReceiptReceived { .. }
             | Event::MessageReceived { .. }
-            | Event::ConversationTopStatusSynced { .. } => None,
+            | Event::ConversationTopStatusSynced { .. }
+            | Event::RemoteMessageExpansionUpdated { .. }
+            | Event::RemoteMessageExpansionForKeyRemoved { .. } => None,
         }
     }
 

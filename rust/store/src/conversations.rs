@@ -18,8 +18,11 @@ impl Store {
         count: u32,
     ) -> Result<Vec<ConversationRow>> {
         let placeholders = vec!["?"; types.len()].join(",");
+        // `+conversation_type`: the page is read off `conversations_by_time` in list order and
+        // stops after `count` rows, instead of sorting every conversation of the types (which
+        // the primary key would lead SQLite to, lacking statistics).
         let sql = format!(
-            "SELECT * FROM conversations WHERE conversation_type IN ({placeholders})
+            "SELECT * FROM conversations WHERE +conversation_type IN ({placeholders})
                AND (channel_id = ? OR conversation_type <> 5)
                AND (? <= 0 OR sort_time < ?)
              ORDER BY top DESC, sort_time DESC LIMIT ?"
@@ -122,5 +125,28 @@ mod tests {
         assert!(s.conversations(&[2], "", 0, 50).unwrap().is_empty());
         assert!(s.remove_conversation(&key("b")).unwrap());
         assert_eq!(s.conversations(&[1], "", 0, 50).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_page_of_conversations_is_read_off_the_list_order_index() {
+        let s = Store::open_in_memory().unwrap();
+        let plan: Vec<String> = s
+            .conn
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT * FROM conversations
+                 WHERE +conversation_type IN (1, 2)
+                   AND (channel_id = '' OR conversation_type <> 5)
+                   AND (0 <= 0 OR sort_time < 0)
+                 ORDER BY top DESC, sort_time DESC LIMIT 50",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            plan,
+            vec!["SCAN conversations USING INDEX conversations_by_time"]
+        );
     }
 }

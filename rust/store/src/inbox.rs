@@ -6,7 +6,7 @@ use crate::rows::{
     self, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate,
 };
 use crate::store::Store;
-use crate::values::{direction, received_status, sent_status};
+use crate::values::sent_status;
 use rusqlite::params;
 
 const CURSOR_KEY: &str = "inbox_cursor";
@@ -79,10 +79,7 @@ impl Store {
             let Some(id) = insert_delivered(&tx, message)? else {
                 continue;
             };
-            let unread = message.direction == direction::RECEIVE
-                && message.counted
-                && message.received_status == received_status::UNREAD;
-            rows::touch_conversation(&tx, &message.key(), id, message.sent_time, unread)?;
+            rows::account_new_message(&tx, message, id)?;
             inserted.push(rows::message_by_id(&tx, id)?.expect("row just inserted"));
         }
         let mut recalled = Vec::with_capacity(recalls.len());

@@ -12,17 +12,21 @@
 //! One [`Store`] type; its methods are spread over one file per area, each with its tests:
 //! `messages`, `inbox` (what the server delivers, and the inbox cursor), `conversations`,
 //! `unread`, `drafts`, `settings` (pin, notification level), `search`, `outbox` (operations
-//! waiting for the server's answer), `media` (media messages' upload stages, local paths), `history` (cloud history sequences and
-//! the ranges held), `deletion` (deleting and clearing messages). Row types and the SQL
+//! waiting for the server's answer), `media` (media messages' upload stages, local paths),
+//! `edits` (messages inserted by the app, status changes), `mentions` (unread messages that
+//! @-mention the user), `history` (cloud history sequences and the ranges held), `deletion`
+//! (deleting and clearing messages). Row types and the SQL
 //! helpers the areas share are in `rows`; the schema is in `migrations/`.
 
 mod conversations;
 mod deletion;
 mod drafts;
+mod edits;
 mod error;
 mod history;
 mod inbox;
 mod media;
+mod mentions;
 mod messages;
 mod migrations;
 pub mod outbox;

@@ -9,7 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/002_search.sql"),
     include_str!("../migrations/003_outbox.sql"),
     include_str!("../migrations/004_search_by_user.sql"),
-    // 005 (mentions) is added by the local-features branch; at the merge it goes before this.
+    include_str!("../migrations/005_mentions.sql"),
     include_str!("../migrations/006_history.sql"),
 ];
 

@@ -164,6 +164,7 @@ mod tests {
             counted: false,
             extra_json: None,
             conv_seq: 0,
+            mentioned: false,
         }
     }
 

@@ -37,7 +37,7 @@ pub enum TimeOrder {
 }
 
 /// A message to insert.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMessage {
     /// `RCIMIWConversationType` number.
     pub conversation_type: u32,
@@ -74,6 +74,9 @@ pub struct NewMessage {
     /// Position in the conversation's cloud history (`Message.conv_seq`); 0 = unknown or
     /// local only.
     pub conv_seq: u64,
+    /// A received group message that @-mentions this user (counts towards the conversation's
+    /// `mentioned_count` while unread).
+    pub mentioned: bool,
 }
 
 impl NewMessage {
@@ -126,6 +129,19 @@ pub struct MessageRow {
     pub extra_json: Option<String>,
     /// Position in the conversation's cloud history; 0 = unknown or local only.
     pub conv_seq: u64,
+    /// @-mentions this user.
+    pub mentioned: bool,
+}
+
+impl MessageRow {
+    /// The conversation this message belongs to.
+    pub fn key(&self) -> ConversationKey {
+        ConversationKey {
+            conversation_type: self.conversation_type,
+            target_id: self.target_id.clone(),
+            channel_id: self.channel_id.clone(),
+        }
+    }
 }
 
 /// A conversation list entry.
@@ -169,6 +185,7 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
         counted: r.get("counted")?,
         extra_json: r.get("extra_json")?,
         conv_seq: r.get::<_, i64>("conv_seq")?.max(0) as u64,
+        mentioned: r.get("mentioned")?,
     })
 }
 
@@ -255,7 +272,7 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
         "INSERT INTO messages (conversation_type, target_id, channel_id, message_type,
              object_name, content, uid, client_msg_id, sender_id, direction, sent_status,
              received_status, sent_time, received_time, counted, extra_json, search_text,
-             conv_seq)
+             conv_seq, mentioned)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
              ?18)",
     )?
@@ -278,8 +295,63 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
         m.extra_json,
         search_text(&m.object_name, &m.content),
         seq_value(m.conv_seq),
+        m.mentioned,
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Whether a message row counts towards its conversation's unread count.
+pub(crate) fn is_unread(m: &NewMessage) -> bool {
+    m.direction == crate::values::direction::RECEIVE
+        && m.counted
+        && m.received_status == crate::values::received_status::UNREAD
+}
+
+/// Stores a received (or locally inserted) message: its row, its conversation's newest message
+/// and, when it is unread, the conversation's unread and mentioned counts. Returns its id.
+pub(crate) fn store_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
+    let id = insert_message(conn, m)?;
+    account_new_message(conn, m, id)?;
+    Ok(id)
+}
+
+/// Makes the just inserted message `id` count in its conversation: newest message, unread
+/// and mentioned counts.
+pub(crate) fn account_new_message(conn: &Connection, m: &NewMessage, id: i64) -> Result<()> {
+    let unread = is_unread(m);
+    touch_conversation(conn, &m.key(), id, m.sent_time, unread)?;
+    if unread && m.mentioned {
+        conn.prepare_cached(
+            "UPDATE conversations SET mentioned_count = mentioned_count + 1
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+        )?
+        .execute(params![m.conversation_type, m.target_id, m.channel_id])?;
+    }
+    Ok(())
+}
+
+/// Recomputes a conversation's unread count and mentioned count (`mentioned_count`: unread
+/// messages that @-mention this user) from its messages. Reads only its unread rows (index
+/// `messages_unread` of migration 005). Every change of received statuses, counted flags or
+/// deletions of messages calls it for the conversations it touched.
+pub(crate) fn recount_unread(conn: &Connection, key: &ConversationKey) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE conversations SET
+             unread_count = (SELECT COUNT(*) FROM messages m
+                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
+                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1),
+             mentioned_count = (SELECT COUNT(*) FROM messages m
+                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
+                   AND m.mentioned = 1
+                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1)
+         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
+    )?
+    .execute(params![
+        key.conversation_type,
+        key.target_id,
+        key.channel_id
+    ])?;
+    Ok(())
 }
 
 /// Makes `message_id` the conversation's newest message (creating the conversation), and
@@ -316,15 +388,12 @@ pub(crate) fn touch_conversation(
 }
 
 /// Recomputes what a conversation derives from its messages after some of them left it
-/// (deleted, cleared): its unread count, its mentioned count (never above the unread count)
+/// (deleted, cleared): its unread and mentioned counts
 /// and its last message (the newest remaining one, or none). Its place in the list
 /// (`sort_time`) stays.
 pub(crate) fn recount_conversation(tx: &Connection, key: &ConversationKey) -> Result<()> {
     tx.prepare_cached(
         "UPDATE conversations SET
-             unread_count = (SELECT COUNT(*) FROM messages m
-                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
-                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1),
              last_message_id = (SELECT m.id FROM messages m
                  WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
                  ORDER BY m.sent_time DESC, m.id DESC LIMIT 1)
@@ -335,16 +404,7 @@ pub(crate) fn recount_conversation(tx: &Connection, key: &ConversationKey) -> Re
         key.target_id,
         key.channel_id
     ])?;
-    tx.prepare_cached(
-        "UPDATE conversations SET mentioned_count = MIN(mentioned_count, unread_count)
-         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
-    )?
-    .execute(params![
-        key.conversation_type,
-        key.target_id,
-        key.channel_id
-    ])?;
-    Ok(())
+    recount_unread(tx, key)
 }
 
 /// A history sequence as SQLite stores it (sequences beyond `i64::MAX` are clamped).
@@ -417,20 +477,6 @@ pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<
     if row.object_name == recall.object_name {
         return Ok(Some(row));
     }
-    if row.direction == crate::values::direction::RECEIVE
-        && row.counted
-        && row.received_status == crate::values::received_status::UNREAD
-    {
-        conn.prepare_cached(
-            "UPDATE conversations SET unread_count = MAX(unread_count - 1, 0)
-             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
-        )?
-        .execute(params![
-            row.conversation_type,
-            row.target_id,
-            row.channel_id
-        ])?;
-    }
     conn.prepare_cached(
         "UPDATE messages SET message_type = ?2, object_name = ?3, content = ?4,
              search_text = NULL, counted = 0, received_status = ?5
@@ -443,6 +489,8 @@ pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<
         with_original(&recall.content, &row.content),
         crate::values::received_status::READ
     ])?;
+    // A recalled message that was unread (and perhaps mentioned this user) no longer counts.
+    recount_unread(conn, &row.key())?;
     message_by_id(conn, row.id)
 }
 
@@ -464,14 +512,7 @@ pub(crate) fn clear_unread(tx: &Connection, key: &ConversationKey, timestamp: i6
                 crate::values::received_status::READ
             ],
         )?;
-        tx.execute(
-            "UPDATE conversations SET mentioned_count = 0, unread_count = (
-                 SELECT COUNT(*) FROM messages m
-                 WHERE m.conversation_type = ?1 AND m.target_id = ?2 AND m.channel_id = ?3
-                   AND m.direction = 1 AND m.received_status = 0 AND m.counted = 1)
-             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3",
-            params![key.conversation_type, key.target_id, key.channel_id],
-        )?;
+        recount_unread(tx, key)?;
     }
     Ok(exists)
 }

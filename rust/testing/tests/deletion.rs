@@ -31,11 +31,19 @@ async fn wait_local(client: &TestClient, key: &ConversationKey, expected: &[&str
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("local page never became {expected:?}: {:?}", texts(client, key, LOCAL).await);
+    panic!(
+        "local page never became {expected:?}: {:?}",
+        texts(client, key, LOCAL).await
+    );
 }
 
 async fn deleted(client: &mut TestClient) -> (i32, Vec<Message>) {
-    let Event::MessagesDeleted { code, messages, event_id, .. } = client
+    let Event::MessagesDeleted {
+        code,
+        messages,
+        event_id,
+        ..
+    } = client
         .wait_for("deleted", |e| matches!(e, Event::MessagesDeleted { .. }))
         .await
     else {
@@ -46,7 +54,9 @@ async fn deleted(client: &mut TestClient) -> (i32, Vec<Message>) {
 }
 
 async fn cleared(client: &mut TestClient) -> (i32, i64) {
-    let Event::MessagesCleared { code, timestamp, .. } = client
+    let Event::MessagesCleared {
+        code, timestamp, ..
+    } = client
         .wait_for("cleared", |e| matches!(e, Event::MessagesCleared { .. }))
         .await
     else {
@@ -118,7 +128,9 @@ async fn deleting_on_one_device_deletes_on_the_others_and_in_the_cloud_history()
     // The tablet follows both from its inbox.
     tablet.connect(&token).await;
     wait_local(&tablet, &key, &["c"]).await;
-    let conversation = answer(tablet.engine.conversation(key.clone())).await.unwrap();
+    let conversation = answer(tablet.engine.conversation(key.clone()))
+        .await
+        .unwrap();
     assert_eq!(text_of(conversation.last_message.as_ref().unwrap()), "c");
     assert_eq!(conversation.unread_count, 1);
 }
@@ -143,13 +155,22 @@ async fn a_deletion_made_offline_goes_after_a_restart() {
     alice.restart_engine().await;
     server.restart().await;
     alice.connect(&token).await;
-    let Event::MessagesDeleted { code, event_id, messages, .. } = alice
+    let Event::MessagesDeleted {
+        code,
+        event_id,
+        messages,
+        ..
+    } = alice
         .wait_for("deleted", |e| matches!(e, Event::MessagesDeleted { .. }))
         .await
     else {
         unreachable!()
     };
-    assert_eq!((code, event_id), (0, None), "reported to the listener after a restart");
+    assert_eq!(
+        (code, event_id),
+        (0, None),
+        "reported to the listener after a restart"
+    );
     assert_eq!(messages.len(), 1);
     assert!(texts(&alice, &key, REMOTE).await.is_empty());
 }

@@ -40,7 +40,12 @@ async fn page(
     order: u32,
     policy: u32,
 ) -> Vec<Message> {
-    answer(client.engine.messages(key.clone(), sent_time, order, policy, 20)).await
+    answer(
+        client
+            .engine
+            .messages(key.clone(), sent_time, order, policy, 20),
+    )
+    .await
 }
 
 /// Pages back from the newest message with LOCAL_REMOTE until a page is empty; the texts in
@@ -55,7 +60,10 @@ async fn read_back(client: &TestClient, key: &ConversationKey) -> Vec<String> {
         }
         assert!(got.len() <= 20);
         for pair in got.windows(2) {
-            assert!(pair[0].sent_time > pair[1].sent_time, "BEFORE pages go back in time");
+            assert!(
+                pair[0].sent_time > pair[1].sent_time,
+                "BEFORE pages go back in time"
+            );
         }
         before = got.last().unwrap().sent_time.unwrap();
         texts.extend(got.iter().map(text_of));
@@ -83,7 +91,11 @@ async fn a_new_device_pages_back_5000_messages_once_in_order_and_reads_them_agai
     assert_eq!(texts.len(), TOTAL);
     assert!(texts == expected, "every message once, in order, no gap");
     let fetched = bob.engine.history_requests();
-    assert_eq!(fetched as usize, TOTAL / 20, "one server page per page read");
+    assert_eq!(
+        fetched as usize,
+        TOTAL / 20,
+        "one server page per page read"
+    );
 
     // The second pass is served by the store.
     assert!(read_back(&bob, &key).await == expected);
@@ -148,12 +160,9 @@ async fn local_remote_offline_answers_the_network_code() {
     server.token("alice").await;
     let bob_token = server.token("bob").await;
     publish(&server, "alice", "bob", "m0").await;
-    let mut bob = TestClient::with_config(
-        &server.navi_url(),
-        "bob",
-        Default::default(),
-        |c| c.send_timeout = Duration::from_secs(1),
-    );
+    let mut bob = TestClient::with_config(&server.navi_url(), "bob", Default::default(), |c| {
+        c.send_timeout = Duration::from_secs(1)
+    });
     bob.connect(&bob_token).await;
     server.kill();
     let key = ConversationKey::new(PRIVATE, "alice", "");

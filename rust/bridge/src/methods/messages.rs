@@ -32,6 +32,10 @@ pub(super) const ROWS: &[&dyn Row] = &[
         names: &["getMessageById"],
         run: |engine, a: &MessageIdArgs| engine.message_by_id(a.message_id),
     },
+    &Reply {
+        names: &["getMessageByUId"],
+        run: |engine, a: &MessageUidArgs| engine.message_by_uid(&a.message_uid),
+    },
     &Local {
         names: &["getMessageCount", "loadMessageCount"],
         listener: "onMessageCountLoaded",
@@ -63,6 +67,12 @@ pub(super) struct GetMessagesArgs {
     policy: Option<u32>,
     #[serde(skip_serializing)]
     count: u32,
+}
+
+#[derive(Deserialize)]
+pub(super) struct MessageUidArgs {
+    #[serde(rename = "messageUId", alias = "messageUid")]
+    message_uid: String,
 }
 
 #[derive(Deserialize)]

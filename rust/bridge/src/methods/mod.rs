@@ -10,12 +10,16 @@ mod create;
 mod deletion;
 mod diagnostics;
 mod drafts;
+mod expansion;
+mod insert;
 mod media;
+mod mentions;
 mod messages;
 mod receipts;
 mod rows;
 mod search;
 mod settings;
+mod status;
 mod unread;
 
 use crate::call::{ArgError, Context, Outcome};
@@ -38,6 +42,10 @@ const AREAS: &[&[&dyn Row]] = &[
     settings::ROWS,
     drafts::ROWS,
     search::ROWS,
+    insert::ROWS,
+    status::ROWS,
+    mentions::ROWS,
+    expansion::ROWS,
 ];
 
 /// Methods about the table itself.

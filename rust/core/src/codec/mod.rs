@@ -17,9 +17,11 @@
 
 pub mod command;
 pub mod custom;
+pub mod extras;
 mod fields;
 pub mod location;
 pub mod media;
+pub mod mentions;
 pub mod recall;
 pub mod reference;
 mod rules;
@@ -117,7 +119,7 @@ fn insert_common(content: &mut Body, message: &Message) {
         content.insert("user".into(), user.clone());
     }
     if let Some(mentioned) = &message.mentioned_info {
-        content.insert("mentionedInfo".into(), mentioned.clone());
+        content.insert(mentions::KEY.into(), mentions::to_wire(mentioned));
     }
 }
 
@@ -126,7 +128,10 @@ fn take_common(content: &mut Body, message: &mut Message) {
         .remove("extra")
         .and_then(|v| v.as_str().map(str::to_string));
     message.user_info = content.remove("user").filter(|v| !v.is_null());
-    message.mentioned_info = content.remove("mentionedInfo").filter(|v| !v.is_null());
+    message.mentioned_info = content
+        .remove(mentions::KEY)
+        .filter(|v| !v.is_null())
+        .map(|v| mentions::from_wire(&v));
 }
 
 /// Fills the type and type-specific fields of `message` from a stored or received body.
@@ -181,8 +186,11 @@ pub fn message_from_row(row: &MessageRow) -> Message {
             .map(|p| p as u32),
     };
     decode_content(&mut message, &row.object_name, &row.content, &decoding);
-    message.push_options = extra.get("pushOptions").cloned();
-    message.expansion = extra.get("expansion").and_then(Value::as_object).cloned();
+    message.push_options = extra.get(extras::PUSH_OPTIONS_KEY).cloned();
+    message.expansion = extra
+        .get(extras::EXPANSION_KEY)
+        .and_then(Value::as_object)
+        .cloned();
     let local = extra
         .get(LOCAL_FIELDS_KEY)
         .and_then(Value::as_object)
@@ -215,10 +223,13 @@ pub(crate) fn stored_policy(extra_json: Option<&str>) -> Option<u32> {
 pub fn extra_json(message: &Message) -> Option<String> {
     let mut extra = Map::new();
     if let Some(push) = &message.push_options {
-        extra.insert("pushOptions".into(), push.clone());
+        extra.insert(extras::PUSH_OPTIONS_KEY.into(), push.clone());
     }
     if let Some(expansion) = &message.expansion {
-        extra.insert("expansion".into(), Value::Object(expansion.clone()));
+        extra.insert(
+            extras::EXPANSION_KEY.into(),
+            Value::Object(expansion.clone()),
+        );
     }
     if let Some(policy) = custom::policy_of(message) {
         extra.insert(CUSTOM_POLICY_KEY.into(), json!(policy));
@@ -266,7 +277,11 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
     };
     let policy = rules::wire_policy(m);
     let message_type = message_type_of(&m.object_name, policy);
-    let extra_json = policy.map(|p| json!({ CUSTOM_POLICY_KEY: p }).to_string());
+    let mut extra = extras::received_extras(m);
+    if let Some(policy) = policy {
+        extra.insert(CUSTOM_POLICY_KEY.into(), json!(policy));
+    }
+    let extra_json = (!extra.is_empty()).then(|| Value::Object(extra).to_string());
     NewMessage {
         conversation_type: m.conversation_type,
         target_id,
@@ -293,7 +308,20 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
         counted: rules::received_is_counted(m, me),
         extra_json,
         conv_seq: m.conv_seq,
+        mentioned: !outgoing && mentions_user(m.conversation_type, &m.content, me),
     }
+}
+
+/// Whether a group message with wire `content` @-mentions user `me` (R129: only group
+/// messages count).
+pub fn mentions_user(conversation_type: u32, content: &str, me: &str) -> bool {
+    if conversation_type != crate::model::conversation_type::GROUP {
+        return false;
+    }
+    serde_json::from_str::<Value>(content)
+        .ok()
+        .and_then(|c| c.get(mentions::KEY).map(mentions::from_wire))
+        .is_some_and(|info| mentions::mentions(&info, me))
 }
 
 /// The API view of a received message that is not stored (no `messageId`).
@@ -324,6 +352,7 @@ pub(crate) fn as_row(new: NewMessage, id: i64) -> MessageRow {
         counted: new.counted,
         extra_json: new.extra_json,
         conv_seq: new.conv_seq,
+        mentioned: new.mentioned,
     }
 }
 

@@ -42,6 +42,7 @@ impl Engine {
         if !SEND_MESSAGE_TYPES.contains(&message.message_type) {
             return Err(Code::PARAM_ERROR);
         }
+        super::expansion::check_message_extras(&message)?;
         message.channel_id = Some(codec::channel_for(
             message.conversation_type,
             message.channel_id.as_deref().unwrap_or(""),
@@ -81,6 +82,20 @@ impl Engine {
     /// none).
     pub fn message_by_id(&self, message_id: i64) -> Result<Query<Message>, Code> {
         let row = self.query(move |s| s.message(message_id))?;
+        Ok(Query::new(async move {
+            match row.await? {
+                Some(row) => Ok(codec::message_from_row(&row)),
+                None => Err(Code::INVALID_MESSAGE_ID),
+            }
+        }))
+    }
+
+    /// `getMessageByUId`: the stored message with server uid `uid` (PARAM_ERROR for an empty
+    /// or over-long uid, 34204 when none is stored, as `getMessageById`).
+    pub fn message_by_uid(&self, uid: &str) -> Result<Query<Message>, Code> {
+        super::check_uid(uid)?;
+        let uid = uid.to_string();
+        let row = self.query(move |s| s.message_by_uid(&uid))?;
         Ok(Query::new(async move {
             match row.await? {
                 Some(row) => Ok(codec::message_from_row(&row)),

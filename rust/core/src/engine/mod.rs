@@ -12,19 +12,24 @@
 //! [`create`] (message objects), [`messages`], [`history`] (pages with a load policy),
 //! [`deletion`] (deleting and clearing messages), [`conversations`], [`unread`], [`receipts`],
 //! [`settings`] (pin, notification level), [`drafts`], [`search`], [`media`] (media messages:
-//! send with upload, download). This file holds the engine itself and the helpers they share.
+//! send with upload, download), [`insert`] (messages inserted locally), [`status`] (sent and
+//! received status edits), [`mentions`], [`expansion`]. This file holds the engine itself and the helpers they share.
 
 pub mod connection;
 pub mod conversations;
 pub mod create;
 pub mod deletion;
 pub mod drafts;
+pub mod expansion;
 pub mod history;
+pub mod insert;
 pub mod media;
+pub mod mentions;
 pub mod messages;
 pub mod receipts;
 pub mod search;
 pub mod settings;
+pub mod status;
 pub mod unread;
 
 use crate::codes::Code;
@@ -126,6 +131,11 @@ impl Engine {
         guard.as_ref().ok_or(Code::CLIENT_NOT_INIT)?.take(command)
     }
 
+    /// The user of the running session (`None` before `connect`).
+    fn user_id(&self) -> Option<String> {
+        self.lock_session().as_ref().map(|s| s.user_id.clone())
+    }
+
     fn db(&self) -> Option<Db> {
         self.lock_session()
             .as_ref()
@@ -200,6 +210,18 @@ fn check_conversation(key: &ConversationKey) -> Result<(), Code> {
 fn normalised(mut key: ConversationKey) -> ConversationKey {
     key.channel_id = crate::codec::channel_for(key.conversation_type, &key.channel_id);
     key
+}
+
+/// Longest message uid, in bytes.
+const MAX_UID_LEN: usize = 64;
+
+/// PARAM_ERROR unless `uid` is a message uid (1..=64 bytes).
+fn check_uid(uid: &str) -> Result<(), Code> {
+    if uid.is_empty() || uid.len() > MAX_UID_LEN {
+        Err(Code::PARAM_ERROR)
+    } else {
+        Ok(())
+    }
 }
 
 /// PARAM_ERROR unless `types` is a non-empty list of conversation types (1..=5).

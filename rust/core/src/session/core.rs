@@ -634,7 +634,7 @@ impl SessionCore {
                     self.call_messages
                         .insert(op.request.request_id.clone(), op.messages);
                 }
-                self.enqueue(op.request, op.event_id, op.arg)
+                self.enqueue(*op.request, op.event_id, op.arg)
             }
             Command::MediaTicket(ticket) => self.read(ticket.into()),
             Command::Read(read) => self.read(read),

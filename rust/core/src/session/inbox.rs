@@ -1,7 +1,8 @@
 //! Inbox sync state: the cursor (last inbox seq stored), the running sync, live pushes, and the
 //! pause while the embedder is behind on events (entries then stay on the server).
 
-use super::types::InboxBatch;
+use super::operations::ExpansionUpdate;
+use super::types::{ExpansionChangeEntry, InboxBatch};
 use crate::codec;
 use crate::event::Event;
 use crate::model::Message;
@@ -264,6 +265,25 @@ impl Inbox {
                 });
             }
         }
+        for (i, row) in &batch.expanded {
+            let change = &batch.expansions[*i];
+            if !change.remote {
+                continue;
+            }
+            let message = codec::message_from_row(row);
+            if !change.set.is_empty() {
+                events.push(Event::RemoteMessageExpansionUpdated {
+                    expansion: codec::extras::to_object(&change.set),
+                    message: message.clone(),
+                });
+            }
+            if !change.remove.is_empty() {
+                events.push(Event::RemoteMessageExpansionForKeyRemoved {
+                    message,
+                    keys: change.remove.clone(),
+                });
+            }
+        }
         events.extend(batch.after.iter().cloned());
         events
     }
@@ -370,9 +390,22 @@ impl Inbox {
                         batch.clears.push((key, c.before_time));
                     }
                 }
-                // Expansion changes: the local-features branch applies them.
-                Some(inbox_entry::Body::ExpansionChange(_))
-                | Some(inbox_entry::Body::MessagesDeleted(_))
+                Some(inbox_entry::Body::ExpansionChange(x)) => {
+                    batch.expansions.push(ExpansionChangeEntry {
+                        update: ExpansionUpdate {
+                            uid: x.uid,
+                            set: x.expansion,
+                            remove: Vec::new(),
+                            replace: true,
+                        },
+                        // This device applied its own changes when they were answered.
+                        remote: x.operator_id != me || x.operator_device_id != device_id,
+                        set: x.set,
+                        remove: x.remove,
+                    });
+                }
+                // Applied above when another device made them.
+                Some(inbox_entry::Body::MessagesDeleted(_))
                 | Some(inbox_entry::Body::HistoryCleared(_))
                 | None => {}
             }

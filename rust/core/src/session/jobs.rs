@@ -1,6 +1,6 @@
 //! Runs the session core's [`StoreJob`]s on the store (on the database thread).
 
-use super::operations::Effect;
+use super::operations::{Effect, ExpansionUpdate};
 use super::types::{StoreDone, StoreJob};
 use crate::codec;
 use rcim_store::{direction, sent_status, Store};
@@ -71,8 +71,8 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
                 stored,
             }
         }
-        StoreJob::ApplyInbox(batch) => StoreDone::InboxApplied {
-            result: apply_inbox(store, &batch),
+        StoreJob::ApplyInbox(mut batch) => StoreDone::InboxApplied {
+            result: apply_inbox(store, &mut batch),
             batch,
         },
         StoreJob::SetCursor(cursor) => StoreDone::CursorSet(store.set_inbox_cursor(cursor)),
@@ -138,9 +138,12 @@ fn persist_send(
 /// Stores an inbox batch in one transaction: messages, recalls, read marks and settings, then
 /// the deletions and clears made on the user's other devices (messages they remove are not
 /// announced).
+/// Applies a package of inbox entries in one transaction with its cursor: messages, recalls,
+/// read marks and settings first, then expansion changes (the rows they changed are kept in
+/// the batch to announce them), then other devices' deletions and clears.
 fn apply_inbox(
     store: &mut Store,
-    batch: &super::types::InboxBatch,
+    batch: &mut super::types::InboxBatch,
 ) -> rcim_store::Result<(Vec<rcim_store::MessageRow>, Vec<rcim_store::MessageRow>)> {
     store.atomically(|s| {
         let (mut inserted, recalled) = s.apply_inbox_entries(
@@ -150,6 +153,12 @@ fn apply_inbox(
             &batch.settings,
             batch.cursor,
         )?;
+        batch.expanded.clear();
+        for (i, change) in batch.expansions.iter().enumerate() {
+            if let Some(row) = apply_expansion(s, &change.update)? {
+                batch.expanded.push((i, row));
+            }
+        }
         if batch.deletions.is_empty() && batch.clears.is_empty() {
             return Ok((inserted, recalled));
         }
@@ -203,5 +212,29 @@ fn apply_effect(
         }
         Effect::Lookup { uid } => store.message_by_uid(&uid),
         Effect::Setting(update) => store.set_conversation_setting(&update).map(|_| None),
+        Effect::Expansion(update) => apply_expansion(store, &update),
     }
+}
+
+/// Applies an expansion change to the stored message (when it is stored and has expansion
+/// enabled): `set` pairs added or replaced, `remove` keys dropped. Returns the updated row.
+pub(crate) fn apply_expansion(
+    store: &mut Store,
+    update: &ExpansionUpdate,
+) -> rcim_store::Result<Option<rcim_store::MessageRow>> {
+    let Some(row) = store.message_by_uid(&update.uid)? else {
+        return Ok(None);
+    };
+    let stored = codec::extras::stored_expansion(row.extra_json.as_deref());
+    let mut expansion = match (stored, update.replace) {
+        (_, true) => Default::default(),
+        (Some(stored), false) => stored,
+        (None, false) => return Ok(None),
+    };
+    for key in &update.remove {
+        expansion.remove(key);
+    }
+    expansion.extend(update.set.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let extra = codec::extras::with_expansion(row.extra_json.as_deref(), &expansion);
+    store.set_extra_json(row.id, Some(&extra))
 }

@@ -37,5 +37,5 @@ mod tests;
 pub use clock::now_ms;
 pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
-pub(crate) use operations::{outgoing_row, Operation, SettingChange};
+pub(crate) use operations::{expansion_outcome, outgoing_row, Operation, SettingChange};
 pub(crate) use reads::{ReadRequest, TicketRequest};

@@ -11,9 +11,10 @@ use crate::event::{Event, EventId};
 use crate::model::{message_type, Message};
 use rcim_proto::v1::{
     request, response, ChangeConversationSetting, ClearHistory, DeleteMessages, PrivateReadReceipt,
-    RecallMessage, Request as WireRequest, SendMessage,
+    RecallMessage, Request as WireRequest, SendMessage, UpdateExpansion,
 };
 use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage};
+use std::collections::HashMap;
 use std::time::Instant;
 
 /// One queued operation.
@@ -60,6 +61,7 @@ impl Entry {
         since: Instant,
     ) -> Self {
         let flags = codec::message_flags(&message);
+        let extras = codec::extras::send_extras(codec::extra_json(&message).as_deref(), &content);
         let request = wire(
             new_request_id(),
             request::Body::SendMessage(send_body(
@@ -69,6 +71,7 @@ impl Entry {
                 object_name,
                 content,
                 flags,
+                extras,
             )),
         );
         Self {
@@ -128,6 +131,7 @@ pub(crate) fn outgoing_row(message: &Message, sender_id: &str) -> Option<NewMess
         counted: false,
         extra_json: codec::extra_json(message),
         conv_seq: 0,
+        mentioned: false,
     })
 }
 
@@ -156,7 +160,7 @@ pub(crate) struct SettingChange {
 /// outcome to.
 #[derive(Debug)]
 pub(crate) struct Operation {
-    pub(crate) request: WireRequest,
+    pub(crate) request: Box<WireRequest>,
     pub(crate) event_id: EventId,
     /// Recalls: the message argument (reported back on failure).
     pub(crate) arg: Option<Box<Message>>,
@@ -175,7 +179,7 @@ impl Operation {
         event_id: EventId,
     ) -> Self {
         Self {
-            request: wire(
+            request: Box::new(wire(
                 new_request_id(),
                 request::Body::DeleteMessages(DeleteMessages {
                     conversation_type: key.conversation_type,
@@ -183,7 +187,7 @@ impl Operation {
                     channel_id: key.channel_id.clone(),
                     uids,
                 }),
-            ),
+            )),
             event_id,
             arg: None,
             messages,
@@ -198,7 +202,7 @@ impl Operation {
         event_id: EventId,
     ) -> Self {
         Self {
-            request: wire(
+            request: Box::new(wire(
                 new_request_id(),
                 request::Body::ClearHistory(ClearHistory {
                     conversation_type: key.conversation_type,
@@ -206,7 +210,7 @@ impl Operation {
                     channel_id: key.channel_id.clone(),
                     before_time,
                 }),
-            ),
+            )),
             event_id,
             arg: None,
             messages: Vec::new(),
@@ -216,7 +220,7 @@ impl Operation {
     /// `recallMessage`.
     pub(crate) fn recall(message: Message, event_id: EventId) -> Self {
         Self {
-            request: recall_request(&message),
+            request: Box::new(recall_request(&message)),
             event_id,
             arg: Some(Box::new(message)),
             messages: Vec::new(),
@@ -231,7 +235,7 @@ impl Operation {
         event_id: EventId,
     ) -> Self {
         Self {
-            request: read_receipt_request(target_id, channel_id, timestamp),
+            request: Box::new(read_receipt_request(target_id, channel_id, timestamp)),
             event_id,
             arg: None,
             messages: Vec::new(),
@@ -241,10 +245,57 @@ impl Operation {
     /// `changeConversationTopStatus` / `changeConversationNotificationLevel`.
     pub(crate) fn conversation_setting(change: SettingChange) -> Self {
         Self {
-            request: setting_request(&change),
+            request: Box::new(setting_request(&change)),
             event_id: change.event_id,
             arg: None,
             messages: Vec::new(),
+        }
+    }
+
+    /// `updateMessageExpansion` (`set` pairs) or `removeMessageExpansionForKeys` (`remove`
+    /// keys) of the message `uid` of conversation `key` (validated by the engine).
+    pub(crate) fn expansion(
+        uid: &str,
+        key: &ConversationKey,
+        set: HashMap<String, String>,
+        remove: Vec<String>,
+        event_id: EventId,
+    ) -> Self {
+        Self {
+            request: Box::new(wire(
+                new_request_id(),
+                request::Body::UpdateExpansion(UpdateExpansion {
+                    uid: uid.to_string(),
+                    conversation_type: key.conversation_type,
+                    target_id: key.target_id.clone(),
+                    channel_id: key.channel_id.clone(),
+                    set,
+                    remove,
+                }),
+            )),
+            event_id,
+            arg: None,
+            messages: Vec::new(),
+        }
+    }
+}
+
+/// The event answering an expansion change with `code`: `MessageExpansionForKeysRemoved`
+/// for a removal, `MessageExpansionUpdated` otherwise.
+pub(crate) fn expansion_outcome(u: UpdateExpansion, code: i32, event_id: EventId) -> Event {
+    if u.set.is_empty() && !u.remove.is_empty() {
+        Event::MessageExpansionForKeysRemoved {
+            code,
+            message_uid: u.uid,
+            keys: u.remove,
+            event_id,
+        }
+    } else {
+        Event::MessageExpansionUpdated {
+            code,
+            message_uid: u.uid,
+            expansion: codec::extras::to_object(&u.set),
+            event_id,
         }
     }
 }
@@ -260,11 +311,13 @@ pub(crate) fn send_request(row: &MessageRow) -> WireRequest {
             row.object_name.clone(),
             row.content.clone(),
             codec::row_flags(row),
+            codec::extras::send_extras(row.extra_json.as_deref(), &row.content),
         )),
     )
 }
 
-/// A `SendMessage` with the wire flags of its type (storage, unread, status, custom).
+/// A `SendMessage` with the wire flags of its type (storage, unread, status, custom) and its
+/// push options and expansion.
 fn send_body(
     conversation_type: u32,
     target_id: &str,
@@ -272,6 +325,7 @@ fn send_body(
     object_name: String,
     content: String,
     flags: codec::WireFlags,
+    extras: codec::extras::SendExtras,
 ) -> SendMessage {
     SendMessage {
         conversation_type,
@@ -283,9 +337,11 @@ fn send_body(
         counted: flags.counted,
         status: flags.status,
         custom: flags.custom,
-        push_content: String::new(),
-        push_data: String::new(),
-        ..SendMessage::default()
+        push_content: extras.push_content,
+        push_data: extras.push_data,
+        can_expand: extras.can_expand,
+        expansion: extras.expansion,
+        push_options: extras.push_options,
     }
 }
 
@@ -352,6 +408,18 @@ pub(crate) enum Effect {
     Lookup { uid: String },
     /// A setting change went through: store it.
     Setting(ConversationSettingUpdate),
+    /// An expansion change went through: apply it to the stored message.
+    Expansion(ExpansionUpdate),
+}
+
+/// An expansion change to apply to the stored message `uid`: `set` pairs, `remove` keys; with
+/// `replace`, `set` is the whole expansion (the server's, from an inbox entry).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct ExpansionUpdate {
+    pub(crate) uid: String,
+    pub(crate) set: HashMap<String, String>,
+    pub(crate) remove: Vec<String>,
+    pub(crate) replace: bool,
 }
 
 /// What answer `code` (with its result body) to `entry` changes locally.
@@ -403,6 +471,14 @@ pub(crate) fn effect(
                 top: c.top,
                 notification_level: c.notification_level,
                 time: now,
+            })
+        }
+        (Some(request::Body::UpdateExpansion(u)), None) if ok => {
+            Effect::Expansion(ExpansionUpdate {
+                uid: u.uid.clone(),
+                set: u.set.clone(),
+                remove: u.remove.clone(),
+                replace: false,
             })
         }
         _ => Effect::None,
@@ -528,12 +604,12 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
             timestamp: c.before_time,
             event_id,
         },
+        Some(request::Body::UpdateExpansion(u)) => expansion_outcome(u, code, event_id),
         // Sends carry a row; syncs, history pages and tickets are reads, never queued.
         Some(request::Body::SendMessage(_))
         | Some(request::Body::Sync(_))
         | Some(request::Body::MediaUpload(_))
         | Some(request::Body::History(_))
-        | Some(request::Body::UpdateExpansion(_))
         | None => {
             tracing::warn!(code, "answer to a queued request of unknown type");
             return None;

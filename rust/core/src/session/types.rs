@@ -2,7 +2,7 @@
 //! the store work it asks for ([`StoreJob`], answered by a [`StoreDone`] input).
 
 use super::command::{Command, StopReason};
-use super::operations::{Effect, Entry};
+use super::operations::{Effect, Entry, ExpansionUpdate};
 use crate::event::{Event, EventId};
 use crate::model::Message;
 use rcim_proto::v1::{ClientFrame, ConnectAck, Request as WireRequest, ServerFrame};
@@ -113,12 +113,30 @@ pub(crate) struct InboxBatch {
     pub(crate) seq_of_uid: HashMap<String, u64>,
     /// Recalls made by someone else (announced as remote recalls).
     pub(crate) remote_recalls: HashSet<String>,
+    /// Expansion changes (`ExpansionChange` entries), in inbox order.
+    pub(crate) expansions: Vec<ExpansionChangeEntry>,
+    /// The rows the expansion changes updated (index in `expansions`), filled when applied.
+    pub(crate) expanded: Vec<(usize, MessageRow)>,
     /// Events announced after the messages (read receipts, synced settings).
     pub(crate) after: Vec<Event>,
     /// More packages remain on the server.
     pub(crate) has_more: bool,
     /// Answer to a sync request (not a live push).
     pub(crate) from_sync: bool,
+}
+
+/// An `ExpansionChange` inbox entry: the server's whole expansion to store, and what changed
+/// (announced when someone else, or this user on another device, made the change).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ExpansionChangeEntry {
+    /// Stores the whole expansion (`replace`).
+    pub(crate) update: ExpansionUpdate,
+    /// The changed pairs.
+    pub(crate) set: HashMap<String, String>,
+    /// The removed keys.
+    pub(crate) remove: Vec<String>,
+    /// Made elsewhere: announce it.
+    pub(crate) remote: bool,
 }
 
 /// The result of a [`StoreJob`].

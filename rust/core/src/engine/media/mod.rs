@@ -87,6 +87,7 @@ impl Engine {
         if !limits::is_media(message.message_type) {
             return Err(Code::of(codes::NOT_MEDIA_MESSAGE));
         }
+        crate::engine::expansion::check_message_extras(&message)?;
         message.channel_id = Some(codec::channel_for(
             message.conversation_type,
             message.channel_id.as_deref().unwrap_or(""),

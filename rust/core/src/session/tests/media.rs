@@ -156,6 +156,7 @@ fn a_stored_media_message_is_queued_with_its_remote_url_and_reported_as_media() 
             counted: false,
             extra_json: codec::extra_json(&image),
             conv_seq: 0,
+            mentioned: false,
         })
         .unwrap();
     let mut uploaded = codec::message_from_row(&row);
