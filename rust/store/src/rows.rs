@@ -274,7 +274,7 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
              received_status, sent_time, received_time, counted, extra_json, search_text,
              conv_seq, mentioned)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18)",
+             ?18, ?19)",
     )?
     .execute(params![
         m.conversation_type,
