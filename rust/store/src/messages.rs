@@ -63,7 +63,8 @@ impl Store {
 
     /// Turns the message with server uid `recall.uid` into a recall notification (its type,
     /// object name and content replaced, the old content kept in the notification's
-    /// `originalMessageContent`; no longer searchable nor counted). A received
+    /// `originalMessageContent` when `recall.keep_original`; no longer searchable nor
+    /// counted). A received
     /// message still unread leaves the unread count. Returns the converted row, or `None`
     /// when no such message is stored. Converting an already converted row changes nothing.
     pub fn recall_message(&mut self, recall: &RecallUpdate) -> Result<Option<MessageRow>> {

@@ -445,6 +445,9 @@ pub struct RecallUpdate {
     pub object_name: String,
     /// JSON content of the notification.
     pub content: String,
+    /// Keep the recalled content in the notification (`originalMessageContent`): recalls
+    /// made by this user. Recalls by anyone else drop it (R115).
+    pub keep_original: bool,
 }
 
 /// Key of a recall notification's content that keeps the recalled message's content
@@ -467,6 +470,8 @@ fn with_original(notification: &str, original: &str) -> String {
     }
 }
 
+/// Converts the stored message `recall.uid` into its recall notification, keeping the
+/// recalled content in it only when `recall.keep_original`.
 pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<MessageRow>> {
     let Some(row) = query_messages(conn, "SELECT * FROM messages WHERE uid = ?1", [&recall.uid])?
         .into_iter()
@@ -486,7 +491,11 @@ pub(crate) fn recall(conn: &Connection, recall: &RecallUpdate) -> Result<Option<
         row.id,
         recall.message_type,
         recall.object_name,
-        with_original(&recall.content, &row.content),
+        if recall.keep_original {
+            with_original(&recall.content, &row.content)
+        } else {
+            recall.content.clone()
+        },
         crate::values::received_status::READ
     ])?;
     // A recalled message that was unread (and perhaps mentioned this user) no longer counts.

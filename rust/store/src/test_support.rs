@@ -51,5 +51,6 @@ pub(crate) fn recall_of(uid: &str) -> RecallUpdate {
         message_type: 8,
         object_name: "RC:RcNtf".into(),
         content: r#"{"operatorId":"bob"}"#.into(),
+        keep_original: true,
     }
 }

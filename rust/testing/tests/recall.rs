@@ -47,7 +47,8 @@ async fn stored(client: &mut TestClient, id: i64) -> Message {
     answer(client.engine.message_by_id(id)).await
 }
 
-fn assert_recall_of(message: &Message, original: &Message) {
+/// The recall notification as every device shows it.
+fn assert_notification_of(message: &Message, original: &Message) {
     assert_eq!(message.message_type, message_type::RECALL, "{message:?}");
     assert_eq!(message.message_uid, original.message_uid);
     assert_eq!(message.fields["recallTime"], original.sent_time.unwrap());
@@ -55,12 +56,22 @@ fn assert_recall_of(message: &Message, original: &Message) {
     assert_eq!(message.fields["admin"], false);
     assert_eq!(message.fields["deleted"], false);
     assert!(message.text().is_none());
-    // The recalled message is kept in the notification.
+}
+
+/// The recalling device keeps the recalled message in its notification.
+fn assert_recall_of(message: &Message, original: &Message) {
+    assert_notification_of(message, original);
     let inner: Message =
         serde_json::from_value(message.fields["originalMessage"].clone()).expect("originalMessage");
     assert_eq!(inner.message_type, original.message_type);
     assert_eq!(inner.fields, original.fields);
     assert_eq!(inner.message_uid, original.message_uid);
+}
+
+/// Every other device drops the recalled content (R115).
+fn assert_remote_recall_of(message: &Message, original: &Message) {
+    assert_notification_of(message, original);
+    assert!(message.fields["originalMessage"].is_null(), "{message:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,7 +95,7 @@ async fn sender_recalls_a_private_message_online() {
     assert_eq!(mine.message_type, message_type::RECALL);
 
     let remote = remote_recalled(&mut bob).await;
-    assert_recall_of(&remote, &sent);
+    assert_remote_recall_of(&remote, &sent);
     assert_eq!(remote.message_id, got.message_id);
     let theirs = stored(&mut bob, got.message_id.unwrap()).await;
     assert_eq!(theirs.message_type, message_type::RECALL);
@@ -173,7 +184,7 @@ async fn an_offline_receiver_converges_after_connecting() {
         }
     }
     assert_eq!(remote[0].message_id, got_first.message_id);
-    assert_recall_of(&remote[0], &first);
+    assert_remote_recall_of(&remote[0], &first);
     // Bob never had the second message, and the server replaced its content by the recall
     // notification (R115): nothing of the original reaches him.
     assert_eq!(remote[1].message_type, message_type::RECALL);
@@ -245,7 +256,7 @@ async fn recalling_a_group_message_reaches_every_member() {
     assert_recall_of(&recalled, &message);
     for member in [&mut bob, &mut carol] {
         let remote = remote_recalled(member).await;
-        assert_recall_of(&remote, &message);
+        assert_remote_recall_of(&remote, &message);
         assert_eq!(remote.conversation_type, GROUP);
         assert_eq!(remote.target_id, "team");
         assert_eq!(

@@ -22,13 +22,15 @@ pub(crate) const RECALL: Family = Family {
 /// The stored body of the recall notification that replaces a recalled message, in
 /// RongCloud's `RC:RcNtf` JSON shape: `operatorId`, `recallTime` (the original's sent time),
 /// `recallActionTime` (when it was recalled), `originalObjectName`, `isAdmin`, `isDelete`. The
-/// store adds `originalMessageContent` from the row it converts.
+/// store adds `originalMessageContent` from the row it converts when `keep_original` (a recall
+/// by this user: the recalled content stays for them; anyone else's recall drops it, R115).
 pub fn recall_update(
     uid: &str,
     operator_id: &str,
     original_object_name: &str,
     sent_time: i64,
     recall_time: i64,
+    keep_original: bool,
 ) -> rcim_store::RecallUpdate {
     let content = json!({
         "operatorId": operator_id,
@@ -43,6 +45,7 @@ pub fn recall_update(
         message_type: message_type::RECALL,
         object_name: RECALL_OBJECT_NAME.to_string(),
         content: content.to_string(),
+        keep_original,
     }
 }
 

@@ -309,7 +309,7 @@ fn unknown_object_names_keep_their_raw_data() {
 
 #[test]
 fn recall_notifications_rebuild_the_original_message() {
-    let update = recall_update("U1", "alice", "RC:TxtMsg", 5, 9);
+    let update = recall_update("U1", "alice", "RC:TxtMsg", 5, 9, true);
     let mut body: Map<String, Value> = serde_json::from_str(&update.content).unwrap();
     assert_eq!(body["originalObjectName"], "RC:TxtMsg");
     // What the store adds when it converts the row.

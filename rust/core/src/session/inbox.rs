@@ -374,6 +374,7 @@ impl Inbox {
                         &r.object_name,
                         r.sent_time,
                         r.recall_time,
+                        r.operator_id == me,
                     ));
                 }
                 // This device applied its own deletions and clears at the call.

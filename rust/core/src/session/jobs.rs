@@ -206,8 +206,15 @@ fn apply_effect(
             let Some(row) = store.message_by_uid(&uid)? else {
                 return Ok(None);
             };
-            let update =
-                codec::recall_update(&uid, &operator_id, &row.object_name, sent_time, recall_time);
+            // This device recalled it: the recalled content stays in the notification.
+            let update = codec::recall_update(
+                &uid,
+                &operator_id,
+                &row.object_name,
+                sent_time,
+                recall_time,
+                true,
+            );
             store.recall_message(&update)
         }
         Effect::Lookup { uid } => store.message_by_uid(&uid),

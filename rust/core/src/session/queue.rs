@@ -117,13 +117,10 @@ impl Queue {
     /// Counts a send call of the app made at `requested`; false when it is over the app's
     /// limit of 5 per rolling second (it then fails at once and does not count).
     pub(crate) fn admit_user_send(&mut self, requested: Instant) -> bool {
-        while self
-            .user_sends
-            .front()
-            .is_some_and(|t| requested.saturating_duration_since(*t) >= USER_WINDOW)
-        {
-            self.user_sends.pop_front();
-        }
+        // Media sends arrive after their upload, stamped with their (earlier) call: the
+        // times are not in order, so every old one is dropped, wherever it is.
+        self.user_sends
+            .retain(|t| requested.saturating_duration_since(*t) < USER_WINDOW);
         if self.user_sends.len() >= SENDS_PER_SECOND {
             return false;
         }

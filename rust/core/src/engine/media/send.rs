@@ -86,6 +86,9 @@ impl MediaTask {
     }
 
     pub(super) async fn send(self, mut message: Message, event_id: EventId) {
+        // The app's call counts for the 5-sends-per-second rule, not the end of its upload
+        // (uploads finishing together must not push a paced sender over the limit).
+        let requested = Instant::now();
         let forward = is_forward(&message);
         // A resent message object: its upload is registered before anything else, so a send
         // of it while it still uploads fails at once without touching its row.
@@ -205,7 +208,7 @@ impl MediaTask {
         let command = Command::Send {
             message: Box::new(message.clone()),
             event_id: event_id.clone(),
-            requested: Instant::now(),
+            requested,
         };
         if let Err(code) = self.hand_over(command) {
             // No session of this user to send it (33001) or too many waiting (20604): the
