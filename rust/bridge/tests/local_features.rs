@@ -1,4 +1,4 @@
-//! The bridge rows of issue 8's local features: inserted messages, lookup by uid, status edits,
+//! The bridge rows of the local features: inserted messages, lookup by uid, status edits,
 //! mentions, the searches by time range and by conversation, and expansion: argument errors
 //! answer 1, results reach their listener with the §3 parameter names.
 

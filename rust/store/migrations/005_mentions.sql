@@ -1,4 +1,4 @@
--- Mentions (@-messages) and the indexes of the local features of issue 8.
+-- Mentions (@-messages) and the indexes of the local features (insert, status edits, searches).
 --
 -- `messages.mentioned`: a received group message that @-mentions this user (everyone, or a
 -- list of users naming them). A conversation's `mentioned_count` is the number of its unread

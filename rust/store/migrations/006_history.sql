@@ -1,4 +1,4 @@
--- Cloud history (issue 8).
+-- Cloud history: the server's sequence of each message and the ranges held locally.
 --
 -- `messages.conv_seq`: the message's position in its conversation's cloud history
 -- (`Message.conv_seq` on the wire); 0 = unknown (stored before this migration) or local only.

@@ -1,4 +1,4 @@
-//! The local store at scale (issue 8): 1,000,000 messages in 1,000 conversations (a third of
+//! The local store at scale: 1,000,000 messages in 1,000 conversations (a third of
 //! the texts Chinese). Measures, through the engine's API (the `Query` awaited, as an app
 //! call waits for it) and with raw SQLite (rusqlite, the same queries on the same file, in the
 //! same run):

@@ -1,10 +1,7 @@
 //! End to end: deleting and clearing messages between real engines and a real `rcim-server`
-//! (issue 8): the local part at the call, the remote part through the outbox, the user's other
+//! the local part at the call, the remote part through the outbox, the user's other
 //! devices following from their inbox, and the cloud history no longer serving what was
 //! deleted or cleared.
-//!
-//! Needs the server side of issue 8 (`i8-server`); move this file to
-//! `rust/testing/tests/deletion.rs` once both sides are merged.
 
 use rcim_core::engine::history::policy::{LOCAL, LOCAL_REMOTE, REMOTE};
 use rcim_core::{ConversationKey, Event, Message};

@@ -1,4 +1,4 @@
-//! End to end, the client side of message expansion (issue 8): which messages may take an
+//! End to end, the client side of message expansion: which messages may take an
 //! update, and the outcome of one the server answers (the server side is tested with it).
 
 use rcim_core::{codec, Event};

@@ -1,7 +1,4 @@
-//! End to end: cloud history between real engines and a real `rcim-server` (issue 8).
-//!
-//! Needs the server side of issue 8 (`i8-server`: history pages, `offline_compensation_days`);
-//! move this file to `rust/testing/tests/history.rs` once both sides are merged.
+//! End to end: cloud history between real engines and a real `rcim-server`.
 
 use rcim_core::engine::history::policy::{LOCAL, LOCAL_REMOTE, REMOTE};
 use rcim_core::{ConversationKey, Event, Message};

@@ -1,4 +1,4 @@
-//! End to end (issue 8): @-mentions in a group raise the mentioned user's `mentionedCount` and
+//! End to end: @-mentions in a group raise the mentioned user's `mentionedCount` and
 //! unread-mentioned count, reading the conversation clears them; `extra` reaches the receiver
 //! (R070); `getMessageByUId` finds a received message.
 

@@ -1,4 +1,4 @@
-//! What travels beside the content (issue 8): push options, expansion and mentions on send and
+//! What travels beside the content: push options, expansion and mentions on send and
 //! on receive; expansion changes as queued operations and as inbox entries.
 
 use super::*;
