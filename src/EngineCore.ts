@@ -10,7 +10,6 @@ import { CALLBACK_ROUTES } from './callbacks';
 import { LISTENER_PARAMS, MAP_PARAMS, type ListenerName } from './listeners';
 import { getBridge, type RCIMBridge } from './NativeRCIM';
 import { logger } from './logger';
-import type { RCIMIWEngine } from './RCIMEngine';
 import {
   RCIMIWErrorCode,
   type IRCIMIWObjectCallback,
@@ -73,7 +72,8 @@ export class ListenerSlots {
  * share one singleton, hence one native engine.
  */
 export interface DefaultEngineState {
-  instance: RCIMIWEngine | null;
+  /** The engine `RCIMIWEngine.create` made (always an `RCIMIWEngine`). */
+  instance: RCIMEngineCore | null;
   slots: ListenerSlots;
 }
 

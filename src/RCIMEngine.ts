@@ -104,7 +104,7 @@ export class RCIMIWEngine extends RCIMEngineCore {
   static create(appKey: string, options: RCIMIWEngineOptions = {}): RCIMIWEngine {
     const state = defaultState();
     if (!state.instance) state.instance = new RCIMIWEngine(appKey, options, state.slots);
-    return state.instance;
+    return state.instance as RCIMIWEngine;
   }
 
   /**
