@@ -4,6 +4,7 @@
 //! * [`FrameCodec`]: length-prefixed framing with a hard frame-size cap.
 //! * [`codes`]: the RongCloud-compatible status codes used on the wire.
 //! * [`media_type`]: the media message types and their default size limits.
+//! * [`expansion`]: the message expansion limits both sides enforce.
 
 /// Generated protobuf types of the wire protocol, version [`PROTOCOL_VERSION`]. The module is
 /// named after the protobuf package `rcim.v1`, which stays `v1` across protocol versions: the
@@ -15,6 +16,7 @@ pub mod v1 {
 }
 
 pub mod codes;
+pub mod expansion;
 mod framing;
 pub mod media_type;
 

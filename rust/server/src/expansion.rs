@@ -1,5 +1,6 @@
-//! Message expansion (R065–R066, R123–R128): the limits every change obeys and the form the
-//! store keeps. Nothing here does I/O.
+//! Message expansion (R065–R066, R123–R128): the form the store keeps, and the limits every
+//! change obeys (defined once in [`rcim_proto::expansion`], which the client engine applies
+//! too, plus the Server API's own per-call count). Nothing here does I/O.
 //!
 //! Stored form: a JSON object `{key: {"v": value, "ts": ms}}` (the time each key was last
 //! set, which the Server API's `/message/expansion/query.json` answers); on the wire the
@@ -8,79 +9,15 @@
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-/// Longest key, in characters.
-pub(crate) const MAX_KEY_CHARS: usize = 32;
-/// Longest value, in characters.
-pub(crate) const MAX_VALUE_CHARS: usize = 4096;
-/// Most keys one client update (or a send) sets and removes together.
-pub(crate) const MAX_KEYS_PER_UPDATE: usize = 20;
-/// Most keys one Server API call sets or removes (RongCloud's server SDKs: 100).
+// The rules clients and the server share (keys, values, per update, per message, bytes).
+pub(crate) use rcim_proto::expansion::{
+    byte_size, check_change, check_initial, LimitExceeded, MAX_BYTES, MAX_KEYS_PER_MESSAGE,
+    MAX_KEYS_PER_UPDATE,
+};
+
+/// Most keys one Server API call sets or removes (RongCloud's server SDKs: 100). Server-only:
+/// clients are held to [`MAX_KEYS_PER_UPDATE`].
 pub(crate) const MAX_KEYS_PER_API_CALL: usize = 100;
-/// Most keys on one message.
-pub(crate) const MAX_KEYS_PER_MESSAGE: usize = 300;
-/// Most bytes of keys and values on one message (each pair counts its key and value plus
-/// [`PAIR_OVERHEAD`]): keeps a message with its expansion, and an `ExpansionChange`, within
-/// one frame. 300 values of 4096 characters would not fit, so this cap also answers 34010.
-pub(crate) const MAX_BYTES: usize = 64 * 1024;
-/// Bytes a pair adds beyond its key and value (map entry tags and lengths, rounded up).
-const PAIR_OVERHEAD: usize = 8;
-
-/// Why an expansion change is refused (the client answers 34010).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LimitExceeded(pub String);
-
-/// Whether `key` is 1..=32 characters of `[A-Za-z0-9+=_-]`.
-pub(crate) fn valid_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= MAX_KEY_CHARS
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b'_' | b'-'))
-}
-
-/// Bytes `map` counts against [`MAX_BYTES`].
-pub(crate) fn byte_size<'a>(pairs: impl IntoIterator<Item = (&'a String, &'a String)>) -> usize {
-    pairs
-        .into_iter()
-        .map(|(k, v)| k.len() + v.len() + PAIR_OVERHEAD)
-        .sum()
-}
-
-/// Checks the keys and values of one change: valid keys, values within
-/// [`MAX_VALUE_CHARS`], at most `max_keys` keys set and removed together.
-pub(crate) fn check_change(
-    set: &HashMap<String, String>,
-    remove: &[String],
-    max_keys: usize,
-) -> Result<(), LimitExceeded> {
-    if set.len() + remove.len() > max_keys {
-        return Err(LimitExceeded(format!(
-            "more than {max_keys} keys in one change"
-        )));
-    }
-    if let Some(k) = set.keys().chain(remove.iter()).find(|k| !valid_key(k)) {
-        let shown: String = k.chars().take(40).collect();
-        return Err(LimitExceeded(format!("invalid key {shown:?}")));
-    }
-    if set.values().any(|v| v.chars().count() > MAX_VALUE_CHARS) {
-        return Err(LimitExceeded(format!(
-            "a value is longer than {MAX_VALUE_CHARS} characters"
-        )));
-    }
-    Ok(())
-}
-
-/// Checks the expansion a message is sent with: as one change, and within the per-message
-/// caps.
-pub(crate) fn check_initial(expansion: &HashMap<String, String>) -> Result<(), LimitExceeded> {
-    check_change(expansion, &[], MAX_KEYS_PER_UPDATE)?;
-    if byte_size(expansion) > MAX_BYTES {
-        return Err(LimitExceeded(format!(
-            "the expansion is larger than {MAX_BYTES} bytes"
-        )));
-    }
-    Ok(())
-}
 
 /// A message's expansion as stored: key → (value, time it was set).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -187,27 +124,51 @@ mod tests {
 
     #[test]
     fn keys_values_and_counts_are_checked() {
-        assert!(valid_key("a-Z_0+="));
-        assert!(!valid_key(""));
-        assert!(!valid_key("a b"));
-        assert!(!valid_key("é"));
-        assert!(!valid_key(&"k".repeat(33)));
         assert!(check_change(&map(&[("k", "v")]), &["r".into()], 20).is_ok());
         assert!(check_change(&map(&[("k k", "v")]), &[], 20).is_err());
         assert!(check_change(&map(&[]), &["bad key".into()], 20).is_err());
-        let long = "值".repeat(MAX_VALUE_CHARS);
+        let long = "值".repeat(4096);
         assert!(check_change(&map(&[("k", &long)]), &[], 20).is_ok());
-        let longer = "v".repeat(MAX_VALUE_CHARS + 1);
-        assert!(check_change(&map(&[("k", &longer)]), &[], 20).is_err());
         let many: HashMap<String, String> =
             (0..21).map(|i| (format!("k{i}"), "v".into())).collect();
-        assert!(check_change(&many, &[], 20).is_err());
-        assert!(check_change(&many, &[], 100).is_ok());
+        assert!(check_change(&many, &[], MAX_KEYS_PER_UPDATE).is_err());
+        assert!(check_change(&many, &[], MAX_KEYS_PER_API_CALL).is_ok());
         // 20 values of 4096 four-byte characters exceed the byte cap.
         let big: HashMap<String, String> = (0..20)
-            .map(|i| (format!("k{i}"), "😀".repeat(MAX_VALUE_CHARS)))
+            .map(|i| (format!("k{i}"), "😀".repeat(4096)))
             .collect();
         assert!(check_initial(&big).is_err());
+    }
+
+    /// A message is sent with as many keys as it may hold (300), not only one update's 20.
+    #[test]
+    fn a_message_is_sent_with_up_to_300_keys() {
+        for n in [21, 100, MAX_KEYS_PER_MESSAGE] {
+            let keys: HashMap<String, String> =
+                (0..n).map(|i| (format!("k{i}"), "v".repeat(64))).collect();
+            assert_eq!(check_initial(&keys), Ok(()), "{n} keys");
+        }
+        let over: HashMap<String, String> = (0..=MAX_KEYS_PER_MESSAGE)
+            .map(|i| (format!("k{i}"), "v".into()))
+            .collect();
+        assert!(check_initial(&over).is_err());
+    }
+
+    /// Updates within R066 (20 values of 4096 ASCII characters) count, up to the byte cap.
+    #[test]
+    fn updates_within_r066_are_stored() {
+        let mut s = Stored::default();
+        let full = |round: usize| -> HashMap<String, String> {
+            (0..MAX_KEYS_PER_UPDATE)
+                .map(|i| (format!("r{round}k{i}"), "v".repeat(4096)))
+                .collect()
+        };
+        assert_eq!(s.apply(&full(0), &[], 1), Ok(()));
+        assert_eq!(s.to_wire().len(), MAX_KEYS_PER_UPDATE);
+        // A second full update would pass the frame-derived byte cap: refused, nothing changed.
+        let before = s.clone();
+        assert!(s.apply(&full(1), &[], 2).is_err());
+        assert_eq!(s, before);
     }
 
     #[test]

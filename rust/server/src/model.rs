@@ -83,8 +83,12 @@ const MAX_MESSAGE_LEN: usize = rcim_proto::MAX_CONTENT_LEN
     + 4 * MAX_OBJECT_NAME_CHARS
     + 19
     + 256;
-// Any accepted message fits in a push and in a sync package, whatever the field sizes.
+// Any accepted message fits in a push and in a sync package, whatever the field sizes: this
+// is what bounds `rcim_proto::expansion::MAX_BYTES` (our deviation from R066's sizes).
 const _: () = assert!(MAX_MESSAGE_LEN + 64 + ENTRY_OVERHEAD <= SYNC_BYTES);
+// An `ExpansionChange` carries the pairs set (at most the cap) and the whole expansion
+// afterwards (at most the cap), beside ids, names and up to 20 removed keys.
+const _: () = assert!(2 * crate::expansion::MAX_BYTES + 4096 + ENTRY_OVERHEAD <= SYNC_BYTES);
 
 /// A message to store and route, as produced by a client send or the Server API.
 #[derive(Debug, Clone, Default)]

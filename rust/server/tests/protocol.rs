@@ -104,6 +104,12 @@ async fn login_refusals() {
     login.protocol_version = 99;
     let (_c, ack) = RawClient::login(addr, login).await;
     assert_eq!(ack.code, codes::PROTOCOL_VERSION_ERROR);
+    // A device id travels in entries other users sync: beyond 128 bytes it is refused.
+    let (mut c, ack) = RawClient::login(addr, Login::new("v", &"d".repeat(129))).await;
+    assert_eq!(ack.code, codes::PARAMETER_INVALID);
+    c.expect_closed().await;
+    let (_c, ack) = RawClient::login(addr, Login::new("v", &"d".repeat(128))).await;
+    assert_eq!(ack.code, 0);
     server.shutdown().await;
 }
 

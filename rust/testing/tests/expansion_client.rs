@@ -75,3 +75,52 @@ async fn expansion_updates_need_a_stored_message_sent_with_expansion() {
         assert_eq!(stored.expansion, Some(Map::new()), "code {code}: unchanged");
     }
 }
+
+/// `n` pairs `k0..k{n-1}` of `len`-character values.
+fn many(n: usize, len: usize) -> Map<String, Value> {
+    (0..n)
+        .map(|i| (format!("k{i}"), json!("v".repeat(len))))
+        .collect()
+}
+
+/// The expansion a message is sent with follows the per-message limits on both sides (one
+/// definition, `rcim_proto::expansion`): 21..=300 entries within the byte cap pass the client
+/// and the server, and the receiver gets them all; 301 entries, or entries beyond the byte
+/// cap, are refused by the client at once (34010) instead of failing at the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_is_sent_with_up_to_300_expansion_entries() {
+    let server = TestServer::start().await;
+    let mut alice = server.online("alice").await;
+    let mut bob = server.online("bob").await;
+
+    // 300 × 300 characters ≈ 94 KB and 21 × 4096 characters ≈ 86 KB: within 112 KiB.
+    for (n, len) in [(21, 4096), (150, 16), (300, 300)] {
+        let mut message = codec::new_text_message(1, "bob", None, &format!("{n} entries"));
+        message.expansion = Some(many(n, len));
+        alice.engine.send_message(message, None).unwrap();
+        let sent = sent(&mut alice).await;
+        assert_eq!(sent.expansion, Some(many(n, len)), "{n} entries stored");
+        let uid = sent.message_uid.clone().unwrap();
+        let Event::MessageReceived { message, .. } = bob
+            .wait_for("received", |e| {
+                matches!(e, Event::MessageReceived { message, .. }
+                    if message.message_uid.as_deref() == Some(uid.as_str()))
+            })
+            .await
+        else {
+            unreachable!()
+        };
+        assert_eq!(
+            message.expansion,
+            Some(many(n, len)),
+            "{n} entries received"
+        );
+    }
+
+    for (n, len) in [(301, 1), (30, 4096)] {
+        let mut message = codec::new_text_message(1, "bob", None, "too much");
+        message.expansion = Some(many(n, len));
+        let code = alice.engine.send_message(message, None).unwrap_err();
+        assert_eq!(code.value(), 34010, "{n} × {len}");
+    }
+}

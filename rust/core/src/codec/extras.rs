@@ -15,14 +15,17 @@ pub(crate) const PUSH_OPTIONS_KEY: &str = "pushOptions";
 /// `extra_json` key of the expansion (present, even empty, when expansion is enabled).
 pub(crate) const EXPANSION_KEY: &str = "expansion";
 
+// The expansion limits are the server's too: one definition in `rcim_proto::expansion`.
 /// Longest expansion key, in characters (R066).
-pub const MAX_EXPANSION_KEY_CHARS: usize = 32;
+pub const MAX_EXPANSION_KEY_CHARS: usize = rcim_proto::expansion::MAX_KEY_CHARS;
 /// Longest expansion value, in characters (R066).
-pub const MAX_EXPANSION_VALUE_CHARS: usize = 4096;
-/// Most expansion entries of one message (R066, R127).
-pub const MAX_EXPANSION_ENTRIES: usize = 300;
+pub const MAX_EXPANSION_VALUE_CHARS: usize = rcim_proto::expansion::MAX_VALUE_CHARS;
+/// Most expansion entries of one message (R066, R127), the expansion it is sent with included.
+pub const MAX_EXPANSION_ENTRIES: usize = rcim_proto::expansion::MAX_KEYS_PER_MESSAGE;
 /// Most expansion pairs set (or keys removed) by one update call (R066, R127).
-pub const MAX_EXPANSION_UPDATE: usize = 20;
+pub const MAX_EXPANSION_UPDATE: usize = rcim_proto::expansion::MAX_KEYS_PER_UPDATE;
+/// Most bytes of one message's expansion (our deviation, see `rcim_proto::expansion`).
+pub const MAX_EXPANSION_BYTES: usize = rcim_proto::expansion::MAX_BYTES;
 
 /// The `SendMessage` fields beside the content.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,16 +100,13 @@ pub fn to_object(pairs: &HashMap<String, String>) -> Map<String, Value> {
 
 /// Whether `key` is a valid expansion key: 1..=32 characters of `[A-Za-z0-9+=_-]`.
 pub fn valid_expansion_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= MAX_EXPANSION_KEY_CHARS
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+=_-".contains(&b))
+    rcim_proto::expansion::valid_key(key)
 }
 
-/// The string pairs of an API expansion after the limits (R066): 34010 for an invalid key, a
-/// value over 4096 characters or more than 300 entries; PARAM_ERROR for a value that is not
-/// a string.
+/// The string pairs of an API expansion after the limits the server applies too
+/// (`rcim_proto::expansion::check_initial`): 34010 for an invalid key, a value over 4096
+/// characters, more than 300 entries or more than [`MAX_EXPANSION_BYTES`]; PARAM_ERROR for a
+/// value that is not a string.
 pub fn checked_expansion(expansion: &Map<String, Value>) -> Result<HashMap<String, String>, Code> {
     if expansion.len() > MAX_EXPANSION_ENTRIES {
         return Err(Code::of(EXPANSION_SIZE_LIMIT_EXCEED));
@@ -114,11 +114,10 @@ pub fn checked_expansion(expansion: &Map<String, Value>) -> Result<HashMap<Strin
     let mut pairs = HashMap::with_capacity(expansion.len());
     for (key, value) in expansion {
         let value = value.as_str().ok_or(Code::PARAM_ERROR)?;
-        if !valid_expansion_key(key) || value.chars().count() > MAX_EXPANSION_VALUE_CHARS {
-            return Err(Code::of(EXPANSION_SIZE_LIMIT_EXCEED));
-        }
         pairs.insert(key.clone(), value.to_string());
     }
+    rcim_proto::expansion::check_initial(&pairs)
+        .map_err(|_| Code::of(EXPANSION_SIZE_LIMIT_EXCEED))?;
     Ok(pairs)
 }
 
@@ -180,6 +179,16 @@ mod tests {
         assert_eq!(checked_expansion(&many).unwrap_err().value(), 34010);
         // 4096 CJK characters are within the limit (characters, not bytes).
         assert!(checked_expansion(json!({"k": "字".repeat(4096)}).as_object().unwrap()).is_ok());
+        // Up to 300 entries within the byte cap (the server's `check_initial` agrees).
+        let full: Map<String, Value> = (0..300)
+            .map(|i| (format!("k{i}"), json!("v".repeat(300))))
+            .collect();
+        assert_eq!(checked_expansion(&full).unwrap().len(), 300);
+        // 30 values of 4096 characters pass every per-pair limit but not the byte cap.
+        let heavy: Map<String, Value> = (0..30)
+            .map(|i| (format!("k{i}"), json!("v".repeat(4096))))
+            .collect();
+        assert_eq!(checked_expansion(&heavy).unwrap_err().value(), 34010);
     }
 
     #[test]

@@ -12,6 +12,9 @@ use rcim_proto::v1::{server_frame, Connect, ConnectAck, ServerFrame};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt as _;
 
+/// Longest `Connect.device_id`, in bytes (the client engine's are 32 hex digits).
+pub(crate) const MAX_DEVICE_ID_LEN: usize = 128;
+
 /// A `ConnectAck` frame answering the `Connect` of frame `seq`.
 pub(crate) fn ack_frame(seq: u64, ack: ConnectAck) -> ServerFrame {
     frame(seq, server_frame::Body::ConnectAck(ack))
@@ -37,6 +40,11 @@ pub(crate) async fn authenticate(shared: &Shared, c: &Connect) -> Result<String,
     }
     if c.app_key != shared.config.app_key {
         return Err(codes::CONN_ID_REJECT);
+    }
+    if c.device_id.len() > MAX_DEVICE_ID_LEN {
+        // It travels in inbox entries other users sync (`ExpansionChange.operator_device_id`):
+        // an unbounded one could make an entry larger than a frame and stop their sync.
+        return Err(codes::PARAMETER_INVALID);
     }
     let claims = crate::token::verify_signature(&c.token, &shared.config.app_secret)
         .ok_or(codes::CONN_TOKEN_INCORRECT)?;

@@ -4,7 +4,8 @@
 //! the service executes a (user, request id) at most once and a resend gets the original
 //! answer. Writes are answered after their commit, off the read loop, so one slow commit does
 //! not hold up the connection's other requests (their order of execution is still the order
-//! of arrival: each is queued to the store before the next frame is read).
+//! of arrival: each is queued to the store before the next frame is read). History pages are
+//! read off the read loop too (sync packages are still read on it).
 //!
 //! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings,
 //! expansion updates, deletions, clears, history pages and media upload tickets together:
@@ -43,7 +44,8 @@ use tokio_util::sync::CancellationToken;
 const SYNC_BACKLOG: usize = 64;
 /// How long a client may leave its queue above [`SYNC_BACKLOG`] before it counts as slow.
 const SLOW_CLIENT_GRACE: Duration = Duration::from_secs(10);
-/// State-changing requests of one connection waiting for their commit at the same time.
+/// Requests of one connection served off the read loop at the same time (writes waiting for
+/// their commit, history pages being read).
 const MAX_IN_FLIGHT_REQUESTS: usize = 256;
 /// Longest object name of a client send (bytes).
 const MAX_OBJECT_NAME_LEN: usize = 32;
@@ -499,7 +501,11 @@ impl Conn {
         self.respond(seq, response);
     }
 
-    /// A page of cloud history (see [`history::page`]); 20604 beyond the request rate.
+    /// A page of cloud history (see [`history::page`]); 20604 beyond the request rate. Read
+    /// off the read loop like a write's commit (holding an in-flight slot), so a slow page
+    /// does not hold up the connection's other requests; pages answer in any order (by
+    /// `seq`). Each page may take a whole frame, so, as for sync packages, the read loop
+    /// first waits until the client reads what is queued.
     async fn on_history(&mut self, seq: u64, r: HistoryRequest) {
         if !self.request_limiter.try_acquire() {
             return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
@@ -509,23 +515,17 @@ impl Conn {
             self.cancel.cancel();
             return;
         }
-        let page = tokio::select! {
-            _ = self.cancel.cancelled() => return,
-            p = history::page(self.shared.store.as_ref(), &self.user_id, r) => p,
-        };
-        let response = match page {
-            Ok(p) => Response {
-                code: codes::OK,
-                body: Some(response::Body::History(HistoryPage {
-                    messages: p.messages,
-                    from_seq: p.from_seq,
-                    to_seq: p.to_seq,
-                    has_more: p.has_more,
-                })),
-            },
-            Err(e) => failure(&e, "a history page"),
-        };
-        self.respond(seq, response);
+        let (store, user) = (self.shared.store.clone(), self.user_id.clone());
+        self.answer_after(seq, "a history page", async move {
+            let p = history::page(store.as_ref(), &user, r).await?;
+            Ok(Some(response::Body::History(HistoryPage {
+                messages: p.messages,
+                from_seq: p.from_seq,
+                to_seq: p.to_seq,
+                has_more: p.has_more,
+            })))
+        })
+        .await
     }
 
     /// Waits until at most [`SYNC_BACKLOG`] frames are queued, so a client that asks for sync

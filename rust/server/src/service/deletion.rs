@@ -2,8 +2,8 @@
 //! R106, R110) and clearing history (`ClearHistory`, R111). The other participants are not
 //! affected; the user's other devices follow through their inbox.
 
+use super::conversation::conversation;
 use super::error::ServiceError;
-use super::history::conversation;
 use crate::model::{RequestKey, MAX_ID_LEN};
 use crate::store::ServerStore;
 use crate::util::now_ms;

@@ -17,7 +17,7 @@ pub(crate) async fn update(
     request: Option<RequestKey>,
 ) -> Result<(), ServiceError> {
     let mut u = u;
-    let conv = super::history::conversation(
+    let conv = super::conversation::conversation(
         &u.operator_id,
         u.conversation_type,
         std::mem::take(&mut u.target_id),

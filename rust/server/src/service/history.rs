@@ -1,43 +1,14 @@
 //! Cloud history pages (`HistoryRequest`, R092–R098) and the offline compensation start of
 //! a new device (R053, R144).
 
+use super::conversation::conversation;
 use super::error::ServiceError;
-use crate::model::{
-    HistoryQuery, HistorySlice, UserConversation, MAX_CHANNEL_ID_CHARS, MAX_ID_LEN,
-};
+use crate::model::{HistoryQuery, HistorySlice};
 use crate::store::ServerStore;
-use rcim_proto::conversation_type::{GROUP, PRIVATE};
 use rcim_proto::v1::HistoryRequest;
 
 /// Most messages of one page.
 pub(crate) const MAX_PAGE: u32 = 100;
-
-/// Checks a conversation a user names: private or group, a target id (not the user
-/// themselves for a private one), a channel within its cap. 33003 otherwise.
-pub(crate) fn conversation(
-    user: &str,
-    conversation_type: u32,
-    target_id: String,
-    channel_id: String,
-) -> Result<UserConversation, ServiceError> {
-    if !matches!(conversation_type, PRIVATE | GROUP) {
-        return Err(ServiceError::Invalid(format!(
-            "conversation type {conversation_type} has no history"
-        )));
-    }
-    if target_id.is_empty() || target_id.len() > MAX_ID_LEN {
-        return Err(ServiceError::Invalid("invalid target".into()));
-    }
-    if channel_id.chars().count() > MAX_CHANNEL_ID_CHARS {
-        return Err(ServiceError::Invalid("channel id too long".into()));
-    }
-    Ok(UserConversation {
-        user_id: user.to_owned(),
-        conversation_type,
-        target_id,
-        channel_id,
-    })
-}
 
 /// A page of `user`'s view of a conversation's history. 33003: not private/group, count out
 /// of 1..=100, order > 1, negative time; 22406: a group the user is not a member of.

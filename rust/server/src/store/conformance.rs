@@ -49,6 +49,7 @@ macro_rules! conformance_tests {
             paging_covers_every_message_once,
             pages_fit_in_a_frame,
             recall_replaces_the_message_everywhere,
+            recall_reaches_participants_after_pruning,
             expansion_rules
         );
     };

@@ -142,6 +142,74 @@ pub(crate) async fn recall_replaces_the_message_everywhere<S: ServerStore>(
     h.close().await;
 }
 
+/// The `Recall` entries of `user`'s inbox, as uids.
+async fn recalled_uids(h: &Harness, user: &str) -> Vec<String> {
+    h.inbox(user)
+        .await
+        .into_iter()
+        .filter_map(|e| match e.body {
+            Some(inbox_entry::Body::Recall(r)) => Some(r.uid),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A history message whose inbox copies were pruned (the offline retention is shorter than
+/// the history's) is recalled on every participant's devices: the `Recall` entry goes to the
+/// private conversation's two users and to the group's current members, not only to the
+/// sender. A directed message (outside the history) reaches only those who hold it.
+pub(crate) async fn recall_reaches_participants_after_pruning<S: ServerStore>(
+    open: impl FnOnce(CommitSink) -> S,
+) {
+    let h = Harness::start(open);
+    h.store
+        .change_group(GroupOp::Add {
+            group_id: "g".into(),
+            name: String::new(),
+            members: vec!["a".into(), "b".into(), "c".into()],
+        })
+        .await
+        .unwrap();
+    let private = h.send(text("a", "b", "1")).await.unwrap();
+    let group = h.send(group_text("a", "g", "2")).await.unwrap();
+    let prune = crate::model::PruneCutoffs {
+        offline_before: Some(crate::util::now_ms() + 1_000),
+        history_before: None,
+    };
+    h.store.prune(prune).await.unwrap();
+    for user in ["a", "b", "c"] {
+        assert!(h.inbox(user).await.is_empty(), "{user}: copies pruned");
+    }
+    // Directed after the pruning, so its copies are held: only b (and the sender) get it.
+    let directed = h
+        .send(NewMessage {
+            directed: vec!["b".into()],
+            ..group_text("a", "g", "3")
+        })
+        .await
+        .unwrap();
+    h.store
+        .recall(recall("a", &private.uid, PRIVATE, "b"), None)
+        .await
+        .unwrap();
+    h.store
+        .recall(recall("b", &group.uid, GROUP, "g"), None)
+        .await
+        .unwrap();
+    h.store
+        .recall(recall("a", &directed.uid, GROUP, "g"), None)
+        .await
+        .unwrap();
+    let (p, g, d) = (private.uid, group.uid, directed.uid);
+    assert_eq!(
+        recalled_uids(&h, "a").await,
+        vec![p.clone(), g.clone(), d.clone()]
+    );
+    assert_eq!(recalled_uids(&h, "b").await, vec![p, g.clone(), d]);
+    assert_eq!(recalled_uids(&h, "c").await, vec![g]);
+    h.close().await;
+}
+
 fn update(operator: &str, uid: &str, ctype: u32, target: &str) -> ExpansionUpdate {
     ExpansionUpdate {
         operator_id: operator.into(),

@@ -168,14 +168,66 @@ fn scan(
 }
 
 /// The highest inbox sequence of `user_id` created before `time_ms` (0 if none): where a
-/// device without a cursor starts syncing (offline compensation).
+/// device without a cursor starts syncing (offline compensation). Asked on every connect, so
+/// it is one seek of index `inbox_user_created` (migration 7), whose entries end with the
+/// key's `seq`: the last entry created before the time. Entries are appended by one writer in
+/// sequence order with its clock, so that is the highest such sequence (should the clock step
+/// back, the start moves by the entries of that step, which is harmless for a start).
 pub(crate) fn read_seq_before(c: &Connection, user_id: &str, time_ms: i64) -> anyhow::Result<u64> {
-    Ok(c.prepare_cached(
-        "SELECT seq FROM inbox WHERE user_id = ?1 AND created_at < ?2 \
-             ORDER BY seq DESC LIMIT 1",
-    )?
-    .query_row(params![user_id, time_ms], |r| r.get::<_, i64>(0))
-    .optional()?
-    .unwrap_or(0)
-    .max(0) as u64)
+    Ok(c.prepare_cached(SEQ_BEFORE)?
+        .query_row(params![user_id, time_ms], |r| r.get::<_, i64>(0))
+        .optional()?
+        .unwrap_or(0)
+        .max(0) as u64)
+}
+
+const SEQ_BEFORE: &str = "SELECT seq FROM inbox INDEXED BY inbox_user_created \
+     WHERE user_id = ?1 AND created_at < ?2 ORDER BY created_at DESC, seq DESC LIMIT 1";
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema::{migrate, open_conn, DB_FILE};
+    use super::*;
+
+    /// The compensation start is one index seek (no scan of the inbox, no sort), and right
+    /// at the bounds: strictly before the time, ties resolved to the highest sequence.
+    #[test]
+    fn compensation_start_is_one_index_seek() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = open_conn(&dir.path().join(DB_FILE)).unwrap();
+        migrate(&mut c).unwrap();
+        let plan: Vec<String> = c
+            .prepare(&format!("EXPLAIN QUERY PLAN {SEQ_BEFORE}"))
+            .unwrap()
+            .query_map(params!["u", 5], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            plan,
+            vec![
+                "SEARCH inbox USING COVERING INDEX inbox_user_created (user_id=? AND created_at<?)"
+            ],
+        );
+        let mut insert = c
+            .prepare("INSERT INTO inbox (user_id, seq, msg_id, created_at) VALUES (?1, ?2, 0, ?3)")
+            .unwrap();
+        for (user, seq, at) in [
+            ("u", 1, 10),
+            ("u", 2, 20),
+            ("u", 3, 20),
+            ("u", 4, 30),
+            ("v", 9, 15),
+        ] {
+            insert.execute(params![user, seq, at]).unwrap();
+        }
+        let before = |t| read_seq_before(&c, "u", t).unwrap();
+        assert_eq!(before(10), 0);
+        assert_eq!(before(11), 1);
+        assert_eq!(before(20), 1);
+        assert_eq!(before(21), 3);
+        assert_eq!(before(30), 3);
+        assert_eq!(before(i64::MAX), 4);
+        assert_eq!(read_seq_before(&c, "w", i64::MAX).unwrap(), 0);
+    }
 }

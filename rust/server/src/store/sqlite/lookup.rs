@@ -17,6 +17,9 @@ pub(crate) struct StoredMessage {
     pub recalled_at: i64,
     pub can_expand: bool,
     pub expansion: String,
+    /// Place in the conversation's cloud history (0: not in it, so it is pruned with the
+    /// inbox copies).
+    pub conv_seq: u64,
 }
 
 impl StoredMessage {
@@ -48,7 +51,7 @@ impl StoredMessage {
 pub(crate) fn find_message(c: &Connection, uid: &str) -> anyhow::Result<Option<StoredMessage>> {
     Ok(c.prepare_cached(
         "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, object_name, \
-             recalled_at, can_expand, expansion FROM messages WHERE uid = ?1",
+             recalled_at, can_expand, expansion, conv_seq FROM messages WHERE uid = ?1",
     )?
     .query_row([uid], |r| {
         Ok(StoredMessage {
@@ -62,6 +65,7 @@ pub(crate) fn find_message(c: &Connection, uid: &str) -> anyhow::Result<Option<S
             recalled_at: r.get(7)?,
             can_expand: r.get(8)?,
             expansion: r.get(9)?,
+            conv_seq: r.get::<_, i64>(10)?.max(0) as u64,
         })
     })
     .optional()?)

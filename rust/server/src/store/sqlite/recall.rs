@@ -1,15 +1,15 @@
 //! Recalls (R112–R115): the stored message is replaced by its recall notification, so no
 //! history page or inbox sync can return the original content afterwards.
 
-use super::apply::append_inbox;
-use super::lookup::find_message;
-use super::reads::is_member;
+use super::apply::apply_event;
+use super::lookup::{find_message, StoredMessage};
+use super::reads::{is_member, read_members};
 use crate::model::{Push, RecallRequest, Rejected};
 use crate::util::now_ms;
-use rcim_proto::v1::{inbox_entry, InboxEntry};
+use rcim_proto::conversation_type::{GROUP, PRIVATE};
+use rcim_proto::v1::inbox_entry;
 use rusqlite::{params, Connection};
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
 
 /// Object name of the notification that replaces a recalled message.
 pub(crate) const RECALL_NOTIFICATION: &str = "RC:RcNtf";
@@ -17,8 +17,7 @@ pub(crate) const RECALL_NOTIFICATION: &str = "RC:RcNtf";
 /// Recalls a message: replaces it by its recall notification (object name
 /// [`RECALL_NOTIFICATION`], content `{operatorId, recallTime, recallActionTime,
 /// originalObjectName, isAdmin, isDelete}`, no expansion, no push text) and appends a `Recall`
-/// entry to the inbox of everyone who holds it, and of its sender (so all the sender's devices
-/// converge). Recalling a message again answers with the first recall's time and appends
+/// entry to the inbox of everyone who may have it on a device (see [`recall_recipients`]). Recalling a message again answers with the first recall's time and appends
 /// nothing. Refusals: 25101 unknown message or a conversation the operator is not in, 25107 a
 /// non-sender when only the sender may recall, 22406 a group non-member (other than the
 /// sender).
@@ -79,13 +78,8 @@ pub(crate) fn apply_recall(
          can_expand = 0, push_content = '', push_data = '', push_options = '' WHERE id = ?1",
     )?
     .execute(params![m.id, now, RECALL_NOTIFICATION, notification])?;
-    let mut owners: Vec<String> = tx
-        .prepare_cached("SELECT DISTINCT user_id FROM inbox WHERE msg_id = ?1")?
-        .query_map([m.id], |r| r.get::<_, String>(0))?
-        .collect::<Result<_, _>>()?;
-    if !owners.contains(&m.sender_id) {
-        owners.push(m.sender_id.clone());
-    }
+    let owners = recall_recipients(tx, &m)?;
+    tracing::debug!(uid = %req.uid, recipients = owners.len(), "message recalled");
     let body = inbox_entry::Body::Recall(rcim_proto::v1::Recall {
         uid: req.uid,
         operator_id: req.operator_id,
@@ -97,19 +91,32 @@ pub(crate) fn apply_recall(
         sent_time: m.sent_time,
         object_name: m.object_name,
     });
-    let event = prost::Message::encode_to_vec(&InboxEntry {
-        seq: 0,
-        body: Some(body.clone()),
-    });
-    let body = Arc::new(body);
-    let mut pushes = Vec::with_capacity(owners.len());
-    for owner in owners {
-        let seq = append_inbox(tx, heads, &owner, 0, Some(&event), now)?;
-        pushes.push(Push {
-            user_id: owner,
-            seq,
-            body: body.clone(),
-        });
-    }
+    let pushes = apply_event(tx, heads, owners, body)?;
     Ok((now, pushes))
+}
+
+/// Who gets the `Recall` entry of `m`: its sender (so all their devices converge), everyone
+/// still holding an inbox copy, and, for a cloud history message, the conversation's
+/// participants (private: the two users; group: the current members, as expansion changes).
+/// A history message outlives its inbox copies (pruned after the offline retention), and the
+/// devices that synced it keep it: without the participants, recalling an older message
+/// would reach the sender only. A message outside the history (directed, not persisted) is
+/// pruned with its inbox copies, so its holders are exactly who received it, and a directed
+/// message's recall does not reach members it was not addressed to. Deduplicated, sender
+/// first.
+fn recall_recipients(tx: &Connection, m: &StoredMessage) -> anyhow::Result<Vec<String>> {
+    let mut owners = vec![m.sender_id.clone()];
+    if m.conversation_type == PRIVATE {
+        owners.push(m.to_id.clone());
+    } else if m.conversation_type == GROUP && m.conv_seq > 0 {
+        owners.extend(read_members(tx, &m.to_id)?);
+    }
+    let holders = tx
+        .prepare_cached("SELECT DISTINCT user_id FROM inbox WHERE msg_id = ?1")?
+        .query_map([m.id], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    owners.extend(holders);
+    let mut seen = HashSet::new();
+    owners.retain(|o| seen.insert(o.clone()));
+    Ok(owners)
 }

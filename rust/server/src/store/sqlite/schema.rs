@@ -33,6 +33,10 @@
 //!   `history_cleared(user_id, conv_key, before_time)`: a user's clear time per conversation.
 //! * A user's inbox copy of a message they deleted becomes a tombstone (`msg_id` 0, no event):
 //!   its sequence stays (inboxes stay dense) and sync skips it.
+//!
+//! Migration 7: index `inbox(user_id, created_at)` (with the key's `seq` after them), so the
+//! offline compensation start of a connect ([`super::history::read_seq_before`]) is one index
+//! seek instead of a backwards scan of the user's recent entries.
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -152,6 +156,8 @@ const MIGRATIONS: &[&str] = &[
         before_time INTEGER NOT NULL,
         PRIMARY KEY (user_id, conv_key)
     ) WITHOUT ROWID;",
+    // 7: the offline compensation start found by time within one user's inbox.
+    "CREATE INDEX inbox_user_created ON inbox(user_id, created_at);",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
