@@ -175,3 +175,144 @@ async fn local_remote_offline_answers_the_network_code() {
     // LOCAL still answers what is stored.
     assert!(page(&bob, &key, 0, BEFORE, LOCAL).await.is_empty());
 }
+
+async fn messages(
+    client: &TestClient,
+    key: &ConversationKey,
+    sent_time: i64,
+    order: u32,
+    policy: u32,
+    count: u32,
+) -> Vec<String> {
+    let got = answer(
+        client
+            .engine
+            .messages(key.clone(), sent_time, order, policy, count),
+    )
+    .await;
+    got.iter().map(text_of).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_server_page_never_leaves_a_gap_before_an_older_held_range() {
+    let server = server_without_compensation().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    let big = "x".repeat(60 * 1024);
+    for i in 0..10 {
+        publish(&server, "alice", "bob", &format!("s{i}")).await;
+    }
+    for i in 0..10 {
+        publish(&server, "alice", "bob", &format!("B{i}{big}")).await;
+    }
+    for i in 0..10 {
+        publish(&server, "alice", "bob", &format!("t{i}")).await;
+    }
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(&bob_token).await;
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+    // The newest ten and the oldest ten are held; the big ones between are not.
+    let newest = messages(&bob, &key, 0, BEFORE, LOCAL_REMOTE, 10).await;
+    assert_eq!(newest.last().map(String::as_str), Some("t0"));
+    let oldest = messages(&bob, &key, 0, AFTER, LOCAL_REMOTE, 10).await;
+    assert_eq!(oldest.last().map(String::as_str), Some("s9"));
+    let t0 = answer(bob.engine.messages(key.clone(), 0, BEFORE, LOCAL, 10)).await[9]
+        .sent_time
+        .unwrap();
+
+    // Paging back from t0: the server's pages of big messages are short (its byte cap);
+    // every page ends where the server's did, so each big one is read, once, in order.
+    let mut texts = Vec::new();
+    let mut before = t0;
+    loop {
+        let got = answer(
+            bob.engine
+                .messages(key.clone(), before, BEFORE, LOCAL_REMOTE, 20),
+        )
+        .await;
+        let Some(last) = got.last() else { break };
+        before = last.sent_time.unwrap();
+        texts.extend(
+            got.iter()
+                .map(|m| text_of(m).chars().take(2).collect::<String>()),
+        );
+        assert!(texts.len() <= 100, "paging does not end");
+    }
+    let expected: Vec<String> = (0..10)
+        .rev()
+        .map(|i| format!("B{i}"))
+        .chain((0..10).rev().map(|i| format!("s{i}")))
+        .collect();
+    assert_eq!(texts, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clear_of_everything_queued_offline_keeps_what_arrived_after_the_call() {
+    let mut server = TestServer::start().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    let mut phone = TestClient::new(&server.navi_url(), "bob");
+    phone.connect(&bob_token).await;
+    publish(&server, "alice", "bob", "before").await;
+    phone.received().await;
+
+    // Offline: the clear of everything waits in the outbox (across an app restart).
+    server.kill();
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+    assert_eq!(
+        phone
+            .engine
+            .clear_messages(key.clone(), 0, REMOTE, Some("c".into())),
+        Ok(())
+    );
+    phone.restart_engine().await;
+    server.restart().await;
+    // A message the user's other devices get before the clear reaches the server.
+    publish(&server, "alice", "bob", "after").await;
+    phone.connect(&bob_token).await;
+    let Event::MessagesCleared { code, .. } = phone
+        .wait_for("cleared", |e| matches!(e, Event::MessagesCleared { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert_eq!(code, 0);
+
+    // The cloud history lost what was there at the call only.
+    let mut tablet = TestClient::new(&server.navi_url(), "bob");
+    tablet.connect(&bob_token).await;
+    let cloud = messages(&tablet, &key, 0, BEFORE, REMOTE, 20).await;
+    assert_eq!(cloud, ["after"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleted_messages_stay_deleted_locally_but_remote_pages_show_the_cloud() {
+    let server = server_without_compensation().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    for i in 0..5 {
+        publish(&server, "alice", "bob", &format!("m{i}")).await;
+    }
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(&bob_token).await;
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+    let all = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
+    assert_eq!(all.len(), 5);
+    let m2 = all.iter().find(|m| text_of(m) == "m2").unwrap().clone();
+    answer(bob.engine.delete_local_messages(vec![m2])).await;
+
+    // REMOTE: the cloud's page; the deleted message comes without a message id and is not
+    // stored again.
+    let remote = page(&bob, &key, 0, BEFORE, REMOTE).await;
+    assert_eq!(remote.len(), 5);
+    let again = remote.iter().find(|m| text_of(m) == "m2").unwrap();
+    assert_eq!(again.message_id, None);
+    let local = messages(&bob, &key, 0, BEFORE, LOCAL, 20).await;
+    assert_eq!(local, ["m4", "m3", "m1", "m0"]);
+    assert_eq!(
+        messages(&bob, &key, 0, BEFORE, LOCAL_REMOTE, 20).await,
+        local
+    );
+    // No conversation appeared from reading history.
+    assert!(answer(bob.engine.conversation(key.clone())).await.is_none());
+}
