@@ -316,3 +316,125 @@ async fn deleted_messages_stay_deleted_locally_but_remote_pages_show_the_cloud()
     // No conversation appeared from reading history.
     assert!(answer(bob.engine.conversation(key.clone())).await.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_compensation_paging_while_the_inbox_syncs_receives_every_message_once() {
+    const TOTAL: usize = 300;
+    // The server's default: a new device gets the last day through its inbox.
+    let server = TestServer::start().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    for i in 0..TOTAL {
+        publish(&server, "alice", "bob", &format!("m{i}")).await;
+    }
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(&bob_token).await;
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+    // Paging starts at once, while the inbox is still being stored: pages read from the
+    // newest reach messages the inbox has not brought yet.
+    let texts = read_back(&bob, &key).await;
+    let expected: Vec<String> = (0..TOTAL).rev().map(|i| format!("m{i}")).collect();
+    assert!(texts == expected, "every message once, in order, no gap");
+
+    // Every message is received (announced) once, whichever came first, and counts unread.
+    let mut received = std::collections::HashSet::new();
+    while received.len() < TOTAL {
+        match bob.next(Duration::from_secs(10)).await {
+            Some(Event::MessageReceived { message, .. }) => {
+                assert!(received.insert(text_of(&message)), "announced twice");
+            }
+            Some(_) => {}
+            None => panic!("only {} of {TOTAL} received", received.len()),
+        }
+    }
+    assert_eq!(
+        answer(bob.engine.unread_count(key.clone())).await,
+        TOTAL as u64
+    );
+    // The second pass is local.
+    let fetched = bob.engine.history_requests();
+    assert!(read_back(&bob, &key).await == expected);
+    assert_eq!(bob.engine.history_requests(), fetched, "no server request");
+    assert_eq!(answer(bob.engine.message_count(key)).await, TOTAL as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_group_member_pages_to_the_start_of_their_membership() {
+    const GROUP: u32 = 2;
+    let server = server_without_compensation().await;
+    server.token("alice").await;
+    let dave_token = server.token("dave").await;
+    let group = |path: &'static str, user: &'static str| {
+        let navi = server.navi_url();
+        async move {
+            let form = [("userId", user), ("groupId", "team"), ("groupName", "Team")];
+            let reply = server_api(&navi, path, &form).await;
+            assert_eq!(reply["code"], 200, "{reply}");
+        }
+    };
+    let say = |text: String| {
+        let navi = server.navi_url();
+        async move {
+            let content = format!(r#"{{"content":"{text}"}}"#);
+            let form = [
+                ("fromUserId", "alice"),
+                ("toGroupId", "team"),
+                ("objectName", "RC:TxtMsg"),
+                ("content", content.as_str()),
+            ];
+            let reply = server_api(&navi, "/message/group/publish.json", &form).await;
+            assert_eq!(reply["code"], 200, "{reply}");
+        }
+    };
+    group("/group/create.json", "alice").await;
+    for i in 0..30 {
+        say(format!("early{i}")).await;
+    }
+    // Sent times are strictly increasing per conversation, so a burst runs ahead of the
+    // clock, while the server records the join at its clock: let the clock catch up (a server
+    // finding: a join right after a burst sees its last messages).
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    group("/group/join.json", "dave").await;
+    for i in 0..30 {
+        say(format!("late{i}")).await;
+    }
+    let mut dave = TestClient::new(&server.navi_url(), "dave");
+    dave.connect(&dave_token).await;
+    let key = ConversationKey::new(GROUP, "team", "");
+    let texts = read_back(&dave, &key).await;
+    let expected: Vec<String> = (0..30).rev().map(|i| format!("late{i}")).collect();
+    assert_eq!(texts, expected, "only what was sent after the join");
+    // From the start onwards: the same messages, oldest first, and nothing more is asked.
+    let fetched = dave.engine.history_requests();
+    let first = messages(&dave, &key, 0, AFTER, LOCAL_REMOTE, 20).await;
+    assert_eq!(
+        first,
+        (0..20).map(|i| format!("late{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(dave.engine.history_requests(), fetched);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_inserted_message_does_not_make_held_pages_fetched_again() {
+    let server = server_without_compensation().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    for i in 0..19 {
+        publish(&server, "alice", "bob", &format!("m{i}")).await;
+    }
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(&bob_token).await;
+    // Older than the whole cloud history, without a history sequence.
+    let mut old = rcim_core::codec::new_text_message(PRIVATE, "alice", None, "old");
+    old.sent_time = Some(1);
+    old.direction = Some(1);
+    answer(bob.engine.insert_message(old)).await;
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+    let first = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
+    assert_eq!(first.len(), 20);
+    assert_eq!(text_of(&first[19]), "old");
+    assert_eq!(bob.engine.history_requests(), 1);
+    let second = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
+    assert_eq!(second.len(), 20);
+    assert_eq!(bob.engine.history_requests(), 1, "served locally");
+}
