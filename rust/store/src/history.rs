@@ -5,7 +5,8 @@
 //! A message with sequence `s` adds `[s, s]`; a fetched page adds `[from_seq, to_seq]`;
 //! overlapping or adjacent ranges merge, so a conversation read back from the newest message
 //! ends up as one range. Deleting messages leaves the ranges: what was deleted on purpose
-//! stays "held" (deleted messages are not fetched again).
+//! stays "held" (deleted messages are not fetched again, and a page that brings them anyway,
+//! e.g. REMOTE, does not store them again).
 
 use crate::error::Result;
 use crate::inbox::{insert_delivered, Delivery};

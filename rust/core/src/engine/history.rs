@@ -10,6 +10,14 @@
 //! Decisions:
 //! * Remote history exists for PRIVATE and GROUP conversations only: REMOTE on another type is
 //!   PARAM_ERROR; LOCAL_REMOTE on another type is the local page.
+//! * Reading history never adds a conversation to the list (as RongCloud): a page only moves
+//!   the last message of a listed conversation.
+//! * Messages deleted on this device stay deleted: a page does not store them again, and
+//!   LOCAL_REMOTE answers from the store. REMOTE answers the cloud's page as it is: such a
+//!   message comes back without `messageId`.
+//! * LOCAL_REMOTE answers after a fetch never reach beyond the fetched interval while the
+//!   server has more there (its pages may be short, capped by bytes): the next page asks
+//!   for the rest.
 //! * LOCAL_REMOTE that needs the server while it cannot be reached fails with the network code
 //!   (30002 after the send timeout without a connection, 30003 without an answer, or the
 //!   server's refusal) rather than answering an incomplete local page as if it were complete;
