@@ -90,10 +90,7 @@ impl Store {
 
 /// Recounts every conversation `deleted` touched, once each.
 fn recount_all(tx: &rusqlite::Connection, deleted: &[MessageRow]) -> Result<()> {
-    let keys: HashSet<ConversationKey> = deleted
-        .iter()
-        .map(|r| ConversationKey::new(r.conversation_type, &r.target_id, &r.channel_id))
-        .collect();
+    let keys: HashSet<ConversationKey> = deleted.iter().map(MessageRow::key).collect();
     for key in keys {
         rows::recount_conversation(tx, &key)?;
     }

@@ -5,9 +5,11 @@
 //! A message with sequence `s` adds `[s, s]`; a fetched page adds `[from_seq, to_seq]`;
 //! overlapping or adjacent ranges merge, so a conversation read back from the newest message
 //! ends up as one range. Deleting messages leaves the ranges: what was deleted on purpose
-//! stays "held" (deleted messages are not fetched again).
+//! stays "held" (deleted messages are not fetched again, and a page that brings them anyway,
+//! e.g. REMOTE, does not store them again).
 
 use crate::error::Result;
+use crate::inbox::{insert_delivered, Delivery};
 use crate::rows::{self, seq_value, ConversationKey, MessageRow, NewMessage, TimeOrder};
 use crate::store::Store;
 use crate::values::received_status;
@@ -145,6 +147,19 @@ pub(crate) fn add_range(
     Ok(())
 }
 
+fn ranges_of(conn: &Connection, key: &ConversationKey) -> Result<Vec<HistoryRange>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT lo_seq, hi_seq, lo_time, hi_time FROM history_ranges
+         WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+         ORDER BY lo_seq",
+    )?;
+    let found = stmt.query_map(
+        params![key.conversation_type, key.target_id, key.channel_id],
+        range_from_row,
+    )?;
+    Ok(found.collect::<rusqlite::Result<_>>()?)
+}
+
 fn range_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRange> {
     Ok(HistoryRange {
         lo_seq: r.get::<_, i64>(0)?.max(0) as u64,
@@ -157,16 +172,7 @@ fn range_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRange> {
 impl Store {
     /// The history ranges held for `key`, lowest first.
     pub fn history_ranges(&self, key: &ConversationKey) -> Result<Vec<HistoryRange>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT lo_seq, hi_seq, lo_time, hi_time FROM history_ranges
-             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
-             ORDER BY lo_seq",
-        )?;
-        let found = stmt.query_map(
-            params![key.conversation_type, key.target_id, key.channel_id],
-            range_from_row,
-        )?;
-        Ok(found.collect::<rusqlite::Result<_>>()?)
+        ranges_of(&self.conn, key)
     }
 
     /// Records the history sequence the server gave this device's own message `id` (its send
@@ -182,23 +188,30 @@ impl Store {
         )?;
         let row = rows::message_by_id(&tx, id)?;
         if let Some(row) = &row {
-            let key = ConversationKey::new(row.conversation_type, &row.target_id, &row.channel_id);
-            note_message(&tx, &key, conv_seq, row.sent_time)?;
+            note_message(&tx, &row.key(), conv_seq, row.sent_time)?;
         }
         tx.commit()?;
         Ok(row)
     }
 
     /// Stores a page of `key`'s cloud history in one transaction: messages not stored yet are
-    /// inserted as read and without counting them as unread (no receive events follow);
-    /// duplicates by uid are skipped (a local row with the same client id is completed
-    /// instead); then the page's interval joins the ranges. Returns how many rows were added.
+    /// inserted as read and without counting them as unread (no receive events follow; if the
+    /// inbox brings one of them later, that copy is received then, see
+    /// `inbox::insert_delivered`); duplicates by uid are skipped (a local outgoing row of this
+    /// user with the same client id is completed instead); messages whose sequence lies in a
+    /// range held before the page are skipped too: the store held them, so a missing one was
+    /// deleted on purpose and stays deleted. The page updates the last message of an existing
+    /// conversation only: reading history never adds a conversation to the list (RongCloud
+    /// behaves the same; a removed conversation stays removed). Then the page's interval joins
+    /// the ranges. Returns how many rows were added.
     pub fn store_history_page(
         &mut self,
         key: &ConversationKey,
         page: &HistoryPageRows,
     ) -> Result<usize> {
         let tx = self.conn.savepoint()?;
+        let held = ranges_of(&tx, key)?;
+        let listed = rows::conversation_exists(&tx, key)?;
         let mut added = 0;
         for message in &page.messages {
             if message.key() != *key {
@@ -206,10 +219,19 @@ impl Store {
                 tracing::warn!(uid = ?message.uid, "history page message of another conversation skipped");
                 continue;
             }
+            if message.conv_seq > 0
+                && held
+                    .iter()
+                    .any(|r| (r.lo_seq..=r.hi_seq).contains(&message.conv_seq))
+            {
+                continue;
+            }
             let mut message = message.clone();
             message.received_status = received_status::READ;
-            if let Some(id) = crate::inbox::insert_delivered(&tx, &message)? {
-                rows::touch_conversation(&tx, key, id, message.sent_time, false)?;
+            if let Some(id) = insert_delivered(&tx, &message, Delivery::HistoryPage)? {
+                if listed {
+                    rows::touch_conversation(&tx, key, id, message.sent_time, false)?;
+                }
                 added += 1;
             }
         }
@@ -242,12 +264,12 @@ impl Store {
     /// `sent_time`, `order`, `count`) is the complete answer, so the server need not be asked
     /// (LOCAL_REMOTE). It is when one history range covers it:
     ///
-    /// * BEFORE `sent_time`: the range reaches the page's oldest message (or the start of the
-    ///   conversation when the page is short) and reaches `sent_time` (or is the highest range:
+    /// * BEFORE `sent_time`: the range reaches the start of the conversation (or, for a full
+    ///   page, the page's oldest message) and reaches `sent_time` (or is the highest range:
     ///   newer messages all arrive through the inbox; `sent_time` 0 = the newest needs it).
     /// * AFTER `sent_time`: the range reaches back to `sent_time` (or the start of the
-    ///   conversation; `sent_time` 0 = the oldest needs the start) and reaches the page's
-    ///   newest message (or is the highest range when the page is short).
+    ///   conversation; `sent_time` 0 = the oldest needs the start) and is the highest range
+    ///   (or, for a full page, reaches the page's newest message).
     pub fn history_page_complete(
         &self,
         key: &ConversationKey,
@@ -263,23 +285,20 @@ impl Store {
         let short = page.len() < count as usize;
         let oldest = page.iter().map(|m| m.sent_time).min();
         let newest = page.iter().map(|m| m.sent_time).max();
+        // A range reaching the start of the conversation (or being the highest one) holds
+        // everything on that side whatever the page's ends are: messages without a sequence
+        // (inserted locally, failed sends) may lie beyond the range's times and must not make
+        // such a page look incomplete forever.
         let covers = |r: &HistoryRange| match order {
             TimeOrder::Before => {
-                let low_ok = if short {
-                    r.lo_seq <= 1
-                } else {
-                    oldest.is_some_and(|t| r.lo_time <= t)
-                };
+                let low_ok = r.lo_seq <= 1 || (!short && oldest.is_some_and(|t| r.lo_time <= t));
                 let high_ok = r.hi_seq == highest || (sent_time > 0 && r.hi_time >= sent_time);
                 low_ok && high_ok
             }
             TimeOrder::After => {
                 let low_ok = r.lo_seq <= 1 || (sent_time > 0 && r.lo_time <= sent_time);
-                let high_ok = if short {
-                    r.hi_seq == highest
-                } else {
-                    newest.is_some_and(|t| r.hi_time >= t)
-                };
+                let high_ok =
+                    r.hi_seq == highest || (!short && newest.is_some_and(|t| r.hi_time >= t));
                 low_ok && high_ok
             }
         };
@@ -310,6 +329,16 @@ mod tests {
             to_seq: to,
             from_time: 0,
             to_time: 0,
+        }
+    }
+
+    fn page_of(messages: Vec<NewMessage>) -> HistoryPageRows {
+        let seqs = messages.iter().map(|m| m.conv_seq);
+        HistoryPageRows {
+            from_seq: seqs.clone().min().unwrap_or(0),
+            to_seq: seqs.max().unwrap_or(0),
+            messages,
+            ..Default::default()
         }
     }
 
@@ -428,5 +457,117 @@ mod tests {
                 hi_time: 20
             }]
         );
+    }
+
+    #[test]
+    fn a_message_stored_from_a_page_is_received_when_its_inbox_copy_arrives() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.apply_inbox(&[seq_msg(1)], 1).unwrap();
+        // The page read from the newest reaches the server's head (seq 2) before the inbox.
+        let mut head = seq_msg(2);
+        head.mentioned = true;
+        s.store_history_page(
+            &key("bob"),
+            &HistoryPageRows {
+                messages: vec![seq_msg(1), head.clone()],
+                from_seq: 1,
+                to_seq: 2,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let stored = s.message_by_uid("u2").unwrap().unwrap();
+        assert_eq!(stored.received_status, received_status::READ);
+        assert_eq!(s.unread_count(&key("bob")).unwrap(), 1);
+        // Its inbox copy: received now (returned to be announced), unread, mention counted,
+        // same row.
+        let received = s.apply_inbox(&[head.clone()], 2).unwrap();
+        assert_eq!(received.len(), 1);
+        assert_eq!(received[0].id, stored.id);
+        assert_eq!(received[0].received_status, received_status::UNREAD);
+        let conv = s.conversation(&key("bob")).unwrap().unwrap();
+        assert_eq!((conv.unread_count, conv.mentioned_count), (2, 1));
+        // Only the first inbox copy: a redelivery is a duplicate again.
+        assert!(s.apply_inbox(&[head], 3).unwrap().is_empty());
+        assert_eq!(s.unread_count(&key("bob")).unwrap(), 2);
+        assert_eq!(s.message_count(&key("bob")).unwrap(), 2);
+    }
+
+    #[test]
+    fn messages_deleted_inside_held_ranges_are_not_stored_again() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.apply_inbox(&[seq_msg(10)], 1).unwrap();
+        s.store_history_page(&key("bob"), &page(1, 9)).unwrap();
+        let gone: Vec<i64> = ["u3", "u10"]
+            .iter()
+            .map(|u| s.message_by_uid(u).unwrap().unwrap().id)
+            .collect();
+        s.delete_messages(&gone).unwrap();
+        // The same interval fetched again (REMOTE): what was deleted stays deleted; the part
+        // not held before (11) is stored.
+        assert_eq!(s.store_history_page(&key("bob"), &page(1, 11)).unwrap(), 1);
+        assert!(s.message_by_uid("u3").unwrap().is_none());
+        assert!(s.message_by_uid("u10").unwrap().is_none());
+        assert!(s.message_by_uid("u11").unwrap().is_some());
+        assert_eq!(s.message_count(&key("bob")).unwrap(), 9);
+    }
+
+    #[test]
+    fn a_page_does_not_bring_back_a_removed_conversation() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.store_history_page(&key("bob"), &page(1, 5)).unwrap();
+        assert!(s.conversation(&key("bob")).unwrap().is_none());
+        assert_eq!(s.message_count(&key("bob")).unwrap(), 5);
+        // A listed conversation gets a newer last message from a page.
+        s.apply_inbox(&[seq_msg(6)], 1).unwrap();
+        s.store_history_page(&key("bob"), &page(7, 8)).unwrap();
+        let conv = s.conversation(&key("bob")).unwrap().unwrap();
+        assert_eq!(conv.last_message.unwrap().conv_seq, 8);
+    }
+
+    #[test]
+    fn another_senders_client_id_never_completes_a_local_row() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut mine = msg("bob", None, direction::SEND, 1);
+        mine.client_msg_id = Some("c1".into());
+        let row = s.insert_outgoing(&mine).unwrap();
+        // Bob's message that happens to carry the same client id, in a history page.
+        let mut theirs = seq_msg(1);
+        theirs.client_msg_id = Some("c1".into());
+        s.store_history_page(&key("bob"), &page_of(vec![theirs]))
+            .unwrap();
+        let local = s.message(row.id).unwrap().unwrap();
+        assert_eq!((local.uid, local.conv_seq), (None, 0));
+        assert!(s.message_by_uid("u1").unwrap().is_some());
+        // Our own copy (same sender, SEND) does complete it.
+        let mut own = msg("bob", Some("U2"), direction::SEND, 20);
+        own.client_msg_id = Some("c1".into());
+        own.conv_seq = 2;
+        s.store_history_page(&key("bob"), &page_of(vec![own]))
+            .unwrap();
+        let local = s.message(row.id).unwrap().unwrap();
+        assert_eq!((local.uid.as_deref(), local.conv_seq), (Some("U2"), 2));
+    }
+
+    #[test]
+    fn messages_without_a_sequence_do_not_decide_coverage() {
+        let mut s = Store::open_in_memory().unwrap();
+        let k = key("bob");
+        // An old local message (inserted, conv_seq 0), then the whole cloud history (19).
+        s.insert_messages(&[msg("bob", None, direction::RECEIVE, 1)])
+            .unwrap();
+        s.store_history_page(&k, &page(1, 19)).unwrap();
+        let p = s.messages(&k, 0, TimeOrder::Before, 20).unwrap();
+        assert_eq!(p.len(), 20);
+        assert!(s
+            .history_page_complete(&k, 0, TimeOrder::Before, 20, &p)
+            .unwrap());
+        // A failed send newer than everything: AFTER from the start stays complete.
+        s.insert_outgoing(&msg("bob", None, direction::SEND, 10_000))
+            .unwrap();
+        let p = s.messages(&k, 0, TimeOrder::After, 20).unwrap();
+        assert!(s
+            .history_page_complete(&k, 0, TimeOrder::After, 20, &p)
+            .unwrap());
     }
 }

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/004_search_by_user.sql"),
     include_str!("../migrations/005_mentions.sql"),
     include_str!("../migrations/006_history.sql"),
+    include_str!("../migrations/007_history_rows.sql"),
 ];
 
 /// The schema version of a fully migrated database.

@@ -13,9 +13,8 @@
 //!   timestamp is not checked against the local store, which may not hold the conversation's
 //!   newest message (a new device). LOCAL and LOCAL_REMOTE check R111 against the local store.
 
-use super::history::{has_cloud_history, policy};
-use super::{check_conversation, lock, normalised, Engine, Session};
-use crate::codec;
+use super::history::policy;
+use super::{check_conversation, has_cloud_history, lock, normalised, Engine, Session};
 use crate::codes::Code;
 use crate::event::{Event, EventId};
 use crate::model::Message;
@@ -77,11 +76,7 @@ impl Engine {
                     // A stale or foreign messageId never deletes another conversation's row.
                     let mut own = Vec::with_capacity(ids.len());
                     for id in ids {
-                        if s.message(id)?.is_some_and(|r| {
-                            r.conversation_type == key.conversation_type
-                                && r.target_id == key.target_id
-                                && r.channel_id == key.channel_id
-                        }) {
+                        if s.message(id)?.is_some_and(|r| r.key() == key) {
                             own.push(id);
                         }
                     }
@@ -123,7 +118,9 @@ impl Engine {
     /// them) by `policy`: LOCAL (this device), REMOTE (the cloud history only) or LOCAL_REMOTE
     /// (both; the remote part through the outbox). The outcome comes as `MessagesCleared`:
     /// code 1 when `timestamp` is after the conversation's newest stored message (R111, LOCAL
-    /// and LOCAL_REMOTE), otherwise the local result (LOCAL) or the server's answer.
+    /// and LOCAL_REMOTE), otherwise the local result (LOCAL) or the server's answer. The cloud
+    /// history is cleared up to `timestamp`, or for 0 up to the newest message cleared here
+    /// (LOCAL_REMOTE) or the call's time (REMOTE); the server's answer reports that time.
     /// PARAM_ERROR at once for a bad conversation or a chatroom, a negative timestamp, a bad
     /// policy, or REMOTE for a conversation without cloud history.
     pub fn clear_messages(
@@ -143,21 +140,36 @@ impl Engine {
         {
             return Err(Code::PARAM_ERROR);
         }
+        // Timestamp 0 ("everything") never goes on the wire: the server would read it as its
+        // own now when the operation goes out, maybe hours later (queued offline), and hide
+        // what the user's other devices received meanwhile. The call's time stands for it
+        // (the local clock: the session keeps no server clock offset).
+        let call_time = crate::session::now_ms();
         if clear_policy == policy::REMOTE {
+            let before_time = if timestamp > 0 { timestamp } else { call_time };
             return self.hand_over(Command::Operation(Operation::clear_history(
-                &key, timestamp, event_id,
+                &key,
+                before_time,
+                event_id,
             )));
         }
+        // The local part answers the time the remote part clears up to (`None`: R111 refused):
+        // for timestamp 0, the newest message cleared here, so the cloud history loses exactly
+        // what this device did.
         let local = {
             let key = key.clone();
             self.query(move |s| {
                 s.atomically(|s| {
                     let latest = s.latest_sent_time(&key)?;
                     if timestamp > 0 && latest.is_none_or(|latest| timestamp > latest) {
-                        return Ok(false);
+                        return Ok(None);
                     }
                     s.clear_messages(&key, timestamp)?;
-                    Ok(true)
+                    Ok(Some(if timestamp > 0 {
+                        timestamp
+                    } else {
+                        latest.unwrap_or(call_time)
+                    }))
                 })
             })?
         };
@@ -165,16 +177,16 @@ impl Engine {
         let then_remote = clear_policy == policy::LOCAL_REMOTE && remote;
         self.runtime.spawn(async move {
             let code = match local.await {
-                Ok(true) if then_remote => {
-                    let op = Operation::clear_history(&key, timestamp, event_id.clone());
+                Ok(Some(before_time)) if then_remote => {
+                    let op = Operation::clear_history(&key, before_time, event_id.clone());
                     match hand_over_to(&session, Command::Operation(op)) {
                         // The server's answer reports it.
                         Ok(()) => return,
                         Err(code) => code.0,
                     }
                 }
-                Ok(true) => 0,
-                Ok(false) => Code::PARAM_ERROR.0,
+                Ok(Some(_)) => 0,
+                Ok(None) => Code::PARAM_ERROR.0,
                 Err(code) => code.0,
             };
             shared
@@ -192,10 +204,12 @@ impl Engine {
 
 /// Whether `m` belongs to conversation `key` (already normalised).
 fn in_conversation(m: &Message, key: &ConversationKey) -> bool {
-    m.conversation_type == key.conversation_type
-        && m.target_id == key.target_id
-        && codec::channel_for(m.conversation_type, m.channel_id.as_deref().unwrap_or(""))
-            == key.channel_id
+    let channel = m.channel_id.as_deref().unwrap_or("");
+    normalised(ConversationKey::new(
+        m.conversation_type,
+        &m.target_id,
+        channel,
+    )) == *key
 }
 
 /// Hands `command` to the running session from a task (see [`Engine::hand_over`]).

@@ -5,11 +5,11 @@
 //! `MessageExpansionForKeysRemoved`; on success the stored message has the new expansion).
 //! Changes made elsewhere arrive as inbox entries (see `session::inbox`).
 
-use super::{check_uid, lock, Engine};
+use super::{check_uid, has_cloud_history, lock, Engine};
 use crate::codec::extras::{self, MAX_EXPANSION_ENTRIES, MAX_EXPANSION_UPDATE};
 use crate::codes::{Code, EXPANSION_SIZE_LIMIT_EXCEED, MESSAGE_CANT_EXPAND};
 use crate::event::EventId;
-use crate::model::{conversation_type, Message};
+use crate::model::Message;
 use crate::session::{Command, Operation};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -81,7 +81,7 @@ impl Engine {
             let checked = row.await.and_then(|row| {
                 let row = row.ok_or(Code::PARAM_ERROR)?;
                 let stored = extras::stored_expansion(row.extra_json.as_deref())
-                    .filter(|_| can_expand(row.conversation_type))
+                    .filter(|_| has_cloud_history(row.conversation_type))
                     .ok_or(Code::of(MESSAGE_CANT_EXPAND))?;
                 let mut after: Vec<&String> =
                     stored.keys().filter(|k| !remove.contains(k)).collect();
@@ -121,11 +121,6 @@ impl Engine {
     }
 }
 
-/// Only private and group messages may carry expansion (R065, R123).
-fn can_expand(conversation: u32) -> bool {
-    conversation == conversation_type::PRIVATE || conversation == conversation_type::GROUP
-}
-
 /// Checks what a message to send carries beside its content: a valid `mentionedInfo`
 /// (PARAM_ERROR), and an expansion only on private and group messages (PARAM_ERROR) within
 /// the limits (34010).
@@ -134,7 +129,7 @@ pub(crate) fn check_message_extras(message: &Message) -> Result<(), Code> {
         return Err(Code::PARAM_ERROR);
     }
     if let Some(expansion) = &message.expansion {
-        if !can_expand(message.conversation_type) {
+        if !has_cloud_history(message.conversation_type) {
             return Err(Code::PARAM_ERROR);
         }
         extras::checked_expansion(expansion)?;

@@ -10,21 +10,28 @@
 //! Decisions:
 //! * Remote history exists for PRIVATE and GROUP conversations only: REMOTE on another type is
 //!   PARAM_ERROR; LOCAL_REMOTE on another type is the local page.
+//! * Reading history never adds a conversation to the list (as RongCloud): a page only moves
+//!   the last message of a listed conversation.
+//! * Messages deleted on this device stay deleted: a page does not store them again, and
+//!   LOCAL_REMOTE answers from the store. REMOTE answers the cloud's page as it is: such a
+//!   message comes back without `messageId`.
+//! * LOCAL_REMOTE answers after a fetch never reach beyond the fetched interval while the
+//!   server has more there (its pages may be short, capped by bytes): the next page asks
+//!   for the rest.
 //! * LOCAL_REMOTE that needs the server while it cannot be reached fails with the network code
 //!   (30002 after the send timeout without a connection, 30003 without an answer, or the
 //!   server's refusal) rather than answering an incomplete local page as if it were complete;
 //!   the app can ask with LOCAL for what is stored.
 
 use super::messages::MAX_MESSAGE_PAGE;
-use super::{check_conversation, normalised, Engine};
+use super::{check_conversation, has_cloud_history, normalised, Engine};
 use crate::codec;
 use crate::codes::Code;
 use crate::model::Message;
 use crate::query::Query;
 use crate::session::{Command, ReadRequest};
-use rcim_proto::conversation_type::{GROUP, PRIVATE};
 use rcim_proto::v1::{request, response, HistoryPage, HistoryRequest};
-use rcim_store::{ConversationKey, HistoryPageRows, Store, TimeOrder};
+use rcim_store::{ConversationKey, HistoryPageRows, MessageRow, NewMessage, Store, TimeOrder};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -44,11 +51,6 @@ const RATE_WINDOW: std::time::Duration = std::time::Duration::from_millis(1100);
 
 /// Most messages taken from one history page (the server's own limit; more is hostile).
 const MAX_SERVER_PAGE: usize = 100;
-
-/// Whether the server keeps a cloud history for conversations of this type.
-pub(crate) fn has_cloud_history(conversation_type: u32) -> bool {
-    matches!(conversation_type, PRIVATE | GROUP)
-}
 
 impl Engine {
     /// `getMessages` / `loadMessages`: a page of `count` (1..=20) messages of `key` sent
@@ -96,19 +98,10 @@ impl Engine {
                 let page = fetcher.fetch(request).await?;
                 fetcher
                     .db(move |s| {
-                        let uids = store_page(s, &key, &page, sent_time, time_order)?;
-                        let mut rows = Vec::with_capacity(uids.len());
-                        for uid in uids {
-                            rows.extend(s.message_by_uid(&uid)?);
-                        }
-                        rows.sort_by_key(|r| (r.sent_time, r.id));
-                        if time_order == TimeOrder::Before {
-                            rows.reverse();
-                        }
-                        Ok(rows)
+                        let stored = store_page(s, &key, &page, sent_time, time_order)?;
+                        remote_answer(s, stored.messages, time_order)
                     })
                     .await
-                    .map(|rows| rows.iter().map(codec::message_from_row).collect())
             }));
         }
         // LOCAL_REMOTE: the local page now (in call order), the server only when needed.
@@ -127,10 +120,12 @@ impl Engine {
                 return Ok(rows.iter().map(codec::message_from_row).collect());
             }
             let page = fetcher.fetch(request).await?;
+            let has_more = page.page.has_more;
             fetcher
                 .db(move |s| {
-                    store_page(s, &key, &page, sent_time, time_order)?;
-                    s.messages(&key, sent_time, time_order, count)
+                    let stored = store_page(s, &key, &page, sent_time, time_order)?;
+                    let rows = s.messages(&key, sent_time, time_order, count)?;
+                    Ok(within_fetched(rows, &stored, has_more, time_order))
                 })
                 .await
                 .map(|rows| rows.iter().map(codec::message_from_row).collect())
@@ -223,15 +218,22 @@ impl HistoryFetcher {
     }
 }
 
-/// Stores a fetched page of `key` (asked around `sent_time` in `order`). Returns the uids of
-/// its messages (at most [`MAX_SERVER_PAGE`]).
+/// What [`store_page`] stored: the page's messages and the sent times of its interval's ends.
+struct StoredPage {
+    messages: Vec<NewMessage>,
+    from_time: i64,
+    to_time: i64,
+}
+
+/// Stores a fetched page of `key` (asked around `sent_time` in `order`). Returns its messages
+/// (at most [`MAX_SERVER_PAGE`]) and the times of its interval's ends.
 fn store_page(
     store: &mut Store,
     key: &ConversationKey,
     fetched: &FetchedPage,
     sent_time: i64,
     order: TimeOrder,
-) -> Result<Vec<String>, rcim_store::StoreError> {
+) -> Result<StoredPage, rcim_store::StoreError> {
     let (page, me) = (&fetched.page, fetched.me.as_str());
     let now = crate::session::now_ms();
     let messages: Vec<_> = page
@@ -259,7 +261,6 @@ fn store_page(
             (from, newest.unwrap_or(from))
         }
     };
-    let uids = messages.iter().filter_map(|m| m.uid.clone()).collect();
     let rows = HistoryPageRows {
         messages,
         from_seq: page.from_seq,
@@ -274,5 +275,103 @@ fn store_page(
         to = page.to_seq,
         "history page stored"
     );
-    Ok(uids)
+    Ok(StoredPage {
+        messages: rows.messages,
+        from_time,
+        to_time,
+    })
+}
+
+/// The LOCAL_REMOTE answer after a fetch: the store's page, cut at the fetched interval's far
+/// end when the server has more beyond it. The server may answer fewer messages than asked
+/// (its page byte cap); the store's page would then continue with messages of a separate
+/// range beyond a gap the server did not fill, and the app's next page, starting from the
+/// last message it got, would never read the gap. Cut there, the next page asks for it.
+fn within_fetched(
+    rows: Vec<MessageRow>,
+    stored: &StoredPage,
+    has_more: bool,
+    order: TimeOrder,
+) -> Vec<MessageRow> {
+    if !has_more {
+        return rows;
+    }
+    rows.into_iter()
+        .filter(|r| match order {
+            TimeOrder::Before => r.sent_time >= stored.from_time,
+            TimeOrder::After => r.sent_time <= stored.to_time,
+        })
+        .collect()
+}
+
+/// The REMOTE answer: the server's page as it is, in the page's order. Its messages are
+/// returned as stored (with `messageId`); a message this device deleted on purpose is not
+/// stored again but is still part of the cloud history the app asked for: it is returned
+/// without `messageId`.
+fn remote_answer(
+    store: &mut Store,
+    messages: Vec<NewMessage>,
+    order: TimeOrder,
+) -> Result<Vec<Message>, rcim_store::StoreError> {
+    let mut rows = Vec::with_capacity(messages.len());
+    for new in messages {
+        let stored = match &new.uid {
+            Some(uid) => store.message_by_uid(uid)?,
+            None => None,
+        };
+        rows.push(stored.unwrap_or_else(|| codec::as_row(new, 0)));
+    }
+    rows.sort_by_key(|r| (r.sent_time, r.id));
+    if order == TimeOrder::Before {
+        rows.reverse();
+    }
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let mut message = codec::message_from_row(r);
+            if r.id == 0 {
+                message.message_id = None;
+            }
+            message
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(sent_time: i64) -> MessageRow {
+        codec::as_row(
+            NewMessage {
+                sent_time,
+                ..Default::default()
+            },
+            sent_time,
+        )
+    }
+
+    #[test]
+    fn a_fetched_page_with_more_is_cut_at_its_far_end() {
+        let stored = StoredPage {
+            messages: Vec::new(),
+            from_time: 50,
+            to_time: 80,
+        };
+        let times = |rows: Vec<MessageRow>| rows.iter().map(|r| r.sent_time).collect::<Vec<_>>();
+        let before = || vec![row(80), row(60), row(50), row(20), row(10)];
+        assert_eq!(
+            times(within_fetched(before(), &stored, true, TimeOrder::Before)),
+            [80, 60, 50]
+        );
+        assert_eq!(
+            times(within_fetched(before(), &stored, false, TimeOrder::Before)).len(),
+            5
+        );
+        let after = vec![row(50), row(80), row(90)];
+        assert_eq!(
+            times(within_fetched(after, &stored, true, TimeOrder::After)),
+            [50, 80]
+        );
+    }
 }

@@ -205,6 +205,16 @@ fn check_conversation(key: &ConversationKey) -> Result<(), Code> {
     }
 }
 
+/// Whether the server keeps a cloud history for conversations of this type: private and
+/// group ones. Everything that lives on the cloud copy of a message follows: remote history
+/// pages (R094), remote deletions and clears (R110), message expansion (R065, R123).
+fn has_cloud_history(conversation_type: u32) -> bool {
+    matches!(
+        conversation_type,
+        rcim_proto::conversation_type::PRIVATE | rcim_proto::conversation_type::GROUP
+    )
+}
+
 /// `key` with its channel id dropped unless it is an ultra group (R064): other conversations
 /// have no channels.
 fn normalised(mut key: ConversationKey) -> ConversationKey {

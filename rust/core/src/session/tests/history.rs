@@ -274,3 +274,50 @@ fn a_send_result_records_the_history_sequence() {
         (12, 12, 500)
     );
 }
+
+#[test]
+fn a_message_a_history_page_stored_first_is_received_from_the_inbox() {
+    // A page read from the newest reached the server's head (u2) before the inbox did.
+    let mut store = Store::open_in_memory().unwrap();
+    let wire = |entry: InboxEntry| match entry.body {
+        Some(inbox_entry::Body::Message(mut m)) => {
+            m.conv_seq = entry.seq;
+            m
+        }
+        _ => unreachable!(),
+    };
+    let page: Vec<_> = [wire_message(1, "u1", "a"), wire_message(2, "u2", "b")]
+        .into_iter()
+        .map(|e| codec::row_from_wire(&wire(e), "alice", 0))
+        .collect();
+    store
+        .store_history_page(
+            &bob(),
+            &rcim_store::HistoryPageRows {
+                messages: page,
+                from_seq: 1,
+                to_seq: 2,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store.set_inbox_cursor(1).unwrap();
+    let mut h = Harness::with_store(store);
+    let (seq, _) = h.open(2);
+    let mut entry = wire_message(2, "u2", "b");
+    if let Some(inbox_entry::Body::Message(m)) = &mut entry.body {
+        m.conv_seq = 2;
+    }
+    let out = h.respond(
+        seq,
+        0,
+        Some(response::Body::Sync(SyncPackage {
+            entries: vec![entry],
+            has_more: false,
+            inbox_head: 2,
+        })),
+    );
+    assert_eq!(received_texts(&out), vec!["b"], "announced");
+    assert_eq!(h.store.unread_count(&bob()).unwrap(), 1, "and unread");
+    assert_eq!(h.store.message_count(&bob()).unwrap(), 2, "one row each");
+}
