@@ -2,119 +2,13 @@
 //! conversation settings applied in one transaction with the inbox cursor.
 
 use crate::error::Result;
+use crate::history::{insert_delivered, Delivery};
 use crate::rows::{
     self, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate,
 };
 use crate::store::Store;
-use crate::values::{direction, sent_status};
-use rusqlite::{params, OptionalExtension};
 
 const CURSOR_KEY: &str = "inbox_cursor";
-
-/// Where a message the server delivered comes from (see [`insert_delivered`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Delivery {
-    /// The user's inbox: a received message that counts and is announced.
-    Inbox,
-    /// A cloud history page: stored read, never counted nor announced.
-    HistoryPage,
-}
-
-/// Stores a message the server delivered (inbox or history page) unless it is stored
-/// already: a copy of this user's own message carrying the client id of a local outgoing row
-/// completes that row (this device sent it but missed the ack); one whose uid is stored is
-/// skipped, except that the first inbox copy of a row stored from a history page (the page
-/// reached the server's head before the inbox did) turns that row into the received message
-/// the inbox brings. Either way its history sequence joins the conversation's ranges.
-/// Returns the id of a row that is new for `delivery`: inserted, or (inbox) taken over from
-/// a history page; the caller counts and announces it.
-pub(crate) fn insert_delivered(
-    tx: &rusqlite::Connection,
-    message: &NewMessage,
-    delivery: Delivery,
-) -> Result<Option<i64>> {
-    crate::history::note_message(tx, &message.key(), message.conv_seq, message.sent_time)?;
-    if complete_own_send(tx, message)? {
-        return Ok(None);
-    }
-    if let Some(uid) = &message.uid {
-        let stored: Option<(i64, bool)> = tx
-            .prepare_cached("SELECT id, from_history FROM messages WHERE uid = ?1")?
-            .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        return match stored {
-            Some((id, true)) if delivery == Delivery::Inbox => {
-                tx.prepare_cached(
-                    "UPDATE messages SET from_history = 0, received_status = ?2, counted = ?3,
-                         mentioned = ?4
-                     WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    message.received_status,
-                    message.counted,
-                    message.mentioned
-                ])?;
-                Ok(Some(id))
-            }
-            Some(_) => Ok(None),
-            None => insert_new(tx, message, delivery).map(Some),
-        };
-    }
-    insert_new(tx, message, delivery).map(Some)
-}
-
-/// Inserts a delivered message that is not stored. Client ids are unique in the store, but
-/// only a sender's own client ids are; another sender's message that carries a client id
-/// already stored (by chance or by malice) is stored without it rather than refused.
-fn insert_new(tx: &rusqlite::Connection, message: &NewMessage, delivery: Delivery) -> Result<i64> {
-    let taken = match &message.client_msg_id {
-        Some(client_msg_id) => tx
-            .prepare_cached("SELECT 1 FROM messages WHERE client_msg_id = ?1")?
-            .exists([client_msg_id])?,
-        None => false,
-    };
-    let id = if taken {
-        let mut message = message.clone();
-        message.client_msg_id = None;
-        rows::insert_message(tx, &message)?
-    } else {
-        rows::insert_message(tx, message)?
-    };
-    if delivery == Delivery::HistoryPage {
-        tx.prepare_cached("UPDATE messages SET from_history = 1 WHERE id = ?1")?
-            .execute([id])?;
-    }
-    Ok(id)
-}
-
-/// Our own message whose ack we missed: the server's copy completes the local outgoing row
-/// with its client id. Only this user's own rows (direction SEND, same sender): another
-/// sender's client id, whatever it is, never touches them. True when a row was completed.
-fn complete_own_send(tx: &rusqlite::Connection, message: &NewMessage) -> Result<bool> {
-    let Some(client_msg_id) = &message.client_msg_id else {
-        return Ok(false);
-    };
-    if message.direction != direction::SEND {
-        return Ok(false);
-    }
-    let updated = tx
-        .prepare_cached(
-            "UPDATE messages SET uid = COALESCE(uid, ?2), sent_time = ?3,
-                 sent_status = ?4, conv_seq = MAX(conv_seq, ?5)
-             WHERE client_msg_id = ?1 AND direction = ?6 AND sender_id = ?7",
-        )?
-        .execute(params![
-            client_msg_id,
-            message.uid,
-            message.sent_time,
-            sent_status::SENT,
-            rows::seq_value(message.conv_seq),
-            direction::SEND,
-            message.sender_id
-        ])?;
-    Ok(updated > 0)
-}
 
 impl Store {
     /// Stores a batch of messages from the server's inbox and moves the inbox cursor to `cursor`,
