@@ -8,6 +8,14 @@
 //! ends up as one range. Deleting messages leaves the ranges: what was deleted on purpose
 //! stays "held" (deleted messages are not fetched again, and a page that brings them anyway,
 //! e.g. REMOTE, does not store them again).
+//!
+//! A range is *live* when it holds a message this device received through its inbox (or the
+//! send result of its own send): from there on the conversation's new messages reach this
+//! device through the inbox, so a live highest range reaches "up to now". A range made of
+//! fetched pages only is not: a new device (no offline compensation) starts at the inbox
+//! head, and a page read from the oldest message (or from some time back) can end far below
+//! the server's newest message while being the highest range held. Merged ranges are live
+//! when any part is.
 
 use crate::error::Result;
 use crate::rows::{self, seq_value, ConversationKey, MessageRow, NewMessage, TimeOrder};
@@ -26,6 +34,9 @@ pub struct HistoryRange {
     pub lo_time: i64,
     /// Sent time at `hi_seq` (or the newest message known there).
     pub hi_time: i64,
+    /// Holds a message delivered through the inbox (or an own send result): newer messages
+    /// reach this device through the inbox (see the module documentation).
+    pub live: bool,
 }
 
 /// A page of cloud history to store (see [`Store::store_history_page`]).
@@ -48,12 +59,14 @@ pub struct HistoryPageRows {
 /// messages are then simply fetched again, duplicates ignored).
 const MAX_RANGES: usize = 1000;
 
-/// Records that message `seq` (sent at `time`) of `key` is stored (0 = not in the history).
+/// Records that message `seq` (sent at `time`) of `key` is stored (0 = not in the history);
+/// `live`: it came through the inbox (or is an own send result).
 pub(crate) fn note_message(
     conn: &Connection,
     key: &ConversationKey,
     seq: u64,
     time: i64,
+    live: bool,
 ) -> Result<()> {
     if seq == 0 {
         return Ok(());
@@ -66,11 +79,12 @@ pub(crate) fn note_message(
             hi_seq: seq,
             lo_time: time,
             hi_time: time,
+            live,
         },
     )
 }
 
-/// Adds `range`, merging it with the ranges it overlaps or touches.
+/// Adds `range`, merging it with the ranges it overlaps or touches (live if any part is).
 pub(crate) fn add_range(
     conn: &Connection,
     key: &ConversationKey,
@@ -82,7 +96,7 @@ pub(crate) fn add_range(
     let (lo, hi) = (seq_value(range.lo_seq), seq_value(range.hi_seq));
     let touching: Vec<HistoryRange> = {
         let mut stmt = conn.prepare_cached(
-            "SELECT lo_seq, hi_seq, lo_time, hi_time FROM history_ranges
+            "SELECT lo_seq, hi_seq, lo_time, hi_time, live FROM history_ranges
              WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
                AND lo_seq <= ?5 + 1 AND hi_seq + 1 >= ?4",
         )?;
@@ -102,6 +116,7 @@ pub(crate) fn add_range(
             merged.hi_seq = r.hi_seq;
             merged.hi_time = r.hi_time;
         }
+        merged.live |= r.live;
     }
     if touching.len() == 1 && touching[0] == merged {
         return Ok(());
@@ -120,7 +135,7 @@ pub(crate) fn add_range(
     ])?;
     conn.prepare_cached(
         "INSERT INTO history_ranges (conversation_type, target_id, channel_id, lo_seq, hi_seq,
-             lo_time, hi_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             lo_time, hi_time, live) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         key.conversation_type,
@@ -129,7 +144,8 @@ pub(crate) fn add_range(
         seq_value(merged.lo_seq),
         seq_value(merged.hi_seq),
         merged.lo_time,
-        merged.hi_time
+        merged.hi_time,
+        merged.live
     ])?;
     conn.prepare_cached(
         "DELETE FROM history_ranges
@@ -149,7 +165,7 @@ pub(crate) fn add_range(
 
 fn ranges_of(conn: &Connection, key: &ConversationKey) -> Result<Vec<HistoryRange>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT lo_seq, hi_seq, lo_time, hi_time FROM history_ranges
+        "SELECT lo_seq, hi_seq, lo_time, hi_time, live FROM history_ranges
          WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
          ORDER BY lo_seq",
     )?;
@@ -166,6 +182,7 @@ fn range_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRange> {
         hi_seq: r.get::<_, i64>(1)?.max(0) as u64,
         lo_time: r.get(2)?,
         hi_time: r.get(3)?,
+        live: r.get(4)?,
     })
 }
 
@@ -176,7 +193,8 @@ impl Store {
     }
 
     /// Records the history sequence the server gave this device's own message `id` (its send
-    /// result): the row keeps it and the conversation's ranges take it.
+    /// result): the row keeps it and the conversation's ranges take it (live: new messages of
+    /// the conversation reach this device through the inbox from there on).
     pub fn set_conv_seq(&mut self, id: i64, conv_seq: u64) -> Result<Option<MessageRow>> {
         if conv_seq == 0 {
             return rows::message_by_id(&self.conn, id);
@@ -188,7 +206,7 @@ impl Store {
         )?;
         let row = rows::message_by_id(&tx, id)?;
         if let Some(row) = &row {
-            note_message(&tx, &row.key(), conv_seq, row.sent_time)?;
+            note_message(&tx, &row.key(), conv_seq, row.sent_time, true)?;
         }
         tx.commit()?;
         Ok(row)
@@ -203,7 +221,8 @@ impl Store {
     /// deleted on purpose and stays deleted. The page updates the last message of an existing
     /// conversation only: reading history never adds a conversation to the list (RongCloud
     /// behaves the same; a removed conversation stays removed). Then the page's interval joins
-    /// the ranges. Returns how many rows were added.
+    /// the ranges (not live: a page proves nothing about what reaches the inbox). Returns
+    /// how many rows were added.
     pub fn store_history_page(
         &mut self,
         key: &ConversationKey,
@@ -253,6 +272,7 @@ impl Store {
                     lo_time: at(page.from_seq).or(oldest).unwrap_or(page.from_time),
                     hi_time: at(page.to_seq)
                         .unwrap_or(page.to_time.max(newest.unwrap_or(i64::MIN))),
+                    live: false,
                 },
             )?;
         }
@@ -265,11 +285,15 @@ impl Store {
     /// (LOCAL_REMOTE). It is when one history range covers it:
     ///
     /// * BEFORE `sent_time`: the range reaches the start of the conversation (or, for a full
-    ///   page, the page's oldest message) and reaches `sent_time` (or is the highest range:
-    ///   newer messages all arrive through the inbox; `sent_time` 0 = the newest needs it).
+    ///   page, the page's oldest message) and reaches `sent_time` (or is the highest range
+    ///   and live: newer messages all arrive through the inbox; `sent_time` 0 = the newest
+    ///   needs it).
     /// * AFTER `sent_time`: the range reaches back to `sent_time` (or the start of the
     ///   conversation; `sent_time` 0 = the oldest needs the start) and is the highest range
-    ///   (or, for a full page, reaches the page's newest message).
+    ///   and live (or, for a full page, reaches the page's newest message).
+    ///
+    /// A highest range that is not live (fetched pages only) may end below the server's
+    /// newest message: a page that needs "up to now" is then fetched.
     pub fn history_page_complete(
         &self,
         key: &ConversationKey,
@@ -289,16 +313,16 @@ impl Store {
         // everything on that side whatever the page's ends are: messages without a sequence
         // (inserted locally, failed sends) may lie beyond the range's times and must not make
         // such a page look incomplete forever.
+        let reaches_now = |r: &HistoryRange| r.hi_seq == highest && r.live;
         let covers = |r: &HistoryRange| match order {
             TimeOrder::Before => {
                 let low_ok = r.lo_seq <= 1 || (!short && oldest.is_some_and(|t| r.lo_time <= t));
-                let high_ok = r.hi_seq == highest || (sent_time > 0 && r.hi_time >= sent_time);
+                let high_ok = reaches_now(r) || (sent_time > 0 && r.hi_time >= sent_time);
                 low_ok && high_ok
             }
             TimeOrder::After => {
                 let low_ok = r.lo_seq <= 1 || (sent_time > 0 && r.lo_time <= sent_time);
-                let high_ok =
-                    r.hi_seq == highest || (!short && newest.is_some_and(|t| r.hi_time >= t));
+                let high_ok = reaches_now(r) || (!short && newest.is_some_and(|t| r.hi_time >= t));
                 low_ok && high_ok
             }
         };
@@ -320,7 +344,8 @@ pub(crate) enum Delivery {
 /// completes that row (this device sent it but missed the ack); one whose uid is stored is
 /// skipped, except that the first inbox copy of a row stored from a history page (the page
 /// reached the server's head before the inbox did) turns that row into the received message
-/// the inbox brings. Either way its history sequence joins the conversation's ranges.
+/// the inbox brings. Either way its history sequence joins the conversation's ranges (live
+/// when it came through the inbox).
 /// Returns the id of a row that is new for `delivery`: inserted, or (inbox) taken over from
 /// a history page; the caller counts and announces it.
 pub(crate) fn insert_delivered(
@@ -328,7 +353,13 @@ pub(crate) fn insert_delivered(
     message: &NewMessage,
     delivery: Delivery,
 ) -> Result<Option<i64>> {
-    note_message(tx, &message.key(), message.conv_seq, message.sent_time)?;
+    note_message(
+        tx,
+        &message.key(),
+        message.conv_seq,
+        message.sent_time,
+        delivery == Delivery::Inbox,
+    )?;
     if complete_own_send(tx, message)? {
         return Ok(None);
     }
@@ -467,7 +498,8 @@ mod tests {
                 lo_seq: 5,
                 hi_seq: 20,
                 lo_time: 50,
-                hi_time: 200
+                hi_time: 200,
+                live: true
             }]
         );
         // A page inside changes nothing; a duplicate is not stored twice.
@@ -559,7 +591,8 @@ mod tests {
                 lo_seq: 7,
                 hi_seq: 7,
                 lo_time: 20,
-                hi_time: 20
+                hi_time: 20,
+                live: true
             }]
         );
     }
@@ -658,10 +691,12 @@ mod tests {
     fn messages_without_a_sequence_do_not_decide_coverage() {
         let mut s = Store::open_in_memory().unwrap();
         let k = key("bob");
-        // An old local message (inserted, conv_seq 0), then the whole cloud history (19).
+        // An old local message (inserted, conv_seq 0), then the whole cloud history (19: the
+        // newest through the inbox, the rest from a page).
         s.insert_messages(&[msg("bob", None, direction::RECEIVE, 1)])
             .unwrap();
-        s.store_history_page(&k, &page(1, 19)).unwrap();
+        s.apply_inbox(&[seq_msg(19)], 1).unwrap();
+        s.store_history_page(&k, &page(1, 18)).unwrap();
         let p = s.messages(&k, 0, TimeOrder::Before, 20).unwrap();
         assert_eq!(p.len(), 20);
         assert!(s
@@ -674,5 +709,69 @@ mod tests {
         assert!(s
             .history_page_complete(&k, 0, TimeOrder::After, 20, &p)
             .unwrap());
+    }
+
+    #[test]
+    fn only_a_live_highest_range_reaches_the_newest_message() {
+        let mut s = Store::open_in_memory().unwrap();
+        let k = key("bob");
+        let complete = |s: &Store, t: i64, order: TimeOrder, n: u32| {
+            let p = s.messages(&k, t, order, n).unwrap();
+            s.history_page_complete(&k, t, order, n, &p).unwrap()
+        };
+        let live = |s: &Store| {
+            s.history_ranges(&k)
+                .unwrap()
+                .iter()
+                .map(|r| (r.lo_seq, r.hi_seq, r.live))
+                .collect::<Vec<_>>()
+        };
+        // A new device pages from the oldest message: 1..=20 of a longer history. The highest
+        // range held, but not live: the newest page and AFTER beyond it are fetched.
+        s.store_history_page(&k, &page(1, 20)).unwrap();
+        assert_eq!(live(&s), vec![(1, 20, false)]);
+        assert!(!complete(&s, 0, TimeOrder::Before, 5));
+        assert!(!complete(&s, 0, TimeOrder::Before, 20));
+        assert!(!complete(&s, 150, TimeOrder::After, 20), "short, up to now");
+        assert!(!complete(&s, 500, TimeOrder::Before, 5), "beyond the range");
+        // What the range holds is still complete.
+        assert!(complete(&s, 0, TimeOrder::After, 20));
+        assert!(complete(&s, 150, TimeOrder::Before, 5));
+        assert!(complete(&s, 50, TimeOrder::After, 5));
+        // Another page (from some time back) is not live either; merged, still not.
+        s.store_history_page(&k, &page(21, 40)).unwrap();
+        assert_eq!(live(&s), vec![(1, 40, false)]);
+        assert!(!complete(&s, 0, TimeOrder::Before, 5));
+        // An inbox message apart from it: live, and the highest range.
+        s.apply_inbox(&[seq_msg(50)], 1).unwrap();
+        assert_eq!(live(&s), vec![(1, 40, false), (50, 50, true)]);
+        assert!(complete(&s, 0, TimeOrder::Before, 1));
+        assert!(!complete(&s, 0, TimeOrder::Before, 5), "gap 41..=49");
+        // A page joining them: the merged range is live (either part is).
+        s.store_history_page(&k, &page(41, 49)).unwrap();
+        assert_eq!(live(&s), vec![(1, 50, true)]);
+        assert!(complete(&s, 0, TimeOrder::Before, 20));
+        assert!(complete(&s, 450, TimeOrder::After, 20));
+        // A page beyond it (read ahead of the inbox) is the highest range, not live; the inbox
+        // copy of a message inside it makes it live (it contains that message).
+        s.store_history_page(&k, &page(52, 55)).unwrap();
+        assert_eq!(live(&s), vec![(1, 50, true), (52, 55, false)]);
+        assert!(!complete(&s, 0, TimeOrder::Before, 2));
+        s.apply_inbox(&[seq_msg(53)], 2).unwrap();
+        assert_eq!(live(&s), vec![(1, 50, true), (52, 55, true)]);
+        assert!(complete(&s, 0, TimeOrder::Before, 2));
+        // An own send result is live too.
+        let other = key("carol");
+        let mut first = seq_msg(1);
+        first.target_id = "carol".into();
+        s.store_history_page(&other, &page_of(vec![first])).unwrap();
+        let row = s
+            .insert_outgoing(&msg("carol", None, direction::SEND, 20))
+            .unwrap();
+        s.update_sent(row.id, sent_status::SENT, Some("C2"), Some(20))
+            .unwrap();
+        s.set_conv_seq(row.id, 2).unwrap();
+        let r = s.history_ranges(&other).unwrap();
+        assert_eq!((r[0].lo_seq, r[0].hi_seq, r[0].live), (1, 2, true));
     }
 }

@@ -94,9 +94,14 @@ async fn a_new_device_pages_back_5000_messages_once_in_order_and_reads_them_agai
         "one server page per page read"
     );
 
-    // The second pass is served by the store.
+    // The second pass is served by the store, but for its newest page: nothing came through
+    // the inbox, so nothing proves the held history reaches the server's newest message.
     assert!(read_back(&bob, &key).await == expected);
-    assert_eq!(bob.engine.history_requests(), fetched, "no server request");
+    assert_eq!(
+        bob.engine.history_requests(),
+        fetched + 1,
+        "only the newest page asked again"
+    );
     // Stored history is neither unread nor announced.
     assert_eq!(answer(bob.engine.unread_count(key.clone())).await, 0);
     let received = bob
@@ -128,27 +133,32 @@ async fn remote_and_after_pages_and_live_messages_join_the_history() {
     assert_eq!(texts, expected);
     assert!(remote.iter().all(|m| m.message_id.is_some()));
     assert_eq!(bob.engine.history_requests(), 1);
-    // The same page with LOCAL_REMOTE: from the store.
+    // The same page with LOCAL_REMOTE: held, but no inbox message proves it reaches the
+    // newest message yet (a new device starts at the inbox head): asked again.
     let again = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
     assert_eq!(again.iter().map(text_of).collect::<Vec<_>>(), expected);
-    assert_eq!(bob.engine.history_requests(), 1);
+    assert_eq!(bob.engine.history_requests(), 2);
 
     // AFTER from the oldest: not held yet (the start is unknown), fetched once.
     let first = page(&bob, &key, 0, AFTER, LOCAL_REMOTE).await;
     let texts: Vec<_> = first.iter().map(text_of).collect();
     assert_eq!(texts, (0..20).map(|i| format!("m{i}")).collect::<Vec<_>>());
-    assert_eq!(bob.engine.history_requests(), 2);
+    assert_eq!(bob.engine.history_requests(), 3);
     let all = page(&bob, &key, 0, AFTER, LOCAL_REMOTE).await;
     assert_eq!(all.len(), 20);
-    assert_eq!(bob.engine.history_requests(), 2, "everything held now");
+    assert_eq!(bob.engine.history_requests(), 3, "everything held now");
 
-    // A live message extends the newest range: the newest page stays local.
+    // A live message extends the newest range and makes it reach now: the newest page
+    // stays local.
     publish(&server, "alice", "bob", "live").await;
     let got = bob.received().await;
     assert_eq!(text_of(&got), "live");
     let newest = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
     assert_eq!(text_of(&newest[0]), "live");
-    assert_eq!(bob.engine.history_requests(), 2);
+    assert_eq!(bob.engine.history_requests(), 3);
+    let again = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
+    assert_eq!(again.len(), 20);
+    assert_eq!(bob.engine.history_requests(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -419,11 +429,14 @@ async fn an_old_inserted_message_does_not_make_held_pages_fetched_again() {
     let server = server_without_compensation().await;
     server.token("alice").await;
     let bob_token = server.token("bob").await;
-    for i in 0..19 {
+    for i in 0..18 {
         publish(&server, "alice", "bob", &format!("m{i}")).await;
     }
     let mut bob = TestClient::new(&server.navi_url(), "bob");
     bob.connect(&bob_token).await;
+    // The 19th through the inbox: the held history reaches the newest message.
+    publish(&server, "alice", "bob", "live").await;
+    assert_eq!(text_of(&bob.received().await), "live");
     // Older than the whole cloud history, without a history sequence.
     let mut old = rcim_core::codec::new_text_message(PRIVATE, "alice", None, "old");
     old.sent_time = Some(1);
@@ -432,9 +445,48 @@ async fn an_old_inserted_message_does_not_make_held_pages_fetched_again() {
     let key = ConversationKey::new(PRIVATE, "alice", "");
     let first = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
     assert_eq!(first.len(), 20);
+    assert_eq!(text_of(&first[0]), "live");
     assert_eq!(text_of(&first[19]), "old");
     assert_eq!(bob.engine.history_requests(), 1);
     let second = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
     assert_eq!(second.len(), 20);
     assert_eq!(bob.engine.history_requests(), 1, "served locally");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_device_reading_from_the_oldest_first_still_gets_the_newest_from_the_server() {
+    let server = server_without_compensation().await;
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    for i in 0..30 {
+        publish(&server, "alice", "bob", &format!("m{i}")).await;
+    }
+    // Bob's new device starts at the inbox head: nothing of the 30 comes through the inbox.
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(&bob_token).await;
+    let key = ConversationKey::new(PRIVATE, "alice", "");
+
+    // From the oldest first: the range held (m0..m19) is the highest one, but no inbox
+    // message proves it reaches the newest.
+    let first = messages(&bob, &key, 0, AFTER, LOCAL_REMOTE, 20).await;
+    assert_eq!(first, (0..20).map(|i| format!("m{i}")).collect::<Vec<_>>());
+    assert_eq!(bob.engine.history_requests(), 1);
+    // The newest page is asked from the server, not answered with m19..m0.
+    let newest = messages(&bob, &key, 0, BEFORE, LOCAL_REMOTE, 20).await;
+    assert_eq!(
+        newest,
+        (10..30).rev().map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(bob.engine.history_requests(), 2);
+
+    // A live message proves the newest range reaches now: from then on it is local.
+    publish(&server, "alice", "bob", "live").await;
+    assert_eq!(text_of(&bob.received().await), "live");
+    let newest = messages(&bob, &key, 0, BEFORE, LOCAL_REMOTE, 20).await;
+    assert_eq!(newest[0], "live");
+    assert_eq!(
+        newest[1..],
+        (11..30).rev().map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(bob.engine.history_requests(), 2, "served locally");
 }

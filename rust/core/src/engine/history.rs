@@ -15,6 +15,11 @@
 //! * Messages deleted on this device stay deleted: a page does not store them again, and
 //!   LOCAL_REMOTE answers from the store. REMOTE answers the cloud's page as it is: such a
 //!   message comes back without `messageId`.
+//! * The held history counts as reaching the newest message (BEFORE 0, or AFTER up to now)
+//!   only when its highest range is live: it holds a message this device received through
+//!   its inbox (or its own send result), so newer ones arrive there too. A new device (no
+//!   offline compensation starts it at the inbox head) that read only fetched pages asks the
+//!   server for the newest page, even after reading the oldest ones first.
 //! * LOCAL_REMOTE answers after a fetch never reach beyond the fetched interval while the
 //!   server has more there (its pages may be short, capped by bytes): the next page asks
 //!   for the rest.
