@@ -44,6 +44,7 @@ macro_rules! conformance_tests {
             history_pages_cover_intervals,
             deletion_and_clearing_are_per_user,
             group_history_follows_membership,
+            a_join_follows_every_message_sent_before_it,
             history_outlives_the_offline_retention,
             compensation_start_is_found_by_time,
             paging_covers_every_message_once,

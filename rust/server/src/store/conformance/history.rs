@@ -315,6 +315,128 @@ pub(crate) async fn group_history_follows_membership<S: ServerStore>(
     h.close().await;
 }
 
+/// Sends `n` group messages from `from` to `group` (channel `channel`) queued at once, so the
+/// conversation clock runs ahead of the wall clock; returns the last sent time.
+async fn burst(h: &Harness, from: &str, group: &str, channel: &str, tag: &str, n: usize) -> i64 {
+    let mut pending = Vec::with_capacity(n);
+    for i in 0..n {
+        let msg = NewMessage {
+            channel_id: channel.into(),
+            ..group_text(from, group, &format!("{tag}-{i}"))
+        };
+        pending.push(h.store.submit_message(msg).await.unwrap());
+    }
+    let mut last = i64::MIN;
+    for p in pending {
+        last = last.max(p.await.unwrap().sent_time);
+    }
+    last
+}
+
+/// The sequences of the newest history page (100 at most) of `user` in `group`'s channel
+/// `channel`.
+async fn channel_page(h: &Harness, user: &str, group: &str, channel: &str) -> Vec<u64> {
+    channel_page_from(h, user, group, channel, false).await
+}
+
+/// The newest history page of `user` in `group`'s channel `channel`, or the oldest one they
+/// may see (`oldest`).
+async fn channel_page_from(
+    h: &Harness,
+    user: &str,
+    group: &str,
+    channel: &str,
+    oldest: bool,
+) -> Vec<u64> {
+    let p = h
+        .store
+        .history(HistoryQuery {
+            conversation: UserConversation {
+                channel_id: channel.into(),
+                ..conv(user, GROUP, group)
+            },
+            sent_time: 0,
+            after: oldest,
+            count: 100,
+        })
+        .await
+        .unwrap();
+    page_seqs(&p)
+}
+
+/// A member who joins right after a burst (whose sent times ran ahead of the wall clock) sees
+/// none of it, in any channel of the group, and sees what is sent after the join, in any
+/// channel; the same for a member who quits and rejoins.
+pub(crate) async fn a_join_follows_every_message_sent_before_it<S: ServerStore>(
+    open: impl FnOnce(CommitSink) -> S,
+) {
+    const N: usize = 300;
+    let h = Harness::start(open);
+    group(&h, "g", &["a", "b"]).await;
+    // Channel "x" runs far ahead; channel "" a little.
+    let last_x = burst(&h, "a", "g", "x", "x", N).await;
+    let last = burst(&h, "a", "g", "", "m", 5).await;
+    let now = crate::util::now_ms();
+    assert!(
+        last_x > now,
+        "the burst did not run the clock ahead: last {last_x}, now {now}"
+    );
+    group(&h, "g", &["c"]).await;
+    assert_eq!(channel_page(&h, "c", "g", "x").await, Vec::<u64>::new());
+    assert_eq!(channel_page(&h, "c", "g", "").await, Vec::<u64>::new());
+    assert_eq!(
+        channel_page(&h, "a", "g", "x").await.last(),
+        Some(&(N as u64))
+    );
+    assert_eq!(
+        channel_page_from(&h, "a", "g", "x", true).await.first(),
+        Some(&1)
+    );
+    assert_eq!(channel_page(&h, "a", "g", "").await, vec![1, 2, 3, 4, 5]);
+    // Sent after the join: visible, also in the channel whose clock was behind the join.
+    let after = h.send(group_text("a", "g", "after")).await.unwrap();
+    assert!(after.sent_time > last);
+    assert_eq!(channel_page(&h, "c", "g", "").await, vec![6]);
+    let after_x = h
+        .send(NewMessage {
+            channel_id: "x".into(),
+            ..group_text("b", "g", "after-x")
+        })
+        .await
+        .unwrap();
+    assert!(after_x.sent_time > last_x);
+    assert_eq!(channel_page(&h, "c", "g", "x").await, vec![N as u64 + 1]);
+    // The new member got them live too, and only them.
+    assert_eq!(h.inbox("c").await.len(), 2);
+
+    // A member who quits and rejoins right after another burst.
+    h.store
+        .change_group(GroupOp::Quit {
+            group_id: "g".into(),
+            members: vec!["b".into()],
+        })
+        .await
+        .unwrap();
+    let last = burst(&h, "a", "g", "", "q", N).await;
+    assert!(
+        last > crate::util::now_ms(),
+        "the second burst did not run ahead"
+    );
+    group(&h, "g", &["b"]).await;
+    assert_eq!(channel_page(&h, "b", "g", "").await, Vec::<u64>::new());
+    assert_eq!(channel_page(&h, "b", "g", "x").await, Vec::<u64>::new());
+    h.send(group_text("c", "g", "rejoined")).await.unwrap();
+    assert_eq!(channel_page(&h, "b", "g", "").await, vec![6 + N as u64 + 1]);
+    // Adding a current member again keeps their join time.
+    group(&h, "g", &["c"]).await;
+    assert_eq!(
+        channel_page_from(&h, "c", "g", "", true).await.first(),
+        Some(&6),
+        "c's view did not change"
+    );
+    h.close().await;
+}
+
 /// The offline retention prunes inbox entries and messages outside the history; the history
 /// retention prunes history messages; conversation numbering continues after both.
 pub(crate) async fn history_outlives_the_offline_retention<S: ServerStore>(

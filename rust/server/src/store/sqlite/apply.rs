@@ -1,6 +1,8 @@
 //! The writer's mutations, each applied inside its own savepoint of the batch transaction.
 
-use super::reads::{member_count, read_head, read_logged, read_members, read_sent, RequestKind};
+use super::reads::{
+    member_count, read_head, read_logged, read_members_joined, read_sent, RequestKind,
+};
 use crate::model::{
     conversation_key, GroupOp, NewMessage, PruneCutoffs, Push, Rejected, RequestKey, SendOutcome,
     MAX_GROUP_MEMBERS, NOT_IN_GROUP,
@@ -75,8 +77,11 @@ pub(crate) fn apply_send(
     }
     let is_group = msg.conversation_type == rcim_proto::conversation_type::GROUP;
     // Inbox owners, read inside the transaction so membership and delivery agree.
+    // A group message is sent no earlier than the latest join (see [`join_time`]).
+    let mut not_before = i64::MIN;
     let owners: Vec<String> = if is_group {
-        let members = read_members(tx, &msg.to_id)?;
+        let (members, last_join) = read_members_joined(tx, &msg.to_id)?;
+        not_before = last_join;
         if msg.require_member && !members.contains(&msg.sender_id) {
             return Err(Rejected::err(
                 NOT_IN_GROUP,
@@ -116,7 +121,8 @@ pub(crate) fn apply_send(
     let sent_time = match last_sent.get(&key) {
         Some(&last) if last >= now => last + 1,
         _ => now,
-    };
+    }
+    .max(not_before);
     last_sent.insert(key.clone(), sent_time);
     let uid = crate::util::new_uid(sent_time);
     // The cloud history holds persisted messages meant for the whole conversation.
@@ -262,6 +268,45 @@ pub(crate) fn apply_event(
     Ok(pushes)
 }
 
+/// The latest sent time of the history messages of `group_id` (any channel), if any: one seek
+/// of the `conv_heads` key range of the group (a row per channel with a history), then one
+/// seek of index `messages_history_time` per channel.
+pub(crate) const GROUP_LAST_SENT: &str = "SELECT MAX((SELECT m.sent_time FROM messages m \
+     WHERE m.conv_key = h.conv_key AND m.conv_seq > 0 ORDER BY m.sent_time DESC LIMIT 1)) \
+     FROM conv_heads h WHERE h.conv_key >= ?1 AND h.conv_key < ?2";
+
+/// The `joined_at` of a member joining `group_id` now: `max(now, last + 1)` where `last` is
+/// the latest sent time of the group's history messages. Sent times are kept strictly
+/// increasing per conversation, so a burst runs them ahead of the wall clock; a join stamped
+/// with the wall clock alone would show the new member the end of a burst sent before they
+/// joined. Read from the stored messages (in this transaction, so sends earlier in the batch
+/// count), not the writer's conversation clocks: those may have been trimmed or lost in a
+/// restart, and the group's channels are separate clocks. The other half is in
+/// [`apply_send`]: a group message is sent no earlier than the latest join of its members, so
+/// whatever is sent after a join is visible to the new member whatever the clock of its
+/// channel says.
+fn join_time(tx: &Connection, group_id: &str, now: i64) -> anyhow::Result<i64> {
+    let (lo, hi) = group_key_range(group_id);
+    let last: Option<i64> = tx
+        .prepare_cached(GROUP_LAST_SENT)?
+        .query_row(params![lo, hi], |r| r.get(0))?;
+    Ok(match last {
+        Some(last) => now.max(last.saturating_add(1)),
+        None => now,
+    })
+}
+
+/// The range of conversation keys of `group_id` (every channel): `lo <= key < hi`.
+fn group_key_range(group_id: &str) -> (String, String) {
+    // `3<US>group<US>channel`: the prefix ends with the separator; `hi` replaces it with the
+    // next character, so the keys of every channel of this group fall in between.
+    let lo = conversation_key(rcim_proto::conversation_type::GROUP, "", group_id, "");
+    let mut hi = lo.clone();
+    hi.pop();
+    hi.push(char::from(0x20));
+    (lo, hi)
+}
+
 pub(crate) fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize> {
     let now = now_ms();
     match op {
@@ -270,6 +315,9 @@ pub(crate) fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize>
             name,
             members,
         } => {
+            // A member already in the group keeps their join time (the insert is ignored); a
+            // new or returning one (after a quit) joins after every message sent so far.
+            let joined = join_time(tx, &group_id, now)?;
             tx.prepare_cached(
                 "INSERT INTO groups (group_id, name, created_at) VALUES (?1, ?2, ?3) \
                  ON CONFLICT(group_id) DO UPDATE SET name = CASE WHEN ?2 = '' THEN name \
@@ -281,7 +329,7 @@ pub(crate) fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize>
                     "INSERT OR IGNORE INTO group_members (group_id, user_id, joined_at) \
                      VALUES (?1, ?2, ?3)",
                 )?
-                .execute(params![group_id, m, now])?;
+                .execute(params![group_id, m, joined])?;
             }
             let n = member_count(tx, &group_id)?;
             if n > MAX_GROUP_MEMBERS {

@@ -75,6 +75,30 @@ pub(crate) fn read_members(c: &Connection, group_id: &str) -> anyhow::Result<Vec
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The members of `group_id` (as [`read_members`]) and the latest of their join times (0 for
+/// no members): a group message is sent no earlier than that, so every current member sees it
+/// in the history (see `apply::join_time`). The same range read as [`read_members`].
+pub(crate) fn read_members_joined(
+    c: &Connection,
+    group_id: &str,
+) -> anyhow::Result<(Vec<String>, i64)> {
+    let mut stmt = c.prepare_cached(
+        "SELECT user_id, joined_at FROM group_members WHERE group_id = ?1 \
+         ORDER BY joined_at, user_id",
+    )?;
+    let mut last_join = 0i64;
+    let mut members = Vec::new();
+    let rows = stmt.query_map([group_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (user, joined) = row?;
+        last_join = last_join.max(joined);
+        members.push(user);
+    }
+    Ok((members, last_join))
+}
+
 /// Whether `user_id` is a member of `group_id` now.
 pub(crate) fn is_member(c: &Connection, group_id: &str, user_id: &str) -> anyhow::Result<bool> {
     Ok(joined_at(c, group_id, user_id)?.is_some())

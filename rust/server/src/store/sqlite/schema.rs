@@ -9,7 +9,8 @@
 //!
 //! Migration 2: `groups(group_id, name, created_at)`, `group_members(group_id, user_id,
 //! joined_at)`. A group message is stored once and appended to every member's inbox in the
-//! same savepoint.
+//! same savepoint. `joined_at` is after every message sent to the group before the join, and
+//! no later than any message sent after it (`apply::join_time`).
 //!
 //! Migration 3: `messages.recalled_at` (0 = not recalled) and `inbox.event`: an inbox row that
 //! is not a message (`msg_id` 0) carries its encoded `InboxEntry` body there (a recall).

@@ -508,6 +508,112 @@ mod tests {
         }
     }
 
+    fn group_msg(from: &str, group: &str, channel: &str) -> NewMessage {
+        NewMessage {
+            sender_id: from.into(),
+            conversation_type: rcim_proto::conversation_type::GROUP,
+            to_id: group.into(),
+            channel_id: channel.into(),
+            object_name: "RC:TxtMsg".into(),
+            content: "{}".into(),
+            persisted: true,
+            ..Default::default()
+        }
+    }
+
+    fn join(w: &mut Writer, group: &str, member: &str) -> i64 {
+        let (reply, mut rx) = oneshot::channel();
+        let op = GroupOp::Add {
+            group_id: group.into(),
+            name: String::new(),
+            members: vec![member.into()],
+        };
+        w.apply(vec![WriteCmd::Group { op, reply }]);
+        rx.try_recv().unwrap().unwrap();
+        super::super::reads::joined_at(&w.conn, group, member)
+            .unwrap()
+            .unwrap()
+    }
+
+    /// A join is stamped after every message already sent to the group, from the stored
+    /// messages: also when the writer's clocks are gone (a restart) and the burst was in
+    /// another channel. What is sent after the join is stamped no earlier than it.
+    #[test]
+    fn a_join_is_after_the_group_clocks_even_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = writer(dir.path(), 1000, 1000);
+        join(&mut w, "g", "a");
+        // One batch of 1000 messages: the clock of channel "x" runs ~1 s ahead.
+        let mut replies = Vec::new();
+        let batch = (0..1000)
+            .map(|_| {
+                let (reply, rx) = oneshot::channel();
+                replies.push(rx);
+                WriteCmd::Send {
+                    msg: group_msg("a", "g", "x"),
+                    reply,
+                }
+            })
+            .collect();
+        w.apply(batch);
+        let last = replies
+            .iter_mut()
+            .map(|rx| rx.try_recv().unwrap().unwrap().sent_time)
+            .max()
+            .unwrap();
+        assert!(last > now_ms(), "the burst did not run ahead");
+        drop(w);
+        let mut w = writer(dir.path(), 1000, 1000);
+        assert!(w.last_sent.is_empty());
+        let joined = join(&mut w, "g", "b");
+        assert!(joined > last, "joined {joined}, last sent {last}");
+        // The default channel's clock (empty) is behind the join: its next message is not.
+        let (reply, mut rx) = oneshot::channel();
+        w.apply(vec![WriteCmd::Send {
+            msg: group_msg("a", "g", ""),
+            reply,
+        }]);
+        let sent = rx.try_recv().unwrap().unwrap().sent_time;
+        assert!(sent >= joined, "sent {sent} before the join {joined}");
+        // A member already in the group keeps their join time.
+        assert_eq!(join(&mut w, "g", "b"), joined);
+    }
+
+    /// The latest sent time of a group is a seek of `conv_heads` and one index seek per
+    /// channel, whatever the number of messages.
+    #[test]
+    fn group_last_sent_is_indexed() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = writer(dir.path(), 1000, 1000);
+        let plan: Vec<String> = w
+            .conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN {}",
+                super::super::apply::GROUP_LAST_SENT
+            ))
+            .unwrap()
+            .query_map(["a", "b"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("SEARCH h USING PRIMARY KEY (conv_key>? AND conv_key<?)")),
+            "{plan:?}"
+        );
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("SEARCH m USING INDEX messages_history_time (conv_key=?)")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan
+                .iter()
+                .any(|p| p.starts_with("SCAN") || p.contains("TEMP B-TREE")),
+            "{plan:?}"
+        );
+    }
+
     #[test]
     fn sent_times_stay_strictly_increasing_when_clocks_are_trimmed() {
         let dir = tempfile::tempdir().unwrap();
