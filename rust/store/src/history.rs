@@ -293,7 +293,9 @@ impl Store {
     ///   and live (or, for a full page, reaches the page's newest message).
     ///
     /// A highest range that is not live (fetched pages only) may end below the server's
-    /// newest message: a page that needs "up to now" is then fetched.
+    /// newest message, and so may every range while the inbox is still being synced
+    /// (`inbox_current` false: messages the server already has are on their way): a page
+    /// that needs "up to now" is then fetched.
     pub fn history_page_complete(
         &self,
         key: &ConversationKey,
@@ -301,6 +303,7 @@ impl Store {
         order: TimeOrder,
         count: u32,
         page: &[MessageRow],
+        inbox_current: bool,
     ) -> Result<bool> {
         let ranges = self.history_ranges(key)?;
         let Some(highest) = ranges.iter().map(|r| r.hi_seq).max() else {
@@ -313,7 +316,7 @@ impl Store {
         // everything on that side whatever the page's ends are: messages without a sequence
         // (inserted locally, failed sends) may lie beyond the range's times and must not make
         // such a page look incomplete forever.
-        let reaches_now = |r: &HistoryRange| r.hi_seq == highest && r.live;
+        let reaches_now = |r: &HistoryRange| inbox_current && r.hi_seq == highest && r.live;
         let covers = |r: &HistoryRange| match order {
             TimeOrder::Before => {
                 let low_ok = r.lo_seq <= 1 || (!short && oldest.is_some_and(|t| r.lo_time <= t));
@@ -535,12 +538,12 @@ mod tests {
         let k = key("bob");
         let before = |s: &Store, t: i64, n: u32| {
             let p = s.messages(&k, t, TimeOrder::Before, n).unwrap();
-            s.history_page_complete(&k, t, TimeOrder::Before, n, &p)
+            s.history_page_complete(&k, t, TimeOrder::Before, n, &p, true)
                 .unwrap()
         };
         let after = |s: &Store, t: i64, n: u32| {
             let p = s.messages(&k, t, TimeOrder::After, n).unwrap();
-            s.history_page_complete(&k, t, TimeOrder::After, n, &p)
+            s.history_page_complete(&k, t, TimeOrder::After, n, &p, true)
                 .unwrap()
         };
         // Nothing known: fetch.
@@ -700,14 +703,14 @@ mod tests {
         let p = s.messages(&k, 0, TimeOrder::Before, 20).unwrap();
         assert_eq!(p.len(), 20);
         assert!(s
-            .history_page_complete(&k, 0, TimeOrder::Before, 20, &p)
+            .history_page_complete(&k, 0, TimeOrder::Before, 20, &p, true)
             .unwrap());
         // A failed send newer than everything: AFTER from the start stays complete.
         s.insert_outgoing(&msg("bob", None, direction::SEND, 10_000))
             .unwrap();
         let p = s.messages(&k, 0, TimeOrder::After, 20).unwrap();
         assert!(s
-            .history_page_complete(&k, 0, TimeOrder::After, 20, &p)
+            .history_page_complete(&k, 0, TimeOrder::After, 20, &p, true)
             .unwrap());
     }
 
@@ -717,7 +720,7 @@ mod tests {
         let k = key("bob");
         let complete = |s: &Store, t: i64, order: TimeOrder, n: u32| {
             let p = s.messages(&k, t, order, n).unwrap();
-            s.history_page_complete(&k, t, order, n, &p).unwrap()
+            s.history_page_complete(&k, t, order, n, &p, true).unwrap()
         };
         let live = |s: &Store| {
             s.history_ranges(&k)

@@ -51,6 +51,8 @@ impl Engine {
         let (commands_tx, commands_rx) = mpsc::channel(COMMAND_QUEUE_LEN);
         let (stop_tx, stop_rx) = watch::channel(StopReason::Run);
         let db_slot = Arc::new(OnceLock::new());
+        let inbox_behind = crate::session::InboxBehind::default();
+        let task_inbox_behind = inbox_behind.clone();
         let path = shared.config.database_path(&sanitize(&user_id));
         let session_user = user_id.clone();
         let token = token.to_string();
@@ -103,6 +105,7 @@ impl Engine {
                 http: shared.http.clone(),
                 device_id: shared.device_id.clone(),
                 events: shared.events.clone(),
+                inbox_behind: task_inbox_behind,
             };
             ConnectionTask::new(
                 ctx,
@@ -121,6 +124,7 @@ impl Engine {
             user_id: session_user,
             db: db_slot,
             commands: commands_tx,
+            inbox_behind,
             stop: stop_tx,
             task,
         });

@@ -19,7 +19,9 @@
 //!   only when its highest range is live: it holds a message this device received through
 //!   its inbox (or its own send result), so newer ones arrive there too. A new device (no
 //!   offline compensation starts it at the inbox head) that read only fetched pages asks the
-//!   server for the newest page, even after reading the oldest ones first.
+//!   server for the newest page, even after reading the oldest ones first. Nor while the
+//!   session is connected and its inbox is behind the server's (a sync runs or is due): the
+//!   server has messages that are still on their way, so the newest page is asked.
 //! * LOCAL_REMOTE answers after a fetch never reach beyond the fetched interval while the
 //!   server has more there (its pages may be short, capped by bytes): the next page asks
 //!   for the rest.
@@ -112,10 +114,18 @@ impl Engine {
         // LOCAL_REMOTE: the local page now (in call order), the server only when needed.
         let local = self.query({
             let key = key.clone();
+            let inbox_behind = fetcher.inbox_behind.clone();
             move |s| {
                 let rows = s.messages(&key, sent_time, time_order, count)?;
-                let complete =
-                    s.history_page_complete(&key, sent_time, time_order, count, &rows)?;
+                let inbox_current = !inbox_behind.get();
+                let complete = s.history_page_complete(
+                    &key,
+                    sent_time,
+                    time_order,
+                    count,
+                    &rows,
+                    inbox_current,
+                )?;
                 Ok((rows, complete))
             }
         })?;
@@ -154,6 +164,7 @@ impl Engine {
             db,
             me: session.user_id.clone(),
             counter: self.history_requests.clone(),
+            inbox_behind: session.inbox_behind.clone(),
         })
     }
 }
@@ -170,6 +181,8 @@ struct HistoryFetcher {
     db: crate::db::Db,
     me: String,
     counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Whether the session's inbox is behind the server's (then the newest page is asked).
+    inbox_behind: crate::session::InboxBehind,
 }
 
 impl HistoryFetcher {

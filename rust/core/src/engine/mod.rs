@@ -56,6 +56,9 @@ struct Session {
     /// Set by the session's task once the user's database is open.
     db: Arc<OnceLock<Db>>,
     commands: mpsc::Sender<Command>,
+    /// True while the session is connected and its inbox is not synced up to the server's
+    /// head (see [`crate::session::InboxBehind`]).
+    inbox_behind: crate::session::InboxBehind,
     stop: watch::Sender<StopReason>,
     /// The session's task (it owns the outbox until it ends: the next session waits for it).
     task: JoinHandle<()>,

@@ -132,6 +132,12 @@ impl SessionCore {
         self.phase == Phase::Ended
     }
 
+    /// Whether the session is connected and its inbox behind the server's (see
+    /// [`super::inbox::InboxBehind`]). Offline the store is all there is: not behind.
+    pub(crate) fn inbox_behind(&self) -> bool {
+        matches!(self.phase, Phase::Online { .. }) && self.inbox.behind()
+    }
+
     /// When the core wants a [`Input::Tick`] at the latest (besides the driver's regular tick).
     pub(crate) fn wake_at(&mut self, now: Instant) -> Option<Instant> {
         match self.phase {

@@ -9,6 +9,7 @@
 
 use super::command::{Command, StopReason};
 use super::core::{SessionCore, SessionParams};
+use super::inbox::InboxBehind;
 use super::jobs;
 use super::types::{Action, Input};
 use crate::config::EngineConfig;
@@ -43,6 +44,8 @@ pub(crate) struct SessionContext {
     pub(crate) http: reqwest::Client,
     pub(crate) device_id: String,
     pub(crate) events: mpsc::Sender<Event>,
+    /// Published after every input: whether the inbox is behind the server.
+    pub(crate) inbox_behind: InboxBehind,
 }
 
 /// The session task of one `connect()` call: ends on disconnect, kick, fatal refusal, timeout
@@ -92,6 +95,13 @@ impl ConnectionTask {
             commands,
             stop,
         }
+    }
+
+    /// Feeds `input` to the core and publishes whether the inbox is behind.
+    fn handle(&mut self, input: Input) -> Vec<Action> {
+        let actions = self.core.handle(Instant::now(), input);
+        self.ctx.inbox_behind.set(self.core.inbox_behind());
+        actions
     }
 
     /// Runs until the session ends.
@@ -167,7 +177,7 @@ impl ConnectionTask {
                 };
                 if let Some(input) = input {
                     // What the input causes runs before the rest, in order.
-                    let caused = self.core.handle(Instant::now(), input);
+                    let caused = self.handle(input);
                     for action in caused.into_iter().rev() {
                         actions.push_front(action);
                     }
@@ -180,7 +190,7 @@ impl ConnectionTask {
                     commands_drained = true;
                     self.commands.close();
                     while let Ok(command) = self.commands.try_recv() {
-                        actions.extend(self.core.handle(Instant::now(), Input::Command(command)));
+                        actions.extend(self.handle(Input::Command(command)));
                     }
                     continue;
                 }
@@ -193,12 +203,12 @@ impl ConnectionTask {
             }
             if !paused && outlet.len() >= PAUSE_AT {
                 paused = true;
-                actions.extend(self.core.handle(Instant::now(), Input::Backpressure(true)));
+                actions.extend(self.handle(Input::Backpressure(true)));
                 continue;
             }
             if paused && outlet.len() <= RESUME_AT {
                 paused = false;
-                actions.extend(self.core.handle(Instant::now(), Input::Backpressure(false)));
+                actions.extend(self.handle(Input::Backpressure(false)));
                 continue;
             }
             let wake = self.core.wake_at(Instant::now());
@@ -259,7 +269,7 @@ impl ConnectionTask {
                 _ = sleep_until_opt(wake) => Some(Input::Tick),
             };
             if let Some(input) = input {
-                actions.extend(self.core.handle(Instant::now(), input));
+                actions.extend(self.handle(input));
             }
         }
     }

@@ -25,6 +25,25 @@ pub(crate) enum PushOutcome {
     Announce(Box<Event>),
 }
 
+/// Whether a session's inbox is behind the server (connected, and a sync is running, due or
+/// being stored): published by the session's task after every input, read by the history
+/// pages. While it is, the highest history range the store holds may miss messages the server
+/// already has (they are on their way), so a page that needs "up to now" asks the server.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct InboxBehind(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl InboxBehind {
+    /// Publishes the state.
+    pub(crate) fn set(&self, behind: bool) {
+        self.0.store(behind, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The last published state.
+    pub(crate) fn get(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
 /// The inbox side of a session.
 #[derive(Debug, Default)]
 pub(crate) struct Inbox {
@@ -56,6 +75,12 @@ pub(crate) struct Inbox {
 const SENT_HERE_LEN: usize = 256;
 
 impl Inbox {
+    /// Whether entries the server has are not stored yet: a sync runs, is due, or its batch is
+    /// being stored, or the server announced a higher sequence.
+    pub(crate) fn behind(&self) -> bool {
+        self.syncing.is_some() || self.applying || self.want_sync || self.max_seen > self.cursor
+    }
+
     /// Starts from the stored cursor (`None`: this store never synced).
     pub(crate) fn new(cursor: Option<u64>) -> Self {
         let synced = cursor.is_some();

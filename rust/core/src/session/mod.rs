@@ -4,8 +4,9 @@
 //! Layout, lowest first (no file uses one above it): `clock`, `command` (what the engine asks),
 //! `operations` (the generic request path: one queued `Request` per state-changing call, what
 //! its `Response` changes and reports), `types` (inputs, actions, store jobs), `jobs` (store
-//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `reads` (server reads: history pages, media upload tickets), `core` (with `core/stored.rs`: what follows a
-//! store job), `driver`.
+//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `reads` (server reads: history
+//! pages, media upload tickets), `core` (with `core/stored.rs`: what follows a store job),
+//! `driver`.
 //!
 //! Adding a server request type on the client: its messages in `rust/proto/proto/rcim.proto`;
 //! in `operations.rs` an `Operation` constructor (the call → its `Request`), an arm in `effect`
@@ -37,5 +38,6 @@ mod tests;
 pub use clock::now_ms;
 pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
+pub(crate) use inbox::InboxBehind;
 pub(crate) use operations::{expansion_outcome, outgoing_row, Operation, SettingChange};
 pub(crate) use reads::{ReadRequest, TicketRequest};
