@@ -53,6 +53,9 @@ pub struct HistoryPageRows {
     pub from_time: i64,
     /// Sent time at `to_seq` when no message of the page is there.
     pub to_time: i64,
+    /// The page reached the server's head while this device's inbox was caught up: its
+    /// range is live (see [`HistoryRange::live`]).
+    pub live: bool,
 }
 
 /// Most ranges one conversation keeps; beyond it the oldest ones are forgotten (their
@@ -272,7 +275,7 @@ impl Store {
                     lo_time: at(page.from_seq).or(oldest).unwrap_or(page.from_time),
                     hi_time: at(page.to_seq)
                         .unwrap_or(page.to_time.max(newest.unwrap_or(i64::MIN))),
-                    live: false,
+                    live: page.live,
                 },
             )?;
         }
@@ -468,6 +471,7 @@ mod tests {
             to_seq: to,
             from_time: 0,
             to_time: 0,
+            live: false,
         }
     }
 

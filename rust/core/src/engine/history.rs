@@ -17,7 +17,8 @@
 //!   message comes back without `messageId`.
 //! * The held history counts as reaching the newest message (BEFORE 0, or AFTER up to now)
 //!   only when its highest range is live: it holds a message this device received through
-//!   its inbox (or its own send result), so newer ones arrive there too. A new device (no
+//!   its inbox (or its own send result), or a page that reached the server's head while the
+//!   inbox was caught up, so newer ones arrive through the inbox. A new device (no
 //!   offline compensation starts it at the inbox head) that read only fetched pages asks the
 //!   server for the newest page, even after reading the oldest ones first. Nor while the
 //!   session is connected and its inbox is behind the server's (a sync runs or is due): the
@@ -173,6 +174,8 @@ impl Engine {
 struct FetchedPage {
     page: HistoryPage,
     me: String,
+    /// The session's inbox state, read again when the page is stored.
+    inbox_behind: crate::session::InboxBehind,
 }
 
 /// Asks the session for history pages and runs store work, from a query's future.
@@ -216,6 +219,7 @@ impl HistoryFetcher {
                 Ok(FetchedPage {
                     page,
                     me: self.me.clone(),
+                    inbox_behind: self.inbox_behind.clone(),
                 })
             }
             Ok(Ok(_)) => Err(Code::of(rcim_proto::codes::SERVER_UNKNOWN_ERROR)),
@@ -279,12 +283,20 @@ fn store_page(
             (from, newest.unwrap_or(from))
         }
     };
+    // A page that reached the server's head (the newest page, or the last one after a time)
+    // while the inbox is caught up holds everything up to now: newer messages come through
+    // the inbox from here on, so its range is live.
+    let reached_head = match order {
+        TimeOrder::Before => sent_time == 0,
+        TimeOrder::After => !page.has_more,
+    };
     let rows = HistoryPageRows {
         messages,
         from_seq: page.from_seq,
         to_seq: page.to_seq,
         from_time,
         to_time,
+        live: reached_head && !fetched.inbox_behind.get(),
     };
     let added = store.store_history_page(key, &rows)?;
     tracing::debug!(
