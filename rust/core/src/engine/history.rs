@@ -19,8 +19,8 @@
 //!   only when its highest range is live: it holds a message this device received through
 //!   its inbox (or its own send result), or a page that reached the server's head while the
 //!   inbox was caught up, so newer ones arrive through the inbox. A new device (no
-//!   offline compensation starts it at the inbox head) that read only fetched pages asks the
-//!   server for the newest page, even after reading the oldest ones first. Nor while the
+//!   offline compensation starts it at the inbox head) that read only older pages (e.g. the
+//!   oldest ones first) asks the server for the newest page. Nor while the
 //!   session is connected and its inbox is behind the server's (a sync runs or is due): the
 //!   server has messages that are still on their way, so the newest page is asked.
 //! * LOCAL_REMOTE answers after a fetch never reach beyond the fetched interval while the
