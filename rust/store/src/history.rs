@@ -87,6 +87,51 @@ pub(crate) fn note_message(
     )
 }
 
+/// Records that `messages` (delivered by the server: `live` when through the inbox) are
+/// stored: their sequences join their conversations' ranges. Consecutive sequences of one
+/// conversation are added as one range, so a package of 200 inbox messages costs a few range
+/// updates, not 200.
+pub(crate) fn note_messages(conn: &Connection, messages: &[NewMessage], live: bool) -> Result<()> {
+    let mut seqs: Vec<(ConversationKey, u64, i64)> = messages
+        .iter()
+        .filter(|m| m.conv_seq > 0)
+        .map(|m| (m.key(), m.conv_seq, m.sent_time))
+        .collect();
+    seqs.sort_by(|(a, a_seq, _), (b, b_seq, _)| {
+        (a.conversation_type, &a.target_id, &a.channel_id, a_seq).cmp(&(
+            b.conversation_type,
+            &b.target_id,
+            &b.channel_id,
+            b_seq,
+        ))
+    });
+    let mut run: Option<(ConversationKey, HistoryRange)> = None;
+    for (key, seq, time) in seqs {
+        if let Some((run_key, r)) = &mut run {
+            if *run_key == key && seq <= r.hi_seq + 1 {
+                if seq > r.hi_seq {
+                    r.hi_seq = seq;
+                    r.hi_time = time;
+                }
+                continue;
+            }
+            add_range(conn, run_key, *r)?;
+        }
+        let range = HistoryRange {
+            lo_seq: seq,
+            hi_seq: seq,
+            lo_time: time,
+            hi_time: time,
+            live,
+        };
+        run = Some((key, range));
+    }
+    if let Some((key, r)) = run {
+        add_range(conn, &key, r)?;
+    }
+    Ok(())
+}
+
 /// Adds `range`, merging it with the ranges it overlaps or touches (live if any part is).
 pub(crate) fn add_range(
     conn: &Connection,
@@ -122,6 +167,24 @@ pub(crate) fn add_range(
         merged.live |= r.live;
     }
     if touching.len() == 1 && touching[0] == merged {
+        return Ok(());
+    }
+    if touching.len() == 1 && touching[0].lo_seq == merged.lo_seq {
+        // The common case (the next message of a conversation): the range grows upwards.
+        conn.prepare_cached(
+            "UPDATE history_ranges SET hi_seq = ?5, hi_time = ?6, live = ?7
+             WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+               AND lo_seq = ?4",
+        )?
+        .execute(params![
+            key.conversation_type,
+            key.target_id,
+            key.channel_id,
+            seq_value(merged.lo_seq),
+            seq_value(merged.hi_seq),
+            merged.hi_time,
+            merged.live
+        ])?;
         return Ok(());
     }
     conn.prepare_cached(
@@ -250,6 +313,7 @@ impl Store {
             }
             let mut message = message.clone();
             message.received_status = received_status::READ;
+            note_messages(&tx, std::slice::from_ref(&message), false)?;
             if let Some(id) = insert_delivered(&tx, &message, Delivery::HistoryPage)? {
                 if listed {
                     rows::touch_conversation(&tx, key, id, message.sent_time, false)?;
@@ -350,8 +414,7 @@ pub(crate) enum Delivery {
 /// completes that row (this device sent it but missed the ack); one whose uid is stored is
 /// skipped, except that the first inbox copy of a row stored from a history page (the page
 /// reached the server's head before the inbox did) turns that row into the received message
-/// the inbox brings. Either way its history sequence joins the conversation's ranges (live
-/// when it came through the inbox).
+/// the inbox brings. The caller records its history sequence ([`note_messages`]).
 /// Returns the id of a row that is new for `delivery`: inserted, or (inbox) taken over from
 /// a history page; the caller counts and announces it.
 pub(crate) fn insert_delivered(
@@ -359,13 +422,6 @@ pub(crate) fn insert_delivered(
     message: &NewMessage,
     delivery: Delivery,
 ) -> Result<Option<i64>> {
-    note_message(
-        tx,
-        &message.key(),
-        message.conv_seq,
-        message.sent_time,
-        delivery == Delivery::Inbox,
-    )?;
     if complete_own_send(tx, message)? {
         return Ok(None);
     }

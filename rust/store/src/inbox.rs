@@ -2,7 +2,7 @@
 //! conversation settings applied in one transaction with the inbox cursor.
 
 use crate::error::Result;
-use crate::history::{insert_delivered, Delivery};
+use crate::history::{insert_delivered, note_messages, Delivery};
 use crate::rows::{
     self, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate,
 };
@@ -36,6 +36,7 @@ impl Store {
     ) -> Result<(Vec<MessageRow>, Vec<MessageRow>)> {
         let tx = self.conn.savepoint()?;
         let mut inserted = Vec::with_capacity(messages.len());
+        note_messages(&tx, messages, true)?;
         for message in messages {
             let Some(id) = insert_delivered(&tx, message, Delivery::Inbox)? else {
                 continue;
