@@ -2,91 +2,23 @@
 //! mentions, the searches by time range and by conversation, and expansion: argument errors
 //! answer 1, results reach their listener with the §3 parameter names.
 
-use rcim_bridge::{BridgeEngine, Offer, Sink};
+mod support;
+
+use rcim_bridge::BridgeEngine;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-#[derive(Default)]
-struct Recorder {
-    replies: Mutex<Vec<(u64, Value)>>,
-    events: Mutex<Vec<Value>>,
-}
-
-impl Sink for Recorder {
-    fn reply(&self, call_id: u64, json: &str) {
-        self.replies
-            .lock()
-            .unwrap()
-            .push((call_id, serde_json::from_str(json).unwrap()));
-    }
-
-    fn event(&self, json: &str) -> Offer {
-        self.events
-            .lock()
-            .unwrap()
-            .push(serde_json::from_str(json).unwrap());
-        Offer::Taken
-    }
-}
-
-impl Recorder {
-    fn reply(&self, call_id: u64) -> Value {
-        self.wait(|r| {
-            r.replies
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|(id, _)| *id == call_id)
-                .map(|(_, v)| v.clone())
-        })
-    }
-
-    /// The `n`-th event named `name` (0-based).
-    fn event(&self, name: &str, n: usize) -> Value {
-        self.wait(|r| {
-            r.events
-                .lock()
-                .unwrap()
-                .iter()
-                .filter(|e| e["name"] == name)
-                .nth(n)
-                .cloned()
-        })
-    }
-
-    fn wait(&self, find: impl Fn(&Self) -> Option<Value>) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some(v) = find(self) {
-                return v;
-            }
-            assert!(Instant::now() < deadline, "nothing came");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-}
-
-/// A token the engine accepts for app "k", user "alice" (only the server checks signatures).
-const ALICE_TOKEN: &str = "eyJhIjoiayIsInUiOiJhbGljZSJ9.sig";
+use std::time::Duration;
+use support::*;
 
 /// An engine with alice's database open (connect with timeout 0; no server needed).
-fn connected() -> (BridgeEngine, Arc<Recorder>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = json!({
-        "appKey": "k",
-        "options": { "naviServer": "http://127.0.0.1:9" },
-        "dataDir": dir.path(),
-    });
-    let rec = Arc::new(Recorder::default());
-    let engine = BridgeEngine::create(&config.to_string(), rec.clone()).unwrap();
+fn connected() -> (BridgeEngine, std::sync::Arc<Recorder>, tempfile::TempDir) {
+    let (engine, rec, dir) = engine();
     engine.call(
         1,
         "connect",
         &format!(r#"{{"token":"{ALICE_TOKEN}","timeout":0}}"#),
     );
     assert_eq!(rec.reply(1)["code"], 0);
-    rec.event("onDatabaseOpened", 0);
+    rec.event_named("onDatabaseOpened", 0);
     (engine, rec, dir)
 }
 
@@ -269,7 +201,7 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
         json!({ "message": text(1, "bob", "你好", 0, 0), "eventId": "i1" }),
     );
     assert_eq!(code, 0);
-    let inserted = rec.event("onMessageInserted", 0);
+    let inserted = rec.event_named("onMessageInserted", 0);
     assert_eq!(inserted["eventId"], "i1");
     let args = inserted["args"].as_object().unwrap();
     let mut keys: Vec<&str> = args.keys().map(String::as_str).collect();
@@ -296,7 +228,7 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
         json!({ "messages": [text(1, "bob", "早上好", 1, 100), mention] }),
     );
     assert_eq!(code, 0);
-    let args = &rec.event("onMessagesInserted", 0)["args"];
+    let args = &rec.event_named("onMessagesInserted", 0)["args"];
     assert_eq!(args["code"], 0);
     let messages = args["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 2);
@@ -312,7 +244,7 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
         "getConversation",
         json!({ "type": 1, "targetId": "bob" }),
     );
-    let bob = &rec.event("onConversationLoaded", 0)["args"]["conversation"];
+    let bob = &rec.event_named("onConversationLoaded", 0)["args"]["conversation"];
     assert_eq!(bob["unreadCount"], 1);
     // The newest by sent time (the first one, sent "now").
     assert_eq!(bob["lastMessage"]["text"], "你好");
@@ -324,7 +256,7 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
         json!({ "type": 2, "targetId": "g1" }),
     );
     assert_eq!(
-        rec.event("onUnreadMentionedCountLoaded", 0),
+        rec.event_named("onUnreadMentionedCountLoaded", 0),
         json!({ "name": "onUnreadMentionedCountLoaded", "args": {
             "code": 0, "type": 2, "targetId": "g1", "channelId": "", "count": 1 } })
     );
@@ -335,7 +267,7 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
         "loadUnreadMentionedMessages",
         json!({ "type": 2, "targetId": "g1" }),
     );
-    let args = &rec.event("onUnreadMentionedMessagesLoaded", 0)["args"];
+    let args = &rec.event_named("onUnreadMentionedMessagesLoaded", 0)["args"];
     assert_eq!(args["messages"][0]["text"], "@alice");
     assert_eq!(
         (args["type"].clone(), args["targetId"].clone()),
@@ -352,7 +284,7 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
     );
     assert_eq!(code, 0);
     assert_eq!(
-        rec.event("onMessageReceiveStatusChanged", 0),
+        rec.event_named("onMessageReceiveStatusChanged", 0),
         json!({ "name": "onMessageReceiveStatusChanged", "eventId": "rs",
             "args": { "code": 0, "messageId": received_id } })
     );
@@ -363,7 +295,10 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
         "getUnreadCount",
         json!({ "type": 1, "targetId": "bob" }),
     );
-    assert_eq!(rec.event("onUnreadCountLoaded", 0)["args"]["count"], 0);
+    assert_eq!(
+        rec.event_named("onUnreadCountLoaded", 0)["args"]["count"],
+        0
+    );
     call(
         &engine,
         &rec,
@@ -372,7 +307,7 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
         json!({ "messageId": 999999, "sentStatus": 1 }),
     );
     assert_eq!(
-        rec.event("onMessageSentStatusChanged", 0),
+        rec.event_named("onMessageSentStatusChanged", 0),
         json!({ "name": "onMessageSentStatusChanged",
             "args": { "code": 34204, "messageId": 999999 } })
     );
@@ -384,7 +319,7 @@ fn inserted_messages_reach_their_listeners_and_the_conversation() {
         json!({ "messageId": received_id, "sentStatus": 1 }),
     );
     assert_eq!(
-        rec.event("onMessageSentStatusChanged", 1)["args"]["code"],
+        rec.event_named("onMessageSentStatusChanged", 1)["args"]["code"],
         0
     );
 
@@ -414,14 +349,14 @@ fn searches_by_time_range_and_by_conversation_reach_their_listeners() {
         ),
         0
     );
-    rec.event("onMessagesInserted", 0);
+    rec.event_named("onMessagesInserted", 0);
     let range = json!({ "type": 1, "targetId": "bob", "channelId": null, "keyword": "项目进度",
         "startTime": 20, "endTime": 40, "offset": 1, "count": 5, "eventId": "s" });
     assert_eq!(
         call(&engine, &rec, 11, "searchMessagesByTimeRange", range),
         0
     );
-    let event = rec.event("onMessagesSearchedByTimeRange", 0);
+    let event = rec.event_named("onMessagesSearchedByTimeRange", 0);
     assert_eq!(event["eventId"], "s");
     let args = event["args"].as_object().unwrap();
     let mut keys: Vec<&str> = args.keys().map(String::as_str).collect();
@@ -452,7 +387,7 @@ fn searches_by_time_range_and_by_conversation_reach_their_listeners() {
     let search = json!({ "conversationTypes": [1, 2], "channelId": null, "messageTypes": [2],
         "keyword": "项目" });
     assert_eq!(call(&engine, &rec, 12, "searchConversations", search), 0);
-    let args = rec.event("onConversationsSearched", 0)["args"].clone();
+    let args = rec.event_named("onConversationsSearched", 0)["args"].clone();
     assert_eq!(args["code"], 0);
     assert_eq!(args["keyword"], "项目");
     assert_eq!(args["conversationTypes"], json!([1, 2]));
@@ -484,7 +419,7 @@ fn expansion_of_an_unknown_or_plain_message_is_reported_to_its_listener() {
     );
     assert_eq!(code, 0, "accepted; the lookup answers later");
     assert_eq!(
-        rec.event("onMessageExpansionUpdated", 0),
+        rec.event_named("onMessageExpansionUpdated", 0),
         json!({ "name": "onMessageExpansionUpdated", "eventId": "u",
             "args": { "code": 1, "messageUId": "NOPE", "expansion": { "k": "v" } } })
     );
@@ -496,7 +431,7 @@ fn expansion_of_an_unknown_or_plain_message_is_reported_to_its_listener() {
         json!({ "messageUId": "NOPE", "keys": ["k"] }),
     );
     assert_eq!(
-        rec.event("onMessageExpansionForKeysRemoved", 0),
+        rec.event_named("onMessageExpansionForKeysRemoved", 0),
         json!({ "name": "onMessageExpansionForKeysRemoved",
             "args": { "code": 1, "messageUId": "NOPE", "keys": ["k"] } })
     );
