@@ -26,6 +26,24 @@ async fn publish(server: &TestServer, from: &str, to: &str, text: &str) {
 }
 
 /// A server whose new devices get no offline compensation: their history comes from paging.
+/// Registers alice and bob, publishes `texts` from alice to bob (oldest first); returns bob's
+/// token.
+async fn alice_wrote(server: &TestServer, texts: impl Iterator<Item = String>) -> String {
+    server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    for text in texts {
+        publish(server, "alice", "bob", &text).await;
+    }
+    bob_token
+}
+
+/// A new device of bob, connected.
+async fn bob_device(server: &TestServer, token: &str) -> TestClient {
+    let mut bob = TestClient::new(&server.navi_url(), "bob");
+    bob.connect(token).await;
+    bob
+}
+
 async fn server_without_compensation() -> TestServer {
     TestServer::start_with(|c| c.offline_compensation_days = 0).await
 }
@@ -72,14 +90,9 @@ async fn read_back(client: &TestClient, key: &ConversationKey) -> Vec<String> {
 async fn a_new_device_pages_back_5000_messages_once_in_order_and_reads_them_again_locally() {
     const TOTAL: usize = 5000;
     let server = server_without_compensation().await;
-    server.token("alice").await;
-    let bob_token = server.token("bob").await;
-    for i in 0..TOTAL {
-        publish(&server, "alice", "bob", &format!("m{i}")).await;
-    }
+    let bob_token = alice_wrote(&server, (0..TOTAL).map(|i| format!("m{i}"))).await;
     // Bob's new device: nothing comes through the inbox (no compensation).
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    bob.connect(&bob_token).await;
+    let mut bob = bob_device(&server, &bob_token).await;
     let key = ConversationKey::new(PRIVATE, "alice", "");
     assert!(page(&bob, &key, 0, BEFORE, LOCAL).await.is_empty());
 
@@ -117,13 +130,8 @@ async fn a_new_device_pages_back_5000_messages_once_in_order_and_reads_them_agai
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_and_after_pages_and_live_messages_join_the_history() {
     let server = server_without_compensation().await;
-    server.token("alice").await;
-    let bob_token = server.token("bob").await;
-    for i in 0..30 {
-        publish(&server, "alice", "bob", &format!("m{i}")).await;
-    }
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    bob.connect(&bob_token).await;
+    let bob_token = alice_wrote(&server, (0..30).map(|i| format!("m{i}"))).await;
+    let mut bob = bob_device(&server, &bob_token).await;
     let key = ConversationKey::new(PRIVATE, "alice", "");
 
     // REMOTE: the server's page, stored too (with message ids).
@@ -298,13 +306,8 @@ async fn a_clear_of_everything_queued_offline_keeps_what_arrived_after_the_call(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleted_messages_stay_deleted_locally_but_remote_pages_show_the_cloud() {
     let server = server_without_compensation().await;
-    server.token("alice").await;
-    let bob_token = server.token("bob").await;
-    for i in 0..5 {
-        publish(&server, "alice", "bob", &format!("m{i}")).await;
-    }
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    bob.connect(&bob_token).await;
+    let bob_token = alice_wrote(&server, (0..5).map(|i| format!("m{i}"))).await;
+    let bob = bob_device(&server, &bob_token).await;
     let key = ConversationKey::new(PRIVATE, "alice", "");
     let all = page(&bob, &key, 0, BEFORE, LOCAL_REMOTE).await;
     assert_eq!(all.len(), 5);
@@ -332,13 +335,8 @@ async fn with_compensation_paging_while_the_inbox_syncs_receives_every_message_o
     const TOTAL: usize = 300;
     // The server's default: a new device gets the last day through its inbox.
     let server = TestServer::start().await;
-    server.token("alice").await;
-    let bob_token = server.token("bob").await;
-    for i in 0..TOTAL {
-        publish(&server, "alice", "bob", &format!("m{i}")).await;
-    }
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    bob.connect(&bob_token).await;
+    let bob_token = alice_wrote(&server, (0..TOTAL).map(|i| format!("m{i}"))).await;
+    let mut bob = bob_device(&server, &bob_token).await;
     let key = ConversationKey::new(PRIVATE, "alice", "");
     // Paging starts at once, while the inbox is still being stored: pages read from the
     // newest reach messages the inbox has not brought yet.
@@ -427,13 +425,8 @@ async fn a_late_group_member_pages_to_the_start_of_their_membership() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_old_inserted_message_does_not_make_held_pages_fetched_again() {
     let server = server_without_compensation().await;
-    server.token("alice").await;
-    let bob_token = server.token("bob").await;
-    for i in 0..18 {
-        publish(&server, "alice", "bob", &format!("m{i}")).await;
-    }
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    bob.connect(&bob_token).await;
+    let bob_token = alice_wrote(&server, (0..18).map(|i| format!("m{i}"))).await;
+    let mut bob = bob_device(&server, &bob_token).await;
     // The 19th through the inbox: the held history reaches the newest message.
     publish(&server, "alice", "bob", "live").await;
     assert_eq!(text_of(&bob.received().await), "live");
@@ -456,14 +449,9 @@ async fn an_old_inserted_message_does_not_make_held_pages_fetched_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_device_reading_from_the_oldest_first_still_gets_the_newest_from_the_server() {
     let server = server_without_compensation().await;
-    server.token("alice").await;
-    let bob_token = server.token("bob").await;
-    for i in 0..30 {
-        publish(&server, "alice", "bob", &format!("m{i}")).await;
-    }
+    let bob_token = alice_wrote(&server, (0..30).map(|i| format!("m{i}"))).await;
     // Bob's new device starts at the inbox head: nothing of the 30 comes through the inbox.
-    let mut bob = TestClient::new(&server.navi_url(), "bob");
-    bob.connect(&bob_token).await;
+    let mut bob = bob_device(&server, &bob_token).await;
     let key = ConversationKey::new(PRIVATE, "alice", "");
 
     // From the oldest first: the range held (m0..m19) is the highest one, but no inbox
