@@ -205,17 +205,7 @@ async fn group_members_update_and_non_members_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let api = Api::new(&server);
-    api.call(
-        "/group/create.json",
-        &[
-            ("userId", "a"),
-            ("userId", "b"),
-            ("userId", "c"),
-            ("groupId", "g"),
-            ("groupName", "G"),
-        ],
-    )
-    .await;
+    api.create_group("g", "G", &["a", "b", "c"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "da").await;
     let mut c = RawClient::connect(addr, "c", "dc").await;

@@ -224,17 +224,7 @@ async fn members_send_and_non_members_get_22406() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let api = Api::new(&server);
-    api.call(
-        "/group/create.json",
-        &[
-            ("userId", "a"),
-            ("userId", "b"),
-            ("userId", "c"),
-            ("groupId", "g"),
-            ("groupName", "G"),
-        ],
-    )
-    .await;
+    api.create_group("g", "G", &["a", "b", "c"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a-phone").await;
     let mut b = RawClient::connect(addr, "b", "b-phone").await;
@@ -280,17 +270,7 @@ async fn publish_reaches_online_and_offline_members_and_directed_only_targets() 
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let api = Api::new(&server);
-    api.call(
-        "/group/create.json",
-        &[
-            ("userId", "a"),
-            ("userId", "b"),
-            ("userId", "c"),
-            ("groupId", "g"),
-            ("groupName", "G"),
-        ],
-    )
-    .await;
+    api.create_group("g", "G", &["a", "b", "c"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a-phone").await;
 

@@ -100,11 +100,7 @@ async fn bad_requests_non_members_and_the_rate_are_refused() {
     config.request_rate_per_sec = 10;
     let server = rcim_server::start(config).await.unwrap();
     let api = Api::new(&server);
-    api.call(
-        "/group/create.json",
-        &[("userId", "a"), ("groupId", "g"), ("groupName", "G")],
-    )
-    .await;
+    api.create_group("g", "G", &["a"]).await;
     let mut b = RawClient::connect(server.gateway_addr(), "b", "db").await;
     let bad = [
         (conversation_type::CHATROOM, "r", 0, 0, 10),
@@ -143,16 +139,7 @@ async fn group_pages_start_at_the_join() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let api = Api::new(&server);
-    api.call(
-        "/group/create.json",
-        &[
-            ("userId", "a"),
-            ("userId", "b"),
-            ("groupId", "g"),
-            ("groupName", "G"),
-        ],
-    )
-    .await;
+    api.create_group("g", "G", &["a", "b"]).await;
     let mut a = RawClient::connect(server.gateway_addr(), "a", "da").await;
     let group_text = |id: &str| {
         let mut m = RawClient::text(id, "g", id);

@@ -101,17 +101,7 @@ async fn group_status_messages_reach_online_members() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let api = Api::new(&server);
-    api.call(
-        "/group/create.json",
-        &[
-            ("groupId", "g"),
-            ("groupName", "G"),
-            ("userId", "a"),
-            ("userId", "b"),
-            ("userId", "c"),
-        ],
-    )
-    .await;
+    api.create_group("g", "G", &["a", "b", "c"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
     let mut b = RawClient::connect(addr, "b", "b1").await;
@@ -207,16 +197,7 @@ async fn server_api_status_messages() {
     assert!(synced(&mut c).await.is_empty());
     assert!(synced(&mut b).await.is_empty());
 
-    api.call(
-        "/group/create.json",
-        &[
-            ("groupId", "g"),
-            ("groupName", "G"),
-            ("userId", "b"),
-            ("userId", "c"),
-        ],
-    )
-    .await;
+    api.create_group("g", "G", &["b", "c"]).await;
     api.call(
         "/statusmessage/group/publish.json",
         &[

@@ -141,17 +141,7 @@ async fn group_recall_reaches_every_member_and_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let api = Api::new(&server);
-    api.call(
-        "/group/create.json",
-        &[
-            ("userId", "a"),
-            ("userId", "b"),
-            ("userId", "c"),
-            ("groupId", "g"),
-            ("groupName", "G"),
-        ],
-    )
-    .await;
+    api.create_group("g", "G", &["a", "b", "c"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "da").await;
     let mut b = RawClient::connect(addr, "b", "db").await;
@@ -268,16 +258,7 @@ async fn others_recall_unless_only_the_sender_may() {
         config.recall_only_sender = only_sender;
         let server = rcim_server::start(config).await.unwrap();
         let api = Api::new(&server);
-        api.call(
-            "/group/create.json",
-            &[
-                ("userId", "a"),
-                ("userId", "b"),
-                ("groupId", "g"),
-                ("groupName", "G"),
-            ],
-        )
-        .await;
+        api.create_group("g", "G", &["a", "b"]).await;
         let addr = server.gateway_addr();
         let mut a = RawClient::connect(addr, "a", "da").await;
         let mut b = RawClient::connect(addr, "b", "db").await;

@@ -384,6 +384,14 @@ impl Api {
         body
     }
 
+    /// Creates group `group_id` named `name` with `members` (`/group/create.json`).
+    pub async fn create_group(&self, group_id: &str, name: &str, members: &[&str]) {
+        let mut params: Vec<(&str, &str)> = members.iter().map(|m| ("userId", *m)).collect();
+        params.push(("groupId", group_id));
+        params.push(("groupName", name));
+        self.call("/group/create.json", &params).await;
+    }
+
     pub async fn get_token(&self, user: &str) -> String {
         let body = self.call("/user/getToken.json", &[("userId", user)]).await;
         body["token"].as_str().expect("token").to_owned()
