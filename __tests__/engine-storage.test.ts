@@ -1,7 +1,8 @@
 /**
- * The methods of issue 8 over a scripted bridge: what each sends (named arguments, null
- * entries dropped, the expansion Map as a plain object), and how their results reach the
- * listener slots (§3 parameters, Maps rebuilt) and the 5.2.5 callback objects.
+ * Insert, delete, clear, status, mention, expansion and search methods over a scripted
+ * bridge: what each sends (named arguments, null entries dropped, the expansion Map as a plain
+ * object), and how their results reach the listener slots (§3 parameters, Maps rebuilt) and
+ * the 5.2.5 callback objects.
  */
 import type * as LibModule from '../src';
 import type { RCIMIWConversationType, RCIMIWMessage, RCIMIWMessageType } from '../src';
