@@ -153,6 +153,7 @@ impl NewMessage {
             can_expand: self.can_expand,
             expansion: self.expansion,
             push_options: self.push_options,
+            receipt: None,
         }
     }
 }

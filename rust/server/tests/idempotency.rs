@@ -82,6 +82,11 @@ async fn inbox_kinds(c: &mut RawClient) -> Vec<&'static str> {
             Some(inbox_entry::Body::ExpansionChange(_)) => "expansion",
             Some(inbox_entry::Body::MessagesDeleted(_)) => "deleted",
             Some(inbox_entry::Body::HistoryCleared(_)) => "cleared",
+            Some(inbox_entry::Body::UserSetting(_)) => "user setting",
+            Some(inbox_entry::Body::ReadStatus(_)) => "read status",
+            Some(inbox_entry::Body::ReceiptRequested(_)) => "receipt requested",
+            Some(inbox_entry::Body::ReceiptResponded(_)) => "receipt responded",
+            Some(inbox_entry::Body::MessageBlocked(_)) => "blocked",
             None => "none",
         })
         .collect()

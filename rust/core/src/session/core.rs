@@ -524,6 +524,8 @@ impl SessionCore {
                 }
             }
             server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
+            // Typing events: not handled by the engine yet.
+            server_frame::Body::Transient(_) => {}
         }
         self.flush(now);
     }

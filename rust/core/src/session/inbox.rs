@@ -434,6 +434,12 @@ impl Inbox {
                 Some(inbox_entry::Body::MessagesDeleted(_))
                 | Some(inbox_entry::Body::HistoryCleared(_))
                 | None => {}
+                // Protocol v4 entries the engine does not apply yet.
+                Some(inbox_entry::Body::UserSetting(_))
+                | Some(inbox_entry::Body::ReadStatus(_))
+                | Some(inbox_entry::Body::ReceiptRequested(_))
+                | Some(inbox_entry::Body::ReceiptResponded(_))
+                | Some(inbox_entry::Body::MessageBlocked(_)) => {}
             }
         }
         batch.after = receipts;

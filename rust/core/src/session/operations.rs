@@ -342,6 +342,7 @@ fn send_body(
         can_expand: extras.can_expand,
         expansion: extras.expansion,
         push_options: extras.push_options,
+        directed_user_ids: Vec::new(),
     }
 }
 
@@ -610,6 +611,13 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
         | Some(request::Body::Sync(_))
         | Some(request::Body::MediaUpload(_))
         | Some(request::Body::History(_))
+        // Protocol v4 requests the engine does not queue yet.
+        | Some(request::Body::UserSetting(_))
+        | Some(request::Body::Settings(_))
+        | Some(request::Body::Typing(_))
+        | Some(request::Body::ReadStatus(_))
+        | Some(request::Body::ReceiptRequest(_))
+        | Some(request::Body::ReceiptResponse(_))
         | None => {
             tracing::warn!(code, "answer to a queued request of unknown type");
             return None;

@@ -94,6 +94,7 @@ impl Harness {
             inbox_head: head,
             heartbeat_secs: 1,
             compensation_after: 0,
+            settings_version: 0,
         }));
         let seq = sync_seqs(&out)[0];
         (seq, out)

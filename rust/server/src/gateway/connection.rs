@@ -120,6 +120,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
                     } else {
                         inbox_head
                     },
+                    settings_version: 0,
                 },
             )
         },

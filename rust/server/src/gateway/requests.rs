@@ -310,6 +310,15 @@ impl Conn {
                 })
                 .await
             }
+            // Protocol v4 requests whose handlers are not written yet.
+            request::Body::UserSetting(_)
+            | request::Body::Settings(_)
+            | request::Body::Typing(_)
+            | request::Body::ReadStatus(_)
+            | request::Body::ReceiptRequest(_)
+            | request::Body::ReceiptResponse(_) => {
+                self.respond(seq, code_only(codes::PARAMETER_INVALID))
+            }
             request::Body::Sync(_)
             | request::Body::SendMessage(_)
             | request::Body::MediaUpload(_)

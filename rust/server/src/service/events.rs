@@ -81,6 +81,7 @@ pub(crate) async fn conversation_setting(
         notification_level: r.notification_level,
         device_id: device_id.to_owned(),
         operation_time: now_ms(),
+        settings_version: 0,
     });
     Ok(store
         .append_event(vec![user.to_owned()], body, Some(request))

@@ -151,6 +151,7 @@ pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::
         expansion: crate::expansion::Stored::parse(&r.get::<_, String>(base + 16)?).to_wire(),
         push_options: r.get(base + 17)?,
         status: false,
+        receipt: None,
     })
 }
 
