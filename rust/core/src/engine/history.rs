@@ -208,7 +208,7 @@ impl HistoryFetcher {
     async fn fetch_once(&self, request: HistoryRequest) -> Result<FetchedPage, Code> {
         let (read, answer) = ReadRequest::channel(request::Body::History(request), Instant::now());
         self.commands
-            .try_send(Command::Read(read))
+            .try_send(Command::Read(Box::new(read)))
             .map_err(|e| match e {
                 tokio::sync::mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
                 tokio::sync::mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,

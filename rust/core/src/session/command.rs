@@ -22,7 +22,7 @@ pub(crate) enum Command {
     MediaTicket(TicketRequest),
     /// Ask the server something answered by a `Response` (a history page): not persisted,
     /// correlated by seq, asked again after a reconnect (see `reads`).
-    Read(ReadRequest),
+    Read(Box<ReadRequest>),
 }
 
 /// Why the engine asks the session to stop.

@@ -645,7 +645,7 @@ impl SessionCore {
                 self.enqueue(*op.request, op.event_id, op.arg)
             }
             Command::MediaTicket(ticket) => self.read(ticket.into()),
-            Command::Read(read) => self.read(read),
+            Command::Read(read) => self.read(*read),
         }
     }
 

@@ -20,7 +20,7 @@ fn history_read(h: &Harness) -> (Command, oneshot::Receiver<ReadResult>) {
         count: 20,
     });
     let (read, answer) = ReadRequest::channel(body, h.now);
-    (Command::Read(read), answer)
+    (Command::Read(Box::new(read)), answer)
 }
 
 fn history_seqs(actions: &[Action]) -> Vec<u64> {
