@@ -38,6 +38,7 @@ mod http;
 mod hub;
 mod model;
 mod service;
+mod settings;
 mod state;
 mod store;
 mod token;

@@ -127,6 +127,9 @@ pub(crate) struct NewMessage {
     pub expansion: HashMap<String, String>,
     /// The sender's push options, JSON (`Message.push_options`), at most [`MAX_PUSH_LEN`].
     pub push_options: String,
+    /// Private messages: refuse with 405 when the recipient blacklisted the sender (client
+    /// sends; the Server API's `verifyBlacklist`).
+    pub check_blacklist: bool,
 }
 
 impl NewMessage {

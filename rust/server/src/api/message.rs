@@ -17,17 +17,22 @@ const MAX_PRIVATE_RECIPIENTS: usize = 1000;
 
 /// `/message/private/publish.json`: `fromUserId` R, `toUserId` R (repeatable, ≤ 1000),
 /// `objectName` R (≤ 32), `content` R (≤ 128 KB), `pushContent`, `pushData`, `isPersisted`
-/// (default 1), `isCounted` (default 1), `isIncludeSender` (default 0).
+/// (default 1), `isCounted` (default 1), `isIncludeSender` (default 0), `verifyBlacklist`
+/// (default 0).
 ///
 /// Each recipient gets its own message (own UID), delivered exactly like a client send: stored,
 /// appended to the recipient's inbox (and the sender's with `isIncludeSender`), pushed to online
-/// devices. Response: `{messageUIDs: [{userId, messageUID}]}`, plus `messageUID` when there is
-/// one recipient.
+/// devices. The blacklist is ignored (R062) unless `verifyBlacklist=1`: then a recipient who
+/// blacklisted the sender gets nothing. Response: `{messageUIDs: [{userId, messageUID}]}` for
+/// the recipients reached, plus `messageUID` when there is one of them.
 pub(crate) async fn private_publish(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
     let to = recipients(&form)?;
-    let template = publish_template(&form, from, conversation_type::PRIVATE)?;
+    let template = NewMessage {
+        check_blacklist: form.bool("verifyBlacklist", false)?,
+        ..publish_template(&form, from, conversation_type::PRIVATE)?
+    };
     publish_to_each(&shared, template, &to, "userId").await
 }
 
@@ -126,7 +131,7 @@ fn expansion_params(form: &Params) -> Result<(bool, HashMap<String, String>), Ap
 
 /// Stores one message per target (`template` addressed to it), delivered exactly like a client
 /// send, and answers `{messageUIDs: [{<id_key>: target, messageUID}]}`, plus `messageUID` when
-/// there is one target.
+/// there is one target (targets filtered out by their blacklist are left out).
 async fn publish_to_each(
     shared: &Shared,
     template: NewMessage,
@@ -144,21 +149,33 @@ async fn publish_to_each(
             to_id: target.clone(),
             ..template.clone()
         };
-        if msg.status {
+        let submitted = if msg.status {
             // Delivered already: nothing to wait for.
-            let sent =
-                service::messages::publish_status(shared.store.as_ref(), shared.hub.as_ref(), msg)
-                    .await?;
-            pending.push(futures::future::ready(Ok(sent)).boxed());
+            service::messages::publish_status(shared.store.as_ref(), shared.hub.as_ref(), msg)
+                .await
+                .map(|sent| futures::future::ready(Ok(sent)).boxed())
         } else {
-            pending.push(service::messages::submit(shared.store.as_ref(), msg).await?);
-        }
+            service::messages::submit(shared.store.as_ref(), msg).await
+        };
+        pending.push(futures::future::ready(submitted).boxed());
     }
-    let outcomes = futures::future::join_all(pending).await;
+    let outcomes = futures::future::join_all(pending.into_iter().map(|p| async move {
+        match p.await {
+            Ok(send) => send.await.map_err(service::ServiceError::from),
+            Err(e) => Err(e),
+        }
+    }))
+    .await;
     let mut uids = Vec::with_capacity(outcomes.len());
     for (target, outcome) in targets.iter().zip(outcomes) {
-        let outcome = outcome.map_err(service::ServiceError::from)?;
-        uids.push(json!({id_key: target, "messageUID": outcome.uid}));
+        match outcome {
+            Ok(outcome) => uids.push(json!({id_key: target, "messageUID": outcome.uid})),
+            // `verifyBlacklist` filters out the recipients who blacklisted the sender (R062):
+            // they get nothing and are left out of the answer.
+            Err(service::ServiceError::Rejected(r))
+                if r.code == rcim_proto::codes::REJECTED_BY_BLACKLIST => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     let mut out = Map::new();
     if uids.len() == 1 {
@@ -211,15 +228,16 @@ pub(crate) async fn group_publish(shared: Arc<Shared>, form: Params) -> ApiResul
 /// `/statusmessage/private/publish.json`: like [`private_publish`] (`fromUserId` R, `toUserId`
 /// R repeatable ≤ 1000, `objectName` R, `content` R, `isIncludeSender` (default 0)), but
 /// online only: each recipient's devices online now get it as a status message, nothing is
-/// stored or counted, an offline recipient never gets it. `isPersisted`, `isCounted`,
-/// `verifyBlacklist`, `busChannel` and `msgRandom` are accepted and ignored. Response as
-/// `private_publish`.
+/// stored or counted, an offline recipient never gets it. `verifyBlacklist` as for
+/// `private_publish`; `isPersisted`, `isCounted`, `busChannel` and `msgRandom` are accepted
+/// and ignored. Response as `private_publish`.
 pub(crate) async fn private_status_publish(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
     let to = recipients(&form)?;
     let template = NewMessage {
         status: true,
+        check_blacklist: form.bool("verifyBlacklist", false)?,
         ..publish_template(&form, from, conversation_type::PRIVATE)?
     };
     publish_to_each(&shared, template, &to, "userId").await

@@ -4,6 +4,7 @@
 //! check the syntax of their parameters and call `crate::service` for the rest.
 
 mod auth;
+mod blacklist;
 mod checks;
 mod conversation;
 mod expansion;
@@ -34,6 +35,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/user/refresh.json", endpoint(user::refresh))
         .route("/user/token/expire.json", endpoint(user::expire_token))
         .route("/user/checkOnline.json", endpoint(user::check_online))
+        .route("/user/blacklist/add.json", endpoint(blacklist::add))
+        .route("/user/blacklist/remove.json", endpoint(blacklist::remove))
+        .route("/user/blacklist/query.json", endpoint(blacklist::query))
         .route(
             "/message/private/publish.json",
             endpoint(message::private_publish),

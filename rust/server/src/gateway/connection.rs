@@ -6,7 +6,7 @@ use super::login::{ack_frame, authenticate, refuse};
 use super::requests::Conn;
 use super::writer::write_loop;
 use crate::hub::{Admission, Outbound, Session, TRANSIENT_CONNECT_ERROR};
-use crate::service::{history, inbox};
+use crate::service::{history, inbox, settings};
 use crate::state::Shared;
 use crate::util::now_ms;
 use futures::StreamExt as _;
@@ -87,6 +87,16 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
                 return;
             }
         };
+    // Read after the login began: a change committed later reaches this device as an entry.
+    let settings_version = match settings::version(shared.store.as_ref(), &user_id).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the settings version failed");
+            drop(login);
+            refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
+            return;
+        }
+    };
     let (tx, rx) = mpsc::channel(OUTBOUND_QUEUE);
     let cancel = CancellationToken::new();
     let platform = Platform::try_from(connect.platform).unwrap_or(Platform::Unspecified);
@@ -120,7 +130,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
                     } else {
                         inbox_head
                     },
-                    settings_version: 0,
+                    settings_version,
                 },
             )
         },

@@ -7,8 +7,9 @@
 //! of arrival: each is queued to the store before the next frame is read). History pages are
 //! read off the read loop too (sync packages are still read on it).
 //!
-//! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings,
-//! expansion updates, deletions, clears, history pages and media upload tickets together:
+//! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings
+//! changes and pages, expansion updates, deletions, clears, history pages and media upload
+//! tickets together:
 //! `ServerConfig::request_rate_per_sec`) refuse with
 //! 20604, except a resend of a request already executed: it gets its original answer and
 //! does not count. The store is
@@ -23,7 +24,9 @@ use crate::model::{
     ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,
     MAX_CLIENT_MSG_ID_LEN,
 };
-use crate::service::{deletion, events, expansion, history, inbox, messages, replay, ServiceError};
+use crate::service::{
+    deletion, events, expansion, history, inbox, messages, replay, settings, ServiceError,
+};
 use crate::state::Shared;
 use crate::util::now_ms;
 use futures::StreamExt as _;
@@ -31,7 +34,7 @@ use rcim_proto::codes;
 use rcim_proto::v1::{
     client_frame, request, response, server_frame, ErrorReply, HistoryPage, HistoryRequest,
     MediaUploadRequest, Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage,
-    SendMessageResult, SyncPackage, SyncRequest, UpdateExpansion,
+    SendMessageResult, SettingsRequest, SyncPackage, SyncRequest, UpdateExpansion,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -111,7 +114,8 @@ fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response
             | request::Body::ConversationSetting(_)
             | request::Body::UpdateExpansion(_)
             | request::Body::DeleteMessages(_)
-            | request::Body::ClearHistory(_),
+            | request::Body::ClearHistory(_)
+            | request::Body::UserSetting(_),
             LoggedRequest::Event,
         ) => None,
         _ => return None,
@@ -240,6 +244,10 @@ impl Conn {
             // A read, limited like the other non-send requests.
             return self.on_history(seq, h).await;
         }
+        if let request::Body::Settings(r) = body {
+            // A read, limited like the other non-send requests.
+            return self.on_settings(seq, r).await;
+        }
         if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
@@ -310,10 +318,16 @@ impl Conn {
                 })
                 .await
             }
+            request::Body::UserSetting(r) => {
+                let (user, device) = (self.user_id.clone(), self.device_id.clone());
+                self.answer_after(seq, "a user setting", async move {
+                    settings::change(store.as_ref(), &user, &device, key, r).await?;
+                    Ok(None)
+                })
+                .await
+            }
             // Protocol v4 requests whose handlers are not written yet.
-            request::Body::UserSetting(_)
-            | request::Body::Settings(_)
-            | request::Body::Typing(_)
+            request::Body::Typing(_)
             | request::Body::ReadStatus(_)
             | request::Body::ReceiptRequest(_)
             | request::Body::ReceiptResponse(_) => {
@@ -322,7 +336,8 @@ impl Conn {
             request::Body::Sync(_)
             | request::Body::SendMessage(_)
             | request::Body::MediaUpload(_)
-            | request::Body::History(_) => {
+            | request::Body::History(_)
+            | request::Body::Settings(_) => {
                 unreachable!("dispatched above")
             }
         }
@@ -428,6 +443,8 @@ impl Conn {
             can_expand: m.can_expand || !m.expansion.is_empty(),
             expansion: m.expansion,
             push_options: m.push_options,
+            // R060: a private message to a user who blacklisted the sender is refused (405).
+            check_blacklist: true,
         };
         // Checked first, so an invalid send does not use up the rate.
         if let Err(e) = messages::check(&msg) {
@@ -533,6 +550,26 @@ impl Conn {
                 to_seq: p.to_seq,
                 has_more: p.has_more,
             })))
+        })
+        .await
+    }
+
+    /// A page of the user's settings (see [`settings::page`]); 20604 beyond the request rate.
+    /// Read off the read loop and, as for history pages, only once the client reads what is
+    /// queued (a page may take a whole frame).
+    async fn on_settings(&mut self, seq: u64, r: SettingsRequest) {
+        if !self.request_limiter.try_acquire() {
+            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+        }
+        if !self.wait_for_room().await {
+            tracing::warn!(conn = self.conn_id, user = %self.user_id, "client does not read its settings pages; disconnecting");
+            self.cancel.cancel();
+            return;
+        }
+        let (store, user) = (self.shared.store.clone(), self.user_id.clone());
+        self.answer_after(seq, "a settings page", async move {
+            let page = settings::page(store.as_ref(), &user, r).await?;
+            Ok(Some(response::Body::Settings(page)))
         })
         .await
     }

@@ -3,17 +3,12 @@
 
 use super::error::ServiceError;
 use crate::model::{RequestKey, MAX_CHANNEL_ID_CHARS, MAX_ID_LEN};
+use crate::settings::{SettingChange, SettingsUpdate, MAX_NOTIFICATION_LEVEL};
 use crate::store::ServerStore;
-use crate::util::now_ms;
 use rcim_proto::conversation_type;
-use rcim_proto::v1::{
-    inbox_entry, ChangeConversationSetting, ConversationSetting, PrivateReadReceipt, ReadReceipt,
-};
+use rcim_proto::v1::{inbox_entry, ChangeConversationSetting, PrivateReadReceipt, ReadReceipt};
 
-/// Highest `RCIMIWPushNotificationLevel` (BLOCKED).
-const MAX_NOTIFICATION_LEVEL: u32 = 5;
-
-fn check_target(target_id: &str, channel_id: &str) -> Result<(), ServiceError> {
+pub(crate) fn check_target(target_id: &str, channel_id: &str) -> Result<(), ServiceError> {
     if target_id.is_empty() || target_id.len() > MAX_ID_LEN {
         return Err(ServiceError::Invalid("invalid target".into()));
     }
@@ -47,9 +42,11 @@ pub(crate) async fn private_read_receipt(
     Ok(store.append_event(owners, body, Some(request)).await?)
 }
 
-/// `user` pinned or set the notification level of a conversation from device `device_id`: a
-/// `ConversationSetting` entry goes to the user's own inbox only (their other and offline
-/// devices converge). At least one field is set; levels 0..=5; no chatrooms.
+/// `user` pinned or set the notification level of a conversation from device `device_id`:
+/// stored with the user's settings (which a new device reads at login), and a
+/// `ConversationSetting` entry with the new settings version goes to the user's own inbox
+/// only (their other and offline devices converge). At least one field is set; levels 0..=5;
+/// no chatrooms.
 pub(crate) async fn conversation_setting(
     store: &dyn ServerStore,
     user: &str,
@@ -73,17 +70,10 @@ pub(crate) async fn conversation_setting(
     {
         return Err(ServiceError::Invalid("unknown notification level".into()));
     }
-    let body = inbox_entry::Body::ConversationSetting(ConversationSetting {
-        conversation_type: r.conversation_type,
-        target_id: r.target_id,
-        channel_id: r.channel_id,
-        top: r.top,
-        notification_level: r.notification_level,
+    let update = SettingsUpdate {
+        user_id: user.to_owned(),
         device_id: device_id.to_owned(),
-        operation_time: now_ms(),
-        settings_version: 0,
-    });
-    Ok(store
-        .append_event(vec![user.to_owned()], body, Some(request))
-        .await?)
+        changes: vec![SettingChange::Conversation(r)],
+    };
+    Ok(store.change_settings(update, Some(request)).await?)
 }

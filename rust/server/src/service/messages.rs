@@ -54,7 +54,8 @@ pub(crate) fn check(msg: &NewMessage) -> Result<(), ServiceError> {
 /// Checks a message ([`check`]) and queues it for storage and routing; the returned future
 /// resolves with the outcome after the commit. Messages submitted one after the other by one
 /// caller keep their order. The store applies the rest: dedupe on (sender, client message
-/// id), group membership (22406 when `require_member`).
+/// id), group membership (22406 when `require_member`), the recipient's blacklist (405 when
+/// `check_blacklist`).
 pub(crate) async fn submit(
     store: &dyn ServerStore,
     msg: NewMessage,
@@ -65,7 +66,8 @@ pub(crate) async fn submit(
 
 /// Delivers an online-only message (see the module docs) to the devices online now of its
 /// recipients: the target user (private) or the group's members (22406 for a non-member
-/// when `require_member`), the sender's devices only with `include_sender`. Never stored,
+/// when `require_member`; 405 for a recipient who blacklisted the sender when
+/// `check_blacklist`), the sender's devices only with `include_sender`. Never stored,
 /// never counted: `persisted` and `counted` are cleared, `status` set.
 pub(crate) async fn publish_status(
     store: &dyn ServerStore,
@@ -73,6 +75,17 @@ pub(crate) async fn publish_status(
     mut msg: NewMessage,
 ) -> Result<SendOutcome, ServiceError> {
     check(&msg)?;
+    if msg.check_blacklist
+        && msg.conversation_type == conversation_type::PRIVATE
+        && store
+            .blacklisted(msg.to_id.clone(), msg.sender_id.clone())
+            .await?
+    {
+        return Err(ServiceError::rejected(
+            codes::REJECTED_BY_BLACKLIST,
+            format!("{} blacklisted {}", msg.to_id, msg.sender_id),
+        ));
+    }
     let mut recipients = if msg.conversation_type == conversation_type::GROUP {
         let members = store.group_members(msg.to_id.clone()).await?;
         if msg.require_member && !members.contains(&msg.sender_id) {

@@ -5,6 +5,7 @@
 
 pub(crate) mod conversation;
 pub(crate) mod deletion;
+pub(crate) mod dnd;
 pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod expansion;
@@ -15,6 +16,7 @@ pub(crate) mod media;
 pub(crate) mod messages;
 pub(crate) mod quota;
 pub(crate) mod replay;
+pub(crate) mod settings;
 pub(crate) mod users;
 
 pub(crate) use error::ServiceError;

@@ -17,8 +17,9 @@ use crate::model::{
     ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage, PruneCutoffs,
     Push, RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
 };
+use crate::settings::SettingsUpdate;
 use futures::future::BoxFuture;
-use rcim_proto::v1::inbox_entry;
+use rcim_proto::v1::{inbox_entry, UserSettings};
 use tokio::sync::mpsc;
 
 /// A store operation's outcome (see the module docs for the error convention).
@@ -77,7 +78,8 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     /// commit. A message whose (sender, client message id) was stored before is not stored
     /// again: its outcome is the original one with `duplicate` set. Group messages go to every
     /// member's inbox (only `directed` ones when set, the sender when `include_sender`);
-    /// `require_member` refuses non-members with 22406.
+    /// `require_member` refuses non-members with 22406; `check_blacklist` refuses a private
+    /// message whose recipient blacklisted the sender with 405.
     fn submit_message(&self, msg: NewMessage) -> BoxFuture<'_, StoreResult<PendingSend>>;
 
     /// Recalls a message; resolves with the recall time. Any participant may recall (private:
@@ -160,6 +162,38 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     /// [`Self::update_expansion`], [`Self::delete_messages`] or [`Self::clear_history`] and its
     /// result, if it was (refusals are not logged).
     fn logged_request(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<LoggedRequest>>>;
+
+    /// Applies `update` to its user's settings, which never expire (pruning leaves them):
+    /// each change bumps the user's settings version and appends its entry, carrying that
+    /// version, to the user's own inbox (`ConversationSetting` / `UserSettingChanged`, from
+    /// `update.device_id`), once per `request`. A conversation back to the defaults (not
+    /// pinned, level NONE) and a type level set to NONE are forgotten. Refusals: 20605 when
+    /// the blacklist would hold more than [`crate::settings::MAX_BLACKLIST`] users (nothing
+    /// changed); 33003 a request id used for another kind of request.
+    fn change_settings(
+        &self,
+        update: SettingsUpdate,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// A page of `user_id`'s settings as of one version (see `SettingsRequest`):
+    /// conversations ordered by (type, target, channel) and blacklisted ids in order, from the
+    /// given offsets; `has_more` when either list goes on. A page fits in a frame.
+    fn settings(
+        &self,
+        user_id: String,
+        conversation_offset: u32,
+        blacklist_offset: u32,
+    ) -> BoxFuture<'_, StoreResult<UserSettings>>;
+
+    /// The settings version of `user_id` (0 = never changed).
+    fn settings_version(&self, user_id: String) -> BoxFuture<'_, StoreResult<u64>>;
+
+    /// Whether `owner` blacklisted `user`.
+    fn blacklisted(&self, owner: String, user: String) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// The blacklist of `owner`, in the order of the settings pages.
+    fn blacklist(&self, owner: String) -> BoxFuture<'_, StoreResult<Vec<String>>>;
 
     /// Registers a user or refreshes their profile (`None` leaves a field unchanged).
     fn upsert_user(

@@ -3,6 +3,7 @@
 use super::reads::{
     member_count, read_head, read_logged, read_members_joined, read_sent, RequestKind,
 };
+use super::settings::is_blacklisted;
 use crate::model::{
     conversation_key, GroupOp, NewMessage, PruneCutoffs, Push, Rejected, RequestKey, SendOutcome,
     MAX_GROUP_MEMBERS, NOT_IN_GROUP,
@@ -76,6 +77,13 @@ pub(crate) fn apply_send(
         }
     }
     let is_group = msg.conversation_type == rcim_proto::conversation_type::GROUP;
+    // Read in the transaction, so a blacklist change and a send are ordered.
+    if msg.check_blacklist && !is_group && is_blacklisted(tx, &msg.to_id, &msg.sender_id)? {
+        return Err(Rejected::err(
+            rcim_proto::codes::REJECTED_BY_BLACKLIST,
+            format!("{} blacklisted {}", msg.to_id, msg.sender_id),
+        ));
+    }
     // Inbox owners, read inside the transaction so membership and delivery agree.
     // A group message is sent no earlier than the latest join (see [`join_time`]).
     let mut not_before = i64::MIN;

@@ -8,6 +8,7 @@ mod lookup;
 mod reads;
 mod recall;
 mod schema;
+mod settings;
 mod visibility;
 mod writer;
 
@@ -16,11 +17,12 @@ use crate::model::{
     ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage, PruneCutoffs,
     RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
 };
+use crate::settings::SettingsUpdate;
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
-use rcim_proto::v1::inbox_entry;
+use rcim_proto::v1::{inbox_entry, UserSettings};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -243,6 +245,41 @@ impl ServerStore for SqliteStore {
 
     fn logged_request(&self, key: RequestKey) -> BoxFuture<'_, StoreResult<Option<LoggedRequest>>> {
         self.read(move |c| reads::read_logged_request(c, &key))
+            .boxed()
+    }
+
+    fn change_settings(
+        &self,
+        update: SettingsUpdate,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        self.event(EventOp::Settings(update), request)
+    }
+
+    fn settings(
+        &self,
+        user_id: String,
+        conversation_offset: u32,
+        blacklist_offset: u32,
+    ) -> BoxFuture<'_, StoreResult<UserSettings>> {
+        self.read(move |c| {
+            settings::read_settings(c, &user_id, conversation_offset, blacklist_offset)
+        })
+        .boxed()
+    }
+
+    fn settings_version(&self, user_id: String) -> BoxFuture<'_, StoreResult<u64>> {
+        self.read(move |c| settings::read_version(c, &user_id))
+            .boxed()
+    }
+
+    fn blacklisted(&self, owner: String, user: String) -> BoxFuture<'_, StoreResult<bool>> {
+        self.read(move |c| settings::is_blacklisted(c, &owner, &user))
+            .boxed()
+    }
+
+    fn blacklist(&self, owner: String) -> BoxFuture<'_, StoreResult<Vec<String>>> {
+        self.read(move |c| settings::read_blacklist(c, &owner))
             .boxed()
     }
 

@@ -38,6 +38,13 @@
 //! Migration 7: index `inbox(user_id, created_at)` (with the key's `seq` after them), so the
 //! offline compensation start of a connect ([`super::history::read_seq_before`]) is one index
 //! seek instead of a backwards scan of the user's recent entries.
+//!
+//! Migration 8 (user settings, never pruned; see [`super::settings`]):
+//! `settings_versions(user_id, version)`, `conversation_settings(user_id, conversation_type,
+//! target_id, channel_id, top, level, operation_time)` (only conversations not at the
+//! defaults), `type_levels(user_id, conversation_type, level)`, `quiet_hours(user_id,
+//! start_time, span_minutes, level, utc_offset_minutes)`, `blacklist(user_id, blocked_id,
+//! created_at)`.
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -159,6 +166,40 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;",
     // 7: the offline compensation start found by time within one user's inbox.
     "CREATE INDEX inbox_user_created ON inbox(user_id, created_at);",
+    // 8: user settings.
+    "CREATE TABLE settings_versions (
+        user_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE conversation_settings (
+        user_id TEXT NOT NULL,
+        conversation_type INTEGER NOT NULL,
+        target_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        top INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        operation_time INTEGER NOT NULL,
+        PRIMARY KEY (user_id, conversation_type, target_id, channel_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE type_levels (
+        user_id TEXT NOT NULL,
+        conversation_type INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        PRIMARY KEY (user_id, conversation_type)
+    ) WITHOUT ROWID;
+    CREATE TABLE quiet_hours (
+        user_id TEXT PRIMARY KEY,
+        start_time TEXT NOT NULL,
+        span_minutes INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        utc_offset_minutes INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE blacklist (
+        user_id TEXT NOT NULL,
+        blocked_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, blocked_id)
+    ) WITHOUT ROWID;",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

@@ -12,11 +12,13 @@ use super::apply::{
 use super::expansion::apply_expansion;
 use super::reads::RequestKind;
 use super::recall::apply_recall;
+use super::settings::apply_settings;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
     ExpansionUpdate, GroupOp, NewMessage, PruneCutoffs, Push, RecallRequest, RequestKey,
     SendOutcome, UserConversation,
 };
+use crate::settings::SettingsUpdate;
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
 use crate::util::now_ms;
 use anyhow::anyhow;
@@ -102,6 +104,8 @@ pub(crate) enum EventOp {
         before_time: i64,
         device_id: String,
     },
+    /// Change a user's settings.
+    Settings(SettingsUpdate),
 }
 
 impl EventOp {
@@ -119,6 +123,7 @@ impl EventOp {
                 before_time,
                 device_id,
             } => apply_clear(c, heads, conv, before_time, device_id),
+            EventOp::Settings(update) => apply_settings(c, heads, update),
         }
     }
 }
