@@ -121,6 +121,13 @@ impl RunningServer {
         }
     }
 
+    /// Runs the retention prune now as if the clock read `now_ms` (the hourly prune uses the
+    /// real clock): lets tests move time forward past the retentions.
+    pub async fn prune_as_of(&self, now_ms: i64) -> anyhow::Result<()> {
+        let cutoffs = self.shared.config.prune_cutoffs(now_ms);
+        self.shared.store.prune(cutoffs).await
+    }
+
     /// Graceful stop: stop accepting, close every connection (queued frames are flushed first),
     /// let pending writes commit, checkpoint the database.
     pub async fn shutdown(self) {

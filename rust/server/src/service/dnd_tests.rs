@@ -223,7 +223,13 @@ fn precedence_between_layers() {
     let none_q = quiet("00:00:00", 1439, 0, 0);
     let closed_q = quiet("01:00:00", 60, 2, 0); // not open at noon
                                                 // (quiet hours, conversation, type, App, group row)
-    type Layers<'a> = (Option<&'a QuietHours>, Option<u32>, Option<u32>, AppLevel, Row);
+    type Layers<'a> = (
+        Option<&'a QuietHours>,
+        Option<u32>,
+        Option<u32>,
+        AppLevel,
+        Row,
+    );
     let table: [Layers<'_>; 14] = [
         (None, Some(0), Some(5), AppLevel::Blocked, ALL),
         (None, Some(5), Some(0), AppLevel::AllMessages, NONE),
