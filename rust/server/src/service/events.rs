@@ -1,5 +1,6 @@
-//! Inbox events that are not messages: private read receipts and conversation settings.
-//! Each is appended once per request id (a resend appends nothing).
+//! Inbox events that are not messages: private read receipts and conversation settings (the
+//! latter also stored with the user's settings, see [`super::settings`]). Each is applied
+//! once per request id (a resend changes nothing).
 
 use super::error::ServiceError;
 use crate::model::{RequestKey, MAX_CHANNEL_ID_CHARS, MAX_ID_LEN};
