@@ -225,6 +225,40 @@ impl Hub {
         self.lock().users.len()
     }
 
+    /// Closes every session of `user_id` with `Kicked{code}` (e.g. a ban: 31009).
+    pub(crate) fn kick_user(&self, user_id: &str, code: u32, reason: &str) {
+        let mut inner = self.lock();
+        let Some(state) = inner.users.get_mut(user_id) else {
+            return;
+        };
+        for s in state.sessions.drain(..) {
+            tracing::info!(user = %s.user_id, conn = s.conn_id, code, "kicking a session");
+            kick_with(&s, code, reason);
+        }
+        inner.drop_if_unused(user_id);
+    }
+
+    /// Hands `body` to every online session of `user_id` as it is: an online-only frame
+    /// (e.g. `Transient`) that is in no inbox. A session that cannot take it now misses it.
+    /// Returns the number of sessions it was queued for.
+    pub(crate) fn send_online(&self, user_id: &str, body: server_frame::Body) -> usize {
+        let inner = self.lock();
+        let Some(state) = inner.users.get(user_id) else {
+            return 0;
+        };
+        let mut sent = 0;
+        for s in &state.sessions {
+            let frame = ServerFrame {
+                seq: 0,
+                body: Some(body.clone()),
+            };
+            if !s.cancel.is_cancelled() && s.tx.try_send(Outbound::Frame(frame)).is_ok() {
+                sent += 1;
+            }
+        }
+        sent
+    }
+
     /// Asks every session to close (graceful shutdown).
     pub(crate) fn close_all(&self) {
         let mut inner = self.lock();
@@ -298,11 +332,20 @@ fn is_mobile(p: Platform) -> bool {
 
 /// Sends `Kicked{31010}` then closes; drops the connection at once if its queue is full.
 fn kick(old: &Session) {
+    kick_with(
+        old,
+        codes::DISCONN_KICK,
+        "another mobile device of this user logged in",
+    );
+}
+
+/// Sends `Kicked{code}` then closes; drops the connection at once if its queue is full.
+fn kick_with(old: &Session, code: u32, reason: &str) {
     let frame = ServerFrame {
         seq: 0,
         body: Some(server_frame::Body::Kicked(Kicked {
-            code: codes::DISCONN_KICK,
-            reason: "another mobile device of this user logged in".into(),
+            code,
+            reason: reason.into(),
         })),
     };
     if old.tx.try_send(Outbound::Frame(frame)).is_err() || old.tx.try_send(Outbound::Close).is_err()

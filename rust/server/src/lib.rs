@@ -197,6 +197,12 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
                 .context("opening the media store")?,
         )
     };
+    let words = store
+        .sensitive_words()
+        .await
+        .context("reading the sensitive words")?;
+    let moderation =
+        service::moderation::Moderation::new(&words, config.sensitive_word_object_names.clone());
     let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
     let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone()));
     let gateway = bind(config.listen).await?;
@@ -209,6 +215,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         store,
         hub,
         media,
+        moderation,
+        typing: Default::default(),
         stop: CancellationToken::new(),
         kill: CancellationToken::new(),
         tracker: TaskTracker::new(),

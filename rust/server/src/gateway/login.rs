@@ -3,7 +3,7 @@
 use super::frames::{frame, Writer};
 use crate::hub::TRANSIENT_CONNECT_ERROR;
 use crate::model::MAX_ID_LEN;
-use crate::service::users;
+use crate::service::{self, users};
 use crate::state::Shared;
 use crate::util::now_ms;
 use futures::SinkExt as _;
@@ -66,6 +66,15 @@ pub(crate) async fn authenticate(shared: &Shared, c: &Connect) -> Result<String,
             })?;
     if !valid {
         return Err(codes::CONN_TOKEN_INCORRECT);
+    }
+    let banned = service::moderation::is_banned(shared.store.as_ref(), &claims.user_id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading the user's ban failed");
+            TRANSIENT_CONNECT_ERROR
+        })?;
+    if banned {
+        return Err(codes::CONN_USER_BLOCKED);
     }
     Ok(claims.user_id)
 }

@@ -38,6 +38,18 @@
 //! Migration 7: index `inbox(user_id, created_at)` (with the key's `seq` after them), so the
 //! offline compensation start of a connect ([`super::history::read_seq_before`]) is one index
 //! seek instead of a backwards scan of the user's recent entries.
+//!
+//! Migration 8 is the user settings store.
+//!
+//! Migration 9 (moderation and group read receipts):
+//! * `sensitive_words(word, replace_word, created_at)`: `replace_word` NULL = the word blocks a
+//!   message; the word is unique regardless of ASCII case (`COLLATE NOCASE`).
+//! * `user_bans(user_id, until)` and `group_gags(group_id, user_id, until, created_at)`: a ban
+//!   or gag ends at `until` (ms; `i64::MAX` = permanent gag); expired rows are ignored by reads
+//!   and deleted by the next change.
+//! * `receipt_requests(uid, sent_time, requested_at)`: the group messages whose sender asked
+//!   for read receipts; `receipt_responses(uid, user_id, time)`: the first response of each
+//!   member. Pruned with the cloud history (by the message's sent time).
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -159,6 +171,37 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;",
     // 7: the offline compensation start found by time within one user's inbox.
     "CREATE INDEX inbox_user_created ON inbox(user_id, created_at);",
+    // 8: the user settings store.
+    "",
+    // 9: sensitive words, user bans, group gags, group read receipts.
+    "CREATE TABLE sensitive_words (
+        word TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+        replace_word TEXT,
+        created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE user_bans (
+        user_id TEXT PRIMARY KEY,
+        until INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE group_gags (
+        group_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        until INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (group_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE receipt_requests (
+        uid TEXT PRIMARY KEY,
+        sent_time INTEGER NOT NULL,
+        requested_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX receipt_requests_sent_time ON receipt_requests(sent_time);
+    CREATE TABLE receipt_responses (
+        uid TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        PRIMARY KEY (uid, user_id)
+    ) WITHOUT ROWID;",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
