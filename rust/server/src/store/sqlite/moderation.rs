@@ -214,3 +214,49 @@ pub(crate) fn apply_blocked(
     };
     Ok((outcome, vec![push]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema::{migrate, open_conn, DB_FILE};
+    use super::*;
+
+    /// Bans and gags end by themselves; a later change deletes the expired rows.
+    #[test]
+    fn restrictions_expire() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = open_conn(&dir.path().join(DB_FILE)).unwrap();
+        migrate(&mut c).unwrap();
+        let now = 1_000_000;
+        let ban = |users: &[&str], until| ModerationOp::Ban {
+            user_ids: users.iter().map(|u| u.to_string()).collect(),
+            until,
+        };
+        apply_moderation(&c, ban(&["a"], now + 60_000), now).unwrap();
+        let gag = ModerationOp::Gag {
+            group_id: "g".into(),
+            user_ids: vec!["a".into(), "b".into()],
+            until: now + 60_000,
+        };
+        apply_moderation(&c, gag, now).unwrap();
+        let forever = ModerationOp::Gag {
+            group_id: "g".into(),
+            user_ids: vec!["c".into()],
+            until: i64::MAX,
+        };
+        apply_moderation(&c, forever, now).unwrap();
+        assert_eq!(read_bans(&c, Some("a"), now).unwrap().len(), 1);
+        assert!(check_gag(&c, "g", "b", now).is_err());
+        assert!(check_gag(&c, "h", "b", now).is_ok());
+        let later = now + 60_000;
+        assert!(read_bans(&c, None, later).unwrap().is_empty());
+        assert!(check_gag(&c, "g", "b", later).is_ok());
+        let gags = read_gags(&c, "g", None, later).unwrap();
+        assert_eq!(gags.len(), 1);
+        assert_eq!((gags[0].user_id.as_str(), gags[0].until), ("c", i64::MAX));
+        apply_moderation(&c, ban(&["b"], later + 1), later).unwrap();
+        let rows: i64 = c
+            .query_row("SELECT COUNT(*) FROM user_bans", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1, "the expired ban was deleted");
+    }
+}
