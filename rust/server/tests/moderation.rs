@@ -156,7 +156,8 @@ async fn sensitive_words_are_managed_and_capped() {
     let long = "x".repeat(33);
     let fifty_one: Vec<String> = (0..51).map(|i| format!("w{i}")).collect();
     let too_many: Vec<(&str, &str)> = fifty_one.iter().map(|w| ("words", w.as_str())).collect();
-    let cases: Vec<(&str, Vec<(&str, &str)>, i64)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, i64);
+    let cases: Vec<Case> = vec![
         ("/sensitiveword/add.json", vec![], 1002),
         ("/sensitiveword/add.json", vec![("word", &long)], 1005),
         (
@@ -217,14 +218,8 @@ async fn replaced_words_reach_everyone_replaced_and_blocked_messages_reach_nobod
     let blocked = alice.send_text("b1", "bob", "this is Forbidden talk").await;
     assert_eq!(blocked.code, 0);
     assert!(!blocked.uid.is_empty() && blocked.sent_time > 0);
-    let e = loop {
-        let e = alice2.next_push().await;
-        if blocked_of(&e).is_some() {
-            break e;
-        }
-        panic!("alice's other device got {e:?} instead of MessageBlocked");
-    };
-    let b = blocked_of(&e).unwrap();
+    let e = alice2.next_push().await;
+    let b = blocked_of(&e).expect("MessageBlocked on the sender's other device");
     assert_eq!(
         (
             b.conversation_type,

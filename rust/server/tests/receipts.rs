@@ -157,12 +157,14 @@ fn typing_body(target: &str, ctype: u32) -> request::Body {
 fn typing_events(frames: &[server_frame::Body]) -> Vec<TypingEvent> {
     frames
         .iter()
-        .filter_map(|b| match b {
-            server_frame::Body::Transient(t) => match &t.body {
-                Some(rcim_proto::v1::transient::Body::Typing(e)) => Some(e.clone()),
-                None => None,
-            },
-            _ => None,
+        .filter_map(|b| {
+            let server_frame::Body::Transient(t) = b else {
+                return None;
+            };
+            let Some(rcim_proto::v1::transient::Body::Typing(e)) = &t.body else {
+                return None;
+            };
+            Some(e.clone())
         })
         .collect()
 }

@@ -85,6 +85,12 @@ impl SqliteStore {
         })
     }
 
+    /// The sensitive words, read at start on a connection of its own (blocking), so the read
+    /// pool starts empty.
+    pub(crate) fn words_at_start(&self) -> anyhow::Result<Vec<crate::model::SensitiveWord>> {
+        moderation::read_words(&schema::open_conn(&self.path)?)
+    }
+
     /// Queues a mutation (waits while the queue is full).
     async fn write(&self, cmd: WriteCmd) -> anyhow::Result<()> {
         self.writer
