@@ -75,8 +75,9 @@ pub struct ServerConfig {
     /// Accepted sends per connection in any sliding second (RongCloud: 5); beyond it a send
     /// is answered 20604. 0 = unlimited.
     pub send_rate_per_sec: u32,
-    /// Accepted recalls, read receipts, conversation settings and media upload tickets together
-    /// per connection in any sliding second (default 50); beyond it they are answered 20604.
+    /// Accepted recalls, read receipts, conversation settings, media upload tickets, typing
+    /// status, read-status syncs and group receipt requests and responses together per
+    /// connection in any sliding second (default 50); beyond it they are answered 20604.
     /// 0 = unlimited.
     /// Under either limit, a resend of a request already executed still gets its original
     /// answer and does not count.

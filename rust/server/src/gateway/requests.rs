@@ -8,7 +8,8 @@
 //! read off the read loop too (sync packages are still read on it).
 //!
 //! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings,
-//! expansion updates, deletions, clears, history pages and media upload tickets together:
+//! expansion updates, deletions, clears, history pages, media upload tickets, typing status,
+//! read-status syncs and group receipt requests and responses together:
 //! `ServerConfig::request_rate_per_sec`) refuse with
 //! 20604, except a resend of a request already executed: it gets its original answer and
 //! does not count. The store is
