@@ -17,9 +17,11 @@ use tokio::task::JoinHandle;
 
 mod changes;
 mod history;
+mod moderation;
 
 pub(crate) use changes::*;
 pub(crate) use history::*;
+pub(crate) use moderation::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
 macro_rules! conformance_tests {
@@ -51,7 +53,9 @@ macro_rules! conformance_tests {
             pages_fit_in_a_frame,
             recall_replaces_the_message_everywhere,
             recall_reaches_participants_after_pruning,
-            expansion_rules
+            expansion_rules,
+            moderation_rules,
+            group_receipts
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {
