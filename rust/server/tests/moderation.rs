@@ -204,8 +204,11 @@ async fn replaced_words_reach_everyone_replaced_and_blocked_messages_reach_nobod
     let mut alice2 = connect_web(addr, "alice", "a2").await;
     let mut bob = RawClient::connect(addr, "bob", "b1").await;
 
-    // Replaced: the recipient and the sender's other device get the replaced text.
-    let ack = alice.send_text("r1", "bob", "DARN it, 你是坏蛋").await;
+    // Replaced: the recipient and the sender's other device get the replaced text (and push
+    // text).
+    let mut replaced = RawClient::text("r1", "bob", "DARN it, 你是坏蛋");
+    replaced.push_content = "alice: DARN it".into();
+    let ack = send(&mut alice, replaced).await;
     assert_eq!(ack.code, 0);
     for c in [&mut bob, &mut alice2] {
         let m = next_message(c).await;
@@ -213,6 +216,7 @@ async fn replaced_words_reach_everyone_replaced_and_blocked_messages_reach_nobod
             (m.uid.as_str(), text_of(&m).as_str()),
             (ack.uid.as_str(), "d**n it, 你是**")
         );
+        assert_eq!(m.push_content, "alice: d**n it");
     }
     // Blocked (private): answered like a stored send, delivered to nobody.
     let blocked = alice.send_text("b1", "bob", "this is Forbidden talk").await;

@@ -147,15 +147,22 @@ impl Moderation {
     }
 
     /// Applies the filter to a client's message: replaced words change `msg.content` (what
-    /// everyone receives, the sender's other devices too); a blocking word sets
-    /// `msg.blocked`. Other object names pass untouched.
+    /// everyone receives, the sender's other devices too) and its push text; a blocking word
+    /// in either sets `msg.blocked`. Other object names pass untouched.
     pub(crate) fn screen_message(&self, msg: &mut NewMessage) {
         if msg.object_name != TEXT_OBJECT_NAME && !self.object_names.contains(&msg.object_name) {
             return;
         }
-        match self.filter().screen_content(&msg.object_name, &msg.content) {
+        let filter = self.filter();
+        match filter.screen_content(&msg.object_name, &msg.content) {
             Verdict::Clean => {}
             Verdict::Replaced(content) => msg.content = content,
+            Verdict::Blocked => msg.blocked = true,
+        }
+        // The push text usually repeats the message's text: it must not leak the words.
+        match filter.screen(&msg.push_content) {
+            Verdict::Clean => {}
+            Verdict::Replaced(push) => msg.push_content = push,
             Verdict::Blocked => msg.blocked = true,
         }
     }
