@@ -467,3 +467,41 @@ async fn group_receipts_with_two_readers() {
     assert!(r.requested && !r.responded);
     server.shutdown().await;
 }
+
+/// Over the request rate, a resend of an executed read-status sync or receipt request still
+/// gets its original answer (from the request log); a new request is refused.
+#[tokio::test]
+async fn resends_over_the_rate_get_their_original_answer() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = rcim_server::start(rcim_server::ServerConfig {
+        request_rate_per_sec: 2,
+        ..config(dir.path())
+    })
+    .await
+    .unwrap();
+    let addr = server.gateway_addr();
+    let api = Api::new(&server);
+    api.create_group("g", "G", &["a", "b"]).await;
+    let mut a = RawClient::connect(addr, "a", "a1").await;
+    let uid = send(&mut a, group_text("m1", "g", "read me")).await.uid;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let sync = read_status_body(conversation_type::GROUP, "g", 1);
+    assert_eq!(call(&mut a, "rs-1", sync.clone()).await.code, 0);
+    assert_eq!(call(&mut a, "rq-1", receipt_request(&uid)).await.code, 0);
+    assert_eq!(call(&mut a, "rs-1", sync.clone()).await.code, 0);
+    assert_eq!(call(&mut a, "rq-1", receipt_request(&uid)).await.code, 0);
+    assert_eq!(
+        call(&mut a, "rs-2", sync).await.code,
+        codes::SEND_MSG_FREQUENCY_OVERRUN
+    );
+    let events = a
+        .sync(0, 0)
+        .await
+        .entries
+        .iter()
+        .filter(|e| !matches!(e.body, Some(inbox_entry::Body::Message(_))))
+        .count();
+    assert_eq!(events, 2, "one read status, one receipt request");
+    server.shutdown().await;
+}
