@@ -5,7 +5,9 @@
 use super::apply::apply_event;
 use super::lookup::{find_message, StoredMessage};
 use super::reads::{is_member, read_members};
-use crate::model::{PruneCutoffs, Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP};
+use crate::model::{
+    PruneCutoffs, Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP, SYNC_BYTES,
+};
 use rcim_proto::codes::INVALID_MESSAGE_UID;
 use rcim_proto::conversation_type::GROUP;
 use rcim_proto::v1::{inbox_entry, GroupReceipt, Message, ReceiptRequested, ReceiptResponded};
@@ -144,7 +146,8 @@ pub(crate) fn apply_receipt_response(
 }
 
 /// Sets `m.receipt` as `viewer` sees it once the sender asked for receipts: the sender sees
-/// who responded and when, another member whether they responded.
+/// who responded and when (as many as fit in a frame with the message), another member
+/// whether they responded.
 pub(crate) fn fill(c: &Connection, viewer: &str, m: &mut Message) -> anyhow::Result<()> {
     if m.conversation_type != GROUP || !is_requested(c, &m.uid)? {
         return Ok(());
@@ -154,7 +157,23 @@ pub(crate) fn fill(c: &Connection, viewer: &str, m: &mut Message) -> anyhow::Res
         ..Default::default()
     };
     if m.sender_id == viewer {
-        receipt.responses = responses(c, &m.uid)?;
+        // Bounded so the message still fits in a frame (a large message in a group of
+        // thousands): the earliest responses are kept.
+        let mut budget = SYNC_BYTES.saturating_sub(prost::Message::encoded_len(m) + 1024);
+        let mut stmt = c.prepare_cached(
+            "SELECT user_id, time FROM receipt_responses WHERE uid = ?1 ORDER BY time, user_id",
+        )?;
+        let mut rows = stmt.query([&m.uid])?;
+        while let Some(row) = rows.next()? {
+            let user: String = row.get(0)?;
+            // A map entry: key and value tags and lengths, the id, a varint time.
+            let cost = user.len() + 16;
+            if cost > budget {
+                break;
+            }
+            budget -= cost;
+            receipt.responses.insert(user, row.get(1)?);
+        }
     } else {
         receipt.responded = c
             .prepare_cached("SELECT 1 FROM receipt_responses WHERE uid = ?1 AND user_id = ?2")?
