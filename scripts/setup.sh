@@ -19,6 +19,9 @@ command -v clang-format >/dev/null || need_pkgs+=(clang-format)
 command -v g++ >/dev/null || need_pkgs+=(g++)
 ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
 [ -e /usr/include/unicode/ucol.h ] || need_pkgs+=(libicu-dev)
+# Python 3 with venv + pip: RongCloud's Python server SDK drives the Server API in a test.
+command -v python3 >/dev/null || need_pkgs+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   step "apt-get install ${need_pkgs[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
@@ -30,6 +33,15 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# --- RongCloud's Python server SDK (rc-server-sdk 3.2.0; it needs jinja2 without declaring it)
+# in a virtualenv outside the checkout; rust/server/tests/python_sdk.rs runs it.
+RCIM_PYENV="${RCIM_PYENV:-$HOME/.cache/rcim/pyenv}"
+if ! "$RCIM_PYENV/bin/python" -c 'import rongcloud.rongcloud, jinja2' >/dev/null 2>&1; then
+  step "Python server SDK into $RCIM_PYENV"
+  python3 -m venv "$RCIM_PYENV"
+  "$RCIM_PYENV/bin/pip" install --quiet --disable-pip-version-check rc-server-sdk==3.2.0 jinja2
 fi
 
 # --- Rust binaries: the reference server and the Hermes host (first build: ~20 minutes).

@@ -75,8 +75,9 @@ pub struct ServerConfig {
     /// Accepted sends per connection in any sliding second (RongCloud: 5); beyond it a send
     /// is answered 20604. 0 = unlimited.
     pub send_rate_per_sec: u32,
-    /// Accepted recalls, read receipts, conversation settings and media upload tickets together
-    /// per connection in any sliding second (default 50); beyond it they are answered 20604.
+    /// Accepted recalls, read receipts, conversation settings, media upload tickets, typing
+    /// status, read-status syncs and group receipt requests and responses together per
+    /// connection in any sliding second (default 50); beyond it they are answered 20604.
     /// 0 = unlimited.
     /// Under either limit, a resend of a request already executed still gets its original
     /// answer and does not count.
@@ -94,6 +95,12 @@ pub struct ServerConfig {
     /// Only a message's sender may recall it (RongCloud's ticket option); others get 25107.
     /// Default false: any participant may recall (R113).
     pub recall_only_sender: bool,
+    /// Most sensitive words (`/sensitiveword/add.json`; RongCloud: 50); one more is refused
+    /// with 1016.
+    pub sensitive_word_limit: usize,
+    /// Object names whose client messages the sensitive-word filter screens besides
+    /// `RC:TxtMsg` (every top-level string field of their JSON content). Default none.
+    pub sensitive_word_object_names: Vec<String>,
 }
 
 /// The longest offline compensation, in days.
@@ -117,6 +124,11 @@ impl std::fmt::Debug for ServerConfig {
             .field("history_retention_days", &self.history_retention_days)
             .field("offline_compensation_days", &self.offline_compensation_days)
             .field("recall_only_sender", &self.recall_only_sender)
+            .field("sensitive_word_limit", &self.sensitive_word_limit)
+            .field(
+                "sensitive_word_object_names",
+                &self.sensitive_word_object_names,
+            )
             .finish()
     }
 }
@@ -145,6 +157,8 @@ impl ServerConfig {
             history_retention_days: 180,
             offline_compensation_days: 1,
             recall_only_sender: false,
+            sensitive_word_limit: 50,
+            sensitive_word_object_names: Vec::new(),
         }
     }
 

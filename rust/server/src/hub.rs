@@ -79,6 +79,11 @@ struct UserState {
     logins: usize,
     /// Highest inbox sequence published while this state existed.
     head: u64,
+    /// [`Hub::kick_user`] calls while this state existed, and the code of the last one: a
+    /// login that began before a kick is refused with its code (a ban that lands while the
+    /// user is logging in must not leave a session behind).
+    kicks: u64,
+    kick_code: u32,
 }
 
 impl UserState {
@@ -110,6 +115,8 @@ pub(crate) struct Hub {
 pub(crate) struct LoginGuard<'a> {
     hub: &'a Hub,
     user_id: String,
+    /// The user's kick count when the login began.
+    kicks: u64,
 }
 
 impl Drop for LoginGuard<'_> {
@@ -134,14 +141,13 @@ impl Hub {
     /// database's head or a newer one (an entry committed after the read but delivered before
     /// the session was visible would otherwise be neither pushed nor counted in `inbox_head`).
     pub(crate) fn begin_login(&self, user_id: &str) -> LoginGuard<'_> {
-        self.lock()
-            .users
-            .entry(user_id.to_owned())
-            .or_default()
-            .logins += 1;
+        let mut inner = self.lock();
+        let state = inner.users.entry(user_id.to_owned()).or_default();
+        state.logins += 1;
         LoginGuard {
             hub: self,
             user_id: user_id.to_owned(),
+            kicks: state.kicks,
         }
     }
 
@@ -152,7 +158,7 @@ impl Hub {
     /// before the session becomes visible to delivery.
     pub(crate) fn admit(
         &self,
-        _login: &LoginGuard<'_>,
+        login: &LoginGuard<'_>,
         session: Session,
         is_reconnect: bool,
         kick_reconnect_device: bool,
@@ -163,6 +169,9 @@ impl Hub {
         let user_id = session.user_id.clone();
         // The entry normally exists (the login guard holds it); after `close_all` it may not.
         let state = inner.users.entry(user_id.clone()).or_default();
+        if state.kicks > login.kicks {
+            return Admission::Refused(state.kick_code);
+        }
         let head = state.head.max(db_head);
         let newcomer_mobile = is_mobile(session.platform);
         if newcomer_mobile && is_reconnect && kick_reconnect_device {
@@ -223,6 +232,43 @@ impl Hub {
     /// Number of users the registry holds state for (online or logging in).
     pub(crate) fn user_count(&self) -> usize {
         self.lock().users.len()
+    }
+
+    /// Closes every session of `user_id` with `Kicked{code}` (e.g. a ban: 31009); logins in
+    /// progress are refused with `code`.
+    pub(crate) fn kick_user(&self, user_id: &str, code: u32, reason: &str) {
+        let mut inner = self.lock();
+        let Some(state) = inner.users.get_mut(user_id) else {
+            return;
+        };
+        state.kicks += 1;
+        state.kick_code = code;
+        for s in state.sessions.drain(..) {
+            tracing::info!(user = %s.user_id, conn = s.conn_id, code, "kicking a session");
+            kick_with(&s, code, reason);
+        }
+        inner.drop_if_unused(user_id);
+    }
+
+    /// Hands `body` to every online session of `user_id` as it is: an online-only frame
+    /// (e.g. `Transient`) that is in no inbox. A session that cannot take it now misses it.
+    /// Returns the number of sessions it was queued for.
+    pub(crate) fn send_online(&self, user_id: &str, body: server_frame::Body) -> usize {
+        let inner = self.lock();
+        let Some(state) = inner.users.get(user_id) else {
+            return 0;
+        };
+        let mut sent = 0;
+        for s in &state.sessions {
+            let frame = ServerFrame {
+                seq: 0,
+                body: Some(body.clone()),
+            };
+            if !s.cancel.is_cancelled() && s.tx.try_send(Outbound::Frame(frame)).is_ok() {
+                sent += 1;
+            }
+        }
+        sent
     }
 
     /// Asks every session to close (graceful shutdown).
@@ -298,15 +344,82 @@ fn is_mobile(p: Platform) -> bool {
 
 /// Sends `Kicked{31010}` then closes; drops the connection at once if its queue is full.
 fn kick(old: &Session) {
+    kick_with(
+        old,
+        codes::DISCONN_KICK,
+        "another mobile device of this user logged in",
+    );
+}
+
+/// Sends `Kicked{code}` then closes; drops the connection at once if its queue is full.
+fn kick_with(old: &Session, code: u32, reason: &str) {
     let frame = ServerFrame {
         seq: 0,
         body: Some(server_frame::Body::Kicked(Kicked {
-            code: codes::DISCONN_KICK,
-            reason: "another mobile device of this user logged in".into(),
+            code,
+            reason: reason.into(),
         })),
     };
     if old.tx.try_send(Outbound::Frame(frame)).is_err() || old.tx.try_send(Outbound::Close).is_err()
     {
         old.cancel.cancel();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(user: &str, conn_id: ConnId) -> (Session, mpsc::Receiver<Outbound>) {
+        let (tx, rx) = mpsc::channel(8);
+        let s = Session {
+            conn_id,
+            user_id: user.into(),
+            device_id: format!("d{conn_id}"),
+            platform: Platform::Web,
+            tx,
+            cancel: CancellationToken::new(),
+        };
+        (s, rx)
+    }
+
+    fn ack(_head: u64) -> ServerFrame {
+        ServerFrame::default()
+    }
+
+    /// A kick closes the sessions online and refuses a login already under way.
+    #[test]
+    fn kicks_reach_sessions_and_logins_in_progress() {
+        let hub = Hub::default();
+        let (online, mut rx) = session("u", 1);
+        let login = hub.begin_login("u");
+        let admitted = hub.admit(&login, online, false, false, 0, ack);
+        assert_eq!(admitted, Admission::Accepted { inbox_head: 0 });
+        drop(login);
+        let late = hub.begin_login("u");
+        hub.kick_user("u", codes::CONN_USER_BLOCKED, "banned");
+        assert!(!hub.is_online("u"));
+        let _ack = rx.try_recv().unwrap();
+        match rx.try_recv().unwrap() {
+            Outbound::Frame(ServerFrame {
+                body: Some(server_frame::Body::Kicked(k)),
+                ..
+            }) => assert_eq!(k.code, codes::CONN_USER_BLOCKED),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(rx.try_recv().unwrap(), Outbound::Close));
+        let (newcomer, _rx) = session("u", 2);
+        let refused = hub.admit(&late, newcomer, false, false, 0, ack);
+        assert_eq!(refused, Admission::Refused(codes::CONN_USER_BLOCKED));
+        drop(late);
+        // A login that begins after the kick is not affected by it.
+        let next = hub.begin_login("u");
+        let (newcomer, _rx) = session("u", 3);
+        let admitted = hub.admit(&next, newcomer, false, false, 0, ack);
+        assert_eq!(admitted, Admission::Accepted { inbox_head: 0 });
+        assert_eq!(
+            hub.send_online("u", server_frame::Body::Pong(Default::default())),
+            1
+        );
     }
 }

@@ -188,14 +188,19 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     config.validate()?;
     let hub = Arc::new(Hub::default());
     let (sink, feed) = commit_feed();
-    let store: Arc<dyn ServerStore> = {
+    let (store, words) = {
         let dir = config.data_dir.clone();
-        Arc::new(
-            tokio::task::spawn_blocking(move || SqliteStore::open(&dir, sink))
-                .await
-                .context("opening the database")??,
-        )
+        tokio::task::spawn_blocking(move || {
+            let store = SqliteStore::open(&dir, sink)?;
+            let words = store
+                .words_at_start()
+                .context("reading the sensitive words")?;
+            anyhow::Ok((store, words))
+        })
+        .await
+        .context("opening the database")??
     };
+    let store: Arc<dyn ServerStore> = Arc::new(store);
     let blobs: Arc<dyn blob::BlobStore> = {
         let dir = config.data_dir.join(MEDIA_DIR);
         Arc::new(
@@ -205,6 +210,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
                 .context("opening the media store")?,
         )
     };
+    let moderation =
+        service::moderation::Moderation::new(&words, config.sensitive_word_object_names.clone());
     let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
     let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone()));
     let gateway = bind(config.listen).await?;
@@ -217,6 +224,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         store,
         hub,
         media,
+        moderation,
+        typing: Default::default(),
         stop: CancellationToken::new(),
         kill: CancellationToken::new(),
         tracker: TaskTracker::new(),

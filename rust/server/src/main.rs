@@ -125,6 +125,13 @@ struct Args {
     /// Only a message's sender may recall it (others get 25107).
     #[arg(long, env = "RCIM_RECALL_ONLY_SENDER")]
     recall_only_sender: bool,
+    /// Most sensitive words (`/sensitiveword/add.json`; beyond: 1016).
+    #[arg(long, env = "RCIM_SENSITIVE_WORD_LIMIT", default_value_t = 50)]
+    sensitive_word_limit: usize,
+    /// Object names the sensitive-word filter screens besides RC:TxtMsg (every top-level
+    /// string of their JSON content); comma-separated or repeated.
+    #[arg(long, env = "RCIM_SENSITIVE_WORD_OBJECT_NAMES", value_delimiter = ',')]
+    sensitive_word_object_name: Vec<String>,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -159,6 +166,8 @@ async fn main() -> anyhow::Result<()> {
     config.history_retention_days = args.history_retention_days;
     config.offline_compensation_days = args.offline_compensation_days;
     config.recall_only_sender = args.recall_only_sender;
+    config.sensitive_word_limit = args.sensitive_word_limit;
+    config.sensitive_word_object_names = args.sensitive_word_object_name;
     let server = rcim_server::start(config).await?;
     tracing::info!(gateway = %server.gateway_addr(), navi = %server.navi_url(), "ready");
     wait_for_signal().await;

@@ -130,6 +130,10 @@ pub(crate) struct NewMessage {
     /// Private messages: refuse with 405 when the recipient blacklisted the sender (client
     /// sends; the Server API's `verifyBlacklist`).
     pub check_blacklist: bool,
+    /// Blocked by the sensitive-word filter: the send is answered like a stored one (uid,
+    /// sent time, deduped by client message id) but the message reaches no inbox and no
+    /// history; the sender's inbox gets a `MessageBlocked` entry instead.
+    pub blocked: bool,
 }
 
 impl NewMessage {
@@ -376,4 +380,68 @@ pub(crate) struct PruneCutoffs {
     /// Cloud history messages sent before this time, with the deletion and clear records
     /// that only concerned them.
     pub history_before: Option<i64>,
+}
+
+/// A sensitive word of the message filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SensitiveWord {
+    pub word: String,
+    /// `None`: a message containing the word is blocked; `Some`: the word is replaced by it.
+    pub replace_word: Option<String>,
+}
+
+/// A change of the moderation state, applied by the store.
+#[derive(Debug, Clone)]
+pub(crate) enum ModerationOp {
+    /// Adds (or changes) a sensitive word; a new word beyond `max_words` words is refused
+    /// with the code `over_limit_code`.
+    AddWord {
+        word: SensitiveWord,
+        max_words: usize,
+        over_limit_code: u32,
+    },
+    /// Removes these words (unknown ones are ignored).
+    DeleteWords(Vec<String>),
+    /// Bans these users from connecting until `until` (ms).
+    Ban { user_ids: Vec<String>, until: i64 },
+    /// Lifts these users' bans.
+    Unban(Vec<String>),
+    /// Gags these users in a group until `until` (ms; `i64::MAX` = permanent).
+    Gag {
+        group_id: String,
+        user_ids: Vec<String>,
+        until: i64,
+    },
+    /// Lifts these users' gags in a group.
+    Ungag {
+        group_id: String,
+        user_ids: Vec<String>,
+    },
+}
+
+/// A ban or a gag in force: its user and its end (ms; `i64::MAX` = permanent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Restriction {
+    pub user_id: String,
+    pub until: i64,
+}
+
+/// A sender asking the members of a group for read receipts of one of their messages.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReceiptAsk {
+    pub requester: String,
+    pub device_id: String,
+    pub group_id: String,
+    pub channel_id: String,
+    pub uid: String,
+}
+
+/// A member's read receipts of messages of a group.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReceiptAnswer {
+    pub reader: String,
+    pub device_id: String,
+    pub group_id: String,
+    pub channel_id: String,
+    pub uids: Vec<String>,
 }

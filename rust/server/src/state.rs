@@ -4,6 +4,8 @@
 use crate::config::ServerConfig;
 use crate::hub::Hub;
 use crate::service::media::Media;
+use crate::service::moderation::Moderation;
+use crate::service::typing::TypingThrottle;
 use crate::store::ServerStore;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +22,10 @@ pub(crate) struct Shared {
     pub(crate) hub: Arc<Hub>,
     /// The file service: upload tickets, blob storage, upload slots.
     pub(crate) media: Media,
+    /// The sensitive-word filter.
+    pub(crate) moderation: Moderation,
+    /// Typing events forwarded lately (one per sender and conversation per 2 s).
+    pub(crate) typing: TypingThrottle,
     /// Graceful stop: stop accepting, close connections.
     pub(crate) stop: CancellationToken,
     /// Crash simulation: drop everything at once.

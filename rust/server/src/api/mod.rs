@@ -10,8 +10,10 @@ mod conversation;
 mod expansion;
 mod group;
 mod message;
+mod moderation;
 mod params;
 mod reply;
+mod sensitive;
 mod user;
 
 use crate::state::Shared;
@@ -70,6 +72,22 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/group/quit.json", endpoint(group::quit))
         .route("/group/dismiss.json", endpoint(group::dismiss))
         .route("/group/user/query.json", endpoint(group::query_users))
+        .route("/sensitiveword/add.json", endpoint(sensitive::add))
+        .route("/sensitiveword/delete.json", endpoint(sensitive::delete))
+        .route(
+            "/sensitiveword/batch/delete.json",
+            endpoint(sensitive::batch_delete),
+        )
+        .route("/sensitiveword/list.json", endpoint(sensitive::list))
+        .route("/user/block.json", endpoint(moderation::block))
+        .route("/user/unblock.json", endpoint(moderation::unblock))
+        .route("/user/block/query.json", endpoint(moderation::block_query))
+        .route("/group/user/gag/add.json", endpoint(moderation::gag_add))
+        .route(
+            "/group/user/gag/rollback.json",
+            endpoint(moderation::gag_rollback),
+        )
+        .route("/group/user/gag/list.json", endpoint(moderation::gag_list))
         .route_layer(middleware::from_fn_with_state(
             shared,
             auth::require_signature,

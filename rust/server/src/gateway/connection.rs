@@ -2,7 +2,7 @@
 //! ([`super::requests`]) and the writer ([`super::writer`]) side by side until either ends.
 
 use super::frames::{log_frame_error, Reader, Writer};
-use super::login::{ack_frame, authenticate, refuse};
+use super::login::{ack_frame, authenticate, check_ban, refuse};
 use super::requests::Conn;
 use super::writer::write_loop;
 use crate::hub::{Admission, Outbound, Session, TRANSIENT_CONNECT_ERROR};
@@ -64,6 +64,12 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
     };
     // Heads delivered from here on are recorded by the hub until the admission is decided.
     let login = shared.hub.begin_login(&user_id);
+    if let Err(code) = check_ban(&shared, &user_id).await {
+        tracing::info!(%peer, conn = conn_id, user = %user_id, code, "login refused");
+        drop(login);
+        refuse(writer, seq, code).await;
+        return;
+    }
     let db_head = match inbox::head(shared.store.as_ref(), &user_id).await {
         Ok(h) => h,
         Err(e) => {

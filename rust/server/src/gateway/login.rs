@@ -33,6 +33,22 @@ pub(crate) async fn refuse(mut writer: Writer, seq: u64, code: u32) {
     .await;
 }
 
+/// Refuses a banned user (31009). Called once the login is registered with the hub
+/// ([`crate::hub::Hub::begin_login`]), so a ban that lands after this read still refuses the
+/// login (the ban kicks it).
+pub(crate) async fn check_ban(shared: &Shared, user_id: &str) -> Result<(), u32> {
+    let banned = crate::service::moderation::is_banned(shared.store.as_ref(), user_id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading the user's ban failed");
+            TRANSIENT_CONNECT_ERROR
+        })?;
+    if banned {
+        return Err(codes::CONN_USER_BLOCKED);
+    }
+    Ok(())
+}
+
 /// Checks a `Connect` and returns the user id, or the ConnectAck code to refuse with.
 pub(crate) async fn authenticate(shared: &Shared, c: &Connect) -> Result<String, u32> {
     if c.protocol_version != rcim_proto::PROTOCOL_VERSION {
@@ -67,5 +83,6 @@ pub(crate) async fn authenticate(shared: &Shared, c: &Connect) -> Result<String,
     if !valid {
         return Err(codes::CONN_TOKEN_INCORRECT);
     }
+
     Ok(claims.user_id)
 }

@@ -8,8 +8,9 @@
 //! read off the read loop too (sync packages are still read on it).
 //!
 //! Rate limits (sends: `ServerConfig::send_rate_per_sec`; recalls, read receipts, settings
-//! changes and pages, expansion updates, deletions, clears, history pages and media upload
-//! tickets together:
+//! changes and pages, expansion updates, deletions, clears, history pages, media upload
+//! tickets, typing status, read-status syncs and group receipt requests and responses
+//! together:
 //! `ServerConfig::request_rate_per_sec`) refuse with
 //! 20604, except a resend of a request already executed: it gets its original answer and
 //! does not count. The store is
@@ -25,7 +26,8 @@ use crate::model::{
     MAX_CLIENT_MSG_ID_LEN,
 };
 use crate::service::{
-    deletion, events, expansion, history, inbox, messages, replay, settings, ServiceError,
+    deletion, events, expansion, history, inbox, messages, receipts, replay, settings, typing,
+    ServiceError,
 };
 use crate::state::Shared;
 use crate::util::now_ms;
@@ -111,6 +113,9 @@ fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response
         }
         (
             request::Body::PrivateReadReceipt(_)
+            | request::Body::ReadStatus(_)
+            | request::Body::ReceiptRequest(_)
+            | request::Body::ReceiptResponse(_)
             | request::Body::ConversationSetting(_)
             | request::Body::UpdateExpansion(_)
             | request::Body::DeleteMessages(_)
@@ -248,6 +253,19 @@ impl Conn {
             // A read, limited like the other non-send requests.
             return self.on_settings(seq, r).await;
         }
+        if let request::Body::Typing(t) = body {
+            // Online only: nothing is recorded, so no request id is needed; limited like the
+            // other non-send requests.
+            if !self.request_limiter.try_acquire() {
+                return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+            }
+            let shared = &self.shared;
+            let response = match typing::typing(&shared.hub, &shared.typing, &self.user_id, t) {
+                Ok(()) => code_only(codes::OK),
+                Err(e) => failure(&e, "a typing status"),
+            };
+            return self.respond(seq, response);
+        }
         if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
@@ -326,18 +344,36 @@ impl Conn {
                 })
                 .await
             }
-            // Protocol v4 requests whose handlers are not written yet.
-            request::Body::Typing(_)
-            | request::Body::ReadStatus(_)
-            | request::Body::ReceiptRequest(_)
-            | request::Body::ReceiptResponse(_) => {
-                self.respond(seq, code_only(codes::PARAMETER_INVALID))
+            request::Body::ReadStatus(r) => {
+                let (user, device) = (self.user_id.clone(), self.device_id.clone());
+                self.answer_after(seq, "a read status sync", async move {
+                    receipts::sync_read_status(store.as_ref(), &user, &device, key, r).await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::ReceiptRequest(r) => {
+                let (user, device) = (self.user_id.clone(), self.device_id.clone());
+                self.answer_after(seq, "a receipt request", async move {
+                    receipts::request_receipt(store.as_ref(), &user, &device, key, r).await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::ReceiptResponse(r) => {
+                let (user, device) = (self.user_id.clone(), self.device_id.clone());
+                self.answer_after(seq, "a receipt response", async move {
+                    receipts::respond_receipt(store.as_ref(), &user, &device, key, r).await?;
+                    Ok(None)
+                })
+                .await
             }
             request::Body::Sync(_)
             | request::Body::SendMessage(_)
             | request::Body::MediaUpload(_)
             | request::Body::History(_)
-            | request::Body::Settings(_) => {
+            | request::Body::Settings(_)
+            | request::Body::Typing(_) => {
                 unreachable!("dispatched above")
             }
         }
@@ -419,7 +455,12 @@ impl Conn {
         if m.object_name.len() > MAX_OBJECT_NAME_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
-        let msg = NewMessage {
+        if let Err(e) =
+            messages::check_directed(m.conversation_type, &m.object_name, &m.directed_user_ids)
+        {
+            return self.respond(seq, failure(&e, "a directed send"));
+        }
+        let mut msg = NewMessage {
             sender_id: self.user_id.clone(),
             client_msg_id: request_id,
             conversation_type: m.conversation_type,
@@ -433,9 +474,10 @@ impl Conn {
             push_data: m.push_data,
             // A status message is not synced to the sender's other devices.
             include_sender: !m.status,
-            directed: Vec::new(),
-            // Group sends: only members may send (22406 otherwise), checked by the store in
-            // the same transaction that fans the message out.
+            // Only these members (and the sender's devices) get it; not in the history.
+            directed: m.directed_user_ids,
+            // Group sends: only members may send (22406 otherwise) and gagged ones may not
+            // (22408), checked by the store in the same transaction that fans the message out.
             require_member: true,
             custom: m.custom,
             status: m.status,
@@ -445,6 +487,7 @@ impl Conn {
             push_options: m.push_options,
             // R060: a private message to a user who blacklisted the sender is refused (405).
             check_blacklist: true,
+            blocked: false,
         };
         // Checked first, so an invalid send does not use up the rate.
         if let Err(e) = messages::check(&msg) {
@@ -464,6 +507,9 @@ impl Conn {
         if msg.status {
             return self.on_status_send(seq, msg).await;
         }
+        // Sensitive words: replaced in what everyone receives, or the message is blocked (the
+        // sender still gets a normal answer, R267, and a `MessageBlocked` inbox entry).
+        self.shared.moderation.screen_message(&mut msg);
         let Some(permit) = self.in_flight_slot().await else {
             return;
         };

@@ -51,6 +51,49 @@ pub(crate) fn check(msg: &NewMessage) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// Most members of one directed group message.
+pub(crate) const MAX_DIRECTED_USERS: usize = 300;
+/// Media object names: a directed message must be a normal one.
+const MEDIA_OBJECT_NAMES: [&str; 6] = [
+    "RC:ImgMsg",
+    "RC:HQVCMsg",
+    "RC:VcMsg",
+    "RC:FileMsg",
+    "RC:SightMsg",
+    "RC:GIFMsg",
+];
+
+/// Checks a client's directed group message (`SendMessage.directed_user_ids`): a group
+/// message, at most [`MAX_DIRECTED_USERS`] valid ids, not a media message (33003 otherwise).
+pub(crate) fn check_directed(
+    conversation_type: u32,
+    object_name: &str,
+    ids: &[String],
+) -> Result<(), ServiceError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    if conversation_type != conversation_type::GROUP {
+        return Err(ServiceError::Invalid(
+            "directed messages are group messages".into(),
+        ));
+    }
+    if ids.len() > MAX_DIRECTED_USERS {
+        return Err(ServiceError::Invalid(format!(
+            "at most {MAX_DIRECTED_USERS} directed users"
+        )));
+    }
+    if ids.iter().any(|id| id.is_empty() || id.len() > MAX_ID_LEN) {
+        return Err(ServiceError::Invalid("invalid directed user id".into()));
+    }
+    if MEDIA_OBJECT_NAMES.contains(&object_name) {
+        return Err(ServiceError::Invalid(
+            "a directed message cannot be a media message".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a message ([`check`]) and queues it for storage and routing; the returned future
 /// resolves with the outcome after the commit. Messages submitted one after the other by one
 /// caller keep their order. The store applies the rest: dedupe on (sender, client message
@@ -66,9 +109,10 @@ pub(crate) async fn submit(
 
 /// Delivers an online-only message (see the module docs) to the devices online now of its
 /// recipients: the target user (private) or the group's members (22406 for a non-member
-/// when `require_member`; 405 for a recipient who blacklisted the sender when
-/// `check_blacklist`), the sender's devices only with `include_sender`. Never stored,
-/// never counted: `persisted` and `counted` are cleared, `status` set.
+/// when `require_member`; only the `directed` ones when set; 405 for a recipient who
+/// blacklisted the sender when `check_blacklist`), the sender's devices only with
+/// `include_sender`. Never stored, never counted: `persisted` and `counted` are cleared,
+/// `status` set.
 pub(crate) async fn publish_status(
     store: &dyn ServerStore,
     fanout: &dyn Fanout,
@@ -99,6 +143,9 @@ pub(crate) async fn publish_status(
         vec![msg.to_id.clone()]
     };
     recipients.retain(|r| *r != msg.sender_id);
+    if !msg.directed.is_empty() {
+        recipients.retain(|r| msg.directed.contains(r));
+    }
     if msg.include_sender {
         recipients.push(msg.sender_id.clone());
     }

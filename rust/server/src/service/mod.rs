@@ -14,9 +14,12 @@ pub(crate) mod history;
 pub(crate) mod inbox;
 pub(crate) mod media;
 pub(crate) mod messages;
+pub(crate) mod moderation;
 pub(crate) mod quota;
+pub(crate) mod receipts;
 pub(crate) mod replay;
 pub(crate) mod settings;
+pub(crate) mod typing;
 pub(crate) mod users;
 
 pub(crate) use error::ServiceError;

@@ -17,10 +17,12 @@ use tokio::task::JoinHandle;
 
 mod changes;
 mod history;
+mod moderation;
 mod settings;
 
 pub(crate) use changes::*;
 pub(crate) use history::*;
+pub(crate) use moderation::*;
 pub(crate) use settings::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
@@ -57,7 +59,9 @@ macro_rules! conformance_tests {
             settings_changes_are_versioned,
             blacklist_limit_and_sends,
             settings_pages_cover_everything_once,
-            settings_outlive_pruning
+            settings_outlive_pruning,
+            moderation_rules,
+            group_receipts
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {

@@ -14,8 +14,9 @@
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage, PruneCutoffs,
-    Push, RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
+    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, ModerationOp, NewMessage,
+    PruneCutoffs, Push, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction,
+    SendOutcome, SensitiveWord, SyncPage, UserConversation,
 };
 use crate::settings::SettingsUpdate;
 use futures::future::BoxFuture;
@@ -229,6 +230,50 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     /// `offline_before`; history messages (and the deletion and clear records about them)
     /// before `history_before`. Inbox and conversation heads stay, so sequences continue.
     fn prune(&self, cutoffs: PruneCutoffs) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Changes the moderation state. A new sensitive word beyond `AddWord.max_words` is refused
+    /// with its `over_limit_code`. A group message of a client (`require_member`) whose sender
+    /// is gagged in the group is refused by [`Self::submit_message`] with 22408; a `blocked`
+    /// message is answered like a stored one (deduped by client id) but only appends a
+    /// `MessageBlocked` entry to its sender's inbox.
+    fn moderate(&self, op: ModerationOp) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Every sensitive word, oldest first.
+    fn sensitive_words(&self) -> BoxFuture<'_, StoreResult<Vec<SensitiveWord>>>;
+
+    /// Bans in force at `now_ms` (of `user_id` only, when given), by user id.
+    fn bans(
+        &self,
+        user_id: Option<String>,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>>;
+
+    /// Gags in force at `now_ms` in `group_id` (of `user_id` only, when given), by user id.
+    fn gags(
+        &self,
+        group_id: String,
+        user_id: Option<String>,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>>;
+
+    /// Marks a group message as asking for read receipts and appends `ReceiptRequested` to
+    /// every member's inbox, once per `request` (asking again appends nothing). Refusals:
+    /// 22406 the requester is not a member, 34203 not a message of this group and channel
+    /// sent by the requester. History pages and sync then carry `Message.receipt`.
+    fn request_receipt(
+        &self,
+        ask: ReceiptAsk,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Records a member's first response to each message asking for receipts (others are
+    /// skipped) and appends `ReceiptResponded` to the sender's inbox (every response) and the
+    /// reader's (theirs), once per `request`. Refusal: 22406 the reader is not a member.
+    fn respond_receipt(
+        &self,
+        answer: ReceiptAnswer,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>>;
 
     /// Sizes of the store's in-memory caches: (inbox heads, conversation clocks).
     fn cache_sizes(&self) -> (usize, usize);

@@ -96,6 +96,10 @@ pub(crate) fn apply_send(
                 format!("{} is not a member of group {}", msg.sender_id, msg.to_id),
             ));
         }
+        if msg.require_member {
+            // Client sends only: the Server API publishes whatever a gag says.
+            super::moderation::check_gag(tx, &msg.to_id, &msg.sender_id, now_ms())?;
+        }
         let mut owners: Vec<String> = if msg.directed.is_empty() {
             members
         } else {
@@ -133,6 +137,9 @@ pub(crate) fn apply_send(
     .max(not_before);
     last_sent.insert(key.clone(), sent_time);
     let uid = crate::util::new_uid(sent_time);
+    if msg.blocked {
+        return super::moderation::apply_blocked(tx, heads, &msg, uid, sent_time, now);
+    }
     // The cloud history holds persisted messages meant for the whole conversation.
     let conv_seq = if msg.persisted && msg.directed.is_empty() {
         next_conv_seq(tx, &key)?
@@ -419,6 +426,7 @@ pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Res
         dedupe = tx.execute("DELETE FROM dedupe WHERE created_at < ?1", [before])?;
         requests = tx.execute("DELETE FROM request_log WHERE created_at < ?1", [before])?;
     }
+    super::receipts::prune_receipts(tx, cutoffs)?;
     if let Some(before) = cutoffs.history_before {
         history = tx.execute(
             "DELETE FROM messages WHERE conv_seq > 0 AND sent_time < ?1",

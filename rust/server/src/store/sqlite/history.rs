@@ -156,7 +156,8 @@ fn scan(
     let mut out = Vec::with_capacity(count.min(100));
     let mut bytes = 0usize;
     for row in rows {
-        let m = row?;
+        let mut m = row?;
+        super::receipts::fill(c, user, &mut m)?;
         let size = prost::Message::encoded_len(&m) + ENTRY_OVERHEAD;
         if out.len() == count || (!out.is_empty() && bytes + size > PAGE_BYTES) {
             return Ok((out, true));

@@ -5,8 +5,10 @@ mod apply;
 mod expansion;
 mod history;
 mod lookup;
+mod moderation;
 mod reads;
 mod recall;
+mod receipts;
 mod schema;
 mod settings;
 mod visibility;
@@ -14,8 +16,9 @@ mod writer;
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, NewMessage, PruneCutoffs,
-    RecallRequest, RequestKey, SendOutcome, SyncPage, UserConversation,
+    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, ModerationOp, NewMessage,
+    PruneCutoffs, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction, SendOutcome,
+    SensitiveWord, SyncPage, UserConversation,
 };
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
@@ -82,6 +85,12 @@ impl SqliteStore {
             aborted,
             stats,
         })
+    }
+
+    /// The sensitive words, read at start on a connection of its own (blocking), so the read
+    /// pool starts empty.
+    pub(crate) fn words_at_start(&self) -> anyhow::Result<Vec<crate::model::SensitiveWord>> {
+        moderation::read_words(&schema::open_conn(&self.path)?)
     }
 
     /// Queues a mutation (waits while the queue is full).
@@ -348,6 +357,50 @@ impl ServerStore for SqliteStore {
     fn prune(&self, cutoffs: PruneCutoffs) -> BoxFuture<'_, StoreResult<()>> {
         self.write_and_wait(move |reply| WriteCmd::Prune { cutoffs, reply })
             .boxed()
+    }
+
+    fn moderate(&self, op: ModerationOp) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::Moderation { op, reply })
+            .boxed()
+    }
+
+    fn sensitive_words(&self) -> BoxFuture<'_, StoreResult<Vec<SensitiveWord>>> {
+        self.read(moderation::read_words).boxed()
+    }
+
+    fn bans(
+        &self,
+        user_id: Option<String>,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>> {
+        self.read(move |c| moderation::read_bans(c, user_id.as_deref(), now_ms))
+            .boxed()
+    }
+
+    fn gags(
+        &self,
+        group_id: String,
+        user_id: Option<String>,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>> {
+        self.read(move |c| moderation::read_gags(c, &group_id, user_id.as_deref(), now_ms))
+            .boxed()
+    }
+
+    fn request_receipt(
+        &self,
+        ask: ReceiptAsk,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        self.event(EventOp::ReceiptRequest(ask), request)
+    }
+
+    fn respond_receipt(
+        &self,
+        answer: ReceiptAnswer,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        self.event(EventOp::ReceiptResponse(answer), request)
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

@@ -45,6 +45,15 @@
 //! defaults), `type_levels(user_id, conversation_type, level)`, `quiet_hours(user_id,
 //! start_time, span_minutes, level, utc_offset_minutes)`, `blacklist(user_id, blocked_id,
 //! created_at)`.
+//! Migration 9 (moderation and group read receipts):
+//! * `sensitive_words(word, replace_word, created_at)`: `replace_word` NULL = the word blocks a
+//!   message; the word is unique regardless of ASCII case (`COLLATE NOCASE`).
+//! * `user_bans(user_id, until)` and `group_gags(group_id, user_id, until, created_at)`: a ban
+//!   or gag ends at `until` (ms; `i64::MAX` = permanent gag); expired rows are ignored by reads
+//!   and deleted by the next change.
+//! * `receipt_requests(uid, sent_time, requested_at)`: the group messages whose sender asked
+//!   for read receipts; `receipt_responses(uid, user_id, time)`: the first response of each
+//!   member. Pruned with the cloud history (by the message's sent time).
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -199,6 +208,35 @@ const MIGRATIONS: &[&str] = &[
         blocked_id TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         PRIMARY KEY (user_id, blocked_id)
+    ) WITHOUT ROWID;",
+    // 9: sensitive words, user bans, group gags, group read receipts.
+    "CREATE TABLE sensitive_words (
+        word TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+        replace_word TEXT,
+        created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE user_bans (
+        user_id TEXT PRIMARY KEY,
+        until INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE group_gags (
+        group_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        until INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (group_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE receipt_requests (
+        uid TEXT PRIMARY KEY,
+        sent_time INTEGER NOT NULL,
+        requested_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX receipt_requests_sent_time ON receipt_requests(sent_time);
+    CREATE TABLE receipt_responses (
+        uid TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        PRIMARY KEY (uid, user_id)
     ) WITHOUT ROWID;",
 ];
 

@@ -10,13 +10,15 @@ use super::apply::{
     once_per_request,
 };
 use super::expansion::apply_expansion;
+use super::moderation::apply_moderation;
 use super::reads::RequestKind;
 use super::recall::apply_recall;
 use super::settings::apply_settings;
+use super::receipts::{apply_receipt_request, apply_receipt_response};
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
-    ExpansionUpdate, GroupOp, NewMessage, PruneCutoffs, Push, RecallRequest, RequestKey,
-    SendOutcome, UserConversation,
+    ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push, RecallRequest,
+    ReceiptAnswer, ReceiptAsk, RequestKey, SendOutcome, UserConversation,
 };
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
@@ -74,6 +76,11 @@ pub(crate) enum WriteCmd {
         request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
+    /// Change the moderation state (sensitive words, bans, gags).
+    Moderation {
+        op: ModerationOp,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
     /// Recall a message; replies with the recall time (the original one for a repeated
     /// `request`).
     Recall {
@@ -106,6 +113,10 @@ pub(crate) enum EventOp {
     },
     /// Change a user's settings.
     Settings(SettingsUpdate),
+    /// Ask a group's members for read receipts of a message.
+    ReceiptRequest(ReceiptAsk),
+    /// A member's read receipts of group messages.
+    ReceiptResponse(ReceiptAnswer),
 }
 
 impl EventOp {
@@ -124,6 +135,8 @@ impl EventOp {
                 device_id,
             } => apply_clear(c, heads, conv, before_time, device_id),
             EventOp::Settings(update) => apply_settings(c, heads, update),
+            EventOp::ReceiptRequest(ask) => apply_receipt_request(c, heads, ask, now_ms()),
+            EventOp::ReceiptResponse(answer) => apply_receipt_response(c, heads, answer, now_ms()),
         }
     }
 }
@@ -362,6 +375,10 @@ impl Writer {
                     });
                     replies.push(Reply::Time(reply, r));
                 }
+                WriteCmd::Moderation { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_moderation(c, op, now_ms()));
+                    replies.push(Reply::Unit(reply, r));
+                }
                 WriteCmd::Prune { cutoffs, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_prune(c, cutoffs));
                     if let Err(e) = &r {
@@ -446,6 +463,7 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         WriteCmd::UpsertUser { reply, .. }
         | WriteCmd::ExpireTokens { reply, .. }
         | WriteCmd::Event { reply, .. }
+        | WriteCmd::Moderation { reply, .. }
         | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),

@@ -1,0 +1,105 @@
+//! Typing status: handed to the target's online sessions as a `Transient` frame, never
+//! stored, and throttled to one per (sender, conversation) per [`TYPING_INTERVAL`] so a
+//! client typing fast cannot flood its peer.
+
+use super::error::ServiceError;
+use crate::hub::Hub;
+use crate::model::{MAX_CHANNEL_ID_CHARS, MAX_ID_LEN, MAX_OBJECT_NAME_CHARS};
+use crate::util::now_ms;
+use rcim_proto::conversation_type;
+use rcim_proto::v1::{server_frame, transient, Transient, TypingEvent, TypingStatus};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Shortest interval between two forwarded typing events of one sender in one conversation.
+pub(crate) const TYPING_INTERVAL: Duration = Duration::from_secs(2);
+/// Entries of the throttle beyond which those older than the interval are dropped.
+const MAX_TRACKED: usize = 10_000;
+
+/// When each (sender, conversation) last had a typing event forwarded.
+#[derive(Default)]
+pub(crate) struct TypingThrottle {
+    last: Mutex<HashMap<(String, String), Instant>>,
+}
+
+impl TypingThrottle {
+    /// True when an event of `sender` in `conversation` may be forwarded now (and records it).
+    fn admit(&self, sender: &str, conversation: String, now: Instant) -> bool {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (sender.to_owned(), conversation);
+        if let Some(t) = last.get(&key) {
+            if now.duration_since(*t) < TYPING_INTERVAL {
+                return false;
+            }
+        }
+        if last.len() >= MAX_TRACKED {
+            // Entries older than the interval no longer throttle anything.
+            last.retain(|_, t| now.duration_since(*t) < TYPING_INTERVAL);
+        }
+        last.insert(key, now);
+        true
+    }
+}
+
+/// `sender` is typing in a private conversation with `r.target_id`: the target's online
+/// sessions get a `TypingEvent` (at most one per [`TYPING_INTERVAL`]; more are dropped
+/// silently). 33003: not private, or an invalid target, channel or object name.
+pub(crate) fn typing(
+    hub: &Hub,
+    throttle: &TypingThrottle,
+    sender: &str,
+    r: TypingStatus,
+) -> Result<(), ServiceError> {
+    if r.conversation_type != conversation_type::PRIVATE {
+        return Err(ServiceError::Invalid(
+            "typing status is for private conversations".into(),
+        ));
+    }
+    if r.target_id.is_empty() || r.target_id.len() > MAX_ID_LEN {
+        return Err(ServiceError::Invalid("invalid target".into()));
+    }
+    if r.channel_id.chars().count() > MAX_CHANNEL_ID_CHARS {
+        return Err(ServiceError::Invalid("channel id too long".into()));
+    }
+    if r.object_name.is_empty() || r.object_name.chars().count() > MAX_OBJECT_NAME_CHARS {
+        return Err(ServiceError::Invalid("invalid object name".into()));
+    }
+    if r.target_id == sender {
+        return Ok(());
+    }
+    let conversation = format!("{}\u{1f}{}", r.target_id, r.channel_id);
+    if !throttle.admit(sender, conversation, Instant::now()) {
+        return Ok(());
+    }
+    let event = TypingEvent {
+        conversation_type: conversation_type::PRIVATE,
+        // As the receiver sees the conversation: the typing user.
+        target_id: sender.to_owned(),
+        channel_id: r.channel_id,
+        user_id: sender.to_owned(),
+        object_name: r.object_name,
+        sent_time: now_ms(),
+    };
+    let body = server_frame::Body::Transient(Transient {
+        body: Some(transient::Body::Typing(event)),
+    });
+    hub.send_online(&r.target_id, body);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_per_sender_and_conversation() {
+        let t = TypingThrottle::default();
+        let start = Instant::now();
+        assert!(t.admit("a", "b".into(), start));
+        assert!(!t.admit("a", "b".into(), start + Duration::from_millis(1900)));
+        assert!(t.admit("a", "c".into(), start));
+        assert!(t.admit("x", "b".into(), start));
+        assert!(t.admit("a", "b".into(), start + TYPING_INTERVAL));
+    }
+}

@@ -1,0 +1,215 @@
+//! Group read receipts (migration 9): a sender asks the members of a group for receipts of
+//! one of their messages, members respond, and every view of the message (sync, history)
+//! carries its state ([`fill`]).
+
+use super::apply::apply_event;
+use super::lookup::{find_message, StoredMessage};
+use super::reads::{is_member, read_members};
+use crate::model::{
+    PruneCutoffs, Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP, SYNC_BYTES,
+};
+use rcim_proto::codes::INVALID_MESSAGE_UID;
+use rcim_proto::conversation_type::GROUP;
+use rcim_proto::v1::{inbox_entry, GroupReceipt, Message, ReceiptRequested, ReceiptResponded};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{HashMap, HashSet};
+
+fn not_a_member(user: &str, group: &str) -> anyhow::Error {
+    Rejected::err(
+        NOT_IN_GROUP,
+        format!("{user} is not a member of group {group}"),
+    )
+}
+
+/// The message `uid` if it is a message of `group_id` / `channel_id`.
+fn group_message(
+    c: &Connection,
+    uid: &str,
+    group_id: &str,
+    channel_id: &str,
+) -> anyhow::Result<Option<StoredMessage>> {
+    Ok(find_message(c, uid)?.filter(|m| {
+        m.conversation_type == GROUP && m.to_id == group_id && m.channel_id == channel_id
+    }))
+}
+
+fn is_requested(c: &Connection, uid: &str) -> anyhow::Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT 1 FROM receipt_requests WHERE uid = ?1")?
+            .query_row([uid], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
+}
+
+/// Responses to message `uid` so far: user id -> time.
+fn responses(c: &Connection, uid: &str) -> anyhow::Result<HashMap<String, i64>> {
+    let mut stmt =
+        c.prepare_cached("SELECT user_id, time FROM receipt_responses WHERE uid = ?1")?;
+    let rows = stmt.query_map([uid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Marks the message as asking for receipts and appends `ReceiptRequested` to every
+/// member's inbox (the sender's too). 22406: the requester is not a member; 34203: not a
+/// message of this group sent by the requester. Asking again appends nothing.
+pub(crate) fn apply_receipt_request(
+    tx: &Connection,
+    heads: &HashMap<String, u64>,
+    ask: ReceiptAsk,
+    now: i64,
+) -> anyhow::Result<Vec<Push>> {
+    if !is_member(tx, &ask.group_id, &ask.requester)? {
+        return Err(not_a_member(&ask.requester, &ask.group_id));
+    }
+    let Some(m) = group_message(tx, &ask.uid, &ask.group_id, &ask.channel_id)?
+        .filter(|m| m.sender_id == ask.requester)
+    else {
+        return Err(Rejected::err(
+            INVALID_MESSAGE_UID,
+            format!(
+                "{} is not a message of {} in this group",
+                ask.uid, ask.requester
+            ),
+        ));
+    };
+    if is_requested(tx, &ask.uid)? {
+        return Ok(Vec::new());
+    }
+    tx.prepare_cached(
+        "INSERT INTO receipt_requests (uid, sent_time, requested_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![ask.uid, m.sent_time, now])?;
+    let mut owners = read_members(tx, &ask.group_id)?;
+    owners.push(ask.requester.clone());
+    let body = inbox_entry::Body::ReceiptRequested(ReceiptRequested {
+        group_id: ask.group_id,
+        channel_id: ask.channel_id,
+        uid: ask.uid,
+        sender_id: ask.requester,
+        device_id: ask.device_id,
+        time: now,
+    });
+    apply_event(tx, heads, owners, body)
+}
+
+/// Records the reader's first response to each message that asks for receipts (others are
+/// skipped: unknown, of another group, the reader's own, not asking). For each new response
+/// the sender's inbox gets `ReceiptResponded` with every response so far, and the reader's
+/// inbox one with just theirs. 22406: the reader is not a member.
+pub(crate) fn apply_receipt_response(
+    tx: &Connection,
+    heads: &HashMap<String, u64>,
+    answer: ReceiptAnswer,
+    now: i64,
+) -> anyhow::Result<Vec<Push>> {
+    if !is_member(tx, &answer.group_id, &answer.reader)? {
+        return Err(not_a_member(&answer.reader, &answer.group_id));
+    }
+    let mut pushes = Vec::new();
+    let mut seen = HashSet::new();
+    for uid in &answer.uids {
+        if !seen.insert(uid.as_str()) {
+            continue;
+        }
+        let Some(m) = group_message(tx, uid, &answer.group_id, &answer.channel_id)? else {
+            continue;
+        };
+        if m.sender_id == answer.reader || !is_requested(tx, uid)? {
+            continue;
+        }
+        let added = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO receipt_responses (uid, user_id, time) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![uid, answer.reader, now])?;
+        if added == 0 {
+            continue;
+        }
+        let event = |responses| {
+            inbox_entry::Body::ReceiptResponded(ReceiptResponded {
+                group_id: answer.group_id.clone(),
+                channel_id: answer.channel_id.clone(),
+                uid: uid.clone(),
+                reader_id: answer.reader.clone(),
+                responses,
+                device_id: answer.device_id.clone(),
+                time: now,
+            })
+        };
+        let all = event(responses(tx, uid)?);
+        pushes.extend(apply_event(tx, heads, vec![m.sender_id.clone()], all)?);
+        let own = event(HashMap::from([(answer.reader.clone(), now)]));
+        pushes.extend(apply_event(tx, heads, vec![answer.reader.clone()], own)?);
+    }
+    Ok(pushes)
+}
+
+/// Sets `m.receipt` as `viewer` sees it once the sender asked for receipts: the sender sees
+/// who responded and when (as many as fit in a frame with the message), another member
+/// whether they responded.
+pub(crate) fn fill(c: &Connection, viewer: &str, m: &mut Message) -> anyhow::Result<()> {
+    if m.conversation_type != GROUP || !is_requested(c, &m.uid)? {
+        return Ok(());
+    }
+    let mut receipt = GroupReceipt {
+        requested: true,
+        ..Default::default()
+    };
+    if m.sender_id == viewer {
+        // Bounded so the message still fits in a frame (a large message in a group of
+        // thousands): the earliest responses are kept.
+        let mut budget = SYNC_BYTES.saturating_sub(prost::Message::encoded_len(m) + 1024);
+        let mut stmt = c.prepare_cached(
+            "SELECT user_id, time FROM receipt_responses WHERE uid = ?1 ORDER BY time, user_id",
+        )?;
+        let mut rows = stmt.query([&m.uid])?;
+        while let Some(row) = rows.next()? {
+            let user: String = row.get(0)?;
+            // A map entry: key and value tags and lengths, the id, a varint time.
+            let cost = user.len() + 16;
+            if cost > budget {
+                break;
+            }
+            budget -= cost;
+            receipt.responses.insert(user, row.get(1)?);
+        }
+    } else {
+        receipt.responded = c
+            .prepare_cached("SELECT 1 FROM receipt_responses WHERE uid = ?1 AND user_id = ?2")?
+            .query_row([&m.uid, viewer], |_| Ok(()))
+            .optional()?
+            .is_some();
+    }
+    m.receipt = Some(receipt);
+    Ok(())
+}
+
+/// [`fill`] for the message of an inbox entry, if it has one.
+pub(crate) fn fill_entry(
+    c: &Connection,
+    viewer: &str,
+    body: &mut Option<inbox_entry::Body>,
+) -> anyhow::Result<()> {
+    match body {
+        Some(inbox_entry::Body::Message(m)) => fill(c, viewer, m),
+        _ => Ok(()),
+    }
+}
+
+/// Forgets the receipts of messages the cloud history no longer keeps.
+pub(crate) fn prune_receipts(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Result<()> {
+    let Some(before) = cutoffs.history_before else {
+        return Ok(());
+    };
+    tx.execute(
+        "DELETE FROM receipt_responses WHERE uid IN \
+         (SELECT uid FROM receipt_requests WHERE sent_time < ?1)",
+        [before],
+    )?;
+    tx.execute(
+        "DELETE FROM receipt_requests WHERE sent_time < ?1",
+        [before],
+    )?;
+    Ok(())
+}
