@@ -219,7 +219,6 @@ async fn python_sdk_drives_sensitive_words_bans_gags_and_directed_publish() {
 /// The blacklist endpoints (`/user/blacklist/add|remove|query.json`) belong to the user
 /// settings store; this test drives them with the same SDK.
 #[tokio::test]
-#[ignore = "needs the /user/blacklist/* endpoints of the user settings store"]
 async fn python_sdk_drives_the_blacklist() {
     init_tracing();
     let Some(python) = sdk_python() else { return };
