@@ -70,7 +70,7 @@ impl SessionCore {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.settings.asked(seq, body.clone());
+        self.settings.asked(seq, body);
         self.out.push(Action::Send(ClientFrame {
             seq,
             body: Some(client_frame::Body::Request(Request {
