@@ -213,6 +213,12 @@ mod tests {
         s.apply_inbox(&[msg("alice", Some("A"), direction::RECEIVE, 2), ultra], 2)
             .unwrap();
         assert_eq!(s.total_unread_count("c1").unwrap(), 2);
+        // Chatrooms never count towards the total.
+        let mut room = msg("carol", Some("R"), direction::RECEIVE, 3);
+        room.conversation_type = 3;
+        room.target_id = "room".into();
+        s.apply_inbox(&[room], 3).unwrap();
+        assert_eq!(s.total_unread_count("c1").unwrap(), 2);
         assert_eq!(s.total_unread_count("").unwrap(), 1);
         assert_eq!(s.conversations(&[1, 5], "c1", 0, 10).unwrap().len(), 2);
         assert_eq!(s.conversations(&[1, 5], "c2", 0, 10).unwrap().len(), 1);

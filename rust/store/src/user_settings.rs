@@ -4,10 +4,11 @@
 //! come one by one ([`Store::apply_user_setting`]).
 
 use crate::error::Result;
-use crate::rows::{self, ConversationSettingUpdate};
+use crate::rows::{self, ConversationKey, ConversationSettingUpdate};
 use crate::store::Store;
 use crate::values::notification_level;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{HashMap, HashSet};
 
 /// `kv` key of the settings version last applied (0 = never).
 const VERSION_KEY: &str = "settings_version";
@@ -69,9 +70,21 @@ impl Store {
     }
 
     /// Replaces every setting by `snapshot` (conversations not in it lose their pin and level)
-    /// and records its version, in one transaction.
-    pub fn apply_settings_snapshot(&mut self, snapshot: &SettingsSnapshot) -> Result<()> {
+    /// and records its version, in one transaction. Returns the conversations whose pin or
+    /// level changed, with their pin state now (changes made elsewhere to announce).
+    pub fn apply_settings_snapshot(
+        &mut self,
+        snapshot: &SettingsSnapshot,
+    ) -> Result<Vec<(ConversationKey, bool)>> {
         let tx = self.conn.savepoint()?;
+        let before: HashMap<ConversationKey, (bool, u32)> = rows::query_conversations(
+            &tx,
+            "SELECT * FROM conversations WHERE top <> 0 OR notification_level <> 0",
+            [],
+        )?
+        .into_iter()
+        .map(|c| (c.key, (c.top, c.notification_level)))
+        .collect();
         tx.execute_batch(
             "DELETE FROM type_notification_levels; DELETE FROM quiet_hours;
              DELETE FROM blacklist;
@@ -107,7 +120,20 @@ impl Store {
         }
         rows::kv_set(&tx, VERSION_KEY, &snapshot.version.to_string())?;
         tx.commit()?;
-        Ok(())
+        let mut changed = Vec::new();
+        let mut kept = HashSet::new();
+        for c in &snapshot.conversations {
+            let now = (c.top.unwrap_or(false), c.notification_level.unwrap_or(0));
+            kept.insert(&c.key);
+            if before.get(&c.key) != Some(&now) && now != (false, 0) {
+                changed.push((c.key.clone(), now.0));
+            }
+        }
+        for key in before.keys().filter(|key| !kept.contains(key)) {
+            changed.push((key.clone(), false));
+        }
+        changed.sort_by(|a, b| a.0.target_id.cmp(&b.0.target_id));
+        Ok(changed)
     }
 
     /// A conversation type's notification level (NONE when not set).
@@ -295,14 +321,17 @@ mod tests {
         .unwrap();
         s.apply_user_setting(&UserSettingUpdate::QuietHours(quiet("01:00:00")))
             .unwrap();
-        s.apply_settings_snapshot(&SettingsSnapshot {
-            version: 9,
-            type_levels: vec![(2, 5)],
-            quiet_hours: None,
-            conversations: vec![setting("dave", true, 2)],
-            blacklist: vec!["eve".into()],
-        })
-        .unwrap();
+        let changed = s
+            .apply_settings_snapshot(&SettingsSnapshot {
+                version: 9,
+                type_levels: vec![(2, 5)],
+                quiet_hours: None,
+                conversations: vec![setting("dave", true, 2), setting("ghost", true, 0)],
+                blacklist: vec!["eve".into()],
+            })
+            .unwrap();
+        // carol lost her pin and level, dave is new; ghost did not change.
+        assert_eq!(changed, vec![(key("carol"), false), (key("dave"), true)]);
         assert_eq!(s.settings_version().unwrap(), 9);
         assert_eq!(s.type_notification_level(2).unwrap(), 5);
         assert!(s.quiet_hours().unwrap().is_none());
@@ -310,7 +339,7 @@ mod tests {
         assert!(!s.conversation_top(&key("carol")).unwrap());
         assert_eq!(s.conversation_notification_level(&key("carol")).unwrap(), 0);
         assert!(s.conversation(&key("carol")).unwrap().is_some());
-        assert!(s.conversation(&key("ghost")).unwrap().is_none());
+        assert!(s.conversation_top(&key("ghost")).unwrap());
         assert!(s.conversation_top(&key("dave")).unwrap());
         assert_eq!(s.conversation_notification_level(&key("dave")).unwrap(), 2);
     }

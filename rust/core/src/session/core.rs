@@ -379,6 +379,7 @@ impl SessionCore {
                     self.complete(entry, codes::MSG_RESPONSE_TIMEOUT, None);
                 }
                 self.reads.expire(now, self.params.send_timeout);
+                self.settings_tick(now);
                 if now.saturating_duration_since(last_ping) >= heartbeat {
                     self.phase = Phase::Online {
                         heartbeat,

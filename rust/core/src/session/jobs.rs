@@ -80,7 +80,7 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
         StoreJob::ApplySettings(snapshot) => StoreDone::SettingsApplied(
             store
                 .apply_settings_snapshot(&snapshot)
-                .map(|_| snapshot.version),
+                .map(|changed| (snapshot.version, changed)),
         ),
         StoreJob::Discard(ids) => StoreDone::Discarded(store.atomically(|s| {
             for id in ids {

@@ -6,7 +6,8 @@
 //! server's version (`ConnectAck.settings_version`) differs from the one this store applied,
 //! the session reads the whole settings ([`SettingsRead`], in pages) and applies them
 //! wholesale before it syncs the inbox; the inbox is held meanwhile so no live entry is
-//! overwritten by an older snapshot. Entries carrying a version at or below the applied one
+//! overwritten by an older snapshot. Conversations whose pin or level the snapshot changed are
+//! announced like live changes from another device (`ConversationTopStatusSynced`). Entries carrying a version at or below the applied one
 //! are already contained in it and are skipped. The applied version only moves along an
 //! unbroken chain (a live entry of exactly the next version, or a snapshot), so a missed entry
 //! is never taken for applied: the next login reads the settings again.
@@ -20,6 +21,7 @@ use rcim_proto::v1::{
 use rcim_store::{
     ConversationKey, ConversationSettingUpdate, QuietHoursRow, SettingsSnapshot, UserSettingUpdate,
 };
+use std::time::{Duration, Instant};
 
 /// The request body of a user-level setting change.
 pub(crate) fn change_body(update: &UserSettingUpdate) -> request::Body {
@@ -202,9 +204,10 @@ pub(crate) enum SettingsRead {
     Idle,
     /// Connected with the server at `server`: reading the applied version.
     Checking { server: u64 },
-    /// A page was asked with seq `seq`; `snapshot` holds the pages so far.
+    /// A page was asked with seq `seq` at `since`; `snapshot` holds the pages so far.
     Reading {
         seq: u64,
+        since: Option<Instant>,
         request: SettingsRequest,
         snapshot: Box<SettingsSnapshot>,
         version: Option<u64>,
@@ -244,7 +247,7 @@ impl SettingsRead {
     }
 
     /// The request `request` went out with seq `seq`.
-    pub(crate) fn asked(&mut self, seq: u64, request: SettingsRequest) {
+    pub(crate) fn asked(&mut self, seq: u64, request: SettingsRequest, now: Instant) {
         let (snapshot, version) = match std::mem::take(self) {
             SettingsRead::Reading {
                 snapshot, version, ..
@@ -253,6 +256,7 @@ impl SettingsRead {
         };
         *self = SettingsRead::Reading {
             seq,
+            since: Some(now),
             request,
             snapshot,
             version,
@@ -262,6 +266,12 @@ impl SettingsRead {
     /// Whether `seq` is the page being read.
     pub(crate) fn is_read(&self, seq: u64) -> bool {
         matches!(self, SettingsRead::Reading { seq: s, .. } if *s == seq)
+    }
+
+    /// Whether the page being read waited for its answer longer than `timeout`.
+    pub(crate) fn overdue(&self, now: Instant, timeout: Duration) -> bool {
+        matches!(self, SettingsRead::Reading { since: Some(since), .. }
+            if now.saturating_duration_since(*since) > timeout)
     }
 
     /// The answer to the page being read.
@@ -286,6 +296,7 @@ impl SettingsRead {
             // The settings changed between pages: start again.
             *self = SettingsRead::Reading {
                 seq: 0,
+                since: None,
                 request: SettingsRequest::default(),
                 snapshot: Box::default(),
                 version: None,
@@ -317,6 +328,7 @@ impl SettingsRead {
         if page.has_more && progressed {
             *self = SettingsRead::Reading {
                 seq: 0,
+                since: None,
                 request,
                 snapshot,
                 version: Some(page.version),

@@ -182,6 +182,7 @@ pub(crate) enum StoreDone {
     Discarded(Result<(), StoreError>),
     /// The applied settings version.
     SettingsVersion(Result<u64, StoreError>),
-    /// The snapshot of that version was stored.
-    SettingsApplied(Result<u64, StoreError>),
+    /// The snapshot of that version was stored; the conversations whose pin or level it
+    /// changed, with their pin state.
+    SettingsApplied(Result<(u64, Vec<(ConversationKey, bool)>), StoreError>),
 }

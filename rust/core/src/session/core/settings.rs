@@ -4,6 +4,7 @@
 //! `session::settings`).
 
 use super::{Phase, SessionCore};
+use crate::event::Event;
 use crate::session::settings::PageOutcome;
 use crate::session::types::{Action, StoreDone, StoreJob};
 use rcim_proto::v1::{client_frame, request, response, ClientFrame, Request, SettingsRequest};
@@ -33,9 +34,14 @@ impl SessionCore {
                     None => self.settings_released(now),
                 }
             }
-            StoreDone::SettingsApplied(Ok(version)) => {
-                tracing::debug!(version, "settings applied");
+            StoreDone::SettingsApplied(Ok((version, changed))) => {
+                tracing::debug!(version, changed = changed.len(), "settings applied");
                 self.inbox.settings_version = version;
+                // Changed elsewhere while this device was away: announced as live changes
+                // are (the inbox entries that carried them are skipped now).
+                for (key, top) in changed {
+                    self.emit(Event::ConversationTopStatusSynced { key, top });
+                }
                 self.settings_released(now);
             }
             StoreDone::SettingsVersion(Err(e)) | StoreDone::SettingsApplied(Err(e)) => {
@@ -62,6 +68,18 @@ impl SessionCore {
         }
     }
 
+    /// A page unanswered for the ack timeout: the read is given up (the inbox must not wait
+    /// for ever); the next login reads again.
+    pub(super) fn settings_tick(&mut self, now: Instant) {
+        if self
+            .settings
+            .overdue(now, crate::session::queue::ACK_TIMEOUT)
+        {
+            tracing::warn!("settings read timed out");
+            self.settings_page(now, Err(crate::codes::MSG_RESPONSE_TIMEOUT));
+        }
+    }
+
     /// Puts a settings page request on the wire (a read: no request id).
     fn ask_settings(&mut self, body: SettingsRequest) {
         if !matches!(self.phase, Phase::Online { .. }) {
@@ -70,7 +88,7 @@ impl SessionCore {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.settings.asked(seq, body);
+        self.settings.asked(seq, body, self.now);
         self.out.push(Action::Send(ClientFrame {
             seq,
             body: Some(client_frame::Body::Request(Request {

@@ -143,6 +143,20 @@ fn online_with_settings() -> Harness {
         utc_offset_minutes: 60,
     });
     let out = settings_answer(&mut h, reads[0].0, last);
+    // Pin and level changes made elsewhere are announced.
+    assert_eq!(
+        events(&out),
+        vec![
+            Event::ConversationTopStatusSynced {
+                key: ConversationKey::new(1, "bob", ""),
+                top: true,
+            },
+            Event::ConversationTopStatusSynced {
+                key: ConversationKey::new(1, "carol", ""),
+                top: false,
+            },
+        ]
+    );
     let sync = sync_seqs(&out);
     assert_eq!(
         sync.len(),
@@ -367,4 +381,22 @@ fn user_setting_calls_are_queued_requests_reported_by_their_events() {
         }]
     );
     assert!(!h.store.in_blacklist("eve").unwrap());
+}
+
+#[test]
+fn an_unanswered_settings_read_gives_way_to_the_inbox_after_the_ack_timeout() {
+    let mut h = Harness::new();
+    let out = h.feed(ack(3));
+    assert_eq!(settings_reads(&out).len(), 1);
+    let mut later = Vec::new();
+    for _ in 0..22 {
+        later.extend(h.advance(Duration::from_secs(1)));
+        // The connection itself is alive.
+        h.frame(0, server_frame::Body::Pong(Pong { server_time: 0 }));
+        if !sync_seqs(&later).is_empty() {
+            break;
+        }
+    }
+    assert_eq!(sync_seqs(&later).len(), 1);
+    assert_eq!(h.store.settings_version().unwrap(), 0);
 }
