@@ -102,8 +102,9 @@ impl Store {
     }
 
     /// Removes every conversation of `types` (ultra groups: of `channel_id` only) together with
-    /// its local messages and the history ranges they held (`removeConversations`). Returns
-    /// how many conversations went.
+    /// its local messages (`removeConversations`; queued sends among them leave the outbox with
+    /// them). History ranges stay, as for other deletions: messages removed on purpose are not
+    /// fetched again by LOCAL_REMOTE paging. Returns how many conversations went.
     pub fn remove_conversations(&mut self, types: &[u32], channel_id: &str) -> Result<u64> {
         let tx = self.conn.savepoint()?;
         let placeholders = vec!["?"; types.len()].join(",");
@@ -113,12 +114,10 @@ impl Store {
         let scope = format!(
             "conversation_type IN ({placeholders}) AND (channel_id = ? OR conversation_type <> 5)"
         );
-        for table in ["messages", "history_ranges"] {
-            tx.execute(
-                &format!("DELETE FROM {table} WHERE {scope}"),
-                rusqlite::params_from_iter(values.clone()),
-            )?;
-        }
+        tx.execute(
+            &format!("DELETE FROM messages WHERE {scope}"),
+            rusqlite::params_from_iter(values.clone()),
+        )?;
         let removed = tx.execute(
             &format!("DELETE FROM conversations WHERE {scope}"),
             rusqlite::params_from_iter(values),
@@ -302,5 +301,28 @@ mod tests {
         // Pages that end inside the pinned section and on ties too.
         assert_eq!(page_through(&mut s, 3), expected);
         assert_eq!(page_through(&mut s, 1), expected);
+    }
+
+    #[test]
+    fn removing_conversations_by_type_deletes_their_messages() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut group = text("g1", "G", 2, "group");
+        group.conversation_type = 2;
+        let mut ultra = |channel: &str, uid: &str| {
+            let mut m = text("ug", uid, 3, "ultra");
+            m.conversation_type = 5;
+            m.channel_id = channel.into();
+            m
+        };
+        let (u1, u2) = (ultra("c1", "U1"), ultra("c2", "U2"));
+        s.apply_inbox(&[text("bob", "B", 1, "hi"), group, u1, u2], 4)
+            .unwrap();
+        assert_eq!(s.remove_conversations(&[1, 5], "c1").unwrap(), 2);
+        assert!(s.message_by_uid("B").unwrap().is_none());
+        assert!(s.message_by_uid("U1").unwrap().is_none());
+        // Another type and another channel stay.
+        assert!(s.message_by_uid("G").unwrap().is_some());
+        assert!(s.message_by_uid("U2").unwrap().is_some());
+        assert_eq!(s.conversations(&[1, 2, 5], "c2", 0, 50).unwrap().len(), 2);
     }
 }
