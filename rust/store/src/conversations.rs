@@ -308,7 +308,7 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         let mut group = text("g1", "G", 2, "group");
         group.conversation_type = 2;
-        let mut ultra = |channel: &str, uid: &str| {
+        let ultra = |channel: &str, uid: &str| {
             let mut m = text("ug", uid, 3, "ultra");
             m.conversation_type = 5;
             m.channel_id = channel.into();
