@@ -400,3 +400,33 @@ fn an_unanswered_settings_read_gives_way_to_the_inbox_after_the_ack_timeout() {
     assert_eq!(sync_seqs(&later).len(), 1);
     assert_eq!(h.store.settings_version().unwrap(), 0);
 }
+
+#[test]
+fn live_entries_wait_while_the_settings_are_read() {
+    let mut h = Harness::new();
+    let out = h.feed(ack(3));
+    let seq = settings_reads(&out)[0].0;
+    // A change made after the snapshot was taken arrives first: not applied yet (the older
+    // snapshot would overwrite it), fetched by the sync that follows.
+    let out = push(&mut h, 1, user_entry(4, "tablet", blacklist("eve", true)));
+    assert!(out.iter().all(|a| !matches!(a, Action::Send(_))));
+    assert!(!h.store.in_blacklist("eve").unwrap());
+    let out = settings_answer(&mut h, seq, page(3, false));
+    let sync = sync_seqs(&out);
+    assert_eq!(sync.len(), 1);
+    let entry = InboxEntry {
+        seq: 1,
+        body: Some(user_entry(4, "tablet", blacklist("eve", true))),
+    };
+    h.respond(
+        sync[0],
+        0,
+        Some(response::Body::Sync(SyncPackage {
+            entries: vec![entry],
+            has_more: false,
+            inbox_head: 1,
+        })),
+    );
+    assert!(h.store.in_blacklist("eve").unwrap());
+    assert_eq!(h.store.settings_version().unwrap(), 4);
+}
