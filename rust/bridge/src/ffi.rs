@@ -148,6 +148,15 @@ pub type VideoThumbnailFn =
 
 /// Registers the platform's video thumbnailer (`None` removes it); see
 /// `rcim_core::media::video`.
+/// A platform event for every live engine: kind 1 = network (value 0 none, 1 available,
+/// 2 changed to another network), kind 2 = app state (value 1 foreground, 0 background).
+/// Callable from any thread, at any time (before any engine exists it only records the
+/// network state).
+#[no_mangle]
+pub extern "C" fn rcim_platform_event(kind: u32, value: i32) {
+    let _ = catch_unwind(|| crate::registry::platform_event(kind, value));
+}
+
 #[no_mangle]
 pub extern "C" fn rcim_set_video_thumbnailer(make: Option<VideoThumbnailFn>) {
     let _ = catch_unwind(|| {

@@ -22,4 +22,4 @@ mod methods;
 mod registry;
 
 pub use gate::{Offer, Sink};
-pub use registry::{BridgeEngine, MAX_LOCAL_CALLS_IN_FLIGHT};
+pub use registry::{platform_event, BridgeEngine, MAX_LOCAL_CALLS_IN_FLIGHT};

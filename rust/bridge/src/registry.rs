@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 use tokio::runtime::Runtime;
 use tokio::sync::{mpsc, Semaphore};
 
@@ -24,6 +24,24 @@ pub(crate) fn runtime() -> &'static Runtime {
             .expect("cannot start the RCIM runtime")
     });
     &RUNTIME
+}
+
+/// Every engine created and not dropped yet: platform events reach them all.
+static LIVE: LazyLock<Mutex<Vec<Weak<Engine>>>> = LazyLock::new(Mutex::default);
+
+/// Hands a platform event (`rcim_platform_event`: kind 1 = network, value 0 none,
+/// 1 available, 2 changed; kind 2 = app state, value 1 foreground, 0 background) to every live
+/// engine. Engines that are gone are forgotten here.
+pub fn platform_event(kind: u32, value: i32) {
+    let engines: Vec<Arc<Engine>> = {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.retain(|engine| engine.strong_count() > 0);
+        live.iter().filter_map(Weak::upgrade).collect()
+    };
+    let _entered = runtime().enter();
+    for engine in engines {
+        engine.platform_event(kind, value);
+    }
 }
 
 /// `createEngine`'s configuration.
@@ -77,8 +95,12 @@ impl BridgeEngine {
         let gate = Arc::new(Gate::new(sink));
         let (results, pending_results) = mpsc::unbounded_channel();
         runtime().spawn(forward(stream, pending_results, gate.clone()));
+        let engine = Arc::new(engine);
+        LIVE.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Arc::downgrade(&engine));
         Ok(BridgeEngine {
-            engine: Arc::new(engine),
+            engine,
             gate,
             results,
             in_flight: Arc::new(Semaphore::new(max_local_calls.min(Semaphore::MAX_PERMITS))),

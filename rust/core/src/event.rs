@@ -222,7 +222,8 @@ pub enum Event {
         #[serde(skip)]
         event_id: EventId,
     },
-    /// Another device of this user pinned or unpinned a conversation
+    /// Another device of this user pinned or unpinned a conversation, or changed its
+    /// notification level (no listener of its own: `top` is then the current pin state)
     /// (`onConversationTopStatusSynced`); already stored.
     #[serde(rename = "onConversationTopStatusSynced")]
     ConversationTopStatusSynced {
@@ -231,6 +232,67 @@ pub enum Event {
         key: ConversationKey,
         /// New pin state.
         top: bool,
+    },
+    /// Result of changeConversationTypeNotificationLevel
+    /// (`onConversationTypeNotificationLevelChanged`).
+    #[serde(rename = "onConversationTypeNotificationLevelChanged")]
+    ConversationTypeNotificationLevelChanged {
+        /// 0 on success (stored on the server and locally).
+        code: i32,
+        /// The conversation type.
+        #[serde(rename = "type")]
+        conversation_type: u32,
+        /// Level argument.
+        level: u32,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Result of changeNotificationQuietHours (`onNotificationQuietHoursChanged`).
+    #[serde(rename = "onNotificationQuietHoursChanged")]
+    NotificationQuietHoursChanged {
+        /// 0 on success.
+        code: i32,
+        /// "HH:MM:SS".
+        start_time: String,
+        /// 1..=1439.
+        span_minutes: u32,
+        /// `RCIMIWPushNotificationQuietHoursLevel`.
+        level: u32,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Result of removeNotificationQuietHours (`onNotificationQuietHoursRemoved`).
+    #[serde(rename = "onNotificationQuietHoursRemoved")]
+    NotificationQuietHoursRemoved {
+        /// 0 on success.
+        code: i32,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Result of addToBlacklist (`onBlacklistAdded`).
+    #[serde(rename = "onBlacklistAdded")]
+    BlacklistAdded {
+        /// 0 on success.
+        code: i32,
+        /// The user argument.
+        user_id: String,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Result of removeFromBlacklist (`onBlacklistRemoved`).
+    #[serde(rename = "onBlacklistRemoved")]
+    BlacklistRemoved {
+        /// 0 on success.
+        code: i32,
+        /// The user argument.
+        user_id: String,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
     },
     /// Result of changeConversationNotificationLevel (`onConversationNotificationLevelChanged`).
     #[serde(rename = "onConversationNotificationLevelChanged")]
@@ -343,6 +405,11 @@ impl Event {
             | Event::PrivateReadReceiptMessageSent { event_id, .. }
             | Event::ConversationTopStatusChanged { event_id, .. }
             | Event::ConversationNotificationLevelChanged { event_id, .. }
+            | Event::ConversationTypeNotificationLevelChanged { event_id, .. }
+            | Event::NotificationQuietHoursChanged { event_id, .. }
+            | Event::NotificationQuietHoursRemoved { event_id, .. }
+            | Event::BlacklistAdded { event_id, .. }
+            | Event::BlacklistRemoved { event_id, .. }
             | Event::MessagesDeleted { event_id, .. }
             | Event::MessagesCleared { event_id, .. }
             | Event::MessageExpansionUpdated { event_id, .. }

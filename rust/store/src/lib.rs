@@ -15,7 +15,8 @@
 //! waiting for the server's answer), `media` (media messages' upload stages, local paths),
 //! `edits` (messages inserted by the app, status changes), `mentions` (unread messages that
 //! @-mention the user), `history` (cloud history sequences and the ranges held), `deletion`
-//! (deleting and clearing messages). Row types and the SQL
+//! (deleting and clearing messages), `user_settings` (type levels, quiet hours, blacklist and
+//! the settings version). Row types and the SQL
 //! helpers the areas share are in `rows`; the schema is in `migrations/`.
 
 mod conversations;
@@ -37,6 +38,7 @@ mod store;
 #[cfg(test)]
 mod test_support;
 mod unread;
+mod user_settings;
 mod values;
 
 pub use error::{Result, StoreError};
@@ -46,4 +48,5 @@ pub use rows::{
     RecallUpdate, TimeOrder,
 };
 pub use store::Store;
+pub use user_settings::{QuietHoursRow, SettingsSnapshot, UserSettingUpdate};
 pub use values::{direction, notification_level, received_status, sent_status};

@@ -12,12 +12,12 @@ impl Store {
         Ok(self.conversation(key)?.map_or(0, |c| c.unread_count))
     }
 
-    /// Sum of unread counts of all conversations (ultra groups: of `channel_id` only; other
-    /// conversations have no channels).
+    /// Sum of unread counts of all conversations but chatrooms (ultra groups: of `channel_id`
+    /// only; other conversations have no channels).
     pub fn total_unread_count(&self, channel_id: &str) -> Result<u64> {
         Ok(self.conn.query_row(
             "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
-             WHERE channel_id = ?1 OR conversation_type <> 5",
+             WHERE (channel_id = ?1 OR conversation_type <> 5) AND conversation_type <> 3",
             [channel_id],
             |r| r.get(0),
         )?)
@@ -48,8 +48,11 @@ impl Store {
     }
 
     /// Sum of the unread counts of the conversations of `types` (chatrooms never count; ultra
-    /// groups of `channel_id` only). `contain` = also count conversations whose notification level mutes them
-    /// (see [`notification_level::is_muted`]).
+    /// groups of `channel_id` only). `contain` = also count do-not-disturb conversations: those
+    /// whose own notification level mutes them ([`notification_level::is_muted`]) or, having no
+    /// muting level of their own (ALL_MESSAGE, the stored default, or NONE), whose type's level
+    /// does. The conversation's level wins when it mutes; a type level cannot be overridden by
+    /// ALL_MESSAGE, which the list cannot tell from "never set".
     pub fn unread_count_by_types(
         &self,
         types: &[u32],
@@ -57,13 +60,18 @@ impl Store {
         contain: bool,
     ) -> Result<u64> {
         let placeholders = vec!["?"; types.len()].join(",");
-        let sql = format!(
-            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
-             WHERE conversation_type IN ({placeholders}) AND conversation_type <> 3
-               AND (channel_id = ? OR conversation_type <> 5)
-               AND (? OR notification_level NOT BETWEEN {} AND {})",
+        let (lo, hi) = (
             notification_level::MUTED.start(),
             notification_level::MUTED.end(),
+        );
+        let sql = format!(
+            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations c
+             WHERE conversation_type IN ({placeholders}) AND conversation_type <> 3
+               AND (channel_id = ? OR conversation_type <> 5)
+               AND (? OR NOT (notification_level BETWEEN {lo} AND {hi}
+                 OR COALESCE((SELECT level FROM type_notification_levels t
+                              WHERE t.conversation_type = c.conversation_type), 1)
+                    BETWEEN {lo} AND {hi}))"
         );
         let mut values: Vec<rusqlite::types::Value> =
             types.iter().map(|t| (*t as i64).into()).collect();
@@ -129,6 +137,20 @@ mod tests {
         assert_eq!(s.unread_count_by_types(&[2], "", true).unwrap(), 1);
         // Only ultra groups have channels.
         assert_eq!(s.unread_count_by_types(&[1, 2], "other", true).unwrap(), 3);
+        // A muting level of the group type makes g1 do-not-disturb.
+        s.apply_user_setting(&crate::UserSettingUpdate::TypeLevel {
+            conversation_type: 2,
+            level: 5,
+        })
+        .unwrap();
+        assert_eq!(s.unread_count_by_types(&[1, 2], "", false).unwrap(), 1);
+        assert_eq!(s.unread_count_by_types(&[1, 2], "", true).unwrap(), 3);
+        s.apply_user_setting(&crate::UserSettingUpdate::TypeLevel {
+            conversation_type: 2,
+            level: 0,
+        })
+        .unwrap();
+        assert_eq!(s.unread_count_by_types(&[1, 2], "", false).unwrap(), 2);
         assert_eq!(s.unread_count_by_types(&[3], "", true).unwrap(), 0);
         assert!(notification_level::is_muted(5));
         assert!(!notification_level::is_muted(notification_level::NONE));
@@ -190,6 +212,12 @@ mod tests {
         ultra.channel_id = "c1".into();
         s.apply_inbox(&[msg("alice", Some("A"), direction::RECEIVE, 2), ultra], 2)
             .unwrap();
+        assert_eq!(s.total_unread_count("c1").unwrap(), 2);
+        // Chatrooms never count towards the total.
+        let mut room = msg("carol", Some("R"), direction::RECEIVE, 3);
+        room.conversation_type = 3;
+        room.target_id = "room".into();
+        s.apply_inbox(&[room], 3).unwrap();
         assert_eq!(s.total_unread_count("c1").unwrap(), 2);
         assert_eq!(s.total_unread_count("").unwrap(), 1);
         assert_eq!(s.conversations(&[1, 5], "c1", 0, 10).unwrap().len(), 2);

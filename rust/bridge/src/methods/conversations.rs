@@ -31,6 +31,14 @@ pub(super) const ROWS: &[&dyn Row] = &[
         run: |engine, a: &ConversationArgs| engine.remove_conversation(a.key()),
     },
     &Local {
+        names: &["removeConversations"],
+        listener: "onConversationsRemoved",
+        field: None,
+        run: |engine, a: &TypesArgs| {
+            engine.remove_conversations(a.conversation_types.clone(), &a.channel_id)
+        },
+    },
+    &Local {
         names: &["getTopConversations", "loadTopConversations"],
         listener: "onTopConversationsLoaded",
         field: Some("conversations"),

@@ -4,6 +4,7 @@
 //! in `src/RCIMEngine.ts`). C++ never changes.
 
 mod args;
+mod blacklist;
 mod connection;
 mod conversations;
 mod create;
@@ -40,6 +41,7 @@ const AREAS: &[&[&dyn Row]] = &[
     conversations::ROWS,
     unread::ROWS,
     settings::ROWS,
+    blacklist::ROWS,
     drafts::ROWS,
     search::ROWS,
     insert::ROWS,

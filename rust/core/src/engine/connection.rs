@@ -128,6 +128,7 @@ impl Engine {
             stop: stop_tx,
             task,
         });
+        self.tell_network_state();
         Ok(())
     }
 

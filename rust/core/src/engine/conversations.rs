@@ -1,6 +1,6 @@
 //! The conversation list: pages, one conversation, removal, pinned and blocked lists.
 
-use super::{check_types, Engine};
+use super::{check_types, refuse_chatroom, Engine};
 use crate::codec;
 use crate::codes::Code;
 use crate::model::Conversation;
@@ -11,8 +11,10 @@ use rcim_store::{ConversationKey, ConversationRow};
 pub const MAX_CONVERSATION_PAGE: u32 = 50;
 
 impl Engine {
-    /// `getConversations`: a page of `count` (1..=50) conversations of the given types, newest
-    /// first, older than `start_time` (0 = from the newest).
+    /// `getConversations`: a page of `count` (1..=50) conversations of the given types, pinned
+    /// first then newest first; `start_time` 0 starts at the top, the time of the previous
+    /// page's last conversation continues after it (each conversation comes once: see
+    /// `Store::conversations`).
     pub fn conversations(
         &self,
         conversation_types: Vec<u32>,
@@ -55,16 +57,32 @@ impl Engine {
     }
 
     /// `getBlockedConversations`: conversations whose level is do-not-disturb
-    /// (`rcim_store::notification_level::MUTED`); not for chatrooms.
+    /// (`rcim_store::notification_level::MUTED`); chatroom refused.
     pub fn blocked_conversations(
         &self,
         conversation_types: Vec<u32>,
         channel_id: &str,
     ) -> Result<Query<Vec<Conversation>>, Code> {
         check_types(&conversation_types)?;
+        refuse_chatroom(&conversation_types)?;
         let channel = channel_id.to_string();
         let rows = self.query(move |s| s.blocked_conversations(&conversation_types, &channel))?;
         Ok(rows.map(conversations_from_rows))
+    }
+}
+
+impl Engine {
+    /// `removeConversations`: removes every conversation of the given types (ultra groups: of
+    /// `channel_id`) from the list together with its local messages.
+    pub fn remove_conversations(
+        &self,
+        conversation_types: Vec<u32>,
+        channel_id: &str,
+    ) -> Result<Query<()>, Code> {
+        check_types(&conversation_types)?;
+        let channel = channel_id.to_string();
+        let removed = self.query(move |s| s.remove_conversations(&conversation_types, &channel))?;
+        Ok(removed.map(|_| ()))
     }
 }
 

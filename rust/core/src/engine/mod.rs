@@ -11,10 +11,12 @@
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
 //! [`create`] (message objects), [`messages`], [`history`] (pages with a load policy),
 //! [`deletion`] (deleting and clearing messages), [`conversations`], [`unread`], [`receipts`],
-//! [`settings`] (pin, notification level), [`drafts`], [`search`], [`media`] (media messages:
+//! [`settings`] (pin, notification levels, quiet hours), [`blacklist`], [`platform`] (network and app
+//! state), [`drafts`], [`search`], [`media`] (media messages:
 //! send with upload, download), [`insert`] (messages inserted locally), [`status`] (sent and
 //! received status edits), [`mentions`], [`expansion`]. This file holds the engine itself and the helpers they share.
 
+pub mod blacklist;
 pub mod connection;
 pub mod conversations;
 pub mod create;
@@ -26,6 +28,7 @@ pub mod insert;
 pub mod media;
 pub mod mentions;
 pub mod messages;
+pub mod platform;
 pub mod receipts;
 pub mod search;
 pub mod settings;
@@ -243,6 +246,16 @@ fn check_types(types: &[u32]) -> Result<(), Code> {
         Ok(())
     } else {
         Err(Code::PARAM_ERROR)
+    }
+}
+
+/// PARAM_ERROR when `types` names a chatroom (the unread and do-not-disturb calls do not
+/// support chatrooms).
+fn refuse_chatroom(types: &[u32]) -> Result<(), Code> {
+    if types.contains(&crate::model::conversation_type::CHATROOM) {
+        Err(Code::PARAM_ERROR)
+    } else {
+        Ok(())
     }
 }
 

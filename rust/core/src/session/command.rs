@@ -1,6 +1,7 @@
 //! What the engine asks of the session: the commands of its API calls and why it stops.
 
 use super::operations::Operation;
+use super::platform::PlatformEvent;
 use super::reads::{ReadRequest, TicketRequest};
 use crate::event::EventId;
 use crate::model::Message;
@@ -23,6 +24,8 @@ pub(crate) enum Command {
     /// Ask the server something answered by a `Response` (a history page): not persisted,
     /// correlated by seq, asked again after a reconnect (see `reads`).
     Read(Box<ReadRequest>),
+    /// The platform reported a network or app-state change.
+    Platform(PlatformEvent),
 }
 
 /// Why the engine asks the session to stop.

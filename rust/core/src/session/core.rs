@@ -8,8 +8,11 @@ use super::inbox::{Inbox, PushOutcome};
 use super::operations::{self, Entry};
 use super::queue::Queue;
 use super::reads::Reads;
+use super::settings::SettingsRead;
 use super::types::{Action, Input, StoreJob};
 
+mod platform;
+mod settings;
 mod stored;
 use crate::codec;
 use crate::codes;
@@ -59,6 +62,8 @@ enum Phase {
     },
     /// Signing out: waiting until `until` for the answers of operations on the wire.
     Closing { until: Instant, receive_push: bool },
+    /// No network (the platform said so): no attempt until it comes back.
+    Paused,
     /// Over.
     Ended,
 }
@@ -82,6 +87,10 @@ pub(crate) struct SessionCore {
     /// Server reads (history pages, media upload tickets).
     reads: Reads,
     inbox: Inbox,
+    /// The settings read at login.
+    settings: SettingsRead,
+    /// The platform reported no network.
+    no_network: bool,
     /// The messages arguments of queued remote deletions, by request id (reported back with
     /// their outcome; bounded by the operations queued in this session).
     call_messages: HashMap<String, Vec<Message>>,
@@ -114,6 +123,8 @@ impl SessionCore {
             queue: Queue::default(),
             reads: Reads::default(),
             inbox: Inbox::default(),
+            settings: SettingsRead::default(),
+            no_network: false,
             call_messages: HashMap::new(),
             early: Vec::new(),
             now: Instant::now(),
@@ -203,6 +214,11 @@ impl SessionCore {
             self.give_up(codes::CONNECT_TIMEOUT, status::TIMEOUT);
             return;
         }
+        if self.no_network {
+            self.phase = Phase::Paused;
+            self.set_status(status::NETWORK_UNAVAILABLE);
+            return;
+        }
         let until = if self.attempt == 0 {
             now
         } else {
@@ -271,6 +287,7 @@ impl SessionCore {
         self.attempt = 0;
         self.ever_connected = true;
         self.set_status(status::CONNECTED);
+        self.settings_opened(ack.settings_version);
         if !self.reported {
             self.reported = true;
             let event_id = self.connect_event_id.take();
@@ -298,6 +315,7 @@ impl SessionCore {
         self.queue.requeue_inflight(now);
         self.reads.requeue_inflight(now);
         self.inbox.closed();
+        self.settings_closed();
         self.attempt = 1;
         self.wait(now);
     }
@@ -341,6 +359,12 @@ impl SessionCore {
                 }
             }
             Phase::Connecting => self.expire_waiting(now),
+            Phase::Paused => {
+                self.expire_waiting(now);
+                if !self.reported && self.deadline.is_some_and(|d| now >= d) {
+                    self.give_up(codes::CONNECT_TIMEOUT, status::TIMEOUT);
+                }
+            }
             Phase::Online {
                 heartbeat,
                 last_rx,
@@ -355,6 +379,7 @@ impl SessionCore {
                     self.complete(entry, codes::MSG_RESPONSE_TIMEOUT, None);
                 }
                 self.reads.expire(now, self.params.send_timeout);
+                self.settings_tick(now);
                 if now.saturating_duration_since(last_ping) >= heartbeat {
                     self.phase = Phase::Online {
                         heartbeat,
@@ -477,6 +502,13 @@ impl SessionCore {
                             return;
                         }
                     }
+                } else if self.settings.is_read(frame.seq) {
+                    let result = if resp.code == codes::OK {
+                        Ok(resp.body)
+                    } else {
+                        Err(resp.code)
+                    };
+                    self.settings_page(now, result);
                 } else if let Some(read) = self.reads.answered(frame.seq) {
                     read.answer(if resp.code == codes::OK {
                         Ok(resp.body)
@@ -515,6 +547,9 @@ impl SessionCore {
                 if self.inbox.is_sync(frame.seq) {
                     self.lost(now);
                     return;
+                }
+                if self.settings.is_read(frame.seq) {
+                    self.settings_page(now, Err(error.code));
                 }
                 if let Some(read) = self.reads.answered(frame.seq) {
                     read.answer(Err(error.code));
@@ -646,6 +681,7 @@ impl SessionCore {
             }
             Command::MediaTicket(ticket) => self.read(ticket.into()),
             Command::Read(read) => self.read(*read),
+            Command::Platform(event) => self.platform(event),
         }
     }
 

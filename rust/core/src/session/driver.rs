@@ -164,6 +164,9 @@ impl ConnectionTask {
                     }
                     Action::Close { fresh_navi } => {
                         transport = None;
+                        // An attempt still running is abandoned too (the core no longer
+                        // waits for it, e.g. the network went away).
+                        opening = None;
                         if fresh_navi {
                             gateways.clear();
                         }

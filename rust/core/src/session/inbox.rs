@@ -2,13 +2,14 @@
 //! pause while the embedder is behind on events (entries then stay on the server).
 
 use super::operations::ExpansionUpdate;
+use super::settings;
 use super::types::{ExpansionChangeEntry, InboxBatch};
 use crate::codec;
 use crate::event::Event;
 use crate::model::Message;
 use rcim_proto::v1::{client_frame, inbox_entry, request, ClientFrame, InboxEntry, SyncRequest};
 use rcim_proto::MAX_SYNC_PACKAGE;
-use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, ReadMark};
+use rcim_store::{ConversationKey, MessageRow, ReadMark};
 use std::collections::VecDeque;
 
 /// What to do with a live push.
@@ -69,6 +70,12 @@ pub(crate) struct Inbox {
     /// in this user's inbox is not announced as received (a stored one is deduplicated by the
     /// store instead).
     sent_here: VecDeque<String>,
+    /// The settings version the store applied (see `settings`): entries at or below it are
+    /// skipped.
+    pub(crate) settings_version: u64,
+    /// Take no entries while the settings are read at login (they would be overwritten by an
+    /// older snapshot).
+    pub(crate) hold: bool,
 }
 
 /// How many recent unstored sends [`Inbox::sent_here`] remembers.
@@ -146,7 +153,7 @@ impl Inbox {
 
     /// A sync request numbered `seq` if one is due and may run now.
     pub(crate) fn sync_frame(&mut self, seq: impl FnOnce() -> u64) -> Option<ClientFrame> {
-        if !self.want_sync || self.paused || self.applying || self.syncing.is_some() {
+        if !self.want_sync || self.paused || self.hold || self.applying || self.syncing.is_some() {
             return None;
         }
         self.want_sync = false;
@@ -214,7 +221,7 @@ impl Inbox {
             };
         }
         self.max_seen = self.max_seen.max(entry.seq);
-        if self.syncing.is_some() || self.applying || self.paused {
+        if self.syncing.is_some() || self.applying || self.paused || self.hold {
             // The running sync (or the one after it) delivers this entry.
             self.want_sync |= entry.seq > self.cursor;
             return PushOutcome::Skip;
@@ -248,6 +255,7 @@ impl Inbox {
     ) -> Vec<Event> {
         self.applying = false;
         self.cursor = self.cursor.max(batch.cursor);
+        self.settings_version = self.settings_version.max(batch.settings_version);
         if batch.from_sync {
             self.syncing = None;
         }
@@ -338,6 +346,9 @@ impl Inbox {
         };
         let mut receipts = Vec::new();
         let mut synced = Vec::new();
+        let mut chain = settings::VersionChain {
+            applied: self.settings_version,
+        };
         for e in entries {
             match e.body {
                 Some(inbox_entry::Body::Message(m)) => {
@@ -372,22 +383,23 @@ impl Inbox {
                     }
                 }
                 Some(inbox_entry::Body::ConversationSetting(c)) => {
+                    if !chain.take(c.settings_version) {
+                        continue;
+                    }
                     let channel = codec::channel_for(c.conversation_type, &c.channel_id);
                     let key = ConversationKey::new(c.conversation_type, &c.target_id, &channel);
                     // Changes made on this device were stored when answered; only the other
-                    // devices' pin changes are announced.
-                    if let (Some(top), true) = (c.top, c.device_id != device_id) {
-                        synced.push(Event::ConversationTopStatusSynced {
-                            key: key.clone(),
-                            top,
-                        });
+                    // devices' changes are announced.
+                    let (update, event, level_synced) =
+                        settings::conversation_entry(&c, key, device_id);
+                    synced.extend(event);
+                    batch.level_synced.extend(level_synced);
+                    batch.settings.push(update);
+                }
+                Some(inbox_entry::Body::UserSetting(u)) => {
+                    if let (Some(change), true) = (u.change, chain.take(u.settings_version)) {
+                        batch.user_settings.push(settings::entry_update(change));
                     }
-                    batch.settings.push(ConversationSettingUpdate {
-                        key,
-                        top: c.top,
-                        notification_level: c.notification_level,
-                        time: c.operation_time,
-                    });
                 }
                 Some(inbox_entry::Body::Recall(r)) => {
                     if r.operator_id != me {
@@ -435,13 +447,13 @@ impl Inbox {
                 | Some(inbox_entry::Body::HistoryCleared(_))
                 | None => {}
                 // Protocol v4 entries the engine does not apply yet.
-                Some(inbox_entry::Body::UserSetting(_))
-                | Some(inbox_entry::Body::ReadStatus(_))
+                Some(inbox_entry::Body::ReadStatus(_))
                 | Some(inbox_entry::Body::ReceiptRequested(_))
                 | Some(inbox_entry::Body::ReceiptResponded(_))
                 | Some(inbox_entry::Body::MessageBlocked(_)) => {}
             }
         }
+        batch.settings_version = chain.applied;
         batch.after = receipts;
         batch.after.extend(synced);
         batch

@@ -76,6 +76,12 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
             batch,
         },
         StoreJob::SetCursor(cursor) => StoreDone::CursorSet(store.set_inbox_cursor(cursor)),
+        StoreJob::SettingsVersion => StoreDone::SettingsVersion(store.settings_version()),
+        StoreJob::ApplySettings(snapshot) => StoreDone::SettingsApplied(
+            store
+                .apply_settings_snapshot(&snapshot)
+                .map(|changed| (snapshot.version, changed)),
+        ),
         StoreJob::Discard(ids) => StoreDone::Discarded(store.atomically(|s| {
             for id in ids {
                 s.outbox_remove(id)?;
@@ -153,6 +159,22 @@ fn apply_inbox(
             &batch.settings,
             batch.cursor,
         )?;
+        for update in &batch.user_settings {
+            s.apply_user_setting(update)?;
+        }
+        if batch.settings_version > s.settings_version()? {
+            s.set_settings_version(batch.settings_version)?;
+        }
+        // Level changes made elsewhere are announced with the pin state they left.
+        for key in &batch.level_synced {
+            let top = s.conversation_top(key)?;
+            batch
+                .after
+                .push(crate::event::Event::ConversationTopStatusSynced {
+                    key: key.clone(),
+                    top,
+                });
+        }
         batch.expanded.clear();
         for (i, change) in batch.expansions.iter().enumerate() {
             if let Some(row) = apply_expansion(s, &change.update)? {
@@ -220,6 +242,7 @@ fn apply_effect(
         Effect::Lookup { uid } => store.message_by_uid(&uid),
         Effect::Setting(update) => store.set_conversation_setting(&update).map(|_| None),
         Effect::Expansion(update) => apply_expansion(store, &update),
+        Effect::UserSetting(update) => store.apply_user_setting(&update).map(|_| None),
     }
 }
 

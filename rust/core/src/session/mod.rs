@@ -6,7 +6,9 @@
 //! its `Response` changes and reports), `types` (inputs, actions, store jobs), `jobs` (store
 //! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `reads` (server reads: history
 //! pages, media upload tickets), `core` (with `core/stored.rs`: what follows a store job),
-//! `driver`.
+//! `driver`. User settings on the wire and their read at login are in `settings` (the core's
+//! side in `core/settings.rs`); platform events (network, app state) in `platform` and
+//! `core/platform.rs`.
 //!
 //! Adding a server request type on the client: its messages in `rust/proto/proto/rcim.proto`;
 //! in `operations.rs` an `Operation` constructor (the call → its `Request`), an arm in `effect`
@@ -28,8 +30,10 @@ mod driver;
 mod inbox;
 mod jobs;
 mod operations;
+mod platform;
 mod queue;
 mod reads;
+mod settings;
 mod types;
 
 #[cfg(test)]
@@ -40,4 +44,5 @@ pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
 pub(crate) use inbox::InboxBehind;
 pub(crate) use operations::{expansion_outcome, outgoing_row, Operation, SettingChange};
+pub(crate) use platform::PlatformEvent;
 pub(crate) use reads::{ReadRequest, TicketRequest};

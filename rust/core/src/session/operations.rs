@@ -252,6 +252,17 @@ impl Operation {
         }
     }
 
+    /// A user-level setting change (`changeConversationTypeNotificationLevel`, quiet hours,
+    /// blacklist), validated by the engine.
+    pub(crate) fn user_setting(update: &rcim_store::UserSettingUpdate, event_id: EventId) -> Self {
+        Self {
+            request: Box::new(wire(new_request_id(), super::settings::change_body(update))),
+            event_id,
+            arg: None,
+            messages: Vec::new(),
+        }
+    }
+
     /// `updateMessageExpansion` (`set` pairs) or `removeMessageExpansionForKeys` (`remove`
     /// keys) of the message `uid` of conversation `key` (validated by the engine).
     pub(crate) fn expansion(
@@ -411,6 +422,8 @@ pub(crate) enum Effect {
     Setting(ConversationSettingUpdate),
     /// An expansion change went through: apply it to the stored message.
     Expansion(ExpansionUpdate),
+    /// A user-level setting change went through: store it.
+    UserSetting(rcim_store::UserSettingUpdate),
 }
 
 /// An expansion change to apply to the stored message `uid`: `set` pairs, `remove` keys; with
@@ -474,6 +487,9 @@ pub(crate) fn effect(
                 time: now,
             })
         }
+        (Some(request::Body::UserSetting(u)), None) if ok => super::settings::update_of(u)
+            .map(Effect::UserSetting)
+            .unwrap_or(Effect::None),
         (Some(request::Body::UpdateExpansion(u)), None) if ok => {
             Effect::Expansion(ExpansionUpdate {
                 uid: u.uid.clone(),
@@ -606,13 +622,13 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
             event_id,
         },
         Some(request::Body::UpdateExpansion(u)) => expansion_outcome(u, code, event_id),
+        Some(request::Body::UserSetting(u)) => super::settings::outcome(u, code, event_id)?,
         // Sends carry a row; syncs, history pages and tickets are reads, never queued.
         Some(request::Body::SendMessage(_))
         | Some(request::Body::Sync(_))
         | Some(request::Body::MediaUpload(_))
         | Some(request::Body::History(_))
         // Protocol v4 requests the engine does not queue yet.
-        | Some(request::Body::UserSetting(_))
         | Some(request::Body::Settings(_))
         | Some(request::Body::Typing(_))
         | Some(request::Body::ReadStatus(_))

@@ -9,7 +9,7 @@ use rcim_proto::v1::{ClientFrame, ConnectAck, Request as WireRequest, ServerFram
 use rcim_store::outbox::QueuedOperation;
 use rcim_store::{
     ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark, RecallUpdate,
-    StoreError,
+    SettingsSnapshot, StoreError, UserSettingUpdate,
 };
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -93,6 +93,10 @@ pub(crate) enum StoreJob {
     SetCursor(u64),
     /// Delete outbox rows this build cannot read.
     Discard(Vec<i64>),
+    /// Read the settings version the store applied.
+    SettingsVersion,
+    /// Replace the settings by the server's.
+    ApplySettings(Box<SettingsSnapshot>),
 }
 
 /// Inbox entries to store, with what is needed to announce them afterwards.
@@ -117,6 +121,13 @@ pub(crate) struct InboxBatch {
     pub(crate) expansions: Vec<ExpansionChangeEntry>,
     /// The rows the expansion changes updated (index in `expansions`), filled when applied.
     pub(crate) expanded: Vec<(usize, MessageRow)>,
+    /// User-level setting changes (`UserSettingChanged` entries), in inbox order.
+    pub(crate) user_settings: Vec<UserSettingUpdate>,
+    /// The settings version applied once the batch is stored.
+    pub(crate) settings_version: u64,
+    /// Conversations whose level another device changed: announced with their pin state
+    /// once stored (there is no level-synced listener).
+    pub(crate) level_synced: Vec<ConversationKey>,
     /// Events announced after the messages (read receipts, synced settings).
     pub(crate) after: Vec<Event>,
     /// More packages remain on the server.
@@ -169,4 +180,9 @@ pub(crate) enum StoreDone {
     },
     CursorSet(Result<(), StoreError>),
     Discarded(Result<(), StoreError>),
+    /// The applied settings version.
+    SettingsVersion(Result<u64, StoreError>),
+    /// The snapshot of that version was stored; the conversations whose pin or level it
+    /// changed, with their pin state.
+    SettingsApplied(Result<(u64, Vec<(ConversationKey, bool)>), StoreError>),
 }

@@ -146,6 +146,9 @@ impl SessionCore {
                     }
                 }
             },
+            StoreDone::SettingsVersion(_) | StoreDone::SettingsApplied(_) => {
+                self.settings_stored(now, done)
+            }
             StoreDone::Discarded(result) => {
                 if let Err(e) = result {
                     tracing::error!(error = %e, "cannot delete unreadable queued operations");

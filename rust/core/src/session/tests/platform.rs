@@ -1,0 +1,111 @@
+//! Platform events in the session: no network closes the connection, reports
+//! NETWORK_UNAVAILABLE and stops the attempts; a network or the foreground restarts the
+//! reconnect schedule at once.
+
+use super::*;
+use crate::session::PlatformEvent;
+
+fn platform(h: &mut Harness, event: PlatformEvent) -> Vec<Action> {
+    h.feed(Input::Command(Command::Platform(event)))
+}
+
+fn opens(actions: &[Action]) -> usize {
+    actions
+        .iter()
+        .filter(|a| matches!(a, Action::Open { .. }))
+        .count()
+}
+
+#[test]
+fn no_network_pauses_and_a_network_reconnects_at_once() {
+    let mut h = Harness::online();
+    let out = platform(&mut h, PlatformEvent::NetworkLost);
+    assert!(out.iter().any(|a| matches!(a, Action::Close { .. })));
+    assert_eq!(statuses(&out), vec![status::NETWORK_UNAVAILABLE]);
+    // No attempt while it lasts, however long; the foreground does not change that.
+    let mut later = Vec::new();
+    for _ in 0..10 {
+        later.extend(h.advance(Duration::from_secs(70)));
+    }
+    later.extend(platform(&mut h, PlatformEvent::Foreground));
+    assert_eq!(opens(&later), 0);
+    // Operations asked meanwhile wait (a pin is not a send: no send timeout).
+    let out = h.feed(Input::Command(pin("bob", "p")));
+    assert!(ops(&out).is_empty());
+    let out = platform(&mut h, PlatformEvent::NetworkAvailable { changed: false });
+    assert_eq!(opens(&out), 1);
+    assert_eq!(statuses(&out), vec![status::CONNECTING]);
+    let (_, out) = h.open(0);
+    assert_eq!(statuses(&out), vec![status::CONNECTED]);
+}
+
+#[test]
+fn a_network_change_or_the_foreground_restarts_the_schedule_from_the_start() {
+    let mut h = Harness::new();
+    // Five failed attempts: the next one is 2 s away.
+    for _ in 0..5 {
+        h.feed(Input::OpenFailed("down".into()));
+        let mut out = Vec::new();
+        for _ in 0..20 {
+            out.extend(h.advance(Duration::from_millis(250)));
+            if opens(&out) > 0 {
+                break;
+            }
+        }
+    }
+    let out = h.feed(Input::OpenFailed("down".into()));
+    assert_eq!(opens(&out), 0, "waiting on the schedule");
+    let out = platform(&mut h, PlatformEvent::Foreground);
+    assert_eq!(opens(&out), 1, "the foreground tries at once");
+    // The schedule starts again: the next failure waits 0 s.
+    let out = h.feed(Input::OpenFailed("down".into()));
+    assert_eq!(opens(&out), 1);
+    let out = h.feed(Input::OpenFailed("down".into()));
+    assert_eq!(opens(&out), 0);
+    let out = h.advance(Duration::from_millis(250));
+    assert_eq!(opens(&out), 1, "then 0.25 s");
+    // A network change while an attempt runs starts a fresh one.
+    let out = platform(&mut h, PlatformEvent::NetworkAvailable { changed: true });
+    assert_eq!(opens(&out), 1);
+    // A network that is merely available again does not disturb a running attempt.
+    let out = platform(&mut h, PlatformEvent::NetworkAvailable { changed: false });
+    assert_eq!(opens(&out), 0);
+    let (_, out) = h.open(0);
+    assert_eq!(statuses(&out), vec![status::CONNECTED]);
+}
+
+#[test]
+fn a_session_started_without_network_waits_for_one() {
+    let mut h = Harness::online();
+    platform(&mut h, PlatformEvent::NetworkLost);
+    // Connecting, losing the network: the attempt is dropped.
+    let out = platform(&mut h, PlatformEvent::NetworkAvailable { changed: false });
+    assert_eq!(opens(&out), 1);
+    let out = platform(&mut h, PlatformEvent::NetworkLost);
+    assert!(out.iter().any(|a| matches!(a, Action::Close { .. })));
+    assert_eq!(statuses(&out), vec![status::NETWORK_UNAVAILABLE]);
+    // The answer of the abandoned attempt is ignored.
+    let out = h.feed(Input::Opened(ConnectAck {
+        code: 0,
+        user_id: "alice".into(),
+        server_time: 0,
+        inbox_head: 0,
+        heartbeat_secs: 1,
+        compensation_after: 0,
+        settings_version: 0,
+    }));
+    assert!(statuses(&out).is_empty());
+    assert_eq!(
+        PlatformEvent::from_raw(1, 0),
+        Some(PlatformEvent::NetworkLost)
+    );
+    assert_eq!(
+        PlatformEvent::from_raw(1, 2),
+        Some(PlatformEvent::NetworkAvailable { changed: true })
+    );
+    assert_eq!(
+        PlatformEvent::from_raw(2, 1),
+        Some(PlatformEvent::Foreground)
+    );
+    assert_eq!(PlatformEvent::from_raw(3, 1), None);
+}
