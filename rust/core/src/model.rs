@@ -142,6 +142,9 @@ pub struct Message {
     /// Expansion key/values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expansion: Option<Map<String, Value>>,
+    /// `RCIMIWGroupReadReceiptInfo` (group messages a receipt was asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_read_receipt_info: Option<rcim_store::GroupReceipt>,
     /// Subtype fields: `text` (TEXT), `objectName` + `rawData` (UNKNOWN), ...
     #[serde(flatten)]
     pub fields: Map<String, Value>,

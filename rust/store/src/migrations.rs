@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/005_mentions.sql"),
     include_str!("../migrations/006_history.sql"),
     include_str!("../migrations/007_history_rows.sql"),
+    include_str!("../migrations/009_group_receipts.sql"),
 ];
 
 /// The schema version of a fully migrated database.

@@ -191,6 +191,7 @@ pub fn message_from_row(row: &MessageRow) -> Message {
         .get(extras::EXPANSION_KEY)
         .and_then(Value::as_object)
         .cloned();
+    message.group_read_receipt_info = rcim_store::GroupReceipt::parse(row.group_receipt.as_deref());
     let local = extra
         .get(LOCAL_FIELDS_KEY)
         .and_then(Value::as_object)
@@ -309,6 +310,14 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
         extra_json,
         conv_seq: m.conv_seq,
         mentioned: !outgoing && mentions_user(m.conversation_type, &m.content, me),
+        group_receipt: m.receipt.as_ref().map(|r| {
+            rcim_store::GroupReceipt {
+                read_receipt_message: r.requested,
+                has_respond: r.responded,
+                respond_user_ids: r.responses.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            }
+            .to_json()
+        }),
     }
 }
 
@@ -353,6 +362,7 @@ pub(crate) fn as_row(new: NewMessage, id: i64) -> MessageRow {
         extra_json: new.extra_json,
         conv_seq: new.conv_seq,
         mentioned: new.mentioned,
+        group_receipt: new.group_receipt,
     }
 }
 

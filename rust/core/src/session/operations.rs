@@ -132,6 +132,7 @@ pub(crate) fn outgoing_row(message: &Message, sender_id: &str) -> Option<NewMess
         extra_json: codec::extra_json(message),
         conv_seq: 0,
         mentioned: false,
+        group_receipt: None,
     })
 }
 
