@@ -17,6 +17,7 @@
 
 pub mod command;
 pub mod custom;
+pub(crate) mod directed;
 pub mod extras;
 mod fields;
 pub mod location;
@@ -191,6 +192,7 @@ pub fn message_from_row(row: &MessageRow) -> Message {
         .get(extras::EXPANSION_KEY)
         .and_then(Value::as_object)
         .cloned();
+    message.directed_user_ids = directed::from_extra(&extra);
     message.group_read_receipt_info = rcim_store::GroupReceipt::parse(row.group_receipt.as_deref());
     let local = extra
         .get(LOCAL_FIELDS_KEY)
@@ -234,6 +236,9 @@ pub fn extra_json(message: &Message) -> Option<String> {
     }
     if let Some(policy) = custom::policy_of(message) {
         extra.insert(CUSTOM_POLICY_KEY.into(), json!(policy));
+    }
+    if let Some(ids) = &message.directed_user_ids {
+        extra.insert(directed::KEY.into(), json!(ids));
     }
     let local: Map<String, Value> = LOCAL_FIELDS
         .iter()

@@ -23,6 +23,8 @@ pub(crate) enum Command {
     /// Ask the server something answered by a `Response` (a history page): not persisted,
     /// correlated by seq, asked again after a reconnect (see `reads`).
     Read(Box<ReadRequest>),
+    /// Tell the peer this user types (never stored or queued: dropped unless connected).
+    Typing(super::typing::TypingCommand),
 }
 
 /// Why the engine asks the session to stop.

@@ -153,6 +153,14 @@ fn apply_inbox(
             &batch.settings,
             batch.cursor,
         )?;
+        for (uid, change) in &batch.messaging.receipts {
+            if let Some(row) = s.merge_group_receipt(uid, change)? {
+                // A message and its receipt request in one batch: announced with it.
+                if let Some(same) = inserted.iter_mut().find(|r| r.id == row.id) {
+                    *same = row;
+                }
+            }
+        }
         batch.expanded.clear();
         for (i, change) in batch.expansions.iter().enumerate() {
             if let Some(row) = apply_expansion(s, &change.update)? {
@@ -220,6 +228,19 @@ fn apply_effect(
         Effect::Lookup { uid } => store.message_by_uid(&uid),
         Effect::Setting(update) => store.set_conversation_setting(&update).map(|_| None),
         Effect::Expansion(update) => apply_expansion(store, &update),
+        Effect::GroupReceipt { uids, change } => {
+            let mut first = None;
+            for uid in &uids {
+                let row = match &change {
+                    Some(change) => store.merge_group_receipt(uid, change)?,
+                    None => store.message_by_uid(uid)?,
+                };
+                if first.is_none() {
+                    first = row;
+                }
+            }
+            Ok(first)
+        }
     }
 }
 

@@ -3,10 +3,13 @@
 //!
 //! Layout, lowest first (no file uses one above it): `clock`, `command` (what the engine asks),
 //! `operations` (the generic request path: one queued `Request` per state-changing call, what
-//! its `Response` changes and reports), `types` (inputs, actions, store jobs), `jobs` (store
-//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `reads` (server reads: history
-//! pages, media upload tickets), `core` (with `core/stored.rs`: what follows a store job),
-//! `driver`.
+//! its `Response` changes and reports; `messaging_ops` for read-state sync and group
+//! receipts), `types` (inputs, actions, store jobs), `jobs` (store jobs on the database
+//! thread), `queue` (send rules), `inbox` (sync state; `messaging` for the entries of
+//! read-state sync, group receipts and moderation), `typing` (typing status, sent and
+//! received), `reads` (server reads: history pages, media upload tickets), `core` (with
+//! `core/stored.rs`: what follows a store job; `core/messaging.rs`: typing and directed
+//! sends), `driver`.
 //!
 //! Adding a server request type on the client: its messages in `rust/proto/proto/rcim.proto`;
 //! in `operations.rs` an `Operation` constructor (the call → its `Request`), an arm in `effect`
@@ -27,10 +30,13 @@ mod core;
 mod driver;
 mod inbox;
 mod jobs;
+mod messaging;
+mod messaging_ops;
 mod operations;
 mod queue;
 mod reads;
 mod types;
+mod typing;
 
 #[cfg(test)]
 mod tests;
@@ -41,3 +47,4 @@ pub(crate) use driver::{ConnectionTask, SessionContext};
 pub(crate) use inbox::InboxBehind;
 pub(crate) use operations::{expansion_outcome, outgoing_row, Operation, SettingChange};
 pub(crate) use reads::{ReadRequest, TicketRequest};
+pub(crate) use typing::TypingCommand;

@@ -343,7 +343,7 @@ fn send_body(
         can_expand: extras.can_expand,
         expansion: extras.expansion,
         push_options: extras.push_options,
-        directed_user_ids: Vec::new(),
+        directed_user_ids: extras.directed_user_ids,
     }
 }
 
@@ -412,6 +412,12 @@ pub(crate) enum Effect {
     Setting(ConversationSettingUpdate),
     /// An expansion change went through: apply it to the stored message.
     Expansion(ExpansionUpdate),
+    /// Group read receipts: merge `change` into the stored messages `uids` (or only look the
+    /// first one up); returns the first one.
+    GroupReceipt {
+        uids: Vec<String>,
+        change: Option<rcim_store::GroupReceipt>,
+    },
 }
 
 /// An expansion change to apply to the stored message `uid`: `set` pairs, `remove` keys; with
@@ -433,6 +439,9 @@ pub(crate) fn effect(
     now: i64,
 ) -> Effect {
     let ok = code == codes::OK;
+    if entry.row.is_none() && super::messaging_ops::handles(&entry.request) {
+        return super::messaging_ops::effect(&entry.request, ok);
+    }
     match (&entry.request.body, &entry.row) {
         (_, Some(row)) => {
             let (uid, sent_time, conv_seq) = match result {
@@ -510,6 +519,10 @@ pub(crate) fn sent_event(code: i32, message: Message, event_id: EventId) -> Even
 /// request this build cannot read (an outbox row written by a newer version).
 pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Option<Event> {
     let code = code as i32;
+    // Read-status sync and group receipts (their arms below are never reached).
+    if entry.row.is_none() && super::messaging_ops::handles(&entry.request) {
+        return super::messaging_ops::outcome(entry, code, stored);
+    }
     let event_id = entry.event_id;
     if let Some(row) = entry.row {
         let row = stored.unwrap_or_else(|| {
