@@ -18,14 +18,23 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "camelCase")]
 pub struct GroupReceipt {
     /// The sender asked for receipts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub read_receipt_message: bool,
     /// This user responded (members' view).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub has_respond: bool,
     /// Who responded: user id -> response time (ms) (sender's view).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub respond_user_ids: BTreeMap<String, i64>,
+}
+
+/// Apps hand messages back with `null` for what they do not know: read as the default.
+fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 impl GroupReceipt {
@@ -155,6 +164,21 @@ mod tests {
             "the first response time wins"
         );
         assert!(s.merge_group_receipt("nope", &requested).unwrap().is_none());
+    }
+
+    #[test]
+    fn nulls_read_as_defaults() {
+        let parsed: GroupReceipt = serde_json::from_str(
+            r#"{"readReceiptMessage": true, "hasRespond": null, "respondUserIds": null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            parsed,
+            GroupReceipt {
+                read_receipt_message: true,
+                ..Default::default()
+            }
+        );
     }
 
     #[test]
