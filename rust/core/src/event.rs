@@ -8,6 +8,10 @@
 //! listener's parameter names (camelCase; a conversation key as `type`, `targetId`,
 //! `channelId`); `event_id` is not part of `args` (see [`Event::event_id`]).
 
+mod messaging;
+
+pub use messaging::{BlockedMessageInfo, MessagingEvent, TypingStatus};
+
 use crate::model::Message;
 use rcim_store::ConversationKey;
 use serde::Serialize;
@@ -384,6 +388,10 @@ pub enum Event {
         /// The removed keys.
         keys: Vec<String>,
     },
+    /// Typing, read-state sync, group read receipts, directed group messages and blocked
+    /// messages (see [`MessagingEvent`]).
+    #[serde(untagged)]
+    Messaging(MessagingEvent),
 }
 
 impl Event {
@@ -414,6 +422,7 @@ impl Event {
             | Event::MessagesCleared { event_id, .. }
             | Event::MessageExpansionUpdated { event_id, .. }
             | Event::MessageExpansionForKeysRemoved { event_id, .. } => event_id.as_deref(),
+            Event::Messaging(event) => event.event_id(),
             Event::ConnectionStatusChanged { .. }
             | Event::RemoteMessageRecalled { .. }
             | Event::PrivateReadReceiptReceived { .. }

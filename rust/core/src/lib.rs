@@ -32,7 +32,7 @@ pub mod token;
 pub use codes::Code;
 pub use config::{EngineConfig, EngineOptions};
 pub use engine::{Engine, EventStream};
-pub use event::{Event, EventId};
+pub use event::{BlockedMessageInfo, Event, EventId, MessagingEvent, TypingStatus};
 pub use model::{Conversation, Message};
 pub use query::Query;
 pub use rcim_store::ConversationKey;

@@ -142,6 +142,13 @@ pub struct Message {
     /// Expansion key/values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expansion: Option<Map<String, Value>>,
+    /// `RCIMIWGroupReadReceiptInfo` (group messages a receipt was asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_read_receipt_info: Option<rcim_store::GroupReceipt>,
+    /// The members a directed group message goes to (`sendGroupMessageToDesignatedUsers`);
+    /// kept with the stored message, not part of the API object.
+    #[serde(skip)]
+    pub directed_user_ids: Option<Vec<String>>,
     /// Subtype fields: `text` (TEXT), `objectName` + `rawData` (UNKNOWN), ...
     #[serde(flatten)]
     pub fields: Map<String, Value>,

@@ -321,6 +321,13 @@ impl Store {
                 added += 1;
             }
         }
+        let own: Vec<NewMessage> = page
+            .messages
+            .iter()
+            .filter(|m| m.key() == *key)
+            .cloned()
+            .collect();
+        crate::group_receipts::merge_delivered(&tx, &own)?;
         if page.from_seq > 0 && page.to_seq >= page.from_seq {
             let at = |seq: u64| {
                 page.messages

@@ -44,6 +44,7 @@ impl Store {
             rows::account_new_message(&tx, message, id)?;
             inserted.push(rows::message_by_id(&tx, id)?.expect("row just inserted"));
         }
+        crate::group_receipts::merge_delivered(&tx, messages)?;
         let mut recalled = Vec::with_capacity(recalls.len());
         for recall in recalls {
             if let Some(row) = rows::recall(&tx, recall)? {

@@ -14,9 +14,10 @@
 //! `unread`, `drafts`, `settings` (pin, notification level), `search`, `outbox` (operations
 //! waiting for the server's answer), `media` (media messages' upload stages, local paths),
 //! `edits` (messages inserted by the app, status changes), `mentions` (unread messages that
-//! @-mention the user), `history` (cloud history sequences and the ranges held), `deletion`
-//! (deleting and clearing messages), `user_settings` (type levels, quiet hours, blacklist and
-//! the settings version). Row types and the SQL
+//! @-mention the user), `group_receipts` (group read receipt state), `history` (cloud
+//! history sequences and the ranges held), `deletion` (deleting and clearing messages),
+//! `user_settings` (type levels, quiet hours, blacklist and the settings version). Row types
+//! and the SQL
 //! helpers the areas share are in `rows`; the schema is in `migrations/`.
 
 mod conversations;
@@ -24,6 +25,7 @@ mod deletion;
 mod drafts;
 mod edits;
 mod error;
+mod group_receipts;
 mod history;
 mod inbox;
 mod media;
@@ -42,6 +44,7 @@ mod user_settings;
 mod values;
 
 pub use error::{Result, StoreError};
+pub use group_receipts::GroupReceipt;
 pub use history::{HistoryPageRows, HistoryRange};
 pub use rows::{
     ConversationKey, ConversationRow, ConversationSettingUpdate, MessageRow, NewMessage, ReadMark,

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/006_history.sql"),
     include_str!("../migrations/007_history_rows.sql"),
     include_str!("../migrations/008_user_settings.sql"),
+    include_str!("../migrations/009_group_receipts.sql"),
 ];
 
 /// The schema version of a fully migrated database.

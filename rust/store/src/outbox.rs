@@ -165,6 +165,7 @@ mod tests {
             extra_json: None,
             conv_seq: 0,
             mentioned: false,
+            group_receipt: None,
         }
     }
 

@@ -77,6 +77,8 @@ pub struct NewMessage {
     /// A received group message that @-mentions this user (counts towards the conversation's
     /// `mentioned_count` while unread).
     pub mentioned: bool,
+    /// Group read receipt state as JSON (see [`crate::GroupReceipt`]); `None`: none asked.
+    pub group_receipt: Option<String>,
 }
 
 impl NewMessage {
@@ -131,6 +133,8 @@ pub struct MessageRow {
     pub conv_seq: u64,
     /// @-mentions this user.
     pub mentioned: bool,
+    /// Group read receipt state as JSON (see [`crate::GroupReceipt`]); `None`: none asked.
+    pub group_receipt: Option<String>,
 }
 
 impl MessageRow {
@@ -186,6 +190,7 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
         extra_json: r.get("extra_json")?,
         conv_seq: r.get::<_, i64>("conv_seq")?.max(0) as u64,
         mentioned: r.get("mentioned")?,
+        group_receipt: r.get("group_receipt")?,
     })
 }
 
@@ -272,9 +277,9 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
         "INSERT INTO messages (conversation_type, target_id, channel_id, message_type,
              object_name, content, uid, client_msg_id, sender_id, direction, sent_status,
              received_status, sent_time, received_time, counted, extra_json, search_text,
-             conv_seq, mentioned)
+             conv_seq, mentioned, group_receipt)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19)",
+             ?18, ?19, ?20)",
     )?
     .execute(params![
         m.conversation_type,
@@ -296,6 +301,7 @@ pub(crate) fn insert_message(conn: &Connection, m: &NewMessage) -> Result<i64> {
         search_text(&m.object_name, &m.content),
         seq_value(m.conv_seq),
         m.mentioned,
+        m.group_receipt,
     ])?;
     Ok(conn.last_insert_rowid())
 }

@@ -28,6 +28,7 @@ pub(crate) fn msg(target: &str, uid: Option<&str>, dir: u8, time: i64) -> NewMes
         extra_json: None,
         conv_seq: 0,
         mentioned: false,
+        group_receipt: None,
     }
 }
 

@@ -10,6 +10,7 @@ mod conversations;
 mod create;
 mod deletion;
 mod diagnostics;
+mod directed;
 mod drafts;
 mod expansion;
 mod insert;
@@ -21,6 +22,7 @@ mod rows;
 mod search;
 mod settings;
 mod status;
+mod typing;
 mod unread;
 
 use crate::call::{ArgError, Context, Outcome};
@@ -48,6 +50,8 @@ const AREAS: &[&[&dyn Row]] = &[
     status::ROWS,
     mentions::ROWS,
     expansion::ROWS,
+    typing::ROWS,
+    directed::ROWS,
 ];
 
 /// Methods about the table itself.

@@ -40,6 +40,8 @@ pub struct SendExtras {
     pub push_content: String,
     /// The options' `pushData`.
     pub push_data: String,
+    /// A directed group message's members (empty: everyone).
+    pub directed_user_ids: Vec<String>,
 }
 
 /// The extras of an outgoing message from its row's `extra_json` and its (wire) content.
@@ -63,6 +65,7 @@ pub fn send_extras(extra_json: Option<&str>, content: &str) -> SendExtras {
         push_options: push.map(Value::to_string).unwrap_or_default(),
         push_content: mention_text.unwrap_or_else(|| push_field("pushContent")),
         push_data: push_field("pushData"),
+        directed_user_ids: super::directed::from_extra(&extra).unwrap_or_default(),
     }
 }
 

@@ -17,6 +17,7 @@
 
 pub mod command;
 pub mod custom;
+pub(crate) mod directed;
 pub mod extras;
 mod fields;
 pub mod location;
@@ -191,6 +192,8 @@ pub fn message_from_row(row: &MessageRow) -> Message {
         .get(extras::EXPANSION_KEY)
         .and_then(Value::as_object)
         .cloned();
+    message.directed_user_ids = directed::from_extra(&extra);
+    message.group_read_receipt_info = rcim_store::GroupReceipt::parse(row.group_receipt.as_deref());
     let local = extra
         .get(LOCAL_FIELDS_KEY)
         .and_then(Value::as_object)
@@ -233,6 +236,9 @@ pub fn extra_json(message: &Message) -> Option<String> {
     }
     if let Some(policy) = custom::policy_of(message) {
         extra.insert(CUSTOM_POLICY_KEY.into(), json!(policy));
+    }
+    if let Some(ids) = &message.directed_user_ids {
+        extra.insert(directed::KEY.into(), json!(ids));
     }
     let local: Map<String, Value> = LOCAL_FIELDS
         .iter()
@@ -309,6 +315,14 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
         extra_json,
         conv_seq: m.conv_seq,
         mentioned: !outgoing && mentions_user(m.conversation_type, &m.content, me),
+        group_receipt: m.receipt.as_ref().map(|r| {
+            rcim_store::GroupReceipt {
+                read_receipt_message: r.requested,
+                has_respond: r.responded,
+                respond_user_ids: r.responses.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            }
+            .to_json()
+        }),
     }
 }
 
@@ -353,6 +367,7 @@ pub(crate) fn as_row(new: NewMessage, id: i64) -> MessageRow {
         extra_json: new.extra_json,
         conv_seq: new.conv_seq,
         mentioned: new.mentioned,
+        group_receipt: new.group_receipt,
     }
 }
 

@@ -113,6 +113,7 @@ fn inserted_row(message: &Message, me: &str, now: i64) -> Result<NewMessage, Cod
         message_type: message.message_type,
         mentioned: received && codec::mentions_user(message.conversation_type, &content, me),
         conv_seq: 0,
+        group_receipt: None,
         object_name,
         content,
         uid: None,

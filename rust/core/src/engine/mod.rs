@@ -14,15 +14,18 @@
 //! [`settings`] (pin, notification levels, quiet hours), [`blacklist`], [`platform`] (network and app
 //! state), [`drafts`], [`search`], [`media`] (media messages:
 //! send with upload, download), [`insert`] (messages inserted locally), [`status`] (sent and
-//! received status edits), [`mentions`], [`expansion`]. This file holds the engine itself and the helpers they share.
+//! received status edits), [`mentions`], [`expansion`], [`typing`], [`group_receipts`],
+//! [`directed`] (directed group messages). This file holds the engine itself and the helpers they share.
 
 pub mod blacklist;
 pub mod connection;
 pub mod conversations;
 pub mod create;
 pub mod deletion;
+pub mod directed;
 pub mod drafts;
 pub mod expansion;
+pub mod group_receipts;
 pub mod history;
 pub mod insert;
 pub mod media;
@@ -33,6 +36,7 @@ pub mod receipts;
 pub mod search;
 pub mod settings;
 pub mod status;
+pub mod typing;
 pub mod unread;
 
 use crate::codes::Code;

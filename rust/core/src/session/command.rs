@@ -26,6 +26,8 @@ pub(crate) enum Command {
     Read(Box<ReadRequest>),
     /// The platform reported a network or app-state change.
     Platform(PlatformEvent),
+    /// Tell the peer this user types (never stored or queued: dropped unless connected).
+    Typing(super::typing::TypingCommand),
 }
 
 /// Why the engine asks the session to stop.

@@ -13,6 +13,7 @@ use super::types::{Action, Input, StoreJob};
 
 mod platform;
 mod settings;
+mod messaging;
 mod stored;
 use crate::codec;
 use crate::codes;
@@ -96,6 +97,8 @@ pub(crate) struct SessionCore {
     call_messages: HashMap<String, Vec<Message>>,
     /// Commands that came before the state was loaded.
     early: Vec<Command>,
+    /// Who types where, and when this device last said it types.
+    typing: super::typing::Typing,
     /// The time of the input being handled.
     now: Instant,
     out: Vec<Action>,
@@ -127,6 +130,7 @@ impl SessionCore {
             no_network: false,
             call_messages: HashMap::new(),
             early: Vec::new(),
+            typing: Default::default(),
             now: Instant::now(),
             out: Vec::new(),
         }
@@ -151,10 +155,14 @@ impl SessionCore {
 
     /// When the core wants a [`Input::Tick`] at the latest (besides the driver's regular tick).
     pub(crate) fn wake_at(&mut self, now: Instant) -> Option<Instant> {
-        match self.phase {
+        let wake = match self.phase {
             Phase::Waiting { until } => Some(until),
             Phase::Online { .. } => self.queue.next_slot(now),
             _ => None,
+        };
+        match (wake, self.typing.next_expiry()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 
@@ -198,7 +206,15 @@ impl SessionCore {
     }
 
     fn emit(&mut self, event: Event) {
+        let event = messaging::retag(event);
+        let typing = match &event {
+            Event::MessageReceived { message, .. } => self.typing.message_received(message),
+            _ => None,
+        };
         self.out.push(Action::Emit(Box::new(event)));
+        if let Some(typing) = typing {
+            self.out.push(Action::Emit(Box::new(typing)));
+        }
     }
 
     fn set_status(&mut self, new_status: u32) {
@@ -348,6 +364,9 @@ impl SessionCore {
     }
 
     fn tick(&mut self, now: Instant) {
+        for event in self.typing.expire(now) {
+            self.emit(event);
+        }
         match self.phase {
             Phase::Loading | Phase::Ended => {}
             Phase::Waiting { until } => {
@@ -539,7 +558,12 @@ impl SessionCore {
             server_frame::Body::Kicked(kicked) => {
                 tracing::info!(code = kicked.code, reason = %kicked.reason, "kicked by server");
                 self.out.push(Action::Close { fresh_navi: false });
-                self.give_up(codes::DISCONN_KICK, status::KICKED_OFFLINE_BY_OTHER_CLIENT);
+                // A ban closes the session like a refused connect: reconnecting cannot help.
+                if kicked.code == codes::CONN_USER_BLOCKED {
+                    self.give_up(codes::CONN_USER_BLOCKED, status::CONN_USER_BLOCKED);
+                } else {
+                    self.give_up(codes::DISCONN_KICK, status::KICKED_OFFLINE_BY_OTHER_CLIENT);
+                }
                 return;
             }
             server_frame::Body::Error(error) => {
@@ -559,8 +583,7 @@ impl SessionCore {
                 }
             }
             server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
-            // Typing events: not handled by the engine yet.
-            server_frame::Body::Transient(_) => {}
+            server_frame::Body::Transient(transient) => self.transient(now, transient),
         }
         self.flush(now);
     }
@@ -682,6 +705,7 @@ impl SessionCore {
             Command::MediaTicket(ticket) => self.read(ticket.into()),
             Command::Read(read) => self.read(*read),
             Command::Platform(event) => self.platform(event),
+            Command::Typing(typing) => self.send_typing(typing),
         }
     }
 

@@ -446,16 +446,23 @@ impl Inbox {
                 Some(inbox_entry::Body::MessagesDeleted(_))
                 | Some(inbox_entry::Body::HistoryCleared(_))
                 | None => {}
+                Some(
+                    body @ (inbox_entry::Body::ReadStatus(_)
+                    | inbox_entry::Body::ReceiptRequested(_)
+                    | inbox_entry::Body::ReceiptResponded(_)
+                    | inbox_entry::Body::MessageBlocked(_)),
+                ) => {
+                    super::messaging::entry(&mut batch, &body, me, device_id);
+                }
                 // Protocol v4 entries the engine does not apply yet.
-                Some(inbox_entry::Body::ReadStatus(_))
-                | Some(inbox_entry::Body::ReceiptRequested(_))
-                | Some(inbox_entry::Body::ReceiptResponded(_))
-                | Some(inbox_entry::Body::MessageBlocked(_)) => {}
             }
         }
         batch.settings_version = chain.applied;
         batch.after = receipts;
         batch.after.extend(synced);
+        batch
+            .after
+            .extend(std::mem::take(&mut batch.messaging.events));
         batch
     }
 }

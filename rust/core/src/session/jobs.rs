@@ -174,6 +174,13 @@ fn apply_inbox(
                     key: key.clone(),
                     top,
                 });
+        for (uid, change) in &batch.messaging.receipts {
+            if let Some(row) = s.merge_group_receipt(uid, change)? {
+                // A message and its receipt request in one batch: announced with it.
+                if let Some(same) = inserted.iter_mut().find(|r| r.id == row.id) {
+                    *same = row;
+                }
+            }
         }
         batch.expanded.clear();
         for (i, change) in batch.expansions.iter().enumerate() {
@@ -243,6 +250,19 @@ fn apply_effect(
         Effect::Setting(update) => store.set_conversation_setting(&update).map(|_| None),
         Effect::Expansion(update) => apply_expansion(store, &update),
         Effect::UserSetting(update) => store.apply_user_setting(&update).map(|_| None),
+        Effect::GroupReceipt { uids, change } => {
+            let mut first = None;
+            for uid in &uids {
+                let row = match &change {
+                    Some(change) => store.merge_group_receipt(uid, change)?,
+                    None => store.message_by_uid(uid)?,
+                };
+                if first.is_none() {
+                    first = row;
+                }
+            }
+            Ok(first)
+        }
     }
 }
 

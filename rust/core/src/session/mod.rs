@@ -3,11 +3,14 @@
 //!
 //! Layout, lowest first (no file uses one above it): `clock`, `command` (what the engine asks),
 //! `operations` (the generic request path: one queued `Request` per state-changing call, what
-//! its `Response` changes and reports), `types` (inputs, actions, store jobs), `jobs` (store
-//! jobs on the database thread), `queue` (send rules), `inbox` (sync state), `reads` (server reads: history
-//! pages, media upload tickets), `core` (with `core/stored.rs`: what follows a store job),
-//! `driver`. User settings on the wire and their read at login are in `settings` (the core's
-//! side in `core/settings.rs`); platform events (network, app state) in `platform` and
+//! its `Response` changes and reports; `messaging_ops` for read-state sync and group
+//! receipts), `types` (inputs, actions, store jobs), `jobs` (store jobs on the database
+//! thread), `queue` (send rules), `inbox` (sync state; `messaging` for the entries of
+//! read-state sync, group receipts and moderation), `typing` (typing status, sent and
+//! received), `reads` (server reads: history pages, media upload tickets), `core` (with
+//! `core/stored.rs`: what follows a store job; `core/messaging.rs`: typing and directed
+//! sends), `driver`. User settings on the wire and their read at login are in `settings` (the
+//! core's side in `core/settings.rs`); platform events (network, app state) in `platform` and
 //! `core/platform.rs`.
 //!
 //! Adding a server request type on the client: its messages in `rust/proto/proto/rcim.proto`;
@@ -29,12 +32,15 @@ mod core;
 mod driver;
 mod inbox;
 mod jobs;
+mod messaging;
+mod messaging_ops;
 mod operations;
 mod platform;
 mod queue;
 mod reads;
 mod settings;
 mod types;
+mod typing;
 
 #[cfg(test)]
 mod tests;
@@ -46,3 +52,4 @@ pub(crate) use inbox::InboxBehind;
 pub(crate) use operations::{expansion_outcome, outgoing_row, Operation, SettingChange};
 pub(crate) use platform::PlatformEvent;
 pub(crate) use reads::{ReadRequest, TicketRequest};
+pub(crate) use typing::TypingCommand;

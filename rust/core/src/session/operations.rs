@@ -132,6 +132,7 @@ pub(crate) fn outgoing_row(message: &Message, sender_id: &str) -> Option<NewMess
         extra_json: codec::extra_json(message),
         conv_seq: 0,
         mentioned: false,
+        group_receipt: None,
     })
 }
 
@@ -353,7 +354,7 @@ fn send_body(
         can_expand: extras.can_expand,
         expansion: extras.expansion,
         push_options: extras.push_options,
-        directed_user_ids: Vec::new(),
+        directed_user_ids: extras.directed_user_ids,
     }
 }
 
@@ -424,6 +425,12 @@ pub(crate) enum Effect {
     Expansion(ExpansionUpdate),
     /// A user-level setting change went through: store it.
     UserSetting(rcim_store::UserSettingUpdate),
+    /// Group read receipts: merge `change` into the stored messages `uids` (or only look the
+    /// first one up); returns the first one.
+    GroupReceipt {
+        uids: Vec<String>,
+        change: Option<rcim_store::GroupReceipt>,
+    },
 }
 
 /// An expansion change to apply to the stored message `uid`: `set` pairs, `remove` keys; with
@@ -445,6 +452,9 @@ pub(crate) fn effect(
     now: i64,
 ) -> Effect {
     let ok = code == codes::OK;
+    if entry.row.is_none() && super::messaging_ops::handles(&entry.request) {
+        return super::messaging_ops::effect(&entry.request, ok);
+    }
     match (&entry.request.body, &entry.row) {
         (_, Some(row)) => {
             let (uid, sent_time, conv_seq) = match result {
@@ -525,6 +535,10 @@ pub(crate) fn sent_event(code: i32, message: Message, event_id: EventId) -> Even
 /// request this build cannot read (an outbox row written by a newer version).
 pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Option<Event> {
     let code = code as i32;
+    // Read-status sync and group receipts (their arms below are never reached).
+    if entry.row.is_none() && super::messaging_ops::handles(&entry.request) {
+        return super::messaging_ops::outcome(entry, code, stored);
+    }
     let event_id = entry.event_id;
     if let Some(row) = entry.row {
         let row = stored.unwrap_or_else(|| {

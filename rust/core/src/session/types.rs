@@ -130,6 +130,8 @@ pub(crate) struct InboxBatch {
     pub(crate) level_synced: Vec<ConversationKey>,
     /// Events announced after the messages (read receipts, synced settings).
     pub(crate) after: Vec<Event>,
+    /// Read-state sync, group receipts, blocked messages.
+    pub(crate) messaging: super::messaging::MessagingBatch,
     /// More packages remain on the server.
     pub(crate) has_more: bool,
     /// Answer to a sync request (not a live push).

@@ -22,10 +22,12 @@ impl SessionCore {
     fn report(&mut self, entry: Entry, code: u32, row: Option<rcim_store::MessageRow>) {
         let call_messages = self.call_messages.remove(&entry.request.request_id);
         if let Some(mut event) = operations::outcome(entry, code, row) {
-            if let (Some(list), Event::MessagesDeleted { messages, .. }) =
-                (call_messages, &mut event)
-            {
-                *messages = list;
+            match (call_messages, &mut event) {
+                (Some(list), Event::MessagesDeleted { messages, .. }) => *messages = list,
+                (Some(list), event) => {
+                    crate::session::messaging_ops::attach_call_messages(event, list)
+                }
+                (None, _) => {}
             }
             self.emit(event);
         }

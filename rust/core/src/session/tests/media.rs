@@ -157,6 +157,7 @@ fn a_stored_media_message_is_queued_with_its_remote_url_and_reported_as_media() 
             extra_json: codec::extra_json(&image),
             conv_seq: 0,
             mentioned: false,
+            group_receipt: None,
         })
         .unwrap();
     let mut uploaded = codec::message_from_row(&row);
