@@ -11,9 +11,9 @@ use super::reads::Reads;
 use super::settings::SettingsRead;
 use super::types::{Action, Input, StoreJob};
 
+mod messaging;
 mod platform;
 mod settings;
-mod messaging;
 mod stored;
 use crate::codec;
 use crate::codes;

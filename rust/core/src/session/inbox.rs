@@ -453,8 +453,7 @@ impl Inbox {
                     | inbox_entry::Body::MessageBlocked(_)),
                 ) => {
                     super::messaging::entry(&mut batch, &body, me, device_id);
-                }
-                // Protocol v4 entries the engine does not apply yet.
+                } // Protocol v4 entries the engine does not apply yet.
             }
         }
         batch.settings_version = chain.applied;

@@ -174,6 +174,7 @@ fn apply_inbox(
                     key: key.clone(),
                     top,
                 });
+        }
         for (uid, change) in &batch.messaging.receipts {
             if let Some(row) = s.merge_group_receipt(uid, change)? {
                 // A message and its receipt request in one batch: announced with it.

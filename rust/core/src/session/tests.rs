@@ -646,8 +646,8 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
 mod extras;
 mod history;
 mod media;
-mod platform;
 mod moderation;
+mod platform;
 mod queueing;
 mod receipts;
 mod rules;

@@ -13,8 +13,8 @@ use super::expansion::apply_expansion;
 use super::moderation::apply_moderation;
 use super::reads::RequestKind;
 use super::recall::apply_recall;
-use super::settings::apply_settings;
 use super::receipts::{apply_receipt_request, apply_receipt_response};
+use super::settings::apply_settings;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
     ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push, RecallRequest,
