@@ -9,14 +9,15 @@
  *
  * Adding a method = one Rust handler + one small method here calling `this.invoke(...)`
  * (plus a line in `callbacks.ts` if its result event is new). The plumbing under these
- * methods (packing, replies, event delivery) is the base class in `EngineCore.ts`.
+ * methods (packing, replies, event delivery) is the base class in `EngineCore.ts`; the
+ * listener setters (RCIMEngineListeners.ts) and the per-user settings (RCIMEngineSettings.ts)
+ * are the classes in between: EngineCore ← Listeners ← Settings ← RCIMIWEngine.
  */
-import { RCIMEngineCore, defaultState, ListenerSlots } from './EngineCore';
+import { defaultState, ListenerSlots } from './EngineCore';
+import { RCIMEngineSettings } from './RCIMEngineSettings';
 import type {
   IRCIMIWCancelDownloadingMediaMessageCallback,
   IRCIMIWCancelSendingMediaMessageCallback,
-  IRCIMIWChangeConversationNotificationLevelCallback,
-  IRCIMIWChangeConversationTopStatusCallback,
   IRCIMIWChangeMessageReceivedStatusCallback,
   IRCIMIWChangeMessageSentStatusCallback,
   IRCIMIWClearDraftMessageCallback,
@@ -24,17 +25,13 @@ import type {
   IRCIMIWClearUnreadCountCallback,
   IRCIMIWDeleteLocalMessagesCallback,
   IRCIMIWDeleteMessagesCallback,
-  IRCIMIWGetBlockedConversationsCallback,
   IRCIMIWGetConversationCallback,
-  IRCIMIWGetConversationNotificationLevelCallback,
   IRCIMIWGetConversationsCallback,
-  IRCIMIWGetConversationTopStatusCallback,
   IRCIMIWGetDraftMessageCallback,
   IRCIMIWGetFirstUnreadMessageCallback,
   IRCIMIWGetMessageCallback,
   IRCIMIWGetMessageCountCallback,
   IRCIMIWGetMessagesCallback,
-  IRCIMIWGetTopConversationsCallback,
   IRCIMIWGetTotalUnreadCountCallback,
   IRCIMIWGetUnreadCountByConversationTypesCallback,
   IRCIMIWGetUnreadCountCallback,
@@ -44,22 +41,19 @@ import type {
   IRCIMIWInsertMessagesCallback,
   IRCIMIWRecallMessageCallback,
   IRCIMIWRemoveConversationCallback,
+  IRCIMIWRemoveConversationsCallback,
   IRCIMIWRemoveMessageExpansionForKeysCallback,
   IRCIMIWSaveDraftMessageCallback,
   IRCIMIWSearchConversationsCallback,
   IRCIMIWSearchMessagesByTimeRangeCallback,
   IRCIMIWSearchMessagesByUserIdCallback,
   IRCIMIWSearchMessagesCallback,
+  IRCIMIWSendGroupReadReceiptRequestCallback,
+  IRCIMIWSendGroupReadReceiptResponseCallback,
   IRCIMIWSendPrivateReadReceiptMessageCallback,
+  IRCIMIWSyncConversationReadStatusCallback,
   IRCIMIWUpdateMessageExpansionCallback,
-  RCIMIWBlacklistStatus,
-  RCIMIWBlockedMessageInfo,
-  RCIMIWChatRoomEntriesOperationType,
-  RCIMIWChatRoomMemberAction,
-  RCIMIWChatRoomStatus,
   RCIMIWConnectCallback,
-  RCIMIWConnectionStatus,
-  RCIMIWConversation,
   RCIMIWConversationType,
   RCIMIWCustomMessage,
   RCIMIWCustomMessagePolicy,
@@ -74,24 +68,19 @@ import type {
   RCIMIWMessage,
   RCIMIWMessageOperationPolicy,
   RCIMIWMessageType,
-  RCIMIWPushNotificationLevel,
-  RCIMIWPushNotificationQuietHoursLevel,
   RCIMIWReceivedStatus,
   RCIMIWReferenceMessage,
-  RCIMIWSearchConversationResult,
+  RCIMIWSendGroupMessageToDesignatedUsersCallback,
   RCIMIWSendMediaMessageListener,
   RCIMIWSendMessageCallback,
   RCIMIWSentStatus,
   RCIMIWSightMessage,
   RCIMIWTextMessage,
   RCIMIWTimeOrder,
-  RCIMIWTypingStatus,
-  RCIMIWUltraGroupTypingStatus,
-  RCIMIWUltraGroupTypingStatusInfo,
   RCIMIWVoiceMessage,
 } from './RCIMDefines';
 
-export class RCIMIWEngine extends RCIMEngineCore {
+export class RCIMIWEngine extends RCIMEngineSettings {
   private constructor(appKey: string, options: RCIMIWEngineOptions, slots: ListenerSlots) {
     super(appKey, options, slots);
   }
@@ -305,6 +294,20 @@ export class RCIMIWEngine extends RCIMEngineCore {
   }
 
   /**
+   * Sends a (non-media) group message that only the members `userIds` receive; the other
+   * members get nothing. Results: setOnGroupMessageToDesignatedUsersAttachedListener (stored
+   * locally) then setOnGroupMessageToDesignatedUsersSentListener, and
+   * `callback.onMessageSaved` / `callback.onMessageSent`.
+   */
+  sendGroupMessageToDesignatedUsers(
+    message: RCIMIWMessage,
+    userIds: Array<string>,
+    callback?: RCIMIWSendGroupMessageToDesignatedUsersCallback
+  ): Promise<number> {
+    return this.invoke('sendGroupMessageToDesignatedUsers', { message, userIds }, callback);
+  }
+
+  /**
    * Sends a media message (image, voice, sight, file, GIF): stored and attached, its file
    * uploaded, then sent. Results: setOnMediaMessageAttachedListener,
    * setOnMediaMessageSendingListener (progress 0..100), setOnMediaMessageSentListener, and
@@ -384,6 +387,69 @@ export class RCIMIWEngine extends RCIMEngineCore {
       { targetId, channelId, timestamp },
       callback
     );
+  }
+
+  /**
+   * Group read receipt: asks the members of the group to acknowledge one of your own sent
+   * messages. Members get setOnGroupMessageReadReceiptRequestReceivedListener. Results:
+   * setOnGroupReadReceiptRequestSentListener and `callback.onGroupReadReceiptRequestSent`.
+   */
+  sendGroupReadReceiptRequest(
+    message: RCIMIWMessage,
+    callback?: IRCIMIWSendGroupReadReceiptRequestCallback
+  ): Promise<number> {
+    return this.invoke('sendGroupReadReceiptRequest', { message }, callback);
+  }
+
+  /**
+   * Group read receipt: acknowledges requested messages of one group conversation in one
+   * call. Their senders get setOnGroupMessageReadReceiptResponseReceivedListener (userId →
+   * response time) and the messages' groupReadReceiptInfo is updated. Results:
+   * setOnGroupReadReceiptResponseSentListener and `callback.onGroupReadReceiptResponseSent`.
+   * `channelId`: ultra groups only, otherwise null.
+   */
+  sendGroupReadReceiptResponse(
+    targetId: string,
+    channelId: string | null,
+    messages: Array<RCIMIWMessage>,
+    callback?: IRCIMIWSendGroupReadReceiptResponseCallback
+  ): Promise<number> {
+    return this.invoke('sendGroupReadReceiptResponse', { targetId, channelId, messages }, callback);
+  }
+
+  /**
+   * Tells the user's other devices that a conversation is read up to `timestamp` (sentTime of
+   * the last message read); they clear its unread count and get
+   * setOnConversationReadStatusSyncMessageReceivedListener. Results:
+   * setOnConversationReadStatusSyncedListener and `callback`.
+   */
+  syncConversationReadStatus(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    timestamp: number,
+    callback?: IRCIMIWSyncConversationReadStatusCallback
+  ): Promise<number> {
+    return this.invoke(
+      'syncConversationReadStatus',
+      { type, targetId, channelId, timestamp },
+      callback
+    );
+  }
+
+  /**
+   * Tells the peer of a private conversation that you are typing a message of object name
+   * `currentType` (e.g. "RC:TxtMsg"). Never stored nor delivered offline; repeated calls are
+   * throttled. No result listener and no callback: the peer gets
+   * setOnTypingStatusChangedListener.
+   */
+  sendTypingStatus(
+    type: RCIMIWConversationType,
+    targetId: string,
+    channelId: string | null,
+    currentType: string
+  ): Promise<number> {
+    return this.invoke('sendTypingStatus', { type, targetId, channelId, currentType });
   }
 
   /**
@@ -532,6 +598,18 @@ export class RCIMIWEngine extends RCIMEngineCore {
     callback?: IRCIMIWRemoveConversationCallback
   ): Promise<number> {
     return this.invoke('removeConversation', { type, targetId, channelId }, callback);
+  }
+
+  /**
+   * Removes every conversation of the given types and deletes their messages (there is no
+   * remove-all: pass every type). Results: setOnConversationsRemovedListener and `callback`.
+   */
+  removeConversations(
+    conversationTypes: Array<RCIMIWConversationType>,
+    channelId: string | null,
+    callback?: IRCIMIWRemoveConversationsCallback
+  ): Promise<number> {
+    return this.invoke('removeConversations', { conversationTypes, channelId }, callback);
   }
 
   // ───────────────────────────── unread counts ─────────────────────────────
@@ -980,1215 +1058,5 @@ export class RCIMIWEngine extends RCIMEngineCore {
     callback?: IRCIMIWClearDraftMessageCallback
   ): Promise<number> {
     return this.invoke('clearDraftMessage', { type, targetId, channelId }, callback);
-  }
-
-  // ──────────────────────── top (pinned) conversations ────────────────────────
-
-  /**
-   * Pins or unpins a conversation (creating it when it has no messages). Stored on the server
-   * and synced to the user's other devices (setOnConversationTopStatusSyncedListener there);
-   * not for chatrooms. Results: setOnConversationTopStatusChangedListener and `callback`.
-   */
-  changeConversationTopStatus(
-    type: RCIMIWConversationType,
-    targetId: string,
-    channelId: string | null,
-    top: boolean,
-    callback?: IRCIMIWChangeConversationTopStatusCallback
-  ): Promise<number> {
-    return this.invoke('changeConversationTopStatus', { type, targetId, channelId, top }, callback);
-  }
-
-  /**
-   * Whether a conversation is pinned. Result: setOnConversationTopStatusLoadedListener.
-   * @deprecated in 5.2.5: use getConversationTopStatus.
-   */
-  loadConversationTopStatus(
-    type: RCIMIWConversationType,
-    targetId: string,
-    channelId: string | null
-  ): Promise<number> {
-    return this.invoke('loadConversationTopStatus', { type, targetId, channelId });
-  }
-
-  /**
-   * Whether a conversation is pinned.
-   * Results: setOnConversationTopStatusLoadedListener and `callback.onSuccess(top)`.
-   */
-  getConversationTopStatus(
-    type: RCIMIWConversationType,
-    targetId: string,
-    channelId: string | null,
-    callback?: IRCIMIWGetConversationTopStatusCallback
-  ): Promise<number> {
-    return this.invoke('getConversationTopStatus', { type, targetId, channelId }, callback);
-  }
-
-  /**
-   * Pinned conversations of the given types. Result: setOnTopConversationsLoadedListener.
-   * @deprecated in 5.2.5: use getTopConversations.
-   */
-  loadTopConversations(
-    conversationTypes: Array<RCIMIWConversationType>,
-    channelId: string | null
-  ): Promise<number> {
-    return this.invoke('loadTopConversations', { conversationTypes, channelId });
-  }
-
-  /**
-   * Pinned conversations of the given types, newest first.
-   * Results: setOnTopConversationsLoadedListener and `callback.onSuccess(conversations)`.
-   */
-  getTopConversations(
-    conversationTypes: Array<RCIMIWConversationType>,
-    channelId: string | null,
-    callback?: IRCIMIWGetTopConversationsCallback
-  ): Promise<number> {
-    return this.invoke('getTopConversations', { conversationTypes, channelId }, callback);
-  }
-
-  // ───────────────────────── notification levels ─────────────────────────
-
-  /**
-   * Sets a conversation's do-not-disturb level (RCIMIWPushNotificationLevel); stored on the
-   * server and applied by the user's other devices; not for chatrooms.
-   * Results: setOnConversationNotificationLevelChangedListener and `callback`.
-   */
-  changeConversationNotificationLevel(
-    type: RCIMIWConversationType,
-    targetId: string,
-    channelId: string | null,
-    level: RCIMIWPushNotificationLevel,
-    callback?: IRCIMIWChangeConversationNotificationLevelCallback
-  ): Promise<number> {
-    return this.invoke(
-      'changeConversationNotificationLevel',
-      { type, targetId, channelId, level },
-      callback
-    );
-  }
-
-  /**
-   * A conversation's notification level. Result:
-   * setOnConversationNotificationLevelLoadedListener.
-   * @deprecated in 5.2.5: use getConversationNotificationLevel.
-   */
-  loadConversationNotificationLevel(
-    type: RCIMIWConversationType,
-    targetId: string,
-    channelId: string | null
-  ): Promise<number> {
-    return this.invoke('loadConversationNotificationLevel', { type, targetId, channelId });
-  }
-
-  /**
-   * A conversation's notification level.
-   * Results: setOnConversationNotificationLevelLoadedListener and `callback.onSuccess(level)`.
-   */
-  getConversationNotificationLevel(
-    type: RCIMIWConversationType,
-    targetId: string,
-    channelId: string | null,
-    callback?: IRCIMIWGetConversationNotificationLevelCallback
-  ): Promise<number> {
-    return this.invoke('getConversationNotificationLevel', { type, targetId, channelId }, callback);
-  }
-
-  /**
-   * Conversations of the given types with a do-not-disturb level (MENTION..BLOCKED).
-   * Result: setOnBlockedConversationsLoadedListener.
-   * @deprecated in 5.2.5: use getBlockedConversations.
-   */
-  loadBlockedConversations(
-    conversationTypes: Array<RCIMIWConversationType>,
-    channelId: string | null
-  ): Promise<number> {
-    return this.invoke('loadBlockedConversations', { conversationTypes, channelId });
-  }
-
-  /**
-   * Conversations of the given types with a do-not-disturb level (MENTION..BLOCKED).
-   * Results: setOnBlockedConversationsLoadedListener and `callback.onSuccess(conversations)`.
-   */
-  getBlockedConversations(
-    conversationTypes: Array<RCIMIWConversationType>,
-    channelId: string | null,
-    callback?: IRCIMIWGetBlockedConversationsCallback
-  ): Promise<number> {
-    return this.invoke('getBlockedConversations', { conversationTypes, channelId }, callback);
-  }
-
-  // ───────────────────────────── listener slots ─────────────────────────────
-
-  /** Listener slot 'onMessageReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnMessageReceivedListener(
-    listener?: (message: RCIMIWMessage, left: number, offline: boolean, hasPackage: boolean) => void
-  ): void {
-    this.setListener('onMessageReceived', listener);
-  }
-
-  /** Listener slot 'onConnectionStatusChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnConnectionStatusChangedListener(listener?: (status: RCIMIWConnectionStatus) => void): void {
-    this.setListener('onConnectionStatusChanged', listener);
-  }
-
-  /** Listener slot 'onConversationTopStatusSynced' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnConversationTopStatusSyncedListener(
-    listener?: (
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      top: boolean
-    ) => void
-  ): void {
-    this.setListener('onConversationTopStatusSynced', listener);
-  }
-
-  /** Listener slot 'onRemoteMessageRecalled' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnRemoteMessageRecalledListener(listener?: (message: RCIMIWMessage) => void): void {
-    this.setListener('onRemoteMessageRecalled', listener);
-  }
-
-  /** Listener slot 'onPrivateReadReceiptReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnPrivateReadReceiptReceivedListener(
-    listener?: (targetId: string, channelId: string, timestamp: number) => void
-  ): void {
-    this.setListener('onPrivateReadReceiptReceived', listener);
-  }
-
-  /** Listener slot 'onRemoteMessageExpansionUpdated' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnRemoteMessageExpansionUpdatedListener(
-    listener?: (expansion: Map<string, string>, message: RCIMIWMessage) => void
-  ): void {
-    this.setListener('onRemoteMessageExpansionUpdated', listener);
-  }
-
-  /** Listener slot 'onRemoteMessageExpansionForKeyRemoved' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnRemoteMessageExpansionForKeyRemovedListener(
-    listener?: (message: RCIMIWMessage, keys: Array<string>) => void
-  ): void {
-    this.setListener('onRemoteMessageExpansionForKeyRemoved', listener);
-  }
-
-  /** Listener slot 'onChatRoomMemberChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnChatRoomMemberChangedListener(
-    listener?: (targetId: string, actions: Array<RCIMIWChatRoomMemberAction>) => void
-  ): void {
-    this.setListener('onChatRoomMemberChanged', listener);
-  }
-
-  /** Listener slot 'onTypingStatusChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnTypingStatusChangedListener(
-    listener?: (
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      userTypingStatus: Array<RCIMIWTypingStatus>
-    ) => void
-  ): void {
-    this.setListener('onTypingStatusChanged', listener);
-  }
-
-  /** Listener slot 'onConversationReadStatusSyncMessageReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnConversationReadStatusSyncMessageReceivedListener(
-    listener?: (type: RCIMIWConversationType, targetId: string, timestamp: number) => void
-  ): void {
-    this.setListener('onConversationReadStatusSyncMessageReceived', listener);
-  }
-
-  /** Listener slot 'onChatRoomEntriesSynced' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnChatRoomEntriesSyncedListener(listener?: (roomId: string) => void): void {
-    this.setListener('onChatRoomEntriesSynced', listener);
-  }
-
-  /** Listener slot 'onChatRoomEntriesChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnChatRoomEntriesChangedListener(
-    listener?: (
-      operationType: RCIMIWChatRoomEntriesOperationType,
-      roomId: string,
-      entries: Map<string, string>
-    ) => void
-  ): void {
-    this.setListener('onChatRoomEntriesChanged', listener);
-  }
-
-  /** Listener slot 'onRemoteUltraGroupMessageExpansionUpdated' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnRemoteUltraGroupMessageExpansionUpdatedListener(
-    listener?: (messages: Array<RCIMIWMessage>) => void
-  ): void {
-    this.setListener('onRemoteUltraGroupMessageExpansionUpdated', listener);
-  }
-
-  /** Listener slot 'onRemoteUltraGroupMessageModified' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnRemoteUltraGroupMessageModifiedListener(
-    listener?: (messages: Array<RCIMIWMessage>) => void
-  ): void {
-    this.setListener('onRemoteUltraGroupMessageModified', listener);
-  }
-
-  /** Listener slot 'onRemoteUltraGroupMessageRecalled' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnRemoteUltraGroupMessageRecalledListener(
-    listener?: (messages: Array<RCIMIWMessage>) => void
-  ): void {
-    this.setListener('onRemoteUltraGroupMessageRecalled', listener);
-  }
-
-  /** Listener slot 'onUltraGroupReadTimeReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnUltraGroupReadTimeReceivedListener(
-    listener?: (targetId: string, channelId: string, timestamp: number) => void
-  ): void {
-    this.setListener('onUltraGroupReadTimeReceived', listener);
-  }
-
-  /** Listener slot 'onUltraGroupTypingStatusChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnUltraGroupTypingStatusChangedListener(
-    listener?: (info: Array<RCIMIWUltraGroupTypingStatusInfo>) => void
-  ): void {
-    this.setListener('onUltraGroupTypingStatusChanged', listener);
-  }
-
-  /** Listener slot 'onMessageBlocked' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnMessageBlockedListener(listener?: (info: RCIMIWBlockedMessageInfo) => void): void {
-    this.setListener('onMessageBlocked', listener);
-  }
-
-  /** Listener slot 'onChatRoomStatusChanged' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnChatRoomStatusChangedListener(
-    listener?: (targetId: string, status: RCIMIWChatRoomStatus) => void
-  ): void {
-    this.setListener('onChatRoomStatusChanged', listener);
-  }
-
-  /** Listener slot 'onGroupMessageReadReceiptRequestReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnGroupMessageReadReceiptRequestReceivedListener(
-    listener?: (targetId: string, messageUId: string) => void
-  ): void {
-    this.setListener('onGroupMessageReadReceiptRequestReceived', listener);
-  }
-
-  /** Listener slot 'onGroupMessageReadReceiptResponseReceived' (event); one listener per slot, the last one set wins, undefined clears it. */
-  setOnGroupMessageReadReceiptResponseReceivedListener(
-    listener?: (targetId: string, messageUId: string, respondUserIds: Map<string, number>) => void
-  ): void {
-    this.setListener('onGroupMessageReadReceiptResponseReceived', listener);
-  }
-
-  /** Listener slot 'onConnected' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConnectedListener(listener?: (code: number, userId: string) => void): void {
-    this.setListener('onConnected', listener);
-  }
-
-  /** Listener slot 'onDatabaseOpened' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnDatabaseOpenedListener(listener?: (code: number) => void): void {
-    this.setListener('onDatabaseOpened', listener);
-  }
-
-  /** Listener slot 'onConversationLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      conversation: RCIMIWConversation
-    ) => void
-  ): void {
-    this.setListener('onConversationLoaded', listener);
-  }
-
-  /** Listener slot 'onConversationsLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationsLoadedListener(
-    listener?: (
-      code: number,
-      conversationTypes: Array<RCIMIWConversationType>,
-      channelId: string,
-      startTime: number,
-      count: number,
-      conversations: Array<RCIMIWConversation>
-    ) => void
-  ): void {
-    this.setListener('onConversationsLoaded', listener);
-  }
-
-  /** Listener slot 'onConversationRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationRemovedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string
-    ) => void
-  ): void {
-    this.setListener('onConversationRemoved', listener);
-  }
-
-  /** Listener slot 'onConversationsRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationsRemovedListener(
-    listener?: (
-      code: number,
-      conversationTypes: Array<RCIMIWConversationType>,
-      channelId: string
-    ) => void
-  ): void {
-    this.setListener('onConversationsRemoved', listener);
-  }
-
-  /** Listener slot 'onTotalUnreadCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnTotalUnreadCountLoadedListener(
-    listener?: (code: number, channelId: string, count: number) => void
-  ): void {
-    this.setListener('onTotalUnreadCountLoaded', listener);
-  }
-
-  /** Listener slot 'onUnreadCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUnreadCountLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      count: number
-    ) => void
-  ): void {
-    this.setListener('onUnreadCountLoaded', listener);
-  }
-
-  /** Listener slot 'onUnreadCountByConversationTypesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUnreadCountByConversationTypesLoadedListener(
-    listener?: (
-      code: number,
-      conversationTypes: Array<RCIMIWConversationType>,
-      channelId: string,
-      contain: boolean,
-      count: number
-    ) => void
-  ): void {
-    this.setListener('onUnreadCountByConversationTypesLoaded', listener);
-  }
-
-  /** Listener slot 'onUnreadMentionedCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUnreadMentionedCountLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      count: number
-    ) => void
-  ): void {
-    this.setListener('onUnreadMentionedCountLoaded', listener);
-  }
-
-  /** Listener slot 'onUltraGroupAllUnreadCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupAllUnreadCountLoadedListener(
-    listener?: (code: number, count: number) => void
-  ): void {
-    this.setListener('onUltraGroupAllUnreadCountLoaded', listener);
-  }
-
-  /** Listener slot 'onUltraGroupAllUnreadMentionedCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupAllUnreadMentionedCountLoadedListener(
-    listener?: (code: number, count: number) => void
-  ): void {
-    this.setListener('onUltraGroupAllUnreadMentionedCountLoaded', listener);
-  }
-
-  /** Listener slot 'onUnreadCountCleared' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUnreadCountClearedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      timestamp: number
-    ) => void
-  ): void {
-    this.setListener('onUnreadCountCleared', listener);
-  }
-
-  /** Listener slot 'onDraftMessageSaved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnDraftMessageSavedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      draft: string
-    ) => void
-  ): void {
-    this.setListener('onDraftMessageSaved', listener);
-  }
-
-  /** Listener slot 'onDraftMessageCleared' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnDraftMessageClearedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string
-    ) => void
-  ): void {
-    this.setListener('onDraftMessageCleared', listener);
-  }
-
-  /** Listener slot 'onDraftMessageLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnDraftMessageLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      draft: string
-    ) => void
-  ): void {
-    this.setListener('onDraftMessageLoaded', listener);
-  }
-
-  /** Listener slot 'onBlockedConversationsLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnBlockedConversationsLoadedListener(
-    listener?: (
-      code: number,
-      conversationTypes: Array<RCIMIWConversationType>,
-      channelId: string,
-      conversations: Array<RCIMIWConversation>
-    ) => void
-  ): void {
-    this.setListener('onBlockedConversationsLoaded', listener);
-  }
-
-  /** Listener slot 'onConversationTopStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationTopStatusChangedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      top: boolean
-    ) => void
-  ): void {
-    this.setListener('onConversationTopStatusChanged', listener);
-  }
-
-  /** Listener slot 'onConversationTopStatusLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationTopStatusLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      top: boolean
-    ) => void
-  ): void {
-    this.setListener('onConversationTopStatusLoaded', listener);
-  }
-
-  /** Listener slot 'onConversationReadStatusSynced' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationReadStatusSyncedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      timestamp: number
-    ) => void
-  ): void {
-    this.setListener('onConversationReadStatusSynced', listener);
-  }
-
-  /** Listener slot 'onMessageAttached' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageAttachedListener(listener?: (message: RCIMIWMessage) => void): void {
-    this.setListener('onMessageAttached', listener);
-  }
-
-  /** Listener slot 'onMessageSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageSentListener(listener?: (code: number, message: RCIMIWMessage) => void): void {
-    this.setListener('onMessageSent', listener);
-  }
-
-  /** Listener slot 'onMediaMessageAttached' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMediaMessageAttachedListener(listener?: (message: RCIMIWMediaMessage) => void): void {
-    this.setListener('onMediaMessageAttached', listener);
-  }
-
-  /** Listener slot 'onMediaMessageSending' (progress); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMediaMessageSendingListener(
-    listener?: (message: RCIMIWMediaMessage, progress: number) => void
-  ): void {
-    this.setListener('onMediaMessageSending', listener);
-  }
-
-  /** Listener slot 'onSendingMediaMessageCanceled' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnSendingMediaMessageCanceledListener(
-    listener?: (code: number, message: RCIMIWMediaMessage) => void
-  ): void {
-    this.setListener('onSendingMediaMessageCanceled', listener);
-  }
-
-  /** Listener slot 'onMediaMessageSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMediaMessageSentListener(
-    listener?: (code: number, message: RCIMIWMediaMessage) => void
-  ): void {
-    this.setListener('onMediaMessageSent', listener);
-  }
-
-  /** Listener slot 'onMediaMessageDownloading' (progress); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMediaMessageDownloadingListener(
-    listener?: (message: RCIMIWMediaMessage, progress: number) => void
-  ): void {
-    this.setListener('onMediaMessageDownloading', listener);
-  }
-
-  /** Listener slot 'onMediaMessageDownloaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMediaMessageDownloadedListener(
-    listener?: (code: number, message: RCIMIWMediaMessage) => void
-  ): void {
-    this.setListener('onMediaMessageDownloaded', listener);
-  }
-
-  /** Listener slot 'onDownloadingMediaMessageCanceled' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnDownloadingMediaMessageCanceledListener(
-    listener?: (code: number, message: RCIMIWMediaMessage) => void
-  ): void {
-    this.setListener('onDownloadingMediaMessageCanceled', listener);
-  }
-
-  /** Listener slot 'onMessagesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessagesLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      sentTime: number,
-      order: RCIMIWTimeOrder,
-      messages: Array<RCIMIWMessage>
-    ) => void
-  ): void {
-    this.setListener('onMessagesLoaded', listener);
-  }
-
-  /** Listener slot 'onUnreadMentionedMessagesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUnreadMentionedMessagesLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      messages: Array<RCIMIWMessage>
-    ) => void
-  ): void {
-    this.setListener('onUnreadMentionedMessagesLoaded', listener);
-  }
-
-  /** Listener slot 'onFirstUnreadMessageLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnFirstUnreadMessageLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      message: RCIMIWMessage
-    ) => void
-  ): void {
-    this.setListener('onFirstUnreadMessageLoaded', listener);
-  }
-
-  /** Listener slot 'onMessageInserted' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageInsertedListener(listener?: (code: number, message: RCIMIWMessage) => void): void {
-    this.setListener('onMessageInserted', listener);
-  }
-
-  /** Listener slot 'onMessagesInserted' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessagesInsertedListener(
-    listener?: (code: number, messages: Array<RCIMIWMessage>) => void
-  ): void {
-    this.setListener('onMessagesInserted', listener);
-  }
-
-  /** Listener slot 'onMessagesCleared' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessagesClearedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      timestamp: number
-    ) => void
-  ): void {
-    this.setListener('onMessagesCleared', listener);
-  }
-
-  /** Listener slot 'onLocalMessagesDeleted' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnLocalMessagesDeletedListener(
-    listener?: (code: number, messages: Array<RCIMIWMessage>) => void
-  ): void {
-    this.setListener('onLocalMessagesDeleted', listener);
-  }
-
-  /** Listener slot 'onMessagesDeleted' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessagesDeletedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      messages: Array<RCIMIWMessage>
-    ) => void
-  ): void {
-    this.setListener('onMessagesDeleted', listener);
-  }
-
-  /** Listener slot 'onMessageRecalled' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageRecalledListener(listener?: (code: number, message: RCIMIWMessage) => void): void {
-    this.setListener('onMessageRecalled', listener);
-  }
-
-  /** Listener slot 'onPrivateReadReceiptMessageSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnPrivateReadReceiptMessageSentListener(
-    listener?: (code: number, targetId: string, channelId: string, timestamp: number) => void
-  ): void {
-    this.setListener('onPrivateReadReceiptMessageSent', listener);
-  }
-
-  /** Listener slot 'onMessageExpansionUpdated' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageExpansionUpdatedListener(
-    listener?: (code: number, messageUId: string, expansion: Map<string, string>) => void
-  ): void {
-    this.setListener('onMessageExpansionUpdated', listener);
-  }
-
-  /** Listener slot 'onMessageExpansionForKeysRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageExpansionForKeysRemovedListener(
-    listener?: (code: number, messageUId: string, keys: Array<string>) => void
-  ): void {
-    this.setListener('onMessageExpansionForKeysRemoved', listener);
-  }
-
-  /** Listener slot 'onMessageReceiveStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageReceiveStatusChangedListener(
-    listener?: (code: number, messageId: number) => void
-  ): void {
-    this.setListener('onMessageReceiveStatusChanged', listener);
-  }
-
-  /** Listener slot 'onMessageSentStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageSentStatusChangedListener(
-    listener?: (code: number, messageId: number) => void
-  ): void {
-    this.setListener('onMessageSentStatusChanged', listener);
-  }
-
-  /** Listener slot 'onChatRoomJoined' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomJoinedListener(listener?: (code: number, targetId: string) => void): void {
-    this.setListener('onChatRoomJoined', listener);
-  }
-
-  /** Listener slot 'onChatRoomJoining' (progress); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomJoiningListener(listener?: (targetId: string) => void): void {
-    this.setListener('onChatRoomJoining', listener);
-  }
-
-  /** Listener slot 'onChatRoomLeft' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomLeftListener(listener?: (code: number, targetId: string) => void): void {
-    this.setListener('onChatRoomLeft', listener);
-  }
-
-  /** Listener slot 'onChatRoomMessagesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomMessagesLoadedListener(
-    listener?: (
-      code: number,
-      targetId: string,
-      messages: Array<RCIMIWMessage>,
-      syncTime: number
-    ) => void
-  ): void {
-    this.setListener('onChatRoomMessagesLoaded', listener);
-  }
-
-  /** Listener slot 'onChatRoomEntryAdded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomEntryAddedListener(
-    listener?: (code: number, targetId: string, key: string) => void
-  ): void {
-    this.setListener('onChatRoomEntryAdded', listener);
-  }
-
-  /** Listener slot 'onChatRoomEntriesAdded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomEntriesAddedListener(
-    listener?: (
-      code: number,
-      targetId: string,
-      entries: Map<string, string>,
-      errorEntries: Map<string, number>
-    ) => void
-  ): void {
-    this.setListener('onChatRoomEntriesAdded', listener);
-  }
-
-  /** Listener slot 'onChatRoomEntryLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomEntryLoadedListener(
-    listener?: (code: number, targetId: string, entry: Map<string, string>) => void
-  ): void {
-    this.setListener('onChatRoomEntryLoaded', listener);
-  }
-
-  /** Listener slot 'onChatRoomAllEntriesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomAllEntriesLoadedListener(
-    listener?: (code: number, targetId: string, entries: Map<string, string>) => void
-  ): void {
-    this.setListener('onChatRoomAllEntriesLoaded', listener);
-  }
-
-  /** Listener slot 'onChatRoomEntryRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomEntryRemovedListener(
-    listener?: (code: number, targetId: string, key: string) => void
-  ): void {
-    this.setListener('onChatRoomEntryRemoved', listener);
-  }
-
-  /** Listener slot 'onChatRoomEntriesRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnChatRoomEntriesRemovedListener(
-    listener?: (code: number, targetId: string, keys: Array<string>) => void
-  ): void {
-    this.setListener('onChatRoomEntriesRemoved', listener);
-  }
-
-  /** Listener slot 'onBlacklistAdded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnBlacklistAddedListener(listener?: (code: number, userId: string) => void): void {
-    this.setListener('onBlacklistAdded', listener);
-  }
-
-  /** Listener slot 'onBlacklistRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnBlacklistRemovedListener(listener?: (code: number, userId: string) => void): void {
-    this.setListener('onBlacklistRemoved', listener);
-  }
-
-  /** Listener slot 'onBlacklistStatusLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnBlacklistStatusLoadedListener(
-    listener?: (code: number, userId: string, status: RCIMIWBlacklistStatus) => void
-  ): void {
-    this.setListener('onBlacklistStatusLoaded', listener);
-  }
-
-  /** Listener slot 'onBlacklistLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnBlacklistLoadedListener(listener?: (code: number, userIds: Array<string>) => void): void {
-    this.setListener('onBlacklistLoaded', listener);
-  }
-
-  /** Listener slot 'onMessagesSearched' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessagesSearchedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      keyword: string,
-      startTime: number,
-      count: number,
-      messages: Array<RCIMIWMessage>
-    ) => void
-  ): void {
-    this.setListener('onMessagesSearched', listener);
-  }
-
-  /** Listener slot 'onMessagesSearchedByTimeRange' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessagesSearchedByTimeRangeListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      keyword: string,
-      startTime: number,
-      endTime: number,
-      offset: number,
-      count: number,
-      messages: Array<RCIMIWMessage>
-    ) => void
-  ): void {
-    this.setListener('onMessagesSearchedByTimeRange', listener);
-  }
-
-  /** Listener slot 'onMessagesSearchedByUserId' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessagesSearchedByUserIdListener(
-    listener?: (
-      code: number,
-      userId: string,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      startTime: number,
-      count: number,
-      messages: Array<RCIMIWMessage>
-    ) => void
-  ): void {
-    this.setListener('onMessagesSearchedByUserId', listener);
-  }
-
-  /** Listener slot 'onConversationsSearched' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationsSearchedListener(
-    listener?: (
-      code: number,
-      conversationTypes: Array<RCIMIWConversationType>,
-      channelId: string,
-      messageTypes: Array<RCIMIWMessageType>,
-      keyword: string,
-      conversations: Array<RCIMIWSearchConversationResult>
-    ) => void
-  ): void {
-    this.setListener('onConversationsSearched', listener);
-  }
-
-  /** Listener slot 'onGroupReadReceiptRequestSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnGroupReadReceiptRequestSentListener(
-    listener?: (code: number, message: RCIMIWMessage) => void
-  ): void {
-    this.setListener('onGroupReadReceiptRequestSent', listener);
-  }
-
-  /** Listener slot 'onGroupReadReceiptResponseSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnGroupReadReceiptResponseSentListener(
-    listener?: (
-      code: number,
-      targetId: string,
-      channelId: string,
-      messages: Array<RCIMIWMessage>
-    ) => void
-  ): void {
-    this.setListener('onGroupReadReceiptResponseSent', listener);
-  }
-
-  /** Listener slot 'onNotificationQuietHoursChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnNotificationQuietHoursChangedListener(
-    listener?: (
-      code: number,
-      startTime: string,
-      spanMinutes: number,
-      level: RCIMIWPushNotificationQuietHoursLevel
-    ) => void
-  ): void {
-    this.setListener('onNotificationQuietHoursChanged', listener);
-  }
-
-  /** Listener slot 'onNotificationQuietHoursRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnNotificationQuietHoursRemovedListener(listener?: (code: number) => void): void {
-    this.setListener('onNotificationQuietHoursRemoved', listener);
-  }
-
-  /** Listener slot 'onNotificationQuietHoursLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnNotificationQuietHoursLoadedListener(
-    listener?: (
-      code: number,
-      startTime: string,
-      spanMinutes: number,
-      level: RCIMIWPushNotificationQuietHoursLevel
-    ) => void
-  ): void {
-    this.setListener('onNotificationQuietHoursLoaded', listener);
-  }
-
-  /** Listener slot 'onConversationNotificationLevelChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationNotificationLevelChangedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      level: RCIMIWPushNotificationLevel
-    ) => void
-  ): void {
-    this.setListener('onConversationNotificationLevelChanged', listener);
-  }
-
-  /** Listener slot 'onConversationNotificationLevelLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationNotificationLevelLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      level: RCIMIWPushNotificationLevel
-    ) => void
-  ): void {
-    this.setListener('onConversationNotificationLevelLoaded', listener);
-  }
-
-  /** Listener slot 'onConversationTypeNotificationLevelChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationTypeNotificationLevelChangedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      level: RCIMIWPushNotificationLevel
-    ) => void
-  ): void {
-    this.setListener('onConversationTypeNotificationLevelChanged', listener);
-  }
-
-  /** Listener slot 'onConversationTypeNotificationLevelLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationTypeNotificationLevelLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      level: RCIMIWPushNotificationLevel
-    ) => void
-  ): void {
-    this.setListener('onConversationTypeNotificationLevelLoaded', listener);
-  }
-
-  /** Listener slot 'onUltraGroupDefaultNotificationLevelChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupDefaultNotificationLevelChangedListener(
-    listener?: (code: number, targetId: string, level: RCIMIWPushNotificationLevel) => void
-  ): void {
-    this.setListener('onUltraGroupDefaultNotificationLevelChanged', listener);
-  }
-
-  /** Listener slot 'onUltraGroupDefaultNotificationLevelLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupDefaultNotificationLevelLoadedListener(
-    listener?: (code: number, targetId: string, level: RCIMIWPushNotificationLevel) => void
-  ): void {
-    this.setListener('onUltraGroupDefaultNotificationLevelLoaded', listener);
-  }
-
-  /** Listener slot 'onUltraGroupChannelDefaultNotificationLevelChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupChannelDefaultNotificationLevelChangedListener(
-    listener?: (
-      code: number,
-      targetId: string,
-      channelId: string,
-      level: RCIMIWPushNotificationLevel
-    ) => void
-  ): void {
-    this.setListener('onUltraGroupChannelDefaultNotificationLevelChanged', listener);
-  }
-
-  /** Listener slot 'onUltraGroupChannelDefaultNotificationLevelLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupChannelDefaultNotificationLevelLoadedListener(
-    listener?: (
-      code: number,
-      targetId: string,
-      channelId: string,
-      level: RCIMIWPushNotificationLevel
-    ) => void
-  ): void {
-    this.setListener('onUltraGroupChannelDefaultNotificationLevelLoaded', listener);
-  }
-
-  /** Listener slot 'onPushContentShowStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnPushContentShowStatusChangedListener(
-    listener?: (code: number, showContent: boolean) => void
-  ): void {
-    this.setListener('onPushContentShowStatusChanged', listener);
-  }
-
-  /** Listener slot 'onPushLanguageChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnPushLanguageChangedListener(listener?: (code: number, language: string) => void): void {
-    this.setListener('onPushLanguageChanged', listener);
-  }
-
-  /** Listener slot 'onPushReceiveStatusChanged' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnPushReceiveStatusChangedListener(listener?: (code: number, receive: boolean) => void): void {
-    this.setListener('onPushReceiveStatusChanged', listener);
-  }
-
-  /** Listener slot 'onMessageCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnMessageCountLoadedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      count: number
-    ) => void
-  ): void {
-    this.setListener('onMessageCountLoaded', listener);
-  }
-
-  /** Listener slot 'onTopConversationsLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnTopConversationsLoadedListener(
-    listener?: (
-      code: number,
-      conversationTypes: Array<RCIMIWConversationType>,
-      channelId: string,
-      conversations: Array<RCIMIWConversation>
-    ) => void
-  ): void {
-    this.setListener('onTopConversationsLoaded', listener);
-  }
-
-  /** Listener slot 'onGroupMessageToDesignatedUsersAttached' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnGroupMessageToDesignatedUsersAttachedListener(
-    listener?: (message: RCIMIWMessage) => void
-  ): void {
-    this.setListener('onGroupMessageToDesignatedUsersAttached', listener);
-  }
-
-  /** Listener slot 'onGroupMessageToDesignatedUsersSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnGroupMessageToDesignatedUsersSentListener(
-    listener?: (code: number, message: RCIMIWMessage) => void
-  ): void {
-    this.setListener('onGroupMessageToDesignatedUsersSent', listener);
-  }
-
-  /** Listener slot 'onUltraGroupReadStatusSynced' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupReadStatusSyncedListener(
-    listener?: (code: number, targetId: string, channelId: string, timestamp: number) => void
-  ): void {
-    this.setListener('onUltraGroupReadStatusSynced', listener);
-  }
-
-  /** Listener slot 'onConversationsLoadedForAllChannel' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnConversationsLoadedForAllChannelListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      conversations: Array<RCIMIWConversation>
-    ) => void
-  ): void {
-    this.setListener('onConversationsLoadedForAllChannel', listener);
-  }
-
-  /** Listener slot 'onUltraGroupUnreadMentionedCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupUnreadMentionedCountLoadedListener(
-    listener?: (code: number, targetId: string, count: number) => void
-  ): void {
-    this.setListener('onUltraGroupUnreadMentionedCountLoaded', listener);
-  }
-
-  /** Listener slot 'onUltraGroupUnreadCountLoaded' (result); one listener per slot, the last one set wins, undefined clears it. */
-  setOnUltraGroupUnreadCountLoadedListener(
-    listener?: (code: number, targetId: string, count: number) => void
-  ): void {
-    this.setListener('onUltraGroupUnreadCountLoaded', listener);
-  }
-
-  /** Listener slot 'onUltraGroupMessageModified' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupMessageModifiedListener(
-    listener?: (code: number, messageUId: string) => void
-  ): void {
-    this.setListener('onUltraGroupMessageModified', listener);
-  }
-
-  /** Listener slot 'onUltraGroupMessageRecalled' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupMessageRecalledListener(
-    listener?: (code: number, message: RCIMIWMessage, deleteRemote: boolean) => void
-  ): void {
-    this.setListener('onUltraGroupMessageRecalled', listener);
-  }
-
-  /** Listener slot 'onUltraGroupMessagesCleared' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupMessagesClearedListener(
-    listener?: (
-      code: number,
-      targetId: string,
-      channelId: string,
-      timestamp: number,
-      policy: RCIMIWMessageOperationPolicy
-    ) => void
-  ): void {
-    this.setListener('onUltraGroupMessagesCleared', listener);
-  }
-
-  /** Listener slot 'onUltraGroupMessagesClearedForAllChannel' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupMessagesClearedForAllChannelListener(
-    listener?: (code: number, targetId: string, timestamp: number) => void
-  ): void {
-    this.setListener('onUltraGroupMessagesClearedForAllChannel', listener);
-  }
-
-  /** Listener slot 'onUltraGroupTypingStatusSent' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupTypingStatusSentListener(
-    listener?: (
-      code: number,
-      targetId: string,
-      channelId: string,
-      typingStatus: RCIMIWUltraGroupTypingStatus
-    ) => void
-  ): void {
-    this.setListener('onUltraGroupTypingStatusSent', listener);
-  }
-
-  /** Listener slot 'onBatchRemoteUltraGroupMessagesLoaded' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnBatchRemoteUltraGroupMessagesLoadedListener(
-    listener?: (
-      code: number,
-      matchedMessages: Array<RCIMIWMessage>,
-      notMatchedMessages: Array<RCIMIWMessage>
-    ) => void
-  ): void {
-    this.setListener('onBatchRemoteUltraGroupMessagesLoaded', listener);
-  }
-
-  /** Listener slot 'onUltraGroupMessageExpansionUpdated' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupMessageExpansionUpdatedListener(
-    listener?: (code: number, expansion: Map<string, string>, messageUId: string) => void
-  ): void {
-    this.setListener('onUltraGroupMessageExpansionUpdated', listener);
-  }
-
-  /** Listener slot 'onUltraGroupMessageExpansionForKeysRemoved' (result); one listener per slot, the last one set wins, undefined clears it. @deprecated in 5.2.5: prefer the per-call callback object. */
-  setOnUltraGroupMessageExpansionForKeysRemovedListener(
-    listener?: (code: number, messageUId: string, keys: Array<string>) => void
-  ): void {
-    this.setListener('onUltraGroupMessageExpansionForKeysRemoved', listener);
-  }
-
-  /** Seed (5.2.4 guide) spelling; shares the 'onConnectionStatusChanged' slot. */
-  setOnConnectionStatusChangeListener(listener?: (status: RCIMIWConnectionStatus) => void): void {
-    this.setListener('onConnectionStatusChanged', listener);
-  }
-
-  /** Seed (5.2.4 guide) spelling; shares the 'onTypingStatusChanged' slot. */
-  setOnTypingStatusChangeListener(
-    listener?: (
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      userTypingStatus: Array<RCIMIWTypingStatus>
-    ) => void
-  ): void {
-    this.setListener('onTypingStatusChanged', listener);
-  }
-
-  /** Seed (5.2.4 guide) spelling; shares the 'onMessagesCleared' slot. */
-  setOnMessageClearedListener(
-    listener?: (
-      code: number,
-      type: RCIMIWConversationType,
-      targetId: string,
-      channelId: string,
-      timestamp: number
-    ) => void
-  ): void {
-    this.setListener('onMessagesCleared', listener);
-  }
-
-  /** Seed (5.2.4 guide) spelling; shares the 'onChatRoomAllEntriesLoaded' slot. */
-  setOnAllChatRoomEntriesLoadedListener(
-    listener?: (code: number, targetId: string, entries: Map<string, string>) => void
-  ): void {
-    this.setListener('onChatRoomAllEntriesLoaded', listener);
-  }
-
-  /** Seed (5.2.4 guide) spelling; shares the 'onUltraGroupMessageExpansionForKeysRemoved' slot. */
-  setOnUltraGroupMessageExpansionRemovedListener(
-    listener?: (code: number, messageId: string, keys: Array<string>) => void
-  ): void {
-    this.setListener('onUltraGroupMessageExpansionForKeysRemoved', listener);
-  }
-
-  /** Seed (5.2.4 guide) spelling; shares the 'onRemoteUltraGroupMessagesCleared' slot. */
-  setOnRemoteUltraGroupMessagesClearedListener(
-    listener?: (code: number, targetId: string, channelId: string, timestamp: number) => void
-  ): void {
-    this.setListener('onRemoteUltraGroupMessagesCleared', listener);
-  }
-  /** Seed prose spelling of setOnMessageAttachedListener; shares the 'onMessageAttached' slot. */
-  setMessageAttachedListener(listener?: (message: RCIMIWMessage) => void): void {
-    this.setListener('onMessageAttached', listener);
-  }
-
-  /** Seed prose spelling of setOnMessageSentListener; shares the 'onMessageSent' slot. */
-  setMessageSentListener(listener?: (code: number, message: RCIMIWMessage) => void): void {
-    this.setListener('onMessageSent', listener);
   }
 }
