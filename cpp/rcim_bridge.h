@@ -60,6 +60,13 @@ typedef size_t (*rcim_video_thumbnail_fn)(const char *path, size_t path_len, uin
 // at start-up; without it (the Linux test host) such messages go without a thumbnail.
 void rcim_set_video_thumbnailer(rcim_video_thumbnail_fn make);
 
+// Tells every live engine what the platform saw: kind 1 = network (value 0 none, 1 available,
+// 2 changed to another network), kind 2 = app state (value 1 foreground, 0 background). No
+// network closes the connection (status NETWORK_UNAVAILABLE) and stops reconnecting until a
+// network comes back; a network or the foreground while not connected reconnects at once,
+// restarting the reconnect intervals. Any thread, any time; unknown values are ignored.
+void rcim_platform_event(uint32_t kind, int32_t value);
+
 #ifdef __cplusplus
 }
 #endif
