@@ -1,3 +1,4 @@
+// @im-proxy
 // The platform's network and app state (globalThis.__rcimPlatformEvent, what the Android/iOS
 // glue feeds the engine) seen through onConnectionStatusChanged:
 // - network lost (1, 0): NETWORK_UNAVAILABLE, and no reconnect attempt while it lasts; a text
@@ -5,10 +6,12 @@
 // - network back (1, 1): connected again at once (the reconnect schedule starts from 0) and
 //   the waiting text goes out;
 // - a network change (1, 2) while connected keeps or restores the connection;
-// - app in the foreground (2, 1) while disconnected: connected again at once. The test host
-//   has no other way to be disconnected than a network loss, so this takes the foreground as
-//   a reason to try again even after one (the platform's network callback can lag behind).
-import { RCIMIWConnectionStatus, type RCIMIWMessage } from 'react-native-rcim';
+// - the app in the foreground (2, 1) does not override a network loss;
+// - the app in the foreground while disconnected with a network (the runner's proxy in front
+//   of the server refuses connections for a while): connected again at once, not at the next
+//   step of the reconnect schedule.
+import { RCIMIWConnectionStatus, type RCIMIWEngine, type RCIMIWMessage } from 'react-native-rcim';
+import { serverApi } from './server-api';
 import { recorder } from './settings-support';
 import {
   PRIVATE,
@@ -17,14 +20,23 @@ import {
   destroyAll,
   fail,
   hostEnv,
+  onlineDevice,
   sleep,
   twoEngines,
   waitFor,
 } from './support';
 
-const { NETWORK_UNAVAILABLE, CONNECTED, CONNECTING, SUSPEND } = RCIMIWConnectionStatus;
+const { NETWORK_UNAVAILABLE, CONNECTED, CONNECTING } = RCIMIWConnectionStatus;
 const NETWORK = 1;
 const APP_STATE = 2;
+
+/** The runner's proxy in front of navigation and the gateway (`// @im-proxy`). */
+function proxyNavi(): string {
+  const raw = (globalThis as { __rcimHostEnv?: { [name: string]: string } }).__rcimHostEnv;
+  const navi = raw?.RCIM_IM_PROXY_NAVI;
+  if (!navi) fail('RCIM_IM_PROXY_NAVI is missing: the test file needs `// @im-proxy`');
+  return navi;
+}
 
 function platformEvent(kind: number, value: number): void {
   const hook = (globalThis as { __rcimPlatformEvent?: (k: number, v: number) => void })
@@ -37,6 +49,7 @@ function platformEvent(kind: number, value: number): void {
 export default async function () {
   const env = hostEnv();
   const { a, b, userB } = await twoEngines(env);
+  let c: RCIMIWEngine | undefined;
   try {
     const statuses = recorder('onConnectionStatusChanged');
     a.setOnConnectionStatusChangedListener(statuses.fn);
@@ -81,19 +94,39 @@ export default async function () {
       5000
     );
 
-    // ── app state: background keeps the connection; foreground while disconnected reconnects
+    // ── the foreground does not override a network loss
     platformEvent(APP_STATE, 0);
     platformEvent(NETWORK, 0);
     await statuses.next('NETWORK_UNAVAILABLE again', (s) => s[0] === NETWORK_UNAVAILABLE);
+    const mark = statuses.calls.length;
+    platformEvent(APP_STATE, 1);
+    await sleep(1500);
+    assert(
+      !statuses.calls.slice(mark).some((s) => s[0] === CONNECTING || s[0] === CONNECTED),
+      'no attempt in the foreground without network'
+    );
+    platformEvent(NETWORK, 1);
+    await statuses.next('CONNECTED with the network back', (s) => s[0] === CONNECTED, 5000);
+
+    // ── foreground while disconnected with a network (the server went away for a while):
+    // C connects through the proxy, which then refuses connections for 9 s. By then C's
+    // reconnect schedule (0, 0.25, 0.5, 1, 2, 4, 8 s...) waits 8 s for its next attempt;
+    // the foreground makes it try at once.
+    c = await onlineDevice(env, env.users[2], 'c-proxied', { naviServer: proxyNavi() });
+    const statusesOfC = recorder('onConnectionStatusChanged at C');
+    c.setOnConnectionStatusChangedListener(statusesOfC.fn);
+    await serverApi('@im-proxy/cut', { ms: 9000 });
+    await statusesOfC.next('C lost its connection', (s) => s[0] !== CONNECTED);
+    await sleep(9500);
+    assert(
+      !statusesOfC.calls.some((s) => s[0] === CONNECTED),
+      `C is still disconnected: ${JSON.stringify(statusesOfC.calls)}`
+    );
     const fore = Date.now();
     platformEvent(APP_STATE, 1);
-    await statuses.next('CONNECTED after the foreground', (s) => s[0] === CONNECTED, 5000);
-    assert(Date.now() - fore < 3000, `reconnected after ${Date.now() - fore} ms`);
-    assert(
-      !statuses.calls.some((s) => s[0] === SUSPEND),
-      `no SUSPEND status: ${JSON.stringify(statuses.calls)}`
-    );
+    await statusesOfC.next('C connected after the foreground', (s) => s[0] === CONNECTED, 5000);
+    assert(Date.now() - fore < 3000, `reconnected ${Date.now() - fore} ms after the foreground`);
   } finally {
-    await destroyAll(a, b);
+    await destroyAll(a, b, c);
   }
 }
