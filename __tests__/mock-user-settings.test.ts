@@ -276,3 +276,22 @@ test('removeConversations removes the conversations of the types and their messa
   expect(left.map((x) => x.conversationType)).toEqual([GROUP]);
   expect(RCIMMock.messagesOf('alice').map((x) => x.conversationType)).toEqual([GROUP]);
 });
+
+test("a conversation level change reaches the user's other engine as a top-status sync", async () => {
+  const a = await login('alice');
+  const a2 = await login('alice');
+  const synced = jest.fn();
+  a2.setOnConversationTopStatusSyncedListener(synced);
+  await a.changeConversationTopStatus(PRIVATE, 'bob', null, true);
+  await a.changeConversationNotificationLevel(
+    GROUP,
+    'g1',
+    null,
+    RCIMIWPushNotificationLevel.BLOCKED
+  );
+  await RCIMMock.flush();
+  expect(synced.mock.calls).toEqual([
+    [PRIVATE, 'bob', '', true],
+    [GROUP, 'g1', '', false],
+  ]);
+});
