@@ -20,8 +20,10 @@ const { methodNames } = require('../jest/mock') as { methodNames: () => string[]
  */
 const API_CLASSES: ReadonlyArray<[file: string, className: string]> = [
   ['RCIMEngine.ts', 'RCIMIWEngine'],
+  ['RCIMEngineMessages.ts', 'RCIMEngineMessages'],
   ['RCIMEngineSettings.ts', 'RCIMEngineSettings'],
-  ['RCIMEngineListeners.ts', 'RCIMEngineListeners'],
+  ['RCIMEngineResultListeners.ts', 'RCIMEngineResultListeners'],
+  ['RCIMEngineEventListeners.ts', 'RCIMEngineEventListeners'],
 ];
 
 /** Public instance methods of RCIMIWEngine, read from its declaration and its bases'. */

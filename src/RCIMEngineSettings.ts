@@ -3,11 +3,11 @@
  * conversation and by type, quiet hours, blacklist): stored on the server, shared by the
  * user's devices, and applied there. Each method only packs its arguments for the engine.
  *
- * RCIMIWEngine (RCIMEngine.ts) extends this class; its listener slots come from
- * RCIMEngineListeners (RCIMEngineListeners.ts).
+ * RCIMEngineMessages (RCIMEngineMessages.ts), then RCIMIWEngine (RCIMEngine.ts), extend this
+ * class; the listener slots come from RCIMEngineEventListeners and RCIMEngineResultListeners.
  */
 import type { ListenerSlots } from './EngineCore';
-import { RCIMEngineListeners } from './RCIMEngineListeners';
+import { RCIMEngineResultListeners } from './RCIMEngineResultListeners';
 import type {
   IRCIMIWAddToBlacklistCallback,
   IRCIMIWChangeConversationNotificationLevelCallback,
@@ -30,7 +30,7 @@ import type {
   RCIMIWPushNotificationQuietHoursLevel,
 } from './RCIMDefines';
 
-export abstract class RCIMEngineSettings extends RCIMEngineListeners {
+export abstract class RCIMEngineSettings extends RCIMEngineResultListeners {
   protected constructor(appKey: string, options: RCIMIWEngineOptions, slots: ListenerSlots) {
     super(appKey, options, slots);
   }
