@@ -80,10 +80,16 @@ test('conversation type levels: change, get, load; chatroom refused', async () =
   a.setOnConversationTypeNotificationLevelLoadedListener(loaded);
   await a.loadConversationTypeNotificationLevel(PRIVATE);
   await RCIMMock.flush();
-  expect(loaded).toHaveBeenCalledWith(0, PRIVATE, RCIMIWPushNotificationLevel.ALL_MESSAGE);
+  expect(loaded).toHaveBeenCalledWith(0, PRIVATE, RCIMIWPushNotificationLevel.NONE);
   expect(
     await a.changeConversationTypeNotificationLevel(CHATROOM, RCIMIWPushNotificationLevel.BLOCKED)
   ).toBe(PARAM);
+  // NONE removes the level again.
+  await a.changeConversationTypeNotificationLevel(GROUP, RCIMIWPushNotificationLevel.NONE);
+  await RCIMMock.flush();
+  expect(await got((c) => a.getConversationTypeNotificationLevel(GROUP, c))).toBe(
+    RCIMIWPushNotificationLevel.NONE
+  );
 });
 
 test('quiet hours: change (with the UTC offset), get with three arguments, remove', async () => {

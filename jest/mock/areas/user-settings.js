@@ -52,7 +52,9 @@ module.exports = function userSettingMethods(core) {
       queued: true,
       check: (e, a) => (typeLevelOk(a.type) && levelOk(a.level) ? 0 : Code.PARAM_ERROR),
       run(e, a, id) {
-        settings(e).typeLevels.set(a.type, a.level);
+        // NONE (not set) removes the type's level.
+        if (a.level === PushNotificationLevel.NONE) settings(e).typeLevels.delete(a.type);
+        else settings(e).typeLevels.set(a.type, a.level);
         emit(
           e,
           'onConversationTypeNotificationLevelChanged',
@@ -65,7 +67,7 @@ module.exports = function userSettingMethods(core) {
       args: { type: 'number' },
       run(e, a, id) {
         if (!typeLevelOk(a.type)) return Code.PARAM_ERROR;
-        const level = settings(e).typeLevels.get(a.type) ?? PushNotificationLevel.ALL_MESSAGE;
+        const level = settings(e).typeLevels.get(a.type) ?? PushNotificationLevel.NONE;
         emit(e, 'onConversationTypeNotificationLevelLoaded', { code: 0, type: a.type, level }, id);
         return 0;
       },
