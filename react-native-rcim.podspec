@@ -21,7 +21,9 @@ Pod::Spec.new do |s|
   # System frameworks the Rust engine's dependencies may link against (networking, TLS, proxies).
   s.frameworks = "Security", "SystemConfiguration", "CoreFoundation",
                  # The video thumbnailer lent to the engine (ios/RCIM.mm).
-                 "AVFoundation", "CoreMedia", "UIKit"
+                 "AVFoundation", "CoreMedia", "UIKit",
+                 # The network state the engine is told (NWPathMonitor, ios/RCIM.mm).
+                 "Network"
 
   s.pod_target_xcconfig = {
     "HEADER_SEARCH_PATHS" => "\"$(PODS_TARGET_SRCROOT)/cpp\"",

@@ -14,27 +14,41 @@ import {
 
 const { methodNames } = require('../jest/mock') as { methodNames: () => string[] };
 
-/** Public instance methods of the RCIMIWEngine class, read from its declaration. */
+/**
+ * The public API's classes, most derived first: RCIMIWEngine and the area classes it extends
+ * (the plumbing, RCIMEngineCore, has no public method).
+ */
+const API_CLASSES: ReadonlyArray<[file: string, className: string]> = [
+  ['RCIMEngine.ts', 'RCIMIWEngine'],
+  ['RCIMEngineMessages.ts', 'RCIMEngineMessages'],
+  ['RCIMEngineSettings.ts', 'RCIMEngineSettings'],
+  ['RCIMEngineResultListeners.ts', 'RCIMEngineResultListeners'],
+  ['RCIMEngineEventListeners.ts', 'RCIMEngineEventListeners'],
+];
+
+/** Public instance methods of RCIMIWEngine, read from its declaration and its bases'. */
 function publicMethodsOfTheClass(): string[] {
-  const file = join(__dirname, '..', 'src', 'RCIMEngine.ts');
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
   const names = new Set<string>();
-  source.forEachChild((node) => {
-    if (!ts.isClassDeclaration(node) || node.name?.text !== 'RCIMIWEngine') return;
-    for (const member of node.members) {
-      if (!ts.isMethodDeclaration(member) || !ts.isIdentifier(member.name)) continue;
-      const hidden = ts
-        .getModifiers(member)
-        ?.some((m) =>
-          [
-            ts.SyntaxKind.PrivateKeyword,
-            ts.SyntaxKind.ProtectedKeyword,
-            ts.SyntaxKind.StaticKeyword,
-          ].includes(m.kind)
-        );
-      if (!hidden) names.add(member.name.text);
-    }
-  });
+  for (const [fileName, className] of API_CLASSES) {
+    const file = join(__dirname, '..', 'src', fileName);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    source.forEachChild((node) => {
+      if (!ts.isClassDeclaration(node) || node.name?.text !== className) return;
+      for (const member of node.members) {
+        if (!ts.isMethodDeclaration(member) || !ts.isIdentifier(member.name)) continue;
+        const hidden = ts
+          .getModifiers(member)
+          ?.some((m) =>
+            [
+              ts.SyntaxKind.PrivateKeyword,
+              ts.SyntaxKind.ProtectedKeyword,
+              ts.SyntaxKind.StaticKeyword,
+            ].includes(m.kind)
+          );
+        if (!hidden) names.add(member.name.text);
+      }
+    });
+  }
   return [...names].sort();
 }
 

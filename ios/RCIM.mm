@@ -5,11 +5,15 @@
 // captures `params.jsInvoker` (the pattern uniffi-bindgen-react-native uses; works 0.74-0.88).
 // Old Architecture (RN < 0.82 with newArchEnabled=false): a blocking synchronous method reads the
 // runtime and CallInvoker from RCTCxxBridge. Installing also lends the engine the platform's video
-// thumbnailer (rcim_set_video_thumbnailer).
+// thumbnailer (rcim_set_video_thumbnailer). While the module lives it tells the engines the
+// network and app state (rcim_platform_event): an NWPathMonitor and the UIApplication
+// foreground/background notifications.
 #import "RCIM.h"
 
 #import <AVFoundation/AVFoundation.h>
 #import <Foundation/Foundation.h>
+#import <Network/Network.h>
+#import <React/RCTInvalidating.h>
 #import <ReactCommon/RCTTurboModule.h>
 #import <UIKit/UIKit.h>
 #include <jsi/jsi.h>
@@ -77,6 +81,25 @@ static void RCIMLendVideoThumbnailer(void) {
   });
 }
 
+// rcim_platform_event kinds and values (cpp/rcim_bridge.h).
+static const uint32_t RCIMPlatformNetwork = 1;
+static const uint32_t RCIMPlatformAppState = 2;
+static const int32_t RCIMNetworkNone = 0;
+static const int32_t RCIMNetworkAvailable = 1;
+static const int32_t RCIMNetworkChanged = 2;
+
+// The interfaces a path uses, as bits: a change of them while connected is a network change
+// (e.g. Wi-Fi -> cellular), after which the engines reconnect at once.
+static uint32_t RCIMPathInterfaces(nw_path_t path) {
+  const nw_interface_type_t types[] = {nw_interface_type_wifi, nw_interface_type_cellular,
+                                       nw_interface_type_wired, nw_interface_type_other};
+  uint32_t bits = 0;
+  for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); ++i) {
+    if (nw_path_uses_interface_type(path, types[i])) bits |= 1u << i;
+  }
+  return bits;
+}
+
 namespace {
 
 class RCIMTurboModule final : public react::ObjCTurboModule {
@@ -97,10 +120,18 @@ class RCIMTurboModule final : public react::ObjCTurboModule {
 
 }  // namespace
 
-@interface RCIM () <RCTTurboModule>
+@interface RCIM () <RCTTurboModule, RCTInvalidating>
 @end
 
-@implementation RCIM
+@implementation RCIM {
+  // The path monitor and what it last reported; the two ivars below only on _pathQueue.
+  nw_path_monitor_t _pathMonitor;
+  dispatch_queue_t _pathQueue;
+  BOOL _hasPath;
+  BOOL _pathSatisfied;
+  uint32_t _pathInterfaces;
+  NSArray<id<NSObject>> *_appStateObservers;
+}
 
 RCT_EXPORT_MODULE(RCIM)
 
@@ -108,6 +139,83 @@ RCT_EXPORT_MODULE(RCIM)
 
 + (BOOL)requiresMainQueueSetup {
   return NO;
+}
+
+- (instancetype)init {
+  if ((self = [super init])) {
+    [self startPlatformMonitor];
+  }
+  return self;
+}
+
+- (void)invalidate {
+  [self stopPlatformMonitor];
+}
+
+- (void)dealloc {
+  [self stopPlatformMonitor];
+}
+
+// Without network the engines stop trying to reconnect; a network that returns or changes, or
+// the app coming to the foreground, makes them reconnect at once instead of waiting out their
+// back-off.
+- (void)startPlatformMonitor {
+  if (_pathMonitor != nil) return;
+  _pathQueue = dispatch_queue_create("rcim.network", DISPATCH_QUEUE_SERIAL);
+  _pathMonitor = nw_path_monitor_create();
+  nw_path_monitor_set_queue(_pathMonitor, _pathQueue);
+  __weak RCIM *weakSelf = self;
+  nw_path_monitor_set_update_handler(_pathMonitor, ^(nw_path_t path) {
+    [weakSelf pathUpdated:path];
+  });
+  nw_path_monitor_start(_pathMonitor);
+
+  NSNotificationCenter *center = [NSNotificationCenter defaultCenter];
+  _appStateObservers = @[
+    [center addObserverForName:UIApplicationWillEnterForegroundNotification
+                        object:nil
+                         queue:nil
+                    usingBlock:^(NSNotification *) {
+                      rcim_platform_event(RCIMPlatformAppState, 1);
+                    }],
+    [center addObserverForName:UIApplicationDidEnterBackgroundNotification
+                        object:nil
+                         queue:nil
+                    usingBlock:^(NSNotification *) {
+                      rcim_platform_event(RCIMPlatformAppState, 0);
+                    }],
+  ];
+}
+
+- (void)stopPlatformMonitor {
+  if (_pathMonitor != nil) {
+    nw_path_monitor_cancel(_pathMonitor);
+    _pathMonitor = nil;
+  }
+  for (id<NSObject> observer in _appStateObservers) {
+    [[NSNotificationCenter defaultCenter] removeObserver:observer];
+  }
+  _appStateObservers = nil;
+}
+
+// On _pathQueue. "Satisfied" is a usable route; a path that needs a connection first (VPN on
+// demand, cellular being brought up) counts as none until it is.
+- (void)pathUpdated:(nw_path_t)path {
+  BOOL satisfied = nw_path_get_status(path) == nw_path_status_satisfied;
+  uint32_t interfaces = RCIMPathInterfaces(path);
+  BOOL first = !_hasPath;
+  BOOL wasSatisfied = _pathSatisfied;
+  BOOL changed = interfaces != _pathInterfaces;
+  _hasPath = YES;
+  _pathSatisfied = satisfied;
+  _pathInterfaces = interfaces;
+  if (!satisfied) {
+    if (first || wasSatisfied) rcim_platform_event(RCIMPlatformNetwork, RCIMNetworkNone);
+  } else if (first || !wasSatisfied) {
+    rcim_platform_event(RCIMPlatformNetwork, RCIMNetworkAvailable);
+  } else if (changed) {
+    rcim_platform_event(RCIMPlatformNetwork, RCIMNetworkChanged);
+  }
 }
 
 - (std::shared_ptr<react::TurboModule>)getTurboModule:

@@ -16,14 +16,25 @@
 //                                          the server's HTTP base URL)
 //   // @media-fixtures                     media files made for the run (scripts/lib/fixtures.mjs):
 //                                          RCIM_FIXTURES = {name: {path, size, sha256, ...}}
+//   // @im-proxy                          a proxy in front of navigation and the gateway
+//                                          (scripts/lib/im-proxy.mjs): RCIM_IM_PROXY_NAVI is
+//                                          its navigation URL; the test's Server API call of
+//                                          path "@im-proxy/cut" with {ms} drops every
+//                                          connection through it and refuses new ones for ms
+//
+// Any test may call the Server API while it runs (tests/hermes/server-api.ts): it writes a
+// request line to stderr, the runner makes the signed call against the test's server and
+// writes the answer to <RCIM_DATA_DIR>/server-api/<id>.json, which the test reads.
+//
 //   // @file-proxy: 1000000 4000000        a proxy in front of the file service
 //                                          (scripts/lib/file-proxy.mjs: bodies at full speed for
 //                                          1 MB, then 4 MB/s; a JSON line per request):
 //                                          RCIM_FILE_SERVER, RCIM_FILE_PROXY_LOG
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeJpeg, makeMediaFixtures, scene } from './lib/fixtures.mjs';
 import { startFileProxy } from './lib/file-proxy.mjs';
+import { startImProxy } from './lib/im-proxy.mjs';
 import {
   hostEnv,
   repoRoot,
@@ -69,6 +80,7 @@ function directives(file) {
     offlineMessages: Number(value('offline-messages') ?? 0),
     publish,
     mediaFixtures: /^\/\/ @media-fixtures\b/m.test(text),
+    imProxy: /^\/\/ @im-proxy\b/m.test(text),
     fileProxy: proxy ? { fast: proxy[0], rate: proxy[1] } : null,
   };
 }
@@ -103,11 +115,60 @@ async function runExtras(wanted, server, dataDir) {
     env.RCIM_FILE_SERVER = proxy.url;
     env.RCIM_FILE_PROXY_LOG = proxy.logFile;
   }
+  let imProxy = null;
+  if (wanted.imProxy) {
+    imProxy = await startImProxy(server.navi);
+    cleanups.push(() => imProxy.stop());
+    env.RCIM_IM_PROXY_NAVI = imProxy.navi;
+  }
   return {
     env,
+    imProxy,
     async stop() {
       for (const c of cleanups) await c();
     },
+  };
+}
+
+/** Marks a Server API request line of a test (tests/hermes/server-api.ts). */
+const SERVER_API_MARK = '@@rcim-server-api ';
+
+/**
+ * Answers the Server API requests a test writes to stderr: makes the call against `server` and
+ * writes { status, body } (or { error }) to <dataDir>/server-api/<id>.json, atomically and
+ * ASCII-only (the test decodes bytes as characters).
+ */
+function serverApiRelay(server, dataDir, imProxy) {
+  const dir = join(dataDir, 'server-api');
+  mkdirSync(dir, { recursive: true });
+  return (line) => {
+    const at = line.indexOf(SERVER_API_MARK);
+    if (at < 0) return;
+    let request;
+    try {
+      request = JSON.parse(line.slice(at + SERVER_API_MARK.length));
+    } catch {
+      return;
+    }
+    const answer = (value) => {
+      const ascii = JSON.stringify(value).replace(
+        /[\u0080-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+      );
+      const file = join(dir, `${request.id}.json`);
+      writeFileSync(`${file}.tmp`, ascii);
+      renameSync(`${file}.tmp`, file);
+    };
+    if (request.path === '@im-proxy/cut') {
+      const ms = Number(new Map(request.params).get('ms') ?? 0);
+      if (imProxy) imProxy.cut(ms);
+      answer(imProxy ? { status: 200, body: { code: 200 } } : { error: 'no // @im-proxy' });
+      return;
+    }
+    server
+      .serverApiRaw(request.path, request.params)
+      .then(({ status, body, text }) => answer({ status, body, text: body ? undefined : text }))
+      .catch((err) => answer({ error: String(err && err.message ? err.message : err) }));
   };
 }
 
@@ -180,6 +241,7 @@ async function main() {
           result = await runJsHost(join('tests', 'hermes', file), {
             env: { ...hostEnv(fileServer, tokens, dataDir, [group]), ...extras.env },
             timeoutSecs,
+            onStderrLine: serverApiRelay(fileServer, dataDir, extras.imProxy),
           });
         } catch (err) {
           result = { code: null, output: String(err.stack || err), ms: 0 };

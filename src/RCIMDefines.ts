@@ -663,6 +663,8 @@ export interface RCIMIWBlockedMessageInfo {
   conversationType?: RCIMIWConversationType;
   /** Conversation id of the blocked message. */
   targetId?: string;
+  /** Channel of the blocked message (ultra groups; '' otherwise). */
+  channelId?: string;
   /** UID of the blocked message (seed calls it blockMsgUid). */
   blockedMsgUId?: string;
   /** Why it was blocked (RCIMIWMessageBlockType). */

@@ -238,10 +238,15 @@ function createCore() {
     return clone(m);
   }
 
-  /** Delivers a sent message: to the peer (private), or to every other live user (group). */
-  function deliver(sender, message) {
+  /**
+   * Delivers a sent message: to the peer (private), or to every other live user (group), or
+   * only to `only` (a directed group message).
+   */
+  function deliver(sender, message, only) {
     const recipients = [];
-    if (message.conversationType === ConversationType.PRIVATE) {
+    if (only) {
+      recipients.push(...only.filter((u) => u !== sender.userId));
+    } else if (message.conversationType === ConversationType.PRIVATE) {
       recipients.push(message.targetId);
     } else {
       for (const e of s.engines.values()) {

@@ -28,6 +28,8 @@ const AREAS = [
   require('./areas/expansion'),
   require('./areas/receipts'),
   require('./areas/settings'),
+  require('./areas/user-settings'),
+  require('./areas/typing'),
 ];
 
 /** The method table: every area's entries over `core`; a name defined twice is a bug. */

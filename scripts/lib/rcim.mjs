@@ -125,6 +125,17 @@ export async function startServer({
    * `userId`). Resolves the parsed body; throws unless its code is 200.
    */
   async function serverApi(path, params) {
+    const { status, text, body } = await serverApiRaw(path, params);
+    if (!body) throw new Error(`${path}: HTTP ${status} ${text.slice(0, 200)}`);
+    if (body.code !== 200) throw new Error(`${path}: HTTP ${status} ${text.slice(0, 200)}`);
+    return body;
+  }
+
+  /**
+   * The same call, whatever it answers: resolves { status, text, body } (body: the parsed
+   * JSON, or null when the answer is not JSON). For tests that check refusals.
+   */
+  async function serverApiRaw(path, params) {
     const nonce = String(randomInt(0, 1e9));
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = createHash('sha1').update(appSecret + nonce + timestamp).digest('hex');
@@ -141,14 +152,13 @@ export async function startServer({
       signal: AbortSignal.timeout(10000),
     });
     const text = await res.text();
-    let body;
+    let body = null;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new Error(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
+      // not JSON: the caller reports the text
     }
-    if (body.code !== 200) throw new Error(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
-    return body;
+    return { status: res.status, text, body };
   }
 
   async function registerUser(userId, name = userId) {
@@ -214,6 +224,7 @@ export async function startServer({
     dataDir,
     logFile,
     serverApi,
+    serverApiRaw,
     registerUser,
     registerUsers,
     createGroup,
@@ -225,9 +236,13 @@ export async function startServer({
 /**
  * Runs one script in rcim-jshost (cwd = repo root, so node_modules/.bin/esbuild is found).
  * `env` is added to the process environment. Resolves { code, signal, output, ms, timedOut }.
- * With `inherit`, output goes straight to this process's stdout/stderr.
+ * With `inherit`, output goes straight to this process's stdout/stderr; otherwise
+ * `onStderrLine` (if given) sees each line the script writes to stderr as it comes.
  */
-export function runJsHost(script, { env = {}, timeoutSecs = 60, inherit = false } = {}) {
+export function runJsHost(
+  script,
+  { env = {}, timeoutSecs = 60, inherit = false, onStderrLine = null } = {}
+) {
   const { jshost } = requireBinaries('jshost');
   const started = Date.now();
   return new Promise((resolveRun) => {
@@ -239,7 +254,14 @@ export function runJsHost(script, { env = {}, timeoutSecs = 60, inherit = false 
     let output = '';
     if (!inherit) {
       child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
+      let partial = '';
+      child.stderr.on('data', (d) => {
+        output += d;
+        if (!onStderrLine) return;
+        const lines = (partial + d).split('\n');
+        partial = lines.pop();
+        for (const line of lines) onStderrLine(line);
+      });
     }
     let timedOut = false;
     // The host enforces --timeout itself; this is the backstop if it hangs.

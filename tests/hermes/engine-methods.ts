@@ -3,7 +3,7 @@
  * sends. Shared by the Jest drift test (against the Jest mock's table) and the Hermes test
  * `api-surface.test.ts` (against the Rust bridge's table), so the three cannot drift apart.
  *
- * Derived from behaviour, not from a list: every function on the class's prototype is called
+ * Derived from behaviour, not from a list: every function on the class's prototype chain is called
  * once without arguments on an engine whose bridge only records the names it is asked for.
  * API methods pass their (missing) arguments on; listener setters and the internal plumbing
  * send nothing (the plumbing throws without arguments, which is caught).
@@ -18,7 +18,24 @@ export const INTERNAL_BRIDGE_METHODS: readonly string[] = [
   '__methods',
 ];
 
-/** For every function on `RCIMIWEngine.prototype`: the bridge methods one call of it sent. */
+/**
+ * The members of RCIMIWEngine's prototype chain (the class and the area classes it extends),
+ * down to the plumbing: the first prototype that defines `invoke`, which is not walked (its
+ * `release` would destroy the engine under test).
+ */
+export function apiMembers(): string[] {
+  const names = new Set<string>();
+  let proto = RCIMIWEngine.prototype as object | null;
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'invoke')) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor') names.add(name);
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return [...names];
+}
+
+/** For every function of RCIMIWEngine (see apiMembers): the bridge methods one call of it sent. */
 export async function bridgeCallsByMethod(): Promise<{ [member: string]: string[] }> {
   let sent: string[] = [];
   const recorder: RCIMBridge = {
@@ -42,9 +59,9 @@ export async function bridgeCallsByMethod(): Promise<{ [member: string]: string[
   }
   const proto = RCIMIWEngine.prototype as unknown as { [member: string]: unknown };
   const byMember: { [member: string]: string[] } = {};
-  for (const member of Object.getOwnPropertyNames(proto)) {
+  for (const member of apiMembers()) {
     const fn = proto[member];
-    if (member === 'constructor' || member === 'destroy' || typeof fn !== 'function') continue;
+    if (member === 'destroy' || typeof fn !== 'function') continue;
     sent = [];
     try {
       const result: unknown = fn.call(engine);

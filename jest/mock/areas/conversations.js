@@ -1,6 +1,9 @@
 'use strict';
-/** Conversations: the list (pinned first, then by last message or draft time), one, remove. */
-const { Args } = require('../constants');
+/**
+ * Conversations: the list (pinned first, then by last message or draft time), one, remove one,
+ * remove every conversation of some types (with their messages).
+ */
+const { Args, Code, typesOk } = require('../constants');
 const { convKey, loadAndGet, pick } = require('../core');
 
 module.exports = function conversationMethods({ emit, engineStore }) {
@@ -51,6 +54,24 @@ module.exports = function conversationMethods({ emit, engineStore }) {
       run(e, a, id) {
         engineStore(e).conversations.delete(convKey(a.type, a.targetId, a.channelId));
         emit(e, 'onConversationRemoved', { code: 0, ...pick(a, 'type targetId channelId') }, id);
+        return 0;
+      },
+    },
+    removeConversations: {
+      args: Args.types,
+      run(e, a, id) {
+        if (!typesOk(a.conversationTypes)) return Code.PARAM_ERROR;
+        const st = engineStore(e);
+        const types = new Set(a.conversationTypes);
+        const removed = (x) => types.has(x.conversationType) && x.channelId === (a.channelId || '');
+        for (const [key, c] of st.conversations) if (removed(c)) st.conversations.delete(key);
+        st.messages = st.messages.filter((m) => !removed(m));
+        const args = {
+          code: 0,
+          conversationTypes: a.conversationTypes,
+          channelId: a.channelId || '',
+        };
+        emit(e, 'onConversationsRemoved', args, id);
         return 0;
       },
     },

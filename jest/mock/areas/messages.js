@@ -1,12 +1,15 @@
 'use strict';
 /**
  * Messages: create (text, reference, custom, location; media ones are in media.js), send
- * (attached → sent, then delivered to the other users; queued while offline), local history,
+ * (attached → sent, then delivered to the other users; queued while offline; a directed group
+ * message reaches only the named members; a private one to a user who blacklisted the sender
+ * fails with 405), local history,
  * lookup by id and by uid, and the message count of a conversation.
  */
 const {
   Args,
   Code,
+  ConversationType,
   MEDIA_TYPES,
   MessageType,
   SentStatus,
@@ -31,6 +34,50 @@ const creator = (messageType, args, fields) => ({
 
 module.exports = function messageMethods(core) {
   const { s, emit, engineStore, conversationOf, messagesOf, refreshConversation } = core;
+
+  /** Whether the peer of a private message has blacklisted its sender (the send fails, 405). */
+  function blockedByPeer(e, m) {
+    if (m.conversationType !== ConversationType.PRIVATE) return false;
+    const peer = core.store(e.appKey, m.targetId);
+    return !!(peer.settings && peer.settings.blacklist.includes(e.userId));
+  }
+
+  /**
+   * A send entry: stored and attached at once (`attached` event), sent when online (queued
+   * while the connection is down; `sent` event), then delivered to the users `recipients(a)`
+   * names (undefined: the conversation's members).
+   */
+  function sender(attached, sent, recipients) {
+    const fail = (e, id, m, code) => {
+      m.sentStatus = SentStatus.FAILED;
+      emit(e, sent, { code, message: m }, id);
+    };
+    return {
+      args: { message: 'object' },
+      queued: true,
+      check: (e, a) =>
+        notForSendMessage(a.message.messageType) || !channelIdOk(a.message.channelId)
+          ? Code.PARAM_ERROR
+          : 0,
+      prepare(e, a, id) {
+        const m = core.attach(e, a.message);
+        emit(e, attached, { message: m }, id);
+        return m;
+      },
+      run(e, a, id, m) {
+        if (blockedByPeer(e, m)) return fail(e, id, m, Code.REJECTED_BY_BLACKLIST);
+        const st = engineStore(e);
+        m.sentStatus = SentStatus.SENT;
+        m.messageUId = m.messageUId || `MOCK-${s.nextUId++}`;
+        if (isStored(m)) refreshConversation(st, conversationOf(st, m));
+        emit(e, sent, { code: 0, message: m }, id);
+        core.deliver(e, m, recipients(a));
+      },
+      // The session ended (kicked, refused, timed out) before it went out.
+      fail: (e, a, id, m, code) => fail(e, id, m, code),
+    };
+  }
+
   return {
     createTextMessage: creator(MessageType.TEXT, { text: 'string' }, (a) => ({ text: a.text })),
     createReferenceMessage: creator(
@@ -48,32 +95,21 @@ module.exports = function messageMethods(core) {
       { longitude: 'number', latitude: 'number', poiName: 'string', thumbnailPath: 'string' },
       (a) => pick(a, 'longitude latitude poiName thumbnailPath')
     ),
-    sendMessage: {
-      args: { message: 'object' },
-      queued: true,
+    sendMessage: sender('onMessageAttached', 'onMessageSent', () => undefined),
+    sendGroupMessageToDesignatedUsers: {
+      ...sender(
+        'onGroupMessageToDesignatedUsersAttached',
+        'onGroupMessageToDesignatedUsersSent',
+        (a) => a.userIds
+      ),
+      args: { message: 'object', userIds: 'array' },
       check: (e, a) =>
-        notForSendMessage(a.message.messageType) || !channelIdOk(a.message.channelId)
+        a.message.conversationType !== ConversationType.GROUP ||
+        notForSendMessage(a.message.messageType) ||
+        a.userIds.length === 0 ||
+        a.userIds.some((u) => typeof u !== 'string' || u === '')
           ? Code.PARAM_ERROR
           : 0,
-      // Stored and attached at once; sent when online (queued while the connection is down).
-      prepare(e, a, id) {
-        const m = core.attach(e, a.message);
-        emit(e, 'onMessageAttached', { message: m }, id);
-        return m;
-      },
-      run(e, a, id, m) {
-        const st = engineStore(e);
-        m.sentStatus = SentStatus.SENT;
-        m.messageUId = m.messageUId || `MOCK-${s.nextUId++}`;
-        if (isStored(m)) refreshConversation(st, conversationOf(st, m));
-        emit(e, 'onMessageSent', { code: 0, message: m }, id);
-        core.deliver(e, m);
-      },
-      // The session ended (kicked, refused, timed out) before it went out.
-      fail(e, a, id, m, code) {
-        m.sentStatus = SentStatus.FAILED;
-        emit(e, 'onMessageSent', { code, message: m }, id);
-      },
     },
     ...loadAndGet('Messages', {
       args: {

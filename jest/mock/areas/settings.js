@@ -1,8 +1,8 @@
 'use strict';
 /**
  * Conversation settings: pin (top status) and notification level, with the pinned and
- * do-not-disturb lists. A pin change reaches the user's other connected engines
- * (onConversationTopStatusSynced). Changes are queued while offline.
+ * do-not-disturb lists. A pin or level change reaches the user's other connected engines
+ * (onConversationTopStatusSynced, with the pin state). Changes are queued while offline.
  */
 const {
   Args,
@@ -37,19 +37,17 @@ module.exports = function settingMethods(core) {
       targetId: a.targetId,
       channelId: a.channelId,
     });
-    if (field === 'top') {
-      c.top = a.top;
-      for (const other of core.connectedEngines(e.appKey, e.userId)) {
-        if (other === e) continue;
-        emit(other, 'onConversationTopStatusSynced', {
-          type: a.type,
-          targetId: a.targetId,
-          channelId: args.channelId,
-          top: a.top,
-        });
-      }
-    } else {
-      c.notificationLevel = a.level;
+    if (field === 'top') c.top = a.top;
+    else c.notificationLevel = a.level;
+    // A level change has no synced listener of its own: it is announced with the pin state.
+    for (const other of core.connectedEngines(e.appKey, e.userId)) {
+      if (other === e) continue;
+      emit(other, 'onConversationTopStatusSynced', {
+        type: a.type,
+        targetId: a.targetId,
+        channelId: args.channelId,
+        top: c.top,
+      });
     }
     emit(e, event, { code: 0, ...args }, id);
   }

@@ -155,4 +155,6 @@ void rcim_engine_destroy(uint64_t handle) {
   engine->stop();
 }
 
+void rcim_platform_event(uint32_t, int32_t) {}
+
 }  // extern "C"

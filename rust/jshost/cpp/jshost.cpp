@@ -33,6 +33,7 @@
 
 #include "RCIMBridgeHostObject.h"
 #include "RCIMJSScheduler.h"
+#include "rcim_bridge.h"
 
 extern char **environ;
 
@@ -331,6 +332,18 @@ void Host::installGlobals(jsi::Runtime &rt) {
       env.setProperty(rt, name.c_str(), jsi::String::createFromUtf8(rt, eq + 1));
     }
   }
+  // What the Android/iOS glue feeds the engines (network and app state), driven by the tests.
+  global.setProperty(
+      rt, "__rcimPlatformEvent",
+      fn("__rcimPlatformEvent", 2,
+         [](jsi::Runtime &rt, const jsi::Value &, const jsi::Value *args, size_t count) {
+           if (count < 2 || !args[0].isNumber() || !args[1].isNumber()) {
+             throw jsi::JSError(rt, "__rcimPlatformEvent(kind, value): two numbers");
+           }
+           rcim_platform_event(static_cast<uint32_t>(args[0].getNumber()),
+                               static_cast<int32_t>(args[1].getNumber()));
+           return jsi::Value::undefined();
+         }));
   global.setProperty(rt, "__rcimHostEnv", env);
   global.setProperty(rt, "__rcimHostFs", makeHostFs(rt));
   const char *dataDir = std::getenv("RCIM_DATA_DIR");

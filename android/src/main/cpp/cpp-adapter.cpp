@@ -1,5 +1,6 @@
-// JNI entry of librcim.so: RCIMModule.nativeInstall(runtime, callInvokerHolder, dataDir), and
-// the video thumbnailer the engine borrows from the platform (RCIMModule.videoThumbnail).
+// JNI entry of librcim.so: RCIMModule.nativeInstall(runtime, callInvokerHolder, dataDir),
+// RCIMModule.nativePlatformEvent(kind, value) (network and app state, from RCIMPlatformMonitor),
+// and the video thumbnailer the engine borrows from the platform (RCIMModule.videoThumbnail).
 #include <ReactCommon/CallInvokerHolder.h>
 #include <fbjni/fbjni.h>
 #include <jni.h>
@@ -31,8 +32,16 @@ struct RCIMModuleJni : jni::JavaClass<RCIMModuleJni> {
                : JNI_FALSE;
   }
 
+  // Static; called from the ConnectivityManager's thread and the main thread. Never blocks.
+  static void nativePlatformEvent(jni::alias_ref<jni::JClass>, jint kind, jint value) {
+    rcim_platform_event(static_cast<uint32_t>(kind), static_cast<int32_t>(value));
+  }
+
   static void registerNatives() {
-    javaClassStatic()->registerNatives({makeNativeMethod("nativeInstall", nativeInstall)});
+    javaClassStatic()->registerNatives({
+        makeNativeMethod("nativeInstall", nativeInstall),
+        makeNativeMethod("nativePlatformEvent", nativePlatformEvent),
+    });
   }
 
   // rcim_video_thumbnail_fn: runs on an engine worker thread, attached to the JVM for the call.

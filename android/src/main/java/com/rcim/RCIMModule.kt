@@ -13,7 +13,8 @@ import java.io.ByteArrayOutputStream
 import java.io.File
 
 /**
- * Installs the JSI host object `global.__rcimBridge` (cpp/RCIMBridgeHostObject.h).
+ * Installs the JSI host object `global.__rcimBridge` (cpp/RCIMBridgeHostObject.h), and feeds the
+ * engines the network and app state (RCIMPlatformMonitor) while the module lives.
  *
  * The TypeScript layer calls `install()` once, when `global.__rcimBridge` is missing. It is a
  * blocking synchronous method, so it runs on the JS thread, where the runtime may be touched.
@@ -23,7 +24,15 @@ import java.io.File
 class RCIMModule(reactContext: ReactApplicationContext) :
   ReactContextBaseJavaModule(reactContext) {
 
+  // Network and app state for the engines, for as long as the module lives.
+  private val platformMonitor = RCIMPlatformMonitor(reactContext).also { it.start() }
+
   override fun getName(): String = NAME
+
+  override fun invalidate() {
+    platformMonitor.stop()
+    super.invalidate()
+  }
 
   @ReactMethod(isBlockingSynchronousMethod = true)
   fun install(): Boolean {
@@ -43,6 +52,14 @@ class RCIMModule(reactContext: ReactApplicationContext) :
 
   companion object {
     const val NAME = "RCIM"
+
+    init {
+      // librcim.so (android/CMakeLists.txt): the host object, the bridge, the JNI natives.
+      System.loadLibrary("rcim")
+    }
+
+    /** rcim_platform_event (cpp/rcim_bridge.h): reaches every live engine; any thread. */
+    @JvmStatic external fun nativePlatformEvent(kind: Int, value: Int)
 
     /**
      * The first frame of the video at [path] as a JPEG whose longest edge is at most [maxEdge]
