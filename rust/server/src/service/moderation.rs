@@ -115,10 +115,24 @@ impl WordFilter {
     }
 }
 
+#[cfg(test)]
+type InstallGate = (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::sync::oneshot::Receiver<()>,
+);
+
 /// The in-memory side of moderation: the compiled word filter and which object names it
 /// screens.
 pub(crate) struct Moderation {
     filter: RwLock<Arc<WordFilter>>,
+    /// Held from a word change until the filter of its result is installed: two changes in
+    /// flight could otherwise read the words in one order and install the filters in the
+    /// other, leaving an older word set in force until the next change.
+    changes: tokio::sync::Mutex<()>,
+    /// Tests: the next reload stops between reading the words and installing their filter
+    /// (signals the first channel, waits for the second).
+    #[cfg(test)]
+    install_gate: std::sync::Mutex<Option<InstallGate>>,
     /// Object names screened besides `RC:TxtMsg` (`ServerConfig::sensitive_word_object_names`).
     object_names: Vec<String>,
 }
@@ -128,6 +142,9 @@ impl Moderation {
     pub(crate) fn new(words: &[SensitiveWord], object_names: Vec<String>) -> Self {
         Self {
             filter: RwLock::new(Arc::new(WordFilter::new(words))),
+            changes: tokio::sync::Mutex::new(()),
+            #[cfg(test)]
+            install_gate: Default::default(),
             object_names,
         }
     }
@@ -142,6 +159,14 @@ impl Moderation {
     /// Rebuilds the filter from the stored words.
     async fn reload(&self, store: &dyn ServerStore) -> Result<(), ServiceError> {
         let words = store.sensitive_words().await?;
+        #[cfg(test)]
+        {
+            let gate = self.install_gate.lock().unwrap().take();
+            if let Some((reached, release)) = gate {
+                let _ = reached.send(());
+                let _ = release.await;
+            }
+        }
         *self.filter.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(WordFilter::new(&words));
         Ok(())
     }
@@ -177,6 +202,7 @@ pub(crate) async fn add_word(
     max_words: usize,
     over_limit_code: u32,
 ) -> Result<(), ServiceError> {
+    let _change = moderation.changes.lock().await;
     store
         .moderate(ModerationOp::AddWord {
             word,
@@ -193,6 +219,7 @@ pub(crate) async fn delete_words(
     moderation: &Moderation,
     words: Vec<String>,
 ) -> Result<(), ServiceError> {
+    let _change = moderation.changes.lock().await;
     store.moderate(ModerationOp::DeleteWords(words)).await?;
     moderation.reload(store).await
 }
@@ -334,6 +361,44 @@ mod tests {
         assert_eq!(
             f.screen_content("App:Custom", "not json spam"),
             Verdict::Blocked
+        );
+    }
+
+    /// Concurrent word changes leave the filter of the last stored word set in force: a
+    /// change whose reload is slow to install cannot overwrite the filter of a later one.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_adds_install_the_latest_words() {
+        use crate::store::conformance::Harness;
+        use crate::store::SqliteStore;
+        use std::time::Duration;
+        use tokio::sync::oneshot;
+        let dir = tempfile::tempdir().unwrap();
+        let h = Harness::start(|sink| SqliteStore::open(dir.path(), sink).unwrap());
+        let store = h.store.clone();
+        let moderation = Arc::new(Moderation::new(&[], Vec::new()));
+        let (reached_tx, reached) = oneshot::channel();
+        let (release, release_rx) = oneshot::channel();
+        *moderation.install_gate.lock().unwrap() = Some((reached_tx, release_rx));
+        let add = |w: &'static str| {
+            let (store, moderation) = (store.clone(), moderation.clone());
+            tokio::spawn(async move {
+                add_word(store.as_ref(), &moderation, word(w, None), 100, 1016).await
+            })
+        };
+        // The first add has read {first} and not installed it yet when the second starts.
+        let first = add("first");
+        reached.await.unwrap();
+        let second = add("second");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        release.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        second.await.unwrap().unwrap();
+        let filter = moderation.filter();
+        assert_eq!(filter.screen("first"), Verdict::Blocked);
+        assert_eq!(
+            filter.screen("second"),
+            Verdict::Blocked,
+            "the filter of an older word set was installed last"
         );
     }
 }

@@ -20,24 +20,48 @@ const MAX_TRACKED: usize = 10_000;
 /// When each (sender, conversation) last had a typing event forwarded.
 #[derive(Default)]
 pub(crate) struct TypingThrottle {
-    last: Mutex<HashMap<(String, String), Instant>>,
+    state: Mutex<ThrottleState>,
+}
+
+#[derive(Default)]
+struct ThrottleState {
+    last: HashMap<(String, String), Instant>,
+    /// When the map was last pruned: a full map is scanned at most once per interval, so a
+    /// flood of distinct pairs does not run a scan of every entry on every event (under the
+    /// one lock all typing shares).
+    pruned_at: Option<Instant>,
 }
 
 impl TypingThrottle {
     /// True when an event of `sender` in `conversation` may be forwarded now (and records it).
     fn admit(&self, sender: &str, conversation: String, now: Instant) -> bool {
-        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let key = (sender.to_owned(), conversation);
-        if let Some(t) = last.get(&key) {
+        if let Some(t) = state.last.get(&key) {
             if now.duration_since(*t) < TYPING_INTERVAL {
                 return false;
             }
         }
-        if last.len() >= MAX_TRACKED {
+        if state.last.len() >= MAX_TRACKED && !state.last.contains_key(&key) {
+            let due = state
+                .pruned_at
+                .is_none_or(|p| now.duration_since(p) >= TYPING_INTERVAL);
+            if !due {
+                // Full and pruned within the interval: every entry may still throttle, and
+                // a new pair is not tracked (its events pass unthrottled until the next
+                // prune makes room), which keeps the map bounded without another scan.
+                return true;
+            }
             // Entries older than the interval no longer throttle anything.
-            last.retain(|_, t| now.duration_since(*t) < TYPING_INTERVAL);
+            state
+                .last
+                .retain(|_, t| now.duration_since(*t) < TYPING_INTERVAL);
+            state.pruned_at = Some(now);
+            if state.last.len() >= MAX_TRACKED {
+                return true;
+            }
         }
-        last.insert(key, now);
+        state.last.insert(key, now);
         true
     }
 }
@@ -101,5 +125,36 @@ mod tests {
         assert!(t.admit("a", "c".into(), start));
         assert!(t.admit("x", "b".into(), start));
         assert!(t.admit("a", "b".into(), start + TYPING_INTERVAL));
+    }
+
+    /// A full map is scanned at most once per interval, never grows past its bound, and the
+    /// pairs it tracks stay throttled.
+    #[test]
+    fn full_throttle_prunes_once_per_interval() {
+        let t = TypingThrottle::default();
+        let start = Instant::now();
+        for i in 0..MAX_TRACKED {
+            assert!(t.admit("s", i.to_string(), start));
+        }
+        let later = start + Duration::from_millis(10);
+        // The first new pair triggers a (fruitless: nothing is old yet) prune ...
+        assert!(t.admit("new", "0".into(), later));
+        let first = t.state.lock().unwrap().pruned_at;
+        assert_eq!(first, Some(later));
+        // ... and the flood after it does not scan again within the interval.
+        for i in 1..1000 {
+            assert!(t.admit("new", i.to_string(), later + Duration::from_millis(i)));
+        }
+        let s = t.state.lock().unwrap();
+        assert_eq!(s.pruned_at, first, "no second scan within the interval");
+        assert_eq!(s.last.len(), MAX_TRACKED, "bounded");
+        drop(s);
+        assert!(!t.admit("s", "1".into(), later), "tracked pairs stay throttled");
+        // Once the interval has passed, the stale entries are dropped and new pairs tracked.
+        let after = start + TYPING_INTERVAL + Duration::from_secs(1);
+        assert!(t.admit("n2", "x".into(), after));
+        let s = t.state.lock().unwrap();
+        assert_eq!(s.pruned_at, Some(after));
+        assert_eq!(s.last.len(), 1);
     }
 }
