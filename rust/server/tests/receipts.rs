@@ -403,13 +403,8 @@ async fn group_receipts_with_two_readers() {
     let r = call(&mut c, &fresh_request_id(), receipt_response(&[uid])).await;
     assert_eq!(r.code, 0);
     let to_sender = next_entry(&mut a2, responded).await;
-    let mut readers: Vec<&String> = to_sender.responses.keys().collect();
-    readers.sort();
-    assert_eq!(readers, ["b", "c"]);
-    assert_eq!(
-        to_sender.responses["b"], b_time,
-        "the first response time is kept"
-    );
+    // Only the new response: the sender merges (so n responses cost n entries of one each).
+    assert_eq!(to_sender.responses.keys().collect::<Vec<_>>(), ["c"]);
     // A repeat appends nothing.
     let r = call(&mut b, &fresh_request_id(), receipt_response(&[uid])).await;
     assert_eq!(r.code, 0);
@@ -431,6 +426,10 @@ async fn group_receipts_with_two_readers() {
     let receipt = m.receipt.as_ref().expect("receipt in the sender's view");
     assert!(receipt.requested);
     assert_eq!(receipt.responses.len(), 2);
+    assert_eq!(
+        receipt.responses["b"], b_time,
+        "the first response time is kept"
+    );
     let plain = page.messages.iter().find(|m| m.uid == other.uid).unwrap();
     assert!(plain.receipt.is_none());
     let mut fresh = connect_web(addr, "a", "a3").await;
@@ -503,5 +502,78 @@ async fn resends_over_the_rate_get_their_original_answer() {
         .filter(|e| !matches!(e.body, Some(inbox_entry::Body::Message(_))))
         .count();
     assert_eq!(events, 2, "one read status, one receipt request");
+    server.shutdown().await;
+}
+
+/// A directed message's receipt request, responses and expansion changes stay among its
+/// recipients and sender: to another member it is an unknown message.
+#[tokio::test]
+async fn directed_message_receipts_and_expansion_stay_with_its_recipients() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let addr = server.gateway_addr();
+    let api = Api::new(&server);
+    api.create_group("g", "G", &["a", "b", "c"]).await;
+    let mut a = RawClient::connect(addr, "a", "a1").await;
+    let mut b = RawClient::connect(addr, "b", "b1").await;
+    let mut c = RawClient::connect(addr, "c", "c1").await;
+
+    let mut m = group_text("dx", "g", "for b");
+    m.directed_user_ids = vec!["b".into()];
+    m.can_expand = true;
+    let uid = send(&mut a, m).await.uid;
+    let requested = |e: &InboxEntry| match &e.body {
+        Some(inbox_entry::Body::ReceiptRequested(r)) => Some(r.uid.clone()),
+        _ => None,
+    };
+    next_entry(&mut b, |e| match &e.body {
+        Some(inbox_entry::Body::Message(m)) => Some(m.uid.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        call(&mut a, &fresh_request_id(), receipt_request(&uid))
+            .await
+            .code,
+        0
+    );
+    assert_eq!(next_entry(&mut b, requested).await, uid);
+    assert!(
+        c.sync(0, 0).await.entries.is_empty(),
+        "c got an entry of a message not addressed to them"
+    );
+
+    // c's response is skipped like one to an unknown message; b's is recorded.
+    let r = call(&mut c, &fresh_request_id(), receipt_response(&[&uid])).await;
+    assert_eq!(r.code, 0);
+    let r = call(&mut b, &fresh_request_id(), receipt_response(&[&uid])).await;
+    assert_eq!(r.code, 0);
+    let to_sender = next_entry(&mut a, responded).await;
+    assert_eq!(to_sender.responses.keys().collect::<Vec<_>>(), ["b"]);
+    assert!(c.sync(0, 0).await.entries.is_empty());
+
+    // Expansion: c is refused as for an unknown message; b's change reaches a only.
+    let expand = |set: &str| {
+        request::Body::UpdateExpansion(rcim_proto::v1::UpdateExpansion {
+            uid: uid.clone(),
+            conversation_type: conversation_type::GROUP,
+            target_id: "g".into(),
+            channel_id: String::new(),
+            set: [("k".to_string(), set.to_string())].into(),
+            remove: Vec::new(),
+        })
+    };
+    let r = call(&mut c, &fresh_request_id(), expand("c")).await;
+    assert_eq!(r.code, codes::INVALID_MESSAGE_UID);
+    let r = call(&mut b, &fresh_request_id(), expand("b")).await;
+    assert_eq!(r.code, 0);
+    let change = next_entry(&mut a, |e| match &e.body {
+        Some(inbox_entry::Body::ExpansionChange(x)) => Some(x.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(change.set["k"], "b");
+    assert!(c.sync(0, 0).await.entries.is_empty());
     server.shutdown().await;
 }

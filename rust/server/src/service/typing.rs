@@ -149,7 +149,10 @@ mod tests {
         assert_eq!(s.pruned_at, first, "no second scan within the interval");
         assert_eq!(s.last.len(), MAX_TRACKED, "bounded");
         drop(s);
-        assert!(!t.admit("s", "1".into(), later), "tracked pairs stay throttled");
+        assert!(
+            !t.admit("s", "1".into(), later),
+            "tracked pairs stay throttled"
+        );
         // Once the interval has passed, the stale entries are dropped and new pairs tracked.
         let after = start + TYPING_INTERVAL + Duration::from_secs(1);
         assert!(t.admit("n2", "x".into(), after));

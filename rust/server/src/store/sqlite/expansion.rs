@@ -1,8 +1,8 @@
 //! Expansion updates: the stored expansion changes and an `ExpansionChange` entry goes to
-//! every participant's inbox.
+//! every participant's inbox (a directed group message's: its recipients and sender only).
 
 use super::apply::apply_event;
-use super::lookup::find_message;
+use super::lookup::{audience_outside_history, find_message};
 use super::reads::{is_member, read_members};
 use crate::expansion::Stored;
 use crate::model::{ExpansionUpdate, Push, Rejected};
@@ -17,7 +17,8 @@ use std::collections::HashMap;
 
 /// Applies `u` (whose keys and values the caller checked) to its message. Refusals: 34203
 /// unknown message or a conversation the operator is not in, 34008 a message sent without
-/// expansion, 22406 a group non-member, 34010 the per-message caps.
+/// expansion, 22406 a group non-member (34203 a member a directed message did not reach),
+/// 34010 the per-message caps.
 pub(crate) fn apply_expansion(
     tx: &Connection,
     heads: &HashMap<String, u64>,
@@ -50,7 +51,17 @@ pub(crate) fn apply_expansion(
                 format!("{} is not a member of group {}", u.operator_id, m.to_id),
             ));
         }
-        read_members(tx, &m.to_id)?
+        // A directed message: only those it reached see and make its changes.
+        match audience_outside_history(tx, &m)? {
+            Some(audience) if !audience.contains(&u.operator_id) => {
+                return Err(Rejected::err(
+                    INVALID_MESSAGE_UID,
+                    format!("no message {} in this conversation", u.uid),
+                ));
+            }
+            Some(audience) => audience,
+            None => read_members(tx, &m.to_id)?,
+        }
     } else {
         vec![m.sender_id.clone(), m.to_id.clone()]
     };

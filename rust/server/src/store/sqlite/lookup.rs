@@ -70,3 +70,25 @@ pub(crate) fn find_message(c: &Connection, uid: &str) -> anyhow::Result<Option<S
     })
     .optional()?)
 }
+
+/// Who may see and act on group message `m` when it is outside its conversation's history
+/// (`conv_seq` 0: directed, or not persisted): its sender and the users whose inbox holds
+/// it, exactly who received it (such a message is pruned with its inbox copies). `None` for
+/// a history message and a private one, whose participants are the conversation's. A
+/// directed message's receipts and expansion changes must not reach, nor be made by, the
+/// members it was not addressed to: to them it is an unknown message.
+pub(crate) fn audience_outside_history(
+    c: &Connection,
+    m: &StoredMessage,
+) -> anyhow::Result<Option<Vec<String>>> {
+    if m.conversation_type != GROUP || m.conv_seq > 0 {
+        return Ok(None);
+    }
+    let mut audience = vec![m.sender_id.clone()];
+    let holders = c
+        .prepare_cached("SELECT DISTINCT user_id FROM inbox WHERE msg_id = ?1")?
+        .query_map([m.id], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    audience.extend(holders.into_iter().filter(|h| *h != m.sender_id));
+    Ok(Some(audience))
+}

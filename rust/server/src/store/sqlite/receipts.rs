@@ -3,7 +3,7 @@
 //! carries its state ([`fill`]).
 
 use super::apply::apply_event;
-use super::lookup::{find_message, StoredMessage};
+use super::lookup::{audience_outside_history, find_message, StoredMessage};
 use super::reads::{is_member, read_members};
 use crate::model::{
     PruneCutoffs, Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP, SYNC_BYTES,
@@ -42,16 +42,9 @@ fn is_requested(c: &Connection, uid: &str) -> anyhow::Result<bool> {
     )
 }
 
-/// Responses to message `uid` so far: user id -> time.
-fn responses(c: &Connection, uid: &str) -> anyhow::Result<HashMap<String, i64>> {
-    let mut stmt =
-        c.prepare_cached("SELECT user_id, time FROM receipt_responses WHERE uid = ?1")?;
-    let rows = stmt.query_map([uid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// Marks the message as asking for receipts and appends `ReceiptRequested` to every
-/// member's inbox (the sender's too). 22406: the requester is not a member; 34203: not a
+/// member's inbox (the sender's too; for a directed message, only its recipients' and the
+/// sender's, see [`audience_outside_history`]). 22406: the requester is not a member; 34203: not a
 /// message of this group sent by the requester. Asking again appends nothing.
 pub(crate) fn apply_receipt_request(
     tx: &Connection,
@@ -80,8 +73,15 @@ pub(crate) fn apply_receipt_request(
         "INSERT INTO receipt_requests (uid, sent_time, requested_at) VALUES (?1, ?2, ?3)",
     )?
     .execute(params![ask.uid, m.sent_time, now])?;
-    let mut owners = read_members(tx, &ask.group_id)?;
-    owners.push(ask.requester.clone());
+    // A directed message asks only those it reached.
+    let owners = match audience_outside_history(tx, &m)? {
+        Some(audience) => audience,
+        None => {
+            let mut owners = read_members(tx, &ask.group_id)?;
+            owners.push(ask.requester.clone());
+            owners
+        }
+    };
     let body = inbox_entry::Body::ReceiptRequested(ReceiptRequested {
         group_id: ask.group_id,
         channel_id: ask.channel_id,
@@ -94,9 +94,10 @@ pub(crate) fn apply_receipt_request(
 }
 
 /// Records the reader's first response to each message that asks for receipts (others are
-/// skipped: unknown, of another group, the reader's own, not asking). For each new response
-/// the sender's inbox gets `ReceiptResponded` with every response so far, and the reader's
-/// inbox one with just theirs. 22406: the reader is not a member.
+/// skipped: unknown, or directed and not received by the reader, of another group, the
+/// reader's own, not asking). For each new response
+/// the inboxes of the sender and of the reader get a `ReceiptResponded` holding just that
+/// response. 22406: the reader is not a member.
 pub(crate) fn apply_receipt_response(
     tx: &Connection,
     heads: &HashMap<String, u64>,
@@ -118,6 +119,10 @@ pub(crate) fn apply_receipt_response(
         if m.sender_id == answer.reader || !is_requested(tx, uid)? {
             continue;
         }
+        // A directed message the reader did not receive is unknown to them.
+        if audience_outside_history(tx, &m)?.is_some_and(|a| !a.contains(&answer.reader)) {
+            continue;
+        }
         let added = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO receipt_responses (uid, user_id, time) VALUES (?1, ?2, ?3)",
@@ -126,21 +131,20 @@ pub(crate) fn apply_receipt_response(
         if added == 0 {
             continue;
         }
-        let event = |responses| {
-            inbox_entry::Body::ReceiptResponded(ReceiptResponded {
-                group_id: answer.group_id.clone(),
-                channel_id: answer.channel_id.clone(),
-                uid: uid.clone(),
-                reader_id: answer.reader.clone(),
-                responses,
-                device_id: answer.device_id.clone(),
-                time: now,
-            })
-        };
-        let all = event(responses(tx, uid)?);
-        pushes.extend(apply_event(tx, heads, vec![m.sender_id.clone()], all)?);
-        let own = event(HashMap::from([(answer.reader.clone(), now)]));
-        pushes.extend(apply_event(tx, heads, vec![answer.reader.clone()], own)?);
+        // Only this response: the sender's devices merge it into what they know (history
+        // pages carry the whole set). Every response so far would make a group of n members
+        // cost O(n²) entries over one message, and the late ones outgrow a sync package.
+        let body = inbox_entry::Body::ReceiptResponded(ReceiptResponded {
+            group_id: answer.group_id.clone(),
+            channel_id: answer.channel_id.clone(),
+            uid: uid.clone(),
+            reader_id: answer.reader.clone(),
+            responses: HashMap::from([(answer.reader.clone(), now)]),
+            device_id: answer.device_id.clone(),
+            time: now,
+        });
+        let owners = vec![m.sender_id.clone(), answer.reader.clone()];
+        pushes.extend(apply_event(tx, heads, owners, body)?);
     }
     Ok(pushes)
 }
