@@ -26,6 +26,8 @@ pub(crate) const MAX_OBJECT_NAME_CHARS: usize = 32;
 pub(crate) const MAX_GROUP_MEMBERS: usize = 3000;
 /// Client/API code: the sender is not a member of the group (NOT_IN_GROUP).
 pub(crate) const NOT_IN_GROUP: u32 = rcim_proto::codes::NOT_IN_GROUP;
+/// Client code of a group send by a gagged member (FORBIDDEN_IN_GROUP).
+pub(crate) const FORBIDDEN_IN_GROUP: u32 = 22408;
 
 /// A send or group operation refused for a business reason (not a storage failure): the
 /// caller answers with `code` instead of an internal error.

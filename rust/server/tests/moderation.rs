@@ -478,3 +478,59 @@ async fn gagged_members_cannot_send_to_the_group() {
     }
     server.shutdown().await;
 }
+
+/// Status (online-only) messages get the filter and the gag check of stored ones: a blocked
+/// one reaches nobody (answered like a delivered one), a replaced one arrives replaced, a
+/// gagged member's is refused with 22408.
+#[tokio::test]
+async fn status_messages_are_screened_and_gagged() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let addr = server.gateway_addr();
+    let api = Api::new(&server);
+    api.call(
+        "/sensitiveword/add.json",
+        &[("word", "darn"), ("replaceWord", "d**n")],
+    )
+    .await;
+    api.call("/sensitiveword/add.json", &[("word", "forbidden")])
+        .await;
+    api.create_group("g", "G", &["a", "b", "c"]).await;
+    let mut a = RawClient::connect(addr, "a", "a1").await;
+    let mut b = RawClient::connect(addr, "b", "b1").await;
+    let mut c = RawClient::connect(addr, "c", "c1").await;
+    let status = |id: &str, text: &str| {
+        let mut m = group_text(id, "g", text);
+        m.status = true;
+        m.persisted = false;
+        m.counted = false;
+        m
+    };
+
+    let ack = send(&mut a, status("s1", "a forbidden word")).await;
+    assert_eq!(ack.code, 0);
+    assert!(!ack.uid.is_empty());
+    assert_no_push(&mut b, "b (blocked status message)").await;
+    assert_no_push(&mut c, "c (blocked status message)").await;
+    assert!(
+        a.sync(0, 0).await.entries.is_empty(),
+        "a status message leaves nothing in the sender's inbox"
+    );
+
+    assert_eq!(send(&mut a, status("s2", "darn")).await.code, 0);
+    for who in [&mut b, &mut c] {
+        let m = next_message(who).await;
+        assert!(m.status);
+        assert_eq!(text_of(&m), "d**n");
+    }
+
+    api.call(
+        "/group/user/gag/add.json",
+        &[("userId", "c"), ("groupId", "g"), ("minute", "30")],
+    )
+    .await;
+    assert_eq!(send(&mut c, status("s3", "hi")).await.code, 22408);
+    assert_no_push(&mut b, "b (gagged sender's status message)").await;
+    server.shutdown().await;
+}

@@ -577,3 +577,30 @@ async fn directed_message_receipts_and_expansion_stay_with_its_recipients() {
     assert!(c.sync(0, 0).await.entries.is_empty());
     server.shutdown().await;
 }
+
+/// Typing status does not reach a user who blacklisted the typer.
+#[tokio::test]
+async fn typing_does_not_reach_a_user_who_blacklisted_the_typer() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let addr = server.gateway_addr();
+    let api = Api::new(&server);
+    api.call(
+        "/user/blacklist/add.json",
+        &[("userId", "b"), ("blackUserId", "a")],
+    )
+    .await;
+    let mut a = RawClient::connect(addr, "a", "a1").await;
+    let mut b = RawClient::connect(addr, "b", "b1").await;
+    let mut c = RawClient::connect(addr, "c", "c1").await;
+    b.sync(0, 0).await;
+    let r = call(&mut a, "", typing_body("b", conversation_type::PRIVATE)).await;
+    assert_eq!(r.code, 0, "dropped silently, as throttled events are");
+    assert!(typing_events(&unsolicited(&mut b).await).is_empty());
+    // Others still get it.
+    let r = call(&mut a, "", typing_body("c", conversation_type::PRIVATE)).await;
+    assert_eq!(r.code, 0);
+    assert_eq!(typing_events(&unsolicited(&mut c).await).len(), 1);
+    server.shutdown().await;
+}

@@ -260,7 +260,14 @@ impl Conn {
                 return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
             }
             let shared = &self.shared;
-            let response = match typing::typing(&shared.hub, &shared.typing, &self.user_id, t) {
+            let typed = typing::typing(
+                shared.store.as_ref(),
+                &shared.hub,
+                &shared.typing,
+                &self.user_id,
+                t,
+            );
+            let response = match typed.await {
                 Ok(()) => code_only(codes::OK),
                 Err(e) => failure(&e, "a typing status"),
             };
@@ -504,12 +511,13 @@ impl Conn {
                 response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
             );
         }
+        // Sensitive words: replaced in what everyone receives, or the message is blocked (the
+        // sender still gets a normal answer, R267, and a stored send a `MessageBlocked` inbox
+        // entry). Status messages too: online only is no way around the filter.
+        self.shared.moderation.screen_message(&mut msg);
         if msg.status {
             return self.on_status_send(seq, msg).await;
         }
-        // Sensitive words: replaced in what everyone receives, or the message is blocked (the
-        // sender still gets a normal answer, R267, and a `MessageBlocked` inbox entry).
-        self.shared.moderation.screen_message(&mut msg);
         let Some(permit) = self.in_flight_slot().await else {
             return;
         };

@@ -14,7 +14,8 @@
 use super::error::ServiceError;
 use crate::fanout::Fanout;
 use crate::model::{
-    NewMessage, Push, RecallRequest, RequestKey, SendOutcome, MAX_ID_LEN, NOT_IN_GROUP,
+    NewMessage, Push, RecallRequest, RequestKey, SendOutcome, FORBIDDEN_IN_GROUP, MAX_ID_LEN,
+    NOT_IN_GROUP,
 };
 use crate::store::{PendingSend, ServerStore};
 use crate::util::{new_uid, now_ms};
@@ -109,9 +110,9 @@ pub(crate) async fn submit(
 
 /// Delivers an online-only message (see the module docs) to the devices online now of its
 /// recipients: the target user (private) or the group's members (22406 for a non-member
-/// when `require_member`; only the `directed` ones when set; 405 for a recipient who
-/// blacklisted the sender when `check_blacklist`), the sender's devices only with
-/// `include_sender`. Never stored, never counted: `persisted` and `counted` are cleared,
+/// and 22408 for a gagged member when `require_member`; only the `directed` ones when set;
+/// 405 for a recipient who blacklisted the sender when `check_blacklist`), the sender's
+/// devices only with `include_sender`; nobody when `blocked` (the caller screened it). Never stored, never counted: `persisted` and `counted` are cleared,
 /// `status` set.
 pub(crate) async fn publish_status(
     store: &dyn ServerStore,
@@ -138,6 +139,19 @@ pub(crate) async fn publish_status(
                 format!("{} is not a member of group {}", msg.sender_id, msg.to_id),
             ));
         }
+        // Client sends only, as for stored messages: the Server API publishes whatever a
+        // gag says.
+        if msg.require_member
+            && !store
+                .gags(msg.to_id.clone(), Some(msg.sender_id.clone()), now_ms())
+                .await?
+                .is_empty()
+        {
+            return Err(ServiceError::rejected(
+                FORBIDDEN_IN_GROUP,
+                format!("{} is gagged in group {}", msg.sender_id, msg.to_id),
+            ));
+        }
         members
     } else {
         vec![msg.to_id.clone()]
@@ -154,6 +168,17 @@ pub(crate) async fn publish_status(
     msg.counted = false;
     let sent_time = now_ms();
     let uid = new_uid(sent_time);
+    if msg.blocked {
+        // Screened out: answered like a delivered one (as a blocked stored send is, R267),
+        // delivered to nobody, and with no `MessageBlocked` entry: a status message leaves
+        // nothing in any inbox, the sender's included.
+        return Ok(SendOutcome {
+            uid,
+            sent_time,
+            conv_seq: 0,
+            duplicate: false,
+        });
+    }
     let body = Arc::new(inbox_entry::Body::Message(msg.into_wire(
         uid.clone(),
         sent_time,

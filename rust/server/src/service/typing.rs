@@ -5,6 +5,7 @@
 use super::error::ServiceError;
 use crate::hub::Hub;
 use crate::model::{MAX_CHANNEL_ID_CHARS, MAX_ID_LEN, MAX_OBJECT_NAME_CHARS};
+use crate::store::ServerStore;
 use crate::util::now_ms;
 use rcim_proto::conversation_type;
 use rcim_proto::v1::{server_frame, transient, Transient, TypingEvent, TypingStatus};
@@ -68,8 +69,12 @@ impl TypingThrottle {
 
 /// `sender` is typing in a private conversation with `r.target_id`: the target's online
 /// sessions get a `TypingEvent` (at most one per [`TYPING_INTERVAL`]; more are dropped
-/// silently). 33003: not private, or an invalid target, channel or object name.
-pub(crate) fn typing(
+/// silently), unless the target blacklisted the sender (dropped silently too: as for a
+/// blacklisted sender's messages, R060, the target wants nothing from them, and the sender
+/// is not told more than a 405 to a message would). 33003: not private, or an invalid
+/// target, channel or object name.
+pub(crate) async fn typing(
+    store: &dyn ServerStore,
     hub: &Hub,
     throttle: &TypingThrottle,
     sender: &str,
@@ -94,6 +99,13 @@ pub(crate) fn typing(
     }
     let conversation = format!("{}\u{1f}{}", r.target_id, r.channel_id);
     if !throttle.admit(sender, conversation, Instant::now()) {
+        return Ok(());
+    }
+    // After the throttle, so a flood of events costs no store reads.
+    if store
+        .blacklisted(r.target_id.clone(), sender.to_owned())
+        .await?
+    {
         return Ok(());
     }
     let event = TypingEvent {

@@ -10,8 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Client code of a group send by a gagged member (FORBIDDEN_IN_GROUP).
-pub(crate) const FORBIDDEN_IN_GROUP: u32 = 22408;
+use crate::model::FORBIDDEN_IN_GROUP;
 /// `MessageBlocked.block_type` of the server's own word filter (CUSTOM).
 const BLOCK_TYPE_CUSTOM: u32 = 2;
 
