@@ -101,6 +101,10 @@ pub struct ServerConfig {
     /// Object names whose client messages the sensitive-word filter screens besides
     /// `RC:TxtMsg` (every top-level string field of their JSON content). Default none.
     pub sensitive_word_object_names: Vec<String>,
+    /// Most conversations one user may have non-default settings for (pinned or with a
+    /// level; default 10,000): one more is refused with 20605. They never expire and every
+    /// new device reads them all at login, so they must not grow without bound.
+    pub max_conversation_settings: usize,
 }
 
 /// The longest offline compensation, in days.
@@ -129,6 +133,7 @@ impl std::fmt::Debug for ServerConfig {
                 "sensitive_word_object_names",
                 &self.sensitive_word_object_names,
             )
+            .field("max_conversation_settings", &self.max_conversation_settings)
             .finish()
     }
 }
@@ -159,6 +164,7 @@ impl ServerConfig {
             recall_only_sender: false,
             sensitive_word_limit: 50,
             sensitive_word_object_names: Vec::new(),
+            max_conversation_settings: 10_000,
         }
     }
 

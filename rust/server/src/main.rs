@@ -132,6 +132,9 @@ struct Args {
     /// string of their JSON content); comma-separated or repeated.
     #[arg(long, env = "RCIM_SENSITIVE_WORD_OBJECT_NAMES", value_delimiter = ',')]
     sensitive_word_object_name: Vec<String>,
+    /// Most conversations a user may pin or set a level for (beyond: 20605).
+    #[arg(long, env = "RCIM_MAX_CONVERSATION_SETTINGS", default_value_t = 10_000)]
+    max_conversation_settings: usize,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -168,6 +171,7 @@ async fn main() -> anyhow::Result<()> {
     config.recall_only_sender = args.recall_only_sender;
     config.sensitive_word_limit = args.sensitive_word_limit;
     config.sensitive_word_object_names = args.sensitive_word_object_name;
+    config.max_conversation_settings = args.max_conversation_settings;
     let server = rcim_server::start(config).await?;
     tracing::info!(gateway = %server.gateway_addr(), navi = %server.navi_url(), "ready");
     wait_for_signal().await;

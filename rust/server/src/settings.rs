@@ -11,6 +11,9 @@ use rcim_proto::v1::{user_setting_changed, ChangeConversationSetting, QuietHours
 pub(crate) const MAX_BLACKLIST: usize = 3000;
 /// Code of an addition beyond [`MAX_BLACKLIST`] (RongCloud's 20605, "operation blocked").
 pub(crate) const BLACKLIST_FULL: u32 = 20605;
+/// Code of a conversation setting beyond `ServerConfig::max_conversation_settings` (the
+/// same "operation blocked" as a full blacklist).
+pub(crate) const SETTINGS_FULL: u32 = BLACKLIST_FULL;
 /// Highest `RCIMIWPushNotificationLevel` (BLOCKED).
 pub(crate) const MAX_NOTIFICATION_LEVEL: u32 = 5;
 /// `RCIMIWPushNotificationLevel::NONE`: not set (a conversation or type without a level).
@@ -23,8 +26,13 @@ pub(crate) const MAX_QUIET_SPAN_MINUTES: u32 = 1439;
 /// One change of a user's settings, as the store applies it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum SettingChange {
-    /// Pin and/or level of one conversation (`ChangeConversationSetting`, already checked).
-    Conversation(ChangeConversationSetting),
+    /// Pin and/or level of one conversation (`ChangeConversationSetting`, already checked);
+    /// refused with [`SETTINGS_FULL`] when it would make more than `max_stored` conversations
+    /// of the user's non-default.
+    Conversation {
+        change: ChangeConversationSetting,
+        max_stored: usize,
+    },
     /// A user-level setting (type level, quiet hours, blacklist; already checked).
     User(user_setting_changed::Change),
 }

@@ -131,3 +131,55 @@ async fn invalid_settings_are_refused() {
     }
     assert_eq!(a.sync(0, 0).await.entries.len(), 0);
 }
+
+/// A user's conversations with settings are capped (`max_conversation_settings`): one more
+/// is refused with 20605 and changes nothing; changing a stored one, or resetting one (which
+/// frees its place), is accepted.
+#[tokio::test]
+async fn conversations_with_settings_are_capped_per_user() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = rcim_server::start(rcim_server::ServerConfig {
+        max_conversation_settings: 2,
+        ..config(dir.path())
+    })
+    .await
+    .unwrap();
+    let addr = server.gateway_addr();
+    let mut a = RawClient::connect(addr, "a", "da").await;
+    let private = conversation_type::PRIVATE;
+    assert_eq!(
+        request(&mut a, change(private, "b", Some(true), None)).await,
+        0
+    );
+    assert_eq!(
+        request(&mut a, change(conversation_type::GROUP, "g", None, Some(5))).await,
+        0
+    );
+    assert_eq!(
+        request(&mut a, change(private, "c", Some(true), None)).await,
+        20605
+    );
+    // Not stored, no entry: the two accepted changes only.
+    assert_eq!(a.sync(0, 0).await.entries.len(), 2);
+    // Another user has a cap of their own.
+    let mut b = RawClient::connect(addr, "b", "db").await;
+    assert_eq!(
+        request(&mut b, change(private, "c", Some(true), None)).await,
+        0
+    );
+    // A stored conversation may change; a reset (not pinned, level NONE) frees a place.
+    assert_eq!(
+        request(&mut a, change(private, "b", None, Some(1))).await,
+        0
+    );
+    assert_eq!(
+        request(&mut a, change(private, "b", Some(false), Some(1))).await,
+        0
+    );
+    assert_eq!(
+        request(&mut a, change(private, "c", Some(true), None)).await,
+        0
+    );
+    server.shutdown().await;
+}

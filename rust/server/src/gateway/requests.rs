@@ -312,8 +312,10 @@ impl Conn {
             }
             request::Body::ConversationSetting(r) => {
                 let (user, device) = (self.user_id.clone(), self.device_id.clone());
+                let max = self.shared.config.max_conversation_settings;
                 self.answer_after(seq, "a conversation setting", async move {
-                    events::conversation_setting(store.as_ref(), &user, &device, key, r).await?;
+                    events::conversation_setting(store.as_ref(), &user, &device, key, r, max)
+                        .await?;
                     Ok(None)
                 })
                 .await

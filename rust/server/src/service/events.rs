@@ -47,13 +47,15 @@ pub(crate) async fn private_read_receipt(
 /// stored with the user's settings (which a new device reads at login), and a
 /// `ConversationSetting` entry with the new settings version goes to the user's own inbox
 /// only (their other and offline devices converge). At least one field is set; levels 0..=5;
-/// no chatrooms.
+/// no chatrooms. 20605 when it would make more than `max_stored` of the user's conversations
+/// non-default (pinned or with a level).
 pub(crate) async fn conversation_setting(
     store: &dyn ServerStore,
     user: &str,
     device_id: &str,
     request: RequestKey,
     r: ChangeConversationSetting,
+    max_stored: usize,
 ) -> Result<(), ServiceError> {
     if !(conversation_type::PRIVATE..=conversation_type::ULTRA_GROUP).contains(&r.conversation_type)
         || r.conversation_type == conversation_type::CHATROOM
@@ -74,7 +76,10 @@ pub(crate) async fn conversation_setting(
     let update = SettingsUpdate {
         user_id: user.to_owned(),
         device_id: device_id.to_owned(),
-        changes: vec![SettingChange::Conversation(r)],
+        changes: vec![SettingChange::Conversation {
+            change: r,
+            max_stored,
+        }],
     };
     Ok(store.change_settings(update, Some(request)).await?)
 }

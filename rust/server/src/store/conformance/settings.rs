@@ -22,13 +22,16 @@ fn update(user: &str, device: &str, changes: Vec<SettingChange>) -> SettingsUpda
 }
 
 fn pin(target: &str, top: Option<bool>, level: Option<u32>) -> SettingChange {
-    SettingChange::Conversation(ChangeConversationSetting {
-        conversation_type: PRIVATE,
-        target_id: target.into(),
-        channel_id: String::new(),
-        top,
-        notification_level: level,
-    })
+    SettingChange::Conversation {
+        change: ChangeConversationSetting {
+            conversation_type: PRIVATE,
+            target_id: target.into(),
+            channel_id: String::new(),
+            top,
+            notification_level: level,
+        },
+        max_stored: usize::MAX,
+    }
 }
 
 fn block(user: &str, blocked: bool) -> SettingChange {

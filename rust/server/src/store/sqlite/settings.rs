@@ -2,12 +2,14 @@
 //!
 //! Every change bumps the user's settings version and appends the entry that announces it to
 //! the user's own inbox, in the same savepoint, so the version a device reads with the
-//! settings and the versions the entries carry always agree. The tables are never pruned.
+//! settings and the versions the entries carry always agree. The tables are never pruned, so
+//! each user's rows are capped: the blacklist at [`MAX_BLACKLIST`], the conversations with
+//! settings at `ServerConfig::max_conversation_settings`.
 
 use super::apply::append_inbox;
 use crate::model::{Push, Rejected, SYNC_BYTES};
 use crate::settings::{
-    SettingChange, SettingsUpdate, BLACKLIST_FULL, LEVEL_NOT_SET, MAX_BLACKLIST,
+    SettingChange, SettingsUpdate, BLACKLIST_FULL, LEVEL_NOT_SET, MAX_BLACKLIST, SETTINGS_FULL,
 };
 use crate::util::now_ms;
 use rcim_proto::v1::{
@@ -73,8 +75,8 @@ pub(crate) fn apply_settings(
         version += 1;
         let now = now_ms();
         let body = match change {
-            SettingChange::Conversation(c) => {
-                let mut entry = apply_conversation(tx, user, c, now, version)?;
+            SettingChange::Conversation { change, max_stored } => {
+                let mut entry = apply_conversation(tx, user, change, max_stored, now, version)?;
                 entry.device_id = update.device_id.clone();
                 inbox_entry::Body::ConversationSetting(entry)
             }
@@ -111,23 +113,27 @@ pub(crate) fn apply_settings(
 }
 
 /// Stores a conversation's pin / level change; a conversation back to the defaults (not
-/// pinned, no level) is forgotten.
+/// pinned, no level) is forgotten. [`SETTINGS_FULL`] when a conversation not stored yet
+/// would make more than `max_stored` rows of the user's (changing a stored one is always
+/// allowed, so is going back to the defaults).
 fn apply_conversation(
     tx: &Connection,
     user: &str,
     c: ChangeConversationSetting,
+    max_stored: usize,
     now: i64,
     version: u64,
 ) -> anyhow::Result<ConversationSetting> {
     let key = params![user, c.conversation_type, c.target_id, c.channel_id];
-    let (old_top, old_level) = tx
+    let old = tx
         .prepare_cached(
             "SELECT top, level FROM conversation_settings WHERE user_id = ?1 \
              AND conversation_type = ?2 AND target_id = ?3 AND channel_id = ?4",
         )?
         .query_row(key, |r| Ok((r.get::<_, bool>(0)?, r.get::<_, u32>(1)?)))
-        .optional()?
-        .unwrap_or((false, LEVEL_NOT_SET));
+        .optional()?;
+    let stored = old.is_some();
+    let (old_top, old_level) = old.unwrap_or((false, LEVEL_NOT_SET));
     let top = c.top.unwrap_or(old_top);
     let level = c.notification_level.unwrap_or(old_level);
     if !top && level == LEVEL_NOT_SET {
@@ -137,6 +143,17 @@ fn apply_conversation(
         )?
         .execute(key)?;
     } else {
+        if !stored {
+            let n: i64 = tx
+                .prepare_cached("SELECT COUNT(*) FROM conversation_settings WHERE user_id = ?1")?
+                .query_row([user], |r| r.get(0))?;
+            if n as usize >= max_stored {
+                return Err(Rejected::err(
+                    SETTINGS_FULL,
+                    format!("at most {max_stored} conversations with settings"),
+                ));
+            }
+        }
         tx.prepare_cached(
             "INSERT INTO conversation_settings (user_id, conversation_type, target_id, \
              channel_id, top, level, operation_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
