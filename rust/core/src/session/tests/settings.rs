@@ -120,7 +120,8 @@ fn online_with_settings() -> Harness {
     assert_eq!(reads.len(), 1);
     assert_eq!(reads[0].1, SettingsRequest::default());
     let mut first = page(3, true);
-    first.conversations = vec![state("bob", true, 0)];
+    // Pinned, level not set (NONE, as the server keeps it).
+    first.conversations = vec![state("bob", true, 1)];
     first.blacklist = vec!["mallory".into()];
     let out = settings_answer(&mut h, reads[0].0, first);
     assert!(sync_seqs(&out).is_empty());
