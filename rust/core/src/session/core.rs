@@ -326,14 +326,20 @@ impl SessionCore {
 
     /// The connection was lost: unanswered operations are queued again; reconnect at once.
     fn lost(&mut self, now: Instant) {
-        self.out.push(Action::Close { fresh_navi: false });
+        self.drop_connection(now, false);
         self.set_status(status::SUSPEND);
+        self.attempt = 1;
+        self.wait(now);
+    }
+
+    /// Closes the connection of an online session: what was on the wire goes again once
+    /// connected, and the inbox sync and settings read start over with the next connection.
+    fn drop_connection(&mut self, now: Instant, fresh_navi: bool) {
+        self.out.push(Action::Close { fresh_navi });
         self.queue.requeue_inflight(now);
         self.reads.requeue_inflight(now);
         self.inbox.closed();
         self.settings_closed();
-        self.attempt = 1;
-        self.wait(now);
     }
 
     /// Puts on the wire what may go now: a due sync, then queued operations.

@@ -75,6 +75,28 @@ fn a_network_change_or_the_foreground_restarts_the_schedule_from_the_start() {
 }
 
 #[test]
+fn a_network_change_while_online_reconnects_at_once() {
+    let mut h = Harness::online();
+    // A pin on the wire when the network changes.
+    let out = h.feed(Input::Command(pin("bob", "p")));
+    let sent = ops(&out);
+    assert_eq!(sent.len(), 1);
+    let out = platform(&mut h, PlatformEvent::NetworkAvailable { changed: true });
+    assert!(out
+        .iter()
+        .any(|a| matches!(a, Action::Close { fresh_navi: true })));
+    assert_eq!(opens(&out), 1, "no wait: the schedule is at its start");
+    assert_eq!(statuses(&out), vec![status::CONNECTING]);
+    let (_, out) = h.open(0);
+    assert_eq!(statuses(&out), vec![status::CONNECTED]);
+    // What was on the wire goes again on the new connection.
+    assert_eq!(ops(&out).len(), 1);
+    // The same network available again changes nothing while online.
+    let out = platform(&mut h, PlatformEvent::NetworkAvailable { changed: false });
+    assert!(out.is_empty(), "{out:?}");
+}
+
+#[test]
 fn a_session_started_without_network_waits_for_one() {
     let mut h = Harness::online();
     platform(&mut h, PlatformEvent::NetworkLost);
