@@ -23,10 +23,12 @@ impl Store {
     /// The conversation the previous page ended with is the one whose time is `start_time`,
     /// and the page resumes right after it (in the pinned section, the rest of it and then
     /// the unpinned ones). Several conversations may share that time; the one that ended the
-    /// previous page is taken to be the one at a multiple of `count` from the top (the app
-    /// pages with the same `count` from `start_time` 0), else the last of them. So ties come
-    /// once and in order as long as the list does not change between the pages; when it did,
-    /// conversations sharing the exact time of a page's end may be missed, never repeated.
+    /// previous page is taken to be the last of them at a multiple of `count` from the top
+    /// (the app pages with the same `count` from `start_time` 0), else the last of them, never
+    /// an earlier one (the app would page in a loop). The limit of a time as the only cursor:
+    /// when two conversations of the exact same time both sit at page ends (pages of one, or a
+    /// pinned and an unpinned conversation of the same millisecond), or the list changed
+    /// between the pages, conversations of that time may be missed; none is repeated.
     /// No conversation has that time (it changed or left the list): the page is the unpinned
     /// conversations older than `start_time`. `channel_id` selects among ultra groups only
     /// (other conversations have no channels).
