@@ -92,6 +92,34 @@ test('conversation type levels: change, get, load; chatroom refused', async () =
   );
 });
 
+test('a conversation level is NONE until set; ALL_MESSAGE overrides a muting type level', async () => {
+  const a = await login('alice');
+  const b = await login('bob');
+  await send(b, text(PRIVATE, 'alice', 'hi'));
+  await RCIMMock.flush();
+  const level = () => got((c) => a.getConversationNotificationLevel(PRIVATE, 'bob', null, c));
+  const counted = () => got((c) => a.getUnreadCountByConversationTypes([PRIVATE], null, false, c));
+  expect(await level()).toBe(RCIMIWPushNotificationLevel.NONE);
+  expect(await got((c) => a.getConversationNotificationLevel(GROUP, 'nobody', null, c))).toBe(
+    RCIMIWPushNotificationLevel.NONE
+  );
+  expect(await counted()).toBe(1);
+  // Not set: the type's level decides.
+  await a.changeConversationTypeNotificationLevel(PRIVATE, RCIMIWPushNotificationLevel.BLOCKED);
+  await RCIMMock.flush();
+  expect(await counted()).toBe(0);
+  await a.changeConversationNotificationLevel(
+    PRIVATE,
+    'bob',
+    null,
+    RCIMIWPushNotificationLevel.ALL_MESSAGE
+  );
+  await RCIMMock.flush();
+  expect(await level()).toBe(RCIMIWPushNotificationLevel.ALL_MESSAGE);
+  expect(await counted()).toBe(1);
+  expect(await got((c) => a.getUnreadCountByConversationTypes([PRIVATE], null, true, c))).toBe(1);
+});
+
 test('quiet hours: change (with the UTC offset), get with three arguments, remove', async () => {
   const a = await login('alice');
   const level = RCIMIWPushNotificationQuietHoursLevel.BLOCKED;

@@ -43,7 +43,8 @@ const CustomMessagePolicy = { COMMAND: 0, NORMAL: 1, STATUS: 2, STORAGE: 3 };
 const ReceivedStatus = { UNREAD: 0, READ: 1 };
 const Direction = { SEND: 0, RECEIVE: 1 };
 const TimeOrder = { BEFORE: 0, AFTER: 1 };
-// ALL_MESSAGE (0) is the default level of a conversation, as in the engine.
+// NONE (1, not set) is the default level of a conversation, as in the engine and on the
+// server; ALL_MESSAGE (0) is a choice that overrides a muting level of the type.
 const PushNotificationLevel = { ALL_MESSAGE: 0, NONE: 1 };
 
 const Code = {
@@ -74,6 +75,11 @@ const Code = {
 /** Do-not-disturb levels (MENTION, MENTION_USERS, MENTION_ALL, BLOCKED): left out of
  * getUnreadCountByConversationTypes unless `contain`. */
 const isMuted = (level) => level >= 2 && level <= 5;
+
+/** Whether a conversation at `level` whose type is at `typeLevel` is do-not-disturb: its own
+ * muting level, or none set (NONE) and its type's level mutes; ALL_MESSAGE never is. */
+const isDnd = (level, typeLevel) =>
+  level === PushNotificationLevel.NONE ? isMuted(typeLevel) : isMuted(level);
 
 /** A non-empty list of known conversation types. */
 const typesOk = (types) =>
@@ -164,6 +170,7 @@ module.exports = {
   TimeOrder,
   channelIdOk,
   isCounted,
+  isDnd,
   isMuted,
   isStored,
   typeOk,

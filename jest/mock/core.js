@@ -132,7 +132,7 @@ function createCore() {
         mentionedCount: 0,
         top: false,
         draft: '',
-        notificationLevel: PushNotificationLevel.ALL_MESSAGE,
+        notificationLevel: PushNotificationLevel.NONE,
         firstUnreadMsgSendTime: 0,
       };
       st.conversations.set(key, c);

@@ -100,7 +100,7 @@ module.exports = function settingMethods(core) {
       args: Args.conversation,
       run(e, a, id) {
         const c = find(e, a);
-        const level = c ? c.notificationLevel : PushNotificationLevel.ALL_MESSAGE;
+        const level = c ? c.notificationLevel : PushNotificationLevel.NONE;
         emit(
           e,
           'onConversationNotificationLevelLoaded',

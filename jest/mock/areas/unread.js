@@ -4,7 +4,15 @@
  * and the unread @-mentions of the user (group messages whose mentionedInfo names them or
  * everyone).
  */
-const { Args, Code, ConversationType, ReceivedStatus, isMuted, typesOk } = require('../constants');
+const {
+  Args,
+  Code,
+  ConversationType,
+  PushNotificationLevel,
+  ReceivedStatus,
+  isDnd,
+  typesOk,
+} = require('../constants');
 const { convKey, loadAndGet, pick } = require('../core');
 
 module.exports = function unreadMethods(core) {
@@ -68,7 +76,9 @@ module.exports = function unreadMethods(core) {
         const types = a.conversationTypes;
         if (!typesOk(types)) return Code.PARAM_ERROR;
         let count = 0;
-        for (const c of engineStore(e).conversations.values()) {
+        const st = engineStore(e);
+        const typeLevels = st.settings ? st.settings.typeLevels : new Map();
+        for (const c of st.conversations.values()) {
           if (
             !types.includes(c.conversationType) ||
             c.conversationType === ConversationType.CHATROOM
@@ -76,7 +86,8 @@ module.exports = function unreadMethods(core) {
             continue;
           }
           if (c.channelId !== (a.channelId || '')) continue;
-          if (!a.contain && isMuted(c.notificationLevel)) continue;
+          const typeLevel = typeLevels.get(c.conversationType) ?? PushNotificationLevel.NONE;
+          if (!a.contain && isDnd(c.notificationLevel, typeLevel)) continue;
           count += c.unreadCount;
         }
         emit(

@@ -30,7 +30,7 @@ impl Store {
     }
 
     /// Removes the conversation's draft (`clearDraftMessage`). A conversation that only existed
-    /// for its draft (no message, not pinned, no notification level, nothing unread) leaves the
+    /// for its draft (no message, not pinned, no notification level (NONE), nothing unread) leaves the
     /// list again.
     pub fn clear_draft(&mut self, key: &ConversationKey) -> Result<()> {
         let tx = self.conn.savepoint()?;
@@ -42,7 +42,7 @@ impl Store {
         tx.execute(
             "DELETE FROM conversations
              WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
-               AND last_message_id IS NULL AND top = 0 AND notification_level = 0
+               AND last_message_id IS NULL AND top = 0 AND notification_level = 1
                AND unread_count = 0 AND mentioned_count = 0",
             params![key.conversation_type, key.target_id, key.channel_id],
         )?;

@@ -586,7 +586,7 @@ pub(crate) fn apply_setting(tx: &Connection, u: &ConversationSettingUpdate) -> R
     tx.prepare_cached(
         "INSERT INTO conversations
              (conversation_type, target_id, channel_id, sort_time, top, notification_level)
-         VALUES (?1, ?2, ?3, ?4, COALESCE(?5, 0), COALESCE(?6, 0))
+         VALUES (?1, ?2, ?3, ?4, COALESCE(?5, 0), COALESCE(?6, 1))
          ON CONFLICT (conversation_type, target_id, channel_id) DO UPDATE SET
              top = COALESCE(?5, top), notification_level = COALESCE(?6, notification_level)",
     )?
@@ -598,11 +598,12 @@ pub(crate) fn apply_setting(tx: &Connection, u: &ConversationSettingUpdate) -> R
         u.top,
         u.notification_level
     ])?;
-    // A conversation that only existed for its settings leaves the list once they are reset.
+    // A conversation that only existed for its settings leaves the list once they are reset
+    // (unpinned, level NONE: not set; ALL_MESSAGE is a setting).
     tx.prepare_cached(
         "DELETE FROM conversations
          WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
-           AND last_message_id IS NULL AND top = 0 AND notification_level = 0 AND draft = ''
+           AND last_message_id IS NULL AND top = 0 AND notification_level = 1 AND draft = ''
            AND unread_count = 0 AND mentioned_count = 0",
     )?
     .execute(params![

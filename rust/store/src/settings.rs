@@ -22,11 +22,11 @@ impl Store {
         Ok(self.conversation(key)?.is_some_and(|c| c.top))
     }
 
-    /// The conversation's notification level (0, ALL_MESSAGE, when it does not exist).
+    /// The conversation's notification level (NONE, not set, when it does not exist).
     pub fn conversation_notification_level(&self, key: &ConversationKey) -> Result<u32> {
         Ok(self
             .conversation(key)?
-            .map_or(notification_level::ALL_MESSAGE, |c| c.notification_level))
+            .map_or(notification_level::NONE, |c| c.notification_level))
     }
 }
 
@@ -59,7 +59,7 @@ mod tests {
         assert_eq!(s.blocked_conversations(&[1], "").unwrap().len(), 1);
         assert!(s.blocked_conversations(&[2], "").unwrap().is_empty());
         // Applied from the inbox too; resetting both removes the empty conversation.
-        s.apply_inbox_entries(&[], &[], &[], &[set(Some(false), Some(0))], 7)
+        s.apply_inbox_entries(&[], &[], &[], &[set(Some(false), Some(1))], 7)
             .unwrap();
         assert!(s.conversation(&key).unwrap().is_none());
         assert!(s.top_conversations(&[1], "").unwrap().is_empty());

@@ -48,11 +48,10 @@ impl Store {
     }
 
     /// Sum of the unread counts of the conversations of `types` (chatrooms never count; ultra
-    /// groups of `channel_id` only). `contain` = also count do-not-disturb conversations: those
-    /// whose own notification level mutes them ([`notification_level::is_muted`]) or, having no
-    /// muting level of their own (ALL_MESSAGE, the stored default, or NONE), whose type's level
-    /// does. The conversation's level wins when it mutes; a type level cannot be overridden by
-    /// ALL_MESSAGE, which the list cannot tell from "never set".
+    /// groups of `channel_id` only). `contain` = also count do-not-disturb conversations
+    /// ([`notification_level::is_dnd`]): those whose own level mutes them, or that have none
+    /// set (NONE) while their type's level mutes them; ALL_MESSAGE on a conversation overrides
+    /// its type's level.
     pub fn unread_count_by_types(
         &self,
         types: &[u32],
@@ -60,18 +59,20 @@ impl Store {
         contain: bool,
     ) -> Result<u64> {
         let placeholders = vec!["?"; types.len()].join(",");
-        let (lo, hi) = (
+        let (lo, hi, none) = (
             notification_level::MUTED.start(),
             notification_level::MUTED.end(),
+            notification_level::NONE,
         );
         let sql = format!(
             "SELECT COALESCE(SUM(unread_count), 0) FROM conversations c
              WHERE conversation_type IN ({placeholders}) AND conversation_type <> 3
                AND (channel_id = ? OR conversation_type <> 5)
                AND (? OR NOT (notification_level BETWEEN {lo} AND {hi}
-                 OR COALESCE((SELECT level FROM type_notification_levels t
-                              WHERE t.conversation_type = c.conversation_type), 1)
-                    BETWEEN {lo} AND {hi}))"
+                 OR notification_level = {none}
+                    AND COALESCE((SELECT level FROM type_notification_levels t
+                                  WHERE t.conversation_type = c.conversation_type), {none})
+                        BETWEEN {lo} AND {hi}))"
         );
         let mut values: Vec<rusqlite::types::Value> =
             types.iter().map(|t| (*t as i64).into()).collect();
@@ -157,6 +158,54 @@ mod tests {
         assert!(!notification_level::is_muted(
             notification_level::ALL_MESSAGE
         ));
+    }
+
+    #[test]
+    fn do_not_disturb_follows_the_conversation_level_then_its_type() {
+        use notification_level::{is_dnd, ALL_MESSAGE, NONE};
+        // (conversation level, type level, do-not-disturb)
+        let mut table = vec![
+            (ALL_MESSAGE, NONE, false),
+            (ALL_MESSAGE, ALL_MESSAGE, false),
+            (NONE, NONE, false),
+            (NONE, ALL_MESSAGE, false),
+        ];
+        for muting in 2..=5 {
+            // An explicit ALL_MESSAGE overrides a muting type; not set follows it.
+            table.push((ALL_MESSAGE, muting, false));
+            table.push((NONE, muting, true));
+            for type_level in [ALL_MESSAGE, NONE, 2, 5] {
+                table.push((muting, type_level, true));
+            }
+        }
+        for (level, type_level, dnd) in table {
+            assert_eq!(is_dnd(level, type_level), dnd, "{level} / {type_level}");
+            let mut s = Store::open_in_memory().unwrap();
+            let mut group = text("g1", "G", 4, "group");
+            group.conversation_type = 2;
+            s.apply_inbox(&[group], 1).unwrap();
+            // A new conversation's level is not set.
+            assert_eq!(
+                s.conversation_notification_level(&ConversationKey::new(2, "g1", ""))
+                    .unwrap(),
+                NONE
+            );
+            s.set_conversation_setting(&crate::rows::ConversationSettingUpdate {
+                key: ConversationKey::new(2, "g1", ""),
+                top: None,
+                notification_level: Some(level),
+                time: 5,
+            })
+            .unwrap();
+            s.apply_user_setting(&crate::UserSettingUpdate::TypeLevel {
+                conversation_type: 2,
+                level: type_level,
+            })
+            .unwrap();
+            let counted = s.unread_count_by_types(&[2], "", false).unwrap();
+            assert_eq!(counted, !dnd as u64, "{level} / {type_level}");
+            assert_eq!(s.unread_count_by_types(&[2], "", true).unwrap(), 1);
+        }
     }
 
     #[test]

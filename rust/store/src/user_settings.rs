@@ -79,19 +79,20 @@ impl Store {
         let tx = self.conn.savepoint()?;
         let before: HashMap<ConversationKey, (bool, u32)> = rows::query_conversations(
             &tx,
-            "SELECT * FROM conversations WHERE top <> 0 OR notification_level <> 0",
+            "SELECT * FROM conversations WHERE top <> 0 OR notification_level <> 1",
             [],
         )?
         .into_iter()
         .map(|c| (c.key, (c.top, c.notification_level)))
         .collect();
+        // Every pin and level back to not set (unpinned, NONE = 1) before the snapshot's.
         tx.execute_batch(
             "DELETE FROM type_notification_levels; DELETE FROM quiet_hours;
              DELETE FROM blacklist;
-             UPDATE conversations SET top = 0, notification_level = 0
-               WHERE top <> 0 OR notification_level <> 0;
+             UPDATE conversations SET top = 0, notification_level = 1
+               WHERE top <> 0 OR notification_level <> 1;
              DELETE FROM conversations WHERE last_message_id IS NULL AND top = 0
-               AND notification_level = 0 AND draft = '' AND unread_count = 0
+               AND notification_level = 1 AND draft = '' AND unread_count = 0
                AND mentioned_count = 0;",
         )?;
         for (conversation_type, level) in &snapshot.type_levels {
@@ -123,9 +124,12 @@ impl Store {
         let mut changed = Vec::new();
         let mut kept = HashSet::new();
         for c in &snapshot.conversations {
-            let now = (c.top.unwrap_or(false), c.notification_level.unwrap_or(0));
+            let now = (
+                c.top.unwrap_or(false),
+                c.notification_level.unwrap_or(notification_level::NONE),
+            );
             kept.insert(&c.key);
-            if before.get(&c.key) != Some(&now) && now != (false, 0) {
+            if before.get(&c.key) != Some(&now) && now != (false, notification_level::NONE) {
                 changed.push((c.key.clone(), now.0));
             }
         }
@@ -337,7 +341,10 @@ mod tests {
         assert!(s.quiet_hours().unwrap().is_none());
         assert_eq!(s.blacklist().unwrap(), vec!["eve"]);
         assert!(!s.conversation_top(&key("carol")).unwrap());
-        assert_eq!(s.conversation_notification_level(&key("carol")).unwrap(), 0);
+        assert_eq!(
+            s.conversation_notification_level(&key("carol")).unwrap(),
+            notification_level::NONE
+        );
         assert!(s.conversation(&key("carol")).unwrap().is_some());
         assert!(s.conversation_top(&key("ghost")).unwrap());
         assert!(s.conversation_top(&key("dave")).unwrap());

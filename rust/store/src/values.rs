@@ -38,9 +38,9 @@ pub mod direction {
 pub mod notification_level {
     use std::ops::RangeInclusive;
 
-    /// Notify for every message (the stored default).
+    /// Notify for every message: set on a conversation, it wins over its type's level.
     pub const ALL_MESSAGE: u32 = 0;
-    /// Not set.
+    /// Not set (the stored default, as on the server): a conversation's type decides.
     pub const NONE: u32 = 1;
     /// Levels that mute a conversation (do-not-disturb: MENTION, MENTION_USERS, MENTION_ALL,
     /// BLOCKED): `getUnreadCountByConversationTypes` leaves them out unless `contain` is set.
@@ -49,5 +49,16 @@ pub mod notification_level {
     /// Whether `level` mutes the conversation.
     pub fn is_muted(level: u32) -> bool {
         MUTED.contains(&level)
+    }
+
+    /// Whether a conversation at `level` whose type is at `type_level` is do-not-disturb:
+    /// its own muting level, or none set (NONE) and its type's level mutes; ALL_MESSAGE on
+    /// the conversation overrides a muting type level.
+    pub fn is_dnd(level: u32, type_level: u32) -> bool {
+        match level {
+            ALL_MESSAGE => false,
+            NONE => is_muted(type_level),
+            level => is_muted(level),
+        }
     }
 }

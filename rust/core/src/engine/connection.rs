@@ -57,6 +57,7 @@ impl Engine {
         let session_user = user_id.clone();
         let token = token.to_string();
         let slot = db_slot.clone();
+        let platform = self.platform.subscribe();
         let task = self.runtime.spawn(async move {
             if let Some(previous) = previous {
                 if let Err(e) = previous.await {
@@ -106,6 +107,7 @@ impl Engine {
                 device_id: shared.device_id.clone(),
                 events: shared.events.clone(),
                 inbox_behind: task_inbox_behind,
+                platform,
             };
             ConnectionTask::new(
                 ctx,
@@ -128,7 +130,6 @@ impl Engine {
             stop: stop_tx,
             task,
         });
-        self.tell_network_state();
         Ok(())
     }
 

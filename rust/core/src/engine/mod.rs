@@ -80,6 +80,8 @@ pub struct Engine {
     transfers: Arc<media::transfers::Transfers>,
     /// History pages asked of the server (see [`Engine::history_requests`]).
     history_requests: Arc<std::sync::atomic::AtomicU64>,
+    /// What the platform said (network, app state), watched by the running session.
+    platform: watch::Sender<crate::session::PlatformState>,
 }
 
 /// The stream of events of an [`Engine`].
@@ -116,6 +118,7 @@ impl Engine {
             session: Arc::new(Mutex::new(None)),
             transfers: Arc::default(),
             history_requests: Arc::default(),
+            platform: platform::platform_watch(),
         };
         (engine, stream)
     }

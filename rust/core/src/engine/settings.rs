@@ -64,7 +64,8 @@ impl Engine {
         self.conversation_query(key, |s, key| s.conversation_top(key))
     }
 
-    /// `getConversationNotificationLevel` (local store; 0 when never set).
+    /// `getConversationNotificationLevel` (local store; NONE, 1, when never set, as on the
+    /// server).
     pub fn conversation_notification_level(
         &self,
         key: ConversationKey,

@@ -3,7 +3,7 @@
 //! sync) and turns each [`Input`] into [`Action`]s for the driver. Time comes in with every
 //! input, so the core is tested by feeding frames and ticks and reading the actions.
 
-use super::command::{Command, StopReason};
+use super::command::Command;
 use super::inbox::{Inbox, PushOutcome};
 use super::operations::{self, Entry};
 use super::queue::Queue;
@@ -11,6 +11,7 @@ use super::reads::Reads;
 use super::settings::SettingsRead;
 use super::types::{Action, Input, StoreJob};
 
+mod ending;
 mod messaging;
 mod platform;
 mod settings;
@@ -22,16 +23,13 @@ use crate::event::{Event, EventId};
 use crate::model::{connection_status as status, Message};
 use prost::Message as _;
 use rcim_proto::v1::{
-    client_frame, response, server_frame, ClientFrame, Connect, ConnectAck, Disconnect, Ping,
-    Platform, Request as WireRequest, ServerFrame,
+    client_frame, response, server_frame, ClientFrame, Connect, ConnectAck, Ping, Platform,
+    Request as WireRequest, ServerFrame,
 };
 use rcim_proto::PROTOCOL_VERSION;
 use rcim_store::sent_status;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-
-/// How long a sign-out waits for the answers of operations already on the wire.
-const SIGN_OUT_SETTLE: Duration = Duration::from_secs(2);
 
 /// What the session needs to know about its user and engine.
 #[derive(Debug, Clone)]
@@ -326,14 +324,20 @@ impl SessionCore {
 
     /// The connection was lost: unanswered operations are queued again; reconnect at once.
     fn lost(&mut self, now: Instant) {
-        self.out.push(Action::Close { fresh_navi: false });
+        self.drop_connection(now, false);
         self.set_status(status::SUSPEND);
+        self.attempt = 1;
+        self.wait(now);
+    }
+
+    /// Closes the connection of an online session: what was on the wire goes again once
+    /// connected, and the inbox sync and settings read start over with the next connection.
+    fn drop_connection(&mut self, now: Instant, fresh_navi: bool) {
+        self.out.push(Action::Close { fresh_navi });
         self.queue.requeue_inflight(now);
         self.reads.requeue_inflight(now);
         self.inbox.closed();
         self.settings_closed();
-        self.attempt = 1;
-        self.wait(now);
     }
 
     /// Puts on the wire what may go now: a due sync, then queued operations.
@@ -586,102 +590,6 @@ impl SessionCore {
             server_frame::Body::Transient(transient) => self.transient(now, transient),
         }
         self.flush(now);
-    }
-
-    fn stop(&mut self, now: Instant, reason: StopReason) {
-        match reason {
-            StopReason::Run => {}
-            // Over already (a shutdown also ends a sign-out that is still settling).
-            StopReason::Shutdown if self.phase == Phase::Ended => {}
-            StopReason::Shutdown => {
-                // Queued operations stay in the outbox for the next connect: nothing is lost.
-                self.out.push(Action::Close { fresh_navi: false });
-                self.end_session();
-                self.out.push(Action::Finish);
-            }
-            StopReason::SignOut { receive_push } => match self.phase {
-                Phase::Online { .. } if self.queue.has_inflight() => {
-                    self.phase = Phase::Closing {
-                        until: now + SIGN_OUT_SETTLE,
-                        receive_push,
-                    };
-                }
-                Phase::Online { .. } => {
-                    self.phase = Phase::Closing {
-                        until: now,
-                        receive_push,
-                    };
-                    self.signed_out();
-                }
-                // Already signing out or over.
-                Phase::Closing { .. } | Phase::Ended => {}
-                _ => {
-                    self.out.push(Action::Close { fresh_navi: false });
-                    self.end_session();
-                    self.set_status(status::SIGN_OUT);
-                    self.out.push(Action::Finish);
-                }
-            },
-        }
-    }
-
-    /// Ends the session; commands that came while the state was loading are stored now, as
-    /// the driver's final drain stores the ones still handed over (queued on disk, or failed
-    /// visibly), so none is silently dropped.
-    fn end_session(&mut self) {
-        self.phase = Phase::Ended;
-        self.reads
-            .fail_all(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
-        self.fail_transient();
-        for command in std::mem::take(&mut self.early) {
-            self.command(command);
-        }
-    }
-
-    /// Ends a sign-out: says goodbye to the server; what is still queued waits on disk for the
-    /// next connect.
-    fn signed_out(&mut self) {
-        if let Phase::Closing { receive_push, .. } = self.phase {
-            self.out.push(Action::Send(ClientFrame {
-                seq: 0,
-                body: Some(client_frame::Body::Disconnect(Disconnect { receive_push })),
-            }));
-        }
-        self.out.push(Action::Close { fresh_navi: false });
-        self.phase = Phase::Ended;
-        self.reads.fail_all(codes::CLIENT_NOT_INIT as u32);
-        self.fail_transient();
-        self.set_status(status::SIGN_OUT);
-        self.out.push(Action::Finish);
-    }
-
-    /// Sends that are not stored cannot wait for the next session (R085): they fail.
-    fn fail_transient(&mut self) {
-        let code = self.ended_code.unwrap_or(codes::NETWORK_UNAVAILABLE);
-        for entry in self.queue.take_transient() {
-            self.complete(entry, code, None);
-        }
-    }
-
-    /// Ends the session after a refusal, kick or timeout: reports it and fails queued sends.
-    /// Other operations stay in the outbox for the next connect.
-    fn give_up(&mut self, code: u32, new_status: u32) {
-        self.set_status(new_status);
-        if !self.reported {
-            self.reported = true;
-            let event_id = self.connect_event_id.take();
-            self.emit(Event::Connected {
-                code: code as i32,
-                user_id: String::new(),
-                event_id,
-            });
-        }
-        for entry in self.queue.take_all_sends() {
-            self.complete(entry, code, None);
-        }
-        self.ended_code = Some(code);
-        self.end_session();
-        self.out.push(Action::Finish);
     }
 
     fn command(&mut self, command: Command) {

@@ -11,6 +11,7 @@ use super::command::{Command, StopReason};
 use super::core::{SessionCore, SessionParams};
 use super::inbox::InboxBehind;
 use super::jobs;
+use super::platform::PlatformState;
 use super::types::{Action, Input};
 use crate::config::EngineConfig;
 use crate::db::Db;
@@ -46,6 +47,8 @@ pub(crate) struct SessionContext {
     pub(crate) events: mpsc::Sender<Event>,
     /// Published after every input: whether the inbox is behind the server.
     pub(crate) inbox_behind: InboxBehind,
+    /// What the platform says (network, app state).
+    pub(crate) platform: watch::Receiver<PlatformState>,
 }
 
 /// The session task of one `connect()` call: ends on disconnect, kick, fatal refusal, timeout
@@ -119,7 +122,14 @@ impl ConnectionTask {
         let mut last_stop = StopReason::Run;
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // A session begins with the network state as it is (no network: paused at once).
+        let mut platform_seen = *self.ctx.platform.borrow_and_update();
+        let mut platform_open = true;
+        let mut platform_events = platform_seen.events_since(&platform_seen.initial());
         loop {
+            for event in platform_events.drain(..) {
+                actions.extend(self.handle(Input::Command(Command::Platform(event))));
+            }
             while let Some(action) = actions.pop_front() {
                 let input = match action {
                     Action::Send(frame) => match transport.as_mut() {
@@ -264,6 +274,17 @@ impl ConnectionTask {
                     Some(command) => Input::Command(command),
                     None => Input::Stop(StopReason::Shutdown),
                 }),
+                state = platform_change(&mut self.ctx.platform), if platform_open => {
+                    match state {
+                        Some(state) => {
+                            platform_events = state.events_since(&platform_seen);
+                            platform_seen = state;
+                        }
+                        // The engine is going away.
+                        None => platform_open = false,
+                    }
+                    None
+                }
                 reason = stop_signal(&mut self.stop, last_stop), if last_stop != StopReason::Shutdown => {
                     last_stop = reason;
                     Some(Input::Stop(reason))
@@ -357,6 +378,12 @@ async fn attempt(
         }
     }
     (OpenOutcome::Failed(last_error), gateways)
+}
+
+/// The platform state once it changed; `None` when the engine is gone.
+async fn platform_change(platform: &mut watch::Receiver<PlatformState>) -> Option<PlatformState> {
+    platform.changed().await.ok()?;
+    Some(*platform.borrow_and_update())
 }
 
 /// Resolves when the engine asks to stop for another reason than `last` (the one already

@@ -50,6 +50,6 @@ pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
 pub(crate) use inbox::InboxBehind;
 pub(crate) use operations::{expansion_outcome, outgoing_row, Operation, SettingChange};
-pub(crate) use platform::PlatformEvent;
+pub(crate) use platform::{PlatformEvent, PlatformState};
 pub(crate) use reads::{ReadRequest, TicketRequest};
 pub(crate) use typing::TypingCommand;

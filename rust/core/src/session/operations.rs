@@ -600,7 +600,9 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
                 None => Event::ConversationNotificationLevelChanged {
                     code,
                     key,
-                    level: c.notification_level.unwrap_or(0),
+                    level: c
+                        .notification_level
+                        .unwrap_or(rcim_store::notification_level::NONE),
                     event_id,
                 },
             }

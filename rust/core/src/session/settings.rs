@@ -196,6 +196,11 @@ pub(crate) fn conversation_entry(
     (update, synced, level_synced)
 }
 
+/// How often a settings read starts over because the settings changed between its pages.
+/// Past that the read carries on across versions (settings changed in a loop, e.g. by a
+/// script, must not keep the inbox held for ever).
+pub(crate) const MAX_READ_RESTARTS: u32 = 3;
+
 /// The settings read of one connection.
 #[derive(Debug, Default)]
 pub(crate) enum SettingsRead {
@@ -204,13 +209,17 @@ pub(crate) enum SettingsRead {
     Idle,
     /// Connected with the server at `server`: reading the applied version.
     Checking { server: u64 },
-    /// A page was asked with seq `seq` at `since`; `snapshot` holds the pages so far.
+    /// A page was asked with seq `seq` at `since`; `snapshot` holds the pages so far and
+    /// `version` the last one's; `restarts`: how often the read started over; `mixed`: pages
+    /// of several versions were combined.
     Reading {
         seq: u64,
         since: Option<Instant>,
         request: SettingsRequest,
         snapshot: Box<SettingsSnapshot>,
         version: Option<u64>,
+        restarts: u32,
+        mixed: bool,
     },
     /// The snapshot is being stored.
     Applying,
@@ -248,11 +257,16 @@ impl SettingsRead {
 
     /// The request `request` went out with seq `seq`.
     pub(crate) fn asked(&mut self, seq: u64, request: SettingsRequest, now: Instant) {
-        let (snapshot, version) = match std::mem::take(self) {
+        let (snapshot, version, restarts, mixed) = match std::mem::take(self) {
             SettingsRead::Reading {
-                snapshot, version, ..
-            } if request != SettingsRequest::default() => (snapshot, version),
-            _ => (Box::default(), None),
+                snapshot,
+                version,
+                restarts,
+                mixed,
+                ..
+            } if request != SettingsRequest::default() => (snapshot, version, restarts, mixed),
+            SettingsRead::Reading { restarts, .. } => (Box::default(), None, restarts, false),
+            _ => (Box::default(), None, 0, false),
         };
         *self = SettingsRead::Reading {
             seq,
@@ -260,6 +274,8 @@ impl SettingsRead {
             request,
             snapshot,
             version,
+            restarts,
+            mixed,
         };
     }
 
@@ -280,6 +296,8 @@ impl SettingsRead {
             request,
             mut snapshot,
             version,
+            restarts,
+            mut mixed,
             ..
         } = std::mem::take(self)
         else {
@@ -293,21 +311,34 @@ impl SettingsRead {
             }
         };
         if version.is_some_and(|v| v != page.version) {
-            // The settings changed between pages: start again.
-            *self = SettingsRead::Reading {
-                seq: 0,
-                since: None,
-                request: SettingsRequest::default(),
-                snapshot: Box::default(),
-                version: None,
-            };
-            return PageOutcome::Next(SettingsRequest::default());
+            if restarts < MAX_READ_RESTARTS {
+                // The settings changed between pages: start again.
+                *self = SettingsRead::Reading {
+                    seq: 0,
+                    since: None,
+                    request: SettingsRequest::default(),
+                    snapshot: Box::default(),
+                    version: None,
+                    restarts: restarts + 1,
+                    mixed: false,
+                };
+                return PageOutcome::Next(SettingsRequest::default());
+            }
+            // They keep changing: read on. The pages together may miss or repeat what moved
+            // between them, so the snapshot is stored as of no version: the inbox entries of
+            // the changes apply on top of it (none is skipped as contained), and the next
+            // login reads the settings again.
+            tracing::warn!(
+                restarts,
+                "settings keep changing during the read; reading on"
+            );
+            mixed = true;
         }
         let next = SettingsRequest {
             conversation_offset: request.conversation_offset + page.conversations.len() as u32,
             blacklist_offset: request.blacklist_offset + page.blacklist.len() as u32,
         };
-        snapshot.version = page.version;
+        snapshot.version = if mixed { 0 } else { page.version };
         snapshot.type_levels = page.type_levels.into_iter().collect();
         snapshot.type_levels.sort_unstable();
         snapshot.quiet_hours = page.quiet_hours.map(quiet_hours_from_wire);
@@ -332,6 +363,8 @@ impl SettingsRead {
                 request,
                 snapshot,
                 version: Some(page.version),
+                restarts,
+                mixed,
             };
             PageOutcome::Next(next)
         } else {

@@ -1,7 +1,8 @@
 //! Platform events in the core: no network pauses the session (the connection closes,
 //! `NETWORK_UNAVAILABLE`, no attempts: see `wait`); a network coming back or changing, or the
 //! app coming to the foreground, restarts the reconnect schedule from its first (immediate)
-//! step when not connected.
+//! step when not connected. A network change also replaces a connection: its socket is bound
+//! to the old network and would only be found dead by the heartbeat timeout.
 
 use super::{Phase, SessionCore};
 use crate::session::platform::PlatformEvent;
@@ -15,12 +16,7 @@ impl SessionCore {
                 self.no_network = true;
                 match self.phase {
                     Phase::Online { .. } => {
-                        // What was on the wire goes again once connected.
-                        self.out.push(Action::Close { fresh_navi: false });
-                        self.queue.requeue_inflight(now);
-                        self.reads.requeue_inflight(now);
-                        self.inbox.closed();
-                        self.settings_closed();
+                        self.drop_connection(now, false);
                         self.wait(now);
                     }
                     Phase::Connecting | Phase::Waiting { .. } => {
@@ -40,11 +36,16 @@ impl SessionCore {
     }
 
     /// Not connected: try at once, with the reconnect schedule back at its start. An attempt
-    /// already running is kept unless the network changed under it (it would hang on the old
-    /// one).
+    /// already running, or a connection, is kept unless the network changed under it (it
+    /// would hang on the old one): then it is replaced at once.
     fn restart_schedule(&mut self, network_changed: bool) {
         let now = self.now;
         match self.phase {
+            Phase::Online { .. } if network_changed => {
+                self.drop_connection(now, true);
+                self.attempt = 0;
+                self.wait(now);
+            }
             Phase::Waiting { .. } | Phase::Paused => {
                 self.attempt = 0;
                 self.wait(now);

@@ -3,7 +3,7 @@
 //! reconnect schedule at once.
 
 use super::*;
-use crate::session::PlatformEvent;
+use crate::session::{PlatformEvent, PlatformState};
 
 fn platform(h: &mut Harness, event: PlatformEvent) -> Vec<Action> {
     h.feed(Input::Command(Command::Platform(event)))
@@ -75,6 +75,28 @@ fn a_network_change_or_the_foreground_restarts_the_schedule_from_the_start() {
 }
 
 #[test]
+fn a_network_change_while_online_reconnects_at_once() {
+    let mut h = Harness::online();
+    // A pin on the wire when the network changes.
+    let out = h.feed(Input::Command(pin("bob", "p")));
+    let sent = ops(&out);
+    assert_eq!(sent.len(), 1);
+    let out = platform(&mut h, PlatformEvent::NetworkAvailable { changed: true });
+    assert!(out
+        .iter()
+        .any(|a| matches!(a, Action::Close { fresh_navi: true })));
+    assert_eq!(opens(&out), 1, "no wait: the schedule is at its start");
+    assert_eq!(statuses(&out), vec![status::CONNECTING]);
+    let (_, out) = h.open(0);
+    assert_eq!(statuses(&out), vec![status::CONNECTED]);
+    // What was on the wire goes again on the new connection.
+    assert_eq!(ops(&out).len(), 1);
+    // The same network available again changes nothing while online.
+    let out = platform(&mut h, PlatformEvent::NetworkAvailable { changed: false });
+    assert!(out.is_empty(), "{out:?}");
+}
+
+#[test]
 fn a_session_started_without_network_waits_for_one() {
     let mut h = Harness::online();
     platform(&mut h, PlatformEvent::NetworkLost);
@@ -108,4 +130,58 @@ fn a_session_started_without_network_waits_for_one() {
         Some(PlatformEvent::Foreground)
     );
     assert_eq!(PlatformEvent::from_raw(3, 1), None);
+}
+
+#[test]
+fn the_platform_state_tells_a_session_what_happened_since_it_looked() {
+    use PlatformEvent::*;
+    let after = |seen: PlatformState, events: &[PlatformEvent]| {
+        let mut state = seen;
+        for event in events {
+            state.record(*event);
+        }
+        state.events_since(&seen)
+    };
+    let start = PlatformState::default();
+    assert!(after(start, &[]).is_empty());
+    assert!(after(start, &[Background]).is_empty());
+    assert_eq!(after(start, &[NetworkLost]), vec![NetworkLost]);
+    // Several at once: merged, in the order that matters.
+    assert_eq!(
+        after(
+            start,
+            &[Foreground, NetworkLost, NetworkAvailable { changed: false }]
+        ),
+        vec![NetworkLost, NetworkAvailable { changed: false }, Foreground]
+    );
+    assert_eq!(
+        after(
+            start,
+            &[
+                NetworkAvailable { changed: true },
+                NetworkAvailable { changed: false }
+            ]
+        ),
+        vec![NetworkAvailable { changed: true }]
+    );
+    assert_eq!(
+        after(start, &[NetworkAvailable { changed: true }, NetworkLost]),
+        vec![NetworkLost]
+    );
+    // Without network the foreground changes nothing; the network back does.
+    let mut down = start;
+    down.record(NetworkLost);
+    assert!(after(down, &[Foreground]).is_empty());
+    assert_eq!(
+        after(down, &[NetworkAvailable { changed: false }]),
+        vec![NetworkAvailable { changed: false }]
+    );
+    // A session started later sees only that there is no network.
+    let mut busy = start;
+    for event in [Foreground, NetworkAvailable { changed: true }, NetworkLost] {
+        busy.record(event);
+    }
+    assert_eq!(busy.events_since(&busy.initial()), vec![NetworkLost]);
+    busy.record(NetworkAvailable { changed: false });
+    assert!(busy.events_since(&busy.initial()).is_empty());
 }

@@ -120,7 +120,8 @@ fn online_with_settings() -> Harness {
     assert_eq!(reads.len(), 1);
     assert_eq!(reads[0].1, SettingsRequest::default());
     let mut first = page(3, true);
-    first.conversations = vec![state("bob", true, 0)];
+    // Pinned, level not set (NONE, as the server keeps it).
+    first.conversations = vec![state("bob", true, 1)];
     first.blacklist = vec!["mallory".into()];
     let out = settings_answer(&mut h, reads[0].0, first);
     assert!(sync_seqs(&out).is_empty());
@@ -219,6 +220,69 @@ fn the_same_version_reads_nothing_and_a_version_change_between_pages_starts_agai
     assert_eq!(sync_seqs(&out).len(), 1);
     assert_eq!(h.store.blacklist().unwrap(), vec!["b"]);
     assert_eq!(h.store.settings_version().unwrap(), 4);
+}
+
+#[test]
+fn settings_changing_during_every_read_stop_holding_the_inbox_after_a_few_restarts() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .apply_user_setting(&UserSettingUpdate::Blacklist {
+            user_id: "stale".into(),
+            blocked: true,
+        })
+        .unwrap();
+    let mut h = Harness::with_store(store);
+    let out = h.feed(ack(3));
+    let mut seq = settings_reads(&out)[0].0;
+    // A script changes the settings between every two pages.
+    let mut version = 3;
+    for restart in 0..=crate::session::settings::MAX_READ_RESTARTS {
+        let mut first = page(version, true);
+        first.blacklist = vec![format!("first{restart}")];
+        let out = settings_answer(&mut h, seq, first);
+        seq = settings_reads(&out)[0].0;
+        version += 1;
+        let mut second = page(version, true);
+        second.blacklist = vec![format!("second{restart}")];
+        let out = settings_answer(&mut h, seq, second);
+        assert!(sync_seqs(&out).is_empty(), "the inbox waits");
+        let reads = settings_reads(&out);
+        assert_eq!(reads.len(), 1);
+        seq = reads[0].0;
+        if restart < crate::session::settings::MAX_READ_RESTARTS {
+            assert_eq!(reads[0].1, SettingsRequest::default(), "starts over");
+        } else {
+            // No more restarts: the read goes on with the third page.
+            assert_eq!(reads[0].1.blacklist_offset, 2);
+        }
+    }
+    let mut last = page(version + 1, false);
+    last.blacklist = vec!["third".into()];
+    let out = settings_answer(&mut h, seq, last);
+    let sync = sync_seqs(&out);
+    assert_eq!(sync.len(), 1, "the inbox is released");
+    // The pages read are stored, as of no version: the next login reads again.
+    assert_eq!(
+        h.store.blacklist().unwrap(),
+        vec!["first3", "second3", "third"]
+    );
+    assert_eq!(h.store.settings_version().unwrap(), 0);
+    // The changes' entries apply on top, none skipped as contained.
+    let entry = InboxEntry {
+        seq: 1,
+        body: Some(user_entry(5, "", blacklist("second3", false))),
+    };
+    h.respond(
+        sync[0],
+        0,
+        Some(response::Body::Sync(SyncPackage {
+            entries: vec![entry],
+            has_more: false,
+            inbox_head: 1,
+        })),
+    );
+    assert_eq!(h.store.blacklist().unwrap(), vec!["first3", "third"]);
+    assert_eq!(h.store.settings_version().unwrap(), 0);
 }
 
 #[test]
