@@ -43,7 +43,7 @@ const CustomMessagePolicy = { COMMAND: 0, NORMAL: 1, STATUS: 2, STORAGE: 3 };
 const ReceivedStatus = { UNREAD: 0, READ: 1 };
 const Direction = { SEND: 0, RECEIVE: 1 };
 const TimeOrder = { BEFORE: 0, AFTER: 1 };
-// ALL_MESSAGE (0) is the default level of a conversation, as in the engine.
+// A conversation whose level was never set reports NONE (1, inherit), as in the engine.
 const PushNotificationLevel = { ALL_MESSAGE: 0, NONE: 1 };
 
 const Code = {

@@ -132,7 +132,8 @@ function createCore() {
         mentionedCount: 0,
         top: false,
         draft: '',
-        notificationLevel: PushNotificationLevel.ALL_MESSAGE,
+        // Never set: NONE (inherit the type's or the app's level), as the engine reports.
+        notificationLevel: PushNotificationLevel.NONE,
         firstUnreadMsgSendTime: 0,
       };
       st.conversations.set(key, c);

@@ -100,7 +100,8 @@ module.exports = function settingMethods(core) {
       args: Args.conversation,
       run(e, a, id) {
         const c = find(e, a);
-        const level = c ? c.notificationLevel : PushNotificationLevel.ALL_MESSAGE;
+        // A conversation never set (or never seen) has NONE: it inherits, as the engine says.
+        const level = c ? c.notificationLevel : PushNotificationLevel.NONE;
         emit(
           e,
           'onConversationNotificationLevelLoaded',
