@@ -7,6 +7,7 @@ import * as ts from 'typescript';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
+  apiMembers,
   bridgeCallsByMethod,
   engineBridgeMethods,
   surfaceDiff,
@@ -15,42 +16,72 @@ import {
 const { methodNames } = require('../jest/mock') as { methodNames: () => string[] };
 
 /**
- * The public API's classes, most derived first: RCIMIWEngine and the area classes it extends
- * (the plumbing, RCIMEngineCore, has no public method).
+ * The public API's classes, most derived first: RCIMIWEngine and every area class it extends,
+ * found by following each class's `extends` to the file its base is imported from, down to the
+ * plumbing (RCIMEngineCore, which has no public method). Following the chain rather than
+ * listing it keeps a class added or split in the middle from being skipped.
  */
-const API_CLASSES: ReadonlyArray<[file: string, className: string]> = [
-  ['RCIMEngine.ts', 'RCIMIWEngine'],
-  ['RCIMEngineMessages.ts', 'RCIMEngineMessages'],
-  ['RCIMEngineSettings.ts', 'RCIMEngineSettings'],
-  ['RCIMEngineResultListeners.ts', 'RCIMEngineResultListeners'],
-  ['RCIMEngineEventListeners.ts', 'RCIMEngineEventListeners'],
-];
+function apiClasses(): Array<{ source: ts.SourceFile; node: ts.ClassDeclaration }> {
+  const out: Array<{ source: ts.SourceFile; node: ts.ClassDeclaration }> = [];
+  let fileName = 'RCIMEngine.ts';
+  let className = 'RCIMIWEngine';
+  while (className !== 'RCIMEngineCore') {
+    const file = join(__dirname, '..', 'src', fileName);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    const node = source.statements.find(
+      (n): n is ts.ClassDeclaration => ts.isClassDeclaration(n) && n.name?.text === className
+    );
+    if (!node) throw new Error(`class ${className} is not in src/${fileName}`);
+    out.push({ source, node });
+    const base = node.heritageClauses
+      ?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)
+      ?.types[0]?.expression.getText(source);
+    if (!base) throw new Error(`${className} extends nothing before reaching RCIMEngineCore`);
+    const from = source.statements.find(
+      (n): n is ts.ImportDeclaration =>
+        ts.isImportDeclaration(n) &&
+        !!n.importClause?.namedBindings &&
+        ts.isNamedImports(n.importClause.namedBindings) &&
+        n.importClause.namedBindings.elements.some((e) => e.name.text === base)
+    );
+    if (!from) throw new Error(`the base ${base} of ${className} is not imported`);
+    fileName = `${(from.moduleSpecifier as ts.StringLiteral).text.replace(/^\.\//, '')}.ts`;
+    className = base;
+  }
+  return out;
+}
 
 /** Public instance methods of RCIMIWEngine, read from its declaration and its bases'. */
 function publicMethodsOfTheClass(): string[] {
   const names = new Set<string>();
-  for (const [fileName, className] of API_CLASSES) {
-    const file = join(__dirname, '..', 'src', fileName);
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
-    source.forEachChild((node) => {
-      if (!ts.isClassDeclaration(node) || node.name?.text !== className) return;
-      for (const member of node.members) {
-        if (!ts.isMethodDeclaration(member) || !ts.isIdentifier(member.name)) continue;
-        const hidden = ts
-          .getModifiers(member)
-          ?.some((m) =>
-            [
-              ts.SyntaxKind.PrivateKeyword,
-              ts.SyntaxKind.ProtectedKeyword,
-              ts.SyntaxKind.StaticKeyword,
-            ].includes(m.kind)
-          );
-        if (!hidden) names.add(member.name.text);
-      }
-    });
+  for (const { node } of apiClasses()) {
+    for (const member of node.members) {
+      if (!ts.isMethodDeclaration(member) || !ts.isIdentifier(member.name)) continue;
+      const hidden = ts
+        .getModifiers(member)
+        ?.some((m) =>
+          [
+            ts.SyntaxKind.PrivateKeyword,
+            ts.SyntaxKind.ProtectedKeyword,
+            ts.SyntaxKind.StaticKeyword,
+          ].includes(m.kind)
+        );
+      if (!hidden) names.add(member.name.text);
+    }
   }
   return [...names].sort();
 }
+
+test('the API classes form one chain from RCIMIWEngine down to the plumbing', () => {
+  const names = apiClasses().map(({ node }) => node.name!.text);
+  expect(names[0]).toBe('RCIMIWEngine');
+  expect(names).toContain('RCIMEngineEventListeners');
+  expect(names).toContain('RCIMEngineMessageResults');
+  expect(new Set(names).size).toBe(names.length);
+  // What the source says and what the prototype chain holds at run time agree on the setters.
+  const setters = (list: string[]) => list.filter((n) => /^set\w*Listener$/.test(n)).sort();
+  expect(setters(publicMethodsOfTheClass())).toEqual(setters(apiMembers()));
+});
 
 test('every public method sends its own name to the bridge, or is a listener setter', async () => {
   const byMember = await bridgeCallsByMethod();

@@ -12,6 +12,7 @@ import {
   RCIMIWPushNotificationLevel,
   RCIMIWPushNotificationQuietHoursLevel,
   RCIMIWReceivedStatus,
+  type RCIMIWConversation,
   type RCIMIWMessage,
   type RCIMIWTextMessage,
   type RCIMIWTypingStatus,
@@ -59,6 +60,27 @@ async function send(e: RCIMIWEngine, m: RCIMIWMessage): Promise<[number, RCIMIWM
   });
   return done;
 }
+
+test('a conversation whose level was never set reports NONE, as the engine does', async () => {
+  const a = await login('alice');
+  expect(await got((c) => a.getConversationNotificationLevel(PRIVATE, 'bob', null, c))).toBe(
+    RCIMIWPushNotificationLevel.NONE
+  );
+  const [code] = await send(a, text(PRIVATE, 'carol', 'hi'));
+  expect(code).toBe(0);
+  const conversation = await got<RCIMIWConversation>((c) =>
+    a.getConversation(PRIVATE, 'carol', null, c)
+  );
+  expect(conversation.notificationLevel).toBe(RCIMIWPushNotificationLevel.NONE);
+  expect(await got((c) => a.getConversationNotificationLevel(PRIVATE, 'carol', null, c))).toBe(
+    RCIMIWPushNotificationLevel.NONE
+  );
+  await a.changeConversationNotificationLevel(PRIVATE, 'carol', null, 0);
+  await RCIMMock.flush();
+  expect(await got((c) => a.getConversationNotificationLevel(PRIVATE, 'carol', null, c))).toBe(
+    RCIMIWPushNotificationLevel.ALL_MESSAGE
+  );
+});
 
 test('conversation type levels: change, get, load; chatroom refused', async () => {
   const a = await login('alice');

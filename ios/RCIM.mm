@@ -88,16 +88,17 @@ static const int32_t RCIMNetworkNone = 0;
 static const int32_t RCIMNetworkAvailable = 1;
 static const int32_t RCIMNetworkChanged = 2;
 
-// The interfaces a path uses, as bits: a change of them while connected is a network change
-// (e.g. Wi-Fi -> cellular), after which the engines reconnect at once.
-static uint32_t RCIMPathInterfaces(nw_path_t path) {
-  const nw_interface_type_t types[] = {nw_interface_type_wifi, nw_interface_type_cellular,
-                                       nw_interface_type_wired, nw_interface_type_other};
-  uint32_t bits = 0;
-  for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); ++i) {
-    if (nw_path_uses_interface_type(path, types[i])) bits |= 1u << i;
-  }
-  return bits;
+// The interface a path prefers (the first of its interfaces, the one new connections use), as its
+// index, or 0 for none: a different one while connected is a network change (e.g. Wi-Fi ->
+// cellular), after which the engines reconnect at once. A second interface becoming available
+// behind the preferred one (cellular while on Wi-Fi) is no change.
+static uint32_t RCIMPathPreferredInterface(nw_path_t path) {
+  __block uint32_t index = 0;
+  nw_path_enumerate_interfaces(path, ^bool(nw_interface_t interface) {
+    index = nw_interface_get_index(interface);
+    return false;
+  });
+  return index;
 }
 
 namespace {
@@ -124,12 +125,12 @@ class RCIMTurboModule final : public react::ObjCTurboModule {
 @end
 
 @implementation RCIM {
-  // The path monitor and what it last reported; the two ivars below only on _pathQueue.
+  // The path monitor and what it last reported; the three ivars below only on _pathQueue.
   nw_path_monitor_t _pathMonitor;
   dispatch_queue_t _pathQueue;
   BOOL _hasPath;
-  BOOL _pathSatisfied;
-  uint32_t _pathInterfaces;
+  BOOL _pathUnsatisfied;
+  uint32_t _pathInterface;
   NSArray<id<NSObject>> *_appStateObservers;
 }
 
@@ -198,22 +199,27 @@ RCT_EXPORT_MODULE(RCIM)
   _appStateObservers = nil;
 }
 
-// On _pathQueue. "Satisfied" is a usable route; a path that needs a connection first (VPN on
-// demand, cellular being brought up) counts as none until it is.
+// On _pathQueue, at every change of the path, most of which (a DNS server, expensive or
+// constrained, another interface behind the preferred one) are no change of network and are not
+// reported. Only "unsatisfied" is no network: a path that is satisfiable (VPN on demand, cellular
+// being brought up) gets its route when the engines connect, so it is one to try.
 - (void)pathUpdated:(nw_path_t)path {
-  BOOL satisfied = nw_path_get_status(path) == nw_path_status_satisfied;
-  uint32_t interfaces = RCIMPathInterfaces(path);
+  nw_path_status_t status = nw_path_get_status(path);
+  if (status == nw_path_status_invalid) return;
+  BOOL unsatisfied = status == nw_path_status_unsatisfied;
+  uint32_t interface = RCIMPathPreferredInterface(path);
   BOOL first = !_hasPath;
-  BOOL wasSatisfied = _pathSatisfied;
-  BOOL changed = interfaces != _pathInterfaces;
+  BOOL wasUnsatisfied = _pathUnsatisfied;
+  uint32_t previousInterface = _pathInterface;
   _hasPath = YES;
-  _pathSatisfied = satisfied;
-  _pathInterfaces = interfaces;
-  if (!satisfied) {
-    if (first || wasSatisfied) rcim_platform_event(RCIMPlatformNetwork, RCIMNetworkNone);
-  } else if (first || !wasSatisfied) {
+  _pathUnsatisfied = unsatisfied;
+  // A path that names no interface says nothing about which one is preferred.
+  if (interface != 0) _pathInterface = interface;
+  if (unsatisfied) {
+    if (first || !wasUnsatisfied) rcim_platform_event(RCIMPlatformNetwork, RCIMNetworkNone);
+  } else if (first || wasUnsatisfied) {
     rcim_platform_event(RCIMPlatformNetwork, RCIMNetworkAvailable);
-  } else if (changed) {
+  } else if (interface != previousInterface && interface != 0 && previousInterface != 0) {
     rcim_platform_event(RCIMPlatformNetwork, RCIMNetworkChanged);
   }
 }

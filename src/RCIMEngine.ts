@@ -10,13 +10,19 @@
  * Adding a method = one Rust handler + one small method in the class of its area calling
  * `this.invoke(...)` (plus a line in `callbacks.ts` if its result event is new). The class is
  * built in layers, one file each, every one extending the one before:
- *   EngineCore.ts                  the plumbing: packing, replies, event delivery
- *   RCIMEngineEventListeners.ts    listener slots of what the engine reports on its own
- *   RCIMEngineResultListeners.ts   listener slots of call results
- *   RCIMEngineSettings.ts          per-user settings: pins, do-not-disturb, quiet hours, blacklist
- *   RCIMEngineMessages.ts          messages: create, send, media, recall, receipts, typing, history
- *   RCIMEngine.ts (this file)      create/destroy, connection, conversations, unread counts,
- *                                  local messages, expansion, drafts
+ *   EngineCore.ts                     the plumbing: packing, replies, event delivery
+ *   RCIMEngineEventListeners.ts       listener slots of what the engine reports on its own
+ *   RCIMEngineConversationResults.ts  listener slots of call results: connection,
+ *                                     conversations, unread counts, drafts, settings
+ *   RCIMEngineMessageResults.ts       listener slots of call results: messages
+ *   RCIMEngineMediaResults.ts         listener slots of call results: media, chatroom,
+ *                                     ultra group
+ *   RCIMEngineSettings.ts             per-user settings: pins, do-not-disturb, quiet hours,
+ *                                     blacklist
+ *   RCIMEngineMessages.ts             messages: create, send, media, recall, receipts, typing,
+ *                                     history
+ *   RCIMEngine.ts (this file)         create/destroy, connection, conversations, unread
+ *                                     counts, local messages, expansion, drafts
  */
 import { defaultState, ListenerSlots } from './EngineCore';
 import { RCIMEngineMessages } from './RCIMEngineMessages';

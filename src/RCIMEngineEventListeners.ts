@@ -3,7 +3,8 @@
  * connection status, remote changes: the "event" listeners of 5.2.5), plus the seed's
  * alternative spellings sharing a slot. A slot holds one listener; the last one set wins and
  * `undefined` clears it. Event delivery into the slots is the plumbing's (EngineCore.ts,
- * listeners.ts); the result listeners are in RCIMEngineResultListeners.ts.
+ * listeners.ts); the result listeners are in RCIMEngineConversationResults.ts, RCIMEngineMessageResults.ts and
+ * RCIMEngineMediaResults.ts.
  */
 import { RCIMEngineCore, type ListenerSlots } from './EngineCore';
 import type {

@@ -4,10 +4,11 @@
  * user's devices, and applied there. Each method only packs its arguments for the engine.
  *
  * RCIMEngineMessages (RCIMEngineMessages.ts), then RCIMIWEngine (RCIMEngine.ts), extend this
- * class; the listener slots come from RCIMEngineEventListeners and RCIMEngineResultListeners.
+ * class; the listener slots come from RCIMEngineEventListeners and the three result-listener
+ * classes (RCIMEngineConversationResults, RCIMEngineMessageResults, RCIMEngineMediaResults).
  */
 import type { ListenerSlots } from './EngineCore';
-import { RCIMEngineResultListeners } from './RCIMEngineResultListeners';
+import { RCIMEngineMediaResults } from './RCIMEngineMediaResults';
 import type {
   IRCIMIWAddToBlacklistCallback,
   IRCIMIWChangeConversationNotificationLevelCallback,
@@ -30,7 +31,7 @@ import type {
   RCIMIWPushNotificationQuietHoursLevel,
 } from './RCIMDefines';
 
-export abstract class RCIMEngineSettings extends RCIMEngineResultListeners {
+export abstract class RCIMEngineSettings extends RCIMEngineMediaResults {
   protected constructor(appKey: string, options: RCIMIWEngineOptions, slots: ListenerSlots) {
     super(appKey, options, slots);
   }

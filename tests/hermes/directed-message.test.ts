@@ -1,19 +1,28 @@
 // sendGroupMessageToDesignatedUsers through the TS API, in a group of A, B and C: a message
 // for B only reaches B (callback stages onMessageSaved / onMessageSent and the attached / sent
-// listeners at A); C gets nothing. A non-group message is refused.
+// listeners at A); C gets nothing. Directed messages are kept outside the cloud history: the
+// group's REMOTE history at B and at C has the message to everyone sent after it, not the
+// directed one. A group read receipt request on the directed message reaches B, not C. A
+// non-group message is refused.
 import { RCIMIWConversationType, type RCIMIWEngine, type RCIMIWMessage } from 'react-native-rcim';
 import { assertParamError, recorder } from './settings-support';
 import {
+  BEFORE,
   GROUP,
+  REMOTE,
   actionCode,
   assertEqual,
   destroyAll,
   hostEnv,
   onlineDevice,
   paceSend,
+  page,
   sendText,
+  sleep,
+  texts,
   twoEngines,
   waitFor,
+  waitForAsync,
 } from './support';
 
 export default async function () {
@@ -62,6 +71,49 @@ export default async function () {
     await sendText(a, group, 'for everyone', GROUP);
     await waitFor('C receives the group message', () => atC.includes('for everyone'));
     assertEqual(atC, ['for everyone'], 'C never got the directed message');
+
+    // ── cloud history: the message to everyone is there, the directed one is not, neither
+    // for the member it named nor for one it did not.
+    for (const [e, who] of [
+      [b, 'B (named)'],
+      [c, 'C (not named)'],
+    ] as Array<[RCIMIWEngine, string]>) {
+      const cloud = await waitForAsync(
+        `${who}: the group's cloud history has the text`,
+        async () => {
+          const got = texts(await page(e, GROUP, group, 0, BEFORE, REMOTE, 20, `${who} REMOTE`));
+          return got.includes('for everyone') && got;
+        }
+      );
+      assertEqual(
+        cloud.includes('for B only'),
+        false,
+        `${who}: the directed message is not in the cloud history: ${JSON.stringify(cloud)}`
+      );
+    }
+
+    // ── a group read receipt request on the directed message goes to its recipients only
+    const requestAtB = recorder('onGroupMessageReadReceiptRequestReceived at B');
+    const requestAtC = recorder('onGroupMessageReadReceiptRequestReceived at C');
+    b.setOnGroupMessageReadReceiptRequestReceivedListener(requestAtB.fn);
+    c.setOnGroupMessageReadReceiptRequestReceivedListener(requestAtC.fn);
+    assertEqual(
+      await actionCode('sendGroupReadReceiptRequest on the directed message', (done) =>
+        a.sendGroupReadReceiptRequest(r.message, {
+          onGroupReadReceiptRequestSent: (code2) => done(code2),
+        })
+      ),
+      0,
+      'receipt request code'
+    );
+    assertEqual(
+      await requestAtB.next(),
+      [group, r.message.messageUId],
+      'B (named) gets the receipt request'
+    );
+    // B has had it; C's would have come with it. A moment more for a slower inbox.
+    await sleep(1500);
+    assertEqual(requestAtC.calls, [], 'C (not named) gets no receipt request');
 
     const privateMsg = await a.createTextMessage(RCIMIWConversationType.PRIVATE, userB, null, 'x');
     assertParamError(

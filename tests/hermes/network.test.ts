@@ -5,7 +5,8 @@
 //   sent meanwhile waits;
 // - network back (1, 1): connected again at once (the reconnect schedule starts from 0) and
 //   the waiting text goes out;
-// - a network change (1, 2) while connected keeps or restores the connection;
+// - a network change (1, 2) while connected reconnects at once (CONNECTING, CONNECTED), and a
+//   text sent right after it reaches the peer;
 // - the app in the foreground (2, 1) does not override a network loss;
 // - the app in the foreground while disconnected with a network (the runner's proxy in front
 //   of the server refuses connections for a while): connected again at once, not at the next
@@ -85,13 +86,38 @@ export default async function () {
     assertEqual(r.code, 0, 'waiting text code');
     await waitFor('B receives it', () => atB.includes('sent while offline'));
 
-    // ── another network: still (or again) connected
+    // ── another network while connected: the connection over the old network may be dead
+    // without the socket knowing, so it is closed and made again at once (CONNECTING, then
+    // CONNECTED), and a text sent right after the change reaches B over the new connection.
+    const changedAt = statuses.calls.length;
+    const changeStart = Date.now();
     platformEvent(NETWORK, 2);
-    await sleep(500);
-    await waitFor(
-      'connected after a network change',
-      () => statuses.calls[statuses.calls.length - 1]?.[0] === CONNECTED,
-      5000
+    const afterChange = await a.createTextMessage(PRIVATE, userB, null, 'sent after the change');
+    let sentAfterChange: number | undefined;
+    assertEqual(
+      await a.sendMessage(afterChange, { onMessageSent: (code) => (sentAfterChange = code) }),
+      0,
+      'send right after the network change'
+    );
+    await statuses.next('CONNECTING after the network change', (s) => s[0] === CONNECTING, 5000);
+    await statuses.next('CONNECTED after the network change', (s) => s[0] === CONNECTED, 5000);
+    assert(
+      Date.now() - changeStart < 3000,
+      `reconnected ${Date.now() - changeStart} ms after the network change`
+    );
+    const sinceChange = statuses.calls.slice(changedAt).map((s) => s[0]);
+    const reconnecting = sinceChange.indexOf(CONNECTING);
+    assert(
+      reconnecting >= 0 && sinceChange.indexOf(CONNECTED, reconnecting) > reconnecting,
+      `a reconnect (CONNECTING, then CONNECTED) after the change: ${JSON.stringify(sinceChange)}`
+    );
+    assertEqual(
+      await waitFor('the text sent after the change was sent', () => sentAfterChange),
+      0,
+      'code of the text sent after the change'
+    );
+    await waitFor('B receives the text sent after the change', () =>
+      atB.includes('sent after the change')
     );
 
     // ── the foreground does not override a network loss

@@ -3,7 +3,6 @@ package com.rcim
 import android.content.Context
 import android.net.ConnectivityManager
 import android.net.Network
-import android.net.NetworkCapabilities
 import android.os.Handler
 import android.os.Looper
 import androidx.lifecycle.DefaultLifecycleObserver
@@ -25,37 +24,34 @@ internal class RCIMPlatformMonitor(context: Context) {
       as ConnectivityManager?
   private val mainHandler = Handler(Looper.getMainLooper())
 
-  // Touched only on the ConnectivityManager's callback thread (one thread for all callbacks).
+  // The default network last reported; touched only on the ConnectivityManager's callback
+  // thread (one thread for all callbacks).
   private var current: Network? = null
-  private var usable = false
 
+  // Only the default network's existence matters, not whether Android validated it: a
+  // self-hosted server on an intranet without Internet, or a country where Android's
+  // connectivity check is blocked, never gets NET_CAPABILITY_VALIDATED, and waiting for it would
+  // keep the engines offline for good. The default request already requires
+  // NET_CAPABILITY_INTERNET and not validation, so every network it reports is one to try, and
+  // validation coming or going later (a captive portal signed in) is no change of network: it is
+  // not reported, so a fresh connection is not closed for it.
   private val networkCallback =
     object : ConnectivityManager.NetworkCallback() {
-      // The default network: a new one replaces the old (e.g. Wi-Fi -> cellular) without onLost.
+      // A new default network replaces the old one (e.g. Wi-Fi -> cellular) without onLost
+      // for the old: one "changed", so the engines reconnect over the new network once.
       override fun onAvailable(network: Network) {
         val previous = current
+        if (previous == network) return
         current = network
-        usable = true
-        val changed = previous != null && previous != network
-        send(KIND_NETWORK, if (changed) NETWORK_CHANGED else NETWORK_AVAILABLE)
+        send(KIND_NETWORK, if (previous == null) NETWORK_AVAILABLE else NETWORK_CHANGED)
       }
 
+      // Called for the default network only when nothing replaces it: no network at all. A
+      // late onLost for a network already replaced is ignored.
       override fun onLost(network: Network) {
         if (network != current) return
         current = null
-        usable = false
         send(KIND_NETWORK, NETWORK_NONE)
-      }
-
-      // A captive portal or a network without Internet access counts as none until validated.
-      override fun onCapabilitiesChanged(network: Network, capabilities: NetworkCapabilities) {
-        if (network != current) return
-        val nowUsable =
-          capabilities.hasCapability(NetworkCapabilities.NET_CAPABILITY_INTERNET) &&
-            capabilities.hasCapability(NetworkCapabilities.NET_CAPABILITY_VALIDATED)
-        if (nowUsable == usable) return
-        usable = nowUsable
-        send(KIND_NETWORK, if (nowUsable) NETWORK_AVAILABLE else NETWORK_NONE)
       }
     }
 
