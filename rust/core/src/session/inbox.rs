@@ -452,8 +452,9 @@ impl Inbox {
                     | inbox_entry::Body::ReceiptResponded(_)
                     | inbox_entry::Body::MessageBlocked(_)),
                 ) => {
-                    super::messaging::entry(&mut batch, &body, me, device_id);
-                } // Protocol v4 entries the engine does not apply yet.
+                    let (out, marks) = (&mut batch.messaging, &mut batch.marks);
+                    super::messaging::entry(out, marks, &body, me, device_id);
+                }
             }
         }
         batch.settings_version = chain.applied;

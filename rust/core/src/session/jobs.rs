@@ -3,6 +3,7 @@
 use super::operations::{Effect, ExpansionUpdate};
 use super::types::{StoreDone, StoreJob};
 use crate::codec;
+use crate::event::{Event, MessagingEvent};
 use rcim_store::{direction, sent_status, Store};
 
 /// Runs `job` and returns what the core needs to continue.
@@ -177,6 +178,8 @@ fn apply_inbox(
         }
         for (uid, change) in &batch.messaging.receipts {
             if let Some(row) = s.merge_group_receipt(uid, change)? {
+                // An entry carries only the responses it adds: the event announces them all.
+                announce_all_responses(&mut batch.after, uid, &row);
                 // A message and its receipt request in one batch: announced with it.
                 if let Some(same) = inserted.iter_mut().find(|r| r.id == row.id) {
                     *same = row;
@@ -206,6 +209,26 @@ fn apply_inbox(
         }
         Ok((kept, recalled))
     })
+}
+
+/// Replaces the responders announced for message `uid` by every response its stored `row`
+/// holds (the server sends each response once; earlier ones are in the store).
+fn announce_all_responses(events: &mut [Event], uid: &str, row: &rcim_store::MessageRow) {
+    let Some(all) = rcim_store::GroupReceipt::parse(row.group_receipt.as_deref()) else {
+        return;
+    };
+    for event in events.iter_mut() {
+        if let Event::Messaging(MessagingEvent::GroupMessageReadReceiptResponseReceived {
+            message_uid,
+            respond_user_ids,
+            ..
+        }) = event
+        {
+            if message_uid == uid {
+                respond_user_ids.clone_from(&all.respond_user_ids);
+            }
+        }
+    }
 }
 
 fn apply_effect(

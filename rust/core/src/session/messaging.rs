@@ -5,13 +5,14 @@
 //!   are read here too (this device cleared them at its own call).
 //! * `ReceiptRequested`: the message is marked as asking for receipts on every device (the
 //!   sender's too); the other members hear of the request.
-//! * `ReceiptResponded`: in the sender's inbox it carries every response so far (announced);
-//!   in the responder's own inbox it marks the message responded on their other devices.
+//! * `ReceiptResponded`: in the sender's inbox it carries the responses it adds; they are
+//!   merged into the stored message and the event announces every response so far (see
+//!   `jobs::apply_inbox`). In the responder's own inbox it marks the message responded on
+//!   their other devices.
 //! * `MessageBlocked`: announced to the sender. The stored message keeps its status: the
 //!   server answered the send like a stored one (R267), and the app learns of the block from
 //!   the event only, as with RongCloud.
 
-use super::types::InboxBatch;
 use crate::codec;
 use crate::event::{BlockedMessageInfo, Event, MessagingEvent};
 use rcim_proto::v1::inbox_entry::Body;
@@ -26,16 +27,21 @@ pub(crate) struct MessagingBatch {
     pub(crate) events: Vec<Event>,
 }
 
-/// Adds entry `body` to `batch` (any other entry is left alone).
-pub(crate) fn entry(batch: &mut InboxBatch, body: &Body, me: &str, device_id: &str) {
-    let out = &mut batch.messaging;
+/// Adds entry `body` to `out` and its read marks to `marks` (any other entry is left alone).
+pub(crate) fn entry(
+    out: &mut MessagingBatch,
+    marks: &mut Vec<ReadMark>,
+    body: &Body,
+    me: &str,
+    device_id: &str,
+) {
     match body {
         Body::ReadStatus(r) => {
             if r.device_id == device_id {
                 return;
             }
             let channel = codec::channel_for(r.conversation_type, &r.channel_id);
-            batch.marks.push(ReadMark {
+            marks.push(ReadMark {
                 key: ConversationKey::new(r.conversation_type, &r.target_id, &channel),
                 timestamp: r.timestamp,
                 by_peer: false,

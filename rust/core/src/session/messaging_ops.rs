@@ -1,80 +1,12 @@
-//! The outbox operations of read-state sync and group read receipts (see `operations.rs`
-//! for the generic path): their requests, what a successful answer changes locally, and the
-//! events that report them.
+//! The outbox operations of read-state sync and group read receipts (`operations.rs` builds
+//! them and runs the generic path): what a successful answer changes locally, and the events
+//! that report them.
 
-use super::operations::{new_request_id, Effect, Entry, Operation};
 use crate::codec;
 use crate::event::{Event, EventId, MessagingEvent};
 use crate::model::{conversation_type, Message};
-use rcim_proto::v1::{
-    request, GroupReceiptRequest, GroupReceiptResponse, Request as WireRequest, SyncReadStatus,
-};
-use rcim_store::{ConversationKey, MessageRow};
-
-fn wire(body: request::Body) -> Box<WireRequest> {
-    Box::new(WireRequest {
-        request_id: new_request_id(),
-        body: Some(body),
-    })
-}
-
-impl Operation {
-    /// `syncConversationReadStatus`: tell this user's other devices that `key` is read up to
-    /// `timestamp`.
-    pub(crate) fn sync_read_status(
-        key: &ConversationKey,
-        timestamp: i64,
-        event_id: EventId,
-    ) -> Self {
-        Self {
-            request: wire(request::Body::ReadStatus(SyncReadStatus {
-                conversation_type: key.conversation_type,
-                target_id: key.target_id.clone(),
-                channel_id: key.channel_id.clone(),
-                timestamp,
-            })),
-            event_id,
-            arg: None,
-            messages: Vec::new(),
-        }
-    }
-
-    /// `sendGroupReadReceiptRequest` for `message` (a group message with a uid, checked by the
-    /// engine).
-    pub(crate) fn group_receipt_request(message: Message, event_id: EventId) -> Self {
-        Self {
-            request: wire(request::Body::ReceiptRequest(GroupReceiptRequest {
-                group_id: message.target_id.clone(),
-                channel_id: message.channel_id.clone().unwrap_or_default(),
-                uid: message.message_uid.clone().unwrap_or_default(),
-            })),
-            event_id,
-            arg: Some(Box::new(message)),
-            messages: Vec::new(),
-        }
-    }
-
-    /// `sendGroupReadReceiptResponse`: `uids` of group `group_id` read; `messages` is the
-    /// call's argument, reported back with the outcome.
-    pub(crate) fn group_receipt_response(
-        group_id: &str,
-        channel_id: &str,
-        uids: Vec<String>,
-        messages: Vec<Message>,
-        event_id: EventId,
-    ) -> Self {
-        Self {
-            request: wire(request::Body::ReceiptResponse(GroupReceiptResponse {
-                group_id: group_id.to_string(),
-                channel_id: channel_id.to_string(),
-                uids,
-            })),
-            event_id,
-            arg: None,
-            messages,
-        }
-    }
-}
+use rcim_proto::v1::{request, Request as WireRequest};
+use rcim_store::{ConversationKey, GroupReceipt, MessageRow};
 
 /// Whether `request` is one of these operations.
 pub(crate) fn handles(request: &WireRequest) -> bool {
@@ -88,28 +20,35 @@ pub(crate) fn handles(request: &WireRequest) -> bool {
     )
 }
 
-/// What the answer (`ok` or not) changes locally. A receipt request marks the message once
-/// the server took it (and looks it up otherwise, to report it after a restart); a response
-/// marks the messages responded. The read state was cleared at the call.
-pub(crate) fn effect(request: &WireRequest, ok: bool) -> Effect {
+/// What the answer (`ok` or not) changes locally: the receipt state to merge into the
+/// messages `uids` (`None`: only look the first one up). A receipt request marks the message
+/// once the server took it (and looks it up otherwise, to report it after a restart); a
+/// response marks the messages responded. The read state was cleared at the call.
+pub(crate) fn effect(
+    request: &WireRequest,
+    ok: bool,
+) -> Option<(Vec<String>, Option<GroupReceipt>)> {
     match &request.body {
-        Some(request::Body::ReceiptRequest(r)) => Effect::GroupReceipt {
-            uids: vec![r.uid.clone()],
-            change: ok.then(super::messaging::requested),
-        },
-        Some(request::Body::ReceiptResponse(r)) if ok => Effect::GroupReceipt {
-            uids: r.uids.clone(),
-            change: Some(super::messaging::responded()),
-        },
-        _ => Effect::None,
+        Some(request::Body::ReceiptRequest(r)) => {
+            Some((vec![r.uid.clone()], ok.then(super::messaging::requested)))
+        }
+        Some(request::Body::ReceiptResponse(r)) if ok => {
+            Some((r.uids.clone(), Some(super::messaging::responded())))
+        }
+        _ => None,
     }
 }
 
-/// The event reporting `entry`'s outcome; `stored` is the row the effect returned (a receipt
-/// request's message).
-pub(crate) fn outcome(entry: Entry, code: i32, stored: Option<MessageRow>) -> Option<Event> {
-    let event_id = entry.event_id;
-    let event = match entry.request.body? {
+/// The event reporting the outcome of `request` (made by the call `event_id` with the message
+/// argument `arg`); `stored` is the row the effect returned (a receipt request's message).
+pub(crate) fn outcome(
+    request: WireRequest,
+    arg: Option<Box<Message>>,
+    event_id: EventId,
+    code: i32,
+    stored: Option<MessageRow>,
+) -> Option<Event> {
+    let event = match request.body? {
         request::Body::ReadStatus(r) => MessagingEvent::ConversationReadStatusSynced {
             code,
             key: ConversationKey::new(r.conversation_type, &r.target_id, &r.channel_id),
@@ -117,7 +56,7 @@ pub(crate) fn outcome(entry: Entry, code: i32, stored: Option<MessageRow>) -> Op
             event_id,
         },
         request::Body::ReceiptRequest(r) => {
-            let message = match (stored, entry.arg) {
+            let message = match (stored, arg) {
                 (Some(row), _) => codec::message_from_row(&row),
                 (None, Some(arg)) => {
                     let mut message = *arg;

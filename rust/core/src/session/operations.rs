@@ -10,8 +10,9 @@ use crate::codes;
 use crate::event::{Event, EventId};
 use crate::model::{message_type, Message};
 use rcim_proto::v1::{
-    request, response, ChangeConversationSetting, ClearHistory, DeleteMessages, PrivateReadReceipt,
-    RecallMessage, Request as WireRequest, SendMessage, UpdateExpansion,
+    request, response, ChangeConversationSetting, ClearHistory, DeleteMessages,
+    GroupReceiptRequest, GroupReceiptResponse, PrivateReadReceipt, RecallMessage,
+    Request as WireRequest, SendMessage, SyncReadStatus, UpdateExpansion,
 };
 use rcim_store::{ConversationKey, ConversationSettingUpdate, MessageRow, NewMessage};
 use std::collections::HashMap;
@@ -443,6 +444,70 @@ pub(crate) struct ExpansionUpdate {
     pub(crate) replace: bool,
 }
 
+/// Read-status sync and group read receipts (their answers: `messaging_ops`).
+impl Operation {
+    /// `syncConversationReadStatus`: tell this user's other devices that `key` is read up to
+    /// `timestamp`.
+    pub(crate) fn sync_read_status(
+        key: &ConversationKey,
+        timestamp: i64,
+        event_id: EventId,
+    ) -> Self {
+        Self {
+            request: new_wire(request::Body::ReadStatus(SyncReadStatus {
+                conversation_type: key.conversation_type,
+                target_id: key.target_id.clone(),
+                channel_id: key.channel_id.clone(),
+                timestamp,
+            })),
+            event_id,
+            arg: None,
+            messages: Vec::new(),
+        }
+    }
+
+    /// `sendGroupReadReceiptRequest` for `message` (a group message with a uid, checked by the
+    /// engine).
+    pub(crate) fn group_receipt_request(message: Message, event_id: EventId) -> Self {
+        Self {
+            request: new_wire(request::Body::ReceiptRequest(GroupReceiptRequest {
+                group_id: message.target_id.clone(),
+                channel_id: message.channel_id.clone().unwrap_or_default(),
+                uid: message.message_uid.clone().unwrap_or_default(),
+            })),
+            event_id,
+            arg: Some(Box::new(message)),
+            messages: Vec::new(),
+        }
+    }
+
+    /// `sendGroupReadReceiptResponse`: `uids` of group `group_id` read; `messages` is the
+    /// call's argument, reported back with the outcome.
+    pub(crate) fn group_receipt_response(
+        group_id: &str,
+        channel_id: &str,
+        uids: Vec<String>,
+        messages: Vec<Message>,
+        event_id: EventId,
+    ) -> Self {
+        Self {
+            request: new_wire(request::Body::ReceiptResponse(GroupReceiptResponse {
+                group_id: group_id.to_string(),
+                channel_id: channel_id.to_string(),
+                uids,
+            })),
+            event_id,
+            arg: None,
+            messages,
+        }
+    }
+}
+
+/// A new request of `body` under a fresh request id.
+fn new_wire(body: request::Body) -> Box<WireRequest> {
+    Box::new(wire(new_request_id(), body))
+}
+
 /// What answer `code` (with its result body) to `entry` changes locally.
 pub(crate) fn effect(
     entry: &Entry,
@@ -453,7 +518,10 @@ pub(crate) fn effect(
 ) -> Effect {
     let ok = code == codes::OK;
     if entry.row.is_none() && super::messaging_ops::handles(&entry.request) {
-        return super::messaging_ops::effect(&entry.request, ok);
+        return match super::messaging_ops::effect(&entry.request, ok) {
+            Some((uids, change)) => Effect::GroupReceipt { uids, change },
+            None => Effect::None,
+        };
     }
     match (&entry.request.body, &entry.row) {
         (_, Some(row)) => {
@@ -537,7 +605,13 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
     let code = code as i32;
     // Read-status sync and group receipts (their arms below are never reached).
     if entry.row.is_none() && super::messaging_ops::handles(&entry.request) {
-        return super::messaging_ops::outcome(entry, code, stored);
+        let Entry {
+            request,
+            arg,
+            event_id,
+            ..
+        } = entry;
+        return super::messaging_ops::outcome(request, arg, event_id, code, stored);
     }
     let event_id = entry.event_id;
     if let Some(row) = entry.row {

@@ -1,8 +1,7 @@
 //! The writer's mutations, each applied inside its own savepoint of the batch transaction.
 
-use super::reads::{
-    member_count, read_head, read_logged, read_members_joined, read_sent, RequestKind,
-};
+use super::inbox::append_inbox;
+use super::reads::{member_count, read_logged, read_members_joined, read_sent, RequestKind};
 use super::settings::is_blacklisted;
 use crate::model::{
     conversation_key, GroupOp, NewMessage, PruneCutoffs, Push, Rejected, RequestKey, SendOutcome,
@@ -10,7 +9,7 @@ use crate::model::{
 };
 use crate::util::now_ms;
 use anyhow::anyhow;
-use rcim_proto::v1::{inbox_entry, InboxEntry};
+use rcim_proto::v1::inbox_entry;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -227,60 +226,6 @@ fn next_conv_seq(tx: &Connection, key: &str) -> anyhow::Result<u64> {
     )?
     .execute(params![key, seq as i64])?;
     Ok(seq)
-}
-
-/// Appends one entry to `owner`'s inbox (a message row, or an encoded event) and moves the
-/// head; returns the entry's sequence.
-pub(crate) fn append_inbox(
-    tx: &Connection,
-    heads: &HashMap<String, u64>,
-    owner: &str,
-    msg_id: i64,
-    event: Option<&[u8]>,
-    created_at: i64,
-) -> anyhow::Result<u64> {
-    let head = match heads.get(owner) {
-        Some(h) => *h,
-        None => read_head(tx, owner)?,
-    };
-    let seq = head + 1;
-    tx.prepare_cached(
-        "INSERT INTO inbox (user_id, seq, msg_id, created_at, event) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![owner, seq as i64, msg_id, created_at, event])?;
-    tx.prepare_cached(
-        "INSERT INTO inbox_heads (user_id, head) VALUES (?1, ?2) \
-         ON CONFLICT(user_id) DO UPDATE SET head = excluded.head",
-    )?
-    .execute(params![owner, seq as i64])?;
-    Ok(seq)
-}
-
-/// Appends an event entry to the inbox of each owner (once per distinct owner).
-pub(crate) fn apply_event(
-    tx: &Connection,
-    heads: &HashMap<String, u64>,
-    mut owners: Vec<String>,
-    body: inbox_entry::Body,
-) -> anyhow::Result<Vec<Push>> {
-    let mut seen = std::collections::HashSet::new();
-    owners.retain(|o| seen.insert(o.clone()));
-    let event = prost::Message::encode_to_vec(&InboxEntry {
-        seq: 0,
-        body: Some(body.clone()),
-    });
-    let body = Arc::new(body);
-    let now = now_ms();
-    let mut pushes = Vec::with_capacity(owners.len());
-    for owner in owners {
-        let seq = append_inbox(tx, heads, &owner, 0, Some(&event), now)?;
-        pushes.push(Push {
-            user_id: owner,
-            seq,
-            body: body.clone(),
-        });
-    }
-    Ok(pushes)
 }
 
 /// The latest sent time of the history messages of `group_id` (any channel), if any: one seek

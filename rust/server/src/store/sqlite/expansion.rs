@@ -1,7 +1,7 @@
 //! Expansion updates: the stored expansion changes and an `ExpansionChange` entry goes to
 //! every participant's inbox (a directed group message's: its recipients and sender only).
 
-use super::apply::apply_event;
+use super::inbox::apply_event;
 use super::lookup::{audience_outside_history, find_message};
 use super::reads::{is_member, read_members};
 use crate::expansion::Stored;

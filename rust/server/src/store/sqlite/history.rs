@@ -157,7 +157,7 @@ fn scan(
     let mut bytes = 0usize;
     for row in rows {
         let mut m = row?;
-        super::receipts::fill(c, user, &mut m)?;
+        super::receipt_view::fill(c, user, &mut m)?;
         let size = prost::Message::encoded_len(&m) + ENTRY_OVERHEAD;
         if out.len() == count || (!out.is_empty() && bytes + size > PAGE_BYTES) {
             return Ok((out, true));

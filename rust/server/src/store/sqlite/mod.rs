@@ -4,10 +4,12 @@
 mod apply;
 mod expansion;
 mod history;
+mod inbox;
 mod lookup;
 mod moderation;
 mod reads;
 mod recall;
+mod receipt_view;
 mod receipts;
 mod schema;
 mod settings;

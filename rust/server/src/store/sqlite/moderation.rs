@@ -1,7 +1,7 @@
 //! Moderation state (sensitive words, user bans, group gags; migration 9) and the two places
 //! a send meets it inside the writer's transaction: the gag check and a blocked message.
 
-use super::apply::append_inbox;
+use super::inbox::append_inbox;
 use crate::model::{
     ModerationOp, NewMessage, Push, Rejected, Restriction, SendOutcome, SensitiveWord,
 };

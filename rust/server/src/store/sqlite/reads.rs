@@ -195,7 +195,7 @@ pub(crate) fn read_sync(
             break;
         }
         let mut entry = row?;
-        super::receipts::fill_entry(c, user_id, &mut entry.body)?;
+        super::receipt_view::fill_entry(c, user_id, &mut entry.body)?;
         let size = fit_entry(user_id, &mut entry);
         if !entries.is_empty() && bytes + size > SYNC_BYTES {
             has_more = true;

@@ -1,7 +1,7 @@
 //! Recalls (R112–R115): the stored message is replaced by its recall notification, so no
 //! history page or inbox sync can return the original content afterwards.
 
-use super::apply::apply_event;
+use super::inbox::apply_event;
 use super::lookup::{find_message, StoredMessage};
 use super::reads::{is_member, read_members};
 use crate::model::{Push, RecallRequest, Rejected};

@@ -2,16 +2,14 @@
 //! one of their messages, members respond, and every view of the message (sync, history)
 //! carries its state ([`fill`]).
 
-use super::apply::apply_event;
+use super::inbox::apply_event;
 use super::lookup::{audience_outside_history, find_message, StoredMessage};
 use super::reads::{is_member, read_members};
-use crate::model::{
-    PruneCutoffs, Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP, SYNC_BYTES,
-};
+use crate::model::{PruneCutoffs, Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP};
 use rcim_proto::codes::INVALID_MESSAGE_UID;
 use rcim_proto::conversation_type::GROUP;
-use rcim_proto::v1::{inbox_entry, GroupReceipt, Message, ReceiptRequested, ReceiptResponded};
-use rusqlite::{params, Connection, OptionalExtension};
+use rcim_proto::v1::{inbox_entry, ReceiptRequested, ReceiptResponded};
+use rusqlite::{params, Connection};
 use std::collections::{HashMap, HashSet};
 
 fn not_a_member(user: &str, group: &str) -> anyhow::Error {
@@ -31,15 +29,6 @@ fn group_message(
     Ok(find_message(c, uid)?.filter(|m| {
         m.conversation_type == GROUP && m.to_id == group_id && m.channel_id == channel_id
     }))
-}
-
-fn is_requested(c: &Connection, uid: &str) -> anyhow::Result<bool> {
-    Ok(
-        c.prepare_cached("SELECT 1 FROM receipt_requests WHERE uid = ?1")?
-            .query_row([uid], |_| Ok(()))
-            .optional()?
-            .is_some(),
-    )
 }
 
 /// Marks the message as asking for receipts and appends `ReceiptRequested` to every
@@ -66,7 +55,7 @@ pub(crate) fn apply_receipt_request(
             ),
         ));
     };
-    if is_requested(tx, &ask.uid)? {
+    if super::receipt_view::is_requested(tx, &ask.uid)? {
         return Ok(Vec::new());
     }
     tx.prepare_cached(
@@ -116,7 +105,7 @@ pub(crate) fn apply_receipt_response(
         let Some(m) = group_message(tx, uid, &answer.group_id, &answer.channel_id)? else {
             continue;
         };
-        if m.sender_id == answer.reader || !is_requested(tx, uid)? {
+        if m.sender_id == answer.reader || !super::receipt_view::is_requested(tx, uid)? {
             continue;
         }
         // A directed message the reader did not receive is unknown to them.
@@ -147,58 +136,6 @@ pub(crate) fn apply_receipt_response(
         pushes.extend(apply_event(tx, heads, owners, body)?);
     }
     Ok(pushes)
-}
-
-/// Sets `m.receipt` as `viewer` sees it once the sender asked for receipts: the sender sees
-/// who responded and when (as many as fit in a frame with the message), another member
-/// whether they responded.
-pub(crate) fn fill(c: &Connection, viewer: &str, m: &mut Message) -> anyhow::Result<()> {
-    if m.conversation_type != GROUP || !is_requested(c, &m.uid)? {
-        return Ok(());
-    }
-    let mut receipt = GroupReceipt {
-        requested: true,
-        ..Default::default()
-    };
-    if m.sender_id == viewer {
-        // Bounded so the message still fits in a frame (a large message in a group of
-        // thousands): the earliest responses are kept.
-        let mut budget = SYNC_BYTES.saturating_sub(prost::Message::encoded_len(m) + 1024);
-        let mut stmt = c.prepare_cached(
-            "SELECT user_id, time FROM receipt_responses WHERE uid = ?1 ORDER BY time, user_id",
-        )?;
-        let mut rows = stmt.query([&m.uid])?;
-        while let Some(row) = rows.next()? {
-            let user: String = row.get(0)?;
-            // A map entry: key and value tags and lengths, the id, a varint time.
-            let cost = user.len() + 16;
-            if cost > budget {
-                break;
-            }
-            budget -= cost;
-            receipt.responses.insert(user, row.get(1)?);
-        }
-    } else {
-        receipt.responded = c
-            .prepare_cached("SELECT 1 FROM receipt_responses WHERE uid = ?1 AND user_id = ?2")?
-            .query_row([&m.uid, viewer], |_| Ok(()))
-            .optional()?
-            .is_some();
-    }
-    m.receipt = Some(receipt);
-    Ok(())
-}
-
-/// [`fill`] for the message of an inbox entry, if it has one.
-pub(crate) fn fill_entry(
-    c: &Connection,
-    viewer: &str,
-    body: &mut Option<inbox_entry::Body>,
-) -> anyhow::Result<()> {
-    match body {
-        Some(inbox_entry::Body::Message(m)) => fill(c, viewer, m),
-        _ => Ok(()),
-    }
 }
 
 /// Forgets the receipts of messages the cloud history no longer keeps.

@@ -6,7 +6,7 @@
 //! each user's rows are capped: the blacklist at [`MAX_BLACKLIST`], the conversations with
 //! settings at `ServerConfig::max_conversation_settings`.
 
-use super::apply::append_inbox;
+use super::inbox::append_inbox;
 use crate::model::{Push, Rejected, SYNC_BYTES};
 use crate::settings::{
     SettingChange, SettingsUpdate, BLACKLIST_FULL, LEVEL_NOT_SET, MAX_BLACKLIST, SETTINGS_FULL,

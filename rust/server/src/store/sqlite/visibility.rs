@@ -2,7 +2,7 @@
 //! a conversation's history up to a time (`ClearHistory`). Neither touches what the other
 //! participants see.
 
-use super::apply::apply_event;
+use super::inbox::apply_event;
 use super::lookup::find_message;
 use crate::model::{Push, UserConversation};
 use crate::util::now_ms;

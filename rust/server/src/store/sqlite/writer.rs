@@ -6,10 +6,10 @@
 //! leave in inbox sequence order.
 
 use super::apply::{
-    apply_event, apply_expire, apply_group, apply_prune, apply_send, apply_upsert_user,
-    once_per_request,
+    apply_expire, apply_group, apply_prune, apply_send, apply_upsert_user, once_per_request,
 };
 use super::expansion::apply_expansion;
+use super::inbox::apply_event;
 use super::moderation::apply_moderation;
 use super::reads::RequestKind;
 use super::recall::apply_recall;
