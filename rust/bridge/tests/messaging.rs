@@ -10,24 +10,6 @@ use rcim_bridge::BridgeEngine;
 use serde_json::{json, Value};
 use support::*;
 
-/// An engine with alice's database open (connect with timeout 0; no server needed).
-fn connected() -> (BridgeEngine, std::sync::Arc<Recorder>, tempfile::TempDir) {
-    let (engine, rec, dir) = engine();
-    engine.call(
-        1,
-        "connect",
-        &format!(r#"{{"token":"{ALICE_TOKEN}","timeout":0}}"#),
-    );
-    assert_eq!(rec.reply(1)["code"], 0);
-    rec.event_named("onDatabaseOpened", 0);
-    (engine, rec, dir)
-}
-
-fn call(engine: &BridgeEngine, rec: &Recorder, id: u64, method: &str, args: Value) -> Value {
-    engine.call(id, method, &args.to_string());
-    rec.reply(id)["code"].clone()
-}
-
 fn group_text(body: &str) -> Value {
     json!({ "conversationType": 2, "targetId": "g1", "messageType": 2, "text": body })
 }

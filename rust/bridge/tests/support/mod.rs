@@ -121,3 +121,22 @@ impl Recorder {
 
 /// A token the engine accepts for app "k", user "alice" (only the server checks signatures).
 pub const ALICE_TOKEN: &str = "eyJhIjoiayIsInUiOiJhbGljZSJ9.sig";
+
+/// An engine with alice's database open (connect with timeout 0; no server needed).
+pub fn connected() -> (BridgeEngine, Arc<Recorder>, tempfile::TempDir) {
+    let (engine, rec, dir) = engine();
+    engine.call(
+        1,
+        "connect",
+        &format!(r#"{{"token":"{ALICE_TOKEN}","timeout":0}}"#),
+    );
+    assert_eq!(rec.reply(1)["code"], 0);
+    rec.event_named("onDatabaseOpened", 0);
+    (engine, rec, dir)
+}
+
+/// Calls `method` with `args` as call `id` and returns the reply's code.
+pub fn call(engine: &BridgeEngine, rec: &Recorder, id: u64, method: &str, args: Value) -> Value {
+    engine.call(id, method, &args.to_string());
+    rec.reply(id)["code"].clone()
+}

@@ -563,6 +563,7 @@ impl Conn {
             Ok(o) => send_result(o),
             Err(e) => failure(&e, "a status message"),
         };
+        tracing::trace!(seq, code = response.code, "status message answered");
         self.respond(seq, response);
     }
 

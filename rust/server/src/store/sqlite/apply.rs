@@ -1,6 +1,6 @@
 //! The writer's mutations, each applied inside its own savepoint of the batch transaction.
 
-use super::inbox::append_inbox;
+use super::inbox::{append_inbox, record_dedupe};
 use super::reads::{member_count, read_logged, read_members_joined, read_sent, RequestKind};
 use super::settings::is_blacklisted;
 use crate::model::{
@@ -175,19 +175,7 @@ pub(crate) fn apply_send(
         msg.push_options,
     ])?;
     let msg_id = tx.last_insert_rowid();
-    if !msg.client_msg_id.is_empty() {
-        tx.prepare_cached(
-            "INSERT INTO dedupe (sender_id, client_msg_id, uid, sent_time, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
-            msg.sender_id,
-            msg.client_msg_id,
-            uid,
-            sent_time,
-            now
-        ])?;
-    }
+    record_dedupe(tx, &msg, &uid, sent_time, now)?;
     let proto = Arc::new(inbox_entry::Body::Message(msg.into_wire(
         uid.clone(),
         sent_time,

@@ -1,8 +1,9 @@
 //! Appending to users' inboxes: the one place that moves an inbox head, used by every
-//! mutation that leaves an entry (sends, events, settings, moderation, receipts).
+//! mutation that leaves an entry (sends, events, settings, moderation, receipts); and the
+//! dedupe record every answered send leaves.
 
 use super::reads::read_head;
-use crate::model::Push;
+use crate::model::{NewMessage, Push};
 use crate::util::now_ms;
 use rcim_proto::v1::{inbox_entry, InboxEntry};
 use rusqlite::{params, Connection};
@@ -61,4 +62,29 @@ pub(crate) fn apply_event(
         });
     }
     Ok(pushes)
+}
+
+/// Remembers that `msg` (from its sender, under its client message id) was answered `uid`
+/// at `sent_time`, so a resend gets the same answer; nothing for a send without a client id.
+pub(crate) fn record_dedupe(
+    tx: &Connection,
+    msg: &NewMessage,
+    uid: &str,
+    sent_time: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    if !msg.client_msg_id.is_empty() {
+        tx.prepare_cached(
+            "INSERT INTO dedupe (sender_id, client_msg_id, uid, sent_time, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            msg.sender_id,
+            msg.client_msg_id,
+            uid,
+            sent_time,
+            now
+        ])?;
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Moderation state (sensitive words, user bans, group gags; migration 9) and the two places
 //! a send meets it inside the writer's transaction: the gag check and a blocked message.
 
-use super::inbox::append_inbox;
+use super::inbox::{append_inbox, record_dedupe};
 use crate::model::{
     ModerationOp, NewMessage, Push, Rejected, Restriction, SendOutcome, SensitiveWord,
 };
@@ -173,19 +173,7 @@ pub(crate) fn apply_blocked(
     sent_time: i64,
     now: i64,
 ) -> anyhow::Result<(SendOutcome, Vec<Push>)> {
-    if !msg.client_msg_id.is_empty() {
-        tx.prepare_cached(
-            "INSERT INTO dedupe (sender_id, client_msg_id, uid, sent_time, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
-            msg.sender_id,
-            msg.client_msg_id,
-            uid,
-            sent_time,
-            now
-        ])?;
-    }
+    record_dedupe(tx, msg, &uid, sent_time, now)?;
     let body = inbox_entry::Body::MessageBlocked(MessageBlocked {
         conversation_type: msg.conversation_type,
         target_id: msg.to_id.clone(),
