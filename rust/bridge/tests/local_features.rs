@@ -4,7 +4,6 @@
 
 mod support;
 
-use rcim_bridge::BridgeEngine;
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::*;

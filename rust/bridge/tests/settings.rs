@@ -6,7 +6,6 @@
 
 mod support;
 
-use rcim_bridge::BridgeEngine;
 use serde_json::{json, Value};
 use support::*;
 
