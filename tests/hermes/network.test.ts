@@ -93,9 +93,10 @@ export default async function () {
     const changeStart = Date.now();
     platformEvent(NETWORK, 2);
     const afterChange = await a.createTextMessage(PRIVATE, userB, null, 'sent after the change');
-    let sentAfterChange: number | undefined;
+    // Kept in an object: `waitFor` waits for a truthy value, and success is code 0.
+    let sentAfterChange: { code: number } | undefined;
     assertEqual(
-      await a.sendMessage(afterChange, { onMessageSent: (code) => (sentAfterChange = code) }),
+      await a.sendMessage(afterChange, { onMessageSent: (code) => (sentAfterChange = { code }) }),
       0,
       'send right after the network change'
     );
@@ -112,7 +113,7 @@ export default async function () {
       `a reconnect (CONNECTING, then CONNECTED) after the change: ${JSON.stringify(sinceChange)}`
     );
     assertEqual(
-      await waitFor('the text sent after the change was sent', () => sentAfterChange),
+      (await waitFor('the text sent after the change was sent', () => sentAfterChange)).code,
       0,
       'code of the text sent after the change'
     );

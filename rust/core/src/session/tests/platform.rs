@@ -185,3 +185,101 @@ fn the_platform_state_tells_a_session_what_happened_since_it_looked() {
     busy.record(NetworkAvailable { changed: false });
     assert!(busy.events_since(&busy.initial()).is_empty());
 }
+
+/// When the text of the Hermes network test is persisted relative to a network change
+/// (the `PersistSend` store job and the platform's `watch` race in the driver).
+#[derive(Clone, Copy, Debug)]
+enum SendTiming {
+    /// Persisted and put on the old connection's wire before the change.
+    OnTheOldWire,
+    /// Handed over before the change, persisted after it (the store job was still running).
+    StoredDuringTheChange,
+    /// Handed over after the change, while the new connection is being made.
+    WhileReconnecting,
+}
+
+/// A text sent around a network change while connected is sent once on the new connection
+/// (with its client id, so a copy the old connection delivered is deduplicated) and reported
+/// once with its call's event id: never lost, never reported twice.
+#[test]
+fn a_text_sent_around_a_network_change_is_sent_on_the_new_connection_and_reported_once() {
+    for timing in [
+        SendTiming::OnTheOldWire,
+        SendTiming::StoredDuringTheChange,
+        SendTiming::WhileReconnecting,
+    ] {
+        let mut h = Harness::online();
+        let change = PlatformEvent::NetworkAvailable { changed: true };
+        let mut out = Vec::new();
+        match timing {
+            SendTiming::OnTheOldWire => {
+                let sent = h.send_text("bob", "hi");
+                assert_eq!(ops(&sent).len(), 1, "{timing:?}: on the old wire");
+                out.extend(sent);
+                out.extend(platform(&mut h, change));
+            }
+            SendTiming::StoredDuringTheChange => {
+                let now = h.now;
+                let persist = h.core.handle(now, Input::Command(text("bob", "hi", now)));
+                assert!(
+                    matches!(persist[..], [Action::Store(StoreJob::PersistSend { .. })]),
+                    "{timing:?}: {persist:?}"
+                );
+                out.extend(platform(&mut h, change));
+                out.extend(h.run(persist));
+            }
+            SendTiming::WhileReconnecting => {
+                out.extend(platform(&mut h, change));
+                out.extend(h.send_text("bob", "hi"));
+            }
+        }
+        assert_eq!(opens(&out), 1, "{timing:?}: reconnecting at once");
+        let old_wire = ops(&out);
+        let attached: Vec<_> = events(&out)
+            .into_iter()
+            .filter(|e| matches!(e, Event::MessageAttached { .. }))
+            .collect();
+        assert_eq!(attached.len(), 1, "{timing:?}: {out:?}");
+        let (_, out) = h.open(0);
+        let resent = ops(&out);
+        assert_eq!(resent.len(), 1, "{timing:?}: sent on the new connection");
+        let (seq, request) = &resent[0];
+        assert!(matches!(request.body, Some(request::Body::SendMessage(_))));
+        if let Some((old_seq, old)) = old_wire.first() {
+            assert_eq!(
+                old.request_id, request.request_id,
+                "{timing:?}: same client id"
+            );
+            assert_ne!(old_seq, seq, "{timing:?}: a new seq on the new connection");
+        }
+        let out = h.respond(
+            *seq,
+            0,
+            Some(response::Body::SendMessage(SendMessageResult {
+                conv_seq: 1,
+                uid: "uid-1".into(),
+                sent_time: 5,
+            })),
+        );
+        let reported: Vec<_> = events(&out)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::MessageSent {
+                    code,
+                    message,
+                    event_id,
+                } => Some((code, message.message_uid, event_id)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            reported,
+            vec![(0, Some("uid-1".into()), Some("send-hi".into()))],
+            "{timing:?}"
+        );
+        assert!(h.store.outbox().unwrap().is_empty(), "{timing:?}");
+        // Nothing goes again later.
+        let later = h.advance(Duration::from_secs(1));
+        assert!(ops(&later).is_empty(), "{timing:?}: {later:?}");
+    }
+}
