@@ -77,14 +77,15 @@ async function trySendStatus(
     MOOD,
     new Map([['mood', mood]])
   );
-  let code: number | undefined;
+  // Boxed: waitFor takes a falsy value for "not yet", and success is code 0.
+  let sent: { code: number } | undefined;
   await paceSend();
   assertEqual(
-    await e.sendMessage(msg, { onMessageSent: (c2) => (code = c2) }),
+    await e.sendMessage(msg, { onMessageSent: (code) => (sent = { code }) }),
     0,
     `send status "${mood}" status`
   );
-  return waitFor(`onMessageSent for status "${mood}"`, () => code);
+  return (await waitFor(`onMessageSent for status "${mood}"`, () => sent)).code;
 }
 
 /** The moods of the status messages in `list`. */
