@@ -100,7 +100,10 @@ export function assertEqual<T>(actual: T, expected: T, what: string): void {
   }
 }
 
-/** Polls until `check()` returns a truthy value; returns it. */
+/**
+ * Polls until `check()` returns a truthy value; returns it. A falsy result (0, '') counts as
+ * "not yet": to wait for a result code (success is 0), return it boxed, e.g. `{ code }`.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => T | undefined | null | false,

@@ -327,3 +327,63 @@ fn a_status_message_pushed_outside_the_inbox_is_announced_at_once() {
     );
     assert_eq!(received_texts(&out), ["hi"]);
 }
+
+/// moderation.test.ts waited in vain for this `MessageSent` (its wait took the success code 0
+/// for "not yet"): pinned here so a group status send is known to be answered like a private
+/// one, under its own event id and not re-labelled as a directed send.
+#[test]
+fn a_status_message_sent_to_a_group_is_reported_sent_with_its_uid() {
+    let mut h = Harness::online();
+    let now = h.now;
+    let mut m = codec::new_message(
+        crate::model::conversation_type::GROUP,
+        "g1",
+        None,
+        message_type::CUSTOM,
+        json!({"identifier": "app:mood", "policy": custom_policy::STATUS, "fields": {"mood": "calm"}})
+            .as_object()
+            .unwrap()
+            .clone(),
+    );
+    m.channel_id = Some(String::new());
+    let out = h.feed(Input::Command(Command::Send {
+        message: Box::new(m),
+        event_id: Some("mood".into()),
+        requested: now,
+    }));
+    let sent = send_requests(&out);
+    assert_eq!(sent.len(), 1);
+    let Some(request::Body::SendMessage(body)) = &sent[0].1.body else {
+        unreachable!()
+    };
+    assert_eq!((body.conversation_type, body.target_id.as_str()), (2, "g1"));
+    assert!(body.status && body.custom && !body.persisted);
+    assert!(body.directed_user_ids.is_empty());
+    let out = h.respond(
+        sent[0].0,
+        0,
+        Some(response::Body::SendMessage(SendMessageResult {
+            conv_seq: 0,
+            uid: "S1".into(),
+            sent_time: 9,
+        })),
+    );
+    let [Event::MessageSent {
+        code: 0,
+        message,
+        event_id,
+    }] = &events(&out)[..]
+    else {
+        panic!("{:?}", events(&out))
+    };
+    assert_eq!(event_id.as_deref(), Some("mood"));
+    assert_eq!(message.message_uid.as_deref(), Some("S1"));
+    assert_eq!(message.message_id, None);
+    assert_eq!(message.sent_status, Some(rcim_store::sent_status::SENT));
+    assert_eq!(
+        h.store
+            .message_count(&ConversationKey::new(2, "g1", ""))
+            .unwrap(),
+        0
+    );
+}
