@@ -17,7 +17,8 @@ command -v cmake >/dev/null || need_pkgs+=(cmake)
 command -v ninja >/dev/null || need_pkgs+=(ninja-build)
 command -v clang-format >/dev/null || need_pkgs+=(clang-format)
 command -v g++ >/dev/null || need_pkgs+=(g++)
-ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
+# The development link (libclang.so), not only the runtime library (libclang.so.1).
+ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
 [ -e /usr/include/unicode/ucol.h ] || need_pkgs+=(libicu-dev)
 # Python 3 with venv + pip: RongCloud's Python server SDK drives the Server API in a test.
 command -v python3 >/dev/null || need_pkgs+=(python3)
