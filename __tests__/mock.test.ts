@@ -8,6 +8,7 @@ import {
   RCIMIWMessageOperationPolicy,
   RCIMIWSentStatus,
   RCIMIWTimeOrder,
+  type RCIMIWConversation,
   type RCIMIWMessage,
   type RCIMIWTextMessage,
 } from 'react-native-rcim';
@@ -255,6 +256,67 @@ test('the mock keeps drafts, counts and searches messages', async () => {
     e.getConversations([PRIVATE], null, 0, 20, cb as never)
   );
   expect(after).toHaveLength(1);
+  await e.destroy();
+});
+
+test('the mock pages conversations as the engine: pinned ones once, resumed at a time', async () => {
+  const e = RCIMIWEngine.createStandalone('app-key');
+  await e.connect('alice', 0);
+  const receive = (targetId: string, sentTime: number) =>
+    RCIMMock.receiveMessage('alice', {
+      conversationType: PRIVATE,
+      targetId,
+      text: targetId,
+      sentTime,
+    } as RCIMIWTextMessage);
+  for (const [peer, time] of [
+    ['p1', 3000],
+    ['p2', 2000],
+    ['u1', 2500],
+    ['u2', 1500],
+    ['u3', 1400],
+  ] as const) {
+    receive(peer, time);
+  }
+  await e.changeConversationTopStatus(PRIVATE, 'p1', null, true);
+  await e.changeConversationTopStatus(PRIVATE, 'p2', null, true);
+  // A draft-only conversation: no lastMessage, its operationTime (the draft's) orders it.
+  await e.saveDraftMessage(PRIVATE, 'd', null, 'later');
+  await RCIMMock.flush();
+  const page = (startTime: number, count: number) =>
+    new Promise<RCIMIWConversation[]>((resolve, reject) => {
+      e.getConversations([PRIVATE], null, startTime, count, {
+        onSuccess: resolve,
+        onError: reject,
+      });
+    });
+  const ids = (list: RCIMIWConversation[]) => list.map((c) => c.targetId);
+  const end = (list: RCIMIWConversation[]) => {
+    const last = list[list.length - 1]!;
+    return last.lastMessage?.sentTime ?? last.operationTime!;
+  };
+  const all = await page(0, 50);
+  expect(ids(all)).toEqual(['p1', 'p2', 'd', 'u1', 'u2', 'u3']);
+  expect(all[0]!.operationTime).toBe(3000);
+  expect(all[2]!.lastMessage).toBeUndefined();
+  expect(all[2]!.operationTime).toBeGreaterThan(3000);
+
+  // Every page size: each conversation once, in list order (pinned ones are not repeated).
+  for (const count of [1, 2, 3, 4]) {
+    const seen: RCIMIWConversation[] = [];
+    for (let p = await page(0, count); p.length > 0; p = await page(end(p), count)) {
+      seen.push(...p);
+      if (p.length < count) break;
+    }
+    expect(ids(seen)).toEqual(ids(all));
+  }
+
+  // A pinned page end that got a newer message before the next page: the page goes on in the
+  // pinned section where it was.
+  const first = await page(0, 1);
+  receive('p1', 5000);
+  await RCIMMock.flush();
+  expect(ids(await page(end(first), 50))).toEqual(['p2', 'd', 'u1', 'u2', 'u3']);
   await e.destroy();
 });
 

@@ -461,6 +461,14 @@ export interface RCIMIWConversation {
   notificationLevel?: RCIMIWPushNotificationLevel;
   /** sentTime of the first unread message; ultra groups only (5.2.5; not in seed). */
   firstUnreadMsgSendTime?: number;
+  /**
+   * The conversation's time in the list (ms): what orders it after the pinned ones, i.e. its
+   * last message's sentTime, or a later draft's or setting's time. A page of
+   * getConversations/loadConversations ends at `lastMessage?.sentTime ?? operationTime` of
+   * its last conversation: pass that as the next page's startTime (a conversation with only
+   * a draft or settings has no lastMessage).
+   */
+  operationTime?: number;
 }
 
 /** Element returned by searchConversations. */

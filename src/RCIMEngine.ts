@@ -140,7 +140,11 @@ export class RCIMIWEngine extends RCIMEngineMessages {
     return this.invoke('loadConversations', { conversationTypes, channelId, startTime, count });
   }
 
-  /** Pages the local conversation list. Results: setOnConversationsLoadedListener and `callback`. */
+  /**
+   * Pages the local conversation list (pinned first, then by time descending). The next page's
+   * startTime is the last conversation's `lastMessage?.sentTime ?? operationTime`.
+   * Results: setOnConversationsLoadedListener and `callback`.
+   */
   getConversations(
     conversationTypes: Array<RCIMIWConversationType>,
     channelId: string | null,

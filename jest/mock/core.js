@@ -22,6 +22,22 @@ const {
 const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
 const convKey = (type, targetId, channelId) => `${type}|${targetId}|${channelId || ''}`;
 
+/**
+ * A conversation's time in the list (ms), as the engine's sort time: its last message's, or
+ * a later draft's, or when a setting created it without messages.
+ */
+function listTime(st, c) {
+  const key = convKey(c.conversationType, c.targetId, c.channelId);
+  return Math.max(
+    c.lastMessage ? c.lastMessage.sentTime : 0,
+    st.draftTimes.get(key) || 0,
+    st.settingTimes.get(key) || 0
+  );
+}
+
+/** `c` as the engine reports it: with its list time as `operationTime`. */
+const reported = (st, c) => (c ? { ...c, operationTime: listTime(st, c) } : c);
+
 /** The named arguments `names` ("a b c") of `a`, missing ones as null (event args echo them). */
 function pick(a, names) {
   const o = {};
@@ -51,7 +67,8 @@ function createCore() {
   const s = {
     nextHandle: 1,
     engines: new Map(), // handle -> engine
-    // appKey|userId -> { messages: [], conversations: Map, draftTimes: Map, outbox: [] }
+    // appKey|userId -> { messages: [], conversations: Map, draftTimes: Map, settingTimes: Map,
+    // outbox: [] }
     stores: new Map(),
     tokens: new Map(), // token -> userId
     invalidTokens: new Set(),
@@ -81,12 +98,15 @@ function createCore() {
     let st = s.stores.get(key);
     if (!st) {
       // draftTimes: conversation key -> when its draft was saved (orders the list).
+      // settingTimes: conversation key -> when a pin or level created it (orders it while it
+      // has no message).
       // outbox: queued operations, in call order (the engine's persisted outbox).
       st = {
         userId,
         messages: [],
         conversations: new Map(),
         draftTimes: new Map(),
+        settingTimes: new Map(),
         outbox: [],
       };
       s.stores.set(key, st);
@@ -338,4 +358,13 @@ function createCore() {
   };
 }
 
-module.exports = { clone, convKey, createCore, draftMessage, loadAndGet, pick };
+module.exports = {
+  clone,
+  convKey,
+  createCore,
+  draftMessage,
+  listTime,
+  loadAndGet,
+  pick,
+  reported,
+};

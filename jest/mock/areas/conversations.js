@@ -4,7 +4,44 @@
  * remove every conversation of some types (with their messages).
  */
 const { Args, Code, typesOk } = require('../constants');
-const { convKey, loadAndGet, pick } = require('../core');
+const { convKey, loadAndGet, pick, reported } = require('../core');
+
+const keyOf = (c) => [c.conversationType, c.targetId, c.channelId || ''];
+
+/** The engine's list order: pinned first, then by `operationTime` descending, ties by key. */
+function inListOrder(x, y) {
+  if (x.top !== y.top) return x.top ? -1 : 1;
+  if (x.operationTime !== y.operationTime) return y.operationTime - x.operationTime;
+  const [kx, ky] = [keyOf(x), keyOf(y)];
+  for (let i = 0; i < 3; i++) if (kx[i] !== ky[i]) return kx[i] < ky[i] ? -1 : 1;
+  return 0;
+}
+
+/**
+ * The rest of `list` (in list order) after the page that ended at `startTime`, as the engine
+ * finds it (rust/store/src/conversations.rs): after the last conversation whose
+ * `lastMessage.sentTime` or `operationTime` is `startTime` (never an earlier one of the same
+ * time: a repeat is worse than a skip); else after where the conversation owning the newest
+ * stored message of that time would be; else every conversation older than it, pinned first.
+ */
+function pageAfter(st, types, list, startTime) {
+  if (!(startTime > 0)) return list;
+  let end = -1;
+  list.forEach((c, i) => {
+    if (c.operationTime === startTime || c.lastMessage?.sentTime === startTime) end = i;
+  });
+  if (end >= 0) return list.slice(end + 1);
+  const owner = st.messages
+    .filter((m) => m.sentTime === startTime && types.has(m.conversationType))
+    .map((m) => list.find((c) => convKey(...keyOf(c)) === convKey(...keyOf(m))))
+    .filter(Boolean)
+    .pop();
+  if (owner) {
+    const at = { ...owner, operationTime: startTime };
+    return list.filter((c) => inListOrder(c, at) > 0);
+  }
+  return list.filter((c) => c.operationTime < startTime);
+}
 
 module.exports = function conversationMethods({ emit, engineStore }) {
   return {
@@ -13,23 +50,17 @@ module.exports = function conversationMethods({ emit, engineStore }) {
       run(e, a, id) {
         const st = engineStore(e);
         const types = new Set(a.conversationTypes);
-        let list = [...st.conversations.values()].filter(
-          (c) => types.has(c.conversationType) && (c.lastMessage || c.draft || c.top)
-        );
-        const time = (c) =>
-          Math.max(
-            c.lastMessage ? c.lastMessage.sentTime : 0,
-            st.draftTimes.get(convKey(c.conversationType, c.targetId, c.channelId)) || 0
-          );
-        if (a.startTime > 0) list = list.filter((c) => time(c) < a.startTime);
-        list.sort((x, y) => Number(y.top) - Number(x.top) || time(y) - time(x));
+        const list = [...st.conversations.values()]
+          .filter((c) => types.has(c.conversationType) && (c.lastMessage || c.draft || c.top))
+          .map((c) => reported(st, c))
+          .sort(inListOrder);
         emit(
           e,
           'onConversationsLoaded',
           {
             code: 0,
             ...pick(a, 'conversationTypes channelId startTime count'),
-            conversations: list.slice(0, a.count),
+            conversations: pageAfter(st, types, list, a.startTime).slice(0, a.count),
           },
           id
         );
@@ -43,7 +74,11 @@ module.exports = function conversationMethods({ emit, engineStore }) {
         emit(
           e,
           'onConversationLoaded',
-          { code: 0, ...pick(a, 'type targetId channelId'), conversation: c || null },
+          {
+            code: 0,
+            ...pick(a, 'type targetId channelId'),
+            conversation: reported(engineStore(e), c) || null,
+          },
           id
         );
         return 0;
@@ -52,7 +87,10 @@ module.exports = function conversationMethods({ emit, engineStore }) {
     removeConversation: {
       args: Args.conversation,
       run(e, a, id) {
-        engineStore(e).conversations.delete(convKey(a.type, a.targetId, a.channelId));
+        const st = engineStore(e);
+        const key = convKey(a.type, a.targetId, a.channelId);
+        st.conversations.delete(key);
+        st.settingTimes.delete(key);
         emit(e, 'onConversationRemoved', { code: 0, ...pick(a, 'type targetId channelId') }, id);
         return 0;
       },

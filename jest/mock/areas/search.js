@@ -5,7 +5,7 @@
  * newest first.
  */
 const { Args, Code, ConversationType, MessageType, typesOk } = require('../constants');
-const { pick } = require('../core');
+const { pick, reported } = require('../core');
 
 /** Whether a message's text contains `keyword` (case-insensitive, any script). */
 const textHas = (m, keyword) =>
@@ -62,7 +62,7 @@ module.exports = function searchMethods({ emit, engineStore, messagesOf }) {
           const count = messagesOf(st, c.conversationType, c.targetId, c.channelId).filter(
             (m) => a.messageTypes.includes(m.messageType) && textHas(m, a.keyword)
           ).length;
-          if (count > 0) conversations.push({ conversation: c, count });
+          if (count > 0) conversations.push({ conversation: reported(st, c), count });
         }
         // Pinned first, then newest first.
         const last = (r) => (r.conversation.lastMessage ? r.conversation.lastMessage.sentTime : 0);

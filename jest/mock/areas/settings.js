@@ -12,7 +12,7 @@ const {
   isMuted,
   typesOk,
 } = require('../constants');
-const { convKey, loadAndGet, pick } = require('../core');
+const { convKey, loadAndGet, pick, reported } = require('../core');
 
 module.exports = function settingMethods(core) {
   const { emit, engineStore, conversationOf } = core;
@@ -32,7 +32,11 @@ module.exports = function settingMethods(core) {
   function changeSetting(e, a, id, field, event) {
     const args = pick(a, `type targetId channelId ${field}`);
     args.channelId = args.channelId || '';
-    const c = conversationOf(engineStore(e), {
+    const st = engineStore(e);
+    const key = convKey(a.type, a.targetId, a.channelId);
+    // A conversation a setting creates is listed at the time of the setting (the engine's).
+    if (!st.conversations.has(key)) st.settingTimes.set(key, core.now());
+    const c = conversationOf(st, {
       conversationType: a.type,
       targetId: a.targetId,
       channelId: a.channelId,
@@ -56,9 +60,12 @@ module.exports = function settingMethods(core) {
   function conversationList(e, a, id, keep, event) {
     if (!typesOk(a.conversationTypes)) return Code.PARAM_ERROR;
     const types = new Set(a.conversationTypes);
-    const conversations = [...engineStore(e).conversations.values()].filter(
-      (c) => types.has(c.conversationType) && c.channelId === (a.channelId || '') && keep(c)
-    );
+    const st = engineStore(e);
+    const conversations = [...st.conversations.values()]
+      .filter(
+        (c) => types.has(c.conversationType) && c.channelId === (a.channelId || '') && keep(c)
+      )
+      .map((c) => reported(st, c));
     emit(e, event, { code: 0, ...pick(a, 'conversationTypes channelId'), conversations }, id);
     return 0;
   }

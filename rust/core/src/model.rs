@@ -185,4 +185,9 @@ pub struct Conversation {
     pub last_message: Option<Message>,
     /// `RCIMIWPushNotificationLevel`.
     pub notification_level: u32,
+    /// The conversation's time in the list (ms): what orders it (its last message's, or a
+    /// later draft's or setting's). The cursor of the next conversation page when the last
+    /// conversation of a page has no last message (RongCloud's `operationTime`).
+    #[serde(default)]
+    pub operation_time: i64,
 }

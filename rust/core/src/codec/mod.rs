@@ -265,6 +265,7 @@ pub fn conversation_from_row(row: &ConversationRow) -> Conversation {
         draft: row.draft.clone(),
         last_message: row.last_message.as_ref().map(message_from_row),
         notification_level: row.notification_level,
+        operation_time: row.sort_time,
     }
 }
 

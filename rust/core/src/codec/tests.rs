@@ -353,3 +353,26 @@ fn channel_ids_count_only_in_ultra_groups() {
         Some("")
     );
 }
+
+#[test]
+fn a_conversation_carries_its_list_time_as_operation_time() {
+    // Without a last message (a draft only) it is the only time the app can resume a
+    // conversation page at.
+    let row = ConversationRow {
+        key: rcim_store::ConversationKey {
+            conversation_type: 1,
+            target_id: "bob".into(),
+            channel_id: String::new(),
+        },
+        last_message: None,
+        sort_time: 1_700_000_000_123,
+        unread_count: 0,
+        mentioned_count: 0,
+        top: false,
+        draft: "later".into(),
+        notification_level: 1,
+    };
+    let json = serde_json::to_value(conversation_from_row(&row)).unwrap();
+    assert_eq!(json["operationTime"], 1_700_000_000_123i64);
+    assert!(json.get("lastMessage").is_none());
+}
