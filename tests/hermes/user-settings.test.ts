@@ -21,6 +21,7 @@ import {
   signOut,
   viaCallback,
   waitFor,
+  waitForAsync,
 } from './support';
 
 const { BLOCKED, MENTION, NONE } = RCIMIWPushNotificationLevel;
@@ -199,6 +200,14 @@ export default async function () {
 
     // ── a device that never connected gets them at login
     fresh = await onlineDevice(env, userA, 'a-fresh');
+    // The settings are read right after the connection opens and applied in one store
+    // transaction, not before onConnected: wait until the pin is there, then check them all.
+    const freshDevice = fresh;
+    await waitForAsync('the fresh device applies the settings read at login', () =>
+      viaCallback<boolean>('fresh device top', (ok, err) =>
+        freshDevice.getConversationTopStatus(PRIVATE, userB, null, { onSuccess: ok, onError: err })
+      )
+    );
     await expectSettings(fresh, 'fresh device');
   } finally {
     await destroyAll(phone, tablet, fresh);
