@@ -16,15 +16,9 @@ fn members(body: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-fn group_text(client_msg_id: &str, group: &str, text: &str) -> Outgoing {
-    let mut m = RawClient::text(client_msg_id, group, text);
-    m.conversation_type = conversation_type::GROUP;
-    m
-}
-
 async fn send_group(c: &mut RawClient, client_msg_id: &str, group: &str, text: &str) -> u32 {
     let seq = c
-        .send(send_body(group_text(client_msg_id, group, text)))
+        .send(send_body(RawClient::group_text(client_msg_id, group, text)))
         .await;
     c.wait_ack(seq).await.code
 }
@@ -234,7 +228,7 @@ async fn members_send_and_non_members_get_22406() {
     assert_eq!(send_group(&mut a, "a1", "g", "hello group").await, 0);
     // A resend is deduped: the same ack, no second delivery.
     let seq = a
-        .send(send_body(group_text("a1", "g", "hello group")))
+        .send(send_body(RawClient::group_text("a1", "g", "hello group")))
         .await;
     assert_eq!(a.wait_ack(seq).await.code, 0);
 

@@ -12,17 +12,6 @@ use std::time::Duration;
 /// How long a test waits to be sure a frame does not come.
 const QUIET: Duration = Duration::from_millis(400);
 
-fn group_text(client_msg_id: &str, group: &str, text: &str) -> Outgoing {
-    let mut m = RawClient::text(client_msg_id, group, text);
-    m.conversation_type = conversation_type::GROUP;
-    m
-}
-
-async fn send(c: &mut RawClient, o: Outgoing) -> SendAck {
-    let seq = c.send(send_body(o)).await;
-    c.wait_ack(seq).await
-}
-
 /// The next pushed message (other pushes are skipped).
 async fn next_message(c: &mut RawClient) -> rcim_proto::v1::Message {
     loop {
@@ -52,15 +41,6 @@ fn blocked_of(e: &InboxEntry) -> Option<&MessageBlocked> {
         Some(inbox_entry::Body::MessageBlocked(b)) => Some(b),
         _ => None,
     }
-}
-
-/// A second device of a user (one mobile device per user may be online).
-async fn connect_web(addr: std::net::SocketAddr, user: &str, device: &str) -> RawClient {
-    let mut l = Login::new(user, device);
-    l.platform = rcim_proto::v1::Platform::Web;
-    let (c, ack) = RawClient::login(addr, l).await;
-    assert_eq!(ack.code, 0);
-    c
 }
 
 async fn api_code(api: &Api, path: &str, params: &[(&str, &str)]) -> i64 {
@@ -201,14 +181,14 @@ async fn replaced_words_reach_everyone_replaced_and_blocked_messages_reach_nobod
         .await;
     api.create_group("g", "G", &["alice", "bob"]).await;
     let mut alice = RawClient::connect(addr, "alice", "a1").await;
-    let mut alice2 = connect_web(addr, "alice", "a2").await;
+    let mut alice2 = RawClient::connect_web(addr, "alice", "a2").await;
     let mut bob = RawClient::connect(addr, "bob", "b1").await;
 
     // Replaced: the recipient and the sender's other device get the replaced text (and push
     // text).
     let mut replaced = RawClient::text("r1", "bob", "DARN it, 你是坏蛋");
     replaced.push_content = "alice: DARN it".into();
-    let ack = send(&mut alice, replaced).await;
+    let ack = alice.send_and_ack(replaced).await;
     assert_eq!(ack.code, 0);
     for c in [&mut bob, &mut alice2] {
         let m = next_message(c).await;
@@ -247,7 +227,9 @@ async fn replaced_words_reach_everyone_replaced_and_blocked_messages_reach_nobod
         (blocked.uid.clone(), blocked.sent_time)
     );
     // Blocked (group).
-    let gblocked = send(&mut alice, group_text("b2", "g", "forbidden in a group")).await;
+    let gblocked = alice
+        .send_and_ack(RawClient::group_text("b2", "g", "forbidden in a group"))
+        .await;
     assert_eq!(gblocked.code, 0);
     assert_no_push(&mut bob, "bob").await;
 
@@ -274,7 +256,7 @@ async fn replaced_words_reach_everyone_replaced_and_blocked_messages_reach_nobod
     let mut custom = RawClient::text("c1", "bob", "forbidden");
     custom.object_name = "App:Note".into();
     custom.custom = true;
-    assert_eq!(send(&mut alice, custom).await.code, 0);
+    assert_eq!(alice.send_and_ack(custom).await.code, 0);
     assert_eq!(text_of(&next_message(&mut bob).await), "forbidden");
     server.shutdown().await;
 }
@@ -302,7 +284,7 @@ async fn configured_object_names_are_screened() {
     note.object_name = "App:Note".into();
     note.custom = true;
     note.content = r#"{"title":"darn","body":"Darn!","n":1}"#.into();
-    assert_eq!(send(&mut alice, note).await.code, 0);
+    assert_eq!(alice.send_and_ack(note).await.code, 0);
     let m = next_message(&mut bob).await;
     let v: Value = serde_json::from_str(&m.content).unwrap();
     assert_eq!(
@@ -320,7 +302,7 @@ async fn banned_users_are_kicked_and_cannot_connect_until_unblocked() {
     let addr = server.gateway_addr();
     let api = Api::new(&server);
     let mut bob = RawClient::connect(addr, "bob", "b1").await;
-    let mut bob_web = connect_web(addr, "bob", "b2").await;
+    let mut bob_web = RawClient::connect_web(addr, "bob", "b2").await;
     let mut carol = RawClient::connect(addr, "carol", "c1").await;
     api.call("/user/block.json", &[("userId", "bob"), ("minute", "10")])
         .await;
@@ -405,10 +387,30 @@ async fn gagged_members_cannot_send_to_the_group() {
         &[("userId", "a"), ("groupId", "h"), ("minute", "0")],
     )
     .await;
-    assert_eq!(send(&mut b, group_text("g1", "g", "hi")).await.code, 22408);
-    assert_eq!(send(&mut b, group_text("g2", "h", "hi")).await.code, 0);
-    assert_eq!(send(&mut a, group_text("g3", "g", "hi")).await.code, 0);
-    assert_eq!(send(&mut a, group_text("g4", "h", "hi")).await.code, 22408);
+    assert_eq!(
+        b.send_and_ack(RawClient::group_text("g1", "g", "hi"))
+            .await
+            .code,
+        22408
+    );
+    assert_eq!(
+        b.send_and_ack(RawClient::group_text("g2", "h", "hi"))
+            .await
+            .code,
+        0
+    );
+    assert_eq!(
+        a.send_and_ack(RawClient::group_text("g3", "g", "hi"))
+            .await
+            .code,
+        0
+    );
+    assert_eq!(
+        a.send_and_ack(RawClient::group_text("g4", "h", "hi"))
+            .await
+            .code,
+        22408
+    );
     // Private sends and Server API publishes are not gagged.
     assert_eq!(b.send_text("p1", "a", "hi").await.code, 0);
     api.call(
@@ -443,7 +445,12 @@ async fn gagged_members_cannot_send_to_the_group() {
         &[("userId", "b"), ("groupId", "g")],
     )
     .await;
-    assert_eq!(send(&mut b, group_text("g5", "g", "back")).await.code, 0);
+    assert_eq!(
+        b.send_and_ack(RawClient::group_text("g5", "g", "back"))
+            .await
+            .code,
+        0
+    );
     let list = api
         .call("/group/user/gag/list.json", &[("groupId", "g")])
         .await;
@@ -501,14 +508,14 @@ async fn status_messages_are_screened_and_gagged() {
     let mut b = RawClient::connect(addr, "b", "b1").await;
     let mut c = RawClient::connect(addr, "c", "c1").await;
     let status = |id: &str, text: &str| {
-        let mut m = group_text(id, "g", text);
+        let mut m = RawClient::group_text(id, "g", text);
         m.status = true;
         m.persisted = false;
         m.counted = false;
         m
     };
 
-    let ack = send(&mut a, status("s1", "a forbidden word")).await;
+    let ack = a.send_and_ack(status("s1", "a forbidden word")).await;
     assert_eq!(ack.code, 0);
     assert!(!ack.uid.is_empty());
     assert_no_push(&mut b, "b (blocked status message)").await;
@@ -518,7 +525,7 @@ async fn status_messages_are_screened_and_gagged() {
         "a status message leaves nothing in the sender's inbox"
     );
 
-    assert_eq!(send(&mut a, status("s2", "darn")).await.code, 0);
+    assert_eq!(a.send_and_ack(status("s2", "darn")).await.code, 0);
     for who in [&mut b, &mut c] {
         let m = next_message(who).await;
         assert!(m.status);
@@ -530,7 +537,7 @@ async fn status_messages_are_screened_and_gagged() {
         &[("userId", "c"), ("groupId", "g"), ("minute", "30")],
     )
     .await;
-    assert_eq!(send(&mut c, status("s3", "hi")).await.code, 22408);
+    assert_eq!(c.send_and_ack(status("s3", "hi")).await.code, 22408);
     assert_no_push(&mut b, "b (gagged sender's status message)").await;
     server.shutdown().await;
 }

@@ -6,34 +6,13 @@ mod common;
 use common::*;
 use rcim_proto::v1::{
     inbox_entry, request, server_frame, GroupReceiptRequest, GroupReceiptResponse, InboxEntry,
-    Platform, SyncReadStatus, TypingEvent, TypingStatus,
+    SyncReadStatus, TypingEvent, TypingStatus,
 };
 use rcim_proto::{codes, conversation_type};
-use std::net::SocketAddr;
 use std::time::Duration;
 
 /// How long a test waits to be sure a frame does not come.
 const QUIET: Duration = Duration::from_millis(400);
-
-fn group_text(client_msg_id: &str, group: &str, text: &str) -> Outgoing {
-    let mut m = RawClient::text(client_msg_id, group, text);
-    m.conversation_type = conversation_type::GROUP;
-    m
-}
-
-async fn send(c: &mut RawClient, o: Outgoing) -> SendAck {
-    let seq = c.send(send_body(o)).await;
-    c.wait_ack(seq).await
-}
-
-/// A second device of a user (one mobile device per user may be online).
-async fn connect_web(addr: SocketAddr, user: &str, device: &str) -> RawClient {
-    let mut l = Login::new(user, device);
-    l.platform = Platform::Web;
-    let (c, ack) = RawClient::login(addr, l).await;
-    assert_eq!(ack.code, 0);
-    c
-}
 
 /// Frames other than responses that arrive within [`QUIET`] (pushes, transients).
 async fn unsolicited(c: &mut RawClient) -> Vec<server_frame::Body> {
@@ -67,13 +46,13 @@ async fn directed_messages_reach_only_the_named_members() {
     let api = Api::new(&server);
     api.create_group("g", "G", &["a", "b", "c"]).await;
     let mut a = RawClient::connect(addr, "a", "a1").await;
-    let mut a2 = connect_web(addr, "a", "a2").await;
+    let mut a2 = RawClient::connect_web(addr, "a", "a2").await;
     let mut b = RawClient::connect(addr, "b", "b1").await;
     let mut c = RawClient::connect(addr, "c", "c1").await;
 
-    let mut m = group_text("d1", "g", "just for b");
+    let mut m = RawClient::group_text("d1", "g", "just for b");
     m.directed_user_ids = vec!["b".into(), "stranger".into()];
-    let ack = send(&mut a, m).await;
+    let ack = a.send_and_ack(m).await;
     assert_eq!(ack.code, 0);
     for (who, client) in [("b", &mut b), ("a2", &mut a2)] {
         let got = next_entry(client, |e| match &e.body {
@@ -97,14 +76,14 @@ async fn directed_messages_reach_only_the_named_members() {
     // Refusals: 33003 on a non-group message, beyond 300 ids, on a media message.
     let mut private = RawClient::text("d2", "b", "x");
     private.directed_user_ids = vec!["b".into()];
-    assert_eq!(send(&mut a, private).await.code, codes::PARAMETER_INVALID);
-    let mut many = group_text("d3", "g", "x");
+    assert_eq!(a.send_and_ack(private).await.code, codes::PARAMETER_INVALID);
+    let mut many = RawClient::group_text("d3", "g", "x");
     many.directed_user_ids = (0..301).map(|i| format!("u{i}")).collect();
-    assert_eq!(send(&mut a, many).await.code, codes::PARAMETER_INVALID);
-    let mut three_hundred = group_text("d4", "g", "x");
+    assert_eq!(a.send_and_ack(many).await.code, codes::PARAMETER_INVALID);
+    let mut three_hundred = RawClient::group_text("d4", "g", "x");
     three_hundred.directed_user_ids = (0..299).map(|i| format!("u{i}")).collect();
     three_hundred.directed_user_ids.push("c".into());
-    assert_eq!(send(&mut a, three_hundred).await.code, 0);
+    assert_eq!(a.send_and_ack(three_hundred).await.code, 0);
     for media in [
         "RC:ImgMsg",
         "RC:HQVCMsg",
@@ -113,11 +92,11 @@ async fn directed_messages_reach_only_the_named_members() {
         "RC:SightMsg",
         "RC:GIFMsg",
     ] {
-        let mut m = group_text(&fresh_request_id(), "g", "x");
+        let mut m = RawClient::group_text(&fresh_request_id(), "g", "x");
         m.object_name = media.into();
         m.directed_user_ids = vec!["b".into()];
         assert_eq!(
-            send(&mut a, m).await.code,
+            a.send_and_ack(m).await.code,
             codes::PARAMETER_INVALID,
             "{media}"
         );
@@ -181,9 +160,9 @@ async fn typing_reaches_only_the_targets_online_sessions_and_is_throttled() {
     .unwrap();
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
-    let mut a2 = connect_web(addr, "a", "a2").await;
+    let mut a2 = RawClient::connect_web(addr, "a", "a2").await;
     let mut b = RawClient::connect(addr, "b", "b1").await;
-    let mut b2 = connect_web(addr, "b", "b2").await;
+    let mut b2 = RawClient::connect_web(addr, "b", "b2").await;
 
     let r = call(&mut a, "", typing_body("b", conversation_type::PRIVATE)).await;
     assert_eq!(r.code, 0);
@@ -252,7 +231,7 @@ async fn read_status_reaches_the_users_other_devices_once() {
     let server = start(dir.path()).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
-    let mut a2 = connect_web(addr, "a", "a2").await;
+    let mut a2 = RawClient::connect_web(addr, "a", "a2").await;
     let mut b = RawClient::connect(addr, "b", "b1").await;
 
     let id = fresh_request_id();
@@ -336,12 +315,16 @@ async fn group_receipts_with_two_readers() {
     let api = Api::new(&server);
     api.create_group("g", "G", &["a", "b", "c", "d"]).await;
     let mut a = RawClient::connect(addr, "a", "a1").await;
-    let mut a2 = connect_web(addr, "a", "a2").await;
+    let mut a2 = RawClient::connect_web(addr, "a", "a2").await;
     let mut b = RawClient::connect(addr, "b", "b1").await;
     let mut c = RawClient::connect(addr, "c", "c1").await;
     let mut e = RawClient::connect(addr, "e", "e1").await;
-    let sent = send(&mut a, group_text("m1", "g", "please read")).await;
-    let other = send(&mut b, group_text("m2", "g", "b's own")).await;
+    let sent = a
+        .send_and_ack(RawClient::group_text("m1", "g", "please read"))
+        .await;
+    let other = b
+        .send_and_ack(RawClient::group_text("m2", "g", "b's own"))
+        .await;
     let uid = sent.uid.as_str();
 
     // Refusals: not the sender (34203), a non-member (22406), an unknown uid (34203).
@@ -432,7 +415,7 @@ async fn group_receipts_with_two_readers() {
     );
     let plain = page.messages.iter().find(|m| m.uid == other.uid).unwrap();
     assert!(plain.receipt.is_none());
-    let mut fresh = connect_web(addr, "a", "a3").await;
+    let mut fresh = RawClient::connect_web(addr, "a", "a3").await;
     let synced = fresh.sync(0, 0).await;
     let m = synced
         .entries
@@ -483,7 +466,10 @@ async fn resends_over_the_rate_get_their_original_answer() {
     let api = Api::new(&server);
     api.create_group("g", "G", &["a", "b"]).await;
     let mut a = RawClient::connect(addr, "a", "a1").await;
-    let uid = send(&mut a, group_text("m1", "g", "read me")).await.uid;
+    let uid = a
+        .send_and_ack(RawClient::group_text("m1", "g", "read me"))
+        .await
+        .uid;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let sync = read_status_body(conversation_type::GROUP, "g", 1);
     assert_eq!(call(&mut a, "rs-1", sync.clone()).await.code, 0);
@@ -519,10 +505,10 @@ async fn directed_message_receipts_and_expansion_stay_with_its_recipients() {
     let mut b = RawClient::connect(addr, "b", "b1").await;
     let mut c = RawClient::connect(addr, "c", "c1").await;
 
-    let mut m = group_text("dx", "g", "for b");
+    let mut m = RawClient::group_text("dx", "g", "for b");
     m.directed_user_ids = vec!["b".into()];
     m.can_expand = true;
-    let uid = send(&mut a, m).await.uid;
+    let uid = a.send_and_ack(m).await.uid;
     let requested = |e: &InboxEntry| match &e.body {
         Some(inbox_entry::Body::ReceiptRequested(r)) => Some(r.uid.clone()),
         _ => None,

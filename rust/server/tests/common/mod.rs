@@ -262,6 +262,29 @@ impl RawClient {
         }
     }
 
+    /// A text to group `group`.
+    pub fn group_text(client_msg_id: &str, group: &str, text: &str) -> Outgoing {
+        let mut m = Self::text(client_msg_id, group, text);
+        m.msg.conversation_type = rcim_proto::conversation_type::GROUP;
+        m
+    }
+
+    /// Logs `user` in on a web device `device` (a second device beside the one mobile device
+    /// a user may have online); asserts the login succeeded.
+    pub async fn connect_web(addr: SocketAddr, user: &str, device: &str) -> Self {
+        let mut l = Login::new(user, device);
+        l.platform = rcim_proto::v1::Platform::Web;
+        let (c, ack) = Self::login(addr, l).await;
+        assert_eq!(ack.code, 0, "login of {user} on {device}");
+        c
+    }
+
+    /// Sends `o` and waits for its ack.
+    pub async fn send_and_ack(&mut self, o: Outgoing) -> SendAck {
+        let seq = self.send(send_body(o)).await;
+        self.wait_ack(seq).await
+    }
+
     /// Sends a request; returns the frame's seq.
     pub async fn request(&mut self, request_id: &str, body: request::Body) -> u64 {
         self.send(request_body(request_id, body)).await
