@@ -3,6 +3,7 @@
 //! hands each committed batch to the fan-out ([`deliver_commits`]).
 
 use crate::model::Push;
+use crate::service::push::PushService;
 use crate::store::CommitFeed;
 use std::sync::Arc;
 
@@ -15,10 +16,16 @@ pub(crate) trait Fanout: Send + Sync + 'static {
     fn deliver(&self, entries: Vec<Push>);
 }
 
-/// Delivers every batch of `feed` through `fanout`, then answers the batch's writers (so a
-/// request's own pushes precede its answer). Ends when the store stops.
-pub(crate) async fn deliver_commits(mut feed: CommitFeed, fanout: Arc<dyn Fanout>) {
+/// Delivers every batch of `feed` through `fanout`, offers it to the offline push service,
+/// then answers the batch's writers (so a request's own pushes precede its answer). Ends when
+/// the store stops.
+pub(crate) async fn deliver_commits(
+    mut feed: CommitFeed,
+    fanout: Arc<dyn Fanout>,
+    push: Arc<PushService>,
+) {
     while let Some(batch) = feed.recv().await {
+        push.offer(&batch.entries);
         fanout.deliver(batch.entries);
         batch.release.run();
     }

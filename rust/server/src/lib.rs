@@ -37,6 +37,7 @@ mod gateway;
 mod http;
 mod hub;
 mod model;
+mod push;
 mod service;
 mod settings;
 mod state;
@@ -45,6 +46,7 @@ mod token;
 mod util;
 
 pub use config::{MediaConfig, ServerConfig};
+pub use push::PushConfig;
 pub use token::{issue_token, verify_signature, TokenClaims};
 
 use anyhow::Context as _;
@@ -213,7 +215,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let moderation =
         service::moderation::Moderation::new(&words, config.sensitive_word_object_names.clone());
     let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
-    let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone()));
+    let push = Arc::new(service::push::PushService::default());
+    let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone(), push));
     let gateway = bind(config.listen).await?;
     let http = bind(config.http).await?;
     let gateway_addr = gateway.local_addr()?;

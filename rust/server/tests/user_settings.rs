@@ -58,6 +58,15 @@ async fn changes_reach_the_other_device_with_their_version() {
                 user_setting_changed::Change::QuietHoursRemoved(r)
             }
             change_user_setting::Change::Blacklist(b) => user_setting_changed::Change::Blacklist(b),
+            change_user_setting::Change::PushLanguage(l) => {
+                user_setting_changed::Change::PushLanguage(l)
+            }
+            change_user_setting::Change::PushContentShow(v) => {
+                user_setting_changed::Change::PushContentShow(v)
+            }
+            change_user_setting::Change::PushReceive(v) => {
+                user_setting_changed::Change::PushReceive(v)
+            }
         };
         assert_eq!(s.change, Some(expected));
     }

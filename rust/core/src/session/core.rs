@@ -256,6 +256,8 @@ impl SessionCore {
             is_reconnect: self.ever_connected,
             kick_reconnect_device: self.params.kick_reconnect_device,
             client_version: env!("CARGO_PKG_VERSION").to_string(),
+            // Placeholder (issue 10): the client helper sends the device token.
+            push: None,
         };
         self.out.push(Action::Open {
             after: Duration::ZERO,

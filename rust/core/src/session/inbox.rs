@@ -398,7 +398,7 @@ impl Inbox {
                 }
                 Some(inbox_entry::Body::UserSetting(u)) => {
                     if let (Some(change), true) = (u.change, chain.take(u.settings_version)) {
-                        batch.user_settings.push(settings::entry_update(change));
+                        batch.user_settings.extend(settings::entry_update(change));
                     }
                 }
                 Some(inbox_entry::Body::Recall(r)) => {

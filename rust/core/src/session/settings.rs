@@ -84,6 +84,10 @@ pub(crate) fn update_of(change: &ChangeUserSetting) -> Option<UserSettingUpdate>
             user_id: b.user_id.clone(),
             blocked: b.blocked,
         },
+        // Placeholder (issue 10): push settings are kept on the server only.
+        change_user_setting::Change::PushLanguage(_)
+        | change_user_setting::Change::PushContentShow(_)
+        | change_user_setting::Change::PushReceive(_) => return None,
     })
 }
 
@@ -118,12 +122,16 @@ pub(crate) fn outcome(change: ChangeUserSetting, code: i32, event_id: EventId) -
             user_id: b.user_id,
             event_id,
         },
+        // Placeholder (issue 10): the client helper adds the push setting events.
+        change_user_setting::Change::PushLanguage(_)
+        | change_user_setting::Change::PushContentShow(_)
+        | change_user_setting::Change::PushReceive(_) => return None,
     })
 }
 
-/// The local change of a live `UserSettingChanged` entry.
-pub(crate) fn entry_update(change: user_setting_changed::Change) -> UserSettingUpdate {
-    match change {
+/// The local change of a live `UserSettingChanged` entry (`None`: nothing kept locally).
+pub(crate) fn entry_update(change: user_setting_changed::Change) -> Option<UserSettingUpdate> {
+    Some(match change {
         user_setting_changed::Change::TypeLevel(t) => UserSettingUpdate::TypeLevel {
             conversation_type: t.conversation_type,
             level: t.level,
@@ -136,7 +144,11 @@ pub(crate) fn entry_update(change: user_setting_changed::Change) -> UserSettingU
             user_id: b.user_id,
             blocked: b.blocked,
         },
-    }
+        // Push settings are kept on the server only.
+        user_setting_changed::Change::PushLanguage(_)
+        | user_setting_changed::Change::PushContentShow(_)
+        | user_setting_changed::Change::PushReceive(_) => return None,
+    })
 }
 
 /// The version chain of one inbox batch: which versioned entries to apply, and the version

@@ -15,6 +15,7 @@ pub(crate) mod inbox;
 pub(crate) mod media;
 pub(crate) mod messages;
 pub(crate) mod moderation;
+pub(crate) mod push;
 pub(crate) mod quota;
 pub(crate) mod receipts;
 pub(crate) mod replay;

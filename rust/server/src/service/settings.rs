@@ -42,6 +42,12 @@ fn user_change(
             check_blacklisted_id(user, &b.user_id)?;
             Ok(Change::Blacklist(b))
         }
+        // Placeholder (issue 10): the store helper checks and stores push settings.
+        Some(
+            change_user_setting::Change::PushLanguage(_)
+            | change_user_setting::Change::PushContentShow(_)
+            | change_user_setting::Change::PushReceive(_),
+        ) => invalid("push settings are not supported yet"),
     }
 }
 

@@ -18,6 +18,7 @@ use crate::model::{
     PruneCutoffs, Push, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction,
     SendOutcome, SensitiveWord, SyncPage, UserConversation,
 };
+use crate::push::records::{PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
 use futures::future::BoxFuture;
 use rcim_proto::v1::{inbox_entry, UserSettings};
@@ -274,6 +275,62 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         answer: ReceiptAnswer,
         request: Option<RequestKey>,
     ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// A device of `user_id` connected: its pushes are enabled again, its badge is back to 0,
+    /// and `device` (when the device sent a token) becomes its registration. A token
+    /// registered for another (user, device) moves to this one.
+    fn push_device_connected(
+        &self,
+        user_id: String,
+        device_id: String,
+        device: Option<PushDevice>,
+    ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Stops (`false`) or resumes pushes to one device (`Disconnect.receive_push`).
+    fn set_push_enabled(
+        &self,
+        user_id: String,
+        device_id: String,
+        enabled: bool,
+    ) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Forgets a token the provider called unregistered (whichever device holds it).
+    fn remove_push_token(&self, device: PushDevice) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// The receivers of `query` that have an enabled device with a token, with what the
+    /// push decision needs about each, in the order of `query.receivers`. One read for the
+    /// whole batch (a group of thousands must not cost a query per member).
+    fn push_recipients(&self, query: PushQuery) -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>>;
+
+    /// Adds one to the badge of each (user, device) and returns the new values, in order.
+    fn bump_badges(&self, devices: Vec<(String, String)>) -> BoxFuture<'_, StoreResult<Vec<u32>>>;
+
+    /// Every user with at least one enabled device, with those devices (a broadcast push),
+    /// from `after_user` (exclusive) on, at most `limit` users, ordered by user id.
+    fn push_audience(
+        &self,
+        after_user: String,
+        limit: u32,
+    ) -> BoxFuture<'_, StoreResult<Vec<(String, Vec<PushDevice>)>>>;
+
+    /// The enabled devices of `user_ids` (a per-user push), with their push settings.
+    fn push_devices(&self, user_ids: Vec<String>)
+        -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>>;
+
+    /// Creates or replaces a push template (all its languages). Refusal: 1016 (too many)
+    /// beyond [`crate::push::records::MAX_TEMPLATES`] templates.
+    fn put_push_template(&self, template: PushTemplate) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Deletes a push template; false when there was none.
+    fn delete_push_template(&self, id: String) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// Every push template, ordered by id.
+    fn push_templates(&self) -> BoxFuture<'_, StoreResult<Vec<PushTemplate>>>;
+
+    /// The display names of a user and of a group (empty when unknown or unnamed): the
+    /// default push title (R249) and a template's `{name}`.
+    fn user_name(&self, user_id: String) -> BoxFuture<'_, StoreResult<String>>;
+    fn group_name(&self, group_id: String) -> BoxFuture<'_, StoreResult<String>>;
 
     /// Sizes of the store's in-memory caches: (inbox heads, conversation clocks).
     fn cache_sizes(&self) -> (usize, usize);

@@ -147,6 +147,8 @@ pub struct Login {
     pub kick_reconnect_device: bool,
     pub app_key: String,
     pub protocol_version: u32,
+    /// The device's push token, if any.
+    pub push: Option<rcim_proto::v1::PushRegistration>,
 }
 
 impl Login {
@@ -159,6 +161,7 @@ impl Login {
             kick_reconnect_device: false,
             app_key: APP_KEY.into(),
             protocol_version: rcim_proto::PROTOCOL_VERSION,
+            push: None,
         }
     }
 }
@@ -185,6 +188,7 @@ impl RawClient {
                 is_reconnect: login.is_reconnect,
                 kick_reconnect_device: login.kick_reconnect_device,
                 client_version: "test".into(),
+                push: login.push,
             }))
             .await;
         let f = c.recv().await.expect("a ConnectAck");

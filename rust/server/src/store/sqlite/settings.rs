@@ -191,6 +191,10 @@ fn apply_user_change(
 ) -> anyhow::Result<()> {
     use user_setting_changed::Change;
     match change {
+        // Placeholder (issue 10): the store helper stores push settings.
+        Change::PushLanguage(_) | Change::PushContentShow(_) | Change::PushReceive(_) => {
+            anyhow::bail!("push settings are not stored yet")
+        }
         Change::TypeLevel(t) if t.level == LEVEL_NOT_SET => {
             tx.prepare_cached(
                 "DELETE FROM type_levels WHERE user_id = ?1 AND conversation_type = ?2",

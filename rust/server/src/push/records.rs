@@ -1,0 +1,65 @@
+//! What the store keeps for push, and what the push decision reads from it.
+
+use super::ProviderKind;
+use rcim_proto::v1::{PushSettings, QuietHours};
+
+/// A device's push address as registered at its last connect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushDevice {
+    pub device_id: String,
+    pub provider: ProviderKind,
+    pub token: String,
+}
+
+/// One receiver of a message as the push decision sees it: the receiver's conversation with
+/// the message is (`PushQuery::conversation_type`, `target_id`, `PushQuery::channel_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushReceiver {
+    pub user_id: String,
+    /// The conversation's target in the receiver's view: the sender (private, system) or
+    /// the group.
+    pub target_id: String,
+}
+
+/// The receivers of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushQuery {
+    pub conversation_type: u32,
+    pub channel_id: String,
+    pub receivers: Vec<PushReceiver>,
+}
+
+/// What the push decision needs about one receiver that has at least one enabled device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushRecipient {
+    pub user_id: String,
+    /// Enabled devices with a token (never empty).
+    pub devices: Vec<PushDevice>,
+    /// The user's push settings (defaults when never set).
+    pub settings: PushSettings,
+    pub quiet_hours: Option<QuietHours>,
+    /// Levels as stored (`RCIMIWPushNotificationLevel`); `None` = not set.
+    pub type_level: Option<u32>,
+    pub conversation_level: Option<u32>,
+}
+
+/// One language of a push template (R262–R265).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateText {
+    /// Language id, matched exactly against the receiver's push language.
+    pub language: String,
+    pub title: String,
+    /// Body; may hold `{name}` (the sender's name).
+    pub content: String,
+}
+
+/// A push template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushTemplate {
+    /// At most 20 characters of letters, digits, '-' and '_'.
+    pub id: String,
+    pub texts: Vec<TemplateText>,
+}
+
+/// Most push templates an app keeps (R262).
+pub const MAX_TEMPLATES: usize = 100;
