@@ -317,7 +317,7 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     fn push_devices(&self, user_ids: Vec<String>)
         -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>>;
 
-    /// Creates or replaces a push template (all its languages). Refusal: 1016 (too many)
+    /// Creates or replaces a push template (all its languages). Refusal: 20605 (too many)
     /// beyond [`crate::push::records::MAX_TEMPLATES`] templates.
     fn put_push_template(&self, template: PushTemplate) -> BoxFuture<'_, StoreResult<()>>;
 
