@@ -58,6 +58,7 @@ impl Engine {
         let token = token.to_string();
         let slot = db_slot.clone();
         let platform = self.platform.subscribe();
+        let push = self.push_registration();
         let task = self.runtime.spawn(async move {
             if let Some(previous) = previous {
                 if let Err(e) = previous.await {
@@ -108,6 +109,7 @@ impl Engine {
                 events: shared.events.clone(),
                 inbox_behind: task_inbox_behind,
                 platform,
+                push,
             };
             ConnectionTask::new(
                 ctx,
