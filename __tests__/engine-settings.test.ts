@@ -141,3 +141,55 @@ test('group receipt responses reach the listener as a Map of userId to time', as
     ])
   );
 });
+
+test('push: setDeviceToken and the push settings send their named arguments', async () => {
+  const e = lib.RCIMIWEngine.create('key');
+  expect(await e.setDeviceToken('tok')).toBe(0);
+  await e.changePushLanguage('en_US');
+  await e.changePushContentShowStatus(false);
+  await e.changePushReceiveStatus(true);
+  expect(tb.calls.map((c) => [c.method, c.args])).toEqual([
+    ['setDeviceToken', { deviceToken: 'tok' }],
+    ['changePushLanguage', { language: 'en_US' }],
+    ['changePushContentShowStatus', { showContent: false }],
+    ['changePushReceiveStatus', { receive: true }],
+  ]);
+});
+
+test('push settings: the result reaches the listener (with the argument) and the callback', async () => {
+  const e = lib.RCIMIWEngine.create('key');
+  const cases = [
+    {
+      name: 'onPushLanguageChanged',
+      args: { code: 0, language: 'ar_SA' },
+      expected: [0, 'ar_SA'],
+      start: (cb: object) => e.changePushLanguage('ar_SA', cb),
+      set: (l: jest.Mock) => e.setOnPushLanguageChangedListener(l),
+    },
+    {
+      name: 'onPushContentShowStatusChanged',
+      args: { code: 33003, showContent: true },
+      expected: [33003, true],
+      start: (cb: object) => e.changePushContentShowStatus(true, cb),
+      set: (l: jest.Mock) => e.setOnPushContentShowStatusChangedListener(l),
+    },
+    {
+      name: 'onPushReceiveStatusChanged',
+      args: { code: 0, receive: false },
+      expected: [0, false],
+      start: (cb: object) => e.changePushReceiveStatus(false, cb),
+      set: (l: jest.Mock) => e.setOnPushReceiveStatusChangedListener(l),
+    },
+  ];
+  for (const c of cases) {
+    const listener = jest.fn();
+    const callback = jest.fn();
+    c.set(listener);
+    await c.start({ [c.name]: callback });
+    tb.emit(handleOf(), c.name, c.args, tb.lastCall().args.eventId as string);
+    await tick();
+    expect(listener).toHaveBeenCalledWith(...c.expected);
+    // The 5.2.5 callback objects take the code only.
+    expect(callback).toHaveBeenCalledWith(c.expected[0]);
+  }
+});

@@ -1,10 +1,12 @@
 /**
- * The Jest mock's behaviour for the per-user settings (type levels, quiet hours, blacklist),
+ * The Jest mock's behaviour for the per-user settings (type levels, quiet hours, blacklist,
+ * push settings and the device token),
  * typing, read-status sync, group read receipts, directed group messages and
  * removeConversations, used as an app would (one jest.mock line).
  */
 import {
   RCIMIWBlacklistStatus,
+  RCIMIWConnectionStatus,
   RCIMIWConversationType,
   RCIMIWEngine,
   RCIMIWErrorCode,
@@ -205,6 +207,51 @@ test('blacklist: add, status, list, remove; the blocked sender gets 405', async 
   expect(status).toHaveBeenCalledWith(0, 'bob', RCIMIWBlacklistStatus.NOT_IN_BLACKLIST);
   expect(list).toHaveBeenCalledWith(0, []);
   expect((await send(b, text(PRIVATE, 'alice', 'hi again')))[0]).toBe(0);
+});
+
+test('push: the device token is kept, push settings are per user and queued offline', async () => {
+  const e = RCIMIWEngine.createStandalone('app-key');
+  engines.push(e);
+  expect(await e.setDeviceToken('')).toBe(PARAM);
+  expect(await e.setDeviceToken('x'.repeat(513))).toBe(PARAM);
+  expect(await e.setDeviceToken('apns-token')).toBe(0);
+  expect(RCIMMock.engines()[0].deviceToken).toBe('apns-token');
+  // Before connect there is no session.
+  expect(await e.changePushLanguage('en_US')).toBe(33001);
+  await e.connect('alice', 0);
+  await RCIMMock.flush();
+  expect(RCIMMock.pushSettingsOf('alice')).toEqual({
+    language: '',
+    showContent: true,
+    receive: false,
+  });
+  expect(await e.changePushLanguage('en US')).toBe(PARAM);
+  const language = jest.fn();
+  e.setOnPushLanguageChangedListener(language);
+  const callback = jest.fn();
+  await e.changePushLanguage('en_US', { onPushLanguageChanged: callback });
+  await RCIMMock.flush();
+  expect(language).toHaveBeenCalledWith(0, 'en_US');
+  expect(callback).toHaveBeenCalledWith(0);
+  // Offline: waits, then runs when the connection is back.
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.NETWORK_UNAVAILABLE);
+  const show = jest.fn();
+  await e.changePushContentShowStatus(false, { onPushContentShowStatusChanged: show });
+  const receive = jest.fn();
+  e.setOnPushReceiveStatusChangedListener(receive);
+  await e.changePushReceiveStatus(true);
+  await RCIMMock.flush();
+  expect(show).not.toHaveBeenCalled();
+  RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.CONNECTED);
+  await RCIMMock.flush();
+  expect(show).toHaveBeenCalledWith(0);
+  expect(receive).toHaveBeenCalledWith(0, true);
+  expect(RCIMMock.pushSettingsOf('alice')).toEqual({
+    language: 'en_US',
+    showContent: false,
+    receive: true,
+  });
+  expect(RCIMMock.pushSettingsOf('bob').language).toBe('');
 });
 
 test('typing: the peer sees the typer, then an empty list after 6 s', async () => {

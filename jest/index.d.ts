@@ -43,6 +43,8 @@ export interface RCIMMockControl {
   releaseTransfers(): void;
   /** Local messages of a user. */
   messagesOf(userId: string): Array<RCIMIWMessage>;
+  /** A user's push settings as the server would keep them (defaults when never changed). */
+  pushSettingsOf(userId: string): { language: string; showContent: boolean; receive: boolean };
   /** Live engines. */
   engines(): Array<{
     handle: number;
@@ -53,6 +55,8 @@ export interface RCIMMockControl {
     connected: boolean;
     /** Status CONNECTED: state-changing operations run at once. */
     online: boolean;
+    /** The last token given to `setDeviceToken` (null: none). */
+    deviceToken: string | null;
   }>;
   /** Resolves once pending replies and events have been delivered. */
   flush(): Promise<void>;

@@ -114,7 +114,20 @@ export class RCIMIWEngine extends RCIMEngineMessages {
     return this.invoke('connect', { token, timeout }, callback);
   }
 
-  /** Disconnects; `receivePush` = keep receiving remote push afterwards. */
+  /**
+   * The device's push token (APNs on iOS, FCM on Android; elsewhere FCM when
+   * `options.pushOptions.enableFCM`, else APNs). Call it before `connect`: it goes with every
+   * connection of the `connect` calls that follow. Resolves 0, or 1 (PARAM_ERROR) for an empty
+   * token or one longer than 512 bytes.
+   */
+  setDeviceToken(deviceToken: string): Promise<number> {
+    return this.invoke('setDeviceToken', { deviceToken });
+  }
+
+  /**
+   * Disconnects; `receivePush` = this device keeps receiving remote pushes afterwards (false:
+   * none until it connects again).
+   */
   disconnect(receivePush: boolean): Promise<number> {
     return this.invoke('disconnect', { receivePush });
   }

@@ -1,6 +1,6 @@
 /**
  * The per-user settings of RCIMIWEngine (pinned conversations, do-not-disturb levels by
- * conversation and by type, quiet hours, blacklist): stored on the server, shared by the
+ * conversation and by type, quiet hours, blacklist, push settings): stored on the server, shared by the
  * user's devices, and applied there. Each method only packs its arguments for the engine.
  *
  * RCIMEngineMessages (RCIMEngineMessages.ts), then RCIMIWEngine (RCIMEngine.ts), extend this
@@ -15,6 +15,9 @@ import type {
   IRCIMIWChangeConversationTopStatusCallback,
   IRCIMIWChangeConversationTypeNotificationLevelCallback,
   IRCIMIWChangeNotificationQuietHoursCallback,
+  IRCIMIWChangePushContentShowStatusCallback,
+  IRCIMIWChangePushLanguageCallback,
+  IRCIMIWChangePushReceiveStatusCallback,
   IRCIMIWGetBlacklistCallback,
   IRCIMIWGetBlacklistStatusCallback,
   IRCIMIWGetBlockedConversationsCallback,
@@ -314,5 +317,43 @@ export abstract class RCIMEngineSettings extends RCIMEngineMediaResults {
    */
   getBlacklist(callback?: IRCIMIWGetBlacklistCallback): Promise<number> {
     return this.invoke('getBlacklist', {}, callback);
+  }
+
+  // ──────────────────────────── push settings ────────────────────────────
+
+  /**
+   * The language of this user's pushes: "zh_CN", "en_US", "ar_SA" built in, or a template
+   * language id matched exactly (at most 16 letters, digits, '-' or '_'; "" = the App's
+   * default; else 1, PARAM_ERROR). Results: setOnPushLanguageChangedListener and `callback`.
+   */
+  changePushLanguage(
+    language: string,
+    callback?: IRCIMIWChangePushLanguageCallback
+  ): Promise<number> {
+    return this.invoke('changePushLanguage', { language }, callback);
+  }
+
+  /**
+   * false: this user's pushes show a generic "You received a notification" text instead of
+   * the message (unless the sender forces the detail). Results:
+   * setOnPushContentShowStatusChangedListener and `callback`.
+   */
+  changePushContentShowStatus(
+    showContent: boolean,
+    callback?: IRCIMIWChangePushContentShowStatusCallback
+  ): Promise<number> {
+    return this.invoke('changePushContentShowStatus', { showContent }, callback);
+  }
+
+  /**
+   * true: this user's offline mobile devices get pushes while a desktop or web device of theirs
+   * is online (false, the default: they do not). Results:
+   * setOnPushReceiveStatusChangedListener and `callback`.
+   */
+  changePushReceiveStatus(
+    receive: boolean,
+    callback?: IRCIMIWChangePushReceiveStatusCallback
+  ): Promise<number> {
+    return this.invoke('changePushReceiveStatus', { receive }, callback);
   }
 }

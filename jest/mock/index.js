@@ -220,7 +220,15 @@ function createFakeBridge() {
         if (key.endsWith(`|${userId}`)) out.push(...clone(st.messages));
       return out;
     },
-    /** Live engines: `{ handle, appKey, options, userId, connected, online }`. */
+    /** A user's push settings (`{ language, showContent, receive }`; defaults when unset). */
+    pushSettingsOf(userId) {
+      for (const [key, st] of s.stores)
+        if (key.endsWith(`|${userId}`) && st.settings) return { ...st.settings.push };
+      return { language: '', showContent: true, receive: false };
+    },
+    /**
+     * Live engines: `{ handle, appKey, options, userId, connected, online, deviceToken }`.
+     */
     engines() {
       return [...s.engines.values()]
         .filter((e) => e.alive)
@@ -231,6 +239,7 @@ function createFakeBridge() {
           userId: e.userId,
           connected: e.connected,
           online: e.online,
+          deviceToken: e.deviceToken ?? null,
         }));
     },
     /** Resolves once pending replies and events have been delivered. */

@@ -1,6 +1,7 @@
 'use strict';
 /**
- * Connection: connect (tokens map to user ids; bad tokens fail with 31004), disconnect. A
+ * Connection: setDeviceToken (kept on the engine, see `RCIMMock.engines()`), connect (tokens
+ * map to user ids; bad tokens fail with 31004), disconnect. A
  * connect first ends the engine's previous session; once connected it runs what an ended
  * session of the user left queued.
  */
@@ -8,6 +9,16 @@ const { Code, ConnectionStatus } = require('../constants');
 
 module.exports = function connectionMethods({ s, store, emit, endSession, flushOutbox }) {
   return {
+    setDeviceToken: {
+      args: { deviceToken: 'string' },
+      run(e, a) {
+        // Like the engine: 1..=512 bytes (UTF-8).
+        const bytes = Buffer.byteLength(a.deviceToken, 'utf8');
+        if (bytes === 0 || bytes > 512) return Code.PARAM_ERROR;
+        e.deviceToken = a.deviceToken;
+        return 0;
+      },
+    },
     connect: {
       args: { token: 'string', timeout: 'number' },
       run(e, a, id) {

@@ -1,7 +1,8 @@
 'use strict';
 /**
- * Per-user settings: do-not-disturb levels by conversation type, the daily quiet hours and
- * the blacklist, kept per user (shared by all of the user's engines, as the server keeps
+ * Per-user settings: do-not-disturb levels by conversation type, the daily quiet hours, the
+ * blacklist and the push settings (language, content shown, receive while a desktop is
+ * online; `RCIMMock.pushSettingsOf(userId)`), kept per user (shared by all of the user's engines, as the server keeps
  * them). Changes are queued while offline. A blacklisted user's private sends fail with 405
  * (see messages.js).
  */
@@ -16,6 +17,9 @@ const startTimeOk = (t) => {
   const m = /^(\d{2}):(\d{2}):(\d{2})$/.exec(t);
   return !!m && Number(m[1]) < 24 && Number(m[2]) < 60 && Number(m[3]) < 60;
 };
+
+/** A push language id: "" (the App's default) or at most 16 of [A-Za-z0-9_-]. */
+const pushLanguageOk = (language) => /^[A-Za-z0-9_-]{0,16}$/.test(language);
 
 /** Types that take a per-type level: all but chatroom. */
 const typeLevelOk = (type) =>
@@ -35,7 +39,12 @@ module.exports = function userSettingMethods(core) {
   function settings(e) {
     const st = engineStore(e);
     if (!st.settings) {
-      st.settings = { typeLevels: new Map(), quietHours: null, blacklist: [] };
+      st.settings = {
+        typeLevels: new Map(),
+        quietHours: null,
+        blacklist: [],
+        push: { language: '', showContent: true, receive: false },
+      };
     }
     return st.settings;
   }
@@ -145,5 +154,30 @@ module.exports = function userSettingMethods(core) {
         return 0;
       },
     }),
+    changePushLanguage: {
+      args: { language: 'string' },
+      queued: true,
+      check: (e, a) => (pushLanguageOk(a.language) ? 0 : Code.PARAM_ERROR),
+      run(e, a, id) {
+        settings(e).push.language = a.language;
+        emit(e, 'onPushLanguageChanged', { code: 0, language: a.language }, id);
+      },
+    },
+    changePushContentShowStatus: {
+      args: { showContent: 'boolean' },
+      queued: true,
+      run(e, a, id) {
+        settings(e).push.showContent = a.showContent;
+        emit(e, 'onPushContentShowStatusChanged', { code: 0, showContent: a.showContent }, id);
+      },
+    },
+    changePushReceiveStatus: {
+      args: { receive: 'boolean' },
+      queued: true,
+      run(e, a, id) {
+        settings(e).push.receive = a.receive;
+        emit(e, 'onPushReceiveStatusChanged', { code: 0, receive: a.receive }, id);
+      },
+    },
   };
 };

@@ -37,6 +37,52 @@ pub struct EngineOptions {
     /// kick it (false).
     #[serde(default)]
     pub kick_reconnect_device: Option<bool>,
+    /// Android push configuration (`RCIMIWPushOptions`).
+    #[serde(default)]
+    pub push_options: Option<PushOptions>,
+}
+
+/// `RCIMIWPushOptions` as the app gives them (every field optional). The vendor keys (Xiaomi,
+/// Meizu, OPPO) and switches (Huawei, vivo) belong to the platform's push integration and are
+/// accepted as they are; the engine itself uses `enable_fcm` to pick the push service of a
+/// device token on hosts that are neither iOS nor Android (see [`EngineConfig::push_provider`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushOptions {
+    /// Xiaomi push app id.
+    #[serde(rename = "idMI")]
+    pub id_mi: Option<String>,
+    /// Xiaomi push app key.
+    #[serde(rename = "appKeyMI")]
+    pub app_key_mi: Option<String>,
+    /// Meizu push app id.
+    pub app_id_meizu: Option<String>,
+    /// Meizu push app key.
+    pub app_key_meizu: Option<String>,
+    /// OPPO push app key.
+    #[serde(rename = "appKeyOPPO")]
+    pub app_key_oppo: Option<String>,
+    /// OPPO push app secret.
+    #[serde(rename = "appSecretOPPO")]
+    pub app_secret_oppo: Option<String>,
+    /// Huawei push on.
+    #[serde(rename = "enableHWPush")]
+    pub enable_hw_push: Option<bool>,
+    /// FCM push on.
+    #[serde(rename = "enableFCM")]
+    pub enable_fcm: Option<bool>,
+    /// vivo push on.
+    #[serde(rename = "enableVIVOPush")]
+    pub enable_vivo_push: Option<bool>,
+}
+
+/// The push service that delivers to this device (`PushProvider` of the protocol).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushProvider {
+    /// Apple Push Notification service.
+    Apns,
+    /// Firebase Cloud Messaging.
+    Fcm,
 }
 
 /// `RCIMIWCompressOptions` as the app gives them (every field optional). Meanings follow the
@@ -137,6 +183,8 @@ pub struct EngineConfig {
     pub data_dir: PathBuf,
     /// See [`EngineOptions::kick_reconnect_device`].
     pub kick_reconnect_device: bool,
+    /// See [`EngineOptions::push_options`].
+    pub push_options: PushOptions,
     /// How long a message may wait for a connection before it fails.
     pub send_timeout: Duration,
     /// How long to wait for a TCP connect or a `ConnectAck`.
@@ -182,11 +230,25 @@ impl EngineConfig {
                 .unwrap_or_default(),
             data_dir,
             kick_reconnect_device: options.kick_reconnect_device.unwrap_or(false),
+            push_options: options.push_options.clone().unwrap_or_default(),
             send_timeout: Duration::from_secs(30),
             connect_step_timeout: Duration::from_secs(10),
             heartbeat: None,
             event_queue_len: DEFAULT_EVENT_QUEUE_LEN,
             media_stall_timeout: crate::media::transfer::STALL_TIMEOUT,
+        }
+    }
+
+    /// The push service of this device's token: APNs on iOS, FCM on Android; elsewhere (a
+    /// desktop or test host standing in for either) FCM when `pushOptions.enableFCM` is set,
+    /// else APNs.
+    pub fn push_provider(&self) -> PushProvider {
+        if cfg!(target_os = "ios") {
+            PushProvider::Apns
+        } else if cfg!(target_os = "android") || self.push_options.enable_fcm == Some(true) {
+            PushProvider::Fcm
+        } else {
+            PushProvider::Apns
         }
     }
 
@@ -265,5 +327,34 @@ mod tests {
         assert_ne!(sanitize("Alice"), sanitize("alice"));
         assert_ne!(sanitize("Alice").to_lowercase(), sanitize("alice"));
         assert_eq!(sanitize(""), "_");
+    }
+
+    #[test]
+    fn push_options_are_accepted_and_pick_the_push_service() {
+        let options: EngineOptions = serde_json::from_str(
+            r#"{"pushOptions":{"idMI":"mi","appKeyMI":"mk","appIdMeizu":"zi","appKeyMeizu":"zk",
+                "appKeyOPPO":"ok","appSecretOPPO":"os","enableHWPush":true,"enableFCM":true,
+                "enableVIVOPush":false,"unknownVendor":"x"}}"#,
+        )
+        .unwrap();
+        let config = EngineConfig::new("k", &options, PathBuf::from("/d"));
+        assert_eq!(
+            config.push_options,
+            PushOptions {
+                id_mi: Some("mi".into()),
+                app_key_mi: Some("mk".into()),
+                app_id_meizu: Some("zi".into()),
+                app_key_meizu: Some("zk".into()),
+                app_key_oppo: Some("ok".into()),
+                app_secret_oppo: Some("os".into()),
+                enable_hw_push: Some(true),
+                enable_fcm: Some(true),
+                enable_vivo_push: Some(false),
+            }
+        );
+        assert_eq!(config.push_provider(), PushProvider::Fcm);
+        let plain = EngineConfig::new("k", &EngineOptions::default(), PathBuf::from("/d"));
+        assert_eq!(plain.push_options, PushOptions::default());
+        assert_eq!(plain.push_provider(), PushProvider::Apns);
     }
 }

@@ -287,6 +287,39 @@ pub enum Event {
         #[serde(skip)]
         event_id: EventId,
     },
+    /// Result of changePushLanguage (`onPushLanguageChanged`).
+    #[serde(rename = "onPushLanguageChanged")]
+    PushLanguageChanged {
+        /// 0 on success.
+        code: i32,
+        /// The language argument.
+        language: String,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Result of changePushContentShowStatus (`onPushContentShowStatusChanged`).
+    #[serde(rename = "onPushContentShowStatusChanged")]
+    PushContentShowStatusChanged {
+        /// 0 on success.
+        code: i32,
+        /// The showContent argument.
+        show_content: bool,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
+    /// Result of changePushReceiveStatus (`onPushReceiveStatusChanged`).
+    #[serde(rename = "onPushReceiveStatusChanged")]
+    PushReceiveStatusChanged {
+        /// 0 on success.
+        code: i32,
+        /// The receive argument.
+        receive: bool,
+        /// Call correlation.
+        #[serde(skip)]
+        event_id: EventId,
+    },
     /// Result of removeFromBlacklist (`onBlacklistRemoved`).
     #[serde(rename = "onBlacklistRemoved")]
     BlacklistRemoved {
@@ -418,6 +451,9 @@ impl Event {
             | Event::NotificationQuietHoursRemoved { event_id, .. }
             | Event::BlacklistAdded { event_id, .. }
             | Event::BlacklistRemoved { event_id, .. }
+            | Event::PushLanguageChanged { event_id, .. }
+            | Event::PushContentShowStatusChanged { event_id, .. }
+            | Event::PushReceiveStatusChanged { event_id, .. }
             | Event::MessagesDeleted { event_id, .. }
             | Event::MessagesCleared { event_id, .. }
             | Event::MessageExpansionUpdated { event_id, .. }

@@ -17,6 +17,7 @@ mod insert;
 mod media;
 mod mentions;
 mod messages;
+mod push;
 mod receipts;
 mod rows;
 mod search;
@@ -44,6 +45,7 @@ const AREAS: &[&[&dyn Row]] = &[
     unread::ROWS,
     settings::ROWS,
     blacklist::ROWS,
+    push::ROWS,
     drafts::ROWS,
     search::ROWS,
     insert::ROWS,

@@ -58,6 +58,7 @@ impl Engine {
         let token = token.to_string();
         let slot = db_slot.clone();
         let platform = self.platform.subscribe();
+        let push = self.push_registration();
         let task = self.runtime.spawn(async move {
             if let Some(previous) = previous {
                 if let Err(e) = previous.await {
@@ -108,6 +109,7 @@ impl Engine {
                 events: shared.events.clone(),
                 inbox_behind: task_inbox_behind,
                 platform,
+                push,
             };
             ConnectionTask::new(
                 ctx,
@@ -137,6 +139,8 @@ impl Engine {
     /// Operations already on the wire get up to 2 s for their answer, reported to their call;
     /// the rest stays queued on disk for the next connect. The local database stays readable.
     /// The user's media uploads and downloads in progress are aborted (they fail, 34011).
+    /// `receive_push` goes to the server (`Disconnect`) before the connection closes: false
+    /// stops this device's pushes until it connects again.
     pub fn disconnect(&self, receive_push: bool) -> Result<(), Code> {
         let guard = self.lock_session();
         let Some(session) = guard.as_ref() else {

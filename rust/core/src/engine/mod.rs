@@ -11,9 +11,9 @@
 //! The methods live in one file per area: [`connection`] (connect, disconnect, shutdown),
 //! [`create`] (message objects), [`messages`], [`history`] (pages with a load policy),
 //! [`deletion`] (deleting and clearing messages), [`conversations`], [`unread`], [`receipts`],
-//! [`settings`] (pin, notification levels, quiet hours), [`blacklist`], [`platform`] (network and app
-//! state), [`drafts`], [`search`], [`media`] (media messages:
-//! send with upload, download), [`insert`] (messages inserted locally), [`status`] (sent and
+//! [`settings`] (pin, notification levels, quiet hours), [`blacklist`], [`push`] (device token,
+//! push settings), [`platform`] (network and app state), [`drafts`], [`search`], [`media`]
+//! (media messages: send with upload, download), [`insert`] (messages inserted locally), [`status`] (sent and
 //! received status edits), [`mentions`], [`expansion`], [`typing`], [`group_receipts`],
 //! [`directed`] (directed group messages). This file holds the engine itself and the helpers they share.
 
@@ -32,6 +32,7 @@ pub mod media;
 pub mod mentions;
 pub mod messages;
 pub mod platform;
+pub mod push;
 pub mod receipts;
 pub mod search;
 pub mod settings;
@@ -82,6 +83,9 @@ pub struct Engine {
     history_requests: Arc<std::sync::atomic::AtomicU64>,
     /// What the platform said (network, app state), watched by the running session.
     platform: watch::Sender<crate::session::PlatformState>,
+    /// The device's push address (`setDeviceToken`), sent by the sessions of later
+    /// `connect()` calls.
+    push: Mutex<Option<rcim_proto::v1::PushRegistration>>,
 }
 
 /// The stream of events of an [`Engine`].
@@ -119,6 +123,7 @@ impl Engine {
             transfers: Arc::default(),
             history_requests: Arc::default(),
             platform: platform::platform_watch(),
+            push: Mutex::default(),
         };
         (engine, stream)
     }

@@ -24,7 +24,7 @@ use crate::model::{connection_status as status, Message};
 use prost::Message as _;
 use rcim_proto::v1::{
     client_frame, response, server_frame, ClientFrame, Connect, ConnectAck, Ping, Platform,
-    Request as WireRequest, ServerFrame,
+    PushRegistration, Request as WireRequest, ServerFrame,
 };
 use rcim_proto::PROTOCOL_VERSION;
 use rcim_store::sent_status;
@@ -39,6 +39,8 @@ pub(crate) struct SessionParams {
     pub(crate) app_key: String,
     pub(crate) device_id: String,
     pub(crate) kick_reconnect_device: bool,
+    /// The device's push address (`setDeviceToken`), sent on every connection attempt.
+    pub(crate) push: Option<PushRegistration>,
     /// Overrides the server's heartbeat interval.
     pub(crate) heartbeat: Option<Duration>,
     /// How long a send may wait for a connection.
@@ -256,8 +258,7 @@ impl SessionCore {
             is_reconnect: self.ever_connected,
             kick_reconnect_device: self.params.kick_reconnect_device,
             client_version: env!("CARGO_PKG_VERSION").to_string(),
-            // Placeholder (issue 10): the client helper sends the device token.
-            push: None,
+            push: self.params.push.clone(),
         };
         self.out.push(Action::Open {
             after: Duration::ZERO,

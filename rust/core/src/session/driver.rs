@@ -49,6 +49,8 @@ pub(crate) struct SessionContext {
     pub(crate) inbox_behind: InboxBehind,
     /// What the platform says (network, app state).
     pub(crate) platform: watch::Receiver<PlatformState>,
+    /// The device's push address when `connect()` was called (`setDeviceToken`).
+    pub(crate) push: Option<rcim_proto::v1::PushRegistration>,
 }
 
 /// The session task of one `connect()` call: ends on disconnect, kick, fatal refusal, timeout
@@ -88,6 +90,7 @@ impl ConnectionTask {
             app_key: ctx.config.app_key.clone(),
             device_id: ctx.device_id.clone(),
             kick_reconnect_device: ctx.config.kick_reconnect_device,
+            push: ctx.push.clone(),
             heartbeat: ctx.config.heartbeat,
             send_timeout: ctx.config.send_timeout,
         };

@@ -52,4 +52,5 @@ pub(crate) use inbox::InboxBehind;
 pub(crate) use operations::{expansion_outcome, outgoing_row, Operation, SettingChange};
 pub(crate) use platform::{PlatformEvent, PlatformState};
 pub(crate) use reads::{ReadRequest, TicketRequest};
+pub(crate) use settings::PushSettingChange;
 pub(crate) use typing::TypingCommand;

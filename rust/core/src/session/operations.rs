@@ -265,6 +265,19 @@ impl Operation {
         }
     }
 
+    /// A push setting change (`changePushLanguage` and its twins), validated by the engine.
+    pub(crate) fn push_setting(
+        change: super::settings::PushSettingChange,
+        event_id: EventId,
+    ) -> Self {
+        Self {
+            request: new_wire(super::settings::push_change_body(change)),
+            event_id,
+            arg: None,
+            messages: Vec::new(),
+        }
+    }
+
     /// `updateMessageExpansion` (`set` pairs) or `removeMessageExpansionForKeys` (`remove`
     /// keys) of the message `uid` of conversation `key` (validated by the engine).
     pub(crate) fn expansion(

@@ -23,6 +23,33 @@ use rcim_store::{
 };
 use std::time::{Duration, Instant};
 
+/// A change of the user's push settings (`changePushLanguage`, `changePushContentShowStatus`,
+/// `changePushReceiveStatus`), validated by the engine. They are kept on the server only: the
+/// server decides pushes with them, and the client has no API that reads them back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PushSettingChange {
+    /// The language pushes are written in ("" = the App's default).
+    Language(String),
+    /// Whether pushes show the message (false: the generic text).
+    ContentShow(bool),
+    /// Whether mobile devices get pushes while a desktop or web device is online.
+    Receive(bool),
+}
+
+/// The request body of a push setting change.
+pub(crate) fn push_change_body(change: PushSettingChange) -> request::Body {
+    let change = match change {
+        PushSettingChange::Language(language) => {
+            change_user_setting::Change::PushLanguage(language)
+        }
+        PushSettingChange::ContentShow(show) => change_user_setting::Change::PushContentShow(show),
+        PushSettingChange::Receive(receive) => change_user_setting::Change::PushReceive(receive),
+    };
+    request::Body::UserSetting(ChangeUserSetting {
+        change: Some(change),
+    })
+}
+
 /// The request body of a user-level setting change.
 pub(crate) fn change_body(update: &UserSettingUpdate) -> request::Body {
     let change = match update {
@@ -84,7 +111,7 @@ pub(crate) fn update_of(change: &ChangeUserSetting) -> Option<UserSettingUpdate>
             user_id: b.user_id.clone(),
             blocked: b.blocked,
         },
-        // Placeholder (issue 10): push settings are kept on the server only.
+        // Push settings are kept on the server only.
         change_user_setting::Change::PushLanguage(_)
         | change_user_setting::Change::PushContentShow(_)
         | change_user_setting::Change::PushReceive(_) => return None,
@@ -122,10 +149,23 @@ pub(crate) fn outcome(change: ChangeUserSetting, code: i32, event_id: EventId) -
             user_id: b.user_id,
             event_id,
         },
-        // Placeholder (issue 10): the client helper adds the push setting events.
-        change_user_setting::Change::PushLanguage(_)
-        | change_user_setting::Change::PushContentShow(_)
-        | change_user_setting::Change::PushReceive(_) => return None,
+        change_user_setting::Change::PushLanguage(language) => Event::PushLanguageChanged {
+            code,
+            language,
+            event_id,
+        },
+        change_user_setting::Change::PushContentShow(show_content) => {
+            Event::PushContentShowStatusChanged {
+                code,
+                show_content,
+                event_id,
+            }
+        }
+        change_user_setting::Change::PushReceive(receive) => Event::PushReceiveStatusChanged {
+            code,
+            receive,
+            event_id,
+        },
     })
 }
 

@@ -29,6 +29,7 @@ fn params() -> SessionParams {
         app_key: "app".into(),
         device_id: "phone".into(),
         kick_reconnect_device: false,
+        push: None,
         heartbeat: Some(HEARTBEAT),
         send_timeout: Duration::from_secs(30),
     }
@@ -648,6 +649,7 @@ mod history;
 mod media;
 mod moderation;
 mod platform;
+mod push;
 mod queueing;
 mod receipts;
 mod rules;
