@@ -1,6 +1,6 @@
 // Mentions (R129–R131) through the TS API, in the runner's group of A, B and C:
 // * A sends "@B" (PART [B]), "@all" (ALL), a plain text and "@C" (PART [C]); mentionedInfo
-//   (type, userIdList, mentionedContent), `extra` (R070) and `pushOptions` reach the receivers;
+//   (type, userIdList, mentionedContent), `extra` (R070) reach the receivers (`pushOptions` do not, R069);
 // * B's conversation has unreadCount 4 and mentionedCount 2 (C's: 2, A's own: 0); the
 //   unread-mentioned count and messages agree, through callbacks and listeners;
 // * a recalled mention stops counting; reading the conversation (clearUnreadCount) clears
@@ -80,11 +80,7 @@ export default async function () {
       'mentionedInfo at B (API shape: PART = 1)'
     );
     assertEqual(atB.extra, 'extra for B', 'extra reaches the receiver (R070)');
-    assertEqual(
-      [atB.pushOptions?.pushData, atB.pushOptions?.pushTitle],
-      ['data: extra for B', 'title'],
-      'pushOptions travel with the message'
-    );
+    assertEqual(atB.pushOptions, undefined, 'only the sender sees pushOptions (R069)');
     assertEqual(
       receivedByB[1].mentionedInfo?.type,
       RCIMIWMentionedType.ALL,

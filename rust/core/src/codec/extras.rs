@@ -69,12 +69,15 @@ pub fn send_extras(extra_json: Option<&str>, content: &str) -> SendExtras {
     }
 }
 
-/// The `extra_json` entries of a received message: its push options (when valid JSON) and,
-/// when the sender enabled it, its expansion.
-pub(crate) fn received_extras(m: &rcim_proto::v1::Message) -> Map<String, Value> {
+/// The `extra_json` entries of a received message: its push options (when valid JSON, and
+/// only on the user's own messages: R069, a receiver never sees the sender's push
+/// configuration) and, when the sender enabled it, its expansion.
+pub(crate) fn received_extras(m: &rcim_proto::v1::Message, own: bool) -> Map<String, Value> {
     let mut extra = Map::new();
-    if let Ok(push @ Value::Object(_)) = serde_json::from_str::<Value>(&m.push_options) {
-        extra.insert(PUSH_OPTIONS_KEY.into(), push);
+    if own {
+        if let Ok(push @ Value::Object(_)) = serde_json::from_str::<Value>(&m.push_options) {
+            extra.insert(PUSH_OPTIONS_KEY.into(), push);
+        }
     }
     if m.can_expand {
         extra.insert(EXPANSION_KEY.into(), Value::Object(to_object(&m.expansion)));

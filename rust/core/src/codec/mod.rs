@@ -284,7 +284,7 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
     };
     let policy = rules::wire_policy(m);
     let message_type = message_type_of(&m.object_name, policy);
-    let mut extra = extras::received_extras(m);
+    let mut extra = extras::received_extras(m, outgoing);
     if let Some(policy) = policy {
         extra.insert(CUSTOM_POLICY_KEY.into(), json!(policy));
     }

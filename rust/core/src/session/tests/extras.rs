@@ -116,7 +116,7 @@ fn a_send_carries_expansion_push_options_and_the_mention_text() {
 }
 
 #[test]
-fn received_messages_keep_mentions_expansion_push_options_and_extra() {
+fn received_messages_keep_mentions_expansion_and_extra_but_not_push_options() {
     let mut h = Harness::online();
     let mention = json!({"content": "@alice hi", "extra": "e",
         "mentionedInfo": {"type": 2, "userIdList": ["alice"], "mentionedContent": "@"}});
@@ -136,10 +136,7 @@ fn received_messages_keep_mentions_expansion_push_options_and_extra() {
         "API type PART"
     );
     assert_eq!(m.expansion, Some(object(json!({"a": "1"}))));
-    assert_eq!(
-        m.push_options,
-        Some(json!({"pushData": "pd", "pushTitle": "t"}))
-    );
+    assert_eq!(m.push_options, None, "R069: only the sender sees push options");
     let g1 = ConversationKey::new(2, "g1", "");
     assert_eq!(
         h.store.conversation(&g1).unwrap().unwrap().mentioned_count,
