@@ -125,6 +125,8 @@ impl Dispatcher {
         if let Some(fcm) = &config.fcm {
             providers.push(Arc::new(FcmProvider::new(fcm)?));
         }
+        let kinds: Vec<ProviderKind> = providers.iter().map(|p| p.kind()).collect();
+        tracing::info!(providers = ?kinds, "push providers ready");
         Ok(Self::new(providers, config, on_unregistered))
     }
 
