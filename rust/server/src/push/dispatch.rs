@@ -38,7 +38,8 @@ pub struct DispatchStats {
     /// Answered "unregistered token" (the token was handed to `on_unregistered`).
     pub unregistered: u64,
     /// Never sent: the provider's queue was full, no provider of that kind is configured,
-    /// or the dispatcher was closed before their turn.
+    /// or the dispatcher was closed before their turn. (Sends still in flight at
+    /// [`Dispatcher::close`] are abandoned and counted nowhere.)
     pub dropped: u64,
 }
 
