@@ -1,5 +1,6 @@
 //! The server's configuration: built in code (tests) or from the command line.
 
+use crate::push::PushConfig;
 use rcim_proto::media_type;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -105,6 +106,8 @@ pub struct ServerConfig {
     /// level; default 10,000): one more is refused with 20605. They never expire and every
     /// new device reads them all at login, so they must not grow without bound.
     pub max_conversation_settings: usize,
+    /// Offline push providers and their limits (default: none, pushes are dropped).
+    pub push: PushConfig,
 }
 
 /// The longest offline compensation, in days.
@@ -134,6 +137,7 @@ impl std::fmt::Debug for ServerConfig {
                 &self.sensitive_word_object_names,
             )
             .field("max_conversation_settings", &self.max_conversation_settings)
+            .field("push", &self.push)
             .finish()
     }
 }
@@ -165,6 +169,7 @@ impl ServerConfig {
             sensitive_word_limit: 50,
             sensitive_word_object_names: Vec::new(),
             max_conversation_settings: 10_000,
+            push: PushConfig::default(),
         }
     }
 
