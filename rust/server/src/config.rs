@@ -84,6 +84,8 @@ pub struct ServerConfig {
     pub request_rate_per_sec: u32,
     /// The file service (`/media/...` on the HTTP listener).
     pub media: MediaConfig,
+    /// Offline push providers (none by default).
+    pub push: crate::push::PushConfig,
     /// Days the cloud history of private and group conversations is kept (default 180; 0 =
     /// forever). A history message also stays at least as long as the offline retention
     /// (inbox entries point at it; forever when that is 0).
@@ -159,6 +161,7 @@ impl ServerConfig {
             send_rate_per_sec: 5,
             request_rate_per_sec: 50,
             media: MediaConfig::default(),
+            push: Default::default(),
             history_retention_days: 180,
             offline_compensation_days: 1,
             recall_only_sender: false,
