@@ -14,6 +14,7 @@ mod moderation;
 mod params;
 mod push;
 mod push_ext;
+mod push_template;
 mod reply;
 mod sensitive;
 mod user;
@@ -92,6 +93,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             endpoint(moderation::gag_rollback),
         )
         .route("/group/user/gag/list.json", endpoint(moderation::gag_list))
+        .route("/push/template/set.json", endpoint(push_template::set))
+        .route(
+            "/push/template/delete.json",
+            endpoint(push_template::delete),
+        )
+        .route("/push/template/query.json", endpoint(push_template::query))
         .route_layer(middleware::from_fn_with_state(
             shared,
             auth::require_signature,

@@ -91,6 +91,16 @@ impl Params {
             .collect()
     }
 
+    /// Every value of `key` as given (not split at commas; a JSON body's objects as JSON
+    /// text).
+    pub(crate) fn values(&self, key: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// A boolean (`1/true/True`, `0/false/False`); absent or empty => `default`.
     pub(crate) fn bool(&self, key: &str, default: bool) -> Result<bool, ApiError> {
         match self.get(key).map(str::trim) {

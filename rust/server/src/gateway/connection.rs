@@ -2,7 +2,7 @@
 //! ([`super::requests`]) and the writer ([`super::writer`]) side by side until either ends.
 
 use super::frames::{log_frame_error, Reader, Writer};
-use super::login::{ack_frame, authenticate, check_ban, refuse};
+use super::login::{ack_frame, authenticate, check_ban, refuse, register_push};
 use super::requests::Conn;
 use super::writer::write_loop;
 use crate::hub::{Admission, Outbound, Session, TRANSIENT_CONNECT_ERROR};
@@ -156,6 +156,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
     if shared.stop.is_cancelled() {
         let _ = tx.try_send(Outbound::Close);
     }
+    register_push(&shared, &user_id, &connect).await;
 
     let conn = Conn::new(
         shared.clone(),

@@ -1,8 +1,11 @@
-//! Login: checking a `Connect` (protocol version, app key, token) and refusing one.
+//! Login: checking a `Connect` (protocol version, app key, token, push registration) and
+//! refusing one; recording the device's push registration once it is admitted.
 
 use super::frames::{frame, Writer};
 use crate::hub::TRANSIENT_CONNECT_ERROR;
 use crate::model::MAX_ID_LEN;
+use crate::push::records::PushDevice;
+use crate::push::ProviderKind;
 use crate::service::users;
 use crate::state::Shared;
 use crate::util::now_ms;
@@ -14,6 +17,39 @@ use tokio::io::AsyncWriteExt as _;
 
 /// Longest `Connect.device_id`, in bytes (the client engine's are 32 hex digits).
 pub(crate) const MAX_DEVICE_ID_LEN: usize = 128;
+
+/// Longest `Connect.push.token`, in bytes.
+pub(crate) const MAX_PUSH_TOKEN_LEN: usize = 512;
+
+/// The push registration of `c` (`None` when it carries none), or 33003 when it is malformed:
+/// an empty token or one over [`MAX_PUSH_TOKEN_LEN`] bytes, or an unknown provider.
+pub(crate) fn push_registration(c: &Connect) -> Result<Option<PushDevice>, u32> {
+    let Some(p) = &c.push else { return Ok(None) };
+    let provider = ProviderKind::from_wire(p.provider).ok_or(codes::PARAMETER_INVALID)?;
+    if p.token.is_empty() || p.token.len() > MAX_PUSH_TOKEN_LEN {
+        return Err(codes::PARAMETER_INVALID);
+    }
+    Ok(Some(PushDevice {
+        device_id: c.device_id.clone(),
+        provider,
+        token: p.token.clone(),
+    }))
+}
+
+/// Records that an admitted device connected: its pushes are enabled again, its badge is 0,
+/// and its token (when it sent one) is registered. A failure is logged, not fatal: the
+/// device is online and gets its messages live.
+pub(crate) async fn register_push(shared: &Shared, user_id: &str, c: &Connect) {
+    // Checked by `authenticate`.
+    let device = push_registration(c).unwrap_or(None);
+    if let Err(e) = shared
+        .store
+        .push_device_connected(user_id.to_owned(), c.device_id.clone(), device)
+        .await
+    {
+        tracing::warn!(error = %e, user = %user_id, "recording the push registration failed");
+    }
+}
 
 /// A `ConnectAck` frame answering the `Connect` of frame `seq`.
 pub(crate) fn ack_frame(seq: u64, ack: ConnectAck) -> ServerFrame {
@@ -62,6 +98,7 @@ pub(crate) async fn authenticate(shared: &Shared, c: &Connect) -> Result<String,
         // an unbounded one could make an entry larger than a frame and stop their sync.
         return Err(codes::PARAMETER_INVALID);
     }
+    push_registration(c)?;
     let claims = crate::token::verify_signature(&c.token, &shared.config.app_secret)
         .ok_or(codes::CONN_TOKEN_INCORRECT)?;
     if claims.app_key != shared.config.app_key

@@ -195,6 +195,21 @@ impl Conn {
                 Some(client_frame::Body::Disconnect(d)) => {
                     tracing::debug!(conn = self.conn_id, user = %self.user_id,
                         receive_push = d.receive_push, "client disconnected");
+                    // Durable before the socket closes: once the device is offline, the next
+                    // message may be pushed to it.
+                    if let Err(e) = self
+                        .shared
+                        .store
+                        .set_push_enabled(
+                            self.user_id.clone(),
+                            self.device_id.clone(),
+                            d.receive_push,
+                        )
+                        .await
+                    {
+                        tracing::warn!(error = %e, user = %self.user_id,
+                            "recording the device's push choice failed");
+                    }
                     let _ = self.tx.try_send(Outbound::Close);
                     graceful = true;
                     break;

@@ -43,6 +43,9 @@ pub struct PushRecipient {
     pub conversation_level: Option<u32>,
 }
 
+/// A page of the broadcast audience: users with their enabled devices, by user id.
+pub type AudiencePage = Vec<(String, Vec<PushDevice>)>;
+
 /// One language of a push template (R262–R265).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateText {
@@ -63,3 +66,7 @@ pub struct PushTemplate {
 
 /// Most push templates an app keeps (R262).
 pub const MAX_TEMPLATES: usize = 100;
+
+/// Code of a new template beyond [`MAX_TEMPLATES`]: RongCloud's 20605 ("operation
+/// blocked", as a full blacklist); 1002 is kept for malformed input.
+pub const TEMPLATES_FULL: u32 = 20605;

@@ -1,4 +1,4 @@
-//! User-level settings (type levels, quiet hours, blacklist) from clients and the Server API,
+//! User-level settings (type levels, quiet hours, blacklist, push settings) from clients and the Server API,
 //! and the settings pages a device reads at login. Conversation settings are in
 //! [`super::events::conversation_setting`]; the stored form is [`crate::settings`].
 
@@ -42,13 +42,28 @@ fn user_change(
             check_blacklisted_id(user, &b.user_id)?;
             Ok(Change::Blacklist(b))
         }
-        // Placeholder (issue 10): the store helper checks and stores push settings.
-        Some(
-            change_user_setting::Change::PushLanguage(_)
-            | change_user_setting::Change::PushContentShow(_)
-            | change_user_setting::Change::PushReceive(_),
-        ) => invalid("push settings are not supported yet"),
+        Some(change_user_setting::Change::PushLanguage(l)) => {
+            if !push_language_valid(&l) {
+                return invalid("malformed push language");
+            }
+            Ok(Change::PushLanguage(l))
+        }
+        Some(change_user_setting::Change::PushContentShow(show)) => {
+            Ok(Change::PushContentShow(show))
+        }
+        Some(change_user_setting::Change::PushReceive(receive)) => Ok(Change::PushReceive(receive)),
     }
+}
+
+/// Longest push language id, in characters.
+const MAX_PUSH_LANGUAGE_LEN: usize = 16;
+
+/// A push language (R258): "" (the App's default) or at most [`MAX_PUSH_LANGUAGE_LEN`]
+/// letters, digits, '-' and '_' ("zh_CN", "en_US", "ar_SA", or a template's own id).
+fn push_language_valid(l: &str) -> bool {
+    l.len() <= MAX_PUSH_LANGUAGE_LEN
+        && l.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A user id that `owner` may put on (or take off) their blacklist: not empty, not over
@@ -130,4 +145,26 @@ pub(crate) async fn blacklist(
     owner: &str,
 ) -> Result<Vec<String>, ServiceError> {
     Ok(store.blacklist(owner.to_owned()).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_language_valid;
+
+    #[test]
+    fn push_languages() {
+        for ok in [
+            "",
+            "zh_CN",
+            "en_US",
+            "ar_SA",
+            "x-klingon",
+            "abcdefghijklmnop",
+        ] {
+            assert!(push_language_valid(ok), "{ok}");
+        }
+        for bad in ["abcdefghijklmnopq", "zh CN", "zh.CN", "语言", "en/US"] {
+            assert!(!push_language_valid(bad), "{bad}");
+        }
+    }
 }

@@ -18,11 +18,13 @@ use tokio::task::JoinHandle;
 mod changes;
 mod history;
 mod moderation;
+mod push;
 mod settings;
 
 pub(crate) use changes::*;
 pub(crate) use history::*;
 pub(crate) use moderation::*;
+pub(crate) use push::*;
 pub(crate) use settings::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
@@ -61,7 +63,12 @@ macro_rules! conformance_tests {
             settings_pages_cover_everything_once,
             settings_outlive_pruning,
             moderation_rules,
-            group_receipts
+            group_receipts,
+            push_registrations,
+            push_audience_pages,
+            push_settings_are_versioned,
+            push_recipients_of_a_message,
+            push_templates_and_names
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {

@@ -7,6 +7,8 @@ mod history;
 mod inbox;
 mod lookup;
 mod moderation;
+#[allow(dead_code)] // Until the push service calls every push store method.
+mod push;
 mod reads;
 mod recall;
 mod receipt_view;
@@ -22,12 +24,13 @@ use crate::model::{
     PruneCutoffs, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction, SendOutcome,
     SensitiveWord, SyncPage, UserConversation,
 };
-use crate::push::records::{PushDevice, PushQuery, PushRecipient, PushTemplate};
+use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
+use push::{PushWrite, PushWritten};
 use rcim_proto::v1::{inbox_entry, UserSettings};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -145,6 +148,12 @@ impl SqliteStore {
         })
         .await
         .context("read task")?
+    }
+
+    /// Queues the push store write `op` and waits for its commit.
+    async fn push_write(&self, op: PushWrite) -> anyhow::Result<PushWritten> {
+        self.write_and_wait(move |reply| WriteCmd::Push { op, reply })
+            .await
     }
 
     /// Queues the event operation `op` (once per `request`) and waits for its commit.
@@ -406,70 +415,101 @@ impl ServerStore for SqliteStore {
         self.event(EventOp::ReceiptResponse(answer), request)
     }
 
-    // Placeholders of the push store (issue 10): the store helper replaces them.
     fn push_device_connected(
         &self,
-        _user_id: String,
-        _device_id: String,
-        _device: Option<PushDevice>,
+        user_id: String,
+        device_id: String,
+        device: Option<PushDevice>,
     ) -> BoxFuture<'_, StoreResult<()>> {
-        async { Ok(()) }.boxed()
+        let op = PushWrite::DeviceConnected {
+            user_id,
+            device_id,
+            device,
+        };
+        self.push_write(op).map(|r| r.map(drop)).boxed()
     }
 
     fn set_push_enabled(
         &self,
-        _user_id: String,
-        _device_id: String,
-        _enabled: bool,
+        user_id: String,
+        device_id: String,
+        enabled: bool,
     ) -> BoxFuture<'_, StoreResult<()>> {
-        async { Ok(()) }.boxed()
+        let op = PushWrite::SetEnabled {
+            user_id,
+            device_id,
+            enabled,
+        };
+        self.push_write(op).map(|r| r.map(drop)).boxed()
     }
 
-    fn remove_push_token(&self, _device: PushDevice) -> BoxFuture<'_, StoreResult<()>> {
-        async { Ok(()) }.boxed()
+    fn remove_push_token(&self, device: PushDevice) -> BoxFuture<'_, StoreResult<()>> {
+        self.push_write(PushWrite::RemoveToken(device))
+            .map(|r| r.map(drop))
+            .boxed()
     }
 
-    fn push_recipients(&self, _query: PushQuery) -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>> {
-        async { Ok(Vec::new()) }.boxed()
+    fn push_recipients(&self, query: PushQuery) -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>> {
+        self.read(move |c| push::read_recipients(c, &query)).boxed()
     }
 
     fn bump_badges(&self, devices: Vec<(String, String)>) -> BoxFuture<'_, StoreResult<Vec<u32>>> {
-        async move { Ok(vec![1; devices.len()]) }.boxed()
+        async move {
+            if devices.is_empty() {
+                return Ok(Vec::new());
+            }
+            match self.push_write(PushWrite::BumpBadges(devices)).await? {
+                PushWritten::Badges(b) => Ok(b),
+                other => Err(anyhow!("unexpected push write result {other:?}")),
+            }
+        }
+        .boxed()
     }
 
     fn push_audience(
         &self,
-        _after_user: String,
-        _limit: u32,
-    ) -> BoxFuture<'_, StoreResult<Vec<(String, Vec<PushDevice>)>>> {
-        async { Ok(Vec::new()) }.boxed()
+        after_user: String,
+        limit: u32,
+    ) -> BoxFuture<'_, StoreResult<AudiencePage>> {
+        self.read(move |c| push::read_audience(c, &after_user, limit))
+            .boxed()
     }
 
     fn push_devices(
         &self,
-        _user_ids: Vec<String>,
+        user_ids: Vec<String>,
     ) -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>> {
-        async { Ok(Vec::new()) }.boxed()
+        self.read(move |c| push::read_devices(c, &user_ids)).boxed()
     }
 
-    fn put_push_template(&self, _template: PushTemplate) -> BoxFuture<'_, StoreResult<()>> {
-        async { Ok(()) }.boxed()
+    fn put_push_template(&self, template: PushTemplate) -> BoxFuture<'_, StoreResult<()>> {
+        self.push_write(PushWrite::PutTemplate(template))
+            .map(|r| r.map(drop))
+            .boxed()
     }
 
-    fn delete_push_template(&self, _id: String) -> BoxFuture<'_, StoreResult<bool>> {
-        async { Ok(false) }.boxed()
+    fn delete_push_template(&self, id: String) -> BoxFuture<'_, StoreResult<bool>> {
+        async move {
+            match self.push_write(PushWrite::DeleteTemplate(id)).await? {
+                PushWritten::Deleted(existed) => Ok(existed),
+                other => Err(anyhow!("unexpected push write result {other:?}")),
+            }
+        }
+        .boxed()
     }
 
     fn push_templates(&self) -> BoxFuture<'_, StoreResult<Vec<PushTemplate>>> {
-        async { Ok(Vec::new()) }.boxed()
+        self.read(push::read_templates).boxed()
     }
 
-    fn user_name(&self, _user_id: String) -> BoxFuture<'_, StoreResult<String>> {
-        async { Ok(String::new()) }.boxed()
+    fn user_name(&self, user_id: String) -> BoxFuture<'_, StoreResult<String>> {
+        self.read(move |c| push::read_name(c, false, &user_id))
+            .boxed()
     }
 
-    fn group_name(&self, _group_id: String) -> BoxFuture<'_, StoreResult<String>> {
-        async { Ok(String::new()) }.boxed()
+    fn group_name(&self, group_id: String) -> BoxFuture<'_, StoreResult<String>> {
+        self.read(move |c| push::read_name(c, true, &group_id))
+            .boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

@@ -54,6 +54,17 @@
 //! * `receipt_requests(uid, sent_time, requested_at)`: the group messages whose sender asked
 //!   for read receipts; `receipt_responses(uid, user_id, time)`: the first response of each
 //!   member. Pruned with the cloud history (by the message's sent time).
+//!
+//! Migration 10 (offline push; see [`super::push`]), never pruned:
+//! * `push_devices(user_id, device_id, provider, token, enabled, badge, updated_at)`: each
+//!   device's registration from its last connect with a token (`provider` as on the wire);
+//!   a token is unique per provider (it moves to the device that registered it last);
+//!   `enabled` 0 after `Disconnect{receive_push: false}`; `badge` = pushes since the device
+//!   last connected.
+//! * `push_settings(user_id, language, hide_content, receive_while_desktop_online)`: only
+//!   users with a push setting other than the defaults ("", 0, 0).
+//! * `push_templates(template_id, language, title, content, position)`: one row per language
+//!   of a template, `position` keeping the order they were given in.
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -237,6 +248,32 @@ const MIGRATIONS: &[&str] = &[
         user_id TEXT NOT NULL,
         time INTEGER NOT NULL,
         PRIMARY KEY (uid, user_id)
+    ) WITHOUT ROWID;",
+    // 10: push devices, push settings, push templates.
+    "CREATE TABLE push_devices (
+        user_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        provider INTEGER NOT NULL,
+        token TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        badge INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, device_id)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX push_devices_token ON push_devices(provider, token);
+    CREATE TABLE push_settings (
+        user_id TEXT PRIMARY KEY,
+        language TEXT NOT NULL,
+        hide_content INTEGER NOT NULL,
+        receive_while_desktop_online INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE push_templates (
+        template_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        title TEXT NOT NULL,
+        content TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (template_id, language)
     ) WITHOUT ROWID;",
 ];
 

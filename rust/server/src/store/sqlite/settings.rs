@@ -1,4 +1,5 @@
-//! User settings (migration 8): the writer's changes and the reads of the settings pages.
+//! User settings (migration 8, push settings in [`super::push`]): the writer's changes and
+//! the reads of the settings pages.
 //!
 //! Every change bumps the user's settings version and appends the entry that announces it to
 //! the user's own inbox, in the same savepoint, so the version a device reads with the
@@ -7,6 +8,7 @@
 //! settings at `ServerConfig::max_conversation_settings`.
 
 use super::inbox::append_inbox;
+use super::push::{apply_push_setting, read_push_settings};
 use crate::model::{Push, Rejected, SYNC_BYTES};
 use crate::settings::{
     SettingChange, SettingsUpdate, BLACKLIST_FULL, LEVEL_NOT_SET, MAX_BLACKLIST, SETTINGS_FULL,
@@ -191,9 +193,8 @@ fn apply_user_change(
 ) -> anyhow::Result<()> {
     use user_setting_changed::Change;
     match change {
-        // Placeholder (issue 10): the store helper stores push settings.
         Change::PushLanguage(_) | Change::PushContentShow(_) | Change::PushReceive(_) => {
-            anyhow::bail!("push settings are not stored yet")
+            apply_push_setting(tx, user, change)?;
         }
         Change::TypeLevel(t) if t.level == LEVEL_NOT_SET => {
             tx.prepare_cached(
@@ -291,6 +292,7 @@ pub(crate) fn read_settings(
         version,
         type_levels,
         quiet_hours,
+        push: read_push_settings(&tx, user_id)?,
         ..Default::default()
     };
     // Room left for the lists, with generous room for the fixed part.

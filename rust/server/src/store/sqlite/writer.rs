@@ -11,6 +11,7 @@ use super::apply::{
 use super::expansion::apply_expansion;
 use super::inbox::apply_event;
 use super::moderation::apply_moderation;
+use super::push::{apply_push_write, PushWrite, PushWritten};
 use super::reads::RequestKind;
 use super::recall::apply_recall;
 use super::receipts::{apply_receipt_request, apply_receipt_response};
@@ -88,6 +89,11 @@ pub(crate) enum WriteCmd {
         request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<i64>>,
     },
+    /// Change push registrations, badges or templates (no inbox entries).
+    Push {
+        op: PushWrite,
+        reply: oneshot::Sender<anyhow::Result<PushWritten>>,
+    },
 }
 
 /// The operations of [`WriteCmd::Event`].
@@ -153,6 +159,10 @@ enum Reply {
         anyhow::Result<usize>,
     ),
     Time(oneshot::Sender<anyhow::Result<i64>>, anyhow::Result<i64>),
+    Push(
+        oneshot::Sender<anyhow::Result<PushWritten>>,
+        anyhow::Result<PushWritten>,
+    ),
 }
 
 impl Reply {
@@ -170,6 +180,9 @@ impl Reply {
             Reply::Time(tx, _) => {
                 let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
             }
+            Reply::Push(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
         }
     }
 
@@ -185,6 +198,9 @@ impl Reply {
                 let _ = tx.send(r);
             }
             Reply::Time(tx, r) => {
+                let _ = tx.send(r);
+            }
+            Reply::Push(tx, r) => {
                 let _ = tx.send(r);
             }
         }
@@ -379,6 +395,10 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_moderation(c, op, now_ms()));
                     replies.push(Reply::Unit(reply, r));
                 }
+                WriteCmd::Push { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_push_write(c, op, now_ms()));
+                    replies.push(Reply::Push(reply, r));
+                }
                 WriteCmd::Prune { cutoffs, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_prune(c, cutoffs));
                     if let Err(e) = &r {
@@ -467,6 +487,7 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
+        WriteCmd::Push { reply, .. } => Some(Reply::Push(reply, Ok(PushWritten::Done))),
     }
 }
 
