@@ -1,5 +1,6 @@
 //! The server's configuration: built in code (tests) or from the command line.
 
+use crate::push::PushConfig;
 use rcim_proto::media_type;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -84,8 +85,6 @@ pub struct ServerConfig {
     pub request_rate_per_sec: u32,
     /// The file service (`/media/...` on the HTTP listener).
     pub media: MediaConfig,
-    /// Offline push providers (none by default).
-    pub push: crate::push::PushConfig,
     /// Days the cloud history of private and group conversations is kept (default 180; 0 =
     /// forever). A history message also stays at least as long as the offline retention
     /// (inbox entries point at it; forever when that is 0).
@@ -107,6 +106,8 @@ pub struct ServerConfig {
     /// level; default 10,000): one more is refused with 20605. They never expire and every
     /// new device reads them all at login, so they must not grow without bound.
     pub max_conversation_settings: usize,
+    /// Offline push providers and their limits (default: none, pushes are dropped).
+    pub push: PushConfig,
 }
 
 /// The longest offline compensation, in days.
@@ -136,6 +137,7 @@ impl std::fmt::Debug for ServerConfig {
                 &self.sensitive_word_object_names,
             )
             .field("max_conversation_settings", &self.max_conversation_settings)
+            .field("push", &self.push)
             .finish()
     }
 }
@@ -161,13 +163,13 @@ impl ServerConfig {
             send_rate_per_sec: 5,
             request_rate_per_sec: 50,
             media: MediaConfig::default(),
-            push: Default::default(),
             history_retention_days: 180,
             offline_compensation_days: 1,
             recall_only_sender: false,
             sensitive_word_limit: 50,
             sensitive_word_object_names: Vec::new(),
             max_conversation_settings: 10_000,
+            push: PushConfig::default(),
         }
     }
 

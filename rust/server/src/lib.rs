@@ -37,7 +37,7 @@ mod gateway;
 mod http;
 mod hub;
 mod model;
-mod push;
+pub mod push;
 mod service;
 mod settings;
 mod state;

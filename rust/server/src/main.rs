@@ -135,6 +135,10 @@ struct Args {
     /// Most conversations a user may pin or set a level for (beyond: 20605).
     #[arg(long, env = "RCIM_MAX_CONVERSATION_SETTINGS", default_value_t = 10_000)]
     max_conversation_settings: usize,
+    /// Offline push providers (APNs, FCM) and their limits: a JSON file (see
+    /// `PushConfig::from_file`); without it no push is sent.
+    #[arg(long, env = "RCIM_PUSH_CONFIG")]
+    push_config: Option<PathBuf>,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -172,6 +176,9 @@ async fn main() -> anyhow::Result<()> {
     config.sensitive_word_limit = args.sensitive_word_limit;
     config.sensitive_word_object_names = args.sensitive_word_object_name;
     config.max_conversation_settings = args.max_conversation_settings;
+    if let Some(path) = &args.push_config {
+        config.push = rcim_server::PushConfig::from_file(path)?;
+    }
     let server = rcim_server::start(config).await?;
     tracing::info!(gateway = %server.gateway_addr(), navi = %server.navi_url(), "ready");
     wait_for_signal().await;

@@ -7,6 +7,7 @@
 //! `benches/`; `rcim-core` itself does not depend on the server.
 
 pub mod proxy;
+pub mod push_standin;
 
 use rcim_core::model::{connection_status, message_type};
 use rcim_core::{

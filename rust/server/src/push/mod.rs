@@ -5,8 +5,11 @@
 //! store keeps for push ([`records`]). Deciding who gets a push and what it says is the
 //! service layer's (`crate::service::push`); nothing here knows about messages or users.
 
+pub mod apns;
 pub mod config;
-pub(crate) mod dispatch;
+pub mod dispatch;
+pub mod fcm;
+mod http;
 pub(crate) mod records;
 
 use futures::future::BoxFuture;
@@ -71,8 +74,9 @@ pub struct AndroidFields {
 /// One notification for one device, provider-neutral; each provider maps it to its payload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
-    /// The device's provider and token.
+    /// The device's provider.
     pub provider: ProviderKind,
+    /// The device's token at that provider.
     pub token: String,
     /// Title; empty = none (APNs: alert without title).
     pub title: String,
@@ -89,7 +93,9 @@ pub struct Notification {
     /// RongCloud's payload names them, so apps can open the conversation. `Null` = absent
     /// (a push without a message, `/push.json`).
     pub rc: serde_json::Value,
+    /// What only APNs sends.
     pub ios: IosFields,
+    /// What only FCM sends.
     pub android: AndroidFields,
 }
 
@@ -104,7 +110,9 @@ pub enum SendOutcome {
     /// A temporary failure (5xx, 429, timeout, connection error): retried with backoff,
     /// after `retry_after` when the provider said so.
     Retry {
+        /// What went wrong, for logs.
         reason: String,
+        /// The provider's `Retry-After`, if it gave one.
         retry_after: Option<Duration>,
     },
     /// A permanent failure (a malformed payload, bad credentials): logged and dropped.
