@@ -16,7 +16,7 @@ pub(crate) mod texts;
 use crate::fanout::CommitObserver;
 use crate::hub::Hub;
 use crate::model::Push;
-use crate::push::dispatch::Dispatcher;
+use crate::push::dispatch::{DispatchStats, Dispatcher};
 use crate::push::records::{PushQuery, PushReceiver};
 use crate::service::dnd::AppLevel;
 use crate::store::ServerStore;
@@ -47,6 +47,8 @@ pub struct PushStats {
     pub dropped_batches: u64,
     /// Messages whose decision failed on a storage error (logged).
     pub failed_messages: u64,
+    /// What the dispatcher did with the notifications (delivered, retried...).
+    pub dispatch: DispatchStats,
 }
 
 #[derive(Default)]
@@ -109,6 +111,11 @@ impl PushService {
             not_queued: c.not_queued.load(Ordering::Relaxed),
             dropped_batches: c.dropped_batches.load(Ordering::Relaxed),
             failed_messages: c.failed_messages.load(Ordering::Relaxed),
+            dispatch: self
+                .parts
+                .as_ref()
+                .map(|p| p.dispatcher.stats())
+                .unwrap_or_default(),
         }
     }
 
