@@ -5,14 +5,14 @@
 //! sets one. Broadcasts to everyone are limited to 2 an hour and 3 a day (RongCloud's
 //! limits, answered 1008).
 
-use super::{Parts, PushService};
+use super::parts::Parts;
 use crate::model::NewMessage;
 use crate::push::records::PushDevice;
 use crate::push::{AndroidFields, IosFields, Notification, ProviderKind};
-use crate::service::ServiceError;
+use crate::service::error::ServiceError;
 use crate::store::ServerStore;
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// Code of a broadcast beyond its limits (RongCloud's 1008, "call rate exceeded").
 pub(crate) const BROADCAST_LIMITED: u32 = 1008;
@@ -142,71 +142,79 @@ pub(crate) async fn publish_system(
     Ok(())
 }
 
-impl PushService {
-    /// Sends `push` to `audience` (a broadcast within its limits, else
-    /// [`BROADCAST_LIMITED`]). Users are read and notifications queued before it returns;
-    /// sending goes on in the dispatcher. Returns the number of notifications queued.
-    /// Without providers nothing is sent (and 0 returned).
-    pub(crate) async fn push_direct(
-        &self,
-        push: &DirectPush,
-        audience: Audience,
-    ) -> Result<u64, ServiceError> {
-        if audience == Audience::Everyone && !self.broadcasts.try_take(crate::util::now_ms()) {
-            return Err(ServiceError::rejected(
-                BROADCAST_LIMITED,
-                "broadcast pushes are limited to 2 an hour and 3 a day",
-            ));
-        }
-        let Some(parts) = self.parts() else {
-            tracing::debug!("no push provider; a direct push is dropped");
-            return Ok(0);
-        };
-        match audience {
-            Audience::Users(users) => {
-                let recipients = parts.store.push_devices(users).await?;
-                let devices = recipients.iter().flat_map(|r| r.devices.iter());
-                Ok(self.hand_over(parts, push, devices))
-            }
-            Audience::Everyone => {
-                let mut after = String::new();
-                let mut queued = 0;
-                loop {
-                    let page = parts
-                        .store
-                        .push_audience(after.clone(), AUDIENCE_PAGE)
-                        .await?;
-                    let Some((last, _)) = page.last() else {
-                        break;
-                    };
-                    after = last.clone();
-                    queued += self.hand_over(parts, push, page.iter().flat_map(|(_, d)| d));
-                    if page.len() < AUDIENCE_PAGE as usize {
-                        break;
-                    }
-                }
-                Ok(queued)
-            }
-        }
+/// Refuses a broadcast to everyone beyond its limits ([`BROADCAST_LIMITED`]); records it
+/// otherwise. Pushes to listed users are not limited.
+pub(crate) fn check_broadcast(
+    limiter: &BroadcastLimiter,
+    audience: &Audience,
+) -> Result<(), ServiceError> {
+    if *audience == Audience::Everyone && !limiter.try_take(crate::util::now_ms()) {
+        return Err(ServiceError::rejected(
+            BROADCAST_LIMITED,
+            "broadcast pushes are limited to 2 an hour and 3 a day",
+        ));
     }
+    Ok(())
+}
 
-    /// Hands the notification of each device to the dispatcher; returns how many it took.
-    fn hand_over<'a>(
-        &self,
-        parts: &Arc<Parts>,
-        push: &DirectPush,
-        devices: impl Iterator<Item = &'a PushDevice>,
-    ) -> u64 {
-        let (mut handed, mut queued) = (0, 0);
-        for n in devices.filter_map(|d| push.notification(d)) {
-            handed += 1;
-            if parts.dispatcher.enqueue(n) {
-                queued += 1;
-            }
+/// How many notifications were handed to the dispatcher, and how many it took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Handed {
+    pub handed: u64,
+    pub queued: u64,
+}
+
+/// Sends `push` to `audience`: the users are read and the notifications queued before it
+/// returns; sending goes on in the dispatcher.
+pub(crate) async fn send(
+    parts: &Parts,
+    push: &DirectPush,
+    audience: Audience,
+) -> Result<Handed, ServiceError> {
+    match audience {
+        Audience::Users(users) => {
+            let recipients = parts.store.push_devices(users).await?;
+            let devices = recipients.iter().flat_map(|r| r.devices.iter());
+            Ok(hand_over(parts, push, devices))
         }
-        self.count_sent(handed, queued);
-        queued
+        Audience::Everyone => {
+            let mut after = String::new();
+            let mut total = Handed::default();
+            loop {
+                let page = parts
+                    .store
+                    .push_audience(after.clone(), AUDIENCE_PAGE)
+                    .await?;
+                let Some((last, _)) = page.last() else {
+                    break;
+                };
+                after = last.clone();
+                let h = hand_over(parts, push, page.iter().flat_map(|(_, d)| d));
+                total.handed += h.handed;
+                total.queued += h.queued;
+                if page.len() < AUDIENCE_PAGE as usize {
+                    break;
+                }
+            }
+            Ok(total)
+        }
     }
+}
+
+/// Hands the notification of each device to the dispatcher.
+fn hand_over<'a>(
+    parts: &Parts,
+    push: &DirectPush,
+    devices: impl Iterator<Item = &'a PushDevice>,
+) -> Handed {
+    let mut h = Handed::default();
+    for n in devices.filter_map(|d| push.notification(d)) {
+        h.handed += 1;
+        if parts.dispatcher.enqueue(n) {
+            h.queued += 1;
+        }
+    }
+    h
 }
 
 #[cfg(test)]

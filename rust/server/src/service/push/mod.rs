@@ -11,15 +11,17 @@ pub(crate) mod compose;
 pub(crate) mod decide;
 pub(crate) mod direct;
 pub(crate) mod options;
+mod parts;
 pub(crate) mod texts;
 
+pub(crate) use parts::Parts;
+
 use crate::fanout::CommitObserver;
-use crate::hub::Hub;
 use crate::model::Push;
-use crate::push::dispatch::{DispatchStats, Dispatcher};
+use crate::push::dispatch::DispatchStats;
 use crate::push::records::{PushQuery, PushReceiver};
 use crate::service::dnd::AppLevel;
-use crate::store::ServerStore;
+use crate::service::error::ServiceError;
 use compose::{ReceiverView, Source};
 use decide::{DeviceChoice, MessageFacts};
 use rcim_proto::conversation_type;
@@ -62,15 +64,6 @@ struct Counters {
 /// The entries of one batch that may push: (receiver, the shared entry body).
 type Batch = Vec<(String, Arc<inbox_entry::Body>)>;
 
-/// What the worker and the direct pushes use.
-pub(crate) struct Parts {
-    pub store: Arc<dyn ServerStore>,
-    pub hub: Arc<Hub>,
-    pub dispatcher: Arc<Dispatcher>,
-    /// Language of receivers who chose none.
-    pub default_language: String,
-}
-
 /// Decides and composes pushes for committed entries. [`Default`] is the service of a
 /// server without providers: it takes nothing and decides nothing.
 #[derive(Default)]
@@ -79,7 +72,7 @@ pub(crate) struct PushService {
     parts: Option<Arc<Parts>>,
     counters: Arc<Counters>,
     /// Broadcast pushes of the last day (`/push.json` to everyone), for its limits.
-    pub(crate) broadcasts: direct::BroadcastLimiter,
+    broadcasts: direct::BroadcastLimiter,
 }
 
 impl PushService {
@@ -119,9 +112,22 @@ impl PushService {
         }
     }
 
-    /// Counts notifications handed to the dispatcher (`queued` of them accepted).
-    pub(crate) fn count_sent(&self, handed: u64, queued: u64) {
-        count_sent(&self.counters, handed, queued);
+    /// Sends a notification written by the operator to `audience` (a broadcast within its
+    /// limits, else [`direct::BROADCAST_LIMITED`]); returns the number of notifications
+    /// queued. Without providers nothing is sent (and 0 returned).
+    pub(crate) async fn push_direct(
+        &self,
+        push: &direct::DirectPush,
+        audience: direct::Audience,
+    ) -> Result<u64, ServiceError> {
+        direct::check_broadcast(&self.broadcasts, &audience)?;
+        let Some(parts) = &self.parts else {
+            tracing::debug!("no push provider; a direct push is dropped");
+            return Ok(0);
+        };
+        let h = direct::send(parts, push, audience).await?;
+        count_sent(&self.counters, h.handed, h.queued);
+        Ok(h.queued)
     }
 }
 
