@@ -42,7 +42,8 @@ const CONVERSATION_LEVELS: &str = "\
 
 /// A write of the push store, applied by the writer.
 pub(crate) enum PushWrite {
-    /// A device connected (see `ServerStore::push_device_connected`).
+    /// A device connected (see `ServerStore::push_device_connected`); the registration is
+    /// stored under `device_id` (the connection's), whatever `device.device_id` says.
     DeviceConnected {
         user_id: String,
         device_id: String,
