@@ -60,6 +60,8 @@ struct Rule {
     unregistered: bool,
     /// Requests still to answer with 500.
     failures: u32,
+    /// Requests still to answer with 429, and the `Retry-After` (seconds) they give.
+    throttled: (u32, u64),
     /// Hang this long before answering; `None` count = every request.
     hang: Option<(Duration, Option<u32>)>,
 }
@@ -68,6 +70,8 @@ enum Answer {
     Accept,
     Unregistered,
     Fail,
+    /// 429 with this `Retry-After` (seconds).
+    Throttle(u64),
 }
 
 /// What both stand-ins share: the record of requests and the per-token behaviour.
@@ -145,6 +149,17 @@ impl Recording {
             .failures = times;
     }
 
+    /// Answers the next `times` requests for `token` with 429 and `Retry-After:
+    /// retry_after_secs`.
+    pub fn throttle(&self, token: &str, times: u32, retry_after_secs: u64) {
+        self.rules
+            .lock()
+            .unwrap()
+            .entry(token.into())
+            .or_default()
+            .throttled = (times, retry_after_secs);
+    }
+
     /// Holds every later request for `token` this long before answering.
     pub fn hang(&self, token: &str, duration: Duration) {
         self.rules
@@ -192,6 +207,9 @@ impl Recording {
                     } else if rule.failures > 0 {
                         rule.failures -= 1;
                         Answer::Fail
+                    } else if rule.throttled.0 > 0 {
+                        rule.throttled.0 -= 1;
+                        Answer::Throttle(rule.throttled.1)
                     } else {
                         Answer::Accept
                     };
@@ -356,6 +374,11 @@ async fn apns_send(
         Answer::Fail => {
             let body = json!({"reason": "InternalServerError"});
             (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+        }
+        Answer::Throttle(secs) => {
+            let body = json!({"reason": "TooManyRequests"});
+            let retry_after = [("retry-after", secs.to_string())];
+            (StatusCode::TOO_MANY_REQUESTS, retry_after, Json(body)).into_response()
         }
     }
 }
@@ -578,6 +601,17 @@ async fn fcm_send(
             json!([{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
                     "errorCode": "INTERNAL"}]),
         ),
+        Answer::Throttle(secs) => {
+            let mut answer = fcm_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RESOURCE_EXHAUSTED",
+                "Quota exceeded.",
+                json!([{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
+                        "errorCode": "QUOTA_EXCEEDED"}]),
+            );
+            answer.headers_mut().insert("retry-after", secs.into());
+            answer
+        }
     }
 }
 

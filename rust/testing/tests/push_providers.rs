@@ -332,6 +332,33 @@ async fn server_errors_are_retried_until_the_last_attempt() {
 }
 
 #[tokio::test]
+async fn retry_after_is_honoured() {
+    rcim_testing::init_logging();
+    let push = PushStandIns::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (on, _) = recorder();
+    // The backoff alone would retry after about 50 ms.
+    let d = Dispatcher::from_config(&push.config(dir.path()), on).unwrap();
+    push.apns.throttle("ios-busy", 1, 1);
+    push.fcm.throttle("android-busy", 1, 1);
+    let started = Instant::now();
+    assert!(d.enqueue(notification(ProviderKind::Apns, "ios-busy")));
+    assert!(d.enqueue(notification(ProviderKind::Fcm, "android-busy")));
+    push.apns.wait_for(1, WAIT).await;
+    push.fcm.wait_for(1, WAIT).await;
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(push.apns.attempts("ios-busy"), 2);
+    assert_eq!(push.fcm.attempts("android-busy"), 2);
+    let stats = stats_until(&d, |s| s.delivered == 2).await;
+    assert_eq!(stats.retried, 2);
+    d.close().await;
+}
+
+#[tokio::test]
 async fn a_hanging_request_times_out_and_is_retried_while_others_go_through() {
     rcim_testing::init_logging();
     let push = PushStandIns::start().await;

@@ -38,7 +38,8 @@ pub struct DispatchStats {
     /// Answered "unregistered token" (the token was handed to `on_unregistered`).
     pub unregistered: u64,
     /// Never sent: the provider's queue was full, no provider of that kind is configured,
-    /// or the dispatcher was closed before their turn.
+    /// or the dispatcher was closed before their turn. (Sends still in flight at
+    /// [`Dispatcher::close`] are abandoned and counted nowhere.)
     pub dropped: u64,
 }
 
@@ -125,6 +126,8 @@ impl Dispatcher {
         if let Some(fcm) = &config.fcm {
             providers.push(Arc::new(FcmProvider::new(fcm)?));
         }
+        let kinds: Vec<ProviderKind> = providers.iter().map(|p| p.kind()).collect();
+        tracing::info!(providers = ?kinds, "push providers ready");
         Ok(Self::new(providers, config, on_unregistered))
     }
 
