@@ -17,6 +17,9 @@ cargo bench --locked -p rcim-testing --bench media "${quick[@]}"
 printf '\n==> local store: 1,000,000 messages, engine API against raw SQLite (release build)\n'
 cargo bench --locked -p rcim-testing --bench local_store "${quick[@]}"
 
+printf '\n==> push: one group message to 3,000 offline members through the APNs/FCM stand-ins (release build)\n'
+cargo bench --locked -p rcim-testing --bench push "${quick[@]}"
+
 # The Hermes host is built with the dev profile (the release profile would rebuild Hermes, ~17
 # minutes); our own crates are optimised for this run through --config.
 printf '\n==> bridge: JS -> Rust round trip and event rate in rcim-jshost (Hermes)\n'

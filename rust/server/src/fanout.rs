@@ -3,7 +3,6 @@
 //! hands each committed batch to the fan-out ([`deliver_commits`]).
 
 use crate::model::Push;
-use crate::service::push::PushService;
 use crate::store::CommitFeed;
 use std::sync::Arc;
 
@@ -16,13 +15,20 @@ pub(crate) trait Fanout: Send + Sync + 'static {
     fn deliver(&self, entries: Vec<Push>);
 }
 
+/// Sees every committed batch before live delivery: the offline push service. It must
+/// never wait (delivery waits for it).
+pub(crate) trait CommitObserver: Send + Sync + 'static {
+    /// Takes note of a committed batch.
+    fn offer(&self, entries: &[Push]);
+}
+
 /// Delivers every batch of `feed` through `fanout`, offers it to the offline push service,
 /// then answers the batch's writers (so a request's own pushes precede its answer). Ends when
 /// the store stops.
 pub(crate) async fn deliver_commits(
     mut feed: CommitFeed,
     fanout: Arc<dyn Fanout>,
-    push: Arc<PushService>,
+    push: Arc<dyn CommitObserver>,
 ) {
     while let Some(batch) = feed.recv().await {
         push.offer(&batch.entries);

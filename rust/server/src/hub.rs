@@ -61,6 +61,13 @@ pub(crate) struct Session {
     pub cancel: CancellationToken,
 }
 
+/// A device of a user online now (what the push decision needs to know of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OnlineDevice {
+    pub device_id: String,
+    pub platform: Platform,
+}
+
 /// How a login attempt was decided.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Admission {
@@ -224,6 +231,34 @@ impl Hub {
             .is_some_and(|u| !u.sessions.is_empty())
     }
 
+    /// The devices online now of each of `users` that has any (one lock for the whole list:
+    /// the push decision asks for thousands of group members at once).
+    pub(crate) fn online_devices<'a>(
+        &self,
+        users: impl IntoIterator<Item = &'a str>,
+    ) -> HashMap<String, Vec<OnlineDevice>> {
+        let inner = self.lock();
+        let mut out = HashMap::new();
+        for user in users {
+            let Some(state) = inner.users.get(user) else {
+                continue;
+            };
+            let online: Vec<OnlineDevice> = state
+                .sessions
+                .iter()
+                .filter(|s| !s.cancel.is_cancelled())
+                .map(|s| OnlineDevice {
+                    device_id: s.device_id.clone(),
+                    platform: s.platform,
+                })
+                .collect();
+            if !online.is_empty() {
+                out.insert(user.to_owned(), online);
+            }
+        }
+        out
+    }
+
     /// Number of online connections.
     pub(crate) fn connection_count(&self) -> usize {
         self.lock().users.values().map(|u| u.sessions.len()).sum()
@@ -385,6 +420,31 @@ mod tests {
 
     fn ack(_head: u64) -> ServerFrame {
         ServerFrame::default()
+    }
+
+    /// The push decision sees each user's online devices with their platforms, and no
+    /// entry for users without one.
+    #[test]
+    fn online_devices_by_user() {
+        let hub = Hub::default();
+        let (a, _rx_a) = session("u", 1);
+        let (mut b, _rx_b) = session("u", 2);
+        b.platform = Platform::Mobile;
+        for s in [a, b] {
+            let login = hub.begin_login("u");
+            hub.admit(&login, s, false, false, 0, ack);
+        }
+        let online = hub.online_devices(["u", "nobody"]);
+        assert_eq!(online.len(), 1);
+        let mut devices: Vec<_> = online["u"]
+            .iter()
+            .map(|d| (d.device_id.as_str(), d.platform))
+            .collect();
+        devices.sort_by_key(|d| d.0);
+        assert_eq!(devices, [("d1", Platform::Web), ("d2", Platform::Mobile)]);
+        hub.remove("u", 1);
+        hub.remove("u", 2);
+        assert!(hub.online_devices(["u"]).is_empty());
     }
 
     /// A kick closes the sessions online and refuses a login already under way.

@@ -47,6 +47,7 @@ mod util;
 
 pub use config::{MediaConfig, ServerConfig};
 pub use push::PushConfig;
+pub use service::push::PushStats;
 pub use token::{issue_token, verify_signature, TokenClaims};
 
 use anyhow::Context as _;
@@ -84,6 +85,8 @@ pub struct RunningServer {
     tasks: Vec<JoinHandle<()>>,
     /// Connects the store's commit feed to the hub; ends after the store stops.
     delivery: JoinHandle<()>,
+    /// The push service's worker (none without providers).
+    push_worker: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -123,6 +126,11 @@ impl RunningServer {
         }
     }
 
+    /// Counters of the offline push service (all 0 without providers).
+    pub fn push_stats(&self) -> PushStats {
+        self.shared.push.stats()
+    }
+
     /// Runs the retention prune now as if the clock read `now_ms` (the hourly prune uses the
     /// real clock): lets tests move time forward past the retentions.
     pub async fn prune_as_of(&self, now_ms: i64) -> anyhow::Result<()> {
@@ -151,6 +159,12 @@ impl RunningServer {
         s.store.close().await;
         // The feed ends with the store's writer: every committed entry has been delivered.
         let _ = tokio::time::timeout(Duration::from_secs(5), self.delivery).await;
+        if let Some(worker) = self.push_worker {
+            let _ = tokio::time::timeout(Duration::from_secs(5), worker).await;
+        }
+        if let Some(parts) = s.push.parts() {
+            parts.dispatcher.close().await;
+        }
         tracing::info!("server stopped");
     }
 
@@ -164,6 +178,9 @@ impl RunningServer {
         }
         s.store.abort();
         self.delivery.abort();
+        if let Some(worker) = &self.push_worker {
+            worker.abort();
+        }
         tracing::info!("server aborted");
     }
 }
@@ -215,8 +232,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let moderation =
         service::moderation::Moderation::new(&words, config.sensitive_word_object_names.clone());
     let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
-    let push = Arc::new(service::push::PushService::default());
-    let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone(), push));
+    let stop = CancellationToken::new();
+    let (push, push_worker) = start_push(&config, &store, &hub, &stop)?;
+    let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone(), push.clone()));
     let gateway = bind(config.listen).await?;
     let http = bind(config.http).await?;
     let gateway_addr = gateway.local_addr()?;
@@ -229,7 +247,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         media,
         moderation,
         typing: Default::default(),
-        stop: CancellationToken::new(),
+        push,
+        stop,
         kill: CancellationToken::new(),
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(0),
@@ -247,7 +266,47 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         http_addr,
         tasks,
         delivery,
+        push_worker,
     })
+}
+
+/// The push service over the configured providers, with its worker; the inert service when
+/// no provider is configured (nothing is decided: no reads, no badges).
+fn start_push(
+    config: &ServerConfig,
+    store: &Arc<dyn ServerStore>,
+    hub: &Arc<Hub>,
+    stop: &CancellationToken,
+) -> anyhow::Result<(Arc<service::push::PushService>, Option<JoinHandle<()>>)> {
+    let tokens = store.clone();
+    // A token the provider no longer knows is forgotten, whichever device holds it.
+    let on_unregistered: push::dispatch::OnUnregistered = Arc::new(move |provider, token| {
+        let store = tokens.clone();
+        tokio::spawn(async move {
+            let device = push::records::PushDevice {
+                device_id: String::new(),
+                provider,
+                token,
+            };
+            if let Err(e) = store.remove_push_token(device).await {
+                tracing::warn!(error = %e, "removing an unregistered push token failed");
+            }
+        });
+    });
+    let dispatcher = push::dispatch::Dispatcher::from_config(&config.push, on_unregistered)
+        .context("starting the push providers")?;
+    let kinds = [push::ProviderKind::Apns, push::ProviderKind::Fcm];
+    if !kinds.iter().any(|k| dispatcher.has_provider(*k)) {
+        return Ok((Arc::default(), None));
+    }
+    let parts = service::push::Parts {
+        store: store.clone(),
+        hub: hub.clone(),
+        dispatcher: Arc::new(dispatcher),
+        default_language: config.push.default_language.clone(),
+    };
+    let (service, worker) = service::push::PushService::start(parts, stop.clone());
+    Ok((service, Some(worker)))
 }
 
 /// Deletes what the retentions no longer keep, at start and then hourly (nothing when both

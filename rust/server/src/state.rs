@@ -5,6 +5,7 @@ use crate::config::ServerConfig;
 use crate::hub::Hub;
 use crate::service::media::Media;
 use crate::service::moderation::Moderation;
+use crate::service::push::PushService;
 use crate::service::typing::TypingThrottle;
 use crate::store::ServerStore;
 use std::net::SocketAddr;
@@ -26,6 +27,8 @@ pub(crate) struct Shared {
     pub(crate) moderation: Moderation,
     /// Typing events forwarded lately (one per sender and conversation per 2 s).
     pub(crate) typing: TypingThrottle,
+    /// Offline push: decides pushes for committed messages, sends the Server API's.
+    pub(crate) push: Arc<PushService>,
     /// Graceful stop: stop accepting, close connections.
     pub(crate) stop: CancellationToken,
     /// Crash simulation: drop everything at once.

@@ -71,7 +71,8 @@ fn target_groups(form: &Params) -> Result<Vec<String>, ApiError> {
 }
 
 /// The message fields every publish endpoint shares (`objectName` R, `content` R,
-/// `pushContent`, `pushData`, `isPersisted` (default 1), `isCounted` (default 1),
+/// `pushContent`, `pushData`, `pushExt` and `disablePush` (the message's push options, see
+/// [`super::push_ext`]), `isPersisted` (default 1), `isCounted` (default 1),
 /// `isIncludeSender` (default 0), `expansion` (default 0: the message can be expanded) and
 /// `extraContent` (its initial expansion, a JSON object of strings; only with `expansion`)).
 fn publish_template(
@@ -93,6 +94,7 @@ fn publish_template(
         counted: form.bool("isCounted", true)?,
         push_content: form.get("pushContent").unwrap_or("").to_owned(),
         push_data: form.get("pushData").unwrap_or("").to_owned(),
+        push_options: super::push_ext::push_options(form)?,
         include_sender: form.bool("isIncludeSender", false)?,
         can_expand,
         expansion,

@@ -12,6 +12,8 @@ mod group;
 mod message;
 mod moderation;
 mod params;
+mod push;
+mod push_ext;
 mod push_template;
 mod reply;
 mod sensitive;
@@ -68,6 +70,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             "/statusmessage/group/publish.json",
             endpoint(message::group_status_publish),
         )
+        .route("/push.json", endpoint(push::broadcast))
+        .route("/push/user.json", endpoint(push::to_users))
         .route("/group/create.json", endpoint(group::create))
         .route("/group/join.json", endpoint(group::join))
         .route("/group/quit.json", endpoint(group::quit))

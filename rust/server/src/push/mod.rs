@@ -5,9 +5,6 @@
 //! store keeps for push ([`records`]). Deciding who gets a push and what it says is the
 //! service layer's (`crate::service::push`); nothing here knows about messages or users.
 
-// Placeholder while issue 10 is wired (removed once the service uses it).
-#![allow(dead_code)]
-
 pub mod apns;
 pub mod config;
 pub mod dispatch;

@@ -23,14 +23,13 @@
 //! Mentions only exist in group-like conversations (group, ultra group): in a private or
 //! system conversation a mention-only level pushes nothing (R174).
 
-// Nothing calls this yet: the offline push service will, per receiver.
-#![allow(dead_code)]
-
 use crate::settings::{parse_start_time, LEVEL_NOT_SET, MAX_QUIET_SPAN_MINUTES};
 use rcim_proto::conversation_type;
 use rcim_proto::v1::QuietHours;
 
 /// The App-level default (R163: set by the operator, no client API).
+// No server setting chooses it yet: the push service always uses `Unset`.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum AppLevel {
     /// Every message is pushed.

@@ -1,0 +1,15 @@
+//! What the push worker and the direct pushes work with.
+
+use crate::hub::Hub;
+use crate::push::dispatch::Dispatcher;
+use crate::store::ServerStore;
+use std::sync::Arc;
+
+/// The store, the hub (who is online), the dispatcher and the App's default language.
+pub(crate) struct Parts {
+    pub store: Arc<dyn ServerStore>,
+    pub hub: Arc<Hub>,
+    pub dispatcher: Arc<Dispatcher>,
+    /// Language of receivers who chose none.
+    pub default_language: String,
+}
