@@ -136,7 +136,10 @@ fn received_messages_keep_mentions_expansion_and_extra_but_not_push_options() {
         "API type PART"
     );
     assert_eq!(m.expansion, Some(object(json!({"a": "1"}))));
-    assert_eq!(m.push_options, None, "R069: only the sender sees push options");
+    assert_eq!(
+        m.push_options, None,
+        "R069: only the sender sees push options"
+    );
     let g1 = ConversationKey::new(2, "g1", "");
     assert_eq!(
         h.store.conversation(&g1).unwrap().unwrap().mentioned_count,
