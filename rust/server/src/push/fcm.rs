@@ -58,12 +58,7 @@ impl FcmProvider {
             .await
         {
             Ok(response) => response,
-            Err(e) => {
-                return SendOutcome::Retry {
-                    reason: http::transport_reason(&e),
-                    retry_after: None,
-                }
-            }
+            Err(e) => return http::failed_request(e),
         };
         let status = response.status();
         if status.is_success() {
@@ -106,7 +101,9 @@ fn outcome(status: StatusCode, body: &Value, retry_after: Option<Duration>) -> S
                 .as_array()
                 .is_some_and(|v| v.iter().any(|f| f["field"] == "message.token"))
         }) || message.contains("registration token"));
-    if status == StatusCode::NOT_FOUND || fcm_code == "UNREGISTERED" || token_invalid {
+    // Only FCM's own word removes a token: a bare 404 (a proxy, a wrong endpoint) must not
+    // forget every token it is asked about.
+    if fcm_code == "UNREGISTERED" || api_status == "NOT_FOUND" || token_invalid {
         SendOutcome::Unregistered
     } else if status == StatusCode::TOO_MANY_REQUESTS
         || status.is_server_error()
@@ -225,6 +222,27 @@ mod tests {
         ));
         assert!(matches!(
             outcome(StatusCode::UNAUTHORIZED, &Value::Null, None),
+            SendOutcome::Rejected(_)
+        ));
+        // A 404 with FCM's NOT_FOUND status but no FcmError detail: the token is gone.
+        let not_found = error(
+            404,
+            "NOT_FOUND",
+            "Requested entity was not found.",
+            json!([]),
+        );
+        assert_eq!(
+            outcome(StatusCode::NOT_FOUND, &not_found, None),
+            SendOutcome::Unregistered
+        );
+        // A bare 404 (a proxy's HTML page, a wrong endpoint) removes nothing.
+        assert!(matches!(
+            outcome(StatusCode::NOT_FOUND, &Value::Null, None),
+            SendOutcome::Rejected(_)
+        ));
+        let other = json!({"error": {"code": 404, "status": "NOT_FOUND_PROXY"}});
+        assert!(matches!(
+            outcome(StatusCode::NOT_FOUND, &other, None),
             SendOutcome::Rejected(_)
         ));
     }
