@@ -130,21 +130,37 @@ impl PushService {
     }
 
     /// Sends a notification written by the operator to `audience` (a broadcast within its
-    /// limits, else [`direct::BROADCAST_LIMITED`]); returns the number of notifications
-    /// queued. Without providers nothing is sent (and 0 returned).
-    pub(crate) async fn push_direct(
+    /// limits, else [`direct::BROADCAST_LIMITED`]). The sending goes on in the background:
+    /// an audience can be larger than the dispatcher's queues, so it waits for room in them
+    /// (within its own budget) and logs and counts what it could not queue. Without providers
+    /// nothing is sent.
+    pub(crate) fn push_direct(
         &self,
-        push: &direct::DirectPush,
+        push: direct::DirectPush,
         audience: direct::Audience,
-    ) -> Result<u64, ServiceError> {
+    ) -> Result<(), ServiceError> {
         direct::check_broadcast(&self.broadcasts, &audience)?;
-        let Some(parts) = &self.parts else {
+        let Some(parts) = self.parts.clone() else {
             tracing::debug!("no push provider; a direct push is dropped");
-            return Ok(0);
+            return Ok(());
         };
-        let h = direct::send(parts, push, audience).await?;
-        count_sent(&self.counters, h.handed, h.queued);
-        Ok(h.queued)
+        let counters = self.counters.clone();
+        tokio::spawn(async move {
+            match direct::send(&parts, &push, audience).await {
+                Ok(h) => {
+                    count_sent(&counters, h.handed, h.queued);
+                    if h.queued < h.handed {
+                        tracing::warn!(
+                            handed = h.handed,
+                            queued = h.queued,
+                            "a direct push could not queue all its notifications"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "a direct push failed"),
+            }
+        });
+        Ok(())
     }
 }
 
