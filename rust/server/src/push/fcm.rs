@@ -95,15 +95,10 @@ fn outcome(status: StatusCode, body: &Value, retry_after: Option<Duration>) -> S
         .find_map(|d| d["errorCode"].as_str())
         .unwrap_or(api_status);
     let described = format!("FCM {}: {fcm_code} {message}", status.as_u16());
-    let token_invalid = fcm_code == "INVALID_ARGUMENT"
-        && (details.iter().any(|d| {
-            d["fieldViolations"]
-                .as_array()
-                .is_some_and(|v| v.iter().any(|f| f["field"] == "message.token"))
-        }) || message.contains("registration token"));
-    // Only FCM's own word removes a token: a bare 404 (a proxy, a wrong endpoint) must not
-    // forget every token it is asked about.
-    if fcm_code == "UNREGISTERED" || api_status == "NOT_FOUND" || token_invalid {
+    // Only FCM's own word that the token is gone removes it: a bare 404 (a proxy, a wrong
+    // endpoint) must not forget every token it is asked about, and an INVALID_ARGUMENT may
+    // be about any field.
+    if fcm_code == "UNREGISTERED" || api_status == "NOT_FOUND" {
         SendOutcome::Unregistered
     } else if status == StatusCode::TOO_MANY_REQUESTS
         || status.is_server_error()
@@ -188,10 +183,10 @@ mod tests {
             "The registration token is not a valid FCM registration token",
             json!([]),
         );
-        assert_eq!(
+        assert!(matches!(
             outcome(StatusCode::BAD_REQUEST, &bad_token, None),
-            SendOutcome::Unregistered
-        );
+            SendOutcome::Rejected(_)
+        ));
         let bad_field = error(
             400,
             "INVALID_ARGUMENT",

@@ -386,3 +386,58 @@ async fn push_message(
     count_sent(counters, planned.len() as u64, queued);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service whose queue has room for `entries` and no worker.
+    fn service(entries: usize) -> (PushService, mpsc::UnboundedReceiver<Queued>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let service = PushService {
+            queue: Some((tx, Arc::new(Semaphore::new(entries)))),
+            ..Default::default()
+        };
+        (service, rx)
+    }
+
+    /// One message to `receivers` (one entry each, sharing the body).
+    fn batch(receivers: &[&str]) -> Vec<Push> {
+        let body = Arc::new(inbox_entry::Body::Message(Message {
+            conversation_type: conversation_type::GROUP,
+            sender_id: "al".into(),
+            to_id: "g1".into(),
+            ..Default::default()
+        }));
+        receivers
+            .iter()
+            .map(|u| Push {
+                user_id: (*u).into(),
+                seq: 1,
+                body: body.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_queue_is_bounded_by_entries_and_drops_without_waiting() {
+        let (s, mut rx) = service(5);
+        s.offer(&batch(&["b", "c", "d"]));
+        // 3 of 5 taken: a batch of 3 does not fit and is dropped whole, one of 2 fits.
+        s.offer(&batch(&["e", "f", "g"]));
+        s.offer(&batch(&["h", "i"]));
+        let stats = s.stats();
+        assert_eq!((stats.dropped_batches, stats.dropped_entries), (1, 3));
+        let (first, room) = rx.try_recv().unwrap();
+        assert_eq!(first.len(), 3);
+        assert_eq!(rx.try_recv().unwrap().0.len(), 2);
+        // The worker done with a batch gives its room back.
+        drop(room);
+        s.offer(&batch(&["j", "k", "l"]));
+        assert_eq!(rx.try_recv().unwrap().0.len(), 3);
+        // The sender's own entry is not pushable and takes no room.
+        s.offer(&batch(&["al"]));
+        assert!(rx.try_recv().is_err());
+        assert_eq!(s.stats().dropped_batches, 1);
+    }
+}
