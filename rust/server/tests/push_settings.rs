@@ -174,6 +174,14 @@ async fn malformed_push_registrations_answer_33003() {
         registration(PushProvider::Apns, ""),
         registration(PushProvider::Fcm, &long),
         registration(PushProvider::Unspecified, "token"),
+        // Not of the provider's shape: APNs tokens are hex, FCM's [A-Za-z0-9_:-].
+        registration(PushProvider::Apns, "apns-1"),
+        registration(PushProvider::Apns, "0123 abcd"),
+        registration(PushProvider::Apns, "0123abcdg"),
+        registration(PushProvider::Fcm, "a b"),
+        registration(PushProvider::Fcm, "tok/../x"),
+        registration(PushProvider::Fcm, "tok\nx"),
+        registration(PushProvider::Fcm, "tokén"),
         Some(PushRegistration {
             provider: 9,
             token: "token".into(),
@@ -187,13 +195,25 @@ async fn malformed_push_registrations_answer_33003() {
         c.expect_closed().await;
     }
     assert!(stored_devices(dir.path(), "a").is_empty());
+    let mut login = Login::new("a", "tablet");
+    login.push = registration(PushProvider::Apns, "0123456789abcdefABCDEF");
+    let (_t, ack) = RawClient::login(addr, login).await;
+    assert_eq!(ack.code, codes::OK);
+    let mut login = Login::new("a", "other");
+    login.push = registration(PushProvider::Fcm, "fcm_Tok:en-1");
+    let (_o, ack) = RawClient::login(addr, login).await;
+    assert_eq!(ack.code, codes::OK);
     let mut login = Login::new("a", "phone");
     login.push = registration(PushProvider::Fcm, &"x".repeat(512));
     let (_c, ack) = RawClient::login(addr, login).await;
     assert_eq!(ack.code, codes::OK);
     assert_eq!(
         stored_devices(dir.path(), "a"),
-        [("phone".into(), 2, "x".repeat(512), true, 0)]
+        [
+            ("other".into(), 2, "fcm_Tok:en-1".into(), true, 0),
+            ("phone".into(), 2, "x".repeat(512), true, 0),
+            ("tablet".into(), 1, "0123456789abcdefABCDEF".into(), true, 0),
+        ]
     );
     server.shutdown().await;
 }
@@ -209,12 +229,12 @@ async fn registrations_follow_connects_and_disconnects() {
     let server = start(dir.path()).await;
     let addr = server.gateway_addr();
     let mut login = Login::new("a", "phone");
-    login.push = registration(PushProvider::Apns, "apns-1");
+    login.push = registration(PushProvider::Apns, "a0a1");
     let (mut phone, ack) = RawClient::login(addr, login).await;
     assert_eq!(ack.code, 0);
     assert_eq!(
         stored_devices(dir.path(), "a"),
-        [("phone".into(), 1, "apns-1".into(), true, 0)]
+        [("phone".into(), 1, "a0a1".into(), true, 0)]
     );
 
     phone
@@ -225,13 +245,13 @@ async fn registrations_follow_connects_and_disconnects() {
     phone.expect_closed().await;
     assert_eq!(
         stored_devices(dir.path(), "a"),
-        [("phone".into(), 1, "apns-1".into(), false, 0)]
+        [("phone".into(), 1, "a0a1".into(), false, 0)]
     );
     // Back without a token: the registration stays and pushes resume.
     let mut phone = RawClient::connect(addr, "a", "phone").await;
     assert_eq!(
         stored_devices(dir.path(), "a"),
-        [("phone".into(), 1, "apns-1".into(), true, 0)]
+        [("phone".into(), 1, "a0a1".into(), true, 0)]
     );
     phone
         .send(client_frame::Body::Disconnect(Disconnect {
@@ -243,13 +263,13 @@ async fn registrations_follow_connects_and_disconnects() {
 
     // The same phone, now logged in as b: a's pushes must not reach it.
     let mut login = Login::new("b", "phone");
-    login.push = registration(PushProvider::Apns, "apns-1");
+    login.push = registration(PushProvider::Apns, "a0a1");
     let (_b, ack) = RawClient::login(addr, login).await;
     assert_eq!(ack.code, 0);
     assert!(stored_devices(dir.path(), "a").is_empty());
     assert_eq!(
         stored_devices(dir.path(), "b"),
-        [("phone".into(), 1, "apns-1".into(), true, 0)]
+        [("phone".into(), 1, "a0a1".into(), true, 0)]
     );
     server.shutdown().await;
 }

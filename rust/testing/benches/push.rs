@@ -48,7 +48,7 @@ async fn main() {
         .for_each_concurrent(16, |(i, user)| {
             let server = &server;
             async move {
-                let token = format!("tok-{user}");
+                let token = format!("{i:016x}");
                 let token = if i % 2 == 0 {
                     Token::Apns(&token)
                 } else {

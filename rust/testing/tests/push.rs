@@ -24,9 +24,16 @@ struct Env {
 
 impl Env {
     async fn start() -> Env {
+        Env::start_with(|_| {}).await
+    }
+
+    /// A server whose providers are the stand-ins, with `adjust` applied to its push
+    /// configuration.
+    async fn start_with(adjust: impl FnOnce(&mut rcim_server::push::PushConfig)) -> Env {
         let push = PushStandIns::start().await;
         let dir = tempfile::tempdir().unwrap();
-        let config = push.config(dir.path());
+        let mut config = push.config(dir.path());
+        adjust(&mut config);
         let server = TestServer::builder()
             .config(move |c| {
                 c.push = config;
@@ -65,8 +72,8 @@ impl Env {
         .await
     }
 
-    /// Waits until the server decided `n` notifications in all, then a little for them to
-    /// reach the stand-ins, and checks it decided no more.
+    /// Waits until the server decided `n` notifications in all and the dispatcher is idle,
+    /// then checks it decided no more.
     async fn settle(&self, n: u64) {
         let running = self.server.running();
         let deadline = std::time::Instant::now() + WAIT;
@@ -78,15 +85,36 @@ impl Env {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.idle().await;
         assert_eq!(running.push_stats().decided, n, "no more pushes decided");
     }
 
-    /// A barrier: a message to a fresh offline user whose push must arrive, so every push
-    /// decided before it has been decided (the service decides in commit order).
+    /// Waits until every notification the dispatcher took has its final outcome (delivered,
+    /// failed or unregistered): nothing is in flight, queued or waiting for a retry.
+    async fn idle(&self) {
+        let running = self.server.running();
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let d = running.push_stats().dispatch;
+            if d.enqueued == d.delivered + d.failed + d.unregistered {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "dispatcher busy: {d:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// A barrier before an absence check: a message to a fresh offline user whose push must
+    /// arrive. The service decides in commit order, so every message sent before it has been
+    /// decided and its notifications handed to the dispatcher; then the dispatcher is waited
+    /// for until idle, so no push of those messages can still arrive after the check.
     async fn barrier(&self, sender: &mut Device, tag: &str) {
         let user = format!("barrier-{tag}");
-        let token = format!("tok-{user}");
+        // APNs tokens are hex.
+        let token: String = user.bytes().map(|b| format!("{b:02x}")).collect();
         Device::register(
             &self.server,
             &user,
@@ -101,6 +129,7 @@ impl Env {
             assert!(std::time::Instant::now() < deadline, "barrier push");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        self.idle().await;
     }
 }
 
@@ -135,7 +164,7 @@ async fn offline_receiver_gets_one_push_per_message_with_its_fields() {
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     Device::register(
@@ -161,7 +190,7 @@ async fn offline_receiver_gets_one_push_per_message_with_its_fields() {
     let apns = env.push.apns.wait_for(1, WAIT).await;
     let fcm = env.push.fcm.wait_for(1, WAIT).await;
     let a = &apns[0];
-    assert_eq!(a.token, "bob-apns");
+    assert_eq!(a.token, "b0ba0b5e");
     assert_eq!(a.body["aps"]["alert"]["title"], "Alice");
     assert_eq!(a.body["aps"]["alert"]["body"], "hello bob");
     assert_eq!(a.body["aps"]["badge"], 1);
@@ -225,7 +254,7 @@ async fn online_devices_get_no_push() {
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     let mut alice = env.desktop("alice").await;
@@ -233,19 +262,19 @@ async fn online_devices_get_no_push() {
     let fcm = env.push.fcm.wait_for(1, WAIT).await;
     assert_eq!(fcm[0].token, "bob-fcm");
     env.barrier(&mut alice, "1").await;
-    assert!(for_token(&env.push.apns.received(), "bob-apns").is_empty());
+    assert!(for_token(&env.push.apns.received(), "b0ba0b5e").is_empty());
     // Bob's phone goes away, his web client comes online: nothing at all.
     bob_phone.close().await;
     let bob_web = Device::connect(&env.server, "bob", "bob-web", Platform::Web, Token::None).await;
     alice.send(text("bob", "two")).await;
     env.barrier(&mut alice, "2").await;
-    assert!(for_token(&env.push.apns.received(), "bob-apns").is_empty());
+    assert!(for_token(&env.push.apns.received(), "b0ba0b5e").is_empty());
     assert_eq!(env.push.fcm.received().len(), 1);
     bob_web.close().await;
     alice.send(text("bob", "three")).await;
     env.push.fcm.wait_for(2, WAIT).await;
     let apns = env.push.apns.wait_for(3, WAIT).await;
-    assert_eq!(for_token(&apns, "bob-apns").len(), 1);
+    assert_eq!(for_token(&apns, "b0ba0b5e").len(), 1);
 }
 
 /// Do-not-disturb: a BLOCKED conversation and blocking quiet hours push nothing; a group
@@ -278,25 +307,28 @@ async fn do_not_disturb_and_mentions() {
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     let mut alice = env.desktop("alice").await;
     alice.send(text("bob", "blocked conversation")).await;
     alice.send(group_text("g1", "plain group message")).await;
     env.barrier(&mut alice, "1").await;
-    assert!(for_token(&env.push.apns.received(), "bob-apns").is_empty());
-    let mention =
-        json!({"content": "@bob look", "mentionedInfo": {"type": 2, "userIdList": ["bob"]}});
+    assert!(for_token(&env.push.apns.received(), "b0ba0b5e").is_empty());
+    // The mentionedContent in the content is the body, before the message's own push text
+    // (R131): the server reads it from the content, as Server API publishes carry it only
+    // there.
+    let mention = json!({"content": "@bob look", "mentionedInfo": {"type": 2,
+        "userIdList": ["bob"], "mentionedContent": "Alice mentioned you"}});
     alice
         .send(rcim_proto::v1::SendMessage {
             content: mention.to_string(),
-            push_content: "Alice mentioned you".into(),
+            push_content: "a group message".into(),
             ..group_text("g1", "")
         })
         .await;
     env.barrier(&mut alice, "2").await;
-    let got = for_token(&env.push.apns.received(), "bob-apns");
+    let got = for_token(&env.push.apns.received(), "b0ba0b5e");
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].body["aps"]["alert"]["body"], "Alice mentioned you");
     assert_eq!(got[0].body["aps"]["alert"]["title"], "Team");
@@ -310,12 +342,11 @@ async fn do_not_disturb_and_mentions() {
     alice
         .send(rcim_proto::v1::SendMessage {
             content: mention.to_string(),
-            push_content: "Alice mentioned you".into(),
             ..group_text("g1", "")
         })
         .await;
     env.barrier(&mut alice, "3").await;
-    assert_eq!(for_token(&env.push.apns.received(), "bob-apns").len(), 1);
+    assert_eq!(for_token(&env.push.apns.received(), "b0ba0b5e").len(), 1);
 }
 
 /// `disconnect(false)` stops the device's pushes; its next connect resumes them.
@@ -327,14 +358,14 @@ async fn disconnect_without_receive_push_stops_pushes() {
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     bob.disconnect(false).await;
     let mut alice = env.desktop("alice").await;
     alice.send(text("bob", "not pushed")).await;
     env.barrier(&mut alice, "1").await;
-    assert!(for_token(&env.push.apns.received(), "bob-apns").is_empty());
+    assert!(for_token(&env.push.apns.received(), "b0ba0b5e").is_empty());
     // Connecting again (no token sent: the registration is kept) re-enables it.
     Device::register(
         &env.server,
@@ -346,7 +377,7 @@ async fn disconnect_without_receive_push_stops_pushes() {
     .await;
     alice.send(text("bob", "pushed")).await;
     env.barrier(&mut alice, "2").await;
-    let got = for_token(&env.push.apns.received(), "bob-apns");
+    let got = for_token(&env.push.apns.received(), "b0ba0b5e");
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].body["aps"]["alert"]["body"], "pushed");
     // disconnect(true) keeps them.
@@ -361,7 +392,7 @@ async fn disconnect_without_receive_push_stops_pushes() {
     bob.disconnect(true).await;
     alice.send(text("bob", "still pushed")).await;
     env.barrier(&mut alice, "3").await;
-    assert_eq!(for_token(&env.push.apns.received(), "bob-apns").len(), 2);
+    assert_eq!(for_token(&env.push.apns.received(), "b0ba0b5e").len(), 2);
 }
 
 /// Hiding push content gives the generic text in the receiver's language (no title); the
@@ -386,7 +417,7 @@ async fn hidden_content_and_forced_detail() {
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     let mut alice = env.desktop("alice").await;
@@ -449,9 +480,9 @@ async fn template_in_the_receivers_language() {
     .await;
     assert_eq!(r["code"], 200, "{r}");
     for (user, lang, token) in [
-        ("bob", "en_US", "bob-apns"),
-        ("cy", "ar_SA", "cy-apns"),
-        ("dan", "zh_CN", "dan-apns"),
+        ("bob", "en_US", "b0ba0b5e"),
+        ("cy", "ar_SA", "c0ba0b5e"),
+        ("dan", "zh_CN", "da0ba0b5"),
     ] {
         let mut d = Device::connect(&env.server, user, "pc", Platform::Desktop, Token::None).await;
         d.user_setting(ChangeUserSetting {
@@ -480,15 +511,15 @@ async fn template_in_the_receivers_language() {
     let got = env.push.apns.wait_for(3, WAIT).await;
     let alert = |token: &str| for_token(&got, token)[0].body["aps"]["alert"].clone();
     assert_eq!(
-        alert("bob-apns"),
+        alert("b0ba0b5e"),
         json!({"title": "Hi", "body": "Alice says hello"})
     );
     assert_eq!(
-        alert("cy-apns"),
+        alert("c0ba0b5e"),
         json!({"title": "مرحبا", "body": "Alice يقول مرحبا"})
     );
     assert_eq!(
-        alert("dan-apns"),
+        alert("da0ba0b5"),
         json!({"title": "Alice", "body": "hello"})
     );
 }
@@ -497,19 +528,19 @@ async fn template_in_the_receivers_language() {
 #[tokio::test]
 async fn unregistered_token_is_removed() {
     let env = Env::start().await;
-    env.push.apns.unregister("bob-apns");
+    env.push.apns.unregister("b0ba0b5e");
     Device::register(
         &env.server,
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     let mut alice = env.desktop("alice").await;
     alice.send(text("bob", "one")).await;
     let deadline = std::time::Instant::now() + WAIT;
-    while env.push.apns.attempts("bob-apns") < 1 {
+    while env.push.apns.attempts("b0ba0b5e") < 1 {
         assert!(std::time::Instant::now() < deadline);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -517,8 +548,8 @@ async fn unregistered_token_is_removed() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     alice.send(text("bob", "two")).await;
     env.barrier(&mut alice, "1").await;
-    assert_eq!(env.push.apns.attempts("bob-apns"), 1);
-    assert!(for_token(&env.push.apns.received(), "bob-apns").is_empty());
+    assert_eq!(env.push.apns.attempts("b0ba0b5e"), 1);
+    assert!(for_token(&env.push.apns.received(), "b0ba0b5e").is_empty());
 }
 
 /// A provider that hangs or fails delays no message: the receivers online get theirs at
@@ -528,14 +559,14 @@ async fn hanging_or_failing_provider_delays_no_message_and_is_retried() {
     let env = Env::start().await;
     env.push
         .apns
-        .hang_times("bob-apns", Duration::from_secs(3), 1);
+        .hang_times("b0ba0b5e", Duration::from_secs(3), 1);
     env.push.fcm.fail_times("cy-fcm", 2);
     Device::register(
         &env.server,
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     Device::register(
@@ -574,8 +605,8 @@ async fn hanging_or_failing_provider_delays_no_message_and_is_retried() {
     assert_eq!(env.push.fcm.attempts("cy-fcm"), 3);
     // APNs: the first attempt times out (1 s) and the retry goes through.
     let got = env.push.apns.wait_for(1, WAIT).await;
-    assert_eq!(got[0].token, "bob-apns");
-    assert!(env.push.apns.attempts("bob-apns") >= 2);
+    assert_eq!(got[0].token, "b0ba0b5e");
+    assert!(env.push.apns.attempts("b0ba0b5e") >= 2);
 }
 
 /// Server API publishes carry `pushExt` (title, iOS and FCM fields) into the push, and
@@ -588,7 +619,7 @@ async fn publish_push_ext_and_disable_push() {
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     let url = env.server.navi_url();
@@ -630,7 +661,7 @@ async fn push_api_without_a_message() {
         "bob",
         "bob-phone",
         Platform::Mobile,
-        Token::Apns("bob-apns"),
+        Token::Apns("b0ba0b5e"),
     )
     .await;
     Device::register(
@@ -721,4 +752,94 @@ async fn push_api_without_a_message() {
     )
     .await;
     assert_eq!(r["code"], 1002, "{r}");
+    // Oversized fields: 1002, and nothing is sent.
+    let sent_before = (
+        env.push.apns.received().len(),
+        env.push.fcm.received().len(),
+    );
+    let long = |n: usize| "é".repeat(n);
+    let user_pushes = [
+        json!({"title": long(51), "pushContent": "x"}),
+        json!({"title": long(50), "pushContent": long(201)}),
+        json!({"pushContent": "x", "ios": {"title": long(51)}}),
+        json!({"pushContent": "x", "ios": {"apns-collapse-id": "café"}}),
+        json!({"pushContent": "x", "ios": {"apns-collapse-id": "c".repeat(65)}}),
+        json!({"pushContent": "x", "android": {"extras": {"k": "v".repeat(3000)}}}),
+        json!({"pushContent": "x", "android": {"channelId": "c".repeat(300)}}),
+    ];
+    for notification in user_pushes {
+        let r = api_json(
+            &env.server,
+            "/push/user.json",
+            json!({"userIds": ["bob", "cy"], "notification": notification}),
+        )
+        .await;
+        assert_eq!(r["code"], 1002, "{notification} → {r}");
+    }
+    for notification in [
+        json!({"alert": long(201)}),
+        json!({"alert": "x", "android": {"alert": long(201)}}),
+        json!({"alert": "x", "ios": {"extras": {"k": "v".repeat(3000)}}}),
+    ] {
+        let r = api_json(
+            &env.server,
+            "/push.json",
+            json!({"platform": ["ios", "android"], "audience": {"userid": ["bob", "cy"]},
+                "notification": notification}),
+        )
+        .await;
+        assert_eq!(r["code"], 1002, "{notification} → {r}");
+    }
+    // At the limits: accepted.
+    let r = api_json(
+        &env.server,
+        "/push/user.json",
+        json!({"userIds": ["bob"], "notification": {"title": long(50), "pushContent": long(200),
+            "ios": {"apns-collapse-id": "c".repeat(64)}}}),
+    )
+    .await;
+    assert_eq!(r["code"], 200, "{r}");
+    let a = env.push.apns.wait_for(sent_before.0 + 1, WAIT).await;
+    assert_eq!(a.len(), sent_before.0 + 1);
+    assert_eq!(a[sent_before.0].body["aps"]["alert"]["body"], long(200));
+    assert_eq!(env.push.fcm.received().len(), sent_before.1);
+}
+
+/// A direct push to more devices than the dispatcher's queues hold waits for room instead
+/// of dropping the rest: every device gets it.
+#[tokio::test]
+async fn direct_push_larger_than_the_queue_reaches_everyone() {
+    let env = Env::start_with(|c| {
+        c.queue_capacity = 2;
+        c.concurrency = 1;
+    })
+    .await;
+    let users: Vec<String> = (0..12).map(|i| format!("u{i:02}")).collect();
+    for (i, user) in users.iter().enumerate() {
+        let token = format!("{i:08x}");
+        Device::register(
+            &env.server,
+            user,
+            "phone",
+            Platform::Mobile,
+            Token::Apns(&token),
+        )
+        .await;
+    }
+    let r = api_json(
+        &env.server,
+        "/push/user.json",
+        json!({"userIds": users, "notification": {"pushContent": "to many"}}),
+    )
+    .await;
+    assert_eq!(r["code"], 200, "{r}");
+    let got = env.push.apns.wait_for(users.len(), WAIT).await;
+    assert_eq!(got.len(), users.len());
+    env.settle(users.len() as u64).await;
+    let stats = env.server.running().push_stats();
+    assert_eq!(
+        (stats.not_queued, stats.dispatch.dropped),
+        (0, 0),
+        "{stats:?}"
+    );
 }

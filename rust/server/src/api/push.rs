@@ -6,7 +6,7 @@ use super::checks::check_user_id;
 use super::params::Params;
 use super::reply::{ApiError, ApiResult};
 use crate::model::{NewMessage, MAX_OBJECT_NAME_CHARS};
-use crate::push::{AndroidFields, IosFields};
+use crate::push::{valid_collapse_id, AndroidFields, IosFields, MAX_COLLAPSE_ID};
 use crate::service;
 use crate::service::push::direct::{AndroidPart, Audience, DirectPush, IosPart};
 use crate::state::Shared;
@@ -18,8 +18,18 @@ use std::sync::Arc;
 
 /// Most users of one push (`audience.userid`, `userIds`).
 const MAX_USERS: usize = 1000;
-/// Longest title of `/push/user.json`, in characters.
+/// Longest title (`title`, `ios.title`, `android.title`) of both endpoints, in characters
+/// (RongCloud's limit for `/push/user.json`; a notification shows one line of it).
 const MAX_TITLE_CHARS: usize = 50;
+/// Longest text (`alert`, `pushContent`, `ios.alert`, `android.alert`), in characters: the
+/// push body's own cap (`MAX_BODY_CHARS` of the push texts), beyond which it would be cut.
+const MAX_ALERT_CHARS: usize = 200;
+/// Largest `extras` of a platform, in bytes of JSON: it travels as `appData` and APNs and
+/// FCM payloads are limited to 4 KiB in all.
+const MAX_EXTRAS_BYTES: usize = 2048;
+/// Longest of the other platform fields (category, richMediaUri, threadId, channelId,
+/// image, collapseKey), in bytes.
+const MAX_FIELD_BYTES: usize = 256;
 
 /// `audience` of `/push.json`.
 #[derive(Debug, Default, Deserialize)]
@@ -136,6 +146,68 @@ fn direct_push(n: NotificationParam, body: String, ios: bool, android: bool) -> 
     }
 }
 
+/// The sizes of a notification's fields (all answered 1002 when beyond them):
+/// [`MAX_TITLE_CHARS`], [`MAX_ALERT_CHARS`], [`MAX_EXTRAS_BYTES`], [`MAX_FIELD_BYTES`], and an
+/// `apns-collapse-id` of printable ASCII within [`MAX_COLLAPSE_ID`] bytes.
+fn check_notification(n: &NotificationParam) -> Result<(), ApiError> {
+    let chars = [
+        ("notification.title", &n.title, MAX_TITLE_CHARS),
+        ("notification.ios.title", &n.ios.title, MAX_TITLE_CHARS),
+        (
+            "notification.android.title",
+            &n.android.title,
+            MAX_TITLE_CHARS,
+        ),
+        ("notification.alert", &n.alert, MAX_ALERT_CHARS),
+        ("notification.pushContent", &n.push_content, MAX_ALERT_CHARS),
+        ("notification.ios.alert", &n.ios.alert, MAX_ALERT_CHARS),
+        (
+            "notification.android.alert",
+            &n.android.alert,
+            MAX_ALERT_CHARS,
+        ),
+    ];
+    for (name, value, max) in chars {
+        if value.chars().count() > max {
+            return Err(ApiError::param(format!(
+                "{name} is longer than {max} characters"
+            )));
+        }
+    }
+    for (name, e) in [
+        ("notification.ios.extras", &n.ios.extras),
+        ("notification.android.extras", &n.android.extras),
+    ] {
+        if extras(e).len() > MAX_EXTRAS_BYTES {
+            return Err(ApiError::param(format!(
+                "{name} is larger than {MAX_EXTRAS_BYTES} bytes"
+            )));
+        }
+    }
+    let fields = [
+        ("notification.ios.category", &n.ios.category),
+        ("notification.ios.richMediaUri", &n.ios.rich_media_uri),
+        ("notification.ios.threadId", &n.ios.thread_id),
+        ("notification.android.channelId", &n.android.channel_id),
+        ("notification.android.image", &n.android.image),
+        ("notification.android.collapseKey", &n.android.collapse_key),
+    ];
+    for (name, value) in fields {
+        if value.len() > MAX_FIELD_BYTES {
+            return Err(ApiError::param(format!(
+                "{name} is longer than {MAX_FIELD_BYTES} bytes"
+            )));
+        }
+    }
+    if !valid_collapse_id(&n.ios.collapse_id) {
+        return Err(ApiError::param(format!(
+            "notification.ios.apns-collapse-id must be printable ASCII of at most \
+             {MAX_COLLAPSE_ID} bytes"
+        )));
+    }
+    Ok(())
+}
+
 /// 1..=[`MAX_USERS`] valid user ids.
 fn check_users(name: &str, users: &[String]) -> Result<(), ApiError> {
     if users.is_empty() {
@@ -181,6 +253,7 @@ pub(crate) async fn broadcast(shared: Arc<Shared>, form: Params) -> ApiResult {
     if notification.alert.is_empty() {
         return Err(ApiError::param("notification.alert is required"));
     }
+    check_notification(&notification)?;
     let message: Option<MessageParam> = object(&form, "message")?;
     if let Some(m) = &message {
         publish_message(&shared, &form, m, &target).await?;
@@ -248,18 +321,14 @@ pub(crate) async fn to_users(shared: Arc<Shared>, form: Params) -> ApiResult {
     if notification.push_content.is_empty() {
         return Err(ApiError::param("notification.pushContent is required"));
     }
-    if notification.title.chars().count() > MAX_TITLE_CHARS {
-        return Err(ApiError::param(format!(
-            "notification.title is longer than {MAX_TITLE_CHARS} characters"
-        )));
-    }
+    check_notification(&notification)?;
     let body = notification.push_content.clone();
     let push = direct_push(notification, body, true, true);
     send(&shared, push, Audience::Users(users)).await
 }
 
 async fn send(shared: &Shared, push: DirectPush, audience: Audience) -> ApiResult {
-    shared.push.push_direct(&push, audience).await?;
+    shared.push.push_direct(push, audience)?;
     let mut out = Map::new();
     out.insert(
         "id".into(),

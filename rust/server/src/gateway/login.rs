@@ -21,12 +21,28 @@ pub(crate) const MAX_DEVICE_ID_LEN: usize = 128;
 /// Longest `Connect.push.token`, in bytes.
 pub(crate) const MAX_PUSH_TOKEN_LEN: usize = 512;
 
+/// Whether `token` has the shape of a `provider` token: hex digits for APNs, FCM's
+/// `[A-Za-z0-9_:-]` for FCM. Anything else could not be a token, and would end in a request
+/// URL (APNs) or JSON (FCM) where it does not belong.
+fn token_shape_ok(provider: ProviderKind, token: &str) -> bool {
+    match provider {
+        ProviderKind::Apns => token.bytes().all(|b| b.is_ascii_hexdigit()),
+        ProviderKind::Fcm => token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-')),
+    }
+}
+
 /// The push registration of `c` (`None` when it carries none), or 33003 when it is malformed:
-/// an empty token or one over [`MAX_PUSH_TOKEN_LEN`] bytes, or an unknown provider.
+/// an empty token or one over [`MAX_PUSH_TOKEN_LEN`] bytes, a token not of its provider's
+/// shape ([`token_shape_ok`]), or an unknown provider.
 pub(crate) fn push_registration(c: &Connect) -> Result<Option<PushDevice>, u32> {
     let Some(p) = &c.push else { return Ok(None) };
     let provider = ProviderKind::from_wire(p.provider).ok_or(codes::PARAMETER_INVALID)?;
-    if p.token.is_empty() || p.token.len() > MAX_PUSH_TOKEN_LEN {
+    if p.token.is_empty()
+        || p.token.len() > MAX_PUSH_TOKEN_LEN
+        || !token_shape_ok(provider, &p.token)
+    {
         return Err(codes::PARAMETER_INVALID);
     }
     Ok(Some(PushDevice {

@@ -16,6 +16,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// refreshes more often than every 20 minutes).
 const TOKEN_LIFETIME: Duration = Duration::from_secs(50 * 60);
 
+/// Largest APNs payload of an alert notification, in bytes (Apple's limit is 4096).
+const MAX_PAYLOAD: usize = 4096;
+
 /// How long APNs keeps trying to reach an offline device (`apns-expiration`).
 const EXPIRATION: Duration = Duration::from_secs(24 * 3600);
 
@@ -94,12 +97,7 @@ impl ApnsProvider {
         }
         let response = match request.send().await {
             Ok(response) => response,
-            Err(e) => {
-                return SendOutcome::Retry {
-                    reason: http::transport_reason(&e),
-                    retry_after: None,
-                }
-            }
+            Err(e) => return http::failed_request(e),
         };
         let status = response.status();
         if status.is_success() {
@@ -177,11 +175,23 @@ fn payload(n: &Notification) -> Value {
     if !n.rc.is_null() {
         root.insert("rc".into(), n.rc.clone());
     }
-    if !n.data.is_empty() {
-        root.insert("appData".into(), json!(n.data));
-    }
     if !n.ios.rich_media_uri.is_empty() {
         root.insert("richMediaUri".into(), json!(n.ios.rich_media_uri));
+    }
+    if !n.data.is_empty() {
+        // The sender's data goes only if the payload stays within Apple's limit: the
+        // notification matters more than its data.
+        let without = Value::Object(root.clone()).to_string().len();
+        // `,"appData":` and the JSON string of the data.
+        let with = without + 11 + json!(n.data).to_string().len();
+        if with <= MAX_PAYLOAD {
+            root.insert("appData".into(), json!(n.data));
+        } else {
+            tracing::warn!(
+                bytes = n.data.len(),
+                "push data too large for an APNs payload; sent without it"
+            );
+        }
     }
     Value::Object(root)
 }
@@ -195,6 +205,40 @@ fn unix_now() -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn notification(data: String) -> Notification {
+        Notification {
+            provider: ProviderKind::Apns,
+            token: "t".into(),
+            title: "T".into(),
+            body: "B".into(),
+            data,
+            badge: Some(1),
+            voip: false,
+            rc: json!({"cType": "PR", "fId": "al"}),
+            ios: Default::default(),
+            android: Default::default(),
+        }
+    }
+
+    #[test]
+    fn push_data_beyond_the_payload_limit_is_dropped() {
+        let small = payload(&notification("x".repeat(100)));
+        assert_eq!(small["appData"], "x".repeat(100));
+        assert!(small.to_string().len() <= MAX_PAYLOAD);
+        let big = payload(&notification("x".repeat(MAX_PAYLOAD)));
+        assert!(big.get("appData").is_none());
+        assert_eq!(big["aps"]["alert"]["body"], "B");
+        // Right at the limit: kept, and the payload is exactly within it.
+        let base = payload(&notification(String::new())).to_string().len();
+        let fits = MAX_PAYLOAD - base - 11 - 2;
+        let at = payload(&notification("x".repeat(fits)));
+        assert_eq!(at.to_string().len(), MAX_PAYLOAD);
+        assert!(at.get("appData").is_some());
+        assert!(payload(&notification("x".repeat(fits + 1)))
+            .get("appData")
+            .is_none());
+    }
 
     #[test]
     fn error_answers_map_to_outcomes() {

@@ -153,6 +153,30 @@ impl Dispatcher {
         accepted
     }
 
+    /// Queues `n` for its provider, waiting up to `timeout` for room in its queue (pushes
+    /// with no other way to go, such as a broadcast: never on the message path, which must
+    /// not wait). `false` (and counted as dropped) when the time ran out, no such provider is
+    /// configured, or after [`Self::close`].
+    pub async fn enqueue_wait(&self, n: Notification, timeout: Duration) -> bool {
+        let lane = self
+            .lanes
+            .get(&n.provider)
+            .filter(|_| !self.closed.load(Ordering::Relaxed));
+        let accepted = match lane {
+            Some(lane) => matches!(
+                tokio::time::timeout(timeout, lane.send(n)).await,
+                Ok(Ok(()))
+            ),
+            None => false,
+        };
+        bump(if accepted {
+            &self.counters.enqueued
+        } else {
+            &self.counters.dropped
+        });
+        accepted
+    }
+
     /// The counts so far.
     pub fn stats(&self) -> DispatchStats {
         let c = &self.counters;
@@ -303,5 +327,84 @@ async fn deliver(
             bump(&counters.failed);
             tracing::warn!(provider = ?provider.kind(), reason = %e.reason, "push failed after retries");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::future::BoxFuture;
+
+    /// A provider that takes this long per notification.
+    struct Slow(Duration);
+
+    impl PushProvider for Slow {
+        fn kind(&self) -> ProviderKind {
+            ProviderKind::Fcm
+        }
+        fn send<'a>(&'a self, _n: &'a Notification) -> BoxFuture<'a, SendOutcome> {
+            Box::pin(async {
+                tokio::time::sleep(self.0).await;
+                SendOutcome::Delivered
+            })
+        }
+    }
+
+    fn notification() -> Notification {
+        Notification {
+            provider: ProviderKind::Fcm,
+            token: "t".into(),
+            title: String::new(),
+            body: "b".into(),
+            data: String::new(),
+            badge: None,
+            voip: false,
+            rc: serde_json::Value::Null,
+            ios: Default::default(),
+            android: Default::default(),
+        }
+    }
+
+    fn dispatcher(per_send: Duration) -> Dispatcher {
+        let config = PushConfig {
+            queue_capacity: 2,
+            concurrency: 1,
+            ..Default::default()
+        };
+        Dispatcher::new(vec![Arc::new(Slow(per_send))], &config, Arc::new(|_, _| {}))
+    }
+
+    #[tokio::test]
+    async fn enqueue_never_waits_and_enqueue_wait_waits_for_room() {
+        // More notifications than the queue holds: `enqueue` drops most of them at once.
+        let d = dispatcher(Duration::from_millis(20));
+        let taken = (0..10).filter(|_| d.enqueue(notification())).count();
+        assert!(taken < 10, "{taken}");
+        assert_eq!(d.stats().dropped, 10 - taken as u64);
+        // `enqueue_wait` waits for room: all of them go.
+        let d = dispatcher(Duration::from_millis(20));
+        for _ in 0..10 {
+            assert!(d.enqueue_wait(notification(), Duration::from_secs(5)).await);
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while d.stats().delivered < 10 {
+            assert!(std::time::Instant::now() < deadline, "{:?}", d.stats());
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(d.stats().dropped, 0);
+        // Within its time only: a full queue (the provider hangs) and the time runs out.
+        let d = dispatcher(Duration::from_secs(30));
+        while d.enqueue(notification()) {}
+        // The worker takes one into flight (and hangs on it); fill the room it left.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        while d.enqueue(notification()) {}
+        assert!(
+            !d.enqueue_wait(notification(), Duration::from_millis(50))
+                .await
+        );
+        // No provider of that kind: dropped at once.
+        let mut apns = notification();
+        apns.provider = ProviderKind::Apns;
+        assert!(!d.enqueue_wait(apns, Duration::from_secs(5)).await);
     }
 }

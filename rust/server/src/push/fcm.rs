@@ -58,12 +58,7 @@ impl FcmProvider {
             .await
         {
             Ok(response) => response,
-            Err(e) => {
-                return SendOutcome::Retry {
-                    reason: http::transport_reason(&e),
-                    retry_after: None,
-                }
-            }
+            Err(e) => return http::failed_request(e),
         };
         let status = response.status();
         if status.is_success() {
@@ -100,13 +95,10 @@ fn outcome(status: StatusCode, body: &Value, retry_after: Option<Duration>) -> S
         .find_map(|d| d["errorCode"].as_str())
         .unwrap_or(api_status);
     let described = format!("FCM {}: {fcm_code} {message}", status.as_u16());
-    let token_invalid = fcm_code == "INVALID_ARGUMENT"
-        && (details.iter().any(|d| {
-            d["fieldViolations"]
-                .as_array()
-                .is_some_and(|v| v.iter().any(|f| f["field"] == "message.token"))
-        }) || message.contains("registration token"));
-    if status == StatusCode::NOT_FOUND || fcm_code == "UNREGISTERED" || token_invalid {
+    // Only FCM's own word that the token is gone removes it: a bare 404 (a proxy, a wrong
+    // endpoint) must not forget every token it is asked about, and an INVALID_ARGUMENT may
+    // be about any field.
+    if fcm_code == "UNREGISTERED" || api_status == "NOT_FOUND" {
         SendOutcome::Unregistered
     } else if status == StatusCode::TOO_MANY_REQUESTS
         || status.is_server_error()
@@ -191,10 +183,10 @@ mod tests {
             "The registration token is not a valid FCM registration token",
             json!([]),
         );
-        assert_eq!(
+        assert!(matches!(
             outcome(StatusCode::BAD_REQUEST, &bad_token, None),
-            SendOutcome::Unregistered
-        );
+            SendOutcome::Rejected(_)
+        ));
         let bad_field = error(
             400,
             "INVALID_ARGUMENT",
@@ -225,6 +217,27 @@ mod tests {
         ));
         assert!(matches!(
             outcome(StatusCode::UNAUTHORIZED, &Value::Null, None),
+            SendOutcome::Rejected(_)
+        ));
+        // A 404 with FCM's NOT_FOUND status but no FcmError detail: the token is gone.
+        let not_found = error(
+            404,
+            "NOT_FOUND",
+            "Requested entity was not found.",
+            json!([]),
+        );
+        assert_eq!(
+            outcome(StatusCode::NOT_FOUND, &not_found, None),
+            SendOutcome::Unregistered
+        );
+        // A bare 404 (a proxy's HTML page, a wrong endpoint) removes nothing.
+        assert!(matches!(
+            outcome(StatusCode::NOT_FOUND, &Value::Null, None),
+            SendOutcome::Rejected(_)
+        ));
+        let other = json!({"error": {"code": 404, "status": "NOT_FOUND_PROXY"}});
+        assert!(matches!(
+            outcome(StatusCode::NOT_FOUND, &other, None),
             SendOutcome::Rejected(_)
         ));
     }

@@ -45,12 +45,21 @@ impl ProviderKind {
     }
 }
 
+/// Longest APNs collapse id, in bytes (R254).
+pub const MAX_COLLAPSE_ID: usize = 64;
+
+/// Whether `id` can be sent as an `apns-collapse-id` header: printable ASCII, at most
+/// [`MAX_COLLAPSE_ID`] bytes (anything else would be an invalid header value or be refused).
+pub fn valid_collapse_id(id: &str) -> bool {
+    id.len() <= MAX_COLLAPSE_ID && id.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
 /// APNs-only fields of a notification (R253–R255).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IosFields {
     /// `thread-id` (grouping).
     pub thread_id: String,
-    /// `apns-collapse-id` header (at most 64 bytes).
+    /// `apns-collapse-id` header ([`valid_collapse_id`]).
     pub collapse_id: String,
     /// `category`; with `rich_media_uri` it sets `mutable-content`.
     pub category: String,
@@ -105,7 +114,7 @@ pub enum SendOutcome {
     /// Accepted by the provider.
     Delivered,
     /// The token is no longer valid (APNs 410 / `BadDeviceToken`, FCM `UNREGISTERED` /
-    /// 404): the token is removed and the notification dropped.
+    /// `NOT_FOUND` in the error body): the token is removed and the notification dropped.
     Unregistered,
     /// A temporary failure (5xx, 429, timeout, connection error): retried with backoff,
     /// after `retry_after` when the provider said so.

@@ -295,22 +295,18 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     ) -> BoxFuture<'_, StoreResult<()>>;
 
     /// Forgets a token the provider called unregistered (whichever device holds it).
-    #[allow(dead_code)] // Until the push service calls it.
     fn remove_push_token(&self, device: PushDevice) -> BoxFuture<'_, StoreResult<()>>;
 
     /// The receivers of `query` that have an enabled device with a token, with what the
     /// push decision needs about each, in the order of `query.receivers`. One read for the
     /// whole batch (a group of thousands must not cost a query per member).
-    #[allow(dead_code)] // Until the push service calls it.
     fn push_recipients(&self, query: PushQuery) -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>>;
 
     /// Adds one to the badge of each (user, device) and returns the new values, in order.
-    #[allow(dead_code)] // Until the push service calls it.
     fn bump_badges(&self, devices: Vec<(String, String)>) -> BoxFuture<'_, StoreResult<Vec<u32>>>;
 
     /// Every user with at least one enabled device, with those devices (a broadcast push),
     /// from `after_user` (exclusive) on, at most `limit` users, ordered by user id.
-    #[allow(dead_code)] // Until the push service calls it.
     fn push_audience(
         &self,
         after_user: String,
@@ -318,7 +314,6 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     ) -> BoxFuture<'_, StoreResult<AudiencePage>>;
 
     /// The enabled devices of `user_ids` (a per-user push), with their push settings.
-    #[allow(dead_code)] // Until the push service calls it.
     fn push_devices(&self, user_ids: Vec<String>)
         -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>>;
 
@@ -334,9 +329,7 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
 
     /// The display names of a user and of a group (empty when unknown or unnamed): the
     /// default push title (R249) and a template's `{name}`.
-    #[allow(dead_code)] // Until the push service calls it.
     fn user_name(&self, user_id: String) -> BoxFuture<'_, StoreResult<String>>;
-    #[allow(dead_code)] // Until the push service calls it.
     fn group_name(&self, group_id: String) -> BoxFuture<'_, StoreResult<String>>;
 
     /// Sizes of the store's in-memory caches: (inbox heads, conversation clocks).

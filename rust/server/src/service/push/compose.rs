@@ -1,15 +1,17 @@
 //! What a push says: title and body in the receiver's language (R249–R252, R259–R265), and
 //! the provider-neutral [`Notification`] for one device.
 //!
-//! Body, first that applies: the message's push text (`push_content`, which already holds a
-//! mention's `mentionedContent`, R131; else the options' `pushContent`) → the template named
-//! by `templateId` in the receiver's language exactly, `{name}` = the sender's name, when
-//! neither `pushTitle` nor `pushContent` is set (R263) → the built-in text of the message
-//! type (a text message's own text, shortened; "[Image]" and the like). A message with none
-//! of them (a custom message without push text) is not pushed. When the receiver hides push
-//! details and the sender did not force them (R251, R260), the body is the generic "You
-//! received a notification" and there is no title: a hidden notification shows neither what
-//! was said nor who said it.
+//! Body, first that applies: the mention's `mentionedContent` in the content (R131; the
+//! Server API's group messages carry it only there) → the message's push text
+//! (`push_content`; else the options' `pushContent`) → the template named by `templateId`
+//! in the receiver's language exactly, `{name}` = the sender's name, when neither
+//! `pushTitle` nor `pushContent` is set (R263) → the built-in text of the message type (a
+//! text message's own text; "[Image]" and the like). Whatever its source, the body is cut to
+//! [`texts::MAX_BODY_CHARS`] characters. A message with none of them (a custom message
+//! without push text) is not pushed. When the receiver hides push details and the sender did
+//! not force them (R251, R260), the body is the generic "You received a notification", there
+//! is no title and no media (rich media URI, image, category): a hidden notification shows
+//! neither what was said nor who said it.
 //!
 //! Title: `pushTitle` → the template's title → the sender's name (private, system) or the
 //! group's name (group), their id when unnamed. `disablePushTitle` drops it on APNs only
@@ -18,13 +20,10 @@
 use super::options::PushOptions;
 use super::texts::{self, Builtin};
 use crate::push::records::{PushDevice, PushTemplate};
-use crate::push::{AndroidFields, IosFields, Notification, ProviderKind};
+use crate::push::{valid_collapse_id, AndroidFields, IosFields, Notification, ProviderKind};
 use rcim_proto::conversation_type;
 use rcim_proto::v1::Message;
 use serde_json::{json, Value};
-
-/// Longest APNs collapse id, in bytes (R254): a longer one is not sent.
-const MAX_COLLAPSE_ID: usize = 64;
 
 /// One message and what its notifications share, whoever receives them.
 pub(crate) struct Source<'a> {
@@ -36,6 +35,8 @@ pub(crate) struct Source<'a> {
     pub group_name: &'a str,
     /// The template named by `templateId`, if it exists.
     pub template: Option<&'a PushTemplate>,
+    /// The mention's `mentionedContent` ("" when none).
+    pub mentioned_content: &'a str,
 }
 
 /// Title and body for one receiver.
@@ -43,6 +44,8 @@ pub(crate) struct Source<'a> {
 pub(crate) struct Text {
     pub title: String,
     pub body: String,
+    /// The receiver hides details: the notification carries no media either.
+    pub hidden: bool,
 }
 
 /// The receiver's view of a push: language and whether they hide details.
@@ -59,11 +62,14 @@ impl Source<'_> {
     pub(crate) fn text(&self, view: ReceiverView<'_>) -> Option<Text> {
         let o = self.options;
         let lang = Builtin::of(view.language);
-        let push_text = if self.msg.push_content.is_empty() {
-            o.push_content.as_str()
-        } else {
-            self.msg.push_content.as_str()
-        };
+        let push_text = [
+            self.mentioned_content,
+            &self.msg.push_content,
+            &o.push_content,
+        ]
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
         let template = (push_text.is_empty() && o.push_title.is_empty())
             .then_some(self.template)
             .flatten()
@@ -79,8 +85,10 @@ impl Source<'_> {
             return Some(Text {
                 title: String::new(),
                 body: texts::generic(lang).to_owned(),
+                hidden: true,
             });
         }
+        let body = texts::shorten(&body);
         let title = if !o.push_title.is_empty() {
             o.push_title.clone()
         } else if let Some(t) = template.filter(|t| !t.title.is_empty()) {
@@ -90,7 +98,11 @@ impl Source<'_> {
         } else {
             self.sender_display().to_owned()
         };
-        Some(Text { title, body })
+        Some(Text {
+            title,
+            body,
+            hidden: false,
+        })
     }
 
     fn sender_display(&self) -> &str {
@@ -103,7 +115,7 @@ impl Source<'_> {
         if let Some(key) = texts::text_key(name) {
             let text = serde_json::from_str::<Value>(&self.msg.content)
                 .ok()
-                .and_then(|v| v.get(key).and_then(Value::as_str).map(texts::shorten))?;
+                .and_then(|v| v.get(key).and_then(Value::as_str).map(str::to_owned))?;
             return (!text.is_empty()).then_some(text);
         }
         texts::placeholder(name, lang).map(str::to_owned)
@@ -143,12 +155,21 @@ impl Source<'_> {
         } else {
             m.push_data.clone()
         };
-        let collapse_id = if o.ios.apns_collapse_id.len() <= MAX_COLLAPSE_ID {
+        // A collapse id APNs cannot take is not sent (R254).
+        let collapse_id = if valid_collapse_id(&o.ios.apns_collapse_id) {
             o.ios.apns_collapse_id.clone()
         } else {
             String::new()
         };
         let a = &o.android_push_options;
+        // Hidden details: no media or category-driven content either (R260).
+        let shown = |s: &str| {
+            if text.hidden {
+                String::new()
+            } else {
+                s.to_owned()
+            }
+        };
         Notification {
             provider: device.provider,
             token: device.token.clone(),
@@ -166,13 +187,13 @@ impl Source<'_> {
                 thread_id: o.ios.thread_id.clone(),
                 collapse_id,
                 // R255 / RCIMIWIOSPushOptions: the category defaults to the object name.
-                category: nonempty_or(&o.ios.category, &m.object_name).to_owned(),
-                rich_media_uri: o.ios.rich_media_uri.clone(),
+                category: shown(nonempty_or(&o.ios.category, &m.object_name)),
+                rich_media_uri: shown(&o.ios.rich_media_uri),
             },
             android: AndroidFields {
                 channel_id: a.channel_id_fcm.clone(),
                 collapse_key: a.collapse_key_fcm.clone(),
-                image_url: a.image_url_fcm.clone(),
+                image_url: shown(&a.image_url_fcm),
                 // R256: the notification id defaults to the message's id.
                 notification_id: nonempty_or(&a.notification_id, &m.uid).to_owned(),
             },

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::push::records::TemplateText;
+use crate::service::push::options::Mentions;
 
 fn msg(ctype: u32, object_name: &str, content: &str) -> Message {
     Message {
@@ -47,6 +48,7 @@ const EN: ReceiverView<'static> = ReceiverView {
 /// The text for `view` of `m` with `options` (JSON), sender "Alice", group "Team".
 fn text(m: &Message, options: &str, view: ReceiverView<'_>) -> Option<(String, String)> {
     let options = PushOptions::parse(options);
+    let mentions = Mentions::of_content(&m.content);
     let tpl = template();
     let src = Source {
         msg: m,
@@ -54,6 +56,7 @@ fn text(m: &Message, options: &str, view: ReceiverView<'_>) -> Option<(String, S
         sender_name: "Alice",
         group_name: "Team",
         template: (options.template_id == "tpl").then_some(&tpl),
+        mentioned_content: &mentions.content,
     };
     src.text(view).map(|t| (t.title, t.body))
 }
@@ -113,6 +116,23 @@ fn body_precedence_and_built_in_texts() {
         text(&mention, r#"{"pushContent":"opt"}"#, EN),
         pair("Alice", "@bob look")
     );
+    // The mention's mentionedContent in the content comes first of all (R131).
+    let mentioned = Message {
+        content: r#"{"content":"hi","mentionedInfo":{"type":2,"userIdList":["bob"],
+            "mentionedContent":"Alice mentioned you"}}"#
+            .into(),
+        push_content: "@bob look".into(),
+        ..txt.clone()
+    };
+    assert_eq!(
+        text(&mentioned, r#"{"pushContent":"opt"}"#, EN),
+        pair("Alice", "Alice mentioned you")
+    );
+    // Every body is cut to MAX_BODY_CHARS, whatever its source.
+    let long_push = format!(r#"{{"pushContent":"{}"}}"#, "é".repeat(500));
+    let (_, body) = text(&custom, &long_push, EN).unwrap();
+    assert_eq!(body.chars().count(), texts::MAX_BODY_CHARS + 1);
+    assert!(body.ends_with('…'));
     // An empty text and a long one.
     assert_eq!(
         text(&msg(PRIVATE, "RC:TxtMsg", r#"{"content":""}"#), "", EN),
@@ -125,7 +145,7 @@ fn body_precedence_and_built_in_texts() {
         EN,
     )
     .unwrap();
-    assert_eq!(body.chars().count(), texts::MAX_TEXT_CHARS + 1);
+    assert_eq!(body.chars().count(), texts::MAX_BODY_CHARS + 1);
     // Unnamed sender or group: their id.
     let options = PushOptions::default();
     let src = Source {
@@ -134,6 +154,7 @@ fn body_precedence_and_built_in_texts() {
         sender_name: "",
         group_name: "",
         template: None,
+        mentioned_content: "",
     };
     assert_eq!(src.text(EN).unwrap().title, "al");
     let grp = msg(GROUP, "RC:TxtMsg", r#"{"content":"x"}"#);
@@ -208,6 +229,45 @@ fn hidden_details_and_forced_detail() {
         text(&txt, r#"{"forceShowDetailContent":true}"#, hidden("en_US")),
         pair("Alice", "secret")
     );
+    // Hidden details carry no media either: no rich media URI (so no mutable-content), no
+    // category, no FCM image; the real ones with force detail.
+    let media = r#"{"iOSPushOptions":{"richMediaUri":"https://x/i.png","category":"cat"},
+        "androidPushOptions":{"imageUrlFCM":"https://x/a.png"}}"#;
+    let forced = r#"{"forceShowDetailContent":true,
+        "iOSPushOptions":{"richMediaUri":"https://x/i.png","category":"cat"},
+        "androidPushOptions":{"imageUrlFCM":"https://x/a.png"}}"#;
+    let device = |provider| PushDevice {
+        device_id: "d".into(),
+        provider,
+        token: "t".into(),
+    };
+    for (options, shown) in [(media, false), (forced, true)] {
+        let options = PushOptions::parse(options);
+        let src = Source {
+            msg: &txt,
+            options: &options,
+            sender_name: "Alice",
+            group_name: "",
+            template: None,
+            mentioned_content: "",
+        };
+        let t = src.text(hidden("en_US")).unwrap();
+        let ios = src.notification(&t, &device(ProviderKind::Apns), 1).ios;
+        let android = src.notification(&t, &device(ProviderKind::Fcm), 1).android;
+        let got = (ios.rich_media_uri, ios.category, android.image_url);
+        if shown {
+            assert_eq!(
+                got,
+                (
+                    "https://x/i.png".into(),
+                    "cat".into(),
+                    "https://x/a.png".into()
+                )
+            );
+        } else {
+            assert_eq!(got, (String::new(), String::new(), String::new()));
+        }
+    }
     // Hiding never makes an unpushable message pushable.
     let custom = msg(conversation_type::PRIVATE, "App:Poke", "{}");
     assert_eq!(text(&custom, "", hidden("en_US")), None);
@@ -231,6 +291,7 @@ fn notification_fields_per_provider() {
         sender_name: "Alice",
         group_name: "Team",
         template: None,
+        mentioned_content: "",
     };
     let t = src.text(EN).unwrap();
     let apns = PushDevice {
@@ -280,10 +341,28 @@ fn notification_fields_per_provider() {
         sender_name: "",
         group_name: "",
         template: None,
+        mentioned_content: "",
     };
     let n = src.notification(&src.text(EN).unwrap(), &apns, 1);
     assert_eq!(n.rc["cType"], "PR");
     assert_eq!(n.rc["tId"], "");
     assert_eq!(n.ios.collapse_id, "");
     assert!(!n.voip);
+    // Nor one that is not printable ASCII (it would be an invalid header value).
+    for bad in [r"caf\u00e9", r"a\nb", r"tab\there"] {
+        let o = PushOptions::parse(&format!(
+            r#"{{"iOSPushOptions":{{"apnsCollapseId":"{bad}"}}}}"#
+        ));
+        let src = Source { options: &o, ..src };
+        let n = src.notification(&src.text(EN).unwrap(), &apns, 1);
+        assert_eq!(n.ios.collapse_id, "", "{bad:?}");
+    }
+    let o = PushOptions::parse(r#"{"iOSPushOptions":{"apnsCollapseId":"ok id-1"}}"#);
+    let src = Source { options: &o, ..src };
+    assert_eq!(
+        src.notification(&src.text(EN).unwrap(), &apns, 1)
+            .ios
+            .collapse_id,
+        "ok id-1"
+    );
 }

@@ -13,6 +13,7 @@ use crate::service::error::ServiceError;
 use crate::store::ServerStore;
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Code of a broadcast beyond its limits (RongCloud's 1008, "call rate exceeded").
 pub(crate) const BROADCAST_LIMITED: u32 = 1008;
@@ -21,6 +22,10 @@ const PER_HOUR: usize = 2;
 const PER_DAY: usize = 3;
 /// Users read per page of a broadcast's audience.
 const AUDIENCE_PAGE: u32 = 1000;
+/// How long one direct push may take to queue all its notifications: it waits for room in
+/// the dispatcher's queues (an audience can be larger than they are), but not for ever when a
+/// provider is stuck. What is left when it runs out is dropped (logged, counted).
+const QUEUE_BUDGET: Duration = Duration::from_secs(600);
 
 /// The APNs part of a direct push; empty fields take the common ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -164,18 +169,20 @@ pub(crate) struct Handed {
     pub queued: u64,
 }
 
-/// Sends `push` to `audience`: the users are read and the notifications queued before it
-/// returns; sending goes on in the dispatcher.
+/// Sends `push` to `audience`: reads the users page by page and queues each device's
+/// notification, waiting for room in the dispatcher's queues within [`QUEUE_BUDGET`]. Runs in
+/// the background of the request that asked for it.
 pub(crate) async fn send(
     parts: &Parts,
     push: &DirectPush,
     audience: Audience,
 ) -> Result<Handed, ServiceError> {
+    let deadline = Instant::now() + QUEUE_BUDGET;
     match audience {
         Audience::Users(users) => {
             let recipients = parts.store.push_devices(users).await?;
             let devices = recipients.iter().flat_map(|r| r.devices.iter());
-            Ok(hand_over(parts, push, devices))
+            Ok(hand_over(parts, push, devices, deadline).await)
         }
         Audience::Everyone => {
             let mut after = String::new();
@@ -189,7 +196,7 @@ pub(crate) async fn send(
                     break;
                 };
                 after = last.clone();
-                let h = hand_over(parts, push, page.iter().flat_map(|(_, d)| d));
+                let h = hand_over(parts, push, page.iter().flat_map(|(_, d)| d), deadline).await;
                 total.handed += h.handed;
                 total.queued += h.queued;
                 if page.len() < AUDIENCE_PAGE as usize {
@@ -201,16 +208,19 @@ pub(crate) async fn send(
     }
 }
 
-/// Hands the notification of each device to the dispatcher.
-fn hand_over<'a>(
+/// Hands the notification of each device to the dispatcher, waiting for room until
+/// `deadline`; past it the rest are dropped without waiting.
+async fn hand_over<'a>(
     parts: &Parts,
     push: &DirectPush,
     devices: impl Iterator<Item = &'a PushDevice>,
+    deadline: Instant,
 ) -> Handed {
     let mut h = Handed::default();
     for n in devices.filter_map(|d| push.notification(d)) {
         h.handed += 1;
-        if parts.dispatcher.enqueue(n) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if parts.dispatcher.enqueue_wait(n, left).await {
             h.queued += 1;
         }
     }

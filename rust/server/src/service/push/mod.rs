@@ -27,15 +27,20 @@ use decide::{DeviceChoice, MessageFacts};
 use rcim_proto::conversation_type;
 use rcim_proto::v1::{inbox_entry, Message};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-/// Committed batches waiting for the worker; beyond it a batch's pushes are dropped (and
-/// counted) rather than delaying delivery.
-const QUEUE_BATCHES: usize = 4096;
+/// Pushable entries waiting for the worker (one per receiver of a message; a group message
+/// to 3,000 members is 3,000). Beyond it a batch's pushes are dropped (and counted) rather
+/// than delaying delivery.
+const QUEUE_ENTRIES: usize = 200_000;
+
+/// At most one "queue full" warning per this many milliseconds (the counters keep the
+/// exact figures).
+const DROP_WARNING_EVERY_MS: i64 = 1_000;
 
 /// Counters of the push service (monitoring, tests, the benchmark).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,6 +52,8 @@ pub struct PushStats {
     pub not_queued: u64,
     /// Committed batches dropped because the service's queue was full.
     pub dropped_batches: u64,
+    /// The pushable entries of those batches.
+    pub dropped_entries: u64,
     /// Messages whose decision failed on a storage error (logged).
     pub failed_messages: u64,
     /// What the dispatcher did with the notifications (delivered, retried...).
@@ -58,17 +65,26 @@ struct Counters {
     decided: AtomicU64,
     not_queued: AtomicU64,
     dropped_batches: AtomicU64,
+    dropped_entries: AtomicU64,
     failed_messages: AtomicU64,
+    /// When the last "queue full" warning was logged (ms).
+    last_drop_warning_ms: AtomicI64,
 }
 
 /// The entries of one batch that may push: (receiver, the shared entry body).
 type Batch = Vec<(String, Arc<inbox_entry::Body>)>;
 
+/// A batch in the queue with its room in it (one permit per entry, released when the worker
+/// is done with the batch).
+type Queued = (Batch, OwnedSemaphorePermit);
+
 /// Decides and composes pushes for committed entries. [`Default`] is the service of a
 /// server without providers: it takes nothing and decides nothing.
 #[derive(Default)]
 pub(crate) struct PushService {
-    queue: Option<mpsc::Sender<Batch>>,
+    /// The worker's queue and the room in it, in entries ([`QUEUE_ENTRIES`]): the queue's
+    /// bound.
+    queue: Option<(mpsc::UnboundedSender<Queued>, Arc<Semaphore>)>,
     parts: Option<Arc<Parts>>,
     counters: Arc<Counters>,
     /// Broadcast pushes of the last day (`/push.json` to everyone), for its limits.
@@ -78,12 +94,12 @@ pub(crate) struct PushService {
 impl PushService {
     /// Starts the worker; it ends with `stop` or when the service is dropped.
     pub(crate) fn start(parts: Parts, stop: CancellationToken) -> (Arc<Self>, JoinHandle<()>) {
-        let (tx, rx) = mpsc::channel(QUEUE_BATCHES);
+        let (tx, rx) = mpsc::unbounded_channel();
         let parts = Arc::new(parts);
         let counters = Arc::new(Counters::default());
         let worker = tokio::spawn(run(parts.clone(), counters.clone(), rx, stop));
         let service = Self {
-            queue: Some(tx),
+            queue: Some((tx, Arc::new(Semaphore::new(QUEUE_ENTRIES)))),
             parts: Some(parts),
             counters,
             broadcasts: Default::default(),
@@ -103,6 +119,7 @@ impl PushService {
             decided: c.decided.load(Ordering::Relaxed),
             not_queued: c.not_queued.load(Ordering::Relaxed),
             dropped_batches: c.dropped_batches.load(Ordering::Relaxed),
+            dropped_entries: c.dropped_entries.load(Ordering::Relaxed),
             failed_messages: c.failed_messages.load(Ordering::Relaxed),
             dispatch: self
                 .parts
@@ -113,21 +130,37 @@ impl PushService {
     }
 
     /// Sends a notification written by the operator to `audience` (a broadcast within its
-    /// limits, else [`direct::BROADCAST_LIMITED`]); returns the number of notifications
-    /// queued. Without providers nothing is sent (and 0 returned).
-    pub(crate) async fn push_direct(
+    /// limits, else [`direct::BROADCAST_LIMITED`]). The sending goes on in the background:
+    /// an audience can be larger than the dispatcher's queues, so it waits for room in them
+    /// (within its own budget) and logs and counts what it could not queue. Without providers
+    /// nothing is sent.
+    pub(crate) fn push_direct(
         &self,
-        push: &direct::DirectPush,
+        push: direct::DirectPush,
         audience: direct::Audience,
-    ) -> Result<u64, ServiceError> {
+    ) -> Result<(), ServiceError> {
         direct::check_broadcast(&self.broadcasts, &audience)?;
-        let Some(parts) = &self.parts else {
+        let Some(parts) = self.parts.clone() else {
             tracing::debug!("no push provider; a direct push is dropped");
-            return Ok(0);
+            return Ok(());
         };
-        let h = direct::send(parts, push, audience).await?;
-        count_sent(&self.counters, h.handed, h.queued);
-        Ok(h.queued)
+        let counters = self.counters.clone();
+        tokio::spawn(async move {
+            match direct::send(&parts, &push, audience).await {
+                Ok(h) => {
+                    count_sent(&counters, h.handed, h.queued);
+                    if h.queued < h.handed {
+                        tracing::warn!(
+                            handed = h.handed,
+                            queued = h.queued,
+                            "a direct push could not queue all its notifications"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "a direct push failed"),
+            }
+        });
+        Ok(())
     }
 }
 
@@ -140,7 +173,7 @@ impl CommitObserver for PushService {
     /// Takes a committed batch (called right before live delivery). Never waits: a full
     /// queue drops the batch's pushes (logged, counted).
     fn offer(&self, entries: &[Push]) {
-        let Some(queue) = &self.queue else {
+        let Some((queue, room)) = &self.queue else {
             return;
         };
         let batch: Batch = entries
@@ -151,11 +184,41 @@ impl CommitObserver for PushService {
         if batch.is_empty() {
             return;
         }
-        if queue.try_send(batch).is_err() {
-            self.counters
-                .dropped_batches
-                .fetch_add(1, Ordering::Relaxed);
-            tracing::warn!("push queue full; a batch's pushes are dropped");
+        let room = u32::try_from(batch.len())
+            .ok()
+            .and_then(|n| room.clone().try_acquire_many_owned(n).ok());
+        let sent = match room {
+            Some(permit) => queue.send((batch, permit)).map_err(|e| e.0 .0),
+            None => Err(batch),
+        };
+        if let Err(batch) = sent {
+            self.dropped(batch.len());
+        }
+    }
+}
+
+impl PushService {
+    /// Counts a dropped batch of `entries`; warns at most once per
+    /// [`DROP_WARNING_EVERY_MS`].
+    fn dropped(&self, entries: usize) {
+        let c = &self.counters;
+        let batches = c.dropped_batches.fetch_add(1, Ordering::Relaxed) + 1;
+        let total = c
+            .dropped_entries
+            .fetch_add(entries as u64, Ordering::Relaxed)
+            + entries as u64;
+        let now = crate::util::now_ms();
+        let last = c.last_drop_warning_ms.load(Ordering::Relaxed);
+        if now - last >= DROP_WARNING_EVERY_MS
+            && c.last_drop_warning_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                dropped_batches = batches,
+                dropped_entries = total,
+                "push queue full; pushes dropped"
+            );
         }
     }
 }
@@ -164,11 +227,11 @@ impl CommitObserver for PushService {
 async fn run(
     parts: Arc<Parts>,
     counters: Arc<Counters>,
-    mut rx: mpsc::Receiver<Batch>,
+    mut rx: mpsc::UnboundedReceiver<Queued>,
     stop: CancellationToken,
 ) {
     loop {
-        let batch = tokio::select! {
+        let (batch, room) = tokio::select! {
             _ = stop.cancelled() => break,
             b = rx.recv() => match b {
                 Some(b) => b,
@@ -184,6 +247,7 @@ async fn run(
                 tracing::warn!(uid = %m.uid, error = %e, "deciding a message's pushes failed");
             }
         }
+        drop(room);
     }
 }
 
@@ -258,7 +322,11 @@ async fn push_message(
         sender_name: &sender_name,
         group_name: &group_name,
         template: template.as_ref(),
+        mentioned_content: &facts.mentions.content,
     };
+    // The text depends on the receiver only through (language, hide_content): composed once
+    // per view, not per receiver.
+    let mut texts: HashMap<(&str, bool), Option<Arc<compose::Text>>> = HashMap::new();
     let mut planned = Vec::new();
     for r in &recipients {
         let devices = decide::devices(&DeviceChoice {
@@ -280,13 +348,18 @@ async fn push_message(
         } else {
             &r.settings.language
         };
-        let Some(text) = source.text(ReceiverView {
-            language,
-            hide_content: r.settings.hide_content,
-        }) else {
+        let hide_content = r.settings.hide_content;
+        let text = texts.entry((language, hide_content)).or_insert_with(|| {
+            source
+                .text(ReceiverView {
+                    language,
+                    hide_content,
+                })
+                .map(Arc::new)
+        });
+        let Some(text) = text.clone() else {
             continue;
         };
-        let text = Arc::new(text);
         planned.extend(devices.into_iter().map(|d| (&r.user_id, d, text.clone())));
     }
     if planned.is_empty() {
@@ -312,4 +385,59 @@ async fn push_message(
     }
     count_sent(counters, planned.len() as u64, queued);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service whose queue has room for `entries` and no worker.
+    fn service(entries: usize) -> (PushService, mpsc::UnboundedReceiver<Queued>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let service = PushService {
+            queue: Some((tx, Arc::new(Semaphore::new(entries)))),
+            ..Default::default()
+        };
+        (service, rx)
+    }
+
+    /// One message to `receivers` (one entry each, sharing the body).
+    fn batch(receivers: &[&str]) -> Vec<Push> {
+        let body = Arc::new(inbox_entry::Body::Message(Message {
+            conversation_type: conversation_type::GROUP,
+            sender_id: "al".into(),
+            to_id: "g1".into(),
+            ..Default::default()
+        }));
+        receivers
+            .iter()
+            .map(|u| Push {
+                user_id: (*u).into(),
+                seq: 1,
+                body: body.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_queue_is_bounded_by_entries_and_drops_without_waiting() {
+        let (s, mut rx) = service(5);
+        s.offer(&batch(&["b", "c", "d"]));
+        // 3 of 5 taken: a batch of 3 does not fit and is dropped whole, one of 2 fits.
+        s.offer(&batch(&["e", "f", "g"]));
+        s.offer(&batch(&["h", "i"]));
+        let stats = s.stats();
+        assert_eq!((stats.dropped_batches, stats.dropped_entries), (1, 3));
+        let (first, room) = rx.try_recv().unwrap();
+        assert_eq!(first.len(), 3);
+        assert_eq!(rx.try_recv().unwrap().0.len(), 2);
+        // The worker done with a batch gives its room back.
+        drop(room);
+        s.offer(&batch(&["j", "k", "l"]));
+        assert_eq!(rx.try_recv().unwrap().0.len(), 3);
+        // The sender's own entry is not pushable and takes no room.
+        s.offer(&batch(&["al"]));
+        assert!(rx.try_recv().is_err());
+        assert_eq!(s.stats().dropped_batches, 1);
+    }
 }

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// `RCIMIWIOSPushOptions` (R253–R255).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -70,12 +71,15 @@ impl PushOptions {
     }
 }
 
-/// Whom a message @-mentions (wire shape: `mentionedInfo {type: 1 everyone | 2 users,
-/// userIdList}`).
+/// Whom a message @-mentions and what the push of a mention says (wire shape:
+/// `mentionedInfo {type: 1 everyone | 2 users, userIdList, mentionedContent}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Mentions {
     pub everyone: bool,
-    pub users: Vec<String>,
+    pub users: HashSet<String>,
+    /// `mentionedContent`: the push body of the mention, before any other (R131). The
+    /// Server API's group messages carry it only here.
+    pub content: String,
 }
 
 /// Wire mention types.
@@ -100,7 +104,12 @@ impl Mentions {
             Some(Value::String(s)) => s.trim().parse().ok(),
             _ => None,
         };
-        let users = || -> Vec<String> {
+        let content = info
+            .get("mentionedContent")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let users = || -> HashSet<String> {
             info.get("userIdList")
                 .and_then(Value::as_array)
                 .map(|ids| {
@@ -114,11 +123,13 @@ impl Mentions {
         match kind {
             Some(MENTION_ALL) => Self {
                 everyone: true,
-                users: Vec::new(),
+                users: HashSet::new(),
+                content,
             },
             Some(MENTION_USERS) => Self {
                 everyone: false,
                 users: users(),
+                content,
             },
             _ => Self::default(),
         }
@@ -126,7 +137,7 @@ impl Mentions {
 
     /// Whether `user` is mentioned by name.
     pub(crate) fn names(&self, user: &str) -> bool {
-        self.users.iter().any(|u| u == user)
+        self.users.contains(user)
     }
 }
 
@@ -165,8 +176,12 @@ mod tests {
             r#"{"content":"hi","mentionedInfo":{"type":2,"userIdList":["bob","cy"]}}"#,
         );
         assert!(!m.everyone && m.names("bob") && m.names("cy") && !m.names("al"));
-        let m = Mentions::of_content(r#"{"mentionedInfo":{"type":"1"}}"#);
+        assert_eq!(m.content, "");
+        let m = Mentions::of_content(
+            r#"{"mentionedInfo":{"type":"1","mentionedContent":"Al mentioned you"}}"#,
+        );
         assert!(m.everyone);
+        assert_eq!(m.content, "Al mentioned you");
         assert_eq!(
             Mentions::of_content(r#"{"content":"x"}"#),
             Mentions::default()

@@ -23,9 +23,9 @@ impl Builtin {
     }
 }
 
-/// Longest body taken from a text message's own text, in characters (longer ones end in
+/// Longest push body, in characters, whatever its source (longer ones are cut and end in
 /// "…"): a notification shows a line or two, and providers cap the payload.
-pub(crate) const MAX_TEXT_CHARS: usize = 100;
+pub(crate) const MAX_BODY_CHARS: usize = 200;
 
 /// The generic body shown instead of the content when the receiver hides push details
 /// (R260).
@@ -60,7 +60,7 @@ pub(crate) fn placeholder(object_name: &str, lang: Builtin) -> Option<&'static s
 }
 
 /// The content key holding the readable text of a text-bearing built-in type: the body of
-/// its push, shortened.
+/// its push.
 pub(crate) fn text_key(object_name: &str) -> Option<&'static str> {
     match object_name {
         "RC:TxtMsg" | "RC:ReferenceMsg" => Some("content"),
@@ -68,9 +68,9 @@ pub(crate) fn text_key(object_name: &str) -> Option<&'static str> {
     }
 }
 
-/// `text` cut to [`MAX_TEXT_CHARS`] characters ("…" appended when cut).
+/// `text` cut to [`MAX_BODY_CHARS`] characters ("…" appended when cut).
 pub(crate) fn shorten(text: &str) -> String {
-    match text.char_indices().nth(MAX_TEXT_CHARS) {
+    match text.char_indices().nth(MAX_BODY_CHARS) {
         None => text.to_owned(),
         Some((end, _)) => format!("{}…", &text[..end]),
     }
@@ -93,9 +93,9 @@ mod tests {
         assert_eq!(placeholder("App:Custom", Builtin::EnUs), None);
         assert_eq!(text_key("RC:TxtMsg"), Some("content"));
         assert_eq!(shorten("héllo"), "héllo");
-        let long: String = "é".repeat(MAX_TEXT_CHARS + 5);
+        let long: String = "é".repeat(MAX_BODY_CHARS + 5);
         let short = shorten(&long);
-        assert_eq!(short.chars().count(), MAX_TEXT_CHARS + 1);
+        assert_eq!(short.chars().count(), MAX_BODY_CHARS + 1);
         assert!(short.ends_with('…'));
     }
 }

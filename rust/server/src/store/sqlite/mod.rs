@@ -7,7 +7,6 @@ mod history;
 mod inbox;
 mod lookup;
 mod moderation;
-#[allow(dead_code)] // Until the push service calls every push store method.
 mod push;
 mod reads;
 mod recall;
