@@ -15,7 +15,7 @@
 //! the user's last connection.
 
 use crate::fanout::Fanout;
-use crate::model::{fit_entry, Push};
+use crate::model::{fit_entry, hide_sender_only_entry, Push};
 use rcim_proto::codes;
 use rcim_proto::v1::{
     inbox_entry, server_frame, InboxEntry, InboxPush, Kicked, Platform, ServerFrame,
@@ -342,6 +342,8 @@ impl Fanout for Hub {
                 seq: push.seq,
                 body: Some(inbox_entry::Body::clone(&push.body)),
             };
+            // Each user's copy is cloned here anyway: the cheapest point to strip it.
+            hide_sender_only_entry(&push.user_id, &mut entry.body);
             fit_entry(&push.user_id, &mut entry);
             for s in &state.sessions {
                 if s.cancel.is_cancelled() {

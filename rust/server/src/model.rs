@@ -230,6 +230,22 @@ pub(crate) fn fit_entry(user_id: &str, entry: &mut InboxEntry) -> usize {
     entry.body = None;
     prost::Message::encoded_len(entry) + ENTRY_OVERHEAD
 }
+
+/// Removes from `m` what only its sender may see: the push options (R069; one user's push
+/// configuration is none of the receivers' business). `viewer` is the user it goes to.
+pub(crate) fn hide_sender_only(viewer: &str, m: &mut Message) {
+    if m.sender_id != viewer {
+        m.push_options.clear();
+    }
+}
+
+/// [`hide_sender_only`] for the message of an inbox entry, if it has one.
+pub(crate) fn hide_sender_only_entry(viewer: &str, body: &mut Option<inbox_entry::Body>) {
+    if let Some(inbox_entry::Body::Message(m)) = body {
+        hide_sender_only(viewer, m);
+    }
+}
+
 /// The server's answer to a send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SendOutcome {

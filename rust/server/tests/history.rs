@@ -195,12 +195,13 @@ async fn compensation_starts_new_devices_near_the_head() {
 }
 
 #[tokio::test]
-async fn push_options_and_expansion_travel_with_the_message() {
+async fn push_options_reach_only_the_sender_and_expansion_travels_with_the_message() {
     init_tracing();
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "da").await;
+    let mut a_web = RawClient::connect_web(addr, "a", "dw").await;
     let mut b = RawClient::connect(addr, "b", "db").await;
     let mut m = RawClient::text("m1", "b", "hi");
     m.msg = SendMessage {
@@ -211,9 +212,20 @@ async fn push_options_and_expansion_travel_with_the_message() {
     };
     let seq = a.send(send_body(m)).await;
     assert_eq!(a.wait_ack(seq).await.code, 0);
+    // The receiver's live push, sync and history page: the expansion, no push options
+    // (R069: one user's push configuration is not handed to another).
     let pushed = b.next_push().await;
     let synced = b.sync(0, 0).await.entries.remove(0);
     let (_, page) = history(&mut b, conversation_type::PRIVATE, "a", 0, 0, 1).await;
+    for got in [message(&pushed), message(&synced), &page.messages[0]] {
+        assert_eq!(got.push_options, "");
+        assert!(got.can_expand);
+        assert_eq!(got.expansion.get("k").map(String::as_str), Some("v"));
+    }
+    // The sender's other device sees them everywhere.
+    let pushed = a_web.next_push().await;
+    let synced = a_web.sync(0, 0).await.entries.remove(0);
+    let (_, page) = history(&mut a_web, conversation_type::PRIVATE, "b", 0, 0, 1).await;
     for got in [message(&pushed), message(&synced), &page.messages[0]] {
         assert_eq!(got.push_options, r#"{"pushTitle":"t"}"#);
         assert!(got.can_expand);

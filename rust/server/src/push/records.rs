@@ -64,6 +64,11 @@ pub struct PushTemplate {
     pub texts: Vec<TemplateText>,
 }
 
+/// Most push registrations a user keeps: registering another device evicts the one that
+/// connected least recently, so one user logging in with many device ids (and made-up
+/// tokens) cannot make every message to them fan out into that many notifications.
+pub const MAX_PUSH_DEVICES: usize = 10;
+
 /// Most push templates an app keeps (R262).
 pub const MAX_TEMPLATES: usize = 100;
 

@@ -65,6 +65,8 @@ macro_rules! conformance_tests {
             moderation_rules,
             group_receipts,
             push_registrations,
+            push_devices_are_capped_per_user,
+            badges_count_pushes_since_the_last_connect,
             push_audience_pages,
             push_settings_are_versioned,
             push_recipients_of_a_message,

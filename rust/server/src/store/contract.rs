@@ -278,7 +278,9 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
 
     /// A device of `user_id` connected: its pushes are enabled again, its badge is back to 0,
     /// and `device` (when the device sent a token) becomes its registration. A token
-    /// registered for another (user, device) moves to this one.
+    /// registered for another (user, device) moves to this one. A user keeps at most
+    /// [`MAX_PUSH_DEVICES`](crate::push::records::MAX_PUSH_DEVICES) registrations: a new
+    /// one beyond that evicts the device that connected least recently.
     fn push_device_connected(
         &self,
         user_id: String,
@@ -302,8 +304,21 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     /// whole batch (a group of thousands must not cost a query per member).
     fn push_recipients(&self, query: PushQuery) -> BoxFuture<'_, StoreResult<Vec<PushRecipient>>>;
 
-    /// Adds one to the badge of each (user, device) and returns the new values, in order.
-    fn bump_badges(&self, devices: Vec<(String, String)>) -> BoxFuture<'_, StoreResult<Vec<u32>>>;
+    /// Adds one to the badge of each (user, device) and returns the badges, in order (0 for
+    /// a device not registered).
+    ///
+    /// A device's badge is the number of pushes sent to it since it last connected (reset to
+    /// 0 by [`Self::push_device_connected`]); it is not the unread count of the device's
+    /// local store, which the server does not know. `decided_at` (ms, the server clock) is
+    /// when the push decision began, before it looked at who is online: a device that
+    /// connected at or after it is not counted (its badge is returned as it is), since a
+    /// decision that saw it offline just before it came online must not count against the
+    /// badge its connect has just reset.
+    fn bump_badges(
+        &self,
+        devices: Vec<(String, String)>,
+        decided_at: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<u32>>>;
 
     /// Every user with at least one enabled device, with those devices (a broadcast push),
     /// from `after_user` (exclusive) on, at most `limit` users, ordered by user id.

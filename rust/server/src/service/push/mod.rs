@@ -295,10 +295,11 @@ async fn push_message(
     if recipients.is_empty() {
         return Ok(());
     }
+    // Before the online check: `bump_badges` skips devices that connected after it.
+    let now = crate::util::now_ms();
     let online = parts
         .hub
         .online_devices(recipients.iter().map(|r| r.user_id.as_str()));
-    let now = crate::util::now_ms();
     let sender_name = parts.store.user_name(m.sender_id.clone()).await?;
     let group_name = if is_group {
         parts.store.group_name(m.to_id.clone()).await?
@@ -372,6 +373,7 @@ async fn push_message(
                 .iter()
                 .map(|(u, d, _)| ((*u).clone(), d.device_id.clone()))
                 .collect(),
+            now,
         )
         .await?;
     let mut queued = 0;

@@ -5,7 +5,8 @@
 use super::{code_of, key, kinds, offline_cutoff, Harness};
 use crate::model::{GroupOp, PruneCutoffs};
 use crate::push::records::{
-    PushDevice, PushQuery, PushReceiver, PushTemplate, TemplateText, MAX_TEMPLATES, TEMPLATES_FULL,
+    PushDevice, PushQuery, PushReceiver, PushTemplate, TemplateText, MAX_PUSH_DEVICES,
+    MAX_TEMPLATES, TEMPLATES_FULL,
 };
 use crate::push::ProviderKind;
 use crate::settings::{SettingChange, SettingsUpdate};
@@ -30,6 +31,22 @@ fn apns(id: &str, token: &str) -> PushDevice {
 
 fn fcm(id: &str, token: &str) -> PushDevice {
     device(id, ProviderKind::Fcm, token)
+}
+
+/// A decision time after every connect so far (the store's clock is in ms).
+fn decided_now() -> i64 {
+    crate::util::now_ms() + 1
+}
+
+/// Lets the store's clock move on, so that writes before and after have distinct times.
+async fn tick() {
+    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(u, d)| (u.to_string(), d.to_string()))
+        .collect()
 }
 
 async fn connect(h: &Harness, user: &str, d: Option<PushDevice>, device_id: &str) {
@@ -84,25 +101,28 @@ pub(crate) async fn push_registrations<S: ServerStore>(open: impl Fn(CommitSink)
 
     // Badges: +1 per push, in order; back to 0 when the device connects (with or without
     // its token); an unknown device has none.
-    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter()
-            .map(|(u, d)| (u.to_string(), d.to_string()))
-            .collect()
-    };
     let bumped = h
         .store
-        .bump_badges(pairs(&[("a", "d1"), ("b", "e1"), ("a", "d1"), ("x", "y")]))
+        .bump_badges(
+            pairs(&[("a", "d1"), ("b", "e1"), ("a", "d1"), ("x", "y")]),
+            decided_now(),
+        )
         .await
         .unwrap();
     assert_eq!(bumped, [1, 1, 2, 0]);
     connect(&h, "a", None, "d1").await;
     let bumped = h
         .store
-        .bump_badges(pairs(&[("a", "d1"), ("b", "e1")]))
+        .bump_badges(pairs(&[("a", "d1"), ("b", "e1")]), decided_now())
         .await
         .unwrap();
     assert_eq!(bumped, [1, 2]);
-    assert!(h.store.bump_badges(Vec::new()).await.unwrap().is_empty());
+    assert!(h
+        .store
+        .bump_badges(Vec::new(), decided_now())
+        .await
+        .unwrap()
+        .is_empty());
 
     // Disconnect{receive_push: false}: the device gets no pushes until it connects again.
     h.store
@@ -150,6 +170,90 @@ pub(crate) async fn push_registrations<S: ServerStore>(open: impl Fn(CommitSink)
     assert!(devices_of(&h, "b").await.is_empty());
     connect(&h, "b", None, "e1").await;
     assert_eq!(devices_of(&h, "b").await, [fcm("e1", "t1")]);
+    h.close().await;
+}
+
+/// A user keeps at most MAX_PUSH_DEVICES registrations: one more evicts the device that
+/// connected least recently (a connect without a token counts, disabling does not);
+/// registering a device again, or another user's devices, evict nothing.
+pub(crate) async fn push_devices_are_capped_per_user<S: ServerStore>(
+    open: impl FnOnce(CommitSink) -> S,
+) {
+    let h = Harness::start(open);
+    connect(&h, "b", Some(fcm("b0", "tb0")), "b0").await;
+    let ids: Vec<String> = (0..MAX_PUSH_DEVICES).map(|i| format!("d{i:02}")).collect();
+    for id in &ids {
+        tick().await;
+        connect(&h, "a", Some(fcm(id, &format!("t{id}"))), id).await;
+    }
+    assert_eq!(devices_of(&h, "a").await.len(), MAX_PUSH_DEVICES);
+    // d00 connects again (without its token), d01 is then the least recent; disabling d02
+    // does not make it recent.
+    tick().await;
+    connect(&h, "a", None, "d00").await;
+    h.store
+        .set_push_enabled("a".into(), "d02".into(), false)
+        .await
+        .unwrap();
+    h.store
+        .set_push_enabled("a".into(), "d02".into(), true)
+        .await
+        .unwrap();
+    tick().await;
+    connect(&h, "a", Some(fcm("new", "tnew")), "new").await;
+    let kept: Vec<String> = devices_of(&h, "a")
+        .await
+        .into_iter()
+        .map(|d| d.device_id)
+        .collect();
+    let mut expected: Vec<String> = ids.iter().filter(|i| *i != "d01").cloned().collect();
+    expected.push("new".into());
+    assert_eq!(kept, expected);
+    tick().await;
+    connect(&h, "a", Some(fcm("new", "tnew")), "new").await;
+    assert_eq!(devices_of(&h, "a").await.len(), MAX_PUSH_DEVICES);
+    // d02 is now the least recent.
+    tick().await;
+    connect(&h, "a", Some(fcm("newer", "tnewer")), "newer").await;
+    let kept = devices_of(&h, "a").await;
+    assert_eq!(kept.len(), MAX_PUSH_DEVICES);
+    assert!(kept.iter().all(|d| d.device_id != "d02"), "{kept:?}");
+    assert!(kept.iter().any(|d| d.device_id == "newer"), "{kept:?}");
+    assert_eq!(devices_of(&h, "b").await, [fcm("b0", "tb0")]);
+    h.close().await;
+}
+
+/// A badge counts the pushes decided after its device last connected: a push decided before
+/// the device connected (it was offline then) does not count against the badge the connect
+/// reset, and its bump returns the badge as it is.
+pub(crate) async fn badges_count_pushes_since_the_last_connect<S: ServerStore>(
+    open: impl FnOnce(CommitSink) -> S,
+) {
+    let h = Harness::start(open);
+    connect(&h, "a", Some(apns("d1", "t1")), "d1").await;
+    connect(&h, "a", Some(apns("d2", "t2")), "d2").await;
+    let both = || pairs(&[("a", "d1"), ("a", "d2")]);
+    assert_eq!(
+        h.store.bump_badges(both(), decided_now()).await.unwrap(),
+        [1, 1]
+    );
+    tick().await;
+    let decided = crate::util::now_ms();
+    tick().await;
+    // d1 connects while the decision runs; d2 stays offline.
+    connect(&h, "a", None, "d1").await;
+    assert_eq!(h.store.bump_badges(both(), decided).await.unwrap(), [0, 2]);
+    // The next decision counts for both.
+    assert_eq!(
+        h.store.bump_badges(both(), decided_now()).await.unwrap(),
+        [1, 3]
+    );
+    // Registering a new token is a connect too.
+    tick().await;
+    let decided = crate::util::now_ms();
+    tick().await;
+    connect(&h, "a", Some(apns("d2", "t2b")), "d2").await;
+    assert_eq!(h.store.bump_badges(both(), decided).await.unwrap(), [2, 0]);
     h.close().await;
 }
 

@@ -158,6 +158,7 @@ fn scan(
     for row in rows {
         let mut m = row?;
         super::receipt_view::fill(c, user, &mut m)?;
+        crate::model::hide_sender_only(user, &mut m);
         let size = prost::Message::encoded_len(&m) + ENTRY_OVERHEAD;
         if out.len() == count || (!out.is_empty() && bytes + size > PAGE_BYTES) {
             return Ok((out, true));

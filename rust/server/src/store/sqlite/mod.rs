@@ -452,12 +452,20 @@ impl ServerStore for SqliteStore {
         self.read(move |c| push::read_recipients(c, &query)).boxed()
     }
 
-    fn bump_badges(&self, devices: Vec<(String, String)>) -> BoxFuture<'_, StoreResult<Vec<u32>>> {
+    fn bump_badges(
+        &self,
+        devices: Vec<(String, String)>,
+        decided_at: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<u32>>> {
         async move {
             if devices.is_empty() {
                 return Ok(Vec::new());
             }
-            match self.push_write(PushWrite::BumpBadges(devices)).await? {
+            let op = PushWrite::BumpBadges {
+                devices,
+                decided_at,
+            };
+            match self.push_write(op).await? {
                 PushWritten::Badges(b) => Ok(b),
                 other => Err(anyhow!("unexpected push write result {other:?}")),
             }

@@ -7,8 +7,8 @@
 
 use crate::model::Rejected;
 use crate::push::records::{
-    AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate, TemplateText, MAX_TEMPLATES,
-    TEMPLATES_FULL,
+    AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate, TemplateText,
+    MAX_PUSH_DEVICES, MAX_TEMPLATES, TEMPLATES_FULL,
 };
 use crate::push::ProviderKind;
 use crate::settings::LEVEL_NOT_SET;
@@ -57,8 +57,11 @@ pub(crate) enum PushWrite {
     },
     /// A token the provider no longer knows.
     RemoveToken(PushDevice),
-    /// One more push for each (user, device).
-    BumpBadges(Vec<(String, String)>),
+    /// One more push for each (user, device) that last connected before `decided_at` (ms).
+    BumpBadges {
+        devices: Vec<(String, String)>,
+        decided_at: i64,
+    },
     /// Create or replace a template.
     PutTemplate(PushTemplate),
     /// Delete a template.
@@ -113,6 +116,7 @@ pub(crate) fn apply_push_write(
                     d.token,
                     now
                 ])?;
+                evict_devices(c, &user_id, &device_id)?;
             } else {
                 c.prepare_cached(
                     "UPDATE push_devices SET enabled = 1, badge = 0, updated_at = ?3 \
@@ -128,10 +132,10 @@ pub(crate) fn apply_push_write(
             enabled,
         } => {
             c.prepare_cached(
-                "UPDATE push_devices SET enabled = ?3, updated_at = ?4 \
-                 WHERE user_id = ?1 AND device_id = ?2",
+                // `updated_at` stays the last connect (the badge and eviction order by it).
+                "UPDATE push_devices SET enabled = ?3 WHERE user_id = ?1 AND device_id = ?2",
             )?
-            .execute(params![user_id, device_id, enabled, now])?;
+            .execute(params![user_id, device_id, enabled])?;
             Ok(PushWritten::Done)
         }
         PushWrite::RemoveToken(d) => {
@@ -139,15 +143,20 @@ pub(crate) fn apply_push_write(
                 .execute(params![d.provider.to_wire(), d.token])?;
             Ok(PushWritten::Done)
         }
-        PushWrite::BumpBadges(devices) => {
+        PushWrite::BumpBadges {
+            devices,
+            decided_at,
+        } => {
+            // A device that connected since the decision began had its badge reset after
+            // the decision found it offline: this push is not one "since it connected".
             let mut stmt = c.prepare_cached(
-                "UPDATE push_devices SET badge = badge + 1 \
+                "UPDATE push_devices SET badge = badge + (updated_at < ?3) \
                  WHERE user_id = ?1 AND device_id = ?2 RETURNING badge",
             )?;
             let mut badges = Vec::with_capacity(devices.len());
             for (user, device) in devices {
                 let badge = stmt
-                    .query_row([user, device], |r| r.get::<_, i64>(0))
+                    .query_row(params![user, device, decided_at], |r| r.get::<_, i64>(0))
                     .optional()?;
                 // A device unregistered meanwhile has no badge (it gets no push either).
                 badges.push(badge.map_or(0, |b| b.clamp(0, i64::from(u32::MAX)) as u32));
@@ -165,6 +174,19 @@ pub(crate) fn apply_push_write(
             Ok(PushWritten::Deleted(n > 0))
         }
     }
+}
+
+/// Keeps the [`MAX_PUSH_DEVICES`] registrations of `user_id` that connected last, `kept`
+/// (the one connecting now) always among them: one user cannot multiply every push to them
+/// by registering many device ids.
+fn evict_devices(c: &Connection, user_id: &str, kept: &str) -> anyhow::Result<()> {
+    c.prepare_cached(
+        "DELETE FROM push_devices WHERE user_id = ?1 AND device_id NOT IN \
+         (SELECT device_id FROM push_devices WHERE user_id = ?1 \
+         ORDER BY device_id = ?2 DESC, updated_at DESC, device_id DESC LIMIT ?3)",
+    )?
+    .execute(params![user_id, kept, MAX_PUSH_DEVICES as i64])?;
+    Ok(())
 }
 
 /// Replaces template `t`; [`TEMPLATES_FULL`] when it is new and [`MAX_TEMPLATES`] exist. A

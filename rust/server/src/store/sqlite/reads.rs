@@ -196,6 +196,7 @@ pub(crate) fn read_sync(
         }
         let mut entry = row?;
         super::receipt_view::fill_entry(c, user_id, &mut entry.body)?;
+        crate::model::hide_sender_only_entry(user_id, &mut entry.body);
         let size = fit_entry(user_id, &mut entry);
         if !entries.is_empty() && bytes + size > SYNC_BYTES {
             has_more = true;

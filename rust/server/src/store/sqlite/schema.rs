@@ -60,7 +60,8 @@
 //!   device's registration from its last connect with a token (`provider` as on the wire);
 //!   a token is unique per provider (it moves to the device that registered it last);
 //!   `enabled` 0 after `Disconnect{receive_push: false}`; `badge` = pushes since the device
-//!   last connected.
+//!   last connected; `updated_at` = when it last connected (ms); at most `MAX_PUSH_DEVICES`
+//!   rows per user.
 //! * `push_settings(user_id, language, hide_content, receive_while_desktop_online)`: only
 //!   users with a push setting other than the defaults ("", 0, 0).
 //! * `push_templates(template_id, language, title, content, position)`: one row per language
