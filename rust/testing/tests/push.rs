@@ -23,6 +23,11 @@ struct Env {
 }
 
 impl Env {
+    /// Registers a mobile device of `user` with `token` and leaves it offline.
+    async fn offline_phone(&self, user: &str, device_id: &str, token: Token<'_>) {
+        Device::register(&self.server, user, device_id, Platform::Mobile, token).await;
+    }
+
     async fn start() -> Env {
         Env::start_with(|_| {}).await
     }
@@ -115,14 +120,8 @@ impl Env {
         let user = format!("barrier-{tag}");
         // APNs tokens are hex.
         let token: String = user.bytes().map(|b| format!("{b:02x}")).collect();
-        Device::register(
-            &self.server,
-            &user,
-            "phone",
-            Platform::Mobile,
-            Token::Apns(&token),
-        )
-        .await;
+        self.offline_phone(&user, "phone", Token::Apns(&token))
+            .await;
         sender.send(text(&user, "barrier")).await;
         let deadline = std::time::Instant::now() + WAIT;
         while !self.push.apns.received().iter().any(|r| r.token == token) {
@@ -159,22 +158,10 @@ fn quiet_hours(level: u32) -> ChangeUserSetting {
 async fn offline_receiver_gets_one_push_per_message_with_its_fields() {
     let env = Env::start().await;
     env.named("alice", "Alice").await;
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-phone",
-        Platform::Mobile,
-        Token::Apns("b0ba0b5e"),
-    )
-    .await;
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-tab",
-        Platform::Mobile,
-        Token::Fcm("bob-fcm"),
-    )
-    .await;
+    env.offline_phone("bob", "bob-phone", Token::Apns("b0ba0b5e"))
+        .await;
+    env.offline_phone("bob", "bob-tab", Token::Fcm("bob-fcm"))
+        .await;
     let mut alice = env.desktop("alice").await;
     let options = json!({
         "iOSPushOptions": {"threadId": "th-1", "apnsCollapseId": "col-1"},
@@ -241,14 +228,8 @@ async fn offline_receiver_gets_one_push_per_message_with_its_fields() {
 #[tokio::test]
 async fn online_devices_get_no_push() {
     let env = Env::start().await;
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-tab",
-        Platform::Mobile,
-        Token::Fcm("bob-fcm"),
-    )
-    .await;
+    env.offline_phone("bob", "bob-tab", Token::Fcm("bob-fcm"))
+        .await;
     let bob_phone = Device::connect(
         &env.server,
         "bob",
@@ -302,14 +283,8 @@ async fn do_not_disturb_and_mentions() {
     bob.conversation_level(1, "alice", 5).await;
     bob.conversation_level(2, "g1", 2).await;
     bob.close().await;
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-phone",
-        Platform::Mobile,
-        Token::Apns("b0ba0b5e"),
-    )
-    .await;
+    env.offline_phone("bob", "bob-phone", Token::Apns("b0ba0b5e"))
+        .await;
     let mut alice = env.desktop("alice").await;
     alice.send(text("bob", "blocked conversation")).await;
     alice.send(group_text("g1", "plain group message")).await;
@@ -412,14 +387,8 @@ async fn hidden_content_and_forced_detail() {
     })
     .await;
     bob.close().await;
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-phone",
-        Platform::Mobile,
-        Token::Apns("b0ba0b5e"),
-    )
-    .await;
+    env.offline_phone("bob", "bob-phone", Token::Apns("b0ba0b5e"))
+        .await;
     let mut alice = env.desktop("alice").await;
     alice.send(text("bob", "secret")).await;
     let got = env.push.apns.wait_for(1, WAIT).await;
@@ -446,14 +415,8 @@ async fn hidden_content_and_forced_detail() {
     })
     .await;
     cy.close().await;
-    Device::register(
-        &env.server,
-        "cy",
-        "cy-phone",
-        Platform::Mobile,
-        Token::Fcm("cy-fcm"),
-    )
-    .await;
+    env.offline_phone("cy", "cy-phone", Token::Fcm("cy-fcm"))
+        .await;
     alice.send(text("cy", "secret")).await;
     let got = env.push.fcm.wait_for(1, WAIT).await;
     assert_eq!(
@@ -490,14 +453,7 @@ async fn template_in_the_receivers_language() {
         })
         .await;
         d.close().await;
-        Device::register(
-            &env.server,
-            user,
-            "phone",
-            Platform::Mobile,
-            Token::Apns(token),
-        )
-        .await;
+        env.offline_phone(user, "phone", Token::Apns(token)).await;
     }
     let mut alice = env.desktop("alice").await;
     for to in ["bob", "cy", "dan"] {
@@ -529,14 +485,8 @@ async fn template_in_the_receivers_language() {
 async fn unregistered_token_is_removed() {
     let env = Env::start().await;
     env.push.apns.unregister("b0ba0b5e");
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-phone",
-        Platform::Mobile,
-        Token::Apns("b0ba0b5e"),
-    )
-    .await;
+    env.offline_phone("bob", "bob-phone", Token::Apns("b0ba0b5e"))
+        .await;
     let mut alice = env.desktop("alice").await;
     alice.send(text("bob", "one")).await;
     let deadline = std::time::Instant::now() + WAIT;
@@ -561,22 +511,10 @@ async fn hanging_or_failing_provider_delays_no_message_and_is_retried() {
         .apns
         .hang_times("b0ba0b5e", Duration::from_secs(3), 1);
     env.push.fcm.fail_times("cy-fcm", 2);
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-phone",
-        Platform::Mobile,
-        Token::Apns("b0ba0b5e"),
-    )
-    .await;
-    Device::register(
-        &env.server,
-        "cy",
-        "cy-phone",
-        Platform::Mobile,
-        Token::Fcm("cy-fcm"),
-    )
-    .await;
+    env.offline_phone("bob", "bob-phone", Token::Apns("b0ba0b5e"))
+        .await;
+    env.offline_phone("cy", "cy-phone", Token::Fcm("cy-fcm"))
+        .await;
     let mut dan =
         Device::connect(&env.server, "dan", "dan-pc", Platform::Desktop, Token::None).await;
     let mut alice = env.desktop("alice").await;
@@ -614,14 +552,8 @@ async fn hanging_or_failing_provider_delays_no_message_and_is_retried() {
 #[tokio::test]
 async fn publish_push_ext_and_disable_push() {
     let env = Env::start().await;
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-phone",
-        Platform::Mobile,
-        Token::Apns("b0ba0b5e"),
-    )
-    .await;
+    env.offline_phone("bob", "bob-phone", Token::Apns("b0ba0b5e"))
+        .await;
     let url = env.server.navi_url();
     let ext = json!({"title": "From the API", "pushConfigs": [{"APNs": {"thread-id": "t9"}}]})
         .to_string();
@@ -656,22 +588,10 @@ async fn publish_push_ext_and_disable_push() {
 #[tokio::test]
 async fn push_api_without_a_message() {
     let env = Env::start().await;
-    Device::register(
-        &env.server,
-        "bob",
-        "bob-phone",
-        Platform::Mobile,
-        Token::Apns("b0ba0b5e"),
-    )
-    .await;
-    Device::register(
-        &env.server,
-        "cy",
-        "cy-phone",
-        Platform::Mobile,
-        Token::Fcm("cy-fcm"),
-    )
-    .await;
+    env.offline_phone("bob", "bob-phone", Token::Apns("b0ba0b5e"))
+        .await;
+    env.offline_phone("cy", "cy-phone", Token::Fcm("cy-fcm"))
+        .await;
     let r = api_json(
         &env.server,
         "/push/user.json",
@@ -817,14 +737,7 @@ async fn direct_push_larger_than_the_queue_reaches_everyone() {
     let users: Vec<String> = (0..12).map(|i| format!("u{i:02}")).collect();
     for (i, user) in users.iter().enumerate() {
         let token = format!("{i:08x}");
-        Device::register(
-            &env.server,
-            user,
-            "phone",
-            Platform::Mobile,
-            Token::Apns(&token),
-        )
-        .await;
+        env.offline_phone(user, "phone", Token::Apns(&token)).await;
     }
     let r = api_json(
         &env.server,
