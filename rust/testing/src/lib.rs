@@ -173,8 +173,22 @@ impl TestServer {
     }
 }
 
-/// Calls the Server API with a correct signature.
+/// Calls the Server API with a form body and a correct signature.
 pub async fn server_api(base: &str, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
+    answer_json(signed_post(base, path).form(form)).await
+}
+
+/// Calls the Server API with a JSON body and a correct signature.
+pub async fn server_api_json(
+    base: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    answer_json(signed_post(base, path).json(body)).await
+}
+
+/// A POST to `base` + `path` with the Server API signature headers.
+fn signed_post(base: &str, path: &str) -> reqwest::RequestBuilder {
     let nonce = rand_nonce();
     let timestamp = (rcim_core::now_ms() / 1000).to_string();
     let signature = hex::encode(Sha1::digest(
@@ -186,13 +200,10 @@ pub async fn server_api(base: &str, path: &str, form: &[(&str, &str)]) -> serde_
         .header("Nonce", nonce)
         .header("Timestamp", timestamp)
         .header("Signature", signature)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+}
+
+async fn answer_json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 fn rand_nonce() -> String {

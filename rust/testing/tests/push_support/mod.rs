@@ -10,8 +10,7 @@ use rcim_proto::v1::{
     SendMessage, SendMessageResult, ServerFrame,
 };
 use rcim_proto::FrameCodec;
-use rcim_testing::{TestServer, APP_KEY, APP_SECRET};
-use sha1::{Digest, Sha1};
+use rcim_testing::{TestServer, APP_KEY};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
@@ -217,22 +216,5 @@ pub async fn api_json(
     path: &str,
     body: serde_json::Value,
 ) -> serde_json::Value {
-    let nonce = format!("{}", rcim_core::now_ms() % 1_000_000_007);
-    let timestamp = (rcim_core::now_ms() / 1000).to_string();
-    let signature = hex::encode(Sha1::digest(
-        format!("{APP_SECRET}{nonce}{timestamp}").as_bytes(),
-    ));
-    reqwest::Client::new()
-        .post(format!("{}{path}", server.navi_url()))
-        .header("App-Key", APP_KEY)
-        .header("Nonce", nonce)
-        .header("Timestamp", timestamp)
-        .header("Signature", signature)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    rcim_testing::server_api_json(&server.navi_url(), path, &body).await
 }
