@@ -6,7 +6,7 @@
 
 use super::params::Params;
 use super::reply::{ApiError, ApiResult};
-use crate::push::records::{PushTemplate, TemplateText};
+use crate::push::records::{is_id_text, PushTemplate, TemplateText, MAX_LANGUAGE_LEN};
 use crate::service::ServiceError;
 use crate::state::Shared;
 use serde_json::{json, Map, Value};
@@ -17,8 +17,6 @@ use std::sync::Arc;
 const MAX_ID_CHARS: usize = 20;
 /// Most languages of one template.
 const MAX_LANGUAGES: usize = 20;
-/// Longest language id, in characters (as a user's push language).
-const MAX_LANGUAGE_CHARS: usize = 16;
 /// Longest title, in characters.
 const MAX_TITLE_CHARS: usize = 50;
 /// Longest content, in characters.
@@ -26,10 +24,7 @@ const MAX_CONTENT_CHARS: usize = 200;
 
 /// Whether `s` is 1..=`max` characters of letters, digits, '-' and '_'.
 fn is_token(s: &str, max: usize) -> bool {
-    !s.is_empty()
-        && s.len() <= max
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !s.is_empty() && is_id_text(s, max)
 }
 
 /// `templateId` R: 1..=20 characters of `[A-Za-z0-9_-]` (1002 otherwise).
@@ -59,9 +54,9 @@ fn template_text(v: &Value) -> Result<TemplateText, ApiError> {
         return Err(ApiError::param("templates must hold objects"));
     };
     let language = text_field(o, "language")?;
-    if !is_token(language, MAX_LANGUAGE_CHARS) {
+    if !is_token(language, MAX_LANGUAGE_LEN) {
         return Err(ApiError::param(format!(
-            "templates.language must be 1 to {MAX_LANGUAGE_CHARS} characters of A-Z a-z 0-9 - _"
+            "templates.language must be 1 to {MAX_LANGUAGE_LEN} characters of A-Z a-z 0-9 - _"
         )));
     }
     let title = text_field(o, "title")?;

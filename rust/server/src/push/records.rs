@@ -75,3 +75,15 @@ pub const MAX_TEMPLATES: usize = 100;
 /// Code of a new template beyond [`MAX_TEMPLATES`]: RongCloud's 20605 ("operation
 /// blocked", as a full blacklist); 1002 is kept for malformed input.
 pub const TEMPLATES_FULL: u32 = 20605;
+
+/// Longest push language id, in characters: a user's push language and a template's
+/// languages are matched against each other exactly (R264), so both obey this one rule.
+pub const MAX_LANGUAGE_LEN: usize = 16;
+
+/// Whether `s` is at most `max` letters, digits, '-' and '_' (empty allowed): the shape of
+/// push language ids and template ids.
+pub fn is_id_text(s: &str, max: usize) -> bool {
+    s.len() <= max
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

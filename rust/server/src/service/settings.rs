@@ -4,6 +4,7 @@
 
 use super::error::ServiceError;
 use crate::model::{RequestKey, MAX_ID_LEN};
+use crate::push::records::{is_id_text, MAX_LANGUAGE_LEN};
 use crate::settings::{
     quiet_hours_valid, type_level_allowed, SettingChange, SettingsUpdate, MAX_NOTIFICATION_LEVEL,
 };
@@ -55,15 +56,10 @@ fn user_change(
     }
 }
 
-/// Longest push language id, in characters.
-const MAX_PUSH_LANGUAGE_LEN: usize = 16;
-
-/// A push language (R258): "" (the App's default) or at most [`MAX_PUSH_LANGUAGE_LEN`]
+/// A push language (R258): "" (the App's default) or at most [`MAX_LANGUAGE_LEN`]
 /// letters, digits, '-' and '_' ("zh_CN", "en_US", "ar_SA", or a template's own id).
 fn push_language_valid(l: &str) -> bool {
-    l.len() <= MAX_PUSH_LANGUAGE_LEN
-        && l.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    is_id_text(l, MAX_LANGUAGE_LEN)
 }
 
 /// A user id that `owner` may put on (or take off) their blacklist: not empty, not over
