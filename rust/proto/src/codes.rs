@@ -81,3 +81,27 @@ pub const MESSAGE_CANT_EXPAND: u32 = 34008;
 /// An expansion key over 32 characters or outside `[A-Za-z0-9+=_-]`, a value over 4096
 /// characters, more than 20 pairs in one update or more than 300 on a message (R066, R127).
 pub const EXPANSION_SIZE_LIMIT_EXCEED: u32 = 34010;
+
+// Chatrooms (R184–R209).
+
+/// Not in the chatroom (sending, reading its history or KV; auto-kicked).
+pub const NOT_IN_CHATROOM: u32 = 23406;
+/// Gagged in the chatroom (or the whole room is banned).
+pub const FORBIDDEN_IN_CHATROOM: u32 = 23408;
+/// Blocked from the chatroom (kicked and banned from joining for a while).
+pub const KICKED_FROM_CHATROOM: u32 = 23409;
+/// The chatroom does not exist (joining without `autoCreate`, a destroyed room).
+pub const CHATROOM_NOT_EXIST: u32 = 23410;
+/// The chatroom's KV store is full (100 keys).
+pub const KV_STORE_FULL: u32 = 23423;
+/// The key exists and `overwrite` was not set, or it was set by another user and `force`
+/// was not set.
+pub const KV_OVERWRITE_REFUSED: u32 = 23424;
+/// More than 100 KV operations per second in the room.
+pub const KV_RATE_EXCEEDED: u32 = 23425;
+/// The key does not exist.
+pub const KV_KEY_NOT_EXIST: u32 = 23427;
+/// Some keys of a batch failed (see the per-key errors).
+pub const KV_NOT_ALL_SUCCESS: u32 = 23428;
+/// More than 10 entries in one KV request.
+pub const KV_BATCH_TOO_LARGE: u32 = 23429;

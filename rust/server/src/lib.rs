@@ -244,6 +244,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         gateway_addr,
         store,
         hub,
+        chatrooms: Default::default(),
         media,
         moderation,
         typing: Default::default(),

@@ -3,6 +3,7 @@
 
 use crate::config::ServerConfig;
 use crate::hub::Hub;
+use crate::service::chatroom::Chatrooms;
 use crate::service::media::Media;
 use crate::service::moderation::Moderation;
 use crate::service::push::PushService;
@@ -21,6 +22,8 @@ pub(crate) struct Shared {
     pub(crate) gateway_addr: SocketAddr,
     pub(crate) store: Arc<dyn ServerStore>,
     pub(crate) hub: Arc<Hub>,
+    /// The chatrooms this node serves (members, recent messages, KV, moderation).
+    pub(crate) chatrooms: Arc<Chatrooms>,
     /// The file service: upload tickets, blob storage, upload slots.
     pub(crate) media: Media,
     /// The sensitive-word filter.

@@ -591,6 +591,8 @@ impl SessionCore {
             }
             server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
             server_frame::Body::Transient(transient) => self.transient(now, transient),
+            // Placeholder (issue 11): chatroom events are not handled yet.
+            server_frame::Body::Chatroom(_) => {}
         }
         self.flush(now);
     }

@@ -737,6 +737,13 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
         | Some(request::Body::ReadStatus(_))
         | Some(request::Body::ReceiptRequest(_))
         | Some(request::Body::ReceiptResponse(_))
+        // Chatroom requests are online-only reads, never queued.
+        | Some(request::Body::JoinChatroom(_))
+        | Some(request::Body::LeaveChatroom(_))
+        | Some(request::Body::ChatroomHistory(_))
+        | Some(request::Body::ChatroomSetEntries(_))
+        | Some(request::Body::ChatroomRemoveEntries(_))
+        | Some(request::Body::ChatroomEntries(_))
         | None => {
             tracing::warn!(code, "answer to a queued request of unknown type");
             return None;

@@ -172,5 +172,6 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
         write_loop(writer, rx, cancel.clone())
     );
     shared.hub.remove(&user_id, conn_id);
+    shared.chatrooms.connection_closed(conn_id);
     tracing::debug!(%peer, conn = conn_id, user = %user_id, "disconnected");
 }

@@ -18,6 +18,7 @@
 //! the lookup is awaited on the read loop, so a flood over the rate costs one read at a time.
 //! A resend whose original is not committed yet is not found and is refused like a new one.
 
+use super::chatroom::is_chatroom_request;
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
 use crate::hub::Outbound;
@@ -59,30 +60,30 @@ const MAX_REQUEST_ID_LEN: usize = MAX_CLIENT_MSG_ID_LEN;
 
 /// The reading side of an authenticated connection.
 pub(crate) struct Conn {
-    shared: Arc<Shared>,
-    conn_id: u64,
-    user_id: String,
+    pub(super) shared: Arc<Shared>,
+    pub(super) conn_id: u64,
+    pub(super) user_id: String,
     /// The connected device (`Connect.device_id`).
-    device_id: String,
+    pub(super) device_id: String,
     peer: SocketAddr,
-    tx: mpsc::Sender<Outbound>,
-    cancel: CancellationToken,
+    pub(super) tx: mpsc::Sender<Outbound>,
+    pub(super) cancel: CancellationToken,
     /// Sends per second (`ServerConfig::send_rate_per_sec`).
-    send_limiter: RateLimiter,
+    pub(super) send_limiter: RateLimiter,
     /// Other state-changing requests per second (`ServerConfig::request_rate_per_sec`).
-    request_limiter: RateLimiter,
+    pub(super) request_limiter: RateLimiter,
     /// Requests waiting for their commit.
     in_flight: Arc<Semaphore>,
     idle: Duration,
 }
 
 /// A response without a body.
-fn code_only(code: u32) -> Response {
+pub(super) fn code_only(code: u32) -> Response {
     Response { code, body: None }
 }
 
 /// The response to a failed request (internal failures are logged).
-fn failure(e: &ServiceError, what: &str) -> Response {
+pub(super) fn failure(e: &ServiceError, what: &str) -> Response {
     match e {
         ServiceError::Internal(_) => tracing::error!(error = %e, "{what} failed"),
         _ => tracing::debug!(reason = %e, "{what} refused"),
@@ -242,7 +243,7 @@ impl Conn {
     }
 
     /// Answers the request of frame `seq`.
-    fn respond(&self, seq: u64, response: Response) {
+    pub(super) fn respond(&self, seq: u64, response: Response) {
         self.reply(seq, server_frame::Body::Response(response));
     }
 
@@ -287,6 +288,10 @@ impl Conn {
                 Err(e) => failure(&e, "a typing status"),
             };
             return self.respond(seq, response);
+        }
+        if is_chatroom_request(&body) {
+            // Online-only and not recorded: no request id needed.
+            return self.on_chatroom(seq, body).await;
         }
         if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
@@ -397,7 +402,13 @@ impl Conn {
             | request::Body::MediaUpload(_)
             | request::Body::History(_)
             | request::Body::Settings(_)
-            | request::Body::Typing(_) => {
+            | request::Body::Typing(_)
+            | request::Body::JoinChatroom(_)
+            | request::Body::LeaveChatroom(_)
+            | request::Body::ChatroomHistory(_)
+            | request::Body::ChatroomSetEntries(_)
+            | request::Body::ChatroomRemoveEntries(_)
+            | request::Body::ChatroomEntries(_) => {
                 unreachable!("dispatched above")
             }
         }
@@ -476,6 +487,9 @@ impl Conn {
     /// A send: the request id is the message's client id, so the store's dedupe on (sender,
     /// client id) answers a resend with the original uid and sent time.
     async fn on_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
+        if m.conversation_type == rcim_proto::conversation_type::CHATROOM {
+            return self.on_chatroom_send(seq, request_id, m).await;
+        }
         if m.object_name.len() > MAX_OBJECT_NAME_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }

@@ -3,6 +3,7 @@
 //! which checks what the business requires and then calls the [`crate::store::ServerStore`].
 //! Each front end keeps only its own syntax checks and maps [`ServiceError`] to its codes.
 
+pub(crate) mod chatroom;
 pub(crate) mod conversation;
 pub(crate) mod deletion;
 pub(crate) mod dnd;
