@@ -19,6 +19,7 @@
  *                                     ultra group
  *   RCIMEngineSettings.ts             per-user settings: pins, do-not-disturb, quiet hours,
  *                                     blacklist
+ *   RCIMEngineChatRoom.ts             chatrooms: join, leave, history, KV entries
  *   RCIMEngineMessages.ts             messages: create, send, media, recall, receipts, typing,
  *                                     history
  *   RCIMEngine.ts (this file)         create/destroy, connection, conversations, unread

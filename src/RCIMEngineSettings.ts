@@ -3,7 +3,8 @@
  * conversation and by type, quiet hours, blacklist, push settings): stored on the server, shared by the
  * user's devices, and applied there. Each method only packs its arguments for the engine.
  *
- * RCIMEngineMessages (RCIMEngineMessages.ts), then RCIMIWEngine (RCIMEngine.ts), extend this
+ * RCIMEngineChatRoom (RCIMEngineChatRoom.ts), RCIMEngineMessages (RCIMEngineMessages.ts), then
+ * RCIMIWEngine (RCIMEngine.ts), extend this
  * class; the listener slots come from RCIMEngineEventListeners and the three result-listener
  * classes (RCIMEngineConversationResults, RCIMEngineMessageResults, RCIMEngineMediaResults).
  */

@@ -8,8 +8,10 @@
 //! listener's parameter names (camelCase; a conversation key as `type`, `targetId`,
 //! `channelId`); `event_id` is not part of `args` (see [`Event::event_id`]).
 
+mod chatroom;
 mod messaging;
 
+pub use chatroom::{chatroom_status, entries_operation, ChatRoomMemberAction, ChatroomEvent};
 pub use messaging::{BlockedMessageInfo, MessagingEvent, TypingStatus};
 
 use crate::model::Message;
@@ -425,6 +427,9 @@ pub enum Event {
     /// messages (see [`MessagingEvent`]).
     #[serde(untagged)]
     Messaging(MessagingEvent),
+    /// Chatroom call results and room events (see [`ChatroomEvent`]).
+    #[serde(untagged)]
+    Chatroom(ChatroomEvent),
 }
 
 impl Event {
@@ -459,6 +464,7 @@ impl Event {
             | Event::MessageExpansionUpdated { event_id, .. }
             | Event::MessageExpansionForKeysRemoved { event_id, .. } => event_id.as_deref(),
             Event::Messaging(event) => event.event_id(),
+            Event::Chatroom(event) => event.event_id(),
             Event::ConnectionStatusChanged { .. }
             | Event::RemoteMessageRecalled { .. }
             | Event::PrivateReadReceiptReceived { .. }

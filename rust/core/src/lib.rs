@@ -32,7 +32,10 @@ pub mod token;
 pub use codes::Code;
 pub use config::{EngineConfig, EngineOptions};
 pub use engine::{Engine, EventStream};
-pub use event::{BlockedMessageInfo, Event, EventId, MessagingEvent, TypingStatus};
+pub use event::{
+    BlockedMessageInfo, ChatRoomMemberAction, ChatroomEvent, Event, EventId, MessagingEvent,
+    TypingStatus,
+};
 pub use model::{Conversation, Message};
 pub use query::Query;
 pub use rcim_store::ConversationKey;

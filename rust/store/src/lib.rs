@@ -16,10 +16,12 @@
 //! `edits` (messages inserted by the app, status changes), `mentions` (unread messages that
 //! @-mention the user), `group_receipts` (group read receipt state), `history` (cloud
 //! history sequences and the ranges held), `deletion` (deleting and clearing messages),
-//! `user_settings` (type levels, quiet hours, blacklist and the settings version). Row types
+//! `user_settings` (type levels, quiet hours, blacklist and the settings version), `chatroom`
+//! (chatroom messages: no conversation, deleted on leave). Row types
 //! and the SQL
 //! helpers the areas share are in `rows`; the schema is in `migrations/`.
 
+mod chatroom;
 mod conversations;
 mod deletion;
 mod drafts;
@@ -52,4 +54,4 @@ pub use rows::{
 };
 pub use store::Store;
 pub use user_settings::{QuietHoursRow, SettingsSnapshot, UserSettingUpdate};
-pub use values::{direction, notification_level, received_status, sent_status};
+pub use values::{conversation_type, direction, notification_level, received_status, sent_status};

@@ -370,6 +370,10 @@ pub(crate) fn touch_conversation(
     sent_time: i64,
     unread: bool,
 ) -> Result<()> {
+    // Chatrooms have no conversation (R186): their messages stay out of the list and counts.
+    if key.conversation_type == crate::values::conversation_type::CHATROOM {
+        return Ok(());
+    }
     conn.prepare_cached(
         "INSERT INTO conversations (conversation_type, target_id, channel_id, last_message_id,
              sort_time, unread_count)

@@ -18,6 +18,12 @@ pub mod sent_status {
     pub const CANCELED: u8 = 6;
 }
 
+/// Conversation type values the store treats specially (`RCIMIWConversationType`).
+pub mod conversation_type {
+    /// Chatroom: its messages never make a conversation (see `chatroom`).
+    pub const CHATROOM: u32 = 3;
+}
+
 /// Received status values (`RCIMIWReceivedStatus`).
 pub mod received_status {
     /// Not read yet.

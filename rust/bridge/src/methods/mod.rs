@@ -5,6 +5,7 @@
 
 mod args;
 mod blacklist;
+mod chatroom;
 mod connection;
 mod conversations;
 mod create;
@@ -54,6 +55,7 @@ const AREAS: &[&[&dyn Row]] = &[
     expansion::ROWS,
     typing::ROWS,
     directed::ROWS,
+    chatroom::ROWS,
 ];
 
 /// Methods about the table itself.

@@ -15,9 +15,10 @@
 //! push settings), [`platform`] (network and app state), [`drafts`], [`search`], [`media`]
 //! (media messages: send with upload, download), [`insert`] (messages inserted locally), [`status`] (sent and
 //! received status edits), [`mentions`], [`expansion`], [`typing`], [`group_receipts`],
-//! [`directed`] (directed group messages). This file holds the engine itself and the helpers they share.
+//! [`directed`] (directed group messages), [`chatroom`] (chatrooms and their KV entries). This file holds the engine itself and the helpers they share.
 
 pub mod blacklist;
+pub mod chatroom;
 pub mod connection;
 pub mod conversations;
 pub mod create;

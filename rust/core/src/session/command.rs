@@ -28,6 +28,8 @@ pub(crate) enum Command {
     Platform(PlatformEvent),
     /// Tell the peer this user types (never stored or queued: dropped unless connected).
     Typing(super::typing::TypingCommand),
+    /// A chatroom call (join, leave, history, KV).
+    Chatroom(super::chatroom::ChatroomCommand),
 }
 
 /// Why the engine asks the session to stop.

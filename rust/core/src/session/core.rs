@@ -11,6 +11,7 @@ use super::reads::Reads;
 use super::settings::SettingsRead;
 use super::types::{Action, Input, StoreJob};
 
+mod chatroom;
 mod ending;
 mod messaging;
 mod platform;
@@ -87,6 +88,8 @@ pub(crate) struct SessionCore {
     queue: Queue,
     /// Server reads (history pages, media upload tickets).
     reads: Reads,
+    /// Chatroom calls and the rooms joined.
+    chatrooms: super::chatroom::Chatrooms,
     inbox: Inbox,
     /// The settings read at login.
     settings: SettingsRead,
@@ -125,6 +128,7 @@ impl SessionCore {
             next_seq: 1,
             queue: Queue::default(),
             reads: Reads::default(),
+            chatrooms: Default::default(),
             inbox: Inbox::default(),
             settings: SettingsRead::default(),
             no_network: false,
@@ -171,7 +175,10 @@ impl SessionCore {
         self.now = now;
         match input {
             Input::Command(command) => {
-                let read = matches!(command, Command::MediaTicket(_) | Command::Read(_));
+                let read = matches!(
+                    command,
+                    Command::MediaTicket(_) | Command::Read(_) | Command::Chatroom(_)
+                );
                 self.command(command);
                 if read {
                     self.flush(now);
@@ -305,6 +312,7 @@ impl SessionCore {
         self.ever_connected = true;
         self.set_status(status::CONNECTED);
         self.settings_opened(ack.settings_version);
+        self.chatroom_opened(now);
         if !self.reported {
             self.reported = true;
             let event_id = self.connect_event_id.take();
@@ -339,6 +347,7 @@ impl SessionCore {
         self.out.push(Action::Close { fresh_navi });
         self.queue.requeue_inflight(now);
         self.reads.requeue_inflight(now);
+        self.chatrooms.requeue_inflight(now);
         self.inbox.closed();
         self.settings_closed();
     }
@@ -356,6 +365,13 @@ impl SessionCore {
             self.out.push(Action::Send(frame));
         }
         if matches!(self.phase, Phase::Online { .. }) {
+            // Chatroom requests first: the re-joins of a new connection go before the sends
+            // that need the membership.
+            let frames = self.chatrooms.take_ready(now, || {
+                next += 1;
+                next - 1
+            });
+            self.out.extend(frames.into_iter().map(Action::Send));
             let frames = self.queue.take_ready(now, || {
                 next += 1;
                 next - 1
@@ -405,6 +421,7 @@ impl SessionCore {
                     self.complete(entry, codes::MSG_RESPONSE_TIMEOUT, None);
                 }
                 self.reads.expire(now, self.params.send_timeout);
+                self.chatroom_expire(now);
                 self.settings_tick(now);
                 if now.saturating_duration_since(last_ping) >= heartbeat {
                     self.phase = Phase::Online {
@@ -433,6 +450,7 @@ impl SessionCore {
             self.complete(entry, codes::NETWORK_UNAVAILABLE, None);
         }
         self.reads.expire(now, self.params.send_timeout);
+        self.chatroom_expire(now);
     }
 
     /// Takes the server's answer `code` to `entry`. 20604 means the connection went over the
@@ -541,6 +559,8 @@ impl SessionCore {
                     } else {
                         Err(resp.code)
                     });
+                } else if let Some(pending) = self.chatrooms.answered(frame.seq) {
+                    self.chatroom_answered(pending, resp.code, resp.body);
                 } else if let Some(entry) = self.queue.answered(frame.seq) {
                     self.answer(now, entry, resp.code, resp.body.as_ref());
                 }
@@ -585,14 +605,16 @@ impl SessionCore {
                 if let Some(read) = self.reads.answered(frame.seq) {
                     read.answer(Err(error.code));
                 }
+                if let Some(pending) = self.chatrooms.answered(frame.seq) {
+                    self.chatroom_answered(pending, error.code, None);
+                }
                 if let Some(entry) = self.queue.answered(frame.seq) {
                     self.answer(now, entry, error.code, None);
                 }
             }
             server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
             server_frame::Body::Transient(transient) => self.transient(now, transient),
-            // Placeholder (issue 11): chatroom events are not handled yet.
-            server_frame::Body::Chatroom(_) => {}
+            server_frame::Body::Chatroom(event) => self.chatroom_event(event),
         }
         self.flush(now);
     }
@@ -619,6 +641,7 @@ impl SessionCore {
             Command::Read(read) => self.read(*read),
             Command::Platform(event) => self.platform(event),
             Command::Typing(typing) => self.send_typing(typing),
+            Command::Chatroom(chatroom) => self.chatroom_command(chatroom),
         }
     }
 

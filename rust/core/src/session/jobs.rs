@@ -83,6 +83,9 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
                 .apply_settings_snapshot(&snapshot)
                 .map(|changed| (snapshot.version, changed)),
         ),
+        StoreJob::Chatroom(job) => {
+            StoreDone::Chatroom(Box::new(super::chatroom::run_job(store, *job)))
+        }
         StoreJob::Discard(ids) => StoreDone::Discarded(store.atomically(|s| {
             for id in ids {
                 s.outbox_remove(id)?;

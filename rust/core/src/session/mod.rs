@@ -1,7 +1,9 @@
 //! The client session: one connection's state machine without I/O ([`core`]) and the thin task
 //! that drives it ([`driver`]).
 //!
-//! Layout, lowest first (no file uses one above it): `clock`, `command` (what the engine asks),
+//! Layout, lowest first (no file uses one above it): `clock`, `chatroom` (chatroom calls, joined
+//! rooms and what their answers and events become; the core's side in `core/chatroom.rs`),
+//! `command` (what the engine asks),
 //! `operations` (the generic request path: one queued `Request` per state-changing call, what
 //! its `Response` changes and reports; `messaging_ops` for read-state sync and group
 //! receipts), `types` (inputs, actions, store jobs), `jobs` (store jobs on the database
@@ -26,6 +28,7 @@
 //! online, asked again after a reconnect, 30002/30003 timeouts, failed when the session ends).
 //! History pages (`engine/history.rs`) and media upload tickets use it.
 
+mod chatroom;
 mod clock;
 mod command;
 mod core;
@@ -46,6 +49,7 @@ mod typing;
 mod tests;
 
 pub use clock::now_ms;
+pub(crate) use chatroom::{ChatroomCommand, ChatroomOp};
 pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
 pub(crate) use inbox::InboxBehind;

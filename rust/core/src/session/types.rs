@@ -97,6 +97,8 @@ pub(crate) enum StoreJob {
     SettingsVersion,
     /// Replace the settings by the server's.
     ApplySettings(Box<SettingsSnapshot>),
+    /// Store chatroom messages, delete the local messages of rooms left.
+    Chatroom(Box<super::chatroom::ChatroomJob>),
 }
 
 /// Inbox entries to store, with what is needed to announce them afterwards.
@@ -187,4 +189,6 @@ pub(crate) enum StoreDone {
     /// The snapshot of that version was stored; the conversations whose pin or level it
     /// changed, with their pin state.
     SettingsApplied(Result<(u64, Vec<(ConversationKey, bool)>), StoreError>),
+    /// A chatroom job ran: what to announce.
+    Chatroom(Box<super::chatroom::ChatroomDone>),
 }

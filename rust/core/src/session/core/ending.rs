@@ -61,6 +61,7 @@ impl SessionCore {
         self.phase = Phase::Ended;
         self.reads
             .fail_all(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
+        self.chatroom_end(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
         self.fail_transient();
         for command in std::mem::take(&mut self.early) {
             self.command(command);
@@ -79,6 +80,7 @@ impl SessionCore {
         self.out.push(Action::Close { fresh_navi: false });
         self.phase = Phase::Ended;
         self.reads.fail_all(codes::CLIENT_NOT_INIT as u32);
+        self.chatroom_end(codes::CLIENT_NOT_INIT as u32);
         self.fail_transient();
         self.set_status(status::SIGN_OUT);
         self.out.push(Action::Finish);

@@ -148,6 +148,7 @@ impl SessionCore {
                     }
                 }
             },
+            StoreDone::Chatroom(done) => self.chatroom_stored(*done),
             StoreDone::SettingsVersion(_) | StoreDone::SettingsApplied(_) => {
                 self.settings_stored(now, done)
             }
