@@ -41,6 +41,11 @@ export interface RCIMMockControl {
   holdTransfers(): void;
   /** Lets the transfers paused by `holdTransfers()` go on. */
   releaseTransfers(): void;
+  /**
+   * Destroys a chatroom as the Server API would: its members get onChatRoomStatusChanged
+   * (`status`, default DESTROY_MANUAL 1) and lose its local messages. Returns whether it existed.
+   */
+  destroyChatRoom(roomId: string, status?: number, appKey?: string): boolean;
   /** Local messages of a user. */
   messagesOf(userId: string): Array<RCIMIWMessage>;
   /** A user's push settings as the server would keep them (defaults when never changed). */

@@ -199,6 +199,8 @@ function createCore() {
 
   function storeMessage(st, m) {
     st.messages.push(m);
+    // Chatroom messages make no conversation (no list entry, no unread count).
+    if (m.conversationType === ConversationType.CHATROOM) return m;
     const c = conversationOf(st, m);
     refreshConversation(st, c);
     return m;
@@ -264,7 +266,10 @@ function createCore() {
    */
   function deliver(sender, message, only) {
     const recipients = [];
-    if (only) {
+    if (message.conversationType === ConversationType.CHATROOM) {
+      const room = chatrooms.roomOf(sender.appKey, message.targetId);
+      if (room) recipients.push(...[...room.members.keys()].filter((u) => u !== sender.userId));
+    } else if (only) {
       recipients.push(...only.filter((u) => u !== sender.userId));
     } else if (message.conversationType === ConversationType.PRIVATE) {
       recipients.push(message.targetId);
@@ -284,6 +289,71 @@ function createCore() {
       });
     }
   }
+
+  /**
+   * Chatrooms by `appKey|roomId`: `{ id, members: Map(userId -> join time), entries:
+   * Map(key -> { value, owner, deleteWhenLeft }), history: [message] }` (areas/chatroom.js).
+   */
+  const chatrooms = {
+    rooms: new Map(),
+    roomOf: (appKey, roomId) => chatrooms.rooms.get(`${appKey}|${roomId}`),
+    /** Connected engines of the room's members. */
+    *membersEngines(appKey, room) {
+      for (const userId of room.members.keys()) yield* connectedEngines(appKey, userId);
+    },
+    /** Deletes `e`'s user's local messages of a room. */
+    clearLocal(e, roomId) {
+      const st = engineStore(e);
+      st.messages = st.messages.filter(
+        (m) => !(m.conversationType === ConversationType.CHATROOM && m.targetId === roomId)
+      );
+    },
+    /** `e`'s user leaves `room`: local messages, `deleteWhenLeft` entries, member event. */
+    leaveRoom(e, room) {
+      room.members.delete(e.userId);
+      chatrooms.clearLocal(e, room.id);
+      const removed = {};
+      for (const [key, entry] of [...room.entries]) {
+        if (entry.owner === e.userId && entry.deleteWhenLeft) {
+          room.entries.delete(key);
+          removed[key] = entry.value;
+        }
+      }
+      for (const other of chatrooms.membersEngines(e.appKey, room)) {
+        if (Object.keys(removed).length) {
+          emit(other, 'onChatRoomEntriesChanged', {
+            operationType: 1,
+            roomId: room.id,
+            entries: removed,
+          });
+        }
+        emit(other, 'onChatRoomMemberChanged', {
+          targetId: room.id,
+          actions: [{ userId: e.userId, actionType: 2 }],
+        });
+      }
+    },
+    /** A chatroom send: 23406 unless the sender is a member; kept in the room's history. */
+    accept(e, m) {
+      const room = chatrooms.roomOf(e.appKey, m.targetId);
+      if (!room || !room.members.has(e.userId)) return 23406;
+      room.history.push(clone(m));
+      return 0;
+    },
+    /** Destroys a room (Server API): its members get the status and lose its messages. */
+    destroy(appKey, roomId, status) {
+      const room = chatrooms.roomOf(appKey, roomId);
+      if (!room) return false;
+      chatrooms.rooms.delete(`${appKey}|${roomId}`);
+      for (const userId of room.members.keys()) {
+        for (const e of connectedEngines(appKey, userId)) {
+          chatrooms.clearLocal(e, roomId);
+          emit(e, 'onChatRoomStatusChanged', { targetId: roomId, status });
+        }
+      }
+      return true;
+    },
+  };
 
   /**
    * Runs a state-changing operation (an area entry marked `queued`), as the engine does:
@@ -355,6 +425,7 @@ function createCore() {
     attach,
     receive,
     deliver,
+    chatrooms,
   };
 }
 

@@ -30,6 +30,7 @@ const AREAS = [
   require('./areas/settings'),
   require('./areas/user-settings'),
   require('./areas/typing'),
+  require('./areas/chatroom'),
 ];
 
 /** The method table: every area's entries over `core`; a name defined twice is a bug. */
@@ -143,6 +144,7 @@ function createFakeBridge() {
       s.partialDownloads.clear();
       s.holdTransfers = false;
       s.recallOnlySender = false;
+      core.chatrooms.rooms.clear();
       for (const e of s.engines.values()) {
         e.userId = null;
         e.connected = false;
@@ -200,6 +202,15 @@ function createFakeBridge() {
           e.online = false;
         }
       }
+    },
+    /**
+     * Destroys chatroom `roomId` of `appKey` (default: the first engine's) as the Server API
+     * would: its members get onChatRoomStatusChanged (`status`, default DESTROY_MANUAL 1) and
+     * lose its local messages. Returns whether the room existed.
+     */
+    destroyChatRoom(roomId, status = 1, appKey) {
+      const key = appKey || [...s.engines.values()].find((e) => e.alive)?.appKey;
+      return key ? core.chatrooms.destroy(key, roomId, status) : false;
     },
     /**
      * Pauses media uploads and downloads after their first progress event (25), so that a

@@ -66,10 +66,17 @@ module.exports = function messageMethods(core) {
       },
       run(e, a, id, m) {
         if (blockedByPeer(e, m)) return fail(e, id, m, Code.REJECTED_BY_BLACKLIST);
+        if (m.conversationType === ConversationType.CHATROOM) {
+          m.messageUId = m.messageUId || `MOCK-${s.nextUId++}`;
+          const refused = core.chatrooms.accept(e, m);
+          if (refused) return fail(e, id, m, refused);
+        }
         const st = engineStore(e);
         m.sentStatus = SentStatus.SENT;
         m.messageUId = m.messageUId || `MOCK-${s.nextUId++}`;
-        if (isStored(m)) refreshConversation(st, conversationOf(st, m));
+        if (isStored(m) && m.conversationType !== ConversationType.CHATROOM) {
+          refreshConversation(st, conversationOf(st, m));
+        }
         emit(e, sent, { code: 0, message: m }, id);
         core.deliver(e, m, recipients(a));
       },
