@@ -85,7 +85,10 @@ mod tests {
             .store_chatroom_messages(&[room_message("B", 2), room_message("C", 3)])
             .unwrap();
         assert_eq!(
-            again.iter().map(|r| r.uid.clone().unwrap()).collect::<Vec<_>>(),
+            again
+                .iter()
+                .map(|r| r.uid.clone().unwrap())
+                .collect::<Vec<_>>(),
             ["C"]
         );
         assert_eq!(s.message_count(&room()).unwrap(), 3);
@@ -113,7 +116,8 @@ mod tests {
         assert_eq!(s.delete_chatroom_messages("room").unwrap(), 1);
         assert_eq!(s.message_count(&room()).unwrap(), 0);
         assert_eq!(
-            s.message_count(&ConversationKey::new(3, "other", "")).unwrap(),
+            s.message_count(&ConversationKey::new(3, "other", ""))
+                .unwrap(),
             1
         );
         assert_eq!(s.message_count(&key("alice")).unwrap(), 1);

@@ -201,7 +201,10 @@ impl Engine {
         }
         check_batch(keys.len())?;
         let mut seen = std::collections::HashSet::new();
-        let keys: Vec<String> = keys.into_iter().filter(|k| seen.insert(k.clone())).collect();
+        let keys: Vec<String> = keys
+            .into_iter()
+            .filter(|k| seen.insert(k.clone()))
+            .collect();
         self.chatroom(
             ChatroomOp::RemoveEntries {
                 room_id: room_id.to_string(),

@@ -194,9 +194,7 @@ impl Chatrooms {
 
     /// Whether this session is in `room_id` or asked to join it.
     pub(crate) fn is_joined_or_joining(&self, room_id: &str) -> bool {
-        let joining = |p: &Pending| {
-            matches!(&p.command.op, ChatroomOp::Join { room_id: r, .. } if r == room_id)
-        };
+        let joining = |p: &Pending| matches!(&p.command.op, ChatroomOp::Join { room_id: r, .. } if r == room_id);
         self.joined.contains_key(room_id)
             || self.waiting.iter().any(joining)
             || self.inflight.values().any(joining)

@@ -48,8 +48,8 @@ mod typing;
 #[cfg(test)]
 mod tests;
 
-pub use clock::now_ms;
 pub(crate) use chatroom::{ChatroomCommand, ChatroomOp};
+pub use clock::now_ms;
 pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
 pub(crate) use inbox::InboxBehind;

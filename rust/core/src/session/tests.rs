@@ -644,6 +644,7 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
     assert!(h.core.is_ended());
 }
 
+mod chatroom;
 mod extras;
 mod history;
 mod media;

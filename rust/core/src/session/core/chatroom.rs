@@ -57,7 +57,8 @@ impl SessionCore {
     }
 
     fn chatroom_job(&mut self, job: ChatroomJob) {
-        self.out.push(Action::Store(StoreJob::Chatroom(Box::new(job))));
+        self.out
+            .push(Action::Store(StoreJob::Chatroom(Box::new(job))));
     }
 
     /// The server answered a chatroom request with `code` (and `body`).
@@ -155,7 +156,8 @@ impl SessionCore {
                 if !self.chatrooms.is_joined_or_joining(&room_id) {
                     return;
                 }
-                let received = chatroom::received(&m, &self.params.user_id, crate::session::now_ms());
+                let received =
+                    chatroom::received(&m, &self.params.user_id, crate::session::now_ms());
                 self.chatroom_job(ChatroomJob {
                     received: vec![received],
                     ..ChatroomJob::default()
