@@ -22,6 +22,10 @@
 //                                          path "@im-proxy/cut" with {ms} drops every
 //                                          connection through it and refuses new ones for ms
 //
+// A test with its own server (`@server-args`) may restart it: the Server API call of path
+// "@server/restart" stops the server and starts it again on the same ports and data dir
+// (answered once it serves navigation again).
+//
 // Any test may call the Server API while it runs (tests/hermes/server-api.ts): it writes a
 // request line to stderr, the runner makes the signed call against the test's server and
 // writes the answer to <RCIM_DATA_DIR>/server-api/<id>.json, which the test reads.
@@ -138,7 +142,7 @@ const SERVER_API_MARK = '@@rcim-server-api ';
  * writes { status, body } (or { error }) to <dataDir>/server-api/<id>.json, atomically and
  * ASCII-only (the test decodes bytes as characters).
  */
-function serverApiRelay(server, dataDir, imProxy) {
+function serverApiRelay(server, dataDir, imProxy, ownServer) {
   const dir = join(dataDir, 'server-api');
   mkdirSync(dir, { recursive: true });
   return (line) => {
@@ -163,6 +167,17 @@ function serverApiRelay(server, dataDir, imProxy) {
       const ms = Number(new Map(request.params).get('ms') ?? 0);
       if (imProxy) imProxy.cut(ms);
       answer(imProxy ? { status: 200, body: { code: 200 } } : { error: 'no // @im-proxy' });
+      return;
+    }
+    if (request.path === '@server/restart') {
+      if (!ownServer) {
+        answer({ error: 'restarting needs the own server of the test (// @server-args)' });
+        return;
+      }
+      ownServer
+        .restart()
+        .then(() => answer({ status: 200, body: { code: 200 } }))
+        .catch((err) => answer({ error: String(err && err.message ? err.message : err) }));
       return;
     }
     server
@@ -241,7 +256,7 @@ async function main() {
           result = await runJsHost(join('tests', 'hermes', file), {
             env: { ...hostEnv(fileServer, tokens, dataDir, [group]), ...extras.env },
             timeoutSecs,
-            onStderrLine: serverApiRelay(fileServer, dataDir, extras.imProxy),
+            onStderrLine: serverApiRelay(fileServer, dataDir, extras.imProxy, own),
           });
         } catch (err) {
           result = { code: null, output: String(err.stack || err), ms: 0 };

@@ -61,7 +61,7 @@ function tail(file, lines = 40) {
 
 /**
  * Starts rcim-server on free ports with a fresh data dir and waits for its navigation
- * endpoint. Returns { navi, appKey, appSecret, dataDir, logFile, registerUser, stop }.
+ * endpoint. Returns { navi, appKey, appSecret, dataDir, logFile, registerUser, stop, restart }.
  */
 export async function startServer({
   appKey = 'rcim-test-key',
@@ -88,36 +88,56 @@ export async function startServer({
     ...extraArgs,
   ];
   const log = createWriteStream(logFile);
-  const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  let child;
   let exited = null;
-  child.on('exit', (code, signal) => {
-    exited = { code, signal };
-  });
-
   const navi = `http://127.0.0.1:${httpPort}`;
   const naviUrl = `${navi}/navi.json?appKey=${encodeURIComponent(appKey)}`;
-  const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
-    if (exited) {
-      throw new Error(
-        `rcim-server exited (${exited.code ?? exited.signal}) before answering navigation:\n` +
-          tail(logFile)
-      );
+
+  /** Spawns the server (same ports and data dir every time) and waits for navigation. */
+  async function launch() {
+    exited = null;
+    child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    const self = child;
+    self.on('exit', (code, signal) => {
+      if (self === child) exited = { code, signal };
+    });
+    const deadline = Date.now() + startTimeoutMs;
+    for (;;) {
+      if (exited) {
+        throw new Error(
+          `rcim-server exited (${exited.code ?? exited.signal}) before answering navigation:\n` +
+            tail(logFile)
+        );
+      }
+      try {
+        const res = await fetch(naviUrl, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) break;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(
+          `rcim-server did not answer ${naviUrl} within ${startTimeoutMs} ms:\n${tail(logFile)}`
+        );
+      }
+      await sleep(100);
     }
-    try {
-      const res = await fetch(naviUrl, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`rcim-server did not answer ${naviUrl} within ${startTimeoutMs} ms:\n${tail(logFile)}`);
-    }
-    await sleep(100);
   }
+
+  /** Stops the running process (SIGTERM, then SIGKILL after 5 s). */
+  async function halt() {
+    if (!exited) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+      if (!exited) child.kill('SIGKILL');
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+    }
+  }
+
+  await launch();
 
   /**
    * Signed Server API call (App-Key / Nonce / Timestamp / Signature = sha1(secret+nonce+ts)).
@@ -208,13 +228,18 @@ export async function startServer({
   }
 
   async function stop({ keepData = false } = {}) {
-    if (!exited) {
-      child.kill('SIGTERM');
-      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
-      if (!exited) child.kill('SIGKILL');
-    }
+    await halt();
     log.end();
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  /**
+   * Restarts the server on the same ports and data dir (what it persisted survives; its
+   * connections and in-memory state do not). Resolves once it answers navigation again.
+   */
+  async function restart() {
+    await halt();
+    await launch();
   }
 
   return {
@@ -230,6 +255,7 @@ export async function startServer({
     createGroup,
     publishTexts,
     stop,
+    restart,
   };
 }
 
