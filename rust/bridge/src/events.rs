@@ -145,6 +145,54 @@ mod tests {
     }
 
     #[test]
+    fn chatroom_events_keep_the_listener_shape() {
+        use rcim_core::{ChatRoomMemberAction, ChatroomEvent};
+        assert_eq!(
+            parsed(&Event::Chatroom(ChatroomEvent::EntriesAdded {
+                code: 23428,
+                target_id: "r".into(),
+                entries: [("a".to_string(), "1".to_string())].into(),
+                error_entries: [("b".to_string(), 23424)].into(),
+                event_id: Some("9".into()),
+            })),
+            json!({ "name": "onChatRoomEntriesAdded", "eventId": "9", "args": {
+                "code": 23428, "targetId": "r", "entries": { "a": "1" },
+                "errorEntries": { "b": 23424 } } })
+        );
+        assert_eq!(
+            parsed(&Event::Chatroom(ChatroomEvent::EntriesChanged {
+                operation_type: 1,
+                room_id: "r".into(),
+                entries: [("k".to_string(), "v".to_string())].into(),
+            })),
+            json!({ "name": "onChatRoomEntriesChanged", "args": {
+                "operationType": 1, "roomId": "r", "entries": { "k": "v" } } })
+        );
+        assert_eq!(
+            parsed(&Event::Chatroom(ChatroomEvent::MemberChanged {
+                target_id: "r".into(),
+                actions: vec![ChatRoomMemberAction {
+                    user_id: "bob".into(),
+                    action_type: 2,
+                }],
+            })),
+            json!({ "name": "onChatRoomMemberChanged", "args": {
+                "targetId": "r", "actions": [{ "userId": "bob", "actionType": 2 }] } })
+        );
+        assert_eq!(
+            parsed(&Event::Chatroom(ChatroomEvent::MessagesLoaded {
+                code: 0,
+                target_id: "r".into(),
+                messages: vec![],
+                sync_time: 42,
+                event_id: None,
+            })),
+            json!({ "name": "onChatRoomMessagesLoaded", "args": {
+                "code": 0, "targetId": "r", "messages": [], "syncTime": 42 } })
+        );
+    }
+
+    #[test]
     fn a_failed_local_call_reports_its_code_and_an_empty_result() {
         let json = result_to_json::<Vec<u8>>(
             "onMessagesLoaded",

@@ -4,6 +4,7 @@
 //! leaves the room, is kicked out of it, or the room is destroyed.
 
 use crate::error::Result;
+use crate::history::{insert_delivered, Delivery};
 use crate::rows::{self, MessageRow, NewMessage};
 use crate::store::Store;
 use crate::values::conversation_type::CHATROOM;
@@ -11,26 +12,20 @@ use rusqlite::params;
 
 impl Store {
     /// Stores messages received in a chatroom (live, or the recent ones a join returns), in
-    /// one transaction. A message whose uid is stored already is skipped (a re-join after a
-    /// reconnect returns the room's recent messages again). Returns the rows inserted, in
-    /// order.
+    /// one transaction, as the inbox stores delivered messages: a message whose uid is stored
+    /// already is skipped (a re-join after a reconnect returns the room's recent messages
+    /// again), and this user's own message whose ack was missed completes its outgoing row.
+    /// Returns the rows inserted, in order.
     pub fn store_chatroom_messages(&mut self, messages: &[NewMessage]) -> Result<Vec<MessageRow>> {
         let tx = self.conn.savepoint()?;
         let mut inserted = Vec::with_capacity(messages.len());
         for message in messages {
-            if let Some(uid) = &message.uid {
-                let known = tx
-                    .prepare_cached("SELECT 1 FROM messages WHERE uid = ?1")?
-                    .exists([uid])?;
-                if known {
-                    continue;
-                }
-            }
             let mut message = message.clone();
             // Chatroom messages never count as unread.
             message.counted = false;
-            let id = rows::insert_message(&tx, &message)?;
-            inserted.push(rows::message_by_id(&tx, id)?.expect("row just inserted"));
+            if let Some(id) = insert_delivered(&tx, &message, Delivery::Inbox)? {
+                inserted.push(rows::message_by_id(&tx, id)?.expect("row just inserted"));
+            }
         }
         tx.commit()?;
         Ok(inserted)
@@ -101,6 +96,23 @@ mod tests {
         out.conversation_type = 3;
         s.insert_outgoing(&out).unwrap();
         assert!(s.conversations(&[3], "", 0, 10).unwrap().is_empty());
+        assert_eq!(s.message_count(&room()).unwrap(), 1);
+    }
+
+    #[test]
+    fn the_rooms_copy_of_an_own_send_whose_ack_was_missed_completes_it() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut out = msg("room", None, direction::SEND, 5);
+        out.conversation_type = 3;
+        out.client_msg_id = Some("c1".into());
+        let row = s.insert_outgoing(&out).unwrap();
+        let mut copy = out.clone();
+        copy.uid = Some("U1".into());
+        copy.sent_status = sent_status::SENT;
+        assert!(s.store_chatroom_messages(&[copy]).unwrap().is_empty());
+        let completed = s.message(row.id).unwrap().unwrap();
+        assert_eq!(completed.uid.as_deref(), Some("U1"));
+        assert_eq!(completed.sent_status, sent_status::SENT);
         assert_eq!(s.message_count(&room()).unwrap(), 1);
     }
 
