@@ -546,3 +546,7 @@ fn unlink_user(reg: &mut Registry, user: &str, room: &str) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod tests;
