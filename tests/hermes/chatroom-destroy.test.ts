@@ -1,8 +1,6 @@
-// @server-args: --chatroom-idle-destroy-secs 3
-// Destroyed chatrooms: a destroy through the Server API (/chatroom/destroy.json) fires
-// DESTROY_MANUAL on the members and deletes the room's local messages; a room left idle (no
-// message, no join or leave) for the server's idle setting (3 s here) is destroyed with
-// DESTROY_AUTO. A destroyed room is gone: joining it without autoCreate answers 23410.
+// A chatroom destroyed through the Server API (/chatroom/destroy.json): DESTROY_MANUAL on the
+// members, the room's local messages deleted, and the room is gone (joining it without
+// autoCreate answers 23410).
 import { RCIMIWChatRoomStatus } from 'react-native-rcim';
 import {
   destroyMembers,
@@ -21,11 +19,9 @@ import { serverApi } from './server-api';
 export default async function () {
   const env = hostEnv();
   const manual = roomId(env, 'doomed');
-  const idle = roomId(env, 'idle');
   const all = await members(env, 0, 1);
   const [a, b] = all;
   try {
-    // ── Destroyed through the Server API.
     await joined(a, manual, -1, true);
     await joined(b, manual, -1);
     await say(a, manual, 'last words');
@@ -38,13 +34,6 @@ export default async function () {
     assertEqual(await localTexts(b, manual), [], 'local messages deleted with the room');
     assertEqual(await localTexts(a, manual), [], "the sender's too");
     assertEqual(await join(a, manual, -1, false), 23410, 'the room is gone');
-
-    // ── Destroyed when idle.
-    await joined(a, idle, -1, true);
-    const started = Date.now();
-    await waitLog(a, `status:${idle}:${RCIMIWChatRoomStatus.DESTROY_AUTO}`, 30000);
-    console.log(`idle room destroyed after ${Date.now() - started} ms`);
-    assertEqual(await join(a, idle, -1, false), 23410, 'the idle room is gone');
   } finally {
     await destroyMembers(all);
   }
