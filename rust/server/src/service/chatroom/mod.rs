@@ -18,7 +18,12 @@ use crate::hub::ConnId;
 
 /// The chatrooms this node serves.
 #[derive(Default)]
-pub(crate) struct Chatrooms {}
+pub(crate) struct Chatrooms {
+    /// The rooms' KV entries in memory ([`kv`]).
+    pub(crate) kv: kv::KvRooms,
+    /// The rooms' moderation lists in memory ([`moderation`]).
+    pub(crate) moderation: moderation::RoomModeration,
+}
 
 impl Chatrooms {
     /// Connection `conn_id` went away: it stays a member of its rooms until auto-kicked

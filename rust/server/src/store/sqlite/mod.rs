@@ -2,6 +2,7 @@
 //! commit ([`writer`]), a small pool of read connections, the schema in [`schema`].
 
 mod apply;
+mod chatroom_kv;
 mod expansion;
 mod history;
 mod inbox;
@@ -19,9 +20,10 @@ mod writer;
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, ModerationOp, NewMessage,
-    PruneCutoffs, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction, SendOutcome,
-    SensitiveWord, SyncPage, UserConversation,
+    ChatroomEntry, ChatroomWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
+    LoggedRequest, ModerationOp, NewMessage, PruneCutoffs, RecallRequest, ReceiptAnswer,
+    ReceiptAsk, RequestKey, Restriction, RoomRestriction, SendOutcome, SensitiveWord, SyncPage,
+    UserConversation,
 };
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
@@ -395,6 +397,24 @@ impl ServerStore for SqliteStore {
         now_ms: i64,
     ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>> {
         self.read(move |c| moderation::read_gags(c, &group_id, user_id.as_deref(), now_ms))
+            .boxed()
+    }
+
+    fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::Chatroom { op, reply })
+            .boxed()
+    }
+
+    fn chatroom_entries(&self, room_id: String) -> BoxFuture<'_, StoreResult<Vec<ChatroomEntry>>> {
+        self.read(move |c| chatroom_kv::read_entries(c, &room_id))
+            .boxed()
+    }
+
+    fn chatroom_restrictions(
+        &self,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<RoomRestriction>>> {
+        self.read(move |c| chatroom_kv::read_restrictions(c, now_ms))
             .boxed()
     }
 

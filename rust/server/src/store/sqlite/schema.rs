@@ -66,6 +66,14 @@
 //!   users with a push setting other than the defaults ("", 0, 0).
 //! * `push_templates(template_id, language, title, content, position)`: one row per language
 //!   of a template, `position` keeping the order they were given in.
+//!
+//! Migration 12 (chatroom KV and moderation; see [`super::chatroom_kv`]), never pruned (a
+//! destroyed room's rows are deleted with it):
+//! * `chatroom_entries(room_id, key, value, owner, auto_delete, set_time)`: the KV entries of
+//!   each room; `owner` is the user who set the entry last.
+//! * `chatroom_restrictions(room_id, kind, user_id, until, created_at)`: per-room gags (kind
+//!   1), blocks (2) and protected members (3, `until` = `i64::MAX`); expired rows are ignored
+//!   by reads and deleted by the next restriction.
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -276,6 +284,25 @@ const MIGRATIONS: &[&str] = &[
         position INTEGER NOT NULL,
         PRIMARY KEY (template_id, language)
     ) WITHOUT ROWID;",
+    // 12: chatroom KV entries and per-room moderation lists.
+    "CREATE TABLE chatroom_entries (
+        room_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        auto_delete INTEGER NOT NULL,
+        set_time INTEGER NOT NULL,
+        PRIMARY KEY (room_id, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE chatroom_restrictions (
+        room_id TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        until INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, kind, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX chatroom_restrictions_until ON chatroom_restrictions(until);",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
