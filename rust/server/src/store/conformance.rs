@@ -16,12 +16,14 @@ use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
 
 mod changes;
+mod chatroom_kv;
 mod history;
 mod moderation;
 mod push;
 mod settings;
 
 pub(crate) use changes::*;
+pub(crate) use chatroom_kv::*;
 pub(crate) use history::*;
 pub(crate) use moderation::*;
 pub(crate) use push::*;
@@ -70,7 +72,9 @@ macro_rules! conformance_tests {
             push_audience_pages,
             push_settings_are_versioned,
             push_recipients_of_a_message,
-            push_templates_and_names
+            push_templates_and_names,
+            chatroom_entries_are_kept_per_room,
+            chatroom_restrictions_end_by_themselves
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {
