@@ -479,7 +479,7 @@ pub(crate) struct RoomRestriction {
 
 /// A change of chatroom KV entries or moderation lists, applied by the store.
 #[derive(Debug, Clone)]
-pub(crate) enum ChatroomWrite {
+pub(crate) enum ChatroomKvWrite {
     /// Creates or replaces these entries of a room.
     PutEntries {
         room_id: String,

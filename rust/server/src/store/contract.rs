@@ -14,7 +14,7 @@
 
 use crate::expansion::Stored;
 use crate::model::{
-    ChatroomEntry, ChatroomWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
+    ChatroomEntry, ChatroomKvWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
     LoggedRequest, ModerationOp, NewMessage, PruneCutoffs, Push, RecallRequest, ReceiptAnswer,
     ReceiptAsk, RequestKey, Restriction, RoomRestriction, SendOutcome, SensitiveWord, SyncPage,
     UserConversation,
@@ -258,10 +258,10 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         now_ms: i64,
     ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>>;
 
-    /// Changes chatroom KV entries or per-room moderation lists (see [`ChatroomWrite`]). The
+    /// Changes chatroom KV entries or per-room moderation lists (see [`ChatroomKvWrite`]). The
     /// KV limits and codes are the caller's: the store keeps what it is told. A restriction
     /// given again replaces its end.
-    fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<()>>;
+    fn chatroom_kv_write(&self, op: ChatroomKvWrite) -> BoxFuture<'_, StoreResult<()>>;
 
     /// Every KV entry of `room_id`, ordered by key.
     fn chatroom_entries(&self, room_id: String) -> BoxFuture<'_, StoreResult<Vec<ChatroomEntry>>>;

@@ -11,7 +11,7 @@
 
 use super::super::error::ServiceError;
 use crate::hub::ConnId;
-use crate::model::{ChatroomEntry, ChatroomWrite};
+use crate::model::{ChatroomEntry, ChatroomKvWrite};
 use crate::state::Shared;
 use crate::util::now_ms;
 use rcim_proto::codes;
@@ -225,7 +225,7 @@ pub(crate) async fn set_entries(
         if !planned.entries.is_empty() {
             shared
                 .store
-                .chatroom_write(ChatroomWrite::PutEntries {
+                .chatroom_kv_write(ChatroomKvWrite::PutEntries {
                     room_id: room.clone(),
                     entries: planned.entries.clone(),
                 })
@@ -273,7 +273,7 @@ async fn remove_planned(
     }
     shared
         .store
-        .chatroom_write(ChatroomWrite::RemoveEntries {
+        .chatroom_kv_write(ChatroomKvWrite::RemoveEntries {
             room_id: room.to_owned(),
             keys: entries.iter().map(|e| e.key.clone()).collect(),
         })
@@ -381,10 +381,10 @@ pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
 pub(crate) async fn room_destroyed(shared: &Shared, room: &str) {
     let state = room_state(shared, room);
     let mut guard = state.lock().await;
-    let forget = ChatroomWrite::ForgetRoom {
+    let forget = ChatroomKvWrite::ForgetRoom {
         room_id: room.to_owned(),
     };
-    if let Err(e) = shared.store.chatroom_write(forget).await {
+    if let Err(e) = shared.store.chatroom_kv_write(forget).await {
         tracing::warn!(room, error = %e, "deleting a destroyed chatroom's KV entries");
     }
     guard.gone = true;

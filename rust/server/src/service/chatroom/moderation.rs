@@ -9,7 +9,7 @@
 //! are forgotten with it.
 
 use super::super::error::ServiceError;
-use crate::model::{ChatroomWrite, Restriction, RoomRestrictionKind};
+use crate::model::{ChatroomKvWrite, Restriction, RoomRestrictionKind};
 use crate::state::Shared;
 use crate::util::now_ms;
 use rcim_proto::codes;
@@ -136,7 +136,7 @@ async fn restrict(
     load_locked(shared).await?;
     shared
         .store
-        .chatroom_write(ChatroomWrite::Restrict {
+        .chatroom_kv_write(ChatroomKvWrite::Restrict {
             room_id: room.to_owned(),
             kind,
             user_ids: users.to_vec(),
@@ -164,7 +164,7 @@ async fn lift(
     load_locked(shared).await?;
     shared
         .store
-        .chatroom_write(ChatroomWrite::Lift {
+        .chatroom_kv_write(ChatroomKvWrite::Lift {
             room_id: room.to_owned(),
             kind,
             user_ids: users.to_vec(),

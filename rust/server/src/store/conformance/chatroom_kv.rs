@@ -1,7 +1,7 @@
 //! Conformance checks of chatroom KV entries and per-room moderation lists (migration 12).
 
 use super::Harness;
-use crate::model::{ChatroomEntry, ChatroomWrite, PruneCutoffs, RoomRestrictionKind};
+use crate::model::{ChatroomEntry, ChatroomKvWrite, PruneCutoffs, RoomRestrictionKind};
 use crate::store::contract::{CommitSink, ServerStore};
 
 fn entry(key: &str, value: &str, owner: &str, auto_delete: bool) -> ChatroomEntry {
@@ -14,8 +14,8 @@ fn entry(key: &str, value: &str, owner: &str, auto_delete: bool) -> ChatroomEntr
     }
 }
 
-fn put(room: &str, entries: Vec<ChatroomEntry>) -> ChatroomWrite {
-    ChatroomWrite::PutEntries {
+fn put(room: &str, entries: Vec<ChatroomEntry>) -> ChatroomKvWrite {
+    ChatroomKvWrite::PutEntries {
         room_id: room.into(),
         entries,
     }
@@ -32,20 +32,20 @@ pub(crate) async fn chatroom_entries_are_kept_per_room<S: ServerStore>(
 ) {
     let h = Harness::start(&open);
     let s = &h.store;
-    s.chatroom_write(put(
+    s.chatroom_kv_write(put(
         "r1",
         vec![entry("b", "1", "u", false), entry("a", "值", "u", true)],
     ))
     .await
     .unwrap();
-    s.chatroom_write(put("r2", vec![entry("a", "other", "v", false)]))
+    s.chatroom_kv_write(put("r2", vec![entry("a", "other", "v", false)]))
         .await
         .unwrap();
     // A key set again takes the new value, owner and flag.
-    s.chatroom_write(put("r1", vec![entry("b", "2", "v", true)]))
+    s.chatroom_kv_write(put("r1", vec![entry("b", "2", "v", true)]))
         .await
         .unwrap();
-    s.chatroom_write(ChatroomWrite::RemoveEntries {
+    s.chatroom_kv_write(ChatroomKvWrite::RemoveEntries {
         room_id: "r2".into(),
         keys: ids(&["a", "missing"]),
     })
@@ -67,7 +67,7 @@ pub(crate) async fn chatroom_entries_are_kept_per_room<S: ServerStore>(
         [entry("a", "值", "u", true), entry("b", "2", "v", true)]
     );
     assert!(s.chatroom_entries("r2".into()).await.unwrap().is_empty());
-    s.chatroom_write(ChatroomWrite::Restrict {
+    s.chatroom_kv_write(ChatroomKvWrite::Restrict {
         room_id: "r1".into(),
         kind: RoomRestrictionKind::Protected,
         user_ids: ids(&["p"]),
@@ -75,7 +75,7 @@ pub(crate) async fn chatroom_entries_are_kept_per_room<S: ServerStore>(
     })
     .await
     .unwrap();
-    s.chatroom_write(ChatroomWrite::ForgetRoom {
+    s.chatroom_kv_write(ChatroomKvWrite::ForgetRoom {
         room_id: "r1".into(),
     })
     .await
@@ -93,26 +93,26 @@ pub(crate) async fn chatroom_restrictions_end_by_themselves<S: ServerStore>(
     let h = Harness::start(&open);
     let s = &h.store;
     let now = crate::util::now_ms();
-    let restrict = |room: &str, kind, users: &[&str], until| ChatroomWrite::Restrict {
+    let restrict = |room: &str, kind, users: &[&str], until| ChatroomKvWrite::Restrict {
         room_id: room.into(),
         kind,
         user_ids: ids(users),
         until,
     };
     use RoomRestrictionKind::{Block, Gag, Protected};
-    s.chatroom_write(restrict("r1", Gag, &["a", "b"], now + 60_000))
+    s.chatroom_kv_write(restrict("r1", Gag, &["a", "b"], now + 60_000))
         .await
         .unwrap();
-    s.chatroom_write(restrict("r1", Block, &["a"], now + 120_000))
+    s.chatroom_kv_write(restrict("r1", Block, &["a"], now + 120_000))
         .await
         .unwrap();
-    s.chatroom_write(restrict("r2", Protected, &["a"], i64::MAX))
+    s.chatroom_kv_write(restrict("r2", Protected, &["a"], i64::MAX))
         .await
         .unwrap();
-    s.chatroom_write(restrict("r1", Gag, &["b"], now + 180_000))
+    s.chatroom_kv_write(restrict("r1", Gag, &["b"], now + 180_000))
         .await
         .unwrap();
-    s.chatroom_write(ChatroomWrite::Lift {
+    s.chatroom_kv_write(ChatroomKvWrite::Lift {
         room_id: "r1".into(),
         kind: Gag,
         user_ids: ids(&["a", "nobody"]),

@@ -2,7 +2,7 @@
 //! are the service's (`service::chatroom::kv`, `service::chatroom::moderation`): the store
 //! keeps what it is told, so a restart finds the entries and lists again.
 
-use crate::model::{ChatroomEntry, ChatroomWrite, RoomRestriction, RoomRestrictionKind};
+use crate::model::{ChatroomEntry, ChatroomKvWrite, RoomRestriction, RoomRestrictionKind};
 use rusqlite::{params, Connection};
 
 /// The `kind` column of `chatroom_restrictions`.
@@ -25,13 +25,13 @@ fn kind_of(code: i64) -> Option<RoomRestrictionKind> {
 
 /// Applies one chatroom change. Expired restrictions are deleted on the way, so the table
 /// only grows with the restrictions in force.
-pub(crate) fn apply_chatroom_write(
+pub(crate) fn apply_chatroom_kv_write(
     tx: &Connection,
-    op: ChatroomWrite,
+    op: ChatroomKvWrite,
     now: i64,
 ) -> anyhow::Result<()> {
     match op {
-        ChatroomWrite::PutEntries { room_id, entries } => {
+        ChatroomKvWrite::PutEntries { room_id, entries } => {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO chatroom_entries (room_id, key, value, owner, auto_delete, set_time) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
@@ -50,14 +50,14 @@ pub(crate) fn apply_chatroom_write(
                 ])?;
             }
         }
-        ChatroomWrite::RemoveEntries { room_id, keys } => {
+        ChatroomKvWrite::RemoveEntries { room_id, keys } => {
             let mut stmt =
                 tx.prepare_cached("DELETE FROM chatroom_entries WHERE room_id = ?1 AND key = ?2")?;
             for k in keys {
                 stmt.execute(params![room_id, k])?;
             }
         }
-        ChatroomWrite::Restrict {
+        ChatroomKvWrite::Restrict {
             room_id,
             kind,
             user_ids,
@@ -74,7 +74,7 @@ pub(crate) fn apply_chatroom_write(
                 stmt.execute(params![room_id, kind_code(kind), u, until, now])?;
             }
         }
-        ChatroomWrite::Lift {
+        ChatroomKvWrite::Lift {
             room_id,
             kind,
             user_ids,
@@ -87,7 +87,7 @@ pub(crate) fn apply_chatroom_write(
                 stmt.execute(params![room_id, kind_code(kind), u])?;
             }
         }
-        ChatroomWrite::ForgetRoom { room_id } => {
+        ChatroomKvWrite::ForgetRoom { room_id } => {
             tx.prepare_cached("DELETE FROM chatroom_entries WHERE room_id = ?1")?
                 .execute([&room_id])?;
             tx.prepare_cached("DELETE FROM chatroom_restrictions WHERE room_id = ?1")?
@@ -156,16 +156,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut c = open_conn(&dir.path().join(DB_FILE)).unwrap();
         migrate(&mut c).unwrap();
-        let restrict = |user: &str, until| ChatroomWrite::Restrict {
+        let restrict = |user: &str, until| ChatroomKvWrite::Restrict {
             room_id: "r".into(),
             kind: RoomRestrictionKind::Gag,
             user_ids: vec![user.into()],
             until,
         };
-        apply_chatroom_write(&c, restrict("a", 2_000), 1_000).unwrap();
+        apply_chatroom_kv_write(&c, restrict("a", 2_000), 1_000).unwrap();
         assert_eq!(read_restrictions(&c, 1_999).unwrap().len(), 1);
         assert!(read_restrictions(&c, 2_000).unwrap().is_empty());
-        apply_chatroom_write(&c, restrict("b", 9_000), 3_000).unwrap();
+        apply_chatroom_kv_write(&c, restrict("b", 9_000), 3_000).unwrap();
         let rows: i64 = c
             .query_row("SELECT COUNT(*) FROM chatroom_restrictions", [], |r| {
                 r.get(0)

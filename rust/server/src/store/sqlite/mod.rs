@@ -20,7 +20,7 @@ mod writer;
 
 use crate::expansion::Stored;
 use crate::model::{
-    ChatroomEntry, ChatroomWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
+    ChatroomEntry, ChatroomKvWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
     LoggedRequest, ModerationOp, NewMessage, PruneCutoffs, RecallRequest, ReceiptAnswer,
     ReceiptAsk, RequestKey, Restriction, RoomRestriction, SendOutcome, SensitiveWord, SyncPage,
     UserConversation,
@@ -400,8 +400,8 @@ impl ServerStore for SqliteStore {
             .boxed()
     }
 
-    fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<()>> {
-        self.write_and_wait(move |reply| WriteCmd::Chatroom { op, reply })
+    fn chatroom_kv_write(&self, op: ChatroomKvWrite) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::ChatroomKv { op, reply })
             .boxed()
     }
 

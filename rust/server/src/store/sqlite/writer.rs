@@ -8,7 +8,7 @@
 use super::apply::{
     apply_expire, apply_group, apply_prune, apply_send, apply_upsert_user, once_per_request,
 };
-use super::chatroom_kv::apply_chatroom_write;
+use super::chatroom_kv::apply_chatroom_kv_write;
 use super::expansion::apply_expansion;
 use super::inbox::apply_event;
 use super::moderation::apply_moderation;
@@ -19,7 +19,7 @@ use super::receipts::{apply_receipt_request, apply_receipt_response};
 use super::settings::apply_settings;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
-    ChatroomWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
+    ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
     RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, SendOutcome, UserConversation,
 };
 use crate::settings::SettingsUpdate;
@@ -84,8 +84,8 @@ pub(crate) enum WriteCmd {
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
     /// Change chatroom KV entries or moderation lists (no inbox entries).
-    Chatroom {
-        op: ChatroomWrite,
+    ChatroomKv {
+        op: ChatroomKvWrite,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
     /// Recall a message; replies with the recall time (the original one for a repeated
@@ -401,8 +401,8 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_moderation(c, op, now_ms()));
                     replies.push(Reply::Unit(reply, r));
                 }
-                WriteCmd::Chatroom { op, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_chatroom_write(c, op, now_ms()));
+                WriteCmd::ChatroomKv { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_chatroom_kv_write(c, op, now_ms()));
                     replies.push(Reply::Unit(reply, r));
                 }
                 WriteCmd::Push { op, reply } => {
@@ -494,7 +494,7 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         | WriteCmd::ExpireTokens { reply, .. }
         | WriteCmd::Event { reply, .. }
         | WriteCmd::Moderation { reply, .. }
-        | WriteCmd::Chatroom { reply, .. }
+        | WriteCmd::ChatroomKv { reply, .. }
         | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
