@@ -54,7 +54,7 @@ pub(crate) async fn chatroom_entries_are_kept_per_room<S: ServerStore>(
     let now = crate::util::now_ms();
     s.prune(PruneCutoffs {
         offline_before: Some(now + 1),
-        history_before: Some(now + 1),
+        ..Default::default()
     })
     .await
     .unwrap();
