@@ -45,6 +45,9 @@ pub(crate) type ConnId = u64;
 pub(crate) enum Outbound {
     /// Write this frame.
     Frame(ServerFrame),
+    /// Write this already encoded `ServerFrame` (without its length prefix): a chatroom
+    /// message is encoded once and the same bytes go to every member.
+    Shared(bytes::Bytes),
     /// Flush and close the connection.
     Close,
 }

@@ -398,6 +398,8 @@ pub(crate) struct PruneCutoffs {
     /// Cloud history messages sent before this time, with the deletion and clear records
     /// that only concerned them.
     pub history_before: Option<i64>,
+    /// Stored chatroom messages sent before this time.
+    pub chatroom_before: Option<i64>,
 }
 
 /// A sensitive word of the message filter.

@@ -12,6 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 /// Frames written before one flush.
 const WRITE_BATCH: usize = 64;
+/// Buffered bytes beyond which pre-encoded frames are flushed before more are added (the
+/// codec's own back-pressure only sees the frames it encodes).
+const ENCODED_HIGH_WATER: usize = 128 * 1024;
 
 /// Writes queued frames until `Close`, cancellation or a write error; then cancels the token
 /// so the reader stops too.
@@ -60,6 +63,7 @@ async fn write_batch(
     while let Some(item) = next.take() {
         match item {
             Outbound::Frame(f) => writer.feed(f).await?,
+            Outbound::Shared(bytes) => feed_encoded(writer, &bytes).await?,
             Outbound::Close => {
                 writer.flush().await?;
                 return Ok(false);
@@ -72,4 +76,25 @@ async fn write_batch(
     }
     writer.flush().await?;
     Ok(true)
+}
+
+/// Appends a pre-encoded frame with the codec's 4-byte big-endian length prefix (what
+/// `FrameCodec` writes for a frame it encodes itself). A frame beyond the protocol's cap is
+/// skipped: the client would drop the connection on it.
+async fn feed_encoded(writer: &mut Writer, frame: &[u8]) -> Result<(), FrameError> {
+    let Ok(len) = u32::try_from(frame.len()) else {
+        return Ok(());
+    };
+    if frame.len() > rcim_proto::MAX_FRAME_LEN {
+        tracing::warn!(len = frame.len(), "skipping an oversize pre-encoded frame");
+        return Ok(());
+    }
+    if writer.write_buffer().len() >= ENCODED_HIGH_WATER {
+        writer.flush().await?;
+    }
+    let buf = writer.write_buffer_mut();
+    buf.reserve(4 + frame.len());
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(frame);
+    Ok(())
 }

@@ -231,6 +231,7 @@ fn offline_cutoff(before: i64) -> crate::model::PruneCutoffs {
     crate::model::PruneCutoffs {
         offline_before: Some(before),
         history_before: None,
+        chatroom_before: None,
     }
 }
 

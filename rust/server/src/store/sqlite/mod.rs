@@ -2,6 +2,7 @@
 //! commit ([`writer`]), a small pool of read connections, the schema in [`schema`].
 
 mod apply;
+mod chatroom;
 mod chatroom_kv;
 mod expansion;
 mod history;
@@ -28,6 +29,7 @@ use crate::model::{
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
+use crate::store::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
@@ -537,6 +539,22 @@ impl ServerStore for SqliteStore {
     fn group_name(&self, group_id: String) -> BoxFuture<'_, StoreResult<String>> {
         self.read(move |c| push::read_name(c, true, &group_id))
             .boxed()
+    }
+
+    fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<bool>> {
+        self.write_and_wait(move |reply| WriteCmd::Chatroom { op, reply })
+            .boxed()
+    }
+
+    fn chatrooms(&self) -> BoxFuture<'_, StoreResult<Vec<RoomRecord>>> {
+        self.read(chatroom::read_rooms).boxed()
+    }
+
+    fn chatroom_history(
+        &self,
+        q: ChatroomHistoryQuery,
+    ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>> {
+        self.read(move |c| chatroom::read_history(c, &q)).boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

@@ -55,6 +55,9 @@
 //!   for read receipts; `receipt_responses(uid, user_id, time)`: the first response of each
 //!   member. Pruned with the cloud history (by the message's sent time).
 //!
+//! Migration 11 (chatrooms; see [`super::chatroom`]): `chatrooms` and `chatroom_messages`,
+//! below.
+//!
 //! Migration 10 (offline push; see [`super::push`]), never pruned:
 //! * `push_devices(user_id, device_id, provider, token, enabled, badge, updated_at)`: each
 //!   device's registration from its last connect with a token (`provider` as on the wire);
@@ -66,6 +69,11 @@
 //!   users with a push setting other than the defaults ("", 0, 0).
 //! * `push_templates(template_id, language, title, content, position)`: one row per language
 //!   of a template, `position` keeping the order they were given in.
+//! * `chatrooms(room_id, name, created_at, auto_destroy, idle_minutes)`: the rooms (members
+//!   and recent messages live in memory only); `idle_minutes` 0 = the server's setting.
+//! * `chatroom_messages(room_id, sent_time, uid, message)`: messages persisted in a room's
+//!   history, `message` the encoded `Message`; pruned by sent time (chatroom retention) and
+//!   deleted with their room.
 //!
 //! Migration 12 (chatroom KV and moderation; see [`super::chatroom_kv`]), never pruned (a
 //! destroyed room's rows are deleted with it):
@@ -284,6 +292,22 @@ const MIGRATIONS: &[&str] = &[
         position INTEGER NOT NULL,
         PRIMARY KEY (template_id, language)
     ) WITHOUT ROWID;",
+    // 11: chatrooms and their stored messages.
+    "CREATE TABLE chatrooms (
+        room_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        auto_destroy INTEGER NOT NULL,
+        idle_minutes INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE chatroom_messages (
+        room_id TEXT NOT NULL,
+        sent_time INTEGER NOT NULL,
+        uid TEXT NOT NULL,
+        message BLOB NOT NULL,
+        PRIMARY KEY (room_id, sent_time, uid)
+    ) WITHOUT ROWID;
+    CREATE INDEX chatroom_messages_sent_time ON chatroom_messages(sent_time);",
     // 12: chatroom KV entries and per-room moderation lists.
     "CREATE TABLE chatroom_entries (
         room_id TEXT NOT NULL,

@@ -8,6 +8,7 @@
 use super::apply::{
     apply_expire, apply_group, apply_prune, apply_send, apply_upsert_user, once_per_request,
 };
+use super::chatroom::apply_chatroom_write;
 use super::chatroom_kv::apply_chatroom_kv_write;
 use super::expansion::apply_expansion;
 use super::inbox::apply_event;
@@ -24,6 +25,7 @@ use crate::model::{
 };
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
+use crate::store::ChatroomWrite;
 use crate::util::now_ms;
 use anyhow::anyhow;
 use rcim_proto::v1::inbox_entry;
@@ -100,6 +102,11 @@ pub(crate) enum WriteCmd {
         op: PushWrite,
         reply: oneshot::Sender<anyhow::Result<PushWritten>>,
     },
+    /// Change a chatroom record or store a chatroom message (no inbox entries).
+    Chatroom {
+        op: ChatroomWrite,
+        reply: oneshot::Sender<anyhow::Result<bool>>,
+    },
 }
 
 /// The operations of [`WriteCmd::Event`].
@@ -169,6 +176,7 @@ enum Reply {
         oneshot::Sender<anyhow::Result<PushWritten>>,
         anyhow::Result<PushWritten>,
     ),
+    Flag(oneshot::Sender<anyhow::Result<bool>>, anyhow::Result<bool>),
 }
 
 impl Reply {
@@ -189,6 +197,9 @@ impl Reply {
             Reply::Push(tx, _) => {
                 let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
             }
+            Reply::Flag(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
         }
     }
 
@@ -207,6 +218,9 @@ impl Reply {
                 let _ = tx.send(r);
             }
             Reply::Push(tx, r) => {
+                let _ = tx.send(r);
+            }
+            Reply::Flag(tx, r) => {
                 let _ = tx.send(r);
             }
         }
@@ -409,6 +423,10 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_push_write(c, op, now_ms()));
                     replies.push(Reply::Push(reply, r));
                 }
+                WriteCmd::Chatroom { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_chatroom_write(c, op));
+                    replies.push(Reply::Flag(reply, r));
+                }
                 WriteCmd::Prune { cutoffs, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_prune(c, cutoffs));
                     if let Err(e) = &r {
@@ -499,6 +517,7 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
         WriteCmd::Push { reply, .. } => Some(Reply::Push(reply, Ok(PushWritten::Done))),
+        WriteCmd::Chatroom { reply, .. } => Some(Reply::Flag(reply, Ok(false))),
     }
 }
 
