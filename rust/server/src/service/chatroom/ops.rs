@@ -122,7 +122,7 @@ pub(crate) async fn history(
 /// Auto-kicks `users` from `room` (R194), except its protected members (R195).
 pub(crate) async fn auto_kick(shared: &Shared, room: &str, users: Vec<String>) {
     for user in users {
-        if hooks::is_protected(shared, room, &user).await {
+        if hooks::is_protected(shared, room, &user) {
             continue;
         }
         tracing::debug!(room, user = %user, "auto-kicking an offline chatroom member");

@@ -66,6 +66,10 @@ pub(crate) struct Posted {
 
 /// The chatrooms this node serves.
 pub(crate) struct Chatrooms {
+    /// The rooms' KV entries in memory ([`super::kv`]).
+    pub(crate) kv: super::kv::KvRooms,
+    /// The rooms' moderation lists in memory ([`super::moderation`]).
+    pub(crate) moderation: super::moderation::RoomModeration,
     config: ChatroomConfig,
     inner: Mutex<Registry>,
     counters: Counters,
@@ -90,6 +94,8 @@ impl Chatrooms {
                 .insert(id, Arc::new(Mutex::new(Room::new(r, config.ring_len))));
         }
         Self {
+            kv: Default::default(),
+            moderation: Default::default(),
             config,
             inner: Mutex::new(reg),
             counters: Counters::default(),
