@@ -25,7 +25,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Most member actions in one `members_changed` event (a frame must stay small).
-const MAX_ACTIONS_PER_EVENT: usize = 1000;
+const MAX_ACTIONS_PER_EVENT: usize = 200;
 
 /// KV work left to the chatroom task by callers that have no shared state.
 #[derive(Debug, PartialEq, Eq)]
@@ -483,7 +483,8 @@ impl Chatrooms {
 
     /// Announces the member actions queued since the last call: one `members_changed` per
     /// room per call to each member connection (a user's own actions are left out of what
-    /// their connections get). Low priority: member lists are informative.
+    /// their connections get), in rooms of at most `member_events_max_members` members.
+    /// Low priority: member lists are informative.
     pub(crate) fn flush_member_events(&self) {
         let cells: Vec<(String, RoomCell)> = {
             let mut reg = lock(&self.inner);
@@ -499,6 +500,9 @@ impl Chatrooms {
         for (id, cell) in cells {
             let mut r = lock(&cell);
             let actions = std::mem::take(&mut r.pending_actions);
+            if r.members.len() > self.config.member_events_max_members {
+                continue;
+            }
             for chunk in actions.chunks(MAX_ACTIONS_PER_EVENT) {
                 let event = |actions: Vec<ChatRoomMemberAction>| {
                     encode_event(
