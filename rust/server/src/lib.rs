@@ -214,21 +214,23 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     config.validate()?;
     let hub = Arc::new(Hub::default());
     let (sink, feed) = commit_feed();
-    let (store, words) = {
+    let (store, words, rooms) = {
         let dir = config.data_dir.clone();
         tokio::task::spawn_blocking(move || {
             let store = SqliteStore::open(&dir, sink)?;
             let words = store
                 .words_at_start()
                 .context("reading the sensitive words")?;
-            anyhow::Ok((store, words))
+            // Rooms survive a restart (their members and recent messages do not, R193).
+            let rooms = store
+                .chatrooms_at_start()
+                .context("reading the chatrooms")?;
+            anyhow::Ok((store, words, rooms))
         })
         .await
         .context("opening the database")??
     };
     let store: Arc<dyn ServerStore> = Arc::new(store);
-    // Rooms survive a restart (their members and recent messages do not, R193).
-    let rooms = store.chatrooms().await.context("reading the chatrooms")?;
     let chatrooms = Arc::new(service::chatroom::Chatrooms::new(
         config.chatroom.clone(),
         rooms,

@@ -267,3 +267,59 @@ async fn rooms_survive_a_restart() {
     );
     server.shutdown().await;
 }
+
+/// A member that stops reading loses low-priority messages once its queue is past the share
+/// (counted), is not disconnected, still gets high-priority ones, and the member that reads
+/// gets everything.
+#[tokio::test]
+async fn a_slow_member_loses_low_priority_messages_only() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |c| c.chatroom.low_priority_share = 16).await;
+    let addr = server.gateway_addr();
+    let mut sender = RawClient::connect(addr, "sender", "ds").await;
+    let mut fast = RawClient::connect(addr, "fast", "df").await;
+    let mut slow = RawClient::connect(addr, "slow", "dl").await;
+    join_ok(&mut sender, "r", 0).await;
+    join_ok(&mut fast, "r", 0).await;
+    join_ok(&mut slow, "r", 0).await;
+    const N: usize = 1500;
+    let reader = tokio::spawn(async move {
+        let mut got = 0;
+        while got < N {
+            let m = next_room_message(&mut fast).await;
+            if m.object_name == "RC:TxtMsg" {
+                got += 1;
+            }
+        }
+        fast
+    });
+    // Big enough that the socket buffers fill up and the slow member's queue grows.
+    let filler = "x".repeat(16 * 1024);
+    for i in 0..N {
+        let mut o = room_text("r", &filler);
+        o.msg.persisted = false;
+        assert_eq!(send_room(&mut sender, o).await.0, 0, "message {i}");
+    }
+    let mut notice = room_text("r", "important");
+    notice.msg.object_name = "RC:RcNtf".into();
+    assert_eq!(send_room(&mut sender, notice).await.0, 0);
+    let _fast = tokio::time::timeout(Duration::from_secs(30), reader)
+        .await
+        .expect("the reading member got every message")
+        .unwrap();
+    let stats = server.chatroom_stats();
+    assert!(stats.dropped > 0, "{stats:?}");
+    assert_eq!(stats.slow_disconnects, 0);
+    // The slow member reads now: fewer messages than were sent, the notice among them.
+    let mut texts = 0;
+    loop {
+        let m = next_room_message(&mut slow).await;
+        if m.object_name == "RC:RcNtf" {
+            break;
+        }
+        texts += 1;
+    }
+    assert!(texts < N, "{texts} of {N}");
+    server.shutdown().await;
+}

@@ -23,11 +23,12 @@ fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Respon
     }
 }
 
-/// The answer to a KV write: its code, with the per-key failures when there are any.
+/// The answer to a KV write: code 0, or the refusal's code, with the per-key errors of a
+/// partial success (23428) in the body.
 fn kv_answer(r: Result<ChatRoomEntriesResult, (u32, ChatRoomEntriesResult)>) -> Response {
     let (code, result) = match r {
         Ok(result) => (codes::OK, result),
-        Err(failed) => failed,
+        Err(refusal) => refusal,
     };
     Response {
         code,
@@ -75,6 +76,7 @@ impl Conn {
                 },
                 Err(code) => code_only(code),
             },
+            // Not a chatroom request (see `is_chatroom_request`).
             _ => code_only(codes::PARAMETER_INVALID),
         };
         self.respond(seq, response);

@@ -98,3 +98,45 @@ async fn feed_encoded(writer: &mut Writer, frame: &[u8]) -> Result<(), FrameErro
     buf.extend_from_slice(frame);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::StreamExt as _;
+    use rcim_proto::v1::{server_frame, ClientFrame, Pong, ServerFrame};
+    use rcim_proto::FrameCodec;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio_util::codec::{FramedRead, FramedWrite};
+
+    /// Pre-encoded frames reach the client exactly like frames the codec encodes, in queue
+    /// order.
+    #[tokio::test]
+    async fn shared_frames_are_written_like_encoded_ones() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap());
+        let (server, client) = tokio::join!(listener.accept(), client);
+        let (_rd, wr) = server.unwrap().0.into_split();
+        let writer: Writer = FramedWrite::new(wr, FrameCodec::new());
+        let (tx, rx) = mpsc::channel(8);
+        let pong = |t| ServerFrame {
+            seq: t as u64,
+            body: Some(server_frame::Body::Pong(Pong { server_time: t })),
+        };
+        let shared = bytes::Bytes::from(prost::Message::encode_to_vec(&pong(2)));
+        tx.send(Outbound::Frame(pong(1))).await.unwrap();
+        tx.send(Outbound::Shared(shared.clone())).await.unwrap();
+        tx.send(Outbound::Shared(shared)).await.unwrap();
+        tx.send(Outbound::Frame(pong(3))).await.unwrap();
+        tx.send(Outbound::Close).await.unwrap();
+        write_loop(writer, rx, CancellationToken::new()).await;
+        let mut reader = FramedRead::new(
+            client.unwrap(),
+            FrameCodec::<ServerFrame, ClientFrame>::new(),
+        );
+        let mut got = Vec::new();
+        while let Some(f) = reader.next().await {
+            got.push(f.unwrap());
+        }
+        assert_eq!(got, [pong(1), pong(2), pong(2), pong(3)]);
+    }
+}

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
 
 mod changes;
+mod chatroom;
 mod chatroom_kv;
 mod history;
 mod moderation;
@@ -23,6 +24,7 @@ mod push;
 mod settings;
 
 pub(crate) use changes::*;
+pub(crate) use chatroom::*;
 pub(crate) use chatroom_kv::*;
 pub(crate) use history::*;
 pub(crate) use moderation::*;
@@ -73,6 +75,7 @@ macro_rules! conformance_tests {
             push_settings_are_versioned,
             push_recipients_of_a_message,
             push_templates_and_names,
+            chatroom_rooms_and_history,
             chatroom_entries_are_kept_per_room,
             chatroom_restrictions_end_by_themselves
         );

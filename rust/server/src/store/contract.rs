@@ -21,7 +21,7 @@ use crate::model::{
 };
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
-use crate::store::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
+use crate::store::{ChatroomHistoryQuery, ChatroomWrite};
 use futures::future::BoxFuture;
 use rcim_proto::v1::{inbox_entry, UserSettings};
 use tokio::sync::mpsc;
@@ -364,13 +364,11 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     fn user_name(&self, user_id: String) -> BoxFuture<'_, StoreResult<String>>;
     fn group_name(&self, group_id: String) -> BoxFuture<'_, StoreResult<String>>;
 
-    /// Changes the chatroom tables (see [`ChatroomWrite`] for the flag it resolves with). A
-    /// room's stored messages are deleted with it; [`Self::prune`] deletes those sent before
+    /// Changes the chatroom tables (see [`ChatroomWrite`] for the flag it resolves with);
+    /// rooms survive a reopen (the implementation lists them at start). A room's stored
+    /// messages are deleted with it; [`Self::prune`] deletes those sent before
     /// `PruneCutoffs::chatroom_before`.
     fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<bool>>;
-
-    /// Every chatroom record, oldest first (read at start: rooms survive a restart).
-    fn chatrooms(&self) -> BoxFuture<'_, StoreResult<Vec<RoomRecord>>>;
 
     /// A page of a room's stored messages: sent before `q.timestamp` newest first (0 = from
     /// the newest), or after it oldest first with `q.newer`; at most `q.count`.

@@ -16,7 +16,7 @@ pub(super) async fn member_left(shared: &Shared, room: &str, user: &str) {
     kv::member_left(shared, room, user).await
 }
 
-/// `room` was destroyed: its KV entries go with it (R202), and its moderation lists.
+/// `room` was destroyed: its KV entries and moderation lists go with it (R202).
 pub(super) async fn room_destroyed(shared: &Shared, room: &str) {
     kv::room_destroyed(shared, room).await
 }
@@ -32,6 +32,6 @@ pub(super) async fn check_send(shared: &Shared, room: &str, user: &str) -> Resul
 }
 
 /// Whether `user` is on `room`'s protected list (never auto-kicked, R195).
-pub(super) async fn is_protected(shared: &Shared, room: &str, user: &str) -> bool {
+pub(super) fn is_protected(shared: &Shared, room: &str, user: &str) -> bool {
     moderation::is_protected(shared, room, user)
 }

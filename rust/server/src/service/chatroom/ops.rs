@@ -37,15 +37,16 @@ pub(crate) async fn join(
     }
     let rooms = &shared.chatrooms;
     let room = req.room_id.as_str();
-    if !rooms.exists(room) {
-        if !req.auto_create {
-            return Err(not_exist(room));
-        }
-        rooms.create(shared.store.as_ref(), room, "").await?;
+    if !req.auto_create && !rooms.exists(room) {
+        return Err(not_exist(room));
     }
+    // Before a creation: a blocked user creates nothing.
     hooks::check_join(shared, room, user)
         .await
         .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
+    if req.auto_create && !rooms.exists(room) {
+        rooms.create(shared.store.as_ref(), room, "").await?;
+    }
     let joined = rooms
         .join(room, user, conn, req.message_count as usize)
         .map_err(|code| ServiceError::rejected(code, "the chatroom is gone"))?;
@@ -122,7 +123,7 @@ pub(crate) async fn history(
 /// Auto-kicks `users` from `room` (R194), except its protected members (R195).
 pub(crate) async fn auto_kick(shared: &Shared, room: &str, users: Vec<String>) {
     for user in users {
-        if hooks::is_protected(shared, room, &user).await {
+        if hooks::is_protected(shared, room, &user) {
             continue;
         }
         tracing::debug!(room, user = %user, "auto-kicking an offline chatroom member");

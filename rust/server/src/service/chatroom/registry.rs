@@ -25,7 +25,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Most member actions in one `members_changed` event (a frame must stay small).
-const MAX_ACTIONS_PER_EVENT: usize = 1000;
+const MAX_ACTIONS_PER_EVENT: usize = 200;
 
 /// KV work left to the chatroom task by callers that have no shared state.
 #[derive(Debug, PartialEq, Eq)]
@@ -66,15 +66,15 @@ pub(crate) struct Posted {
 
 /// The chatrooms this node serves.
 pub(crate) struct Chatrooms {
+    /// The rooms' KV entries in memory ([`super::kv`]).
+    pub(crate) kv: super::kv::KvRooms,
+    /// The rooms' moderation lists in memory ([`super::moderation`]).
+    pub(crate) moderation: super::moderation::RoomModeration,
     config: ChatroomConfig,
     inner: Mutex<Registry>,
     counters: Counters,
     hooks: mpsc::UnboundedSender<Hook>,
     hooks_rx: Mutex<Option<mpsc::UnboundedReceiver<Hook>>>,
-    /// The rooms' KV entries in memory ([`super::kv`]).
-    pub(crate) kv: super::kv::KvRooms,
-    /// The rooms' moderation lists in memory ([`super::moderation`]).
-    pub(crate) moderation: super::moderation::RoomModeration,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -94,13 +94,13 @@ impl Chatrooms {
                 .insert(id, Arc::new(Mutex::new(Room::new(r, config.ring_len))));
         }
         Self {
+            kv: Default::default(),
+            moderation: Default::default(),
             config,
             inner: Mutex::new(reg),
             counters: Counters::default(),
             hooks,
             hooks_rx: Mutex::new(Some(rx)),
-            kv: Default::default(),
-            moderation: Default::default(),
         }
     }
 
@@ -483,7 +483,8 @@ impl Chatrooms {
 
     /// Announces the member actions queued since the last call: one `members_changed` per
     /// room per call to each member connection (a user's own actions are left out of what
-    /// their connections get). Low priority: member lists are informative.
+    /// their connections get), in rooms of at most `member_events_max_members` members.
+    /// Low priority: member lists are informative.
     pub(crate) fn flush_member_events(&self) {
         let cells: Vec<(String, RoomCell)> = {
             let mut reg = lock(&self.inner);
@@ -499,6 +500,9 @@ impl Chatrooms {
         for (id, cell) in cells {
             let mut r = lock(&cell);
             let actions = std::mem::take(&mut r.pending_actions);
+            if r.members.len() > self.config.member_events_max_members {
+                continue;
+            }
             for chunk in actions.chunks(MAX_ACTIONS_PER_EVENT) {
                 let event = |actions: Vec<ChatRoomMemberAction>| {
                     encode_event(
@@ -552,3 +556,7 @@ fn unlink_user(reg: &mut Registry, user: &str, room: &str) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod tests;

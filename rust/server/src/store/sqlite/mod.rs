@@ -102,6 +102,12 @@ impl SqliteStore {
         moderation::read_words(&schema::open_conn(&self.path)?)
     }
 
+    /// Every chatroom record, read at start on a connection of its own (blocking): rooms
+    /// survive a restart.
+    pub(crate) fn chatrooms_at_start(&self) -> anyhow::Result<Vec<RoomRecord>> {
+        chatroom::read_rooms(&schema::open_conn(&self.path)?)
+    }
+
     /// Queues a mutation (waits while the queue is full).
     async fn write(&self, cmd: WriteCmd) -> anyhow::Result<()> {
         self.writer
@@ -544,10 +550,6 @@ impl ServerStore for SqliteStore {
     fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<bool>> {
         self.write_and_wait(move |reply| WriteCmd::Chatroom { op, reply })
             .boxed()
-    }
-
-    fn chatrooms(&self) -> BoxFuture<'_, StoreResult<Vec<RoomRecord>>> {
-        self.read(chatroom::read_rooms).boxed()
     }
 
     fn chatroom_history(

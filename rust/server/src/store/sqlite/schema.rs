@@ -55,9 +55,6 @@
 //!   for read receipts; `receipt_responses(uid, user_id, time)`: the first response of each
 //!   member. Pruned with the cloud history (by the message's sent time).
 //!
-//! Migration 11 (chatrooms; see [`super::chatroom`]): `chatrooms` and `chatroom_messages`,
-//! below.
-//!
 //! Migration 10 (offline push; see [`super::push`]), never pruned:
 //! * `push_devices(user_id, device_id, provider, token, enabled, badge, updated_at)`: each
 //!   device's registration from its last connect with a token (`provider` as on the wire);
@@ -69,6 +66,8 @@
 //!   users with a push setting other than the defaults ("", 0, 0).
 //! * `push_templates(template_id, language, title, content, position)`: one row per language
 //!   of a template, `position` keeping the order they were given in.
+//!
+//! Migration 11 (chatrooms; see [`super::chatroom`]):
 //! * `chatrooms(room_id, name, created_at, auto_destroy, idle_minutes)`: the rooms (members
 //!   and recent messages live in memory only); `idle_minutes` 0 = the server's setting.
 //! * `chatroom_messages(room_id, sent_time, uid, message)`: messages persisted in a room's
