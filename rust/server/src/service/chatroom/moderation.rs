@@ -224,7 +224,7 @@ pub(crate) async fn block(
     let until = end_after(minutes)?;
     restrict(shared, room, RoomRestrictionKind::Block, users, until).await?;
     for u in users {
-        kick(shared, room, u).await;
+        kick(shared, room, u);
     }
     Ok(())
 }
@@ -301,8 +301,10 @@ pub(crate) fn forget_room(shared: &Shared, room: &str) {
     });
 }
 
-/// Kicks `user` out of `room` with 23409 if they are a member (a block).
-async fn kick(shared: &Shared, room: &str, user: &str) {
-    // Until the room registry serves members, nobody is in a room: nothing to kick.
-    let _ = (shared, room, user);
+/// Kicks `user` out of `room` with 23409 if they are a member (a block); their
+/// `delete_when_left` KV entries go (the registry queues that).
+fn kick(shared: &Shared, room: &str, user: &str) {
+    shared
+        .chatrooms
+        .kick_user(room, user, codes::KICKED_FROM_CHATROOM);
 }
