@@ -323,3 +323,31 @@ async fn a_slow_member_loses_low_priority_messages_only() {
     assert!(texts < N, "{texts} of {N}");
     server.shutdown().await;
 }
+
+/// Join answers and history pages stay within a frame: big messages beyond it are left out
+/// of the join (the oldest) and wait for the next page.
+#[tokio::test]
+async fn answers_fit_in_a_frame() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |_| {}).await;
+    let mut a = RawClient::connect(server.gateway_addr(), "a", "da").await;
+    join_ok(&mut a, "r", 0).await;
+    let big = |n: usize| format!("{n}{}", "x".repeat(100 * 1024));
+    for n in 0..3 {
+        say(&mut a, "r", &big(n)).await;
+    }
+    let mut b = RawClient::connect(server.gateway_addr(), "b", "db").await;
+    let joined = join_ok(&mut b, "r", 50).await;
+    let texts: Vec<String> = joined.messages.iter().map(text_of).collect();
+    assert_eq!(texts, [big(1), big(2)]);
+    let (code, page) = room_history(&mut b, "r", 0, 0, 50).await;
+    assert_eq!((code, page.messages.len()), (0, 2));
+    assert_eq!(text_of(&page.messages[1]), big(1));
+    let (_, rest) = room_history(&mut b, "r", page.sync_time, 0, 50).await;
+    assert_eq!(
+        rest.messages.iter().map(text_of).collect::<Vec<_>>(),
+        [big(0)]
+    );
+    server.shutdown().await;
+}
