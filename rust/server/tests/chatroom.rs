@@ -351,3 +351,41 @@ async fn answers_fit_in_a_frame() {
     );
     server.shutdown().await;
 }
+
+/// The sensitive-word filter screens room messages like others: replaced words reach the
+/// members replaced; a blocked message is answered normally and reaches nobody.
+#[tokio::test]
+async fn sensitive_words_are_screened() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |_| {}).await;
+    let api = Api::new(&server);
+    api.call("/sensitiveword/add.json", &[("word", "bad")])
+        .await;
+    api.call(
+        "/sensitiveword/add.json",
+        &[("word", "rude"), ("replaceWord", "***")],
+    )
+    .await;
+    let addr = server.gateway_addr();
+    let mut a = RawClient::connect(addr, "a", "da").await;
+    let mut b = RawClient::connect(addr, "b", "db").await;
+    join_ok(&mut a, "r", 0).await;
+    join_ok(&mut b, "r", 0).await;
+    let (code, uid, _) = send_room(&mut a, room_text("r", "a bad word")).await;
+    assert_eq!(code, 0);
+    assert!(!uid.is_empty());
+    say(&mut a, "r", "so rude").await;
+    let texts: Vec<String> = room_messages_within(&mut b, Duration::from_millis(500))
+        .await
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(texts, ["so ***"]);
+    let (_, page) = room_history(&mut b, "r", 0, 0, 10).await;
+    assert_eq!(
+        page.messages.iter().map(text_of).collect::<Vec<_>>(),
+        ["so ***"]
+    );
+    server.shutdown().await;
+}
