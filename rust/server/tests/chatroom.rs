@@ -202,7 +202,11 @@ async fn offline_members_are_auto_kicked() {
     join_ok(&mut c, "r", 0).await;
     drop(b);
     drop(c);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Both are offline once the server has seen their connections close.
+    while server.connection_count() > 1 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
     say(&mut a, "r", "1").await;
     // c is back in time: still a member, it may send without joining again.
     let mut c = RawClient::connect(addr, "c", "dc2").await;
