@@ -202,7 +202,11 @@ async fn offline_members_are_auto_kicked() {
     join_ok(&mut c, "r", 0).await;
     drop(b);
     drop(c);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Both are offline once the server has seen their connections close.
+    while server.connection_count() > 1 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
     say(&mut a, "r", "1").await;
     // c is back in time: still a member, it may send without joining again.
     let mut c = RawClient::connect(addr, "c", "dc2").await;
@@ -321,5 +325,71 @@ async fn a_slow_member_loses_low_priority_messages_only() {
         texts += 1;
     }
     assert!(texts < N, "{texts} of {N}");
+    server.shutdown().await;
+}
+
+/// Join answers and history pages stay within a frame: big messages beyond it are left out
+/// of the join (the oldest) and wait for the next page.
+#[tokio::test]
+async fn answers_fit_in_a_frame() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |_| {}).await;
+    let mut a = RawClient::connect(server.gateway_addr(), "a", "da").await;
+    join_ok(&mut a, "r", 0).await;
+    let big = |n: usize| format!("{n}{}", "x".repeat(100 * 1024));
+    for n in 0..3 {
+        say(&mut a, "r", &big(n)).await;
+    }
+    let mut b = RawClient::connect(server.gateway_addr(), "b", "db").await;
+    let joined = join_ok(&mut b, "r", 50).await;
+    let texts: Vec<String> = joined.messages.iter().map(text_of).collect();
+    assert_eq!(texts, [big(1), big(2)]);
+    let (code, page) = room_history(&mut b, "r", 0, 0, 50).await;
+    assert_eq!((code, page.messages.len()), (0, 2));
+    assert_eq!(text_of(&page.messages[1]), big(1));
+    let (_, rest) = room_history(&mut b, "r", page.sync_time, 0, 50).await;
+    assert_eq!(
+        rest.messages.iter().map(text_of).collect::<Vec<_>>(),
+        [big(0)]
+    );
+    server.shutdown().await;
+}
+
+/// The sensitive-word filter screens room messages like others: replaced words reach the
+/// members replaced; a blocked message is answered normally and reaches nobody.
+#[tokio::test]
+async fn sensitive_words_are_screened() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |_| {}).await;
+    let api = Api::new(&server);
+    api.call("/sensitiveword/add.json", &[("word", "bad")])
+        .await;
+    api.call(
+        "/sensitiveword/add.json",
+        &[("word", "rude"), ("replaceWord", "***")],
+    )
+    .await;
+    let addr = server.gateway_addr();
+    let mut a = RawClient::connect(addr, "a", "da").await;
+    let mut b = RawClient::connect(addr, "b", "db").await;
+    join_ok(&mut a, "r", 0).await;
+    join_ok(&mut b, "r", 0).await;
+    let (code, uid, _) = send_room(&mut a, room_text("r", "a bad word")).await;
+    assert_eq!(code, 0);
+    assert!(!uid.is_empty());
+    say(&mut a, "r", "so rude").await;
+    let texts: Vec<String> = room_messages_within(&mut b, Duration::from_millis(500))
+        .await
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(texts, ["so ***"]);
+    let (_, page) = room_history(&mut b, "r", 0, 0, 10).await;
+    assert_eq!(
+        page.messages.iter().map(text_of).collect::<Vec<_>>(),
+        ["so ***"]
+    );
     server.shutdown().await;
 }

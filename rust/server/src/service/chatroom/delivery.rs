@@ -100,9 +100,8 @@ pub(crate) fn encode_event(room_id: &str, body: chat_room_event::Body) -> Bytes 
 
 /// Offers `frame` to `conn` without waiting (see the module docs).
 pub(crate) fn offer(conn: &MemberConn, frame: &Bytes, priority: Priority) -> Offered {
-    if conn.cancel.is_cancelled() {
-        return Offered::Closed;
-    }
+    // No cancellation check first (it takes a lock): a cancelled connection's queue is
+    // dropped soon, and until then what is queued there is simply never written.
     if let Priority::Low { share } = priority {
         let queued = conn.tx.max_capacity() - conn.tx.capacity();
         if queued >= share {
@@ -111,6 +110,7 @@ pub(crate) fn offer(conn: &MemberConn, frame: &Bytes, priority: Priority) -> Off
     }
     match conn.tx.try_send(Outbound::Shared(frame.clone())) {
         Ok(()) => Offered::Queued,
+        Err(mpsc::error::TrySendError::Full(_)) if conn.cancel.is_cancelled() => Offered::Closed,
         Err(mpsc::error::TrySendError::Full(_)) => {
             tracing::warn!(
                 conn = conn.conn_id,

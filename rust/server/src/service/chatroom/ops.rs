@@ -4,6 +4,7 @@
 use super::delivery::MemberConn;
 use super::hooks;
 use super::{check_room_id, MAX_JOIN_MESSAGES};
+use crate::model::{ENTRY_OVERHEAD, SYNC_BYTES};
 use crate::service::ServiceError;
 use crate::state::Shared;
 use crate::store::ChatroomHistoryQuery;
@@ -54,11 +55,35 @@ pub(crate) async fn join(
         hooks::member_left(shared, left, user).await;
     }
     let entries = hooks::entries(shared, room).await;
-    Ok(ChatRoomJoined {
+    let mut answer = ChatRoomJoined {
         messages: joined.messages,
         entries,
         left_room_ids: joined.left,
-    })
+    };
+    fit_join_answer(room, &mut answer);
+    Ok(answer)
+}
+
+/// Keeps a join answer within a frame: the oldest messages go first; entries only if they
+/// alone do not fit (logged: 100 values of 4096 characters can exceed a frame).
+fn fit_join_answer(room: &str, answer: &mut ChatRoomJoined) {
+    let size = |a: &ChatRoomJoined| prost::Message::encoded_len(a);
+    while size(answer) > SYNC_BYTES && !answer.messages.is_empty() {
+        answer.messages.remove(0);
+    }
+    if size(answer) > SYNC_BYTES {
+        let mut keys: Vec<String> = answer.entries.keys().cloned().collect();
+        keys.sort();
+        while size(answer) > SYNC_BYTES {
+            let Some(key) = keys.pop() else { break };
+            answer.entries.remove(&key);
+        }
+        tracing::warn!(
+            room,
+            kept = answer.entries.len(),
+            "chatroom KV entries cut to fit a join answer"
+        );
+    }
 }
 
 /// `user` leaves a room from connection `conn_id` (see `LeaveChatRoom`): succeeds also when
@@ -112,7 +137,17 @@ pub(crate) async fn history(
         newer,
         count: req.count,
     };
-    let messages = shared.store.chatroom_history(q).await?;
+    let mut messages = shared.store.chatroom_history(q).await?;
+    // A page fits in a frame: the messages beyond are the next page's.
+    let mut total = 0;
+    let fit = messages
+        .iter()
+        .take_while(|m| {
+            total += prost::Message::encoded_len(*m) + ENTRY_OVERHEAD;
+            total <= SYNC_BYTES
+        })
+        .count();
+    messages.truncate(fit.max(1));
     let sync_time = messages.last().map_or(req.timestamp, |m| m.sent_time);
     Ok(ChatRoomHistoryPage {
         messages,

@@ -29,7 +29,6 @@ const MAX_ACTIONS_PER_EVENT: usize = 200;
 
 /// KV work left to the chatroom task by callers that have no shared state.
 #[derive(Debug, PartialEq, Eq)]
-#[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
 pub(crate) enum Hook {
     MemberLeft { room: String, user: String },
     RoomDestroyed(String),
@@ -104,12 +103,6 @@ impl Chatrooms {
         }
     }
 
-    /// The chatroom settings.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
-    pub(crate) fn config(&self) -> &ChatroomConfig {
-        &self.config
-    }
-
     /// The queue of [`Hook`]s (taken once, by the chatroom task).
     pub(crate) fn take_hooks(&self) -> Option<mpsc::UnboundedReceiver<Hook>> {
         lock(&self.hooks_rx).take()
@@ -125,13 +118,12 @@ impl Chatrooms {
     }
 
     /// The stored record of `room`.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) fn record(&self, room: &str) -> Option<RoomRecord> {
         self.room(room).map(|r| lock(&r).record.clone())
     }
 
     /// Every room id.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
+    #[cfg(test)]
     pub(crate) fn room_ids(&self) -> Vec<String> {
         lock(&self.inner).rooms.keys().cloned().collect()
     }
@@ -149,7 +141,6 @@ impl Chatrooms {
     }
 
     /// Creates the room of `record` (stored first); false when it exists.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) async fn create_record(
         &self,
         store: &dyn ServerStore,
@@ -174,7 +165,6 @@ impl Chatrooms {
 
     /// Changes a room's destroy settings (`idle_minutes` 0 = the server's); false when the
     /// room does not exist.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) async fn set_destroy(
         &self,
         store: &dyn ServerStore,
@@ -200,7 +190,6 @@ impl Chatrooms {
     /// Destroys `room`: its members get `status` (DESTROY_MANUAL 1, DESTROY_AUTO 2) and are
     /// out, its record and stored messages are deleted, its KV entries go (queued for the
     /// chatroom task). False when there was no such room.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) async fn destroy(
         &self,
         store: &dyn ServerStore,
@@ -268,7 +257,6 @@ impl Chatrooms {
 
     /// The members of `room` in join order, with their join times (ms); `None` when there is
     /// no such room. Members offline but not yet auto-kicked are listed.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) fn members(&self, room: &str) -> Option<Vec<(String, i64)>> {
         self.room(room).map(|r| lock(&r).member_list())
     }
@@ -282,7 +270,6 @@ impl Chatrooms {
     /// Removes `user` from `room`: their connections get `kicked{code}` (23409 blocked,
     /// 23406 auto-kicked), the others a LEAVE, and their KV entries with `delete_when_left`
     /// go (queued for the chatroom task). False when not a member.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) fn kick_user(&self, room: &str, user: &str, code: u32) -> bool {
         let removed = self.remove_member(room, user, code, None);
         if removed {
@@ -296,7 +283,6 @@ impl Chatrooms {
 
     /// Sends `event` to every connection in `room` but `except_conn`, with high priority.
     /// Returns the connections it was queued for.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) fn broadcast(
         &self,
         room: &str,
