@@ -546,7 +546,12 @@ async fn protected_members_stay_and_auto_kicked_ones_lose_their_entries() {
     );
     drop(bob);
     drop(carol);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Both are offline once the server has seen their connections close (alice and dave
+    // stay).
+    while server.connection_count() > 2 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
     for i in 0..3 {
         let mut m = RawClient::text(&format!("m{i}"), ROOM, "tick");
         m.conversation_type = conversation_type::CHATROOM;
