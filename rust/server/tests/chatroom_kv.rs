@@ -508,3 +508,65 @@ async fn gags_and_blocks_meet_the_member() {
     joined(&mut alice, ROOM).await;
     server.shutdown().await;
 }
+
+/// An offline member is auto-kicked after enough room messages (R194) and their
+/// `delete_when_left` entries go; a protected member (Server API whitelist) never is (R195).
+#[tokio::test]
+async fn protected_members_stay_and_auto_kicked_ones_lose_their_entries() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config(dir.path());
+    config.chatroom.auto_kick_messages = 2;
+    let server = rcim_server::start(config).await.expect("server starts");
+    let addr = server.gateway_addr();
+    let api = Api::new(&server);
+    create_room(&api, ROOM).await;
+    let mut alice = RawClient::connect(addr, "alice", "a1").await;
+    let mut bob = RawClient::connect(addr, "bob", "b1").await;
+    let mut carol = RawClient::connect(addr, "carol", "c1").await;
+    // dave only listens (alice's waits for her acks skip the events).
+    let mut dave = RawClient::connect(addr, "dave", "d1").await;
+    for c in [&mut alice, &mut bob, &mut carol, &mut dave] {
+        joined(c, ROOM).await;
+    }
+    api.call(
+        "/chatroom/user/whitelist/add.json",
+        &[("chatroomId", ROOM), ("userId", "bob")],
+    )
+    .await;
+    assert_eq!(
+        set(&mut carol, ROOM, map([("seat", "c")]), true, false)
+            .await
+            .0,
+        0
+    );
+    assert_eq!(
+        next_change(&mut dave).await.1,
+        change(false, map([("seat", "c")]), "carol")
+    );
+    drop(bob);
+    drop(carol);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for i in 0..3 {
+        let mut m = RawClient::text(&format!("m{i}"), ROOM, "tick");
+        m.conversation_type = conversation_type::CHATROOM;
+        assert_eq!(alice.send_and_ack(m).await.code, 0);
+    }
+    assert_eq!(
+        next_change(&mut dave).await.1,
+        change(true, map([("seat", "c")]), "carol")
+    );
+    let say = |id: &str| {
+        let mut m = RawClient::text(id, ROOM, "back");
+        m.conversation_type = conversation_type::CHATROOM;
+        m
+    };
+    let mut bob = RawClient::connect(addr, "bob", "b2").await;
+    assert_eq!(bob.send_and_ack(say("b")).await.code, 0, "bob is protected");
+    let mut carol = RawClient::connect(addr, "carol", "c2").await;
+    assert_eq!(
+        carol.send_and_ack(say("c")).await.code,
+        codes::NOT_IN_CHATROOM
+    );
+    server.shutdown().await;
+}
