@@ -11,7 +11,7 @@
 //! themselves, and the registry's synchronous API ([`Chatrooms::kick_user`],
 //! [`Chatrooms::destroy`]) queues them for the chatroom task ([`Hook`]).
 
-use super::delivery::{encode_event, offer, ChatroomStats, Counters, MemberConn, Priority};
+use super::delivery::{encode_event, offer, ChatroomStats, Counters, MemberConn, Priority, Tally};
 use super::room::Room;
 use crate::config::ChatroomConfig;
 use crate::hub::ConnId;
@@ -304,16 +304,15 @@ impl Chatrooms {
         priority: Priority,
         except_conn: Option<ConnId>,
     ) -> usize {
-        let mut queued = 0;
+        // Counted here and added once: a room may have thousands of members.
+        let mut tally = Tally::default();
         for (_, conn) in r.conns() {
-            if Some(conn.conn_id) == except_conn {
-                continue;
+            if Some(conn.conn_id) != except_conn {
+                tally.add(offer(conn, frame, priority));
             }
-            let o = offer(conn, frame, priority);
-            self.counters.count(o);
-            queued += usize::from(o == super::delivery::Offered::Queued);
         }
-        queued
+        self.counters.add(&tally);
+        tally.queued
     }
 
     /// Delivery counters.
