@@ -83,6 +83,10 @@ pub struct ChatroomConfig {
     pub auto_kick_after: Duration,
     /// ... or once the room produced more than this many messages since (default 30).
     pub auto_kick_messages: u32,
+    /// Rooms with more members than this announce no member joins and leaves (default
+    /// 1,000): in a big room every change would go to every member (RongCloud enables the
+    /// member-change events per app, R198).
+    pub member_events_max_members: usize,
 }
 
 /// The longest message ring of a room (a join asks for at most 50 messages).
@@ -99,6 +103,7 @@ impl Default for ChatroomConfig {
             low_priority_share: 512,
             auto_kick_after: Duration::from_secs(30),
             auto_kick_messages: 30,
+            member_events_max_members: 1000,
         }
     }
 }

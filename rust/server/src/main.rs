@@ -163,6 +163,9 @@ struct Args {
     /// Room messages after which an offline chatroom member is removed.
     #[arg(long, env = "RCIM_CHATROOM_AUTO_KICK_MESSAGES", default_value_t = ChatroomConfig::default().auto_kick_messages)]
     chatroom_auto_kick_messages: u32,
+    /// Chatrooms with more members than this announce no member joins and leaves.
+    #[arg(long, env = "RCIM_CHATROOM_MEMBER_EVENTS_MAX_MEMBERS", default_value_t = ChatroomConfig::default().member_events_max_members)]
+    chatroom_member_events_max_members: usize,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -211,6 +214,7 @@ async fn main() -> anyhow::Result<()> {
         low_priority_share: args.chatroom_low_priority_share,
         auto_kick_after: Duration::from_secs(args.chatroom_auto_kick_secs),
         auto_kick_messages: args.chatroom_auto_kick_messages,
+        member_events_max_members: args.chatroom_member_events_max_members,
         ring_len: defaults.ring_len,
     };
     if let Some(path) = &args.push_config {

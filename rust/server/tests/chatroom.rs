@@ -202,7 +202,11 @@ async fn offline_members_are_auto_kicked() {
     join_ok(&mut c, "r", 0).await;
     drop(b);
     drop(c);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Both are offline once the server has seen their connections close.
+    while server.connection_count() > 1 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
     say(&mut a, "r", "1").await;
     // c is back in time: still a member, it may send without joining again.
     let mut c = RawClient::connect(addr, "c", "dc2").await;
@@ -264,6 +268,128 @@ async fn rooms_survive_a_restart() {
     assert_eq!(
         page.messages.iter().map(text_of).collect::<Vec<_>>(),
         ["before"]
+    );
+    server.shutdown().await;
+}
+
+/// A member that stops reading loses low-priority messages once its queue is past the share
+/// (counted), is not disconnected, still gets high-priority ones, and the member that reads
+/// gets everything.
+#[tokio::test]
+async fn a_slow_member_loses_low_priority_messages_only() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |c| c.chatroom.low_priority_share = 16).await;
+    let addr = server.gateway_addr();
+    let mut sender = RawClient::connect(addr, "sender", "ds").await;
+    let mut fast = RawClient::connect(addr, "fast", "df").await;
+    let mut slow = RawClient::connect(addr, "slow", "dl").await;
+    join_ok(&mut sender, "r", 0).await;
+    join_ok(&mut fast, "r", 0).await;
+    join_ok(&mut slow, "r", 0).await;
+    const N: usize = 1500;
+    let reader = tokio::spawn(async move {
+        let mut got = 0;
+        while got < N {
+            let m = next_room_message(&mut fast).await;
+            if m.object_name == "RC:TxtMsg" {
+                got += 1;
+            }
+        }
+        fast
+    });
+    // Big enough that the socket buffers fill up and the slow member's queue grows.
+    let filler = "x".repeat(16 * 1024);
+    for i in 0..N {
+        let mut o = room_text("r", &filler);
+        o.msg.persisted = false;
+        assert_eq!(send_room(&mut sender, o).await.0, 0, "message {i}");
+    }
+    let mut notice = room_text("r", "important");
+    notice.msg.object_name = "RC:RcNtf".into();
+    assert_eq!(send_room(&mut sender, notice).await.0, 0);
+    let _fast = tokio::time::timeout(Duration::from_secs(30), reader)
+        .await
+        .expect("the reading member got every message")
+        .unwrap();
+    let stats = server.chatroom_stats();
+    assert!(stats.dropped > 0, "{stats:?}");
+    assert_eq!(stats.slow_disconnects, 0);
+    // The slow member reads now: fewer messages than were sent, the notice among them.
+    let mut texts = 0;
+    loop {
+        let m = next_room_message(&mut slow).await;
+        if m.object_name == "RC:RcNtf" {
+            break;
+        }
+        texts += 1;
+    }
+    assert!(texts < N, "{texts} of {N}");
+    server.shutdown().await;
+}
+
+/// Join answers and history pages stay within a frame: big messages beyond it are left out
+/// of the join (the oldest) and wait for the next page.
+#[tokio::test]
+async fn answers_fit_in_a_frame() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |_| {}).await;
+    let mut a = RawClient::connect(server.gateway_addr(), "a", "da").await;
+    join_ok(&mut a, "r", 0).await;
+    let big = |n: usize| format!("{n}{}", "x".repeat(100 * 1024));
+    for n in 0..3 {
+        say(&mut a, "r", &big(n)).await;
+    }
+    let mut b = RawClient::connect(server.gateway_addr(), "b", "db").await;
+    let joined = join_ok(&mut b, "r", 50).await;
+    let texts: Vec<String> = joined.messages.iter().map(text_of).collect();
+    assert_eq!(texts, [big(1), big(2)]);
+    let (code, page) = room_history(&mut b, "r", 0, 0, 50).await;
+    assert_eq!((code, page.messages.len()), (0, 2));
+    assert_eq!(text_of(&page.messages[1]), big(1));
+    let (_, rest) = room_history(&mut b, "r", page.sync_time, 0, 50).await;
+    assert_eq!(
+        rest.messages.iter().map(text_of).collect::<Vec<_>>(),
+        [big(0)]
+    );
+    server.shutdown().await;
+}
+
+/// The sensitive-word filter screens room messages like others: replaced words reach the
+/// members replaced; a blocked message is answered normally and reaches nobody.
+#[tokio::test]
+async fn sensitive_words_are_screened() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |_| {}).await;
+    let api = Api::new(&server);
+    api.call("/sensitiveword/add.json", &[("word", "bad")])
+        .await;
+    api.call(
+        "/sensitiveword/add.json",
+        &[("word", "rude"), ("replaceWord", "***")],
+    )
+    .await;
+    let addr = server.gateway_addr();
+    let mut a = RawClient::connect(addr, "a", "da").await;
+    let mut b = RawClient::connect(addr, "b", "db").await;
+    join_ok(&mut a, "r", 0).await;
+    join_ok(&mut b, "r", 0).await;
+    let (code, uid, _) = send_room(&mut a, room_text("r", "a bad word")).await;
+    assert_eq!(code, 0);
+    assert!(!uid.is_empty());
+    say(&mut a, "r", "so rude").await;
+    let texts: Vec<String> = room_messages_within(&mut b, Duration::from_millis(500))
+        .await
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(texts, ["so ***"]);
+    let (_, page) = room_history(&mut b, "r", 0, 0, 10).await;
+    assert_eq!(
+        page.messages.iter().map(text_of).collect::<Vec<_>>(),
+        ["so ***"]
     );
     server.shutdown().await;
 }

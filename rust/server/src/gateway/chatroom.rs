@@ -5,9 +5,11 @@
 
 use super::requests::{code_only, failure, Conn};
 use crate::model::NewMessage;
-use crate::service::chatroom::{ops, send, MemberConn};
+use crate::service::chatroom::{kv, ops, send, MemberConn};
 use crate::service::ServiceError;
-use rcim_proto::v1::{request, response, Response, SendMessage, SendMessageResult};
+use rcim_proto::v1::{
+    request, response, ChatRoomEntriesResult, Response, SendMessage, SendMessageResult,
+};
 use rcim_proto::{codes, conversation_type};
 
 /// The answer to a chatroom request: `body` on success, the failure's code otherwise.
@@ -18,6 +20,19 @@ fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Respon
             body,
         },
         Err(e) => failure(&e, what),
+    }
+}
+
+/// The answer to a KV write: code 0, or the refusal's code, with the per-key errors of a
+/// partial success (23428) in the body.
+fn kv_answer(r: Result<ChatRoomEntriesResult, (u32, ChatRoomEntriesResult)>) -> Response {
+    let (code, result) = match r {
+        Ok(result) => (codes::OK, result),
+        Err(refusal) => refusal,
+    };
+    Response {
+        code,
+        body: Some(response::Body::ChatroomEntriesResult(result)),
     }
 }
 
@@ -48,10 +63,20 @@ impl Conn {
                 let page = page.map(|p| Some(response::Body::ChatroomHistory(p)));
                 answer(page, "a chatroom history page")
             }
-            // KV requests are served by the KV module once it is wired in.
-            request::Body::ChatroomSetEntries(_)
-            | request::Body::ChatroomRemoveEntries(_)
-            | request::Body::ChatroomEntries(_) => code_only(codes::PARAMETER_INVALID),
+            request::Body::ChatroomSetEntries(r) => {
+                kv_answer(kv::set(shared, self.conn_id, &self.user_id, r).await)
+            }
+            request::Body::ChatroomRemoveEntries(r) => {
+                kv_answer(kv::remove(shared, self.conn_id, &self.user_id, r).await)
+            }
+            request::Body::ChatroomEntries(r) => match kv::get(shared, &self.user_id, r).await {
+                Ok(entries) => Response {
+                    code: codes::OK,
+                    body: Some(response::Body::ChatroomEntries(entries)),
+                },
+                Err(code) => code_only(code),
+            },
+            // Not a chatroom request (see `is_chatroom_request`).
             _ => code_only(codes::PARAMETER_INVALID),
         };
         self.respond(seq, response);

@@ -50,7 +50,6 @@ pub(crate) enum ChatroomWrite {
     /// Creates the room unless it exists; true when it was created.
     Create(RoomRecord),
     /// Changes a room's destroy settings; true when the room exists.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     SetDestroy {
         room_id: String,
         auto_destroy: bool,

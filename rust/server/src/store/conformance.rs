@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 
 mod changes;
 mod chatroom;
+mod chatroom_kv;
 mod history;
 mod moderation;
 mod push;
@@ -24,6 +25,7 @@ mod settings;
 
 pub(crate) use changes::*;
 pub(crate) use chatroom::*;
+pub(crate) use chatroom_kv::*;
 pub(crate) use history::*;
 pub(crate) use moderation::*;
 pub(crate) use push::*;
@@ -73,7 +75,9 @@ macro_rules! conformance_tests {
             push_settings_are_versioned,
             push_recipients_of_a_message,
             push_templates_and_names,
-            chatroom_rooms_and_history
+            chatroom_rooms_and_history,
+            chatroom_entries_are_kept_per_room,
+            chatroom_restrictions_end_by_themselves
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {

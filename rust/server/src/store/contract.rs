@@ -14,9 +14,10 @@
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, ModerationOp, NewMessage,
-    PruneCutoffs, Push, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction,
-    SendOutcome, SensitiveWord, SyncPage, UserConversation,
+    ChatroomEntry, ChatroomKvWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
+    LoggedRequest, ModerationOp, NewMessage, PruneCutoffs, Push, RecallRequest, ReceiptAnswer,
+    ReceiptAsk, RequestKey, Restriction, RoomRestriction, SendOutcome, SensitiveWord, SyncPage,
+    UserConversation,
 };
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
@@ -257,6 +258,21 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         user_id: Option<String>,
         now_ms: i64,
     ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>>;
+
+    /// Changes chatroom KV entries or per-room moderation lists (see [`ChatroomKvWrite`]). The
+    /// KV limits and codes are the caller's: the store keeps what it is told. A restriction
+    /// given again replaces its end.
+    fn chatroom_kv_write(&self, op: ChatroomKvWrite) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Every KV entry of `room_id`, ordered by key.
+    fn chatroom_entries(&self, room_id: String) -> BoxFuture<'_, StoreResult<Vec<ChatroomEntry>>>;
+
+    /// Every per-room restriction in force at `now_ms` (ends after it), ordered by room, kind
+    /// and user.
+    fn chatroom_restrictions(
+        &self,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<RoomRestriction>>>;
 
     /// Marks a group message as asking for read receipts and appends `ReceiptRequested` to
     /// every member's inbox, once per `request` (asking again appends nothing). Refusals:

@@ -74,6 +74,18 @@ impl Counters {
         }
     }
 
+    /// Adds the outcomes of one delivery.
+    pub(crate) fn add(&self, t: &Tally) {
+        let add = |c: &AtomicU64, n: usize| {
+            if n > 0 {
+                c.fetch_add(n as u64, Ordering::Relaxed);
+            }
+        };
+        add(&self.delivered, t.queued);
+        add(&self.dropped, t.dropped);
+        add(&self.disconnected, t.disconnected);
+    }
+
     /// Counts one offer's outcome.
     pub(crate) fn count(&self, o: Offered) {
         let c = match o {
@@ -83,6 +95,25 @@ impl Counters {
             Offered::Closed => return,
         };
         c.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Outcomes of the offers of one delivery, added to the [`Counters`] at once.
+#[derive(Default, Debug)]
+pub(crate) struct Tally {
+    pub queued: usize,
+    pub dropped: usize,
+    pub disconnected: usize,
+}
+
+impl Tally {
+    pub(crate) fn add(&mut self, o: Offered) {
+        match o {
+            Offered::Queued => self.queued += 1,
+            Offered::Dropped => self.dropped += 1,
+            Offered::Disconnected => self.disconnected += 1,
+            Offered::Closed => {}
+        }
     }
 }
 
@@ -100,9 +131,8 @@ pub(crate) fn encode_event(room_id: &str, body: chat_room_event::Body) -> Bytes 
 
 /// Offers `frame` to `conn` without waiting (see the module docs).
 pub(crate) fn offer(conn: &MemberConn, frame: &Bytes, priority: Priority) -> Offered {
-    if conn.cancel.is_cancelled() {
-        return Offered::Closed;
-    }
+    // No cancellation check first (it takes a lock): a cancelled connection's queue is
+    // dropped soon, and until then what is queued there is simply never written.
     if let Priority::Low { share } = priority {
         let queued = conn.tx.max_capacity() - conn.tx.capacity();
         if queued >= share {
@@ -111,6 +141,7 @@ pub(crate) fn offer(conn: &MemberConn, frame: &Bytes, priority: Priority) -> Off
     }
     match conn.tx.try_send(Outbound::Shared(frame.clone())) {
         Ok(()) => Offered::Queued,
+        Err(mpsc::error::TrySendError::Full(_)) if conn.cancel.is_cancelled() => Offered::Closed,
         Err(mpsc::error::TrySendError::Full(_)) => {
             tracing::warn!(
                 conn = conn.conn_id,

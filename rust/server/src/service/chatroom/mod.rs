@@ -30,7 +30,6 @@ pub use delivery::ChatroomStats;
 pub(crate) use delivery::MemberConn;
 pub(crate) use registry::Chatrooms;
 // The Server API's `/message/chatroom/publish.json` publishes through these.
-#[allow(unused_imports)]
 pub(crate) use send::{publish, NewChatroomMessage};
 
 use crate::service::ServiceError;
@@ -39,11 +38,7 @@ use crate::service::ServiceError;
 pub(crate) const MAX_ROOM_ID_LEN: usize = 64;
 /// Most recent messages a join may ask for.
 pub(crate) const MAX_JOIN_MESSAGES: u32 = 50;
-/// `ChatRoomEvent.status`: the room was reset.
-#[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
-pub(crate) const STATUS_RESET: u32 = 0;
 /// `ChatRoomEvent.status`: destroyed through the Server API.
-#[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
 pub(crate) const STATUS_DESTROY_MANUAL: u32 = 1;
 /// `ChatRoomEvent.status`: destroyed for being idle.
 pub(crate) const STATUS_DESTROY_AUTO: u32 = 2;

@@ -4,6 +4,7 @@
 use super::delivery::MemberConn;
 use super::hooks;
 use super::{check_room_id, MAX_JOIN_MESSAGES};
+use crate::model::{ENTRY_OVERHEAD, SYNC_BYTES};
 use crate::service::ServiceError;
 use crate::state::Shared;
 use crate::store::ChatroomHistoryQuery;
@@ -37,15 +38,16 @@ pub(crate) async fn join(
     }
     let rooms = &shared.chatrooms;
     let room = req.room_id.as_str();
-    if !rooms.exists(room) {
-        if !req.auto_create {
-            return Err(not_exist(room));
-        }
-        rooms.create(shared.store.as_ref(), room, "").await?;
+    if !req.auto_create && !rooms.exists(room) {
+        return Err(not_exist(room));
     }
+    // Before a creation: a blocked user creates nothing.
     hooks::check_join(shared, room, user)
         .await
         .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
+    if req.auto_create && !rooms.exists(room) {
+        rooms.create(shared.store.as_ref(), room, "").await?;
+    }
     let joined = rooms
         .join(room, user, conn, req.message_count as usize)
         .map_err(|code| ServiceError::rejected(code, "the chatroom is gone"))?;
@@ -53,11 +55,35 @@ pub(crate) async fn join(
         hooks::member_left(shared, left, user).await;
     }
     let entries = hooks::entries(shared, room).await;
-    Ok(ChatRoomJoined {
+    let mut answer = ChatRoomJoined {
         messages: joined.messages,
         entries,
         left_room_ids: joined.left,
-    })
+    };
+    fit_join_answer(room, &mut answer);
+    Ok(answer)
+}
+
+/// Keeps a join answer within a frame: the oldest messages go first; entries only if they
+/// alone do not fit (logged: 100 values of 4096 characters can exceed a frame).
+fn fit_join_answer(room: &str, answer: &mut ChatRoomJoined) {
+    let size = |a: &ChatRoomJoined| prost::Message::encoded_len(a);
+    while size(answer) > SYNC_BYTES && !answer.messages.is_empty() {
+        answer.messages.remove(0);
+    }
+    if size(answer) > SYNC_BYTES {
+        let mut keys: Vec<String> = answer.entries.keys().cloned().collect();
+        keys.sort();
+        while size(answer) > SYNC_BYTES {
+            let Some(key) = keys.pop() else { break };
+            answer.entries.remove(&key);
+        }
+        tracing::warn!(
+            room,
+            kept = answer.entries.len(),
+            "chatroom KV entries cut to fit a join answer"
+        );
+    }
 }
 
 /// `user` leaves a room from connection `conn_id` (see `LeaveChatRoom`): succeeds also when
@@ -111,7 +137,17 @@ pub(crate) async fn history(
         newer,
         count: req.count,
     };
-    let messages = shared.store.chatroom_history(q).await?;
+    let mut messages = shared.store.chatroom_history(q).await?;
+    // A page fits in a frame: the messages beyond are the next page's.
+    let mut total = 0;
+    let fit = messages
+        .iter()
+        .take_while(|m| {
+            total += prost::Message::encoded_len(*m) + ENTRY_OVERHEAD;
+            total <= SYNC_BYTES
+        })
+        .count();
+    messages.truncate(fit.max(1));
     let sync_time = messages.last().map_or(req.timestamp, |m| m.sent_time);
     Ok(ChatRoomHistoryPage {
         messages,
@@ -122,7 +158,7 @@ pub(crate) async fn history(
 /// Auto-kicks `users` from `room` (R194), except its protected members (R195).
 pub(crate) async fn auto_kick(shared: &Shared, room: &str, users: Vec<String>) {
     for user in users {
-        if hooks::is_protected(shared, room, &user).await {
+        if hooks::is_protected(shared, room, &user) {
             continue;
         }
         tracing::debug!(room, user = %user, "auto-kicking an offline chatroom member");

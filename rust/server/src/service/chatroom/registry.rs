@@ -11,7 +11,7 @@
 //! themselves, and the registry's synchronous API ([`Chatrooms::kick_user`],
 //! [`Chatrooms::destroy`]) queues them for the chatroom task ([`Hook`]).
 
-use super::delivery::{encode_event, offer, ChatroomStats, Counters, MemberConn, Priority};
+use super::delivery::{encode_event, offer, ChatroomStats, Counters, MemberConn, Priority, Tally};
 use super::room::Room;
 use crate::config::ChatroomConfig;
 use crate::hub::ConnId;
@@ -25,11 +25,10 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Most member actions in one `members_changed` event (a frame must stay small).
-const MAX_ACTIONS_PER_EVENT: usize = 1000;
+const MAX_ACTIONS_PER_EVENT: usize = 200;
 
 /// KV work left to the chatroom task by callers that have no shared state.
 #[derive(Debug, PartialEq, Eq)]
-#[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
 pub(crate) enum Hook {
     MemberLeft { room: String, user: String },
     RoomDestroyed(String),
@@ -66,6 +65,10 @@ pub(crate) struct Posted {
 
 /// The chatrooms this node serves.
 pub(crate) struct Chatrooms {
+    /// The rooms' KV entries in memory ([`super::kv`]).
+    pub(crate) kv: super::kv::KvRooms,
+    /// The rooms' moderation lists in memory ([`super::moderation`]).
+    pub(crate) moderation: super::moderation::RoomModeration,
     config: ChatroomConfig,
     inner: Mutex<Registry>,
     counters: Counters,
@@ -90,18 +93,14 @@ impl Chatrooms {
                 .insert(id, Arc::new(Mutex::new(Room::new(r, config.ring_len))));
         }
         Self {
+            kv: Default::default(),
+            moderation: Default::default(),
             config,
             inner: Mutex::new(reg),
             counters: Counters::default(),
             hooks,
             hooks_rx: Mutex::new(Some(rx)),
         }
-    }
-
-    /// The chatroom settings.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
-    pub(crate) fn config(&self) -> &ChatroomConfig {
-        &self.config
     }
 
     /// The queue of [`Hook`]s (taken once, by the chatroom task).
@@ -119,13 +118,12 @@ impl Chatrooms {
     }
 
     /// The stored record of `room`.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) fn record(&self, room: &str) -> Option<RoomRecord> {
         self.room(room).map(|r| lock(&r).record.clone())
     }
 
     /// Every room id.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
+    #[cfg(test)]
     pub(crate) fn room_ids(&self) -> Vec<String> {
         lock(&self.inner).rooms.keys().cloned().collect()
     }
@@ -143,7 +141,6 @@ impl Chatrooms {
     }
 
     /// Creates the room of `record` (stored first); false when it exists.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) async fn create_record(
         &self,
         store: &dyn ServerStore,
@@ -168,7 +165,6 @@ impl Chatrooms {
 
     /// Changes a room's destroy settings (`idle_minutes` 0 = the server's); false when the
     /// room does not exist.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) async fn set_destroy(
         &self,
         store: &dyn ServerStore,
@@ -194,7 +190,6 @@ impl Chatrooms {
     /// Destroys `room`: its members get `status` (DESTROY_MANUAL 1, DESTROY_AUTO 2) and are
     /// out, its record and stored messages are deleted, its KV entries go (queued for the
     /// chatroom task). False when there was no such room.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) async fn destroy(
         &self,
         store: &dyn ServerStore,
@@ -262,7 +257,6 @@ impl Chatrooms {
 
     /// The members of `room` in join order, with their join times (ms); `None` when there is
     /// no such room. Members offline but not yet auto-kicked are listed.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) fn members(&self, room: &str) -> Option<Vec<(String, i64)>> {
         self.room(room).map(|r| lock(&r).member_list())
     }
@@ -276,7 +270,6 @@ impl Chatrooms {
     /// Removes `user` from `room`: their connections get `kicked{code}` (23409 blocked,
     /// 23406 auto-kicked), the others a LEAVE, and their KV entries with `delete_when_left`
     /// go (queued for the chatroom task). False when not a member.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) fn kick_user(&self, room: &str, user: &str, code: u32) -> bool {
         let removed = self.remove_member(room, user, code, None);
         if removed {
@@ -290,7 +283,6 @@ impl Chatrooms {
 
     /// Sends `event` to every connection in `room` but `except_conn`, with high priority.
     /// Returns the connections it was queued for.
-    #[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
     pub(crate) fn broadcast(
         &self,
         room: &str,
@@ -312,16 +304,15 @@ impl Chatrooms {
         priority: Priority,
         except_conn: Option<ConnId>,
     ) -> usize {
-        let mut queued = 0;
+        // Counted here and added once: a room may have thousands of members.
+        let mut tally = Tally::default();
         for (_, conn) in r.conns() {
-            if Some(conn.conn_id) == except_conn {
-                continue;
+            if Some(conn.conn_id) != except_conn {
+                tally.add(offer(conn, frame, priority));
             }
-            let o = offer(conn, frame, priority);
-            self.counters.count(o);
-            queued += usize::from(o == super::delivery::Offered::Queued);
         }
-        queued
+        self.counters.add(&tally);
+        tally.queued
     }
 
     /// Delivery counters.
@@ -477,7 +468,8 @@ impl Chatrooms {
 
     /// Announces the member actions queued since the last call: one `members_changed` per
     /// room per call to each member connection (a user's own actions are left out of what
-    /// their connections get). Low priority: member lists are informative.
+    /// their connections get), in rooms of at most `member_events_max_members` members.
+    /// Low priority: member lists are informative.
     pub(crate) fn flush_member_events(&self) {
         let cells: Vec<(String, RoomCell)> = {
             let mut reg = lock(&self.inner);
@@ -493,6 +485,9 @@ impl Chatrooms {
         for (id, cell) in cells {
             let mut r = lock(&cell);
             let actions = std::mem::take(&mut r.pending_actions);
+            if r.members.len() > self.config.member_events_max_members {
+                continue;
+            }
             for chunk in actions.chunks(MAX_ACTIONS_PER_EVENT) {
                 let event = |actions: Vec<ChatRoomMemberAction>| {
                     encode_event(

@@ -248,3 +248,24 @@ fn member_events_are_batched() {
     rooms.flush_member_events();
     assert!(events(&mut a_rx).is_empty());
 }
+
+/// A room beyond `member_events_max_members` announces no member changes.
+#[test]
+fn big_rooms_announce_no_member_changes() {
+    let config = ChatroomConfig {
+        member_events_max_members: 2,
+        ..Default::default()
+    };
+    let rooms = rooms(config, &["r"]);
+    let (a, mut a_rx) = conn(1, 64);
+    rooms.join("r", "a", a, 0).unwrap();
+    rooms.join("r", "b", conn(2, 64).0, 0).unwrap();
+    rooms.flush_member_events();
+    assert_eq!(events(&mut a_rx).len(), 1);
+    rooms.join("r", "c", conn(3, 64).0, 0).unwrap();
+    rooms.flush_member_events();
+    assert!(events(&mut a_rx).is_empty());
+    rooms.leave("r", "c", 3);
+    rooms.flush_member_events();
+    assert_eq!(events(&mut a_rx).len(), 1);
+}

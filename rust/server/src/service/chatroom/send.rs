@@ -16,7 +16,6 @@ use rcim_proto::{codes, conversation_type};
 
 /// A message the Server API publishes into a room (`/message/chatroom/publish.json`).
 #[derive(Debug, Clone, Default)]
-#[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
 pub(crate) struct NewChatroomMessage {
     /// Any user: a publisher need not be a member.
     pub sender_id: String,
@@ -67,7 +66,6 @@ pub(crate) async fn send(
 
 /// The Server API's publish into `room` (see [`NewChatroomMessage`]): 23410 missing room,
 /// 33003 / 30016 bad fields. Returns (uid, sent time).
-#[allow(dead_code)] // Used by the Server API (`api/chatroom*`).
 pub(crate) async fn publish(
     shared: &Shared,
     room: &str,

@@ -3,6 +3,7 @@
 
 mod apply;
 mod chatroom;
+mod chatroom_kv;
 mod expansion;
 mod history;
 mod inbox;
@@ -20,9 +21,10 @@ mod writer;
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, ModerationOp, NewMessage,
-    PruneCutoffs, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction, SendOutcome,
-    SensitiveWord, SyncPage, UserConversation,
+    ChatroomEntry, ChatroomKvWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
+    LoggedRequest, ModerationOp, NewMessage, PruneCutoffs, RecallRequest, ReceiptAnswer,
+    ReceiptAsk, RequestKey, Restriction, RoomRestriction, SendOutcome, SensitiveWord, SyncPage,
+    UserConversation,
 };
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
@@ -403,6 +405,24 @@ impl ServerStore for SqliteStore {
         now_ms: i64,
     ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>> {
         self.read(move |c| moderation::read_gags(c, &group_id, user_id.as_deref(), now_ms))
+            .boxed()
+    }
+
+    fn chatroom_kv_write(&self, op: ChatroomKvWrite) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::ChatroomKv { op, reply })
+            .boxed()
+    }
+
+    fn chatroom_entries(&self, room_id: String) -> BoxFuture<'_, StoreResult<Vec<ChatroomEntry>>> {
+        self.read(move |c| chatroom_kv::read_entries(c, &room_id))
+            .boxed()
+    }
+
+    fn chatroom_restrictions(
+        &self,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<RoomRestriction>>> {
+        self.read(move |c| chatroom_kv::read_restrictions(c, now_ms))
             .boxed()
     }
 

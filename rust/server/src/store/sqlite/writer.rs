@@ -9,6 +9,7 @@ use super::apply::{
     apply_expire, apply_group, apply_prune, apply_send, apply_upsert_user, once_per_request,
 };
 use super::chatroom::apply_chatroom_write;
+use super::chatroom_kv::apply_chatroom_kv_write;
 use super::expansion::apply_expansion;
 use super::inbox::apply_event;
 use super::moderation::apply_moderation;
@@ -19,8 +20,8 @@ use super::receipts::{apply_receipt_request, apply_receipt_response};
 use super::settings::apply_settings;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
-    ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push, RecallRequest,
-    ReceiptAnswer, ReceiptAsk, RequestKey, SendOutcome, UserConversation,
+    ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
+    RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, SendOutcome, UserConversation,
 };
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
@@ -82,6 +83,11 @@ pub(crate) enum WriteCmd {
     /// Change the moderation state (sensitive words, bans, gags).
     Moderation {
         op: ModerationOp,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
+    /// Change chatroom KV entries or moderation lists (no inbox entries).
+    ChatroomKv {
+        op: ChatroomKvWrite,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
     /// Recall a message; replies with the recall time (the original one for a repeated
@@ -409,6 +415,10 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_moderation(c, op, now_ms()));
                     replies.push(Reply::Unit(reply, r));
                 }
+                WriteCmd::ChatroomKv { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_chatroom_kv_write(c, op, now_ms()));
+                    replies.push(Reply::Unit(reply, r));
+                }
                 WriteCmd::Push { op, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_push_write(c, op, now_ms()));
                     replies.push(Reply::Push(reply, r));
@@ -502,6 +512,7 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         | WriteCmd::ExpireTokens { reply, .. }
         | WriteCmd::Event { reply, .. }
         | WriteCmd::Moderation { reply, .. }
+        | WriteCmd::ChatroomKv { reply, .. }
         | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
