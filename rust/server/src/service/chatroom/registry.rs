@@ -213,7 +213,7 @@ impl Chatrooms {
         let Some(cell) = reg.rooms.get(room).cloned() else {
             return false;
         };
-        let r = lock(&cell);
+        let mut r = lock(&cell);
         if only_if_idle && !self.is_idle(&r) {
             return false;
         }
@@ -227,6 +227,8 @@ impl Chatrooms {
         for user in r.members.keys() {
             unlink_user(&mut reg, user, room);
         }
+        // A send that found the room just before has nobody left to reach.
+        r.members.clear();
         tracing::info!(room, status, "chatroom destroyed");
         true
     }
