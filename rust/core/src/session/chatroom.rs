@@ -537,6 +537,10 @@ pub(crate) fn answer(
                 event_id,
             ))
         }
+        // A removal's answer is its code (and, for a batch, the failed keys' codes).
+        (op @ ChatroomOp::RemoveEntries { .. }, _) => {
+            failure(ChatroomCommand { op, event_id }, code)
+        }
         (op, _) => failure(
             ChatroomCommand { op, event_id },
             if code == 0 {

@@ -336,3 +336,81 @@ fn a_call_made_offline_waits_for_the_connection_then_fails_with_30002() {
     let out = h.advance(Duration::from_secs(31));
     assert_eq!(log(&out), ["joined:30002:r1:join-r1"]);
 }
+
+#[test]
+fn kv_answers_report_their_codes_and_failed_keys() {
+    let mut h = Harness::online();
+    let call = |op: ChatroomOp| {
+        Input::Command(Command::Chatroom(ChatroomCommand {
+            op,
+            event_id: Some("kv".into()),
+        }))
+    };
+    let out = h.feed(call(ChatroomOp::RemoveEntries {
+        room_id: "r1".into(),
+        keys: vec!["k".into()],
+        force: true,
+        single: true,
+    }));
+    let (seq, _) = requests(&out).pop().unwrap();
+    let out = h.respond(seq, 0, None);
+    assert!(matches!(
+        &events(&out)[..],
+        [Event::Chatroom(ChatroomEvent::EntryRemoved { code: 0, key, .. })] if key == "k"
+    ));
+    let out = h.feed(call(ChatroomOp::SetEntries {
+        room_id: "r1".into(),
+        entries: [
+            ("a".to_string(), "1".to_string()),
+            ("b".to_string(), "2".to_string()),
+        ]
+        .into(),
+        delete_when_left: false,
+        overwrite: false,
+        single: false,
+    }));
+    let (seq, _) = requests(&out).pop().unwrap();
+    let out = h.respond(
+        seq,
+        crate::codes::KV_NOT_ALL_SUCCESS,
+        Some(response::Body::ChatroomEntriesResult(
+            rcim_proto::v1::ChatRoomEntriesResult {
+                errors: [("b".to_string(), crate::codes::KV_OVERWRITE_REFUSED)].into(),
+            },
+        )),
+    );
+    match &events(&out)[..] {
+        [Event::Chatroom(ChatroomEvent::EntriesAdded {
+            code,
+            entries,
+            error_entries,
+            ..
+        })] => {
+            assert_eq!(*code, 23428);
+            assert_eq!(entries.len(), 2);
+            assert_eq!(error_entries.get("b"), Some(&23424));
+        }
+        other => panic!("{other:?}"),
+    }
+    let out = h.feed(call(ChatroomOp::GetEntries {
+        room_id: "r1".into(),
+        key: Some("gone".into()),
+    }));
+    let (seq, _) = requests(&out).pop().unwrap();
+    let out = h.respond(
+        seq,
+        0,
+        Some(response::Body::ChatroomEntries(
+            rcim_proto::v1::ChatRoomEntries {
+                entries: Default::default(),
+            },
+        )),
+    );
+    assert!(matches!(
+        &events(&out)[..],
+        [Event::Chatroom(ChatroomEvent::EntryLoaded {
+            code: 23427,
+            ..
+        })]
+    ));
+}
