@@ -153,6 +153,11 @@ pub(crate) struct JoinSettings {
     pub(crate) auto_create: bool,
 }
 
+/// How often a request refused for the connection's request rate (20604) is asked again,
+/// and after how long.
+pub(crate) const RATE_RETRIES: u8 = 3;
+const RATE_WINDOW: Duration = Duration::from_millis(1100);
+
 /// A chatroom request waiting for the wire or for its answer.
 #[derive(Debug)]
 pub(crate) struct Pending {
@@ -161,6 +166,10 @@ pub(crate) struct Pending {
     pub(crate) rejoin: bool,
     /// When it was asked or, once on the wire, sent.
     since: Instant,
+    /// Times it was refused for the request rate and asked again.
+    pub(crate) retries: u8,
+    /// Not sent before then (asked again after the rate window).
+    not_before: Option<Instant>,
 }
 
 /// The chatroom state of a session.
@@ -179,7 +188,17 @@ impl Chatrooms {
             command,
             rejoin,
             since: now,
+            retries: 0,
+            not_before: None,
         });
+    }
+
+    /// Asks `pending` again once the server's rate window has passed (it was refused with
+    /// 20604).
+    pub(crate) fn retry_later(&mut self, mut pending: Pending, now: Instant) {
+        pending.retries += 1;
+        pending.not_before = Some(now + RATE_WINDOW);
+        self.waiting.push_back(pending);
     }
 
     /// Remembers a joined room (re-joined after reconnects).
@@ -224,6 +243,8 @@ impl Chatrooms {
                 },
                 rejoin: true,
                 since: now,
+                retries: 0,
+                not_before: None,
             })
             .collect();
         // Re-joins go first: the calls waiting behind them may need the membership.
@@ -239,7 +260,12 @@ impl Chatrooms {
         mut seq: impl FnMut() -> u64,
     ) -> Vec<ClientFrame> {
         let mut frames = Vec::with_capacity(self.waiting.len());
+        let mut later = VecDeque::new();
         while let Some(mut pending) = self.waiting.pop_front() {
+            if pending.not_before.is_some_and(|t| t > now) {
+                later.push_back(pending);
+                continue;
+            }
             let seq = seq();
             frames.push(ClientFrame {
                 seq,
@@ -251,6 +277,7 @@ impl Chatrooms {
             pending.since = now;
             self.inflight.insert(seq, pending);
         }
+        self.waiting = later;
         frames
     }
 

@@ -68,6 +68,11 @@ impl SessionCore {
         code: u32,
         body: Option<response::Body>,
     ) {
+        if code == codes::SEND_MSG_FREQUENCY_OVERRUN && pending.retries < chatroom::RATE_RETRIES {
+            tracing::debug!("chatroom request over the server's request rate; asked again later");
+            self.chatrooms.retry_later(pending, self.now);
+            return;
+        }
         let Pending {
             command, rejoin, ..
         } = pending;

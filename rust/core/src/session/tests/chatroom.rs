@@ -414,3 +414,16 @@ fn kv_answers_report_their_codes_and_failed_keys() {
         })]
     ));
 }
+
+#[test]
+fn a_request_over_the_servers_rate_is_asked_again_after_the_window() {
+    let mut h = Harness::online();
+    let seq = joins(&h.feed(join("r1", 0)))[0].0;
+    let out = h.respond(seq, crate::codes::SEND_MSG_FREQUENCY_OVERRUN, None);
+    assert!(log(&out).is_empty(), "not reported: {:?}", log(&out));
+    assert!(joins(&h.advance(Duration::from_millis(500))).is_empty());
+    let again = joins(&h.advance(Duration::from_millis(700)));
+    assert_eq!(again.len(), 1, "asked again after the window");
+    let out = h.respond(again[0].0, 0, Some(joined_answer(vec![], &[], &[])));
+    assert_eq!(log(&out), ["synced:r1", "joined:0:r1:join-r1"]);
+}
