@@ -427,3 +427,33 @@ fn a_request_over_the_servers_rate_is_asked_again_after_the_window() {
     let out = h.respond(again[0].0, 0, Some(joined_answer(vec![], &[], &[])));
     assert_eq!(log(&out), ["synced:r1", "joined:0:r1:join-r1"]);
 }
+
+#[test]
+fn a_kick_forgets_the_room_and_deletes_its_messages() {
+    let mut h = Harness::online();
+    let seq = joins(&h.feed(join("r1", 5)))[0].0;
+    h.respond(
+        seq,
+        0,
+        Some(joined_answer(
+            vec![room_message("r1", "U1", "one", 10)],
+            &[],
+            &[],
+        )),
+    );
+    let out = h.frame(
+        0,
+        room_event(
+            "r1",
+            chat_room_event::Body::Kicked(crate::codes::KICKED_FROM_CHATROOM),
+        ),
+    );
+    assert!(log(&out).is_empty());
+    assert_eq!(h.store.message_count(&room_key("r1")).unwrap(), 0);
+    h.feed(Input::Closed);
+    let (_, out) = h.open(0);
+    assert!(
+        joins(&out).is_empty(),
+        "a room the user was kicked from is not joined again"
+    );
+}
