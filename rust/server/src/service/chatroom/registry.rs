@@ -85,6 +85,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Chatrooms {
     /// A registry holding `rooms` (read from the store at start), without members.
     pub(crate) fn new(config: ChatroomConfig, rooms: Vec<RoomRecord>) -> Self {
+        // Unbounded: only kicks and destroys of the Server API feed it (one entry per user or
+        // room of a call, each call bounded), and the task drains it without waiting.
         let (hooks, rx) = mpsc::unbounded_channel();
         let mut reg = Registry::default();
         for r in rooms {
