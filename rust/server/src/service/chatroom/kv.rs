@@ -162,7 +162,7 @@ impl RoomKv {
 #[derive(Default)]
 struct Planned {
     entries: Vec<ChatroomEntry>,
-    errors: BTreeMap<String, u32>,
+    errors: KeyErrors,
 }
 
 /// A set of KV entries in one room (keys and values already checked).
@@ -357,6 +357,10 @@ pub(crate) async fn entries(shared: &Shared, room: &str) -> HashMap<String, Stri
 /// `user` left `room` (leave, kick, auto-kick, R190): the entries they own with
 /// `auto_delete` are removed and the remaining members told (R207).
 pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
+    if !shared.chatrooms.exists(room) {
+        // Destroyed meanwhile: its entries went with it (and no state is kept for it).
+        return;
+    }
     let removed = with_room(shared, room, async |kv: &mut RoomKv| {
         let owned: Vec<ChatroomEntry> = kv
             .entries
