@@ -531,7 +531,10 @@ pub(crate) async fn get(
         .filter(|e| req.keys.is_empty() || req.keys.contains(&e.key))
         .map(|e| (e.key, e.value))
         .collect();
-    Ok(ChatRoomEntries { entries })
+    Ok(ChatRoomEntries {
+        entries,
+        more: false,
+    })
 }
 
 #[cfg(test)]

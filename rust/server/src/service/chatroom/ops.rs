@@ -59,6 +59,7 @@ pub(crate) async fn join(
         messages: joined.messages,
         entries,
         left_room_ids: joined.left,
+        more_entries: false,
     };
     fit_join_answer(room, &mut answer);
     Ok(answer)
