@@ -138,6 +138,7 @@ impl ChatroomOp {
                 request::Body::ChatroomEntries(ChatRoomEntriesRequest {
                     room_id,
                     keys: key.into_iter().collect(),
+                    after_key: String::new(),
                 })
             }
         }
