@@ -98,6 +98,7 @@ async fn get(c: &mut RawClient, room: &str, keys: &[&str]) -> (u32, HashMap<Stri
     let body = request::Body::ChatroomEntries(ChatRoomEntriesRequest {
         room_id: room.into(),
         keys: keys.iter().map(|k| k.to_string()).collect(),
+        after_key: String::new(),
     });
     let r = call(c, "", body).await;
     match r.body {

@@ -75,6 +75,7 @@ fn joined_answer(
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         left_room_ids: left.iter().map(|r| r.to_string()).collect(),
+        more_entries: false,
     })
 }
 
@@ -403,6 +404,7 @@ fn kv_answers_report_their_codes_and_failed_keys() {
         Some(response::Body::ChatroomEntries(
             rcim_proto::v1::ChatRoomEntries {
                 entries: Default::default(),
+                more: false,
             },
         )),
     );
