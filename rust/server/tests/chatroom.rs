@@ -418,3 +418,30 @@ async fn sensitive_words_are_screened() {
     );
     server.shutdown().await;
 }
+
+/// A user creates at most `auto_create_per_minute` rooms by joining (20604 beyond); joins of
+/// rooms that exist are not counted.
+#[tokio::test]
+async fn joins_create_a_limited_number_of_rooms() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_rooms(dir.path(), |c| {
+        c.chatroom.auto_create_per_minute = 2;
+        c.chatroom.max_joined_per_user = 10;
+    })
+    .await;
+    let mut a = RawClient::connect(server.gateway_addr(), "a", "da").await;
+    join_ok(&mut a, "n1", 0).await;
+    join_ok(&mut a, "n2", 0).await;
+    let (code, _) = join(&mut a, "n3", 0, true).await;
+    assert_eq!(code, codes::SEND_MSG_FREQUENCY_OVERRUN);
+    assert_eq!(
+        join(&mut a, "n3", 0, false).await.0,
+        codes::CHATROOM_NOT_EXIST
+    );
+    join_ok(&mut a, "n1", 0).await;
+    let mut b = RawClient::connect(server.gateway_addr(), "b", "db").await;
+    join_ok(&mut b, "n3", 0).await;
+    join_ok(&mut a, "n3", 0).await;
+    server.shutdown().await;
+}

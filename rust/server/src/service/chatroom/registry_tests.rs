@@ -337,3 +337,27 @@ fn the_ring_is_capped_by_bytes() {
     let last = joined.messages.last().unwrap().sent_time;
     assert!(joined.messages.iter().all(|m| m.sent_time <= last));
 }
+
+/// Rooms made by joins are limited per user and minute (20604) and in total (23410).
+#[test]
+fn auto_creation_is_limited() {
+    let config = ChatroomConfig {
+        auto_create_per_minute: 2,
+        max_rooms: 3,
+        ..Default::default()
+    };
+    let rooms = rooms(config, &["r"]);
+    assert_eq!(rooms.allow_auto_create("a"), Ok(()));
+    assert_eq!(rooms.allow_auto_create("a"), Ok(()));
+    assert_eq!(
+        rooms.allow_auto_create("a"),
+        Err(codes::SEND_MSG_FREQUENCY_OVERRUN)
+    );
+    assert_eq!(rooms.allow_auto_create("b"), Ok(()), "per user");
+    let mut reg = lock(&rooms.inner);
+    for id in ["s", "t"] {
+        rooms.insert_room(&mut reg, RoomRecord::new(id, "", 0));
+    }
+    drop(reg);
+    assert_eq!(rooms.allow_auto_create("c"), Err(codes::CHATROOM_NOT_EXIST));
+}

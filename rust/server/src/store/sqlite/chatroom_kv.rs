@@ -145,6 +145,12 @@ pub(crate) fn read_restrictions(c: &Connection, now: i64) -> anyhow::Result<Vec<
     Ok(out)
 }
 
+/// Deletes every entry set with `delete_when_left` (at start: no member is left from the
+/// last run); returns how many.
+pub(crate) fn delete_auto_delete_entries(c: &Connection) -> anyhow::Result<usize> {
+    Ok(c.execute("DELETE FROM chatroom_entries WHERE auto_delete = 1", [])?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::schema::{migrate, open_conn, DB_FILE};
@@ -173,10 +179,50 @@ mod tests {
             .unwrap();
         assert_eq!(rows, 1, "the expired gag was deleted");
     }
-}
 
-/// Deletes every entry set with `delete_when_left` (at start: no member is left from the
-/// last run); returns how many.
-pub(crate) fn delete_auto_delete_entries(c: &Connection) -> anyhow::Result<usize> {
-    Ok(c.execute("DELETE FROM chatroom_entries WHERE auto_delete = 1", [])?)
+    /// At start the entries of departed setters (`delete_when_left`) go, the others stay;
+    /// the rooms read then carry the newest stored sent time (the room's clock goes on).
+    #[test]
+    fn start_drops_departed_entries_and_reads_room_clocks() {
+        use super::super::chatroom::{apply_chatroom_write, read_rooms};
+        use crate::store::{ChatroomWrite, RoomRecord};
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = open_conn(&dir.path().join(DB_FILE)).unwrap();
+        migrate(&mut c).unwrap();
+        let entry = |key: &str, auto_delete| ChatroomEntry {
+            key: key.into(),
+            value: "v".into(),
+            owner: "a".into(),
+            auto_delete,
+            set_time: 1,
+        };
+        let put = ChatroomKvWrite::PutEntries {
+            room_id: "r".into(),
+            entries: vec![entry("gone", true), entry("kept", false)],
+        };
+        apply_chatroom_kv_write(&c, put, 1_000).unwrap();
+        assert_eq!(delete_auto_delete_entries(&c).unwrap(), 1);
+        let keys: Vec<String> = read_entries(&c, "r")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.key)
+            .collect();
+        assert_eq!(keys, ["kept"]);
+
+        apply_chatroom_write(&c, ChatroomWrite::Create(RoomRecord::new("r", "", 5))).unwrap();
+        apply_chatroom_write(&c, ChatroomWrite::Create(RoomRecord::new("q", "", 6))).unwrap();
+        let message = rcim_proto::v1::Message {
+            uid: "m".into(),
+            to_id: "r".into(),
+            sent_time: 9_000,
+            ..Default::default()
+        };
+        apply_chatroom_write(&c, ChatroomWrite::Append(Box::new(message))).unwrap();
+        let clocks: Vec<(String, i64)> = read_rooms(&c)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.room_id, r.last_sent_time))
+            .collect();
+        assert_eq!(clocks, [("r".to_owned(), 9_000), ("q".to_owned(), 0)]);
+    }
 }
