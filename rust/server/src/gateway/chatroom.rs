@@ -3,12 +3,14 @@
 //! the other non-send requests (sends: like sends). Each is served on the read loop, so one
 //! connection's joins, sends and leaves take effect in the order they arrive.
 
+use super::frames::{frame, queue};
 use super::requests::{code_only, failure, Conn};
 use crate::model::NewMessage;
 use crate::service::chatroom::{kv_requests as kv, ops, send, MemberConn};
 use crate::service::ServiceError;
 use rcim_proto::v1::{
-    request, response, ChatRoomEntriesResult, Response, SendMessage, SendMessageResult,
+    request, response, server_frame, ChatRoomEntriesResult, Response, SendMessage,
+    SendMessageResult,
 };
 use rcim_proto::{codes, conversation_type};
 
@@ -50,9 +52,23 @@ impl Conn {
                     tx: self.tx.clone(),
                     cancel: self.cancel.clone(),
                 };
-                let joined = ops::join(shared, conn, &self.user_id, r).await;
-                let joined = joined.map(|j| Some(response::Body::ChatroomJoined(j)));
-                answer(joined, "a chatroom join")
+                // A success is answered from within the join, ahead of the room's events.
+                let (tx, cancel) = (&self.tx, &self.cancel);
+                let reply = |j| {
+                    let response = Response {
+                        code: codes::OK,
+                        body: Some(response::Body::ChatroomJoined(j)),
+                    };
+                    queue(
+                        tx,
+                        cancel,
+                        frame(seq, server_frame::Body::Response(response)),
+                    );
+                };
+                match ops::join(shared, conn, &self.user_id, r, reply).await {
+                    Ok(()) => return,
+                    Err(e) => failure(&e, "a chatroom join"),
+                }
             }
             request::Body::LeaveChatroom(r) => {
                 let left = ops::leave(shared, self.conn_id, &self.user_id, r).await;

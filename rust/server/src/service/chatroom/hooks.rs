@@ -1,17 +1,10 @@
 //! The room engine's calls into KV ([`super::kv`]) and moderation ([`super::moderation`]),
-//! in one place: what a join answers and refuses, what a send refuses, who is never
-//! auto-kicked, and what a departure does to the room's KV entries (a destroy deletes them
-//! itself, see [`super::lifecycle`]).
+//! in one place: what a join refuses, what a send refuses, who is never auto-kicked, and what
+//! a departure does to the room's KV entries. (A join reads its KV page with
+//! `kv::with_first_page`; a destroy deletes the entries itself, see [`super::lifecycle`].)
 
 use super::{kv, moderation};
 use crate::state::Shared;
-use std::collections::HashMap;
-
-/// The first page of the room's KV entries for the join answer (R209), and whether more
-/// follow (`ChatRoomJoined.more_entries`).
-pub(super) async fn entries(shared: &Shared, room: &str) -> (HashMap<String, String>, bool) {
-    kv::entries(shared, room).await
-}
 
 /// `user` left `room` (left, kicked, auto-kicked): their `delete_when_left` entries go.
 pub(super) async fn member_left(shared: &Shared, room: &str, user: &str) {

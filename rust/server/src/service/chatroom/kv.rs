@@ -402,17 +402,24 @@ pub(crate) async fn page(
 
 // Hooks of the room registry.
 
-/// The first page of `room`'s entries for the answer to a join (R209; see [`page`]) and
-/// whether more follow. Empty when the store cannot be read (logged): the join still
-/// succeeds.
-pub(crate) async fn entries(shared: &Shared, room: &str) -> (HashMap<String, String>, bool) {
-    match page(shared, room, "", &[]).await {
-        Ok(page) => page,
-        Err(e) => {
-            tracing::warn!(room, error = %e, "reading chatroom KV entries for a join");
-            (HashMap::new(), false)
-        }
-    }
+/// Runs `f` on the first page of `room`'s entries (see [`page`]) and whether more follow,
+/// holding the room's KV lock: no change of the entries happens until `f` returns (a join
+/// starts the membership and queues its answer in `f`, so the changes after the page reach
+/// the new member after the answer).
+pub(crate) async fn with_first_page<T>(
+    shared: &Shared,
+    room: &str,
+    f: impl FnOnce(HashMap<String, String>, bool) -> T,
+) -> Result<T, ServiceError> {
+    with_room(shared, room, async |kv: &mut RoomKv| {
+        let all = kv
+            .entries
+            .iter()
+            .map(|(k, e)| (k.as_str(), e.value.as_str()));
+        let (entries, more) = fit_page(all);
+        Ok(f(entries, more))
+    })
+    .await
 }
 
 /// `user` left `room` (leave, kick, auto-kick, R190): the entries they own with

@@ -2,8 +2,8 @@
 //! pages; and the destroy and auto-kick paths that also settle the room's KV entries.
 
 use super::delivery::MemberConn;
-use super::hooks;
 use super::rules::{check_room_id, MAX_JOIN_MESSAGES, STATUS_DESTROY_AUTO};
+use super::{hooks, kv};
 use crate::model::{ENTRY_OVERHEAD, SYNC_BYTES};
 use crate::service::ServiceError;
 use crate::state::Shared;
@@ -22,24 +22,24 @@ const ORDER_AFTER: u32 = 1;
 
 /// Joins `conn` of `user` to a room (see `JoinChatRoom`): creates it with `auto_create`
 /// (23410 otherwise), refuses blocked users (23409), leaves the user's other rooms beyond
-/// the server's limit (R190) and answers the recent messages and the first page of the
-/// room's KV entries (`more_entries` when the client must read the rest).
+/// the server's limit (R190) and hands `answer` the recent messages and the first page of
+/// the room's KV entries (`more_entries` when the client must read the rest).
 ///
 /// A creation by a join is limited (`ChatroomConfig::auto_create_per_minute` per user:
 /// 20604 beyond; `max_rooms` on the node: 23410), so clients cannot fill the server's
 /// memory with rooms.
 ///
-/// Events of the room may reach the connection before this answer: the membership starts
-/// before the KV page is read and the answer queued, and other tasks offer the room's
-/// messages and KV changes to the member meanwhile (nothing is lost, but the order is not
-/// the answer's first). The client holds a room's events while its join is in flight and
-/// delivers them after the answer's reports.
+/// `answer` runs once the membership started, under the room's KV lock and the room's lock
+/// (see `Chatrooms::join_with`): what it queues on the connection comes before any message,
+/// member change or KV change of the room that follows the membership, and the KV page is
+/// the state those changes start from. On an error nothing was answered.
 pub(crate) async fn join(
     shared: &Shared,
     conn: MemberConn,
     user: &str,
     req: JoinChatRoom,
-) -> Result<ChatRoomJoined, ServiceError> {
+    answer: impl FnOnce(ChatRoomJoined),
+) -> Result<(), ServiceError> {
     check_room_id(&req.room_id)?;
     if req.message_count > MAX_JOIN_MESSAGES {
         return Err(ServiceError::Invalid(format!(
@@ -62,21 +62,27 @@ pub(crate) async fn join(
             .map_err(|code| ServiceError::rejected(code, "no more chatrooms may be created"))?;
         rooms.create(shared.store.as_ref(), room, "").await?;
     }
-    let joined = rooms
-        .join(room, user, conn, req.message_count as usize)
-        .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
-    for left in &joined.left {
+    let count = req.message_count as usize;
+    let left = kv::with_first_page(shared, room, |entries, more_entries| {
+        rooms.join_with(room, user, conn, count, |joined| {
+            let left = joined.left.clone();
+            let mut reply = ChatRoomJoined {
+                messages: joined.messages,
+                entries,
+                left_room_ids: joined.left,
+                more_entries,
+            };
+            fit_join_answer(&mut reply);
+            answer(reply);
+            left
+        })
+    })
+    .await?
+    .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
+    for left in &left {
         hooks::member_left(shared, left, user).await;
     }
-    let (entries, more_entries) = hooks::entries(shared, room).await;
-    let mut answer = ChatRoomJoined {
-        messages: joined.messages,
-        entries,
-        left_room_ids: joined.left,
-        more_entries,
-    };
-    fit_join_answer(&mut answer);
-    Ok(answer)
+    Ok(())
 }
 
 /// Keeps a join answer within a frame: the entries take at most half a frame (their page),

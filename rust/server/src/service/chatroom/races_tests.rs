@@ -10,7 +10,7 @@ use crate::hub::Outbound;
 use crate::model::NewMessage;
 use crate::store::ChatroomWrite;
 use rcim_proto::conversation_type::CHATROOM;
-use rcim_proto::v1::{ChatRoomHistoryRequest, JoinChatRoom, Message};
+use rcim_proto::v1::{ChatRoomHistoryRequest, ChatRoomJoined, JoinChatRoom, Message};
 use std::collections::BTreeMap;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -29,6 +29,15 @@ fn conn(id: u64) -> (MemberConn, mpsc::Receiver<Outbound>) {
         cancel: CancellationToken::new(),
     };
     (c, rx)
+}
+
+/// Joins through the service as a connection does: the answer it queued.
+async fn join(shared: &crate::state::Shared, conn: MemberConn, user: &str) -> ChatRoomJoined {
+    let mut answer = None;
+    ops::join(shared, conn, user, join_req("r"), |j| answer = Some(j))
+        .await
+        .unwrap();
+    answer.expect("a join answer")
 }
 
 fn join_req(room: &str) -> JoinChatRoom {
@@ -62,15 +71,13 @@ async fn a_late_departure_keeps_a_returning_members_entries() {
     let server = server(dir.path()).await;
     let shared = server.shared.clone();
     let (a, _rx) = conn(1);
-    ops::join(&shared, a.clone(), "a", join_req("r"))
-        .await
-        .unwrap();
+    join(&shared, a.clone(), "a").await;
     kv::set_entries(&shared, set_op("r", "mine", "a", true), None)
         .await
         .unwrap();
     // Left and back before the departure's KV work ran.
     assert!(shared.chatrooms.leave("r", "a", 1));
-    ops::join(&shared, a, "a", join_req("r")).await.unwrap();
+    join(&shared, a, "a").await;
     kv::member_left(&shared, "r", "a").await;
     assert_eq!(keys(&shared, "r").await, ["mine"]);
     // Once really gone, the entry goes.
@@ -89,9 +96,7 @@ async fn a_room_created_again_shows_nothing_of_the_old_one() {
     let server = server(dir.path()).await;
     let shared = server.shared.clone();
     let (a, _rx) = conn(1);
-    ops::join(&shared, a.clone(), "a", join_req("r"))
-        .await
-        .unwrap();
+    join(&shared, a.clone(), "a").await;
     let msg = NewMessage {
         sender_id: "a".into(),
         conversation_type: CHATROOM,
@@ -117,7 +122,7 @@ async fn a_room_created_again_shows_nothing_of_the_old_one() {
     // Created again (the clock moves on), then the late append of a send that found the
     // old room lands.
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let joined = ops::join(&shared, a, "a", join_req("r")).await.unwrap();
+    let joined = join(&shared, a, "a").await;
     assert!(joined.messages.is_empty() && joined.entries.is_empty());
     let late_append = Message {
         uid: "late".into(),
@@ -151,5 +156,49 @@ async fn a_room_created_again_shows_nothing_of_the_old_one() {
     assert!(keys(&shared, "r").await.is_empty());
     let stored = store.chatroom_entries("r".into()).await.unwrap();
     assert!(stored.is_empty(), "{stored:?}");
+    server.shutdown().await;
+}
+
+/// The join answer is queued on the connection before the room's events that follow the
+/// membership: a message posted by another thread while the join is answering (after the
+/// membership started) reaches the connection after the answer.
+#[tokio::test]
+async fn the_join_answer_comes_before_the_rooms_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server(dir.path()).await;
+    let shared = server.shared.clone();
+    let (a, _a_rx) = conn(1);
+    join(&shared, a, "a").await;
+    let (b, mut b_rx) = conn(2);
+    let mut poster = None;
+    ops::join(&shared, b.clone(), "b", join_req("r"), |_| {
+        let rooms = shared.chatrooms.clone();
+        poster = Some(std::thread::spawn(move || {
+            rooms.post("r", true, Some(1), |sent_time| Message {
+                uid: "m".into(),
+                conversation_type: CHATROOM,
+                to_id: "r".into(),
+                sender_id: "a".into(),
+                object_name: "RC:TxtMsg".into(),
+                sent_time,
+                ..Default::default()
+            })
+        }));
+        // Time for the post to happen, were the room not held.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        // The answer's stand-in, queued like the gateway queues the answer.
+        b.tx.try_send(Outbound::Close).unwrap();
+    })
+    .await
+    .unwrap();
+    assert!(poster.unwrap().join().unwrap().is_some());
+    assert!(
+        matches!(b_rx.try_recv(), Ok(Outbound::Close)),
+        "the answer first"
+    );
+    assert!(
+        matches!(b_rx.try_recv(), Ok(Outbound::Shared(_))),
+        "then the message"
+    );
     server.shutdown().await;
 }

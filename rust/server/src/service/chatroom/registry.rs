@@ -231,6 +231,7 @@ impl Chatrooms {
     /// does not exist, 23409 when the user is blocked from it: checked under the lock a
     /// block's kick takes, so a block made while the join was on its way either refuses it
     /// here or finds the member to kick.
+    #[cfg(test)]
     pub(crate) fn join(
         &self,
         room: &str,
@@ -238,6 +239,21 @@ impl Chatrooms {
         conn: MemberConn,
         message_count: usize,
     ) -> Result<Joined, u32> {
+        self.join_with(room, user, conn, message_count, |joined| joined)
+    }
+
+    /// [`Self::join`], handing what it did to `answer` while the room's lock is held, right
+    /// after the membership starts: what `answer` queues on the member's connection comes
+    /// before any event of the room (messages, member and KV changes are offered under that
+    /// lock). `answer` must not call the registry.
+    pub(crate) fn join_with<T>(
+        &self,
+        room: &str,
+        user: &str,
+        conn: MemberConn,
+        message_count: usize,
+        answer: impl FnOnce(Joined) -> T,
+    ) -> Result<T, u32> {
         let mut reg = lock(&self.inner);
         let Some(cell) = reg.rooms.get(room).cloned() else {
             return Err(codes::CHATROOM_NOT_EXIST);
@@ -266,7 +282,6 @@ impl Chatrooms {
             reg.dirty.insert(room.to_owned());
         }
         let messages = r.recent(message_count);
-        drop(r);
         let rooms = reg.users.entry(user.to_owned()).or_default();
         if !rooms.iter().any(|x| x == room) {
             rooms.push(room.to_owned());
@@ -278,7 +293,9 @@ impl Chatrooms {
         if !entry.1.iter().any(|x| x == room) {
             entry.1.push(room.to_owned());
         }
-        Ok(Joined { messages, left })
+        let answered = answer(Joined { messages, left });
+        drop(r);
+        Ok(answered)
     }
 
     /// `user` leaves `room` (from connection `conn_id`; their other connections there get
