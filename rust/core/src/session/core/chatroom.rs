@@ -368,14 +368,18 @@ impl SessionCore {
         }
     }
 
-    /// The session ends: the calls still waiting fail with `code`, and every local chatroom
-    /// message goes (the session's memberships are over, R186, R201).
+    /// The session ends: the calls still waiting fail with `code`.
     pub(super) fn chatroom_end(&mut self, code: u32) {
         for pending in self.chatrooms.take_all() {
             if !pending.rejoin {
                 self.fail_chatroom_call(pending.command, code);
             }
         }
+    }
+
+    /// The session ended (its chatroom sends failed first): every local chatroom message goes,
+    /// the session's memberships are over (R186, R201).
+    pub(super) fn chatroom_clear_all(&mut self) {
         self.chatroom_job(ChatroomJob {
             clear_all: true,
             ..ChatroomJob::default()

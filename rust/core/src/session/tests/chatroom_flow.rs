@@ -1,7 +1,7 @@
 //! Chatroom joins as they interleave with the rest: a room's entries read in pages before the
 //! join reports them (R209), getChatRoomAllEntries reading every page, a room's events held
 //! while its join is in flight, a leave made before the join's answer winning over it, and
-//! sessions that start and end without local chatroom messages.
+//! sessions that start and end without local chatroom messages (their chatroom sends fail).
 
 use super::chatroom::{joined_answer, joins, leave, log, room_event, room_key, room_message};
 use super::*;
@@ -375,9 +375,28 @@ fn sessions_start_and_end_without_local_chatroom_messages() {
         )),
     );
     assert_eq!(h.store.message_count(&room_key("r1")).unwrap(), 1);
+    // A send into the room still unanswered cannot wait for the next session: it fails.
+    let now = h.now;
+    let out = h.feed(Input::Command(Command::Send {
+        message: Box::new(codec::new_text_message(3, "r1", None, "mine")),
+        event_id: Some("send-mine".into()),
+        requested: now,
+    }));
+    assert_eq!(ops(&out).len(), 1, "the send is on the wire");
+    assert_eq!(h.store.message_count(&room_key("r1")).unwrap(), 2);
     let out = h.feed(Input::Stop(StopReason::Shutdown));
     assert!(matches!(out.last(), Some(Action::Finish)), "{out:?}");
+    assert!(
+        events(&out).iter().any(|e| matches!(
+            e,
+            Event::MessageSent { code, event_id, .. }
+                if *code != 0 && event_id.as_deref() == Some("send-mine")
+        )),
+        "{:?}",
+        events(&out)
+    );
     assert_eq!(h.store.message_count(&room_key("r1")).unwrap(), 0);
+    assert!(h.store.outbox().unwrap().is_empty());
     assert_eq!(
         h.store
             .message_count(&ConversationKey::new(1, "bob", ""))
