@@ -87,6 +87,12 @@ pub struct ChatroomConfig {
     /// 1,000): in a big room every change would go to every member (RongCloud enables the
     /// member-change events per app, R198).
     pub member_events_max_members: usize,
+    /// Most rooms this node holds: a join with `auto_create` for a new room beyond it is
+    /// refused with 23410 (default 100,000; the Server API's creations are not limited).
+    pub max_rooms: usize,
+    /// Rooms one user may create by joining (`auto_create`) per minute; beyond it the join
+    /// is refused with 20604 (default 10).
+    pub auto_create_per_minute: u32,
 }
 
 /// The longest message ring of a room (a join asks for at most 50 messages).
@@ -104,6 +110,8 @@ impl Default for ChatroomConfig {
             auto_kick_after: Duration::from_secs(30),
             auto_kick_messages: 30,
             member_events_max_members: 1000,
+            max_rooms: 100_000,
+            auto_create_per_minute: 10,
         }
     }
 }
@@ -244,6 +252,12 @@ impl ServerConfig {
         if self.chatroom.ring_len > MAX_CHATROOM_RING {
             anyhow::bail!("a chatroom ring of at most {MAX_CHATROOM_RING} messages");
         }
+        if self.chatroom.low_priority_share >= crate::gateway::OUTBOUND_QUEUE {
+            anyhow::bail!(
+                "a chatroom low-priority share below the outbound queue of {} frames",
+                crate::gateway::OUTBOUND_QUEUE
+            );
+        }
         Ok(())
     }
 
@@ -296,6 +310,12 @@ mod tests {
         c.offline_compensation_days = 8;
         assert!(c.validate().is_err());
         c.offline_compensation_days = 1;
+        c.chatroom.low_priority_share = crate::gateway::OUTBOUND_QUEUE;
+        assert!(
+            c.validate().is_err(),
+            "the share must leave high-priority room"
+        );
+        c.chatroom.low_priority_share = 512;
         c.chatroom.max_joined_per_user = 0;
         assert!(c.validate().is_err());
     }

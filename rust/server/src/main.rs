@@ -166,6 +166,13 @@ struct Args {
     /// Chatrooms with more members than this announce no member joins and leaves.
     #[arg(long, env = "RCIM_CHATROOM_MEMBER_EVENTS_MAX_MEMBERS", default_value_t = ChatroomConfig::default().member_events_max_members)]
     chatroom_member_events_max_members: usize,
+    /// Most chatrooms this node holds: a join creating one more (autoCreate) is refused
+    /// with 23410.
+    #[arg(long, env = "RCIM_CHATROOM_MAX_ROOMS", default_value_t = ChatroomConfig::default().max_rooms)]
+    chatroom_max_rooms: usize,
+    /// Chatrooms one user may create by joining (autoCreate) per minute; beyond: 20604.
+    #[arg(long, env = "RCIM_CHATROOM_AUTO_CREATE_PER_MINUTE", default_value_t = ChatroomConfig::default().auto_create_per_minute)]
+    chatroom_auto_create_per_minute: u32,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -215,6 +222,8 @@ async fn main() -> anyhow::Result<()> {
         auto_kick_after: Duration::from_secs(args.chatroom_auto_kick_secs),
         auto_kick_messages: args.chatroom_auto_kick_messages,
         member_events_max_members: args.chatroom_member_events_max_members,
+        max_rooms: args.chatroom_max_rooms,
+        auto_create_per_minute: args.chatroom_auto_create_per_minute,
         ring_len: defaults.ring_len,
     };
     if let Some(path) = &args.push_config {

@@ -286,8 +286,9 @@ async fn rooms_survive_a_restart() {
 }
 
 /// A member that stops reading loses low-priority messages once its queue is past the share
-/// (counted), is not disconnected, still gets high-priority ones, and the member that reads
-/// gets everything.
+/// (counted), is not disconnected, still gets high-priority ones (the Server API's publish of
+/// a high-priority object name; a member's own send of that name is low priority), and the
+/// member that reads gets everything.
 #[tokio::test]
 async fn a_slow_member_loses_low_priority_messages_only() {
     init_tracing();
@@ -318,9 +319,18 @@ async fn a_slow_member_loses_low_priority_messages_only() {
         o.msg.persisted = false;
         assert_eq!(send_room(&mut sender, o).await.0, 0, "message {i}");
     }
-    let mut notice = room_text("r", "important");
+    let mut notice = room_text("r", "from a member");
     notice.msg.object_name = "RC:RcNtf".into();
     assert_eq!(send_room(&mut sender, notice).await.0, 0);
+    let publish = [
+        ("fromUserId", "admin"),
+        ("toChatroomId", "r"),
+        ("objectName", "RC:RcNtf"),
+        ("content", "{\"content\":\"from the Server API\"}"),
+    ];
+    Api::new(&server)
+        .call("/message/chatroom/publish.json", &publish)
+        .await;
     let _fast = tokio::time::timeout(Duration::from_secs(30), reader)
         .await
         .expect("the reading member got every message")
@@ -333,6 +343,8 @@ async fn a_slow_member_loses_low_priority_messages_only() {
     loop {
         let m = next_room_message(&mut slow).await;
         if m.object_name == "RC:RcNtf" {
+            // The member's notice was dropped like any low-priority message.
+            assert!(m.content.contains("from the Server API"), "{m:?}");
             break;
         }
         texts += 1;

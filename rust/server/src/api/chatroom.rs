@@ -1,6 +1,6 @@
 //! `/chatroom/*` endpoints for the rooms themselves: create (`create.json`, `create_new.json`),
-//! destroy, read (`get.json`, `query.json`); and what the other chatroom endpoint files share
-//! (the room parameter, the user lists, the unknown-room answer).
+//! destroy, read (`get.json`, `query.json`). What the chatroom endpoint files share is in
+//! [`super::chatroom_params`].
 //!
 //! An unknown room is answered with 23410 (RongCloud's "chatroom does not exist", which its
 //! `get.json` documents) by every endpoint about one room; the group endpoints have no such
@@ -8,6 +8,7 @@
 //! absence is worth telling. `destroy.json` and `query.json`, about several rooms, skip the
 //! unknown ones.
 
+use super::chatroom_params::{check_room_id, entry_info, room_param, user_list};
 use super::checks::check_user_id;
 use super::moderation::format_time;
 use super::params::Params;
@@ -29,49 +30,10 @@ const MAX_QUERY_ROOMS: usize = 20;
 /// Most protected members (`whiteUserIds`) and KV entries (`entryInfo`) of a `create_new.json`.
 const MAX_CREATE_USERS: usize = 20;
 const MAX_CREATE_ENTRIES: usize = 100;
+/// Longest idle time a `create_new.json` may set (`destroyTime`, minutes: a day).
+const MAX_DESTROY_MINUTES: i64 = 1440;
 /// Longest room name (bytes).
 const MAX_ROOM_NAME_LEN: usize = 128;
-
-/// Checks a room id: 1..=64 bytes of `[A-Za-z0-9+=_-]` (1002 otherwise).
-pub(super) fn check_room_id(name: &str, id: &str) -> Result<(), ApiError> {
-    check_user_id(name, id)
-}
-
-/// The `chatroomId` parameter, checked.
-pub(super) fn room_param(form: &Params) -> Result<&str, ApiError> {
-    let room = form.required("chatroomId")?;
-    check_room_id("chatroomId", room)?;
-    Ok(room)
-}
-
-/// 23410 unless `room` exists.
-pub(super) fn require_room(shared: &Shared, room: &str) -> Result<(), ApiError> {
-    if shared.chatrooms.exists(room) {
-        Ok(())
-    } else {
-        Err(ApiError::business(
-            codes::CHATROOM_NOT_EXIST,
-            format!("chatroom {room} does not exist"),
-        ))
-    }
-}
-
-/// The repeatable `key` user list: 1..=`max` valid ids, duplicates removed (first wins).
-pub(super) fn user_list(form: &Params, key: &str, max: usize) -> Result<Vec<String>, ApiError> {
-    let mut ids = form.list(key);
-    if ids.is_empty() {
-        return Err(ApiError::param(format!("{key} is required")));
-    }
-    if ids.len() > max {
-        return Err(ApiError::param(format!("at most {max} {key} per call")));
-    }
-    for u in &ids {
-        check_user_id(key, u)?;
-    }
-    let mut seen = std::collections::HashSet::new();
-    ids.retain(|u| seen.insert(u.clone()));
-    Ok(ids)
-}
 
 /// `/chatroom/create.json`: `chatroom[<id>]=<name>` R (repeatable, ≤ 100): creates the rooms
 /// that do not exist (an existing room keeps its name and members).
@@ -110,7 +72,7 @@ pub(crate) async fn create(shared: Arc<Shared>, form: Params) -> ApiResult {
 
 /// `/chatroom/create_new.json`: `chatroomId` R, `destroyType` (0: destroyed when idle
 /// (default), 1: only by `destroy.json`), `destroyTime` (idle minutes before the destroy; 0 or
-/// absent = the server's setting), `whiteUserIds` (repeatable, ≤ 20: protected members),
+/// absent = the server's setting; else 1..=1440, 1002 otherwise), `whiteUserIds` (repeatable, ≤ 20: protected members),
 /// `entryOwnerId` + `entryInfo` (initial KV entries, a JSON object), `isBan` (a whole-room ban
 /// is not supported: `true` is refused with 1002).
 pub(crate) async fn create_new(shared: Arc<Shared>, form: Params) -> ApiResult {
@@ -121,8 +83,13 @@ pub(crate) async fn create_new(shared: Arc<Shared>, form: Params) -> ApiResult {
         Some(_) => return Err(ApiError::param("destroyType must be 0 or 1")),
     };
     let idle_minutes = match form.int("destroyTime")? {
-        None => 0,
-        Some(m) => u32::try_from(m).map_err(|_| ApiError::param("destroyTime out of range"))?,
+        None | Some(0) => 0,
+        Some(m) if (1..=MAX_DESTROY_MINUTES).contains(&m) => m as u32,
+        Some(_) => {
+            return Err(ApiError::param(format!(
+                "destroyTime must be 1..={MAX_DESTROY_MINUTES} minutes"
+            )))
+        }
     };
     if form.bool("isBan", false)? {
         return Err(ApiError::param("isBan (a whole-room ban) is not supported"));
@@ -136,7 +103,7 @@ pub(crate) async fn create_new(shared: Arc<Shared>, form: Params) -> ApiResult {
         Some(raw) => {
             let owner = form.required("entryOwnerId")?;
             check_user_id("entryOwnerId", owner)?;
-            let entries = super::chatroom_kv::entry_info(raw, MAX_CREATE_ENTRIES)?;
+            let entries = entry_info(raw, MAX_CREATE_ENTRIES)?;
             Some((owner.to_owned(), entries))
         }
     };
@@ -189,16 +156,11 @@ pub(crate) async fn destroy(shared: Arc<Shared>, form: Params) -> ApiResult {
         check_room_id("chatroomId", room)?;
     }
     for room in &rooms {
-        let destroyed = shared
+        shared
             .chatrooms
             .destroy(shared.store.as_ref(), room, STATUS_DESTROY_MANUAL)
             .await
             .map_err(ServiceError::from)?;
-        if destroyed {
-            // Now rather than when the registry's queued hook runs: a room created again
-            // right after starts without the old entries and lists.
-            kv::room_destroyed(&shared, room).await;
-        }
     }
     Ok(Map::new())
 }
@@ -213,7 +175,7 @@ pub(crate) async fn get(shared: Arc<Shared>, form: Params) -> ApiResult {
             format!("chatroom {room} does not exist"),
         )
     })?;
-    let members = shared.chatrooms.members(room).map_or(0, |m| m.len());
+    let members = shared.chatrooms.member_count(room).unwrap_or(0);
     let idle_minutes = if record.idle_minutes == 0 {
         shared.config.chatroom.idle_destroy.as_secs() / 60
     } else {

@@ -4,7 +4,7 @@
 //! hold as for members: 100 keys (23423), 100 operations per second shared with the members
 //! (23425). Keys and values are checked like the members' (1002 here).
 
-use super::chatroom::{require_room, room_param};
+use super::chatroom_params::{check_key, check_value, entry_info, require_room, room_param};
 use super::chatroom_publish::kv_notification;
 use super::checks::check_user_id;
 use super::params::Params;
@@ -18,28 +18,6 @@ use std::sync::Arc;
 
 /// Most entries of one `entry/batch/set.json` (RongCloud's).
 const MAX_BATCH_SET: usize = 20;
-
-fn check_key(key: &str) -> Result<(), ApiError> {
-    if kv::valid_key(key) {
-        Ok(())
-    } else {
-        Err(ApiError::param(format!(
-            "key must be 1..={} characters of A-Z a-z 0-9 + = - _",
-            kv::MAX_KEY_CHARS
-        )))
-    }
-}
-
-fn check_value(value: &str) -> Result<(), ApiError> {
-    if kv::valid_value(value) {
-        Ok(())
-    } else {
-        Err(ApiError::param(format!(
-            "value is longer than {} characters",
-            kv::MAX_VALUE_CHARS
-        )))
-    }
-}
 
 /// The refused keys of a write as the answer: none => success; one key asked => its code;
 /// several => 23428 naming each refused key with its code.
@@ -106,29 +84,6 @@ pub(crate) async fn batch_set(shared: Arc<Shared>, form: Params) -> ApiResult {
     };
     let errors = kv::set_entries(&shared, op, None).await?;
     written(errors, false)
-}
-
-/// An `entryInfo` JSON object: 1..=`max` valid keys and values.
-pub(super) fn entry_info(raw: &str, max: usize) -> Result<BTreeMap<String, String>, ApiError> {
-    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(raw) else {
-        return Err(ApiError::param("entryInfo must be a JSON object"));
-    };
-    if map.is_empty() || map.len() > max {
-        return Err(ApiError::param(format!(
-            "entryInfo must hold 1..={max} entries"
-        )));
-    }
-    let mut out = BTreeMap::new();
-    for (k, v) in map {
-        let v = match v {
-            Value::String(s) => s,
-            other => other.to_string(),
-        };
-        check_key(&k)?;
-        check_value(&v)?;
-        out.insert(k, v);
-    }
-    Ok(out)
 }
 
 /// `/chatroom/entry/remove.json`: `chatroomId` R, `userId` R (the operator), `key` R,

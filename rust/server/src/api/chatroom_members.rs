@@ -2,7 +2,7 @@
 //! who is in a room (members are users who joined and have not left, been kicked or
 //! auto-kicked). Unknown room => 23410.
 
-use super::chatroom::{require_room, room_param, user_list};
+use super::chatroom_params::{require_room, room_param, user_list};
 use super::checks::check_user_id;
 use super::moderation::format_time;
 use super::params::Params;

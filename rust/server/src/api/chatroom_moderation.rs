@@ -4,7 +4,7 @@
 //! a room go with it when it is destroyed. Unknown room => 23410. `needNotify` and `extra`
 //! are accepted and ignored (no notification message is sent).
 
-use super::chatroom::{require_room, room_param, user_list};
+use super::chatroom_params::{require_room, room_param, user_list};
 use super::moderation::format_time;
 use super::params::Params;
 use super::reply::{ApiError, ApiResult};

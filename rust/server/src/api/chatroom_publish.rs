@@ -3,7 +3,7 @@
 //! to the members online (the sender's own connections too, when a member), kept in the
 //! room's ring for joins and, when persisted, in its history.
 
-use super::chatroom::{check_room_id, require_room};
+use super::chatroom_params::{check_room_id, require_room};
 use super::checks::check_user_id;
 use super::params::Params;
 use super::reply::{ApiError, ApiResult};

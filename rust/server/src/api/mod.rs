@@ -9,6 +9,7 @@ mod chatroom;
 mod chatroom_kv;
 mod chatroom_members;
 mod chatroom_moderation;
+mod chatroom_params;
 mod chatroom_publish;
 mod checks;
 mod conversation;

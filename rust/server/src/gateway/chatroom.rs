@@ -5,7 +5,7 @@
 
 use super::requests::{code_only, failure, Conn};
 use crate::model::NewMessage;
-use crate::service::chatroom::{kv, ops, send, MemberConn};
+use crate::service::chatroom::{kv_requests as kv, ops, send, MemberConn};
 use crate::service::ServiceError;
 use rcim_proto::v1::{
     request, response, ChatRoomEntriesResult, Response, SendMessage, SendMessageResult,
@@ -121,17 +121,4 @@ impl Conn {
         });
         self.respond(seq, answer(sent, "a chatroom send"));
     }
-}
-
-/// Whether `body` is a chatroom request (served by [`Conn::on_chatroom`]).
-pub(super) fn is_chatroom_request(body: &request::Body) -> bool {
-    matches!(
-        body,
-        request::Body::JoinChatroom(_)
-            | request::Body::LeaveChatroom(_)
-            | request::Body::ChatroomHistory(_)
-            | request::Body::ChatroomSetEntries(_)
-            | request::Body::ChatroomRemoveEntries(_)
-            | request::Body::ChatroomEntries(_)
-    )
 }

@@ -17,6 +17,8 @@ mod requests;
 mod writer;
 
 use crate::state::Shared;
+/// The outbound queue of a connection (frames): the chatroom settings are checked against it.
+pub(crate) use connection::OUTBOUND_QUEUE;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;

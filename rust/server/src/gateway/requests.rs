@@ -18,7 +18,6 @@
 //! the lookup is awaited on the read loop, so a flood over the rate costs one read at a time.
 //! A resend whose original is not committed yet is not found and is refused like a new one.
 
-use super::chatroom::is_chatroom_request;
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
 use crate::hub::Outbound;
@@ -723,4 +722,17 @@ fn expansion_update(operator: &str, device_id: &str, r: UpdateExpansion) -> Expa
         remove: r.remove,
         sync_operator: true,
     }
+}
+
+/// Whether `body` is a chatroom request (served by `Conn::on_chatroom`).
+fn is_chatroom_request(body: &request::Body) -> bool {
+    matches!(
+        body,
+        request::Body::JoinChatroom(_)
+            | request::Body::LeaveChatroom(_)
+            | request::Body::ChatroomHistory(_)
+            | request::Body::ChatroomSetEntries(_)
+            | request::Body::ChatroomRemoveEntries(_)
+            | request::Body::ChatroomEntries(_)
+    )
 }

@@ -16,6 +16,9 @@ pub(crate) struct RoomRecord {
     /// Idle minutes before the auto-destroy (RongCloud `destroyTime`); 0 = the server's
     /// `ChatroomConfig::idle_destroy`.
     pub idle_minutes: u32,
+    /// The newest sent time of the room's stored messages when read at start (0 otherwise;
+    /// not a column): the room's clock goes on from it.
+    pub last_sent_time: i64,
 }
 
 impl RoomRecord {
@@ -27,6 +30,7 @@ impl RoomRecord {
             created_at: now_ms,
             auto_destroy: true,
             idle_minutes: 0,
+            last_sent_time: 0,
         }
     }
 }
@@ -42,6 +46,9 @@ pub(crate) struct ChatroomHistoryQuery {
     pub newer: bool,
     /// Most messages to return.
     pub count: u32,
+    /// Only messages sent at or after this time (ms): the room's creation, so rows of an
+    /// earlier room of the same id never show.
+    pub since: i64,
 }
 
 /// A change of the chatroom tables (one writer command).

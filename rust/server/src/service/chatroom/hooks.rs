@@ -1,24 +1,21 @@
 //! The room engine's calls into KV ([`super::kv`]) and moderation ([`super::moderation`]),
 //! in one place: what a join answers and refuses, what a send refuses, who is never
-//! auto-kicked, and what a departure or a destroy does to the room's KV entries.
+//! auto-kicked, and what a departure does to the room's KV entries (a destroy deletes them
+//! itself, see [`super::lifecycle`]).
 
 use super::{kv, moderation};
 use crate::state::Shared;
 use std::collections::HashMap;
 
-/// The room's KV entries, for the join answer (R209).
-pub(super) async fn entries(shared: &Shared, room: &str) -> HashMap<String, String> {
+/// The first page of the room's KV entries for the join answer (R209), and whether more
+/// follow (`ChatRoomJoined.more_entries`).
+pub(super) async fn entries(shared: &Shared, room: &str) -> (HashMap<String, String>, bool) {
     kv::entries(shared, room).await
 }
 
 /// `user` left `room` (left, kicked, auto-kicked): their `delete_when_left` entries go.
 pub(super) async fn member_left(shared: &Shared, room: &str, user: &str) {
     kv::member_left(shared, room, user).await
-}
-
-/// `room` was destroyed: its KV entries and moderation lists go with it (R202).
-pub(super) async fn room_destroyed(shared: &Shared, room: &str) {
-    kv::room_destroyed(shared, room).await
 }
 
 /// Whether `user` may join `room` (23409 when blocked, R196).

@@ -5,21 +5,25 @@
 //! Entries are written through to the store (they survive a restart) and kept in memory per
 //! room once read ([`KvRooms`]). The operations of one room run one at a time (an async lock
 //! per room held across the store write and the announcement), so the store and the members
-//! see the room's changes in the order the limits were checked. The limits and codes are the same for members
-//! (gateway) and the Server API, except that the Server API sets and removes as an
-//! administrator (it overwrites and removes any key).
+//! see the room's changes in the order the limits were checked. The limits and codes are the
+//! same for members (see [`super::kv_requests`]) and the Server API, except that the Server
+//! API sets and removes as an administrator (it overwrites and removes any key).
+//!
+//! A full room (100 values of 4096 characters) does not fit in one frame: reads answer pages
+//! of at most [`PAGE_BYTES`] in key order, and a change that large goes out as several
+//! `entries_changed` events.
 
-use super::super::error::ServiceError;
+use super::rules::is_id_byte;
 use crate::hub::ConnId;
 use crate::model::{ChatroomEntry, ChatroomKvWrite};
+use crate::service::ServiceError;
 use crate::state::Shared;
+use crate::store::ServerStore;
 use crate::util::now_ms;
 use rcim_proto::codes;
-use rcim_proto::v1::{
-    chat_room_event, ChatRoomEntries, ChatRoomEntriesChanged, ChatRoomEntriesRequest,
-    ChatRoomEntriesResult, RemoveChatRoomEntries, SetChatRoomEntries,
-};
+use rcim_proto::v1::{chat_room_event, ChatRoomEntriesChanged};
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -33,13 +37,11 @@ pub(crate) const MAX_KEY_CHARS: usize = 128;
 pub(crate) const MAX_VALUE_CHARS: usize = 4096;
 /// Most KV operations per second in one room, every key counting (23425, R204).
 pub(crate) const MAX_OPS_PER_SEC: u32 = 100;
-/// Longest room id (bytes).
-pub(crate) const MAX_ROOM_ID_LEN: usize = 64;
-
-/// Whether `id` is a room id: 1..=64 bytes of `[A-Za-z0-9+=_-]`.
-pub(crate) fn valid_room_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= MAX_ROOM_ID_LEN && id.bytes().all(is_id_byte)
-}
+/// Most bytes of entries in one read page, join answer or `entries_changed` event: half a
+/// frame, so what else the frame carries (a join's messages) still fits.
+pub(crate) const PAGE_BYTES: usize = rcim_proto::MAX_FRAME_LEN / 2;
+/// What one entry adds to an encoded map beyond its key and value (tags and lengths).
+const ENTRY_COST: usize = 16;
 
 /// Whether `key` is a KV key: 1..=128 characters of `[A-Za-z0-9+=_-]`.
 pub(crate) fn valid_key(key: &str) -> bool {
@@ -52,8 +54,38 @@ pub(crate) fn valid_value(value: &str) -> bool {
     value.len() <= MAX_VALUE_CHARS || value.chars().count() <= MAX_VALUE_CHARS
 }
 
-fn is_id_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b'_' | b'-')
+/// The encoded size an entry adds to a page or an event.
+fn entry_bytes(key: &str, value: &str) -> usize {
+    key.len() + value.len() + ENTRY_COST
+}
+
+/// The leading entries of `entries` that fit in [`PAGE_BYTES`] (at least one), and whether
+/// some were left out.
+fn fit_page<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> (HashMap<String, String>, bool) {
+    let mut page = HashMap::new();
+    let mut bytes = 0;
+    for (k, v) in entries {
+        bytes += entry_bytes(k, v);
+        if bytes > PAGE_BYTES && !page.is_empty() {
+            return (page, true);
+        }
+        page.insert(k.to_owned(), v.to_owned());
+    }
+    (page, false)
+}
+
+/// `entries` cut into groups that each fit in [`PAGE_BYTES`] (one event each).
+fn chunks(entries: &[ChatroomEntry]) -> Vec<HashMap<String, String>> {
+    let mut out = Vec::new();
+    let mut rest = entries;
+    while !rest.is_empty() {
+        let (page, _) = fit_page(rest.iter().map(|e| (e.key.as_str(), e.value.as_str())));
+        rest = &rest[page.len()..];
+        out.push(page);
+    }
+    out
 }
 
 /// The KV entries of the rooms in memory.
@@ -190,8 +222,18 @@ fn room_state(shared: &Shared, room: &str) -> Arc<tokio::sync::Mutex<RoomKv>> {
     rooms.entry(room.to_owned()).or_default().clone()
 }
 
+/// Forgets `state` as `room`'s (unless another state replaced it).
+fn drop_state(kv: &KvRooms, room: &str, state: &Arc<tokio::sync::Mutex<RoomKv>>) {
+    let mut rooms = kv.rooms.lock().unwrap_or_else(|e| e.into_inner());
+    if rooms.get(room).is_some_and(|s| Arc::ptr_eq(s, state)) {
+        rooms.remove(room);
+    }
+}
+
 /// Runs `f` on the room's entries (read from the store first if needed), holding the room's
-/// lock; retried on the new state when the room was destroyed meanwhile.
+/// lock; on the new state when the room was destroyed while this waited. 23410 when the room
+/// does not exist once the lock is held: an operation that waited on a room destroyed
+/// meanwhile writes nothing and leaves no state behind.
 async fn with_room<T>(
     shared: &Shared,
     room: &str,
@@ -203,6 +245,16 @@ async fn with_room<T>(
         drop(guard);
         state = room_state(shared, room);
         guard = state.lock().await;
+    }
+    // Destroys take this lock to delete the entries, and a room is removed from memory
+    // before that: checked here, a room that exists now has its entries until we release.
+    if guard.gone || !shared.chatrooms.exists(room) {
+        drop(guard);
+        drop_state(&shared.chatrooms.kv, room, &state);
+        return Err(ServiceError::rejected(
+            codes::CHATROOM_NOT_EXIST,
+            format!("chatroom {room} does not exist"),
+        ));
     }
     if !guard.loaded {
         let rows = shared.store.chatroom_entries(room.to_owned()).await?;
@@ -302,7 +354,7 @@ pub(crate) async fn read_entries(
 }
 
 /// Sends `entries_changed` to the room's members but `except_conn` (nothing when `entries`
-/// is empty).
+/// is empty), in as many events as it takes to keep each within [`PAGE_BYTES`].
 fn announce(
     shared: &Shared,
     room: &str,
@@ -311,57 +363,71 @@ fn announce(
     operator: &str,
     except_conn: Option<ConnId>,
 ) {
-    if entries.is_empty() {
-        return;
+    // Several events when the change does not fit in one frame (a departing member's
+    // `delete_when_left` entries may be the whole room).
+    for part in chunks(entries) {
+        let changed = ChatRoomEntriesChanged {
+            removed,
+            entries: part,
+            operator_id: operator.to_owned(),
+        };
+        let body = chat_room_event::Body::EntriesChanged(changed);
+        shared.chatrooms.broadcast(room, body, except_conn);
     }
-    let changed = ChatRoomEntriesChanged {
-        removed,
-        entries: entries
-            .iter()
-            .map(|e| (e.key.clone(), e.value.clone()))
-            .collect(),
-        operator_id: operator.to_owned(),
-    };
-    broadcast(
-        shared,
-        room,
-        chat_room_event::Body::EntriesChanged(changed),
-        except_conn,
-    );
 }
 
-/// Sends an event to the room's members (high priority) but `except_conn`.
-fn broadcast(
+/// A page of `room`'s entries in key order: the keys after `after` ("" = from the first), or
+/// with `keys` only those of them that exist; as many as fit in [`PAGE_BYTES`] (at least
+/// one), and whether entries follow the page.
+pub(crate) async fn page(
     shared: &Shared,
     room: &str,
-    body: chat_room_event::Body,
-    except_conn: Option<ConnId>,
-) {
-    shared.chatrooms.broadcast(room, body, except_conn);
+    after: &str,
+    keys: &[String],
+) -> Result<(HashMap<String, String>, bool), ServiceError> {
+    with_room(shared, room, async |kv: &mut RoomKv| {
+        let start = match after {
+            "" => Bound::Unbounded,
+            after => Bound::Excluded(after),
+        };
+        let selected = kv
+            .entries
+            .range::<str, _>((start, Bound::Unbounded))
+            .filter(|(k, _)| keys.is_empty() || keys.contains(k))
+            .map(|(k, e)| (k.as_str(), e.value.as_str()));
+        Ok(fit_page(selected))
+    })
+    .await
 }
 
 // Hooks of the room registry.
 
-/// All KV entries of `room` (key -> value), for the answer to a join (R209). Empty when the
-/// store cannot be read (logged): the join still succeeds.
-pub(crate) async fn entries(shared: &Shared, room: &str) -> HashMap<String, String> {
-    match read_entries(shared, room).await {
-        Ok(entries) => entries.into_iter().map(|e| (e.key, e.value)).collect(),
+/// The first page of `room`'s entries for the answer to a join (R209; see [`page`]) and
+/// whether more follow. Empty when the store cannot be read (logged): the join still
+/// succeeds.
+pub(crate) async fn entries(shared: &Shared, room: &str) -> (HashMap<String, String>, bool) {
+    match page(shared, room, "", &[]).await {
+        Ok(page) => page,
         Err(e) => {
             tracing::warn!(room, error = %e, "reading chatroom KV entries for a join");
-            HashMap::new()
+            (HashMap::new(), false)
         }
     }
 }
 
 /// `user` left `room` (leave, kick, auto-kick, R190): the entries they own with
-/// `auto_delete` are removed and the remaining members told (R207).
+/// `auto_delete` are removed and the remaining members told (R207). Nothing when the user
+/// is a member again by the time the room's lock is held (a departure queued before a
+/// re-join must not take the entries set since).
 pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
-    if !shared.chatrooms.exists(room) {
-        // Destroyed meanwhile: its entries went with it (and no state is kept for it).
+    if !shared.chatrooms.exists(room) || shared.chatrooms.is_member(room, user) {
+        // Destroyed meanwhile (its entries went with it), or back already.
         return;
     }
     let removed = with_room(shared, room, async |kv: &mut RoomKv| {
+        if shared.chatrooms.is_member(room, user) {
+            return Ok(());
+        }
         let owned: Vec<ChatroomEntry> = kv
             .entries
             .values()
@@ -373,168 +439,40 @@ pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
         Ok(())
     })
     .await;
-    if let Err(e) = removed {
-        tracing::warn!(room, user, error = %e, "removing a leaving member's KV entries");
+    match removed {
+        Ok(()) => {}
+        Err(ServiceError::Rejected(r)) if r.code == codes::CHATROOM_NOT_EXIST => {}
+        Err(e) => tracing::warn!(room, user, error = %e, "removing a leaving member's KV entries"),
     }
 }
 
-/// `room` was destroyed: its entries and moderation lists are deleted (R202; the protected
-/// members' list goes with the room, as RongCloud's).
-pub(crate) async fn room_destroyed(shared: &Shared, room: &str) {
-    if shared.chatrooms.exists(room) {
-        // Created again since (a late hook): what is stored now belongs to the new room.
-        return;
-    }
-    let state = room_state(shared, room);
-    let mut guard = state.lock().await;
-    let forget = ChatroomKvWrite::ForgetRoom {
-        room_id: room.to_owned(),
-    };
-    if let Err(e) = shared.store.chatroom_kv_write(forget).await {
-        tracing::warn!(room, error = %e, "deleting a destroyed chatroom's KV entries");
-    }
-    guard.gone = true;
-    guard.entries.clear();
-    {
-        let mut rooms = shared
-            .chatrooms
-            .kv
-            .rooms
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if rooms.get(room).is_some_and(|s| Arc::ptr_eq(s, &state)) {
-            rooms.remove(room);
+impl KvRooms {
+    /// `room` was destroyed (it is out of the registry already): its entries and moderation
+    /// lists are deleted from the store (R202; the protected members' list goes with the
+    /// room, as RongCloud's) and from memory. Runs under the room's KV lock, so an operation
+    /// waiting on it finds the room gone.
+    pub(crate) async fn room_destroyed(&self, store: &dyn ServerStore, room: &str) {
+        let state = {
+            let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+            rooms.get(room).cloned()
+        };
+        let guard = match state.clone() {
+            Some(state) => Some(state.lock_owned().await),
+            None => None,
+        };
+        let forget = ChatroomKvWrite::ForgetRoom {
+            room_id: room.to_owned(),
+        };
+        if let Err(e) = store.chatroom_kv_write(forget).await {
+            tracing::warn!(room, error = %e, "deleting a destroyed chatroom's KV entries");
+        }
+        if let (Some(state), Some(mut guard)) = (state, guard) {
+            guard.gone = true;
+            guard.entries.clear();
+            drop(guard);
+            drop_state(self, room, &state);
         }
     }
-    super::moderation::forget_room(shared, room);
-}
-
-// The client requests (gateway).
-
-/// The answer to a KV write: code 0 when every key was done; else the single key's code (a
-/// one-key request) or 23428, with the refused keys.
-fn write_answer(
-    errors: KeyErrors,
-    single: bool,
-) -> Result<ChatRoomEntriesResult, (u32, ChatRoomEntriesResult)> {
-    let Some(&first) = errors.values().next() else {
-        return Ok(ChatRoomEntriesResult::default());
-    };
-    let code = if single {
-        first
-    } else {
-        codes::KV_NOT_ALL_SUCCESS
-    };
-    Err((
-        code,
-        ChatRoomEntriesResult {
-            errors: errors.into_iter().collect(),
-        },
-    ))
-}
-
-fn refused(code: u32) -> Result<ChatRoomEntriesResult, (u32, ChatRoomEntriesResult)> {
-    Err((code, ChatRoomEntriesResult::default()))
-}
-
-/// `SetChatRoomEntries` of member `user` on connection `conn_id` (see the protocol's docs:
-/// 33003 bad room id, no entries, bad key or value; 23429 more than 10; 23406 not a member;
-/// then per key 23425, 23424, 23423).
-pub(crate) async fn set(
-    shared: &Shared,
-    conn_id: ConnId,
-    user: &str,
-    req: SetChatRoomEntries,
-) -> Result<ChatRoomEntriesResult, (u32, ChatRoomEntriesResult)> {
-    if !valid_room_id(&req.room_id) || req.entries.is_empty() {
-        return refused(codes::PARAMETER_INVALID);
-    }
-    if req.entries.len() > MAX_BATCH {
-        return refused(codes::KV_BATCH_TOO_LARGE);
-    }
-    if !req
-        .entries
-        .iter()
-        .all(|(k, v)| valid_key(k) && valid_value(v))
-    {
-        return refused(codes::PARAMETER_INVALID);
-    }
-    if !shared.chatrooms.is_member(&req.room_id, user) {
-        return refused(codes::NOT_IN_CHATROOM);
-    }
-    let single = req.entries.len() == 1;
-    let op = SetEntries {
-        room_id: req.room_id,
-        entries: req.entries.into_iter().collect(),
-        owner: user.to_owned(),
-        auto_delete: req.delete_when_left,
-        overwrite: req.overwrite,
-    };
-    match set_entries(shared, op, Some(conn_id)).await {
-        Ok(errors) => write_answer(errors, single),
-        Err(e) => refused(e.client_code()),
-    }
-}
-
-/// `RemoveChatRoomEntries` of member `user` on connection `conn_id` (33003 bad room id, no
-/// keys, a bad key; 23429 more than 10; 23406 not a member; then per key 23425, 23427,
-/// 23424).
-pub(crate) async fn remove(
-    shared: &Shared,
-    conn_id: ConnId,
-    user: &str,
-    req: RemoveChatRoomEntries,
-) -> Result<ChatRoomEntriesResult, (u32, ChatRoomEntriesResult)> {
-    if !valid_room_id(&req.room_id) || req.keys.is_empty() {
-        return refused(codes::PARAMETER_INVALID);
-    }
-    let mut keys = req.keys;
-    let mut seen = std::collections::HashSet::new();
-    keys.retain(|k| seen.insert(k.clone()));
-    if keys.len() > MAX_BATCH {
-        return refused(codes::KV_BATCH_TOO_LARGE);
-    }
-    if !keys.iter().all(|k| valid_key(k)) {
-        return refused(codes::PARAMETER_INVALID);
-    }
-    if !shared.chatrooms.is_member(&req.room_id, user) {
-        return refused(codes::NOT_IN_CHATROOM);
-    }
-    let single = keys.len() == 1;
-    match remove_entries(shared, &req.room_id, &keys, user, req.force, Some(conn_id)).await {
-        Ok(errors) => write_answer(errors, single),
-        Err(e) => refused(e.client_code()),
-    }
-}
-
-/// `ChatRoomEntriesRequest` of member `user`: the named keys that exist (none named: all).
-/// 33003 bad room id, more than 100 keys or a bad key; 23406 not a member.
-pub(crate) async fn get(
-    shared: &Shared,
-    user: &str,
-    req: ChatRoomEntriesRequest,
-) -> Result<ChatRoomEntries, u32> {
-    if !valid_room_id(&req.room_id)
-        || req.keys.len() > MAX_KEYS
-        || !req.keys.iter().all(|k| valid_key(k))
-    {
-        return Err(codes::PARAMETER_INVALID);
-    }
-    if !shared.chatrooms.is_member(&req.room_id, user) {
-        return Err(codes::NOT_IN_CHATROOM);
-    }
-    let all = read_entries(shared, &req.room_id)
-        .await
-        .map_err(|e| e.client_code())?;
-    let entries = all
-        .into_iter()
-        .filter(|e| req.keys.is_empty() || req.keys.contains(&e.key))
-        .map(|e| (e.key, e.value))
-        .collect();
-    Ok(ChatRoomEntries {
-        entries,
-        more: false,
-    })
 }
 
 #[cfg(test)]

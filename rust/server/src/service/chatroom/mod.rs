@@ -10,23 +10,28 @@
 //! auto-kicked (R194–R195). Room records are stored, so rooms survive a restart; members and
 //! rings do not (clients re-join, R193).
 //!
-//! Files: [`registry`] the rooms and their members ([`Chatrooms`]); [`room`] one room's
-//! books; [`delivery`] encoding once and the drop policy; [`ops`] join, leave, history pages,
-//! auto-kick and idle destroy; [`send`] member sends and Server API publishes; [`task`] the
-//! timer task; [`rules`] the room id rule and status values; [`hooks`] the calls into [`kv`]
-//! (the KV entries and their limits) and [`moderation`] (gags, blocks and the
-//! protected-member whitelist).
+//! Files: [`registry`] the rooms and their members ([`Chatrooms`]); [`lifecycle`] creation,
+//! destroy and the idle index; [`room`] one room's books; [`delivery`] encoding once and the
+//! drop policy; [`ops`] join, leave, history pages, auto-kick and idle destroy; [`send`]
+//! member sends and Server API publishes; [`task`] the timer task; [`rules`] the room id rule and status values; [`hooks`] the calls into [`kv`]
+//! (the KV entries and their limits; [`kv_requests`] a member's KV requests) and
+//! [`moderation`] (gags, blocks and the protected-member whitelist).
 
 pub(crate) mod delivery;
 mod hooks;
 pub(crate) mod kv;
+pub(crate) mod kv_requests;
+mod lifecycle;
 pub(crate) mod moderation;
 pub(crate) mod ops;
 pub(crate) mod registry;
 mod room;
-mod rules;
+pub(crate) mod rules;
 pub(crate) mod send;
 pub(crate) mod task;
+
+#[cfg(test)]
+mod races_tests;
 
 pub use delivery::ChatroomStats;
 pub(crate) use delivery::MemberConn;

@@ -8,8 +8,8 @@
 //! once, on first use. Restrictions end by themselves (`until`); the lists of a destroyed room
 //! are forgotten with it.
 
-use super::super::error::ServiceError;
 use crate::model::{ChatroomKvWrite, Restriction, RoomRestrictionKind};
+use crate::service::ServiceError;
 use crate::state::Shared;
 use crate::util::now_ms;
 use rcim_proto::codes;
@@ -47,6 +47,22 @@ impl RoomModeration {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .is_some()
+    }
+
+    /// Whether `user` is blocked from `room` now (from memory: the registry asks under its
+    /// lock, see `Chatrooms::join`; false while the lists are not loaded, which
+    /// [`check_join`] does first).
+    pub(crate) fn is_blocked(&self, room: &str, user: &str) -> bool {
+        self.until(room, RoomRestrictionKind::Block, user, now_ms())
+            .is_some()
+    }
+
+    /// Forgets `room`'s lists in memory (a destroy; the store's rows go with the room's KV
+    /// entries, see `KvRooms::room_destroyed`).
+    pub(crate) fn forget_room(&self, room: &str) {
+        self.update(|lists| {
+            lists.remove(room);
+        });
     }
 
     /// Applies `f` to the loaded lists (no-op when they are not loaded).
@@ -293,18 +309,23 @@ pub(crate) async fn list(
     Ok(out)
 }
 
-/// Forgets `room`'s lists in memory (the store's rows go with the room's KV entries, see
-/// `kv::room_destroyed`).
-pub(crate) fn forget_room(shared: &Shared, room: &str) {
-    state(shared).update(|lists| {
-        lists.remove(room);
-    });
-}
-
 /// Kicks `user` out of `room` with 23409 if they are a member (a block); their
 /// `delete_when_left` KV entries go (the registry queues that).
 fn kick(shared: &Shared, room: &str, user: &str) {
     shared
         .chatrooms
         .kick_user(room, user, codes::KICKED_FROM_CHATROOM);
+}
+
+#[cfg(test)]
+impl RoomModeration {
+    /// Blocks `user` from `room` in memory only (unit tests of the registry).
+    pub(crate) fn block_for_test(&self, room: &str, user: &str) {
+        let mut lists = self.lists.write().unwrap_or_else(|e| e.into_inner());
+        lists
+            .get_or_insert_with(HashMap::new)
+            .entry(room.to_owned())
+            .or_default()
+            .insert((RoomRestrictionKind::Block, user.to_owned()), i64::MAX);
+    }
 }

@@ -22,7 +22,18 @@ const ORDER_AFTER: u32 = 1;
 
 /// Joins `conn` of `user` to a room (see `JoinChatRoom`): creates it with `auto_create`
 /// (23410 otherwise), refuses blocked users (23409), leaves the user's other rooms beyond
-/// the server's limit (R190) and answers the recent messages and the room's KV entries.
+/// the server's limit (R190) and answers the recent messages and the first page of the
+/// room's KV entries (`more_entries` when the client must read the rest).
+///
+/// A creation by a join is limited (`ChatroomConfig::auto_create_per_minute` per user:
+/// 20604 beyond; `max_rooms` on the node: 23410), so clients cannot fill the server's
+/// memory with rooms.
+///
+/// Events of the room may reach the connection before this answer: the membership starts
+/// before the KV page is read and the answer queued, and other tasks offer the room's
+/// messages and KV changes to the member meanwhile (nothing is lost, but the order is not
+/// the answer's first). The client holds a room's events while its join is in flight and
+/// delivers them after the answer's reports.
 pub(crate) async fn join(
     shared: &Shared,
     conn: MemberConn,
@@ -46,45 +57,47 @@ pub(crate) async fn join(
         .await
         .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
     if req.auto_create && !rooms.exists(room) {
+        rooms
+            .allow_auto_create(user)
+            .map_err(|code| ServiceError::rejected(code, "no more chatrooms may be created"))?;
         rooms.create(shared.store.as_ref(), room, "").await?;
     }
     let joined = rooms
         .join(room, user, conn, req.message_count as usize)
-        .map_err(|code| ServiceError::rejected(code, "the chatroom is gone"))?;
+        .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
     for left in &joined.left {
         hooks::member_left(shared, left, user).await;
     }
-    let entries = hooks::entries(shared, room).await;
+    let (entries, more_entries) = hooks::entries(shared, room).await;
     let mut answer = ChatRoomJoined {
         messages: joined.messages,
         entries,
         left_room_ids: joined.left,
-        more_entries: false,
+        more_entries,
     };
-    fit_join_answer(room, &mut answer);
+    fit_join_answer(&mut answer);
     Ok(answer)
 }
 
-/// Keeps a join answer within a frame: the oldest messages go first; entries only if they
-/// alone do not fit (logged: 100 values of 4096 characters can exceed a frame).
-fn fit_join_answer(room: &str, answer: &mut ChatRoomJoined) {
+/// Keeps a join answer within a frame: the entries take at most half a frame (their page),
+/// the messages the rest, the oldest going first.
+fn fit_join_answer(answer: &mut ChatRoomJoined) {
     let size = |a: &ChatRoomJoined| prost::Message::encoded_len(a);
-    while size(answer) > SYNC_BYTES && !answer.messages.is_empty() {
-        answer.messages.remove(0);
+    let excess = size(answer).saturating_sub(SYNC_BYTES);
+    if excess == 0 {
+        return;
     }
-    if size(answer) > SYNC_BYTES {
-        let mut keys: Vec<String> = answer.entries.keys().cloned().collect();
-        keys.sort();
-        while size(answer) > SYNC_BYTES {
-            let Some(key) = keys.pop() else { break };
-            answer.entries.remove(&key);
-        }
-        tracing::warn!(
-            room,
-            kept = answer.entries.len(),
-            "chatroom KV entries cut to fit a join answer"
-        );
-    }
+    let mut freed = 0;
+    let drop = answer
+        .messages
+        .iter()
+        .take_while(|m| {
+            let before = freed;
+            freed += prost::Message::encoded_len(*m) + ENTRY_OVERHEAD;
+            before < excess
+        })
+        .count();
+    answer.messages.drain(..drop);
 }
 
 /// `user` leaves a room from connection `conn_id` (see `LeaveChatRoom`): succeeds also when
@@ -132,11 +145,16 @@ pub(crate) async fn history(
             "not in this chatroom",
         ));
     }
+    let Some(record) = rooms.record(&req.room_id) else {
+        return Err(not_exist(&req.room_id));
+    };
     let q = ChatroomHistoryQuery {
         room_id: req.room_id,
         timestamp: req.timestamp,
         newer,
         count: req.count,
+        // A late message of an earlier room of that id is not this room's.
+        since: record.created_at,
     };
     let mut messages = shared.store.chatroom_history(q).await?;
     // A page fits in a frame: the messages beyond are the next page's.
@@ -176,15 +194,14 @@ pub(crate) async fn auto_kick(shared: &Shared, room: &str, users: Vec<String>) {
 /// record, stored messages and KV entries deleted.
 pub(crate) async fn destroy_idle(shared: &Shared) {
     let rooms = &shared.chatrooms;
+    let store = shared.store.as_ref();
     for room in rooms.idle_rooms() {
-        if !rooms.take_room(&room, STATUS_DESTROY_AUTO, true) {
-            continue;
-        }
-        let op = crate::store::ChatroomWrite::Delete(room.clone());
-        if let Err(e) = shared.store.chatroom_write(op).await {
+        if let Err(e) = rooms
+            .destroy_if_idle(store, &room, STATUS_DESTROY_AUTO)
+            .await
+        {
             tracing::warn!(room = %room, error = %e, "deleting an idle chatroom failed");
         }
-        hooks::room_destroyed(shared, &room).await;
     }
 }
 

@@ -6,22 +6,22 @@
 //! delivery takes the room's lock only, so a busy room holds up no other. Nothing waits
 //! while holding either: frames are offered to bounded queues with `try_send`.
 //!
-//! The KV side of a departure or a destroy (see [`super::hooks`]) needs the server's shared
-//! state, which the registry does not hold: the async service functions call the hooks
-//! themselves, and the registry's synchronous API ([`Chatrooms::kick_user`],
-//! [`Chatrooms::destroy`]) queues them for the chatroom task ([`Hook`]).
+//! The KV side of a departure (see [`super::hooks`]) needs the server's shared state, which
+//! the registry does not hold: the async service functions call the hook themselves, and
+//! [`Chatrooms::kick_user`] queues it for the chatroom task ([`Hook`]). Creating and
+//! destroying rooms (with their stored rows and KV) is in [`super::lifecycle`].
 
 use super::delivery::{encode_event, offer, ChatroomStats, Counters, MemberConn, Priority, Tally};
 use super::room::Room;
 use crate::config::ChatroomConfig;
 use crate::hub::ConnId;
-use crate::store::{ChatroomWrite, RoomRecord, ServerStore};
+use crate::store::RoomRecord;
 use crate::util::now_ms;
 use rcim_proto::codes;
 use rcim_proto::v1::{chat_room_event, ChatRoomMemberAction, ChatRoomMembersChanged, Message};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::Instant;
 use tokio::sync::mpsc;
 
 /// Most member actions in one `members_changed` event (a frame must stay small).
@@ -31,20 +31,24 @@ const MAX_ACTIONS_PER_EVENT: usize = 200;
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Hook {
     MemberLeft { room: String, user: String },
-    RoomDestroyed(String),
 }
 
-type RoomCell = Arc<Mutex<Room>>;
+pub(super) type RoomCell = Arc<Mutex<Room>>;
 
 #[derive(Default)]
-struct Registry {
-    rooms: HashMap<String, RoomCell>,
+pub(super) struct Registry {
+    pub(super) rooms: HashMap<String, RoomCell>,
     /// Each connection in some room: its user and those rooms.
     conns: HashMap<ConnId, (String, Vec<String>)>,
     /// The rooms each user is a member of, oldest join first (R190).
     users: HashMap<String, Vec<String>>,
     /// Rooms with member actions not announced yet.
-    dirty: HashSet<String>,
+    pub(super) dirty: HashSet<String>,
+    /// When to look at which room for the idle destroy, soonest first: only rooms due are
+    /// looked at (an entry whose room's [`Room::idle_check`] differs is stale).
+    pub(super) idle_checks: BTreeSet<(Instant, String)>,
+    /// Rooms created by joins per user in the current minute (see `auto_create_per_minute`).
+    pub(super) auto_creates: HashMap<String, (Instant, u32)>,
 }
 
 /// What a join did.
@@ -69,14 +73,18 @@ pub(crate) struct Chatrooms {
     pub(crate) kv: super::kv::KvRooms,
     /// The rooms' moderation lists in memory ([`super::moderation`]).
     pub(crate) moderation: super::moderation::RoomModeration,
-    config: ChatroomConfig,
-    inner: Mutex<Registry>,
-    counters: Counters,
+    pub(super) config: ChatroomConfig,
+    pub(super) inner: Mutex<Registry>,
+    pub(super) counters: Counters,
     hooks: mpsc::UnboundedSender<Hook>,
     hooks_rx: Mutex<Option<mpsc::UnboundedReceiver<Hook>>>,
+    /// Held by creations and destroys (with their store writes and KV deletion), so they
+    /// happen one at a time: a room destroyed while being created, or created again while
+    /// its old rows are deleted, cannot end half-made.
+    pub(super) lifecycle: tokio::sync::Mutex<()>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding a lock leaves no half-done change that matters more than the
     // room going on.
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -85,24 +93,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Chatrooms {
     /// A registry holding `rooms` (read from the store at start), without members.
     pub(crate) fn new(config: ChatroomConfig, rooms: Vec<RoomRecord>) -> Self {
-        // Unbounded: only kicks and destroys of the Server API feed it (one entry per user or
-        // room of a call, each call bounded), and the task drains it without waiting.
+        // Unbounded: only kicks of the Server API feed it (one entry per user of a call, each
+        // call bounded), and the task drains it without waiting.
         let (hooks, rx) = mpsc::unbounded_channel();
-        let mut reg = Registry::default();
-        for r in rooms {
-            let id = r.room_id.clone();
-            reg.rooms
-                .insert(id, Arc::new(Mutex::new(Room::new(r, config.ring_len))));
-        }
-        Self {
+        let this = Self {
             kv: Default::default(),
             moderation: Default::default(),
             config,
-            inner: Mutex::new(reg),
+            inner: Mutex::new(Registry::default()),
             counters: Counters::default(),
             hooks,
             hooks_rx: Mutex::new(Some(rx)),
+            lifecycle: tokio::sync::Mutex::new(()),
+        };
+        {
+            let mut reg = lock(&this.inner);
+            for r in rooms {
+                this.insert_room(&mut reg, r);
+            }
         }
+        this
     }
 
     /// The queue of [`Hook`]s (taken once, by the chatroom task).
@@ -110,7 +120,7 @@ impl Chatrooms {
         lock(&self.hooks_rx).take()
     }
 
-    fn room(&self, room: &str) -> Option<RoomCell> {
+    pub(super) fn room(&self, room: &str) -> Option<RoomCell> {
         lock(&self.inner).rooms.get(room).cloned()
     }
 
@@ -130,139 +140,16 @@ impl Chatrooms {
         lock(&self.inner).rooms.keys().cloned().collect()
     }
 
-    /// Creates room `room` named `name` with the server's destroy settings; false when it
-    /// exists (nothing changes).
-    pub(crate) async fn create(
-        &self,
-        store: &dyn ServerStore,
-        room: &str,
-        name: &str,
-    ) -> anyhow::Result<bool> {
-        self.create_record(store, RoomRecord::new(room, name, now_ms()))
-            .await
-    }
-
-    /// Creates the room of `record` (stored first); false when it exists.
-    pub(crate) async fn create_record(
-        &self,
-        store: &dyn ServerStore,
-        record: RoomRecord,
-    ) -> anyhow::Result<bool> {
-        if self.exists(&record.room_id) {
-            return Ok(false);
-        }
-        store
-            .chatroom_write(ChatroomWrite::Create(record.clone()))
-            .await?;
-        let mut reg = lock(&self.inner);
-        if reg.rooms.contains_key(&record.room_id) {
-            return Ok(false);
-        }
-        let id = record.room_id.clone();
-        tracing::debug!(room = %id, "chatroom created");
-        let room = Room::new(record, self.config.ring_len);
-        reg.rooms.insert(id, Arc::new(Mutex::new(room)));
-        Ok(true)
-    }
-
-    /// Changes a room's destroy settings (`idle_minutes` 0 = the server's); false when the
-    /// room does not exist.
-    pub(crate) async fn set_destroy(
-        &self,
-        store: &dyn ServerStore,
-        room: &str,
-        auto_destroy: bool,
-        idle_minutes: u32,
-    ) -> anyhow::Result<bool> {
-        let Some(cell) = self.room(room) else {
-            return Ok(false);
-        };
-        let op = ChatroomWrite::SetDestroy {
-            room_id: room.to_owned(),
-            auto_destroy,
-            idle_minutes,
-        };
-        store.chatroom_write(op).await?;
-        let mut r = lock(&cell);
-        r.record.auto_destroy = auto_destroy;
-        r.record.idle_minutes = idle_minutes;
-        Ok(true)
-    }
-
-    /// Destroys `room`: its members get `status` (DESTROY_MANUAL 1, DESTROY_AUTO 2) and are
-    /// out, its record and stored messages are deleted, its KV entries go (queued for the
-    /// chatroom task). False when there was no such room.
-    pub(crate) async fn destroy(
-        &self,
-        store: &dyn ServerStore,
-        room: &str,
-        status: u32,
-    ) -> anyhow::Result<bool> {
-        let stored = store
-            .chatroom_write(ChatroomWrite::Delete(room.to_owned()))
-            .await?;
-        let removed = self.take_room(room, status, false);
-        if removed || stored {
-            let _ = self.hooks.send(Hook::RoomDestroyed(room.to_owned()));
-        }
-        Ok(removed || stored)
-    }
-
-    /// Removes `room` from memory and sends `status` to its members; with `only_if_idle`,
-    /// only if it is set to auto-destroy and still idle past its time.
-    pub(super) fn take_room(&self, room: &str, status: u32, only_if_idle: bool) -> bool {
-        let mut reg = lock(&self.inner);
-        let Some(cell) = reg.rooms.get(room).cloned() else {
-            return false;
-        };
-        let mut r = lock(&cell);
-        if only_if_idle && !self.is_idle(&r) {
-            return false;
-        }
-        reg.rooms.remove(room);
-        reg.dirty.remove(room);
-        let frame = encode_event(room, chat_room_event::Body::Status(status));
-        for (_, conn) in r.conns() {
-            self.counters.count(offer(conn, &frame, Priority::High));
-            unlink_conn(&mut reg, conn.conn_id, room);
-        }
-        for user in r.members.keys() {
-            unlink_user(&mut reg, user, room);
-        }
-        // A send that found the room just before has nobody left to reach.
-        r.members.clear();
-        tracing::info!(room, status, "chatroom destroyed");
-        true
-    }
-
-    /// Whether room `r` is set to auto-destroy and idle past its time (its own
-    /// `idle_minutes`, else the server's `idle_destroy`; zero = never).
-    fn is_idle(&self, r: &Room) -> bool {
-        let idle = match r.record.idle_minutes {
-            0 => self.config.idle_destroy,
-            m => Duration::from_secs(u64::from(m) * 60),
-        };
-        r.record.auto_destroy && !idle.is_zero() && r.idle_for(idle)
-    }
-
-    /// Rooms idle past their time (candidates for [`Self::take_room`] `only_if_idle`).
-    pub(super) fn idle_rooms(&self) -> Vec<String> {
-        let cells: Vec<(String, RoomCell)> = lock(&self.inner)
-            .rooms
-            .iter()
-            .map(|(id, c)| (id.clone(), c.clone()))
-            .collect();
-        cells
-            .into_iter()
-            .filter(|(_, cell)| self.is_idle(&lock(cell)))
-            .map(|(id, _)| id)
-            .collect()
-    }
-
     /// The members of `room` in join order, with their join times (ms); `None` when there is
     /// no such room. Members offline but not yet auto-kicked are listed.
     pub(crate) fn members(&self, room: &str) -> Option<Vec<(String, i64)>> {
         self.room(room).map(|r| lock(&r).member_list())
+    }
+
+    /// How many members `room` has; `None` when there is no such room. Counted without
+    /// copying the list (a room may have thousands).
+    pub(crate) fn member_count(&self, room: &str) -> Option<usize> {
+        self.room(room).map(|r| lock(&r).members.len())
     }
 
     /// Whether `user` is a member of `room`.
@@ -301,7 +188,7 @@ impl Chatrooms {
         self.offer_all(&r, &frame, Priority::High, except_conn)
     }
 
-    fn offer_all(
+    pub(super) fn offer_all(
         &self,
         r: &Room,
         frame: &bytes::Bytes,
@@ -341,7 +228,9 @@ impl Chatrooms {
     /// `conn` of `user` joins `room` (see `JoinChatRoom`): leaves the user's oldest rooms
     /// beyond `max_joined_per_user` first (R190; the user's other connections there get
     /// `kicked{23406}`), returns the last `message_count` messages. 23410 when the room
-    /// does not exist.
+    /// does not exist, 23409 when the user is blocked from it: checked under the lock a
+    /// block's kick takes, so a block made while the join was on its way either refuses it
+    /// here or finds the member to kick.
     pub(crate) fn join(
         &self,
         room: &str,
@@ -353,6 +242,9 @@ impl Chatrooms {
         let Some(cell) = reg.rooms.get(room).cloned() else {
             return Err(codes::CHATROOM_NOT_EXIST);
         };
+        if self.moderation.is_blocked(room, user) {
+            return Err(codes::KICKED_FROM_CHATROOM);
+        }
         let mut left = Vec::new();
         let joined: Vec<String> = reg.users.get(user).cloned().unwrap_or_default();
         if !joined.iter().any(|r| r == room) {
@@ -527,7 +419,7 @@ impl Chatrooms {
 }
 
 /// Forgets that `conn_id` is in `room`.
-fn unlink_conn(reg: &mut Registry, conn_id: ConnId, room: &str) {
+pub(super) fn unlink_conn(reg: &mut Registry, conn_id: ConnId, room: &str) {
     if let Some((_, rooms)) = reg.conns.get_mut(&conn_id) {
         rooms.retain(|r| r != room);
         if rooms.is_empty() {
@@ -537,7 +429,7 @@ fn unlink_conn(reg: &mut Registry, conn_id: ConnId, room: &str) {
 }
 
 /// Forgets that `user` is in `room`.
-fn unlink_user(reg: &mut Registry, user: &str, room: &str) {
+pub(super) fn unlink_user(reg: &mut Registry, user: &str, room: &str) {
     if let Some(rooms) = reg.users.get_mut(user) {
         rooms.retain(|r| r != room);
         if rooms.is_empty() {

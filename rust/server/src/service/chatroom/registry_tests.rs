@@ -5,6 +5,7 @@ use super::*;
 use crate::hub::Outbound;
 use rcim_proto::conversation_type::CHATROOM;
 use rcim_proto::v1::{server_frame, ChatRoomEvent, ServerFrame};
+use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 fn rooms(config: ChatroomConfig, ids: &[&str]) -> Chatrooms {
@@ -268,4 +269,71 @@ fn big_rooms_announce_no_member_changes() {
     rooms.leave("r", "c", 3);
     rooms.flush_member_events();
     assert_eq!(events(&mut a_rx).len(), 1);
+}
+
+/// A block that lands while a join is on its way (after the join's own check) refuses the
+/// join under the registry's lock: the user never becomes a member.
+#[test]
+fn a_block_made_during_a_join_refuses_it() {
+    let rooms = rooms(ChatroomConfig::default(), &["r"]);
+    rooms.moderation.block_for_test("r", "a");
+    let (a, mut a_rx) = conn(1, 8);
+    assert_eq!(
+        rooms.join("r", "a", a, 0).unwrap_err(),
+        codes::KICKED_FROM_CHATROOM
+    );
+    assert!(!rooms.is_member("r", "a"));
+    assert_eq!(rooms.member_count("r"), Some(0));
+    assert!(events(&mut a_rx).is_empty());
+    let (b, _b_rx) = conn(2, 8);
+    assert!(rooms.join("r", "b", b, 0).is_ok(), "others still join");
+}
+
+/// Idle checks look only at the rooms due; a room destroyed and created again, or a busy
+/// room looked at many times, leaves one scheduled check each.
+#[test]
+fn the_idle_index_holds_one_check_per_room() {
+    let config = ChatroomConfig {
+        idle_destroy: Duration::from_millis(30),
+        ..Default::default()
+    };
+    let rooms = rooms(config, &["a", "b"]);
+    assert_eq!(rooms.idle_checks(), 2);
+    assert!(rooms.idle_rooms().is_empty(), "nothing is due yet");
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(40));
+        rooms.post("b", false, None, text("RC:TxtMsg")).unwrap();
+        assert_eq!(rooms.idle_rooms(), ["a"]);
+        assert_eq!(rooms.idle_checks(), 2);
+    }
+    assert!(rooms.take_room("a", 2, true));
+    assert_eq!(rooms.idle_checks(), 1);
+}
+
+/// The ring keeps at most 1 MB: big messages push the oldest out before the 50 are reached.
+#[test]
+fn the_ring_is_capped_by_bytes() {
+    let rooms = rooms(ChatroomConfig::default(), &["r"]);
+    let big = "x".repeat(100 * 1024);
+    for _ in 0..20 {
+        let content = big.clone();
+        rooms
+            .post("r", false, None, move |sent_time| Message {
+                content,
+                ..text("RC:TxtMsg")(sent_time)
+            })
+            .unwrap();
+    }
+    let (a, _rx) = conn(1, 8);
+    let joined = rooms.join("r", "a", a, 50).unwrap();
+    let bytes: usize = joined
+        .messages
+        .iter()
+        .map(prost::Message::encoded_len)
+        .sum();
+    assert!(joined.messages.len() < 20 && joined.messages.len() >= 9);
+    assert!(bytes <= super::super::room::MAX_RING_BYTES);
+    // The newest are kept.
+    let last = joined.messages.last().unwrap().sent_time;
+    assert!(joined.messages.iter().all(|m| m.sent_time <= last));
 }

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 pub(super) const MEMBER_JOIN: u32 = 1;
 /// `RCIMIWChatRoomMemberAction` LEAVE.
 pub(super) const MEMBER_LEAVE: u32 = 2;
+/// Most bytes of messages a room's ring keeps (the oldest go first beyond it): 50 messages
+/// of 128 KB would be 6 MB per room.
+pub(super) const MAX_RING_BYTES: usize = 1024 * 1024;
 
 /// A member of a room: a user with the connections that joined it.
 pub(super) struct Member {
@@ -32,9 +35,11 @@ pub(super) struct Room {
     /// count then.
     offline: HashMap<String, (Instant, u64)>,
     next_order: u64,
-    /// The most recent messages, oldest first, at most `ring_len`.
+    /// The most recent messages, oldest first, at most `ring_len` and [`MAX_RING_BYTES`].
     ring: VecDeque<Message>,
     ring_len: usize,
+    /// Encoded bytes of the messages in `ring`.
+    ring_bytes: usize,
     /// Messages the room ever produced (auto-kick counts them).
     pub messages: u64,
     /// The last join, leave or message.
@@ -44,21 +49,27 @@ pub(super) struct Room {
     last_sent: i64,
     /// JOIN/LEAVE actions not announced yet (sent in batches).
     pub pending_actions: Vec<ChatRoomMemberAction>,
+    /// When the registry's idle index looks at this room next (`None`: never destroyed for
+    /// being idle).
+    pub idle_check: Option<Instant>,
 }
 
 impl Room {
     pub(super) fn new(record: RoomRecord, ring_len: usize) -> Self {
         Self {
-            record,
             members: HashMap::new(),
             offline: HashMap::new(),
             next_order: 0,
             ring: VecDeque::with_capacity(ring_len.min(8)),
             ring_len,
+            ring_bytes: 0,
             messages: 0,
             last_activity: Instant::now(),
-            last_sent: 0,
+            // Sent times go on after the room's stored ones (a restart, a clock set back).
+            last_sent: record.last_sent_time,
+            record,
             pending_actions: Vec::new(),
+            idle_check: None,
         }
     }
 
@@ -128,10 +139,14 @@ impl Room {
         if m.status || self.ring_len == 0 {
             return;
         }
-        if self.ring.len() == self.ring_len {
-            self.ring.pop_front();
-        }
+        self.ring_bytes += prost::Message::encoded_len(m);
         self.ring.push_back(m.clone());
+        while self.ring.len() > self.ring_len || self.ring_bytes > MAX_RING_BYTES {
+            let Some(old) = self.ring.pop_front() else {
+                break;
+            };
+            self.ring_bytes -= prost::Message::encoded_len(&old);
+        }
     }
 
     /// The last `count` messages of the ring, oldest first.

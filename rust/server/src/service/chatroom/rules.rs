@@ -12,13 +12,15 @@ pub(crate) const STATUS_DESTROY_MANUAL: u32 = 1;
 /// `ChatRoomEvent.status`: destroyed for being idle.
 pub(crate) const STATUS_DESTROY_AUTO: u32 = 2;
 
-/// Whether `id` is a valid room id: 1..=64 bytes of `[A-Za-z0-9+=_-]`.
+/// Whether `b` may be part of a room id or a KV key: `[A-Za-z0-9+=_-]`.
+pub(crate) fn is_id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b'_' | b'-')
+}
+
+/// Whether `id` is a valid room id: 1..=64 bytes of `[A-Za-z0-9+=_-]`. The one rule of
+/// room ids: the client protocol, the KV requests and the Server API all check it here.
 pub(crate) fn is_valid_room_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ROOM_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b'_' | b'-'))
+    !id.is_empty() && id.len() <= MAX_ROOM_ID_LEN && id.bytes().all(is_id_byte)
 }
 
 /// 33003 unless `id` is a valid room id.
@@ -27,5 +29,20 @@ pub(crate) fn check_room_id(id: &str) -> Result<(), ServiceError> {
         Ok(())
     } else {
         Err(ServiceError::Invalid(format!("invalid chatroom id {id:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_ids() {
+        assert!(is_valid_room_id("room-1+a=b_C"));
+        assert!(is_valid_room_id(&"r".repeat(64)));
+        assert!(!is_valid_room_id(&"r".repeat(65)));
+        assert!(!is_valid_room_id(""));
+        assert!(!is_valid_room_id("r/1"));
+        assert!(!is_valid_room_id("房间"));
     }
 }

@@ -31,7 +31,8 @@ pub(crate) struct NewChatroomMessage {
 }
 
 /// A member's send from connection `conn_id` (`msg.to_id` the room): 23410 missing room,
-/// 23406 not a member, 23408 gagged, 33003 / 30016 bad fields. The sender's other joined
+/// 23406 not a member, 23408 gagged, 33003 / 30016 bad fields. Delivered with low priority
+/// (dropped for a member whose queue is filling up). The sender's other joined
 /// connections receive it, `conn_id` does not. Returns (uid, sent time).
 pub(crate) async fn send(
     shared: &Shared,
@@ -60,8 +61,9 @@ pub(crate) async fn send(
         let now = now_ms();
         return Ok((new_uid(now), now));
     }
-    let high = rooms.is_high_priority(&msg.object_name);
-    post(shared, msg, high, Some(conn_id)).await
+    // Low priority whatever the object name: a member could otherwise flood the room with
+    // messages no slow member may drop (high priority is for the Server API's publishes).
+    post(shared, msg, false, Some(conn_id)).await
 }
 
 /// The Server API's publish into `room` (see [`NewChatroomMessage`]): 23410 missing room,

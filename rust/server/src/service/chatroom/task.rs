@@ -1,5 +1,5 @@
 //! The chatroom task: announces member actions in batches, destroys idle rooms, runs the KV
-//! side of departures and destroys queued by callers without shared state, and logs the
+//! side of departures queued by callers without shared state, and logs the
 //! delivery counters when they moved. Runs until the server stops.
 
 use super::hooks;
@@ -34,7 +34,6 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                 Some(Hook::MemberLeft { room, user }) => {
                     hooks::member_left(&shared, &room, &user).await;
                 }
-                Some(Hook::RoomDestroyed(room)) => hooks::room_destroyed(&shared, &room).await,
                 None => break,
             },
             _ = tick.tick() => {

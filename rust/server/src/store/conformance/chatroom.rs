@@ -28,6 +28,7 @@ fn page(room: &str, timestamp: i64, newer: bool, count: u32) -> ChatroomHistoryQ
         timestamp,
         newer,
         count,
+        since: 0,
     }
 }
 
@@ -60,6 +61,10 @@ pub(crate) async fn chatroom_rooms_and_history<S: ServerStore>(open: impl Fn(Com
     // AFTER: oldest first after a time.
     assert_eq!(times(s, page("r", 1_002, true, 2)).await, [3, 4]);
     assert_eq!(times(s, page("r", 1_005, true, 2)).await, Vec::<i64>::new());
+    // Nothing sent before `since` (the room's creation) in either order.
+    let since = |q: ChatroomHistoryQuery| ChatroomHistoryQuery { since: 1_004, ..q };
+    assert_eq!(times(s, since(page("r", 0, false, 10))).await, [5, 4]);
+    assert_eq!(times(s, since(page("r", 0, true, 10))).await, [4, 5]);
     let m = &s.chatroom_history(page("r", 1_002, true, 1)).await.unwrap()[0];
     assert_eq!((m.uid.as_str(), m.to_id.as_str()), ("r-3", "r"));
     // The chatroom retention prunes by sent time, in every room.

@@ -62,8 +62,9 @@ pub(crate) fn apply_chatroom_write(c: &Connection, op: ChatroomWrite) -> anyhow:
 /// Every room, oldest first.
 pub(crate) fn read_rooms(c: &Connection) -> anyhow::Result<Vec<RoomRecord>> {
     let mut stmt = c.prepare(
-        "SELECT room_id, name, created_at, auto_destroy, idle_minutes FROM chatrooms \
-         ORDER BY created_at, room_id",
+        "SELECT room_id, name, created_at, auto_destroy, idle_minutes, \
+         (SELECT MAX(sent_time) FROM chatroom_messages m WHERE m.room_id = chatrooms.room_id) \
+         FROM chatrooms ORDER BY created_at, room_id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(RoomRecord {
@@ -72,6 +73,7 @@ pub(crate) fn read_rooms(c: &Connection) -> anyhow::Result<Vec<RoomRecord>> {
             created_at: r.get(2)?,
             auto_destroy: r.get(3)?,
             idle_minutes: r.get(4)?,
+            last_sent_time: r.get::<_, Option<i64>>(5)?.unwrap_or(0),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -85,10 +87,10 @@ pub(crate) fn read_history(
 ) -> anyhow::Result<Vec<Message>> {
     let sql = if q.newer {
         "SELECT message FROM chatroom_messages WHERE room_id = ?1 AND sent_time > ?2 \
-         ORDER BY sent_time, uid LIMIT ?3"
+         AND sent_time >= ?4 ORDER BY sent_time, uid LIMIT ?3"
     } else {
         "SELECT message FROM chatroom_messages WHERE room_id = ?1 AND sent_time < ?2 \
-         ORDER BY sent_time DESC, uid DESC LIMIT ?3"
+         AND sent_time >= ?4 ORDER BY sent_time DESC, uid DESC LIMIT ?3"
     };
     // BEFORE 0 = from the newest.
     let from = if !q.newer && q.timestamp <= 0 {
@@ -97,7 +99,7 @@ pub(crate) fn read_history(
         q.timestamp
     };
     let mut stmt = c.prepare_cached(sql)?;
-    let rows = stmt.query_map(params![q.room_id, from, q.count], |r| {
+    let rows = stmt.query_map(params![q.room_id, from, q.count, q.since], |r| {
         r.get::<_, Vec<u8>>(0)
     })?;
     let mut out = Vec::new();

@@ -174,3 +174,9 @@ mod tests {
         assert_eq!(rows, 1, "the expired gag was deleted");
     }
 }
+
+/// Deletes every entry set with `delete_when_left` (at start: no member is left from the
+/// last run); returns how many.
+pub(crate) fn delete_auto_delete_entries(c: &Connection) -> anyhow::Result<usize> {
+    Ok(c.execute("DELETE FROM chatroom_entries WHERE auto_delete = 1", [])?)
+}

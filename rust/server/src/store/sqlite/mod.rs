@@ -103,9 +103,16 @@ impl SqliteStore {
     }
 
     /// Every chatroom record, read at start on a connection of its own (blocking): rooms
-    /// survive a restart.
+    /// survive a restart, their members do not. So the KV entries set to go when their
+    /// setter leaves (`delete_when_left`) go now: nobody of the last run is a member any
+    /// more, and a setter who never comes back would keep them forever.
     pub(crate) fn chatrooms_at_start(&self) -> anyhow::Result<Vec<RoomRecord>> {
-        chatroom::read_rooms(&schema::open_conn(&self.path)?)
+        let c = schema::open_conn(&self.path)?;
+        let dropped = chatroom_kv::delete_auto_delete_entries(&c)?;
+        if dropped > 0 {
+            tracing::info!(dropped, "chatroom KV entries of departed members deleted");
+        }
+        chatroom::read_rooms(&c)
     }
 
     /// Queues a mutation (waits while the queue is full).

@@ -32,9 +32,6 @@ fn keys_and_values() {
     assert!(valid_value(&"值".repeat(4096)), "characters, not bytes");
     assert!(!valid_value(&"v".repeat(4097)));
     assert!(valid_value(""));
-    assert!(valid_room_id("room-1"));
-    assert!(!valid_room_id(&"r".repeat(65)));
-    assert!(!valid_room_id("r/1"));
 }
 
 #[test]
@@ -117,11 +114,41 @@ fn operations_per_second() {
     assert!(p.errors.is_empty());
 }
 
+fn entry(key: &str, value: &str) -> ChatroomEntry {
+    ChatroomEntry {
+        key: key.into(),
+        value: value.into(),
+        owner: "u".into(),
+        auto_delete: true,
+        set_time: 1,
+    }
+}
+
+/// A full room (100 values of 4096 characters, three bytes each) goes out in parts that
+/// each fit in half a frame, every entry exactly once.
 #[test]
-fn answers() {
-    assert!(write_answer(KeyErrors::new(), true).is_ok());
-    let one = KeyErrors::from([("a".into(), 23424)]);
-    assert_eq!(write_answer(one.clone(), true).unwrap_err().0, 23424);
-    let (code, result) = write_answer(one, false).unwrap_err();
-    assert_eq!((code, result.errors["a"]), (23428, 23424));
+fn a_full_room_is_cut_into_parts_that_fit() {
+    let value = "值".repeat(MAX_VALUE_CHARS);
+    let entries: Vec<ChatroomEntry> = (0..MAX_KEYS)
+        .map(|i| entry(&format!("k{i:03}"), &value))
+        .collect();
+    let parts = chunks(&entries);
+    assert!(parts.len() > 1);
+    let mut seen = 0;
+    for part in &parts {
+        let changed = ChatRoomEntriesChanged {
+            removed: true,
+            entries: part.clone(),
+            operator_id: "u".into(),
+        };
+        assert!(prost::Message::encoded_len(&changed) <= PAGE_BYTES);
+        seen += part.len();
+    }
+    assert_eq!(seen, MAX_KEYS);
+    // Pages: the first ones say more follow, the last one does not.
+    let (first, more) = fit_page(entries.iter().map(|e| (e.key.as_str(), e.value.as_str())));
+    assert!(more && first.len() < MAX_KEYS);
+    let (small, more) = fit_page([("a", "1"), ("b", "2")]);
+    assert_eq!((small.len(), more), (2, false));
+    assert_eq!(chunks(&[]).len(), 0);
 }
