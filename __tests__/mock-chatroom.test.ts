@@ -184,3 +184,22 @@ test('history pages and a destroy', async () => {
   expect(alice.log).toContain('status:h:1');
   expect(RCIMMock.messagesOf('alice').filter((m) => m.targetId === 'h')).toEqual([]);
 });
+
+test('local chatroom messages end with the session', async () => {
+  const alice = await user('alice');
+  const bob = await user('bob');
+  await code((done) => alice.engine.joinChatRoom('s', -1, true, { onChatRoomJoined: done }));
+  await say(alice.engine, 's', 'one');
+  await code((done) => bob.engine.joinChatRoom('s', 5, false, { onChatRoomJoined: done }));
+  expect(texts(RCIMMock.messagesOf('bob').filter((m) => m.targetId === 's'))).toEqual(['one']);
+  await bob.engine.disconnect(false);
+  await RCIMMock.flush();
+  expect(RCIMMock.messagesOf('bob').filter((m) => m.targetId === 's')).toEqual([]);
+  // Private messages stay.
+  const m = await alice.engine.createTextMessage(RCIMIWConversationType.PRIVATE, 'bob', null, 'p');
+  await alice.engine.sendMessage(m);
+  await RCIMMock.flush();
+  await bob.engine.connect('bob', 0);
+  await RCIMMock.flush();
+  expect(texts(RCIMMock.messagesOf('bob'))).toEqual(['p']);
+});

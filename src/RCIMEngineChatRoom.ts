@@ -33,8 +33,10 @@ export abstract class RCIMEngineChatRoom extends RCIMEngineSettings {
    * Joins a chatroom. `messageCount`: -1 = no history, 0 = the default (10), at most 50 of the
    * room's recent messages, delivered through setOnMessageReceivedListener (oldest first);
    * then the room's KV entries (setOnChatRoomEntriesChangedListener, then
-   * setOnChatRoomEntriesSyncedListener). `autoCreate` creates a missing room (else 23410).
-   * Joining another room leaves this one (one room at a time by default).
+   * setOnChatRoomEntriesSyncedListener: all entries, however many, before the sync). The
+   * room's events that came meanwhile follow. `autoCreate` creates a missing room (else
+   * 23410). Joining another room leaves this one (one room at a time by default); leaving
+   * before the join's result keeps nothing of the join.
    * Results: setOnChatRoomJoiningListener, setOnChatRoomJoinedListener and `callback`.
    */
   joinChatRoom(
@@ -163,8 +165,9 @@ export abstract class RCIMEngineChatRoom extends RCIMEngineSettings {
   }
 
   /**
-   * Reads every KV entry of a joined room.
-   * Results: setOnChatRoomAllEntriesLoadedListener and `callback.onSuccess(entries)`.
+   * Reads every KV entry of a joined room (page after page when a full room does not fit in
+   * one answer). Results: setOnChatRoomAllEntriesLoadedListener and
+   * `callback.onSuccess(entries)`.
    */
   getChatRoomAllEntries(
     targetId: string,

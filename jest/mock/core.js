@@ -308,6 +308,11 @@ function createCore() {
         (m) => !(m.conversationType === ConversationType.CHATROOM && m.targetId === roomId)
       );
     },
+    /** Deletes `e`'s user's local messages of every room (a session starts or ends). */
+    clearAllLocal(e) {
+      const st = engineStore(e);
+      st.messages = st.messages.filter((m) => m.conversationType !== ConversationType.CHATROOM);
+    },
     /** `e`'s user leaves `room`: local messages, `deleteWhenLeft` entries, member event. */
     leaveRoom(e, room) {
       room.members.delete(e.userId);
@@ -393,6 +398,8 @@ function createCore() {
     e.connected = false;
     e.online = false;
     if (!live || !e.userId) return;
+    // Like the engine: no local chatroom message outlives its session (R186, R201).
+    chatrooms.clearAllLocal(e);
     const st = engineStore(e);
     for (const j of [...st.outbox]) {
       if (j.handle !== e.handle) continue;

@@ -16,7 +16,7 @@ import {
   sorted,
   waitLog,
 } from './chatroom-support';
-import { actionCode, assert, assertEqual, hostEnv, sleep, waitFor } from './support';
+import { actionCode, assert, assertEqual, hostEnv, waitFor } from './support';
 
 const UPDATE = RCIMIWChatRoomEntriesOperationType.Update;
 const REMOVE = RCIMIWChatRoomEntriesOperationType.Remove;
@@ -106,7 +106,6 @@ export default async function () {
     );
     assertEqual(removed, 0, 'C removes k2');
     await waitLog(b, entries(REMOVE, { k2: 'v2' }));
-    await sleep(200);
     assertEqual(await allEntries(b, room), {}, 'no entries left');
   } finally {
     await destroyMembers(all);

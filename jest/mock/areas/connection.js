@@ -3,11 +3,18 @@
  * Connection: setDeviceToken (kept on the engine, see `RCIMMock.engines()`), connect (tokens
  * map to user ids; bad tokens fail with 31004), disconnect. A
  * connect first ends the engine's previous session; once connected it runs what an ended
- * session of the user left queued.
+ * session of the user left queued. A session starts and ends without local chatroom messages.
  */
 const { Code, ConnectionStatus } = require('../constants');
 
-module.exports = function connectionMethods({ s, store, emit, endSession, flushOutbox }) {
+module.exports = function connectionMethods({
+  s,
+  store,
+  emit,
+  endSession,
+  flushOutbox,
+  chatrooms,
+}) {
   return {
     setDeviceToken: {
       args: { deviceToken: 'string' },
@@ -35,6 +42,7 @@ module.exports = function connectionMethods({ s, store, emit, endSession, flushO
         e.connected = true;
         e.online = true;
         store(e.appKey, e.userId);
+        chatrooms.clearAllLocal(e);
         emit(e, 'onDatabaseOpened', { code: 0 }, id);
         emit(e, 'onConnected', { code: 0, userId: e.userId }, id);
         emit(e, 'onConnectionStatusChanged', { status: ConnectionStatus.CONNECTED });

@@ -47,6 +47,22 @@ impl Store {
         tx.commit()?;
         Ok(deleted as u64)
     }
+
+    /// Deletes the local messages of every chatroom (a session starts or ends: no membership
+    /// outlives it). Returns how many were deleted.
+    pub fn delete_all_chatroom_messages(&mut self) -> Result<u64> {
+        let tx = self.conn.savepoint()?;
+        let deleted = tx.execute(
+            "DELETE FROM messages WHERE conversation_type = ?1",
+            params![CHATROOM],
+        )?;
+        tx.execute(
+            "DELETE FROM conversations WHERE conversation_type = ?1",
+            params![CHATROOM],
+        )?;
+        tx.commit()?;
+        Ok(deleted as u64)
+    }
 }
 
 #[cfg(test)]
@@ -133,5 +149,25 @@ mod tests {
             1
         );
         assert_eq!(s.message_count(&key("alice")).unwrap(), 1);
+    }
+
+    #[test]
+    fn every_rooms_messages_go_and_nothing_else() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.store_chatroom_messages(&[room_message("A", 1)]).unwrap();
+        let mut other = room_message("O", 2);
+        other.target_id = "other".into();
+        s.store_chatroom_messages(&[other]).unwrap();
+        s.apply_inbox(&[msg("alice", Some("P"), direction::RECEIVE, 3)], 1)
+            .unwrap();
+        assert_eq!(s.delete_all_chatroom_messages().unwrap(), 2);
+        assert_eq!(s.message_count(&room()).unwrap(), 0);
+        assert_eq!(
+            s.message_count(&ConversationKey::new(3, "other", ""))
+                .unwrap(),
+            0
+        );
+        assert_eq!(s.message_count(&key("alice")).unwrap(), 1);
+        assert_eq!(s.conversations(&[1], "", 0, 10).unwrap().len(), 1);
     }
 }

@@ -91,9 +91,10 @@ impl Engine {
     }
 
     /// `joinChatRoom`: `onChatRoomJoining`, then the room's recent messages
-    /// (`onMessageReceived`, oldest first: `message_count` -1 none, 0 ten, up to 50), its KV
-    /// entries (`onChatRoomEntriesChanged` then `onChatRoomEntriesSynced`) and
-    /// `onChatRoomJoined`. `auto_create`: create a missing room (else 23410). Joining another
+    /// (`onMessageReceived`, oldest first: `message_count` -1 none, 0 ten, up to 50), all its
+    /// KV entries (`onChatRoomEntriesChanged` then `onChatRoomEntriesSynced`) and
+    /// `onChatRoomJoined`; the room's events that came meanwhile follow. A leave called before
+    /// the join's answer wins: nothing of the answer is kept. `auto_create`: create a missing room (else 23410). Joining another
     /// room leaves the previous one by default (R190).
     pub fn join_chatroom(
         &self,
@@ -219,7 +220,8 @@ impl Engine {
     /// `getChatRoomEntry` / `loadChatRoomEntry` (`Some(key)`: result `onChatRoomEntryLoaded`,
     /// 23427 when the key does not exist) and `getChatRoomAllEntries` /
     /// `loadChatRoomAllEntries` / `loadAllChatRoomEntries` (`None`: result
-    /// `onChatRoomAllEntriesLoaded`): the room's KV entries, read from the server.
+    /// `onChatRoomAllEntriesLoaded`): the room's KV entries, read from the server (all of
+    /// them page after page when they do not fit in one answer).
     pub fn chatroom_entries(
         &self,
         room_id: &str,

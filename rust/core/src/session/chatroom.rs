@@ -1,7 +1,6 @@
 //! Chatrooms in the session (R184–R209): the calls' requests, the rooms this session joined
-//! (joined again after every reconnect, R193), and what the answers and the server's room
-//! events become: store work (chatroom messages stored, a room's local messages deleted) and
-//! the events to announce after it.
+//! (joined again after every reconnect, R193), the reads in pages of a room's KV entries, and
+//! the room events held while the room's join is in flight.
 //!
 //! Chatroom requests carry no request id (joining twice is joining once): like server reads
 //! they are sent once online, correlated by seq, asked again after a reconnect, and fail with
@@ -9,19 +8,23 @@
 //! re-joins of a reconnect are made afresh by each new connection and never fail a call: a
 //! refused one forgets its room (its local messages go).
 //!
+//! A room's entries may not fit in one frame: a join's answer says `more_entries` and the
+//! rest is read with `ChatRoomEntriesRequest{after_key}` pages before the join is reported;
+//! getChatRoomAllEntries reads page after page while the answer says `more`. A page read cut
+//! short by a lost connection starts over with the next one (the join is asked again).
+//!
+//! Every call gets a ticket in call order: a leave made after a join wins over that join's
+//! answer (the room is not remembered again, its messages not stored).
+//!
 //! The core's side (what a command, an answer or an event does to the session) is in
-//! `core/chatroom.rs`; this file holds the state and the pure conversions.
+//! `core/chatroom.rs`; the store work in `chatroom_job.rs`; the events reporting answers and
+//! room events in `chatroom_reports.rs`.
 
-use crate::codec;
-use crate::event::{
-    chatroom_status, entries_operation, ChatRoomMemberAction, ChatroomEvent, Event, EventId,
-};
-use crate::model::Message;
+use crate::event::EventId;
 use rcim_proto::v1::{
-    client_frame, request, response, ChatRoomEntriesRequest, ClientFrame, JoinChatRoom,
-    LeaveChatRoom, RemoveChatRoomEntries, Request as WireRequest, SetChatRoomEntries,
+    chat_room_event, client_frame, request, ChatRoomEntriesRequest, ChatRoomJoined, ClientFrame,
+    JoinChatRoom, LeaveChatRoom, RemoveChatRoomEntries, Request as WireRequest, SetChatRoomEntries,
 };
-use rcim_store::{MessageRow, NewMessage, Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -159,18 +162,69 @@ pub(crate) struct JoinSettings {
 pub(crate) const RATE_RETRIES: u8 = 3;
 const RATE_WINDOW: Duration = Duration::from_millis(1100);
 
+/// How many events of a room are held while its join is in flight; messages beyond are
+/// dropped (the room's messages may be dropped under load, R009), other events are kept.
+pub(crate) const MAX_HELD_EVENTS: usize = 1000;
+
+/// A read of a room's entries in pages, under way.
+#[derive(Debug, Default)]
+pub(crate) struct Pages {
+    /// The join's answer waiting for the rest of the room's entries (`None`: a read of all
+    /// entries, getChatRoomAllEntries).
+    pub(crate) joined: Option<ChatRoomJoined>,
+    /// The entries read so far, in key order.
+    pub(crate) entries: BTreeMap<String, String>,
+}
+
+impl Pages {
+    /// The greatest key read so far ("" before any).
+    fn last_key(&self) -> String {
+        self.entries.keys().next_back().cloned().unwrap_or_default()
+    }
+
+    /// Adds a page; true when it brought a key past the previous last one (a page that
+    /// does not would be asked for again and again).
+    pub(crate) fn add(&mut self, page: impl IntoIterator<Item = (String, String)>) -> bool {
+        let before = self.last_key();
+        self.entries.extend(page);
+        self.last_key() > before
+    }
+}
+
 /// A chatroom request waiting for the wire or for its answer.
 #[derive(Debug)]
 pub(crate) struct Pending {
     pub(crate) command: ChatroomCommand,
     /// A re-join made by the session after a reconnect (no call waits for it).
     pub(crate) rejoin: bool,
+    /// The call's place among this session's chatroom calls.
+    pub(crate) ticket: u64,
+    /// A read in pages under way: the next request asks for the entries after the last key.
+    pub(crate) pages: Option<Pages>,
     /// When it was asked or, once on the wire, sent.
     since: Instant,
     /// Times it was refused for the request rate and asked again.
     pub(crate) retries: u8,
     /// Not sent before then (asked again after the rate window).
     not_before: Option<Instant>,
+}
+
+impl Pending {
+    /// The request on the wire: the call's, or the next page of a read in pages.
+    fn body(&self) -> request::Body {
+        match &self.pages {
+            Some(pages) => request::Body::ChatroomEntries(ChatRoomEntriesRequest {
+                room_id: self.command.op.room_id().to_string(),
+                keys: Vec::new(),
+                after_key: pages.last_key(),
+            }),
+            None => self.command.op.body(),
+        }
+    }
+
+    fn is_join_of(&self, room_id: &str) -> bool {
+        matches!(&self.command.op, ChatroomOp::Join { room_id: r, .. } if r == room_id)
+    }
 }
 
 /// The chatroom state of a session.
@@ -180,18 +234,42 @@ pub(crate) struct Chatrooms {
     joined: BTreeMap<String, JoinSettings>,
     waiting: VecDeque<Pending>,
     inflight: HashMap<u64, Pending>,
+    /// The next call's ticket.
+    next_ticket: u64,
+    /// The ticket of the last leave of a room made while a join of it was in flight.
+    left_at: HashMap<String, u64>,
+    /// Events of rooms whose join is in flight, in arrival order.
+    held: HashMap<String, Vec<chat_room_event::Body>>,
 }
 
 impl Chatrooms {
-    /// Queues a request.
-    pub(crate) fn push(&mut self, command: ChatroomCommand, rejoin: bool, now: Instant) {
-        self.waiting.push_back(Pending {
+    fn pending(&self, command: ChatroomCommand, rejoin: bool, now: Instant) -> Pending {
+        Pending {
             command,
             rejoin,
+            ticket: 0,
+            pages: None,
             since: now,
             retries: 0,
             not_before: None,
-        });
+        }
+    }
+
+    fn ticket(&mut self) -> u64 {
+        self.next_ticket += 1;
+        self.next_ticket
+    }
+
+    /// Queues a request. A leave of a room whose join is in flight supersedes that join.
+    pub(crate) fn push(&mut self, command: ChatroomCommand, rejoin: bool, now: Instant) {
+        let mut pending = self.pending(command, rejoin, now);
+        pending.ticket = self.ticket();
+        if let ChatroomOp::Leave { room_id } = &pending.command.op {
+            if self.is_joining(room_id) {
+                self.left_at.insert(room_id.clone(), pending.ticket);
+            }
+        }
+        self.waiting.push_back(pending);
     }
 
     /// Asks `pending` again once the server's rate window has passed (it was refused with
@@ -200,6 +278,21 @@ impl Chatrooms {
         pending.retries += 1;
         pending.not_before = Some(now + RATE_WINDOW);
         self.waiting.push_back(pending);
+    }
+
+    /// Asks for the next page of `pending`'s read in pages, first thing.
+    pub(crate) fn next_page(&mut self, mut pending: Pending, now: Instant) {
+        pending.since = now;
+        pending.retries = 0;
+        pending.not_before = None;
+        self.waiting.push_front(pending);
+    }
+
+    /// Whether a leave of its room was made after `pending` (a join) was asked.
+    pub(crate) fn superseded(&self, pending: &Pending) -> bool {
+        self.left_at
+            .get(pending.command.op.room_id())
+            .is_some_and(|&left| left > pending.ticket)
     }
 
     /// Remembers a joined room (re-joined after reconnects).
@@ -212,12 +305,49 @@ impl Chatrooms {
         self.joined.remove(room_id).is_some()
     }
 
+    /// Whether this session is in `room_id`.
+    pub(crate) fn is_joined(&self, room_id: &str) -> bool {
+        self.joined.contains_key(room_id)
+    }
+
+    /// Whether a join of `room_id` waits for the wire or for its answer (or pages).
+    pub(crate) fn is_joining(&self, room_id: &str) -> bool {
+        self.waiting.iter().any(|p| p.is_join_of(room_id))
+            || self.inflight.values().any(|p| p.is_join_of(room_id))
+    }
+
     /// Whether this session is in `room_id` or asked to join it.
     pub(crate) fn is_joined_or_joining(&self, room_id: &str) -> bool {
-        let joining = |p: &Pending| matches!(&p.command.op, ChatroomOp::Join { room_id: r, .. } if r == room_id);
-        self.joined.contains_key(room_id)
-            || self.waiting.iter().any(joining)
-            || self.inflight.values().any(joining)
+        self.is_joined(room_id) || self.is_joining(room_id)
+    }
+
+    /// Holds an event of `room_id` while the room's join is in flight (it is given back by
+    /// [`Chatrooms::join_over`]); gives it back at once otherwise.
+    pub(crate) fn hold(
+        &mut self,
+        room_id: &str,
+        body: chat_room_event::Body,
+    ) -> Option<chat_room_event::Body> {
+        if !self.is_joining(room_id) {
+            return Some(body);
+        }
+        let held = self.held.entry(room_id.to_string()).or_default();
+        if held.len() >= MAX_HELD_EVENTS && matches!(body, chat_room_event::Body::Message(_)) {
+            tracing::debug!(room = %room_id, "too many events held during a join: message dropped");
+        } else {
+            held.push(body);
+        }
+        None
+    }
+
+    /// A join of `room_id` is over (answered, refused, superseded or expired): when no other
+    /// join of the room is in flight, the room's held events, in order.
+    pub(crate) fn join_over(&mut self, room_id: &str) -> Vec<chat_room_event::Body> {
+        if self.is_joining(room_id) {
+            return Vec::new();
+        }
+        self.left_at.remove(room_id);
+        self.held.remove(room_id).unwrap_or_default()
     }
 
     /// A new connection: a re-join of every joined room (the server may have lost the
@@ -229,27 +359,28 @@ impl Chatrooms {
             .filter(|p| matches!(p.command.op, ChatroomOp::Join { .. }))
             .map(|p| p.command.op.room_id().to_string())
             .collect();
-        let rejoins: Vec<Pending> = self
+        let rejoins: Vec<(String, JoinSettings)> = self
             .joined
             .iter()
             .filter(|(room, _)| !asked.contains(*room))
-            .map(|(room, settings)| Pending {
-                command: ChatroomCommand {
-                    op: ChatroomOp::Join {
-                        room_id: room.clone(),
-                        message_count: settings.message_count,
-                        auto_create: settings.auto_create,
-                    },
-                    event_id: None,
-                },
-                rejoin: true,
-                since: now,
-                retries: 0,
-                not_before: None,
-            })
+            .map(|(room, settings)| (room.clone(), *settings))
             .collect();
+        let mut pendings = Vec::with_capacity(rejoins.len());
+        for (room_id, settings) in rejoins {
+            let command = ChatroomCommand {
+                op: ChatroomOp::Join {
+                    room_id,
+                    message_count: settings.message_count,
+                    auto_create: settings.auto_create,
+                },
+                event_id: None,
+            };
+            let mut pending = self.pending(command, true, now);
+            pending.ticket = self.ticket();
+            pendings.push(pending);
+        }
         // Re-joins go first: the calls waiting behind them may need the membership.
-        for pending in rejoins.into_iter().rev() {
+        for pending in pendings.into_iter().rev() {
             self.waiting.push_front(pending);
         }
     }
@@ -272,7 +403,7 @@ impl Chatrooms {
                 seq,
                 body: Some(client_frame::Body::Request(WireRequest {
                     request_id: String::new(),
-                    body: Some(pending.command.op.body()),
+                    body: Some(pending.body()),
                 })),
             });
             pending.since = now;
@@ -287,8 +418,9 @@ impl Chatrooms {
         self.inflight.remove(&seq)
     }
 
-    /// After a lost connection, unanswered calls wait to be asked again; re-joins are
-    /// dropped (the next connection makes its own).
+    /// After a lost connection, unanswered calls wait to be asked again (a read in pages from
+    /// its start: a join is asked again whole); re-joins are dropped (the next connection
+    /// makes its own).
     pub(crate) fn requeue_inflight(&mut self, now: Instant) {
         let mut inflight: Vec<(u64, Pending)> = self.inflight.drain().collect();
         inflight.sort_by_key(|(seq, _)| *seq);
@@ -297,9 +429,22 @@ impl Chatrooms {
                 continue;
             }
             pending.since = now;
+            pending.pages = None;
             self.waiting.push_front(pending);
         }
         self.waiting.retain(|p| !p.rejoin);
+        for pending in self.waiting.iter_mut() {
+            pending.pages = None;
+        }
+        // Events held for a join that will not be answered any more: kept only for rooms
+        // joined (their re-join comes) or still being joined.
+        let rooms: Vec<String> = self.held.keys().cloned().collect();
+        for room in rooms {
+            if !self.is_joined_or_joining(&room) {
+                self.held.remove(&room);
+                self.left_at.remove(&room);
+            }
+        }
     }
 
     /// The calls that waited longer than `timeout` for a connection (30002) or longer than
@@ -335,9 +480,12 @@ impl Chatrooms {
         expired
     }
 
-    /// Every request still there (the session ends), and the joined rooms are forgotten.
+    /// Every request still there (the session ends); the joined rooms and held events are
+    /// forgotten.
     pub(crate) fn take_all(&mut self) -> Vec<Pending> {
         self.joined.clear();
+        self.held.clear();
+        self.left_at.clear();
         let mut inflight: Vec<(u64, Pending)> = self.inflight.drain().collect();
         inflight.sort_by_key(|(seq, _)| *seq);
         inflight
@@ -346,378 +494,4 @@ impl Chatrooms {
             .chain(self.waiting.drain(..))
             .collect()
     }
-}
-
-/// A chatroom message to announce: stored first when it is a stored kind.
-#[derive(Debug)]
-pub(crate) enum Received {
-    /// Stored (announced only when new to the store).
-    Stored(Box<NewMessage>),
-    /// Not stored (commands, status messages): announced as it is.
-    Unstored(Box<Message>),
-}
-
-/// Store work of chatrooms: the local messages of the `clear` rooms are deleted, then the
-/// `received` messages stored; then the messages are announced (`onMessageReceived`, in order,
-/// those already stored skipped) and the `after` events follow.
-#[derive(Debug, Default)]
-pub(crate) struct ChatroomJob {
-    pub(crate) clear: Vec<String>,
-    pub(crate) received: Vec<Received>,
-    pub(crate) after: Vec<Event>,
-}
-
-/// What a [`ChatroomJob`] leaves to announce.
-#[derive(Debug)]
-pub(crate) struct ChatroomDone {
-    /// The messages to announce, in order (none when storing failed).
-    pub(crate) messages: Vec<Message>,
-    /// The events after them.
-    pub(crate) after: Vec<Event>,
-    /// Why the store work failed, if it did.
-    pub(crate) error: Option<StoreError>,
-}
-
-/// Runs a [`ChatroomJob`] on the store.
-pub(crate) fn run_job(store: &mut Store, job: ChatroomJob) -> ChatroomDone {
-    let rows: Vec<NewMessage> = job
-        .received
-        .iter()
-        .filter_map(|r| match r {
-            Received::Stored(new) => Some((**new).clone()),
-            Received::Unstored(_) => None,
-        })
-        .collect();
-    let stored = store.atomically(|s| {
-        for room in &job.clear {
-            s.delete_chatroom_messages(room)?;
-        }
-        if rows.is_empty() {
-            Ok(Vec::new())
-        } else {
-            s.store_chatroom_messages(&rows)
-        }
-    });
-    match stored {
-        Ok(inserted) => {
-            let mut by_uid: HashMap<String, MessageRow> = inserted
-                .into_iter()
-                .filter_map(|row| row.uid.clone().map(|uid| (uid, row)))
-                .collect();
-            let messages = job
-                .received
-                .into_iter()
-                .filter_map(|r| match r {
-                    Received::Stored(new) => new
-                        .uid
-                        .as_ref()
-                        .and_then(|uid| by_uid.remove(uid))
-                        .map(|row| codec::message_from_row(&row)),
-                    Received::Unstored(message) => Some(*message),
-                })
-                .collect();
-            ChatroomDone {
-                messages,
-                after: job.after,
-                error: None,
-            }
-        }
-        Err(error) => ChatroomDone {
-            messages: Vec::new(),
-            after: job.after,
-            error: Some(error),
-        },
-    }
-}
-
-/// A chatroom message from the server as this user's received message: stored kinds become a
-/// row (never counted as unread), others are announced as they are.
-pub(crate) fn received(m: &rcim_proto::v1::Message, me: &str, now: i64) -> Received {
-    if codec::received_is_stored(m) {
-        let mut row = codec::row_from_wire(m, me, now);
-        row.counted = false;
-        Received::Stored(Box::new(row))
-    } else {
-        let mut message = codec::message_from_wire(m, me, now);
-        message.offline = Some(false);
-        Received::Unstored(Box::new(message))
-    }
-}
-
-/// The event reporting a call's failure with `code` (or a success without an answer body).
-pub(crate) fn failure(command: ChatroomCommand, code: u32) -> Event {
-    let ChatroomCommand { op, event_id } = command;
-    let code = code as i32;
-    Event::Chatroom(match op {
-        ChatroomOp::Join { room_id, .. } => ChatroomEvent::Joined {
-            code,
-            target_id: room_id,
-            event_id,
-        },
-        ChatroomOp::Leave { room_id } => ChatroomEvent::Left {
-            code,
-            target_id: room_id,
-            event_id,
-        },
-        ChatroomOp::History {
-            room_id, timestamp, ..
-        } => ChatroomEvent::MessagesLoaded {
-            code,
-            target_id: room_id,
-            messages: Vec::new(),
-            sync_time: timestamp,
-            event_id,
-        },
-        ChatroomOp::SetEntries {
-            room_id,
-            entries,
-            single,
-            ..
-        } => set_outcome(code, room_id, entries, single, BTreeMap::new(), event_id),
-        ChatroomOp::RemoveEntries {
-            room_id,
-            keys,
-            single,
-            ..
-        } => remove_outcome(code, room_id, keys, single, event_id),
-        ChatroomOp::GetEntries { room_id, key } => {
-            entries_outcome(code, room_id, key, BTreeMap::new(), event_id)
-        }
-    })
-}
-
-/// The event answering a call other than join and leave, from the server's answer (`me`:
-/// this user, for the direction of the history's messages).
-pub(crate) fn answer(
-    command: ChatroomCommand,
-    code: u32,
-    body: Option<response::Body>,
-    me: &str,
-) -> Event {
-    let ChatroomCommand { op, event_id } = command;
-    match (op, body) {
-        (
-            ChatroomOp::History {
-                room_id, timestamp, ..
-            },
-            Some(response::Body::ChatroomHistory(page)),
-        ) if code == 0 => {
-            let now = super::clock::now_ms();
-            let messages = page
-                .messages
-                .iter()
-                .map(|m| {
-                    let mut message = codec::message_from_wire(m, me, now);
-                    message.offline = Some(false);
-                    message
-                })
-                .collect();
-            Event::Chatroom(ChatroomEvent::MessagesLoaded {
-                code: 0,
-                target_id: room_id,
-                messages,
-                sync_time: if page.sync_time > 0 {
-                    page.sync_time
-                } else {
-                    timestamp
-                },
-                event_id,
-            })
-        }
-        (
-            ChatroomOp::SetEntries {
-                room_id,
-                entries,
-                single,
-                ..
-            },
-            body,
-        ) => {
-            let errors = match body {
-                Some(response::Body::ChatroomEntriesResult(result)) => {
-                    result.errors.into_iter().collect()
-                }
-                _ => BTreeMap::new(),
-            };
-            Event::Chatroom(set_outcome(
-                code as i32,
-                room_id,
-                entries,
-                single,
-                errors,
-                event_id,
-            ))
-        }
-        (ChatroomOp::GetEntries { room_id, key }, Some(response::Body::ChatroomEntries(found)))
-            if code == 0 =>
-        {
-            let entries: BTreeMap<String, String> = found.entries.into_iter().collect();
-            // A single key that does not exist is reported as such (the server leaves it out).
-            let code = match &key {
-                Some(k) if !entries.contains_key(k) => crate::codes::KV_KEY_NOT_EXIST,
-                _ => 0,
-            };
-            Event::Chatroom(entries_outcome(
-                code as i32,
-                room_id,
-                key,
-                entries,
-                event_id,
-            ))
-        }
-        // A removal's answer is its code (and, for a batch, the failed keys' codes).
-        (op @ ChatroomOp::RemoveEntries { .. }, _) => {
-            failure(ChatroomCommand { op, event_id }, code)
-        }
-        (op, _) => failure(
-            ChatroomCommand { op, event_id },
-            if code == 0 {
-                crate::codes::SERVER_UNKNOWN_ERROR
-            } else {
-                code
-            },
-        ),
-    }
-}
-
-fn set_outcome(
-    code: i32,
-    room_id: String,
-    entries: BTreeMap<String, String>,
-    single: bool,
-    error_entries: BTreeMap<String, u32>,
-    event_id: EventId,
-) -> ChatroomEvent {
-    if single {
-        ChatroomEvent::EntryAdded {
-            code,
-            target_id: room_id,
-            key: entries.into_keys().next().unwrap_or_default(),
-            event_id,
-        }
-    } else {
-        ChatroomEvent::EntriesAdded {
-            code,
-            target_id: room_id,
-            entries,
-            error_entries,
-            event_id,
-        }
-    }
-}
-
-fn remove_outcome(
-    code: i32,
-    room_id: String,
-    keys: Vec<String>,
-    single: bool,
-    event_id: EventId,
-) -> ChatroomEvent {
-    if single {
-        ChatroomEvent::EntryRemoved {
-            code,
-            target_id: room_id,
-            key: keys.into_iter().next().unwrap_or_default(),
-            event_id,
-        }
-    } else {
-        ChatroomEvent::EntriesRemoved {
-            code,
-            target_id: room_id,
-            keys,
-            event_id,
-        }
-    }
-}
-
-fn entries_outcome(
-    code: i32,
-    room_id: String,
-    key: Option<String>,
-    entries: BTreeMap<String, String>,
-    event_id: EventId,
-) -> ChatroomEvent {
-    if key.is_some() {
-        ChatroomEvent::EntryLoaded {
-            code,
-            target_id: room_id,
-            entry: entries,
-            event_id,
-        }
-    } else {
-        ChatroomEvent::AllEntriesLoaded {
-            code,
-            target_id: room_id,
-            entries,
-            event_id,
-        }
-    }
-}
-
-/// The events of a successful join after its messages: all the room's entries as one
-/// Update change (when it has any), the sync, and the join's result.
-pub(crate) fn joined_events(
-    room_id: &str,
-    entries: BTreeMap<String, String>,
-    event_id: EventId,
-) -> Vec<Event> {
-    let mut events = Vec::with_capacity(3);
-    if !entries.is_empty() {
-        events.push(Event::Chatroom(ChatroomEvent::EntriesChanged {
-            operation_type: entries_operation::UPDATE,
-            room_id: room_id.to_string(),
-            entries,
-        }));
-    }
-    events.push(Event::Chatroom(ChatroomEvent::EntriesSynced {
-        room_id: room_id.to_string(),
-    }));
-    events.push(Event::Chatroom(ChatroomEvent::Joined {
-        code: 0,
-        target_id: room_id.to_string(),
-        event_id,
-    }));
-    events
-}
-
-/// The listener event of a room's members change.
-pub(crate) fn members_event(
-    room_id: String,
-    changed: rcim_proto::v1::ChatRoomMembersChanged,
-) -> Event {
-    Event::Chatroom(ChatroomEvent::MemberChanged {
-        target_id: room_id,
-        actions: changed
-            .actions
-            .into_iter()
-            .map(|a| ChatRoomMemberAction {
-                user_id: a.user_id,
-                action_type: a.action,
-            })
-            .collect(),
-    })
-}
-
-/// The listener event of a change of a room's entries.
-pub(crate) fn entries_event(
-    room_id: String,
-    changed: rcim_proto::v1::ChatRoomEntriesChanged,
-) -> Event {
-    Event::Chatroom(ChatroomEvent::EntriesChanged {
-        operation_type: if changed.removed {
-            entries_operation::REMOVE
-        } else {
-            entries_operation::UPDATE
-        },
-        room_id,
-        entries: changed.entries.into_iter().collect(),
-    })
-}
-
-/// Whether a status ends the membership (the room is gone).
-pub(crate) fn is_destroyed(status: u32) -> bool {
-    matches!(
-        status,
-        chatroom_status::DESTROY_MANUAL | chatroom_status::DESTROY_AUTO
-    )
 }

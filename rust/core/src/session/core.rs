@@ -140,7 +140,8 @@ impl SessionCore {
         }
     }
 
-    /// The first actions: load the state.
+    /// The first actions: load the state (the load also deletes the local chatroom messages
+    /// an earlier session left).
     pub(crate) fn start(&mut self) -> Vec<Action> {
         vec![Action::Store(StoreJob::Load)]
     }

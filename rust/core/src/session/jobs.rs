@@ -10,6 +10,15 @@ use rcim_store::{direction, sent_status, Store};
 pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
     match job {
         StoreJob::Load => StoreDone::Loaded((|| {
+            // Chatroom messages belong to a membership, and none outlives its session (R186,
+            // R201): an earlier session that did not end cleanly may have left some.
+            match store.delete_all_chatroom_messages() {
+                Ok(0) => {}
+                Ok(deleted) => {
+                    tracing::info!(deleted, "chatroom messages of an earlier session deleted")
+                }
+                Err(e) => tracing::error!(error = %e, "cannot delete earlier chatroom messages"),
+            }
             let failed = store.fail_interrupted_uploads()?;
             if failed > 0 {
                 tracing::info!(
@@ -84,7 +93,7 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
                 .map(|changed| (snapshot.version, changed)),
         ),
         StoreJob::Chatroom(job) => {
-            StoreDone::Chatroom(Box::new(super::chatroom::run_job(store, *job)))
+            StoreDone::Chatroom(Box::new(super::chatroom_job::run_job(store, *job)))
         }
         StoreJob::Discard(ids) => StoreDone::Discarded(store.atomically(|s| {
             for id in ids {

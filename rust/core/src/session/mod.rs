@@ -1,8 +1,10 @@
 //! The client session: one connection's state machine without I/O ([`core`]) and the thin task
 //! that drives it ([`driver`]).
 //!
-//! Layout, lowest first (no file uses one above it): `clock`, `chatroom` (chatroom calls, joined
-//! rooms and what their answers and events become; the core's side in `core/chatroom.rs`),
+//! Layout, lowest first (no file uses one above it): `clock`, `chatroom_job` (the store work of
+//! chatrooms), `chatroom` (chatroom calls, joined rooms, entries read in pages, events held
+//! during a join), `chatroom_reports` (the events of chatroom answers and room events; the
+//! core's side in `core/chatroom.rs`),
 //! `command` (what the engine asks),
 //! `operations` (the generic request path: one queued `Request` per state-changing call, what
 //! its `Response` changes and reports; `messaging_ops` for read-state sync and group
@@ -29,6 +31,8 @@
 //! History pages (`engine/history.rs`) and media upload tickets use it.
 
 mod chatroom;
+mod chatroom_job;
+mod chatroom_reports;
 mod clock;
 mod command;
 mod core;

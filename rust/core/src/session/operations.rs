@@ -53,6 +53,13 @@ impl Entry {
         self.row.is_none() && matches!(self.request.body, Some(request::Body::SendMessage(_)))
     }
 
+    /// A send into a chatroom: it cannot wait for the next session (no chatroom membership
+    /// outlives its session, and the room's local messages go when it ends).
+    pub(crate) fn is_chatroom_send(&self) -> bool {
+        matches!(&self.request.body, Some(request::Body::SendMessage(m))
+            if m.conversation_type == rcim_store::conversation_type::CHATROOM)
+    }
+
     /// The entry of a send that is not stored.
     pub(crate) fn transient(
         message: Message,

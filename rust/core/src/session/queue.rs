@@ -237,10 +237,11 @@ impl Queue {
         entries
     }
 
-    /// Queued and unanswered sends of messages that are not stored (nothing keeps them for
-    /// the next session).
+    /// Queued and unanswered sends that cannot wait for the next session: messages that are
+    /// not stored (nothing keeps them), and sends into chatrooms (no membership outlives its
+    /// session).
     pub(crate) fn take_transient(&mut self) -> Vec<Entry> {
-        self.take_sends(Entry::is_transient)
+        self.take_sends(|e| e.is_transient() || e.is_chatroom_send())
     }
 
     /// Every queued and unanswered send, in queue order (the session gives up on them).

@@ -645,6 +645,7 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
 }
 
 mod chatroom;
+mod chatroom_flow;
 mod extras;
 mod history;
 mod media;

@@ -98,7 +98,7 @@ pub(crate) enum StoreJob {
     /// Replace the settings by the server's.
     ApplySettings(Box<SettingsSnapshot>),
     /// Store chatroom messages, delete the local messages of rooms left.
-    Chatroom(Box<super::chatroom::ChatroomJob>),
+    Chatroom(Box<super::chatroom_job::ChatroomJob>),
 }
 
 /// Inbox entries to store, with what is needed to announce them afterwards.
@@ -190,5 +190,5 @@ pub(crate) enum StoreDone {
     /// changed, with their pin state.
     SettingsApplied(Result<(u64, Vec<(ConversationKey, bool)>), StoreError>),
     /// A chatroom job ran: what to announce.
-    Chatroom(Box<super::chatroom::ChatroomDone>),
+    Chatroom(Box<super::chatroom_job::ChatroomDone>),
 }

@@ -63,6 +63,7 @@ impl SessionCore {
             .fail_all(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
         self.chatroom_end(self.ended_code.unwrap_or(codes::CLIENT_NOT_INIT as u32));
         self.fail_transient();
+        self.chatroom_clear_all();
         for command in std::mem::take(&mut self.early) {
             self.command(command);
         }
@@ -82,11 +83,13 @@ impl SessionCore {
         self.reads.fail_all(codes::CLIENT_NOT_INIT as u32);
         self.chatroom_end(codes::CLIENT_NOT_INIT as u32);
         self.fail_transient();
+        self.chatroom_clear_all();
         self.set_status(status::SIGN_OUT);
         self.out.push(Action::Finish);
     }
 
-    /// Sends that are not stored cannot wait for the next session (R085): they fail.
+    /// Sends that are not stored cannot wait for the next session (R085), nor sends into
+    /// chatrooms: they fail.
     pub(super) fn fail_transient(&mut self) {
         let code = self.ended_code.unwrap_or(codes::NETWORK_UNAVAILABLE);
         for entry in self.queue.take_transient() {

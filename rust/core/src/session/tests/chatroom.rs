@@ -11,7 +11,7 @@ use rcim_proto::v1::{
     ChatRoomMembersChanged,
 };
 
-fn join(room: &str, count: u32) -> Input {
+pub(super) fn join(room: &str, count: u32) -> Input {
     Input::Command(Command::Chatroom(ChatroomCommand {
         op: ChatroomOp::Join {
             room_id: room.into(),
@@ -22,7 +22,7 @@ fn join(room: &str, count: u32) -> Input {
     }))
 }
 
-fn leave(room: &str) -> Input {
+pub(super) fn leave(room: &str) -> Input {
     Input::Command(Command::Chatroom(ChatroomCommand {
         op: ChatroomOp::Leave {
             room_id: room.into(),
@@ -31,7 +31,7 @@ fn leave(room: &str) -> Input {
     }))
 }
 
-fn room_message(room: &str, uid: &str, text: &str, time: i64) -> WireMessage {
+pub(super) fn room_message(room: &str, uid: &str, text: &str, time: i64) -> WireMessage {
     WireMessage {
         uid: uid.into(),
         conversation_type: 3,
@@ -47,7 +47,7 @@ fn room_message(room: &str, uid: &str, text: &str, time: i64) -> WireMessage {
 }
 
 /// The joins on the wire, as (seq, room, message count).
-fn joins(out: &[Action]) -> Vec<(u64, String, u32)> {
+pub(super) fn joins(out: &[Action]) -> Vec<(u64, String, u32)> {
     requests(out)
         .into_iter()
         .filter_map(|(seq, r)| match r.body {
@@ -63,7 +63,7 @@ fn joins(out: &[Action]) -> Vec<(u64, String, u32)> {
         .collect()
 }
 
-fn joined_answer(
+pub(super) fn joined_answer(
     messages: Vec<WireMessage>,
     entries: &[(&str, &str)],
     left: &[&str],
@@ -80,7 +80,7 @@ fn joined_answer(
 }
 
 /// The events as short strings, in order.
-fn log(out: &[Action]) -> Vec<String> {
+pub(super) fn log(out: &[Action]) -> Vec<String> {
     events(out)
         .into_iter()
         .filter_map(|e| match e {
@@ -125,11 +125,11 @@ fn log(out: &[Action]) -> Vec<String> {
         .collect()
 }
 
-fn room_key(room: &str) -> ConversationKey {
+pub(super) fn room_key(room: &str) -> ConversationKey {
     ConversationKey::new(3, room, "")
 }
 
-fn room_event(room: &str, body: chat_room_event::Body) -> server_frame::Body {
+pub(super) fn room_event(room: &str, body: chat_room_event::Body) -> server_frame::Body {
     server_frame::Body::Chatroom(ChatRoomEvent {
         room_id: room.into(),
         body: Some(body),
