@@ -1,19 +1,81 @@
 //! Frame plumbing shared by the gateway's files: the codec types, building and queueing
 //! server frames, logging bad frames.
+//!
+//! Most connections are idle most of the time, so an idle connection keeps no buffers: the
+//! reader gives its buffer back whenever it waits for the socket with nothing buffered, and
+//! the writer starts without one and gives it back after each flush
+//! ([`release_write_buffer`]). Busy connections keep theirs while data keeps coming.
 
 use crate::hub::Outbound;
+use bytes::BytesMut;
+use futures::Stream;
 use rcim_proto::v1::{server_frame, ClientFrame, ServerFrame};
 use rcim_proto::{FrameCodec, FrameError};
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, FramedWrite};
 use tokio_util::sync::CancellationToken;
 
-/// The read half of a client connection, decoding client frames.
-pub(crate) type Reader = FramedRead<OwnedReadHalf, FrameCodec<ClientFrame, ServerFrame>>;
+/// Bytes a reader coming back from idle reserves before reading: most client frames (pings,
+/// sends of short texts, requests) fit, so one read takes them whole.
+const READ_CHUNK: usize = 512;
+
+/// Bytes of queued frames the writer gathers before it writes them out (it flushes after each
+/// batch of the queue anyway).
+const WRITE_BOUNDARY: usize = 8 * 1024;
+
+/// The read half of a client connection, decoding client frames; see the module doc for its
+/// buffer.
+pub(crate) struct Reader {
+    framed: FramedRead<OwnedReadHalf, FrameCodec<ClientFrame, ServerFrame>>,
+}
+
+impl Reader {
+    /// A reader without a buffer yet.
+    pub(crate) fn new(read_half: OwnedReadHalf) -> Self {
+        Self {
+            framed: FramedRead::with_capacity(read_half, FrameCodec::new(), 0),
+        }
+    }
+}
+
+impl Stream for Reader {
+    type Item = Result<ClientFrame, FrameError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let framed = &mut self.get_mut().framed;
+        if framed.read_buffer().capacity() == 0 {
+            framed.read_buffer_mut().reserve(READ_CHUNK);
+        }
+        let polled = Pin::new(&mut *framed).poll_next(cx);
+        if polled.is_pending() && framed.read_buffer().is_empty() {
+            // Nothing buffered and nothing to read: wait without a buffer.
+            *framed.read_buffer_mut() = BytesMut::new();
+        }
+        polled
+    }
+}
+
 /// The write half of a client connection, encoding server frames.
 pub(crate) type Writer = FramedWrite<OwnedWriteHalf, FrameCodec<ClientFrame, ServerFrame>>;
+
+/// A writer without a buffer yet (the first frame allocates one).
+pub(crate) fn new_writer(write_half: OwnedWriteHalf) -> Writer {
+    let mut writer = FramedWrite::with_capacity(write_half, FrameCodec::new(), 0);
+    writer.set_backpressure_boundary(WRITE_BOUNDARY);
+    writer
+}
+
+/// Gives the writer's buffer back once everything in it is written (call after a flush): a
+/// connection keeps no buffer between bursts, however large its last one was.
+pub(crate) fn release_write_buffer(writer: &mut Writer) {
+    if writer.write_buffer().is_empty() {
+        *writer.write_buffer_mut() = BytesMut::new();
+    }
+}
 
 /// A server frame answering (or, with `seq` 0, pushed outside of) a client frame.
 pub(crate) fn frame(seq: u64, body: server_frame::Body) -> ServerFrame {
@@ -25,7 +87,7 @@ pub(crate) fn frame(seq: u64, body: server_frame::Body) -> ServerFrame {
 
 /// Queues a frame; a full queue disconnects the (slow) client.
 pub(crate) fn queue(tx: &mpsc::Sender<Outbound>, cancel: &CancellationToken, f: ServerFrame) {
-    match tx.try_send(Outbound::Frame(f)) {
+    match tx.try_send(Outbound::Frame(Box::new(f))) {
         Ok(()) => {}
         Err(mpsc::error::TrySendError::Full(_)) => {
             tracing::warn!("outbound queue full; disconnecting slow client");

@@ -1,7 +1,7 @@
 //! The writing side of a connection: drains its bounded outbound queue onto the socket, in
 //! batches with one flush each.
 
-use super::frames::Writer;
+use super::frames::{release_write_buffer, Writer};
 use crate::hub::Outbound;
 use futures::SinkExt as _;
 use rcim_proto::FrameError;
@@ -59,7 +59,7 @@ async fn write_batch(
     let mut n = 0;
     while let Some(item) = next.take() {
         match item {
-            Outbound::Frame(f) => writer.feed(f).await?,
+            Outbound::Frame(f) => writer.feed(*f).await?,
             Outbound::Close => {
                 writer.flush().await?;
                 return Ok(false);
@@ -71,5 +71,6 @@ async fn write_batch(
         }
     }
     writer.flush().await?;
+    release_write_buffer(writer);
     Ok(true)
 }
