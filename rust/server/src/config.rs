@@ -56,6 +56,58 @@ impl Default for MediaConfig {
     }
 }
 
+/// Chatrooms (R184–R209): how long rooms live, how many a user may be in, what their
+/// history keeps, and how delivery sheds load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatroomConfig {
+    /// A room without joins, leaves or messages for this long is destroyed (R185, R189;
+    /// default 1 hour; a room may set its own time or never be destroyed). Zero = never.
+    pub idle_destroy: Duration,
+    /// Rooms one user may be in at once (R190, default 1): joining one more leaves the
+    /// oldest.
+    pub max_joined_per_user: usize,
+    /// Days a room's stored messages are kept for history pages (R199, default 60; 0 =
+    /// forever).
+    pub history_retention_days: u32,
+    /// Recent messages each room keeps in memory for joins (default and most: 50).
+    pub ring_len: usize,
+    /// Object names delivered with high priority: never dropped for a member whose queue is
+    /// filling up (default `RC:chrmKVNotiMsg`, `RC:RcNtf`). Room events always are.
+    pub high_priority_object_names: Vec<String>,
+    /// Outbound queue slots low-priority room messages may use: a member connection with
+    /// this many frames queued or more gets none (they are dropped and counted, R009), so
+    /// a slow reader never holds up the room (default 512 of the 1,024).
+    pub low_priority_share: usize,
+    /// A member whose connections all dropped is removed on the next message once offline
+    /// this long (R194, default 30 s) ...
+    pub auto_kick_after: Duration,
+    /// ... or once the room produced more than this many messages since (default 30).
+    pub auto_kick_messages: u32,
+    /// Rooms with more members than this announce no member joins and leaves (default
+    /// 1,000): in a big room every change would go to every member (RongCloud enables the
+    /// member-change events per app, R198).
+    pub member_events_max_members: usize,
+}
+
+/// The longest message ring of a room (a join asks for at most 50 messages).
+pub const MAX_CHATROOM_RING: usize = 50;
+
+impl Default for ChatroomConfig {
+    fn default() -> Self {
+        Self {
+            idle_destroy: Duration::from_secs(3600),
+            max_joined_per_user: 1,
+            history_retention_days: 60,
+            ring_len: MAX_CHATROOM_RING,
+            high_priority_object_names: vec!["RC:chrmKVNotiMsg".into(), "RC:RcNtf".into()],
+            low_priority_share: 512,
+            auto_kick_after: Duration::from_secs(30),
+            auto_kick_messages: 30,
+            member_events_max_members: 1000,
+        }
+    }
+}
+
 /// Everything the server needs to start. No config file: build it in code or from the CLI.
 #[derive(Clone)]
 pub struct ServerConfig {
@@ -108,6 +160,8 @@ pub struct ServerConfig {
     pub max_conversation_settings: usize,
     /// Offline push providers and their limits (default: none, pushes are dropped).
     pub push: PushConfig,
+    /// Chatrooms: idle destroy, rooms per user, history retention, delivery priorities.
+    pub chatroom: ChatroomConfig,
 }
 
 /// The longest offline compensation, in days.
@@ -138,6 +192,7 @@ impl std::fmt::Debug for ServerConfig {
             )
             .field("max_conversation_settings", &self.max_conversation_settings)
             .field("push", &self.push)
+            .field("chatroom", &self.chatroom)
             .finish()
     }
 }
@@ -170,16 +225,24 @@ impl ServerConfig {
             sensitive_word_object_names: Vec::new(),
             max_conversation_settings: 10_000,
             push: PushConfig::default(),
+            chatroom: ChatroomConfig::default(),
         }
     }
 
-    /// Checks the values that have a valid range (the offline compensation: 0..=7 days).
+    /// Checks the values that have a valid range (the offline compensation: 0..=7 days; at
+    /// least one chatroom per user; a chatroom ring of at most 50).
     pub fn validate(&self) -> anyhow::Result<()> {
         if self.offline_compensation_days > MAX_OFFLINE_COMPENSATION_DAYS {
             anyhow::bail!(
                 "offline compensation of {} days: at most {MAX_OFFLINE_COMPENSATION_DAYS}",
                 self.offline_compensation_days
             );
+        }
+        if self.chatroom.max_joined_per_user == 0 {
+            anyhow::bail!("a user must be allowed in at least one chatroom");
+        }
+        if self.chatroom.ring_len > MAX_CHATROOM_RING {
+            anyhow::bail!("a chatroom ring of at most {MAX_CHATROOM_RING} messages");
         }
         Ok(())
     }
@@ -195,6 +258,7 @@ impl ServerConfig {
         crate::model::PruneCutoffs {
             offline_before: days(self.offline_retention_days),
             history_before: days(history_days),
+            chatroom_before: days(self.chatroom.history_retention_days),
         }
     }
 
@@ -222,12 +286,17 @@ mod tests {
         assert_eq!(c.prune_cutoffs(now).history_before, Some(now - 7 * DAY_MS));
         c.offline_retention_days = 0;
         assert_eq!(c.prune_cutoffs(now).history_before, None);
+        assert_eq!(cut.chatroom_before, Some(now - 60 * DAY_MS));
         c.history_retention_days = 0;
+        c.chatroom.history_retention_days = 0;
         assert_eq!(c.prune_cutoffs(now), crate::model::PruneCutoffs::default());
         assert_eq!(c.compensation_since(now), Some(now - DAY_MS));
         c.offline_compensation_days = 0;
         assert_eq!(c.compensation_since(now), None);
         c.offline_compensation_days = 8;
+        assert!(c.validate().is_err());
+        c.offline_compensation_days = 1;
+        c.chatroom.max_joined_per_user = 0;
         assert!(c.validate().is_err());
     }
 }

@@ -44,6 +44,9 @@ pub(crate) enum Outbound {
     /// Write this frame. Boxed: a `ServerFrame` is about 400 bytes, and every connection's
     /// queue allocates its first block of 32 slots up front, idle or not.
     Frame(Box<ServerFrame>),
+    /// Write this already encoded `ServerFrame` (without its length prefix): a chatroom
+    /// message is encoded once and the same bytes go to every member.
+    Shared(bytes::Bytes),
     /// Flush and close the connection.
     Close,
 }

@@ -45,8 +45,9 @@ mod store;
 mod token;
 mod util;
 
-pub use config::{MediaConfig, ServerConfig};
+pub use config::{ChatroomConfig, MediaConfig, ServerConfig};
 pub use push::PushConfig;
+pub use service::chatroom::ChatroomStats;
 pub use service::push::PushStats;
 pub use token::{issue_token, verify_signature, TokenClaims};
 
@@ -131,6 +132,12 @@ impl RunningServer {
         self.shared.push.stats()
     }
 
+    /// Counters of chatroom delivery (messages and events queued, low-priority messages
+    /// dropped, slow members disconnected).
+    pub fn chatroom_stats(&self) -> ChatroomStats {
+        self.shared.chatrooms.stats()
+    }
+
     /// Runs the retention prune now as if the clock read `now_ms` (the hourly prune uses the
     /// real clock): lets tests move time forward past the retentions.
     pub async fn prune_as_of(&self, now_ms: i64) -> anyhow::Result<()> {
@@ -207,19 +214,27 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     config.validate()?;
     let hub = Arc::new(Hub::default());
     let (sink, feed) = commit_feed();
-    let (store, words) = {
+    let (store, words, rooms) = {
         let dir = config.data_dir.clone();
         tokio::task::spawn_blocking(move || {
             let store = SqliteStore::open(&dir, sink)?;
             let words = store
                 .words_at_start()
                 .context("reading the sensitive words")?;
-            anyhow::Ok((store, words))
+            // Rooms survive a restart (their members and recent messages do not, R193).
+            let rooms = store
+                .chatrooms_at_start()
+                .context("reading the chatrooms")?;
+            anyhow::Ok((store, words, rooms))
         })
         .await
         .context("opening the database")??
     };
     let store: Arc<dyn ServerStore> = Arc::new(store);
+    let chatrooms = Arc::new(service::chatroom::Chatrooms::new(
+        config.chatroom.clone(),
+        rooms,
+    ));
     let blobs: Arc<dyn blob::BlobStore> = {
         let dir = config.data_dir.join(MEDIA_DIR);
         Arc::new(
@@ -244,7 +259,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         gateway_addr,
         store,
         hub,
-        chatrooms: Default::default(),
+        chatrooms,
         media,
         moderation,
         typing: Default::default(),
@@ -261,6 +276,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         tokio::spawn(gateway::accept_loop(gateway, shared.clone())),
         tokio::spawn(http::serve(http, shared.clone())),
         tokio::spawn(prune_loop(shared.clone())),
+        tokio::spawn(service::chatroom::task::run(shared.clone())),
     ];
     Ok(RunningServer {
         shared,
@@ -314,7 +330,10 @@ fn start_push(
 /// are forever).
 async fn prune_loop(shared: Arc<Shared>) {
     let config = &shared.config;
-    if config.offline_retention_days == 0 && config.history_retention_days == 0 {
+    if config.offline_retention_days == 0
+        && config.history_retention_days == 0
+        && config.chatroom.history_retention_days == 0
+    {
         return;
     }
     let mut tick = tokio::time::interval(Duration::from_secs(3600));

@@ -7,7 +7,7 @@
 //! Logging follows `RUST_LOG` (or `--log`), default `info`.
 
 use clap::Parser;
-use rcim_server::MediaConfig;
+use rcim_server::{ChatroomConfig, MediaConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -139,6 +139,33 @@ struct Args {
     /// `PushConfig::from_file`); without it no push is sent.
     #[arg(long, env = "RCIM_PUSH_CONFIG")]
     push_config: Option<PathBuf>,
+    /// Seconds without joins, leaves or messages after which a chatroom is destroyed (0 =
+    /// never; a room created with its own destroy settings keeps them).
+    #[arg(long, env = "RCIM_CHATROOM_IDLE_DESTROY_SECS", default_value_t = ChatroomConfig::default().idle_destroy.as_secs())]
+    chatroom_idle_destroy_secs: u64,
+    /// Chatrooms one user may be in at once (joining one more leaves the oldest).
+    #[arg(long, env = "RCIM_CHATROOM_MAX_JOINED", default_value_t = ChatroomConfig::default().max_joined_per_user)]
+    chatroom_max_joined: usize,
+    /// Days stored chatroom messages are kept for history pages (0 = forever).
+    #[arg(long, env = "RCIM_CHATROOM_HISTORY_RETENTION_DAYS", default_value_t = ChatroomConfig::default().history_retention_days)]
+    chatroom_history_retention_days: u32,
+    /// Chatroom object names delivered with high priority (never dropped for a slow
+    /// member); comma-separated or repeated. Default: RC:chrmKVNotiMsg,RC:RcNtf.
+    #[arg(long, env = "RCIM_CHATROOM_HIGH_PRIORITY", value_delimiter = ',')]
+    chatroom_high_priority: Option<Vec<String>>,
+    /// Outbound queue slots low-priority chatroom messages may use per connection (beyond:
+    /// dropped for that member).
+    #[arg(long, env = "RCIM_CHATROOM_LOW_PRIORITY_SHARE", default_value_t = ChatroomConfig::default().low_priority_share)]
+    chatroom_low_priority_share: usize,
+    /// Seconds offline after which a chatroom member is removed on the room's next message.
+    #[arg(long, env = "RCIM_CHATROOM_AUTO_KICK_SECS", default_value_t = ChatroomConfig::default().auto_kick_after.as_secs())]
+    chatroom_auto_kick_secs: u64,
+    /// Room messages after which an offline chatroom member is removed.
+    #[arg(long, env = "RCIM_CHATROOM_AUTO_KICK_MESSAGES", default_value_t = ChatroomConfig::default().auto_kick_messages)]
+    chatroom_auto_kick_messages: u32,
+    /// Chatrooms with more members than this announce no member joins and leaves.
+    #[arg(long, env = "RCIM_CHATROOM_MEMBER_EVENTS_MAX_MEMBERS", default_value_t = ChatroomConfig::default().member_events_max_members)]
+    chatroom_member_events_max_members: usize,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -177,6 +204,20 @@ async fn main() -> anyhow::Result<()> {
     config.sensitive_word_limit = args.sensitive_word_limit;
     config.sensitive_word_object_names = args.sensitive_word_object_name;
     config.max_conversation_settings = args.max_conversation_settings;
+    let defaults = ChatroomConfig::default();
+    config.chatroom = ChatroomConfig {
+        idle_destroy: Duration::from_secs(args.chatroom_idle_destroy_secs),
+        max_joined_per_user: args.chatroom_max_joined,
+        history_retention_days: args.chatroom_history_retention_days,
+        high_priority_object_names: args
+            .chatroom_high_priority
+            .unwrap_or(defaults.high_priority_object_names),
+        low_priority_share: args.chatroom_low_priority_share,
+        auto_kick_after: Duration::from_secs(args.chatroom_auto_kick_secs),
+        auto_kick_messages: args.chatroom_auto_kick_messages,
+        member_events_max_members: args.chatroom_member_events_max_members,
+        ring_len: defaults.ring_len,
+    };
     if let Some(path) = &args.push_config {
         config.push = rcim_server::PushConfig::from_file(path)?;
     }

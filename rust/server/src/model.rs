@@ -398,6 +398,8 @@ pub(crate) struct PruneCutoffs {
     /// Cloud history messages sent before this time, with the deletion and clear records
     /// that only concerned them.
     pub history_before: Option<i64>,
+    /// Stored chatroom messages sent before this time.
+    pub chatroom_before: Option<i64>,
 }
 
 /// A sensitive word of the message filter.
@@ -442,6 +444,66 @@ pub(crate) enum ModerationOp {
 pub(crate) struct Restriction {
     pub user_id: String,
     pub until: i64,
+}
+
+/// A chatroom KV entry (R202–R208) as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChatroomEntry {
+    pub key: String,
+    pub value: String,
+    /// The user who set it last: only they remove it without `force`.
+    pub owner: String,
+    /// Removed when the owner leaves the room (`deleteWhenLeft`, `autoDelete`).
+    pub auto_delete: bool,
+    /// When it was set (ms).
+    pub set_time: i64,
+}
+
+/// The per-room moderation lists of chatrooms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum RoomRestrictionKind {
+    /// Gagged: sends to the room are refused (23408).
+    Gag,
+    /// Blocked: kicked and refused on join (23409, R196).
+    Block,
+    /// Protected: never auto-kicked (R195).
+    Protected,
+}
+
+/// A user on one of a room's moderation lists until `until` (ms; `i64::MAX` = permanent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RoomRestriction {
+    pub room_id: String,
+    pub kind: RoomRestrictionKind,
+    pub user_id: String,
+    pub until: i64,
+}
+
+/// A change of chatroom KV entries or moderation lists, applied by the store.
+#[derive(Debug, Clone)]
+pub(crate) enum ChatroomKvWrite {
+    /// Creates or replaces these entries of a room.
+    PutEntries {
+        room_id: String,
+        entries: Vec<ChatroomEntry>,
+    },
+    /// Removes these keys of a room (missing ones are ignored).
+    RemoveEntries { room_id: String, keys: Vec<String> },
+    /// Puts these users on a room's list until `until` (a later call replaces the end).
+    Restrict {
+        room_id: String,
+        kind: RoomRestrictionKind,
+        user_ids: Vec<String>,
+        until: i64,
+    },
+    /// Takes these users off a room's list.
+    Lift {
+        room_id: String,
+        kind: RoomRestrictionKind,
+        user_ids: Vec<String>,
+    },
+    /// Forgets a destroyed room's entries and lists.
+    ForgetRoom { room_id: String },
 }
 
 /// A sender asking the members of a group for read receipts of one of their messages.

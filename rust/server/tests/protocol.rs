@@ -214,11 +214,11 @@ async fn send_validation() {
     group.conversation_type = rcim_proto::conversation_type::GROUP;
     let seq = alice.send(send_body(group)).await;
     assert_eq!(alice.wait_ack(seq).await.code, codes::NOT_IN_GROUP);
-    // Types not routed yet (chatroom) => 33003.
+    // A chatroom that does not exist => 23410.
     let mut room = RawClient::text("r", "room1", "x");
     room.conversation_type = rcim_proto::conversation_type::CHATROOM;
     let seq = alice.send(send_body(room)).await;
-    assert_eq!(alice.wait_ack(seq).await.code, codes::PARAMETER_INVALID);
+    assert_eq!(alice.wait_ack(seq).await.code, codes::CHATROOM_NOT_EXIST);
     server.shutdown().await;
 }
 

@@ -5,6 +5,11 @@
 
 mod auth;
 mod blacklist;
+mod chatroom;
+mod chatroom_kv;
+mod chatroom_members;
+mod chatroom_moderation;
+mod chatroom_publish;
 mod checks;
 mod conversation;
 mod expansion;
@@ -99,6 +104,70 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             endpoint(push_template::delete),
         )
         .route("/push/template/query.json", endpoint(push_template::query))
+        .route("/chatroom/create.json", endpoint(chatroom::create))
+        .route("/chatroom/create_new.json", endpoint(chatroom::create_new))
+        .route("/chatroom/destroy.json", endpoint(chatroom::destroy))
+        .route("/chatroom/get.json", endpoint(chatroom::get))
+        .route("/chatroom/query.json", endpoint(chatroom::query))
+        .route(
+            "/chatroom/user/query.json",
+            endpoint(chatroom_members::query),
+        )
+        .route(
+            "/chatroom/user/exist.json",
+            endpoint(chatroom_members::exist),
+        )
+        .route(
+            "/chatroom/users/exist.json",
+            endpoint(chatroom_members::exist_many),
+        )
+        .route(
+            "/chatroom/user/gag/add.json",
+            endpoint(chatroom_moderation::gag_add),
+        )
+        .route(
+            "/chatroom/user/gag/rollback.json",
+            endpoint(chatroom_moderation::gag_rollback),
+        )
+        .route(
+            "/chatroom/user/gag/list.json",
+            endpoint(chatroom_moderation::gag_list),
+        )
+        .route(
+            "/chatroom/user/block/add.json",
+            endpoint(chatroom_moderation::block_add),
+        )
+        .route(
+            "/chatroom/user/block/rollback.json",
+            endpoint(chatroom_moderation::block_rollback),
+        )
+        .route(
+            "/chatroom/user/block/list.json",
+            endpoint(chatroom_moderation::block_list),
+        )
+        .route(
+            "/chatroom/user/whitelist/add.json",
+            endpoint(chatroom_moderation::whitelist_add),
+        )
+        .route(
+            "/chatroom/user/whitelist/remove.json",
+            endpoint(chatroom_moderation::whitelist_remove),
+        )
+        .route(
+            "/chatroom/user/whitelist/query.json",
+            endpoint(chatroom_moderation::whitelist_query),
+        )
+        .route("/chatroom/entry/set.json", endpoint(chatroom_kv::set))
+        .route(
+            "/chatroom/entry/batch/set.json",
+            endpoint(chatroom_kv::batch_set),
+        )
+        .route("/chatroom/entry/remove.json", endpoint(chatroom_kv::remove))
+        .route("/chatroom/entry/query.json", endpoint(chatroom_kv::query))
+        .route(
+            "/message/chatroom/publish.json",
+            endpoint(chatroom_publish::publish),
+        )
         .route_layer(middleware::from_fn_with_state(
             shared,
             auth::require_signature,

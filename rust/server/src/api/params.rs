@@ -101,6 +101,11 @@ impl Params {
             .collect()
     }
 
+    /// Every parameter in order, as (key, value) (for bracketed keys like `chatroom[id]`).
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// A boolean (`1/true/True`, `0/false/False`); absent or empty => `default`.
     pub(crate) fn bool(&self, key: &str, default: bool) -> Result<bool, ApiError> {
         match self.get(key).map(str::trim) {

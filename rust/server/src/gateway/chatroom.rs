@@ -1,10 +1,40 @@
 //! Chatroom requests of a connection: join, leave, history pages, KV reads and writes, and
 //! chatroom sends. They are online-only and not recorded (no request id needed), limited like
-//! the other non-send requests (sends: like sends).
+//! the other non-send requests (sends: like sends). Each is served on the read loop, so one
+//! connection's joins, sends and leaves take effect in the order they arrive.
 
-use super::requests::{code_only, Conn};
-use rcim_proto::codes;
-use rcim_proto::v1::{request, SendMessage};
+use super::requests::{code_only, failure, Conn};
+use crate::model::NewMessage;
+use crate::service::chatroom::{kv, ops, send, MemberConn};
+use crate::service::ServiceError;
+use rcim_proto::v1::{
+    request, response, ChatRoomEntriesResult, Response, SendMessage, SendMessageResult,
+};
+use rcim_proto::{codes, conversation_type};
+
+/// The answer to a chatroom request: `body` on success, the failure's code otherwise.
+fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Response {
+    match r {
+        Ok(body) => Response {
+            code: codes::OK,
+            body,
+        },
+        Err(e) => failure(&e, what),
+    }
+}
+
+/// The answer to a KV write: code 0, or the refusal's code, with the per-key errors of a
+/// partial success (23428) in the body.
+fn kv_answer(r: Result<ChatRoomEntriesResult, (u32, ChatRoomEntriesResult)>) -> Response {
+    let (code, result) = match r {
+        Ok(result) => (codes::OK, result),
+        Err(refusal) => refusal,
+    };
+    Response {
+        code,
+        body: Some(response::Body::ChatroomEntriesResult(result)),
+    }
+}
 
 impl Conn {
     /// Serves one chatroom request (`request::Body::JoinChatroom` … `ChatroomEntries`).
@@ -12,16 +42,84 @@ impl Conn {
         if !self.request_limiter.try_acquire() {
             return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
         }
-        // Placeholder (issue 11): chatrooms are not served yet.
-        let _ = body;
-        self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        let shared = &self.shared;
+        let response = match body {
+            request::Body::JoinChatroom(r) => {
+                let conn = MemberConn {
+                    conn_id: self.conn_id,
+                    tx: self.tx.clone(),
+                    cancel: self.cancel.clone(),
+                };
+                let joined = ops::join(shared, conn, &self.user_id, r).await;
+                let joined = joined.map(|j| Some(response::Body::ChatroomJoined(j)));
+                answer(joined, "a chatroom join")
+            }
+            request::Body::LeaveChatroom(r) => {
+                let left = ops::leave(shared, self.conn_id, &self.user_id, r).await;
+                answer(left.map(|()| None), "a chatroom leave")
+            }
+            request::Body::ChatroomHistory(r) => {
+                let page = ops::history(shared, &self.user_id, r).await;
+                let page = page.map(|p| Some(response::Body::ChatroomHistory(p)));
+                answer(page, "a chatroom history page")
+            }
+            request::Body::ChatroomSetEntries(r) => {
+                kv_answer(kv::set(shared, self.conn_id, &self.user_id, r).await)
+            }
+            request::Body::ChatroomRemoveEntries(r) => {
+                kv_answer(kv::remove(shared, self.conn_id, &self.user_id, r).await)
+            }
+            request::Body::ChatroomEntries(r) => match kv::get(shared, &self.user_id, r).await {
+                Ok(entries) => Response {
+                    code: codes::OK,
+                    body: Some(response::Body::ChatroomEntries(entries)),
+                },
+                Err(code) => code_only(code),
+            },
+            // Not a chatroom request (see `is_chatroom_request`).
+            _ => code_only(codes::PARAMETER_INVALID),
+        };
+        self.respond(seq, response);
     }
 
-    /// Serves a send to a chatroom (`SendMessage.conversation_type` CHATROOM).
+    /// Serves a send to a chatroom (`SendMessage.conversation_type` CHATROOM): answered like
+    /// a send (uid, sent time; `conv_seq` 0: room messages are outside conversation
+    /// histories). The request id is the message's client id; sends are not deduplicated
+    /// (room messages are online-only).
     pub(super) async fn on_chatroom_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
-        // Placeholder (issue 11): chatrooms are not served yet.
-        let _ = (request_id, m);
-        self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        if !m.directed_user_ids.is_empty() || !m.channel_id.is_empty() {
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        }
+        let msg = NewMessage {
+            sender_id: self.user_id.clone(),
+            client_msg_id: request_id,
+            conversation_type: conversation_type::CHATROOM,
+            to_id: m.target_id,
+            object_name: m.object_name,
+            content: m.content,
+            persisted: m.persisted,
+            counted: m.counted,
+            push_content: m.push_content,
+            push_data: m.push_data,
+            custom: m.custom,
+            status: m.status,
+            can_expand: m.can_expand || !m.expansion.is_empty(),
+            expansion: m.expansion,
+            push_options: m.push_options,
+            ..Default::default()
+        };
+        if !self.send_limiter.try_acquire() {
+            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+        }
+        let sent = send::send(&self.shared, self.conn_id, msg).await;
+        let sent = sent.map(|(uid, sent_time)| {
+            Some(response::Body::SendMessage(SendMessageResult {
+                uid,
+                sent_time,
+                conv_seq: 0,
+            }))
+        });
+        self.respond(seq, answer(sent, "a chatroom send"));
     }
 }
 

@@ -12,6 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 /// Frames written before one flush.
 const WRITE_BATCH: usize = 64;
+/// Buffered bytes beyond which pre-encoded frames are flushed before more are added (the
+/// codec's own back-pressure only sees the frames it encodes).
+const ENCODED_HIGH_WATER: usize = 128 * 1024;
 
 /// Writes queued frames until `Close`, cancellation or a write error; then cancels the token
 /// so the reader stops too.
@@ -60,6 +63,7 @@ async fn write_batch(
     while let Some(item) = next.take() {
         match item {
             Outbound::Frame(f) => writer.feed(*f).await?,
+            Outbound::Shared(bytes) => feed_encoded(writer, &bytes).await?,
             Outbound::Close => {
                 writer.flush().await?;
                 return Ok(false);
@@ -73,4 +77,68 @@ async fn write_batch(
     writer.flush().await?;
     release_write_buffer(writer);
     Ok(true)
+}
+
+/// Appends a pre-encoded frame with the codec's 4-byte big-endian length prefix (what
+/// `FrameCodec` writes for a frame it encodes itself). A frame beyond the protocol's cap is
+/// skipped: the client would drop the connection on it.
+async fn feed_encoded(writer: &mut Writer, frame: &[u8]) -> Result<(), FrameError> {
+    let Ok(len) = u32::try_from(frame.len()) else {
+        return Ok(());
+    };
+    if frame.len() > rcim_proto::MAX_FRAME_LEN {
+        tracing::warn!(len = frame.len(), "skipping an oversize pre-encoded frame");
+        return Ok(());
+    }
+    if writer.write_buffer().len() >= ENCODED_HIGH_WATER {
+        writer.flush().await?;
+    }
+    let buf = writer.write_buffer_mut();
+    buf.reserve(4 + frame.len());
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(frame);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateway::frames::new_writer;
+    use futures::StreamExt as _;
+    use rcim_proto::v1::{server_frame, ClientFrame, Pong, ServerFrame};
+    use rcim_proto::FrameCodec;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio_util::codec::FramedRead;
+
+    /// Pre-encoded frames reach the client exactly like frames the codec encodes, in queue
+    /// order.
+    #[tokio::test]
+    async fn shared_frames_are_written_like_encoded_ones() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap());
+        let (server, client) = tokio::join!(listener.accept(), client);
+        let (_rd, wr) = server.unwrap().0.into_split();
+        let writer = new_writer(wr);
+        let (tx, rx) = mpsc::channel(8);
+        let pong = |t| ServerFrame {
+            seq: t as u64,
+            body: Some(server_frame::Body::Pong(Pong { server_time: t })),
+        };
+        let shared = bytes::Bytes::from(prost::Message::encode_to_vec(&pong(2)));
+        tx.send(Outbound::Frame(Box::new(pong(1)))).await.unwrap();
+        tx.send(Outbound::Shared(shared.clone())).await.unwrap();
+        tx.send(Outbound::Shared(shared)).await.unwrap();
+        tx.send(Outbound::Frame(Box::new(pong(3)))).await.unwrap();
+        tx.send(Outbound::Close).await.unwrap();
+        write_loop(writer, rx, CancellationToken::new()).await;
+        let mut reader = FramedRead::new(
+            client.unwrap(),
+            FrameCodec::<ServerFrame, ClientFrame>::new(),
+        );
+        let mut got = Vec::new();
+        while let Some(f) = reader.next().await {
+            got.push(f.unwrap());
+        }
+        assert_eq!(got, [pong(1), pong(2), pong(2), pong(3)]);
+    }
 }

@@ -16,12 +16,16 @@ use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
 
 mod changes;
+mod chatroom;
+mod chatroom_kv;
 mod history;
 mod moderation;
 mod push;
 mod settings;
 
 pub(crate) use changes::*;
+pub(crate) use chatroom::*;
+pub(crate) use chatroom_kv::*;
 pub(crate) use history::*;
 pub(crate) use moderation::*;
 pub(crate) use push::*;
@@ -70,7 +74,10 @@ macro_rules! conformance_tests {
             push_audience_pages,
             push_settings_are_versioned,
             push_recipients_of_a_message,
-            push_templates_and_names
+            push_templates_and_names,
+            chatroom_rooms_and_history,
+            chatroom_entries_are_kept_per_room,
+            chatroom_restrictions_end_by_themselves
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {
@@ -227,6 +234,7 @@ fn offline_cutoff(before: i64) -> crate::model::PruneCutoffs {
     crate::model::PruneCutoffs {
         offline_before: Some(before),
         history_before: None,
+        chatroom_before: None,
     }
 }
 

@@ -14,12 +14,14 @@
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, ModerationOp, NewMessage,
-    PruneCutoffs, Push, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction,
-    SendOutcome, SensitiveWord, SyncPage, UserConversation,
+    ChatroomEntry, ChatroomKvWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
+    LoggedRequest, ModerationOp, NewMessage, PruneCutoffs, Push, RecallRequest, ReceiptAnswer,
+    ReceiptAsk, RequestKey, Restriction, RoomRestriction, SendOutcome, SensitiveWord, SyncPage,
+    UserConversation,
 };
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
+use crate::store::{ChatroomHistoryQuery, ChatroomWrite};
 use futures::future::BoxFuture;
 use rcim_proto::v1::{inbox_entry, UserSettings};
 use tokio::sync::mpsc;
@@ -257,6 +259,21 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         now_ms: i64,
     ) -> BoxFuture<'_, StoreResult<Vec<Restriction>>>;
 
+    /// Changes chatroom KV entries or per-room moderation lists (see [`ChatroomKvWrite`]). The
+    /// KV limits and codes are the caller's: the store keeps what it is told. A restriction
+    /// given again replaces its end.
+    fn chatroom_kv_write(&self, op: ChatroomKvWrite) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Every KV entry of `room_id`, ordered by key.
+    fn chatroom_entries(&self, room_id: String) -> BoxFuture<'_, StoreResult<Vec<ChatroomEntry>>>;
+
+    /// Every per-room restriction in force at `now_ms` (ends after it), ordered by room, kind
+    /// and user.
+    fn chatroom_restrictions(
+        &self,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<RoomRestriction>>>;
+
     /// Marks a group message as asking for read receipts and appends `ReceiptRequested` to
     /// every member's inbox, once per `request` (asking again appends nothing). Refusals:
     /// 22406 the requester is not a member, 34203 not a message of this group and channel
@@ -346,6 +363,19 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     /// default push title (R249) and a template's `{name}`.
     fn user_name(&self, user_id: String) -> BoxFuture<'_, StoreResult<String>>;
     fn group_name(&self, group_id: String) -> BoxFuture<'_, StoreResult<String>>;
+
+    /// Changes the chatroom tables (see [`ChatroomWrite`] for the flag it resolves with);
+    /// rooms survive a reopen (the implementation lists them at start). A room's stored
+    /// messages are deleted with it; [`Self::prune`] deletes those sent before
+    /// `PruneCutoffs::chatroom_before`.
+    fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// A page of a room's stored messages: sent before `q.timestamp` newest first (0 = from
+    /// the newest), or after it oldest first with `q.newer`; at most `q.count`.
+    fn chatroom_history(
+        &self,
+        q: ChatroomHistoryQuery,
+    ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>>;
 
     /// Sizes of the store's in-memory caches: (inbox heads, conversation clocks).
     fn cache_sizes(&self) -> (usize, usize);

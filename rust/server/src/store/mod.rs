@@ -2,10 +2,12 @@
 //! implementation ([`sqlite`]) and the conformance suite every implementation passes
 //! ([`conformance`], tests only).
 
+mod chatroom_records;
 #[cfg(test)]
 pub(crate) mod conformance;
 mod contract;
 mod sqlite;
 
+pub(crate) use chatroom_records::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
 pub(crate) use contract::{commit_feed, CommitFeed, PendingSend, ServerStore};
 pub(crate) use sqlite::SqliteStore;

@@ -456,6 +456,7 @@ pub(crate) async fn history_outlives_the_offline_retention<S: ServerStore>(
         .prune(PruneCutoffs {
             offline_before: Some(later),
             history_before: None,
+            chatroom_before: None,
         })
         .await
         .unwrap();
@@ -476,6 +477,7 @@ pub(crate) async fn history_outlives_the_offline_retention<S: ServerStore>(
         .prune(PruneCutoffs {
             offline_before: None,
             history_before: Some(later),
+            chatroom_before: None,
         })
         .await
         .unwrap();

@@ -375,7 +375,11 @@ pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Res
             [before],
         )?;
     }
-    if inbox + messages + dedupe + requests + history + hidden + cleared > 0 {
+    let chatroom = match cutoffs.chatroom_before {
+        Some(before) => super::chatroom::prune_chatroom_messages(tx, before)?,
+        None => 0,
+    };
+    if inbox + messages + dedupe + requests + history + hidden + cleared + chatroom > 0 {
         tracing::info!(
             inbox,
             messages,
@@ -384,6 +388,7 @@ pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Res
             history,
             hidden,
             cleared,
+            chatroom,
             "pruned expired entries"
         );
     }

@@ -2,6 +2,8 @@
 //! commit ([`writer`]), a small pool of read connections, the schema in [`schema`].
 
 mod apply;
+mod chatroom;
+mod chatroom_kv;
 mod expansion;
 mod history;
 mod inbox;
@@ -19,13 +21,15 @@ mod writer;
 
 use crate::expansion::Stored;
 use crate::model::{
-    ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice, LoggedRequest, ModerationOp, NewMessage,
-    PruneCutoffs, RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, Restriction, SendOutcome,
-    SensitiveWord, SyncPage, UserConversation,
+    ChatroomEntry, ChatroomKvWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
+    LoggedRequest, ModerationOp, NewMessage, PruneCutoffs, RecallRequest, ReceiptAnswer,
+    ReceiptAsk, RequestKey, Restriction, RoomRestriction, SendOutcome, SensitiveWord, SyncPage,
+    UserConversation,
 };
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
+use crate::store::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
@@ -96,6 +100,12 @@ impl SqliteStore {
     /// pool starts empty.
     pub(crate) fn words_at_start(&self) -> anyhow::Result<Vec<crate::model::SensitiveWord>> {
         moderation::read_words(&schema::open_conn(&self.path)?)
+    }
+
+    /// Every chatroom record, read at start on a connection of its own (blocking): rooms
+    /// survive a restart.
+    pub(crate) fn chatrooms_at_start(&self) -> anyhow::Result<Vec<RoomRecord>> {
+        chatroom::read_rooms(&schema::open_conn(&self.path)?)
     }
 
     /// Queues a mutation (waits while the queue is full).
@@ -398,6 +408,24 @@ impl ServerStore for SqliteStore {
             .boxed()
     }
 
+    fn chatroom_kv_write(&self, op: ChatroomKvWrite) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::ChatroomKv { op, reply })
+            .boxed()
+    }
+
+    fn chatroom_entries(&self, room_id: String) -> BoxFuture<'_, StoreResult<Vec<ChatroomEntry>>> {
+        self.read(move |c| chatroom_kv::read_entries(c, &room_id))
+            .boxed()
+    }
+
+    fn chatroom_restrictions(
+        &self,
+        now_ms: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<RoomRestriction>>> {
+        self.read(move |c| chatroom_kv::read_restrictions(c, now_ms))
+            .boxed()
+    }
+
     fn request_receipt(
         &self,
         ask: ReceiptAsk,
@@ -517,6 +545,18 @@ impl ServerStore for SqliteStore {
     fn group_name(&self, group_id: String) -> BoxFuture<'_, StoreResult<String>> {
         self.read(move |c| push::read_name(c, true, &group_id))
             .boxed()
+    }
+
+    fn chatroom_write(&self, op: ChatroomWrite) -> BoxFuture<'_, StoreResult<bool>> {
+        self.write_and_wait(move |reply| WriteCmd::Chatroom { op, reply })
+            .boxed()
+    }
+
+    fn chatroom_history(
+        &self,
+        q: ChatroomHistoryQuery,
+    ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>> {
+        self.read(move |c| chatroom::read_history(c, &q)).boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

@@ -66,6 +66,21 @@
 //!   users with a push setting other than the defaults ("", 0, 0).
 //! * `push_templates(template_id, language, title, content, position)`: one row per language
 //!   of a template, `position` keeping the order they were given in.
+//!
+//! Migration 11 (chatrooms; see [`super::chatroom`]):
+//! * `chatrooms(room_id, name, created_at, auto_destroy, idle_minutes)`: the rooms (members
+//!   and recent messages live in memory only); `idle_minutes` 0 = the server's setting.
+//! * `chatroom_messages(room_id, sent_time, uid, message)`: messages persisted in a room's
+//!   history, `message` the encoded `Message`; pruned by sent time (chatroom retention) and
+//!   deleted with their room.
+//!
+//! Migration 12 (chatroom KV and moderation; see [`super::chatroom_kv`]), never pruned (a
+//! destroyed room's rows are deleted with it):
+//! * `chatroom_entries(room_id, key, value, owner, auto_delete, set_time)`: the KV entries of
+//!   each room; `owner` is the user who set the entry last.
+//! * `chatroom_restrictions(room_id, kind, user_id, until, created_at)`: per-room gags (kind
+//!   1), blocks (2) and protected members (3, `until` = `i64::MAX`); expired rows are ignored
+//!   by reads and deleted by the next restriction.
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -276,6 +291,41 @@ const MIGRATIONS: &[&str] = &[
         position INTEGER NOT NULL,
         PRIMARY KEY (template_id, language)
     ) WITHOUT ROWID;",
+    // 11: chatrooms and their stored messages.
+    "CREATE TABLE chatrooms (
+        room_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        auto_destroy INTEGER NOT NULL,
+        idle_minutes INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE chatroom_messages (
+        room_id TEXT NOT NULL,
+        sent_time INTEGER NOT NULL,
+        uid TEXT NOT NULL,
+        message BLOB NOT NULL,
+        PRIMARY KEY (room_id, sent_time, uid)
+    ) WITHOUT ROWID;
+    CREATE INDEX chatroom_messages_sent_time ON chatroom_messages(sent_time);",
+    // 12: chatroom KV entries and per-room moderation lists.
+    "CREATE TABLE chatroom_entries (
+        room_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        auto_delete INTEGER NOT NULL,
+        set_time INTEGER NOT NULL,
+        PRIMARY KEY (room_id, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE chatroom_restrictions (
+        room_id TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        until INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, kind, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX chatroom_restrictions_until ON chatroom_restrictions(until);",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

@@ -8,6 +8,8 @@
 use super::apply::{
     apply_expire, apply_group, apply_prune, apply_send, apply_upsert_user, once_per_request,
 };
+use super::chatroom::apply_chatroom_write;
+use super::chatroom_kv::apply_chatroom_kv_write;
 use super::expansion::apply_expansion;
 use super::inbox::apply_event;
 use super::moderation::apply_moderation;
@@ -18,11 +20,12 @@ use super::receipts::{apply_receipt_request, apply_receipt_response};
 use super::settings::apply_settings;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
-    ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push, RecallRequest,
-    ReceiptAnswer, ReceiptAsk, RequestKey, SendOutcome, UserConversation,
+    ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
+    RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, SendOutcome, UserConversation,
 };
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
+use crate::store::ChatroomWrite;
 use crate::util::now_ms;
 use anyhow::anyhow;
 use rcim_proto::v1::inbox_entry;
@@ -82,6 +85,11 @@ pub(crate) enum WriteCmd {
         op: ModerationOp,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
+    /// Change chatroom KV entries or moderation lists (no inbox entries).
+    ChatroomKv {
+        op: ChatroomKvWrite,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
     /// Recall a message; replies with the recall time (the original one for a repeated
     /// `request`).
     Recall {
@@ -93,6 +101,11 @@ pub(crate) enum WriteCmd {
     Push {
         op: PushWrite,
         reply: oneshot::Sender<anyhow::Result<PushWritten>>,
+    },
+    /// Change a chatroom record or store a chatroom message (no inbox entries).
+    Chatroom {
+        op: ChatroomWrite,
+        reply: oneshot::Sender<anyhow::Result<bool>>,
     },
 }
 
@@ -163,6 +176,7 @@ enum Reply {
         oneshot::Sender<anyhow::Result<PushWritten>>,
         anyhow::Result<PushWritten>,
     ),
+    Flag(oneshot::Sender<anyhow::Result<bool>>, anyhow::Result<bool>),
 }
 
 impl Reply {
@@ -183,6 +197,9 @@ impl Reply {
             Reply::Push(tx, _) => {
                 let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
             }
+            Reply::Flag(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
         }
     }
 
@@ -201,6 +218,9 @@ impl Reply {
                 let _ = tx.send(r);
             }
             Reply::Push(tx, r) => {
+                let _ = tx.send(r);
+            }
+            Reply::Flag(tx, r) => {
                 let _ = tx.send(r);
             }
         }
@@ -395,9 +415,17 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_moderation(c, op, now_ms()));
                     replies.push(Reply::Unit(reply, r));
                 }
+                WriteCmd::ChatroomKv { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_chatroom_kv_write(c, op, now_ms()));
+                    replies.push(Reply::Unit(reply, r));
+                }
                 WriteCmd::Push { op, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_push_write(c, op, now_ms()));
                     replies.push(Reply::Push(reply, r));
+                }
+                WriteCmd::Chatroom { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_chatroom_write(c, op));
+                    replies.push(Reply::Flag(reply, r));
                 }
                 WriteCmd::Prune { cutoffs, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_prune(c, cutoffs));
@@ -484,10 +512,12 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         | WriteCmd::ExpireTokens { reply, .. }
         | WriteCmd::Event { reply, .. }
         | WriteCmd::Moderation { reply, .. }
+        | WriteCmd::ChatroomKv { reply, .. }
         | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
         WriteCmd::Push { reply, .. } => Some(Reply::Push(reply, Ok(PushWritten::Done))),
+        WriteCmd::Chatroom { reply, .. } => Some(Reply::Flag(reply, Ok(false))),
     }
 }
 

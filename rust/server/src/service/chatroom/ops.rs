@@ -1,0 +1,196 @@
+//! The room operations of a client connection that are not sends: join, leave, history
+//! pages; and the destroy and auto-kick paths that also settle the room's KV entries.
+
+use super::delivery::MemberConn;
+use super::hooks;
+use super::{check_room_id, MAX_JOIN_MESSAGES};
+use crate::model::{ENTRY_OVERHEAD, SYNC_BYTES};
+use crate::service::ServiceError;
+use crate::state::Shared;
+use crate::store::ChatroomHistoryQuery;
+use rcim_proto::codes;
+use rcim_proto::v1::{
+    ChatRoomHistoryPage, ChatRoomHistoryRequest, ChatRoomJoined, JoinChatRoom, LeaveChatRoom,
+};
+
+/// Most messages of one history page.
+pub(crate) const MAX_HISTORY_PAGE: u32 = 50;
+/// `ChatRoomHistoryRequest.order`: older messages, newest first.
+const ORDER_BEFORE: u32 = 0;
+/// `ChatRoomHistoryRequest.order`: newer messages, oldest first.
+const ORDER_AFTER: u32 = 1;
+
+/// Joins `conn` of `user` to a room (see `JoinChatRoom`): creates it with `auto_create`
+/// (23410 otherwise), refuses blocked users (23409), leaves the user's other rooms beyond
+/// the server's limit (R190) and answers the recent messages and the room's KV entries.
+pub(crate) async fn join(
+    shared: &Shared,
+    conn: MemberConn,
+    user: &str,
+    req: JoinChatRoom,
+) -> Result<ChatRoomJoined, ServiceError> {
+    check_room_id(&req.room_id)?;
+    if req.message_count > MAX_JOIN_MESSAGES {
+        return Err(ServiceError::Invalid(format!(
+            "message count {} beyond {MAX_JOIN_MESSAGES}",
+            req.message_count
+        )));
+    }
+    let rooms = &shared.chatrooms;
+    let room = req.room_id.as_str();
+    if !req.auto_create && !rooms.exists(room) {
+        return Err(not_exist(room));
+    }
+    // Before a creation: a blocked user creates nothing.
+    hooks::check_join(shared, room, user)
+        .await
+        .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
+    if req.auto_create && !rooms.exists(room) {
+        rooms.create(shared.store.as_ref(), room, "").await?;
+    }
+    let joined = rooms
+        .join(room, user, conn, req.message_count as usize)
+        .map_err(|code| ServiceError::rejected(code, "the chatroom is gone"))?;
+    for left in &joined.left {
+        hooks::member_left(shared, left, user).await;
+    }
+    let entries = hooks::entries(shared, room).await;
+    let mut answer = ChatRoomJoined {
+        messages: joined.messages,
+        entries,
+        left_room_ids: joined.left,
+    };
+    fit_join_answer(room, &mut answer);
+    Ok(answer)
+}
+
+/// Keeps a join answer within a frame: the oldest messages go first; entries only if they
+/// alone do not fit (logged: 100 values of 4096 characters can exceed a frame).
+fn fit_join_answer(room: &str, answer: &mut ChatRoomJoined) {
+    let size = |a: &ChatRoomJoined| prost::Message::encoded_len(a);
+    while size(answer) > SYNC_BYTES && !answer.messages.is_empty() {
+        answer.messages.remove(0);
+    }
+    if size(answer) > SYNC_BYTES {
+        let mut keys: Vec<String> = answer.entries.keys().cloned().collect();
+        keys.sort();
+        while size(answer) > SYNC_BYTES {
+            let Some(key) = keys.pop() else { break };
+            answer.entries.remove(&key);
+        }
+        tracing::warn!(
+            room,
+            kept = answer.entries.len(),
+            "chatroom KV entries cut to fit a join answer"
+        );
+    }
+}
+
+/// `user` leaves a room from connection `conn_id` (see `LeaveChatRoom`): succeeds also when
+/// not in the room; their `delete_when_left` KV entries go.
+pub(crate) async fn leave(
+    shared: &Shared,
+    conn_id: crate::hub::ConnId,
+    user: &str,
+    req: LeaveChatRoom,
+) -> Result<(), ServiceError> {
+    check_room_id(&req.room_id)?;
+    if shared.chatrooms.leave(&req.room_id, user, conn_id) {
+        hooks::member_left(shared, &req.room_id, user).await;
+    }
+    Ok(())
+}
+
+/// A page of a room's stored messages for a member (see `ChatRoomHistoryRequest`): 23406
+/// for others, 23410 for a missing room, 33003 for a count outside 1..=50 or an unknown
+/// order.
+pub(crate) async fn history(
+    shared: &Shared,
+    user: &str,
+    req: ChatRoomHistoryRequest,
+) -> Result<ChatRoomHistoryPage, ServiceError> {
+    check_room_id(&req.room_id)?;
+    if req.count == 0 || req.count > MAX_HISTORY_PAGE {
+        return Err(ServiceError::Invalid(format!(
+            "count {} outside 1..={MAX_HISTORY_PAGE}",
+            req.count
+        )));
+    }
+    let newer = match req.order {
+        ORDER_BEFORE => false,
+        ORDER_AFTER => true,
+        other => return Err(ServiceError::Invalid(format!("order {other}"))),
+    };
+    let rooms = &shared.chatrooms;
+    if !rooms.exists(&req.room_id) {
+        return Err(not_exist(&req.room_id));
+    }
+    if !rooms.is_member(&req.room_id, user) {
+        return Err(ServiceError::rejected(
+            codes::NOT_IN_CHATROOM,
+            "not in this chatroom",
+        ));
+    }
+    let q = ChatroomHistoryQuery {
+        room_id: req.room_id,
+        timestamp: req.timestamp,
+        newer,
+        count: req.count,
+    };
+    let mut messages = shared.store.chatroom_history(q).await?;
+    // A page fits in a frame: the messages beyond are the next page's.
+    let mut total = 0;
+    let fit = messages
+        .iter()
+        .take_while(|m| {
+            total += prost::Message::encoded_len(*m) + ENTRY_OVERHEAD;
+            total <= SYNC_BYTES
+        })
+        .count();
+    messages.truncate(fit.max(1));
+    let sync_time = messages.last().map_or(req.timestamp, |m| m.sent_time);
+    Ok(ChatRoomHistoryPage {
+        messages,
+        sync_time,
+    })
+}
+
+/// Auto-kicks `users` from `room` (R194), except its protected members (R195).
+pub(crate) async fn auto_kick(shared: &Shared, room: &str, users: Vec<String>) {
+    for user in users {
+        if hooks::is_protected(shared, room, &user) {
+            continue;
+        }
+        tracing::debug!(room, user = %user, "auto-kicking an offline chatroom member");
+        if shared
+            .chatrooms
+            .remove_member(room, &user, codes::NOT_IN_CHATROOM, None)
+        {
+            hooks::member_left(shared, room, &user).await;
+        }
+    }
+}
+
+/// Destroys the rooms idle past their time (R185, R189): DESTROY_AUTO to their members,
+/// record, stored messages and KV entries deleted.
+pub(crate) async fn destroy_idle(shared: &Shared) {
+    let rooms = &shared.chatrooms;
+    for room in rooms.idle_rooms() {
+        if !rooms.take_room(&room, super::STATUS_DESTROY_AUTO, true) {
+            continue;
+        }
+        let op = crate::store::ChatroomWrite::Delete(room.clone());
+        if let Err(e) = shared.store.chatroom_write(op).await {
+            tracing::warn!(room = %room, error = %e, "deleting an idle chatroom failed");
+        }
+        hooks::room_destroyed(shared, &room).await;
+    }
+}
+
+/// 23410 for `room`.
+pub(super) fn not_exist(room: &str) -> ServiceError {
+    ServiceError::rejected(
+        codes::CHATROOM_NOT_EXIST,
+        format!("chatroom {room} does not exist"),
+    )
+}

@@ -1,0 +1,548 @@
+//! The registry of the rooms this node serves ([`Chatrooms`]): which rooms exist, who is in
+//! them through which connections, and the operations that change that.
+//!
+//! Locks: the registry's own (room map, connection and user indexes) and one per room
+//! (members, ring, clock). Membership changes take the registry's lock, then the room's;
+//! delivery takes the room's lock only, so a busy room holds up no other. Nothing waits
+//! while holding either: frames are offered to bounded queues with `try_send`.
+//!
+//! The KV side of a departure or a destroy (see [`super::hooks`]) needs the server's shared
+//! state, which the registry does not hold: the async service functions call the hooks
+//! themselves, and the registry's synchronous API ([`Chatrooms::kick_user`],
+//! [`Chatrooms::destroy`]) queues them for the chatroom task ([`Hook`]).
+
+use super::delivery::{encode_event, offer, ChatroomStats, Counters, MemberConn, Priority};
+use super::room::Room;
+use crate::config::ChatroomConfig;
+use crate::hub::ConnId;
+use crate::store::{ChatroomWrite, RoomRecord, ServerStore};
+use crate::util::now_ms;
+use rcim_proto::codes;
+use rcim_proto::v1::{chat_room_event, ChatRoomMemberAction, ChatRoomMembersChanged, Message};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Most member actions in one `members_changed` event (a frame must stay small).
+const MAX_ACTIONS_PER_EVENT: usize = 200;
+
+/// KV work left to the chatroom task by callers that have no shared state.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Hook {
+    MemberLeft { room: String, user: String },
+    RoomDestroyed(String),
+}
+
+type RoomCell = Arc<Mutex<Room>>;
+
+#[derive(Default)]
+struct Registry {
+    rooms: HashMap<String, RoomCell>,
+    /// Each connection in some room: its user and those rooms.
+    conns: HashMap<ConnId, (String, Vec<String>)>,
+    /// The rooms each user is a member of, oldest join first (R190).
+    users: HashMap<String, Vec<String>>,
+    /// Rooms with member actions not announced yet.
+    dirty: HashSet<String>,
+}
+
+/// What a join did.
+#[derive(Debug)]
+pub(crate) struct Joined {
+    /// The most recent messages asked for, oldest first.
+    pub messages: Vec<Message>,
+    /// Rooms the user left by joining (R190).
+    pub left: Vec<String>,
+}
+
+/// A new message as the room stamps it.
+pub(crate) struct Posted {
+    pub message: Message,
+    /// Offline members due for the auto-kick (R194).
+    pub auto_kick: Vec<String>,
+}
+
+/// The chatrooms this node serves.
+pub(crate) struct Chatrooms {
+    /// The rooms' KV entries in memory ([`super::kv`]).
+    pub(crate) kv: super::kv::KvRooms,
+    /// The rooms' moderation lists in memory ([`super::moderation`]).
+    pub(crate) moderation: super::moderation::RoomModeration,
+    config: ChatroomConfig,
+    inner: Mutex<Registry>,
+    counters: Counters,
+    hooks: mpsc::UnboundedSender<Hook>,
+    hooks_rx: Mutex<Option<mpsc::UnboundedReceiver<Hook>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock leaves no half-done change that matters more than the
+    // room going on.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Chatrooms {
+    /// A registry holding `rooms` (read from the store at start), without members.
+    pub(crate) fn new(config: ChatroomConfig, rooms: Vec<RoomRecord>) -> Self {
+        let (hooks, rx) = mpsc::unbounded_channel();
+        let mut reg = Registry::default();
+        for r in rooms {
+            let id = r.room_id.clone();
+            reg.rooms
+                .insert(id, Arc::new(Mutex::new(Room::new(r, config.ring_len))));
+        }
+        Self {
+            kv: Default::default(),
+            moderation: Default::default(),
+            config,
+            inner: Mutex::new(reg),
+            counters: Counters::default(),
+            hooks,
+            hooks_rx: Mutex::new(Some(rx)),
+        }
+    }
+
+    /// The queue of [`Hook`]s (taken once, by the chatroom task).
+    pub(crate) fn take_hooks(&self) -> Option<mpsc::UnboundedReceiver<Hook>> {
+        lock(&self.hooks_rx).take()
+    }
+
+    fn room(&self, room: &str) -> Option<RoomCell> {
+        lock(&self.inner).rooms.get(room).cloned()
+    }
+
+    /// Whether room `room` exists.
+    pub(crate) fn exists(&self, room: &str) -> bool {
+        lock(&self.inner).rooms.contains_key(room)
+    }
+
+    /// The stored record of `room`.
+    pub(crate) fn record(&self, room: &str) -> Option<RoomRecord> {
+        self.room(room).map(|r| lock(&r).record.clone())
+    }
+
+    /// Every room id.
+    #[cfg(test)]
+    pub(crate) fn room_ids(&self) -> Vec<String> {
+        lock(&self.inner).rooms.keys().cloned().collect()
+    }
+
+    /// Creates room `room` named `name` with the server's destroy settings; false when it
+    /// exists (nothing changes).
+    pub(crate) async fn create(
+        &self,
+        store: &dyn ServerStore,
+        room: &str,
+        name: &str,
+    ) -> anyhow::Result<bool> {
+        self.create_record(store, RoomRecord::new(room, name, now_ms()))
+            .await
+    }
+
+    /// Creates the room of `record` (stored first); false when it exists.
+    pub(crate) async fn create_record(
+        &self,
+        store: &dyn ServerStore,
+        record: RoomRecord,
+    ) -> anyhow::Result<bool> {
+        if self.exists(&record.room_id) {
+            return Ok(false);
+        }
+        store
+            .chatroom_write(ChatroomWrite::Create(record.clone()))
+            .await?;
+        let mut reg = lock(&self.inner);
+        if reg.rooms.contains_key(&record.room_id) {
+            return Ok(false);
+        }
+        let id = record.room_id.clone();
+        tracing::debug!(room = %id, "chatroom created");
+        let room = Room::new(record, self.config.ring_len);
+        reg.rooms.insert(id, Arc::new(Mutex::new(room)));
+        Ok(true)
+    }
+
+    /// Changes a room's destroy settings (`idle_minutes` 0 = the server's); false when the
+    /// room does not exist.
+    pub(crate) async fn set_destroy(
+        &self,
+        store: &dyn ServerStore,
+        room: &str,
+        auto_destroy: bool,
+        idle_minutes: u32,
+    ) -> anyhow::Result<bool> {
+        let Some(cell) = self.room(room) else {
+            return Ok(false);
+        };
+        let op = ChatroomWrite::SetDestroy {
+            room_id: room.to_owned(),
+            auto_destroy,
+            idle_minutes,
+        };
+        store.chatroom_write(op).await?;
+        let mut r = lock(&cell);
+        r.record.auto_destroy = auto_destroy;
+        r.record.idle_minutes = idle_minutes;
+        Ok(true)
+    }
+
+    /// Destroys `room`: its members get `status` (DESTROY_MANUAL 1, DESTROY_AUTO 2) and are
+    /// out, its record and stored messages are deleted, its KV entries go (queued for the
+    /// chatroom task). False when there was no such room.
+    pub(crate) async fn destroy(
+        &self,
+        store: &dyn ServerStore,
+        room: &str,
+        status: u32,
+    ) -> anyhow::Result<bool> {
+        let stored = store
+            .chatroom_write(ChatroomWrite::Delete(room.to_owned()))
+            .await?;
+        let removed = self.take_room(room, status, false);
+        if removed || stored {
+            let _ = self.hooks.send(Hook::RoomDestroyed(room.to_owned()));
+        }
+        Ok(removed || stored)
+    }
+
+    /// Removes `room` from memory and sends `status` to its members; with `only_if_idle`,
+    /// only if it is set to auto-destroy and still idle past its time.
+    pub(super) fn take_room(&self, room: &str, status: u32, only_if_idle: bool) -> bool {
+        let mut reg = lock(&self.inner);
+        let Some(cell) = reg.rooms.get(room).cloned() else {
+            return false;
+        };
+        let r = lock(&cell);
+        if only_if_idle && !self.is_idle(&r) {
+            return false;
+        }
+        reg.rooms.remove(room);
+        reg.dirty.remove(room);
+        let frame = encode_event(room, chat_room_event::Body::Status(status));
+        for (_, conn) in r.conns() {
+            self.counters.count(offer(conn, &frame, Priority::High));
+            unlink_conn(&mut reg, conn.conn_id, room);
+        }
+        for user in r.members.keys() {
+            unlink_user(&mut reg, user, room);
+        }
+        tracing::info!(room, status, "chatroom destroyed");
+        true
+    }
+
+    /// Whether room `r` is set to auto-destroy and idle past its time (its own
+    /// `idle_minutes`, else the server's `idle_destroy`; zero = never).
+    fn is_idle(&self, r: &Room) -> bool {
+        let idle = match r.record.idle_minutes {
+            0 => self.config.idle_destroy,
+            m => Duration::from_secs(u64::from(m) * 60),
+        };
+        r.record.auto_destroy && !idle.is_zero() && r.idle_for(idle)
+    }
+
+    /// Rooms idle past their time (candidates for [`Self::take_room`] `only_if_idle`).
+    pub(super) fn idle_rooms(&self) -> Vec<String> {
+        let cells: Vec<(String, RoomCell)> = lock(&self.inner)
+            .rooms
+            .iter()
+            .map(|(id, c)| (id.clone(), c.clone()))
+            .collect();
+        cells
+            .into_iter()
+            .filter(|(_, cell)| self.is_idle(&lock(cell)))
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// The members of `room` in join order, with their join times (ms); `None` when there is
+    /// no such room. Members offline but not yet auto-kicked are listed.
+    pub(crate) fn members(&self, room: &str) -> Option<Vec<(String, i64)>> {
+        self.room(room).map(|r| lock(&r).member_list())
+    }
+
+    /// Whether `user` is a member of `room`.
+    pub(crate) fn is_member(&self, room: &str, user: &str) -> bool {
+        self.room(room)
+            .is_some_and(|r| lock(&r).members.contains_key(user))
+    }
+
+    /// Removes `user` from `room`: their connections get `kicked{code}` (23409 blocked,
+    /// 23406 auto-kicked), the others a LEAVE, and their KV entries with `delete_when_left`
+    /// go (queued for the chatroom task). False when not a member.
+    pub(crate) fn kick_user(&self, room: &str, user: &str, code: u32) -> bool {
+        let removed = self.remove_member(room, user, code, None);
+        if removed {
+            let _ = self.hooks.send(Hook::MemberLeft {
+                room: room.to_owned(),
+                user: user.to_owned(),
+            });
+        }
+        removed
+    }
+
+    /// Sends `event` to every connection in `room` but `except_conn`, with high priority.
+    /// Returns the connections it was queued for.
+    pub(crate) fn broadcast(
+        &self,
+        room: &str,
+        event: chat_room_event::Body,
+        except_conn: Option<ConnId>,
+    ) -> usize {
+        let Some(cell) = self.room(room) else {
+            return 0;
+        };
+        let frame = encode_event(room, event);
+        let r = lock(&cell);
+        self.offer_all(&r, &frame, Priority::High, except_conn)
+    }
+
+    fn offer_all(
+        &self,
+        r: &Room,
+        frame: &bytes::Bytes,
+        priority: Priority,
+        except_conn: Option<ConnId>,
+    ) -> usize {
+        let mut queued = 0;
+        for (_, conn) in r.conns() {
+            if Some(conn.conn_id) == except_conn {
+                continue;
+            }
+            let o = offer(conn, frame, priority);
+            self.counters.count(o);
+            queued += usize::from(o == super::delivery::Offered::Queued);
+        }
+        queued
+    }
+
+    /// Delivery counters.
+    pub(crate) fn stats(&self) -> ChatroomStats {
+        self.counters.stats()
+    }
+
+    /// Connection `conn_id` went away: it stays a member of its rooms until auto-kicked
+    /// (R194), so a reconnect that re-joins in time keeps its place.
+    pub(crate) fn connection_closed(&self, conn_id: ConnId) {
+        let mut reg = lock(&self.inner);
+        let Some((user, rooms)) = reg.conns.remove(&conn_id) else {
+            return;
+        };
+        for room in rooms {
+            if let Some(cell) = reg.rooms.get(&room) {
+                lock(cell).conn_closed(&user, conn_id);
+            }
+        }
+    }
+
+    /// `conn` of `user` joins `room` (see `JoinChatRoom`): leaves the user's oldest rooms
+    /// beyond `max_joined_per_user` first (R190; the user's other connections there get
+    /// `kicked{23406}`), returns the last `message_count` messages. 23410 when the room
+    /// does not exist.
+    pub(crate) fn join(
+        &self,
+        room: &str,
+        user: &str,
+        conn: MemberConn,
+        message_count: usize,
+    ) -> Result<Joined, u32> {
+        let mut reg = lock(&self.inner);
+        let Some(cell) = reg.rooms.get(room).cloned() else {
+            return Err(codes::CHATROOM_NOT_EXIST);
+        };
+        let mut left = Vec::new();
+        let joined: Vec<String> = reg.users.get(user).cloned().unwrap_or_default();
+        if !joined.iter().any(|r| r == room) {
+            let excess = (joined.len() + 1).saturating_sub(self.config.max_joined_per_user);
+            for old in joined.into_iter().take(excess) {
+                self.remove_locked(
+                    &mut reg,
+                    &old,
+                    user,
+                    codes::NOT_IN_CHATROOM,
+                    Some(conn.conn_id),
+                );
+                left.push(old);
+            }
+        }
+        let conn_id = conn.conn_id;
+        let mut r = lock(&cell);
+        if r.add(user, conn, now_ms()) {
+            reg.dirty.insert(room.to_owned());
+        }
+        let messages = r.recent(message_count);
+        drop(r);
+        let rooms = reg.users.entry(user.to_owned()).or_default();
+        if !rooms.iter().any(|x| x == room) {
+            rooms.push(room.to_owned());
+        }
+        let entry = reg
+            .conns
+            .entry(conn_id)
+            .or_insert_with(|| (user.to_owned(), Vec::new()));
+        if !entry.1.iter().any(|x| x == room) {
+            entry.1.push(room.to_owned());
+        }
+        Ok(Joined { messages, left })
+    }
+
+    /// `user` leaves `room` (from connection `conn_id`; their other connections there get
+    /// `kicked{23406}`). False when not a member.
+    pub(crate) fn leave(&self, room: &str, user: &str, conn_id: ConnId) -> bool {
+        self.remove_member(room, user, codes::NOT_IN_CHATROOM, Some(conn_id))
+    }
+
+    pub(super) fn remove_member(
+        &self,
+        room: &str,
+        user: &str,
+        code: u32,
+        except: Option<ConnId>,
+    ) -> bool {
+        let mut reg = lock(&self.inner);
+        self.remove_locked(&mut reg, room, user, code, except)
+    }
+
+    /// Removes `user` from `room`; their connections but `except` get `kicked{code}`.
+    fn remove_locked(
+        &self,
+        reg: &mut Registry,
+        room: &str,
+        user: &str,
+        code: u32,
+        except: Option<ConnId>,
+    ) -> bool {
+        let Some(cell) = reg.rooms.get(room).cloned() else {
+            return false;
+        };
+        let Some(conns) = lock(&cell).remove(user) else {
+            return false;
+        };
+        reg.dirty.insert(room.to_owned());
+        let kicked = encode_event(room, chat_room_event::Body::Kicked(code));
+        for conn in &conns {
+            unlink_conn(reg, conn.conn_id, room);
+            if Some(conn.conn_id) != except {
+                self.counters.count(offer(conn, &kicked, Priority::High));
+            }
+        }
+        unlink_user(reg, user, room);
+        tracing::debug!(room, user, code, "left the chatroom");
+        true
+    }
+
+    /// Stamps a new message of `room` (uid and sent time from `make(sent_time)`), keeps it
+    /// in the ring and offers it, encoded once, to every member connection but
+    /// `except_conn`. `None` when the room does not exist.
+    pub(crate) fn post(
+        &self,
+        room: &str,
+        high_priority: bool,
+        except_conn: Option<ConnId>,
+        make: impl FnOnce(i64) -> Message,
+    ) -> Option<Posted> {
+        let cell = self.room(room)?;
+        let mut r = lock(&cell);
+        let message = make(r.next_sent_time(now_ms()));
+        r.record(&message);
+        let frame = encode_event(room, chat_room_event::Body::Message(message.clone()));
+        let priority = if high_priority {
+            Priority::High
+        } else {
+            Priority::Low {
+                share: self.config.low_priority_share,
+            }
+        };
+        self.offer_all(&r, &frame, priority, except_conn);
+        let auto_kick =
+            r.auto_kick_due(self.config.auto_kick_after, self.config.auto_kick_messages);
+        Some(Posted { message, auto_kick })
+    }
+
+    /// Whether messages of `object_name` are delivered with high priority.
+    pub(crate) fn is_high_priority(&self, object_name: &str) -> bool {
+        self.config
+            .high_priority_object_names
+            .iter()
+            .any(|n| n == object_name)
+    }
+
+    /// Announces the member actions queued since the last call: one `members_changed` per
+    /// room per call to each member connection (a user's own actions are left out of what
+    /// their connections get), in rooms of at most `member_events_max_members` members.
+    /// Low priority: member lists are informative.
+    pub(crate) fn flush_member_events(&self) {
+        let cells: Vec<(String, RoomCell)> = {
+            let mut reg = lock(&self.inner);
+            let dirty = std::mem::take(&mut reg.dirty);
+            dirty
+                .into_iter()
+                .filter_map(|id| reg.rooms.get(&id).cloned().map(|c| (id, c)))
+                .collect()
+        };
+        let priority = Priority::Low {
+            share: self.config.low_priority_share,
+        };
+        for (id, cell) in cells {
+            let mut r = lock(&cell);
+            let actions = std::mem::take(&mut r.pending_actions);
+            if r.members.len() > self.config.member_events_max_members {
+                continue;
+            }
+            for chunk in actions.chunks(MAX_ACTIONS_PER_EVENT) {
+                let event = |actions: Vec<ChatRoomMemberAction>| {
+                    encode_event(
+                        &id,
+                        chat_room_event::Body::MembersChanged(ChatRoomMembersChanged { actions }),
+                    )
+                };
+                let all = event(chunk.to_vec());
+                let actors: HashSet<&str> = chunk.iter().map(|a| a.user_id.as_str()).collect();
+                let mut own: HashMap<&str, Option<bytes::Bytes>> = HashMap::new();
+                for (user, conn) in r.conns() {
+                    let frame = if actors.contains(user.as_str()) {
+                        let others = own.entry(user.as_str()).or_insert_with(|| {
+                            let rest: Vec<_> = chunk
+                                .iter()
+                                .filter(|a| a.user_id != *user)
+                                .cloned()
+                                .collect();
+                            (!rest.is_empty()).then(|| event(rest))
+                        });
+                        match others {
+                            Some(f) => f.clone(),
+                            None => continue,
+                        }
+                    } else {
+                        all.clone()
+                    };
+                    self.counters.count(offer(conn, &frame, priority));
+                }
+            }
+        }
+    }
+}
+
+/// Forgets that `conn_id` is in `room`.
+fn unlink_conn(reg: &mut Registry, conn_id: ConnId, room: &str) {
+    if let Some((_, rooms)) = reg.conns.get_mut(&conn_id) {
+        rooms.retain(|r| r != room);
+        if rooms.is_empty() {
+            reg.conns.remove(&conn_id);
+        }
+    }
+}
+
+/// Forgets that `user` is in `room`.
+fn unlink_user(reg: &mut Registry, user: &str, room: &str) {
+    if let Some(rooms) = reg.users.get_mut(user) {
+        rooms.retain(|r| r != room);
+        if rooms.is_empty() {
+            reg.users.remove(user);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod tests;
