@@ -84,6 +84,7 @@ fn server_bin() -> PathBuf {
 struct ServerProcess {
     child: Child,
     gateway: SocketAddr,
+    log_path: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -108,19 +109,23 @@ impl ServerProcess {
             .stderr(log)
             .spawn()
             .expect("starting rcim-server");
+        // Owned (and so killed on drop) before anything can fail.
+        let mut server = Self {
+            child,
+            gateway: SocketAddr::from(([0, 0, 0, 0], 0)),
+            log_path,
+            _dir: dir,
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+            let text = std::fs::read_to_string(&server.log_path).unwrap_or_default();
             if let Some(line) = text.lines().find(|l| l.contains(" ready gateway=")) {
                 let addr = line
                     .split_whitespace()
                     .find_map(|w| w.strip_prefix("gateway="))
                     .expect("gateway address in the ready line");
-                return Self {
-                    child,
-                    gateway: addr.parse().unwrap(),
-                    _dir: dir,
-                };
+                server.gateway = addr.parse().unwrap();
+                return server;
             }
             assert!(
                 Instant::now() < deadline,
@@ -153,6 +158,27 @@ impl ServerProcess {
     /// User + system CPU time of all the server's threads, seconds.
     fn cpu_secs(&self) -> f64 {
         proc_cpu_secs(self.pid())
+    }
+
+    /// The server's chatroom delivery counters as it last logged them (about every 10 s when
+    /// they moved): frames queued, low-priority messages dropped, slow members disconnected.
+    fn logged_chatroom_counters(&self) -> Option<(u64, u64, u64)> {
+        let text = std::fs::read_to_string(&self.log_path).ok()?;
+        let line = text
+            .lines()
+            .rev()
+            .find(|l| l.contains("chatroom delivery counters"))?;
+        let field = |name: &str| -> Option<u64> {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))?
+                .parse()
+                .ok()
+        };
+        Some((
+            field("delivered")?,
+            field("dropped")?,
+            field("slow_disconnects")?,
+        ))
     }
 
     /// The server's soft open-file limit (it raises it to the hard limit at start).
@@ -340,8 +366,12 @@ struct FanoutOptions {
     members: usize,
     /// Messages per second the sender publishes.
     rate: u32,
-    /// Seconds of each phase (all reading; a tenth not reading).
+    /// Seconds of phase A (all members read).
     secs: u64,
+    /// Seconds of phase B (a tenth of the members do not read): long enough for their
+    /// queues to pass the low-priority share (512 frames by default) after the kernel's
+    /// socket buffers filled.
+    slow_secs: u64,
     /// Text of each message, bytes (besides its sequence number and timestamp).
     payload: usize,
 }
@@ -493,6 +523,7 @@ async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
         .await;
     let join_secs = started.elapsed().as_secs_f64();
     let per_phase = u64::from(o.rate) * o.secs;
+    let per_slow_phase = u64::from(o.rate) * o.slow_secs;
     let stop = CancellationToken::new();
     let tasks: Vec<_> = members
         .into_iter()
@@ -507,8 +538,9 @@ async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
         })
         .collect();
     println!(
-        "fan-out  {} members joined in {:.1} s; sender at {} msgs/s, {} s per phase, {} byte texts",
-        o.members, join_secs, o.rate, o.secs, o.payload
+        "fan-out  {} members joined in {:.1} s; sender at {} msgs/s, phase A {} s, phase B {} s, \
+         {} byte texts",
+        o.members, join_secs, o.rate, o.secs, o.slow_secs, o.payload
     );
     // Let the member-joined events settle.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -523,17 +555,13 @@ async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
     let wall_a = wall0.elapsed().as_secs_f64();
 
     // Phase B: a tenth of the members stop reading for the whole phase.
-    let until = clock.now_us() + o.secs * 1_000_000;
+    let until = clock.now_us() + o.slow_secs * 1_000_000;
     clock.slow_until_us.store(until, Ordering::Relaxed);
-    publish(
-        &mut sender,
-        &clock,
-        per_phase + 1,
-        2 * per_phase,
-        o.rate,
-        &pad,
-    )
-    .await;
+    let cpu0 = server.cpu_secs();
+    let (first_b, last_b) = (per_phase + 1, per_phase + per_slow_phase);
+    publish(&mut sender, &clock, first_b, last_b, o.rate, &pad).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let cpu_b = server.cpu_secs() - cpu0;
     // The slow members read again; give them time to catch up.
     tokio::time::sleep(Duration::from_secs(5)).await;
     stop.cancel();
@@ -541,11 +569,32 @@ async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
     for task in tasks {
         logs.push(task.await.unwrap());
     }
-    report_fanout(o, &logs, per_phase, cpu_a, wall_a);
+    report_fanout(
+        o,
+        &logs,
+        (per_phase, per_slow_phase),
+        (cpu_a, wall_a),
+        cpu_b,
+    );
+    // The server logs its counters about every 10 s when they moved.
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    match server.logged_chatroom_counters() {
+        Some((delivered, dropped, slow)) => println!(
+            "fan-out  server counters: {delivered} room frames queued, {dropped} low-priority \
+             messages dropped, {slow} slow members disconnected"
+        ),
+        None => println!("fan-out  server counters: not logged"),
+    }
     drop(server);
 }
 
-fn report_fanout(o: &FanoutOptions, logs: &[MemberLog], per_phase: u64, cpu_a: f64, wall_a: f64) {
+fn report_fanout(
+    o: &FanoutOptions,
+    logs: &[MemberLog],
+    (per_phase, per_slow_phase): (u64, u64),
+    (cpu_a, wall_a): (f64, f64),
+    cpu_b: f64,
+) {
     let sorted = |pick: &dyn Fn(&MemberLog) -> Option<&Vec<u32>>| {
         let mut all: Vec<u32> = logs.iter().filter_map(pick).flatten().copied().collect();
         all.sort_unstable();
@@ -574,17 +623,18 @@ fn report_fanout(o: &FanoutOptions, logs: &[MemberLog], per_phase: u64, cpu_a: f
     let closed_fast = logs.iter().filter(|l| !l.slow && l.closed).count();
     let closed_slow = logs.iter().filter(|l| l.slow && l.closed).count();
     println!(
-        "fan-out  phase B ({slow} slow members): the {fast} others p50 {:.2} ms p99 {:.2} ms \
-         (phase A: p50 {:.2} p99 {:.2}), lost {} of {} ({closed_fast} disconnected); the slow \
-         ones lost {} of {} ({closed_slow} disconnected)",
+        "fan-out  phase B ({slow} slow members): {:.0} deliveries per server CPU second; the \
+         {fast} others p50 {:.2} ms p99 {:.2} ms (phase A: p50 {:.2} p99 {:.2}), lost {} of {} \
+         ({closed_fast} disconnected); the slow ones lost {} of {} ({closed_slow} disconnected)",
+        (fast_received + slow_received) as f64 / cpu_b,
         percentile(&fast_b, 0.5),
         percentile(&fast_b, 0.99),
         percentile(&fast_a, 0.5),
         percentile(&fast_a, 0.99),
-        fast * per_phase - fast_received,
-        fast * per_phase,
-        slow * per_phase - slow_received,
-        slow * per_phase,
+        fast * per_slow_phase - fast_received,
+        fast * per_slow_phase,
+        slow * per_slow_phase - slow_received,
+        slow * per_slow_phase,
     );
 }
 
@@ -617,11 +667,12 @@ fn main() {
             }
         }
         if only("fanout") {
-            let options = if quick {
+            let mut options = if quick {
                 FanoutOptions {
                     members: 1_000,
-                    rate: 20,
+                    rate: 100,
                     secs: 3,
+                    slow_secs: 8,
                     payload: 100,
                 }
             } else {
@@ -629,9 +680,19 @@ fn main() {
                     members: 10_000,
                     rate: 20,
                     secs: 10,
+                    slow_secs: 40,
                     payload: 100,
                 }
             };
+            // `--members N`, `--rate N`, `--secs N`, `--slow-secs N` override the defaults.
+            let arg = |name: &str| {
+                let i = args.iter().position(|a| a == name)?;
+                args.get(i + 1)?.parse::<u64>().ok()
+            };
+            options.members = arg("--members").map_or(options.members, |n| n as usize);
+            options.rate = arg("--rate").map_or(options.rate, |n| n as u32);
+            options.secs = arg("--secs").unwrap_or(options.secs);
+            options.slow_secs = arg("--slow-secs").unwrap_or(options.slow_secs);
             fanout(&bin, &options).await;
         }
     });
