@@ -217,14 +217,17 @@ fn token(user: &str) -> String {
     issue_token(APP_KEY, SECRET, user, now_ms(), 0)
 }
 
-/// Connects from 127.0.0.(2 + n % SOURCE_ADDRS) and logs `user` in. `recv_buffer` sets the
-/// socket's receive buffer (bytes) before connecting.
-async fn login(gateway: SocketAddr, n: usize, user: &str, recv_buffer: Option<u32>) -> Raw {
+/// Connects from 127.0.0.(2 + n % SOURCE_ADDRS) and logs `user` in. A `narrow` connection
+/// stands for a client on a slow link: a 4 KiB receive buffer and 536-byte segments. (On
+/// loopback a connection's 64 KiB segments would give the server's socket a send buffer of
+/// about a megabyte, which would hide a reader that stops for minutes.)
+async fn login(gateway: SocketAddr, n: usize, user: &str, narrow: bool) -> Raw {
     let socket = TcpSocket::new_v4().unwrap();
     let source = Ipv4Addr::new(127, 0, 0, 2 + (n % SOURCE_ADDRS) as u8);
     socket.bind(SocketAddr::from((source, 0))).unwrap();
-    if let Some(bytes) = recv_buffer {
-        socket.set_recv_buffer_size(bytes).unwrap();
+    if narrow {
+        socket.set_recv_buffer_size(4096).unwrap();
+        socket2::SockRef::from(&socket).set_tcp_mss(536).unwrap();
     }
     let stream = socket.connect(gateway).await.unwrap();
     stream.set_nodelay(true).unwrap();
@@ -351,7 +354,7 @@ async fn connect_idle(
 ) -> Vec<TcpStream> {
     stream::iter(first..first + count)
         .map(|n| async move {
-            let raw = login(gateway, n, &format!("{prefix}{n}"), None).await;
+            let raw = login(gateway, n, &format!("{prefix}{n}"), false).await;
             raw.into_inner()
         })
         .buffer_unordered(LOGIN_CONCURRENCY)
@@ -381,6 +384,8 @@ struct Clock {
     base: Instant,
     /// Until when (µs since `base`) the slow members do not read; 0 = they read.
     slow_until_us: AtomicU64,
+    /// When (µs since `base`) a member last received a message.
+    last_receive_us: AtomicU64,
 }
 
 impl Clock {
@@ -448,10 +453,9 @@ async fn member_loop(
         let Some((seq, sent_us)) = parse_content(&m.content) else {
             continue;
         };
-        let latency = clock
-            .now_us()
-            .saturating_sub(sent_us)
-            .min(u64::from(u32::MAX)) as u32;
+        let now = clock.now_us();
+        clock.last_receive_us.store(now, Ordering::Relaxed);
+        let latency = now.saturating_sub(sent_us).min(u64::from(u32::MAX)) as u32;
         if seq <= last_a {
             log.received_a += 1;
             log.latencies_a.push(latency);
@@ -504,17 +508,17 @@ async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
     let clock = Arc::new(Clock {
         base: Instant::now(),
         slow_until_us: AtomicU64::new(0),
+        last_receive_us: AtomicU64::new(0),
     });
-    let mut sender = login(gateway, 0, "fan-sender", None).await;
+    let mut sender = login(gateway, 0, "fan-sender", false).await;
     join_room(&mut sender).await;
 
     let started = Instant::now();
     let members: Vec<(Raw, bool)> = stream::iter(1..=o.members)
         .map(|n| async move {
-            // Every tenth member reads slowly in phase B. Its small receive buffer stands for a
-            // client that does not keep up (else the kernel's buffers would hide it for long).
+            // Every tenth member stops reading in phase B.
             let slow = n % 10 == 0;
-            let mut raw = login(gateway, n, &format!("fan-{n}"), slow.then_some(4096)).await;
+            let mut raw = login(gateway, n, &format!("fan-{n}"), slow).await;
             join_room(&mut raw).await;
             (raw, slow)
         })
@@ -548,22 +552,32 @@ async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
 
     // Phase A: everyone reads.
     let cpu0 = server.cpu_secs();
+    let own0 = proc_cpu_secs(std::process::id());
     let wall0 = Instant::now();
     publish(&mut sender, &clock, 1, per_phase, o.rate, &pad).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let cpu_a = server.cpu_secs() - cpu0;
     let wall_a = wall0.elapsed().as_secs_f64();
+    let own_a = proc_cpu_secs(std::process::id()) - own0;
 
     // Phase B: a tenth of the members stop reading for the whole phase.
-    let until = clock.now_us() + o.slow_secs * 1_000_000;
+    // They read again 2 s after the last message of the phase: their catching up (on this
+    // machine's two cores) is not what the others' latency should measure.
+    let until = clock.now_us() + (o.slow_secs + 2) * 1_000_000;
     clock.slow_until_us.store(until, Ordering::Relaxed);
     let cpu0 = server.cpu_secs();
     let (first_b, last_b) = (per_phase + 1, per_phase + per_slow_phase);
     publish(&mut sender, &clock, first_b, last_b, o.rate, &pad).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let cpu_b = server.cpu_secs() - cpu0;
-    // The slow members read again; give them time to catch up.
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    // The slow members read again: wait until they caught up (nothing received for 2 s).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while clock.now_us() - clock.last_receive_us.load(Ordering::Relaxed) < 2_000_000
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     stop.cancel();
     let mut logs = Vec::with_capacity(tasks.len());
     for task in tasks {
@@ -576,6 +590,7 @@ async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
         (cpu_a, wall_a),
         cpu_b,
     );
+    println!("fan-out  phase A: the clients (this process) used {own_a:.2} s of CPU");
     // The server logs its counters about every 10 s when they moved.
     tokio::time::sleep(Duration::from_secs(11)).await;
     match server.logged_chatroom_counters() {
@@ -672,7 +687,7 @@ fn main() {
                     members: 1_000,
                     rate: 100,
                     secs: 3,
-                    slow_secs: 8,
+                    slow_secs: 12,
                     payload: 100,
                 }
             } else {
@@ -680,7 +695,7 @@ fn main() {
                     members: 10_000,
                     rate: 20,
                     secs: 10,
-                    slow_secs: 40,
+                    slow_secs: 60,
                     payload: 100,
                 }
             };
