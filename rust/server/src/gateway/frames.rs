@@ -110,3 +110,87 @@ pub(crate) fn log_frame_error(peer: SocketAddr, conn_id: u64, e: &FrameError) {
         FrameError::Io(_) => tracing::debug!(%peer, conn = conn_id, error = %e, "read failed"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::{SinkExt as _, StreamExt as _};
+    use prost::Message as _;
+    use rcim_proto::v1::{client_frame, request, Ping, Request, SendMessage};
+    use tokio::io::AsyncWriteExt as _;
+    use tokio::net::{TcpListener, TcpStream};
+
+    async fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap());
+        let (server, client) = tokio::join!(listener.accept(), client);
+        (client.unwrap(), server.unwrap().0)
+    }
+
+    fn wire(f: &ClientFrame) -> Vec<u8> {
+        let body = f.encode_to_vec();
+        let mut out = (body.len() as u32).to_be_bytes().to_vec();
+        out.extend(body);
+        out
+    }
+
+    /// A waiting reader holds no buffer, and frames still arrive whole: one split across
+    /// writes, one much larger than what a reader reserves when it wakes up.
+    #[tokio::test]
+    async fn an_idle_reader_holds_no_buffer() {
+        let (mut client, server) = pair().await;
+        let (rd, _wr) = server.into_split();
+        let mut reader = Reader::new(rd);
+        let ping = ClientFrame {
+            seq: 1,
+            body: Some(client_frame::Body::Ping(Ping {})),
+        };
+        let big = ClientFrame {
+            seq: 2,
+            body: Some(client_frame::Body::Request(Request {
+                request_id: "r".into(),
+                body: Some(request::Body::SendMessage(SendMessage {
+                    content: "x".repeat(20_000),
+                    ..Default::default()
+                })),
+            })),
+        };
+        client.write_all(&wire(&ping)).await.unwrap();
+        assert_eq!(reader.next().await.unwrap().unwrap(), ping);
+        assert!(futures::poll!(reader.next()).is_pending());
+        assert_eq!(reader.framed.read_buffer().capacity(), 0);
+
+        let split = wire(&ping);
+        client.write_all(&split[..3]).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(futures::poll!(reader.next()).is_pending());
+        // Part of a frame is buffered: that buffer stays.
+        assert_eq!(reader.framed.read_buffer().len(), 3);
+        client.write_all(&split[3..]).await.unwrap();
+        assert_eq!(reader.next().await.unwrap().unwrap(), ping);
+
+        client.write_all(&wire(&big)).await.unwrap();
+        assert_eq!(reader.next().await.unwrap().unwrap(), big);
+        assert!(futures::poll!(reader.next()).is_pending());
+        assert_eq!(reader.framed.read_buffer().capacity(), 0);
+    }
+
+    /// The writer's buffer goes once a flush wrote it out; what it wrote arrives.
+    #[tokio::test]
+    async fn a_flushed_writer_holds_no_buffer() {
+        let (client, server) = pair().await;
+        let (_rd, wr) = server.into_split();
+        let mut writer = new_writer(wr);
+        let pong = frame(
+            3,
+            server_frame::Body::Pong(rcim_proto::v1::Pong { server_time: 7 }),
+        );
+        writer.feed(pong.clone()).await.unwrap();
+        assert!(writer.write_buffer().capacity() > 0);
+        writer.flush().await.unwrap();
+        release_write_buffer(&mut writer);
+        assert_eq!(writer.write_buffer().capacity(), 0);
+        let mut read = FramedRead::new(client, FrameCodec::<ServerFrame, ClientFrame>::new());
+        assert_eq!(read.next().await.unwrap().unwrap(), pong);
+    }
+}
