@@ -138,6 +138,19 @@ async fn history_pages() {
     let (_, empty) = room_history(&mut a, "r", times[4], 1, 10).await;
     assert!(empty.messages.is_empty());
     assert_eq!(empty.sync_time, times[4]);
+    // Kept 60 days by default (R199).
+    let day = 86_400_000;
+    server.prune_as_of(now_ms() + 59 * day).await.unwrap();
+    assert_eq!(
+        room_history(&mut a, "r", 0, 0, 10).await.1.messages.len(),
+        5
+    );
+    server.prune_as_of(now_ms() + 61 * day).await.unwrap();
+    assert!(room_history(&mut a, "r", 0, 0, 10)
+        .await
+        .1
+        .messages
+        .is_empty());
     server.shutdown().await;
 }
 

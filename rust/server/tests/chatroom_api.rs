@@ -439,6 +439,36 @@ async fn kv_entries_through_the_server_api() {
             (true, "admin:k".to_owned()),
         ]
     );
+    // With `objectName` and `content`, the members also get a notification message.
+    let note = r#"{"type":1,"key":"n","value":"v"}"#;
+    api.call(
+        "/chatroom/entry/set.json",
+        &[
+            ("chatroomId", "r"),
+            ("userId", "admin"),
+            ("key", "n"),
+            ("value", "v"),
+            ("objectName", "RC:chrmKVNotiMsg"),
+            ("content", note),
+        ],
+    )
+    .await;
+    let events = room_events(&mut alice).await;
+    assert!(events.iter().any(
+        |e| matches!(e, chat_room_event::Body::EntriesChanged(ch) if ch.entries.contains_key("n"))
+    ));
+    let notes: Vec<(&str, &str, &str)> = events
+        .iter()
+        .filter_map(|e| match e {
+            chat_room_event::Body::Message(m) => Some((
+                m.object_name.as_str(),
+                m.content.as_str(),
+                m.sender_id.as_str(),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes, [("RC:chrmKVNotiMsg", note, "admin")]);
     // Bad input and unknown rooms.
     let bad_key = [
         ("chatroomId", "r"),

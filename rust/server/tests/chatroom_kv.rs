@@ -349,30 +349,43 @@ async fn every_limit_answers_its_code() {
     );
     assert_eq!(get(&mut alice, ROOM, &[key.as_str()]).await.1[&key], value);
 
-    // 100 keys per room (23423) and 100 operations per second per room (23425).
+    // 100 keys per room: 99 more keys make it full.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    for batch in 0..10 {
-        let entries = (0..10)
-            .map(|i| (format!("n{batch}_{i}"), "v".to_string()))
+    let batch_of = |batch: usize, value: &str| -> HashMap<String, String> {
+        (0..10)
+            .map(|i| (format!("n{batch}_{i}"), value.to_string()))
             .filter(|(k, _)| k != "n9_9")
-            .collect();
+            .collect()
+    };
+    for batch in 0..10 {
+        let entries = batch_of(batch, "v");
         assert_eq!(
             set(&mut alice, ROOM, entries, false, true).await.0,
             0,
             "batch {batch}"
         );
     }
-    // 99 operations so far in this second: the 100th passes, the next are refused.
-    assert_eq!(
-        set(&mut alice, ROOM, map([("n0_0", "again")]), false, true)
-            .await
-            .0,
-        0
-    );
-    assert_eq!(
-        set(&mut alice, ROOM, map([("n0_1", "x")]), false, true).await,
-        (codes::KV_RATE_EXCEEDED, errors([("n0_1", 23425)]))
-    );
+    // 100 operations per second per room, every key counting (23425): 100 within a second
+    // pass, the next is refused. Tried again when this machine is too slow to make the 11
+    // requests within a second (the server's second starts after `start`, so within it).
+    let mut rate_checked = false;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let start = std::time::Instant::now();
+        for batch in 0..10 {
+            let entries = batch_of(batch, "again");
+            assert_eq!(set(&mut alice, ROOM, entries, false, true).await.0, 0);
+        }
+        let hundredth = set(&mut alice, ROOM, map([("n0_0", "x")]), false, true).await;
+        assert_eq!(hundredth.0, 0);
+        let next = set(&mut alice, ROOM, map([("n0_1", "x")]), false, true).await;
+        if start.elapsed() < Duration::from_millis(1000) {
+            assert_eq!(next, (codes::KV_RATE_EXCEEDED, errors([("n0_1", 23425)])));
+            rate_checked = true;
+            break;
+        }
+    }
+    assert!(rate_checked, "11 KV requests never fit in a second");
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(
         set(&mut alice, ROOM, map([("one_more", "x")]), false, true).await,
@@ -506,5 +519,72 @@ async fn gags_and_blocks_meet_the_member() {
     api.call("/chatroom/user/block/rollback.json", &gag[..2])
         .await;
     joined(&mut alice, ROOM).await;
+    server.shutdown().await;
+}
+
+/// An offline member is auto-kicked after enough room messages (R194) and their
+/// `delete_when_left` entries go; a protected member (Server API whitelist) never is (R195).
+#[tokio::test]
+async fn protected_members_stay_and_auto_kicked_ones_lose_their_entries() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config(dir.path());
+    config.chatroom.auto_kick_messages = 2;
+    let server = rcim_server::start(config).await.expect("server starts");
+    let addr = server.gateway_addr();
+    let api = Api::new(&server);
+    create_room(&api, ROOM).await;
+    let mut alice = RawClient::connect(addr, "alice", "a1").await;
+    let mut bob = RawClient::connect(addr, "bob", "b1").await;
+    let mut carol = RawClient::connect(addr, "carol", "c1").await;
+    // dave only listens (alice's waits for her acks skip the events).
+    let mut dave = RawClient::connect(addr, "dave", "d1").await;
+    for c in [&mut alice, &mut bob, &mut carol, &mut dave] {
+        joined(c, ROOM).await;
+    }
+    api.call(
+        "/chatroom/user/whitelist/add.json",
+        &[("chatroomId", ROOM), ("userId", "bob")],
+    )
+    .await;
+    assert_eq!(
+        set(&mut carol, ROOM, map([("seat", "c")]), true, false)
+            .await
+            .0,
+        0
+    );
+    assert_eq!(
+        next_change(&mut dave).await.1,
+        change(false, map([("seat", "c")]), "carol")
+    );
+    drop(bob);
+    drop(carol);
+    // Both are offline once the server has seen their connections close (alice and dave
+    // stay).
+    while server.connection_count() > 2 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for i in 0..3 {
+        let mut m = RawClient::text(&format!("m{i}"), ROOM, "tick");
+        m.conversation_type = conversation_type::CHATROOM;
+        assert_eq!(alice.send_and_ack(m).await.code, 0);
+    }
+    assert_eq!(
+        next_change(&mut dave).await.1,
+        change(true, map([("seat", "c")]), "carol")
+    );
+    let say = |id: &str| {
+        let mut m = RawClient::text(id, ROOM, "back");
+        m.conversation_type = conversation_type::CHATROOM;
+        m
+    };
+    let mut bob = RawClient::connect(addr, "bob", "b2").await;
+    assert_eq!(bob.send_and_ack(say("b")).await.code, 0, "bob is protected");
+    let mut carol = RawClient::connect(addr, "carol", "c2").await;
+    assert_eq!(
+        carol.send_and_ack(say("c")).await.code,
+        codes::NOT_IN_CHATROOM
+    );
     server.shutdown().await;
 }

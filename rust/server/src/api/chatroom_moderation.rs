@@ -1,7 +1,8 @@
 //! `/chatroom/user/gag|block|whitelist/*` endpoints: per-room gags (sends refused with 23408),
 //! blocks (members kicked with 23409, joins refused with 23409, R196) and protected members
 //! (never auto-kicked, R195). Gags and blocks last `minute` (1..=43200) minutes; the lists of
-//! a room go with it when it is destroyed. Unknown room => 23410.
+//! a room go with it when it is destroyed. Unknown room => 23410. `needNotify` and `extra`
+//! are accepted and ignored (no notification message is sent).
 
 use super::chatroom::{require_room, room_param, user_list};
 use super::moderation::format_time;

@@ -74,6 +74,18 @@ impl Counters {
         }
     }
 
+    /// Adds the outcomes of one delivery.
+    pub(crate) fn add(&self, t: &Tally) {
+        let add = |c: &AtomicU64, n: usize| {
+            if n > 0 {
+                c.fetch_add(n as u64, Ordering::Relaxed);
+            }
+        };
+        add(&self.delivered, t.queued);
+        add(&self.dropped, t.dropped);
+        add(&self.disconnected, t.disconnected);
+    }
+
     /// Counts one offer's outcome.
     pub(crate) fn count(&self, o: Offered) {
         let c = match o {
@@ -83,6 +95,25 @@ impl Counters {
             Offered::Closed => return,
         };
         c.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Outcomes of the offers of one delivery, added to the [`Counters`] at once.
+#[derive(Default, Debug)]
+pub(crate) struct Tally {
+    pub queued: usize,
+    pub dropped: usize,
+    pub disconnected: usize,
+}
+
+impl Tally {
+    pub(crate) fn add(&mut self, o: Offered) {
+        match o {
+            Offered::Queued => self.queued += 1,
+            Offered::Dropped => self.dropped += 1,
+            Offered::Disconnected => self.disconnected += 1,
+            Offered::Closed => {}
+        }
     }
 }
 

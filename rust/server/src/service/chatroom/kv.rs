@@ -4,8 +4,8 @@
 //!
 //! Entries are written through to the store (they survive a restart) and kept in memory per
 //! room once read ([`KvRooms`]). The operations of one room run one at a time (an async lock
-//! per room held across the store write), so the store sees the room's changes in the order
-//! the limits were checked and answered. The limits and codes are the same for members
+//! per room held across the store write and the announcement), so the store and the members
+//! see the room's changes in the order the limits were checked. The limits and codes are the same for members
 //! (gateway) and the Server API, except that the Server API sets and removes as an
 //! administrator (it overwrites and removes any key).
 
@@ -162,7 +162,7 @@ impl RoomKv {
 #[derive(Default)]
 struct Planned {
     entries: Vec<ChatroomEntry>,
-    errors: BTreeMap<String, u32>,
+    errors: KeyErrors,
 }
 
 /// A set of KV entries in one room (keys and values already checked).
@@ -220,7 +220,7 @@ pub(crate) async fn set_entries(
     except_conn: Option<ConnId>,
 ) -> Result<KeyErrors, ServiceError> {
     let room = op.room_id.clone();
-    let (changed, errors) = with_room(shared, &room, async |kv: &mut RoomKv| {
+    with_room(shared, &room, async |kv: &mut RoomKv| {
         let planned = kv.plan_set(&op, Instant::now(), now_ms());
         if !planned.entries.is_empty() {
             shared
@@ -234,11 +234,18 @@ pub(crate) async fn set_entries(
                 kv.entries.insert(e.key.clone(), e.clone());
             }
         }
-        Ok((planned.entries, planned.errors))
+        // Told with the room's lock held, so members hear of changes in their order.
+        announce(
+            shared,
+            &room,
+            false,
+            &planned.entries,
+            &op.owner,
+            except_conn,
+        );
+        Ok(planned.errors)
     })
-    .await?;
-    announce(shared, &room, false, &changed, &op.owner, except_conn);
-    Ok(errors)
+    .await
 }
 
 /// Removes keys (23427 missing, 23424 another user's without `force`) and tells the room's
@@ -251,14 +258,13 @@ pub(crate) async fn remove_entries(
     force: bool,
     except_conn: Option<ConnId>,
 ) -> Result<KeyErrors, ServiceError> {
-    let (removed, errors) = with_room(shared, room, async |kv: &mut RoomKv| {
+    with_room(shared, room, async |kv: &mut RoomKv| {
         let planned = kv.plan_remove(keys, operator, force, Instant::now());
         remove_planned(shared, room, kv, &planned.entries).await?;
-        Ok((planned.entries, planned.errors))
+        announce(shared, room, true, &planned.entries, operator, except_conn);
+        Ok(planned.errors)
     })
-    .await?;
-    announce(shared, room, true, &removed, operator, except_conn);
-    Ok(errors)
+    .await
 }
 
 /// Deletes `entries` from the store, then from memory.
@@ -351,6 +357,10 @@ pub(crate) async fn entries(shared: &Shared, room: &str) -> HashMap<String, Stri
 /// `user` left `room` (leave, kick, auto-kick, R190): the entries they own with
 /// `auto_delete` are removed and the remaining members told (R207).
 pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
+    if !shared.chatrooms.exists(room) {
+        // Destroyed meanwhile: its entries went with it (and no state is kept for it).
+        return;
+    }
     let removed = with_room(shared, room, async |kv: &mut RoomKv| {
         let owned: Vec<ChatroomEntry> = kv
             .entries
@@ -359,12 +369,12 @@ pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
             .cloned()
             .collect();
         remove_planned(shared, room, kv, &owned).await?;
-        Ok(owned)
+        announce(shared, room, true, &owned, user, None);
+        Ok(())
     })
     .await;
-    match removed {
-        Ok(removed) => announce(shared, room, true, &removed, user, None),
-        Err(e) => tracing::warn!(room, user, error = %e, "removing a leaving member's KV entries"),
+    if let Err(e) = removed {
+        tracing::warn!(room, user, error = %e, "removing a leaving member's KV entries");
     }
 }
 

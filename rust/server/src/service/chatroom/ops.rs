@@ -3,7 +3,7 @@
 
 use super::delivery::MemberConn;
 use super::hooks;
-use super::{check_room_id, MAX_JOIN_MESSAGES};
+use super::rules::{check_room_id, MAX_JOIN_MESSAGES, STATUS_DESTROY_AUTO};
 use crate::model::{ENTRY_OVERHEAD, SYNC_BYTES};
 use crate::service::ServiceError;
 use crate::state::Shared;
@@ -176,7 +176,7 @@ pub(crate) async fn auto_kick(shared: &Shared, room: &str, users: Vec<String>) {
 pub(crate) async fn destroy_idle(shared: &Shared) {
     let rooms = &shared.chatrooms;
     for room in rooms.idle_rooms() {
-        if !rooms.take_room(&room, super::STATUS_DESTROY_AUTO, true) {
+        if !rooms.take_room(&room, STATUS_DESTROY_AUTO, true) {
             continue;
         }
         let op = crate::store::ChatroomWrite::Delete(room.clone());

@@ -11,7 +11,7 @@
 //! themselves, and the registry's synchronous API ([`Chatrooms::kick_user`],
 //! [`Chatrooms::destroy`]) queues them for the chatroom task ([`Hook`]).
 
-use super::delivery::{encode_event, offer, ChatroomStats, Counters, MemberConn, Priority};
+use super::delivery::{encode_event, offer, ChatroomStats, Counters, MemberConn, Priority, Tally};
 use super::room::Room;
 use crate::config::ChatroomConfig;
 use crate::hub::ConnId;
@@ -85,6 +85,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Chatrooms {
     /// A registry holding `rooms` (read from the store at start), without members.
     pub(crate) fn new(config: ChatroomConfig, rooms: Vec<RoomRecord>) -> Self {
+        // Unbounded: only kicks and destroys of the Server API feed it (one entry per user or
+        // room of a call, each call bounded), and the task drains it without waiting.
         let (hooks, rx) = mpsc::unbounded_channel();
         let mut reg = Registry::default();
         for r in rooms {
@@ -213,7 +215,7 @@ impl Chatrooms {
         let Some(cell) = reg.rooms.get(room).cloned() else {
             return false;
         };
-        let r = lock(&cell);
+        let mut r = lock(&cell);
         if only_if_idle && !self.is_idle(&r) {
             return false;
         }
@@ -227,6 +229,8 @@ impl Chatrooms {
         for user in r.members.keys() {
             unlink_user(&mut reg, user, room);
         }
+        // A send that found the room just before has nobody left to reach.
+        r.members.clear();
         tracing::info!(room, status, "chatroom destroyed");
         true
     }
@@ -304,16 +308,15 @@ impl Chatrooms {
         priority: Priority,
         except_conn: Option<ConnId>,
     ) -> usize {
-        let mut queued = 0;
+        // Counted here and added once: a room may have thousands of members.
+        let mut tally = Tally::default();
         for (_, conn) in r.conns() {
-            if Some(conn.conn_id) == except_conn {
-                continue;
+            if Some(conn.conn_id) != except_conn {
+                tally.add(offer(conn, frame, priority));
             }
-            let o = offer(conn, frame, priority);
-            self.counters.count(o);
-            queued += usize::from(o == super::delivery::Offered::Queued);
         }
-        queued
+        self.counters.add(&tally);
+        tally.queued
     }
 
     /// Delivery counters.

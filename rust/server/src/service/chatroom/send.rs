@@ -3,9 +3,9 @@
 //! encoded once to the members online, store it in the room's history when persisted, and
 //! auto-kick the offline members it makes due (R194).
 
-use super::check_room_id;
 use super::hooks;
 use super::ops::{auto_kick, not_exist};
+use super::rules::check_room_id;
 use crate::hub::ConnId;
 use crate::model::NewMessage;
 use crate::service::ServiceError;
