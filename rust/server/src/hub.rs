@@ -39,12 +39,11 @@ pub(crate) const TRANSIENT_CONNECT_ERROR: u32 = codes::NETWORK_UNAVAILABLE;
 pub(crate) type ConnId = u64;
 
 /// What a connection's writer task sends.
-// Nearly every item is a `Frame`; boxing it would only add an allocation per frame.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub(crate) enum Outbound {
-    /// Write this frame.
-    Frame(ServerFrame),
+    /// Write this frame. Boxed: a `ServerFrame` is about 400 bytes, and every connection's
+    /// queue allocates its first block of 32 slots up front, idle or not.
+    Frame(Box<ServerFrame>),
     /// Write this already encoded `ServerFrame` (without its length prefix): a chatroom
     /// message is encoded once and the same bytes go to every member.
     Shared(bytes::Bytes),
@@ -205,7 +204,10 @@ impl Hub {
                 kept.push(old);
             }
         }
-        let queued = session.tx.try_send(Outbound::Frame(make_ack(head))).is_ok();
+        let queued = session
+            .tx
+            .try_send(Outbound::Frame(Box::new(make_ack(head))))
+            .is_ok();
         if queued {
             kept.push(session);
         }
@@ -302,7 +304,7 @@ impl Hub {
                 seq: 0,
                 body: Some(body.clone()),
             };
-            if !s.cancel.is_cancelled() && s.tx.try_send(Outbound::Frame(frame)).is_ok() {
+            if !s.cancel.is_cancelled() && s.tx.try_send(Outbound::Frame(Box::new(frame))).is_ok() {
                 sent += 1;
             }
         }
@@ -358,7 +360,7 @@ impl Fanout for Hub {
                         entry: Some(entry.clone()),
                     })),
                 };
-                if let Err(e) = s.tx.try_send(Outbound::Frame(frame)) {
+                if let Err(e) = s.tx.try_send(Outbound::Frame(Box::new(frame))) {
                     if matches!(e, mpsc::error::TrySendError::Full(_)) {
                         tracing::warn!(user = %s.user_id, conn = s.conn_id, "outbound queue full; disconnecting slow client");
                     }
@@ -400,7 +402,8 @@ fn kick_with(old: &Session, code: u32, reason: &str) {
             reason: reason.into(),
         })),
     };
-    if old.tx.try_send(Outbound::Frame(frame)).is_err() || old.tx.try_send(Outbound::Close).is_err()
+    if old.tx.try_send(Outbound::Frame(Box::new(frame))).is_err()
+        || old.tx.try_send(Outbound::Close).is_err()
     {
         old.cancel.cancel();
     }
@@ -466,10 +469,13 @@ mod tests {
         assert!(!hub.is_online("u"));
         let _ack = rx.try_recv().unwrap();
         match rx.try_recv().unwrap() {
-            Outbound::Frame(ServerFrame {
-                body: Some(server_frame::Body::Kicked(k)),
-                ..
-            }) => assert_eq!(k.code, codes::CONN_USER_BLOCKED),
+            Outbound::Frame(f) => match *f {
+                ServerFrame {
+                    body: Some(server_frame::Body::Kicked(k)),
+                    ..
+                } => assert_eq!(k.code, codes::CONN_USER_BLOCKED),
+                other => panic!("{other:?}"),
+            },
             other => panic!("{other:?}"),
         }
         assert!(matches!(rx.try_recv().unwrap(), Outbound::Close));

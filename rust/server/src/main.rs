@@ -185,6 +185,7 @@ async fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(EnvFilter::try_new(&args.log).unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
+    raise_open_file_limit();
     let mut config = rcim_server::ServerConfig::new(args.data_dir, args.app_key, args.app_secret);
     config.listen = args.listen;
     config.http = args.http;
@@ -235,6 +236,15 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!("signal received; shutting down");
     server.shutdown().await;
     Ok(())
+}
+
+/// Every client connection is a file descriptor: raise the soft open-file limit to the hard
+/// one (the soft default, often 1,024, would refuse connections long before memory runs out).
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "open-file limit"),
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
+    }
 }
 
 async fn wait_for_signal() {

@@ -1,7 +1,7 @@
 //! One client connection: the `Connect` handshake and admission, then the request loop
 //! ([`super::requests`]) and the writer ([`super::writer`]) side by side until either ends.
 
-use super::frames::{log_frame_error, Reader, Writer};
+use super::frames::{log_frame_error, new_writer, Reader, Writer};
 use super::login::{ack_frame, authenticate, check_ban, refuse, register_push};
 use super::requests::Conn;
 use super::writer::write_loop;
@@ -10,13 +10,12 @@ use crate::service::{history, inbox, settings};
 use crate::state::Shared;
 use crate::util::now_ms;
 use futures::StreamExt as _;
+use rcim_proto::codes;
 use rcim_proto::v1::{client_frame, ClientFrame, ConnectAck, Platform};
-use rcim_proto::{codes, FrameCodec};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use tokio_util::codec::{FramedRead, FramedWrite};
 use tokio_util::sync::CancellationToken;
 
 /// Frames a connection may have queued for writing before it counts as a slow client.
@@ -25,13 +24,50 @@ pub(crate) const OUTBOUND_QUEUE: usize = 1024;
 /// Runs one connection to its end.
 pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     let conn_id = shared.next_conn_id();
+    // Boxed: the login's futures are large and done with once the connection is admitted;
+    // for the connection's lifetime its task holds only the two loops below.
+    let Some(online) = Box::pin(log_in(&shared, conn_id, peer, stream)).await else {
+        return;
+    };
+    let Online {
+        conn,
+        reader,
+        writer,
+        rx,
+        cancel,
+        user_id,
+    } = online;
+    tokio::join!(conn.read_loop(reader), write_loop(writer, rx, cancel));
+    shared.hub.remove(&user_id, conn_id);
+    shared.chatrooms.connection_closed(conn_id);
+    tracing::debug!(%peer, conn = conn_id, user = %user_id, "disconnected");
+}
+
+/// An admitted connection: its request side, its socket halves and its outbound queue.
+struct Online {
+    conn: Conn,
+    reader: Reader,
+    writer: Writer,
+    rx: mpsc::Receiver<Outbound>,
+    cancel: CancellationToken,
+    user_id: String,
+}
+
+/// The `Connect` handshake and admission; `None` when the connection ended during it (the
+/// refusal, if any, was written).
+async fn log_in(
+    shared: &Arc<Shared>,
+    conn_id: u64,
+    peer: SocketAddr,
+    stream: TcpStream,
+) -> Option<Online> {
     let (rd, wr) = stream.into_split();
-    let mut reader: Reader = FramedRead::new(rd, FrameCodec::new());
-    let writer: Writer = FramedWrite::new(wr, FrameCodec::new());
+    let mut reader = Reader::new(rd);
+    let writer = new_writer(wr);
     let idle = shared.idle_timeout();
 
     let first = tokio::select! {
-        _ = shared.stop.cancelled() => return,
+        _ = shared.stop.cancelled() => return None,
         r = tokio::time::timeout(idle, reader.next()) => r,
     };
     let (seq, connect) = match first {
@@ -41,34 +77,34 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
         }))) => (seq, c),
         Ok(Some(Ok(_))) => {
             tracing::warn!(%peer, conn = conn_id, "first frame is not Connect; closing");
-            return;
+            return None;
         }
         Ok(Some(Err(e))) => {
             log_frame_error(peer, conn_id, &e);
-            return;
+            return None;
         }
-        Ok(None) => return,
+        Ok(None) => return None,
         Err(_) => {
             tracing::debug!(%peer, conn = conn_id, "no Connect frame in time; closing");
-            return;
+            return None;
         }
     };
 
-    let user_id = match authenticate(&shared, &connect).await {
+    let user_id = match authenticate(shared, &connect).await {
         Ok(u) => u,
         Err(code) => {
             tracing::info!(%peer, conn = conn_id, code, "login refused");
             refuse(writer, seq, code).await;
-            return;
+            return None;
         }
     };
     // Heads delivered from here on are recorded by the hub until the admission is decided.
     let login = shared.hub.begin_login(&user_id);
-    if let Err(code) = check_ban(&shared, &user_id).await {
+    if let Err(code) = check_ban(shared, &user_id).await {
         tracing::info!(%peer, conn = conn_id, user = %user_id, code, "login refused");
         drop(login);
         refuse(writer, seq, code).await;
-        return;
+        return None;
     }
     let db_head = match inbox::head(shared.store.as_ref(), &user_id).await {
         Ok(h) => h,
@@ -76,7 +112,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
             tracing::error!(error = %e, "reading the inbox head failed");
             drop(login);
             refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
-            return;
+            return None;
         }
     };
 
@@ -90,7 +126,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
                 tracing::error!(error = %e, "reading the compensation start failed");
                 drop(login);
                 refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
-                return;
+                return None;
             }
         };
     // Read after the login began: a change committed later reaches this device as an entry.
@@ -100,7 +136,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
             tracing::error!(error = %e, "reading the settings version failed");
             drop(login);
             refuse(writer, seq, TRANSIENT_CONNECT_ERROR).await;
-            return;
+            return None;
         }
     };
     let (tx, rx) = mpsc::channel(OUTBOUND_QUEUE);
@@ -146,7 +182,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
         Admission::Refused(code) => {
             tracing::info!(%peer, conn = conn_id, user = %user_id, code, "login refused by device rules");
             refuse(writer, seq, code).await;
-            return;
+            return None;
         }
         Admission::Accepted { inbox_head } => {
             tracing::debug!(%peer, conn = conn_id, user = %user_id, device = %connect.device_id,
@@ -156,7 +192,7 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
     if shared.stop.is_cancelled() {
         let _ = tx.try_send(Outbound::Close);
     }
-    register_push(&shared, &user_id, &connect).await;
+    register_push(shared, &user_id, &connect).await;
 
     let conn = Conn::new(
         shared.clone(),
@@ -167,11 +203,12 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
         tx,
         cancel.clone(),
     );
-    tokio::join!(
-        conn.read_loop(reader),
-        write_loop(writer, rx, cancel.clone())
-    );
-    shared.hub.remove(&user_id, conn_id);
-    shared.chatrooms.connection_closed(conn_id);
-    tracing::debug!(%peer, conn = conn_id, user = %user_id, "disconnected");
+    Some(Online {
+        conn,
+        reader,
+        writer,
+        rx,
+        cancel,
+        user_id,
+    })
 }

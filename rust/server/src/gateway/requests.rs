@@ -191,7 +191,11 @@ impl Conn {
                         server_time: now_ms(),
                     }),
                 ),
-                Some(client_frame::Body::Request(r)) => self.on_request(seq, r).await,
+                Some(client_frame::Body::Request(r)) => {
+                    // Boxed: a request's future is large, and an idle connection (waiting
+                    // for its next frame) should not carry its space.
+                    Box::pin(self.on_request(seq, r)).await
+                }
                 Some(client_frame::Body::Disconnect(d)) => {
                     tracing::debug!(conn = self.conn_id, user = %self.user_id,
                         receive_push = d.receive_push, "client disconnected");

@@ -1,7 +1,7 @@
 //! The writing side of a connection: drains its bounded outbound queue onto the socket, in
 //! batches with one flush each.
 
-use super::frames::Writer;
+use super::frames::{release_write_buffer, Writer};
 use crate::hub::Outbound;
 use futures::SinkExt as _;
 use rcim_proto::FrameError;
@@ -62,7 +62,7 @@ async fn write_batch(
     let mut n = 0;
     while let Some(item) = next.take() {
         match item {
-            Outbound::Frame(f) => writer.feed(f).await?,
+            Outbound::Frame(f) => writer.feed(*f).await?,
             Outbound::Shared(bytes) => feed_encoded(writer, &bytes).await?,
             Outbound::Close => {
                 writer.flush().await?;
@@ -75,6 +75,7 @@ async fn write_batch(
         }
     }
     writer.flush().await?;
+    release_write_buffer(writer);
     Ok(true)
 }
 
@@ -102,11 +103,12 @@ async fn feed_encoded(writer: &mut Writer, frame: &[u8]) -> Result<(), FrameErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::frames::new_writer;
     use futures::StreamExt as _;
     use rcim_proto::v1::{server_frame, ClientFrame, Pong, ServerFrame};
     use rcim_proto::FrameCodec;
     use tokio::net::{TcpListener, TcpStream};
-    use tokio_util::codec::{FramedRead, FramedWrite};
+    use tokio_util::codec::FramedRead;
 
     /// Pre-encoded frames reach the client exactly like frames the codec encodes, in queue
     /// order.
@@ -116,17 +118,17 @@ mod tests {
         let client = TcpStream::connect(listener.local_addr().unwrap());
         let (server, client) = tokio::join!(listener.accept(), client);
         let (_rd, wr) = server.unwrap().0.into_split();
-        let writer: Writer = FramedWrite::new(wr, FrameCodec::new());
+        let writer = new_writer(wr);
         let (tx, rx) = mpsc::channel(8);
         let pong = |t| ServerFrame {
             seq: t as u64,
             body: Some(server_frame::Body::Pong(Pong { server_time: t })),
         };
         let shared = bytes::Bytes::from(prost::Message::encode_to_vec(&pong(2)));
-        tx.send(Outbound::Frame(pong(1))).await.unwrap();
+        tx.send(Outbound::Frame(Box::new(pong(1)))).await.unwrap();
         tx.send(Outbound::Shared(shared.clone())).await.unwrap();
         tx.send(Outbound::Shared(shared)).await.unwrap();
-        tx.send(Outbound::Frame(pong(3))).await.unwrap();
+        tx.send(Outbound::Frame(Box::new(pong(3)))).await.unwrap();
         tx.send(Outbound::Close).await.unwrap();
         write_loop(writer, rx, CancellationToken::new()).await;
         let mut reader = FramedRead::new(
