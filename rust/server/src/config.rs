@@ -252,10 +252,10 @@ impl ServerConfig {
         if self.chatroom.ring_len > MAX_CHATROOM_RING {
             anyhow::bail!("a chatroom ring of at most {MAX_CHATROOM_RING} messages");
         }
-        if self.chatroom.low_priority_share >= crate::gateway::OUTBOUND_QUEUE {
+        if self.chatroom.low_priority_share >= crate::hub::OUTBOUND_QUEUE {
             anyhow::bail!(
                 "a chatroom low-priority share below the outbound queue of {} frames",
-                crate::gateway::OUTBOUND_QUEUE
+                crate::hub::OUTBOUND_QUEUE
             );
         }
         Ok(())
@@ -310,7 +310,7 @@ mod tests {
         c.offline_compensation_days = 8;
         assert!(c.validate().is_err());
         c.offline_compensation_days = 1;
-        c.chatroom.low_priority_share = crate::gateway::OUTBOUND_QUEUE;
+        c.chatroom.low_priority_share = crate::hub::OUTBOUND_QUEUE;
         assert!(
             c.validate().is_err(),
             "the share must leave high-priority room"

@@ -38,6 +38,10 @@ pub(crate) const TRANSIENT_CONNECT_ERROR: u32 = codes::NETWORK_UNAVAILABLE;
 /// Identifies one client connection for the lifetime of the process.
 pub(crate) type ConnId = u64;
 
+/// Frames a connection may have queued for writing ([`Session::tx`]) before it counts as a
+/// slow client.
+pub(crate) const OUTBOUND_QUEUE: usize = 1024;
+
 /// What a connection's writer task sends.
 #[derive(Debug)]
 pub(crate) enum Outbound {

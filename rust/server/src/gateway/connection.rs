@@ -5,7 +5,7 @@ use super::frames::{log_frame_error, new_writer, Reader, Writer};
 use super::login::{ack_frame, authenticate, check_ban, refuse, register_push};
 use super::requests::Conn;
 use super::writer::write_loop;
-use crate::hub::{Admission, Outbound, Session, TRANSIENT_CONNECT_ERROR};
+use crate::hub::{Admission, Outbound, Session, OUTBOUND_QUEUE, TRANSIENT_CONNECT_ERROR};
 use crate::service::{history, inbox, settings};
 use crate::state::Shared;
 use crate::util::now_ms;
@@ -17,9 +17,6 @@ use std::sync::Arc;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-
-/// Frames a connection may have queued for writing before it counts as a slow client.
-pub(crate) const OUTBOUND_QUEUE: usize = 1024;
 
 /// Runs one connection to its end.
 pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {

@@ -3,7 +3,7 @@
 //! One task per connection ([`connection`]) runs the request loop ([`requests`]: one handler
 //! per `Request` body, calling `crate::service`) and the writer ([`writer`]) side by side. The
 //! writer owns the socket's write half and drains a bounded queue
-//! ([`connection::OUTBOUND_QUEUE`] frames); whoever finds that queue full disconnects the
+//! ([`crate::hub::OUTBOUND_QUEUE`] frames); whoever finds that queue full disconnects the
 //! client. Any protocol violation (first frame not `Connect`, malformed or oversize frame)
 //! closes that connection only. Limits: [`rate`] (sends and other requests per second),
 //! in-flight requests per connection, sync backlog.
@@ -17,8 +17,6 @@ mod requests;
 mod writer;
 
 use crate::state::Shared;
-/// The outbound queue of a connection (frames): the chatroom settings are checked against it.
-pub(crate) use connection::OUTBOUND_QUEUE;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
