@@ -6,12 +6,9 @@
 import { RCIMIWChatRoomStatus } from 'react-native-rcim';
 import {
   allEntries,
-  destroyMembers,
+  inRoomOfTwo,
   join,
-  joined,
   localTexts,
-  members,
-  roomId,
   say,
   waitLog,
   waitReceived,
@@ -21,12 +18,7 @@ import { serverApi } from './server-api';
 
 export default async function () {
   const env = hostEnv();
-  const manual = roomId(env, 'doomed');
-  const all = await members(env, 0, 1);
-  const [a, b] = all;
-  try {
-    await joined(a, manual, -1, true);
-    await joined(b, manual, -1);
+  await inRoomOfTwo(env, 'doomed', async (manual, a, b) => {
     await say(a, manual, 'last words');
     await waitReceived(b, manual, 1, 'B gets the message');
     assertEqual(await localTexts(b, manual), ['last words'], "B's local message");
@@ -61,7 +53,5 @@ export default async function () {
     assertEqual(await allEntries(b, manual), 23406, 'no longer a member');
     assertEqual(await localTexts(a, manual), [], "the sender's too");
     assertEqual(await join(a, manual, -1, false), 23410, 'the room is gone');
-  } finally {
-    await destroyMembers(all);
-  }
+  });
 }

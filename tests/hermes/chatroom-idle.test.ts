@@ -3,27 +3,12 @@
 // is destroyed by the server (R185, R189): DESTROY_AUTO on its members, its local messages
 // deleted, and joining it without autoCreate answers 23410. Activity keeps a room alive.
 import { RCIMIWChatRoomStatus } from 'react-native-rcim';
-import {
-  destroyMembers,
-  join,
-  joined,
-  localTexts,
-  members,
-  roomId,
-  say,
-  waitLog,
-  waitReceived,
-} from './chatroom-support';
+import { inRoomOfTwo, join, localTexts, say, waitLog, waitReceived } from './chatroom-support';
 import { assert, assertEqual, hostEnv, sleep } from './support';
 
 export default async function () {
   const env = hostEnv();
-  const idle = roomId(env, 'idle');
-  const all = await members(env, 0, 1);
-  const [a, b] = all;
-  try {
-    await joined(a, idle, -1, true);
-    await joined(b, idle, -1);
+  await inRoomOfTwo(env, 'idle', async (idle, a, b) => {
     // Messages every second keep it alive past the idle time.
     for (let i = 0; i < 5; i++) {
       await say(a, idle, `alive ${i}`);
@@ -35,11 +20,9 @@ export default async function () {
     assertEqual((await localTexts(b, idle)).length, 5, "B's local messages");
     // Then nothing happens: the room goes.
     const quiet = Date.now();
-    for (const m of all) await waitLog(m, destroyed, 30000);
+    for (const m of [a, b]) await waitLog(m, destroyed, 30000);
     console.log(`idle room destroyed ${Date.now() - quiet} ms after its last message`);
     assertEqual(await localTexts(b, idle), [], 'local messages deleted with the room');
     assertEqual(await join(a, idle, -1, false), 23410, 'the idle room is gone');
-  } finally {
-    await destroyMembers(all);
-  }
+  });
 }

@@ -5,12 +5,9 @@
 import { RCIMIWConversationType, RCIMIWSentStatus } from 'react-native-rcim';
 import {
   CHATROOM,
-  destroyMembers,
+  inRoomOfTwo,
   join,
-  joined,
   localTexts,
-  members,
-  roomId,
   say,
   waitLog,
   waitReceived,
@@ -20,12 +17,7 @@ import { serverApi } from './server-api';
 
 export default async function () {
   const env = hostEnv();
-  const room = roomId(env, 'moderated');
-  const all = await members(env, 0, 1);
-  const [a, b] = all;
-  try {
-    await joined(a, room, -1, true);
-    await joined(b, room, -1);
+  await inRoomOfTwo(env, 'moderated', async (room, a, b) => {
     await say(b, room, 'before the gag');
     await waitReceived(a, room, 1, 'A gets the message');
 
@@ -68,7 +60,5 @@ export default async function () {
       });
     });
     assertEqual(conversations.length, 0, 'no conversation left behind');
-  } finally {
-    await destroyMembers(all);
-  }
+  });
 }

@@ -197,6 +197,27 @@ export async function allEntries(m: Member, room: string): Promise<object | numb
   return waitFor(`${m.userId} reads ${room}'s entries`, () => got);
 }
 
+/**
+ * Users 0 and 1 of the run as members A and B of the new room `name` (A creates it, both join
+ * without history); runs `body` with them and destroys their engines after, whatever happens.
+ */
+export async function inRoomOfTwo(
+  env: HostEnv,
+  name: string,
+  body: (room: string, a: Member, b: Member) => Promise<void>
+): Promise<void> {
+  const room = roomId(env, name);
+  const all = await members(env, 0, 1);
+  const [a, b] = all;
+  try {
+    await joined(a, room, -1, true);
+    await joined(b, room, -1);
+    await body(room, a, b);
+  } finally {
+    await destroyMembers(all);
+  }
+}
+
 /** Destroys engines, ignoring errors. */
 export async function destroyMembers(ms: Member[]): Promise<void> {
   for (const m of ms) {
