@@ -4,82 +4,20 @@
 //! blocks, publishes into a room and destroys it, in phases; this test checks the answers and
 //! what raw protocol members observe between the phases.
 //!
-//! The SDK lives in a virtualenv that `scripts/setup.sh` creates (`RCIM_PYENV`, default
-//! `~/.cache/rcim/pyenv`). Without it the test is skipped with a message, except under
-//! `CI=true`, where a missing SDK fails the test.
+//! Without the SDK's virtualenv the test is skipped outside CI (see [`python_common`]).
 
 mod common;
+mod python_common;
 
 use common::*;
+use python_common::SdkScript;
 use rcim_proto::v1::{
     chat_room_event, request, response, server_frame, ChatRoomEvent, JoinChatRoom,
 };
 use rcim_proto::{codes, conversation_type};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Duration;
-
-/// The virtualenv's Python with the SDK importable, or `None` (skip) outside CI.
-fn sdk_python() -> Option<PathBuf> {
-    let env = std::env::var_os("RCIM_PYENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let home = std::env::var_os("HOME").expect("HOME");
-            PathBuf::from(home).join(".cache/rcim/pyenv")
-        });
-    let python = env.join("bin/python");
-    let usable = std::process::Command::new(&python)
-        .args(["-c", "import rongcloud.rongcloud, jinja2"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if usable {
-        return Some(python);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(
-        !ci,
-        "the Python server SDK is missing at {} (run scripts/setup.sh)",
-        env.display()
-    );
-    eprintln!(
-        "SKIPPED: the Python server SDK is not installed at {} (run scripts/setup.sh)",
-        env.display()
-    );
-    None
-}
-
-/// Runs one phase of the script against `server`: the answer of each step by name.
-async fn run_phase(
-    python: &PathBuf,
-    server: &rcim_server::RunningServer,
-    phase: &str,
-) -> HashMap<String, Value> {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python/chatroom_api.py");
-    let out = tokio::time::timeout(
-        Duration::from_secs(60),
-        tokio::process::Command::new(python)
-            .arg(&script)
-            .args([&server.navi_url(), APP_KEY, APP_SECRET, phase])
-            .output(),
-    )
-    .await
-    .expect("the script ends in time")
-    .expect("the script runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "phase {phase} failed: {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        .map(|line| {
-            let v: Value = serde_json::from_str(line).expect("a JSON line");
-            (v["step"].as_str().unwrap().to_owned(), v["result"].clone())
-        })
-        .collect()
-}
 
 /// Asserts that the steps `names` answered `{"code": 200, ...}`.
 fn ok(steps: &HashMap<String, Value>, names: &[&str]) {
@@ -158,12 +96,14 @@ fn changes(events: &[chat_room_event::Body]) -> Vec<(bool, Vec<String>, String)>
 #[tokio::test]
 async fn python_sdk_creates_rooms_queries_members_sets_kv_and_publishes() {
     init_tracing();
-    let Some(python) = sdk_python() else { return };
+    let Some(sdk) = SdkScript::find("chatroom_api.py") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let addr = server.gateway_addr();
 
-    let steps = run_phase(&python, &server, "create").await;
+    let steps = sdk.run_phase(&server, "create").await;
     ok(&steps, &["create", "query"]);
     let rooms = &steps["query"]["chatRooms"];
     assert_eq!(strings(rooms, "chrmId"), ["live", "side"]);
@@ -174,7 +114,7 @@ async fn python_sdk_creates_rooms_queries_members_sets_kv_and_publishes() {
     join(&mut alice, "live").await;
     join(&mut bob, "live").await;
 
-    let steps = run_phase(&python, &server, "members").await;
+    let steps = sdk.run_phase(&server, "members").await;
     ok(
         &steps,
         &[
@@ -258,7 +198,7 @@ async fn python_sdk_creates_rooms_queries_members_sets_kv_and_publishes() {
         codes::FORBIDDEN_IN_CHATROOM
     );
 
-    let steps = run_phase(&python, &server, "teardown").await;
+    let steps = sdk.run_phase(&server, "teardown").await;
     ok(
         &steps,
         &[

@@ -2,80 +2,18 @@
 //! blacklist endpoints of a running server: `tests/python/server_api.py` makes the calls in
 //! phases and prints the SDK's answers; this test checks them and what clients observe.
 //!
-//! The SDK lives in a virtualenv that `scripts/setup.sh` creates (`RCIM_PYENV`, default
-//! `~/.cache/rcim/pyenv`). Without it the test is skipped with a message, except under
-//! `CI=true`, where a missing SDK fails the test.
+//! Without the SDK's virtualenv the test is skipped outside CI (see [`python_common`]).
 
 mod common;
+mod python_common;
 
 use common::*;
+use python_common::SdkScript;
 use rcim_proto::v1::{inbox_entry, server_frame};
 use rcim_proto::{codes, conversation_type};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Duration;
-
-/// The virtualenv's Python with the SDK importable, or `None` (skip) outside CI.
-fn sdk_python() -> Option<PathBuf> {
-    let env = std::env::var_os("RCIM_PYENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let home = std::env::var_os("HOME").expect("HOME");
-            PathBuf::from(home).join(".cache/rcim/pyenv")
-        });
-    let python = env.join("bin/python");
-    let usable = std::process::Command::new(&python)
-        .args(["-c", "import rongcloud.rongcloud, jinja2"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if usable {
-        return Some(python);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(
-        !ci,
-        "the Python server SDK is missing at {} (run scripts/setup.sh)",
-        env.display()
-    );
-    eprintln!(
-        "SKIPPED: the Python server SDK is not installed at {} (run scripts/setup.sh)",
-        env.display()
-    );
-    None
-}
-
-/// Runs one phase of the script against `server`: the SDK's answer of each step by name.
-async fn run_phase(
-    python: &PathBuf,
-    server: &rcim_server::RunningServer,
-    phase: &str,
-) -> HashMap<String, Value> {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python/server_api.py");
-    let out = tokio::time::timeout(
-        Duration::from_secs(60),
-        tokio::process::Command::new(python)
-            .arg(&script)
-            .args([&server.navi_url(), APP_KEY, APP_SECRET, phase])
-            .output(),
-    )
-    .await
-    .expect("the script ends in time")
-    .expect("the script runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "phase {phase} failed: {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        .map(|line| {
-            let v: Value = serde_json::from_str(line).expect("a JSON line");
-            (v["step"].as_str().unwrap().to_owned(), v["result"].clone())
-        })
-        .collect()
-}
 
 /// Asserts that every step answered `{"code": 200, ...}`.
 fn all_ok(phase: &str, steps: &HashMap<String, Value>) {
@@ -135,7 +73,9 @@ async fn pushed_texts(c: &mut RawClient) -> Vec<String> {
 #[tokio::test]
 async fn python_sdk_drives_sensitive_words_bans_gags_and_directed_publish() {
     init_tracing();
-    let Some(python) = sdk_python() else { return };
+    let Some(sdk) = SdkScript::find("server_api.py") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let addr = server.gateway_addr();
@@ -148,7 +88,7 @@ async fn python_sdk_drives_sensitive_words_bans_gags_and_directed_publish() {
     let mut banned = RawClient::connect(addr, "banned", "x1").await;
     let mut muted = RawClient::connect(addr, "muted", "m1").await;
 
-    let steps = run_phase(&python, &server, "apply").await;
+    let steps = sdk.run_phase(&server, "apply").await;
     all_ok("apply", &steps);
     assert_eq!(
         words(&steps["words_all"]),
@@ -199,7 +139,7 @@ async fn python_sdk_drives_sensitive_words_bans_gags_and_directed_publish() {
     assert_eq!(ack.code, 0);
     assert_eq!(pushed_texts(&mut bob).await, ["d**n, **"]);
 
-    let steps = run_phase(&python, &server, "lift").await;
+    let steps = sdk.run_phase(&server, "lift").await;
     all_ok("lift", &steps);
     assert_eq!(
         words(&steps["words_all"]),
@@ -221,11 +161,13 @@ async fn python_sdk_drives_sensitive_words_bans_gags_and_directed_publish() {
 #[tokio::test]
 async fn python_sdk_drives_the_blacklist() {
     init_tracing();
-    let Some(python) = sdk_python() else { return };
+    let Some(sdk) = SdkScript::find("server_api.py") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let addr = server.gateway_addr();
-    let steps = run_phase(&python, &server, "blacklist").await;
+    let steps = sdk.run_phase(&server, "blacklist").await;
     all_ok("blacklist", &steps);
     let listed = |v: &Value| {
         let mut ids: Vec<String> = v["users"]
