@@ -17,11 +17,11 @@
 use futures::stream::{self, StreamExt};
 use futures::SinkExt;
 use rcim_proto::v1::{
-    chat_room_event, client_frame, request, response, server_frame, ClientFrame, Connect,
-    JoinChatRoom, Platform, Request, SendMessage, ServerFrame,
+    chat_room_event, client_frame, request, response, server_frame, ClientFrame, JoinChatRoom,
+    Request, SendMessage, ServerFrame,
 };
-use rcim_proto::FrameCodec;
 use rcim_server::issue_token;
+use rcim_testing::raw;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -29,7 +29,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::{TcpSocket, TcpStream};
-use tokio_util::codec::Framed;
 use tokio_util::sync::CancellationToken;
 
 const APP_KEY: &str = "bench-app";
@@ -43,7 +42,7 @@ const LOGIN_CONCURRENCY: usize = 128;
 const FD_RESERVE: u64 = 300;
 const ROOM: &str = "bench-room";
 
-type Raw = Framed<TcpStream, FrameCodec<ServerFrame, ClientFrame>>;
+type Raw = raw::RawConnection;
 
 fn now_ms() -> i64 {
     rcim_core::now_ms()
@@ -231,28 +230,7 @@ async fn login(gateway: SocketAddr, n: usize, user: &str, narrow: bool) -> Raw {
     }
     let stream = socket.connect(gateway).await.unwrap();
     stream.set_nodelay(true).unwrap();
-    let mut framed = Framed::new(stream, FrameCodec::new());
-    framed
-        .send(ClientFrame {
-            seq: 0,
-            body: Some(client_frame::Body::Connect(Connect {
-                protocol_version: rcim_proto::PROTOCOL_VERSION,
-                app_key: APP_KEY.into(),
-                token: token(user),
-                device_id: format!("bench-{user}"),
-                platform: Platform::Desktop as i32,
-                ..Default::default()
-            })),
-        })
-        .await
-        .unwrap();
-    match framed.next().await {
-        Some(Ok(ServerFrame {
-            body: Some(server_frame::Body::ConnectAck(ack)),
-            ..
-        })) if ack.code == 0 => framed,
-        other => panic!("login of {user} failed: {other:?}"),
-    }
+    raw::login(stream, APP_KEY, token(user), format!("bench-{user}")).await
 }
 
 fn request_frame(seq: u64, request_id: String, body: request::Body) -> ClientFrame {

@@ -9,24 +9,20 @@
 
 use futures::{SinkExt, StreamExt};
 use rcim_core::{codec, Engine, EngineConfig, EngineOptions, Event};
-use rcim_proto::v1::{
-    client_frame, request, server_frame, ClientFrame, Connect, Platform, Request, SendMessage,
-    ServerFrame,
-};
-use rcim_proto::FrameCodec;
+use rcim_proto::v1::{client_frame, request, server_frame, ClientFrame, Request, SendMessage};
 use rcim_server::{issue_token, ServerConfig};
+use rcim_testing::raw;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
-use tokio_util::codec::Framed;
 
 const APP_KEY: &str = "bench-app";
 const SECRET: &str = "bench-secret";
 
-type Raw = Framed<TcpStream, FrameCodec<ServerFrame, ClientFrame>>;
+type Raw = raw::RawConnection;
 
 fn now_ms() -> i64 {
     rcim_core::now_ms()
@@ -39,28 +35,7 @@ fn token(user: &str) -> String {
 async fn raw_client(gateway: SocketAddr, user: &str) -> Raw {
     let stream = TcpStream::connect(gateway).await.unwrap();
     stream.set_nodelay(true).unwrap();
-    let mut framed = Framed::new(stream, FrameCodec::new());
-    framed
-        .send(ClientFrame {
-            seq: 0,
-            body: Some(client_frame::Body::Connect(Connect {
-                protocol_version: rcim_proto::PROTOCOL_VERSION,
-                app_key: APP_KEY.into(),
-                token: token(user),
-                device_id: format!("bench-{user}"),
-                platform: Platform::Desktop as i32,
-                ..Default::default()
-            })),
-        })
-        .await
-        .unwrap();
-    match framed.next().await {
-        Some(Ok(ServerFrame {
-            body: Some(server_frame::Body::ConnectAck(ack)),
-            ..
-        })) if ack.code == 0 => framed,
-        other => panic!("raw connect failed: {other:?}"),
-    }
+    raw::login(stream, APP_KEY, token(user), format!("bench-{user}")).await
 }
 
 fn send_frame(seq: u64, to: &str, text: &str) -> ClientFrame {

@@ -1,13 +1,15 @@
 //! Test helpers for running engines against a real server: a `rcim-server` on loopback
 //! ([`TestServer`]), engines with their own data directories and an event recorder
-//! ([`TestClient`]), the Server API with a correct signature ([`server_api`]), and a TCP proxy
-//! that can cut connections ([`proxy`]).
+//! ([`TestClient`]), the Server API with a correct signature ([`server_api`]), a TCP proxy
+//! that can cut connections ([`proxy`]), and raw protocol clients for the benchmarks
+//! ([`raw`]).
 //!
 //! The engine-against-server tests live in this crate's `tests/`, the messaging benchmark in
 //! `benches/`; `rcim-core` itself does not depend on the server.
 
 pub mod proxy;
 pub mod push_standin;
+pub mod raw;
 
 use rcim_core::model::{connection_status, message_type};
 use rcim_core::{
