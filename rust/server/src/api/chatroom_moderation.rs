@@ -67,7 +67,7 @@ pub(crate) async fn gag_add(shared: Arc<Shared>, form: Params) -> ApiResult {
 /// `/chatroom/user/gag/rollback.json`: `userId` R (repeatable, ≤ 20), `chatroomId` R.
 pub(crate) async fn gag_rollback(shared: Arc<Shared>, form: Params) -> ApiResult {
     let (room, users) = room_and_users(&shared, &form, MAX_USERS)?;
-    moderation::ungag(&shared, room, &users).await?;
+    moderation::lift(&shared, room, RoomRestrictionKind::Gag, &users).await?;
     Ok(Map::new())
 }
 
@@ -90,7 +90,7 @@ pub(crate) async fn block_add(shared: Arc<Shared>, form: Params) -> ApiResult {
 /// `/chatroom/user/block/rollback.json`: `userId` R (repeatable, ≤ 20), `chatroomId` R.
 pub(crate) async fn block_rollback(shared: Arc<Shared>, form: Params) -> ApiResult {
     let (room, users) = room_and_users(&shared, &form, MAX_USERS)?;
-    moderation::unblock(&shared, room, &users).await?;
+    moderation::lift(&shared, room, RoomRestrictionKind::Block, &users).await?;
     Ok(Map::new())
 }
 
@@ -111,7 +111,7 @@ pub(crate) async fn whitelist_add(shared: Arc<Shared>, form: Params) -> ApiResul
 /// `/chatroom/user/whitelist/remove.json`: `chatroomId` R, `userId` R (repeatable, ≤ 5).
 pub(crate) async fn whitelist_remove(shared: Arc<Shared>, form: Params) -> ApiResult {
     let (room, users) = room_and_users(&shared, &form, MAX_PROTECTED_USERS)?;
-    moderation::unprotect(&shared, room, &users).await?;
+    moderation::lift(&shared, room, RoomRestrictionKind::Protected, &users).await?;
     Ok(Map::new())
 }
 

@@ -108,25 +108,31 @@ async fn ensure_loaded(shared: &Shared) -> Result<(), ServiceError> {
 /// Whether `user` may join `room`: 23409 while blocked from it (25104 when the lists cannot
 /// be read).
 pub(crate) async fn check_join(shared: &Shared, room: &str, user: &str) -> Result<(), u32> {
-    ensure_loaded(shared).await.map_err(|e| {
-        tracing::warn!(error = %e, "reading the chatroom moderation lists");
-        e.client_code()
-    })?;
-    match state(shared).until(room, RoomRestrictionKind::Block, user, now_ms()) {
-        Some(_) => Err(codes::KICKED_FROM_CHATROOM),
-        None => Ok(()),
-    }
+    let kind = RoomRestrictionKind::Block;
+    refuse_listed(shared, room, kind, user, codes::KICKED_FROM_CHATROOM).await
 }
 
 /// Whether `user` may send to `room`: 23408 while gagged in it (25104 when the lists cannot
 /// be read).
 pub(crate) async fn check_send(shared: &Shared, room: &str, user: &str) -> Result<(), u32> {
+    let kind = RoomRestrictionKind::Gag;
+    refuse_listed(shared, room, kind, user, codes::FORBIDDEN_IN_CHATROOM).await
+}
+
+/// `Err(code)` while `user` is on `room`'s `kind` list (25104 when the lists cannot be read).
+async fn refuse_listed(
+    shared: &Shared,
+    room: &str,
+    kind: RoomRestrictionKind,
+    user: &str,
+    code: u32,
+) -> Result<(), u32> {
     ensure_loaded(shared).await.map_err(|e| {
         tracing::warn!(error = %e, "reading the chatroom moderation lists");
         e.client_code()
     })?;
-    match state(shared).until(room, RoomRestrictionKind::Gag, user, now_ms()) {
-        Some(_) => Err(codes::FORBIDDEN_IN_CHATROOM),
+    match state(shared).until(room, kind, user, now_ms()) {
+        Some(_) => Err(code),
         None => Ok(()),
     }
 }
@@ -139,7 +145,22 @@ pub(crate) fn is_protected(shared: &Shared, room: &str, user: &str) -> bool {
         .is_some()
 }
 
-/// Puts `users` on `room`'s `kind` list until `until` (store first, then memory).
+/// Writes a change of the lists to the store, then applies it to the lists in memory (a
+/// failed write changes nothing), with `changes` held and the lists loaded first.
+async fn change(
+    shared: &Shared,
+    write: ChatroomKvWrite,
+    apply: impl FnOnce(&mut HashMap<String, RoomLists>),
+) -> Result<(), ServiceError> {
+    let state = state(shared);
+    let _changes = state.changes.lock().await;
+    load_locked(shared).await?;
+    shared.store.chatroom_kv_write(write).await?;
+    state.update(apply);
+    Ok(())
+}
+
+/// Puts `users` on `room`'s `kind` list until `until`.
 async fn restrict(
     shared: &Shared,
     room: &str,
@@ -147,46 +168,35 @@ async fn restrict(
     users: &[String],
     until: i64,
 ) -> Result<(), ServiceError> {
-    let state = state(shared);
-    let _changes = state.changes.lock().await;
-    load_locked(shared).await?;
-    shared
-        .store
-        .chatroom_kv_write(ChatroomKvWrite::Restrict {
-            room_id: room.to_owned(),
-            kind,
-            user_ids: users.to_vec(),
-            until,
-        })
-        .await?;
-    state.update(|lists| {
+    let write = ChatroomKvWrite::Restrict {
+        room_id: room.to_owned(),
+        kind,
+        user_ids: users.to_vec(),
+        until,
+    };
+    change(shared, write, |lists| {
         let room_lists = lists.entry(room.to_owned()).or_default();
         for u in users {
             room_lists.insert((kind, u.clone()), until);
         }
-    });
-    Ok(())
+    })
+    .await
 }
 
-/// Takes `users` off `room`'s `kind` list (users not on it are ignored).
-async fn lift(
+/// Takes `users` off `room`'s `kind` list (users not on it are ignored): lifts gags or
+/// blocks, or takes users off the protected members.
+pub(crate) async fn lift(
     shared: &Shared,
     room: &str,
     kind: RoomRestrictionKind,
     users: &[String],
 ) -> Result<(), ServiceError> {
-    let state = state(shared);
-    let _changes = state.changes.lock().await;
-    load_locked(shared).await?;
-    shared
-        .store
-        .chatroom_kv_write(ChatroomKvWrite::Lift {
-            room_id: room.to_owned(),
-            kind,
-            user_ids: users.to_vec(),
-        })
-        .await?;
-    state.update(|lists| {
+    let write = ChatroomKvWrite::Lift {
+        room_id: room.to_owned(),
+        kind,
+        user_ids: users.to_vec(),
+    };
+    change(shared, write, |lists| {
         if let Some(room_lists) = lists.get_mut(room) {
             for u in users {
                 room_lists.remove(&(kind, u.clone()));
@@ -195,8 +205,8 @@ async fn lift(
                 lists.remove(room);
             }
         }
-    });
-    Ok(())
+    })
+    .await
 }
 
 /// The end of a restriction of `minutes` (1..=[`MAX_MINUTES`], 1002 otherwise) from now.
@@ -220,15 +230,6 @@ pub(crate) async fn gag(
     restrict(shared, room, RoomRestrictionKind::Gag, users, until).await
 }
 
-/// Lifts the gags of `users` in `room`.
-pub(crate) async fn ungag(
-    shared: &Shared,
-    room: &str,
-    users: &[String],
-) -> Result<(), ServiceError> {
-    lift(shared, room, RoomRestrictionKind::Gag, users).await
-}
-
 /// Blocks `users` from `room` for `minutes` (R196): members among them are kicked at once
 /// (`ChatRoomEvent.kicked` 23409) and their joins are refused with 23409 until then.
 pub(crate) async fn block(
@@ -245,15 +246,6 @@ pub(crate) async fn block(
     Ok(())
 }
 
-/// Lifts the blocks of `users` from `room`.
-pub(crate) async fn unblock(
-    shared: &Shared,
-    room: &str,
-    users: &[String],
-) -> Result<(), ServiceError> {
-    lift(shared, room, RoomRestrictionKind::Block, users).await
-}
-
 /// Makes `users` protected members of `room` (never auto-kicked) until the room goes.
 pub(crate) async fn protect(
     shared: &Shared,
@@ -268,15 +260,6 @@ pub(crate) async fn protect(
         i64::MAX,
     )
     .await
-}
-
-/// Takes `users` off `room`'s protected members.
-pub(crate) async fn unprotect(
-    shared: &Shared,
-    room: &str,
-    users: &[String],
-) -> Result<(), ServiceError> {
-    lift(shared, room, RoomRestrictionKind::Protected, users).await
 }
 
 /// The users on `room`'s `kind` list now, by user id, with their ends.
