@@ -72,6 +72,18 @@ async fn set(
     entries_result(call(c, "", body).await)
 }
 
+/// Sets entries that must all be set (code 0).
+async fn set_ok(
+    c: &mut RawClient,
+    room: &str,
+    entries: HashMap<String, String>,
+    delete_when_left: bool,
+    overwrite: bool,
+) {
+    let (code, errors) = set(c, room, entries, delete_when_left, overwrite).await;
+    assert_eq!(code, 0, "set in {room}: {errors:?}");
+}
+
 async fn remove(
     c: &mut RawClient,
     room: &str,
@@ -175,12 +187,7 @@ async fn set_overwrite_remove_and_force_with_the_events_of_the_others() {
         set(&mut bob, ROOM, map([("k1", "x")]), false, false).await,
         (codes::KV_OVERWRITE_REFUSED, errors([("k1", 23424)]))
     );
-    assert_eq!(
-        set(&mut bob, ROOM, map([("k1", "v2")]), false, true)
-            .await
-            .0,
-        0
-    );
+    set_ok(&mut bob, ROOM, map([("k1", "v2")]), false, true).await;
     assert_eq!(
         next_change(&mut alice).await.1,
         change(false, map([("k1", "v2")]), "bob")
@@ -200,12 +207,7 @@ async fn set_overwrite_remove_and_force_with_the_events_of_the_others() {
         change(true, map([("k1", "v2")]), "alice")
     );
     // A batch where some keys fail: 23428 with the failures, the others set and announced.
-    assert_eq!(
-        set(&mut alice, ROOM, map([("a", "1")]), false, false)
-            .await
-            .0,
-        0
-    );
+    set_ok(&mut alice, ROOM, map([("a", "1")]), false, false).await;
     assert_eq!(
         set(&mut bob, ROOM, map([("a", "2"), ("b", "2")]), false, false).await,
         (codes::KV_NOT_ALL_SUCCESS, errors([("a", 23424)]))
@@ -247,12 +249,7 @@ async fn set_overwrite_remove_and_force_with_the_events_of_the_others() {
     // Nothing of that reached the members: the next change they hear of is the one carol
     // makes once a member.
     joined(&mut carol, ROOM).await;
-    assert_eq!(
-        set(&mut carol, ROOM, map([("marker", "1")]), false, true)
-            .await
-            .0,
-        0
-    );
+    set_ok(&mut carol, ROOM, map([("marker", "1")]), false, true).await;
     for member in [&mut alice, &mut bob] {
         let (_, ch) = next_change(member).await;
         assert_eq!(ch.entries, map([("marker", "1")]));
@@ -391,12 +388,7 @@ async fn every_limit_answers_its_code() {
         (codes::KV_STORE_FULL, errors([("one_more", 23423)]))
     );
     // A full room still takes new values for its keys.
-    assert_eq!(
-        set(&mut alice, ROOM, map([("n1_1", "new")]), false, true)
-            .await
-            .0,
-        0
-    );
+    set_ok(&mut alice, ROOM, map([("n1_1", "new")]), false, true).await;
     assert_eq!(get(&mut alice, ROOM, &[]).await.1.len(), 100);
     server.shutdown().await;
 }
@@ -413,18 +405,8 @@ async fn delete_when_left_entries_go_when_their_setter_leaves() {
     let mut bob = RawClient::connect(addr, "bob", "b1").await;
     joined(&mut alice, ROOM).await;
     joined(&mut bob, ROOM).await;
-    assert_eq!(
-        set(&mut alice, ROOM, map([("seat", "1")]), true, false)
-            .await
-            .0,
-        0
-    );
-    assert_eq!(
-        set(&mut alice, ROOM, map([("topic", "t")]), false, false)
-            .await
-            .0,
-        0
-    );
+    set_ok(&mut alice, ROOM, map([("seat", "1")]), true, false).await;
+    set_ok(&mut alice, ROOM, map([("topic", "t")]), false, false).await;
     next_change(&mut bob).await;
     next_change(&mut bob).await;
     assert_eq!(leave(&mut alice, ROOM).await, 0);
@@ -546,12 +528,7 @@ async fn protected_members_stay_and_auto_kicked_ones_lose_their_entries() {
         &[("chatroomId", ROOM), ("userId", "bob")],
     )
     .await;
-    assert_eq!(
-        set(&mut carol, ROOM, map([("seat", "c")]), true, false)
-            .await
-            .0,
-        0
-    );
+    set_ok(&mut carol, ROOM, map([("seat", "c")]), true, false).await;
     assert_eq!(
         next_change(&mut dave).await.1,
         change(false, map([("seat", "c")]), "carol")

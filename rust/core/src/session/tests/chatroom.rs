@@ -125,6 +125,21 @@ pub(super) fn log(out: &[Action]) -> Vec<String> {
         .collect()
 }
 
+/// Joins `room` (asking `count` messages), answered with one message of the room ("one",
+/// uid U1).
+fn join_with_one_message(h: &mut Harness, room: &str, count: u32) {
+    let seq = joins(&h.feed(join(room, count)))[0].0;
+    h.respond(
+        seq,
+        0,
+        Some(joined_answer(
+            vec![room_message(room, "U1", "one", 10)],
+            &[],
+            &[],
+        )),
+    );
+}
+
 pub(super) fn room_key(room: &str) -> ConversationKey {
     ConversationKey::new(3, room, "")
 }
@@ -208,16 +223,7 @@ fn a_join_stores_its_messages_then_reports_entries_sync_and_result() {
 #[test]
 fn leaving_deletes_the_local_messages_and_rooms_left_by_a_join_are_cleared() {
     let mut h = Harness::online();
-    let seq = joins(&h.feed(join("r1", 10)))[0].0;
-    h.respond(
-        seq,
-        0,
-        Some(joined_answer(
-            vec![room_message("r1", "U1", "one", 10)],
-            &[],
-            &[],
-        )),
-    );
+    join_with_one_message(&mut h, "r1", 10);
     assert_eq!(h.store.message_count(&room_key("r1")).unwrap(), 1);
     // Joining r2 leaves r1 (R190): its local messages go.
     let seq = joins(&h.feed(join("r2", 10)))[0].0;
@@ -256,16 +262,7 @@ fn leaving_deletes_the_local_messages_and_rooms_left_by_a_join_are_cleared() {
 #[test]
 fn every_new_connection_joins_the_rooms_again_and_a_refused_rejoin_forgets_the_room() {
     let mut h = Harness::online();
-    let seq = joins(&h.feed(join("r1", 5)))[0].0;
-    h.respond(
-        seq,
-        0,
-        Some(joined_answer(
-            vec![room_message("r1", "U1", "one", 10)],
-            &[],
-            &[],
-        )),
-    );
+    join_with_one_message(&mut h, "r1", 5);
     let seq = joins(&h.feed(join("r2", 0)))[0].0;
     h.respond(seq, 0, Some(joined_answer(vec![], &[], &[])));
     // The connection drops; the next one re-joins both rooms before anything else.
@@ -310,16 +307,7 @@ fn every_new_connection_joins_the_rooms_again_and_a_refused_rejoin_forgets_the_r
 #[test]
 fn a_destroyed_room_is_reported_forgotten_and_cleared() {
     let mut h = Harness::online();
-    let seq = joins(&h.feed(join("r1", 5)))[0].0;
-    h.respond(
-        seq,
-        0,
-        Some(joined_answer(
-            vec![room_message("r1", "U1", "one", 10)],
-            &[],
-            &[],
-        )),
-    );
+    join_with_one_message(&mut h, "r1", 5);
     let out = h.frame(0, room_event("r1", chat_room_event::Body::Status(1)));
     assert_eq!(log(&out), ["status:r1:1"]);
     assert_eq!(h.store.message_count(&room_key("r1")).unwrap(), 0);
@@ -433,16 +421,7 @@ fn a_request_over_the_servers_rate_is_asked_again_after_the_window() {
 #[test]
 fn a_kick_forgets_the_room_and_deletes_its_messages() {
     let mut h = Harness::online();
-    let seq = joins(&h.feed(join("r1", 5)))[0].0;
-    h.respond(
-        seq,
-        0,
-        Some(joined_answer(
-            vec![room_message("r1", "U1", "one", 10)],
-            &[],
-            &[],
-        )),
-    );
+    join_with_one_message(&mut h, "r1", 5);
     let out = h.frame(
         0,
         room_event(
