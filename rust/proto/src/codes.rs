@@ -105,3 +105,26 @@ pub const KV_KEY_NOT_EXIST: u32 = 23427;
 pub const KV_NOT_ALL_SUCCESS: u32 = 23428;
 /// More than 10 entries in one KV request.
 pub const KV_BATCH_TOO_LARGE: u32 = 23429;
+
+/// Ultra group: a parameter is invalid (Server API).
+pub const ULTRA_GROUP_PARAMETER_ERROR: u32 = 24403;
+/// Not a member of the ultra group.
+pub const NOT_IN_ULTRA_GROUP: u32 = 24406;
+/// Muted in the ultra group (or its channel).
+pub const FORBIDDEN_IN_ULTRA_GROUP: u32 = 24408;
+/// The ultra group does not exist.
+pub const ULTRA_GROUP_NOT_EXIST: u32 = 24410;
+/// The ultra group has the most members it may have.
+pub const ULTRA_GROUP_MEMBERS_EXCEED_LIMIT: u32 = 24411;
+/// The user is a member of the most ultra groups allowed (100, R211).
+pub const ULTRA_GROUP_NUMBER_EXCEED_LIMIT: u32 = 24412;
+/// The ultra group has the most channels allowed (50, R216).
+pub const ULTRA_GROUP_CHANNELS_EXCEED_LIMIT: u32 = 24413;
+/// The channel does not exist.
+pub const ULTRA_GROUP_CHANNEL_ID_NOT_EXIST: u32 = 24414;
+/// More messages per second in the channel than allowed.
+pub const ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT: u32 = 24415;
+/// Not listed in the private channel.
+pub const ULTRA_GROUP_USER_NOT_IN_PRIVATE_CHANNEL: u32 = 24416;
+/// The call does not support ultra groups.
+pub const ULTRA_GROUP_NOT_SUPPORT: u32 = 34022;

@@ -23,7 +23,7 @@ pub mod media_type;
 pub use framing::{FrameCodec, FrameError};
 
 /// Protocol version spoken by this build (sent in `Connect.protocol_version`).
-pub const PROTOCOL_VERSION: u32 = 6;
+pub const PROTOCOL_VERSION: u32 = 7;
 
 /// Largest frame either side accepts, in bytes. Larger frames close the connection.
 pub const MAX_FRAME_LEN: usize = 256 * 1024;

@@ -163,6 +163,9 @@ impl NewMessage {
             expansion: self.expansion,
             push_options: self.push_options,
             receipt: None,
+            change_seq: 0,
+            modified: false,
+            mentions_all: false,
         }
     }
 }

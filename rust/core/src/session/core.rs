@@ -616,6 +616,8 @@ impl SessionCore {
             server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
             server_frame::Body::Transient(transient) => self.transient(now, transient),
             server_frame::Body::Chatroom(event) => self.chatroom_event(event),
+            // Ultra groups are not handled by the engine yet.
+            server_frame::Body::Ultragroup(_) => {}
         }
         self.flush(now);
     }

@@ -751,6 +751,16 @@ pub(crate) fn outcome(entry: Entry, code: u32, stored: Option<MessageRow>) -> Op
         | Some(request::Body::ChatroomSetEntries(_))
         | Some(request::Body::ChatroomRemoveEntries(_))
         | Some(request::Body::ChatroomEntries(_))
+        // Ultra-group requests: not queued yet.
+        | Some(request::Body::UltragroupSync(_))
+        | Some(request::Body::UltragroupChanges(_))
+        | Some(request::Body::UltragroupMessages(_))
+        | Some(request::Body::UltragroupLevel(_))
+        | Some(request::Body::UltragroupModify(_))
+        | Some(request::Body::UltragroupRecall(_))
+        | Some(request::Body::UltragroupExpansion(_))
+        | Some(request::Body::UltragroupClear(_))
+        | Some(request::Body::UltragroupSetLevel(_))
         | None => {
             tracing::warn!(code, "answer to a queued request of unknown type");
             return None;

@@ -414,6 +414,18 @@ impl Conn {
             | request::Body::ChatroomEntries(_) => {
                 unreachable!("dispatched above")
             }
+            // Ultra groups are not served yet.
+            request::Body::UltragroupSync(_)
+            | request::Body::UltragroupChanges(_)
+            | request::Body::UltragroupMessages(_)
+            | request::Body::UltragroupLevel(_)
+            | request::Body::UltragroupModify(_)
+            | request::Body::UltragroupRecall(_)
+            | request::Body::UltragroupExpansion(_)
+            | request::Body::UltragroupClear(_)
+            | request::Body::UltragroupSetLevel(_) => {
+                self.respond(seq, code_only(codes::ULTRA_GROUP_NOT_SUPPORT))
+            }
         }
     }
 

@@ -152,6 +152,9 @@ pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::
         push_options: r.get(base + 17)?,
         status: false,
         receipt: None,
+        change_seq: 0,
+        modified: false,
+        mentions_all: false,
     })
 }
 
