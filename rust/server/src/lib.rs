@@ -260,6 +260,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         store,
         hub,
         chatrooms,
+        ultragroups: Arc::new(service::ultragroup::Directory::default()),
         media,
         moderation,
         typing: Default::default(),

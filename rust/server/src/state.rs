@@ -8,6 +8,7 @@ use crate::service::media::Media;
 use crate::service::moderation::Moderation;
 use crate::service::push::PushService;
 use crate::service::typing::TypingThrottle;
+use crate::service::ultragroup::Directory;
 use crate::store::ServerStore;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +25,8 @@ pub(crate) struct Shared {
     pub(crate) hub: Arc<Hub>,
     /// The chatrooms this node serves (members, recent messages, KV, moderation).
     pub(crate) chatrooms: Arc<Chatrooms>,
+    /// The ultra groups: groups, channels, members, presence.
+    pub(crate) ultragroups: Arc<Directory>,
     /// The file service: upload tickets, blob storage, upload slots.
     pub(crate) media: Media,
     /// The sensitive-word filter.

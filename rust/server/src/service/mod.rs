@@ -22,6 +22,9 @@ pub(crate) mod receipts;
 pub(crate) mod replay;
 pub(crate) mod settings;
 pub(crate) mod typing;
+// Placeholder until the streams and the Server API use it.
+#[allow(dead_code, unused_imports)]
+pub(crate) mod ultragroup;
 pub(crate) mod users;
 
 pub(crate) use error::ServiceError;

@@ -1,0 +1,19 @@
+//! Ultra groups (R210–R244): the directory of groups, channels and members (who may read and
+//! send where, who is online), the channel streams and their delivery, and what the Server
+//! API does with both.
+
+pub(crate) mod directory;
+
+pub(crate) use directory::{ChannelAccess, ChannelInfo, Directory};
+
+/// The public channel every ultra group has (R213). An empty channel id in a request means it.
+pub(crate) const DEFAULT_CHANNEL: &str = "RCDefault";
+
+/// The channel a request names: `channel_id`, or [`DEFAULT_CHANNEL`] for "".
+pub(crate) fn channel_or_default(channel_id: &str) -> &str {
+    if channel_id.is_empty() {
+        DEFAULT_CHANNEL
+    } else {
+        channel_id
+    }
+}
