@@ -197,7 +197,7 @@ impl SessionCore {
                     self.give_up(codes::CONN_ID_REJECT, status::UNCONNECTED);
                 }
             }
-            Input::Frame(frame) => self.frame(now, frame),
+            Input::Frame(frame) => self.frame(now, *frame),
             Input::Closed => match self.phase {
                 Phase::Online { .. } => self.lost(now),
                 Phase::Closing { .. } => self.signed_out(),

@@ -250,7 +250,7 @@ impl ConnectionTask {
                     None
                 }
                 frame = next_frame(&mut transport) => match frame {
-                    Some(Ok(frame)) => Some(Input::Frame(frame)),
+                    Some(Ok(frame)) => Some(Input::Frame(Box::new(frame))),
                     Some(Err(e)) => {
                         tracing::warn!(error = %e, "bad frame from server");
                         transport = None;

@@ -132,10 +132,10 @@ impl Harness {
     }
 
     fn frame(&mut self, seq: u64, body: server_frame::Body) -> Vec<Action> {
-        self.feed(Input::Frame(ServerFrame {
+        self.feed(Input::Frame(Box::new(ServerFrame {
             seq,
             body: Some(body),
-        }))
+        })))
     }
 
     fn respond(&mut self, seq: u64, code: u32, body: Option<response::Body>) -> Vec<Action> {

@@ -27,7 +27,7 @@ pub(crate) enum Input {
     /// The navigation server refused the app key: retrying cannot help.
     NaviRefused,
     /// A frame from the server.
-    Frame(ServerFrame),
+    Frame(Box<ServerFrame>),
     /// The transport closed or failed.
     Closed,
     /// Time passed (the driver ticks regularly and at [`super::core::SessionCore::wake_at`]).
