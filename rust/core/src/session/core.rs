@@ -185,7 +185,7 @@ impl SessionCore {
                     self.flush(now);
                 }
             }
-            Input::Stored(done) => self.stored(now, done),
+            Input::Stored(done) => self.stored(now, *done),
             Input::Opened(ack) => self.opened(now, ack),
             Input::OpenFailed(why) => {
                 if self.phase == Phase::Connecting {

@@ -148,7 +148,7 @@ impl ConnectionTask {
                     },
                     Action::Store(job) => {
                         match self.db.call(move |s| Ok(jobs::run(s, job))).await {
-                            Ok(done) => Some(Input::Stored(done)),
+                            Ok(done) => Some(Input::Stored(Box::new(done))),
                             Err(e) => {
                                 // The database thread is gone: the engine is going away.
                                 tracing::error!(error = %e, "store unavailable; ending the session");

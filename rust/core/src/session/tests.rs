@@ -115,7 +115,7 @@ impl Harness {
             match action {
                 Action::Store(job) => {
                     let done = jobs::run(&mut self.store, job);
-                    let caused = self.core.handle(self.now, Input::Stored(done));
+                    let caused = self.core.handle(self.now, Input::Stored(Box::new(done)));
                     for a in caused.into_iter().rev() {
                         queue.push_front(a);
                     }

@@ -19,7 +19,7 @@ pub(crate) enum Input {
     /// A call of the engine's API.
     Command(Command),
     /// A store job finished.
-    Stored(StoreDone),
+    Stored(Box<StoreDone>),
     /// The connection attempt got the server's `ConnectAck` (any code).
     Opened(ConnectAck),
     /// The connection attempt failed and may be retried.
