@@ -51,7 +51,7 @@ fn every_connection_attempt_carries_the_push_address() {
         match action {
             Action::Store(job) => {
                 let done = jobs::run(&mut store, job);
-                pending.extend(core.handle(now, Input::Stored(done)));
+                pending.extend(core.handle(now, Input::Stored(Box::new(done))));
             }
             other => opened.push(other),
         }
@@ -81,7 +81,7 @@ fn without_a_device_token_connect_carries_no_push_address() {
         match action {
             Action::Store(job) => {
                 let done = jobs::run(&mut store, job);
-                pending.extend(core.handle(Instant::now(), Input::Stored(done)));
+                pending.extend(core.handle(Instant::now(), Input::Stored(Box::new(done))));
             }
             other => opened.push(other),
         }
