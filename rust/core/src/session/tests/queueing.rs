@@ -176,7 +176,7 @@ fn commands_handed_over_while_loading_are_stored_when_the_session_stops() {
 
         // The load finishing late starts nothing.
         let done = jobs::run(&mut h.store, StoreJob::Load);
-        let out = h.feed(Input::Stored(done));
+        let out = h.feed(Input::Stored(Box::new(done)));
         assert!(out.is_empty(), "{out:?}");
     }
 }
