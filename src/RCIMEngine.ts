@@ -20,6 +20,8 @@
  *   RCIMEngineSettings.ts             per-user settings: pins, do-not-disturb, quiet hours,
  *                                     blacklist
  *   RCIMEngineChatRoom.ts             chatrooms: join, leave, history, KV entries
+ *   RCIMEngineUltraGroup.ts           ultra groups: channel conversations, unread counts,
+ *                                     modify/recall/expansion, read sync, typing, levels
  *   RCIMEngineMessages.ts             messages: create, send, media, recall, receipts, typing,
  *                                     history
  *   RCIMEngine.ts (this file)         create/destroy, connection, conversations, unread

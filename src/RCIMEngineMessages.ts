@@ -5,7 +5,7 @@
  * Each method only packs its arguments for the engine.
  */
 import type { ListenerSlots } from './EngineCore';
-import { RCIMEngineChatRoom } from './RCIMEngineChatRoom';
+import { RCIMEngineUltraGroup } from './RCIMEngineUltraGroup';
 import type {
   IRCIMIWCancelDownloadingMediaMessageCallback,
   IRCIMIWCancelSendingMediaMessageCallback,
@@ -38,7 +38,7 @@ import type {
   RCIMIWVoiceMessage,
 } from './RCIMDefines';
 
-export abstract class RCIMEngineMessages extends RCIMEngineChatRoom {
+export abstract class RCIMEngineMessages extends RCIMEngineUltraGroup {
   protected constructor(appKey: string, options: RCIMIWEngineOptions, slots: ListenerSlots) {
     super(appKey, options, slots);
   }

@@ -10,9 +10,11 @@
 
 mod chatroom;
 mod messaging;
+mod ultragroup;
 
 pub use chatroom::{chatroom_status, entries_operation, ChatRoomMemberAction, ChatroomEvent};
 pub use messaging::{BlockedMessageInfo, MessagingEvent, TypingStatus};
+pub use ultragroup::{UltraGroupTypingStatusInfo, UltragroupEvent};
 
 use crate::model::Message;
 use rcim_store::ConversationKey;
@@ -430,6 +432,9 @@ pub enum Event {
     /// Chatroom call results and room events (see [`ChatroomEvent`]).
     #[serde(untagged)]
     Chatroom(ChatroomEvent),
+    /// Ultra-group stream changes, typing and read-time sync (see [`UltragroupEvent`]).
+    #[serde(untagged)]
+    Ultragroup(UltragroupEvent),
 }
 
 impl Event {
@@ -465,6 +470,7 @@ impl Event {
             | Event::MessageExpansionForKeysRemoved { event_id, .. } => event_id.as_deref(),
             Event::Messaging(event) => event.event_id(),
             Event::Chatroom(event) => event.event_id(),
+            Event::Ultragroup(event) => event.event_id(),
             Event::ConnectionStatusChanged { .. }
             | Event::RemoteMessageRecalled { .. }
             | Event::PrivateReadReceiptReceived { .. }

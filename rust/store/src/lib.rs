@@ -17,7 +17,8 @@
 //! @-mention the user), `group_receipts` (group read receipt state), `history` (cloud
 //! history sequences and the ranges held), `deletion` (deleting and clearing messages),
 //! `user_settings` (type levels, quiet hours, blacklist and the settings version), `chatroom`
-//! (chatroom messages: no conversation, deleted on leave). Row types
+//! (chatroom messages: no conversation, deleted on leave), `ultragroup` (channel cursors,
+//! stream messages and their changes, capped unread counts). Row types
 //! and the SQL
 //! helpers the areas share are in `rows`; the schema is in `migrations/`.
 
@@ -41,6 +42,7 @@ mod settings;
 mod store;
 #[cfg(test)]
 mod test_support;
+mod ultragroup;
 mod unread;
 mod user_settings;
 mod values;
@@ -53,5 +55,6 @@ pub use rows::{
     RecallUpdate, TimeOrder,
 };
 pub use store::Store;
+pub use ultragroup::MAX_UNREAD as MAX_ULTRAGROUP_UNREAD;
 pub use user_settings::{QuietHoursRow, SettingsSnapshot, UserSettingUpdate};
 pub use values::{conversation_type, direction, notification_level, received_status, sent_status};

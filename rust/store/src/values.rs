@@ -22,6 +22,8 @@ pub mod sent_status {
 pub mod conversation_type {
     /// Chatroom: its messages never make a conversation (see `chatroom`).
     pub const CHATROOM: u32 = 3;
+    /// Ultra group: one conversation per channel (see `ultragroup`).
+    pub const ULTRA_GROUP: u32 = 5;
 }
 
 /// Received status values (`RCIMIWReceivedStatus`).

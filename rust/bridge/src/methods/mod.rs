@@ -25,6 +25,7 @@ mod search;
 mod settings;
 mod status;
 mod typing;
+mod ultragroup;
 mod unread;
 
 use crate::call::{ArgError, Context, Outcome};
@@ -56,6 +57,7 @@ const AREAS: &[&[&dyn Row]] = &[
     typing::ROWS,
     directed::ROWS,
     chatroom::ROWS,
+    ultragroup::ROWS,
 ];
 
 /// Methods about the table itself.

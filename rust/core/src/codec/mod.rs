@@ -327,10 +327,12 @@ pub fn row_from_wire(m: &rcim_proto::v1::Message, me: &str, now: i64) -> NewMess
     }
 }
 
-/// Whether a group message with wire `content` @-mentions user `me` (R129: only group
-/// messages count).
+/// Whether a group or ultra-group message with wire `content` @-mentions user `me` (R129:
+/// only group messages count; ultra groups count mentions per channel).
 pub fn mentions_user(conversation_type: u32, content: &str, me: &str) -> bool {
-    if conversation_type != crate::model::conversation_type::GROUP {
+    if conversation_type != crate::model::conversation_type::GROUP
+        && conversation_type != crate::model::conversation_type::ULTRA_GROUP
+    {
         return false;
     }
     serde_json::from_str::<Value>(content)

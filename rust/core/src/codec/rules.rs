@@ -49,13 +49,19 @@ pub fn row_flags(row: &MessageRow) -> WireFlags {
     wire_flags(row.message_type, stored_policy(row.extra_json.as_deref()))
 }
 
-/// `channelId` as the engine keeps it: only ultra groups have channels (R064); every other
-/// conversation type uses "" so a private conversation is never split in two.
+/// The channel every ultra group has (R213); an empty channel id names it.
+pub const DEFAULT_CHANNEL: &str = "RCDefault";
+
+/// `channelId` as the engine keeps it: only ultra groups have channels (R064), and "" is
+/// their default channel "RCDefault" (as the server says it), so one conversation holds it;
+/// every other conversation type uses "" so a private conversation is never split in two.
 pub fn channel_for(conversation_type: u32, channel_id: &str) -> String {
-    if conversation_type == conversation_type::ULTRA_GROUP {
-        channel_id.to_string()
-    } else {
+    if conversation_type != conversation_type::ULTRA_GROUP {
         String::new()
+    } else if channel_id.is_empty() {
+        DEFAULT_CHANNEL.to_string()
+    } else {
+        channel_id.to_string()
     }
 }
 

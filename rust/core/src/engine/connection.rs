@@ -59,6 +59,7 @@ impl Engine {
         let slot = db_slot.clone();
         let platform = self.platform.subscribe();
         let push = self.push_registration();
+        let ultragroup_commands = commands_tx.clone();
         let task = self.runtime.spawn(async move {
             if let Some(previous) = previous {
                 if let Err(e) = previous.await {
@@ -102,6 +103,17 @@ impl Engine {
                     event_id: event_id.clone(),
                 })
                 .await;
+            // The ultra-group task follows the channel streams while the session runs (it
+            // ends when the session drops its sender).
+            let (ultragroup_tx, ultragroup_rx) =
+                mpsc::channel(crate::session::ULTRAGROUP_SIGNAL_QUEUE_LEN);
+            let link = super::ultragroup_link::UgLink {
+                commands: ultragroup_commands,
+                db: db.clone(),
+                me: user_id.clone(),
+                shared: shared.clone(),
+            };
+            tokio::spawn(super::ultragroup_sync::run(link, ultragroup_rx));
             let ctx = SessionContext {
                 config: shared.config.clone(),
                 http: shared.http.clone(),
@@ -110,6 +122,7 @@ impl Engine {
                 inbox_behind: task_inbox_behind,
                 platform,
                 push,
+                ultragroup: Some(ultragroup_tx),
             };
             ConnectionTask::new(
                 ctx,

@@ -8,8 +8,9 @@
 //! interval recorded, so reading the same part again is served locally.
 //!
 //! Decisions:
-//! * Remote history exists for PRIVATE and GROUP conversations only: REMOTE on another type is
-//!   PARAM_ERROR; LOCAL_REMOTE on another type is the local page.
+//! * Remote history exists for PRIVATE, GROUP and ULTRA_GROUP conversations only: REMOTE on
+//!   another type is PARAM_ERROR; LOCAL_REMOTE on another type is the local page. Ultra-group
+//!   messages that reach this device through the channel streams make their ranges live.
 //! * Reading history never adds a conversation to the list (as RongCloud): a page only moves
 //!   the last message of a listed conversation.
 //! * Messages deleted on this device stay deleted: a page does not store them again, and
@@ -84,7 +85,9 @@ impl Engine {
         } else {
             TimeOrder::After
         };
-        let remote = has_cloud_history(key.conversation_type);
+        // Ultra-group channels have a cloud history too (their stream, R098).
+        let remote = has_cloud_history(key.conversation_type)
+            || key.conversation_type == crate::model::conversation_type::ULTRA_GROUP;
         if policy == policy::REMOTE && !remote {
             return Err(Code::PARAM_ERROR);
         }

@@ -15,7 +15,8 @@
 //! push settings), [`platform`] (network and app state), [`drafts`], [`search`], [`media`]
 //! (media messages: send with upload, download), [`insert`] (messages inserted locally), [`status`] (sent and
 //! received status edits), [`mentions`], [`expansion`], [`typing`], [`group_receipts`],
-//! [`directed`] (directed group messages), [`chatroom`] (chatrooms and their KV entries). This file holds the engine itself and the helpers they share.
+//! [`directed`] (directed group messages), [`chatroom`] (chatrooms and their KV entries),
+//! [`ultragroup`] (ultra groups; their streams are followed by `ultragroup_sync`). This file holds the engine itself and the helpers they share.
 
 pub mod blacklist;
 pub mod chatroom;
@@ -39,6 +40,9 @@ pub mod search;
 pub mod settings;
 pub mod status;
 pub mod typing;
+pub mod ultragroup;
+mod ultragroup_link;
+mod ultragroup_sync;
 pub mod unread;
 
 use crate::codes::Code;

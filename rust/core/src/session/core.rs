@@ -314,6 +314,9 @@ impl SessionCore {
         self.set_status(status::CONNECTED);
         self.settings_opened(ack.settings_version);
         self.chatroom_opened(now);
+        self.out.push(Action::Ultragroup(
+            super::ultragroup::UltragroupSignal::Connected,
+        ));
         if !self.reported {
             self.reported = true;
             let event_id = self.connect_event_id.take();
@@ -616,8 +619,10 @@ impl SessionCore {
             server_frame::Body::Pong(_) | server_frame::Body::ConnectAck(_) => {}
             server_frame::Body::Transient(transient) => self.transient(now, transient),
             server_frame::Body::Chatroom(event) => self.chatroom_event(event),
-            // Ultra groups are not handled by the engine yet.
-            server_frame::Body::Ultragroup(_) => {}
+            // The engine's ultra-group task handles them (see `ultragroup`).
+            server_frame::Body::Ultragroup(event) => self.out.push(Action::Ultragroup(
+                super::ultragroup::UltragroupSignal::Event(Box::new(event)),
+            )),
         }
         self.flush(now);
     }

@@ -51,6 +51,8 @@ pub(crate) struct SessionContext {
     pub(crate) platform: watch::Receiver<PlatformState>,
     /// The device's push address when `connect()` was called (`setDeviceToken`).
     pub(crate) push: Option<rcim_proto::v1::PushRegistration>,
+    /// The engine's ultra-group task (`None` in tests without one).
+    pub(crate) ultragroup: Option<mpsc::Sender<super::ultragroup::UltragroupSignal>>,
 }
 
 /// The session task of one `connect()` call: ends on disconnect, kick, fatal refusal, timeout
@@ -183,6 +185,10 @@ impl ConnectionTask {
                         if fresh_navi {
                             gateways.clear();
                         }
+                        None
+                    }
+                    Action::Ultragroup(signal) => {
+                        super::ultragroup::forward(&self.ctx.ultragroup, signal);
                         None
                     }
                     Action::Finish => {

@@ -46,13 +46,22 @@ pub(crate) fn entry(
                 timestamp: r.timestamp,
                 by_peer: false,
             });
-            out.events.push(Event::Messaging(
-                MessagingEvent::ConversationReadStatusSyncMessageReceived {
-                    conversation_type: r.conversation_type,
-                    target_id: r.target_id.clone(),
-                    timestamp: r.timestamp,
+            // An ultra-group channel read on another device (R231–R233) has its own event.
+            out.events.push(
+                if r.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
+                    Event::Ultragroup(crate::event::UltragroupEvent::ReadTimeReceived {
+                        target_id: r.target_id.clone(),
+                        channel_id: channel,
+                        timestamp: r.timestamp,
+                    })
+                } else {
+                    Event::Messaging(MessagingEvent::ConversationReadStatusSyncMessageReceived {
+                        conversation_type: r.conversation_type,
+                        target_id: r.target_id.clone(),
+                        timestamp: r.timestamp,
+                    })
                 },
-            ));
+            );
         }
         Body::ReceiptRequested(r) => {
             out.receipts.push((r.uid.clone(), requested()));

@@ -48,6 +48,7 @@ mod reads;
 mod settings;
 mod types;
 mod typing;
+mod ultragroup;
 
 #[cfg(test)]
 mod tests;
@@ -57,8 +58,11 @@ pub use clock::now_ms;
 pub(crate) use command::{Command, StopReason};
 pub(crate) use driver::{ConnectionTask, SessionContext};
 pub(crate) use inbox::InboxBehind;
-pub(crate) use operations::{expansion_outcome, outgoing_row, Operation, SettingChange};
+pub(crate) use operations::{
+    expansion_outcome, new_request_id, outgoing_row, Operation, SettingChange,
+};
 pub(crate) use platform::{PlatformEvent, PlatformState};
 pub(crate) use reads::{ReadRequest, TicketRequest};
 pub(crate) use settings::PushSettingChange;
 pub(crate) use typing::TypingCommand;
+pub(crate) use ultragroup::{UltragroupSignal, SIGNAL_QUEUE_LEN as ULTRAGROUP_SIGNAL_QUEUE_LEN};

@@ -33,6 +33,9 @@ pub(crate) struct ReadRequest {
     pub(crate) reply: ReadReply,
     /// When it was asked or, once on the wire, sent.
     pub(crate) since: Instant,
+    /// Empty for reads; a state-changing request sent on this path (executed at most once
+    /// by the server) carries its id, the same on every attempt.
+    pub(crate) request_id: String,
 }
 
 impl std::fmt::Debug for ReadRequest {
@@ -56,7 +59,15 @@ impl ReadRequest {
             // The asker may have gone: then nothing happens.
             let _ = tx.send(result);
         });
-        (Self { body, reply, since }, rx)
+        (
+            Self {
+                body,
+                reply,
+                since,
+                request_id: String::new(),
+            },
+            rx,
+        )
     }
 
     /// Answers the read.
@@ -68,7 +79,7 @@ impl ReadRequest {
         ClientFrame {
             seq,
             body: Some(client_frame::Body::Request(WireRequest {
-                request_id: String::new(),
+                request_id: self.request_id.clone(),
                 body: Some(self.body.clone()),
             })),
         }
@@ -106,6 +117,7 @@ impl From<TicketRequest> for ReadRequest {
             body: request::Body::MediaUpload(request),
             reply,
             since,
+            request_id: String::new(),
         }
     }
 }

@@ -58,6 +58,8 @@ pub(crate) enum Action {
     Close { fresh_navi: bool },
     /// The session is over: store what is still handed over, deliver pending events, end.
     Finish,
+    /// Hand a signal to the engine's ultra-group task (see `ultragroup`).
+    Ultragroup(super::ultragroup::UltragroupSignal),
 }
 
 /// Work for the store thread.

@@ -1,0 +1,260 @@
+//! What the ultra-group calls and the ultra-group task share: [`UgLink`] (asking the server
+//! through the session's read path, running store work, emitting events) and
+//! [`apply_page`], which applies messages of a channel's stream (a page of changes, or one
+//! live event) to the store and says what to announce.
+//!
+//! A message of the stream is compared with the stored row of its uid: unknown = a new
+//! message (stored, `onMessageReceived`); a recall notification replacing a stored message
+//! = recalled (deleted when the recall says `isDelete`, R228); another content or object name
+//! = modified (R225); another expansion = expansion changed (R229); the same = nothing.
+
+use crate::codec::{self, extras};
+use crate::codes::Code;
+use crate::db::Db;
+use crate::event::Event;
+use crate::model::Message;
+use crate::session::{Command, ReadRequest};
+use crate::shared::Shared;
+use rcim_proto::v1::{request, response, Message as WireMessage};
+use rcim_store::{received_status, ConversationKey, NewMessage, Store, StoreError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// How often a request refused for the request rate is asked again, and after how long.
+const RATE_RETRIES: u32 = 5;
+const RATE_WINDOW: Duration = Duration::from_millis(1100);
+
+/// `UltraGroupMessageChanged.kind` values.
+pub(crate) mod change_kind {
+    /// The sender modified the content.
+    pub(crate) const MODIFIED: u32 = 1;
+    /// Recalled.
+    pub(crate) const RECALLED: u32 = 2;
+    /// The expansion changed.
+    pub(crate) const EXPANSION: u32 = 3;
+}
+
+/// The session, the database and the event outlet of one connected user.
+#[derive(Clone)]
+pub(crate) struct UgLink {
+    pub(crate) commands: mpsc::Sender<Command>,
+    pub(crate) db: Db,
+    pub(crate) me: String,
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl UgLink {
+    /// Asks the server `body` (a read when `request_id` is empty, else a state-changing
+    /// request executed at most once: the same id on every attempt). A refusal for the
+    /// request rate (20604) is asked again after the server's one-second window, a few times.
+    pub(crate) async fn ask(
+        &self,
+        body: request::Body,
+        request_id: &str,
+    ) -> Result<Option<response::Body>, Code> {
+        let mut attempt = 0;
+        loop {
+            match self.ask_once(body.clone(), request_id).await {
+                Err(code) if code == Code::SEND_MSG_FREQUENCY_OVERRUN && attempt < RATE_RETRIES => {
+                    attempt += 1;
+                    tokio::time::sleep(RATE_WINDOW).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn ask_once(
+        &self,
+        body: request::Body,
+        request_id: &str,
+    ) -> Result<Option<response::Body>, Code> {
+        let (mut read, answer) = ReadRequest::channel(body, Instant::now());
+        read.request_id = request_id.to_string();
+        self.commands
+            .try_send(Command::Read(Box::new(read)))
+            .map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => Code::SEND_MSG_FREQUENCY_OVERRUN,
+                mpsc::error::TrySendError::Closed(_) => Code::CLIENT_NOT_INIT,
+            })?;
+        match answer.await {
+            Ok(Ok(body)) => Ok(body),
+            Ok(Err(code)) => Err(Code::of(code)),
+            Err(_) => Err(Code::CLIENT_NOT_INIT),
+        }
+    }
+
+    /// Runs `f` on the database.
+    pub(crate) async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, Code> {
+        self.db.call(f).await.map_err(|e| {
+            tracing::error!(error = %e, "ultra-group store work failed");
+            Code::DATABASE_ERROR
+        })
+    }
+
+    /// Hands `event` to the embedder.
+    pub(crate) async fn emit(&self, event: Event) {
+        self.shared.emit(event).await;
+    }
+
+    /// Announces what [`apply_page`] did: new messages first (ascending), then the changes.
+    pub(crate) async fn announce(&self, outcome: PageOutcome, offline: bool, has_more: bool) {
+        use crate::event::UltragroupEvent as Ug;
+        let total = outcome.received.len();
+        for (i, mut message) in outcome.received.into_iter().enumerate() {
+            message.offline = Some(offline);
+            self.emit(Event::MessageReceived {
+                message,
+                left: (total - 1 - i) as u32,
+                offline,
+                has_package: has_more,
+            })
+            .await;
+        }
+        if !outcome.modified.is_empty() {
+            let messages = outcome.modified;
+            self.emit(Event::Ultragroup(Ug::RemoteMessagesModified { messages }))
+                .await;
+        }
+        if !outcome.recalled.is_empty() {
+            let messages = outcome.recalled;
+            self.emit(Event::Ultragroup(Ug::RemoteMessagesRecalled { messages }))
+                .await;
+        }
+        if !outcome.expansion.is_empty() {
+            let messages = outcome.expansion;
+            self.emit(Event::Ultragroup(Ug::RemoteExpansionUpdated { messages }))
+                .await;
+        }
+    }
+}
+
+/// What applying stream messages changed, to announce.
+#[derive(Debug, Default)]
+pub(crate) struct PageOutcome {
+    /// New messages, stored, ascending.
+    pub(crate) received: Vec<Message>,
+    /// New messages that count as unread, with their change sequences.
+    pub(crate) counted_seqs: Vec<u64>,
+    pub(crate) modified: Vec<Message>,
+    pub(crate) recalled: Vec<Message>,
+    pub(crate) expansion: Vec<Message>,
+}
+
+/// Whether a recall notification's content says the message was deleted (`isDelete`).
+fn is_delete(content: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(content)
+        .ok()
+        .and_then(|v| v.get("isDelete").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false)
+}
+
+/// The stored row of a stream message for user `me`: unread unless sent at or before the
+/// user's read time; mentions counted from the server's `mentions_all` too.
+pub(crate) fn stream_row(m: &WireMessage, me: &str, read_time: i64) -> NewMessage {
+    let now = crate::session::now_ms();
+    let mut row = codec::row_from_wire(m, me, now);
+    if row.direction == rcim_store::direction::RECEIVE {
+        row.mentioned = row.mentioned || m.mentions_all;
+        if m.sent_time <= read_time {
+            row.received_status = received_status::READ;
+        }
+    }
+    row
+}
+
+/// Applies stream messages of one channel (ascending by change sequence). `kind`: the change
+/// a live `changed` event announced (an unknown message is then announced as that change,
+/// not stored); `None` for new messages and pages of changes.
+pub(crate) fn apply_page(
+    store: &mut Store,
+    messages: &[WireMessage],
+    me: &str,
+    read_time: i64,
+    kind: Option<u32>,
+) -> Result<PageOutcome, StoreError> {
+    let mut out = PageOutcome::default();
+    let mut new_rows = Vec::new();
+    let mut seqs = std::collections::HashMap::new();
+    for m in messages.iter().filter(|m| !m.uid.is_empty()) {
+        let recall = m.object_name == codec::recall::RECALL_OBJECT_NAME;
+        let Some(local) = store.message_by_uid(&m.uid)? else {
+            match kind {
+                Some(change_kind::RECALLED) => {
+                    out.recalled.push(codec::message_from_wire(m, me, 0));
+                }
+                Some(change_kind::MODIFIED) => {
+                    out.modified.push(codec::message_from_wire(m, me, 0));
+                }
+                Some(change_kind::EXPANSION) => {
+                    out.expansion.push(codec::message_from_wire(m, me, 0));
+                }
+                // A kind this engine does not know: nothing it can show.
+                Some(_) => {}
+                // A recall of a message this device never had: nothing to show.
+                None if recall => {}
+                None => {
+                    let row = stream_row(m, me, read_time);
+                    seqs.insert(m.uid.clone(), m.change_seq);
+                    new_rows.push(row);
+                }
+            }
+            continue;
+        };
+        if recall && local.object_name != codec::recall::RECALL_OBJECT_NAME {
+            if is_delete(&m.content) {
+                store.delete_messages(&[local.id])?;
+                out.recalled.push(codec::message_from_row(&local));
+            } else {
+                let update = rcim_store::RecallUpdate {
+                    uid: m.uid.clone(),
+                    message_type: crate::model::message_type::RECALL,
+                    object_name: m.object_name.clone(),
+                    content: m.content.clone(),
+                    keep_original: local.sender_id == me,
+                };
+                if let Some(row) = store.recall_message(&update)? {
+                    out.recalled.push(codec::message_from_row(&row));
+                }
+            }
+        } else if !recall && (local.content != m.content || local.object_name != m.object_name) {
+            if let Some(row) = store.modify_message_content(&m.uid, &m.object_name, &m.content)? {
+                out.modified.push(codec::message_from_row(&row));
+            }
+        } else {
+            let stored = extras::stored_expansion(local.extra_json.as_deref()).unwrap_or_default();
+            if m.can_expand && stored != m.expansion {
+                let extra = extras::with_expansion(local.extra_json.as_deref(), &m.expansion);
+                if let Some(row) = store.set_extra_json(local.id, Some(&extra))? {
+                    out.expansion.push(codec::message_from_row(&row));
+                }
+            }
+        }
+    }
+    for row in store.store_ultragroup_messages(&new_rows)? {
+        let seq = row
+            .uid
+            .as_ref()
+            .and_then(|u| seqs.get(u))
+            .copied()
+            .unwrap_or(0);
+        if row.direction == rcim_store::direction::RECEIVE
+            && row.counted
+            && row.received_status == received_status::UNREAD
+        {
+            out.counted_seqs.push(seq);
+        }
+        out.received.push(codec::message_from_row(&row));
+    }
+    Ok(out)
+}
+
+/// The conversation key of a channel as the engine keeps it ("" = "RCDefault").
+pub(crate) fn channel_key(group: &str, channel: &str) -> ConversationKey {
+    let ug = crate::model::conversation_type::ULTRA_GROUP;
+    ConversationKey::new(ug, group, &codec::channel_for(ug, channel))
+}
