@@ -30,6 +30,15 @@
 // request line to stderr, the runner makes the signed call against the test's server and
 // writes the answer to <RCIM_DATA_DIR>/server-api/<id>.json, which the test reads.
 //
+//   // @push-standin                    an FCM stand-in (scripts/lib/push-standin.mjs) and the
+//                                          test's own server configured to push to it
+//                                          (`--push-config`); the Server API call of path
+//                                          "@push/received" answers { code: 200, pushes: [{token,
+//                                          body}] }, what it accepted so far
+//
+// A Server API request line may carry `json` (a JSON body) instead of `params` (a form), for
+// the endpoints that take JSON (`/message/ultragroup/publish.json`).
+//
 //   // @file-proxy: 1000000 4000000        a proxy in front of the file service
 //                                          (scripts/lib/file-proxy.mjs: bodies at full speed for
 //                                          1 MB, then 4 MB/s; a JSON line per request):
@@ -39,6 +48,7 @@ import { join } from 'node:path';
 import { encodeJpeg, makeMediaFixtures, scene } from './lib/fixtures.mjs';
 import { startFileProxy } from './lib/file-proxy.mjs';
 import { startImProxy } from './lib/im-proxy.mjs';
+import { startPushStandIn } from './lib/push-standin.mjs';
 import {
   hostEnv,
   repoRoot,
@@ -85,6 +95,7 @@ function directives(file) {
     publish,
     mediaFixtures: /^\/\/ @media-fixtures\b/m.test(text),
     imProxy: /^\/\/ @im-proxy\b/m.test(text),
+    pushStandIn: /^\/\/ @push-standin\b/m.test(text),
     fileProxy: proxy ? { fast: proxy[0], rate: proxy[1] } : null,
   };
 }
@@ -142,7 +153,7 @@ const SERVER_API_MARK = '@@rcim-server-api ';
  * writes { status, body } (or { error }) to <dataDir>/server-api/<id>.json, atomically and
  * ASCII-only (the test decodes bytes as characters).
  */
-function serverApiRelay(server, dataDir, imProxy, ownServer) {
+function serverApiRelay(server, dataDir, imProxy, ownServer, push) {
   const dir = join(dataDir, 'server-api');
   mkdirSync(dir, { recursive: true });
   return (line) => {
@@ -169,6 +180,14 @@ function serverApiRelay(server, dataDir, imProxy, ownServer) {
       answer(imProxy ? { status: 200, body: { code: 200 } } : { error: 'no // @im-proxy' });
       return;
     }
+    if (request.path === '@push/received') {
+      answer(
+        push
+          ? { status: 200, body: { code: 200, pushes: push.received() } }
+          : { error: 'no // @push-standin' }
+      );
+      return;
+    }
     if (request.path === '@server/restart') {
       if (!ownServer) {
         answer({ error: 'restarting needs the own server of the test (// @server-args)' });
@@ -180,8 +199,11 @@ function serverApiRelay(server, dataDir, imProxy, ownServer) {
         .catch((err) => answer({ error: String(err && err.message ? err.message : err) }));
       return;
     }
-    server
-      .serverApiRaw(request.path, request.params)
+    const call =
+      request.json !== undefined
+        ? server.serverApiJsonRaw(request.path, request.json)
+        : server.serverApiRaw(request.path, request.params);
+    call
       .then(({ status, body, text }) => answer({ status, body, text: body ? undefined : text }))
       .catch((err) => answer({ error: String(err && err.message ? err.message : err) }));
   };
@@ -214,11 +236,24 @@ async function main() {
     for (const [fi, file] of files.entries()) {
       const wanted = directives(file);
       let own = null;
-      if (wanted.serverArgs) {
+      let push = null;
+      if (wanted.serverArgs || wanted.pushStandIn) {
         try {
-          own = await startServer({ extraArgs: wanted.serverArgs });
+          const extraArgs = [...(wanted.serverArgs ?? [])];
+          if (wanted.pushStandIn) {
+            const pushDir = tempDir('rcim-push-');
+            push = await startPushStandIn(pushDir);
+            const stopPush = push.stop;
+            push.stop = async () => {
+              await stopPush();
+              rmSync(pushDir, { recursive: true, force: true });
+            };
+            extraArgs.push('--push-config', push.configFile);
+          }
+          own = await startServer({ extraArgs });
         } catch (err) {
           console.log(`FAIL ${file}: cannot start its server: ${err.message}`);
+          await push?.stop();
           failed += runs;
           continue;
         }
@@ -256,7 +291,7 @@ async function main() {
           result = await runJsHost(join('tests', 'hermes', file), {
             env: { ...hostEnv(fileServer, tokens, dataDir, [group]), ...extras.env },
             timeoutSecs,
-            onStderrLine: serverApiRelay(fileServer, dataDir, extras.imProxy, own),
+            onStderrLine: serverApiRelay(fileServer, dataDir, extras.imProxy, own, push),
           });
         } catch (err) {
           result = { code: null, output: String(err.stack || err), ms: 0 };
@@ -283,6 +318,7 @@ async function main() {
         if (failed > 0) console.log(`server log (${file}): ${own.logFile}`);
         await own.stop({ keepData: failed > 0 });
       }
+      await push?.stop();
     }
   } finally {
     const keep = failed > 0;

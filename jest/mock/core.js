@@ -170,11 +170,14 @@ function createCore() {
 
   /**
    * Whether a received group message @-mentions `userId`: everyone (type ALL) or a list
-   * (type PART) that holds them. Only group messages count.
+   * (type PART) that holds them. Only group and ultra-group messages count.
    */
   function mentions(m, userId) {
     const info = m.mentionedInfo;
-    if (!info || m.conversationType !== ConversationType.GROUP) return false;
+    if (!info) return false;
+    if (![ConversationType.GROUP, ConversationType.ULTRA_GROUP].includes(m.conversationType)) {
+      return false;
+    }
     if (m.direction !== Direction.RECEIVE) return false;
     if (info.type === MentionedType.ALL) return true;
     return (
@@ -223,6 +226,10 @@ function createCore() {
       sentTime: now(),
     };
     if (m.channelId === undefined || m.channelId === null) m.channelId = '';
+    // An ultra-group message without a channel is in the default channel (R213).
+    if (m.conversationType === ConversationType.ULTRA_GROUP && m.channelId === '') {
+      m.channelId = 'RCDefault';
+    }
     if (isStored(m)) {
       m.messageId = s.nextMessageId++;
       storeMessage(st, m);

@@ -31,6 +31,7 @@ const AREAS = [
   require('./areas/user-settings'),
   require('./areas/typing'),
   require('./areas/chatroom'),
+  require('./areas/ultragroup'),
 ];
 
 /** The method table: every area's entries over `core`; a name defined twice is a bug. */
@@ -145,6 +146,7 @@ function createFakeBridge() {
       s.holdTransfers = false;
       s.recallOnlySender = false;
       core.chatrooms.rooms.clear();
+      core.ultragroups.reset();
       for (const e of s.engines.values()) {
         e.userId = null;
         e.connected = false;

@@ -156,6 +156,19 @@ export async function startServer({
    * JSON, or null when the answer is not JSON). For tests that check refusals.
    */
   async function serverApiRaw(path, params) {
+    return signedPost(
+      path,
+      'application/x-www-form-urlencoded',
+      new URLSearchParams(params).toString()
+    );
+  }
+
+  /** `serverApiRaw` with a JSON body (`/message/ultragroup/publish.json` and the like). */
+  async function serverApiJsonRaw(path, json) {
+    return signedPost(path, 'application/json', JSON.stringify(json));
+  }
+
+  async function signedPost(path, contentType, payload) {
     const nonce = String(randomInt(0, 1e9));
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = createHash('sha1').update(appSecret + nonce + timestamp).digest('hex');
@@ -166,9 +179,9 @@ export async function startServer({
         Nonce: nonce,
         Timestamp: timestamp,
         Signature: signature,
-        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Type': contentType,
       },
-      body: new URLSearchParams(params).toString(),
+      body: payload,
       signal: AbortSignal.timeout(10000),
     });
     const text = await res.text();
@@ -250,6 +263,7 @@ export async function startServer({
     logFile,
     serverApi,
     serverApiRaw,
+    serverApiJsonRaw,
     registerUser,
     registerUsers,
     createGroup,

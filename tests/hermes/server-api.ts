@@ -23,14 +23,32 @@ export async function serverApiCall(
   params: ApiParams,
   timeoutMs = 15000
 ): Promise<ApiBody> {
-  const env = hostEnv();
-  assert(env.dataDir !== '', 'RCIM_DATA_DIR is not set');
-  const id = `${Date.now().toString(36)}-${++nextCall}`;
   const form = Array.isArray(params)
     ? params
     : Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]);
+  return relay(path, { params: form }, timeoutMs);
+}
+
+/** Calls `path` with a JSON body; resolves the answer's JSON body, whatever its code. */
+export async function serverApiJsonCall(
+  path: string,
+  json: unknown,
+  timeoutMs = 15000
+): Promise<ApiBody> {
+  return relay(path, { json }, timeoutMs);
+}
+
+/** Hands the request to the runner and waits for its answer file. */
+async function relay(
+  path: string,
+  body: { params: Array<[string, string]> } | { json: unknown },
+  timeoutMs: number
+): Promise<ApiBody> {
+  const env = hostEnv();
+  assert(env.dataDir !== '', 'RCIM_DATA_DIR is not set');
+  const id = `${Date.now().toString(36)}-${++nextCall}`;
   // stderr is flushed at once; the runner watches it line by line.
-  console.error(`@@rcim-server-api ${JSON.stringify({ id, path, params: form })}`);
+  console.error(`@@rcim-server-api ${JSON.stringify({ id, path, ...body })}`);
   const file = `${env.dataDir}/server-api/${id}.json`;
   const deadline = Date.now() + timeoutMs;
   while (!hostFs().stat(file)) {
@@ -55,6 +73,13 @@ export async function serverApiCall(
 /** Calls `path` and fails the test unless it answers code 200; resolves the body. */
 export async function serverApi(path: string, params: ApiParams): Promise<ApiBody> {
   const body = await serverApiCall(path, params);
+  if (body.code !== 200) fail(`${path}: code ${body.code} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** `serverApiJsonCall` that fails the test unless it answers code 200; resolves the body. */
+export async function serverApiJson(path: string, json: unknown): Promise<ApiBody> {
+  const body = await serverApiJsonCall(path, json);
   if (body.code !== 200) fail(`${path}: code ${body.code} ${JSON.stringify(body)}`);
   return body;
 }
