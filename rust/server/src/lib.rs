@@ -231,6 +231,13 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         .context("opening the database")??
     };
     let store: Arc<dyn ServerStore> = Arc::new(store);
+    let ultragroups = Arc::new(service::ultragroup::Directory::load(
+        store
+            .ug_directory()
+            .await
+            .context("reading the ultra-group directory")?,
+        service::ultragroup::DirectoryLimits::default(),
+    ));
     let chatrooms = Arc::new(service::chatroom::Chatrooms::new(
         config.chatroom.clone(),
         rooms,
@@ -260,7 +267,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         store,
         hub,
         chatrooms,
-        ultragroups: Arc::new(service::ultragroup::Directory::default()),
+        ultragroups,
         media,
         moderation,
         typing: Default::default(),

@@ -3,8 +3,13 @@
 //! API does with both.
 
 pub(crate) mod directory;
+mod directory_changes;
+pub(crate) mod notify;
 
-pub(crate) use directory::{ChannelAccess, ChannelInfo, Directory};
+pub(crate) use directory::{
+    ChannelAccess, ChannelInfo, ChannelSummary, Directory, DirectoryLimits,
+};
+pub(crate) use directory_changes::Affected;
 
 /// The public channel every ultra group has (R213). An empty channel id in a request means it.
 pub(crate) const DEFAULT_CHANNEL: &str = "RCDefault";

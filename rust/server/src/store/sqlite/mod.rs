@@ -16,6 +16,7 @@ mod receipt_view;
 mod receipts;
 mod schema;
 mod settings;
+mod ultragroup_directory;
 mod visibility;
 mod writer;
 
@@ -29,7 +30,9 @@ use crate::model::{
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
-use crate::store::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
+use crate::store::{
+    ChatroomHistoryQuery, ChatroomWrite, RoomRecord, UgDirectorySnapshot, UgDirectoryWrite,
+};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
@@ -564,6 +567,15 @@ impl ServerStore for SqliteStore {
         q: ChatroomHistoryQuery,
     ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>> {
         self.read(move |c| chatroom::read_history(c, &q)).boxed()
+    }
+
+    fn ug_directory_write(&self, op: UgDirectoryWrite) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::UgDirectory { op, reply })
+            .boxed()
+    }
+
+    fn ug_directory(&self) -> BoxFuture<'_, StoreResult<UgDirectorySnapshot>> {
+        self.read(ultragroup_directory::read_ug_directory).boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

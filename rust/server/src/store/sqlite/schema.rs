@@ -81,6 +81,9 @@
 //! * `chatroom_restrictions(room_id, kind, user_id, until, created_at)`: per-room gags (kind
 //!   1), blocks (2) and protected members (3, `until` = `i64::MAX`); expired rows are ignored
 //!   by reads and deleted by the next restriction.
+//!
+//! Migration 14: the ultra-group directory (groups, members, channels, private-channel
+//! members, mutes, allow lists, default levels); see [`super::ultragroup_directory`].
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -326,6 +329,11 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (room_id, kind, user_id)
     ) WITHOUT ROWID;
     CREATE INDEX chatroom_restrictions_until ON chatroom_restrictions(until);",
+    // 13: the ultra-group channel streams (reserved for them: a comment applies nothing, so a
+    // database never skips their tables because 14 came first).
+    "-- 13: ultra-group channel streams",
+    // 14: the ultra-group directory.
+    super::ultragroup_directory::MIGRATION,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
