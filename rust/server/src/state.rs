@@ -26,7 +26,6 @@ pub(crate) struct Shared {
     /// The chatrooms this node serves (members, recent messages, KV, moderation).
     pub(crate) chatrooms: Arc<Chatrooms>,
     /// The ultra groups: groups, channels, members, presence.
-    #[allow(dead_code)] // Placeholder until the streams and the Server API use it.
     pub(crate) ultragroups: Arc<Directory>,
     /// The file service: upload tickets, blob storage, upload slots.
     pub(crate) media: Media,

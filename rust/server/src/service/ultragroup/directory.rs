@@ -18,6 +18,18 @@ use rcim_proto::codes;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+/// Longest channel id (characters of `[A-Za-z0-9_-]`).
+pub(crate) const MAX_CHANNEL_ID_CHARS: usize = 20;
+
+/// Whether `id` is a channel id a client or the Server API may name: 1..=20 characters of
+/// `[A-Za-z0-9_-]`.
+pub(crate) fn is_valid_channel_id(id: &str) -> bool {
+    (1..=MAX_CHANNEL_ID_CHARS).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// What a member may do in a channel they can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ChannelAccess {
