@@ -5,6 +5,7 @@
 pub(crate) mod directory;
 mod directory_changes;
 pub(crate) mod notify;
+pub(crate) mod push;
 
 pub(crate) use directory::{
     ChannelAccess, ChannelInfo, ChannelSummary, Directory, DirectoryLimits,
