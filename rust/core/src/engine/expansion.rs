@@ -122,14 +122,15 @@ impl Engine {
 }
 
 /// Checks what a message to send carries beside its content: a valid `mentionedInfo`
-/// (PARAM_ERROR), and an expansion only on private and group messages (PARAM_ERROR) within
-/// the limits (34010).
+/// (PARAM_ERROR), and an expansion only on private, group and ultra-group messages
+/// (PARAM_ERROR) within the limits (34010).
 pub(crate) fn check_message_extras(message: &Message) -> Result<(), Code> {
     if !super::mentions::mention_ok(message) {
         return Err(Code::PARAM_ERROR);
     }
     if let Some(expansion) = &message.expansion {
-        if !has_cloud_history(message.conversation_type) {
+        let ultra = message.conversation_type == crate::model::conversation_type::ULTRA_GROUP;
+        if !has_cloud_history(message.conversation_type) && !ultra {
             return Err(Code::PARAM_ERROR);
         }
         extras::checked_expansion(expansion)?;

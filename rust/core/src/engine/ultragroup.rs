@@ -141,7 +141,7 @@ impl Engine {
     /// `getBatchRemoteUltraGroupMessages` / `loadBatchRemoteUltraGroupMessages`: 1..=20
     /// ultra-group messages of one channel (by uid), read from the server. Result
     /// `onBatchRemoteUltraGroupMessagesLoaded` with the matched messages (as they are now)
-    /// and the not matched ones (the arguments).
+    /// and the not matched ones (the arguments; a message recalled with `deleteRemote` too).
     pub fn batch_remote_ultragroup_messages(
         &self,
         messages: Vec<Message>,
@@ -179,9 +179,11 @@ impl Engine {
                 Ok(Some(response::Body::UltragroupMessages(found))) => {
                     let me = link.me.clone();
                     let now = crate::session::now_ms();
+                    // A message recalled with `deleteRemote` is gone: not matched.
                     let matched: Vec<Message> = found
                         .messages
                         .iter()
+                        .filter(|m| !super::ultragroup_link::is_deleted_recall(m))
                         .map(|m| codec::message_from_wire(m, &me, now))
                         .collect();
                     let not_matched = messages
@@ -286,7 +288,13 @@ impl Engine {
                 .await?;
             let (group, channel) = match &stored {
                 Some(row) if row.conversation_type != ULTRA_GROUP => return Err(Code::PARAM_ERROR),
-                Some(row) if row.object_name != object_name => return Err(Code::PARAM_ERROR),
+                // A recalled message keeps only its notification: the server refuses it.
+                Some(row)
+                    if row.object_name != object_name
+                        && row.object_name != codec::recall::RECALL_OBJECT_NAME =>
+                {
+                    return Err(Code::PARAM_ERROR)
+                }
                 Some(row) => (row.target_id.clone(), row.channel_id.clone()),
                 None => fallback,
             };

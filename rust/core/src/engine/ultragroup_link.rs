@@ -145,6 +145,11 @@ pub(crate) struct PageOutcome {
     pub(crate) expansion: Vec<Message>,
 }
 
+/// Whether `m` is the notification of a recall with `deleteRemote` (the message is gone).
+pub(crate) fn is_deleted_recall(m: &WireMessage) -> bool {
+    m.object_name == codec::recall::RECALL_OBJECT_NAME && is_delete(&m.content)
+}
+
 /// Whether a recall notification's content says the message was deleted (`isDelete`).
 fn is_delete(content: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(content)
