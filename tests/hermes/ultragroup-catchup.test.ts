@@ -1,3 +1,4 @@
+// @server-args: --ultragroup-channel-rate 100000
 // Catch-up and gap filling of a channel (R098, R221): B's device receives "before", signs out;
 // A publishes g0..g149 into the channel through the Server API and then edits "before" (the
 // Server API's modify). When B's device connects again it gets the newest messages by the
