@@ -45,7 +45,7 @@ mod store;
 mod token;
 mod util;
 
-pub use config::{ChatroomConfig, MediaConfig, ServerConfig};
+pub use config::{ChatroomConfig, MediaConfig, ServerConfig, UltraGroupConfig};
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;
 pub use service::push::PushStats;
@@ -261,6 +261,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         hub,
         chatrooms,
         ultragroups: Arc::new(service::ultragroup::Directory::default()),
+        ugstreams: service::ultragroup::streams::Streams::default(),
         media,
         moderation,
         typing: Default::default(),
@@ -334,6 +335,7 @@ async fn prune_loop(shared: Arc<Shared>) {
     if config.offline_retention_days == 0
         && config.history_retention_days == 0
         && config.chatroom.history_retention_days == 0
+        && config.ultragroup.retention_days == 0
     {
         return;
     }

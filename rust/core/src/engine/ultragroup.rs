@@ -258,8 +258,8 @@ impl Engine {
     }
 
     /// `modifyUltraGroupMessage`: replaces the content of this user's sent message `uid`
-    /// with `message`'s (R225). Refused with PARAM_ERROR when the stored message has another
-    /// type; the server refuses anyone but the sender (34203). On success the stored message
+    /// with `message`'s (R225). Refused with PARAM_ERROR when `message` is not an ultra-group
+    /// message or the stored message has another type; the server refuses anyone but the sender (34203). On success the stored message
     /// has the new content; the other members get `onRemoteUltraGroupMessageModified`.
     pub fn modify_ultragroup_message(
         &self,
@@ -267,6 +267,9 @@ impl Engine {
         message: &Message,
     ) -> Result<Query<()>, Code> {
         check_uid(uid)?;
+        if message.conversation_type != ULTRA_GROUP {
+            return Err(Code::PARAM_ERROR);
+        }
         let (object_name, content) = codec::encode_content(message).ok_or(Code::PARAM_ERROR)?;
         let link = self.ultragroup_link()?;
         let (uid, request_id) = (uid.to_string(), operations_request_id());

@@ -258,3 +258,84 @@ pub(crate) fn channel_key(group: &str, channel: &str) -> ConversationKey {
     let ug = crate::model::conversation_type::ULTRA_GROUP;
     ConversationKey::new(ug, group, &codec::channel_for(ug, channel))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(uid: &str, seq: u64, content: &str) -> WireMessage {
+        WireMessage {
+            uid: uid.into(),
+            conversation_type: 5,
+            to_id: "g".into(),
+            channel_id: "RCDefault".into(),
+            sender_id: "bob".into(),
+            object_name: "RC:TxtMsg".into(),
+            content: content.into(),
+            sent_time: seq as i64 * 10,
+            persisted: true,
+            counted: true,
+            conv_seq: seq,
+            change_seq: seq,
+            can_expand: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn stream_messages_are_new_then_modified_expanded_and_recalled() {
+        let mut s = Store::open_in_memory().unwrap();
+        let key = channel_key("g", "");
+        assert_eq!(key.channel_id, "RCDefault");
+        let first =
+            apply_page(&mut s, &[wire("a", 1, r#"{"content":"1"}"#)], "me", 0, None).unwrap();
+        assert_eq!(first.received.len(), 1);
+        assert_eq!(first.counted_seqs, [1]);
+        assert_eq!(s.unread_count(&key).unwrap(), 1);
+        // The same message again: nothing.
+        let again =
+            apply_page(&mut s, &[wire("a", 1, r#"{"content":"1"}"#)], "me", 0, None).unwrap();
+        assert!(again.received.is_empty() && again.modified.is_empty());
+
+        let modified =
+            apply_page(&mut s, &[wire("a", 2, r#"{"content":"2"}"#)], "me", 0, None).unwrap();
+        assert_eq!(modified.modified.len(), 1);
+        assert!(s
+            .message_by_uid("a")
+            .unwrap()
+            .unwrap()
+            .content
+            .contains('2'));
+
+        let mut expanded = wire("a", 3, r#"{"content":"2"}"#);
+        expanded.expansion.insert("k".into(), "v".into());
+        let out = apply_page(&mut s, &[expanded], "me", 0, None).unwrap();
+        assert_eq!(out.expansion.len(), 1);
+
+        let mut recall = wire("a", 4, r#"{"operatorId":"bob","isDelete":true}"#);
+        recall.object_name = "RC:RcNtf".into();
+        let out = apply_page(&mut s, &[recall], "me", 0, None).unwrap();
+        assert_eq!(out.recalled.len(), 1);
+        assert!(s.message_by_uid("a").unwrap().is_none());
+    }
+
+    #[test]
+    fn messages_read_before_the_read_time_do_not_count() {
+        let mut s = Store::open_in_memory().unwrap();
+        let messages = [wire("a", 1, "{}"), wire("b", 2, "{}")];
+        let out = apply_page(&mut s, &messages, "me", 10, None).unwrap();
+        assert_eq!(out.received.len(), 2);
+        assert_eq!(out.counted_seqs, [2]);
+        // A change event of a message this device never had is announced, not stored.
+        let out = apply_page(
+            &mut s,
+            &[wire("x", 3, "{}")],
+            "me",
+            0,
+            Some(change_kind::MODIFIED),
+        )
+        .unwrap();
+        assert_eq!(out.modified.len(), 1);
+        assert!(s.message_by_uid("x").unwrap().is_none());
+    }
+}
