@@ -231,6 +231,16 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         .context("opening the database")??
     };
     let store: Arc<dyn ServerStore> = Arc::new(store);
+    let ultragroups = Arc::new(service::ultragroup::Directory::load(
+        store
+            .ug_directory()
+            .await
+            .context("reading the ultra-group directory")?,
+        service::ultragroup::DirectoryLimits {
+            max_groups_per_user: config.ultragroup.max_groups_per_user,
+            max_channels: config.ultragroup.max_channels,
+        },
+    ));
     let chatrooms = Arc::new(service::chatroom::Chatrooms::new(
         config.chatroom.clone(),
         rooms,
@@ -260,8 +270,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         store,
         hub,
         chatrooms,
-        ultragroups: Arc::new(service::ultragroup::Directory::default()),
         ugstreams: service::ultragroup::streams::Streams::default(),
+        ultragroups,
         media,
         moderation,
         typing: Default::default(),

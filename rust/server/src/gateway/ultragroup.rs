@@ -14,7 +14,7 @@ use crate::util::now_ms;
 use rcim_proto::v1::{
     inbox_entry, request, response, HistoryPage, HistoryRequest, ReadStatusSynced,
     RecallMessageResult, Response, SendMessage, SyncReadStatus, TypingEvent, TypingStatus,
-    UltraGroupChanges, UltraGroupMessages,
+    UltraGroupChanges, UltraGroupDefaultLevel, UltraGroupMessages,
 };
 use rcim_proto::{codes, conversation_type};
 
@@ -387,11 +387,19 @@ impl Conn {
             check_channel(channel_id)?
         };
         check_access(&self.shared, group_id, &channel, &self.user_id)?;
-        let _ = channel;
-        Err(ServiceError::rejected(
-            codes::ULTRA_GROUP_NOT_SUPPORT,
-            "default levels are not served yet",
-        ))
+        let (group_level, channel_level) = self
+            .shared
+            .ultragroups
+            .default_levels(group_id, &channel)
+            .ok_or_else(|| stream::refused(codes::ULTRA_GROUP_NOT_EXIST))?;
+        let level = if channel_id.is_empty() {
+            group_level
+        } else {
+            channel_level
+        };
+        Ok(Some(response::Body::UltragroupLevel(UltraGroupDefaultLevel {
+            level,
+        })))
     }
 }
 
@@ -414,8 +422,10 @@ async fn set_default_level(
         check_channel(&channel_id)?
     };
     check_access(shared, &group_id, &channel, user)?;
-    Err(ServiceError::rejected(
-        codes::ULTRA_GROUP_NOT_SUPPORT,
-        "default levels are not served yet",
-    ))
+    // "" names the group's own level (not RCDefault's).
+    let target = if channel_id.is_empty() { "" } else { &channel };
+    shared
+        .ultragroups
+        .set_default_level(shared.store.as_ref(), &group_id, target, level)
+        .await
 }

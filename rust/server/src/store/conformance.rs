@@ -23,6 +23,7 @@ mod moderation;
 mod push;
 mod settings;
 mod ultragroup_stream;
+mod ultragroup_directory;
 
 pub(crate) use changes::*;
 pub(crate) use chatroom::*;
@@ -32,6 +33,7 @@ pub(crate) use moderation::*;
 pub(crate) use push::*;
 pub(crate) use settings::*;
 pub(crate) use ultragroup_stream::*;
+pub(crate) use ultragroup_directory::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
 macro_rules! conformance_tests {
@@ -84,6 +86,7 @@ macro_rules! conformance_tests {
             ultragroup_visibility_and_counts,
             ultragroup_unread_is_capped,
             ultragroup_history_pages_and_prune
+            ultragroup_directory_is_kept
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {

@@ -24,7 +24,7 @@ use crate::settings::SettingsUpdate;
 use crate::store::ultragroup_stream_records::{
     UgChangesPage, UgChangesQuery, UgChannelState, UgHistoryQuery, UgWrite, UgWritten,
 };
-use crate::store::{ChatroomHistoryQuery, ChatroomWrite};
+use crate::store::{ChatroomHistoryQuery, ChatroomWrite, UgDirectorySnapshot, UgDirectoryWrite};
 use futures::future::BoxFuture;
 use rcim_proto::v1::{inbox_entry, UserSettings};
 use tokio::sync::mpsc;
@@ -427,6 +427,12 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         channels: Vec<(String, String)>,
         since: i64,
     ) -> BoxFuture<'_, StoreResult<Vec<UgChannelState>>>;
+    /// Changes the ultra-group directory tables (see [`UgDirectoryWrite`]); the rules are the
+    /// caller's. Never pruned; survives a reopen.
+    fn ug_directory_write(&self, op: UgDirectoryWrite) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Every row of the ultra-group directory (read once at start).
+    fn ug_directory(&self) -> BoxFuture<'_, StoreResult<UgDirectorySnapshot>>;
 
     /// Sizes of the store's in-memory caches: (inbox heads, conversation clocks).
     fn cache_sizes(&self) -> (usize, usize);

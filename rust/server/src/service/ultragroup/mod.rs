@@ -4,11 +4,17 @@
 
 pub(crate) mod delivery;
 pub(crate) mod directory;
+mod directory_changes;
 pub(crate) mod mentions;
+pub(crate) mod notify;
+pub(crate) mod states;
 pub(crate) mod stream;
 pub(crate) mod streams;
 
-pub(crate) use directory::{ChannelAccess, ChannelInfo, Directory};
+pub(crate) use directory::{
+    ChannelAccess, ChannelInfo, ChannelSummary, Directory, DirectoryLimits,
+};
+pub(crate) use directory_changes::Affected;
 
 use crate::state::Shared;
 use rcim_proto::v1::Message;

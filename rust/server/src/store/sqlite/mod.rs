@@ -18,6 +18,7 @@ mod schema;
 mod settings;
 mod ultragroup_reads;
 mod ultragroup_stream;
+mod ultragroup_directory;
 mod visibility;
 mod writer;
 
@@ -34,7 +35,9 @@ use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
 use crate::store::ultragroup_stream_records::{
     UgChangesPage, UgChangesQuery, UgChannelState, UgHistoryQuery, UgWrite, UgWritten,
 };
-use crate::store::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
+use crate::store::{
+    ChatroomHistoryQuery, ChatroomWrite, RoomRecord, UgDirectorySnapshot, UgDirectoryWrite,
+};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
@@ -621,6 +624,15 @@ impl ServerStore for SqliteStore {
     ) -> BoxFuture<'_, StoreResult<Vec<UgChannelState>>> {
         self.read(move |c| ultragroup_reads::read_states(c, &user_id, &channels, since))
             .boxed()
+    }
+
+    fn ug_directory_write(&self, op: UgDirectoryWrite) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::UgDirectory { op, reply })
+            .boxed()
+    }
+
+    fn ug_directory(&self) -> BoxFuture<'_, StoreResult<UgDirectorySnapshot>> {
+        self.read(ultragroup_directory::read_ug_directory).boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

@@ -98,6 +98,8 @@
 //!   a user's read position (the sent time of the channel's newest message when they synced
 //!   the read status, at `read_time`) and what they cleared; never pruned (bounded by users
 //!   times channels).
+//! Migration 14: the ultra-group directory (groups, members, channels, private-channel
+//! members, mutes, allow lists, default levels); see [`super::ultragroup_directory`].
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -390,6 +392,8 @@ const MIGRATIONS: &[&str] = &[
         cleared_before INTEGER NOT NULL,
         PRIMARY KEY (user_id, group_id, channel_id)
     ) WITHOUT ROWID;",
+    // 14: the ultra-group directory.
+    super::ultragroup_directory::MIGRATION,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

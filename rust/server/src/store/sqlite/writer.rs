@@ -19,6 +19,7 @@ use super::recall::apply_recall;
 use super::receipts::{apply_receipt_request, apply_receipt_response};
 use super::settings::apply_settings;
 use super::ultragroup_stream::apply_ug_once;
+use super::ultragroup_directory::apply_ug_directory_write;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
     ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
@@ -27,7 +28,7 @@ use crate::model::{
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
 use crate::store::ultragroup_stream_records::{UgWrite, UgWritten};
-use crate::store::ChatroomWrite;
+use crate::store::{ChatroomWrite, UgDirectoryWrite};
 use crate::util::now_ms;
 use anyhow::anyhow;
 use rcim_proto::v1::inbox_entry;
@@ -114,6 +115,11 @@ pub(crate) enum WriteCmd {
         op: UgWrite,
         request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<UgWritten>>,
+    },
+    /// Change the ultra-group directory (no inbox entries).
+    UgDirectory {
+        op: UgDirectoryWrite,
+        reply: oneshot::Sender<anyhow::Result<()>>,
     },
 }
 
@@ -453,6 +459,10 @@ impl Writer {
                     });
                     replies.push(Reply::Ug(reply, r));
                 }
+                WriteCmd::UgDirectory { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_ug_directory_write(c, op));
+                    replies.push(Reply::Unit(reply, r));
+                }
                 WriteCmd::Prune { cutoffs, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_prune(c, cutoffs));
                     if let Err(e) = &r {
@@ -539,6 +549,7 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         | WriteCmd::Event { reply, .. }
         | WriteCmd::Moderation { reply, .. }
         | WriteCmd::ChatroomKv { reply, .. }
+        | WriteCmd::UgDirectory { reply, .. }
         | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
