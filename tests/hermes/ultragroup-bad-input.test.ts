@@ -102,12 +102,6 @@ export default async function () {
         ),
       ],
       [
-        'modifyUltraGroupMessage(a private message)',
-        actionCode('x', (done) =>
-          e.modifyUltraGroupMessage(uid, privateMessage, { onUltraGroupMessageModified: done })
-        ),
-      ],
-      [
         'updateUltraGroupMessageExpansion(empty map)',
         actionCode('x', (done) =>
           e.updateUltraGroupMessageExpansion(uid, new Map(), {

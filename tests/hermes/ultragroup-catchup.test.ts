@@ -1,9 +1,10 @@
+// @server-args: --ultragroup-channel-rate 100000
 // Catch-up and gap filling of a channel (R098, R221): B's device receives "before", signs out;
 // A publishes g0..g149 into the channel through the Server API and then edits "before" (the
 // Server API's modify). When B's device connects again it gets the newest messages by the
 // channel's catch-up — at most 100, the newest, oldest first, through onMessageReceived — and
-// the edit through onRemoteUltraGroupMessageModified; its unread count is all 150 (the
-// server's state). getMessages with LOCAL_REMOTE then pages the whole channel newest first
+// the edit through onRemoteUltraGroupMessageModified; its unread count is 151, all it never
+// read (the server's state). getMessages with LOCAL_REMOTE then pages the whole channel newest first
 // with no gap (the older messages come from the server), and a second pass with LOCAL gives
 // the same list: what was fetched is stored.
 import type { RCIMIWMessage, RCIMIWTextMessage } from 'react-native-rcim';
@@ -93,7 +94,11 @@ export default async function () {
     );
     assertEqual((edits as RCIMIWTextMessage).text, 'before (edited)', 'the edited text');
     assertEqual([edits.targetId, edits.channelId], [group, CHANNEL], 'edit of the channel');
-    assertEqual(await channelUnread(b, group, CHANNEL), 150, 'unread: all 150 (server state)');
+    assertEqual(
+      await channelUnread(b, group, CHANNEL),
+      151,
+      'unread: "before" and the 150 (server state)'
+    );
 
     // ── the gap is filled from the server, then kept locally
     const expected = [...published].reverse().concat('before (edited)');

