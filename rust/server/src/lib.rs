@@ -45,7 +45,7 @@ mod store;
 mod token;
 mod util;
 
-pub use config::{ChatroomConfig, MediaConfig, ServerConfig};
+pub use config::{ChatroomConfig, MediaConfig, ServerConfig, UltraGroupConfig};
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;
 pub use service::push::PushStats;
@@ -236,7 +236,10 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
             .ug_directory()
             .await
             .context("reading the ultra-group directory")?,
-        service::ultragroup::DirectoryLimits::default(),
+        service::ultragroup::DirectoryLimits {
+            max_groups_per_user: config.ultragroup.max_groups_per_user,
+            max_channels: config.ultragroup.max_channels,
+        },
     ));
     let chatrooms = Arc::new(service::chatroom::Chatrooms::new(
         config.chatroom.clone(),
@@ -267,6 +270,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         store,
         hub,
         chatrooms,
+        ugstreams: service::ultragroup::streams::Streams::default(),
         ultragroups,
         media,
         moderation,
@@ -343,6 +347,7 @@ async fn prune_loop(shared: Arc<Shared>) {
     if config.offline_retention_days == 0
         && config.history_retention_days == 0
         && config.chatroom.history_retention_days == 0
+        && config.ultragroup.retention_days == 0
     {
         return;
     }

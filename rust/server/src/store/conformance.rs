@@ -23,6 +23,7 @@ mod moderation;
 mod push;
 mod settings;
 mod ultragroup_directory;
+mod ultragroup_stream;
 
 pub(crate) use changes::*;
 pub(crate) use chatroom::*;
@@ -32,6 +33,7 @@ pub(crate) use moderation::*;
 pub(crate) use push::*;
 pub(crate) use settings::*;
 pub(crate) use ultragroup_directory::*;
+pub(crate) use ultragroup_stream::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
 macro_rules! conformance_tests {
@@ -80,6 +82,10 @@ macro_rules! conformance_tests {
             chatroom_rooms_and_history,
             chatroom_entries_are_kept_per_room,
             chatroom_restrictions_end_by_themselves,
+            ultragroup_streams_number_and_change,
+            ultragroup_visibility_and_counts,
+            ultragroup_unread_is_capped,
+            ultragroup_history_pages_and_prune,
             ultragroup_directory_is_kept
         );
     };
@@ -238,6 +244,7 @@ fn offline_cutoff(before: i64) -> crate::model::PruneCutoffs {
         offline_before: Some(before),
         history_before: None,
         chatroom_before: None,
+        ultragroup_before: None,
     }
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod conformance;
 mod contract;
 mod sqlite;
 mod ultragroup_records;
+pub(crate) mod ultragroup_stream_records;
 
 pub(crate) use chatroom_records::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
 pub(crate) use contract::{commit_feed, CommitFeed, PendingSend, ServerStore};

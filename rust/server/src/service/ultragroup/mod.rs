@@ -2,15 +2,24 @@
 //! send where, who is online), the channel streams and their delivery, and what the Server
 //! API does with both.
 
+pub(crate) mod delivery;
 pub(crate) mod directory;
 mod directory_changes;
+pub(crate) mod mentions;
 pub(crate) mod notify;
 pub(crate) mod push;
+pub(crate) mod states;
+pub(crate) mod stream;
+pub(crate) mod streams;
 
 pub(crate) use directory::{
     ChannelAccess, ChannelInfo, ChannelSummary, Directory, DirectoryLimits,
 };
 pub(crate) use directory_changes::Affected;
+
+/// Offline push of a stored channel message to the members without a connection
+/// (`directed`: only those users).
+pub(crate) use push::after_send;
 
 /// The public channel every ultra group has (R213). An empty channel id in a request means it.
 pub(crate) const DEFAULT_CHANNEL: &str = "RCDefault";
