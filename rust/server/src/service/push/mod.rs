@@ -313,8 +313,12 @@ async fn push_message(
     } else {
         String::new()
     };
+    // (channel, group), as the decision consults them.
     let default_levels = if is_ultra_group {
-        parts.ultragroups.default_levels(&m.to_id, &m.channel_id)
+        parts
+            .ultragroups
+            .default_levels(&m.to_id, &m.channel_id)
+            .map(|(group, channel)| (channel, group))
     } else {
         None
     };

@@ -17,7 +17,8 @@ pub(crate) use directory::{
 };
 pub(crate) use directory_changes::Affected;
 
-/// Offline push of a stored channel message to the members without a connection.
+/// Offline push of a stored channel message to the members without a connection
+/// (`directed`: only those users).
 pub(crate) use push::after_send;
 
 /// The public channel every ultra group has (R213). An empty channel id in a request means it.

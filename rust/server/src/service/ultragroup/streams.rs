@@ -122,12 +122,26 @@ impl Streams {
                 })
             };
             if !quiet.is_empty() {
-                deliver(shared, group, &channel, body(None), Audience::Only(&quiet), None);
+                deliver(
+                    shared,
+                    group,
+                    &channel,
+                    body(None),
+                    Audience::Only(&quiet),
+                    None,
+                );
             }
             for typer in typers.iter().filter(|t| readers.contains(t)) {
                 if events.len() > 1 {
                     let only = std::slice::from_ref(typer);
-                    deliver(shared, group, &channel, body(Some(typer)), Audience::Only(only), None);
+                    deliver(
+                        shared,
+                        group,
+                        &channel,
+                        body(Some(typer)),
+                        Audience::Only(only),
+                        None,
+                    );
                 }
             }
         }

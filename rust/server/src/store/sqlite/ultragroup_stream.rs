@@ -8,7 +8,9 @@ use super::reads::{read_sent, RequestKind};
 use super::recall::RECALL_NOTIFICATION;
 use crate::expansion::Stored;
 use crate::model::{Rejected, RequestKey, SendOutcome};
-use crate::store::ultragroup_stream_records::{UgAppend, UgChange, UgChangeKind, UgWrite, UgWritten};
+use crate::store::ultragroup_stream_records::{
+    UgAppend, UgChange, UgChangeKind, UgWrite, UgWritten,
+};
 use crate::util::new_uid;
 use rcim_proto::codes::{EXPANSION_SIZE_LIMIT_EXCEED, INVALID_MESSAGE_UID, MESSAGE_CANT_EXPAND};
 use rcim_proto::v1::Message;
@@ -44,7 +46,12 @@ pub(crate) fn read_heads(
     Ok(heads.unwrap_or_default())
 }
 
-fn write_heads(c: &Connection, group_id: &str, channel_id: &str, h: ChannelHeads) -> anyhow::Result<()> {
+fn write_heads(
+    c: &Connection,
+    group_id: &str,
+    channel_id: &str,
+    h: ChannelHeads,
+) -> anyhow::Result<()> {
     c.prepare_cached(
         "INSERT INTO ug_channels (group_id, channel_id, conv_head, change_head, last_sent) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (group_id, channel_id) DO UPDATE SET \
@@ -111,7 +118,13 @@ pub(crate) fn apply_ug_write(c: &Connection, op: UgWrite, now: i64) -> anyhow::R
                  ON CONFLICT (user_id, group_id, channel_id) DO UPDATE SET \
                  read_sent = MAX(read_sent, excluded.read_sent), read_time = excluded.read_time",
             )?
-            .execute(params![user_id, group_id, channel_id, heads.last_sent, time])?;
+            .execute(params![
+                user_id,
+                group_id,
+                channel_id,
+                heads.last_sent,
+                time
+            ])?;
             Ok(UgWritten::Done)
         }
         UgWrite::Clear {
@@ -226,7 +239,12 @@ struct Row {
     expansion: Stored,
 }
 
-fn find(c: &Connection, group_id: &str, channel_id: &str, uid: &str) -> anyhow::Result<Option<Row>> {
+fn find(
+    c: &Connection,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+) -> anyhow::Result<Option<Row>> {
     let row = c
         .prepare_cached(
             "SELECT id, sender_id, recalled, message, expansion, directed FROM ug_messages \
@@ -258,7 +276,10 @@ fn find(c: &Connection, group_id: &str, channel_id: &str, uid: &str) -> anyhow::
 }
 
 fn unknown(uid: &str) -> anyhow::Error {
-    Rejected::err(INVALID_MESSAGE_UID, format!("no message {uid} you may change"))
+    Rejected::err(
+        INVALID_MESSAGE_UID,
+        format!("no message {uid} you may change"),
+    )
 }
 
 /// Applies a modify, recall or expansion change; the message gets the channel's next
