@@ -98,3 +98,16 @@ pub(crate) fn received_is_counted(m: &rcim_proto::v1::Message, me: &str) -> bool
     );
     rules.counted && m.counted && !m.status && m.sender_id != me
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_ultra_groups_have_channels_and_empty_is_the_default_one() {
+        assert_eq!(channel_for(conversation_type::ULTRA_GROUP, ""), DEFAULT_CHANNEL);
+        assert_eq!(channel_for(conversation_type::ULTRA_GROUP, "news"), "news");
+        assert_eq!(channel_for(conversation_type::GROUP, "news"), "");
+        assert_eq!(channel_for(conversation_type::PRIVATE, ""), "");
+    }
+}

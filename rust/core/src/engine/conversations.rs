@@ -26,7 +26,7 @@ impl Engine {
         if !(1..=MAX_CONVERSATION_PAGE).contains(&count) {
             return Err(Code::PARAM_ERROR);
         }
-        let channel = channel_id.to_string();
+        let channel = super::channel_filter(channel_id);
         let rows =
             self.query(move |s| s.conversations(&conversation_types, &channel, start_time, count))?;
         Ok(rows.map(conversations_from_rows))
@@ -51,7 +51,7 @@ impl Engine {
         channel_id: &str,
     ) -> Result<Query<Vec<Conversation>>, Code> {
         check_types(&conversation_types)?;
-        let channel = channel_id.to_string();
+        let channel = super::channel_filter(channel_id);
         let rows = self.query(move |s| s.top_conversations(&conversation_types, &channel))?;
         Ok(rows.map(conversations_from_rows))
     }
@@ -65,7 +65,7 @@ impl Engine {
     ) -> Result<Query<Vec<Conversation>>, Code> {
         check_types(&conversation_types)?;
         refuse_chatroom(&conversation_types)?;
-        let channel = channel_id.to_string();
+        let channel = super::channel_filter(channel_id);
         let rows = self.query(move |s| s.blocked_conversations(&conversation_types, &channel))?;
         Ok(rows.map(conversations_from_rows))
     }
@@ -80,7 +80,7 @@ impl Engine {
         channel_id: &str,
     ) -> Result<Query<()>, Code> {
         check_types(&conversation_types)?;
-        let channel = channel_id.to_string();
+        let channel = super::channel_filter(channel_id);
         let removed = self.query(move |s| s.remove_conversations(&conversation_types, &channel))?;
         Ok(removed.map(|_| ()))
     }

@@ -245,6 +245,12 @@ fn normalised(mut key: ConversationKey) -> ConversationKey {
     key
 }
 
+/// The channel filter of calls over several conversations (lists, unread counts, searches):
+/// it selects ultra-group channels only, and "" is their default channel "RCDefault".
+fn channel_filter(channel_id: &str) -> String {
+    crate::codec::channel_for(crate::model::conversation_type::ULTRA_GROUP, channel_id)
+}
+
 /// Longest message uid, in bytes.
 const MAX_UID_LEN: usize = 64;
 

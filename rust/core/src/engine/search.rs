@@ -131,7 +131,7 @@ impl Engine {
         {
             return Err(Code::PARAM_ERROR);
         }
-        let (channel, keyword) = (channel_id.to_string(), keyword.to_string());
+        let (channel, keyword) = (super::channel_filter(channel_id), keyword.to_string());
         let found = self.query(move |s| {
             s.search_conversations(&conversation_types, &channel, &message_types, &keyword)
         })?;

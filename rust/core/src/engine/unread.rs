@@ -15,7 +15,7 @@ impl Engine {
     /// `getTotalUnreadCount`: unread received messages of every conversation of the channel,
     /// chatrooms excepted.
     pub fn total_unread_count(&self, channel_id: &str) -> Result<Query<u64>, Code> {
-        let channel = channel_id.to_string();
+        let channel = super::channel_filter(channel_id);
         self.query(move |s| s.total_unread_count(&channel))
     }
 
@@ -41,7 +41,7 @@ impl Engine {
     ) -> Result<Query<u64>, Code> {
         check_types(&conversation_types)?;
         refuse_chatroom(&conversation_types)?;
-        let channel = channel_id.to_string();
+        let channel = super::channel_filter(channel_id);
         self.query(move |s| s.unread_count_by_types(&conversation_types, &channel, contain))
     }
 }
