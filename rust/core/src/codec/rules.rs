@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn only_ultra_groups_have_channels_and_empty_is_the_default_one() {
-        assert_eq!(channel_for(conversation_type::ULTRA_GROUP, ""), DEFAULT_CHANNEL);
+        assert_eq!(
+            channel_for(conversation_type::ULTRA_GROUP, ""),
+            DEFAULT_CHANNEL
+        );
         assert_eq!(channel_for(conversation_type::ULTRA_GROUP, "news"), "news");
         assert_eq!(channel_for(conversation_type::GROUP, "news"), "");
         assert_eq!(channel_for(conversation_type::PRIVATE, ""), "");
