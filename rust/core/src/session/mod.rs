@@ -15,7 +15,9 @@
 //! `core/stored.rs`: what follows a store job; `core/messaging.rs`: typing and directed
 //! sends), `driver`. User settings on the wire and their read at login are in `settings` (the
 //! core's side in `core/settings.rs`); platform events (network, app state) in `platform` and
-//! `core/platform.rs`.
+//! `core/platform.rs`. Ultra groups keep no state here: `ultragroup` hands the engine's
+//! ultra-group task (`engine/ultragroup_sync.rs`) the connections made and the server's
+//! `UltraGroupEvent`s; the task asks its reads through `Command::Read`.
 //!
 //! Adding a server request type on the client: its messages in `rust/proto/proto/rcim.proto`;
 //! in `operations.rs` an `Operation` constructor (the call → its `Request`), an arm in `effect`
