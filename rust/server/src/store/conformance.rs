@@ -85,7 +85,7 @@ macro_rules! conformance_tests {
             ultragroup_streams_number_and_change,
             ultragroup_visibility_and_counts,
             ultragroup_unread_is_capped,
-            ultragroup_history_pages_and_prune
+            ultragroup_history_pages_and_prune,
             ultragroup_directory_is_kept
         );
     };
@@ -244,6 +244,7 @@ fn offline_cutoff(before: i64) -> crate::model::PruneCutoffs {
         offline_before: Some(before),
         history_before: None,
         chatroom_before: None,
+        ultragroup_before: None,
     }
 }
 

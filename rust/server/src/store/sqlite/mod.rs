@@ -624,6 +624,8 @@ impl ServerStore for SqliteStore {
     ) -> BoxFuture<'_, StoreResult<Vec<UgChannelState>>> {
         self.read(move |c| ultragroup_reads::read_states(c, &user_id, &channels, since))
             .boxed()
+    }
+
     fn ug_directory_write(&self, op: UgDirectoryWrite) -> BoxFuture<'_, StoreResult<()>> {
         self.write_and_wait(move |reply| WriteCmd::UgDirectory { op, reply })
             .boxed()

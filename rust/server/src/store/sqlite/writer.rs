@@ -115,6 +115,7 @@ pub(crate) enum WriteCmd {
         op: UgWrite,
         request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<UgWritten>>,
+    },
     /// Change the ultra-group directory (no inbox entries).
     UgDirectory {
         op: UgDirectoryWrite,
@@ -457,6 +458,7 @@ impl Writer {
                         apply_ug_once(c, op, request.as_ref(), now_ms())
                     });
                     replies.push(Reply::Ug(reply, r));
+                }
                 WriteCmd::UgDirectory { op, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_ug_directory_write(c, op));
                     replies.push(Reply::Unit(reply, r));
