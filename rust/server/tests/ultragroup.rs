@@ -33,7 +33,7 @@ async fn messages_reach_the_online_readers_of_their_channel() {
     make_channel(&api, "ug", "staff", Some(&["a", "b"])).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
-    let mut a2 = RawClient::connect(addr, "a", "a2").await;
+    let mut a2 = RawClient::connect_web(addr, "a", "a2").await;
     let mut b = RawClient::connect(addr, "b", "b1").await;
     let mut c = RawClient::connect(addr, "c", "c1").await;
 
@@ -41,15 +41,27 @@ async fn messages_reach_the_online_readers_of_their_channel() {
     assert_eq!((code, conv_seq), (0, 1));
     for r in [&mut a2, &mut b, &mut c] {
         let e = next_ug(r).await;
-        assert_eq!((e.group_id.as_str(), e.channel_id.as_str()), ("ug", "RCDefault"));
+        assert_eq!(
+            (e.group_id.as_str(), e.channel_id.as_str()),
+            ("ug", "RCDefault")
+        );
         let Some(ultra_group_event::Body::Message(m)) = e.body else {
             panic!("{e:?}")
         };
-        assert_eq!((m.uid.as_str(), m.sent_time, m.change_seq), (uid.as_str(), sent_time, 1));
-        assert_eq!((m.to_id.as_str(), m.channel_id.as_str()), ("ug", "RCDefault"));
+        assert_eq!(
+            (m.uid.as_str(), m.sent_time, m.change_seq),
+            (uid.as_str(), sent_time, 1)
+        );
+        assert_eq!(
+            (m.to_id.as_str(), m.channel_id.as_str()),
+            ("ug", "RCDefault")
+        );
         assert_eq!((text_of(&m).as_str(), m.conversation_type), ("hello", 5));
     }
-    assert!(try_next_ug(&mut a, QUIET).await.is_none(), "not to the sending connection");
+    assert!(
+        try_next_ug(&mut a, QUIET).await.is_none(),
+        "not to the sending connection"
+    );
 
     say(&mut a, "ug", "staff", "staff only").await;
     assert_eq!(text_of(&next_ug_message(&mut b).await), "staff only");
@@ -126,8 +138,14 @@ async fn changes_catch_up_and_change_rules() {
     assert_eq!(text_of(s.last_message.as_ref().unwrap()), "three");
     let (code, page) = changes(&mut b, "ug", "", 0, 2).await;
     let texts: Vec<String> = page.messages.iter().map(text_of).collect();
-    assert_eq!((code, texts, page.more, page.head_seq), (0, vec!["one".into(), "two".into()], true, 3));
-    assert_eq!(changes(&mut b, "ug", "", 0, 101).await.0, codes::PARAMETER_INVALID);
+    assert_eq!(
+        (code, texts, page.more, page.head_seq),
+        (0, vec!["one".into(), "two".into()], true, 3)
+    );
+    assert_eq!(
+        changes(&mut b, "ug", "", 0, 101).await.0,
+        codes::PARAMETER_INVALID
+    );
 
     // Modify: only the sender, with the same object name.
     let modify = |uid: &str, object: &str| {
@@ -139,14 +157,30 @@ async fn changes_catch_up_and_change_rules() {
             content: serde_json::json!({"content": "edited"}).to_string(),
         })
     };
-    assert_eq!(change(&mut b, modify(&m1, "RC:TxtMsg")).await.code, codes::INVALID_MESSAGE_UID);
-    assert_eq!(change(&mut a, modify(&m1, "RC:ImgMsg")).await.code, codes::INVALID_MESSAGE_UID);
+    assert_eq!(
+        change(&mut b, modify(&m1, "RC:TxtMsg")).await.code,
+        codes::INVALID_MESSAGE_UID
+    );
+    assert_eq!(
+        change(&mut a, modify(&m1, "RC:ImgMsg")).await.code,
+        codes::INVALID_MESSAGE_UID
+    );
     assert_eq!(change(&mut a, modify(&m1, "RC:TxtMsg")).await.code, 0);
     let e = next_ug(&mut b).await;
-    let Some(ultra_group_event::Body::Changed(ch)) = e.body else { panic!("{e:?}") };
+    let Some(ultra_group_event::Body::Changed(ch)) = e.body else {
+        panic!("{e:?}")
+    };
     let m = ch.message.unwrap();
     assert_eq!((ch.kind, ch.operator_id.as_str()), (1, "a"));
-    assert_eq!((m.uid.as_str(), m.modified, m.change_seq, text_of(&m).as_str()), (m1.as_str(), true, 4, "edited"));
+    assert_eq!(
+        (
+            m.uid.as_str(),
+            m.modified,
+            m.change_seq,
+            text_of(&m).as_str()
+        ),
+        (m1.as_str(), true, 4, "edited")
+    );
 
     // Recall: only the sender; delete_remote shows in the notification.
     let recall = |uid: &str| {
@@ -157,18 +191,37 @@ async fn changes_catch_up_and_change_rules() {
             delete_remote: true,
         })
     };
-    assert_eq!(change(&mut b, recall(&m2)).await.code, codes::INVALID_MESSAGE_UID);
+    assert_eq!(
+        change(&mut b, recall(&m2)).await.code,
+        codes::INVALID_MESSAGE_UID
+    );
     let r = change(&mut a, recall(&m2)).await;
-    let Some(response::Body::RecallMessage(res)) = r.body else { panic!("{r:?}") };
+    let Some(response::Body::RecallMessage(res)) = r.body else {
+        panic!("{r:?}")
+    };
     assert!(res.recall_time > 0);
     let e = next_ug(&mut b).await;
-    let Some(ultra_group_event::Body::Changed(ch)) = e.body else { panic!("{e:?}") };
+    let Some(ultra_group_event::Body::Changed(ch)) = e.body else {
+        panic!("{e:?}")
+    };
     let m = ch.message.unwrap();
-    assert_eq!((ch.kind, m.object_name.as_str(), m.change_seq), (2, "RC:RcNtf", 5));
+    assert_eq!(
+        (ch.kind, m.object_name.as_str(), m.change_seq),
+        (2, "RC:RcNtf", 5)
+    );
     let content: serde_json::Value = serde_json::from_str(&m.content).unwrap();
-    assert_eq!((content["isDelete"].as_bool(), content["originalObjectName"].as_str()), (Some(true), Some("RC:TxtMsg")));
+    assert_eq!(
+        (
+            content["isDelete"].as_bool(),
+            content["originalObjectName"].as_str()
+        ),
+        (Some(true), Some("RC:TxtMsg"))
+    );
     // A modify of the recalled message is refused.
-    assert_eq!(change(&mut a, modify(&m2, "RC:TxtMsg")).await.code, codes::INVALID_MESSAGE_UID);
+    assert_eq!(
+        change(&mut a, modify(&m2, "RC:TxtMsg")).await.code,
+        codes::INVALID_MESSAGE_UID
+    );
 
     // Expansion: any reader, only on expandable messages.
     let expand = |uid: &str, set: &[(&str, &str)], remove: &[&str]| {
@@ -176,18 +229,36 @@ async fn changes_catch_up_and_change_rules() {
             group_id: "ug".into(),
             channel_id: String::new(),
             uid: uid.into(),
-            set: set.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect(),
+            set: set
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
             remove: remove.iter().map(|k| (*k).into()).collect(),
         })
     };
-    assert_eq!(change(&mut b, expand(&m1, &[("k", "v")], &[])).await.code, codes::MESSAGE_CANT_EXPAND);
-    assert_eq!(change(&mut b, expand(&m3, &[("k", "v"), ("x", "1")], &[])).await.code, 0);
+    assert_eq!(
+        change(&mut b, expand(&m1, &[("k", "v")], &[])).await.code,
+        codes::MESSAGE_CANT_EXPAND
+    );
+    assert_eq!(
+        change(&mut b, expand(&m3, &[("k", "v"), ("x", "1")], &[]))
+            .await
+            .code,
+        0
+    );
     let e = next_ug(&mut a).await;
-    let Some(ultra_group_event::Body::Changed(ch)) = e.body else { panic!("{e:?}") };
-    assert_eq!((ch.kind, ch.operator_id.as_str(), ch.set.len()), (3, "b", 2));
+    let Some(ultra_group_event::Body::Changed(ch)) = e.body else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (ch.kind, ch.operator_id.as_str(), ch.set.len()),
+        (3, "b", 2)
+    );
     assert_eq!(change(&mut a, expand(&m3, &[], &["x"])).await.code, 0);
     let e = next_ug(&mut b).await;
-    let Some(ultra_group_event::Body::Changed(ch)) = e.body else { panic!("{e:?}") };
+    let Some(ultra_group_event::Body::Changed(ch)) = e.body else {
+        panic!("{e:?}")
+    };
     assert_eq!((ch.kind, ch.remove.clone()), (3, vec!["x".to_owned()]));
     let expected = HashMap::from([("k".to_owned(), "v".to_owned())]);
     assert_eq!(ch.message.unwrap().expansion, expected);
@@ -195,7 +266,11 @@ async fn changes_catch_up_and_change_rules() {
     // A device that was away asks for the changes after its cursor (3): each changed
     // message once, as it is now, ascending by change.
     let (_, page) = changes(&mut b, "ug", "", 3, 100).await;
-    let got: Vec<(String, u64)> = page.messages.iter().map(|m| (m.uid.clone(), m.change_seq)).collect();
+    let got: Vec<(String, u64)> = page
+        .messages
+        .iter()
+        .map(|m| (m.uid.clone(), m.change_seq))
+        .collect();
     assert_eq!(got, [(m1.clone(), 4), (m2.clone(), 5), (m3.clone(), 7)]);
     assert_eq!(page.head_seq, 7);
     // Chosen messages, as they are now.
@@ -209,7 +284,9 @@ async fn changes_catch_up_and_change_rules() {
         }),
     )
     .await;
-    let Some(response::Body::UltragroupMessages(found)) = r.body else { panic!("{r:?}") };
+    let Some(response::Body::UltragroupMessages(found)) = r.body else {
+        panic!("{r:?}")
+    };
     assert_eq!(found.messages.len(), 1);
     assert_eq!(found.messages[0].expansion, expected);
     server.shutdown().await;
@@ -245,16 +322,32 @@ async fn history_pages_and_clear() {
         })
     };
     let r = call(&mut b, "", page(0, 0, 2)).await;
-    let Some(response::Body::History(p)) = r.body else { panic!("{r:?}") };
+    let Some(response::Body::History(p)) = r.body else {
+        panic!("{r:?}")
+    };
     let seqs: Vec<u64> = p.messages.iter().map(|m| m.conv_seq).collect();
-    assert_eq!((seqs, p.from_seq, p.to_seq, p.has_more), (vec![4, 5], 4, 5, true));
+    assert_eq!(
+        (seqs, p.from_seq, p.to_seq, p.has_more),
+        (vec![4, 5], 4, 5, true)
+    );
     let r = call(&mut b, "", page(times[0], 1, 10)).await;
-    let Some(response::Body::History(p)) = r.body else { panic!("{r:?}") };
+    let Some(response::Body::History(p)) = r.body else {
+        panic!("{r:?}")
+    };
     let seqs: Vec<u64> = p.messages.iter().map(|m| m.conv_seq).collect();
-    assert_eq!((seqs, p.from_seq, p.to_seq, p.has_more), (vec![2, 3, 4, 5], 2, 5, false));
-    assert_eq!(call(&mut b, "", page(0, 0, 0)).await.code, codes::PARAMETER_INVALID);
+    assert_eq!(
+        (seqs, p.from_seq, p.to_seq, p.has_more),
+        (vec![2, 3, 4, 5], 2, 5, false)
+    );
+    assert_eq!(
+        call(&mut b, "", page(0, 0, 0)).await.code,
+        codes::PARAMETER_INVALID
+    );
     let mut d = RawClient::connect(addr, "d", "d1").await;
-    assert_eq!(call(&mut d, "", page(0, 0, 10)).await.code, codes::NOT_IN_ULTRA_GROUP);
+    assert_eq!(
+        call(&mut d, "", page(0, 0, 10)).await.code,
+        codes::NOT_IN_ULTRA_GROUP
+    );
 
     let clear = request::Body::UltragroupClear(ClearUltraGroupHistory {
         group_id: "ug".into(),
@@ -263,7 +356,9 @@ async fn history_pages_and_clear() {
     });
     assert_eq!(change(&mut b, clear).await.code, 0);
     let r = call(&mut b, "", page(0, 0, 10)).await;
-    let Some(response::Body::History(p)) = r.body else { panic!("{r:?}") };
+    let Some(response::Body::History(p)) = r.body else {
+        panic!("{r:?}")
+    };
     let texts: Vec<String> = p.messages.iter().map(text_of).collect();
     assert_eq!(texts, ["n4", "n5"]);
     let (_, ch) = changes(&mut b, "ug", "news", 0, 100).await;
@@ -304,15 +399,22 @@ async fn unread_counts_are_capped_and_read_status_syncs() {
     assert_eq!((s.unread_count, s.unread_mention_count), (3, 3));
     // Counts stop at 1000 however many there are.
     for n in 0..1001 {
-        let m = if n % 2 == 0 { mention("@b") } else { ug_text("ug", "", "x") };
+        let m = if n % 2 == 0 {
+            mention("@b")
+        } else {
+            ug_text("ug", "", "x")
+        };
         assert_eq!(send_ug(&mut a, m).await.0, 0);
     }
     let s = state_of(&mut b, "ug", "RCDefault").await;
-    assert_eq!((s.unread_count, s.unread_mention_count, s.head_seq), (1000, 504, 1004));
+    assert_eq!(
+        (s.unread_count, s.unread_mention_count, s.head_seq),
+        (1000, 504, 1004)
+    );
     // The sender's own messages are not unread for them.
     assert_eq!(state_of(&mut a, "ug", "RCDefault").await.unread_count, 0);
 
-    let mut b2 = RawClient::connect(addr, "b", "b2").await;
+    let mut b2 = RawClient::connect_web(addr, "b", "b2").await;
     let read = request::Body::ReadStatus(SyncReadStatus {
         conversation_type: 5,
         target_id: "ug".into(),
@@ -322,11 +424,23 @@ async fn unread_counts_are_capped_and_read_status_syncs() {
     let before = now_ms();
     assert_eq!(change(&mut b, read).await.code, 0);
     let e = next_event(&mut b2).await;
-    let Some(inbox_entry::Body::ReadStatus(rs)) = e.body else { panic!("{e:?}") };
-    assert_eq!((rs.conversation_type, rs.target_id.as_str(), rs.channel_id.as_str()), (5, "ug", "RCDefault"));
+    let Some(inbox_entry::Body::ReadStatus(rs)) = e.body else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (
+            rs.conversation_type,
+            rs.target_id.as_str(),
+            rs.channel_id.as_str()
+        ),
+        (5, "ug", "RCDefault")
+    );
     assert!(rs.timestamp >= before);
     let s = state_of(&mut b2, "ug", "RCDefault").await;
-    assert_eq!((s.unread_count, s.unread_mention_count, s.read_time), (0, 0, rs.timestamp));
+    assert_eq!(
+        (s.unread_count, s.unread_mention_count, s.read_time),
+        (0, 0, rs.timestamp)
+    );
     say(&mut a, "ug", "", "new").await;
     assert_eq!(state_of(&mut b2, "ug", "RCDefault").await.unread_count, 1);
     server.shutdown().await;
@@ -359,15 +473,25 @@ async fn typing_comes_in_batches() {
     };
     assert_eq!(call(&mut a, "", typing("")).await.code, 0);
     assert_eq!(call(&mut b, "", typing("")).await.code, 0);
-    assert_eq!(call(&mut b, "", typing("staff")).await.code, codes::ULTRA_GROUP_USER_NOT_IN_PRIVATE_CHANNEL);
+    assert_eq!(
+        call(&mut b, "", typing("staff")).await.code,
+        codes::ULTRA_GROUP_USER_NOT_IN_PRIVATE_CHANNEL
+    );
     let e = next_ug(&mut c).await;
     assert_eq!(e.channel_id, "RCDefault");
-    let Some(ultra_group_event::Body::Typing(t)) = e.body else { panic!("{e:?}") };
+    let Some(ultra_group_event::Body::Typing(t)) = e.body else {
+        panic!("{e:?}")
+    };
     let users: Vec<&str> = t.events.iter().map(|e| e.user_id.as_str()).collect();
     assert_eq!(users, ["a", "b"]);
-    assert!(t.events.iter().all(|e| e.conversation_type == 5 && e.object_name == "RC:TxtMsg"));
+    assert!(t
+        .events
+        .iter()
+        .all(|e| e.conversation_type == 5 && e.object_name == "RC:TxtMsg"));
     let e = next_ug(&mut a).await;
-    let Some(ultra_group_event::Body::Typing(t)) = e.body else { panic!("{e:?}") };
+    let Some(ultra_group_event::Body::Typing(t)) = e.body else {
+        panic!("{e:?}")
+    };
     let users: Vec<&str> = t.events.iter().map(|e| e.user_id.as_str()).collect();
     assert_eq!(users, ["b"]);
     // One batch: nothing more follows.
@@ -405,13 +529,25 @@ async fn default_levels() {
     };
     assert_eq!(change(&mut a, set("", 5)).await.code, 0);
     assert_eq!(change(&mut a, set("news", 0)).await.code, 0);
-    assert_eq!(change(&mut a, set("news", 6)).await.code, codes::PARAMETER_INVALID);
-    assert_eq!(change(&mut a, set("gone", 2)).await.code, codes::ULTRA_GROUP_CHANNEL_ID_NOT_EXIST);
+    assert_eq!(
+        change(&mut a, set("news", 6)).await.code,
+        codes::PARAMETER_INVALID
+    );
+    assert_eq!(
+        change(&mut a, set("gone", 2)).await.code,
+        codes::ULTRA_GROUP_CHANNEL_ID_NOT_EXIST
+    );
     assert_eq!(level(call(&mut a, "", get("")).await), (0, 5));
     assert_eq!(level(call(&mut a, "", get("news")).await), (0, 0));
     let mut d = RawClient::connect(addr, "d", "d1").await;
-    assert_eq!(level(call(&mut d, "", get("")).await).0, codes::NOT_IN_ULTRA_GROUP);
-    assert_eq!(change(&mut d, set("", 1)).await.code, codes::NOT_IN_ULTRA_GROUP);
+    assert_eq!(
+        level(call(&mut d, "", get("")).await).0,
+        codes::NOT_IN_ULTRA_GROUP
+    );
+    assert_eq!(
+        change(&mut d, set("", 1)).await.code,
+        codes::NOT_IN_ULTRA_GROUP
+    );
     let mut b = RawClient::connect(addr, "b", "b1").await;
     let s = state_of(&mut b, "ug", "news").await;
     assert_eq!((s.group_default_level, s.channel_default_level), (5, 0));

@@ -37,8 +37,7 @@ use rcim_proto::codes;
 use rcim_proto::v1::{
     client_frame, request, response, server_frame, ErrorReply, HistoryPage, HistoryRequest,
     MediaUploadRequest, Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage,
-    SendMessageResult, SettingsRequest, SyncPackage, SyncReadStatus, SyncRequest,
-    UpdateExpansion,
+    SendMessageResult, SettingsRequest, SyncPackage, SyncReadStatus, SyncRequest, UpdateExpansion,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -111,11 +110,9 @@ fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response
         (
             request::Body::RecallMessage(_) | request::Body::UltragroupRecall(_),
             LoggedRequest::Recall { recall_time },
-        ) => {
-            Some(response::Body::RecallMessage(RecallMessageResult {
-                recall_time,
-            }))
-        }
+        ) => Some(response::Body::RecallMessage(RecallMessageResult {
+            recall_time,
+        })),
         (
             request::Body::PrivateReadReceipt(_)
             | request::Body::ReadStatus(_)

@@ -70,7 +70,12 @@ impl Conn {
     /// A send with conversation type ULTRA_GROUP: answered like a send (uid, sent time,
     /// conv_seq). The request id is the message's client id (a resend gets the original
     /// answer). Served on the read loop, so one connection's messages keep their order.
-    pub(super) async fn on_ultragroup_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
+    pub(super) async fn on_ultragroup_send(
+        &mut self,
+        seq: u64,
+        request_id: String,
+        m: SendMessage,
+    ) {
         if m.object_name.len() > MAX_OBJECT_NAME_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
@@ -203,7 +208,10 @@ impl Conn {
                 timestamp: time,
                 device_id: device,
             });
-            shared.store.append_event(vec![user], body, Some(key)).await?;
+            shared
+                .store
+                .append_event(vec![user], body, Some(key))
+                .await?;
             Ok(None)
         })
         .await
@@ -396,9 +404,9 @@ impl Conn {
         } else {
             channel_level
         };
-        Ok(Some(response::Body::UltragroupLevel(UltraGroupDefaultLevel {
-            level,
-        })))
+        Ok(Some(response::Body::UltragroupLevel(
+            UltraGroupDefaultLevel { level },
+        )))
     }
 }
 

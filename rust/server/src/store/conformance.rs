@@ -22,8 +22,8 @@ mod history;
 mod moderation;
 mod push;
 mod settings;
-mod ultragroup_stream;
 mod ultragroup_directory;
+mod ultragroup_stream;
 
 pub(crate) use changes::*;
 pub(crate) use chatroom::*;
@@ -32,8 +32,8 @@ pub(crate) use history::*;
 pub(crate) use moderation::*;
 pub(crate) use push::*;
 pub(crate) use settings::*;
-pub(crate) use ultragroup_stream::*;
 pub(crate) use ultragroup_directory::*;
+pub(crate) use ultragroup_stream::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
 macro_rules! conformance_tests {

@@ -7,7 +7,7 @@ use super::common::*;
 use rcim_proto::conversation_type::ULTRA_GROUP;
 use rcim_proto::v1::{
     request, response, server_frame, ultra_group_event, Message, Response, SendMessage,
-    UltraGroupChannelState, UltraGroupChanges, UltraGroupChangesRequest, UltraGroupEvent,
+    UltraGroupChanges, UltraGroupChangesRequest, UltraGroupChannelState, UltraGroupEvent,
     UltraGroupStates, UltraGroupSyncRequest,
 };
 use rcim_server::{RunningServer, ServerConfig};
@@ -28,7 +28,11 @@ pub async fn start_ug(dir: &Path, tweak: impl FnOnce(&mut ServerConfig)) -> Runn
 pub async fn make_group(api: &Api, group: &str, creator: &str, members: &[&str]) {
     api.call(
         "/ultragroup/create.json",
-        &[("userId", creator), ("groupId", group), ("groupName", group)],
+        &[
+            ("userId", creator),
+            ("groupId", group),
+            ("groupName", group),
+        ],
     )
     .await;
     if !members.is_empty() {
@@ -53,7 +57,11 @@ pub async fn make_channel(api: &Api, group: &str, channel: &str, listed: Option<
         let ids = users.join(",");
         api.call(
             "/ultragroup/channel/private/users/add.json",
-            &[("groupId", group), ("busChannel", channel), ("userIds", &ids)],
+            &[
+                ("groupId", group),
+                ("busChannel", channel),
+                ("userIds", &ids),
+            ],
         )
         .await;
     }

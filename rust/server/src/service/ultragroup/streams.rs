@@ -102,7 +102,7 @@ impl Streams {
             by_channel.entry(channel).or_default().push(e);
         }
         for (channel, mut events) in by_channel {
-            events.sort_by(|a, b| a.sent_time.cmp(&b.sent_time));
+            events.sort_by(|a, b| (a.sent_time, &a.user_id).cmp(&(b.sent_time, &b.user_id)));
             let readers = shared.ultragroups.online_readers(group, &channel);
             // Typers do not get their own events: one frame for the readers who typed
             // nothing, one per typer for the others.
@@ -122,12 +122,26 @@ impl Streams {
                 })
             };
             if !quiet.is_empty() {
-                deliver(shared, group, &channel, body(None), Audience::Only(&quiet), None);
+                deliver(
+                    shared,
+                    group,
+                    &channel,
+                    body(None),
+                    Audience::Only(&quiet),
+                    None,
+                );
             }
             for typer in typers.iter().filter(|t| readers.contains(t)) {
                 if events.len() > 1 {
                     let only = std::slice::from_ref(typer);
-                    deliver(shared, group, &channel, body(Some(typer)), Audience::Only(only), None);
+                    deliver(
+                        shared,
+                        group,
+                        &channel,
+                        body(Some(typer)),
+                        Audience::Only(only),
+                        None,
+                    );
                 }
             }
         }

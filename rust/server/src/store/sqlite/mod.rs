@@ -16,9 +16,9 @@ mod receipt_view;
 mod receipts;
 mod schema;
 mod settings;
+mod ultragroup_directory;
 mod ultragroup_reads;
 mod ultragroup_stream;
-mod ultragroup_directory;
 mod visibility;
 mod writer;
 

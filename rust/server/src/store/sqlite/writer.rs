@@ -18,8 +18,8 @@ use super::reads::RequestKind;
 use super::recall::apply_recall;
 use super::receipts::{apply_receipt_request, apply_receipt_response};
 use super::settings::apply_settings;
-use super::ultragroup_stream::apply_ug_once;
 use super::ultragroup_directory::apply_ug_directory_write;
+use super::ultragroup_stream::apply_ug_once;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
     ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
