@@ -98,6 +98,7 @@
 //!   a user's read position (the sent time of the channel's newest message when they synced
 //!   the read status, at `read_time`) and what they cleared; never pruned (bounded by users
 //!   times channels).
+//!
 //! Migration 14: the ultra-group directory (groups, members, channels, private-channel
 //! members, mutes, allow lists, default levels); see [`super::ultragroup_directory`].
 
