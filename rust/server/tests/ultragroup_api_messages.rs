@@ -407,3 +407,91 @@ async fn directory_changes_tell_connected_members_to_resync() {
     assert_eq!(resyncs(&last), 1, "the dismissal");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn history_of_a_channel_in_a_time_window() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server);
+    setup(&api).await;
+    let before = now_ms() - 1;
+    for (from, text) in [("a", "one"), ("b", "two"), ("a", "three")] {
+        publish(&api, from, "ug", "", text).await.unwrap();
+    }
+    publish(&api, "a", "ug", "p", "elsewhere").await.unwrap();
+    let after = now_ms() + 1;
+    let (start, end) = (before.to_string(), after.to_string());
+    let query = |extra: Vec<(&'static str, String)>| {
+        let mut params = vec![
+            ("groupId", "ug".to_owned()),
+            ("startTime", start.clone()),
+            ("endTime", end.clone()),
+        ];
+        params.extend(extra);
+        params
+    };
+    let texts_of = |r: &Value| -> Vec<String> {
+        r["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let c: Value = serde_json::from_str(m["content"].as_str().unwrap()).unwrap();
+                c["content"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let call = |params: Vec<(&'static str, String)>| {
+        let api = &api;
+        async move {
+            let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (_, body) = api
+                .call_with(
+                    "/ultragroup/hismsg/query.json",
+                    &params,
+                    APP_KEY,
+                    APP_SECRET,
+                    "",
+                )
+                .await;
+            body
+        }
+    };
+    let all = call(query(vec![])).await;
+    assert_eq!(texts_of(&all), ["one", "two", "three"]);
+    let first = &all["data"][0];
+    assert_eq!(
+        (
+            first["busChannel"].as_str(),
+            first["fromUserId"].as_str(),
+            first["conversionType"].as_u64()
+        ),
+        (Some("RCDefault"), Some("a"), Some(10))
+    );
+    assert!(first["msgTime"].as_i64().unwrap() > before);
+    let by_a = call(query(vec![("fromUserId", "a".into())])).await;
+    assert_eq!(texts_of(&by_a), ["one", "three"]);
+    let page = call(query(vec![("pageSize", "2".into())])).await;
+    assert_eq!(texts_of(&page), ["one", "two"]);
+    let private = call(query(vec![("busChannel", "p".into())])).await;
+    assert_eq!(texts_of(&private), ["elsewhere"]);
+    // Window: startTime excluded, endTime included.
+    let t2 = all["data"][1]["msgTime"].as_i64().unwrap().to_string();
+    let t1 = all["data"][0]["msgTime"].as_i64().unwrap().to_string();
+    let params = vec![
+        ("groupId", "ug".to_owned()),
+        ("startTime", t1),
+        ("endTime", t2),
+    ];
+    assert_eq!(texts_of(&call(params).await), ["two"]);
+    let missing = call(query(vec![("busChannel", "zz".into())])).await;
+    assert_eq!(missing["code"], codes::ULTRA_GROUP_CHANNEL_ID_NOT_EXIST);
+    let too_long = vec![
+        ("groupId", "ug".to_owned()),
+        ("startTime", "0".to_owned()),
+        ("endTime", end.clone()),
+    ];
+    assert_eq!(call(too_long).await["code"], 1002);
+    server.shutdown().await;
+}

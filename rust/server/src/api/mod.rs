@@ -265,6 +265,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             endpoint(ultragroup_messages::get),
         )
         .route(
+            "/ultragroup/hismsg/query.json",
+            endpoint(ultragroup_messages::history),
+        )
+        .route(
             "/ultragroup/message/expansion/set.json",
             endpoint(ultragroup_messages::expansion_set),
         )

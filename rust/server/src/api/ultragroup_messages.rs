@@ -1,7 +1,8 @@
 //! Ultra-group messages from the Server API: publish (`/message/ultragroup/publish.json`, a
 //! JSON body), recall (`/message/recall.json` with `conversationType` 10, routed here from
 //! `message.rs`), modify (`/ultragroup/msg/modify.json`), expansion (`/ultragroup/message/
-//! expansion/set|delete|query.json`) and reading messages back (`/ultragroup/msg/get.json`).
+//! expansion/set|delete|query.json`) and reading messages back (`/ultragroup/msg/get.json`,
+//! `/ultragroup/hismsg/query.json`).
 //! Each takes the path of the client operation (`service::ultragroup::stream`): stored once
 //! in the channel's stream, announced to its connected readers, pushed to the others.
 //!
@@ -16,7 +17,7 @@ use super::reply::{ApiError, ApiResult};
 use super::ultragroup_params::{group_param, message_channel};
 use crate::expansion::MAX_KEYS_PER_API_CALL;
 use crate::model::NewMessage;
-use crate::service::ultragroup::stream;
+use crate::service::ultragroup::{server_history, stream};
 use crate::state::Shared;
 use rcim_proto::conversation_type;
 use serde_json::{json, Map, Value};
@@ -29,6 +30,8 @@ const MAX_PUBLISH_GROUPS: usize = 3;
 const QUERY_PAGE: usize = 100;
 /// Most messages of one `msg/get.json`.
 const MAX_GET_MESSAGES: usize = 20;
+/// Longest window of one `hismsg/query.json` (14 days, ms).
+const MAX_HISTORY_SPAN_MS: i64 = 14 * 86_400_000;
 
 fn uid_param<'a>(form: &'a Params, key: &str) -> Result<&'a str, ApiError> {
     let uid = form.required(key)?;
@@ -261,25 +264,65 @@ pub(crate) async fn get(shared: Arc<Shared>, form: Params) -> ApiResult {
     let data: Vec<Value> = wanted
         .iter()
         .filter_map(|key| found.get(key))
-        .map(|m| {
-            let extra: Map<String, Value> = m
-                .expansion
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect();
-            json!({
-                "groupId": m.to_id,
-                "busChannel": m.channel_id,
-                "fromUserId": m.sender_id,
-                "msgUID": m.uid,
-                "msgTime": m.sent_time,
-                "objectName": m.object_name,
-                "content": m.content,
-                "expansion": m.can_expand,
-                "extraContent": Value::Object(extra).to_string(),
-            })
-        })
+        .map(message_json)
         .collect();
+    let mut out = Map::new();
+    out.insert("data".into(), json!(data));
+    Ok(out)
+}
+
+/// A message as `msg/get.json` and `hismsg/query.json` answer it (`conversionType` 10, the
+/// Server API's number of ultra groups, spelled as RongCloud spells it).
+fn message_json(m: &rcim_proto::v1::Message) -> Value {
+    let extra: Map<String, Value> = m
+        .expansion
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    json!({
+        "groupId": m.to_id,
+        "busChannel": m.channel_id,
+        "fromUserId": m.sender_id,
+        "msgUID": m.uid,
+        "msgTime": m.sent_time,
+        "objectName": m.object_name,
+        "conversionType": 10,
+        "content": m.content,
+        "expansion": m.can_expand,
+        "extraContent": Value::Object(extra).to_string(),
+    })
+}
+
+/// `/ultragroup/hismsg/query.json`: `groupId` R, `busChannel` (default "RCDefault"),
+/// `startTime` R and `endTime` R (ms, at most 14 days apart), `fromUserId` (only that
+/// sender's), `pageSize` (1..=100, default 20) => `{data: [message]}` (see `msg/get.json`):
+/// the messages sent after `startTime` and at or before `endTime`, oldest first. 24410 /
+/// 24414 unknown group or channel.
+pub(crate) async fn history(shared: Arc<Shared>, form: Params) -> ApiResult {
+    let group = group_param(&form)?;
+    let channel = message_channel(&form)?;
+    let time = |key: &str| {
+        form.int(key)?
+            .filter(|t| *t >= 0)
+            .ok_or_else(|| ApiError::param(format!("{key} is required (ms)")))
+    };
+    let (start, end) = (time("startTime")?, time("endTime")?);
+    if end < start || end - start > MAX_HISTORY_SPAN_MS {
+        return Err(ApiError::param(
+            "endTime must follow startTime by at most 14 days",
+        ));
+    }
+    let from = match form.get("fromUserId").filter(|u| !u.is_empty()) {
+        Some(u) => Some(user_param(&form, "fromUserId").map(|_| u)?),
+        None => None,
+    };
+    let size = match form.int("pageSize")? {
+        None => 20,
+        Some(n) if (1..=100).contains(&n) => n as usize,
+        Some(_) => return Err(ApiError::param("pageSize must be 1..=100")),
+    };
+    let found = server_history::window(&shared, group, channel, (start, end), from, size).await?;
+    let data: Vec<Value> = found.iter().map(message_json).collect();
     let mut out = Map::new();
     out.insert("data".into(), json!(data));
     Ok(out)

@@ -285,7 +285,7 @@ impl Conn {
                 return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
             }
             if t.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
-                let response = self.on_ultragroup_typing(seq, t);
+                let response = self.on_ultragroup_typing(t);
                 return self.respond(seq, response);
             }
             let shared = &self.shared;

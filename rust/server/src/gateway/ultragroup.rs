@@ -155,7 +155,7 @@ impl Conn {
 
     /// Typing in a channel: checked (24406, 24416 …), then gathered into the group's next
     /// batch (see `Streams::typing`). The caller applied the rate limit.
-    pub(super) fn on_ultragroup_typing(&mut self, seq: u64, t: TypingStatus) -> Response {
+    pub(super) fn on_ultragroup_typing(&mut self, t: TypingStatus) -> Response {
         let checked = check_group(&t.target_id)
             .and_then(|()| check_channel(&t.channel_id))
             .and_then(|channel| {
@@ -166,7 +166,6 @@ impl Conn {
             Ok(c) => c,
             Err(e) => return failure(&e, "an ultra-group typing status"),
         };
-        let _ = seq;
         let event = TypingEvent {
             conversation_type: conversation_type::ULTRA_GROUP,
             target_id: t.target_id,

@@ -8,6 +8,7 @@ mod directory_changes;
 pub(crate) mod mentions;
 pub(crate) mod notify;
 pub(crate) mod push;
+pub(crate) mod server_history;
 pub(crate) mod states;
 pub(crate) mod stream;
 pub(crate) mod streams;

@@ -220,11 +220,11 @@ pub(crate) async fn ultragroup_visibility_and_counts<S: ServerStore>(
     uncounted.counted = false;
     append(s, uncounted, &[], false).await;
     append(s, new("b", "c", "mine", ""), &[], false).await;
-    // b sees the directed message; c does not.
+    // b sees the directed message (not its own); c sees b's but not the directed one.
     let b = state(s, "b").await;
     assert_eq!((b.unread, b.unread_mentions), (3, 2));
     let c = state(s, "c").await;
-    assert_eq!((c.unread, c.unread_mentions), (2, 1));
+    assert_eq!((c.unread, c.unread_mentions), (3, 1));
     assert_eq!(c.last_message.unwrap().content, "{\"content\":\"mine\"}");
     let seen = s.ug_changes(changes_q("c", 0)).await.unwrap();
     assert_eq!(seen.messages.len(), 4);

@@ -631,8 +631,17 @@ impl ServerStore for SqliteStore {
             .boxed()
     }
 
+    /// Read once at start, on a connection of its own: the read pool starts empty.
     fn ug_directory(&self) -> BoxFuture<'_, StoreResult<UgDirectorySnapshot>> {
-        self.read(ultragroup_directory::read_ug_directory).boxed()
+        let path = self.path.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                ultragroup_directory::read_ug_directory(&schema::open_conn(&path)?)
+            })
+            .await
+            .context("directory read task")?
+        }
+        .boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

@@ -32,7 +32,7 @@ pub(crate) fn read_heads(
 ) -> anyhow::Result<ChannelHeads> {
     let heads = c
         .prepare_cached(
-            "SELECT conv_head, change_head, last_sent FROM ug_channels \
+            "SELECT conv_head, change_head, last_sent FROM ug_stream_heads \
              WHERE group_id = ?1 AND channel_id = ?2",
         )?
         .query_row(params![group_id, channel_id], |r| {
@@ -53,7 +53,7 @@ fn write_heads(
     h: ChannelHeads,
 ) -> anyhow::Result<()> {
     c.prepare_cached(
-        "INSERT INTO ug_channels (group_id, channel_id, conv_head, change_head, last_sent) \
+        "INSERT INTO ug_stream_heads (group_id, channel_id, conv_head, change_head, last_sent) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (group_id, channel_id) DO UPDATE SET \
          conv_head = excluded.conv_head, change_head = excluded.change_head, \
          last_sent = excluded.last_sent",
@@ -393,7 +393,7 @@ fn recall_time(m: &Message) -> Option<i64> {
 /// mentions; channel counters stay. Returns how many messages.
 pub(crate) fn prune_ug_messages(c: &Connection, before: i64) -> anyhow::Result<usize> {
     let channels: Vec<(String, String)> = {
-        let mut stmt = c.prepare("SELECT group_id, channel_id FROM ug_channels")?;
+        let mut stmt = c.prepare("SELECT group_id, channel_id FROM ug_stream_heads")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<Result<_, _>>()?
     };
