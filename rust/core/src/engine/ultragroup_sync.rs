@@ -253,3 +253,55 @@ fn typing_event(typing: UltraGroupTyping) -> Event {
         .collect();
     Event::Ultragroup(UltragroupEvent::TypingStatusChanged { info })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcim_proto::v1::TypingEvent;
+
+    fn typing(channel: &str, user: &str, time: i64) -> TypingEvent {
+        TypingEvent {
+            conversation_type: 5,
+            target_id: "g".into(),
+            channel_id: channel.into(),
+            user_id: user.into(),
+            object_name: "RC:TxtMsg".into(),
+            sent_time: time,
+        }
+    }
+
+    #[test]
+    fn a_typing_batch_counts_the_typers_of_each_channel() {
+        let batch = UltraGroupTyping {
+            events: vec![
+                typing("a", "bob", 1),
+                typing("a", "carol", 2),
+                typing("", "bob", 3),
+            ],
+        };
+        let Event::Ultragroup(UltragroupEvent::TypingStatusChanged { info }) = typing_event(batch)
+        else {
+            panic!("not a typing event");
+        };
+        let seen: Vec<(&str, &str, u32, i64)> = info
+            .iter()
+            .map(|i| {
+                (
+                    i.channel_id.as_str(),
+                    i.user_id.as_str(),
+                    i.user_nums,
+                    i.timestamp,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("a", "bob", 2, 1),
+                ("a", "carol", 2, 2),
+                ("RCDefault", "bob", 1, 3)
+            ]
+        );
+        assert!(info.iter().all(|i| i.target_id == "g" && i.status == 0));
+    }
+}
