@@ -138,8 +138,9 @@ impl UgLink {
 pub(crate) struct PageOutcome {
     /// New messages, stored, ascending.
     pub(crate) received: Vec<Message>,
-    /// New messages that count as unread, with their change sequences.
-    pub(crate) counted_seqs: Vec<u64>,
+    /// New messages that count as unread: their change sequences and whether they mention
+    /// this user.
+    pub(crate) counted_seqs: Vec<(u64, bool)>,
     pub(crate) modified: Vec<Message>,
     pub(crate) recalled: Vec<Message>,
     pub(crate) expansion: Vec<Message>,
@@ -251,7 +252,7 @@ pub(crate) fn apply_page(
             && row.counted
             && row.received_status == received_status::UNREAD
         {
-            out.counted_seqs.push(seq);
+            out.counted_seqs.push((seq, row.mentioned));
         }
         out.received.push(codec::message_from_row(&row));
     }
@@ -295,7 +296,7 @@ mod tests {
         let first =
             apply_page(&mut s, &[wire("a", 1, r#"{"content":"1"}"#)], "me", 0, None).unwrap();
         assert_eq!(first.received.len(), 1);
-        assert_eq!(first.counted_seqs, [1]);
+        assert_eq!(first.counted_seqs, [(1, false)]);
         assert_eq!(s.unread_count(&key).unwrap(), 1);
         // The same message again: nothing.
         let again =
@@ -330,7 +331,7 @@ mod tests {
         let messages = [wire("a", 1, "{}"), wire("b", 2, "{}")];
         let out = apply_page(&mut s, &messages, "me", 10, None).unwrap();
         assert_eq!(out.received.len(), 2);
-        assert_eq!(out.counted_seqs, [2]);
+        assert_eq!(out.counted_seqs, [(2, false)]);
         // A change event of a message this device never had is announced, not stored.
         let out = apply_page(
             &mut s,

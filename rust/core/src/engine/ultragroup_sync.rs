@@ -89,7 +89,7 @@ async fn apply_state(link: &UgLink, state: UltraGroupChannelState) -> Result<(),
             }
         })
         .await?;
-    let mut arrived_since = 0;
+    let mut arrived_since = (0, 0);
     if state.head_seq > cursor {
         let after = cursor.max(state.head_seq.saturating_sub(CATCH_UP_CHANGES));
         arrived_since = catch_up(
@@ -115,15 +115,16 @@ async fn apply_state(link: &UgLink, state: UltraGroupChannelState) -> Result<(),
         }
         s.set_ultragroup_counts(
             &key,
-            state.unread_count as u64 + arrived_since,
-            state.unread_mention_count as u64,
+            state.unread_count as u64 + arrived_since.0,
+            state.unread_mention_count as u64 + arrived_since.1,
         )
     })
     .await
 }
 
 /// Fetches and applies the changes of a channel after `after`. Returns how many new unread
-/// messages with a change sequence above `counted_above` it stored.
+/// messages (and of them, mentions of this user) with a change sequence above
+/// `counted_above` it stored.
 async fn catch_up(
     link: &UgLink,
     group: &str,
@@ -132,9 +133,9 @@ async fn catch_up(
     read_time: i64,
     offline: bool,
     counted_above: u64,
-) -> Result<u64, Code> {
+) -> Result<(u64, u64), Code> {
     let key = channel_key(group, channel);
-    let mut arrived = 0;
+    let mut arrived = (0, 0);
     loop {
         let body = request::Body::UltragroupChanges(UltraGroupChangesRequest {
             group_id: group.to_string(),
@@ -165,11 +166,12 @@ async fn catch_up(
                 }
             })
             .await?;
-        arrived += outcome
-            .counted_seqs
-            .iter()
-            .filter(|seq| **seq > counted_above)
-            .count() as u64;
+        for (seq, mentioned) in &outcome.counted_seqs {
+            if *seq > counted_above {
+                arrived.0 += 1;
+                arrived.1 += u64::from(*mentioned);
+            }
+        }
         link.announce(outcome, offline, !done).await;
         if done || cursor <= after {
             return Ok(arrived);
