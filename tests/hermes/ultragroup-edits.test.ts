@@ -9,7 +9,8 @@
 //   (34010, as for other messages), a message sent without expansion too (34008);
 // * recall both ways (R227–R228): deleteRemote false leaves a recall record on every side,
 //   true deletes the message everywhere; the others get onRemoteUltraGroupMessageRecalled;
-//   B recalling A's message is refused (34203);
+//   B recalling A's message is refused (34203); a recall through the Server API (isAdmin)
+//   reaches every member, the sender included;
 // * getBatchRemoteUltraGroupMessages (R220): matched (as the server has them now) and not
 //   matched (a uid the channel does not have); 0 or 21 messages or two channels are refused
 //   (1); the load variant answers through its listener.
@@ -22,6 +23,7 @@ import {
   type RCIMIWTextMessage,
 } from 'react-native-rcim';
 import { recorder } from './settings-support';
+import { serverApi } from './server-api';
 import { BEFORE, LOCAL, actionCode, assert, assertEqual, hostEnv, waitFor } from './support';
 import {
   UG,
@@ -271,6 +273,26 @@ export default async function () {
       RCIMIWMessageType.TEXT,
       'C keeps the message B could not recall'
     );
+
+    // ── a recall by the Server API (an admin's): every member's engine is told, the sender's
+    const m5 = await say(a, group, CHANNEL, 'recalled by the api');
+    await waitText(c, group, CHANNEL, 'recalled by the api');
+    await serverApi('/message/recall.json', {
+      fromUserId: userB,
+      conversationType: 10,
+      targetId: group,
+      busChannel: CHANNEL,
+      messageUID: m5.messageUId!,
+      sentTime: m5.sentTime!,
+      isAdmin: 1,
+      isDelete: 0,
+    });
+    for (const m of [a, c]) {
+      const got = await waitFor(`${m.userId} hears of the Server API's recall`, () =>
+        inLists(m.recalled, m5.messageUId)
+      );
+      assertEqual(got.messageType, RCIMIWMessageType.RECALL, `${m.userId}: a recall record`);
+    }
 
     // ── getBatchRemoteUltraGroupMessages: the uid of a message of another channel is not
     // found in this one.
