@@ -1,15 +1,16 @@
 // Changes of sent ultra-group messages with three members A, B, C in channel "news":
 // * modify (R225–R226): A edits its message (callback object and listener); B and C get
 //   onRemoteUltraGroupMessageModified with the new text and store it; B editing A's message
-//   is refused (34203); another message type is refused (1);
+//   is refused (34203), so is editing a recalled one; another message type is refused (1);
 // * expansion (R229): B sets two keys of A's expandable message, A removes one
 //   (removeUltraGroupMessageExpansionForKeys), then the other (the seed's
 //   removeUltraGroupMessageExpansion), each with its callback and listener, the others get
 //   onRemoteUltraGroupMessageExpansionUpdated with the whole expansion; bad keys are refused
-//   (1), a message sent without expansion too (34008);
+//   (34010, as for other messages), a message sent without expansion too (34008);
 // * recall both ways (R227–R228): deleteRemote false leaves a recall record on every side,
 //   true deletes the message everywhere; the others get onRemoteUltraGroupMessageRecalled;
-//   B recalling A's message is refused (34203);
+//   B recalling A's message is refused (34203); a recall through the Server API (isAdmin)
+//   reaches every member, the sender included;
 // * getBatchRemoteUltraGroupMessages (R220): matched (as the server has them now) and not
 //   matched (a uid the channel does not have); 0 or 21 messages or two channels are refused
 //   (1); the load variant answers through its listener.
@@ -22,6 +23,7 @@ import {
   type RCIMIWTextMessage,
 } from 'react-native-rcim';
 import { recorder } from './settings-support';
+import { serverApi } from './server-api';
 import { BEFORE, LOCAL, actionCode, assert, assertEqual, hostEnv, waitFor } from './support';
 import {
   UG,
@@ -38,6 +40,8 @@ import {
 } from './ultragroup-support';
 
 const PARAM_ERROR = RCIMIWErrorCode.PARAM_ERROR;
+/** Expansion keys and sizes outside the rules (as for private and group messages). */
+const EXPANSION_SIZE_LIMIT_EXCEED = 34010;
 const CHANNEL = 'news';
 
 function modify(e: RCIMIWEngine, uid: string, message: RCIMIWMessage) {
@@ -201,10 +205,12 @@ export default async function () {
         c.expansion.flat().filter((x) => x.messageUId === uid).length >= 3 &&
         sortedExpansion(inLists(c.expansion, uid)).length === 0
     );
-    // A key outside [A-Za-z0-9+=_-]: refused like a private message's (34010), or as RongCloud's
-    // invalid ultra-group expansion key (34221), or as a bad argument (1).
-    const badKey = await updateExpansion(a.engine, uid, [['bad key', 'v']]);
-    assert([34010, 34221, PARAM_ERROR].includes(badKey), `a key with a space: ${badKey}`);
+    // A key outside [A-Za-z0-9+=_-]: refused like a private message's expansion key.
+    assertEqual(
+      await updateExpansion(a.engine, uid, [['bad key', 'v']]),
+      EXPANSION_SIZE_LIMIT_EXCEED,
+      'a key with a space'
+    );
     const plain = await say(a, group, CHANNEL, 'plain');
     assertEqual(
       await updateExpansion(a.engine, plain.messageUId!, [['k', 'v']]),
@@ -256,16 +262,37 @@ export default async function () {
     await waitText(b, group, CHANNEL, 'keep me');
     const bM4 = b.received.find((x) => x.messageUId === m4.messageUId)!;
     assertEqual(await recall(b.engine, bM4, false), UG.INVALID_MESSAGE_UID, 'B recalls A');
-    // The local record is a recall notification now (another type: 1), and the server refuses
-    // recalled messages (34203).
     const again = await a.engine.createTextMessage(ULTRA, group, CHANNEL, 'too late');
-    const late = await modify(a.engine, m2.messageUId!, again);
-    assert([PARAM_ERROR, UG.INVALID_MESSAGE_UID].includes(late), `editing a recalled one: ${late}`);
+    assertEqual(
+      await modify(a.engine, m2.messageUId!, again),
+      UG.INVALID_MESSAGE_UID,
+      'editing a recalled message'
+    );
     assertEqual(
       (await localCopy(c, group, m4.messageUId))?.messageType,
       RCIMIWMessageType.TEXT,
       'C keeps the message B could not recall'
     );
+
+    // ── a recall by the Server API (an admin's): every member's engine is told, the sender's
+    const m5 = await say(a, group, CHANNEL, 'recalled by the api');
+    await waitText(c, group, CHANNEL, 'recalled by the api');
+    await serverApi('/message/recall.json', {
+      fromUserId: userB,
+      conversationType: 10,
+      targetId: group,
+      busChannel: CHANNEL,
+      messageUID: m5.messageUId!,
+      sentTime: m5.sentTime!,
+      isAdmin: 1,
+      isDelete: 0,
+    });
+    for (const m of [a, c]) {
+      const got = await waitFor(`${m.userId} hears of the Server API's recall`, () =>
+        inLists(m.recalled, m5.messageUId)
+      );
+      assertEqual(got.messageType, RCIMIWMessageType.RECALL, `${m.userId}: a recall record`);
+    }
 
     // ── getBatchRemoteUltraGroupMessages: the uid of a message of another channel is not
     // found in this one.

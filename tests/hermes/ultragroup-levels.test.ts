@@ -6,7 +6,8 @@
 // an FCM token and is offline with pushes kept:
 // * a message into RCDefault: no push (the group default BLOCKED);
 // * a message into "news": a push (the channel default wins over the group's);
-// * B's own levels then win over both: news BLOCKED → no push; RCDefault ALL_MESSAGE → a push.
+// * B's own levels then win over both: news BLOCKED → no push; RCDefault ALL_MESSAGE → a push;
+// * B's own MENTION for news: a message mentioning B is pushed, another one is not.
 // "No push" is checked after a later push arrived. Levels outside the enum are refused (1).
 import {
   RCIMIWConnectionStatus,
@@ -40,7 +41,7 @@ import {
   type UgMember,
 } from './ultragroup-support';
 
-const { ALL_MESSAGE, BLOCKED } = RCIMIWPushNotificationLevel;
+const { ALL_MESSAGE, BLOCKED, MENTION } = RCIMIWPushNotificationLevel;
 
 /** Signs out keeping the device's pushes (disconnect(true)) and waits for SIGN_OUT. */
 async function offlineWithPush(e: RCIMIWEngine): Promise<void> {
@@ -208,6 +209,26 @@ export default async function () {
     );
     await sleep(500);
     assert(!pushedTo(await pushes(), token, 'p3-own-blocked'), "no push: B's own BLOCKED");
+
+    // ── MENTION: only messages that mention B (or everyone) are pushed
+    assertEqual(await connect(phone.engine, env.tokens[userB]), userB, 'B connects once more');
+    assertEqual(
+      await actionCode("B's level of news: MENTION", (done) =>
+        phone.engine.changeConversationNotificationLevel(ULTRA, group, 'news', MENTION, {
+          onConversationNotificationLevelChanged: done,
+        })
+      ),
+      0,
+      'B sets MENTION for news'
+    );
+    await offlineWithPush(phone.engine);
+    await publish(group, 'news', userC, 'p5-not-mentioned');
+    await publish(group, 'news', userC, 'p6-mentions-b', { mention: [userB] });
+    await waitForAsync('a push of the mention', async () =>
+      pushedTo(await pushes(), token, 'p6-mentions-b')
+    );
+    await sleep(500);
+    assert(!pushedTo(await pushes(), token, 'p5-not-mentioned'), 'no push: B not mentioned');
   } finally {
     await destroyMembers(ms);
   }
