@@ -111,6 +111,14 @@ async fn messages_reach_the_online_readers_of_their_channel() {
     assert_eq!(send_ug(&mut a, directed).await.0, codes::PARAMETER_INVALID);
     say(&mut a, "ug", "", "after directed").await;
     assert_eq!(text_of(&next_ug_message(&mut c).await), "after directed");
+    // A status message reaches the readers online now and is kept nowhere.
+    let mut status = ug_text("ug", "", "online only");
+    (status.status, status.persisted, status.counted) = (true, false, false);
+    let (code, _, _, conv_seq) = send_ug(&mut b, status).await;
+    assert_eq!((code, conv_seq), (0, 0));
+    assert_eq!(text_of(&next_ug_message(&mut c).await), "online only");
+    let (_, page) = changes(&mut c, "ug", "", 0, 100).await;
+    assert!(page.messages.iter().all(|m| text_of(m) != "online only"));
     server.shutdown().await;
 }
 
@@ -577,5 +585,35 @@ async fn retention_prunes_old_messages() {
     assert_eq!(seq, 2);
     let s = state_of(&mut b, "ug", "RCDefault").await;
     assert_eq!((s.unread_count, s.head_seq), (1, 2));
+    server.shutdown().await;
+}
+
+/// A channel accepts `--ultragroup-channel-rate` client messages per second (24415
+/// beyond); refused sends of users who may not send there do not use the rate up.
+#[tokio::test]
+async fn channel_rate_is_per_channel() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_ug(dir.path(), |c| c.ultragroup.channel_rate_per_sec = 3).await;
+    let api = Api::new(&server);
+    make_group(&api, "ug", "a", &["b"]).await;
+    make_channel(&api, "ug", "news", None).await;
+    let addr = server.gateway_addr();
+    let mut a = RawClient::connect(addr, "a", "a1").await;
+    let mut b = RawClient::connect(addr, "b", "b1").await;
+    let mut d = RawClient::connect(addr, "d", "d1").await;
+    for _ in 0..5 {
+        let refused = send_ug(&mut d, ug_text("ug", "", "x")).await.0;
+        assert_eq!(refused, codes::NOT_IN_ULTRA_GROUP);
+    }
+    let mut got = Vec::new();
+    for n in 0..4 {
+        let c = if n % 2 == 0 { &mut a } else { &mut b };
+        got.push(send_ug(c, ug_text("ug", "", "m")).await.0);
+    }
+    let limit = codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT;
+    assert_eq!(got, [0, 0, 0, limit]);
+    // Another channel has its own rate.
+    assert_eq!(send_ug(&mut a, ug_text("ug", "news", "m")).await.0, 0);
     server.shutdown().await;
 }

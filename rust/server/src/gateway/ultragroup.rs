@@ -36,29 +36,6 @@ fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Respon
     }
 }
 
-/// Whether `body` is an ultra-group stream read (24–27).
-pub(super) fn is_ultragroup_read(body: &request::Body) -> bool {
-    matches!(
-        body,
-        request::Body::UltragroupSync(_)
-            | request::Body::UltragroupChanges(_)
-            | request::Body::UltragroupMessages(_)
-            | request::Body::UltragroupLevel(_)
-    )
-}
-
-/// Whether `body` is an ultra-group state-changing request (28–32).
-pub(super) fn is_ultragroup_write(body: &request::Body) -> bool {
-    matches!(
-        body,
-        request::Body::UltragroupModify(_)
-            | request::Body::UltragroupRecall(_)
-            | request::Body::UltragroupExpansion(_)
-            | request::Body::UltragroupClear(_)
-            | request::Body::UltragroupSetLevel(_)
-    )
-}
-
 impl Conn {
     fn origin(&self, key: RequestKey) -> Origin {
         Origin {
@@ -115,19 +92,11 @@ impl Conn {
                 response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
             );
         }
-        let rate = self.shared.config.ultragroup.channel_rate_per_sec;
-        if !self
-            .shared
-            .ugstreams
-            .try_send(&msg.to_id, &msg.channel_id, rate)
-        {
-            let code = codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT;
-            return self.respond(seq, code_only(code));
-        }
         self.shared.moderation.screen_message(&mut msg);
+        let rate = self.shared.config.ultragroup.channel_rate_per_sec;
         let sent = tokio::select! {
             _ = self.cancel.cancelled() => return,
-            r = stream::publish_from(&self.shared, msg, m.directed_user_ids, Some(self.conn_id)) => r,
+            r = stream::publish_from(&self.shared, msg, m.directed_user_ids, Some(self.conn_id), Some(rate)) => r,
         };
         let response = match sent {
             Ok(o) => send_result(o),
@@ -174,8 +143,7 @@ impl Conn {
             object_name: TYPING_OBJECT_NAME.to_owned(),
             sent_time: now_ms(),
         };
-        let config = self.shared.config.ultragroup.clone();
-        self.shared.ugstreams.typing(&self.shared, &config, event);
+        crate::service::ultragroup::typing::typing(&self.shared, event);
         code_only(codes::OK)
     }
 

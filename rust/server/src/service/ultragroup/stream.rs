@@ -93,17 +93,21 @@ pub(crate) async fn publish(
     msg: NewMessage,
     directed: Vec<String>,
 ) -> Result<SendOutcome, ServiceError> {
-    publish_from(shared, msg, directed, None).await
+    publish_from(shared, msg, directed, None, None).await
 }
 
 /// [`publish`] for a client's send from connection `conn` (which does not get the message
-/// back; the sender's other connections do). A message the sensitive-word filter blocked
-/// (`msg.blocked`) is answered like a stored one but stored and delivered nowhere.
+/// back; the sender's other connections do), counted against the channel's rate of
+/// `channel_rate` messages per second (24415 beyond; counted only once the sender is known
+/// to be allowed there, so others cannot use up a channel's rate). A message the
+/// sensitive-word filter blocked (`msg.blocked`) is answered like a stored one but stored
+/// and delivered nowhere.
 pub(crate) async fn publish_from(
     shared: &Shared,
     mut msg: NewMessage,
     mut directed: Vec<String>,
     conn: Option<ConnId>,
+    channel_rate: Option<u32>,
 ) -> Result<SendOutcome, ServiceError> {
     msg.conversation_type = conversation_type::ULTRA_GROUP;
     check_group(&msg.to_id)?;
@@ -138,6 +142,11 @@ pub(crate) async fn publish_from(
             "directed user {u} cannot read the channel"
         )));
     }
+    if let Some(rate) = channel_rate {
+        if !shared.ugstreams.try_send(&group, &channel, rate) {
+            return Err(refused(codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT));
+        }
+    }
     if msg.blocked {
         let sent_time = now_ms();
         return Ok(SendOutcome {
@@ -146,6 +155,9 @@ pub(crate) async fn publish_from(
             conv_seq: 0,
             duplicate: false,
         });
+    }
+    if msg.status {
+        return Ok(publish_status(shared, msg, &directed, conn));
     }
     msg.directed = directed.clone();
     let (mentions_all, mentioned) = mentions(&msg.content);
@@ -164,18 +176,44 @@ pub(crate) async fn publish_from(
         )));
     };
     if let Some(m) = message {
-        let mut audience = directed.clone();
-        let audience = if directed.is_empty() {
-            Audience::Readers
-        } else {
-            audience.push(m.sender_id.clone());
-            Audience::Only(&audience)
-        };
-        let body = ultra_group_event::Body::Message(m.as_ref().clone());
-        deliver(shared, &group, &channel, body, audience, conn);
+        deliver_message(shared, &m, &directed, conn);
         super::after_send(shared, &m, &directed);
     }
     Ok(outcome)
+}
+
+/// Offers a new message to the online readers of its channel (a directed one: to its
+/// readers and its sender), not to connection `conn`.
+fn deliver_message(shared: &Shared, m: &Message, directed: &[String], conn: Option<ConnId>) {
+    let mut only = directed.to_vec();
+    let audience = if directed.is_empty() {
+        Audience::Readers
+    } else {
+        only.push(m.sender_id.clone());
+        Audience::Only(&only)
+    };
+    let body = ultra_group_event::Body::Message(m.clone());
+    deliver(shared, &m.to_id, &m.channel_id, body, audience, conn);
+}
+
+/// An online-only (status) message: offered to the readers connected now, never stored,
+/// never pushed; answered like a send (uid, sent time, no sequence).
+fn publish_status(
+    shared: &Shared,
+    msg: NewMessage,
+    directed: &[String],
+    conn: Option<ConnId>,
+) -> SendOutcome {
+    let sent_time = now_ms();
+    let uid = new_uid(sent_time);
+    let m = msg.into_wire(uid.clone(), sent_time, 0);
+    deliver_message(shared, &m, directed, conn);
+    SendOutcome {
+        uid,
+        sent_time,
+        conv_seq: 0,
+        duplicate: false,
+    }
 }
 
 /// Applies a change and announces it (`UltraGroupEvent.changed`) to the connected readers
