@@ -14,7 +14,7 @@ mod ultragroup;
 
 pub use chatroom::{chatroom_status, entries_operation, ChatRoomMemberAction, ChatroomEvent};
 pub use messaging::{BlockedMessageInfo, MessagingEvent, TypingStatus};
-pub use ultragroup::{UltraGroupTypingStatusInfo, UltragroupEvent};
+pub use ultragroup::{UltraGroupTypingStatusInfo, UltragroupCallResult, UltragroupEvent};
 
 use crate::model::Message;
 use rcim_store::ConversationKey;
@@ -435,6 +435,10 @@ pub enum Event {
     /// Ultra-group stream changes, typing and read-time sync (see [`UltragroupEvent`]).
     #[serde(untagged)]
     Ultragroup(UltragroupEvent),
+    /// Results of ultra-group calls that went through the server (see
+    /// [`UltragroupCallResult`]).
+    #[serde(untagged)]
+    UltragroupResult(UltragroupCallResult),
 }
 
 impl Event {
@@ -471,6 +475,7 @@ impl Event {
             Event::Messaging(event) => event.event_id(),
             Event::Chatroom(event) => event.event_id(),
             Event::Ultragroup(event) => event.event_id(),
+            Event::UltragroupResult(result) => result.event_id.as_deref(),
             Event::ConnectionStatusChanged { .. }
             | Event::RemoteMessageRecalled { .. }
             | Event::PrivateReadReceiptReceived { .. }

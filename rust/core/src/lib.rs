@@ -34,7 +34,7 @@ pub use config::{EngineConfig, EngineOptions};
 pub use engine::{Engine, EventStream};
 pub use event::{
     BlockedMessageInfo, ChatRoomMemberAction, ChatroomEvent, Event, EventId, MessagingEvent,
-    TypingStatus, UltraGroupTypingStatusInfo, UltragroupEvent,
+    TypingStatus, UltraGroupTypingStatusInfo, UltragroupCallResult, UltragroupEvent,
 };
 pub use model::{Conversation, Message};
 pub use query::Query;

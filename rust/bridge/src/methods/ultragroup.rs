@@ -1,13 +1,34 @@
 //! Ultra groups: channel conversations, unread counts, batch remote messages, clearing,
 //! modify / recall / expansion, read-status sync, typing and default notification levels.
 //! Results go to their listeners with the call's arguments (as the seed's listeners echo
-//! them); `getBatchRemoteUltraGroupMessages` reports through the engine's event.
+//! them): local calls in call order (`Local` rows), calls that go through the server as the
+//! engine's events once answered (`Operation` rows through [`server_call`]), so waiting for
+//! the server never holds back the results of local calls.
 
 use super::args::null_as_empty;
 use super::rows::{Local, Operation, Row};
-use rcim_core::Message;
+use rcim_core::{Code, Engine, EventId, Message, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+/// Starts a call that goes through the server: its outcome reaches `listener` (with `args`
+/// echoed and the result under `field`) as an engine event.
+fn server_call<A: Serialize, T: Serialize + Default + Send + 'static>(
+    engine: &Engine,
+    args: &A,
+    listener: &'static str,
+    field: Option<&'static str>,
+    query: Result<Query<T>, Code>,
+    event_id: EventId,
+) -> Result<(), Code> {
+    let query = query?;
+    let echo = match serde_json::to_value(args) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    engine.report_ultragroup_result(query, listener, echo, field, event_id);
+    Ok(())
+}
 
 pub(super) const ROWS: &[&dyn Row] = &[
     &Local {
@@ -71,115 +92,210 @@ pub(super) const ROWS: &[&dyn Row] = &[
             engine.clear_ultragroup_messages_for_all_channel(&a.target_id, a.timestamp)
         },
     },
-    &Local {
+    &Operation {
         names: &["clearUltraGroupMessages"],
-        listener: "onUltraGroupMessagesCleared",
-        field: None,
-        run: |engine, a: &ClearArgs| {
-            engine.clear_ultragroup_messages(&a.target_id, &a.channel_id, a.timestamp, a.policy)
+        run: |engine, a: ClearArgs, event_id| {
+            let query = engine.clear_ultragroup_messages(
+                &a.target_id,
+                &a.channel_id,
+                a.timestamp,
+                a.policy,
+            );
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupMessagesCleared",
+                None,
+                query,
+                event_id,
+            )
         },
     },
     // The seed's (5.2.4 guide) remote clear: clearUltraGroupMessages with REMOTE.
-    &Local {
+    &Operation {
         names: &["clearRemoteUltraGroupMessages"],
-        listener: "onRemoteUltraGroupMessagesCleared",
-        field: None,
-        run: |engine, a: &ChannelTimeArgs| {
-            engine.clear_ultragroup_messages(
+        run: |engine, a: ChannelTimeArgs, event_id| {
+            let query = engine.clear_ultragroup_messages(
                 &a.target_id,
                 &a.channel_id,
                 a.timestamp,
                 rcim_core::engine::history::policy::REMOTE,
+            );
+            server_call(
+                engine,
+                &a,
+                "onRemoteUltraGroupMessagesCleared",
+                None,
+                query,
+                event_id,
             )
         },
     },
-    &Local {
+    &Operation {
         names: &["modifyUltraGroupMessage"],
-        listener: "onUltraGroupMessageModified",
-        field: None,
-        run: |engine, a: &ModifyArgs| engine.modify_ultragroup_message(&a.message_uid, &a.message),
-    },
-    &Local {
-        names: &["recallUltraGroupMessage"],
-        listener: "onUltraGroupMessageRecalled",
-        field: None,
-        run: |engine, a: &RecallArgs| engine.recall_ultragroup_message(&a.message, a.delete_remote),
-    },
-    &Local {
-        names: &["updateUltraGroupMessageExpansion"],
-        listener: "onUltraGroupMessageExpansionUpdated",
-        field: None,
-        run: |engine, a: &ExpansionArgs| {
-            engine.change_ultragroup_expansion(&a.message_uid, a.expansion.clone(), Vec::new())
+        run: |engine, a: ModifyArgs, event_id| {
+            let query = engine.modify_ultragroup_message(&a.message_uid, &a.message);
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupMessageModified",
+                None,
+                query,
+                event_id,
+            )
         },
     },
-    &Local {
+    &Operation {
+        names: &["recallUltraGroupMessage"],
+        run: |engine, a: RecallArgs, event_id| {
+            let query = engine.recall_ultragroup_message(&a.message, a.delete_remote);
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupMessageRecalled",
+                None,
+                query,
+                event_id,
+            )
+        },
+    },
+    &Operation {
+        names: &["updateUltraGroupMessageExpansion"],
+        run: |engine, a: ExpansionArgs, event_id| {
+            let query =
+                engine.change_ultragroup_expansion(&a.message_uid, a.expansion.clone(), Vec::new());
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupMessageExpansionUpdated",
+                None,
+                query,
+                event_id,
+            )
+        },
+    },
+    &Operation {
         names: &["removeUltraGroupMessageExpansionForKeys"],
-        listener: "onUltraGroupMessageExpansionForKeysRemoved",
-        field: None,
-        run: |engine, a: &RemoveKeysArgs| {
-            engine.change_ultragroup_expansion(&a.message_uid, Map::new(), a.keys.clone())
+        run: |engine, a: RemoveKeysArgs, event_id| {
+            let query =
+                { engine.change_ultragroup_expansion(&a.message_uid, Map::new(), a.keys.clone()) };
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupMessageExpansionForKeysRemoved",
+                None,
+                query,
+                event_id,
+            )
         },
     },
     // The seed's (5.2.4) name; its listener shares the slot of the 5.2.5 one.
-    &Local {
+    &Operation {
         names: &["removeUltraGroupMessageExpansion"],
-        listener: "onUltraGroupMessageExpansionForKeysRemoved",
-        field: None,
-        run: |engine, a: &RemoveKeysArgs| {
-            engine.change_ultragroup_expansion(&a.message_uid, Map::new(), a.keys.clone())
+        run: |engine, a: RemoveKeysArgs, event_id| {
+            let query =
+                { engine.change_ultragroup_expansion(&a.message_uid, Map::new(), a.keys.clone()) };
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupMessageExpansionForKeysRemoved",
+                None,
+                query,
+                event_id,
+            )
         },
     },
-    &Local {
+    &Operation {
         names: &["syncUltraGroupReadStatus"],
-        listener: "onUltraGroupReadStatusSynced",
-        field: None,
-        run: |engine, a: &ChannelTimeArgs| {
-            engine.sync_ultragroup_read_status(&a.target_id, &a.channel_id, a.timestamp)
+        run: |engine, a: ChannelTimeArgs, event_id| {
+            let query =
+                { engine.sync_ultragroup_read_status(&a.target_id, &a.channel_id, a.timestamp) };
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupReadStatusSynced",
+                None,
+                query,
+                event_id,
+            )
         },
     },
-    &Local {
+    &Operation {
         names: &["sendUltraGroupTypingStatus"],
-        listener: "onUltraGroupTypingStatusSent",
-        field: None,
-        run: |engine, a: &TypingArgs| {
-            engine.send_ultragroup_typing_status(&a.target_id, &a.channel_id, a.typing_status)
+        run: |engine, a: TypingArgs, event_id| {
+            let query =
+                engine.send_ultragroup_typing_status(&a.target_id, &a.channel_id, a.typing_status);
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupTypingStatusSent",
+                None,
+                query,
+                event_id,
+            )
         },
     },
-    &Local {
+    &Operation {
         names: &["changeUltraGroupDefaultNotificationLevel"],
-        listener: "onUltraGroupDefaultNotificationLevelChanged",
-        field: None,
-        run: |engine, a: &GroupLevelArgs| {
-            engine.change_ultragroup_default_level(&a.target_id, None, a.level)
+        run: |engine, a: GroupLevelArgs, event_id| {
+            let query = engine.change_ultragroup_default_level(&a.target_id, None, a.level);
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupDefaultNotificationLevelChanged",
+                None,
+                query,
+                event_id,
+            )
         },
     },
-    &Local {
+    &Operation {
         names: &[
             "getUltraGroupDefaultNotificationLevel",
             "loadUltraGroupDefaultNotificationLevel",
         ],
-        listener: "onUltraGroupDefaultNotificationLevelLoaded",
-        field: Some("level"),
-        run: |engine, a: &GroupArgs| engine.ultragroup_default_level(&a.target_id, None),
-    },
-    &Local {
-        names: &["changeUltraGroupChannelDefaultNotificationLevel"],
-        listener: "onUltraGroupChannelDefaultNotificationLevelChanged",
-        field: None,
-        run: |engine, a: &ChannelLevelArgs| {
-            engine.change_ultragroup_default_level(&a.target_id, Some(&a.channel_id), a.level)
+        run: |engine, a: GroupArgs, event_id| {
+            let query = engine.ultragroup_default_level(&a.target_id, None);
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupDefaultNotificationLevelLoaded",
+                Some("level"),
+                query,
+                event_id,
+            )
         },
     },
-    &Local {
+    &Operation {
+        names: &["changeUltraGroupChannelDefaultNotificationLevel"],
+        run: |engine, a: ChannelLevelArgs, event_id| {
+            let query =
+                engine.change_ultragroup_default_level(&a.target_id, Some(&a.channel_id), a.level);
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupChannelDefaultNotificationLevelChanged",
+                None,
+                query,
+                event_id,
+            )
+        },
+    },
+    &Operation {
         names: &[
             "getUltraGroupChannelDefaultNotificationLevel",
             "loadUltraGroupChannelDefaultNotificationLevel",
         ],
-        listener: "onUltraGroupChannelDefaultNotificationLevelLoaded",
-        field: Some("level"),
-        run: |engine, a: &ChannelArgs| {
-            engine.ultragroup_default_level(&a.target_id, Some(&a.channel_id))
+        run: |engine, a: ChannelArgs, event_id| {
+            let query = engine.ultragroup_default_level(&a.target_id, Some(&a.channel_id));
+            server_call(
+                engine,
+                &a,
+                "onUltraGroupChannelDefaultNotificationLevelLoaded",
+                Some("level"),
+                query,
+                event_id,
+            )
         },
     },
 ];

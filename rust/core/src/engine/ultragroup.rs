@@ -64,6 +64,43 @@ fn wire_channel(channel: &str) -> String {
 }
 
 impl Engine {
+    /// Reports `query`'s outcome to `listener` as an event once it is known: `args` (the
+    /// call's arguments as the listener echoes them) plus the result under `field` (its
+    /// default on failure) and `code`. For calls that go through the server, so their wait
+    /// does not hold back the in-order results of local calls.
+    pub fn report_ultragroup_result<T: serde::Serialize + Default + Send + 'static>(
+        &self,
+        query: Query<T>,
+        listener: &'static str,
+        mut args: Map<String, Value>,
+        field: Option<&'static str>,
+        event_id: EventId,
+    ) {
+        let shared = self.shared.clone();
+        self.runtime.spawn(async move {
+            let (code, value) = match query.await {
+                Ok(value) => (0, value),
+                Err(code) => (code.value(), T::default()),
+            };
+            if let Some(field) = field {
+                args.insert(
+                    field.to_string(),
+                    serde_json::to_value(value).unwrap_or(Value::Null),
+                );
+            }
+            args.insert("code".into(), Value::from(code));
+            shared
+                .emit(Event::UltragroupResult(
+                    crate::event::UltragroupCallResult {
+                        name: listener.to_string(),
+                        args,
+                        event_id,
+                    },
+                ))
+                .await;
+        });
+    }
+
     /// What an ultra-group call needs after it returned: the session, the database, the user.
     pub(crate) fn ultragroup_link(&self) -> Result<UgLink, Code> {
         let guard = self.lock_session();

@@ -8,6 +8,22 @@
 use super::EventId;
 use crate::model::Message;
 use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The result of an ultra-group call that went through the server, for its listener
+/// (`name`): the call's arguments as the bridge echoes them, the result and `code`. Reported
+/// as an event (not in call order with the local calls), so a call waiting for the server
+/// never holds back the results of later local calls.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UltragroupCallResult {
+    /// The listener.
+    pub name: String,
+    /// Its parameters.
+    pub args: Map<String, Value>,
+    /// Call correlation.
+    #[serde(skip)]
+    pub event_id: EventId,
+}
 
 /// One element of `onUltraGroupTypingStatusChanged` (`RCIMIWUltraGroupTypingStatusInfo`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,5 +105,37 @@ impl UltragroupEvent {
             UltragroupEvent::BatchRemoteMessagesLoaded { event_id, .. } => event_id.as_deref(),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Event;
+    use serde_json::json;
+
+    #[test]
+    fn call_results_and_events_keep_the_listener_shape() {
+        let args = json!({ "code": 0, "messageUId": "u" });
+        let result = Event::UltragroupResult(UltragroupCallResult {
+            name: "onUltraGroupMessageModified".into(),
+            args: args.as_object().unwrap().clone(),
+            event_id: Some("e".into()),
+        });
+        assert_eq!(result.event_id(), Some("e"));
+        assert_eq!(
+            serde_json::to_value(&result).unwrap(),
+            json!({ "name": "onUltraGroupMessageModified", "args": args })
+        );
+        let read = Event::Ultragroup(UltragroupEvent::ReadTimeReceived {
+            target_id: "g".into(),
+            channel_id: "RCDefault".into(),
+            timestamp: 7,
+        });
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            json!({ "name": "onUltraGroupReadTimeReceived",
+                "args": { "targetId": "g", "channelId": "RCDefault", "timestamp": 7 } })
+        );
     }
 }
