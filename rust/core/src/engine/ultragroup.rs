@@ -4,9 +4,10 @@
 //! conversation settings are the ordinary calls. What arrives from the server (the channel
 //! streams) is handled by the session's ultra-group task (`ultragroup_sync`).
 //!
-//! Every call here answers through a [`Query`] (its listener gets the code): calls that go
-//! through the server wait for a connection like history pages (30002 without one within the
-//! send timeout); state-changing ones carry a request id, so a repeat after a lost answer is
+//! Every call here answers through a [`Query`]; the results of calls that go through the
+//! server reach their listeners as events ([`Engine::report_ultragroup_result`]), so they do
+//! not hold back the in-order results of local calls. They wait for a connection like
+//! history pages (30002 without one within the send timeout); state-changing ones carry a request id, so a repeat after a lost answer is
 //! executed once. Bad arguments are refused at once with PARAM_ERROR: a group id of 1..=64
 //! bytes, a channel id of at most 20 characters, levels 0..=5, 1..=20 messages of one
 //! channel for `getBatchRemoteUltraGroupMessages`.
