@@ -116,6 +116,36 @@ impl Default for ChatroomConfig {
     }
 }
 
+/// Ultra groups (R210–R244): how long channel streams are kept, how fast a channel may go,
+/// how typing is gathered, and the directory's limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UltraGroupConfig {
+    /// Days channel messages are kept (R221, default 7; 0 = forever).
+    pub retention_days: u32,
+    /// Messages per second one channel accepts (default 30); beyond it a send is refused
+    /// with 24415. 0 = unlimited.
+    pub channel_rate_per_sec: u32,
+    /// Typing events are gathered per group for this long and sent as one batch (R235,
+    /// default 5 s).
+    pub typing_batch: Duration,
+    /// Ultra groups one user may be a member of (default 100; 24412 beyond).
+    pub max_groups_per_user: usize,
+    /// Channels one group may have, "RCDefault" included (default 50; 24413 beyond).
+    pub max_channels: usize,
+}
+
+impl Default for UltraGroupConfig {
+    fn default() -> Self {
+        Self {
+            retention_days: 7,
+            channel_rate_per_sec: 30,
+            typing_batch: Duration::from_millis(5000),
+            max_groups_per_user: 100,
+            max_channels: 50,
+        }
+    }
+}
+
 /// Everything the server needs to start. No config file: build it in code or from the CLI.
 #[derive(Clone)]
 pub struct ServerConfig {
@@ -170,6 +200,8 @@ pub struct ServerConfig {
     pub push: PushConfig,
     /// Chatrooms: idle destroy, rooms per user, history retention, delivery priorities.
     pub chatroom: ChatroomConfig,
+    /// Ultra groups: stream retention, channel rate, typing batches, directory limits.
+    pub ultragroup: UltraGroupConfig,
 }
 
 /// The longest offline compensation, in days.
@@ -201,6 +233,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("max_conversation_settings", &self.max_conversation_settings)
             .field("push", &self.push)
             .field("chatroom", &self.chatroom)
+            .field("ultragroup", &self.ultragroup)
             .finish()
     }
 }
@@ -234,6 +267,7 @@ impl ServerConfig {
             max_conversation_settings: 10_000,
             push: PushConfig::default(),
             chatroom: ChatroomConfig::default(),
+            ultragroup: UltraGroupConfig::default(),
         }
     }
 
@@ -273,6 +307,7 @@ impl ServerConfig {
             offline_before: days(self.offline_retention_days),
             history_before: days(history_days),
             chatroom_before: days(self.chatroom.history_retention_days),
+            ultragroup_before: days(self.ultragroup.retention_days),
         }
     }
 
@@ -303,6 +338,7 @@ mod tests {
         assert_eq!(cut.chatroom_before, Some(now - 60 * DAY_MS));
         c.history_retention_days = 0;
         c.chatroom.history_retention_days = 0;
+        c.ultragroup.retention_days = 0;
         assert_eq!(c.prune_cutoffs(now), crate::model::PruneCutoffs::default());
         assert_eq!(c.compensation_since(now), Some(now - DAY_MS));
         c.offline_compensation_days = 0;

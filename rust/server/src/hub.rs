@@ -315,6 +315,34 @@ impl Hub {
         sent
     }
 
+    /// Offers the encoded frame `frame` to every online session of `users` but `except`,
+    /// without waiting: a session whose queue is full misses it (an ultra-group event, which
+    /// the client can catch up on from the channel's stream). One lock for the whole list.
+    /// Returns the number of sessions it was queued for.
+    pub(crate) fn offer_shared<'a>(
+        &self,
+        users: impl IntoIterator<Item = &'a str>,
+        frame: &bytes::Bytes,
+        except: Option<ConnId>,
+    ) -> usize {
+        let inner = self.lock();
+        let mut sent = 0;
+        for user in users {
+            let Some(state) = inner.users.get(user) else {
+                continue;
+            };
+            for s in &state.sessions {
+                if Some(s.conn_id) == except || s.cancel.is_cancelled() {
+                    continue;
+                }
+                if s.tx.try_send(Outbound::Shared(frame.clone())).is_ok() {
+                    sent += 1;
+                }
+            }
+        }
+        sent
+    }
+
     /// Asks every session to close (graceful shutdown).
     pub(crate) fn close_all(&self) {
         let mut inner = self.lock();

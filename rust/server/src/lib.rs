@@ -45,7 +45,7 @@ mod store;
 mod token;
 mod util;
 
-pub use config::{ChatroomConfig, MediaConfig, ServerConfig};
+pub use config::{ChatroomConfig, MediaConfig, ServerConfig, UltraGroupConfig};
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;
 pub use service::push::PushStats;
@@ -231,6 +231,16 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         .context("opening the database")??
     };
     let store: Arc<dyn ServerStore> = Arc::new(store);
+    let ultragroups = Arc::new(service::ultragroup::Directory::load(
+        store
+            .ug_directory()
+            .await
+            .context("reading the ultra-group directory")?,
+        service::ultragroup::DirectoryLimits {
+            max_groups_per_user: config.ultragroup.max_groups_per_user,
+            max_channels: config.ultragroup.max_channels,
+        },
+    ));
     let chatrooms = Arc::new(service::chatroom::Chatrooms::new(
         config.chatroom.clone(),
         rooms,
@@ -260,7 +270,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         store,
         hub,
         chatrooms,
-        ultragroups: Arc::new(service::ultragroup::Directory::default()),
+        ugstreams: service::ultragroup::streams::Streams::default(),
+        ultragroups,
         media,
         moderation,
         typing: Default::default(),
@@ -334,6 +345,7 @@ async fn prune_loop(shared: Arc<Shared>) {
     if config.offline_retention_days == 0
         && config.history_retention_days == 0
         && config.chatroom.history_retention_days == 0
+        && config.ultragroup.retention_days == 0
     {
         return;
     }

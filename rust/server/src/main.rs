@@ -7,7 +7,7 @@
 //! Logging follows `RUST_LOG` (or `--log`), default `info`.
 
 use clap::Parser;
-use rcim_server::{ChatroomConfig, MediaConfig};
+use rcim_server::{ChatroomConfig, MediaConfig, UltraGroupConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -173,6 +173,21 @@ struct Args {
     /// Chatrooms one user may create by joining (autoCreate) per minute; beyond: 20604.
     #[arg(long, env = "RCIM_CHATROOM_AUTO_CREATE_PER_MINUTE", default_value_t = ChatroomConfig::default().auto_create_per_minute)]
     chatroom_auto_create_per_minute: u32,
+    /// Days ultra-group channel messages are kept (0 = forever).
+    #[arg(long, env = "RCIM_ULTRAGROUP_RETENTION_DAYS", default_value_t = UltraGroupConfig::default().retention_days)]
+    ultragroup_retention_days: u32,
+    /// Messages per second one ultra-group channel accepts (beyond: 24415; 0 = unlimited).
+    #[arg(long, env = "RCIM_ULTRAGROUP_CHANNEL_RATE", default_value_t = UltraGroupConfig::default().channel_rate_per_sec)]
+    ultragroup_channel_rate: u32,
+    /// Milliseconds ultra-group typing events are gathered before one batch per group.
+    #[arg(long, env = "RCIM_ULTRAGROUP_TYPING_BATCH_MS", default_value_t = UltraGroupConfig::default().typing_batch.as_millis() as u64)]
+    ultragroup_typing_batch_ms: u64,
+    /// Ultra groups one user may be a member of (beyond: 24412).
+    #[arg(long, env = "RCIM_ULTRAGROUP_MAX_GROUPS_PER_USER", default_value_t = UltraGroupConfig::default().max_groups_per_user)]
+    ultragroup_max_groups_per_user: usize,
+    /// Channels one ultra group may have, RCDefault included (beyond: 24413).
+    #[arg(long, env = "RCIM_ULTRAGROUP_MAX_CHANNELS", default_value_t = UltraGroupConfig::default().max_channels)]
+    ultragroup_max_channels: usize,
     /// Log filter (RUST_LOG syntax), e.g. `info,rcim_server=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -226,6 +241,13 @@ async fn main() -> anyhow::Result<()> {
         max_rooms: args.chatroom_max_rooms,
         auto_create_per_minute: args.chatroom_auto_create_per_minute,
         ring_len: defaults.ring_len,
+    };
+    config.ultragroup = UltraGroupConfig {
+        retention_days: args.ultragroup_retention_days,
+        channel_rate_per_sec: args.ultragroup_channel_rate,
+        typing_batch: Duration::from_millis(args.ultragroup_typing_batch_ms.max(1)),
+        max_groups_per_user: args.ultragroup_max_groups_per_user,
+        max_channels: args.ultragroup_max_channels,
     };
     if let Some(path) = &args.push_config {
         config.push = rcim_server::PushConfig::from_file(path)?;

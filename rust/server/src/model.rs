@@ -403,6 +403,8 @@ pub(crate) struct PruneCutoffs {
     pub history_before: Option<i64>,
     /// Stored chatroom messages sent before this time.
     pub chatroom_before: Option<i64>,
+    /// Ultra-group channel messages sent before this time.
+    pub ultragroup_before: Option<i64>,
 }
 
 /// A sensitive word of the message filter.

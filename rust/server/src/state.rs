@@ -8,6 +8,7 @@ use crate::service::media::Media;
 use crate::service::moderation::Moderation;
 use crate::service::push::PushService;
 use crate::service::typing::TypingThrottle;
+use crate::service::ultragroup::streams::Streams;
 use crate::service::ultragroup::Directory;
 use crate::store::ServerStore;
 use std::net::SocketAddr;
@@ -26,8 +27,9 @@ pub(crate) struct Shared {
     /// The chatrooms this node serves (members, recent messages, KV, moderation).
     pub(crate) chatrooms: Arc<Chatrooms>,
     /// The ultra groups: groups, channels, members, presence.
-    #[allow(dead_code)] // Placeholder until the streams and the Server API use it.
     pub(crate) ultragroups: Arc<Directory>,
+    /// The ultra-group channel streams' memory: channel send rates, pending typing batches.
+    pub(crate) ugstreams: Streams,
     /// The file service: upload tickets, blob storage, upload slots.
     pub(crate) media: Media,
     /// The sensitive-word filter.

@@ -23,6 +23,11 @@ mod push_ext;
 mod push_template;
 mod reply;
 mod sensitive;
+mod ultragroup;
+mod ultragroup_channels;
+mod ultragroup_levels;
+mod ultragroup_mutes;
+mod ultragroup_params;
 mod user;
 
 use crate::state::Shared;
@@ -168,6 +173,83 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route(
             "/message/chatroom/publish.json",
             endpoint(chatroom_publish::publish),
+        )
+        .route("/ultragroup/create.json", endpoint(ultragroup::create))
+        .route("/ultragroup/dis.json", endpoint(ultragroup::dismiss))
+        .route("/ultragroup/join.json", endpoint(ultragroup::join))
+        .route("/ultragroup/quit.json", endpoint(ultragroup::quit))
+        .route("/ultragroup/refresh.json", endpoint(ultragroup::refresh))
+        .route(
+            "/ultragroup/member/exist.json",
+            endpoint(ultragroup::member_exist),
+        )
+        .route(
+            "/ultragroup/channel/create.json",
+            endpoint(ultragroup_channels::create),
+        )
+        .route(
+            "/ultragroup/channel/del.json",
+            endpoint(ultragroup_channels::delete),
+        )
+        .route(
+            "/ultragroup/channel/get.json",
+            endpoint(ultragroup_channels::list),
+        )
+        .route(
+            "/ultragroup/channel/type/change.json",
+            endpoint(ultragroup_channels::change_type),
+        )
+        .route(
+            "/ultragroup/channel/private/users/add.json",
+            endpoint(ultragroup_channels::private_users_add),
+        )
+        .route(
+            "/ultragroup/channel/private/users/del.json",
+            endpoint(ultragroup_channels::private_users_del),
+        )
+        .route(
+            "/ultragroup/channel/private/users/get.json",
+            endpoint(ultragroup_channels::private_users_get),
+        )
+        .route(
+            "/ultragroup/userbanned/add.json",
+            endpoint(ultragroup_mutes::muted_add),
+        )
+        .route(
+            "/ultragroup/userbanned/del.json",
+            endpoint(ultragroup_mutes::muted_del),
+        )
+        .route(
+            "/ultragroup/userbanned/get.json",
+            endpoint(ultragroup_mutes::muted_get),
+        )
+        .route(
+            "/ultragroup/globalbanned/set.json",
+            endpoint(ultragroup_mutes::all_set),
+        )
+        .route(
+            "/ultragroup/globalbanned/get.json",
+            endpoint(ultragroup_mutes::all_get),
+        )
+        .route(
+            "/ultragroup/banned/whitelist/add.json",
+            endpoint(ultragroup_mutes::allowed_add),
+        )
+        .route(
+            "/ultragroup/banned/whitelist/del.json",
+            endpoint(ultragroup_mutes::allowed_del),
+        )
+        .route(
+            "/ultragroup/banned/whitelist/get.json",
+            endpoint(ultragroup_mutes::allowed_get),
+        )
+        .route(
+            "/ultragroup/notdisturb/set.json",
+            endpoint(ultragroup_levels::set),
+        )
+        .route(
+            "/ultragroup/notdisturb/get.json",
+            endpoint(ultragroup_levels::get),
         )
         .route_layer(middleware::from_fn_with_state(
             shared,

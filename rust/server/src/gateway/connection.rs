@@ -36,6 +36,11 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
     } = online;
     tokio::join!(conn.read_loop(reader), write_loop(writer, rx, cancel));
     shared.hub.remove(&user_id, conn_id);
+    if !shared.hub.is_online(&user_id) {
+        // The user's last connection on this node: ultra-group delivery skips them now
+        // (pushes reach them instead).
+        shared.ultragroups.set_online(&user_id, false);
+    }
     shared.chatrooms.connection_closed(conn_id);
     tracing::debug!(%peer, conn = conn_id, user = %user_id, "disconnected");
 }
@@ -184,6 +189,8 @@ async fn log_in(
         Admission::Accepted { inbox_head } => {
             tracing::debug!(%peer, conn = conn_id, user = %user_id, device = %connect.device_id,
                 ?platform, inbox_head, "connected");
+            // Idempotent: the first connection makes the user an online ultra-group reader.
+            shared.ultragroups.set_online(&user_id, true);
         }
     }
     if shared.stop.is_cancelled() {

@@ -14,6 +14,7 @@ mod frames;
 mod login;
 mod rate;
 mod requests;
+mod ultragroup;
 mod writer;
 
 use crate::state::Shared;

@@ -20,6 +20,7 @@
 
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
+use super::ultragroup::{is_ultragroup_read, is_ultragroup_write};
 use crate::hub::Outbound;
 use crate::model::{
     ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,
@@ -36,7 +37,8 @@ use rcim_proto::codes;
 use rcim_proto::v1::{
     client_frame, request, response, server_frame, ErrorReply, HistoryPage, HistoryRequest,
     MediaUploadRequest, Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage,
-    SendMessageResult, SettingsRequest, SyncPackage, SyncRequest, UpdateExpansion,
+    SendMessageResult, SettingsRequest, SyncPackage, SyncReadStatus, SyncRequest,
+    UpdateExpansion,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -91,7 +93,7 @@ pub(super) fn failure(e: &ServiceError, what: &str) -> Response {
 }
 
 /// The answer to a send that stored (or found) the message `o`.
-fn send_result(o: SendOutcome) -> Response {
+pub(super) fn send_result(o: SendOutcome) -> Response {
     Response {
         code: codes::OK,
         body: Some(response::Body::SendMessage(SendMessageResult {
@@ -106,7 +108,10 @@ fn send_result(o: SendOutcome) -> Response {
 /// request id was used for another kind of request.
 fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response> {
     let result = match (body, logged) {
-        (request::Body::RecallMessage(_), LoggedRequest::Recall { recall_time }) => {
+        (
+            request::Body::RecallMessage(_) | request::Body::UltragroupRecall(_),
+            LoggedRequest::Recall { recall_time },
+        ) => {
             Some(response::Body::RecallMessage(RecallMessageResult {
                 recall_time,
             }))
@@ -120,7 +125,11 @@ fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response
             | request::Body::UpdateExpansion(_)
             | request::Body::DeleteMessages(_)
             | request::Body::ClearHistory(_)
-            | request::Body::UserSetting(_),
+            | request::Body::UserSetting(_)
+            | request::Body::UltragroupModify(_)
+            | request::Body::UltragroupExpansion(_)
+            | request::Body::UltragroupClear(_)
+            | request::Body::UltragroupSetLevel(_),
             LoggedRequest::Event,
         ) => None,
         _ => return None,
@@ -278,6 +287,10 @@ impl Conn {
             if !self.request_limiter.try_acquire() {
                 return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
             }
+            if t.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
+                let response = self.on_ultragroup_typing(seq, t);
+                return self.respond(seq, response);
+            }
             let shared = &self.shared;
             let typed = typing::typing(
                 shared.store.as_ref(),
@@ -291,6 +304,10 @@ impl Conn {
                 Err(e) => failure(&e, "a typing status"),
             };
             return self.respond(seq, response);
+        }
+        if is_ultragroup_read(&body) {
+            // Reads: no request id.
+            return self.on_ultragroup_read(seq, body).await;
         }
         if is_chatroom_request(&body) {
             // Online-only and not recorded: no request id needed.
@@ -312,6 +329,15 @@ impl Conn {
                 seq,
                 response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
             );
+        }
+        if is_ultragroup_write(&body) {
+            return self.on_ultragroup_write(seq, key, body).await;
+        }
+        if let request::Body::ReadStatus(r) = body {
+            if r.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
+                return self.on_ultragroup_read_status(seq, key, r).await;
+            }
+            return self.on_read_status(seq, key, r).await;
         }
         let store = self.shared.store.clone();
         match body {
@@ -376,14 +402,6 @@ impl Conn {
                 })
                 .await
             }
-            request::Body::ReadStatus(r) => {
-                let (user, device) = (self.user_id.clone(), self.device_id.clone());
-                self.answer_after(seq, "a read status sync", async move {
-                    receipts::sync_read_status(store.as_ref(), &user, &device, key, r).await?;
-                    Ok(None)
-                })
-                .await
-            }
             request::Body::ReceiptRequest(r) => {
                 let (user, device) = (self.user_id.clone(), self.device_id.clone());
                 self.answer_after(seq, "a receipt request", async move {
@@ -411,11 +429,9 @@ impl Conn {
             | request::Body::ChatroomHistory(_)
             | request::Body::ChatroomSetEntries(_)
             | request::Body::ChatroomRemoveEntries(_)
-            | request::Body::ChatroomEntries(_) => {
-                unreachable!("dispatched above")
-            }
-            // Ultra groups are not served yet.
-            request::Body::UltragroupSync(_)
+            | request::Body::ChatroomEntries(_)
+            | request::Body::ReadStatus(_)
+            | request::Body::UltragroupSync(_)
             | request::Body::UltragroupChanges(_)
             | request::Body::UltragroupMessages(_)
             | request::Body::UltragroupLevel(_)
@@ -424,9 +440,20 @@ impl Conn {
             | request::Body::UltragroupExpansion(_)
             | request::Body::UltragroupClear(_)
             | request::Body::UltragroupSetLevel(_) => {
-                self.respond(seq, code_only(codes::ULTRA_GROUP_NOT_SUPPORT))
+                unreachable!("dispatched above")
             }
         }
+    }
+
+    /// A read-status sync of a private, group or system conversation.
+    async fn on_read_status(&mut self, seq: u64, key: RequestKey, r: SyncReadStatus) {
+        let (store, user) = (self.shared.store.clone(), self.user_id.clone());
+        let device = self.device_id.clone();
+        self.answer_after(seq, "a read status sync", async move {
+            receipts::sync_read_status(store.as_ref(), &user, &device, key, r).await?;
+            Ok(None)
+        })
+        .await
     }
 
     /// Over the rate: the original answer if `key` was already executed as this kind of
@@ -447,7 +474,7 @@ impl Conn {
 
     /// Over the send rate: the original answer if the message `key` is already stored (a
     /// resend after a lost answer), else `None` (refused).
-    async fn sent_original(&self, key: RequestKey) -> Option<Response> {
+    pub(super) async fn sent_original(&self, key: RequestKey) -> Option<Response> {
         let sent = tokio::select! {
             _ = self.cancel.cancelled() => return None,
             r = replay::original_send(self.shared.store.as_ref(), key) => r,
@@ -471,7 +498,7 @@ impl Conn {
     }
 
     /// Runs `work` off the read loop (holding an in-flight slot) and answers with its result.
-    async fn answer_after(
+    pub(super) async fn answer_after(
         &self,
         seq: u64,
         what: &'static str,
@@ -504,6 +531,9 @@ impl Conn {
     async fn on_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
         if m.conversation_type == rcim_proto::conversation_type::CHATROOM {
             return self.on_chatroom_send(seq, request_id, m).await;
+        }
+        if m.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
+            return self.on_ultragroup_send(seq, request_id, m).await;
         }
         if m.object_name.len() > MAX_OBJECT_NAME_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
@@ -642,6 +672,9 @@ impl Conn {
             self.cancel.cancel();
             return;
         }
+        if r.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
+            return self.on_ultragroup_history(seq, r).await;
+        }
         let (store, user) = (self.shared.store.clone(), self.user_id.clone());
         self.answer_after(seq, "a history page", async move {
             let p = history::page(store.as_ref(), &user, r).await?;
@@ -677,7 +710,7 @@ impl Conn {
 
     /// Waits until at most [`SYNC_BACKLOG`] frames are queued, so a client that asks for sync
     /// packages without reading them cannot pile up large frames. False: give up (slow client).
-    async fn wait_for_room(&self) -> bool {
+    pub(super) async fn wait_for_room(&self) -> bool {
         let deadline = Instant::now() + SLOW_CLIENT_GRACE;
         while self.tx.max_capacity() - self.tx.capacity() > SYNC_BACKLOG {
             if Instant::now() > deadline || self.cancel.is_cancelled() {

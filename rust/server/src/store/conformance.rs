@@ -22,6 +22,8 @@ mod history;
 mod moderation;
 mod push;
 mod settings;
+mod ultragroup_stream;
+mod ultragroup_directory;
 
 pub(crate) use changes::*;
 pub(crate) use chatroom::*;
@@ -30,6 +32,8 @@ pub(crate) use history::*;
 pub(crate) use moderation::*;
 pub(crate) use push::*;
 pub(crate) use settings::*;
+pub(crate) use ultragroup_stream::*;
+pub(crate) use ultragroup_directory::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
 macro_rules! conformance_tests {
@@ -77,7 +81,12 @@ macro_rules! conformance_tests {
             push_templates_and_names,
             chatroom_rooms_and_history,
             chatroom_entries_are_kept_per_room,
-            chatroom_restrictions_end_by_themselves
+            chatroom_restrictions_end_by_themselves,
+            ultragroup_streams_number_and_change,
+            ultragroup_visibility_and_counts,
+            ultragroup_unread_is_capped,
+            ultragroup_history_pages_and_prune
+            ultragroup_directory_is_kept
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {

@@ -21,7 +21,10 @@ use crate::model::{
 };
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
-use crate::store::{ChatroomHistoryQuery, ChatroomWrite};
+use crate::store::ultragroup_stream_records::{
+    UgChangesPage, UgChangesQuery, UgChannelState, UgHistoryQuery, UgWrite, UgWritten,
+};
+use crate::store::{ChatroomHistoryQuery, ChatroomWrite, UgDirectorySnapshot, UgDirectoryWrite};
 use futures::future::BoxFuture;
 use rcim_proto::v1::{inbox_entry, UserSettings};
 use tokio::sync::mpsc;
@@ -376,6 +379,60 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         &self,
         q: ChatroomHistoryQuery,
     ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>>;
+
+    /// Writes to the ultra-group channel streams (see [`UgWrite`]; no inbox entries). A
+    /// message is deduplicated by (sender, client message id) like [`Self::submit_message`]
+    /// (its resend answers the original outcome, [`Self::sent_message`] finds it too); other
+    /// writes are executed once per `request` (a repeat answers `Changed{message: None}`
+    /// with a recall's original time). Refusals: 34203 an unknown uid of the channel, a
+    /// modify by another user than the sender, of a recalled message or with another
+    /// object name, a recall by another user than the sender without `is_admin`; 34008 an
+    /// expansion change of a message sent without expansion; 34010 over the expansion caps.
+    fn ug_write(
+        &self,
+        op: UgWrite,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<UgWritten>>;
+
+    /// The messages of a channel whose `change_seq` is above `q.after_seq`, as `q.user_id`
+    /// may see them (see `UltraGroupChangesRequest`), with the channel's change counter.
+    fn ug_changes(&self, q: UgChangesQuery) -> BoxFuture<'_, StoreResult<UgChangesPage>>;
+
+    /// A page of a channel's cloud history as `q.user_id` may see it (`HistoryPage`).
+    fn ug_history(&self, q: UgHistoryQuery) -> BoxFuture<'_, StoreResult<HistorySlice>>;
+
+    /// The messages `uids` of a channel as they are now, those `viewer` may see (`None`:
+    /// all), in the order asked; unknown uids are left out.
+    fn ug_messages(
+        &self,
+        group_id: String,
+        channel_id: String,
+        uids: Vec<String>,
+        viewer: Option<String>,
+    ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>>;
+
+    /// The stored expansion of message `uid` of a channel (`None` when unknown).
+    fn ug_expansion(
+        &self,
+        group_id: String,
+        channel_id: String,
+        uid: String,
+    ) -> BoxFuture<'_, StoreResult<Option<Stored>>>;
+
+    /// The state of each of `channels` (group, channel) for `user_id`, in order, leaving out
+    /// messages sent before `since` (retention).
+    fn ug_states(
+        &self,
+        user_id: String,
+        channels: Vec<(String, String)>,
+        since: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<UgChannelState>>>;
+    /// Changes the ultra-group directory tables (see [`UgDirectoryWrite`]); the rules are the
+    /// caller's. Never pruned; survives a reopen.
+    fn ug_directory_write(&self, op: UgDirectoryWrite) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Every row of the ultra-group directory (read once at start).
+    fn ug_directory(&self) -> BoxFuture<'_, StoreResult<UgDirectorySnapshot>>;
 
     /// Sizes of the store's in-memory caches: (inbox heads, conversation clocks).
     fn cache_sizes(&self) -> (usize, usize);

@@ -2,9 +2,26 @@
 //! send where, who is online), the channel streams and their delivery, and what the Server
 //! API does with both.
 
+pub(crate) mod delivery;
 pub(crate) mod directory;
+mod directory_changes;
+pub(crate) mod mentions;
+pub(crate) mod notify;
+pub(crate) mod states;
+pub(crate) mod stream;
+pub(crate) mod streams;
 
-pub(crate) use directory::{ChannelAccess, ChannelInfo, Directory};
+pub(crate) use directory::{
+    ChannelAccess, ChannelInfo, ChannelSummary, Directory, DirectoryLimits,
+};
+pub(crate) use directory_changes::Affected;
+
+use crate::state::Shared;
+use rcim_proto::v1::Message;
+
+/// Offline push of a stored channel message to the members without a connection (the
+/// push decision of the directory's side); `directed`: only those users.
+pub(crate) fn after_send(_shared: &Shared, _message: &Message, _directed: &[String]) {}
 
 /// The public channel every ultra group has (R213). An empty channel id in a request means it.
 pub(crate) const DEFAULT_CHANNEL: &str = "RCDefault";

@@ -379,7 +379,12 @@ pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Res
         Some(before) => super::chatroom::prune_chatroom_messages(tx, before)?,
         None => 0,
     };
-    if inbox + messages + dedupe + requests + history + hidden + cleared + chatroom > 0 {
+    let ultragroup = match cutoffs.ultragroup_before {
+        Some(before) => super::ultragroup_stream::prune_ug_messages(tx, before)?,
+        None => 0,
+    };
+    if inbox + messages + dedupe + requests + history + hidden + cleared + chatroom + ultragroup > 0
+    {
         tracing::info!(
             inbox,
             messages,
@@ -389,6 +394,7 @@ pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Res
             hidden,
             cleared,
             chatroom,
+            ultragroup,
             "pruned expired entries"
         );
     }

@@ -16,6 +16,9 @@ mod receipt_view;
 mod receipts;
 mod schema;
 mod settings;
+mod ultragroup_reads;
+mod ultragroup_stream;
+mod ultragroup_directory;
 mod visibility;
 mod writer;
 
@@ -29,7 +32,12 @@ use crate::model::{
 use crate::push::records::{AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate};
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{CommitSink, PendingSend, ServerStore, StoreResult};
-use crate::store::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
+use crate::store::ultragroup_stream_records::{
+    UgChangesPage, UgChangesQuery, UgChannelState, UgHistoryQuery, UgWrite, UgWritten,
+};
+use crate::store::{
+    ChatroomHistoryQuery, ChatroomWrite, RoomRecord, UgDirectorySnapshot, UgDirectoryWrite,
+};
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
@@ -564,6 +572,65 @@ impl ServerStore for SqliteStore {
         q: ChatroomHistoryQuery,
     ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>> {
         self.read(move |c| chatroom::read_history(c, &q)).boxed()
+    }
+
+    fn ug_write(
+        &self,
+        op: UgWrite,
+        request: Option<RequestKey>,
+    ) -> BoxFuture<'_, StoreResult<UgWritten>> {
+        self.write_and_wait(move |reply| WriteCmd::UltraGroup { op, request, reply })
+            .boxed()
+    }
+
+    fn ug_changes(&self, q: UgChangesQuery) -> BoxFuture<'_, StoreResult<UgChangesPage>> {
+        self.read(move |c| ultragroup_reads::read_changes(c, &q))
+            .boxed()
+    }
+
+    fn ug_history(&self, q: UgHistoryQuery) -> BoxFuture<'_, StoreResult<HistorySlice>> {
+        self.read(move |c| ultragroup_reads::read_history(c, &q))
+            .boxed()
+    }
+
+    fn ug_messages(
+        &self,
+        group_id: String,
+        channel_id: String,
+        uids: Vec<String>,
+        viewer: Option<String>,
+    ) -> BoxFuture<'_, StoreResult<Vec<rcim_proto::v1::Message>>> {
+        self.read(move |c| {
+            ultragroup_reads::read_messages(c, &group_id, &channel_id, &uids, viewer.as_deref())
+        })
+        .boxed()
+    }
+
+    fn ug_expansion(
+        &self,
+        group_id: String,
+        channel_id: String,
+        uid: String,
+    ) -> BoxFuture<'_, StoreResult<Option<Stored>>> {
+        self.read(move |c| ultragroup_reads::read_expansion(c, &group_id, &channel_id, &uid))
+            .boxed()
+    }
+
+    fn ug_states(
+        &self,
+        user_id: String,
+        channels: Vec<(String, String)>,
+        since: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<UgChannelState>>> {
+        self.read(move |c| ultragroup_reads::read_states(c, &user_id, &channels, since))
+            .boxed()
+    fn ug_directory_write(&self, op: UgDirectoryWrite) -> BoxFuture<'_, StoreResult<()>> {
+        self.write_and_wait(move |reply| WriteCmd::UgDirectory { op, reply })
+            .boxed()
+    }
+
+    fn ug_directory(&self) -> BoxFuture<'_, StoreResult<UgDirectorySnapshot>> {
+        self.read(ultragroup_directory::read_ug_directory).boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

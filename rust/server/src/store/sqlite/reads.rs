@@ -44,8 +44,8 @@ pub(crate) fn read_sent(
     client_msg_id: &str,
 ) -> anyhow::Result<Option<SendOutcome>> {
     Ok(c.prepare_cached(
-        "SELECT d.uid, d.sent_time, COALESCE(m.conv_seq, 0) FROM dedupe d \
-         LEFT JOIN messages m ON m.uid = d.uid \
+        "SELECT d.uid, d.sent_time, COALESCE(m.conv_seq, u.conv_seq, 0) FROM dedupe d \
+         LEFT JOIN messages m ON m.uid = d.uid LEFT JOIN ug_messages u ON u.uid = d.uid \
          WHERE d.sender_id = ?1 AND d.client_msg_id = ?2",
     )?
     .query_row(params![sender, client_msg_id], |r| {

@@ -81,6 +81,25 @@
 //! * `chatroom_restrictions(room_id, kind, user_id, until, created_at)`: per-room gags (kind
 //!   1), blocks (2) and protected members (3, `until` = `i64::MAX`); expired rows are ignored
 //!   by reads and deleted by the next restriction.
+//!
+//! Migration 13 (ultra-group channel streams; see [`super::ultragroup_stream`]):
+//! * `ug_channels(group_id, channel_id, conv_head, change_head, last_sent)`: each channel's
+//!   counters (survive pruning, so sequences continue) and its newest sent time (sent times
+//!   are strictly increasing per channel).
+//! * `ug_messages(id, group_id, channel_id, uid, conv_seq, change_seq, sender_id, sent_time,
+//!   counted, directed, mention, recalled, message, expansion)`: each channel message once,
+//!   `message` the encoded `Message` as it is now (without its expansion, kept as JSON with
+//!   the times in `expansion`); `conv_seq` 0 for directed messages (not in the history);
+//!   `mention` 0 none, 1 "@all", 2 the users in `ug_mentions`. Pruned by sent time
+//!   (`--ultragroup-retention-days`).
+//! * `ug_directed(msg_id, user_id)` and `ug_mentions(msg_id, user_id)`: the readers of a
+//!   directed message and the users a message mentions, deleted with their message.
+//! * `ug_user_channels(user_id, group_id, channel_id, read_sent, read_time, cleared_before)`:
+//!   a user's read position (the sent time of the channel's newest message when they synced
+//!   the read status, at `read_time`) and what they cleared; never pruned (bounded by users
+//!   times channels).
+//! Migration 14: the ultra-group directory (groups, members, channels, private-channel
+//! members, mutes, allow lists, default levels); see [`super::ultragroup_directory`].
 
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -326,6 +345,55 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (room_id, kind, user_id)
     ) WITHOUT ROWID;
     CREATE INDEX chatroom_restrictions_until ON chatroom_restrictions(until);",
+    // 13: ultra-group channel streams.
+    "CREATE TABLE ug_channels (
+        group_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        conv_head INTEGER NOT NULL,
+        change_head INTEGER NOT NULL,
+        last_sent INTEGER NOT NULL,
+        PRIMARY KEY (group_id, channel_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE ug_messages (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        conv_seq INTEGER NOT NULL,
+        change_seq INTEGER NOT NULL,
+        sender_id TEXT NOT NULL,
+        sent_time INTEGER NOT NULL,
+        counted INTEGER NOT NULL,
+        directed INTEGER NOT NULL,
+        mention INTEGER NOT NULL,
+        recalled INTEGER NOT NULL,
+        message BLOB NOT NULL,
+        expansion TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX ug_messages_uid ON ug_messages(uid);
+    CREATE INDEX ug_messages_change ON ug_messages(group_id, channel_id, change_seq);
+    CREATE INDEX ug_messages_sent ON ug_messages(group_id, channel_id, sent_time);
+    CREATE TABLE ug_directed (
+        msg_id INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (msg_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE ug_mentions (
+        msg_id INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (msg_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE ug_user_channels (
+        user_id TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        read_sent INTEGER NOT NULL,
+        read_time INTEGER NOT NULL,
+        cleared_before INTEGER NOT NULL,
+        PRIMARY KEY (user_id, group_id, channel_id)
+    ) WITHOUT ROWID;",
+    // 14: the ultra-group directory.
+    super::ultragroup_directory::MIGRATION,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

@@ -18,6 +18,8 @@ use super::reads::RequestKind;
 use super::recall::apply_recall;
 use super::receipts::{apply_receipt_request, apply_receipt_response};
 use super::settings::apply_settings;
+use super::ultragroup_stream::apply_ug_once;
+use super::ultragroup_directory::apply_ug_directory_write;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
     ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
@@ -25,7 +27,8 @@ use crate::model::{
 };
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
-use crate::store::ChatroomWrite;
+use crate::store::ultragroup_stream_records::{UgWrite, UgWritten};
+use crate::store::{ChatroomWrite, UgDirectoryWrite};
 use crate::util::now_ms;
 use anyhow::anyhow;
 use rcim_proto::v1::inbox_entry;
@@ -107,6 +110,16 @@ pub(crate) enum WriteCmd {
         op: ChatroomWrite,
         reply: oneshot::Sender<anyhow::Result<bool>>,
     },
+    /// Write to the ultra-group streams (no inbox entries), once per `request`.
+    UltraGroup {
+        op: UgWrite,
+        request: Option<RequestKey>,
+        reply: oneshot::Sender<anyhow::Result<UgWritten>>,
+    /// Change the ultra-group directory (no inbox entries).
+    UgDirectory {
+        op: UgDirectoryWrite,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
 }
 
 /// The operations of [`WriteCmd::Event`]. Short-lived (one per request, moved once into the
@@ -179,6 +192,10 @@ enum Reply {
         anyhow::Result<PushWritten>,
     ),
     Flag(oneshot::Sender<anyhow::Result<bool>>, anyhow::Result<bool>),
+    Ug(
+        oneshot::Sender<anyhow::Result<UgWritten>>,
+        anyhow::Result<UgWritten>,
+    ),
 }
 
 impl Reply {
@@ -202,6 +219,9 @@ impl Reply {
             Reply::Flag(tx, _) => {
                 let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
             }
+            Reply::Ug(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
         }
     }
 
@@ -223,6 +243,9 @@ impl Reply {
                 let _ = tx.send(r);
             }
             Reply::Flag(tx, r) => {
+                let _ = tx.send(r);
+            }
+            Reply::Ug(tx, r) => {
                 let _ = tx.send(r);
             }
         }
@@ -429,6 +452,15 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_chatroom_write(c, op));
                     replies.push(Reply::Flag(reply, r));
                 }
+                WriteCmd::UltraGroup { op, request, reply } => {
+                    let r = in_savepoint(&mut tx, |c| {
+                        apply_ug_once(c, op, request.as_ref(), now_ms())
+                    });
+                    replies.push(Reply::Ug(reply, r));
+                WriteCmd::UgDirectory { op, reply } => {
+                    let r = in_savepoint(&mut tx, |c| apply_ug_directory_write(c, op));
+                    replies.push(Reply::Unit(reply, r));
+                }
                 WriteCmd::Prune { cutoffs, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_prune(c, cutoffs));
                     if let Err(e) = &r {
@@ -515,11 +547,13 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         | WriteCmd::Event { reply, .. }
         | WriteCmd::Moderation { reply, .. }
         | WriteCmd::ChatroomKv { reply, .. }
+        | WriteCmd::UgDirectory { reply, .. }
         | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
         WriteCmd::Push { reply, .. } => Some(Reply::Push(reply, Ok(PushWritten::Done))),
         WriteCmd::Chatroom { reply, .. } => Some(Reply::Flag(reply, Ok(false))),
+        WriteCmd::UltraGroup { reply, .. } => Some(Reply::Ug(reply, Ok(UgWritten::Done))),
     }
 }
 

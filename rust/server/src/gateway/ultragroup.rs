@@ -1,0 +1,431 @@
+//! Ultra-group requests of a connection: sends, history pages, typing and read-status
+//! syncs with conversation type 5, the stream reads (states, changes, messages, default
+//! level) and the state-changing requests (modify, recall, expansion, clear, default level).
+//! Reads and typing need no request id and are limited like the other non-send requests;
+//! the state-changing ones are executed once per request id.
+
+use super::requests::{code_only, failure, send_result, Conn};
+use crate::model::{NewMessage, RequestKey};
+use crate::service::ultragroup::stream::{self, check_access, check_channel, check_group, Origin};
+use crate::service::ultragroup::{states, DEFAULT_CHANNEL};
+use crate::service::ServiceError;
+use crate::store::ultragroup_stream_records::UgWrite;
+use crate::util::now_ms;
+use rcim_proto::v1::{
+    inbox_entry, request, response, HistoryPage, HistoryRequest, ReadStatusSynced,
+    RecallMessageResult, Response, SendMessage, SyncReadStatus, TypingEvent, TypingStatus,
+    UltraGroupChanges, UltraGroupDefaultLevel, UltraGroupMessages,
+};
+use rcim_proto::{codes, conversation_type};
+
+/// Longest object name of a client send (bytes).
+const MAX_OBJECT_NAME_LEN: usize = 32;
+/// Most uids of one `UltraGroupMessagesRequest`.
+const MAX_BATCH_UIDS: usize = 20;
+/// The object name of every ultra-group typing event (`RCIMIWUltraGroupTypingStatus.TEXT`).
+const TYPING_OBJECT_NAME: &str = "RC:TxtMsg";
+
+/// The answer: `body` on success, the failure's code otherwise.
+fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Response {
+    match r {
+        Ok(body) => Response {
+            code: codes::OK,
+            body,
+        },
+        Err(e) => failure(&e, what),
+    }
+}
+
+/// Whether `body` is an ultra-group stream read (24–27).
+pub(super) fn is_ultragroup_read(body: &request::Body) -> bool {
+    matches!(
+        body,
+        request::Body::UltragroupSync(_)
+            | request::Body::UltragroupChanges(_)
+            | request::Body::UltragroupMessages(_)
+            | request::Body::UltragroupLevel(_)
+    )
+}
+
+/// Whether `body` is an ultra-group state-changing request (28–32).
+pub(super) fn is_ultragroup_write(body: &request::Body) -> bool {
+    matches!(
+        body,
+        request::Body::UltragroupModify(_)
+            | request::Body::UltragroupRecall(_)
+            | request::Body::UltragroupExpansion(_)
+            | request::Body::UltragroupClear(_)
+            | request::Body::UltragroupSetLevel(_)
+    )
+}
+
+impl Conn {
+    fn origin(&self, key: RequestKey) -> Origin {
+        Origin {
+            request: Some(key),
+            conn: Some(self.conn_id),
+        }
+    }
+
+    /// A send with conversation type ULTRA_GROUP: answered like a send (uid, sent time,
+    /// conv_seq). The request id is the message's client id (a resend gets the original
+    /// answer). Served on the read loop, so one connection's messages keep their order.
+    pub(super) async fn on_ultragroup_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
+        if m.object_name.len() > MAX_OBJECT_NAME_LEN {
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        }
+        let channel = match check_channel(&m.channel_id) {
+            Ok(c) => c,
+            Err(e) => return self.respond(seq, failure(&e, "an ultra-group send")),
+        };
+        let mut msg = NewMessage {
+            sender_id: self.user_id.clone(),
+            client_msg_id: request_id,
+            conversation_type: conversation_type::ULTRA_GROUP,
+            to_id: m.target_id,
+            channel_id: channel,
+            object_name: m.object_name,
+            content: m.content,
+            persisted: m.persisted,
+            counted: m.counted,
+            push_content: m.push_content,
+            push_data: m.push_data,
+            include_sender: true,
+            require_member: true,
+            custom: m.custom,
+            status: m.status,
+            can_expand: m.can_expand || !m.expansion.is_empty(),
+            expansion: m.expansion,
+            push_options: m.push_options,
+            ..Default::default()
+        };
+        if !self.send_limiter.try_acquire() {
+            let key = RequestKey {
+                user_id: msg.sender_id.clone(),
+                request_id: msg.client_msg_id.clone(),
+            };
+            let response = self.sent_original(key).await;
+            return self.respond(
+                seq,
+                response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
+            );
+        }
+        let rate = self.shared.config.ultragroup.channel_rate_per_sec;
+        if !self
+            .shared
+            .ugstreams
+            .try_send(&msg.to_id, &msg.channel_id, rate)
+        {
+            let code = codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT;
+            return self.respond(seq, code_only(code));
+        }
+        self.shared.moderation.screen_message(&mut msg);
+        let sent = tokio::select! {
+            _ = self.cancel.cancelled() => return,
+            r = stream::publish_from(&self.shared, msg, m.directed_user_ids, Some(self.conn_id)) => r,
+        };
+        let response = match sent {
+            Ok(o) => send_result(o),
+            Err(e) => failure(&e, "an ultra-group send"),
+        };
+        self.respond(seq, response);
+    }
+
+    /// A history page of a channel (`HistoryRequest` with conversation type 5); the caller
+    /// applied the rate limit and the backlog wait.
+    pub(super) async fn on_ultragroup_history(&mut self, seq: u64, r: HistoryRequest) {
+        let shared = self.shared.clone();
+        let user = self.user_id.clone();
+        self.answer_after(seq, "an ultra-group history page", async move {
+            let p = states::history(&shared, &user, r).await?;
+            Ok(Some(response::Body::History(HistoryPage {
+                messages: p.messages,
+                from_seq: p.from_seq,
+                to_seq: p.to_seq,
+                has_more: p.has_more,
+            })))
+        })
+        .await
+    }
+
+    /// Typing in a channel: checked (24406, 24416 …), then gathered into the group's next
+    /// batch (see `Streams::typing`). The caller applied the rate limit.
+    pub(super) fn on_ultragroup_typing(&mut self, seq: u64, t: TypingStatus) -> Response {
+        let checked = check_group(&t.target_id)
+            .and_then(|()| check_channel(&t.channel_id))
+            .and_then(|channel| {
+                check_access(&self.shared, &t.target_id, &channel, &self.user_id)?;
+                Ok(channel)
+            });
+        let channel = match checked {
+            Ok(c) => c,
+            Err(e) => return failure(&e, "an ultra-group typing status"),
+        };
+        let _ = seq;
+        let event = TypingEvent {
+            conversation_type: conversation_type::ULTRA_GROUP,
+            target_id: t.target_id,
+            channel_id: channel,
+            user_id: self.user_id.clone(),
+            object_name: TYPING_OBJECT_NAME.to_owned(),
+            sent_time: now_ms(),
+        };
+        let config = self.shared.config.ultragroup.clone();
+        self.shared.ugstreams.typing(&self.shared, &config, event);
+        code_only(codes::OK)
+    }
+
+    /// A read-status sync of a channel (R231–R233): the read position becomes the channel's
+    /// newest message, and the user's own inbox gets `ReadStatusSynced` with the server time.
+    pub(super) async fn on_ultragroup_read_status(
+        &mut self,
+        seq: u64,
+        key: RequestKey,
+        r: SyncReadStatus,
+    ) {
+        let shared = self.shared.clone();
+        let (user, device) = (self.user_id.clone(), self.device_id.clone());
+        self.answer_after(seq, "an ultra-group read status sync", async move {
+            check_group(&r.target_id)?;
+            let channel = check_channel(&r.channel_id)?;
+            check_access(&shared, &r.target_id, &channel, &user)?;
+            let time = now_ms();
+            let read = UgWrite::Read {
+                user_id: user.clone(),
+                group_id: r.target_id.clone(),
+                channel_id: channel.clone(),
+                time,
+            };
+            shared.store.ug_write(read, None).await?;
+            let body = inbox_entry::Body::ReadStatus(ReadStatusSynced {
+                conversation_type: conversation_type::ULTRA_GROUP,
+                target_id: r.target_id,
+                channel_id: channel,
+                timestamp: time,
+                device_id: device,
+            });
+            shared.store.append_event(vec![user], body, Some(key)).await?;
+            Ok(None)
+        })
+        .await
+    }
+
+    /// The stream reads (24–27); the caller checked the body with [`is_ultragroup_read`].
+    pub(super) async fn on_ultragroup_read(&mut self, seq: u64, body: request::Body) {
+        if !self.request_limiter.try_acquire() {
+            return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
+        }
+        if !self.wait_for_room().await {
+            tracing::warn!(conn = self.conn_id, user = %self.user_id, "client does not read its ultra-group pages; disconnecting");
+            self.cancel.cancel();
+            return;
+        }
+        let shared = self.shared.clone();
+        let user = self.user_id.clone();
+        match body {
+            request::Body::UltragroupSync(r) => {
+                self.answer_after(seq, "ultra-group states", async move {
+                    let page =
+                        states::states(&shared, &user, &r.after_group_id, &r.after_channel_id)
+                            .await?;
+                    Ok(Some(response::Body::UltragroupStates(page)))
+                })
+                .await
+            }
+            request::Body::UltragroupChanges(r) => {
+                self.answer_after(seq, "ultra-group changes", async move {
+                    let p = states::changes(
+                        &shared,
+                        &user,
+                        &r.group_id,
+                        &r.channel_id,
+                        r.after_seq,
+                        r.count,
+                    )
+                    .await?;
+                    Ok(Some(response::Body::UltragroupChanges(UltraGroupChanges {
+                        messages: p.messages,
+                        head_seq: p.head_seq,
+                        more: p.more,
+                    })))
+                })
+                .await
+            }
+            request::Body::UltragroupMessages(r) => {
+                self.answer_after(seq, "ultra-group messages", async move {
+                    if r.uids.is_empty() || r.uids.len() > MAX_BATCH_UIDS {
+                        return Err(ServiceError::Invalid("1..=20 uids".into()));
+                    }
+                    check_group(&r.group_id)?;
+                    let channel = check_channel(&r.channel_id)?;
+                    check_access(&shared, &r.group_id, &channel, &user)?;
+                    let messages = shared
+                        .store
+                        .ug_messages(r.group_id, channel, r.uids, Some(user))
+                        .await?;
+                    Ok(Some(response::Body::UltragroupMessages(
+                        UltraGroupMessages { messages },
+                    )))
+                })
+                .await
+            }
+            request::Body::UltragroupLevel(r) => {
+                let r = self.default_level(&r.group_id, &r.channel_id);
+                self.respond(seq, answer(r, "an ultra-group default level"));
+            }
+            _ => self.respond(seq, code_only(codes::PARAMETER_INVALID)),
+        }
+    }
+
+    /// The state-changing requests (28–32), once per `key`; the caller applied the rate
+    /// limit.
+    pub(super) async fn on_ultragroup_write(
+        &mut self,
+        seq: u64,
+        key: RequestKey,
+        body: request::Body,
+    ) {
+        let shared = self.shared.clone();
+        let user = self.user_id.clone();
+        let origin = self.origin(key.clone());
+        match body {
+            request::Body::UltragroupModify(r) => {
+                self.answer_after(seq, "an ultra-group modify", async move {
+                    stream::modify_from(
+                        &shared,
+                        &r.group_id,
+                        &r.channel_id,
+                        &r.uid,
+                        &user,
+                        Some(r.object_name),
+                        r.content,
+                        origin,
+                    )
+                    .await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::UltragroupRecall(r) => {
+                self.answer_after(seq, "an ultra-group recall", async move {
+                    let recall_time = stream::recall_from(
+                        &shared,
+                        &r.group_id,
+                        &r.channel_id,
+                        &r.uid,
+                        &user,
+                        r.delete_remote,
+                        false,
+                        origin,
+                    )
+                    .await?;
+                    Ok(Some(response::Body::RecallMessage(RecallMessageResult {
+                        recall_time,
+                    })))
+                })
+                .await
+            }
+            request::Body::UltragroupExpansion(r) => {
+                self.answer_after(seq, "an ultra-group expansion update", async move {
+                    stream::update_expansion_from(
+                        &shared,
+                        &r.group_id,
+                        &r.channel_id,
+                        &r.uid,
+                        &user,
+                        (r.set, r.remove),
+                        crate::expansion::MAX_KEYS_PER_UPDATE,
+                        origin,
+                    )
+                    .await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::UltragroupClear(r) => {
+                self.answer_after(seq, "an ultra-group clear", async move {
+                    if r.before_time < 0 {
+                        return Err(ServiceError::Invalid("negative time".into()));
+                    }
+                    check_group(&r.group_id)?;
+                    let channel = check_channel(&r.channel_id)?;
+                    check_access(&shared, &r.group_id, &channel, &user)?;
+                    let clear = UgWrite::Clear {
+                        user_id: user,
+                        group_id: r.group_id,
+                        channel_id: channel,
+                        before_time: r.before_time,
+                    };
+                    shared.store.ug_write(clear, Some(key)).await?;
+                    Ok(None)
+                })
+                .await
+            }
+            request::Body::UltragroupSetLevel(r) => {
+                self.answer_after(seq, "an ultra-group default level change", async move {
+                    set_default_level(&shared, &user, r.group_id, r.channel_id, r.level).await?;
+                    Ok(None)
+                })
+                .await
+            }
+            _ => self.respond(seq, code_only(codes::PARAMETER_INVALID)),
+        }
+    }
+
+    /// The default level of a group ("" channel) or channel for a member (24406 …).
+    fn default_level(
+        &self,
+        group_id: &str,
+        channel_id: &str,
+    ) -> Result<Option<response::Body>, ServiceError> {
+        check_group(group_id)?;
+        // The group's level is asked with an empty channel: membership is checked on
+        // RCDefault, which every member can read.
+        let channel = if channel_id.is_empty() {
+            DEFAULT_CHANNEL.to_owned()
+        } else {
+            check_channel(channel_id)?
+        };
+        check_access(&self.shared, group_id, &channel, &self.user_id)?;
+        let (group_level, channel_level) = self
+            .shared
+            .ultragroups
+            .default_levels(group_id, &channel)
+            .ok_or_else(|| stream::refused(codes::ULTRA_GROUP_NOT_EXIST))?;
+        let level = if channel_id.is_empty() {
+            group_level
+        } else {
+            channel_level
+        };
+        Ok(Some(response::Body::UltragroupLevel(UltraGroupDefaultLevel {
+            level,
+        })))
+    }
+}
+
+/// Changes the default level of a group ("" channel) or channel for all members (R243):
+/// members (24406), 24414 an unknown channel, 33003 a level outside 0..=5.
+async fn set_default_level(
+    shared: &crate::state::Shared,
+    user: &str,
+    group_id: String,
+    channel_id: String,
+    level: u32,
+) -> Result<(), ServiceError> {
+    if level > 5 {
+        return Err(ServiceError::Invalid("level outside 0..=5".into()));
+    }
+    check_group(&group_id)?;
+    let channel = if channel_id.is_empty() {
+        DEFAULT_CHANNEL.to_owned()
+    } else {
+        check_channel(&channel_id)?
+    };
+    check_access(shared, &group_id, &channel, user)?;
+    // "" names the group's own level (not RCDefault's).
+    let target = if channel_id.is_empty() { "" } else { &channel };
+    shared
+        .ultragroups
+        .set_default_level(shared.store.as_ref(), &group_id, target, level)
+        .await
+}

@@ -1,0 +1,17 @@
+//! Telling connected users that their ultra-group channels changed.
+
+use crate::hub::Hub;
+use rcim_proto::v1::{server_frame, ultra_group_event, UltraGroupEvent};
+
+/// Sends `UltraGroupEvent{resync: true}` to every connection of `users` (they read their
+/// channel states again). A connection whose queue is full misses it, like any online-only
+/// frame; it reads the states again at its next connect.
+pub(crate) fn resync(hub: &Hub, users: &[String]) {
+    let event = UltraGroupEvent {
+        body: Some(ultra_group_event::Body::Resync(true)),
+        ..Default::default()
+    };
+    for u in users {
+        hub.send_online(u, server_frame::Body::Ultragroup(event.clone()));
+    }
+}

@@ -1,0 +1,469 @@
+//! The channel streams: sending into a channel and changing its messages (modify, recall,
+//! expansion), for client requests and the Server API alike. Each write is checked against
+//! the directory, stored once (see `ServerStore::ug_write`) and then offered to the
+//! channel's online readers ([`super::delivery`]).
+
+use super::delivery::{deliver, Audience};
+use super::mentions::mentions;
+use super::channel_or_default;
+use crate::expansion::{check_change, Stored};
+use crate::hub::ConnId;
+use crate::model::{NewMessage, RequestKey, SendOutcome, MAX_ID_LEN};
+use crate::service::ServiceError;
+use crate::state::Shared;
+use crate::store::ultragroup_stream_records::{UgAppend, UgChange, UgChangeKind, UgWrite, UgWritten};
+use crate::util::{new_uid, now_ms};
+use rcim_proto::v1::{ultra_group_event, Message, UltraGroupMessageChanged};
+use rcim_proto::{codes, conversation_type};
+use std::collections::HashMap;
+
+/// Longest channel id (characters of `[A-Za-z0-9_-]`).
+pub(crate) const MAX_CHANNEL_ID_CHARS: usize = 20;
+/// Most users of one directed channel message.
+pub(crate) const MAX_DIRECTED_USERS: usize = 300;
+
+/// `UltraGroupMessageChanged.kind` values.
+pub(crate) const MODIFIED: u32 = 1;
+pub(crate) const RECALLED: u32 = 2;
+pub(crate) const EXPANSION: u32 = 3;
+
+/// Where a request came from: its request id (executed once) and the connection that sent
+/// it (not sent its own event). Both `None` for the Server API.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Origin {
+    pub request: Option<RequestKey>,
+    pub conn: Option<ConnId>,
+}
+
+/// A directory refusal (24410, 24406, 24414, 24416, 24408) as a service error.
+pub(crate) fn refused(code: u32) -> ServiceError {
+    ServiceError::rejected(code, format!("refused by the ultra-group directory ({code})"))
+}
+
+/// Checks a channel id as a request gives it ("" = RCDefault): at most 20 characters of
+/// `[A-Za-z0-9_-]` (33003 otherwise). Returns the channel meant.
+pub(crate) fn check_channel(channel_id: &str) -> Result<String, ServiceError> {
+    let ok = channel_id.chars().count() <= MAX_CHANNEL_ID_CHARS
+        && channel_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !ok {
+        return Err(ServiceError::Invalid(format!(
+            "invalid channel id {channel_id:?}"
+        )));
+    }
+    Ok(channel_or_default(channel_id).to_owned())
+}
+
+/// Checks a group id (1..=64 bytes, 33003 otherwise).
+pub(crate) fn check_group(group_id: &str) -> Result<(), ServiceError> {
+    if group_id.is_empty() || group_id.len() > MAX_ID_LEN {
+        return Err(ServiceError::Invalid("invalid group id".into()));
+    }
+    Ok(())
+}
+
+/// May `user` read channel (`group_id`, `channel_id` defaulted)? The directory's code
+/// otherwise (24410, 24406, 24414, 24416).
+pub(crate) fn check_access(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    user: &str,
+) -> Result<(), ServiceError> {
+    shared
+        .ultragroups
+        .access(group_id, channel_id, user)
+        .map(drop)
+        .map_err(refused)
+}
+
+/// Publishes `msg` into channel (`msg.to_id`, `msg.channel_id`) as the Server API does:
+/// the sender must be a member who may send there (24410, 24406, 24414, 24416, 24408), but
+/// need not be online. `directed`: only these users (who must be able to read the channel,
+/// 33003 otherwise) and the sender see it. Stored once, delivered to the online readers,
+/// pushed to the others whose levels allow it.
+pub(crate) async fn publish(
+    shared: &Shared,
+    msg: NewMessage,
+    directed: Vec<String>,
+) -> Result<SendOutcome, ServiceError> {
+    publish_from(shared, msg, directed, None).await
+}
+
+/// [`publish`] for a client's send from connection `conn` (which does not get the message
+/// back; the sender's other connections do). A message the sensitive-word filter blocked
+/// (`msg.blocked`) is answered like a stored one but stored and delivered nowhere.
+pub(crate) async fn publish_from(
+    shared: &Shared,
+    mut msg: NewMessage,
+    mut directed: Vec<String>,
+    conn: Option<ConnId>,
+) -> Result<SendOutcome, ServiceError> {
+    msg.conversation_type = conversation_type::ULTRA_GROUP;
+    check_group(&msg.to_id)?;
+    msg.channel_id = check_channel(&msg.channel_id)?;
+    msg.check_limits().map_err(ServiceError::TooLong)?;
+    if msg.object_name.is_empty() {
+        return Err(ServiceError::Invalid("the object name is required".into()));
+    }
+    if let Err(e) = crate::expansion::check_initial(&msg.expansion) {
+        return Err(ServiceError::rejected(
+            codes::EXPANSION_SIZE_LIMIT_EXCEED,
+            e.0,
+        ));
+    }
+    let (group, channel) = (msg.to_id.clone(), msg.channel_id.clone());
+    shared
+        .ultragroups
+        .check_send(&group, &channel, &msg.sender_id)
+        .map_err(refused)?;
+    directed.sort();
+    directed.dedup();
+    if directed.len() > MAX_DIRECTED_USERS {
+        return Err(ServiceError::Invalid(format!(
+            "at most {MAX_DIRECTED_USERS} directed users"
+        )));
+    }
+    if let Some(u) = directed
+        .iter()
+        .find(|u| shared.ultragroups.access(&group, &channel, u).is_err())
+    {
+        return Err(ServiceError::Invalid(format!(
+            "directed user {u} cannot read the channel"
+        )));
+    }
+    if msg.blocked {
+        let sent_time = now_ms();
+        return Ok(SendOutcome {
+            uid: new_uid(sent_time),
+            sent_time,
+            conv_seq: 0,
+            duplicate: false,
+        });
+    }
+    msg.directed = directed.clone();
+    let (mentions_all, mentioned) = mentions(&msg.content);
+    let append = UgAppend {
+        msg,
+        mentioned,
+        mentions_all,
+    };
+    let written = shared
+        .store
+        .ug_write(UgWrite::Append(Box::new(append)), None)
+        .await?;
+    let UgWritten::Appended { outcome, message } = written else {
+        return Err(ServiceError::Internal(anyhow::anyhow!(
+            "unexpected answer to an ultra-group append"
+        )));
+    };
+    if let Some(m) = message {
+        let mut audience = directed.clone();
+        let audience = if directed.is_empty() {
+            Audience::Readers
+        } else {
+            audience.push(m.sender_id.clone());
+            Audience::Only(&audience)
+        };
+        let body = ultra_group_event::Body::Message(m.as_ref().clone());
+        deliver(shared, &group, &channel, body, audience, conn);
+        super::after_send(shared, &m, &directed);
+    }
+    Ok(outcome)
+}
+
+/// Applies a change and announces it (`UltraGroupEvent.changed`) to the connected readers
+/// (not to `origin.conn`). Returns the change's time (a recall's time).
+async fn change(
+    shared: &Shared,
+    change: UgChange,
+    origin: Origin,
+) -> Result<i64, ServiceError> {
+    let (kind, set, remove) = match &change.kind {
+        UgChangeKind::Modify { .. } => (MODIFIED, HashMap::new(), Vec::new()),
+        UgChangeKind::Recall { .. } => (RECALLED, HashMap::new(), Vec::new()),
+        UgChangeKind::Expansion { set, remove } => (EXPANSION, set.clone(), remove.clone()),
+    };
+    let (group, channel) = (change.group_id.clone(), change.channel_id.clone());
+    let operator_id = change.operator_id.clone();
+    let written = shared
+        .store
+        .ug_write(UgWrite::Change(change), origin.request)
+        .await?;
+    let UgWritten::Changed {
+        message,
+        time,
+        readers,
+    } = written
+    else {
+        return Err(ServiceError::Internal(anyhow::anyhow!(
+            "unexpected answer to an ultra-group change"
+        )));
+    };
+    if let Some(m) = message {
+        let body = ultra_group_event::Body::Changed(UltraGroupMessageChanged {
+            kind,
+            message: Some(*m),
+            operator_id,
+            set,
+            remove,
+        });
+        let audience = if readers.is_empty() {
+            Audience::Readers
+        } else {
+            Audience::Only(&readers)
+        };
+        deliver(shared, &group, &channel, body, audience, origin.conn);
+    }
+    Ok(time)
+}
+
+fn check_uid(uid: &str) -> Result<(), ServiceError> {
+    if uid.is_empty() || uid.len() > MAX_ID_LEN {
+        return Err(ServiceError::rejected(
+            codes::INVALID_MESSAGE_UID,
+            "invalid message uid",
+        ));
+    }
+    Ok(())
+}
+
+/// Recalls message `uid` of a channel (R227–R228); resolves with the recall time (the
+/// first recall's for a recalled message). Only its sender (34203 otherwise) unless
+/// `is_admin` (the Server API, which may recall anyone's); the operator must be able to read
+/// the channel unless `is_admin` (24406 …). `delete_remote`: clients delete the message
+/// instead of showing the recall notification.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn recall(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+    operator: &str,
+    delete_remote: bool,
+    is_admin: bool,
+) -> Result<i64, ServiceError> {
+    recall_from(
+        shared,
+        group_id,
+        channel_id,
+        uid,
+        operator,
+        delete_remote,
+        is_admin,
+        Origin::default(),
+    )
+    .await
+}
+
+/// [`recall`] for a client request (`origin`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn recall_from(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+    operator: &str,
+    delete_remote: bool,
+    is_admin: bool,
+    origin: Origin,
+) -> Result<i64, ServiceError> {
+    check_group(group_id)?;
+    let channel = check_channel(channel_id)?;
+    check_uid(uid)?;
+    if !is_admin {
+        check_access(shared, group_id, &channel, operator)?;
+    }
+    let ch = UgChange {
+        group_id: group_id.to_owned(),
+        channel_id: channel,
+        uid: uid.to_owned(),
+        operator_id: operator.to_owned(),
+        kind: UgChangeKind::Recall {
+            delete_remote,
+            is_admin,
+        },
+    };
+    change(shared, ch, origin).await
+}
+
+/// Changes the content of message `uid` of a channel (R225): only its sender, a member who
+/// can read the channel (24406 …), with the original's object name, not recalled (34203
+/// otherwise). The content obeys the message limits (30016).
+pub(crate) async fn modify(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+    operator: &str,
+    content: String,
+) -> Result<(), ServiceError> {
+    modify_from(
+        shared,
+        group_id,
+        channel_id,
+        uid,
+        operator,
+        None,
+        content,
+        Origin::default(),
+    )
+    .await
+}
+
+/// [`modify`] for a client request: `object_name` must be the original's (`None`: not
+/// checked, the Server API).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn modify_from(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+    operator: &str,
+    object_name: Option<String>,
+    content: String,
+    origin: Origin,
+) -> Result<(), ServiceError> {
+    check_group(group_id)?;
+    let channel = check_channel(channel_id)?;
+    check_uid(uid)?;
+    if content.len() > rcim_proto::MAX_CONTENT_LEN {
+        return Err(ServiceError::TooLong(crate::model::LimitError {
+            field: "content",
+            max: rcim_proto::MAX_CONTENT_LEN,
+            size: true,
+        }));
+    }
+    check_access(shared, group_id, &channel, operator)?;
+    let object_name = match object_name {
+        Some(o) => o,
+        None => {
+            // The Server API gives no object name: the original's.
+            let found = shared
+                .store
+                .ug_messages(
+                    group_id.to_owned(),
+                    channel.clone(),
+                    vec![uid.to_owned()],
+                    None,
+                )
+                .await?;
+            match found.into_iter().next() {
+                Some(m) => m.object_name,
+                None => {
+                    return Err(ServiceError::rejected(
+                        codes::INVALID_MESSAGE_UID,
+                        format!("no message {uid}"),
+                    ))
+                }
+            }
+        }
+    };
+    let ch = UgChange {
+        group_id: group_id.to_owned(),
+        channel_id: channel,
+        uid: uid.to_owned(),
+        operator_id: operator.to_owned(),
+        kind: UgChangeKind::Modify {
+            object_name,
+            content,
+        },
+    };
+    change(shared, ch, origin).await.map(drop)
+}
+
+/// Sets `set` and removes `remove` on the expansion of message `uid` of a channel (R229):
+/// the operator must be able to read the channel (24406 …); 34008 a message sent without
+/// expansion; 34010 / 33003 the key, value and size rules (at most `max_keys` keys in this
+/// change: 20 for clients, 100 for the Server API).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn update_expansion(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+    operator: &str,
+    set: HashMap<String, String>,
+    remove: Vec<String>,
+) -> Result<(), ServiceError> {
+    let max = crate::expansion::MAX_KEYS_PER_API_CALL;
+    update_expansion_from(
+        shared,
+        group_id,
+        channel_id,
+        uid,
+        operator,
+        (set, remove),
+        max,
+        Origin::default(),
+    )
+    .await
+}
+
+/// [`update_expansion`] for a client request (at most `max_keys` keys changed).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn update_expansion_from(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+    operator: &str,
+    (set, mut remove): (HashMap<String, String>, Vec<String>),
+    max_keys: usize,
+    origin: Origin,
+) -> Result<(), ServiceError> {
+    check_group(group_id)?;
+    let channel = check_channel(channel_id)?;
+    check_uid(uid)?;
+    if set.is_empty() && remove.is_empty() {
+        return Err(ServiceError::Invalid("nothing to set or remove".into()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    remove.retain(|k| seen.insert(k.clone()));
+    check_change(&set, &remove, max_keys)
+        .map_err(|e| ServiceError::rejected(codes::EXPANSION_SIZE_LIMIT_EXCEED, e.0))?;
+    check_access(shared, group_id, &channel, operator)?;
+    let ch = UgChange {
+        group_id: group_id.to_owned(),
+        channel_id: channel,
+        uid: uid.to_owned(),
+        operator_id: operator.to_owned(),
+        kind: UgChangeKind::Expansion { set, remove },
+    };
+    change(shared, ch, origin).await.map(drop)
+}
+
+/// The stored expansion of message `uid` of a channel, key → (value, time set); 34203 for
+/// an unknown message.
+pub(crate) async fn expansion_of(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+) -> Result<Stored, ServiceError> {
+    check_group(group_id)?;
+    let channel = check_channel(channel_id)?;
+    check_uid(uid)?;
+    shared
+        .store
+        .ug_expansion(group_id.to_owned(), channel, uid.to_owned())
+        .await?
+        .ok_or_else(|| ServiceError::rejected(codes::INVALID_MESSAGE_UID, format!("no message {uid}")))
+}
+
+/// The messages `uids` of a channel as they are now (for the Server API), in the order
+/// asked; unknown uids are left out.
+pub(crate) async fn messages(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    uids: Vec<String>,
+) -> Result<Vec<Message>, ServiceError> {
+    check_group(group_id)?;
+    let channel = check_channel(channel_id)?;
+    Ok(shared
+        .store
+        .ug_messages(group_id.to_owned(), channel, uids, None)
+        .await?)
+}
