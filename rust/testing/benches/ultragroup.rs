@@ -2,7 +2,8 @@
 //! it prints figures).
 //!
 //! Run: `cargo bench -p rcim-testing --bench ultragroup` (`-- --quick` for a short run;
-//! `--members N --small N --online N --rate N --secs N --single N` change the defaults). The
+//! `--members N --small N --online N --rate N --secs N --single N --join-batch N` change the
+//! defaults). The
 //! server binary is built first (`cargo build --release -p rcim-server`) unless
 //! `RCIM_SERVER_BIN` names one.
 //!
@@ -103,9 +104,10 @@ impl ServerApi {
     }
 }
 
-/// Creates [`GROUP`] (its creator, member 0, joins it) and joins members 1..`members` one
-/// call each; returns the joins per second.
-async fn create_group(api: &ServerApi, members: usize) -> f64 {
+/// Creates [`GROUP`] (its creator, member 0, joins it) and joins members 1..`members`,
+/// `batch` users per call (RongCloud's join takes one; this server's takes up to 1,000);
+/// returns the members joined per second.
+async fn create_group(api: &ServerApi, members: usize, batch: usize) -> f64 {
     let creator = member(0);
     let r = api
         .call(
@@ -119,21 +121,23 @@ async fn create_group(api: &ServerApi, members: usize) -> f64 {
         .await;
     assert_eq!(r["code"], 200, "/ultragroup/create.json: {r}");
     let started = Instant::now();
-    let joined = stream::iter(1..members)
-        .map(|n| async move {
-            let user = member(n);
-            let r = api
-                .call(
-                    "/ultragroup/join.json",
-                    &[("groupId", GROUP), ("userId", &user)],
-                )
-                .await;
-            assert_eq!(r["code"], 200, "/ultragroup/join.json {user}: {r}");
+    let batches: Vec<Vec<String>> = (1..members)
+        .map(member)
+        .collect::<Vec<_>>()
+        .chunks(batch.max(1))
+        .map(<[String]>::to_vec)
+        .collect();
+    stream::iter(batches)
+        .map(|users| async move {
+            let mut form = vec![("groupId", GROUP)];
+            form.extend(users.iter().map(|u| ("userId", u.as_str())));
+            let r = api.call("/ultragroup/join.json", &form).await;
+            assert_eq!(r["code"], 200, "/ultragroup/join.json {}: {r}", users[0]);
         })
         .buffer_unordered(JOIN_CONCURRENCY)
-        .count()
+        .collect::<Vec<()>>()
         .await;
-    joined as f64 / started.elapsed().as_secs_f64()
+    (members - 1) as f64 / started.elapsed().as_secs_f64()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,6 +394,8 @@ struct Options {
     secs: u64,
     /// Text of each message, bytes (besides its sequence number and timestamp).
     payload: usize,
+    /// Users per `/ultragroup/join.json` call.
+    join_batch: usize,
 }
 
 /// What one run measured, for the comparison at the end.
@@ -415,16 +421,17 @@ async fn run(bin: &Path, o: &Options) -> RunSummary {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let db0 = db_usage(&server.data_dir);
     let (rss0, _) = server.rss_kb();
-    let joins_per_sec = create_group(&api, o.members).await;
+    let joins_per_sec = create_group(&api, o.members, o.join_batch).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let db1 = db_usage(&server.data_dir);
     let (rss1, _) = server.rss_kb();
     let joined = growth(&db0, &db1);
     println!(
-        "members  {} joined through /ultragroup/join.json at {joins_per_sec:.0}/s; database \
+        "members  {} joined through /ultragroup/join.json ({} per call) at {joins_per_sec:.0}/s; database \
          {:.0} bytes per member (payload {:.0}: {}); server RSS {:.1} → {:.1} MiB, {:.0} bytes \
          per member",
         o.members,
+        o.join_batch,
         joined.pages as f64 / o.members as f64,
         joined.payload as f64 / o.members as f64,
         joined.top_per(o.members),
@@ -598,6 +605,7 @@ fn main() {
         rate: arg("--rate").unwrap_or(100) as u32,
         secs: arg("--secs").unwrap_or(10),
         payload: 100,
+        join_batch: arg("--join-batch").unwrap_or(1) as usize,
     };
     let own_limit = raise_open_file_limit();
     let bin = server_bin();
