@@ -2,8 +2,8 @@
 //! it prints figures).
 //!
 //! Run: `cargo bench -p rcim-testing --bench ultragroup` (`-- --quick` for a short run;
-//! `--members N --small N --online N --rate N --secs N --single N --join-batch N` change the
-//! defaults). The
+//! `--members N --small N --online N --rate N --secs N --senders N --single N --join-batch N`
+//! change the defaults). The
 //! server binary is built first (`cargo build --release -p rcim-server`) unless
 //! `RCIM_SERVER_BIN` names one.
 //!
@@ -350,23 +350,23 @@ async fn wait_received(tracker: &Tracker, seq: u64, online: u32, timeout: Durati
     }
 }
 
-/// Sends messages `first..=last` at `rate` per second; returns the refusals by code once the
-/// last one is answered.
+/// Sends messages `seqs` at `rate` per second on one connection; returns the refusals by
+/// code once the last one is answered.
 async fn publish(
     sender: &mut Raw,
     tracker: &Tracker,
-    (first, last): (u64, u64),
-    rate: u32,
+    seqs: Vec<u64>,
+    rate: f64,
     pad: &str,
 ) -> BTreeMap<u32, u64> {
-    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let (mut sent, mut answered) = (first, first);
+    let (mut sent, mut answered) = (0, 0);
     let mut refused = BTreeMap::new();
-    while answered <= last {
+    while answered < seqs.len() {
         tokio::select! {
-            _ = tick.tick(), if sent <= last => {
-                sender.send(send_frame(sent, tracker, pad)).await.unwrap();
+            _ = tick.tick(), if sent < seqs.len() => {
+                sender.send(send_frame(seqs[sent], tracker, pad)).await.unwrap();
                 sent += 1;
             }
             (_, code) = next_answer(sender) => {
@@ -392,6 +392,8 @@ struct Options {
     /// Messages per second of the steady phase, and its seconds.
     rate: u32,
     secs: u64,
+    /// Connections (of different members) that share the steady rate.
+    senders: usize,
     /// Text of each message, bytes (besides its sequence number and timestamp).
     payload: usize,
     /// Users per `/ultragroup/join.json` call.
@@ -410,9 +412,14 @@ async fn run(bin: &Path, o: &Options) -> RunSummary {
     // The steady phase sends above the default per-channel rate (30/s, 24415 beyond).
     let server = ServerProcess::start(bin, &["--ultragroup-channel-rate", &channel_rate]);
     let api = ServerApi::new(&server.navi);
-    let online = o.online.min(o.members - 1);
+    let senders = o.senders.clamp(1, o.members - 1);
+    let online = o.online.min(o.members - senders);
+    // Member 0 sends alone; the others send in the steady phase only.
+    let sender_ids: Vec<usize> = std::iter::once(0)
+        .chain(online + 1..online + senders)
+        .collect();
     println!(
-        "\n== ultra group of {} members, {online} online + the sender (load average {:.2})",
+        "\n== ultra group of {} members, {online} online + {senders} sending (load average {:.2})",
         o.members,
         load_average()
     );
@@ -448,7 +455,10 @@ async fn run(bin: &Path, o: &Options) -> RunSummary {
         .buffer_unordered(LOGIN_CONCURRENCY)
         .collect()
         .await;
-    let mut sender = login(gateway, 0, &member(0), false).await;
+    let mut sender_conns = Vec::new();
+    for &n in &sender_ids {
+        sender_conns.push(login(gateway, n, &member(n), false).await);
+    }
     println!(
         "online   {online} members logged in in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -469,8 +479,9 @@ async fn run(bin: &Path, o: &Options) -> RunSummary {
     let mut short = 0;
     for seq in 1..=o.single {
         let sent_us = tracker.now_us();
+        let sender = &mut sender_conns[0];
         sender.send(send_frame(seq, &tracker, &pad)).await.unwrap();
-        let (answered, code) = next_answer(&mut sender).await;
+        let (answered, code) = next_answer(sender).await;
         assert_eq!((answered, code), (seq, 0), "ultra-group send refused");
         acks.push((tracker.now_us() - sent_us) as u32);
         let reached = wait_received(&tracker, seq, online_u32, Duration::from_secs(10)).await;
@@ -508,7 +519,17 @@ async fn run(bin: &Path, o: &Options) -> RunSummary {
     let cpu0 = server.cpu_secs();
     let own0 = proc_cpu_secs(std::process::id());
     let first_us = tracker.now_us();
-    let refused = publish(&mut sender, &tracker, steady, o.rate, &pad).await;
+    // Sender k sends every `senders`-th message from the k-th on, at its share of the rate.
+    let share = f64::from(o.rate) / senders as f64;
+    let refusals = futures::future::join_all(sender_conns.iter_mut().enumerate().map(|(k, c)| {
+        let seqs = (steady.0 + k as u64..=steady.1).step_by(senders).collect();
+        publish(c, &tracker, seqs, share, &pad)
+    }))
+    .await;
+    let mut refused = BTreeMap::new();
+    for (code, n) in refusals.into_iter().flatten() {
+        *refused.entry(code).or_insert(0) += n;
+    }
     // Everything delivered, or nothing more for 2 s.
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
@@ -548,9 +569,9 @@ async fn run(bin: &Path, o: &Options) -> RunSummary {
     all_received.sort_unstable();
     let expected = messages * online as u64;
     println!(
-        "steady   {messages} messages at {} msgs/s ({} deliveries/s offered): {delivered} of \
-         {expected} delivered in {wall:.1} s, {:.0}/s; server CPU {cpu:.2} s → {:.0} deliveries \
-         per CPU second; latency p50 {:.2} ms p99 {:.2} ms max {:.2} ms; all {online} received \
+        "steady   {messages} messages at {} msgs/s from {senders} connections ({} deliveries/s \
+         offered): {delivered} of {expected} delivered in {wall:.1} s, {:.0}/s; server CPU \
+         {cpu:.2} s → {:.0} deliveries per CPU second; latency p50 {:.2} ms p99 {:.2} ms max {:.2} ms; all {online} received \
          p50 {:.2} ms p99 {:.2} ms after the send; refused {:?}; the clients (this \
          process) used {own:.2} s of CPU (load average {load:.2})",
         o.rate,
@@ -579,7 +600,7 @@ async fn run(bin: &Path, o: &Options) -> RunSummary {
         summary.payload_per_message,
         stored.top_per(messages as usize),
     );
-    drop(sender);
+    drop(sender_conns);
     drop(server);
     summary
 }
@@ -604,6 +625,7 @@ fn main() {
         single: arg("--single").unwrap_or(30),
         rate: arg("--rate").unwrap_or(100) as u32,
         secs: arg("--secs").unwrap_or(10),
+        senders: arg("--senders").unwrap_or(4) as usize,
         payload: 100,
         join_batch: arg("--join-batch").unwrap_or(1) as usize,
     };
