@@ -258,7 +258,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         service::moderation::Moderation::new(&words, config.sensitive_word_object_names.clone());
     let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
     let stop = CancellationToken::new();
-    let (push, push_worker) = start_push(&config, &store, &hub, &stop)?;
+    let (push, push_worker) = start_push(&config, &store, &hub, &ultragroups, &stop)?;
     let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone(), push.clone()));
     let gateway = bind(config.listen).await?;
     let http = bind(config.http).await?;
@@ -305,6 +305,7 @@ fn start_push(
     config: &ServerConfig,
     store: &Arc<dyn ServerStore>,
     hub: &Arc<Hub>,
+    ultragroups: &Arc<service::ultragroup::Directory>,
     stop: &CancellationToken,
 ) -> anyhow::Result<(Arc<service::push::PushService>, Option<JoinHandle<()>>)> {
     let tokens = store.clone();
@@ -332,6 +333,7 @@ fn start_push(
         store: store.clone(),
         hub: hub.clone(),
         dispatcher: Arc::new(dispatcher),
+        ultragroups: ultragroups.clone(),
         default_language: config.push.default_language.clone(),
     };
     let (service, worker) = service::push::PushService::start(parts, stop.clone());

@@ -75,7 +75,7 @@ fn target_groups(form: &Params) -> Result<Vec<String>, ApiError> {
 /// [`super::push_ext`]), `isPersisted` (default 1), `isCounted` (default 1),
 /// `isIncludeSender` (default 0), `expansion` (default 0: the message can be expanded) and
 /// `extraContent` (its initial expansion, a JSON object of strings; only with `expansion`)).
-fn publish_template(
+pub(super) fn publish_template(
     form: &Params,
     from: &str,
     conversation_type: u32,
@@ -269,16 +269,18 @@ pub(crate) async fn group_status_publish(shared: Arc<Shared>, form: Params) -> A
 /// pushed to online devices. `fromUserId` may be any participant (the sender, the other user
 /// of a private conversation, a group member). 25101: no such message, or `fromUserId` is not
 /// in its conversation; 25107: not the sender while only the sender may recall
-/// (`ServerConfig::recall_only_sender`); 22406: a group non-member.
+/// (`ServerConfig::recall_only_sender`); 22406: a group non-member. `conversationType` 10:
+/// an ultra-group message (`super::ultragroup_messages::recall`).
 pub(crate) async fn recall(shared: Arc<Shared>, form: Params) -> ApiResult {
     let from = form.required("fromUserId")?;
     check_user_id("fromUserId", from)?;
     let conversation_type = match form.required("conversationType")? {
         "1" => conversation_type::PRIVATE,
         "3" => conversation_type::GROUP,
+        "10" => return super::ultragroup_messages::recall(&shared, &form).await,
         other => {
             return Err(ApiError::param(format!(
-                "conversationType {other} is not supported (1 private, 3 group)"
+                "conversationType {other} is not supported (1 private, 3 group, 10 ultra group)"
             )))
         }
     };

@@ -26,6 +26,7 @@ mod sensitive;
 mod ultragroup;
 mod ultragroup_channels;
 mod ultragroup_levels;
+mod ultragroup_messages;
 mod ultragroup_mutes;
 mod ultragroup_params;
 mod user;
@@ -250,6 +251,34 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route(
             "/ultragroup/notdisturb/get.json",
             endpoint(ultragroup_levels::get),
+        )
+        .route(
+            "/message/ultragroup/publish.json",
+            endpoint(ultragroup_messages::publish),
+        )
+        .route(
+            "/ultragroup/msg/modify.json",
+            endpoint(ultragroup_messages::modify),
+        )
+        .route(
+            "/ultragroup/msg/get.json",
+            endpoint(ultragroup_messages::get),
+        )
+        .route(
+            "/ultragroup/hismsg/query.json",
+            endpoint(ultragroup_messages::history),
+        )
+        .route(
+            "/ultragroup/message/expansion/set.json",
+            endpoint(ultragroup_messages::expansion_set),
+        )
+        .route(
+            "/ultragroup/message/expansion/delete.json",
+            endpoint(ultragroup_messages::expansion_delete),
+        )
+        .route(
+            "/ultragroup/message/expansion/query.json",
+            endpoint(ultragroup_messages::expansion_query),
         )
         .route_layer(middleware::from_fn_with_state(
             shared,

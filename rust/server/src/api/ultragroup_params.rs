@@ -43,7 +43,6 @@ pub(super) fn channel_param(form: &Params) -> Result<&str, ApiError> {
 }
 
 /// The optional `busChannel` of a message endpoint: absent or "" = "RCDefault".
-#[allow(dead_code)] // The message endpoints use it.
 pub(super) fn message_channel(form: &Params) -> Result<&str, ApiError> {
     match form.get("busChannel").unwrap_or("") {
         "" => Ok(DEFAULT_CHANNEL),

@@ -37,8 +37,7 @@ use rcim_proto::codes;
 use rcim_proto::v1::{
     client_frame, request, response, server_frame, ErrorReply, HistoryPage, HistoryRequest,
     MediaUploadRequest, Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage,
-    SendMessageResult, SettingsRequest, SyncPackage, SyncReadStatus, SyncRequest,
-    UpdateExpansion,
+    SendMessageResult, SettingsRequest, SyncPackage, SyncReadStatus, SyncRequest, UpdateExpansion,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -111,11 +110,9 @@ fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response
         (
             request::Body::RecallMessage(_) | request::Body::UltragroupRecall(_),
             LoggedRequest::Recall { recall_time },
-        ) => {
-            Some(response::Body::RecallMessage(RecallMessageResult {
-                recall_time,
-            }))
-        }
+        ) => Some(response::Body::RecallMessage(RecallMessageResult {
+            recall_time,
+        })),
         (
             request::Body::PrivateReadReceipt(_)
             | request::Body::ReadStatus(_)
@@ -288,7 +285,7 @@ impl Conn {
                 return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
             }
             if t.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
-                let response = self.on_ultragroup_typing(seq, t);
+                let response = self.on_ultragroup_typing(t);
                 return self.respond(seq, response);
             }
             let shared = &self.shared;

@@ -70,7 +70,12 @@ impl Conn {
     /// A send with conversation type ULTRA_GROUP: answered like a send (uid, sent time,
     /// conv_seq). The request id is the message's client id (a resend gets the original
     /// answer). Served on the read loop, so one connection's messages keep their order.
-    pub(super) async fn on_ultragroup_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
+    pub(super) async fn on_ultragroup_send(
+        &mut self,
+        seq: u64,
+        request_id: String,
+        m: SendMessage,
+    ) {
         if m.object_name.len() > MAX_OBJECT_NAME_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
@@ -150,7 +155,7 @@ impl Conn {
 
     /// Typing in a channel: checked (24406, 24416 …), then gathered into the group's next
     /// batch (see `Streams::typing`). The caller applied the rate limit.
-    pub(super) fn on_ultragroup_typing(&mut self, seq: u64, t: TypingStatus) -> Response {
+    pub(super) fn on_ultragroup_typing(&mut self, t: TypingStatus) -> Response {
         let checked = check_group(&t.target_id)
             .and_then(|()| check_channel(&t.channel_id))
             .and_then(|channel| {
@@ -161,7 +166,6 @@ impl Conn {
             Ok(c) => c,
             Err(e) => return failure(&e, "an ultra-group typing status"),
         };
-        let _ = seq;
         let event = TypingEvent {
             conversation_type: conversation_type::ULTRA_GROUP,
             target_id: t.target_id,
@@ -204,7 +208,10 @@ impl Conn {
                 timestamp: time,
                 device_id: device,
             });
-            shared.store.append_event(vec![user], body, Some(key)).await?;
+            shared
+                .store
+                .append_event(vec![user], body, Some(key))
+                .await?;
             Ok(None)
         })
         .await
@@ -397,9 +404,9 @@ impl Conn {
         } else {
             channel_level
         };
-        Ok(Some(response::Body::UltragroupLevel(UltraGroupDefaultLevel {
-            level,
-        })))
+        Ok(Some(response::Body::UltragroupLevel(
+            UltraGroupDefaultLevel { level },
+        )))
     }
 }
 

@@ -10,7 +10,11 @@
 //!    messages that mention the receiver or everyone, BLOCKED pushes nothing);
 //! 2. the conversation's level;
 //! 3. the conversation type's level;
-//! 4. the App's default (the lowest, R162).
+//! 4. in an ultra group, the channel's default level, then the group's (R236–R244: set for
+//!    all members by the Server API or a member; both unset = all messages, R238);
+//! 5. the App's default (the lowest, R162).
+//!
+//! For an ultra group the conversation (2) is the channel the message is in.
 //!
 //! The seed contradicts itself about 2 and 3 (R164): its summary line ranks the type above
 //! the conversation, but the sections on each layer say the opposite — the type-level section
@@ -61,6 +65,9 @@ pub(crate) struct DndInput<'a> {
     pub type_level: Option<u32>,
     /// The receiver's level for the conversation (as for `type_level`).
     pub conversation_level: Option<u32>,
+    /// An ultra group's default levels, channel first then group (`RCIMIWPushNotificationLevel`;
+    /// NONE = not set); `None` in other conversation types.
+    pub default_levels: Option<(u32, u32)>,
     /// The App's default.
     pub app_level: AppLevel,
     /// The conversation's type (`rcim_proto::conversation_type`).
@@ -89,7 +96,17 @@ pub(crate) fn push_allowed(i: &DndInput<'_>) -> bool {
             _ => return false,
         }
     }
-    for level in [i.conversation_level, i.type_level].into_iter().flatten() {
+    let (channel_default, group_default) = match i.default_levels {
+        Some((c, g)) => (Some(c), Some(g)),
+        None => (None, None),
+    };
+    let layers = [
+        i.conversation_level,
+        i.type_level,
+        channel_default,
+        group_default,
+    ];
+    for level in layers.into_iter().flatten() {
         if let Some(push) = by_level(level, me, all) {
             return push;
         }

@@ -38,6 +38,7 @@ fn input(ctype: u32) -> DndInput<'static> {
         now_ms: at("12:00:00"),
         type_level: None,
         conversation_level: None,
+        default_levels: None,
         app_level: AppLevel::Unset,
         conversation_type: ctype,
         mentions_me: false,
@@ -264,4 +265,42 @@ fn precedence_between_layers() {
         };
         assert_eq!(row(i), expected, "row {n}");
     }
+}
+
+/// Ultra groups (R236–R244): the user's own levels first, then the channel's default, then
+/// the group's; both defaults unset = every message (R238).
+#[test]
+fn ultra_group_default_levels_come_after_the_users_own() {
+    let with = |conversation_level, type_level, defaults| DndInput {
+        conversation_level,
+        type_level,
+        default_levels: Some(defaults),
+        ..input(ULTRA_GROUP)
+    };
+    let table = [
+        // (user's channel level, user's type level, (channel default, group default))
+        (None, None, (1, 1), ALL),
+        (None, None, (1, 5), NONE),
+        (None, None, (0, 5), ALL),
+        (None, None, (2, 5), ME_OR_ALL),
+        (None, None, (1, 3), ME),
+        (Some(0), None, (5, 5), ALL),
+        (None, Some(0), (5, 5), ALL),
+        (Some(5), None, (0, 0), NONE),
+        (Some(1), Some(4), (0, 0), EVERYONE),
+    ];
+    for (n, (conversation, type_level, defaults, expected)) in table.into_iter().enumerate() {
+        assert_eq!(
+            row(with(conversation, type_level, defaults)),
+            expected,
+            "row {n}"
+        );
+    }
+    // Quiet hours still come first.
+    let q = quiet("00:00:00", 1439, 2, 0);
+    let i = DndInput {
+        quiet_hours: Some(&q),
+        ..with(Some(0), None, (0, 0))
+    };
+    assert_eq!(row(i), NONE);
 }

@@ -22,8 +22,8 @@ mod history;
 mod moderation;
 mod push;
 mod settings;
-mod ultragroup_stream;
 mod ultragroup_directory;
+mod ultragroup_stream;
 
 pub(crate) use changes::*;
 pub(crate) use chatroom::*;
@@ -32,8 +32,8 @@ pub(crate) use history::*;
 pub(crate) use moderation::*;
 pub(crate) use push::*;
 pub(crate) use settings::*;
-pub(crate) use ultragroup_stream::*;
 pub(crate) use ultragroup_directory::*;
+pub(crate) use ultragroup_stream::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
 macro_rules! conformance_tests {
@@ -85,7 +85,7 @@ macro_rules! conformance_tests {
             ultragroup_streams_number_and_change,
             ultragroup_visibility_and_counts,
             ultragroup_unread_is_capped,
-            ultragroup_history_pages_and_prune
+            ultragroup_history_pages_and_prune,
             ultragroup_directory_is_kept
         );
     };
@@ -244,6 +244,7 @@ fn offline_cutoff(before: i64) -> crate::model::PruneCutoffs {
         offline_before: Some(before),
         history_before: None,
         chatroom_before: None,
+        ultragroup_before: None,
     }
 }
 

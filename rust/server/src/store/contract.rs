@@ -427,6 +427,7 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         channels: Vec<(String, String)>,
         since: i64,
     ) -> BoxFuture<'_, StoreResult<Vec<UgChannelState>>>;
+
     /// Changes the ultra-group directory tables (see [`UgDirectoryWrite`]); the rules are the
     /// caller's. Never pruned; survives a reopen.
     fn ug_directory_write(&self, op: UgDirectoryWrite) -> BoxFuture<'_, StoreResult<()>>;

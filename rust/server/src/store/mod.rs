@@ -7,8 +7,8 @@ mod chatroom_records;
 pub(crate) mod conformance;
 mod contract;
 mod sqlite;
-pub(crate) mod ultragroup_stream_records;
 mod ultragroup_records;
+pub(crate) mod ultragroup_stream_records;
 
 pub(crate) use chatroom_records::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
 pub(crate) use contract::{commit_feed, CommitFeed, PendingSend, ServerStore};

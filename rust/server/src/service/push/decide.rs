@@ -10,7 +10,8 @@ use rcim_proto::v1::{inbox_entry, Message, Platform};
 
 /// The message of an entry that may be pushed to its owner `user_id`: a message (not a
 /// recall or a setting), not the owner's own, not a status message, in a conversation type
-/// that pushes (private, group, system; a chatroom never does, R012).
+/// that pushes (private, group, system, ultra group; a chatroom never does, R012). Ultra-group
+/// messages are in no inbox: `service::ultragroup::push` offers them with their receivers.
 pub(crate) fn pushable_entry<'a>(
     user_id: &str,
     body: &'a inbox_entry::Body,
@@ -20,7 +21,10 @@ pub(crate) fn pushable_entry<'a>(
     };
     let kind_pushes = matches!(
         m.conversation_type,
-        conversation_type::PRIVATE | conversation_type::GROUP | conversation_type::SYSTEM
+        conversation_type::PRIVATE
+            | conversation_type::GROUP
+            | conversation_type::SYSTEM
+            | conversation_type::ULTRA_GROUP
     );
     (kind_pushes && !m.status && m.sender_id != user_id).then_some(m)
 }
@@ -54,6 +58,8 @@ pub(crate) struct DeviceChoice<'a> {
     pub online: &'a [OnlineDevice],
     pub conversation_type: u32,
     pub facts: &'a MessageFacts,
+    /// An ultra group's default levels (channel, group); `None` elsewhere.
+    pub default_levels: Option<(u32, u32)>,
     pub app_level: AppLevel,
     pub now_ms: i64,
 }
@@ -76,6 +82,7 @@ pub(crate) fn devices<'a>(c: &DeviceChoice<'a>) -> Vec<&'a PushDevice> {
         now_ms: c.now_ms,
         type_level: r.type_level,
         conversation_level: r.conversation_level,
+        default_levels: c.default_levels,
         app_level: c.app_level,
         conversation_type: c.conversation_type,
         mentions_me: c.facts.mentions.names(&r.user_id),

@@ -61,6 +61,7 @@ fn chosen(r: &PushRecipient, on: &[OnlineDevice], f: &MessageFacts) -> Vec<Strin
         online: on,
         conversation_type: conversation_type::GROUP,
         facts: f,
+        default_levels: None,
         app_level: AppLevel::Unset,
         now_ms: 1_700_006_400_000 + 12 * 3_600_000,
     })
@@ -78,7 +79,7 @@ fn pushable_entries() {
         (GROUP, true),
         (SYSTEM, true),
         (CHATROOM, false),
-        (ULTRA_GROUP, false),
+        (ULTRA_GROUP, true),
     ] {
         let b = body(message(ctype, "al"));
         assert_eq!(pushable_entry("bob", &b).is_some(), pushes, "type {ctype}");

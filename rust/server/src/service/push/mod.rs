@@ -279,7 +279,12 @@ async fn push_message(
         return Ok(());
     };
     let is_group = m.conversation_type == conversation_type::GROUP;
-    let target = if is_group { &m.to_id } else { &m.sender_id };
+    let is_ultra_group = m.conversation_type == conversation_type::ULTRA_GROUP;
+    let target = if is_group || is_ultra_group {
+        &m.to_id
+    } else {
+        &m.sender_id
+    };
     let query = PushQuery {
         conversation_type: m.conversation_type,
         channel_id: m.channel_id.clone(),
@@ -303,8 +308,19 @@ async fn push_message(
     let sender_name = parts.store.user_name(m.sender_id.clone()).await?;
     let group_name = if is_group {
         parts.store.group_name(m.to_id.clone()).await?
+    } else if is_ultra_group {
+        parts.ultragroups.name_of(&m.to_id).unwrap_or_default()
     } else {
         String::new()
+    };
+    // (channel, group), as the decision consults them.
+    let default_levels = if is_ultra_group {
+        parts
+            .ultragroups
+            .default_levels(&m.to_id, &m.channel_id)
+            .map(|(group, channel)| (channel, group))
+    } else {
+        None
     };
     let template = if facts.options.template_id.is_empty() {
         None
@@ -338,6 +354,7 @@ async fn push_message(
                 .unwrap_or_default(),
             conversation_type: m.conversation_type,
             facts: &facts,
+            default_levels,
             app_level: AppLevel::default(),
             now_ms: now,
         });

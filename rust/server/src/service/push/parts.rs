@@ -2,14 +2,17 @@
 
 use crate::hub::Hub;
 use crate::push::dispatch::Dispatcher;
+use crate::service::ultragroup::Directory;
 use crate::store::ServerStore;
 use std::sync::Arc;
 
-/// The store, the hub (who is online), the dispatcher and the App's default language.
+/// The store, the hub (who is online), the dispatcher, the ultra-group directory (names and
+/// default levels) and the App's default language.
 pub(crate) struct Parts {
     pub store: Arc<dyn ServerStore>,
     pub hub: Arc<Hub>,
     pub dispatcher: Arc<Dispatcher>,
+    pub ultragroups: Arc<Directory>,
     /// Language of receivers who chose none.
     pub default_language: String,
 }

@@ -9,7 +9,11 @@ use bytes::Bytes;
 use rcim_proto::v1::{server_frame, ultra_group_event, ServerFrame, UltraGroupEvent};
 
 /// The frame `ServerFrame{ultragroup: UltraGroupEvent{group, channel, body}}`, encoded.
-pub(crate) fn encode_event(group_id: &str, channel_id: &str, body: ultra_group_event::Body) -> Bytes {
+pub(crate) fn encode_event(
+    group_id: &str,
+    channel_id: &str,
+    body: ultra_group_event::Body,
+) -> Bytes {
     let frame = ServerFrame {
         seq: 0,
         body: Some(server_frame::Body::Ultragroup(UltraGroupEvent {

@@ -373,13 +373,16 @@ impl Directory {
             .collect()
     }
 
-    /// The members without a connection on this node who can read the channel, except
-    /// `sender` (the push candidates of a message). Walks every member of the group: O(members).
-    pub(crate) fn offline_readers(
+    /// The push candidates of a message of `sender` in the channel: the members who can
+    /// read it, have no connection on this node and are not `sender`; of `directed` only,
+    /// when not empty. O(members of the group) for an undirected message, O(directed)
+    /// otherwise; empty for an unknown group or channel.
+    pub(crate) fn push_candidates(
         &self,
         group_id: &str,
         channel_id: &str,
         sender: &str,
+        directed: &[String],
     ) -> Vec<String> {
         let state = self.read();
         let Some(group) = state.groups.get(group_id) else {
@@ -388,13 +391,24 @@ impl Directory {
         let Some(channel) = group.channels.get(channel_or_default(channel_id)) else {
             return Vec::new();
         };
-        group
-            .members
-            .iter()
-            .filter(|u| u.as_str() != sender && !group.online.contains(*u))
-            .filter(|u| channel.readable_by(u))
-            .cloned()
-            .collect()
+        let wanted = |u: &String| {
+            u.as_str() != sender && !group.online.contains(u) && channel.readable_by(u)
+        };
+        if directed.is_empty() {
+            group
+                .members
+                .iter()
+                .filter(|u| wanted(u))
+                .cloned()
+                .collect()
+        } else {
+            let mut seen = HashSet::new();
+            directed
+                .iter()
+                .filter(|u| group.members.contains(*u) && wanted(u) && seen.insert(*u))
+                .cloned()
+                .collect()
+        }
     }
 
     /// The channels `user` can read, ordered by (group, channel).

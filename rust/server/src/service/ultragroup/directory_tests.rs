@@ -168,9 +168,15 @@ async fn presence_and_online_readers() {
     assert_eq!(r, ["b", "c"]);
     assert_eq!(d.online_readers("g", "priv"), ["b"]);
     assert!(d.online_readers("g", "zz").is_empty());
-    let mut off = d.offline_readers("g", "", "b");
+    let mut off = d.push_candidates("g", "", "b", &[]);
     off.sort();
     assert_eq!(off, ["a"]);
+    assert!(d.push_candidates("g", "priv", "x", &[]).is_empty());
+    assert_eq!(
+        d.push_candidates("g", "", "b", &users(&["a", "c", "b", "x", "a"])),
+        ["a"],
+        "directed: members offline, once, not the sender"
+    );
     // A user online before joining is an online member at once.
     assert_eq!(d.join(s, "g", &users(&["z"]), 20).await.unwrap(), ["z"]);
     assert!(d.online_readers("g", "pub").contains(&"z".to_string()));

@@ -7,6 +7,8 @@ pub(crate) mod directory;
 mod directory_changes;
 pub(crate) mod mentions;
 pub(crate) mod notify;
+pub(crate) mod push;
+pub(crate) mod server_history;
 pub(crate) mod states;
 pub(crate) mod stream;
 pub(crate) mod streams;
@@ -16,12 +18,9 @@ pub(crate) use directory::{
 };
 pub(crate) use directory_changes::Affected;
 
-use crate::state::Shared;
-use rcim_proto::v1::Message;
-
-/// Offline push of a stored channel message to the members without a connection (the
-/// push decision of the directory's side); `directed`: only those users.
-pub(crate) fn after_send(_shared: &Shared, _message: &Message, _directed: &[String]) {}
+/// Offline push of a stored channel message to the members without a connection
+/// (`directed`: only those users).
+pub(crate) use push::after_send;
 
 /// The public channel every ultra group has (R213). An empty channel id in a request means it.
 pub(crate) const DEFAULT_CHANNEL: &str = "RCDefault";

@@ -6,7 +6,7 @@ use super::stream::refused;
 use crate::model::ENTRY_OVERHEAD;
 use crate::service::ServiceError;
 use crate::state::Shared;
-use crate::store::ultragroup_stream_records::{UgChangesQuery, UgChangesPage, UgHistoryQuery};
+use crate::store::ultragroup_stream_records::{UgChangesPage, UgChangesQuery, UgHistoryQuery};
 use crate::util::now_ms;
 use rcim_proto::v1::{UltraGroupChannelState, UltraGroupStates};
 

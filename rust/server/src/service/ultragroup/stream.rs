@@ -3,15 +3,17 @@
 //! the directory, stored once (see `ServerStore::ug_write`) and then offered to the
 //! channel's online readers ([`super::delivery`]).
 
+use super::channel_or_default;
 use super::delivery::{deliver, Audience};
 use super::mentions::mentions;
-use super::channel_or_default;
 use crate::expansion::{check_change, Stored};
 use crate::hub::ConnId;
 use crate::model::{NewMessage, RequestKey, SendOutcome, MAX_ID_LEN};
 use crate::service::ServiceError;
 use crate::state::Shared;
-use crate::store::ultragroup_stream_records::{UgAppend, UgChange, UgChangeKind, UgWrite, UgWritten};
+use crate::store::ultragroup_stream_records::{
+    UgAppend, UgChange, UgChangeKind, UgWrite, UgWritten,
+};
 use crate::util::{new_uid, now_ms};
 use rcim_proto::v1::{ultra_group_event, Message, UltraGroupMessageChanged};
 use rcim_proto::{codes, conversation_type};
@@ -37,7 +39,10 @@ pub(crate) struct Origin {
 
 /// A directory refusal (24410, 24406, 24414, 24416, 24408) as a service error.
 pub(crate) fn refused(code: u32) -> ServiceError {
-    ServiceError::rejected(code, format!("refused by the ultra-group directory ({code})"))
+    ServiceError::rejected(
+        code,
+        format!("refused by the ultra-group directory ({code})"),
+    )
 }
 
 /// Checks a channel id as a request gives it ("" = RCDefault): at most 20 characters of
@@ -175,11 +180,7 @@ pub(crate) async fn publish_from(
 
 /// Applies a change and announces it (`UltraGroupEvent.changed`) to the connected readers
 /// (not to `origin.conn`). Returns the change's time (a recall's time).
-async fn change(
-    shared: &Shared,
-    change: UgChange,
-    origin: Origin,
-) -> Result<i64, ServiceError> {
+async fn change(shared: &Shared, change: UgChange, origin: Origin) -> Result<i64, ServiceError> {
     let (kind, set, remove) = match &change.kind {
         UgChangeKind::Modify { .. } => (MODIFIED, HashMap::new(), Vec::new()),
         UgChangeKind::Recall { .. } => (RECALLED, HashMap::new(), Vec::new()),
@@ -449,7 +450,9 @@ pub(crate) async fn expansion_of(
         .store
         .ug_expansion(group_id.to_owned(), channel, uid.to_owned())
         .await?
-        .ok_or_else(|| ServiceError::rejected(codes::INVALID_MESSAGE_UID, format!("no message {uid}")))
+        .ok_or_else(|| {
+            ServiceError::rejected(codes::INVALID_MESSAGE_UID, format!("no message {uid}"))
+        })
 }
 
 /// The messages `uids` of a channel as they are now (for the Server API), in the order

@@ -16,6 +16,9 @@ const MAX_TYPING_GROUPS: usize = 16_384;
 /// (channel, user) typing entries one group's batch holds at most; more are dropped.
 const MAX_TYPING_PER_GROUP: usize = 1_000;
 
+/// One group's pending typing: (channel, user) → the user's latest event there.
+type TypingBatch = HashMap<(String, String), TypingEvent>;
+
 /// A one-second window of a channel's sends.
 struct Window {
     start: Instant,
@@ -27,7 +30,7 @@ struct Window {
 pub(crate) struct Streams {
     rates: Mutex<HashMap<(String, String), Window>>,
     /// Group → (channel, user) → the latest typing event of that user there.
-    typing: Mutex<HashMap<String, HashMap<(String, String), TypingEvent>>>,
+    typing: Mutex<HashMap<String, TypingBatch>>,
 }
 
 impl Streams {
@@ -102,7 +105,7 @@ impl Streams {
             by_channel.entry(channel).or_default().push(e);
         }
         for (channel, mut events) in by_channel {
-            events.sort_by(|a, b| a.sent_time.cmp(&b.sent_time));
+            events.sort_by(|a, b| (a.sent_time, &a.user_id).cmp(&(b.sent_time, &b.user_id)));
             let readers = shared.ultragroups.online_readers(group, &channel);
             // Typers do not get their own events: one frame for the readers who typed
             // nothing, one per typer for the others.
@@ -122,12 +125,26 @@ impl Streams {
                 })
             };
             if !quiet.is_empty() {
-                deliver(shared, group, &channel, body(None), Audience::Only(&quiet), None);
+                deliver(
+                    shared,
+                    group,
+                    &channel,
+                    body(None),
+                    Audience::Only(&quiet),
+                    None,
+                );
             }
             for typer in typers.iter().filter(|t| readers.contains(t)) {
                 if events.len() > 1 {
                     let only = std::slice::from_ref(typer);
-                    deliver(shared, group, &channel, body(Some(typer)), Audience::Only(only), None);
+                    deliver(
+                        shared,
+                        group,
+                        &channel,
+                        body(Some(typer)),
+                        Audience::Only(only),
+                        None,
+                    );
                 }
             }
         }

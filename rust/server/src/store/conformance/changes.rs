@@ -176,6 +176,7 @@ pub(crate) async fn recall_reaches_participants_after_pruning<S: ServerStore>(
         offline_before: Some(crate::util::now_ms() + 1_000),
         history_before: None,
         chatroom_before: None,
+        ultragroup_before: None,
     };
     h.store.prune(prune).await.unwrap();
     for user in ["a", "b", "c"] {

@@ -457,6 +457,7 @@ pub(crate) async fn history_outlives_the_offline_retention<S: ServerStore>(
             offline_before: Some(later),
             history_before: None,
             chatroom_before: None,
+            ultragroup_before: None,
         })
         .await
         .unwrap();
@@ -478,6 +479,7 @@ pub(crate) async fn history_outlives_the_offline_retention<S: ServerStore>(
             offline_before: None,
             history_before: Some(later),
             chatroom_before: None,
+            ultragroup_before: None,
         })
         .await
         .unwrap();

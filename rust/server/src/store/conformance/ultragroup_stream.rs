@@ -36,7 +36,11 @@ async fn append(s: &dyn ServerStore, msg: NewMessage, mentioned: &[&str], all: b
         mentioned: mentioned.iter().map(|u| (*u).to_owned()).collect(),
         mentions_all: all,
     };
-    match s.ug_write(UgWrite::Append(Box::new(a)), None).await.unwrap() {
+    match s
+        .ug_write(UgWrite::Append(Box::new(a)), None)
+        .await
+        .unwrap()
+    {
         UgWritten::Appended {
             message: Some(m), ..
         } => *m,
@@ -65,9 +69,15 @@ fn changes_q(user: &str, after: u64) -> UgChangesQuery {
     }
 }
 
-async fn state(s: &dyn ServerStore, user: &str) -> crate::store::ultragroup_stream_records::UgChannelState {
+async fn state(
+    s: &dyn ServerStore,
+    user: &str,
+) -> crate::store::ultragroup_stream_records::UgChannelState {
     let channels = vec![("g".to_owned(), "c".to_owned())];
-    s.ug_states(user.into(), channels, 0).await.unwrap().remove(0)
+    s.ug_states(user.into(), channels, 0)
+        .await
+        .unwrap()
+        .remove(0)
 }
 
 pub(crate) async fn ultragroup_streams_number_and_change<S: ServerStore>(
@@ -88,13 +98,18 @@ pub(crate) async fn ultragroup_streams_number_and_change<S: ServerStore>(
         mentioned: vec![],
         mentions_all: false,
     };
-    let UgWritten::Appended { outcome, message } =
-        s.ug_write(UgWrite::Append(Box::new(again)), None).await.unwrap()
+    let UgWritten::Appended { outcome, message } = s
+        .ug_write(UgWrite::Append(Box::new(again)), None)
+        .await
+        .unwrap()
     else {
         panic!()
     };
     assert!(outcome.duplicate && message.is_none());
-    assert_eq!((outcome.uid.as_str(), outcome.conv_seq), (m1.uid.as_str(), 1));
+    assert_eq!(
+        (outcome.uid.as_str(), outcome.conv_seq),
+        (m1.uid.as_str(), 1)
+    );
     let key = RequestKey {
         user_id: "a".into(),
         request_id: "k1".into(),
@@ -112,9 +127,15 @@ pub(crate) async fn ultragroup_streams_number_and_change<S: ServerStore>(
             },
         )
     };
-    let refused = s.ug_write(modify("b", "RC:TxtMsg"), None).await.unwrap_err();
+    let refused = s
+        .ug_write(modify("b", "RC:TxtMsg"), None)
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&refused), Some(codes::INVALID_MESSAGE_UID));
-    let refused = s.ug_write(modify("a", "RC:ImgMsg"), None).await.unwrap_err();
+    let refused = s
+        .ug_write(modify("a", "RC:ImgMsg"), None)
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&refused), Some(codes::INVALID_MESSAGE_UID));
     let UgWritten::Changed {
         message: Some(m), ..
@@ -155,7 +176,10 @@ pub(crate) async fn ultragroup_streams_number_and_change<S: ServerStore>(
         message: Some(m),
         time,
         ..
-    } = s.ug_write(recall("api", true), Some(key.clone())).await.unwrap()
+    } = s
+        .ug_write(recall("api", true), Some(key.clone()))
+        .await
+        .unwrap()
     else {
         panic!()
     };
@@ -196,22 +220,32 @@ pub(crate) async fn ultragroup_visibility_and_counts<S: ServerStore>(
     uncounted.counted = false;
     append(s, uncounted, &[], false).await;
     append(s, new("b", "c", "mine", ""), &[], false).await;
-    // b sees the directed message; c does not.
+    // b sees the directed message (not its own); c sees b's but not the directed one.
     let b = state(s, "b").await;
     assert_eq!((b.unread, b.unread_mentions), (3, 2));
     let c = state(s, "c").await;
-    assert_eq!((c.unread, c.unread_mentions), (2, 1));
+    assert_eq!((c.unread, c.unread_mentions), (3, 1));
     assert_eq!(c.last_message.unwrap().content, "{\"content\":\"mine\"}");
     let seen = s.ug_changes(changes_q("c", 0)).await.unwrap();
     assert_eq!(seen.messages.len(), 4);
     assert_eq!(seen.head_seq, 5);
     let by_uid = s
-        .ug_messages("g".into(), "c".into(), vec![d.uid.clone()], Some("c".into()))
+        .ug_messages(
+            "g".into(),
+            "c".into(),
+            vec![d.uid.clone()],
+            Some("c".into()),
+        )
         .await
         .unwrap();
     assert!(by_uid.is_empty());
     let by_uid = s
-        .ug_messages("g".into(), "c".into(), vec![d.uid.clone()], Some("b".into()))
+        .ug_messages(
+            "g".into(),
+            "c".into(),
+            vec![d.uid.clone()],
+            Some("b".into()),
+        )
         .await
         .unwrap();
     assert_eq!(by_uid.len(), 1);
@@ -238,8 +272,20 @@ pub(crate) async fn ultragroup_visibility_and_counts<S: ServerStore>(
     let c = state(s, "c").await;
     assert_eq!((c.unread, c.cleared_before), (0, last.sent_time));
     assert!(c.last_message.is_none());
-    assert!(s.ug_changes(changes_q("c", 0)).await.unwrap().messages.is_empty());
-    assert_eq!(s.ug_changes(changes_q("b", 0)).await.unwrap().messages.len(), 6);
+    assert!(s
+        .ug_changes(changes_q("c", 0))
+        .await
+        .unwrap()
+        .messages
+        .is_empty());
+    assert_eq!(
+        s.ug_changes(changes_q("b", 0))
+            .await
+            .unwrap()
+            .messages
+            .len(),
+        6
+    );
     h.close().await;
 }
 
@@ -250,7 +296,10 @@ pub(crate) async fn ultragroup_unread_is_capped<S: ServerStore>(open: impl Fn(Co
         append(s, new("a", "c", &format!("{n}"), ""), &[], true).await;
     }
     let b = state(s, "b").await;
-    assert_eq!((b.unread, b.unread_mentions), (MAX_COUNTED_UNREAD, MAX_COUNTED_UNREAD));
+    assert_eq!(
+        (b.unread, b.unread_mentions),
+        (MAX_COUNTED_UNREAD, MAX_COUNTED_UNREAD)
+    );
     assert_eq!(b.head_seq, u64::from(MAX_COUNTED_UNREAD) + 5);
     h.close().await;
 }
@@ -275,13 +324,22 @@ pub(crate) async fn ultragroup_history_pages_and_prune<S: ServerStore>(
     };
     let p = s.ug_history(q(0, false, 2)).await.unwrap();
     let seqs: Vec<u64> = p.messages.iter().map(|m| m.conv_seq).collect();
-    assert_eq!((seqs, p.from_seq, p.to_seq, p.has_more), (vec![4, 5], 4, 5, true));
+    assert_eq!(
+        (seqs, p.from_seq, p.to_seq, p.has_more),
+        (vec![4, 5], 4, 5, true)
+    );
     let p = s.ug_history(q(sent[3].sent_time, false, 10)).await.unwrap();
     let seqs: Vec<u64> = p.messages.iter().map(|m| m.conv_seq).collect();
-    assert_eq!((seqs, p.from_seq, p.to_seq, p.has_more), (vec![1, 2, 3], 1, 3, false));
+    assert_eq!(
+        (seqs, p.from_seq, p.to_seq, p.has_more),
+        (vec![1, 2, 3], 1, 3, false)
+    );
     let p = s.ug_history(q(sent[1].sent_time, true, 2)).await.unwrap();
     let seqs: Vec<u64> = p.messages.iter().map(|m| m.conv_seq).collect();
-    assert_eq!((seqs, p.from_seq, p.to_seq, p.has_more), (vec![3, 4], 3, 4, true));
+    assert_eq!(
+        (seqs, p.from_seq, p.to_seq, p.has_more),
+        (vec![3, 4], 3, 4, true)
+    );
     // Pruning deletes old messages; counters go on.
     let cut = PruneCutoffs {
         ultragroup_before: Some(sent[3].sent_time),

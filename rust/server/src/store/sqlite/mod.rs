@@ -16,9 +16,9 @@ mod receipt_view;
 mod receipts;
 mod schema;
 mod settings;
+mod ultragroup_directory;
 mod ultragroup_reads;
 mod ultragroup_stream;
-mod ultragroup_directory;
 mod visibility;
 mod writer;
 
@@ -624,13 +624,24 @@ impl ServerStore for SqliteStore {
     ) -> BoxFuture<'_, StoreResult<Vec<UgChannelState>>> {
         self.read(move |c| ultragroup_reads::read_states(c, &user_id, &channels, since))
             .boxed()
+    }
+
     fn ug_directory_write(&self, op: UgDirectoryWrite) -> BoxFuture<'_, StoreResult<()>> {
         self.write_and_wait(move |reply| WriteCmd::UgDirectory { op, reply })
             .boxed()
     }
 
+    /// Read once at start, on a connection of its own: the read pool starts empty.
     fn ug_directory(&self) -> BoxFuture<'_, StoreResult<UgDirectorySnapshot>> {
-        self.read(ultragroup_directory::read_ug_directory).boxed()
+        let path = self.path.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                ultragroup_directory::read_ug_directory(&schema::open_conn(&path)?)
+            })
+            .await
+            .context("directory read task")?
+        }
+        .boxed()
     }
 
     fn cache_sizes(&self) -> (usize, usize) {

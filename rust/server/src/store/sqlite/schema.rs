@@ -83,7 +83,7 @@
 //!   by reads and deleted by the next restriction.
 //!
 //! Migration 13 (ultra-group channel streams; see [`super::ultragroup_stream`]):
-//! * `ug_channels(group_id, channel_id, conv_head, change_head, last_sent)`: each channel's
+//! * `ug_stream_heads(group_id, channel_id, conv_head, change_head, last_sent)`: each channel's
 //!   counters (survive pruning, so sequences continue) and its newest sent time (sent times
 //!   are strictly increasing per channel).
 //! * `ug_messages(id, group_id, channel_id, uid, conv_seq, change_seq, sender_id, sent_time,
@@ -98,6 +98,7 @@
 //!   a user's read position (the sent time of the channel's newest message when they synced
 //!   the read status, at `read_time`) and what they cleared; never pruned (bounded by users
 //!   times channels).
+//!
 //! Migration 14: the ultra-group directory (groups, members, channels, private-channel
 //! members, mutes, allow lists, default levels); see [`super::ultragroup_directory`].
 
@@ -346,7 +347,7 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX chatroom_restrictions_until ON chatroom_restrictions(until);",
     // 13: ultra-group channel streams.
-    "CREATE TABLE ug_channels (
+    "CREATE TABLE ug_stream_heads (
         group_id TEXT NOT NULL,
         channel_id TEXT NOT NULL,
         conv_head INTEGER NOT NULL,

@@ -2,7 +2,7 @@
 //! with it):
 //! * `ug_groups(group_id, name, created_at, default_level, muted)`;
 //! * `ug_members(group_id, user_id, joined_at)`, indexed by user;
-//! * `ug_channels(group_id, channel_id, private, created_at, default_level, muted)`;
+//! * `ug_group_channels(group_id, channel_id, private, created_at, default_level, muted)`;
 //! * `ug_channel_users(group_id, channel_id, kind, user_id)`: private-channel members (kind
 //!   1), mutes (2) and allow lists (3); `channel_id` "" = the whole group (kinds 2 and 3).
 
@@ -26,7 +26,7 @@ pub(super) const MIGRATION: &str = "CREATE TABLE ug_groups (
         PRIMARY KEY (group_id, user_id)
     ) WITHOUT ROWID;
     CREATE INDEX ug_members_user ON ug_members(user_id);
-    CREATE TABLE ug_channels (
+    CREATE TABLE ug_group_channels (
         group_id TEXT NOT NULL,
         channel_id TEXT NOT NULL,
         private INTEGER NOT NULL,
@@ -45,7 +45,7 @@ pub(super) const MIGRATION: &str = "CREATE TABLE ug_groups (
 
 fn insert_channel(c: &Connection, ch: &UgChannelRecord) -> rusqlite::Result<usize> {
     c.prepare_cached(
-        "INSERT OR IGNORE INTO ug_channels (group_id, channel_id, private, created_at, \
+        "INSERT OR IGNORE INTO ug_group_channels (group_id, channel_id, private, created_at, \
          default_level, muted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
@@ -88,7 +88,12 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
             insert_member(c, &group.group_id, &creator, group.created_at)?;
         }
         UgDirectoryWrite::DeleteGroup(group) => {
-            for table in ["ug_groups", "ug_members", "ug_channels", "ug_channel_users"] {
+            for table in [
+                "ug_groups",
+                "ug_members",
+                "ug_group_channels",
+                "ug_channel_users",
+            ] {
                 c.prepare_cached(&format!("DELETE FROM {table} WHERE group_id = ?1"))?
                     .execute([&group])?;
             }
@@ -123,7 +128,7 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
             group_id,
             channel_id,
         } => {
-            for table in ["ug_channels", "ug_channel_users"] {
+            for table in ["ug_group_channels", "ug_channel_users"] {
                 c.prepare_cached(&format!(
                     "DELETE FROM {table} WHERE group_id = ?1 AND channel_id = ?2"
                 ))?
@@ -136,7 +141,7 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
             private,
         } => {
             c.prepare_cached(
-                "UPDATE ug_channels SET private = ?3 WHERE group_id = ?1 AND channel_id = ?2",
+                "UPDATE ug_group_channels SET private = ?3 WHERE group_id = ?1 AND channel_id = ?2",
             )?
             .execute(params![group_id, channel_id, private])?;
         }
@@ -169,7 +174,7 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
                     .execute(params![group_id, muted])?;
             } else {
                 c.prepare_cached(
-                    "UPDATE ug_channels SET muted = ?3 WHERE group_id = ?1 AND channel_id = ?2",
+                    "UPDATE ug_group_channels SET muted = ?3 WHERE group_id = ?1 AND channel_id = ?2",
                 )?
                 .execute(params![group_id, channel_id, muted])?;
             }
@@ -184,7 +189,7 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
                     .execute(params![group_id, level])?;
             } else {
                 c.prepare_cached(
-                    "UPDATE ug_channels SET default_level = ?3 \
+                    "UPDATE ug_group_channels SET default_level = ?3 \
                      WHERE group_id = ?1 AND channel_id = ?2",
                 )?
                 .execute(params![group_id, channel_id, level])?;
@@ -218,7 +223,7 @@ pub(crate) fn read_ug_directory(c: &Connection) -> anyhow::Result<UgDirectorySna
     let channels = c
         .prepare(
             "SELECT group_id, channel_id, private, created_at, default_level, muted \
-             FROM ug_channels ORDER BY group_id, channel_id",
+             FROM ug_group_channels ORDER BY group_id, channel_id",
         )?
         .query_map([], |r| {
             Ok(UgChannelRecord {

@@ -27,16 +27,15 @@ fn user_channel(
     group: &str,
     channel: &str,
 ) -> anyhow::Result<(i64, i64, i64)> {
-    Ok(c
-        .prepare_cached(
-            "SELECT read_sent, read_time, cleared_before FROM ug_user_channels \
+    Ok(c.prepare_cached(
+        "SELECT read_sent, read_time, cleared_before FROM ug_user_channels \
              WHERE user_id = ?1 AND group_id = ?2 AND channel_id = ?3",
-        )?
-        .query_row(params![user, group, channel], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?
-        .unwrap_or((0, 0, 0)))
+    )?
+    .query_row(params![user, group, channel], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })
+    .optional()?
+    .unwrap_or((0, 0, 0)))
 }
 
 /// The message of a row whose first two columns are `message` and `expansion`.
@@ -87,7 +86,8 @@ pub(crate) fn read_changes(c: &Connection, q: &UgChangesQuery) -> anyhow::Result
     for m in rows {
         let Some(m) = m? else { continue };
         let size = prost::Message::encoded_len(&m) + ENTRY_OVERHEAD;
-        if page.messages.len() == count || (bytes + size > UG_PAGE_BYTES && !page.messages.is_empty())
+        if page.messages.len() == count
+            || (bytes + size > UG_PAGE_BYTES && !page.messages.is_empty())
         {
             page.more = true;
             break;
@@ -109,7 +109,9 @@ pub(crate) fn read_history(c: &Connection, q: &UgHistoryQuery) -> anyhow::Result
     let base = "FROM ug_messages m WHERE m.group_id = ?1 AND m.channel_id = ?2 AND m.conv_seq > 0";
     let (bound_seq, sql) = if q.after {
         let from: Option<i64> = tx
-            .prepare_cached(&format!("SELECT MIN(m.conv_seq) {base} AND m.sent_time > ?3"))?
+            .prepare_cached(&format!(
+                "SELECT MIN(m.conv_seq) {base} AND m.sent_time > ?3"
+            ))?
             .query_row(params![q.group_id, q.channel_id, q.sent_time], |r| r.get(0))?;
         (
             from,
@@ -122,8 +124,10 @@ pub(crate) fn read_history(c: &Connection, q: &UgHistoryQuery) -> anyhow::Result
         let to: Option<i64> = if q.sent_time <= 0 {
             (heads.conv_head > 0).then_some(heads.conv_head as i64)
         } else {
-            tx.prepare_cached(&format!("SELECT MAX(m.conv_seq) {base} AND m.sent_time < ?3"))?
-                .query_row(params![q.group_id, q.channel_id, q.sent_time], |r| r.get(0))?
+            tx.prepare_cached(&format!(
+                "SELECT MAX(m.conv_seq) {base} AND m.sent_time < ?3"
+            ))?
+            .query_row(params![q.group_id, q.channel_id, q.sent_time], |r| r.get(0))?
         };
         (
             to,

@@ -8,7 +8,9 @@ use super::reads::{read_sent, RequestKind};
 use super::recall::RECALL_NOTIFICATION;
 use crate::expansion::Stored;
 use crate::model::{Rejected, RequestKey, SendOutcome};
-use crate::store::ultragroup_stream_records::{UgAppend, UgChange, UgChangeKind, UgWrite, UgWritten};
+use crate::store::ultragroup_stream_records::{
+    UgAppend, UgChange, UgChangeKind, UgWrite, UgWritten,
+};
 use crate::util::new_uid;
 use rcim_proto::codes::{EXPANSION_SIZE_LIMIT_EXCEED, INVALID_MESSAGE_UID, MESSAGE_CANT_EXPAND};
 use rcim_proto::v1::Message;
@@ -30,7 +32,7 @@ pub(crate) fn read_heads(
 ) -> anyhow::Result<ChannelHeads> {
     let heads = c
         .prepare_cached(
-            "SELECT conv_head, change_head, last_sent FROM ug_channels \
+            "SELECT conv_head, change_head, last_sent FROM ug_stream_heads \
              WHERE group_id = ?1 AND channel_id = ?2",
         )?
         .query_row(params![group_id, channel_id], |r| {
@@ -44,9 +46,14 @@ pub(crate) fn read_heads(
     Ok(heads.unwrap_or_default())
 }
 
-fn write_heads(c: &Connection, group_id: &str, channel_id: &str, h: ChannelHeads) -> anyhow::Result<()> {
+fn write_heads(
+    c: &Connection,
+    group_id: &str,
+    channel_id: &str,
+    h: ChannelHeads,
+) -> anyhow::Result<()> {
     c.prepare_cached(
-        "INSERT INTO ug_channels (group_id, channel_id, conv_head, change_head, last_sent) \
+        "INSERT INTO ug_stream_heads (group_id, channel_id, conv_head, change_head, last_sent) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (group_id, channel_id) DO UPDATE SET \
          conv_head = excluded.conv_head, change_head = excluded.change_head, \
          last_sent = excluded.last_sent",
@@ -111,7 +118,13 @@ pub(crate) fn apply_ug_write(c: &Connection, op: UgWrite, now: i64) -> anyhow::R
                  ON CONFLICT (user_id, group_id, channel_id) DO UPDATE SET \
                  read_sent = MAX(read_sent, excluded.read_sent), read_time = excluded.read_time",
             )?
-            .execute(params![user_id, group_id, channel_id, heads.last_sent, time])?;
+            .execute(params![
+                user_id,
+                group_id,
+                channel_id,
+                heads.last_sent,
+                time
+            ])?;
             Ok(UgWritten::Done)
         }
         UgWrite::Clear {
@@ -226,7 +239,12 @@ struct Row {
     expansion: Stored,
 }
 
-fn find(c: &Connection, group_id: &str, channel_id: &str, uid: &str) -> anyhow::Result<Option<Row>> {
+fn find(
+    c: &Connection,
+    group_id: &str,
+    channel_id: &str,
+    uid: &str,
+) -> anyhow::Result<Option<Row>> {
     let row = c
         .prepare_cached(
             "SELECT id, sender_id, recalled, message, expansion, directed FROM ug_messages \
@@ -258,7 +276,10 @@ fn find(c: &Connection, group_id: &str, channel_id: &str, uid: &str) -> anyhow::
 }
 
 fn unknown(uid: &str) -> anyhow::Error {
-    Rejected::err(INVALID_MESSAGE_UID, format!("no message {uid} you may change"))
+    Rejected::err(
+        INVALID_MESSAGE_UID,
+        format!("no message {uid} you may change"),
+    )
 }
 
 /// Applies a modify, recall or expansion change; the message gets the channel's next
@@ -372,7 +393,7 @@ fn recall_time(m: &Message) -> Option<i64> {
 /// mentions; channel counters stay. Returns how many messages.
 pub(crate) fn prune_ug_messages(c: &Connection, before: i64) -> anyhow::Result<usize> {
     let channels: Vec<(String, String)> = {
-        let mut stmt = c.prepare("SELECT group_id, channel_id FROM ug_channels")?;
+        let mut stmt = c.prepare("SELECT group_id, channel_id FROM ug_stream_heads")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<Result<_, _>>()?
     };

@@ -18,8 +18,8 @@ use super::reads::RequestKind;
 use super::recall::apply_recall;
 use super::receipts::{apply_receipt_request, apply_receipt_response};
 use super::settings::apply_settings;
-use super::ultragroup_stream::apply_ug_once;
 use super::ultragroup_directory::apply_ug_directory_write;
+use super::ultragroup_stream::apply_ug_once;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
     ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
@@ -115,6 +115,7 @@ pub(crate) enum WriteCmd {
         op: UgWrite,
         request: Option<RequestKey>,
         reply: oneshot::Sender<anyhow::Result<UgWritten>>,
+    },
     /// Change the ultra-group directory (no inbox entries).
     UgDirectory {
         op: UgDirectoryWrite,
@@ -457,6 +458,7 @@ impl Writer {
                         apply_ug_once(c, op, request.as_ref(), now_ms())
                     });
                     replies.push(Reply::Ug(reply, r));
+                }
                 WriteCmd::UgDirectory { op, reply } => {
                     let r = in_savepoint(&mut tx, |c| apply_ug_directory_write(c, op));
                     replies.push(Reply::Unit(reply, r));
