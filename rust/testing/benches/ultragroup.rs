@@ -194,7 +194,7 @@ fn growth(before: &BTreeMap<String, (u64, u64)>, after: &BTreeMap<String, (u64, 
         }
     }
     top.sort_by_key(|(_, dp)| -dp);
-    top.truncate(5);
+    top.truncate(6);
     Growth {
         pages,
         payload,
