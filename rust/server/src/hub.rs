@@ -525,4 +525,36 @@ mod tests {
             1
         );
     }
+
+    /// A shared frame goes to every session of the users but the excluded one; a session
+    /// whose queue is full misses it and stays connected.
+    #[test]
+    fn shared_frames_skip_the_origin_and_full_queues() {
+        let hub = Hub::default();
+        let (a1, mut rx1) = session("a", 1);
+        let (a2, mut rx2) = session("a", 2);
+        let (b, mut rx_b) = session("b", 3);
+        let cancel_b = b.cancel.clone();
+        for (user, s) in [("a", a1), ("a", a2), ("b", b)] {
+            let login = hub.begin_login(user);
+            hub.admit(&login, s, false, false, 0, ack);
+        }
+        // Drain the acks, then fill b's queue (8 slots).
+        for rx in [&mut rx1, &mut rx2, &mut rx_b] {
+            rx.try_recv().unwrap();
+        }
+        let frame = bytes::Bytes::from_static(b"frame");
+        for _ in 0..8 {
+            hub.offer_shared(["b"], &frame, None);
+        }
+        let queued = hub.offer_shared(["a", "b", "nobody"], &frame, Some(1));
+        assert_eq!(
+            queued, 1,
+            "only a's second session had room and was not excluded"
+        );
+        assert!(rx1.try_recv().is_err());
+        assert!(matches!(rx2.try_recv().unwrap(), Outbound::Shared(f) if f == frame));
+        assert!(!cancel_b.is_cancelled() && hub.is_online("b"));
+        assert_eq!(std::iter::from_fn(|| rx_b.try_recv().ok()).count(), 8);
+    }
 }

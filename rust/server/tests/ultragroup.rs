@@ -111,6 +111,14 @@ async fn messages_reach_the_online_readers_of_their_channel() {
     assert_eq!(send_ug(&mut a, directed).await.0, codes::PARAMETER_INVALID);
     say(&mut a, "ug", "", "after directed").await;
     assert_eq!(text_of(&next_ug_message(&mut c).await), "after directed");
+    // A status message reaches the readers online now and is kept nowhere.
+    let mut status = ug_text("ug", "", "online only");
+    (status.status, status.persisted, status.counted) = (true, false, false);
+    let (code, _, _, conv_seq) = send_ug(&mut b, status).await;
+    assert_eq!((code, conv_seq), (0, 0));
+    assert_eq!(text_of(&next_ug_message(&mut c).await), "online only");
+    let (_, page) = changes(&mut c, "ug", "", 0, 100).await;
+    assert!(page.messages.iter().all(|m| text_of(m) != "online only"));
     server.shutdown().await;
 }
 

@@ -15,6 +15,7 @@ mod login;
 mod rate;
 mod requests;
 mod ultragroup;
+mod ultragroup_kinds;
 mod writer;
 
 use crate::state::Shared;

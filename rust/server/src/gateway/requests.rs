@@ -20,7 +20,7 @@
 
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
-use super::ultragroup::{is_ultragroup_read, is_ultragroup_write};
+use super::ultragroup_kinds::{is_ultragroup_read, is_ultragroup_write};
 use crate::hub::Outbound;
 use crate::model::{
     ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,

@@ -36,29 +36,6 @@ fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Respon
     }
 }
 
-/// Whether `body` is an ultra-group stream read (24–27).
-pub(super) fn is_ultragroup_read(body: &request::Body) -> bool {
-    matches!(
-        body,
-        request::Body::UltragroupSync(_)
-            | request::Body::UltragroupChanges(_)
-            | request::Body::UltragroupMessages(_)
-            | request::Body::UltragroupLevel(_)
-    )
-}
-
-/// Whether `body` is an ultra-group state-changing request (28–32).
-pub(super) fn is_ultragroup_write(body: &request::Body) -> bool {
-    matches!(
-        body,
-        request::Body::UltragroupModify(_)
-            | request::Body::UltragroupRecall(_)
-            | request::Body::UltragroupExpansion(_)
-            | request::Body::UltragroupClear(_)
-            | request::Body::UltragroupSetLevel(_)
-    )
-}
-
 impl Conn {
     fn origin(&self, key: RequestKey) -> Origin {
         Origin {
@@ -174,8 +151,7 @@ impl Conn {
             object_name: TYPING_OBJECT_NAME.to_owned(),
             sent_time: now_ms(),
         };
-        let config = self.shared.config.ultragroup.clone();
-        self.shared.ugstreams.typing(&self.shared, &config, event);
+        crate::service::ultragroup::typing::typing(&self.shared, event);
         code_only(codes::OK)
     }
 

@@ -12,6 +12,7 @@ pub(crate) mod server_history;
 pub(crate) mod states;
 pub(crate) mod stream;
 pub(crate) mod streams;
+pub(crate) mod typing;
 
 pub(crate) use directory::{
     ChannelAccess, ChannelInfo, ChannelSummary, Directory, DirectoryLimits,

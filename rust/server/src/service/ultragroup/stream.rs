@@ -147,6 +147,9 @@ pub(crate) async fn publish_from(
             duplicate: false,
         });
     }
+    if msg.status {
+        return Ok(publish_status(shared, msg, &directed, conn));
+    }
     msg.directed = directed.clone();
     let (mentions_all, mentioned) = mentions(&msg.content);
     let append = UgAppend {
@@ -164,18 +167,44 @@ pub(crate) async fn publish_from(
         )));
     };
     if let Some(m) = message {
-        let mut audience = directed.clone();
-        let audience = if directed.is_empty() {
-            Audience::Readers
-        } else {
-            audience.push(m.sender_id.clone());
-            Audience::Only(&audience)
-        };
-        let body = ultra_group_event::Body::Message(m.as_ref().clone());
-        deliver(shared, &group, &channel, body, audience, conn);
+        deliver_message(shared, &m, &directed, conn);
         super::after_send(shared, &m, &directed);
     }
     Ok(outcome)
+}
+
+/// Offers a new message to the online readers of its channel (a directed one: to its
+/// readers and its sender), not to connection `conn`.
+fn deliver_message(shared: &Shared, m: &Message, directed: &[String], conn: Option<ConnId>) {
+    let mut only = directed.to_vec();
+    let audience = if directed.is_empty() {
+        Audience::Readers
+    } else {
+        only.push(m.sender_id.clone());
+        Audience::Only(&only)
+    };
+    let body = ultra_group_event::Body::Message(m.clone());
+    deliver(shared, &m.to_id, &m.channel_id, body, audience, conn);
+}
+
+/// An online-only (status) message: offered to the readers connected now, never stored,
+/// never pushed; answered like a send (uid, sent time, no sequence).
+fn publish_status(
+    shared: &Shared,
+    msg: NewMessage,
+    directed: &[String],
+    conn: Option<ConnId>,
+) -> SendOutcome {
+    let sent_time = now_ms();
+    let uid = new_uid(sent_time);
+    let m = msg.into_wire(uid.clone(), sent_time, 0);
+    deliver_message(shared, &m, directed, conn);
+    SendOutcome {
+        uid,
+        sent_time,
+        conv_seq: 0,
+        duplicate: false,
+    }
 }
 
 /// Applies a change and announces it (`UltraGroupEvent.changed`) to the connected readers

@@ -1,12 +1,10 @@
 //! What the channel streams keep in memory: each channel's send rate (24415) and the typing
-//! events gathered per group until their batch goes out (R234–R235). Both are bounded.
+//! events gathered per group until their batch goes out (R234–R235, see [`super::typing`]).
+//! Both are bounded.
 
-use super::delivery::{deliver, Audience};
-use crate::config::UltraGroupConfig;
-use crate::state::Shared;
-use rcim_proto::v1::{ultra_group_event, TypingEvent, UltraGroupTyping};
+use rcim_proto::v1::TypingEvent;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Channels whose rate window is kept at most; beyond it the stale windows are dropped.
@@ -62,40 +60,26 @@ impl Streams {
         true
     }
 
-    /// Gathers a typing event; the first one of a group starts the timer that sends the
-    /// group's batch after `config.typing_batch`.
-    pub(crate) fn typing(&self, shared: &Arc<Shared>, config: &UltraGroupConfig, e: TypingEvent) {
-        let group = e.target_id.clone();
-        let first = {
-            let mut typing = self.typing.lock().unwrap_or_else(|p| p.into_inner());
-            if !typing.contains_key(&group) && typing.len() >= MAX_TYPING_GROUPS {
-                tracing::debug!(group = %group, "too many typing batches pending; dropped");
-                return;
-            }
-            let batch = typing.entry(group.clone()).or_default();
-            let first = batch.is_empty();
-            let key = (e.channel_id.clone(), e.user_id.clone());
-            if batch.len() < MAX_TYPING_PER_GROUP || batch.contains_key(&key) {
-                batch.insert(key, e);
-            }
-            first
-        };
-        if first {
-            let shared = shared.clone();
-            let wait = config.typing_batch;
-            let stop = shared.stop.clone();
-            shared.tracker.clone().spawn(async move {
-                tokio::select! {
-                    _ = stop.cancelled() => {}
-                    _ = tokio::time::sleep(wait) => shared.ugstreams.flush_typing(&shared, &group),
-                }
-            });
+    /// Gathers a typing event into its group's batch (the latest per channel and user);
+    /// true when it is the batch's first (the caller starts the batch's timer). Dropped
+    /// beyond the bounds.
+    pub(crate) fn gather_typing(&self, e: TypingEvent) -> bool {
+        let mut typing = self.typing.lock().unwrap_or_else(|p| p.into_inner());
+        if !typing.contains_key(&e.target_id) && typing.len() >= MAX_TYPING_GROUPS {
+            tracing::debug!(group = %e.target_id, "too many typing batches pending; dropped");
+            return false;
         }
+        let batch = typing.entry(e.target_id.clone()).or_default();
+        let first = batch.is_empty();
+        let key = (e.channel_id.clone(), e.user_id.clone());
+        if batch.len() < MAX_TYPING_PER_GROUP || batch.contains_key(&key) {
+            batch.insert(key, e);
+        }
+        first
     }
 
-    /// Sends group `group`'s pending batch: per channel, to its online readers, each event
-    /// to everyone but its typer.
-    fn flush_typing(&self, shared: &Shared, group: &str) {
+    /// Takes group `group`'s pending batch: per channel, its events in time order.
+    pub(crate) fn take_typing(&self, group: &str) -> HashMap<String, Vec<TypingEvent>> {
         let batch = {
             let mut typing = self.typing.lock().unwrap_or_else(|p| p.into_inner());
             typing.remove(group).unwrap_or_default()
@@ -104,49 +88,9 @@ impl Streams {
         for ((channel, _), e) in batch {
             by_channel.entry(channel).or_default().push(e);
         }
-        for (channel, mut events) in by_channel {
+        for events in by_channel.values_mut() {
             events.sort_by(|a, b| (a.sent_time, &a.user_id).cmp(&(b.sent_time, &b.user_id)));
-            let readers = shared.ultragroups.online_readers(group, &channel);
-            // Typers do not get their own events: one frame for the readers who typed
-            // nothing, one per typer for the others.
-            let typers: Vec<String> = events.iter().map(|e| e.user_id.clone()).collect();
-            let quiet: Vec<String> = readers
-                .iter()
-                .filter(|r| !typers.contains(r))
-                .cloned()
-                .collect();
-            let body = |skip: Option<&str>| {
-                ultra_group_event::Body::Typing(UltraGroupTyping {
-                    events: events
-                        .iter()
-                        .filter(|e| Some(e.user_id.as_str()) != skip)
-                        .cloned()
-                        .collect(),
-                })
-            };
-            if !quiet.is_empty() {
-                deliver(
-                    shared,
-                    group,
-                    &channel,
-                    body(None),
-                    Audience::Only(&quiet),
-                    None,
-                );
-            }
-            for typer in typers.iter().filter(|t| readers.contains(t)) {
-                if events.len() > 1 {
-                    let only = std::slice::from_ref(typer);
-                    deliver(
-                        shared,
-                        group,
-                        &channel,
-                        body(Some(typer)),
-                        Audience::Only(only),
-                        None,
-                    );
-                }
-            }
         }
+        by_channel
     }
 }

@@ -380,7 +380,7 @@ pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Res
         None => 0,
     };
     let ultragroup = match cutoffs.ultragroup_before {
-        Some(before) => super::ultragroup_stream::prune_ug_messages(tx, before)?,
+        Some(before) => super::ultragroup_prune::prune_ug_messages(tx, before)?,
         None => 0,
     };
     if inbox + messages + dedupe + requests + history + hidden + cleared + chatroom + ultragroup > 0

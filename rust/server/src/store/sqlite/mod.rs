@@ -17,6 +17,7 @@ mod receipts;
 mod schema;
 mod settings;
 mod ultragroup_directory;
+mod ultragroup_prune;
 mod ultragroup_reads;
 mod ultragroup_stream;
 mod visibility;
