@@ -587,3 +587,33 @@ async fn retention_prunes_old_messages() {
     assert_eq!((s.unread_count, s.head_seq), (1, 2));
     server.shutdown().await;
 }
+
+/// A channel accepts `--ultragroup-channel-rate` client messages per second (24415
+/// beyond); refused sends of users who may not send there do not use the rate up.
+#[tokio::test]
+async fn channel_rate_is_per_channel() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_ug(dir.path(), |c| c.ultragroup.channel_rate_per_sec = 3).await;
+    let api = Api::new(&server);
+    make_group(&api, "ug", "a", &["b"]).await;
+    make_channel(&api, "ug", "news", None).await;
+    let addr = server.gateway_addr();
+    let mut a = RawClient::connect(addr, "a", "a1").await;
+    let mut b = RawClient::connect(addr, "b", "b1").await;
+    let mut d = RawClient::connect(addr, "d", "d1").await;
+    for _ in 0..5 {
+        let refused = send_ug(&mut d, ug_text("ug", "", "x")).await.0;
+        assert_eq!(refused, codes::NOT_IN_ULTRA_GROUP);
+    }
+    let mut got = Vec::new();
+    for n in 0..4 {
+        let c = if n % 2 == 0 { &mut a } else { &mut b };
+        got.push(send_ug(c, ug_text("ug", "", "m")).await.0);
+    }
+    let limit = codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT;
+    assert_eq!(got, [0, 0, 0, limit]);
+    // Another channel has its own rate.
+    assert_eq!(send_ug(&mut a, ug_text("ug", "news", "m")).await.0, 0);
+    server.shutdown().await;
+}

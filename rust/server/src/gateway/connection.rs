@@ -38,8 +38,12 @@ pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, share
     shared.hub.remove(&user_id, conn_id);
     if !shared.hub.is_online(&user_id) {
         // The user's last connection on this node: ultra-group delivery skips them now
-        // (pushes reach them instead).
+        // (pushes reach them instead). A connection admitted meanwhile marks them online
+        // after its admission; one admitted before this mark is seen by the check after it.
         shared.ultragroups.set_online(&user_id, false);
+        if shared.hub.is_online(&user_id) {
+            shared.ultragroups.set_online(&user_id, true);
+        }
     }
     shared.chatrooms.connection_closed(conn_id);
     tracing::debug!(%peer, conn = conn_id, user = %user_id, "disconnected");

@@ -92,19 +92,11 @@ impl Conn {
                 response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
             );
         }
-        let rate = self.shared.config.ultragroup.channel_rate_per_sec;
-        if !self
-            .shared
-            .ugstreams
-            .try_send(&msg.to_id, &msg.channel_id, rate)
-        {
-            let code = codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT;
-            return self.respond(seq, code_only(code));
-        }
         self.shared.moderation.screen_message(&mut msg);
+        let rate = self.shared.config.ultragroup.channel_rate_per_sec;
         let sent = tokio::select! {
             _ = self.cancel.cancelled() => return,
-            r = stream::publish_from(&self.shared, msg, m.directed_user_ids, Some(self.conn_id)) => r,
+            r = stream::publish_from(&self.shared, msg, m.directed_user_ids, Some(self.conn_id), Some(rate)) => r,
         };
         let response = match sent {
             Ok(o) => send_result(o),

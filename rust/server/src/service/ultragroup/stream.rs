@@ -93,17 +93,21 @@ pub(crate) async fn publish(
     msg: NewMessage,
     directed: Vec<String>,
 ) -> Result<SendOutcome, ServiceError> {
-    publish_from(shared, msg, directed, None).await
+    publish_from(shared, msg, directed, None, None).await
 }
 
 /// [`publish`] for a client's send from connection `conn` (which does not get the message
-/// back; the sender's other connections do). A message the sensitive-word filter blocked
-/// (`msg.blocked`) is answered like a stored one but stored and delivered nowhere.
+/// back; the sender's other connections do), counted against the channel's rate of
+/// `channel_rate` messages per second (24415 beyond; counted only once the sender is known
+/// to be allowed there, so others cannot use up a channel's rate). A message the
+/// sensitive-word filter blocked (`msg.blocked`) is answered like a stored one but stored
+/// and delivered nowhere.
 pub(crate) async fn publish_from(
     shared: &Shared,
     mut msg: NewMessage,
     mut directed: Vec<String>,
     conn: Option<ConnId>,
+    channel_rate: Option<u32>,
 ) -> Result<SendOutcome, ServiceError> {
     msg.conversation_type = conversation_type::ULTRA_GROUP;
     check_group(&msg.to_id)?;
@@ -137,6 +141,11 @@ pub(crate) async fn publish_from(
         return Err(ServiceError::Invalid(format!(
             "directed user {u} cannot read the channel"
         )));
+    }
+    if let Some(rate) = channel_rate {
+        if !shared.ugstreams.try_send(&group, &channel, rate) {
+            return Err(refused(codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT));
+        }
     }
     if msg.blocked {
         let sent_time = now_ms();
