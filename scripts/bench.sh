@@ -23,6 +23,9 @@ cargo bench --locked -p rcim-testing --bench push "${quick[@]}"
 printf '\n==> chatroom: memory per idle connection, fan-out in one room of 10,000 members (release build)\n'
 cargo bench --locked -p rcim-testing --bench chatroom "${quick[@]}"
 
+printf '\n==> ultragroup: 1,000 online of 100,000 members: send latency, fan-out, storage per message (release build)\n'
+cargo bench --locked -p rcim-testing --bench ultragroup "${quick[@]}"
+
 # The Hermes host is built with the dev profile (the release profile would rebuild Hermes, ~17
 # minutes); our own crates are optimised for this run through --config.
 printf '\n==> bridge: JS -> Rust round trip and event rate in rcim-jshost (Hermes)\n'

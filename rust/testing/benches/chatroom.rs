@@ -14,223 +14,51 @@
 //!    while a tenth of the members do not read their socket: the others' latency, and the
 //!    messages the slow ones lost (dropped by the server, counted at the receivers).
 
+#[path = "support/server_process.rs"]
+mod server_process;
+
 use futures::stream::{self, StreamExt};
 use futures::SinkExt;
 use rcim_proto::v1::{
     chat_room_event, client_frame, request, response, server_frame, ClientFrame, JoinChatRoom,
     Request, SendMessage, ServerFrame,
 };
-use rcim_server::issue_token;
-use rcim_testing::raw;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use server_process::{
+    login, percentile, proc_cpu_secs, raise_open_file_limit, server_bin, Raw, ServerProcess,
+};
+use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
-const APP_KEY: &str = "bench-app";
-const SECRET: &str = "bench-secret";
-/// Client connections come from 127.0.0.2 … 127.0.0.33, so that 50,000 of them do not run out
-/// of ephemeral ports (about 28,000 per source address).
-const SOURCE_ADDRS: usize = 32;
 /// Logins in flight at once.
 const LOGIN_CONCURRENCY: usize = 128;
 /// Open files the server and this process keep besides the client connections.
 const FD_RESERVE: u64 = 300;
 const ROOM: &str = "bench-room";
 
-type Raw = raw::RawConnection;
-
-fn now_ms() -> i64 {
-    rcim_core::now_ms()
-}
-
-fn percentile(sorted: &[u32], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    f64::from(sorted[index]) / 1000.0
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server process
-
-/// The `rcim-server` binary: `RCIM_SERVER_BIN`, or built with cargo next to this benchmark.
-fn server_bin() -> PathBuf {
-    if let Ok(bin) = std::env::var("RCIM_SERVER_BIN") {
-        return bin.into();
-    }
-    // This benchmark runs as <target>/release/deps/chatroom-<hash>: build into the same target.
-    let exe = std::env::current_exe().unwrap();
-    let release = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let target = release.parent().unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--locked", "-p", "rcim-server"])
-        .args(["--bin", "rcim-server", "--target-dir"])
-        .arg(target)
-        .status()
-        .expect("running cargo build for rcim-server");
-    assert!(status.success(), "building rcim-server failed");
-    release.join("rcim-server")
-}
-
-/// An `rcim-server` process on loopback, with its data in a temporary directory; killed on drop.
-struct ServerProcess {
-    child: Child,
-    gateway: SocketAddr,
-    log_path: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl ServerProcess {
-    fn start(bin: &PathBuf, extra: &[&str]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let log_path = dir.path().join("server.log");
-        let log = std::fs::File::create(&log_path).unwrap();
-        let data = dir.path().join("data");
-        let child = Command::new(bin)
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["--listen", "127.0.0.1:0", "--http", "127.0.0.1:0"])
-            .args(["--app-key", APP_KEY, "--app-secret", SECRET])
-            // Idle connections send no heartbeats during the run.
-            .args(["--heartbeat-secs", "3600"])
-            .args(["--send-rate-per-sec", "0", "--request-rate-per-sec", "0"])
-            .args(["--log", "warn,rcim_server=info"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("starting rcim-server");
-        // Owned (and so killed on drop) before anything can fail.
-        let mut server = Self {
-            child,
-            gateway: SocketAddr::from(([0, 0, 0, 0], 0)),
-            log_path,
-            _dir: dir,
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let text = std::fs::read_to_string(&server.log_path).unwrap_or_default();
-            if let Some(line) = text.lines().find(|l| l.contains(" ready gateway=")) {
-                let addr = line
-                    .split_whitespace()
-                    .find_map(|w| w.strip_prefix("gateway="))
-                    .expect("gateway address in the ready line");
-                server.gateway = addr.parse().unwrap();
-                return server;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "rcim-server did not start:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// A field of `/proc/<pid>/status`, in KiB.
-    fn status_kb(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(field))
-            .and_then(|rest| rest.trim_start_matches(':').split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("{field} in /proc/<pid>/status"))
-    }
-
-    /// Resident memory, KiB (all of it, and the anonymous part: heap and stacks).
-    fn rss_kb(&self) -> (u64, u64) {
-        (self.status_kb("VmRSS"), self.status_kb("RssAnon"))
-    }
-
-    /// User + system CPU time of all the server's threads, seconds.
-    fn cpu_secs(&self) -> f64 {
-        proc_cpu_secs(self.pid())
-    }
-
-    /// The server's chatroom delivery counters as it last logged them (about every 10 s when
-    /// they moved): frames queued, low-priority messages dropped, slow members disconnected.
-    fn logged_chatroom_counters(&self) -> Option<(u64, u64, u64)> {
-        let text = std::fs::read_to_string(&self.log_path).ok()?;
-        let line = text
-            .lines()
-            .rev()
-            .find(|l| l.contains("chatroom delivery counters"))?;
-        let field = |name: &str| -> Option<u64> {
-            line.split_whitespace()
-                .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))?
-                .parse()
-                .ok()
-        };
-        Some((
-            field("delivered")?,
-            field("dropped")?,
-            field("slow_disconnects")?,
-        ))
-    }
-
-    /// The server's soft open-file limit (it raises it to the hard limit at start).
-    fn open_file_limit(&self) -> u64 {
-        let limits = std::fs::read_to_string(format!("/proc/{}/limits", self.pid())).unwrap();
-        limits
-            .lines()
-            .find(|l| l.starts_with("Max open files"))
-            .and_then(|l| l.split_whitespace().nth(3))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// User + system CPU seconds of process `pid` (`/proc/<pid>/stat`, clock ticks of 1/100 s).
-fn proc_cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    // Fields after the command name (which may contain spaces) start at field 3.
-    let rest = &stat[stat.rfind(')').unwrap() + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    ticks as f64 / 100.0
-}
-
-// ---------------------------------------------------------------------------------------------
-// Raw protocol clients
-
-fn token(user: &str) -> String {
-    issue_token(APP_KEY, SECRET, user, now_ms(), 0)
-}
-
-/// Connects from 127.0.0.(2 + n % SOURCE_ADDRS) and logs `user` in. A `narrow` connection
-/// stands for a client on a slow link: a 4 KiB receive buffer and 536-byte segments. (On
-/// loopback a connection's 64 KiB segments would give the server's socket a send buffer of
-/// about a megabyte, which would hide a reader that stops for minutes.)
-async fn login(gateway: SocketAddr, n: usize, user: &str, narrow: bool) -> Raw {
-    let socket = TcpSocket::new_v4().unwrap();
-    let source = Ipv4Addr::new(127, 0, 0, 2 + (n % SOURCE_ADDRS) as u8);
-    socket.bind(SocketAddr::from((source, 0))).unwrap();
-    if narrow {
-        socket.set_recv_buffer_size(4096).unwrap();
-        socket2::SockRef::from(&socket).set_tcp_mss(536).unwrap();
-    }
-    let stream = socket.connect(gateway).await.unwrap();
-    stream.set_nodelay(true).unwrap();
-    raw::login(stream, APP_KEY, token(user), format!("bench-{user}")).await
+/// The server's chatroom delivery counters as it last logged them (about every 10 s when they
+/// moved): frames queued, low-priority messages dropped, slow members disconnected.
+fn logged_chatroom_counters(server: &ServerProcess) -> Option<(u64, u64, u64)> {
+    let text = server.log();
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.contains("chatroom delivery counters"))?;
+    let field = |name: &str| -> Option<u64> {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))?
+            .parse()
+            .ok()
+    };
+    Some((
+        field("delivered")?,
+        field("dropped")?,
+        field("slow_disconnects")?,
+    ))
 }
 
 fn request_frame(seq: u64, request_id: String, body: request::Body) -> ClientFrame {
@@ -269,17 +97,12 @@ async fn join_room(raw: &mut Raw) {
     }
 }
 
-/// The open-file limit of this process, raised to its hard limit.
-fn raise_open_file_limit() -> u64 {
-    rlimit::increase_nofile_limit(u64::MAX).expect("raising RLIMIT_NOFILE")
-}
-
 // ---------------------------------------------------------------------------------------------
 // 1. Memory per idle connection
 
 /// Logs in `count` users and keeps their connections idle; prints the server's resident
 /// memory per connection.
-async fn idle_memory(bin: &PathBuf, requested: usize, own_limit: u64) {
+async fn idle_memory(bin: &Path, requested: usize, own_limit: u64) {
     let server = ServerProcess::start(bin, &[]);
     let gateway = server.gateway;
     const WARM: usize = 500;
@@ -480,7 +303,7 @@ async fn publish(sender: &mut Raw, clock: &Clock, first: u64, last: u64, rate: u
     }
 }
 
-async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
+async fn fanout(bin: &Path, o: &FanoutOptions) {
     let server = ServerProcess::start(bin, &[]);
     let gateway = server.gateway;
     let clock = Arc::new(Clock {
@@ -571,7 +394,7 @@ async fn fanout(bin: &PathBuf, o: &FanoutOptions) {
     println!("fan-out  phase A: the clients (this process) used {own_a:.2} s of CPU");
     // The server logs its counters about every 10 s when they moved.
     tokio::time::sleep(Duration::from_secs(11)).await;
-    match server.logged_chatroom_counters() {
+    match logged_chatroom_counters(&server) {
         Some((delivered, dropped, slow)) => println!(
             "fan-out  server counters: {delivered} room frames queued, {dropped} low-priority \
              messages dropped, {slow} slow members disconnected"
