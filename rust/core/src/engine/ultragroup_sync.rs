@@ -57,6 +57,7 @@ async fn sync_states(link: &UgLink) -> Result<(), Code> {
         let body = request::Body::UltragroupSync(UltraGroupSyncRequest {
             after_group_id: after_group.clone(),
             after_channel_id: after_channel.clone(),
+            only_group_id: String::new(),
         });
         let Some(response::Body::UltragroupStates(states)) = link.ask(body, "").await? else {
             return Err(Code::of(rcim_proto::codes::SERVER_UNKNOWN_ERROR));
@@ -142,6 +143,7 @@ async fn catch_up(
             channel_id: key.channel_id.clone(),
             after_seq: after,
             count: CHANGES_PAGE,
+            max_conv_seq: 0,
         });
         let Some(response::Body::UltragroupChanges(page)) = link.ask(body, "").await? else {
             return Err(Code::of(rcim_proto::codes::SERVER_UNKNOWN_ERROR));
@@ -186,7 +188,9 @@ async fn on_event(link: &UgLink, event: UltraGroupEvent) -> Result<(), Code> {
     };
     let (message, kind) = match body {
         ultra_group_event::Body::Resync(true) => return sync_states(link).await,
-        ultra_group_event::Body::Resync(false) => return Ok(()),
+        ultra_group_event::Body::Resync(false) | ultra_group_event::Body::SkippedSeq(_) => {
+            return Ok(())
+        }
         ultra_group_event::Body::Typing(typing) => {
             link.emit(typing_event(typing)).await;
             return Ok(());

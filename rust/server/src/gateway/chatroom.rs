@@ -133,6 +133,7 @@ impl Conn {
                 uid,
                 sent_time,
                 conv_seq: 0,
+                change_seq: 0,
             }))
         });
         self.respond(seq, answer(sent, "a chatroom send"));

@@ -99,6 +99,7 @@ pub(super) fn send_result(o: SendOutcome) -> Response {
             uid: o.uid,
             sent_time: o.sent_time,
             conv_seq: o.conv_seq,
+            change_seq: 0,
         })),
     }
 }
@@ -112,6 +113,7 @@ fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response
             LoggedRequest::Recall { recall_time },
         ) => Some(response::Body::RecallMessage(RecallMessageResult {
             recall_time,
+            change_seq: 0,
         })),
         (
             request::Body::PrivateReadReceipt(_)
@@ -344,6 +346,7 @@ impl Conn {
                     let recall_time = messages::recall(store.as_ref(), req, Some(key)).await?;
                     Ok(Some(response::Body::RecallMessage(RecallMessageResult {
                         recall_time,
+                        change_seq: 0,
                     })))
                 })
                 .await

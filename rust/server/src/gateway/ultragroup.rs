@@ -296,6 +296,7 @@ impl Conn {
                     .await?;
                     Ok(Some(response::Body::RecallMessage(RecallMessageResult {
                         recall_time,
+                        change_seq: 0,
                     })))
                 })
                 .await

@@ -145,6 +145,7 @@ pub async fn states(c: &mut RawClient) -> Vec<UltraGroupChannelState> {
         let body = request::Body::UltragroupSync(UltraGroupSyncRequest {
             after_group_id: g,
             after_channel_id: ch,
+            only_group_id: String::new(),
         });
         let r = call(c, "", body).await;
         assert_eq!(r.code, 0);
@@ -181,6 +182,7 @@ pub async fn changes(
         channel_id: channel.into(),
         after_seq: after,
         count,
+        max_conv_seq: 0,
     });
     let r = call(c, "", body).await;
     match r.body {

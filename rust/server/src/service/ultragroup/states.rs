@@ -49,6 +49,7 @@ pub(crate) async fn states(
         let read = shared.store.ug_states(user.to_owned(), keys, since).await?;
         for (info, s) in chunk.iter().zip(read) {
             let state = UltraGroupChannelState {
+                read_seq: 0,
                 group_id: s.group_id,
                 channel_id: s.channel_id,
                 private: info.private,
