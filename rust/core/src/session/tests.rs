@@ -358,6 +358,7 @@ fn operations_loaded_from_disk_report_to_the_listener_only() {
         0,
         Some(response::Body::RecallMessage(RecallMessageResult {
             recall_time: 9,
+            change_seq: 0,
         })),
     );
     let events = events(&out);
@@ -405,6 +406,7 @@ fn sends_are_stored_announced_paced_and_acknowledged() {
             conv_seq: 0,
             uid: "uid-0".into(),
             sent_time: 77,
+            change_seq: 0,
         })),
     );
     let events = events(&out);
@@ -635,6 +637,7 @@ fn sign_out_waits_for_the_answer_of_a_send_on_the_wire() {
             conv_seq: 0,
             uid: "u".into(),
             sent_time: 1,
+            change_seq: 0,
         })),
     );
     assert!(events(&out)

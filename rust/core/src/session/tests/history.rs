@@ -266,6 +266,7 @@ fn a_send_result_records_the_history_sequence() {
             uid: "S1".into(),
             sent_time: 500,
             conv_seq: 12,
+            change_seq: 0,
         })),
     );
     let row = h.store.message_by_uid("S1").unwrap().unwrap();

@@ -189,6 +189,7 @@ fn a_stored_media_message_is_queued_with_its_remote_url_and_reported_as_media() 
             conv_seq: 0,
             uid: "U1".into(),
             sent_time: 9,
+            change_seq: 0,
         })),
     );
     let Some(Event::MediaMessageSent {

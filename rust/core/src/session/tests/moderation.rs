@@ -48,6 +48,7 @@ fn a_directed_message_names_its_members_and_reports_to_its_own_listeners() {
             uid: "D1".into(),
             sent_time: 9,
             conv_seq: 0,
+            change_seq: 0,
         })),
     );
     match events(&out).as_slice() {

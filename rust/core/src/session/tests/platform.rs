@@ -259,6 +259,7 @@ fn a_text_sent_around_a_network_change_is_sent_on_the_new_connection_and_reporte
                 conv_seq: 1,
                 uid: "uid-1".into(),
                 sent_time: 5,
+                change_seq: 0,
             })),
         );
         let reported: Vec<_> = events(&out)

@@ -128,6 +128,7 @@ fn a_send_the_server_refuses_as_too_fast_is_resent_not_failed() {
             conv_seq: 0,
             uid: "u".into(),
             sent_time: 1,
+            change_seq: 0,
         })),
     );
     assert!(events(&out)

@@ -144,6 +144,7 @@ fn sent_group_message(h: &mut Harness, uid: &str) -> Message {
             uid: uid.into(),
             sent_time: 50,
             conv_seq: 1,
+            change_seq: 0,
         })),
     );
     match events(&out).pop() {

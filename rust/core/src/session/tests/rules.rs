@@ -74,6 +74,7 @@ fn a_command_is_sent_without_a_row_or_the_outbox_and_reported_with_its_uid() {
             conv_seq: 0,
             uid: "C1".into(),
             sent_time: 9,
+            change_seq: 0,
         })),
     );
     let Event::MessageSent {
@@ -366,6 +367,7 @@ fn a_status_message_sent_to_a_group_is_reported_sent_with_its_uid() {
             conv_seq: 0,
             uid: "S1".into(),
             sent_time: 9,
+            change_seq: 0,
         })),
     );
     let [Event::MessageSent {
