@@ -18,6 +18,7 @@ mod group;
 mod message;
 mod moderation;
 mod params;
+mod publish_fields;
 mod push;
 mod push_ext;
 mod push_template;

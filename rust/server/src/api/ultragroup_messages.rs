@@ -11,8 +11,8 @@
 //! channel, 24408 muted, for a publish). `busChannel` absent or empty = "RCDefault".
 
 use super::checks::{check_user_id, MAX_USER_ID_LEN};
-use super::message::publish_template;
 use super::params::Params;
+use super::publish_fields::publish_template;
 use super::reply::{ApiError, ApiResult};
 use super::ultragroup_params::{group_param, message_channel};
 use crate::expansion::MAX_KEYS_PER_API_CALL;
