@@ -12,32 +12,11 @@ mod common;
 mod python_common;
 
 use common::*;
-use python_common::SdkScript;
+use python_common::{ok, strings, SdkScript};
 use rcim_proto::codes;
 use rcim_proto::v1::{server_frame, ultra_group_event, UltraGroupEvent};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::time::Duration;
-
-/// Asserts that the steps `names` answered `{"code": 200, ...}`.
-fn ok(steps: &HashMap<String, Value>, names: &[&str]) {
-    for name in names {
-        assert_eq!(steps[*name]["code"], 200, "{name}: {}", steps[*name]);
-    }
-}
-
-fn strings(v: &Value, field: &str) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("an array: {v}"))
-        .iter()
-        .map(|x| {
-            let s = if field.is_empty() { x } else { &x[field] };
-            s.as_str()
-                .unwrap_or_else(|| panic!("{field} of {x}"))
-                .to_owned()
-        })
-        .collect()
-}
 
 /// The ultra-group events `c` gets within a short while.
 async fn events(c: &mut RawClient) -> Vec<UltraGroupEvent> {
