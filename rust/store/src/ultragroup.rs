@@ -60,6 +60,23 @@ impl Store {
         Ok(())
     }
 
+    /// The highest history sequence (`conv_seq`) of the messages of channel `key` stored
+    /// here (0 = none): the changes of a long absence are asked for the messages up to it.
+    pub fn ultragroup_held_seq(&self, key: &ConversationKey) -> Result<u64> {
+        let seq: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(MAX(conv_seq), 0) FROM messages
+                 WHERE conversation_type = ?1 AND target_id = ?2 AND channel_id = ?3
+                   AND conv_seq > 0",
+            )?
+            .query_row(
+                params![key.conversation_type, key.target_id, key.channel_id],
+                |r| r.get(0),
+            )?;
+        Ok(seq.max(0) as u64)
+    }
+
     /// Stores messages of ultra-group streams (new to this device: already stored uids are
     /// skipped; an own message completes its outgoing row), counting them as unread like
     /// inbox messages (capped). Returns the rows inserted, in order.
@@ -242,7 +259,15 @@ mod tests {
         s.advance_ultragroup_cursor(&a, 7).unwrap();
         s.advance_ultragroup_cursor(&a, 3).unwrap();
         assert_eq!(s.ultragroup_cursor(&a).unwrap(), 7);
+        assert_eq!(s.ultragroup_held_seq(&a).unwrap(), 0);
         s.store_ultragroup_messages(&[ug("1", "a", 1, 1)]).unwrap();
+        s.store_ultragroup_messages(&[ug("2", "a", 2, 9), ug("3", "b", 3, 20)])
+            .unwrap();
+        assert_eq!(
+            s.ultragroup_held_seq(&a).unwrap(),
+            9,
+            "the channel's own highest"
+        );
         let row = s
             .modify_message_content("1", "RC:TxtMsg", r#"{"content":"new"}"#)
             .unwrap()

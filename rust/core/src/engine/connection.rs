@@ -60,6 +60,12 @@ impl Engine {
         let platform = self.platform.subscribe();
         let push = self.push_registration();
         let ultragroup_commands = commands_tx.clone();
+        // The ultra-group task follows the channel streams while the session runs (it ends
+        // when the session drops its sender; the engine's calls hold a weak one).
+        let (ultragroup_tx, ultragroup_rx) =
+            mpsc::channel(crate::session::ULTRAGROUP_SIGNAL_QUEUE_LEN);
+        let ultragroup_weak = ultragroup_tx.downgrade();
+        let task_ultragroup_weak = ultragroup_weak.clone();
         let task = self.runtime.spawn(async move {
             if let Some(previous) = previous {
                 if let Err(e) = previous.await {
@@ -103,15 +109,12 @@ impl Engine {
                     event_id: event_id.clone(),
                 })
                 .await;
-            // The ultra-group task follows the channel streams while the session runs (it
-            // ends when the session drops its sender).
-            let (ultragroup_tx, ultragroup_rx) =
-                mpsc::channel(crate::session::ULTRAGROUP_SIGNAL_QUEUE_LEN);
             let link = super::ultragroup_link::UgLink {
                 commands: ultragroup_commands,
                 db: db.clone(),
                 me: user_id.clone(),
                 shared: shared.clone(),
+                signals: task_ultragroup_weak,
             };
             tokio::spawn(super::ultragroup_sync::run(link, ultragroup_rx));
             let ctx = SessionContext {
@@ -143,6 +146,7 @@ impl Engine {
             commands: commands_tx,
             inbox_behind,
             stop: stop_tx,
+            ultragroup: ultragroup_weak,
             task,
         });
         Ok(())

@@ -41,6 +41,7 @@ pub mod settings;
 pub mod status;
 pub mod typing;
 pub mod ultragroup;
+mod ultragroup_gaps;
 mod ultragroup_link;
 mod ultragroup_sync;
 pub mod unread;
@@ -73,6 +74,8 @@ struct Session {
     /// head (see [`crate::session::InboxBehind`]).
     inbox_behind: crate::session::InboxBehind,
     stop: watch::Sender<StopReason>,
+    /// The session's ultra-group task (weak: the task ends with the session's connection).
+    ultragroup: mpsc::WeakSender<crate::session::UltragroupSignal>,
     /// The session's task (it owns the outbox until it ends: the next session waits for it).
     task: JoinHandle<()>,
 }

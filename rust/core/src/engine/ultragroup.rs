@@ -64,6 +64,23 @@ fn wire_channel(channel: &str) -> String {
     codec::channel_for(ULTRA_GROUP, channel)
 }
 
+/// The channel change an answer to `body` says this device made: (group, channel,
+/// `change_seq`), for the ultra-group task's cursor (see [`UgLink::known`]).
+fn answered_change(body: &request::Body, answer: &Option<response::Body>) -> (String, String, u64) {
+    let (group, channel) = match body {
+        request::Body::UltragroupRecall(r) => (&r.group_id, &r.channel_id),
+        request::Body::UltragroupModify(m) => (&m.group_id, &m.channel_id),
+        request::Body::UltragroupExpansion(e) => (&e.group_id, &e.channel_id),
+        _ => return Default::default(),
+    };
+    let seq = match answer {
+        Some(response::Body::RecallMessage(r)) => r.change_seq,
+        Some(response::Body::UltragroupChange(c)) => c.change_seq,
+        _ => 0,
+    };
+    (group.clone(), channel.clone(), seq)
+}
+
 impl Engine {
     /// Reports `query`'s outcome to `listener` as an event once it is known: `args` (the
     /// call's arguments as the listener echoes them) plus the result under `field` (its
@@ -112,6 +129,7 @@ impl Engine {
             db,
             me: session.user_id.clone(),
             shared: self.shared.clone(),
+            signals: session.ultragroup.clone(),
         })
     }
 
@@ -140,7 +158,9 @@ impl Engine {
             String::new()
         };
         Ok(Query::new(async move {
-            let answer = link.ask(body, &request_id).await?;
+            let answer = link.ask(body.clone(), &request_id).await?;
+            let (group, channel, seq) = answered_change(&body, &answer);
+            link.known(&group, &channel, seq);
             let me = link.me.clone();
             link.db(move |s| after(s, answer, &me)).await
         }))
@@ -344,7 +364,9 @@ impl Engine {
                 object_name: object_name.clone(),
                 content: content.clone(),
             });
-            link.ask(body, &request_id).await?;
+            let answer = link.ask(body.clone(), &request_id).await?;
+            let (group, channel, seq) = answered_change(&body, &answer);
+            link.known(&group, &channel, seq);
             link.db(move |s| {
                 s.modify_message_content(&uid, &object_name, &content)
                     .map(|_| ())
@@ -442,7 +464,9 @@ impl Engine {
                 set: set.clone(),
                 remove: remove.clone(),
             });
-            link.ask(body, &request_id).await?;
+            let answer = link.ask(body.clone(), &request_id).await?;
+            let (group, channel, seq) = answered_change(&body, &answer);
+            link.known(&group, &channel, seq);
             link.db(move |s| {
                 let mut expansion =
                     extras::stored_expansion(row.extra_json.as_deref()).unwrap_or_default();

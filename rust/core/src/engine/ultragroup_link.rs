@@ -13,7 +13,7 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::event::Event;
 use crate::model::Message;
-use crate::session::{Command, ReadRequest};
+use crate::session::{Command, ReadRequest, UltragroupSignal};
 use crate::shared::Shared;
 use rcim_proto::v1::{request, response, Message as WireMessage};
 use rcim_store::{received_status, ConversationKey, NewMessage, Store, StoreError};
@@ -42,6 +42,8 @@ pub(crate) struct UgLink {
     pub(crate) db: Db,
     pub(crate) me: String,
     pub(crate) shared: Arc<Shared>,
+    /// The session's ultra-group task (see [`UgLink::known`]).
+    pub(crate) signals: mpsc::WeakSender<UltragroupSignal>,
 }
 
 impl UgLink {
@@ -82,6 +84,22 @@ impl UgLink {
             Ok(Ok(body)) => Ok(body),
             Ok(Err(code)) => Err(Code::of(code)),
             Err(_) => Err(Code::CLIENT_NOT_INIT),
+        }
+    }
+
+    /// Tells the ultra-group task that this device made change `change_seq` of a channel
+    /// (an answer's `change_seq`; 0 = none): its cursor moves past it without a fetch.
+    pub(crate) fn known(&self, group: &str, channel: &str, change_seq: u64) {
+        if change_seq == 0 {
+            return;
+        }
+        let signal = UltragroupSignal::Known {
+            group_id: group.to_string(),
+            channel_id: channel.to_string(),
+            change_seq,
+        };
+        if let Some(signals) = self.signals.upgrade() {
+            crate::session::forward_ultragroup(&Some(signals), signal);
         }
     }
 
@@ -138,8 +156,8 @@ impl UgLink {
 pub(crate) struct PageOutcome {
     /// New messages, stored, ascending.
     pub(crate) received: Vec<Message>,
-    /// New messages that count as unread: their change sequences and whether they mention
-    /// this user.
+    /// New messages that count as unread: their history sequences (`conv_seq`) and whether
+    /// they mention this user.
     pub(crate) counted_seqs: Vec<(u64, bool)>,
     pub(crate) modified: Vec<Message>,
     pub(crate) recalled: Vec<Message>,
@@ -159,29 +177,40 @@ fn is_delete(content: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// The stored row of a stream message for user `me`: unread unless sent at or before the
-/// user's read time; mentions counted from the server's `mentions_all` too.
-pub(crate) fn stream_row(m: &WireMessage, me: &str, read_time: i64) -> NewMessage {
+/// The stored row of a stream message for user `me`: unread unless at or before the user's
+/// read position `read_seq` (a `conv_seq`: compared by sequence, as sent times may run ahead
+/// of the clock); mentions counted from the server's `mentions_all` too.
+pub(crate) fn stream_row(m: &WireMessage, me: &str, read_seq: u64) -> NewMessage {
     let now = crate::session::now_ms();
     let mut row = codec::row_from_wire(m, me, now);
     if row.direction == rcim_store::direction::RECEIVE {
         row.mentioned = row.mentioned || m.mentions_all;
-        if m.sent_time <= read_time {
+        if m.conv_seq > 0 && m.conv_seq <= read_seq {
             row.received_status = received_status::READ;
         }
     }
     row
 }
 
-/// Applies stream messages of one channel (ascending by change sequence). `kind`: the change
-/// a live `changed` event announced (an unknown message is then announced as that change,
-/// not stored); `None` for new messages and pages of changes.
+/// What [`apply_page`] does with a message this device does not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unknown {
+    /// A new message: stored and announced as received (pages of changes, live messages).
+    Store,
+    /// A live `changed` event of this kind: announced as that change, not stored.
+    Announce(u32),
+    /// Changes to the messages held here (after a long absence): nothing to do.
+    Skip,
+}
+
+/// Applies stream messages of one channel (ascending by change sequence); `unknown` says
+/// what becomes of messages not held here, `read_seq` is the user's read position.
 pub(crate) fn apply_page(
     store: &mut Store,
     messages: &[WireMessage],
     me: &str,
-    read_time: i64,
-    kind: Option<u32>,
+    read_seq: u64,
+    unknown: Unknown,
 ) -> Result<PageOutcome, StoreError> {
     let mut out = PageOutcome::default();
     let mut new_rows = Vec::new();
@@ -189,23 +218,23 @@ pub(crate) fn apply_page(
     for m in messages.iter().filter(|m| !m.uid.is_empty()) {
         let recall = m.object_name == codec::recall::RECALL_OBJECT_NAME;
         let Some(local) = store.message_by_uid(&m.uid)? else {
-            match kind {
-                Some(change_kind::RECALLED) => {
+            match unknown {
+                Unknown::Announce(change_kind::RECALLED) => {
                     out.recalled.push(codec::message_from_wire(m, me, 0));
                 }
-                Some(change_kind::MODIFIED) => {
+                Unknown::Announce(change_kind::MODIFIED) => {
                     out.modified.push(codec::message_from_wire(m, me, 0));
                 }
-                Some(change_kind::EXPANSION) => {
+                Unknown::Announce(change_kind::EXPANSION) => {
                     out.expansion.push(codec::message_from_wire(m, me, 0));
                 }
                 // A kind this engine does not know: nothing it can show.
-                Some(_) => {}
+                Unknown::Announce(_) | Unknown::Skip => {}
                 // A recall of a message this device never had: nothing to show.
-                None if recall => {}
-                None => {
-                    let row = stream_row(m, me, read_time);
-                    seqs.insert(m.uid.clone(), m.change_seq);
+                Unknown::Store if recall => {}
+                Unknown::Store => {
+                    let row = stream_row(m, me, read_seq);
+                    seqs.insert(m.uid.clone(), m.conv_seq);
                     new_rows.push(row);
                 }
             }
@@ -293,18 +322,36 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         let key = channel_key("g", "");
         assert_eq!(key.channel_id, "RCDefault");
-        let first =
-            apply_page(&mut s, &[wire("a", 1, r#"{"content":"1"}"#)], "me", 0, None).unwrap();
+        let first = apply_page(
+            &mut s,
+            &[wire("a", 1, r#"{"content":"1"}"#)],
+            "me",
+            0,
+            Unknown::Store,
+        )
+        .unwrap();
         assert_eq!(first.received.len(), 1);
         assert_eq!(first.counted_seqs, [(1, false)]);
         assert_eq!(s.unread_count(&key).unwrap(), 1);
         // The same message again: nothing.
-        let again =
-            apply_page(&mut s, &[wire("a", 1, r#"{"content":"1"}"#)], "me", 0, None).unwrap();
+        let again = apply_page(
+            &mut s,
+            &[wire("a", 1, r#"{"content":"1"}"#)],
+            "me",
+            0,
+            Unknown::Store,
+        )
+        .unwrap();
         assert!(again.received.is_empty() && again.modified.is_empty());
 
-        let modified =
-            apply_page(&mut s, &[wire("a", 2, r#"{"content":"2"}"#)], "me", 0, None).unwrap();
+        let modified = apply_page(
+            &mut s,
+            &[wire("a", 2, r#"{"content":"2"}"#)],
+            "me",
+            0,
+            Unknown::Store,
+        )
+        .unwrap();
         assert_eq!(modified.modified.len(), 1);
         assert!(s
             .message_by_uid("a")
@@ -315,21 +362,23 @@ mod tests {
 
         let mut expanded = wire("a", 3, r#"{"content":"2"}"#);
         expanded.expansion.insert("k".into(), "v".into());
-        let out = apply_page(&mut s, &[expanded], "me", 0, None).unwrap();
+        let out = apply_page(&mut s, &[expanded], "me", 0, Unknown::Store).unwrap();
         assert_eq!(out.expansion.len(), 1);
 
         let mut recall = wire("a", 4, r#"{"operatorId":"bob","isDelete":true}"#);
         recall.object_name = "RC:RcNtf".into();
-        let out = apply_page(&mut s, &[recall], "me", 0, None).unwrap();
+        let out = apply_page(&mut s, &[recall], "me", 0, Unknown::Store).unwrap();
         assert_eq!(out.recalled.len(), 1);
         assert!(s.message_by_uid("a").unwrap().is_none());
     }
 
     #[test]
-    fn messages_read_before_the_read_time_do_not_count() {
+    fn messages_up_to_the_read_position_do_not_count() {
         let mut s = Store::open_in_memory().unwrap();
-        let messages = [wire("a", 1, "{}"), wire("b", 2, "{}")];
-        let out = apply_page(&mut s, &messages, "me", 10, None).unwrap();
+        let mut messages = [wire("a", 1, "{}"), wire("b", 2, "{}")];
+        // Sent times ahead of the clock (a burst) do not matter: the sequence does.
+        messages[0].sent_time = 1_000;
+        let out = apply_page(&mut s, &messages, "me", 1, Unknown::Store).unwrap();
         assert_eq!(out.received.len(), 2);
         assert_eq!(out.counted_seqs, [(2, false)]);
         // A change event of a message this device never had is announced, not stored.
@@ -338,10 +387,27 @@ mod tests {
             &[wire("x", 3, "{}")],
             "me",
             0,
-            Some(change_kind::MODIFIED),
+            Unknown::Announce(change_kind::MODIFIED),
         )
         .unwrap();
         assert_eq!(out.modified.len(), 1);
         assert!(s.message_by_uid("x").unwrap().is_none());
+    }
+
+    #[test]
+    fn changes_to_held_messages_apply_without_storing_others() {
+        let mut s = Store::open_in_memory().unwrap();
+        apply_page(&mut s, &[wire("a", 1, "{}")], "me", 0, Unknown::Store).unwrap();
+        let mut recall = wire("a", 150, r#"{"operatorId":"bob","isDelete":false}"#);
+        recall.object_name = "RC:RcNtf".into();
+        let other = wire("z", 151, r#"{"content":"not held"}"#);
+        let out = apply_page(&mut s, &[recall, other], "me", 0, Unknown::Skip).unwrap();
+        assert_eq!(out.recalled.len(), 1);
+        assert!(out.received.is_empty() && out.counted_seqs.is_empty());
+        assert_eq!(
+            s.message_by_uid("a").unwrap().unwrap().object_name,
+            "RC:RcNtf"
+        );
+        assert!(s.message_by_uid("z").unwrap().is_none(), "not stored");
     }
 }

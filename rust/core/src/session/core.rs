@@ -478,6 +478,9 @@ impl SessionCore {
     /// Applies an answer: the store job that records it and reports it afterwards (a send
     /// that is not stored is reported at once).
     fn complete(&mut self, entry: Entry, code: u32, result: Option<&response::Body>) {
+        if let Some(signal) = super::ultragroup::own_change(&entry.request, code, result) {
+            self.out.push(Action::Ultragroup(signal));
+        }
         if entry.is_transient() {
             self.emit(operations::transient_outcome(entry, code, result));
             return;

@@ -67,4 +67,7 @@ pub(crate) use platform::{PlatformEvent, PlatformState};
 pub(crate) use reads::{ReadRequest, TicketRequest};
 pub(crate) use settings::PushSettingChange;
 pub(crate) use typing::TypingCommand;
-pub(crate) use ultragroup::{UltragroupSignal, SIGNAL_QUEUE_LEN as ULTRAGROUP_SIGNAL_QUEUE_LEN};
+pub(crate) use ultragroup::{
+    forward as forward_ultragroup, UltragroupSignal,
+    SIGNAL_QUEUE_LEN as ULTRAGROUP_SIGNAL_QUEUE_LEN,
+};

@@ -660,3 +660,4 @@ mod receipts;
 mod rules;
 mod settings;
 mod typing;
+mod ultragroup;
