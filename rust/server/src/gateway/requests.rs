@@ -92,14 +92,14 @@ pub(super) fn failure(e: &ServiceError, what: &str) -> Response {
 }
 
 /// The answer to a send that stored (or found) the message `o`.
-pub(super) fn send_result(o: SendOutcome) -> Response {
+pub(super) fn send_result(o: SendOutcome, change_seq: u64) -> Response {
     Response {
         code: codes::OK,
         body: Some(response::Body::SendMessage(SendMessageResult {
             uid: o.uid,
             sent_time: o.sent_time,
             conv_seq: o.conv_seq,
-            change_seq: 0,
+            change_seq,
         })),
     }
 }
@@ -480,7 +480,7 @@ impl Conn {
             r = replay::original_send(self.shared.store.as_ref(), key) => r,
         };
         match sent {
-            Ok(sent) => sent.map(send_result),
+            Ok(sent) => sent.map(|o| send_result(o, 0)),
             Err(e) => {
                 tracing::warn!(conn = self.conn_id, error = %e, "looking up a resent message failed");
                 None
@@ -612,7 +612,7 @@ impl Conn {
                 Err(e) => Err(e),
             };
             let response = match outcome {
-                Ok(o) => send_result(o),
+                Ok(o) => send_result(o, 0),
                 Err(e) => failure(&e, "a send"),
             };
             tracing::trace!(seq, code = response.code, "send committed");
@@ -634,7 +634,7 @@ impl Conn {
             r = messages::publish_status(shared.store.as_ref(), shared.hub.as_ref(), msg) => r,
         };
         let response = match published {
-            Ok(o) => send_result(o),
+            Ok(o) => send_result(o, 0),
             Err(e) => failure(&e, "a status message"),
         };
         tracing::trace!(seq, code = response.code, "status message answered");

@@ -14,7 +14,7 @@ use crate::util::now_ms;
 use rcim_proto::v1::{
     inbox_entry, request, response, HistoryPage, HistoryRequest, ReadStatusSynced,
     RecallMessageResult, Response, SendMessage, SyncReadStatus, TypingEvent, TypingStatus,
-    UltraGroupChanges, UltraGroupDefaultLevel, UltraGroupMessages,
+    UltraGroupChangeResult, UltraGroupChanges, UltraGroupDefaultLevel, UltraGroupMessages,
 };
 use rcim_proto::{codes, conversation_type};
 
@@ -99,7 +99,7 @@ impl Conn {
             r = stream::publish_from(&self.shared, msg, m.directed_user_ids, Some(self.conn_id), Some(rate)) => r,
         };
         let response = match sent {
-            Ok(o) => send_result(o),
+            Ok(p) => send_result(p.outcome, p.change_seq),
             Err(e) => failure(&e, "an ultra-group send"),
         };
         self.respond(seq, response);
@@ -266,7 +266,7 @@ impl Conn {
         match body {
             request::Body::UltragroupModify(r) => {
                 self.answer_after(seq, "an ultra-group modify", async move {
-                    stream::modify_from(
+                    let changed = stream::modify_from(
                         &shared,
                         &r.group_id,
                         &r.channel_id,
@@ -277,13 +277,13 @@ impl Conn {
                         origin,
                     )
                     .await?;
-                    Ok(None)
+                    Ok(Some(change_result(changed)))
                 })
                 .await
             }
             request::Body::UltragroupRecall(r) => {
                 self.answer_after(seq, "an ultra-group recall", async move {
-                    let recall_time = stream::recall_from(
+                    let changed = stream::recall_from(
                         &shared,
                         &r.group_id,
                         &r.channel_id,
@@ -295,15 +295,15 @@ impl Conn {
                     )
                     .await?;
                     Ok(Some(response::Body::RecallMessage(RecallMessageResult {
-                        recall_time,
-                        change_seq: 0,
+                        recall_time: changed.time,
+                        change_seq: changed.change_seq,
                     })))
                 })
                 .await
             }
             request::Body::UltragroupExpansion(r) => {
                 self.answer_after(seq, "an ultra-group expansion update", async move {
-                    stream::update_expansion_from(
+                    let changed = stream::update_expansion_from(
                         &shared,
                         &r.group_id,
                         &r.channel_id,
@@ -314,7 +314,7 @@ impl Conn {
                         origin,
                     )
                     .await?;
-                    Ok(None)
+                    Ok(Some(change_result(changed)))
                 })
                 .await
             }
@@ -377,6 +377,13 @@ impl Conn {
             UltraGroupDefaultLevel { level },
         )))
     }
+}
+
+/// The answer to a modify or an expansion update: the change's `change_seq`.
+fn change_result(changed: stream::Changed) -> response::Body {
+    response::Body::UltragroupChange(UltraGroupChangeResult {
+        change_seq: changed.change_seq,
+    })
 }
 
 /// Changes the default level of a group ("" channel) or channel for all members (R243):
