@@ -142,10 +142,12 @@ pub(crate) async fn publish_from(
         ));
     }
     let (group, channel) = (msg.to_id.clone(), msg.channel_id.clone());
-    shared
+    if let Err(code) = shared
         .ultragroups
         .check_send(&group, &channel, &msg.sender_id)
-        .map_err(refused)?;
+    {
+        return resent_or(shared, &msg, refused(code)).await;
+    }
     directed.sort();
     directed.dedup();
     if directed.len() > MAX_DIRECTED_USERS {
@@ -163,8 +165,15 @@ pub(crate) async fn publish_from(
     }
     if let Some(rate) = channel_rate {
         if !shared.ugstreams.try_send(&group, &channel, rate) {
-            return Err(refused(codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT));
+            let over = refused(codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT);
+            return resent_or(shared, &msg, over).await;
         }
+    }
+    if msg.blocked && !msg.status && !msg.client_msg_id.is_empty() {
+        // Recorded like a blocked send of the other types (R267): the sender's inbox gets
+        // `MessageBlocked`, and a resend gets the same answer.
+        let pending = shared.store.submit_message(msg).await?;
+        return Ok(pending.await?.into());
     }
     if msg.blocked {
         let sent_time = now_ms();
@@ -205,6 +214,27 @@ pub(crate) async fn publish_from(
         outcome,
         change_seq,
     })
+}
+
+/// A refused client send: the original answer when the message was stored already (a
+/// resend after a lost answer must not turn a stored message into a failed one, whatever
+/// changed since: a mute, the channel's rate), `refusal` otherwise.
+async fn resent_or(
+    shared: &Shared,
+    msg: &NewMessage,
+    refusal: ServiceError,
+) -> Result<Published, ServiceError> {
+    if msg.client_msg_id.is_empty() {
+        return Err(refusal);
+    }
+    let key = RequestKey {
+        user_id: msg.sender_id.clone(),
+        request_id: msg.client_msg_id.clone(),
+    };
+    match shared.store.sent_message(key).await? {
+        Some(original) => Ok(original.into()),
+        None => Err(refusal),
+    }
 }
 
 /// Offers a new message to the online readers of its channel (a directed one: to its
