@@ -1,7 +1,7 @@
 //! Ultra-group delivery details over the client protocol: the answers carry the
 //! `change_seq` of what they did, online readers who may not see a directed message (or a
 //! change to one) get a `skipped_seq` tick instead, modified content is screened like a send,
-//! and typing comes as one frame per channel.
+//! typing comes as one frame per channel, and a directory change asks for one group's states.
 
 mod common;
 mod ultragroup_common;
@@ -10,6 +10,7 @@ use common::*;
 use rcim_proto::v1::{
     request, response, ultra_group_event, ModifyUltraGroupMessage, RecallUltraGroupMessage,
     Response, SendMessage, TypingStatus, UltraGroupEvent, UltraGroupExpansionUpdate,
+    UltraGroupSyncRequest,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -203,5 +204,48 @@ async fn typing_is_one_frame_per_channel() {
         assert_eq!(users, ["a", "b"]);
         assert!(try_next_ug(r, QUIET).await.is_none(), "one frame");
     }
+    server.shutdown().await;
+}
+
+/// A directory change tells the online members which group changed, and the states can be
+/// read for that group only.
+#[tokio::test]
+async fn resync_names_its_group() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_ug(dir.path(), |_| {}).await;
+    let api = Api::new(&server);
+    make_group(&api, "g1", "a", &[]).await;
+    make_group(&api, "g2", "a", &[]).await;
+    make_channel(&api, "g2", "news", None).await;
+    let addr = server.gateway_addr();
+    let mut a = RawClient::connect(addr, "a", "a1").await;
+    make_channel(&api, "g1", "talk", None).await;
+    let e = next_ug(&mut a).await;
+    assert_eq!(
+        (e.group_id.as_str(), e.body),
+        ("g1", Some(ultra_group_event::Body::Resync(true)))
+    );
+    let body = request::Body::UltragroupSync(UltraGroupSyncRequest {
+        after_group_id: String::new(),
+        after_channel_id: String::new(),
+        only_group_id: "g1".into(),
+    });
+    let r = call(&mut a, "", body).await;
+    let Some(response::Body::UltragroupStates(page)) = r.body else {
+        panic!("{r:?}")
+    };
+    let got: Vec<(&str, &str)> = page
+        .channels
+        .iter()
+        .map(|s| (s.group_id.as_str(), s.channel_id.as_str()))
+        .collect();
+    assert_eq!(got, [("g1", "RCDefault"), ("g1", "talk")]);
+    assert!(!page.more);
+    assert_eq!(
+        states(&mut a).await.len(),
+        4,
+        "all groups without the filter"
+    );
     server.shutdown().await;
 }

@@ -200,9 +200,14 @@ impl Conn {
         match body {
             request::Body::UltragroupSync(r) => {
                 self.answer_after(seq, "ultra-group states", async move {
-                    let page =
-                        states::states(&shared, &user, &r.after_group_id, &r.after_channel_id)
-                            .await?;
+                    let page = states::states(
+                        &shared,
+                        &user,
+                        &r.after_group_id,
+                        &r.after_channel_id,
+                        &r.only_group_id,
+                    )
+                    .await?;
                     Ok(Some(response::Body::UltragroupStates(page)))
                 })
                 .await
