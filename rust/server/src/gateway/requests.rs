@@ -26,6 +26,7 @@ use crate::model::{
     ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,
     MAX_CLIENT_MSG_ID_LEN,
 };
+use crate::service::ultragroup::channel_or_default;
 use crate::service::{
     deletion, events, expansion, history, inbox, messages, receipts, replay, settings, typing,
     ServiceError,
@@ -359,7 +360,13 @@ impl Conn {
                 })
                 .await
             }
-            request::Body::ConversationSetting(r) => {
+            request::Body::ConversationSetting(mut r) => {
+                // An ultra group's "" is its RCDefault channel, as everywhere: the push
+                // decision looks the channel's level up by the channel's id.
+                if r.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
+                    let channel = channel_or_default(&r.channel_id);
+                    r.channel_id = channel.to_owned();
+                }
                 let (user, device) = (self.user_id.clone(), self.device_id.clone());
                 let max = self.shared.config.max_conversation_settings;
                 self.answer_after(seq, "a conversation setting", async move {
