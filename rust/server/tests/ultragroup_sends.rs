@@ -1,14 +1,15 @@
 //! Ultra-group client sends and their resends: a resend of a stored message gets its
 //! original answer even when a fresh send would now be refused (muted since, channel at its
 //! rate), and a blocked send is recorded like the other types' (the sender's `MessageBlocked`
-//! entry, the same uid on a resend).
+//! entry, the same uid on a resend); pipelined sends of one connection keep their order.
 
 mod common;
 mod ultragroup_common;
 
 use common::*;
 use rcim_proto::codes;
-use rcim_proto::v1::{inbox_entry, request, response, SendMessage};
+use rcim_proto::v1::{inbox_entry, request, response, server_frame, SendMessage};
+use std::collections::HashMap;
 use ultragroup_common::*;
 
 /// Sends `m` with request id `id`: the code and the uid.
@@ -89,5 +90,44 @@ async fn a_blocked_send_is_recorded() {
     );
     say(&mut a, "ug", "", "fine").await;
     assert_eq!(text_of(&next_ug_message(&mut b).await), "fine");
+    server.shutdown().await;
+}
+
+/// Sends pipelined on one connection (answers not awaited) are stored in the order sent,
+/// while the stores are waited for off the read loop.
+#[tokio::test]
+async fn pipelined_sends_keep_their_order() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_ug(dir.path(), |_| {}).await;
+    let api = Api::new(&server);
+    make_group(&api, "ug", "a", &["b"]).await;
+    let addr = server.gateway_addr();
+    let mut a = RawClient::connect(addr, "a", "a1").await;
+    let mut b = RawClient::connect(addr, "b", "b1").await;
+    let mut seqs = Vec::new();
+    for i in 0..30 {
+        let m = ug_text("ug", "", &format!("m{i}"));
+        seqs.push(
+            a.request(&format!("p{i}"), request::Body::SendMessage(m))
+                .await,
+        );
+    }
+    let mut answers: HashMap<u64, u64> = HashMap::new();
+    while answers.len() < seqs.len() {
+        let f = a.recv().await.expect("connection open");
+        if let Some(server_frame::Body::Response(r)) = f.body {
+            assert_eq!(r.code, 0);
+            let Some(response::Body::SendMessage(s)) = r.body else {
+                panic!("{r:?}")
+            };
+            answers.insert(f.seq, s.conv_seq);
+        }
+    }
+    let conv_seqs: Vec<u64> = seqs.iter().map(|s| answers[s]).collect();
+    assert_eq!(conv_seqs, (1..=30).collect::<Vec<u64>>());
+    for i in 0..30 {
+        assert_eq!(text_of(&next_ug_message(&mut b).await), format!("m{i}"));
+    }
     server.shutdown().await;
 }

@@ -20,13 +20,14 @@
 
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
-use super::ultragroup_kinds::{is_ultragroup_read, is_ultragroup_write};
+use super::ultragroup_kinds::{
+    default_ultragroup_channel, is_ultragroup_read, is_ultragroup_write, UgSendChain,
+};
 use crate::hub::Outbound;
 use crate::model::{
     ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,
     MAX_CLIENT_MSG_ID_LEN,
 };
-use crate::service::ultragroup::channel_or_default;
 use crate::service::{
     deletion, events, expansion, history, inbox, messages, receipts, replay, settings, typing,
     ServiceError,
@@ -75,6 +76,7 @@ pub(crate) struct Conn {
     pub(super) request_limiter: RateLimiter,
     /// Requests waiting for their commit.
     in_flight: Arc<Semaphore>,
+    pub(super) ug_sends: UgSendChain,
     idle: Duration,
 }
 
@@ -165,6 +167,7 @@ impl Conn {
             send_limiter,
             request_limiter,
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT_REQUESTS)),
+            ug_sends: UgSendChain::default(),
             idle,
         }
     }
@@ -361,12 +364,7 @@ impl Conn {
                 .await
             }
             request::Body::ConversationSetting(mut r) => {
-                // An ultra group's "" is its RCDefault channel, as everywhere: the push
-                // decision looks the channel's level up by the channel's id.
-                if r.conversation_type == rcim_proto::conversation_type::ULTRA_GROUP {
-                    let channel = channel_or_default(&r.channel_id);
-                    r.channel_id = channel.to_owned();
-                }
+                default_ultragroup_channel(&mut r);
                 let (user, device) = (self.user_id.clone(), self.device_id.clone());
                 let max = self.shared.config.max_conversation_settings;
                 self.answer_after(seq, "a conversation setting", async move {
@@ -497,7 +495,7 @@ impl Conn {
 
     /// Waits for a slot among the connection's in-flight requests; `None` when the connection
     /// is closing.
-    async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
+    pub(super) async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
         tokio::select! {
             _ = self.cancel.cancelled() => None,
             p = self.in_flight.clone().acquire_owned() => p.ok(),
