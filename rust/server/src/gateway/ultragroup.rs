@@ -415,7 +415,9 @@ fn change_result(changed: stream::Changed) -> response::Body {
 }
 
 /// Changes the default level of a group ("" channel) or channel for all members (R243):
-/// members (24406), 24414 an unknown channel, 33003 a level outside 0..=5.
+/// members (24406), 24414 an unknown channel, 33003 a level outside 0..=5. Any member may,
+/// as the client API allows; the request counts in the connection's request rate (see
+/// `service::dnd` for the reasoning).
 async fn set_default_level(
     shared: &crate::state::Shared,
     user: &str,

@@ -9,11 +9,12 @@
 //!
 //! The worker picks the candidates from the directory (members who can read the channel, no
 //! connection on this node, not the sender: O(members) in memory, on a blocking thread) and
-//! decides them in pages of [`UG_PAGE`]: each page is one store read that keeps only the
-//! receivers with a registered push device, so members without a phone cost an index lookup
-//! in a batch and nothing more. Cost for 100,000 members: a ~100k-entry walk of a hash set
-//! (a few ms) and 100 batched store reads per message, at most [`UG_JOBS`] messages queued;
-//! delivery to online readers never waits on it.
+//! decides them in pages of [`UG_PAGE`]: each page starts with one batched store read that
+//! keeps only the receivers with a registered push device, so members without a phone cost
+//! an index lookup in a batch and nothing more (then the sender's name, the template if any,
+//! and one badge write for the devices pushed). Cost for 100,000 members: a ~100k-entry walk
+//! of a hash set (a few ms) and 100 pages of a few store reads each per message, at most
+//! [`UG_JOBS`] messages queued; delivery to online readers never waits on it.
 
 use super::{push_message, Counters};
 use crate::service::push::Parts;
