@@ -15,22 +15,27 @@ fn live(uid: &str, seq: u64) -> UltragroupSignal {
     UltragroupSignal::Event(Box::new(UltraGroupEvent {
         group_id: "g".into(),
         channel_id: "news".into(),
-        body: Some(ultra_group_event::Body::Message(WireMessage {
-            uid: uid.into(),
-            conversation_type: 5,
-            to_id: "g".into(),
-            channel_id: "news".into(),
-            sender_id: "bob".into(),
-            object_name: "RC:TxtMsg".into(),
-            content: r#"{"content":"hi"}"#.into(),
-            sent_time: seq as i64,
-            persisted: true,
-            counted: true,
-            conv_seq: seq,
-            change_seq: seq,
-            ..Default::default()
-        })),
+        body: Some(ultra_group_event::Body::Message(wire(uid, seq))),
     }))
+}
+
+/// Message `uid` of channel g/news, inserted as history sequence and change `seq`.
+fn wire(uid: &str, seq: u64) -> WireMessage {
+    WireMessage {
+        uid: uid.into(),
+        conversation_type: 5,
+        to_id: "g".into(),
+        channel_id: "news".into(),
+        sender_id: "bob".into(),
+        object_name: "RC:TxtMsg".into(),
+        content: r#"{"content":"hi"}"#.into(),
+        sent_time: seq as i64,
+        persisted: true,
+        counted: true,
+        conv_seq: seq,
+        change_seq: seq,
+        ..Default::default()
+    }
 }
 
 fn skipped(seq: u64) -> UltragroupSignal {
@@ -52,13 +57,23 @@ fn own(seq: u64) -> UltragroupSignal {
 struct Fixture {
     signals: mpsc::Sender<UltragroupSignal>,
     events: mpsc::Receiver<Event>,
-    /// The `after_seq` of every changes request the fake server got (it refuses them all).
+    /// The `after_seq` of every changes request the fake server got.
     fetches: Arc<Mutex<Vec<u64>>>,
+    /// The `only_group_id` of every states request it got.
+    syncs: Arc<Mutex<Vec<String>>>,
     db: Db,
     _dir: tempfile::TempDir,
 }
 
+/// How the fake server answers a read.
+type Answer = Box<dyn Fn(&request::Body) -> Result<Option<response::Body>, u32> + Send>;
+
+/// A task whose server refuses every read.
 async fn fixture() -> Fixture {
+    fixture_answering(Box::new(|_| Err(rcim_proto::codes::SERVER_UNKNOWN_ERROR))).await
+}
+
+async fn fixture_answering(answer: Answer) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let config = crate::config::EngineConfig::new(
         "key",
@@ -76,14 +91,19 @@ async fn fixture() -> Fixture {
     let db = Db::open(dir.path().join("db.sqlite")).await.unwrap();
     let (commands, mut server) = mpsc::channel(16);
     let fetches = Arc::new(Mutex::new(Vec::new()));
-    let seen = fetches.clone();
+    let syncs = Arc::new(Mutex::new(Vec::new()));
+    let (seen, seen_syncs) = (fetches.clone(), syncs.clone());
     tokio::spawn(async move {
         while let Some(command) = server.recv().await {
             if let crate::session::Command::Read(read) = command {
-                if let request::Body::UltragroupChanges(c) = &read.body {
-                    seen.lock().unwrap().push(c.after_seq);
+                match &read.body {
+                    request::Body::UltragroupChanges(c) => seen.lock().unwrap().push(c.after_seq),
+                    request::Body::UltragroupSync(r) => {
+                        seen_syncs.lock().unwrap().push(r.only_group_id.clone())
+                    }
+                    _ => {}
                 }
-                (read.reply)(Err(rcim_proto::codes::SERVER_UNKNOWN_ERROR));
+                (read.reply)(answer(&read.body));
             }
         }
     });
@@ -100,6 +120,7 @@ async fn fixture() -> Fixture {
         signals,
         events,
         fetches,
+        syncs,
         db,
         _dir: dir,
     }
@@ -170,5 +191,84 @@ async fn a_gap_left_open_is_fetched_once_and_the_live_message_stays() {
         f.fetches.lock().unwrap().len(),
         1,
         "not asked again by itself"
+    );
+}
+
+#[tokio::test]
+async fn a_state_counts_messages_once_and_reads_by_sequence_and_resync_reads_one_group() {
+    use rcim_proto::v1::{UltraGroupChanges, UltraGroupStates};
+    let answer: Answer = Box::new(|body| match body {
+        request::Body::UltragroupSync(_) => {
+            Ok(Some(response::Body::UltragroupStates(UltraGroupStates {
+                channels: vec![UltraGroupChannelState {
+                    group_id: "g".into(),
+                    channel_id: "news".into(),
+                    head_seq: 2,
+                    last_message: Some(wire("m2", 2)),
+                    unread_count: 1,
+                    read_seq: 1,
+                    ..Default::default()
+                }],
+                more: false,
+            })))
+        }
+        // Read after the state: m2 was modified since (a new change sequence), m3 is new.
+        request::Body::UltragroupChanges(_) => {
+            let mut modified = wire("m2", 2);
+            modified.change_seq = 4;
+            modified.content = r#"{"content":"edited"}"#.into();
+            Ok(Some(response::Body::UltragroupChanges(UltraGroupChanges {
+                messages: vec![wire("m1", 1), wire("m3", 3), modified],
+                head_seq: 4,
+                more: false,
+            })))
+        }
+        _ => Err(rcim_proto::codes::SERVER_UNKNOWN_ERROR),
+    });
+    let mut f = fixture_answering(answer).await;
+    f.signals.send(UltragroupSignal::Connected).await.unwrap();
+    for uid in ["m1", "m3", "m2"] {
+        assert_eq!(f.received().await, uid);
+    }
+    let key = channel_key("g", "news");
+    let (unread, m1) =
+        f.db.call(move |s| Ok((s.unread_count(&key)?, s.message_by_uid("m1")?)))
+            .await
+            .unwrap();
+    // The state's one unread (m2) plus m3, which arrived after it; m2 is not counted again
+    // for its later change.
+    assert_eq!(unread, 2);
+    assert_eq!(
+        m1.unwrap().received_status,
+        rcim_store::received_status::READ,
+        "m1 is at the read position (sequence 1)"
+    );
+    assert_eq!(f.cursor().await, 4);
+    assert_eq!(
+        *f.syncs.lock().unwrap(),
+        [""],
+        "a connection reads every group"
+    );
+
+    let resync = UltraGroupEvent {
+        group_id: "g".into(),
+        channel_id: String::new(),
+        body: Some(ultra_group_event::Body::Resync(true)),
+    };
+    f.signals
+        .send(UltragroupSignal::Event(Box::new(resync)))
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while f.syncs.lock().unwrap().len() < 2 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("a resync");
+    assert_eq!(
+        f.syncs.lock().unwrap()[1],
+        "g",
+        "a resync reads its group only"
     );
 }
