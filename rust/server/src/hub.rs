@@ -42,6 +42,9 @@ pub(crate) type ConnId = u64;
 /// slow client.
 pub(crate) const OUTBOUND_QUEUE: usize = 1024;
 
+/// Users [`Hub::offer_shared`] serves per lock.
+const OFFER_CHUNK: usize = 1_000;
+
 /// What a connection's writer task sends.
 #[derive(Debug)]
 pub(crate) enum Outbound {
@@ -317,26 +320,30 @@ impl Hub {
 
     /// Offers the encoded frame `frame` to every online session of `users` but `except`,
     /// without waiting: a session whose queue is full misses it (an ultra-group event, which
-    /// the client can catch up on from the channel's stream). One lock for the whole list.
-    /// Returns the number of sessions it was queued for.
+    /// the client can catch up on from the channel's stream). The lock is taken per
+    /// [`OFFER_CHUNK`] users, so a reader list of 100,000 never holds up admissions and other
+    /// deliveries for its whole length. Returns the number of sessions it was queued for.
     pub(crate) fn offer_shared<'a>(
         &self,
         users: impl IntoIterator<Item = &'a str>,
         frame: &bytes::Bytes,
         except: Option<ConnId>,
     ) -> usize {
-        let inner = self.lock();
+        let mut users = users.into_iter().peekable();
         let mut sent = 0;
-        for user in users {
-            let Some(state) = inner.users.get(user) else {
-                continue;
-            };
-            for s in &state.sessions {
-                if Some(s.conn_id) == except || s.cancel.is_cancelled() {
+        while users.peek().is_some() {
+            let inner = self.lock();
+            for user in users.by_ref().take(OFFER_CHUNK) {
+                let Some(state) = inner.users.get(user) else {
                     continue;
-                }
-                if s.tx.try_send(Outbound::Shared(frame.clone())).is_ok() {
-                    sent += 1;
+                };
+                for s in &state.sessions {
+                    if Some(s.conn_id) == except || s.cancel.is_cancelled() {
+                        continue;
+                    }
+                    if s.tx.try_send(Outbound::Shared(frame.clone())).is_ok() {
+                        sent += 1;
+                    }
                 }
             }
         }
@@ -485,6 +492,32 @@ mod tests {
         hub.remove("u", 1);
         hub.remove("u", 2);
         assert!(hub.online_devices(["u"]).is_empty());
+    }
+
+    /// A shared frame reaches every listed user's sessions across the lock chunks, but not
+    /// the excluded connection nor unlisted users.
+    #[test]
+    fn shared_frames_reach_long_lists() {
+        let hub = Hub::default();
+        let n = OFFER_CHUNK * 2 + 500;
+        let mut receivers = Vec::new();
+        for i in 0..=n {
+            let user = format!("u{i}");
+            let (s, rx) = session(&user, i as ConnId);
+            let login = hub.begin_login(&user);
+            hub.admit(&login, s, false, false, 0, ack);
+            receivers.push(rx);
+        }
+        let users: Vec<String> = (0..n).map(|i| format!("u{i}")).collect();
+        let frame = bytes::Bytes::from_static(b"frame");
+        let sent = hub.offer_shared(users.iter().map(String::as_str), &frame, Some(7));
+        assert_eq!(sent, n - 1);
+        let shared = |rx: &mut mpsc::Receiver<Outbound>| {
+            std::iter::from_fn(|| rx.try_recv().ok()).any(|o| matches!(o, Outbound::Shared(_)))
+        };
+        assert!(shared(&mut receivers[0]) && shared(&mut receivers[n - 1]));
+        assert!(!shared(&mut receivers[7]), "the excluded connection");
+        assert!(!shared(&mut receivers[n]), "not listed");
     }
 
     /// A kick closes the sessions online and refuses a login already under way.

@@ -42,7 +42,7 @@ pub(crate) async fn create(shared: Arc<Shared>, form: Params) -> ApiResult {
         .ultragroups
         .create_group(store, group, name, creator, now_ms())
         .await?;
-    resync(&shared, &affected);
+    resync(&shared, group, &affected);
     Ok(Map::new())
 }
 
@@ -53,7 +53,7 @@ pub(crate) async fn dismiss(shared: Arc<Shared>, form: Params) -> ApiResult {
         .ultragroups
         .dismiss(shared.store.as_ref(), group)
         .await?;
-    resync(&shared, &affected);
+    resync(&shared, group, &affected);
     Ok(Map::new())
 }
 
@@ -67,7 +67,7 @@ pub(crate) async fn join(shared: Arc<Shared>, form: Params) -> ApiResult {
         .ultragroups
         .join(shared.store.as_ref(), group, &users, now_ms())
         .await?;
-    resync(&shared, &affected);
+    resync(&shared, group, &affected);
     Ok(Map::new())
 }
 
@@ -81,7 +81,7 @@ pub(crate) async fn quit(shared: Arc<Shared>, form: Params) -> ApiResult {
         .ultragroups
         .quit(shared.store.as_ref(), group, &users)
         .await?;
-    resync(&shared, &affected);
+    resync(&shared, group, &affected);
     Ok(Map::new())
 }
 

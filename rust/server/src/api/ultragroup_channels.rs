@@ -39,7 +39,7 @@ pub(crate) async fn create(shared: Arc<Shared>, form: Params) -> ApiResult {
         .ultragroups
         .create_channel(shared.store.as_ref(), group, channel, private, now_ms())
         .await?;
-    resync(&shared, &affected);
+    resync(&shared, group, &affected);
     Ok(Map::new())
 }
 
@@ -52,7 +52,7 @@ pub(crate) async fn delete(shared: Arc<Shared>, form: Params) -> ApiResult {
         .ultragroups
         .delete_channel(shared.store.as_ref(), group, channel)
         .await?;
-    resync(&shared, &affected);
+    resync(&shared, group, &affected);
     Ok(Map::new())
 }
 
@@ -96,7 +96,7 @@ pub(crate) async fn change_type(shared: Arc<Shared>, form: Params) -> ApiResult 
         .ultragroups
         .set_channel_private(shared.store.as_ref(), group, channel, private)
         .await?;
-    resync(&shared, &affected);
+    resync(&shared, group, &affected);
     Ok(Map::new())
 }
 
@@ -115,7 +115,7 @@ async fn change_private_users(shared: Arc<Shared>, form: Params, add: bool) -> A
             add,
         )
         .await?;
-    resync(&shared, &affected);
+    resync(&shared, group, &affected);
     Ok(Map::new())
 }
 

@@ -126,7 +126,7 @@ pub(super) fn refused(code: u32, group: &str) -> ApiError {
     ApiError::business(code, format!("{group}: {what}"))
 }
 
-/// Tells the connections of `users` that their channels changed.
-pub(super) fn resync(shared: &Shared, users: &[String]) {
-    notify::resync(&shared.hub, users);
+/// Tells the connections of `users` that their channels in `group` changed.
+pub(super) fn resync(shared: &Shared, group: &str, users: &[String]) {
+    notify::resync(&shared.hub, group, users);
 }

@@ -20,7 +20,9 @@
 
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
-use super::ultragroup_kinds::{is_ultragroup_read, is_ultragroup_write};
+use super::ultragroup_kinds::{
+    default_ultragroup_channel, is_ultragroup_read, is_ultragroup_write, UgSendChain,
+};
 use crate::hub::Outbound;
 use crate::model::{
     ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,
@@ -74,6 +76,7 @@ pub(crate) struct Conn {
     pub(super) request_limiter: RateLimiter,
     /// Requests waiting for their commit.
     in_flight: Arc<Semaphore>,
+    pub(super) ug_sends: UgSendChain,
     idle: Duration,
 }
 
@@ -92,14 +95,14 @@ pub(super) fn failure(e: &ServiceError, what: &str) -> Response {
 }
 
 /// The answer to a send that stored (or found) the message `o`.
-pub(super) fn send_result(o: SendOutcome) -> Response {
+pub(super) fn send_result(o: SendOutcome, change_seq: u64) -> Response {
     Response {
         code: codes::OK,
         body: Some(response::Body::SendMessage(SendMessageResult {
             uid: o.uid,
             sent_time: o.sent_time,
             conv_seq: o.conv_seq,
-            change_seq: 0,
+            change_seq,
         })),
     }
 }
@@ -164,6 +167,7 @@ impl Conn {
             send_limiter,
             request_limiter,
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT_REQUESTS)),
+            ug_sends: UgSendChain::default(),
             idle,
         }
     }
@@ -359,7 +363,8 @@ impl Conn {
                 })
                 .await
             }
-            request::Body::ConversationSetting(r) => {
+            request::Body::ConversationSetting(mut r) => {
+                default_ultragroup_channel(&mut r);
                 let (user, device) = (self.user_id.clone(), self.device_id.clone());
                 let max = self.shared.config.max_conversation_settings;
                 self.answer_after(seq, "a conversation setting", async move {
@@ -480,7 +485,7 @@ impl Conn {
             r = replay::original_send(self.shared.store.as_ref(), key) => r,
         };
         match sent {
-            Ok(sent) => sent.map(send_result),
+            Ok(sent) => sent.map(|o| send_result(o, 0)),
             Err(e) => {
                 tracing::warn!(conn = self.conn_id, error = %e, "looking up a resent message failed");
                 None
@@ -490,7 +495,7 @@ impl Conn {
 
     /// Waits for a slot among the connection's in-flight requests; `None` when the connection
     /// is closing.
-    async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
+    pub(super) async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
         tokio::select! {
             _ = self.cancel.cancelled() => None,
             p = self.in_flight.clone().acquire_owned() => p.ok(),
@@ -612,7 +617,7 @@ impl Conn {
                 Err(e) => Err(e),
             };
             let response = match outcome {
-                Ok(o) => send_result(o),
+                Ok(o) => send_result(o, 0),
                 Err(e) => failure(&e, "a send"),
             };
             tracing::trace!(seq, code = response.code, "send committed");
@@ -634,7 +639,7 @@ impl Conn {
             r = messages::publish_status(shared.store.as_ref(), shared.hub.as_ref(), msg) => r,
         };
         let response = match published {
-            Ok(o) => send_result(o),
+            Ok(o) => send_result(o, 0),
             Err(e) => failure(&e, "a status message"),
         };
         tracing::trace!(seq, code = response.code, "status message answered");

@@ -4,6 +4,7 @@
 //! Reads and typing need no request id and are limited like the other non-send requests;
 //! the state-changing ones are executed once per request id.
 
+use super::frames::{frame, queue};
 use super::requests::{code_only, failure, send_result, Conn};
 use crate::model::{NewMessage, RequestKey};
 use crate::service::ultragroup::stream::{self, check_access, check_channel, check_group, Origin};
@@ -12,9 +13,9 @@ use crate::service::ServiceError;
 use crate::store::ultragroup_stream_records::UgWrite;
 use crate::util::now_ms;
 use rcim_proto::v1::{
-    inbox_entry, request, response, HistoryPage, HistoryRequest, ReadStatusSynced,
+    inbox_entry, request, response, server_frame, HistoryPage, HistoryRequest, ReadStatusSynced,
     RecallMessageResult, Response, SendMessage, SyncReadStatus, TypingEvent, TypingStatus,
-    UltraGroupChanges, UltraGroupDefaultLevel, UltraGroupMessages,
+    UltraGroupChangeResult, UltraGroupChanges, UltraGroupDefaultLevel, UltraGroupMessages,
 };
 use rcim_proto::{codes, conversation_type};
 
@@ -45,8 +46,9 @@ impl Conn {
     }
 
     /// A send with conversation type ULTRA_GROUP: answered like a send (uid, sent time,
-    /// conv_seq). The request id is the message's client id (a resend gets the original
-    /// answer). Served on the read loop, so one connection's messages keep their order.
+    /// conv_seq, change_seq). The request id is the message's client id (a resend gets the
+    /// original answer). Stored off the read loop, one send of the connection after the
+    /// other (see `UgSendChain`), so its messages keep their order.
     pub(super) async fn on_ultragroup_send(
         &mut self,
         seq: u64,
@@ -93,16 +95,37 @@ impl Conn {
             );
         }
         self.shared.moderation.screen_message(&mut msg);
+        let Some(permit) = self.in_flight_slot().await else {
+            return;
+        };
+        // Off the read loop, one after the other: the connection's other requests go on
+        // while a send waits for its commit, and its sends keep their order.
+        let (previous, done) = self.ug_sends.next();
         let rate = self.shared.config.ultragroup.channel_rate_per_sec;
-        let sent = tokio::select! {
-            _ = self.cancel.cancelled() => return,
-            r = stream::publish_from(&self.shared, msg, m.directed_user_ids, Some(self.conn_id), Some(rate)) => r,
-        };
-        let response = match sent {
-            Ok(o) => send_result(o),
-            Err(e) => failure(&e, "an ultra-group send"),
-        };
-        self.respond(seq, response);
+        let (shared, conn) = (self.shared.clone(), self.conn_id);
+        let (tx, cancel) = (self.tx.clone(), self.cancel.clone());
+        let directed = m.directed_user_ids;
+        self.shared.tracker.spawn(async move {
+            if let Some(previous) = previous {
+                // An error: the previous send's task ended without signalling (closing).
+                let _ = previous.await;
+            }
+            let sent = tokio::select! {
+                _ = cancel.cancelled() => return,
+                r = stream::publish_from(&shared, msg, directed, Some(conn), Some(rate)) => r,
+            };
+            drop(done);
+            let response = match sent {
+                Ok(p) => send_result(p.outcome, p.change_seq),
+                Err(e) => failure(&e, "an ultra-group send"),
+            };
+            queue(
+                &tx,
+                &cancel,
+                frame(seq, server_frame::Body::Response(response)),
+            );
+            drop(permit);
+        });
     }
 
     /// A history page of a channel (`HistoryRequest` with conversation type 5); the caller
@@ -200,9 +223,14 @@ impl Conn {
         match body {
             request::Body::UltragroupSync(r) => {
                 self.answer_after(seq, "ultra-group states", async move {
-                    let page =
-                        states::states(&shared, &user, &r.after_group_id, &r.after_channel_id)
-                            .await?;
+                    let page = states::states(
+                        &shared,
+                        &user,
+                        &r.after_group_id,
+                        &r.after_channel_id,
+                        &r.only_group_id,
+                    )
+                    .await?;
                     Ok(Some(response::Body::UltragroupStates(page)))
                 })
                 .await
@@ -266,7 +294,7 @@ impl Conn {
         match body {
             request::Body::UltragroupModify(r) => {
                 self.answer_after(seq, "an ultra-group modify", async move {
-                    stream::modify_from(
+                    let changed = stream::modify_from(
                         &shared,
                         &r.group_id,
                         &r.channel_id,
@@ -277,13 +305,13 @@ impl Conn {
                         origin,
                     )
                     .await?;
-                    Ok(None)
+                    Ok(Some(change_result(changed)))
                 })
                 .await
             }
             request::Body::UltragroupRecall(r) => {
                 self.answer_after(seq, "an ultra-group recall", async move {
-                    let recall_time = stream::recall_from(
+                    let changed = stream::recall_from(
                         &shared,
                         &r.group_id,
                         &r.channel_id,
@@ -295,15 +323,15 @@ impl Conn {
                     )
                     .await?;
                     Ok(Some(response::Body::RecallMessage(RecallMessageResult {
-                        recall_time,
-                        change_seq: 0,
+                        recall_time: changed.time,
+                        change_seq: changed.change_seq,
                     })))
                 })
                 .await
             }
             request::Body::UltragroupExpansion(r) => {
                 self.answer_after(seq, "an ultra-group expansion update", async move {
-                    stream::update_expansion_from(
+                    let changed = stream::update_expansion_from(
                         &shared,
                         &r.group_id,
                         &r.channel_id,
@@ -314,7 +342,7 @@ impl Conn {
                         origin,
                     )
                     .await?;
-                    Ok(None)
+                    Ok(Some(change_result(changed)))
                 })
                 .await
             }
@@ -379,8 +407,17 @@ impl Conn {
     }
 }
 
+/// The answer to a modify or an expansion update: the change's `change_seq`.
+fn change_result(changed: stream::Changed) -> response::Body {
+    response::Body::UltragroupChange(UltraGroupChangeResult {
+        change_seq: changed.change_seq,
+    })
+}
+
 /// Changes the default level of a group ("" channel) or channel for all members (R243):
-/// members (24406), 24414 an unknown channel, 33003 a level outside 0..=5.
+/// members (24406), 24414 an unknown channel, 33003 a level outside 0..=5. Any member may,
+/// as the client API allows; the request counts in the connection's request rate (see
+/// `service::dnd` for the reasoning).
 async fn set_default_level(
     shared: &crate::state::Shared,
     user: &str,

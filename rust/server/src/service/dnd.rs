@@ -14,7 +14,17 @@
 //!    all members by the Server API or a member; both unset = all messages, R238);
 //! 5. the App's default (the lowest, R162).
 //!
-//! For an ultra group the conversation (2) is the channel the message is in.
+//! For an ultra group the conversation (2) is the channel the message is in. There is no
+//! user-level "whole ultra group" layer between the user's channel level and their type level
+//! (R239/R241: a user who wants one level for a whole ultra group sets it on each channel;
+//! the client's `changeConversationNotificationLevel` with channel "" names RCDefault, which
+//! the server normalises like every other "" channel id). The user's layers are therefore
+//! channel conversation > conversation type; the group-wide layers are the defaults (4).
+//!
+//! Any member may change the channel and group defaults from a client (R243 allows it; the
+//! Server API does it too). Those requests count in the connection's request rate like every
+//! other state-changing request, so a hostile member cannot flood them; what they can do once
+//! is what any member may do by design, and the Server API can set the defaults back.
 //!
 //! The seed contradicts itself about 2 and 3 (R164): its summary line ranks the type above
 //! the conversation, but the sections on each layer say the opposite — the type-level section

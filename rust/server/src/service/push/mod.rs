@@ -13,6 +13,7 @@ pub(crate) mod direct;
 pub(crate) mod options;
 mod parts;
 pub(crate) mod texts;
+pub(crate) mod ultragroup;
 
 pub(crate) use parts::Parts;
 
@@ -61,12 +62,12 @@ pub struct PushStats {
 }
 
 #[derive(Default)]
-struct Counters {
+pub(super) struct Counters {
     decided: AtomicU64,
     not_queued: AtomicU64,
     dropped_batches: AtomicU64,
     dropped_entries: AtomicU64,
-    failed_messages: AtomicU64,
+    pub(super) failed_messages: AtomicU64,
     /// When the last "queue full" warning was logged (ms).
     last_drop_warning_ms: AtomicI64,
 }
@@ -85,6 +86,8 @@ pub(crate) struct PushService {
     /// The worker's queue and the room in it, in entries ([`QUEUE_ENTRIES`]): the queue's
     /// bound.
     queue: Option<(mpsc::UnboundedSender<Queued>, Arc<Semaphore>)>,
+    /// The ultra-group jobs' own bounded queue (see [`ultragroup`]).
+    ultragroup: Option<mpsc::Sender<ultragroup::UgJob>>,
     parts: Option<Arc<Parts>>,
     counters: Arc<Counters>,
     /// Broadcast pushes of the last day (`/push.json` to everyone), for its limits.
@@ -97,9 +100,15 @@ impl PushService {
         let (tx, rx) = mpsc::unbounded_channel();
         let parts = Arc::new(parts);
         let counters = Arc::new(Counters::default());
-        let worker = tokio::spawn(run(parts.clone(), counters.clone(), rx, stop));
+        let (ug_tx, ug_rx) = mpsc::channel(ultragroup::UG_JOBS);
+        let ug_worker = ultragroup::run(parts.clone(), counters.clone(), ug_rx, stop.clone());
+        let main_worker = run(parts.clone(), counters.clone(), rx, stop);
+        let worker = tokio::spawn(async move {
+            tokio::join!(main_worker, ug_worker);
+        });
         let service = Self {
             queue: Some((tx, Arc::new(Semaphore::new(QUEUE_ENTRIES)))),
+            ultragroup: Some(ug_tx),
             parts: Some(parts),
             counters,
             broadcasts: Default::default(),
@@ -126,6 +135,17 @@ impl PushService {
                 .as_ref()
                 .map(|p| p.dispatcher.stats())
                 .unwrap_or_default(),
+        }
+    }
+
+    /// Queues the pushes of a stored ultra-group message (see [`ultragroup`]). Never waits:
+    /// a full queue drops them (logged, counted as a dropped batch).
+    pub(crate) fn offer_ultragroup(&self, job: ultragroup::UgJob) {
+        let Some(queue) = &self.ultragroup else {
+            return;
+        };
+        if queue.try_send(job).is_err() {
+            self.dropped(0);
         }
     }
 
@@ -269,7 +289,7 @@ fn by_message(batch: Batch) -> Vec<(Arc<inbox_entry::Body>, Vec<String>)> {
 }
 
 /// Decides, composes and hands to the dispatcher the pushes of one message to `receivers`.
-async fn push_message(
+pub(super) async fn push_message(
     parts: &Parts,
     counters: &Counters,
     m: &Message,
@@ -457,6 +477,32 @@ mod tests {
         // The sender's own entry is not pushable and takes no room.
         s.offer(&batch(&["al"]));
         assert!(rx.try_recv().is_err());
+        assert_eq!(s.stats().dropped_batches, 1);
+    }
+
+    /// Ultra-group messages queue one job each, in a queue of their own: a full one drops
+    /// the message's pushes without taking room from the other types' queue.
+    #[test]
+    fn ultra_group_jobs_have_their_own_bounded_queue() {
+        let (mut s, mut rx) = service(3);
+        let (ug_tx, mut ug_rx) = mpsc::channel(1);
+        s.ultragroup = Some(ug_tx);
+        let job = || ultragroup::UgJob {
+            message: Arc::new(Message {
+                conversation_type: conversation_type::ULTRA_GROUP,
+                to_id: "ug".into(),
+                ..Default::default()
+            }),
+            directed: Vec::new(),
+        };
+        s.offer_ultragroup(job());
+        s.offer_ultragroup(job());
+        assert_eq!(s.stats().dropped_batches, 1);
+        assert!(ug_rx.try_recv().is_ok());
+        assert!(ug_rx.try_recv().is_err());
+        // The other types' queue still has all its room.
+        s.offer(&batch(&["b", "c", "d"]));
+        assert_eq!(rx.try_recv().unwrap().0.len(), 3);
         assert_eq!(s.stats().dropped_batches, 1);
     }
 }

@@ -7,6 +7,7 @@ use crate::hub::ConnId;
 use crate::state::Shared;
 use bytes::Bytes;
 use rcim_proto::v1::{server_frame, ultra_group_event, ServerFrame, UltraGroupEvent};
+use std::collections::HashSet;
 
 /// The frame `ServerFrame{ultragroup: UltraGroupEvent{group, channel, body}}`, encoded.
 pub(crate) fn encode_event(
@@ -29,13 +30,19 @@ pub(crate) fn encode_event(
 pub(crate) enum Audience<'a> {
     /// Every online member who can read the channel.
     Readers,
-    /// Of those, only these users (a directed message: its readers and its sender).
-    Only(&'a [String]),
+    /// Of those, only `users` (a directed message or a change to one: its readers and its
+    /// sender). The other online readers get `UltraGroupEvent.skipped_seq = skipped_seq`
+    /// instead (when it is not 0), so their channel cursor moves past a change they may not
+    /// see without fetching it.
+    Only {
+        users: &'a [String],
+        skipped_seq: u64,
+    },
 }
 
 /// Offers `body` to the connections of the channel's online readers (see [`Audience`]),
-/// except connection `except` (the one whose request caused it). Returns how many
-/// connections it was queued for.
+/// except connection `except` (the one whose request caused it). One pass over the online
+/// readers whatever the audience. Returns how many connections the event was queued for.
 pub(crate) fn deliver(
     shared: &Shared,
     group_id: &str,
@@ -44,15 +51,37 @@ pub(crate) fn deliver(
     audience: Audience<'_>,
     except: Option<ConnId>,
 ) -> usize {
-    let mut readers = shared.ultragroups.online_readers(group_id, channel_id);
-    if let Audience::Only(users) = audience {
-        readers.retain(|r| users.contains(r));
-    }
+    let readers = shared.ultragroups.online_readers(group_id, channel_id);
     if readers.is_empty() {
         return 0;
     }
-    let frame = encode_event(group_id, channel_id, body);
+    let (users, skipped_seq) = match audience {
+        Audience::Readers => {
+            let frame = encode_event(group_id, channel_id, body);
+            return offer(shared, &readers, &frame, except);
+        }
+        Audience::Only { users, skipped_seq } => (users, skipped_seq),
+    };
+    let wanted: HashSet<&str> = users.iter().map(String::as_str).collect();
+    let (seeing, others): (Vec<String>, Vec<String>) = readers
+        .into_iter()
+        .partition(|r| wanted.contains(r.as_str()));
+    let mut sent = 0;
+    if !seeing.is_empty() {
+        let frame = encode_event(group_id, channel_id, body);
+        sent += offer(shared, &seeing, &frame, except);
+    }
+    if skipped_seq > 0 && !others.is_empty() {
+        let tick = ultra_group_event::Body::SkippedSeq(skipped_seq);
+        let frame = encode_event(group_id, channel_id, tick);
+        offer(shared, &others, &frame, except);
+    }
+    sent
+}
+
+/// Offers `frame` to the connections of `users` but `except`.
+fn offer(shared: &Shared, users: &[String], frame: &Bytes, except: Option<ConnId>) -> usize {
     shared
         .hub
-        .offer_shared(readers.iter().map(String::as_str), &frame, except)
+        .offer_shared(users.iter().map(String::as_str), frame, except)
 }

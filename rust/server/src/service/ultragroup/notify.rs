@@ -3,11 +3,14 @@
 use crate::hub::Hub;
 use rcim_proto::v1::{server_frame, ultra_group_event, UltraGroupEvent};
 
-/// Sends `UltraGroupEvent{resync: true}` to every connection of `users` (they read their
-/// channel states again). A connection whose queue is full misses it, like any online-only
-/// frame; it reads the states again at its next connect.
-pub(crate) fn resync(hub: &Hub, users: &[String]) {
+/// Sends `UltraGroupEvent{group_id: group, resync: true}` to every connection of `users`
+/// (they read the states of that group's channels again, `UltraGroupSyncRequest.
+/// only_group_id`: one change costs each of them one group's channels, not all of theirs).
+/// A connection whose queue is full misses it, like any online-only frame; it reads the
+/// states again at its next connect.
+pub(crate) fn resync(hub: &Hub, group: &str, users: &[String]) {
     let event = UltraGroupEvent {
+        group_id: group.to_owned(),
         body: Some(ultra_group_event::Body::Resync(true)),
         ..Default::default()
     };

@@ -26,14 +26,18 @@ pub(crate) fn retention_since(shared: &Shared) -> i64 {
 }
 
 /// A page of `user`'s channel states after (`after_group`, `after_channel`), in (group,
-/// channel) order.
+/// channel) order; only group `only_group`'s channels unless it is "".
 pub(crate) async fn states(
     shared: &Shared,
     user: &str,
     after_group: &str,
     after_channel: &str,
+    only_group: &str,
 ) -> Result<UltraGroupStates, ServiceError> {
-    let all = shared.ultragroups.channels_of(user);
+    let mut all = shared.ultragroups.channels_of(user);
+    if !only_group.is_empty() {
+        all.retain(|c| c.group_id == only_group);
+    }
     let start = all.partition_point(|c| {
         (c.group_id.as_str(), c.channel_id.as_str()) <= (after_group, after_channel)
     });

@@ -93,7 +93,26 @@ pub(crate) async fn publish(
     msg: NewMessage,
     directed: Vec<String>,
 ) -> Result<SendOutcome, ServiceError> {
-    publish_from(shared, msg, directed, None, None).await
+    Ok(publish_from(shared, msg, directed, None, None)
+        .await?
+        .outcome)
+}
+
+/// What a send did: its outcome and the message's `change_seq` (0 for a resend, a blocked
+/// or a status message: nothing the sender's device must account for).
+#[derive(Debug, Clone)]
+pub(crate) struct Published {
+    pub outcome: SendOutcome,
+    pub change_seq: u64,
+}
+
+impl From<SendOutcome> for Published {
+    fn from(outcome: SendOutcome) -> Self {
+        Published {
+            outcome,
+            change_seq: 0,
+        }
+    }
 }
 
 /// [`publish`] for a client's send from connection `conn` (which does not get the message
@@ -108,7 +127,7 @@ pub(crate) async fn publish_from(
     mut directed: Vec<String>,
     conn: Option<ConnId>,
     channel_rate: Option<u32>,
-) -> Result<SendOutcome, ServiceError> {
+) -> Result<Published, ServiceError> {
     msg.conversation_type = conversation_type::ULTRA_GROUP;
     check_group(&msg.to_id)?;
     msg.channel_id = check_channel(&msg.channel_id)?;
@@ -123,10 +142,12 @@ pub(crate) async fn publish_from(
         ));
     }
     let (group, channel) = (msg.to_id.clone(), msg.channel_id.clone());
-    shared
+    if let Err(code) = shared
         .ultragroups
         .check_send(&group, &channel, &msg.sender_id)
-        .map_err(refused)?;
+    {
+        return resent_or(shared, &msg, refused(code)).await;
+    }
     directed.sort();
     directed.dedup();
     if directed.len() > MAX_DIRECTED_USERS {
@@ -144,8 +165,15 @@ pub(crate) async fn publish_from(
     }
     if let Some(rate) = channel_rate {
         if !shared.ugstreams.try_send(&group, &channel, rate) {
-            return Err(refused(codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT));
+            let over = refused(codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT);
+            return resent_or(shared, &msg, over).await;
         }
+    }
+    if msg.blocked && !msg.status && !msg.client_msg_id.is_empty() {
+        // Recorded like a blocked send of the other types (R267): the sender's inbox gets
+        // `MessageBlocked`, and a resend gets the same answer.
+        let pending = shared.store.submit_message(msg).await?;
+        return Ok(pending.await?.into());
     }
     if msg.blocked {
         let sent_time = now_ms();
@@ -154,10 +182,11 @@ pub(crate) async fn publish_from(
             sent_time,
             conv_seq: 0,
             duplicate: false,
-        });
+        }
+        .into());
     }
     if msg.status {
-        return Ok(publish_status(shared, msg, &directed, conn));
+        return Ok(publish_status(shared, msg, &directed, conn).into());
     }
     msg.directed = directed.clone();
     let (mentions_all, mentioned) = mentions(&msg.content);
@@ -175,11 +204,37 @@ pub(crate) async fn publish_from(
             "unexpected answer to an ultra-group append"
         )));
     };
+    let mut change_seq = 0;
     if let Some(m) = message {
+        change_seq = m.change_seq;
         deliver_message(shared, &m, &directed, conn);
         super::after_send(shared, &m, &directed);
     }
-    Ok(outcome)
+    Ok(Published {
+        outcome,
+        change_seq,
+    })
+}
+
+/// A refused client send: the original answer when the message was stored already (a
+/// resend after a lost answer must not turn a stored message into a failed one, whatever
+/// changed since: a mute, the channel's rate), `refusal` otherwise.
+async fn resent_or(
+    shared: &Shared,
+    msg: &NewMessage,
+    refusal: ServiceError,
+) -> Result<Published, ServiceError> {
+    if msg.client_msg_id.is_empty() {
+        return Err(refusal);
+    }
+    let key = RequestKey {
+        user_id: msg.sender_id.clone(),
+        request_id: msg.client_msg_id.clone(),
+    };
+    match shared.store.sent_message(key).await? {
+        Some(original) => Ok(original.into()),
+        None => Err(refusal),
+    }
 }
 
 /// Offers a new message to the online readers of its channel (a directed one: to its
@@ -190,7 +245,10 @@ fn deliver_message(shared: &Shared, m: &Message, directed: &[String], conn: Opti
         Audience::Readers
     } else {
         only.push(m.sender_id.clone());
-        Audience::Only(&only)
+        Audience::Only {
+            users: &only,
+            skipped_seq: m.change_seq,
+        }
     };
     let body = ultra_group_event::Body::Message(m.clone());
     deliver(shared, &m.to_id, &m.channel_id, body, audience, conn);
@@ -216,9 +274,21 @@ fn publish_status(
     }
 }
 
+/// What a change did: its time (a recall's) and its `change_seq` (0 when nothing changed:
+/// a repeated request, a recall of a recalled message, a blocked edit).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Changed {
+    pub time: i64,
+    pub change_seq: u64,
+}
+
 /// Applies a change and announces it (`UltraGroupEvent.changed`) to the connected readers
-/// (not to `origin.conn`). Returns the change's time (a recall's time).
-async fn change(shared: &Shared, change: UgChange, origin: Origin) -> Result<i64, ServiceError> {
+/// (not to `origin.conn`).
+async fn change(
+    shared: &Shared,
+    change: UgChange,
+    origin: Origin,
+) -> Result<Changed, ServiceError> {
     let (kind, set, remove) = match &change.kind {
         UgChangeKind::Modify { .. } => (MODIFIED, HashMap::new(), Vec::new()),
         UgChangeKind::Recall { .. } => (RECALLED, HashMap::new(), Vec::new()),
@@ -240,7 +310,9 @@ async fn change(shared: &Shared, change: UgChange, origin: Origin) -> Result<i64
             "unexpected answer to an ultra-group change"
         )));
     };
+    let mut change_seq = 0;
     if let Some(m) = message {
+        change_seq = m.change_seq;
         let body = ultra_group_event::Body::Changed(UltraGroupMessageChanged {
             kind,
             message: Some(*m),
@@ -251,11 +323,14 @@ async fn change(shared: &Shared, change: UgChange, origin: Origin) -> Result<i64
         let audience = if readers.is_empty() {
             Audience::Readers
         } else {
-            Audience::Only(&readers)
+            Audience::Only {
+                users: &readers,
+                skipped_seq: change_seq,
+            }
         };
         deliver(shared, &group, &channel, body, audience, origin.conn);
     }
-    Ok(time)
+    Ok(Changed { time, change_seq })
 }
 
 fn check_uid(uid: &str) -> Result<(), ServiceError> {
@@ -283,7 +358,7 @@ pub(crate) async fn recall(
     delete_remote: bool,
     is_admin: bool,
 ) -> Result<i64, ServiceError> {
-    recall_from(
+    Ok(recall_from(
         shared,
         group_id,
         channel_id,
@@ -293,7 +368,8 @@ pub(crate) async fn recall(
         is_admin,
         Origin::default(),
     )
-    .await
+    .await?
+    .time)
 }
 
 /// [`recall`] for a client request (`origin`).
@@ -307,7 +383,7 @@ pub(crate) async fn recall_from(
     delete_remote: bool,
     is_admin: bool,
     origin: Origin,
-) -> Result<i64, ServiceError> {
+) -> Result<Changed, ServiceError> {
     check_group(group_id)?;
     let channel = check_channel(channel_id)?;
     check_uid(uid)?;
@@ -349,10 +425,13 @@ pub(crate) async fn modify(
         Origin::default(),
     )
     .await
+    .map(drop)
 }
 
 /// [`modify`] for a client request: `object_name` must be the original's (`None`: not
-/// checked, the Server API).
+/// checked, the Server API). A client's new content is screened by the sensitive-word filter
+/// like a send: replaced words are replaced in what is stored and delivered; a blocked edit
+/// is answered like an applied one (R267) with `change_seq` 0, and nothing changes.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn modify_from(
     shared: &Shared,
@@ -361,9 +440,9 @@ pub(crate) async fn modify_from(
     uid: &str,
     operator: &str,
     object_name: Option<String>,
-    content: String,
+    mut content: String,
     origin: Origin,
-) -> Result<(), ServiceError> {
+) -> Result<Changed, ServiceError> {
     check_group(group_id)?;
     let channel = check_channel(channel_id)?;
     check_uid(uid)?;
@@ -376,7 +455,19 @@ pub(crate) async fn modify_from(
     }
     check_access(shared, group_id, &channel, operator)?;
     let object_name = match object_name {
-        Some(o) => o,
+        Some(o) => {
+            let mut screened = NewMessage {
+                object_name: o,
+                content,
+                ..Default::default()
+            };
+            shared.moderation.screen_message(&mut screened);
+            if screened.blocked {
+                return Ok(Changed::default());
+            }
+            content = screened.content;
+            screened.object_name
+        }
         None => {
             // The Server API gives no object name: the original's.
             let found = shared
@@ -409,7 +500,7 @@ pub(crate) async fn modify_from(
             content,
         },
     };
-    change(shared, ch, origin).await.map(drop)
+    change(shared, ch, origin).await
 }
 
 /// Sets `set` and removes `remove` on the expansion of message `uid` of a channel (R229):
@@ -438,6 +529,7 @@ pub(crate) async fn update_expansion(
         Origin::default(),
     )
     .await
+    .map(drop)
 }
 
 /// [`update_expansion`] for a client request (at most `max_keys` keys changed).
@@ -451,7 +543,7 @@ pub(crate) async fn update_expansion_from(
     (set, mut remove): (HashMap<String, String>, Vec<String>),
     max_keys: usize,
     origin: Origin,
-) -> Result<(), ServiceError> {
+) -> Result<Changed, ServiceError> {
     check_group(group_id)?;
     let channel = check_channel(channel_id)?;
     check_uid(uid)?;
@@ -470,7 +562,7 @@ pub(crate) async fn update_expansion_from(
         operator_id: operator.to_owned(),
         kind: UgChangeKind::Expansion { set, remove },
     };
-    change(shared, ch, origin).await.map(drop)
+    change(shared, ch, origin).await
 }
 
 /// The stored expansion of message `uid` of a channel, key → (value, time set); 34203 for

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Channels whose rate window is kept at most; beyond it the stale windows are dropped.
+/// Channels whose rate window is kept at most; beyond it the stale windows are dropped, and
+/// when all of them are younger than a second (that many channels sending in one second) a
+/// further channel's send is let through untracked rather than growing the map.
 const MAX_RATE_WINDOWS: usize = 16_384;
 /// Groups with a typing batch pending at most; typing in one more group is dropped.
 const MAX_TYPING_GROUPS: usize = 16_384;
@@ -40,15 +42,17 @@ impl Streams {
         }
         let now = Instant::now();
         let mut rates = self.rates.lock().unwrap_or_else(|p| p.into_inner());
-        if rates.len() >= MAX_RATE_WINDOWS {
+        let key = (group.to_owned(), channel.to_owned());
+        if rates.len() >= MAX_RATE_WINDOWS && !rates.contains_key(&key) {
             rates.retain(|_, w| now.duration_since(w.start) < Duration::from_secs(1));
+            if rates.len() >= MAX_RATE_WINDOWS {
+                return true;
+            }
         }
-        let w = rates
-            .entry((group.to_owned(), channel.to_owned()))
-            .or_insert(Window {
-                start: now,
-                count: 0,
-            });
+        let w = rates.entry(key).or_insert(Window {
+            start: now,
+            count: 0,
+        });
         if now.duration_since(w.start) >= Duration::from_secs(1) {
             w.start = now;
             w.count = 0;
@@ -92,5 +96,57 @@ impl Streams {
             events.sort_by(|a, b| (a.sent_time, &a.user_id).cmp(&(b.sent_time, &b.user_id)));
         }
         by_channel
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lens(s: &Streams) -> usize {
+        s.rates.lock().unwrap().len()
+    }
+
+    /// A channel takes `per_sec` sends a second; the windows kept never exceed their bound.
+    #[test]
+    fn rate_windows_are_bounded() {
+        let s = Streams::default();
+        assert!(s.try_send("g", "c", 2) && s.try_send("g", "c", 2));
+        assert!(!s.try_send("g", "c", 2));
+        assert!(s.try_send("g", "other", 2), "per channel");
+        for i in 0..MAX_RATE_WINDOWS + 10 {
+            s.try_send("g", &format!("c{i}"), 2);
+        }
+        assert_eq!(lens(&s), MAX_RATE_WINDOWS);
+        // A tracked channel is still limited.
+        assert!(!s.try_send("g", "c", 2));
+    }
+
+    fn typing(group: &str, channel: &str, user: &str, time: i64) -> TypingEvent {
+        TypingEvent {
+            target_id: group.into(),
+            channel_id: channel.into(),
+            user_id: user.into(),
+            sent_time: time,
+            ..Default::default()
+        }
+    }
+
+    /// A batch keeps each user's latest event per channel, at most `MAX_TYPING_PER_GROUP`
+    /// entries per group; only the group's first event starts a timer.
+    #[test]
+    fn typing_batches_are_bounded() {
+        let s = Streams::default();
+        assert!(s.gather_typing(typing("g", "c", "u0", 1)));
+        assert!(!s.gather_typing(typing("g", "c", "u0", 2)));
+        for i in 1..MAX_TYPING_PER_GROUP + 50 {
+            s.gather_typing(typing("g", "c", &format!("u{i}"), 3));
+        }
+        let batch = s.take_typing("g");
+        let events = &batch["c"];
+        assert_eq!(events.len(), MAX_TYPING_PER_GROUP);
+        assert_eq!((events[0].user_id.as_str(), events[0].sent_time), ("u0", 2));
+        assert!(s.take_typing("g").is_empty());
+        assert!(s.gather_typing(typing("g", "c", "u0", 4)), "a new batch");
     }
 }
