@@ -244,6 +244,7 @@ impl Conn {
                         &r.channel_id,
                         r.after_seq,
                         r.count,
+                        r.max_conv_seq,
                     )
                     .await?;
                     Ok(Some(response::Body::UltragroupChanges(UltraGroupChanges {

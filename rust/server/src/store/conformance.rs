@@ -23,6 +23,7 @@ mod moderation;
 mod push;
 mod settings;
 mod ultragroup_directory;
+mod ultragroup_lifecycle;
 mod ultragroup_stream;
 
 pub(crate) use changes::*;
@@ -33,6 +34,7 @@ pub(crate) use moderation::*;
 pub(crate) use push::*;
 pub(crate) use settings::*;
 pub(crate) use ultragroup_directory::*;
+pub(crate) use ultragroup_lifecycle::*;
 pub(crate) use ultragroup_stream::*;
 
 /// Generates one `#[tokio::test]` per conformance check for the store made by `$open`.
@@ -86,7 +88,12 @@ macro_rules! conformance_tests {
             ultragroup_visibility_and_counts,
             ultragroup_unread_is_capped,
             ultragroup_history_pages_and_prune,
-            ultragroup_directory_is_kept
+            ultragroup_directory_is_kept,
+            ultragroup_deleted_streams_are_gone,
+            ultragroup_clear_zero_clears_everything,
+            ultragroup_changes_to_known_messages,
+            ultragroup_directed_expansion_and_modified_mentions,
+            ultragroup_reads_start_at_the_join
         );
     };
     (@each $open:path; $($check:ident),* $(,)?) => {

@@ -31,14 +31,16 @@ pub(crate) struct UgChange {
 /// What a [`UgChange`] does.
 #[derive(Debug, Clone)]
 pub(crate) enum UgChangeKind {
-    /// New content (only the sender, same object name, not recalled: 34203 otherwise).
+    /// New content (only the sender, same object name, not recalled: 34203 otherwise); the
+    /// message's stored mentions follow the new content.
     Modify {
         object_name: String,
         content: String,
     },
     /// Replaced by its recall notification (only the sender unless `is_admin`: 34203).
     Recall { delete_remote: bool, is_admin: bool },
-    /// Expansion keys set and removed (34008 without `can_expand`, 34010 over the caps).
+    /// Expansion keys set and removed (34008 without `can_expand`, 34010 over the caps; a
+    /// directed message only by its sender and its users, 34203 otherwise).
     Expansion {
         set: HashMap<String, String>,
         remove: Vec<String>,
@@ -59,7 +61,8 @@ pub(crate) enum UgWrite {
         channel_id: String,
         time: i64,
     },
-    /// `user` cleared the channel's messages sent at or before `before_time`.
+    /// `user` cleared the channel's messages sent at or before `before_time` (0: all of
+    /// them, up to the channel's newest).
     Clear {
         user_id: String,
         group_id: String,
@@ -99,6 +102,9 @@ pub(crate) struct UgChangesQuery {
     pub count: u32,
     /// Retention: messages sent before this time (ms) are left out.
     pub since: i64,
+    /// When set (not 0): only changes to messages the device holds (`conv_seq` <= this, or
+    /// stored at or before `after_seq`), served from the index of changed messages.
+    pub max_conv_seq: u64,
 }
 
 /// A page of changes, ascending by `change_seq`.
@@ -134,6 +140,9 @@ pub(crate) struct UgChannelState {
     pub unread: u32,
     pub unread_mentions: u32,
     pub read_time: i64,
+    /// The read position by `conv_seq`: the channel's history head when the user last read
+    /// it, or the newest history message from before they joined, whichever is later.
+    pub read_seq: u64,
     pub cleared_before: i64,
 }
 

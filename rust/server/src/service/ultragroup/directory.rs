@@ -18,8 +18,8 @@ use rcim_proto::codes;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-/// Longest channel id (characters of `[A-Za-z0-9_-]`).
-pub(crate) const MAX_CHANNEL_ID_CHARS: usize = 20;
+/// Longest channel id (characters of `[A-Za-z0-9_-]`): the one limit of every channel id.
+pub(crate) use crate::model::MAX_CHANNEL_ID_CHARS;
 
 /// Whether `id` is a channel id a client or the Server API may name: 1..=20 characters of
 /// `[A-Za-z0-9_-]`.

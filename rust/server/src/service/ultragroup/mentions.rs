@@ -1,42 +1,23 @@
-//! Who a message mentions: the `mentionedInfo` of its JSON content (RongCloud's shape:
-//! `{"type": 1}` for "@all", `{"type": 2, "userIdList": [...]}` for chosen users), read by
-//! the server for the unread-mention counts of the channel states.
+//! Who a message mentions, as the unread-mention counts of the channel states store it: the
+//! `mentionedInfo` of its JSON content read by the push path's parser
+//! ([`Mentions::of_content`]), so a message counted as a mention is exactly one pushed as one.
 
-use serde_json::Value;
+use crate::service::push::options::Mentions;
 
 /// Most mentioned users kept per message (a longer list is cut: the count is what matters).
 const MAX_MENTIONED: usize = 1000;
 
-/// The mentions of a message's content: ("@all", the mentioned users). Content that is not
-/// JSON, or has no valid `mentionedInfo`, mentions nobody.
+/// The mentions of a message's content: ("@all", the mentioned users, sorted). Content that
+/// is not JSON, or has no valid `mentionedInfo`, mentions nobody.
 pub(crate) fn mentions(content: &str) -> (bool, Vec<String>) {
-    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(content) else {
-        return (false, Vec::new());
-    };
-    let Some(info) = root.get("mentionedInfo") else {
-        return (false, Vec::new());
-    };
-    match info.get("type").and_then(Value::as_i64) {
-        Some(1) => (true, Vec::new()),
-        Some(2) => {
-            let mut users: Vec<String> = info
-                .get("userIdList")
-                .and_then(Value::as_array)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(Value::as_str)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .take(MAX_MENTIONED)
-                        .collect()
-                })
-                .unwrap_or_default();
-            users.sort();
-            users.dedup();
-            (false, users)
-        }
-        _ => (false, Vec::new()),
+    let m = Mentions::of_content(content);
+    if m.everyone {
+        return (true, Vec::new());
     }
+    let mut users: Vec<String> = m.users.into_iter().filter(|u| !u.is_empty()).collect();
+    users.sort();
+    users.truncate(MAX_MENTIONED);
+    (false, users)
 }
 
 #[cfg(test)]
@@ -55,5 +36,18 @@ mod tests {
         );
         assert_eq!(mentions("not json"), (false, vec![]));
         assert_eq!(mentions(r#"{"content":"x"}"#), (false, vec![]));
+    }
+
+    /// The push path accepts a string `type`; the counts read it the same way.
+    #[test]
+    fn string_types_count_like_the_push_path() {
+        assert_eq!(
+            mentions(r#"{"mentionedInfo":{"type":"1"}}"#),
+            (true, vec![])
+        );
+        assert_eq!(
+            mentions(r#"{"mentionedInfo":{"type":"2","userIdList":["u"]}}"#),
+            (false, vec!["u".to_owned()])
+        );
     }
 }

@@ -10,8 +10,10 @@ use crate::store::ultragroup_stream_records::{UgChangesPage, UgChangesQuery, UgH
 use crate::util::now_ms;
 use rcim_proto::v1::{UltraGroupChannelState, UltraGroupStates};
 
-/// Channels whose state one store read computes.
+/// Channels whose state one store read computes at most.
 const CHUNK: usize = 50;
+/// Channels of the first store read of a page, before any state size is known.
+const FIRST_CHUNK: usize = 8;
 /// Bytes of states one page holds at most: half a frame.
 const PAGE_BYTES: usize = crate::model::SYNC_BYTES / 2;
 
@@ -26,7 +28,9 @@ pub(crate) fn retention_since(shared: &Shared) -> i64 {
 }
 
 /// A page of `user`'s channel states after (`after_group`, `after_channel`), in (group,
-/// channel) order; only group `only_group`'s channels unless it is "".
+/// channel) order; `only_group` non-empty: that group's channels only (a resync of it).
+/// Each store read is sized to what is left of the page by the largest state seen, so
+/// states computed and not sent stay few.
 pub(crate) async fn states(
     shared: &Shared,
     user: &str,
@@ -41,11 +45,17 @@ pub(crate) async fn states(
     let start = all.partition_point(|c| {
         (c.group_id.as_str(), c.channel_id.as_str()) <= (after_group, after_channel)
     });
-    let rest = &all[start..];
+    let mut rest = &all[start..];
     let since = retention_since(shared);
     let mut page = UltraGroupStates::default();
-    let mut bytes = 0;
-    for chunk in rest.chunks(CHUNK) {
+    let (mut bytes, mut largest) = (0, 0);
+    while !rest.is_empty() {
+        let want = match largest {
+            0 => FIRST_CHUNK,
+            l => (PAGE_BYTES.saturating_sub(bytes) / l + 1).min(CHUNK),
+        };
+        let (chunk, tail) = rest.split_at(want.min(rest.len()));
+        rest = tail;
         let keys = chunk
             .iter()
             .map(|c| (c.group_id.clone(), c.channel_id.clone()))
@@ -53,7 +63,7 @@ pub(crate) async fn states(
         let read = shared.store.ug_states(user.to_owned(), keys, since).await?;
         for (info, s) in chunk.iter().zip(read) {
             let state = UltraGroupChannelState {
-                read_seq: 0,
+                read_seq: s.read_seq,
                 group_id: s.group_id,
                 channel_id: s.channel_id,
                 private: info.private,
@@ -67,6 +77,7 @@ pub(crate) async fn states(
                 channel_default_level: info.channel_default_level,
             };
             let size = prost::Message::encoded_len(&state) + ENTRY_OVERHEAD;
+            largest = largest.max(size);
             if bytes + size > PAGE_BYTES && !page.channels.is_empty() {
                 page.more = true;
                 return Ok(page);
@@ -86,6 +97,7 @@ pub(crate) async fn changes(
     channel_id: &str,
     after_seq: u64,
     count: u32,
+    max_conv_seq: u64,
 ) -> Result<UgChangesPage, ServiceError> {
     if !(1..=100).contains(&count) {
         return Err(ServiceError::Invalid("count out of 1..=100".into()));
@@ -103,6 +115,7 @@ pub(crate) async fn changes(
         after_seq,
         count,
         since: retention_since(shared),
+        max_conv_seq,
     };
     Ok(shared.store.ug_changes(q).await?)
 }

@@ -19,8 +19,6 @@ use rcim_proto::v1::{ultra_group_event, Message, UltraGroupMessageChanged};
 use rcim_proto::{codes, conversation_type};
 use std::collections::HashMap;
 
-/// Longest channel id (characters of `[A-Za-z0-9_-]`).
-pub(crate) const MAX_CHANNEL_ID_CHARS: usize = 20;
 /// Most users of one directed channel message.
 pub(crate) const MAX_DIRECTED_USERS: usize = 300;
 
@@ -48,11 +46,7 @@ pub(crate) fn refused(code: u32) -> ServiceError {
 /// Checks a channel id as a request gives it ("" = RCDefault): at most 20 characters of
 /// `[A-Za-z0-9_-]` (33003 otherwise). Returns the channel meant.
 pub(crate) fn check_channel(channel_id: &str) -> Result<String, ServiceError> {
-    let ok = channel_id.chars().count() <= MAX_CHANNEL_ID_CHARS
-        && channel_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if !ok {
+    if !channel_id.is_empty() && !super::directory::is_valid_channel_id(channel_id) {
         return Err(ServiceError::Invalid(format!(
             "invalid channel id {channel_id:?}"
         )));

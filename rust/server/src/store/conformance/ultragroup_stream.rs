@@ -15,7 +15,7 @@ use rcim_proto::conversation_type::ULTRA_GROUP;
 use rcim_proto::v1::Message;
 use std::collections::HashMap;
 
-fn new(sender: &str, channel: &str, text: &str, client_id: &str) -> NewMessage {
+pub(super) fn new(sender: &str, channel: &str, text: &str, client_id: &str) -> NewMessage {
     NewMessage {
         sender_id: sender.into(),
         client_msg_id: client_id.into(),
@@ -30,7 +30,12 @@ fn new(sender: &str, channel: &str, text: &str, client_id: &str) -> NewMessage {
     }
 }
 
-async fn append(s: &dyn ServerStore, msg: NewMessage, mentioned: &[&str], all: bool) -> Message {
+pub(super) async fn append(
+    s: &dyn ServerStore,
+    msg: NewMessage,
+    mentioned: &[&str],
+    all: bool,
+) -> Message {
     let a = UgAppend {
         msg,
         mentioned: mentioned.iter().map(|u| (*u).to_owned()).collect(),
@@ -48,7 +53,7 @@ async fn append(s: &dyn ServerStore, msg: NewMessage, mentioned: &[&str], all: b
     }
 }
 
-fn change(uid: &str, operator: &str, kind: UgChangeKind) -> UgWrite {
+pub(super) fn change(uid: &str, operator: &str, kind: UgChangeKind) -> UgWrite {
     UgWrite::Change(UgChange {
         group_id: "g".into(),
         channel_id: "c".into(),
@@ -58,7 +63,7 @@ fn change(uid: &str, operator: &str, kind: UgChangeKind) -> UgWrite {
     })
 }
 
-fn changes_q(user: &str, after: u64) -> UgChangesQuery {
+pub(super) fn changes_q(user: &str, after: u64) -> UgChangesQuery {
     UgChangesQuery {
         group_id: "g".into(),
         channel_id: "c".into(),
@@ -66,10 +71,11 @@ fn changes_q(user: &str, after: u64) -> UgChangesQuery {
         after_seq: after,
         count: 100,
         since: 0,
+        max_conv_seq: 0,
     }
 }
 
-async fn state(
+pub(super) async fn state(
     s: &dyn ServerStore,
     user: &str,
 ) -> crate::store::ultragroup_stream_records::UgChannelState {

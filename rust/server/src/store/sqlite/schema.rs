@@ -86,18 +86,21 @@
 //! * `ug_stream_heads(group_id, channel_id, conv_head, change_head, last_sent)`: each channel's
 //!   counters (survive pruning, so sequences continue) and its newest sent time (sent times
 //!   are strictly increasing per channel).
-//! * `ug_messages(id, group_id, channel_id, uid, conv_seq, change_seq, sender_id, sent_time,
-//!   counted, directed, mention, recalled, message, expansion)`: each channel message once,
-//!   `message` the encoded `Message` as it is now (without its expansion, kept as JSON with
-//!   the times in `expansion`); `conv_seq` 0 for directed messages (not in the history);
-//!   `mention` 0 none, 1 "@all", 2 the users in `ug_mentions`. Pruned by sent time
-//!   (`--ultragroup-retention-days`).
+//! * `ug_messages(id, group_id, channel_id, uid, conv_seq, change_seq, first_seq, sender_id,
+//!   sent_time, counted, directed, mention, recalled, message, expansion)`: each channel
+//!   message once, `message` the encoded `Message` as it is now (without its expansion, kept
+//!   as JSON with the times in `expansion`); `conv_seq` 0 for directed messages (not in the
+//!   history); `first_seq` the `change_seq` it was stored with (a later one = changed since);
+//!   `mention` 0 none, 1 "@all", 2 the users in `ug_mentions`. Partial indexes keep the hot
+//!   reads bounded: history messages by time, mentioning messages by time, changed messages
+//!   by change. Pruned by sent time (`--ultragroup-retention-days`); a deleted channel's or
+//!   dismissed group's rows go with it.
 //! * `ug_directed(msg_id, user_id)` and `ug_mentions(msg_id, user_id)`: the readers of a
 //!   directed message and the users a message mentions, deleted with their message.
-//! * `ug_user_channels(user_id, group_id, channel_id, read_sent, read_time, cleared_before)`:
-//!   a user's read position (the sent time of the channel's newest message when they synced
-//!   the read status, at `read_time`) and what they cleared; never pruned (bounded by users
-//!   times channels).
+//! * `ug_user_channels(user_id, group_id, channel_id, read_sent, read_seq, read_time,
+//!   cleared_before)`: a user's read position (the sent time and history head of the
+//!   channel's newest message when they synced the read status, at `read_time`) and what they cleared; deleted when the user quits the
+//!   group or the channel or group is deleted.
 //!
 //! Migration 14: the ultra-group directory (groups, members, channels, private-channel
 //! members, mutes, allow lists, default levels); see [`super::ultragroup_directory`].
@@ -362,6 +365,7 @@ const MIGRATIONS: &[&str] = &[
         uid TEXT NOT NULL,
         conv_seq INTEGER NOT NULL,
         change_seq INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL,
         sender_id TEXT NOT NULL,
         sent_time INTEGER NOT NULL,
         counted INTEGER NOT NULL,
@@ -374,6 +378,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX ug_messages_uid ON ug_messages(uid);
     CREATE INDEX ug_messages_change ON ug_messages(group_id, channel_id, change_seq);
     CREATE INDEX ug_messages_sent ON ug_messages(group_id, channel_id, sent_time);
+    CREATE INDEX ug_messages_history ON ug_messages(group_id, channel_id, sent_time)
+        WHERE conv_seq > 0;
+    CREATE INDEX ug_messages_mention ON ug_messages(group_id, channel_id, sent_time)
+        WHERE mention > 0;
+    CREATE INDEX ug_messages_changed ON ug_messages(group_id, channel_id, change_seq)
+        WHERE change_seq > first_seq;
     CREATE TABLE ug_directed (
         msg_id INTEGER NOT NULL,
         user_id TEXT NOT NULL,
@@ -389,10 +399,12 @@ const MIGRATIONS: &[&str] = &[
         group_id TEXT NOT NULL,
         channel_id TEXT NOT NULL,
         read_sent INTEGER NOT NULL,
+        read_seq INTEGER NOT NULL,
         read_time INTEGER NOT NULL,
         cleared_before INTEGER NOT NULL,
         PRIMARY KEY (user_id, group_id, channel_id)
-    ) WITHOUT ROWID;",
+    ) WITHOUT ROWID;
+    CREATE INDEX ug_user_channels_channel ON ug_user_channels(group_id, channel_id);",
     // 14: the ultra-group directory.
     super::ultragroup_directory::MIGRATION,
 ];

@@ -1,11 +1,13 @@
 //! The ultra-group directory tables (migration 14; never pruned, a dismissed group's rows go
-//! with it):
+//! with it, and so do the streams of a dismissed group or deleted channel, and a quitting
+//! member's read positions):
 //! * `ug_groups(group_id, name, created_at, default_level, muted)`;
 //! * `ug_members(group_id, user_id, joined_at)`, indexed by user;
 //! * `ug_group_channels(group_id, channel_id, private, created_at, default_level, muted)`;
 //! * `ug_channel_users(group_id, channel_id, kind, user_id)`: private-channel members (kind
 //!   1), mutes (2) and allow lists (3); `channel_id` "" = the whole group (kinds 2 and 3).
 
+use super::ultragroup_prune::{delete_ug_streams, forget_ug_member};
 use crate::store::{
     UgChannelRecord, UgDirectorySnapshot, UgDirectoryWrite, UgGroupRecord, UgListKind, UgListRow,
 };
@@ -97,6 +99,7 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
                 c.prepare_cached(&format!("DELETE FROM {table} WHERE group_id = ?1"))?
                     .execute([&group])?;
             }
+            delete_ug_streams(c, &group, None)?;
         }
         UgDirectoryWrite::Rename { group_id, name } => {
             c.prepare_cached("UPDATE ug_groups SET name = ?2 WHERE group_id = ?1")?
@@ -119,6 +122,7 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
                     "DELETE FROM ug_channel_users WHERE group_id = ?1 AND user_id = ?2",
                 )?
                 .execute(params![group_id, u])?;
+                forget_ug_member(c, &group_id, u)?;
             }
         }
         UgDirectoryWrite::CreateChannel(ch) => {
@@ -134,6 +138,7 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
                 ))?
                 .execute(params![group_id, channel_id])?;
             }
+            delete_ug_streams(c, &group_id, Some(&channel_id))?;
         }
         UgDirectoryWrite::SetChannelPrivate {
             group_id,

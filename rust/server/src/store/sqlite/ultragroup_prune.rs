@@ -32,3 +32,39 @@ pub(crate) fn prune_ug_messages(c: &Connection, before: i64) -> anyhow::Result<u
     }
     Ok(n)
 }
+
+/// Deletes the stream of channel `channel` of `group` (`None`: of all its channels) with
+/// every read position and clear time in it, so an id created again starts empty: in the
+/// transaction of the directory change that deletes the channel or dismisses the group.
+pub(crate) fn delete_ug_streams(
+    c: &Connection,
+    group: &str,
+    channel: Option<&str>,
+) -> anyhow::Result<()> {
+    let scope = match channel {
+        Some(_) => "group_id = ?1 AND channel_id = ?2",
+        None => "group_id = ?1 AND ?2 IS NULL",
+    };
+    let statements = [
+        format!(
+            "DELETE FROM ug_directed WHERE msg_id IN (SELECT id FROM ug_messages WHERE {scope})"
+        ),
+        format!(
+            "DELETE FROM ug_mentions WHERE msg_id IN (SELECT id FROM ug_messages WHERE {scope})"
+        ),
+        format!("DELETE FROM ug_messages WHERE {scope}"),
+        format!("DELETE FROM ug_stream_heads WHERE {scope}"),
+        format!("DELETE FROM ug_user_channels WHERE {scope}"),
+    ];
+    for sql in statements {
+        c.prepare_cached(&sql)?.execute(params![group, channel])?;
+    }
+    Ok(())
+}
+
+/// Forgets `user`'s read positions and clear times in `group` (they quit it).
+pub(crate) fn forget_ug_member(c: &Connection, group: &str, user: &str) -> anyhow::Result<()> {
+    c.prepare_cached("DELETE FROM ug_user_channels WHERE user_id = ?1 AND group_id = ?2")?
+        .execute(params![user, group])?;
+    Ok(())
+}

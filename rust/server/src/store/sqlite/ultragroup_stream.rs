@@ -8,6 +8,7 @@ use super::reads::{read_sent, RequestKind};
 use super::recall::RECALL_NOTIFICATION;
 use crate::expansion::Stored;
 use crate::model::{Rejected, RequestKey, SendOutcome};
+use crate::service::ultragroup::mentions::mentions;
 use crate::store::ultragroup_stream_records::{
     UgAppend, UgChange, UgChangeKind, UgWrite, UgWritten,
 };
@@ -114,16 +115,18 @@ pub(crate) fn apply_ug_write(c: &Connection, op: UgWrite, now: i64) -> anyhow::R
             let heads = read_heads(c, &group_id, &channel_id)?;
             c.prepare_cached(
                 "INSERT INTO ug_user_channels (user_id, group_id, channel_id, read_sent, \
-                 read_time, cleared_before) VALUES (?1, ?2, ?3, ?4, ?5, 0) \
+                 read_seq, read_time, cleared_before) VALUES (?1, ?2, ?3, ?4, ?6, ?5, 0) \
                  ON CONFLICT (user_id, group_id, channel_id) DO UPDATE SET \
-                 read_sent = MAX(read_sent, excluded.read_sent), read_time = excluded.read_time",
+                 read_sent = MAX(read_sent, excluded.read_sent), \
+                 read_seq = MAX(read_seq, excluded.read_seq), read_time = excluded.read_time",
             )?
             .execute(params![
                 user_id,
                 group_id,
                 channel_id,
                 heads.last_sent,
-                time
+                time,
+                heads.conv_head as i64
             ])?;
             Ok(UgWritten::Done)
         }
@@ -133,9 +136,15 @@ pub(crate) fn apply_ug_write(c: &Connection, op: UgWrite, now: i64) -> anyhow::R
             channel_id,
             before_time,
         } => {
+            // 0 = everything sent so far (sent times may run ahead of the clock).
+            let before_time = if before_time == 0 {
+                now.max(read_heads(c, &group_id, &channel_id)?.last_sent)
+            } else {
+                before_time
+            };
             c.prepare_cached(
                 "INSERT INTO ug_user_channels (user_id, group_id, channel_id, read_sent, \
-                 read_time, cleared_before) VALUES (?1, ?2, ?3, 0, 0, ?4) \
+                 read_seq, read_time, cleared_before) VALUES (?1, ?2, ?3, 0, 0, 0, ?4) \
                  ON CONFLICT (user_id, group_id, channel_id) DO UPDATE SET \
                  cleared_before = MAX(cleared_before, excluded.cleared_before)",
             )?
@@ -176,18 +185,12 @@ fn append(c: &Connection, a: UgAppend, now: i64) -> anyhow::Result<UgWritten> {
     let mut wire = msg.into_wire(uid.clone(), sent_time, conv_seq);
     wire.change_seq = heads.change_head;
     wire.mentions_all = a.mentions_all;
-    let mention = if a.mentions_all {
-        1
-    } else if a.mentioned.is_empty() {
-        0
-    } else {
-        2
-    };
+    let mention = mention_kind(a.mentions_all, &a.mentioned);
     let full_expansion = std::mem::take(&mut wire.expansion);
     c.prepare_cached(
-        "INSERT INTO ug_messages (group_id, channel_id, uid, conv_seq, change_seq, sender_id, \
-         sent_time, counted, directed, mention, recalled, message, expansion) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12)",
+        "INSERT INTO ug_messages (group_id, channel_id, uid, conv_seq, change_seq, first_seq, \
+         sender_id, sent_time, counted, directed, mention, recalled, message, expansion) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12)",
     )?
     .execute(params![
         group_id,
@@ -208,13 +211,8 @@ fn append(c: &Connection, a: UgAppend, now: i64) -> anyhow::Result<UgWritten> {
         c.prepare_cached("INSERT OR IGNORE INTO ug_directed (msg_id, user_id) VALUES (?1, ?2)")?
             .execute(params![id, user])?;
     }
-    if mention == 2 {
-        for user in &a.mentioned {
-            c.prepare_cached(
-                "INSERT OR IGNORE INTO ug_mentions (msg_id, user_id) VALUES (?1, ?2)",
-            )?
-            .execute(params![id, user])?;
-        }
+    if mention == MENTION_USERS {
+        insert_mentions(c, id, &a.mentioned)?;
     }
     write_heads(c, &group_id, &channel_id, heads)?;
     wire.expansion = full_expansion;
@@ -227,6 +225,40 @@ fn append(c: &Connection, a: UgAppend, now: i64) -> anyhow::Result<UgWritten> {
         },
         message: Some(Box::new(wire)),
     })
+}
+
+/// `ug_messages.mention`: "@all".
+const MENTION_ALL: i64 = 1;
+/// `ug_messages.mention`: the users in `ug_mentions`.
+const MENTION_USERS: i64 = 2;
+
+/// The `mention` column of a message mentioning `mentioned` (or all).
+fn mention_kind(all: bool, mentioned: &[String]) -> i64 {
+    if all {
+        MENTION_ALL
+    } else if mentioned.is_empty() {
+        0
+    } else {
+        MENTION_USERS
+    }
+}
+
+fn insert_mentions(c: &Connection, id: i64, users: &[String]) -> anyhow::Result<()> {
+    for user in users {
+        c.prepare_cached("INSERT OR IGNORE INTO ug_mentions (msg_id, user_id) VALUES (?1, ?2)")?
+            .execute(params![id, user])?;
+    }
+    Ok(())
+}
+
+/// Whether `user` may see directed message `id` (as a reader; its sender is checked apart).
+fn is_directed_to(c: &Connection, id: i64, user: &str) -> anyhow::Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT 1 FROM ug_directed WHERE msg_id = ?1 AND user_id = ?2")?
+            .query_row(params![id, user], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
 }
 
 /// A stored channel message.
@@ -289,6 +321,8 @@ fn apply_change(c: &Connection, ch: UgChange, now: i64) -> anyhow::Result<UgWrit
         return Err(unknown(&ch.uid));
     };
     let is_sender = row.sender_id == ch.operator_id;
+    // Mentions of a modified content, stored with the change (None: unchanged).
+    let mut new_mentions = None;
     match ch.kind {
         UgChangeKind::Modify {
             object_name,
@@ -297,6 +331,7 @@ fn apply_change(c: &Connection, ch: UgChange, now: i64) -> anyhow::Result<UgWrit
             if !is_sender || row.recalled || row.message.object_name != object_name {
                 return Err(unknown(&ch.uid));
             }
+            new_mentions = Some(mentions(&content));
             row.message.content = content;
             row.message.modified = true;
         }
@@ -335,6 +370,10 @@ fn apply_change(c: &Connection, ch: UgChange, now: i64) -> anyhow::Result<UgWrit
             row.recalled = true;
         }
         UgChangeKind::Expansion { set, remove } => {
+            // A directed message is changed only by those who see it.
+            if row.directed && !is_sender && !is_directed_to(c, row.id, &ch.operator_id)? {
+                return Err(unknown(&ch.uid));
+            }
             if !row.message.can_expand || row.recalled {
                 return Err(Rejected::err(
                     MESSAGE_CANT_EXPAND,
@@ -362,9 +401,17 @@ fn apply_change(c: &Connection, ch: UgChange, now: i64) -> anyhow::Result<UgWrit
         prost::Message::encode_to_vec(&row.message),
         row.expansion.to_json()
     ])?;
-    if row.recalled {
+    if row.recalled || new_mentions.is_some() {
         c.prepare_cached("DELETE FROM ug_mentions WHERE msg_id = ?1")?
             .execute([row.id])?;
+    }
+    if let Some((all, users)) = &new_mentions {
+        let kind = mention_kind(*all, users);
+        c.prepare_cached("UPDATE ug_messages SET mention = ?2 WHERE id = ?1")?
+            .execute(params![row.id, kind])?;
+        if kind == MENTION_USERS {
+            insert_mentions(c, row.id, users)?;
+        }
     }
     row.message.expansion = row.expansion.to_wire();
     let readers = if row.directed {
