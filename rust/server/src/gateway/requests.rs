@@ -493,6 +493,20 @@ impl Conn {
         }
     }
 
+    /// The answer to a send over the connection's send rate, `None` within it: a resend (same
+    /// request id) gets its original answer, any other 20604.
+    pub(super) async fn over_send_rate(&mut self, msg: &NewMessage) -> Option<Response> {
+        if self.send_limiter.try_acquire() {
+            return None;
+        }
+        let key = RequestKey {
+            user_id: msg.sender_id.clone(),
+            request_id: msg.client_msg_id.clone(),
+        };
+        let response = self.sent_original(key).await;
+        Some(response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)))
+    }
+
     /// Waits for a slot among the connection's in-flight requests; `None` when the connection
     /// is closing.
     pub(super) async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
@@ -533,7 +547,7 @@ impl Conn {
 
     /// A send: the request id is the message's client id, so the store's dedupe on (sender,
     /// client id) answers a resend with the original uid and sent time.
-    async fn on_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
+    async fn on_send(&mut self, seq: u64, request_id: String, mut m: SendMessage) {
         if m.conversation_type == rcim_proto::conversation_type::CHATROOM {
             return self.on_chatroom_send(seq, request_id, m).await;
         }
@@ -548,49 +562,26 @@ impl Conn {
         {
             return self.respond(seq, failure(&e, "a directed send"));
         }
+        let status = m.status;
+        let directed = std::mem::take(&mut m.directed_user_ids);
         let mut msg = NewMessage {
-            sender_id: self.user_id.clone(),
-            client_msg_id: request_id,
-            conversation_type: m.conversation_type,
-            to_id: m.target_id,
-            channel_id: m.channel_id,
-            object_name: m.object_name,
-            content: m.content,
-            persisted: m.persisted,
-            counted: m.counted,
-            push_content: m.push_content,
-            push_data: m.push_data,
             // A status message is not synced to the sender's other devices.
-            include_sender: !m.status,
+            include_sender: !status,
             // Only these members (and the sender's devices) get it; not in the history.
-            directed: m.directed_user_ids,
+            directed,
             // Group sends: only members may send (22406 otherwise) and gagged ones may not
             // (22408), checked by the store in the same transaction that fans the message out.
             require_member: true,
-            custom: m.custom,
-            status: m.status,
-            // Sending with an expansion enables it, even without the flag.
-            can_expand: m.can_expand || !m.expansion.is_empty(),
-            expansion: m.expansion,
-            push_options: m.push_options,
             // R060: a private message to a user who blacklisted the sender is refused (405).
             check_blacklist: true,
-            blocked: false,
+            ..NewMessage::from_send(self.user_id.clone(), request_id, m)
         };
         // Checked first, so an invalid send does not use up the rate.
         if let Err(e) = messages::check(&msg) {
             return self.respond(seq, failure(&e, "a send"));
         }
-        if !self.send_limiter.try_acquire() {
-            let key = RequestKey {
-                user_id: msg.sender_id.clone(),
-                request_id: msg.client_msg_id.clone(),
-            };
-            let response = self.sent_original(key).await;
-            return self.respond(
-                seq,
-                response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
-            );
+        if let Some(response) = self.over_send_rate(&msg).await {
+            return self.respond(seq, response);
         }
         // Sensitive words: replaced in what everyone receives, or the message is blocked (the
         // sender still gets a normal answer, R267, and a stored send a `MessageBlocked` inbox

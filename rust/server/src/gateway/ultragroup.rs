@@ -53,7 +53,7 @@ impl Conn {
         &mut self,
         seq: u64,
         request_id: String,
-        m: SendMessage,
+        mut m: SendMessage,
     ) {
         if m.object_name.len() > MAX_OBJECT_NAME_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
@@ -62,37 +62,15 @@ impl Conn {
             Ok(c) => c,
             Err(e) => return self.respond(seq, failure(&e, "an ultra-group send")),
         };
+        let directed = std::mem::take(&mut m.directed_user_ids);
         let mut msg = NewMessage {
-            sender_id: self.user_id.clone(),
-            client_msg_id: request_id,
-            conversation_type: conversation_type::ULTRA_GROUP,
-            to_id: m.target_id,
             channel_id: channel,
-            object_name: m.object_name,
-            content: m.content,
-            persisted: m.persisted,
-            counted: m.counted,
-            push_content: m.push_content,
-            push_data: m.push_data,
             include_sender: true,
             require_member: true,
-            custom: m.custom,
-            status: m.status,
-            can_expand: m.can_expand || !m.expansion.is_empty(),
-            expansion: m.expansion,
-            push_options: m.push_options,
-            ..Default::default()
+            ..NewMessage::from_send(self.user_id.clone(), request_id, m)
         };
-        if !self.send_limiter.try_acquire() {
-            let key = RequestKey {
-                user_id: msg.sender_id.clone(),
-                request_id: msg.client_msg_id.clone(),
-            };
-            let response = self.sent_original(key).await;
-            return self.respond(
-                seq,
-                response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
-            );
+        if let Some(response) = self.over_send_rate(&msg).await {
+            return self.respond(seq, response);
         }
         self.shared.moderation.screen_message(&mut msg);
         let Some(permit) = self.in_flight_slot().await else {
@@ -104,7 +82,6 @@ impl Conn {
         let rate = self.shared.config.ultragroup.channel_rate_per_sec;
         let (shared, conn) = (self.shared.clone(), self.conn_id);
         let (tx, cancel) = (self.tx.clone(), self.cancel.clone());
-        let directed = m.directed_user_ids;
         self.shared.tracker.spawn(async move {
             if let Some(previous) = previous {
                 // An error: the previous send's task ended without signalling (closing).
