@@ -3,27 +3,16 @@
 //! the other non-send requests (sends: like sends). Each is served on the read loop, so one
 //! connection's joins, sends and leaves take effect in the order they arrive.
 
+use super::answers::{answer, code_only, failure};
 use super::frames::{frame, queue};
-use super::requests::{code_only, failure, Conn};
+use super::requests::Conn;
 use crate::model::NewMessage;
 use crate::service::chatroom::{kv_requests as kv, ops, send, MemberConn};
-use crate::service::ServiceError;
 use rcim_proto::codes;
 use rcim_proto::v1::{
     request, response, server_frame, ChatRoomEntriesResult, Response, SendMessage,
     SendMessageResult,
 };
-
-/// The answer to a chatroom request: `body` on success, the failure's code otherwise.
-fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Response {
-    match r {
-        Ok(body) => Response {
-            code: codes::OK,
-            body,
-        },
-        Err(e) => failure(&e, what),
-    }
-}
 
 /// The answer to a KV write: code 0, or the refusal's code, with the per-key errors of a
 /// partial success (23428) in the body.

@@ -18,6 +18,7 @@
 //! the lookup is awaited on the read loop, so a flood over the rate costs one read at a time.
 //! A resend whose original is not committed yet is not found and is refused like a new one.
 
+use super::answers::{code_only, failure, history_body, send_result};
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
 use super::ultragroup_kinds::{
@@ -25,8 +26,7 @@ use super::ultragroup_kinds::{
 };
 use crate::hub::Outbound;
 use crate::model::{
-    ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,
-    MAX_CLIENT_MSG_ID_LEN,
+    ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, MAX_CLIENT_MSG_ID_LEN,
 };
 use crate::service::{
     deletion, events, expansion, history, inbox, messages, receipts, replay, settings, typing,
@@ -37,9 +37,9 @@ use crate::util::now_ms;
 use futures::StreamExt as _;
 use rcim_proto::codes;
 use rcim_proto::v1::{
-    client_frame, request, response, server_frame, ErrorReply, HistoryPage, HistoryRequest,
-    MediaUploadRequest, Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage,
-    SendMessageResult, SettingsRequest, SyncPackage, SyncReadStatus, SyncRequest, UpdateExpansion,
+    client_frame, request, response, server_frame, ErrorReply, HistoryRequest, MediaUploadRequest,
+    Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage, SettingsRequest,
+    SyncPackage, SyncReadStatus, SyncRequest, UpdateExpansion,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -78,33 +78,6 @@ pub(crate) struct Conn {
     in_flight: Arc<Semaphore>,
     pub(super) ug_sends: UgSendChain,
     idle: Duration,
-}
-
-/// A response without a body.
-pub(super) fn code_only(code: u32) -> Response {
-    Response { code, body: None }
-}
-
-/// The response to a failed request (internal failures are logged).
-pub(super) fn failure(e: &ServiceError, what: &str) -> Response {
-    match e {
-        ServiceError::Internal(_) => tracing::error!(error = %e, "{what} failed"),
-        _ => tracing::debug!(reason = %e, "{what} refused"),
-    }
-    code_only(e.client_code())
-}
-
-/// The answer to a send that stored (or found) the message `o`.
-pub(super) fn send_result(o: SendOutcome, change_seq: u64) -> Response {
-    Response {
-        code: codes::OK,
-        body: Some(response::Body::SendMessage(SendMessageResult {
-            uid: o.uid,
-            sent_time: o.sent_time,
-            conv_seq: o.conv_seq,
-            change_seq,
-        })),
-    }
 }
 
 /// The original answer to `body` if `logged` is what executing it recorded; `None` when the
@@ -674,12 +647,7 @@ impl Conn {
         let (store, user) = (self.shared.store.clone(), self.user_id.clone());
         self.answer_after(seq, "a history page", async move {
             let p = history::page(store.as_ref(), &user, r).await?;
-            Ok(Some(response::Body::History(HistoryPage {
-                messages: p.messages,
-                from_seq: p.from_seq,
-                to_seq: p.to_seq,
-                has_more: p.has_more,
-            })))
+            Ok(Some(history_body(p)))
         })
         .await
     }

@@ -4,8 +4,9 @@
 //! Reads and typing need no request id and are limited like the other non-send requests;
 //! the state-changing ones are executed once per request id.
 
+use super::answers::{answer, code_only, failure, history_body, send_result};
 use super::frames::{frame, queue};
-use super::requests::{code_only, failure, send_result, Conn};
+use super::requests::Conn;
 use crate::model::{NewMessage, RequestKey};
 use crate::service::ultragroup::stream::{self, check_access, check_channel, check_group, Origin};
 use crate::service::ultragroup::{states, DEFAULT_CHANNEL};
@@ -13,7 +14,7 @@ use crate::service::ServiceError;
 use crate::store::ultragroup_stream_records::UgWrite;
 use crate::util::now_ms;
 use rcim_proto::v1::{
-    inbox_entry, request, response, server_frame, HistoryPage, HistoryRequest, ReadStatusSynced,
+    inbox_entry, request, response, server_frame, HistoryRequest, ReadStatusSynced,
     RecallMessageResult, Response, SendMessage, SyncReadStatus, TypingEvent, TypingStatus,
     UltraGroupChangeResult, UltraGroupChanges, UltraGroupDefaultLevel, UltraGroupMessages,
 };
@@ -25,17 +26,6 @@ const MAX_OBJECT_NAME_LEN: usize = 32;
 const MAX_BATCH_UIDS: usize = 20;
 /// The object name of every ultra-group typing event (`RCIMIWUltraGroupTypingStatus.TEXT`).
 const TYPING_OBJECT_NAME: &str = "RC:TxtMsg";
-
-/// The answer: `body` on success, the failure's code otherwise.
-fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Response {
-    match r {
-        Ok(body) => Response {
-            code: codes::OK,
-            body,
-        },
-        Err(e) => failure(&e, what),
-    }
-}
 
 impl Conn {
     fn origin(&self, key: RequestKey) -> Origin {
@@ -112,12 +102,7 @@ impl Conn {
         let user = self.user_id.clone();
         self.answer_after(seq, "an ultra-group history page", async move {
             let p = states::history(&shared, &user, r).await?;
-            Ok(Some(response::Body::History(HistoryPage {
-                messages: p.messages,
-                from_seq: p.from_seq,
-                to_seq: p.to_seq,
-                has_more: p.has_more,
-            })))
+            Ok(Some(history_body(p)))
         })
         .await
     }

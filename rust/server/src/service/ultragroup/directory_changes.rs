@@ -33,6 +33,15 @@ fn channel_of<'a>(group: &'a Group, channel_id: &str) -> Result<&'a Channel, Ser
     })
 }
 
+/// Those of `users` who are members of `group` (`members` true) or who are not.
+fn by_membership(group: &Group, users: &[String], members: bool) -> Vec<String> {
+    users
+        .iter()
+        .filter(|u| group.members.contains(*u) == members)
+        .cloned()
+        .collect()
+}
+
 fn not_default(channel_id: &str, what: &str) -> Result<(), ServiceError> {
     if channel_id == DEFAULT_CHANNEL {
         Err(ServiceError::Invalid(format!(
@@ -210,12 +219,7 @@ impl Directory {
     ) -> Result<Affected, ServiceError> {
         let new: Vec<String> = {
             let state = self.read();
-            let group = group_of(&state, group_id)?;
-            let new: Vec<String> = users
-                .iter()
-                .filter(|u| !group.members.contains(*u))
-                .cloned()
-                .collect();
+            let new = by_membership(group_of(&state, group_id)?, users, false);
             self.check_group_cap(&state, group_id, &new)?;
             new
         };
@@ -243,12 +247,7 @@ impl Directory {
         let _change = self.changes.lock().await;
         let leaving: Vec<String> = {
             let state = self.read();
-            let group = group_of(&state, group_id)?;
-            users
-                .iter()
-                .filter(|u| group.members.contains(*u))
-                .cloned()
-                .collect()
+            by_membership(group_of(&state, group_id)?, users, true)
         };
         if leaving.is_empty() {
             return Ok(Vec::new());
