@@ -130,13 +130,7 @@ async fn answers_carry_change_seq_and_others_get_ticks() {
 #[tokio::test]
 async fn modified_content_is_screened() {
     let (_dir, server, api) = ug_server(|_| {}).await;
-    api.call("/sensitiveword/add.json", &[("word", "bad")])
-        .await;
-    api.call(
-        "/sensitiveword/add.json",
-        &[("word", "rude"), ("replaceWord", "***")],
-    )
-    .await;
+    add_bad_and_rude(&api).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;

@@ -508,3 +508,15 @@ pub async fn call_json(api: &Api, path: &str, body: &Value) -> (u16, Value) {
     let status = resp.status().as_u16();
     (status, resp.json().await.expect("json body"))
 }
+
+/// Sensitive words of the screening tests: "bad" blocks a message, "rude" is replaced by
+/// "***".
+pub async fn add_bad_and_rude(api: &Api) {
+    api.call("/sensitiveword/add.json", &[("word", "bad")])
+        .await;
+    api.call(
+        "/sensitiveword/add.json",
+        &[("word", "rude"), ("replaceWord", "***")],
+    )
+    .await;
+}
