@@ -2,7 +2,7 @@
 //! change carries, the caps every stored field obeys, and the committed inbox entries that
 //! live delivery pushes. Nothing here does I/O.
 
-use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
+use rcim_proto::v1::{inbox_entry, InboxEntry, Message, SendMessage};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -139,6 +139,31 @@ pub(crate) struct NewMessage {
 }
 
 impl NewMessage {
+    /// What a client send (`m`, request id `client_msg_id`) carries, from `sender_id`; the
+    /// rest (directed members, member and blacklist checks, …) is left to the caller.
+    pub(crate) fn from_send(sender_id: String, client_msg_id: String, m: SendMessage) -> Self {
+        NewMessage {
+            sender_id,
+            client_msg_id,
+            conversation_type: m.conversation_type,
+            to_id: m.target_id,
+            channel_id: m.channel_id,
+            object_name: m.object_name,
+            content: m.content,
+            persisted: m.persisted,
+            counted: m.counted,
+            push_content: m.push_content,
+            push_data: m.push_data,
+            custom: m.custom,
+            status: m.status,
+            // Sending with an expansion enables it, even without the flag.
+            can_expand: m.can_expand || !m.expansion.is_empty(),
+            expansion: m.expansion,
+            push_options: m.push_options,
+            ..Default::default()
+        }
+    }
+
     /// The message as it travels, once the server gave it `uid`, `sent_time` and its place
     /// in the conversation's history (`conv_seq`, 0 = none).
     pub(crate) fn into_wire(self, uid: String, sent_time: i64, conv_seq: u64) -> Message {

@@ -390,13 +390,7 @@ async fn sensitive_words_are_screened() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_rooms(dir.path(), |_| {}).await;
     let api = Api::new(&server);
-    api.call("/sensitiveword/add.json", &[("word", "bad")])
-        .await;
-    api.call(
-        "/sensitiveword/add.json",
-        &[("word", "rude"), ("replaceWord", "***")],
-    )
-    .await;
+    add_bad_and_rude(&api).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "da").await;
     let mut b = RawClient::connect(addr, "b", "db").await;

@@ -33,8 +33,8 @@ async fn rooms_are_created_read_and_destroyed() {
             ],
         )
         .await;
-    assert_eq!(ids(&q["chatRooms"], "chrmId"), ["r1", "r2"]);
-    assert_eq!(ids(&q["chatRooms"], "name"), ["Room One", "Two"]);
+    assert_eq!(strings(&q["chatRooms"], "chrmId"), ["r1", "r2"]);
+    assert_eq!(strings(&q["chatRooms"], "name"), ["Room One", "Two"]);
     assert_eq!(q["chatRooms"][0]["time"].as_str().unwrap().len(), 19);
     // create_new: manual destroy, protected members and initial KV entries.
     api.call(
@@ -69,7 +69,7 @@ async fn rooms_are_created_read_and_destroyed() {
             &[("chatroomId", "r3")],
         )
         .await;
-    assert_eq!(ids(&w["users"], ""), ["w1", "w2"]);
+    assert_eq!(strings(&w["users"], ""), ["w1", "w2"]);
     let mut alice = RawClient::connect(addr, "alice", "a1").await;
     let (code, joined) = join(&mut alice, "r3").await;
     assert_eq!((code, joined.entries.len()), (0, 2));
@@ -146,7 +146,7 @@ async fn rooms_are_created_read_and_destroyed() {
             &[("chatroomId", "r3")],
         )
         .await;
-    assert!(ids(&w["users"], "").is_empty());
+    assert!(strings(&w["users"], "").is_empty());
     let e = api
         .call("/chatroom/entry/query.json", &[("chatroomId", "r3")])
         .await;
@@ -175,14 +175,14 @@ async fn members_and_moderation_lists() {
         )
         .await;
     assert_eq!(q["total"], 2);
-    assert_eq!(ids(&q["users"], "id"), ["bob", "alice"]);
+    assert_eq!(strings(&q["users"], "id"), ["bob", "alice"]);
     let q = api
         .call(
             "/chatroom/user/query.json",
             &[("chatroomId", "r"), ("count", "1")],
         )
         .await;
-    assert_eq!(ids(&q["users"], "id"), ["alice"]);
+    assert_eq!(strings(&q["users"], "id"), ["alice"]);
     for bad in [("count", "0"), ("count", "501"), ("order", "3")] {
         let params = [bad, ("chatroomId", "r"), ("count", "5")];
         assert_eq!(
@@ -211,7 +211,7 @@ async fn members_and_moderation_lists() {
             &[("chatroomId", "r"), ("userId", "zed"), ("userId", "alice")],
         )
         .await;
-    assert_eq!(ids(&e["result"], "userId"), ["zed", "alice"]);
+    assert_eq!(strings(&e["result"], "userId"), ["zed", "alice"]);
     assert_eq!(
         (
             e["result"][0]["isInChrm"].as_u64(),
@@ -248,7 +248,7 @@ async fn members_and_moderation_lists() {
     let l = api
         .call("/chatroom/user/gag/list.json", &[("chatroomId", "r")])
         .await;
-    assert_eq!(ids(&l["users"], "userId"), ["alice", "carol"]);
+    assert_eq!(strings(&l["users"], "userId"), ["alice", "carol"]);
     assert_eq!(l["users"][0]["time"].as_str().unwrap().len(), 19);
     api.call(
         "/chatroom/user/gag/rollback.json",
@@ -258,7 +258,7 @@ async fn members_and_moderation_lists() {
     let l = api
         .call("/chatroom/user/gag/list.json", &[("chatroomId", "r")])
         .await;
-    assert_eq!(ids(&l["users"], "userId"), ["alice"]);
+    assert_eq!(strings(&l["users"], "userId"), ["alice"]);
     let missing = codes::CHATROOM_NOT_EXIST as u64;
     let gag_elsewhere = [("chatroomId", "nope"), ("userId", "alice"), ("minute", "5")];
     assert_eq!(
@@ -289,7 +289,7 @@ async fn members_and_moderation_lists() {
             &[("chatroomId", "r")],
         )
         .await;
-    assert_eq!(ids(&w["users"], ""), ["b", "d", "e", "f"]);
+    assert_eq!(strings(&w["users"], ""), ["b", "d", "e", "f"]);
 
     // A block kicks the member at once; the others hear that they left.
     api.call(
@@ -310,7 +310,7 @@ async fn members_and_moderation_lists() {
     let l = api
         .call("/chatroom/user/block/list.json", &[("chatroomId", "r")])
         .await;
-    assert_eq!(ids(&l["users"], "userId"), ["bob"]);
+    assert_eq!(strings(&l["users"], "userId"), ["bob"]);
     assert_eq!(join(&mut bob, "r").await.0, codes::KICKED_FROM_CHATROOM);
     api.call(
         "/chatroom/user/block/rollback.json",

@@ -50,11 +50,16 @@ async fn kv_entries_through_the_server_api() {
             &[("chatroomId", "r"), ("keys", "k"), ("keys", "y")],
         )
         .await;
-    assert_eq!(ids(&q["keys"], "key"), ["k", "y"]);
-    assert_eq!(ids(&q["keys"], "value"), ["v2", "2"]);
-    assert_eq!(ids(&q["keys"], "userID"), ["other", "admin"]);
-    assert_eq!(ids(&q["keys"], "autoDelete"), ["1", "0"]);
-    assert!(ids(&q["keys"], "lastSetTime")[0].parse::<i64>().unwrap() > 0);
+    assert_eq!(strings(&q["keys"], "key"), ["k", "y"]);
+    assert_eq!(strings(&q["keys"], "value"), ["v2", "2"]);
+    assert_eq!(strings(&q["keys"], "userID"), ["other", "admin"]);
+    assert_eq!(strings(&q["keys"], "autoDelete"), ["1", "0"]);
+    assert!(
+        strings(&q["keys"], "lastSetTime")[0]
+            .parse::<i64>()
+            .unwrap()
+            > 0
+    );
     api.call(
         "/chatroom/entry/remove.json",
         &[("chatroomId", "r"), ("userId", "admin"), ("key", "k")],
@@ -210,7 +215,7 @@ async fn publish_reaches_the_members_of_each_room() {
         )
         .await;
     let uids = answer["messageUIDs"].as_array().unwrap();
-    assert_eq!(ids(&answer["messageUIDs"], "chatroomId"), ["r1", "r2"]);
+    assert_eq!(strings(&answer["messageUIDs"], "chatroomId"), ["r1", "r2"]);
     assert_ne!(uids[0]["messageUID"], uids[1]["messageUID"]);
     for (c, room, i) in [(&mut alice, "r1", 0), (&mut bob, "r2", 1)] {
         let got: Vec<_> = room_events(c)

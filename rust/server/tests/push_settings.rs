@@ -27,25 +27,6 @@ fn registration(provider: PushProvider, token: &str) -> Option<PushRegistration>
     })
 }
 
-/// A signed Server API call with a JSON body: (HTTP status, answer).
-async fn call_json(api: &Api, path: &str, body: &Value) -> (u16, Value) {
-    let nonce = rand::random::<u32>().to_string();
-    let ts = (now_ms() / 1000).to_string();
-    let resp = api
-        .client
-        .post(format!("{}{}", api.base, path))
-        .header("App-Key", APP_KEY)
-        .header("Nonce", &nonce)
-        .header("Timestamp", &ts)
-        .header("Signature", sign(APP_SECRET, &nonce, &ts))
-        .json(body)
-        .send()
-        .await
-        .expect("http request");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.expect("json body"))
-}
-
 /// The push registrations stored for `user`: (device, provider, token, enabled, badge).
 fn stored_devices(dir: &Path, user: &str) -> Vec<(String, i64, String, bool, i64)> {
     let conn = rusqlite::Connection::open(dir.join("rcim.sqlite3")).unwrap();

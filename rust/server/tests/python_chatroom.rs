@@ -10,7 +10,7 @@ mod common;
 mod python_common;
 
 use common::*;
-use python_common::{ok, strings, SdkScript};
+use python_common::{ok, SdkScript};
 use rcim_proto::v1::{
     chat_room_event, request, response, server_frame, ChatRoomEvent, JoinChatRoom,
 };

@@ -12,7 +12,7 @@ mod common;
 mod python_common;
 
 use common::*;
-use python_common::{ok, strings, SdkScript};
+use python_common::{ok, SdkScript};
 use rcim_proto::codes;
 use rcim_proto::v1::{server_frame, ultra_group_event, UltraGroupEvent};
 use serde_json::Value;

@@ -12,8 +12,7 @@ use rcim_proto::codes;
 use rcim_proto::v1::{
     inbox_entry, request, response, ultra_group_event, ChangeUltraGroupDefaultLevel,
     ClearUltraGroupHistory, ModifyUltraGroupMessage, RecallUltraGroupMessage, SyncReadStatus,
-    TypingStatus, UltraGroupDefaultLevelRequest, UltraGroupExpansionUpdate,
-    UltraGroupMessagesRequest,
+    UltraGroupDefaultLevelRequest, UltraGroupExpansionUpdate, UltraGroupMessagesRequest,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -25,10 +24,7 @@ const QUIET: Duration = Duration::from_millis(300);
 /// not the sending one); a private channel's only its listed members; "" is RCDefault.
 #[tokio::test]
 async fn messages_reach_the_online_readers_of_their_channel() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b", "c"]).await;
     make_channel(&api, "ug", "staff", Some(&["a", "b"])).await;
     let addr = server.gateway_addr();
@@ -127,10 +123,7 @@ async fn messages_reach_the_online_readers_of_their_channel() {
 /// announced to the connected members.
 #[tokio::test]
 async fn changes_catch_up_and_change_rules() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -304,10 +297,7 @@ async fn changes_catch_up_and_change_rules() {
 /// only (history, changes, state).
 #[tokio::test]
 async fn history_pages_and_clear() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b"]).await;
     make_channel(&api, "ug", "news", None).await;
     let addr = server.gateway_addr();
@@ -383,10 +373,7 @@ async fn history_pages_and_clear() {
 /// the channel's newest message and tells the user's other devices.
 #[tokio::test]
 async fn unread_counts_are_capped_and_read_status_syncs() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |c| c.ultragroup.channel_rate_per_sec = 0).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|c| c.ultragroup.channel_rate_per_sec = 0).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -458,31 +445,20 @@ async fn unread_counts_are_capped_and_read_status_syncs() {
 /// a typer does not get their own event.
 #[tokio::test]
 async fn typing_comes_in_batches() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |c| {
+    let (_dir, server, api) = ug_server(|c| {
         c.ultragroup.typing_batch = Duration::from_millis(300);
     })
     .await;
-    let api = Api::new(&server);
     make_group(&api, "ug", "a", &["b", "c"]).await;
     make_channel(&api, "ug", "staff", Some(&["a"])).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
     let mut b = RawClient::connect(addr, "b", "b1").await;
     let mut c = RawClient::connect(addr, "c", "c1").await;
-    let typing = |channel: &str| {
-        request::Body::Typing(TypingStatus {
-            conversation_type: 5,
-            target_id: "ug".into(),
-            channel_id: channel.into(),
-            object_name: "RC:TxtMsg".into(),
-        })
-    };
-    assert_eq!(call(&mut a, "", typing("")).await.code, 0);
-    assert_eq!(call(&mut b, "", typing("")).await.code, 0);
+    assert_eq!(call(&mut a, "", ug_typing("")).await.code, 0);
+    assert_eq!(call(&mut b, "", ug_typing("")).await.code, 0);
     assert_eq!(
-        call(&mut b, "", typing("staff")).await.code,
+        call(&mut b, "", ug_typing("staff")).await.code,
         codes::ULTRA_GROUP_USER_NOT_IN_PRIVATE_CHANNEL
     );
     let e = next_ug(&mut c).await;
@@ -511,10 +487,7 @@ async fn typing_comes_in_batches() {
 /// Default levels of the group and of a channel: set by members, read back, in the states.
 #[tokio::test]
 async fn default_levels() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b"]).await;
     make_channel(&api, "ug", "news", None).await;
     let addr = server.gateway_addr();
@@ -566,10 +539,7 @@ async fn default_levels() {
 /// Messages older than the retention are pruned; sequences go on after them.
 #[tokio::test]
 async fn retention_prunes_old_messages() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |c| c.ultragroup.retention_days = 7).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|c| c.ultragroup.retention_days = 7).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -593,10 +563,7 @@ async fn retention_prunes_old_messages() {
 /// beyond); refused sends of users who may not send there do not use the rate up.
 #[tokio::test]
 async fn channel_rate_is_per_channel() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |c| c.ultragroup.channel_rate_per_sec = 3).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|c| c.ultragroup.channel_rate_per_sec = 3).await;
     make_group(&api, "ug", "a", &["b"]).await;
     make_channel(&api, "ug", "news", None).await;
     let addr = server.gateway_addr();

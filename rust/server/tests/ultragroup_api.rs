@@ -4,10 +4,11 @@
 //! (notdisturb), with their codes, and everything surviving a restart.
 
 mod common;
+mod ultragroup_common;
 
 use common::*;
 use rcim_proto::codes;
-use serde_json::Value;
+use ultragroup_common::make_named_group;
 
 /// A call expected to fail: its code (HTTP 200 for business codes, 400 for 1002).
 async fn code_of(api: &Api, path: &str, params: &[(&str, &str)]) -> u64 {
@@ -16,17 +17,6 @@ async fn code_of(api: &Api, path: &str, params: &[(&str, &str)]) -> u64 {
     let expected_status = if code == 1002 { 400 } else { 200 };
     assert_eq!(status, expected_status, "{path}: {body}");
     code
-}
-
-fn strings(v: &Value, field: &str) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("an array: {v}"))
-        .iter()
-        .map(|x| {
-            let s = if field.is_empty() { x } else { &x[field] };
-            s.as_str().unwrap().to_owned()
-        })
-        .collect()
 }
 
 async fn exists(api: &Api, group: &str, user: &str) -> bool {
@@ -214,16 +204,7 @@ async fn channels_and_private_members() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let api = Api::new(&server);
-    api.call(
-        "/ultragroup/create.json",
-        &[("userId", "a"), ("groupId", "ug"), ("groupName", "G")],
-    )
-    .await;
-    api.call(
-        "/ultragroup/join.json",
-        &[("userId", "b,c"), ("groupId", "ug")],
-    )
-    .await;
+    make_named_group(&api, "ug", "G", "a", &["b", "c"]).await;
     assert_eq!(channels(&api, "ug").await, [pair("RCDefault", "PUBLIC")]);
     let create =
         |c: &'static str, t: &'static str| [("groupId", "ug"), ("busChannel", c), ("type", t)];

@@ -3,31 +3,14 @@
 //! modify, expansion and `msg/get.json`; and the resync events of directory changes.
 
 mod common;
+mod ultragroup_common;
 
 use common::*;
 use rcim_proto::codes;
 use rcim_proto::v1::{server_frame, ultra_group_event, UltraGroupEvent};
 use serde_json::{json, Value};
 use std::time::Duration;
-
-/// A signed call with a JSON body: (HTTP status, answer).
-async fn call_json(api: &Api, path: &str, body: &Value) -> (u16, Value) {
-    let nonce = rand::random::<u32>().to_string();
-    let ts = (now_ms() / 1000).to_string();
-    let resp = api
-        .client
-        .post(format!("{}{}", api.base, path))
-        .header("App-Key", APP_KEY)
-        .header("Nonce", &nonce)
-        .header("Timestamp", &ts)
-        .header("Signature", sign(APP_SECRET, &nonce, &ts))
-        .json(body)
-        .send()
-        .await
-        .expect("http request");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.expect("json body"))
-}
+use ultragroup_common::make_named_group;
 
 /// Publishes `text` into `channel` of `group` from `from`: the message UID, or the code.
 async fn publish(
@@ -133,16 +116,7 @@ fn pair(channel: &str, text: &str) -> (String, String) {
 /// Group "ug" created by "a" with members "b" and "c", and a private channel "p" listing a
 /// and b.
 async fn setup(api: &Api) {
-    api.call(
-        "/ultragroup/create.json",
-        &[("userId", "a"), ("groupId", "ug"), ("groupName", "G")],
-    )
-    .await;
-    api.call(
-        "/ultragroup/join.json",
-        &[("userId", "b,c"), ("groupId", "ug")],
-    )
-    .await;
+    make_named_group(api, "ug", "G", "a", &["b", "c"]).await;
     api.call(
         "/ultragroup/channel/create.json",
         &[("groupId", "ug"), ("busChannel", "p"), ("type", "1")],

@@ -9,8 +9,7 @@ mod ultragroup_common;
 use common::*;
 use rcim_proto::v1::{
     request, response, ultra_group_event, ModifyUltraGroupMessage, RecallUltraGroupMessage,
-    Response, SendMessage, TypingStatus, UltraGroupEvent, UltraGroupExpansionUpdate,
-    UltraGroupSyncRequest,
+    Response, SendMessage, UltraGroupEvent, UltraGroupExpansionUpdate, UltraGroupSyncRequest,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -56,10 +55,7 @@ async fn next_body(c: &mut RawClient) -> ultra_group_event::Body {
 /// audience get a tick with its `change_seq`, for the message and for changes to it.
 #[tokio::test]
 async fn answers_carry_change_seq_and_others_get_ticks() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b", "c"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -133,17 +129,8 @@ async fn answers_carry_change_seq_and_others_get_ticks() {
 /// nothing.
 #[tokio::test]
 async fn modified_content_is_screened() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
-    api.call("/sensitiveword/add.json", &[("word", "bad")])
-        .await;
-    api.call(
-        "/sensitiveword/add.json",
-        &[("word", "rude"), ("replaceWord", "***")],
-    )
-    .await;
+    let (_dir, server, api) = ug_server(|_| {}).await;
+    add_bad_and_rude(&api).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -176,24 +163,16 @@ async fn modified_content_is_screened() {
 /// included (a client drops its own).
 #[tokio::test]
 async fn typing_is_one_frame_per_channel() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |c| {
+    let (_dir, server, api) = ug_server(|c| {
         c.ultragroup.typing_batch = Duration::from_millis(300);
     })
     .await;
-    let api = Api::new(&server);
     make_group(&api, "ug", "a", &["b", "c"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
     let mut b = RawClient::connect(addr, "b", "b1").await;
     let mut c = RawClient::connect(addr, "c", "c1").await;
-    let typing = request::Body::Typing(TypingStatus {
-        conversation_type: 5,
-        target_id: "ug".into(),
-        channel_id: String::new(),
-        object_name: "RC:TxtMsg".into(),
-    });
+    let typing = ug_typing("");
     assert_eq!(call(&mut a, "", typing.clone()).await.code, 0);
     assert_eq!(call(&mut b, "", typing).await.code, 0);
     for r in [&mut a, &mut b, &mut c] {
@@ -211,10 +190,7 @@ async fn typing_is_one_frame_per_channel() {
 /// read for that group only.
 #[tokio::test]
 async fn resync_names_its_group() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "g1", "a", &[]).await;
     make_group(&api, "g2", "a", &[]).await;
     make_channel(&api, "g2", "news", None).await;

@@ -37,10 +37,7 @@ async fn history_texts(c: &mut RawClient, group: &str, channel: &str) -> Vec<Str
 /// again; likewise for a group dismissed and created again.
 #[tokio::test]
 async fn a_recreated_channel_or_group_shows_nothing_of_the_old_one() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b", "c"]).await;
     make_channel(&api, "ug", "staff", Some(&["a", "b"])).await;
     let addr = server.gateway_addr();
@@ -80,10 +77,7 @@ async fn a_recreated_channel_or_group_shows_nothing_of_the_old_one() {
 /// user (as the device's local clear of 0 does), and a later message shows again.
 #[tokio::test]
 async fn a_remote_clear_of_zero_clears_everything() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -114,10 +108,7 @@ async fn a_remote_clear_of_zero_clears_everything() {
 /// (`read_seq`) starts at the newest of them; a member from the start counts them all.
 #[tokio::test]
 async fn states_start_at_the_join() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -145,10 +136,7 @@ async fn states_start_at_the_join() {
 /// (`max_conv_seq`): it gets the recall of an old message however many messages followed.
 #[tokio::test]
 async fn changes_to_held_messages_after_a_long_absence() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |c| c.ultragroup.channel_rate_per_sec = 0).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|c| c.ultragroup.channel_rate_per_sec = 0).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -189,10 +177,7 @@ async fn changes_to_held_messages_after_a_long_absence() {
 /// S6: `only_group_id` answers the states of that group's channels only.
 #[tokio::test]
 async fn states_of_one_group() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug1", "a", &[]).await;
     make_group(&api, "ug2", "a", &[]).await;
     make_channel(&api, "ug2", "news", None).await;

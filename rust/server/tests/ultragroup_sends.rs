@@ -24,10 +24,7 @@ async fn send_as(c: &mut RawClient, id: &str, m: SendMessage) -> (u32, String) {
 /// A resend after a lost answer gets the original answer, not 24408 or 24415.
 #[tokio::test]
 async fn a_resend_gets_its_original_answer() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |c| c.ultragroup.channel_rate_per_sec = 1).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|c| c.ultragroup.channel_rate_per_sec = 1).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;
@@ -58,10 +55,7 @@ async fn a_resend_gets_its_original_answer() {
 /// `MessageBlocked` entry (on its other devices) and keeps its uid on a resend.
 #[tokio::test]
 async fn a_blocked_send_is_recorded() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     api.call("/sensitiveword/add.json", &[("word", "bad")])
         .await;
     make_group(&api, "ug", "a", &["b"]).await;
@@ -97,10 +91,7 @@ async fn a_blocked_send_is_recorded() {
 /// while the stores are waited for off the read loop.
 #[tokio::test]
 async fn pipelined_sends_keep_their_order() {
-    init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_ug(dir.path(), |_| {}).await;
-    let api = Api::new(&server);
+    let (_dir, server, api) = ug_server(|_| {}).await;
     make_group(&api, "ug", "a", &["b"]).await;
     let addr = server.gateway_addr();
     let mut a = RawClient::connect(addr, "a", "a1").await;

@@ -24,7 +24,8 @@ use rcim_proto::v1::{
     Request, SendMessage, ServerFrame,
 };
 use server_process::{
-    login, percentile, proc_cpu_secs, raise_open_file_limit, server_bin, Raw, ServerProcess,
+    login, parse_content, percentile, proc_cpu_secs, raise_open_file_limit, server_bin, Raw,
+    ServerProcess,
 };
 use std::net::SocketAddr;
 use std::path::Path;
@@ -205,13 +206,6 @@ struct MemberLog {
     received_b: u64,
     /// The server closed the connection.
     closed: bool,
-}
-
-/// The sequence number and send timestamp in a benchmark message's content.
-fn parse_content(content: &str) -> Option<(u64, u64)> {
-    let text = content.strip_prefix(r#"{"content":""#)?;
-    let mut parts = text.split(' ');
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
 /// Reads a member's connection until `stop`; phase A is messages 1..=`last_a`.

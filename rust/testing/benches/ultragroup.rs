@@ -34,8 +34,8 @@ use rcim_proto::v1::{
     SendMessage, ServerFrame, UltraGroupEvent,
 };
 use server_process::{
-    load_average, login, percentile, proc_cpu_secs, raise_open_file_limit, server_bin, Raw,
-    ServerProcess, APP_KEY, SECRET,
+    load_average, login, parse_content, percentile, proc_cpu_secs, raise_open_file_limit,
+    server_bin, Raw, ServerProcess, APP_KEY, SECRET,
 };
 use sha1::{Digest, Sha1};
 use std::collections::BTreeMap;
@@ -243,13 +243,6 @@ impl Tracker {
     fn now_us(&self) -> u64 {
         self.base.elapsed().as_micros() as u64
     }
-}
-
-/// The sequence number and send timestamp in a benchmark message's content.
-fn parse_content(content: &str) -> Option<(u64, u64)> {
-    let text = content.strip_prefix(r#"{"content":""#)?;
-    let mut parts = text.split(' ');
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
 /// Reads a member's connection until `stop`; returns (sequence, latency µs) of every message

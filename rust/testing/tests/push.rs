@@ -7,20 +7,12 @@ mod push_support;
 
 use push_support::*;
 use rcim_proto::v1::{change_user_setting, ChangeUserSetting, Platform, QuietHours};
-use rcim_testing::push_standin::{PushStandIns, Received};
-use rcim_testing::{server_api, TestServer};
+use rcim_testing::push_standin::Received;
+use rcim_testing::server_api;
 use serde_json::{json, Value};
 use std::time::Duration;
-use tempfile::TempDir;
 
 const WAIT: Duration = Duration::from_secs(10);
-
-/// A server whose providers are the stand-ins.
-struct Env {
-    push: PushStandIns,
-    server: TestServer,
-    _dir: TempDir,
-}
 
 impl Env {
     /// Registers a mobile device of `user` with `token` and leaves it offline.
@@ -35,23 +27,8 @@ impl Env {
     /// A server whose providers are the stand-ins, with `adjust` applied to its push
     /// configuration.
     async fn start_with(adjust: impl FnOnce(&mut rcim_server::push::PushConfig)) -> Env {
-        let push = PushStandIns::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = push.config(dir.path());
-        adjust(&mut config);
-        let server = TestServer::builder()
-            .config(move |c| {
-                c.push = config;
-                // The tests send faster than a client may (5 a second).
-                c.send_rate_per_sec = 0;
-            })
-            .start()
-            .await;
-        Env {
-            push,
-            server,
-            _dir: dir,
-        }
+        // The tests send faster than a client may (5 a second).
+        Env::start_tweaked(adjust, |c| c.send_rate_per_sec = 0).await
     }
 
     /// Registers `user` with a display name.

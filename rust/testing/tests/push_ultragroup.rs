@@ -8,34 +8,15 @@ mod push_support;
 
 use push_support::*;
 use rcim_proto::v1::{change_user_setting, ChangeUserSetting, Platform, TypeNotificationLevel};
-use rcim_testing::push_standin::PushStandIns;
-use rcim_testing::{server_api, TestServer};
+use rcim_testing::server_api;
 use serde_json::json;
 use std::time::Duration;
-use tempfile::TempDir;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-struct Env {
-    push: PushStandIns,
-    server: TestServer,
-    _dir: TempDir,
-}
-
 impl Env {
     async fn start() -> Env {
-        let push = PushStandIns::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let config = push.config(dir.path());
-        let server = TestServer::builder()
-            .config(move |c| c.push = config)
-            .start()
-            .await;
-        Env {
-            push,
-            server,
-            _dir: dir,
-        }
+        Env::start_tweaked(|_| {}, |_| {}).await
     }
 
     async fn api(&self, path: &str, params: &[(&str, &str)]) {

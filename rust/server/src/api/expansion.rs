@@ -5,7 +5,7 @@
 use super::checks::{check_user_id, MAX_USER_ID_LEN};
 use super::params::Params;
 use super::reply::{ApiError, ApiResult};
-use crate::expansion::MAX_KEYS_PER_API_CALL;
+use crate::expansion::{Stored, MAX_KEYS_PER_API_CALL};
 use crate::model::ExpansionUpdate;
 use crate::service;
 use crate::state::Shared;
@@ -98,16 +98,28 @@ pub(crate) async fn delete(shared: Arc<Shared>, form: Params) -> ApiResult {
 /// key order) => `{extraContent: {key: {v, ts}}}`; 34203 for an unknown message.
 pub(crate) async fn query(shared: Arc<Shared>, form: Params) -> ApiResult {
     let uid = form.required("msgUID")?;
-    let page = form.int("pageNo")?.unwrap_or(1);
-    if page < 1 {
-        return Err(ApiError::param("pageNo starts at 1"));
-    }
+    let page = page_param(&form)?;
     let Some(stored) = service::expansion::query(shared.store.as_ref(), uid).await? else {
         return Err(ApiError::business(
             rcim_proto::codes::INVALID_MESSAGE_UID,
             format!("no message {uid}"),
         ));
     };
+    Ok(query_page(&stored, page))
+}
+
+/// The `pageNo` of an expansion query: ≥ 1, default 1 (1002 otherwise).
+pub(super) fn page_param(form: &Params) -> Result<i64, ApiError> {
+    let page = form.int("pageNo")?.unwrap_or(1);
+    if page < 1 {
+        return Err(ApiError::param("pageNo starts at 1"));
+    }
+    Ok(page)
+}
+
+/// Page `page` (from 1) of `stored`, 100 keys a page in key order, as the answer of an
+/// expansion query: `{extraContent: {key: {v, ts}}}`.
+pub(super) fn query_page(stored: &Stored, page: i64) -> Map<String, Value> {
     let skip = usize::try_from(page - 1)
         .unwrap_or(usize::MAX)
         .saturating_mul(QUERY_PAGE);
@@ -119,5 +131,5 @@ pub(crate) async fn query(shared: Arc<Shared>, form: Params) -> ApiResult {
         .collect();
     let mut out = Map::new();
     out.insert("extraContent".into(), Value::Object(content));
-    Ok(out)
+    out
 }

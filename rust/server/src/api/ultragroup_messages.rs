@@ -11,6 +11,7 @@
 //! channel, 24408 muted, for a publish). `busChannel` absent or empty = "RCDefault".
 
 use super::checks::{check_user_id, MAX_USER_ID_LEN};
+use super::expansion::{page_param, query_page};
 use super::params::Params;
 use super::publish_fields::publish_template;
 use super::reply::{ApiError, ApiResult};
@@ -26,8 +27,6 @@ use std::sync::Arc;
 
 /// Most groups of one publish.
 const MAX_PUBLISH_GROUPS: usize = 3;
-/// Keys of one expansion query page.
-const QUERY_PAGE: usize = 100;
 /// Most messages of one `msg/get.json`.
 const MAX_GET_MESSAGES: usize = 20;
 /// Longest window of one `hismsg/query.json` (14 days, ms).
@@ -196,23 +195,9 @@ pub(crate) async fn expansion_query(shared: Arc<Shared>, form: Params) -> ApiRes
     let group = group_param(&form)?;
     let channel = message_channel(&form)?;
     let uid = uid_param(&form, "msgUID")?;
-    let page = form.int("pageNo")?.unwrap_or(1);
-    if page < 1 {
-        return Err(ApiError::param("pageNo starts at 1"));
-    }
+    let page = page_param(&form)?;
     let stored = stream::expansion_of(&shared, group, channel, uid).await?;
-    let skip = usize::try_from(page - 1)
-        .unwrap_or(usize::MAX)
-        .saturating_mul(QUERY_PAGE);
-    let content: Map<String, Value> = stored
-        .entries()
-        .skip(skip)
-        .take(QUERY_PAGE)
-        .map(|(k, v, ts)| (k.clone(), json!({"v": v, "ts": ts})))
-        .collect();
-    let mut out = Map::new();
-    out.insert("extraContent".into(), Value::Object(content));
-    Ok(out)
+    Ok(query_page(&stored, page))
 }
 
 /// `/ultragroup/msg/get.json`: `groupId` R, `msgs` R (a JSON array of `{msgUID,

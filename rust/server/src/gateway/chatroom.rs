@@ -3,27 +3,16 @@
 //! the other non-send requests (sends: like sends). Each is served on the read loop, so one
 //! connection's joins, sends and leaves take effect in the order they arrive.
 
+use super::answers::{answer, code_only, failure};
 use super::frames::{frame, queue};
-use super::requests::{code_only, failure, Conn};
+use super::requests::Conn;
 use crate::model::NewMessage;
 use crate::service::chatroom::{kv_requests as kv, ops, send, MemberConn};
-use crate::service::ServiceError;
+use rcim_proto::codes;
 use rcim_proto::v1::{
     request, response, server_frame, ChatRoomEntriesResult, Response, SendMessage,
     SendMessageResult,
 };
-use rcim_proto::{codes, conversation_type};
-
-/// The answer to a chatroom request: `body` on success, the failure's code otherwise.
-fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Response {
-    match r {
-        Ok(body) => Response {
-            code: codes::OK,
-            body,
-        },
-        Err(e) => failure(&e, what),
-    }
-}
 
 /// The answer to a KV write: code 0, or the refusal's code, with the per-key errors of a
 /// partial success (23428) in the body.
@@ -106,24 +95,8 @@ impl Conn {
         if !m.directed_user_ids.is_empty() || !m.channel_id.is_empty() {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
-        let msg = NewMessage {
-            sender_id: self.user_id.clone(),
-            client_msg_id: request_id,
-            conversation_type: conversation_type::CHATROOM,
-            to_id: m.target_id,
-            object_name: m.object_name,
-            content: m.content,
-            persisted: m.persisted,
-            counted: m.counted,
-            push_content: m.push_content,
-            push_data: m.push_data,
-            custom: m.custom,
-            status: m.status,
-            can_expand: m.can_expand || !m.expansion.is_empty(),
-            expansion: m.expansion,
-            push_options: m.push_options,
-            ..Default::default()
-        };
+        // Checked above: no channel; the type is CHATROOM (`on_send` routes on it).
+        let msg = NewMessage::from_send(self.user_id.clone(), request_id, m);
         if !self.send_limiter.try_acquire() {
             return self.respond(seq, code_only(codes::SEND_MSG_FREQUENCY_OVERRUN));
         }

@@ -8,6 +8,7 @@
 //! closes that connection only. Limits: [`rate`] (sends and other requests per second),
 //! in-flight requests per connection, sync backlog.
 
+mod answers;
 mod chatroom;
 mod connection;
 mod frames;

@@ -18,6 +18,7 @@
 //! the lookup is awaited on the read loop, so a flood over the rate costs one read at a time.
 //! A resend whose original is not committed yet is not found and is refused like a new one.
 
+use super::answers::{code_only, failure, history_body, send_result};
 use super::frames::{frame, log_frame_error, queue, Reader};
 use super::rate::RateLimiter;
 use super::ultragroup_kinds::{
@@ -25,8 +26,7 @@ use super::ultragroup_kinds::{
 };
 use crate::hub::Outbound;
 use crate::model::{
-    ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, SendOutcome,
-    MAX_CLIENT_MSG_ID_LEN,
+    ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, MAX_CLIENT_MSG_ID_LEN,
 };
 use crate::service::{
     deletion, events, expansion, history, inbox, messages, receipts, replay, settings, typing,
@@ -37,9 +37,9 @@ use crate::util::now_ms;
 use futures::StreamExt as _;
 use rcim_proto::codes;
 use rcim_proto::v1::{
-    client_frame, request, response, server_frame, ErrorReply, HistoryPage, HistoryRequest,
-    MediaUploadRequest, Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage,
-    SendMessageResult, SettingsRequest, SyncPackage, SyncReadStatus, SyncRequest, UpdateExpansion,
+    client_frame, request, response, server_frame, ErrorReply, HistoryRequest, MediaUploadRequest,
+    Pong, RecallMessage, RecallMessageResult, Request, Response, SendMessage, SettingsRequest,
+    SyncPackage, SyncReadStatus, SyncRequest, UpdateExpansion,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -78,33 +78,6 @@ pub(crate) struct Conn {
     in_flight: Arc<Semaphore>,
     pub(super) ug_sends: UgSendChain,
     idle: Duration,
-}
-
-/// A response without a body.
-pub(super) fn code_only(code: u32) -> Response {
-    Response { code, body: None }
-}
-
-/// The response to a failed request (internal failures are logged).
-pub(super) fn failure(e: &ServiceError, what: &str) -> Response {
-    match e {
-        ServiceError::Internal(_) => tracing::error!(error = %e, "{what} failed"),
-        _ => tracing::debug!(reason = %e, "{what} refused"),
-    }
-    code_only(e.client_code())
-}
-
-/// The answer to a send that stored (or found) the message `o`.
-pub(super) fn send_result(o: SendOutcome, change_seq: u64) -> Response {
-    Response {
-        code: codes::OK,
-        body: Some(response::Body::SendMessage(SendMessageResult {
-            uid: o.uid,
-            sent_time: o.sent_time,
-            conv_seq: o.conv_seq,
-            change_seq,
-        })),
-    }
 }
 
 /// The original answer to `body` if `logged` is what executing it recorded; `None` when the
@@ -493,6 +466,20 @@ impl Conn {
         }
     }
 
+    /// The answer to a send over the connection's send rate, `None` within it: a resend (same
+    /// request id) gets its original answer, any other 20604.
+    pub(super) async fn over_send_rate(&mut self, msg: &NewMessage) -> Option<Response> {
+        if self.send_limiter.try_acquire() {
+            return None;
+        }
+        let key = RequestKey {
+            user_id: msg.sender_id.clone(),
+            request_id: msg.client_msg_id.clone(),
+        };
+        let response = self.sent_original(key).await;
+        Some(response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)))
+    }
+
     /// Waits for a slot among the connection's in-flight requests; `None` when the connection
     /// is closing.
     pub(super) async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
@@ -533,7 +520,7 @@ impl Conn {
 
     /// A send: the request id is the message's client id, so the store's dedupe on (sender,
     /// client id) answers a resend with the original uid and sent time.
-    async fn on_send(&mut self, seq: u64, request_id: String, m: SendMessage) {
+    async fn on_send(&mut self, seq: u64, request_id: String, mut m: SendMessage) {
         if m.conversation_type == rcim_proto::conversation_type::CHATROOM {
             return self.on_chatroom_send(seq, request_id, m).await;
         }
@@ -548,49 +535,26 @@ impl Conn {
         {
             return self.respond(seq, failure(&e, "a directed send"));
         }
+        let status = m.status;
+        let directed = std::mem::take(&mut m.directed_user_ids);
         let mut msg = NewMessage {
-            sender_id: self.user_id.clone(),
-            client_msg_id: request_id,
-            conversation_type: m.conversation_type,
-            to_id: m.target_id,
-            channel_id: m.channel_id,
-            object_name: m.object_name,
-            content: m.content,
-            persisted: m.persisted,
-            counted: m.counted,
-            push_content: m.push_content,
-            push_data: m.push_data,
             // A status message is not synced to the sender's other devices.
-            include_sender: !m.status,
+            include_sender: !status,
             // Only these members (and the sender's devices) get it; not in the history.
-            directed: m.directed_user_ids,
+            directed,
             // Group sends: only members may send (22406 otherwise) and gagged ones may not
             // (22408), checked by the store in the same transaction that fans the message out.
             require_member: true,
-            custom: m.custom,
-            status: m.status,
-            // Sending with an expansion enables it, even without the flag.
-            can_expand: m.can_expand || !m.expansion.is_empty(),
-            expansion: m.expansion,
-            push_options: m.push_options,
             // R060: a private message to a user who blacklisted the sender is refused (405).
             check_blacklist: true,
-            blocked: false,
+            ..NewMessage::from_send(self.user_id.clone(), request_id, m)
         };
         // Checked first, so an invalid send does not use up the rate.
         if let Err(e) = messages::check(&msg) {
             return self.respond(seq, failure(&e, "a send"));
         }
-        if !self.send_limiter.try_acquire() {
-            let key = RequestKey {
-                user_id: msg.sender_id.clone(),
-                request_id: msg.client_msg_id.clone(),
-            };
-            let response = self.sent_original(key).await;
-            return self.respond(
-                seq,
-                response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
-            );
+        if let Some(response) = self.over_send_rate(&msg).await {
+            return self.respond(seq, response);
         }
         // Sensitive words: replaced in what everyone receives, or the message is blocked (the
         // sender still gets a normal answer, R267, and a stored send a `MessageBlocked` inbox
@@ -683,12 +647,7 @@ impl Conn {
         let (store, user) = (self.shared.store.clone(), self.user_id.clone());
         self.answer_after(seq, "a history page", async move {
             let p = history::page(store.as_ref(), &user, r).await?;
-            Ok(Some(response::Body::History(HistoryPage {
-                messages: p.messages,
-                from_seq: p.from_seq,
-                to_seq: p.to_seq,
-                has_more: p.has_more,
-            })))
+            Ok(Some(history_body(p)))
         })
         .await
     }

@@ -4,8 +4,9 @@
 //! Reads and typing need no request id and are limited like the other non-send requests;
 //! the state-changing ones are executed once per request id.
 
+use super::answers::{answer, code_only, failure, history_body, send_result};
 use super::frames::{frame, queue};
-use super::requests::{code_only, failure, send_result, Conn};
+use super::requests::Conn;
 use crate::model::{NewMessage, RequestKey};
 use crate::service::ultragroup::stream::{self, check_access, check_channel, check_group, Origin};
 use crate::service::ultragroup::{states, DEFAULT_CHANNEL};
@@ -13,7 +14,7 @@ use crate::service::ServiceError;
 use crate::store::ultragroup_stream_records::UgWrite;
 use crate::util::now_ms;
 use rcim_proto::v1::{
-    inbox_entry, request, response, server_frame, HistoryPage, HistoryRequest, ReadStatusSynced,
+    inbox_entry, request, response, server_frame, HistoryRequest, ReadStatusSynced,
     RecallMessageResult, Response, SendMessage, SyncReadStatus, TypingEvent, TypingStatus,
     UltraGroupChangeResult, UltraGroupChanges, UltraGroupDefaultLevel, UltraGroupMessages,
 };
@@ -25,17 +26,6 @@ const MAX_OBJECT_NAME_LEN: usize = 32;
 const MAX_BATCH_UIDS: usize = 20;
 /// The object name of every ultra-group typing event (`RCIMIWUltraGroupTypingStatus.TEXT`).
 const TYPING_OBJECT_NAME: &str = "RC:TxtMsg";
-
-/// The answer: `body` on success, the failure's code otherwise.
-fn answer(r: Result<Option<response::Body>, ServiceError>, what: &str) -> Response {
-    match r {
-        Ok(body) => Response {
-            code: codes::OK,
-            body,
-        },
-        Err(e) => failure(&e, what),
-    }
-}
 
 impl Conn {
     fn origin(&self, key: RequestKey) -> Origin {
@@ -53,7 +43,7 @@ impl Conn {
         &mut self,
         seq: u64,
         request_id: String,
-        m: SendMessage,
+        mut m: SendMessage,
     ) {
         if m.object_name.len() > MAX_OBJECT_NAME_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
@@ -62,37 +52,15 @@ impl Conn {
             Ok(c) => c,
             Err(e) => return self.respond(seq, failure(&e, "an ultra-group send")),
         };
+        let directed = std::mem::take(&mut m.directed_user_ids);
         let mut msg = NewMessage {
-            sender_id: self.user_id.clone(),
-            client_msg_id: request_id,
-            conversation_type: conversation_type::ULTRA_GROUP,
-            to_id: m.target_id,
             channel_id: channel,
-            object_name: m.object_name,
-            content: m.content,
-            persisted: m.persisted,
-            counted: m.counted,
-            push_content: m.push_content,
-            push_data: m.push_data,
             include_sender: true,
             require_member: true,
-            custom: m.custom,
-            status: m.status,
-            can_expand: m.can_expand || !m.expansion.is_empty(),
-            expansion: m.expansion,
-            push_options: m.push_options,
-            ..Default::default()
+            ..NewMessage::from_send(self.user_id.clone(), request_id, m)
         };
-        if !self.send_limiter.try_acquire() {
-            let key = RequestKey {
-                user_id: msg.sender_id.clone(),
-                request_id: msg.client_msg_id.clone(),
-            };
-            let response = self.sent_original(key).await;
-            return self.respond(
-                seq,
-                response.unwrap_or_else(|| code_only(codes::SEND_MSG_FREQUENCY_OVERRUN)),
-            );
+        if let Some(response) = self.over_send_rate(&msg).await {
+            return self.respond(seq, response);
         }
         self.shared.moderation.screen_message(&mut msg);
         let Some(permit) = self.in_flight_slot().await else {
@@ -104,7 +72,6 @@ impl Conn {
         let rate = self.shared.config.ultragroup.channel_rate_per_sec;
         let (shared, conn) = (self.shared.clone(), self.conn_id);
         let (tx, cancel) = (self.tx.clone(), self.cancel.clone());
-        let directed = m.directed_user_ids;
         self.shared.tracker.spawn(async move {
             if let Some(previous) = previous {
                 // An error: the previous send's task ended without signalling (closing).
@@ -135,12 +102,7 @@ impl Conn {
         let user = self.user_id.clone();
         self.answer_after(seq, "an ultra-group history page", async move {
             let p = states::history(&shared, &user, r).await?;
-            Ok(Some(response::Body::History(HistoryPage {
-                messages: p.messages,
-                from_seq: p.from_seq,
-                to_seq: p.to_seq,
-                has_more: p.has_more,
-            })))
+            Ok(Some(history_body(p)))
         })
         .await
     }

@@ -6,7 +6,6 @@ use crate::common::{call, Api, RawClient, APP_KEY, APP_SECRET};
 use rcim_proto::v1::{
     chat_room_event, request, response, server_frame, ChatRoomEvent, ChatRoomJoined, JoinChatRoom,
 };
-use serde_json::Value;
 use std::time::Duration;
 
 pub async fn join(c: &mut RawClient, room: &str) -> (u32, ChatRoomJoined) {
@@ -44,15 +43,4 @@ pub async fn room_events(c: &mut RawClient) -> Vec<chat_room_event::Body> {
         }
     }
     out
-}
-
-pub fn ids(v: &Value, field: &str) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("an array: {v}"))
-        .iter()
-        .map(|x| {
-            let s = if field.is_empty() { x } else { &x[field] };
-            s.as_str().unwrap().to_owned()
-        })
-        .collect()
 }

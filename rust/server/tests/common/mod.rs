@@ -475,3 +475,48 @@ pub async fn next_event(c: &mut RawClient) -> InboxEntry {
         }
     }
 }
+
+/// The strings of array `v`: its elements, or each element's `field`.
+pub fn strings(v: &Value, field: &str) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("an array: {v}"))
+        .iter()
+        .map(|x| {
+            let s = if field.is_empty() { x } else { &x[field] };
+            s.as_str()
+                .unwrap_or_else(|| panic!("{field} of {x}"))
+                .to_owned()
+        })
+        .collect()
+}
+
+/// A signed Server API call with a JSON body: (HTTP status, answer).
+pub async fn call_json(api: &Api, path: &str, body: &Value) -> (u16, Value) {
+    let nonce = rand::random::<u32>().to_string();
+    let ts = (now_ms() / 1000).to_string();
+    let resp = api
+        .client
+        .post(format!("{}{}", api.base, path))
+        .header("App-Key", APP_KEY)
+        .header("Nonce", &nonce)
+        .header("Timestamp", &ts)
+        .header("Signature", sign(APP_SECRET, &nonce, &ts))
+        .json(body)
+        .send()
+        .await
+        .expect("http request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.expect("json body"))
+}
+
+/// Sensitive words of the screening tests: "bad" blocks a message, "rude" is replaced by
+/// "***".
+pub async fn add_bad_and_rude(api: &Api) {
+    api.call("/sensitiveword/add.json", &[("word", "bad")])
+        .await;
+    api.call(
+        "/sensitiveword/add.json",
+        &[("word", "rude"), ("replaceWord", "***")],
+    )
+    .await;
+}

@@ -91,18 +91,3 @@ pub fn ok(steps: &HashMap<String, Value>, names: &[&str]) {
         assert_eq!(steps[*name]["code"], 200, "{name}: {}", steps[*name]);
     }
 }
-
-/// The strings of array `v`: its elements, or each element's `field`.
-#[allow(dead_code)] // Not every script's test uses it.
-pub fn strings(v: &Value, field: &str) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("an array: {v}"))
-        .iter()
-        .map(|x| {
-            let s = if field.is_empty() { x } else { &x[field] };
-            s.as_str()
-                .unwrap_or_else(|| panic!("{field} of {x}"))
-                .to_owned()
-        })
-        .collect()
-}

@@ -7,8 +7,8 @@ use super::common::*;
 use rcim_proto::conversation_type::ULTRA_GROUP;
 use rcim_proto::v1::{
     request, response, server_frame, ultra_group_event, Message, Response, SendMessage,
-    UltraGroupChanges, UltraGroupChangesRequest, UltraGroupChannelState, UltraGroupEvent,
-    UltraGroupStates, UltraGroupSyncRequest,
+    TypingStatus, UltraGroupChanges, UltraGroupChangesRequest, UltraGroupChannelState,
+    UltraGroupEvent, UltraGroupStates, UltraGroupSyncRequest,
 };
 use rcim_server::{RunningServer, ServerConfig};
 use std::path::Path;
@@ -24,15 +24,28 @@ pub async fn start_ug(dir: &Path, tweak: impl FnOnce(&mut ServerConfig)) -> Runn
     rcim_server::start(c).await.expect("server starts")
 }
 
-/// Creates ultra group `group` by `creator` and joins `members`.
+/// The start of most tests: tracing, a server in a new temporary folder ([`start_ug`] with
+/// `tweak`) and its Server API. Keep the folder while the server runs.
+pub async fn ug_server(
+    tweak: impl FnOnce(&mut ServerConfig),
+) -> (tempfile::TempDir, RunningServer, Api) {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_ug(dir.path(), tweak).await;
+    let api = Api::new(&server);
+    (dir, server, api)
+}
+
+/// Creates ultra group `group` (named `group`) by `creator` and joins `members`.
 pub async fn make_group(api: &Api, group: &str, creator: &str, members: &[&str]) {
+    make_named_group(api, group, group, creator, members).await;
+}
+
+/// Creates ultra group `group` named `name` by `creator` and joins `members`.
+pub async fn make_named_group(api: &Api, group: &str, name: &str, creator: &str, members: &[&str]) {
     api.call(
         "/ultragroup/create.json",
-        &[
-            ("userId", creator),
-            ("groupId", group),
-            ("groupName", group),
-        ],
+        &[("userId", creator), ("groupId", group), ("groupName", name)],
     )
     .await;
     if !members.is_empty() {
@@ -65,6 +78,16 @@ pub async fn make_channel(api: &Api, group: &str, channel: &str, listed: Option<
         )
         .await;
     }
+}
+
+/// A typing request in a channel of group "ug".
+pub fn ug_typing(channel: &str) -> request::Body {
+    request::Body::Typing(TypingStatus {
+        conversation_type: ULTRA_GROUP,
+        target_id: "ug".into(),
+        channel_id: channel.into(),
+        object_name: "RC:TxtMsg".into(),
+    })
 }
 
 /// A text message into a channel.

@@ -208,3 +208,11 @@ pub async fn login(gateway: SocketAddr, n: usize, user: &str, narrow: bool) -> R
     stream.set_nodelay(true).unwrap();
     raw::login(stream, APP_KEY, token(user), format!("bench-{user}")).await
 }
+
+/// The sequence number and send timestamp in a benchmark message's content
+/// (`{"content":"<sequence> <µs> …"}`).
+pub fn parse_content(content: &str) -> Option<(u64, u64)> {
+    let text = content.strip_prefix(r#"{"content":""#)?;
+    let mut parts = text.split(' ');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}

@@ -10,8 +10,12 @@ use rcim_proto::v1::{
     SendMessage, SendMessageResult, ServerFrame,
 };
 use rcim_proto::FrameCodec;
+use rcim_server::push::PushConfig;
+use rcim_server::ServerConfig;
+use rcim_testing::push_standin::PushStandIns;
 use rcim_testing::{TestServer, APP_KEY};
 use std::time::Duration;
+use tempfile::TempDir;
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
 
@@ -217,4 +221,35 @@ pub async fn api_json(
     body: serde_json::Value,
 ) -> serde_json::Value {
     rcim_testing::server_api_json(&server.navi_url(), path, &body).await
+}
+
+/// A server whose push providers are the stand-ins; its folder lives as long as it.
+pub struct Env {
+    pub push: PushStandIns,
+    pub server: TestServer,
+    _dir: TempDir,
+}
+
+impl Env {
+    /// Starts one, with `adjust` applied to its push configuration and `tweak` to the rest
+    /// of its configuration.
+    pub async fn start_tweaked(
+        adjust: impl FnOnce(&mut PushConfig),
+        tweak: impl FnOnce(&mut ServerConfig) + Send + 'static,
+    ) -> Env {
+        let push = PushStandIns::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = push.config(dir.path());
+        adjust(&mut config);
+        let server = TestServer::builder()
+            .config(move |c| c.push = config)
+            .config(tweak)
+            .start()
+            .await;
+        Env {
+            push,
+            server,
+            _dir: dir,
+        }
+    }
 }

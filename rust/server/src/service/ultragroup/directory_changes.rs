@@ -4,7 +4,7 @@
 //! to resync: `notify::resync`); offline users read their states when they connect.
 
 use super::directory::{Channel, Directory, Group, State};
-use super::{channel_or_default, DEFAULT_CHANNEL};
+use super::DEFAULT_CHANNEL;
 use crate::service::ServiceError;
 use crate::settings::MAX_NOTIFICATION_LEVEL;
 use crate::store::{ServerStore, UgChannelRecord, UgDirectoryWrite, UgGroupRecord, UgListKind};
@@ -31,6 +31,15 @@ fn channel_of<'a>(group: &'a Group, channel_id: &str) -> Result<&'a Channel, Ser
             format!("channel {channel_id} does not exist"),
         )
     })
+}
+
+/// Those of `users` who are members of `group` (`members` true) or who are not.
+fn by_membership(group: &Group, users: &[String], members: bool) -> Vec<String> {
+    users
+        .iter()
+        .filter(|u| group.members.contains(*u) == members)
+        .cloned()
+        .collect()
 }
 
 fn not_default(channel_id: &str, what: &str) -> Result<(), ServiceError> {
@@ -210,12 +219,7 @@ impl Directory {
     ) -> Result<Affected, ServiceError> {
         let new: Vec<String> = {
             let state = self.read();
-            let group = group_of(&state, group_id)?;
-            let new: Vec<String> = users
-                .iter()
-                .filter(|u| !group.members.contains(*u))
-                .cloned()
-                .collect();
+            let new = by_membership(group_of(&state, group_id)?, users, false);
             self.check_group_cap(&state, group_id, &new)?;
             new
         };
@@ -243,12 +247,7 @@ impl Directory {
         let _change = self.changes.lock().await;
         let leaving: Vec<String> = {
             let state = self.read();
-            let group = group_of(&state, group_id)?;
-            users
-                .iter()
-                .filter(|u| group.members.contains(*u))
-                .cloned()
-                .collect()
+            by_membership(group_of(&state, group_id)?, users, true)
         };
         if leaving.is_empty() {
             return Ok(Vec::new());
@@ -507,30 +506,19 @@ impl Directory {
         channel_id: &str,
         muted: bool,
     ) -> Result<(), ServiceError> {
-        let _change = self.changes.lock().await;
-        {
-            let state = self.read();
-            let group = group_of(&state, group_id)?;
-            if !channel_id.is_empty() {
-                channel_of(group, channel_id)?;
-            }
-        }
-        store
-            .ug_directory_write(UgDirectoryWrite::SetMuted {
-                group_id: group_id.to_owned(),
-                channel_id: channel_id.to_owned(),
-                muted,
-            })
-            .await?;
-        let mut state = self.write();
-        if let Some(group) = state.groups.get_mut(group_id) {
-            if channel_id.is_empty() {
-                group.mutes.all = muted;
-            } else if let Some(c) = group.channels.get_mut(channel_id) {
-                c.mutes.all = muted;
-            }
-        }
-        Ok(())
+        let write = UgDirectoryWrite::SetMuted {
+            group_id: group_id.to_owned(),
+            channel_id: channel_id.to_owned(),
+            muted,
+        };
+        self.set_setting(
+            store,
+            (group_id, channel_id),
+            write,
+            |g| g.mutes.all = muted,
+            |c| c.mutes.all = muted,
+        )
+        .await
     }
 
     /// Sets the default notification level (`TypeNotificationLevel` numbering, 0..=5; NONE 1
@@ -548,27 +536,47 @@ impl Directory {
                 "level must be 0..={MAX_NOTIFICATION_LEVEL}"
             )));
         }
+        let write = UgDirectoryWrite::SetDefaultLevel {
+            group_id: group_id.to_owned(),
+            channel_id: channel_id.to_owned(),
+            level,
+        };
+        self.set_setting(
+            store,
+            (group_id, channel_id),
+            write,
+            |g| g.default_level = level,
+            |c| c.default_level = level,
+        )
+        .await
+    }
+
+    /// Changes a setting of the group (`channel_id` "") or of one of its channels (24410 /
+    /// 24414 unknown): `write` to the store, then the same change in memory (`on_group` or
+    /// `on_channel`).
+    async fn set_setting(
+        &self,
+        store: &dyn ServerStore,
+        (group_id, channel_id): (&str, &str),
+        write: UgDirectoryWrite,
+        on_group: impl FnOnce(&mut Group),
+        on_channel: impl FnOnce(&mut Channel),
+    ) -> Result<(), ServiceError> {
         let _change = self.changes.lock().await;
         {
             let state = self.read();
             let group = group_of(&state, group_id)?;
             if !channel_id.is_empty() {
-                channel_of(group, channel_or_default(channel_id))?;
+                channel_of(group, channel_id)?;
             }
         }
-        store
-            .ug_directory_write(UgDirectoryWrite::SetDefaultLevel {
-                group_id: group_id.to_owned(),
-                channel_id: channel_id.to_owned(),
-                level,
-            })
-            .await?;
+        store.ug_directory_write(write).await?;
         let mut state = self.write();
         if let Some(group) = state.groups.get_mut(group_id) {
             if channel_id.is_empty() {
-                group.default_level = level;
+                on_group(group);
             } else if let Some(c) = group.channels.get_mut(channel_id) {
-                c.default_level = level;
+                on_channel(c);
             }
         }
         Ok(())

@@ -327,6 +327,15 @@ async fn change(
     Ok(Changed { time, change_seq })
 }
 
+/// Checks the ids naming a message of a channel (group, channel, then uid); returns the
+/// channel ("" = "RCDefault").
+fn check_message_ids(group_id: &str, channel_id: &str, uid: &str) -> Result<String, ServiceError> {
+    check_group(group_id)?;
+    let channel = check_channel(channel_id)?;
+    check_uid(uid)?;
+    Ok(channel)
+}
+
 fn check_uid(uid: &str) -> Result<(), ServiceError> {
     if uid.is_empty() || uid.len() > MAX_ID_LEN {
         return Err(ServiceError::rejected(
@@ -378,9 +387,7 @@ pub(crate) async fn recall_from(
     is_admin: bool,
     origin: Origin,
 ) -> Result<Changed, ServiceError> {
-    check_group(group_id)?;
-    let channel = check_channel(channel_id)?;
-    check_uid(uid)?;
+    let channel = check_message_ids(group_id, channel_id, uid)?;
     if !is_admin {
         check_access(shared, group_id, &channel, operator)?;
     }
@@ -437,9 +444,7 @@ pub(crate) async fn modify_from(
     mut content: String,
     origin: Origin,
 ) -> Result<Changed, ServiceError> {
-    check_group(group_id)?;
-    let channel = check_channel(channel_id)?;
-    check_uid(uid)?;
+    let channel = check_message_ids(group_id, channel_id, uid)?;
     if content.len() > rcim_proto::MAX_CONTENT_LEN {
         return Err(ServiceError::TooLong(crate::model::LimitError {
             field: "content",
@@ -538,9 +543,7 @@ pub(crate) async fn update_expansion_from(
     max_keys: usize,
     origin: Origin,
 ) -> Result<Changed, ServiceError> {
-    check_group(group_id)?;
-    let channel = check_channel(channel_id)?;
-    check_uid(uid)?;
+    let channel = check_message_ids(group_id, channel_id, uid)?;
     if set.is_empty() && remove.is_empty() {
         return Err(ServiceError::Invalid("nothing to set or remove".into()));
     }
@@ -567,9 +570,7 @@ pub(crate) async fn expansion_of(
     channel_id: &str,
     uid: &str,
 ) -> Result<Stored, ServiceError> {
-    check_group(group_id)?;
-    let channel = check_channel(channel_id)?;
-    check_uid(uid)?;
+    let channel = check_message_ids(group_id, channel_id, uid)?;
     shared
         .store
         .ug_expansion(group_id.to_owned(), channel, uid.to_owned())

@@ -60,9 +60,15 @@ fn insert_channel(c: &Connection, ch: &UgChannelRecord) -> rusqlite::Result<usiz
     ])
 }
 
+/// Adds `user` to `group` joined at `at`, or at the group's newest sent time when a burst ran
+/// the streams' sent times ahead of the clock (sent times are `max(now, last + 1)`): unread
+/// counts start after the join time, so a message sent before the join must not look newer
+/// than it. One millisecond back from `at`, so a message sent in the join's millisecond counts
+/// as unread rather than vanish.
 fn insert_member(c: &Connection, group: &str, user: &str, at: i64) -> rusqlite::Result<usize> {
     c.prepare_cached(
-        "INSERT OR IGNORE INTO ug_members (group_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO ug_members (group_id, user_id, joined_at) VALUES (?1, ?2, \
+         MAX(?3 - 1, COALESCE((SELECT MAX(last_sent) FROM ug_stream_heads WHERE group_id = ?1), 0)))",
     )?
     .execute(params![group, user, at])
 }
