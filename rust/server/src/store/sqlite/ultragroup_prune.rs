@@ -34,8 +34,11 @@ pub(crate) fn prune_ug_messages(c: &Connection, before: i64) -> anyhow::Result<u
 }
 
 /// Deletes the stream of channel `channel` of `group` (`None`: of all its channels) with
-/// every read position and clear time in it, so an id created again starts empty: in the
-/// transaction of the directory change that deletes the channel or dismisses the group.
+/// every read position and clear time in it, so an id created again shows nothing of the old
+/// one: in the transaction of the directory change that deletes the channel or dismisses the
+/// group. The channel's counters stay (one small row): a channel created again continues its
+/// sequences, so a device that followed the old one keeps a cursor that stays valid and
+/// history intervals that never collide with the new channel's.
 pub(crate) fn delete_ug_streams(
     c: &Connection,
     group: &str,
@@ -53,7 +56,6 @@ pub(crate) fn delete_ug_streams(
             "DELETE FROM ug_mentions WHERE msg_id IN (SELECT id FROM ug_messages WHERE {scope})"
         ),
         format!("DELETE FROM ug_messages WHERE {scope}"),
-        format!("DELETE FROM ug_stream_heads WHERE {scope}"),
         format!("DELETE FROM ug_user_channels WHERE {scope}"),
     ];
     for sql in statements {
