@@ -175,23 +175,11 @@ pub(super) const ROWS: &[&dyn Row] = &[
         },
     },
     &Operation {
-        names: &["removeUltraGroupMessageExpansionForKeys"],
-        run: |engine, a: RemoveKeysArgs, event_id| {
-            let query =
-                { engine.change_ultragroup_expansion(&a.message_uid, Map::new(), a.keys.clone()) };
-            server_call(
-                engine,
-                &a,
-                "onUltraGroupMessageExpansionForKeysRemoved",
-                None,
-                query,
-                event_id,
-            )
-        },
-    },
-    // The seed's (5.2.4) name; its listener shares the slot of the 5.2.5 one.
-    &Operation {
-        names: &["removeUltraGroupMessageExpansion"],
+        // With the seed's (5.2.4) name; its listener shares the slot of the 5.2.5 one.
+        names: &[
+            "removeUltraGroupMessageExpansionForKeys",
+            "removeUltraGroupMessageExpansion",
+        ],
         run: |engine, a: RemoveKeysArgs, event_id| {
             let query =
                 { engine.change_ultragroup_expansion(&a.message_uid, Map::new(), a.keys.clone()) };
