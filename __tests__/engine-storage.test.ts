@@ -6,24 +6,18 @@
  */
 import type * as LibModule from '../src';
 import type { RCIMIWConversationType, RCIMIWMessage, RCIMIWMessageType } from '../src';
-import { makeTestBridge } from './helpers';
+import { loadOverTestBridge, unloadTestBridge, type TestBridge } from './helpers';
 
 type Lib = typeof LibModule;
 
-let tb: ReturnType<typeof makeTestBridge>;
+let tb: TestBridge;
 let lib: Lib;
 
 beforeEach(() => {
-  jest.resetModules();
-  delete (globalThis as { __rcimDefaultEngine?: unknown }).__rcimDefaultEngine;
-  tb = makeTestBridge();
-  globalThis.__rcimBridge = tb.bridge;
-  lib = require('../src') as Lib;
+  ({ tb, lib } = loadOverTestBridge());
 });
 
-afterEach(() => {
-  delete globalThis.__rcimBridge;
-});
+afterEach(unloadTestBridge);
 
 const conv = { type: 2, targetId: 'g', channelId: null };
 const key = { type: 2, targetId: 'g', channelId: '' };

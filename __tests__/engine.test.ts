@@ -1,23 +1,17 @@
 import type * as LibModule from '../src';
 import type { IRCIMIWGetMessageCallback, RCIMIWConversationType, RCIMIWMessage } from '../src';
-import { makeTestBridge, tick } from './helpers';
+import { tick, loadOverTestBridge, unloadTestBridge, type TestBridge } from './helpers';
 
 type Lib = typeof LibModule;
 
-let tb: ReturnType<typeof makeTestBridge>;
+let tb: TestBridge;
 let lib: Lib;
 
 beforeEach(() => {
-  jest.resetModules();
-  delete (globalThis as { __rcimDefaultEngine?: unknown }).__rcimDefaultEngine;
-  tb = makeTestBridge();
-  globalThis.__rcimBridge = tb.bridge;
-  lib = require('../src') as Lib;
+  ({ tb, lib } = loadOverTestBridge());
 });
 
-afterEach(() => {
-  delete globalThis.__rcimBridge;
-});
+afterEach(unloadTestBridge);
 
 describe('create / destroy', () => {
   test('create is a singleton that ignores later arguments', () => {

@@ -1,3 +1,4 @@
+import type * as LibModule from '../src';
 import type { RCIMBridge } from '../src/NativeRCIM';
 
 export interface RecordedCall {
@@ -66,3 +67,24 @@ export function makeTestBridge() {
 }
 
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The test bridge of {@link makeTestBridge} with its recorded calls. */
+export type TestBridge = ReturnType<typeof makeTestBridge>;
+
+/**
+ * A fresh copy of the library (modules reset, no default engine) loaded over a new test
+ * bridge: what each engine test starts from. Undo with {@link unloadTestBridge}.
+ */
+export function loadOverTestBridge() {
+  jest.resetModules();
+  delete (globalThis as { __rcimDefaultEngine?: unknown }).__rcimDefaultEngine;
+  const tb = makeTestBridge();
+  globalThis.__rcimBridge = tb.bridge;
+  const lib = require('../src') as typeof LibModule;
+  return { tb, lib };
+}
+
+/** Removes the test bridge {@link loadOverTestBridge} installed. */
+export function unloadTestBridge() {
+  delete globalThis.__rcimBridge;
+}

@@ -3,25 +3,19 @@
 // and the seed's alias setters fill the same slots as their 5.2.5 names.
 import type * as LibModule from '../src';
 import { LISTENER_PARAMS, MAP_PARAMS, type ListenerName } from '../src/listeners';
-import { makeTestBridge, tick } from './helpers';
+import { tick, loadOverTestBridge, unloadTestBridge, type TestBridge } from './helpers';
 
 type Lib = typeof LibModule;
 type Setter = (fn?: (...args: unknown[]) => void) => void;
 
-let tb: ReturnType<typeof makeTestBridge>;
+let tb: TestBridge;
 let lib: Lib;
 
 beforeEach(() => {
-  jest.resetModules();
-  delete (globalThis as { __rcimDefaultEngine?: unknown }).__rcimDefaultEngine;
-  tb = makeTestBridge();
-  globalThis.__rcimBridge = tb.bridge;
-  lib = require('../src') as Lib;
+  ({ tb, lib } = loadOverTestBridge());
 });
 
-afterEach(() => {
-  delete globalThis.__rcimBridge;
-});
+afterEach(unloadTestBridge);
 
 const setterOf = (slot: string) => `set${slot[0].toUpperCase()}${slot.slice(1)}Listener`;
 
