@@ -13,7 +13,7 @@
 //!
 //! Layers, top to bottom (each file only uses files below it):
 //! * front ends: `gateway/` (client connections: framing, login, limits, one handler per
-//!   request) and `http.rs` + `api/` (navigation; the Server API on axum routes, signature
+//!   request) and `http/` + `api/` (navigation; the Server API on axum routes, signature
 //!   middleware, form extractor) + `fileserver.rs` (media uploads and downloads);
 //! * `service/`: the business rules and their codes, shared by both front ends;
 //! * `store/`: the `ServerStore` trait, its SQLite implementation and conformance
@@ -29,6 +29,7 @@
 
 mod api;
 mod blob;
+pub mod cli;
 mod config;
 mod expansion;
 mod fanout;
@@ -45,7 +46,10 @@ mod store;
 mod token;
 mod util;
 
-pub use config::{ChatroomConfig, MediaConfig, ServerConfig, UltraGroupConfig};
+pub use config::{
+    ApiSecurityConfig, ChatroomConfig, LimitsConfig, MediaConfig, OpsConfig, ServerConfig,
+    StorageConfig, TlsConfig, UltraGroupConfig,
+};
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;
 pub use service::push::PushStats;

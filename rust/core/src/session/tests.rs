@@ -96,6 +96,7 @@ impl Harness {
             heartbeat_secs: 1,
             compensation_after: 0,
             settings_version: 0,
+            inbox_epoch: 0,
         }));
         let seq = sync_seqs(&out)[0];
         (seq, out)

@@ -179,6 +179,7 @@ async fn log_in(
                         inbox_head
                     },
                     settings_version,
+                    inbox_epoch: 0,
                 },
             )
         },

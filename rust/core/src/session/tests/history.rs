@@ -105,6 +105,7 @@ fn a_store_that_never_synced_starts_at_the_compensation_point() {
         heartbeat_secs: 1,
         compensation_after: 40,
         settings_version: 0,
+        inbox_epoch: 0,
     }));
     let sync = requests(&out).into_iter().find_map(|(_, r)| match r.body {
         Some(request::Body::Sync(s)) => Some(s.after),
@@ -126,6 +127,7 @@ fn a_store_that_never_synced_starts_at_the_compensation_point() {
         heartbeat_secs: 1,
         compensation_after: 40,
         settings_version: 0,
+        inbox_epoch: 0,
     }));
     let sync = requests(&out).into_iter().find_map(|(_, r)| match r.body {
         Some(request::Body::Sync(s)) => Some(s.after),

@@ -115,6 +115,7 @@ fn a_session_started_without_network_waits_for_one() {
         heartbeat_secs: 1,
         compensation_after: 0,
         settings_version: 0,
+        inbox_epoch: 0,
     }));
     assert!(statuses(&out).is_empty());
     assert_eq!(

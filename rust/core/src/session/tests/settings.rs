@@ -19,6 +19,7 @@ fn ack(settings_version: u64) -> Input {
         heartbeat_secs: 1,
         compensation_after: 0,
         settings_version,
+        inbox_epoch: 0,
     })
 }
 

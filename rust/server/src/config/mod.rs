@@ -1,4 +1,17 @@
-//! The server's configuration: built in code (tests) or from the command line.
+//! The server's configuration: built in code (tests) or from the command line
+//! ([`crate::cli`]). One file per group of settings.
+
+mod limits;
+mod ops;
+mod security;
+mod storage;
+mod tls;
+
+pub use limits::LimitsConfig;
+pub use ops::OpsConfig;
+pub use security::ApiSecurityConfig;
+pub use storage::StorageConfig;
+pub use tls::TlsConfig;
 
 use crate::push::PushConfig;
 use rcim_proto::media_type;
@@ -202,6 +215,16 @@ pub struct ServerConfig {
     pub chatroom: ChatroomConfig,
     /// Ultra groups: stream retention, channel rate, typing batches, directory limits.
     pub ultragroup: UltraGroupConfig,
+    /// TLS certificates of the listeners (default none: plain TCP).
+    pub tls: TlsConfig,
+    /// Server API replay protection and key separation.
+    pub api_security: ApiSecurityConfig,
+    /// Operations: public gateway address, admin listener, metrics.
+    pub ops: OpsConfig,
+    /// Abuse limits.
+    pub limits: LimitsConfig,
+    /// Durability and maintenance of the database.
+    pub storage: StorageConfig,
 }
 
 /// The longest offline compensation, in days.
@@ -234,6 +257,11 @@ impl std::fmt::Debug for ServerConfig {
             .field("push", &self.push)
             .field("chatroom", &self.chatroom)
             .field("ultragroup", &self.ultragroup)
+            .field("tls", &self.tls)
+            .field("api_security", &self.api_security)
+            .field("ops", &self.ops)
+            .field("limits", &self.limits)
+            .field("storage", &self.storage)
             .finish()
     }
 }
@@ -268,6 +296,11 @@ impl ServerConfig {
             push: PushConfig::default(),
             chatroom: ChatroomConfig::default(),
             ultragroup: UltraGroupConfig::default(),
+            tls: TlsConfig::default(),
+            api_security: ApiSecurityConfig::default(),
+            ops: OpsConfig::default(),
+            limits: LimitsConfig::default(),
+            storage: StorageConfig::default(),
         }
     }
 
