@@ -40,6 +40,10 @@ pub struct EngineOptions {
     /// Android push configuration (`RCIMIWPushOptions`).
     #[serde(default)]
     pub push_options: Option<PushOptions>,
+    /// RCIM extension: CAs to trust besides the platform's and certificate pins, for
+    /// self-hosted servers (`naviServer: 'https://…'`, TLS gateways).
+    #[serde(default)]
+    pub tls: Option<crate::tls::TlsOptions>,
 }
 
 /// `RCIMIWPushOptions` as the app gives them (every field optional). The vendor keys (Xiaomi,
@@ -185,6 +189,8 @@ pub struct EngineConfig {
     pub kick_reconnect_device: bool,
     /// See [`EngineOptions::push_options`].
     pub push_options: PushOptions,
+    /// See [`EngineOptions::tls`].
+    pub tls: crate::tls::TlsOptions,
     /// How long a message may wait for a connection before it fails.
     pub send_timeout: Duration,
     /// How long to wait for a TCP connect or a `ConnectAck`.
@@ -231,6 +237,7 @@ impl EngineConfig {
             data_dir,
             kick_reconnect_device: options.kick_reconnect_device.unwrap_or(false),
             push_options: options.push_options.clone().unwrap_or_default(),
+            tls: options.tls.clone().unwrap_or_default(),
             send_timeout: Duration::from_secs(30),
             connect_step_timeout: Duration::from_secs(10),
             heartbeat: None,

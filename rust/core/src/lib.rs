@@ -27,6 +27,7 @@ mod navi;
 pub mod query;
 mod session;
 mod shared;
+pub mod tls;
 pub mod token;
 
 pub use codes::Code;

@@ -11,6 +11,8 @@ pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
     /// For media transfers: no overall timeout (a large file may take long).
     pub(crate) media_http: reqwest::Client,
+    /// TLS of the gateway connection; `http` and `media_http` use the same.
+    pub(crate) tls: std::sync::Arc<rustls::ClientConfig>,
     pub(crate) device_id: String,
     pub(crate) events: mpsc::Sender<Event>,
 }

@@ -43,6 +43,7 @@ mod service;
 mod settings;
 mod state;
 mod store;
+mod tls;
 mod token;
 mod util;
 
@@ -87,6 +88,8 @@ pub struct MemoryStats {
 pub struct RunningServer {
     shared: Arc<Shared>,
     http_addr: SocketAddr,
+    /// The listeners' TLS (none: plain TCP).
+    tls: Option<tls::Tls>,
     tasks: Vec<JoinHandle<()>>,
     /// Connects the store's commit feed to the hub; ends after the store stops.
     delivery: JoinHandle<()>,
@@ -105,9 +108,20 @@ impl RunningServer {
         self.http_addr
     }
 
-    /// The client's `naviServer` option: `http://HOST:PORT`.
+    /// The client's `naviServer` option: `http://HOST:PORT`, or `https://HOST:PORT` with TLS.
     pub fn navi_url(&self) -> String {
-        format!("http://{}", self.http_addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.http_addr)
+    }
+
+    /// Reads the TLS certificate files again, as SIGHUP does (new handshakes get the new
+    /// certificate). An error when TLS is off or the files do not load; the certificate in
+    /// use then stays.
+    pub fn reload_tls(&self) -> anyhow::Result<()> {
+        match &self.tls {
+            Some(tls) => tls.reload(),
+            None => anyhow::bail!("TLS is off"),
+        }
     }
 
     /// The client's `fileServer` option: the file service shares the HTTP listener, so this is
@@ -261,6 +275,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let moderation =
         service::moderation::Moderation::new(&words, config.sensitive_word_object_names.clone());
     let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
+    let tls = tls::Tls::from_config(&config.tls).context("loading the TLS certificate")?;
     let stop = CancellationToken::new();
     let (push, push_worker) = start_push(&config, &store, &hub, &ultragroups, &stop)?;
     let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone(), push.clone()));
@@ -285,18 +300,30 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(0),
     });
-    tracing::info!(gateway = %gateway_addr, http = %http_addr,
+    tracing::info!(gateway = %gateway_addr, http = %http_addr, tls = tls.is_some(),
         data_dir = %shared.config.data_dir.display(), "rcim-server listening");
 
-    let tasks = vec![
-        tokio::spawn(gateway::accept_loop(gateway, shared.clone())),
-        tokio::spawn(http::serve(http, shared.clone())),
+    let mut tasks = vec![
+        tokio::spawn(gateway::accept_loop(gateway, shared.clone(), tls.clone())),
+        tokio::spawn(http::serve(
+            http,
+            http::router(&shared),
+            tls.clone(),
+            shared.clone(),
+        )),
         tokio::spawn(prune_loop(shared.clone())),
         tokio::spawn(service::chatroom::task::run(shared.clone())),
     ];
+    if let Some(tls) = &tls {
+        tasks.push(tokio::spawn(tls::reload_on_sighup(
+            tls.clone(),
+            shared.stop.clone(),
+        )));
+    }
     Ok(RunningServer {
         shared,
         http_addr,
+        tls,
         tasks,
         delivery,
         push_worker,

@@ -120,6 +120,7 @@ impl Engine {
             let ctx = SessionContext {
                 config: shared.config.clone(),
                 http: shared.http.clone(),
+                tls: shared.tls.clone(),
                 device_id: shared.device_id.clone(),
                 events: shared.events.clone(),
                 inbox_behind: task_inbox_behind,

@@ -104,7 +104,13 @@ impl Engine {
     pub fn new(config: EngineConfig) -> (Engine, EventStream) {
         let (events, stream) = mpsc::channel(config.event_queue_len.max(1));
         let device_id = load_device_id(&config);
+        let tls = crate::tls::client_config(&config.tls).unwrap_or_else(|e| {
+            // No error path here: refuse every server rather than check less.
+            tracing::error!(error = %e, "invalid TLS options; every TLS connection will fail");
+            crate::tls::refusing_config(e.to_string())
+        });
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls.clone())
             .timeout(Duration::from_secs(15))
             .build()
             .unwrap_or_default();
@@ -113,6 +119,7 @@ impl Engine {
         // (`media::transfer::STALL_TIMEOUT`: body chunks, response headers); keepalive
         // notices dead peers.
         let media_http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls.clone())
             .connect_timeout(Duration::from_secs(10))
             .tcp_keepalive(Duration::from_secs(30))
             .build()
@@ -121,6 +128,7 @@ impl Engine {
             config,
             http,
             media_http,
+            tls: Arc::new(tls),
             device_id,
             events,
         });

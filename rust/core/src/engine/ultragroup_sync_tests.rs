@@ -85,6 +85,7 @@ async fn fixture_answering(answer: Answer) -> Fixture {
         config,
         http: reqwest::Client::new(),
         media_http: reqwest::Client::new(),
+        tls: std::sync::Arc::new(crate::tls::refusing_config("unused".into())),
         device_id: "d".into(),
         events: events_tx,
     });

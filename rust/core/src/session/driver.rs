@@ -1,4 +1,4 @@
-//! The thin I/O task that drives a [`SessionCore`]: navigation and TCP, frame codec, tokio
+//! The thin I/O task that drives a [`SessionCore`]: navigation and TCP (or TLS), frame codec, tokio
 //! timers, the store thread, and the event outlet towards the embedder. It feeds the core what
 //! happens and carries out the actions it returns; all decisions are the core's.
 //!
@@ -24,11 +24,12 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
+use super::transport::{self, GatewayStream};
+use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 use tokio_util::codec::Framed;
 
-type Transport = Framed<TcpStream, FrameCodec<ServerFrame, ClientFrame>>;
+type Transport = Framed<GatewayStream, FrameCodec<ServerFrame, ClientFrame>>;
 
 /// The outlet size at which the session stops taking inbox entries.
 pub(crate) const PAUSE_AT: usize = 256;
@@ -43,6 +44,8 @@ const TICK: Duration = Duration::from_millis(250);
 pub(crate) struct SessionContext {
     pub(crate) config: EngineConfig,
     pub(crate) http: reqwest::Client,
+    /// TLS of the gateway connection (the same trust as `http`).
+    pub(crate) tls: Arc<rustls::ClientConfig>,
     pub(crate) device_id: String,
     pub(crate) events: mpsc::Sender<Event>,
     /// Published after every input: whether the inbox is behind the server.
@@ -170,6 +173,7 @@ impl ConnectionTask {
                         opening = Some(Box::pin(open(
                             self.ctx.config.clone(),
                             self.ctx.http.clone(),
+                            self.ctx.tls.clone(),
                             std::mem::take(&mut gateways),
                             after,
                             connect,
@@ -328,13 +332,14 @@ async fn poll_opening(opening: &mut Option<Opening>) -> (OpenOutcome, Vec<String
 async fn open(
     config: EngineConfig,
     http: reqwest::Client,
+    tls: Arc<rustls::ClientConfig>,
     gateways: Vec<String>,
     after: Duration,
     connect: ClientFrame,
     deadline: Option<Instant>,
 ) -> (OpenOutcome, Vec<String>) {
     tokio::time::sleep(after).await;
-    let attempt = attempt(&config, &http, gateways, connect);
+    let attempt = attempt(&config, &http, &tls, gateways, connect);
     match deadline {
         Some(deadline) => match tokio::time::timeout_at(deadline.into(), attempt).await {
             Ok(result) => result,
@@ -347,6 +352,7 @@ async fn open(
 async fn attempt(
     config: &EngineConfig,
     http: &reqwest::Client,
+    tls: &Arc<rustls::ClientConfig>,
     mut gateways: Vec<String>,
     connect: ClientFrame,
 ) -> (OpenOutcome, Vec<String>) {
@@ -360,7 +366,7 @@ async fn attempt(
     let step = config.connect_step_timeout;
     let mut last_error = String::from("no gateway");
     for gateway in &gateways {
-        let stream = match tokio::time::timeout(step, TcpStream::connect(gateway)).await {
+        let stream = match tokio::time::timeout(step, transport::connect(gateway, tls)).await {
             Ok(Ok(stream)) => stream,
             Ok(Err(e)) => {
                 last_error = format!("{gateway}: {e}");
@@ -371,7 +377,6 @@ async fn attempt(
                 continue;
             }
         };
-        let _ = stream.set_nodelay(true);
         let mut transport = Framed::new(stream, FrameCodec::new());
         if let Err(e) = transport.send(connect.clone()).await {
             last_error = e.to_string();

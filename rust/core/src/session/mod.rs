@@ -48,6 +48,7 @@ mod platform;
 mod queue;
 mod reads;
 mod settings;
+mod transport;
 mod types;
 mod typing;
 mod ultragroup;

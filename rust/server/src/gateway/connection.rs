@@ -14,12 +14,12 @@ use rcim_proto::codes;
 use rcim_proto::v1::{client_frame, ClientFrame, ConnectAck, Platform};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::net::TcpStream;
+use crate::tls::MaybeTls;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 /// Runs one connection to its end.
-pub(crate) async fn handle_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
+pub(crate) async fn handle_connection(stream: MaybeTls, peer: SocketAddr, shared: Arc<Shared>) {
     let conn_id = shared.next_conn_id();
     // Boxed: the login's futures are large and done with once the connection is admitted;
     // for the connection's lifetime its task holds only the two loops below.
@@ -65,9 +65,9 @@ async fn log_in(
     shared: &Arc<Shared>,
     conn_id: u64,
     peer: SocketAddr,
-    stream: TcpStream,
+    stream: MaybeTls,
 ) -> Option<Online> {
-    let (rd, wr) = stream.into_split();
+    let (rd, wr) = super::io::split(stream);
     let mut reader = Reader::new(rd);
     let writer = new_writer(wr);
     let idle = shared.idle_timeout();

@@ -14,7 +14,7 @@ use rcim_proto::{FrameCodec, FrameError};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use super::io::{ReadHalf, WriteHalf};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, FramedWrite};
 use tokio_util::sync::CancellationToken;
@@ -30,12 +30,12 @@ const WRITE_BOUNDARY: usize = 8 * 1024;
 /// The read half of a client connection, decoding client frames; see the module doc for its
 /// buffer.
 pub(crate) struct Reader {
-    framed: FramedRead<OwnedReadHalf, FrameCodec<ClientFrame, ServerFrame>>,
+    framed: FramedRead<ReadHalf, FrameCodec<ClientFrame, ServerFrame>>,
 }
 
 impl Reader {
     /// A reader without a buffer yet.
-    pub(crate) fn new(read_half: OwnedReadHalf) -> Self {
+    pub(crate) fn new(read_half: ReadHalf) -> Self {
         Self {
             framed: FramedRead::with_capacity(read_half, FrameCodec::new(), 0),
         }
@@ -60,10 +60,10 @@ impl Stream for Reader {
 }
 
 /// The write half of a client connection, encoding server frames.
-pub(crate) type Writer = FramedWrite<OwnedWriteHalf, FrameCodec<ClientFrame, ServerFrame>>;
+pub(crate) type Writer = FramedWrite<WriteHalf, FrameCodec<ClientFrame, ServerFrame>>;
 
 /// A writer without a buffer yet (the first frame allocates one).
-pub(crate) fn new_writer(write_half: OwnedWriteHalf) -> Writer {
+pub(crate) fn new_writer(write_half: WriteHalf) -> Writer {
     let mut writer = FramedWrite::with_capacity(write_half, FrameCodec::new(), 0);
     writer.set_backpressure_boundary(WRITE_BOUNDARY);
     writer
@@ -139,7 +139,7 @@ mod tests {
     #[tokio::test]
     async fn an_idle_reader_holds_no_buffer() {
         let (mut client, server) = pair().await;
-        let (rd, _wr) = server.into_split();
+        let (rd, _wr) = super::super::io::split(crate::tls::MaybeTls::Plain(server));
         let mut reader = Reader::new(rd);
         let ping = ClientFrame {
             seq: 1,
@@ -179,7 +179,7 @@ mod tests {
     #[tokio::test]
     async fn a_flushed_writer_holds_no_buffer() {
         let (client, server) = pair().await;
-        let (_rd, wr) = server.into_split();
+        let (_rd, wr) = super::super::io::split(crate::tls::MaybeTls::Plain(server));
         let mut writer = new_writer(wr);
         let pong = frame(
             3,

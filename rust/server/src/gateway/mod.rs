@@ -1,4 +1,5 @@
-//! The client gateway: TCP, length-prefixed protobuf frames (`rcim_proto::FrameCodec`).
+//! The client gateway: TCP (TLS when the server has a certificate, [`crate::tls`]),
+//! length-prefixed protobuf frames (`rcim_proto::FrameCodec`).
 //!
 //! One task per connection ([`connection`]) runs the request loop ([`requests`]: one handler
 //! per `Request` body, calling `crate::service`) and the writer ([`writer`]) side by side. The
@@ -12,6 +13,7 @@ mod answers;
 mod chatroom;
 mod connection;
 mod frames;
+pub(crate) mod io;
 mod login;
 mod rate;
 mod requests;
@@ -20,12 +22,15 @@ mod ultragroup_kinds;
 mod writer;
 
 use crate::state::Shared;
+use crate::tls::{MaybeTls, Tls};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-/// Accepts client connections until the server stops.
-pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+/// Accepts client connections until the server stops; with `tls`, each connection's TLS
+/// handshake runs in its own task (bounded by [`crate::tls::HANDSHAKE_TIMEOUT`]) so a slow
+/// client never holds up the others.
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Tls>) {
     loop {
         let accepted = tokio::select! {
             biased;
@@ -35,13 +40,30 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         };
         match accepted {
             Ok((stream, peer)) => {
+                // Connection admission (limits per IP and overall) goes here: a refused
+                // connection is dropped before any handshake; the permit lives as long as
+                // the task below.
                 let _ = stream.set_nodelay(true);
                 let s = shared.clone();
                 let kill = shared.kill.clone();
+                let tls = tls.clone();
                 shared.tracker.spawn(async move {
+                    let run = async move {
+                        let stream = match tls {
+                            None => MaybeTls::Plain(stream),
+                            Some(tls) => match tls.accept(stream).await {
+                                Ok(s) => MaybeTls::Tls(Box::new(s)),
+                                Err(e) => {
+                                    tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                                    return;
+                                }
+                            },
+                        };
+                        connection::handle_connection(stream, peer, s).await
+                    };
                     tokio::select! {
                         _ = kill.cancelled() => {}
-                        _ = connection::handle_connection(stream, peer, s) => {}
+                        _ = run => {}
                     }
                 });
             }

@@ -1,10 +1,13 @@
 //! The HTTP side: navigation (`/navi.json`), the Server API routes ([`crate::api`]) and the
-//! file service ([`crate::fileserver`]); anything else is a JSON 404.
+//! file service ([`crate::fileserver`]); anything else is a JSON 404. [`serve`] runs a router
+//! on a listener, over TLS when the server has a certificate ([`crate::tls`]).
 
+mod listener;
 mod navi;
 
 use crate::api::ApiError;
 use crate::state::Shared;
+use crate::tls::Tls;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,15 +19,32 @@ use tokio::net::TcpListener;
 /// easily). Uploads stream their body and are capped by their ticket instead.
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
-/// Serves HTTP on `listener` until the server stops.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
-    let app = Router::new()
+/// The routes of the HTTP listener: navigation, the Server API, the file service.
+pub(crate) fn router(shared: &Arc<Shared>) -> Router {
+    Router::new()
         .route("/navi.json", get(navi::navi).post(navi::navi))
         .merge(crate::api::router(shared.clone()))
         .merge(crate::fileserver::router())
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
-        .with_state(shared.clone());
+        .with_state(shared.clone())
+}
+
+/// Serves `app` on `listener` until the server stops: HTTPS when `tls` is given, else plain
+/// HTTP. Every HTTP listener of the server goes through here.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    app: Router,
+    tls: Option<Tls>,
+    shared: Arc<Shared>,
+) {
+    let listener = match listener::HttpListener::new(listener, tls) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, "HTTP listener failed");
+            return;
+        }
+    };
     let stop = shared.stop.clone();
     let kill = shared.kill.clone();
     let result = axum::serve(listener, app)

@@ -1,4 +1,9 @@
 //! Navigation: tells a client which gateway to connect to.
+//!
+//! The reply's `server` and `servers` entries are `host:port` for a plain TCP gateway and
+//! `tls://host:port` when the gateway speaks TLS (the server has a certificate): the client
+//! then connects with TLS and checks the certificate against `host`. A client that does not
+//! know the scheme fails to connect rather than speaking plain text to a TLS port.
 
 use crate::api::{header_value, ApiError, ApiFields, ApiParams};
 use crate::state::Shared;
@@ -35,6 +40,11 @@ pub(super) async fn navi(
         format!("{host}:{}", gateway.port())
     } else {
         gateway.to_string()
+    };
+    let server = if shared.config.tls.enabled() {
+        format!("tls://{server}")
+    } else {
+        server
     };
     let mut fields = Map::new();
     fields.insert("server".into(), json!(server));
