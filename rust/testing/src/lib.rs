@@ -7,6 +7,7 @@
 //! The engine-against-server tests live in this crate's `tests/`, the messaging benchmark in
 //! `benches/`; `rcim-core` itself does not depend on the server.
 
+pub mod certs;
 pub mod proxy;
 pub mod push_standin;
 pub mod raw;
@@ -125,7 +126,12 @@ impl TestServer {
     }
 
     pub fn navi_url(&self) -> String {
-        format!("http://{}", self.config.http)
+        let scheme = if self.config.tls.enabled() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.config.http)
     }
 
     pub fn gateway(&self) -> SocketAddr {
@@ -177,7 +183,17 @@ impl TestServer {
 
 /// Calls the Server API with a form body and a correct signature.
 pub async fn server_api(base: &str, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
-    answer_json(signed_post(base, path).form(form)).await
+    server_api_via(&reqwest::Client::new(), base, path, form).await
+}
+
+/// [`server_api`] through `client` (e.g. one that trusts a test CA).
+pub async fn server_api_via(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    answer_json(signed_post_via(client, base, path).form(form)).await
 }
 
 /// Calls the Server API with a JSON body and a correct signature.
@@ -191,12 +207,16 @@ pub async fn server_api_json(
 
 /// A POST to `base` + `path` with the Server API signature headers.
 fn signed_post(base: &str, path: &str) -> reqwest::RequestBuilder {
+    signed_post_via(&reqwest::Client::new(), base, path)
+}
+
+fn signed_post_via(client: &reqwest::Client, base: &str, path: &str) -> reqwest::RequestBuilder {
     let nonce = rand_nonce();
     let timestamp = (rcim_core::now_ms() / 1000).to_string();
     let signature = hex::encode(Sha1::digest(
         format!("{APP_SECRET}{nonce}{timestamp}").as_bytes(),
     ));
-    reqwest::Client::new()
+    client
         .post(format!("{base}{path}"))
         .header("App-Key", APP_KEY)
         .header("Nonce", nonce)
