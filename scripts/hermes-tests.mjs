@@ -4,6 +4,12 @@
 // Each file runs twice, each time in a fresh Hermes runtime with fresh users and a fresh
 // data dir. Usage: node scripts/hermes-tests.mjs [name-filter ...] [--runs N] [--verbose]
 //
+// Over TLS: every second run of a file on the shared server (runtime 2, 4, ...) goes to a
+// second shared server that speaks HTTPS and TLS on the gateway, with a certificate of a
+// throw-away CA (scripts/lib/tls-certs.mjs, needs `openssl`); the engines trust that CA
+// through the `tls` option (RCIM_TLS_CA). Files with their own server or a proxy (file or IM)
+// run in plain TCP.
+//
 // A test file may start with directives for the runner:
 //   // @server-args: --heartbeat-secs 1   its own server, started with these extra arguments
 //   // @offline-messages: 20000            texts m0..m19999 from the run's second user to its
@@ -49,6 +55,7 @@ import { encodeJpeg, makeMediaFixtures, scene } from './lib/fixtures.mjs';
 import { startFileProxy } from './lib/file-proxy.mjs';
 import { startImProxy } from './lib/im-proxy.mjs';
 import { startPushStandIn } from './lib/push-standin.mjs';
+import { makeTestCerts } from './lib/tls-certs.mjs';
 import {
   hostEnv,
   repoRoot,
@@ -223,12 +230,17 @@ async function main() {
     return;
   }
   let server;
+  let tlsServer;
+  const certDir = tempDir('rcim-certs-');
   try {
     requireBinaries('server', 'jshost');
     server = await startServer();
+    tlsServer = await startServer({ tls: makeTestCerts(certDir) });
   } catch (err) {
     console.log(`FAIL setup: ${err.message}`);
     failed += files.length * runs;
+    await server?.stop();
+    rmSync(certDir, { recursive: true, force: true });
     return;
   }
   const stamp = Date.now().toString(36);
@@ -258,9 +270,11 @@ async function main() {
           continue;
         }
       }
-      const fileServer = own ?? server;
       for (let run = 1; run <= runs; run++) {
-        const name = `${file} [runtime ${run}]`;
+        // The proxies speak plain HTTP and TCP to the server: their files stay on plain TCP.
+        const overTls = !own && !wanted.fileProxy && !wanted.imProxy && run % 2 === 0;
+        const fileServer = own ?? (overTls ? tlsServer : server);
+        const name = `${file} [runtime ${run}${overTls ? ', TLS' : ''}]`;
         const dataDir = tempDir('rcim-client-');
         let result;
         let extras = null;
@@ -322,8 +336,10 @@ async function main() {
     }
   } finally {
     const keep = failed > 0;
-    if (keep) console.log(`server log: ${server.logFile}`);
+    if (keep) console.log(`server logs: ${server.logFile} ${tlsServer.logFile}`);
     await server.stop({ keepData: keep });
+    await tlsServer.stop({ keepData: keep });
+    rmSync(certDir, { recursive: true, force: true });
   }
 }
 

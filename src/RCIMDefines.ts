@@ -493,6 +493,30 @@ export interface RCIMIWEngineOptions {
   compressOptions?: RCIMIWCompressOptions;
   /** Android third-party push configuration; must be present at create(). */
   pushOptions?: RCIMIWPushOptions;
+  /**
+   * RCIM extension (not in RongCloud's SDK): extra trust for a self-hosted server reached over
+   * TLS (`naviServer: 'https://…'`, and the gateway when navigation hands it out as
+   * `tls://host:port`). The platform's trusted roots always apply.
+   */
+  tls?: RCIMTlsOptions;
+}
+
+/**
+ * RCIM extension: TLS trust for self-hosters (`RCIMIWEngineOptions.tls`). Invalid entries make
+ * every TLS connection fail (never less checking).
+ */
+export interface RCIMTlsOptions {
+  /**
+   * PEM certificates of CAs to trust besides the platform's roots (a private CA, or a
+   * self-signed server certificate's CA); one string may hold several certificates.
+   */
+  caCertificates?: string[];
+  /**
+   * SHA-256 fingerprints of certificates (of their DER: `openssl x509 -noout -fingerprint
+   * -sha256`; hex with or without colons, or base64). When given, a server is accepted only if
+   * its chain is trusted and its certificate or an intermediate has one of these fingerprints.
+   */
+  pinnedSha256?: string[];
 }
 
 /** Android third-party push credentials (RCIMIWEngineOptions.pushOptions); fields have no JSDoc in code, meanings from the seed. */

@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomInt } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -51,6 +53,33 @@ export function tempDir(prefix) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * An HTTP(S) request (node:http / node:https rather than fetch: an HTTPS test server's CA is
+ * trusted per request through `ca`). Resolves { status, ok, text }.
+ */
+export function httpCall(url, { method = 'GET', headers = {}, body, ca, timeoutMs = 10000 } = {}) {
+  return new Promise((resolveCall, reject) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = send(url, { method, headers, ca, timeout: timeoutMs }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        resolveCall({
+          status,
+          ok: status >= 200 && status < 300,
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: timed out`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
 function tail(file, lines = 40) {
   try {
     return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
@@ -62,12 +91,16 @@ function tail(file, lines = 40) {
 /**
  * Starts rcim-server on free ports with a fresh data dir and waits for its navigation
  * endpoint. Returns { navi, appKey, appSecret, dataDir, logFile, registerUser, stop, restart }.
+ * With `tls` ({ certFile, keyFile, caPem }: scripts/lib/tls-certs.mjs) the server speaks
+ * HTTPS and TLS on the gateway, `navi` is `https://…` and the result carries `caPem` for the
+ * clients to trust.
  */
 export async function startServer({
   appKey = 'rcim-test-key',
   appSecret = 'rcim-test-secret',
   startTimeoutMs = 30000,
   extraArgs = [],
+  tls = null,
 } = {}) {
   const { server } = requireBinaries('server');
   const dataDir = tempDir('rcim-server-');
@@ -85,12 +118,14 @@ export async function startServer({
     appKey,
     '--app-secret',
     appSecret,
+    ...(tls ? ['--tls-cert', tls.certFile, '--tls-key', tls.keyFile] : []),
     ...extraArgs,
   ];
+  const ca = tls?.caPem;
   const log = createWriteStream(logFile);
   let child;
   let exited = null;
-  const navi = `http://127.0.0.1:${httpPort}`;
+  const navi = `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`;
   const naviUrl = `${navi}/navi.json?appKey=${encodeURIComponent(appKey)}`;
 
   /** Spawns the server (same ports and data dir every time) and waits for navigation. */
@@ -112,7 +147,7 @@ export async function startServer({
         );
       }
       try {
-        const res = await fetch(naviUrl, { signal: AbortSignal.timeout(2000) });
+        const res = await httpCall(naviUrl, { ca, timeoutMs: 2000 });
         if (res.ok) break;
       } catch {
         // not up yet
@@ -172,7 +207,7 @@ export async function startServer({
     const nonce = String(randomInt(0, 1e9));
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = createHash('sha1').update(appSecret + nonce + timestamp).digest('hex');
-    const res = await fetch(`${navi}${path}`, {
+    const res = await httpCall(`${navi}${path}`, {
       method: 'POST',
       headers: {
         'App-Key': appKey,
@@ -180,11 +215,12 @@ export async function startServer({
         Timestamp: timestamp,
         Signature: signature,
         'Content-Type': contentType,
+        'Content-Length': Buffer.byteLength(payload),
       },
       body: payload,
-      signal: AbortSignal.timeout(10000),
+      ca,
     });
-    const text = await res.text();
+    const text = res.text;
     let body = null;
     try {
       body = JSON.parse(text);
@@ -257,6 +293,7 @@ export async function startServer({
 
   return {
     navi,
+    caPem: ca ?? null,
     appKey,
     appSecret,
     dataDir,
@@ -320,11 +357,13 @@ export function runJsHost(
 }
 
 /**
- * Environment handed to a script: RCIM_NAVI, RCIM_APP_KEY, RCIM_TOKENS, RCIM_DATA_DIR, and
- * RCIM_GROUPS (JSON array of { id, name, members }) when `groups` is given.
+ * Environment handed to a script: RCIM_NAVI, RCIM_APP_KEY, RCIM_TOKENS, RCIM_DATA_DIR,
+ * RCIM_GROUPS (JSON array of { id, name, members }) when `groups` is given, and RCIM_TLS_CA
+ * (the CA's PEM, for the engines' `tls.caCertificates`) when the server speaks TLS.
  */
 export function hostEnv(server, tokens, dataDir, groups = []) {
   return {
+    ...(server.caPem ? { RCIM_TLS_CA: server.caPem } : {}),
     RCIM_NAVI: server.navi,
     RCIM_APP_KEY: server.appKey,
     RCIM_TOKENS: JSON.stringify(tokens),

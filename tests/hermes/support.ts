@@ -25,6 +25,8 @@ export interface HostEnv {
   dataDir: string;
   /** The runner's file proxy (`// @file-proxy`), to use as the engines' `fileServer`. */
   fileServer?: string;
+  /** PEM of the CA of a TLS server (RCIM_TLS_CA): the engines trust it (`tls` option). */
+  tlsCa?: string;
 }
 
 export interface HostGroup {
@@ -52,6 +54,7 @@ export function hostEnv(): HostEnv {
     groups: raw.RCIM_GROUPS ? (JSON.parse(raw.RCIM_GROUPS) as HostGroup[]) : [],
     dataDir: raw.RCIM_DATA_DIR ?? '',
     fileServer: raw.RCIM_FILE_SERVER || undefined,
+    tlsCa: raw.RCIM_TLS_CA || undefined,
   };
 }
 
@@ -59,6 +62,7 @@ export function hostEnv(): HostEnv {
 export function engineOptions(env: HostEnv, extra: RCIMIWEngineOptions = {}): RCIMIWEngineOptions {
   const options: RCIMIWEngineOptions = { naviServer: env.navi, ...extra };
   if (env.fileServer && !extra.fileServer) options.fileServer = env.fileServer;
+  if (env.tlsCa && !extra.tls) options.tls = { caCertificates: [env.tlsCa] };
   return options;
 }
 

@@ -143,10 +143,7 @@ impl Verifier {
 
 /// A SHA-256 given as hex (colons and spaces allowed, any case) or base64.
 fn parse_pin(pin: &str) -> Option<[u8; 32]> {
-    let hex: String = pin
-        .chars()
-        .filter(|c| !matches!(c, ':' | ' '))
-        .collect();
+    let hex: String = pin.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
     let bytes = if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
         (0..32)
             .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
@@ -181,8 +178,13 @@ impl ServerCertVerifier for Verifier {
             "no certificate verifier available".into(),
         ));
         for verifier in [&self.platform, &self.added].into_iter().flatten() {
-            outcome =
-                verifier.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
+            outcome = verifier.verify_server_cert(
+                end_entity,
+                intermediates,
+                server_name,
+                ocsp_response,
+                now,
+            );
             if outcome.is_ok() {
                 break;
             }

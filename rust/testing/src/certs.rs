@@ -39,8 +39,7 @@ impl TestCa {
     /// A server certificate for `localhost` and `127.0.0.1` signed by this CA.
     pub fn server_cert(&self) -> ServerCert {
         let params =
-            CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
-                .unwrap();
+            CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
         let key = KeyPair::generate().unwrap();
         let cert = params.signed_by(&key, &self.issuer).unwrap();
         ServerCert {

@@ -120,7 +120,11 @@ async fn engines_exchange_messages_and_files_over_tls() {
     let (_, code, downloaded) = download(&mut bob, received, "file").await;
     assert_eq!(code, 0);
     let local = std::path::PathBuf::from(str_field(&downloaded, "local"));
-    assert_eq!(sha(&local), sha(&path), "the downloaded file is the uploaded one");
+    assert_eq!(
+        sha(&local),
+        sha(&path),
+        "the downloaded file is the uploaded one"
+    );
 }
 
 /// An engine trusting another CA, or pinning another certificate, refuses the server: the

@@ -12,6 +12,7 @@ use super::core::{SessionCore, SessionParams};
 use super::inbox::InboxBehind;
 use super::jobs;
 use super::platform::PlatformState;
+use super::transport::{self, GatewayStream};
 use super::types::{Action, Input};
 use crate::config::EngineConfig;
 use crate::db::Db;
@@ -23,9 +24,8 @@ use rcim_proto::{FrameCodec, FrameError};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Duration, Instant};
-use super::transport::{self, GatewayStream};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 use tokio_util::codec::Framed;
 

@@ -8,13 +8,13 @@ use super::writer::write_loop;
 use crate::hub::{Admission, Outbound, Session, OUTBOUND_QUEUE, TRANSIENT_CONNECT_ERROR};
 use crate::service::{history, inbox, settings};
 use crate::state::Shared;
+use crate::tls::MaybeTls;
 use crate::util::now_ms;
 use futures::StreamExt as _;
 use rcim_proto::codes;
 use rcim_proto::v1::{client_frame, ClientFrame, ConnectAck, Platform};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use crate::tls::MaybeTls;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 

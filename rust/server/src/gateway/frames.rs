@@ -6,6 +6,7 @@
 //! the writer starts without one and gives it back after each flush
 //! ([`release_write_buffer`]). Busy connections keep theirs while data keeps coming.
 
+use super::io::{ReadHalf, WriteHalf};
 use crate::hub::Outbound;
 use bytes::BytesMut;
 use futures::Stream;
@@ -14,7 +15,6 @@ use rcim_proto::{FrameCodec, FrameError};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use super::io::{ReadHalf, WriteHalf};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, FramedWrite};
 use tokio_util::sync::CancellationToken;
