@@ -1,11 +1,14 @@
 //! TLS of the client (rustls): one `ClientConfig` for navigation, media (reqwest) and the
 //! gateway (`tokio-rustls`), so the three trust the same certificates.
 //!
-//! Trust: the platform's roots through `rustls-platform-verifier` (the OS verifier on
-//! Android, iOS and macOS, the system store elsewhere) rather than a built-in list such as
+//! Trust: the platform's roots through `rustls-platform-verifier` (the OS verifier on iOS and
+//! macOS, the system store on Linux and Windows) rather than a built-in list such as
 //! `webpki-roots`: an app then trusts what the device trusts, including enterprise roots,
-//! revocation and root updates, without shipping a new build. For self-hosters, the RCIM
-//! extension [`TlsOptions`] adds CAs (a private or self-signed CA) and pins certificates.
+//! revocation and root updates, without shipping a new build. On Android the platform
+//! verifier needs the app's JNI context handed over first (and panics without it), which the
+//! Android glue does not do yet: there the Mozilla roots of `webpki-root-certs` stand in. For
+//! self-hosters, the RCIM extension [`TlsOptions`] adds CAs (a private or self-signed CA) and
+//! pins certificates.
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
@@ -124,13 +127,7 @@ impl Verifier {
             .enumerate()
             .map(|(i, p)| parse_pin(p).ok_or(TlsOptionsError::BadPin(i)))
             .collect::<Result<Vec<_>, _>>()?;
-        let platform = match rustls_platform_verifier::Verifier::new(provider.clone()) {
-            Ok(v) => Some(Arc::new(v) as Arc<dyn ServerCertVerifier>),
-            Err(e) => {
-                tracing::warn!(error = %e, "the platform's certificate verifier is unavailable");
-                None
-            }
-        };
+        let platform = platform_verifier(provider.clone());
         Ok(Self {
             platform,
             added,
@@ -138,6 +135,32 @@ impl Verifier {
             refuse: None,
             provider,
         })
+    }
+}
+
+/// The verifier of the platform's roots (`None` where it cannot start).
+#[cfg(not(target_os = "android"))]
+fn platform_verifier(provider: Arc<CryptoProvider>) -> Option<Arc<dyn ServerCertVerifier>> {
+    match rustls_platform_verifier::Verifier::new(provider) {
+        Ok(v) => Some(Arc::new(v) as Arc<dyn ServerCertVerifier>),
+        Err(e) => {
+            tracing::warn!(error = %e, "the platform's certificate verifier is unavailable");
+            None
+        }
+    }
+}
+
+/// Android: WebPKI over the Mozilla roots (see the module doc).
+#[cfg(target_os = "android")]
+fn platform_verifier(provider: Arc<CryptoProvider>) -> Option<Arc<dyn ServerCertVerifier>> {
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
+    match WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider).build() {
+        Ok(v) => Some(v as Arc<dyn ServerCertVerifier>),
+        Err(e) => {
+            tracing::warn!(error = %e, "the built-in roots are unusable");
+            None
+        }
     }
 }
 
