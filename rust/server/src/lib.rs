@@ -37,6 +37,7 @@ mod fileserver;
 mod gateway;
 mod http;
 mod hub;
+mod metrics;
 mod model;
 pub mod push;
 mod service;
@@ -87,6 +88,8 @@ pub struct MemoryStats {
 pub struct RunningServer {
     shared: Arc<Shared>,
     http_addr: SocketAddr,
+    /// The admin listener (Server API, metrics), when configured.
+    admin_addr: Option<SocketAddr>,
     tasks: Vec<JoinHandle<()>>,
     /// Connects the store's commit feed to the hub; ends after the store stops.
     delivery: JoinHandle<()>,
@@ -100,9 +103,25 @@ impl RunningServer {
         self.shared.gateway_addr
     }
 
-    /// Address of the HTTP server (navigation, Server API).
+    /// Address of the public HTTP listener (navigation, media, health; the Server API and
+    /// metrics too without an admin listener).
     pub fn http_addr(&self) -> SocketAddr {
         self.http_addr
+    }
+
+    /// Address of the admin HTTP listener (Server API, metrics, health), when
+    /// [`OpsConfig::admin_http`] is set.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_addr
+    }
+
+    /// Base URL of the Server API and `/metrics`: the admin listener's when there is one,
+    /// else [`Self::navi_url`].
+    pub fn api_url(&self) -> String {
+        match self.admin_addr {
+            Some(addr) => format!("http://{addr}"),
+            None => self.navi_url(),
+        }
     }
 
     /// The client's `naviServer` option: `http://HOST:PORT`.
@@ -263,11 +282,22 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
     let stop = CancellationToken::new();
     let (push, push_worker) = start_push(&config, &store, &hub, &ultragroups, &stop)?;
-    let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone(), push.clone()));
+    let metrics = Arc::new(metrics::Metrics::default());
+    let delivery = tokio::spawn(fanout::deliver_commits(
+        feed,
+        hub.clone(),
+        metrics.metered(push.clone()),
+    ));
     let gateway = bind(config.listen).await?;
     let http = bind(config.http).await?;
+    let admin = match config.ops.admin_http {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
     let gateway_addr = gateway.local_addr()?;
     let http_addr = http.local_addr()?;
+    let admin_addr = admin.as_ref().map(TcpListener::local_addr).transpose()?;
+    let api_replay = api::ReplayGuard::new(&config.api_security);
     let shared = Arc::new(Shared {
         config,
         gateway_addr,
@@ -284,19 +314,26 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         kill: CancellationToken::new(),
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(0),
+        metrics,
+        api_replay,
     });
-    tracing::info!(gateway = %gateway_addr, http = %http_addr,
+    tracing::info!(gateway = %gateway_addr, http = %http_addr, admin = ?admin_addr,
         data_dir = %shared.config.data_dir.display(), "rcim-server listening");
 
-    let tasks = vec![
+    let routers = http::routers(&shared);
+    let mut tasks = vec![
         tokio::spawn(gateway::accept_loop(gateway, shared.clone())),
-        tokio::spawn(http::serve(http, shared.clone())),
+        tokio::spawn(http::serve(http, routers.public, shared.clone())),
         tokio::spawn(prune_loop(shared.clone())),
         tokio::spawn(service::chatroom::task::run(shared.clone())),
     ];
+    if let (Some(listener), Some(router)) = (admin, routers.admin) {
+        tasks.push(tokio::spawn(http::serve(listener, router, shared.clone())));
+    }
     Ok(RunningServer {
         shared,
         http_addr,
+        admin_addr,
         tasks,
         delivery,
         push_worker,
