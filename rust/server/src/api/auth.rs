@@ -39,6 +39,7 @@ pub(crate) fn signature_of(secret: &str, nonce: &str, timestamp: &str) -> String
 }
 
 /// The signed headers of a request: nonce and timestamp, as sent.
+#[derive(Debug)]
 struct Signed<'a> {
     nonce: &'a str,
     timestamp: &'a str,
@@ -116,7 +117,8 @@ mod tests {
         h.insert("rc-timestamp", HeaderValue::from_static("2"));
         let upper = signature_of("s", "1", "2").to_ascii_uppercase();
         h.insert("rc-signature", HeaderValue::from_str(&upper).unwrap());
-        assert!(authenticate("k", "s", &h).is_ok());
+        let signed = authenticate("k", "s", &h).expect("valid");
+        assert_eq!((signed.nonce, signed.timestamp), ("1", "2"));
         h.insert("signature", HeaderValue::from_static("00"));
         assert_eq!(authenticate("k", "s", &h).unwrap_err().code, 1004);
     }
