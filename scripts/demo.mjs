@@ -1,18 +1,29 @@
 #!/usr/bin/env node
-// Demo: starts a throw-away rcim-server, registers two users, and runs example/demo.ts in
-// rcim-jshost (two engines chat and share a photo, then the conversation list and the
-// transcript are printed).
+// Demo: starts a throw-away rcim-server, mints tokens for two users with `rcim-server token`
+// (as an operator would, no hand-signed HTTP), and runs example/demo.ts in rcim-jshost (two
+// engines chat and share a photo, then the conversation list and the transcript are printed).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeJpeg, scene } from './lib/fixtures.mjs';
-import { hostEnv, runJsHost, startServer, tempDir } from './lib/rcim.mjs';
+import { hostEnv, requireBinaries, runJsHost, startServer, tempDir } from './lib/rcim.mjs';
+
+/** `rcim-server token --user ID` with the server's app key and secret: the user's token. */
+function mintToken(server, userId) {
+  const { server: binary } = requireBinaries('server');
+  const out = execFileSync(binary, ['token', '--user', userId], {
+    env: { ...process.env, RCIM_APP_KEY: server.appKey, RCIM_APP_SECRET: server.appSecret },
+    encoding: 'utf8',
+  });
+  return out.trim();
+}
 
 let server;
 let code = 1;
 try {
   server = await startServer({ appKey: 'rcim-demo-key', appSecret: 'rcim-demo-secret' });
   console.log(`rcim-server up, navigation at ${server.navi}`);
-  const tokens = await server.registerUsers(['alice', 'bob']);
+  const tokens = Object.fromEntries(['alice', 'bob'].map((id) => [id, mintToken(server, id)]));
   const dataDir = tempDir('rcim-demo-client-');
   // The photo alice shares: a 1600×1200 JPEG, as a camera roll would hold.
   const photo = join(dataDir, 'camera', 'photo.jpg');

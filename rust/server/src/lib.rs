@@ -37,6 +37,7 @@ mod fileserver;
 mod gateway;
 mod http;
 mod hub;
+mod metrics;
 mod model;
 pub mod push;
 mod service;
@@ -90,6 +91,8 @@ pub struct RunningServer {
     http_addr: SocketAddr,
     /// The listeners' TLS (none: plain TCP).
     tls: Option<tls::Tls>,
+    /// The admin listener (Server API, metrics), when configured.
+    admin_addr: Option<SocketAddr>,
     tasks: Vec<JoinHandle<()>>,
     /// Connects the store's commit feed to the hub; ends after the store stops.
     delivery: JoinHandle<()>,
@@ -103,15 +106,39 @@ impl RunningServer {
         self.shared.gateway_addr
     }
 
-    /// Address of the HTTP server (navigation, Server API).
+    /// Address of the public HTTP listener (navigation, media, health; the Server API and
+    /// metrics too without an admin listener).
     pub fn http_addr(&self) -> SocketAddr {
         self.http_addr
     }
 
+    /// Address of the admin HTTP listener (Server API, metrics, health), when
+    /// [`OpsConfig::admin_http`] is set.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_addr
+    }
+
+    /// Base URL of the Server API and `/metrics`: the admin listener's when there is one,
+    /// else [`Self::navi_url`].
+    pub fn api_url(&self) -> String {
+        match self.admin_addr {
+            Some(addr) => format!("{}://{addr}", self.scheme()),
+            None => self.navi_url(),
+        }
+    }
+
     /// The client's `naviServer` option: `http://HOST:PORT`, or `https://HOST:PORT` with TLS.
     pub fn navi_url(&self) -> String {
-        let scheme = if self.tls.is_some() { "https" } else { "http" };
-        format!("{scheme}://{}", self.http_addr)
+        format!("{}://{}", self.scheme(), self.http_addr)
+    }
+
+    /// `https` when the listeners speak TLS, else `http`.
+    fn scheme(&self) -> &'static str {
+        if self.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        }
     }
 
     /// Reads the TLS certificate files again, as SIGHUP does (new handshakes get the new
@@ -278,11 +305,22 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let tls = tls::Tls::from_config(&config.tls).context("loading the TLS certificate")?;
     let stop = CancellationToken::new();
     let (push, push_worker) = start_push(&config, &store, &hub, &ultragroups, &stop)?;
-    let delivery = tokio::spawn(fanout::deliver_commits(feed, hub.clone(), push.clone()));
+    let metrics = Arc::new(metrics::Metrics::default());
+    let delivery = tokio::spawn(fanout::deliver_commits(
+        feed,
+        hub.clone(),
+        metrics.metered(push.clone()),
+    ));
     let gateway = bind(config.listen).await?;
     let http = bind(config.http).await?;
+    let admin = match config.ops.admin_http {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
     let gateway_addr = gateway.local_addr()?;
     let http_addr = http.local_addr()?;
+    let admin_addr = admin.as_ref().map(TcpListener::local_addr).transpose()?;
+    let api_replay = api::ReplayGuard::new(&config.api_security);
     let shared = Arc::new(Shared {
         config,
         gateway_addr,
@@ -299,21 +337,32 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         kill: CancellationToken::new(),
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(0),
+        metrics,
+        api_replay,
     });
-    tracing::info!(gateway = %gateway_addr, http = %http_addr, tls = tls.is_some(),
-        data_dir = %shared.config.data_dir.display(), "rcim-server listening");
+    tracing::info!(gateway = %gateway_addr, http = %http_addr, admin = ?admin_addr,
+        tls = tls.is_some(), data_dir = %shared.config.data_dir.display(), "rcim-server listening");
 
+    let routers = http::routers(&shared);
     let mut tasks = vec![
         tokio::spawn(gateway::accept_loop(gateway, shared.clone(), tls.clone())),
         tokio::spawn(http::serve(
             http,
-            http::router(&shared),
+            routers.public,
             tls.clone(),
             shared.clone(),
         )),
         tokio::spawn(prune_loop(shared.clone())),
         tokio::spawn(service::chatroom::task::run(shared.clone())),
     ];
+    if let (Some(listener), Some(router)) = (admin, routers.admin) {
+        tasks.push(tokio::spawn(http::serve(
+            listener,
+            router,
+            tls.clone(),
+            shared.clone(),
+        )));
+    }
     if let Some(tls) = &tls {
         tasks.push(tokio::spawn(tls::reload_on_sighup(
             tls.clone(),
@@ -324,6 +373,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         shared,
         http_addr,
         tls,
+        admin_addr,
         tasks,
         delivery,
         push_worker,

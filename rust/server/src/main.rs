@@ -4,25 +4,32 @@
 //! rcim-server --data-dir DIR --listen HOST:PORT --http HOST:PORT --app-key KEY --app-secret SECRET
 //! ```
 //! The options are in [`rcim_server::cli`]. Logging follows `RUST_LOG` (or `--log`), default
-//! `info`.
+//! `info`, as text or JSON lines (`--log-format json`).
+//!
+//! ```text
+//! rcim-server token --user ID [--expires-in SECS]
+//! ```
+//! prints a connection token (same `--app-key`/`--app-secret` or `RCIM_APP_*` variables).
 
 use clap::Parser;
-use rcim_server::cli::Cli;
+use rcim_server::cli::{Cli, Command, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Some(command) = cli.command {
-        match command {}
+        return match command {
+            Command::Token(args) => {
+                // The one output of the command, for scripts: `TOKEN=$(rcim-server token ...)`.
+                use std::io::Write as _;
+                writeln!(std::io::stdout(), "{}", args.token()?)?;
+                Ok(())
+            }
+        };
     }
     let args = cli.serve;
-    tracing_subscriber::fmt()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(
-            EnvFilter::try_new(args.log_filter()).unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    init_logging(args.log_filter(), args.log_format());
     raise_open_file_limit();
     let config = args.into_config()?;
     let server = rcim_server::start(config).await?;
@@ -31,6 +38,23 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!("signal received; shutting down");
     server.shutdown().await;
     Ok(())
+}
+
+/// Logs to stdout, filtered by `filter` (`RUST_LOG` syntax; `info` when it does not parse).
+fn init_logging(filter: &str, format: LogFormat) {
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init(),
+        // One object per line with the span context flattened in: what collectors parse.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init(),
+    }
 }
 
 /// Every client connection is a file descriptor: raise the soft open-file limit to the hard

@@ -44,6 +44,10 @@ pub(crate) struct Shared {
     pub(crate) kill: CancellationToken,
     pub(crate) tracker: TaskTracker,
     pub(crate) next_conn: AtomicU64,
+    /// This server's Prometheus metrics.
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
+    /// The Server API's replay window and nonce memory.
+    pub(crate) api_replay: crate::api::ReplayGuard,
 }
 
 impl Shared {

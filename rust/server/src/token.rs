@@ -1,4 +1,7 @@
-//! Connection tokens: `<base64url(payload_json)>.<base64url(HMAC-SHA256(app_secret, payload_b64))>`.
+//! Connection tokens: `<base64url(payload_json)>.<base64url(HMAC-SHA256(key, payload_b64))>`,
+//! where `key` is derived from the app secret for tokens alone ([`TOKEN_KEY_LABEL`]): the
+//! Server API signs with the secret itself and media tickets with their own derived key, so a
+//! signature of one kind never verifies as another.
 //!
 //! The payload is `{"a": appKey, "u": userId, "i": issuedAtMs, "e": expiryMs}` (`e = 0`: never
 //! expires). Clients decode the payload without verifying it to learn their own user id, so the
@@ -68,7 +71,15 @@ pub(crate) fn derive_key(secret: &str, label: &str) -> [u8; 32] {
         .into()
 }
 
-/// Mints a token for `user_id` of `app_key`, signed with `app_secret`.
+/// The purpose label of the token signing key. Changing it invalidates every issued token.
+const TOKEN_KEY_LABEL: &str = "rcim/connection-token/v1";
+
+/// The key connection tokens of the app with `app_secret` are signed with.
+fn token_key(app_secret: &str) -> [u8; 32] {
+    derive_key(app_secret, TOKEN_KEY_LABEL)
+}
+
+/// Mints a token for `user_id` of `app_key`, signed with a key derived from `app_secret`.
 ///
 /// `expiry_ms = 0` means the token never expires. Tests use this to mint expired or forged
 /// tokens (sign with another secret).
@@ -85,15 +96,16 @@ pub fn issue_token(
         issued_at_ms,
         expiry_ms,
     };
-    seal(app_secret.as_bytes(), &claims)
+    seal(&token_key(app_secret), &claims)
 }
 
-/// Checks the signature of `token` with `app_secret` and returns its claims.
+/// Checks the signature of `token` with the key derived from `app_secret` and returns its
+/// claims.
 ///
 /// Only the signature and the encoding are checked here; the app key, expiry and
 /// `tokens_valid_after` checks are the caller's (they need server state).
 pub fn verify_signature(token: &str, app_secret: &str) -> Option<TokenClaims> {
-    unseal(token, app_secret.as_bytes())
+    unseal(token, &token_key(app_secret))
 }
 
 #[cfg(test)]
@@ -113,5 +125,23 @@ mod tests {
         assert!(verify_signature(&format!("{fp}.{s}"), "s").is_none());
         assert!(verify_signature(p, "s").is_none());
         assert!(verify_signature("", "s").is_none());
+    }
+
+    #[test]
+    fn tokens_are_not_signed_with_the_secret_itself() {
+        let claims = TokenClaims {
+            app_key: "k".into(),
+            user_id: "u1".into(),
+            issued_at_ms: 5,
+            expiry_ms: 0,
+        };
+        // A token sealed with the raw secret (or any other purpose's key) is refused.
+        assert!(verify_signature(&seal(b"s", &claims), "s").is_none());
+        let ticket_key = derive_key("s", "some other purpose");
+        assert!(verify_signature(&seal(&ticket_key, &claims), "s").is_none());
+        assert_eq!(
+            verify_signature(&seal(&token_key("s"), &claims), "s"),
+            Some(claims)
+        );
     }
 }

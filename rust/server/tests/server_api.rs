@@ -101,9 +101,10 @@ async fn auth_and_parameter_errors() {
         .await;
     assert_eq!((status, body["code"].as_u64()), (404, Some(404)), "{body}");
 
-    // Signatures compare case-insensitively and need no particular timestamp unit.
+    // Signatures compare case-insensitively and need no particular timestamp unit
+    // (milliseconds here, seconds elsewhere).
     let nonce = "12345";
-    let ts = "1700000000000";
+    let ts = &now_ms().to_string();
     let sig = sign(APP_SECRET, nonce, ts).to_uppercase();
     let resp = api
         .client

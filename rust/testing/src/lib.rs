@@ -228,8 +228,12 @@ async fn answer_json(request: reqwest::RequestBuilder) -> serde_json::Value {
     request.send().await.unwrap().json().await.unwrap()
 }
 
+/// A nonce never sent before by this process: the server accepts each (nonce, timestamp)
+/// once, and two calls may fall in the same millisecond.
 fn rand_nonce() -> String {
-    format!("{}", rcim_core::now_ms() % 1_000_000_007)
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}{n:06}", rcim_core::now_ms() % 1_000_000_007)
 }
 
 /// One engine with its own data directory (one device) and its recorded events.

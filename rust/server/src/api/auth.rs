@@ -1,11 +1,17 @@
 //! Server API authentication, as an axum middleware on every endpoint: `App-Key` (1001 when
 //! unknown) and `Signature = sha1(secret + Nonce + Timestamp)` in lowercase or uppercase hex
-//! (1004 otherwise), each header also accepted with the `RC-` prefix. The signature is compared
-//! in constant time. No freshness window and no nonce-replay check: the Node SDK reuses its
-//! headers.
+//! (1004 otherwise), each header also accepted with the `RC-` prefix. The app key and the
+//! signature are compared in constant time. A valid signature then passes the replay guard
+//! ([`super::replay`]: `Timestamp` within the window, each nonce once; 1004 otherwise) unless
+//! the window is configured off.
+//!
+//! The signature uses the app secret itself, as RongCloud's SDKs compute it; connection
+//! tokens and media tickets are signed with keys derived from it for their purpose
+//! ([`crate::token::derive_key`]), so no signature of one kind is valid as another.
 
 use super::reply::ApiError;
 use crate::state::Shared;
+use crate::util::now_ms;
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
@@ -32,10 +38,22 @@ pub(crate) fn signature_of(secret: &str, nonce: &str, timestamp: &str) -> String
     hex::encode(h.finalize())
 }
 
+/// The signed headers of a request: nonce and timestamp, as sent.
+#[derive(Debug)]
+struct Signed<'a> {
+    nonce: &'a str,
+    timestamp: &'a str,
+}
+
 /// Checks the app key (1001) and the signature (1004).
-fn authenticate(app_key: &str, secret: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+fn authenticate<'a>(
+    app_key: &str,
+    secret: &str,
+    headers: &'a HeaderMap,
+) -> Result<Signed<'a>, ApiError> {
     let given_key = header_value(headers, &["app-key", "rc-app-key"]).unwrap_or("");
-    if given_key != app_key {
+    let key_matches: bool = given_key.as_bytes().ct_eq(app_key.as_bytes()).into();
+    if !key_matches {
         return Err(ApiError::unauthorized(1001, "App-Key is unknown"));
     }
     let nonce = header_value(headers, &["nonce", "rc-nonce"]).unwrap_or("");
@@ -51,7 +69,7 @@ fn authenticate(app_key: &str, secret: &str, headers: &HeaderMap) -> Result<(), 
             "signature verification failed",
         ));
     }
-    Ok(())
+    Ok(Signed { nonce, timestamp })
 }
 
 /// The middleware: refuses unauthenticated requests before any parameter is read.
@@ -61,8 +79,15 @@ pub(crate) async fn require_signature(
     next: Next,
 ) -> Response {
     let cfg = &shared.config;
-    if let Err(e) = authenticate(&cfg.app_key, &cfg.app_secret, req.headers()) {
-        tracing::debug!(path = %req.uri().path(), code = e.code, "Server API request refused");
+    let checked = authenticate(&cfg.app_key, &cfg.app_secret, req.headers()).and_then(|s| {
+        shared
+            .api_replay
+            .check(s.nonce, s.timestamp, now_ms())
+            .map_err(|r| ApiError::unauthorized(1004, r.message()))
+    });
+    if let Err(e) = checked {
+        tracing::debug!(path = %req.uri().path(), code = e.code, message = %e.message,
+            "Server API request refused");
         return e.into_response();
     }
     next.run(req).await
@@ -92,7 +117,8 @@ mod tests {
         h.insert("rc-timestamp", HeaderValue::from_static("2"));
         let upper = signature_of("s", "1", "2").to_ascii_uppercase();
         h.insert("rc-signature", HeaderValue::from_str(&upper).unwrap());
-        assert!(authenticate("k", "s", &h).is_ok());
+        let signed = authenticate("k", "s", &h).expect("valid");
+        assert_eq!((signed.nonce, signed.timestamp), ("1", "2"));
         h.insert("signature", HeaderValue::from_static("00"));
         assert_eq!(authenticate("k", "s", &h).unwrap_err().code, 1004);
     }

@@ -6,6 +6,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
+/// The business code of a Server API answer, attached to the response for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ApiCode(pub u32);
+
 /// A Server API failure: business code, HTTP status and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApiError {
@@ -91,6 +95,7 @@ impl IntoResponse for ApiError {
         (
             self.status,
             json_headers(),
+            axum::Extension(ApiCode(self.code)),
             json!({"code": self.code, "errorMessage": self.message}).to_string(),
         )
             .into_response()
@@ -114,6 +119,7 @@ impl IntoResponse for Fields {
         (
             StatusCode::OK,
             json_headers(),
+            axum::Extension(ApiCode(200)),
             Value::Object(body).to_string(),
         )
             .into_response()

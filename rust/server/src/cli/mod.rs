@@ -10,10 +10,14 @@ mod ops;
 mod security;
 mod storage;
 mod tls;
+mod token;
 mod ultragroup;
 
 use crate::config::ServerConfig;
 use clap::{Parser, Subcommand};
+
+pub use ops::LogFormat;
+pub use token::TokenArgs;
 
 /// `rcim-server`'s arguments.
 #[derive(Debug, Parser)]
@@ -35,7 +39,10 @@ pub struct Cli {
 
 /// One-off jobs.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Prints a connection token for a user (no running server needed).
+    Token(TokenArgs),
+}
 
 /// Everything serving needs, by concern.
 #[derive(Debug, clap::Args)]
@@ -64,6 +71,11 @@ impl ServeArgs {
     /// The log filter (`RUST_LOG` syntax).
     pub fn log_filter(&self) -> &str {
         self.core.log()
+    }
+
+    /// The log line format.
+    pub fn log_format(&self) -> LogFormat {
+        self.ops.log_format()
     }
 
     /// The server config these options describe.

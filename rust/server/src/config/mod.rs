@@ -316,6 +316,7 @@ impl ServerConfig {
         if self.chatroom.max_joined_per_user == 0 {
             anyhow::bail!("a user must be allowed in at least one chatroom");
         }
+        self.ops.validate()?;
         if self.chatroom.ring_len > MAX_CHATROOM_RING {
             anyhow::bail!("a chatroom ring of at most {MAX_CHATROOM_RING} messages");
         }

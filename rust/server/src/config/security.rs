@@ -1,5 +1,32 @@
 //! Server API security: replay protection and key separation.
 
+use std::time::Duration;
+
 /// How Server API requests are authenticated beyond the signature.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ApiSecurityConfig {}
+///
+/// A RongCloud signature is `sha1(secret + Nonce + Timestamp)`: it binds the nonce and the
+/// time but not the request, so a captured set of headers could be replayed against any
+/// endpoint. With the window on, `Timestamp` (seconds or milliseconds since the epoch) must
+/// be within [`Self::replay_window`] of the server's clock and each `(Timestamp, Nonce)`
+/// pair is accepted once; both refusals are 1004.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiSecurityConfig {
+    /// Largest difference between a request's `Timestamp` and the server's clock, either way
+    /// (default 5 minutes). Zero turns replay protection off (no window, no nonce memory):
+    /// for clients that reuse their headers, such as RongCloud's Node.js SDK, which signs
+    /// once at start-up.
+    pub replay_window: Duration,
+    /// Most nonces remembered at once (default 100,000). Each is kept for the window; when
+    /// the memory is full the oldest is forgotten and requests no newer than it are refused,
+    /// so a forgotten nonce can never be replayed.
+    pub max_nonces: usize,
+}
+
+impl Default for ApiSecurityConfig {
+    fn default() -> Self {
+        Self {
+            replay_window: Duration::from_secs(300),
+            max_nonces: 100_000,
+        }
+    }
+}

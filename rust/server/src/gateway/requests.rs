@@ -567,6 +567,8 @@ impl Conn {
             return;
         };
         tracing::trace!(conn = self.conn_id, seq, "send accepted");
+        let started = Instant::now();
+        let metrics = self.shared.metrics.clone();
         // Queue in arrival order (so one connection's messages keep their order), then wait
         // for the commit off the read loop.
         let submitted = tokio::select! {
@@ -585,6 +587,7 @@ impl Conn {
                 Err(e) => failure(&e, "a send"),
             };
             tracing::trace!(seq, code = response.code, "send committed");
+            metrics.send_answered(started.elapsed(), response.code);
             queue(
                 &tx,
                 &cancel,

@@ -1,4 +1,6 @@
-//! Navigation: tells a client which gateway to connect to.
+//! Navigation: tells a client which gateway to connect to: `--public-gateway` when set,
+//! else the gateway's own address (with the host the client asked by when the gateway
+//! listens on every interface).
 //!
 //! The reply's `server` and `servers` entries are `host:port` for a plain TCP gateway and
 //! `tls://host:port` when the gateway speaks TLS (the server has a certificate): the client
@@ -28,7 +30,10 @@ pub(super) async fn navi(
         return ApiError::unauthorized(1001, "App-Key is unknown").into_response();
     }
     let gateway = shared.gateway_addr;
-    let server = if gateway.ip().is_unspecified() {
+    let server = if let Some(public) = &shared.config.ops.public_gateway {
+        // Behind NAT or a load balancer: the address the operator says clients reach.
+        public.clone()
+    } else if gateway.ip().is_unspecified() {
         // Listening on every interface: answer with the host the client used to reach us.
         let host = header_value(&headers, &["host"])
             .map(|h| match h.rsplit_once(':') {

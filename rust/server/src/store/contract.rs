@@ -438,6 +438,11 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
     /// Sizes of the store's in-memory caches: (inbox heads, conversation clocks).
     fn cache_sizes(&self) -> (usize, usize);
 
+    /// Writes queued and not yet taken by the writer (metrics; 0 when not known).
+    fn write_queue_depth(&self) -> usize {
+        0
+    }
+
     /// Stops after every queued write is applied; waits for it.
     fn close(&self) -> BoxFuture<'_, ()>;
 

@@ -652,6 +652,10 @@ impl ServerStore for SqliteStore {
         )
     }
 
+    fn write_queue_depth(&self) -> usize {
+        self.writer.max_capacity() - self.writer.capacity()
+    }
+
     fn close(&self) -> BoxFuture<'_, ()> {
         async move {
             if let Some(h) = self.stop_writer() {

@@ -1,0 +1,132 @@
+//! Which endpoints each HTTP listener serves.
+//!
+//! * public (`--http`): navigation (`/navi.json`), the file service (`/media/...`) and the
+//!   health checks (`/healthz`, `/readyz`);
+//! * admin (`--admin-http`): the Server API ([`crate::api`]), `/metrics` and the health
+//!   checks. Without an admin listener the public one serves these too.
+//!
+//! Anything else is a JSON 404. How a router is served (plain or TLS) is [`super::serve`]'s.
+
+use super::navi;
+use crate::api::ApiError;
+use crate::metrics::{Live, CONTENT_TYPE};
+use crate::state::Shared;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Largest accepted request body of the Server API (a 128 KB message percent-encoded fits
+/// easily). Uploads stream their body and are capped by their ticket instead.
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Longest wait for the store in `/readyz`.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The routers of the listeners: the public one, and the admin one when
+/// [`crate::OpsConfig::admin_http`] is set.
+pub(crate) struct Routers {
+    /// Serves `--http`.
+    pub(crate) public: Router,
+    /// Serves `--admin-http` (none without it).
+    pub(crate) admin: Option<Router>,
+}
+
+/// The routers for `shared`'s configuration.
+pub(crate) fn routers(shared: &Arc<Shared>) -> Routers {
+    let public = Router::new()
+        .route("/navi.json", get(navi::navi).post(navi::navi))
+        .merge(crate::fileserver::router())
+        .merge(health());
+    let admin = Router::new()
+        .merge(
+            crate::api::router(shared.clone()).layer(middleware::from_fn_with_state(
+                shared.clone(),
+                count_api_codes,
+            )),
+        )
+        .route("/metrics", get(metrics));
+    if shared.config.ops.admin_http.is_some() {
+        Routers {
+            public: finish(public, shared),
+            admin: Some(finish(admin.merge(health()), shared)),
+        }
+    } else {
+        Routers {
+            public: finish(public.merge(admin), shared),
+            admin: None,
+        }
+    }
+}
+
+/// The health checks, on every listener.
+fn health() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+}
+
+/// The fallback, the body limit and the state.
+fn finish(router: Router<Arc<Shared>>, shared: &Arc<Shared>) -> Router {
+    router
+        .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(shared.clone())
+}
+
+async fn not_found(uri: Uri) -> Response {
+    tracing::debug!(path = %uri.path(), "unknown endpoint");
+    ApiError::not_found(uri.path()).into_response()
+}
+
+/// `GET /healthz`: 200 while the process serves HTTP.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /readyz`: 200 when the store answers a read and the server is not stopping; 503
+/// otherwise (take the node out of the load balancer).
+async fn readyz(State(shared): State<Arc<Shared>>) -> Response {
+    if shared.stop.is_cancelled() || shared.kill.is_cancelled() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response();
+    }
+    // The cheapest read there is: one indexed row of the users table (absent here).
+    let read = shared.store.tokens_valid_after(String::new());
+    match tokio::time::timeout(READY_TIMEOUT, read).await {
+        Ok(Ok(_)) => (StatusCode::OK, "ready\n").into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: the store failed a read");
+            (StatusCode::SERVICE_UNAVAILABLE, "store failing\n").into_response()
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "store not answering\n").into_response(),
+    }
+}
+
+/// `GET /metrics`: the Prometheus exposition ([`crate::metrics`]).
+async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
+    let live = Live {
+        connections: shared.hub.connection_count(),
+        online_users: shared.hub.user_count(),
+        writer_queue: shared.store.write_queue_depth(),
+        push: shared.push.stats(),
+    };
+    let text = shared.metrics.render(live);
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()
+}
+
+/// Counts every Server API answer by its business code (the HTTP status when the answer was
+/// not the API's own, e.g. a body over the limit).
+async fn count_api_codes(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let code = response
+        .extensions()
+        .get::<crate::api::ApiCode>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| u32::from(response.status().as_u16()));
+    shared.metrics.api_answered(code);
+    response
+}
