@@ -34,10 +34,13 @@ pub(crate) struct Tls {
 }
 
 impl Tls {
-    /// Loads the certificate files of `config`; `None` when TLS is off.
+    /// Loads the certificate files of `config`; `None` when TLS is off. A certificate without
+    /// a key (or the reverse) is refused.
     pub(crate) fn from_config(config: &TlsConfig) -> anyhow::Result<Option<Self>> {
-        let (Some(cert), Some(key)) = (&config.cert_file, &config.key_file) else {
-            return Ok(None);
+        let (cert, key) = match (&config.cert_file, &config.key_file) {
+            (Some(cert), Some(key)) => (cert, key),
+            (None, None) => return Ok(None),
+            _ => anyhow::bail!("TLS needs both a certificate file and a key file"),
         };
         let resolver = Arc::new(ReloadingCert {
             cert_file: cert.clone(),
@@ -221,5 +224,53 @@ impl AsyncWrite for MaybeTls {
             Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
             Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_pair(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let (c, k) = (
+            dir.join(format!("{name}.crt")),
+            dir.join(format!("{name}.key")),
+        );
+        std::fs::write(&c, cert.pem()).unwrap();
+        std::fs::write(&k, key.serialize_pem()).unwrap();
+        (c, k)
+    }
+
+    /// Good files load; a key of another certificate, a missing file or half a config are
+    /// refused with a reason, and a failed reload keeps the certificate in use.
+    #[tokio::test]
+    async fn certificate_files_load_and_bad_ones_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = write_pair(dir.path(), "a");
+        let (_, other_key) = write_pair(dir.path(), "b");
+        assert!(Tls::from_config(&TlsConfig::default()).unwrap().is_none());
+        let tls = Tls::from_config(&TlsConfig::from_files(&cert, &key))
+            .unwrap()
+            .expect("TLS on");
+        let in_use = tls.resolver.current.read().unwrap().cert.clone();
+
+        let mismatch = Tls::from_config(&TlsConfig::from_files(&cert, &other_key));
+        assert!(format!("{:#}", mismatch.err().unwrap()).contains("does not fit"));
+        let missing = Tls::from_config(&TlsConfig::from_files(dir.path().join("none"), &key));
+        assert!(missing.is_err());
+        let half = TlsConfig {
+            cert_file: Some(cert.clone()),
+            key_file: None,
+        };
+        assert!(Tls::from_config(&half).is_err());
+
+        std::fs::copy(&other_key, &key).unwrap();
+        assert!(tls.reload().is_err());
+        assert_eq!(tls.resolver.current.read().unwrap().cert, in_use);
     }
 }
