@@ -320,7 +320,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let gateway_addr = gateway.local_addr()?;
     let http_addr = http.local_addr()?;
     let admin_addr = admin.as_ref().map(TcpListener::local_addr).transpose()?;
-    let api_replay = api::ReplayGuard::new(&config.api_security);
+    let api_replay = api::replay::ReplayGuard::new(&config.api_security);
     let shared = Arc::new(Shared {
         config,
         gateway_addr,

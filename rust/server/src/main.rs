@@ -11,24 +11,20 @@
 //! ```
 //! prints a connection token (same `--app-key`/`--app-secret` or `RCIM_APP_*` variables).
 
-use clap::Parser;
-use rcim_server::cli::{Cli, Command, LogFormat};
+use rcim_server::cli::{Cli, Command, Invocation, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    if let Some(command) = cli.command {
-        return match command {
-            Command::Token(args) => {
-                // The one output of the command, for scripts: `TOKEN=$(rcim-server token ...)`.
-                use std::io::Write as _;
-                writeln!(std::io::stdout(), "{}", args.token()?)?;
-                Ok(())
-            }
-        };
-    }
-    let args = cli.serve;
+    let args = match Cli::invocation() {
+        Invocation::Serve(args) => args,
+        Invocation::Command(Command::Token(args)) => {
+            // The one output of the command, for scripts: `TOKEN=$(rcim-server token ...)`.
+            use std::io::Write as _;
+            writeln!(std::io::stdout(), "{}", args.token()?)?;
+            return Ok(());
+        }
+    };
     init_logging(args.log_filter(), args.log_format());
     raise_open_file_limit();
     let config = args.into_config()?;

@@ -47,7 +47,7 @@ pub(crate) struct Shared {
     /// This server's Prometheus metrics.
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
     /// The Server API's replay window and nonce memory.
-    pub(crate) api_replay: crate::api::ReplayGuard,
+    pub(crate) api_replay: crate::api::replay::ReplayGuard,
 }
 
 impl Shared {

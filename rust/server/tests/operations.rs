@@ -245,7 +245,7 @@ async fn navigation_hands_out_the_public_gateway() {
     assert!(rcim_server::start(bad).await.is_err());
 }
 
-/// `rcim-server token ...` with the app from the environment: its stdout, trimmed.
+/// `rcim-server token ...` with the app from the environment.
 fn token_command(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_rcim-server"))
         .arg("token")
@@ -289,8 +289,14 @@ async fn token_subcommand_mints_a_token_the_gateway_accepts() {
             "--app-secret",
             "guess",
         ])
+        .env_remove("RCIM_APP_KEY")
+        .env_remove("RCIM_APP_SECRET")
         .output()
         .unwrap();
+    assert!(
+        out.status.success(),
+        "the options alone are enough: {out:?}"
+    );
     let mut login = Login::new("eve", "e1");
     login.token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     let (_eve, ack) = RawClient::login(server.gateway_addr(), login).await;

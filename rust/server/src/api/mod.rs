@@ -22,7 +22,7 @@ mod publish_fields;
 mod push;
 mod push_ext;
 mod push_template;
-mod replay;
+pub(crate) mod replay;
 mod reply;
 mod sensitive;
 mod ultragroup;
@@ -45,7 +45,6 @@ use std::sync::Arc;
 
 pub(crate) use auth::header_value;
 pub(crate) use params::Params as ApiParams;
-pub(crate) use replay::ReplayGuard;
 pub(crate) use reply::{json_headers, ApiCode, ApiError, Fields as ApiFields};
 
 /// Every implemented endpoint, behind the signature check.

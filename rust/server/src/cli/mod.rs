@@ -14,7 +14,7 @@ mod token;
 mod ultragroup;
 
 use crate::config::ServerConfig;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 pub use ops::LogFormat;
 pub use token::TokenArgs;
@@ -35,6 +35,39 @@ pub struct Cli {
     /// Serving options (when no subcommand is given).
     #[command(flatten)]
     pub serve: ServeArgs,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Invocation {
+    /// Serve with these options.
+    Serve(Box<ServeArgs>),
+    /// Do a one-off job.
+    Command(Command),
+}
+
+impl Cli {
+    /// Parses the process's arguments (printing help or the error and exiting on failure).
+    pub fn invocation() -> Invocation {
+        Self::try_invocation_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// Parses `args`. Unlike [`Parser::parse`], a subcommand does not need the serving
+    /// options: they are only read when no subcommand is given.
+    pub fn try_invocation_from<I, T>(args: I) -> Result<Invocation, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Self::command().try_get_matches_from(args)?;
+        if matches.subcommand_name().is_some() {
+            Ok(Invocation::Command(Command::from_arg_matches(&matches)?))
+        } else {
+            Ok(Invocation::Serve(Box::new(ServeArgs::from_arg_matches(
+                &matches,
+            )?)))
+        }
+    }
 }
 
 /// One-off jobs.
@@ -90,5 +123,81 @@ impl ServeArgs {
         self.limits.apply(&mut config)?;
         self.storage.apply(&mut config)?;
         Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn operations_and_security_options_reach_the_config() {
+        let Ok(Invocation::Serve(serve)) = Cli::try_invocation_from([
+            "rcim-server",
+            "--app-key=k",
+            "--app-secret=s",
+            "--admin-http=127.0.0.1:9102",
+            "--public-gateway=im.example.com:443",
+            "--api-replay-window-secs=0",
+            "--api-max-nonces=10",
+            "--log-format=json",
+        ]) else {
+            panic!("serving options");
+        };
+        assert_eq!(serve.log_format(), LogFormat::Json);
+        let config = serve.into_config().expect("valid");
+        assert_eq!(
+            config.ops.admin_http,
+            Some("127.0.0.1:9102".parse().unwrap())
+        );
+        assert_eq!(
+            config.ops.public_gateway.as_deref(),
+            Some("im.example.com:443")
+        );
+        assert_eq!(config.api_security.replay_window, Duration::ZERO);
+        assert_eq!(config.api_security.max_nonces, 10);
+
+        let defaults =
+            Cli::try_parse_from(["rcim-server", "--app-key=k", "--app-secret=s"]).expect("parses");
+        assert_eq!(defaults.serve.log_format(), LogFormat::Text);
+        let config = defaults.serve.into_config().expect("valid");
+        assert_eq!(
+            config.api_security,
+            crate::config::ApiSecurityConfig::default()
+        );
+        assert_eq!(config.ops, crate::config::OpsConfig::default());
+
+        let Ok(Invocation::Serve(bad)) = Cli::try_invocation_from([
+            "rcim-server",
+            "--app-key=k",
+            "--app-secret=s",
+            "--public-gateway=nowhere",
+        ]) else {
+            panic!("serving options");
+        };
+        assert!(bad.into_config().is_err());
+        // Serving still needs the app.
+        assert!(Cli::try_invocation_from(["rcim-server"]).is_err());
+    }
+
+    #[test]
+    fn token_subcommand_needs_no_serving_options() {
+        let parsed = Cli::try_invocation_from([
+            "rcim-server",
+            "token",
+            "--user=alice",
+            "--app-key=k",
+            "--app-secret=s",
+        ]);
+        let Ok(Invocation::Command(Command::Token(args))) = parsed else {
+            panic!("the token command: {parsed:?}");
+        };
+        let token = args.token().expect("a token");
+        let claims = crate::token::verify_signature(&token, "s").expect("signed");
+        assert_eq!(
+            (claims.app_key.as_str(), claims.user_id.as_str()),
+            ("k", "alice")
+        );
     }
 }

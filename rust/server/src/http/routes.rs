@@ -5,7 +5,8 @@
 //! * admin (`--admin-http`): the Server API ([`crate::api`]), `/metrics` and the health
 //!   checks. Without an admin listener the public one serves these too.
 //!
-//! Anything else is a JSON 404. How a router is served (plain or TLS) is [`super::serve`]'s.
+//! Anything else is a JSON 404. How a router is served (plain or TLS) is the listener's
+//! business (`http::serve`).
 
 use super::navi;
 use crate::api::ApiError;
