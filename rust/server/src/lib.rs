@@ -37,7 +37,9 @@ mod fileserver;
 mod gateway;
 mod http;
 mod hub;
+mod limits;
 mod model;
+mod outbound;
 pub mod push;
 mod service;
 mod settings;
@@ -216,7 +218,7 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 /// range ([`ServerConfig::validate`]).
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     config.validate()?;
-    let hub = Arc::new(Hub::default());
+    let hub = Arc::new(Hub::new(config.limits.max_sessions_per_user));
     let (sink, feed) = commit_feed();
     let (store, words, rooms) = {
         let dir = config.data_dir.clone();
@@ -268,6 +270,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let http = bind(config.http).await?;
     let gateway_addr = gateway.local_addr()?;
     let http_addr = http.local_addr()?;
+    let gateway_conns = config.limits.gateway_connections();
+    let http_conns = config.limits.http_connections();
     let shared = Arc::new(Shared {
         config,
         gateway_addr,
@@ -284,6 +288,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         kill: CancellationToken::new(),
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(0),
+        gateway_conns,
+        http_conns,
+        user_rates: Default::default(),
     });
     tracing::info!(gateway = %gateway_addr, http = %http_addr,
         data_dir = %shared.config.data_dir.display(), "rcim-server listening");

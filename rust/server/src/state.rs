@@ -3,6 +3,7 @@
 
 use crate::config::ServerConfig;
 use crate::hub::Hub;
+use crate::limits::{Connections, UserRates};
 use crate::service::chatroom::Chatrooms;
 use crate::service::media::Media;
 use crate::service::moderation::Moderation;
@@ -44,6 +45,12 @@ pub(crate) struct Shared {
     pub(crate) kill: CancellationToken,
     pub(crate) tracker: TaskTracker,
     pub(crate) next_conn: AtomicU64,
+    /// Admission of gateway connections (per IP and overall).
+    pub(crate) gateway_conns: Arc<Connections>,
+    /// Admission of connections to the HTTP listener (per IP and overall).
+    pub(crate) http_conns: Arc<Connections>,
+    /// Per-user rates shared by each user's connections.
+    pub(crate) user_rates: UserRates,
 }
 
 impl Shared {
