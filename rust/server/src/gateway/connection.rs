@@ -146,7 +146,8 @@ async fn log_in(
             return None;
         }
     };
-    let (tx, rx) = crate::outbound::channel(OUTBOUND_QUEUE, shared.config.limits.max_outbound_bytes);
+    let (tx, rx) =
+        crate::outbound::channel(OUTBOUND_QUEUE, shared.config.limits.max_outbound_bytes);
     let cancel = CancellationToken::new();
     let platform = Platform::try_from(connect.platform).unwrap_or(Platform::Unspecified);
     let session = Session {

@@ -107,14 +107,15 @@ pub(crate) async fn authenticate(shared: &Shared, c: &Connect) -> Result<String,
     if c.protocol_version != rcim_proto::PROTOCOL_VERSION {
         return Err(codes::PROTOCOL_VERSION_ERROR);
     }
-    if c.app_key != shared.config.app_key {
-        return Err(codes::CONN_ID_REJECT);
-    }
+    // Size caps first (33003), so no oversize field is compared or parsed.
     if c.app_key.len() > MAX_APP_KEY_LEN
         || c.token.len() > MAX_TOKEN_LEN
         || c.client_version.len() > MAX_CLIENT_VERSION_LEN
     {
         return Err(codes::PARAMETER_INVALID);
+    }
+    if c.app_key != shared.config.app_key {
+        return Err(codes::CONN_ID_REJECT);
     }
     if c.device_id.len() > MAX_DEVICE_ID_LEN {
         // It travels in inbox entries other users sync (`ExpansionChange.operator_device_id`):

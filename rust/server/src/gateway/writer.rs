@@ -18,11 +18,7 @@ const ENCODED_HIGH_WATER: usize = 128 * 1024;
 
 /// Writes queued frames until `Close`, cancellation or a write error; then cancels the token
 /// so the reader stops too.
-pub(crate) async fn write_loop(
-    mut writer: Writer,
-    mut rx: OutboundRx,
-    cancel: CancellationToken,
-) {
+pub(crate) async fn write_loop(mut writer: Writer, mut rx: OutboundRx, cancel: CancellationToken) {
     loop {
         let first = tokio::select! {
             biased;

@@ -102,6 +102,9 @@ mod tests {
         assert!((0..100).all(|_| b.try_request()), "0 = unlimited");
         assert!(rates.get("v", 2, 0).try_send(), "another user");
         drop((a, b));
-        assert!(rates.get("u", 2, 0).try_send(), "a new limiter once all left");
+        assert!(
+            rates.get("u", 2, 0).try_send(),
+            "a new limiter once all left"
+        );
     }
 }

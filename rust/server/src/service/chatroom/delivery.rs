@@ -137,8 +137,7 @@ pub(crate) fn offer(conn: &MemberConn, frame: &Bytes, priority: Priority) -> Off
         // The same share of the queue's bytes as of its frames.
         let max_bytes = conn.tx.max_bytes();
         let byte_share = max_bytes / conn.tx.max_capacity().max(1) * share;
-        if conn.tx.queued() >= share || (max_bytes > 0 && conn.tx.queued_bytes() >= byte_share)
-        {
+        if conn.tx.queued() >= share || (max_bytes > 0 && conn.tx.queued_bytes() >= byte_share) {
             return Offered::Dropped;
         }
     }
