@@ -53,13 +53,14 @@ async fn codes_of(c: &mut RawClient, seqs: &[u64]) -> Vec<u32> {
 
 /// Three connections of one user each stay within their own send rate (5/s), but together
 /// they are held to the user's rate: at most `user_send_rate_per_sec` sends accepted in the
-/// burst, the rest 20604. The same for other writes (recalls) against the user's request
-/// rate. Other users are served meanwhile.
+/// burst, the rest 20604. The same for other writes (recalls, 8/s per connection) against
+/// the user's request rate. Other users are served meanwhile.
 #[tokio::test]
 async fn a_users_connections_share_one_rate() {
     init_tracing();
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path());
+    cfg.request_rate_per_sec = 8;
     cfg.limits.user_send_rate_per_sec = 8;
     cfg.limits.user_request_rate_per_sec = 10;
     let server = rcim_server::start(cfg).await.unwrap();
@@ -88,7 +89,12 @@ async fn a_users_connections_share_one_rate() {
             accepted += usize::from(code == 0);
         }
     }
-    assert_eq!(accepted, 8, "15 sends in a burst, 8 within the user's rate");
+    // Each connection alone would take all 5 (15 in all); the user's window takes 8 (a
+    // little more only if the burst outlasted its second on a loaded machine).
+    assert!(
+        (8..=10).contains(&accepted),
+        "15 sends in a burst, 8 within the user's rate: {accepted} accepted"
+    );
 
     let mut recalls = Vec::new();
     for c in &mut conns {
@@ -113,9 +119,10 @@ async fn a_users_connections_share_one_rate() {
             .filter(|c| *c == codes::SEND_MSG_FREQUENCY_OVERRUN)
             .count();
     }
+    // The connections' own rates (8 each) would refuse 36; the user's (10) refuses 50.
     assert!(
-        over >= 50,
-        "60 recalls in a burst, at most 10 within the user's rate: {over} refused"
+        over >= 45,
+        "60 recalls in a burst, 10 within the user's rate: {over} refused"
     );
 }
 

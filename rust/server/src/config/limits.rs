@@ -12,7 +12,8 @@ pub struct LimitsConfig {
     /// Gateway connections at the same time, logged in or not (default 100,000; 0 =
     /// unlimited). One more is closed at once, before any byte is read.
     pub max_connections: usize,
-    /// Gateway connections from one IP address (default 64; 0 = unlimited).
+    /// Gateway connections from one IP address (an IPv6 client counts by its /64; default
+    /// 64; 0 = unlimited).
     pub max_connections_per_ip: usize,
     /// HTTP connections at the same time on each HTTP listener (default 10,000; 0 =
     /// unlimited).
@@ -39,12 +40,13 @@ pub struct LimitsConfig {
     /// server keeps at most this many tasks and requests of it in memory.
     pub max_in_flight_per_connection: usize,
     /// Sends one user may make per sliding second across all their connections (default
-    /// 20; 20604 beyond). Applies only while `ServerConfig::send_rate_per_sec` is not 0: a
-    /// server that lifts the per-connection send rate lifts this one too.
+    /// 20; 20604 beyond). Never below `ServerConfig::send_rate_per_sec` (one connection's
+    /// own), and not applied while that is 0: a server that lifts the per-connection send
+    /// rate lifts this one too.
     pub user_send_rate_per_sec: u32,
     /// Other state-changing requests one user may make per sliding second across all their
-    /// connections (default 200; 20604 beyond). Applies only while
-    /// `ServerConfig::request_rate_per_sec` is not 0.
+    /// connections (default 200; 20604 beyond). Never below
+    /// `ServerConfig::request_rate_per_sec`, and not applied while that is 0.
     pub user_request_rate_per_sec: u32,
     /// Bytes of frames one connection may have queued for writing (default 8 MiB; 0 =
     /// frames only). A connection whose queue holds this much (or

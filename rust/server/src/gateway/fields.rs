@@ -10,27 +10,30 @@ use rcim_proto::v1::request;
 /// receipts, recalls, settings, typing, joins): ids, times and a handful of small fields.
 pub(crate) const SMALL_BODY: usize = 8 * 1024;
 
-/// Largest request of the kinds that carry lists or maps (expansion updates, deletions,
-/// group receipt responses, chatroom entries): the services' own caps (100 uids, 10 entries
-/// of 4 KB, an expansion's byte limit) fit.
+/// Largest request of the kinds that carry lists of ids (deletions, group receipt
+/// responses, chatroom key removals, ultra-group message batches): the services' own caps
+/// (at most 100 uids or 10 keys) fit.
 pub(crate) const LIST_BODY: usize = 64 * 1024;
 
 /// The largest encoded size of `body`'s kind; `None` where only the frame's own cap
-/// ([`rcim_proto::MAX_FRAME_LEN`]) applies (sends and modifications, whose content size the
-/// message rules check).
+/// ([`rcim_proto::MAX_FRAME_LEN`]) applies: sends and modifications (the message rules
+/// check their content's size), expansion updates (bounded by
+/// [`rcim_proto::expansion::MAX_BYTES`]) and chatroom entries (10 values of 4,096
+/// characters).
 pub(crate) fn max_body_len(body: &request::Body) -> Option<usize> {
     use request::Body as B;
     match body {
-        B::SendMessage(_) | B::UltragroupModify(_) => None,
-        B::UpdateExpansion(_)
+        B::SendMessage(_)
+        | B::UltragroupModify(_)
+        | B::UpdateExpansion(_)
         | B::UltragroupExpansion(_)
-        | B::DeleteMessages(_)
+        | B::ChatroomSetEntries(_) => None,
+        B::DeleteMessages(_)
         | B::ReceiptResponse(_)
-        | B::ChatroomSetEntries(_)
         | B::ChatroomRemoveEntries(_)
-        | B::UltragroupSync(_)
         | B::UltragroupMessages(_) => Some(LIST_BODY),
         B::Sync(_)
+        | B::UltragroupSync(_)
         | B::RecallMessage(_)
         | B::PrivateReadReceipt(_)
         | B::ConversationSetting(_)

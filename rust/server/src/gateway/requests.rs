@@ -127,10 +127,15 @@ impl Conn {
     ) -> Self {
         let idle = shared.idle_timeout();
         let limits = &shared.config.limits;
+        // A user is never held below what one connection may do.
         let user = shared.user_rates.get(
             &user_id,
-            limits.user_send_rate_per_sec,
-            limits.user_request_rate_per_sec,
+            limits
+                .user_send_rate_per_sec
+                .max(shared.config.send_rate_per_sec),
+            limits
+                .user_request_rate_per_sec
+                .max(shared.config.request_rate_per_sec),
         );
         let send_limiter = RateLimiter::new(shared.config.send_rate_per_sec)
             .with_user(user.clone(), UserWindow::Sends);

@@ -50,6 +50,7 @@ impl Connections {
     pub fn try_admit(self: &Arc<Self>, ip: IpAddr) -> Option<ConnectionPermit> {
         let ip = ip.to_canonical();
         let per_ip = self.max_per_ip > 0 && !(self.loopback_exempt && ip.is_loopback());
+        let ip = address_block(ip);
         let mut counts = self.lock();
         if self.max_total > 0 && counts.total >= self.max_total {
             return None;
@@ -72,6 +73,18 @@ impl Connections {
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn open(&self) -> usize {
         self.lock().total
+    }
+}
+
+/// What the per-IP limit counts: an IPv4 address, or an IPv6 /64 (one subscriber's
+/// network: its hosts pick addresses in it at will).
+fn address_block(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
     }
 }
 
@@ -112,6 +125,13 @@ mod tests {
         assert_eq!(local.open(), 10);
         drop(held);
         assert_eq!(local.open(), 0);
+        let v6 = Connections::new(0, 1, false);
+        let _first = v6.try_admit("2001:db8::1".parse().unwrap()).unwrap();
+        assert!(
+            v6.try_admit("2001:db8::2".parse().unwrap()).is_none(),
+            "same /64"
+        );
+        assert!(v6.try_admit("2001:db8:0:1::1".parse().unwrap()).is_some());
         let strict = Connections::new(0, 1, false);
         let _one = strict.try_admit(lo).unwrap();
         assert!(strict.try_admit(lo).is_none());
