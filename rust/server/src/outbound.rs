@@ -48,7 +48,8 @@ pub(crate) fn channel(frames: usize, max_bytes: usize) -> (OutboundTx, OutboundR
 /// The sending side of an outbound queue (cheap to clone).
 #[derive(Clone, Debug)]
 pub(crate) struct OutboundTx {
-    tx: mpsc::Sender<Outbound>,
+    /// Each item travels with its weight, so the writer frees exactly what was counted.
+    tx: mpsc::Sender<(Outbound, usize)>,
     bytes: Arc<AtomicUsize>,
     max_bytes: usize,
 }
@@ -63,8 +64,12 @@ impl OutboundTx {
             self.bytes.fetch_sub(n, Ordering::AcqRel);
             return Err(TrySendError::Full(item));
         }
-        self.tx.try_send(item).inspect_err(|_| {
+        self.tx.try_send((item, n)).map_err(|e| {
             self.bytes.fetch_sub(n, Ordering::AcqRel);
+            match e {
+                TrySendError::Full((item, _)) => TrySendError::Full(item),
+                TrySendError::Closed((item, _)) => TrySendError::Closed(item),
+            }
         })
     }
 
@@ -92,27 +97,23 @@ impl OutboundTx {
 /// The receiving side of an outbound queue (the writer task).
 #[derive(Debug)]
 pub(crate) struct OutboundRx {
-    rx: mpsc::Receiver<Outbound>,
+    rx: mpsc::Receiver<(Outbound, usize)>,
     bytes: Arc<AtomicUsize>,
 }
 
 impl OutboundRx {
     /// The next item; `None` once every sender is gone.
     pub(crate) async fn recv(&mut self) -> Option<Outbound> {
-        let item = self.rx.recv().await?;
-        self.taken(&item);
+        let (item, n) = self.rx.recv().await?;
+        self.bytes.fetch_sub(n, Ordering::AcqRel);
         Some(item)
     }
 
     /// The next item if one is queued.
     pub(crate) fn try_recv(&mut self) -> Result<Outbound, TryRecvError> {
-        let item = self.rx.try_recv()?;
-        self.taken(&item);
+        let (item, n) = self.rx.try_recv()?;
+        self.bytes.fetch_sub(n, Ordering::AcqRel);
         Ok(item)
-    }
-
-    fn taken(&self, item: &Outbound) {
-        self.bytes.fetch_sub(item.weight(), Ordering::AcqRel);
     }
 }
 

@@ -159,7 +159,8 @@ async fn connect_fields_are_capped() {
     let dir = tempfile::tempdir().unwrap();
     let server = rcim_server::start(config(dir.path())).await.unwrap();
     let addr = server.gateway_addr();
-    let cases: [(&str, fn(&mut Login)); 3] = [
+    type Spoil = fn(&mut Login);
+    let cases: [(&str, Spoil); 3] = [
         ("device id", |l| l.device_id = "d".repeat(129)),
         ("token", |l| l.token = "t".repeat(2000)),
         ("app key", |l| l.app_key = "k".repeat(100)),
