@@ -23,6 +23,8 @@ use rcim_proto::v1::{
 use std::collections::HashMap;
 use std::sync::Mutex;
 use tokio::sync::mpsc;
+
+pub(crate) use crate::outbound::{Outbound, OutboundTx};
 use tokio_util::sync::CancellationToken;
 
 /// ConnectAck code for trouble on the server's side during a login (a database read failed,
@@ -35,6 +37,11 @@ use tokio_util::sync::CancellationToken;
 /// every such path answers with this one (30002, NETWORK_UNAVAILABLE).
 pub(crate) const TRANSIENT_CONNECT_ERROR: u32 = codes::NETWORK_UNAVAILABLE;
 
+/// ConnectAck code of a login beyond `LimitsConfig::max_sessions_per_user` (20604, "over a
+/// limit"): transient, so the client retries on its reconnect schedule and gets in once one
+/// of the user's other sessions ends.
+pub(crate) const TOO_MANY_SESSIONS: u32 = codes::SEND_MSG_FREQUENCY_OVERRUN;
+
 /// Identifies one client connection for the lifetime of the process.
 pub(crate) type ConnId = u64;
 
@@ -45,19 +52,6 @@ pub(crate) const OUTBOUND_QUEUE: usize = 1024;
 /// Users [`Hub::offer_shared`] serves per lock.
 const OFFER_CHUNK: usize = 1_000;
 
-/// What a connection's writer task sends.
-#[derive(Debug)]
-pub(crate) enum Outbound {
-    /// Write this frame. Boxed: a `ServerFrame` is about 400 bytes, and every connection's
-    /// queue allocates its first block of 32 slots up front, idle or not.
-    Frame(Box<ServerFrame>),
-    /// Write this already encoded `ServerFrame` (without its length prefix): a chatroom
-    /// message is encoded once and the same bytes go to every member.
-    Shared(bytes::Bytes),
-    /// Flush and close the connection.
-    Close,
-}
-
 /// An online, authenticated connection.
 #[derive(Clone)]
 pub(crate) struct Session {
@@ -65,7 +59,7 @@ pub(crate) struct Session {
     pub user_id: String,
     pub device_id: String,
     pub platform: Platform,
-    pub tx: mpsc::Sender<Outbound>,
+    pub tx: OutboundTx,
     /// Cancelled to drop the connection without a goodbye.
     pub cancel: CancellationToken,
 }
@@ -125,6 +119,8 @@ impl Inner {
 #[derive(Default)]
 pub(crate) struct Hub {
     inner: Mutex<Inner>,
+    /// Sessions one user may have (0 = unlimited; `LimitsConfig::max_sessions_per_user`).
+    max_sessions: usize,
 }
 
 /// A login in progress (see [`Hub::begin_login`]); dropping it ends the login.
@@ -146,6 +142,14 @@ impl Drop for LoginGuard<'_> {
 }
 
 impl Hub {
+    /// A registry admitting at most `max_sessions` sessions per user (0 = unlimited).
+    pub(crate) fn new(max_sessions: usize) -> Self {
+        Self {
+            inner: Mutex::default(),
+            max_sessions,
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave the maps inconsistent in a harmful way.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
@@ -198,6 +202,18 @@ impl Hub {
             if other_mobile_online {
                 return Admission::Refused(codes::CONN_OTHER_DEVICE_LOGIN);
             }
+        }
+        // The sessions that stay besides the newcomer: not its own device's old one, not the
+        // other mobile it replaces. Counted before anything is kicked.
+        let staying = state
+            .sessions
+            .iter()
+            .filter(|old| {
+                old.device_id != session.device_id && !(newcomer_mobile && is_mobile(old.platform))
+            })
+            .count();
+        if self.max_sessions > 0 && staying >= self.max_sessions {
+            return Admission::Refused(TOO_MANY_SESSIONS);
         }
         let mut kept = Vec::with_capacity(state.sessions.len() + 1);
         for old in state.sessions.drain(..) {
@@ -452,8 +468,8 @@ fn kick_with(old: &Session, code: u32, reason: &str) {
 mod tests {
     use super::*;
 
-    fn session(user: &str, conn_id: ConnId) -> (Session, mpsc::Receiver<Outbound>) {
-        let (tx, rx) = mpsc::channel(8);
+    fn session(user: &str, conn_id: ConnId) -> (Session, crate::outbound::OutboundRx) {
+        let (tx, rx) = crate::outbound::channel(8, 0);
         let s = Session {
             conn_id,
             user_id: user.into(),
@@ -512,7 +528,7 @@ mod tests {
         let frame = bytes::Bytes::from_static(b"frame");
         let sent = hub.offer_shared(users.iter().map(String::as_str), &frame, Some(7));
         assert_eq!(sent, n - 1);
-        let shared = |rx: &mut mpsc::Receiver<Outbound>| {
+        let shared = |rx: &mut crate::outbound::OutboundRx| {
             std::iter::from_fn(|| rx.try_recv().ok()).any(|o| matches!(o, Outbound::Shared(_)))
         };
         assert!(shared(&mut receivers[0]) && shared(&mut receivers[n - 1]));
@@ -557,6 +573,30 @@ mod tests {
             hub.send_online("u", server_frame::Body::Pong(Default::default())),
             1
         );
+    }
+
+    /// Beyond the cap a new device is refused with the documented code; the same device
+    /// reconnecting replaces its session and is admitted.
+    #[test]
+    fn sessions_per_user_are_capped() {
+        let hub = Hub::new(2);
+        let mut rxs = Vec::new();
+        for conn in 1..=2 {
+            let (s, rx) = session("u", conn);
+            rxs.push(rx);
+            let login = hub.begin_login("u");
+            let admitted = hub.admit(&login, s, false, false, 0, ack);
+            assert_eq!(admitted, Admission::Accepted { inbox_head: 0 });
+        }
+        let (third, _rx) = session("u", 3);
+        let login = hub.begin_login("u");
+        let refused = hub.admit(&login, third, false, false, 0, ack);
+        assert_eq!(refused, Admission::Refused(TOO_MANY_SESSIONS));
+        let (mut again, _rx) = session("u", 4);
+        again.device_id = "d1".into();
+        let admitted = hub.admit(&login, again, false, false, 0, ack);
+        assert_eq!(admitted, Admission::Accepted { inbox_head: 0 });
+        assert_eq!(hub.connection_count(), 2);
     }
 
     /// A shared frame goes to every session of the users but the excluded one; a session

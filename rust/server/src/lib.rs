@@ -38,7 +38,9 @@ mod gateway;
 mod http;
 mod hub;
 mod metrics;
+mod limits;
 mod model;
+mod outbound;
 pub mod push;
 mod service;
 mod settings;
@@ -257,7 +259,7 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 /// range ([`ServerConfig::validate`]).
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     config.validate()?;
-    let hub = Arc::new(Hub::default());
+    let hub = Arc::new(Hub::new(config.limits.max_sessions_per_user));
     let (sink, feed) = commit_feed();
     let (store, words, rooms) = {
         let dir = config.data_dir.clone();
@@ -321,6 +323,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let http_addr = http.local_addr()?;
     let admin_addr = admin.as_ref().map(TcpListener::local_addr).transpose()?;
     let api_replay = api::replay::ReplayGuard::new(&config.api_security);
+    let gateway_conns = config.limits.gateway_connections();
+    let http_conns = config.limits.http_connections();
     let shared = Arc::new(Shared {
         config,
         gateway_addr,
@@ -339,6 +343,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         next_conn: AtomicU64::new(0),
         metrics,
         api_replay,
+        gateway_conns,
+        http_conns,
+        user_rates: Default::default(),
     });
     tracing::info!(gateway = %gateway_addr, http = %http_addr, admin = ?admin_addr,
         tls = tls.is_some(), data_dir = %shared.config.data_dir.display(), "rcim-server listening");

@@ -3,6 +3,7 @@
 
 use crate::config::ServerConfig;
 use crate::hub::Hub;
+use crate::limits::{Connections, UserRates};
 use crate::service::chatroom::Chatrooms;
 use crate::service::media::Media;
 use crate::service::moderation::Moderation;
@@ -48,6 +49,12 @@ pub(crate) struct Shared {
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
     /// The Server API's replay window and nonce memory.
     pub(crate) api_replay: crate::api::replay::ReplayGuard,
+    /// Admission of gateway connections (per IP and overall).
+    pub(crate) gateway_conns: Arc<Connections>,
+    /// Admission of connections to the HTTP listener (per IP and overall).
+    pub(crate) http_conns: Arc<Connections>,
+    /// Per-user rates shared by each user's connections.
+    pub(crate) user_rates: UserRates,
 }
 
 impl Shared {

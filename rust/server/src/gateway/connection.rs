@@ -6,6 +6,7 @@ use super::login::{ack_frame, authenticate, check_ban, refuse, register_push};
 use super::requests::Conn;
 use super::writer::write_loop;
 use crate::hub::{Admission, Outbound, Session, OUTBOUND_QUEUE, TRANSIENT_CONNECT_ERROR};
+use crate::outbound::OutboundRx;
 use crate::service::{history, inbox, settings};
 use crate::state::Shared;
 use crate::tls::MaybeTls;
@@ -15,7 +16,6 @@ use rcim_proto::codes;
 use rcim_proto::v1::{client_frame, ClientFrame, ConnectAck, Platform};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 /// Runs one connection to its end.
@@ -54,7 +54,7 @@ struct Online {
     conn: Conn,
     reader: Reader,
     writer: Writer,
-    rx: mpsc::Receiver<Outbound>,
+    rx: OutboundRx,
     cancel: CancellationToken,
     user_id: String,
 }
@@ -70,11 +70,12 @@ async fn log_in(
     let (rd, wr) = super::io::split(stream);
     let mut reader = Reader::new(rd);
     let writer = new_writer(wr);
-    let idle = shared.idle_timeout();
+    // Its own bound, not the idle timeout: an anonymous socket must log in quickly.
+    let login_timeout = shared.config.limits.login_timeout;
 
     let first = tokio::select! {
         _ = shared.stop.cancelled() => return None,
-        r = tokio::time::timeout(idle, reader.next()) => r,
+        r = tokio::time::timeout(login_timeout, reader.next()) => r,
     };
     let (seq, connect) = match first {
         Ok(Some(Ok(ClientFrame {
@@ -145,7 +146,8 @@ async fn log_in(
             return None;
         }
     };
-    let (tx, rx) = mpsc::channel(OUTBOUND_QUEUE);
+    let (tx, rx) =
+        crate::outbound::channel(OUTBOUND_QUEUE, shared.config.limits.max_outbound_bytes);
     let cancel = CancellationToken::new();
     let platform = Platform::try_from(connect.platform).unwrap_or(Platform::Unspecified);
     let session = Session {

@@ -7,7 +7,7 @@
 //! ([`release_write_buffer`]). Busy connections keep theirs while data keeps coming.
 
 use super::io::{ReadHalf, WriteHalf};
-use crate::hub::Outbound;
+use crate::hub::{Outbound, OutboundTx};
 use bytes::BytesMut;
 use futures::Stream;
 use rcim_proto::v1::{server_frame, ClientFrame, ServerFrame};
@@ -86,7 +86,7 @@ pub(crate) fn frame(seq: u64, body: server_frame::Body) -> ServerFrame {
 }
 
 /// Queues a frame; a full queue disconnects the (slow) client.
-pub(crate) fn queue(tx: &mpsc::Sender<Outbound>, cancel: &CancellationToken, f: ServerFrame) {
+pub(crate) fn queue(tx: &OutboundTx, cancel: &CancellationToken, f: ServerFrame) {
     match tx.try_send(Outbound::Frame(Box::new(f))) {
         Ok(()) => {}
         Err(mpsc::error::TrySendError::Full(_)) => {

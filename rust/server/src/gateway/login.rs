@@ -1,6 +1,7 @@
 //! Login: checking a `Connect` (protocol version, app key, token, push registration) and
 //! refusing one; recording the device's push registration once it is admitted.
 
+use super::fields::{MAX_APP_KEY_LEN, MAX_CLIENT_VERSION_LEN, MAX_TOKEN_LEN};
 use super::frames::{frame, Writer};
 use crate::hub::TRANSIENT_CONNECT_ERROR;
 use crate::model::MAX_ID_LEN;
@@ -105,6 +106,13 @@ pub(crate) async fn check_ban(shared: &Shared, user_id: &str) -> Result<(), u32>
 pub(crate) async fn authenticate(shared: &Shared, c: &Connect) -> Result<String, u32> {
     if c.protocol_version != rcim_proto::PROTOCOL_VERSION {
         return Err(codes::PROTOCOL_VERSION_ERROR);
+    }
+    // Size caps first (33003), so no oversize field is compared or parsed.
+    if c.app_key.len() > MAX_APP_KEY_LEN
+        || c.token.len() > MAX_TOKEN_LEN
+        || c.client_version.len() > MAX_CLIENT_VERSION_LEN
+    {
+        return Err(codes::PARAMETER_INVALID);
     }
     if c.app_key != shared.config.app_key {
         return Err(codes::CONN_ID_REJECT);

@@ -6,12 +6,17 @@
 //! writer owns the socket's write half and drains a bounded queue
 //! ([`crate::hub::OUTBOUND_QUEUE`] frames); whoever finds that queue full disconnects the
 //! client. Any protocol violation (first frame not `Connect`, malformed or oversize frame)
-//! closes that connection only. Limits: [`rate`] (sends and other requests per second),
-//! in-flight requests per connection, sync backlog.
+//! closes that connection only. Limits ([`crate::config::LimitsConfig`]): connections per
+//! IP and overall (admitted here, before any byte is read), the login timeout, caps on every
+//! `Connect` field and on every request's size ([`fields`]), [`rate`] (sends and other
+//! requests per second, per connection and per user), in-flight requests per connection,
+//! outbound queues bounded in frames and bytes ([`crate::outbound`]), sessions per user
+//! ([`crate::hub`]), sync backlog.
 
 mod answers;
 mod chatroom;
 mod connection;
+mod fields;
 mod frames;
 pub(crate) mod io;
 mod login;
@@ -40,9 +45,11 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls:
         };
         match accepted {
             Ok((stream, peer)) => {
-                // Connection admission (limits per IP and overall) goes here: a refused
-                // connection is dropped before any handshake; the permit lives as long as
-                // the task below.
+                // Over the per-IP or overall limit: closed before any byte is read.
+                let Some(permit) = shared.gateway_conns.try_admit(peer.ip()) else {
+                    tracing::debug!(%peer, "connection limit reached; closing");
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 let s = shared.clone();
                 let kill = shared.kill.clone();
@@ -65,6 +72,7 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls:
                         _ = kill.cancelled() => {}
                         _ = run => {}
                     }
+                    drop(permit);
                 });
             }
             Err(e) => {

@@ -1,12 +1,23 @@
-//! Per-connection rate limits.
+//! Rate limits of a connection: its own sliding window, and its user's shared across the
+//! user's connections ([`crate::limits::UserRates`]).
 
+use crate::limits::UserRate;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Sliding-window limit on accepted requests of one connection.
+/// Which of the user's shared windows a limiter also counts against.
+#[derive(Clone, Copy)]
+pub(crate) enum UserWindow {
+    Sends,
+    Requests,
+}
+
+/// Sliding-window limit on accepted requests of one connection, and optionally of its user.
 pub(crate) struct RateLimiter {
     per_sec: usize,
     accepted: VecDeque<Instant>,
+    user: Option<(Arc<UserRate>, UserWindow)>,
 }
 
 impl RateLimiter {
@@ -15,7 +26,17 @@ impl RateLimiter {
         Self {
             per_sec: per_sec as usize,
             accepted: VecDeque::new(),
+            user: None,
         }
+    }
+
+    /// The same limit, and also `user`'s `window` (shared with their other connections).
+    /// A connection without a limit of its own (0) is not held to the user's either.
+    pub(crate) fn with_user(mut self, user: Arc<UserRate>, window: UserWindow) -> Self {
+        if self.per_sec > 0 {
+            self.user = Some((user, window));
+        }
+        self
     }
 
     /// True (and counted) if one more request fits in the last second.
@@ -31,12 +52,18 @@ impl RateLimiter {
                 break;
             }
         }
-        if self.accepted.len() < self.per_sec {
-            self.accepted.push_back(now);
-            true
-        } else {
-            false
+        if self.accepted.len() >= self.per_sec {
+            return false;
         }
+        let user_ok = match &self.user {
+            None => true,
+            Some((u, UserWindow::Sends)) => u.try_send(),
+            Some((u, UserWindow::Requests)) => u.try_request(),
+        };
+        if user_ok {
+            self.accepted.push_back(now);
+        }
+        user_ok
     }
 }
 
@@ -53,5 +80,16 @@ mod tests {
         assert!(!l.try_acquire());
         let mut unlimited = RateLimiter::new(0);
         assert!((0..1000).all(|_| unlimited.try_acquire()));
+    }
+
+    #[test]
+    fn the_users_window_is_shared_by_connections() {
+        let rates = crate::limits::UserRates::default();
+        let conn = || RateLimiter::new(3).with_user(rates.get("u", 4, 0), UserWindow::Sends);
+        let (mut a, mut b) = (conn(), conn());
+        assert!((0..3).all(|_| a.try_acquire()));
+        assert!(!a.try_acquire(), "the connection's own limit");
+        assert!(b.try_acquire());
+        assert!(!b.try_acquire(), "the user's limit (4) across both");
     }
 }

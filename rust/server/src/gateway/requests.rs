@@ -19,12 +19,13 @@
 //! A resend whose original is not committed yet is not found and is refused like a new one.
 
 use super::answers::{code_only, failure, history_body, send_result};
+use super::fields;
 use super::frames::{frame, log_frame_error, queue, Reader};
-use super::rate::RateLimiter;
+use super::rate::{RateLimiter, UserWindow};
 use super::ultragroup_kinds::{
     default_ultragroup_channel, is_ultragroup_read, is_ultragroup_write, UgSendChain,
 };
-use crate::hub::Outbound;
+use crate::hub::{Outbound, OutboundTx};
 use crate::model::{
     ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, MAX_CLIENT_MSG_ID_LEN,
 };
@@ -45,16 +46,13 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 /// Frames that may be queued before a sync request is served (sync packages are large).
 const SYNC_BACKLOG: usize = 64;
 /// How long a client may leave its queue above [`SYNC_BACKLOG`] before it counts as slow.
 const SLOW_CLIENT_GRACE: Duration = Duration::from_secs(10);
-/// Requests of one connection served off the read loop at the same time (writes waiting for
-/// their commit, history pages being read).
-const MAX_IN_FLIGHT_REQUESTS: usize = 256;
 /// Longest object name of a client send (bytes).
 const MAX_OBJECT_NAME_LEN: usize = 32;
 /// Longest request id (bytes): it doubles as a message's client id.
@@ -68,13 +66,14 @@ pub(crate) struct Conn {
     /// The connected device (`Connect.device_id`).
     pub(super) device_id: String,
     peer: SocketAddr,
-    pub(super) tx: mpsc::Sender<Outbound>,
+    pub(super) tx: OutboundTx,
     pub(super) cancel: CancellationToken,
     /// Sends per second (`ServerConfig::send_rate_per_sec`).
     pub(super) send_limiter: RateLimiter,
     /// Other state-changing requests per second (`ServerConfig::request_rate_per_sec`).
     pub(super) request_limiter: RateLimiter,
-    /// Requests waiting for their commit.
+    /// Requests executing off the read loop (`LimitsConfig::max_in_flight_per_connection`):
+    /// at the cap the read loop waits for one to complete.
     in_flight: Arc<Semaphore>,
     pub(super) ug_sends: UgSendChain,
     idle: Duration,
@@ -123,12 +122,26 @@ impl Conn {
         user_id: String,
         device_id: String,
         peer: SocketAddr,
-        tx: mpsc::Sender<Outbound>,
+        tx: OutboundTx,
         cancel: CancellationToken,
     ) -> Self {
         let idle = shared.idle_timeout();
-        let send_limiter = RateLimiter::new(shared.config.send_rate_per_sec);
-        let request_limiter = RateLimiter::new(shared.config.request_rate_per_sec);
+        let limits = &shared.config.limits;
+        // A user is never held below what one connection may do.
+        let user = shared.user_rates.get(
+            &user_id,
+            limits
+                .user_send_rate_per_sec
+                .max(shared.config.send_rate_per_sec),
+            limits
+                .user_request_rate_per_sec
+                .max(shared.config.request_rate_per_sec),
+        );
+        let send_limiter = RateLimiter::new(shared.config.send_rate_per_sec)
+            .with_user(user.clone(), UserWindow::Sends);
+        let request_limiter = RateLimiter::new(shared.config.request_rate_per_sec)
+            .with_user(user, UserWindow::Requests);
+        let in_flight = Arc::new(Semaphore::new(limits.max_in_flight_per_connection.max(1)));
         Self {
             shared,
             conn_id,
@@ -139,7 +152,7 @@ impl Conn {
             cancel,
             send_limiter,
             request_limiter,
-            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT_REQUESTS)),
+            in_flight,
             ug_sends: UgSendChain::default(),
             idle,
         }
@@ -240,6 +253,9 @@ impl Conn {
         let Some(body) = r.body else {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         };
+        if !fields::body_fits(&body) {
+            return self.respond(seq, code_only(codes::PARAMETER_INVALID));
+        }
         if let request::Body::Sync(s) = body {
             // A read: no request id, no rate limit (its backlog is bounded by `wait_for_room`).
             return self.on_sync(seq, s).await;
@@ -675,11 +691,15 @@ impl Conn {
         .await
     }
 
-    /// Waits until at most [`SYNC_BACKLOG`] frames are queued, so a client that asks for sync
-    /// packages without reading them cannot pile up large frames. False: give up (slow client).
+    /// Waits until at most [`SYNC_BACKLOG`] frames and half the queue's byte bound are
+    /// queued, so a client that asks for sync packages without reading them cannot pile up
+    /// large frames. False: give up (slow client).
     pub(super) async fn wait_for_room(&self) -> bool {
         let deadline = Instant::now() + SLOW_CLIENT_GRACE;
-        while self.tx.max_capacity() - self.tx.capacity() > SYNC_BACKLOG {
+        let max_bytes = self.tx.max_bytes();
+        while self.tx.queued() > SYNC_BACKLOG
+            || (max_bytes > 0 && self.tx.queued_bytes() > max_bytes / 2)
+        {
             if Instant::now() > deadline || self.cancel.is_cancelled() {
                 return false;
             }

@@ -3,11 +3,11 @@
 
 use super::frames::{release_write_buffer, Writer};
 use crate::hub::Outbound;
+use crate::outbound::OutboundRx;
 use futures::SinkExt as _;
 use rcim_proto::FrameError;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt as _;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 /// Frames written before one flush.
@@ -18,11 +18,7 @@ const ENCODED_HIGH_WATER: usize = 128 * 1024;
 
 /// Writes queued frames until `Close`, cancellation or a write error; then cancels the token
 /// so the reader stops too.
-pub(crate) async fn write_loop(
-    mut writer: Writer,
-    mut rx: mpsc::Receiver<Outbound>,
-    cancel: CancellationToken,
-) {
+pub(crate) async fn write_loop(mut writer: Writer, mut rx: OutboundRx, cancel: CancellationToken) {
     loop {
         let first = tokio::select! {
             biased;
@@ -56,7 +52,7 @@ pub(crate) async fn write_loop(
 async fn write_batch(
     writer: &mut Writer,
     first: Outbound,
-    rx: &mut mpsc::Receiver<Outbound>,
+    rx: &mut OutboundRx,
 ) -> Result<bool, FrameError> {
     let mut next = Some(first);
     let mut n = 0;
@@ -119,17 +115,17 @@ mod tests {
         let (server, client) = tokio::join!(listener.accept(), client);
         let (_rd, wr) = crate::gateway::io::split(crate::tls::MaybeTls::Plain(server.unwrap().0));
         let writer = new_writer(wr);
-        let (tx, rx) = mpsc::channel(8);
+        let (tx, rx) = crate::outbound::channel(8, 0);
         let pong = |t| ServerFrame {
             seq: t as u64,
             body: Some(server_frame::Body::Pong(Pong { server_time: t })),
         };
         let shared = bytes::Bytes::from(prost::Message::encode_to_vec(&pong(2)));
-        tx.send(Outbound::Frame(Box::new(pong(1)))).await.unwrap();
-        tx.send(Outbound::Shared(shared.clone())).await.unwrap();
-        tx.send(Outbound::Shared(shared)).await.unwrap();
-        tx.send(Outbound::Frame(Box::new(pong(3)))).await.unwrap();
-        tx.send(Outbound::Close).await.unwrap();
+        tx.try_send(Outbound::Frame(Box::new(pong(1)))).unwrap();
+        tx.try_send(Outbound::Shared(shared.clone())).unwrap();
+        tx.try_send(Outbound::Shared(shared)).unwrap();
+        tx.try_send(Outbound::Frame(Box::new(pong(3)))).unwrap();
+        tx.try_send(Outbound::Close).unwrap();
         write_loop(writer, rx, CancellationToken::new()).await;
         let mut reader = FramedRead::new(
             client.unwrap(),

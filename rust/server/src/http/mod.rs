@@ -2,45 +2,122 @@
 //! service ([`crate::fileserver`]), metrics and health checks, split between the public and
 //! the admin listener by [`routes`]; anything else is a JSON 404. [`serve`] runs a router on a
 //! listener, over TLS when the server has a certificate ([`crate::tls`]).
+//!
+//! Limits ([`crate::config::LimitsConfig`]): connections per IP and overall (admitted before
+//! anything is read, [`crate::limits::Connections`]), a header read timeout, a TLS handshake
+//! timeout, and a body limit per endpoint (`/navi.json` tiny, the Server API larger; uploads
+//! stream their body and are capped by their ticket).
 
-mod listener;
 mod navi;
 mod routes;
 
 pub(crate) use routes::routers;
 
 use crate::state::Shared;
-use crate::tls::Tls;
+use crate::tls::{MaybeTls, Tls};
 use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::net::TcpListener;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::task::TaskTracker;
+
+/// A connection builder with the header read timeout
+/// (`LimitsConfig::http_header_timeout`): a client that has not sent a request's headers
+/// within it is disconnected.
+pub(crate) fn connection_builder(header_timeout: Duration) -> Builder<TokioExecutor> {
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    builder
+}
 
 /// Serves `app` on `listener` until the server stops: HTTPS when `tls` is given, else plain
-/// HTTP. Every HTTP listener of the server goes through here.
+/// HTTP. Each connection is admitted ([`Shared::http_conns`]), shakes hands in its own task
+/// (a stalled handshake holds up nobody) and is served with [`connection_builder`]; a graceful
+/// stop lets the requests under way finish. Every HTTP listener of the server goes through
+/// here.
 pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     tls: Option<Tls>,
     shared: Arc<Shared>,
 ) {
-    let listener = match listener::HttpListener::new(listener, tls) {
-        Ok(l) => l,
-        Err(e) => {
-            tracing::error!(error = %e, "HTTP listener failed");
-            return;
-        }
-    };
-    let stop = shared.stop.clone();
-    let kill = shared.kill.clone();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            tokio::select! {
-                _ = stop.cancelled() => {}
-                _ = kill.cancelled() => {}
+    let connections = TaskTracker::new();
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            _ = shared.stop.cancelled() => break,
+            _ = shared.kill.cancelled() => return,
+            r = listener.accept() => r,
+        };
+        let (stream, peer) = match accepted {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!(error = %e, "HTTP accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
             }
-        })
-        .await;
-    if let Err(e) = result {
-        tracing::error!(error = %e, "HTTP server failed");
+        };
+        let Some(permit) = shared.http_conns.try_admit(peer.ip()) else {
+            tracing::debug!(%peer, "HTTP connection limit reached; closing");
+            continue;
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let header_timeout = shared.config.limits.http_header_timeout;
+        let (stop, kill) = (shared.stop.clone(), shared.kill.clone());
+        let tls = tls.clone();
+        connections.spawn(async move {
+            let Some(stream) = handshake(stream, peer, tls.as_ref()).await else {
+                return;
+            };
+            let builder = connection_builder(header_timeout);
+            let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = kill.cancelled() => {}
+                r = conn.as_mut() => log_connection_end(r),
+                _ = stop.cancelled() => {
+                    conn.as_mut().graceful_shutdown();
+                    tokio::select! {
+                        _ = kill.cancelled() => {}
+                        r = conn.as_mut() => log_connection_end(r),
+                    }
+                }
+            }
+            drop(permit);
+        });
+    }
+    connections.close();
+    tokio::select! {
+        _ = shared.kill.cancelled() => {}
+        _ = connections.wait() => {}
+    }
+}
+
+/// The connection as HTTP sees it: the TCP stream itself, or its TLS session once the
+/// handshake is done (`None`: it failed or timed out, [`Tls::accept`]).
+async fn handshake(stream: TcpStream, peer: SocketAddr, tls: Option<&Tls>) -> Option<MaybeTls> {
+    let Some(tls) = tls else {
+        return Some(MaybeTls::Plain(stream));
+    };
+    match tls.accept(stream).await {
+        Ok(s) => Some(MaybeTls::Tls(Box::new(s))),
+        Err(e) => {
+            tracing::debug!(%peer, error = %e, "HTTPS handshake failed");
+            None
+        }
+    }
+}
+
+fn log_connection_end(r: Result<(), Box<dyn std::error::Error + Send + Sync>>) {
+    if let Err(e) = r {
+        tracing::debug!(error = %e, "HTTP connection ended");
     }
 }

@@ -12,7 +12,7 @@ use super::navi;
 use crate::api::ApiError;
 use crate::metrics::{Live, CONTENT_TYPE};
 use crate::state::Shared;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -20,10 +20,6 @@ use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Largest accepted request body of the Server API (a 128 KB message percent-encoded fits
-/// easily). Uploads stream their body and are capped by their ticket instead.
-const MAX_BODY: usize = 2 * 1024 * 1024;
 
 /// Longest wait for the store in `/readyz`.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -39,8 +35,13 @@ pub(crate) struct Routers {
 
 /// The routers for `shared`'s configuration.
 pub(crate) fn routers(shared: &Arc<Shared>) -> Routers {
+    let limits = &shared.config.limits;
+    // Navigation is unauthenticated: its body limit is tiny.
+    let navi = get(navi::navi)
+        .post(navi::navi)
+        .layer(DefaultBodyLimit::max(limits.navi_body_max_bytes));
     let public = Router::new()
-        .route("/navi.json", get(navi::navi).post(navi::navi))
+        .route("/navi.json", navi)
         .merge(crate::fileserver::router())
         .merge(health());
     let admin = Router::new()
@@ -71,11 +72,12 @@ fn health() -> Router<Arc<Shared>> {
         .route("/readyz", get(readyz))
 }
 
-/// The fallback, the body limit and the state.
+/// The fallback, the body limit (the Server API's; uploads stream their body and are capped
+/// by their ticket instead) and the state.
 fn finish(router: Router<Arc<Shared>>, shared: &Arc<Shared>) -> Router {
     router
         .fallback(not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(DefaultBodyLimit::max(shared.config.limits.api_body_max_bytes))
         .with_state(shared.clone())
 }
 

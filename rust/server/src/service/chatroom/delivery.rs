@@ -8,7 +8,7 @@
 //! names, and every room event) may use the whole queue; a member whose queue is completely
 //! full is a slow reader and is disconnected, as the hub does.
 
-use crate::hub::{ConnId, Outbound};
+use crate::hub::{ConnId, Outbound, OutboundTx};
 use bytes::Bytes;
 use rcim_proto::v1::{chat_room_event, server_frame, ChatRoomEvent, ServerFrame};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 #[derive(Clone, Debug)]
 pub(crate) struct MemberConn {
     pub conn_id: ConnId,
-    pub tx: mpsc::Sender<Outbound>,
+    pub tx: OutboundTx,
     /// Cancelled to drop the connection (slow reader).
     pub cancel: CancellationToken,
 }
@@ -134,8 +134,10 @@ pub(crate) fn offer(conn: &MemberConn, frame: &Bytes, priority: Priority) -> Off
     // No cancellation check first (it takes a lock): a cancelled connection's queue is
     // dropped soon, and until then what is queued there is simply never written.
     if let Priority::Low { share } = priority {
-        let queued = conn.tx.max_capacity() - conn.tx.capacity();
-        if queued >= share {
+        // The same share of the queue's bytes as of its frames.
+        let max_bytes = conn.tx.max_bytes();
+        let byte_share = max_bytes / conn.tx.max_capacity().max(1) * share;
+        if conn.tx.queued() >= share || (max_bytes > 0 && conn.tx.queued_bytes() >= byte_share) {
             return Offered::Dropped;
         }
     }
@@ -158,8 +160,8 @@ pub(crate) fn offer(conn: &MemberConn, frame: &Bytes, priority: Priority) -> Off
 mod tests {
     use super::*;
 
-    fn conn(capacity: usize) -> (MemberConn, mpsc::Receiver<Outbound>) {
-        let (tx, rx) = mpsc::channel(capacity);
+    fn conn(capacity: usize) -> (MemberConn, crate::outbound::OutboundRx) {
+        let (tx, rx) = crate::outbound::channel(capacity, 0);
         let c = MemberConn {
             conn_id: 1,
             tx,

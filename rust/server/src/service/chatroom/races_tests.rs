@@ -12,7 +12,6 @@ use crate::store::ChatroomWrite;
 use rcim_proto::conversation_type::CHATROOM;
 use rcim_proto::v1::{ChatRoomHistoryRequest, ChatRoomJoined, JoinChatRoom, Message};
 use std::collections::BTreeMap;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 async fn server(dir: &std::path::Path) -> crate::RunningServer {
@@ -21,8 +20,8 @@ async fn server(dir: &std::path::Path) -> crate::RunningServer {
         .expect("server starts")
 }
 
-fn conn(id: u64) -> (MemberConn, mpsc::Receiver<Outbound>) {
-    let (tx, rx) = mpsc::channel(64);
+fn conn(id: u64) -> (MemberConn, crate::outbound::OutboundRx) {
+    let (tx, rx) = crate::outbound::channel(64, 0);
     let c = MemberConn {
         conn_id: id,
         tx,

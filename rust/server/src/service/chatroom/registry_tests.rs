@@ -13,8 +13,8 @@ fn rooms(config: ChatroomConfig, ids: &[&str]) -> Chatrooms {
     Chatrooms::new(config, records)
 }
 
-fn conn(id: ConnId, capacity: usize) -> (MemberConn, mpsc::Receiver<Outbound>) {
-    let (tx, rx) = mpsc::channel(capacity);
+fn conn(id: ConnId, capacity: usize) -> (MemberConn, crate::outbound::OutboundRx) {
+    let (tx, rx) = crate::outbound::channel(capacity, 0);
     let c = MemberConn {
         conn_id: id,
         tx,
@@ -24,7 +24,7 @@ fn conn(id: ConnId, capacity: usize) -> (MemberConn, mpsc::Receiver<Outbound>) {
 }
 
 /// Every room event queued on `rx`, decoded.
-fn events(rx: &mut mpsc::Receiver<Outbound>) -> Vec<ChatRoomEvent> {
+fn events(rx: &mut crate::outbound::OutboundRx) -> Vec<ChatRoomEvent> {
     let mut out = Vec::new();
     while let Ok(o) = rx.try_recv() {
         let Outbound::Shared(bytes) = o else {
