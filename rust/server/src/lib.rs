@@ -220,8 +220,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let (sink, feed) = commit_feed();
     let (store, words, rooms) = {
         let dir = config.data_dir.clone();
+        let storage = config.storage.clone();
         tokio::task::spawn_blocking(move || {
-            let store = SqliteStore::open(&dir, sink)?;
+            let store = SqliteStore::open_with(&dir, &storage, sink)?;
             let words = store
                 .words_at_start()
                 .context("reading the sensitive words")?;
