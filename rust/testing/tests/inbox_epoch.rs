@@ -7,6 +7,12 @@ use std::time::Duration;
 
 const DB_FILE: &str = "rcim.sqlite3";
 
+/// Sends one text and waits for its ack, keeping under the 5 sends a second clients allow.
+async fn send(from: &mut rcim_testing::TestClient, to: &str, text: &str) {
+    from.send_and_wait(to, text).await;
+    tokio::time::sleep(Duration::from_millis(250)).await;
+}
+
 async fn wait_connected(client: &mut rcim_testing::TestClient) {
     client
         .wait_for("reconnected", |e| {
@@ -31,7 +37,7 @@ async fn messages_sent_after_a_restore_reach_a_device_that_was_ahead() {
     let mut bob = server.online("bob").await;
     let mut texts = Vec::new();
     for i in 0..3 {
-        alice.send_and_wait("bob", &format!("kept {i}")).await;
+        send(&mut alice, "bob", &format!("kept {i}")).await;
         texts.push(text_of(&bob.received().await));
     }
     // A backup: the database file of a graceful stop (checkpointed, no WAL).
@@ -43,9 +49,7 @@ async fn messages_sent_after_a_restore_reach_a_device_that_was_ahead() {
     wait_connected(&mut alice).await;
     wait_connected(&mut bob).await;
     for i in 0..3 {
-        alice
-            .send_and_wait("bob", &format!("after backup {i}"))
-            .await;
+        send(&mut alice, "bob", &format!("after backup {i}")).await;
         texts.push(text_of(&bob.received().await));
     }
     assert_eq!(texts.len(), 6);
@@ -60,9 +64,7 @@ async fn messages_sent_after_a_restore_reach_a_device_that_was_ahead() {
     wait_connected(&mut alice).await;
     // Three new messages take bob's sequences 4, 5, 6 again.
     for i in 0..3 {
-        alice
-            .send_and_wait("bob", &format!("after restore {i}"))
-            .await;
+        send(&mut alice, "bob", &format!("after restore {i}")).await;
     }
     let token = server.token("bob").await;
     bob.connect(&token).await;
