@@ -48,7 +48,7 @@ mod util;
 
 pub use config::{
     ApiSecurityConfig, ChatroomConfig, LimitsConfig, MediaConfig, OpsConfig, ServerConfig,
-    StorageConfig, TlsConfig, UltraGroupConfig,
+    StorageConfig, Synchronous, TlsConfig, UltraGroupConfig,
 };
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;

@@ -157,7 +157,7 @@ impl HighWater {
     pub(crate) fn record(&mut self, epoch: u64, commits: u64) -> std::io::Result<()> {
         let mut line = [0u8; 42];
         let mut w = &mut line[..];
-        write!(w, "{epoch:020} {commits:020}\n")?;
+        writeln!(w, "{epoch:020} {commits:020}")?;
         self.file.write_all_at(&line, 0)
     }
 }
