@@ -159,3 +159,44 @@ fn prune_ug_step(c: &Connection, before: i64, limit: u32) -> anyhow::Result<(usi
     }
     Ok((n, more))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema::{migrate, open_conn, DB_FILE};
+    use super::*;
+
+    fn count(c: &Connection, table: &str) -> i64 {
+        c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// A backlog larger than a step goes in several steps of at most `limit` rows, each
+    /// saying whether more remain; rows newer than the cutoff stay.
+    #[test]
+    fn a_backlog_goes_in_bounded_steps() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = open_conn(&dir.path().join(DB_FILE)).unwrap();
+        migrate(&mut c).unwrap();
+        for seq in 1..=25 {
+            c.execute(
+                "INSERT INTO inbox (user_id, seq, msg_id, created_at) VALUES ('u', ?1, 0, ?2)",
+                params![seq, if seq <= 23 { 100 } else { 900 }],
+            )
+            .unwrap();
+        }
+        let cutoffs = PruneCutoffs {
+            offline_before: Some(500),
+            ..PruneCutoffs::default()
+        };
+        let mut steps = Vec::new();
+        loop {
+            let p = prune_step(&c, cutoffs, 10).unwrap();
+            steps.push((p.inbox, p.more));
+            if !p.more {
+                break;
+            }
+        }
+        assert_eq!(steps, vec![(10, true), (10, true), (3, false)]);
+        assert_eq!(count(&c, "inbox"), 2);
+    }
+}
