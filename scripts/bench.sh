@@ -10,6 +10,9 @@ quick=()
 
 printf '\n==> messaging: latency, throughput, offline sync (release build)\n'
 cargo bench --locked -p rcim-testing --bench messaging "${quick[@]}"
+printf '\n==> messaging throughput with synchronous=NORMAL, for comparison with the FULL default\n'
+RCIM_BENCH_ONLY=throughput RCIM_BENCH_SYNCHRONOUS=normal \
+  cargo bench --locked -p rcim-testing --bench messaging
 
 printf '\n==> media: upload/download throughput against curl, 12 MP thumbnail (release build)\n'
 cargo bench --locked -p rcim-testing --bench media "${quick[@]}"

@@ -52,7 +52,7 @@ mod util;
 
 pub use config::{
     ApiSecurityConfig, ChatroomConfig, LimitsConfig, MediaConfig, OpsConfig, ServerConfig,
-    StorageConfig, TlsConfig, UltraGroupConfig,
+    StorageConfig, Synchronous, TlsConfig, UltraGroupConfig,
 };
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;
@@ -263,8 +263,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let (sink, feed) = commit_feed();
     let (store, words, rooms) = {
         let dir = config.data_dir.clone();
+        let storage = config.storage.clone();
         tokio::task::spawn_blocking(move || {
-            let store = SqliteStore::open(&dir, sink)?;
+            let store = SqliteStore::open_with(&dir, &storage, sink)?;
             let words = store
                 .words_at_start()
                 .context("reading the sensitive words")?;

@@ -9,6 +9,8 @@ use crate::rows::{
 use crate::store::Store;
 
 const CURSOR_KEY: &str = "inbox_cursor";
+/// The server's inbox epoch the cursor belongs to (`ConnectAck.inbox_epoch`).
+const EPOCH_KEY: &str = "inbox_epoch";
 
 impl Store {
     /// Stores a batch of messages from the server's inbox and moves the inbox cursor to `cursor`,
@@ -83,6 +85,27 @@ impl Store {
     pub fn set_inbox_cursor(&mut self, cursor: u64) -> Result<()> {
         rows::kv_set(&self.conn, CURSOR_KEY, &cursor.to_string())
     }
+
+    /// The server's inbox epoch the cursor counts in (0: never told, or a server without
+    /// epochs).
+    pub fn inbox_epoch(&self) -> Result<u64> {
+        Ok(self
+            .kv_get(EPOCH_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Moves the inbox cursor and, unless `epoch` is 0, records the epoch it counts in, in
+    /// one transaction (a cursor of one epoch is never stored with another).
+    pub fn set_inbox_position(&mut self, cursor: u64, epoch: u64) -> Result<()> {
+        let tx = self.conn.savepoint()?;
+        rows::kv_set(&tx, CURSOR_KEY, &cursor.to_string())?;
+        if epoch != 0 {
+            rows::kv_set(&tx, EPOCH_KEY, &epoch.to_string())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +138,24 @@ mod tests {
         assert!(s.clear_unread(&key("alice"), 0).unwrap());
         assert_eq!(s.unread_count(&key("alice")).unwrap(), 0);
         assert!(!s.clear_unread(&key("nobody"), 0).unwrap());
+    }
+
+    #[test]
+    fn the_cursor_and_its_epoch_move_together() {
+        let mut s = Store::open_in_memory().unwrap();
+        assert_eq!(s.inbox_epoch().unwrap(), 0);
+        s.set_inbox_position(7, 42).unwrap();
+        assert_eq!(
+            (s.inbox_cursor().unwrap(), s.inbox_epoch().unwrap()),
+            (7, 42)
+        );
+        // Epoch 0 leaves the stored one.
+        s.set_inbox_position(3, 0).unwrap();
+        assert_eq!(
+            (s.inbox_cursor().unwrap(), s.inbox_epoch().unwrap()),
+            (3, 42)
+        );
+        assert!(s.inbox_synced().unwrap());
     }
 
     #[test]

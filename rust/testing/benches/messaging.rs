@@ -6,6 +6,10 @@
 //! 2. sustained private messages/s through one server with many client pairs (raw protocol
 //!    clients, server rate limit off, so the server is what is measured);
 //! 3. time for an engine to receive 10,000 offline messages.
+//!
+//! The server commits with `synchronous=FULL` (its default); `RCIM_BENCH_SYNCHRONOUS=normal`
+//! measures `NORMAL` instead, and `RCIM_BENCH_ONLY=throughput` runs the throughput alone (for
+//! profiling).
 
 use futures::{SinkExt, StreamExt};
 use rcim_core::{codec, Engine, EngineConfig, EngineOptions, Event};
@@ -273,13 +277,21 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let mut config = ServerConfig::new(dir.path().join("server"), APP_KEY, SECRET);
         config.send_rate_per_sec = 0;
+        if std::env::var("RCIM_BENCH_SYNCHRONOUS").as_deref() == Ok("normal") {
+            config.storage.synchronous = rcim_server::Synchronous::Normal;
+        }
+        let only_throughput = std::env::var("RCIM_BENCH_ONLY").as_deref() == Ok("throughput");
+        let server_synchronous = config.storage.synchronous;
         let server = rcim_server::start(config).await.unwrap();
         let navi = server.navi_url();
         println!(
-            "rcim messaging benchmark (loopback, {} CPUs)",
-            std::thread::available_parallelism().map_or(1, |n| n.get())
+            "rcim messaging benchmark (loopback, {} CPUs, synchronous={:?})",
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+            server_synchronous
         );
-        if quick {
+        if only_throughput {
+            throughput(server.gateway_addr(), 50, 5).await;
+        } else if quick {
             latency(&navi, 5, 10).await;
             throughput(server.gateway_addr(), 10, 2).await;
             offline(&navi, server.gateway_addr(), 1_000).await;

@@ -297,8 +297,12 @@ impl SessionCore {
             }
             return;
         }
-        if let Some(cursor) = self.inbox.opened(ack.inbox_head, ack.compensation_after) {
-            self.out.push(Action::Store(StoreJob::SetCursor(cursor)));
+        if let Some((cursor, epoch)) =
+            self.inbox
+                .opened(ack.inbox_head, ack.compensation_after, ack.inbox_epoch)
+        {
+            self.out
+                .push(Action::Store(StoreJob::SetCursor { cursor, epoch }));
         }
         let heartbeat = self
             .params

@@ -50,6 +50,8 @@ impl InboxBehind {
 pub(crate) struct Inbox {
     /// Highest inbox seq stored locally.
     pub(crate) cursor: u64,
+    /// The server's inbox epoch the cursor counts in (0: not known yet).
+    epoch: u64,
     /// A cursor was stored before (false for a new installation: it starts at the server's
     /// offline compensation point, R053/R144).
     synced: bool,
@@ -88,28 +90,48 @@ impl Inbox {
         self.syncing.is_some() || self.applying || self.want_sync || self.max_seen > self.cursor
     }
 
-    /// Starts from the stored cursor (`None`: this store never synced).
-    pub(crate) fn new(cursor: Option<u64>) -> Self {
+    /// Starts from the stored cursor (`None`: this store never synced) of the stored inbox
+    /// epoch (0: not known).
+    pub(crate) fn new(cursor: Option<u64>, epoch: u64) -> Self {
         let synced = cursor.is_some();
         let cursor = cursor.unwrap_or(0);
         Self {
             cursor,
+            epoch,
             max_seen: cursor,
             synced,
             ..Self::default()
         }
     }
 
-    /// A session was accepted with the server's inbox at `head` and offline compensation
-    /// starting after `compensation_after`. Returns the cursor to store: for a store that never
-    /// synced, the compensation point (it receives the last days only, R053/R144); when the
-    /// server's inbox was reset (reinstalled, user recreated), the head: following it, or
-    /// every new entry would look like one already stored.
-    pub(crate) fn opened(&mut self, head: u64, compensation_after: u64) -> Option<u64> {
+    /// A session was accepted with the server's inbox at `head`, offline compensation
+    /// starting after `compensation_after`, and the server's inbox epoch `epoch`. Returns the
+    /// cursor to store with the epoch to record (0: keep the stored one):
+    /// * for a store that never synced, the compensation point (it receives the last days
+    ///   only, R053/R144);
+    /// * when the epoch changed (the server's database went back in time, so sequences may be
+    ///   reused), 0: everything the server's inbox still holds is synced again (messages
+    ///   already stored are dropped by uid), so none sent after the rollback is skipped;
+    /// * when the server's inbox was reset (reinstalled, user recreated), the head: following
+    ///   it, or every new entry would look like one already stored;
+    /// * a first epoch of a synced store: the cursor as is, with the epoch.
+    pub(crate) fn opened(
+        &mut self,
+        head: u64,
+        compensation_after: u64,
+        epoch: u64,
+    ) -> Option<(u64, u64)> {
         self.offline_head = head;
         self.syncing = None;
         self.applying = false;
         self.want_sync = true;
+        let known = self.epoch;
+        let record = if epoch != 0 && epoch != known {
+            self.epoch = epoch;
+            epoch
+        } else {
+            0
+        };
         if !self.synced {
             self.synced = true;
             let start = compensation_after.min(head);
@@ -120,15 +142,25 @@ impl Inbox {
             );
             self.cursor = start;
             self.max_seen = self.max_seen.max(start);
-            return Some(start);
+            return Some((start, record));
+        }
+        if record != 0 && known != 0 {
+            tracing::warn!(
+                cursor = self.cursor,
+                head,
+                "the server's inbox went back in time (new epoch): syncing it again"
+            );
+            self.cursor = 0;
+            self.max_seen = 0;
+            return Some((0, record));
         }
         if head < self.cursor {
             tracing::warn!(cursor = self.cursor, head, "server inbox reset");
             self.cursor = head;
             self.max_seen = head;
-            return Some(head);
+            return Some((head, record));
         }
-        None
+        (record != 0).then_some((self.cursor, record))
     }
 
     /// Remembers the client id of a send of this device that is not stored.

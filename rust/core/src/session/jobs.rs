@@ -30,7 +30,7 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
                 .inbox_synced()?
                 .then(|| store.inbox_cursor())
                 .transpose()?;
-            Ok((cursor, store.outbox()?))
+            Ok((cursor, store.inbox_epoch()?, store.outbox()?))
         })()),
         StoreJob::PersistSend {
             new,
@@ -85,7 +85,9 @@ pub(crate) fn run(store: &mut Store, job: StoreJob) -> StoreDone {
             result: apply_inbox(store, &mut batch),
             batch,
         },
-        StoreJob::SetCursor(cursor) => StoreDone::CursorSet(store.set_inbox_cursor(cursor)),
+        StoreJob::SetCursor { cursor, epoch } => {
+            StoreDone::CursorSet(store.set_inbox_position(cursor, epoch))
+        }
         StoreJob::SettingsVersion => StoreDone::SettingsVersion(store.settings_version()),
         StoreJob::ApplySettings(snapshot) => StoreDone::SettingsApplied(
             store

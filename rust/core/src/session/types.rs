@@ -91,8 +91,9 @@ pub(crate) enum StoreJob {
     },
     /// Store a package of inbox entries and move the cursor.
     ApplyInbox(Box<InboxBatch>),
-    /// Move the inbox cursor (the server's inbox was reset).
-    SetCursor(u64),
+    /// Move the inbox cursor (a first sync, the server's inbox was reset or went back in
+    /// time) and record the server's inbox epoch it counts in (0: leave the stored one).
+    SetCursor { cursor: u64, epoch: u64 },
     /// Delete outbox rows this build cannot read.
     Discard(Vec<i64>),
     /// Read the settings version the store applied.
@@ -160,7 +161,7 @@ pub(crate) struct ExpansionChangeEntry {
 #[derive(Debug)]
 pub(crate) enum StoreDone {
     /// The inbox cursor (`None`: never synced) and the outbox.
-    Loaded(Result<(Option<u64>, Vec<QueuedOperation>), StoreError>),
+    Loaded(Result<(Option<u64>, u64, Vec<QueuedOperation>), StoreError>),
     SendPersisted {
         /// The row, whether it must be sent, and its outbox id when it was queued.
         result: Result<Option<(MessageRow, bool, Option<i64>)>, StoreError>,

@@ -10,7 +10,7 @@ mod tls;
 pub use limits::LimitsConfig;
 pub use ops::OpsConfig;
 pub use security::ApiSecurityConfig;
-pub use storage::StorageConfig;
+pub use storage::{StorageConfig, Synchronous};
 pub use tls::TlsConfig;
 
 use crate::push::PushConfig;

@@ -160,6 +160,7 @@ async fn log_in(
     };
     let heartbeat_secs = shared.config.heartbeat_secs;
     let ack_user = user_id.clone();
+    let inbox_epoch = shared.store.inbox_epoch();
     let admission = shared.hub.admit(
         &login,
         session,
@@ -181,7 +182,7 @@ async fn log_in(
                         inbox_head
                     },
                     settings_version,
-                    inbox_epoch: 0,
+                    inbox_epoch,
                 },
             )
         },

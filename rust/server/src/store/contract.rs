@@ -443,6 +443,10 @@ pub(crate) trait ServerStore: Send + Sync + 'static {
         0
     }
 
+    /// The identity of the inbox sequence space (`ConnectAck.inbox_epoch`, never 0): it
+    /// changes when the database went back in time, so devices resynchronise.
+    fn inbox_epoch(&self) -> u64;
+
     /// Stops after every queued write is applied; waits for it.
     fn close(&self) -> BoxFuture<'_, ()>;
 

@@ -172,7 +172,7 @@ impl SessionCore {
         &mut self,
         now: Instant,
         result: Result<
-            (Option<u64>, Vec<rcim_store::outbox::QueuedOperation>),
+            (Option<u64>, u64, Vec<rcim_store::outbox::QueuedOperation>),
             rcim_store::StoreError,
         >,
     ) {
@@ -180,7 +180,7 @@ impl SessionCore {
             // Stopped while loading: the early commands were stored then.
             return;
         }
-        let (cursor, queued) = match result {
+        let (cursor, epoch, queued) = match result {
             Ok(loaded) => loaded,
             Err(e) => {
                 tracing::error!(error = %e, "cannot read local state");
@@ -188,7 +188,7 @@ impl SessionCore {
                 return;
             }
         };
-        self.inbox = Inbox::new(cursor);
+        self.inbox = Inbox::new(cursor, epoch);
         // Operations a previous run stored but never saw answered: they go again (the server
         // answers a repeated request id with its original answer), reporting to the listener.
         let mut unreadable = Vec::new();

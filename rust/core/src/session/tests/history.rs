@@ -136,6 +136,52 @@ fn a_store_that_never_synced_starts_at_the_compensation_point() {
     assert_eq!(sync, Some(5));
 }
 
+fn opened_with_epoch(h: &mut Harness, head: u64, epoch: u64) -> Option<u64> {
+    let out = h.feed(Input::Opened(ConnectAck {
+        code: 0,
+        user_id: "alice".into(),
+        server_time: 0,
+        inbox_head: head,
+        heartbeat_secs: 1,
+        compensation_after: head,
+        settings_version: 0,
+        inbox_epoch: epoch,
+    }));
+    requests(&out).into_iter().find_map(|(_, r)| match r.body {
+        Some(request::Body::Sync(s)) => Some(s.after),
+        _ => None,
+    })
+}
+
+/// A server whose database went back in time announces another inbox epoch: the device
+/// syncs its whole inbox again instead of waiting past its old cursor (entries with reused
+/// sequences would be skipped); the same epoch again, or a first one, keeps the cursor.
+#[test]
+fn a_new_inbox_epoch_resyncs_from_the_start() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_inbox_cursor(30).unwrap();
+    let mut h = Harness::with_store(store);
+    // A first epoch for a store that synced against a server without epochs: kept as is.
+    assert_eq!(opened_with_epoch(&mut h, 30, 7), Some(30));
+    assert_eq!(h.store.inbox_cursor().unwrap(), 30);
+    assert_eq!(h.store.inbox_epoch().unwrap(), 7);
+    // The server restored an older copy: head 12 < 30, new epoch 9.
+    h.feed(Input::Closed);
+    assert_eq!(opened_with_epoch(&mut h, 12, 9), Some(0));
+    assert_eq!(h.store.inbox_cursor().unwrap(), 0);
+    assert_eq!(h.store.inbox_epoch().unwrap(), 9);
+    // The same epoch after a restart of the engine: the stored cursor goes on.
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_inbox_position(12, 9).unwrap();
+    let mut h = Harness::with_store(store);
+    assert_eq!(opened_with_epoch(&mut h, 15, 9), Some(12));
+    assert_eq!(h.store.inbox_cursor().unwrap(), 12);
+    // A server without epochs (0) changes nothing.
+    h.feed(Input::Closed);
+    assert_eq!(opened_with_epoch(&mut h, 15, 0), Some(12));
+    assert_eq!(h.store.inbox_epoch().unwrap(), 9);
+}
+
 fn bob() -> ConversationKey {
     ConversationKey::new(1, "bob", "")
 }

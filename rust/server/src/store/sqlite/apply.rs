@@ -4,7 +4,7 @@ use super::inbox::{append_inbox, record_dedupe};
 use super::reads::{member_count, read_logged, read_members_joined, read_sent, RequestKind};
 use super::settings::is_blacklisted;
 use crate::model::{
-    conversation_key, GroupOp, NewMessage, PruneCutoffs, Push, Rejected, RequestKey, SendOutcome,
+    conversation_key, GroupOp, NewMessage, Push, Rejected, RequestKey, SendOutcome,
     MAX_GROUP_MEMBERS, NOT_IN_GROUP,
 };
 use crate::util::now_ms;
@@ -341,62 +341,6 @@ pub(crate) fn apply_expire(
              ON CONFLICT(user_id) DO UPDATE SET tokens_valid_after = ?3",
         )?
         .execute(params![u, now, time_ms])?;
-    }
-    Ok(())
-}
-
-/// Deletes what the retentions no longer keep (see [`PruneCutoffs`]); inbox heads and
-/// conversation heads stay.
-pub(crate) fn apply_prune(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Result<()> {
-    let (mut inbox, mut messages, mut dedupe, mut requests) = (0, 0, 0, 0);
-    let (mut history, mut hidden, mut cleared) = (0, 0, 0);
-    if let Some(before) = cutoffs.offline_before {
-        inbox = tx.execute("DELETE FROM inbox WHERE created_at < ?1", [before])?;
-        messages = tx.execute(
-            "DELETE FROM messages WHERE sent_time < ?1 AND conv_seq = 0",
-            [before],
-        )?;
-        dedupe = tx.execute("DELETE FROM dedupe WHERE created_at < ?1", [before])?;
-        requests = tx.execute("DELETE FROM request_log WHERE created_at < ?1", [before])?;
-    }
-    super::receipts::prune_receipts(tx, cutoffs)?;
-    if let Some(before) = cutoffs.history_before {
-        history = tx.execute(
-            "DELETE FROM messages WHERE conv_seq > 0 AND sent_time < ?1",
-            [before],
-        )?;
-        // A message hidden before the cutoff was sent before it too: it is gone.
-        hidden = tx.execute(
-            "DELETE FROM hidden_messages WHERE created_at < ?1",
-            [before],
-        )?;
-        cleared = tx.execute(
-            "DELETE FROM history_cleared WHERE before_time < ?1",
-            [before],
-        )?;
-    }
-    let chatroom = match cutoffs.chatroom_before {
-        Some(before) => super::chatroom::prune_chatroom_messages(tx, before)?,
-        None => 0,
-    };
-    let ultragroup = match cutoffs.ultragroup_before {
-        Some(before) => super::ultragroup_prune::prune_ug_messages(tx, before)?,
-        None => 0,
-    };
-    if inbox + messages + dedupe + requests + history + hidden + cleared + chatroom + ultragroup > 0
-    {
-        tracing::info!(
-            inbox,
-            messages,
-            dedupe,
-            requests,
-            history,
-            hidden,
-            cleared,
-            chatroom,
-            ultragroup,
-            "pruned expired entries"
-        );
     }
     Ok(())
 }

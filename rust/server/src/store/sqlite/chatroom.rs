@@ -113,11 +113,3 @@ pub(crate) fn read_history(
     }
     Ok(out)
 }
-
-/// Deletes the chatroom messages sent before `before` (ms); returns how many.
-pub(crate) fn prune_chatroom_messages(c: &Connection, before: i64) -> anyhow::Result<usize> {
-    Ok(c.execute(
-        "DELETE FROM chatroom_messages WHERE sent_time < ?1",
-        [before],
-    )?)
-}

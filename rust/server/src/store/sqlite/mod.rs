@@ -4,11 +4,13 @@
 mod apply;
 mod chatroom;
 mod chatroom_kv;
+mod epoch;
 mod expansion;
 mod history;
 mod inbox;
 mod lookup;
 mod moderation;
+mod prune;
 mod push;
 mod reads;
 mod recall;
@@ -23,6 +25,7 @@ mod ultragroup_stream;
 mod visibility;
 mod writer;
 
+use crate::config::StorageConfig;
 use crate::expansion::Stored;
 use crate::model::{
     ChatroomEntry, ChatroomKvWrite, ExpansionUpdate, GroupOp, HistoryQuery, HistorySlice,
@@ -68,23 +71,40 @@ pub(crate) struct SqliteStore {
     stop: CancellationToken,
     aborted: Arc<AtomicBool>,
     stats: Arc<WriterStats>,
+    /// The inbox epoch of this run (see [`epoch`]).
+    epoch: u64,
+    /// Rows per table of one prune step.
+    prune_batch_rows: u32,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database under `data_dir`, migrates it and starts the
-    /// writer thread, which publishes its commits on `sink`. Blocking: call it from
-    /// `spawn_blocking` in async code.
+    /// [`Self::open_with`] the default storage settings (tests).
+    #[cfg(test)]
     pub(crate) fn open(data_dir: &Path, sink: CommitSink) -> anyhow::Result<Self> {
+        Self::open_with(data_dir, &StorageConfig::default(), sink)
+    }
+
+    /// Opens (creating if needed) the database under `data_dir` with the durability and WAL
+    /// bounds of `storage`, migrates it, settles the inbox epoch and starts the writer thread,
+    /// which publishes its commits on `sink`. Blocking: call it from `spawn_blocking` in async
+    /// code.
+    pub(crate) fn open_with(
+        data_dir: &Path,
+        storage: &StorageConfig,
+        sink: CommitSink,
+    ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("creating data dir {}", data_dir.display()))?;
         let path = data_dir.join(schema::DB_FILE);
-        let mut conn = schema::open_conn(&path)?;
+        let mut conn = schema::open_writer(&path, storage)?;
         schema::migrate(&mut conn)?;
+        let state = epoch::settle(&conn, data_dir, storage)?;
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
         let stop = CancellationToken::new();
         let aborted = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(WriterStats::default());
-        let writer = Writer::new(conn, sink, stats.clone());
+        let writer = Writer::new(conn, sink, stats.clone())
+            .with_epoch(state, epoch::HighWater::open(data_dir)?);
         let thread = {
             let stop = stop.clone();
             let aborted = aborted.clone();
@@ -102,6 +122,8 @@ impl SqliteStore {
             stop,
             aborted,
             stats,
+            epoch: state.epoch,
+            prune_batch_rows: storage.prune_batch_rows,
         })
     }
 
@@ -391,9 +413,37 @@ impl ServerStore for SqliteStore {
             .boxed()
     }
 
+    /// Small steps until nothing is left, each one writer command among the others.
     fn prune(&self, cutoffs: PruneCutoffs) -> BoxFuture<'_, StoreResult<()>> {
-        self.write_and_wait(move |reply| WriteCmd::Prune { cutoffs, reply })
-            .boxed()
+        async move {
+            let limit = self.prune_batch_rows;
+            let (mut rows, mut steps) = (0, 0u64);
+            loop {
+                let (deleted, more) = self
+                    .write_and_wait(move |reply| WriteCmd::Prune {
+                        cutoffs,
+                        limit,
+                        reply,
+                    })
+                    .await?;
+                rows += deleted;
+                steps += 1;
+                if !more {
+                    break;
+                }
+                // Let the writer's other commands go first.
+                tokio::task::yield_now().await;
+            }
+            if rows > 0 {
+                tracing::info!(rows, steps, "pruned expired entries");
+            }
+            Ok(())
+        }
+        .boxed()
+    }
+
+    fn inbox_epoch(&self) -> u64 {
+        self.epoch
     }
 
     fn moderate(&self, op: ModerationOp) -> BoxFuture<'_, StoreResult<()>> {

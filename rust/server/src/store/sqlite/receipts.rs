@@ -5,7 +5,7 @@
 use super::inbox::apply_event;
 use super::lookup::{audience_outside_history, find_message, StoredMessage};
 use super::reads::{is_member, read_members};
-use crate::model::{PruneCutoffs, Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP};
+use crate::model::{Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP};
 use rcim_proto::codes::INVALID_MESSAGE_UID;
 use rcim_proto::conversation_type::GROUP;
 use rcim_proto::v1::{inbox_entry, ReceiptRequested, ReceiptResponded};
@@ -136,21 +136,4 @@ pub(crate) fn apply_receipt_response(
         pushes.extend(apply_event(tx, heads, owners, body)?);
     }
     Ok(pushes)
-}
-
-/// Forgets the receipts of messages the cloud history no longer keeps.
-pub(crate) fn prune_receipts(tx: &Connection, cutoffs: PruneCutoffs) -> anyhow::Result<()> {
-    let Some(before) = cutoffs.history_before else {
-        return Ok(());
-    };
-    tx.execute(
-        "DELETE FROM receipt_responses WHERE uid IN \
-         (SELECT uid FROM receipt_requests WHERE sent_time < ?1)",
-        [before],
-    )?;
-    tx.execute(
-        "DELETE FROM receipt_requests WHERE sent_time < ?1",
-        [before],
-    )?;
-    Ok(())
 }

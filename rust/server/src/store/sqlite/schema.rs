@@ -104,7 +104,11 @@
 //!
 //! Migration 14: the ultra-group directory (groups, members, channels, private-channel
 //! members, mutes, allow lists, default levels); see [`super::ultragroup_directory`].
+//!
+//! Migration 15: `meta(key, value)`: the inbox epoch (`inbox_epoch`) and the number of write
+//! batches ever committed (`commits`); see [`super::epoch`].
 
+use crate::config::StorageConfig;
 use anyhow::Context as _;
 use rusqlite::Connection;
 use std::path::Path;
@@ -112,12 +116,24 @@ use std::path::Path;
 /// Database file name under the data directory.
 pub(crate) const DB_FILE: &str = "rcim.sqlite3";
 
+/// A read connection (and the base of the writer's).
 pub(crate) fn open_conn(path: &Path) -> anyhow::Result<Connection> {
     let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
+    Ok(conn)
+}
+
+/// The writer's connection: [`open_conn`] plus the durability of commits and the WAL bounds
+/// of `storage` (both only matter where commits and checkpoints happen).
+pub(crate) fn open_writer(path: &Path, storage: &StorageConfig) -> anyhow::Result<Connection> {
+    let conn = open_conn(path)?;
+    conn.pragma_update(None, "synchronous", storage.synchronous.pragma())?;
+    conn.pragma_update(None, "wal_autocheckpoint", storage.wal_autocheckpoint_pages)?;
+    let limit = i64::try_from(storage.wal_size_limit_bytes).unwrap_or(i64::MAX);
+    conn.pragma_update(None, "journal_size_limit", limit)?;
     Ok(conn)
 }
 
@@ -407,6 +423,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX ug_user_channels_channel ON ug_user_channels(group_id, channel_id);",
     // 14: the ultra-group directory.
     super::ultragroup_directory::MIGRATION,
+    // 15: the inbox epoch and the commit counter.
+    super::epoch::MIGRATION,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

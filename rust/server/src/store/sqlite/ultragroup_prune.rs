@@ -1,37 +1,7 @@
-//! The retention prune of the ultra-group channel streams (`--ultragroup-retention-days`).
+//! Deleting ultra-group channel streams with their channel or group, and a member's read state
+//! when they quit (the retention prune of the streams is in [`super::prune`]).
 
 use rusqlite::{params, Connection};
-
-/// Deletes the channel messages sent before `before` (ms), with their directed readers and
-/// mentions; channel counters stay. Returns how many messages.
-pub(crate) fn prune_ug_messages(c: &Connection, before: i64) -> anyhow::Result<usize> {
-    let channels: Vec<(String, String)> = {
-        let mut stmt = c.prepare("SELECT group_id, channel_id FROM ug_stream_heads")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
-    let mut n = 0;
-    for (g, ch) in channels {
-        // Per channel, so the (group, channel, sent_time) index serves the deletes.
-        c.prepare_cached(
-            "DELETE FROM ug_directed WHERE msg_id IN (SELECT id FROM ug_messages \
-             WHERE group_id = ?1 AND channel_id = ?2 AND sent_time < ?3)",
-        )?
-        .execute(params![g, ch, before])?;
-        c.prepare_cached(
-            "DELETE FROM ug_mentions WHERE msg_id IN (SELECT id FROM ug_messages \
-             WHERE group_id = ?1 AND channel_id = ?2 AND sent_time < ?3)",
-        )?
-        .execute(params![g, ch, before])?;
-        n += c
-            .prepare_cached(
-                "DELETE FROM ug_messages WHERE group_id = ?1 AND channel_id = ?2 \
-                 AND sent_time < ?3",
-            )?
-            .execute(params![g, ch, before])?;
-    }
-    Ok(n)
-}
 
 /// Deletes the stream of channel `channel` of `group` (`None`: of all its channels) with
 /// every read position and clear time in it, so an id created again shows nothing of the old

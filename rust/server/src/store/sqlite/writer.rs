@@ -5,14 +5,14 @@
 //! entries are delivered: an answer always follows a durable commit, and pushes to one user
 //! leave in inbox sequence order.
 
-use super::apply::{
-    apply_expire, apply_group, apply_prune, apply_send, apply_upsert_user, once_per_request,
-};
+use super::apply::{apply_expire, apply_group, apply_send, apply_upsert_user, once_per_request};
 use super::chatroom::apply_chatroom_write;
 use super::chatroom_kv::apply_chatroom_kv_write;
+use super::epoch::{count_commit, EpochState, HighWater};
 use super::expansion::apply_expansion;
 use super::inbox::apply_event;
 use super::moderation::apply_moderation;
+use super::prune::prune_step;
 use super::push::{apply_push_write, PushWrite, PushWritten};
 use super::reads::RequestKind;
 use super::recall::apply_recall;
@@ -72,10 +72,12 @@ pub(crate) enum WriteCmd {
         time_ms: i64,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
-    /// Delete what the retentions no longer keep.
+    /// Delete up to `limit` rows per table of what the retentions no longer keep; replies
+    /// with the rows deleted and whether more remain.
     Prune {
         cutoffs: PruneCutoffs,
-        reply: oneshot::Sender<anyhow::Result<()>>,
+        limit: u32,
+        reply: oneshot::Sender<anyhow::Result<(usize, bool)>>,
     },
     /// An operation that appends inbox events and has no result, once per `request`.
     Event {
@@ -197,6 +199,10 @@ enum Reply {
         oneshot::Sender<anyhow::Result<UgWritten>>,
         anyhow::Result<UgWritten>,
     ),
+    Pruned(
+        oneshot::Sender<anyhow::Result<(usize, bool)>>,
+        anyhow::Result<(usize, bool)>,
+    ),
 }
 
 impl Reply {
@@ -221,6 +227,9 @@ impl Reply {
                 let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
             }
             Reply::Ug(tx, _) => {
+                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
+            }
+            Reply::Pruned(tx, _) => {
                 let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
             }
         }
@@ -249,6 +258,9 @@ impl Reply {
             Reply::Ug(tx, r) => {
                 let _ = tx.send(r);
             }
+            Reply::Pruned(tx, r) => {
+                let _ = tx.send(r);
+            }
         }
     }
 }
@@ -266,6 +278,11 @@ pub(crate) struct Writer {
     max_clocks: usize,
     /// Sizes of the two maps after the last batch, for [`Db::memory_stats`].
     stats: Arc<WriterStats>,
+    /// Write batches committed (stored in `meta` with each batch, see [`super::epoch`]).
+    commits: u64,
+    /// The inbox epoch, recorded with `commits` in the high-water file after each commit.
+    epoch: u64,
+    highwater: Option<HighWater>,
 }
 
 /// Sizes of the writer's caches, published after each batch.
@@ -286,7 +303,18 @@ impl Writer {
             max_heads: MAX_CACHED_HEADS,
             max_clocks: MAX_CONVERSATION_CLOCKS,
             stats,
+            commits: 0,
+            epoch: 0,
+            highwater: None,
         }
+    }
+
+    /// Continues the commit count of `state` and records it in `highwater` after each commit.
+    pub(crate) fn with_epoch(mut self, state: EpochState, highwater: HighWater) -> Self {
+        self.commits = state.commits;
+        self.epoch = state.epoch;
+        self.highwater = Some(highwater);
+        self
     }
 
     /// Applies commands in batches until `stop` (then drains the queue, unless `aborted`).
@@ -463,17 +491,24 @@ impl Writer {
                     let r = in_savepoint(&mut tx, |c| apply_ug_directory_write(c, op));
                     replies.push(Reply::Unit(reply, r));
                 }
-                WriteCmd::Prune { cutoffs, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_prune(c, cutoffs));
+                WriteCmd::Prune {
+                    cutoffs,
+                    limit,
+                    reply,
+                } => {
+                    let r = in_savepoint(&mut tx, |c| prune_step(c, cutoffs, limit));
                     if let Err(e) = &r {
                         tracing::warn!(error = %e, "pruning failed");
                     }
-                    replies.push(Reply::Unit(reply, r));
+                    replies.push(Reply::Pruned(reply, r.map(|p| (p.total(), p.more))));
                 }
             }
         }
-        if let Err(e) = tx.commit() {
-            let err = anyhow::Error::from(e);
+        // The commit counter goes with the batch, so the high-water file can tell a database
+        // that went back in time.
+        let committed = count_commit(&tx, self.commits + 1)
+            .and_then(|()| tx.commit().map_err(anyhow::Error::from));
+        if let Err(err) = committed {
             tracing::error!(error = %err, "commit failed");
             // Cached heads may be ahead of what is stored: reload them lazily.
             for (user, _) in heads_touched {
@@ -483,6 +518,12 @@ impl Writer {
                 r.fail(&err);
             }
             return;
+        }
+        self.commits += 1;
+        if let Some(mark) = &mut self.highwater {
+            if let Err(e) = mark.record(self.epoch, self.commits) {
+                tracing::warn!(error = %e, "cannot record the commit in the high-water file");
+            }
         }
         self.trim_caches(now_ms());
         let release = Release::new(move || {
@@ -549,8 +590,8 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         | WriteCmd::Event { reply, .. }
         | WriteCmd::Moderation { reply, .. }
         | WriteCmd::ChatroomKv { reply, .. }
-        | WriteCmd::UgDirectory { reply, .. }
-        | WriteCmd::Prune { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
+        | WriteCmd::UgDirectory { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
+        WriteCmd::Prune { reply, .. } => Some(Reply::Pruned(reply, Ok((0, false)))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
         WriteCmd::Push { reply, .. } => Some(Reply::Push(reply, Ok(PushWritten::Done))),
