@@ -51,6 +51,7 @@ for t in "${targets[@]}"; do
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")"
   speed="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")"
   cov="$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)"
+  grep '^rcim-fuzz ' "$log" | tail -1 || true
   echo "$t: ${execs:-?} executions (${speed:-?}/s), ${cov:-coverage ?}, corpus $(ls "$corpus" | wc -l) inputs"
 done
 exit $status

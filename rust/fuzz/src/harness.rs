@@ -26,7 +26,7 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub enum Outcome {
     /// The `Response` or `ErrorReply` with the request's `seq`.
-    Answered(ServerFrame),
+    Answered(Box<ServerFrame>),
     /// The server closed the connection (or the frame stream broke) before answering.
     Closed(String),
     /// No answer within [`ANSWER_TIMEOUT`].
@@ -124,10 +124,8 @@ impl Harness {
         };
         let outcome = self.rt.block_on(ask(&mut self.watcher_conn, seq, request));
         match outcome {
-            Outcome::Answered(ServerFrame {
-                body: Some(server_frame::Body::Response(r)),
-                ..
-            }) if r.code == 0 => {}
+            Outcome::Answered(f) if matches!(&f.body, Some(server_frame::Body::Response(r)) if r.code == 0) =>
+                {}
             other => panic!("the server stopped serving another user: {other:?}"),
         }
     }
@@ -143,7 +141,9 @@ impl Drop for Harness {
 
 /// Logs `user` in on a new connection as the desktop device `device`; panics unless accepted.
 pub async fn login(addr: SocketAddr, user: &str, device: &str) -> Conn {
-    let stream = TcpStream::connect(addr).await.expect("connecting to the gateway");
+    let stream = TcpStream::connect(addr)
+        .await
+        .expect("connecting to the gateway");
     stream.set_nodelay(true).expect("TCP_NODELAY");
     let mut conn = Framed::new(stream, FrameCodec::new());
     let token = issue_token(APP_KEY, APP_SECRET, user, 0, 0);
@@ -191,7 +191,7 @@ pub async fn ask(conn: &mut Conn, seq: u64, request: Request) -> Outcome {
                         Some(server_frame::Body::Response(_) | server_frame::Body::Error(_))
                     );
                     if answers && f.seq == seq {
-                        return Outcome::Answered(f);
+                        return Outcome::Answered(Box::new(f));
                     }
                     if let Some(server_frame::Body::Kicked(k)) = &f.body {
                         return Outcome::Closed(format!("kicked: {k:?}"));

@@ -22,7 +22,8 @@ const INTERESTING: [u8; 10] = [0, 1, 0x7f, 0x80, 0xff, b'.', b'&', b'=', b'%', b
 pub fn run(seeds: &[Vec<u8>], budget: Budget, rng_seed: u64, mut target: impl FnMut(&[u8])) -> u64 {
     let mut rng = StdRng::seed_from_u64(rng_seed);
     let mut executions = 0;
-    let spent = |n: u64| n >= budget.executions || budget.until.is_some_and(|t| Instant::now() >= t);
+    let spent =
+        |n: u64| n >= budget.executions || budget.until.is_some_and(|t| Instant::now() >= t);
     for seed in seeds {
         if spent(executions) {
             return executions;

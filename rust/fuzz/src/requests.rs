@@ -73,7 +73,9 @@ impl RequestTarget {
             let code = call(&harness, &api, signed_form(path, &form));
             assert_eq!(code, 200, "setting up with {path}");
         }
-        let conn = harness.rt.block_on(login(harness.gateway_addr(), FUZZER, "fuzz"));
+        let conn = harness
+            .rt
+            .block_on(login(harness.gateway_addr(), FUZZER, "fuzz"));
         let mut target = Self {
             harness,
             conn,
@@ -104,7 +106,7 @@ impl RequestTarget {
         let shown = format!("{request:?}");
         let outcome = self.harness.rt.block_on(ask(&mut self.conn, seq, request));
         let frame = match outcome {
-            Outcome::Answered(frame) => frame,
+            Outcome::Answered(frame) => *frame,
             Outcome::Closed(why) => panic!("connection closed ({why}) on {shown}"),
             Outcome::Hung => panic!("no answer on {shown}"),
         };
@@ -134,9 +136,19 @@ impl RequestTarget {
         }
     }
 
+    /// One line of figures: inputs, answers, answers by code.
+    pub fn summary(&self) -> String {
+        let answered: u64 = self.stats.codes.values().sum();
+        format!(
+            "{} inputs, {answered} requests answered ({} arms), by code {:?}",
+            self.stats.executions,
+            self.stats.arms.len(),
+            self.stats.codes
+        )
+    }
+
     /// Checks once more that the server serves another user (end of a run).
     pub fn finish(&mut self) {
         self.harness.assert_serving();
     }
 }
-

@@ -5,7 +5,9 @@ use crate::server_api::{FIELD_SEPARATOR, JSON, RC_PREFIX, SIGN};
 use crate::targets::{APP_KEY, APP_SECRET};
 use bytes::BytesMut;
 use prost::Message as _;
-use rcim_proto::conversation_type::{CHATROOM, GROUP as GROUP_TYPE, PRIVATE, ULTRA_GROUP as UG_TYPE};
+use rcim_proto::conversation_type::{
+    CHATROOM, GROUP as GROUP_TYPE, PRIVATE, ULTRA_GROUP as UG_TYPE,
+};
 use rcim_proto::v1::change_user_setting::Change;
 use rcim_proto::v1::request::Body;
 use rcim_proto::v1::*;
@@ -111,7 +113,10 @@ pub fn first_messages() -> Vec<Request> {
 /// `@N` placeholders, see [`resolve_uids`].
 pub fn requests() -> Vec<Request> {
     let bodies = vec![
-        Body::Sync(SyncRequest { after: 0, limit: 50 }),
+        Body::Sync(SyncRequest {
+            after: 0,
+            limit: 50,
+        }),
         text(PRIVATE, PEER, ""),
         text(GROUP_TYPE, GROUP, ""),
         text(CHATROOM, ROOM, ""),
@@ -231,7 +236,9 @@ pub fn requests() -> Vec<Request> {
             message_count: 0,
             auto_create: true,
         }),
-        Body::LeaveChatroom(LeaveChatRoom { room_id: s("room2") }),
+        Body::LeaveChatroom(LeaveChatRoom {
+            room_id: s("room2"),
+        }),
         Body::ChatroomHistory(ChatRoomHistoryRequest {
             room_id: s(ROOM),
             count: 10,
@@ -316,7 +323,11 @@ pub fn requests() -> Vec<Request> {
                     | Body::UltragroupLevel(_)
             );
             Request {
-                request_id: if is_read { String::new() } else { format!("seed-{i}") },
+                request_id: if is_read {
+                    String::new()
+                } else {
+                    format!("seed-{i}")
+                },
                 body: Some(body),
             }
         })

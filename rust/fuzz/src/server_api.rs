@@ -32,7 +32,11 @@ pub fn signature(secret: &str, nonce: &str, timestamp: &str) -> String {
 /// A nonce no earlier request used.
 pub fn fresh_nonce() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed), rand::random::<u32>())
+    format!(
+        "{}-{:x}",
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    )
 }
 
 /// A validly signed form `POST` of `body` to `path`.
@@ -65,9 +69,8 @@ pub fn call(harness: &Harness, api: &ServerApi, request: Request<Body>) -> u64 {
     if status == 404 && body.is_empty() {
         return 404;
     }
-    let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_else(|e| {
-        panic!("status {status}: the answer is not JSON ({e}): {body:?}")
-    });
+    let json: serde_json::Value = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("status {status}: the answer is not JSON ({e}): {body:?}"));
     json.get("code")
         .and_then(serde_json::Value::as_u64)
         .unwrap_or_else(|| panic!("status {status}: no numeric code in {json}"))
@@ -128,7 +131,11 @@ impl ServerApiTarget {
         } else {
             (nonce.to_vec(), timestamp.to_vec(), sig.to_vec())
         };
-        let key = if flags & SIGN != 0 { APP_KEY.as_bytes() } else { key };
+        let key = if flags & SIGN != 0 {
+            APP_KEY.as_bytes()
+        } else {
+            key
+        };
         let prefix = if flags & RC_PREFIX != 0 { "RC-" } else { "" };
         for (name, value) in [
             ("App-Key", key),
@@ -156,6 +163,19 @@ impl ServerApiTarget {
         if self.executions % 32 == 0 {
             self.harness.assert_serving();
         }
+    }
+
+    /// Inputs run so far.
+    pub fn executions(&self) -> u64 {
+        self.executions
+    }
+
+    /// One line of figures: inputs, answers by code.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} inputs, answers by code {:?}",
+            self.executions, self.codes
+        )
     }
 
     /// Checks once more that the server serves another user (end of a run).

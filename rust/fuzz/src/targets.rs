@@ -34,7 +34,9 @@ where
     for frame in whole.0 {
         let mut codec = FrameCodec::<In, In>::new();
         let mut buf = BytesMut::new();
-        codec.encode(frame.clone(), &mut buf).expect("a decoded frame encodes");
+        codec
+            .encode(frame.clone(), &mut buf)
+            .expect("a decoded frame encodes");
         let again = codec.decode(&mut buf).expect("an encoded frame decodes");
         assert_eq!(again.as_ref(), Some(&frame), "frame round trip");
         assert!(buf.is_empty());

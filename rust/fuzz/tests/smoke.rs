@@ -33,12 +33,20 @@ fn signed_token_payloads_verify_like_issued_tokens() {
     let token = rcim_server::fuzzing::sign_token_payload(APP_SECRET, payload);
     let claims = rcim_server::verify_signature(&token, APP_SECRET).expect("verifies");
     assert_eq!(claims.user_id, "u1");
-    assert_eq!(token, rcim_server::issue_token("fuzz-app", APP_SECRET, "u1", 5, 0));
+    assert_eq!(
+        token,
+        rcim_server::issue_token("fuzz-app", APP_SECRET, "u1", 5, 0)
+    );
 }
 
 #[test]
 fn frame_decoder_smoke() {
-    let n = mutate::run(&seeds::frame_inputs(), budget(20_000), 1, targets::frame_decoder);
+    let n = mutate::run(
+        &seeds::frame_inputs(),
+        budget(20_000),
+        1,
+        targets::frame_decoder,
+    );
     assert_eq!(n, 20_000);
 }
 
@@ -58,7 +66,11 @@ fn request_handlers_smoke() {
     // Every arm was answered, most of them with success.
     assert_eq!(target.stats.arms.len(), ARMS, "{:?}", target.stats.arms);
     let ok = target.stats.codes.get(&0).copied().unwrap_or(0);
-    assert!(ok as usize >= seeds.len() * 2 / 3, "{:?}", target.stats.codes);
+    assert!(
+        ok as usize >= seeds.len() * 2 / 3,
+        "{:?}",
+        target.stats.codes
+    );
     let n = mutate::run(&seeds, budget(600), 3, |d| target.run(d));
     assert_eq!(n, 600);
     target.finish();
