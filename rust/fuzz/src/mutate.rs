@@ -19,7 +19,20 @@ const INTERESTING: [u8; 10] = [0, 1, 0x7f, 0x80, 0xff, b'.', b'&', b'=', b'%', b
 
 /// Runs `target` on every seed, then on mutated seeds until `budget` is spent; returns the
 /// number of executions. `rng_seed` makes a run repeatable.
-pub fn run(seeds: &[Vec<u8>], budget: Budget, rng_seed: u64, mut target: impl FnMut(&[u8])) -> u64 {
+pub fn run(seeds: &[Vec<u8>], budget: Budget, rng_seed: u64, target: impl FnMut(&[u8])) -> u64 {
+    run_valid(seeds, budget, rng_seed, |_| true, target)
+}
+
+/// Like [`run`], but a mutated input is mutated again (a few times at most) until `valid`
+/// accepts it: for targets that skip the inputs of a wrong shape.
+pub fn run_valid(
+    seeds: &[Vec<u8>],
+    budget: Budget,
+    rng_seed: u64,
+    valid: impl Fn(&[u8]) -> bool,
+    mut target: impl FnMut(&[u8]),
+) -> u64 {
+    const TRIES: usize = 8;
     let mut rng = StdRng::seed_from_u64(rng_seed);
     let mut executions = 0;
     let spent =
@@ -35,9 +48,16 @@ pub fn run(seeds: &[Vec<u8>], budget: Budget, rng_seed: u64, mut target: impl Fn
         return executions;
     }
     while !spent(executions) {
-        let mut input = seeds[rng.random_range(0..seeds.len())].clone();
-        for _ in 0..rng.random_range(1..=4) {
-            mutate(&mut input, seeds, &mut rng);
+        let seed = &seeds[rng.random_range(0..seeds.len())];
+        let mut input = seed.clone();
+        for _ in 0..TRIES {
+            input.clone_from(seed);
+            for _ in 0..rng.random_range(1..=4) {
+                mutate(&mut input, seeds, &mut rng);
+            }
+            if valid(&input) {
+                break;
+            }
         }
         target(&input);
         executions += 1;

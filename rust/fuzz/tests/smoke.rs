@@ -71,8 +71,17 @@ fn request_handlers_smoke() {
         "{:?}",
         target.stats.codes
     );
-    let n = mutate::run(&seeds, budget(600), 3, |d| target.run(d));
+    let decodes = |d: &[u8]| Request::decode(d).is_ok();
+    let n = mutate::run_valid(&seeds, budget(600), 3, decodes, |d| target.run(d));
     assert_eq!(n, 600);
+    // Most mutated inputs decode, and every one that does is answered.
+    let answered: u64 = target.stats.codes.values().sum();
+    assert!(
+        answered >= 600 - target.stats.undecodable,
+        "{}",
+        target.summary()
+    );
+    assert!(target.stats.undecodable < 300, "{}", target.summary());
     target.finish();
 }
 

@@ -3,10 +3,12 @@
 //! `rcim-fuzz run TARGET SECONDS`: runs a target's blind mutation loop (no instrumentation
 //! needed) and prints the executions.
 
+use prost::Message as _;
 use rcim_fuzz::mutate::{self, Budget};
 use rcim_fuzz::requests::RequestTarget;
 use rcim_fuzz::server_api::ServerApiTarget;
 use rcim_fuzz::{seeds, targets};
+use rcim_proto::v1::Request;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -49,7 +51,8 @@ fn run(target: &str, seconds: u64) -> Result<(), String> {
         "token" => mutate::run(&seeds, budget, rng_seed, targets::token),
         "requests" => {
             let mut t = RequestTarget::new();
-            let n = mutate::run(&seeds, budget, rng_seed, |d| t.run(d));
+            let decodes = |d: &[u8]| Request::decode(d).is_ok();
+            let n = mutate::run_valid(&seeds, budget, rng_seed, decodes, |d| t.run(d));
             t.finish();
             println!("answers by code: {:?}", t.stats.codes);
             println!("answers by arm: {:?}", t.stats.arms);
