@@ -29,6 +29,15 @@ cargo bench --locked -p rcim-testing --bench chatroom "${quick[@]}"
 printf '\n==> ultragroup: 1,000 online of 100,000 members: send latency, fan-out, storage per message (release build)\n'
 cargo bench --locked -p rcim-testing --bench ultragroup "${quick[@]}"
 
+# Coverage-guided fuzzing (libFuzzer on the stable toolchain, see scripts/fuzz.sh): a bounded
+# run of every target, printing its executions. A finding fails the script.
+printf '\n==> fuzz: frame decoder, request handlers, Server API, token parser (instrumented dev build)\n'
+if [ ${#quick[@]} -gt 0 ]; then
+  bash scripts/fuzz.sh 10
+else
+  bash scripts/fuzz.sh 120
+fi
+
 # The Hermes host is built with the dev profile (the release profile would rebuild Hermes, ~17
 # minutes); our own crates are optimised for this run through --config.
 printf '\n==> bridge: JS -> Rust round trip and event rate in rcim-jshost (Hermes)\n'

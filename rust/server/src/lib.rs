@@ -34,6 +34,8 @@ mod config;
 mod expansion;
 mod fanout;
 mod fileserver;
+#[doc(hidden)]
+pub mod fuzzing;
 mod gateway;
 mod http;
 mod hub;
