@@ -3,7 +3,7 @@
 
 use crate::config::EngineConfig;
 use crate::event::Event;
-use tokio::sync::mpsc;
+use crate::event_queue::EventSender;
 
 /// State shared by the engine and its tasks.
 pub(crate) struct Shared {
@@ -12,7 +12,7 @@ pub(crate) struct Shared {
     /// For media transfers: no overall timeout (a large file may take long).
     pub(crate) media_http: reqwest::Client,
     pub(crate) device_id: String,
-    pub(crate) events: mpsc::Sender<Event>,
+    pub(crate) events: EventSender,
 }
 
 impl Shared {

@@ -1,0 +1,579 @@
+//! The chaos scenario shared by the short test (`tests/chaos.rs`) and the long benchmark
+//! (`benches/chaos.rs`).
+//!
+//! The real `rcim-server` binary runs as a child process and gets SIGKILL every few seconds
+//! (restarted on the same database and ports after a short pause) while real engines of
+//! `rcim-core` — each with its own database, outbox and inbox cursor, as on a phone — send
+//! private and group messages and are disconnected and reconnected at random. Real engines
+//! rather than raw protocol clients: what must hold is the promise the SDK makes to an app
+//! (resends with the same client id, the persisted cursor, send timeouts), so the client's
+//! half of it is under test too.
+//!
+//! Afterwards, with the server left running and every client reconnected, it checks that
+//! every acknowledged message (`MessageSent` code 0) reached each recipient exactly once,
+//! that each recipient got each sender's messages of a conversation in the order they were
+//! sent, that the members of a group saw its messages in one order, and that every message
+//! not acknowledged either failed visibly (`MessageSent` with a code, or refused by the call)
+//! and reached each recipient at most once.
+
+pub mod server;
+
+use rcim_core::model::{connection_status, conversation_type};
+use rcim_core::{codec, Engine, EngineConfig, EngineOptions, Event};
+use rcim_testing::{server_api, APP_KEY};
+use server::ChaosServer;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The shape of one run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub clients: usize,
+    /// Clients per group (users are split into groups of this size).
+    pub group_size: usize,
+    /// How long the server is killed and clients disconnected.
+    pub chaos: Duration,
+    /// The server runs this long (ms, uniform) between kills.
+    pub kill_every_ms: (u64, u64),
+    /// And stays down this long after a kill.
+    pub down_for_ms: (u64, u64),
+    /// Each client sends one message after a pause of this long.
+    pub send_every_ms: (u64, u64),
+    /// The chance, per send step, that the client disconnects instead.
+    pub disconnect_chance: f64,
+    /// How long a disconnected client stays away.
+    pub offline_for_ms: (u64, u64),
+    pub seed: u64,
+}
+
+impl Plan {
+    /// The seed from `CHAOS_SEED` (to replay a run), else from the clock.
+    pub fn seed_from_env() -> u64 {
+        std::env::var("CHAOS_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| rcim_core::now_ms() as u64)
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so a seed replays the same choices.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn millis(&mut self, (lo, hi): (u64, u64)) -> Duration {
+        Duration::from_millis(lo + self.below(hi - lo + 1))
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+}
+
+/// One message a client handed to its engine.
+#[derive(Debug)]
+struct Sent {
+    sender: String,
+    conversation: String,
+    seq: u64,
+    recipients: Vec<String>,
+    /// The codes of its `MessageSent` events.
+    outcomes: Vec<i32>,
+    /// The call itself refused it (with this code).
+    refused: Option<i32>,
+}
+
+impl Sent {
+    fn acked(&self) -> bool {
+        self.outcomes.contains(&0)
+    }
+
+    fn settled(&self) -> bool {
+        self.refused.is_some() || !self.outcomes.is_empty()
+    }
+}
+
+/// What the clients did and saw.
+#[derive(Default)]
+struct Ledger {
+    /// By text (`sender|conversation|seq`, unique).
+    sent: HashMap<String, Sent>,
+    /// Texts each user received, in arrival order.
+    received: HashMap<String, Vec<String>>,
+    connected: HashMap<String, bool>,
+}
+
+impl Ledger {
+    fn record(&mut self, user: &str, event: Event) {
+        match event {
+            Event::MessageSent { code, message, .. } => {
+                let text = message.text().unwrap_or_default();
+                if let Some(sent) = self.sent.get_mut(text) {
+                    sent.outcomes.push(code);
+                }
+            }
+            Event::MessageReceived { message, .. } => {
+                let text = message.text().unwrap_or_default().to_string();
+                self.received.entry(user.to_string()).or_default().push(text);
+            }
+            Event::ConnectionStatusChanged { status } => {
+                self.connected
+                    .insert(user.to_string(), status == connection_status::CONNECTED);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The figures of a run and what went wrong in it.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub seed: u64,
+    pub clients: usize,
+    pub chaos_secs: f64,
+    /// From the end of the chaos until everything was settled and delivered.
+    pub settle_secs: f64,
+    pub server_kills: usize,
+    pub client_disconnects: usize,
+    /// Messages handed to the engines (accepted by the call).
+    pub sent: usize,
+    pub acked: usize,
+    /// Not acknowledged: failed visibly, by code.
+    pub failed: BTreeMap<i32, usize>,
+    /// Refused by the call, by code.
+    pub refused: BTreeMap<i32, usize>,
+    /// Of the unacknowledged ones, how many reached some recipient anyway.
+    pub failed_but_delivered: usize,
+    /// Deliveries expected (acknowledged × recipients) and seen in all.
+    pub deliveries_expected: usize,
+    pub deliveries_seen: usize,
+    /// Broken promises (empty when the run passed).
+    pub violations: Vec<String>,
+}
+
+impl Report {
+    /// One line of figures.
+    pub fn summary(&self) -> String {
+        format!(
+            "seed {} | {} clients, {:.0} s of chaos, {} server kills, {} client disconnects | \
+             {} sent, {} acked ({:.0}/s), failed {:?}, refused {:?}, {} unacked but delivered | \
+             {} deliveries expected, {} seen | settled in {:.1} s | {} violations",
+            self.seed,
+            self.clients,
+            self.chaos_secs,
+            self.server_kills,
+            self.client_disconnects,
+            self.sent,
+            self.acked,
+            self.acked as f64 / self.chaos_secs.max(0.001),
+            self.failed,
+            self.refused,
+            self.failed_but_delivered,
+            self.deliveries_expected,
+            self.deliveries_seen,
+            self.settle_secs,
+            self.violations.len()
+        )
+    }
+}
+
+struct Client {
+    user: String,
+    engine: Engine,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+fn user_name(n: usize) -> String {
+    format!("u{n:02}")
+}
+
+fn group_of(n: usize, group_size: usize) -> String {
+    format!("g{}", n / group_size)
+}
+
+/// Runs `plan` against the `rcim-server` at `bin`.
+pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
+    let server = ChaosServer::start(bin);
+    let navi = server.navi_url();
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+
+    // Users, groups and tokens through the Server API.
+    let mut tokens = Vec::new();
+    for n in 0..plan.clients {
+        let reply = server_api(&navi, "/user/getToken.json", &[("userId", &user_name(n))]).await;
+        assert_eq!(reply["code"], 200, "getToken: {reply}");
+        tokens.push(reply["token"].as_str().unwrap().to_string());
+    }
+    let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for n in 0..plan.clients {
+        members
+            .entry(group_of(n, plan.group_size))
+            .or_default()
+            .push(user_name(n));
+    }
+    for (group, users) in &members {
+        let mut form: Vec<(&str, &str)> = users.iter().map(|u| ("userId", u.as_str())).collect();
+        form.push(("groupId", group));
+        form.push(("groupName", group));
+        let reply = server_api(&navi, "/group/create.json", &form).await;
+        assert_eq!(reply["code"], 200, "group/create: {reply}");
+    }
+
+    // Engines, each with its own data directory, reading their events all along.
+    let mut clients = Vec::new();
+    for (n, token) in tokens.into_iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = EngineOptions {
+            navi_server: Some(navi.clone()),
+            ..Default::default()
+        };
+        let config = EngineConfig::new(APP_KEY, &options, dir.path().to_path_buf());
+        let (engine, mut events) = Engine::new(config);
+        let user = user_name(n);
+        let (log, who) = (ledger.clone(), user.clone());
+        tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                log.lock().unwrap().record(&who, event);
+            }
+        });
+        // No deadline: keep trying through every kill.
+        assert_eq!(engine.connect(&token, 0, None), Ok(()));
+        clients.push(Arc::new(Client {
+            user,
+            engine,
+            token,
+            _dir: dir,
+        }));
+    }
+    let all_connected = |ledger: &Ledger| {
+        clients
+            .iter()
+            .all(|c| ledger.connected.get(&c.user) == Some(&true))
+    };
+    assert!(
+        wait_until(&ledger, Duration::from_secs(60), all_connected).await,
+        "the clients did not connect"
+    );
+
+    // The chaos: clients send and come and go; the server is killed and restarted.
+    let started = Instant::now();
+    let end = started + plan.chaos;
+    let mut drivers = Vec::new();
+    for (n, client) in clients.iter().enumerate() {
+        let others: Vec<String> = (0..plan.clients)
+            .filter(|&m| m != n)
+            .map(user_name)
+            .collect();
+        let group = group_of(n, plan.group_size);
+        let group_peers: Vec<String> = members[&group]
+            .iter()
+            .filter(|u| **u != client.user)
+            .cloned()
+            .collect();
+        drivers.push(tokio::spawn(drive(
+            client.clone(),
+            ledger.clone(),
+            plan.clone(),
+            Rng::new(plan.seed ^ ((n as u64 + 1) << 20)),
+            end,
+            others,
+            (group, group_peers),
+        )));
+    }
+    let killer = {
+        let plan = plan.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut server = server;
+            let mut rng = Rng::new(plan.seed);
+            let mut kills = 0;
+            loop {
+                let wait = rng.millis(plan.kill_every_ms);
+                if Instant::now() + wait >= end {
+                    std::thread::sleep(end.saturating_duration_since(Instant::now()));
+                    break;
+                }
+                std::thread::sleep(wait);
+                server.kill9();
+                kills += 1;
+                std::thread::sleep(rng.millis(plan.down_for_ms));
+                server.restart();
+            }
+            (server, kills)
+        })
+    };
+    let mut disconnects = 0;
+    for driver in drivers {
+        disconnects += driver.await.unwrap();
+    }
+    let (server, kills) = killer.await.unwrap();
+    let chaos_secs = started.elapsed().as_secs_f64();
+
+    // Settling: everyone back, every send answered, every acknowledged message delivered.
+    let settling = Instant::now();
+    let settled = wait_until(&ledger, Duration::from_secs(90), |l| {
+        all_connected(l) && l.sent.values().all(Sent::settled)
+    })
+    .await;
+    let delivered = wait_until(&ledger, Duration::from_secs(60), |l| {
+        expected_deliveries(l) == seen_acked_deliveries(l)
+    })
+    .await;
+    let settle_secs = settling.elapsed().as_secs_f64();
+    // Time for duplicates to show.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let ledger = ledger.lock().unwrap();
+    let mut report = verify(&ledger, &members);
+    if !settled {
+        report.violations.insert(
+            0,
+            "not settled within 90 s (clients not connected or sends unanswered)".into(),
+        );
+    }
+    if !delivered {
+        report
+            .violations
+            .insert(0, "acknowledged messages not delivered within 60 s".into());
+    }
+    report.seed = plan.seed;
+    report.clients = plan.clients;
+    report.chaos_secs = chaos_secs;
+    report.settle_secs = settle_secs;
+    report.server_kills = kills;
+    report.client_disconnects = disconnects;
+    if !report.violations.is_empty() {
+        eprintln!("last server log:\n{}", server.log());
+    }
+    for client in &clients {
+        client.engine.shutdown();
+    }
+    report
+}
+
+/// One client's part of the chaos; returns how often it disconnected.
+async fn drive(
+    client: Arc<Client>,
+    ledger: Arc<Mutex<Ledger>>,
+    plan: Plan,
+    mut rng: Rng,
+    end: Instant,
+    others: Vec<String>,
+    (group, group_peers): (String, Vec<String>),
+) -> usize {
+    let mut seqs: HashMap<String, u64> = HashMap::new();
+    let mut disconnects = 0;
+    while Instant::now() < end {
+        tokio::time::sleep(rng.millis(plan.send_every_ms)).await;
+        if rng.chance(plan.disconnect_chance) {
+            let _ = client.engine.disconnect(false);
+            disconnects += 1;
+            tokio::time::sleep(rng.millis(plan.offline_for_ms)).await;
+            assert_eq!(client.engine.connect(&client.token, 0, None), Ok(()));
+            continue;
+        }
+        let (kind, target, conversation, recipients) = if rng.chance(0.5) {
+            let to = others[rng.below(others.len() as u64) as usize].clone();
+            let conversation = format!("p:{}>{}", client.user, to);
+            (conversation_type::PRIVATE, to.clone(), conversation, vec![to])
+        } else {
+            let conversation = format!("g:{group}");
+            (
+                conversation_type::GROUP,
+                group.clone(),
+                conversation,
+                group_peers.clone(),
+            )
+        };
+        let seq = seqs.entry(conversation.clone()).or_default();
+        *seq += 1;
+        let text = format!("{}|{}|{}", client.user, conversation, seq);
+        ledger.lock().unwrap().sent.insert(
+            text.clone(),
+            Sent {
+                sender: client.user.clone(),
+                conversation,
+                seq: *seq,
+                recipients,
+                outcomes: Vec::new(),
+                refused: None,
+            },
+        );
+        let message = codec::new_text_message(kind, &target, None, &text);
+        if let Err(code) = client.engine.send_message(message, None) {
+            if let Some(sent) = ledger.lock().unwrap().sent.get_mut(&text) {
+                sent.refused = Some(code.value());
+            }
+        }
+    }
+    disconnects
+}
+
+/// Polls `done` over the ledger every 100 ms for up to `limit`.
+async fn wait_until(
+    ledger: &Mutex<Ledger>,
+    limit: Duration,
+    done: impl Fn(&Ledger) -> bool,
+) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if done(&ledger.lock().unwrap()) {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn expected_deliveries(ledger: &Ledger) -> usize {
+    ledger
+        .sent
+        .values()
+        .filter(|s| s.acked())
+        .map(|s| s.recipients.len())
+        .sum()
+}
+
+/// Deliveries of acknowledged messages, each (message, recipient) counted once.
+fn seen_acked_deliveries(ledger: &Ledger) -> usize {
+    let mut seen = 0;
+    for (user, texts) in &ledger.received {
+        let mut distinct: Vec<&String> = texts
+            .iter()
+            .filter(|t| ledger.sent.get(*t).is_some_and(Sent::acked))
+            .collect();
+        distinct.sort();
+        distinct.dedup();
+        seen += distinct
+            .iter()
+            .filter(|t| ledger.sent[**t].recipients.contains(user))
+            .count();
+    }
+    seen
+}
+
+/// Checks the promises over what was sent and received.
+fn verify(ledger: &Ledger, members: &BTreeMap<String, Vec<String>>) -> Report {
+    let mut report = Report::default();
+    let mut violations = Vec::new();
+    // How often each user got each text.
+    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
+    for (user, texts) in &ledger.received {
+        for text in texts {
+            *counts.entry((user, text)).or_default() += 1;
+            match ledger.sent.get(text) {
+                None => violations.push(format!("{user} received {text:?}, never sent")),
+                Some(sent) if !sent.recipients.contains(user) => {
+                    violations.push(format!("{user} received {text:?}, not a recipient"))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    for (text, sent) in &ledger.sent {
+        if let Some(code) = sent.refused {
+            *report.refused.entry(code).or_default() += 1;
+        } else {
+            report.sent += 1;
+        }
+        let got = |user: &String| counts.get(&(user.as_str(), text.as_str())).copied();
+        if sent.acked() {
+            report.acked += 1;
+            if sent.outcomes.len() > 1 {
+                violations.push(format!("{text:?} answered more than once: {:?}", sent.outcomes));
+            }
+            for user in &sent.recipients {
+                report.deliveries_expected += 1;
+                match got(user).unwrap_or(0) {
+                    1 => report.deliveries_seen += 1,
+                    n => violations.push(format!("acked {text:?} reached {user} {n} times")),
+                }
+            }
+        } else {
+            if let Some(&code) = sent.outcomes.first() {
+                *report.failed.entry(code).or_default() += 1;
+            } else if sent.refused.is_none() {
+                violations.push(format!("{text:?} neither acknowledged nor failed"));
+            }
+            let mut delivered = false;
+            for user in &sent.recipients {
+                match got(user).unwrap_or(0) {
+                    0 => {}
+                    1 => delivered = true,
+                    n => violations.push(format!("unacked {text:?} reached {user} {n} times")),
+                }
+            }
+            report.failed_but_delivered += usize::from(delivered);
+        }
+        debug_assert!(!sent.sender.is_empty() && sent.seq > 0);
+    }
+    // Order: each sender's messages of a conversation arrive in the order they were sent.
+    for (user, texts) in &ledger.received {
+        let mut last: HashMap<(&str, &str), u64> = HashMap::new();
+        for text in texts {
+            let Some(sent) = ledger.sent.get(text) else {
+                continue;
+            };
+            let key = (sent.sender.as_str(), sent.conversation.as_str());
+            let previous = last.insert(key, sent.seq).unwrap_or(0);
+            if sent.seq <= previous {
+                violations.push(format!(
+                    "{user} got {text:?} after seq {previous} of the same sender and conversation"
+                ));
+            }
+        }
+    }
+    // And the members of a group see its messages in one order.
+    for (group, users) in members {
+        let conversation = format!("g:{group}");
+        let orders: Vec<(&String, HashMap<&str, usize>)> = users
+            .iter()
+            .map(|u| {
+                let texts = ledger.received.get(u).map(Vec::as_slice).unwrap_or(&[]);
+                let order = texts
+                    .iter()
+                    .filter(|t| {
+                        ledger
+                            .sent
+                            .get(*t)
+                            .is_some_and(|s| s.conversation == conversation)
+                    })
+                    .enumerate()
+                    .map(|(i, t)| (t.as_str(), i))
+                    .collect();
+                (u, order)
+            })
+            .collect();
+        for (i, (a, order_a)) in orders.iter().enumerate() {
+            for (b, order_b) in &orders[i + 1..] {
+                let mut common: Vec<(usize, usize)> = order_a
+                    .iter()
+                    .filter_map(|(t, &ia)| order_b.get(t).map(|&ib| (ia, ib)))
+                    .collect();
+                common.sort();
+                if common.windows(2).any(|w| w[0].1 > w[1].1) {
+                    violations.push(format!("{a} and {b} saw {group}'s messages in other orders"));
+                }
+            }
+        }
+    }
+    report.violations = violations;
+    report
+}
