@@ -26,6 +26,9 @@ cargo bench --locked -p rcim-testing --bench chatroom "${quick[@]}"
 printf '\n==> ultragroup: 1,000 online of 100,000 members: send latency, fan-out, storage per message (release build)\n'
 cargo bench --locked -p rcim-testing --bench ultragroup "${quick[@]}"
 
+printf '\n==> chaos: rcim-server killed with SIGKILL every few seconds under 50 engines; exactly-once, in-order delivery (release build)\n'
+cargo bench --locked -p rcim-testing --bench chaos "${quick[@]}"
+
 # The Hermes host is built with the dev profile (the release profile would rebuild Hermes, ~17
 # minutes); our own crates are optimised for this run through --config.
 printf '\n==> bridge: JS -> Rust round trip and event rate in rcim-jshost (Hermes)\n'

@@ -22,6 +22,10 @@ async fn acknowledged_messages_survive_server_kills_and_client_disconnects() {
         send_every_ms: (300, 900),
         disconnect_chance: 0.02,
         offline_for_ms: (300, 2_000),
+        restart_chance: 0.01,
+        // Once the server stays down longer than the send timeout: those sends fail visibly.
+        long_down: Some((3, 6_000)),
+        send_timeout: Duration::from_secs(4),
         seed: Plan::seed_from_env(),
     };
     let report = run(&bin, plan).await;

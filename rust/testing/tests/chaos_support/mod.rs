@@ -44,6 +44,14 @@ pub struct Plan {
     pub disconnect_chance: f64,
     /// How long a disconnected client stays away.
     pub offline_for_ms: (u64, u64),
+    /// The chance, per send step, of an app restart instead (engine destroyed, a new one on
+    /// the same database).
+    pub restart_chance: f64,
+    /// One long outage: after this many kills the server stays down this long (ms), longer
+    /// than the clients' send timeout, so that sends fail visibly.
+    pub long_down: Option<(usize, u64)>,
+    /// The engines' send timeout (how long a message waits for a connection).
+    pub send_timeout: Duration,
     pub seed: u64,
 }
 
@@ -116,13 +124,30 @@ struct Ledger {
     /// Texts each user received, in arrival order.
     received: HashMap<String, Vec<String>>,
     connected: HashMap<String, bool>,
+    /// What each client did and got, for the report of a failed run.
+    timeline: Vec<(Instant, String, String)>,
 }
 
 impl Ledger {
+    fn note(&mut self, user: &str, what: String) {
+        self.timeline.push((Instant::now(), user.to_string(), what));
+    }
+
+    /// `user`'s timeline, relative to `start`.
+    fn timeline_of(&self, user: &str, start: Instant) -> String {
+        self.timeline
+            .iter()
+            .filter(|(_, who, _)| who == user)
+            .map(|(at, _, what)| format!("{:8.3} {what}", (*at - start).as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     fn record(&mut self, user: &str, event: Event) {
         match event {
             Event::MessageSent { code, message, .. } => {
                 let text = message.text().unwrap_or_default();
+                self.note(user, format!("sent {text} code {code}"));
                 if let Some(sent) = self.sent.get_mut(text) {
                     sent.outcomes.push(code);
                 }
@@ -132,6 +157,7 @@ impl Ledger {
                 self.received.entry(user.to_string()).or_default().push(text);
             }
             Event::ConnectionStatusChanged { status } => {
+                self.note(user, format!("status {status}"));
                 self.connected
                     .insert(user.to_string(), status == connection_status::CONNECTED);
             }
@@ -150,6 +176,8 @@ pub struct Report {
     pub settle_secs: f64,
     pub server_kills: usize,
     pub client_disconnects: usize,
+    /// App restarts: engine destroyed, a new one on the same database.
+    pub client_restarts: usize,
     /// Messages handed to the engines (accepted by the call).
     pub sent: usize,
     pub acked: usize,
@@ -170,7 +198,8 @@ impl Report {
     /// One line of figures.
     pub fn summary(&self) -> String {
         format!(
-            "seed {} | {} clients, {:.0} s of chaos, {} server kills, {} client disconnects | \
+            "seed {} | {} clients, {:.0} s of chaos, {} server kills, {} client disconnects, \
+             {} app restarts | \
              {} sent, {} acked ({:.0}/s), failed {:?}, refused {:?}, {} unacked but delivered | \
              {} deliveries expected, {} seen | settled in {:.1} s | {} violations",
             self.seed,
@@ -178,6 +207,7 @@ impl Report {
             self.chaos_secs,
             self.server_kills,
             self.client_disconnects,
+            self.client_restarts,
             self.sent,
             self.acked,
             self.acked as f64 / self.chaos_secs.max(0.001),
@@ -192,11 +222,70 @@ impl Report {
     }
 }
 
+/// One device: an engine on its own data directory, its events read into the ledger.
 struct Client {
     user: String,
-    engine: Engine,
     token: String,
-    _dir: tempfile::TempDir,
+    navi: String,
+    dir: tempfile::TempDir,
+    engine: Engine,
+    /// Reads the engine's events; ends once the engine and all its tasks are gone.
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Client {
+    /// Creates the engine on `dir` and connects it (no deadline: it keeps trying).
+    fn start(
+        user: String,
+        token: String,
+        navi: String,
+        dir: tempfile::TempDir,
+        ledger: &Arc<Mutex<Ledger>>,
+        send_timeout: Duration,
+    ) -> Client {
+        let options = EngineOptions {
+            navi_server: Some(navi.clone()),
+            ..Default::default()
+        };
+        let mut config = EngineConfig::new(APP_KEY, &options, dir.path().to_path_buf());
+        config.send_timeout = send_timeout;
+        let (engine, mut events) = Engine::new(config);
+        let (log, who) = (ledger.clone(), user.clone());
+        let reader = tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                log.lock().unwrap().record(&who, event);
+            }
+        });
+        assert_eq!(engine.connect(&token, 0, None), Ok(()));
+        Client {
+            user,
+            token,
+            navi,
+            dir,
+            engine,
+            reader,
+        }
+    }
+
+    /// An app restart: the engine is destroyed, every event it still had is read, and a new
+    /// engine opens the same database and connects.
+    async fn restart(self, ledger: &Arc<Mutex<Ledger>>, send_timeout: Duration) -> Client {
+        let Client {
+            user,
+            token,
+            navi,
+            dir,
+            engine,
+            reader,
+        } = self;
+        engine.shutdown();
+        drop(engine);
+        tokio::time::timeout(Duration::from_secs(30), reader)
+            .await
+            .expect("the old engine's tasks end")
+            .unwrap();
+        Client::start(user, token, navi, dir, ledger, send_timeout)
+    }
 }
 
 fn user_name(n: usize) -> String {
@@ -239,32 +328,20 @@ pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
     let mut clients = Vec::new();
     for (n, token) in tokens.into_iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
-        let options = EngineOptions {
-            navi_server: Some(navi.clone()),
-            ..Default::default()
-        };
-        let config = EngineConfig::new(APP_KEY, &options, dir.path().to_path_buf());
-        let (engine, mut events) = Engine::new(config);
-        let user = user_name(n);
-        let (log, who) = (ledger.clone(), user.clone());
-        tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                log.lock().unwrap().record(&who, event);
-            }
-        });
-        // No deadline: keep trying through every kill.
-        assert_eq!(engine.connect(&token, 0, None), Ok(()));
-        clients.push(Arc::new(Client {
-            user,
-            engine,
+        clients.push(Client::start(
+            user_name(n),
             token,
-            _dir: dir,
-        }));
+            navi.clone(),
+            dir,
+            &ledger,
+            plan.send_timeout,
+        ));
     }
+    let users: Vec<String> = clients.iter().map(|c| c.user.clone()).collect();
     let all_connected = |ledger: &Ledger| {
-        clients
+        users
             .iter()
-            .all(|c| ledger.connected.get(&c.user) == Some(&true))
+            .all(|u| ledger.connected.get(u) == Some(&true))
     };
     assert!(
         wait_until(&ledger, Duration::from_secs(60), all_connected).await,
@@ -275,7 +352,7 @@ pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
     let started = Instant::now();
     let end = started + plan.chaos;
     let mut drivers = Vec::new();
-    for (n, client) in clients.iter().enumerate() {
+    for (n, client) in clients.into_iter().enumerate() {
         let others: Vec<String> = (0..plan.clients)
             .filter(|&m| m != n)
             .map(user_name)
@@ -287,7 +364,7 @@ pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
             .cloned()
             .collect();
         drivers.push(tokio::spawn(drive(
-            client.clone(),
+            client,
             ledger.clone(),
             plan.clone(),
             Rng::new(plan.seed ^ ((n as u64 + 1) << 20)),
@@ -298,6 +375,7 @@ pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
     }
     let killer = {
         let plan = plan.clone();
+        let killed = ledger.clone();
         tokio::task::spawn_blocking(move || {
             let mut server = server;
             let mut rng = Rng::new(plan.seed);
@@ -311,15 +389,24 @@ pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
                 std::thread::sleep(wait);
                 server.kill9();
                 kills += 1;
-                std::thread::sleep(rng.millis(plan.down_for_ms));
+                killed.lock().unwrap().note("server", "killed".into());
+                let down = match plan.long_down {
+                    Some((after, ms)) if after == kills => Duration::from_millis(ms),
+                    _ => rng.millis(plan.down_for_ms),
+                };
+                std::thread::sleep(down);
                 server.restart();
+                killed.lock().unwrap().note("server", "restarted".into());
             }
             (server, kills)
         })
     };
-    let mut disconnects = 0;
+    let (mut disconnects, mut restarts, mut clients) = (0, 0, Vec::new());
     for driver in drivers {
-        disconnects += driver.await.unwrap();
+        let (client, chaos) = driver.await.unwrap();
+        disconnects += chaos.disconnects;
+        restarts += chaos.restarts;
+        clients.push(client);
     }
     let (server, kills) = killer.await.unwrap();
     let chaos_secs = started.elapsed().as_secs_f64();
@@ -357,8 +444,14 @@ pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
     report.settle_secs = settle_secs;
     report.server_kills = kills;
     report.client_disconnects = disconnects;
-    if !report.violations.is_empty() {
+    report.client_restarts = restarts;
+    if let Some(first) = report.violations.first() {
         eprintln!("last server log:\n{}", server.log());
+        eprintln!("server:\n{}", ledger.timeline_of("server", started));
+        // The timeline of the sender the first violation names.
+        if let Some(sender) = first.split('"').nth(1).and_then(|t| t.split('|').next()) {
+            eprintln!("{sender}:\n{}", ledger.timeline_of(sender, started));
+        }
     }
     for client in &clients {
         client.engine.shutdown();
@@ -366,24 +459,39 @@ pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
     report
 }
 
-/// One client's part of the chaos; returns how often it disconnected.
+/// What one client did besides sending.
+#[derive(Default)]
+struct ClientChaos {
+    disconnects: usize,
+    restarts: usize,
+}
+
+/// One client's part of the chaos; hands the client back at the end.
 async fn drive(
-    client: Arc<Client>,
+    mut client: Client,
     ledger: Arc<Mutex<Ledger>>,
     plan: Plan,
     mut rng: Rng,
     end: Instant,
     others: Vec<String>,
     (group, group_peers): (String, Vec<String>),
-) -> usize {
+) -> (Client, ClientChaos) {
     let mut seqs: HashMap<String, u64> = HashMap::new();
-    let mut disconnects = 0;
+    let mut chaos = ClientChaos::default();
     while Instant::now() < end {
         tokio::time::sleep(rng.millis(plan.send_every_ms)).await;
+        if rng.chance(plan.restart_chance) {
+            ledger.lock().unwrap().note(&client.user, "app restart".into());
+            client = client.restart(&ledger, plan.send_timeout).await;
+            chaos.restarts += 1;
+            continue;
+        }
         if rng.chance(plan.disconnect_chance) {
+            ledger.lock().unwrap().note(&client.user, "disconnect".into());
             let _ = client.engine.disconnect(false);
-            disconnects += 1;
+            chaos.disconnects += 1;
             tokio::time::sleep(rng.millis(plan.offline_for_ms)).await;
+            ledger.lock().unwrap().note(&client.user, "connect".into());
             assert_eq!(client.engine.connect(&client.token, 0, None), Ok(()));
             continue;
         }
@@ -414,6 +522,7 @@ async fn drive(
                 refused: None,
             },
         );
+        ledger.lock().unwrap().note(&client.user, format!("send {text}"));
         let message = codec::new_text_message(kind, &target, None, &text);
         if let Err(code) = client.engine.send_message(message, None) {
             if let Some(sent) = ledger.lock().unwrap().sent.get_mut(&text) {
@@ -421,7 +530,7 @@ async fn drive(
             }
         }
     }
-    disconnects
+    (client, chaos)
 }
 
 /// Polls `done` over the ledger every 100 ms for up to `limit`.
@@ -576,4 +685,75 @@ fn verify(ledger: &Ledger, members: &BTreeMap<String, Vec<String>>) -> Report {
     }
     report.violations = violations;
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(sender: &str, conversation: &str, seq: u64, to: &[&str], outcomes: &[i32]) -> Sent {
+        Sent {
+            sender: sender.into(),
+            conversation: conversation.into(),
+            seq,
+            recipients: to.iter().map(|u| u.to_string()).collect(),
+            outcomes: outcomes.to_vec(),
+            refused: None,
+        }
+    }
+
+    /// The checker itself: a clean ledger passes; each broken promise is named.
+    #[test]
+    fn the_checker_names_each_broken_promise() {
+        let members: BTreeMap<String, Vec<String>> =
+            [("g0".to_string(), vec!["a".into(), "b".into(), "c".into()])].into();
+        let mut ledger = Ledger::default();
+        ledger.sent.insert("a|p:a>b|1".into(), sent("a", "p:a>b", 1, &["b"], &[0]));
+        ledger.sent.insert("a|p:a>b|2".into(), sent("a", "p:a>b", 2, &["b"], &[0]));
+        ledger.sent.insert("a|g:g0|1".into(), sent("a", "g:g0", 1, &["b", "c"], &[0]));
+        ledger.sent.insert("b|g:g0|1".into(), sent("b", "g:g0", 1, &["a", "c"], &[0]));
+        ledger.sent.insert("c|p:c>a|1".into(), sent("c", "p:c>a", 1, &["a"], &[30002]));
+        let received = |l: &mut Ledger, user: &str, texts: &[&str]| {
+            l.received
+                .insert(user.into(), texts.iter().map(|t| t.to_string()).collect());
+        };
+        received(&mut ledger, "b", &["a|p:a>b|1", "a|g:g0|1", "a|p:a>b|2"]);
+        received(&mut ledger, "c", &["a|g:g0|1", "b|g:g0|1"]);
+        received(&mut ledger, "a", &["b|g:g0|1"]);
+        let clean = verify(&ledger, &members);
+        assert!(clean.violations.is_empty(), "{:?}", clean.violations);
+        assert_eq!((clean.acked, clean.deliveries_seen), (4, 6));
+        assert_eq!(clean.failed.get(&30002), Some(&1));
+
+        // Lost, duplicated, reordered, in another group order, and a silent non-answer.
+        received(&mut ledger, "b", &["a|p:a>b|2", "a|p:a>b|1", "a|p:a>b|1"]);
+        received(&mut ledger, "c", &["b|g:g0|1", "a|g:g0|1"]);
+        received(&mut ledger, "a", &["b|g:g0|1", "c|p:c>a|1", "c|p:c>a|1"]);
+        ledger.sent.insert("c|p:c>a|2".into(), sent("c", "p:c>a", 2, &["a"], &[]));
+        let broken = verify(&ledger, &members).violations.join("\n");
+        for expected in [
+            "acked \"a|g:g0|1\" reached b 0 times",
+            "acked \"a|p:a>b|1\" reached b 2 times",
+            "b got \"a|p:a>b|1\" after seq 2",
+            "unacked \"c|p:c>a|1\" reached a 2 times",
+            "\"c|p:c>a|2\" neither acknowledged nor failed",
+        ] {
+            assert!(broken.contains(expected), "{expected} in:\n{broken}");
+        }
+
+        // Two members that saw two senders' group messages in other orders.
+        let members: BTreeMap<String, Vec<String>> =
+            [("g1".to_string(), ["a", "b", "c", "d"].map(String::from).to_vec())].into();
+        let mut ledger = Ledger::default();
+        ledger.sent.insert("a|g:g1|1".into(), sent("a", "g:g1", 1, &["b", "c", "d"], &[0]));
+        ledger.sent.insert("d|g:g1|1".into(), sent("d", "g:g1", 1, &["a", "b", "c"], &[0]));
+        received(&mut ledger, "a", &["d|g:g1|1"]);
+        received(&mut ledger, "b", &["a|g:g1|1", "d|g:g1|1"]);
+        received(&mut ledger, "c", &["d|g:g1|1", "a|g:g1|1"]);
+        received(&mut ledger, "d", &["a|g:g1|1"]);
+        assert_eq!(
+            verify(&ledger, &members).violations,
+            vec!["b and c saw g1's messages in other orders".to_string()]
+        );
+    }
 }
