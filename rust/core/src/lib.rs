@@ -33,11 +33,11 @@ pub mod token;
 pub use codes::Code;
 pub use config::{EngineConfig, EngineOptions};
 pub use engine::Engine;
-pub use event_queue::EventStream;
 pub use event::{
     BlockedMessageInfo, ChatRoomMemberAction, ChatroomEvent, Event, EventId, MessagingEvent,
     TypingStatus, UltraGroupTypingStatusInfo, UltragroupCallResult, UltragroupEvent,
 };
+pub use event_queue::EventStream;
 pub use model::{Conversation, Message};
 pub use query::Query;
 pub use rcim_store::ConversationKey;

@@ -154,7 +154,10 @@ impl Ledger {
             }
             Event::MessageReceived { message, .. } => {
                 let text = message.text().unwrap_or_default().to_string();
-                self.received.entry(user.to_string()).or_default().push(text);
+                self.received
+                    .entry(user.to_string())
+                    .or_default()
+                    .push(text);
             }
             Event::ConnectionStatusChanged { status } => {
                 self.note(user, format!("status {status}"));
@@ -338,11 +341,8 @@ pub async fn run(bin: &std::path::Path, plan: Plan) -> Report {
         ));
     }
     let users: Vec<String> = clients.iter().map(|c| c.user.clone()).collect();
-    let all_connected = |ledger: &Ledger| {
-        users
-            .iter()
-            .all(|u| ledger.connected.get(u) == Some(&true))
-    };
+    let all_connected =
+        |ledger: &Ledger| users.iter().all(|u| ledger.connected.get(u) == Some(&true));
     assert!(
         wait_until(&ledger, Duration::from_secs(60), all_connected).await,
         "the clients did not connect"
@@ -481,13 +481,19 @@ async fn drive(
     while Instant::now() < end {
         tokio::time::sleep(rng.millis(plan.send_every_ms)).await;
         if rng.chance(plan.restart_chance) {
-            ledger.lock().unwrap().note(&client.user, "app restart".into());
+            ledger
+                .lock()
+                .unwrap()
+                .note(&client.user, "app restart".into());
             client = client.restart(&ledger, plan.send_timeout).await;
             chaos.restarts += 1;
             continue;
         }
         if rng.chance(plan.disconnect_chance) {
-            ledger.lock().unwrap().note(&client.user, "disconnect".into());
+            ledger
+                .lock()
+                .unwrap()
+                .note(&client.user, "disconnect".into());
             let _ = client.engine.disconnect(false);
             chaos.disconnects += 1;
             tokio::time::sleep(rng.millis(plan.offline_for_ms)).await;
@@ -498,7 +504,12 @@ async fn drive(
         let (kind, target, conversation, recipients) = if rng.chance(0.5) {
             let to = others[rng.below(others.len() as u64) as usize].clone();
             let conversation = format!("p:{}>{}", client.user, to);
-            (conversation_type::PRIVATE, to.clone(), conversation, vec![to])
+            (
+                conversation_type::PRIVATE,
+                to.clone(),
+                conversation,
+                vec![to],
+            )
         } else {
             let conversation = format!("g:{group}");
             (
@@ -522,7 +533,10 @@ async fn drive(
                 refused: None,
             },
         );
-        ledger.lock().unwrap().note(&client.user, format!("send {text}"));
+        ledger
+            .lock()
+            .unwrap()
+            .note(&client.user, format!("send {text}"));
         let message = codec::new_text_message(kind, &target, None, &text);
         if let Err(code) = client.engine.send_message(message, None) {
             if let Some(sent) = ledger.lock().unwrap().sent.get_mut(&text) {
@@ -606,7 +620,10 @@ fn verify(ledger: &Ledger, members: &BTreeMap<String, Vec<String>>) -> Report {
         if sent.acked() {
             report.acked += 1;
             if sent.outcomes.len() > 1 {
-                violations.push(format!("{text:?} answered more than once: {:?}", sent.outcomes));
+                violations.push(format!(
+                    "{text:?} answered more than once: {:?}",
+                    sent.outcomes
+                ));
             }
             for user in &sent.recipients {
                 report.deliveries_expected += 1;
@@ -678,7 +695,9 @@ fn verify(ledger: &Ledger, members: &BTreeMap<String, Vec<String>>) -> Report {
                     .collect();
                 common.sort();
                 if common.windows(2).any(|w| w[0].1 > w[1].1) {
-                    violations.push(format!("{a} and {b} saw {group}'s messages in other orders"));
+                    violations.push(format!(
+                        "{a} and {b} saw {group}'s messages in other orders"
+                    ));
                 }
             }
         }
@@ -688,6 +707,8 @@ fn verify(ledger: &Ledger, members: &BTreeMap<String, Vec<String>>) -> Report {
 }
 
 #[cfg(test)]
+// Compiled into the benchmark too (no test harness there, so nothing calls them).
+#[allow(dead_code)]
 mod tests {
     use super::*;
 
@@ -708,11 +729,21 @@ mod tests {
         let members: BTreeMap<String, Vec<String>> =
             [("g0".to_string(), vec!["a".into(), "b".into(), "c".into()])].into();
         let mut ledger = Ledger::default();
-        ledger.sent.insert("a|p:a>b|1".into(), sent("a", "p:a>b", 1, &["b"], &[0]));
-        ledger.sent.insert("a|p:a>b|2".into(), sent("a", "p:a>b", 2, &["b"], &[0]));
-        ledger.sent.insert("a|g:g0|1".into(), sent("a", "g:g0", 1, &["b", "c"], &[0]));
-        ledger.sent.insert("b|g:g0|1".into(), sent("b", "g:g0", 1, &["a", "c"], &[0]));
-        ledger.sent.insert("c|p:c>a|1".into(), sent("c", "p:c>a", 1, &["a"], &[30002]));
+        ledger
+            .sent
+            .insert("a|p:a>b|1".into(), sent("a", "p:a>b", 1, &["b"], &[0]));
+        ledger
+            .sent
+            .insert("a|p:a>b|2".into(), sent("a", "p:a>b", 2, &["b"], &[0]));
+        ledger
+            .sent
+            .insert("a|g:g0|1".into(), sent("a", "g:g0", 1, &["b", "c"], &[0]));
+        ledger
+            .sent
+            .insert("b|g:g0|1".into(), sent("b", "g:g0", 1, &["a", "c"], &[0]));
+        ledger
+            .sent
+            .insert("c|p:c>a|1".into(), sent("c", "p:c>a", 1, &["a"], &[30002]));
         let received = |l: &mut Ledger, user: &str, texts: &[&str]| {
             l.received
                 .insert(user.into(), texts.iter().map(|t| t.to_string()).collect());
@@ -729,7 +760,9 @@ mod tests {
         received(&mut ledger, "b", &["a|p:a>b|2", "a|p:a>b|1", "a|p:a>b|1"]);
         received(&mut ledger, "c", &["b|g:g0|1", "a|g:g0|1"]);
         received(&mut ledger, "a", &["b|g:g0|1", "c|p:c>a|1", "c|p:c>a|1"]);
-        ledger.sent.insert("c|p:c>a|2".into(), sent("c", "p:c>a", 2, &["a"], &[]));
+        ledger
+            .sent
+            .insert("c|p:c>a|2".into(), sent("c", "p:c>a", 2, &["a"], &[]));
         let broken = verify(&ledger, &members).violations.join("\n");
         for expected in [
             "acked \"a|g:g0|1\" reached b 0 times",
@@ -742,11 +775,20 @@ mod tests {
         }
 
         // Two members that saw two senders' group messages in other orders.
-        let members: BTreeMap<String, Vec<String>> =
-            [("g1".to_string(), ["a", "b", "c", "d"].map(String::from).to_vec())].into();
+        let members: BTreeMap<String, Vec<String>> = [(
+            "g1".to_string(),
+            ["a", "b", "c", "d"].map(String::from).to_vec(),
+        )]
+        .into();
         let mut ledger = Ledger::default();
-        ledger.sent.insert("a|g:g1|1".into(), sent("a", "g:g1", 1, &["b", "c", "d"], &[0]));
-        ledger.sent.insert("d|g:g1|1".into(), sent("d", "g:g1", 1, &["a", "b", "c"], &[0]));
+        ledger.sent.insert(
+            "a|g:g1|1".into(),
+            sent("a", "g:g1", 1, &["b", "c", "d"], &[0]),
+        );
+        ledger.sent.insert(
+            "d|g:g1|1".into(),
+            sent("d", "g:g1", 1, &["a", "b", "c"], &[0]),
+        );
         received(&mut ledger, "a", &["d|g:g1|1"]);
         received(&mut ledger, "b", &["a|g:g1|1", "d|g:g1|1"]);
         received(&mut ledger, "c", &["d|g:g1|1", "a|g:g1|1"]);

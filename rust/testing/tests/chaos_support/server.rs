@@ -19,7 +19,14 @@ pub fn server_bin() -> PathBuf {
     let target = profile_dir.parent().unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut build = Command::new(cargo);
-    build.args(["build", "--locked", "-p", "rcim-server", "--bin", "rcim-server"]);
+    build.args([
+        "build",
+        "--locked",
+        "-p",
+        "rcim-server",
+        "--bin",
+        "rcim-server",
+    ]);
     if profile_dir.file_name().is_some_and(|n| n == "release") {
         build.arg("--release");
     }
