@@ -471,3 +471,42 @@ async fn sleep_until_opt(deadline: Option<Instant>) {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message_of(len: usize) -> Event {
+        Event::MessageReceived {
+            message: crate::codec::new_text_message(1, "bob", None, &"x".repeat(len)),
+            left: 0,
+            offline: false,
+            has_package: false,
+        }
+    }
+
+    #[test]
+    fn the_outlet_pauses_on_bytes_as_well_as_events() {
+        let mut outlet = Outlet::default();
+        // Four 1 MB messages: far under the event count, at the byte bound.
+        for _ in 0..4 {
+            assert!(!outlet.full());
+            outlet.push(message_of(1 << 20));
+        }
+        assert!(outlet.full());
+        assert_eq!(outlet.len(), 4);
+        // Resumes only once down to the lower byte bound.
+        for _ in 0..3 {
+            outlet.pop().unwrap();
+            assert!(!outlet.drained());
+        }
+        outlet.pop().unwrap();
+        assert!(outlet.drained() && outlet.is_empty());
+        assert_eq!(outlet.bytes, 0);
+        // Small events: the count bounds still apply.
+        for _ in 0..PAUSE_AT {
+            outlet.push(message_of(1));
+        }
+        assert!(outlet.full());
+    }
+}
