@@ -37,6 +37,6 @@ async fn acknowledged_messages_survive_server_kills_and_client_disconnects() {
         report.violations[..report.violations.len().min(30)].join("\n")
     );
     // The run did what it is for: the server died several times under traffic.
-    assert!(report.server_kills >= 4, "{}", report.summary());
+    assert!(report.server_kills >= 3, "{}", report.summary());
     assert!(report.acked > 500, "{}", report.summary());
 }
