@@ -78,14 +78,17 @@ struct EngineContext : std::enable_shared_from_this<EngineContext> {
   std::atomic<uint64_t> handle{0};          // set right after rcim_engine_create returns
   std::shared_ptr<jsi::Function> listener;  // guarded by state->mutex
 
-  // Events posted to the JS thread and not yet run or dropped (at most kMaxQueuedEvents), the
-  // highest value it reached, and how many offers were answered "full".
+  // Events posted to the JS thread and not yet run or dropped (at most kMaxQueuedEvents), their
+  // bytes (at most kMaxQueuedEventBytes, unless one event alone is larger), the highest count it
+  // reached, and how many offers were answered "full".
   std::atomic<uint32_t> queuedEvents{0};
+  std::atomic<uint64_t> queuedBytes{0};
   std::atomic<uint32_t> maxQueuedEvents{0};
   std::atomic<uint64_t> fullOffers{0};
 
-  // Takes a queue slot for one event; false (and nothing taken) when the queue is full.
-  bool reserveEventSlot() {
+  // Takes a queue slot for one event of `bytes` bytes; false (and nothing taken) when the queue
+  // is full.
+  bool reserveEventSlot(uint64_t bytes) {
     uint32_t queued = queuedEvents.load(std::memory_order_relaxed);
     do {
       if (queued >= kMaxQueuedEvents) {
@@ -94,6 +97,13 @@ struct EngineContext : std::enable_shared_from_this<EngineContext> {
       }
     } while (!queuedEvents.compare_exchange_weak(queued, queued + 1, std::memory_order_acq_rel,
                                                  std::memory_order_relaxed));
+    // Over the byte bound: refused, unless the queue was empty (a large event passes alone).
+    uint64_t held = queuedBytes.fetch_add(bytes, std::memory_order_acq_rel);
+    if (queued > 0 && held + bytes > kMaxQueuedEventBytes) {
+      releaseEventSlot(bytes);
+      fullOffers.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
     uint32_t max = maxQueuedEvents.load(std::memory_order_relaxed);
     while (queued + 1 > max &&
            !maxQueuedEvents.compare_exchange_weak(max, queued + 1, std::memory_order_relaxed)) {
@@ -101,7 +111,11 @@ struct EngineContext : std::enable_shared_from_this<EngineContext> {
     return true;
   }
 
-  void releaseEventSlot() { queuedEvents.fetch_sub(1, std::memory_order_acq_rel); }
+  // Bytes first: a count seen at 0 then means no bytes are held either.
+  void releaseEventSlot(uint64_t bytes) {
+    queuedBytes.fetch_sub(bytes, std::memory_order_acq_rel);
+    queuedEvents.fetch_sub(1, std::memory_order_acq_rel);
+  }
 };
 
 // One event on its way to the JS thread. It holds one of its engine's queue slots until the job
@@ -115,7 +129,7 @@ struct QueuedEvent {
   ~QueuedEvent() { settle(); }
 
   void settle() {
-    if (!settled.exchange(true)) engine->releaseEventSlot();
+    if (!settled.exchange(true)) engine->releaseEventSlot(json.size());
   }
 
   const std::shared_ptr<EngineContext> engine;
@@ -202,12 +216,12 @@ extern "C" int32_t rcimOnEvent(void *ctx, const char *json, size_t len) {
     auto engine = static_cast<EngineContext *>(ctx)->shared_from_this();
     auto state = engine->state.lock();
     if (!state || !state->alive.load()) return kEventTaken;  // torn down: dropped
-    if (!engine->reserveEventSlot()) return kEventFull;
+    if (!engine->reserveEventSlot(len)) return kEventFull;
     std::shared_ptr<QueuedEvent> event;
     try {
       event = std::make_shared<QueuedEvent>(engine, std::string(json, len));
     } catch (...) {
-      engine->releaseEventSlot();
+      engine->releaseEventSlot(len);
       throw;
     }
     // If post throws, the job and `event` are destroyed, which releases the slot.
@@ -384,13 +398,16 @@ jsi::Value destroyEngine(jsi::Runtime &rt, const std::weak_ptr<RuntimeState> &we
   return jsi::Value::undefined();
 }
 
-// {"eventQueueLimit": N, "engines": {"<handle>": {"queued", "maxQueued", "full"}}} for the engines
-// this runtime owns: events waiting for the JS thread now, the most there ever were, and how many
+// {"eventQueueLimit": N, "eventQueueByteLimit": B, "engines": {"<handle>": {"queued",
+// "queuedBytes", "maxQueued", "full"}}} for the engines this runtime owns: events (and their
+// bytes) waiting for the JS thread now, the most there ever were, and how many
 // offers were answered "full". Read-only, for tests and diagnostics.
 jsi::Value debugStats(jsi::Runtime &rt, const std::weak_ptr<RuntimeState> &weak, const jsi::Value *,
                       size_t) {
   auto state = lockAlive(rt, weak);
-  std::string json = "{\"eventQueueLimit\":" + std::to_string(kMaxQueuedEvents) + ",\"engines\":{";
+  std::string json = "{\"eventQueueLimit\":" + std::to_string(kMaxQueuedEvents) +
+                     ",\"eventQueueByteLimit\":" + std::to_string(kMaxQueuedEventBytes) +
+                     ",\"engines\":{";
   {
     std::lock_guard<std::mutex> lock(state->mutex);
     bool first = true;
@@ -400,6 +417,7 @@ jsi::Value debugStats(jsi::Runtime &rt, const std::weak_ptr<RuntimeState> &weak,
       first = false;
       json += "\"" + std::to_string(entry.first) +
               "\":{\"queued\":" + std::to_string(engine.queuedEvents.load()) +
+              ",\"queuedBytes\":" + std::to_string(engine.queuedBytes.load()) +
               ",\"maxQueued\":" + std::to_string(engine.maxQueuedEvents.load()) +
               ",\"full\":" + std::to_string(engine.fullOffers.load()) + "}";
     }

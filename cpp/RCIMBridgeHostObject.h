@@ -19,11 +19,12 @@
 //   every jsi value. Jobs that run after that find the state dead and do nothing.
 // - Every host function converts C++ exceptions into jsi::JSError.
 //
-// Bounded (DESIGN.md contract 5): each engine has at most kMaxQueuedEvents events posted to the
-// JS thread and not yet run (or dropped). At the limit the event callback answers "full" without
-// posting or blocking, and the Rust bridge offers the same event again about 1 ms later; the
-// engine's own bounded event queue then fills and the engine slows down. Replies are not limited:
-// there is one per call, so they are bounded by the calls JS has in flight.
+// Bounded (DESIGN.md contract 5): each engine has at most kMaxQueuedEvents events, and at most
+// kMaxQueuedEventBytes bytes of their JSON, posted to the JS thread and not yet run (or dropped);
+// an event larger than the byte bound passes alone. At a limit the event callback answers "full"
+// without posting or blocking, and the Rust bridge offers the same event again about 1 ms later;
+// the engine's own bounded event queue then fills and the engine slows down. Replies are not
+// limited: there is one per call, so they are bounded by the calls JS has in flight.
 #pragma once
 
 #include <jsi/jsi.h>
@@ -39,6 +40,10 @@ namespace rcim {
 
 // Most events of one engine that may wait for the JS thread at a time.
 inline constexpr uint32_t kMaxQueuedEvents = 4096;
+
+// Most bytes of event JSON of one engine that may wait for the JS thread at a time (8 MiB, as the
+// engine's own event queue).
+inline constexpr uint64_t kMaxQueuedEventBytes = 8u << 20;
 
 struct RuntimeState;
 

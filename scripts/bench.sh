@@ -38,6 +38,9 @@ else
   bash scripts/fuzz.sh 120
 fi
 
+printf '\n==> chaos: rcim-server killed with SIGKILL every few seconds under 50 engines; exactly-once, in-order delivery (release build)\n'
+cargo bench --locked -p rcim-testing --bench chaos "${quick[@]}"
+
 # The Hermes host is built with the dev profile (the release profile would rebuild Hermes, ~17
 # minutes); our own crates are optimised for this run through --config.
 printf '\n==> bridge: JS -> Rust round trip and event rate in rcim-jshost (Hermes)\n'

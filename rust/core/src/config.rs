@@ -199,6 +199,9 @@ pub struct EngineConfig {
     pub heartbeat: Option<Duration>,
     /// How many events may wait for the embedder in the engine's channel.
     pub event_queue_len: usize,
+    /// How many bytes of events (weighed as their JSON) may wait there; see
+    /// `event_queue` for the policy.
+    pub event_queue_bytes: usize,
     /// A media upload or download during which nothing moves for this long fails (34011);
     /// [`crate::media::transfer::STALL_TIMEOUT`] unless a test shortens it. An upload's
     /// response, once its whole body is taken, gets
@@ -208,6 +211,10 @@ pub struct EngineConfig {
 
 /// Default [`EngineConfig::event_queue_len`].
 pub const DEFAULT_EVENT_QUEUE_LEN: usize = 10_000;
+
+/// Default [`EngineConfig::event_queue_bytes`]: 8 MiB, a few thousand ordinary messages or
+/// some 60 of the largest (128 KB) ones.
+pub const DEFAULT_EVENT_QUEUE_BYTES: usize = 8 << 20;
 
 /// Default navigation server when the options name none.
 pub const DEFAULT_NAVI_SERVER: &str = "http://127.0.0.1:8080";
@@ -242,6 +249,7 @@ impl EngineConfig {
             connect_step_timeout: Duration::from_secs(10),
             heartbeat: None,
             event_queue_len: DEFAULT_EVENT_QUEUE_LEN,
+            event_queue_bytes: DEFAULT_EVENT_QUEUE_BYTES,
             media_stall_timeout: crate::media::transfer::STALL_TIMEOUT,
         }
     }

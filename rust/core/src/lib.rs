@@ -21,6 +21,7 @@ pub mod config;
 mod db;
 pub mod engine;
 pub mod event;
+mod event_queue;
 pub mod media;
 pub mod model;
 mod navi;
@@ -32,11 +33,12 @@ pub mod token;
 
 pub use codes::Code;
 pub use config::{EngineConfig, EngineOptions};
-pub use engine::{Engine, EventStream};
+pub use engine::Engine;
 pub use event::{
     BlockedMessageInfo, ChatRoomMemberAction, ChatroomEvent, Event, EventId, MessagingEvent,
     TypingStatus, UltraGroupTypingStatusInfo, UltragroupCallResult, UltragroupEvent,
 };
+pub use event_queue::EventStream;
 pub use model::{Conversation, Message};
 pub use query::Query;
 pub use rcim_store::ConversationKey;

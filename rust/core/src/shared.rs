@@ -3,7 +3,7 @@
 
 use crate::config::EngineConfig;
 use crate::event::Event;
-use tokio::sync::mpsc;
+use crate::event_queue::EventSender;
 
 /// State shared by the engine and its tasks.
 pub(crate) struct Shared {
@@ -14,7 +14,7 @@ pub(crate) struct Shared {
     /// TLS of the gateway connection; `http` and `media_http` use the same.
     pub(crate) tls: std::sync::Arc<rustls::ClientConfig>,
     pub(crate) device_id: String,
-    pub(crate) events: mpsc::Sender<Event>,
+    pub(crate) events: EventSender,
 }
 
 impl Shared {

@@ -76,3 +76,46 @@ async fn a_consumer_that_stops_reading_does_not_get_the_connection_dropped() {
         vec![rcim_core::model::connection_status::CONNECTING, CONNECTED]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_queue_holds_no_more_bytes_than_its_bound_and_loses_nothing() {
+    let server = TestServer::start().await;
+    server.token("alice").await;
+    let tb = server.token("bob").await;
+    // 40 messages of 20 KB: 800 KB in all, against a queue of 64 KB (and 10,000 events).
+    const COUNT: usize = 40;
+    let filler = "x".repeat(20_000);
+    for i in 0..COUNT {
+        publish(&server, "bob", &format!("m{i:02} {filler}")).await;
+    }
+    let mut bob = TestClient::with_config(&server.navi_url(), "bob", Default::default(), |c| {
+        c.event_queue_bytes = 64 * 1024
+    });
+    bob.connect(&tb).await;
+    // Not reading: the sync stops at the byte bound, with at most three 20 KB events queued.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        bob.events.len() <= 3,
+        "{} events queued in 64 KB",
+        bob.events.len()
+    );
+    let mut texts = Vec::new();
+    while texts.len() < COUNT {
+        let Event::MessageReceived { message, .. } = bob
+            .wait_for("message", |e| matches!(e, Event::MessageReceived { .. }))
+            .await
+        else {
+            unreachable!()
+        };
+        texts.push(text_of(&message)[..3].to_string());
+    }
+    let expected: Vec<String> = (0..COUNT).map(|i| format!("m{i:02}")).collect();
+    assert_eq!(texts, expected, "each once, in order");
+    let more = bob.drain(Duration::from_millis(1000)).await;
+    assert!(
+        !more
+            .iter()
+            .any(|e| matches!(e, Event::MessageReceived { .. })),
+        "duplicates: {more:?}"
+    );
+}

@@ -49,7 +49,6 @@ pub mod unread;
 use crate::codes::Code;
 use crate::config::EngineConfig;
 use crate::db::Db;
-use crate::event::Event;
 use crate::query::Query;
 use crate::session::{Command, StopReason};
 use crate::shared::Shared;
@@ -97,12 +96,13 @@ pub struct Engine {
 }
 
 /// The stream of events of an [`Engine`].
-pub type EventStream = mpsc::Receiver<Event>;
+pub use crate::event_queue::EventStream;
 
 impl Engine {
     /// Creates an engine; call from within a Tokio runtime (its handle is kept for the tasks).
     pub fn new(config: EngineConfig) -> (Engine, EventStream) {
-        let (events, stream) = mpsc::channel(config.event_queue_len.max(1));
+        let (events, stream) =
+            crate::event_queue::channel(config.event_queue_len, config.event_queue_bytes);
         let device_id = load_device_id(&config);
         let tls = crate::tls::client_config(&config.tls).unwrap_or_else(|e| {
             // No error path here: refuse every server rather than check less.

@@ -56,7 +56,7 @@ fn own(seq: u64) -> UltragroupSignal {
 
 struct Fixture {
     signals: mpsc::Sender<UltragroupSignal>,
-    events: mpsc::Receiver<Event>,
+    events: crate::EventStream,
     /// The `after_seq` of every changes request the fake server got.
     fetches: Arc<Mutex<Vec<u64>>>,
     /// The `only_group_id` of every states request it got.
@@ -80,7 +80,7 @@ async fn fixture_answering(answer: Answer) -> Fixture {
         &crate::config::EngineOptions::default(),
         dir.path().to_path_buf(),
     );
-    let (events_tx, events) = mpsc::channel(100);
+    let (events_tx, events) = crate::event_queue::channel(100, 1 << 20);
     let shared = Arc::new(Shared {
         config,
         http: reqwest::Client::new(),

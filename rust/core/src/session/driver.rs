@@ -4,8 +4,9 @@
 //!
 //! Events never block the session: they wait in the outlet (a local queue) until the engine's
 //! event channel has room, while frames, heartbeats and commands keep being served. When the
-//! outlet holds more than [`PAUSE_AT`] events the core stops taking inbox entries (they stay on
-//! the server) until it drains to [`RESUME_AT`], so memory stays bounded.
+//! outlet holds [`PAUSE_AT`] events or [`PAUSE_AT_BYTES`] bytes of them (weighed as their JSON)
+//! the core stops taking inbox entries (they stay on the server) until it drains to
+//! [`RESUME_AT`] events and [`RESUME_AT_BYTES`] bytes, so memory stays bounded.
 
 use super::command::{Command, StopReason};
 use super::core::{SessionCore, SessionParams};
@@ -37,6 +38,58 @@ pub(crate) const PAUSE_AT: usize = 256;
 /// The outlet size at which it takes them again.
 pub(crate) const RESUME_AT: usize = 64;
 
+/// The outlet weight (bytes of JSON) at which the session stops taking inbox entries.
+pub(crate) const PAUSE_AT_BYTES: usize = 4 << 20;
+
+/// The outlet weight at which it takes them again.
+pub(crate) const RESUME_AT_BYTES: usize = 1 << 20;
+
+/// Events waiting for the embedder's queue, with their weights.
+#[derive(Default)]
+struct Outlet {
+    events: VecDeque<(Event, usize)>,
+    bytes: usize,
+}
+
+impl Outlet {
+    fn push(&mut self, event: Event) {
+        let weight = crate::event_queue::weight(&event);
+        self.bytes += weight;
+        self.events.push_back((event, weight));
+    }
+
+    fn pop(&mut self) -> Option<Event> {
+        let (event, weight) = self.events.pop_front()?;
+        self.bytes -= weight;
+        Some(event)
+    }
+
+    fn front_weight(&self) -> usize {
+        self.events.front().map_or(0, |(_, weight)| *weight)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    fn full(&self) -> bool {
+        self.len() >= PAUSE_AT || self.bytes >= PAUSE_AT_BYTES
+    }
+
+    fn drained(&self) -> bool {
+        self.len() <= RESUME_AT && self.bytes <= RESUME_AT_BYTES
+    }
+
+    fn clear(&mut self) {
+        self.events.clear();
+        self.bytes = 0;
+    }
+}
+
 /// How often the core gets a tick (heartbeats, timeouts, the reconnect schedule).
 const TICK: Duration = Duration::from_millis(250);
 
@@ -47,7 +100,7 @@ pub(crate) struct SessionContext {
     /// TLS of the gateway connection (the same trust as `http`).
     pub(crate) tls: Arc<rustls::ClientConfig>,
     pub(crate) device_id: String,
-    pub(crate) events: mpsc::Sender<Event>,
+    pub(crate) events: crate::event_queue::EventSender,
     /// Published after every input: whether the inbox is behind the server.
     pub(crate) inbox_behind: InboxBehind,
     /// What the platform says (network, app state).
@@ -121,7 +174,7 @@ impl ConnectionTask {
         let mut transport: Option<Transport> = None;
         let mut opening: Option<Opening> = None;
         let mut gateways: Vec<String> = Vec::new();
-        let mut outlet: VecDeque<Event> = VecDeque::new();
+        let mut outlet = Outlet::default();
         let mut paused = false;
         let mut finishing = false;
         let mut commands_drained = false;
@@ -162,7 +215,7 @@ impl ConnectionTask {
                         }
                     }
                     Action::Emit(event) => {
-                        outlet.push_back(*event);
+                        outlet.push(*event);
                         None
                     }
                     Action::Open {
@@ -220,34 +273,37 @@ impl ConnectionTask {
                     }
                     continue;
                 }
-                for event in outlet.drain(..) {
+                while let Some(event) = outlet.pop() {
                     if self.ctx.events.send(event).await.is_err() {
                         break;
                     }
                 }
                 return;
             }
-            if !paused && outlet.len() >= PAUSE_AT {
+            if !paused && outlet.full() {
                 paused = true;
                 actions.extend(self.handle(Input::Backpressure(true)));
                 continue;
             }
-            if paused && outlet.len() <= RESUME_AT {
+            if paused && outlet.drained() {
                 paused = false;
                 actions.extend(self.handle(Input::Backpressure(false)));
                 continue;
             }
             let wake = self.core.wake_at(Instant::now());
             let input = tokio::select! {
-                permit = self.ctx.events.reserve(), if !outlet.is_empty() => {
+                permit = self.ctx.events.reserve(outlet.front_weight()), if !outlet.is_empty() => {
                     match permit {
                         Ok(permit) => {
-                            if let Some(event) = outlet.pop_front() {
+                            if let Some(event) = outlet.pop() {
                                 permit.send(event);
                             }
                             while !outlet.is_empty() {
-                                let Ok(permit) = self.ctx.events.try_reserve() else { break };
-                                if let Some(event) = outlet.pop_front() {
+                                let Some(permit) = self.ctx.events.try_reserve(outlet.front_weight())
+                                else {
+                                    break;
+                                };
+                                if let Some(event) = outlet.pop() {
                                     permit.send(event);
                                 }
                             }
@@ -418,5 +474,44 @@ async fn sleep_until_opt(deadline: Option<Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message_of(len: usize) -> Event {
+        Event::MessageReceived {
+            message: crate::codec::new_text_message(1, "bob", None, &"x".repeat(len)),
+            left: 0,
+            offline: false,
+            has_package: false,
+        }
+    }
+
+    #[test]
+    fn the_outlet_pauses_on_bytes_as_well_as_events() {
+        let mut outlet = Outlet::default();
+        // Four 1 MB messages: far under the event count, at the byte bound.
+        for _ in 0..4 {
+            assert!(!outlet.full());
+            outlet.push(message_of(1 << 20));
+        }
+        assert!(outlet.full());
+        assert_eq!(outlet.len(), 4);
+        // Resumes only once down to the lower byte bound.
+        for _ in 0..3 {
+            outlet.pop().unwrap();
+            assert!(!outlet.drained());
+        }
+        outlet.pop().unwrap();
+        assert!(outlet.drained() && outlet.is_empty());
+        assert_eq!(outlet.bytes, 0);
+        // Small events: the count bounds still apply.
+        for _ in 0..PAUSE_AT {
+            outlet.push(message_of(1));
+        }
+        assert!(outlet.full());
     }
 }

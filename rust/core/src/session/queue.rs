@@ -82,13 +82,27 @@ impl Lane {
 
     /// The next entry that may go on the wire now, counted in the window.
     fn take(&mut self, now: Instant) -> Option<Entry> {
+        self.take_first(now, |_| true)
+    }
+
+    /// The first entry that may go on the wire now and that `ready` accepts (entries it
+    /// refuses keep their place), counted in the window.
+    fn take_first(&mut self, now: Instant, ready: impl Fn(&Entry) -> bool) -> Option<Entry> {
         if self.next_slot(now).is_some() {
             return None;
         }
-        let entry = self.waiting.pop_front()?;
+        let at = self.waiting.iter().position(ready)?;
+        let entry = self.waiting.remove(at)?;
         self.recent.push_back(now);
         Some(entry)
     }
+}
+
+/// Whether two stored sends are in one conversation.
+fn same_conversation(a: &rcim_store::MessageRow, b: &rcim_store::MessageRow) -> bool {
+    a.conversation_type == b.conversation_type
+        && a.target_id == b.target_id
+        && a.channel_id == b.channel_id
 }
 
 /// Queued and in-flight operations.
@@ -160,7 +174,23 @@ impl Queue {
         while let Some(entry) = self.ops.take(now) {
             frames.push(self.put_in_flight(entry, seq(), now));
         }
-        while let Some(entry) = self.sends.take(now) {
+        // One send per conversation on the wire at a time: the server may refuse one (20604,
+        // over its rate) and accept the next, which would then be stored before it. Sends to
+        // other conversations still go out together.
+        loop {
+            let busy: Vec<&rcim_store::MessageRow> = self
+                .inflight
+                .values()
+                .filter_map(|e| e.row.as_ref())
+                .collect();
+            let free = |e: &Entry| {
+                e.row
+                    .as_ref()
+                    .is_none_or(|row| !busy.iter().any(|b| same_conversation(b, row)))
+            };
+            let Some(entry) = self.sends.take_first(now, free) else {
+                break;
+            };
             frames.push(self.put_in_flight(entry, seq(), now));
         }
         frames

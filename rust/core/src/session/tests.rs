@@ -376,8 +376,9 @@ fn operations_loaded_from_disk_report_to_the_listener_only() {
 fn sends_are_stored_announced_paced_and_acknowledged() {
     let mut h = Harness::online();
     let mut out = Vec::new();
+    // To six conversations (one send per conversation is on the wire at a time).
     for i in 0..6 {
-        out.extend(h.send_text("bob", &i.to_string()));
+        out.extend(h.send_text(&format!("bob{i}"), &i.to_string()));
     }
     let attached = events(&out)
         .iter()
@@ -439,11 +440,11 @@ fn the_wire_window_holds_back_the_sixth_send_of_a_second() {
     let mut h = Harness::online();
     let mut out = Vec::new();
     for i in 0..5 {
-        out.extend(h.send_text("bob", &i.to_string()));
+        out.extend(h.send_text(&format!("bob{i}"), &i.to_string()));
     }
     assert_eq!(ops(&out).len(), 5);
     h.now += Duration::from_millis(1001); // the app's window has passed, not the wire's
-    let out = h.send_text("bob", "5");
+    let out = h.send_text("bob5", "5");
     assert!(ops(&out).is_empty());
     let wake = h.core.wake_at(h.now).expect("a send slot");
     h.now = wake;

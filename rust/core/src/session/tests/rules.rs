@@ -103,7 +103,7 @@ fn unstored_sends_share_the_five_per_second_limit_with_stored_ones() {
     let mut h = Harness::online();
     let mut out = Vec::new();
     for i in 0..3 {
-        out.extend(h.send_text("bob", &i.to_string()));
+        out.extend(h.send_text(&format!("bob{i}"), &i.to_string()));
     }
     let now = h.now;
     for i in 0..3 {
@@ -388,4 +388,53 @@ fn a_status_message_sent_to_a_group_is_reported_sent_with_its_uid() {
             .unwrap(),
         0
     );
+}
+
+/// The text of a send request.
+fn request_text(request: &Request) -> String {
+    let Some(request::Body::SendMessage(m)) = &request.body else {
+        panic!("not a send: {request:?}")
+    };
+    serde_json::from_str::<serde_json::Value>(&m.content).unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_send_refused_by_the_server_rate_is_not_overtaken_in_its_conversation() {
+    let mut h = Harness::online();
+    let mut out = Vec::new();
+    for body in ["a1", "a2"] {
+        out.extend(h.send_text("alice", body));
+    }
+    out.extend(h.send_text("carol", "c1"));
+    // One send per conversation on the wire: a2 waits for a1's answer; carol's goes.
+    let wire: Vec<String> = send_requests(&out)
+        .iter()
+        .map(|(_, r)| request_text(r))
+        .collect();
+    assert_eq!(wire, vec!["a1", "c1"]);
+    let a1 = send_requests(&out)[0].0;
+    // The server refuses a1 (over its rate): had a2 been on the wire, the server could have
+    // accepted and stored it first. a2 still waits.
+    let out = h.respond(a1, crate::codes::SEND_MSG_FREQUENCY_OVERRUN, None);
+    assert!(send_requests(&out).is_empty());
+    let out = h.advance(Duration::from_millis(1100));
+    let again = send_requests(&out);
+    assert_eq!(again.len(), 1);
+    assert_eq!(request_text(&again[0].1), "a1");
+    let out = h.respond(
+        again[0].0,
+        0,
+        Some(response::Body::SendMessage(SendMessageResult {
+            conv_seq: 0,
+            uid: "uid-a1".into(),
+            sent_time: 5,
+            change_seq: 0,
+        })),
+    );
+    let next = send_requests(&out);
+    assert_eq!(next.len(), 1, "a2 follows a1's answer");
+    assert_eq!(request_text(&next[0].1), "a2");
 }
