@@ -77,7 +77,9 @@ fn health() -> Router<Arc<Shared>> {
 fn finish(router: Router<Arc<Shared>>, shared: &Arc<Shared>) -> Router {
     router
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(shared.config.limits.api_body_max_bytes))
+        .layer(DefaultBodyLimit::max(
+            shared.config.limits.api_body_max_bytes,
+        ))
         .with_state(shared.clone())
 }
 
