@@ -327,7 +327,6 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let admin_addr = admin.as_ref().map(TcpListener::local_addr).transpose()?;
     let api_replay = api::replay::ReplayGuard::new(&config.api_security);
     let gateway_conns = config.limits.gateway_connections();
-    let http_conns = config.limits.http_connections();
     let shared = Arc::new(Shared {
         config,
         gateway_addr,
@@ -347,7 +346,6 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         metrics,
         api_replay,
         gateway_conns,
-        http_conns,
         user_rates: Default::default(),
     });
     tracing::info!(gateway = %gateway_addr, http = %http_addr, admin = ?admin_addr,
@@ -360,6 +358,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
             http,
             routers.public,
             tls.clone(),
+            shared.config.limits.http_connections(),
             shared.clone(),
         )),
         tokio::spawn(prune_loop(shared.clone())),
@@ -370,6 +369,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
             listener,
             router,
             tls.clone(),
+            shared.config.limits.http_connections(),
             shared.clone(),
         )));
     }

@@ -51,8 +51,6 @@ pub(crate) struct Shared {
     pub(crate) api_replay: crate::api::replay::ReplayGuard,
     /// Admission of gateway connections (per IP and overall).
     pub(crate) gateway_conns: Arc<Connections>,
-    /// Admission of connections to the HTTP listener (per IP and overall).
-    pub(crate) http_conns: Arc<Connections>,
     /// Per-user rates shared by each user's connections.
     pub(crate) user_rates: UserRates,
 }

@@ -51,6 +51,37 @@ async fn unfinished_headers_are_cut_off() {
     assert!(took < Duration::from_secs(4), "cut off after {took:?}");
 }
 
+/// A client that connects and sends nothing, or only the start of the HTTP/2 preface
+/// (`PRI`), is disconnected after the header timeout too: the server speaks HTTP/1.1 only,
+/// and its header timer runs from the moment the connection is served, before any byte.
+#[tokio::test]
+async fn silent_and_preface_only_sockets_are_cut_off() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.limits.http_header_timeout = Duration::from_secs(1);
+    let server = rcim_server::start(cfg).await.unwrap();
+    let started = Instant::now();
+    let mut idle = Vec::new();
+    for i in 0..10 {
+        let mut s = connect_from("127.0.0.6", server.http_addr()).await;
+        if i % 2 == 1 {
+            s.write_all(b"PRI").await.unwrap();
+        }
+        idle.push(s);
+    }
+    navi_answers(&server).await;
+    for (i, s) in idle.iter_mut().enumerate() {
+        let what = if i % 2 == 1 { "PRI only" } else { "silent" };
+        assert!(
+            closed_within(s, Duration::from_secs(4)).await,
+            "{what} socket {i} still open"
+        );
+    }
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(4), "cut off after {took:?}");
+}
+
 /// `/navi.json` refuses a body over its small limit (413) before parsing it; the Server
 /// API's own limit is larger.
 #[tokio::test]

@@ -13,11 +13,12 @@ mod routes;
 
 pub(crate) use routes::routers;
 
+use crate::limits::Connections;
 use crate::state::Shared;
 use crate::tls::{MaybeTls, Tls};
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1::Builder;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,21 +26,22 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::task::TaskTracker;
 
-/// A connection builder with the header read timeout
+/// An HTTP/1.1 connection builder with the header read timeout
 /// (`LimitsConfig::http_header_timeout`): a client that has not sent a request's headers
-/// within it is disconnected.
-pub(crate) fn connection_builder(header_timeout: Duration) -> Builder<TokioExecutor> {
-    let mut builder = Builder::new(TokioExecutor::new());
+/// within it is disconnected. Only HTTP/1.1 is spoken (TLS offers only `http/1.1` by ALPN):
+/// a version sniff before it would read with no timer, and its timer starts as soon as the
+/// connection is served, so a silent socket is closed too.
+pub(crate) fn connection_builder(header_timeout: Duration) -> Builder {
+    let mut builder = Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
-    builder.http2().timer(TokioTimer::new());
     builder
 }
 
 /// Serves `app` on `listener` until the server stops: HTTPS when `tls` is given, else plain
-/// HTTP. Each connection is admitted ([`Shared::http_conns`]), shakes hands in its own task
+/// HTTP. Each connection is admitted by `admission` (one budget per listener, so a flood on
+/// one listener leaves the others their places), shakes hands in its own task
 /// (a stalled handshake holds up nobody) and is served with [`connection_builder`]; a graceful
 /// stop lets the requests under way finish. Every HTTP listener of the server goes through
 /// here.
@@ -47,6 +49,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     tls: Option<Tls>,
+    admission: Arc<Connections>,
     shared: Arc<Shared>,
 ) {
     let connections = TaskTracker::new();
@@ -65,7 +68,7 @@ pub(crate) async fn serve(
                 continue;
             }
         };
-        let Some(permit) = shared.http_conns.try_admit(peer.ip()) else {
+        let Some(permit) = admission.try_admit(peer.ip()) else {
             tracing::debug!(%peer, "HTTP connection limit reached; closing");
             continue;
         };
@@ -77,8 +80,9 @@ pub(crate) async fn serve(
             let Some(stream) = handshake(stream, peer, tls.as_ref()).await else {
                 return;
             };
-            let builder = connection_builder(header_timeout);
-            let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            let conn = connection_builder(header_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
             tokio::pin!(conn);
             tokio::select! {
                 _ = kill.cancelled() => {}
@@ -116,7 +120,7 @@ async fn handshake(stream: TcpStream, peer: SocketAddr, tls: Option<&Tls>) -> Op
     }
 }
 
-fn log_connection_end(r: Result<(), Box<dyn std::error::Error + Send + Sync>>) {
+fn log_connection_end(r: Result<(), hyper::Error>) {
     if let Err(e) = r {
         tracing::debug!(error = %e, "HTTP connection ended");
     }
