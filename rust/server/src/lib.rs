@@ -166,6 +166,13 @@ impl RunningServer {
         self.shared.hub.connection_count()
     }
 
+    /// Client requests executing now off their connections' read loops, all connections
+    /// together (`rcim_requests_in_flight`; each connection holds at most
+    /// `LimitsConfig::max_in_flight_per_connection`).
+    pub fn requests_in_flight(&self) -> i64 {
+        self.shared.metrics.requests_in_flight()
+    }
+
     /// Sizes of the server's per-user in-memory tables (monitoring, tests).
     pub fn memory_stats(&self) -> MemoryStats {
         let (cached_heads, conversation_clocks) = self.shared.store.cache_sizes();
@@ -261,6 +268,14 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 /// range ([`ServerConfig::validate`]).
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     config.validate()?;
+    if config.storage.new_inbox_epoch {
+        // Left in an environment file, it would re-epoch on every restart and every device
+        // would resynchronise its whole inbox each time.
+        tracing::warn!(
+            "--new-inbox-epoch (RCIM_NEW_INBOX_EPOCH) is set: a new inbox epoch starts now and \
+             every device resynchronises its inbox. Remove the option after this one start."
+        );
+    }
     let hub = Arc::new(Hub::new(config.limits.max_sessions_per_user));
     let (sink, feed) = commit_feed();
     let (store, words, rooms) = {

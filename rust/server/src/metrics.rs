@@ -4,7 +4,8 @@
 //! Built on `prometheus-client`: every server owns its [`Registry`], so servers started in
 //! the same process (the tests) never mix their figures, and the metric types are plain
 //! atomics without a global recorder to install. Events are counted where they happen
-//! ([`Metrics::send_answered`], [`Metrics::api_answered`], [`MeteredCommits`]); figures that
+//! ([`Metrics::send_answered`], [`Metrics::api_answered`], [`MeteredCommits`], the
+//! requests in flight held by [`InFlight`]); figures that
 //! already live elsewhere (connections, online users, the writer queue, the push service's
 //! counters) are read at each scrape ([`Live`]).
 
@@ -15,7 +16,7 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric as _};
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use std::sync::{Arc, Mutex};
@@ -47,7 +48,21 @@ pub(crate) struct Metrics {
     send_acks: Histogram,
     inbox_entries: Counter,
     api_responses: Family<CodeLabel, Counter>,
+    requests_in_flight: Gauge,
     live: Arc<Mutex<Live>>,
+}
+
+/// Something held while a client request executes off its connection's read loop (its
+/// in-flight slot), counted in `rcim_requests_in_flight` until dropped.
+pub(crate) struct InFlight<T> {
+    _held: T,
+    gauge: Gauge,
+}
+
+impl<T> Drop for InFlight<T> {
+    fn drop(&mut self) {
+        self.gauge.dec();
+    }
 }
 
 impl Default for Metrics {
@@ -79,6 +94,13 @@ impl Default for Metrics {
             "Server API answers by business code (200 = success)",
             api_responses.clone(),
         );
+        let requests_in_flight = Gauge::default();
+        registry.register(
+            "requests_in_flight",
+            "Client requests executing off their connection's read loop, all connections \
+             together (each connection at most --max-in-flight)",
+            requests_in_flight.clone(),
+        );
         let live = Arc::new(Mutex::new(Live::default()));
         registry.register_collector(Box::new(LiveCollector(live.clone())));
         Self {
@@ -87,6 +109,7 @@ impl Default for Metrics {
             send_acks,
             inbox_entries,
             api_responses,
+            requests_in_flight,
             live,
         }
     }
@@ -106,6 +129,20 @@ impl Metrics {
         self.api_responses
             .get_or_create(&vec![("code", code.to_string())])
             .inc();
+    }
+
+    /// Counts a request in flight while `held` (its slot) is.
+    pub(crate) fn in_flight<T>(&self, held: T) -> InFlight<T> {
+        self.requests_in_flight.inc();
+        InFlight {
+            _held: held,
+            gauge: self.requests_in_flight.clone(),
+        }
+    }
+
+    /// Client requests in flight now, all connections together.
+    pub(crate) fn requests_in_flight(&self) -> i64 {
+        self.requests_in_flight.get()
     }
 
     /// The exposition text with the figures of `live`.

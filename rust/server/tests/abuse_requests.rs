@@ -126,29 +126,61 @@ async fn a_users_connections_share_one_rate() {
     );
 }
 
+/// The most requests in flight seen on `server` while `c` answers `seqs` (the codes too):
+/// the server's in-flight count is sampled at every turn of the runtime meanwhile.
+async fn peak_in_flight(
+    server: &rcim_server::RunningServer,
+    c: &mut RawClient,
+    seqs: &[u64],
+) -> (i64, Vec<u32>) {
+    let answered = codes_of(c, seqs);
+    tokio::pin!(answered);
+    let mut peak = 0;
+    loop {
+        peak = peak.max(server.requests_in_flight());
+        tokio::select! {
+            biased;
+            codes = answered.as_mut() => return (peak, codes),
+            _ = tokio::task::yield_now() => {}
+        }
+    }
+}
+
 /// With one request in flight per connection, a flood of writes is worked off one at a
-/// time (the connection's reading waits) and every one is answered; the server serves
-/// others meanwhile.
+/// time (the connection's reading waits: never more than one in flight) and every one is
+/// answered; the server serves others meanwhile. With the default cap the same flood has
+/// many in flight at once, so the sampling does see a cap that is not applied.
 #[tokio::test]
 async fn in_flight_writes_are_capped_per_connection() {
     init_tracing();
-    let dir = tempfile::tempdir().unwrap();
-    let mut cfg = config(dir.path());
-    cfg.send_rate_per_sec = 0;
-    cfg.request_rate_per_sec = 0;
-    cfg.limits.max_in_flight_per_connection = 1;
-    let server = rcim_server::start(cfg).await.unwrap();
-    let addr = server.gateway_addr();
-    let _peer = RawClient::connect(addr, "inflight-peer", "phone").await;
-    let mut c = RawClient::connect(addr, "inflight", "phone").await;
-    let mut seqs = Vec::new();
-    for n in 0..300 {
-        let m = RawClient::text(&fresh_request_id(), "inflight-peer", &format!("{n}"));
-        seqs.push(c.send(send_body(m)).await);
+    for cap in [1, 256] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = config(dir.path());
+        cfg.send_rate_per_sec = 0;
+        cfg.request_rate_per_sec = 0;
+        cfg.limits.max_in_flight_per_connection = cap;
+        let server = rcim_server::start(cfg).await.unwrap();
+        let addr = server.gateway_addr();
+        let _peer = RawClient::connect(addr, "inflight-peer", "phone").await;
+        let mut c = RawClient::connect(addr, "inflight", "phone").await;
+        let mut seqs = Vec::new();
+        for n in 0..300 {
+            let m = RawClient::text(&fresh_request_id(), "inflight-peer", &format!("{n}"));
+            seqs.push(c.send(send_body(m)).await);
+        }
+        if cap == 1 {
+            bystander_served(addr, "inflight").await;
+        }
+        let (peak, codes) = peak_in_flight(&server, &mut c, &seqs).await;
+        assert!(codes.iter().all(|c| *c == 0), "{codes:?}");
+        if cap == 1 {
+            assert_eq!(peak, 1, "in flight at once with a cap of 1");
+        } else {
+            assert!(peak > 1, "in flight at once with a cap of {cap}: {peak}");
+        }
+        assert_eq!(server.requests_in_flight(), 0, "all answered");
+        server.shutdown().await;
     }
-    bystander_served(addr, "inflight").await;
-    let codes = codes_of(&mut c, &seqs).await;
-    assert!(codes.iter().all(|c| *c == 0), "{codes:?}");
 }
 
 /// Every `Connect` field has a cap: a device id, client version, token or app key over it

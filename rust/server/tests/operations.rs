@@ -28,12 +28,13 @@ async fn signed(base: &str, path: &str, nonce: &str, ts: &str, form: &str) -> (u
 }
 
 /// `curl URL` (a child process, awaited without blocking the server's runtime): the status
-/// code and the body.
+/// code and the body. `-k`: HTTPS servers here have self-signed certificates.
 async fn curl(url: &str) -> (u16, String) {
     let out = tokio::process::Command::new("curl")
         .args([
             "-s",
             "-S",
+            "-k",
             "--max-time",
             "5",
             "-o",
@@ -61,7 +62,9 @@ fn sample(text: &str, name: &str) -> Option<f64> {
 async fn replayed_and_stale_signatures_are_refused() {
     init_tracing();
     let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path()).await;
+    let mut config = config(dir.path());
+    config.ops.metrics_public = true;
+    let server = rcim_server::start(config).await.unwrap();
     let base = server.api_url();
     let check = "/user/checkOnline.json";
     let now_s = (now_ms() / 1000).to_string();
@@ -142,7 +145,9 @@ async fn replay_protection_can_be_turned_off_for_clients_that_reuse_headers() {
 async fn metrics_and_health_answer_curl() {
     init_tracing();
     let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path()).await;
+    let mut config = config(dir.path());
+    config.ops.metrics_public = true;
+    let server = rcim_server::start(config).await.unwrap();
     let base = server.navi_url();
     assert_eq!(curl(&format!("{base}/healthz")).await, (200, "ok\n".into()));
     assert_eq!(
@@ -168,6 +173,36 @@ async fn metrics_and_health_answer_curl() {
     assert!(sample(&text, "rcim_writer_queue_depth").is_some());
     assert_eq!(sample(&text, "rcim_pushes_decided_total"), Some(0.0));
     assert!(text.ends_with("# EOF\n"));
+    server.shutdown().await;
+}
+
+/// `/metrics` is not public unless asked for: by default the public listener answers it
+/// 404 (with or without an admin listener); `metrics_public` serves it there too.
+#[tokio::test]
+async fn metrics_are_served_publicly_only_when_asked_for() {
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let (status, _) = curl(&format!("{}/metrics", server.navi_url())).await;
+    assert_eq!(status, 404, "/metrics public by default");
+    // The Server API is still there without an admin listener.
+    let api = Api {
+        base: server.api_url(),
+        client: reqwest::Client::new(),
+    };
+    assert!(api.get_token("alice").await.contains('.'));
+    server.shutdown().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    config.ops.admin_http = Some("127.0.0.1:0".parse().unwrap());
+    config.ops.metrics_public = true;
+    let server = rcim_server::start(config).await.unwrap();
+    for base in [server.navi_url(), server.api_url()] {
+        let (status, text) = curl(&format!("{base}/metrics")).await;
+        assert_eq!(status, 200, "{base}");
+        assert!(text.ends_with("# EOF\n"));
+    }
     server.shutdown().await;
 }
 
@@ -240,9 +275,63 @@ async fn navigation_hands_out_the_public_gateway() {
     assert_eq!(navi["servers"][0], "im.example.com:443");
     server.shutdown().await;
 
-    let mut bad = common::config(dir.path());
-    bad.ops.public_gateway = Some("no-port".into());
-    assert!(rcim_server::start(bad).await.is_err());
+    for refused in [
+        "no-port",
+        "http://im.example.com:443",
+        "tls://tls://im.example.com:443",
+    ] {
+        let mut bad = common::config(dir.path());
+        bad.ops.public_gateway = Some(refused.into());
+        assert!(rcim_server::start(bad).await.is_err(), "{refused}");
+    }
+}
+
+/// The navigation entry for `public_gateway`, with or without TLS on the server itself.
+async fn navi_entry(public_gateway: &str, tls: bool) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    config.ops.public_gateway = Some(public_gateway.into());
+    if tls {
+        let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+        let (cert_file, key_file) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        std::fs::write(&cert_file, cert.cert.pem()).unwrap();
+        std::fs::write(&key_file, cert.signing_key.serialize_pem()).unwrap();
+        config.tls = rcim_server::TlsConfig::from_files(cert_file, key_file);
+    }
+    let server = rcim_server::start(config).await.unwrap();
+    let (status, body) = curl(&format!("{}/navi.json?appKey={APP_KEY}", server.navi_url())).await;
+    assert_eq!(status, 200, "{body}");
+    let navi: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(navi["server"], navi["servers"][0]);
+    server.shutdown().await;
+    navi["server"].as_str().unwrap().to_owned()
+}
+
+/// An explicit scheme in the public gateway is handed out as the operator wrote it (a
+/// TLS-terminating proxy in front of a plain gateway: `tls://`); without one, `tls://` is
+/// added only when the server itself has a certificate, and never twice.
+#[tokio::test]
+async fn public_gateway_scheme_is_explicit_or_follows_the_servers_tls() {
+    init_tracing();
+    let cases = [
+        ("proxy.example.com:443", false, "proxy.example.com:443"),
+        (
+            "tls://proxy.example.com:443",
+            false,
+            "tls://proxy.example.com:443",
+        ),
+        ("tcp://10.0.0.1:8100", false, "10.0.0.1:8100"),
+        ("im.example.com:443", true, "tls://im.example.com:443"),
+        ("tls://im.example.com:443", true, "tls://im.example.com:443"),
+        ("tcp://10.0.0.1:8100", true, "10.0.0.1:8100"),
+    ];
+    for (public_gateway, tls, handed_out) in cases {
+        assert_eq!(
+            navi_entry(public_gateway, tls).await,
+            handed_out,
+            "{public_gateway} with TLS {tls}"
+        );
+    }
 }
 
 /// `rcim-server token ...` with the app from the environment.

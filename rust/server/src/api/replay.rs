@@ -13,6 +13,10 @@ pub(crate) const MAX_NONCE_LEN: usize = 128;
 /// 10^11 milliseconds in 1973.
 const MS_THRESHOLD: i64 = 100_000_000_000;
 
+/// Least time between two warnings that the full memory moved the floor: under a sustained
+/// overload it moves on every request.
+const FLOOR_WARNING_EVERY_MS: i64 = 60_000;
+
 /// Why a request was refused as a possible replay (all answered 1004).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Refusal {
@@ -52,6 +56,8 @@ struct Seen {
     /// Requests at or before this time are refused: a nonce of that time was forgotten
     /// because the memory was full.
     floor_ms: i64,
+    /// When the last floor warning was logged (ms since the epoch; 0: never).
+    warned_ms: i64,
 }
 
 /// `Timestamp` in milliseconds since the epoch, whichever unit was sent.
@@ -99,10 +105,25 @@ impl ReplayGuard {
         if !seen.entries.insert((ts, nonce.to_owned())) {
             return Err(Refusal::Replayed);
         }
+        let mut forgot = false;
         while seen.entries.len() > self.max_nonces {
             if let Some((t, _)) = seen.entries.pop_first() {
                 seen.floor_ms = seen.floor_ms.max(t);
+                forgot = true;
             }
+        }
+        if forgot && now_ms.saturating_sub(seen.warned_ms) >= FLOOR_WARNING_EVERY_MS {
+            seen.warned_ms = now_ms;
+            // Requests no newer than the floor are now refused (1004), whatever their nonce:
+            // the rate is above max_nonces / window, and app servers whose clock lags are
+            // the first refused.
+            tracing::warn!(
+                max_nonces = self.max_nonces,
+                window_secs = self.window_ms / 1000,
+                floor_lag_ms = now_ms.saturating_sub(seen.floor_ms),
+                "Server API nonce memory is full: requests with an older Timestamp are refused; \
+                 raise --api-max-nonces or lower the request rate"
+            );
         }
         Ok(())
     }

@@ -11,8 +11,11 @@ pub(super) struct SecurityArgs {
     /// reuses its signature headers and needs 0).
     #[arg(long, env = "RCIM_API_REPLAY_WINDOW_SECS", default_value_t = 300)]
     api_replay_window_secs: u64,
-    /// Most Server API nonces remembered at once.
-    #[arg(long, env = "RCIM_API_MAX_NONCES", default_value_t = 100_000)]
+    /// Most Server API nonces remembered at once (each for the replay window). Sustained
+    /// Server API traffic above max-nonces / window requests a second (default 1,000,000 /
+    /// 300 s, about 3,333/s) fills it, and then requests with an older Timestamp (a lagging
+    /// app server clock) are refused 1004. About 80 bytes a nonce, at most 200.
+    #[arg(long, env = "RCIM_API_MAX_NONCES", default_value_t = 1_000_000)]
     api_max_nonces: usize,
 }
 

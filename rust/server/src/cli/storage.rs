@@ -21,7 +21,8 @@ pub(super) struct StorageArgs {
     #[arg(long, env = "RCIM_PRUNE_BATCH_ROWS", default_value_t = 2_000)]
     prune_batch_rows: u32,
     /// Start a new inbox epoch (devices forget their inbox cursor and resynchronise): use it
-    /// once after restoring a backup taken with its `rcim.highwater` file.
+    /// once after restoring a backup taken with its `rcim.highwater` file, then remove it
+    /// (every start with it starts another epoch; a warning is logged).
     #[arg(long, env = "RCIM_NEW_INBOX_EPOCH")]
     new_inbox_epoch: bool,
 }

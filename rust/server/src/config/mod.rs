@@ -9,6 +9,7 @@ mod tls;
 
 pub use limits::LimitsConfig;
 pub use ops::OpsConfig;
+pub(crate) use ops::{split_gateway, GatewayScheme};
 pub use security::ApiSecurityConfig;
 pub use storage::{StorageConfig, Synchronous};
 pub use tls::TlsConfig;

@@ -16,9 +16,14 @@ pub struct ApiSecurityConfig {
     /// for clients that reuse their headers, such as RongCloud's Node.js SDK, which signs
     /// once at start-up.
     pub replay_window: Duration,
-    /// Most nonces remembered at once (default 100,000). Each is kept for the window; when
-    /// the memory is full the oldest is forgotten and requests no newer than it are refused,
-    /// so a forgotten nonce can never be replayed.
+    /// Most nonces remembered at once (default 1,000,000). Each is kept for the window; when
+    /// the memory is full the oldest is forgotten and requests no newer than it are refused
+    /// (logged as a warning), so a forgotten nonce can never be replayed. The sustained
+    /// Server API rate this allows without refusing lagging clocks is
+    /// `max_nonces / replay_window` (about 3,333 requests a second by default). An entry
+    /// costs about 80 bytes with RongCloud's decimal nonces and at most about 200 bytes
+    /// (a 128-byte nonce), so the default memory is about 80 MB, at worst 200 MB; only
+    /// validly signed requests are remembered.
     pub max_nonces: usize,
 }
 
@@ -26,7 +31,7 @@ impl Default for ApiSecurityConfig {
     fn default() -> Self {
         Self {
             replay_window: Duration::from_secs(300),
-            max_nonces: 100_000,
+            max_nonces: 1_000_000,
         }
     }
 }

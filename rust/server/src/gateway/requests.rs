@@ -26,6 +26,7 @@ use super::ultragroup_kinds::{
     default_ultragroup_channel, is_ultragroup_read, is_ultragroup_write, UgSendChain,
 };
 use crate::hub::{Outbound, OutboundTx};
+use crate::metrics::InFlight;
 use crate::model::{
     ExpansionUpdate, LoggedRequest, NewMessage, RecallRequest, RequestKey, MAX_CLIENT_MSG_ID_LEN,
 };
@@ -498,10 +499,10 @@ impl Conn {
 
     /// Waits for a slot among the connection's in-flight requests; `None` when the connection
     /// is closing.
-    pub(super) async fn in_flight_slot(&self) -> Option<OwnedSemaphorePermit> {
+    pub(super) async fn in_flight_slot(&self) -> Option<InFlight<OwnedSemaphorePermit>> {
         tokio::select! {
             _ = self.cancel.cancelled() => None,
-            p = self.in_flight.clone().acquire_owned() => p.ok(),
+            p = self.in_flight.clone().acquire_owned() => p.ok().map(|p| self.shared.metrics.in_flight(p)),
         }
     }
 

@@ -3,11 +3,13 @@
 //! listens on every interface).
 //!
 //! The reply's `server` and `servers` entries are `host:port` for a plain TCP gateway and
-//! `tls://host:port` when the gateway speaks TLS (the server has a certificate): the client
+//! `tls://host:port` when the gateway speaks TLS (the server has a certificate, or
+//! `--public-gateway` says `tls://`, e.g. behind a TLS-terminating proxy): the client
 //! then connects with TLS and checks the certificate against `host`. A client that does not
 //! know the scheme fails to connect rather than speaking plain text to a TLS port.
 
 use crate::api::{header_value, ApiError, ApiFields, ApiParams};
+use crate::config::{split_gateway, GatewayScheme};
 use crate::state::Shared;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -30,9 +32,10 @@ pub(super) async fn navi(
         return ApiError::unauthorized(1001, "App-Key is unknown").into_response();
     }
     let gateway = shared.gateway_addr;
-    let server = if let Some(public) = &shared.config.ops.public_gateway {
-        // Behind NAT or a load balancer: the address the operator says clients reach.
-        public.clone()
+    let (scheme, server) = if let Some(public) = &shared.config.ops.public_gateway {
+        // Behind NAT, a load balancer or a proxy: the address the operator says clients reach.
+        let (scheme, address) = split_gateway(public);
+        (scheme, address.to_string())
     } else if gateway.ip().is_unspecified() {
         // Listening on every interface: answer with the host the client used to reach us.
         let host = header_value(&headers, &["host"])
@@ -42,11 +45,20 @@ pub(super) async fn navi(
             })
             .filter(|h| !h.is_empty())
             .unwrap_or("127.0.0.1");
-        format!("{host}:{}", gateway.port())
+        (
+            GatewayScheme::Unspecified,
+            format!("{host}:{}", gateway.port()),
+        )
     } else {
-        gateway.to_string()
+        (GatewayScheme::Unspecified, gateway.to_string())
     };
-    let server = if shared.config.tls.enabled() {
+    // An explicit scheme is the operator's word; otherwise TLS when the server serves it.
+    let tls = match scheme {
+        GatewayScheme::Tls => true,
+        GatewayScheme::Tcp => false,
+        GatewayScheme::Unspecified => shared.config.tls.enabled(),
+    };
+    let server = if tls {
         format!("tls://{server}")
     } else {
         server

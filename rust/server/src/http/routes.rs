@@ -1,9 +1,10 @@
 //! Which endpoints each HTTP listener serves.
 //!
 //! * public (`--http`): navigation (`/navi.json`), the file service (`/media/...`) and the
-//!   health checks (`/healthz`, `/readyz`);
+//!   health checks (`/healthz`, `/readyz`); `/metrics` only with `--metrics-public`;
 //! * admin (`--admin-http`): the Server API ([`crate::api`]), `/metrics` and the health
-//!   checks. Without an admin listener the public one serves these too.
+//!   checks. Without an admin listener the public one serves the Server API too, and
+//!   `/metrics` is served only if `--metrics-public` puts it on the public one.
 //!
 //! Anything else is a JSON 404. How a router is served (plain or TLS) is the listener's
 //! business (`http::serve`).
@@ -44,22 +45,25 @@ pub(crate) fn routers(shared: &Arc<Shared>) -> Routers {
         .route("/navi.json", navi)
         .merge(crate::fileserver::router())
         .merge(health());
-    let admin = Router::new()
-        .merge(
-            crate::api::router(shared.clone()).layer(middleware::from_fn_with_state(
-                shared.clone(),
-                count_api_codes,
-            )),
-        )
-        .route("/metrics", get(metrics));
+    let api = crate::api::router(shared.clone()).layer(middleware::from_fn_with_state(
+        shared.clone(),
+        count_api_codes,
+    ));
+    // `/metrics` tells who asks how many users are online: public only when asked for.
+    let public = if shared.config.ops.metrics_public {
+        public.route("/metrics", get(metrics))
+    } else {
+        public
+    };
     if shared.config.ops.admin_http.is_some() {
+        let admin = api.route("/metrics", get(metrics)).merge(health());
         Routers {
             public: finish(public, shared),
-            admin: Some(finish(admin.merge(health()), shared)),
+            admin: Some(finish(admin, shared)),
         }
     } else {
         Routers {
-            public: finish(public.merge(admin), shared),
+            public: finish(public.merge(api), shared),
             admin: None,
         }
     }
