@@ -8,10 +8,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::FromRequest as _;
 use axum::http::{header, Request};
 use axum::Router;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use tower::ServiceExt as _;
 
 /// Parses a Server API request's parameters as the endpoints do (the query string, then the
@@ -73,10 +69,5 @@ impl ServerApi {
 /// signature under the key [`crate::verify_signature`] checks with: lets a fuzzer reach the
 /// payload's decoding behind the signature.
 pub fn sign_token_payload(app_secret: &str, payload: &[u8]) -> String {
-    let payload = URL_SAFE_NO_PAD.encode(payload);
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(app_secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(payload.as_bytes());
-    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{payload}.{signature}")
+    crate::token::seal_token_payload(app_secret, payload)
 }

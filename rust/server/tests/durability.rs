@@ -1,7 +1,13 @@
-//! Durability: an acknowledged message survives a power cut. The cut is simulated by copying
-//! the database files (the WAL included, never checkpointed during the run) while a client
-//! sends, and starting a server from the copy: every message acknowledged before the copy
-//! began is there, and the inbox epoch stays (nothing went back in time).
+//! Durability: an acknowledged message is committed before it is acknowledged. The cut is
+//! simulated by copying the database files (the WAL included, never checkpointed during the
+//! run) while a client sends, and starting a server from the copy: every message acknowledged
+//! before the copy began is there, and the inbox epoch stays (nothing went back in time).
+//!
+//! What the copy does not prove: it reads the files through the same page cache the server
+//! wrote them to, so it sees every commit whether or not it was fsynced, and it passes with
+//! `synchronous=NORMAL` as well. That a commit also reaches the disk before its answer (FULL,
+//! the default) is checked where the writer's connection is opened (the unit test
+//! `the_writer_syncs_as_configured` in the store's schema module).
 
 mod common;
 

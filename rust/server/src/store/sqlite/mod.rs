@@ -45,6 +45,7 @@ use crate::store::{
 use anyhow::{anyhow, Context as _};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
+use prune::PruneRun;
 use push::{PushWrite, PushWritten};
 use rcim_proto::v1::{inbox_entry, UserSettings};
 use rusqlite::{Connection, OptionalExtension};
@@ -418,19 +419,14 @@ impl ServerStore for SqliteStore {
         async move {
             let limit = self.prune_batch_rows;
             let (mut rows, mut steps) = (0, 0u64);
-            loop {
-                let (deleted, more) = self
-                    .write_and_wait(move |reply| WriteCmd::Prune {
-                        cutoffs,
-                        limit,
-                        reply,
-                    })
+            let mut run = PruneRun::new(cutoffs);
+            while !run.finished() {
+                let deleted;
+                (deleted, run) = self
+                    .write_and_wait(move |reply| WriteCmd::Prune { run, limit, reply })
                     .await?;
                 rows += deleted;
                 steps += 1;
-                if !more {
-                    break;
-                }
                 // Let the writer's other commands go first.
                 tokio::task::yield_now().await;
             }

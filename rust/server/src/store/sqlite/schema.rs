@@ -107,6 +107,12 @@
 //!
 //! Migration 15: `meta(key, value)`: the inbox epoch (`inbox_epoch`) and the number of write
 //! batches ever committed (`commits`); see [`super::epoch`].
+//!
+//! Migration 16 (so a prune step reads only the rows it deletes; see [`super::prune`]):
+//! `messages(sent_time)` split into two partial indexes, `messages_offline_sent` (`conv_seq =
+//! 0`: pruned with the offline retention) and `messages_history_sent` (`conv_seq > 0`: with
+//! the cloud history), instead of one index where each prune skips the other kind's rows; and
+//! `history_cleared(before_time)`.
 
 use crate::config::StorageConfig;
 use anyhow::Context as _;
@@ -425,6 +431,11 @@ const MIGRATIONS: &[&str] = &[
     super::ultragroup_directory::MIGRATION,
     // 15: the inbox epoch and the commit counter.
     super::epoch::MIGRATION,
+    // 16: the prune's indexes.
+    "CREATE INDEX messages_offline_sent ON messages(sent_time) WHERE conv_seq = 0;
+    CREATE INDEX messages_history_sent ON messages(sent_time) WHERE conv_seq > 0;
+    DROP INDEX messages_sent_time;
+    CREATE INDEX history_cleared_before ON history_cleared(before_time);",
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
@@ -448,6 +459,27 @@ pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use rcim_proto::v1::inbox_entry;
+
+    /// The writer commits with `synchronous=FULL` (2: fsync on every commit) unless told
+    /// `Normal` (1); read connections never commit, so they keep NORMAL.
+    #[test]
+    fn the_writer_syncs_as_configured() {
+        use crate::config::Synchronous;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        let synchronous = |c: &Connection| -> i64 {
+            c.pragma_query_value(None, "synchronous", |r| r.get(0))
+                .unwrap()
+        };
+        let writer = open_writer(&path, &StorageConfig::default()).unwrap();
+        assert_eq!(synchronous(&writer), 2, "FULL by default");
+        let normal = StorageConfig {
+            synchronous: Synchronous::Normal,
+            ..StorageConfig::default()
+        };
+        assert_eq!(synchronous(&open_writer(&path, &normal).unwrap()), 1);
+        assert_eq!(synchronous(&open_conn(&path).unwrap()), 1);
+    }
 
     /// A database of version 5 with a message migrates; the message syncs with no history
     /// sequence, no expansion and no push options.

@@ -12,7 +12,7 @@ use super::epoch::{count_commit, EpochState, HighWater};
 use super::expansion::apply_expansion;
 use super::inbox::apply_event;
 use super::moderation::apply_moderation;
-use super::prune::prune_step;
+use super::prune::{prune_step, PruneRun};
 use super::push::{apply_push_write, PushWrite, PushWritten};
 use super::reads::RequestKind;
 use super::recall::apply_recall;
@@ -22,8 +22,8 @@ use super::ultragroup_directory::apply_ug_directory_write;
 use super::ultragroup_stream::apply_ug_once;
 use super::visibility::{apply_clear, apply_delete};
 use crate::model::{
-    ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, PruneCutoffs, Push,
-    RecallRequest, ReceiptAnswer, ReceiptAsk, RequestKey, SendOutcome, UserConversation,
+    ChatroomKvWrite, ExpansionUpdate, GroupOp, ModerationOp, NewMessage, Push, RecallRequest,
+    ReceiptAnswer, ReceiptAsk, RequestKey, SendOutcome, UserConversation,
 };
 use crate::settings::SettingsUpdate;
 use crate::store::contract::{publish, CommitBatch, CommitSink, Release};
@@ -72,12 +72,12 @@ pub(crate) enum WriteCmd {
         time_ms: i64,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
-    /// Delete up to `limit` rows per table of what the retentions no longer keep; replies
-    /// with the rows deleted and whether more remain.
+    /// One step of a prune `run`: delete up to `limit` rows per table of what the retentions
+    /// no longer keep; replies with the rows deleted and the run's progress.
     Prune {
-        cutoffs: PruneCutoffs,
+        run: PruneRun,
         limit: u32,
-        reply: oneshot::Sender<anyhow::Result<(usize, bool)>>,
+        reply: oneshot::Sender<anyhow::Result<(usize, PruneRun)>>,
     },
     /// An operation that appends inbox events and has no result, once per `request`.
     Event {
@@ -200,8 +200,8 @@ enum Reply {
         anyhow::Result<UgWritten>,
     ),
     Pruned(
-        oneshot::Sender<anyhow::Result<(usize, bool)>>,
-        anyhow::Result<(usize, bool)>,
+        oneshot::Sender<anyhow::Result<(usize, PruneRun)>>,
+        anyhow::Result<(usize, PruneRun)>,
     ),
 }
 
@@ -492,15 +492,15 @@ impl Writer {
                     replies.push(Reply::Unit(reply, r));
                 }
                 WriteCmd::Prune {
-                    cutoffs,
+                    mut run,
                     limit,
                     reply,
                 } => {
-                    let r = in_savepoint(&mut tx, |c| prune_step(c, cutoffs, limit));
+                    let r = in_savepoint(&mut tx, |c| prune_step(c, &mut run, limit));
                     if let Err(e) = &r {
                         tracing::warn!(error = %e, "pruning failed");
                     }
-                    replies.push(Reply::Pruned(reply, r.map(|p| (p.total(), p.more))));
+                    replies.push(Reply::Pruned(reply, r.map(|p| (p.total(), run))));
                 }
             }
         }
@@ -591,7 +591,7 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
         | WriteCmd::Moderation { reply, .. }
         | WriteCmd::ChatroomKv { reply, .. }
         | WriteCmd::UgDirectory { reply, .. } => Some(Reply::Unit(reply, Ok(()))),
-        WriteCmd::Prune { reply, .. } => Some(Reply::Pruned(reply, Ok((0, false)))),
+        WriteCmd::Prune { reply, .. } => Some(Reply::Pruned(reply, Err(anyhow!("unused")))),
         WriteCmd::Group { reply, .. } => Some(Reply::Count(reply, Ok(0))),
         WriteCmd::Recall { reply, .. } => Some(Reply::Time(reply, Ok(0))),
         WriteCmd::Push { reply, .. } => Some(Reply::Push(reply, Ok(PushWritten::Done))),
