@@ -512,9 +512,11 @@ export interface RCIMTlsOptions {
    */
   caCertificates?: string[];
   /**
-   * SHA-256 fingerprints of certificates (of their DER: `openssl x509 -noout -fingerprint
-   * -sha256`; hex with or without colons, or base64). When given, a server is accepted only if
-   * its chain is trusted and its certificate or an intermediate has one of these fingerprints.
+   * SHA-256 fingerprints of server certificates (of their DER: `openssl x509 -noout
+   * -fingerprint -sha256`; hex with or without colons, or base64). When given, a server is
+   * accepted only if its chain is trusted and its own (end-entity) certificate has one of these
+   * fingerprints. Intermediates and CAs are never matched, so pinning a CA refuses every server;
+   * list a renewed certificate's fingerprint before the server switches to it.
    */
   pinnedSha256?: string[];
 }

@@ -8,7 +8,7 @@
 //! verifier needs the app's JNI context handed over first (and panics without it), which the
 //! Android glue does not do yet: there the Mozilla roots of `webpki-root-certs` stand in. For
 //! self-hosters, the RCIM extension [`TlsOptions`] adds CAs (a private or self-signed CA) and
-//! pins certificates.
+//! pins the server's own certificate.
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
@@ -31,8 +31,9 @@ pub struct TlsOptions {
     pub ca_certificates: Vec<String>,
     /// SHA-256 fingerprints of certificates (of the DER, as `openssl x509 -noout
     /// -fingerprint -sha256` prints it; hex with or without colons, or base64). When any is
-    /// given, a server is accepted only if its chain verifies and one of its certificates
-    /// (the server's own or an intermediate) has one of these fingerprints.
+    /// given, a server is accepted only if its chain verifies and its own certificate (the
+    /// end-entity one, never an intermediate or a CA) has one of these fingerprints: a
+    /// renewed certificate needs its new fingerprint listed before it goes live.
     #[serde(default)]
     pub pinned_sha256: Vec<String>,
 }
@@ -213,15 +214,13 @@ impl ServerCertVerifier for Verifier {
             }
         }
         let verified = outcome?;
-        if !self.pins.is_empty() {
-            let pinned = std::iter::once(end_entity)
-                .chain(intermediates)
-                .any(|c| self.pins.contains(&fingerprint(c)));
-            if !pinned {
-                return Err(rustls::Error::General(
-                    "the server's certificate is not one of the pinned certificates".into(),
-                ));
-            }
+        // Only the server's own certificate is matched: the verifiers build their own path
+        // and ignore what else the server sends, so a pinned certificate merely appended to
+        // another trusted chain (anyone can fetch the real one) must not count.
+        if !self.pins.is_empty() && !self.pins.contains(&fingerprint(end_entity)) {
+            return Err(rustls::Error::General(
+                "the server's certificate is not one of the pinned certificates".into(),
+            ));
         }
         Ok(verified)
     }

@@ -207,3 +207,56 @@ async fn a_reloaded_certificate_serves_new_connections_and_keeps_old_ones() {
     let mut again = client(&server, "erin", trusting(&new_ca));
     assert_eq!(connect_code(&mut again, &erin_token).await, 0);
 }
+
+/// A pin matches the server's own certificate, never one the server merely sends along: a
+/// server with a certificate from another trusted CA that appends the pinned certificate (as
+/// an extra intermediate; the real one is public) is refused, while the same chain connects
+/// without the pin, and with a pin of its own certificate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pinned_certificate_appended_to_another_trusted_chain_is_refused() {
+    let real_ca = TestCa::new("real CA");
+    let real = real_ca.server_cert();
+    let other_ca = TestCa::new("other trusted CA");
+    let impostor = other_ca.server_cert();
+    let certs = tempfile::tempdir().unwrap();
+    let (cert, key) = impostor.write(certs.path());
+    // The impostor's chain with the real server's certificate appended.
+    std::fs::write(&cert, format!("{}{}", impostor.cert_pem, real.cert_pem)).unwrap();
+    let server = TestServer::start_with(|c| c.tls = TlsConfig::from_files(cert, key)).await;
+    let both = TlsOptions {
+        ca_certificates: vec![real_ca.pem(), other_ca.pem()],
+        ..Default::default()
+    };
+    let https = https_client(&both);
+    let token = token(&server, &https, "frank").await;
+
+    // The chain itself is trusted: no pin, it connects.
+    let mut unpinned = client(&server, "frank", both.clone());
+    assert_eq!(connect_code(&mut unpinned, &token).await, 0);
+    assert_eq!(unpinned.engine.disconnect(false), Ok(()));
+
+    // The real server's certificate pinned: the appended copy does not count.
+    let pin_real = TlsOptions {
+        pinned_sha256: vec![real.sha256_hex()],
+        ..both.clone()
+    };
+    let navi = https_client(&pin_real)
+        .get(format!("{}/navi.json?appKey={APP_KEY}", server.navi_url()))
+        .send()
+        .await;
+    assert!(navi.is_err(), "navigation accepted the impostor: {navi:?}");
+    let mut pinned = client(&server, "frank", pin_real);
+    assert_ne!(
+        connect_code(&mut pinned, &token).await,
+        0,
+        "connected to a server whose own certificate is not pinned"
+    );
+
+    // The server's own certificate pinned: connected.
+    let pin_own = TlsOptions {
+        pinned_sha256: vec![impostor.sha256_hex()],
+        ..both
+    };
+    let mut own = client(&server, "frank", pin_own);
+    assert_eq!(connect_code(&mut own, &token).await, 0);
+}
