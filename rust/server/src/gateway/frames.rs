@@ -139,7 +139,7 @@ mod tests {
     #[tokio::test]
     async fn an_idle_reader_holds_no_buffer() {
         let (mut client, server) = pair().await;
-        let (rd, _wr) = super::super::io::split(crate::tls::MaybeTls::Plain(server));
+        let (rd, _wr) = super::super::io::split(tokio_util::either::Either::Left(server));
         let mut reader = Reader::new(rd);
         let ping = ClientFrame {
             seq: 1,
@@ -179,7 +179,7 @@ mod tests {
     #[tokio::test]
     async fn a_flushed_writer_holds_no_buffer() {
         let (client, server) = pair().await;
-        let (_rd, wr) = super::super::io::split(crate::tls::MaybeTls::Plain(server));
+        let (_rd, wr) = super::super::io::split(tokio_util::either::Either::Left(server));
         let mut writer = new_writer(wr);
         let pong = frame(
             3,

@@ -27,10 +27,11 @@ mod ultragroup_kinds;
 mod writer;
 
 use crate::state::Shared;
-use crate::tls::{MaybeTls, Tls};
+use crate::tls::Tls;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio_util::either::Either;
 
 /// Accepts client connections until the server stops; with `tls`, each connection's TLS
 /// handshake runs in its own task (bounded by [`crate::tls::HANDSHAKE_TIMEOUT`]) so a slow
@@ -57,9 +58,9 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls:
                 shared.tracker.spawn(async move {
                     let run = async move {
                         let stream = match tls {
-                            None => MaybeTls::Plain(stream),
+                            None => Either::Left(stream),
                             Some(tls) => match tls.accept(stream).await {
-                                Ok(s) => MaybeTls::Tls(Box::new(s)),
+                                Ok(s) => Either::Right(Box::new(s)),
                                 Err(e) => {
                                     tracing::debug!(%peer, error = %e, "TLS handshake failed");
                                     return;

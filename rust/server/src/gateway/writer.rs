@@ -113,7 +113,8 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let client = TcpStream::connect(listener.local_addr().unwrap());
         let (server, client) = tokio::join!(listener.accept(), client);
-        let (_rd, wr) = crate::gateway::io::split(crate::tls::MaybeTls::Plain(server.unwrap().0));
+        let (_rd, wr) =
+            crate::gateway::io::split(tokio_util::either::Either::Left(server.unwrap().0));
         let writer = new_writer(wr);
         let (tx, rx) = crate::outbound::channel(8, 0);
         let pong = |t| ServerFrame {

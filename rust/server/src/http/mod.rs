@@ -24,6 +24,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
+use tokio_util::either::Either;
 use tokio_util::task::TaskTracker;
 
 /// An HTTP/1.1 connection builder with the header read timeout
@@ -109,10 +110,10 @@ pub(crate) async fn serve(
 /// handshake is done (`None`: it failed or timed out, [`Tls::accept`]).
 async fn handshake(stream: TcpStream, peer: SocketAddr, tls: Option<&Tls>) -> Option<MaybeTls> {
     let Some(tls) = tls else {
-        return Some(MaybeTls::Plain(stream));
+        return Some(Either::Left(stream));
     };
     match tls.accept(stream).await {
-        Ok(s) => Some(MaybeTls::Tls(Box::new(s))),
+        Ok(s) => Some(Either::Right(Box::new(s))),
         Err(e) => {
             tracing::debug!(%peer, error = %e, "HTTPS handshake failed");
             None
