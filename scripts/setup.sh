@@ -17,6 +17,9 @@ command -v cmake >/dev/null || need_pkgs+=(cmake)
 command -v ninja >/dev/null || need_pkgs+=(ninja-build)
 command -v clang-format >/dev/null || need_pkgs+=(clang-format)
 command -v g++ >/dev/null || need_pkgs+=(g++)
+# openssl makes the Hermes suite's throw-away TLS certificates; curl scrapes /metrics in a test.
+command -v openssl >/dev/null || need_pkgs+=(openssl)
+command -v curl >/dev/null || need_pkgs+=(curl ca-certificates)
 # The development link (libclang.so), not only the runtime library (libclang.so.1).
 ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
 [ -e /usr/include/unicode/ucol.h ] || need_pkgs+=(libicu-dev)

@@ -89,13 +89,14 @@ async fn replayed_and_stale_signatures_are_refused() {
         (200, 200)
     );
 
-    // A timestamp outside the 5-minute window, either way: 1004, signature valid or not.
-    let old = (now_ms() / 1000 - 301).to_string();
+    // A timestamp outside the 5-minute window, either way: 1004, signature valid or not. Ten
+    // seconds past it: a whole-second timestamp is up to 1 s off the server's millisecond clock.
+    let old = (now_ms() / 1000 - 310).to_string();
     assert_eq!(
         signed(&base, check, "779", &old, "userId=a").await,
         (401, 1004)
     );
-    let future = (now_ms() / 1000 + 301).to_string();
+    let future = (now_ms() / 1000 + 310).to_string();
     assert_eq!(
         signed(&base, check, "780", &future, "userId=a").await,
         (401, 1004)
