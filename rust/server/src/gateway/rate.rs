@@ -1,10 +1,9 @@
 //! Rate limits of a connection: its own sliding window, and its user's shared across the
 //! user's connections ([`crate::limits::UserRates`]).
 
-use crate::limits::UserRate;
-use std::collections::VecDeque;
+use crate::limits::{SlidingWindow, UserRate};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Which of the user's shared windows a limiter also counts against.
 #[derive(Clone, Copy)]
@@ -15,8 +14,7 @@ pub(crate) enum UserWindow {
 
 /// Sliding-window limit on accepted requests of one connection, and optionally of its user.
 pub(crate) struct RateLimiter {
-    per_sec: usize,
-    accepted: VecDeque<Instant>,
+    window: SlidingWindow,
     user: Option<(Arc<UserRate>, UserWindow)>,
 }
 
@@ -24,8 +22,7 @@ impl RateLimiter {
     /// At most `per_sec` accepted requests in any sliding second; 0 = unlimited.
     pub(crate) fn new(per_sec: u32) -> Self {
         Self {
-            per_sec: per_sec as usize,
-            accepted: VecDeque::new(),
+            window: SlidingWindow::new(per_sec),
             user: None,
         }
     }
@@ -33,7 +30,7 @@ impl RateLimiter {
     /// The same limit, and also `user`'s `window` (shared with their other connections).
     /// A connection without a limit of its own (0) is not held to the user's either.
     pub(crate) fn with_user(mut self, user: Arc<UserRate>, window: UserWindow) -> Self {
-        if self.per_sec > 0 {
+        if !self.window.is_unlimited() {
             self.user = Some((user, window));
         }
         self
@@ -41,18 +38,11 @@ impl RateLimiter {
 
     /// True (and counted) if one more request fits in the last second.
     pub(crate) fn try_acquire(&mut self) -> bool {
-        if self.per_sec == 0 {
+        if self.window.is_unlimited() {
             return true;
         }
         let now = Instant::now();
-        while let Some(&t) = self.accepted.front() {
-            if now.duration_since(t) >= Duration::from_secs(1) {
-                self.accepted.pop_front();
-            } else {
-                break;
-            }
-        }
-        if self.accepted.len() >= self.per_sec {
+        if !self.window.has_room(now) {
             return false;
         }
         let user_ok = match &self.user {
@@ -61,7 +51,7 @@ impl RateLimiter {
             Some((u, UserWindow::Requests)) => u.try_request(),
         };
         if user_ok {
-            self.accepted.push_back(now);
+            self.window.record(now);
         }
         user_ok
     }

@@ -5,6 +5,8 @@
 
 mod connections;
 mod users;
+mod window;
 
 pub use connections::Connections;
 pub(crate) use users::{UserRate, UserRates};
+pub(crate) use window::SlidingWindow;

@@ -2,9 +2,9 @@
 //! connections (a user with many sessions gets no more than one with a single session).
 //! A user's limiter lives while one of their connections holds it.
 
-use std::collections::{HashMap, VecDeque};
+use super::SlidingWindow;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
-use std::time::{Duration, Instant};
 
 /// The limiters of the users online.
 #[derive(Default)]
@@ -14,35 +14,8 @@ pub(crate) struct UserRates {
 
 /// One user's limits across connections: sends, and other state-changing requests.
 pub(crate) struct UserRate {
-    sends: Mutex<Window>,
-    requests: Mutex<Window>,
-}
-
-/// Accepted events in the last second, at most `per_sec` (0 = unlimited).
-struct Window {
-    per_sec: usize,
-    accepted: VecDeque<Instant>,
-}
-
-impl Window {
-    fn try_acquire(&mut self) -> bool {
-        if self.per_sec == 0 {
-            return true;
-        }
-        let now = Instant::now();
-        while self
-            .accepted
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-        {
-            self.accepted.pop_front();
-        }
-        if self.accepted.len() >= self.per_sec {
-            return false;
-        }
-        self.accepted.push_back(now);
-        true
-    }
+    sends: Mutex<SlidingWindow>,
+    requests: Mutex<SlidingWindow>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -69,12 +42,7 @@ impl UserRates {
         if let Some(rate) = users.get(user_id).and_then(Weak::upgrade) {
             return rate;
         }
-        let window = |n: u32| {
-            Mutex::new(Window {
-                per_sec: n as usize,
-                accepted: VecDeque::new(),
-            })
-        };
+        let window = |n: u32| Mutex::new(SlidingWindow::new(n));
         let rate = Arc::new(UserRate {
             sends: window(sends),
             requests: window(requests),
