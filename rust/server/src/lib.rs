@@ -59,6 +59,7 @@ pub use config::{
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;
 pub use service::push::PushStats;
+pub use store::disable_sqlite_memory_statistics;
 pub use token::{issue_token, verify_signature, TokenClaims};
 
 use anyhow::Context as _;

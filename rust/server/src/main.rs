@@ -14,8 +14,16 @@
 use rcim_server::cli::{Cli, Command, Invocation, LogFormat};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // SAFETY: no other thread exists yet.
+    unsafe { rcim_server::disable_sqlite_memory_statistics() };
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve())
+}
+
+async fn serve() -> anyhow::Result<()> {
     let args = match Cli::invocation() {
         Invocation::Serve(args) => args,
         Invocation::Command(Command::Token(args)) => {

@@ -268,6 +268,8 @@ async fn offline(navi: &str, gateway: SocketAddr, count: usize) {
 }
 
 fn main() {
+    // SAFETY: no other thread exists yet (as in the server binary's `main`).
+    unsafe { rcim_server::disable_sqlite_memory_statistics() };
     let quick = std::env::args().any(|a| a == "--quick");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

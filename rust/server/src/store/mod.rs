@@ -7,6 +7,7 @@ mod chatroom_records;
 pub(crate) mod conformance;
 mod contract;
 mod sqlite;
+pub use sqlite::disable_sqlite_memory_statistics;
 mod ultragroup_records;
 pub(crate) mod ultragroup_stream_records;
 

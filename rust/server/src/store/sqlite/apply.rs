@@ -1,5 +1,6 @@
 //! The writer's mutations, each applied inside its own savepoint of the batch transaction.
 
+use super::heads::Heads;
 use super::inbox::{append_inbox, record_dedupe};
 use super::reads::{member_count, read_logged, read_members_joined, read_sent, RequestKind};
 use super::settings::is_blacklisted;
@@ -10,7 +11,7 @@ use crate::model::{
 use crate::util::now_ms;
 use anyhow::anyhow;
 use rcim_proto::v1::inbox_entry;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -51,11 +52,12 @@ pub(crate) fn once_per_request(
 }
 
 /// Stores one message and its inbox entries; returns the outcome and the entries to push
-/// (nothing for a duplicate). `heads` is only read: the caller applies the new heads once the
-/// savepoint is released.
+/// (nothing for a duplicate). The heads it moves are staged in `heads` (see
+/// [`super::heads`]). A refusal (a duplicate, the blacklist, membership, a gag, a limit) is
+/// decided before anything is written.
 pub(crate) fn apply_send(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &Heads,
     last_sent: &mut HashMap<String, i64>,
     msg: NewMessage,
 ) -> anyhow::Result<(SendOutcome, Vec<Push>)> {
@@ -137,11 +139,11 @@ pub(crate) fn apply_send(
     last_sent.insert(key.clone(), sent_time);
     let uid = crate::util::new_uid(sent_time);
     if msg.blocked {
-        return super::moderation::apply_blocked(tx, heads, &msg, uid, sent_time, now);
+        return super::moderation::apply_blocked(tx, &heads.inbox, &msg, uid, sent_time, now);
     }
     // The cloud history holds persisted messages meant for the whole conversation.
     let conv_seq = if msg.persisted && msg.directed.is_empty() {
-        next_conv_seq(tx, &key)?
+        heads.history.advance(tx, &key)?
     } else {
         0
     };
@@ -183,7 +185,7 @@ pub(crate) fn apply_send(
     )));
     let mut pushes = Vec::with_capacity(owners.len());
     for owner in owners {
-        let seq = append_inbox(tx, heads, &owner, msg_id, None, sent_time)?;
+        let seq = append_inbox(tx, &heads.inbox, &owner, msg_id, None, sent_time)?;
         pushes.push(Push {
             user_id: owner,
             seq,
@@ -197,23 +199,6 @@ pub(crate) fn apply_send(
         duplicate: false,
     };
     Ok((outcome, pushes))
-}
-
-/// The next history sequence of conversation `key` (and records it as the head).
-fn next_conv_seq(tx: &Connection, key: &str) -> anyhow::Result<u64> {
-    let head = tx
-        .prepare_cached("SELECT head FROM conv_heads WHERE conv_key = ?1")?
-        .query_row([key], |r| r.get::<_, i64>(0))
-        .optional()?
-        .unwrap_or(0)
-        .max(0) as u64;
-    let seq = head + 1;
-    tx.prepare_cached(
-        "INSERT INTO conv_heads (conv_key, head) VALUES (?1, ?2) \
-         ON CONFLICT(conv_key) DO UPDATE SET head = excluded.head",
-    )?
-    .execute(params![key, seq as i64])?;
-    Ok(seq)
 }
 
 /// The latest sent time of the history messages of `group_id` (any channel), if any: one seek

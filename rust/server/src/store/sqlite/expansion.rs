@@ -1,6 +1,7 @@
 //! Expansion updates: the stored expansion changes and an `ExpansionChange` entry goes to
 //! every participant's inbox (a directed group message's: its recipients and sender only).
 
+use super::heads::HeadCache;
 use super::inbox::apply_event;
 use super::lookup::{audience_outside_history, find_message};
 use super::reads::{is_member, read_members};
@@ -13,7 +14,6 @@ use rcim_proto::codes::{
 use rcim_proto::conversation_type::{GROUP, PRIVATE};
 use rcim_proto::v1::{inbox_entry, ExpansionChange};
 use rusqlite::{params, Connection};
-use std::collections::HashMap;
 
 /// Applies `u` (whose keys and values the caller checked) to its message. Refusals: 34203
 /// unknown message or a conversation the operator is not in, 34008 a message sent without
@@ -21,7 +21,7 @@ use std::collections::HashMap;
 /// 34010 the per-message caps.
 pub(crate) fn apply_expansion(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     u: ExpansionUpdate,
 ) -> anyhow::Result<Vec<Push>> {
     let found = find_message(tx, &u.uid)?.filter(|m| {

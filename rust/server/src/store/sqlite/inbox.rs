@@ -2,45 +2,35 @@
 //! mutation that leaves an entry (sends, events, settings, moderation, receipts); and the
 //! dedupe record every answered send leaves.
 
-use super::reads::read_head;
+use super::heads::HeadCache;
 use crate::model::{NewMessage, Push};
 use crate::util::now_ms;
 use rcim_proto::v1::{inbox_entry, InboxEntry};
 use rusqlite::{params, Connection};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Appends one entry to `owner`'s inbox (a message row, or an encoded event) and moves the
-/// head; returns the entry's sequence.
+/// head (in `heads`: the writer stores it with the batch); returns the entry's sequence.
 pub(crate) fn append_inbox(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     owner: &str,
     msg_id: i64,
     event: Option<&[u8]>,
     created_at: i64,
 ) -> anyhow::Result<u64> {
-    let head = match heads.get(owner) {
-        Some(h) => *h,
-        None => read_head(tx, owner)?,
-    };
-    let seq = head + 1;
+    let seq = heads.advance(tx, owner)?;
     tx.prepare_cached(
         "INSERT INTO inbox (user_id, seq, msg_id, created_at, event) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![owner, seq as i64, msg_id, created_at, event])?;
-    tx.prepare_cached(
-        "INSERT INTO inbox_heads (user_id, head) VALUES (?1, ?2) \
-         ON CONFLICT(user_id) DO UPDATE SET head = excluded.head",
-    )?
-    .execute(params![owner, seq as i64])?;
     Ok(seq)
 }
 
 /// Appends an event entry to the inbox of each owner (once per distinct owner).
 pub(crate) fn apply_event(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     mut owners: Vec<String>,
     body: inbox_entry::Body,
 ) -> anyhow::Result<Vec<Push>> {

@@ -1,13 +1,13 @@
 //! Moderation state (sensitive words, user bans, group gags; migration 9) and the two places
 //! a send meets it inside the writer's transaction: the gag check and a blocked message.
 
+use super::heads::HeadCache;
 use super::inbox::{append_inbox, record_dedupe};
 use crate::model::{
     ModerationOp, NewMessage, Push, Rejected, Restriction, SendOutcome, SensitiveWord,
 };
 use rcim_proto::v1::{inbox_entry, InboxEntry, MessageBlocked};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::FORBIDDEN_IN_GROUP;
@@ -167,7 +167,7 @@ pub(crate) fn check_gag(
 /// sender's inbox; nothing else is stored.
 pub(crate) fn apply_blocked(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     msg: &NewMessage,
     uid: String,
     sent_time: i64,

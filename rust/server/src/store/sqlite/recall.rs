@@ -1,6 +1,7 @@
 //! Recalls (R112–R115): the stored message is replaced by its recall notification, so no
 //! history page or inbox sync can return the original content afterwards.
 
+use super::heads::HeadCache;
 use super::inbox::apply_event;
 use super::lookup::{find_message, StoredMessage};
 use super::reads::{is_member, read_members};
@@ -9,7 +10,7 @@ use crate::util::now_ms;
 use rcim_proto::conversation_type::{GROUP, PRIVATE};
 use rcim_proto::v1::inbox_entry;
 use rusqlite::{params, Connection};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Object name of the notification that replaces a recalled message.
 pub(crate) const RECALL_NOTIFICATION: &str = "RC:RcNtf";
@@ -23,7 +24,7 @@ pub(crate) const RECALL_NOTIFICATION: &str = "RC:RcNtf";
 /// sender).
 pub(crate) fn apply_recall(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     req: RecallRequest,
 ) -> anyhow::Result<(i64, Vec<Push>)> {
     use rcim_proto::codes::{NOT_IN_GROUP, RECALL_PARAMETER_INVALID, RECALL_USER_INVALID};

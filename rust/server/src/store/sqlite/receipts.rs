@@ -2,6 +2,7 @@
 //! one of their messages, members respond, and every view of the message (sync, history)
 //! carries its state ([`fill`]).
 
+use super::heads::HeadCache;
 use super::inbox::apply_event;
 use super::lookup::{audience_outside_history, find_message, StoredMessage};
 use super::reads::{is_member, read_members};
@@ -37,7 +38,7 @@ fn group_message(
 /// message of this group sent by the requester. Asking again appends nothing.
 pub(crate) fn apply_receipt_request(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     ask: ReceiptAsk,
     now: i64,
 ) -> anyhow::Result<Vec<Push>> {
@@ -89,7 +90,7 @@ pub(crate) fn apply_receipt_request(
 /// response. 22406: the reader is not a member.
 pub(crate) fn apply_receipt_response(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     answer: ReceiptAnswer,
     now: i64,
 ) -> anyhow::Result<Vec<Push>> {

@@ -132,6 +132,26 @@ pub(crate) fn open_conn(path: &Path) -> anyhow::Result<Connection> {
     Ok(conn)
 }
 
+/// Turns off SQLite's memory statistics for the whole process: they take a process-wide
+/// mutex around every SQLite allocation, and nothing here reads them. Returns whether it took
+/// effect (not if SQLite was already initialised).
+///
+/// # Safety
+///
+/// `sqlite3_config` must not run while another thread uses SQLite: call this first in `main`,
+/// before any other thread exists.
+pub unsafe fn disable_sqlite_memory_statistics() -> bool {
+    // SAFETY: the caller guarantees no concurrent SQLite use; MEMSTATUS takes one int, and
+    // after initialisation the call changes nothing and returns SQLITE_MISUSE.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_config(
+            rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+            0 as std::os::raw::c_int,
+        )
+    };
+    rc == rusqlite::ffi::SQLITE_OK
+}
+
 /// The writer's connection: [`open_conn`] plus the durability of commits and the WAL bounds
 /// of `storage` (both only matter where commits and checkpoints happen).
 pub(crate) fn open_writer(path: &Path, storage: &StorageConfig) -> anyhow::Result<Connection> {
@@ -140,6 +160,10 @@ pub(crate) fn open_writer(path: &Path, storage: &StorageConfig) -> anyhow::Resul
     conn.pragma_update(None, "wal_autocheckpoint", storage.wal_autocheckpoint_pages)?;
     let limit = i64::try_from(storage.wal_size_limit_bytes).unwrap_or(i64::MAX);
     conn.pragma_update(None, "journal_size_limit", limit)?;
+    // Savepoints keep their journal in memory, and the pages a batch touches stay cached
+    // instead of being read back from the file (64 MiB).
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
     Ok(conn)
 }
 

@@ -7,6 +7,7 @@
 //! each user's rows are capped: the blacklist at [`MAX_BLACKLIST`], the conversations with
 //! settings at `ServerConfig::max_conversation_settings`.
 
+use super::heads::HeadCache;
 use super::inbox::append_inbox;
 use super::push::{apply_push_setting, read_push_settings};
 use crate::model::{Push, Rejected, SYNC_BYTES};
@@ -61,18 +62,12 @@ pub(crate) fn read_blacklist(c: &Connection, owner: &str) -> anyhow::Result<Vec<
 /// Applies `update` (see the module docs); returns the entries to push.
 pub(crate) fn apply_settings(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     update: SettingsUpdate,
 ) -> anyhow::Result<Vec<Push>> {
     let user = update.user_id.as_str();
     let mut version = read_version(tx, user)?;
     let mut pushes = Vec::with_capacity(update.changes.len());
-    // Later changes of this update follow the entries of earlier ones: the writer's cache is
-    // only updated once the savepoint is released.
-    let mut head_cache: HashMap<String, u64> = heads
-        .get(user)
-        .map(|h| HashMap::from([(user.to_owned(), *h)]))
-        .unwrap_or_default();
     for change in update.changes {
         version += 1;
         let now = now_ms();
@@ -96,8 +91,9 @@ pub(crate) fn apply_settings(
             seq: 0,
             body: Some(body.clone()),
         });
-        let seq = append_inbox(tx, &head_cache, user, 0, Some(&event), now)?;
-        head_cache.insert(user.to_owned(), seq);
+        // Later changes of this update follow the entries of earlier ones (the heads stage
+        // what this command moved).
+        let seq = append_inbox(tx, heads, user, 0, Some(&event), now)?;
         pushes.push(Push {
             user_id: user.to_owned(),
             seq,

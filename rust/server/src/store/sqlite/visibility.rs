@@ -2,13 +2,13 @@
 //! a conversation's history up to a time (`ClearHistory`). Neither touches what the other
 //! participants see.
 
+use super::heads::HeadCache;
 use super::inbox::apply_event;
 use super::lookup::find_message;
 use crate::model::{Push, UserConversation};
 use crate::util::now_ms;
 use rcim_proto::v1::{inbox_entry, HistoryCleared, MessagesDeleted};
 use rusqlite::{params, Connection};
-use std::collections::HashMap;
 
 /// Hides the messages `uids` of `conv` from its user's history and turns their inbox copies
 /// into tombstones (the sequence stays, sync skips it); uids that are unknown or of another
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 /// the user's inbox.
 pub(crate) fn apply_delete(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     conv: UserConversation,
     mut uids: Vec<String>,
     device_id: String,
@@ -64,7 +64,7 @@ pub(crate) fn apply_delete(
 /// user's inbox.
 pub(crate) fn apply_clear(
     tx: &Connection,
-    heads: &HashMap<String, u64>,
+    heads: &HeadCache,
     conv: UserConversation,
     before_time: i64,
     device_id: String,

@@ -10,6 +10,7 @@ use super::chatroom::apply_chatroom_write;
 use super::chatroom_kv::apply_chatroom_kv_write;
 use super::epoch::{count_commit, EpochState, HighWater};
 use super::expansion::apply_expansion;
+use super::heads::{HeadCache, Heads, HeadsUndo};
 use super::inbox::apply_event;
 use super::moderation::apply_moderation;
 use super::prune::{prune_step, PruneRun};
@@ -17,6 +18,7 @@ use super::push::{apply_push_write, PushWrite, PushWritten};
 use super::reads::RequestKind;
 use super::recall::apply_recall;
 use super::receipts::{apply_receipt_request, apply_receipt_response};
+use super::replies::Reply;
 use super::settings::apply_settings;
 use super::ultragroup_directory::apply_ug_directory_write;
 use super::ultragroup_stream::apply_ug_once;
@@ -41,7 +43,8 @@ use tokio_util::sync::CancellationToken;
 
 /// Largest number of commands applied in one transaction.
 pub(crate) const MAX_BATCH: usize = 512;
-/// Inbox heads the writer caches before it forgets them all (they reload from the database).
+/// Inbox heads (and, apart, history heads) the writer caches before it forgets them all (they
+/// reload from the database).
 const MAX_CACHED_HEADS: usize = 65_536;
 /// Conversations whose last sent time the writer keeps before dropping the ones that no
 /// longer matter (see [`Writer::trim_caches`]).
@@ -157,7 +160,7 @@ pub(crate) enum EventOp {
 }
 
 impl EventOp {
-    fn apply(self, c: &Connection, heads: &HashMap<String, u64>) -> anyhow::Result<Vec<Push>> {
+    fn apply(self, c: &Connection, heads: &HeadCache) -> anyhow::Result<Vec<Push>> {
         match self {
             EventOp::Append { owners, body } => apply_event(c, heads, owners, body),
             EventOp::Expansion(u) => apply_expansion(c, heads, u),
@@ -178,103 +181,12 @@ impl EventOp {
     }
 }
 
-/// A reply to send once the batch is committed.
-enum Reply {
-    Send(
-        oneshot::Sender<anyhow::Result<SendOutcome>>,
-        anyhow::Result<SendOutcome>,
-    ),
-    Unit(oneshot::Sender<anyhow::Result<()>>, anyhow::Result<()>),
-    Count(
-        oneshot::Sender<anyhow::Result<usize>>,
-        anyhow::Result<usize>,
-    ),
-    Time(oneshot::Sender<anyhow::Result<i64>>, anyhow::Result<i64>),
-    Push(
-        oneshot::Sender<anyhow::Result<PushWritten>>,
-        anyhow::Result<PushWritten>,
-    ),
-    Flag(oneshot::Sender<anyhow::Result<bool>>, anyhow::Result<bool>),
-    Ug(
-        oneshot::Sender<anyhow::Result<UgWritten>>,
-        anyhow::Result<UgWritten>,
-    ),
-    Pruned(
-        oneshot::Sender<anyhow::Result<(usize, PruneRun)>>,
-        anyhow::Result<(usize, PruneRun)>,
-    ),
-}
-
-impl Reply {
-    fn fail(self, err: &anyhow::Error) {
-        match self {
-            Reply::Send(tx, _) => {
-                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
-            }
-            Reply::Unit(tx, _) => {
-                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
-            }
-            Reply::Count(tx, _) => {
-                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
-            }
-            Reply::Time(tx, _) => {
-                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
-            }
-            Reply::Push(tx, _) => {
-                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
-            }
-            Reply::Flag(tx, _) => {
-                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
-            }
-            Reply::Ug(tx, _) => {
-                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
-            }
-            Reply::Pruned(tx, _) => {
-                let _ = tx.send(Err(anyhow!("commit failed: {err:#}")));
-            }
-        }
-    }
-
-    fn deliver(self) {
-        match self {
-            Reply::Send(tx, r) => {
-                let _ = tx.send(r);
-            }
-            Reply::Unit(tx, r) => {
-                let _ = tx.send(r);
-            }
-            Reply::Count(tx, r) => {
-                let _ = tx.send(r);
-            }
-            Reply::Time(tx, r) => {
-                let _ = tx.send(r);
-            }
-            Reply::Push(tx, r) => {
-                let _ = tx.send(r);
-            }
-            Reply::Flag(tx, r) => {
-                let _ = tx.send(r);
-            }
-            Reply::Ug(tx, r) => {
-                let _ = tx.send(r);
-            }
-            Reply::Pruned(tx, r) => {
-                let _ = tx.send(r);
-            }
-        }
-    }
-}
-
 pub(crate) struct Writer {
     conn: Connection,
     /// Where committed inbox entries go (live delivery), with the replies to send after them.
     sink: CommitSink,
-    /// Inbox heads of recently touched users (authoritative while present; a miss reads the
-    /// database). Cleared when it holds more than `max_heads` users.
-    heads: HashMap<String, u64>,
-    /// Last sent time per conversation, so times are strictly increasing per conversation.
-    last_sent: HashMap<String, i64>,
-    max_heads: usize,
+    /// The heads and clocks the commands read and move.
+    caches: Caches,
     max_clocks: usize,
     /// Sizes of the two maps after the last batch, for [`Db::memory_stats`].
     stats: Arc<WriterStats>,
@@ -298,9 +210,10 @@ impl Writer {
         Self {
             conn,
             sink,
-            heads: HashMap::new(),
-            last_sent: HashMap::new(),
-            max_heads: MAX_CACHED_HEADS,
+            caches: Caches {
+                heads: Heads::new(MAX_CACHED_HEADS, MAX_CACHED_HEADS),
+                last_sent: HashMap::new(),
+            },
             max_clocks: MAX_CONVERSATION_CLOCKS,
             stats,
             commits: 0,
@@ -373,8 +286,10 @@ impl Writer {
 
     /// Applies one batch in one transaction, then delivers pushes and replies.
     fn apply(&mut self, batch: Vec<WriteCmd>) {
-        let mut replies = Vec::with_capacity(batch.len());
-        let mut pushes: Vec<Push> = Vec::new();
+        let mut out = BatchOut {
+            replies: Vec::with_capacity(batch.len()),
+            pushes: Vec::new(),
+        };
         let mut tx = match self.conn.transaction() {
             Ok(tx) => tx,
             Err(e) => {
@@ -386,138 +301,43 @@ impl Writer {
                 return;
             }
         };
-        // Each command runs in its own savepoint, so a failing one leaves no partial writes
-        // and the others still commit.
-        let mut heads_touched: Vec<(String, u64)> = Vec::new();
-        for cmd in batch {
-            match cmd {
+        let mut cmds = batch.into_iter().peekable();
+        let mut fresh = true;
+        while let Some(cmd) = cmds.next() {
+            let cmd = match cmd {
                 WriteCmd::Send { msg, reply } => {
-                    let heads = &self.heads;
-                    let last_sent = &mut self.last_sent;
-                    let r = in_savepoint(&mut tx, |c| apply_send(c, heads, last_sent, msg));
-                    let r = r.map(|(outcome, new_pushes)| {
-                        for p in &new_pushes {
-                            heads_touched.push((p.user_id.clone(), p.seq));
-                            self.heads.insert(p.user_id.clone(), p.seq);
+                    let mut run = vec![(msg, reply)];
+                    while matches!(cmds.peek(), Some(WriteCmd::Send { .. })) {
+                        if let Some(WriteCmd::Send { msg, reply }) = cmds.next() {
+                            run.push((msg, reply));
                         }
-                        pushes.extend(new_pushes);
-                        outcome
-                    });
-                    replies.push(Reply::Send(reply, r));
-                }
-                WriteCmd::UpsertUser {
-                    user_id,
-                    name,
-                    portrait,
-                    reply,
-                } => {
-                    let r =
-                        in_savepoint(&mut tx, |c| apply_upsert_user(c, &user_id, name, portrait));
-                    replies.push(Reply::Unit(reply, r));
-                }
-                WriteCmd::Group { op, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_group(c, op));
-                    replies.push(Reply::Count(reply, r));
-                }
-                WriteCmd::ExpireTokens {
-                    user_ids,
-                    time_ms,
-                    reply,
-                } => {
-                    let r = in_savepoint(&mut tx, |c| apply_expire(c, &user_ids, time_ms));
-                    replies.push(Reply::Unit(reply, r));
-                }
-                WriteCmd::Event { op, request, reply } => {
-                    let heads = &self.heads;
-                    let r = in_savepoint(&mut tx, |c| {
-                        once_per_request(c, request.as_ref(), RequestKind::Event, |c| {
-                            op.apply(c, heads).map(|p| (0, p))
-                        })
-                    });
-                    let r = r.map(|(_, p)| p);
-                    let r = r.map(|new_pushes| {
-                        for p in &new_pushes {
-                            heads_touched.push((p.user_id.clone(), p.seq));
-                            self.heads.insert(p.user_id.clone(), p.seq);
-                        }
-                        pushes.extend(new_pushes);
-                    });
-                    replies.push(Reply::Unit(reply, r));
-                }
-                WriteCmd::Recall {
-                    req,
-                    request,
-                    reply,
-                } => {
-                    let heads = &self.heads;
-                    let r = in_savepoint(&mut tx, |c| {
-                        once_per_request(c, request.as_ref(), RequestKind::Recall, |c| {
-                            apply_recall(c, heads, req)
-                        })
-                    });
-                    let r = r.map(|(time, new_pushes)| {
-                        for p in &new_pushes {
-                            heads_touched.push((p.user_id.clone(), p.seq));
-                            self.heads.insert(p.user_id.clone(), p.seq);
-                        }
-                        pushes.extend(new_pushes);
-                        time
-                    });
-                    replies.push(Reply::Time(reply, r));
-                }
-                WriteCmd::Moderation { op, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_moderation(c, op, now_ms()));
-                    replies.push(Reply::Unit(reply, r));
-                }
-                WriteCmd::ChatroomKv { op, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_chatroom_kv_write(c, op, now_ms()));
-                    replies.push(Reply::Unit(reply, r));
-                }
-                WriteCmd::Push { op, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_push_write(c, op, now_ms()));
-                    replies.push(Reply::Push(reply, r));
-                }
-                WriteCmd::Chatroom { op, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_chatroom_write(c, op));
-                    replies.push(Reply::Flag(reply, r));
-                }
-                WriteCmd::UltraGroup { op, request, reply } => {
-                    let r = in_savepoint(&mut tx, |c| {
-                        apply_ug_once(c, op, request.as_ref(), now_ms())
-                    });
-                    replies.push(Reply::Ug(reply, r));
-                }
-                WriteCmd::UgDirectory { op, reply } => {
-                    let r = in_savepoint(&mut tx, |c| apply_ug_directory_write(c, op));
-                    replies.push(Reply::Unit(reply, r));
-                }
-                WriteCmd::Prune {
-                    mut run,
-                    limit,
-                    reply,
-                } => {
-                    let r = in_savepoint(&mut tx, |c| prune_step(c, &mut run, limit));
-                    if let Err(e) = &r {
-                        tracing::warn!(error = %e, "pruning failed");
                     }
-                    replies.push(Reply::Pruned(reply, r.map(|p| (p.total(), run))));
+                    self.caches.apply_sends(&mut tx, fresh, run, &mut out);
+                    fresh = false;
+                    continue;
                 }
+                other => other,
+            };
+            // Other commands may read heads with SQL (a join reads the history heads).
+            if let Err(err) = self.caches.heads.flush(&tx) {
+                drop(tx);
+                tracing::error!(error = %err, "writing the heads failed");
+                return self.fail_batch(&err, out, std::iter::once(cmd).chain(cmds));
             }
+            self.caches.apply_other(&mut tx, cmd, &mut out);
+            fresh = false;
         }
-        // The commit counter goes with the batch, so the high-water file can tell a database
-        // that went back in time.
-        let committed = count_commit(&tx, self.commits + 1)
+        // The heads and the commit counter go with the batch (the counter lets the high-water
+        // file tell a database that went back in time).
+        let committed = self
+            .caches
+            .heads
+            .flush(&tx)
+            .and_then(|()| count_commit(&tx, self.commits + 1))
             .and_then(|()| tx.commit().map_err(anyhow::Error::from));
         if let Err(err) = committed {
             tracing::error!(error = %err, "commit failed");
-            // Cached heads may be ahead of what is stored: reload them lazily.
-            for (user, _) in heads_touched {
-                self.heads.remove(&user);
-            }
-            for r in replies {
-                r.fail(&err);
-            }
-            return;
+            return self.fail_batch(&err, out, std::iter::empty());
         }
         self.commits += 1;
         if let Some(mark) = &mut self.highwater {
@@ -525,7 +345,9 @@ impl Writer {
                 tracing::warn!(error = %e, "cannot record the commit in the high-water file");
             }
         }
+        self.caches.heads.end_batch();
         self.trim_caches(now_ms());
+        let BatchOut { replies, pushes } = out;
         let release = Release::new(move || {
             for r in replies {
                 r.deliver();
@@ -544,6 +366,248 @@ impl Writer {
             );
         }
     }
+
+    /// The batch is rolled back (its transaction dropped): every command fails with `err`.
+    fn fail_batch(
+        &mut self,
+        err: &anyhow::Error,
+        out: BatchOut,
+        rest: impl Iterator<Item = WriteCmd>,
+    ) {
+        // Cached heads may be ahead of what is stored: they reload lazily.
+        self.caches.heads.forget_batch();
+        for r in out.replies {
+            r.fail(err);
+        }
+        for cmd in rest {
+            reply_of(cmd).into_iter().for_each(|r| r.fail(err));
+        }
+    }
+}
+
+/// What the commands read and move, apart from the connection (which the batch's
+/// transaction borrows).
+struct Caches {
+    /// Inbox heads of recently touched users and history heads of recently used
+    /// conversations, written once per batch (see [`super::heads`]).
+    heads: Heads,
+    /// Last sent time per conversation, so times are strictly increasing per conversation.
+    last_sent: HashMap<String, i64>,
+}
+
+impl Caches {
+    /// Applies a run of consecutive sends together: in the batch's transaction itself when the
+    /// run opens the batch (`fresh`), else in one savepoint. A savepoint copies each page it
+    /// changes before the change, so one per send cost more than the sends' own writes. A send
+    /// refused before it writes anything (see [`apply_send`]) is answered and the run goes on;
+    /// one that fails after writing rolls the run back, and the run is applied again with a
+    /// savepoint per send, so a failure never takes another send with it.
+    fn apply_sends(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        fresh: bool,
+        run: Vec<(NewMessage, SendReply)>,
+        out: &mut BatchOut,
+    ) {
+        let mut done = RunDone::default();
+        let together = if fresh {
+            let r = self.send_all(tx, &run, &mut done);
+            if r.is_err() {
+                // Nothing else is in the transaction yet: start it again.
+                if let Err(e) = tx.execute_batch("ROLLBACK; BEGIN") {
+                    tracing::error!(error = %e, "cannot restart the batch's transaction");
+                }
+            }
+            r
+        } else {
+            tx.savepoint().map_err(anyhow::Error::from).and_then(|sp| {
+                self.send_all(&sp, &run, &mut done)?; // dropping `sp` rolls the run back
+                sp.commit().map_err(anyhow::Error::from)
+            })
+        };
+        let RunDone {
+            undo,
+            results,
+            pushes,
+        } = done;
+        match together {
+            Ok(()) => {
+                out.pushes.extend(pushes);
+                for ((_, reply), r) in run.into_iter().zip(results) {
+                    out.replies.push(Reply::Send(reply, r));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, sends = run.len(), "a run of sends failed: applying it one by one");
+                self.heads.restore(undo);
+                for (msg, reply) in run {
+                    let heads = &self.heads;
+                    let last_sent = &mut self.last_sent;
+                    let r = in_savepoint(tx, |c| apply_send(c, heads, last_sent, msg));
+                    let r = self.kept(r).map(|(outcome, new_pushes)| {
+                        out.pushes.extend(new_pushes);
+                        outcome
+                    });
+                    out.replies.push(Reply::Send(reply, r));
+                }
+            }
+        }
+    }
+
+    /// Applies each send of `run` on `c`; stops at the first that fails after writing.
+    fn send_all(
+        &mut self,
+        c: &Connection,
+        run: &[(NewMessage, SendReply)],
+        done: &mut RunDone,
+    ) -> anyhow::Result<()> {
+        for (msg, _) in run {
+            let written = c.total_changes();
+            match apply_send(c, &self.heads, &mut self.last_sent, msg.clone()) {
+                Ok((outcome, pushes)) => {
+                    self.heads.apply_staged(Some(&mut done.undo));
+                    done.pushes.extend(pushes);
+                    done.results.push(Ok(outcome));
+                }
+                Err(e) if c.total_changes() == written => {
+                    self.heads.drop_staged();
+                    done.results.push(Err(e));
+                }
+                Err(e) => {
+                    self.heads.drop_staged();
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps or drops the heads staged by a command applied in its own savepoint.
+    fn kept<T>(&mut self, r: anyhow::Result<T>) -> anyhow::Result<T> {
+        match &r {
+            Ok(_) => self.heads.apply_staged(None),
+            Err(_) => self.heads.drop_staged(),
+        }
+        r
+    }
+
+    /// Applies any command but a send, in its own savepoint.
+    fn apply_other(&mut self, tx: &mut Transaction<'_>, cmd: WriteCmd, out: &mut BatchOut) {
+        let heads = &self.heads.inbox;
+        let reply = match cmd {
+            WriteCmd::Send { msg, reply } => {
+                let last_sent = &mut self.last_sent;
+                let all = &self.heads;
+                let r = in_savepoint(tx, |c| apply_send(c, all, last_sent, msg));
+                let r = r.map(|(outcome, new_pushes)| {
+                    out.pushes.extend(new_pushes);
+                    outcome
+                });
+                Reply::Send(reply, r)
+            }
+            WriteCmd::UpsertUser {
+                user_id,
+                name,
+                portrait,
+                reply,
+            } => {
+                let r = in_savepoint(tx, |c| apply_upsert_user(c, &user_id, name, portrait));
+                Reply::Unit(reply, r)
+            }
+            WriteCmd::Group { op, reply } => {
+                Reply::Count(reply, in_savepoint(tx, |c| apply_group(c, op)))
+            }
+            WriteCmd::ExpireTokens {
+                user_ids,
+                time_ms,
+                reply,
+            } => Reply::Unit(
+                reply,
+                in_savepoint(tx, |c| apply_expire(c, &user_ids, time_ms)),
+            ),
+            WriteCmd::Event { op, request, reply } => {
+                let r = in_savepoint(tx, |c| {
+                    once_per_request(c, request.as_ref(), RequestKind::Event, |c| {
+                        op.apply(c, heads).map(|p| (0, p))
+                    })
+                });
+                let r = r.map(|(_, p)| out.pushes.extend(p));
+                Reply::Unit(reply, r)
+            }
+            WriteCmd::Recall {
+                req,
+                request,
+                reply,
+            } => {
+                let r = in_savepoint(tx, |c| {
+                    once_per_request(c, request.as_ref(), RequestKind::Recall, |c| {
+                        apply_recall(c, heads, req)
+                    })
+                });
+                let r = r.map(|(time, p)| {
+                    out.pushes.extend(p);
+                    time
+                });
+                Reply::Time(reply, r)
+            }
+            WriteCmd::Moderation { op, reply } => Reply::Unit(
+                reply,
+                in_savepoint(tx, |c| apply_moderation(c, op, now_ms())),
+            ),
+            WriteCmd::ChatroomKv { op, reply } => Reply::Unit(
+                reply,
+                in_savepoint(tx, |c| apply_chatroom_kv_write(c, op, now_ms())),
+            ),
+            WriteCmd::Push { op, reply } => Reply::Push(
+                reply,
+                in_savepoint(tx, |c| apply_push_write(c, op, now_ms())),
+            ),
+            WriteCmd::Chatroom { op, reply } => {
+                Reply::Flag(reply, in_savepoint(tx, |c| apply_chatroom_write(c, op)))
+            }
+            WriteCmd::UltraGroup { op, request, reply } => Reply::Ug(
+                reply,
+                in_savepoint(tx, |c| apply_ug_once(c, op, request.as_ref(), now_ms())),
+            ),
+            WriteCmd::UgDirectory { op, reply } => {
+                Reply::Unit(reply, in_savepoint(tx, |c| apply_ug_directory_write(c, op)))
+            }
+            WriteCmd::Prune {
+                mut run,
+                limit,
+                reply,
+            } => {
+                let r = in_savepoint(tx, |c| prune_step(c, &mut run, limit));
+                if let Err(e) = &r {
+                    tracing::warn!(error = %e, "pruning failed");
+                }
+                Reply::Pruned(reply, r.map(|p| (p.total(), run)))
+            }
+        };
+        // What the command staged is kept with its writes.
+        if reply.succeeded() {
+            self.heads.apply_staged(None);
+        } else {
+            self.heads.drop_staged();
+        }
+        out.replies.push(reply);
+    }
+}
+
+/// What a batch has to deliver once it is committed.
+struct BatchOut {
+    replies: Vec<Reply>,
+    pushes: Vec<Push>,
+}
+
+type SendReply = oneshot::Sender<anyhow::Result<SendOutcome>>;
+
+/// What a run of sends applied together did, kept only if the whole run is.
+#[derive(Default)]
+struct RunDone {
+    undo: HeadsUndo,
+    results: Vec<anyhow::Result<SendOutcome>>,
+    pushes: Vec<Push>,
 }
 
 impl Writer {
@@ -557,17 +621,15 @@ impl Writer {
     ///   conversation (as long as the wall clock does not step back, which nothing here can
     ///   guard against across restarts anyway).
     fn trim_caches(&mut self, now: i64) {
-        if self.heads.len() > self.max_heads {
-            tracing::debug!(users = self.heads.len(), "clearing the inbox head cache");
-            self.heads.clear();
+        if self.caches.last_sent.len() > self.max_clocks {
+            self.caches.last_sent.retain(|_, t| *t >= now);
         }
-        if self.last_sent.len() > self.max_clocks {
-            self.last_sent.retain(|_, t| *t >= now);
-        }
-        self.stats.heads.store(self.heads.len(), Ordering::Relaxed);
+        self.stats
+            .heads
+            .store(self.caches.heads.inbox.len(), Ordering::Relaxed);
         self.stats
             .conversation_clocks
-            .store(self.last_sent.len(), Ordering::Relaxed);
+            .store(self.caches.last_sent.len(), Ordering::Relaxed);
     }
 }
 
@@ -582,6 +644,7 @@ fn in_savepoint<T>(
     Ok(out)
 }
 
+/// The reply of a command that will not be applied (its batch failed first).
 fn reply_of(cmd: WriteCmd) -> Option<Reply> {
     match cmd {
         WriteCmd::Send { reply, .. } => Some(Reply::Send(reply, Err(anyhow!("unused")))),
@@ -601,185 +664,5 @@ fn reply_of(cmd: WriteCmd) -> Option<Reply> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::reads::read_head;
-    use super::super::schema::{migrate, open_conn, DB_FILE};
-    use super::*;
-    use crate::store::contract::commit_feed;
-    use std::path::Path;
-
-    fn writer(dir: &Path, max_heads: usize, max_clocks: usize) -> Writer {
-        let mut conn = open_conn(&dir.join(DB_FILE)).unwrap();
-        migrate(&mut conn).unwrap();
-        // Nobody reads the feed: the writer answers at once.
-        let (sink, _) = commit_feed();
-        let mut w = Writer::new(conn, sink, Arc::default());
-        w.max_heads = max_heads;
-        w.max_clocks = max_clocks;
-        w
-    }
-
-    fn send(w: &mut Writer, from: &str, to: &str) -> SendOutcome {
-        let (reply, mut rx) = oneshot::channel();
-        let msg = NewMessage {
-            sender_id: from.into(),
-            conversation_type: rcim_proto::conversation_type::PRIVATE,
-            to_id: to.into(),
-            object_name: "RC:TxtMsg".into(),
-            content: "{}".into(),
-            ..Default::default()
-        };
-        w.apply(vec![WriteCmd::Send { msg, reply }]);
-        rx.try_recv().unwrap().unwrap()
-    }
-
-    fn inbox_seqs(w: &Writer, user: &str) -> Vec<i64> {
-        let mut stmt = w
-            .conn
-            .prepare("SELECT seq FROM inbox WHERE user_id = ?1 ORDER BY seq")
-            .unwrap();
-        stmt.query_map([user], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    }
-
-    #[test]
-    fn head_cache_is_bounded_and_reloads() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w = writer(dir.path(), 4, 1000);
-        for round in 0..2 {
-            for i in 0..10 {
-                send(&mut w, "s", &format!("u{i}"));
-                assert!(w.heads.len() <= 4, "round {round}: {} heads", w.heads.len());
-                assert_eq!(w.stats.heads.load(Ordering::Relaxed), w.heads.len());
-            }
-        }
-        for i in 0..10 {
-            assert_eq!(inbox_seqs(&w, &format!("u{i}")), vec![1, 2]);
-            assert_eq!(read_head(&w.conn, &format!("u{i}")).unwrap(), 2);
-        }
-    }
-
-    fn group_msg(from: &str, group: &str, channel: &str) -> NewMessage {
-        NewMessage {
-            sender_id: from.into(),
-            conversation_type: rcim_proto::conversation_type::GROUP,
-            to_id: group.into(),
-            channel_id: channel.into(),
-            object_name: "RC:TxtMsg".into(),
-            content: "{}".into(),
-            persisted: true,
-            ..Default::default()
-        }
-    }
-
-    fn join(w: &mut Writer, group: &str, member: &str) -> i64 {
-        let (reply, mut rx) = oneshot::channel();
-        let op = GroupOp::Add {
-            group_id: group.into(),
-            name: String::new(),
-            members: vec![member.into()],
-        };
-        w.apply(vec![WriteCmd::Group { op, reply }]);
-        rx.try_recv().unwrap().unwrap();
-        super::super::reads::joined_at(&w.conn, group, member)
-            .unwrap()
-            .unwrap()
-    }
-
-    /// A join is stamped after every message already sent to the group, from the stored
-    /// messages: also when the writer's clocks are gone (a restart) and the burst was in
-    /// another channel. What is sent after the join is stamped no earlier than it.
-    #[test]
-    fn a_join_is_after_the_group_clocks_even_after_a_restart() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w = writer(dir.path(), 1000, 1000);
-        join(&mut w, "g", "a");
-        // One batch of 1000 messages: the clock of channel "x" runs ~1 s ahead.
-        let mut replies = Vec::new();
-        let batch = (0..1000)
-            .map(|_| {
-                let (reply, rx) = oneshot::channel();
-                replies.push(rx);
-                WriteCmd::Send {
-                    msg: group_msg("a", "g", "x"),
-                    reply,
-                }
-            })
-            .collect();
-        w.apply(batch);
-        let last = replies
-            .iter_mut()
-            .map(|rx| rx.try_recv().unwrap().unwrap().sent_time)
-            .max()
-            .unwrap();
-        assert!(last > now_ms(), "the burst did not run ahead");
-        drop(w);
-        let mut w = writer(dir.path(), 1000, 1000);
-        assert!(w.last_sent.is_empty());
-        let joined = join(&mut w, "g", "b");
-        assert!(joined > last, "joined {joined}, last sent {last}");
-        // The default channel's clock (empty) is behind the join: its next message is not.
-        let (reply, mut rx) = oneshot::channel();
-        w.apply(vec![WriteCmd::Send {
-            msg: group_msg("a", "g", ""),
-            reply,
-        }]);
-        let sent = rx.try_recv().unwrap().unwrap().sent_time;
-        assert!(sent >= joined, "sent {sent} before the join {joined}");
-        // A member already in the group keeps their join time.
-        assert_eq!(join(&mut w, "g", "b"), joined);
-    }
-
-    /// The latest sent time of a group is a seek of `conv_heads` and one index seek per
-    /// channel, whatever the number of messages.
-    #[test]
-    fn group_last_sent_is_indexed() {
-        let dir = tempfile::tempdir().unwrap();
-        let w = writer(dir.path(), 1000, 1000);
-        let plan: Vec<String> = w
-            .conn
-            .prepare(&format!(
-                "EXPLAIN QUERY PLAN {}",
-                super::super::apply::GROUP_LAST_SENT
-            ))
-            .unwrap()
-            .query_map(["a", "b"], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert!(
-            plan.iter()
-                .any(|p| p.contains("SEARCH h USING PRIMARY KEY (conv_key>? AND conv_key<?)")),
-            "{plan:?}"
-        );
-        assert!(
-            plan.iter()
-                .any(|p| p.contains("SEARCH m USING INDEX messages_history_time (conv_key=?)")),
-            "{plan:?}"
-        );
-        assert!(
-            !plan
-                .iter()
-                .any(|p| p.starts_with("SCAN") || p.contains("TEMP B-TREE")),
-            "{plan:?}"
-        );
-    }
-
-    #[test]
-    fn sent_times_stay_strictly_increasing_when_clocks_are_trimmed() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w = writer(dir.path(), 1000, 2);
-        let mut last: HashMap<String, i64> = HashMap::new();
-        for n in 0..600 {
-            let to = format!("peer{}", n % 3);
-            let t = send(&mut w, "me", &to).sent_time;
-            if let Some(prev) = last.insert(to.clone(), t) {
-                assert!(t > prev, "message {n} to {to}: {t} after {prev}");
-            }
-            // Only entries that can still collide (time >= now) survive a trim.
-            assert!(w.last_sent.len() <= 3);
-        }
-    }
-}
+#[path = "writer_tests.rs"]
+mod tests;
