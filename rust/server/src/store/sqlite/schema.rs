@@ -4,12 +4,13 @@
 //! * `users(user_id, name, portrait, created_at, tokens_valid_after)`
 //! * `messages(id, uid, ...)`: one row per message, shared by all inboxes that hold it
 //! * `inbox(user_id, seq, msg_id, created_at)`: the dense per-user sequence
-//! * `inbox_heads(user_id, head)`: highest sequence ever assigned (survives pruning)
+//! * `inbox_heads(user_id, head)`: highest sequence ever assigned (survives pruning; the
+//!   writer keeps the heads in memory and writes them once per batch, see `heads.rs`)
 //! * `dedupe(sender_id, client_msg_id, uid, sent_time, created_at)`: original acks for resends
 //!
 //! Migration 2: `groups(group_id, name, created_at)`, `group_members(group_id, user_id,
 //! joined_at)`. A group message is stored once and appended to every member's inbox in the
-//! same savepoint. `joined_at` is after every message sent to the group before the join, and
+//! same transaction, all or nothing. `joined_at` is after every message sent to the group before the join, and
 //! no later than any message sent after it (`apply::join_time`).
 //!
 //! Migration 3: `messages.recalled_at` (0 = not recalled) and `inbox.event`: an inbox row that
