@@ -163,23 +163,35 @@ impl Conn {
     /// frame, or the connection is cancelled.
     pub(crate) async fn read_loop(mut self, mut reader: Reader) {
         let mut graceful = false;
+        // One timer for the connection, moved only when it fires early: a timeout per frame
+        // would add and remove a timer entry for every wait on a busy connection. As before,
+        // the silence is counted from when the loop starts waiting for the next frame.
+        let idle = tokio::time::sleep(self.idle);
+        tokio::pin!(idle);
         loop {
-            let next = tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => break,
-                r = tokio::time::timeout(self.idle, reader.next()) => r,
+            let waiting_since = tokio::time::Instant::now();
+            let next = loop {
+                tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => break None,
+                    r = reader.next() => break Some(r),
+                    () = &mut idle => {
+                        let due = waiting_since + self.idle;
+                        if due <= tokio::time::Instant::now() {
+                            tracing::debug!(peer = %self.peer, conn = self.conn_id, "heartbeat timeout; closing");
+                            break None;
+                        }
+                        idle.as_mut().reset(due);
+                    }
+                }
             };
             let frame = match next {
-                Err(_) => {
-                    tracing::debug!(peer = %self.peer, conn = self.conn_id, "heartbeat timeout; closing");
-                    break;
-                }
-                Ok(None) => break,
-                Ok(Some(Err(e))) => {
+                None | Some(None) => break,
+                Some(Some(Err(e))) => {
                     log_frame_error(self.peer, self.conn_id, &e);
                     break;
                 }
-                Ok(Some(Ok(f))) => f,
+                Some(Some(Ok(f))) => f,
             };
             let seq = frame.seq;
             tracing::trace!(conn = self.conn_id, seq, "frame received");
@@ -309,13 +321,13 @@ impl Conn {
         if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
+        if let request::Body::SendMessage(m) = body {
+            return self.on_send(seq, r.request_id, m).await;
+        }
         let key = RequestKey {
             user_id: self.user_id.clone(),
             request_id: r.request_id,
         };
-        if let request::Body::SendMessage(m) = body {
-            return self.on_send(seq, key.request_id, m).await;
-        }
         if !self.request_limiter.try_acquire() {
             let response = self.logged_original(key, &body).await;
             return self.respond(
