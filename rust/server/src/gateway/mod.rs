@@ -13,6 +13,7 @@
 //! outbound queues bounded in frames and bytes ([`crate::outbound`]), sessions per user
 //! ([`crate::hub`]), sync backlog.
 
+mod acks;
 mod answers;
 mod chatroom;
 mod connection;
