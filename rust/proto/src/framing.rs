@@ -1,6 +1,6 @@
 //! Length-prefixed framing: a 4-byte big-endian length, then one protobuf message.
 
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut as _, BytesMut};
 use prost::Message;
 use std::marker::PhantomData;
 use tokio_util::codec::{Decoder, Encoder, LengthDelimitedCodec};
@@ -65,9 +65,23 @@ impl<In: Message + Default, Out> Decoder for FrameCodec<In, Out> {
 impl<In, Out: Message> Encoder<Out> for FrameCodec<In, Out> {
     type Error = FrameError;
 
+    /// Encodes straight into `dst` behind the 4-byte big-endian length (what the inner
+    /// codec writes), without an intermediate buffer; the same size cap and error.
     fn encode(&mut self, item: Out, dst: &mut BytesMut) -> Result<(), FrameError> {
-        let bytes = Bytes::from(item.encode_to_vec());
-        self.inner.encode(bytes, dst)?;
+        let len = item.encoded_len();
+        let prefix = u32::try_from(len)
+            .ok()
+            .filter(|_| len <= self.inner.max_frame_length());
+        let Some(prefix) = prefix else {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "frame size too big",
+            )
+            .into());
+        };
+        dst.reserve(4 + len);
+        dst.put_u32(prefix);
+        item.encode_raw(dst);
         Ok(())
     }
 }
@@ -91,6 +105,31 @@ mod tests {
         let mut small: FrameCodec<ClientFrame, ClientFrame> = FrameCodec::with_max_len(8);
         let mut buf = BytesMut::from(&[0u8, 0, 0, 100][..]);
         assert!(matches!(small.decode(&mut buf), Err(FrameError::Io(_))));
+    }
+
+    /// The frame on the wire is the length-delimited encoding of the message; an encoding
+    /// beyond the cap is refused like the inner codec refuses it.
+    #[test]
+    fn encodes_like_the_length_delimited_codec() {
+        let frame = ClientFrame {
+            seq: 300,
+            body: Some(Body::Ping(Ping {})),
+        };
+        let mut enc: FrameCodec<ClientFrame, ClientFrame> = FrameCodec::new();
+        let mut ours = BytesMut::new();
+        enc.encode(frame.clone(), &mut ours).unwrap();
+        let mut theirs = BytesMut::new();
+        let bytes = bytes::Bytes::from(frame.encode_to_vec());
+        FrameCodec::<ClientFrame, ClientFrame>::new()
+            .inner
+            .encode(bytes, &mut theirs)
+            .unwrap();
+        assert_eq!(ours, theirs);
+        let mut small: FrameCodec<ClientFrame, ClientFrame> = FrameCodec::with_max_len(2);
+        let refused = small.encode(frame, &mut BytesMut::new());
+        assert!(
+            matches!(refused, Err(FrameError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidInput)
+        );
     }
 
     #[test]

@@ -15,11 +15,10 @@
 //! the user's last connection.
 
 use crate::fanout::Fanout;
-use crate::model::{fit_entry, hide_sender_only_entry, Push};
+use crate::model::{fit_entry, hide_sender_only_entry, Push, ENTRY_OVERHEAD, SYNC_BYTES};
+use crate::push_frame::PushEncoder;
 use rcim_proto::codes;
-use rcim_proto::v1::{
-    inbox_entry, server_frame, InboxEntry, InboxPush, Kicked, Platform, ServerFrame,
-};
+use rcim_proto::v1::{inbox_entry, server_frame, InboxEntry, Kicked, Platform, ServerFrame};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use tokio::sync::mpsc;
@@ -389,6 +388,7 @@ impl Fanout for Hub {
         }
         let mut inner = self.lock();
         let mut slow: Vec<(String, ConnId)> = Vec::new();
+        let mut encoder = PushEncoder::default();
         for push in pushes {
             // Users without state are offline: their head is in the database, read at login.
             let Some(state) = inner.users.get_mut(&push.user_id) else {
@@ -398,24 +398,12 @@ impl Fanout for Hub {
             if state.sessions.is_empty() {
                 continue;
             }
-            let mut entry = InboxEntry {
-                seq: push.seq,
-                body: Some(inbox_entry::Body::clone(&push.body)),
-            };
-            // Each user's copy is cloned here anyway: the cheapest point to strip it.
-            hide_sender_only_entry(&push.user_id, &mut entry.body);
-            fit_entry(&push.user_id, &mut entry);
+            let frame = push_frame(&mut encoder, &push);
             for s in &state.sessions {
                 if s.cancel.is_cancelled() {
                     continue;
                 }
-                let frame = ServerFrame {
-                    seq: 0,
-                    body: Some(server_frame::Body::Push(InboxPush {
-                        entry: Some(entry.clone()),
-                    })),
-                };
-                if let Err(e) = s.tx.try_send(Outbound::Frame(Box::new(frame))) {
+                if let Err(e) = s.tx.try_send(Outbound::Shared(frame.clone())) {
                     if matches!(e, mpsc::error::TrySendError::Full(_)) {
                         tracing::warn!(user = %s.user_id, conn = s.conn_id, "outbound queue full; disconnecting slow client");
                     }
@@ -431,6 +419,27 @@ impl Fanout for Hub {
             inner.drop_if_unused(&user);
         }
     }
+}
+
+/// The encoded frame pushing `push` to its owner: the shared encoding of the body unless
+/// the owner must see less of it ([`hide_sender_only_entry`]) or it is too large for a frame
+/// ([`fit_entry`]), which take a copy of their own.
+fn push_frame(encoder: &mut PushEncoder, push: &Push) -> bytes::Bytes {
+    let hidden = matches!(push.body.as_ref(), inbox_entry::Body::Message(m)
+        if m.sender_id != push.user_id && !m.push_options.is_empty());
+    if !hidden {
+        let (frame, entry_len) = encoder.shared(push.seq, &push.body);
+        if entry_len + ENTRY_OVERHEAD <= SYNC_BYTES {
+            return frame;
+        }
+    }
+    let mut entry = InboxEntry {
+        seq: push.seq,
+        body: Some(inbox_entry::Body::clone(&push.body)),
+    };
+    hide_sender_only_entry(&push.user_id, &mut entry.body);
+    fit_entry(&push.user_id, &mut entry);
+    crate::push_frame::owned(&entry)
 }
 
 /// The one-device rule covers mobile platforms; a client that does not say (UNSPECIFIED) is an

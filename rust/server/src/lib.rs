@@ -44,6 +44,7 @@ mod metrics;
 mod model;
 mod outbound;
 pub mod push;
+mod push_frame;
 mod service;
 mod settings;
 mod state;

@@ -16,7 +16,8 @@ pub(crate) enum Outbound {
     /// queue allocates its first block of 32 slots up front, idle or not.
     Frame(Box<ServerFrame>),
     /// Write this already encoded `ServerFrame` (without its length prefix): a chatroom
-    /// message is encoded once and the same bytes go to every member.
+    /// message or an inbox push ([`crate::push_frame`]) is encoded once and the same bytes
+    /// go to every member or device.
     Shared(bytes::Bytes),
     /// Flush and close the connection.
     Close,

@@ -12,8 +12,11 @@
 //! profiling).
 
 use futures::{SinkExt, StreamExt};
+use prost::Message as _;
 use rcim_core::{codec, Engine, EngineConfig, EngineOptions, Event};
-use rcim_proto::v1::{client_frame, request, server_frame, ClientFrame, Request, SendMessage};
+use rcim_proto::v1::{
+    client_frame, request, server_frame, ClientFrame, Request, SendMessage, ServerFrame,
+};
 use rcim_server::{issue_token, ServerConfig};
 use rcim_testing::raw;
 use std::collections::HashMap;
@@ -43,10 +46,19 @@ async fn raw_client(gateway: SocketAddr, user: &str) -> Raw {
 }
 
 fn send_frame(seq: u64, to: &str, text: &str) -> ClientFrame {
+    send_frame_with_id(
+        seq,
+        format!("{}-{seq}", uuid::Uuid::new_v4().simple()),
+        to,
+        text,
+    )
+}
+
+fn send_frame_with_id(seq: u64, request_id: String, to: &str, text: &str) -> ClientFrame {
     ClientFrame {
         seq,
         body: Some(client_frame::Body::Request(Request {
-            request_id: format!("{}-{seq}", uuid::Uuid::new_v4().simple()),
+            request_id,
             body: Some(request::Body::SendMessage(SendMessage {
                 conversation_type: 1,
                 target_id: to.into(),
@@ -147,6 +159,10 @@ async fn latency(navi: &str, pairs: usize, per_pair: usize) {
 }
 
 /// Raw clients in pairs send as fast as acks allow (32 in flight each) for `secs` seconds.
+/// The clients share the CPU with the server they measure, so they do as little as they can:
+/// each socket half has its own task (no lock between them), a sender writes what its window
+/// allows in one go (flushing when the window is full), and pushes are counted by their
+/// frame's body field without being decoded (acks are decoded, to check their code).
 async fn throughput(gateway: SocketAddr, pairs: usize, secs: u64) {
     let delivered = Arc::new(AtomicU64::new(0));
     let acked = Arc::new(AtomicU64::new(0));
@@ -155,33 +171,40 @@ async fn throughput(gateway: SocketAddr, pairs: usize, secs: u64) {
     let mut tasks = Vec::new();
     for p in 0..pairs {
         let (sender, receiver) = (format!("tp-a{p}"), format!("tp-b{p}"));
-        let mut rx = raw_client(gateway, &receiver).await;
+        // The receiver's write half stays open: the server would end a half-closed connection.
+        let (mut rx, keep_open) = raw::into_halves(raw_client(gateway, &receiver).await);
         let tx = raw_client(gateway, &sender).await;
         let delivered = delivered.clone();
         tasks.push(tokio::spawn(async move {
             while let Ok(Some(Ok(frame))) =
                 tokio::time::timeout(Duration::from_secs(2), rx.next()).await
             {
-                if let Some(server_frame::Body::Push(_)) = frame.body {
-                    let now = Instant::now();
-                    if now >= measure_from && now < stop_at {
-                        delivered.fetch_add(1, Ordering::Relaxed);
-                    }
+                let now = Instant::now();
+                if raw::body_field(&frame) == Some(raw::PUSH)
+                    && now >= measure_from
+                    && now < stop_at
+                {
+                    delivered.fetch_add(1, Ordering::Relaxed);
                 }
-                if Instant::now() >= stop_at {
+                if now >= stop_at {
                     break;
                 }
             }
+            drop(keep_open);
         }));
         let acked = acked.clone();
         tasks.push(tokio::spawn(async move {
-            let (mut sink, mut stream) = tx.split();
+            let (mut stream, mut sink) = raw::into_halves(tx);
             let window = Arc::new(tokio::sync::Semaphore::new(32));
             let reader = {
                 let window = window.clone();
                 tokio::spawn(async move {
                     while let Some(Ok(frame)) = stream.next().await {
-                        if let Some(server_frame::Body::Response(ack)) = frame.body {
+                        if raw::body_field(&frame) != Some(raw::RESPONSE) {
+                            continue;
+                        }
+                        let ack = ServerFrame::decode(frame).expect("a server frame");
+                        if let Some(server_frame::Body::Response(ack)) = ack.body {
                             assert_eq!(ack.code, 0, "send failed");
                             acked.fetch_add(1, Ordering::Relaxed);
                             window.add_permits(1);
@@ -189,11 +212,25 @@ async fn throughput(gateway: SocketAddr, pairs: usize, secs: u64) {
                     }
                 })
             };
+            // Unique per sender and per run (each run has its own server).
             let mut seq = 1;
             while Instant::now() < stop_at {
-                let permit = window.acquire().await.unwrap();
+                let permit = match window.try_acquire() {
+                    Ok(permit) => permit,
+                    Err(_) => {
+                        if sink.flush().await.is_err() {
+                            break;
+                        }
+                        window.acquire().await.unwrap()
+                    }
+                };
                 permit.forget();
-                if sink.send(send_frame(seq, &receiver, "x")).await.is_err() {
+                let request_id = format!("tp{p}-{seq}");
+                if sink
+                    .feed(send_frame_with_id(seq, request_id, &receiver, "x"))
+                    .await
+                    .is_err()
+                {
                     break;
                 }
                 seq += 1;

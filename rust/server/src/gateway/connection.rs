@@ -1,11 +1,14 @@
 //! One client connection: the `Connect` handshake and admission, then the request loop
 //! ([`super::requests`]) and the writer ([`super::writer`]) side by side until either ends.
 
+use super::acks::{ack_loop, AckRx};
 use super::frames::{log_frame_error, new_writer, Reader, Writer};
 use super::login::{ack_frame, authenticate, check_ban, refuse, register_push};
 use super::requests::Conn;
 use super::writer::write_loop;
-use crate::hub::{Admission, Outbound, Session, OUTBOUND_QUEUE, TRANSIENT_CONNECT_ERROR};
+use crate::hub::{
+    Admission, Outbound, OutboundTx, Session, OUTBOUND_QUEUE, TRANSIENT_CONNECT_ERROR,
+};
 use crate::outbound::OutboundRx;
 use crate::service::{history, inbox, settings};
 use crate::state::Shared;
@@ -33,8 +36,14 @@ pub(crate) async fn handle_connection(stream: MaybeTls, peer: SocketAddr, shared
         rx,
         cancel,
         user_id,
+        acks,
+        ack_tx,
     } = online;
-    tokio::join!(conn.read_loop(reader), write_loop(writer, rx, cancel));
+    tokio::join!(
+        conn.read_loop(reader),
+        write_loop(writer, rx, cancel.clone()),
+        ack_loop(acks, shared.clone(), ack_tx, cancel),
+    );
     shared.hub.remove(&user_id, conn_id);
     if !shared.hub.is_online(&user_id) {
         // The user's last connection on this node: ultra-group delivery skips them now
@@ -57,6 +66,9 @@ struct Online {
     rx: OutboundRx,
     cancel: CancellationToken,
     user_id: String,
+    /// The sends the request side hands over, and where their answers go.
+    acks: AckRx,
+    ack_tx: OutboundTx,
 }
 
 /// The `Connect` handshake and admission; `None` when the connection ended during it (the
@@ -206,13 +218,13 @@ async fn log_in(
     }
     register_push(shared, &user_id, &connect).await;
 
-    let conn = Conn::new(
+    let (conn, acks) = Conn::new(
         shared.clone(),
         conn_id,
         user_id.clone(),
         connect.device_id.clone(),
         peer,
-        tx,
+        tx.clone(),
         cancel.clone(),
     );
     Some(Online {
@@ -222,5 +234,7 @@ async fn log_in(
         rx,
         cancel,
         user_id,
+        acks,
+        ack_tx: tx,
     })
 }

@@ -2,7 +2,8 @@
 //! length-prefixed protobuf frames (`rcim_proto::FrameCodec`).
 //!
 //! One task per connection ([`connection`]) runs the request loop ([`requests`]: one handler
-//! per `Request` body, calling `crate::service`) and the writer ([`writer`]) side by side. The
+//! per `Request` body, calling `crate::service`), the answers of its sends after their commits
+//! ([`acks`]) and the writer ([`writer`]) side by side. The
 //! writer owns the socket's write half and drains a bounded queue
 //! ([`crate::hub::OUTBOUND_QUEUE`] frames); whoever finds that queue full disconnects the
 //! client. Any protocol violation (first frame not `Connect`, malformed or oversize frame)
@@ -13,6 +14,7 @@
 //! outbound queues bounded in frames and bytes ([`crate::outbound`]), sessions per user
 //! ([`crate::hub`]), sync backlog.
 
+mod acks;
 mod answers;
 mod chatroom;
 mod connection;

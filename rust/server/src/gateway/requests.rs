@@ -18,6 +18,7 @@
 //! the lookup is awaited on the read loop, so a flood over the rate costs one read at a time.
 //! A resend whose original is not committed yet is not found and is refused like a new one.
 
+use super::acks::{AckRx, AckTx, SendAck};
 use super::answers::{code_only, failure, history_body, send_result};
 use super::fields;
 use super::frames::{frame, log_frame_error, queue, Reader};
@@ -78,6 +79,8 @@ pub(crate) struct Conn {
     in_flight: Arc<Semaphore>,
     pub(super) ug_sends: UgSendChain,
     idle: Duration,
+    /// Sends waiting for their commit, answered by the connection's [`super::acks`] loop.
+    acks: AckTx,
 }
 
 /// The original answer to `body` if `logged` is what executing it recorded; `None` when the
@@ -116,7 +119,8 @@ fn logged_answer(body: &request::Body, logged: LoggedRequest) -> Option<Response
 }
 
 impl Conn {
-    /// The request side of a connection admitted for `user_id`.
+    /// The request side of a connection admitted for `user_id`, and where it hands its
+    /// sends to answer after their commit (for [`super::acks::ack_loop`]).
     pub(crate) fn new(
         shared: Arc<Shared>,
         conn_id: u64,
@@ -125,7 +129,7 @@ impl Conn {
         peer: SocketAddr,
         tx: OutboundTx,
         cancel: CancellationToken,
-    ) -> Self {
+    ) -> (Self, AckRx) {
         let idle = shared.idle_timeout();
         let limits = &shared.config.limits;
         // A user is never held below what one connection may do.
@@ -143,7 +147,8 @@ impl Conn {
         let request_limiter = RateLimiter::new(shared.config.request_rate_per_sec)
             .with_user(user, UserWindow::Requests);
         let in_flight = Arc::new(Semaphore::new(limits.max_in_flight_per_connection.max(1)));
-        Self {
+        let (acks, ack_rx) = super::acks::channel();
+        let conn = Self {
             shared,
             conn_id,
             user_id,
@@ -156,30 +161,47 @@ impl Conn {
             in_flight,
             ug_sends: UgSendChain::default(),
             idle,
-        }
+            acks,
+        };
+        (conn, ack_rx)
     }
 
     /// Reads frames until the client leaves, goes silent for three heartbeats, sends a bad
     /// frame, or the connection is cancelled.
     pub(crate) async fn read_loop(mut self, mut reader: Reader) {
         let mut graceful = false;
+        // One timer for the connection, moved only when it fires early: a timeout per frame
+        // would add and remove a timer entry for every wait on a busy connection. As before,
+        // the silence is counted from when the loop starts waiting for the next frame.
+        let idle = tokio::time::sleep(self.idle);
+        tokio::pin!(idle);
+        // Likewise one wait for the cancellation, registered once, not once per frame.
+        let cancelled = self.cancel.clone().cancelled_owned();
+        tokio::pin!(cancelled);
         loop {
-            let next = tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => break,
-                r = tokio::time::timeout(self.idle, reader.next()) => r,
+            let waiting_since = tokio::time::Instant::now();
+            let next = loop {
+                tokio::select! {
+                    biased;
+                    () = &mut cancelled => break None,
+                    r = reader.next() => break Some(r),
+                    () = &mut idle => {
+                        let due = waiting_since + self.idle;
+                        if due <= tokio::time::Instant::now() {
+                            tracing::debug!(peer = %self.peer, conn = self.conn_id, "heartbeat timeout; closing");
+                            break None;
+                        }
+                        idle.as_mut().reset(due);
+                    }
+                }
             };
             let frame = match next {
-                Err(_) => {
-                    tracing::debug!(peer = %self.peer, conn = self.conn_id, "heartbeat timeout; closing");
-                    break;
-                }
-                Ok(None) => break,
-                Ok(Some(Err(e))) => {
+                None | Some(None) => break,
+                Some(Some(Err(e))) => {
                     log_frame_error(self.peer, self.conn_id, &e);
                     break;
                 }
-                Ok(Some(Ok(f))) => f,
+                Some(Some(Ok(f))) => f,
             };
             let seq = frame.seq;
             tracing::trace!(conn = self.conn_id, seq, "frame received");
@@ -309,13 +331,13 @@ impl Conn {
         if r.request_id.is_empty() || r.request_id.len() > MAX_REQUEST_ID_LEN {
             return self.respond(seq, code_only(codes::PARAMETER_INVALID));
         }
+        if let request::Body::SendMessage(m) = body {
+            return self.on_send(seq, r.request_id, m).await;
+        }
         let key = RequestKey {
             user_id: self.user_id.clone(),
             request_id: r.request_id,
         };
-        if let request::Body::SendMessage(m) = body {
-            return self.on_send(seq, key.request_id, m).await;
-        }
         if !self.request_limiter.try_acquire() {
             let response = self.logged_original(key, &body).await;
             return self.respond(
@@ -500,9 +522,11 @@ impl Conn {
     /// Waits for a slot among the connection's in-flight requests; `None` when the connection
     /// is closing.
     pub(super) async fn in_flight_slot(&self) -> Option<InFlight<OwnedSemaphorePermit>> {
+        // The slot first: when one is free, the cancellation is not even waited for.
         tokio::select! {
-            _ = self.cancel.cancelled() => None,
+            biased;
             p = self.in_flight.clone().acquire_owned() => p.ok().map(|p| self.shared.metrics.in_flight(p)),
+            _ = self.cancel.cancelled() => None,
         }
     }
 
@@ -585,33 +609,24 @@ impl Conn {
         };
         tracing::trace!(conn = self.conn_id, seq, "send accepted");
         let started = Instant::now();
-        let metrics = self.shared.metrics.clone();
         // Queue in arrival order (so one connection's messages keep their order), then wait
-        // for the commit off the read loop.
+        // for the commit off the read loop ([`super::acks`]). The store is polled first: it
+        // usually takes the message at once, and the cancellation is then never waited for.
         let submitted = tokio::select! {
-            _ = self.cancel.cancelled() => return,
+            biased;
             r = messages::submit(self.shared.store.as_ref(), msg) => r,
+            _ = self.cancel.cancelled() => return,
         };
-        let tx = self.tx.clone();
-        let cancel = self.cancel.clone();
-        self.shared.tracker.spawn(async move {
-            let outcome = match submitted {
-                Ok(pending) => pending.await.map_err(ServiceError::from),
-                Err(e) => Err(e),
-            };
-            let response = match outcome {
-                Ok(o) => send_result(o, 0),
-                Err(e) => failure(&e, "a send"),
-            };
-            tracing::trace!(seq, code = response.code, "send committed");
-            metrics.send_answered(started.elapsed(), response.code);
-            queue(
-                &tx,
-                &cancel,
-                frame(seq, server_frame::Body::Response(response)),
-            );
-            drop(permit);
-        });
+        let ack = SendAck {
+            seq,
+            submitted,
+            started,
+            permit,
+        };
+        if self.acks.send(ack).is_err() {
+            // The connection's ack loop is gone: only while it closes.
+            self.cancel.cancel();
+        }
     }
 
     /// An online-only send: delivered at once, nothing stored (see

@@ -12,6 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 /// Frames written before one flush.
 const WRITE_BATCH: usize = 64;
+/// Bytes the writer reserves when a batch starts without a buffer (it is released after the
+/// batch's flush, so an idle connection still holds none).
+const BATCH_BUFFER: usize = 4 * 1024;
 /// Buffered bytes beyond which pre-encoded frames are flushed before more are added (the
 /// codec's own back-pressure only sees the frames it encodes).
 const ENCODED_HIGH_WATER: usize = 128 * 1024;
@@ -19,16 +22,23 @@ const ENCODED_HIGH_WATER: usize = 128 * 1024;
 /// Writes queued frames until `Close`, cancellation or a write error; then cancels the token
 /// so the reader stops too.
 pub(crate) async fn write_loop(mut writer: Writer, mut rx: OutboundRx, cancel: CancellationToken) {
+    // One wait for the cancellation for the connection's lifetime: one per batch would
+    // register and remove a waiter on the token each time.
+    let cancelled = cancel.clone().cancelled_owned();
+    tokio::pin!(cancelled);
     loop {
         let first = tokio::select! {
             biased;
-            _ = cancel.cancelled() => break,
+            () = &mut cancelled => break,
             m = rx.recv() => m,
         };
         let Some(first) = first else { break };
+        // The batch first: it usually completes at once, the cancellation is only polled
+        // when the socket makes it wait.
         let written = tokio::select! {
-            _ = cancel.cancelled() => break,
+            biased;
             r = write_batch(&mut writer, first, &mut rx) => r,
+            () = &mut cancelled => break,
         };
         match written {
             Ok(true) => continue,
@@ -54,6 +64,11 @@ async fn write_batch(
     first: Outbound,
     rx: &mut OutboundRx,
 ) -> Result<bool, FrameError> {
+    if writer.write_buffer().capacity() == 0 {
+        // Back from idle (the buffer was released): room for a burst at once, rather than
+        // growing (and copying) the buffer frame by frame.
+        writer.write_buffer_mut().reserve(BATCH_BUFFER);
+    }
     let mut next = Some(first);
     let mut n = 0;
     while let Some(item) = next.take() {

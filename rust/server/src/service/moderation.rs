@@ -63,13 +63,17 @@ impl WordFilter {
         let Some(m) = &self.matcher else {
             return Verdict::Clean;
         };
-        let mut out = String::with_capacity(text.len());
+        // Allocated at the first hit: most texts have none.
+        let mut out = String::new();
         let mut last = 0;
         let mut changed = false;
         for hit in m.find_iter(text) {
             match &self.replacements[hit.pattern().as_usize()] {
                 None => return Verdict::Blocked,
                 Some(r) => {
+                    if !changed {
+                        out.reserve(text.len());
+                    }
                     out.push_str(&text[last..hit.start()]);
                     out.push_str(r);
                     last = hit.end();
@@ -89,6 +93,10 @@ impl WordFilter {
     /// screened as a whole). Only the screened strings change; the rest of the JSON is
     /// rewritten only when something was replaced.
     fn screen_content(&self, object_name: &str, content: &str) -> Verdict {
+        if self.matcher.is_none() {
+            // No words: nothing to find, no need to parse the JSON.
+            return Verdict::Clean;
+        }
         let Ok(Value::Object(mut fields)) = serde_json::from_str::<Value>(content) else {
             return self.screen(content);
         };
