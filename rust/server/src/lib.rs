@@ -84,7 +84,8 @@ const MEDIA_DIR: &str = "media";
 pub struct MemoryStats {
     /// Users the session registry holds state for: online, or in the middle of a login.
     pub hub_users: usize,
-    /// Inbox heads cached by the database writer (cleared beyond 65,536 users).
+    /// Inbox heads (per user) and history heads (per conversation) cached by the database
+    /// writer (each cache cleared beyond 65,536 entries).
     pub cached_heads: usize,
     /// Conversations whose last sent time the writer remembers (trimmed beyond 100,000).
     pub conversation_clocks: usize,

@@ -1,4 +1,5 @@
-//! The writer's mutations, each applied inside its own savepoint of the batch transaction.
+//! The writer's mutations, each applied inside the batch transaction in a savepoint of its own
+//! or, for consecutive sends, a shared one (see `writer.rs`).
 
 use super::heads::Heads;
 use super::inbox::{append_inbox, record_dedupe};

@@ -1,13 +1,15 @@
 //! The heads the writer moves: each user's inbox head (`inbox_heads`) and each conversation's
-//! history head (`conv_heads`). The writer keeps them in memory and writes each moved head once
-//! per batch, just before the commit, instead of one upsert per inbox entry or message: a
-//! private message moves three heads, and those upserts were a third of its statements.
+//! history head (`conv_heads`). The writer keeps them in memory and writes each moved head
+//! once per batch instead of one upsert per inbox entry or message (a private message moves
+//! three heads, and those upserts were a third of its statements): before the commit, and
+//! before any command other than a send, since those may read the tables with SQL (a join
+//! reads the history heads).
 //!
 //! A command sees the heads through [`HeadCache::advance`], which stages what it moves; the
 //! writer applies the staged heads when the command's writes are kept and drops them when they
-//! are rolled back, so the cache never runs ahead of what the transaction holds. A command
-//! that appends twice to one inbox gets consecutive sequences (the second append sees the
-//! first one's staged head).
+//! are rolled back. A run of sends applied together records what it replaced, to put it back
+//! if the run is rolled back after all. A command that appends twice to one inbox gets
+//! consecutive sequences (the second append sees the first one's staged head).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use std::cell::RefCell;
@@ -220,6 +222,11 @@ impl Heads {
     pub(crate) fn end_batch(&mut self) {
         self.inbox.end_batch();
         self.history.end_batch();
+    }
+
+    /// Heads cached, of both kinds.
+    pub(crate) fn len(&self) -> usize {
+        self.inbox.len() + self.history.len()
     }
 }
 

@@ -1,4 +1,5 @@
-//! Appending to users' inboxes: the one place that moves an inbox head, used by every
+//! Appending to users' inboxes: the one place that appends (its head moves through
+//! `heads.rs`), used by every
 //! mutation that leaves an entry (sends, events, settings, moderation, receipts); and the
 //! dedupe record every answered send leaves.
 

@@ -1,6 +1,7 @@
 //! The single writer: one thread applies every mutation, in batches of up to [`MAX_BATCH`]
-//! commands per transaction (group commit), each command in its own savepoint so a failing
-//! one leaves no partial writes. After the commit it publishes the batch's inbox entries on the
+//! commands per transaction (group commit). A failing command leaves no partial writes: each
+//! runs in its own savepoint, except consecutive sends, which share one (see
+//! [`Caches::apply_sends`]). After the commit it publishes the batch's inbox entries on the
 //! commit feed together with the callers' replies, which the feed's reader sends once the
 //! entries are delivered: an answer always follows a durable commit, and pushes to one user
 //! leave in inbox sequence order.
@@ -314,6 +315,10 @@ impl Writer {
                     }
                     self.caches.apply_sends(&mut tx, fresh, run, &mut out);
                     fresh = false;
+                    if tx.is_autocommit() {
+                        drop(tx);
+                        return self.fail_batch(&transaction_lost(), out, cmds);
+                    }
                     continue;
                 }
                 other => other,
@@ -326,6 +331,10 @@ impl Writer {
             }
             self.caches.apply_other(&mut tx, cmd, &mut out);
             fresh = false;
+            if tx.is_autocommit() {
+                drop(tx);
+                return self.fail_batch(&transaction_lost(), out, cmds);
+            }
         }
         // The heads and the commit counter go with the batch (the counter lets the high-water
         // file tell a database that went back in time).
@@ -413,8 +422,14 @@ impl Caches {
         let together = if fresh {
             let r = self.send_all(tx, &run, &mut done);
             if r.is_err() {
-                // Nothing else is in the transaction yet: start it again.
-                if let Err(e) = tx.execute_batch("ROLLBACK; BEGIN") {
+                // Nothing else is in the transaction yet: start it again (SQLite may have
+                // rolled it back already, after an I/O error or a full disk).
+                let restarted = if tx.is_autocommit() {
+                    tx.execute_batch("BEGIN")
+                } else {
+                    tx.execute_batch("ROLLBACK; BEGIN")
+                };
+                if let Err(e) = restarted {
                     tracing::error!(error = %e, "cannot restart the batch's transaction");
                 }
             }
@@ -435,6 +450,14 @@ impl Caches {
                 out.pushes.extend(pushes);
                 for ((_, reply), r) in run.into_iter().zip(results) {
                     out.replies.push(Reply::Send(reply, r));
+                }
+            }
+            Err(e) if tx.is_autocommit() => {
+                // The transaction is gone: the batch fails (see `Writer::apply`); nothing may
+                // run outside it.
+                self.heads.restore(undo);
+                for (_, reply) in run {
+                    out.replies.push(Reply::Send(reply, Err(anyhow!("{e:#}"))));
                 }
             }
             Err(e) => {
@@ -594,6 +617,14 @@ impl Caches {
     }
 }
 
+/// SQLite rolled the batch's transaction back by itself (an I/O error, a full disk): what ran
+/// in it is gone, and what is left of the batch must not run outside a transaction (each
+/// statement would commit on its own).
+fn transaction_lost() -> anyhow::Error {
+    tracing::error!("the database rolled the batch back: the batch fails");
+    anyhow!("the database rolled the batch's transaction back")
+}
+
 /// What a batch has to deliver once it is committed.
 struct BatchOut {
     replies: Vec<Reply>,
@@ -626,7 +657,7 @@ impl Writer {
         }
         self.stats
             .heads
-            .store(self.caches.heads.inbox.len(), Ordering::Relaxed);
+            .store(self.caches.heads.len(), Ordering::Relaxed);
         self.stats
             .conversation_clocks
             .store(self.caches.last_sent.len(), Ordering::Relaxed);

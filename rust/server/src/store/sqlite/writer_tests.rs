@@ -54,10 +54,7 @@ fn head_cache_is_bounded_and_reloads() {
                 "round {round}: {} heads",
                 w.caches.heads.inbox.len()
             );
-            assert_eq!(
-                w.stats.heads.load(Ordering::Relaxed),
-                w.caches.heads.inbox.len()
-            );
+            assert_eq!(w.stats.heads.load(Ordering::Relaxed), w.caches.heads.len());
         }
     }
     for i in 0..10 {
@@ -201,21 +198,24 @@ fn private(from: &str, to: &str) -> NewMessage {
     }
 }
 
-/// Applies `cmds` (sends and others) as one batch; the sends' answers in order.
-fn batch(
-    w: &mut Writer,
-    cmds: Vec<Result<NewMessage, WriteCmd>>,
-) -> Vec<anyhow::Result<SendOutcome>> {
+/// A command of a test batch: a send (answered through [`batch`]) or any other.
+enum Cmd {
+    Send(NewMessage),
+    Other(WriteCmd),
+}
+
+/// Applies `cmds` as one batch; the sends' answers in order.
+fn batch(w: &mut Writer, cmds: Vec<Cmd>) -> Vec<anyhow::Result<SendOutcome>> {
     let mut answers = Vec::new();
     let cmds = cmds
         .into_iter()
         .map(|c| match c {
-            Ok(msg) => {
+            Cmd::Send(msg) => {
                 let (reply, rx) = oneshot::channel();
                 answers.push(rx);
                 WriteCmd::Send { msg, reply }
             }
-            Err(other) => other,
+            Cmd::Other(other) => other,
         })
         .collect();
     w.apply(cmds);
@@ -262,10 +262,10 @@ fn a_send_failing_after_it_wrote_does_not_take_its_run_with_it() {
         let before = stored_messages(&w);
         let mut cmds = Vec::new();
         if !opening {
-            cmds.push(Err(upsert("someone")));
+            cmds.push(Cmd::Other(upsert("someone")));
         }
         for to in ["a", victim, "c"] {
-            cmds.push(Ok(private("s", to)));
+            cmds.push(Cmd::Send(private("s", to)));
         }
         let answers = batch(&mut w, cmds);
         assert!(answers[0].is_ok(), "{:?}", answers[0]);
@@ -310,7 +310,11 @@ fn a_refused_send_leaves_its_run_alone() {
     };
     let answers = batch(
         &mut w,
-        vec![Ok(persisted("a")), Ok(persisted("b")), Ok(persisted("a"))],
+        vec![
+            Cmd::Send(persisted("a")),
+            Cmd::Send(persisted("b")),
+            Cmd::Send(persisted("a")),
+        ],
     );
     let seqs: Vec<u64> = answers
         .iter()
@@ -331,4 +335,38 @@ fn a_refused_send_leaves_its_run_alone() {
         .query_row("SELECT head FROM conv_heads", [], |r| r.get(0))
         .unwrap();
     assert_eq!(head, 2);
+}
+
+/// A join in the same batch as a burst of history messages in a channel the group never used
+/// is stamped after the burst: the writer writes the history heads the burst created before
+/// the join reads them.
+#[test]
+fn a_join_is_after_a_burst_earlier_in_its_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = writer(dir.path(), 1000, 1000);
+    join(&mut w, "g", "a");
+    let (reply, mut joined_rx) = oneshot::channel();
+    let mut cmds: Vec<_> = (0..1000)
+        .map(|_| Cmd::Send(group_msg("a", "g", "new")))
+        .collect();
+    cmds.push(Cmd::Other(WriteCmd::Group {
+        op: GroupOp::Add {
+            group_id: "g".into(),
+            name: String::new(),
+            members: vec!["b".into()],
+        },
+        reply,
+    }));
+    let answers = batch(&mut w, cmds);
+    assert_eq!(joined_rx.try_recv().unwrap().unwrap(), 2);
+    let last = answers
+        .iter()
+        .map(|a| a.as_ref().unwrap().sent_time)
+        .max()
+        .unwrap();
+    assert!(last > now_ms(), "the burst did not run ahead");
+    let joined = super::super::reads::joined_at(&w.conn, "g", "b")
+        .unwrap()
+        .unwrap();
+    assert!(joined > last, "joined {joined}, last sent {last}");
 }
