@@ -183,6 +183,102 @@ async fn in_flight_writes_are_capped_per_connection() {
     }
 }
 
+/// The value of the sample `name` (exact name and labels) on `server`'s `/metrics`.
+async fn metric(server: &rcim_server::RunningServer, name: &str) -> f64 {
+    let text = reqwest::get(format!("{}/metrics", server.api_url()))
+        .await
+        .expect("GET /metrics")
+        .text()
+        .await
+        .expect("the exposition");
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no sample {name} in:\n{text}"))
+}
+
+/// A client writes a window of 32 sends in one go and closes its socket at once: its read
+/// loop ends while (most of) the sends are still committing, and those are handed to a
+/// background task. Every send is still stored and delivered exactly once to the online
+/// recipient, every one is answered as far as the server goes (counted in
+/// `rcim_messages_received_total` and `rcim_send_ack_seconds`, which only the answer
+/// records), and no request stays in flight.
+#[tokio::test]
+async fn sends_in_flight_when_the_client_leaves_are_still_answered() {
+    use futures::SinkExt as _;
+    const WINDOW: usize = 32;
+    init_tracing();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.send_rate_per_sec = 0;
+    cfg.request_rate_per_sec = 0;
+    cfg.ops.metrics_public = true;
+    let server = rcim_server::start(cfg).await.unwrap();
+    let addr = server.gateway_addr();
+    let mut peer = RawClient::connect(addr, "leaver-peer", "phone").await;
+    let mut c = RawClient::connect(addr, "leaver", "phone").await;
+    let mut ids = std::collections::BTreeSet::new();
+    for n in 0..WINDOW {
+        let id = fresh_request_id();
+        let m = RawClient::text(&id, "leaver-peer", &format!("{n}"));
+        let frame = rcim_proto::v1::ClientFrame {
+            seq: 100 + n as u64,
+            body: Some(send_body(m)),
+        };
+        c.framed.feed(frame).await.expect("buffered");
+        ids.insert(id);
+    }
+    // One write with the whole window, then the socket is closed before any answer.
+    c.framed.flush().await.expect("the window written");
+    drop(c);
+
+    // The sender's connection ends; its sends are answered meanwhile or after.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut handed_off = false;
+    while server.connection_count() > 1 || server.requests_in_flight() > 0 {
+        let in_flight = server.requests_in_flight();
+        handed_off |= server.connection_count() == 1 && in_flight > 0;
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{in_flight} requests still in flight, {} connections",
+            server.connection_count()
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    tracing::info!(handed_off, "the sender's connection ended");
+
+    // Delivered live exactly once each, and stored (the recipient's inbox has each once).
+    let mut pushed = Vec::new();
+    while pushed.len() < WINDOW {
+        pushed.push(
+            common::message(&peer.next_push().await)
+                .client_msg_id
+                .clone(),
+        );
+    }
+    let extra = peer.try_recv(Duration::from_millis(300)).await;
+    assert!(extra.is_none(), "a push beyond the window: {extra:?}");
+    let mut unique = pushed.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), WINDOW, "each send pushed once: {pushed:?}");
+    assert!(unique.iter().all(|id| ids.contains(id)), "{unique:?}");
+    let mut stored: Vec<String> = peer
+        .sync(0, 0)
+        .await
+        .entries
+        .iter()
+        .map(|e| common::message(e).client_msg_id.clone())
+        .collect();
+    stored.sort();
+    assert_eq!(stored, unique, "the recipient's inbox: each send once");
+
+    assert_eq!(server.requests_in_flight(), 0);
+    let w = WINDOW as f64;
+    assert_eq!(metric(&server, "rcim_messages_received_total").await, w);
+    assert_eq!(metric(&server, "rcim_send_ack_seconds_count").await, w);
+    server.shutdown().await;
+}
+
 /// Every `Connect` field has a cap: a device id, client version, token or app key over it
 /// is refused with 33003 and nothing is stored for it.
 #[tokio::test]

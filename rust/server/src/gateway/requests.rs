@@ -604,6 +604,11 @@ impl Conn {
         if msg.status {
             return self.on_status_send(seq, msg).await;
         }
+        // Kicked or banned meanwhile: not stored (the waits below favour the slot and the
+        // store over the cancellation, so this is the one check of it when neither waits).
+        if self.cancel.is_cancelled() {
+            return;
+        }
         let Some(permit) = self.in_flight_slot().await else {
             return;
         };
@@ -623,10 +628,9 @@ impl Conn {
             started,
             permit,
         };
-        if self.acks.send(ack).is_err() {
-            // The connection's ack loop is gone: only while it closes.
-            self.cancel.cancel();
-        }
+        // Cannot fail: the ack loop reads until this sender, owned by `self`, is dropped.
+        let handed = self.acks.send(ack);
+        debug_assert!(handed.is_ok(), "the ack loop ended before the read loop");
     }
 
     /// An online-only send: delivered at once, nothing stored (see
