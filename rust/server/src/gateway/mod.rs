@@ -24,6 +24,7 @@ pub(crate) mod io;
 mod login;
 mod rate;
 mod requests;
+mod sends;
 mod ultragroup;
 mod ultragroup_kinds;
 mod writer;
