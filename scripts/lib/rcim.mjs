@@ -1,7 +1,7 @@
 // Shared by scripts/hermes-tests.mjs and scripts/demo.mjs: locate the binaries, start a
 // throw-away rcim-server, register users through its Server API, run scripts in rcim-jshost.
 import { spawn } from 'node:child_process';
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -204,7 +204,9 @@ export async function startServer({
   }
 
   async function signedPost(path, contentType, payload) {
-    const nonce = String(randomInt(0, 1e9));
+    // 122 random bits: the server refuses a nonce it has seen, and a suite makes thousands
+    // of calls (a random number below 1e9 collided).
+    const nonce = randomUUID();
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = createHash('sha1').update(appSecret + nonce + timestamp).digest('hex');
     const res = await httpCall(`${navi}${path}`, {
