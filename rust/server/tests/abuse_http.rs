@@ -10,6 +10,14 @@ use common::{config, init_tracing, APP_KEY};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt as _;
 
+/// A server whose HTTP header timeout is 1 s.
+async fn with_header_timeout_1s(dir: &std::path::Path) -> rcim_server::RunningServer {
+    init_tracing();
+    let mut cfg = config(dir);
+    cfg.limits.http_header_timeout = Duration::from_secs(1);
+    rcim_server::start(cfg).await.unwrap()
+}
+
 /// Navigation answers within [`SERVED_WITHIN`].
 async fn navi_answers(server: &rcim_server::RunningServer) {
     let started = Instant::now();
@@ -26,11 +34,8 @@ async fn navi_answers(server: &rcim_server::RunningServer) {
 /// the header timeout.
 #[tokio::test]
 async fn unfinished_headers_are_cut_off() {
-    init_tracing();
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = config(dir.path());
-    cfg.limits.http_header_timeout = Duration::from_secs(1);
-    let server = rcim_server::start(cfg).await.unwrap();
+    let server = with_header_timeout_1s(dir.path()).await;
     let started = Instant::now();
     let mut slow = Vec::new();
     for _ in 0..20 {
@@ -56,11 +61,8 @@ async fn unfinished_headers_are_cut_off() {
 /// and its header timer runs from the moment the connection is served, before any byte.
 #[tokio::test]
 async fn silent_and_preface_only_sockets_are_cut_off() {
-    init_tracing();
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = config(dir.path());
-    cfg.limits.http_header_timeout = Duration::from_secs(1);
-    let server = rcim_server::start(cfg).await.unwrap();
+    let server = with_header_timeout_1s(dir.path()).await;
     let started = Instant::now();
     let mut idle = Vec::new();
     for i in 0..10 {
