@@ -514,19 +514,13 @@ impl Caches {
         r
     }
 
-    /// Applies any command but a send, in its own savepoint.
+    /// Applies a command in its own savepoint (a send as a run of one).
     fn apply_other(&mut self, tx: &mut Transaction<'_>, cmd: WriteCmd, out: &mut BatchOut) {
         let heads = &self.heads.inbox;
         let reply = match cmd {
+            // Sends come as runs (see `Writer::apply`); a lone one is a run of one.
             WriteCmd::Send { msg, reply } => {
-                let last_sent = &mut self.last_sent;
-                let all = &self.heads;
-                let r = in_savepoint(tx, |c| apply_send(c, all, last_sent, msg));
-                let r = r.map(|(outcome, new_pushes)| {
-                    out.pushes.extend(new_pushes);
-                    outcome
-                });
-                Reply::Send(reply, r)
+                return self.apply_sends(tx, false, vec![(msg, reply)], out);
             }
             WriteCmd::UpsertUser {
                 user_id,
