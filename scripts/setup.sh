@@ -26,6 +26,10 @@ ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
 # Python 3 with venv + pip: RongCloud's Python server SDK drives the Server API in a test.
 command -v python3 >/dev/null || need_pkgs+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
+# PostgreSQL and nats-server: scripts/services.sh runs a private instance of each for the
+# multi-node tests (the server binaries live in /usr/lib/postgresql/<version>/bin).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_pkgs+=(postgresql)
+command -v nats-server >/dev/null || need_pkgs+=(nats-server)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   step "apt-get install ${need_pkgs[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

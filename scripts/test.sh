@@ -31,6 +31,14 @@ npm run --silent build
 step "C++ host object against react-native's JSI and CallInvoker headers"
 bash scripts/check-rn-headers.sh
 
+step "Private PostgreSQL and nats-server for the tests (scripts/services.sh)"
+# Stopped when this script ends, however it ends; they stay up for the Hermes suite too.
+trap 'bash scripts/services.sh stop || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+bash scripts/services.sh start
+eval "$(bash scripts/services.sh env)"
+
 step "cargo test --workspace"
 cargo test --locked --workspace
 
