@@ -55,7 +55,7 @@ mod util;
 
 pub use config::{
     ApiSecurityConfig, ChatroomConfig, LimitsConfig, MediaConfig, OpsConfig, ServerConfig,
-    StorageConfig, Synchronous, TlsConfig, UltraGroupConfig,
+    StorageConfig, StoreBackend, Synchronous, TlsConfig, UltraGroupConfig,
 };
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;
@@ -70,7 +70,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
-use store::{commit_feed, ServerStore, SqliteStore};
+use store::{commit_feed, ServerStore, SqlStore};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -285,7 +285,11 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         let dir = config.data_dir.clone();
         let storage = config.storage.clone();
         tokio::task::spawn_blocking(move || {
-            let store = SqliteStore::open_with(&dir, &storage, sink)?;
+            let store = match &storage.backend {
+                StoreBackend::SqliteInDataDir => SqlStore::open_with(&dir, &storage, sink)?,
+                StoreBackend::Sqlite(db_dir) => SqlStore::open_with(db_dir, &storage, sink)?,
+                StoreBackend::Postgres(url) => SqlStore::open_postgres(url, &storage, sink)?,
+            };
             let words = store
                 .words_at_start()
                 .context("reading the sensitive words")?;

@@ -5,6 +5,11 @@ use crate::config::{ServerConfig, Synchronous};
 /// Options of this group; each also reads an `RCIM_*` environment variable.
 #[derive(Debug, clap::Args)]
 pub(super) struct StorageArgs {
+    /// Where the state lives: `sqlite:DIR` (the embedded database, one node; default: in
+    /// the data directory) or `postgres://user:password@host:port/db` (shared by every node
+    /// of a cluster; TLS to the database is not supported yet: keep it on a private network).
+    #[arg(long, env = "RCIM_STORE")]
+    store: Option<crate::config::StoreBackend>,
     /// When an acknowledged write is on disk: `full` (default: fsynced before the answer,
     /// survives a power cut) or `normal` (fsynced at checkpoints: a power cut may lose the
     /// last acknowledged messages; devices then resynchronise through the inbox epoch).
@@ -44,6 +49,9 @@ impl StorageArgs {
         storage.wal_size_limit_bytes = self.wal_size_limit_mb.saturating_mul(1024 * 1024);
         storage.prune_batch_rows = self.prune_batch_rows;
         storage.new_inbox_epoch = self.new_inbox_epoch;
+        if let Some(backend) = self.store {
+            storage.backend = backend;
+        }
         Ok(())
     }
 }

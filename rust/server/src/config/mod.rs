@@ -11,7 +11,7 @@ pub use limits::LimitsConfig;
 pub use ops::OpsConfig;
 pub(crate) use ops::{split_gateway, GatewayScheme};
 pub use security::ApiSecurityConfig;
-pub use storage::{StorageConfig, Synchronous};
+pub use storage::{StorageConfig, StoreBackend, Synchronous};
 pub use tls::TlsConfig;
 
 use crate::push::PushConfig;

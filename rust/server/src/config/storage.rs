@@ -24,9 +24,55 @@ impl Synchronous {
     }
 }
 
+/// Which database holds the server's state.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum StoreBackend {
+    /// The embedded SQLite database in this directory (`None`: the data directory). One node.
+    #[default]
+    SqliteInDataDir,
+    /// The embedded SQLite database in this directory.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database (`postgres://user:password@host:port/db`), which several nodes
+    /// may share.
+    Postgres(String),
+}
+
+impl std::fmt::Debug for StoreBackend {
+    // The URL may carry a password: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreBackend::SqliteInDataDir => f.write_str("SqliteInDataDir"),
+            StoreBackend::Sqlite(p) => f.debug_tuple("Sqlite").field(p).finish(),
+            StoreBackend::Postgres(_) => f.write_str("Postgres(..)"),
+        }
+    }
+}
+
+impl std::str::FromStr for StoreBackend {
+    type Err = String;
+
+    /// `sqlite:PATH` (a directory) or `postgres://...` / `postgresql://...`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Ok(StoreBackend::Postgres(s.to_owned()))
+        } else if let Some(path) = s.strip_prefix("sqlite:") {
+            if path.is_empty() {
+                return Err("sqlite: needs a directory, e.g. sqlite:/var/lib/rcim".into());
+            }
+            Ok(StoreBackend::Sqlite(path.into()))
+        } else {
+            Err(format!(
+                "unknown store {s:?}: expected sqlite:DIR or postgres://user@host:port/db"
+            ))
+        }
+    }
+}
+
 /// Durability and maintenance of the embedded database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageConfig {
+    /// Where the state lives (default: SQLite in the data directory).
+    pub backend: StoreBackend,
     /// When a commit is durable (default [`Synchronous::Full`]).
     pub synchronous: Synchronous,
     /// WAL pages after which a commit checkpoints the WAL into the database
@@ -47,6 +93,7 @@ pub struct StorageConfig {
 impl Default for StorageConfig {
     fn default() -> Self {
         Self {
+            backend: StoreBackend::default(),
             synchronous: Synchronous::Full,
             wal_autocheckpoint_pages: 4_000,
             wal_size_limit_bytes: 64 * 1024 * 1024,

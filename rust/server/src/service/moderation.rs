@@ -377,11 +377,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_adds_install_the_latest_words() {
         use crate::store::conformance::Harness;
-        use crate::store::SqliteStore;
+        use crate::store::SqlStore;
         use std::time::Duration;
         use tokio::sync::oneshot;
         let dir = tempfile::tempdir().unwrap();
-        let h = Harness::start(|sink| SqliteStore::open(dir.path(), sink).unwrap());
+        let h = Harness::start(|sink| SqlStore::open(dir.path(), sink).unwrap());
         let store = h.store.clone();
         let moderation = Arc::new(Moderation::new(&[], Vec::new()));
         let (reached_tx, reached) = oneshot::channel();

@@ -4,7 +4,7 @@
 use super::*;
 use crate::service::ServiceError;
 use crate::store::conformance::Harness;
-use crate::store::{ServerStore, SqliteStore};
+use crate::store::{ServerStore, SqlStore};
 
 fn users(ids: &[&str]) -> Vec<String> {
     ids.iter().map(|s| s.to_string()).collect()
@@ -18,7 +18,7 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let h = Harness::start(|sink| SqliteStore::open(dir.path(), sink).unwrap());
+        let h = Harness::start(|sink| SqlStore::open(dir.path(), sink).unwrap());
         Self { _dir: dir, h }
     }
 

@@ -376,11 +376,9 @@ pub(crate) async fn a_join_follows_every_message_sent_before_it<S: ServerStore>(
     // Channel "x" runs far ahead; channel "" a little.
     let last_x = burst(&h, "a", "g", "x", "x", N).await;
     let last = burst(&h, "a", "g", "", "m", 5).await;
-    let now = crate::util::now_ms();
-    assert!(
-        last_x > now,
-        "the burst did not run the clock ahead: last {last_x}, now {now}"
-    );
+    // An embedded store commits the burst faster than one message per millisecond, so its
+    // sent times run ahead of the wall clock: the case this test is about. A networked store
+    // may stay behind the clock; the join must then follow the burst all the same.
     group(&h, "g", &["c"]).await;
     assert_eq!(channel_page(&h, "c", "g", "x").await, Vec::<u64>::new());
     assert_eq!(channel_page(&h, "c", "g", "").await, Vec::<u64>::new());

@@ -115,6 +115,7 @@
 //! the cloud history), instead of one index where each prune skips the other kind's rows; and
 //! `history_cleared(before_time)`.
 
+use super::db::Db;
 use crate::config::StorageConfig;
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -124,7 +125,11 @@ use std::path::Path;
 pub(crate) const DB_FILE: &str = "rcim.sqlite3";
 
 /// A read connection (and the base of the writer's).
-pub(crate) fn open_conn(path: &Path) -> anyhow::Result<Connection> {
+pub(crate) fn open_conn(path: &Path) -> anyhow::Result<Db> {
+    Ok(Db::sqlite(open_sqlite(path)?))
+}
+
+fn open_sqlite(path: &Path) -> anyhow::Result<Connection> {
     let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -155,8 +160,8 @@ pub unsafe fn disable_sqlite_memory_statistics() -> bool {
 
 /// The writer's connection: [`open_conn`] plus the durability of commits and the WAL bounds
 /// of `storage` (both only matter where commits and checkpoints happen).
-pub(crate) fn open_writer(path: &Path, storage: &StorageConfig) -> anyhow::Result<Connection> {
-    let conn = open_conn(path)?;
+pub(crate) fn open_writer(path: &Path, storage: &StorageConfig) -> anyhow::Result<Db> {
+    let conn = open_sqlite(path)?;
     conn.pragma_update(None, "synchronous", storage.synchronous.pragma())?;
     conn.pragma_update(None, "wal_autocheckpoint", storage.wal_autocheckpoint_pages)?;
     let limit = i64::try_from(storage.wal_size_limit_bytes).unwrap_or(i64::MAX);
@@ -165,7 +170,7 @@ pub(crate) fn open_writer(path: &Path, storage: &StorageConfig) -> anyhow::Resul
     // instead of being read back from the file (64 MiB).
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "cache_size", -65_536)?;
-    Ok(conn)
+    Ok(Db::sqlite(conn))
 }
 
 /// Numbered migrations; `PRAGMA user_version` records the last one applied.
@@ -463,7 +468,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX history_cleared_before ON history_cleared(before_time);",
 ];
 
-pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+pub(crate) fn migrate(db: &mut Db) -> anyhow::Result<()> {
+    let conn = db
+        .as_sqlite_mut()
+        .context("the SQLite migrations need a SQLite connection")?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         let n = i as i64 + 1;
@@ -492,8 +500,10 @@ mod tests {
         use crate::config::Synchronous;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(DB_FILE);
-        let synchronous = |c: &Connection| -> i64 {
-            c.pragma_query_value(None, "synchronous", |r| r.get(0))
+        let synchronous = |c: &Db| -> i64 {
+            c.as_sqlite()
+                .unwrap()
+                .pragma_query_value(None, "synchronous", |r| r.get(0))
                 .unwrap()
         };
         let writer = open_writer(&path, &StorageConfig::default()).unwrap();
@@ -514,7 +524,9 @@ mod tests {
         let mut conn = open_conn(&dir.path().join(DB_FILE)).unwrap();
         for (i, sql) in MIGRATIONS[..5].iter().enumerate() {
             conn.execute_batch(sql).unwrap();
-            conn.pragma_update(None, "user_version", i as i64 + 1)
+            conn.as_sqlite()
+                .unwrap()
+                .pragma_update(None, "user_version", i as i64 + 1)
                 .unwrap();
         }
         conn.execute_batch(
@@ -527,6 +539,8 @@ mod tests {
         .unwrap();
         migrate(&mut conn).unwrap();
         let version: i64 = conn
+            .as_sqlite()
+            .unwrap()
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);

@@ -5,6 +5,7 @@
 //! the ids as one JSON array parameter (`json_each`), so a group of thousands is a handful of
 //! indexed queries whatever its size, with one prepared statement each.
 
+use super::db::{params, Db, Dialect, Optional};
 use crate::model::Rejected;
 use crate::push::records::{
     AudiencePage, PushDevice, PushQuery, PushRecipient, PushTemplate, TemplateText,
@@ -13,7 +14,6 @@ use crate::push::records::{
 use crate::push::ProviderKind;
 use crate::settings::LEVEL_NOT_SET;
 use rcim_proto::v1::{user_setting_changed::Change, PushSettings, QuietHours};
-use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 
 /// Enabled devices of the users of a JSON array, by index in it.
@@ -39,6 +39,39 @@ const CONVERSATION_LEVELS: &str = "\
     JOIN conversation_settings AS s ON s.user_id = json_extract(j.value, '$[0]') \
     AND s.conversation_type = ?2 AND s.target_id = json_extract(j.value, '$[1]') \
     AND s.channel_id = ?3";
+
+/// The same reads on PostgreSQL, which spells "the elements of a JSON array" differently
+/// (its `WITH ORDINALITY` counts from 1), and compares the array's text byte-wise like the
+/// columns (`COLLATE "C"`).
+const DEVICES_OF_USERS_PG: &str = "\
+    SELECT j.key - 1, d.device_id, d.provider, d.token \
+    FROM json_array_elements_text(CAST(?1 AS json)) WITH ORDINALITY AS j(value, key) \
+    JOIN push_devices AS d ON d.user_id = j.value COLLATE \"C\" WHERE d.enabled = 1 \
+    ORDER BY j.key, d.device_id";
+const SETTINGS_OF_USERS_PG: &str = "\
+    SELECT s.user_id, s.language, s.hide_content, s.receive_while_desktop_online \
+    FROM json_array_elements_text(CAST(?1 AS json)) AS j(value) \
+    JOIN push_settings AS s ON s.user_id = j.value COLLATE \"C\"";
+const QUIET_HOURS_OF_USERS_PG: &str = "\
+    SELECT q.user_id, q.start_time, q.span_minutes, q.level, q.utc_offset_minutes \
+    FROM json_array_elements_text(CAST(?1 AS json)) AS j(value) \
+    JOIN quiet_hours AS q ON q.user_id = j.value COLLATE \"C\"";
+const TYPE_LEVELS_OF_USERS_PG: &str = "\
+    SELECT t.user_id, t.level FROM json_array_elements_text(CAST(?1 AS json)) AS j(value) \
+    JOIN type_levels AS t ON t.user_id = j.value COLLATE \"C\" AND t.conversation_type = ?2";
+const CONVERSATION_LEVELS_PG: &str = "\
+    SELECT s.user_id, s.target_id, s.level FROM json_array_elements(CAST(?1 AS json)) AS j(value) \
+    JOIN conversation_settings AS s ON s.user_id = (j.value->>0) COLLATE \"C\" \
+    AND s.conversation_type = ?2 AND s.target_id = (j.value->>1) COLLATE \"C\" \
+    AND s.channel_id = ?3";
+
+/// `sqlite` or its PostgreSQL spelling, for `c`.
+fn spelled(c: &Db, sqlite: &'static str, postgres: &'static str) -> &'static str {
+    match c.dialect() {
+        Dialect::Sqlite => sqlite,
+        Dialect::Postgres => postgres,
+    }
+}
 
 /// A write of the push store, applied by the writer.
 pub(crate) enum PushWrite {
@@ -79,11 +112,7 @@ pub(crate) enum PushWritten {
 }
 
 /// Applies `w` (inside the writer's savepoint).
-pub(crate) fn apply_push_write(
-    c: &Connection,
-    w: PushWrite,
-    now: i64,
-) -> anyhow::Result<PushWritten> {
+pub(crate) fn apply_push_write(c: &Db, w: PushWrite, now: i64) -> anyhow::Result<PushWritten> {
     match w {
         PushWrite::DeviceConnected {
             user_id,
@@ -150,7 +179,7 @@ pub(crate) fn apply_push_write(
             // A device that connected since the decision began had its badge reset after
             // the decision found it offline: this push is not one "since it connected".
             let mut stmt = c.prepare_cached(
-                "UPDATE push_devices SET badge = badge + (updated_at < ?3) \
+                "UPDATE push_devices SET badge = badge + CASE WHEN updated_at < ?3 THEN 1 ELSE 0 END \
                  WHERE user_id = ?1 AND device_id = ?2 RETURNING badge",
             )?;
             let mut badges = Vec::with_capacity(devices.len());
@@ -179,7 +208,7 @@ pub(crate) fn apply_push_write(
 /// Keeps the [`MAX_PUSH_DEVICES`] registrations of `user_id` that connected last, `kept`
 /// (the one connecting now) always among them: one user cannot multiply every push to them
 /// by registering many device ids.
-fn evict_devices(c: &Connection, user_id: &str, kept: &str) -> anyhow::Result<()> {
+fn evict_devices(c: &Db, user_id: &str, kept: &str) -> anyhow::Result<()> {
     c.prepare_cached(
         "DELETE FROM push_devices WHERE user_id = ?1 AND device_id NOT IN \
          (SELECT device_id FROM push_devices WHERE user_id = ?1 \
@@ -191,7 +220,7 @@ fn evict_devices(c: &Connection, user_id: &str, kept: &str) -> anyhow::Result<()
 
 /// Replaces template `t`; [`TEMPLATES_FULL`] when it is new and [`MAX_TEMPLATES`] exist. A
 /// language given twice keeps its last text.
-fn put_template(c: &Connection, t: PushTemplate) -> anyhow::Result<()> {
+fn put_template(c: &Db, t: PushTemplate) -> anyhow::Result<()> {
     let existed = c
         .prepare_cached("SELECT 1 FROM push_templates WHERE template_id = ?1 LIMIT 1")?
         .query_row([&t.id], |_| Ok(()))
@@ -228,7 +257,7 @@ fn put_template(c: &Connection, t: PushTemplate) -> anyhow::Result<()> {
 }
 
 /// Every template, ordered by id, languages in the order they were given.
-pub(crate) fn read_templates(c: &Connection) -> anyhow::Result<Vec<PushTemplate>> {
+pub(crate) fn read_templates(c: &Db) -> anyhow::Result<Vec<PushTemplate>> {
     let mut stmt = c.prepare_cached(
         "SELECT template_id, language, title, content FROM push_templates \
          ORDER BY template_id, position",
@@ -259,11 +288,7 @@ pub(crate) fn read_templates(c: &Connection) -> anyhow::Result<Vec<PushTemplate>
 
 /// Stores a push setting change (inside the settings savepoint). A user back at the
 /// defaults has no row.
-pub(crate) fn apply_push_setting(
-    c: &Connection,
-    user: &str,
-    change: &Change,
-) -> anyhow::Result<()> {
+pub(crate) fn apply_push_setting(c: &Db, user: &str, change: &Change) -> anyhow::Result<()> {
     let mut s = read_push_settings(c, user)?.unwrap_or_default();
     match change {
         Change::PushLanguage(l) => s.language = l.clone(),
@@ -292,10 +317,7 @@ pub(crate) fn apply_push_setting(
 }
 
 /// `user`'s push settings; `None` = all defaults.
-pub(crate) fn read_push_settings(
-    c: &Connection,
-    user: &str,
-) -> anyhow::Result<Option<PushSettings>> {
+pub(crate) fn read_push_settings(c: &Db, user: &str) -> anyhow::Result<Option<PushSettings>> {
     Ok(c.prepare_cached(
         "SELECT language, hide_content, receive_while_desktop_online FROM push_settings \
              WHERE user_id = ?1",
@@ -325,8 +347,8 @@ fn json_list<T: serde::Serialize>(items: &[T]) -> anyhow::Result<String> {
 }
 
 /// The enabled devices of the users of `users` (a JSON array), by index in that array.
-fn devices_by_index(c: &Connection, users: &str) -> anyhow::Result<Vec<(usize, PushDevice)>> {
-    let mut stmt = c.prepare_cached(DEVICES_OF_USERS)?;
+fn devices_by_index(c: &Db, users: &str) -> anyhow::Result<Vec<(usize, PushDevice)>> {
+    let mut stmt = c.prepare_cached(spelled(c, DEVICES_OF_USERS, DEVICES_OF_USERS_PG))?;
     let rows = stmt.query_map([users], |r| {
         Ok((
             r.get::<_, i64>(0)? as usize,
@@ -347,12 +369,12 @@ fn devices_by_index(c: &Connection, users: &str) -> anyhow::Result<Vec<(usize, P
 
 /// Push settings and quiet hours of the users of `users` (a JSON array), by user id.
 fn user_rows(
-    c: &Connection,
+    c: &Db,
     users: &str,
 ) -> anyhow::Result<(HashMap<String, PushSettings>, HashMap<String, QuietHours>)> {
     let mut settings = HashMap::new();
     {
-        let mut stmt = c.prepare_cached(SETTINGS_OF_USERS)?;
+        let mut stmt = c.prepare_cached(spelled(c, SETTINGS_OF_USERS, SETTINGS_OF_USERS_PG))?;
         let rows = stmt.query_map([users], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -370,7 +392,8 @@ fn user_rows(
     }
     let mut quiet = HashMap::new();
     {
-        let mut stmt = c.prepare_cached(QUIET_HOURS_OF_USERS)?;
+        let mut stmt =
+            c.prepare_cached(spelled(c, QUIET_HOURS_OF_USERS, QUIET_HOURS_OF_USERS_PG))?;
         let rows = stmt.query_map([users], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -393,7 +416,7 @@ fn user_rows(
 /// The receivers of `q` that have an enabled device, with their settings and levels, in the
 /// order of `q.receivers` (see `ServerStore::push_recipients`). Five queries in one read
 /// transaction, whatever the number of receivers.
-pub(crate) fn read_recipients(c: &Connection, q: &PushQuery) -> anyhow::Result<Vec<PushRecipient>> {
+pub(crate) fn read_recipients(c: &Db, q: &PushQuery) -> anyhow::Result<Vec<PushRecipient>> {
     let tx = c.unchecked_transaction()?;
     let users: Vec<&str> = q.receivers.iter().map(|r| r.user_id.as_str()).collect();
     let mut recipients = recipients_with_devices(&tx, &users)?;
@@ -411,14 +434,16 @@ pub(crate) fn read_recipients(c: &Connection, q: &PushQuery) -> anyhow::Result<V
         .collect();
     let with_devices = json_list(&pairs.iter().map(|p| p.0).collect::<Vec<_>>())?;
     let type_levels: HashMap<String, u32> = {
-        let mut stmt = tx.prepare_cached(TYPE_LEVELS_OF_USERS)?;
+        let mut stmt =
+            tx.prepare_cached(spelled(&tx, TYPE_LEVELS_OF_USERS, TYPE_LEVELS_OF_USERS_PG))?;
         let rows = stmt.query_map(params![with_devices, q.conversation_type], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
         })?;
         rows.collect::<Result<_, _>>()?
     };
     let conversation_levels: HashMap<(String, String), u32> = {
-        let mut stmt = tx.prepare_cached(CONVERSATION_LEVELS)?;
+        let mut stmt =
+            tx.prepare_cached(spelled(&tx, CONVERSATION_LEVELS, CONVERSATION_LEVELS_PG))?;
         let rows = stmt.query_map(
             params![json_list(&pairs)?, q.conversation_type, q.channel_id],
             |r| {
@@ -446,10 +471,7 @@ pub(crate) fn read_recipients(c: &Connection, q: &PushQuery) -> anyhow::Result<V
 /// The users of `users` that have an enabled device, each with its index in `users` (a user
 /// listed twice comes twice), its devices, push settings and quiet hours (levels unset), in
 /// order.
-fn recipients_with_devices(
-    c: &Connection,
-    users: &[&str],
-) -> anyhow::Result<Vec<(usize, PushRecipient)>> {
+fn recipients_with_devices(c: &Db, users: &[&str]) -> anyhow::Result<Vec<(usize, PushRecipient)>> {
     let devices = devices_by_index(c, &json_list(users)?)?;
     if devices.is_empty() {
         return Ok(Vec::new());
@@ -482,10 +504,7 @@ fn recipients_with_devices(
 
 /// The enabled devices of `user_ids` with their push settings and quiet hours, in the order
 /// of `user_ids` (users without devices left out).
-pub(crate) fn read_devices(
-    c: &Connection,
-    user_ids: &[String],
-) -> anyhow::Result<Vec<PushRecipient>> {
+pub(crate) fn read_devices(c: &Db, user_ids: &[String]) -> anyhow::Result<Vec<PushRecipient>> {
     let tx = c.unchecked_transaction()?;
     let users: Vec<&str> = user_ids.iter().map(String::as_str).collect();
     let out = recipients_with_devices(&tx, &users)?;
@@ -494,11 +513,7 @@ pub(crate) fn read_devices(
 }
 
 /// Users with an enabled device after `after_user`, at most `limit`, by user id.
-pub(crate) fn read_audience(
-    c: &Connection,
-    after_user: &str,
-    limit: u32,
-) -> anyhow::Result<AudiencePage> {
+pub(crate) fn read_audience(c: &Db, after_user: &str, limit: u32) -> anyhow::Result<AudiencePage> {
     let mut stmt = c.prepare_cached(
         "SELECT user_id, device_id, provider, token FROM push_devices \
          WHERE enabled = 1 AND user_id IN (SELECT DISTINCT user_id FROM push_devices \
@@ -528,7 +543,7 @@ pub(crate) fn read_audience(
 }
 
 /// The name of a user (`users`) or a group (`groups`); empty when unknown.
-pub(crate) fn read_name(c: &Connection, group: bool, id: &str) -> anyhow::Result<String> {
+pub(crate) fn read_name(c: &Db, group: bool, id: &str) -> anyhow::Result<String> {
     let sql = if group {
         "SELECT name FROM groups WHERE group_id = ?1"
     } else {
@@ -560,6 +575,8 @@ mod tests {
             CONVERSATION_LEVELS,
         ] {
             let plan: Vec<String> = c
+                .as_sqlite()
+                .unwrap()
                 .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
                 .and_then(|mut stmt| {
                     let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];

@@ -2,20 +2,20 @@
 //! a conversation's history up to a time (`ClearHistory`). Neither touches what the other
 //! participants see.
 
+use super::db::{params, Db};
 use super::heads::HeadCache;
 use super::inbox::apply_event;
 use super::lookup::find_message;
 use crate::model::{Push, UserConversation};
 use crate::util::now_ms;
 use rcim_proto::v1::{inbox_entry, HistoryCleared, MessagesDeleted};
-use rusqlite::{params, Connection};
 
 /// Hides the messages `uids` of `conv` from its user's history and turns their inbox copies
 /// into tombstones (the sequence stays, sync skips it); uids that are unknown or of another
 /// conversation are ignored. Appends `MessagesDeleted` (with every requested uid, once) to
 /// the user's inbox.
 pub(crate) fn apply_delete(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     conv: UserConversation,
     mut uids: Vec<String>,
@@ -38,8 +38,8 @@ pub(crate) fn apply_delete(
             continue;
         }
         tx.prepare_cached(
-            "INSERT OR IGNORE INTO hidden_messages (user_id, msg_id, created_at) \
-             VALUES (?1, ?2, ?3)",
+            "INSERT INTO hidden_messages (user_id, msg_id, created_at) \
+             VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         )?
         .execute(params![conv.user_id, m.id, now])?;
         tx.prepare_cached(
@@ -63,7 +63,7 @@ pub(crate) fn apply_delete(
 /// later clear never un-hides: the highest time is kept); appends `HistoryCleared` to the
 /// user's inbox.
 pub(crate) fn apply_clear(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     conv: UserConversation,
     before_time: i64,
@@ -72,7 +72,7 @@ pub(crate) fn apply_clear(
     tx.prepare_cached(
         "INSERT INTO history_cleared (user_id, conv_key, before_time) VALUES (?1, ?2, ?3) \
          ON CONFLICT(user_id, conv_key) DO UPDATE SET \
-         before_time = MAX(before_time, excluded.before_time)",
+         before_time = MAX(history_cleared.before_time, excluded.before_time)",
     )?
     .execute(params![conv.user_id, conv.key(), before_time])?;
     let body = inbox_entry::Body::HistoryCleared(HistoryCleared {

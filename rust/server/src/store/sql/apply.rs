@@ -1,6 +1,7 @@
 //! The writer's mutations, each applied inside the batch transaction in a savepoint of its own
 //! or, for consecutive sends, a shared one (see `writer.rs`).
 
+use super::db::{params, Db};
 use super::heads::Heads;
 use super::inbox::{append_inbox, record_dedupe};
 use super::reads::{member_count, read_logged, read_members_joined, read_sent, RequestKind};
@@ -12,7 +13,6 @@ use crate::model::{
 use crate::util::now_ms;
 use anyhow::anyhow;
 use rcim_proto::v1::inbox_entry;
-use rusqlite::{params, Connection};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -20,10 +20,10 @@ use std::sync::Arc;
 /// changes nothing. A successful execution is logged with its result (refusals are not: a
 /// resend is checked again).
 pub(crate) fn once_per_request(
-    tx: &Connection,
+    tx: &Db,
     request: Option<&RequestKey>,
     kind: RequestKind,
-    apply: impl FnOnce(&Connection) -> anyhow::Result<(i64, Vec<Push>)>,
+    apply: impl FnOnce(&Db) -> anyhow::Result<(i64, Vec<Push>)>,
 ) -> anyhow::Result<(i64, Vec<Push>)> {
     let Some(key) = request else {
         return apply(tx);
@@ -57,7 +57,7 @@ pub(crate) fn once_per_request(
 /// [`super::heads`]). A refusal (a duplicate, the blacklist, membership, a gag, a limit) is
 /// decided before anything is written.
 pub(crate) fn apply_send(
-    tx: &Connection,
+    tx: &Db,
     heads: &Heads,
     last_sent: &mut HashMap<String, i64>,
     msg: NewMessage,
@@ -149,14 +149,14 @@ pub(crate) fn apply_send(
         0
     };
     let expansion = crate::expansion::Stored::initial(&msg.expansion, sent_time).to_json();
-    tx.prepare_cached(
+    let msg_id: i64 = tx.prepare_cached(
         "INSERT INTO messages (uid, conversation_type, to_id, channel_id, sender_id, object_name, \
          content, sent_time, client_msg_id, persisted, counted, push_content, push_data, custom, \
          conv_key, conv_seq, can_expand, expansion, push_options) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19)",
+         ?19) RETURNING id",
     )?
-    .execute(params![
+    .query_row(params![
         uid,
         msg.conversation_type,
         msg.to_id,
@@ -176,8 +176,7 @@ pub(crate) fn apply_send(
         msg.can_expand,
         expansion,
         msg.push_options,
-    ])?;
-    let msg_id = tx.last_insert_rowid();
+    ], |r| r.get::<_, i64>(0))?;
     record_dedupe(tx, &msg, &uid, sent_time, now)?;
     let proto = Arc::new(inbox_entry::Body::Message(msg.into_wire(
         uid.clone(),
@@ -219,7 +218,7 @@ pub(crate) const GROUP_LAST_SENT: &str = "SELECT MAX((SELECT m.sent_time FROM me
 /// [`apply_send`]: a group message is sent no earlier than the latest join of its members, so
 /// whatever is sent after a join is visible to the new member whatever the clock of its
 /// channel says.
-fn join_time(tx: &Connection, group_id: &str, now: i64) -> anyhow::Result<i64> {
+fn join_time(tx: &Db, group_id: &str, now: i64) -> anyhow::Result<i64> {
     let (lo, hi) = group_key_range(group_id);
     let last: Option<i64> = tx
         .prepare_cached(GROUP_LAST_SENT)?
@@ -241,7 +240,7 @@ fn group_key_range(group_id: &str) -> (String, String) {
     (lo, hi)
 }
 
-pub(crate) fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize> {
+pub(crate) fn apply_group(tx: &Db, op: GroupOp) -> anyhow::Result<usize> {
     let now = now_ms();
     match op {
         GroupOp::Add {
@@ -254,14 +253,14 @@ pub(crate) fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize>
             let joined = join_time(tx, &group_id, now)?;
             tx.prepare_cached(
                 "INSERT INTO groups (group_id, name, created_at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT(group_id) DO UPDATE SET name = CASE WHEN ?2 = '' THEN name \
+                 ON CONFLICT(group_id) DO UPDATE SET name = CASE WHEN ?2 = '' THEN groups.name \
                  ELSE ?2 END",
             )?
             .execute(params![group_id, name, now])?;
             for m in &members {
                 tx.prepare_cached(
-                    "INSERT OR IGNORE INTO group_members (group_id, user_id, joined_at) \
-                     VALUES (?1, ?2, ?3)",
+                    "INSERT INTO group_members (group_id, user_id, joined_at) \
+                     VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![group_id, m, joined])?;
             }
@@ -300,7 +299,7 @@ pub(crate) fn apply_group(tx: &Connection, op: GroupOp) -> anyhow::Result<usize>
 }
 
 pub(crate) fn apply_upsert_user(
-    tx: &Connection,
+    tx: &Db,
     user_id: &str,
     name: Option<String>,
     portrait: Option<String>,
@@ -308,18 +307,14 @@ pub(crate) fn apply_upsert_user(
     tx.prepare_cached(
         "INSERT INTO users (user_id, name, portrait, created_at) \
          VALUES (?1, COALESCE(?2, ''), COALESCE(?3, ''), ?4) \
-         ON CONFLICT(user_id) DO UPDATE SET name = COALESCE(?2, name), \
-         portrait = COALESCE(?3, portrait)",
+         ON CONFLICT(user_id) DO UPDATE SET name = COALESCE(?2, users.name), \
+         portrait = COALESCE(?3, users.portrait)",
     )?
     .execute(params![user_id, name, portrait, now_ms()])?;
     Ok(())
 }
 
-pub(crate) fn apply_expire(
-    tx: &Connection,
-    user_ids: &[String],
-    time_ms: i64,
-) -> anyhow::Result<()> {
+pub(crate) fn apply_expire(tx: &Db, user_ids: &[String], time_ms: i64) -> anyhow::Result<()> {
     let now = now_ms();
     for u in user_ids {
         tx.prepare_cached(

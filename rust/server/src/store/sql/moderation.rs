@@ -1,13 +1,13 @@
 //! Moderation state (sensitive words, user bans, group gags; migration 9) and the two places
 //! a send meets it inside the writer's transaction: the gag check and a blocked message.
 
+use super::db::{params, Db, Optional};
 use super::heads::HeadCache;
 use super::inbox::{append_inbox, record_dedupe};
 use crate::model::{
     ModerationOp, NewMessage, Push, Rejected, Restriction, SendOutcome, SensitiveWord,
 };
 use rcim_proto::v1::{inbox_entry, InboxEntry, MessageBlocked};
-use rusqlite::{params, Connection, OptionalExtension};
 use std::sync::Arc;
 
 use crate::model::FORBIDDEN_IN_GROUP;
@@ -16,7 +16,7 @@ const BLOCK_TYPE_CUSTOM: u32 = 2;
 
 /// Applies one moderation change. Expired bans and gags are deleted on the way, so the tables
 /// only grow with the restrictions in force.
-pub(crate) fn apply_moderation(tx: &Connection, op: ModerationOp, now: i64) -> anyhow::Result<()> {
+pub(crate) fn apply_moderation(tx: &Db, op: ModerationOp, now: i64) -> anyhow::Result<()> {
     match op {
         ModerationOp::AddWord {
             word,
@@ -96,7 +96,7 @@ pub(crate) fn apply_moderation(tx: &Connection, op: ModerationOp, now: i64) -> a
 }
 
 /// Every sensitive word, oldest first.
-pub(crate) fn read_words(c: &Connection) -> anyhow::Result<Vec<SensitiveWord>> {
+pub(crate) fn read_words(c: &Db) -> anyhow::Result<Vec<SensitiveWord>> {
     let mut stmt = c.prepare_cached(
         "SELECT word, replace_word FROM sensitive_words ORDER BY created_at, word",
     )?;
@@ -111,13 +111,13 @@ pub(crate) fn read_words(c: &Connection) -> anyhow::Result<Vec<SensitiveWord>> {
 
 /// Bans in force at `now`: of `user_id` only, or all of them.
 pub(crate) fn read_bans(
-    c: &Connection,
+    c: &Db,
     user_id: Option<&str>,
     now: i64,
 ) -> anyhow::Result<Vec<Restriction>> {
     let mut stmt = c.prepare_cached(
         "SELECT user_id, until FROM user_bans WHERE until > ?1 \
-         AND (?2 IS NULL OR user_id = ?2) ORDER BY user_id",
+         AND (CAST(?2 AS TEXT) IS NULL OR user_id = ?2) ORDER BY user_id",
     )?;
     let rows = stmt.query_map(params![now, user_id], restriction)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -125,20 +125,20 @@ pub(crate) fn read_bans(
 
 /// Gags in force at `now` in `group_id`: of `user_id` only, or all of them.
 pub(crate) fn read_gags(
-    c: &Connection,
+    c: &Db,
     group_id: &str,
     user_id: Option<&str>,
     now: i64,
 ) -> anyhow::Result<Vec<Restriction>> {
     let mut stmt = c.prepare_cached(
         "SELECT user_id, until FROM group_gags WHERE group_id = ?1 AND until > ?2 \
-         AND (?3 IS NULL OR user_id = ?3) ORDER BY user_id",
+         AND (CAST(?3 AS TEXT) IS NULL OR user_id = ?3) ORDER BY user_id",
     )?;
     let rows = stmt.query_map(params![group_id, now, user_id], restriction)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn restriction(r: &rusqlite::Row<'_>) -> rusqlite::Result<Restriction> {
+fn restriction(r: &super::db::Row<'_>) -> super::db::SqlResult<Restriction> {
     Ok(Restriction {
         user_id: r.get(0)?,
         until: r.get(1)?,
@@ -147,12 +147,7 @@ fn restriction(r: &rusqlite::Row<'_>) -> rusqlite::Result<Restriction> {
 
 /// Refuses a group send by a member gagged in the group (22408). Checked in the send's own
 /// transaction, like membership, so a gag and the send cannot cross.
-pub(crate) fn check_gag(
-    tx: &Connection,
-    group_id: &str,
-    sender: &str,
-    now: i64,
-) -> anyhow::Result<()> {
+pub(crate) fn check_gag(tx: &Db, group_id: &str, sender: &str, now: i64) -> anyhow::Result<()> {
     if !read_gags(tx, group_id, Some(sender), now)?.is_empty() {
         return Err(Rejected::err(
             FORBIDDEN_IN_GROUP,
@@ -166,7 +161,7 @@ pub(crate) fn check_gag(
 /// under its client id (so a resend gets the same answer) and appends `MessageBlocked` to the
 /// sender's inbox; nothing else is stored.
 pub(crate) fn apply_blocked(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     msg: &NewMessage,
     uid: String,

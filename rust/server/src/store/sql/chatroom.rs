@@ -1,18 +1,18 @@
 //! Chatroom rooms and their stored messages (migration 11): room records survive restarts,
 //! messages persisted in a room are pages of its history until the chatroom retention.
 
+use super::db::{params, Db};
 use crate::store::{ChatroomHistoryQuery, ChatroomWrite, RoomRecord};
 use rcim_proto::v1::Message;
-use rusqlite::{params, Connection};
 
 /// Applies one chatroom change (see [`ChatroomWrite`] for what the flag means).
-pub(crate) fn apply_chatroom_write(c: &Connection, op: ChatroomWrite) -> anyhow::Result<bool> {
+pub(crate) fn apply_chatroom_write(c: &Db, op: ChatroomWrite) -> anyhow::Result<bool> {
     match op {
         ChatroomWrite::Create(r) => {
             let n = c
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO chatrooms (room_id, name, created_at, auto_destroy, \
-                     idle_minutes) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO chatrooms (room_id, name, created_at, auto_destroy, \
+                     idle_minutes) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![
                     r.room_id,
@@ -45,8 +45,8 @@ pub(crate) fn apply_chatroom_write(c: &Connection, op: ChatroomWrite) -> anyhow:
         }
         ChatroomWrite::Append(m) => {
             c.prepare_cached(
-                "INSERT OR REPLACE INTO chatroom_messages (room_id, sent_time, uid, message) \
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO chatroom_messages (room_id, sent_time, uid, message) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (room_id, sent_time, uid) DO UPDATE SET message = excluded.message",
             )?
             .execute(params![
                 m.to_id,
@@ -60,7 +60,7 @@ pub(crate) fn apply_chatroom_write(c: &Connection, op: ChatroomWrite) -> anyhow:
 }
 
 /// Every room, oldest first.
-pub(crate) fn read_rooms(c: &Connection) -> anyhow::Result<Vec<RoomRecord>> {
+pub(crate) fn read_rooms(c: &Db) -> anyhow::Result<Vec<RoomRecord>> {
     let mut stmt = c.prepare(
         "SELECT room_id, name, created_at, auto_destroy, idle_minutes, \
          (SELECT MAX(sent_time) FROM chatroom_messages m WHERE m.room_id = chatrooms.room_id) \
@@ -81,10 +81,7 @@ pub(crate) fn read_rooms(c: &Connection) -> anyhow::Result<Vec<RoomRecord>> {
 
 /// A page of a room's stored messages in the query's order (rows that do not decode are
 /// skipped and logged).
-pub(crate) fn read_history(
-    c: &Connection,
-    q: &ChatroomHistoryQuery,
-) -> anyhow::Result<Vec<Message>> {
+pub(crate) fn read_history(c: &Db, q: &ChatroomHistoryQuery) -> anyhow::Result<Vec<Message>> {
     let sql = if q.newer {
         "SELECT message FROM chatroom_messages WHERE room_id = ?1 AND sent_time > ?2 \
          AND sent_time >= ?4 ORDER BY sent_time, uid LIMIT ?3"

@@ -1,8 +1,8 @@
 //! Reads shared by the writer (inside its transaction) and the read pool.
 
+use super::db::{params, Db, Optional};
 use crate::model::{fit_entry, LoggedRequest, RequestKey, SendOutcome, SyncPage, SYNC_BYTES};
 use rcim_proto::v1::{inbox_entry, InboxEntry, Message};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// What a logged request was (`request_log.kind`); a request id reused for another kind of
 /// request is refused.
@@ -13,7 +13,7 @@ pub(crate) enum RequestKind {
 }
 
 /// The logged request `key`, if any: (kind as stored, result).
-pub(crate) fn read_logged(c: &Connection, key: &RequestKey) -> anyhow::Result<Option<(i64, i64)>> {
+pub(crate) fn read_logged(c: &Db, key: &RequestKey) -> anyhow::Result<Option<(i64, i64)>> {
     Ok(c.prepare_cached(
         "SELECT kind, result FROM request_log WHERE user_id = ?1 AND request_id = ?2",
     )?
@@ -25,7 +25,7 @@ pub(crate) fn read_logged(c: &Connection, key: &RequestKey) -> anyhow::Result<Op
 
 /// [`read_logged`] as a [`LoggedRequest`] (`None` also for a kind this version does not know).
 pub(crate) fn read_logged_request(
-    c: &Connection,
+    c: &Db,
     key: &RequestKey,
 ) -> anyhow::Result<Option<LoggedRequest>> {
     Ok(read_logged(c, key)?.and_then(|(kind, result)| match kind {
@@ -39,7 +39,7 @@ pub(crate) fn read_logged_request(
 
 /// The outcome of the message `sender` stored under `client_msg_id`, if any (`duplicate` set).
 pub(crate) fn read_sent(
-    c: &Connection,
+    c: &Db,
     sender: &str,
     client_msg_id: &str,
 ) -> anyhow::Result<Option<SendOutcome>> {
@@ -59,7 +59,7 @@ pub(crate) fn read_sent(
     .optional()?)
 }
 
-pub(crate) fn read_head(c: &Connection, user_id: &str) -> anyhow::Result<u64> {
+pub(crate) fn read_head(c: &Db, user_id: &str) -> anyhow::Result<u64> {
     let head = c
         .prepare_cached("SELECT head FROM inbox_heads WHERE user_id = ?1")?
         .query_row([user_id], |r| r.get::<_, i64>(0))
@@ -67,7 +67,7 @@ pub(crate) fn read_head(c: &Connection, user_id: &str) -> anyhow::Result<u64> {
     Ok(head.unwrap_or(0).max(0) as u64)
 }
 
-pub(crate) fn read_members(c: &Connection, group_id: &str) -> anyhow::Result<Vec<String>> {
+pub(crate) fn read_members(c: &Db, group_id: &str) -> anyhow::Result<Vec<String>> {
     let mut stmt = c.prepare_cached(
         "SELECT user_id FROM group_members WHERE group_id = ?1 ORDER BY joined_at, user_id",
     )?;
@@ -78,10 +78,7 @@ pub(crate) fn read_members(c: &Connection, group_id: &str) -> anyhow::Result<Vec
 /// The members of `group_id` (as [`read_members`]) and the latest of their join times (0 for
 /// no members): a group message is sent no earlier than that, so every current member sees it
 /// in the history (see `apply::join_time`). The same range read as [`read_members`].
-pub(crate) fn read_members_joined(
-    c: &Connection,
-    group_id: &str,
-) -> anyhow::Result<(Vec<String>, i64)> {
+pub(crate) fn read_members_joined(c: &Db, group_id: &str) -> anyhow::Result<(Vec<String>, i64)> {
     let mut stmt = c.prepare_cached(
         "SELECT user_id, joined_at FROM group_members WHERE group_id = ?1 \
          ORDER BY joined_at, user_id",
@@ -100,16 +97,12 @@ pub(crate) fn read_members_joined(
 }
 
 /// Whether `user_id` is a member of `group_id` now.
-pub(crate) fn is_member(c: &Connection, group_id: &str, user_id: &str) -> anyhow::Result<bool> {
+pub(crate) fn is_member(c: &Db, group_id: &str, user_id: &str) -> anyhow::Result<bool> {
     Ok(joined_at(c, group_id, user_id)?.is_some())
 }
 
 /// When `user_id` joined `group_id`, if a member.
-pub(crate) fn joined_at(
-    c: &Connection,
-    group_id: &str,
-    user_id: &str,
-) -> anyhow::Result<Option<i64>> {
+pub(crate) fn joined_at(c: &Db, group_id: &str, user_id: &str) -> anyhow::Result<Option<i64>> {
     Ok(c.prepare_cached(
         "SELECT joined_at FROM group_members WHERE group_id = ?1 AND user_id = ?2",
     )?
@@ -117,7 +110,7 @@ pub(crate) fn joined_at(
     .optional()?)
 }
 
-pub(crate) fn member_count(c: &Connection, group_id: &str) -> anyhow::Result<usize> {
+pub(crate) fn member_count(c: &Db, group_id: &str) -> anyhow::Result<usize> {
     let n: i64 = c
         .prepare_cached("SELECT COUNT(*) FROM group_members WHERE group_id = ?1")?
         .query_row([group_id], |r| r.get(0))?;
@@ -130,7 +123,10 @@ pub(crate) const MESSAGE_COLUMNS: &str = "m.uid, m.conversation_type, m.to_id, m
      m.counted, m.push_content, m.push_data, m.custom, m.conv_seq, m.can_expand, m.expansion, \
      m.push_options";
 
-pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<Message> {
+pub(crate) fn message_from_row(
+    r: &super::db::Row<'_>,
+    base: usize,
+) -> super::db::SqlResult<Message> {
     Ok(Message {
         uid: r.get(base)?,
         conversation_type: r.get(base + 1)?,
@@ -159,12 +155,7 @@ pub(crate) fn message_from_row(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::
 }
 
 /// Inbox entries of `user_id` after `after` (see [`super::super::contract::ServerStore::sync`]).
-pub(crate) fn read_sync(
-    c: &Connection,
-    user_id: &str,
-    after: u64,
-    limit: u32,
-) -> anyhow::Result<SyncPage> {
+pub(crate) fn read_sync(c: &Db, user_id: &str, after: u64, limit: u32) -> anyhow::Result<SyncPage> {
     let max = rcim_proto::MAX_SYNC_PACKAGE;
     let limit = if limit == 0 { max } else { limit.min(max) };
     let head = read_head(c, user_id)?;

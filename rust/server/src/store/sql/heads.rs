@@ -10,8 +10,11 @@
 //! are rolled back. A run of sends applied together records what it replaced, to put it back
 //! if the run is rolled back after all. A command that appends twice to one inbox gets
 //! consecutive sequences (the second append sees the first one's staged head).
+//!
+//! On PostgreSQL several nodes write: the cache lives for one batch only, and a head is read
+//! under a row lock the batch holds until its commit (see [`HeadTable::lock_sql`]).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use super::db::{params, Db, Dialect, Optional};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
@@ -29,6 +32,22 @@ impl HeadTable {
         match self {
             HeadTable::Inbox => "SELECT head FROM inbox_heads WHERE user_id = ?1",
             HeadTable::History => "SELECT head FROM conv_heads WHERE conv_key = ?1",
+        }
+    }
+
+    /// PostgreSQL, where other nodes write too: the head is read under a row lock held
+    /// until the commit, so two nodes never hand out the same sequence (the row is created
+    /// first, so there is a row to lock; a node creating it at the same time waits).
+    fn lock_sql(self) -> [&'static str; 2] {
+        match self {
+            HeadTable::Inbox => [
+                "INSERT INTO inbox_heads (user_id, head) VALUES (?1, 0) ON CONFLICT DO NOTHING",
+                "SELECT head FROM inbox_heads WHERE user_id = ?1 FOR UPDATE",
+            ],
+            HeadTable::History => [
+                "INSERT INTO conv_heads (conv_key, head) VALUES (?1, 0) ON CONFLICT DO NOTHING",
+                "SELECT head FROM conv_heads WHERE conv_key = ?1 FOR UPDATE",
+            ],
         }
     }
 
@@ -79,7 +98,7 @@ impl HeadCache {
 
     /// Moves the head of `key` one step and returns the new head (staged: see
     /// [`Self::apply_staged`]).
-    pub(crate) fn advance(&self, c: &Connection, key: &str) -> anyhow::Result<u64> {
+    pub(crate) fn advance(&self, c: &Db, key: &str) -> anyhow::Result<u64> {
         let staged = self.staged.borrow().get(key).copied();
         let head = match staged.or_else(|| self.cache.get(key).copied()) {
             Some(head) => head,
@@ -91,9 +110,17 @@ impl HeadCache {
     }
 
     /// The stored head of `key` (0 for none).
-    fn read(&self, c: &Connection, key: &str) -> anyhow::Result<u64> {
+    fn read(&self, c: &Db, key: &str) -> anyhow::Result<u64> {
+        let sql = match c.dialect() {
+            Dialect::Sqlite => self.table.read_sql(),
+            Dialect::Postgres => {
+                let [create, lock] = self.table.lock_sql();
+                c.execute(create, [key])?;
+                lock
+            }
+        };
         let head = c
-            .prepare_cached(self.table.read_sql())?
+            .prepare_cached(sql)?
             .query_row([key], |r| r.get::<_, i64>(0))
             .optional()?;
         Ok(head.unwrap_or(0).max(0) as u64)
@@ -128,7 +155,7 @@ impl HeadCache {
     }
 
     /// Writes the heads kept since the last flush.
-    pub(crate) fn flush(&mut self, c: &Connection) -> anyhow::Result<()> {
+    pub(crate) fn flush(&mut self, c: &Db) -> anyhow::Result<()> {
         if self.dirty.is_empty() {
             return Ok(());
         }
@@ -209,7 +236,7 @@ impl Heads {
         self.history.drop_staged();
     }
 
-    pub(crate) fn flush(&mut self, c: &Connection) -> anyhow::Result<()> {
+    pub(crate) fn flush(&mut self, c: &Db) -> anyhow::Result<()> {
         self.inbox.flush(c)?;
         self.history.flush(c)
     }
@@ -235,7 +262,7 @@ mod tests {
     use super::super::schema::{migrate, open_conn, DB_FILE};
     use super::*;
 
-    fn stored(c: &Connection, user: &str) -> Option<i64> {
+    fn stored(c: &Db, user: &str) -> Option<i64> {
         c.query_row(
             "SELECT head FROM inbox_heads WHERE user_id = ?1",
             [user],

@@ -20,9 +20,9 @@
 //! never makes the file ahead of the database by itself; under NORMAL it may, and then the
 //! epoch changes, which is what the lost commits require.
 
+use super::db::{Db, Optional};
 use crate::config::StorageConfig;
 use anyhow::Context as _;
-use rusqlite::{Connection, OptionalExtension};
 use std::fs::File;
 use std::io::Write as _;
 use std::os::unix::fs::FileExt as _;
@@ -46,24 +46,24 @@ pub(crate) struct EpochState {
     pub commits: u64,
 }
 
-fn meta(c: &Connection, key: &str) -> anyhow::Result<Option<u64>> {
+fn meta(c: &Db, key: &str) -> anyhow::Result<Option<u64>> {
     let v: Option<i64> = c
         .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()?;
     Ok(v.map(|v| v as u64))
 }
 
-fn set_meta(c: &Connection, key: &str, value: u64) -> anyhow::Result<()> {
+fn set_meta(c: &Db, key: &str, value: u64) -> anyhow::Result<()> {
     c.prepare_cached(
         "INSERT INTO meta (key, value) VALUES (?1, ?2) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )?
-    .execute(rusqlite::params![key, value as i64])?;
+    .execute(super::db::params![key, value as i64])?;
     Ok(())
 }
 
 /// Stores the commit counter `commits` in the running transaction (one row update per batch).
-pub(crate) fn count_commit(c: &Connection, commits: u64) -> anyhow::Result<()> {
+pub(crate) fn count_commit(c: &Db, commits: u64) -> anyhow::Result<()> {
     set_meta(c, "commits", commits)
 }
 
@@ -86,9 +86,30 @@ fn new_epoch() -> u64 {
     }
 }
 
+/// The epoch of a database shared by several nodes (PostgreSQL): the first node to start
+/// creates it and the others read it. A high-water file cannot vouch for a database no node
+/// owns, so going back in time there (a backup restored) is the operator's to declare with
+/// `--new-inbox-epoch`, on one node's start. Blocking.
+pub(crate) fn settle_shared(c: &Db, storage: &StorageConfig) -> anyhow::Result<u64> {
+    if storage.new_inbox_epoch {
+        let e = new_epoch();
+        set_meta(c, "inbox_epoch", e)?;
+        tracing::warn!(
+            epoch = e,
+            "new inbox epoch asked for: devices resynchronise"
+        );
+        return Ok(e);
+    }
+    c.execute(
+        "INSERT INTO meta (key, value) VALUES ('inbox_epoch', ?1) ON CONFLICT DO NOTHING",
+        [new_epoch()],
+    )?;
+    meta(c, "inbox_epoch")?.context("the inbox epoch is missing")
+}
+
 /// Decides the epoch at start (see the module doc) and stores it. Blocking.
 pub(crate) fn settle(
-    c: &Connection,
+    c: &Db,
     data_dir: &Path,
     storage: &StorageConfig,
 ) -> anyhow::Result<EpochState> {
@@ -167,7 +188,7 @@ mod tests {
     use super::super::schema::{migrate, open_conn, DB_FILE};
     use super::*;
 
-    fn open(dir: &Path) -> Connection {
+    fn open(dir: &Path) -> Db {
         let mut c = open_conn(&dir.join(DB_FILE)).unwrap();
         migrate(&mut c).unwrap();
         c

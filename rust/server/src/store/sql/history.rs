@@ -8,18 +8,18 @@
 //! in a group, when they joined) becomes a lower sequence bound, and their deleted messages
 //! are skipped one by one.
 
+use super::db::{params, Db, Optional};
 use super::reads::{joined_at, message_from_row, MESSAGE_COLUMNS};
 use crate::model::{HistoryQuery, HistorySlice, Rejected, ENTRY_OVERHEAD, SYNC_BYTES};
 use rcim_proto::conversation_type::GROUP;
 use rcim_proto::v1::Message;
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// Bytes of messages one page holds at most (the rest of a frame is the envelope).
 const PAGE_BYTES: usize = SYNC_BYTES - 64;
 
 /// A page of the history of `q.conversation` (see `HistoryPage` in the protocol). 22406 for
 /// a group the user is not a member of.
-pub(crate) fn read_history(c: &Connection, q: &HistoryQuery) -> anyhow::Result<HistorySlice> {
+pub(crate) fn read_history(c: &Db, q: &HistoryQuery) -> anyhow::Result<HistorySlice> {
     // One snapshot for the bounds and the rows.
     let tx = c.unchecked_transaction()?;
     let conv = &q.conversation;
@@ -104,7 +104,7 @@ pub(crate) fn read_history(c: &Connection, q: &HistoryQuery) -> anyhow::Result<H
 }
 
 /// The lowest history sequence of `key` sent after `time`.
-fn first_seq_after(c: &Connection, key: &str, time: i64) -> anyhow::Result<Option<u64>> {
+fn first_seq_after(c: &Db, key: &str, time: i64) -> anyhow::Result<Option<u64>> {
     Ok(c.prepare_cached(
         "SELECT conv_seq FROM messages WHERE conv_key = ?1 AND conv_seq > 0 \
              AND sent_time > ?2 ORDER BY sent_time ASC LIMIT 1",
@@ -115,7 +115,7 @@ fn first_seq_after(c: &Connection, key: &str, time: i64) -> anyhow::Result<Optio
 }
 
 /// The highest history sequence of `key` sent before `time`.
-fn last_seq_before(c: &Connection, key: &str, time: i64) -> anyhow::Result<Option<u64>> {
+fn last_seq_before(c: &Db, key: &str, time: i64) -> anyhow::Result<Option<u64>> {
     Ok(c.prepare_cached(
         "SELECT conv_seq FROM messages WHERE conv_key = ?1 AND conv_seq > 0 \
              AND sent_time < ?2 ORDER BY sent_time DESC LIMIT 1",
@@ -129,7 +129,7 @@ fn last_seq_before(c: &Connection, key: &str, time: i64) -> anyhow::Result<Optio
 /// from `lo` upwards (`ascending`) or from `hi` downwards, within [`PAGE_BYTES`]; and whether
 /// more remain in that direction.
 fn scan(
-    c: &Connection,
+    c: &Db,
     key: &str,
     user: &str,
     lo: u64,
@@ -175,7 +175,7 @@ fn scan(
 /// key's `seq`: the last entry created before the time. Entries are appended by one writer in
 /// sequence order with its clock, so that is the highest such sequence (should the clock step
 /// back, the start moves by the entries of that step, which is harmless for a start).
-pub(crate) fn read_seq_before(c: &Connection, user_id: &str, time_ms: i64) -> anyhow::Result<u64> {
+pub(crate) fn read_seq_before(c: &Db, user_id: &str, time_ms: i64) -> anyhow::Result<u64> {
     Ok(c.prepare_cached(SEQ_BEFORE)?
         .query_row(params![user_id, time_ms], |r| r.get::<_, i64>(0))
         .optional()?

@@ -7,11 +7,11 @@
 //! * `ug_channel_users(group_id, channel_id, kind, user_id)`: private-channel members (kind
 //!   1), mutes (2) and allow lists (3); `channel_id` "" = the whole group (kinds 2 and 3).
 
+use super::db::{params, Db};
 use super::ultragroup_prune::{delete_ug_streams, forget_ug_member};
 use crate::store::{
     UgChannelRecord, UgDirectorySnapshot, UgDirectoryWrite, UgGroupRecord, UgListKind, UgListRow,
 };
-use rusqlite::{params, Connection};
 
 /// Migration 14: the directory tables.
 pub(super) const MIGRATION: &str = "CREATE TABLE ug_groups (
@@ -45,10 +45,10 @@ pub(super) const MIGRATION: &str = "CREATE TABLE ug_groups (
         PRIMARY KEY (group_id, channel_id, kind, user_id)
     ) WITHOUT ROWID;";
 
-fn insert_channel(c: &Connection, ch: &UgChannelRecord) -> rusqlite::Result<usize> {
+fn insert_channel(c: &Db, ch: &UgChannelRecord) -> super::db::SqlResult<usize> {
     c.prepare_cached(
-        "INSERT OR IGNORE INTO ug_group_channels (group_id, channel_id, private, created_at, \
-         default_level, muted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO ug_group_channels (group_id, channel_id, private, created_at, \
+         default_level, muted) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
     )?
     .execute(params![
         ch.group_id,
@@ -65,16 +65,16 @@ fn insert_channel(c: &Connection, ch: &UgChannelRecord) -> rusqlite::Result<usiz
 /// counts start after the join time, so a message sent before the join must not look newer
 /// than it. One millisecond back from `at`, so a message sent in the join's millisecond counts
 /// as unread rather than vanish.
-fn insert_member(c: &Connection, group: &str, user: &str, at: i64) -> rusqlite::Result<usize> {
+fn insert_member(c: &Db, group: &str, user: &str, at: i64) -> super::db::SqlResult<usize> {
     c.prepare_cached(
-        "INSERT OR IGNORE INTO ug_members (group_id, user_id, joined_at) VALUES (?1, ?2, \
-         MAX(?3 - 1, COALESCE((SELECT MAX(last_sent) FROM ug_stream_heads WHERE group_id = ?1), 0)))",
+        "INSERT INTO ug_members (group_id, user_id, joined_at) VALUES (?1, ?2, \
+         MAX(CAST(?3 AS BIGINT) - 1, COALESCE((SELECT MAX(last_sent) FROM ug_stream_heads WHERE group_id = ?1), 0))) ON CONFLICT DO NOTHING",
     )?
     .execute(params![group, user, at])
 }
 
 /// Applies one directory change.
-pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> anyhow::Result<()> {
+pub(crate) fn apply_ug_directory_write(c: &Db, op: UgDirectoryWrite) -> anyhow::Result<()> {
     match op {
         UgDirectoryWrite::CreateGroup {
             group,
@@ -82,8 +82,8 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
             creator,
         } => {
             c.prepare_cached(
-                "INSERT OR IGNORE INTO ug_groups (group_id, name, created_at, default_level, \
-                 muted) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO ug_groups (group_id, name, created_at, default_level, \
+                 muted) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             )?
             .execute(params![
                 group.group_id,
@@ -164,8 +164,8 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
             add,
         } => {
             let sql = if add {
-                "INSERT OR IGNORE INTO ug_channel_users (group_id, channel_id, kind, user_id) \
-                 VALUES (?1, ?2, ?3, ?4)"
+                "INSERT INTO ug_channel_users (group_id, channel_id, kind, user_id) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"
             } else {
                 "DELETE FROM ug_channel_users WHERE group_id = ?1 AND channel_id = ?2 \
                  AND kind = ?3 AND user_id = ?4"
@@ -211,7 +211,7 @@ pub(crate) fn apply_ug_directory_write(c: &Connection, op: UgDirectoryWrite) -> 
 }
 
 /// Every row of the directory, in the orders [`UgDirectorySnapshot`] documents.
-pub(crate) fn read_ug_directory(c: &Connection) -> anyhow::Result<UgDirectorySnapshot> {
+pub(crate) fn read_ug_directory(c: &Db) -> anyhow::Result<UgDirectorySnapshot> {
     let groups = c
         .prepare(
             "SELECT group_id, name, created_at, default_level, muted FROM ug_groups \

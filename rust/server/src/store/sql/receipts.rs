@@ -2,6 +2,7 @@
 //! one of their messages, members respond, and every view of the message (sync, history)
 //! carries its state ([`fill`]).
 
+use super::db::{params, Db};
 use super::heads::HeadCache;
 use super::inbox::apply_event;
 use super::lookup::{audience_outside_history, find_message, StoredMessage};
@@ -10,7 +11,6 @@ use crate::model::{Push, ReceiptAnswer, ReceiptAsk, Rejected, NOT_IN_GROUP};
 use rcim_proto::codes::INVALID_MESSAGE_UID;
 use rcim_proto::conversation_type::GROUP;
 use rcim_proto::v1::{inbox_entry, ReceiptRequested, ReceiptResponded};
-use rusqlite::{params, Connection};
 use std::collections::{HashMap, HashSet};
 
 fn not_a_member(user: &str, group: &str) -> anyhow::Error {
@@ -22,7 +22,7 @@ fn not_a_member(user: &str, group: &str) -> anyhow::Error {
 
 /// The message `uid` if it is a message of `group_id` / `channel_id`.
 fn group_message(
-    c: &Connection,
+    c: &Db,
     uid: &str,
     group_id: &str,
     channel_id: &str,
@@ -37,7 +37,7 @@ fn group_message(
 /// sender's, see [`audience_outside_history`]). 22406: the requester is not a member; 34203: not a
 /// message of this group sent by the requester. Asking again appends nothing.
 pub(crate) fn apply_receipt_request(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     ask: ReceiptAsk,
     now: i64,
@@ -89,7 +89,7 @@ pub(crate) fn apply_receipt_request(
 /// the inboxes of the sender and of the reader get a `ReceiptResponded` holding just that
 /// response. 22406: the reader is not a member.
 pub(crate) fn apply_receipt_response(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     answer: ReceiptAnswer,
     now: i64,
@@ -115,7 +115,7 @@ pub(crate) fn apply_receipt_response(
         }
         let added = tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO receipt_responses (uid, user_id, time) VALUES (?1, ?2, ?3)",
+                "INSERT INTO receipt_responses (uid, user_id, time) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
             )?
             .execute(params![uid, answer.reader, now])?;
         if added == 0 {

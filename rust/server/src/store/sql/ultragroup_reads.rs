@@ -3,6 +3,7 @@
 //! user may see them (directed messages only for their readers and sender, nothing they
 //! cleared, nothing older than the retention).
 
+use super::db::{params, Db, Optional, Row};
 use super::ultragroup_stream::read_heads;
 use crate::expansion::Stored;
 use crate::model::{HistorySlice, ENTRY_OVERHEAD, SYNC_BYTES};
@@ -10,7 +11,6 @@ use crate::store::ultragroup_stream_records::{
     UgChangesPage, UgChangesQuery, UgChannelState, UgHistoryQuery, MAX_COUNTED_UNREAD,
 };
 use rcim_proto::v1::Message;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Bytes of messages one page holds at most: half a frame, so the answer's envelope and
 /// anything queued beside it always fit.
@@ -29,12 +29,7 @@ struct UserChannel {
     cleared_before: i64,
 }
 
-fn user_channel(
-    c: &Connection,
-    user: &str,
-    group: &str,
-    channel: &str,
-) -> anyhow::Result<UserChannel> {
+fn user_channel(c: &Db, user: &str, group: &str, channel: &str) -> anyhow::Result<UserChannel> {
     Ok(c.prepare_cached(
         "SELECT read_sent, read_seq, read_time, cleared_before FROM ug_user_channels \
              WHERE user_id = ?1 AND group_id = ?2 AND channel_id = ?3",
@@ -52,7 +47,7 @@ fn user_channel(
 }
 
 /// When `user` joined `group` (0: not a member in the directory tables).
-fn joined_at(c: &Connection, user: &str, group: &str) -> anyhow::Result<i64> {
+fn joined_at(c: &Db, user: &str, group: &str) -> anyhow::Result<i64> {
     Ok(
         c.prepare_cached("SELECT joined_at FROM ug_members WHERE group_id = ?1 AND user_id = ?2")?
             .query_row(params![group, user], |r| r.get(0))
@@ -62,7 +57,7 @@ fn joined_at(c: &Connection, user: &str, group: &str) -> anyhow::Result<i64> {
 }
 
 /// The message of a row whose first two columns are `message` and `expansion`.
-fn decode(r: &Row<'_>) -> rusqlite::Result<Option<Message>> {
+fn decode(r: &Row<'_>) -> super::db::SqlResult<Option<Message>> {
     let blob: Vec<u8> = r.get(0)?;
     let expansion: String = r.get(1)?;
     match <Message as prost::Message>::decode(blob.as_slice()) {
@@ -103,7 +98,7 @@ fn changes_sql(known_only: bool) -> String {
 }
 
 /// Changes after `q.after_seq` (see `UltraGroupChangesRequest`).
-pub(crate) fn read_changes(c: &Connection, q: &UgChangesQuery) -> anyhow::Result<UgChangesPage> {
+pub(crate) fn read_changes(c: &Db, q: &UgChangesQuery) -> anyhow::Result<UgChangesPage> {
     let tx = c.unchecked_transaction()?;
     let heads = read_heads(&tx, &q.group_id, &q.channel_id)?;
     let cleared = user_channel(&tx, &q.user_id, &q.group_id, &q.channel_id)?.cleared_before;
@@ -115,7 +110,7 @@ pub(crate) fn read_changes(c: &Connection, q: &UgChangesQuery) -> anyhow::Result
         i64::MAX
     };
     let rows = stmt.query_map(
-        rusqlite::named_params! {
+        super::db::named_params! {
             ":g": q.group_id, ":c": q.channel_id, ":a": q.after_seq as i64,
             ":f": floor(cleared, q.since), ":u": q.user_id, ":n": count as i64 + 1,
             ":x": max_conv,
@@ -161,7 +156,7 @@ fn history_bound_sql(after: bool) -> String {
 
 /// A history page of a channel (see `HistoryPage`): its messages in the history (`conv_seq`
 /// > 0) that the user did not clear, within retention.
-pub(crate) fn read_history(c: &Connection, q: &UgHistoryQuery) -> anyhow::Result<HistorySlice> {
+pub(crate) fn read_history(c: &Db, q: &UgHistoryQuery) -> anyhow::Result<HistorySlice> {
     let tx = c.unchecked_transaction()?;
     let heads = read_heads(&tx, &q.group_id, &q.channel_id)?;
     let cleared = user_channel(&tx, &q.user_id, &q.group_id, &q.channel_id)?.cleared_before;
@@ -251,7 +246,7 @@ pub(crate) fn read_history(c: &Connection, q: &UgHistoryQuery) -> anyhow::Result
 /// The messages `uids` of a channel that `viewer` may see (`None`: any, the Server API), as
 /// they are now, in the order asked; unknown ones are left out.
 pub(crate) fn read_messages(
-    c: &Connection,
+    c: &Db,
     group: &str,
     channel: &str,
     uids: &[String],
@@ -259,14 +254,14 @@ pub(crate) fn read_messages(
 ) -> anyhow::Result<Vec<Message>> {
     let sql = format!(
         "SELECT m.message, m.expansion FROM ug_messages m WHERE m.uid = :i AND m.group_id = :g \
-         AND m.channel_id = :c AND (:u IS NULL OR {VISIBLE})"
+         AND m.channel_id = :c AND (CAST(:u AS TEXT) IS NULL OR {VISIBLE})"
     );
     let mut stmt = c.prepare_cached(&sql)?;
     let mut out = Vec::new();
     for uid in uids {
         let m = stmt
             .query_row(
-                rusqlite::named_params! {":i": uid, ":g": group, ":c": channel, ":u": viewer},
+                super::db::named_params! {":i": uid, ":g": group, ":c": channel, ":u": viewer},
                 decode,
             )
             .optional()?;
@@ -277,7 +272,7 @@ pub(crate) fn read_messages(
 
 /// The stored expansion of message `uid` of a channel (`None` when unknown).
 pub(crate) fn read_expansion(
-    c: &Connection,
+    c: &Db,
     group: &str,
     channel: &str,
     uid: &str,
@@ -320,13 +315,13 @@ fn unread_sql(mentions: bool) -> String {
          m.directed, m.mention FROM ug_messages m {index} WHERE m.group_id = :g \
          AND m.channel_id = :c AND m.sent_time > :f {mention} ORDER BY m.sent_time DESC \
          LIMIT :k) m WHERE m.counted = 1 AND m.recalled = 0 AND m.sender_id != :u \
-         AND {VISIBLE} {named} LIMIT :n)"
+         AND {VISIBLE} {named} LIMIT :n) AS n"
     )
 }
 
 /// The `conv_seq` of the channel's newest history message sent at or before `time` (0: none
 /// left, or `time` 0).
-fn history_seq_at(c: &Connection, group: &str, channel: &str, time: i64) -> anyhow::Result<i64> {
+fn history_seq_at(c: &Db, group: &str, channel: &str, time: i64) -> anyhow::Result<i64> {
     if time <= 0 {
         return Ok(0);
     }
@@ -344,7 +339,7 @@ fn history_seq_at(c: &Connection, group: &str, channel: &str, time: i64) -> anyh
 /// Unread and mention counts stop at [`MAX_COUNTED_UNREAD`] matches and
 /// [`MAX_SCANNED_UNREAD`] rows; messages from before the user joined the group are read.
 pub(crate) fn read_states(
-    c: &Connection,
+    c: &Db,
     user: &str,
     channels: &[(String, String)],
     since: i64,
@@ -368,7 +363,7 @@ pub(crate) fn read_states(
         let last = tx
             .prepare_cached(&last_sql)?
             .query_row(
-                rusqlite::named_params! {":g": group, ":c": channel, ":f": low, ":u": user},
+                super::db::named_params! {":g": group, ":c": channel, ":f": low, ":u": user},
                 decode,
             )
             .optional()?
@@ -376,7 +371,7 @@ pub(crate) fn read_states(
         let read_floor = low.max(uc.read_sent).max(joined.1);
         let count = |sql: &str| -> anyhow::Result<u32> {
             let n: i64 = tx.prepare_cached(sql)?.query_row(
-                rusqlite::named_params! {
+                super::db::named_params! {
                     ":g": group, ":c": channel, ":f": read_floor, ":u": user,
                     ":n": i64::from(MAX_COUNTED_UNREAD), ":k": MAX_SCANNED_UNREAD,
                 },
@@ -417,7 +412,7 @@ mod tests {
     use crate::store::ultragroup_stream_records::{UgAppend, UgWrite, UgWritten};
     use rusqlite::StatementStatus;
 
-    fn send(c: &Connection, sender: &str, all: bool, now: i64) -> Message {
+    fn send(c: &Db, sender: &str, all: bool, now: i64) -> Message {
         let msg = NewMessage {
             sender_id: sender.into(),
             conversation_type: rcim_proto::conversation_type::ULTRA_GROUP,
@@ -443,18 +438,20 @@ mod tests {
     }
 
     /// `n` messages of `u` itself (never unread for `u`), in one transaction.
-    fn own_messages(c: &mut Connection, n: usize) {
-        let tx = c.transaction().unwrap();
+    fn own_messages(c: &mut Db, n: usize) {
+        c.execute_batch("BEGIN").unwrap();
         for i in 0..n {
-            send(&tx, "u", false, 10 + i as i64);
+            send(c, "u", false, 10 + i as i64);
         }
-        tx.commit().unwrap();
+        c.execute_batch("COMMIT").unwrap();
     }
 
     /// The VM steps `sql` took since the last call (cumulative counter of the cached
     /// statement, reset here).
-    fn steps(c: &Connection, sql: &str) -> i32 {
-        let stmt = c.prepare_cached(sql).unwrap();
+    fn steps(c: &Db, sql: &str) -> i32 {
+        // The statement as `Db` prepared it (named placeholders numbered).
+        let sql = super::super::db::number_named(sql).0;
+        let stmt = c.as_sqlite().unwrap().prepare_cached(&sql).unwrap();
         let n = stmt.get_status(StatementStatus::VmStep);
         stmt.reset_status(StatementStatus::VmStep);
         n
@@ -499,7 +496,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut c = open_conn(&dir.path().join("db")).unwrap();
         migrate(&mut c).unwrap();
-        let page = |c: &Connection, sent_time: i64, after: bool| {
+        let page = |c: &Db, sent_time: i64, after: bool| {
             let q = UgHistoryQuery {
                 group_id: "g".into(),
                 channel_id: "c".into(),

@@ -1,6 +1,7 @@
 //! Recalls (R112–R115): the stored message is replaced by its recall notification, so no
 //! history page or inbox sync can return the original content afterwards.
 
+use super::db::{params, Db};
 use super::heads::HeadCache;
 use super::inbox::apply_event;
 use super::lookup::{find_message, StoredMessage};
@@ -9,7 +10,6 @@ use crate::model::{Push, RecallRequest, Rejected};
 use crate::util::now_ms;
 use rcim_proto::conversation_type::{GROUP, PRIVATE};
 use rcim_proto::v1::inbox_entry;
-use rusqlite::{params, Connection};
 use std::collections::HashSet;
 
 /// Object name of the notification that replaces a recalled message.
@@ -23,7 +23,7 @@ pub(crate) const RECALL_NOTIFICATION: &str = "RC:RcNtf";
 /// non-sender when only the sender may recall, 22406 a group non-member (other than the
 /// sender).
 pub(crate) fn apply_recall(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     req: RecallRequest,
 ) -> anyhow::Result<(i64, Vec<Push>)> {
@@ -105,7 +105,7 @@ pub(crate) fn apply_recall(
 /// pruned with its inbox copies, so its holders are exactly who received it, and a directed
 /// message's recall does not reach members it was not addressed to. Deduplicated, sender
 /// first.
-fn recall_recipients(tx: &Connection, m: &StoredMessage) -> anyhow::Result<Vec<String>> {
+fn recall_recipients(tx: &Db, m: &StoredMessage) -> anyhow::Result<Vec<String>> {
     let mut owners = vec![m.sender_id.clone()];
     if m.conversation_type == PRIVATE {
         owners.push(m.to_id.clone());

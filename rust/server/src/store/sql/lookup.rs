@@ -1,8 +1,8 @@
 //! Finding a stored message by uid and checking it belongs to the conversation a request
 //! names (recalls, expansion updates, deletions).
 
+use super::db::{Db, Optional};
 use rcim_proto::conversation_type::{GROUP, PRIVATE};
-use rusqlite::{Connection, OptionalExtension};
 
 /// The fields of a stored message the operations on it need.
 #[derive(Debug, Clone)]
@@ -48,7 +48,7 @@ impl StoredMessage {
 }
 
 /// The message `uid`, if stored.
-pub(crate) fn find_message(c: &Connection, uid: &str) -> anyhow::Result<Option<StoredMessage>> {
+pub(crate) fn find_message(c: &Db, uid: &str) -> anyhow::Result<Option<StoredMessage>> {
     Ok(c.prepare_cached(
         "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, object_name, \
              recalled_at, can_expand, expansion, conv_seq FROM messages WHERE uid = ?1",
@@ -78,7 +78,7 @@ pub(crate) fn find_message(c: &Connection, uid: &str) -> anyhow::Result<Option<S
 /// directed message's receipts and expansion changes must not reach, nor be made by, the
 /// members it was not addressed to: to them it is an unknown message.
 pub(crate) fn audience_outside_history(
-    c: &Connection,
+    c: &Db,
     m: &StoredMessage,
 ) -> anyhow::Result<Option<Vec<String>>> {
     if m.conversation_type != GROUP || m.conv_seq > 0 {

@@ -15,8 +15,8 @@
 //!   from the channel where the previous step stopped, and deletes at most `limit` messages
 //!   over all of them.
 
+use super::db::{params, Db};
 use crate::model::PruneCutoffs;
-use rusqlite::{params, Connection};
 use std::fmt;
 
 /// What a prune run deletes, in the order a step visits it.
@@ -149,7 +149,7 @@ impl fmt::Debug for Pruned {
 
 /// One prune step of `run`: deletes up to `limit` rows of each table not yet drained, and
 /// marks drained the tables that had fewer.
-pub(crate) fn prune_step(c: &Connection, run: &mut PruneRun, limit: u32) -> anyhow::Result<Pruned> {
+pub(crate) fn prune_step(c: &Db, run: &mut PruneRun, limit: u32) -> anyhow::Result<Pruned> {
     let limit = limit.max(1);
     let mut p = Pruned::default();
     for (i, table) in TABLES.into_iter().enumerate() {
@@ -182,7 +182,7 @@ pub(crate) fn prune_step(c: &Connection, run: &mut PruneRun, limit: u32) -> anyh
 /// counters stay. Returns how many messages, and the channel the next step starts at (`None`:
 /// every channel is done).
 fn prune_ug_step(
-    c: &Connection,
+    c: &Db,
     before: i64,
     limit: u32,
     from: Option<(String, String)>,
@@ -231,12 +231,12 @@ mod tests {
     use super::super::schema::{migrate, open_conn, DB_FILE};
     use super::*;
 
-    fn count(c: &Connection, table: &str) -> i64 {
+    fn count(c: &Db, table: &str) -> i64 {
         c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
             .unwrap()
     }
 
-    fn db() -> (tempfile::TempDir, Connection) {
+    fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
         let mut c = open_conn(&dir.path().join(DB_FILE)).unwrap();
         migrate(&mut c).unwrap();
@@ -245,7 +245,7 @@ mod tests {
 
     /// Runs steps of `limit` rows until the run is finished, as the store does; returns the
     /// rows deleted per step.
-    fn run_to_end(c: &Connection, cutoffs: PruneCutoffs, limit: u32) -> Vec<usize> {
+    fn run_to_end(c: &Db, cutoffs: PruneCutoffs, limit: u32) -> Vec<usize> {
         let mut run = PruneRun::new(cutoffs);
         let mut steps = Vec::new();
         while !run.finished() {
@@ -255,7 +255,7 @@ mod tests {
         steps
     }
 
-    fn message(c: &Connection, uid: &str, sent_time: i64, conv_seq: i64) {
+    fn message(c: &Db, uid: &str, sent_time: i64, conv_seq: i64) {
         c.execute(
             "INSERT INTO messages (uid, conversation_type, to_id, channel_id, sender_id, \
              object_name, content, sent_time, client_msg_id, persisted, counted, push_content, \
@@ -266,7 +266,7 @@ mod tests {
         .unwrap();
     }
 
-    fn ug_message(c: &Connection, channel: &str, seq: i64, sent_time: i64) {
+    fn ug_message(c: &Db, channel: &str, seq: i64, sent_time: i64) {
         c.execute(
             "INSERT INTO ug_messages (group_id, channel_id, uid, conv_seq, change_seq, \
              first_seq, sender_id, sent_time, counted, directed, mention, recalled, message, \
@@ -282,7 +282,7 @@ mod tests {
         .unwrap();
     }
 
-    fn uids(c: &Connection, table: &str) -> Vec<String> {
+    fn uids(c: &Db, table: &str) -> Vec<String> {
         let mut stmt = c
             .prepare(&format!("SELECT uid FROM {table} ORDER BY uid"))
             .unwrap();

@@ -3,17 +3,17 @@
 //! mutation that leaves an entry (sends, events, settings, moderation, receipts); and the
 //! dedupe record every answered send leaves.
 
+use super::db::{params, Db};
 use super::heads::HeadCache;
 use crate::model::{NewMessage, Push};
 use crate::util::now_ms;
 use rcim_proto::v1::{inbox_entry, InboxEntry};
-use rusqlite::{params, Connection};
 use std::sync::Arc;
 
 /// Appends one entry to `owner`'s inbox (a message row, or an encoded event) and moves the
 /// head (in `heads`: the writer stores it with the batch); returns the entry's sequence.
 pub(crate) fn append_inbox(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     owner: &str,
     msg_id: i64,
@@ -30,7 +30,7 @@ pub(crate) fn append_inbox(
 
 /// Appends an event entry to the inbox of each owner (once per distinct owner).
 pub(crate) fn apply_event(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     mut owners: Vec<String>,
     body: inbox_entry::Body,
@@ -58,7 +58,7 @@ pub(crate) fn apply_event(
 /// Remembers that `msg` (from its sender, under its client message id) was answered `uid`
 /// at `sent_time`, so a resend gets the same answer; nothing for a send without a client id.
 pub(crate) fn record_dedupe(
-    tx: &Connection,
+    tx: &Db,
     msg: &NewMessage,
     uid: &str,
     sent_time: i64,

@@ -9,6 +9,7 @@
 use super::apply::{apply_expire, apply_group, apply_send, apply_upsert_user, once_per_request};
 use super::chatroom::apply_chatroom_write;
 use super::chatroom_kv::apply_chatroom_kv_write;
+use super::db::{Db, Dialect};
 use super::epoch::{count_commit, EpochState, HighWater};
 use super::expansion::apply_expansion;
 use super::heads::{HeadCache, Heads, HeadsUndo};
@@ -35,7 +36,6 @@ use crate::store::{ChatroomWrite, UgDirectoryWrite};
 use crate::util::now_ms;
 use anyhow::anyhow;
 use rcim_proto::v1::inbox_entry;
-use rusqlite::{Connection, Transaction};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -161,7 +161,7 @@ pub(crate) enum EventOp {
 }
 
 impl EventOp {
-    fn apply(self, c: &Connection, heads: &HeadCache) -> anyhow::Result<Vec<Push>> {
+    fn apply(self, c: &Db, heads: &HeadCache) -> anyhow::Result<Vec<Push>> {
         match self {
             EventOp::Append { owners, body } => apply_event(c, heads, owners, body),
             EventOp::Expansion(u) => apply_expansion(c, heads, u),
@@ -183,7 +183,7 @@ impl EventOp {
 }
 
 pub(crate) struct Writer {
-    conn: Connection,
+    conn: Db,
     /// Where committed inbox entries go (live delivery), with the replies to send after them.
     sink: CommitSink,
     /// The heads and clocks the commands read and move.
@@ -207,15 +207,21 @@ pub(crate) struct WriterStats {
 
 impl Writer {
     /// A writer on `conn` (migrated) publishing its commits on `sink`.
-    pub(crate) fn new(conn: Connection, sink: CommitSink, stats: Arc<WriterStats>) -> Self {
+    pub(crate) fn new(conn: Db, sink: CommitSink, stats: Arc<WriterStats>) -> Self {
+        // Where other nodes write too (PostgreSQL), nothing read survives the batch: heads are
+        // read again under lock, and clocks start from the stored times.
+        let (max_heads, max_clocks) = match conn.dialect() {
+            Dialect::Sqlite => (MAX_CACHED_HEADS, MAX_CONVERSATION_CLOCKS),
+            Dialect::Postgres => (0, 0),
+        };
         Self {
             conn,
             sink,
             caches: Caches {
-                heads: Heads::new(MAX_CACHED_HEADS, MAX_CACHED_HEADS),
+                heads: Heads::new(max_heads, max_heads),
                 last_sent: HashMap::new(),
             },
-            max_clocks: MAX_CONVERSATION_CLOCKS,
+            max_clocks,
             stats,
             commits: 0,
             epoch: 0,
@@ -275,11 +281,10 @@ impl Writer {
             if !rest.is_empty() {
                 self.apply(rest);
             }
-            if let Err(e) = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            {
-                tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
+            if let Some(c) = self.conn.as_sqlite() {
+                if let Err(e) = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
+                }
             }
         }
         tracing::debug!("database writer stopped");
@@ -291,17 +296,19 @@ impl Writer {
             replies: Vec::with_capacity(batch.len()),
             pushes: Vec::new(),
         };
-        let mut tx = match self.conn.transaction() {
-            Ok(tx) => tx,
-            Err(e) => {
-                let err = anyhow::Error::from(e);
-                tracing::error!(error = %err, "cannot begin a transaction");
-                for cmd in batch {
-                    reply_of(cmd).into_iter().for_each(|r| r.fail(&err));
-                }
-                return;
+        let begun = self
+            .conn
+            .ensure_open()
+            .and_then(|()| self.conn.execute_batch("BEGIN"));
+        if let Err(e) = begun {
+            let err = anyhow::Error::from(e);
+            tracing::error!(error = %err, "cannot begin a transaction");
+            for cmd in batch {
+                reply_of(cmd).into_iter().for_each(|r| r.fail(&err));
             }
-        };
+            return;
+        }
+        let tx = &self.conn;
         let mut cmds = batch.into_iter().peekable();
         let mut fresh = true;
         while let Some(cmd) = cmds.next() {
@@ -313,10 +320,9 @@ impl Writer {
                             run.push((msg, reply));
                         }
                     }
-                    self.caches.apply_sends(&mut tx, fresh, run, &mut out);
+                    self.caches.apply_sends(tx, fresh, run, &mut out);
                     fresh = false;
-                    if tx.is_autocommit() {
-                        drop(tx);
+                    if !tx.in_transaction() {
                         return self.fail_batch(&transaction_lost(), out, cmds);
                     }
                     continue;
@@ -324,15 +330,13 @@ impl Writer {
                 other => other,
             };
             // Other commands may read heads with SQL (a join reads the history heads).
-            if let Err(err) = self.caches.heads.flush(&tx) {
-                drop(tx);
+            if let Err(err) = self.caches.heads.flush(tx) {
                 tracing::error!(error = %err, "writing the heads failed");
                 return self.fail_batch(&err, out, std::iter::once(cmd).chain(cmds));
             }
-            self.caches.apply_other(&mut tx, cmd, &mut out);
+            self.caches.apply_other(tx, cmd, &mut out);
             fresh = false;
-            if tx.is_autocommit() {
-                drop(tx);
+            if !tx.in_transaction() {
                 return self.fail_batch(&transaction_lost(), out, cmds);
             }
         }
@@ -341,9 +345,12 @@ impl Writer {
         let committed = self
             .caches
             .heads
-            .flush(&tx)
-            .and_then(|()| count_commit(&tx, self.commits + 1))
-            .and_then(|()| tx.commit().map_err(anyhow::Error::from));
+            .flush(tx)
+            .and_then(|()| match &self.highwater {
+                Some(_) => count_commit(tx, self.commits + 1),
+                None => Ok(()),
+            })
+            .and_then(|()| tx.execute_batch("COMMIT").map_err(anyhow::Error::from));
         if let Err(err) = committed {
             tracing::error!(error = %err, "commit failed");
             return self.fail_batch(&err, out, std::iter::empty());
@@ -376,13 +383,18 @@ impl Writer {
         }
     }
 
-    /// The batch is rolled back (its transaction dropped): every command fails with `err`.
+    /// The batch is rolled back: every command fails with `err`.
     fn fail_batch(
         &mut self,
         err: &anyhow::Error,
         out: BatchOut,
         rest: impl Iterator<Item = WriteCmd>,
     ) {
+        if self.conn.in_transaction() {
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::warn!(error = %e, "rolling the failed batch back");
+            }
+        }
         // Cached heads may be ahead of what is stored: they reload lazily.
         self.caches.heads.forget_batch();
         for r in out.replies {
@@ -413,7 +425,7 @@ impl Caches {
     /// savepoint per send, so a failure never takes another send with it.
     fn apply_sends(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &Db,
         fresh: bool,
         run: Vec<(NewMessage, SendReply)>,
         out: &mut BatchOut,
@@ -424,7 +436,7 @@ impl Caches {
             if r.is_err() {
                 // Nothing else is in the transaction yet: start it again (SQLite may have
                 // rolled it back already, after an I/O error or a full disk).
-                let restarted = if tx.is_autocommit() {
+                let restarted = if !tx.in_transaction() {
                     tx.execute_batch("BEGIN")
                 } else {
                     tx.execute_batch("ROLLBACK; BEGIN")
@@ -435,10 +447,7 @@ impl Caches {
             }
             r
         } else {
-            tx.savepoint().map_err(anyhow::Error::from).and_then(|sp| {
-                self.send_all(&sp, &run, &mut done)?; // dropping `sp` rolls the run back
-                sp.commit().map_err(anyhow::Error::from)
-            })
+            in_savepoint(tx, |sp| self.send_all(sp, &run, &mut done))
         };
         let RunDone {
             undo,
@@ -452,7 +461,7 @@ impl Caches {
                     out.replies.push(Reply::Send(reply, r));
                 }
             }
-            Err(e) if tx.is_autocommit() => {
+            Err(e) if !tx.in_transaction() => {
                 // The transaction is gone: the batch fails (see `Writer::apply`); nothing may
                 // run outside it.
                 self.heads.restore(undo);
@@ -480,7 +489,7 @@ impl Caches {
     /// Applies each send of `run` on `c`; stops at the first that fails after writing.
     fn send_all(
         &mut self,
-        c: &Connection,
+        c: &Db,
         run: &[(NewMessage, SendReply)],
         done: &mut RunDone,
     ) -> anyhow::Result<()> {
@@ -515,7 +524,7 @@ impl Caches {
     }
 
     /// Applies a command in its own savepoint (a send as a run of one).
-    fn apply_other(&mut self, tx: &mut Transaction<'_>, cmd: WriteCmd, out: &mut BatchOut) {
+    fn apply_other(&mut self, tx: &Db, cmd: WriteCmd, out: &mut BatchOut) {
         let heads = &self.heads.inbox;
         let reply = match cmd {
             // Sends come as runs (see `Writer::apply`); a lone one is a run of one.
@@ -659,14 +668,23 @@ impl Writer {
 }
 
 /// Runs `f` inside a savepoint of `tx`: its writes are kept only if it succeeds.
-fn in_savepoint<T>(
-    tx: &mut Transaction<'_>,
-    f: impl FnOnce(&Connection) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
-    let sp = tx.savepoint()?;
-    let out = f(&sp)?; // dropping `sp` on error rolls it back
-    sp.commit()?;
-    Ok(out)
+fn in_savepoint<T>(tx: &Db, f: impl FnOnce(&Db) -> anyhow::Result<T>) -> anyhow::Result<T> {
+    tx.execute_batch("SAVEPOINT cmd")?;
+    match f(tx) {
+        Ok(out) => {
+            tx.execute_batch("RELEASE cmd")?;
+            Ok(out)
+        }
+        Err(e) => {
+            // Leaves the transaction as it was before `f` (on PostgreSQL, usable again).
+            if tx.in_transaction() {
+                if let Err(undo) = tx.execute_batch("ROLLBACK TO cmd; RELEASE cmd") {
+                    tracing::warn!(error = %undo, "rolling a command back");
+                }
+            }
+            Err(e)
+        }
+    }
 }
 
 /// The reply of a command that will not be applied (its batch failed first).

@@ -1,9 +1,18 @@
-//! The embedded SQLite implementation of [`ServerStore`]: one writer thread with group
-//! commit ([`writer`]), a small pool of read connections, the schema in [`schema`].
+//! The SQL implementation of [`ServerStore`], on embedded SQLite (one node; the default) or
+//! on PostgreSQL (several nodes sharing one database): one writer thread with group commit
+//! ([`writer`]), a small pool of read connections, the schemas in [`schema`] (SQLite) and
+//! [`schema_postgres`].
+//!
+//! The rules are written once: every module speaks to the database through [`db::Db`], in
+//! SQL both engines accept. What differs per engine is in the schema, the connection
+//! settings, the inbox epoch ([`epoch`]) and how heads are read: on PostgreSQL other nodes
+//! write too, so the writer keeps nothing across batches and reads each head under a row
+//! lock held until its commit ([`heads`]).
 
 mod apply;
 mod chatroom;
 mod chatroom_kv;
+pub(crate) mod db;
 mod epoch;
 mod expansion;
 mod heads;
@@ -19,6 +28,7 @@ mod receipt_view;
 mod receipts;
 mod replies;
 mod schema;
+mod schema_postgres;
 pub use schema::disable_sqlite_memory_statistics;
 mod settings;
 mod ultragroup_directory;
@@ -46,12 +56,12 @@ use crate::store::{
     ChatroomHistoryQuery, ChatroomWrite, RoomRecord, UgDirectorySnapshot, UgDirectoryWrite,
 };
 use anyhow::{anyhow, Context as _};
+use db::{Db, Optional, PgConnector, PgRuntime};
 use futures::future::BoxFuture;
 use futures::FutureExt as _;
 use prune::PruneRun;
 use push::{PushWrite, PushWritten};
 use rcim_proto::v1::{inbox_entry, UserSettings};
-use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -64,11 +74,30 @@ const WRITE_QUEUE: usize = 8192;
 /// Read connections kept open for reuse, and the most reads running at once.
 const MAX_IDLE_READERS: usize = 8;
 
+/// Where the store's connections come from.
+#[derive(Clone)]
+enum Source {
+    /// The database file of the embedded store.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, possibly shared with other nodes.
+    Postgres(PgConnector),
+}
+
+impl Source {
+    /// A new read connection (blocking).
+    fn connect(&self) -> anyhow::Result<Db> {
+        match self {
+            Source::Sqlite(path) => schema::open_conn(path),
+            Source::Postgres(pg) => Ok(Db::postgres(pg.connect()?)),
+        }
+    }
+}
+
 /// Handle to the database: the writer queue and the read pool.
-pub(crate) struct SqliteStore {
-    path: PathBuf,
+pub(crate) struct SqlStore {
+    source: Source,
     writer: mpsc::Sender<WriteCmd>,
-    readers: Arc<Mutex<Vec<Connection>>>,
+    readers: Arc<Mutex<Vec<Db>>>,
     /// Bounds concurrent reads (each holds a blocking thread and a connection).
     read_slots: Arc<tokio::sync::Semaphore>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -81,7 +110,7 @@ pub(crate) struct SqliteStore {
     prune_batch_rows: u32,
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// [`Self::open_with`] the default storage settings (tests).
     #[cfg(test)]
     pub(crate) fn open(data_dir: &Path, sink: CommitSink) -> anyhow::Result<Self> {
@@ -103,12 +132,43 @@ impl SqliteStore {
         let mut conn = schema::open_writer(&path, storage)?;
         schema::migrate(&mut conn)?;
         let state = epoch::settle(&conn, data_dir, storage)?;
-        let (tx, rx) = mpsc::channel(WRITE_QUEUE);
-        let stop = CancellationToken::new();
-        let aborted = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(WriterStats::default());
         let writer = Writer::new(conn, sink, stats.clone())
             .with_epoch(state, epoch::HighWater::open(data_dir)?);
+        Self::start(Source::Sqlite(path), writer, stats, state.epoch, storage)
+    }
+
+    /// Connects to the PostgreSQL database at `url` (shared with the other nodes of a
+    /// cluster), migrates it, reads the inbox epoch and starts the writer thread, which
+    /// publishes its commits on `sink`. Blocking: call it from `spawn_blocking` in async code.
+    pub(crate) fn open_postgres(
+        url: &str,
+        storage: &StorageConfig,
+        sink: CommitSink,
+    ) -> anyhow::Result<Self> {
+        let pg = PgConnector::new(url, PgRuntime::new()?);
+        let conn = Db::postgres(
+            pg.connect()
+                .with_context(|| format!("connecting to {}", redact(url)))?,
+        );
+        schema_postgres::migrate(&conn)?;
+        let epoch = epoch::settle_shared(&conn, storage)?;
+        let stats = Arc::new(WriterStats::default());
+        let writer = Writer::new(conn, sink, stats.clone());
+        Self::start(Source::Postgres(pg), writer, stats, epoch, storage)
+    }
+
+    /// Starts the writer thread of an opened store.
+    fn start(
+        source: Source,
+        writer: Writer,
+        stats: Arc<WriterStats>,
+        epoch: u64,
+        storage: &StorageConfig,
+    ) -> anyhow::Result<Self> {
+        let (tx, rx) = mpsc::channel(WRITE_QUEUE);
+        let stop = CancellationToken::new();
+        let aborted = Arc::new(AtomicBool::new(false));
         let thread = {
             let stop = stop.clone();
             let aborted = aborted.clone();
@@ -118,7 +178,7 @@ impl SqliteStore {
                 .context("spawning the writer thread")?
         };
         Ok(Self {
-            path,
+            source,
             writer: tx,
             readers: Arc::new(Mutex::new(Vec::new())),
             read_slots: Arc::new(tokio::sync::Semaphore::new(MAX_IDLE_READERS)),
@@ -126,7 +186,7 @@ impl SqliteStore {
             stop,
             aborted,
             stats,
-            epoch: state.epoch,
+            epoch,
             prune_batch_rows: storage.prune_batch_rows,
         })
     }
@@ -134,7 +194,7 @@ impl SqliteStore {
     /// The sensitive words, read at start on a connection of its own (blocking), so the read
     /// pool starts empty.
     pub(crate) fn words_at_start(&self) -> anyhow::Result<Vec<crate::model::SensitiveWord>> {
-        moderation::read_words(&schema::open_conn(&self.path)?)
+        moderation::read_words(&self.source.connect()?)
     }
 
     /// Every chatroom record, read at start on a connection of its own (blocking): rooms
@@ -142,7 +202,7 @@ impl SqliteStore {
     /// setter leaves (`delete_when_left`) go now: nobody of the last run is a member any
     /// more, and a setter who never comes back would keep them forever.
     pub(crate) fn chatrooms_at_start(&self) -> anyhow::Result<Vec<RoomRecord>> {
-        let c = schema::open_conn(&self.path)?;
+        let c = self.source.connect()?;
         let dropped = chatroom_kv::delete_auto_delete_entries(&c)?;
         if dropped > 0 {
             tracing::info!(dropped, "chatroom KV entries of departed members deleted");
@@ -172,10 +232,10 @@ impl SqliteStore {
     async fn read<T, F>(&self, f: F) -> anyhow::Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        F: FnOnce(&Db) -> anyhow::Result<T> + Send + 'static,
     {
         let readers = self.readers.clone();
-        let path = self.path.clone();
+        let source = self.source.clone();
         let slot = self
             .read_slots
             .clone()
@@ -186,8 +246,11 @@ impl SqliteStore {
             let _slot = slot;
             let pooled = readers.lock().map(|mut v| v.pop()).unwrap_or(None);
             let conn = match pooled {
-                Some(c) => c,
-                None => schema::open_conn(&path)?,
+                Some(mut c) => {
+                    c.ensure_open()?;
+                    c
+                }
+                None => source.connect()?,
             };
             let out = f(&conn);
             if let Ok(mut v) = readers.lock() {
@@ -224,7 +287,7 @@ impl SqliteStore {
     }
 }
 
-impl ServerStore for SqliteStore {
+impl ServerStore for SqlStore {
     fn submit_message(&self, msg: NewMessage) -> BoxFuture<'_, StoreResult<PendingSend>> {
         async move {
             let (reply, rx) = oneshot::channel();
@@ -683,10 +746,10 @@ impl ServerStore for SqliteStore {
 
     /// Read once at start, on a connection of its own: the read pool starts empty.
     fn ug_directory(&self) -> BoxFuture<'_, StoreResult<UgDirectorySnapshot>> {
-        let path = self.path.clone();
+        let source = self.source.clone();
         async move {
             tokio::task::spawn_blocking(move || {
-                ultragroup_directory::read_ug_directory(&schema::open_conn(&path)?)
+                ultragroup_directory::read_ug_directory(&source.connect()?)
             })
             .await
             .context("directory read task")?
@@ -726,12 +789,66 @@ impl ServerStore for SqliteStore {
 #[cfg(test)]
 mod conformance_tests {
     //! The [`ServerStore`] conformance suite, run against this implementation.
-    use super::SqliteStore;
+    use super::SqlStore;
     use crate::store::contract::CommitSink;
 
-    fn open(dir: &std::path::Path, sink: CommitSink) -> SqliteStore {
-        SqliteStore::open(dir, sink).expect("open the store")
+    fn open(dir: &std::path::Path, sink: CommitSink) -> SqlStore {
+        SqlStore::open(dir, sink).expect("open the store")
     }
 
     crate::store::conformance::conformance_tests!(open);
+}
+
+#[cfg(test)]
+mod postgres_conformance_tests {
+    //! The same conformance suite against PostgreSQL (`RCIM_TEST_POSTGRES_URL`, which
+    //! `npm test` sets after starting a private server with `scripts/services.sh`). Each
+    //! test gets a schema of its own, named after its data directory, so a reopen finds it.
+    use super::SqlStore;
+    use crate::config::StorageConfig;
+    use crate::store::contract::CommitSink;
+
+    fn open(dir: &std::path::Path, sink: CommitSink) -> SqlStore {
+        let url = crate::store::sql::test_postgres_url(dir);
+        SqlStore::open_postgres(&url, &StorageConfig::default(), sink).expect("open the store")
+    }
+
+    crate::store::conformance::conformance_tests!(open);
+}
+
+/// A URL of the test PostgreSQL server (`RCIM_TEST_POSTGRES_URL`) whose `search_path` is a
+/// schema of its own for `dir` (created if needed), so tests never see each other's tables.
+#[cfg(test)]
+pub(crate) fn test_postgres_url(dir: &Path) -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    let base = std::env::var("RCIM_TEST_POSTGRES_URL").expect(
+        "RCIM_TEST_POSTGRES_URL is not set: run `bash scripts/services.sh start` and \
+         `eval \"$(bash scripts/services.sh env)\"` first (npm test does both)",
+    );
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    dir.hash(&mut h);
+    let schema = format!("t{:016x}", h.finish());
+    let rt = PgRuntime::new().expect("runtime");
+    let admin = PgConnector::new(&base, rt)
+        .connect()
+        .expect("connect to the test PostgreSQL");
+    Db::postgres(admin)
+        .execute_batch(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+        .expect("create the test schema");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+}
+
+/// `url` without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
 }

@@ -1,6 +1,7 @@
 //! Expansion updates: the stored expansion changes and an `ExpansionChange` entry goes to
 //! every participant's inbox (a directed group message's: its recipients and sender only).
 
+use super::db::{params, Db};
 use super::heads::HeadCache;
 use super::inbox::apply_event;
 use super::lookup::{audience_outside_history, find_message};
@@ -13,14 +14,13 @@ use rcim_proto::codes::{
 };
 use rcim_proto::conversation_type::{GROUP, PRIVATE};
 use rcim_proto::v1::{inbox_entry, ExpansionChange};
-use rusqlite::{params, Connection};
 
 /// Applies `u` (whose keys and values the caller checked) to its message. Refusals: 34203
 /// unknown message or a conversation the operator is not in, 34008 a message sent without
 /// expansion, 22406 a group non-member (34203 a member a directed message did not reach),
 /// 34010 the per-message caps.
 pub(crate) fn apply_expansion(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     u: ExpansionUpdate,
 ) -> anyhow::Result<Vec<Push>> {
@@ -92,6 +92,6 @@ pub(crate) fn apply_expansion(
 }
 
 /// The stored expansion of message `uid` (`None` for an unknown message).
-pub(crate) fn read_expansion(c: &Connection, uid: &str) -> anyhow::Result<Option<Stored>> {
+pub(crate) fn read_expansion(c: &Db, uid: &str) -> anyhow::Result<Option<Stored>> {
     Ok(find_message(c, uid)?.map(|m| Stored::parse(&m.expansion)))
 }

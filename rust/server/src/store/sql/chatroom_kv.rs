@@ -2,8 +2,8 @@
 //! are the service's (`service::chatroom::kv`, `service::chatroom::moderation`): the store
 //! keeps what it is told, so a restart finds the entries and lists again.
 
+use super::db::{params, Db};
 use crate::model::{ChatroomEntry, ChatroomKvWrite, RoomRestriction, RoomRestrictionKind};
-use rusqlite::{params, Connection};
 
 /// The `kind` column of `chatroom_restrictions`.
 fn kind_code(kind: RoomRestrictionKind) -> i64 {
@@ -26,7 +26,7 @@ fn kind_of(code: i64) -> Option<RoomRestrictionKind> {
 /// Applies one chatroom change. Expired restrictions are deleted on the way, so the table
 /// only grows with the restrictions in force.
 pub(crate) fn apply_chatroom_kv_write(
-    tx: &Connection,
+    tx: &Db,
     op: ChatroomKvWrite,
     now: i64,
 ) -> anyhow::Result<()> {
@@ -98,7 +98,7 @@ pub(crate) fn apply_chatroom_kv_write(
 }
 
 /// Every KV entry of `room_id`, by key.
-pub(crate) fn read_entries(c: &Connection, room_id: &str) -> anyhow::Result<Vec<ChatroomEntry>> {
+pub(crate) fn read_entries(c: &Db, room_id: &str) -> anyhow::Result<Vec<ChatroomEntry>> {
     let mut stmt = c.prepare_cached(
         "SELECT key, value, owner, auto_delete, set_time FROM chatroom_entries \
          WHERE room_id = ?1 ORDER BY key",
@@ -116,7 +116,7 @@ pub(crate) fn read_entries(c: &Connection, room_id: &str) -> anyhow::Result<Vec<
 }
 
 /// Every room restriction in force at `now`, by room, kind and user.
-pub(crate) fn read_restrictions(c: &Connection, now: i64) -> anyhow::Result<Vec<RoomRestriction>> {
+pub(crate) fn read_restrictions(c: &Db, now: i64) -> anyhow::Result<Vec<RoomRestriction>> {
     let mut stmt = c.prepare_cached(
         "SELECT room_id, kind, user_id, until FROM chatroom_restrictions WHERE until > ?1 \
          ORDER BY room_id, kind, user_id",
@@ -147,7 +147,7 @@ pub(crate) fn read_restrictions(c: &Connection, now: i64) -> anyhow::Result<Vec<
 
 /// Deletes every entry set with `delete_when_left` (at start: no member is left from the
 /// last run); returns how many.
-pub(crate) fn delete_auto_delete_entries(c: &Connection) -> anyhow::Result<usize> {
+pub(crate) fn delete_auto_delete_entries(c: &Db) -> anyhow::Result<usize> {
     Ok(c.execute("DELETE FROM chatroom_entries WHERE auto_delete = 1", [])?)
 }
 

@@ -3,6 +3,7 @@
 //! entries: a channel's stream is kept once and members read it.
 
 use super::apply::once_per_request;
+use super::db::{params, Db, Optional};
 use super::inbox::record_dedupe;
 use super::reads::{read_sent, RequestKind};
 use super::recall::RECALL_NOTIFICATION;
@@ -15,7 +16,6 @@ use crate::store::ultragroup_stream_records::{
 use crate::util::new_uid;
 use rcim_proto::codes::{EXPANSION_SIZE_LIMIT_EXCEED, INVALID_MESSAGE_UID, MESSAGE_CANT_EXPAND};
 use rcim_proto::v1::Message;
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// A channel's counters and newest sent time.
 #[derive(Debug, Clone, Copy, Default)]
@@ -26,11 +26,7 @@ pub(crate) struct ChannelHeads {
 }
 
 /// The counters of channel (`group_id`, `channel_id`); zeros for a channel without messages.
-pub(crate) fn read_heads(
-    c: &Connection,
-    group_id: &str,
-    channel_id: &str,
-) -> anyhow::Result<ChannelHeads> {
+pub(crate) fn read_heads(c: &Db, group_id: &str, channel_id: &str) -> anyhow::Result<ChannelHeads> {
     let heads = c
         .prepare_cached(
             "SELECT conv_head, change_head, last_sent FROM ug_stream_heads \
@@ -47,12 +43,7 @@ pub(crate) fn read_heads(
     Ok(heads.unwrap_or_default())
 }
 
-fn write_heads(
-    c: &Connection,
-    group_id: &str,
-    channel_id: &str,
-    h: ChannelHeads,
-) -> anyhow::Result<()> {
+fn write_heads(c: &Db, group_id: &str, channel_id: &str, h: ChannelHeads) -> anyhow::Result<()> {
     c.prepare_cached(
         "INSERT INTO ug_stream_heads (group_id, channel_id, conv_head, change_head, last_sent) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (group_id, channel_id) DO UPDATE SET \
@@ -72,7 +63,7 @@ fn write_heads(
 /// Applies `op` once per `request` (see [`once_per_request`]): a repeat answers
 /// `Changed{message: None}` with the logged time (a recall's).
 pub(crate) fn apply_ug_once(
-    c: &Connection,
+    c: &Db,
     op: UgWrite,
     request: Option<&RequestKey>,
     now: i64,
@@ -102,7 +93,7 @@ pub(crate) fn apply_ug_once(
 }
 
 /// Applies one write at `now` (ms). Refusals are [`Rejected`] errors.
-pub(crate) fn apply_ug_write(c: &Connection, op: UgWrite, now: i64) -> anyhow::Result<UgWritten> {
+pub(crate) fn apply_ug_write(c: &Db, op: UgWrite, now: i64) -> anyhow::Result<UgWritten> {
     match op {
         UgWrite::Append(a) => append(c, *a, now),
         UgWrite::Change(change) => apply_change(c, change, now),
@@ -117,8 +108,8 @@ pub(crate) fn apply_ug_write(c: &Connection, op: UgWrite, now: i64) -> anyhow::R
                 "INSERT INTO ug_user_channels (user_id, group_id, channel_id, read_sent, \
                  read_seq, read_time, cleared_before) VALUES (?1, ?2, ?3, ?4, ?6, ?5, 0) \
                  ON CONFLICT (user_id, group_id, channel_id) DO UPDATE SET \
-                 read_sent = MAX(read_sent, excluded.read_sent), \
-                 read_seq = MAX(read_seq, excluded.read_seq), read_time = excluded.read_time",
+                 read_sent = MAX(ug_user_channels.read_sent, excluded.read_sent), \
+                 read_seq = MAX(ug_user_channels.read_seq, excluded.read_seq), read_time = excluded.read_time",
             )?
             .execute(params![
                 user_id,
@@ -146,7 +137,7 @@ pub(crate) fn apply_ug_write(c: &Connection, op: UgWrite, now: i64) -> anyhow::R
                 "INSERT INTO ug_user_channels (user_id, group_id, channel_id, read_sent, \
                  read_seq, read_time, cleared_before) VALUES (?1, ?2, ?3, 0, 0, 0, ?4) \
                  ON CONFLICT (user_id, group_id, channel_id) DO UPDATE SET \
-                 cleared_before = MAX(cleared_before, excluded.cleared_before)",
+                 cleared_before = MAX(ug_user_channels.cleared_before, excluded.cleared_before)",
             )?
             .execute(params![user_id, group_id, channel_id, before_time])?;
             Ok(UgWritten::Done)
@@ -155,7 +146,7 @@ pub(crate) fn apply_ug_write(c: &Connection, op: UgWrite, now: i64) -> anyhow::R
 }
 
 /// Stores a new message (or answers a resend with the original outcome).
-fn append(c: &Connection, a: UgAppend, now: i64) -> anyhow::Result<UgWritten> {
+fn append(c: &Db, a: UgAppend, now: i64) -> anyhow::Result<UgWritten> {
     let msg = a.msg;
     if !msg.client_msg_id.is_empty() {
         if let Some(outcome) = read_sent(c, &msg.sender_id, &msg.client_msg_id)? {
@@ -187,29 +178,34 @@ fn append(c: &Connection, a: UgAppend, now: i64) -> anyhow::Result<UgWritten> {
     wire.mentions_all = a.mentions_all;
     let mention = mention_kind(a.mentions_all, &a.mentioned);
     let full_expansion = std::mem::take(&mut wire.expansion);
-    c.prepare_cached(
-        "INSERT INTO ug_messages (group_id, channel_id, uid, conv_seq, change_seq, first_seq, \
+    let id: i64 = c
+        .prepare_cached(
+            "INSERT INTO ug_messages (group_id, channel_id, uid, conv_seq, change_seq, first_seq, \
          sender_id, sent_time, counted, directed, mention, recalled, message, expansion) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12)",
-    )?
-    .execute(params![
-        group_id,
-        channel_id,
-        uid,
-        conv_seq as i64,
-        heads.change_head as i64,
-        sender,
-        sent_time,
-        counted,
-        directed,
-        mention,
-        prost::Message::encode_to_vec(&wire),
-        expansion.to_json(),
-    ])?;
-    let id = c.last_insert_rowid();
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12) RETURNING id",
+        )?
+        .query_row(
+            params![
+                group_id,
+                channel_id,
+                uid,
+                conv_seq as i64,
+                heads.change_head as i64,
+                sender,
+                sent_time,
+                counted,
+                directed,
+                mention,
+                prost::Message::encode_to_vec(&wire),
+                expansion.to_json(),
+            ],
+            |r| r.get(0),
+        )?;
     for user in &readers {
-        c.prepare_cached("INSERT OR IGNORE INTO ug_directed (msg_id, user_id) VALUES (?1, ?2)")?
-            .execute(params![id, user])?;
+        c.prepare_cached(
+            "INSERT INTO ug_directed (msg_id, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![id, user])?;
     }
     if mention == MENTION_USERS {
         insert_mentions(c, id, &a.mentioned)?;
@@ -243,16 +239,18 @@ fn mention_kind(all: bool, mentioned: &[String]) -> i64 {
     }
 }
 
-fn insert_mentions(c: &Connection, id: i64, users: &[String]) -> anyhow::Result<()> {
+fn insert_mentions(c: &Db, id: i64, users: &[String]) -> anyhow::Result<()> {
     for user in users {
-        c.prepare_cached("INSERT OR IGNORE INTO ug_mentions (msg_id, user_id) VALUES (?1, ?2)")?
-            .execute(params![id, user])?;
+        c.prepare_cached(
+            "INSERT INTO ug_mentions (msg_id, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![id, user])?;
     }
     Ok(())
 }
 
 /// Whether `user` may see directed message `id` (as a reader; its sender is checked apart).
-fn is_directed_to(c: &Connection, id: i64, user: &str) -> anyhow::Result<bool> {
+fn is_directed_to(c: &Db, id: i64, user: &str) -> anyhow::Result<bool> {
     Ok(
         c.prepare_cached("SELECT 1 FROM ug_directed WHERE msg_id = ?1 AND user_id = ?2")?
             .query_row(params![id, user], |_| Ok(()))
@@ -271,12 +269,7 @@ struct Row {
     expansion: Stored,
 }
 
-fn find(
-    c: &Connection,
-    group_id: &str,
-    channel_id: &str,
-    uid: &str,
-) -> anyhow::Result<Option<Row>> {
+fn find(c: &Db, group_id: &str, channel_id: &str, uid: &str) -> anyhow::Result<Option<Row>> {
     let row = c
         .prepare_cached(
             "SELECT id, sender_id, recalled, message, expansion, directed FROM ug_messages \
@@ -316,7 +309,7 @@ fn unknown(uid: &str) -> anyhow::Error {
 
 /// Applies a modify, recall or expansion change; the message gets the channel's next
 /// `change_seq`.
-fn apply_change(c: &Connection, ch: UgChange, now: i64) -> anyhow::Result<UgWritten> {
+fn apply_change(c: &Db, ch: UgChange, now: i64) -> anyhow::Result<UgWritten> {
     let Some(mut row) = find(c, &ch.group_id, &ch.channel_id, &ch.uid)? else {
         return Err(unknown(&ch.uid));
     };

@@ -1,13 +1,13 @@
 //! How a group message's read-receipt state looks to one user (`Message.receipt`), filled
 //! into what sync and history pages return. Reads only: the writes are in `receipts`.
 
+use super::db::{Db, Optional};
 use crate::model::SYNC_BYTES;
 use rcim_proto::conversation_type::GROUP;
 use rcim_proto::v1::{inbox_entry, GroupReceipt, Message};
-use rusqlite::{Connection, OptionalExtension};
 
 /// Whether the sender of message `uid` asked for read receipts.
-pub(crate) fn is_requested(c: &Connection, uid: &str) -> anyhow::Result<bool> {
+pub(crate) fn is_requested(c: &Db, uid: &str) -> anyhow::Result<bool> {
     Ok(
         c.prepare_cached("SELECT 1 FROM receipt_requests WHERE uid = ?1")?
             .query_row([uid], |_| Ok(()))
@@ -19,7 +19,7 @@ pub(crate) fn is_requested(c: &Connection, uid: &str) -> anyhow::Result<bool> {
 /// Sets `m.receipt` as `viewer` sees it once the sender asked for receipts: the sender sees
 /// who responded and when (as many as fit in a frame with the message), another member
 /// whether they responded.
-pub(crate) fn fill(c: &Connection, viewer: &str, m: &mut Message) -> anyhow::Result<()> {
+pub(crate) fn fill(c: &Db, viewer: &str, m: &mut Message) -> anyhow::Result<()> {
     if m.conversation_type != GROUP || !is_requested(c, &m.uid)? {
         return Ok(());
     }
@@ -34,16 +34,18 @@ pub(crate) fn fill(c: &Connection, viewer: &str, m: &mut Message) -> anyhow::Res
         let mut stmt = c.prepare_cached(
             "SELECT user_id, time FROM receipt_responses WHERE uid = ?1 ORDER BY time, user_id",
         )?;
-        let mut rows = stmt.query([&m.uid])?;
-        while let Some(row) = rows.next()? {
-            let user: String = row.get(0)?;
+        let rows = stmt.query_map([&m.uid], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (user, time) = row?;
             // A map entry: key and value tags and lengths, the id, a varint time.
             let cost = user.len() + 16;
             if cost > budget {
                 break;
             }
             budget -= cost;
-            receipt.responses.insert(user, row.get(1)?);
+            receipt.responses.insert(user, time);
         }
     } else {
         receipt.responded = c
@@ -58,7 +60,7 @@ pub(crate) fn fill(c: &Connection, viewer: &str, m: &mut Message) -> anyhow::Res
 
 /// [`fill`] for the message of an inbox entry, if it has one.
 pub(crate) fn fill_entry(
-    c: &Connection,
+    c: &Db,
     viewer: &str,
     body: &mut Option<inbox_entry::Body>,
 ) -> anyhow::Result<()> {

@@ -7,6 +7,7 @@
 //! each user's rows are capped: the blacklist at [`MAX_BLACKLIST`], the conversations with
 //! settings at `ServerConfig::max_conversation_settings`.
 
+use super::db::{params, Db, Optional};
 use super::heads::HeadCache;
 use super::inbox::append_inbox;
 use super::push::{apply_push_setting, read_push_settings};
@@ -19,7 +20,6 @@ use rcim_proto::v1::{
     inbox_entry, user_setting_changed, ChangeConversationSetting, ConversationSetting,
     ConversationSettingState, InboxEntry, QuietHours, UserSettingChanged, UserSettings,
 };
-use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub(crate) const BLACKLIST_PER_PAGE: usize = 1000;
 const FIELD_OVERHEAD: usize = 4;
 
 /// The settings version of `user_id` (0 = never changed).
-pub(crate) fn read_version(c: &Connection, user_id: &str) -> anyhow::Result<u64> {
+pub(crate) fn read_version(c: &Db, user_id: &str) -> anyhow::Result<u64> {
     let v = c
         .prepare_cached("SELECT version FROM settings_versions WHERE user_id = ?1")?
         .query_row([user_id], |r| r.get::<_, i64>(0))
@@ -41,7 +41,7 @@ pub(crate) fn read_version(c: &Connection, user_id: &str) -> anyhow::Result<u64>
 }
 
 /// Whether `owner` blacklisted `user`.
-pub(crate) fn is_blacklisted(c: &Connection, owner: &str, user: &str) -> anyhow::Result<bool> {
+pub(crate) fn is_blacklisted(c: &Db, owner: &str, user: &str) -> anyhow::Result<bool> {
     Ok(
         c.prepare_cached("SELECT 1 FROM blacklist WHERE user_id = ?1 AND blocked_id = ?2")?
             .query_row([owner, user], |_| Ok(()))
@@ -51,7 +51,7 @@ pub(crate) fn is_blacklisted(c: &Connection, owner: &str, user: &str) -> anyhow:
 }
 
 /// The whole blacklist of `owner`, in page order.
-pub(crate) fn read_blacklist(c: &Connection, owner: &str) -> anyhow::Result<Vec<String>> {
+pub(crate) fn read_blacklist(c: &Db, owner: &str) -> anyhow::Result<Vec<String>> {
     let mut stmt = c.prepare_cached(
         "SELECT blocked_id FROM blacklist WHERE user_id = ?1 ORDER BY blocked_id",
     )?;
@@ -61,7 +61,7 @@ pub(crate) fn read_blacklist(c: &Connection, owner: &str) -> anyhow::Result<Vec<
 
 /// Applies `update` (see the module docs); returns the entries to push.
 pub(crate) fn apply_settings(
-    tx: &Connection,
+    tx: &Db,
     heads: &HeadCache,
     update: SettingsUpdate,
 ) -> anyhow::Result<Vec<Push>> {
@@ -115,7 +115,7 @@ pub(crate) fn apply_settings(
 /// would make more than `max_stored` rows of the user's (changing a stored one is always
 /// allowed, so is going back to the defaults).
 fn apply_conversation(
-    tx: &Connection,
+    tx: &Db,
     user: &str,
     c: ChangeConversationSetting,
     max_stored: usize,
@@ -183,7 +183,7 @@ fn apply_conversation(
 /// Stores a user-level change. 20605 when the blacklist would exceed [`MAX_BLACKLIST`] (the
 /// caller's savepoint rolls the whole update back).
 fn apply_user_change(
-    tx: &Connection,
+    tx: &Db,
     user: &str,
     change: &user_setting_changed::Change,
 ) -> anyhow::Result<()> {
@@ -227,8 +227,8 @@ fn apply_user_change(
         Change::Blacklist(b) if b.blocked => {
             let added = tx
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO blacklist (user_id, blocked_id, created_at) \
-                     VALUES (?1, ?2, ?3)",
+                    "INSERT INTO blacklist (user_id, blocked_id, created_at) \
+                     VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![user, b.user_id, now_ms()])?;
             if added > 0 {
@@ -254,7 +254,7 @@ fn apply_user_change(
 /// A page of `user_id`'s settings (see `SettingsRequest`), read in one transaction so the
 /// version and the lists agree. Pages stop before they would not fit in a frame.
 pub(crate) fn read_settings(
-    c: &Connection,
+    c: &Db,
     user_id: &str,
     conversation_offset: u32,
     blacklist_offset: u32,

@@ -1,0 +1,350 @@
+//! The PostgreSQL side of [`super::Db`], on the async driver `tokio-postgres`.
+//!
+//! The store's code is synchronous (one writer thread, reads on the blocking pool), so each
+//! query blocks on a small runtime the store owns ([`PgRuntime`]), where the connections'
+//! I/O runs. It never depends on the caller's runtime, so a store works the same under the
+//! server's multi-threaded runtime and a test's single-threaded one.
+//!
+//! Statements are written in the common dialect (`?N` placeholders) and rewritten once, when
+//! first prepared on a connection ([`translate`]).
+
+use super::{Arg, SqlError, SqlResult, Value, WriteCounter};
+use bytes::BytesMut;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::sync::Arc;
+use tokio_postgres::types::{IsNull, ToSql, Type};
+use tokio_postgres::{Client, NoTls, Statement};
+
+/// The runtime the store's PostgreSQL connections run on (one worker thread: the work is
+/// waiting on sockets).
+pub(crate) struct PgRuntime(Option<tokio::runtime::Runtime>);
+
+impl PgRuntime {
+    pub(crate) fn new() -> anyhow::Result<Arc<Self>> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("rcim-pg")
+            .enable_all()
+            .build()?;
+        Ok(Arc::new(Self(Some(rt))))
+    }
+
+    fn rt(&self) -> &tokio::runtime::Runtime {
+        self.0.as_ref().expect("runtime present until drop")
+    }
+
+    /// Waits for a request of a client of this runtime, blocking the calling thread. A
+    /// client's requests only talk to its connection task through channels (the socket is
+    /// the runtime's), so this works from any thread, even one inside another runtime (the
+    /// store is opened from async code in tests).
+    pub(crate) fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        futures::executor::block_on(f)
+    }
+
+    /// Runs `f`, which needs the runtime's I/O (opening a socket), on the runtime and waits
+    /// for it, blocking the calling thread.
+    fn run<F>(&self, f: F) -> anyhow::Result<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        Ok(futures::executor::block_on(self.rt().spawn(f))?)
+    }
+}
+
+impl Drop for PgRuntime {
+    fn drop(&mut self) {
+        // The last handle may go in async code (a store dropped in a task), where a blocking
+        // shutdown would panic.
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// Opens connections to one database.
+#[derive(Clone)]
+pub(crate) struct PgConnector {
+    url: String,
+    rt: Arc<PgRuntime>,
+}
+
+impl PgConnector {
+    /// Connections to `url` (`postgres://user@host:port/db`) running on `rt`.
+    pub(crate) fn new(url: &str, rt: Arc<PgRuntime>) -> Self {
+        Self {
+            url: url.to_owned(),
+            rt,
+        }
+    }
+
+    /// A new connection (blocking).
+    pub(crate) fn connect(&self) -> SqlResult<PgConn> {
+        let client = self.open_client()?;
+        Ok(PgConn {
+            connector: self.clone(),
+            client,
+            stmts: RefCell::default(),
+            in_tx: Cell::new(false),
+            writes: WriteCounter::default(),
+        })
+    }
+
+    fn open_client(&self) -> SqlResult<Client> {
+        let url = self.url.clone();
+        let connected = self
+            .rt
+            .run(async move {
+                let (client, connection) = tokio_postgres::connect(&url, NoTls).await?;
+                // The connection task does the socket I/O for the client's requests.
+                tokio::spawn(async move {
+                    if let Err(e) = connection.await {
+                        tracing::warn!(error = %e, "PostgreSQL connection ended");
+                    }
+                });
+                Ok::<_, tokio_postgres::Error>(client)
+            })
+            .map_err(|e| SqlError::convert(format!("connecting: {e}")))?;
+        Ok(connected?)
+    }
+}
+
+/// One PostgreSQL connection with its prepared statements.
+pub(crate) struct PgConn {
+    connector: PgConnector,
+    client: Client,
+    /// Prepared statements by their text in the common dialect.
+    stmts: RefCell<HashMap<String, Statement>>,
+    /// Whether a transaction block is open (tracked from the control statements run).
+    in_tx: Cell<bool>,
+    writes: WriteCounter,
+}
+
+impl PgConn {
+    /// Prepares `sql` (common dialect), once per connection.
+    pub(super) fn prepare(&self, sql: &str) -> SqlResult<Statement> {
+        if let Some(s) = self.stmts.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let translated = translate(sql);
+        let stmt = self
+            .connector
+            .rt
+            .block_on(self.client.prepare(&translated))
+            .map_err(|e| SqlError::Prepare(translated.clone(), e))?;
+        self.stmts.borrow_mut().insert(sql.to_owned(), stmt.clone());
+        Ok(stmt)
+    }
+
+    pub(super) fn execute(&self, stmt: &Statement, args: &[Arg<'_>]) -> SqlResult<usize> {
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let n = self
+            .connector
+            .rt
+            .block_on(self.client.execute(stmt, &params))?;
+        self.writes.note(false);
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    pub(super) fn query(
+        &self,
+        stmt: &Statement,
+        args: &[Arg<'_>],
+    ) -> SqlResult<Vec<tokio_postgres::Row>> {
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let rows = self
+            .connector
+            .rt
+            .block_on(self.client.query(stmt, &params))?;
+        // A query may write (`INSERT ... RETURNING`); counting every query keeps
+        // `total_changes` on the safe side.
+        self.writes.note(false);
+        Ok(rows)
+    }
+
+    /// Runs `sql` (no parameters; several statements) and follows transaction control.
+    pub(super) fn batch(&self, sql: &str) -> SqlResult<()> {
+        let result = self.connector.rt.block_on(self.client.batch_execute(sql));
+        for part in sql.split(';') {
+            let word = part.trim().to_ascii_uppercase();
+            if word.starts_with("BEGIN") || word.starts_with("START TRANSACTION") {
+                self.in_tx.set(true);
+            } else if word == "COMMIT" || word == "ROLLBACK" || word == "END" {
+                self.in_tx.set(false);
+            }
+        }
+        if result.is_err() && !self.in_tx.get() {
+            // A failed COMMIT ends the block too.
+            self.in_tx.set(false);
+        }
+        self.writes.note(false);
+        Ok(result?)
+    }
+
+    pub(super) fn in_transaction(&self) -> bool {
+        self.in_tx.get() && !self.client.is_closed()
+    }
+
+    pub(super) fn writes(&self) -> u64 {
+        self.writes.get()
+    }
+
+    /// Reconnects when the connection was lost; prepared statements go with it.
+    pub(super) fn ensure_open(&mut self) -> SqlResult<()> {
+        if !self.client.is_closed() {
+            return Ok(());
+        }
+        tracing::warn!("PostgreSQL connection lost; reconnecting");
+        self.client = self.connector.open_client()?;
+        self.stmts.get_mut().clear();
+        self.in_tx.set(false);
+        Ok(())
+    }
+}
+
+/// Rewrites the common dialect for PostgreSQL: `?N` placeholders become `$N` (outside quoted
+/// text), and SQLite's index hints (`INDEXED BY name`) go: PostgreSQL's planner picks the
+/// index itself.
+pub(super) fn translate(sql: &str) -> String {
+    let sql = strip_index_hints(sql);
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\'' => {
+                quoted = !quoted;
+                out.push(ch);
+            }
+            '?' if !quoted && chars.peek().is_some_and(char::is_ascii_digit) => out.push('$'),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// `sql` without its `INDEXED BY name` clauses.
+fn strip_index_hints(sql: &str) -> std::borrow::Cow<'_, str> {
+    const HINT: &str = "INDEXED BY ";
+    if !sql.contains(HINT) {
+        return sql.into();
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(i) = rest.find(HINT) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + HINT.len()..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Column `idx` of `r` through `conv`, converting the integer widths and booleans
+/// PostgreSQL reports (a literal is `int4`, a comparison is `bool`) to what SQLite would.
+pub(super) fn column<T>(
+    r: &tokio_postgres::Row,
+    idx: usize,
+    conv: impl FnOnce(Value<'_>) -> SqlResult<T>,
+) -> SqlResult<T> {
+    let ty = r
+        .columns()
+        .get(idx)
+        .ok_or_else(|| SqlError::convert(format!("no column {idx}")))?
+        .type_()
+        .clone();
+    let v = match ty {
+        Type::INT8 => r.try_get::<_, Option<i64>>(idx)?.map(Value::Int),
+        Type::INT4 => r
+            .try_get::<_, Option<i32>>(idx)?
+            .map(|i| Value::Int(i.into())),
+        Type::INT2 => r
+            .try_get::<_, Option<i16>>(idx)?
+            .map(|i| Value::Int(i.into())),
+        Type::BOOL => r
+            .try_get::<_, Option<bool>>(idx)?
+            .map(|b| Value::Int(b.into())),
+        Type::FLOAT8 => r.try_get::<_, Option<f64>>(idx)?.map(Value::Real),
+        Type::FLOAT4 => r
+            .try_get::<_, Option<f32>>(idx)?
+            .map(|f| Value::Real(f.into())),
+        Type::BYTEA => r.try_get::<_, Option<&[u8]>>(idx)?.map(Value::Blob),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            r.try_get::<_, Option<&str>>(idx)?.map(Value::Text)
+        }
+        other => {
+            return Err(SqlError::convert(format!(
+                "column {idx} has the unsupported type {other} (cast it in the query)"
+            )))
+        }
+    };
+    conv(v.unwrap_or(Value::Null))
+}
+
+impl ToSql for Arg<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        match *self {
+            Arg::Null => Ok(IsNull::Yes),
+            Arg::Int(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(i)?.to_sql(ty, out),
+                Type::BOOL => (i != 0).to_sql(ty, out),
+                Type::FLOAT8 => (i as f64).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR | Type::UNKNOWN => {
+                    i.to_string().as_str().to_sql(&Type::TEXT, out)
+                }
+                ref other => Err(format!("an integer for a parameter of type {other}").into()),
+            },
+            Arg::Real(f) => match *ty {
+                Type::FLOAT8 => f.to_sql(ty, out),
+                Type::FLOAT4 => (f as f32).to_sql(ty, out),
+                ref other => Err(format!("a real for a parameter of type {other}").into()),
+            },
+            // The binary format of `json` (and of text types) is the UTF-8 text itself.
+            Arg::Text(s) => match *ty {
+                Type::BYTEA => s.as_bytes().to_sql(ty, out),
+                Type::INT8 | Type::INT4 | Type::INT2 => {
+                    Err(format!("text for a parameter of type {ty}").into())
+                }
+                _ => s.to_sql(&Type::TEXT, out),
+            },
+            Arg::Blob(b) => match *ty {
+                Type::BYTEA => b.to_sql(ty, out),
+                ref other => Err(format!("bytes for a parameter of type {other}").into()),
+            },
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::translate;
+
+    #[test]
+    fn placeholders_become_dollars_outside_quotes() {
+        assert_eq!(
+            translate("SELECT '?1', x FROM t WHERE a = ?1 AND b = ?12"),
+            "SELECT '?1', x FROM t WHERE a = $1 AND b = $12"
+        );
+        assert_eq!(
+            translate("SELECT a FROM t m INDEXED BY t_idx WHERE m.x = ?1"),
+            "SELECT a FROM t m  WHERE m.x = $1"
+        );
+    }
+}
