@@ -170,11 +170,8 @@ impl Hub {
         }
     }
 
-    /// Applies the device rules and registers `session`.
-    ///
-    /// `db_head` is the inbox head read from the database after `_login` began; `make_ack`
-    /// builds the ConnectAck frame from the final head and is queued on the session's channel
-    /// before the session becomes visible to delivery.
+    /// [`Self::admit_with`] on one node (no sessions elsewhere).
+    #[cfg(test)]
     pub(crate) fn admit(
         &self,
         login: &LoginGuard<'_>,
@@ -182,6 +179,35 @@ impl Hub {
         is_reconnect: bool,
         kick_reconnect_device: bool,
         db_head: u64,
+        make_ack: impl FnOnce(u64) -> ServerFrame,
+    ) -> Admission {
+        self.admit_with(
+            login,
+            session,
+            is_reconnect,
+            kick_reconnect_device,
+            db_head,
+            &[],
+            make_ack,
+        )
+    }
+
+    /// Applies the device rules and registers `session`.
+    ///
+    /// `db_head` is the inbox head read from the database after `_login` began; `make_ack`
+    /// builds the ConnectAck frame from the final head and is queued on the session's channel
+    /// before the session becomes visible to delivery. `remote`: the user's devices online
+    /// on other nodes, which count for `kickReconnectDevice` and the session cap (the ones
+    /// this login replaces there are closed by those nodes, see [`Self::login_elsewhere`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn admit_with(
+        &self,
+        login: &LoginGuard<'_>,
+        session: Session,
+        is_reconnect: bool,
+        kick_reconnect_device: bool,
+        db_head: u64,
+        remote: &[OnlineDevice],
         make_ack: impl FnOnce(u64) -> ServerFrame,
     ) -> Admission {
         let mut inner = self.lock();
@@ -197,7 +223,9 @@ impl Hub {
             let other_mobile_online = state
                 .sessions
                 .iter()
-                .any(|s| is_mobile(s.platform) && s.device_id != session.device_id);
+                .map(|s| (s.platform, &s.device_id))
+                .chain(remote.iter().map(|d| (d.platform, &d.device_id)))
+                .any(|(p, d)| is_mobile(p) && *d != session.device_id);
             if other_mobile_online {
                 return Admission::Refused(codes::CONN_OTHER_DEVICE_LOGIN);
             }
@@ -207,9 +235,9 @@ impl Hub {
         let staying = state
             .sessions
             .iter()
-            .filter(|old| {
-                old.device_id != session.device_id && !(newcomer_mobile && is_mobile(old.platform))
-            })
+            .map(|s| (s.platform, &s.device_id))
+            .chain(remote.iter().map(|d| (d.platform, &d.device_id)))
+            .filter(|(p, d)| **d != session.device_id && !(newcomer_mobile && is_mobile(*p)))
             .count();
         if self.max_sessions > 0 && staying >= self.max_sessions {
             return Admission::Refused(TOO_MANY_SESSIONS);
@@ -310,6 +338,51 @@ impl Hub {
             kick_with(&s, code, reason);
         }
         inner.drop_if_unused(user_id);
+    }
+
+    /// A device of `user_id` was admitted on another node: the same device's session here
+    /// is replaced (closed without a goodbye, as a reconnect on this node does), and a
+    /// mobile newcomer kicks this node's other mobile sessions with `Kicked{31010}`, as
+    /// [`Self::admit_with`] does on one node.
+    pub(crate) fn login_elsewhere(&self, user_id: &str, device_id: &str, platform: Platform) {
+        let mut inner = self.lock();
+        let Some(state) = inner.users.get_mut(user_id) else {
+            return;
+        };
+        let newcomer_mobile = is_mobile(platform);
+        state.sessions.retain(|old| {
+            if old.device_id == device_id {
+                tracing::debug!(user = %old.user_id, conn = old.conn_id, "same device connected on another node; closing its session here");
+                old.cancel.cancel();
+                false
+            } else if newcomer_mobile && is_mobile(old.platform) {
+                tracing::info!(user = %old.user_id, conn = old.conn_id, "kicking the other mobile device (it logged in on another node)");
+                kick(old);
+                false
+            } else {
+                true
+            }
+        });
+        inner.drop_if_unused(user_id);
+    }
+
+    /// Closes the sessions of `user_id` without a goodbye (all users' when `None`): their
+    /// devices reconnect on their usual schedule and sync from their inbox cursor. For
+    /// sessions that may have missed entries on the bus.
+    pub(crate) fn resync(&self, user_id: Option<&str>) {
+        let mut inner = self.lock();
+        let users: Vec<String> = match user_id {
+            Some(u) => vec![u.to_owned()],
+            None => inner.users.keys().cloned().collect(),
+        };
+        for user in users {
+            if let Some(state) = inner.users.get_mut(&user) {
+                for s in state.sessions.drain(..) {
+                    s.cancel.cancel();
+                }
+            }
+            inner.drop_if_unused(&user);
+        }
     }
 
     /// Hands `body` to every online session of `user_id` as it is: an online-only frame

@@ -3,6 +3,7 @@
 //! (`RCIM_DATA_DIR`, `RCIM_LISTEN`, ...). Options are grouped by concern, one file each.
 
 mod chatroom;
+mod cluster;
 mod core;
 mod limits;
 mod media;
@@ -98,6 +99,8 @@ pub struct ServeArgs {
     limits: limits::LimitArgs,
     #[command(flatten)]
     storage: storage::StorageArgs,
+    #[command(flatten)]
+    cluster: cluster::ClusterArgs,
 }
 
 impl ServeArgs {
@@ -122,6 +125,7 @@ impl ServeArgs {
         self.ops.apply(&mut config)?;
         self.limits.apply(&mut config)?;
         self.storage.apply(&mut config)?;
+        self.cluster.apply(&mut config)?;
         Ok(config)
     }
 }

@@ -41,6 +41,9 @@ pub(crate) async fn join(
     answer: impl FnOnce(ChatRoomJoined),
 ) -> Result<(), ServiceError> {
     check_room_id(&req.room_id)?;
+    // The room's frames from the other nodes reach this node from now on (a failed join
+    // leaves a subscription the chatroom task drops within a second).
+    shared.bus.watch_room(&req.room_id).await;
     if req.message_count > MAX_JOIN_MESSAGES {
         return Err(ServiceError::Invalid(format!(
             "message count {} beyond {MAX_JOIN_MESSAGES}",
