@@ -712,4 +712,77 @@ mod tests {
         assert!(!cancel_b.is_cancelled() && hub.is_online("b"));
         assert_eq!(std::iter::from_fn(|| rx_b.try_recv().ok()).count(), 8);
     }
+
+    /// Sessions on other nodes count: a `kickReconnectDevice` reconnect is refused while
+    /// another mobile is online elsewhere, and the cap counts them.
+    #[test]
+    fn remote_devices_count_for_the_rules() {
+        let hub = Hub::new(2);
+        let remote_mobile = [OnlineDevice {
+            device_id: "elsewhere".into(),
+            platform: Platform::Mobile,
+        }];
+        let (mut phone, _rx) = session("u", 1);
+        phone.platform = Platform::Mobile;
+        let login = hub.begin_login("u");
+        let refused = hub.admit_with(&login, phone.clone(), true, true, 0, &remote_mobile, ack);
+        assert_eq!(refused, Admission::Refused(codes::CONN_OTHER_DEVICE_LOGIN));
+        // Not a kickReconnectDevice reconnect: admitted (the other node kicks its mobile).
+        let admitted = hub.admit_with(&login, phone, false, false, 0, &remote_mobile, ack);
+        assert_eq!(admitted, Admission::Accepted { inbox_head: 0 });
+        let remote_webs = [
+            OnlineDevice {
+                device_id: "w1".into(),
+                platform: Platform::Web,
+            },
+            OnlineDevice {
+                device_id: "w2".into(),
+                platform: Platform::Web,
+            },
+        ];
+        let (web, _rx) = session("u", 2);
+        let refused = hub.admit_with(&login, web, false, false, 0, &remote_webs, ack);
+        assert_eq!(refused, Admission::Refused(TOO_MANY_SESSIONS));
+    }
+
+    /// A login on another node replaces the same device's session here and kicks the
+    /// other mobile with `Kicked{31010}`; a web login elsewhere changes nothing; a resync
+    /// closes the sessions without a goodbye.
+    #[test]
+    fn logins_elsewhere_apply_the_device_rules() {
+        let hub = Hub::default();
+        let (mut phone, mut rx_phone) = session("u", 1);
+        phone.platform = Platform::Mobile;
+        let (web, _rx_web) = session("u", 2);
+        let (web_cancel, phone_cancel) = (web.cancel.clone(), phone.cancel.clone());
+        for s in [phone, web] {
+            let login = hub.begin_login("u");
+            hub.admit(&login, s, false, false, 0, ack);
+        }
+        hub.login_elsewhere("u", "other-web", Platform::Web);
+        assert_eq!(hub.connection_count(), 2);
+        hub.login_elsewhere("u", "other-phone", Platform::Mobile);
+        assert_eq!(hub.connection_count(), 1);
+        let _ack = rx_phone.try_recv().unwrap();
+        match rx_phone.try_recv().unwrap() {
+            Outbound::Frame(f) => assert!(
+                matches!(&f.body, Some(server_frame::Body::Kicked(k)) if k.code == codes::DISCONN_KICK)
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            !phone_cancel.is_cancelled(),
+            "kicked with a goodbye, not dropped"
+        );
+        hub.login_elsewhere("u", "d2", Platform::Web);
+        assert!(web_cancel.is_cancelled() && !hub.is_online("u"));
+        let (again, _rx) = session("v", 3);
+        let cancel = again.cancel.clone();
+        let login = hub.begin_login("v");
+        hub.admit(&login, again, false, false, 0, ack);
+        drop(login);
+        hub.resync(None);
+        assert!(cancel.is_cancelled());
+        assert_eq!(hub.user_count(), 0);
+    }
 }

@@ -8,6 +8,7 @@
 
 mod chatroom_common;
 mod common;
+mod ultragroup_common;
 
 use chatroom_common::*;
 use common::*;
@@ -35,16 +36,27 @@ impl Drop for Nats {
 }
 
 impl Nats {
+    /// `RCIM_TEST_NATS_URL`'s server, else a private one.
     fn start() -> Nats {
         if let Ok(url) = std::env::var("RCIM_TEST_NATS_URL") {
             if !url.is_empty() {
                 return Nats { url, child: None };
             }
         }
+        Self::private()
+    }
+
+    /// A private `nats-server` on a free port.
+    fn private() -> Nats {
         let port = {
             let l = TcpListener::bind("127.0.0.1:0").expect("a free port");
             l.local_addr().unwrap().port()
         };
+        Self::on_port(port)
+    }
+
+    /// A private `nats-server` on `port`.
+    fn on_port(port: u16) -> Nats {
         let child = Command::new("nats-server")
             .args(["-a", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
@@ -344,6 +356,77 @@ async fn inbox_entries_reach_sessions_on_other_nodes_once() {
         }
     }
     assert!(a.bus_stats().published > 0 && b.bus_stats().received > 0);
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+/// An ultra-group message sent on node A reaches a member online on node B.
+#[tokio::test]
+async fn ultragroup_events_reach_readers_on_other_nodes() {
+    init_tracing();
+    let nats = Nats::start();
+    let cluster = cluster_name();
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = node(da.path(), &nats, &cluster).await;
+    let b = node(db.path(), &nats, &cluster).await;
+    // Each node has its own store here: the group is made on both.
+    for server in [&a, &b] {
+        ultragroup_common::make_group(&Api::new(server), "ug", "ann", &["ben"]).await;
+    }
+    let mut ann = RawClient::connect(a.gateway_addr(), "ann", "ann-phone").await;
+    let mut ben = RawClient::connect(b.gateway_addr(), "ben", "ben-phone").await;
+    ultragroup_common::say(&mut ann, "ug", "", "hello readers").await;
+    let m = ultragroup_common::next_ug_message(&mut ben).await;
+    assert_eq!(ultragroup_common::text_of(&m), "hello readers");
+    assert_eq!(m.sender_id, "ann");
+    assert!(
+        ultragroup_common::try_next_ug(&mut ann, Duration::from_millis(300))
+            .await
+            .is_none(),
+        "the sender gets no echo"
+    );
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+/// When the connection to NATS comes back after an outage, the node closes its sessions
+/// (what other nodes published meanwhile never reached it): the devices reconnect and
+/// resync from their cursor. A login afterwards works and the bus carries again.
+#[tokio::test]
+async fn sessions_resync_after_a_bus_outage() {
+    init_tracing();
+    let nats = Nats::private();
+    let port: u16 = nats.url.rsplit(':').next().unwrap().parse().unwrap();
+    let cluster = cluster_name();
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = node(da.path(), &nats, &cluster).await;
+    let b = node(db.path(), &nats, &cluster).await;
+    let mut bob = RawClient::connect(b.gateway_addr(), "bob", "bob-phone").await;
+    drop(nats);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        bob.try_recv(Duration::from_millis(200)).await.is_none(),
+        "sessions stay up during the outage"
+    );
+    let _nats = Nats::on_port(port);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        use futures::StreamExt as _;
+        match tokio::time::timeout_at(deadline, bob.framed.next()).await {
+            Ok(None) | Ok(Some(Err(_))) => break,
+            Ok(Some(Ok(_))) => continue,
+            Err(_) => panic!("the session was not closed after the bus came back"),
+        }
+    }
+    // Reconnected: the bus carries again.
+    wait_known(&a, &b).await;
+    let mut bob = RawClient::connect(b.gateway_addr(), "bob", "bob-phone").await;
+    let mut alice = RawClient::connect(a.gateway_addr(), "alice", "alice-phone").await;
+    let ack = alice.send_text(&fresh_request_id(), "bob", "after").await;
+    assert_eq!(ack.code, 0);
+    let e = bob.next_push().await;
+    let content: serde_json::Value = serde_json::from_str(&message(&e).content).unwrap();
+    assert_eq!(content["content"], "after");
     a.shutdown().await;
     b.shutdown().await;
 }

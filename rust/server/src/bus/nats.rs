@@ -15,7 +15,11 @@
 //! published while this node was disconnected never reaches it, so when the connection
 //! comes back (and when NATS reports that this node's subscriptions overflowed) every
 //! session of this node is closed to resync from its cursor: nothing is lost silently.
-//! Sessions stay up during the outage and keep receiving what this node itself produces.
+//! Sessions stay up during the outage and keep receiving what this node itself produces;
+//! logins go on without waiting for NATS (their subscriptions are sent on reconnect, and
+//! the device rules count this node's sessions only). Known gap: a login admitted just
+//! after the reconnection's resync whose subscription was queued during the outage may
+//! miss what other nodes publish in the moment before NATS takes that subscription.
 //!
 //! Presence: the device rules need the user's sessions on the other nodes. Every node
 //! answers presence questions on one cluster subject; the asking node waits for as many
@@ -352,10 +356,11 @@ impl NatsBus {
         });
     }
 
-    /// Subscribes to `subject` and starts its reader, once per `ready` cell; then waits (at
-    /// most [`SUBSCRIBE_TIMEOUT`]) until NATS confirms it. The subscription itself is not
-    /// under the timeout: abandoned halfway, a second one could be made later and deliver
-    /// everything twice.
+    /// Subscribes to `subject` and starts its reader, once per `ready` cell; then waits
+    /// until NATS confirms it. At most [`SUBSCRIBE_TIMEOUT`] in all, and no wait for the
+    /// confirmation while NATS is unreachable: a login then goes on (see the module docs on
+    /// outages). Abandoning the subscription halfway is safe: its reader starts right
+    /// before the cell is set, so a later attempt never makes a second reader.
     async fn subscribe_once(
         self: &Arc<Self>,
         ready: &tokio::sync::OnceCell<()>,
@@ -363,19 +368,33 @@ impl NatsBus {
         user: Option<String>,
         cancel: CancellationToken,
     ) {
-        let made = ready
-            .get_or_try_init(|| async {
+        let started = tokio::time::Instant::now();
+        let made = tokio::time::timeout(
+            SUBSCRIBE_TIMEOUT,
+            ready.get_or_try_init(|| async {
                 let sub = self.client.subscribe(subject.clone()).await?;
                 tokio::spawn(self.clone().read_loop(sub, user.clone(), cancel.clone()));
                 anyhow::Ok(())
-            })
-            .await;
-        if let Err(e) = made {
-            tracing::warn!(%subject, error = %e, "subscribing on the bus failed");
+            }),
+        )
+        .await;
+        match made {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(%subject, error = %e, "subscribing on the bus failed");
+                return;
+            }
+            Err(_) => {
+                tracing::warn!(%subject, "the bus took no subscription in time");
+                return;
+            }
+        }
+        if !self.connected() {
             return;
         }
         // The server has the subscription once it answered the flush's ping.
-        match tokio::time::timeout(SUBSCRIBE_TIMEOUT, self.client.flush()).await {
+        let left = SUBSCRIBE_TIMEOUT.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, self.client.flush()).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 tracing::warn!(%subject, error = %e, "flushing a bus subscription failed")
@@ -384,11 +403,18 @@ impl NatsBus {
         }
     }
 
+    /// Whether the connection to NATS is up now.
+    fn connected(&self) -> bool {
+        self.client.connection_state() == async_nats::connection::State::Connected
+    }
+
     /// The devices of `user` online on the other nodes: asks them all, waits for as many
     /// answers as there are live nodes, at most [`PRESENCE_TIMEOUT`].
     pub(crate) async fn remote_devices(&self, user: &str) -> Vec<OnlineDevice> {
         let expected = self.live_nodes().len();
-        if expected == 0 {
+        // Unreachable NATS: the rules apply to this node's sessions only until it is back
+        // (and every session here resyncs then).
+        if expected == 0 || !self.connected() {
             return Vec::new();
         }
         let mut devices = Vec::new();
