@@ -258,6 +258,9 @@ impl RunningServer {
         }
         s.store.abort();
         self.delivery.abort();
+        if let bus::Bus::Nats(nats) = &s.bus {
+            nats.halt();
+        }
         if let Some(publisher) = &self.bus_publisher {
             publisher.abort();
         }
@@ -352,7 +355,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
             let subjects =
                 bus::subjects::Subjects::new(config.cluster.name.as_deref(), &config.app_key);
             bus::Bus::Nats(
-                bus::nats::NatsBus::connect(url, subjects, &config.cluster, stop.clone()).await?,
+                // Its own token under the stop: a crash (abort) ends the bus too.
+                bus::nats::NatsBus::connect(url, subjects, &config.cluster, stop.child_token())
+                    .await?,
             )
         }
     };

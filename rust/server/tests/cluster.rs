@@ -279,7 +279,8 @@ async fn the_session_cap_counts_every_node() {
 }
 
 /// A chatroom message sent on node A reaches a member connected to node B, and B's
-/// member's message reaches A's member; the sender does not get its own message back.
+/// member's message reaches A's member; the sender does not get its own message back;
+/// member events (JOIN) cross too.
 #[tokio::test]
 async fn chatroom_messages_reach_members_on_other_nodes() {
     init_tracing();
@@ -293,6 +294,12 @@ async fn chatroom_messages_reach_members_on_other_nodes() {
     // Each node has its own store here: the room is created on both by the joins.
     join_ok(&mut alice, "room-1", 0).await;
     join_ok(&mut bob, "room-1", 0).await;
+    // B's member events reach A's members.
+    assert_eq!(
+        next_member_actions(&mut alice).await,
+        [("bob".to_string(), 1)],
+        "bob's JOIN"
+    );
     say(&mut alice, "room-1", "hello from A").await;
     let m = next_room_message(&mut bob).await;
     assert_eq!(text_of(&m), "hello from A");

@@ -1,7 +1,7 @@
 //! The NATS bus (`--bus nats://…`).
 //!
 //! Publishing: [`NatsBus::publish_inbox`] and the other publishers never wait: they put the
-//! message in one bounded queue ([`OUT_QUEUE`]) drained in order by one task, so the
+//! message in one bounded queue ([`OUT_QUEUE`] messages, [`OUT_QUEUE_BYTES`]) drained in order by one task, so the
 //! store's writer and other users' delivery never wait on NATS. When the queue is full the
 //! message is dropped and counted; a user whose inbox entries were dropped is remembered
 //! (up to [`MAX_LOST_USERS`], beyond that "everyone") and, as soon as the queue flows
@@ -36,7 +36,7 @@ use bytes::Bytes;
 use futures::StreamExt as _;
 use rcim_proto::v1::{inbox_entry, ultra_group_event, Platform, UltraGroupEvent};
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -45,6 +45,9 @@ use tokio_util::sync::CancellationToken;
 
 /// Messages waiting for NATS, all subjects together.
 pub(crate) const OUT_QUEUE: usize = 8192;
+/// Bytes of the messages waiting for NATS, all together (a message is at most
+/// [`wire::MAX_MESSAGE_BYTES`] and a little).
+pub(crate) const OUT_QUEUE_BYTES: usize = 64 * 1024 * 1024;
 /// Users remembered for a resync after their entries were dropped; beyond it, every
 /// session of the cluster resyncs.
 pub(crate) const MAX_LOST_USERS: usize = 10_000;
@@ -83,6 +86,8 @@ pub(crate) struct NatsBus {
     /// This node's id on the bus (random per start).
     node: String,
     out: mpsc::Sender<(String, Bytes)>,
+    /// Bytes in `out` (at most [`OUT_QUEUE_BYTES`]).
+    out_bytes: AtomicUsize,
     out_rx: Mutex<Option<mpsc::Receiver<(String, Bytes)>>>,
     lost: Mutex<Lost>,
     users: Mutex<HashMap<String, Watch>>,
@@ -136,6 +141,7 @@ impl NatsBus {
             subjects,
             node,
             out,
+            out_bytes: AtomicUsize::new(0),
             out_rx: Mutex::new(Some(out_rx)),
             lost: Mutex::default(),
             users: Mutex::default(),
@@ -192,6 +198,13 @@ impl NatsBus {
         Ok((tasks, tokio::spawn(self.clone().publish_loop(rx))))
     }
 
+    /// A crash ([`crate::RunningServer::abort`]): every task and subscription of the bus
+    /// ends now, nothing more is published.
+    pub(crate) fn halt(&self) {
+        self.stop.cancel();
+        self.closing.cancel();
+    }
+
     /// Ends the publisher after what is queued now (call it once the store delivered its
     /// last commits): it then says this node is gone and flushes.
     pub(crate) fn close(&self) {
@@ -203,15 +216,16 @@ impl NatsBus {
     }
 
     /// Queues `payload` for `subject` without waiting; false (counted) when the queue is
-    /// full.
+    /// full (messages or bytes).
     fn queue(&self, subject: String, payload: Bytes) -> bool {
-        match self.out.try_send((subject, payload)) {
-            Ok(()) => true,
-            Err(_) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-                false
-            }
+        let len = payload.len();
+        let before = self.out_bytes.fetch_add(len, Ordering::Relaxed);
+        if before + len > OUT_QUEUE_BYTES || self.out.try_send((subject, payload)).is_err() {
+            self.out_bytes.fetch_sub(len, Ordering::Relaxed);
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            return false;
         }
+        true
     }
 
     /// Publishes each user's entries of a committed batch on their subject, in order, in

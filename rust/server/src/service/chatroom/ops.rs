@@ -82,6 +82,9 @@ pub(crate) async fn join(
     })
     .await?
     .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
+    // Again once a member: the chatroom task may have dropped the subscription while the
+    // join was on its way (no connection here yet); a no-op otherwise.
+    shared.bus.watch_room(room).await;
     for left in &left {
         hooks::member_left(shared, left, user).await;
     }

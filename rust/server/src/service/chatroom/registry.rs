@@ -426,8 +426,9 @@ impl Chatrooms {
 
     /// Announces the member actions queued since the last call: one `members_changed` per
     /// room per call to each member connection (a user's own actions are left out of what
-    /// their connections get), in rooms of at most `member_events_max_members` members.
-    /// Low priority: member lists are informative.
+    /// their connections get), in rooms of at most `member_events_max_members` members
+    /// (counted on this node). Low priority: member lists are informative. On a bus the
+    /// other nodes' members get every action of the batch (through the relay).
     pub(crate) fn flush_member_events(&self) {
         let cells: Vec<(String, RoomCell)> = {
             let mut reg = lock(&self.inner);
@@ -454,6 +455,8 @@ impl Chatrooms {
                     )
                 };
                 let all = event(chunk.to_vec());
+                // The actors are this node's members: the other nodes' members get it all.
+                self.relay(&id, &all, priority);
                 let actors: HashSet<&str> = chunk.iter().map(|a| a.user_id.as_str()).collect();
                 let mut own: HashMap<&str, Option<bytes::Bytes>> = HashMap::new();
                 for (user, conn) in r.conns() {
