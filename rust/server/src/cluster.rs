@@ -34,6 +34,18 @@ impl Inbound for NodeInbound {
         }
     }
 
+    fn online(&self, user: &str, body: rcim_proto::v1::server_frame::Body) {
+        if let Some(shared) = self.shared() {
+            shared.hub.send_online(user, body);
+        }
+    }
+
+    fn kick(&self, user: &str, code: u32, reason: &str) {
+        if let Some(shared) = self.shared() {
+            shared.hub.kick_user(user, code, reason);
+        }
+    }
+
     fn devices(&self, user: &str) -> Vec<OnlineDevice> {
         self.shared()
             .and_then(|s| s.hub.online_devices([user]).remove(user))

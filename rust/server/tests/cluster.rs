@@ -437,3 +437,78 @@ async fn sessions_resync_after_a_bus_outage() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// The Server API of node A sees users online on node B (`/user/checkOnline.json`), and a
+/// ban made through it closes their sessions on node B with `Kicked{31009}`; a typing
+/// status crosses nodes too.
+#[tokio::test]
+async fn presence_bans_and_typing_cross_nodes() {
+    init_tracing();
+    let nats = Nats::start();
+    let cluster = cluster_name();
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = node(da.path(), &nats, &cluster).await;
+    let b = node(db.path(), &nats, &cluster).await;
+    wait_known(&a, &b).await;
+    let api = Api::new(&a);
+    let online = |v: serde_json::Value| v["status"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        online(
+            api.call("/user/checkOnline.json", &[("userId", "bob")])
+                .await
+        ),
+        "0"
+    );
+    let mut bob = RawClient::connect(b.gateway_addr(), "bob", "bob-phone").await;
+    assert_eq!(
+        online(
+            api.call("/user/checkOnline.json", &[("userId", "bob")])
+                .await
+        ),
+        "1"
+    );
+
+    let mut alice = RawClient::connect(a.gateway_addr(), "alice", "alice-phone").await;
+    let typing = rcim_proto::v1::request::Body::Typing(rcim_proto::v1::TypingStatus {
+        conversation_type: rcim_proto::conversation_type::PRIVATE,
+        target_id: "bob".into(),
+        channel_id: String::new(),
+        object_name: "RC:TxtMsg".into(),
+    });
+    assert_eq!(call(&mut alice, "", typing).await.code, 0);
+    let f = bob.recv().await.expect("the typing event");
+    assert!(
+        matches!(&f.body, Some(server_frame::Body::Transient(_))),
+        "{f:?}"
+    );
+
+    api.call("/user/block.json", &[("userId", "bob"), ("minute", "10")])
+        .await;
+    let f = bob.recv().await.expect("a Kicked frame");
+    match f.body {
+        Some(server_frame::Body::Kicked(k)) => assert_eq!(k.code, codes::CONN_USER_BLOCKED),
+        other => panic!("expected Kicked, got {other:?}"),
+    }
+    bob.expect_closed().await;
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+/// A node whose bus does not answer refuses to start (alone, it would break the device
+/// rules of a cluster that runs without it), with the reason.
+#[tokio::test]
+async fn a_node_without_its_bus_does_not_start() {
+    init_tracing();
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    config.cluster.bus = Some(format!("nats://127.0.0.1:{port}"));
+    let err = match rcim_server::start(config).await {
+        Ok(_) => panic!("started without its bus"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("connecting to the bus"), "{err}");
+}

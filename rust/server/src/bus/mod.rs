@@ -42,6 +42,10 @@ pub(crate) trait Inbound: Send + Sync + 'static {
     /// A device of `user` was admitted on another node: apply the device rules to this
     /// node's sessions of the user.
     fn login_elsewhere(&self, user: &str, device_id: &str, platform: Platform);
+    /// An online-only frame for `user`'s sessions on this node.
+    fn online(&self, user: &str, body: rcim_proto::v1::server_frame::Body);
+    /// `user` is kicked (a ban): close their sessions on this node with `Kicked{code}`.
+    fn kick(&self, user: &str, code: u32, reason: &str);
     /// The devices of `user` online on this node.
     fn devices(&self, user: &str) -> Vec<OnlineDevice>;
     /// Close the sessions of `user` on this node (they resync from their cursor).
@@ -133,6 +137,21 @@ impl Bus {
     pub(crate) fn announce_login(&self, user: &str, device_id: &str, platform: Platform) {
         if let Self::Nats(bus) = self {
             bus.announce_login(user, device_id, platform);
+        }
+    }
+
+    /// Hands an online-only frame (see [`Hub::send_online`]) to `user`'s sessions on the
+    /// other nodes.
+    pub(crate) fn send_online(&self, user: &str, body: &rcim_proto::v1::server_frame::Body) {
+        if let Self::Nats(bus) = self {
+            bus.send_online(user, body);
+        }
+    }
+
+    /// Kicks `user`'s sessions on the other nodes (see [`Hub::kick_user`]).
+    pub(crate) fn kick_user(&self, user: &str, code: u32, reason: &str) {
+        if let Self::Nats(bus) = self {
+            bus.kick_user(user, code, reason);
         }
     }
 

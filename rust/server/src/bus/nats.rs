@@ -295,6 +295,28 @@ impl NatsBus {
         self.queue(self.subjects.user(user), wire::encode(&header, b""));
     }
 
+    /// Publishes an online-only frame for `user`'s sessions elsewhere.
+    pub(crate) fn send_online(&self, user: &str, body: &rcim_proto::v1::server_frame::Body) {
+        let frame = rcim_proto::v1::ServerFrame {
+            seq: 0,
+            body: Some(body.clone()),
+        };
+        let bytes = prost::Message::encode_to_vec(&frame);
+        self.queue(
+            self.subjects.user(user),
+            wire::encode(&Header::Online, &bytes),
+        );
+    }
+
+    /// Publishes a kick of `user`'s sessions elsewhere.
+    pub(crate) fn kick_user(&self, user: &str, code: u32, reason: &str) {
+        let header = Header::Kick {
+            code,
+            reason: reason.to_owned(),
+        };
+        self.queue(self.subjects.user(user), wire::encode(&header, b""));
+    }
+
     /// Publishes a chatroom frame.
     pub(crate) fn publish_room(&self, room: &str, frame: &Bytes, high: bool) {
         self.queue(
@@ -641,6 +663,18 @@ impl NatsBus {
                 if let Some(user) = user {
                     let platform = Platform::try_from(platform).unwrap_or(Platform::Unspecified);
                     inbound.login_elsewhere(user, &device_id, platform);
+                }
+            }
+            Header::Online => {
+                let Some(user) = user else { return };
+                let frame: Option<rcim_proto::v1::ServerFrame> = prost::Message::decode(body).ok();
+                if let Some(b) = frame.and_then(|f| f.body) {
+                    inbound.online(user, b);
+                }
+            }
+            Header::Kick { code, reason } => {
+                if let Some(user) = user {
+                    inbound.kick(user, code, &reason);
                 }
             }
             Header::Resync => {

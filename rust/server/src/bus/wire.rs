@@ -25,6 +25,12 @@ pub(crate) enum Header {
         device_id: String,
         platform: i32,
     },
+    /// An online-only frame for the subject's user (typing, an ultra-group resync hint).
+    /// Body: the encoded `ServerFrame`.
+    Online,
+    /// Close the subject's user's sessions with `Kicked{code}` and refuse the logins in
+    /// progress (a ban).
+    Kick { code: u32, reason: String },
     /// Entries of the subject's user may have been lost on the bus: close the user's
     /// sessions so their devices resync from their inbox cursor.
     Resync,
