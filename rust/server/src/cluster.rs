@@ -28,9 +28,18 @@ impl Inbound for NodeInbound {
         }
     }
 
-    fn login_elsewhere(&self, user: &str, device_id: &str, platform: Platform) {
+    fn login_elsewhere(
+        &self,
+        user: &str,
+        device_id: &str,
+        platform: Platform,
+        at: (i64, &str),
+        own: &str,
+    ) {
         if let Some(shared) = self.shared() {
-            shared.hub.login_elsewhere(user, device_id, platform);
+            shared
+                .hub
+                .login_elsewhere(user, device_id, platform, at, own);
         }
     }
 

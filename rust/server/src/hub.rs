@@ -61,6 +61,9 @@ pub(crate) struct Session {
     pub tx: OutboundTx,
     /// Cancelled to drop the connection without a goodbye.
     pub cancel: CancellationToken,
+    /// When the login was admitted (ms): of two logins on different nodes, the later one
+    /// wins ([`Hub::login_elsewhere`]).
+    pub since_ms: i64,
 }
 
 /// A device of a user online now (what the push decision needs to know of it).
@@ -340,17 +343,30 @@ impl Hub {
         inner.drop_if_unused(user_id);
     }
 
-    /// A device of `user_id` was admitted on another node: the same device's session here
-    /// is replaced (closed without a goodbye, as a reconnect on this node does), and a
-    /// mobile newcomer kicks this node's other mobile sessions with `Kicked{31010}`, as
-    /// [`Self::admit_with`] does on one node.
-    pub(crate) fn login_elsewhere(&self, user_id: &str, device_id: &str, platform: Platform) {
+    /// A device of `user_id` was admitted on another node at `at` (its admission time and
+    /// a tie-breaker, e.g. the node's id, against [`Session::since_ms`] and `own_tie`): the
+    /// same device's older session here is replaced (closed without a goodbye, as a
+    /// reconnect on this node does), and a mobile newcomer kicks this node's older mobile
+    /// sessions with `Kicked{31010}`, as [`Self::admit_with`] does on one node. A session
+    /// here admitted later stays: its own announcement makes the other node give way, so
+    /// two logins at the same moment on two nodes never kick each other both.
+    pub(crate) fn login_elsewhere(
+        &self,
+        user_id: &str,
+        device_id: &str,
+        platform: Platform,
+        at: (i64, &str),
+        own_tie: &str,
+    ) {
         let mut inner = self.lock();
         let Some(state) = inner.users.get_mut(user_id) else {
             return;
         };
         let newcomer_mobile = is_mobile(platform);
         state.sessions.retain(|old| {
+            if (old.since_ms, own_tie) > at {
+                return true;
+            }
             if old.device_id == device_id {
                 tracing::debug!(user = %old.user_id, conn = old.conn_id, "same device connected on another node; closing its session here");
                 old.cancel.cancel();
@@ -559,6 +575,7 @@ mod tests {
             platform: Platform::Web,
             tx,
             cancel: CancellationToken::new(),
+            since_ms: 0,
         };
         (s, rx)
     }
@@ -759,9 +776,13 @@ mod tests {
             let login = hub.begin_login("u");
             hub.admit(&login, s, false, false, 0, ack);
         }
-        hub.login_elsewhere("u", "other-web", Platform::Web);
+        hub.login_elsewhere("u", "other-web", Platform::Web, (1, "b"), "a");
         assert_eq!(hub.connection_count(), 2);
-        hub.login_elsewhere("u", "other-phone", Platform::Mobile);
+        // An older login elsewhere (or as old, losing the tie) kicks nothing.
+        hub.login_elsewhere("u", "other-phone", Platform::Mobile, (-1, "z"), "a");
+        hub.login_elsewhere("u", "other-phone", Platform::Mobile, (0, "a"), "b");
+        assert_eq!(hub.connection_count(), 2);
+        hub.login_elsewhere("u", "other-phone", Platform::Mobile, (0, "b"), "a");
         assert_eq!(hub.connection_count(), 1);
         let _ack = rx_phone.try_recv().unwrap();
         match rx_phone.try_recv().unwrap() {
@@ -774,7 +795,7 @@ mod tests {
             !phone_cancel.is_cancelled(),
             "kicked with a goodbye, not dropped"
         );
-        hub.login_elsewhere("u", "d2", Platform::Web);
+        hub.login_elsewhere("u", "d2", Platform::Web, (5, "b"), "a");
         assert!(web_cancel.is_cancelled() && !hub.is_online("u"));
         let (again, _rx) = session("v", 3);
         let cancel = again.cancel.clone();

@@ -3,8 +3,9 @@
 //! messages and inbox entries reaching sessions on the other node.
 //!
 //! The bus is `RCIM_TEST_NATS_URL` when set; otherwise each test starts its own
-//! `nats-server` from PATH (the test fails, with the reason, when there is none). Each test
-//! uses its own cluster name, so tests sharing one NATS server never see each other.
+//! `nats-server` from PATH (the test fails, with the reason, when there is none). The
+//! outage test always starts its own (it stops and restarts it). Each test uses its own
+//! cluster name, so tests sharing one NATS server never see each other.
 
 mod chatroom_common;
 mod common;

@@ -39,9 +39,16 @@ use std::sync::Arc;
 pub(crate) trait Inbound: Send + Sync + 'static {
     /// Committed inbox entries of one user from another node, in inbox order.
     fn inbox(&self, entries: Vec<Push>);
-    /// A device of `user` was admitted on another node: apply the device rules to this
-    /// node's sessions of the user.
-    fn login_elsewhere(&self, user: &str, device_id: &str, platform: Platform);
+    /// A device of `user` was admitted on another node at `at` (ms, that node's id), this
+    /// node being `own`: apply the device rules to this node's older sessions of the user.
+    fn login_elsewhere(
+        &self,
+        user: &str,
+        device_id: &str,
+        platform: Platform,
+        at: (i64, &str),
+        own: &str,
+    );
     /// An online-only frame for `user`'s sessions on this node.
     fn online(&self, user: &str, body: rcim_proto::v1::server_frame::Body);
     /// `user` is kicked (a ban): close their sessions on this node with `Kicked{code}`.
@@ -132,11 +139,17 @@ impl Bus {
         }
     }
 
-    /// Tells the other nodes that a device of `user` was admitted here (they apply the
-    /// device rules to their sessions of the user).
-    pub(crate) fn announce_login(&self, user: &str, device_id: &str, platform: Platform) {
+    /// Tells the other nodes that a device of `user` was admitted here at `since_ms` (they
+    /// apply the device rules to their older sessions of the user).
+    pub(crate) fn announce_login(
+        &self,
+        user: &str,
+        device_id: &str,
+        platform: Platform,
+        since_ms: i64,
+    ) {
         if let Self::Nats(bus) = self {
-            bus.announce_login(user, device_id, platform);
+            bus.announce_login(user, device_id, platform, since_ms);
         }
     }
 

@@ -285,12 +285,19 @@ impl NatsBus {
         );
     }
 
-    /// Tells the other nodes that `device_id` of `user` was admitted here.
-    pub(crate) fn announce_login(&self, user: &str, device_id: &str, platform: Platform) {
+    /// Tells the other nodes that `device_id` of `user` was admitted here at `since_ms`.
+    pub(crate) fn announce_login(
+        &self,
+        user: &str,
+        device_id: &str,
+        platform: Platform,
+        since_ms: i64,
+    ) {
         let header = Header::Login {
             node: self.node.clone(),
             device_id: device_id.to_owned(),
             platform: platform as i32,
+            at_ms: since_ms,
         };
         self.queue(self.subjects.user(user), wire::encode(&header, b""));
     }
@@ -656,13 +663,15 @@ impl NatsBus {
                 inbound.inbox(pushes);
             }
             Header::Login {
+                node,
                 device_id,
                 platform,
-                ..
+                at_ms,
             } => {
                 if let Some(user) = user {
                     let platform = Platform::try_from(platform).unwrap_or(Platform::Unspecified);
-                    inbound.login_elsewhere(user, &device_id, platform);
+                    let at = (at_ms, node.as_str());
+                    inbound.login_elsewhere(user, &device_id, platform, at, &self.node);
                 }
             }
             Header::Online => {

@@ -24,6 +24,8 @@ pub(crate) enum Header {
         node: String,
         device_id: String,
         platform: i32,
+        /// When it was admitted (ms; the later of two logins wins).
+        at_ms: i64,
     },
     /// An online-only frame for the subject's user (typing, an ultra-group resync hint).
     /// Body: the encoded `ServerFrame`.
@@ -128,6 +130,7 @@ mod tests {
             node: "n".into(),
             device_id: "d".into(),
             platform: 1,
+            at_ms: 5,
         };
         assert_eq!(decode(&encode(&login, b"")).unwrap().0, login);
         assert!(decode(&Bytes::from_static(b"\xff\xff\xff\xff{}")).is_none());

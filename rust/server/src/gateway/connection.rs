@@ -178,7 +178,9 @@ async fn log_in(
         platform,
         tx: tx.clone(),
         cancel: cancel.clone(),
+        since_ms: now_ms(),
     };
+    let since_ms = session.since_ms;
     let heartbeat_secs = shared.config.heartbeat_secs;
     let ack_user = user_id.clone();
     let inbox_epoch = shared.store.inbox_epoch();
@@ -226,7 +228,7 @@ async fn log_in(
             // The other nodes replace this device's session there and kick other mobiles.
             shared
                 .bus
-                .announce_login(&user_id, &connect.device_id, platform);
+                .announce_login(&user_id, &connect.device_id, platform, since_ms);
         }
     }
     if shared.stop.is_cancelled() {
