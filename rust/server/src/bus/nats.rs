@@ -133,9 +133,9 @@ impl NatsBus {
             })
             .connect(url)
             .await
-            .map_err(|e| anyhow::anyhow!("connecting to the bus {url}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("connecting to the bus {}: {e}", redacted(url)))?;
         let (out, out_rx) = mpsc::channel(OUT_QUEUE);
-        tracing::info!(bus = %url, node = %node, "connected to the NATS bus");
+        tracing::info!(bus = %redacted(url), node = %node, "connected to the NATS bus");
         Ok(Arc::new(Self {
             client,
             subjects,
@@ -712,7 +712,11 @@ impl NatsBus {
             }
             Header::Devices { .. } => {}
             Header::Node { node, gateway } => {
-                lock(&self.nodes).insert(node, (gateway, Instant::now()));
+                let mut nodes = lock(&self.nodes);
+                // Crashed nodes (a new id per start) go here too, not only when asked.
+                let ttl = self.node_ttl;
+                nodes.retain(|_, (_, seen)| seen.elapsed() < ttl);
+                nodes.insert(node, (gateway, Instant::now()));
             }
             Header::NodeGone { node } => {
                 lock(&self.nodes).remove(&node);
@@ -742,6 +746,19 @@ fn room_of(frame: &Bytes) -> Option<String> {
         server_frame::Body::Chatroom(ev) => Some(ev.room_id),
         _ => None,
     }
+}
+
+/// `urls` without the credentials they may hold (`nats://user:password@host`), for logs.
+fn redacted(urls: &str) -> String {
+    urls.split(',')
+        .map(|url| match (url.find("://"), url.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                format!("{}://***@{}", &url[..scheme], &url[at + 1..])
+            }
+            _ => url.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn new_watch() -> Watch {
@@ -782,5 +799,19 @@ fn on_event(
             }
         }
         other => tracing::info!(event = %other, "bus event"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn logged_urls_hide_credentials() {
+        assert_eq!(redacted("nats://10.0.0.1:4222"), "nats://10.0.0.1:4222");
+        assert_eq!(
+            redacted("nats://u:secret@10.0.0.1:4222,tls://tok@b:4222"),
+            "nats://***@10.0.0.1:4222,tls://***@b:4222"
+        );
     }
 }
