@@ -25,16 +25,23 @@
 //! answers presence questions on one cluster subject; the asking node waits for as many
 //! answers as it knows live nodes ([`NatsBus::gateways`]' table), at most
 //! [`PRESENCE_TIMEOUT`].
+//!
+//! Files: this one the connection and the publishing side; `watch.rs` the subscriptions to
+//! users' and rooms' subjects; `receive.rs` what arrives and the connection events;
+//! `nodes.rs` the other nodes (announcements, presence questions).
+
+mod nodes;
+mod receive;
+mod watch;
 
 use super::subjects::Subjects;
 use super::wire::{self, Header};
 use super::{BusStats, Inbound, UgAudience};
-use crate::hub::OnlineDevice;
 use crate::model::Push;
-use async_nats::{Client, Subscriber};
+use async_nats::Client;
 use bytes::Bytes;
-use futures::StreamExt as _;
 use rcim_proto::v1::{inbox_entry, ultra_group_event, Platform, UltraGroupEvent};
+use receive::on_event;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -42,6 +49,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use watch::Watch;
 
 /// Messages waiting for NATS, all subjects together.
 pub(crate) const OUT_QUEUE: usize = 8192;
@@ -54,22 +62,12 @@ pub(crate) const MAX_LOST_USERS: usize = 10_000;
 /// How long a login waits for the other nodes' presence answers.
 pub(crate) const PRESENCE_TIMEOUT: Duration = Duration::from_millis(300);
 /// How long a subscription may take to be confirmed before a login goes on without it.
-const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// Messages one subscription may hold before NATS calls this node a slow consumer.
 const SUBSCRIPTION_CAPACITY: usize = 4096;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// One subscription of this node to a user's or a room's subject.
-struct Watch {
-    /// Connections (logins) that need it; the room map does not count.
-    count: usize,
-    /// Ends the reader task, which drops the subscription (unsubscribing).
-    cancel: CancellationToken,
-    /// Set once the subscription exists.
-    ready: Arc<tokio::sync::OnceCell<()>>,
 }
 
 /// Users whose inbox entries were dropped on the way to NATS.
@@ -352,172 +350,6 @@ impl NatsBus {
         );
     }
 
-    /// Subscribes to `user`'s subject unless this node already is (counted).
-    pub(crate) async fn watch_user(self: &Arc<Self>, user: &str) {
-        let subject = self.subjects.user(user);
-        let (ready, cancel) = {
-            let mut users = lock(&self.users);
-            let w = users.entry(user.to_owned()).or_insert_with(new_watch);
-            w.count += 1;
-            (w.ready.clone(), w.cancel.clone())
-        };
-        self.subscribe_once(&ready, subject, Some(user.to_owned()), cancel)
-            .await;
-    }
-
-    /// One connection of `user` less; the last one unsubscribes.
-    pub(crate) fn unwatch_user(&self, user: &str) {
-        let mut users = lock(&self.users);
-        if let Some(w) = users.get_mut(user) {
-            w.count = w.count.saturating_sub(1);
-            if w.count == 0 {
-                w.cancel.cancel();
-                users.remove(user);
-            }
-        }
-    }
-
-    /// Subscribes to `room`'s subject unless this node already is.
-    pub(crate) async fn watch_room(self: &Arc<Self>, room: &str) {
-        let subject = self.subjects.room(room);
-        let (ready, cancel) = {
-            let mut rooms = lock(&self.rooms);
-            let w = rooms.entry(room.to_owned()).or_insert_with(new_watch);
-            (w.ready.clone(), w.cancel.clone())
-        };
-        self.subscribe_once(&ready, subject, None, cancel).await;
-    }
-
-    /// Unsubscribes from the rooms `keep` refuses.
-    pub(crate) fn retain_rooms(&self, keep: impl Fn(&str) -> bool) {
-        lock(&self.rooms).retain(|room, w| {
-            let kept = keep(room);
-            if !kept {
-                w.cancel.cancel();
-            }
-            kept
-        });
-    }
-
-    /// Subscribes to `subject` and starts its reader, once per `ready` cell; then waits
-    /// until NATS confirms it. At most [`SUBSCRIBE_TIMEOUT`] in all, and no wait for the
-    /// confirmation while NATS is unreachable: a login then goes on (see the module docs on
-    /// outages). Abandoning the subscription halfway is safe: its reader starts right
-    /// before the cell is set, so a later attempt never makes a second reader.
-    async fn subscribe_once(
-        self: &Arc<Self>,
-        ready: &tokio::sync::OnceCell<()>,
-        subject: String,
-        user: Option<String>,
-        cancel: CancellationToken,
-    ) {
-        let started = tokio::time::Instant::now();
-        let made = tokio::time::timeout(
-            SUBSCRIBE_TIMEOUT,
-            ready.get_or_try_init(|| async {
-                let sub = self.client.subscribe(subject.clone()).await?;
-                tokio::spawn(self.clone().read_loop(sub, user.clone(), cancel.clone()));
-                anyhow::Ok(())
-            }),
-        )
-        .await;
-        match made {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => {
-                tracing::warn!(%subject, error = %e, "subscribing on the bus failed");
-                return;
-            }
-            Err(_) => {
-                tracing::warn!(%subject, "the bus took no subscription in time");
-                return;
-            }
-        }
-        if !self.connected() {
-            return;
-        }
-        // The server has the subscription once it answered the flush's ping.
-        let left = SUBSCRIBE_TIMEOUT.saturating_sub(started.elapsed());
-        match tokio::time::timeout(left, self.client.flush()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                tracing::warn!(%subject, error = %e, "flushing a bus subscription failed")
-            }
-            Err(_) => tracing::warn!(%subject, "the bus did not confirm a subscription in time"),
-        }
-    }
-
-    /// Whether the connection to NATS is up now.
-    fn connected(&self) -> bool {
-        self.client.connection_state() == async_nats::connection::State::Connected
-    }
-
-    /// The devices of `user` online on the other nodes: asks them all, waits for as many
-    /// answers as there are live nodes, at most [`PRESENCE_TIMEOUT`].
-    pub(crate) async fn remote_devices(&self, user: &str) -> Vec<OnlineDevice> {
-        let expected = self.live_nodes().len();
-        // Unreachable NATS: the rules apply to this node's sessions only until it is back
-        // (and every session here resyncs then).
-        if expected == 0 || !self.connected() {
-            return Vec::new();
-        }
-        let mut devices = Vec::new();
-        let ask = async {
-            let inbox = self.client.new_inbox();
-            let mut sub = self.client.subscribe(inbox.clone()).await.ok()?;
-            let question = wire::encode(
-                &Header::Presence {
-                    user: user.to_owned(),
-                },
-                b"",
-            );
-            self.client
-                .publish_with_reply(self.subjects.presence(), inbox, question)
-                .await
-                .ok()?;
-            let mut answered = 0;
-            while answered < expected {
-                let Some(msg) = sub.next().await else { break };
-                if let Some((Header::Devices { devices: d, .. }, _)) = wire::decode(&msg.payload) {
-                    self.received.fetch_add(1, Ordering::Relaxed);
-                    answered += 1;
-                    devices.extend(d.into_iter().map(|(device_id, p)| OnlineDevice {
-                        device_id,
-                        platform: Platform::try_from(p).unwrap_or(Platform::Unspecified),
-                    }));
-                }
-            }
-            Some(())
-        };
-        if tokio::time::timeout(PRESENCE_TIMEOUT, ask).await.is_err() {
-            tracing::debug!(
-                user,
-                "not every node answered the presence question in time"
-            );
-        }
-        devices
-    }
-
-    /// The other live nodes: (node id, gateway).
-    fn live_nodes(&self) -> Vec<(String, Option<String>)> {
-        let mut nodes = lock(&self.nodes);
-        let ttl = self.node_ttl;
-        nodes.retain(|_, (_, seen)| seen.elapsed() < ttl);
-        let mut live: Vec<_> = nodes
-            .iter()
-            .map(|(n, (gw, _))| (n.clone(), gw.clone()))
-            .collect();
-        live.sort();
-        live
-    }
-
-    /// The gateways the other live nodes announced.
-    pub(crate) fn gateways(&self) -> Vec<String> {
-        self.live_nodes()
-            .into_iter()
-            .filter_map(|(_, gw)| gw)
-            .collect()
-    }
-
     /// The counters.
     pub(crate) fn stats(&self) -> BusStats {
         BusStats {
@@ -585,167 +417,6 @@ impl NatsBus {
             .await;
         }
     }
-
-    /// Announces this node every `announce_every` until the stop.
-    async fn announce_loop(self: Arc<Self>, gateway: Option<String>) {
-        let header = Header::Node {
-            node: self.node.clone(),
-            gateway,
-        };
-        let payload = wire::encode(&header, b"");
-        let mut tick = tokio::time::interval(self.announce_every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = self.stop.cancelled() => break,
-                _ = tick.tick() => {}
-            }
-            // Through the queue: an announcement never waits on a stalled NATS either.
-            self.queue(self.subjects.nodes(), payload.clone());
-        }
-    }
-
-    /// Hands what arrives on `sub` to the inbound side until `cancel` (or the stop).
-    /// `user`: the user whose subject it is.
-    async fn read_loop(
-        self: Arc<Self>,
-        mut sub: Subscriber,
-        user: Option<String>,
-        cancel: CancellationToken,
-    ) {
-        loop {
-            let msg = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => break,
-                _ = self.stop.cancelled() => break,
-                m = sub.next() => m,
-            };
-            let Some(msg) = msg else { break };
-            self.received.fetch_add(1, Ordering::Relaxed);
-            let Some((header, body)) = wire::decode(&msg.payload) else {
-                tracing::warn!(subject = %msg.subject, "an unreadable bus message; ignored");
-                continue;
-            };
-            self.handle(
-                header,
-                body,
-                user.as_deref(),
-                msg.reply.map(|r| r.to_string()),
-            )
-            .await;
-        }
-        // Dropping the subscriber unsubscribes.
-    }
-
-    async fn handle(&self, header: Header, body: Bytes, user: Option<&str>, reply: Option<String>) {
-        let Some(inbound) = self.inbound() else {
-            return;
-        };
-        match header {
-            Header::Inbox => {
-                let Some(user) = user else { return };
-                let Some(entries) = wire::entries(body) else {
-                    tracing::warn!(
-                        user,
-                        "undecodable inbox entries on the bus; resyncing the user"
-                    );
-                    inbound.resync_user(user);
-                    return;
-                };
-                let pushes = entries
-                    .into_iter()
-                    .map(|(seq, body)| Push {
-                        user_id: user.to_owned(),
-                        seq,
-                        body: Arc::new(body),
-                    })
-                    .collect();
-                inbound.inbox(pushes);
-            }
-            Header::Login {
-                node,
-                device_id,
-                platform,
-                at_ms,
-            } => {
-                if let Some(user) = user {
-                    let platform = Platform::try_from(platform).unwrap_or(Platform::Unspecified);
-                    let at = (at_ms, node.as_str());
-                    inbound.login_elsewhere(user, &device_id, platform, at, &self.node);
-                }
-            }
-            Header::Online => {
-                let Some(user) = user else { return };
-                let frame: Option<rcim_proto::v1::ServerFrame> = prost::Message::decode(body).ok();
-                if let Some(b) = frame.and_then(|f| f.body) {
-                    inbound.online(user, b);
-                }
-            }
-            Header::Kick { code, reason } => {
-                if let Some(user) = user {
-                    inbound.kick(user, code, &reason);
-                }
-            }
-            Header::Resync => {
-                if let Some(user) = user {
-                    tracing::info!(user, "a node dropped entries of this user; resyncing");
-                    inbound.resync_user(user);
-                }
-            }
-            Header::ResyncAll => {
-                tracing::warn!("a node dropped entries; resyncing every session");
-                inbound.resync_all();
-            }
-            Header::Presence { user } => {
-                let Some(reply) = reply else { return };
-                let devices = inbound
-                    .devices(&user)
-                    .into_iter()
-                    .map(|d| (d.device_id, d.platform as i32))
-                    .collect();
-                let answer = Header::Devices {
-                    node: self.node.clone(),
-                    devices,
-                };
-                // Straight to NATS: the asker is waiting, with its own timeout.
-                self.publish_now(reply, wire::encode(&answer, b"")).await;
-            }
-            Header::Devices { .. } => {}
-            Header::Node { node, gateway } => {
-                let mut nodes = lock(&self.nodes);
-                // Crashed nodes (a new id per start) go here too, not only when asked.
-                let ttl = self.node_ttl;
-                nodes.retain(|_, (_, seen)| seen.elapsed() < ttl);
-                nodes.insert(node, (gateway, Instant::now()));
-            }
-            Header::NodeGone { node } => {
-                lock(&self.nodes).remove(&node);
-            }
-            Header::Room { high } => {
-                if let Some(room) = room_of(&body) {
-                    inbound.room_frame(&room, body, high);
-                }
-            }
-            Header::UltraGroup { only } => {
-                let Ok(event) = <UltraGroupEvent as prost::Message>::decode(body) else {
-                    return;
-                };
-                if let Some(b) = event.body {
-                    inbound.ultragroup(&event.group_id, &event.channel_id, b, only);
-                }
-            }
-        }
-    }
-}
-
-/// The room a chatroom frame is for.
-fn room_of(frame: &Bytes) -> Option<String> {
-    use rcim_proto::v1::{server_frame, ServerFrame};
-    let f: ServerFrame = prost::Message::decode(frame.clone()).ok()?;
-    match f.body? {
-        server_frame::Body::Chatroom(ev) => Some(ev.room_id),
-        _ => None,
-    }
 }
 
 /// `urls` without the credentials they may hold (`nats://user:password@host`), for logs.
@@ -759,47 +430,6 @@ fn redacted(urls: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
-}
-
-fn new_watch() -> Watch {
-    Watch {
-        count: 0,
-        cancel: CancellationToken::new(),
-        ready: Arc::default(),
-    }
-}
-
-/// Connection events: after an interruption (or a slow-consumer report) every session of
-/// this node resyncs, since what other nodes published meanwhile did not reach it.
-fn on_event(
-    event: async_nats::Event,
-    inbound: &OnceLock<Arc<dyn Inbound>>,
-    interrupted: &AtomicBool,
-) {
-    match event {
-        async_nats::Event::Disconnected => {
-            tracing::warn!("lost the connection to the bus; reconnecting");
-            interrupted.store(true, Ordering::SeqCst);
-        }
-        async_nats::Event::Connected => {
-            if interrupted.swap(false, Ordering::SeqCst) {
-                tracing::warn!("reconnected to the bus; closing every session so it resyncs");
-                if let Some(inbound) = inbound.get() {
-                    inbound.resync_all();
-                }
-            }
-        }
-        async_nats::Event::SlowConsumer(sid) => {
-            tracing::warn!(
-                sid,
-                "a bus subscription overflowed; closing every session so it resyncs"
-            );
-            if let Some(inbound) = inbound.get() {
-                inbound.resync_all();
-            }
-        }
-        other => tracing::info!(event = %other, "bus event"),
-    }
 }
 
 #[cfg(test)]
