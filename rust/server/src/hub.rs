@@ -61,6 +61,9 @@ pub(crate) struct Session {
     pub tx: OutboundTx,
     /// Cancelled to drop the connection without a goodbye.
     pub cancel: CancellationToken,
+    /// When the login was admitted (ms): of two logins on different nodes, the later one
+    /// wins ([`Hub::login_elsewhere`]).
+    pub since_ms: i64,
 }
 
 /// A device of a user online now (what the push decision needs to know of it).
@@ -170,11 +173,8 @@ impl Hub {
         }
     }
 
-    /// Applies the device rules and registers `session`.
-    ///
-    /// `db_head` is the inbox head read from the database after `_login` began; `make_ack`
-    /// builds the ConnectAck frame from the final head and is queued on the session's channel
-    /// before the session becomes visible to delivery.
+    /// [`Self::admit_with`] on one node (no sessions elsewhere).
+    #[cfg(test)]
     pub(crate) fn admit(
         &self,
         login: &LoginGuard<'_>,
@@ -182,6 +182,35 @@ impl Hub {
         is_reconnect: bool,
         kick_reconnect_device: bool,
         db_head: u64,
+        make_ack: impl FnOnce(u64) -> ServerFrame,
+    ) -> Admission {
+        self.admit_with(
+            login,
+            session,
+            is_reconnect,
+            kick_reconnect_device,
+            db_head,
+            &[],
+            make_ack,
+        )
+    }
+
+    /// Applies the device rules and registers `session`.
+    ///
+    /// `db_head` is the inbox head read from the database after `_login` began; `make_ack`
+    /// builds the ConnectAck frame from the final head and is queued on the session's channel
+    /// before the session becomes visible to delivery. `remote`: the user's devices online
+    /// on other nodes, which count for `kickReconnectDevice` and the session cap (the ones
+    /// this login replaces there are closed by those nodes, see [`Self::login_elsewhere`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn admit_with(
+        &self,
+        login: &LoginGuard<'_>,
+        session: Session,
+        is_reconnect: bool,
+        kick_reconnect_device: bool,
+        db_head: u64,
+        remote: &[OnlineDevice],
         make_ack: impl FnOnce(u64) -> ServerFrame,
     ) -> Admission {
         let mut inner = self.lock();
@@ -197,7 +226,9 @@ impl Hub {
             let other_mobile_online = state
                 .sessions
                 .iter()
-                .any(|s| is_mobile(s.platform) && s.device_id != session.device_id);
+                .map(|s| (s.platform, &s.device_id))
+                .chain(remote.iter().map(|d| (d.platform, &d.device_id)))
+                .any(|(p, d)| is_mobile(p) && *d != session.device_id);
             if other_mobile_online {
                 return Admission::Refused(codes::CONN_OTHER_DEVICE_LOGIN);
             }
@@ -207,9 +238,9 @@ impl Hub {
         let staying = state
             .sessions
             .iter()
-            .filter(|old| {
-                old.device_id != session.device_id && !(newcomer_mobile && is_mobile(old.platform))
-            })
+            .map(|s| (s.platform, &s.device_id))
+            .chain(remote.iter().map(|d| (d.platform, &d.device_id)))
+            .filter(|(p, d)| **d != session.device_id && !(newcomer_mobile && is_mobile(*p)))
             .count();
         if self.max_sessions > 0 && staying >= self.max_sessions {
             return Admission::Refused(TOO_MANY_SESSIONS);
@@ -310,6 +341,64 @@ impl Hub {
             kick_with(&s, code, reason);
         }
         inner.drop_if_unused(user_id);
+    }
+
+    /// A device of `user_id` was admitted on another node at `at` (its admission time and
+    /// a tie-breaker, e.g. the node's id, against [`Session::since_ms`] and `own_tie`): the
+    /// same device's older session here is replaced (closed without a goodbye, as a
+    /// reconnect on this node does), and a mobile newcomer kicks this node's older mobile
+    /// sessions with `Kicked{31010}`, as [`Self::admit_with`] does on one node. A session
+    /// here admitted later stays: its own announcement makes the other node give way, so
+    /// two logins at the same moment on two nodes never kick each other both.
+    pub(crate) fn login_elsewhere(
+        &self,
+        user_id: &str,
+        device_id: &str,
+        platform: Platform,
+        at: (i64, &str),
+        own_tie: &str,
+    ) {
+        let mut inner = self.lock();
+        let Some(state) = inner.users.get_mut(user_id) else {
+            return;
+        };
+        let newcomer_mobile = is_mobile(platform);
+        state.sessions.retain(|old| {
+            if (old.since_ms, own_tie) > at {
+                return true;
+            }
+            if old.device_id == device_id {
+                tracing::debug!(user = %old.user_id, conn = old.conn_id, "same device connected on another node; closing its session here");
+                old.cancel.cancel();
+                false
+            } else if newcomer_mobile && is_mobile(old.platform) {
+                tracing::info!(user = %old.user_id, conn = old.conn_id, "kicking the other mobile device (it logged in on another node)");
+                kick(old);
+                false
+            } else {
+                true
+            }
+        });
+        inner.drop_if_unused(user_id);
+    }
+
+    /// Closes the sessions of `user_id` without a goodbye (all users' when `None`): their
+    /// devices reconnect on their usual schedule and sync from their inbox cursor. For
+    /// sessions that may have missed entries on the bus.
+    pub(crate) fn resync(&self, user_id: Option<&str>) {
+        let mut inner = self.lock();
+        let users: Vec<String> = match user_id {
+            Some(u) => vec![u.to_owned()],
+            None => inner.users.keys().cloned().collect(),
+        };
+        for user in users {
+            if let Some(state) = inner.users.get_mut(&user) {
+                for s in state.sessions.drain(..) {
+                    s.cancel.cancel();
+                }
+            }
+            inner.drop_if_unused(&user);
+        }
     }
 
     /// Hands `body` to every online session of `user_id` as it is: an online-only frame
@@ -486,6 +575,7 @@ mod tests {
             platform: Platform::Web,
             tx,
             cancel: CancellationToken::new(),
+            since_ms: 0,
         };
         (s, rx)
     }
@@ -638,5 +728,82 @@ mod tests {
         assert!(matches!(rx2.try_recv().unwrap(), Outbound::Shared(f) if f == frame));
         assert!(!cancel_b.is_cancelled() && hub.is_online("b"));
         assert_eq!(std::iter::from_fn(|| rx_b.try_recv().ok()).count(), 8);
+    }
+
+    /// Sessions on other nodes count: a `kickReconnectDevice` reconnect is refused while
+    /// another mobile is online elsewhere, and the cap counts them.
+    #[test]
+    fn remote_devices_count_for_the_rules() {
+        let hub = Hub::new(2);
+        let remote_mobile = [OnlineDevice {
+            device_id: "elsewhere".into(),
+            platform: Platform::Mobile,
+        }];
+        let (mut phone, _rx) = session("u", 1);
+        phone.platform = Platform::Mobile;
+        let login = hub.begin_login("u");
+        let refused = hub.admit_with(&login, phone.clone(), true, true, 0, &remote_mobile, ack);
+        assert_eq!(refused, Admission::Refused(codes::CONN_OTHER_DEVICE_LOGIN));
+        // Not a kickReconnectDevice reconnect: admitted (the other node kicks its mobile).
+        let admitted = hub.admit_with(&login, phone, false, false, 0, &remote_mobile, ack);
+        assert_eq!(admitted, Admission::Accepted { inbox_head: 0 });
+        let remote_webs = [
+            OnlineDevice {
+                device_id: "w1".into(),
+                platform: Platform::Web,
+            },
+            OnlineDevice {
+                device_id: "w2".into(),
+                platform: Platform::Web,
+            },
+        ];
+        let (web, _rx) = session("u", 2);
+        let refused = hub.admit_with(&login, web, false, false, 0, &remote_webs, ack);
+        assert_eq!(refused, Admission::Refused(TOO_MANY_SESSIONS));
+    }
+
+    /// A login on another node replaces the same device's session here and kicks the
+    /// other mobile with `Kicked{31010}`; a web login elsewhere changes nothing; a resync
+    /// closes the sessions without a goodbye.
+    #[test]
+    fn logins_elsewhere_apply_the_device_rules() {
+        let hub = Hub::default();
+        let (mut phone, mut rx_phone) = session("u", 1);
+        phone.platform = Platform::Mobile;
+        let (web, _rx_web) = session("u", 2);
+        let (web_cancel, phone_cancel) = (web.cancel.clone(), phone.cancel.clone());
+        for s in [phone, web] {
+            let login = hub.begin_login("u");
+            hub.admit(&login, s, false, false, 0, ack);
+        }
+        hub.login_elsewhere("u", "other-web", Platform::Web, (1, "b"), "a");
+        assert_eq!(hub.connection_count(), 2);
+        // An older login elsewhere (or as old, losing the tie) kicks nothing.
+        hub.login_elsewhere("u", "other-phone", Platform::Mobile, (-1, "z"), "a");
+        hub.login_elsewhere("u", "other-phone", Platform::Mobile, (0, "a"), "b");
+        assert_eq!(hub.connection_count(), 2);
+        hub.login_elsewhere("u", "other-phone", Platform::Mobile, (0, "b"), "a");
+        assert_eq!(hub.connection_count(), 1);
+        let _ack = rx_phone.try_recv().unwrap();
+        match rx_phone.try_recv().unwrap() {
+            Outbound::Frame(f) => assert!(
+                matches!(&f.body, Some(server_frame::Body::Kicked(k)) if k.code == codes::DISCONN_KICK)
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            !phone_cancel.is_cancelled(),
+            "kicked with a goodbye, not dropped"
+        );
+        hub.login_elsewhere("u", "d2", Platform::Web, (5, "b"), "a");
+        assert!(web_cancel.is_cancelled() && !hub.is_online("u"));
+        let (again, _rx) = session("v", 3);
+        let cancel = again.cancel.clone();
+        let login = hub.begin_login("v");
+        hub.admit(&login, again, false, false, 0, ack);
+        drop(login);
+        hub.resync(None);
+        assert!(cancel.is_cancelled());
+        assert_eq!(hub.user_count(), 0);
     }
 }

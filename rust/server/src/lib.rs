@@ -29,7 +29,9 @@
 
 mod api;
 mod blob;
+mod bus;
 pub mod cli;
+mod cluster;
 mod config;
 mod expansion;
 mod fanout;
@@ -53,9 +55,10 @@ mod tls;
 mod token;
 mod util;
 
+pub use bus::BusStats;
 pub use config::{
-    ApiSecurityConfig, ChatroomConfig, LimitsConfig, MediaConfig, OpsConfig, ServerConfig,
-    StorageConfig, StoreBackend, Synchronous, TlsConfig, UltraGroupConfig,
+    ApiSecurityConfig, ChatroomConfig, ClusterConfig, LimitsConfig, MediaConfig, OpsConfig,
+    ServerConfig, StorageConfig, StoreBackend, Synchronous, TlsConfig, UltraGroupConfig,
 };
 pub use push::PushConfig;
 pub use service::chatroom::ChatroomStats;
@@ -105,6 +108,8 @@ pub struct RunningServer {
     delivery: JoinHandle<()>,
     /// The push service's worker (none without providers).
     push_worker: Option<JoinHandle<()>>,
+    /// The bus publisher (none in process); ends after the last commits were published.
+    bus_publisher: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -191,6 +196,11 @@ impl RunningServer {
         self.shared.push.stats()
     }
 
+    /// Counters of the bus to the other nodes (all 0 without `--bus`).
+    pub fn bus_stats(&self) -> BusStats {
+        self.shared.bus.stats()
+    }
+
     /// Counters of chatroom delivery (messages and events queued, low-priority messages
     /// dropped, slow members disconnected).
     pub fn chatroom_stats(&self) -> ChatroomStats {
@@ -225,6 +235,10 @@ impl RunningServer {
         s.store.close().await;
         // The feed ends with the store's writer: every committed entry has been delivered.
         let _ = tokio::time::timeout(Duration::from_secs(5), self.delivery).await;
+        if let (bus::Bus::Nats(nats), Some(publisher)) = (&s.bus, self.bus_publisher) {
+            nats.close();
+            let _ = tokio::time::timeout(Duration::from_secs(5), publisher).await;
+        }
         if let Some(worker) = self.push_worker {
             let _ = tokio::time::timeout(Duration::from_secs(5), worker).await;
         }
@@ -244,6 +258,12 @@ impl RunningServer {
         }
         s.store.abort();
         self.delivery.abort();
+        if let bus::Bus::Nats(nats) = &s.bus {
+            nats.halt();
+        }
+        if let Some(publisher) = &self.bus_publisher {
+            publisher.abort();
+        }
         if let Some(worker) = &self.push_worker {
             worker.abort();
         }
@@ -333,9 +353,30 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let stop = CancellationToken::new();
     let (push, push_worker) = start_push(&config, &store, &hub, &ultragroups, &stop)?;
     let metrics = Arc::new(metrics::Metrics::default());
+    let bus = match &config.cluster.bus {
+        None => bus::Bus::default(),
+        Some(url) => {
+            let subjects =
+                bus::subjects::Subjects::new(config.cluster.name.as_deref(), &config.app_key);
+            bus::Bus::Nats(
+                // Its own token under the stop: a crash (abort) ends the bus too.
+                bus::nats::NatsBus::connect(url, subjects, &config.cluster, stop.child_token())
+                    .await?,
+            )
+        }
+    };
+    // One node: the hub is the whole fan-out; on a bus, committed entries are published
+    // for the other nodes too.
+    let fanout: Arc<dyn fanout::Fanout> = match &bus {
+        bus::Bus::Local(_) => hub.clone(),
+        bus::Bus::Nats(_) => Arc::new(bus::BusFanout {
+            hub: hub.clone(),
+            bus: bus.clone(),
+        }),
+    };
     let delivery = tokio::spawn(fanout::deliver_commits(
         feed,
-        hub.clone(),
+        fanout,
         metrics.metered(push.clone()),
     ));
     let gateway = bind(config.listen).await?;
@@ -354,6 +395,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         gateway_addr,
         store,
         hub,
+        bus,
         chatrooms,
         ugstreams: service::ultragroup::streams::Streams::default(),
         ultragroups,
@@ -386,6 +428,20 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         tokio::spawn(prune_loop(shared.clone())),
         tokio::spawn(service::chatroom::task::run(shared.clone())),
     ];
+    let mut bus_publisher = None;
+    if let bus::Bus::Nats(nats) = &shared.bus {
+        let relay_bus = shared.bus.clone();
+        shared
+            .chatrooms
+            .set_relay(Box::new(move |room, frame, high| {
+                relay_bus.publish_room(room, frame, high)
+            }));
+        let inbound = Arc::new(cluster::NodeInbound(Arc::downgrade(&shared)));
+        let gateway = http::navi::own_gateway(&shared, None);
+        let (bus_tasks, publisher) = nats.start(inbound, gateway).await?;
+        tasks.extend(bus_tasks);
+        bus_publisher = Some(publisher);
+    }
     if let (Some(listener), Some(router)) = (admin, routers.admin) {
         tasks.push(tokio::spawn(http::serve(
             listener,
@@ -409,6 +465,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         tasks,
         delivery,
         push_worker,
+        bus_publisher,
     })
 }
 

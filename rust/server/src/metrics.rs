@@ -39,6 +39,8 @@ pub(crate) struct Live {
     pub(crate) writer_queue: usize,
     /// The offline push service's counters.
     pub(crate) push: PushStats,
+    /// The bus counters (all 0 in process).
+    pub(crate) bus: crate::bus::BusStats,
 }
 
 /// The metrics of one server.
@@ -239,6 +241,25 @@ impl Collector for LiveCollector {
             "pushes_dropped",
             "Offline pushes never sent (queues full, no provider)",
             p.dispatch.dropped + p.not_queued + p.dropped_entries,
+        )?;
+        let b = live.bus;
+        Self::counter(
+            e,
+            "bus_published",
+            "Messages published on the bus to the other nodes",
+            b.published,
+        )?;
+        Self::counter(
+            e,
+            "bus_received",
+            "Messages received on the bus from the other nodes",
+            b.received,
+        )?;
+        Self::counter(
+            e,
+            "bus_dropped",
+            "Messages for the bus dropped (queue toward NATS full, or refused)",
+            b.dropped,
         )
     }
 }
@@ -266,11 +287,19 @@ mod tests {
             online_users: 2,
             writer_queue: 7,
             push: PushStats::default(),
+            bus: crate::bus::BusStats {
+                published: 5,
+                ..Default::default()
+            },
         };
         let text = m.render(live);
         assert_eq!(
             sample(&text, "rcim_connections"),
             Some("rcim_connections 3")
+        );
+        assert_eq!(
+            sample(&text, "rcim_bus_published_total"),
+            Some("rcim_bus_published_total 5")
         );
         assert_eq!(
             sample(&text, "rcim_online_users"),

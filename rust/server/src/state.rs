@@ -25,6 +25,8 @@ pub(crate) struct Shared {
     pub(crate) gateway_addr: SocketAddr,
     pub(crate) store: Arc<dyn ServerStore>,
     pub(crate) hub: Arc<Hub>,
+    /// The bus to the other nodes (in process: none).
+    pub(crate) bus: crate::bus::Bus,
     /// The chatrooms this node serves (members, recent messages, KV, moderation).
     pub(crate) chatrooms: Arc<Chatrooms>,
     /// The ultra groups: groups, channels, members, presence.

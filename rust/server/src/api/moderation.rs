@@ -71,7 +71,14 @@ fn restrictions(list: Vec<Restriction>, time_key: &str) -> Value {
 pub(crate) async fn block(shared: Arc<Shared>, form: Params) -> ApiResult {
     let users = users(&form)?;
     let minutes = minutes(&form)?;
-    moderation::ban(shared.store.as_ref(), &shared.hub, users, minutes).await?;
+    moderation::ban(
+        shared.store.as_ref(),
+        &shared.hub,
+        &shared.bus,
+        users,
+        minutes,
+    )
+    .await?;
     Ok(Map::new())
 }
 

@@ -93,7 +93,9 @@ pub(crate) async fn expire_token(shared: Arc<Shared>, form: Params) -> ApiResult
 pub(crate) async fn check_online(shared: Arc<Shared>, form: Params) -> ApiResult {
     let user_id = form.required("userId")?;
     check_user_id("userId", user_id)?;
-    let online = shared.hub.is_online(user_id);
+    // Online on this node, or on another one of the cluster.
+    let online =
+        shared.hub.is_online(user_id) || !shared.bus.remote_devices(user_id).await.is_empty();
     let mut out = Map::new();
     out.insert("status".into(), json!(if online { "1" } else { "0" }));
     Ok(out)

@@ -3,6 +3,7 @@
 //! (`RCIM_DATA_DIR`, `RCIM_LISTEN`, ...). Options are grouped by concern, one file each.
 
 mod chatroom;
+mod cluster;
 mod core;
 mod limits;
 mod media;
@@ -98,6 +99,8 @@ pub struct ServeArgs {
     limits: limits::LimitArgs,
     #[command(flatten)]
     storage: storage::StorageArgs,
+    #[command(flatten)]
+    cluster: cluster::ClusterArgs,
 }
 
 impl ServeArgs {
@@ -122,6 +125,7 @@ impl ServeArgs {
         self.ops.apply(&mut config)?;
         self.limits.apply(&mut config)?;
         self.storage.apply(&mut config)?;
+        self.cluster.apply(&mut config)?;
         Ok(config)
     }
 }
@@ -179,6 +183,40 @@ mod tests {
         assert!(bad.into_config().is_err());
         // Serving still needs the app.
         assert!(Cli::try_invocation_from(["rcim-server"]).is_err());
+    }
+
+    #[test]
+    fn cluster_options_reach_the_config() {
+        let Ok(Invocation::Serve(serve)) = Cli::try_invocation_from([
+            "rcim-server",
+            "--app-key=k",
+            "--app-secret=s",
+            "--bus=nats://10.0.0.5:4222",
+            "--cluster-name=prod",
+            "--cluster-gateways=im1.example.com:8100, tls://im2.example.com:443",
+        ]) else {
+            panic!("serving options");
+        };
+        let config = serve.into_config().expect("valid");
+        assert_eq!(config.cluster.bus.as_deref(), Some("nats://10.0.0.5:4222"));
+        assert_eq!(config.cluster.name.as_deref(), Some("prod"));
+        assert_eq!(
+            config.cluster.gateways,
+            ["im1.example.com:8100", "tls://im2.example.com:443"]
+        );
+        let defaults =
+            Cli::try_parse_from(["rcim-server", "--app-key=k", "--app-secret=s"]).expect("parses");
+        let config = defaults.serve.into_config().expect("valid");
+        assert_eq!(config.cluster, crate::config::ClusterConfig::default());
+        let Ok(Invocation::Serve(bad)) = Cli::try_invocation_from([
+            "rcim-server",
+            "--app-key=k",
+            "--app-secret=s",
+            "--bus=redis://10.0.0.5:6379",
+        ]) else {
+            panic!("serving options");
+        };
+        assert!(bad.into_config().is_err());
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The server's configuration: built in code (tests) or from the command line
 //! ([`crate::cli`]). One file per group of settings.
 
+mod cluster;
 mod limits;
 mod ops;
 mod security;
 mod storage;
 mod tls;
 
+pub use cluster::ClusterConfig;
 pub use limits::LimitsConfig;
 pub use ops::OpsConfig;
 pub(crate) use ops::{split_gateway, GatewayScheme};
@@ -226,6 +228,8 @@ pub struct ServerConfig {
     pub limits: LimitsConfig,
     /// Durability and maintenance of the database.
     pub storage: StorageConfig,
+    /// Several nodes: the message bus, the gateways of the other nodes.
+    pub cluster: ClusterConfig,
 }
 
 /// The longest offline compensation, in days.
@@ -302,6 +306,7 @@ impl ServerConfig {
             ops: OpsConfig::default(),
             limits: LimitsConfig::default(),
             storage: StorageConfig::default(),
+            cluster: ClusterConfig::default(),
         }
     }
 
@@ -318,6 +323,7 @@ impl ServerConfig {
             anyhow::bail!("a user must be allowed in at least one chatroom");
         }
         self.ops.validate()?;
+        self.cluster.validate()?;
         if self.chatroom.ring_len > MAX_CHATROOM_RING {
             anyhow::bail!("a chatroom ring of at most {MAX_CHATROOM_RING} messages");
         }

@@ -6,6 +6,7 @@ use super::frames::{log_frame_error, new_writer, Reader, Writer};
 use super::login::{ack_frame, authenticate, check_ban, refuse, register_push};
 use super::requests::Conn;
 use super::writer::write_loop;
+use crate::bus::UserWatch;
 use crate::hub::{
     Admission, Outbound, OutboundTx, Session, OUTBOUND_QUEUE, TRANSIENT_CONNECT_ERROR,
 };
@@ -38,6 +39,7 @@ pub(crate) async fn handle_connection(stream: MaybeTls, peer: SocketAddr, shared
         user_id,
         acks,
         ack_tx,
+        watch,
     } = online;
     tokio::join!(
         conn.read_loop(reader),
@@ -55,6 +57,8 @@ pub(crate) async fn handle_connection(stream: MaybeTls, peer: SocketAddr, shared
         }
     }
     shared.chatrooms.connection_closed(conn_id);
+    // After the hub forgot the session: the last connection of the user unsubscribes.
+    drop(watch);
     tracing::debug!(%peer, conn = conn_id, user = %user_id, "disconnected");
 }
 
@@ -69,6 +73,8 @@ struct Online {
     /// The sends the request side hands over, and where their answers go.
     acks: AckRx,
     ack_tx: OutboundTx,
+    /// Keeps this node subscribed to the user's bus subject.
+    watch: UserWatch,
 }
 
 /// The `Connect` handshake and admission; `None` when the connection ended during it (the
@@ -119,6 +125,9 @@ async fn log_in(
     };
     // Heads delivered from here on are recorded by the hub until the admission is decided.
     let login = shared.hub.begin_login(&user_id);
+    // Subscribed before the head is read: every entry committed on another node after the
+    // read reaches this node (and is pushed or counted in the head, as local ones are).
+    let watch = shared.bus.watch_user(&user_id).await;
     if let Err(code) = check_ban(shared, &user_id).await {
         tracing::info!(%peer, conn = conn_id, user = %user_id, code, "login refused");
         drop(login);
@@ -169,16 +178,21 @@ async fn log_in(
         platform,
         tx: tx.clone(),
         cancel: cancel.clone(),
+        since_ms: now_ms(),
     };
+    let since_ms = session.since_ms;
     let heartbeat_secs = shared.config.heartbeat_secs;
     let ack_user = user_id.clone();
     let inbox_epoch = shared.store.inbox_epoch();
-    let admission = shared.hub.admit(
+    // The user's devices on the other nodes count for the device rules.
+    let remote = shared.bus.remote_devices(&user_id).await;
+    let admission = shared.hub.admit_with(
         &login,
         session,
         connect.is_reconnect,
         connect.kick_reconnect_device,
         db_head,
+        &remote,
         |inbox_head| {
             ack_frame(
                 seq,
@@ -211,6 +225,10 @@ async fn log_in(
                 ?platform, inbox_head, "connected");
             // Idempotent: the first connection makes the user an online ultra-group reader.
             shared.ultragroups.set_online(&user_id, true);
+            // The other nodes replace this device's session there and kick other mobiles.
+            shared
+                .bus
+                .announce_login(&user_id, &connect.device_id, platform, since_ms);
         }
     }
     if shared.stop.is_cancelled() {
@@ -236,5 +254,6 @@ async fn log_in(
         user_id,
         acks,
         ack_tx: tx,
+        watch,
     })
 }

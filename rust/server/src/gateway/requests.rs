@@ -310,6 +310,7 @@ impl Conn {
             let typed = typing::typing(
                 shared.store.as_ref(),
                 &shared.hub,
+                &shared.bus,
                 &shared.typing,
                 &self.user_id,
                 t,

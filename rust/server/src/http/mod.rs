@@ -8,7 +8,7 @@
 //! timeout, and a body limit per endpoint (`/navi.json` tiny, the Server API larger; uploads
 //! stream their body and are capped by their ticket).
 
-mod navi;
+pub(crate) mod navi;
 mod routes;
 
 pub(crate) use routes::routers;

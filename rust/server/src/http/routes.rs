@@ -122,6 +122,7 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
         online_users: shared.hub.user_count(),
         writer_queue: shared.store.write_queue_depth(),
         push: shared.push.stats(),
+        bus: shared.bus.stats(),
     };
     let text = shared.metrics.render(live);
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()

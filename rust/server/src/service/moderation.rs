@@ -248,10 +248,11 @@ fn until(minutes: i64, permanent_zero: bool) -> Result<i64, ServiceError> {
 }
 
 /// Bans users for `minutes` (1..=43200): they cannot connect (31009) until it ends, and
-/// their online sessions are closed with `Kicked{31009}`.
+/// their online sessions are closed with `Kicked{31009}`, on every node.
 pub(crate) async fn ban(
     store: &dyn ServerStore,
     hub: &Hub,
+    bus: &crate::bus::Bus,
     user_ids: Vec<String>,
     minutes: i64,
 ) -> Result<(), ServiceError> {
@@ -263,6 +264,7 @@ pub(crate) async fn ban(
         })
         .await?;
     for u in &user_ids {
+        bus.kick_user(u, codes::CONN_USER_BLOCKED, "the user is banned");
         hub.kick_user(u, codes::CONN_USER_BLOCKED, "the user is banned");
     }
     Ok(())

@@ -76,6 +76,7 @@ impl TypingThrottle {
 pub(crate) async fn typing(
     store: &dyn ServerStore,
     hub: &Hub,
+    bus: &crate::bus::Bus,
     throttle: &TypingThrottle,
     sender: &str,
     r: TypingStatus,
@@ -120,6 +121,7 @@ pub(crate) async fn typing(
     let body = server_frame::Body::Transient(Transient {
         body: Some(transient::Body::Typing(event)),
     });
+    bus.send_online(&r.target_id, &body);
     hub.send_online(&r.target_id, body);
     Ok(())
 }

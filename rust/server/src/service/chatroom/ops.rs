@@ -41,6 +41,9 @@ pub(crate) async fn join(
     answer: impl FnOnce(ChatRoomJoined),
 ) -> Result<(), ServiceError> {
     check_room_id(&req.room_id)?;
+    // The room's frames from the other nodes reach this node from now on (a failed join
+    // leaves a subscription the chatroom task drops within a second).
+    shared.bus.watch_room(&req.room_id).await;
     if req.message_count > MAX_JOIN_MESSAGES {
         return Err(ServiceError::Invalid(format!(
             "message count {} beyond {MAX_JOIN_MESSAGES}",
@@ -79,6 +82,9 @@ pub(crate) async fn join(
     })
     .await?
     .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
+    // Again once a member: the chatroom task may have dropped the subscription while the
+    // join was on its way (no connection here yet); a no-op otherwise.
+    shared.bus.watch_room(room).await;
     for left in &left {
         hooks::member_left(shared, left, user).await;
     }

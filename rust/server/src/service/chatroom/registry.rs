@@ -67,8 +67,15 @@ pub(crate) struct Posted {
     pub auto_kick: Vec<String>,
 }
 
+/// Where a room's frames go besides this node's members: the bus to the other nodes'
+/// members (room, encoded frame, high priority). Called under the room's lock: it must
+/// not wait.
+pub(crate) type Relay = Box<dyn Fn(&str, &bytes::Bytes, bool) + Send + Sync>;
+
 /// The chatrooms this node serves.
 pub(crate) struct Chatrooms {
+    /// Set once at start on a node of a cluster.
+    relay: std::sync::OnceLock<Relay>,
     /// The rooms' KV entries in memory ([`super::kv`]).
     pub(crate) kv: super::kv::KvRooms,
     /// The rooms' moderation lists in memory ([`super::moderation`]).
@@ -97,6 +104,7 @@ impl Chatrooms {
         // call bounded), and the task drains it without waiting.
         let (hooks, rx) = mpsc::unbounded_channel();
         let this = Self {
+            relay: std::sync::OnceLock::new(),
             kv: Default::default(),
             moderation: Default::default(),
             config,
@@ -113,6 +121,41 @@ impl Chatrooms {
             }
         }
         this
+    }
+
+    /// Sends every message and room event to `relay` too (the other nodes' members).
+    pub(crate) fn set_relay(&self, relay: Relay) {
+        let _ = self.relay.set(relay);
+    }
+
+    fn relay(&self, room: &str, frame: &bytes::Bytes, priority: Priority) {
+        if let Some(relay) = self.relay.get() {
+            relay(room, frame, priority == Priority::High);
+        }
+    }
+
+    /// A frame of `room` from another node: offered to this node's member connections with
+    /// the same priority rules. Returns the connections it was queued for.
+    pub(crate) fn offer_remote(&self, room: &str, frame: &bytes::Bytes, high: bool) -> usize {
+        let Some(cell) = self.room(room) else {
+            return 0;
+        };
+        let priority = if high {
+            Priority::High
+        } else {
+            Priority::Low {
+                share: self.config.low_priority_share,
+            }
+        };
+        let r = lock(&cell);
+        self.offer_all(&r, frame, priority, None)
+    }
+
+    /// Whether some connection of this node is in `room` (it needs the room's frames from
+    /// the other nodes).
+    pub(crate) fn has_connections(&self, room: &str) -> bool {
+        self.room(room)
+            .is_some_and(|r| lock(&r).conns().next().is_some())
     }
 
     /// The queue of [`Hook`]s (taken once, by the chatroom task).
@@ -185,6 +228,7 @@ impl Chatrooms {
         };
         let frame = encode_event(room, event);
         let r = lock(&cell);
+        self.relay(room, &frame, Priority::High);
         self.offer_all(&r, &frame, Priority::High, except_conn)
     }
 
@@ -365,6 +409,7 @@ impl Chatrooms {
                 share: self.config.low_priority_share,
             }
         };
+        self.relay(room, &frame, priority);
         self.offer_all(&r, &frame, priority, except_conn);
         let auto_kick =
             r.auto_kick_due(self.config.auto_kick_after, self.config.auto_kick_messages);
@@ -381,8 +426,9 @@ impl Chatrooms {
 
     /// Announces the member actions queued since the last call: one `members_changed` per
     /// room per call to each member connection (a user's own actions are left out of what
-    /// their connections get), in rooms of at most `member_events_max_members` members.
-    /// Low priority: member lists are informative.
+    /// their connections get), in rooms of at most `member_events_max_members` members
+    /// (counted on this node). Low priority: member lists are informative. On a bus the
+    /// other nodes' members get every action of the batch (through the relay).
     pub(crate) fn flush_member_events(&self) {
         let cells: Vec<(String, RoomCell)> = {
             let mut reg = lock(&self.inner);
@@ -409,6 +455,8 @@ impl Chatrooms {
                     )
                 };
                 let all = event(chunk.to_vec());
+                // The actors are this node's members: the other nodes' members get it all.
+                self.relay(&id, &all, priority);
                 let actors: HashSet<&str> = chunk.iter().map(|a| a.user_id.as_str()).collect();
                 let mut own: HashMap<&str, Option<bytes::Bytes>> = HashMap::new();
                 for (user, conn) in r.conns() {

@@ -40,10 +40,34 @@ pub(crate) enum Audience<'a> {
     },
 }
 
-/// Offers `body` to the connections of the channel's online readers (see [`Audience`]),
-/// except connection `except` (the one whose request caused it). One pass over the online
-/// readers whatever the audience. Returns how many connections the event was queued for.
+/// Offers `body` to the connections of the channel's online readers on this node (see
+/// [`deliver_local`]) and publishes it for the readers on the other nodes. Returns how many
+/// connections of this node the event was queued for.
 pub(crate) fn deliver(
+    shared: &Shared,
+    group_id: &str,
+    channel_id: &str,
+    body: ultra_group_event::Body,
+    audience: Audience<'_>,
+    except: Option<ConnId>,
+) -> usize {
+    if shared.bus.is_distributed() {
+        let only = match &audience {
+            Audience::Readers => None,
+            Audience::Only { users, skipped_seq } => Some((users.to_vec(), *skipped_seq)),
+        };
+        shared
+            .bus
+            .publish_ultragroup(group_id, channel_id, &body, only);
+    }
+    deliver_local(shared, group_id, channel_id, body, audience, except)
+}
+
+/// Offers `body` to the connections of the channel's online readers on this node (see
+/// [`Audience`]), except connection `except` (the one whose request caused it). One pass
+/// over the online readers whatever the audience. Returns how many connections the event
+/// was queued for.
+pub(crate) fn deliver_local(
     shared: &Shared,
     group_id: &str,
     channel_id: &str,
