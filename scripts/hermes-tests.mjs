@@ -10,6 +10,13 @@
 // through the `tls` option (RCIM_TLS_CA). Files with their own server or a proxy (file or IM)
 // run in plain TCP.
 //
+// With --cluster, the shared server is a cluster of two rcim-server nodes on one PostgreSQL
+// schema and one NATS (RCIM_TEST_POSTGRES_URL, RCIM_TEST_NATS_URL: `scripts/services.sh`):
+// the engines connect through node A's navigation, and every Server API call of the runner
+// and of the tests (users, groups, publishes) goes through node B, so what a test sees
+// crossed the shared database and the bus. Files that need a server of their own or a proxy
+// are skipped in this mode; there is no TLS run.
+//
 // A test file may start with directives for the runner:
 //   // @server-args: --heartbeat-secs 1   its own server, started with these extra arguments
 //   // @offline-messages: 20000            texts m0..m19999 from the run's second user to its
@@ -49,6 +56,7 @@
 //                                          (scripts/lib/file-proxy.mjs: bodies at full speed for
 //                                          1 MB, then 4 MB/s; a JSON line per request):
 //                                          RCIM_FILE_SERVER, RCIM_FILE_PROXY_LOG
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeJpeg, makeMediaFixtures, scene } from './lib/fixtures.mjs';
@@ -68,9 +76,11 @@ import {
 const argv = process.argv.slice(2);
 let runs = 2;
 let verbose = !!process.env.RCIM_VERBOSE;
+let cluster = false;
 const filters = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--runs') runs = Number(argv[++i]);
+  else if (argv[i] === '--cluster') cluster = true;
   else if (argv[i] === '--verbose' || argv[i] === '-v') verbose = true;
   else filters.push(argv[i]);
 }
@@ -85,6 +95,7 @@ const files = readdirSync(dir)
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 
 /** The runner directives at the top of a test file. */
 function directives(file) {
@@ -216,6 +227,60 @@ function serverApiRelay(server, dataDir, imProxy, ownServer, push) {
   };
 }
 
+/**
+ * Two nodes on a fresh schema of the test PostgreSQL and the test NATS, seen as one server:
+ * navigation (and so the engines) on node A, the Server API on node B (see the header).
+ */
+async function startCluster() {
+  const pg = process.env.RCIM_TEST_POSTGRES_URL;
+  const nats = process.env.RCIM_TEST_NATS_URL;
+  if (!pg || !nats) {
+    throw new Error(
+      '--cluster needs RCIM_TEST_POSTGRES_URL and RCIM_TEST_NATS_URL: run `bash scripts/services.sh start` and `eval "$(bash scripts/services.sh env)"`'
+    );
+  }
+  const schema = `hermes_${Date.now().toString(36)}`;
+  execFileSync('psql', [pg, '-q', '-c', `CREATE SCHEMA ${schema}`]);
+  const store = `${pg}${pg.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
+  // One media directory for both nodes, as a shared file system would be.
+  const media = tempDir('rcim-media-');
+  const extraArgs = [
+    '--store',
+    store,
+    '--bus',
+    nats,
+    '--cluster-name',
+    schema,
+    '--media-dir',
+    media,
+  ];
+  const a = await startServer({ extraArgs });
+  let b;
+  try {
+    b = await startServer({ extraArgs });
+  } catch (err) {
+    await a.stop();
+    throw err;
+  }
+  return {
+    ...a,
+    logFile: `${a.logFile} ${b.logFile}`,
+    serverApi: b.serverApi,
+    serverApiRaw: b.serverApiRaw,
+    serverApiJsonRaw: b.serverApiJsonRaw,
+    registerUser: b.registerUser,
+    registerUsers: b.registerUsers,
+    createGroup: b.createGroup,
+    publishTexts: b.publishTexts,
+    async stop(options) {
+      await a.stop(options);
+      await b.stop(options);
+      if (!options?.keepData)
+        execFileSync('psql', [pg, '-q', '-c', `DROP SCHEMA ${schema} CASCADE`]);
+    },
+  };
+}
+
 function indent(text) {
   return text
     .trimEnd()
@@ -234,8 +299,12 @@ async function main() {
   const certDir = tempDir('rcim-certs-');
   try {
     requireBinaries('server', 'jshost');
-    server = await startServer();
-    tlsServer = await startServer({ tls: makeTestCerts(certDir) });
+    if (cluster) {
+      server = await startCluster();
+    } else {
+      server = await startServer();
+      tlsServer = await startServer({ tls: makeTestCerts(certDir) });
+    }
   } catch (err) {
     console.log(`FAIL setup: ${err.message}`);
     failed += files.length * runs;
@@ -247,6 +316,13 @@ async function main() {
   try {
     for (const [fi, file] of files.entries()) {
       const wanted = directives(file);
+      if (
+        cluster &&
+        (wanted.serverArgs || wanted.pushStandIn || wanted.fileProxy || wanted.imProxy)
+      ) {
+        skipped++;
+        continue;
+      }
       let own = null;
       let push = null;
       if (wanted.serverArgs || wanted.pushStandIn) {
@@ -272,7 +348,7 @@ async function main() {
       }
       for (let run = 1; run <= runs; run++) {
         // The proxies speak plain HTTP and TCP to the server: their files stay on plain TCP.
-        const overTls = !own && !wanted.fileProxy && !wanted.imProxy && run % 2 === 0;
+        const overTls = !cluster && !own && !wanted.fileProxy && !wanted.imProxy && run % 2 === 0;
         const fileServer = own ?? (overTls ? tlsServer : server);
         const name = `${file} [runtime ${run}${overTls ? ', TLS' : ''}]`;
         const dataDir = tempDir('rcim-client-');
@@ -336,13 +412,15 @@ async function main() {
     }
   } finally {
     const keep = failed > 0;
-    if (keep) console.log(`server logs: ${server.logFile} ${tlsServer.logFile}`);
+    if (keep) console.log(`server logs: ${server.logFile} ${tlsServer?.logFile ?? ''}`);
     await server.stop({ keepData: keep });
-    await tlsServer.stop({ keepData: keep });
+    await tlsServer?.stop({ keepData: keep });
     rmSync(certDir, { recursive: true, force: true });
   }
 }
 
 await main();
-console.log(`${passed} passed, ${failed} failed`);
+console.log(
+  `${passed} passed, ${failed} failed${cluster ? `, ${skipped} files skipped (own server or proxy)` : ''}`
+);
 process.exit(failed > 0 ? 1 : 0);

@@ -338,7 +338,10 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         rooms,
     ));
     let blobs: Arc<dyn blob::BlobStore> = {
-        let dir = config.data_dir.join(MEDIA_DIR);
+        let dir = match &config.media.dir {
+            Some(dir) => dir.clone(),
+            None => config.data_dir.join(MEDIA_DIR),
+        };
         Arc::new(
             tokio::task::spawn_blocking(move || blob::FsBlobStore::open(&dir))
                 .await

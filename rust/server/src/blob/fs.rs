@@ -1,7 +1,12 @@
 //! [`BlobStore`] on the local file system: blob `id` is the file `<root>/<id>`. An upload is
-//! written to `<root>/.tmp/<id>.<random>.part` and, once complete and synced, hard-linked to
-//! its final name (atomic, and it never replaces an existing blob), then the temporary name
-//! is removed. Leftover `.part` files of a crash are removed when the store opens.
+//! written to `<root>/.tmp/<process>/<id>.<random>.part` and, once complete and synced,
+//! hard-linked to its final name (atomic, and it never replaces an existing blob), then the
+//! temporary name is removed.
+//!
+//! Several nodes may share the root (a network file system): each writes its uploads in a
+//! directory of its own, so a node that starts never removes another's upload in progress.
+//! At open a node removes the temporary files older than [`STALE_UPLOAD`] (those of crashed
+//! processes; no upload lasts that long) and any left directly in `.tmp` (older versions).
 
 use super::{valid_blob_id, BlobStore, ByteStream, Stored};
 use futures::future::BoxFuture;
@@ -17,10 +22,39 @@ const WRITE_BUFFER: usize = 256 * 1024;
 const READ_CHUNK: usize = 64 * 1024;
 /// Directory of uploads in progress, under the root.
 const TMP_DIR: &str = ".tmp";
+/// Age after which a temporary file is a crashed process's leftover.
+const STALE_UPLOAD: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Blobs as files under one directory.
 pub(crate) struct FsBlobStore {
     root: PathBuf,
+    /// This process's directory of uploads in progress.
+    tmp: PathBuf,
+}
+
+/// Removes the files of `dir` older than [`STALE_UPLOAD`], and `dir` once empty.
+fn remove_stale(dir: &Path) -> io::Result<()> {
+    let mut left = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let age = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
+        if age >= STALE_UPLOAD {
+            remove_leftover(&entry.path());
+        } else {
+            left += 1;
+        }
+    }
+    if left == 0 {
+        // Another node may be creating it again right now: failing is fine.
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(())
+}
+
+fn remove_leftover(path: &Path) {
+    if let Err(e) = std::fs::remove_file(path) {
+        tracing::warn!(path = %path.display(), error = %e, "cannot remove a leftover upload");
+    }
 }
 
 /// Removes a temporary file when dropped (an upload that failed or was abandoned).
@@ -40,16 +74,21 @@ impl FsBlobStore {
     /// Opens (creating it if needed) the store under `root` and removes the temporary files
     /// of uploads a crash interrupted. Blocking: call it at startup.
     pub(crate) fn open(root: &Path) -> io::Result<Self> {
-        let tmp = root.join(TMP_DIR);
-        std::fs::create_dir_all(&tmp)?;
-        for entry in std::fs::read_dir(&tmp)? {
-            let path = entry?.path();
-            if let Err(e) = std::fs::remove_file(&path) {
-                tracing::warn!(path = %path.display(), error = %e, "cannot remove a leftover upload");
+        let tmp_root = root.join(TMP_DIR);
+        std::fs::create_dir_all(&tmp_root)?;
+        for entry in std::fs::read_dir(&tmp_root)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                remove_stale(&entry.path())?;
+            } else {
+                remove_leftover(&entry.path());
             }
         }
+        let tmp = tmp_root.join(format!("{:016x}", rand::random::<u64>()));
+        std::fs::create_dir_all(&tmp)?;
         Ok(Self {
             root: root.to_path_buf(),
+            tmp,
         })
     }
 
@@ -67,8 +106,7 @@ impl FsBlobStore {
     async fn put_file(&self, id: &str, size: u64, mut body: ByteStream) -> io::Result<Stored> {
         let target = self.path(id)?;
         let tmp = TempFile(
-            self.root
-                .join(TMP_DIR)
+            self.tmp
                 .join(format!("{id}.{:016x}.part", rand::random::<u64>())),
         );
         let file = tokio::fs::OpenOptions::new()
@@ -170,11 +208,12 @@ mod tests {
         out
     }
 
+    /// No temporary file is left (the directories of uploads in progress may stay).
     fn tmp_is_empty(dir: &Path) -> bool {
-        std::fs::read_dir(dir.join(TMP_DIR))
-            .unwrap()
-            .next()
-            .is_none()
+        std::fs::read_dir(dir.join(TMP_DIR)).unwrap().all(|e| {
+            let path = e.unwrap().path();
+            path.is_dir() && std::fs::read_dir(path).unwrap().next().is_none()
+        })
     }
 
     #[tokio::test]
@@ -212,6 +251,31 @@ mod tests {
         assert_eq!(bad.kind(), io::ErrorKind::InvalidInput);
         assert_eq!(store.size("a").await.unwrap(), None);
         assert!(tmp_is_empty(dir.path()));
+    }
+
+    /// Nodes sharing the root: a fresh upload of another node survives an open, a stale one
+    /// goes with its directory.
+    #[test]
+    fn open_keeps_other_nodes_uploads_in_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fresh, stale) = (
+            dir.path().join(TMP_DIR).join("a"),
+            dir.path().join(TMP_DIR).join("b"),
+        );
+        for d in [&fresh, &stale] {
+            std::fs::create_dir_all(d).unwrap();
+            std::fs::write(d.join("x.part"), b"partial").unwrap();
+        }
+        let old = std::time::SystemTime::now() - STALE_UPLOAD - std::time::Duration::from_secs(1);
+        std::fs::File::options()
+            .write(true)
+            .open(stale.join("x.part"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        FsBlobStore::open(dir.path()).unwrap();
+        assert!(fresh.join("x.part").exists());
+        assert!(!stale.exists());
     }
 
     #[test]

@@ -77,6 +77,10 @@ pub(super) struct MediaArgs {
         default_value_t = MediaConfig::default().upload_quota_window.as_secs()
     )]
     media_upload_quota_window_secs: u64,
+    /// Where the files are kept (default: `media/` in the data directory). The nodes of a
+    /// cluster share one directory, e.g. a network file system mounted on each.
+    #[arg(long, env = "RCIM_MEDIA_DIR")]
+    media_dir: Option<std::path::PathBuf>,
 }
 
 impl MediaArgs {
@@ -92,6 +96,7 @@ impl MediaArgs {
             read_timeout: Duration::from_secs(self.media_read_timeout_secs.max(1)),
             upload_quota_bytes: self.media_upload_quota_bytes,
             upload_quota_window: Duration::from_secs(self.media_upload_quota_window_secs),
+            dir: self.media_dir,
         };
     }
 }

@@ -49,6 +49,10 @@ pub struct MediaConfig {
     pub upload_quota_bytes: u64,
     /// The window of [`Self::upload_quota_bytes`] (zero = unlimited).
     pub upload_quota_window: Duration,
+    /// Where the files are kept (`None`: `media/` in the data directory). The nodes of a
+    /// cluster point it at one shared directory (a network file system), so any node serves
+    /// any file.
+    pub dir: Option<std::path::PathBuf>,
 }
 
 impl Default for MediaConfig {
@@ -68,6 +72,7 @@ impl Default for MediaConfig {
             read_timeout: Duration::from_secs(30),
             upload_quota_bytes: 2 * 1024 * 1024 * 1024,
             upload_quota_window: Duration::from_secs(3600),
+            dir: None,
         }
     }
 }
