@@ -29,6 +29,7 @@ mod receipts;
 mod replies;
 mod schema;
 mod schema_postgres;
+mod source;
 pub use schema::disable_sqlite_memory_statistics;
 mod settings;
 mod ultragroup_directory;
@@ -62,7 +63,8 @@ use futures::FutureExt as _;
 use prune::PruneRun;
 use push::{PushWrite, PushWritten};
 use rcim_proto::v1::{inbox_entry, UserSettings};
-use std::path::{Path, PathBuf};
+use source::Source;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
@@ -73,25 +75,6 @@ use writer::{EventOp, WriteCmd, Writer, WriterStats};
 const WRITE_QUEUE: usize = 8192;
 /// Read connections kept open for reuse, and the most reads running at once.
 const MAX_IDLE_READERS: usize = 8;
-
-/// Where the store's connections come from.
-#[derive(Clone)]
-enum Source {
-    /// The database file of the embedded store.
-    Sqlite(PathBuf),
-    /// A PostgreSQL database, possibly shared with other nodes.
-    Postgres(PgConnector),
-}
-
-impl Source {
-    /// A new read connection (blocking).
-    fn connect(&self) -> anyhow::Result<Db> {
-        match self {
-            Source::Sqlite(path) => schema::open_conn(path),
-            Source::Postgres(pg) => Ok(Db::postgres(pg.connect()?)),
-        }
-    }
-}
 
 /// Handle to the database: the writer queue and the read pool.
 pub(crate) struct SqlStore {
@@ -149,7 +132,7 @@ impl SqlStore {
         let pg = PgConnector::new(url, PgRuntime::new()?);
         let conn = Db::postgres(
             pg.connect()
-                .with_context(|| format!("connecting to {}", redact(url)))?,
+                .with_context(|| format!("connecting to {}", source::redact(url)))?,
         );
         schema_postgres::migrate(&conn)?;
         let epoch = epoch::settle_shared(&conn, storage)?;
@@ -809,46 +792,9 @@ mod postgres_conformance_tests {
     use crate::store::contract::CommitSink;
 
     fn open(dir: &std::path::Path, sink: CommitSink) -> SqlStore {
-        let url = crate::store::sql::test_postgres_url(dir);
+        let url = super::source::test_postgres_url(dir);
         SqlStore::open_postgres(&url, &StorageConfig::default(), sink).expect("open the store")
     }
 
     crate::store::conformance::conformance_tests!(open);
-}
-
-/// A URL of the test PostgreSQL server (`RCIM_TEST_POSTGRES_URL`) whose `search_path` is a
-/// schema of its own for `dir` (created if needed), so tests never see each other's tables.
-#[cfg(test)]
-pub(crate) fn test_postgres_url(dir: &Path) -> String {
-    use std::hash::{Hash as _, Hasher as _};
-    let base = std::env::var("RCIM_TEST_POSTGRES_URL").expect(
-        "RCIM_TEST_POSTGRES_URL is not set: run `bash scripts/services.sh start` and \
-         `eval \"$(bash scripts/services.sh env)\"` first (npm test does both)",
-    );
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    dir.hash(&mut h);
-    let schema = format!("t{:016x}", h.finish());
-    let rt = PgRuntime::new().expect("runtime");
-    let admin = PgConnector::new(&base, rt)
-        .connect()
-        .expect("connect to the test PostgreSQL");
-    Db::postgres(admin)
-        .execute_batch(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
-        .expect("create the test schema");
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
-}
-
-/// `url` without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
 }
