@@ -780,6 +780,21 @@ mod conformance_tests {
     }
 
     crate::store::conformance::conformance_tests!(open);
+
+    /// The case `a_join_follows_every_message_sent_before_it` is about: the embedded store
+    /// commits a burst faster than one message per millisecond, so its sent times (strictly
+    /// increasing per conversation) run ahead of the wall clock.
+    #[tokio::test]
+    async fn a_burst_runs_sent_times_ahead_of_the_clock() {
+        use crate::store::conformance::{burst, group, Harness};
+        let dir = tempfile::tempdir().unwrap();
+        let h = Harness::start(|sink| open(dir.path(), sink));
+        group(&h, "g", &["a", "b"]).await;
+        let last = burst(&h, "a", "g", "x", "x", 300).await;
+        let now = crate::util::now_ms();
+        assert!(last > now, "last {last}, now {now}");
+        h.close().await;
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! entries: a channel's stream is kept once and members read it.
 
 use super::apply::once_per_request;
-use super::db::{params, Db, Optional};
+use super::db::{params, Db, Dialect, Optional, SqlResult};
 use super::inbox::record_dedupe;
 use super::reads::{read_sent, RequestKind};
 use super::recall::RECALL_NOTIFICATION;
@@ -32,15 +32,38 @@ pub(crate) fn read_heads(c: &Db, group_id: &str, channel_id: &str) -> anyhow::Re
             "SELECT conv_head, change_head, last_sent FROM ug_stream_heads \
              WHERE group_id = ?1 AND channel_id = ?2",
         )?
-        .query_row(params![group_id, channel_id], |r| {
-            Ok(ChannelHeads {
-                conv_head: r.get::<_, i64>(0)?.max(0) as u64,
-                change_head: r.get::<_, i64>(1)?.max(0) as u64,
-                last_sent: r.get(2)?,
-            })
-        })
+        .query_row(params![group_id, channel_id], heads_of)
         .optional()?;
     Ok(heads.unwrap_or_default())
+}
+
+fn heads_of(r: &super::db::Row<'_>) -> SqlResult<ChannelHeads> {
+    Ok(ChannelHeads {
+        conv_head: r.get::<_, i64>(0)?.max(0) as u64,
+        change_head: r.get::<_, i64>(1)?.max(0) as u64,
+        last_sent: r.get(2)?,
+    })
+}
+
+/// [`read_heads`] for a write that moves them. On PostgreSQL other nodes write the same
+/// channel: the row is read under a lock held until the commit (created first, so there is a
+/// row to lock), so two nodes never hand out the same sequence.
+fn lock_heads(c: &Db, group_id: &str, channel_id: &str) -> anyhow::Result<ChannelHeads> {
+    if c.dialect() == Dialect::Sqlite {
+        return read_heads(c, group_id, channel_id);
+    }
+    c.execute(
+        "INSERT INTO ug_stream_heads (group_id, channel_id, conv_head, change_head, last_sent) \
+         VALUES (?1, ?2, 0, 0, 0) ON CONFLICT DO NOTHING",
+        params![group_id, channel_id],
+    )?;
+    let heads = c.query_row(
+        "SELECT conv_head, change_head, last_sent FROM ug_stream_heads \
+         WHERE group_id = ?1 AND channel_id = ?2 FOR UPDATE",
+        params![group_id, channel_id],
+        heads_of,
+    )?;
+    Ok(heads)
 }
 
 fn write_heads(c: &Db, group_id: &str, channel_id: &str, h: ChannelHeads) -> anyhow::Result<()> {
@@ -157,7 +180,7 @@ fn append(c: &Db, a: UgAppend, now: i64) -> anyhow::Result<UgWritten> {
         }
     }
     let (group_id, channel_id) = (msg.to_id.clone(), msg.channel_id.clone());
-    let mut heads = read_heads(c, &group_id, &channel_id)?;
+    let mut heads = lock_heads(c, &group_id, &channel_id)?;
     // Strictly increasing per channel: read positions and pages are by sent time.
     let sent_time = now.max(heads.last_sent + 1);
     let directed = !msg.directed.is_empty();
@@ -378,7 +401,7 @@ fn apply_change(c: &Db, ch: UgChange, now: i64) -> anyhow::Result<UgWritten> {
                 .map_err(|e| Rejected::err(EXPANSION_SIZE_LIMIT_EXCEED, e.0))?;
         }
     }
-    let mut heads = read_heads(c, &ch.group_id, &ch.channel_id)?;
+    let mut heads = lock_heads(c, &ch.group_id, &ch.channel_id)?;
     heads.change_head += 1;
     write_heads(c, &ch.group_id, &ch.channel_id, heads)?;
     row.message.change_seq = heads.change_head;
