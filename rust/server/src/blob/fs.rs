@@ -78,10 +78,13 @@ impl FsBlobStore {
         std::fs::create_dir_all(&tmp_root)?;
         for entry in std::fs::read_dir(&tmp_root)? {
             let entry = entry?;
-            if entry.file_type()?.is_dir() {
-                remove_stale(&entry.path())?;
-            } else {
-                remove_leftover(&entry.path());
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => match remove_stale(&entry.path()) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                },
+                Ok(_) => remove_leftover(&entry.path()),
+                Err(_) => {} // gone meanwhile (another node)
             }
         }
         let tmp = tmp_root.join(format!("{:016x}", rand::random::<u64>()));
@@ -109,6 +112,9 @@ impl FsBlobStore {
             self.tmp
                 .join(format!("{id}.{:016x}.part", rand::random::<u64>())),
         );
+        // Another node sharing the root may have removed an empty directory it took for a
+        // crashed process's (see [`remove_stale`]).
+        tokio::fs::create_dir_all(&self.tmp).await?;
         let file = tokio::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -254,7 +260,7 @@ mod tests {
     }
 
     /// Nodes sharing the root: a fresh upload of another node survives an open, a stale one
-    /// goes with its directory.
+    /// goes.
     #[test]
     fn open_keeps_other_nodes_uploads_in_progress() {
         let dir = tempfile::tempdir().unwrap();
@@ -275,7 +281,7 @@ mod tests {
             .unwrap();
         FsBlobStore::open(dir.path()).unwrap();
         assert!(fresh.join("x.part").exists());
-        assert!(!stale.exists());
+        assert!(!stale.join("x.part").exists());
     }
 
     #[test]

@@ -178,7 +178,7 @@ impl Harness {
     }
 }
 
-fn text(from: &str, to: &str, client_msg_id: &str) -> NewMessage {
+pub(crate) fn text(from: &str, to: &str, client_msg_id: &str) -> NewMessage {
     NewMessage {
         sender_id: from.into(),
         client_msg_id: client_msg_id.into(),
@@ -193,7 +193,7 @@ fn text(from: &str, to: &str, client_msg_id: &str) -> NewMessage {
     }
 }
 
-fn group_text(from: &str, group: &str, client_msg_id: &str) -> NewMessage {
+pub(crate) fn group_text(from: &str, group: &str, client_msg_id: &str) -> NewMessage {
     NewMessage {
         conversation_type: GROUP,
         require_member: true,

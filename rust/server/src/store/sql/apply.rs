@@ -1,7 +1,7 @@
 //! The writer's mutations, each applied inside the batch transaction in a savepoint of its own
 //! or, for consecutive sends, a shared one (see `writer.rs`).
 
-use super::db::{params, Db};
+use super::db::{params, Db, Dialect};
 use super::heads::Heads;
 use super::inbox::{append_inbox, record_dedupe};
 use super::reads::{member_count, read_logged, read_members_joined, read_sent, RequestKind};
@@ -28,6 +28,23 @@ pub(crate) fn once_per_request(
     let Some(key) = request else {
         return apply(tx);
     };
+    if tx.dialect() == Dialect::Postgres {
+        // The same request may reach two nodes (a client retrying through another one):
+        // claiming its row first makes the second wait for the first's commit, then find it.
+        let claimed = tx.execute(
+            "INSERT INTO request_log (user_id, request_id, kind, result, created_at) \
+             VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT DO NOTHING",
+            params![key.user_id, key.request_id, kind as i64, now_ms()],
+        )?;
+        if claimed == 1 {
+            let (result, pushes) = apply(tx)?;
+            tx.execute(
+                "UPDATE request_log SET result = ?3 WHERE user_id = ?1 AND request_id = ?2",
+                params![key.user_id, key.request_id, result],
+            )?;
+            return Ok((result, pushes));
+        }
+    }
     if let Some((logged_kind, result)) = read_logged(tx, key)? {
         if logged_kind != kind as i64 {
             return Err(Rejected::err(
@@ -132,21 +149,32 @@ pub(crate) fn apply_send(
         &msg.to_id,
         &msg.channel_id,
     );
+    // The cloud history holds persisted messages meant for the whole conversation.
+    let in_history = msg.persisted && msg.directed.is_empty();
+    // On PostgreSQL other nodes send in this conversation too: its head is locked first, and
+    // the clock continues from the stored times, so sequence and time orders agree.
+    let (mut locked_seq, mut stored_after) = (None, i64::MIN);
+    if in_history && !msg.blocked && tx.dialect() == Dialect::Postgres {
+        locked_seq = Some(heads.history.advance(tx, &key)?);
+        if let Some(last) = last_history_time(tx, &key)? {
+            stored_after = last.saturating_add(1);
+        }
+    }
     let sent_time = match last_sent.get(&key) {
         Some(&last) if last >= now => last + 1,
         _ => now,
     }
-    .max(not_before);
+    .max(not_before)
+    .max(stored_after);
     last_sent.insert(key.clone(), sent_time);
     let uid = crate::util::new_uid(sent_time);
     if msg.blocked {
         return super::moderation::apply_blocked(tx, &heads.inbox, &msg, uid, sent_time, now);
     }
-    // The cloud history holds persisted messages meant for the whole conversation.
-    let conv_seq = if msg.persisted && msg.directed.is_empty() {
-        heads.history.advance(tx, &key)?
-    } else {
-        0
+    let conv_seq = match locked_seq {
+        Some(seq) => seq,
+        None if in_history => heads.history.advance(tx, &key)?,
+        None => 0,
     };
     let expansion = crate::expansion::Stored::initial(&msg.expansion, sent_time).to_json();
     let msg_id: i64 = tx.prepare_cached(
@@ -204,6 +232,15 @@ pub(crate) fn apply_send(
 /// The latest sent time of the history messages of `group_id` (any channel), if any: one seek
 /// of the `conv_heads` key range of the group (a row per channel with a history), then one
 /// seek of index `messages_history_time` per channel.
+/// The newest sent time of the history of conversation `key`.
+fn last_history_time(c: &Db, key: &str) -> anyhow::Result<Option<i64>> {
+    Ok(c.query_row(
+        "SELECT MAX(sent_time) FROM messages WHERE conv_key = ?1 AND conv_seq > 0",
+        [key],
+        |r| r.get(0),
+    )?)
+}
+
 pub(crate) const GROUP_LAST_SENT: &str = "SELECT MAX((SELECT m.sent_time FROM messages m \
      WHERE m.conv_key = h.conv_key AND m.conv_seq > 0 ORDER BY m.sent_time DESC LIMIT 1)) \
      FROM conv_heads h WHERE h.conv_key >= ?1 AND h.conv_key < ?2";

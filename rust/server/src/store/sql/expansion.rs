@@ -4,7 +4,7 @@
 use super::db::{params, Db};
 use super::heads::HeadCache;
 use super::inbox::apply_event;
-use super::lookup::{audience_outside_history, find_message};
+use super::lookup::{audience_outside_history, find_message, find_message_for_update};
 use super::reads::{is_member, read_members};
 use crate::expansion::Stored;
 use crate::model::{ExpansionUpdate, Push, Rejected};
@@ -24,7 +24,7 @@ pub(crate) fn apply_expansion(
     heads: &HeadCache,
     u: ExpansionUpdate,
 ) -> anyhow::Result<Vec<Push>> {
-    let found = find_message(tx, &u.uid)?.filter(|m| {
+    let found = find_message_for_update(tx, &u.uid)?.filter(|m| {
         m.is_in(
             &u.operator_id,
             u.conversation_type,

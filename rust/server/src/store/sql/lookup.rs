@@ -1,7 +1,7 @@
 //! Finding a stored message by uid and checking it belongs to the conversation a request
 //! names (recalls, expansion updates, deletions).
 
-use super::db::{Db, Optional};
+use super::db::{Db, Dialect, Optional};
 use rcim_proto::conversation_type::{GROUP, PRIVATE};
 
 /// The fields of a stored message the operations on it need.
@@ -49,26 +49,43 @@ impl StoredMessage {
 
 /// The message `uid`, if stored.
 pub(crate) fn find_message(c: &Db, uid: &str) -> anyhow::Result<Option<StoredMessage>> {
-    Ok(c.prepare_cached(
-        "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, object_name, \
-             recalled_at, can_expand, expansion, conv_seq FROM messages WHERE uid = ?1",
-    )?
-    .query_row([uid], |r| {
-        Ok(StoredMessage {
-            id: r.get(0)?,
-            conversation_type: r.get(1)?,
-            to_id: r.get(2)?,
-            channel_id: r.get(3)?,
-            sender_id: r.get(4)?,
-            sent_time: r.get(5)?,
-            object_name: r.get(6)?,
-            recalled_at: r.get(7)?,
-            can_expand: r.get(8)?,
-            expansion: r.get(9)?,
-            conv_seq: r.get::<_, i64>(10)?.max(0) as u64,
+    find(c, uid, FIND)
+}
+
+/// [`find_message`] for a write that changes the message (recall, expansion): on
+/// PostgreSQL the row is locked until the commit, so a change made by another node at the
+/// same time waits for this one instead of overwriting it.
+pub(crate) fn find_message_for_update(c: &Db, uid: &str) -> anyhow::Result<Option<StoredMessage>> {
+    match c.dialect() {
+        Dialect::Sqlite => find(c, uid, FIND),
+        Dialect::Postgres => find(c, uid, FIND_FOR_UPDATE),
+    }
+}
+
+const FIND: &str = "SELECT id, conversation_type, to_id, channel_id, sender_id, sent_time, \
+    object_name, recalled_at, can_expand, expansion, conv_seq FROM messages WHERE uid = ?1";
+const FIND_FOR_UPDATE: &str = "SELECT id, conversation_type, to_id, channel_id, sender_id, \
+    sent_time, object_name, recalled_at, can_expand, expansion, conv_seq FROM messages \
+    WHERE uid = ?1 FOR UPDATE";
+
+fn find(c: &Db, uid: &str, sql: &str) -> anyhow::Result<Option<StoredMessage>> {
+    Ok(c.prepare_cached(sql)?
+        .query_row([uid], |r| {
+            Ok(StoredMessage {
+                id: r.get(0)?,
+                conversation_type: r.get(1)?,
+                to_id: r.get(2)?,
+                channel_id: r.get(3)?,
+                sender_id: r.get(4)?,
+                sent_time: r.get(5)?,
+                object_name: r.get(6)?,
+                recalled_at: r.get(7)?,
+                can_expand: r.get(8)?,
+                expansion: r.get(9)?,
+                conv_seq: r.get::<_, i64>(10)?.max(0) as u64,
+            })
         })
-    })
-    .optional()?)
+        .optional()?)
 }
 
 /// Who may see and act on group message `m` when it is outside its conversation's history

@@ -4,7 +4,7 @@
 use super::db::{params, Db};
 use super::heads::HeadCache;
 use super::inbox::apply_event;
-use super::lookup::{find_message, StoredMessage};
+use super::lookup::{find_message_for_update, StoredMessage};
 use super::reads::{is_member, read_members};
 use crate::model::{Push, RecallRequest, Rejected};
 use crate::util::now_ms;
@@ -28,7 +28,7 @@ pub(crate) fn apply_recall(
     req: RecallRequest,
 ) -> anyhow::Result<(i64, Vec<Push>)> {
     use rcim_proto::codes::{NOT_IN_GROUP, RECALL_PARAMETER_INVALID, RECALL_USER_INVALID};
-    let Some(m) = find_message(tx, &req.uid)? else {
+    let Some(m) = find_message_for_update(tx, &req.uid)? else {
         return Err(Rejected::err(
             RECALL_PARAMETER_INVALID,
             format!("no message {}", req.uid),

@@ -16,20 +16,22 @@ const MIGRATION_LOCK: i64 = 0x7263_696d_5f6d_6967; // "rcim_mig"
 
 /// Brings the database's schema up to date. Blocking.
 pub(crate) fn migrate(db: &Db) -> anyhow::Result<()> {
-    db.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-            version BIGINT PRIMARY KEY,
-            applied_at BIGINT NOT NULL
-        )",
-    )
-    .context("creating schema_migrations")?;
     db.execute_batch("BEGIN")?;
     let applied = (|| -> anyhow::Result<()> {
+        // First the lock, so nodes starting together on an empty database take turns even
+        // at creating the bookkeeping table.
         db.query_row(
             "SELECT pg_advisory_xact_lock(?1)::TEXT",
             [MIGRATION_LOCK],
             |_| Ok(()),
         )?;
+        db.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY,
+                applied_at BIGINT NOT NULL
+            )",
+        )
+        .context("creating schema_migrations")?;
         let version: i64 = db.query_row(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
             [],

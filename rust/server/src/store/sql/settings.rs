@@ -7,7 +7,7 @@
 //! each user's rows are capped: the blacklist at [`MAX_BLACKLIST`], the conversations with
 //! settings at `ServerConfig::max_conversation_settings`.
 
-use super::db::{params, Db, Optional};
+use super::db::{params, Db, Dialect, Optional};
 use super::heads::HeadCache;
 use super::inbox::append_inbox;
 use super::push::{apply_push_setting, read_push_settings};
@@ -59,6 +59,26 @@ pub(crate) fn read_blacklist(c: &Db, owner: &str) -> anyhow::Result<Vec<String>>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// [`read_version`] for a change: on PostgreSQL the row is locked until the commit (created
+/// first, so there is one to lock), so changes made by two nodes at once get versions one
+/// after the other.
+fn lock_version(c: &Db, user_id: &str) -> anyhow::Result<u64> {
+    if c.dialect() == Dialect::Postgres {
+        c.execute(
+            "INSERT INTO settings_versions (user_id, version) VALUES (?1, 0) \
+             ON CONFLICT DO NOTHING",
+            [user_id],
+        )?;
+        let v: i64 = c.query_row(
+            "SELECT version FROM settings_versions WHERE user_id = ?1 FOR UPDATE",
+            [user_id],
+            |r| r.get(0),
+        )?;
+        return Ok(v.max(0) as u64);
+    }
+    read_version(c, user_id)
+}
+
 /// Applies `update` (see the module docs); returns the entries to push.
 pub(crate) fn apply_settings(
     tx: &Db,
@@ -66,7 +86,7 @@ pub(crate) fn apply_settings(
     update: SettingsUpdate,
 ) -> anyhow::Result<Vec<Push>> {
     let user = update.user_id.as_str();
-    let mut version = read_version(tx, user)?;
+    let mut version = lock_version(tx, user)?;
     let mut pushes = Vec::with_capacity(update.changes.len());
     for change in update.changes {
         version += 1;

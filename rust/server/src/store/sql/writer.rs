@@ -340,6 +340,10 @@ impl Writer {
                 return self.fail_batch(&transaction_lost(), out, cmds);
             }
         }
+        // A PostgreSQL block a failed statement aborted would "commit" as a rollback.
+        if !tx.in_transaction() {
+            return self.fail_batch(&transaction_lost(), out, std::iter::empty());
+        }
         // The heads and the commit counter go with the batch (the counter lets the high-water
         // file tell a database that went back in time).
         let committed = self
@@ -390,7 +394,7 @@ impl Writer {
         out: BatchOut,
         rest: impl Iterator<Item = WriteCmd>,
     ) {
-        if self.conn.in_transaction() {
+        if self.conn.has_open_block() {
             if let Err(e) = self.conn.execute_batch("ROLLBACK") {
                 tracing::warn!(error = %e, "rolling the failed batch back");
             }
@@ -436,7 +440,7 @@ impl Caches {
             if r.is_err() {
                 // Nothing else is in the transaction yet: start it again (SQLite may have
                 // rolled it back already, after an I/O error or a full disk).
-                let restarted = if !tx.in_transaction() {
+                let restarted = if !tx.has_open_block() {
                     tx.execute_batch("BEGIN")
                 } else {
                     tx.execute_batch("ROLLBACK; BEGIN")
@@ -670,14 +674,15 @@ impl Writer {
 /// Runs `f` inside a savepoint of `tx`: its writes are kept only if it succeeds.
 fn in_savepoint<T>(tx: &Db, f: impl FnOnce(&Db) -> anyhow::Result<T>) -> anyhow::Result<T> {
     tx.execute_batch("SAVEPOINT cmd")?;
-    match f(tx) {
-        Ok(out) => {
-            tx.execute_batch("RELEASE cmd")?;
-            Ok(out)
-        }
+    let done = f(tx).and_then(|out| {
+        tx.execute_batch("RELEASE cmd")?;
+        Ok(out)
+    });
+    match done {
+        Ok(out) => Ok(out),
         Err(e) => {
             // Leaves the transaction as it was before `f` (on PostgreSQL, usable again).
-            if tx.in_transaction() {
+            if tx.has_open_block() {
                 if let Err(undo) = tx.execute_batch("ROLLBACK TO cmd; RELEASE cmd") {
                     tracing::warn!(error = %undo, "rolling a command back");
                 }

@@ -439,7 +439,7 @@ pub(crate) struct Stmt<'a> {
 enum StmtRef<'a> {
     SqliteCached(rusqlite::CachedStatement<'a>),
     Sqlite(rusqlite::Statement<'a>),
-    Postgres(&'a postgres::PgConn, tokio_postgres::Statement),
+    Postgres(&'a postgres::PgConn, postgres::PgStatement),
 }
 
 impl Db {
@@ -523,8 +523,9 @@ impl Db {
         }
     }
 
-    /// Whether a transaction is open (false after the engine rolled one back by itself, or
-    /// lost the connection).
+    /// Whether a transaction is open and can still commit what ran in it (false after the
+    /// engine rolled it back by itself, after a failed statement left a PostgreSQL block
+    /// aborted, or when the connection is lost).
     pub(crate) fn in_transaction(&self) -> bool {
         match &self.engine {
             Engine::Sqlite(c) => !c.is_autocommit(),
@@ -532,8 +533,18 @@ impl Db {
         }
     }
 
+    /// Whether a transaction block is open, usable or not: it must be ended with `ROLLBACK`
+    /// (or `ROLLBACK TO` a savepoint) before anything else runs.
+    pub(crate) fn has_open_block(&self) -> bool {
+        match &self.engine {
+            Engine::Sqlite(c) => !c.is_autocommit(),
+            Engine::Postgres(c) => c.has_open_block(),
+        }
+    }
+
     /// A counter that moves whenever a statement may have written (SQLite: rows changed
-    /// since the connection opened; PostgreSQL: writing statements run).
+    /// since the connection opened; PostgreSQL: statements other than `SELECT` run, and
+    /// failed statements, which abort the block).
     pub(crate) fn total_changes(&self) -> u64 {
         match &self.engine {
             Engine::Sqlite(c) => c.total_changes(),
@@ -594,7 +605,7 @@ impl std::ops::Deref for ReadTx<'_> {
 
 impl Drop for ReadTx<'_> {
     fn drop(&mut self) {
-        if self.open && self.db.in_transaction() {
+        if self.open && self.db.has_open_block() {
             if let Err(e) = self.db.execute_batch("ROLLBACK") {
                 tracing::warn!(error = %e, "ending a read transaction");
             }

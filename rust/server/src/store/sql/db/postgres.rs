@@ -88,6 +88,7 @@ impl PgConnector {
             client,
             stmts: RefCell::default(),
             in_tx: Cell::new(false),
+            aborted: Cell::new(false),
             writes: WriteCounter::default(),
         })
     }
@@ -104,6 +105,7 @@ impl PgConnector {
                         tracing::warn!(error = %e, "PostgreSQL connection ended");
                     }
                 });
+                client.batch_execute(SESSION_SETTINGS).await?;
                 Ok::<_, tokio_postgres::Error>(client)
             })
             .map_err(|e| SqlError::convert(format!("connecting: {e}")))?;
@@ -111,22 +113,32 @@ impl PgConnector {
     }
 }
 
+/// Bounds on waiting, set on every connection: a node that froze while holding row locks
+/// must not stall the other nodes' writers for ever (its open transaction is ended after
+/// 30 s idle), and a statement that waits on a lock gives up after 10 s (the command fails
+/// and its client retries) instead of queueing every writer behind it.
+const SESSION_SETTINGS: &str = "SET lock_timeout = '10s'; SET statement_timeout = '60s'; \
+    SET idle_in_transaction_session_timeout = '30s'";
+
 /// One PostgreSQL connection with its prepared statements.
 pub(crate) struct PgConn {
     connector: PgConnector,
     client: Client,
-    /// Prepared statements by their text in the common dialect.
-    stmts: RefCell<HashMap<String, Statement>>,
+    /// Prepared statements by their text in the common dialect, and whether each only reads.
+    stmts: RefCell<HashMap<String, (Statement, bool)>>,
     /// Whether a transaction block is open (tracked from the control statements run).
     in_tx: Cell<bool>,
+    /// Whether a statement failed in the open block: PostgreSQL then refuses every statement
+    /// until `ROLLBACK` or `ROLLBACK TO` a savepoint, and a `COMMIT` rolls back silently.
+    aborted: Cell<bool>,
     writes: WriteCounter,
 }
 
 impl PgConn {
     /// Prepares `sql` (common dialect), once per connection.
-    pub(super) fn prepare(&self, sql: &str) -> SqlResult<Statement> {
-        if let Some(s) = self.stmts.borrow().get(sql) {
-            return Ok(s.clone());
+    pub(super) fn prepare(&self, sql: &str) -> SqlResult<PgStatement> {
+        if let Some((s, reads)) = self.stmts.borrow().get(sql) {
+            return Ok(PgStatement(s.clone(), *reads));
         }
         let translated = translate(sql);
         let stmt = self
@@ -134,56 +146,84 @@ impl PgConn {
             .rt
             .block_on(self.client.prepare(&translated))
             .map_err(|e| SqlError::Prepare(translated.clone(), e))?;
-        self.stmts.borrow_mut().insert(sql.to_owned(), stmt.clone());
-        Ok(stmt)
+        let head = sql.trim_start().get(..6).unwrap_or_default();
+        let reads = head.eq_ignore_ascii_case("SELECT");
+        self.stmts
+            .borrow_mut()
+            .insert(sql.to_owned(), (stmt.clone(), reads));
+        Ok(PgStatement(stmt, reads))
     }
 
-    pub(super) fn execute(&self, stmt: &Statement, args: &[Arg<'_>]) -> SqlResult<usize> {
+    pub(super) fn execute(&self, stmt: &PgStatement, args: &[Arg<'_>]) -> SqlResult<usize> {
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
-        let n = self
-            .connector
-            .rt
-            .block_on(self.client.execute(stmt, &params))?;
-        self.writes.note(false);
+        let n = self.followed(stmt.1, self.client.execute(&stmt.0, &params))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     pub(super) fn query(
         &self,
-        stmt: &Statement,
+        stmt: &PgStatement,
         args: &[Arg<'_>],
     ) -> SqlResult<Vec<tokio_postgres::Row>> {
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
-        let rows = self
-            .connector
-            .rt
-            .block_on(self.client.query(stmt, &params))?;
-        // A query may write (`INSERT ... RETURNING`); counting every query keeps
-        // `total_changes` on the safe side.
-        self.writes.note(false);
-        Ok(rows)
+        self.followed(stmt.1, self.client.query(&stmt.0, &params))
+    }
+
+    /// Waits for a statement and follows what it did to the transaction: a write (or a
+    /// failure, after which the block is aborted) moves the change counter, so a command
+    /// that failed on the server is never taken for one refused before writing.
+    fn followed<T>(
+        &self,
+        reads: bool,
+        f: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> SqlResult<T> {
+        let result = self.connector.rt.block_on(f);
+        match &result {
+            Ok(_) => self.writes.note(reads),
+            Err(_) => {
+                self.writes.note(false);
+                if self.in_tx.get() {
+                    self.aborted.set(true);
+                }
+            }
+        }
+        Ok(result?)
     }
 
     /// Runs `sql` (no parameters; several statements) and follows transaction control.
     pub(super) fn batch(&self, sql: &str) -> SqlResult<()> {
         let result = self.connector.rt.block_on(self.client.batch_execute(sql));
-        for part in sql.split(';') {
-            let word = part.trim().to_ascii_uppercase();
-            if word.starts_with("BEGIN") || word.starts_with("START TRANSACTION") {
-                self.in_tx.set(true);
-            } else if word == "COMMIT" || word == "ROLLBACK" || word == "END" {
-                self.in_tx.set(false);
+        if result.is_ok() {
+            for part in sql.split(';') {
+                let word = part.trim().to_ascii_uppercase();
+                if word.starts_with("BEGIN") || word.starts_with("START TRANSACTION") {
+                    self.in_tx.set(true);
+                    self.aborted.set(false);
+                } else if word.starts_with("ROLLBACK TO") {
+                    self.aborted.set(false);
+                } else if word == "COMMIT" || word == "ROLLBACK" || word == "END" {
+                    self.in_tx.set(false);
+                    self.aborted.set(false);
+                }
             }
-        }
-        if result.is_err() && !self.in_tx.get() {
-            // A failed COMMIT ends the block too.
+        } else if sql.trim().eq_ignore_ascii_case("COMMIT") {
+            // A failed commit ends the block.
             self.in_tx.set(false);
+            self.aborted.set(false);
+        } else if self.in_tx.get() {
+            self.aborted.set(true);
         }
         self.writes.note(false);
         Ok(result?)
     }
 
+    /// Whether the open block can still commit what ran in it.
     pub(super) fn in_transaction(&self) -> bool {
+        self.in_tx.get() && !self.aborted.get() && !self.client.is_closed()
+    }
+
+    /// Whether a block is open, even an aborted one (it must be rolled back).
+    pub(super) fn has_open_block(&self) -> bool {
         self.in_tx.get() && !self.client.is_closed()
     }
 
@@ -200,9 +240,13 @@ impl PgConn {
         self.client = self.connector.open_client()?;
         self.stmts.get_mut().clear();
         self.in_tx.set(false);
+        self.aborted.set(false);
         Ok(())
     }
 }
+
+/// A prepared statement and whether it only reads.
+pub(crate) struct PgStatement(Statement, bool);
 
 /// Rewrites the common dialect for PostgreSQL: `?N` placeholders become `$N` (outside quoted
 /// text), and SQLite's index hints (`INDEXED BY name`) go: PostgreSQL's planner picks the
