@@ -27,7 +27,7 @@ impl Synchronous {
 /// Which database holds the server's state.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub enum StoreBackend {
-    /// The embedded SQLite database in this directory (`None`: the data directory). One node.
+    /// The embedded SQLite database in the data directory (the default). One node.
     #[default]
     SqliteInDataDir,
     /// The embedded SQLite database in this directory.
@@ -68,7 +68,7 @@ impl std::str::FromStr for StoreBackend {
     }
 }
 
-/// Durability and maintenance of the embedded database.
+/// Which database holds the state, and the durability and maintenance of the embedded one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageConfig {
     /// Where the state lives (default: SQLite in the data directory).

@@ -1,5 +1,5 @@
 //! The storage contract: what the service layer needs from a database, whatever it is (the
-//! embedded SQLite store today, a networked database later). Every method returns a boxed
+//! embedded SQLite store, or PostgreSQL shared by several nodes). Every method returns a boxed
 //! future, so an implementation may wait on the network, and the trait stays usable as
 //! `dyn ServerStore`.
 //!

@@ -208,8 +208,8 @@ pub(crate) struct WriterStats {
 impl Writer {
     /// A writer on `conn` (migrated) publishing its commits on `sink`.
     pub(crate) fn new(conn: Db, sink: CommitSink, stats: Arc<WriterStats>) -> Self {
-        // Where other nodes write too (PostgreSQL), nothing read survives the batch: heads are
-        // read again under lock, and clocks start from the stored times.
+        // Where other nodes write too (PostgreSQL), no head survives the batch: heads are read
+        // again under lock, and history times continue from the stored ones (`apply_send`).
         let (max_heads, max_clocks) = match conn.dialect() {
             Dialect::Sqlite => (MAX_CACHED_HEADS, MAX_CONVERSATION_CLOCKS),
             Dialect::Postgres => (0, 0),
@@ -624,9 +624,10 @@ impl Caches {
     }
 }
 
-/// SQLite rolled the batch's transaction back by itself (an I/O error, a full disk): what ran
-/// in it is gone, and what is left of the batch must not run outside a transaction (each
-/// statement would commit on its own).
+/// The batch's transaction cannot commit: SQLite rolled it back by itself (an I/O error, a
+/// full disk), a failed statement left the PostgreSQL block aborted, or the connection went.
+/// What ran in it is gone, and what is left of the batch must not run outside a transaction
+/// (each statement would commit on its own).
 fn transaction_lost() -> anyhow::Error {
     tracing::error!("the database rolled the batch back: the batch fails");
     anyhow!("the database rolled the batch's transaction back")

@@ -491,7 +491,8 @@ impl Db {
         Ok(Stmt { inner, names })
     }
 
-    /// Prepares `sql` once (SQL built at run time, which would only crowd the cache).
+    /// Prepares `sql` once (SQL built at run time, which would only crowd SQLite's statement
+    /// cache; a PostgreSQL connection keeps every statement it prepared).
     pub(crate) fn prepare(&self, sql: &str) -> SqlResult<Stmt<'_>> {
         let (sql, names) = number_named(sql);
         let inner = match &self.engine {
