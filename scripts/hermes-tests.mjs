@@ -236,7 +236,7 @@ async function startCluster() {
   const nats = process.env.RCIM_TEST_NATS_URL;
   if (!pg || !nats) {
     throw new Error(
-      '--cluster needs RCIM_TEST_POSTGRES_URL and RCIM_TEST_NATS_URL: run `bash scripts/services.sh start` and `eval "$(bash scripts/services.sh env)"`'
+      '--cluster needs psql, RCIM_TEST_POSTGRES_URL and RCIM_TEST_NATS_URL: run `bash scripts/setup.sh`, `bash scripts/services.sh start` and `eval "$(bash scripts/services.sh env)"`'
     );
   }
   const schema = `hermes_${Date.now().toString(36)}`;
@@ -254,12 +254,18 @@ async function startCluster() {
     '--media-dir',
     media,
   ];
-  const a = await startServer({ extraArgs });
+  const dropAll = () => {
+    execFileSync('psql', [pg, '-q', '-c', `DROP SCHEMA IF EXISTS ${schema} CASCADE`]);
+    rmSync(media, { recursive: true, force: true });
+  };
+  let a;
   let b;
   try {
+    a = await startServer({ extraArgs });
     b = await startServer({ extraArgs });
   } catch (err) {
-    await a.stop();
+    await a?.stop();
+    dropAll();
     throw err;
   }
   return {
@@ -273,10 +279,12 @@ async function startCluster() {
     createGroup: b.createGroup,
     publishTexts: b.publishTexts,
     async stop(options) {
-      await a.stop(options);
-      await b.stop(options);
-      if (!options?.keepData)
-        execFileSync('psql', [pg, '-q', '-c', `DROP SCHEMA ${schema} CASCADE`]);
+      try {
+        await a.stop(options);
+      } finally {
+        await b.stop(options);
+        if (!options?.keepData) dropAll();
+      }
     },
   };
 }
