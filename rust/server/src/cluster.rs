@@ -1,8 +1,10 @@
 //! Wiring of the bus ([`crate::bus`]) to this node's delivery: what other nodes publish is
 //! handed to the hub (inbox entries, device rules, resyncs), the chatroom registry (room
 //! frames) and the ultra-group readers, exactly as if it had been produced here, minus the
-//! publication (which already happened on the producing node).
+//! publication (which already happened on the producing node). Record notices (directory,
+//! chatroom records) are applied by [`crate::cluster_records`].
 
+use crate::bus::records::RecordChange;
 use crate::bus::Inbound;
 use crate::hub::OnlineDevice;
 use crate::model::Push;
@@ -71,6 +73,26 @@ impl Inbound for NodeInbound {
         if let Some(shared) = self.shared() {
             shared.hub.resync(None);
         }
+    }
+
+    fn reconnected(&self) {
+        let Some(shared) = self.shared() else { return };
+        // The records first, so the sessions resync against them.
+        tokio::spawn(async move {
+            crate::cluster_records::reload(&shared).await;
+            shared.hub.resync(None);
+        });
+    }
+
+    fn records(&self, change: RecordChange) {
+        if let Some(shared) = self.shared() {
+            crate::cluster_records::apply(&shared, change);
+        }
+    }
+
+    fn reload_records(&self) {
+        let Some(shared) = self.shared() else { return };
+        tokio::spawn(async move { crate::cluster_records::reload(&shared).await });
     }
 
     fn room_frame(&self, room: &str, frame: Bytes, high: bool) {

@@ -32,6 +32,7 @@ mod blob;
 mod bus;
 pub mod cli;
 mod cluster;
+mod cluster_records;
 mod config;
 mod expansion;
 mod fanout;
@@ -436,6 +437,15 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
             .set_relay(Box::new(move |room, frame, high| {
                 relay_bus.publish_room(room, frame, high)
             }));
+        // Directory and chatroom record changes reach the other nodes' memory.
+        let notices_bus = shared.bus.clone();
+        shared.ultragroups.set_relay(Box::new(move |op| {
+            notices_bus.publish_records(bus::records::RecordChange::Ug { op: op.into() })
+        }));
+        let notices_bus = shared.bus.clone();
+        shared
+            .chatrooms
+            .set_notices(Box::new(move |change| notices_bus.publish_records(change)));
         let inbound = Arc::new(cluster::NodeInbound(Arc::downgrade(&shared)));
         let gateway = http::navi::own_gateway(&shared, None);
         let (bus_tasks, publisher) = nats.start(inbound, gateway).await?;
