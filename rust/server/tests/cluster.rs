@@ -397,6 +397,88 @@ async fn ultragroup_events_reach_readers_on_other_nodes() {
     b.shutdown().await;
 }
 
+/// Changes of the records every node keeps in memory reach the other node's memory: an
+/// ultra group made through A's Server API takes a channel through B's (which A then
+/// lists); a chatroom created through A is joinable on B without auto-create; a gag set
+/// through A holds on B. (Each node has its own store here: what is checked is the memory.)
+#[tokio::test]
+async fn record_changes_reach_the_other_node() {
+    init_tracing();
+    let nats = Nats::start();
+    let cluster = cluster_name();
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = node(da.path(), &nats, &cluster).await;
+    let b = node(db.path(), &nats, &cluster).await;
+    let (api_a, api_b) = (Api::new(&a), Api::new(&b));
+    api_a
+        .call(
+            "/ultragroup/create.json",
+            &[("userId", "ann"), ("groupId", "ug"), ("groupName", "UG")],
+        )
+        .await;
+    // No wait: B waits for the notice of a group it does not know yet.
+    api_b
+        .call(
+            "/ultragroup/channel/create.json",
+            &[("groupId", "ug"), ("busChannel", "news")],
+        )
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let r = api_a
+            .call("/ultragroup/channel/get.json", &[("groupId", "ug")])
+            .await;
+        if r.to_string().contains("news") {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "A never saw B's channel: {r}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A group nobody made is still unknown (after the short wait).
+    let (_, r) = api_b
+        .call_with(
+            "/ultragroup/channel/create.json",
+            &[("groupId", "nope"), ("busChannel", "news")],
+            APP_KEY,
+            APP_SECRET,
+            "",
+        )
+        .await;
+    assert_eq!(r["code"], codes::ULTRA_GROUP_NOT_EXIST, "{r}");
+
+    api_a
+        .call("/chatroom/create.json", &[("chatroom[lobby]", "Lobby")])
+        .await;
+    let mut bob = RawClient::connect(b.gateway_addr(), "bob", "db").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let (code, _) = join(&mut bob, "lobby", 0, false).await;
+        if code == 0 {
+            break;
+        }
+        assert_eq!(code, codes::CHATROOM_NOT_EXIST);
+        assert!(tokio::time::Instant::now() < deadline, "B never knew the lobby");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    api_a
+        .call(
+            "/chatroom/user/gag/add.json",
+            &[("userId", "bob"), ("chatroomId", "lobby"), ("minute", "5")],
+        )
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let (code, _, _) = send_room(&mut bob, room_text("lobby", "gagged?")).await;
+        if code == codes::FORBIDDEN_IN_CHATROOM {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the gag never held on B");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
 /// When the connection to NATS comes back after an outage, the node closes its sessions
 /// (what other nodes published meanwhile never reached it): the devices reconnect and
 /// resync from their cursor. A login afterwards works and the bus carries again.

@@ -82,6 +82,8 @@ pub(crate) struct Chatrooms {
     relay: std::sync::OnceLock<Relay>,
     /// Set once at start on a node of a cluster.
     pub(super) notices: std::sync::OnceLock<Notices>,
+    /// Woken by each room created on another node (see `Chatrooms::settle`).
+    pub(super) arrived: tokio::sync::Notify,
     /// The rooms' KV entries in memory ([`super::kv`]).
     pub(crate) kv: super::kv::KvRooms,
     /// The rooms' moderation lists in memory ([`super::moderation`]).
@@ -112,6 +114,7 @@ impl Chatrooms {
         let this = Self {
             relay: std::sync::OnceLock::new(),
             notices: std::sync::OnceLock::new(),
+            arrived: tokio::sync::Notify::new(),
             kv: Default::default(),
             moderation: Default::default(),
             config,

@@ -11,6 +11,11 @@
 use super::registry::{lock, Chatrooms, Notices};
 use crate::bus::records::RecordChange;
 use crate::store::RoomRecord;
+use std::time::Duration;
+
+/// How long a join without auto-create waits for a room unknown here (see
+/// [`Chatrooms::settle`]).
+pub(crate) const SETTLE: Duration = Duration::from_millis(300);
 
 impl Chatrooms {
     /// Sends this node's changes of room records, moderation lists and KV entries to the
@@ -34,6 +39,25 @@ impl Chatrooms {
         if !reg.rooms.contains_key(&record.room_id) {
             tracing::debug!(room = %record.room_id, "chatroom created on another node");
             self.insert_room(&mut reg, record);
+        }
+        drop(reg);
+        self.arrived.notify_waiters();
+    }
+
+    /// On a cluster, waits at most [`SETTLE`] for `room` to be known here, in case another
+    /// node just created it and its notice is on the way (a client told by that node's
+    /// Server API that the room exists joins here at once).
+    pub(crate) async fn settle(&self, room: &str) {
+        if self.notices.get().is_none() {
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + SETTLE;
+        loop {
+            // Created before the check: a room applied in between still wakes it.
+            let arrived = self.arrived.notified();
+            if self.exists(room) || tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                return;
+            }
         }
     }
 
