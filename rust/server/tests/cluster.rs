@@ -431,7 +431,10 @@ async fn record_changes_reach_the_other_node() {
         if r.to_string().contains("news") {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "A never saw B's channel: {r}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "A never saw B's channel: {r}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // A group nobody made is still unknown (after the short wait).
@@ -457,7 +460,10 @@ async fn record_changes_reach_the_other_node() {
             break;
         }
         assert_eq!(code, codes::CHATROOM_NOT_EXIST);
-        assert!(tokio::time::Instant::now() < deadline, "B never knew the lobby");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "B never knew the lobby"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     api_a
@@ -472,7 +478,10 @@ async fn record_changes_reach_the_other_node() {
         if code == codes::FORBIDDEN_IN_CHATROOM {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the gag never held on B");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the gag never held on B"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     a.shutdown().await;

@@ -39,8 +39,8 @@ use crate::fanout::Fanout;
 use crate::hub::{Hub, OnlineDevice};
 use crate::model::Push;
 use bytes::Bytes;
-use records::RecordChange;
 use rcim_proto::v1::{ultra_group_event, Platform};
+use records::RecordChange;
 use std::sync::Arc;
 
 /// What a node does with what the other nodes publish (implemented by the wiring, which

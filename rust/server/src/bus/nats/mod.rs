@@ -40,9 +40,9 @@ mod nodes;
 mod receive;
 mod watch;
 
+use super::records::RecordChange;
 use super::subjects::Subjects;
 use super::wire::{self, Header};
-use super::records::RecordChange;
 use super::{BusStats, Inbound, UgAudience};
 use crate::model::Push;
 use async_nats::Client;

@@ -251,7 +251,8 @@ async fn restrict(
         users: users.to_vec(),
         until,
     };
-    let apply = |lists: &mut HashMap<String, RoomLists>| restrict_in(lists, room, kind, users, until);
+    let apply =
+        |lists: &mut HashMap<String, RoomLists>| restrict_in(lists, room, kind, users, until);
     change(shared, write, apply, notice).await
 }
 

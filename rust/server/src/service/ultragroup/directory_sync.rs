@@ -74,9 +74,11 @@ impl Directory {
         loop {
             // Created before the check: a notice applied in between still wakes it.
             let arrived = self.arrived.notified();
-            let known = self.read().groups.get(group_id).is_some_and(|g| {
-                channel_id.is_empty() || g.channels.contains_key(channel_id)
-            });
+            let known = self
+                .read()
+                .groups
+                .get(group_id)
+                .is_some_and(|g| channel_id.is_empty() || g.channels.contains_key(channel_id));
             if known || tokio::time::timeout_at(deadline, arrived).await.is_err() {
                 return;
             }
@@ -153,11 +155,10 @@ fn changed_groups(before: &[ChannelInfo], after: &[ChannelInfo]) -> Vec<String> 
         .filter(|(g, list)| after.get(*g) != Some(list))
         .map(|(g, _)| g.clone())
         .collect();
-    out.extend(
-        after
-            .keys()
-            .filter(|g| !before.contains_key(*g))
-            .cloned(),
-    );
+    out.extend(after.keys().filter(|g| !before.contains_key(*g)).cloned());
     out
 }
+
+#[cfg(test)]
+#[path = "directory_sync_tests.rs"]
+mod tests;
