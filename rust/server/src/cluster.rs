@@ -14,6 +14,10 @@ use bytes::Bytes;
 use rcim_proto::v1::{ultra_group_event, Platform};
 use std::sync::{Arc, Weak};
 
+/// How long a reconnected node's sessions wait for its records to be read again before
+/// they are closed to resync.
+const RELOAD_BEFORE_RESYNC: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The inbound side of this node. Holds the shared state weakly: the bus lives in it.
 pub(crate) struct NodeInbound(pub(crate) Weak<Shared>);
 
@@ -77,9 +81,20 @@ impl Inbound for NodeInbound {
 
     fn reconnected(&self) {
         let Some(shared) = self.shared() else { return };
-        // The records first, so the sessions resync against them.
+        // The records first, so the sessions resync against them; not waiting long on a
+        // store that does not answer (the reload goes on, the sessions resync meanwhile).
         tokio::spawn(async move {
-            crate::cluster_records::reload(&shared).await;
+            let reload = crate::cluster_records::reload(&shared);
+            tokio::pin!(reload);
+            if tokio::time::timeout(RELOAD_BEFORE_RESYNC, &mut reload)
+                .await
+                .is_err()
+            {
+                tracing::warn!("reading the records again is slow; resyncing the sessions now");
+                shared.hub.resync(None);
+                reload.await;
+                return;
+            }
             shared.hub.resync(None);
         });
     }

@@ -95,6 +95,8 @@ pub(crate) struct NatsBus {
     out_bytes: AtomicUsize,
     out_rx: Mutex<Option<mpsc::Receiver<(String, Bytes)>>>,
     lost: Mutex<Lost>,
+    /// [`Subjects::records`], compared with every publication's subject.
+    records_subject: String,
     /// A record notice was dropped (or may have been, in an outage): the next run of the
     /// publisher orders every node to read its records again.
     records_lost: Arc<AtomicBool>,
@@ -146,6 +148,7 @@ impl NatsBus {
             .await
             .map_err(|e| anyhow::anyhow!("connecting to the bus {}: {e}", redacted(url)))?;
         let (out, out_rx) = mpsc::channel(OUT_QUEUE);
+        let records_subject = subjects.records();
         tracing::info!(bus = %redacted(url), node = %node, "connected to the NATS bus");
         Ok(Arc::new(Self {
             client,
@@ -156,6 +159,7 @@ impl NatsBus {
             out_rx: Mutex::new(Some(out_rx)),
             lost: Mutex::default(),
             records_lost,
+            records_subject,
             users: Mutex::default(),
             rooms: Mutex::default(),
             nodes: Mutex::default(),
@@ -419,7 +423,7 @@ impl NatsBus {
     /// [`Self::publish_now`] of a queued message; a record notice that fails is remembered
     /// (see the module docs).
     async fn publish_or_remember(&self, subject: String, payload: Bytes) {
-        let records = subject == self.subjects.records();
+        let records = subject == self.records_subject;
         if !self.publish_now(subject, payload).await && records {
             self.records_lost.store(true, Ordering::SeqCst);
         }
