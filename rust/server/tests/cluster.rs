@@ -1,6 +1,9 @@
 //! Two nodes on one NATS bus (`--bus`), each with its own SQLite store (a shared store comes
 //! with PostgreSQL): device rules across nodes, navigation listing the live nodes, chatroom
-//! messages and inbox entries reaching sessions on the other node.
+//! messages and inbox entries reaching sessions on the other node, record changes (ultra-group
+//! directory, chatrooms) reaching the other node's memory, and a reconnected node reading the
+//! directory again (that one on a PostgreSQL store shared by the nodes,
+//! `RCIM_TEST_POSTGRES_URL`).
 //!
 //! The bus is `RCIM_TEST_NATS_URL` when set; otherwise each test starts its own
 //! `nats-server` from PATH (the test fails, with the reason, when there is none). The
@@ -528,6 +531,88 @@ async fn sessions_resync_after_a_bus_outage() {
     assert_eq!(content["content"], "after");
     a.shutdown().await;
     b.shutdown().await;
+}
+
+/// A fresh schema of the test PostgreSQL (`RCIM_TEST_POSTGRES_URL`): a store URL nodes share.
+async fn shared_store() -> String {
+    let base = std::env::var("RCIM_TEST_POSTGRES_URL").expect(
+        "RCIM_TEST_POSTGRES_URL is not set: run `bash scripts/services.sh start` and \
+         `eval \"$(bash scripts/services.sh env)\"` first",
+    );
+    let schema = format!("cluster_{}", uuid::Uuid::new_v4().simple());
+    let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test PostgreSQL");
+    tokio::spawn(conn);
+    client
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+}
+
+/// A directory change a node never heard of (made on the same store by a node without the
+/// bus, as if its notice was lost) reaches that node's memory once its bus connection comes
+/// back: a reconnected node reads the directory again from the store.
+#[tokio::test]
+async fn a_reconnected_node_reads_the_directory_again() {
+    init_tracing();
+    let store = shared_store().await;
+    let nats = Nats::private();
+    let port: u16 = nats.url.rsplit(':').next().unwrap().parse().unwrap();
+    let (db, dc) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut config_b = config(db.path());
+    config_b.storage.backend = rcim_server::StoreBackend::Postgres(store.clone());
+    config_b.cluster.bus = Some(nats.url.clone());
+    config_b.cluster.name = Some(cluster_name());
+    let b = rcim_server::start(config_b).await.expect("node B starts");
+    let mut config_c = config(dc.path());
+    config_c.storage.backend = rcim_server::StoreBackend::Postgres(store);
+    let c = rcim_server::start(config_c).await.expect("node C starts");
+    Api::new(&c)
+        .call(
+            "/ultragroup/create.json",
+            &[
+                ("userId", "alice"),
+                ("groupId", "late"),
+                ("groupName", "Late"),
+            ],
+        )
+        .await;
+    let api_b = Api::new(&b);
+    let create_channel = || async {
+        let form = [("groupId", "late"), ("busChannel", "news")];
+        let (_, r) = api_b
+            .call_with(
+                "/ultragroup/channel/create.json",
+                &form,
+                APP_KEY,
+                APP_SECRET,
+                "",
+            )
+            .await;
+        r["code"].as_u64().unwrap_or_default() as u32
+    };
+    assert_eq!(create_channel().await, codes::ULTRA_GROUP_NOT_EXIST);
+    drop(nats);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _nats = Nats::on_port(port);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let code = create_channel().await;
+        if code == 200 {
+            break;
+        }
+        assert_eq!(code, codes::ULTRA_GROUP_NOT_EXIST);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "B never read the directory again"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    b.shutdown().await;
+    c.shutdown().await;
 }
 
 /// The Server API of node A sees users online on node B (`/user/checkOnline.json`), and a
