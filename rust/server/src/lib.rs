@@ -32,6 +32,7 @@ mod blob;
 mod bus;
 pub mod cli;
 mod cluster;
+mod cluster_records;
 mod config;
 mod expansion;
 mod fanout;
@@ -418,6 +419,18 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     tracing::info!(gateway = %gateway_addr, http = %http_addr, admin = ?admin_addr,
         tls = tls.is_some(), data_dir = %shared.config.data_dir.display(), "rcim-server listening");
 
+    if shared.bus.is_distributed() {
+        // Before anything can change a record: directory and chatroom record changes reach
+        // the other nodes' memory.
+        let notices_bus = shared.bus.clone();
+        shared.ultragroups.set_relay(Box::new(move |op| {
+            notices_bus.publish_records(bus::records::RecordChange::Ug { op: op.into() })
+        }));
+        let notices_bus = shared.bus.clone();
+        shared
+            .chatrooms
+            .set_notices(Box::new(move |change| notices_bus.publish_records(change)));
+    }
     let routers = http::routers(&shared);
     let mut tasks = vec![
         tokio::spawn(gateway::accept_loop(gateway, shared.clone(), tls.clone())),
@@ -439,6 +452,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
             .set_relay(Box::new(move |room, frame, high| {
                 relay_bus.publish_room(room, frame, high)
             }));
+
         let inbound = Arc::new(cluster::NodeInbound(Arc::downgrade(&shared)));
         let gateway = http::navi::own_gateway(&shared, None);
         let (bus_tasks, publisher) = nats.start(inbound, gateway).await?;

@@ -1,6 +1,9 @@
 //! Two nodes on one NATS bus (`--bus`), each with its own SQLite store (a shared store comes
 //! with PostgreSQL): device rules across nodes, navigation listing the live nodes, chatroom
-//! messages and inbox entries reaching sessions on the other node.
+//! messages and inbox entries reaching sessions on the other node, record changes (ultra-group
+//! directory, chatrooms) reaching the other node's memory, and a reconnected node reading the
+//! directory again (that one on a PostgreSQL store shared by the nodes,
+//! `RCIM_TEST_POSTGRES_URL`).
 //!
 //! The bus is `RCIM_TEST_NATS_URL` when set; otherwise each test starts its own
 //! `nats-server` from PATH (the test fails, with the reason, when there is none). The
@@ -397,6 +400,97 @@ async fn ultragroup_events_reach_readers_on_other_nodes() {
     b.shutdown().await;
 }
 
+/// Changes of the records every node keeps in memory reach the other node's memory: an
+/// ultra group made through A's Server API takes a channel through B's (which A then
+/// lists); a chatroom created through A is joinable on B without auto-create; a gag set
+/// through A holds on B. (Each node has its own store here: what is checked is the memory.)
+#[tokio::test]
+async fn record_changes_reach_the_other_node() {
+    init_tracing();
+    let nats = Nats::start();
+    let cluster = cluster_name();
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = node(da.path(), &nats, &cluster).await;
+    let b = node(db.path(), &nats, &cluster).await;
+    let (api_a, api_b) = (Api::new(&a), Api::new(&b));
+    api_a
+        .call(
+            "/ultragroup/create.json",
+            &[("userId", "ann"), ("groupId", "ug"), ("groupName", "UG")],
+        )
+        .await;
+    // No wait: B waits for the notice of a group it does not know yet.
+    api_b
+        .call(
+            "/ultragroup/channel/create.json",
+            &[("groupId", "ug"), ("busChannel", "news")],
+        )
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let r = api_a
+            .call("/ultragroup/channel/get.json", &[("groupId", "ug")])
+            .await;
+        if r.to_string().contains("news") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "A never saw B's channel: {r}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A group nobody made is still unknown (after the short wait).
+    let (_, r) = api_b
+        .call_with(
+            "/ultragroup/channel/create.json",
+            &[("groupId", "nope"), ("busChannel", "news")],
+            APP_KEY,
+            APP_SECRET,
+            "",
+        )
+        .await;
+    assert_eq!(r["code"], codes::ULTRA_GROUP_NOT_EXIST, "{r}");
+
+    api_a
+        .call("/chatroom/create.json", &[("chatroom[lobby]", "Lobby")])
+        .await;
+    let mut bob = RawClient::connect(b.gateway_addr(), "bob", "db").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let (code, _) = join(&mut bob, "lobby", 0, false).await;
+        if code == 0 {
+            break;
+        }
+        assert_eq!(code, codes::CHATROOM_NOT_EXIST);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "B never knew the lobby"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    api_a
+        .call(
+            "/chatroom/user/gag/add.json",
+            &[("userId", "bob"), ("chatroomId", "lobby"), ("minute", "5")],
+        )
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let (code, _, _) = send_room(&mut bob, room_text("lobby", "gagged?")).await;
+        if code == codes::FORBIDDEN_IN_CHATROOM {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the gag never held on B"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
 /// When the connection to NATS comes back after an outage, the node closes its sessions
 /// (what other nodes published meanwhile never reached it): the devices reconnect and
 /// resync from their cursor. A login afterwards works and the bus carries again.
@@ -437,6 +531,88 @@ async fn sessions_resync_after_a_bus_outage() {
     assert_eq!(content["content"], "after");
     a.shutdown().await;
     b.shutdown().await;
+}
+
+/// A fresh schema of the test PostgreSQL (`RCIM_TEST_POSTGRES_URL`): a store URL nodes share.
+async fn shared_store() -> String {
+    let base = std::env::var("RCIM_TEST_POSTGRES_URL").expect(
+        "RCIM_TEST_POSTGRES_URL is not set: run `bash scripts/services.sh start` and \
+         `eval \"$(bash scripts/services.sh env)\"` first",
+    );
+    let schema = format!("cluster_{}", uuid::Uuid::new_v4().simple());
+    let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test PostgreSQL");
+    tokio::spawn(conn);
+    client
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+}
+
+/// A directory change a node never heard of (made on the same store by a node without the
+/// bus, as if its notice was lost) reaches that node's memory once its bus connection comes
+/// back: a reconnected node reads the directory again from the store.
+#[tokio::test]
+async fn a_reconnected_node_reads_the_directory_again() {
+    init_tracing();
+    let store = shared_store().await;
+    let nats = Nats::private();
+    let port: u16 = nats.url.rsplit(':').next().unwrap().parse().unwrap();
+    let (db, dc) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut config_b = config(db.path());
+    config_b.storage.backend = rcim_server::StoreBackend::Postgres(store.clone());
+    config_b.cluster.bus = Some(nats.url.clone());
+    config_b.cluster.name = Some(cluster_name());
+    let b = rcim_server::start(config_b).await.expect("node B starts");
+    let mut config_c = config(dc.path());
+    config_c.storage.backend = rcim_server::StoreBackend::Postgres(store);
+    let c = rcim_server::start(config_c).await.expect("node C starts");
+    Api::new(&c)
+        .call(
+            "/ultragroup/create.json",
+            &[
+                ("userId", "alice"),
+                ("groupId", "late"),
+                ("groupName", "Late"),
+            ],
+        )
+        .await;
+    let api_b = Api::new(&b);
+    let create_channel = || async {
+        let form = [("groupId", "late"), ("busChannel", "news")];
+        let (_, r) = api_b
+            .call_with(
+                "/ultragroup/channel/create.json",
+                &form,
+                APP_KEY,
+                APP_SECRET,
+                "",
+            )
+            .await;
+        r["code"].as_u64().unwrap_or_default() as u32
+    };
+    assert_eq!(create_channel().await, codes::ULTRA_GROUP_NOT_EXIST);
+    drop(nats);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _nats = Nats::on_port(port);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let code = create_channel().await;
+        if code == 200 {
+            break;
+        }
+        assert_eq!(code, codes::ULTRA_GROUP_NOT_EXIST);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "B never read the directory again"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    b.shutdown().await;
+    c.shutdown().await;
 }
 
 /// The Server API of node A sees users online on node B (`/user/checkOnline.json`), and a

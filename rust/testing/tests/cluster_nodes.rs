@@ -1,12 +1,13 @@
 //! Three `rcim-server` processes on one PostgreSQL and one NATS (`RCIM_TEST_POSTGRES_URL`,
 //! `RCIM_TEST_NATS_URL`; `npm test` starts both with `scripts/services.sh`): engines on
-//! different nodes chat privately, in a group and in a chatroom; a
+//! different nodes chat privately, in a group, in an ultra group whose directory was changed
+//! on two other nodes, and in a chatroom created (and moderated) through another node; a
 //! second mobile device on another node kicks the first; a node killed with SIGKILL while its
 //! clients send loses nothing: they reconnect to the others and every acknowledged message
 //! reaches its recipient exactly once.
 
 use rcim_core::model::connection_status as status;
-use rcim_core::model::conversation_type::{CHATROOM, GROUP};
+use rcim_core::model::conversation_type::{CHATROOM, GROUP, ULTRA_GROUP};
 use rcim_core::{codec, ChatroomEvent, Event, Message};
 use rcim_testing::*;
 use std::collections::HashMap;
@@ -193,6 +194,66 @@ async fn three_nodes_share_one_database_and_one_bus() {
     send(&mut carol, GROUP, "team", "hello team").await;
     receive_text(&mut alice, "hello team").await;
     receive_text(&mut bob, "hello team").await;
+
+    // An ultra group made on node C, its channel on node A: every node's directory follows.
+    api_ok(
+        &c,
+        "/ultragroup/create.json",
+        &[("userId", "alice"), ("groupId", "ug"), ("groupName", "UG")],
+    )
+    .await;
+    api_ok(
+        &c,
+        "/ultragroup/join.json",
+        &[("userId", "bob"), ("userId", "carol"), ("groupId", "ug")],
+    )
+    .await;
+    api_ok(
+        &a,
+        "/ultragroup/channel/create.json",
+        &[("groupId", "ug"), ("busChannel", "news")],
+    )
+    .await;
+    let message = codec::new_text_message(ULTRA_GROUP, "ug", Some("news"), "ug news");
+    assert_eq!(alice.engine.send_message(message, None), Ok(()));
+    alice.sent().await;
+    receive_text(&mut bob, "ug news").await;
+    receive_text(&mut carol, "ug news").await;
+
+    // A chatroom created through node A is joinable on node B (without auto-create), and a
+    // gag set through node A holds on node B.
+    api_ok(&a, "/chatroom/create.json", &[("chatroom[lobby]", "Lobby")]).await;
+    assert_eq!(bob.engine.join_chatroom("lobby", -1, false, None), Ok(()));
+    bob.wait_for("joined the lobby", |e| {
+        matches!(e, Event::Chatroom(ChatroomEvent::Joined { code: 0, .. }))
+    })
+    .await;
+    api_ok(
+        &a,
+        "/chatroom/user/gag/add.json",
+        &[("userId", "bob"), ("chatroomId", "lobby"), ("minute", "5")],
+    )
+    .await;
+    // The gag holds on B once A's notice arrived there (milliseconds; a send racing it may
+    // still pass).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let message = codec::new_text_message(CHATROOM, "lobby", None, "gagged?");
+        assert_eq!(bob.engine.send_message(message, None), Ok(()));
+        let Event::MessageSent { code, .. } = bob
+            .wait_for("sent", |e| matches!(e, Event::MessageSent { .. }))
+            .await
+        else {
+            unreachable!()
+        };
+        if code == rcim_proto::codes::FORBIDDEN_IN_CHATROOM as i32 {
+            break;
+        }
+        assert_eq!(code, 0, "bob's send to the lobby");
+        assert!(Instant::now() < deadline, "the gag never held on node B");
+        // Below the per-user send rate.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
 
     // A chatroom (online only, members on two nodes).
     for client in [&mut alice, &mut bob] {

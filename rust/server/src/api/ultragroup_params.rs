@@ -128,5 +128,5 @@ pub(super) fn refused(code: u32, group: &str) -> ApiError {
 
 /// Tells the connections of `users` that their channels in `group` changed.
 pub(super) fn resync(shared: &Shared, group: &str, users: &[String]) {
-    notify::resync(&shared.hub, &shared.bus, group, users);
+    notify::resync(&shared.hub, group, users);
 }

@@ -17,6 +17,13 @@
 //! the users it has sessions for and of the rooms its connections joined, and to every
 //! ultra group. What arrives is handed to the [`Inbound`] side (wired in `crate::cluster`).
 //!
+//! Records every node keeps in memory (the ultra-group directory, chatroom records and
+//! moderation lists, chatroom KV caches) are kept alike on every node by notices
+//! ([`records`]) on one cluster-wide subject: the node that changes a record writes the
+//! store, changes its memory and publishes the change; the others apply it to their memory.
+//! When notices may have been lost (a full queue, an outage, an overflowing subscription),
+//! the nodes read those records again from the store.
+//!
 //! Nothing waits on NATS where it matters: publications go through one bounded queue
 //! drained by one task (so a node's publications keep their order per subject); when it is
 //! full they are dropped and counted, and the users whose inbox entries were dropped are
@@ -24,6 +31,7 @@
 
 pub(crate) mod local;
 pub(crate) mod nats;
+pub(crate) mod records;
 pub(crate) mod subjects;
 pub(crate) mod wire;
 
@@ -32,6 +40,7 @@ use crate::hub::{Hub, OnlineDevice};
 use crate::model::Push;
 use bytes::Bytes;
 use rcim_proto::v1::{ultra_group_event, Platform};
+use records::RecordChange;
 use std::sync::Arc;
 
 /// What a node does with what the other nodes publish (implemented by the wiring, which
@@ -59,6 +68,14 @@ pub(crate) trait Inbound: Send + Sync + 'static {
     fn resync_user(&self, user: &str);
     /// Close every session of this node (they resync from their cursor).
     fn resync_all(&self);
+    /// This node's connection to the bus came back after an interruption (or one of its
+    /// subscriptions overflowed): what the others published meanwhile is lost, so read the
+    /// records kept in memory again from the store, and close every session so it resyncs.
+    fn reconnected(&self);
+    /// A change of a record kept in memory, made (and stored) by another node.
+    fn records(&self, change: RecordChange);
+    /// Another node may have lost notices of record changes: read them again from the store.
+    fn reload_records(&self);
     /// A chatroom frame from another node for this node's members of `room`.
     fn room_frame(&self, room: &str, frame: Bytes, high: bool);
     /// An ultra-group event from another node for this node's readers.
@@ -199,6 +216,14 @@ impl Bus {
     ) {
         if let Self::Nats(bus) = self {
             bus.publish_ultragroup(group, channel, body, only);
+        }
+    }
+
+    /// Publishes a change of a record every node keeps in memory, already stored and applied
+    /// here (see [`records`]). Call it in the order of the changes.
+    pub(crate) fn publish_records(&self, change: RecordChange) {
+        if let Self::Nats(bus) = self {
+            bus.publish_records(&change);
         }
     }
 

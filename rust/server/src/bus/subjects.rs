@@ -80,6 +80,12 @@ impl Subjects {
         format!("{}.nodes", self.prefix)
     }
 
+    /// Changes of the records every node keeps in memory (ultra-group directory, chatroom
+    /// records), which every node applies, and the orders to read them again.
+    pub(crate) fn records(&self) -> String {
+        format!("{}.records", self.prefix)
+    }
+
     /// Orders to every node (resync all sessions).
     pub(crate) fn all(&self) -> String {
         format!("{}.all", self.prefix)
@@ -130,5 +136,6 @@ mod tests {
         assert_eq!(s.ultragroups(), format!("{}.g.*", s.prefix));
         assert!(s.ultragroup("g1").starts_with(&s.prefix));
         assert!(s.room("r1").contains(".r."));
+        assert_eq!(s.records(), format!("{}.records", s.prefix));
     }
 }

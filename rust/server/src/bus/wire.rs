@@ -58,6 +58,14 @@ pub(crate) enum Header {
     /// An ultra-group event. Body: the encoded `UltraGroupEvent`. `only`: the users who may
     /// see it and the `skipped_seq` the other readers get instead (none: every reader).
     UltraGroup { only: Option<(Vec<String>, u64)> },
+    /// A change of the records every node keeps in memory (ultra-group directory, chatroom
+    /// records, moderation lists, KV), already in the store: apply it to this node's memory.
+    Records {
+        change: super::records::RecordChange,
+    },
+    /// Notices of record changes may have been lost (a full queue, an outage): read every
+    /// record kept in memory again from the store.
+    ReloadRecords,
 }
 
 /// A bus message: `header` then `body`.

@@ -21,6 +21,12 @@
 //! after the reconnection's resync whose subscription was queued during the outage may
 //! miss what other nodes publish in the moment before NATS takes that subscription.
 //!
+//! Record notices ([`crate::bus::records`]): a notice dropped on the way (full queue, failed
+//! publication) would leave the other nodes' memory behind the store for good, so the node
+//! remembers it and, once the queue flows, orders every node to read its records again
+//! ([`Header::ReloadRecords`]). After its own reconnection a node reads its records again and
+//! orders the others to do so too (its own notices may have been lost in the outage).
+//!
 //! Presence: the device rules need the user's sessions on the other nodes. Every node
 //! answers presence questions on one cluster subject; the asking node waits for as many
 //! answers as it knows live nodes ([`NatsBus::gateways`]' table), at most
@@ -34,6 +40,7 @@ mod nodes;
 mod receive;
 mod watch;
 
+use super::records::RecordChange;
 use super::subjects::Subjects;
 use super::wire::{self, Header};
 use super::{BusStats, Inbound, UgAudience};
@@ -88,6 +95,11 @@ pub(crate) struct NatsBus {
     out_bytes: AtomicUsize,
     out_rx: Mutex<Option<mpsc::Receiver<(String, Bytes)>>>,
     lost: Mutex<Lost>,
+    /// [`Subjects::records`], compared with every publication's subject.
+    records_subject: String,
+    /// A record notice was dropped (or may have been, in an outage): the next run of the
+    /// publisher orders every node to read its records again.
+    records_lost: Arc<AtomicBool>,
     users: Mutex<HashMap<String, Watch>>,
     rooms: Mutex<HashMap<String, Watch>>,
     /// The other live nodes: their gateway and when they last announced themselves.
@@ -117,7 +129,9 @@ impl NatsBus {
         // The connection dropped since the sessions were last resynced.
         let interrupted = Arc::new(AtomicBool::new(false));
         let node = uuid::Uuid::new_v4().simple().to_string();
+        let records_lost = Arc::new(AtomicBool::new(false));
         let (events_inbound, events_interrupted) = (inbound.clone(), interrupted);
+        let events_lost = records_lost.clone();
         let client = async_nats::ConnectOptions::new()
             .name(format!("rcim-server {node}"))
             // Never receive our own publications: local sessions were served directly.
@@ -127,12 +141,14 @@ impl NatsBus {
             .event_callback(move |event| {
                 let inbound = events_inbound.clone();
                 let interrupted = events_interrupted.clone();
-                async move { on_event(event, &inbound, &interrupted) }
+                let lost = events_lost.clone();
+                async move { on_event(event, &inbound, &interrupted, &lost) }
             })
             .connect(url)
             .await
             .map_err(|e| anyhow::anyhow!("connecting to the bus {}: {e}", redacted(url)))?;
         let (out, out_rx) = mpsc::channel(OUT_QUEUE);
+        let records_subject = subjects.records();
         tracing::info!(bus = %redacted(url), node = %node, "connected to the NATS bus");
         Ok(Arc::new(Self {
             client,
@@ -142,6 +158,8 @@ impl NatsBus {
             out_bytes: AtomicUsize::new(0),
             out_rx: Mutex::new(Some(out_rx)),
             lost: Mutex::default(),
+            records_lost,
+            records_subject,
             users: Mutex::default(),
             rooms: Mutex::default(),
             nodes: Mutex::default(),
@@ -181,6 +199,7 @@ impl NatsBus {
         let presence = sub(self.subjects.presence()).await?;
         let ultragroups = sub(self.subjects.ultragroups()).await?;
         let orders = sub(self.subjects.all()).await?;
+        let records = sub(self.subjects.records()).await?;
         let nodes = sub(self.subjects.nodes()).await?;
         self.client
             .flush()
@@ -190,6 +209,7 @@ impl NatsBus {
             tokio::spawn(self.clone().read_loop(presence, None, self.stop.clone())),
             tokio::spawn(self.clone().read_loop(ultragroups, None, self.stop.clone())),
             tokio::spawn(self.clone().read_loop(orders, None, self.stop.clone())),
+            tokio::spawn(self.clone().read_loop(records, None, self.stop.clone())),
             tokio::spawn(self.clone().read_loop(nodes, None, self.stop.clone())),
             tokio::spawn(self.clone().announce_loop(gateway)),
         ];
@@ -350,6 +370,18 @@ impl NatsBus {
         );
     }
 
+    /// Publishes a change of a record kept in memory by every node (in the order of the
+    /// calls); a dropped one orders a reload (see the module docs).
+    pub(crate) fn publish_records(&self, change: &RecordChange) {
+        let header = Header::Records {
+            change: change.clone(),
+        };
+        if !self.queue(self.subjects.records(), wire::encode(&header, b"")) {
+            tracing::warn!("the bus queue is full; a record notice was dropped");
+            self.records_lost.store(true, Ordering::SeqCst);
+        }
+    }
+
     /// The counters.
     pub(crate) fn stats(&self) -> BusStats {
         BusStats {
@@ -371,14 +403,14 @@ impl NatsBus {
             let Some((subject, payload)) = next else {
                 break;
             };
-            self.publish_now(subject, payload).await;
+            self.publish_or_remember(subject, payload).await;
             if rx.is_empty() {
                 self.order_resyncs().await;
             }
         }
         // What was queued before the close still goes out (bounded by the queue).
         while let Ok((subject, payload)) = rx.try_recv() {
-            self.publish_now(subject, payload).await;
+            self.publish_or_remember(subject, payload).await;
         }
         let gone = Header::NodeGone {
             node: self.node.clone(),
@@ -388,20 +420,39 @@ impl NatsBus {
         let _ = tokio::time::timeout(Duration::from_secs(2), self.client.flush()).await;
     }
 
-    async fn publish_now(&self, subject: String, payload: Bytes) {
+    /// [`Self::publish_now`] of a queued message; a record notice that fails is remembered
+    /// (see the module docs).
+    async fn publish_or_remember(&self, subject: String, payload: Bytes) {
+        let records = subject == self.records_subject;
+        if !self.publish_now(subject, payload).await && records {
+            self.records_lost.store(true, Ordering::SeqCst);
+        }
+    }
+
+    async fn publish_now(&self, subject: String, payload: Bytes) -> bool {
         match self.client.publish(subject, payload).await {
             Ok(()) => {
                 self.published.fetch_add(1, Ordering::Relaxed);
+                true
             }
             Err(e) => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(error = %e, "publishing on the bus failed");
+                false
             }
         }
     }
 
-    /// Publishes the resync orders for the users whose entries were dropped.
+    /// Publishes the resync orders for the users whose entries were dropped, and the order
+    /// to read the records again when a record notice was.
     async fn order_resyncs(&self) {
+        if self.records_lost.swap(false, Ordering::SeqCst) {
+            tracing::warn!("record notices may have been lost; every node reads its records again");
+            let order = wire::encode(&Header::ReloadRecords, b"");
+            if !self.publish_now(self.subjects.all(), order).await {
+                self.records_lost.store(true, Ordering::SeqCst);
+            }
+        }
         let lost = std::mem::take(&mut *lock(&self.lost));
         if lost.everyone {
             tracing::warn!("ordering every session of the cluster to resync");

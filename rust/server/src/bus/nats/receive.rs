@@ -137,6 +137,11 @@ impl NatsBus {
                     inbound.room_frame(&room, body, high);
                 }
             }
+            Header::Records { change } => inbound.records(change),
+            Header::ReloadRecords => {
+                tracing::warn!("a node may have lost record notices; reading the records again");
+                inbound.reload_records();
+            }
             Header::UltraGroup { only } => {
                 let Ok(event) = <UltraGroupEvent as prost::Message>::decode(body) else {
                     return;
@@ -159,12 +164,16 @@ fn room_of(frame: &Bytes) -> Option<String> {
     }
 }
 
-/// Connection events: after an interruption (or a slow-consumer report) every session of
-/// this node resyncs, since what other nodes published meanwhile did not reach it.
+/// Connection events: after an interruption (or a slow-consumer report) this node reads its
+/// records again and every session of this node resyncs, since what other nodes published
+/// meanwhile did not reach it ([`Inbound::reconnected`]). After an interruption the other
+/// nodes are also ordered to read their records again (`records_lost`: this node's own
+/// notices may not have reached them).
 pub(super) fn on_event(
     event: async_nats::Event,
     inbound: &OnceLock<Arc<dyn Inbound>>,
     interrupted: &AtomicBool,
+    records_lost: &AtomicBool,
 ) {
     match event {
         async_nats::Event::Disconnected => {
@@ -173,19 +182,22 @@ pub(super) fn on_event(
         }
         async_nats::Event::Connected => {
             if interrupted.swap(false, Ordering::SeqCst) {
-                tracing::warn!("reconnected to the bus; closing every session so it resyncs");
+                tracing::warn!(
+                    "reconnected to the bus; reading the records again, closing every session"
+                );
+                records_lost.store(true, Ordering::SeqCst);
                 if let Some(inbound) = inbound.get() {
-                    inbound.resync_all();
+                    inbound.reconnected();
                 }
             }
         }
         async_nats::Event::SlowConsumer(sid) => {
             tracing::warn!(
                 sid,
-                "a bus subscription overflowed; closing every session so it resyncs"
+                "a bus subscription overflowed; reading the records again, closing every session"
             );
             if let Some(inbound) = inbound.get() {
-                inbound.resync_all();
+                inbound.reconnected();
             }
         }
         other => tracing::info!(event = %other, "bus event"),

@@ -22,7 +22,7 @@ use crate::store::ServerStore;
 use crate::util::now_ms;
 use rcim_proto::codes;
 use rcim_proto::v1::{chat_room_event, ChatRoomEntriesChanged};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -92,6 +92,9 @@ fn chunks(entries: &[ChatroomEntry]) -> Vec<HashMap<String, String>> {
 #[derive(Default)]
 pub(crate) struct KvRooms {
     rooms: Mutex<HashMap<String, Arc<tokio::sync::Mutex<RoomKv>>>>,
+    /// Rooms whose entries another node changed (or may have, after lost notices): read
+    /// from the store again by their next operation (see `super::sync`).
+    stale: Mutex<HashSet<String>>,
 }
 
 /// One room's entries and operation rate.
@@ -256,6 +259,9 @@ async fn with_room<T>(
             format!("chatroom {room} does not exist"),
         ));
     }
+    if shared.chatrooms.kv.take_stale(room) {
+        guard.loaded = false;
+    }
     if !guard.loaded {
         let rows = shared.store.chatroom_entries(room.to_owned()).await?;
         guard.entries = rows.into_iter().map(|e| (e.key.clone(), e)).collect();
@@ -285,6 +291,7 @@ pub(crate) async fn set_entries(
             for e in &planned.entries {
                 kv.entries.insert(e.key.clone(), e.clone());
             }
+            notice_changed(shared, &room);
         }
         // Told with the room's lock held, so members hear of changes in their order.
         announce(
@@ -339,7 +346,18 @@ async fn remove_planned(
     for e in entries {
         kv.entries.remove(&e.key);
     }
+    notice_changed(shared, room);
     Ok(())
+}
+
+/// Tells the other nodes that `room`'s entries changed (under the room's lock, so in the
+/// order of the changes): they read them again on next use.
+fn notice_changed(shared: &Shared, room: &str) {
+    shared
+        .chatrooms
+        .notice(crate::bus::records::RecordChange::RoomKv {
+            room_id: room.to_owned(),
+        });
 }
 
 /// Every entry of `room`, by key.
@@ -454,6 +472,39 @@ pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
 }
 
 impl KvRooms {
+    /// Another node changed `room`'s entries (`None`: every room's may have changed): this
+    /// node reads them from the store again on next use.
+    pub(crate) fn mark_stale(&self, room: Option<&str>) {
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        let mut stale = self.stale.lock().unwrap_or_else(|e| e.into_inner());
+        match room {
+            // A room not in memory reads its entries on first use anyway.
+            Some(room) if rooms.contains_key(room) => {
+                stale.insert(room.to_owned());
+            }
+            Some(_) => {}
+            None => stale.extend(rooms.keys().cloned()),
+        }
+    }
+
+    /// Whether `room`'s entries are to be read again (forgets the mark).
+    fn take_stale(&self, room: &str) -> bool {
+        self.stale
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(room)
+    }
+
+    /// Another node destroyed `room` and deleted its entries: forget them here.
+    pub(crate) fn forget_memory(&self, room: &str) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms.remove(room);
+        self.stale
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(room);
+    }
+
     /// `room` was destroyed (it is out of the registry already): its entries and moderation
     /// lists are deleted from the store (R202; the protected members' list goes with the
     /// room, as RongCloud's) and from memory. Runs under the room's KV lock, so an operation

@@ -12,6 +12,7 @@
 use super::delivery::{encode_event, offer, Priority};
 use super::registry::{lock, unlink_conn, unlink_user, Chatrooms, Registry};
 use super::room::Room;
+use crate::bus::records::RecordChange;
 use crate::store::{ChatroomWrite, RoomRecord, ServerStore};
 use crate::util::now_ms;
 use rcim_proto::codes;
@@ -47,7 +48,7 @@ impl Chatrooms {
     }
 
     /// Schedules the next idle check of room `id` when it would be idle past its time.
-    fn schedule_idle(&self, reg: &mut Registry, id: &str, r: &mut Room) {
+    pub(super) fn schedule_idle(&self, reg: &mut Registry, id: &str, r: &mut Room) {
         if let Some(old) = r.idle_check.take() {
             reg.idle_checks.remove(&(old, id.to_owned()));
         }
@@ -84,6 +85,9 @@ impl Chatrooms {
             .await?;
         let mut reg = lock(&self.inner);
         tracing::debug!(room = %record.room_id, "chatroom created");
+        self.notice(RecordChange::RoomCreated {
+            room: (&record).into(),
+        });
         self.insert_room(&mut reg, record);
         Ok(true)
     }
@@ -137,6 +141,11 @@ impl Chatrooms {
         r.record.auto_destroy = auto_destroy;
         r.record.idle_minutes = idle_minutes;
         self.schedule_idle(&mut reg, room, &mut r);
+        self.notice(RecordChange::RoomDestroySettings {
+            room_id: room.to_owned(),
+            auto_destroy,
+            idle_minutes,
+        });
         Ok(true)
     }
 
@@ -182,6 +191,14 @@ impl Chatrooms {
             // the old entries and lists.
             self.kv.room_destroyed(store, room).await;
             self.moderation.forget_room(room);
+            // An idle destroy is this node's judgement (activity is per node): the other
+            // nodes keep their members in the room.
+            if !only_if_idle {
+                self.notice(RecordChange::RoomDestroyed {
+                    room_id: room.to_owned(),
+                    status,
+                });
+            }
         }
         Ok(stored? || removed)
     }

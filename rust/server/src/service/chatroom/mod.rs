@@ -15,7 +15,8 @@
 //! drop policy; [`ops`] join, leave, history pages, auto-kick and idle destroy; [`send`]
 //! member sends and Server API publishes; [`task`] the timer task; [`rules`] the room id rule and status values; [`hooks`] the calls into [`kv`]
 //! (the KV entries and their limits; [`kv_requests`] a member's KV requests) and
-//! [`moderation`] (gags, blocks and the protected-member whitelist).
+//! [`moderation`] (gags, blocks and the protected-member whitelist); [`sync`] the same
+//! records on the other nodes of a cluster.
 
 pub(crate) mod delivery;
 mod hooks;
@@ -28,6 +29,7 @@ pub(crate) mod registry;
 mod room;
 pub(crate) mod rules;
 pub(crate) mod send;
+mod sync;
 pub(crate) mod task;
 
 #[cfg(test)]

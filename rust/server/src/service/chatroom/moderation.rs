@@ -8,12 +8,14 @@
 //! once, on first use. Restrictions end by themselves (`until`); the lists of a destroyed room
 //! are forgotten with it.
 
+use crate::bus::records::RecordChange;
 use crate::model::{ChatroomKvWrite, Restriction, RoomRestrictionKind};
 use crate::service::ServiceError;
 use crate::state::Shared;
 use crate::util::now_ms;
 use rcim_proto::codes;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 /// Longest gag or block, in minutes (30 days, as RongCloud).
@@ -31,6 +33,9 @@ pub(crate) struct RoomModeration {
     /// Held while the lists are read from the store and while they change, so a change and
     /// the first read cannot cross (the read would install the lists without the change).
     changes: tokio::sync::Mutex<()>,
+    /// Counts the changes from other nodes (which do not take `changes`): a read from the
+    /// store that one crossed is done again.
+    remote_changes: AtomicU64,
 }
 
 impl RoomModeration {
@@ -65,6 +70,31 @@ impl RoomModeration {
         });
     }
 
+    /// Another node put `users` on `room`'s `kind` list until `until`.
+    pub(crate) fn apply_restrict(
+        &self,
+        room: &str,
+        kind: RoomRestrictionKind,
+        users: &[String],
+        until: i64,
+    ) {
+        self.remote_changes.fetch_add(1, Ordering::SeqCst);
+        self.update(|lists| restrict_in(lists, room, kind, users, until));
+    }
+
+    /// Another node took `users` off `room`'s `kind` list.
+    pub(crate) fn apply_lift(&self, room: &str, kind: RoomRestrictionKind, users: &[String]) {
+        self.remote_changes.fetch_add(1, Ordering::SeqCst);
+        self.update(|lists| lift_in(lists, room, kind, users));
+    }
+
+    /// Notices of other nodes' changes may have been lost: the lists are read from the
+    /// store again on next use.
+    pub(crate) fn invalidate(&self) {
+        self.remote_changes.fetch_add(1, Ordering::SeqCst);
+        *self.lists.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     /// Applies `f` to the loaded lists (no-op when they are not loaded).
     fn update(&self, f: impl FnOnce(&mut HashMap<String, RoomLists>)) {
         let mut lists = self.lists.write().unwrap_or_else(|e| e.into_inner());
@@ -84,15 +114,24 @@ async fn load_locked(shared: &Shared) -> Result<(), ServiceError> {
     if state.is_loaded() {
         return Ok(());
     }
-    let rows = shared.store.chatroom_restrictions(now_ms()).await?;
-    let mut lists: HashMap<String, RoomLists> = HashMap::new();
-    for r in rows {
-        lists
-            .entry(r.room_id)
-            .or_default()
-            .insert((r.kind, r.user_id), r.until);
+    // A change from another node while the rows are read may be missing from them and
+    // not applied to lists not yet installed: read again then (a few times at most).
+    for attempt in 1..=3 {
+        let seen = state.remote_changes.load(Ordering::SeqCst);
+        let rows = shared.store.chatroom_restrictions(now_ms()).await?;
+        let mut lists: HashMap<String, RoomLists> = HashMap::new();
+        for r in rows {
+            lists
+                .entry(r.room_id)
+                .or_default()
+                .insert((r.kind, r.user_id), r.until);
+        }
+        let mut installed = state.lists.write().unwrap_or_else(|e| e.into_inner());
+        if attempt == 3 || state.remote_changes.load(Ordering::SeqCst) == seen {
+            *installed = Some(lists);
+            break;
+        }
     }
-    *state.lists.write().unwrap_or_else(|e| e.into_inner()) = Some(lists);
     Ok(())
 }
 
@@ -147,17 +186,49 @@ pub(crate) fn is_protected(shared: &Shared, room: &str, user: &str) -> bool {
 
 /// Writes a change of the lists to the store, then applies it to the lists in memory (a
 /// failed write changes nothing), with `changes` held and the lists loaded first.
+/// The other nodes get `notice` (under `changes`, so in the order of the changes).
 async fn change(
     shared: &Shared,
     write: ChatroomKvWrite,
     apply: impl FnOnce(&mut HashMap<String, RoomLists>),
+    notice: RecordChange,
 ) -> Result<(), ServiceError> {
     let state = state(shared);
     let _changes = state.changes.lock().await;
     load_locked(shared).await?;
     shared.store.chatroom_kv_write(write).await?;
     state.update(apply);
+    shared.chatrooms.notice(notice);
     Ok(())
+}
+
+fn restrict_in(
+    lists: &mut HashMap<String, RoomLists>,
+    room: &str,
+    kind: RoomRestrictionKind,
+    users: &[String],
+    until: i64,
+) {
+    let room_lists = lists.entry(room.to_owned()).or_default();
+    for u in users {
+        room_lists.insert((kind, u.clone()), until);
+    }
+}
+
+fn lift_in(
+    lists: &mut HashMap<String, RoomLists>,
+    room: &str,
+    kind: RoomRestrictionKind,
+    users: &[String],
+) {
+    if let Some(room_lists) = lists.get_mut(room) {
+        for u in users {
+            room_lists.remove(&(kind, u.clone()));
+        }
+        if room_lists.is_empty() {
+            lists.remove(room);
+        }
+    }
 }
 
 /// Puts `users` on `room`'s `kind` list until `until`.
@@ -174,13 +245,15 @@ async fn restrict(
         user_ids: users.to_vec(),
         until,
     };
-    change(shared, write, |lists| {
-        let room_lists = lists.entry(room.to_owned()).or_default();
-        for u in users {
-            room_lists.insert((kind, u.clone()), until);
-        }
-    })
-    .await
+    let notice = RecordChange::RoomRestrict {
+        room_id: room.to_owned(),
+        kind: kind.into(),
+        users: users.to_vec(),
+        until,
+    };
+    let apply =
+        |lists: &mut HashMap<String, RoomLists>| restrict_in(lists, room, kind, users, until);
+    change(shared, write, apply, notice).await
 }
 
 /// Takes `users` off `room`'s `kind` list (users not on it are ignored): lifts gags or
@@ -196,17 +269,13 @@ pub(crate) async fn lift(
         kind,
         user_ids: users.to_vec(),
     };
-    change(shared, write, |lists| {
-        if let Some(room_lists) = lists.get_mut(room) {
-            for u in users {
-                room_lists.remove(&(kind, u.clone()));
-            }
-            if room_lists.is_empty() {
-                lists.remove(room);
-            }
-        }
-    })
-    .await
+    let notice = RecordChange::RoomLift {
+        room_id: room.to_owned(),
+        kind: kind.into(),
+        users: users.to_vec(),
+    };
+    let apply = |lists: &mut HashMap<String, RoomLists>| lift_in(lists, room, kind, users);
+    change(shared, write, apply, notice).await
 }
 
 /// The end of a restriction of `minutes` (1..=[`MAX_MINUTES`], 1002 otherwise) from now.

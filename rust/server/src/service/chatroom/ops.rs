@@ -52,8 +52,11 @@ pub(crate) async fn join(
     }
     let rooms = &shared.chatrooms;
     let room = req.room_id.as_str();
-    if !req.auto_create && !rooms.exists(room) {
-        return Err(not_exist(room));
+    if !req.auto_create {
+        rooms.settle(room).await;
+        if !rooms.exists(room) {
+            return Err(not_exist(room));
+        }
     }
     // Before a creation: a blocked user creates nothing.
     hooks::check_join(shared, room, user)

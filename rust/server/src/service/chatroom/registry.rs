@@ -72,10 +72,18 @@ pub(crate) struct Posted {
 /// not wait.
 pub(crate) type Relay = Box<dyn Fn(&str, &bytes::Bytes, bool) + Send + Sync>;
 
+/// Where changes of the room records, moderation lists and KV entries go besides this
+/// node's memory: the bus to the other nodes' (see [`super::sync`]). Must not wait.
+pub(crate) type Notices = Box<dyn Fn(crate::bus::records::RecordChange) + Send + Sync>;
+
 /// The chatrooms this node serves.
 pub(crate) struct Chatrooms {
     /// Set once at start on a node of a cluster.
     relay: std::sync::OnceLock<Relay>,
+    /// Set once at start on a node of a cluster.
+    pub(super) notices: std::sync::OnceLock<Notices>,
+    /// Woken by each room created on another node (see `Chatrooms::settle`).
+    pub(super) arrived: tokio::sync::Notify,
     /// The rooms' KV entries in memory ([`super::kv`]).
     pub(crate) kv: super::kv::KvRooms,
     /// The rooms' moderation lists in memory ([`super::moderation`]).
@@ -105,6 +113,8 @@ impl Chatrooms {
         let (hooks, rx) = mpsc::unbounded_channel();
         let this = Self {
             relay: std::sync::OnceLock::new(),
+            notices: std::sync::OnceLock::new(),
+            arrived: tokio::sync::Notify::new(),
             kv: Default::default(),
             moderation: Default::default(),
             config,

@@ -4,7 +4,10 @@
 //!
 //! Everything is read from the store once at start ([`Directory::load`]); changes
 //! (`directory_changes.rs`) are written through to the store first and applied in memory
-//! after, one at a time. Reads take a shared lock and never touch the store.
+//! after (`directory_apply.rs`), one at a time. Reads take a shared lock and never touch the
+//! store. On several nodes sharing the store, each node's changes reach the others' memory
+//! as notices on the bus (`directory_sync.rs`), and the whole directory is read again when
+//! notices may have been lost.
 //!
 //! Costs: each group keeps its member set and the subset of them online on this node, so
 //! [`Directory::online_readers`] walks the online members of one group, never all members;
@@ -13,10 +16,10 @@
 
 use super::{channel_or_default, DEFAULT_CHANNEL};
 use crate::settings::LEVEL_NOT_SET;
-use crate::store::{UgDirectorySnapshot, UgListKind};
+use crate::store::{UgDirectorySnapshot, UgDirectoryWrite, UgListKind};
 use rcim_proto::codes;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Longest channel id (characters of `[A-Za-z0-9_-]`): the one limit of every channel id.
 pub(crate) use crate::model::MAX_CHANNEL_ID_CHARS;
@@ -170,6 +173,9 @@ pub(super) struct State {
     /// The users with a connection on this node (members of a group or not, so a join sees
     /// them online).
     pub(super) online: HashSet<String>,
+    /// While the directory is read again from the store: the changes applied meanwhile, to
+    /// be applied again over what was read (see `Directory::reload`).
+    pub(super) replay: Option<Vec<UgDirectoryWrite>>,
 }
 
 impl State {
@@ -179,43 +185,9 @@ impl State {
             .ok_or(codes::ULTRA_GROUP_NOT_EXIST)
     }
 
-    /// The group, the channel ("" = RCDefault) and `user`'s access: 24410 / 24406 / 24414 /
-    /// 24416.
-    fn access(
-        &self,
-        group_id: &str,
-        channel_id: &str,
-        user: &str,
-    ) -> Result<(&Group, &Channel), u32> {
-        let group = self.group(group_id)?;
-        if !group.members.contains(user) {
-            return Err(codes::NOT_IN_ULTRA_GROUP);
-        }
-        let channel = group
-            .channels
-            .get(channel_or_default(channel_id))
-            .ok_or(codes::ULTRA_GROUP_CHANNEL_ID_NOT_EXIST)?;
-        if !channel.readable_by(user) {
-            return Err(codes::ULTRA_GROUP_USER_NOT_IN_PRIVATE_CHANNEL);
-        }
-        Ok((group, channel))
-    }
-}
-
-/// Groups, channels, members and presence of the ultra groups this node serves.
-#[derive(Default)]
-pub(crate) struct Directory {
-    pub(super) state: RwLock<State>,
-    /// Serialises changes: a change's checks, its write-through and its memory update run as
-    /// one, so two concurrent joins cannot both pass a cap.
-    pub(super) changes: tokio::sync::Mutex<()>,
-    pub(super) limits: DirectoryLimits,
-}
-
-impl Directory {
-    /// The directory as the store holds it. Rows about unknown groups or channels are
-    /// skipped (logged).
-    pub(crate) fn load(snapshot: UgDirectorySnapshot, limits: DirectoryLimits) -> Self {
+    /// The memory of the directory `snapshot` (nobody online). Rows about unknown groups or
+    /// channels are skipped (logged).
+    pub(super) fn from_snapshot(snapshot: UgDirectorySnapshot) -> Self {
         let mut state = State::default();
         for g in snapshot.groups {
             let mut group = Group::new(g.name, g.created_at);
@@ -273,11 +245,83 @@ impl Directory {
                     "ultra-group list row of an unknown channel"),
             }
         }
+        state
+    }
+
+    /// The channels `user` can read, ordered by (group, channel).
+    pub(super) fn channels_of(&self, user: &str) -> Vec<ChannelInfo> {
+        let Some(groups) = self.memberships.get(user) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for group_id in groups {
+            let Some(group) = self.groups.get(group_id) else {
+                continue;
+            };
+            for (channel_id, channel) in &group.channels {
+                if channel.readable_by(user) {
+                    out.push(ChannelInfo {
+                        group_id: group_id.clone(),
+                        channel_id: channel_id.clone(),
+                        private: channel.private,
+                        group_default_level: group.default_level,
+                        channel_default_level: channel.default_level,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The group, the channel ("" = RCDefault) and `user`'s access: 24410 / 24406 / 24414 /
+    /// 24416.
+    fn access(
+        &self,
+        group_id: &str,
+        channel_id: &str,
+        user: &str,
+    ) -> Result<(&Group, &Channel), u32> {
+        let group = self.group(group_id)?;
+        if !group.members.contains(user) {
+            return Err(codes::NOT_IN_ULTRA_GROUP);
+        }
+        let channel = group
+            .channels
+            .get(channel_or_default(channel_id))
+            .ok_or(codes::ULTRA_GROUP_CHANNEL_ID_NOT_EXIST)?;
+        if !channel.readable_by(user) {
+            return Err(codes::ULTRA_GROUP_USER_NOT_IN_PRIVATE_CHANNEL);
+        }
+        Ok((group, channel))
+    }
+}
+
+/// Groups, channels, members and presence of the ultra groups this node serves.
+#[derive(Default)]
+pub(crate) struct Directory {
+    pub(super) state: RwLock<State>,
+    /// Serialises changes: a change's checks, its write-through and its memory update run as
+    /// one, so two concurrent joins cannot both pass a cap.
+    pub(super) changes: tokio::sync::Mutex<()>,
+    pub(super) limits: DirectoryLimits,
+    /// Tells the other nodes of this node's changes (set on a bus only).
+    pub(super) relay: OnceLock<super::directory_sync::Relay>,
+    /// Woken by each change from another node (see `Directory::settle`).
+    pub(super) arrived: tokio::sync::Notify,
+}
+
+impl Directory {
+    /// The directory as the store holds it. Rows about unknown groups or channels are
+    /// skipped (logged).
+    pub(crate) fn load(snapshot: UgDirectorySnapshot, limits: DirectoryLimits) -> Self {
+        let state = State::from_snapshot(snapshot);
         tracing::info!(groups = state.groups.len(), "ultra-group directory loaded");
         Self {
             state: RwLock::new(state),
             changes: tokio::sync::Mutex::new(()),
             limits,
+            relay: OnceLock::new(),
+            arrived: tokio::sync::Notify::new(),
         }
     }
 
@@ -413,28 +457,7 @@ impl Directory {
 
     /// The channels `user` can read, ordered by (group, channel).
     pub(crate) fn channels_of(&self, user: &str) -> Vec<ChannelInfo> {
-        let state = self.read();
-        let Some(groups) = state.memberships.get(user) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for group_id in groups {
-            let Some(group) = state.groups.get(group_id) else {
-                continue;
-            };
-            for (channel_id, channel) in &group.channels {
-                if channel.readable_by(user) {
-                    out.push(ChannelInfo {
-                        group_id: group_id.clone(),
-                        channel_id: channel_id.clone(),
-                        private: channel.private,
-                        group_default_level: group.default_level,
-                        channel_default_level: channel.default_level,
-                    });
-                }
-            }
-        }
-        out
+        self.read().channels_of(user)
     }
 
     /// The default levels (group, channel) of channel `channel_id` ("" = RCDefault), in

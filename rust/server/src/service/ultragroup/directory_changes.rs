@@ -1,5 +1,6 @@
 //! Changes of the ultra-group directory: each checks the rules, writes through to the store,
-//! then changes the memory, one change at a time. Those that change which channels someone
+//! then changes the memory (`directory_apply.rs`) and tells the other nodes
+//! (`directory_sync.rs`), one change at a time. Those that change which channels someone
 //! can read return the affected users who are online on this node (their connections are told
 //! to resync: `notify::resync`); offline users read their states when they connect.
 
@@ -9,7 +10,6 @@ use crate::service::ServiceError;
 use crate::settings::MAX_NOTIFICATION_LEVEL;
 use crate::store::{ServerStore, UgChannelRecord, UgDirectoryWrite, UgGroupRecord, UgListKind};
 use rcim_proto::codes;
-use std::collections::HashSet;
 
 /// Online users whose channels changed.
 pub(crate) type Affected = Vec<String>;
@@ -75,29 +75,6 @@ impl Directory {
         Ok(())
     }
 
-    /// Adds `users` to a group in memory; returns the online ones that were not members.
-    fn add_members(state: &mut State, group_id: &str, users: &[String]) -> Affected {
-        let mut affected = Vec::new();
-        for u in users {
-            let online = state.online.contains(u);
-            let Some(group) = state.groups.get_mut(group_id) else {
-                return affected;
-            };
-            if group.members.insert(u.clone()) {
-                if online {
-                    group.online.insert(u.clone());
-                    affected.push(u.clone());
-                }
-                state
-                    .memberships
-                    .entry(u.clone())
-                    .or_default()
-                    .insert(group_id.to_owned());
-            }
-        }
-        affected
-    }
-
     /// Creates a group with its channel "RCDefault" and `creator` as its first member. An
     /// existing group is left as it is, and `creator` joins it. 24412: `creator` is in the
     /// most groups.
@@ -131,22 +108,15 @@ impl Directory {
             default_level: crate::settings::LEVEL_NOT_SET,
             muted: false,
         };
-        store
-            .ug_directory_write(UgDirectoryWrite::CreateGroup {
+        self.store_and_commit(
+            store,
+            UgDirectoryWrite::CreateGroup {
                 group,
                 default_channel,
                 creator: creator.to_owned(),
-            })
-            .await?;
-        let mut state = self.write();
-        state
-            .groups
-            .insert(group_id.to_owned(), Group::new(name.to_owned(), now_ms));
-        Ok(Self::add_members(
-            &mut state,
-            group_id,
-            &[creator.to_owned()],
-        ))
+            },
+        )
+        .await
     }
 
     /// Deletes a group and everything about it (24410 unknown); returns its online members.
@@ -155,24 +125,11 @@ impl Directory {
         store: &dyn ServerStore,
         group_id: &str,
     ) -> Result<Affected, ServiceError> {
+        self.settle(group_id, "").await;
         let _change = self.changes.lock().await;
         group_of(&self.read(), group_id)?;
-        store
-            .ug_directory_write(UgDirectoryWrite::DeleteGroup(group_id.to_owned()))
-            .await?;
-        let mut state = self.write();
-        let Some(group) = state.groups.remove(group_id) else {
-            return Ok(Vec::new());
-        };
-        for u in &group.members {
-            if let Some(groups) = state.memberships.get_mut(u) {
-                groups.remove(group_id);
-                if groups.is_empty() {
-                    state.memberships.remove(u);
-                }
-            }
-        }
-        Ok(group.online.into_iter().collect())
+        self.store_and_commit(store, UgDirectoryWrite::DeleteGroup(group_id.to_owned()))
+            .await
     }
 
     /// Renames a group (24410 unknown).
@@ -182,17 +139,14 @@ impl Directory {
         group_id: &str,
         name: &str,
     ) -> Result<(), ServiceError> {
+        self.settle(group_id, "").await;
         let _change = self.changes.lock().await;
         group_of(&self.read(), group_id)?;
-        store
-            .ug_directory_write(UgDirectoryWrite::Rename {
-                group_id: group_id.to_owned(),
-                name: name.to_owned(),
-            })
-            .await?;
-        if let Some(g) = self.write().groups.get_mut(group_id) {
-            g.name = name.to_owned();
-        }
+        let op = UgDirectoryWrite::Rename {
+            group_id: group_id.to_owned(),
+            name: name.to_owned(),
+        };
+        self.store_and_commit(store, op).await?;
         Ok(())
     }
 
@@ -205,6 +159,7 @@ impl Directory {
         users: &[String],
         now_ms: i64,
     ) -> Result<Affected, ServiceError> {
+        self.settle(group_id, "").await;
         let _change = self.changes.lock().await;
         self.join_locked(store, group_id, users, now_ms).await
     }
@@ -226,14 +181,12 @@ impl Directory {
         if new.is_empty() {
             return Ok(Vec::new());
         }
-        store
-            .ug_directory_write(UgDirectoryWrite::Join {
-                group_id: group_id.to_owned(),
-                users: new.clone(),
-                joined_at: now_ms,
-            })
-            .await?;
-        Ok(Self::add_members(&mut self.write(), group_id, &new))
+        let op = UgDirectoryWrite::Join {
+            group_id: group_id.to_owned(),
+            users: new,
+            joined_at: now_ms,
+        };
+        self.store_and_commit(store, op).await
     }
 
     /// Removes members, with their private-channel listings, mutes and allow-list entries in
@@ -244,6 +197,7 @@ impl Directory {
         group_id: &str,
         users: &[String],
     ) -> Result<Affected, ServiceError> {
+        self.settle(group_id, "").await;
         let _change = self.changes.lock().await;
         let leaving: Vec<String> = {
             let state = self.read();
@@ -252,39 +206,11 @@ impl Directory {
         if leaving.is_empty() {
             return Ok(Vec::new());
         }
-        store
-            .ug_directory_write(UgDirectoryWrite::Quit {
-                group_id: group_id.to_owned(),
-                users: leaving.clone(),
-            })
-            .await?;
-        let mut guard = self.write();
-        let state = &mut *guard;
-        let mut affected = Vec::new();
-        if let Some(group) = state.groups.get_mut(group_id) {
-            for u in &leaving {
-                group.members.remove(u);
-                if group.online.remove(u) {
-                    affected.push(u.clone());
-                }
-                group.mutes.users.remove(u);
-                group.mutes.allowed.remove(u);
-                for c in group.channels.values_mut() {
-                    c.listed.remove(u);
-                    c.mutes.users.remove(u);
-                    c.mutes.allowed.remove(u);
-                }
-            }
-        }
-        for u in &leaving {
-            if let Some(groups) = state.memberships.get_mut(u) {
-                groups.remove(group_id);
-                if groups.is_empty() {
-                    state.memberships.remove(u);
-                }
-            }
-        }
-        Ok(affected)
+        let op = UgDirectoryWrite::Quit {
+            group_id: group_id.to_owned(),
+            users: leaving,
+        };
+        self.store_and_commit(store, op).await
     }
 
     /// Creates a channel (an existing one is left as it is): 24410 unknown group, 24413 the
@@ -297,6 +223,7 @@ impl Directory {
         private: bool,
         now_ms: i64,
     ) -> Result<Affected, ServiceError> {
+        self.settle(group_id, "").await;
         let _change = self.changes.lock().await;
         {
             let state = self.read();
@@ -314,28 +241,15 @@ impl Directory {
                 ));
             }
         }
-        store
-            .ug_directory_write(UgDirectoryWrite::CreateChannel(UgChannelRecord {
-                group_id: group_id.to_owned(),
-                channel_id: channel_id.to_owned(),
-                private,
-                created_at: now_ms,
-                default_level: crate::settings::LEVEL_NOT_SET,
-                muted: false,
-            }))
-            .await?;
-        let mut state = self.write();
-        let Some(group) = state.groups.get_mut(group_id) else {
-            return Ok(Vec::new());
-        };
-        group
-            .channels
-            .insert(channel_id.to_owned(), Channel::new(private, now_ms));
-        Ok(if private {
-            Vec::new()
-        } else {
-            group.online.iter().cloned().collect()
-        })
+        let op = UgDirectoryWrite::CreateChannel(UgChannelRecord {
+            group_id: group_id.to_owned(),
+            channel_id: channel_id.to_owned(),
+            private,
+            created_at: now_ms,
+            default_level: crate::settings::LEVEL_NOT_SET,
+            muted: false,
+        });
+        self.store_and_commit(store, op).await
     }
 
     /// Deletes a channel and its lists: 24410 / 24414 unknown, 1002 for "RCDefault". Returns
@@ -347,30 +261,17 @@ impl Directory {
         channel_id: &str,
     ) -> Result<Affected, ServiceError> {
         not_default(channel_id, "deleted")?;
+        self.settle(group_id, channel_id).await;
         let _change = self.changes.lock().await;
         {
             let state = self.read();
             channel_of(group_of(&state, group_id)?, channel_id)?;
         }
-        store
-            .ug_directory_write(UgDirectoryWrite::DeleteChannel {
-                group_id: group_id.to_owned(),
-                channel_id: channel_id.to_owned(),
-            })
-            .await?;
-        let mut state = self.write();
-        let Some(group) = state.groups.get_mut(group_id) else {
-            return Ok(Vec::new());
+        let op = UgDirectoryWrite::DeleteChannel {
+            group_id: group_id.to_owned(),
+            channel_id: channel_id.to_owned(),
         };
-        let Some(channel) = group.channels.remove(channel_id) else {
-            return Ok(Vec::new());
-        };
-        Ok(group
-            .online
-            .iter()
-            .filter(|u| channel.readable_by(u))
-            .cloned()
-            .collect())
+        self.store_and_commit(store, op).await
     }
 
     /// Makes a channel private or public; its member list is kept: 24410 / 24414 unknown, 1002
@@ -385,6 +286,7 @@ impl Directory {
         if private {
             not_default(channel_id, "made private")?;
         }
+        self.settle(group_id, channel_id).await;
         let _change = self.changes.lock().await;
         {
             let state = self.read();
@@ -393,27 +295,12 @@ impl Directory {
                 return Ok(Vec::new());
             }
         }
-        store
-            .ug_directory_write(UgDirectoryWrite::SetChannelPrivate {
-                group_id: group_id.to_owned(),
-                channel_id: channel_id.to_owned(),
-                private,
-            })
-            .await?;
-        let mut state = self.write();
-        let Some(group) = state.groups.get_mut(group_id) else {
-            return Ok(Vec::new());
+        let op = UgDirectoryWrite::SetChannelPrivate {
+            group_id: group_id.to_owned(),
+            channel_id: channel_id.to_owned(),
+            private,
         };
-        let Some(channel) = group.channels.get_mut(channel_id) else {
-            return Ok(Vec::new());
-        };
-        channel.private = private;
-        Ok(group
-            .online
-            .iter()
-            .filter(|u| !channel.listed.contains(*u))
-            .cloned()
-            .collect())
+        self.store_and_commit(store, op).await
     }
 
     /// Adds (`add`) or removes users of a list of the group (`channel_id` "": mutes and allow
@@ -434,6 +321,7 @@ impl Directory {
                 "a private list needs a channel".into(),
             ));
         }
+        self.settle(group_id, channel_id).await;
         let _change = self.changes.lock().await;
         {
             let state = self.read();
@@ -450,52 +338,14 @@ impl Directory {
                 }
             }
         }
-        store
-            .ug_directory_write(UgDirectoryWrite::List {
-                group_id: group_id.to_owned(),
-                channel_id: channel_id.to_owned(),
-                kind,
-                users: users.to_vec(),
-                add,
-            })
-            .await?;
-        let mut state = self.write();
-        let Some(group) = state.groups.get_mut(group_id) else {
-            return Ok(Vec::new());
+        let op = UgDirectoryWrite::List {
+            group_id: group_id.to_owned(),
+            channel_id: channel_id.to_owned(),
+            kind,
+            users: users.to_vec(),
+            add,
         };
-        let online = &group.online;
-        let (set, private) = if channel_id.is_empty() {
-            (group.mutes.list_mut(kind), false)
-        } else {
-            match group.channels.get_mut(channel_id) {
-                Some(c) if kind == UgListKind::Private => (Some(&mut c.listed), c.private),
-                Some(c) => (c.mutes.list_mut(kind), false),
-                None => (None, false),
-            }
-        };
-        let Some(set) = set else {
-            return Ok(Vec::new());
-        };
-        let mut changed: HashSet<&String> = HashSet::new();
-        for u in users {
-            let did = if add {
-                set.insert(u.clone())
-            } else {
-                set.remove(u)
-            };
-            if did {
-                changed.insert(u);
-            }
-        }
-        Ok(if private {
-            changed
-                .into_iter()
-                .filter(|u| online.contains(*u))
-                .cloned()
-                .collect()
-        } else {
-            Vec::new()
-        })
+        self.store_and_commit(store, op).await
     }
 
     /// Mutes or unmutes the whole group (`channel_id` "") or one channel: 24410 / 24414.
@@ -511,14 +361,7 @@ impl Directory {
             channel_id: channel_id.to_owned(),
             muted,
         };
-        self.set_setting(
-            store,
-            (group_id, channel_id),
-            write,
-            |g| g.mutes.all = muted,
-            |c| c.mutes.all = muted,
-        )
-        .await
+        self.set_setting(store, (group_id, channel_id), write).await
     }
 
     /// Sets the default notification level (`TypeNotificationLevel` numbering, 0..=5; NONE 1
@@ -541,27 +384,18 @@ impl Directory {
             channel_id: channel_id.to_owned(),
             level,
         };
-        self.set_setting(
-            store,
-            (group_id, channel_id),
-            write,
-            |g| g.default_level = level,
-            |c| c.default_level = level,
-        )
-        .await
+        self.set_setting(store, (group_id, channel_id), write).await
     }
 
     /// Changes a setting of the group (`channel_id` "") or of one of its channels (24410 /
-    /// 24414 unknown): `write` to the store, then the same change in memory (`on_group` or
-    /// `on_channel`).
+    /// 24414 unknown): `write` to the store, then the same change in memory.
     async fn set_setting(
         &self,
         store: &dyn ServerStore,
         (group_id, channel_id): (&str, &str),
         write: UgDirectoryWrite,
-        on_group: impl FnOnce(&mut Group),
-        on_channel: impl FnOnce(&mut Channel),
     ) -> Result<(), ServiceError> {
+        self.settle(group_id, channel_id).await;
         let _change = self.changes.lock().await;
         {
             let state = self.read();
@@ -570,15 +404,18 @@ impl Directory {
                 channel_of(group, channel_id)?;
             }
         }
-        store.ug_directory_write(write).await?;
-        let mut state = self.write();
-        if let Some(group) = state.groups.get_mut(group_id) {
-            if channel_id.is_empty() {
-                on_group(group);
-            } else if let Some(c) = group.channels.get_mut(channel_id) {
-                on_channel(c);
-            }
-        }
+        self.store_and_commit(store, write).await?;
         Ok(())
+    }
+
+    /// Writes `op` through to the store, then applies it to the memory and tells the other
+    /// nodes ([`Directory::commit`]). Call it with the change lock held.
+    async fn store_and_commit(
+        &self,
+        store: &dyn ServerStore,
+        op: UgDirectoryWrite,
+    ) -> Result<Affected, ServiceError> {
+        store.ug_directory_write(op.clone()).await?;
+        Ok(self.commit(op))
     }
 }

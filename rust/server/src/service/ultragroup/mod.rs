@@ -4,7 +4,9 @@
 
 pub(crate) mod delivery;
 pub(crate) mod directory;
+pub(crate) mod directory_apply;
 mod directory_changes;
+pub(crate) mod directory_sync;
 pub(crate) mod mentions;
 pub(crate) mod notify;
 pub(crate) mod push;
