@@ -47,3 +47,6 @@ npx jest --ci
 
 step "Hermes integration suite (rcim-jshost + rcim-server)"
 node scripts/hermes-tests.mjs
+
+step "Hermes integration suite against two rcim-server nodes on PostgreSQL + NATS"
+node scripts/hermes-tests.mjs --cluster --runs 1

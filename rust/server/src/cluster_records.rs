@@ -36,10 +36,23 @@ pub(crate) fn apply(shared: &Shared, change: RecordChange) {
             kind,
             users,
             until,
-        } => shared
-            .chatrooms
-            .moderation
-            .apply_restrict(&room_id, kind.into(), &users, until),
+        } => {
+            let kind = kind.into();
+            shared
+                .chatrooms
+                .moderation
+                .apply_restrict(&room_id, kind, &users, until);
+            // A block kicks the members at once (R196), on whichever node they are.
+            if kind == crate::model::RoomRestrictionKind::Block {
+                for u in &users {
+                    shared.chatrooms.kick_user(
+                        &room_id,
+                        u,
+                        rcim_proto::codes::KICKED_FROM_CHATROOM,
+                    );
+                }
+            }
+        }
         RecordChange::RoomLift {
             room_id,
             kind,
