@@ -14,6 +14,11 @@ printf '\n==> messaging throughput with synchronous=NORMAL, for comparison with 
 RCIM_BENCH_ONLY=throughput RCIM_BENCH_SYNCHRONOUS=normal \
   cargo bench --locked -p rcim-testing --bench messaging
 
+printf '\n==> cluster: private messages, 1 node SQLite / 1 node PostgreSQL / 2 nodes PostgreSQL + NATS (release build)\n'
+bash scripts/services.sh start
+eval "$(bash scripts/services.sh env)"
+cargo bench --locked -p rcim-testing --bench cluster "${quick[@]}"
+
 printf '\n==> media: upload/download throughput against curl, 12 MP thumbnail (release build)\n'
 cargo bench --locked -p rcim-testing --bench media "${quick[@]}"
 

@@ -4,7 +4,8 @@
 //!
 //! 1. send → receive latency of private messages between engines (p50/p99);
 //! 2. sustained private messages/s through one server with many client pairs (raw protocol
-//!    clients, server rate limit off, so the server is what is measured);
+//!    clients, server rate limit off, so the server is what is measured; `support/private.rs`,
+//!    shared with the cluster benchmark);
 //! 3. time for an engine to receive 10,000 offline messages.
 //!
 //! The server commits with `synchronous=FULL` (its default); `RCIM_BENCH_SYNCHRONOUS=normal`
@@ -12,19 +13,21 @@
 //! profiling).
 
 use futures::{SinkExt, StreamExt};
-use prost::Message as _;
+use private::send_frame;
 use rcim_core::{codec, Engine, EngineConfig, EngineOptions, Event};
-use rcim_proto::v1::{
-    client_frame, request, server_frame, ClientFrame, Request, SendMessage, ServerFrame,
-};
+use rcim_proto::v1::server_frame;
 use rcim_server::{issue_token, ServerConfig};
 use rcim_testing::raw;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
+
+#[path = "support/private.rs"]
+mod private;
+#[path = "support/server_process.rs"]
+mod server_process;
 
 const APP_KEY: &str = "bench-app";
 const SECRET: &str = "bench-secret";
@@ -43,25 +46,6 @@ async fn raw_client(gateway: SocketAddr, user: &str) -> Raw {
     let stream = TcpStream::connect(gateway).await.unwrap();
     stream.set_nodelay(true).unwrap();
     raw::login(stream, APP_KEY, token(user), format!("bench-{user}")).await
-}
-
-fn send_frame(seq: u64, to: &str, text: &str) -> ClientFrame {
-    let request_id = format!("{}-{seq}", uuid::Uuid::new_v4().simple());
-    ClientFrame {
-        seq,
-        body: Some(client_frame::Body::Request(Request {
-            request_id,
-            body: Some(request::Body::SendMessage(SendMessage {
-                conversation_type: 1,
-                target_id: to.into(),
-                object_name: codec::TEXT_OBJECT_NAME.into(),
-                content: format!(r#"{{"content":"{text}"}}"#),
-                persisted: true,
-                counted: true,
-                ..Default::default()
-            })),
-        })),
-    }
 }
 
 fn engine(navi: &str, dir: &std::path::Path) -> (Engine, rcim_core::EventStream) {
@@ -150,83 +134,12 @@ async fn latency(navi: &str, pairs: usize, per_pair: usize) {
     );
 }
 
-/// Raw clients in pairs send as fast as acks allow (32 in flight each) for `secs` seconds.
-/// The clients share the CPU with the server they measure, so they do as little as they can
-/// without changing what the server sees: each socket half has its own task (no lock between
-/// them), and pushes are counted by their frame's body field without being decoded (acks are
-/// decoded, to check their code). Each send is its own write with a random id, as an engine's.
+/// Sustained private messages/s through the server (see `support/private.rs`).
 async fn throughput(gateway: SocketAddr, pairs: usize, secs: u64) {
-    let delivered = Arc::new(AtomicU64::new(0));
-    let acked = Arc::new(AtomicU64::new(0));
-    let stop_at = Instant::now() + Duration::from_secs(secs) + Duration::from_millis(500);
-    let measure_from = Instant::now() + Duration::from_millis(500);
-    let mut tasks = Vec::new();
-    for p in 0..pairs {
-        let (sender, receiver) = (format!("tp-a{p}"), format!("tp-b{p}"));
-        // The receiver's write half stays open: the server would end a half-closed connection.
-        let (mut rx, keep_open) = raw::into_halves(raw_client(gateway, &receiver).await);
-        let tx = raw_client(gateway, &sender).await;
-        let delivered = delivered.clone();
-        tasks.push(tokio::spawn(async move {
-            while let Ok(Some(Ok(frame))) =
-                tokio::time::timeout(Duration::from_secs(2), rx.next()).await
-            {
-                let now = Instant::now();
-                if raw::body_field(&frame) == Some(raw::PUSH)
-                    && now >= measure_from
-                    && now < stop_at
-                {
-                    delivered.fetch_add(1, Ordering::Relaxed);
-                }
-                if now >= stop_at {
-                    break;
-                }
-            }
-            drop(keep_open);
-        }));
-        let acked = acked.clone();
-        tasks.push(tokio::spawn(async move {
-            let (mut stream, mut sink) = raw::into_halves(tx);
-            let window = Arc::new(tokio::sync::Semaphore::new(32));
-            let reader = {
-                let window = window.clone();
-                tokio::spawn(async move {
-                    while let Some(Ok(frame)) = stream.next().await {
-                        if raw::body_field(&frame) != Some(raw::RESPONSE) {
-                            continue;
-                        }
-                        let ack = ServerFrame::decode(frame).expect("a server frame");
-                        if let Some(server_frame::Body::Response(ack)) = ack.body {
-                            assert_eq!(ack.code, 0, "send failed");
-                            acked.fetch_add(1, Ordering::Relaxed);
-                            window.add_permits(1);
-                        }
-                    }
-                })
-            };
-            let mut seq = 1;
-            while Instant::now() < stop_at {
-                let permit = window.acquire().await.unwrap();
-                permit.forget();
-                // One write per message with a random request id, as an engine sends them
-                // (the id is the message's client id, which the server's dedupe indexes).
-                if sink.send(send_frame(seq, &receiver, "x")).await.is_err() {
-                    break;
-                }
-                seq += 1;
-            }
-            reader.abort();
-        }));
-    }
-    for task in tasks {
-        let _ = task.await;
-    }
+    let run = private::throughput(&[gateway], pairs, secs).await;
     println!(
         "throughput  {} pairs, {} s: {:.0} private msgs/s delivered ({} acks total)",
-        pairs,
-        secs,
-        delivered.load(Ordering::Relaxed) as f64 / secs as f64,
-        acked.load(Ordering::Relaxed)
+        pairs, secs, run.delivered_per_sec, run.acked
     );
 }
 

@@ -167,12 +167,17 @@ impl Drop for ServerProcess {
 
 /// User + system CPU seconds of process `pid` (`/proc/<pid>/stat`, clock ticks of 1/100 s).
 pub fn proc_cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    try_proc_cpu_secs(pid).unwrap_or_else(|| panic!("/proc/{pid}/stat"))
+}
+
+/// [`proc_cpu_secs`], or `None` once the process is gone.
+pub fn try_proc_cpu_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name (which may contain spaces) start at field 3.
-    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let rest = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    ticks as f64 / 100.0
+    let ticks: u64 = fields[11].parse::<u64>().ok()? + fields[12].parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
 }
 
 /// The load average of the machine over the last minute (`/proc/loadavg`).
