@@ -54,15 +54,6 @@ struct Options {
     throughput_secs: u64,
 }
 
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!(
-            "{name} is not set: run `bash scripts/services.sh start` and \
-             `eval \"$(bash scripts/services.sh env)\"` first"
-        )
-    })
-}
-
 /// CPU seconds of every process whose command is `comm` (e.g. `nats-server`), by pid.
 fn cpu_of(comm: &str) -> HashMap<u32, f64> {
     let mut cpu = HashMap::new();
@@ -112,24 +103,6 @@ async fn postgres_cpu(pg: Option<&(String, tokio_postgres::Client)>) -> HashMap<
         .collect()
 }
 
-/// A fresh schema in the test database: the nodes' URL (their connections named `schema`
-/// through `application_name`), and a client to watch them and drop the schema with.
-async fn fresh_schema() -> (String, String, tokio_postgres::Client) {
-    let base = env("RCIM_TEST_POSTGRES_URL");
-    let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
-        .await
-        .expect("connect to the test PostgreSQL");
-    tokio::spawn(conn);
-    client
-        .batch_execute(&format!("CREATE SCHEMA {schema}"))
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}&application_name={schema}");
-    (url, schema, client)
-}
-
 /// CPU snapshot: the nodes, the postgres processes, nats-server, this process.
 struct Cpu {
     nodes: f64,
@@ -170,13 +143,17 @@ async fn run(bin: &Path, setup: Setup, o: &Options) -> Row {
     let mut schema = None;
     let mut extra: Vec<String> = Vec::new();
     if setup != Setup::Sqlite {
-        let (url, name, client) = fresh_schema().await;
+        let rcim_testing::services::FreshSchema { url, name, client } =
+            rcim_testing::services::fresh_schema("bench").await;
         extra.extend(["--store".into(), url]);
         schema = Some((name, client));
     }
     let count = if setup == Setup::PostgresNats {
         let cluster = format!("bench{}", uuid::Uuid::new_v4().simple());
-        extra.extend(["--bus".into(), env("RCIM_TEST_NATS_URL")]);
+        extra.extend([
+            "--bus".into(),
+            rcim_testing::services::service_env("RCIM_TEST_NATS_URL"),
+        ]);
         extra.extend(["--cluster-name".into(), cluster]);
         2
     } else {

@@ -11,6 +11,7 @@ pub mod certs;
 pub mod proxy;
 pub mod push_standin;
 pub mod raw;
+pub mod services;
 
 use rcim_core::model::{connection_status, message_type};
 use rcim_core::{

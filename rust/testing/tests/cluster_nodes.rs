@@ -62,29 +62,8 @@ fn server_binary() -> std::path::PathBuf {
     bin
 }
 
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!(
-            "{name} is not set: run `bash scripts/services.sh start` and \
-             `eval \"$(bash scripts/services.sh env)\"` (npm test does both)"
-        )
-    })
-}
-
-/// A fresh schema of the test database for this cluster: the URL the nodes share.
 async fn fresh_database() -> String {
-    let base = env("RCIM_TEST_POSTGRES_URL");
-    let schema = format!("cluster_{}", uuid_like());
-    let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
-        .await
-        .expect("connect to the test PostgreSQL");
-    tokio::spawn(conn);
-    client
-        .batch_execute(&format!("CREATE SCHEMA {schema}"))
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+    rcim_testing::services::fresh_schema("cluster").await.url
 }
 
 fn uuid_like() -> String {
@@ -100,7 +79,10 @@ async fn start_node(store: &str, cluster: &str) -> Node {
         .args(["--http", &format!("127.0.0.1:{http}")])
         .args(["--app-key", APP_KEY, "--app-secret", APP_SECRET])
         .args(["--store", store])
-        .args(["--bus", &env("RCIM_TEST_NATS_URL")])
+        .args([
+            "--bus",
+            &rcim_testing::services::service_env("RCIM_TEST_NATS_URL"),
+        ])
         .args(["--cluster-name", cluster])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
