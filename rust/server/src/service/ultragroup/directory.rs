@@ -296,6 +296,9 @@ impl State {
     }
 }
 
+/// Hands a change made on this node to the other nodes (see `directory_sync`).
+pub(crate) type Relay = Box<dyn Fn(&crate::store::UgDirectoryWrite) + Send + Sync>;
+
 /// Groups, channels, members and presence of the ultra groups this node serves.
 #[derive(Default)]
 pub(crate) struct Directory {
@@ -305,7 +308,7 @@ pub(crate) struct Directory {
     pub(super) changes: tokio::sync::Mutex<()>,
     pub(super) limits: DirectoryLimits,
     /// Tells the other nodes of this node's changes (set on a bus only).
-    pub(super) relay: OnceLock<super::directory_sync::Relay>,
+    pub(super) relay: OnceLock<Relay>,
     /// Woken by each change from another node (see `Directory::settle`).
     pub(super) arrived: tokio::sync::Notify,
 }

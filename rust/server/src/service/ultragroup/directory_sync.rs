@@ -19,16 +19,13 @@
 //! The caps (groups per user, channels per group) are checked against this node's memory:
 //! two nodes changing the same group at the same moment may together pass a cap by a little.
 
-use super::directory::{ChannelInfo, Directory, State};
+use super::directory::{ChannelInfo, Directory, Relay, State};
 use super::directory_changes::Affected;
 use crate::service::ServiceError;
 use crate::store::{ServerStore, UgDirectoryWrite};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use tokio::time::Instant;
-
-/// Hands a change made on this node to the other nodes.
-pub(crate) type Relay = Box<dyn Fn(&UgDirectoryWrite) + Send + Sync>;
 
 /// How long a Server API change about a group or channel unknown here waits for a notice of
 /// another node that may have just created it.
