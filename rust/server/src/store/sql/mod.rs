@@ -813,6 +813,38 @@ mod postgres_conformance_tests {
 
     crate::store::conformance::conformance_tests!(open);
 
+    /// A client resending through a second node while the first still stores its message
+    /// (the same sender and client message id on two stores at once): both answer with
+    /// success and the same message, stored once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_resend_through_another_node_answers_the_original() {
+        use crate::store::conformance::{text, Harness};
+        const N: usize = 100;
+        let dir = tempfile::tempdir().unwrap();
+        let a = Harness::start(|sink| open(dir.path(), sink));
+        let b = Harness::start(|sink| open(dir.path(), sink));
+        let sends = |h: &Harness| {
+            let store = h.store.clone();
+            async move {
+                let mut pending = Vec::new();
+                for i in 0..N {
+                    let msg = text("v", "u", &format!("c{i}"));
+                    pending.push(store.submit_message(msg).await.unwrap());
+                }
+                let mut uids = Vec::new();
+                for p in pending {
+                    uids.push(p.await.expect("a send failed").uid);
+                }
+                uids
+            }
+        };
+        let (ua, ub) = tokio::join!(sends(&a), sends(&b));
+        assert_eq!(ua, ub, "both nodes answer the same messages");
+        assert_eq!(a.inbox("u").await.len(), N, "each stored once");
+        a.close().await;
+        b.close().await;
+    }
+
     /// Two nodes' stores on one database, sending at the same time: each user's inbox and
     /// each conversation's history stay dense (no sequence handed out twice, none skipped),
     /// history times follow sequences, and every send is answered with success.

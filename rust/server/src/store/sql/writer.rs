@@ -9,7 +9,7 @@
 use super::apply::{apply_expire, apply_group, apply_send, apply_upsert_user, once_per_request};
 use super::chatroom::apply_chatroom_write;
 use super::chatroom_kv::apply_chatroom_kv_write;
-use super::db::{Db, Dialect};
+use super::db::{Db, Dialect, SqlError};
 use super::epoch::{count_commit, EpochState, HighWater};
 use super::expansion::apply_expansion;
 use super::heads::{HeadCache, Heads, HeadsUndo};
@@ -477,10 +477,14 @@ impl Caches {
                 tracing::warn!(error = %e, sends = run.len(), "a run of sends failed: applying it one by one");
                 self.heads.restore(undo);
                 for (msg, reply) in run {
-                    let heads = &self.heads;
-                    let last_sent = &mut self.last_sent;
-                    let r = in_savepoint(tx, |c| apply_send(c, heads, last_sent, msg));
-                    let r = self.kept(r).map(|(outcome, new_pushes)| {
+                    let mut r = self.send_alone(tx, msg.clone());
+                    if r.as_ref().is_err_and(SqlError::is_conflict) {
+                        // Another node's commit took a key first (the same client message id
+                        // resent through it) or a deadlock picked this send: once more, now
+                        // that the other transaction is over, a resend finds the original.
+                        r = self.send_alone(tx, msg);
+                    }
+                    let r = r.map(|(outcome, new_pushes)| {
                         out.pushes.extend(new_pushes);
                         outcome
                     });
@@ -488,6 +492,14 @@ impl Caches {
                 }
             }
         }
+    }
+
+    /// Applies one send in a savepoint of its own.
+    fn send_alone(&mut self, tx: &Db, msg: NewMessage) -> anyhow::Result<(SendOutcome, Vec<Push>)> {
+        let heads = &self.heads;
+        let last_sent = &mut self.last_sent;
+        let r = in_savepoint(tx, |c| apply_send(c, heads, last_sent, msg));
+        self.kept(r)
     }
 
     /// Applies each send of `run` on `c`; stops at the first that fails after writing.

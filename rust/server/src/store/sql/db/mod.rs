@@ -91,6 +91,26 @@ impl SqlError {
     pub(crate) fn convert(m: impl Into<String>) -> Self {
         SqlError::Convert(m.into())
     }
+
+    /// Whether `e` is a conflict with another node's transaction that trying again may
+    /// resolve: a unique key another node's commit took first, a deadlock, a serialization
+    /// failure, a lock wait that timed out.
+    pub(crate) fn is_conflict(e: &anyhow::Error) -> bool {
+        use tokio_postgres::error::SqlState;
+        e.chain()
+            .any(|cause| match cause.downcast_ref::<SqlError>() {
+                Some(SqlError::Postgres(pg)) => pg.code().is_some_and(|c| {
+                    [
+                        SqlState::UNIQUE_VIOLATION,
+                        SqlState::T_R_DEADLOCK_DETECTED,
+                        SqlState::T_R_SERIALIZATION_FAILURE,
+                        SqlState::LOCK_NOT_AVAILABLE,
+                    ]
+                    .contains(c)
+                }),
+                _ => false,
+            })
+    }
 }
 
 /// `query_row(...).optional()`: no row is `None`, like rusqlite's `OptionalExtension`.
