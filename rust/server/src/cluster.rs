@@ -4,14 +4,16 @@
 //! publication (which already happened on the producing node). Record notices (directory,
 //! chatroom records) are applied by [`crate::cluster_records`].
 
+use crate::bus::questions::{Answer, Question};
 use crate::bus::records::RecordChange;
 use crate::bus::Inbound;
-use crate::hub::OnlineDevice;
 use crate::model::Push;
+use crate::service::chatroom::across_nodes;
+use crate::service::chatroom::ops::auto_kick;
 use crate::service::ultragroup::delivery::{deliver_local, Audience};
 use crate::state::Shared;
 use bytes::Bytes;
-use rcim_proto::v1::{ultra_group_event, Platform};
+use rcim_proto::v1::{ultra_group_event, Message, Platform};
 use std::sync::{Arc, Weak};
 
 /// How long a reconnected node's sessions wait for its records to be read again before
@@ -43,6 +45,8 @@ impl Inbound for NodeInbound {
         own: &str,
     ) {
         if let Some(shared) = self.shared() {
+            // The user has sessions here and there now: their rates count on both.
+            shared.user_rates.mark_spread(user);
             shared
                 .hub
                 .login_elsewhere(user, device_id, platform, at, own);
@@ -61,10 +65,23 @@ impl Inbound for NodeInbound {
         }
     }
 
-    fn devices(&self, user: &str) -> Vec<OnlineDevice> {
-        self.shared()
-            .and_then(|s| s.hub.online_devices([user]).remove(user))
-            .unwrap_or_default()
+    fn answer(&self, question: Question) -> (Answer, Vec<u8>) {
+        let Some(shared) = self.shared() else {
+            return (Answer::Unknown, Vec::new());
+        };
+        if let Question::Devices { users } = &question {
+            let devices = shared
+                .hub
+                .online_devices(users.iter().map(String::as_str))
+                .into_iter()
+                .flat_map(|(user, list)| {
+                    list.into_iter()
+                        .map(move |d| (user.clone(), d.device_id, d.platform as i32))
+                })
+                .collect();
+            return (Answer::Devices { devices }, Vec::new());
+        }
+        across_nodes::answer(&shared, &question).unwrap_or((Answer::Unknown, Vec::new()))
     }
 
     fn resync_user(&self, user: &str) {
@@ -99,6 +116,23 @@ impl Inbound for NodeInbound {
         });
     }
 
+    fn take_hits(&self) -> crate::limits::RateHits {
+        let Some(shared) = self.shared() else {
+            return Default::default();
+        };
+        crate::limits::RateHits {
+            keyed: shared.rates.take_pending(),
+            users: shared.user_rates.take_pending(),
+        }
+    }
+
+    fn hits(&self, hits: crate::limits::RateHits) {
+        if let Some(shared) = self.shared() {
+            shared.rates.add_remote(hits.keyed);
+            shared.user_rates.add_remote(hits.users);
+        }
+    }
+
     fn records(&self, change: RecordChange) {
         if let Some(shared) = self.shared() {
             crate::cluster_records::apply(&shared, change);
@@ -110,9 +144,14 @@ impl Inbound for NodeInbound {
         tokio::spawn(async move { crate::cluster_records::reload(&shared).await });
     }
 
-    fn room_frame(&self, room: &str, frame: Bytes, high: bool) {
-        if let Some(shared) = self.shared() {
-            shared.chatrooms.offer_remote(room, &frame, high);
+    fn room_frame(&self, room: &str, frame: Bytes, high: bool, message: Option<Message>) {
+        let Some(shared) = self.shared() else { return };
+        let due = shared
+            .chatrooms
+            .offer_remote(room, &frame, high, message.as_ref());
+        if !due.is_empty() {
+            let room = room.to_owned();
+            tokio::spawn(async move { auto_kick(&shared, &room, due).await });
         }
     }
 

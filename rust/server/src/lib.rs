@@ -355,7 +355,6 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let media = service::media::Media::new(config.media.clone(), &config.app_secret, blobs);
     let tls = tls::Tls::from_config(&config.tls).context("loading the TLS certificate")?;
     let stop = CancellationToken::new();
-    let (push, push_worker) = start_push(&config, &store, &hub, &ultragroups, &stop)?;
     let metrics = Arc::new(metrics::Metrics::default());
     let bus = match &config.cluster.bus {
         None => bus::Bus::default(),
@@ -369,6 +368,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
             )
         }
     };
+    let (push, push_worker) = start_push(&config, &store, &hub, &bus, &ultragroups, &stop)?;
     // One node: the hub is the whole fan-out; on a bus, committed entries are published
     // for the other nodes too.
     let fanout: Arc<dyn fanout::Fanout> = match &bus {
@@ -415,11 +415,13 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         api_replay,
         gateway_conns,
         user_rates: Default::default(),
+        rates: Default::default(),
     });
     tracing::info!(gateway = %gateway_addr, http = %http_addr, admin = ?admin_addr,
         tls = tls.is_some(), data_dir = %shared.config.data_dir.display(), "rcim-server listening");
 
     if shared.bus.is_distributed() {
+        shared.rates.share();
         // Before anything can change a record: directory and chatroom record changes reach
         // the other nodes' memory.
         let notices_bus = shared.bus.clone();
@@ -492,6 +494,7 @@ fn start_push(
     config: &ServerConfig,
     store: &Arc<dyn ServerStore>,
     hub: &Arc<Hub>,
+    bus: &bus::Bus,
     ultragroups: &Arc<service::ultragroup::Directory>,
     stop: &CancellationToken,
 ) -> anyhow::Result<(Arc<service::push::PushService>, Option<JoinHandle<()>>)> {
@@ -519,6 +522,7 @@ fn start_push(
     let parts = service::push::Parts {
         store: store.clone(),
         hub: hub.clone(),
+        bus: bus.clone(),
         dispatcher: Arc::new(dispatcher),
         ultragroups: ultragroups.clone(),
         default_language: config.push.default_language.clone(),

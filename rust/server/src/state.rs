@@ -55,6 +55,9 @@ pub(crate) struct Shared {
     pub(crate) gateway_conns: Arc<Connections>,
     /// Per-user rates shared by each user's connections.
     pub(crate) user_rates: UserRates,
+    /// Rates of shared things (a room's KV operations, a channel's sends, a user's room
+    /// creations), counted across the nodes of a cluster.
+    pub(crate) rates: crate::limits::KeyedRates,
 }
 
 impl Shared {

@@ -11,130 +11,17 @@
 //! cluster name, so tests sharing one NATS server never see each other.
 
 mod chatroom_common;
+mod cluster_common;
 mod common;
 mod ultragroup_common;
 
 use chatroom_common::*;
+use cluster_common::*;
 use common::*;
 use rcim_proto::codes;
 use rcim_proto::v1::{server_frame, Platform};
-use rcim_server::RunningServer;
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-/// A NATS server for one test: the one of `RCIM_TEST_NATS_URL`, or a private one stopped
-/// when this is dropped.
-struct Nats {
-    url: String,
-    child: Option<Child>,
-}
-
-impl Drop for Nats {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Nats {
-    /// `RCIM_TEST_NATS_URL`'s server, else a private one.
-    fn start() -> Nats {
-        if let Ok(url) = std::env::var("RCIM_TEST_NATS_URL") {
-            if !url.is_empty() {
-                return Nats { url, child: None };
-            }
-        }
-        Self::private()
-    }
-
-    /// A private `nats-server` on a free port.
-    fn private() -> Nats {
-        let port = {
-            let l = TcpListener::bind("127.0.0.1:0").expect("a free port");
-            l.local_addr().unwrap().port()
-        };
-        Self::on_port(port)
-    }
-
-    /// A private `nats-server` on `port`.
-    fn on_port(port: u16) -> Nats {
-        let child = Command::new("nats-server")
-            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "these tests need a NATS server: set RCIM_TEST_NATS_URL=nats://HOST:PORT, \
-                     or install nats-server on PATH (apt-get install -y nats-server): {e}"
-                )
-            });
-        let nats = Nats {
-            url: format!("nats://127.0.0.1:{port}"),
-            child: Some(child),
-        };
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "nats-server did not listen on {port} within 10 s"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        nats
-    }
-}
-
-/// Starts a node of cluster `cluster` on `nats` in `dir`.
-async fn node(dir: &std::path::Path, nats: &Nats, cluster: &str) -> RunningServer {
-    let mut config = config(dir);
-    config.cluster.bus = Some(nats.url.clone());
-    config.cluster.name = Some(cluster.to_owned());
-    config.cluster.announce_every = Duration::from_millis(200);
-    config.cluster.node_ttl = Duration::from_millis(1500);
-    rcim_server::start(config).await.expect("node starts")
-}
-
-/// A cluster name no other test uses.
-fn cluster_name() -> String {
-    format!("test-{}", uuid::Uuid::new_v4().simple())
-}
-
-/// The `servers` navigation of `server` hands out.
-async fn navi_servers(server: &RunningServer) -> Vec<String> {
-    let url = format!("{}/navi.json?appKey={APP_KEY}", server.navi_url());
-    let v: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
-    let servers = v["servers"].as_array().expect("a servers list");
-    servers
-        .iter()
-        .map(|s| s.as_str().expect("a gateway").to_owned())
-        .collect()
-}
-
-/// Waits until `server`'s navigation lists `gateway` (or stops listing it, `listed` false).
-async fn wait_navi(server: &RunningServer, gateway: &str, listed: bool) -> Vec<String> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let servers = navi_servers(server).await;
-        if servers.iter().any(|s| s == gateway) == listed {
-            return servers;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "navigation still says {servers:?} (waiting for {gateway} listed = {listed})"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Both nodes know each other (presence questions are then answered by both).
-async fn wait_known(a: &RunningServer, b: &RunningServer) {
-    wait_navi(a, &b.gateway_addr().to_string(), true).await;
-    wait_navi(b, &a.gateway_addr().to_string(), true).await;
-}
 
 /// Navigation lists this node first and the other live node after it; a node that crashed
 /// (no more announcements) is dropped after the TTL, one that stops is dropped at once.
@@ -531,25 +418,6 @@ async fn sessions_resync_after_a_bus_outage() {
     assert_eq!(content["content"], "after");
     a.shutdown().await;
     b.shutdown().await;
-}
-
-/// A fresh schema of the test PostgreSQL (`RCIM_TEST_POSTGRES_URL`): a store URL nodes share.
-async fn shared_store() -> String {
-    let base = std::env::var("RCIM_TEST_POSTGRES_URL").expect(
-        "RCIM_TEST_POSTGRES_URL is not set: run `bash scripts/services.sh start` and \
-         `eval \"$(bash scripts/services.sh env)\"` first",
-    );
-    let schema = format!("cluster_{}", uuid::Uuid::new_v4().simple());
-    let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
-        .await
-        .expect("connect to the test PostgreSQL");
-    tokio::spawn(conn);
-    client
-        .batch_execute(&format!("CREATE SCHEMA {schema}"))
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
 }
 
 /// A directory change a node never heard of (made on the same store by a node without the

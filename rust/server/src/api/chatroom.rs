@@ -175,7 +175,9 @@ pub(crate) async fn get(shared: Arc<Shared>, form: Params) -> ApiResult {
             format!("chatroom {room} does not exist"),
         )
     })?;
-    let members = shared.chatrooms.member_count(room).unwrap_or(0);
+    let members = crate::service::chatroom::across_nodes::members(&shared, room)
+        .await
+        .map_or(0, |m| m.len());
     let idle_minutes = if record.idle_minutes == 0 {
         shared.config.chatroom.idle_destroy.as_secs() / 60
     } else {

@@ -7,6 +7,7 @@ use super::checks::check_user_id;
 use super::moderation::format_time;
 use super::params::Params;
 use super::reply::{ApiError, ApiResult};
+use crate::service::chatroom::across_nodes;
 use crate::state::Shared;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -35,7 +36,9 @@ pub(crate) async fn query(shared: Arc<Shared>, form: Params) -> ApiResult {
         Some(_) => return Err(ApiError::param("order must be 1 or 2")),
     };
     require_room(&shared, room)?;
-    let mut members = shared.chatrooms.members(room).unwrap_or_default();
+    let mut members = across_nodes::members(&shared, room)
+        .await
+        .unwrap_or_default();
     let total = members.len();
     if newest_first {
         members.reverse();
@@ -58,10 +61,8 @@ pub(crate) async fn exist(shared: Arc<Shared>, form: Params) -> ApiResult {
     check_user_id("userId", user)?;
     require_room(&shared, room)?;
     let mut out = Map::new();
-    out.insert(
-        "isInChrm".into(),
-        json!(shared.chatrooms.is_member(room, user)),
-    );
+    let member = across_nodes::is_member(&shared, room, user).await;
+    out.insert("isInChrm".into(), json!(member));
     Ok(out)
 }
 
@@ -71,10 +72,17 @@ pub(crate) async fn exist_many(shared: Arc<Shared>, form: Params) -> ApiResult {
     let room = room_param(&form)?;
     let users = user_list(&form, "userId", MAX_EXIST_USERS)?;
     require_room(&shared, room)?;
+    // One question to the other nodes for the whole list.
+    let members: std::collections::HashSet<String> = across_nodes::members(&shared, room)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
     let result: Vec<Value> = users
         .into_iter()
         .map(|u| {
-            let member = shared.chatrooms.is_member(room, &u);
+            let member = members.contains(&u);
             json!({"userId": u, "isInChrm": i32::from(member)})
         })
         .collect();

@@ -13,7 +13,9 @@
 //!
 //! Subjects ([`subjects`]): one per user (committed inbox entries in inbox order, logins
 //! elsewhere, resync orders), one per chatroom, one per ultra group, plus cluster-wide
-//! presence questions, node announcements and orders. A node subscribes to the subjects of
+//! questions to every node ([`questions`]: devices online, chatroom members, rings and
+//! activity), node announcements, orders and the counts of the shared rates
+//! ([`crate::limits`]). A node subscribes to the subjects of
 //! the users it has sessions for and of the rooms its connections joined, and to every
 //! ultra group. What arrives is handed to the [`Inbound`] side (wired in `crate::cluster`).
 //!
@@ -31,6 +33,7 @@
 
 pub(crate) mod local;
 pub(crate) mod nats;
+pub(crate) mod questions;
 pub(crate) mod records;
 pub(crate) mod subjects;
 pub(crate) mod wire;
@@ -39,7 +42,7 @@ use crate::fanout::Fanout;
 use crate::hub::{Hub, OnlineDevice};
 use crate::model::Push;
 use bytes::Bytes;
-use rcim_proto::v1::{ultra_group_event, Platform};
+use rcim_proto::v1::{ultra_group_event, Message, Platform};
 use records::RecordChange;
 use std::sync::Arc;
 
@@ -62,8 +65,8 @@ pub(crate) trait Inbound: Send + Sync + 'static {
     fn online(&self, user: &str, body: rcim_proto::v1::server_frame::Body);
     /// `user` is kicked (a ban): close their sessions on this node with `Kicked{code}`.
     fn kick(&self, user: &str, code: u32, reason: &str);
-    /// The devices of `user` online on this node.
-    fn devices(&self, user: &str) -> Vec<OnlineDevice>;
+    /// This node's answer to another node's question (with its body, often empty).
+    fn answer(&self, question: questions::Question) -> (questions::Answer, Vec<u8>);
     /// Close the sessions of `user` on this node (they resync from their cursor).
     fn resync_user(&self, user: &str);
     /// Close every session of this node (they resync from their cursor).
@@ -72,12 +75,17 @@ pub(crate) trait Inbound: Send + Sync + 'static {
     /// subscriptions overflowed): what the others published meanwhile is lost, so read the
     /// records kept in memory again from the store, and close every session so it resyncs.
     fn reconnected(&self);
+    /// What this node counted of the shared rates since the last call (to tell the others).
+    fn take_hits(&self) -> crate::limits::RateHits;
+    /// What another node counted of the shared rates.
+    fn hits(&self, hits: crate::limits::RateHits);
     /// A change of a record kept in memory, made (and stored) by another node.
     fn records(&self, change: RecordChange);
     /// Another node may have lost notices of record changes: read them again from the store.
     fn reload_records(&self);
-    /// A chatroom frame from another node for this node's members of `room`.
-    fn room_frame(&self, room: &str, frame: Bytes, high: bool);
+    /// A chatroom frame from another node for this node's members of `room`; `message`
+    /// when it carries one (this node's ring and auto-kick count it).
+    fn room_frame(&self, room: &str, frame: Bytes, high: bool, message: Option<Message>);
     /// An ultra-group event from another node for this node's readers.
     fn ultragroup(
         &self,
@@ -150,9 +158,31 @@ impl Bus {
 
     /// The devices of `user` online on the other live nodes (empty on one node).
     pub(crate) async fn remote_devices(&self, user: &str) -> Vec<OnlineDevice> {
+        self.remote_devices_of(&[user.to_owned()])
+            .await
+            .remove(user)
+            .unwrap_or_default()
+    }
+
+    /// The devices of `users` online on the other live nodes, by user (empty on one node).
+    pub(crate) async fn remote_devices_of(
+        &self,
+        users: &[String],
+    ) -> std::collections::HashMap<String, Vec<OnlineDevice>> {
+        match self {
+            Self::Local(_) => Default::default(),
+            Self::Nats(bus) => bus.remote_devices(users).await,
+        }
+    }
+
+    /// Asks every other live node `question` (see [`questions`]); no answer on one node.
+    pub(crate) async fn ask_all(
+        &self,
+        question: questions::Question,
+    ) -> Vec<(questions::Answer, Bytes)> {
         match self {
             Self::Local(_) => Vec::new(),
-            Self::Nats(bus) => bus.remote_devices(user).await,
+            Self::Nats(bus) => bus.ask_all(question).await,
         }
     }
 

@@ -69,10 +69,10 @@ impl Subjects {
         format!("{}.g.*", self.prefix)
     }
 
-    /// Presence questions ("which devices of this user are online on your node?"), which
-    /// every node answers.
-    pub(crate) fn presence(&self) -> String {
-        format!("{}.presence", self.prefix)
+    /// Questions to every node ("which devices of this user are online on your node?",
+    /// "who is in this chatroom?", see `crate::bus::questions`), which every node answers.
+    pub(crate) fn questions(&self) -> String {
+        format!("{}.ask", self.prefix)
     }
 
     /// Node announcements (gateway, liveness).
@@ -84,6 +84,11 @@ impl Subjects {
     /// records), which every node applies, and the orders to read them again.
     pub(crate) fn records(&self) -> String {
         format!("{}.records", self.prefix)
+    }
+
+    /// What each node counted of the rates shared across nodes (every node subscribes).
+    pub(crate) fn rates(&self) -> String {
+        format!("{}.rates", self.prefix)
     }
 
     /// Orders to every node (resync all sessions).

@@ -38,12 +38,14 @@ pub(crate) enum Header {
     Resync,
     /// Same as [`Header::Resync`] for every session of every node.
     ResyncAll,
-    /// Which devices of `user` are online on your node? (with a reply subject)
-    Presence { user: String },
-    /// The answer to [`Header::Presence`]: (device id, platform) of each online session.
-    Devices {
+    /// A question to every node (with a reply subject; see [`super::questions`]).
+    Ask {
+        question: super::questions::Question,
+    },
+    /// Node `node`'s answer to an [`Header::Ask`]; a body for some answers.
+    Answer {
         node: String,
-        devices: Vec<(String, i32)>,
+        answer: super::questions::Answer,
     },
     /// Node `node` is alive and its clients connect to `gateway` (none: it has no address
     /// worth handing out, e.g. it listens on every interface without `--public-gateway`).
@@ -62,6 +64,12 @@ pub(crate) enum Header {
     /// records, moderation lists, KV), already in the store: apply it to this node's memory.
     Records {
         change: super::records::RecordChange,
+    },
+    /// Operations counted on node `node` since its last batch (rates shared across nodes,
+    /// see [`crate::limits`]).
+    Hits {
+        node: String,
+        hits: crate::limits::RateHits,
     },
     /// Notices of record changes may have been lost (a full queue, an outage): read every
     /// record kept in memory again from the store.

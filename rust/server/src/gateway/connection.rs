@@ -186,6 +186,10 @@ async fn log_in(
     let inbox_epoch = shared.store.inbox_epoch();
     // The user's devices on the other nodes count for the device rules.
     let remote = shared.bus.remote_devices(&user_id).await;
+    if !remote.is_empty() {
+        // Their rates count on every node they are on.
+        shared.user_rates.mark_spread(&user_id);
+    }
     let admission = shared.hub.admit_with(
         &login,
         session,

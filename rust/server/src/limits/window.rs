@@ -45,6 +45,20 @@ impl SlidingWindow {
         }
     }
 
+    /// Counts `n` events accepted elsewhere at `now` (at most the limit: beyond it the window
+    /// is full anyway).
+    pub(crate) fn record_many(&mut self, now: Instant, n: u32) {
+        if self.is_unlimited() {
+            return;
+        }
+        for _ in 0..(n as usize).min(self.per_sec) {
+            self.accepted.push_back(now);
+        }
+        while self.accepted.len() > self.per_sec {
+            self.accepted.pop_front();
+        }
+    }
+
     /// True (and counted) if one more event fits now.
     pub(crate) fn try_acquire(&mut self) -> bool {
         let now = Instant::now();

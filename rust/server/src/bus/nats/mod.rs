@@ -27,14 +27,14 @@
 //! ([`Header::ReloadRecords`]). After its own reconnection a node reads its records again and
 //! orders the others to do so too (its own notices may have been lost in the outage).
 //!
-//! Presence: the device rules need the user's sessions on the other nodes. Every node
-//! answers presence questions on one cluster subject; the asking node waits for as many
-//! answers as it knows live nodes ([`NatsBus::gateways`]' table), at most
-//! [`PRESENCE_TIMEOUT`].
+//! Questions ([`crate::bus::questions`]): the device rules need the user's sessions on the
+//! other nodes, the chatrooms their members, rings and activity. Every node answers the
+//! questions of one cluster subject; the asking node waits for as many answers as it knows
+//! live nodes ([`NatsBus::gateways`]' table), at most [`ASK_TIMEOUT`].
 //!
 //! Files: this one the connection and the publishing side; `watch.rs` the subscriptions to
 //! users' and rooms' subjects; `receive.rs` what arrives and the connection events;
-//! `nodes.rs` the other nodes (announcements, presence questions).
+//! `nodes.rs` the other nodes (announcements, questions, the shared rates' counts).
 
 mod nodes;
 mod receive;
@@ -66,8 +66,8 @@ pub(crate) const OUT_QUEUE_BYTES: usize = 64 * 1024 * 1024;
 /// Users remembered for a resync after their entries were dropped; beyond it, every
 /// session of the cluster resyncs.
 pub(crate) const MAX_LOST_USERS: usize = 10_000;
-/// How long a login waits for the other nodes' presence answers.
-pub(crate) const PRESENCE_TIMEOUT: Duration = Duration::from_millis(300);
+/// How long a question waits for the other nodes' answers.
+pub(crate) const ASK_TIMEOUT: Duration = Duration::from_millis(300);
 /// How long a subscription may take to be confirmed before a login goes on without it.
 pub(crate) const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// Messages one subscription may hold before NATS calls this node a slow consumer.
@@ -174,7 +174,7 @@ impl NatsBus {
         }))
     }
 
-    /// Starts the node's tasks once the server can take what arrives: the presence
+    /// Starts the node's tasks once the server can take what arrives: the question
     /// answers, the ultra-group, order and node subscriptions, the announcements of
     /// `gateway` (how clients reach this node), which end with the stop token; and the
     /// publisher, which ends after [`Self::close`] (returned apart).
@@ -196,21 +196,24 @@ impl NatsBus {
                     .map_err(|e| anyhow::anyhow!("subscribing to {subject}: {e}"))
             }
         };
-        let presence = sub(self.subjects.presence()).await?;
+        let questions = sub(self.subjects.questions()).await?;
         let ultragroups = sub(self.subjects.ultragroups()).await?;
         let orders = sub(self.subjects.all()).await?;
         let records = sub(self.subjects.records()).await?;
         let nodes = sub(self.subjects.nodes()).await?;
+        let rates = sub(self.subjects.rates()).await?;
         self.client
             .flush()
             .await
             .map_err(|e| anyhow::anyhow!("flushing the bus subscriptions: {e}"))?;
         let tasks = vec![
-            tokio::spawn(self.clone().read_loop(presence, None, self.stop.clone())),
+            tokio::spawn(self.clone().read_loop(questions, None, self.stop.clone())),
             tokio::spawn(self.clone().read_loop(ultragroups, None, self.stop.clone())),
             tokio::spawn(self.clone().read_loop(orders, None, self.stop.clone())),
             tokio::spawn(self.clone().read_loop(records, None, self.stop.clone())),
             tokio::spawn(self.clone().read_loop(nodes, None, self.stop.clone())),
+            tokio::spawn(self.clone().read_loop(rates, None, self.stop.clone())),
+            tokio::spawn(self.clone().hits_loop()),
             tokio::spawn(self.clone().announce_loop(gateway)),
         ];
         Ok((tasks, tokio::spawn(self.clone().publish_loop(rx))))

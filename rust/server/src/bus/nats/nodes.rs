@@ -1,60 +1,78 @@
-//! The other nodes: their announcements (gateway, liveness) and the presence questions
-//! the device rules ask them.
+//! The other nodes: their announcements (gateway, liveness) and the questions asked of
+//! them all (see [`crate::bus::questions`]).
 
 use super::NatsBus;
-use super::{lock, PRESENCE_TIMEOUT};
+use super::{lock, ASK_TIMEOUT};
+use crate::bus::questions::{Answer, Question};
 use crate::bus::wire::{self, Header};
 use crate::hub::OnlineDevice;
+use bytes::Bytes;
 use futures::StreamExt as _;
 use rcim_proto::v1::Platform;
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 impl NatsBus {
-    /// The devices of `user` online on the other nodes: asks them all, waits for as many
-    /// answers as there are live nodes, at most [`PRESENCE_TIMEOUT`].
-    pub(crate) async fn remote_devices(&self, user: &str) -> Vec<OnlineDevice> {
+    /// Asks every other live node `question` (see [`crate::bus::questions`]): their answers
+    /// (with their bodies), as many as there are live nodes, waiting at most
+    /// [`ASK_TIMEOUT`]. Empty when NATS is unreachable or no other node lives.
+    pub(crate) async fn ask_all(&self, question: Question) -> Vec<(Answer, Bytes)> {
         let expected = self.live_nodes().len();
-        // Unreachable NATS: the rules apply to this node's sessions only until it is back
-        // (and every session here resyncs then).
         if expected == 0 || !self.connected() {
             return Vec::new();
         }
-        let mut devices = Vec::new();
+        let mut answers = Vec::with_capacity(expected);
         let ask = async {
             let inbox = self.client.new_inbox();
             let mut sub = self.client.subscribe(inbox.clone()).await.ok()?;
-            let question = wire::encode(
-                &Header::Presence {
-                    user: user.to_owned(),
+            let payload = wire::encode(
+                &Header::Ask {
+                    question: question.clone(),
                 },
                 b"",
             );
             self.client
-                .publish_with_reply(self.subjects.presence(), inbox, question)
+                .publish_with_reply(self.subjects.questions(), inbox, payload)
                 .await
                 .ok()?;
-            let mut answered = 0;
-            while answered < expected {
-                let Some(msg) = sub.next().await else { break };
-                if let Some((Header::Devices { devices: d, .. }, _)) = wire::decode(&msg.payload) {
+            while answers.len() < expected {
+                let msg = sub.next().await?;
+                if let Some((Header::Answer { answer, .. }, body)) = wire::decode(&msg.payload) {
                     self.received.fetch_add(1, Ordering::Relaxed);
-                    answered += 1;
-                    devices.extend(d.into_iter().map(|(device_id, p)| OnlineDevice {
-                        device_id,
-                        platform: Platform::try_from(p).unwrap_or(Platform::Unspecified),
-                    }));
+                    answers.push((answer, body));
                 }
             }
             Some(())
         };
-        if tokio::time::timeout(PRESENCE_TIMEOUT, ask).await.is_err() {
-            tracing::debug!(
-                user,
-                "not every node answered the presence question in time"
-            );
+        if tokio::time::timeout(ASK_TIMEOUT, ask).await.is_err() {
+            tracing::debug!(?question, "not every node answered in time");
         }
-        devices
+        answers
+    }
+
+    /// The devices of `users` online on the other nodes, by user.
+    pub(crate) async fn remote_devices(
+        &self,
+        users: &[String],
+    ) -> HashMap<String, Vec<OnlineDevice>> {
+        let mut out: HashMap<String, Vec<OnlineDevice>> = HashMap::new();
+        // Unreachable NATS: the rules apply to this node's sessions only until it is back
+        // (and every session here resyncs then).
+        let question = Question::Devices {
+            users: users.to_vec(),
+        };
+        for (answer, _) in self.ask_all(question).await {
+            if let Answer::Devices { devices } = answer {
+                for (user, device_id, p) in devices {
+                    out.entry(user).or_default().push(OnlineDevice {
+                        device_id,
+                        platform: Platform::try_from(p).unwrap_or(Platform::Unspecified),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// The other live nodes: (node id, gateway).
@@ -76,6 +94,30 @@ impl NatsBus {
             .into_iter()
             .filter_map(|(_, gw)| gw)
             .collect()
+    }
+
+    /// Tells the other nodes what this node counted of the shared rates, every
+    /// [`crate::limits::GOSSIP_EVERY`] when it counted something, until the stop.
+    pub(super) async fn hits_loop(self: Arc<Self>) {
+        let mut tick = tokio::time::interval(crate::limits::GOSSIP_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = self.stop.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            let Some(inbound) = self.inbound() else {
+                continue;
+            };
+            let hits = inbound.take_hits();
+            if !hits.is_empty() {
+                let header = Header::Hits {
+                    node: self.node.clone(),
+                    hits,
+                };
+                self.queue(self.subjects.rates(), wire::encode(&header, b""));
+            }
+        }
     }
 
     /// Announces this node every `announce_every` until the stop.

@@ -107,21 +107,17 @@ impl NatsBus {
                 tracing::warn!("a node dropped entries; resyncing every session");
                 inbound.resync_all();
             }
-            Header::Presence { user } => {
+            Header::Ask { question } => {
                 let Some(reply) = reply else { return };
-                let devices = inbound
-                    .devices(&user)
-                    .into_iter()
-                    .map(|d| (d.device_id, d.platform as i32))
-                    .collect();
-                let answer = Header::Devices {
+                let (answer, body) = inbound.answer(question);
+                let answer = Header::Answer {
                     node: self.node.clone(),
-                    devices,
+                    answer,
                 };
                 // Straight to NATS: the asker is waiting, with its own timeout.
-                self.publish_now(reply, wire::encode(&answer, b"")).await;
+                self.publish_now(reply, wire::encode(&answer, &body)).await;
             }
-            Header::Devices { .. } => {}
+            Header::Answer { .. } => {}
             Header::Node { node, gateway } => {
                 let mut nodes = lock(&self.nodes);
                 // Crashed nodes (a new id per start) go here too, not only when asked.
@@ -133,11 +129,12 @@ impl NatsBus {
                 lock(&self.nodes).remove(&node);
             }
             Header::Room { high } => {
-                if let Some(room) = room_of(&body) {
-                    inbound.room_frame(&room, body, high);
+                if let Some((room, message)) = room_of(&body) {
+                    inbound.room_frame(&room, body, high, message);
                 }
             }
             Header::Records { change } => inbound.records(change),
+            Header::Hits { hits, .. } => inbound.hits(hits),
             Header::ReloadRecords => {
                 tracing::warn!("a node may have lost record notices; reading the records again");
                 inbound.reload_records();
@@ -154,12 +151,18 @@ impl NatsBus {
     }
 }
 
-/// The room a chatroom frame is for.
-fn room_of(frame: &Bytes) -> Option<String> {
-    use rcim_proto::v1::{server_frame, ServerFrame};
+/// The room a chatroom frame is for, and the message it carries if it is one.
+fn room_of(frame: &Bytes) -> Option<(String, Option<rcim_proto::v1::Message>)> {
+    use rcim_proto::v1::{chat_room_event, server_frame, ServerFrame};
     let f: ServerFrame = prost::Message::decode(frame.clone()).ok()?;
     match f.body? {
-        server_frame::Body::Chatroom(ev) => Some(ev.room_id),
+        server_frame::Body::Chatroom(ev) => {
+            let message = match ev.body {
+                Some(chat_room_event::Body::Message(m)) => Some(m),
+                _ => None,
+            };
+            Some((ev.room_id, message))
+        }
         _ => None,
     }
 }

@@ -15,6 +15,7 @@
 
 use super::rules::is_id_byte;
 use crate::hub::ConnId;
+use crate::limits::KeyedRates;
 use crate::model::{ChatroomEntry, ChatroomKvWrite};
 use crate::service::ServiceError;
 use crate::state::Shared;
@@ -97,7 +98,7 @@ pub(crate) struct KvRooms {
     stale: Mutex<HashSet<String>>,
 }
 
-/// One room's entries and operation rate.
+/// One room's entries.
 #[derive(Default)]
 struct RoomKv {
     /// False until the entries were read from the store.
@@ -105,35 +106,39 @@ struct RoomKv {
     entries: BTreeMap<String, ChatroomEntry>,
     /// The room was destroyed while this was held: a new room of that id gets a new one.
     gone: bool,
-    /// Start of the current one-second rate window and the operations counted in it.
-    window: Option<Instant>,
-    ops: u32,
+}
+
+/// A room's KV operation rate ([`MAX_OPS_PER_SEC`], R204), counted across the nodes.
+pub(super) struct OpRate<'a> {
+    rates: &'a KeyedRates,
+    key: String,
+    now: Instant,
+}
+
+impl<'a> OpRate<'a> {
+    pub(super) fn new(rates: &'a KeyedRates, room: &str, now: Instant) -> Self {
+        Self {
+            rates,
+            key: format!("kv\0{room}"),
+            now,
+        }
+    }
+
+    /// Counts one operation; false when the current second's [`MAX_OPS_PER_SEC`] are used.
+    fn take(&self) -> bool {
+        self.rates
+            .try_take_at(&self.key, MAX_OPS_PER_SEC, Duration::from_secs(1), self.now)
+    }
 }
 
 impl RoomKv {
-    /// Counts one operation; false when the current second's [`MAX_OPS_PER_SEC`] are used.
-    fn take_op(&mut self, now: Instant) -> bool {
-        match self.window {
-            Some(start) if now.duration_since(start) < Duration::from_secs(1) => {}
-            _ => {
-                self.window = Some(now);
-                self.ops = 0;
-            }
-        }
-        if self.ops >= MAX_OPS_PER_SEC {
-            return false;
-        }
-        self.ops += 1;
-        true
-    }
-
     /// Decides a set, key by key in key order (nothing changes yet): the entries to write
     /// and the refused keys with their codes.
-    fn plan_set(&mut self, op: &SetEntries, now: Instant, now_ms: i64) -> Planned {
+    fn plan_set(&mut self, op: &SetEntries, rate: &OpRate, now_ms: i64) -> Planned {
         let mut planned = Planned::default();
         let mut added = 0;
         for (key, value) in &op.entries {
-            if !self.take_op(now) {
+            if !rate.take() {
                 planned.errors.insert(key.clone(), codes::KV_RATE_EXCEEDED);
                 continue;
             }
@@ -169,11 +174,11 @@ impl RoomKv {
         keys: &[String],
         operator: &str,
         force: bool,
-        now: Instant,
+        rate: &OpRate,
     ) -> Planned {
         let mut planned = Planned::default();
         for key in keys {
-            if !self.take_op(now) {
+            if !rate.take() {
                 planned.errors.insert(key.clone(), codes::KV_RATE_EXCEEDED);
                 continue;
             }
@@ -279,7 +284,8 @@ pub(crate) async fn set_entries(
 ) -> Result<KeyErrors, ServiceError> {
     let room = op.room_id.clone();
     with_room(shared, &room, async |kv: &mut RoomKv| {
-        let planned = kv.plan_set(&op, Instant::now(), now_ms());
+        let rate = OpRate::new(&shared.rates, &room, Instant::now());
+        let planned = kv.plan_set(&op, &rate, now_ms());
         if !planned.entries.is_empty() {
             shared
                 .store
@@ -318,7 +324,8 @@ pub(crate) async fn remove_entries(
     except_conn: Option<ConnId>,
 ) -> Result<KeyErrors, ServiceError> {
     with_room(shared, room, async |kv: &mut RoomKv| {
-        let planned = kv.plan_remove(keys, operator, force, Instant::now());
+        let rate = OpRate::new(&shared.rates, room, Instant::now());
+        let planned = kv.plan_remove(keys, operator, force, &rate);
         remove_planned(shared, room, kv, &planned.entries).await?;
         announce(shared, room, true, &planned.entries, operator, except_conn);
         Ok(planned.errors)
@@ -445,8 +452,8 @@ pub(crate) async fn with_first_page<T>(
 /// is a member again by the time the room's lock is held (a departure queued before a
 /// re-join must not take the entries set since).
 pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
-    if !shared.chatrooms.exists(room) || shared.chatrooms.is_member(room, user) {
-        // Destroyed meanwhile (its entries went with it), or back already.
+    if !shared.chatrooms.exists(room) || super::across_nodes::is_member(shared, room, user).await {
+        // Destroyed meanwhile (its entries went with it), or back already (on some node).
         return;
     }
     let removed = with_room(shared, room, async |kv: &mut RoomKv| {

@@ -13,6 +13,7 @@ use super::delivery::{encode_event, offer, Priority};
 use super::registry::{lock, unlink_conn, unlink_user, Chatrooms, Registry};
 use super::room::Room;
 use crate::bus::records::RecordChange;
+use crate::limits::KeyedRates;
 use crate::store::{ChatroomWrite, RoomRecord, ServerStore};
 use crate::util::now_ms;
 use rcim_proto::codes;
@@ -96,21 +97,18 @@ impl Chatrooms {
     /// beyond `auto_create_per_minute` rooms in a minute, 23410 when the node holds
     /// `max_rooms` rooms (the room does not exist and is not made). The Server API's
     /// creations are not limited.
-    pub(crate) fn allow_auto_create(&self, user: &str) -> Result<(), u32> {
-        let mut reg = lock(&self.inner);
-        if reg.rooms.len() >= self.config.max_rooms {
-            tracing::warn!(user, rooms = reg.rooms.len(), "chatroom limit reached");
+    pub(crate) fn allow_auto_create(&self, rates: &KeyedRates, user: &str) -> Result<(), u32> {
+        let rooms = lock(&self.inner).rooms.len();
+        if rooms >= self.config.max_rooms {
+            tracing::warn!(user, rooms, "chatroom limit reached");
             return Err(codes::CHATROOM_NOT_EXIST);
         }
-        let now = Instant::now();
-        let (start, count) = reg.auto_creates.entry(user.to_owned()).or_insert((now, 0));
-        if now.duration_since(*start) >= AUTO_CREATE_WINDOW {
-            (*start, *count) = (now, 0);
-        }
-        if *count >= self.config.auto_create_per_minute {
+        // Counted across the nodes: the user's connections may be on several.
+        let key = format!("ac\0{user}");
+        let limit = self.config.auto_create_per_minute;
+        if limit == 0 || !rates.try_take(&key, limit, AUTO_CREATE_WINDOW) {
             return Err(codes::SEND_MSG_FREQUENCY_OVERRUN);
         }
-        *count += 1;
         Ok(())
     }
 
@@ -191,14 +189,11 @@ impl Chatrooms {
             // the old entries and lists.
             self.kv.room_destroyed(store, room).await;
             self.moderation.forget_room(room);
-            // An idle destroy is this node's judgement (activity is per node): the other
-            // nodes keep their members in the room.
-            if !only_if_idle {
-                self.notice(RecordChange::RoomDestroyed {
-                    room_id: room.to_owned(),
-                    status,
-                });
-            }
+            // An idle destroy was judged on every node's activity (`ops::destroy_idle`).
+            self.notice(RecordChange::RoomDestroyed {
+                room_id: room.to_owned(),
+                status,
+            });
         }
         Ok(stored? || removed)
     }
@@ -235,14 +230,11 @@ impl Chatrooms {
 
     /// Rooms idle past their time (candidates for [`Self::destroy_if_idle`]). Only the rooms
     /// whose scheduled check is due are looked at; a busy one gets its next check at its
-    /// last activity plus its idle time. Also forgets the auto-create counts of past
-    /// minutes.
+    /// last activity plus its idle time.
     pub(super) fn idle_rooms(&self) -> Vec<String> {
         let now = Instant::now();
         let mut reg = lock(&self.inner);
         let reg = &mut *reg;
-        reg.auto_creates
-            .retain(|_, (start, _)| now.duration_since(*start) < AUTO_CREATE_WINDOW);
         let mut due = Vec::new();
         while let Some((at, id)) = reg.idle_checks.first().cloned() {
             if at > now {

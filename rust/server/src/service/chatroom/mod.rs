@@ -8,7 +8,8 @@
 //! messages also go to the room's history in the store (kept 2 months by default, R199).
 //! Idle rooms are destroyed (R185, R189) and members whose connection dropped are
 //! auto-kicked (R194–R195). Room records are stored, so rooms survive a restart; members and
-//! rings do not (clients re-join, R193).
+//! rings do not (clients re-join, R193). On a cluster each node holds the members that
+//! joined through its connections, and the cluster's view is asked of every node.
 //!
 //! Files: [`registry`] the rooms and their members ([`Chatrooms`]); [`lifecycle`] creation,
 //! destroy and the idle index; [`room`] one room's books; [`delivery`] encoding once and the
@@ -16,8 +17,10 @@
 //! member sends and Server API publishes; [`task`] the timer task; [`rules`] the room id rule and status values; [`hooks`] the calls into [`kv`]
 //! (the KV entries and their limits; [`kv_requests`] a member's KV requests) and
 //! [`moderation`] (gags, blocks and the protected-member whitelist); [`sync`] the same
-//! records on the other nodes of a cluster.
+//! records on the other nodes of a cluster; [`across_nodes`] members, rings and activity
+//! across the nodes.
 
+pub(crate) mod across_nodes;
 pub(crate) mod delivery;
 mod hooks;
 pub(crate) mod kv;

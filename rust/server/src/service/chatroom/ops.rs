@@ -3,7 +3,7 @@
 
 use super::delivery::MemberConn;
 use super::rules::{check_room_id, MAX_JOIN_MESSAGES, STATUS_DESTROY_AUTO};
-use super::{hooks, kv};
+use super::{across_nodes, hooks, kv};
 use crate::model::{ENTRY_OVERHEAD, SYNC_BYTES};
 use crate::service::ServiceError;
 use crate::state::Shared;
@@ -64,18 +64,21 @@ pub(crate) async fn join(
         .map_err(|code| ServiceError::rejected(code, "not allowed in this chatroom"))?;
     if req.auto_create && !rooms.exists(room) {
         rooms
-            .allow_auto_create(user)
+            .allow_auto_create(&shared.rates, user)
             .map_err(|code| ServiceError::rejected(code, "no more chatrooms may be created"))?;
         rooms.create(shared.store.as_ref(), room, "").await?;
     }
     let count = req.message_count as usize;
+    let elsewhere = across_nodes::before_join(shared, room, user).await;
     let left = kv::with_first_page(shared, room, |entries, more_entries| {
-        rooms.join_with(room, user, conn, count, |joined| {
-            let left = joined.left.clone();
+        let kept = elsewhere.kept;
+        rooms.join_with(room, user, conn, count, kept, |joined| {
+            let mut left = elsewhere.left;
+            left.extend(joined.left);
             let mut reply = ChatRoomJoined {
                 messages: joined.messages,
                 entries,
-                left_room_ids: joined.left,
+                left_room_ids: left.clone(),
                 more_entries,
             };
             fit_join_answer(&mut reply);
@@ -124,7 +127,11 @@ pub(crate) async fn leave(
     req: LeaveChatRoom,
 ) -> Result<(), ServiceError> {
     check_room_id(&req.room_id)?;
-    if shared.chatrooms.leave(&req.room_id, user, conn_id) {
+    let here = shared.chatrooms.leave(&req.room_id, user, conn_id);
+    // The user leaves the room, not a connection: out on every node.
+    let elsewhere =
+        across_nodes::remove_elsewhere(shared, &req.room_id, user, codes::NOT_IN_CHATROOM).await;
+    if here || elsewhere {
         hooks::member_left(shared, &req.room_id, user).await;
     }
     Ok(())
@@ -154,7 +161,7 @@ pub(crate) async fn history(
     if !rooms.exists(&req.room_id) {
         return Err(not_exist(&req.room_id));
     }
-    if !rooms.is_member(&req.room_id, user) {
+    if !across_nodes::is_member(shared, &req.room_id, user).await {
         return Err(ServiceError::rejected(
             codes::NOT_IN_CHATROOM,
             "not in this chatroom",
@@ -206,11 +213,15 @@ pub(crate) async fn auto_kick(shared: &Shared, room: &str, users: Vec<String>) {
 }
 
 /// Destroys the rooms idle past their time (R185, R189): DESTROY_AUTO to their members,
-/// record, stored messages and KV entries deleted.
+/// record, stored messages and KV entries deleted. On a cluster, a room active on another
+/// node is not idle.
 pub(crate) async fn destroy_idle(shared: &Shared) {
     let rooms = &shared.chatrooms;
     let store = shared.store.as_ref();
     for room in rooms.idle_rooms() {
+        if let Some(ago) = across_nodes::idle_elsewhere(shared, &room).await {
+            rooms.active_elsewhere(&room, ago);
+        }
         if let Err(e) = rooms
             .destroy_if_idle(store, &room, STATUS_DESTROY_AUTO)
             .await

@@ -41,14 +41,12 @@ pub(super) struct Registry {
     /// Each connection in some room: its user and those rooms.
     conns: HashMap<ConnId, (String, Vec<String>)>,
     /// The rooms each user is a member of, oldest join first (R190).
-    users: HashMap<String, Vec<String>>,
+    pub(super) users: HashMap<String, Vec<String>>,
     /// Rooms with member actions not announced yet.
     pub(super) dirty: HashSet<String>,
     /// When to look at which room for the idle destroy, soonest first: only rooms due are
     /// looked at (an entry whose room's [`Room::idle_check`] differs is stale).
     pub(super) idle_checks: BTreeSet<(Instant, String)>,
-    /// Rooms created by joins per user in the current minute (see `auto_create_per_minute`).
-    pub(super) auto_creates: HashMap<String, (Instant, u32)>,
 }
 
 /// What a join did.
@@ -145,10 +143,18 @@ impl Chatrooms {
     }
 
     /// A frame of `room` from another node: offered to this node's member connections with
-    /// the same priority rules. Returns the connections it was queued for.
-    pub(crate) fn offer_remote(&self, room: &str, frame: &bytes::Bytes, high: bool) -> usize {
+    /// the same priority rules; the `message` it carries goes into the ring and counts
+    /// toward the auto-kick here. Returns the offline members here due for the auto-kick
+    /// (R194).
+    pub(crate) fn offer_remote(
+        &self,
+        room: &str,
+        frame: &bytes::Bytes,
+        high: bool,
+        message: Option<&Message>,
+    ) -> Vec<String> {
         let Some(cell) = self.room(room) else {
-            return 0;
+            return Vec::new();
         };
         let priority = if high {
             Priority::High
@@ -157,15 +163,15 @@ impl Chatrooms {
                 share: self.config.low_priority_share,
             }
         };
-        let r = lock(&cell);
-        self.offer_all(&r, frame, priority, None)
-    }
-
-    /// Whether some connection of this node is in `room` (it needs the room's frames from
-    /// the other nodes).
-    pub(crate) fn has_connections(&self, room: &str) -> bool {
-        self.room(room)
-            .is_some_and(|r| lock(&r).conns().next().is_some())
+        let mut r = lock(&cell);
+        self.offer_all(&r, frame, priority, None);
+        match message {
+            Some(m) => {
+                r.record(m);
+                r.auto_kick_due(self.config.auto_kick_after, self.config.auto_kick_messages)
+            }
+            None => Vec::new(),
+        }
     }
 
     /// The queue of [`Hook`]s (taken once, by the chatroom task).
@@ -197,12 +203,6 @@ impl Chatrooms {
     /// no such room. Members offline but not yet auto-kicked are listed.
     pub(crate) fn members(&self, room: &str) -> Option<Vec<(String, i64)>> {
         self.room(room).map(|r| lock(&r).member_list())
-    }
-
-    /// How many members `room` has; `None` when there is no such room. Counted without
-    /// copying the list (a room may have thousands).
-    pub(crate) fn member_count(&self, room: &str) -> Option<usize> {
-        self.room(room).map(|r| lock(&r).members.len())
     }
 
     /// Whether `user` is a member of `room`.
@@ -293,19 +293,21 @@ impl Chatrooms {
         conn: MemberConn,
         message_count: usize,
     ) -> Result<Joined, u32> {
-        self.join_with(room, user, conn, message_count, |joined| joined)
+        self.join_with(room, user, conn, message_count, 0, |joined| joined)
     }
 
     /// [`Self::join`], handing what it did to `answer` while the room's lock is held, right
     /// after the membership starts: what `answer` queues on the member's connection comes
     /// before any event of the room (messages, member and KV changes are offered under that
-    /// lock). `answer` must not call the registry.
+    /// lock). `answer` must not call the registry. `kept_elsewhere`: the user's rooms on
+    /// other nodes, which count toward the limit (see `across_nodes::before_join`).
     pub(crate) fn join_with<T>(
         &self,
         room: &str,
         user: &str,
         conn: MemberConn,
         message_count: usize,
+        kept_elsewhere: usize,
         answer: impl FnOnce(Joined) -> T,
     ) -> Result<T, u32> {
         let mut reg = lock(&self.inner);
@@ -318,7 +320,8 @@ impl Chatrooms {
         let mut left = Vec::new();
         let joined: Vec<String> = reg.users.get(user).cloned().unwrap_or_default();
         if !joined.iter().any(|r| r == room) {
-            let excess = (joined.len() + 1).saturating_sub(self.config.max_joined_per_user);
+            let excess =
+                (joined.len() + 1 + kept_elsewhere).saturating_sub(self.config.max_joined_per_user);
             for old in joined.into_iter().take(excess) {
                 self.remove_locked(
                     &mut reg,

@@ -141,6 +141,32 @@ impl Room {
         }
         self.ring_bytes += prost::Message::encoded_len(m);
         self.ring.push_back(m.clone());
+        self.trim_ring();
+    }
+
+    /// Adds messages of another node's ring that this one lacks, in time order, within the
+    /// ring's limits.
+    pub(super) fn merge_ring(&mut self, messages: Vec<Message>) {
+        let known: std::collections::HashSet<String> =
+            self.ring.iter().map(|m| m.uid.clone()).collect();
+        let mut all: Vec<Message> = self.ring.drain(..).collect();
+        all.extend(
+            messages
+                .into_iter()
+                .filter(|m| !m.status && !known.contains(&m.uid)),
+        );
+        all.sort_by_key(|m| m.sent_time);
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|m| seen.insert(m.uid.clone()));
+        self.ring_bytes = 0;
+        for m in all {
+            self.ring_bytes += prost::Message::encoded_len(&m);
+            self.ring.push_back(m);
+        }
+        self.trim_ring();
+    }
+
+    fn trim_ring(&mut self) {
         while self.ring.len() > self.ring_len || self.ring_bytes > MAX_RING_BYTES {
             let Some(old) = self.ring.pop_front() else {
                 break;

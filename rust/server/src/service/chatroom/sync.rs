@@ -3,10 +3,9 @@
 //! (`crate::bus::records`), published by the node that made them after its store write, and
 //! applied here by the others.
 //!
-//! What stays per node: the members of a room and their events (a member on another node is
-//! reached through the room's frames), the rings of recent messages, the KV and auto-create
-//! rates, and the idle destroy (judged on each node's own activity; it deletes the stored
-//! room but does not take the room out of the other nodes' memory).
+//! Members, rings and activity are held by the node whose connections joined; what the
+//! cluster must agree on of them is asked of every node ([`super::across_nodes`]). The KV
+//! and auto-create rates are counted across the nodes ([`crate::limits::KeyedRates`]).
 
 use super::registry::{lock, Chatrooms, Notices};
 use crate::bus::records::RecordChange;

@@ -41,9 +41,9 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                 ticks += 1;
                 if ticks % IDLE_CHECK_TICKS == 0 {
                     destroy_idle(&shared).await;
-                    // Rooms none of this node's connections is in any more need no frames
-                    // from the other nodes.
-                    shared.bus.retain_rooms(|room| shared.chatrooms.has_connections(room));
+                    // Rooms without a member here any more need no frames from the other
+                    // nodes (an offline member still counts them toward the auto-kick).
+                    shared.bus.retain_rooms(|room| shared.chatrooms.has_members(room));
                 }
                 if ticks % STATS_LOG_TICKS == 0 {
                     let stats = shared.chatrooms.stats();

@@ -322,9 +322,16 @@ pub(super) async fn push_message(
     }
     // Before the online check: `bump_badges` skips devices that connected after it.
     let now = crate::util::now_ms();
-    let online = parts
+    let mut online = parts
         .hub
         .online_devices(recipients.iter().map(|r| r.user_id.as_str()));
+    if parts.bus.is_distributed() {
+        // A device online on another node gets the message there, not a push.
+        let users: Vec<String> = recipients.iter().map(|r| r.user_id.clone()).collect();
+        for (user, devices) in parts.bus.remote_devices_of(&users).await {
+            online.entry(user).or_default().extend(devices);
+        }
+    }
     let sender_name = parts.store.user_name(m.sender_id.clone()).await?;
     let group_name = if is_group {
         parts.store.group_name(m.to_id.clone()).await?

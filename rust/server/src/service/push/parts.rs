@@ -6,11 +6,13 @@ use crate::service::ultragroup::Directory;
 use crate::store::ServerStore;
 use std::sync::Arc;
 
-/// The store, the hub (who is online), the dispatcher, the ultra-group directory (names and
-/// default levels) and the App's default language.
+/// The store, the hub and the bus (who is online here and on the other nodes), the
+/// dispatcher, the ultra-group directory (names and default levels) and the App's default
+/// language.
 pub(crate) struct Parts {
     pub store: Arc<dyn ServerStore>,
     pub hub: Arc<Hub>,
+    pub bus: crate::bus::Bus,
     pub dispatcher: Arc<Dispatcher>,
     pub ultragroups: Arc<Directory>,
     /// Language of receivers who chose none.

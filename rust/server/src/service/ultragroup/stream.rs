@@ -18,6 +18,7 @@ use crate::util::{new_uid, now_ms};
 use rcim_proto::v1::{ultra_group_event, Message, UltraGroupMessageChanged};
 use rcim_proto::{codes, conversation_type};
 use std::collections::HashMap;
+use std::time::Duration;
 
 /// Most users of one directed channel message.
 pub(crate) const MAX_DIRECTED_USERS: usize = 300;
@@ -158,7 +159,9 @@ pub(crate) async fn publish_from(
         )));
     }
     if let Some(rate) = channel_rate {
-        if !shared.ugstreams.try_send(&group, &channel, rate) {
+        // Counted across the nodes: the channel's senders may be on several.
+        let key = format!("ch\0{group}\0{channel}");
+        if !shared.rates.try_take(&key, rate, Duration::from_secs(1)) {
             let over = refused(codes::ULTRA_GROUP_CHANNEL_MESSAGE_EXCEED_LIMIT);
             return resent_or(shared, &msg, over).await;
         }

@@ -37,17 +37,31 @@ fn keys_and_values() {
 #[test]
 fn overwrite_and_the_key_limit() {
     let mut kv = RoomKv::default();
+    let rates = KeyedRates::default();
     let now = Instant::now();
-    let p = kv.plan_set(&set_op(&[("a", "1")], "u", false), now, 1);
+    let p = kv.plan_set(
+        &set_op(&[("a", "1")], "u", false),
+        &OpRate::new(&rates, "r", now),
+        1,
+    );
     assert!(p.errors.is_empty());
     apply(&mut kv, &p);
-    let p = kv.plan_set(&set_op(&[("a", "2"), ("b", "2")], "v", false), now, 2);
+    let p = kv.plan_set(
+        &set_op(&[("a", "2"), ("b", "2")], "v", false),
+        &OpRate::new(&rates, "r", now),
+        2,
+    );
     assert_eq!(p.errors, BTreeMap::from([("a".into(), 23424)]));
     assert_eq!(p.entries.len(), 1);
-    let p = kv.plan_set(&set_op(&[("a", "3")], "v", true), now, 3);
+    let p = kv.plan_set(
+        &set_op(&[("a", "3")], "v", true),
+        &OpRate::new(&rates, "r", now),
+        3,
+    );
     assert_eq!((p.entries[0].owner.as_str(), p.errors.len()), ("v", 0));
     // 100 keys at most: counting the keys the same request adds.
     let mut kv = RoomKv::default();
+    let rates = KeyedRates::default();
     for i in 0..98 {
         let k = format!("k{i}");
         kv.entries.insert(
@@ -63,7 +77,7 @@ fn overwrite_and_the_key_limit() {
     }
     let p = kv.plan_set(
         &set_op(&[("x1", ""), ("x2", ""), ("x3", ""), ("k0", "")], "u", true),
-        now,
+        &OpRate::new(&rates, "r", now),
         4,
     );
     assert_eq!(p.errors, BTreeMap::from([("x3".into(), 23423)]));
@@ -73,11 +87,16 @@ fn overwrite_and_the_key_limit() {
 #[test]
 fn removal_rules() {
     let mut kv = RoomKv::default();
+    let rates = KeyedRates::default();
     let now = Instant::now();
-    let p = kv.plan_set(&set_op(&[("a", "1"), ("b", "1")], "u", false), now, 1);
+    let p = kv.plan_set(
+        &set_op(&[("a", "1"), ("b", "1")], "u", false),
+        &OpRate::new(&rates, "r", now),
+        1,
+    );
     apply(&mut kv, &p);
     let keys = ["a".to_string(), "b".into(), "c".into()];
-    let p = kv.plan_remove(&keys, "v", false, now);
+    let p = kv.plan_remove(&keys, "v", false, &OpRate::new(&rates, "r", now));
     assert_eq!(
         p.errors,
         BTreeMap::from([
@@ -86,9 +105,9 @@ fn removal_rules() {
             ("c".into(), 23427)
         ])
     );
-    let p = kv.plan_remove(&keys[..1], "v", true, now);
+    let p = kv.plan_remove(&keys[..1], "v", true, &OpRate::new(&rates, "r", now));
     assert_eq!((p.entries.len(), p.errors.len()), (1, 0));
-    let p = kv.plan_remove(&keys[1..2], "u", false, now);
+    let p = kv.plan_remove(&keys[1..2], "u", false, &OpRate::new(&rates, "r", now));
     assert_eq!((p.entries[0].value.as_str(), p.errors.len()), ("1", 0));
 }
 
@@ -96,6 +115,7 @@ fn removal_rules() {
 #[test]
 fn operations_per_second() {
     let mut kv = RoomKv::default();
+    let rates = KeyedRates::default();
     let start = Instant::now();
     let keys: Vec<(String, String)> = (0..10).map(|i| (format!("k{i}"), "v".into())).collect();
     let op = SetEntries {
@@ -103,14 +123,29 @@ fn operations_per_second() {
         ..set_op(&[], "u", true)
     };
     for _ in 0..9 {
-        assert!(kv.plan_set(&op, start, 1).errors.is_empty());
+        assert!(kv
+            .plan_set(&op, &OpRate::new(&rates, "r", start), 1)
+            .errors
+            .is_empty());
     }
-    let p = kv.plan_set(&set_op(&[("a", "")], "u", true), start, 1);
+    let p = kv.plan_set(
+        &set_op(&[("a", "")], "u", true),
+        &OpRate::new(&rates, "r", start),
+        1,
+    );
     assert!(p.errors.is_empty(), "the 91st");
-    let p = kv.plan_set(&op, start + Duration::from_millis(999), 1);
+    let p = kv.plan_set(
+        &op,
+        &OpRate::new(&rates, "r", start + Duration::from_millis(999)),
+        1,
+    );
     assert_eq!(p.entries.len(), 9);
     assert_eq!(p.errors.values().copied().collect::<Vec<_>>(), [23425]);
-    let p = kv.plan_set(&op, start + Duration::from_secs(1), 1);
+    let p = kv.plan_set(
+        &op,
+        &OpRate::new(&rates, "r", start + Duration::from_secs(1)),
+        1,
+    );
     assert!(p.errors.is_empty());
 }
 
