@@ -2,8 +2,8 @@
  * The npm package as an app team installs it: what `npm pack` puts in the tarball (everything
  * an app build needs, nothing of the repository's own tests, Rust sources, builds or tools),
  * the prebuilt Rust bridge included when it is there, and the `prepack` guard that refuses to
- * pack without it unless it is a dry run. Also: React Native's codegen on the spec yields the
- * classes the platform glue implements.
+ * pack without it unless it is a dry run. Also: README.md's supported-methods table is the one
+ * generated from the bridge's method table.
  *
  * Packs a copy of the package in a temporary directory (its files as `npm pack --dry-run`
  * lists them, plus the build configuration, decoys that must not ship and fake artifacts), so
@@ -346,6 +346,35 @@ describe('npm pack of a copy of the package', () => {
     expect([...ANDROID_LIBS, ...IOS_ARTIFACTS].filter((f) => !files.includes(f))).toEqual([]);
     expect(DECOYS.filter((f) => files.includes(f))).toEqual([]);
     for (const decoy of DECOYS) rmSync(join(pkgDir, decoy), { force: true });
+  });
+});
+
+describe("README.md's supported-methods table (scripts/gen-methods-table.mjs)", () => {
+  const gen = (...args: string[]) =>
+    run('node', [join(ROOT, 'scripts/gen-methods-table.mjs'), ...args], ROOT);
+
+  test('is generated from the bridge method table and up to date', () => {
+    const check = gen('--check');
+    expect(check.stderr).toMatch(/matches/);
+    expect(check.status).toBe(0);
+  });
+
+  test('lists exactly the methods the Jest mock implements (the API-surface tests tie both to RCIMIWEngine)', () => {
+    const table = JSON.parse(gen('--json').stdout) as Array<{ rows: Array<{ names: string[] }> }>;
+    const names = table.flatMap((a) => a.rows.flatMap((r) => r.names)).sort();
+    const { methodNames } = require('../jest/mock') as { methodNames: () => string[] };
+    expect(names).toEqual(methodNames());
+  });
+
+  test('--check fails on a stale table', () => {
+    const stale = join(work, 'README.md');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    writeFileSync(stale, readme.replace(/\| `connect` \|[^\n]*\n/, ''));
+    const check = gen('--check', '--readme', stale);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toMatch(/stale; run `npm run gen:methods`/);
+    expect(gen('--readme', stale).status).toBe(0);
+    expect(readFileSync(stale, 'utf8')).toBe(readme);
   });
 });
 
