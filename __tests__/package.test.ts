@@ -224,6 +224,7 @@ function checkShipped(files: string[]) {
 
 let work: string;
 let pkgDir: string;
+let tarballPath = '';
 
 beforeAll(() => {
   // The bob build (npm test builds before Jest; a lone Jest run builds here).
@@ -346,6 +347,48 @@ describe('npm pack of a copy of the package', () => {
     expect([...ANDROID_LIBS, ...IOS_ARTIFACTS].filter((f) => !files.includes(f))).toEqual([]);
     expect(DECOYS.filter((f) => files.includes(f))).toEqual([]);
     for (const decoy of DECOYS) rmSync(join(pkgDir, decoy), { force: true });
+    tarballPath = join(out, tarball);
+  });
+
+  test("an app's Jest uses the installed tarball's mock with no setup, and with jest.mock", () => {
+    expect(tarballPath).toBeTruthy();
+    // An app with the package unpacked into node_modules, as npm installs it; no react-native,
+    // no Babel or Jest configuration of the package's own.
+    const app = join(work, 'app');
+    const installed = join(app, 'node_modules/react-native-rcim');
+    mkdirSync(installed, { recursive: true });
+    const untar = run('tar', ['-xzf', tarballPath, '-C', installed, '--strip-components=1'], app);
+    expect(untar.status).toBe(0);
+    write(app, 'package.json', JSON.stringify({ name: 'app', private: true }));
+    write(app, 'jest.config.js', "module.exports = { testEnvironment: 'node' };\n");
+    const body = `
+const { RCIMIWEngine, RCIMIWConversationType } = require('react-native-rcim');
+test('connect and send', async () => {
+  const engine = RCIMIWEngine.create('app-key');
+  const { RCIMMock } = require('react-native-rcim/jest');
+  RCIMMock.registerToken('token-of-alice', 'alice');
+  const connected = await new Promise((resolve) =>
+    engine.connect('token-of-alice', 0, { onConnected: (code, userId) => resolve([code, userId]) })
+  );
+  expect(connected).toEqual([0, 'alice']);
+  const text = await engine.createTextMessage(RCIMIWConversationType.PRIVATE, 'bob', null, 'hi');
+  const sent = await new Promise((resolve) =>
+    engine.sendMessage(text, { onMessageSent: (code, message) => resolve([code, message.text]) })
+  );
+  expect(sent).toEqual([0, 'hi']);
+  expect(globalThis.__rcimBridge.__rcimMock).toBe(RCIMMock);
+});
+`;
+    write(app, '__tests__/zero-config.test.js', body);
+    write(
+      app,
+      '__tests__/explicit.test.js',
+      "jest.mock('react-native-rcim', () => require('react-native-rcim/jest'));\n" + body
+    );
+    const jestBin = join(ROOT, 'node_modules/jest/bin/jest.js');
+    const r = run('node', [jestBin, '--ci', '--rootDir', app], app);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/Tests:\s+2 passed, 2 total/);
+    expect(r.status).toBe(0);
   });
 });
 
