@@ -7,6 +7,7 @@ module.exports = {
   moduleNameMapper: {
     '^react-native-rcim$': '<rootDir>/src/index.ts',
     '^react-native-rcim/jest$': '<rootDir>/jest/index.js',
+    '^react-native-rcim/jest/mock$': '<rootDir>/jest/mock/index.js',
     // The shipped mock loads the CommonJS build; inside this repository use the sources.
     '^\\.\\./lib/commonjs/index\\.js$': '<rootDir>/src/index.ts',
   },

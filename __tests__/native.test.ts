@@ -1,5 +1,6 @@
-// How the TypeScript layer finds the host object: global.__rcimBridge, else the RCIM native
-// module's install(), else a readable linking error.
+// How the TypeScript layer finds the host object: global.__rcimBridge, else the RCIM
+// TurboModule's install() (codegen spec src/specs/NativeRCIM.ts), else, under Jest, the
+// package's fake bridge, else a readable linking error.
 import type * as LibModule from '../src';
 import { makeTestBridge } from './helpers';
 
@@ -9,46 +10,85 @@ beforeEach(() => {
   jest.resetModules();
   delete (globalThis as { __rcimDefaultEngine?: unknown }).__rcimDefaultEngine;
   delete globalThis.__rcimBridge;
+  delete process.env.RCIM_JEST_MOCK;
 });
 
-test('installs the host object through NativeModules.RCIM.install() when missing', () => {
+afterAll(() => {
+  delete process.env.RCIM_JEST_MOCK;
+  delete globalThis.__rcimBridge;
+});
+
+test('installs the host object through the RCIM TurboModule when missing', () => {
   const tb = makeTestBridge();
   const install = jest.fn(() => {
     globalThis.__rcimBridge = tb.bridge;
     return true;
   });
-  jest.doMock('react-native', () => ({ NativeModules: { RCIM: { install } } }), { virtual: true });
+  const getEnforcing = jest.fn(() => ({ install }));
+  jest.doMock('react-native', () => ({ TurboModuleRegistry: { getEnforcing } }), {
+    virtual: true,
+  });
   const lib = require('../src') as Lib;
-  expect(install).not.toHaveBeenCalled(); // importing the package does not touch native
+  // Importing the package neither looks the module up nor touches native.
+  expect(getEnforcing).not.toHaveBeenCalled();
+  expect(install).not.toHaveBeenCalled();
   lib.RCIMIWEngine.create('key');
+  expect(getEnforcing).toHaveBeenCalledWith('RCIM');
   expect(install).toHaveBeenCalledTimes(1);
   expect(tb.bridge.createEngine).toHaveBeenCalledTimes(1);
   lib.RCIMIWEngine.createStandalone('key');
   expect(install).toHaveBeenCalledTimes(1);
+  expect(globalThis.__rcimBridge).toBe(tb.bridge);
 });
 
-test('prefers the TurboModule registry', () => {
-  const tb = makeTestBridge();
-  const install = jest.fn(() => {
-    globalThis.__rcimBridge = tb.bridge;
-  });
-  const legacy = jest.fn();
+test('under Jest, a missing native module means the fake bridge of react-native-rcim/jest', () => {
   jest.doMock(
     'react-native',
     () => ({
-      TurboModuleRegistry: { get: (name: string) => (name === 'RCIM' ? { install } : null) },
-      NativeModules: { RCIM: { install: legacy } },
+      TurboModuleRegistry: {
+        getEnforcing: (name: string) => {
+          throw new Error(`'${name}' could not be found`);
+        },
+      },
     }),
     { virtual: true }
   );
   const lib = require('../src') as Lib;
   lib.RCIMIWEngine.create('key');
-  expect(install).toHaveBeenCalledTimes(1);
-  expect(legacy).not.toHaveBeenCalled();
+  expect(
+    (globalThis.__rcimBridge as { __rcimMock?: unknown } | undefined)?.__rcimMock
+  ).toBeDefined();
 });
 
-test('throws a linking error when the native module is missing', () => {
-  jest.doMock('react-native', () => ({ NativeModules: {} }), { virtual: true });
+test('throws a linking error naming the cause when the native module is missing', () => {
+  process.env.RCIM_JEST_MOCK = '0'; // the app's view: no Jest fallback
+  jest.doMock(
+    'react-native',
+    () => ({
+      TurboModuleRegistry: {
+        getEnforcing: (name: string) => {
+          throw new Error(`'${name}' could not be found`);
+        },
+      },
+    }),
+    { virtual: true }
+  );
+  const lib = require('../src') as Lib;
+  expect(() => lib.RCIMIWEngine.create('key')).toThrow(/isn't linked.*'RCIM' could not be found/);
+  expect(globalThis.__rcimBridge).toBeUndefined();
+});
+
+test('throws a linking error when install() leaves no host object', () => {
+  process.env.RCIM_JEST_MOCK = '0';
+  const install = jest.fn(() => false);
+  jest.doMock(
+    'react-native',
+    () => ({ TurboModuleRegistry: { getEnforcing: () => ({ install }) } }),
+    {
+      virtual: true,
+    }
+  );
   const lib = require('../src') as Lib;
   expect(() => lib.RCIMIWEngine.create('key')).toThrow(/isn't linked/);
+  expect(install).toHaveBeenCalledTimes(1);
 });

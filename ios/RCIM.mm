@@ -1,8 +1,9 @@
 // Installs `global.__rcimBridge` with the runtime and JS CallInvoker React Native gives us.
 //
-// New Architecture (bridgeless or not): RCIM is a TurboModule whose `install` entry of the method
-// map is replaced by a C++ host function, which runs on the JS thread with the jsi::Runtime and
-// captures `params.jsInvoker` (the pattern uniffi-bindgen-react-native uses; works 0.74-0.88).
+// New Architecture (bridgeless or not): RCIM is a TurboModule implementing the codegen spec
+// (NativeRCIMSpec / NativeRCIMSpecJSI, from src/specs/NativeRCIM.ts); the `install` entry of its
+// method map is replaced by a C++ host function, which runs on the JS thread with the
+// jsi::Runtime and captures `params.jsInvoker` (the pattern uniffi-bindgen-react-native uses).
 // Old Architecture (RN < 0.82 with newArchEnabled=false): a blocking synchronous method reads the
 // runtime and CallInvoker from RCTCxxBridge. Installing also lends the engine the platform's video
 // thumbnailer (rcim_set_video_thumbnailer). While the module lives it tells the engines the
@@ -103,10 +104,18 @@ static uint32_t RCIMPathPreferredInterface(nw_path_t path) {
 
 namespace {
 
-class RCIMTurboModule final : public react::ObjCTurboModule {
+#ifdef RCT_NEW_ARCH_ENABLED
+// The codegen class (RCIMSpec.h): its method map calls -install, which has no runtime.
+using RCIMTurboModuleBase = react::NativeRCIMSpecJSI;
+#else
+using RCIMTurboModuleBase = react::ObjCTurboModule;
+#endif
+
+class RCIMTurboModule final : public RCIMTurboModuleBase {
  public:
   explicit RCIMTurboModule(const react::ObjCTurboModule::InitParams &params)
-      : react::ObjCTurboModule(params) {
+      : RCIMTurboModuleBase(params) {
+    // Replaces the spec's entry: the host function gets the jsi::Runtime it installs into.
     methodMap_["install"] = MethodMetadata{0, &RCIMTurboModule::installHostFunction};
   }
 
@@ -228,6 +237,14 @@ RCT_EXPORT_MODULE(RCIM)
     (const react::ObjCTurboModule::InitParams &)params {
   return std::make_shared<RCIMTurboModule>(params);
 }
+
+#ifdef RCT_NEW_ARCH_ENABLED
+// NativeRCIMSpec's method. Never reached: RCIMTurboModule's method map sends `install` to its
+// C++ host function, which needs the runtime this method would not get.
+- (NSNumber *)install {
+  return @NO;
+}
+#endif
 
 #ifdef RCIM_OLD_ARCH_INSTALL
 RCT_EXPORT_BLOCKING_SYNCHRONOUS_METHOD(install) {

@@ -1,7 +1,9 @@
 'use strict';
 /**
  * Jest mock of react-native-rcim: the real TypeScript API over an in-memory fake native
- * bridge. In a test file or a setupFiles entry:
+ * bridge. Under Jest the package installs the fake by itself when no native module is found
+ * (src/NativeRCIM.ts), so no setup is needed; the explicit forms still work, in a test file or
+ * a setupFiles entry:
  *
  *   jest.mock('react-native-rcim', () => require('react-native-rcim/jest'));
  *

@@ -7,12 +7,13 @@
 #   ABIS="arm64-v8a x86_64" PROFILE=dev scripts/build-android.sh
 #
 # Needs rustup, cargo-ndk (`cargo install cargo-ndk`) and ANDROID_NDK_HOME (NDK 27 for RN >= 0.77).
-# ANDROID_API (default 24 = React Native >= 0.76's minSdk).
+# ANDROID_API (default 23 = the minSdk of React Native 0.75, the oldest supported; 0.76+ use 24).
+# `npm run release` (scripts/release.sh) runs this for the published package.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PROFILE=${PROFILE:-release}
-API=${ANDROID_API:-24}
+API=${ANDROID_API:-23}
 ABIS=${ABIS:-"arm64-v8a armeabi-v7a x86 x86_64"}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 export CARGO_PROFILE_RELEASE_LTO=${CARGO_PROFILE_RELEASE_LTO:-true}

@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${RCIM_RN_HEADERS_CACHE:-$HOME/.cache/rcim/rn-headers}
 CXX=${CXX:-g++}
-if [ $# -gt 0 ]; then VERSIONS=("$@"); else VERSIONS=(0.76.9 0.88.1); fi
+if [ $# -gt 0 ]; then VERSIONS=("$@"); else VERSIONS=(0.75.5 0.88.1); fi
 
 fetch() { # VERSION -> prints the header root
   local v=$1 dir=$CACHE/$1

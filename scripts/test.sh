@@ -28,6 +28,9 @@ npm run --silent typecheck
 npm run --silent lint
 npm run --silent build
 
+step "README.md's supported-methods table matches the bridge's method table"
+node scripts/gen-methods-table.mjs --check
+
 step "C++ host object against react-native's JSI and CallInvoker headers"
 bash scripts/check-rn-headers.sh
 

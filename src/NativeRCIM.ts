@@ -31,37 +31,65 @@ declare global {
 
 const LINKING_ERROR =
   "react-native-rcim: the native module isn't linked (global.__rcimBridge is missing). " +
-  'Rebuild the app after installing the package (pod install on iOS), and use the New ' +
-  "Architecture. In Jest, add jest.mock('react-native-rcim', () => require('react-native-rcim/jest')).";
+  'Rebuild the app after installing the package (pod install on iOS), use the New ' +
+  'Architecture, and a development build rather than Expo Go.';
 
 interface InstallableModule {
-  install?: () => unknown;
+  install(): unknown;
 }
 
 // `require` is provided by Metro, Jest and esbuild's CommonJS shim; it is declared here so
 // the library does not depend on Node's type definitions.
 declare const require: (id: string) => unknown;
 
-function installFromReactNative(): void {
-  // Evaluated only when the host object is missing, i.e. inside a React Native app.
-  if (typeof require !== 'function') return;
-  const rn = require('react-native') as {
-    TurboModuleRegistry?: { get?: (name: string) => InstallableModule | null };
-    NativeModules?: { [name: string]: InstallableModule | undefined };
-  };
-  const mod: InstallableModule | null | undefined =
-    rn.TurboModuleRegistry?.get?.('RCIM') ?? rn.NativeModules?.RCIM;
-  if (mod && typeof mod.install === 'function') {
-    mod.install();
+// Jest gives every module it loads a `jest` object; elsewhere it is undeclared.
+declare const jest: { requireActual?: (id: string) => unknown } | undefined;
+declare const process: { env?: { [name: string]: string | undefined } } | undefined;
+
+/**
+ * The RCIM native module (codegen spec `specs/NativeRCIM.ts`), or the reason it is missing.
+ * Evaluated only when the host object is missing, i.e. inside a React Native app or a test.
+ */
+function nativeModule(): { module: InstallableModule } | { error: unknown } {
+  try {
+    const spec = require('./specs/NativeRCIM') as { default?: InstallableModule };
+    const module = spec.default;
+    if (module && typeof module.install === 'function') return { module };
+    return { error: new Error('the RCIM native module has no install()') };
+  } catch (error) {
+    return { error };
   }
+}
+
+/**
+ * Under Jest, with no native module, the package's in-memory fake bridge (the one
+ * `react-native-rcim/jest` drives), as react-native-mmkv switches to its mock by itself. It is
+ * loaded through `jest.requireActual`, which Metro does not follow: app bundles never contain
+ * the mock.
+ */
+function installJestFake(): boolean {
+  if (typeof jest === 'undefined' || typeof jest?.requireActual !== 'function') return false;
+  // RCIM_JEST_MOCK=0 turns it off (a test of the linking error, or of a bridge of one's own).
+  if (typeof process !== 'undefined' && process.env?.RCIM_JEST_MOCK === '0') return false;
+  const { createFakeBridge } = jest.requireActual('react-native-rcim/jest/mock') as {
+    createFakeBridge: () => RCIMBridge;
+  };
+  globalThis.__rcimBridge = createFakeBridge();
+  return true;
 }
 
 /** Returns the host object, installing it through the native module on first use. */
 export function getBridge(): RCIMBridge {
   let bridge = globalThis.__rcimBridge;
   if (bridge) return bridge;
-  installFromReactNative();
+  const found = nativeModule();
+  if ('module' in found) found.module.install();
   bridge = globalThis.__rcimBridge;
-  if (!bridge) throw new Error(LINKING_ERROR);
-  return bridge;
+  if (bridge) return bridge;
+  if ('error' in found && installJestFake() && globalThis.__rcimBridge) {
+    return globalThis.__rcimBridge;
+  }
+  const reason =
+    'error' in found ? ` (${String((found.error as Error)?.message ?? found.error)})` : '';
+  throw new Error(LINKING_ERROR + reason);
 }

@@ -4,8 +4,6 @@ import android.graphics.Bitmap
 import android.media.MediaMetadataRetriever
 import android.os.Build
 import com.facebook.react.bridge.ReactApplicationContext
-import com.facebook.react.bridge.ReactContextBaseJavaModule
-import com.facebook.react.bridge.ReactMethod
 import com.facebook.react.common.annotations.FrameworkAPI
 import com.facebook.react.module.annotations.ReactModule
 import com.facebook.react.turbomodule.core.CallInvokerHolderImpl
@@ -16,13 +14,15 @@ import java.io.File
  * Installs the JSI host object `global.__rcimBridge` (cpp/RCIMBridgeHostObject.h), and feeds the
  * engines the network and app state (RCIMPlatformMonitor) while the module lives.
  *
+ * It implements NativeRCIMSpec, which React Native's codegen generates from the TypeScript spec
+ * src/specs/NativeRCIM.ts (package.json `codegenConfig`): a TurboModule on the New Architecture.
  * The TypeScript layer calls `install()` once, when `global.__rcimBridge` is missing. It is a
- * blocking synchronous method, so it runs on the JS thread, where the runtime may be touched.
+ * blocking synchronous method (the spec's annotation), so it runs on the JS thread, where the
+ * runtime may be touched.
  */
 @OptIn(FrameworkAPI::class) // CallInvokerHolderImpl
 @ReactModule(name = RCIMModule.NAME)
-class RCIMModule(reactContext: ReactApplicationContext) :
-  ReactContextBaseJavaModule(reactContext) {
+class RCIMModule(reactContext: ReactApplicationContext) : NativeRCIMSpec(reactContext) {
 
   // Network and app state for the engines, for as long as the module lives.
   private val platformMonitor = RCIMPlatformMonitor(reactContext).also { it.start() }
@@ -34,8 +34,7 @@ class RCIMModule(reactContext: ReactApplicationContext) :
     super.invalidate()
   }
 
-  @ReactMethod(isBlockingSynchronousMethod = true)
-  fun install(): Boolean {
+  override fun install(): Boolean {
     val context = reactApplicationContext
     val runtime = context.javaScriptContextHolder?.get() ?: 0L
     if (runtime == 0L) return false
@@ -51,7 +50,7 @@ class RCIMModule(reactContext: ReactApplicationContext) :
   ): Boolean
 
   companion object {
-    const val NAME = "RCIM"
+    const val NAME = "RCIM" // NativeRCIMSpec.NAME, the name in src/specs/NativeRCIM.ts
 
     init {
       // librcim.so (android/CMakeLists.txt): the host object, the bridge, the JNI natives.

@@ -19,7 +19,7 @@ class RCIMPackage : BaseReactPackage() {
           false, // canOverrideExistingModule
           false, // needsEagerInit
           false, // isCxxModule
-          false, // isTurboModule: a plain module, reached through the interop layer on the New Arch
+          true, // isTurboModule: implements the codegen spec NativeRCIMSpec
         )
     )
   }
