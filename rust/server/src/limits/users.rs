@@ -154,10 +154,13 @@ mod tests {
         let (ua, ub) = (a.get("u", 3, 0), b.get("u", 3, 0));
         assert!(ua.try_send());
         assert!(a.take_pending().is_empty(), "not known elsewhere yet");
+        drop(ua);
+        let a = UserRates::default();
         a.mark_spread("u");
-        assert!(ua.try_send());
+        let ua = a.get("u", 3, 0);
+        assert!(ua.try_send() && ua.try_send());
         let told = a.take_pending();
-        assert_eq!(told, [("u".to_string(), 1, 0)]);
+        assert_eq!(told, [("u".to_string(), 2, 0)]);
         b.add_remote(told);
         assert!(ub.try_send(), "the third of the user's");
         assert!(

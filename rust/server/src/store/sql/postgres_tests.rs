@@ -117,3 +117,77 @@ async fn two_stores_on_one_database_keep_sequences_dense() {
     a.close().await;
     b.close().await;
 }
+
+/// Two nodes' stores writing the same rows at the same time: a group message's sender asks
+/// for receipts through both at once (the same key inserted twice), and both change the
+/// group's members. Every write succeeds (a command that lost a conflict to the other
+/// node's transaction is tried once more), and the members get one receipt request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_of_the_same_rows_on_two_stores_all_succeed() {
+    use crate::model::{GroupOp, ReceiptAsk};
+    use crate::store::conformance::{group_text, Harness};
+    const N: usize = 20;
+    let dir = tempfile::tempdir().unwrap();
+    let a = Harness::start(|sink| open(dir.path(), sink));
+    let b = Harness::start(|sink| open(dir.path(), sink));
+    let group = GroupOp::Add {
+        group_id: "g".into(),
+        name: String::new(),
+        members: vec!["u".into(), "v".into()],
+    };
+    a.store.change_group(group).await.unwrap();
+    let mut uids = Vec::new();
+    for i in 0..N {
+        let p = a
+            .store
+            .submit_message(group_text("u", "g", &format!("m{i}")));
+        uids.push(p.await.unwrap().await.unwrap().uid);
+    }
+    let writes = |h: &Harness, node: &'static str| {
+        let (store, uids) = (h.store.clone(), uids.clone());
+        async move {
+            let mut results = Vec::new();
+            for uid in uids {
+                let ask = ReceiptAsk {
+                    requester: "u".into(),
+                    device_id: node.into(),
+                    group_id: "g".into(),
+                    channel_id: String::new(),
+                    uid,
+                };
+                let (r, g) = tokio::join!(
+                    store.request_receipt(ask, None),
+                    store.change_group(GroupOp::Add {
+                        group_id: "g".into(),
+                        name: String::new(),
+                        members: vec![format!("{node}-member")],
+                    })
+                );
+                results.push((
+                    r.map_err(|e| format!("{e:?}")),
+                    g.map(|_| ()).map_err(|e| format!("{e:?}")),
+                ));
+            }
+            results
+        }
+    };
+    let (ra, rb) = tokio::join!(writes(&a, "a"), writes(&b, "b"));
+    for (r, g) in ra.into_iter().chain(rb) {
+        assert_eq!(r, Ok(()), "a receipt request");
+        assert_eq!(g, Ok(()), "a member change");
+    }
+    let requested = a
+        .inbox("v")
+        .await
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e.body,
+                Some(rcim_proto::v1::inbox_entry::Body::ReceiptRequested(_))
+            )
+        })
+        .count();
+    assert_eq!(requested, N, "one request per message");
+    a.close().await;
+    b.close().await;
+}

@@ -74,6 +74,7 @@ fn spelled(c: &Db, sqlite: &'static str, postgres: &'static str) -> &'static str
 }
 
 /// A write of the push store, applied by the writer.
+#[derive(Clone)]
 pub(crate) enum PushWrite {
     /// A device connected (see `ServerStore::push_device_connected`); the registration is
     /// stored under `device_id` (the connection's), whatever `device.device_id` says.

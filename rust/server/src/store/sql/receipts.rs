@@ -59,10 +59,17 @@ pub(crate) fn apply_receipt_request(
     if super::receipt_view::is_requested(tx, &ask.uid)? {
         return Ok(Vec::new());
     }
-    tx.prepare_cached(
-        "INSERT INTO receipt_requests (uid, sent_time, requested_at) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![ask.uid, m.sent_time, now])?;
+    // A request through another node may have come first (on PostgreSQL this waits for its
+    // commit): then this one asks nothing more.
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO receipt_requests (uid, sent_time, requested_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![ask.uid, m.sent_time, now])?;
+    if inserted == 0 {
+        return Ok(Vec::new());
+    }
     // A directed message asks only those it reached.
     let owners = match audience_outside_history(tx, &m)? {
         Some(audience) => audience,

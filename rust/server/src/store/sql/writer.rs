@@ -132,6 +132,7 @@ pub(crate) enum WriteCmd {
 /// The operations of [`WriteCmd::Event`]. Short-lived (one per request, moved once into the
 /// writer), so the size of the inbox entry it carries inline does not matter.
 #[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
 pub(crate) enum EventOp {
     /// Append `body` to the inbox of each of `owners` (a read receipt, a setting).
     Append {
@@ -539,9 +540,10 @@ impl Caches {
         r
     }
 
-    /// Applies a command in its own savepoint (a send as a run of one).
+    /// Applies a command in its own savepoint (a send as a run of one); once more when it
+    /// lost a conflict to another node's transaction ([`retried`]).
     fn apply_other(&mut self, tx: &Db, cmd: WriteCmd, out: &mut BatchOut) {
-        let heads = &self.heads.inbox;
+        let heads = &mut self.heads;
         let reply = match cmd {
             // Sends come as runs (see `Writer::apply`); a lone one is a run of one.
             WriteCmd::Send { msg, reply } => {
@@ -553,11 +555,13 @@ impl Caches {
                 portrait,
                 reply,
             } => {
-                let r = in_savepoint(tx, |c| apply_upsert_user(c, &user_id, name, portrait));
+                let r = retried(heads, tx, |c, _| {
+                    apply_upsert_user(c, &user_id, name.clone(), portrait.clone())
+                });
                 Reply::Unit(reply, r)
             }
             WriteCmd::Group { op, reply } => {
-                Reply::Count(reply, in_savepoint(tx, |c| apply_group(c, op)))
+                Reply::Count(reply, retried(heads, tx, |c, _| apply_group(c, op.clone())))
             }
             WriteCmd::ExpireTokens {
                 user_ids,
@@ -565,12 +569,12 @@ impl Caches {
                 reply,
             } => Reply::Unit(
                 reply,
-                in_savepoint(tx, |c| apply_expire(c, &user_ids, time_ms)),
+                retried(heads, tx, |c, _| apply_expire(c, &user_ids, time_ms)),
             ),
             WriteCmd::Event { op, request, reply } => {
-                let r = in_savepoint(tx, |c| {
+                let r = retried(heads, tx, |c, h| {
                     once_per_request(c, request.as_ref(), RequestKind::Event, |c| {
-                        op.apply(c, heads).map(|p| (0, p))
+                        op.clone().apply(c, h).map(|p| (0, p))
                     })
                 });
                 let r = r.map(|(_, p)| out.pushes.extend(p));
@@ -581,9 +585,9 @@ impl Caches {
                 request,
                 reply,
             } => {
-                let r = in_savepoint(tx, |c| {
+                let r = retried(heads, tx, |c, h| {
                     once_per_request(c, request.as_ref(), RequestKind::Recall, |c| {
-                        apply_recall(c, heads, req)
+                        apply_recall(c, h, req.clone())
                     })
                 });
                 let r = r.map(|(time, p)| {
@@ -594,26 +598,32 @@ impl Caches {
             }
             WriteCmd::Moderation { op, reply } => Reply::Unit(
                 reply,
-                in_savepoint(tx, |c| apply_moderation(c, op, now_ms())),
+                retried(heads, tx, |c, _| apply_moderation(c, op.clone(), now_ms())),
             ),
             WriteCmd::ChatroomKv { op, reply } => Reply::Unit(
                 reply,
-                in_savepoint(tx, |c| apply_chatroom_kv_write(c, op, now_ms())),
+                retried(heads, tx, |c, _| {
+                    apply_chatroom_kv_write(c, op.clone(), now_ms())
+                }),
             ),
             WriteCmd::Push { op, reply } => Reply::Push(
                 reply,
-                in_savepoint(tx, |c| apply_push_write(c, op, now_ms())),
+                retried(heads, tx, |c, _| apply_push_write(c, op.clone(), now_ms())),
             ),
-            WriteCmd::Chatroom { op, reply } => {
-                Reply::Flag(reply, in_savepoint(tx, |c| apply_chatroom_write(c, op)))
-            }
+            WriteCmd::Chatroom { op, reply } => Reply::Flag(
+                reply,
+                retried(heads, tx, |c, _| apply_chatroom_write(c, op.clone())),
+            ),
             WriteCmd::UltraGroup { op, request, reply } => Reply::Ug(
                 reply,
-                in_savepoint(tx, |c| apply_ug_once(c, op, request.as_ref(), now_ms())),
+                retried(heads, tx, |c, _| {
+                    apply_ug_once(c, op.clone(), request.as_ref(), now_ms())
+                }),
             ),
-            WriteCmd::UgDirectory { op, reply } => {
-                Reply::Unit(reply, in_savepoint(tx, |c| apply_ug_directory_write(c, op)))
-            }
+            WriteCmd::UgDirectory { op, reply } => Reply::Unit(
+                reply,
+                retried(heads, tx, |c, _| apply_ug_directory_write(c, op.clone())),
+            ),
             WriteCmd::Prune {
                 mut run,
                 limit,
@@ -703,6 +713,24 @@ fn in_savepoint<T>(tx: &Db, f: impl FnOnce(&Db) -> anyhow::Result<T>) -> anyhow:
             Err(e)
         }
     }
+}
+
+/// Runs `f` in a savepoint of its own, and once more when it lost a conflict to another
+/// node's transaction on a shared PostgreSQL (a deadlock victim, a key taken meanwhile):
+/// the other transaction is over by then, so the second try sees its rows. What the first
+/// try staged is dropped. On SQLite (one writer) nothing conflicts.
+fn retried<T>(
+    heads: &mut Heads,
+    tx: &Db,
+    mut f: impl FnMut(&Db, &HeadCache) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let r = in_savepoint(tx, |c| f(c, &heads.inbox));
+    if !(r.as_ref().is_err_and(SqlError::is_conflict) && tx.in_transaction()) {
+        return r;
+    }
+    heads.drop_staged();
+    tracing::debug!("a write lost a conflict to another node; trying it once more");
+    in_savepoint(tx, |c| f(c, &heads.inbox))
 }
 
 /// The reply of a command that will not be applied (its batch failed first).
