@@ -3,11 +3,15 @@
 //! a departure does to the room's KV entries. (A join reads its KV page with
 //! `kv::with_first_page`; a destroy deletes the entries itself, see [`super::lifecycle`].)
 
-use super::{kv, moderation};
+use super::{across_nodes, kv, moderation};
 use crate::state::Shared;
 
-/// `user` left `room` (left, kicked, auto-kicked): their `delete_when_left` entries go.
+/// `user` left `room` (left, kicked, auto-kicked): their `delete_when_left` entries go,
+/// unless they are still a member through a connection of another node.
 pub(super) async fn member_left(shared: &Shared, room: &str, user: &str) {
+    if across_nodes::is_member(shared, room, user).await {
+        return;
+    }
     kv::member_left(shared, room, user).await
 }
 

@@ -452,8 +452,8 @@ pub(crate) async fn with_first_page<T>(
 /// is a member again by the time the room's lock is held (a departure queued before a
 /// re-join must not take the entries set since).
 pub(crate) async fn member_left(shared: &Shared, room: &str, user: &str) {
-    if !shared.chatrooms.exists(room) || super::across_nodes::is_member(shared, room, user).await {
-        // Destroyed meanwhile (its entries went with it), or back already (on some node).
+    if !shared.chatrooms.exists(room) || shared.chatrooms.is_member(room, user) {
+        // Destroyed meanwhile (its entries went with it), or back already.
         return;
     }
     let removed = with_room(shared, room, async |kv: &mut RoomKv| {
