@@ -6,11 +6,14 @@
 #   bash scripts/services.sh stop     # stop both (safe when nothing runs)
 #   bash scripts/services.sh status   # exit 0 when both answer
 #   bash scripts/services.sh env      # print the export lines the tests read:
-#                                     #   RCIM_TEST_POSTGRES_URL, RCIM_TEST_NATS_URL
+#                                     #   RCIM_TEST_POSTGRES_URL, RCIM_TEST_NATS_URL,
+#                                     #   RCIM_TEST_POSTGRES_CA
 #
 # Everything lives in $RCIM_SERVICES_DIR (default ~/.cache/rcim/services):
 #   pg/data            the cluster (initdb once: trust auth, locale C, UTF8, fsync on)
 #   pg/run             its unix socket;  pg/postgresql.log  its log
+#   pg/tls             a test CA (ca.crt, the RCIM_TEST_POSTGRES_CA) and the server's
+#                      certificate it signed: the server also speaks TLS (sslmode=require)
 #   nats/              nats-server.conf, nats-server.pid, nats-server.log
 # Both listen on 127.0.0.1 only. Ports: RCIM_PG_PORT (55432), RCIM_NATS_PORT (54222),
 # RCIM_NATS_MONITOR_PORT (58222, the HTTP monitoring port: /healthz, /varz, /connz).
@@ -32,6 +35,7 @@ PG_DIR="$SERVICES_DIR/pg"
 PG_DATA="$PG_DIR/data"
 PG_RUN="$PG_DIR/run"
 PG_LOG="$PG_DIR/postgresql.log"
+PG_TLS="$PG_DIR/tls"
 NATS_DIR="$SERVICES_DIR/nats"
 NATS_CONF="$NATS_DIR/nats-server.conf"
 NATS_PID="$NATS_DIR/nats-server.pid"
@@ -126,6 +130,29 @@ pg_initdb() {
   printf "\ninclude_if_exists = 'rcim.conf'\n" >>"$PG_DATA/postgresql.conf"
 }
 
+# A test CA and a server certificate it signed for 127.0.0.1 / localhost (made once), copied
+# into the cluster as server.crt / server.key (the key readable by the server's user only).
+pg_tls_files() {
+  if [ ! -f "$PG_TLS/server.crt" ]; then
+    say "making a test CA and the server's certificate in $PG_TLS"
+    rm -rf "$PG_TLS"
+    mkdir -p "$PG_TLS"
+    (
+      cd "$PG_TLS"
+      openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=rcim test CA" \
+        -keyout ca.key -out ca.crt 2>/dev/null
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key \
+        -out server.csr 2>/dev/null
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext
+      openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+        -extfile ext -out server.crt 2>/dev/null
+    ) || die "openssl could not make the test certificates"
+  fi
+  cp "$PG_TLS/server.crt" "$PG_TLS/server.key" "$PG_DATA/"
+  as_root && chown "$PG_USER:" "$PG_DATA/server.crt" "$PG_DATA/server.key"
+  chmod 600 "$PG_DATA/server.key"
+}
+
 # Settings rewritten at each start (ports and paths may change between runs).
 pg_write_conf() {
   local run_q=${PG_RUN//\'/\'\'}
@@ -138,6 +165,9 @@ fsync = on
 synchronous_commit = on
 full_page_writes = on
 max_connections = 300
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 EOF
   as_root && chown "$PG_USER:" "$PG_DATA/rcim.conf"
   chmod 600 "$PG_DATA/rcim.conf"
@@ -155,12 +185,12 @@ pg_stop() {
 pg_start() {
   BIN="$(pg_bindir)"
   if pg_running; then
-    if [ "$(pg_running_port)" = "$PG_PORT" ] && pg_ready; then
+    if [ "$(pg_running_port)" = "$PG_PORT" ] && pg_ready && [ -f "$PG_TLS/ca.crt" ]; then
       say "PostgreSQL already running on 127.0.0.1:$PG_PORT"
       pg_ensure_db
       return
     fi
-    say "PostgreSQL running, but not answering or on another port: restarting it"
+    say "PostgreSQL running, but not answering, on another port or without TLS: restarting it"
     pg_stop
   fi
   if port_open "$PG_PORT"; then
@@ -173,6 +203,7 @@ pg_start() {
   chmod 700 "$PG_DIR"
   pg_initdb
   pg_run mkdir -p "$PG_RUN"
+  pg_tls_files
   pg_write_conf
 
   say "starting PostgreSQL on 127.0.0.1:$PG_PORT (log: $PG_LOG)"
@@ -291,6 +322,7 @@ EOF
 print_env() {
   printf 'export RCIM_TEST_POSTGRES_URL=%s\n' "$PG_URL"
   printf 'export RCIM_TEST_NATS_URL=%s\n' "$NATS_URL"
+  printf 'export RCIM_TEST_POSTGRES_CA=%s\n' "$PG_TLS/ca.crt"
 }
 
 lock() {

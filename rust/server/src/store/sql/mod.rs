@@ -129,7 +129,7 @@ impl SqlStore {
         storage: &StorageConfig,
         sink: CommitSink,
     ) -> anyhow::Result<Self> {
-        let pg = PgConnector::new(url, PgRuntime::new()?);
+        let pg = PgConnector::new(url, PgRuntime::new()?)?;
         let conn = Db::postgres(
             pg.connect()
                 .with_context(|| format!("connecting to {}", source::redact(url)))?,

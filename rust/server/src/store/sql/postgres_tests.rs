@@ -191,3 +191,36 @@ async fn writes_of_the_same_rows_on_two_stores_all_succeed() {
     a.close().await;
     b.close().await;
 }
+
+/// `sslmode=require` with the test CA (`RCIM_TEST_POSTGRES_CA`, the CA of the certificate
+/// `scripts/services.sh` gives the test server) encrypts the connection, as the server's
+/// own view of it says; against the public roots the same certificate is refused, with a
+/// message naming it.
+#[test]
+fn sslmode_require_encrypts_and_checks_the_certificate() {
+    use super::db::{Db, PgConnector, PgRuntime};
+    let base = std::env::var("RCIM_TEST_POSTGRES_URL").expect("RCIM_TEST_POSTGRES_URL");
+    let ca = std::env::var("RCIM_TEST_POSTGRES_CA")
+        .expect("RCIM_TEST_POSTGRES_CA is not set: `eval \"$(bash scripts/services.sh env)\"`");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}sslmode=require&sslrootcert={ca}");
+    let conn = PgConnector::new(&url, PgRuntime::new().unwrap())
+        .unwrap()
+        .connect()
+        .expect("a TLS connection");
+    let ssl: bool = Db::postgres(conn)
+        .query_row(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(ssl, "the server sees an encrypted connection");
+    let untrusted = format!("{base}{sep}sslmode=require");
+    let err = PgConnector::new(&untrusted, PgRuntime::new().unwrap())
+        .unwrap()
+        .connect()
+        .err()
+        .expect("a certificate from an unknown CA is refused");
+    assert!(err.to_string().contains("certificate"), "{err}");
+}

@@ -39,6 +39,7 @@ pub(crate) fn test_postgres_url(dir: &std::path::Path) -> String {
     let schema = format!("t{:016x}", h.finish());
     let rt = PgRuntime::new().expect("runtime");
     let admin = PgConnector::new(&base, rt)
+        .expect("the test PostgreSQL URL")
         .connect()
         .expect("connect to the test PostgreSQL");
     Db::postgres(admin)

@@ -13,6 +13,7 @@
 //! the blocking pool; PostgreSQL queries block on the store's own runtime, where the async
 //! driver (`tokio-postgres`) runs the connections ([`postgres`]).
 
+mod pg_tls;
 mod postgres;
 mod sqlite;
 

@@ -68,16 +68,21 @@ impl Drop for PgRuntime {
 #[derive(Clone)]
 pub(crate) struct PgConnector {
     url: String,
+    /// Set by `sslmode=require` (see [`super::pg_tls`]).
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     rt: Arc<PgRuntime>,
 }
 
 impl PgConnector {
-    /// Connections to `url` (`postgres://user@host:port/db`) running on `rt`.
-    pub(crate) fn new(url: &str, rt: Arc<PgRuntime>) -> Self {
-        Self {
-            url: url.to_owned(),
+    /// Connections to `url` (`postgres://user@host:port/db`, TLS with `sslmode=require`)
+    /// running on `rt`.
+    pub(crate) fn new(url: &str, rt: Arc<PgRuntime>) -> anyhow::Result<Self> {
+        let target = super::pg_tls::target(url)?;
+        Ok(Self {
+            url: target.url,
+            tls: target.tls,
             rt,
-        }
+        })
     }
 
     /// A new connection (blocking).
@@ -94,22 +99,35 @@ impl PgConnector {
     }
 
     fn open_client(&self) -> SqlResult<Client> {
-        let url = self.url.clone();
+        let (url, tls) = (self.url.clone(), self.tls.clone());
         let connected = self
             .rt
             .run(async move {
-                let (client, connection) = tokio_postgres::connect(&url, NoTls).await?;
                 // The connection task does the socket I/O for the client's requests.
-                tokio::spawn(async move {
-                    if let Err(e) = connection.await {
-                        tracing::warn!(error = %e, "PostgreSQL connection ended");
+                let client = match tls {
+                    Some(tls) => {
+                        let (client, connection) = tokio_postgres::connect(&url, tls).await?;
+                        tokio::spawn(drive(connection));
+                        client
                     }
-                });
+                    None => {
+                        let (client, connection) = tokio_postgres::connect(&url, NoTls).await?;
+                        tokio::spawn(drive(connection));
+                        client
+                    }
+                };
                 client.batch_execute(SESSION_SETTINGS).await?;
                 Ok::<_, tokio_postgres::Error>(client)
             })
             .map_err(|e| SqlError::convert(format!("connecting: {e}")))?;
         Ok(connected?)
+    }
+}
+
+/// Runs a connection's I/O until it ends.
+async fn drive<F: std::future::Future<Output = Result<(), tokio_postgres::Error>>>(connection: F) {
+    if let Err(e) = connection.await {
+        tracing::warn!(error = %e, "PostgreSQL connection ended");
     }
 }
 
