@@ -1,0 +1,127 @@
+/**
+ * The messages of one conversation, oldest first: the local history, then what arrives,
+ * is sent, recalled, read or reacted to while the chat is open. Opening the chat and each
+ * message received in it mark the conversation read (and tell a private peer so).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import {
+  RCIMIWConversationType,
+  RCIMIWMessageOperationPolicy,
+  RCIMIWSentStatus,
+  RCIMIWTimeOrder,
+  type RCIMIWMessage,
+} from 'react-native-rcim';
+import { useSession } from '../engine/EngineContext';
+import { query } from '../engine/request';
+import { useEngineEvent } from '../engine/useEngineEvent';
+import { messageKey } from '../format';
+import { inConversation, type ConversationRef } from './conversationKey';
+
+const PAGE = 20; // the most one call may load
+
+function upsertInto(list: RCIMIWMessage[], m: RCIMIWMessage): RCIMIWMessage[] {
+  const key = messageKey(m);
+  const i = list.findIndex(
+    (x) =>
+      messageKey(x) === key ||
+      (!!m.messageUId && x.messageUId === m.messageUId) ||
+      (!!m.messageId && x.messageId === m.messageId)
+  );
+  if (i < 0) return [...list, m];
+  const next = [...list];
+  next[i] = { ...list[i], ...m };
+  return next;
+}
+
+export function useMessages(conversation: ConversationRef) {
+  const { engine } = useSession();
+  const { type, targetId, channelId } = conversation;
+  const [messages, setMessages] = useState<RCIMIWMessage[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const upsert = useCallback((m: RCIMIWMessage) => setMessages((list) => upsertInto(list, m)), []);
+
+  const markRead = useCallback(
+    (latest: RCIMIWMessage | undefined) => {
+      engine.clearUnreadCount(type, targetId, channelId, 0);
+      if (type === RCIMIWConversationType.PRIVATE && latest?.sentTime) {
+        engine.sendPrivateReadReceiptMessage(targetId, channelId, latest.sentTime);
+      }
+    },
+    [engine, type, targetId, channelId]
+  );
+
+  useEffect(() => {
+    let live = true;
+    const policy =
+      type === RCIMIWConversationType.ULTRA_GROUP
+        ? RCIMIWMessageOperationPolicy.LOCAL_REMOTE
+        : RCIMIWMessageOperationPolicy.LOCAL;
+    query<RCIMIWMessage[]>('getMessages', (cb) =>
+      engine.getMessages(type, targetId, channelId, 0, RCIMIWTimeOrder.BEFORE, policy, PAGE, cb)
+    ).then(
+      (history) => {
+        if (!live) return;
+        const oldestFirst = [...history].sort((a, b) => (a.sentTime ?? 0) - (b.sentTime ?? 0));
+        setMessages((current) => current.reduce(upsertInto, oldestFirst));
+        markRead(oldestFirst.filter((m) => m.direction === 1).pop());
+      },
+      (e: Error) => live && setError(e.message)
+    );
+    return () => {
+      live = false;
+    };
+  }, [engine, type, targetId, channelId, markRead]);
+
+  useEngineEvent('MessageReceived', (m) => {
+    if (!inConversation(m, conversation)) return;
+    upsert(m);
+    markRead(m);
+  });
+  useEngineEvent('RemoteMessageRecalled', (m) => inConversation(m, conversation) && upsert(m));
+  useEngineEvent('RemoteUltraGroupMessageRecalled', (list) =>
+    list.filter((m) => inConversation(m, conversation)).forEach(upsert)
+  );
+  useEngineEvent('RemoteMessageExpansionUpdated', (_expansion, m) => {
+    if (inConversation(m, conversation)) upsert(m);
+  });
+  useEngineEvent('RemoteMessageExpansionForKeyRemoved', (m) => {
+    if (inConversation(m, conversation)) upsert(m);
+  });
+  useEngineEvent('PrivateReadReceiptReceived', (peer, _channel, timestamp) => {
+    if (type !== RCIMIWConversationType.PRIVATE || peer !== targetId) return;
+    setMessages((list) =>
+      list.map((m) =>
+        m.direction === 0 &&
+        m.sentStatus === RCIMIWSentStatus.SENT &&
+        (m.sentTime ?? 0) <= timestamp
+          ? { ...m, sentStatus: RCIMIWSentStatus.READ }
+          : m
+      )
+    );
+  });
+  useEngineEvent('GroupMessageReadReceiptRequestReceived', (groupId, messageUId) => {
+    if (type !== RCIMIWConversationType.GROUP || groupId !== targetId) return;
+    const asked = messages.filter((m) => m.messageUId === messageUId);
+    if (asked.length > 0) engine.sendGroupReadReceiptResponse(targetId, channelId, asked);
+  });
+  useEngineEvent('GroupMessageReadReceiptResponseReceived', (groupId, messageUId, readers) => {
+    if (groupId !== targetId) return;
+    setMessages((list) =>
+      list.map((m) =>
+        m.messageUId === messageUId
+          ? {
+              ...m,
+              groupReadReceiptInfo: {
+                ...m.groupReadReceiptInfo,
+                readReceiptMessage: true,
+                respondUserIds: Object.fromEntries(readers),
+              },
+            }
+          : m
+      )
+    );
+  });
+
+  return { messages, error, upsert };
+}

@@ -1,0 +1,48 @@
+/**
+ * The channels of an ultra group that have messages, with unread and mention counts, kept
+ * fresh as messages arrive; and the group's total unread count.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { RCIMIWConversationType, type RCIMIWConversation } from 'react-native-rcim';
+import { useSession } from '../engine/EngineContext';
+import { query } from '../engine/request';
+import { useEngineEvent } from '../engine/useEngineEvent';
+
+const ULTRA_GROUP = RCIMIWConversationType.ULTRA_GROUP;
+
+export function useUltraGroupChannels(groupId: string) {
+  const { engine } = useSession();
+  const [channels, setChannels] = useState<RCIMIWConversation[]>([]);
+  const [unread, setUnread] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [list, count] = await Promise.all([
+        query<RCIMIWConversation[]>('getConversationsForAllChannel', (cb) =>
+          engine.getConversationsForAllChannel(ULTRA_GROUP, groupId, cb)
+        ),
+        query<number>('getUltraGroupUnreadCount', (cb) =>
+          engine.getUltraGroupUnreadCount(groupId, cb)
+        ),
+      ]);
+      setChannels(list);
+      setUnread(count);
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [engine, groupId]);
+
+  useEffect(() => {
+    refresh();
+  }, [refresh]);
+
+  const mine = (m: { conversationType?: number; targetId?: string }) =>
+    m.conversationType === ULTRA_GROUP && m.targetId === groupId;
+  useEngineEvent('MessageReceived', (m) => mine(m) && refresh());
+  useEngineEvent('MessageSent', (_code, m) => mine(m) && refresh());
+  useEngineEvent('UnreadCountCleared', refresh);
+
+  return { channels, unread, error, refresh };
+}
