@@ -62,7 +62,7 @@ test('development sign-in asks the server for a signed token', async () => {
   const user = await renderApp();
 
   await type('App key', 'test-app');
-  await type('Navigation server', 'http://10.0.2.2:8080/');
+  await type('Navigation server', 'http://10.0.2.2:8101/');
   await fireEvent(screen.getByRole('switch', { name: 'Development token' }), 'valueChange', true);
   await type('User id', 'bob');
   await type('App secret', 's3cret');
@@ -70,7 +70,7 @@ test('development sign-in asks the server for a signed token', async () => {
 
   expect(await screen.findByText('bob · Connected')).toBeOnTheScreen();
   const [url, init] = fetchMock.mock.calls[0];
-  expect(url).toBe('http://10.0.2.2:8080/user/getToken.json');
+  expect(url).toBe('http://10.0.2.2:8101/user/getToken.json');
   expect(init.body).toBe('userId=bob');
   const headers = init.headers as Record<string, string>;
   expect(headers['App-Key']).toBe('test-app');

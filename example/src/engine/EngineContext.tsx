@@ -10,7 +10,7 @@ import { RCIMError } from './request';
 
 export interface SignInParams {
   appKey: string;
-  /** The RCIM server's navigation URL, e.g. http://10.0.2.2:8080. */
+  /** The RCIM server's navigation URL, e.g. http://10.0.2.2:8101. */
   naviServer: string;
   token: string;
 }

@@ -12,7 +12,7 @@ import { useAuth } from '../engine/EngineContext';
 import { fetchDevToken } from '../engine/devToken';
 
 // The host machine as seen from the Android emulator / the iOS simulator.
-const DEFAULT_NAVI = Platform.OS === 'android' ? 'http://10.0.2.2:8080' : 'http://127.0.0.1:8080';
+const DEFAULT_NAVI = Platform.OS === 'android' ? 'http://10.0.2.2:8101' : 'http://127.0.0.1:8101';
 
 export function SignInScreen() {
   const { signIn } = useAuth();
