@@ -76,3 +76,26 @@ test('in a group chat: senders are named, @mentions reach the member, receipts a
   const theirs = (await screen.findByText('on it')).parent!;
   expect(within(theirs).getByText('bob')).toBeOnTheScreen();
 });
+
+test('reading a group chat answers the read receipt requests of its messages', async () => {
+  const user = await renderApp();
+  await signIn(user, 'alice');
+  bob = await otherUser('bob');
+  const readers: string[][] = [];
+  bob.setOnGroupMessageReadReceiptResponseReceivedListener((_group, _uid, respondUserIds) =>
+    readers.push([...respondUserIds.keys()])
+  );
+  await openTab(user, 'Groups');
+  await type('Group id', 'team');
+  await press(user, 'Open');
+  let sent: RCIMIWMessage | undefined;
+  await elsewhere(async () => {
+    const m = await bob.createTextMessage(GROUP, 'team', null, 'please ack');
+    await bob.sendMessage(m, { onMessageSent: (_code, message) => (sent = message) });
+  }, RCIMMock.flush);
+  await screen.findByText('please ack');
+
+  await elsewhere(() => bob.sendGroupReadReceiptRequest(sent!), RCIMMock.flush);
+
+  await waitFor(() => expect(readers).toEqual([['alice']]));
+});

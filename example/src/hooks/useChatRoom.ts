@@ -25,7 +25,8 @@ export function useChatRoom(roomId: string) {
   const [entries, setEntries] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
 
-  const fail = (e: unknown) => setError((e as Error).message);
+  const fail = useCallback((e: unknown) => setError((e as Error).message), []);
+  const add = useCallback((m: RCIMIWMessage) => setMessages((list) => [...list, m]), []);
 
   const loadEntries = useCallback(async () => {
     const all = await query<Map<string, string>>('getChatRoomAllEntries', (cb) =>
@@ -54,10 +55,9 @@ export function useChatRoom(roomId: string) {
       live = false;
       engine.leaveChatRoom(roomId);
     };
-  }, [engine, roomId, loadEntries]);
+  }, [engine, roomId, loadEntries, fail]);
 
   const isHere = (m: RCIMIWMessage) => m.conversationType === CHATROOM && m.targetId === roomId;
-  const add = (m: RCIMIWMessage) => setMessages((list) => [...list, m]);
 
   useEngineEvent('MessageReceived', (m) => isHere(m) && add(m));
   useEngineEvent('ChatRoomEntriesChanged', (operation, id, changed) => {
@@ -83,7 +83,7 @@ export function useChatRoom(roomId: string) {
         onMessageSent: (code, m) => (code === 0 ? add(m) : setError(`Sending failed (${code})`)),
       });
     },
-    [engine, roomId]
+    [engine, roomId, add]
   );
 
   const setEntry = useCallback(
@@ -97,7 +97,7 @@ export function useChatRoom(roomId: string) {
         fail(e);
       }
     },
-    [engine, roomId]
+    [engine, roomId, fail]
   );
 
   const removeEntry = useCallback(
@@ -115,7 +115,7 @@ export function useChatRoom(roomId: string) {
         fail(e);
       }
     },
-    [engine, roomId]
+    [engine, roomId, fail]
   );
 
   return { state, messages, entries, error, sendText, setEntry, removeEntry };

@@ -18,21 +18,31 @@ export function useConversations(types: RCIMIWConversationType[]) {
   const [error, setError] = useState<string | null>(null);
   const typesKey = types.join(',');
 
-  const refresh = useCallback(async () => {
-    try {
-      const list = await query<RCIMIWConversation[]>('getConversations', (cb) =>
+  const load = useCallback(
+    () =>
+      query<RCIMIWConversation[]>('getConversations', (cb) =>
         engine.getConversations(typesKey.split(',').map(Number), null, 0, 50, cb)
-      );
-      setConversations(sortConversations(list));
-      setError(null);
-    } catch (e) {
-      setError(String((e as Error).message));
-    }
-  }, [engine, typesKey]);
+      ),
+    [engine, typesKey]
+  );
+  const show = useCallback((list: RCIMIWConversation[]) => {
+    setConversations(sortConversations(list));
+    setError(null);
+  }, []);
+  const fail = useCallback((e: Error) => setError(e.message), []);
+
+  const refresh = useCallback(() => load().then(show, fail), [load, show, fail]);
 
   useEffect(() => {
-    refresh();
-  }, [refresh]);
+    let live = true;
+    load().then(
+      (list) => live && show(list),
+      (e: Error) => live && fail(e)
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, show, fail]);
 
   // Anything that changes a conversation's last message, counts, draft, pin or level.
   useEngineEvent('MessageReceived', refresh);
@@ -84,19 +94,7 @@ export function useConversations(types: RCIMIWConversationType[]) {
     [engine, refresh]
   );
 
-  const remove = useCallback(
-    async (c: RCIMIWConversation) => {
-      await perform('removeConversation', (done) =>
-        engine.removeConversation(c.conversationType!, c.targetId!, c.channelId || null, {
-          onConversationRemoved: done,
-        })
-      );
-      await refresh();
-    },
-    [engine, refresh]
-  );
-
-  return { conversations, error, refresh, pin, mute, remove };
+  return { conversations, error, refresh, pin, mute };
 }
 
 /** Do not disturb: BLOCKED (NONE means "not set", which notifies as usual). */

@@ -16,27 +16,37 @@ export function useUltraGroupChannels(groupId: string) {
   const [unread, setUnread] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
-  const refresh = useCallback(async () => {
-    try {
-      const [list, count] = await Promise.all([
+  const load = useCallback(
+    () =>
+      Promise.all([
         query<RCIMIWConversation[]>('getConversationsForAllChannel', (cb) =>
           engine.getConversationsForAllChannel(ULTRA_GROUP, groupId, cb)
         ),
         query<number>('getUltraGroupUnreadCount', (cb) =>
           engine.getUltraGroupUnreadCount(groupId, cb)
         ),
-      ]);
-      setChannels(list);
-      setUnread(count);
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [engine, groupId]);
+      ]),
+    [engine, groupId]
+  );
+  const show = useCallback(([list, count]: [RCIMIWConversation[], number]) => {
+    setChannels(list);
+    setUnread(count);
+    setError(null);
+  }, []);
+  const fail = useCallback((e: Error) => setError(e.message), []);
+
+  const refresh = useCallback(() => load().then(show, fail), [load, show, fail]);
 
   useEffect(() => {
-    refresh();
-  }, [refresh]);
+    let live = true;
+    load().then(
+      (result) => live && show(result),
+      (e: Error) => live && fail(e)
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, show, fail]);
 
   const mine = (m: { conversationType?: number; targetId?: string }) =>
     m.conversationType === ULTRA_GROUP && m.targetId === groupId;
