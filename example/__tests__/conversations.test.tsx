@@ -31,17 +31,20 @@ test('a received message shows in the list with its unread count', async () => {
   expect(screen.queryByText('No conversations yet')).not.toBeOnTheScreen();
 });
 
-test('opening a conversation reads it: the unread count goes', async () => {
+test('opening a conversation reads it: the unread counts go', async () => {
   const user = await signedInAsAlice();
   RCIMMock.receiveMessage('alice', { conversationType: PRIVATE, targetId: 'bob', text: 'ping' });
-  await screen.findByText('1 unread');
+  RCIMMock.receiveMessage('alice', { conversationType: PRIVATE, targetId: 'bob', text: 'pong' });
+  await screen.findByText('2 unread');
+  expect(await screen.findByRole('tab', { name: 'Chats 2' })).toBeOnTheScreen();
 
   await user.press(row('bob'));
   await screen.findByText('ping');
   await press(user, '‹ Back');
 
-  expect(await screen.findByText('ping')).toBeOnTheScreen();
-  expect(screen.queryByText('1 unread')).not.toBeOnTheScreen();
+  expect(await screen.findByText('pong')).toBeOnTheScreen();
+  expect(screen.queryByText('2 unread')).not.toBeOnTheScreen();
+  expect(await screen.findByRole('tab', { name: 'Chats' })).toBeOnTheScreen();
 });
 
 test('pinning puts a conversation first; muting marks it', async () => {

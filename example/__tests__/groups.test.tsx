@@ -75,6 +75,11 @@ test('in a group chat: senders are named, @mentions reach the member, receipts a
   }, RCIMMock.flush);
   const theirs = (await screen.findByText('on it')).parent!;
   expect(within(theirs).getByText('bob')).toBeOnTheScreen();
+
+  // Back on the Groups tab (not the first tab): the chat is listed with its last message.
+  await press(user, '‹ Back');
+  const row = await screen.findByRole('button', { name: 'Open Group team' });
+  expect(within(row).getByText('on it')).toBeOnTheScreen();
 });
 
 test('reading a group chat answers the read receipt requests of its messages', async () => {

@@ -1,6 +1,7 @@
 import { fireEvent, screen } from '@testing-library/react-native';
 import { RCIMMock } from 'react-native-rcim/jest';
-import { openTab, press, renderApp, signIn, type } from './helpers';
+import { RCIMIWConnectionStatus } from 'react-native-rcim';
+import { elsewhere, openTab, press, renderApp, signIn, type } from './helpers';
 
 jest.mock('react-native-rcim', () => require('react-native-rcim/jest'));
 
@@ -79,4 +80,28 @@ test('development sign-in asks the server for a signed token', async () => {
       .update('s3cret' + headers.Nonce + headers.Timestamp)
       .digest('hex')
   );
+});
+
+test('the connection status shows under the title', async () => {
+  const user = await renderApp();
+  await signIn(user, 'alice');
+
+  await elsewhere(
+    () => RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.SUSPEND),
+    RCIMMock.flush
+  );
+  expect(await screen.findByText('alice · Reconnecting…')).toBeOnTheScreen();
+
+  await elsewhere(
+    () => RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.CONNECTED),
+    RCIMMock.flush
+  );
+  expect(await screen.findByText('alice · Connected')).toBeOnTheScreen();
+
+  await elsewhere(
+    () =>
+      RCIMMock.setConnectionStatus('alice', RCIMIWConnectionStatus.KICKED_OFFLINE_BY_OTHER_CLIENT),
+    RCIMMock.flush
+  );
+  expect(await screen.findByText('alice · Signed in on another device')).toBeOnTheScreen();
 });

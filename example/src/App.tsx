@@ -3,25 +3,24 @@
  * chatrooms and ultra groups open on top.
  */
 import React from 'react';
-import { StatusBar, StyleSheet } from 'react-native';
+import { StatusBar, StyleSheet, View } from 'react-native';
 import { SafeAreaProvider, SafeAreaView } from 'react-native-safe-area-context';
 import { EngineProvider, useAuth } from './engine/EngineContext';
 import { NavigationProvider, useNavigation } from './navigation/Navigator';
+import type { Route } from './navigation/routes';
 import { ChatRoomScreen } from './screens/ChatRoomScreen';
 import { ChatScreen } from './screens/ChatScreen';
 import { HomeScreen } from './screens/HomeScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { UltraGroupScreen } from './screens/UltraGroupScreen';
 
-function CurrentScreen() {
-  const { route } = useNavigation();
+function screenFor(route: Route) {
   switch (route.name) {
     case 'home':
       return <HomeScreen />;
     case 'chat':
       return (
         <ChatScreen
-          key={`${route.type}:${route.targetId}:${route.channelId ?? ''}`}
           type={route.type}
           targetId={route.targetId}
           channelId={route.channelId}
@@ -29,10 +28,25 @@ function CurrentScreen() {
         />
       );
     case 'chatroom':
-      return <ChatRoomScreen key={route.roomId} roomId={route.roomId} />;
+      return <ChatRoomScreen roomId={route.roomId} />;
     case 'ultragroup':
-      return <UltraGroupScreen key={route.groupId} groupId={route.groupId} />;
+      return <UltraGroupScreen groupId={route.groupId} />;
   }
+}
+
+/** The stack: the top screen shows, the ones below keep their state out of sight. */
+function Screens() {
+  const { stack } = useNavigation();
+  return (
+    <>
+      {stack.map((route, i) => (
+        // Screens are only pushed and popped at the end: a position is one screen's key.
+        <View key={i} style={i === stack.length - 1 ? styles.root : styles.hidden}>
+          {screenFor(route)}
+        </View>
+      ))}
+    </>
+  );
 }
 
 function Main() {
@@ -41,7 +55,7 @@ function Main() {
   // A new navigation stack for each user.
   return (
     <NavigationProvider key={userId} initial={{ name: 'home' }}>
-      <CurrentScreen />
+      <Screens />
     </NavigationProvider>
   );
 }
@@ -59,4 +73,7 @@ export default function App() {
   );
 }
 
-const styles = StyleSheet.create({ root: { flex: 1, backgroundColor: '#fff' } });
+const styles = StyleSheet.create({
+  root: { flex: 1, backgroundColor: '#fff' },
+  hidden: { display: 'none' },
+});

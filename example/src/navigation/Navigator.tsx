@@ -1,6 +1,7 @@
 /**
  * A small stack navigator: `useNavigation().push(route)` shows a screen on top, `goBack()`
- * (or Android's back button) returns. Enough for this example without native dependencies;
+ * (or Android's back button) returns. The screens below stay mounted (hidden), so they keep
+ * their state, as in a native stack. Enough for this example without native dependencies;
  * an app would use React Navigation the same way.
  */
 import React, { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
@@ -8,7 +9,8 @@ import { BackHandler } from 'react-native';
 import type { Route } from './routes';
 
 interface Navigation {
-  route: Route;
+  /** Every screen, the bottom one first; the last one shows. */
+  stack: Route[];
   push(route: Route): void;
   goBack(): void;
   canGoBack: boolean;
@@ -38,7 +40,7 @@ export function NavigationProvider({
   }, [canGoBack, goBack]);
 
   const value = useMemo(
-    () => ({ route: stack[stack.length - 1], push, goBack, canGoBack }),
+    () => ({ stack, push, goBack, canGoBack }),
     [stack, push, goBack, canGoBack]
   );
   return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
