@@ -10,6 +10,9 @@ export interface ConversationRef {
 // An ultra group's default channel is reported as "RCDefault" or as no channel.
 const channel = (id: string | null | undefined) => (id && id !== 'RCDefault' ? id : '');
 
+export const sameChannel = (a: string | null | undefined, b: string | null | undefined) =>
+  channel(a) === channel(b);
+
 export function inConversation(m: RCIMIWMessage, c: ConversationRef): boolean {
   return (
     m.conversationType === c.type &&

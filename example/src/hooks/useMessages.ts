@@ -43,8 +43,16 @@ export function useMessages(conversation: ConversationRef) {
 
   const markRead = useCallback(
     (latest: RCIMIWMessage | undefined) => {
+      if (type === RCIMIWConversationType.ULTRA_GROUP) {
+        // Reads the whole channel, here and on the user's other devices.
+        engine.syncUltraGroupReadStatus(targetId, channelId ?? '', latest?.sentTime ?? 0);
+        return;
+      }
       engine.clearUnreadCount(type, targetId, channelId, 0);
-      if (type === RCIMIWConversationType.PRIVATE && latest?.sentTime) {
+      if (!latest?.sentTime) return;
+      // The user's other devices read it too; a private peer sees "Read".
+      engine.syncConversationReadStatus(type, targetId, channelId, latest.sentTime);
+      if (type === RCIMIWConversationType.PRIVATE) {
         engine.sendPrivateReadReceiptMessage(targetId, channelId, latest.sentTime);
       }
     },

@@ -53,6 +53,7 @@ export function useUltraGroupChannels(groupId: string) {
   useEngineEvent('MessageReceived', (m) => mine(m) && refresh());
   useEngineEvent('MessageSent', (_code, m) => mine(m) && refresh());
   useEngineEvent('UnreadCountCleared', refresh);
+  useEngineEvent('UltraGroupReadStatusSynced', refresh);
 
   return { channels, unread, error, refresh };
 }
