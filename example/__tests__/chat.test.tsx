@@ -1,5 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react-native';
-import { RCIMIWConversationType, RCIMIWMessageType, type RCIMIWEngine } from 'react-native-rcim';
+import {
+  RCIMIWConversationType,
+  RCIMIWMessageType,
+  type RCIMIWEngine,
+  type RCIMIWMessage,
+} from 'react-native-rcim';
 import { RCIMMock } from 'react-native-rcim/jest';
 import {
   elsewhere,
@@ -149,4 +154,38 @@ test('downloading a received file shows progress, then where it was saved', asyn
 
   expect(await screen.findByText(/^Saved to .*report\.pdf$/)).toBeOnTheScreen();
   expect(screen.queryByRole('button', { name: 'Download' })).not.toBeOnTheScreen();
+});
+
+test('a long history shows its latest page; earlier pages load on demand', async () => {
+  const user = await renderApp();
+  await signIn(user, 'alice');
+  await elsewhere(() => {
+    for (let i = 1; i <= 25; i++) {
+      RCIMMock.receiveMessage('alice', {
+        conversationType: PRIVATE,
+        targetId: 'bob',
+        text: `message ${i}`,
+        sentTime: 1_000_000 + i,
+      } as RCIMIWMessage);
+    }
+  }, RCIMMock.flush);
+  await user.press(await screen.findByRole('button', { name: 'Open bob' }));
+
+  expect(await screen.findByText('message 25')).toBeOnTheScreen();
+  // The list renders what would be on the screen: scroll up to the oldest loaded.
+  const scrollToOldest = () =>
+    user.scrollTo(screen.getByLabelText('Messages'), {
+      y: 2400,
+      contentSize: { width: 400, height: 3000 },
+      layoutMeasurement: { width: 400, height: 600 },
+    });
+  await scrollToOldest();
+  expect(await screen.findByText('message 6')).toBeOnTheScreen();
+  expect(screen.queryByText('message 5')).not.toBeOnTheScreen();
+
+  await press(user, 'Load earlier');
+  await scrollToOldest();
+
+  expect(await screen.findByText('message 1')).toBeOnTheScreen();
+  expect(screen.queryByRole('button', { name: 'Load earlier' })).not.toBeOnTheScreen();
 });

@@ -1,7 +1,8 @@
 /**
- * The messages of one conversation, oldest first: the local history, then what arrives,
- * is sent, recalled, read or reacted to while the chat is open. Opening the chat and each
- * message received in it mark the conversation read (and tell a private peer so).
+ * The messages of one conversation, oldest first: the latest page of history (earlier pages
+ * on demand), then what arrives, is sent, recalled, read or reacted to while the chat is
+ * open. Opening the chat and each message received in it mark the conversation read (and
+ * tell a private peer so).
  */
 import { useCallback, useEffect, useState } from 'react';
 import {
@@ -38,6 +39,7 @@ export function useMessages(conversation: ConversationRef) {
   const { type, targetId, channelId } = conversation;
   const [messages, setMessages] = useState<RCIMIWMessage[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [hasEarlier, setHasEarlier] = useState(false);
 
   const upsert = useCallback((m: RCIMIWMessage) => setMessages((list) => upsertInto(list, m)), []);
 
@@ -59,19 +61,40 @@ export function useMessages(conversation: ConversationRef) {
     [engine, type, targetId, channelId]
   );
 
+  /** A page of history sent before `before` (0: the latest), oldest first. */
+  const loadPage = useCallback(
+    async (before: number) => {
+      const policy =
+        type === RCIMIWConversationType.ULTRA_GROUP
+          ? RCIMIWMessageOperationPolicy.LOCAL_REMOTE
+          : RCIMIWMessageOperationPolicy.LOCAL;
+      const page = await query<RCIMIWMessage[]>('getMessages', (cb) =>
+        engine.getMessages(
+          type,
+          targetId,
+          channelId,
+          before,
+          RCIMIWTimeOrder.BEFORE,
+          policy,
+          PAGE,
+          cb
+        )
+      );
+      return {
+        oldestFirst: [...page].sort((a, b) => (a.sentTime ?? 0) - (b.sentTime ?? 0)),
+        full: page.length === PAGE,
+      };
+    },
+    [engine, type, targetId, channelId]
+  );
+
   useEffect(() => {
     let live = true;
-    const policy =
-      type === RCIMIWConversationType.ULTRA_GROUP
-        ? RCIMIWMessageOperationPolicy.LOCAL_REMOTE
-        : RCIMIWMessageOperationPolicy.LOCAL;
-    query<RCIMIWMessage[]>('getMessages', (cb) =>
-      engine.getMessages(type, targetId, channelId, 0, RCIMIWTimeOrder.BEFORE, policy, PAGE, cb)
-    ).then(
-      (history) => {
+    loadPage(0).then(
+      ({ oldestFirst, full }) => {
         if (!live) return;
-        const oldestFirst = [...history].sort((a, b) => (a.sentTime ?? 0) - (b.sentTime ?? 0));
         setMessages((current) => current.reduce(upsertInto, oldestFirst));
+        setHasEarlier(full);
         markRead(oldestFirst.filter((m) => m.direction === 1).pop());
       },
       (e: Error) => live && setError(e.message)
@@ -79,7 +102,20 @@ export function useMessages(conversation: ConversationRef) {
     return () => {
       live = false;
     };
-  }, [engine, type, targetId, channelId, markRead]);
+  }, [loadPage, markRead]);
+
+  /** Puts the page before the oldest message shown in front of the list. */
+  const loadEarlier = useCallback(async () => {
+    const oldest = messages[0]?.sentTime;
+    if (!oldest) return;
+    try {
+      const { oldestFirst, full } = await loadPage(oldest);
+      setMessages((current) => current.reduce(upsertInto, oldestFirst));
+      setHasEarlier(full);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [messages, loadPage]);
 
   useEngineEvent('MessageReceived', (m) => {
     if (!inConversation(m, conversation)) return;
@@ -131,5 +167,5 @@ export function useMessages(conversation: ConversationRef) {
     );
   });
 
-  return { messages, error, upsert };
+  return { messages, error, upsert, hasEarlier, loadEarlier };
 }

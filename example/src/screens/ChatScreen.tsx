@@ -10,6 +10,7 @@ import {
   type RCIMIWMediaMessage,
   type RCIMIWMessage,
 } from 'react-native-rcim';
+import { Button } from '../components/Button';
 import { Composer } from '../components/Composer';
 import { MessageBubble } from '../components/MessageBubble';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -33,11 +34,12 @@ export function ChatScreen({ type, targetId, channelId, title }: Props) {
     () => ({ type, targetId, channelId }),
     [type, targetId, channelId]
   );
-  const { messages, error, upsert } = useMessages(conversation);
+  const { messages, error, upsert, hasEarlier, loadEarlier } = useMessages(conversation);
   const actions = useChatActions(conversation, upsert);
   const { typingUsers, notifyTyping } = useTyping(conversation);
   const [text, setText] = useDraft(conversation);
 
+  const newestFirst = useMemo(() => [...messages].reverse(), [messages]);
   const isGroup = type === RCIMIWConversationType.GROUP;
   const canReact = type === RCIMIWConversationType.PRIVATE || isGroup;
   const typing = typingUsers.length > 0 ? `${typingUsers.join(', ')} is typing…` : undefined;
@@ -66,7 +68,17 @@ export function ChatScreen({ type, targetId, channelId, title }: Props) {
       {error || actions.error ? (
         <Text style={[common.error, { padding: 8 }]}>{error ?? actions.error}</Text>
       ) : null}
-      <FlatList data={messages} keyExtractor={messageKey} renderItem={renderItem} />
+      {/* Inverted, newest first: the chat opens at its latest message, like any chat app. */}
+      <FlatList
+        accessibilityLabel="Messages"
+        inverted
+        data={newestFirst}
+        keyExtractor={messageKey}
+        renderItem={renderItem}
+        ListFooterComponent={
+          hasEarlier ? <Button kind="plain" title="Load earlier" onPress={loadEarlier} /> : null
+        }
+      />
       <View>
         <Composer
           text={text}
