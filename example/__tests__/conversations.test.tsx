@@ -82,3 +82,33 @@ test('text left in a chat comes back as a draft', async () => {
   await user.press(row('dave'));
   expect(await screen.findByDisplayValue('see you at')).toBeOnTheScreen();
 });
+
+test('searching messages lists the conversations that match', async () => {
+  const user = await signedInAsAlice();
+  RCIMMock.receiveMessage('alice', {
+    conversationType: PRIVATE,
+    targetId: 'bob',
+    text: 'deploy at 5',
+  });
+  RCIMMock.receiveMessage('alice', {
+    conversationType: PRIVATE,
+    targetId: 'bob',
+    text: 'deploy done',
+  });
+  RCIMMock.receiveMessage('alice', {
+    conversationType: PRIVATE,
+    targetId: 'carol',
+    text: 'deploy?',
+  });
+  RCIMMock.receiveMessage('alice', { conversationType: PRIVATE, targetId: 'dave', text: 'lunch' });
+  await screen.findByText('lunch');
+
+  await type('Search messages', 'deploy');
+
+  expect(await screen.findByRole('button', { name: 'bob: 2 messages' })).toBeOnTheScreen();
+  expect(screen.getByRole('button', { name: 'carol: 1 message' })).toBeOnTheScreen();
+  expect(screen.queryByRole('button', { name: /^dave:/ })).not.toBeOnTheScreen();
+
+  await press(user, 'bob: 2 messages');
+  expect(await screen.findByRole('header', { name: 'bob' })).toBeOnTheScreen();
+});

@@ -1,6 +1,7 @@
 /**
  * The conversation list (private and system conversations): unread and @ counts, drafts,
- * pinned and muted (do not disturb) conversations; opening one or starting a new chat.
+ * pinned and muted (do not disturb) conversations; opening one, starting a new chat, and
+ * searching the messages.
  */
 import React, { useState } from 'react';
 import { FlatList, Text, View } from 'react-native';
@@ -10,6 +11,7 @@ import { ConversationRow } from '../components/ConversationRow';
 import { Field } from '../components/Field';
 import { common } from '../components/theme';
 import { useConversations } from '../hooks/useConversations';
+import { useMessageSearch } from '../hooks/useMessageSearch';
 import { useNavigation } from '../navigation/Navigator';
 
 const TYPES = [RCIMIWConversationType.PRIVATE, RCIMIWConversationType.SYSTEM];
@@ -18,6 +20,8 @@ export function ConversationListScreen() {
   const { conversations, error, pin, mute } = useConversations(TYPES);
   const { push } = useNavigation();
   const [peer, setPeer] = useState('');
+  const [keyword, setKeyword] = useState('');
+  const found = useMessageSearch(TYPES, keyword);
 
   const open = (targetId: string, type = RCIMIWConversationType.PRIVATE) =>
     push({ name: 'chat', type, targetId, channelId: null, title: targetId });
@@ -27,6 +31,17 @@ export function ConversationListScreen() {
       <View style={[common.section, common.row]}>
         <Field label="Chat with user id" value={peer} onChangeText={setPeer} />
         <Button title="Chat" disabled={!peer.trim()} onPress={() => open(peer.trim())} />
+      </View>
+      <View style={common.section}>
+        <Field label="Search messages" value={keyword} onChangeText={setKeyword} />
+        {found.map(({ conversation: c, count }) => (
+          <Button
+            key={`${c?.conversationType}:${c?.targetId}`}
+            kind="plain"
+            title={`${c?.targetId}: ${count} ${count === 1 ? 'message' : 'messages'}`}
+            onPress={() => open(c?.targetId ?? '', c?.conversationType)}
+          />
+        ))}
       </View>
       {error ? <Text style={common.error}>{error}</Text> : null}
       <FlatList
