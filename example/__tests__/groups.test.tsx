@@ -104,3 +104,27 @@ test('reading a group chat answers the read receipt requests of its messages', a
 
   await waitFor(() => expect(readers).toEqual([['alice']]));
 });
+
+test('a group message can go to some members only', async () => {
+  const user = await renderApp();
+  await signIn(user, 'alice');
+  bob = await otherUser('bob');
+  const carol = await otherUser('carol');
+  const got: string[] = [];
+  bob.setOnMessageReceivedListener(() => got.push('bob'));
+  carol.setOnMessageReceivedListener(() => got.push('carol'));
+  await openTab(user, 'Groups');
+  await type('Group id', 'team');
+  await press(user, 'Open');
+
+  await type('Only to (user ids, comma-separated)', 'bob');
+  await type('Message', 'surprise for carol');
+  await press(user, 'Send');
+
+  const mine = (await screen.findByText('surprise for carol')).parent!;
+  expect(await within(mine).findByText('Sent')).toBeOnTheScreen();
+  await waitFor(() => expect(got).toEqual(['bob']));
+  await RCIMMock.flush();
+  expect(got).toEqual(['bob']);
+  await carol.destroy();
+});

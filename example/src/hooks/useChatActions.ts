@@ -1,8 +1,8 @@
 /**
- * What the user can do in a chat: send text (with @mentions), send a file or image with
- * upload progress, download a received one with progress, cancel either, recall, react
- * (message expansion) and ask a group for read receipts. Results go to `upsert`, the message
- * list of `useMessages`.
+ * What the user can do in a chat: send text (with @mentions; in a group, possibly to some
+ * members only), send a file or image with upload progress, download a received one with
+ * progress, cancel either, recall, react (message expansion) and ask a group for read
+ * receipts. Results go to `upsert`, the message list of `useMessages`.
  */
 import { useCallback, useState } from 'react';
 import {
@@ -52,19 +52,24 @@ export function useChatActions(conversation: ConversationRef, upsert: (m: RCIMIW
     []
   );
 
+  /** Sends `text`; in a group, `onlyTo` (user ids) limits who gets it. */
   const sendText = useCallback(
-    async (text: string) => {
+    async (text: string, onlyTo: string[] = []) => {
       const message = await engine.createTextMessage(type, targetId, channelId, text);
       const mentioned = type === RCIMIWConversationType.PRIVATE ? undefined : mentionsIn(text);
       if (mentioned) message.mentionedInfo = mentioned;
       message.expansion = {}; // lets everyone react to it later
-      const status = await engine.sendMessage(message, {
+      const callback = {
         onMessageSaved: upsert,
-        onMessageSent: (code, m) => {
+        onMessageSent: (code: number, m: RCIMIWMessage) => {
           upsert(m);
           report('Sending')(code);
         },
-      });
+      };
+      const status =
+        type === RCIMIWConversationType.GROUP && onlyTo.length > 0
+          ? await engine.sendGroupMessageToDesignatedUsers(message, onlyTo, callback)
+          : await engine.sendMessage(message, callback);
       report('Sending')(status);
     },
     [engine, type, targetId, channelId, upsert, report]

@@ -3,7 +3,7 @@
  * @mentions, images and files with progress, downloads, recall, read receipts, typing and
  * reactions. The unsent text is kept as the conversation's draft.
  */
-import React, { useMemo } from 'react';
+import React, { useMemo, useState } from 'react';
 import { FlatList, KeyboardAvoidingView, Platform, Text, View } from 'react-native';
 import {
   RCIMIWConversationType,
@@ -12,6 +12,7 @@ import {
 } from 'react-native-rcim';
 import { Button } from '../components/Button';
 import { Composer } from '../components/Composer';
+import { Field } from '../components/Field';
 import { MessageBubble } from '../components/MessageBubble';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { common } from '../components/theme';
@@ -21,6 +22,12 @@ import { useChatActions } from '../hooks/useChatActions';
 import { useDraft } from '../hooks/useDraft';
 import { useMessages } from '../hooks/useMessages';
 import { useTyping } from '../hooks/useTyping';
+
+const recipients = (list: string) =>
+  list
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
 
 interface Props {
   type: RCIMIWConversationType;
@@ -38,6 +45,7 @@ export function ChatScreen({ type, targetId, channelId, title }: Props) {
   const actions = useChatActions(conversation, upsert);
   const { typingUsers, notifyTyping } = useTyping(conversation);
   const [text, setText] = useDraft(conversation);
+  const [onlyTo, setOnlyTo] = useState('');
 
   const newestFirst = useMemo(() => [...messages].reverse(), [messages]);
   const isGroup = type === RCIMIWConversationType.GROUP;
@@ -80,13 +88,22 @@ export function ChatScreen({ type, targetId, channelId, title }: Props) {
         }
       />
       <View>
+        {isGroup ? (
+          <View style={common.section}>
+            <Field
+              label="Only to (user ids, comma-separated)"
+              value={onlyTo}
+              onChangeText={setOnlyTo}
+            />
+          </View>
+        ) : null}
         <Composer
           text={text}
           onChangeText={(value) => {
             setText(value);
             if (value) notifyTyping();
           }}
-          onSend={actions.sendText}
+          onSend={(value) => actions.sendText(value, recipients(onlyTo))}
           placeholder={isGroup ? 'Message (@user or @all to mention)' : undefined}
           onSendMedia={actions.sendMedia}
         />
