@@ -1,9 +1,10 @@
 /**
- * No `jest.mock` line and no setup file: under Jest, with no native module, react-native-rcim
- * picks its in-memory mock by itself, so an app's tests need no configuration. This file uses
+ * Nothing replaces react-native-rcim here (no module mock call, no setup file): under Jest,
+ * with no native module, the package picks its in-memory mock by itself, so an app's tests
+ * need no configuration. This file uses
  * only the public API (`RCIMIWEngine`), never `react-native-rcim/jest` (importing that would
- * install the mock and prove nothing). Without that behaviour of the package, sign-in fails
- * here with the "native module isn't linked" error.
+ * install the mock and prove nothing). With RCIM_JEST_MOCK=0 (the package's switch to turn that
+ * off) sign-in fails here with the "native module isn't linked" error.
  */
 import { screen, within } from '@testing-library/react-native';
 import { RCIMIWConversationType, type RCIMIWEngine } from 'react-native-rcim';
