@@ -14,12 +14,17 @@ export default tseslint.config(
       'target/**',
       'android/**',
       'ios/**',
+      // The example app's native projects, dependencies and build outputs.
+      'example/android/**',
+      'example/ios/**',
+      'example/vendor/**',
+      'example/coverage/**',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'example/**/*.tsx'],
     rules: {
       '@typescript-eslint/no-empty-object-type': [
         'error',
@@ -44,7 +49,22 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['tests/hermes/**/*.ts', 'example/**/*.ts'],
+    // The example app (React Native): its CommonJS config files and Jest tests and mocks.
+    files: ['example/*.config.js', 'example/__mocks__/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['example/src/**/*.{ts,tsx}', 'example/index.js'],
+    languageOptions: { globals: { ...globals.es2021, ...globals.browser } },
+  },
+  {
+    files: ['example/__tests__/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['tests/hermes/**/*.ts', 'example/demo.ts'],
     languageOptions: {
       globals: {
         ...globals.es2021,

@@ -43,6 +43,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# --- The example app's npm packages (React Native, its Jest preset, Testing Library): its own
+# package.json and lock file in example/, used by its type check and Jest tests.
+if [ ! -d example/node_modules ] ||
+  [ example/package-lock.json -nt example/node_modules/.package-lock.json ]; then
+  step "npm ci --prefix example"
+  npm ci --prefix example --no-audit --no-fund --loglevel=error
+fi
+
 # --- RongCloud's Python server SDK (rc-server-sdk 3.2.0; it needs jinja2 without declaring it)
 # in a virtualenv outside the checkout; rust/server/tests/python_sdk.rs runs it.
 RCIM_PYENV="${RCIM_PYENV:-$HOME/.cache/rcim/pyenv}"

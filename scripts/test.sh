@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: sets everything up, then runs every check and test of the project:
-# formatting and lints (Rust, TypeScript, C++), cargo tests, Jest, the C++ header compile
-# check against react-native's JSI/CallInvoker headers, and the Hermes integration suite.
+# formatting and lints (Rust, TypeScript, C++), cargo tests, Jest, the example app's type check
+# and Jest tests, the C++ header compile check against react-native's JSI/CallInvoker headers,
+# and the Hermes integration suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rcim/target}"
@@ -47,6 +48,10 @@ cargo test --locked --workspace
 
 step "Jest"
 npx jest --ci
+
+step "Example app: tsc --noEmit -p example, Jest (React Native Testing Library)"
+npx tsc --noEmit -p example
+(cd example && npx jest --ci)
 
 step "Hermes integration suite (rcim-jshost + rcim-server)"
 node scripts/hermes-tests.mjs
