@@ -7,7 +7,8 @@ use crate::config::{ServerConfig, Synchronous};
 pub(super) struct StorageArgs {
     /// Where the state lives: `sqlite:DIR` (the embedded database, one node; default: in
     /// the data directory) or `postgres://user:password@host:port/db` (shared by every node
-    /// of a cluster; TLS to the database is not supported yet: keep it on a private network).
+    /// of a cluster; `?sslmode=require&sslrootcert=CA.pem` for TLS with the certificate
+    /// checked).
     #[arg(long, env = "RCIM_STORE")]
     store: Option<crate::config::StoreBackend>,
     /// When an acknowledged write is on disk: `full` (default: fsynced before the answer,
