@@ -82,10 +82,12 @@ class LoopQueue final : public rcim::JSScheduler {
   std::deque<Job> jobs_;
 };
 
+// Written through at once, as Node does: a process reading our piped stdout sees each console
+// line when it is logged (not at exit), and stdout and stderr interleave in call order.
 void writeOut(int fd, const std::string &text) {
   FILE *f = fd == 2 ? stderr : stdout;
   std::fwrite(text.data(), 1, text.size(), f);
-  if (fd == 2) std::fflush(stdout), std::fflush(f);
+  std::fflush(f);
 }
 
 // ---- __rcimHostFs: read-only file helpers for the integration tests -------------------------

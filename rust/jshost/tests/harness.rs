@@ -1,7 +1,10 @@
 //! Runs the fixtures in tests/fixtures through the rcim-jshost binary and checks exit codes and
 //! output: host globals, main/rejection/timeout handling, and the host object over the bridge.
 
-use std::process::{Command, Output};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -159,4 +162,45 @@ fn host_fs_stats_reads_and_hashes_files() {
             "\n"
         )
     );
+}
+
+#[test]
+fn console_lines_reach_a_pipe_while_the_script_runs() {
+    // Scripts wait for a "ready" line from another process: it must not sit in a buffer until
+    // exit. The fixture never ends (`--timeout` only guards against a leaked child).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rcim-jshost"))
+        .args(["--timeout", "120", &fixture("ready-then-waits.ts")])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("running rcim-jshost");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    // Generous for a loaded machine (bundling and runtime start); the old buffering held the line
+    // until the 120 s timeout.
+    let line = rx.recv_timeout(Duration::from_secs(30));
+    let still_running = child.try_wait().expect("try_wait").is_none();
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(line.as_deref(), Ok("ready\n"));
+    assert!(
+        still_running,
+        "the line arrived only when the process ended"
+    );
+}
+
+#[test]
+fn stdout_and_stderr_interleave_in_call_order() {
+    let out = Command::new("sh")
+        .args(["-c", r#""$0" "$1" 2>&1"#])
+        .arg(env!("CARGO_BIN_EXE_rcim-jshost"))
+        .arg(fixture("interleaved.ts"))
+        .output()
+        .expect("running rcim-jshost through sh");
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout), "A\nB\nC\nD\nE\n");
 }
