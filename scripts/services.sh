@@ -146,6 +146,7 @@ pg_tls_files() {
       printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext
       openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
         -extfile ext -out server.crt 2>/dev/null
+      chmod 600 ca.key server.key
     ) || die "openssl could not make the test certificates"
   fi
   cp "$PG_TLS/server.crt" "$PG_TLS/server.key" "$PG_DATA/"

@@ -175,9 +175,9 @@ pub(crate) async fn get(shared: Arc<Shared>, form: Params) -> ApiResult {
             format!("chatroom {room} does not exist"),
         )
     })?;
-    let members = crate::service::chatroom::across_nodes::members(&shared, room)
+    let members = crate::service::chatroom::across_nodes::member_page(&shared, room, 0, false)
         .await
-        .map_or(0, |m| m.len());
+        .map_or(0, |(total, _)| total);
     let idle_minutes = if record.idle_minutes == 0 {
         shared.config.chatroom.idle_destroy.as_secs() / 60
     } else {

@@ -36,16 +36,11 @@ pub(crate) async fn query(shared: Arc<Shared>, form: Params) -> ApiResult {
         Some(_) => return Err(ApiError::param("order must be 1 or 2")),
     };
     require_room(&shared, room)?;
-    let mut members = across_nodes::members(&shared, room)
+    let (total, members) = across_nodes::member_page(&shared, room, count as u32, newest_first)
         .await
         .unwrap_or_default();
-    let total = members.len();
-    if newest_first {
-        members.reverse();
-    }
     let users: Vec<Value> = members
         .into_iter()
-        .take(count as usize)
         .map(|(id, joined)| json!({"id": id, "time": format_time(joined)}))
         .collect();
     let mut out = Map::new();
@@ -73,12 +68,7 @@ pub(crate) async fn exist_many(shared: Arc<Shared>, form: Params) -> ApiResult {
     let users = user_list(&form, "userId", MAX_EXIST_USERS)?;
     require_room(&shared, room)?;
     // One question to the other nodes for the whole list.
-    let members: std::collections::HashSet<String> = across_nodes::members(&shared, room)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(u, _)| u)
-        .collect();
+    let members = across_nodes::members_among(&shared, room, &users).await;
     let result: Vec<Value> = users
         .into_iter()
         .map(|u| {

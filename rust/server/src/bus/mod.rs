@@ -175,13 +175,11 @@ impl Bus {
         }
     }
 
-    /// Asks every other live node `question` (see [`questions`]); no answer on one node.
-    pub(crate) async fn ask_all(
-        &self,
-        question: questions::Question,
-    ) -> Vec<(questions::Answer, Bytes)> {
+    /// Asks every other live node `question` (see [`questions`]); no answer, and complete,
+    /// on one node.
+    pub(crate) async fn ask_all(&self, question: questions::Question) -> questions::Answers {
         match self {
-            Self::Local(_) => Vec::new(),
+            Self::Local(_) => questions::Answers::default(),
             Self::Nats(bus) => bus.ask_all(question).await,
         }
     }

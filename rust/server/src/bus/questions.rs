@@ -17,12 +17,18 @@ pub(crate) enum Question {
     /// Which devices of these users are online on your node?
     Devices { users: Vec<String> },
     /// Who is a member of `room` on your node (joined through one of its connections)?
-    /// With `only`, that user alone if a member.
-    RoomMembers { room: String, only: Option<String> },
+    /// With `users`, those of them who are; else the first `limit` in join order (the last,
+    /// with `newest`), and how many there are.
+    RoomMembers {
+        room: String,
+        users: Option<Vec<String>>,
+        limit: u32,
+        newest: bool,
+    },
     /// Which rooms is `user` a member of on your node?
     UserRooms { user: String },
     /// The last `count` messages of `room`'s ring on your node (body: the messages,
-    /// length-delimited, oldest first).
+    /// length-delimited, oldest first, at most `RING_ANSWER_BYTES`).
     RoomRing { room: String, count: u32 },
     /// How long ago was `room` last active on your node (a join, leave or message)?
     RoomActivity { room: String },
@@ -35,14 +41,37 @@ pub(crate) enum Question {
     },
 }
 
+/// The answers to one question.
+#[derive(Debug)]
+pub(crate) struct Answers {
+    /// Each answer with its body.
+    pub list: Vec<(Answer, bytes::Bytes)>,
+    /// Every live node answered (true on one node): what is missing from the answers is
+    /// nowhere, not merely unheard of.
+    pub complete: bool,
+}
+
+impl Default for Answers {
+    fn default() -> Self {
+        Self {
+            list: Vec::new(),
+            complete: true,
+        }
+    }
+}
+
 /// A node's answer to a [`Question`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "a", rename_all = "snake_case")]
 pub(crate) enum Answer {
     /// (user, device id, platform) of each online session of the users asked.
     Devices { devices: Vec<(String, String, i32)> },
-    /// (user, join time ms) of the room's members on the node.
-    Members { members: Vec<(String, i64)> },
+    /// (user, join time ms) of the room's members on the node asked for, and how many
+    /// members the room has there.
+    Members {
+        members: Vec<(String, i64)>,
+        total: u64,
+    },
     /// (room, join time ms) of the user's rooms on the node.
     Rooms { rooms: Vec<(String, i64)> },
     /// The ring's messages are in the body.

@@ -42,11 +42,37 @@ impl Window {
 /// docs).
 #[derive(Default)]
 pub(crate) struct KeyedRates {
-    windows: Mutex<HashMap<String, Window>>,
+    windows: Mutex<Windows>,
     /// Operations counted here and not yet told: key → (count, window ms).
     pending: Mutex<HashMap<String, (u32, u64)>>,
     /// Other nodes may exist: remember what to tell them.
     shared: AtomicBool,
+}
+
+/// The windows, and when the stale ones were last dropped.
+#[derive(Default)]
+struct Windows {
+    map: HashMap<String, Window>,
+    swept: Option<Instant>,
+}
+
+impl Windows {
+    /// Makes room for one more key; false when the map is full of current windows. Swept
+    /// at most once a second: a flood of new keys costs no scan each.
+    fn make_room(&mut self, now: Instant) -> bool {
+        if self.map.len() < MAX_KEYS {
+            return true;
+        }
+        if self
+            .swept
+            .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1))
+        {
+            self.swept = Some(now);
+            self.map
+                .retain(|_, w| now.duration_since(w.start) < w.length);
+        }
+        self.map.len() < MAX_KEYS
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -78,10 +104,11 @@ impl KeyedRates {
         }
         {
             let mut windows = lock(&self.windows);
-            if !windows.contains_key(key) && !make_room(&mut windows, now) {
+            if !windows.map.contains_key(key) && !windows.make_room(now) {
                 return true;
             }
             let w = windows
+                .map
                 .entry(key.to_owned())
                 .or_insert(Window {
                     start: now,
@@ -118,10 +145,11 @@ impl KeyedRates {
         let now = Instant::now();
         let mut windows = lock(&self.windows);
         for (key, n, ms) in hits {
-            if !windows.contains_key(&key) && !make_room(&mut windows, now) {
+            if !windows.map.contains_key(&key) && !windows.make_room(now) {
                 continue;
             }
             let w = windows
+                .map
                 .entry(key)
                 .or_insert(Window {
                     start: now,
@@ -132,15 +160,6 @@ impl KeyedRates {
             w.count = w.count.saturating_add(n);
         }
     }
-}
-
-/// Makes room for one more key; false when every window is current and the map is full.
-fn make_room(windows: &mut HashMap<String, Window>, now: Instant) -> bool {
-    if windows.len() < MAX_KEYS {
-        return true;
-    }
-    windows.retain(|_, w| now.duration_since(w.start) < w.length);
-    windows.len() < MAX_KEYS
 }
 
 #[cfg(test)]
@@ -167,6 +186,34 @@ mod tests {
             rates.take_pending().is_empty(),
             "nothing to tell on one node"
         );
+    }
+
+    /// The windows kept never pass their bound: a key beyond it is let through uncounted
+    /// while every window is current, and counted again once the stale ones are swept.
+    #[test]
+    fn windows_are_bounded() {
+        let rates = KeyedRates::default();
+        let t = Instant::now();
+        for i in 0..MAX_KEYS {
+            assert!(rates.try_take_at(&format!("k{i}"), 1, SECOND, t));
+        }
+        assert!(
+            !rates.try_take_at("k0", 1, SECOND, t),
+            "a tracked key is limited"
+        );
+        assert!(rates.try_take_at("new", 1, SECOND, t));
+        assert!(
+            rates.try_take_at("new", 1, SECOND, t),
+            "untracked while full"
+        );
+        assert_eq!(lock(&rates.windows).map.len(), MAX_KEYS);
+        let later = t + 2 * SECOND;
+        assert!(rates.try_take_at("new", 1, SECOND, later));
+        assert!(
+            !rates.try_take_at("new", 1, SECOND, later),
+            "tracked after the sweep"
+        );
+        assert_eq!(lock(&rates.windows).map.len(), 1);
     }
 
     /// On a cluster, what one node counted fills the other's window of the same key.

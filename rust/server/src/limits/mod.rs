@@ -23,10 +23,3 @@ pub(crate) struct RateHits {
     /// (user, sends, requests) of [`UserRates`].
     pub users: Vec<(String, u32, u32)>,
 }
-
-impl RateHits {
-    /// Nothing to tell.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.keyed.is_empty() && self.users.is_empty()
-    }
-}

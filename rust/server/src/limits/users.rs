@@ -102,6 +102,11 @@ impl UserRates {
         }
     }
 
+    /// Whether `user_id` is known to have sessions on another node too.
+    pub(crate) fn is_spread(&self, user_id: &str) -> bool {
+        lock(&self.spread).contains(user_id)
+    }
+
     /// (user, sends, requests) counted here since the last call, for the other nodes.
     pub(crate) fn take_pending(&self) -> Vec<(String, u32, u32)> {
         std::mem::take(&mut *lock(&self.pending))

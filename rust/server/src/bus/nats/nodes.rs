@@ -3,26 +3,39 @@
 
 use super::NatsBus;
 use super::{lock, ASK_TIMEOUT};
-use crate::bus::questions::{Answer, Question};
+use crate::bus::questions::{Answer, Answers, Question};
 use crate::bus::wire::{self, Header};
 use crate::hub::OnlineDevice;
-use bytes::Bytes;
 use futures::StreamExt as _;
 use rcim_proto::v1::Platform;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+/// Counts one message of shared-rate counts carries at most (keys are at most a few
+/// hundred bytes).
+const HITS_PER_MESSAGE: usize = 1_000;
+
 impl NatsBus {
     /// Asks every other live node `question` (see [`crate::bus::questions`]): their answers
-    /// (with their bodies), as many as there are live nodes, waiting at most
-    /// [`ASK_TIMEOUT`]. Empty when NATS is unreachable or no other node lives.
-    pub(crate) async fn ask_all(&self, question: Question) -> Vec<(Answer, Bytes)> {
-        let expected = self.live_nodes().len();
-        if expected == 0 || !self.connected() {
-            return Vec::new();
+    /// (with their bodies), waiting for one from each live node, at most [`ASK_TIMEOUT`].
+    /// Incomplete when a live node did not answer in time or NATS is unreachable.
+    pub(crate) async fn ask_all(&self, question: Question) -> Answers {
+        let mut waiting: HashSet<String> = self
+            .live_nodes()
+            .into_iter()
+            .map(|(node, _)| node)
+            .collect();
+        if waiting.is_empty() {
+            return Answers::default();
         }
-        let mut answers = Vec::with_capacity(expected);
+        if !self.connected() {
+            return Answers {
+                list: Vec::new(),
+                complete: false,
+            };
+        }
+        let mut answers = Vec::with_capacity(waiting.len());
         let ask = async {
             let inbox = self.client.new_inbox();
             let mut sub = self.client.subscribe(inbox.clone()).await.ok()?;
@@ -36,19 +49,26 @@ impl NatsBus {
                 .publish_with_reply(self.subjects.questions(), inbox, payload)
                 .await
                 .ok()?;
-            while answers.len() < expected {
+            // Counted by node: a node that just started (not yet announced) answers too,
+            // and its answer is kept, but only the known nodes' are waited for.
+            while !waiting.is_empty() {
                 let msg = sub.next().await?;
-                if let Some((Header::Answer { answer, .. }, body)) = wire::decode(&msg.payload) {
+                if let Some((Header::Answer { node, answer }, body)) = wire::decode(&msg.payload) {
                     self.received.fetch_add(1, Ordering::Relaxed);
+                    waiting.remove(&node);
                     answers.push((answer, body));
                 }
             }
             Some(())
         };
-        if tokio::time::timeout(ASK_TIMEOUT, ask).await.is_err() {
+        let complete = matches!(tokio::time::timeout(ASK_TIMEOUT, ask).await, Ok(Some(())));
+        if !complete {
             tracing::debug!(?question, "not every node answered in time");
         }
-        answers
+        Answers {
+            list: answers,
+            complete,
+        }
     }
 
     /// The devices of `users` online on the other nodes, by user.
@@ -62,7 +82,7 @@ impl NatsBus {
         let question = Question::Devices {
             users: users.to_vec(),
         };
-        for (answer, _) in self.ask_all(question).await {
+        for (answer, _) in self.ask_all(question).await.list {
             if let Answer::Devices { devices } = answer {
                 for (user, device_id, p) in devices {
                     out.entry(user).or_default().push(OnlineDevice {
@@ -110,10 +130,21 @@ impl NatsBus {
                 continue;
             };
             let hits = inbound.take_hits();
-            if !hits.is_empty() {
+            // In messages of at most HITS_PER_MESSAGE entries each: far below NATS's
+            // payload limit, whatever the keys.
+            let mut keyed = hits.keyed.chunks(HITS_PER_MESSAGE);
+            let mut users = hits.users.chunks(HITS_PER_MESSAGE);
+            loop {
+                let (k, u) = (keyed.next(), users.next());
+                if k.is_none() && u.is_none() {
+                    break;
+                }
                 let header = Header::Hits {
                     node: self.node.clone(),
-                    hits,
+                    hits: crate::limits::RateHits {
+                        keyed: k.unwrap_or_default().to_vec(),
+                        users: u.unwrap_or_default().to_vec(),
+                    },
                 };
                 self.queue(self.subjects.rates(), wire::encode(&header, b""));
             }

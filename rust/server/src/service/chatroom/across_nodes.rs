@@ -30,43 +30,130 @@ fn earliest_first(list: &mut Vec<(String, i64)>) {
     list.retain(|(id, _)| seen.insert(id.clone()));
 }
 
-/// The members of `room` on every node in join order, with their join times (ms); `None`
-/// when there is no such room.
-pub(crate) async fn members(shared: &Shared, room: &str) -> Option<Vec<(String, i64)>> {
+/// Most members one node lists in an answer (the Server API lists at most 500, and asks
+/// about at most 1,000 users at once): an answer stays far below NATS's payload limit.
+const MAX_LISTED: u32 = 1_000;
+/// Most bytes of messages one ring answer carries (the newest are kept): NATS refuses
+/// payloads over 1 MB by default.
+const RING_ANSWER_BYTES: usize = 512 * 1024;
+
+/// How many members `room` has on every node, and the first `limit` in join order (the
+/// last, with `newest`, newest first), with their join times (ms); `None` when there is
+/// no such room. A user who is a member through two nodes counts once in the list, and
+/// may count twice in the total.
+pub(crate) async fn member_page(
+    shared: &Shared,
+    room: &str,
+    limit: u32,
+    newest: bool,
+) -> Option<(u64, Vec<(String, i64)>)> {
     let mut members = shared.chatrooms.members(room)?;
+    let mut total = members.len() as u64;
     if shared.bus.is_distributed() {
         let question = Question::RoomMembers {
             room: room.to_owned(),
-            only: None,
+            users: None,
+            limit: limit.min(MAX_LISTED),
+            newest,
         };
-        for (answer, _) in shared.bus.ask_all(question).await {
-            if let Answer::Members { members: m } = answer {
+        for (answer, _) in shared.bus.ask_all(question).await.list {
+            if let Answer::Members {
+                members: m,
+                total: t,
+            } = answer
+            {
                 members.extend(m);
+                total += t;
             }
         }
         earliest_first(&mut members);
     }
-    Some(members)
+    if newest {
+        members.reverse();
+    }
+    members.truncate(limit as usize);
+    Some((total, members))
+}
+
+/// Which of `users` are members of `room` on some node.
+pub(crate) async fn members_among(
+    shared: &Shared,
+    room: &str,
+    users: &[String],
+) -> HashSet<String> {
+    let mut found: HashSet<String> = users
+        .iter()
+        .filter(|u| shared.chatrooms.is_member(room, u))
+        .cloned()
+        .collect();
+    let rest: Vec<String> = users
+        .iter()
+        .filter(|u| !found.contains(*u))
+        .cloned()
+        .collect();
+    if rest.is_empty() || !shared.bus.is_distributed() {
+        return found;
+    }
+    let question = Question::RoomMembers {
+        room: room.to_owned(),
+        users: Some(rest),
+        limit: MAX_LISTED,
+        newest: false,
+    };
+    for (answer, _) in shared.bus.ask_all(question).await.list {
+        if let Answer::Members { members, .. } = answer {
+            found.extend(members.into_iter().map(|(u, _)| u));
+        }
+    }
+    found
 }
 
 /// Whether `user` is a member of `room` on some node (this one is asked first).
 pub(crate) async fn is_member(shared: &Shared, room: &str, user: &str) -> bool {
+    membership(shared, room, user).await == Some(true)
+}
+
+/// Whether `user` is a member of `room` on some node: `None` when a node did not answer
+/// (it may hold the membership).
+async fn membership(shared: &Shared, room: &str, user: &str) -> Option<bool> {
     if shared.chatrooms.is_member(room, user) {
-        return true;
+        return Some(true);
     }
     if !shared.bus.is_distributed() || !shared.chatrooms.exists(room) {
-        return false;
+        return Some(false);
     }
     let question = Question::RoomMembers {
         room: room.to_owned(),
-        only: Some(user.to_owned()),
+        users: Some(vec![user.to_owned()]),
+        limit: 1,
+        newest: false,
     };
-    shared
-        .bus
-        .ask_all(question)
-        .await
-        .into_iter()
-        .any(|(a, _)| matches!(a, Answer::Members { members } if !members.is_empty()))
+    let answers = shared.bus.ask_all(question).await;
+    let found = answers
+        .list
+        .iter()
+        .any(|(a, _)| matches!(a, Answer::Members { members, .. } if !members.is_empty()));
+    if found {
+        Some(true)
+    } else if answers.complete {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether `user`, asking through a connection of this node, is a member of `room`: the
+/// other nodes are asked only when the user has sessions there (otherwise a membership
+/// can only be this node's), so requests of non-members cost the cluster nothing.
+pub(crate) async fn is_own_member(shared: &Shared, room: &str, user: &str) -> bool {
+    shared.chatrooms.is_member(room, user)
+        || (shared.user_rates.is_spread(user) && membership(shared, room, user).await == Some(true))
+}
+
+/// Whether `user` may still be a member of `room` on some node: true also when a node did
+/// not answer, so what a departure deletes is kept when in doubt.
+pub(crate) async fn may_be_member(shared: &Shared, room: &str, user: &str) -> bool {
+    membership(shared, room, user).await != Some(false)
 }
 
 /// Takes `user` out of `room` on the other nodes (their connections there get
@@ -84,6 +171,7 @@ pub(crate) async fn remove_elsewhere(shared: &Shared, room: &str, user: &str, co
         .bus
         .ask_all(question)
         .await
+        .list
         .into_iter()
         .any(|(a, _)| matches!(a, Answer::Removed { removed: true }))
 }
@@ -99,9 +187,9 @@ pub(crate) struct Elsewhere {
 
 /// Before `user` joins `room` on a cluster: leaves the user's oldest rooms on other nodes
 /// when this node's and theirs together would pass `max_joined_per_user` (this node's are
-/// left by the join itself, [`Chatrooms::join_with`]), and, when no member of the room is
-/// on this node yet, fills its ring from the others'.
-pub(crate) async fn before_join(shared: &Shared, room: &str, user: &str) -> Elsewhere {
+/// left by the join itself, [`Chatrooms::join_with`]), and, when the join asks for `count`
+/// messages and no member of the room is on this node yet, fills its ring from the others'.
+pub(crate) async fn before_join(shared: &Shared, room: &str, user: &str, count: u32) -> Elsewhere {
     let mut out = Elsewhere::default();
     if !shared.bus.is_distributed() {
         return out;
@@ -111,7 +199,7 @@ pub(crate) async fn before_join(shared: &Shared, room: &str, user: &str) -> Else
         user: user.to_owned(),
     };
     let mut elsewhere = Vec::new();
-    for (answer, _) in shared.bus.ask_all(question).await {
+    for (answer, _) in shared.bus.ask_all(question).await.list {
         if let Answer::Rooms { rooms } = answer {
             elsewhere.extend(rooms);
         }
@@ -133,20 +221,21 @@ pub(crate) async fn before_join(shared: &Shared, room: &str, user: &str) -> Else
         }
     }
     out.kept = elsewhere.len() - out.left.len().min(elsewhere.len());
-    if !rooms.has_members(room) {
-        fill_ring(shared, room).await;
+    if count > 0 && !rooms.has_members(room) {
+        fill_ring(shared, room, count).await;
     }
     out
 }
 
-/// Fills `room`'s ring here with the most recent messages of the other nodes' rings.
-async fn fill_ring(shared: &Shared, room: &str) {
+/// Fills `room`'s ring here with the `count` most recent messages of the other nodes'
+/// rings.
+async fn fill_ring(shared: &Shared, room: &str, count: u32) {
     let question = Question::RoomRing {
         room: room.to_owned(),
-        count: shared.chatrooms.config.ring_len as u32,
+        count,
     };
     let mut messages = Vec::new();
-    for (answer, body) in shared.bus.ask_all(question).await {
+    for (answer, body) in shared.bus.ask_all(question).await.list {
         if answer == Answer::Ring {
             messages.extend(ring_messages(body));
         }
@@ -169,7 +258,8 @@ fn ring_messages(mut body: Bytes) -> Vec<Message> {
 }
 
 /// How long ago `room` was last active on the other nodes (the most recent of their
-/// answers); `None` when none knows of activity.
+/// answers); `None` when none knows of activity. A node that did not answer may hold the
+/// room's activity: then the room counts as active now (its destroy waits).
 pub(crate) async fn idle_elsewhere(shared: &Shared, room: &str) -> Option<Duration> {
     if !shared.bus.is_distributed() {
         return None;
@@ -177,10 +267,12 @@ pub(crate) async fn idle_elsewhere(shared: &Shared, room: &str) -> Option<Durati
     let question = Question::RoomActivity {
         room: room.to_owned(),
     };
-    shared
-        .bus
-        .ask_all(question)
-        .await
+    let answers = shared.bus.ask_all(question).await;
+    if !answers.complete {
+        return Some(Duration::ZERO);
+    }
+    answers
+        .list
         .into_iter()
         .filter_map(|(a, _)| match a {
             Answer::Activity { idle_ms } => idle_ms,
@@ -195,21 +287,43 @@ pub(crate) async fn idle_elsewhere(shared: &Shared, room: &str) -> Option<Durati
 pub(crate) fn answer(shared: &Shared, question: &Question) -> Option<(Answer, Vec<u8>)> {
     let rooms = &shared.chatrooms;
     let answer = match question {
-        Question::RoomMembers { room, only } => {
+        Question::RoomMembers {
+            room,
+            users,
+            limit,
+            newest,
+        } => {
             let mut members = rooms.members(room).unwrap_or_default();
-            if let Some(user) = only {
-                members.retain(|(u, _)| u == user);
+            let total = members.len() as u64;
+            match users {
+                Some(users) => members.retain(|(u, _)| users.contains(u)),
+                None if *newest => {
+                    members.reverse();
+                }
+                None => {}
             }
-            Answer::Members { members }
+            members.truncate((*limit).min(MAX_LISTED) as usize);
+            Answer::Members { members, total }
         }
         Question::UserRooms { user } => Answer::Rooms {
             rooms: rooms.user_rooms(user),
         },
         Question::RoomRing { room, count } => {
+            let recent = rooms.recent(room, *count as usize);
+            // The newest within the bytes an answer may carry.
+            let mut size = 0;
+            let keep = recent
+                .iter()
+                .rev()
+                .take_while(|m| {
+                    size += prost::Message::encoded_len(*m) + 8;
+                    size <= RING_ANSWER_BYTES
+                })
+                .count();
             let mut body = Vec::new();
-            for m in rooms.recent(room, *count as usize) {
+            for m in &recent[recent.len() - keep..] {
                 // Writing to a Vec cannot fail.
-                let _ = prost::Message::encode_length_delimited(&m, &mut body);
+                let _ = prost::Message::encode_length_delimited(m, &mut body);
             }
             return Some((Answer::Ring, body));
         }

@@ -7,9 +7,10 @@ use super::{across_nodes, kv, moderation};
 use crate::state::Shared;
 
 /// `user` left `room` (left, kicked, auto-kicked): their `delete_when_left` entries go,
-/// unless they are still a member through a connection of another node.
+/// unless they are still a member through a connection of another node (or a node that
+/// did not answer may hold them: then the entries stay).
 pub(super) async fn member_left(shared: &Shared, room: &str, user: &str) {
-    if across_nodes::is_member(shared, room, user).await {
+    if across_nodes::may_be_member(shared, room, user).await {
         return;
     }
     kv::member_left(shared, room, user).await

@@ -59,7 +59,7 @@ pub(crate) async fn set(
     {
         return refused(codes::PARAMETER_INVALID);
     }
-    if !super::across_nodes::is_member(shared, &req.room_id, user).await {
+    if !super::across_nodes::is_own_member(shared, &req.room_id, user).await {
         return refused(codes::NOT_IN_CHATROOM);
     }
     let single = req.entries.len() == 1;
@@ -97,7 +97,7 @@ pub(crate) async fn remove(
     if !keys.iter().all(|k| valid_key(k)) {
         return refused(codes::PARAMETER_INVALID);
     }
-    if !super::across_nodes::is_member(shared, &req.room_id, user).await {
+    if !super::across_nodes::is_own_member(shared, &req.room_id, user).await {
         return refused(codes::NOT_IN_CHATROOM);
     }
     let single = keys.len() == 1;
@@ -121,7 +121,7 @@ pub(crate) async fn get(
     {
         return Err(codes::PARAMETER_INVALID);
     }
-    if !super::across_nodes::is_member(shared, &req.room_id, user).await {
+    if !super::across_nodes::is_own_member(shared, &req.room_id, user).await {
         return Err(codes::NOT_IN_CHATROOM);
     }
     if !req.after_key.is_empty() && !valid_key(&req.after_key) {

@@ -69,7 +69,7 @@ pub(crate) async fn join(
         rooms.create(shared.store.as_ref(), room, "").await?;
     }
     let count = req.message_count as usize;
-    let elsewhere = across_nodes::before_join(shared, room, user).await;
+    let elsewhere = across_nodes::before_join(shared, room, user, req.message_count).await;
     let left = kv::with_first_page(shared, room, |entries, more_entries| {
         let kept = elsewhere.kept;
         rooms.join_with(room, user, conn, count, kept, |joined| {
@@ -161,7 +161,7 @@ pub(crate) async fn history(
     if !rooms.exists(&req.room_id) {
         return Err(not_exist(&req.room_id));
     }
-    if !across_nodes::is_member(shared, &req.room_id, user).await {
+    if !across_nodes::is_own_member(shared, &req.room_id, user).await {
         return Err(ServiceError::rejected(
             codes::NOT_IN_CHATROOM,
             "not in this chatroom",

@@ -167,7 +167,8 @@ impl Chatrooms {
         self.offer_all(&r, frame, priority, None);
         match message {
             Some(m) => {
-                r.record(m);
+                // A ring filled from the other nodes may hold it already.
+                r.record_once(m);
                 r.auto_kick_due(self.config.auto_kick_after, self.config.auto_kick_messages)
             }
             None => Vec::new(),

@@ -144,6 +144,17 @@ impl Room {
         self.trim_ring();
     }
 
+    /// [`Self::record`] for a message from another node, which a ring filled from the
+    /// other nodes' may hold already (then it is only counted).
+    pub(super) fn record_once(&mut self, m: &Message) {
+        if self.ring.iter().any(|r| r.uid == m.uid) {
+            self.messages += 1;
+            self.last_activity = Instant::now();
+            return;
+        }
+        self.record(m);
+    }
+
     /// Adds messages of another node's ring that this one lacks, in time order, within the
     /// ring's limits.
     pub(super) fn merge_ring(&mut self, messages: Vec<Message>) {

@@ -45,7 +45,7 @@ pub(crate) async fn send(
     if !rooms.exists(&room) {
         return Err(not_exist(&room));
     }
-    if !super::across_nodes::is_member(shared, &room, &msg.sender_id).await {
+    if !super::across_nodes::is_own_member(shared, &room, &msg.sender_id).await {
         return Err(ServiceError::rejected(
             codes::NOT_IN_CHATROOM,
             "not in this chatroom",

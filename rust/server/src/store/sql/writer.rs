@@ -715,17 +715,18 @@ fn in_savepoint<T>(tx: &Db, f: impl FnOnce(&Db) -> anyhow::Result<T>) -> anyhow:
     }
 }
 
-/// Runs `f` in a savepoint of its own, and once more when it lost a conflict to another
+/// Runs `f` in a savepoint of its own, and once more when it lost a race with another
 /// node's transaction on a shared PostgreSQL (a deadlock victim, a key taken meanwhile):
-/// the other transaction is over by then, so the second try sees its rows. What the first
-/// try staged is dropped. On SQLite (one writer) nothing conflicts.
+/// the second try waits for that transaction and sees its rows. Not after a lock wait that
+/// timed out (the writer would wait as long again). What the first try staged is dropped.
+/// On SQLite (one writer) nothing conflicts.
 fn retried<T>(
     heads: &mut Heads,
     tx: &Db,
     mut f: impl FnMut(&Db, &HeadCache) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     let r = in_savepoint(tx, |c| f(c, &heads.inbox));
-    if !(r.as_ref().is_err_and(SqlError::is_conflict) && tx.in_transaction()) {
+    if !(r.as_ref().is_err_and(SqlError::is_lost_race) && tx.in_transaction()) {
         return r;
     }
     heads.drop_staged();

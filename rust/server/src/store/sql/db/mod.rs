@@ -93,6 +93,25 @@ impl SqlError {
         SqlError::Convert(m.into())
     }
 
+    /// Whether `e` lost a race with another node's transaction that is decided by now: a
+    /// unique key its commit took first, a deadlock, a serialization failure (not a lock
+    /// wait that timed out: that transaction may still hold the lock).
+    pub(crate) fn is_lost_race(e: &anyhow::Error) -> bool {
+        use tokio_postgres::error::SqlState;
+        e.chain()
+            .any(|cause| match cause.downcast_ref::<SqlError>() {
+                Some(SqlError::Postgres(pg)) => pg.code().is_some_and(|c| {
+                    [
+                        SqlState::UNIQUE_VIOLATION,
+                        SqlState::T_R_DEADLOCK_DETECTED,
+                        SqlState::T_R_SERIALIZATION_FAILURE,
+                    ]
+                    .contains(c)
+                }),
+                _ => false,
+            })
+    }
+
     /// Whether `e` is a conflict with another node's transaction that trying again may
     /// resolve: a unique key another node's commit took first, a deadlock, a serialization
     /// failure, a lock wait that timed out.

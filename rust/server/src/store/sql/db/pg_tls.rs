@@ -1,7 +1,7 @@
 //! TLS to PostgreSQL, as the store URL asks: `sslmode=require` encrypts the connection
 //! (rustls) and checks the server's certificate and name against `sslrootcert=FILE` (PEM,
 //! libpq's parameter name) when given, else against the Mozilla roots. Stricter than
-//! libpq's `require`, which checks nothing: an unchecked certificate would let anyone on the
+//! libpq's `require`, which checks nothing (`verify-ca` and `verify-full` mean the same here): an unchecked certificate would let anyone on the
 //! path read every message. Without `sslmode=require` the connection is plain, as before
 //! (the driver's default `prefer` would otherwise fail on servers with self-signed
 //! certificates that used to work).
@@ -40,15 +40,17 @@ pub(crate) fn target(url: &str) -> anyhow::Result<PgTarget> {
                         .into_owned(),
                 );
             }
-            Some(("sslmode", mode)) => {
-                require = mode == "require";
-                kept.push(pair);
-            }
+            // Every certificate is checked: libpq's verify modes mean `require` here.
+            Some(("sslmode", "require" | "verify-ca" | "verify-full")) => require = true,
+            Some(("sslmode", _)) => kept.push(pair),
             _ => kept.push(pair),
         }
     }
     if ca.is_some() && !require {
         anyhow::bail!("sslrootcert needs sslmode=require in the store URL");
+    }
+    if require {
+        kept.push("sslmode=require");
     }
     let url = if kept.is_empty() {
         base.to_owned()
@@ -117,7 +119,7 @@ mod tests {
         );
         let with_ca = target(&url).unwrap();
         assert!(with_ca.tls.is_some());
-        assert_eq!(with_ca.url, "postgres://u@h/db?sslmode=require&x=1");
+        assert_eq!(with_ca.url, "postgres://u@h/db?x=1&sslmode=require");
         let _ = std::fs::remove_file(ca);
         let err = target("postgres://u@h/db?sslrootcert=/x.pem")
             .err()
@@ -127,6 +129,9 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("/nope.pem"), "{err}");
+        let full = target("postgres://u@h/db?sslmode=verify-full&x=1").unwrap();
+        assert!(full.tls.is_some());
+        assert_eq!(full.url, "postgres://u@h/db?x=1&sslmode=require");
         let dsn = target("host=h user=u sslmode=disable").unwrap();
         assert!(dsn.tls.is_none());
         assert_eq!(dsn.url, "host=h user=u sslmode=disable");

@@ -120,7 +120,20 @@ impl PgConnector {
                 Ok::<_, tokio_postgres::Error>(client)
             })
             .map_err(|e| SqlError::convert(format!("connecting: {e}")))?;
-        Ok(connected?)
+        // The driver's message alone hides why (an untrusted certificate, a refused login).
+        connected.map_err(|e| {
+            if e.code().is_some() {
+                return SqlError::from(e);
+            }
+            let mut why = e.to_string();
+            let mut cause = StdError::source(&e);
+            while let Some(c) = cause {
+                why.push_str(": ");
+                why.push_str(&c.to_string());
+                cause = c.source();
+            }
+            SqlError::convert(format!("connecting: {why}"))
+        })
     }
 }
 
