@@ -98,39 +98,31 @@ impl SqlError {
     /// wait that timed out: that transaction may still hold the lock).
     pub(crate) fn is_lost_race(e: &anyhow::Error) -> bool {
         use tokio_postgres::error::SqlState;
-        e.chain()
-            .any(|cause| match cause.downcast_ref::<SqlError>() {
-                Some(SqlError::Postgres(pg)) => pg.code().is_some_and(|c| {
-                    [
-                        SqlState::UNIQUE_VIOLATION,
-                        SqlState::T_R_DEADLOCK_DETECTED,
-                        SqlState::T_R_SERIALIZATION_FAILURE,
-                    ]
-                    .contains(c)
-                }),
-                _ => false,
-            })
+        has_state(
+            e,
+            &[
+                SqlState::UNIQUE_VIOLATION,
+                SqlState::T_R_DEADLOCK_DETECTED,
+                SqlState::T_R_SERIALIZATION_FAILURE,
+            ],
+        )
     }
 
     /// Whether `e` is a conflict with another node's transaction that trying again may
-    /// resolve: a unique key another node's commit took first, a deadlock, a serialization
-    /// failure, a lock wait that timed out.
+    /// resolve: a lost race ([`Self::is_lost_race`]) or a lock wait that timed out.
     pub(crate) fn is_conflict(e: &anyhow::Error) -> bool {
         use tokio_postgres::error::SqlState;
-        e.chain()
-            .any(|cause| match cause.downcast_ref::<SqlError>() {
-                Some(SqlError::Postgres(pg)) => pg.code().is_some_and(|c| {
-                    [
-                        SqlState::UNIQUE_VIOLATION,
-                        SqlState::T_R_DEADLOCK_DETECTED,
-                        SqlState::T_R_SERIALIZATION_FAILURE,
-                        SqlState::LOCK_NOT_AVAILABLE,
-                    ]
-                    .contains(c)
-                }),
-                _ => false,
-            })
+        Self::is_lost_race(e) || has_state(e, &[SqlState::LOCK_NOT_AVAILABLE])
     }
+}
+
+/// Whether a PostgreSQL error in `e`'s chain has one of `states`.
+fn has_state(e: &anyhow::Error, states: &[tokio_postgres::error::SqlState]) -> bool {
+    e.chain()
+        .any(|cause| match cause.downcast_ref::<SqlError>() {
+            Some(SqlError::Postgres(pg)) => pg.code().is_some_and(|c| states.contains(c)),
+            _ => false,
+        })
 }
 
 /// `query_row(...).optional()`: no row is `None`, like rusqlite's `OptionalExtension`.
