@@ -85,3 +85,64 @@ async fn room_creations_by_joins_are_counted_on_every_node() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// Sets `n` entries of `room` (overwriting) in requests of 10: how many the room refused for
+/// its rate (23425).
+async fn set_entries(c: &mut RawClient, room: &str, n: usize) -> usize {
+    use rcim_proto::v1::{request, response, SetChatRoomEntries};
+    let mut refused = 0;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(10) {
+        let entries = chunk
+            .iter()
+            .map(|i| (format!("k{}", i % 10), "v".to_string()))
+            .collect();
+        let body = request::Body::ChatroomSetEntries(SetChatRoomEntries {
+            room_id: room.into(),
+            entries,
+            delete_when_left: false,
+            overwrite: true,
+        });
+        let r = call(c, "", body).await;
+        if let Some(response::Body::ChatroomEntriesResult(e)) = r.body {
+            refused += e
+                .errors
+                .values()
+                .filter(|&&code| code == codes::KV_RATE_EXCEEDED)
+                .count();
+        }
+    }
+    refused
+}
+
+/// A room's KV operations (100 a second, R204) are counted across the nodes its members are
+/// on: 60 on A, then 50 on B within the second, and B refuses the last 10.
+#[tokio::test]
+async fn a_rooms_kv_operations_are_counted_on_every_node() {
+    init_tracing();
+    let nats = Nats::start();
+    let cluster = cluster_name();
+    let store = shared_store().await;
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let shared = |c: &mut rcim_server::ServerConfig| {
+        c.storage.backend = rcim_server::StoreBackend::Postgres(store.clone());
+    };
+    let a = node_with(da.path(), &nats, &cluster, shared).await;
+    let b = node_with(db.path(), &nats, &cluster, shared).await;
+    wait_known(&a, &b).await;
+    let mut on_a = RawClient::connect(a.gateway_addr(), "ann", "da").await;
+    let mut on_b = RawClient::connect(b.gateway_addr(), "ben", "db").await;
+    join_ok(&mut on_a, "kv-room", 0).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while join(&mut on_b, "kv-room", 0, false).await.0 != 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the room never reached B"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(set_entries(&mut on_a, "kv-room", 60).await, 0);
+    tokio::time::sleep(TOLD).await;
+    assert_eq!(set_entries(&mut on_b, "kv-room", 50).await, 10);
+    a.shutdown().await;
+    b.shutdown().await;
+}
