@@ -41,7 +41,8 @@ test('installs the host object through the RCIM TurboModule when missing', () =>
   expect(globalThis.__rcimBridge).toBe(tb.bridge);
 });
 
-test('under Jest, a missing native module means the fake bridge of react-native-rcim/jest', () => {
+/** A react-native whose TurboModuleRegistry has no RCIM module (an app without the native part). */
+function mockMissingNativeModule(): void {
   jest.doMock(
     'react-native',
     () => ({
@@ -53,6 +54,10 @@ test('under Jest, a missing native module means the fake bridge of react-native-
     }),
     { virtual: true }
   );
+}
+
+test('under Jest, a missing native module means the fake bridge of react-native-rcim/jest', () => {
+  mockMissingNativeModule();
   const lib = require('../src') as Lib;
   lib.RCIMIWEngine.create('key');
   expect(
@@ -62,17 +67,7 @@ test('under Jest, a missing native module means the fake bridge of react-native-
 
 test('throws a linking error naming the cause when the native module is missing', () => {
   process.env.RCIM_JEST_MOCK = '0'; // the app's view: no Jest fallback
-  jest.doMock(
-    'react-native',
-    () => ({
-      TurboModuleRegistry: {
-        getEnforcing: (name: string) => {
-          throw new Error(`'${name}' could not be found`);
-        },
-      },
-    }),
-    { virtual: true }
-  );
+  mockMissingNativeModule();
   const lib = require('../src') as Lib;
   expect(() => lib.RCIMIWEngine.create('key')).toThrow(/isn't linked.*'RCIM' could not be found/);
   expect(globalThis.__rcimBridge).toBeUndefined();

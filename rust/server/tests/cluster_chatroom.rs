@@ -5,35 +5,19 @@
 //! on one node are auto-kicked by messages sent on the other, and a room busy on one node
 //! is not destroyed as idle by the other.
 
+mod chatroom_api_common;
 mod chatroom_common;
 mod cluster_common;
 mod common;
 
+use chatroom_api_common::code_of;
 use chatroom_common::*;
 use cluster_common::*;
 use common::*;
 use rcim_proto::codes;
 use rcim_proto::v1::chat_room_event;
-use rcim_server::RunningServer;
 use serde_json::Value;
 use std::time::Duration;
-
-/// Two nodes of a fresh cluster that know each other (questions are answered by both).
-async fn two_nodes(
-    nats: &Nats,
-    dirs: &(tempfile::TempDir, tempfile::TempDir),
-    change: impl Fn(&mut rcim_server::ServerConfig) + Copy,
-) -> (RunningServer, RunningServer) {
-    let cluster = cluster_name();
-    let a = node_with(dirs.0.path(), nats, &cluster, change).await;
-    let b = node_with(dirs.1.path(), nats, &cluster, change).await;
-    wait_known(&a, &b).await;
-    (a, b)
-}
-
-fn dirs() -> (tempfile::TempDir, tempfile::TempDir) {
-    (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap())
-}
 
 /// `/chatroom/user/query.json` on `api`: (total, member ids in join order).
 async fn query(api: &Api, room: &str) -> (u64, Vec<String>) {
@@ -78,12 +62,6 @@ async fn wait_room(api: &Api, room: &str) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// The Server API code of a call.
-async fn code_of(api: &Api, path: &str, params: &[(&str, &str)]) -> u64 {
-    let (_, body) = api.call_with(path, params, APP_KEY, APP_SECRET, "").await;
-    body["code"].as_u64().unwrap_or(0)
 }
 
 /// The next `kicked` or `status` event of `c` within the wait.

@@ -21,15 +21,12 @@ const TOLD: Duration = Duration::from_millis(300);
 async fn a_users_sends_on_two_nodes_share_one_rate() {
     init_tracing();
     let nats = Nats::start();
-    let cluster = cluster_name();
-    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let d = dirs();
     let limit = |c: &mut rcim_server::ServerConfig| {
         c.send_rate_per_sec = 3;
         c.limits.user_send_rate_per_sec = 3;
     };
-    let a = node_with(da.path(), &nats, &cluster, limit).await;
-    let b = node_with(db.path(), &nats, &cluster, limit).await;
-    wait_known(&a, &b).await;
+    let (a, b) = two_nodes(&nats, &d, limit).await;
     let _peer = RawClient::connect(a.gateway_addr(), "peer", "p").await;
     let mut on_a = RawClient::connect_web(a.gateway_addr(), "hasty", "web").await;
     let mut on_b = RawClient::connect(b.gateway_addr(), "hasty", "phone").await;
@@ -63,15 +60,12 @@ async fn a_users_sends_on_two_nodes_share_one_rate() {
 async fn room_creations_by_joins_are_counted_on_every_node() {
     init_tracing();
     let nats = Nats::start();
-    let cluster = cluster_name();
-    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let d = dirs();
     let limit = |c: &mut rcim_server::ServerConfig| {
         c.chatroom.auto_create_per_minute = 2;
         c.chatroom.max_joined_per_user = 5;
     };
-    let a = node_with(da.path(), &nats, &cluster, limit).await;
-    let b = node_with(db.path(), &nats, &cluster, limit).await;
-    wait_known(&a, &b).await;
+    let (a, b) = two_nodes(&nats, &d, limit).await;
     let mut on_a = RawClient::connect_web(a.gateway_addr(), "maker", "web").await;
     let mut on_b = RawClient::connect(b.gateway_addr(), "maker", "phone").await;
     join_ok(&mut on_a, "made-1", 0).await;
@@ -120,15 +114,12 @@ async fn set_entries(c: &mut RawClient, room: &str, n: usize) -> usize {
 async fn a_rooms_kv_operations_are_counted_on_every_node() {
     init_tracing();
     let nats = Nats::start();
-    let cluster = cluster_name();
     let store = shared_store().await;
-    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let d = dirs();
     let shared = |c: &mut rcim_server::ServerConfig| {
         c.storage.backend = rcim_server::StoreBackend::Postgres(store.clone());
     };
-    let a = node_with(da.path(), &nats, &cluster, shared).await;
-    let b = node_with(db.path(), &nats, &cluster, shared).await;
-    wait_known(&a, &b).await;
+    let (a, b) = two_nodes(&nats, &d, shared).await;
     let mut on_a = RawClient::connect(a.gateway_addr(), "ann", "da").await;
     let mut on_b = RawClient::connect(b.gateway_addr(), "ben", "db").await;
     join_ok(&mut on_a, "kv-room", 0).await;

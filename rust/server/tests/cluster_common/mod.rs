@@ -95,6 +95,25 @@ pub async fn node_with(
     rcim_server::start(config).await.expect("node starts")
 }
 
+/// Two nodes of a fresh cluster, in `dirs`, with `change` applied to both configurations,
+/// that know each other (questions are answered by both).
+pub async fn two_nodes(
+    nats: &Nats,
+    dirs: &(tempfile::TempDir, tempfile::TempDir),
+    change: impl Fn(&mut rcim_server::ServerConfig) + Copy,
+) -> (RunningServer, RunningServer) {
+    let cluster = cluster_name();
+    let a = node_with(dirs.0.path(), nats, &cluster, change).await;
+    let b = node_with(dirs.1.path(), nats, &cluster, change).await;
+    wait_known(&a, &b).await;
+    (a, b)
+}
+
+/// Data directories for [`two_nodes`].
+pub fn dirs() -> (tempfile::TempDir, tempfile::TempDir) {
+    (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap())
+}
+
 /// A cluster name no other test uses.
 pub fn cluster_name() -> String {
     format!("test-{}", uuid::Uuid::new_v4().simple())
